@@ -1,0 +1,179 @@
+using System.Globalization;
+using CashApp.Engine.Model;
+using CashApp.Parsers.Currency;
+using Sylvan.Data.Csv;
+
+namespace CashApp.Engine.Ar;
+
+/// <summary>Reads the AR inputs of the batch contract: <c>open_items.csv</c> and <c>customers.csv</c>.</summary>
+public static class ArFiles
+{
+    private static readonly CsvDataReaderOptions ReaderOptions = new()
+    {
+        HasHeaders = true,
+        Delimiter = ',',
+        BufferSize = 1 << 16,
+    };
+
+    /// <summary>
+    /// Reads every open item. A bad row stops the read with an <see cref="ArInputException"/> naming the
+    /// file, line, column and value: a duplicate <c>item_id</c>, an unknown currency, an unparseable amount
+    /// or date, or an unknown <c>doc_type</c>.
+    /// </summary>
+    public static List<OpenItem> ReadOpenItems(string path, IProgress<long>? progress = null)
+    {
+        using var reader = CsvDataReader.Create(path, ReaderOptions);
+        var itemId = Ordinal(reader, path, "item_id");
+        var docType = Ordinal(reader, path, "doc_type");
+        var customerId = Ordinal(reader, path, "customer_id");
+        var customerName = Ordinal(reader, path, "customer_name");
+        var invoiceNumber = Ordinal(reader, path, "invoice_number");
+        var poNumber = Ordinal(reader, path, "po_number");
+        var currency = Ordinal(reader, path, "currency");
+        var openAmount = Ordinal(reader, path, "open_amount");
+        var docDate = Ordinal(reader, path, "doc_date");
+        var dueDate = Ordinal(reader, path, "due_date");
+
+        var items = new List<OpenItem>();
+        var seen = new Dictionary<string, long>(StringComparer.Ordinal);
+        var codes = new Dictionary<string, CurrencyCode>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            var line = LineOf(reader);
+            var id = reader.GetString(itemId);
+            if (id.Length == 0)
+            {
+                throw ArInputException.BadValue(path, line, "item_id", id, "a non-empty item key");
+            }
+
+            if (!seen.TryAdd(id, line))
+            {
+                throw ArInputException.Duplicate(path, line, "item_id", id, seen[id]);
+            }
+
+            var typeText = reader.GetString(docType);
+            var type = typeText switch
+            {
+                "INV" => DocType.Invoice,
+                "CM" => DocType.CreditMemo,
+                "DM" => DocType.DebitMemo,
+                _ => throw ArInputException.BadValue(path, line, "doc_type", typeText, "INV, CM or DM"),
+            };
+
+            var code = reader.GetString(currency);
+            if (!codes.TryGetValue(code, out var ccy))
+            {
+                if (!CurrencyCode.TryParse(code, out ccy))
+                {
+                    throw ArInputException.BadValue(path, line, "currency", code, "an ISO 4217 currency code such as USD or EUR");
+                }
+
+                codes[code] = ccy;
+            }
+
+            var amountText = reader.GetString(openAmount);
+            if (!MinorUnits.TryParse(amountText, ccy.MinorDigits, out var minor))
+            {
+                throw ArInputException.BadValue(path, line, "open_amount", amountText, $"a decimal amount with '.' and at most {ccy.MinorDigits} decimals for {ccy.Code}");
+            }
+
+            if (type == DocType.CreditMemo ? minor > 0 : minor < 0)
+            {
+                throw ArInputException.BadValue(path, line, "open_amount", amountText, type == DocType.CreditMemo ? "a negative amount for a credit memo" : "a positive amount for an invoice or debit memo");
+            }
+
+            var customer = reader.GetString(customerId);
+            if (customer.Length == 0)
+            {
+                throw ArInputException.BadValue(path, line, "customer_id", customer, "a non-empty customer key");
+            }
+
+            var po = reader.GetString(poNumber);
+            items.Add(new OpenItem(
+                id,
+                type,
+                customer,
+                reader.GetString(customerName),
+                reader.GetString(invoiceNumber),
+                po.Length == 0 ? null : po,
+                ccy,
+                minor,
+                ParseDate(reader, docDate, path, line, "doc_date"),
+                ParseDate(reader, dueDate, path, line, "due_date")));
+            if ((items.Count & 0xFFFF) == 0)
+            {
+                progress?.Report(items.Count);
+            }
+        }
+
+        progress?.Report(items.Count);
+        return items;
+    }
+
+    /// <summary>Reads every customer. A duplicate <c>customer_id</c> is an error naming both lines.</summary>
+    public static List<Customer> ReadCustomers(string path)
+    {
+        using var reader = CsvDataReader.Create(path, ReaderOptions);
+        var customerId = Ordinal(reader, path, "customer_id");
+        var name = Ordinal(reader, path, "name");
+        var parentId = Ordinal(reader, path, "parent_id");
+        var aliases = Ordinal(reader, path, "aliases");
+        var accounts = Ordinal(reader, path, "bank_accounts");
+        var customers = new List<Customer>();
+        var seen = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            var line = LineOf(reader);
+            var id = reader.GetString(customerId);
+            if (id.Length == 0)
+            {
+                throw ArInputException.BadValue(path, line, "customer_id", id, "a non-empty customer key");
+            }
+
+            if (!seen.TryAdd(id, line))
+            {
+                throw ArInputException.Duplicate(path, line, "customer_id", id, seen[id]);
+            }
+
+            var parent = reader.GetString(parentId);
+            customers.Add(new Customer(
+                id,
+                reader.GetString(name),
+                parent.Length == 0 ? null : parent,
+                SplitList(reader.GetString(aliases)),
+                SplitList(reader.GetString(accounts))));
+        }
+
+        return customers;
+    }
+
+    private static string[] SplitList(string value) =>
+        value.Length == 0 ? [] : value.Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static DateOnly ParseDate(CsvDataReader reader, int ordinal, string path, long line, string column)
+    {
+        var text = reader.GetString(ordinal);
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            throw ArInputException.BadValue(path, line, column, text, "a date as YYYY-MM-DD");
+        }
+
+        return date;
+    }
+
+    private static int Ordinal(CsvDataReader reader, string path, string column)
+    {
+        try
+        {
+            return reader.GetOrdinal(column);
+        }
+        catch (IndexOutOfRangeException)
+        {
+            throw ArInputException.MissingColumn(path, column);
+        }
+    }
+
+    // Sylvan numbers data rows from 1 after the header, so the file line is one more: exact for files
+    // without quoted line breaks, which the AR exports of the contract never have.
+    private static long LineOf(CsvDataReader reader) => reader.RowNumber + 1;
+}

@@ -1,0 +1,41 @@
+namespace CashApp.Engine.Matching;
+
+/// <summary>
+/// The rules matching follows. Defaults are conservative: precision beats hit rate, so anything the
+/// evidence does not prove goes to exceptions.
+/// </summary>
+public sealed record MatchPolicy
+{
+    /// <summary>The default policy.</summary>
+    public static MatchPolicy Default { get; } = new();
+
+    /// <summary>Largest number of open items one combinational match may take.</summary>
+    public int MaxCombinationSize { get; init; } = 6;
+
+    /// <summary>Most open items of one customer (or family) the combinational search looks at.</summary>
+    public int MaxCombinationCandidates { get; init; } = 60;
+
+    /// <summary>Work budget of one payment's combinational search, in subsets visited.</summary>
+    public long CombinationBudget { get; init; } = 2_000_000;
+
+    /// <summary>Largest wire or bank fee, in minor units, that may be deducted from a wire and still clear the invoice as paid.</summary>
+    public long MaxBankFeeMinor { get; init; } = 5_000;
+
+    /// <summary>Largest short payment, as a share of the invoice, accepted as a deduction against a quoted invoice.</summary>
+    public decimal MaxShortPayShare { get; init; } = 0.5m;
+
+    /// <summary>Largest edit distance accepted for a mistyped reference (always confirmed by the amount).</summary>
+    public int MaxReferenceEdits { get; init; } = 2;
+
+    /// <summary>Smallest name similarity (0-100) at which a payer name identifies a customer.</summary>
+    public int MinNameScore { get; init; } = 88;
+
+    /// <summary>Smallest lead of the best name over the second best customer (0-100) to identify a customer by name.</summary>
+    public int MinNameLead { get; init; } = 6;
+
+    /// <summary>Lowest confidence at which an application is made automatically.</summary>
+    public double MinAutoConfidence { get; init; } = 0.9;
+
+    /// <summary>How many suggestions an exception carries.</summary>
+    public int MaxSuggestions { get; init; } = 5;
+}

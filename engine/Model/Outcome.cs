@@ -1,0 +1,94 @@
+using CashApp.Parsers.Currency;
+
+namespace CashApp.Engine.Model;
+
+/// <summary>How an application was found.</summary>
+public enum MatchMethod
+{
+    /// <summary>The payer quoted the item's number exactly (after normalising spelling).</summary>
+    ExactReference,
+
+    /// <summary>The payer quoted a number within a small edit distance, confirmed by the amount.</summary>
+    FuzzyReference,
+
+    /// <summary>The payer quoted the item's purchase order number.</summary>
+    PurchaseOrder,
+
+    /// <summary>The payer was identified by a known account, and the amount fits the items.</summary>
+    AccountAmount,
+
+    /// <summary>The payer was identified by name, and the amount fits the items.</summary>
+    NameAmount,
+
+    /// <summary>A unique combination of the customer's open items sums to the payment.</summary>
+    Combination,
+
+    /// <summary>Resolved by a person.</summary>
+    Manual,
+}
+
+/// <summary>Why a payment, or part of one, went to exceptions.</summary>
+public enum ExceptionReason
+{
+    /// <summary>Nothing identifies the payer and no quoted reference matched.</summary>
+    UnknownPayer,
+
+    /// <summary>The payer is known, but no item or combination fits the amount with certainty.</summary>
+    NoMatch,
+
+    /// <summary>More than one answer fits equally well.</summary>
+    Ambiguous,
+
+    /// <summary>The payment was applied, and a remainder is left on account.</summary>
+    Overpayment,
+
+    /// <summary>A credit that is not a payment to apply (pending, informational, reversal).</summary>
+    NotAPayment,
+
+    /// <summary>The quoted references disagree with each other or with the amount.</summary>
+    Conflict,
+}
+
+/// <summary>A score between 0 and 1, with 3 decimals, of how sure the engine is.</summary>
+public readonly record struct MatchScore
+{
+    /// <summary>Creates a score; throws outside [0, 1].</summary>
+    public MatchScore(double value)
+    {
+        if (double.IsNaN(value) || value < 0 || value > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), value, "A match score lies between 0 and 1.");
+        }
+
+        Value = Math.Round(value, 3);
+    }
+
+    /// <summary>The score.</summary>
+    public double Value { get; }
+
+    /// <inheritdoc/>
+    public override string ToString() => Value.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>An amount of a payment applied to one open item: negative when a credit memo is taken.</summary>
+public sealed record Application(
+    string PaymentRef,
+    string ItemId,
+    Money Amount,
+    MatchMethod Method,
+    MatchScore Confidence,
+    string Explanation);
+
+/// <summary>A suggestion for a specialist: items that may be what the payment is for, with a score.</summary>
+public sealed record Suggestion(IReadOnlyList<string> ItemIds, MatchScore Score, string Why);
+
+/// <summary>A payment not applied in full: what is left, why, and what a specialist might apply it to.</summary>
+public sealed record ExceptionCase(
+    string PaymentRef,
+    Money Unapplied,
+    ExceptionReason Reason,
+    string Detail,
+    IReadOnlyList<Suggestion> Suggestions);
+
+/// <summary>What matching made of a set of payments.</summary>
+public sealed record MatchResult(IReadOnlyList<Application> Applications, IReadOnlyList<ExceptionCase> Exceptions);

@@ -1,0 +1,49 @@
+using CashApp.Parsers.Common;
+using CashApp.Parsers.Currency;
+
+namespace CashApp.Engine.Model;
+
+/// <summary>
+/// A payment: one booked credit from a bank file, to be applied to open items. It keeps what the bank
+/// said of the payer and the remittance, and where in which file it came from.
+/// </summary>
+public sealed record Payment(
+    string PaymentRef,
+    Money Amount,
+    string? PayerName,
+    string? PayerAccount,
+    IReadOnlyList<RemittanceLine> Remittance,
+    string? FreeText,
+    string SourceFile,
+    long LineNumber)
+{
+    /// <summary>The bank format it came from.</summary>
+    public BankFileFormat Format { get; init; }
+
+    /// <summary>The payer id the bank gave (ACH originator), if any.</summary>
+    public string? PayerId { get; init; }
+
+    /// <summary>Makes a payment of a booked credit read from a bank file.</summary>
+    public static Payment FromTransaction(BankTransaction transaction)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        if (!CurrencyCode.TryParse(transaction.Currency, out var currency))
+        {
+            throw new ArgumentException($"{transaction.SourceFile}:{transaction.LineNumber}: unknown currency '{transaction.Currency}'.", nameof(transaction));
+        }
+
+        return new Payment(
+            transaction.PaymentRef,
+            new Money(transaction.AmountMinor, currency),
+            transaction.PayerName,
+            transaction.PayerAccount,
+            transaction.Remittance,
+            transaction.FreeText,
+            transaction.SourceFile,
+            transaction.LineNumber)
+        {
+            Format = transaction.Format,
+            PayerId = transaction.PayerId,
+        };
+    }
+}

@@ -1,0 +1,25 @@
+using System.Text;
+using Sylvan.Data.Csv;
+
+namespace CashApp.Engine.Output;
+
+/// <summary>Writes string rows as RFC 4180 CSV with a header row, through Sylvan's writer.</summary>
+public static class CsvOut
+{
+    private static readonly CsvDataWriterOptions Options = new() { WriteHeaders = true, NewLine = "\n" };
+
+    /// <summary>Writes the rows to <paramref name="writer"/>.</summary>
+    public static void Write(TextWriter writer, IReadOnlyList<string> columns, IEnumerable<string?[]> rows)
+    {
+        using var csv = CsvDataWriter.Create(writer, Options);
+        using var reader = new StringRowReader(columns, rows);
+        csv.Write(reader);
+    }
+
+    /// <summary>Writes the rows to a new file at <paramref name="path"/> (UTF-8, no byte order mark).</summary>
+    public static void WriteFile(string path, IReadOnlyList<string> columns, IEnumerable<string?[]> rows)
+    {
+        using var writer = new StreamWriter(path, append: false, new UTF8Encoding(false), 1 << 16);
+        Write(writer, columns, rows);
+    }
+}

@@ -1,0 +1,15 @@
+using System.CommandLine;
+
+namespace CashApp.Grpc.Cli;
+
+/// <summary>The one <c>cashapp</c> command and its verbs.</summary>
+internal static class CashAppCommand
+{
+    public static Task<int> InvokeAsync(string[] args)
+    {
+        var root = new RootCommand("CashApp: applies the payments in bank files (BAI2, camt.053/054, lockbox) to open AR items, and explains every decision.");
+        root.Subcommands.Add(MatchCommand.Create());
+        root.Subcommands.Add(ParseCommand.Create());
+        return root.Parse(args).InvokeAsync();
+    }
+}

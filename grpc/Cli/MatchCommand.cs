@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Globalization;
+using CashApp.Engine.Ar;
+using CashApp.Engine.Batch;
+using CashApp.Parsers.Common;
+using CashApp.Parsers.Currency;
+
+namespace CashApp.Grpc.Cli;
+
+/// <summary><c>cashapp match</c>: the batch contract of CONTRACT.md.</summary>
+internal static class MatchCommand
+{
+    public static Command Create()
+    {
+        var openItems = new Option<FileInfo>("--open-items") { Description = "open_items.csv: one row per open AR item.", Required = true };
+        var customers = new Option<FileInfo?>("--customers") { Description = "customers.csv: names, aliases, parents and known payer accounts." };
+        var bank = new Option<FileInfo[]>("--bank") { Description = "A bank file (BAI2, camt.053/054 or lockbox; detected from content). Repeat for several.", Required = true, AllowMultipleArgumentsPerToken = false, Arity = ArgumentArity.OneOrMore };
+        var layout = new Option<FileInfo?>("--lockbox-layout") { Description = "A lockbox layout JSON file for another bank's lockbox format (LOCKBOX.md)." };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for applications.csv and exceptions.csv.", Required = true };
+        var lenient = new Option<bool>("--lenient") { Description = "Accept known bank deviations (unreconciled trailers and the like) as warnings instead of errors." };
+        var quiet = new Option<bool>("--quiet") { Description = "No progress or summary on standard error." };
+        var command = new Command("match", "Apply the payments in bank files to open items; write applications.csv and exceptions.csv.")
+        {
+            openItems, customers, bank, layout, output, lenient, quiet,
+        };
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var isQuiet = parse.GetValue(quiet);
+            var options = new MatchRunOptions
+            {
+                OpenItemsPath = parse.GetValue(openItems)!.FullName,
+                CustomersPath = parse.GetValue(customers)?.FullName,
+                BankFiles = [.. parse.GetValue(bank)!.Select(f => f.FullName)],
+                LockboxLayoutPath = parse.GetValue(layout)?.FullName,
+                OutputDirectory = parse.GetValue(output)!.FullName,
+                Lenient = parse.GetValue(lenient),
+            };
+
+            foreach (var path in options.BankFiles.Append(options.OpenItemsPath).Concat(options.CustomersPath is null ? [] : [options.CustomersPath]))
+            {
+                if (!File.Exists(path))
+                {
+                    await Console.Error.WriteLineAsync($"cashapp match: {path}: no such file.").ConfigureAwait(false);
+                    return 2;
+                }
+            }
+
+            try
+            {
+                using var progress = isQuiet ? null : new ConsoleProgress(Console.Error);
+                var summary = await MatchRun.RunAsync(options, progress, cancellationToken).ConfigureAwait(false);
+                if (!isQuiet)
+                {
+                    WriteSummary(Console.Error, summary, options.OutputDirectory);
+                }
+
+                return 0;
+            }
+            catch (Exception ex) when (ex is BankFileFormatException or ArInputException)
+            {
+                await Console.Error.WriteLineAsync($"cashapp match: {ex.Message}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync("cashapp match: nothing was written.").ConfigureAwait(false);
+                return 1;
+            }
+        });
+
+        return command;
+    }
+
+    private static void WriteSummary(TextWriter error, MatchRunSummary summary, string outputDirectory)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        error.WriteLine();
+        error.WriteLine("bank file                                   format     credits  payments  debits  credit total");
+        foreach (var file in summary.Files)
+        {
+            var name = Path.GetFileName(file.FileName);
+            error.WriteLine(string.Create(ci, $"{Trim(name, 42),-42}  {FormatName(file.Format),-9} {file.Credits,8} {file.Payments,9} {file.Debits,7}  {file.CreditMinorTotal,12}"));
+            foreach (var warning in file.Warnings.Take(10))
+            {
+                error.WriteLine($"  {warning}");
+            }
+
+            if (file.Warnings.Count > 10)
+            {
+                error.WriteLine(string.Create(ci, $"  ... and {file.Warnings.Count - 10} more warnings"));
+            }
+        }
+
+        error.WriteLine();
+        error.WriteLine(string.Create(ci, $"open items {summary.OpenItems:N0}, customers {summary.Customers:N0}"));
+        error.WriteLine(string.Create(ci, $"payments {summary.Payments:N0}: applied {summary.PaymentsApplied:N0} (in full {summary.PaymentsFullyApplied:N0}), exceptions {summary.Exceptions:N0}, hit rate {summary.HitRate:P1}"));
+        error.WriteLine();
+        error.WriteLine("stage               seconds        count");
+        foreach (var stage in summary.Stages)
+        {
+            error.WriteLine(string.Create(ci, $"{stage.Stage,-18} {stage.Elapsed.TotalSeconds,8:F3} {stage.Count,12:N0}"));
+        }
+
+        error.WriteLine(string.Create(ci, $"{"total",-18} {summary.Elapsed.TotalSeconds,8:F3}   peak memory {summary.PeakWorkingSetBytes / (1024.0 * 1024.0):F0} MiB"));
+        error.WriteLine($"wrote {Path.Combine(outputDirectory, "applications.csv")} and {Path.Combine(outputDirectory, "exceptions.csv")}");
+    }
+
+    internal static string FormatName(BankFileFormat format) => format switch
+    {
+        BankFileFormat.Bai2 => "BAI2",
+        BankFileFormat.Camt053 => "camt.053",
+        BankFileFormat.Camt054 => "camt.054",
+        BankFileFormat.Lockbox => "lockbox",
+        BankFileFormat.LockboxCsv => "lockbox-csv",
+        _ => "unknown",
+    };
+
+    private static string Trim(string text, int width) => text.Length <= width ? text : "..." + text[^(width - 3)..];
+
+    internal static string Amount(long minor, string currency) =>
+        CurrencyCode.TryParse(currency, out var code) ? MinorUnits.Format(minor, code.MinorDigits) : minor.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,3 @@
+using CashApp.Grpc.Cli;
+
+return await CashAppCommand.InvokeAsync(args).ConfigureAwait(false);

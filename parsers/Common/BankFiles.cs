@@ -1,0 +1,133 @@
+using System.Runtime.CompilerServices;
+using CashApp.Parsers.Bai2;
+using CashApp.Parsers.Camt;
+using CashApp.Parsers.Lockbox;
+
+namespace CashApp.Parsers.Common;
+
+/// <summary>Options for reading any bank file.</summary>
+public sealed record BankFileReadOptions
+{
+    /// <summary>Accept known deviations of real banks and report them as warnings instead of failing.</summary>
+    public bool Lenient { get; init; }
+
+    /// <summary>The lockbox layout to use; the built-in default layout when null.</summary>
+    public LockboxLayout? LockboxLayout { get; init; }
+}
+
+/// <summary>Everything read from one bank file.</summary>
+public sealed record BankFileReadResult(
+    string FileName,
+    BankFileFormat Format,
+    IReadOnlyList<BankTransaction> Transactions,
+    IReadOnlyList<ParseWarning> Warnings);
+
+/// <summary>Detects a bank file's format from its content and reads it with the right reader.</summary>
+public static class BankFiles
+{
+    /// <summary>How many leading bytes <see cref="Detect"/> wants to see.</summary>
+    public const int DetectionWindow = 4096;
+
+    /// <summary>
+    /// Tells the format from the first bytes of a file: BAI2 starts with the record <c>01,</c>; camt is XML
+    /// whose document names a <c>camt.053</c> or <c>camt.054</c> namespace or root element; a lockbox file
+    /// starts with a fixed-width type 1 record.
+    /// </summary>
+    public static BankFileFormat Detect(ReadOnlySpan<byte> head)
+    {
+        // Skip a UTF-8 byte order mark and leading white space.
+        if (head.StartsWith("\uFEFF"u8))
+        {
+            head = head[3..];
+        }
+
+        head = head.TrimStart(" \t\r\n"u8);
+        if (head.StartsWith("01,"u8))
+        {
+            return BankFileFormat.Bai2;
+        }
+
+        if (head.StartsWith("<"u8))
+        {
+            if (head.IndexOf("camt.054"u8) >= 0 || head.IndexOf("BkToCstmrDbtCdtNtfctn"u8) >= 0)
+            {
+                return BankFileFormat.Camt054;
+            }
+
+            // camt.053, or XML whose root we cannot see yet: the camt reader names the problem precisely.
+            return BankFileFormat.Camt053;
+        }
+
+        if (head.Length > 0 && head[0] == (byte)'1')
+        {
+            return BankFileFormat.Lockbox;
+        }
+
+        return BankFileFormat.Unknown;
+    }
+
+    /// <summary>Detects the format of the file at <paramref name="path"/>.</summary>
+    public static BankFileFormat Detect(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var buffer = new byte[DetectionWindow];
+        var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        return Detect(buffer.AsSpan(0, read));
+    }
+
+    /// <summary>
+    /// Reads a whole file. Either every transaction comes back, or a <see cref="BankFileFormatException"/>
+    /// says why not: a bad file is never half read.
+    /// </summary>
+    public static async Task<BankFileReadResult> ReadAllAsync(string path, BankFileReadOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var format = Detect(path);
+        var warnings = new List<ParseWarning>();
+        var transactions = new List<BankTransaction>();
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        await foreach (var transaction in ReadAsync(stream, path, format, options, warnings, cancellationToken))
+        {
+            transactions.Add(transaction);
+        }
+
+        return new BankFileReadResult(path, format, transactions, warnings);
+    }
+
+    /// <summary>Streams the transactions of a file in a known format, in file order.</summary>
+    public static async IAsyncEnumerable<BankTransaction> ReadAsync(
+        Stream stream,
+        string fileName,
+        BankFileFormat format,
+        BankFileReadOptions options,
+        ICollection<ParseWarning>? warnings,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var source = format switch
+        {
+            BankFileFormat.Bai2 => Bai2Reader.ReadAsync(stream, fileName, new Bai2ReaderOptions { Lenient = options.Lenient }, warnings, cancellationToken),
+            BankFileFormat.Camt053 or BankFileFormat.Camt054 => CamtReader.ReadAsync(stream, fileName, new CamtReaderOptions(), warnings, cancellationToken),
+            BankFileFormat.Lockbox => LockboxReader.ReadAsync(stream, fileName, options.LockboxLayout ?? LockboxLayout.Default, warnings, cancellationToken),
+            BankFileFormat.LockboxCsv => LockboxCsvReader.ReadAsync(stream, fileName, options.LockboxLayout ?? throw new ArgumentException("A CSV remittance file needs a layout with a CSV column mapping.", nameof(options)), warnings, cancellationToken),
+            _ => throw UnknownFormatException.Create(fileName),
+        };
+
+        await foreach (var transaction in source.WithCancellation(cancellationToken))
+        {
+            yield return transaction;
+        }
+    }
+}
+
+/// <summary>The file is none of the bank-file formats CashApp reads.</summary>
+public sealed class UnknownFormatException : BankFileFormatException
+{
+    private UnknownFormatException(string fileName, string message)
+        : base(fileName, 1, "UNKNOWN_FORMAT", message)
+    {
+    }
+
+    internal static UnknownFormatException Create(string fileName) =>
+        new(fileName, $"{fileName}:1: not a bank file CashApp can read: expected BAI2 (first record '01,'), ISO 20022 camt.053/camt.054 XML, or a lockbox file (first record type '1').");
+}

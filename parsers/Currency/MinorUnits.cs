@@ -1,0 +1,119 @@
+using System.Globalization;
+
+namespace CashApp.Parsers.Currency;
+
+/// <summary>
+/// Conversions between decimal text and integer minor units. Extra decimals are accepted only when they
+/// are zeros (<c>8.850</c> EUR is 885 cents); a significant extra digit (<c>8.855</c>) fails, because
+/// rounding money silently is a guess.
+/// </summary>
+public static class MinorUnits
+{
+    /// <summary>Parses <c>[-+]digits[.digits]</c> into minor units with <paramref name="minorDigits"/> decimals.</summary>
+    public static bool TryParse(ReadOnlySpan<char> text, int minorDigits, out long minor)
+    {
+        minor = 0;
+        text = text.Trim();
+        if (text.IsEmpty)
+        {
+            return false;
+        }
+
+        var negative = false;
+        if (text[0] is '-' or '+')
+        {
+            negative = text[0] == '-';
+            text = text[1..];
+        }
+
+        if (text.IsEmpty)
+        {
+            return false;
+        }
+
+        long value = 0;
+        var seenDigit = false;
+        var seenPoint = false;
+        var decimals = 0;
+        foreach (var c in text)
+        {
+            if (c == '.')
+            {
+                if (seenPoint)
+                {
+                    return false;
+                }
+
+                seenPoint = true;
+                continue;
+            }
+
+            if (c is < '0' or > '9')
+            {
+                return false;
+            }
+
+            seenDigit = true;
+            if (seenPoint)
+            {
+                decimals++;
+                if (decimals > minorDigits)
+                {
+                    if (c != '0')
+                    {
+                        return false;
+                    }
+
+                    continue;
+                }
+            }
+
+            if (value > (long.MaxValue - 9) / 10)
+            {
+                return false;
+            }
+
+            value = (value * 10) + (c - '0');
+        }
+
+        if (!seenDigit)
+        {
+            return false;
+        }
+
+        for (var i = Math.Min(decimals, minorDigits); i < minorDigits; i++)
+        {
+            if (value > long.MaxValue / 10)
+            {
+                return false;
+            }
+
+            value *= 10;
+        }
+
+        minor = negative ? -value : value;
+        return true;
+    }
+
+    /// <summary>Formats minor units as a decimal with exactly <paramref name="minorDigits"/> decimals and <c>.</c>.</summary>
+    public static string Format(long minor, int minorDigits)
+    {
+        if (minorDigits == 0)
+        {
+            return minor.ToString(CultureInfo.InvariantCulture);
+        }
+
+        var negative = minor < 0;
+        var abs = negative ? (ulong)(-(minor + 1)) + 1 : (ulong)minor;
+        ulong scale = 1;
+        for (var i = 0; i < minorDigits; i++)
+        {
+            scale *= 10;
+        }
+
+        var whole = abs / scale;
+        var fraction = abs % scale;
+        var text = string.Create(CultureInfo.InvariantCulture, $"{whole}.{fraction.ToString(new string('0', minorDigits), CultureInfo.InvariantCulture)}");
+        return negative ? "-" + text : text;
+    }
+}

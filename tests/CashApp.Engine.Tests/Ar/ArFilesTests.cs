@@ -1,0 +1,88 @@
+using CashApp.Engine.Ar;
+using CashApp.Engine.Model;
+
+namespace CashApp.Engine.Tests.Ar;
+
+public sealed class ArFilesTests : IDisposable
+{
+    private const string Header = "item_id,doc_type,customer_id,customer_name,invoice_number,po_number,currency,open_amount,doc_date,due_date";
+    private readonly string _dir = Directory.CreateTempSubdirectory("cashapp-ar").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Write(params string[] lines)
+    {
+        var path = Path.Combine(_dir, "open_items.csv");
+        File.WriteAllLines(path, lines);
+        return path;
+    }
+
+    private static string Row(int n, string amount = "100.00", string currency = "USD", string type = "INV", string? id = null) =>
+        $"{id ?? $"AR{n}"},{type},C1,Acme Corp,INV-{n},PO-{n},{currency},{amount},2026-11-01,2026-12-01";
+
+    [Fact]
+    public void ReadOpenItems_ValidFile_ReadsEveryRowInMinorUnits()
+    {
+        var path = Write(Header, Row(1, "1234.50"), Row(2, "-20.00", type: "CM"), Row(3, "500", currency: "JPY"));
+        var items = ArFiles.ReadOpenItems(path);
+        Assert.Equal(3, items.Count);
+        Assert.Equal(123450, items[0].OpenMinor);
+        Assert.Equal(DocType.CreditMemo, items[1].DocType);
+        Assert.Equal(-2000, items[1].OpenMinor);
+        Assert.Equal(500, items[2].OpenMinor);
+        Assert.Equal("PO-1", items[0].PoNumber);
+    }
+
+    [Fact]
+    public void ReadOpenItems_BadAmountOnLine7_NamesFileLineColumnAndValue()
+    {
+        var path = Write(Header, Row(1), Row(2), Row(3), Row(4), Row(5), Row(6, "12x.50"), Row(7));
+        var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
+        Assert.Equal(7, ex.LineNumber);
+        Assert.Equal("open_amount", ex.Column);
+        Assert.Equal("12x.50", ex.Value);
+        Assert.Contains(path + ":7:", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("open_amount", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'12x.50'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadOpenItems_DuplicateItemId_NamesBothLines()
+    {
+        var path = Write(Header, Row(1), Row(2, id: "AR1"));
+        var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
+        Assert.Equal(3, ex.LineNumber);
+        Assert.Equal("item_id", ex.Column);
+        Assert.Contains("line 2", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ABC", "currency")]
+    [InlineData("USD", "open_amount", "1.005")]
+    public void ReadOpenItems_BadValue_IsRejected(string currency, string column, string amount = "1.00")
+    {
+        var path = Write(Header, Row(1, amount, currency));
+        var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
+        Assert.Equal(column, ex.Column);
+        Assert.Equal(2, ex.LineNumber);
+    }
+
+    [Fact]
+    public void ReadOpenItems_MissingColumn_IsNamed()
+    {
+        var path = Write("item_id,doc_type", "AR1,INV");
+        var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
+        Assert.Equal("customer_id", ex.Column);
+    }
+
+    [Fact]
+    public void ReadCustomers_SplitsAliasesAndAccounts()
+    {
+        var path = Path.Combine(_dir, "customers.csv");
+        File.WriteAllLines(path, ["customer_id,name,parent_id,aliases,bank_accounts", "C1,Acme Corp,C0,ACME|Acme Co,021000021:12345|DE89370400440532013000"]);
+        var customer = Assert.Single(ArFiles.ReadCustomers(path));
+        Assert.Equal("C0", customer.ParentId);
+        Assert.Equal(["ACME", "Acme Co"], customer.Aliases);
+        Assert.Equal(2, customer.BankAccounts.Count);
+    }
+}
