@@ -164,7 +164,7 @@ public static class MatchRun
             exceptions.Add(new ExceptionCase(credit.PaymentRef, new Money(credit.AmountMinor, currency), ExceptionReason.NotAPayment, credit.NotPaymentReason ?? "not a booked payment", []));
         }
 
-        Ledger.Verify(payments, items, result.Applications, result.Exceptions);
+        BalanceCheck.Verify(payments, items, result.Applications, result.Exceptions);
 
         await Stage(stages, progress, "write", result.Applications.Count + exceptions.Count, () =>
         {

@@ -7,7 +7,7 @@ namespace CashApp.Engine.Matching;
 /// the payment; no item is applied past its open amount or against its sign; every application names a
 /// known payment and item in the same currency. A violation is a bug, and stops the run.
 /// </summary>
-public static class Ledger
+public static class BalanceCheck
 {
     /// <summary>Throws <see cref="InvalidOperationException"/> naming the first violation found.</summary>
     public static void Verify(IReadOnlyList<Payment> payments, IReadOnlyList<OpenItem> items, IReadOnlyList<Application> applications, IReadOnlyList<ExceptionCase> exceptions)
