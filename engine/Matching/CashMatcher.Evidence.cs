@@ -86,8 +86,10 @@ public sealed partial class CashMatcher
             quote.Keys.Add(key);
         }
 
-        // Free text often repeats a structured reference ("RMR*IV*1004567" and "INV 1004567"): one quote each.
-        if (quote.Keys.Count == 0 || quote.Keys.Any(seen.Contains))
+        // Free text often repeats a structured reference ("RMR*IV*1004567" and "INV 1004567"): one quote
+        // each. Structured lines are all kept, even when two look alike: a mistyped line can spell another
+        // quoted number, and dropping it would hide that something is missing.
+        if (quote.Keys.Count == 0 || (!structured && quote.Keys.Any(seen.Contains)))
         {
             return;
         }
@@ -152,16 +154,11 @@ public sealed partial class CashMatcher
         var keys = quote.Keys.Where(k => k.Length >= ReferenceText.MinCoreLength).ToList();
         foreach (var key in keys.ToList())
         {
-            if (ReferenceText.OcrDigits(key) is { } ocr)
+            foreach (var ocr in ReferenceText.OcrReadings(key))
             {
                 var found = new List<int>();
                 _invoiceKeys.Find(ocr, found);
-                if (ReferenceText.CoreKey(ocr) is { } ocrCore)
-                {
-                    _invoiceKeys.Find(ocrCore, found);
-                    keys.Add(ocrCore);
-                }
-
+                keys.Add(ocr);
                 foreach (var item in found)
                 {
                     if (IsOpenIn(item, currency) && exact.Add(item))

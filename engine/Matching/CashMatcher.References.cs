@@ -98,6 +98,11 @@ public sealed partial class CashMatcher
                     items.Add(o.Item);
                     sum = checked(sum + _remaining[o.Item]);
                 }
+                else if (option is not null)
+                {
+                    // Two quotes naming one item: possible (a repeated line), but a sign that one is mistyped.
+                    cost += 1.5;
+                }
             }
 
             if (!withFuzzy)
@@ -113,20 +118,18 @@ public sealed partial class CashMatcher
             // One quote read as a mistyped number: replace its choice (or fill its gap) with a near item.
             for (var q = 0; q < quotes.Count; q++)
             {
-                var replaced = choice[q];
-                var without = sum;
-                var rest = items;
-                if (replaced is { } r)
+                var rest = new List<int>();
+                long without = 0;
+                for (var other = 0; other < choice.Length; other++)
                 {
-                    if (choice.Count(c => c is { } x && x.Item == r.Item) > 1)
+                    if (other != q && choice[other] is { } o && !rest.Contains(o.Item))
                     {
-                        continue;
+                        rest.Add(o.Item);
+                        without = checked(without + _remaining[o.Item]);
                     }
-
-                    without -= _remaining[r.Item];
-                    rest = [.. items.Where(i => i != r.Item)];
                 }
 
+                var replaced = choice[q];
                 var refund = replaced is null ? DropCost(quotes[q]) : replaced.Value.Via == Via.PurchaseOrder ? 0.5 : 0;
                 foreach (var fuzzy in FuzzyOptions(quotes[q], currency))
                 {
@@ -220,10 +223,17 @@ public sealed partial class CashMatcher
                 return Refer(analysis, ExceptionReason.Ambiguous, $"'{quote.Text}' may mean {quote.Exact.Count} open items", ReferenceSuggestions(quotes, currency.Code));
             }
 
-            if (!chosen.Any(c => c.Option.Item == options[0].Item))
+            if (chosen.Any(c => c.Option.Item == options[0].Item))
             {
-                chosen.Add((quote, options[0]));
+                if (quote.Structured)
+                {
+                    return Refer(analysis, ExceptionReason.Conflict, $"two remittance lines name {Describe(options[0].Item)}: one may be mistyped", ReferenceSuggestions(quotes, currency.Code));
+                }
+
+                continue;
             }
+
+            chosen.Add((quote, options[0]));
         }
 
         var items = chosen.Select(c => c.Option.Item).ToList();

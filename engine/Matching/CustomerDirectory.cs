@@ -104,15 +104,17 @@ internal sealed class CustomerDirectory
             return found;
         }
 
-        // Retrieve: customers sharing a word, or sharing the first four letters of the name.
+        // Retrieve: name forms sharing a rare enough word, or the start of the name allowing one dropped
+        // or added letter (the typing slips and truncations banks print).
         var hits = new Dictionary<int, int>();
-        foreach (var token in tokens.Append("^" + compact[..Math.Min(4, compact.Length)]).Distinct(StringComparer.Ordinal))
+        foreach (var key in RetrievalKeys(tokens, compact))
         {
-            if (_tokens.TryGetValue(token, out var postings) && postings.Count <= MaxPostings)
+            if (_tokens.TryGetValue(key, out var postings) && postings.Count <= MaxPostings)
             {
+                var weight = key[0] == 'P' ? 2 : 1;
                 foreach (var form in postings)
                 {
-                    hits[form] = hits.GetValueOrDefault(form) + 1;
+                    hits[form] = hits.GetValueOrDefault(form) + weight;
                 }
             }
         }
@@ -134,6 +136,33 @@ internal sealed class CustomerDirectory
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// The keys a name is indexed and looked up by: each word (<c>T:</c>), and the first eight letters of
+    /// the compact name with and without each one of its first nine letters (<c>P:</c>), so that a
+    /// dropped, added or changed letter near the start still meets the customer.
+    /// </summary>
+    private static HashSet<string> RetrievalKeys(string[] tokens, string compact)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var token in tokens)
+        {
+            if (token.Length >= 2)
+            {
+                keys.Add("T:" + token);
+            }
+        }
+
+        var head = compact[..Math.Min(9, compact.Length)];
+        keys.Add("P:" + head[..Math.Min(8, head.Length)]);
+        for (var i = 0; i < head.Length; i++)
+        {
+            var deleted = head.Remove(i, 1);
+            keys.Add("P:" + deleted[..Math.Min(8, deleted.Length)]);
+        }
+
+        return keys;
     }
 
     /// <summary>
@@ -227,7 +256,7 @@ internal sealed class CustomerDirectory
         var compact = string.Concat(tokens);
         var form = _nameForms.Count;
         _nameForms.Add((customer, compact, tokens));
-        foreach (var token in tokens.Append("^" + compact[..Math.Min(4, compact.Length)]).Distinct(StringComparer.Ordinal))
+        foreach (var token in RetrievalKeys(tokens, compact))
         {
             if (!_tokens.TryGetValue(token, out var list))
             {

@@ -73,8 +73,9 @@ public static class NameText
             tokens.Add(Abbreviations.TryGetValue(word, out var full) ? full : word);
         }
 
-        // Legal forms go wherever they stand at the end ("ACME CO INC"), and "THE" at the start.
-        while (tokens.Count > 1 && LegalForms.Contains(tokens[^1]))
+        // Legal forms go wherever they stand at the end ("ACME CO INC"), and "THE" at the start. A bank
+        // that cuts a name to its field width leaves a legal form half written ("CORPORA"): that goes too.
+        while (tokens.Count > 1 && (LegalForms.Contains(tokens[^1]) || IsCutLegalForm(tokens[^1])))
         {
             tokens.RemoveAt(tokens.Count - 1);
         }
@@ -86,6 +87,11 @@ public static class NameText
 
         return [.. tokens];
     }
+
+    private static readonly string[] LongLegalForms = ["CORPORATION", "INCORPORATED", "COMPANY", "LIMITED", "GROUP"];
+
+    private static bool IsCutLegalForm(string token) =>
+        token.Length >= 4 && LongLegalForms.Any(form => form.Length > token.Length && form.StartsWith(token, StringComparison.Ordinal));
 
     /// <summary>The canonical words joined without spaces: the form truncation and dropped spaces leave comparable.</summary>
     public static string Compact(string? name) => string.Concat(Tokens(name));

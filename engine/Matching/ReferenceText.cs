@@ -103,6 +103,34 @@ public static class ReferenceText
     }
 
     /// <summary>
+    /// Core keys a reference may have been meant as, reading look-alike letters as digits. The letter
+    /// prefix is not known (<c>INVI019613</c> is <c>INV</c> and <c>I019613</c>), so every split of the
+    /// leading letters is tried; only readings that become all digits are returned.
+    /// </summary>
+    public static IEnumerable<string> OcrReadings(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var letters = 0;
+        while (letters < key.Length && char.IsAsciiLetter(key[letters]))
+        {
+            letters++;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var split = 0; split <= letters; split++)
+        {
+            if (OcrDigits(key[split..]) is { } digits && digits.All(char.IsAsciiDigit))
+            {
+                var core = digits.TrimStart('0');
+                if (core.Length >= MinCoreLength && seen.Add(core))
+                {
+                    yield return core;
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// The reference-like tokens of free text: runs of letters, digits, <c>-</c> and <c>_</c> between
     /// separators, each with at least one digit. Words such as <c>INVOICE</c> or <c>PAYMENT</c> are not
     /// returned, and a lone letter prefix separated by a space (<c>inv 1004567</c>) is dropped by the
