@@ -224,7 +224,7 @@ public sealed partial class CashMatcher
 
     /// <summary>True when the payer is, by account or by a close name, in the family of <paramref name="customer"/>.</summary>
     private bool PayerAgrees(Analysis analysis, int customer) =>
-        Payers(analysis).Any(p => p.Score >= Policy.MinNameScore && _customers.SameFamily(p.Customer, customer));
+        Payers(analysis).Any(p => p.Score >= Policy.MinCorroborationScore && _customers.SameFamily(p.Customer, customer));
 
     private string Describe(int item)
     {

@@ -181,6 +181,12 @@ internal sealed class CustomerDirectory
             return 96;
         }
 
+        // A short prefix ("LARCH IN" for Larch Industries) corroborates, but is too weak to identify alone.
+        if (payer.Length >= 5 && customer.StartsWith(payer, StringComparison.Ordinal))
+        {
+            return 86;
+        }
+
         var ratio = Fuzz.Ratio(payer, customer);
         if (payer.Length >= 8 && payer.Length < customer.Length)
         {
