@@ -5,7 +5,7 @@ namespace CashApp.Engine.Matching;
 
 public sealed partial class CashMatcher
 {
-    private const int MaxTier = 3;
+    private const int MaxTier = 8;
 
     /// <summary>
     /// Decides a payment with no usable reference: find the payer by known account or by name, then a

@@ -276,7 +276,7 @@ public sealed partial class CashMatcher
             var shortfall = -delta;
             var declared = chosen.Count == 1 && chosen[0].Quote.LineMinor == amount;
             if (single && memos.Count == 0 && (payerAgrees || declared) && chosen[0].Option.Via != Via.Fuzzy
-                && shortfall <= (long)(Policy.MaxShortPayShare * _remaining[items[0]]))
+                && (shortfall <= (long)(Policy.MaxShortPayShare * _remaining[items[0]]) || shortfall <= Policy.MaxBankFeeMinor))
             {
                 var why = shortfall <= Policy.MaxBankFeeMinor
                     ? $"{names} by reference, paid short {Amount(shortfall, currency)} (bank fee or small deduction)"
