@@ -177,7 +177,7 @@ public sealed partial class Bai2RecordReader
 
         if (missing is not null)
         {
-            var location = new Bai2Location(fileName, Math.Max(1, nextLineNumber - 1), nextByteOffset, string.Empty, -1);
+            var location = new Bai2Location(fileName, Math.Max(1, LineNumber + lineIndex), nextByteOffset, string.Empty, -1);
             Bai2Throw.Format(location, Bai2ErrorCodes.Truncated, Bai2ErrorMessages.Format(Bai2ErrorMessages.Truncated, missing));
         }
     }
