@@ -171,8 +171,9 @@ public sealed partial class Bai2RecordReader
                 break;
             }
 
-            // Fewer than three bytes of the next line are here: they may yet turn out to start "88,".
-            if (available == 0 || (span[pos] == (byte)'8' && (available == 1 || span[pos + 1] == (byte)'8')))
+            // Fewer than three bytes of the next line are here: they may yet turn out to start "88,", or (lenient,
+            // after a 16) to be a line of text without a record code.
+            if (available == 0 || (span[pos] == (byte)'8' && (available == 1 || span[pos + 1] == (byte)'8')) || (lenient && span[0] == (byte)'1' && span[1] == (byte)'6'))
             {
                 return false;
             }
