@@ -621,28 +621,27 @@ public sealed partial class Bai2RecordReader
             value = value[1..];
         }
 
-        if (value.IsEmpty || value.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0)
+        if (value.IsEmpty)
         {
             return false;
         }
 
-        var significant = value.IndexOfAnyExcept((byte)'0');
-        if (significant < 0)
-        {
-            return true;
-        }
-
-        value = value[significant..];
-        if (value.Length > 18)
-        {
-            return false;
-        }
-
+        // One pass: digits only, at most 18 significant (so the value cannot overflow a long).
         long result = 0;
+        var significant = 0;
         foreach (var b in value)
         {
-            // At most 18 digits: cannot overflow.
-            result = unchecked((result * 10) + (b - '0'));
+            var digit = unchecked((uint)(b - '0'));
+            if (digit > 9)
+            {
+                return false;
+            }
+
+            result = unchecked((result * 10) + digit);
+            if (result != 0 && ++significant > 18)
+            {
+                return false;
+            }
         }
 
         amount = negative ? -result : result;
