@@ -106,8 +106,11 @@ public static class CamtErrorCodes
     /// <summary>Warning: the transaction details of a batch do not add up to the entry amount.</summary>
     public const string BatchMismatch = "CAMT_BATCH_MISMATCH";
 
-    /// <summary>Warning: a batch entry whose details carry no amounts; it is reported as one transaction.</summary>
+    /// <summary>Warning: a batch entry whose details carry no amounts (or amounts in another currency); it is reported as one transaction.</summary>
     public const string BatchWithoutAmounts = "CAMT_BATCH_WITHOUT_AMOUNTS";
+
+    /// <summary>Warning: entries without <c>Sts</c>; they are read as booked, which is what a statement reports.</summary>
+    public const string StatusMissing = "CAMT_STATUS_MISSING";
 
     /// <summary>Warning: the only transaction details of an entry state another amount or direction than the entry.</summary>
     public const string DetailDiffers = "CAMT_DETAIL_DIFFERS";
@@ -173,8 +176,14 @@ public static class CamtErrorMessages
     /// <summary>{0} entry number, {1} entry amount, {2} detail sum.</summary>
     public const string BatchMismatch = "entry {0}: the transaction details add up to {2}, the entry states {1}; each detail is reported with its own amount.";
 
-    /// <summary>{0} entry number, {1} detail count.</summary>
-    public const string BatchWithoutAmounts = "entry {0}: {1} transaction details without amounts; reported as one transaction of the entry amount.";
+    /// <summary>{0} entry number, {1} detail count, {2} currency.</summary>
+    public const string BatchWithoutAmounts = "entry {0}: {1} transaction details without amounts in {2}; reported as one transaction of the entry amount.";
+
+    /// <summary>{0} statement id, {1} count.</summary>
+    public const string StatusMissing = "statement {0}: {1} entries without Sts; read as booked (BOOK).";
+
+    /// <summary>{0} statement id, {1} opening currency, {2} closing currency.</summary>
+    public const string BalanceCurrencies = "statement {0}: the opening balance is in {1} but the closing balance in {2}.";
 
     /// <summary>{0} entry number, {1} what, {2} entry value, {3} detail value.</summary>
     public const string DetailDiffers = "entry {0}: its only transaction details state {1} {3}, the entry {2}; the entry's value is used.";

@@ -81,6 +81,14 @@ internal sealed partial class CamtParser
             Fail(CamtErrorCodes.MissingElement, line, position, string.Empty, null, Format(CamtErrorMessages.MissingElement, "element CdtDbtInd"));
         }
 
+        if (entry.StatusCode is null)
+        {
+            // Sts is mandatory, yet some banks (a Lithuanian camt.053.001.08) leave it out of their statements,
+            // which report booked entries only; one warning per statement says so.
+            entry.Status = CamtEntryStatus.Booked;
+            _totals.MissingStatus++;
+        }
+
         Leave();
         return entry;
     }

@@ -6,6 +6,26 @@ namespace CashApp.Parsers.Camt;
 /// <summary>The statement header (<c>Stmt</c>/<c>Ntfctn</c>), its balances and <c>TxsSummry</c>, and the checks at its end.</summary>
 internal sealed partial class CamtParser
 {
+    // Booked credits and debits per currency of the current statement, for the balance check.
+    private readonly Dictionary<string, (long Credits, long Debits)> _bookedByCurrency = new(StringComparer.Ordinal);
+
+    private void CountEntry(CamtEntry entry)
+    {
+        _totals.Add(entry);
+        if (entry.Status == CamtEntryStatus.Booked)
+        {
+            ref var booked = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_bookedByCurrency, entry.Currency.Code, out _);
+            if (entry.Direction == Direction.Credit)
+            {
+                booked.Credits = checked(booked.Credits + entry.AmountMinor);
+            }
+            else
+            {
+                booked.Debits = checked(booked.Debits + entry.AmountMinor);
+            }
+        }
+    }
+
     private void ReadStatementChild()
     {
         var statement = _statement!;
@@ -259,12 +279,17 @@ internal sealed partial class CamtParser
     private void FinishStatement()
     {
         var statement = _statement!;
+        var id = statement.Id ?? statement.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (_totals.MissingStatus > 0)
+        {
+            Warn(statement.LineNumber, CamtErrorCodes.StatusMissing, Format(CamtErrorMessages.StatusMissing, id, _totals.MissingStatus));
+        }
+
         if (!_options.CheckBalances)
         {
             return;
         }
 
-        var id = statement.Id ?? statement.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
         CheckBalances(statement, id);
         if (_totals.Currencies > 1 || _totals.Currency.Code is null)
         {
@@ -293,23 +318,20 @@ internal sealed partial class CamtParser
             }
         }
 
-        if (opening is null || closing is null || opening.Amount.Currency.Code != closing.Amount.Currency.Code || _totals.Currencies > 1)
+        if (opening is null || closing is null)
         {
+            return;
+        }
+
+        if (opening.Amount.Currency.Code != closing.Amount.Currency.Code)
+        {
+            Warn(statement.LineNumber, CamtErrorCodes.BalanceMismatch, Format(CamtErrorMessages.BalanceCurrencies, id, opening.Amount.Currency.Code, closing.Amount.Currency.Code));
             return;
         }
 
         var currency = opening.Amount.Currency;
-        long credits = 0, debits = 0;
-        if (_totals.Currency.Code == currency.Code)
-        {
-            credits = _totals.CreditBooked;
-            debits = _totals.DebitBooked;
-        }
-        else if (_totals.Currency.Code is not null)
-        {
-            return;
-        }
-
+        _bookedByCurrency.TryGetValue(currency.Code, out var booked);
+        var (credits, debits) = booked;
         var expected = checked(opening.Amount.Minor + credits - debits);
         if (expected != closing.Amount.Minor)
         {
@@ -371,6 +393,7 @@ internal sealed partial class CamtParser
     {
         public CurrencyCode Currency;
         public int Currencies;
+        public long MissingStatus;
         public long CreditCount;
         public long DebitCount;
         public long TransactionCount;
@@ -378,8 +401,6 @@ internal sealed partial class CamtParser
         public long DebitTransactionCount;
         public long CreditAll;
         public long DebitAll;
-        public long CreditBooked;
-        public long DebitBooked;
         public SummaryBlock? StatedAll;
         public SummaryBlock? StatedCredit;
         public SummaryBlock? StatedDebit;
@@ -399,26 +420,17 @@ internal sealed partial class CamtParser
 
             var transactions = Math.Max(1, entry.Transactions.Count);
             TransactionCount += transactions;
-            var booked = entry.Status == CamtEntryStatus.Booked;
             if (entry.Direction == Direction.Credit)
             {
                 CreditCount++;
                 CreditTransactionCount += transactions;
                 CreditAll = checked(CreditAll + entry.AmountMinor);
-                if (booked)
-                {
-                    CreditBooked = checked(CreditBooked + entry.AmountMinor);
-                }
             }
             else
             {
                 DebitCount++;
                 DebitTransactionCount += transactions;
                 DebitAll = checked(DebitAll + entry.AmountMinor);
-                if (booked)
-                {
-                    DebitBooked = checked(DebitBooked + entry.AmountMinor);
-                }
             }
         }
     }

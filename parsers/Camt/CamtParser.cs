@@ -157,7 +157,7 @@ internal sealed partial class CamtParser : IDisposable
                     if (Is(_r.LocalName, _n.Ntry))
                     {
                         entry = ReadEntry();
-                        _totals.Add(entry);
+                        CountEntry(entry);
                         return true;
                     }
 
@@ -272,6 +272,7 @@ internal sealed partial class CamtParser : IDisposable
             _statementCount++;
             _statement = new CamtStatement(_kind, _version, _statementCount, Line) { MessageId = _messageId };
             _totals = new StatementTotals();
+            _bookedByCurrency.Clear();
             _entryCount = 0;
             _statementDepth = Enter(_statementsInMessage);
             _state = State.Statement;

@@ -61,9 +61,10 @@ internal sealed class CamtTransactionMapper(string fileName, ICollection<ParseWa
             var detail = details[i];
             var amount = detail.Amount ?? detail.TransactionAmount
                 ?? (detail.InstructedAmount is { } instructed && instructed.Currency.Code == entry.Currency.Code ? instructed : null);
-            if (amount is null)
+            if (amount is null || amount.Value.Currency.Code != entry.Currency.Code)
             {
-                Warn(entry.LineNumber, CamtErrorCodes.BatchWithoutAmounts, CamtErrorMessages.BatchWithoutAmounts, entry.Number, details.Count);
+                // The entry's amount cannot be split: report the batch whole rather than lose or invent money.
+                Warn(entry.LineNumber, CamtErrorCodes.BatchWithoutAmounts, CamtErrorMessages.BatchWithoutAmounts, entry.Number, details.Count, entry.Currency.Code);
                 output.Add(Build(entry, details[0], 1, entry.AmountMinor, entry.Currency, entry.Direction, null, details));
                 return;
             }
@@ -71,10 +72,7 @@ internal sealed class CamtTransactionMapper(string fileName, ICollection<ParseWa
             amounts[i] = amount.Value.Minor;
             currencies[i] = amount.Value.Currency;
             var direction = detail.Direction ?? entry.Direction;
-            if (amount.Value.Currency.Code == entry.Currency.Code)
-            {
-                net = checked(net + (direction == entry.Direction ? amount.Value.Minor : -amount.Value.Minor));
-            }
+            net = checked(net + (direction == entry.Direction ? amount.Value.Minor : -amount.Value.Minor));
         }
 
         if (net != entry.AmountMinor)

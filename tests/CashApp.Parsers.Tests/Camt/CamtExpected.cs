@@ -96,6 +96,49 @@ internal static class CamtExpected
         ["camt054/viafintech__camt_parser/valid_example.xml", 1, 4, 5, "CHF:8056:2153:2:2"],
     ];
 
+    /// <summary>file, whether opening + entries = closing per EXPECTED.md ("reconciles" column).</summary>
+    public static readonly object[][] Reconciles =
+    [
+        ["camt053/Subite-eu__camt-to-coda/LT625883379695428516/CAMT_053/2024-03-07.xml", true],
+        ["camt053/Subite-eu__camt-to-coda/LT625883379695428516/CAMT_053/2024-03-14.xml", true],
+        ["camt053/Subite-eu__camt-to-coda/LT625883379695428516/CAMT_053/2024-04-11.xml", true],
+        ["camt053/Subite-eu__camt-to-coda/LT625883379695428516/CAMT_053/2024-05-06.xml", true],
+        ["camt053/Subite-eu__camt-to-coda/Other/BE68793230773034-202411.xml", true],
+        ["camt053/Subite-eu__camt-to-coda/Other/account_statement.xml", true],
+        ["camt053/darko-mijic__iso-20022-camt-053-parser/ISO20022_camt053_extended_SE_incoming_payments_incl_CB_example.xml", true],
+        ["camt053/darko-mijic__iso-20022-camt-053-parser/ISO20022_camt053_extended_SE_outgoing_payments_example.xml", true],
+        ["camt053/darko-mijic__iso-20022-camt-053-parser/camt_053_swedish_account_statement.xml", true],
+        ["camt053/darko-mijic__iso-20022-camt-053-parser/camt_053_ver2_mixed_extended_account_statement.xml", true],
+        ["camt053/darko-mijic__iso-20022-camt-053-parser/camt_053_ver_2_extended_se_account_swish_ecommerce.xml", true],
+        ["camt053/darko-mijic__iso-20022-camt-053-parser/camt_053_ver_2_extended_uk_account.xml", true],
+        ["camt053/dvbern__lib-iso20022/Business Sample camt.053.001.04.xml", true],
+        ["camt053/dvbern__lib-iso20022/camt.053_P_CH0309000000250090342_380000000_0_2016053100163801.xml", true],
+        ["camt053/genkgo__camt/camt053.v2.all-balance-types.xml", false],
+        ["camt053/genkgo__camt/camt053.v2.five.decimals.xml", false],
+        ["camt053/genkgo__camt/camt053.v2.minimal.ultimate.xml", false],
+        ["camt053/genkgo__camt/camt053.v2.minimal.xml", false],
+        ["camt053/genkgo__camt/camt053.v2.multi.statement.xml", true],
+        ["camt053/genkgo__camt/camt053.v2.with-party-ids.xml", false],
+        ["camt053/genkgo__camt/camt053.v3.xml", false],
+        ["camt053/genkgo__camt/camt053.v4.xml", false],
+        ["camt053/genkgo__camt/camt053.v8.xml", false],
+        ["camt053/howeyc__ledger/sample.xml", false],
+        ["camt053/moiristo__camt/camt.xml", true],
+        ["camt053/moiristo__camt/camt_germany_01.xml", true],
+        ["camt053/moiristo__camt/camt_switzerland_01.xml", true],
+        ["camt053/moov-io__iso20022/FI_camt_053_sample.xml.xml", true],
+        ["camt053/moov-io__iso20022/camt.053_P_CH2909000000250094239_1110092698_0_2020112503071366.xml", false],
+        ["camt053/sebastienrousseau__bankstatementparser/camt.053.001.02.xml", true],
+        ["camt053/sebastienrousseau__bankstatementparser/camt053_multicurrency.xml", true],
+        ["camt053/sebastienrousseau__bankstatementparser/camt053_no_namespace.xml", true],
+        ["camt053/viafintech__camt_parser/valid_example.xml", true],
+        ["camt053/viafintech__camt_parser/valid_example_v4.xml", true],
+        ["camt053/viafintech__camt_parser/valid_example_v8.xml", false],
+        ["camt053/viafintech__camt_parser/valid_example_with_batch.xml", false],
+        ["camt053/viafintech__camt_parser/valid_example_with_debit.xml", false],
+        ["camt053/viafintech__camt_parser/valid_example_with_instdamt.xml", false],
+    ];
+
     public static IEnumerable<object[]> AcceptedFiles() =>
         AllXml().Where(file => !Rejected.Any(r => r.File == file)).Select(file => new object[] { file });
 

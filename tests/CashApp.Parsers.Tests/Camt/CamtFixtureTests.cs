@@ -12,6 +12,8 @@ public sealed class CamtFixtureTests
 
     public static IEnumerable<object[]> Facts => CamtExpected.Facts;
 
+    public static IEnumerable<object[]> Reconciles => CamtExpected.Reconciles;
+
     [Theory]
     [MemberData(nameof(Accepted))]
     public void Read_ValidFixture_ReadsEveryEntry(string file)
@@ -19,12 +21,13 @@ public sealed class CamtFixtureTests
         var entries = CamtExpected.Entries(file);
         var transactions = CamtExpected.Transactions(file);
         // One transaction per TxDtls, or per entry without details or whose batch details carry no amounts.
-        Assert.Equal(entries.Sum(e => e.Transactions.Count > 1 && e.Transactions.All(HasAmount) ? e.Transactions.Count : 1), transactions.Count);
+        Assert.Equal(entries.Sum(e => e.Transactions.Count > 1 && e.Transactions.All(t => HasAmount(t, e)) ? e.Transactions.Count : 1), transactions.Count);
         Assert.All(transactions, t => Assert.True(t.AmountMinor >= 0));
         Assert.All(transactions, t => Assert.False(string.IsNullOrEmpty(t.PaymentRef)));
     }
 
-    private static bool HasAmount(CamtTransaction t) => (t.Amount ?? t.TransactionAmount ?? t.InstructedAmount) is not null;
+    private static bool HasAmount(CamtTransaction t, CamtEntry e) =>
+        (t.Amount ?? t.TransactionAmount ?? t.InstructedAmount) is { } amount && amount.Currency.Code == e.Currency.Code;
 
     [Theory]
     [MemberData(nameof(Rejected))]
@@ -44,5 +47,29 @@ public sealed class CamtFixtureTests
         Assert.Equal(statements, CamtExpected.StatementCount(file));
         Assert.Equal(details, read.Sum(e => e.Transactions.Count));
         Assert.Equal(sums, CamtExpected.Sums(read));
+    }
+
+    [Theory]
+    [MemberData(nameof(Reconciles))]
+    public void Read_StatedBalances_WarnExactlyWhenTheyDoNotReconcile(string file, bool reconciles)
+    {
+        var warnings = new List<ParseWarning>();
+        _ = CamtExpected.Entries(file, warnings);
+        Assert.Equal(!reconciles, warnings.Any(w => w.Code == CamtErrorCodes.BalanceMismatch));
+    }
+
+    [Fact]
+    public void Read_EveryValidFixture_WarningsAreOnlyKnownCodes()
+    {
+        var report = new List<string>();
+        foreach (var file in CamtExpected.AcceptedFiles().Select(row => (string)row[0]))
+        {
+            var warnings = new List<ParseWarning>();
+            _ = CamtExpected.Transactions(file, warnings);
+            report.AddRange(warnings.Select(w => w.ToString()));
+        }
+
+        File.WriteAllLines(Path.Combine(Path.GetTempPath(), "camt-fixture-warnings.txt"), report);
+        Assert.All(report, line => Assert.Contains("CAMT_", line, StringComparison.Ordinal));
     }
 }
