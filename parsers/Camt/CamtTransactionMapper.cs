@@ -92,23 +92,6 @@ internal sealed class CamtTransactionMapper(string fileName, ICollection<ParseWa
     {
         var statement = entry.Statement;
         var paymentRef = PaymentRef(entry, detail, number);
-        var extra = new Dictionary<string, string>(StringComparer.Ordinal);
-        Add(extra, "statement_id", statement.Id);
-        Add(extra, "account", statement.Account);
-        Add(extra, "entry_ref", entry.EntryRef);
-        Add(extra, "entry_account_servicer_ref", entry.AccountServicerRef);
-        Add(extra, "status", entry.StatusCode);
-        if (entry.BookingDate is { } booked)
-        {
-            extra["booking_date"] = booked.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        }
-
-        Add(extra, "tx_amount", statedAmount);
-        if (entry.Transactions.Count > 1)
-        {
-            extra["batch_size"] = entry.Transactions.Count.ToString(CultureInfo.InvariantCulture);
-        }
-
         string? payerName = null, payerAccount = null, freeText;
         IReadOnlyList<RemittanceLine> remittance = [];
         if (detail is not null)
@@ -117,32 +100,8 @@ internal sealed class CamtTransactionMapper(string fileName, ICollection<ParseWa
             // whose behalf, e.g. a subsidiary paid by its group's payment factory) is kept in Extra for the matcher.
             payerName = detail.DebtorName;
             payerAccount = detail.DebtorAccount;
-            Add(extra, "ultimate_debtor", detail.UltimateDebtorName);
-            Add(extra, "creditor", detail.CreditorName);
-            Add(extra, "ultimate_creditor", detail.UltimateCreditorName);
-            Add(extra, "creditor_account", detail.CreditorAccount);
-            Add(extra, "account_servicer_ref", detail.AccountServicerRef);
-            Add(extra, "end_to_end_id", detail.EndToEndId);
-            Add(extra, "instruction_id", detail.InstructionId);
-            Add(extra, "transaction_id", detail.TransactionId);
-            Add(extra, "message_id", detail.MessageId);
-            Add(extra, "payment_information_id", detail.PaymentInformationId);
-            Add(extra, "mandate_id", detail.MandateId);
-            Add(extra, "uetr", detail.Uetr);
-            Add(extra, "return_reason", detail.ReturnReason);
-            Add(extra, "exchange_rate", detail.ExchangeRate);
-            if (detail.InstructedAmount is { } instructed)
-            {
-                extra["instructed_amount"] = instructed.Currency.Code + " " + instructed;
-            }
-
-            if (detail.CounterValueAmount is { } counter)
-            {
-                extra["counter_value_amount"] = counter.Currency.Code + " " + counter;
-            }
-
             remittance = merged is null ? Remittance(detail) : merged.SelectMany(Remittance).ToArray();
-            freeText = merged is null ? FreeText(entry, detail) : string.Join(' ', merged.Select(d => FreeText(entry, d)).Where(t => t is not null));
+            freeText = merged is null ? FreeText(entry, detail) : string.Join(' ', merged.Select(d => FreeText(entry, d)).Where(t => t.Length > 0));
             if (freeText.Length == 0)
             {
                 freeText = null;
@@ -153,21 +112,18 @@ internal sealed class CamtTransactionMapper(string fileName, ICollection<ParseWa
             freeText = entry.AdditionalInfo;
         }
 
-        Add(extra, "additional_entry_info", entry.AdditionalInfo);
         var (isPayment, reason) = Classify(entry, detail, direction);
+        string? reverses = null;
         if (entry.IsReversal)
         {
-            extra["reversal"] = "true";
-            if (detail is not null && Reversed(detail) is { } original)
-            {
-                extra["reverses"] = original;
-            }
+            reverses = detail is null ? null : Reversed(detail);
         }
         else if (detail is not null)
         {
             Remember(detail, paymentRef);
         }
 
+        var extra = new CamtExtra(entry, detail, statedAmount, reverses);
         return new BankTransaction
         {
             PaymentRef = paymentRef,
@@ -325,14 +281,6 @@ internal sealed class CamtTransactionMapper(string fileName, ICollection<ParseWa
         }
 
         return detail.TransactionId is { Length: > 0 } transactionId && _recent.TryGetValue(transactionId, out original) ? original : null;
-    }
-
-    private static void Add(Dictionary<string, string> extra, string key, string? value)
-    {
-        if (value is not null)
-        {
-            extra[key] = value;
-        }
     }
 
     private static string Code(Direction direction) => direction == Direction.Credit ? "CRDT" : "DBIT";
