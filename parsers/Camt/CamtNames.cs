@@ -86,6 +86,8 @@ internal sealed class CamtNames
         DbtrAcct = table.Add(nameof(DbtrAcct));
         CdtrAcct = table.Add(nameof(CdtrAcct));
         Pty = table.Add(nameof(Pty));
+        Agt = table.Add(nameof(Agt));
+        FinInstnId = table.Add(nameof(FinInstnId));
         RmtInf = table.Add(nameof(RmtInf));
         Ustrd = table.Add(nameof(Ustrd));
         Strd = table.Add(nameof(Strd));
@@ -332,6 +334,12 @@ internal sealed class CamtNames
 
     /// <summary><c>Pty</c>.</summary>
     public string Pty { get; }
+
+    /// <summary><c>Agt</c>.</summary>
+    public string Agt { get; }
+
+    /// <summary><c>FinInstnId</c>.</summary>
+    public string FinInstnId { get; }
 
     /// <summary><c>RmtInf</c>.</summary>
     public string RmtInf { get; }

@@ -211,7 +211,7 @@ internal sealed partial class CamtParser
         Leave();
     }
 
-    /// <summary>A party's name: <c>Nm</c> directly (001.02 to 001.07), or <c>Pty/Nm</c> (001.08 on).</summary>
+    /// <summary>A party's name: <c>Nm</c> directly (001.02 to 001.07), <c>Pty/Nm</c>, or a bank's <c>Agt/FinInstnId/Nm</c> (001.08 on).</summary>
     private string? ReadPartyName()
     {
         string? name = null;
@@ -223,7 +223,7 @@ internal sealed partial class CamtParser
             {
                 name = ReadString();
             }
-            else if (Is(child, _n.Pty))
+            else if (Is(child, _n.Pty) || Is(child, _n.Agt) || Is(child, _n.FinInstnId))
             {
                 name = ReadPartyName() ?? name;
             }
