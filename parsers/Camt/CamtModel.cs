@@ -197,6 +197,12 @@ public sealed class CamtEntry
     /// <summary><c>NtryDtls/Btch/NbOfTxs</c>, when the bank states a batch size.</summary>
     public int? BatchCount { get; internal set; }
 
+    /// <summary><c>NtryDtls/Btch/PmtInfId</c>: the payer's payment information id of a batch.</summary>
+    public string? BatchPaymentInformationId { get; internal set; }
+
+    /// <summary><c>NtryDtls/Btch/MsgId</c>: the message id of a batch.</summary>
+    public string? BatchMessageId { get; internal set; }
+
     /// <summary>The transaction details (<c>NtryDtls/TxDtls</c>), in file order; empty when the entry has none.</summary>
     public IReadOnlyList<CamtTransaction> Transactions => _transactions;
 

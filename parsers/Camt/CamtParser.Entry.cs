@@ -263,7 +263,16 @@ internal sealed partial class CamtParser
                 var batchDepth = Enter();
                 while (NextChild(batchDepth))
                 {
-                    if (Is(_r.LocalName, _n.NbOfTxs))
+                    var inner = _r.LocalName;
+                    if (Is(inner, _n.PmtInfId))
+                    {
+                        entry.BatchPaymentInformationId = ReadString();
+                    }
+                    else if (Is(inner, _n.MsgId))
+                    {
+                        entry.BatchMessageId = ReadString();
+                    }
+                    else if (Is(inner, _n.NbOfTxs))
                     {
                         var text = ReadText();
                         if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count))
