@@ -7,7 +7,11 @@ namespace CashApp.Grpc.Security;
 /// <summary>Who is calling: the key's role and a stable, non-secret name for the audit trail.</summary>
 /// <param name="Name">For example <c>specialist:3fa2b9c1d0e4</c>: the role and the first 12 hex digits of the key's hash.</param>
 /// <param name="Role">The key's role.</param>
-internal sealed record Caller(string Name, Role Role);
+internal sealed record Caller(string Name, Role Role)
+{
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}
 
 /// <summary>A bad line in an API key file.</summary>
 internal sealed class ApiKeyFileException : Exception

@@ -111,15 +111,15 @@ internal static partial class ProtoMap
     }
 
     /// <summary>A match result for the wire.</summary>
-    public static V1.MatchResponse ToProto(MatchResult result, bool committed, IReadOnlyDictionary<string, long>? exceptionIds = null)
+    public static V1.MatchResponse ToProto(MatchResult result, IReadOnlyList<ExceptionCase> exceptions, string? fileId)
     {
-        var response = new V1.MatchResponse { Committed = committed };
+        var response = new V1.MatchResponse { Committed = fileId is not null, FileId = fileId ?? string.Empty };
         foreach (var application in result.Applications)
         {
             response.Applications.Add(ToProto(application));
         }
 
-        foreach (var exception in result.Exceptions)
+        foreach (var exception in exceptions)
         {
             var proto = new V1.MatchException
             {
@@ -132,11 +132,6 @@ internal static partial class ProtoMap
             foreach (var suggestion in exception.Suggestions)
             {
                 proto.Suggestions.Add(ToProto(suggestion));
-            }
-
-            if (exceptionIds is not null && exceptionIds.TryGetValue(exception.PaymentRef, out var id))
-            {
-                proto.ExceptionId = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
             response.Exceptions.Add(proto);
