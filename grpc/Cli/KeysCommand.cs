@@ -29,7 +29,7 @@ internal static class KeysCommand
 
             // The key alone on standard output, so that a script can capture it; it is never shown again.
             await Console.Out.WriteLineAsync(key).ConfigureAwait(false);
-            await Console.Error.WriteLineAsync($"cashapp keys: added a {Roles.Name(parsed)} key to {path}; keep the key above, it is not stored.").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"cashapp keys: added a key with role {Roles.Name(parsed)} to {path}; keep the key above, it is not stored.").ConfigureAwait(false);
             return 0;
         });
 
