@@ -62,13 +62,22 @@ internal static class GrpcLoad
             var client = new V1.Matching.MatchingClient(invoker);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"server {address}, {items.Count} open items, {customers.Count} customers, {Environment.ProcessorCount} cores, client in-process"));
 
+            if (args.Contains("--baseline"))
+            {
+                // The cost of the transport alone: the anonymous health check, no key, no store.
+                var health = new global::Grpc.Health.V1.Health.HealthClient(channel);
+                await Baseline(health, concurrency, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+                var baseline = await Baseline(health, concurrency, TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"unary Health  {concurrency,4} callers: {baseline.Count / baseline.Elapsed.TotalSeconds,10:N0} calls/s     p50 {baseline.P(0.50),7:F3} ms  p99 {baseline.P(0.99),7:F3} ms; {baseline.PerCpuSecond(baseline.Count),8:N0} calls per CPU-second, {baseline.Cpu.TotalSeconds / baseline.Elapsed.TotalSeconds:F2} cores used"));
+            }
+
             await Unary(client, payments, concurrency, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
             var unary = await Unary(client, payments, concurrency, TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"unary Match   {concurrency,4} callers: {unary.Count / unary.Elapsed.TotalSeconds,10:N0} calls/s     p50 {unary.P(0.50),7:F3} ms  p99 {unary.P(0.99),7:F3} ms  p99.9 {unary.P(0.999),7:F3} ms"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"unary Match   {concurrency,4} callers: {unary.Count / unary.Elapsed.TotalSeconds,10:N0} calls/s     p50 {unary.P(0.50),7:F3} ms  p99 {unary.P(0.99),7:F3} ms  p99.9 {unary.P(0.999),7:F3} ms; {unary.PerCpuSecond(unary.Count),8:N0} calls per CPU-second, {unary.Cpu.TotalSeconds / unary.Elapsed.TotalSeconds:F2} cores used"));
 
             await Stream(client, payments, streams, batch, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
             var streamed = await Stream(client, payments, streams, batch, TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"MatchStream   {streams,4} streams x {batch} per message: {streamed.Count * batch / streamed.Elapsed.TotalSeconds,10:N0} payments/s  p50 {streamed.P(0.50),7:F3} ms  p99 {streamed.P(0.99),7:F3} ms per message"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"MatchStream   {streams,4} streams x {batch} per message: {streamed.Count * batch / streamed.Elapsed.TotalSeconds,10:N0} payments/s  p50 {streamed.P(0.50),7:F3} ms  p99 {streamed.P(0.99),7:F3} ms per message; {streamed.PerCpuSecond(streamed.Count * batch),8:N0} payments per CPU-second, {streamed.Cpu.TotalSeconds / streamed.Elapsed.TotalSeconds:F2} cores used"));
             await app.StopAsync().ConfigureAwait(false);
             return 0;
         }
@@ -78,13 +87,17 @@ internal static class GrpcLoad
         }
     }
 
-    private sealed record Run(long Count, TimeSpan Elapsed, double[] LatenciesMs)
+    private sealed record Run(long Count, TimeSpan Elapsed, double[] LatenciesMs, TimeSpan Cpu)
     {
+        /// <summary>Units per second of CPU used by the whole process (client and server): what the machine sustains when the cores are ours.</summary>
+        public double PerCpuSecond(long units) => units / Cpu.TotalSeconds;
+
         public double P(double quantile) => LatenciesMs.Length == 0 ? 0 : LatenciesMs[Math.Min(LatenciesMs.Length - 1, (int)(quantile * LatenciesMs.Length))];
     }
 
     private static async Task<Run> Unary(V1.Matching.MatchingClient client, V1.Payment[] payments, int concurrency, TimeSpan duration)
     {
+        var cpu = Environment.CpuUsage.TotalTime;
         var stop = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
         {
@@ -103,11 +116,33 @@ internal static class GrpcLoad
             return latencies;
         })).ToArray();
         var all = (await Task.WhenAll(workers).ConfigureAwait(false)).SelectMany(l => l).Order().ToArray();
-        return new Run(all.Length, stop.Elapsed, all);
+        return new Run(all.Length, stop.Elapsed, all, Environment.CpuUsage.TotalTime - cpu);
+    }
+
+    private static async Task<Run> Baseline(global::Grpc.Health.V1.Health.HealthClient client, int concurrency, TimeSpan duration)
+    {
+        var cpu = Environment.CpuUsage.TotalTime;
+        var stop = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            var latencies = new List<double>(1 << 16);
+            var request = new global::Grpc.Health.V1.HealthCheckRequest();
+            while (stop.Elapsed < duration)
+            {
+                var started = Stopwatch.GetTimestamp();
+                await client.CheckAsync(request).ConfigureAwait(false);
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+
+            return latencies;
+        })).ToArray();
+        var all = (await Task.WhenAll(workers).ConfigureAwait(false)).SelectMany(l => l).Order().ToArray();
+        return new Run(all.Length, stop.Elapsed, all, Environment.CpuUsage.TotalTime - cpu);
     }
 
     private static async Task<Run> Stream(V1.Matching.MatchingClient client, V1.Payment[] payments, int streams, int batch, TimeSpan duration)
     {
+        var cpu = Environment.CpuUsage.TotalTime;
         var stop = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, streams).Select(s => Task.Run(async () =>
         {
@@ -150,7 +185,7 @@ internal static class GrpcLoad
             return latencies;
         })).ToArray();
         var all = (await Task.WhenAll(workers).ConfigureAwait(false)).SelectMany(l => l).Order().ToArray();
-        return new Run(all.Length, stop.Elapsed, all);
+        return new Run(all.Length, stop.Elapsed, all, Environment.CpuUsage.TotalTime - cpu);
     }
 
     /// <summary>One payment per open invoice, quoting its number for its open amount; every fifth from nobody known.</summary>

@@ -23,14 +23,22 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
 
     /// <summary>
     /// Matches one batch of payments as one run against the current snapshot. Nothing is stored: what one
-    /// call applies is not seen by the next. (CashMatcher keeps what a run applied inside the instance, so
-    /// each call takes its own instance over the shared snapshot.)
+    /// call applies is not seen by the next (<see cref="CashMatcher.Propose"/> gives the open amounts back).
+    /// The indexes are built once per snapshot, not per call.
     /// </summary>
     public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, CancellationToken cancellationToken)
     {
         var snapshot = await CurrentAsync(cancellationToken).ConfigureAwait(false);
-        var matcher = new CashMatcher(snapshot.Ledger.OpenItems, snapshot.Ledger.Customers, policy);
-        return (matcher.Match(payments), snapshot.Ledger);
+        try
+        {
+            return (snapshot.Matcher.Propose(payments), snapshot.Ledger);
+        }
+        catch (InvalidOperationException)
+        {
+            // Matching refused its own choice half-way: the instance may hold consumed amounts. Build anew.
+            Invalidate();
+            throw;
+        }
     }
 
     /// <summary>The open items and customers matching currently sees.</summary>
@@ -57,7 +65,8 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
             var generation = Interlocked.Read(ref _generation);
             var started = Stopwatch.GetTimestamp();
             var ledger = await store.LoadSnapshotAsync(cancellationToken).ConfigureAwait(false);
-            current = new Snapshot(generation, clock.GetUtcNow(), ledger);
+            var built = new CashMatcher(ledger.OpenItems, ledger.Customers, policy);
+            current = new Snapshot(generation, clock.GetUtcNow(), ledger, built);
             Volatile.Write(ref _current, current);
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             Log.MatcherRebuilt(logger, ledger.OpenItems.Count, ledger.Customers.Count, elapsed);
@@ -72,9 +81,9 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
     private bool IsFresh(Snapshot? snapshot) =>
         snapshot is not null
         && snapshot.Generation == Interlocked.Read(ref _generation)
-        && clock.GetUtcNow() - snapshot.LoadedAt < maxAge;
+        && (maxAge == TimeSpan.MaxValue || clock.GetUtcNow() - snapshot.LoadedAt < maxAge);
 
     public void Dispose() => _reload.Dispose();
 
-    private sealed record Snapshot(long Generation, DateTimeOffset LoadedAt, LedgerSnapshot Ledger);
+    private sealed record Snapshot(long Generation, DateTimeOffset LoadedAt, LedgerSnapshot Ledger, CashMatcher Matcher);
 }
