@@ -186,6 +186,9 @@ public static class LockboxErrors
     /// <summary>Template {0}: column; {1}: the text found; {2}: currency.</summary>
     public const string CsvBadAmount = "column '{0}' must be an amount in {2}, found '{1}'";
 
+    /// <summary>Template {0}: column; {1}: the text found; {2}: the layout's date format (code <see cref="BadDateCode"/>).</summary>
+    public const string CsvBadDate = "column '{0}' must be a date as {2}, found '{1}'";
+
     /// <summary>Code: rows of one check disagree on the check's amount or payer.</summary>
     public const string CsvCheckMismatchCode = "LBX_CSV_CHECK_MISMATCH";
 
