@@ -15,7 +15,7 @@ namespace CashApp.Store.Tests;
 /// </summary>
 public sealed class CrashTests(ITestOutputHelper output) : IDisposable
 {
-    private const int CreditsPerFile = 20_000;
+    private const int CreditsPerFile = 5_000;
     private const int Items = 500;
 
     private readonly string _directory = Directory.CreateTempSubdirectory("cashapp-crash-").FullName;
