@@ -15,7 +15,7 @@ namespace CashApp.Store.Tests;
 /// </summary>
 public sealed class CrashTests(ITestOutputHelper output) : IDisposable
 {
-    private const int CreditsPerFile = 5_000;
+    private const int CreditsPerFile = 2_000;
     private const int Items = 500;
 
     private readonly string _directory = Directory.CreateTempSubdirectory("cashapp-crash-").FullName;
@@ -31,7 +31,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         var killedMidWay = 0;
         for (var i = 0; i < iterations; i++)
         {
-            var delay = TimeSpan.FromMilliseconds(random.Next(100, 2_500));
+            var delay = TimeSpan.FromMilliseconds(random.Next(100, 4_000));
             var (stored, killed) = await RunAndKillAsync(path, delay);
             killedMidWay += killed ? 1 : 0;
             var files = await VerifyAsync(path);
