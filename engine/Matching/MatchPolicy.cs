@@ -30,6 +30,9 @@ public sealed record MatchPolicy
     /// <summary>Smallest name similarity (0-100) at which a payer name identifies a customer.</summary>
     public int MinNameScore { get; init; } = 88;
 
+    /// <summary>Smallest name similarity (0-100) at which a payer name corroborates an exact reference (short pay, overpayment).</summary>
+    public int MinCorroborationScore { get; init; } = 80;
+
     /// <summary>Smallest lead of the best name over the second best customer (0-100) to identify a customer by name.</summary>
     public int MinNameLead { get; init; } = 6;
 
