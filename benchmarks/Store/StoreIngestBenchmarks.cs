@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using CashApp.Engine.Ledger;
 using CashApp.Parsers.Common;
 
@@ -15,7 +14,7 @@ namespace CashApp.Benchmarks.Store;
 /// carries the figure.
 /// </remarks>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
+[Config(typeof(StoreJobConfig))]
 public class StoreIngestBenchmarks
 {
     private string _directory = "";

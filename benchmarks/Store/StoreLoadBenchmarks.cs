@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using CashApp.Engine.Ledger;
 using CashApp.Engine.Model;
 using CashApp.Parsers.Currency;
@@ -13,7 +12,7 @@ namespace CashApp.Benchmarks.Store;
 /// temp folder) and reused by later runs.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
+[Config(typeof(StoreJobConfig))]
 public class StoreLoadBenchmarks
 {
     private const int ItemCount = 5_000_000;
