@@ -115,7 +115,8 @@ public abstract partial class DbCashStore : ICashStore
     private protected DateTimeOffset? TimeOrNull(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : ReadTime(reader, ordinal);
 
-    private protected static async Task<long> InsertReturningIdAsync(DbCommand command, CancellationToken cancellationToken)
+    /// <summary>Runs an insert and returns the new row's id.</summary>
+    private protected virtual async Task<long> InsertReturningIdAsync(DbCommand command, CancellationToken cancellationToken)
     {
         var id = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         return Convert.ToInt64(id, System.Globalization.CultureInfo.InvariantCulture);

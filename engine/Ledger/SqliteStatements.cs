@@ -195,7 +195,6 @@ internal static class SqliteStatements
             """
             INSERT INTO bank_files (content_hash, name, format, received_at, received_by, status, credit_count, payment_count, debit_count, application_count, exception_count, error)
             VALUES (@content_hash, @name, @format, @received_at, @received_by, @status, @credit_count, @payment_count, @debit_count, @application_count, @exception_count, @error)
-            RETURNING id
             """,
             BankFileInsertParameters),
         InsertPayment = LedgerStatement.Of(
@@ -203,7 +202,6 @@ internal static class SqliteStatements
             """
             INSERT INTO payments (bank_file_id, payment_ref, amount_minor, currency, is_payment, not_payment_reason, payer_name, payer_account, payer_id, free_text, remittance, value_date, type_code, line_number)
             VALUES (@bank_file_id, @payment_ref, @amount_minor, @currency, @is_payment, @not_payment_reason, @payer_name, @payer_account, @payer_id, @free_text, @remittance, @value_date, @type_code, @line_number)
-            RETURNING id
             """,
             PaymentInsertParameters),
         InsertApplication = LedgerStatement.Of(
@@ -211,7 +209,6 @@ internal static class SqliteStatements
             """
             INSERT INTO applications (payment_id, item_id, amount_minor, currency, method, confidence_milli, explanation, applied_at, applied_by, exception_id)
             VALUES (@payment_id, @item_id, @amount_minor, @currency, @method, @confidence_milli, @explanation, @applied_at, @applied_by, @exception_id)
-            RETURNING id
             """,
             ApplicationInsertParameters),
         SelectApplications = LedgerStatement.Of(
@@ -232,7 +229,6 @@ internal static class SqliteStatements
             """
             INSERT INTO exceptions (payment_id, currency, unapplied_minor, reason, detail, suggestions, status, row_version, created_at, updated_at)
             VALUES (@payment_id, @currency, @unapplied_minor, @reason, @detail, @suggestions, @status, 1, @created_at, @created_at)
-            RETURNING id
             """,
             ExceptionInsertParameters),
         SelectExceptionsPage = LedgerStatement.Of(
