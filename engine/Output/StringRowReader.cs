@@ -32,9 +32,6 @@ public sealed class StringRowReader : DbDataReader, IDbColumnSchemaGenerator
     /// <inheritdoc/>
     public override int FieldCount => _columns.Length;
 
-    /// <summary>Every column is a nullable string. Sylvan asks for the schema before it writes a row.</summary>
-    public ReadOnlyCollection<DbColumn> GetColumnSchema() => new([.. _columns.Select((name, ordinal) => (DbColumn)new StringColumn(name, ordinal))]);
-
     /// <inheritdoc/>
     public override object this[int ordinal] => GetValue(ordinal);
 
@@ -181,18 +178,5 @@ public sealed class StringRowReader : DbDataReader, IDbColumnSchemaGenerator
             DataTypeName = "string";
             AllowDBNull = true;
         }
-    }
-}
-
-/// <summary>A nullable string column of a <see cref="StringRowReader"/>.</summary>
-internal sealed class StringColumn : DbColumn
-{
-    public StringColumn(string name, int ordinal)
-    {
-        ColumnName = name;
-        ColumnOrdinal = ordinal;
-        DataType = typeof(string);
-        DataTypeName = "string";
-        AllowDBNull = true;
     }
 }
