@@ -55,7 +55,7 @@ public sealed class ServerFixture : IAsyncLifetime
         _app = await CashAppHost.BuildAsync(new ServeOptions
         {
             Urls = ["http://127.0.0.1:0"],
-            DbPath = Path.Combine(Folder, "cashapp.db"),
+            DbPath = DbPath,
             ApiKeysPath = keyFile,
             MaxFileBytes = MaxFileBytes,
             ShutdownTimeout = TimeSpan.FromSeconds(10),
@@ -90,6 +90,12 @@ public sealed class ServerFixture : IAsyncLifetime
     public V1.Exceptions.ExceptionsClient Exceptions(string role = "admin") => new(AsRole(role));
 
     public V1.Reports.ReportsClient Reports(string role = "admin") => new(AsRole(role));
+
+    /// <summary>The SQLite file behind the server.</summary>
+    public string DbPath => Path.Combine(Folder, "cashapp.db");
+
+    /// <summary>Stops the server as Ctrl+C would: no new calls, in-flight calls get the shutdown timeout to finish.</summary>
+    public Task StopServerAsync() => _app!.StopAsync();
 
     /// <summary>The store behind the server, to check what was (not) stored.</summary>
     internal CashApp.Engine.Ledger.ICashStore Store => _app!.Services.GetRequiredService<CashApp.Engine.Ledger.ICashStore>();
