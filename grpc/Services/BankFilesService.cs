@@ -4,6 +4,7 @@ using CashApp.Grpc.Hosting;
 using CashApp.Grpc.Matching;
 using CashApp.Grpc.Security;
 using CashApp.Parsers.Common;
+using CashApp.Parsers.Currency;
 using CashApp.Parsers.Lockbox;
 using Grpc.Core;
 using V1 = CashApp.Grpc.V1;
@@ -84,6 +85,15 @@ internal sealed class BankFilesService(ICashStore store, LedgerWriter writer, Se
             await foreach (var transaction in BankFiles.ReadAsync(file, fileName, format, readOptions, warnings, cancellationToken).ConfigureAwait(false))
             {
                 transactions.Add(transaction);
+            }
+
+            var unknown = transactions.FirstOrDefault(t => !CurrencyCode.TryParse(t.Currency, out _));
+            if (unknown is not null)
+            {
+                var message = $"{fileName}:{unknown.LineNumber}: unknown currency '{unknown.Currency}'.";
+                Log.BadFile(logger, caller, fileName, message);
+                await store.RecordRejectedBankFileAsync(hash, fileName, format, caller.Name, message, cancellationToken).ConfigureAwait(false);
+                GrpcErrors.ThrowBadFile(fileName, unknown.LineNumber, "UNKNOWN_CURRENCY", message);
             }
         }
         catch (BankFileFormatException ex)
