@@ -10,6 +10,9 @@ internal static class CashAppCommand
         var root = new RootCommand("CashApp: applies the payments in bank files (BAI2, camt.053/054, lockbox) to open AR items, and explains every decision.");
         root.Subcommands.Add(MatchCommand.Create());
         root.Subcommands.Add(ParseCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(KeysCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -1,0 +1,194 @@
+using System.Data.Common;
+using CashApp.Engine.Model;
+
+namespace CashApp.Engine.Ledger;
+
+/// <content>Customers and open items synced from AR, and the snapshot matching reads.</content>
+public abstract partial class DbCashStore
+{
+    /// <inheritdoc/>
+    public async Task<SyncResult> UpsertCustomersAsync(IReadOnlyList<Customer> customers, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(customers);
+        ArgumentException.ThrowIfNullOrEmpty(actor);
+        var now = Now();
+        int inserted = 0, updated = 0, unchanged = 0;
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        await using (var command = Command(connection, transaction, Sql.UpsertCustomer))
+        {
+            SetTime(command, "@updated_at", now);
+            foreach (var customer in customers)
+            {
+                Set(command, "@customer_id", customer.CustomerId);
+                Set(command, "@name", customer.Name);
+                Set(command, "@parent_id", string.IsNullOrEmpty(customer.ParentId) ? null : customer.ParentId);
+                Set(command, "@aliases", JoinList(customer.Aliases));
+                Set(command, "@bank_accounts", JoinList(customer.BankAccounts));
+                var version = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+                Count(version, ref inserted, ref updated, ref unchanged);
+            }
+        }
+
+        var result = new SyncResult(inserted, updated, unchanged, 0);
+        await AuditAsync(connection, transaction, actor, "ar.sync_customers", "customers", null, ToJson(result), null, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public async Task<SyncResult> UpsertOpenItemsAsync(IReadOnlyList<OpenItem> items, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentException.ThrowIfNullOrEmpty(actor);
+        var now = Now();
+        int inserted = 0, updated = 0, unchanged = 0, closed = 0;
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        await using (var command = Command(connection, transaction, Sql.UpsertOpenItem))
+        {
+            SetTime(command, "@updated_at", now);
+            foreach (var item in items)
+            {
+                Set(command, "@item_id", item.ItemId);
+                Set(command, "@doc_type", LedgerCodes.Of(item.DocType));
+                Set(command, "@customer_id", item.CustomerId);
+                Set(command, "@customer_name", item.CustomerName);
+                Set(command, "@invoice_number", item.InvoiceNumber);
+                Set(command, "@po_number", string.IsNullOrEmpty(item.PoNumber) ? null : item.PoNumber);
+                Set(command, "@currency", item.Currency.Code);
+                Set(command, "@ar_open_minor", item.OpenMinor);
+                SetDate(command, "@doc_date", item.DocDate);
+                SetDate(command, "@due_date", item.DueDate);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    unchanged++;
+                    continue;
+                }
+
+                var version = reader.GetInt64(0);
+                if (version == 1)
+                {
+                    inserted++;
+                }
+                else
+                {
+                    updated++;
+                }
+
+                if (reader.GetString(1) == "closed")
+                {
+                    closed++;
+                }
+            }
+        }
+
+        var result = new SyncResult(inserted, updated, unchanged, closed);
+        await AuditAsync(connection, transaction, actor, "ar.sync_items", "open_items", null, ToJson(result), null, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public async Task<SyncResult> CloseOpenItemsAsync(IReadOnlyList<string> itemIds, string actor, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(itemIds);
+        ArgumentException.ThrowIfNullOrEmpty(actor);
+        int closed = 0, unchanged = 0;
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        await using (var command = Command(connection, transaction, Sql.CloseOpenItem))
+        {
+            SetTime(command, "@updated_at", Now());
+            foreach (var id in itemIds)
+            {
+                Set(command, "@item_id", id);
+                if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+                {
+                    closed++;
+                }
+                else
+                {
+                    unchanged++;
+                }
+            }
+        }
+
+        var result = new SyncResult(0, closed, unchanged, closed);
+        await AuditAsync(connection, transaction, actor, "ar.close_items", "open_items", null, ToJson(new { result, items = itemIds }), reason, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public async Task<LedgerSnapshot> LoadSnapshotAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginSnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
+        var takenAt = Now();
+        var items = new List<OpenItem>();
+        await using (var command = Command(connection, transaction, Sql.SelectOpenItems))
+        await using (var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                items.Add(ReadOpenItem(reader));
+            }
+        }
+
+        var customers = new List<Customer>();
+        await using (var command = Command(connection, transaction, Sql.SelectCustomers))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                customers.Add(ReadCustomer(reader));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new LedgerSnapshot(items, customers, takenAt);
+    }
+
+    /// <inheritdoc/>
+    public async Task<StoredOpenItem?> GetOpenItemAsync(string itemId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await GetOpenItemAsync(connection, null, itemId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<Customer?> GetCustomerAsync(string customerId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, Sql.SelectCustomerById);
+        Set(command, "@customer_id", customerId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadCustomer(reader) : null;
+    }
+
+    private protected async Task<StoredOpenItem?> GetOpenItemAsync(DbConnection connection, DbTransaction? transaction, string itemId, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, Sql.SelectOpenItemById);
+        Set(command, "@item_id", itemId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadStoredOpenItem(reader) : null;
+    }
+
+    private static void Count(object? version, ref int inserted, ref int updated, ref int unchanged)
+    {
+        if (version is null or DBNull)
+        {
+            unchanged++;
+        }
+        else if (Convert.ToInt64(version, System.Globalization.CultureInfo.InvariantCulture) == 1)
+        {
+            inserted++;
+        }
+        else
+        {
+            updated++;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using Microsoft.Data.SqlClient;
+
+namespace CashApp.Engine.Ledger;
+
+/// <content>Migrations under an application lock, so instances starting together migrate once.</content>
+public sealed partial class SqlServerCashStore
+{
+    private protected override async Task<int> RunMigrationsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await EnableSnapshotIsolationAsync(connection, cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        await using (var command = Command(connection, transaction, SqlServerStatements.AcquireMigrationLock))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var create = Command(connection, transaction, Sql.CreateSchemaVersionTable))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        int current;
+        await using (var select = Command(connection, transaction, Sql.SelectSchemaVersion))
+        {
+            var value = await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            current = value is null or DBNull ? 0 : Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        foreach (var (version, statements) in Sql.Migrations.OrderBy(m => m.Version))
+        {
+            if (version <= current)
+            {
+                continue;
+            }
+
+            foreach (var statement in statements)
+            {
+                await using var command = Command(connection, transaction, statement);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using var record = Command(connection, transaction, Sql.InsertSchemaVersion);
+            Set(record, "@version", version);
+            SetTime(record, "@applied_at", Now());
+            await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            current = version;
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return current;
+    }
+
+    private async Task EnableSnapshotIsolationAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using (var check = Command(connection, null, SqlServerStatements.SelectSnapshotIsolation))
+        {
+            if (Convert.ToInt32(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 1)
+            {
+                _snapshotIsolation = true;
+                return;
+            }
+        }
+
+        try
+        {
+            await using var enable = Command(connection, null, SqlServerStatements.EnableSnapshotIsolation);
+            await enable.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            _snapshotIsolation = true;
+        }
+        catch (SqlException)
+        {
+            // No ALTER permission: snapshots fall back to repeatable read, which is consistent but takes share locks.
+            _snapshotIsolation = false;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using CashApp.Engine.Model;
+
+namespace CashApp.Engine.Matching;
+
+// Proposals for the match API (issue 8): one matcher serves many independent calls against one snapshot.
+public sealed partial class CashMatcher
+{
+    private readonly Lock _proposalGate = new();
+
+    /// <summary>
+    /// Matches a batch as <see cref="Match"/> does, then gives back every open amount the batch consumed,
+    /// so the matcher is left as it was: each call is a run of its own against the same open items.
+    /// Calls are serialised, so one instance may serve many threads. If matching throws, the instance
+    /// may have consumed part of the batch: discard it.
+    /// </summary>
+    public MatchResult Propose(IReadOnlyList<Payment> payments)
+    {
+        lock (_proposalGate)
+        {
+            var result = Match(payments);
+
+            // Commit is the only place open amounts are consumed, one application per amount taken.
+            foreach (var application in result.Applications)
+            {
+                var at = IndexOfItem(application.ItemId);
+                _remaining[at] = checked(_remaining[at] + application.Amount.Minor);
+            }
+
+            return result;
+        }
+    }
+
+    private int IndexOfItem(string itemId)
+    {
+        int lo = 0, hi = _items.Length - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var order = string.CompareOrdinal(_items[mid].ItemId, itemId);
+            if (order == 0)
+            {
+                return mid;
+            }
+
+            (lo, hi) = order < 0 ? (mid + 1, hi) : (lo, mid - 1);
+        }
+
+        throw new KeyNotFoundException(itemId);
+    }
+}

@@ -1,0 +1,53 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using CashApp.Engine.Ledger;
+
+namespace CashApp.Grpc.Cli;
+
+/// <summary><c>cashapp export</c>: the applications made since a date, as CSV for posting back to AR.</summary>
+internal static class ExportCommand
+{
+    public static Command Create()
+    {
+        var since = new Option<string>("--since") { Description = "Export applications made at or after this ISO 8601 date or time (UTC unless an offset is given), e.g. 2026-11-23.", Required = true };
+        var db = new Option<FileInfo?>("--db") { Description = $"The SQLite ledger file (default {StoreLocation.DefaultSqlitePath})." };
+        var sqlServer = new Option<string?>("--sqlserver") { Description = "A SQL Server connection string: use the shared ledger instead of a SQLite file." };
+        var output = new Option<FileInfo>("--out") { Description = "The CSV file to write.", Required = true };
+        var command = new Command("export", "Write the applications made since a date as CSV, for posting back to AR.") { since, db, sqlServer, output };
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var text = parse.GetValue(since)!;
+            if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var from))
+            {
+                await Console.Error.WriteLineAsync($"cashapp export: --since '{text}' is not an ISO 8601 date or time.").ConfigureAwait(false);
+                return 2;
+            }
+
+            var connectionString = parse.GetValue(sqlServer);
+            var path = parse.GetValue(db)?.FullName ?? StoreLocation.DefaultSqlitePath;
+            if (connectionString is null && !File.Exists(path))
+            {
+                await Console.Error.WriteLineAsync($"cashapp export: {path}: no such ledger database.").ConfigureAwait(false);
+                return 2;
+            }
+
+            await using var store = await CashStores.OpenAsync(new StoreLocation { SqlitePath = path, SqlServerConnectionString = connectionString }, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            var target = parse.GetValue(output)!.FullName;
+            var temporary = target + ".tmp";
+            int rows;
+            await using (var writer = new StreamWriter(temporary, append: false, new UTF8Encoding(false)))
+            {
+                rows = await ApplicationExport.WriteCsvAsync(store, from, writer, cancellationToken).ConfigureAwait(false);
+            }
+
+            // Never leave a half-written export for AR to import.
+            File.Move(temporary, target, overwrite: true);
+            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"cashapp export: {rows} applications since {from:yyyy-MM-dd'T'HH:mm:ss'Z'} written to {target}")).ConfigureAwait(false);
+            return 0;
+        });
+
+        return command;
+    }
+}

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using CashApp.Grpc.Hosting;
+using CashApp.Grpc.Security;
+
+namespace CashApp.Grpc.Cli;
+
+/// <summary><c>cashapp serve</c>: the gRPC service cashapp.v1 over a SQLite or SQL Server store.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var urls = new Option<string[]>("--urls") { Description = $"Where to listen, ';'-separated (default {ServeOptions.DefaultUrl}). Plain http:// is h2c, for loopback only; https:// takes its certificate from Kestrel's configuration (Kestrel:Certificates:Default:Path, ...).", AllowMultipleArgumentsPerToken = true };
+        var db = new Option<FileInfo?>("--db") { Description = "The SQLite database file (default cashapp.db)." };
+        var sqlServer = new Option<string?>("--sqlserver") { Description = "A SQL Server connection string, instead of SQLite." };
+        var keys = new Option<FileInfo>("--api-keys") { Description = "The API key file (made with 'cashapp keys add').", Required = true };
+        var insecure = new Option<bool>("--allow-insecure-http") { Description = "Allow plain HTTP on a non-loopback address (only behind a TLS-terminating proxy)." };
+        var maxFile = new Option<long>("--max-file-mb") { Description = "Largest bank file one Ingest may carry, in MiB (default 512).", DefaultValueFactory = _ => 512 };
+        var command = new Command("serve", "Run the gRPC service cashapp.v1: bank files in, matches out, exceptions worked; every call needs an API key.")
+        {
+            urls, db, sqlServer, keys, insecure, maxFile,
+        };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(db) is not null && result.GetResult(sqlServer) is not null)
+            {
+                result.AddError("Give --db or --sqlserver, not both.");
+            }
+        });
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var given = parse.GetValue(urls);
+            var options = new ServeOptions
+            {
+                Urls = given is { Length: > 0 } ? [.. given.SelectMany(u => u.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))] : [ServeOptions.DefaultUrl],
+                DbPath = parse.GetValue(db)?.FullName ?? "cashapp.db",
+                SqlServer = parse.GetValue(sqlServer),
+                ApiKeysPath = parse.GetValue(keys)!.FullName,
+                AllowInsecureHttp = parse.GetValue(insecure),
+                MaxFileBytes = checked(parse.GetValue(maxFile) * 1024 * 1024),
+
+                // Anything else (--Kestrel:Certificates:Default:Path=...) is ASP.NET Core configuration.
+                ConfigurationArgs = [.. parse.UnmatchedTokens],
+            };
+
+            WebApplication app;
+            try
+            {
+                app = await CashAppHost.BuildAsync(options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ServeConfigurationException or ApiKeyFileException)
+            {
+                await Console.Error.WriteLineAsync($"cashapp serve: {ex.Message}").ConfigureAwait(false);
+                return 2;
+            }
+
+            await using (app.ConfigureAwait(false))
+            {
+                // Ctrl+C and SIGTERM stop the host gracefully: in-flight calls get ShutdownTimeout to finish.
+                await app.RunAsync().ConfigureAwait(false);
+            }
+
+            return 0;
+        });
+
+        return command;
+    }
+}

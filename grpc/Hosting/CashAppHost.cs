@@ -1,0 +1,141 @@
+using CashApp.Engine.Ledger;
+using CashApp.Engine.Matching;
+using CashApp.Grpc.Matching;
+using CashApp.Grpc.Security;
+using CashApp.Grpc.Services;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace CashApp.Grpc.Hosting;
+
+/// <summary>A server that would not be safe to start, for a reason the operator can fix.</summary>
+internal sealed class ServeConfigurationException : Exception
+{
+    public ServeConfigurationException(string message)
+        : base(message)
+    {
+    }
+
+    public ServeConfigurationException()
+    {
+    }
+
+    public ServeConfigurationException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>
+/// Builds the <c>cashapp serve</c> host: Kestrel with HTTP/2, the cashapp.v1 services behind API keys,
+/// grpc.health.v1 and server reflection, over one store.
+/// </summary>
+internal static class CashAppHost
+{
+    /// <summary>
+    /// Opens the store (running its migrations), reads the keys, and builds the application. The caller
+    /// starts it (<c>RunAsync</c>, or <c>StartAsync</c> in tests) and disposes it; the store is disposed
+    /// with the application.
+    /// </summary>
+    public static async Task<WebApplication> BuildAsync(ServeOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [.. options.ConfigurationArgs] });
+        var kestrelEndpoints = builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"]).OfType<string>().ToList();
+        var refusal = AddressPolicy.Check(options.Urls.Concat(kestrelEndpoints), options.AllowInsecureHttp);
+        if (refusal is not null)
+        {
+            throw new ServeConfigurationException(refusal);
+        }
+
+        if (!File.Exists(options.ApiKeysPath))
+        {
+            throw new ServeConfigurationException($"{options.ApiKeysPath}: no such key file; make one with 'cashapp keys add --role admin --file {options.ApiKeysPath}'.");
+        }
+
+        ApiKeyRing keys;
+        try
+        {
+            keys = ApiKeyRing.Load(options.ApiKeysPath);
+        }
+        catch (ApiKeyFileException ex)
+        {
+            throw new ServeConfigurationException(ex.Message, ex);
+        }
+
+        if (keys.Count == 0)
+        {
+            throw new ServeConfigurationException($"{options.ApiKeysPath}: holds no keys, so every call would be refused; add one with 'cashapp keys add'.");
+        }
+
+        if (kestrelEndpoints.Count == 0)
+        {
+            builder.WebHost.UseUrls([.. options.Urls]);
+        }
+
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // gRPC needs HTTP/2; without TLS there is no ALPN to negotiate it, so every endpoint speaks only HTTP/2 (h2c on loopback).
+            kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
+            kestrel.AddServerHeader = false;
+        });
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Grpc", LogLevel.Warning);
+
+        var store = await OpenStoreAsync(options, cancellationToken).ConfigureAwait(false);
+        builder.Services.AddSingleton<ICashStore>(_ => store);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(keys);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(MatchPolicy.Default);
+        builder.Services.AddSingleton(sp => new LiveMatcher(
+            store,
+            sp.GetRequiredService<MatchPolicy>(),
+            // SQLite is this server's alone: its snapshot is stale only after its own writes. A shared SQL Server may change under it.
+            options.SqlServer is null ? TimeSpan.MaxValue : options.SnapshotMaxAge,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<LiveMatcher>>()));
+        builder.Services.AddSingleton<LedgerWriter>();
+
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.Interceptors.Add<ApiKeyInterceptor>();
+            grpc.Interceptors.Add<FaultInterceptor>();
+            grpc.MaxReceiveMessageSize = options.MaxMessageBytes;
+            grpc.MaxSendMessageSize = 64 * 1024 * 1024;
+            grpc.EnableDetailedErrors = false;
+        });
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks()
+            .AddAsyncCheck("store", async token =>
+            {
+                await store.ListBankFilesAsync(1, token).ConfigureAwait(false);
+                return HealthCheckResult.Healthy();
+            });
+
+        var app = builder.Build();
+        app.MapGrpcService<OpenItemsService>();
+        app.MapGrpcService<CustomersService>();
+        app.MapGrpcService<BankFilesService>();
+        app.MapGrpcService<MatchingService>();
+        app.MapGrpcService<ExceptionsService>();
+        app.MapGrpcService<ReportsService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = string.Join(", ", app.Urls);
+            var where = options.SqlServer is null ? "SQLite " + Path.GetFullPath(options.DbPath) : "SQL Server";
+            Log.Started(app.Logger, addresses, where, keys.Count);
+        });
+        return app;
+    }
+
+    private static Task<ICashStore> OpenStoreAsync(ServeOptions options, CancellationToken cancellationToken) =>
+        options.SqlServer is { } connectionString
+            ? CashStores.OpenSqlServerAsync(connectionString, TimeProvider.System, cancellationToken)
+            : CashStores.OpenSqliteAsync(options.DbPath, TimeProvider.System, cancellationToken);
+}

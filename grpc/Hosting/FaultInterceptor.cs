@@ -1,0 +1,74 @@
+using CashApp.Grpc.Security;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+
+namespace CashApp.Grpc.Hosting;
+
+/// <summary>
+/// The last line of defence: a failure no service anticipated becomes INTERNAL with an incident id that
+/// is logged with the caller and the full exception, and never reaches the client's eyes as a stack
+/// trace. A call the client cancelled ends as CANCELLED. Either way the server goes on.
+/// </summary>
+internal sealed class FaultInterceptor(ILogger<FaultInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Translate(ex, context);
+        }
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(requestStream, context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Translate(ex, context);
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Translate(ex, context);
+        }
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(requestStream, responseStream, context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Translate(ex, context);
+        }
+    }
+
+    private RpcException Translate(Exception exception, ServerCallContext context)
+    {
+        if (exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
+        {
+            return new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled; nothing of it was stored."));
+        }
+
+        var caller = context.UserState.TryGetValue(CallerContext.Key, out var value) && value is Caller known ? known.Name : "anonymous";
+        var incident = Guid.NewGuid().ToString("N")[..12];
+        Log.Unexpected(logger, exception, context.Method, caller + " (incident " + incident + ")");
+        return new RpcException(new Status(StatusCode.Internal, $"The server failed on this call (incident {incident}); nothing of it was stored."));
+    }
+}

@@ -1,0 +1,55 @@
+using CashApp.Engine.Ledger;
+using CashApp.Grpc.Security;
+using CashApp.Grpc.Services;
+using CashApp.Parsers.Common;
+
+namespace CashApp.Grpc.Hosting;
+
+/// <summary>Every log line the server writes, source-generated so that a disabled level costs nothing.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Unauthenticated call to {Method} from {Peer}: {Why}")]
+    public static partial void Unauthenticated(ILogger logger, string method, string peer, string why);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Permission denied: {Caller} may not call {Method} (from {Peer})")]
+    public static partial void PermissionDenied(ILogger logger, string caller, string method, string peer);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Listening on {Addresses}; store {Store}; {KeyCount} API keys")]
+    public static partial void Started(ILogger logger, string addresses, string store, int keyCount);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "{Caller} ingested {FileName} ({Bytes} bytes, {Format}) as file {FileId}: {Credits} credits, {Applied} applied, {Exceptions} exceptions")]
+    public static partial void Ingested(ILogger logger, Caller caller, string fileName, long bytes, BankFileFormat format, long fileId, int credits, int applied, int exceptions);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "{Caller} sent {FileName} again: duplicate of file {FileId}")]
+    public static partial void DuplicateFile(ILogger logger, Caller caller, string fileName, long fileId);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "{Caller} sent a bad bank file {FileName}: {Error}")]
+    public static partial void BadFile(ILogger logger, Caller caller, string fileName, string error);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Ingest of {FileName} by {Caller} rolled back: {Why}")]
+    public static partial void IngestRolledBack(ILogger logger, Caller caller, string fileName, string why);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "{Caller} upserted {Kind}: {Inserted} inserted, {Updated} updated, {Unchanged} unchanged")]
+    public static partial void Upserted(ILogger logger, Caller caller, string kind, int inserted, int updated, int unchanged);
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "{Caller} resolved exception {ExceptionId} as {Kind}: {Status}")]
+    public static partial void Resolved(ILogger logger, Caller caller, long exceptionId, ResolutionKind kind, ResolveStatus status);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Information, Message = "{Caller} lost the race on exception {ExceptionId}: {Message}")]
+    public static partial void Conflict(ILogger logger, Caller caller, long exceptionId, string message);
+
+    [LoggerMessage(EventId = 32, Level = LogLevel.Information, Message = "{Caller} assigned exception {ExceptionId} to {Assignee}")]
+    public static partial void Assigned(ILogger logger, Caller caller, long exceptionId, string assignee);
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "{Caller} committed a match of {Payments} payments as file {FileId}")]
+    public static partial void MatchCommitted(ILogger logger, Caller caller, int payments, long fileId);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Debug, Message = "Matcher rebuilt over {Items} open items and {Customers} customers in {Milliseconds} ms")]
+    public static partial void MatcherRebuilt(ILogger logger, int items, int customers, double milliseconds);
+
+    [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "Invalid argument from {Caller} to {Method}: {Violations}")]
+    public static partial void InvalidArgument(ILogger logger, Caller caller, string method, Violations violations);
+
+    [LoggerMessage(EventId = 90, Level = LogLevel.Error, Message = "Unexpected failure in {Method} for {Caller}")]
+    public static partial void Unexpected(ILogger logger, Exception exception, string method, string caller);
+}

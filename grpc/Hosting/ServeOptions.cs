@@ -1,0 +1,38 @@
+namespace CashApp.Grpc.Hosting;
+
+/// <summary>How <c>cashapp serve</c> runs.</summary>
+internal sealed record ServeOptions
+{
+    /// <summary>The default address: loopback only, plain HTTP/2.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>Where to listen. Plain <c>http://</c> is h2c and only for loopback; <c>https://</c> takes its certificate from Kestrel's configuration.</summary>
+    public IReadOnlyList<string> Urls { get; init; } = [DefaultUrl];
+
+    /// <summary>The SQLite database file, when <see cref="SqlServer"/> is not set.</summary>
+    public string DbPath { get; init; } = "cashapp.db";
+
+    /// <summary>A SQL Server connection string; replaces <see cref="DbPath"/>.</summary>
+    public string? SqlServer { get; init; }
+
+    /// <summary>The API key file (<c>cashapp keys add</c>).</summary>
+    public required string ApiKeysPath { get; init; }
+
+    /// <summary>Serve plain HTTP on a non-loopback address (behind a TLS-terminating proxy only).</summary>
+    public bool AllowInsecureHttp { get; init; }
+
+    /// <summary>Largest bank file one Ingest stream may carry.</summary>
+    public long MaxFileBytes { get; init; } = 512L * 1024 * 1024;
+
+    /// <summary>Largest single message received (a FileChunk, a MatchRequest).</summary>
+    public int MaxMessageBytes { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>How long a stopping server waits for in-flight calls (an ingest completes or rolls back).</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a cached matcher snapshot may be reused when another instance may write the same database.</summary>
+    public TimeSpan SnapshotMaxAge { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Further configuration arguments (<c>--Kestrel:Certificates:Default:Path=...</c>), passed to ASP.NET Core.</summary>
+    public IReadOnlyList<string> ConfigurationArgs { get; init; } = [];
+}

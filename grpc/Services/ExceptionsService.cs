@@ -1,0 +1,120 @@
+using CashApp.Engine.Ledger;
+using CashApp.Grpc.Hosting;
+using CashApp.Grpc.Matching;
+using CashApp.Grpc.Security;
+using Grpc.Core;
+using V1 = CashApp.Grpc.V1;
+
+namespace CashApp.Grpc.Services;
+
+/// <summary>
+/// cashapp.v1.Exceptions: the queue specialists work. Decisions run under optimistic concurrency on the
+/// exception's row version; the loser of a race gets ABORTED and changes nothing.
+/// </summary>
+internal sealed class ExceptionsService(ICashStore store, LiveMatcher matcher, ILogger<ExceptionsService> logger) : V1.Exceptions.ExceptionsBase
+{
+    public override async Task<V1.ListExceptionsResponse> List(V1.ListExceptionsRequest request, ServerCallContext context)
+    {
+        var violations = new Violations();
+        var query = ProtoMap.ToDomain(request, violations);
+        violations.ThrowIfAny();
+        var page = await store.ListExceptionsAsync(query!, context.CancellationToken).ConfigureAwait(false);
+        var response = new V1.ListExceptionsResponse
+        {
+            NextPageToken = page.NextAfterId is { } next ? ProtoMap.Id(next) : string.Empty,
+        };
+        foreach (var exception in page.Items)
+        {
+            response.Exceptions.Add(ProtoMap.ToProto(exception, withSuggestions: false));
+        }
+
+        return response;
+    }
+
+    public override async Task<V1.ExceptionCase> Get(V1.GetExceptionRequest request, ServerCallContext context)
+    {
+        var violations = new Violations();
+        var id = ProtoMap.ExceptionId(request.ExceptionId, "exception_id", violations);
+        violations.ThrowIfAny();
+        var exception = await store.GetExceptionAsync(id!.Value, context.CancellationToken).ConfigureAwait(false);
+        if (exception is null)
+        {
+            GrpcErrors.ThrowNotFound($"No exception {id}.");
+        }
+
+        return ProtoMap.ToProto(exception, withSuggestions: true);
+    }
+
+    public override async Task<V1.ExceptionCase> Resolve(V1.ResolveExceptionRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var violations = new Violations();
+        var decision = ProtoMap.ToDomain(request, caller.Name, violations);
+        if (decision is null)
+        {
+            Log.InvalidArgument(logger, caller, context.Method, violations);
+            violations.ThrowIfAny();
+            return null!;
+        }
+
+        var result = await store.ResolveExceptionAsync(decision, context.CancellationToken).ConfigureAwait(false);
+        Log.Resolved(logger, caller, decision.ExceptionId, decision.Kind, result.Status);
+        switch (result.Status)
+        {
+            case ResolveStatus.Resolved or ResolveStatus.PartiallyApplied:
+                if (result.Applications.Count > 0)
+                {
+                    matcher.Invalidate();
+                }
+
+                return ProtoMap.ToProto(result.Exception!, withSuggestions: true);
+            case ResolveStatus.Conflict:
+                Log.Conflict(logger, caller, decision.ExceptionId, result.Message);
+                GrpcErrors.ThrowConflict($"Exception {decision.ExceptionId} changed since row version {decision.ExpectedRowVersion}: {result.Message} Read it again and decide on the new version.");
+                break;
+            case ResolveStatus.NotFound:
+                GrpcErrors.ThrowNotFound($"No exception {decision.ExceptionId}.");
+                break;
+            case ResolveStatus.InsufficientOpenAmount:
+                GrpcErrors.ThrowFailedPrecondition(result.Message);
+                break;
+            default:
+                GrpcErrors.ThrowInvalidArgument(decision.Kind == ResolutionKind.ApplyToItems ? "apply_to_items" : "action", result.Message);
+                break;
+        }
+
+        return null!;
+    }
+
+    public override async Task<V1.ExceptionCase> Assign(V1.AssignExceptionRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var violations = new Violations();
+        var id = ProtoMap.ExceptionId(request.ExceptionId, "exception_id", violations);
+        if (request.ExpectedRowVersion <= 0)
+        {
+            violations.Add("expected_row_version", "required: the row_version of the exception as last read.");
+        }
+
+        var assignee = ProtoMap.Key(request.Assignee, "assignee", violations, required: false);
+        violations.ThrowIfAny();
+        var result = await store.AssignExceptionAsync(
+            new AssignRequest { ExceptionId = id!.Value, ExpectedRowVersion = request.ExpectedRowVersion, Assignee = assignee, Actor = caller.Name },
+            context.CancellationToken).ConfigureAwait(false);
+        switch (result.Status)
+        {
+            case UpdateStatus.Updated:
+                Log.Assigned(logger, caller, id.Value, assignee ?? "nobody");
+                return ProtoMap.ToProto(result.Exception!, withSuggestions: true);
+            case UpdateStatus.Conflict:
+                Log.Conflict(logger, caller, id.Value, result.Message);
+                GrpcErrors.ThrowConflict($"Exception {id} changed since row version {request.ExpectedRowVersion}: {result.Message}");
+                break;
+            default:
+                GrpcErrors.ThrowNotFound($"No exception {id}.");
+                break;
+        }
+
+        return null!;
+    }
+}

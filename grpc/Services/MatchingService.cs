@@ -1,0 +1,74 @@
+using System.Security.Cryptography;
+using CashApp.Engine.Ledger;
+using CashApp.Engine.Model;
+using CashApp.Grpc.Hosting;
+using CashApp.Grpc.Matching;
+using CashApp.Grpc.Security;
+using CashApp.Parsers.Common;
+using Google.Protobuf;
+using Grpc.Core;
+using V1 = CashApp.Grpc.V1;
+
+namespace CashApp.Grpc.Services;
+
+/// <summary>cashapp.v1.Matching: payments in, proposed applications and exceptions out.</summary>
+internal sealed class MatchingService(LiveMatcher matcher, LedgerWriter writer, ILogger<MatchingService> logger) : V1.Matching.MatchingBase
+{
+    public override Task<V1.MatchResponse> Match(V1.MatchRequest request, ServerCallContext context) =>
+        MatchAsync(request, context);
+
+    public override async Task MatchStream(IAsyncStreamReader<V1.MatchRequest> requestStream, IServerStreamWriter<V1.MatchResponse> responseStream, ServerCallContext context)
+    {
+        await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+        {
+            var response = await MatchAsync(request, context).ConfigureAwait(false);
+            await responseStream.WriteAsync(response, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<V1.MatchResponse> MatchAsync(V1.MatchRequest request, ServerCallContext context)
+    {
+        var violations = new Violations();
+        var transactions = ProtoMap.ToTransactions(request, violations);
+        if (transactions is null)
+        {
+            var caller = context.Caller();
+            Log.InvalidArgument(logger, caller, context.Method, violations);
+            violations.ThrowIfAny();
+            return null!;
+        }
+
+        if (!request.Commit)
+        {
+            var payments = new Payment[transactions.Count];
+            for (var i = 0; i < payments.Length; i++)
+            {
+                payments[i] = Payment.FromTransaction(transactions[i]);
+            }
+
+            var (result, _) = await matcher.MatchAsync(payments, context.CancellationToken).ConfigureAwait(false);
+            return ProtoMap.ToProto(result, result.Exceptions, fileId: null);
+        }
+
+        // A committed batch is stored like a bank file whose content is the request: the same request
+        // sent twice (a client retrying after a lost answer) is a duplicate and stores nothing.
+        var committer = context.Caller();
+        var hash = Convert.ToHexStringLower(SHA256.HashData(request.ToByteArray()));
+        var write = await writer.WriteAsync(ProtoMap.MatchApiSource, hash, BankFileFormat.Unknown, committer.Name, transactions, context.CancellationToken).ConfigureAwait(false);
+        var fileId = ProtoMap.Id(write.Stored.File!.Id);
+        if (write.Stored.Status == IngestStatus.Duplicate)
+        {
+            throw new RpcException(new Status(StatusCode.AlreadyExists, $"This request was committed before, as file {fileId}; nothing was stored again."));
+        }
+
+        Log.MatchCommitted(logger, committer, transactions.Count, write.Stored.File.Id);
+        return ProtoMap.ToProto(write.Result, write.Exceptions, fileId);
+    }
+}
+
+/// <summary>cashapp.v1.Reports: how well cash is applied, and what is left.</summary>
+internal sealed class ReportsService(ICashStore store) : V1.Reports.ReportsBase
+{
+    public override async Task<V1.SummaryResponse> Summary(V1.SummaryRequest request, ServerCallContext context) =>
+        ProtoMap.ToProto(await store.GetSummaryAsync(context.CancellationToken).ConfigureAwait(false));
+}

@@ -1,0 +1,99 @@
+using CashApp.Engine.Model;
+using V1 = CashApp.Grpc.V1;
+
+namespace CashApp.Grpc.Services;
+
+internal static partial class ProtoMap
+{
+    /// <summary>An open item from the wire; null (with violations) when invalid. <paramref name="field"/> is its path, such as <c>items[3]</c>.</summary>
+    public static OpenItem? ToDomain(V1.OpenItem item, string field, Violations violations)
+    {
+        var id = Key(item.ItemId, field + ".item_id", violations);
+        var customer = Key(item.CustomerId, field + ".customer_id", violations);
+        var number = Key(item.InvoiceNumber, field + ".invoice_number", violations);
+        var po = Key(item.PoNumber, field + ".po_number", violations, required: false);
+        var name = Text(item.CustomerName, field + ".customer_name", violations);
+        var currency = Currency(item.Currency, field + ".currency", violations);
+        var docDate = Date(item.DocDate, field + ".doc_date", violations, required: true);
+        var dueDate = Date(item.DueDate, field + ".due_date", violations, required: true);
+        DocType? docType = item.DocType switch
+        {
+            V1.DocType.Invoice => DocType.Invoice,
+            V1.DocType.CreditMemo => DocType.CreditMemo,
+            V1.DocType.DebitMemo => DocType.DebitMemo,
+            _ => null,
+        };
+        if (docType is null)
+        {
+            violations.Add(field + ".doc_type", "required: DOC_TYPE_INVOICE, DOC_TYPE_CREDIT_MEMO or DOC_TYPE_DEBIT_MEMO.");
+        }
+        else if (docType == DocType.CreditMemo ? item.OpenAmountMinor > 0 : item.OpenAmountMinor < 0)
+        {
+            violations.Add(field + ".open_amount_minor", docType == DocType.CreditMemo
+                ? $"a credit memo's open amount is negative or zero, found {item.OpenAmountMinor}."
+                : $"an invoice's or debit memo's open amount is positive or zero, found {item.OpenAmountMinor}.");
+            docType = null;
+        }
+
+        if (id is null || customer is null || number is null || currency is null || docDate is null || dueDate is null || docType is null)
+        {
+            return null;
+        }
+
+        return new OpenItem(id, docType.Value, customer, name ?? string.Empty, number, po, currency.Value, item.OpenAmountMinor, docDate.Value, dueDate.Value);
+    }
+
+    /// <summary>An open item for the wire.</summary>
+    public static V1.OpenItem ToProto(OpenItem item) => new()
+    {
+        ItemId = item.ItemId,
+        DocType = item.DocType switch
+        {
+            DocType.Invoice => V1.DocType.Invoice,
+            DocType.CreditMemo => V1.DocType.CreditMemo,
+            _ => V1.DocType.DebitMemo,
+        },
+        CustomerId = item.CustomerId,
+        CustomerName = item.CustomerName,
+        InvoiceNumber = item.InvoiceNumber,
+        PoNumber = item.PoNumber ?? string.Empty,
+        Currency = item.Currency.Code,
+        OpenAmountMinor = item.OpenMinor,
+        DocDate = ToProto(item.DocDate),
+        DueDate = ToProto(item.DueDate),
+    };
+
+    /// <summary>A customer from the wire; null (with violations) when invalid.</summary>
+    public static Customer? ToDomain(V1.Customer customer, string field, Violations violations)
+    {
+        var id = Key(customer.CustomerId, field + ".customer_id", violations);
+        var name = Text(customer.Name, field + ".name", violations);
+        if (name is null && customer.Name.Length == 0)
+        {
+            violations.Add(field + ".name", "required.");
+        }
+
+        var parent = Key(customer.ParentId, field + ".parent_id", violations, required: false);
+        if (parent is not null && parent == id)
+        {
+            violations.Add(field + ".parent_id", "a customer cannot be its own parent.");
+        }
+
+        for (var i = 0; i < customer.Aliases.Count; i++)
+        {
+            Text(customer.Aliases[i], $"{field}.aliases[{i}]", violations);
+        }
+
+        for (var i = 0; i < customer.BankAccounts.Count; i++)
+        {
+            Key(customer.BankAccounts[i], $"{field}.bank_accounts[{i}]", violations);
+        }
+
+        if (id is null || name is null)
+        {
+            return null;
+        }
+
+        return new Customer(id, name, parent, [.. customer.Aliases.Where(a => a.Length > 0)], [.. customer.BankAccounts]);
+    }
+}

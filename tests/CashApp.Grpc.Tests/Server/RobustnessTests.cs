@@ -1,0 +1,154 @@
+using System.Text;
+using CashApp.Tests;
+using Grpc.Core;
+using V1 = CashApp.Grpc.V1;
+
+namespace CashApp.Grpc.Tests.Server;
+
+/// <summary>Bad input gets INVALID_ARGUMENT naming the field or the file line, and nothing is stored.</summary>
+[Collection(SharedServer.Name)]
+public sealed class RobustnessTests(ServerFixture server)
+{
+    [Fact]
+    public async Task Ingest_NotABankFile_InvalidArgumentNamingLineOne()
+    {
+        var before = await server.Store.ListBankFilesAsync(1000);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => server.BankFiles("treasury").IngestAsync("notes.txt", Encoding.UTF8.GetBytes("hello, this is not a bank file\n")));
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        var violation = Assert.Single(ex.FieldViolations());
+        Assert.Equal("data", violation.Field);
+        Assert.Contains("notes.txt:1:", violation.Description, StringComparison.Ordinal);
+        var after = await server.Store.ListBankFilesAsync(1000);
+        Assert.DoesNotContain(after, f => f.Status == CashApp.Engine.Ledger.BankFileStatus.Ingested && !before.Any(b => b.Id == f.Id));
+    }
+
+    [Fact]
+    public async Task Ingest_TruncatedFile_InvalidArgumentNamingTheLine_NothingStored()
+    {
+        var content = await LockboxOrNullAsync();
+        if (content is null)
+        {
+            return; // The lockbox reader is not in this build.
+        }
+
+        var lines = content.TrimEnd('\n').Split('\n');
+        var truncated = Encoding.ASCII.GetBytes(string.Join('\n', lines[..^2]) + "\n");
+        var before = await server.Reports().SummaryAsync(new V1.SummaryRequest());
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => server.BankFiles("treasury").IngestAsync("truncated.lockbox.txt", truncated, chunkSize: 1000));
+
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        var violation = Assert.Single(ex.FieldViolations());
+        Assert.Equal("data", violation.Field);
+        Assert.Matches(@"truncated\.lockbox\.txt:\d+", violation.Description);
+        var after = await server.Reports().SummaryAsync(new V1.SummaryRequest());
+        Assert.Equal(before.Payments, after.Payments);
+        Assert.Equal(before.BankFiles, after.BankFiles);
+    }
+
+    [Fact]
+    public async Task Ingest_GarbageMidway_ServerSurvivesAndStoresNothing()
+    {
+        var content = await LockboxOrNullAsync();
+        if (content is null)
+        {
+            return;
+        }
+
+        var lines = content.Split('\n');
+        var bad = lines.Length / 2;
+        lines[bad] = "6" + new string('#', Math.Max(10, lines[bad].Length - 1));
+        var before = await server.Reports().SummaryAsync(new V1.SummaryRequest());
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => server.BankFiles("treasury").IngestAsync("garbage.lockbox.txt", Encoding.ASCII.GetBytes(string.Join('\n', lines))));
+
+        // A reader's own failure is INVALID_ARGUMENT naming the line; anything else the reader throws
+        // is INTERNAL with an incident id. Either way nothing is stored and the server goes on.
+        Assert.Contains(ex.StatusCode, new[] { StatusCode.InvalidArgument, StatusCode.Internal });
+        var after = await server.Reports().SummaryAsync(new V1.SummaryRequest());
+        Assert.Equal(before.Payments, after.Payments);
+        Assert.Equal(before.BankFiles, after.BankFiles);
+    }
+
+    private static async Task<string?> LockboxOrNullAsync()
+    {
+        var path = Path.Combine(TestPaths.Fixtures, "demo", "bank", "day.lockbox.txt");
+        return await Wire.TryReadLocallyAsync(path) is null ? null : await File.ReadAllTextAsync(path);
+    }
+
+    [Fact]
+    public async Task Ingest_EmptyStream_InvalidArgumentOnFileName()
+    {
+        using var call = server.BankFiles("treasury").Ingest();
+        await call.RequestStream.CompleteAsync();
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await call);
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.Equal("file_name", Assert.Single(ex.FieldViolations()).Field);
+    }
+
+    [Fact]
+    public async Task Ingest_FileNameWithFolders_InvalidArgument()
+    {
+        var ex = await Assert.ThrowsAsync<RpcException>(() => server.BankFiles("treasury").IngestAsync("../../etc/passwd", [1, 2, 3]));
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.Equal("file_name", Assert.Single(ex.FieldViolations()).Field);
+    }
+
+    [Fact]
+    public async Task Upsert_InvalidItems_InvalidArgumentNamingEachField_NothingStored()
+    {
+        var good = new V1.OpenItem
+        {
+            ItemId = "ROBUST-1", DocType = V1.DocType.Invoice, CustomerId = "C-R", InvoiceNumber = "INV-R-1", Currency = "USD", OpenAmountMinor = 100,
+            DocDate = new Google.Type.Date { Year = 2026, Month = 1, Day = 1 }, DueDate = new Google.Type.Date { Year = 2026, Month = 2, Day = 1 },
+        };
+        var badCurrency = good.Clone();
+        badCurrency.ItemId = "ROBUST-2";
+        badCurrency.Currency = "XXX";
+        var badSign = good.Clone();
+        badSign.ItemId = "ROBUST-3";
+        badSign.DocType = V1.DocType.CreditMemo;
+        badSign.DueDate = new Google.Type.Date { Year = 2026, Month = 2, Day = 30 };
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => server.OpenItems("ar-system").UpsertAsync([good, badCurrency, badSign]));
+
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        var fields = ex.FieldViolations().Select(v => v.Field).ToList();
+        Assert.Equal(["items[1].currency", "items[2].due_date", "items[2].open_amount_minor"], fields.Order(StringComparer.Ordinal));
+        Assert.Null(await server.Store.GetOpenItemAsync("ROBUST-1"));
+    }
+
+    [Fact]
+    public async Task Match_InvalidPayments_InvalidArgumentNamingEachField()
+    {
+        var request = new V1.MatchRequest
+        {
+            Payments =
+            {
+                new V1.Payment { PaymentRef = "P1", AmountMinor = -5, Currency = "USD" },
+                new V1.Payment { PaymentRef = "P1", AmountMinor = 5, Currency = "usd" },
+            },
+        };
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await server.Matching("ar-system").MatchAsync(request));
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.Equal(
+            ["payments[0].amount_minor", "payments[1].currency", "payments[1].payment_ref"],
+            ex.FieldViolations().Select(v => v.Field).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Exceptions_BadIdAndPageToken_InvalidArgument()
+    {
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await server.Exceptions().GetAsync(new V1.GetExceptionRequest { ExceptionId = "abc" }));
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        ex = await Assert.ThrowsAsync<RpcException>(async () => await server.Exceptions().ListAsync(new V1.ListExceptionsRequest { PageToken = "zz", PageSize = 5000 }));
+        Assert.Equal(["page_size", "page_token"], ex.FieldViolations().Select(v => v.Field).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Exceptions_UnknownId_NotFound()
+    {
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await server.Exceptions().GetAsync(new V1.GetExceptionRequest { ExceptionId = "987654321" }));
+        Assert.Equal(StatusCode.NotFound, ex.StatusCode);
+    }
+}

@@ -1,0 +1,39 @@
+using CashApp.Engine.Ledger;
+using Microsoft.Data.Sqlite;
+
+namespace CashApp.Store.Tests;
+
+/// <summary>The contract on SQLite: always runs, each test on its own file.</summary>
+public sealed class SqliteCashStoreTests : CashStoreContract
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("cashapp-store-").FullName;
+
+    private string DatabasePath => Path.Combine(_directory, "cashapp.db");
+
+    protected override string? UnavailableReason => null;
+
+    private protected override Task<ICashStore> OpenFreshAsync(TimeProvider clock, bool again) => CashStores.OpenSqliteAsync(DatabasePath, clock);
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Open_NewFile_UsesWalJournalAndRecordsTheSchemaVersionOnce()
+    {
+        await using (var store = await OpenAsync())
+        {
+            await store.MigrateAsync();
+        }
+
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
+        command.CommandText = "SELECT COUNT(*) || ':' || MAX(version) FROM schema_version";
+        Assert.Equal("1:1", (string?)await command.ExecuteScalarAsync());
+    }
+}
