@@ -48,7 +48,7 @@ public static partial class ArFiles
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         var buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
-        var filled = stream.ReadAtLeast(buffer, BlockSize, throwOnEndOfStream: false);
+        var filled = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
         var start = 0;
         if (buffer.AsSpan(0, filled).StartsWith("\uFEFF"u8))
         {
@@ -394,7 +394,7 @@ public static partial class ArFiles
             for (var i = 0; i < items.Count; i++)
             {
                 var id = items[i].ItemId;
-                if ((uint)StringComparer.Ordinal.GetHashCode(id) % (uint)partitions != p)
+                if (unchecked((uint)StringComparer.Ordinal.GetHashCode(id)) % (uint)partitions != p)
                 {
                     continue;
                 }

@@ -41,7 +41,14 @@ public sealed record BankFileSummary(string FileName, BankFileFormat Format, int
 /// One stage of a run: how long it took, how many units it handled, and the most memory the process held
 /// while it ran (stages may overlap: parsing the bank files runs beside loading the AR files).
 /// </summary>
-public sealed record StageTiming(string Stage, TimeSpan Elapsed, long Count, long PeakWorkingSetBytes = 0);
+public sealed record StageTiming(string Stage, TimeSpan Elapsed, long Count, long PeakWorkingSetBytes = 0)
+{
+    /// <summary>
+    /// CPU time the whole process used while the stage ran (all threads; overlapping stages share it). On a
+    /// busy machine it says more than the wall clock about what the stage costs.
+    /// </summary>
+    public TimeSpan Cpu { get; init; }
+}
 
 /// <summary>What a run did.</summary>
 public sealed record MatchRunSummary(
@@ -348,10 +355,11 @@ public static class MatchRun
             progress?.StageStarted(name, total);
             memory.Begin(name);
             var watch = Stopwatch.StartNew();
+            var cpu = MemoryWatch.ProcessCpu();
             try
             {
                 var (value, count) = await work().ConfigureAwait(false);
-                var timing = new StageTiming(name, watch.Elapsed, count, memory.End(name));
+                var timing = new StageTiming(name, watch.Elapsed, count, memory.End(name)) { Cpu = MemoryWatch.ProcessCpu() - cpu };
                 lock (stages)
                 {
                     stages.Add(timing);

@@ -45,6 +45,13 @@ internal sealed class MemoryWatch : IDisposable
         return Math.Max(process.PeakWorkingSet64, Environment.WorkingSet);
     }
 
+    /// <summary>CPU time the process has used so far, all threads.</summary>
+    public static TimeSpan ProcessCpu()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
+
     private void Sample()
     {
         var now = Environment.WorkingSet;
