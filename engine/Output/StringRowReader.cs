@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.ObjectModel;
 using System.Data.Common;
 
 namespace CashApp.Engine.Output;
@@ -8,7 +9,7 @@ namespace CashApp.Engine.Output;
 /// <c>CsvDataWriter</c> writes from. Rows stream: nothing is buffered beyond the current row.
 /// </summary>
 #pragma warning disable CA1010 // DbDataReader is the shape Sylvan asks for; its non-generic enumerator is the framework's.
-public sealed class StringRowReader : DbDataReader
+public sealed class StringRowReader : DbDataReader, IDbColumnSchemaGenerator
 #pragma warning restore CA1010
 {
     private readonly string[] _columns;
@@ -26,6 +27,9 @@ public sealed class StringRowReader : DbDataReader
 
     /// <inheritdoc/>
     public override int FieldCount => _columns.Length;
+
+    /// <summary>Every column is a nullable string. Sylvan asks for the schema before it writes a row.</summary>
+    public ReadOnlyCollection<DbColumn> GetColumnSchema() => new([.. _columns.Select((name, ordinal) => (DbColumn)new StringColumn(name, ordinal))]);
 
     /// <inheritdoc/>
     public override object this[int ordinal] => GetValue(ordinal);
@@ -161,5 +165,18 @@ public sealed class StringRowReader : DbDataReader
         }
 
         base.Dispose(disposing);
+    }
+}
+
+/// <summary>A nullable string column of a <see cref="StringRowReader"/>.</summary>
+internal sealed class StringColumn : DbColumn
+{
+    public StringColumn(string name, int ordinal)
+    {
+        ColumnName = name;
+        ColumnOrdinal = ordinal;
+        DataType = typeof(string);
+        DataTypeName = "string";
+        AllowDBNull = true;
     }
 }
