@@ -43,8 +43,7 @@ internal static class ScaleRunner
         }
 
         var repo = RepoRoot();
-        var generator = typeof(ScaleDay).Assembly.ManifestModule.ModuleVersionId.ToString("N")[..8];
-        var key = string.Create(Ci, $"seed{seed}-c{customers}-i{items}-p{payments}-{generator}");
+        var key = string.Create(Ci, $"seed{seed}-c{customers}-i{items}-p{payments}-v{ScaleDay.FormatVersion}");
         var data = Path.Combine(dataRoot ?? Path.Combine(Path.GetTempPath(), "cashapp-scale"), key);
         var done = Path.Combine(data, ".complete");
         var generation = TimeSpan.Zero;
