@@ -169,6 +169,12 @@ internal static class ScaleRunner
         md.AppendLine(Ci, $"- end to end (process start to exit): {elapsed.TotalSeconds:F1} s, {paid / elapsed.TotalSeconds:N0} payments/s");
         md.AppendLine(Ci, $"- peak working set: {peak / 1048576.0:N0} MiB");
         md.AppendLine(Ci, $"- CPU time: {root.GetProperty("cpu_seconds").GetDouble():F1} s over {Environment.ProcessorCount} cores; load average when done: {LoadAverage()} (the machine is shared, so wall times vary with the load)");
+        md.AppendLine(Ci, $"- garbage collector: {root.GetProperty("gc_gen2").GetInt32()} gen2 collections, {root.GetProperty("gc_pause_seconds").GetDouble():F1} s paused");
+        foreach (var f in root.GetProperty("files").EnumerateArray())
+        {
+            md.AppendLine(Ci, $"- read {f.GetProperty("file").GetString()} ({f.GetProperty("format").GetString()}, {f.GetProperty("bytes").GetInt64() / 1048576.0:N0} MiB, {f.GetProperty("credits").GetInt32():N0} credits) in {f.GetProperty("seconds").GetDouble():F1} s");
+        }
+
         md.AppendLine(Ci, $"- applied {root.GetProperty("applied").GetInt32():N0}, exception rows {root.GetProperty("exceptions").GetInt32():N0}");
         if (generation > TimeSpan.Zero)
         {

@@ -35,7 +35,11 @@ public sealed record MatchRunOptions
 }
 
 /// <summary>Per bank file: its format and how many credits and debits it held.</summary>
-public sealed record BankFileSummary(string FileName, BankFileFormat Format, int Credits, int Payments, int Debits, long CreditMinorTotal, IReadOnlyList<ParseWarning> Warnings);
+public sealed record BankFileSummary(string FileName, BankFileFormat Format, int Credits, int Payments, int Debits, long CreditMinorTotal, IReadOnlyList<ParseWarning> Warnings)
+{
+    /// <summary>How long reading the file took (files are read side by side).</summary>
+    public TimeSpan ReadTime { get; init; }
+}
 
 /// <summary>
 /// One stage of a run: how long it took, how many units it handled, and the most memory the process held
@@ -111,9 +115,16 @@ public static class MatchRun
         var layout = options.LockboxLayoutPath is null ? null : LockboxLayout.Load(options.LockboxLayoutPath);
         var readOptions = new BankFileReadOptions { Lenient = options.Lenient, LockboxLayout = layout };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var readTimes = new System.Collections.Concurrent.ConcurrentDictionary<string, TimeSpan>(StringComparer.Ordinal);
         var parseTask = run.Stage("parse", options.BankFiles.Count, async () =>
         {
-            var tasks = options.BankFiles.Select(path => Task.Run(() => BankFiles.ReadAllAsync(path, readOptions, stop.Token), stop.Token)).ToArray();
+            var tasks = options.BankFiles.Select(path => Task.Run(async () =>
+            {
+                var watch = Stopwatch.StartNew();
+                var read = await BankFiles.ReadAllAsync(path, readOptions, stop.Token).ConfigureAwait(false);
+                readTimes[path] = watch.Elapsed;
+                return read;
+            }, stop.Token)).ToArray();
             var results = await Task.WhenAll(tasks).ConfigureAwait(false);
             return (results, (long)results.Sum(r => r.Transactions.Count));
         });
@@ -180,7 +191,7 @@ public static class MatchRun
                 }
             }
 
-            summaries.Add(new BankFileSummary(file.FileName, file.Format, credits, paying, debits, creditTotal, file.Warnings));
+            summaries.Add(new BankFileSummary(file.FileName, file.Format, credits, paying, debits, creditTotal, file.Warnings) { ReadTime = readTimes.GetValueOrDefault(file.FileName) });
         }
 
         files = [];

@@ -80,11 +80,11 @@ internal static class MatchCommand
     {
         var ci = CultureInfo.InvariantCulture;
         error.WriteLine();
-        error.WriteLine("bank file                                   format     credits  payments  debits  credit total");
+        error.WriteLine("bank file                                   format     credits  payments  debits  credit total   MiB  seconds");
         foreach (var file in summary.Files)
         {
             var name = Path.GetFileName(file.FileName);
-            error.WriteLine(string.Create(ci, $"{Trim(name, 42),-42}  {FormatName(file.Format),-9} {file.Credits,8} {file.Payments,9} {file.Debits,7}  {file.CreditMinorTotal,12}"));
+            error.WriteLine(string.Create(ci, $"{Trim(name, 42),-42}  {FormatName(file.Format),-9} {file.Credits,8} {file.Payments,9} {file.Debits,7}  {file.CreditMinorTotal,12} {Size(file.FileName),5:N0} {file.ReadTime.TotalSeconds,8:F2}"));
             foreach (var warning in file.Warnings.Take(10))
             {
                 error.WriteLine($"  {warning}");
@@ -123,8 +123,11 @@ internal static class MatchCommand
         }
 
         var perSecond = summary.Elapsed.TotalSeconds > 0 ? summary.Payments / summary.Elapsed.TotalSeconds : 0;
+        yield return string.Create(ci, $"garbage collections: gen0 {GC.CollectionCount(0):N0}, gen1 {GC.CollectionCount(1):N0}, gen2 {GC.CollectionCount(2):N0}; paused {GC.GetTotalPauseDuration().TotalSeconds:F2}s");
         yield return string.Create(ci, $"{"total",-18} {summary.Elapsed.TotalSeconds,9:F3} {Cpu().TotalSeconds,13:F3} {summary.Payments,13:N0} {perSecond,15:N0} {summary.PeakWorkingSetBytes / (1024.0 * 1024.0),10:N0}");
     }
+
+    private static double Size(string path) => File.Exists(path) ? new FileInfo(path).Length / 1048576.0 : 0;
 
     private static TimeSpan Cpu()
     {
@@ -142,6 +145,9 @@ internal static class MatchCommand
         exceptions = summary.Exceptions,
         seconds = summary.Elapsed.TotalSeconds,
         cpu_seconds = Cpu().TotalSeconds,
+        gc_pause_seconds = GC.GetTotalPauseDuration().TotalSeconds,
+        gc_gen2 = GC.CollectionCount(2),
+        files = summary.Files.Select(f => new { file = Path.GetFileName(f.FileName), format = FormatName(f.Format), credits = f.Credits, bytes = File.Exists(f.FileName) ? new FileInfo(f.FileName).Length : 0, seconds = f.ReadTime.TotalSeconds }),
         peak_working_set_bytes = summary.PeakWorkingSetBytes,
         stages = summary.Stages.Select(s => new { stage = s.Stage, seconds = s.Elapsed.TotalSeconds, cpu_seconds = s.Cpu.TotalSeconds, count = s.Count, peak_working_set_bytes = s.PeakWorkingSetBytes }),
     });
