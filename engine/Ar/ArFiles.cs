@@ -6,7 +6,7 @@ using Sylvan.Data.Csv;
 namespace CashApp.Engine.Ar;
 
 /// <summary>Reads the AR inputs of the batch contract: <c>open_items.csv</c> and <c>customers.csv</c>.</summary>
-public static class ArFiles
+public static partial class ArFiles
 {
     private static readonly CsvDataReaderOptions ReaderOptions = new()
     {
@@ -16,11 +16,10 @@ public static class ArFiles
     };
 
     /// <summary>
-    /// Reads every open item. A bad row stops the read with an <see cref="ArInputException"/> naming the
-    /// file, line, column and value: a duplicate <c>item_id</c>, an unknown currency, an unparseable amount
-    /// or date, or an unknown <c>doc_type</c>.
+    /// Reads open items row by row through Sylvan: the path for files the parallel reader declines
+    /// (quoted line breaks), with the same checks and messages.
     /// </summary>
-    public static List<OpenItem> ReadOpenItems(string path, IProgress<long>? progress = null)
+    internal static List<OpenItem> ReadOpenItemsSequential(string path, IProgress<long>? progress = null)
     {
         using var reader = CsvDataReader.Create(path, ReaderOptions);
         var itemId = Ordinal(reader, path, "item_id");

@@ -5,24 +5,26 @@ using CashApp.Engine.Batch;
 namespace CashApp.Grpc.Cli;
 
 /// <summary>
-/// Shows each stage of a run on standard error: a bar that redraws in place on a terminal, and one line
-/// per finished stage when standard error is redirected (CI logs stay readable).
+/// Shows each stage of a run on standard error: on a terminal, one line redrawn in place with a bar for
+/// every stage under way (stages overlap: the bank files parse while the open items load); when standard
+/// error is redirected, one line per finished stage, so CI logs stay readable.
 /// </summary>
 internal sealed class ConsoleProgress(TextWriter error) : IRunProgress, IDisposable
 {
     private readonly bool _interactive = !Console.IsErrorRedirected;
     private readonly Lock _gate = new();
     private readonly Stopwatch _sinceDraw = Stopwatch.StartNew();
-    private long? _total;
+    private readonly List<(string Stage, long? Total, long Done)> _active = [];
+    private int _drawnWidth;
 
     public void StageStarted(string stage, long? total)
     {
         lock (_gate)
         {
-            _total = total;
+            _active.Add((stage, total, 0));
             if (_interactive)
             {
-                Draw(stage, 0);
+                Draw();
             }
         }
     }
@@ -31,9 +33,15 @@ internal sealed class ConsoleProgress(TextWriter error) : IRunProgress, IDisposa
     {
         lock (_gate)
         {
+            var i = _active.FindIndex(a => a.Stage == stage);
+            if (i >= 0)
+            {
+                _active[i] = _active[i] with { Done = done };
+            }
+
             if (_interactive && _sinceDraw.ElapsedMilliseconds >= 100)
             {
-                Draw(stage, done);
+                Draw();
             }
         }
     }
@@ -42,8 +50,18 @@ internal sealed class ConsoleProgress(TextWriter error) : IRunProgress, IDisposa
     {
         lock (_gate)
         {
-            var line = string.Create(CultureInfo.InvariantCulture, $"{stage,-18} {Bar(1.0)} {count,12:N0}  {elapsed.TotalSeconds,7:F2}s");
-            error.WriteLine(_interactive ? "\r" + line : line);
+            _active.RemoveAll(a => a.Stage == stage);
+            var line = string.Create(CultureInfo.InvariantCulture, $"{stage,-18} {Bar(1.0)} {count,13:N0}  {elapsed.TotalSeconds,7:F2}s");
+            if (_interactive)
+            {
+                error.Write("\r" + line.PadRight(_drawnWidth) + "\n");
+                _drawnWidth = 0;
+                Draw();
+            }
+            else
+            {
+                error.WriteLine(line);
+            }
         }
     }
 
@@ -51,16 +69,28 @@ internal sealed class ConsoleProgress(TextWriter error) : IRunProgress, IDisposa
     {
     }
 
-    private void Draw(string stage, long done)
+    private void Draw()
     {
         _sinceDraw.Restart();
-        var share = _total is > 0 ? Math.Min(1.0, (double)done / _total.Value) : 0;
-        error.Write(string.Create(CultureInfo.InvariantCulture, $"\r{stage,-18} {Bar(share)} {done,12:N0}"));
+        if (_active.Count == 0)
+        {
+            return;
+        }
+
+        var parts = _active.Select(a =>
+        {
+            var share = a.Total is > 0 ? Math.Min(1.0, (double)a.Done / a.Total.Value) : -1;
+            return share >= 0
+                ? string.Create(CultureInfo.InvariantCulture, $"{a.Stage} {Bar(share, 12)} {share,4:P0}")
+                : string.Create(CultureInfo.InvariantCulture, $"{a.Stage} {a.Done,11:N0}");
+        });
+        var text = string.Join("  |  ", parts);
+        error.Write("\r" + text.PadRight(_drawnWidth));
+        _drawnWidth = text.Length;
     }
 
-    private static string Bar(double share)
+    private static string Bar(double share, int width = 24)
     {
-        const int width = 24;
         var filled = (int)Math.Round(share * width);
         return "[" + new string('#', filled) + new string('.', width - filled) + "]";
     }

@@ -86,3 +86,63 @@ public sealed class ArFilesTests : IDisposable
         Assert.Equal(2, customer.BankAccounts.Count);
     }
 }
+
+public sealed class ArFilesLargeTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("cashapp-ar-large").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string WriteRows(int rows, Func<int, string>? row = null)
+    {
+        var path = Path.Combine(_dir, "open_items.csv");
+        using var w = new StreamWriter(path);
+        w.Write("item_id,doc_type,customer_id,customer_name,invoice_number,po_number,currency,open_amount,doc_date,due_date\r\n");
+        for (var i = 0; i < rows; i++)
+        {
+            w.Write(row?.Invoke(i) ?? $"AR{i},INV,C{i / 10},\"Customer {i / 10}, Inc.\",INV-{i},,USD,{i}.25,2026-11-01,2026-12-01");
+            w.Write("\r\n");
+        }
+
+        return path;
+    }
+
+    [Fact]
+    public void ReadOpenItems_ManyBlocks_ReadsEveryRowInOrderAndSharesCustomerStrings()
+    {
+        var path = WriteRows(150_000);
+        var items = ArFiles.ReadOpenItems(path);
+        Assert.Equal(150_000, items.Count);
+        Assert.Equal(Enumerable.Range(0, 150_000).Select(i => $"AR{i}"), items.Select(i => i.ItemId));
+        Assert.Equal(12_345_625, items[123_456].OpenMinor);
+        Assert.Equal("Customer 12345, Inc.", items[123_456].CustomerName);
+        Assert.Same(items[123_450].CustomerName, items[123_459].CustomerName);
+    }
+
+    [Fact]
+    public void ReadOpenItems_BadRowInALaterBlock_NamesItsLine()
+    {
+        var path = WriteRows(150_000, i => i == 140_000 ? $"AR{i},INV,C1,Acme,INV-{i},,USD,1.2.3,2026-11-01,2026-12-01" : null!);
+        var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
+        Assert.Equal(140_002, ex.LineNumber);
+        Assert.Equal("open_amount", ex.Column);
+    }
+
+    [Fact]
+    public void ReadOpenItems_DuplicateAcrossBlocks_NamesBothLines()
+    {
+        var path = WriteRows(150_000, i => i == 149_000 ? "AR5,INV,C1,Acme,INV-X,,USD,1.00,2026-11-01,2026-12-01" : null!);
+        var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
+        Assert.Equal(149_002, ex.LineNumber);
+        Assert.Contains("line 7", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadOpenItems_QuotedLineBreak_ReadsRowByRow()
+    {
+        var path = WriteRows(3, i => i == 1 ? "AR1,INV,C1,\"Acme\nNorth\",INV-1,,USD,1.00,2026-11-01,2026-12-01" : $"AR{i},INV,C1,Acme,INV-{i},,USD,1.00,2026-11-01,2026-12-01");
+        var items = ArFiles.ReadOpenItems(path);
+        Assert.Equal(3, items.Count);
+        Assert.Equal("Acme\nNorth", items[1].CustomerName);
+    }
+}
