@@ -126,7 +126,8 @@ internal sealed partial class CamtParser : IDisposable
                         _state = State.Done;
                         if (!_sawMessage)
                         {
-                            Fail(CamtErrorCodes.NoMessage, 0, 0, string.Empty, null, CamtErrorMessages.NoMessage);
+                            // At the end of the document: the line and position of its last character.
+                            Fail(CamtErrorCodes.NoMessage, Math.Max(1, Line), Position, string.Empty, null, CamtErrorMessages.NoMessage);
                         }
 
                         return false;
