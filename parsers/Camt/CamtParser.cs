@@ -90,9 +90,6 @@ internal sealed partial class CamtParser : IDisposable
     /// <summary>How many statements or notifications have been started so far.</summary>
     public int StatementCount => _statementCount;
 
-    /// <summary>The statement or notification the last entry belongs to.</summary>
-    public CamtStatement? Statement => _statement;
-
     public void Dispose() => _r.Dispose();
 
     /// <summary>Reads up to the next entry; false at the end of the document. Throws <see cref="CamtFormatException"/>.</summary>
@@ -695,8 +692,6 @@ internal sealed partial class CamtParser : IDisposable
         Fail(CamtErrorCodes.MalformedXml, Line, Position, string.Empty, null, Format(CamtErrorMessages.MalformedXml, "unexpected end of the document."));
 
     private void Warn(long line, string code, string message) => _warnings?.Add(new ParseWarning(_fileName, line, code, message));
-
-    internal void Warning(long line, string code, string message) => Warn(line, code, message);
 
     private CamtFormatException FromXmlException(XmlException ex)
     {
