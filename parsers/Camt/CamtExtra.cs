@@ -53,9 +53,6 @@ internal sealed class CamtExtra(CamtEntry entry, CamtTransaction? detail, string
     private readonly string? _statedAmount = statedAmount;
     private readonly string? _reverses = reverses;
 
-    /// <summary>Every key the view can hold, in enumeration order.</summary>
-    public static IEnumerable<string> AllKeys => Fields.Select(f => f.Key);
-
     public string this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException(key);
 
     public IEnumerable<string> Keys => this.Select(pair => pair.Key);
