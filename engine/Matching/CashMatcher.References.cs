@@ -223,7 +223,7 @@ public sealed partial class CashMatcher
 
             if (options.Count > 1 && quote.LineMinor is { } line)
             {
-                options = [.. options.Where(o => Math.Abs(_remaining[o.Item]) == line)];
+                options = [.. options.Where(o => Math.Abs(_remaining[o.Item]) == Math.Abs(line))];
             }
 
             if (options.Count != 1)
