@@ -83,7 +83,7 @@ public class Bai2ReaderBenchmarks
     private async Task<long> RecordReaderCore()
     {
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
-        var pipe = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 1 << 16, minimumReadSize: 1 << 14));
+        var pipe = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 1 << 18, minimumReadSize: 1 << 17));
         var reader = new Bai2RecordReader(path, new Bai2ReaderOptions(), null);
         long sum = 0;
         while (true)
