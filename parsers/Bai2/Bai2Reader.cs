@@ -14,7 +14,7 @@ namespace CashApp.Parsers.Bai2;
 /// </summary>
 public static partial class Bai2Reader
 {
-    private const int PipeBufferSize = 64 * 1024;
+    private const int PipeBufferSize = 256 * 1024;
 
     /// <summary>Streams the transactions (16 records) of a BAI2 file, credits and debits, in file order.</summary>
     /// <param name="stream">The file's bytes; left open.</param>
@@ -67,7 +67,7 @@ public static partial class Bai2Reader
     /// <paramref name="onRecord"/> and then yields once, so the caller hands out what the buffer held.
     /// </summary>
     /// <typeparam name="T">What <paramref name="onRecord"/> collects.</typeparam>
-    public static async IAsyncEnumerable<int> ReadBatchesAsync<T>(Stream stream, Bai2RecordReader reader, List<T> batch, Action<Bai2RecordReader, List<T>> onRecord, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    internal static async IAsyncEnumerable<int> ReadBatchesAsync<T>(Stream stream, Bai2RecordReader reader, List<T> batch, Action<Bai2RecordReader, List<T>> onRecord, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(reader);

@@ -26,7 +26,7 @@ internal static class Bai2Transactions
         var bankReference = reader.BankReference.IsEmpty ? null : Bai2RecordReader.Decode(reader.BankReference);
         var customerReference = reader.CustomerReference.IsEmpty ? null : Bai2RecordReader.Decode(reader.CustomerReference);
 
-        var extra = new Dictionary<string, string>(StringComparer.Ordinal)
+        var extra = new Dictionary<string, string>(12, StringComparer.Ordinal)
         {
             ["account"] = reader.AccountNumber ?? string.Empty,
             ["type_description"] = Bai2TypeCodes.Describe(type),

@@ -27,7 +27,11 @@ public static class PaymentTextParser
         Remittance,
     }
 
-    private sealed record Label(string Text, Role Role, bool Weak);
+    private sealed record Label(string Text, Role Role, bool Weak)
+    {
+        /// <summary>The label without its colon, the key of <see cref="PaymentText.Fields"/>.</summary>
+        public string Key { get; } = Text.TrimEnd(':');
+    }
 
     // A weak label is not taken as a label inside remittance text, where payers write words like "ID:" freely.
     private static readonly Label[] Labels =
@@ -115,7 +119,7 @@ public static class PaymentTextParser
             return new PaymentText { Lines = lines, RemittanceText = remittance.Count == 0 ? null : string.Join(' ', remittance) };
         }
 
-        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        var fields = new Dictionary<string, string>(found.Count, StringComparer.Ordinal);
         string? name = null, fallbackName = null, id = null, account = null, routing = null;
         Role previous = Role.Other;
         for (var i = 0; i < found.Count; i++)
@@ -123,7 +127,7 @@ public static class PaymentTextParser
             var (label, start, end) = found[i];
             var valueEnd = i + 1 < found.Count ? found[i + 1].Start : text.Length;
             var value = text.AsSpan(end, valueEnd - end).TrimStart('=').Trim().ToString();
-            fields.TryAdd(label.Text.TrimEnd(':'), value);
+            fields.TryAdd(label.Key, value);
             switch (label.Role)
             {
                 case Role.PayerName:
