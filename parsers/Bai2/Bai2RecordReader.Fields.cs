@@ -26,6 +26,10 @@ public sealed partial class Bai2RecordReader
     private int fieldLine;
     private bool lineDone;
     private int unmarkedContinuations;
+    private int[] lineBreaks = new int[16];
+    private int lineBreakCount;
+    private bool textInRecord;
+    private int textStart;
 
     private void StartCursor()
     {
@@ -35,26 +39,35 @@ public sealed partial class Bai2RecordReader
         fieldIndex = 0;
         fieldLine = 0;
         lineDone = false;
-        SetLine(0);
+        textInRecord = false;
+        SetLine(0, 0);
         if (cur > lineEnd)
         {
             cur = lineEnd;
         }
     }
 
-    /// <summary>Finds the end of the physical line starting at <paramref name="start"/> ('\r' and '\n' left out).</summary>
-    private void SetLine(int start)
+    /// <summary>Sets the end of physical line <paramref name="index"/> of the record ('\r' and '\n' left out), from the framer's line breaks.</summary>
+    private void SetLine(int start, int index)
     {
-        var rest = record.AsSpan(start, recordLength - start);
-        var newLine = rest.IndexOf((byte)'\n');
-        var end = newLine < 0 ? rest.Length : newLine;
-        nextLine = newLine < 0 ? recordLength : start + newLine + 1;
-        if (end > 0 && rest[end - 1] == (byte)'\r')
+        int end;
+        if (index < lineBreakCount)
+        {
+            end = lineBreaks[index];
+            nextLine = end + 1;
+        }
+        else
+        {
+            end = recordLength;
+            nextLine = recordLength;
+        }
+
+        if (end > start && record[end - 1] == (byte)'\r')
         {
             end--;
         }
 
-        lineEnd = start + end;
+        lineEnd = end;
     }
 
     /// <summary>Moves to the next 88 continuation line; false when the record has no more.</summary>
@@ -66,8 +79,8 @@ public sealed partial class Bai2RecordReader
         }
 
         var start = nextLine;
-        SetLine(start);
         lineIndex++;
+        SetLine(start, lineIndex);
         lineDone = false;
         cur = Math.Min(start + 3, lineEnd);
         if (lineEnd - start < 2 || record[start] != (byte)'8' || record[start + 1] != (byte)'8')
@@ -205,6 +218,17 @@ public sealed partial class Bai2RecordReader
         textPieces.Clear();
         fieldIndex++;
         fieldLine = lineIndex;
+        if (!lineDone && nextLine >= recordLength)
+        {
+            // The whole text is on this line: point at it rather than copy it.
+            var piece = TextPiece(record.AsSpan(cur, lineEnd - cur));
+            textInRecord = true;
+            textStart = cur;
+            textLength = piece.TrimEnd(" \t"u8).Length;
+            lineDone = true;
+            return;
+        }
+
         if (!lineDone)
         {
             AppendText(record.AsSpan(cur, lineEnd - cur));
@@ -227,8 +251,23 @@ public sealed partial class Bai2RecordReader
 
     private void AppendText(ReadOnlySpan<byte> piece)
     {
-        // Many banks end the text, or each physical piece of it, with the record delimiter '/': it is not text.
-        // A text that is only '/' is empty. A '/' inside the text is text (dates, references).
+        piece = TextPiece(piece);
+
+        if (textLength + piece.Length > text.Length)
+        {
+            Array.Resize(ref text, Math.Max(textLength + piece.Length, text.Length * 2));
+        }
+
+        piece.CopyTo(text.AsSpan(textLength));
+        textLength += piece.Length;
+    }
+
+    /// <summary>
+    /// One physical piece of text. Many banks end the text, or each piece of it, with the record delimiter '/':
+    /// it is not text. A text that is only '/' is empty. A '/' inside the text is text (dates, references).
+    /// </summary>
+    private ReadOnlySpan<byte> TextPiece(ReadOnlySpan<byte> piece)
+    {
         var trimmed = piece.TrimEnd(" \t"u8);
         if (!trimmed.IsEmpty && trimmed[^1] == (byte)'/')
         {
@@ -240,13 +279,7 @@ public sealed partial class Bai2RecordReader
             CheckNoFurtherRecord(piece);
         }
 
-        if (textLength + piece.Length > text.Length)
-        {
-            Array.Resize(ref text, Math.Max(textLength + piece.Length, text.Length * 2));
-        }
-
-        piece.CopyTo(text.AsSpan(textLength));
-        textLength += piece.Length;
+        return piece;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -588,27 +621,27 @@ public sealed partial class Bai2RecordReader
             value = value[1..];
         }
 
-        if (value.IsEmpty || value.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0)
+        if (value.IsEmpty)
         {
             return false;
         }
 
-        var significant = value.IndexOfAnyExcept((byte)'0');
-        if (significant < 0)
-        {
-            return true;
-        }
-
-        value = value[significant..];
-        if (value.Length > 18)
-        {
-            return false;
-        }
-
+        // One pass: digits only, at most 18 significant (so the value cannot overflow a long).
         long result = 0;
+        var significant = 0;
         foreach (var b in value)
         {
-            result = (result * 10) + (b - '0');
+            var digit = unchecked((uint)(b - '0'));
+            if (digit > 9)
+            {
+                return false;
+            }
+
+            result = unchecked((result * 10) + digit);
+            if (result != 0 && ++significant > 18)
+            {
+                return false;
+            }
         }
 
         amount = negative ? -result : result;
@@ -638,7 +671,8 @@ public sealed partial class Bai2RecordReader
 
         foreach (var b in value)
         {
-            count = (count * 10) + (b - '0');
+            // At most 9 digits: cannot overflow.
+            count = unchecked((count * 10) + (b - '0'));
         }
 
         return true;

@@ -110,6 +110,7 @@ public sealed partial class Bai2RecordReader
     private bool TryFrame(ReadOnlySpan<byte> span, bool isFinal, out FrameResult frame)
     {
         frame = default;
+        lineBreakCount = 0;
         var pos = 0;
         while (true)
         {
@@ -140,6 +141,7 @@ public sealed partial class Bai2RecordReader
                 break;
             }
 
+            AddLineBreak(pos + newLine);
             pos += newLine + 1;
             frame.NewLines++;
 
@@ -236,6 +238,17 @@ public sealed partial class Bai2RecordReader
             ((byte)'9', (byte)'8' or (byte)'9') => true,
             _ => false,
         };
+    }
+
+    /// <summary>Remembers where a line of the record being framed ends, so decoding need not search again.</summary>
+    private void AddLineBreak(int index)
+    {
+        if (lineBreakCount == lineBreaks.Length)
+        {
+            Array.Resize(ref lineBreaks, lineBreaks.Length * 2);
+        }
+
+        lineBreaks[lineBreakCount++] = index;
     }
 
     /// <summary>True when the bytes start with two digits and a comma, a record code of any kind.</summary>

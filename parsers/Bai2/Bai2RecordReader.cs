@@ -129,7 +129,7 @@ public sealed partial class Bai2RecordReader
     public ReadOnlySpan<byte> CustomerReference => record.AsSpan(customerReference.Start, customerReference.Length);
 
     /// <summary>The text of the current 16 record with its continuations joined, verbatim.</summary>
-    public ReadOnlySpan<byte> Text => text.AsSpan(0, textLength);
+    public ReadOnlySpan<byte> Text => textInRecord ? record.AsSpan(textStart, textLength) : text.AsSpan(0, textLength);
 
     /// <summary>Where in <see cref="Text"/> each 88 continuation's text starts.</summary>
     public ReadOnlySpan<int> TextContinuationStarts => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(textPieces);
@@ -277,7 +277,7 @@ public sealed partial class Bai2RecordReader
         return default;
     }
 
-    private static bool IsBlank(ReadOnlySpan<byte> line) => line.IndexOfAnyExcept(" \t\r\u001A"u8) < 0;
+    private static bool IsBlank(ReadOnlySpan<byte> line) => line.IsEmpty || (!IsDigit(line[0]) && line.IndexOfAnyExcept(" \t\r\u001A"u8) < 0);
 
     private void BlankLine()
     {

@@ -149,6 +149,9 @@ public static class CamtErrorMessages
     /// <summary>{0} text, {1} currency, {2} decimals.</summary>
     public const string BadAmount = "'{0}' is not an amount in {1}: expected a non-negative decimal with '.' and at most {2} significant decimals.";
 
+    /// <summary>Sums out of range.</summary>
+    public const string AmountOverflow = "amounts add up beyond the range the reader can hold (about 9.2e18 minor units).";
+
     /// <summary>{0} code.</summary>
     public const string UnknownCurrency = "'{0}' is not an ISO 4217 currency code.";
 

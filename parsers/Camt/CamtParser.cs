@@ -106,6 +106,11 @@ internal sealed partial class CamtParser : IDisposable
         {
             throw FromXmlException(ex);
         }
+        catch (OverflowException ex)
+        {
+            // Amounts are at most 18 digits each, yet their sums in a statement can pass the range of a long.
+            throw CamtFormatException.Create(_fileName, Line, Position, CamtErrorCodes.BadAmount, PathWith(string.Empty), null, CamtErrorMessages.AmountOverflow, ex);
+        }
     }
 
     private bool TryReadEntryCore([NotNullWhen(true)] out CamtEntry? entry)

@@ -77,11 +77,23 @@ public static class CamtReader
         {
             cancellationToken.ThrowIfCancellationRequested();
             batch.Clear();
-            mapper.Map(entry, batch);
+            Map(mapper, entry, batch, fileName);
             foreach (var transaction in batch)
             {
                 yield return transaction;
             }
+        }
+    }
+
+    private static void Map(CamtTransactionMapper mapper, CamtEntry entry, List<BankTransaction> batch, string fileName)
+    {
+        try
+        {
+            mapper.Map(entry, batch);
+        }
+        catch (OverflowException ex)
+        {
+            throw CamtFormatException.Create(fileName, entry.LineNumber, 0, CamtErrorCodes.BadAmount, string.Empty, null, CamtErrorMessages.AmountOverflow, ex);
         }
     }
 

@@ -92,6 +92,8 @@ public static class PaymentTextParser
 
     private static readonly string[] EdiSegments = ["RMR*", "NTE*", "REF*", "BPR*", "TRN*", "DTM*", "ADX*", "ENT*", "N1*", "IT1*"];
 
+    private static readonly string[] EdiSegmentsAfterTerminator = [.. EdiSegments.Select(s => "\\" + s), .. EdiSegments.Select(s => "~" + s)];
+
     /// <summary>Reads a payment text.</summary>
     /// <param name="text">The text, continuations joined verbatim.</param>
     /// <param name="minorDigits">Decimals of the payment's currency, for EDI amounts.</param>
@@ -215,9 +217,22 @@ public static class PaymentTextParser
 
     private static bool LooksLikeEdi(string text)
     {
+        if (!text.Contains('*', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
         foreach (var segment in EdiSegments)
         {
-            if (text.StartsWith(segment, StringComparison.Ordinal) || text.Contains("\\" + segment, StringComparison.Ordinal) || text.Contains("~" + segment, StringComparison.Ordinal))
+            if (text.StartsWith(segment, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        foreach (var segment in EdiSegmentsAfterTerminator)
+        {
+            if (text.Contains(segment, StringComparison.Ordinal))
             {
                 return true;
             }

@@ -248,6 +248,13 @@ public sealed class CamtReaderTests
     }
 
     [Fact]
+    public void Read_SumsBeyondRange_AreRejectedAsBadAmount()
+    {
+        var huge = Entry(amount: "90000000000000000.00");
+        Assert.Equal(CamtErrorCodes.BadAmount, Reject(Statement(huge + huge)).ErrorCode);
+    }
+
+    [Fact]
     public void Read_UnknownCurrency_IsRejected()
     {
         var ex = Reject(Statement(Entry(ccy: "XYZ")));

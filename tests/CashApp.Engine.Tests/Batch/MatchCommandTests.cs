@@ -1,0 +1,89 @@
+using CashApp.Engine.Batch;
+using CashApp.Grpc.Cli;
+using CashApp.Tests;
+
+namespace CashApp.Engine.Tests.Batch;
+
+/// <summary>
+/// The batch contract end to end on the bundled demo day: every credit accounted for, nothing
+/// over-applied, and the applications agree with the day's true answer. Runs in process through the
+/// real command line.
+/// </summary>
+[Collection("Console")]
+public sealed class MatchCommandTests : IDisposable
+{
+    private readonly string _out = Directory.CreateTempSubdirectory("cashapp-match").FullName;
+
+    public void Dispose() => Directory.Delete(_out, recursive: true);
+
+    private static string Demo(params string[] parts) => Path.Combine([TestPaths.Fixtures, "demo", .. parts]);
+
+    private static async Task<(int Code, string Error)> Run(params string[] args)
+    {
+        var saved = Console.Error;
+        using var error = new StringWriter();
+        Console.SetError(error);
+        try
+        {
+            var code = await CashAppCommand.InvokeAsync(args);
+            return (code, error.ToString());
+        }
+        finally
+        {
+            Console.SetError(saved);
+        }
+    }
+
+    [Fact]
+    public async Task Match_DemoDay_AccountsForEveryCreditAndAgreesWithTheTruth()
+    {
+        var (code, error) = await Run("match", "--open-items", Demo("open_items.csv"), "--customers", Demo("customers.csv"),
+            "--bank", Demo("bank", "day.bai2"), "--bank", Demo("bank", "day.camt053.xml"), "--bank", Demo("bank", "day.lockbox.txt"), "--out", _out);
+        Assert.True(code == 0, error);
+
+        var truth = Cashbench.Score(Demo(), _out);
+        Assert.Equal(0, truth.Lost);
+        Assert.Equal(0, truth.OverApplied);
+        Assert.True(truth.HitRate >= 0.97, $"hit rate {truth.HitRate:F3}");
+        Assert.True(truth.Precision >= 0.999, $"precision {truth.Precision:F4}");
+        Assert.Contains("hit rate", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Match_BadAmountOnLine7_FailsNamingFileLineColumnAndValueAndWritesNothing()
+    {
+        var lines = File.ReadLines(Demo("open_items.csv")).Take(9).ToArray();
+        var fields = lines[6].Split(',');
+        fields[7] = "12.3.4";
+        lines[6] = string.Join(',', fields);
+        var bad = Path.Combine(_out, "open_items.csv");
+        File.WriteAllLines(bad, lines);
+        var target = Path.Combine(_out, "run");
+
+        var (code, error) = await Run("match", "--open-items", bad, "--bank", Demo("bank", "day.bai2"), "--out", target);
+
+        Assert.NotEqual(0, code);
+        Assert.Contains($"{bad}:7:", error, StringComparison.Ordinal);
+        Assert.Contains("open_amount", error, StringComparison.Ordinal);
+        Assert.Contains("'12.3.4'", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(target, "applications.csv")));
+    }
+
+    [Fact]
+    public async Task Match_TruncatedBankFile_FailsNamingTheFileAndWritesNothing()
+    {
+        var truncated = Path.Combine(_out, "day.bai2");
+        var text = File.ReadAllText(Demo("bank", "day.bai2"));
+        File.WriteAllText(truncated, text[..(text.Length / 2)]);
+        var target = Path.Combine(_out, "run");
+
+        var (code, error) = await Run("match", "--open-items", Demo("open_items.csv"), "--bank", truncated, "--out", target);
+
+        Assert.NotEqual(0, code);
+        Assert.Contains(truncated, error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(target) && File.Exists(Path.Combine(target, "exceptions.csv")));
+    }
+}
+
+[CollectionDefinition("Console", DisableParallelization = true)]
+public sealed class ConsoleTests;
