@@ -226,6 +226,13 @@ public sealed partial class CashMatcher
     private bool PayerAgrees(Analysis analysis, int customer) =>
         Payers(analysis).Any(p => p.Score >= Policy.MinCorroborationScore && _customers.SameFamily(p.Customer, customer));
 
+    /// <summary>True when the payer is identified (by account or a close name) and none of the candidates is in the family of <paramref name="customer"/>.</summary>
+    private bool PayerDisagrees(Analysis analysis, int customer)
+    {
+        var identified = Payers(analysis).Where(p => p.Score >= Policy.MinNameScore).ToList();
+        return identified.Count > 0 && !identified.Any(p => _customers.SameFamily(p.Customer, customer));
+    }
+
     private string Describe(int item)
     {
         var open = _items[item];

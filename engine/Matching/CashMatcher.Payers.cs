@@ -5,7 +5,7 @@ namespace CashApp.Engine.Matching;
 
 public sealed partial class CashMatcher
 {
-    private const int MaxTier = 3;
+    private const int MaxTier = 8;
 
     /// <summary>
     /// Decides a payment with no usable reference: find the payer by known account or by name, then a
@@ -105,7 +105,8 @@ public sealed partial class CashMatcher
             .Take(Math.Min(Policy.MaxCombinationCandidates, SubsetSum.MaxItems))
             .ToArray();
         var amounts = open.Select(i => _remaining[i]).ToArray();
-        var masks = SubsetSum.Find(amounts, amount, Policy.MaxCombinationSize, limit: 3, Policy.CombinationBudget, out exhausted);
+        var maxSize = CredibleCombinationSize(open.Length, amount);
+        var masks = SubsetSum.Find(amounts, amount, maxSize, limit: 3, Policy.CombinationBudget, out exhausted);
         var sets = new List<int[]>();
         foreach (var mask in masks)
         {
@@ -128,6 +129,30 @@ public sealed partial class CashMatcher
         }
 
         return sets;
+    }
+
+    /// <summary>
+    /// The largest combination size whose subsets are few enough, against the amount, that one of them
+    /// summing to it is unlikely to be chance: sum of C(n, k) over sizes, divided by the amount.
+    /// </summary>
+    private int CredibleCombinationSize(int n, long amount)
+    {
+        double subsets = 0;
+        double choose = 1;
+        var size = 1;
+        for (var k = 1; k <= Policy.MaxCombinationSize && k <= n; k++)
+        {
+            choose = choose * (n - k + 1) / k;
+            subsets += choose;
+            if (subsets / Math.Max(1, amount) > Policy.MaxChanceCombinations)
+            {
+                break;
+            }
+
+            size = k;
+        }
+
+        return size;
     }
 
     private IEnumerable<Suggestion> Closest(int customer, long amount, string currency) =>

@@ -25,10 +25,10 @@ public sealed partial class CashMatcher
         var amount = payment.Amount.Minor;
         var currency = payment.Amount.Currency.Code;
 
-        var fits = ExactFits(quotes, amount, currency, withFuzzy: false);
+        var fits = ExactFits(analysis, quotes, amount, currency, withFuzzy: false);
         if (fits.Count == 0 || fits.Min(f => f.Cost) >= FuzzyCost)
         {
-            fits.AddRange(ExactFits(quotes, amount, currency, withFuzzy: true));
+            fits.AddRange(ExactFits(analysis, quotes, amount, currency, withFuzzy: true));
         }
 
         if (fits.Count > 0)
@@ -53,7 +53,7 @@ public sealed partial class CashMatcher
         return analysis.ReferencesResolved ? DecideDeviation(analysis, quotes) : null;
     }
 
-    private List<Fit> ExactFits(List<Quote> quotes, long amount, string currency, bool withFuzzy)
+    private List<Fit> ExactFits(Analysis analysis, List<Quote> quotes, long amount, string currency, bool withFuzzy)
     {
         var fits = new List<Fit>();
         var choice = new Option?[quotes.Count];
@@ -138,8 +138,16 @@ public sealed partial class CashMatcher
                         continue;
                     }
 
+                    // A number that names a real item is overruled only by a one-slip reading of it, and a
+                    // near item is believed only for a payer who is, as far as the bank file says, its customer.
+                    if ((quotes[q].Exact.Count > 0 && fuzzy.Edits > 1) || PayerDisagrees(analysis, _customerOf[fuzzy.Item]))
+                    {
+                        continue;
+                    }
+
                     var withFix = new List<int>(rest) { fuzzy.Item };
-                    AddFit(withFix, cost - refund + FuzzyCost + (0.25 * fuzzy.Edits), (quotes[q], fuzzy));
+                    var fixCost = fuzzy.Via == Via.Ocr ? FuzzyCost - 0.5 : FuzzyCost + (0.25 * fuzzy.Edits);
+                    AddFit(withFix, cost - refund + fixCost, (quotes[q], fuzzy));
                 }
             }
         }
@@ -276,7 +284,7 @@ public sealed partial class CashMatcher
             var shortfall = -delta;
             var declared = chosen.Count == 1 && chosen[0].Quote.LineMinor == amount;
             if (single && memos.Count == 0 && (payerAgrees || declared) && chosen[0].Option.Via != Via.Fuzzy
-                && shortfall <= (long)(Policy.MaxShortPayShare * _remaining[items[0]]))
+                && (shortfall <= (long)(Policy.MaxShortPayShare * _remaining[items[0]]) || shortfall <= Policy.MaxBankFeeMinor))
             {
                 var why = shortfall <= Policy.MaxBankFeeMinor
                     ? $"{names} by reference, paid short {Amount(shortfall, currency)} (bank fee or small deduction)"

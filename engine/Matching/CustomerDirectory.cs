@@ -260,6 +260,16 @@ internal sealed class CustomerDirectory
         }
 
         var compact = string.Concat(tokens);
+        AddForm(customer, compact, tokens);
+        var shortCompact = NameText.ShortCompact(tokens);
+        if (shortCompact != compact)
+        {
+            AddForm(customer, shortCompact, tokens);
+        }
+    }
+
+    private void AddForm(int customer, string compact, string[] tokens)
+    {
         var form = _nameForms.Count;
         _nameForms.Add((customer, compact, tokens));
         foreach (var token in RetrievalKeys(tokens, compact))

@@ -15,7 +15,7 @@ public static class NameText
         ["INTL"] = "INTERNATIONAL", ["INTERNATL"] = "INTERNATIONAL", ["MFG"] = "MANUFACTURING", ["MFRS"] = "MANUFACTURERS",
         ["SVCS"] = "SERVICES", ["SVC"] = "SERVICE", ["SERV"] = "SERVICES", ["SYS"] = "SYSTEMS", ["IND"] = "INDUSTRIES",
         ["INDS"] = "INDUSTRIES", ["LOG"] = "LOGISTICS", ["SOL"] = "SOLUTIONS", ["SOLNS"] = "SOLUTIONS", ["HLDGS"] = "HOLDINGS",
-        ["HLDG"] = "HOLDING", ["AMER"] = "AMERICAN", ["NATL"] = "NATIONAL", ["ELEC"] = "ELECTRONICS", ["PTNRS"] = "PARTNERS",
+        ["HLDG"] = "HOLDING", ["AMER"] = "AMERICAN", ["NATL"] = "NATIONAL", ["ELEC"] = "ELECTRONICS", ["PTNRS"] = "PARTNERS", ["PTNR"] = "PARTNERS", ["PRTNRS"] = "PARTNERS",
         ["ASSOC"] = "ASSOCIATES", ["ASSN"] = "ASSOCIATION", ["BROS"] = "BROTHERS", ["DIST"] = "DISTRIBUTION",
         ["DISTR"] = "DISTRIBUTION", ["ENGG"] = "ENGINEERING", ["ENG"] = "ENGINEERING", ["MGMT"] = "MANAGEMENT",
         ["TECHN"] = "TECHNOLOGIES", ["TECHS"] = "TECHNOLOGIES", ["UNIV"] = "UNIVERSITY", ["GRP"] = "GROUP", ["MKTG"] = "MARKETING",
@@ -23,6 +23,17 @@ public static class NameText
         ["FIN"] = "FINANCIAL", ["INS"] = "INSURANCE", ["CTR"] = "CENTER", ["MTN"] = "MOUNTAIN", ["STD"] = "STANDARD",
         ["GEN"] = "GENERAL", ["CONSOL"] = "CONSOLIDATED", ["INTEG"] = "INTEGRATED", ["PREC"] = "PRECISION",
         ["AND"] = "AND",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    // The short forms banks print, for comparing with names whose words were run together ("ATLASHLDGS").
+    private static readonly FrozenDictionary<string, string> ShortForms = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["INTERNATIONAL"] = "INTL", ["MANUFACTURING"] = "MFG", ["SERVICES"] = "SVCS", ["SYSTEMS"] = "SYS", ["INDUSTRIES"] = "IND",
+        ["LOGISTICS"] = "LOG", ["SOLUTIONS"] = "SOL", ["HOLDINGS"] = "HLDGS", ["AMERICAN"] = "AMER", ["NATIONAL"] = "NATL",
+        ["ELECTRONICS"] = "ELEC", ["PARTNERS"] = "PTNRS", ["ASSOCIATES"] = "ASSOC", ["BROTHERS"] = "BROS", ["DISTRIBUTION"] = "DIST",
+        ["ENGINEERING"] = "ENG", ["MANAGEMENT"] = "MGMT", ["TECHNOLOGIES"] = "TECH", ["TECHNOLOGY"] = "TECH", ["MARKETING"] = "MKTG",
+        ["EQUIPMENT"] = "EQUIP", ["FINANCIAL"] = "FIN", ["INSURANCE"] = "INS", ["CENTER"] = "CTR", ["MOUNTAIN"] = "MTN",
+        ["CHEMICALS"] = "CHEM", ["CONSOLIDATED"] = "CONSOL", ["DEVELOPMENT"] = "DEV", ["PRODUCTS"] = "PRODS", ["COMMUNICATIONS"] = "COMMS",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly FrozenSet<string> LegalForms = new[]
@@ -92,6 +103,13 @@ public static class NameText
 
     private static bool IsCutLegalForm(string token) =>
         token.Length >= 4 && LongLegalForms.Any(form => form.Length > token.Length && form.StartsWith(token, StringComparison.Ordinal));
+
+    /// <summary>The canonical words in their usual short forms, joined without spaces ("ATLASHLDGS").</summary>
+    public static string ShortCompact(string[] tokens)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        return string.Concat(tokens.Select(t => ShortForms.TryGetValue(t, out var shortForm) ? shortForm : t));
+    }
 
     /// <summary>The canonical words joined without spaces: the form truncation and dropped spaces leave comparable.</summary>
     public static string Compact(string? name) => string.Concat(Tokens(name));

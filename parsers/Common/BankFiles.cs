@@ -66,13 +66,51 @@ public static class BankFiles
         return BankFileFormat.Unknown;
     }
 
+    /// <summary>
+    /// Tells the format from the first bytes of a file, knowing the lockbox layout in use. Content alone cannot tell
+    /// a CSV remittance file apart, so a file is <see cref="BankFileFormat.LockboxCsv"/> only when the layout has a
+    /// CSV mapping and the file is not BAI2 or XML, and either is no fixed-width lockbox file either or its first
+    /// line is a CSV header naming a mapped column.
+    /// </summary>
+    public static BankFileFormat Detect(ReadOnlySpan<byte> head, LockboxLayout? layout)
+    {
+        var format = Detect(head);
+        if (layout?.Csv is not { } csv)
+        {
+            return format;
+        }
+
+        return format switch
+        {
+            BankFileFormat.Unknown => BankFileFormat.LockboxCsv,
+            BankFileFormat.Lockbox when LooksLikeCsvHeader(head, csv) => BankFileFormat.LockboxCsv,
+            _ => format,
+        };
+    }
+
     /// <summary>Detects the format of the file at <paramref name="path"/>.</summary>
-    public static BankFileFormat Detect(string path)
+    public static BankFileFormat Detect(string path) => Detect(path, null);
+
+    /// <summary>Detects the format of the file at <paramref name="path"/>, knowing the lockbox layout in use.</summary>
+    public static BankFileFormat Detect(string path, LockboxLayout? layout)
     {
         using var stream = File.OpenRead(path);
         var buffer = new byte[DetectionWindow];
         var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-        return Detect(buffer.AsSpan(0, read));
+        return Detect(buffer.AsSpan(0, read), layout);
+    }
+
+    private static bool LooksLikeCsvHeader(ReadOnlySpan<byte> head, LockboxCsvMapping csv)
+    {
+        if (head.StartsWith("\uFEFF"u8))
+        {
+            head = head[3..];
+        }
+
+        var end = head.IndexOfAny((byte)'\r', (byte)'\n');
+        var first = System.Text.Encoding.UTF8.GetString(end < 0 ? head : head[..end]);
+        return first.Contains(csv.Delimiter, StringComparison.Ordinal)
+            && csv.Columns.Values.Any(header => first.Contains(header, StringComparison.Ordinal));
     }
 
     /// <summary>
@@ -82,7 +120,7 @@ public static class BankFiles
     public static async Task<BankFileReadResult> ReadAllAsync(string path, BankFileReadOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var format = Detect(path);
+        var format = Detect(path, options.LockboxLayout);
         var warnings = new List<ParseWarning>();
         var transactions = new List<BankTransaction>();
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);

@@ -1,29 +1,99 @@
+using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using CashApp.Parsers.Common;
 
 namespace CashApp.Parsers.Lockbox;
 
-/// <summary>A lockbox transmission layout. (Placeholder: replaced by issue 5.)</summary>
-public sealed class LockboxLayout
-{
-    /// <summary>The built-in default layout of LOCKBOX.md.</summary>
-    public static LockboxLayout Default { get; } = new();
-
-    /// <summary>Loads and validates a layout file.</summary>
-    public static LockboxLayout Load(string path) => throw new NotSupportedException("lockbox layouts not yet built: " + path);
-}
-
-/// <summary>Streaming fixed-width lockbox reader. (Placeholder: replaced by issue 5.)</summary>
+/// <summary>
+/// Streaming reader of fixed-width lockbox files (LOCKBOX.md): one payment per check, in file order, with the
+/// control totals of every batch and lockbox and the file's record count checked as it goes. Memory stays bounded
+/// by the pipe's buffer and one check, whatever the file's size.
+/// </summary>
 public static class LockboxReader
 {
-    /// <summary>Streams one payment per check.</summary>
-    public static IAsyncEnumerable<BankTransaction> ReadAsync(Stream stream, string fileName, LockboxLayout layout, ICollection<ParseWarning>? warnings, CancellationToken cancellationToken = default)
-        => throw new NotSupportedException("lockbox reader not yet built.");
-}
+    private static readonly StreamPipeReaderOptions PipeOptions = new(bufferSize: 1 << 16, minimumReadSize: 1 << 12, leaveOpen: true);
 
-/// <summary>CSV remittance reader. (Placeholder: replaced by issue 5.)</summary>
-public static class LockboxCsvReader
-{
-    /// <summary>Streams one payment per CSV row group.</summary>
+    /// <summary>
+    /// Streams one payment per check. A bad record, a control total that does not add up or a truncated file throws
+    /// <see cref="LockboxFormatException"/> naming the line; payments already yielded stay valid, so a caller that
+    /// must not act on half a file collects them first (<see cref="BankFiles.ReadAllAsync"/> does).
+    /// </summary>
     public static IAsyncEnumerable<BankTransaction> ReadAsync(Stream stream, string fileName, LockboxLayout layout, ICollection<ParseWarning>? warnings, CancellationToken cancellationToken = default)
-        => throw new NotSupportedException("lockbox CSV reader not yet built.");
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(fileName);
+        ArgumentNullException.ThrowIfNull(layout);
+        return ReadAsync(PipeReader.Create(stream, PipeOptions), ownsReader: true, fileName, layout, warnings, cancellationToken);
+    }
+
+    /// <summary>Streams one payment per check from a pipe; the pipe is completed at the end when <paramref name="ownsReader"/>.</summary>
+    internal static async IAsyncEnumerable<BankTransaction> ReadAsync(
+        PipeReader reader,
+        bool ownsReader,
+        string fileName,
+        LockboxLayout layout,
+        ICollection<ParseWarning>? warnings,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var decoder = new LockboxDecoder(fileName, layout, warnings);
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                var consumed = buffer.Start;
+                try
+                {
+                    consumed = decoder.Frame(buffer, result.IsCompleted);
+                    if (!result.IsCompleted)
+                    {
+                        decoder.CheckUnfinishedLine(buffer.Length - buffer.Slice(buffer.Start, consumed).Length);
+                    }
+                }
+                finally
+                {
+                    reader.AdvanceTo(consumed, buffer.End);
+                }
+
+                var output = decoder.Output;
+                for (var i = 0; i < output.Count; i++)
+                {
+                    yield return output[i];
+                }
+
+                output.Clear();
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+
+            decoder.End();
+            foreach (var transaction in decoder.Output)
+            {
+                yield return transaction;
+            }
+        }
+        finally
+        {
+            if (ownsReader)
+            {
+                await reader.CompleteAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads a lockbox file held in memory, synchronously: the same checks as <see cref="ReadAsync(Stream, string, LockboxLayout, ICollection{ParseWarning}?, CancellationToken)"/>.
+    /// </summary>
+    public static IReadOnlyList<BankTransaction> Read(ReadOnlySpan<byte> content, string fileName, LockboxLayout layout, ICollection<ParseWarning>? warnings = null)
+    {
+        ArgumentNullException.ThrowIfNull(fileName);
+        ArgumentNullException.ThrowIfNull(layout);
+        var decoder = new LockboxDecoder(fileName, layout, warnings);
+        decoder.FrameAll(content);
+        decoder.End();
+        return decoder.Output;
+    }
 }

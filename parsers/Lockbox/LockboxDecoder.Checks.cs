@@ -1,0 +1,347 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using CashApp.Parsers.Common;
+
+namespace CashApp.Parsers.Lockbox;
+
+internal sealed partial class LockboxDecoder
+{
+    private const string DetailRecordType = "6";
+
+    private void Detail(ReadOnlySpan<byte> line)
+    {
+        FlushCheck();
+        if (batchLine == 0)
+        {
+            LockboxThrow.Format(fileName, lineNumber, lineOffset, (byte)'6', null, LockboxErrors.DetailOutsideBatchCode, LockboxErrors.DetailOutsideBatch);
+        }
+
+        var batch = Required(line, c.DetailBatch, "batch");
+        var item = Required(line, c.DetailItem, "item");
+        var amount = Number(line, c.DetailAmount, "amount");
+
+        // The reference as written: LOCKBOX (from the 5) - BATCH - ITEM (from the 6), CONTRACT.md.
+        var box = lockbox!;
+        var length = box.Length + batch.Length + item.Length + 2;
+        Span<char> reference = length <= 128 ? stackalloc char[length] : new char[length];
+        box.CopyTo(reference);
+        reference[box.Length] = '-';
+        var written = Encoding.UTF8.GetChars(batch, reference[(box.Length + 1)..]);
+        reference[box.Length + 1 + written] = '-';
+        written += Encoding.UTF8.GetChars(item, reference[(box.Length + 2 + written)..]);
+        checkRef = new string(reference[..(box.Length + 2 + written)]);
+
+        // Keep batch and item to check that the overflow records that follow belong to this check.
+        if (checkBatchItem.Length < batch.Length + item.Length)
+        {
+            checkBatchItem = new byte[batch.Length + item.Length];
+        }
+
+        batch.CopyTo(checkBatchItem);
+        item.CopyTo(checkBatchItem.AsSpan(batch.Length));
+        checkBatchLength = batch.Length;
+        checkItemLength = item.Length;
+
+        checkLine = lineNumber;
+        checkAmount = amount;
+        var name = Trim(c.DetailRemitterName.Of(line));
+        checkName = name.IsEmpty ? null : Encoding.UTF8.GetString(name);
+        checkAccount = PayerAccount(Trim(c.DetailRouting.Of(line)), Trim(c.DetailAccount.Of(line)));
+        checkExtras = null;
+        if (c.ExtraKeys.Length > 0)
+        {
+            checkExtras = new string?[c.ExtraKeys.Length];
+            batchExtras?.CopyTo(checkExtras, 0);
+            if (c.CheckNumberKey >= 0)
+            {
+                var number = Trim(c.DetailCheckNumber.Of(line));
+                checkExtras[c.CheckNumberKey] = number.IsEmpty ? null : CheckNumber(number);
+            }
+
+            AddExtras(line, c.DetailExtras, append: false);
+        }
+
+        remittance.Clear();
+        Invoices(line, c.DetailInvoices);
+        overflowCount = 0;
+        lastOverflowLine = 0;
+        pending = true;
+        batchChecks++;
+        batchAmount = checked(batchAmount + amount);
+    }
+
+    private void Overflow(ReadOnlySpan<byte> line)
+    {
+        if (!pending)
+        {
+            LockboxThrow.Format(fileName, lineNumber, lineOffset, (byte)'4', null, LockboxErrors.OverflowWithoutCheckCode, LockboxErrors.OverflowWithoutCheck);
+        }
+
+        if (lastOverflowLine != 0)
+        {
+            LockboxThrow.Format(fileName, lineNumber, lineOffset, (byte)'4', "last", LockboxErrors.OverflowAfterLastCode, LockboxErrors.OverflowAfterLast, lastOverflowLine);
+        }
+
+        if (c.OverflowBatch.IsPresent)
+        {
+            SameAsCheck(Trim(c.OverflowBatch.Of(line)), checkBatchItem.AsSpan(0, checkBatchLength), "batch");
+        }
+
+        if (c.OverflowItem.IsPresent)
+        {
+            SameAsCheck(Trim(c.OverflowItem.Of(line)), checkBatchItem.AsSpan(checkBatchLength, checkItemLength), "item");
+        }
+
+        overflowCount++;
+        if (c.OverflowSequence.IsPresent && !Trim(c.OverflowSequence.Of(line)).IsEmpty)
+        {
+            var sequence = Number(line, c.OverflowSequence, "sequence");
+            if (sequence != overflowCount)
+            {
+                LockboxThrow.Format(fileName, lineNumber, lineOffset, (byte)'4', "sequence", LockboxErrors.OverflowSequenceCode, LockboxErrors.OverflowSequence, sequence, overflowCount);
+            }
+        }
+
+        if (c.OverflowLast.IsPresent && Trim(c.OverflowLast.Of(line)) is [(byte)'9'])
+        {
+            lastOverflowLine = lineNumber;
+        }
+
+        Invoices(line, c.OverflowInvoices);
+        if (c.OverflowExtras.Length > 0)
+        {
+            AddExtras(line, c.OverflowExtras, append: true);
+        }
+    }
+
+    /// <summary>Completes the pending check, if any, into a payment.</summary>
+    private void FlushCheck()
+    {
+        if (!pending)
+        {
+            return;
+        }
+
+        pending = false;
+        if (overflowCount > 0 && lastOverflowLine == 0 && c.OverflowLast.IsPresent)
+        {
+            warnings?.Add(new ParseWarning(fileName, checkLine, LockboxErrors.OverflowNoLastCode,
+                LockboxFormatException.Describe(LockboxErrors.OverflowNoLast, overflowCount)));
+        }
+
+        Output.Add(new BankTransaction
+        {
+            PaymentRef = checkRef,
+            Direction = Direction.Credit,
+            AmountMinor = checkAmount,
+            Currency = currency,
+            Format = BankFileFormat.Lockbox,
+            SourceFile = fileName,
+            LineNumber = checkLine,
+            IsPayment = checkAmount > 0,
+            NotPaymentReason = checkAmount > 0 ? null : "zero-amount check",
+            PayerName = checkName,
+            PayerAccount = checkAccount,
+            Remittance = remittance.Count == 0 ? [] : remittance.ToArray(),
+            TypeCode = DetailRecordType,
+            ValueDate = depositDate,
+            Extra = checkExtras is null ? LockboxNoExtra.Instance : new LockboxExtra(c.ExtraKeys, checkExtras),
+        });
+    }
+
+    private void Invoices(ReadOnlySpan<byte> line, InvoiceSlot[] slots)
+    {
+        foreach (var slot in slots)
+        {
+            var number = Trim(slot.Number.Of(line));
+            long? amount = null;
+            if (slot.Amount.IsPresent)
+            {
+                var text = Trim(slot.Amount.Of(line));
+                if (!text.IsEmpty)
+                {
+                    var value = Digits(text, slot.AmountName, line[0]);
+
+                    // Operators key zeros where the document shows no amount: zero is "not stated", like blank.
+                    amount = value == 0 ? null : value;
+                }
+            }
+
+            if (number.IsEmpty)
+            {
+                if (amount is { } orphan)
+                {
+                    warnings?.Add(new ParseWarning(fileName, lineNumber, LockboxErrors.InvoiceAmountWithoutNumberCode,
+                        LockboxFormatException.Describe(LockboxErrors.InvoiceAmountWithoutNumber, slot.AmountName, orphan)));
+                }
+
+                continue;
+            }
+
+            remittance.Add(new RemittanceLine(Encoding.UTF8.GetString(number), amount, RemittanceKind.Invoice));
+        }
+    }
+
+    private void AddExtras(ReadOnlySpan<byte> line, ExtraSlot[] extras, bool append)
+    {
+        if (checkExtras is null)
+        {
+            return;
+        }
+
+        foreach (var extra in extras)
+        {
+            var value = Trim(extra.Slot.Of(line));
+            if (value.IsEmpty)
+            {
+                continue;
+            }
+
+            var text = Encoding.UTF8.GetString(value);
+            checkExtras[extra.Key] = append && checkExtras[extra.Key] is { } before ? before + " " + text : text;
+        }
+    }
+
+    private void SameAsCheck(ReadOnlySpan<byte> value, ReadOnlySpan<byte> check, string field)
+    {
+        if (!value.IsEmpty && !value.SequenceEqual(check))
+        {
+            LockboxThrow.Format(fileName, lineNumber, lineOffset, (byte)'4', field, LockboxErrors.OverflowCheckMismatchCode, LockboxErrors.OverflowCheckMismatch,
+                field, Encoding.UTF8.GetString(value), Encoding.UTF8.GetString(check), checkLine);
+        }
+    }
+
+    private static string? PayerAccount(ReadOnlySpan<byte> routing, ReadOnlySpan<byte> account)
+    {
+        if (account.IsEmpty)
+        {
+            return null;
+        }
+
+        if (routing.IsEmpty)
+        {
+            return Encoding.UTF8.GetString(account);
+        }
+
+        // RTN:ACCOUNT, the form customers.csv lists known payer accounts in (CONTRACT.md).
+        var length = routing.Length + 1 + account.Length;
+        Span<char> text = length <= 128 ? stackalloc char[length] : new char[length];
+        var written = Encoding.UTF8.GetChars(routing, text);
+        text[written++] = ':';
+        written += Encoding.UTF8.GetChars(account, text[written..]);
+        return new string(text[..written]);
+    }
+
+    /// <summary>A check number without its zero fill (<c>0000000180</c> is check 180); other text as written.</summary>
+    private static string CheckNumber(ReadOnlySpan<byte> number)
+    {
+        if (!number.ContainsAnyExceptInRange((byte)'0', (byte)'9'))
+        {
+            var first = number.IndexOfAnyExcept((byte)'0');
+            number = first < 0 ? number[^1..] : number[first..];
+        }
+
+        return Encoding.UTF8.GetString(number);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> field)
+    {
+        // Most fields are zero-filled or left-justified: only the right end usually needs trimming.
+        if (!field.IsEmpty && (field[0] == Space || field[^1] == Space))
+        {
+            field = field.Trim(Space);
+        }
+
+        return field;
+    }
+
+    private ReadOnlySpan<byte> Required(ReadOnlySpan<byte> line, Slot slot, string field)
+    {
+        var value = Trim(slot.Of(line));
+        if (value.IsEmpty)
+        {
+            LockboxThrow.Format(fileName, lineNumber, lineOffset, line[0], field, LockboxErrors.BlankFieldCode, LockboxErrors.BlankField, field);
+        }
+
+        return value;
+    }
+
+    private long Number(ReadOnlySpan<byte> line, Slot slot, string field) => Digits(Required(line, slot, field), field, line[0]);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long Digits(ReadOnlySpan<byte> text, string field, byte recordType)
+    {
+        // At most 15 digits, so that no sum of a file's amounts can overflow.
+        if (text.Length > 15)
+        {
+            BadNumber(text, field, recordType);
+        }
+
+        long value = 0;
+        foreach (var b in text)
+        {
+            var digit = (uint)(b - '0');
+            if (digit > 9)
+            {
+                BadNumber(text, field, recordType);
+            }
+
+            value = (value * 10) + digit;
+        }
+
+        return value;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void BadNumber(ReadOnlySpan<byte> text, string field, byte recordType) =>
+        LockboxThrow.Format(fileName, lineNumber, lineOffset, recordType, field, LockboxErrors.BadNumberCode, LockboxErrors.BadNumber, field, Encoding.UTF8.GetString(text));
+
+    private DateOnly? Date(ReadOnlySpan<byte> line, Slot slot, string field)
+    {
+        var text = Trim(slot.Of(line));
+        if (text.IsEmpty || !text.ContainsAnyExcept((byte)'0'))
+        {
+            return null;
+        }
+
+        if (text.Length == 6 && !text.ContainsAnyExceptInRange((byte)'0', (byte)'9'))
+        {
+            var year = 2000 + ((text[0] - '0') * 10) + (text[1] - '0');
+            var month = ((text[2] - '0') * 10) + (text[3] - '0');
+            var day = ((text[4] - '0') * 10) + (text[5] - '0');
+            if (month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month))
+            {
+                return new DateOnly(year, month, day);
+            }
+        }
+
+        LockboxThrow.Format(fileName, lineNumber, lineOffset, line[0], field, LockboxErrors.BadDateCode, LockboxErrors.BadDate, field, Encoding.UTF8.GetString(text));
+        return null;
+    }
+
+    private static bool AsciiEquals(ReadOnlySpan<byte> bytes, string text)
+    {
+        if (bytes.Length != text.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            if (bytes[i] != text[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
+
+/// <summary>The extra data of a payment whose layout has no extra fields.</summary>
+internal static class LockboxNoExtra
+{
+    public static readonly IReadOnlyDictionary<string, string> Instance = new Dictionary<string, string>();
+}
