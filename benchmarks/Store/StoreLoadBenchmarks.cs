@@ -27,6 +27,8 @@ public class StoreLoadBenchmarks
         {
             Seed(_path);
         }
+
+        Checkpoint(_path);
     }
 
     /// <summary>
@@ -72,6 +74,16 @@ public class StoreLoadBenchmarks
         }
 
         transaction.Commit();
+    }
+
+    /// <summary>As SQLite's automatic checkpoint would, in time: moves a bulk load out of the WAL into the file.</summary>
+    private static void Checkpoint(string path)
+    {
+        using var connection = new SqliteConnection($"Data Source={path}");
+        connection.Open();
+        using var checkpoint = connection.CreateCommand();
+        checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+        checkpoint.ExecuteNonQuery();
     }
 
     [GlobalCleanup]
