@@ -14,7 +14,7 @@ namespace CashApp.Parsers.Bai2;
 /// </summary>
 public static partial class Bai2Reader
 {
-    private const int PipeBufferSize = 64 * 1024;
+    private const int PipeBufferSize = 256 * 1024;
 
     /// <summary>Streams the transactions (16 records) of a BAI2 file, credits and debits, in file order.</summary>
     /// <param name="stream">The file's bytes; left open.</param>

@@ -384,7 +384,7 @@ public sealed partial class Bai2RecordReader
             Fail(Bai2ErrorCodes.BadTypeCode, fieldName, Bai2ErrorMessages.Format(Bai2ErrorMessages.BadTypeCode, "a type code of three digits, 001 to 999", Bai2ErrorMessages.Show(value)));
         }
 
-        return Bai2TypeCodes.Get(((value[0] - '0') * 100) + ((value[1] - '0') * 10) + (value[2] - '0'));
+        return Bai2TypeCodes.GetValid(unchecked(((value[0] - '0') * 100) + ((value[1] - '0') * 10) + (value[2] - '0')));
     }
 
     private CurrencyCode? OptionalCurrency(string fieldName)
@@ -558,6 +558,12 @@ public sealed partial class Bai2RecordReader
     {
         var typeField = Required("type code", "the type code");
         TypeCode = ParseTypeCode(typeField, "type code");
+        if (TypeCode.Direction is null && TypeCode.Code != 890)
+        {
+            // A transaction must be a credit or a debit; lenient mode reads the record and yields no transaction.
+            Deviation(Here("type code"), Bai2ErrorCodes.BadTypeCode, Bai2ErrorMessages.Format(Bai2ErrorMessages.BadTypeCode, "a transaction type code 100-699 (credit or debit), a loan code with a direction, or 890", Bai2ErrorMessages.Show(typeField)));
+        }
+
         Amount = ParseAmount(Required("amount", "the amount"), signed: false, "amount");
         Availability = ReadAvailability();
         NextField(out var start, out var length);

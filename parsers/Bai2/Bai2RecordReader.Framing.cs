@@ -189,7 +189,7 @@ public sealed partial class Bai2RecordReader
     }
 
     /// <summary>
-    /// In lenient mode, finds a '/' on the line followed by spaces and a further record ("/ 16,", "/   02,"): some
+    /// In lenient mode, finds a '/' on the line followed by one or more spaces and a further record ("/ 16,", "/   02,"): some
     /// banks put several records on one physical line. Returns the index of the '/' and where the further record
     /// starts, or -1. An 88 is never taken as a further record, since it would continue the record before it.
     /// </summary>
@@ -212,7 +212,8 @@ public sealed partial class Bai2RecordReader
                 start++;
             }
 
-            if (StartsRecord(line[start..]))
+            // At least one space between: "INV 12/16,17" is text, "PPD/ 16,142,..." is a further record.
+            if (start > slash + 1 && StartsRecord(line[start..]))
             {
                 nextStart = start;
                 return slash;

@@ -525,6 +525,9 @@ public static class Bai2TypeCodes
         return ByCode[code];
     }
 
+    /// <summary>The entry for a code already known to be 1 to 999 (the decoder's hot path).</summary>
+    internal static Bai2TypeCode GetValid(int code) => ByCode[code];
+
     private static Bai2TypeCode[] Load()
     {
         var table = new Bai2TypeCode[1000];
