@@ -126,7 +126,8 @@ internal sealed partial class CamtParser : IDisposable
                         _state = State.Done;
                         if (!_sawMessage)
                         {
-                            Fail(CamtErrorCodes.NoMessage, 0, 0, string.Empty, null, CamtErrorMessages.NoMessage);
+                            // At the end of the document: the line and position of its last character.
+                            Fail(CamtErrorCodes.NoMessage, Math.Max(1, Line), Position, string.Empty, null, CamtErrorMessages.NoMessage);
                         }
 
                         return false;
@@ -593,9 +594,7 @@ internal sealed partial class CamtParser : IDisposable
         int position = Position;
         var name = _r.LocalName;
         var text = ReadText();
-        if (text.Length >= 10
-            && (text.Length == 10 || text[10] is 'T' or 'Z' or '+' or '-')
-            && DateOnly.TryParseExact(text[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (text.Length >= 10 && (text.Length == 10 || text[10] is 'T' or 'Z' or '+' or '-') && TryParseIsoDate(text, out var date))
         {
             return date;
         }
@@ -603,6 +602,37 @@ internal sealed partial class CamtParser : IDisposable
         var value = new string(text);
         Fail(CamtErrorCodes.BadDate, line, position, name, value, Format(CamtErrorMessages.BadDate, CamtFormatException.Shorten(value)));
         return default;
+    }
+
+    /// <summary><c>YYYY-MM-DD</c> at the start of <paramref name="text"/>, without the cost of a format-string parse.</summary>
+    private static bool TryParseIsoDate(ReadOnlySpan<char> text, out DateOnly date)
+    {
+        date = default;
+        if (text[4] != '-' || text[7] != '-'
+            || !TryDigits(text[..4], out var year) || !TryDigits(text.Slice(5, 2), out var month) || !TryDigits(text.Slice(8, 2), out var day)
+            || year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            return false;
+        }
+
+        date = new DateOnly(year, month, day);
+        return true;
+    }
+
+    private static bool TryDigits(ReadOnlySpan<char> digits, out int value)
+    {
+        value = 0;
+        foreach (var c in digits)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+
+            value = (value * 10) + (c - '0');
+        }
+
+        return true;
     }
 
     /// <summary>Reads a date choice (<c>BookgDt</c>, <c>ValDt</c>, <c>Bal/Dt</c>): <c>Dt</c> or <c>DtTm</c> inside.</summary>

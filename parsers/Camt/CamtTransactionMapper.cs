@@ -199,8 +199,13 @@ internal sealed class CamtTransactionMapper(string fileName, ICollection<ParseWa
         return (true, null);
     }
 
-    private static List<RemittanceLine> Remittance(CamtTransaction detail)
+    private static IReadOnlyList<RemittanceLine> Remittance(CamtTransaction detail)
     {
+        if (detail.Documents.Count == 0 && detail.CreditorReferences.Count == 0)
+        {
+            return [];
+        }
+
         var lines = new List<RemittanceLine>(detail.Documents.Count + detail.CreditorReferences.Count);
         foreach (var document in detail.Documents)
         {

@@ -72,4 +72,22 @@ public sealed class CamtFixtureTests
         File.WriteAllLines(Path.Combine(Path.GetTempPath(), "camt-fixture-warnings.txt"), report);
         Assert.All(report, line => Assert.Contains("CAMT_", line, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task BankFiles_CamtFixture_IsDetectedAndReadAsync()
+    {
+        var result = await BankFiles.ReadAllAsync(TestPaths.ExternalFile("camt054/dvbern__lib-iso20022/camt_054_Beispiel_SammelbuchungEs.xml"), new BankFileReadOptions());
+        Assert.Equal(BankFileFormat.Camt054, result.Format);
+        Assert.Equal(11300, result.Transactions.Sum(t => t.AmountMinor));
+        Assert.All(result.Transactions, t => Assert.Equal(BankFileFormat.Camt054, t.Format));
+    }
+
+    [Fact]
+    public async Task BankFiles_BadCamt_ThrowsBankFileFormatException()
+    {
+        var path = TestPaths.ExternalFile("camt053/sebastienrousseau__bankstatementparser/camt053_garbled_amount.xml");
+        var ex = await Assert.ThrowsAsync<CamtFormatException>(() => BankFiles.ReadAllAsync(path, new BankFileReadOptions()));
+        Assert.IsAssignableFrom<BankFileFormatException>(ex);
+        Assert.Contains("'12..34'", ex.Message, StringComparison.Ordinal);
+    }
 }
