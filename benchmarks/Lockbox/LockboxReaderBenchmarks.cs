@@ -1,0 +1,55 @@
+using System.Globalization;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using CashApp.Parsers.Lockbox;
+
+namespace CashApp.Benchmarks.Lockbox;
+
+/// <summary>
+/// Reading a large generated lockbox file (default layout, about 2 invoice lines per check, batches of 50 checks)
+/// into payments: the naive string-splitting baseline, the synchronous span reader and the streaming reader.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(ThroughputConfig))]
+public class LockboxReaderBenchmarks
+{
+    private byte[] file = [];
+
+    /// <summary>The generated file's size in MB (10^6 bytes).</summary>
+    [Params(64)]
+    public int SizeMB { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        file = LockboxBenchmarkFile.Generate(SizeMB * 1_000_000L);
+        ThroughputConfig.Record(file.Length, file.AsSpan().Count((byte)'\n'));
+    }
+
+    [Benchmark(Baseline = true, Description = "naive: StreamReader lines + Substring + long.Parse")]
+    public long Naive() => NaiveLockboxReader.Read(file);
+
+    [Benchmark(Description = "LockboxReader.Read (span)")]
+    public long Span()
+    {
+        long total = 0;
+        foreach (var payment in LockboxReader.Read(file, "bench", LockboxLayout.Default))
+        {
+            total += payment.AmountMinor;
+        }
+
+        return total;
+    }
+
+    [Benchmark(Description = "LockboxReader.ReadAsync (stream)")]
+    public async Task<long> Stream()
+    {
+        long total = 0;
+        await foreach (var payment in LockboxReader.ReadAsync(new MemoryStream(file, writable: false), "bench", LockboxLayout.Default, null))
+        {
+            total += payment.AmountMinor;
+        }
+
+        return total;
+    }
+}
