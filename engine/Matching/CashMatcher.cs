@@ -1,15 +1,32 @@
 using CashApp.Engine.Model;
+using CashApp.Parsers.Common;
+using CashApp.Parsers.Currency;
 
 namespace CashApp.Engine.Matching;
 
 /// <summary>
-/// Applies payments to open items. Built once per run over the open items and customers; then
-/// <see cref="Match"/> applies a batch of payments. (First cut: exact invoice numbers only.)
+/// Applies payments, and the open credit memos they net, to open items. Built once per run over the
+/// open items and customers (the indexes); then <see cref="Match"/> applies a batch of payments.
+/// It applies only what the evidence proves: a quoted reference confirmed by the amount, a known payer
+/// with a unique item or combination of that amount, and the few well-defined deviations (short pay,
+/// bank fee, overpayment, a netted credit memo) where the reference is exact and the payer agrees.
+/// Everything else goes to exceptions with the reason and ranked suggestions.
 /// </summary>
-public sealed class CashMatcher
+/// <remarks>
+/// Not thread-safe: <see cref="Match"/> consumes open amounts as it applies. The result does not depend
+/// on the order of the items, customers or payments given.
+/// </remarks>
+public sealed partial class CashMatcher
 {
-    private readonly Dictionary<string, List<OpenItem>> _byNumber = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _remaining = new(StringComparer.Ordinal);
+    private readonly OpenItem[] _items;
+    private readonly long[] _remaining;
+    private readonly int[] _customerOf;
+    private readonly CustomerDirectory _customers;
+    private readonly KeyIndex _invoiceKeys = new();
+    private readonly KeyIndex _poKeys = new();
+    private readonly DeleteNeighbourhoodIndex _fuzzy;
+    private readonly string[] _fuzzyKeyOf;
+    private readonly List<int>[] _itemsOfCustomer;
 
     /// <summary>Builds the indexes.</summary>
     public CashMatcher(IReadOnlyList<OpenItem> items, IReadOnlyList<Customer> customers, MatchPolicy policy)
@@ -17,52 +34,157 @@ public sealed class CashMatcher
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(customers);
         Policy = policy ?? throw new ArgumentNullException(nameof(policy));
-        foreach (var item in items)
+
+        // A canonical order, so that the order AR sent things in never changes an answer.
+        _items = [.. items.OrderBy(i => i.ItemId, StringComparer.Ordinal)];
+        _customers = new CustomerDirectory([.. customers.OrderBy(c => c.CustomerId, StringComparer.Ordinal)], _items);
+        _remaining = new long[_items.Length];
+        _customerOf = new int[_items.Length];
+        _fuzzyKeyOf = new string[_items.Length];
+        _itemsOfCustomer = new List<int>[_customers.Count];
+        var fuzzyEntries = new List<(string Key, int Item)>(_items.Length);
+        for (var i = 0; i < _items.Length; i++)
         {
-            _remaining[item.ItemId] = item.OpenMinor;
-            var key = item.InvoiceNumber.ToUpperInvariant();
-            if (!_byNumber.TryGetValue(key, out var list))
+            var item = _items[i];
+            _remaining[i] = item.OpenMinor;
+            var customer = _customers.IndexOf(item.CustomerId);
+            _customerOf[i] = customer;
+            (_itemsOfCustomer[customer] ??= []).Add(i);
+
+            var full = ReferenceText.FullKey(item.InvoiceNumber);
+            if (full.Length > 0)
             {
-                _byNumber[key] = list = [];
+                _invoiceKeys.Add(full, i);
+                var core = ReferenceText.CoreKey(full);
+                if (core is not null && core != full)
+                {
+                    _invoiceKeys.Add(core, i);
+                }
+
+                _fuzzyKeyOf[i] = core ?? full;
+                if (_fuzzyKeyOf[i].Length >= ReferenceText.MinCoreLength)
+                {
+                    fuzzyEntries.Add((_fuzzyKeyOf[i], i));
+                }
+            }
+            else
+            {
+                _fuzzyKeyOf[i] = string.Empty;
             }
 
-            list.Add(item);
+            if (item.PoNumber is { } po)
+            {
+                var poFull = ReferenceText.FullKey(po);
+                if (poFull.Length >= ReferenceText.MinCoreLength)
+                {
+                    _poKeys.Add(poFull, i);
+                    var poCore = ReferenceText.CoreKey(poFull);
+                    if (poCore is not null && poCore != poFull)
+                    {
+                        _poKeys.Add(poCore, i);
+                    }
+                }
+            }
         }
+
+        for (var c = 0; c < _itemsOfCustomer.Length; c++)
+        {
+            _itemsOfCustomer[c] ??= [];
+        }
+
+        _fuzzy = DeleteNeighbourhoodIndex.Build(fuzzyEntries);
     }
 
     /// <summary>The policy in force.</summary>
     public MatchPolicy Policy { get; }
 
-    /// <summary>Applies the payments, in a canonical order so that input order never changes the result.</summary>
+    /// <summary>How much of an item is still open, after the applications made so far.</summary>
+    public long RemainingMinor(string itemId)
+    {
+        int lo = 0, hi = _items.Length - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var order = string.CompareOrdinal(_items[mid].ItemId, itemId);
+            if (order == 0)
+            {
+                return _remaining[mid];
+            }
+
+            (lo, hi) = order < 0 ? (mid + 1, hi) : (lo, mid - 1);
+        }
+
+        throw new KeyNotFoundException(itemId);
+    }
+
+    /// <summary>
+    /// Applies the payments. Payments that quote references go first, then those matched by payer and
+    /// amount, each group in payment-reference order, so that the input order never changes the result.
+    /// </summary>
     public MatchResult Match(IReadOnlyList<Payment> payments)
     {
         ArgumentNullException.ThrowIfNull(payments);
+        var ordered = payments
+            .OrderBy(p => p.PaymentRef, StringComparer.Ordinal)
+            .ThenBy(p => p.Amount.Minor)
+            .ThenBy(p => p.SourceFile, StringComparer.Ordinal)
+            .ThenBy(p => p.LineNumber)
+            .ToList();
+
         var applications = new List<Application>();
         var exceptions = new List<ExceptionCase>();
-        foreach (var payment in payments.OrderBy(p => p.PaymentRef, StringComparer.Ordinal).ThenBy(p => p.Amount.Minor))
+        var deferred = new List<(Payment Payment, Analysis Analysis)>();
+        foreach (var payment in ordered)
         {
-            OpenItem? hit = null;
-            foreach (var line in payment.Remittance)
+            var analysis = Analyse(payment);
+            var decision = analysis.Quotes.Count > 0 ? DecideByReference(analysis) : null;
+            if (decision is null && !analysis.ReferencesResolved)
             {
-                if (_byNumber.TryGetValue(line.Reference.ToUpperInvariant(), out var items) && items.Count == 1
-                    && items[0].Currency.Code == payment.Amount.Currency.Code
-                    && _remaining[items[0].ItemId] == payment.Amount.Minor)
-                {
-                    hit = items[0];
-                    break;
-                }
-            }
-
-            if (hit is null)
-            {
-                exceptions.Add(new ExceptionCase(payment.PaymentRef, payment.Amount, ExceptionReason.NoMatch, "no exact reference", []));
+                deferred.Add((payment, analysis));
                 continue;
             }
 
-            _remaining[hit.ItemId] = 0;
-            applications.Add(new Application(payment.PaymentRef, hit.ItemId, payment.Amount, MatchMethod.ExactReference, new MatchScore(1), $"{hit.InvoiceNumber} by reference, amount equal"));
+            Commit(analysis, decision ?? Refer(analysis, ExceptionReason.Conflict, "the quoted references do not fit the amount"), applications, exceptions);
+        }
+
+        foreach (var (payment, analysis) in deferred)
+        {
+            var decision = DecideByPayer(analysis);
+            Commit(analysis, decision, applications, exceptions);
         }
 
         return new MatchResult(applications, exceptions);
+    }
+
+    private void Commit(Analysis analysis, Decision decision, List<Application> applications, List<ExceptionCase> exceptions)
+    {
+        var payment = analysis.Payment;
+        var currency = payment.Amount.Currency;
+        long applied = 0;
+        foreach (var (item, amount) in decision.Lines)
+        {
+            // The last guard: never past the open amount, never against its sign.
+            var open = _remaining[item];
+            var fits = open >= 0 ? amount > 0 && amount <= open : amount < 0 && amount >= open;
+            if (!fits)
+            {
+                throw new InvalidOperationException($"Matching chose to apply {amount} of {_items[item].ItemId} with {open} open for {payment.PaymentRef}.");
+            }
+
+            _remaining[item] = checked(open - amount);
+            applied = checked(applied + amount);
+            applications.Add(new Application(payment.PaymentRef, _items[item].ItemId, new Money(amount, currency), decision.Method, new MatchScore(decision.Confidence), decision.Explanation));
+        }
+
+        var unapplied = checked(payment.Amount.Minor - applied);
+        if (unapplied != 0 || decision.Lines.Count == 0)
+        {
+            exceptions.Add(new ExceptionCase(
+                payment.PaymentRef,
+                new Money(unapplied, currency),
+                decision.Lines.Count == 0 ? decision.Reason : ExceptionReason.Overpayment,
+                decision.Lines.Count == 0 ? decision.Explanation : decision.Explanation + $"; {MinorUnits.Format(unapplied, currency.MinorDigits)} left on account",
+                decision.Suggestions));
+        }
     }
 }

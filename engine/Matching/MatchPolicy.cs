@@ -15,6 +15,13 @@ public sealed record MatchPolicy
     /// <summary>Most open items of one customer (or family) the combinational search looks at.</summary>
     public int MaxCombinationCandidates { get; init; } = 60;
 
+    /// <summary>
+    /// Largest expected number of combinations that would hit the amount by chance. With many open items,
+    /// some set of five or six sums to almost any amount: the combination size is cut until a unique
+    /// answer is also an unlikely accident (subsets searched divided by the amount in minor units).
+    /// </summary>
+    public double MaxChanceCombinations { get; init; } = 0.02;
+
     /// <summary>Work budget of one payment's combinational search, in subsets visited.</summary>
     public long CombinationBudget { get; init; } = 2_000_000;
 
@@ -29,6 +36,9 @@ public sealed record MatchPolicy
 
     /// <summary>Smallest name similarity (0-100) at which a payer name identifies a customer.</summary>
     public int MinNameScore { get; init; } = 88;
+
+    /// <summary>Smallest name similarity (0-100) at which a payer name corroborates an exact reference (short pay, overpayment).</summary>
+    public int MinCorroborationScore { get; init; } = 80;
 
     /// <summary>Smallest lead of the best name over the second best customer (0-100) to identify a customer by name.</summary>
     public int MinNameLead { get; init; } = 6;

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.ObjectModel;
 using System.Data.Common;
 
 namespace CashApp.Engine.Output;
@@ -8,7 +9,7 @@ namespace CashApp.Engine.Output;
 /// <c>CsvDataWriter</c> writes from. Rows stream: nothing is buffered beyond the current row.
 /// </summary>
 #pragma warning disable CA1010 // DbDataReader is the shape Sylvan asks for; its non-generic enumerator is the framework's.
-public sealed class StringRowReader : DbDataReader
+public sealed class StringRowReader : DbDataReader, IDbColumnSchemaGenerator
 #pragma warning restore CA1010
 {
     private readonly string[] _columns;
@@ -23,6 +24,10 @@ public sealed class StringRowReader : DbDataReader
         _columns = [.. columns];
         _rows = rows.GetEnumerator();
     }
+
+    /// <summary>Every column is a nullable string; Sylvan's writer asks for this schema.</summary>
+    public ReadOnlyCollection<DbColumn> GetColumnSchema() =>
+        new([.. _columns.Select((name, ordinal) => (DbColumn)new StringColumn(name, ordinal))]);
 
     /// <inheritdoc/>
     public override int FieldCount => _columns.Length;
@@ -161,5 +166,17 @@ public sealed class StringRowReader : DbDataReader
         }
 
         base.Dispose(disposing);
+    }
+
+    private sealed class StringColumn : DbColumn
+    {
+        public StringColumn(string name, int ordinal)
+        {
+            ColumnName = name;
+            ColumnOrdinal = ordinal;
+            DataType = typeof(string);
+            DataTypeName = "string";
+            AllowDBNull = true;
+        }
     }
 }

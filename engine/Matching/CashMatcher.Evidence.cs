@@ -1,0 +1,243 @@
+using CashApp.Engine.Model;
+using CashApp.Parsers.Common;
+using CashApp.Parsers.Currency;
+
+namespace CashApp.Engine.Matching;
+
+public sealed partial class CashMatcher
+{
+    /// <summary>How a quoted reference led to an item.</summary>
+    private enum Via
+    {
+        Invoice,
+        PurchaseOrder,
+        Ocr,
+        Fuzzy,
+    }
+
+    private readonly record struct Option(int Item, Via Via, int Edits);
+
+    /// <summary>One reference the payer quoted, with the items it may mean.</summary>
+    private sealed class Quote(string text, long? lineMinor, RemittanceKind kind, bool structured)
+    {
+        public string Text { get; } = text;
+
+        public long? LineMinor { get; } = lineMinor;
+
+        public RemittanceKind Kind { get; } = kind;
+
+        /// <summary>From a remittance line (EDI, camt structured, lockbox invoice line), not free text.</summary>
+        public bool Structured { get; } = structured;
+
+        public List<Option> Exact { get; } = [];
+
+        public List<Option>? Fuzzy { get; set; }
+
+        public List<string> Keys { get; } = [];
+    }
+
+    /// <summary>What the engine knows of a payment before deciding.</summary>
+    private sealed class Analysis(Payment payment)
+    {
+        public Payment Payment { get; } = payment;
+
+        public List<Quote> Quotes { get; } = [];
+
+        /// <summary>True when a quoted reference matched an open item exactly.</summary>
+        public bool ReferencesResolved { get; set; }
+
+        public List<PayerCandidate>? Payers { get; set; }
+    }
+
+    /// <summary>What to do with a payment: the applications, or the exception and its suggestions.</summary>
+    private sealed record Decision(
+        IReadOnlyList<(int Item, long Amount)> Lines,
+        MatchMethod Method,
+        double Confidence,
+        string Explanation,
+        ExceptionReason Reason,
+        IReadOnlyList<Suggestion> Suggestions);
+
+    private static Decision Refer(Analysis analysis, ExceptionReason reason, string detail, IReadOnlyList<Suggestion>? suggestions = null) =>
+        new([], MatchMethod.Manual, 0, detail, reason, suggestions ?? []);
+
+    private Analysis Analyse(Payment payment)
+    {
+        var analysis = new Analysis(payment);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var line in payment.Remittance)
+        {
+            AddQuote(analysis, line.Reference, line.AmountMinor, line.Kind, structured: true, seen);
+        }
+
+        foreach (var token in ReferenceText.Tokens(payment.FreeText))
+        {
+            AddQuote(analysis, token, null, RemittanceKind.Unspecified, structured: false, seen);
+        }
+
+        return analysis;
+    }
+
+    private void AddQuote(Analysis analysis, string text, long? lineMinor, RemittanceKind kind, bool structured, HashSet<string> seen)
+    {
+        var quote = new Quote(text, lineMinor, kind, structured);
+        foreach (var key in ReferenceText.LookupKeys(text))
+        {
+            quote.Keys.Add(key);
+        }
+
+        // Free text often repeats a structured reference ("RMR*IV*1004567" and "INV 1004567"): one quote
+        // each. Structured lines are all kept, even when two look alike: a mistyped line can spell another
+        // quoted number, and dropping it would hide that something is missing.
+        if (quote.Keys.Count == 0 || (!structured && quote.Keys.Any(seen.Contains)))
+        {
+            return;
+        }
+
+        seen.UnionWith(quote.Keys);
+
+        var currency = analysis.Payment.Amount.Currency.Code;
+        var found = new List<int>();
+        foreach (var key in quote.Keys)
+        {
+            _invoiceKeys.Find(key, found);
+        }
+
+        foreach (var item in found)
+        {
+            if (IsOpenIn(item, currency))
+            {
+                quote.Exact.Add(new Option(item, Via.Invoice, 0));
+            }
+        }
+
+        found.Clear();
+        foreach (var key in quote.Keys)
+        {
+            _poKeys.Find(key, found);
+        }
+
+        foreach (var item in found)
+        {
+            if (IsOpenIn(item, currency) && !quote.Exact.Any(o => o.Item == item))
+            {
+                quote.Exact.Add(new Option(item, Via.PurchaseOrder, 0));
+            }
+        }
+
+        if (quote.Exact.Count == 0 && !structured && !LooksLikeDocumentNumber(quote))
+        {
+            // A free-text number that matches nothing and is too short to be a mistyped document number.
+            return;
+        }
+
+        analysis.ReferencesResolved |= quote.Exact.Count > 0;
+        analysis.Quotes.Add(quote);
+    }
+
+    private static bool LooksLikeDocumentNumber(Quote quote) =>
+        quote.Keys.Any(k => k.Length >= 5 && k.Count(char.IsAsciiDigit) >= 4);
+
+    private bool IsOpenIn(int item, string currency) =>
+        _remaining[item] != 0 && string.Equals(_items[item].Currency.Code, currency, StringComparison.Ordinal);
+
+    /// <summary>Items within a small edit distance of the quote (OCR look-alikes first), found on demand.</summary>
+    private List<Option> FuzzyOptions(Quote quote, string currency)
+    {
+        if (quote.Fuzzy is { } known)
+        {
+            return known;
+        }
+
+        var options = new List<Option>();
+        var exact = quote.Exact.Select(o => o.Item).ToHashSet();
+        var keys = quote.Keys.Where(k => k.Length >= ReferenceText.MinCoreLength).ToList();
+        foreach (var key in keys.ToList())
+        {
+            foreach (var ocr in ReferenceText.OcrReadings(key))
+            {
+                var found = new List<int>();
+                _invoiceKeys.Find(ocr, found);
+                keys.Add(ocr);
+                foreach (var item in found)
+                {
+                    if (IsOpenIn(item, currency) && exact.Add(item))
+                    {
+                        options.Add(new Option(item, Via.Ocr, 1));
+                    }
+                }
+            }
+        }
+
+        var candidates = new List<int>();
+        foreach (var key in keys.Distinct(StringComparer.Ordinal))
+        {
+            if (key.Length < 5)
+            {
+                continue;
+            }
+
+            candidates.Clear();
+            _fuzzy.Candidates(key, candidates);
+            var maxEdits = key.Length >= 7 ? Policy.MaxReferenceEdits : 1;
+            foreach (var item in candidates)
+            {
+                if (!IsOpenIn(item, currency) || exact.Contains(item))
+                {
+                    continue;
+                }
+
+                var edits = DeleteNeighbourhoodIndex.Distance(key, _fuzzyKeyOf[item], maxEdits);
+                if (edits <= maxEdits)
+                {
+                    exact.Add(item);
+                    options.Add(new Option(item, Via.Fuzzy, edits));
+                }
+            }
+        }
+
+        quote.Fuzzy = options;
+        return options;
+    }
+
+    /// <summary>Who the payer may be: known accounts first, then names, scored 0-100.</summary>
+    private List<PayerCandidate> Payers(Analysis analysis)
+    {
+        if (analysis.Payers is { } known)
+        {
+            return known;
+        }
+
+        var payment = analysis.Payment;
+        var payers = _customers.ByAccount(payment.PayerAccount, payment.PayerId);
+        foreach (var candidate in _customers.ByName(payment.PayerName))
+        {
+            if (!payers.Any(p => p.Customer == candidate.Customer))
+            {
+                payers.Add(candidate);
+            }
+        }
+
+        analysis.Payers = payers;
+        return payers;
+    }
+
+    /// <summary>True when the payer is, by account or by a close name, in the family of <paramref name="customer"/>.</summary>
+    private bool PayerAgrees(Analysis analysis, int customer) =>
+        Payers(analysis).Any(p => p.Score >= Policy.MinCorroborationScore && _customers.SameFamily(p.Customer, customer));
+
+    /// <summary>True when the payer is identified (by account or a close name) and none of the candidates is in the family of <paramref name="customer"/>.</summary>
+    private bool PayerDisagrees(Analysis analysis, int customer)
+    {
+        var identified = Payers(analysis).Where(p => p.Score >= Policy.MinNameScore).ToList();
+        return identified.Count > 0 && !identified.Any(p => _customers.SameFamily(p.Customer, customer));
+    }
+
+    private string Describe(int item)
+    {
+        var open = _items[item];
+        return open.InvoiceNumber.Length > 0 ? open.InvoiceNumber : open.ItemId;
+    }
+
+    private static string Amount(long minor, CurrencyCode currency) => MinorUnits.Format(minor, currency.MinorDigits);
+}

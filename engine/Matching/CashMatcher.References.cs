@@ -1,0 +1,379 @@
+using CashApp.Engine.Model;
+using CashApp.Parsers.Common;
+
+namespace CashApp.Engine.Matching;
+
+public sealed partial class CashMatcher
+{
+    private const int MaxQuotes = 12;
+    private const int MaxAssignments = 2048;
+    private const double FuzzyCost = 2.0;
+
+    private sealed record Fit(int[] Items, double Cost, int Fuzzy, int ByPo, string Why);
+
+    /// <summary>
+    /// Decides a payment that quotes references. First: a choice of one item per quote (or none, for a
+    /// quote that is noise) whose open amounts add up to the payment exactly, allowing at most one quote
+    /// to be a mistyped number. The cheapest such choice wins if it is the only one at its cost. Failing
+    /// that, the well-defined deviations: amounts as remitted per line, a netted credit memo, a short
+    /// payment, an overpayment.
+    /// </summary>
+    private Decision? DecideByReference(Analysis analysis)
+    {
+        var quotes = analysis.Quotes.Take(MaxQuotes).ToList();
+        var payment = analysis.Payment;
+        var amount = payment.Amount.Minor;
+        var currency = payment.Amount.Currency.Code;
+
+        var fits = ExactFits(analysis, quotes, amount, currency, withFuzzy: false);
+        if (fits.Count == 0 || fits.Min(f => f.Cost) >= FuzzyCost)
+        {
+            fits.AddRange(ExactFits(analysis, quotes, amount, currency, withFuzzy: true));
+        }
+
+        if (fits.Count > 0)
+        {
+            var best = fits.Min(f => f.Cost);
+            var top = fits.Where(f => f.Cost <= best + 0.01)
+                .DistinctBy(f => string.Join(',', f.Items))
+                .ToList();
+            if (top.Count == 1)
+            {
+                var fit = top[0];
+                var method = fit.Fuzzy > 0 ? MatchMethod.FuzzyReference : fit.ByPo > 0 ? MatchMethod.PurchaseOrder : MatchMethod.ExactReference;
+                var confidence = fit.Fuzzy > 0 ? 0.95 : fit.ByPo > 0 ? 0.97 : 0.99;
+                return new Decision([.. fit.Items.Select(i => (i, _remaining[i]))], method, confidence, fit.Why + ", amount equal", ExceptionReason.NoMatch, []);
+            }
+
+            return Refer(analysis, ExceptionReason.Ambiguous, $"{top.Count} sets of quoted items fit the amount equally well",
+                [.. top.Take(Policy.MaxSuggestions).Select(f => Suggest(f.Items, 0.5, f.Why))]);
+        }
+
+        // Nothing quoted matched an open item exactly: the payer and the amount may still tell.
+        return analysis.ReferencesResolved ? DecideDeviation(analysis, quotes) : null;
+    }
+
+    private List<Fit> ExactFits(Analysis analysis, List<Quote> quotes, long amount, string currency, bool withFuzzy)
+    {
+        var fits = new List<Fit>();
+        var choice = new Option?[quotes.Count];
+        var assignments = 0;
+        Walk(0, 0);
+        return fits;
+
+        void Walk(int index, double cost)
+        {
+            if (assignments >= MaxAssignments)
+            {
+                return;
+            }
+
+            if (index == quotes.Count)
+            {
+                assignments++;
+                Evaluate(cost);
+                return;
+            }
+
+            var quote = quotes[index];
+            foreach (var option in quote.Exact.Take(8))
+            {
+                choice[index] = option;
+                Walk(index + 1, cost + (option.Via == Via.PurchaseOrder ? 0.5 : 0));
+            }
+
+            // Leaving a quote out: nearly free for free-text noise, dear for a structured line.
+            choice[index] = null;
+            Walk(index + 1, cost + DropCost(quote));
+        }
+
+        void Evaluate(double cost)
+        {
+            var items = new List<int>();
+            long sum = 0;
+            foreach (var option in choice)
+            {
+                if (option is { } o && !items.Contains(o.Item))
+                {
+                    items.Add(o.Item);
+                    sum = checked(sum + _remaining[o.Item]);
+                }
+                else if (option is not null)
+                {
+                    // Two quotes naming one item: possible (a repeated line), but a sign that one is mistyped.
+                    cost += 1.5;
+                }
+            }
+
+            if (!withFuzzy)
+            {
+                if (items.Count > 0 && sum == amount)
+                {
+                    AddFit(items, cost, null);
+                }
+
+                return;
+            }
+
+            // One quote read as a mistyped number: replace its choice (or fill its gap) with a near item.
+            for (var q = 0; q < quotes.Count; q++)
+            {
+                var rest = new List<int>();
+                long without = 0;
+                for (var other = 0; other < choice.Length; other++)
+                {
+                    if (other != q && choice[other] is { } o && !rest.Contains(o.Item))
+                    {
+                        rest.Add(o.Item);
+                        without = checked(without + _remaining[o.Item]);
+                    }
+                }
+
+                var replaced = choice[q];
+                var refund = replaced is null ? DropCost(quotes[q]) : replaced.Value.Via == Via.PurchaseOrder ? 0.5 : 0;
+                foreach (var fuzzy in FuzzyOptions(quotes[q], currency))
+                {
+                    if (rest.Contains(fuzzy.Item) || checked(without + _remaining[fuzzy.Item]) != amount)
+                    {
+                        continue;
+                    }
+
+                    // A number that names a real item is overruled only by a one-slip reading of it, and a
+                    // near item is believed only for a payer who is, as far as the bank file says, its customer.
+                    if ((quotes[q].Exact.Count > 0 && fuzzy.Edits > 1) || PayerDisagrees(analysis, _customerOf[fuzzy.Item]))
+                    {
+                        continue;
+                    }
+
+                    var withFix = new List<int>(rest) { fuzzy.Item };
+                    var fixCost = fuzzy.Via == Via.Ocr ? FuzzyCost - 0.5 : FuzzyCost + (0.25 * fuzzy.Edits);
+                    AddFit(withFix, cost - refund + fixCost, (quotes[q], fuzzy));
+                }
+            }
+        }
+
+        void AddFit(List<int> items, double cost, (Quote Quote, Option Option)? fix)
+        {
+            if (!OneFamily(items))
+            {
+                return;
+            }
+
+            items.Sort();
+            var byPo = choice.Count(c => c is { Via: Via.PurchaseOrder });
+            var parts = new List<string>();
+            foreach (var (quote, option) in quotes.Zip(choice))
+            {
+                if (option is { } o && items.Contains(o.Item) && (fix is null || !ReferenceEquals(fix.Value.Quote, quote)))
+                {
+                    parts.Add(o.Via == Via.PurchaseOrder ? $"PO {quote.Text} -> {Describe(o.Item)}" : Describe(o.Item));
+                }
+            }
+
+            if (fix is { } f)
+            {
+                parts.Add(f.Option.Via == Via.Ocr
+                    ? $"{Describe(f.Option.Item)} (read '{f.Quote.Text}' as OCR look-alike)"
+                    : $"{Describe(f.Option.Item)} ('{f.Quote.Text}', {f.Option.Edits} edit{(f.Option.Edits == 1 ? string.Empty : "s")})");
+            }
+
+            fits.Add(new Fit([.. items], cost, fix is null ? 0 : 1, byPo, string.Join(" + ", parts) + " by reference"));
+        }
+    }
+
+    private static double DropCost(Quote quote) => quote.Structured ? 3 : quote.Exact.Count > 0 ? 1.5 : 0.1;
+
+    private bool OneFamily(List<int> items)
+    {
+        for (var i = 1; i < items.Count; i++)
+        {
+            if (!_customers.SameFamily(_customerOf[items[0]], _customerOf[items[i]]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Quoted items that do not add up: short pay, bank fee, netted credit memo, overpayment, or amounts per line.</summary>
+    private Decision? DecideDeviation(Analysis analysis, List<Quote> quotes)
+    {
+        var payment = analysis.Payment;
+        var amount = payment.Amount.Minor;
+        var currency = payment.Amount.Currency;
+        var chosen = new List<(Quote Quote, Option Option)>();
+        foreach (var quote in quotes)
+        {
+            var options = quote.Exact;
+            if (options.Count == 0)
+            {
+                if (quote.Structured)
+                {
+                    return Refer(analysis, ExceptionReason.Conflict, $"'{quote.Text}' matches no open item, and the rest does not add up to the payment", ReferenceSuggestions(quotes, currency.Code));
+                }
+
+                continue;
+            }
+
+            if (options.Count > 1)
+            {
+                options = [.. options.Where(o => PayerAgrees(analysis, _customerOf[o.Item]))];
+            }
+
+            if (options.Count > 1 && quote.LineMinor is { } line)
+            {
+                options = [.. options.Where(o => Math.Abs(_remaining[o.Item]) == line)];
+            }
+
+            if (options.Count != 1)
+            {
+                return Refer(analysis, ExceptionReason.Ambiguous, $"'{quote.Text}' may mean {quote.Exact.Count} open items", ReferenceSuggestions(quotes, currency.Code));
+            }
+
+            if (chosen.Any(c => c.Option.Item == options[0].Item))
+            {
+                if (quote.Structured)
+                {
+                    return Refer(analysis, ExceptionReason.Conflict, $"two remittance lines name {Describe(options[0].Item)}: one may be mistyped", ReferenceSuggestions(quotes, currency.Code));
+                }
+
+                continue;
+            }
+
+            chosen.Add((quote, options[0]));
+        }
+
+        var items = chosen.Select(c => c.Option.Item).ToList();
+        if (items.Count == 0 || !OneFamily(items))
+        {
+            return Refer(analysis, ExceptionReason.Conflict, "the quoted items belong to unrelated customers", ReferenceSuggestions(quotes, currency.Code));
+        }
+
+        var family = _customerOf[items[0]];
+        var payerAgrees = PayerAgrees(analysis, family);
+        var sum = items.Sum(i => _remaining[i]);
+        var delta = checked(amount - sum);
+        var names = string.Join(" + ", items.Select(Describe));
+
+        // Amounts as remitted: every line states what it pays, and the lines add up to the payment.
+        if (chosen.All(c => c.Quote.LineMinor is not null))
+        {
+            var lines = chosen.Select(c => (c.Option.Item, Amount: _remaining[c.Option.Item] < 0 ? -Math.Abs(c.Quote.LineMinor!.Value) : Math.Abs(c.Quote.LineMinor!.Value))).ToList();
+            var fitsOpen = lines.All(l => l.Amount != 0 && (_remaining[l.Item] > 0 ? l.Amount <= _remaining[l.Item] : l.Amount >= _remaining[l.Item]));
+            if (fitsOpen && lines.Sum(l => l.Amount) == amount && (payerAgrees || chosen.All(c => c.Option.Via == Via.Invoice)))
+            {
+                var shortBy = sum - amount;
+                return new Decision(lines, MatchMethod.ExactReference, 0.95,
+                    $"{names} by reference, amounts as remitted per line (short {Amount(shortBy, currency)} in all)", ExceptionReason.NoMatch, []);
+            }
+        }
+
+        if (delta < 0)
+        {
+            // A credit memo the payer netted without quoting it.
+            var memos = NettedMemos(family, items, delta, currency.Code);
+            if (memos.Count == 1)
+            {
+                var lines = items.Select(i => (i, _remaining[i])).Concat(memos[0].Select(m => (m, _remaining[m]))).ToList();
+                return new Decision(lines, MatchMethod.ExactReference, 0.93,
+                    $"{names} by reference, less credit memo {string.Join(" + ", memos[0].Select(Describe))}, amount equal", ExceptionReason.NoMatch, []);
+            }
+
+            var single = items.Count == 1 && _remaining[items[0]] > 0;
+            var shortfall = -delta;
+            var declared = chosen.Count == 1 && chosen[0].Quote.LineMinor == amount;
+            if (single && memos.Count == 0 && (payerAgrees || declared) && chosen[0].Option.Via != Via.Fuzzy
+                && (shortfall <= (long)(Policy.MaxShortPayShare * _remaining[items[0]]) || shortfall <= Policy.MaxBankFeeMinor))
+            {
+                var why = shortfall <= Policy.MaxBankFeeMinor
+                    ? $"{names} by reference, paid short {Amount(shortfall, currency)} (bank fee or small deduction)"
+                    : $"{names} by reference, paid short {Amount(shortfall, currency)} (deduction)";
+                return new Decision([(items[0], amount)], MatchMethod.ExactReference, 0.9, why, ExceptionReason.NoMatch, []);
+            }
+
+            return Refer(analysis, ExceptionReason.NoMatch,
+                $"{names} quoted, payment {Amount(shortfall, currency)} short of them, and no deduction rule applies",
+                ReferenceSuggestions(quotes, currency.Code));
+        }
+
+        // Paid more than the quoted items: apply them in full, leave the rest on account.
+        var linesAgree = chosen.All(c => c.Quote.LineMinor is null || Math.Abs(c.Quote.LineMinor.Value) == Math.Abs(_remaining[c.Option.Item]));
+        if (delta > 0 && (payerAgrees || chosen.All(c => c.Quote.LineMinor is not null)) && linesAgree)
+        {
+            return new Decision([.. items.Select(i => (i, _remaining[i]))], MatchMethod.ExactReference, 0.92,
+                $"{names} by reference, paid over by {Amount(delta, currency)}", ExceptionReason.Overpayment,
+                [.. ItemsOfAmount(family, delta, currency.Code).Take(Policy.MaxSuggestions).Select(i => Suggest([i], 0.4, "open item of the overpaid amount"))]);
+        }
+
+        return Refer(analysis, ExceptionReason.Conflict, $"{names} quoted, but the amount and payer do not confirm them", ReferenceSuggestions(quotes, currency.Code));
+    }
+
+    /// <summary>Sets of at most two unquoted open credit memos of the family whose amounts make up <paramref name="delta"/>.</summary>
+    private List<int[]> NettedMemos(int customer, List<int> quoted, long delta, string currency)
+    {
+        var memos = new List<int>();
+        foreach (var member in _customers.Family(_customers.Root(customer)))
+        {
+            memos.AddRange(_itemsOfCustomer[member].Where(i => _remaining[i] < 0 && !quoted.Contains(i) && IsOpenIn(i, currency)));
+        }
+
+        var sets = new List<int[]>();
+        for (var a = 0; a < memos.Count && sets.Count < 2; a++)
+        {
+            if (_remaining[memos[a]] == delta)
+            {
+                sets.Add([memos[a]]);
+            }
+
+            for (var b = a + 1; b < memos.Count && sets.Count < 2; b++)
+            {
+                if (_remaining[memos[a]] + _remaining[memos[b]] == delta)
+                {
+                    sets.Add([memos[a], memos[b]]);
+                }
+            }
+        }
+
+        return sets;
+    }
+
+    private IEnumerable<int> ItemsOfAmount(int customer, long amount, string currency)
+    {
+        foreach (var member in _customers.Family(_customers.Root(customer)))
+        {
+            foreach (var item in _itemsOfCustomer[member])
+            {
+                if (_remaining[item] == amount && IsOpenIn(item, currency))
+                {
+                    yield return item;
+                }
+            }
+        }
+    }
+
+    private List<Suggestion> ReferenceSuggestions(List<Quote> quotes, string currency)
+    {
+        var suggestions = new List<Suggestion>();
+        foreach (var quote in quotes)
+        {
+            foreach (var option in quote.Exact.Take(3))
+            {
+                suggestions.Add(Suggest([option.Item], option.Via == Via.PurchaseOrder ? 0.6 : 0.7, $"'{quote.Text}' quoted, {Amount(_remaining[option.Item], _items[option.Item].Currency)} open"));
+            }
+
+            if (quote.Exact.Count == 0)
+            {
+                foreach (var option in FuzzyOptions(quote, currency).OrderBy(o => o.Edits).Take(2))
+                {
+                    suggestions.Add(Suggest([option.Item], 0.4, $"near '{quote.Text}' ({option.Edits} edit{(option.Edits == 1 ? string.Empty : "s")})"));
+                }
+            }
+        }
+
+        return [.. suggestions.DistinctBy(s => string.Join('+', s.ItemIds)).OrderByDescending(s => s.Score.Value).Take(Policy.MaxSuggestions)];
+    }
+
+    private Suggestion Suggest(IEnumerable<int> items, double score, string why) =>
+        new([.. items.Select(i => _items[i].ItemId)], new MatchScore(score), why);
+}

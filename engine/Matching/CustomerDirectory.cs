@@ -1,0 +1,350 @@
+using CashApp.Engine.Model;
+using FuzzySharp;
+
+namespace CashApp.Engine.Matching;
+
+/// <summary>A customer the payer may be, with how sure the engine is (0-100) and why.</summary>
+internal readonly record struct PayerCandidate(int Customer, int Score, string How);
+
+/// <summary>
+/// Who pays: customers with their families (a parent and its subsidiaries), known payer accounts and
+/// names. Built once per run. Names are found through a token index and scored with FuzzySharp only
+/// for the few candidates retrieved.
+/// </summary>
+internal sealed class CustomerDirectory
+{
+    private const int MaxScored = 48;
+    private const int MaxPostings = 4096;
+
+    private readonly List<string> _ids = [];
+    private readonly List<string> _names = [];
+    private readonly List<string?> _parentIds = [];
+    private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<int>> _accounts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<int>> _accountNumbers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<int>> _tokens = new(StringComparer.Ordinal);
+    private readonly List<(int Customer, string Compact, string[] Tokens)> _nameForms = [];
+    private int[] _root = [];
+    private List<int>[] _familyOfRoot = [];
+
+    public CustomerDirectory(IReadOnlyList<Customer> customers, IReadOnlyList<OpenItem> items)
+    {
+        foreach (var customer in customers)
+        {
+            var at = Add(customer.CustomerId, customer.Name, customer.ParentId);
+            foreach (var alias in customer.Aliases)
+            {
+                AddName(at, alias);
+            }
+
+            foreach (var account in customer.BankAccounts)
+            {
+                AddAccount(at, account);
+            }
+        }
+
+        // Customers known only from their open items still pay: their AR name identifies them.
+        foreach (var item in items)
+        {
+            if (!_index.ContainsKey(item.CustomerId))
+            {
+                Add(item.CustomerId, item.CustomerName, null);
+            }
+        }
+
+        BuildFamilies();
+    }
+
+    public int Count => _ids.Count;
+
+    public string Id(int customer) => _ids[customer];
+
+    public string Name(int customer) => _names[customer];
+
+    public int IndexOf(string customerId) => _index.TryGetValue(customerId, out var at) ? at : -1;
+
+    /// <summary>The top of the customer's family: its ultimate parent, or itself.</summary>
+    public int Root(int customer) => _root[customer];
+
+    /// <summary>Every customer in the family rooted at <paramref name="root"/>, the root first.</summary>
+    public IReadOnlyList<int> Family(int root) => _familyOfRoot[root];
+
+    public bool SameFamily(int a, int b) => _root[a] == _root[b];
+
+    /// <summary>Customers whose known accounts include the payer's account.</summary>
+    public List<PayerCandidate> ByAccount(string? account, string? payerId)
+    {
+        var found = new List<PayerCandidate>();
+        if (NormalizeAccount(account) is { } key && _accounts.TryGetValue(key, out var customers))
+        {
+            found.AddRange(customers.Select(c => new PayerCandidate(c, 100, "known account " + account)));
+        }
+        else if (AccountNumber(account ?? payerId) is { } number && _accountNumbers.TryGetValue(number, out var byNumber) && byNumber.Count == 1)
+        {
+            // A wire names the originator's account number without its bank: good when only one customer has it.
+            found.Add(new PayerCandidate(byNumber[0], 97, "known account number " + number));
+        }
+
+        return found;
+    }
+
+    /// <summary>Customers whose name or alias resembles the payer name, best first, scored 0-100.</summary>
+    public List<PayerCandidate> ByName(string? payerName)
+    {
+        var found = new List<PayerCandidate>();
+        var tokens = NameText.Tokens(payerName);
+        if (tokens.Length == 0)
+        {
+            return found;
+        }
+
+        var compact = string.Concat(tokens);
+        if (compact.Length < 3)
+        {
+            return found;
+        }
+
+        // Retrieve: name forms sharing a rare enough word, or the start of the name allowing one dropped
+        // or added letter (the typing slips and truncations banks print).
+        var hits = new Dictionary<int, int>();
+        foreach (var key in RetrievalKeys(tokens, compact))
+        {
+            if (_tokens.TryGetValue(key, out var postings) && postings.Count <= MaxPostings)
+            {
+                var weight = key[0] == 'P' ? 2 : 1;
+                foreach (var form in postings)
+                {
+                    hits[form] = hits.GetValueOrDefault(form) + weight;
+                }
+            }
+        }
+
+        var best = new Dictionary<int, int>();
+        foreach (var (form, _) in hits.OrderByDescending(h => h.Value).ThenBy(h => h.Key).Take(MaxScored))
+        {
+            var (customer, candidate, _) = _nameForms[form];
+            var score = Score(compact, candidate);
+            if (score > best.GetValueOrDefault(customer, -1))
+            {
+                best[customer] = score;
+            }
+        }
+
+        foreach (var (customer, score) in best.OrderByDescending(b => b.Value).ThenBy(b => _ids[b.Key], StringComparer.Ordinal))
+        {
+            found.Add(new PayerCandidate(customer, score, $"name '{payerName}' ~ '{_names[customer]}' ({score})"));
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// The keys a name is indexed and looked up by: each word (<c>T:</c>), and the first eight letters of
+    /// the compact name with and without each one of its first nine letters (<c>P:</c>), so that a
+    /// dropped, added or changed letter near the start still meets the customer.
+    /// </summary>
+    private static HashSet<string> RetrievalKeys(string[] tokens, string compact)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var token in tokens)
+        {
+            if (token.Length >= 2)
+            {
+                keys.Add("T:" + token);
+            }
+        }
+
+        var head = compact[..Math.Min(9, compact.Length)];
+        keys.Add("P:" + head[..Math.Min(8, head.Length)]);
+        for (var i = 0; i < head.Length; i++)
+        {
+            var deleted = head.Remove(i, 1);
+            keys.Add("P:" + deleted[..Math.Min(8, deleted.Length)]);
+        }
+
+        return keys;
+    }
+
+    /// <summary>
+    /// How alike a payer's compact name is to a customer's, 0-100. A bank that truncates a name leaves
+    /// a prefix, so a payer name that is a long enough prefix of the customer's is as good as equal.
+    /// </summary>
+    internal static int Score(string payer, string customer)
+    {
+        if (payer == customer)
+        {
+            return 100;
+        }
+
+        if (payer.Length >= 8 && customer.StartsWith(payer, StringComparison.Ordinal))
+        {
+            return 96;
+        }
+
+        // A short prefix ("LARCH IN" for Larch Industries) corroborates, but is too weak to identify alone.
+        if (payer.Length >= 5 && customer.StartsWith(payer, StringComparison.Ordinal))
+        {
+            return 86;
+        }
+
+        var ratio = Fuzz.Ratio(payer, customer);
+        if (payer.Length >= 8 && payer.Length < customer.Length)
+        {
+            // Truncated and misspelled: compare with the customer's name cut to the payer's length.
+            var cut = customer[..Math.Min(customer.Length, payer.Length)];
+            ratio = Math.Max(ratio, Fuzz.Ratio(payer, cut) - 3);
+        }
+
+        return ratio;
+    }
+
+    /// <summary>An account in the form customers.csv and the readers share: IBAN, or RTN:ACCOUNT without leading zeros.</summary>
+    internal static string? NormalizeAccount(string? account)
+    {
+        if (string.IsNullOrWhiteSpace(account))
+        {
+            return null;
+        }
+
+        var text = account.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0)
+        {
+            return text;
+        }
+
+        var routing = text[..colon].TrimStart('0');
+        var number = text[(colon + 1)..].TrimStart('0');
+        return routing.Length == 0 || number.Length == 0 ? null : routing + ":" + number;
+    }
+
+    private static string? AccountNumber(string? account)
+    {
+        if (string.IsNullOrWhiteSpace(account))
+        {
+            return null;
+        }
+
+        var colon = account.IndexOf(':', StringComparison.Ordinal);
+        var number = (colon < 0 ? account : account[(colon + 1)..]).Trim().TrimStart('0');
+        return number.Length >= 6 && number.All(char.IsAsciiDigit) ? number : null;
+    }
+
+    private int Add(string id, string name, string? parentId)
+    {
+        if (_index.TryGetValue(id, out var existing))
+        {
+            return existing;
+        }
+
+        var at = _ids.Count;
+        _ids.Add(id);
+        _names.Add(name);
+        _parentIds.Add(parentId);
+        _index[id] = at;
+        AddName(at, name);
+        if (NameText.TradingName(name) is { } trading)
+        {
+            AddName(at, trading);
+        }
+
+        return at;
+    }
+
+    private void AddName(int customer, string name)
+    {
+        var tokens = NameText.Tokens(name);
+        if (tokens.Length == 0)
+        {
+            return;
+        }
+
+        var compact = string.Concat(tokens);
+        AddForm(customer, compact, tokens);
+        var shortCompact = NameText.ShortCompact(tokens);
+        if (shortCompact != compact)
+        {
+            AddForm(customer, shortCompact, tokens);
+        }
+    }
+
+    private void AddForm(int customer, string compact, string[] tokens)
+    {
+        var form = _nameForms.Count;
+        _nameForms.Add((customer, compact, tokens));
+        foreach (var token in RetrievalKeys(tokens, compact))
+        {
+            if (!_tokens.TryGetValue(token, out var list))
+            {
+                _tokens[token] = list = [];
+            }
+
+            list.Add(form);
+        }
+    }
+
+    private void AddAccount(int customer, string account)
+    {
+        if (NormalizeAccount(account) is { } key)
+        {
+            AddTo(_accounts, key, customer);
+        }
+
+        if (AccountNumber(account) is { } number)
+        {
+            AddTo(_accountNumbers, number, customer);
+        }
+    }
+
+    private static void AddTo(Dictionary<string, List<int>> map, string key, int customer)
+    {
+        if (!map.TryGetValue(key, out var list))
+        {
+            map[key] = list = [];
+        }
+
+        if (!list.Contains(customer))
+        {
+            list.Add(customer);
+        }
+    }
+
+    private void BuildFamilies()
+    {
+        _root = new int[_ids.Count];
+        for (var c = 0; c < _ids.Count; c++)
+        {
+            // Follow parents up, stopping at an unknown parent or a cycle.
+            var at = c;
+            var seen = new HashSet<int> { c };
+            while (_parentIds[at] is { } parent && _index.TryGetValue(parent, out var p) && seen.Add(p))
+            {
+                at = p;
+            }
+
+            _root[c] = at;
+        }
+
+        _familyOfRoot = new List<int>[_ids.Count];
+        for (var c = 0; c < _ids.Count; c++)
+        {
+            var root = _root[c];
+            (_familyOfRoot[root] ??= [root]).Add(c);
+        }
+
+        for (var c = 0; c < _ids.Count; c++)
+        {
+            if (_familyOfRoot[c] is { } family)
+            {
+                // The root was added first, and again as its own member: keep one, in a stable order.
+                var distinct = family.Distinct().ToList();
+                distinct.Sort((a, b) => a == c ? -1 : b == c ? 1 : a.CompareTo(b));
+                _familyOfRoot[c] = distinct;
+            }
+            else
+            {
+                _familyOfRoot[c] = [c];
+            }
+        }
+    }
+}

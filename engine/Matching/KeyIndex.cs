@@ -1,0 +1,46 @@
+namespace CashApp.Engine.Matching;
+
+/// <summary>
+/// A multi-map from string keys to item indexes, compact enough for millions of items: one dictionary
+/// entry per distinct key and a shared chain of further items for keys that several items share.
+/// </summary>
+internal sealed class KeyIndex
+{
+    private readonly Dictionary<string, int> _head = new(StringComparer.Ordinal);
+    private readonly List<int> _item = [];
+    private readonly List<int> _next = [];
+
+    public int Count => _head.Count;
+
+    public void Add(string key, int item)
+    {
+        ref var head = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_head, key, out var exists);
+        var entry = _item.Count;
+        _item.Add(item);
+        _next.Add(exists ? head : -1);
+        head = entry;
+    }
+
+    /// <summary>Adds the distinct items stored under <paramref name="key"/> to <paramref name="into"/>.</summary>
+    public bool Find(string key, List<int> into)
+    {
+        if (!_head.TryGetValue(key, out var entry))
+        {
+            return false;
+        }
+
+        var found = false;
+        for (; entry >= 0; entry = _next[entry])
+        {
+            var item = _item[entry];
+            if (!into.Contains(item))
+            {
+                into.Add(item);
+            }
+
+            found = true;
+        }
+
+        return found;
+    }
+}

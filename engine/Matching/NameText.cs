@@ -1,0 +1,167 @@
+using System.Collections.Frozen;
+using System.Text;
+
+namespace CashApp.Engine.Matching;
+
+/// <summary>
+/// Brings company names, as AR keeps them and as banks print them, to one comparable form: upper case,
+/// no punctuation, common business abbreviations spelled out, legal-form suffixes dropped, and
+/// <c>DBA</c> / <c>C/O</c> forms reduced to the name that pays.
+/// </summary>
+public static class NameText
+{
+    private static readonly FrozenDictionary<string, string> Abbreviations = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["INTL"] = "INTERNATIONAL", ["INTERNATL"] = "INTERNATIONAL", ["MFG"] = "MANUFACTURING", ["MFRS"] = "MANUFACTURERS",
+        ["SVCS"] = "SERVICES", ["SVC"] = "SERVICE", ["SERV"] = "SERVICES", ["SYS"] = "SYSTEMS", ["IND"] = "INDUSTRIES",
+        ["INDS"] = "INDUSTRIES", ["LOG"] = "LOGISTICS", ["SOL"] = "SOLUTIONS", ["SOLNS"] = "SOLUTIONS", ["HLDGS"] = "HOLDINGS",
+        ["HLDG"] = "HOLDING", ["AMER"] = "AMERICAN", ["NATL"] = "NATIONAL", ["ELEC"] = "ELECTRONICS", ["PTNRS"] = "PARTNERS", ["PTNR"] = "PARTNERS", ["PRTNRS"] = "PARTNERS",
+        ["ASSOC"] = "ASSOCIATES", ["ASSN"] = "ASSOCIATION", ["BROS"] = "BROTHERS", ["DIST"] = "DISTRIBUTION",
+        ["DISTR"] = "DISTRIBUTION", ["ENGG"] = "ENGINEERING", ["ENG"] = "ENGINEERING", ["MGMT"] = "MANAGEMENT",
+        ["TECHN"] = "TECHNOLOGIES", ["TECHS"] = "TECHNOLOGIES", ["UNIV"] = "UNIVERSITY", ["GRP"] = "GROUP", ["MKTG"] = "MARKETING",
+        ["PHARM"] = "PHARMA", ["CHEM"] = "CHEMICALS", ["LABS"] = "LABS", ["TRANSP"] = "TRANSPORT", ["EQUIP"] = "EQUIPMENT",
+        ["FIN"] = "FINANCIAL", ["INS"] = "INSURANCE", ["CTR"] = "CENTER", ["MTN"] = "MOUNTAIN", ["STD"] = "STANDARD",
+        ["GEN"] = "GENERAL", ["CONSOL"] = "CONSOLIDATED", ["INTEG"] = "INTEGRATED", ["PREC"] = "PRECISION",
+        ["AND"] = "AND",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    // The short forms banks print, for comparing with names whose words were run together ("ATLASHLDGS").
+    private static readonly FrozenDictionary<string, string> ShortForms = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["INTERNATIONAL"] = "INTL", ["MANUFACTURING"] = "MFG", ["SERVICES"] = "SVCS", ["SYSTEMS"] = "SYS", ["INDUSTRIES"] = "IND",
+        ["LOGISTICS"] = "LOG", ["SOLUTIONS"] = "SOL", ["HOLDINGS"] = "HLDGS", ["AMERICAN"] = "AMER", ["NATIONAL"] = "NATL",
+        ["ELECTRONICS"] = "ELEC", ["PARTNERS"] = "PTNRS", ["ASSOCIATES"] = "ASSOC", ["BROTHERS"] = "BROS", ["DISTRIBUTION"] = "DIST",
+        ["ENGINEERING"] = "ENG", ["MANAGEMENT"] = "MGMT", ["TECHNOLOGIES"] = "TECH", ["TECHNOLOGY"] = "TECH", ["MARKETING"] = "MKTG",
+        ["EQUIPMENT"] = "EQUIP", ["FINANCIAL"] = "FIN", ["INSURANCE"] = "INS", ["CENTER"] = "CTR", ["MOUNTAIN"] = "MTN",
+        ["CHEMICALS"] = "CHEM", ["CONSOLIDATED"] = "CONSOL", ["DEVELOPMENT"] = "DEV", ["PRODUCTS"] = "PRODS", ["COMMUNICATIONS"] = "COMMS",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    private static readonly FrozenSet<string> LegalForms = new[]
+    {
+        "INC", "INCORPORATED", "LLC", "LC", "CORP", "CORPORATION", "CO", "COMPANY", "LTD", "LIMITED", "LP", "LLP", "PLC",
+        "GROUP", "GMBH", "AG", "SA", "SARL", "SAS", "BV", "NV", "SPA", "SRL", "SE", "SL", "OY", "OYJ", "AB", "AS", "APS",
+        "KG", "OHG", "PTY", "PTE", "BHD", "KK", "ULC", "PC", "PLLC", "THE",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>The name's words in canonical form, without legal-form words.</summary>
+    public static string[] Tokens(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return [];
+        }
+
+        var upper = PayingName(name.ToUpperInvariant());
+        var builder = new StringBuilder(upper.Length + 8);
+        foreach (var c in upper)
+        {
+            if (char.IsAsciiLetterOrDigit(c))
+            {
+                builder.Append(c);
+            }
+            else if (c == '&' || c == '+')
+            {
+                builder.Append(" AND ");
+            }
+            else if (c is '.' or '\'' or '`')
+            {
+                // "S.A.", "B.V.", "O'Neil": the dots and apostrophes join, they do not separate.
+            }
+            else if (char.IsLetterOrDigit(c))
+            {
+                builder.Append(Fold(c));
+            }
+            else
+            {
+                builder.Append(' ');
+            }
+        }
+
+        var words = builder.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var tokens = new List<string>(words.Length);
+        foreach (var word in words)
+        {
+            tokens.Add(Abbreviations.TryGetValue(word, out var full) ? full : word);
+        }
+
+        // Legal forms go wherever they stand at the end ("ACME CO INC"), and "THE" at the start. A bank
+        // that cuts a name to its field width leaves a legal form half written ("CORPORA"): that goes too.
+        while (tokens.Count > 1 && (LegalForms.Contains(tokens[^1]) || IsCutLegalForm(tokens[^1])))
+        {
+            tokens.RemoveAt(tokens.Count - 1);
+        }
+
+        if (tokens.Count > 1 && tokens[0] == "THE")
+        {
+            tokens.RemoveAt(0);
+        }
+
+        return [.. tokens];
+    }
+
+    private static readonly string[] LongLegalForms = ["CORPORATION", "INCORPORATED", "COMPANY", "LIMITED", "GROUP"];
+
+    private static bool IsCutLegalForm(string token) =>
+        token.Length >= 4 && LongLegalForms.Any(form => form.Length > token.Length && form.StartsWith(token, StringComparison.Ordinal));
+
+    /// <summary>The canonical words in their usual short forms, joined without spaces ("ATLASHLDGS").</summary>
+    public static string ShortCompact(string[] tokens)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        return string.Concat(tokens.Select(t => ShortForms.TryGetValue(t, out var shortForm) ? shortForm : t));
+    }
+
+    /// <summary>The canonical words joined without spaces: the form truncation and dropped spaces leave comparable.</summary>
+    public static string Compact(string? name) => string.Concat(Tokens(name));
+
+    // "ACME INC DBA ROADRUNNER SUPPLY" pays as either; "ACME INC C/O FIRST BANK" pays as ACME.
+    private static string PayingName(string upper)
+    {
+        foreach (var marker in new[] { " C/O ", " ATTN ", " ATTN: ", " FBO " })
+        {
+            var at = upper.IndexOf(marker, StringComparison.Ordinal);
+            if (at > 0)
+            {
+                upper = upper[..at];
+            }
+        }
+
+        foreach (var marker in new[] { " DBA ", " D/B/A ", " T/A " })
+        {
+            var at = upper.IndexOf(marker, StringComparison.Ordinal);
+            if (at > 0)
+            {
+                upper = upper[..at];
+            }
+        }
+
+        return upper;
+    }
+
+    /// <summary>The trading name after a <c>DBA</c> marker, if the name has one.</summary>
+    public static string? TradingName(string? name)
+    {
+        if (name is null)
+        {
+            return null;
+        }
+
+        var upper = name.ToUpperInvariant();
+        foreach (var marker in new[] { " DBA ", " D/B/A ", " T/A " })
+        {
+            var at = upper.IndexOf(marker, StringComparison.Ordinal);
+            if (at > 0)
+            {
+                return name[(at + marker.Length)..];
+            }
+        }
+
+        return null;
+    }
+
+    private static char Fold(char c)
+    {
+        var decomposed = c.ToString().Normalize(NormalizationForm.FormD);
+        return decomposed.Length > 0 && char.IsAsciiLetterOrDigit(decomposed[0]) ? char.ToUpperInvariant(decomposed[0]) : ' ';
+    }
+}

@@ -1,0 +1,689 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Xml;
+using CashApp.Parsers.Common;
+using CashApp.Parsers.Currency;
+
+namespace CashApp.Parsers.Camt;
+
+/// <summary>
+/// The pull parser under <see cref="CamtReader"/>: walks one camt.053 or camt.054 document with an
+/// <see cref="XmlReader"/> (no DOM) and hands out one <see cref="CamtEntry"/> at a time, so that memory is
+/// bounded by the largest entry, not the file. Element names are atomised in the reader's name table and
+/// compared by reference. Not thread-safe; one document per instance.
+/// </summary>
+internal sealed partial class CamtParser : IDisposable
+{
+    private const string NamespacePrefix = "urn:iso:std:iso:20022:tech:xsd:camt.";
+
+    private readonly XmlReader _r;
+    private readonly IXmlLineInfo? _lineInfo;
+    private readonly CamtNames _n;
+    private readonly string _fileName;
+    private readonly CamtReaderOptions _options;
+    private readonly ICollection<ParseWarning>? _warnings;
+
+    // The path of open elements, for error messages: names are the table's atoms, numbers 1-based (0: none).
+    private readonly string[] _pathNames;
+    private readonly int[] _pathNumbers;
+    private int _pathCount;
+
+    // Text of the element being read; grows up to MaxElementTextLength + 1.
+    private char[] _text = new char[256];
+
+    private readonly Dictionary<string, string> _pool = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _poolLookup;
+
+    private State _state = State.Document;
+    private string _namespace = string.Empty;
+    private string _messageName = string.Empty;
+    private string? _version;
+    private CamtMessageKind _kind;
+    private string? _messageId;
+    private int _messageDepth;
+    private int _statementDepth;
+    private int _statementsInMessage;
+    private int _statementCount;
+    private bool _sawMessage;
+    private CamtStatement? _statement;
+    private StatementTotals _totals;
+    private int _entryCount;
+
+    public CamtParser(Stream stream, string fileName, CamtReaderOptions options, ICollection<ParseWarning>? warnings)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(options);
+        _fileName = fileName;
+        _options = options;
+        _warnings = warnings;
+        _n = new CamtNames(new NameTable());
+        _pathNames = new string[options.MaxDepth + 2];
+        _pathNumbers = new int[options.MaxDepth + 2];
+        _poolLookup = _pool.GetAlternateLookup<ReadOnlySpan<char>>();
+        var settings = new XmlReaderSettings
+        {
+            // Safe XML: no DTD (so no entity expansion, the classic XML bomb), nothing fetched from outside.
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            MaxCharactersFromEntities = 1024,
+            MaxCharactersInDocument = options.MaxDocumentCharacters,
+            IgnoreComments = true,
+            IgnoreProcessingInstructions = true,
+            IgnoreWhitespace = true,
+            NameTable = _n.Table,
+            CloseInput = false,
+        };
+        _r = XmlReader.Create(stream, settings);
+        _lineInfo = _r as IXmlLineInfo;
+    }
+
+    private enum State
+    {
+        Document,
+        Message,
+        Statement,
+        Done,
+    }
+
+    /// <summary>How many statements or notifications have been started so far.</summary>
+    public int StatementCount => _statementCount;
+
+    /// <summary>The statement or notification the last entry belongs to.</summary>
+    public CamtStatement? Statement => _statement;
+
+    public void Dispose() => _r.Dispose();
+
+    /// <summary>Reads up to the next entry; false at the end of the document. Throws <see cref="CamtFormatException"/>.</summary>
+    public bool TryReadEntry([NotNullWhen(true)] out CamtEntry? entry)
+    {
+        try
+        {
+            return TryReadEntryCore(out entry);
+        }
+        catch (XmlException ex)
+        {
+            throw FromXmlException(ex);
+        }
+        catch (OverflowException ex)
+        {
+            // Amounts are at most 18 digits each, yet their sums in a statement can pass the range of a long.
+            throw CamtFormatException.Create(_fileName, Line, Position, CamtErrorCodes.BadAmount, PathWith(string.Empty), null, CamtErrorMessages.AmountOverflow, ex);
+        }
+    }
+
+    private bool TryReadEntryCore([NotNullWhen(true)] out CamtEntry? entry)
+    {
+        entry = null;
+        while (true)
+        {
+            switch (_state)
+            {
+                case State.Document:
+                    if (!FindMessage())
+                    {
+                        _state = State.Done;
+                        if (!_sawMessage)
+                        {
+                            Fail(CamtErrorCodes.NoMessage, 0, 0, string.Empty, null, CamtErrorMessages.NoMessage);
+                        }
+
+                        return false;
+                    }
+
+                    break;
+
+                case State.Message:
+                    if (!NextChild(_messageDepth))
+                    {
+                        if (_statementsInMessage == 0)
+                        {
+                            Fail(CamtErrorCodes.NoStatement, Line, Position, string.Empty, null, Format(CamtErrorMessages.NoStatement, _messageName));
+                        }
+
+                        Leave();
+                        _state = State.Document;
+                        break;
+                    }
+
+                    ReadMessageChild();
+                    break;
+
+                case State.Statement:
+                    if (!NextChild(_statementDepth))
+                    {
+                        FinishStatement();
+                        Leave();
+                        _state = State.Message;
+                        break;
+                    }
+
+                    if (Is(_r.LocalName, _n.Ntry))
+                    {
+                        entry = ReadEntry();
+                        CountEntry(entry);
+                        return true;
+                    }
+
+                    ReadStatementChild();
+                    break;
+
+                default:
+                    return false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Walks down to the next <c>BkToCstmrStmt</c> or <c>BkToCstmrDbtCdtNtfctn</c>. Every other element on the
+    /// way (<c>Document</c>, an envelope, an application header) is passed through, not interpreted.
+    /// </summary>
+    private bool FindMessage()
+    {
+        while (_r.Read())
+        {
+            switch (_r.NodeType)
+            {
+                case XmlNodeType.Element:
+                    var name = _r.LocalName;
+                    if (Is(name, _n.BkToCstmrStmt) || Is(name, _n.BkToCstmrDbtCdtNtfctn))
+                    {
+                        StartMessage(name);
+                        return true;
+                    }
+
+                    if (!_r.IsEmptyElement)
+                    {
+                        CheckDepth();
+                        Push(name, 0);
+                    }
+
+                    break;
+
+                case XmlNodeType.EndElement:
+                    if (_pathCount > 0)
+                    {
+                        _pathCount--;
+                    }
+
+                    break;
+
+                default:
+                    break;
+            }
+        }
+
+        return false;
+    }
+
+    private void StartMessage(string name)
+    {
+        _sawMessage = true;
+        _messageName = name;
+        _kind = Is(name, _n.BkToCstmrStmt) ? CamtMessageKind.Statement : CamtMessageKind.Notification;
+        _namespace = _r.NamespaceURI;
+        _version = null;
+        if (_namespace.Length > 0)
+        {
+            // urn:iso:std:iso:20022:tech:xsd:camt.053.001.08: the message number must fit the element.
+            var expected = _kind == CamtMessageKind.Statement ? "053.001." : "054.001.";
+            var ns = _namespace.AsSpan();
+            if (!ns.StartsWith(NamespacePrefix, StringComparison.Ordinal)
+                || !ns[NamespacePrefix.Length..].StartsWith(expected, StringComparison.Ordinal)
+                || ns.Length != NamespacePrefix.Length + expected.Length + 2
+                || !int.TryParse(ns[^2..], NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            {
+                Fail(CamtErrorCodes.UnsupportedNamespace, Line, Position, name, _namespace, Format(CamtErrorMessages.UnsupportedNamespace, _namespace, name));
+                return;
+            }
+
+            _version = _namespace[^6..];
+            if (version is < 2 or > 13)
+            {
+                Warn(Line, CamtErrorCodes.UnknownVersion, Format(CamtErrorMessages.UnknownVersion, _namespace));
+            }
+        }
+
+        _messageId = null;
+        _statementsInMessage = 0;
+        _messageDepth = Enter();
+        _state = State.Message;
+    }
+
+    private void ReadMessageChild()
+    {
+        var name = _r.LocalName;
+        if (Is(name, _n.GrpHdr))
+        {
+            var depth = Enter();
+            while (NextChild(depth))
+            {
+                if (Is(_r.LocalName, _n.MsgId))
+                {
+                    _messageId = ReadString();
+                }
+                else
+                {
+                    SkipElement();
+                }
+            }
+
+            Leave();
+        }
+        else if (Is(name, _kind == CamtMessageKind.Statement ? _n.Stmt : _n.Ntfctn))
+        {
+            _statementsInMessage++;
+            _statementCount++;
+            _statement = new CamtStatement(_kind, _version, _statementCount, Line) { MessageId = _messageId };
+            _totals = new StatementTotals();
+            _bookedByCurrency.Clear();
+            _entryCount = 0;
+            _statementDepth = Enter(_statementsInMessage);
+            _state = State.Statement;
+        }
+        else
+        {
+            SkipElement();
+        }
+    }
+
+    // ---- Navigation -------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Enters the element the reader is on: pushes it on the path and moves to its first child node.
+    /// Returns the depth to give <see cref="NextChild"/>, or -1 for an empty element. Always pair with <see cref="Leave"/>.
+    /// </summary>
+    private int Enter(int number = 0)
+    {
+        CheckDepth();
+        Push(_r.LocalName, number);
+        if (_r.IsEmptyElement)
+        {
+            return -1;
+        }
+
+        var depth = _r.Depth;
+        _r.Read();
+        return depth;
+    }
+
+    /// <summary>
+    /// Moves to the next child element of the element entered at <paramref name="depth"/>, skipping text and
+    /// elements of other namespaces. False at the parent's end tag, which <see cref="Leave"/> then consumes.
+    /// </summary>
+    private bool NextChild(int depth)
+    {
+        if (depth < 0)
+        {
+            return false;
+        }
+
+        while (true)
+        {
+            switch (_r.NodeType)
+            {
+                case XmlNodeType.Element:
+                    var ns = _r.NamespaceURI;
+                    if (ReferenceEquals(ns, _namespace) || string.Equals(ns, _namespace, StringComparison.Ordinal))
+                    {
+                        return true;
+                    }
+
+                    // A bank's extension in its own namespace: not ours to read.
+                    SkipElement();
+                    break;
+
+                case XmlNodeType.EndElement:
+                    return false;
+
+                default:
+                    if (!_r.Read())
+                    {
+                        UnexpectedEnd();
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Consumes the end tag (or the empty element) entered last and pops it from the path.</summary>
+    private void Leave()
+    {
+        _pathCount--;
+        _r.Read();
+    }
+
+    /// <summary>Skips the element the reader is on with everything inside it, enforcing the depth limit.</summary>
+    private void SkipElement()
+    {
+        if (_r.IsEmptyElement)
+        {
+            _r.Read();
+            return;
+        }
+
+        var depth = _r.Depth;
+        while (_r.Read())
+        {
+            var type = _r.NodeType;
+            if (type == XmlNodeType.EndElement)
+            {
+                if (_r.Depth == depth)
+                {
+                    _r.Read();
+                    return;
+                }
+            }
+            else if (type == XmlNodeType.Element && _r.Depth >= _options.MaxDepth)
+            {
+                Fail(CamtErrorCodes.TooDeep, Line, Position, _r.LocalName, null, Format(CamtErrorMessages.TooDeep, _options.MaxDepth));
+            }
+        }
+
+        UnexpectedEnd();
+    }
+
+    private void CheckDepth()
+    {
+        if (_pathCount >= _options.MaxDepth || _r.Depth >= _options.MaxDepth)
+        {
+            Fail(CamtErrorCodes.TooDeep, Line, Position, _r.LocalName, null, Format(CamtErrorMessages.TooDeep, _options.MaxDepth));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Push(string name, int number)
+    {
+        _pathNames[_pathCount] = name;
+        _pathNumbers[_pathCount] = number;
+        _pathCount++;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Is(string name, string atom) => ReferenceEquals(name, atom);
+
+    // ---- Text -------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Reads the text of the leaf element the reader is on and moves past its end tag. The span lives in a
+    /// buffer the next read overwrites. Text longer than the limit fails without ever being held whole.
+    /// </summary>
+    private ReadOnlySpan<char> ReadText()
+    {
+        if (_r.IsEmptyElement)
+        {
+            _r.Read();
+            return [];
+        }
+
+        Push(_r.LocalName, 0);
+        _r.Read();
+        var length = 0;
+        while (true)
+        {
+            switch (_r.NodeType)
+            {
+                case XmlNodeType.Text:
+                case XmlNodeType.CDATA:
+                case XmlNodeType.SignificantWhitespace:
+                case XmlNodeType.Whitespace:
+                    length = AppendValue(length);
+                    _r.Read();
+                    break;
+
+                case XmlNodeType.EndElement:
+                    _pathCount--;
+                    _r.Read();
+                    return _text.AsSpan(0, length).Trim();
+
+                case XmlNodeType.Element:
+                    // Mixed content where the schema has plain text: ignore the stray element.
+                    SkipElement();
+                    break;
+
+                default:
+                    if (!_r.Read())
+                    {
+                        UnexpectedEnd();
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Appends the value of the text node the reader is on to <see cref="_text"/> from <paramref name="length"/>.</summary>
+    private int AppendValue(int length)
+    {
+        var max = _options.MaxElementTextLength;
+        while (true)
+        {
+            if (length == _text.Length)
+            {
+                if (length > max)
+                {
+                    Fail(CamtErrorCodes.TextTooLong, Line, Position, string.Empty, null, Format(CamtErrorMessages.TextTooLong, max));
+                }
+
+                Array.Resize(ref _text, (int)Math.Min((long)length * 2, (long)max + 1));
+            }
+
+            var read = _r.ReadValueChunk(_text, length, _text.Length - length);
+            if (read == 0)
+            {
+                break;
+            }
+
+            length += read;
+        }
+
+        if (length > max)
+        {
+            Fail(CamtErrorCodes.TextTooLong, Line, Position, string.Empty, null, Format(CamtErrorMessages.TextTooLong, max));
+        }
+
+        return length;
+    }
+
+    /// <summary>The element's text as a new string; null when empty.</summary>
+    private string? ReadString()
+    {
+        var text = ReadText();
+        return text.IsEmpty ? null : new string(text);
+    }
+
+    /// <summary>The element's text as a shared string, for codes that repeat (status, transaction codes).</summary>
+    private string? ReadCode()
+    {
+        var text = ReadText();
+        return text.IsEmpty ? null : Intern(text);
+    }
+
+    private string Intern(ReadOnlySpan<char> text)
+    {
+        if (_poolLookup.TryGetValue(text, out var pooled))
+        {
+            return pooled;
+        }
+
+        var value = new string(text);
+        if (_pool.Count < 4096 && text.Length <= 64)
+        {
+            _pool[value] = value;
+        }
+
+        return value;
+    }
+
+    /// <summary>Reads an amount element (<c>&lt;Amt Ccy="EUR"&gt;12.50&lt;/Amt&gt;</c>).</summary>
+    private Money ReadAmount(bool allowNegative = false)
+    {
+        long line = Line;
+        int position = Position;
+        var name = _r.LocalName;
+        var code = _r.GetAttribute(_n.Ccy);
+        if (code is null)
+        {
+            Fail(CamtErrorCodes.MissingElement, line, position, name + "/@Ccy", null, Format(CamtErrorMessages.MissingElement, "attribute Ccy"));
+        }
+
+        if (!CurrencyCode.TryParse(code.AsSpan().Trim(), out var currency))
+        {
+            Fail(CamtErrorCodes.UnknownCurrency, line, position, name + "/@Ccy", code, Format(CamtErrorMessages.UnknownCurrency, code));
+        }
+
+        var text = ReadText();
+        if (!MinorUnits.TryParse(text, currency.MinorDigits, out var minor) || (!allowNegative && text.Length > 0 && text[0] == '-'))
+        {
+            var value = new string(text);
+            Fail(CamtErrorCodes.BadAmount, line, position, name, value, Format(CamtErrorMessages.BadAmount, CamtFormatException.Shorten(value), currency.Code, currency.MinorDigits));
+        }
+
+        return new Money(minor, currency);
+    }
+
+    private Direction ReadDirection()
+    {
+        long line = Line;
+        int position = Position;
+        var name = _r.LocalName;
+        var text = ReadText();
+        if (text.SequenceEqual("CRDT"))
+        {
+            return Direction.Credit;
+        }
+
+        if (text.SequenceEqual("DBIT"))
+        {
+            return Direction.Debit;
+        }
+
+        var value = new string(text);
+        Fail(CamtErrorCodes.BadCode, line, position, name, value, Format(CamtErrorMessages.BadCode, CamtFormatException.Shorten(value), "CRDT, DBIT"));
+        return default;
+    }
+
+    private bool ReadBoolean()
+    {
+        long line = Line;
+        int position = Position;
+        var name = _r.LocalName;
+        var text = ReadText();
+        if (text.SequenceEqual("true") || text.SequenceEqual("1"))
+        {
+            return true;
+        }
+
+        if (text.SequenceEqual("false") || text.SequenceEqual("0"))
+        {
+            return false;
+        }
+
+        var value = new string(text);
+        Fail(CamtErrorCodes.BadCode, line, position, name, value, Format(CamtErrorMessages.BadCode, CamtFormatException.Shorten(value), "true, false"));
+        return default;
+    }
+
+    /// <summary>Reads a <c>Dt</c> (<c>2024-03-07</c>, possibly with a zone) or <c>DtTm</c> element and returns its date.</summary>
+    private DateOnly ReadDate()
+    {
+        long line = Line;
+        int position = Position;
+        var name = _r.LocalName;
+        var text = ReadText();
+        if (text.Length >= 10
+            && (text.Length == 10 || text[10] is 'T' or 'Z' or '+' or '-')
+            && DateOnly.TryParseExact(text[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return date;
+        }
+
+        var value = new string(text);
+        Fail(CamtErrorCodes.BadDate, line, position, name, value, Format(CamtErrorMessages.BadDate, CamtFormatException.Shorten(value)));
+        return default;
+    }
+
+    /// <summary>Reads a date choice (<c>BookgDt</c>, <c>ValDt</c>, <c>Bal/Dt</c>): <c>Dt</c> or <c>DtTm</c> inside.</summary>
+    private DateOnly? ReadDateChoice()
+    {
+        DateOnly? date = null;
+        var depth = Enter();
+        while (NextChild(depth))
+        {
+            var name = _r.LocalName;
+            if (Is(name, _n.Dt) || Is(name, _n.DtTm))
+            {
+                date = ReadDate();
+            }
+            else
+            {
+                SkipElement();
+            }
+        }
+
+        Leave();
+        return date;
+    }
+
+    // ---- Errors -----------------------------------------------------------------------------------------
+
+    private long Line => _lineInfo?.LineNumber ?? 0;
+
+    private int Position => _lineInfo?.LinePosition ?? 0;
+
+    private static string Format(string template, params object?[] args) => string.Format(CultureInfo.InvariantCulture, template, args);
+
+    /// <summary>The path of open elements, then <paramref name="suffix"/>: <c>/Document/BkToCstmrStmt/Stmt[1]/Ntry[3]/Amt</c>.</summary>
+    private string PathWith(string suffix)
+    {
+        var builder = new StringBuilder();
+        for (var i = 0; i < _pathCount; i++)
+        {
+            builder.Append('/').Append(_pathNames[i]);
+            if (_pathNumbers[i] > 0)
+            {
+                builder.Append('[').Append(_pathNumbers[i].ToString(CultureInfo.InvariantCulture)).Append(']');
+            }
+        }
+
+        if (suffix.Length > 0)
+        {
+            builder.Append('/').Append(suffix);
+        }
+
+        return builder.ToString();
+    }
+
+    [DoesNotReturn]
+    private void Fail(string code, long line, int position, string suffix, string? value, string detail) =>
+        CamtThrow.Error(_fileName, line, position, code, PathWith(suffix), value, detail);
+
+    [DoesNotReturn]
+    private void UnexpectedEnd() =>
+        Fail(CamtErrorCodes.MalformedXml, Line, Position, string.Empty, null, Format(CamtErrorMessages.MalformedXml, "unexpected end of the document."));
+
+    private void Warn(long line, string code, string message) => _warnings?.Add(new ParseWarning(_fileName, line, code, message));
+
+    internal void Warning(long line, string code, string message) => Warn(line, code, message);
+
+    private CamtFormatException FromXmlException(XmlException ex)
+    {
+        var path = PathWith(string.Empty);
+        var code = CamtErrorCodes.MalformedXml;
+        var detail = Format(CamtErrorMessages.MalformedXml, ex.Message);
+        if (ex.Message.Contains("DTD", StringComparison.Ordinal))
+        {
+            code = CamtErrorCodes.DtdProhibited;
+            detail = CamtErrorMessages.DtdProhibited;
+        }
+        else if (_options.MaxDocumentCharacters > 0 && ex.Message.Contains(nameof(XmlReaderSettings.MaxCharactersInDocument), StringComparison.Ordinal))
+        {
+            code = CamtErrorCodes.DocumentTooLarge;
+            detail = Format(CamtErrorMessages.DocumentTooLarge, _options.MaxDocumentCharacters);
+        }
+
+        return CamtFormatException.Create(_fileName, ex.LineNumber, ex.LinePosition, code, path, null, detail, ex);
+    }
+}

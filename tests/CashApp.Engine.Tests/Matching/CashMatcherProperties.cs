@@ -1,0 +1,144 @@
+using CashApp.Engine.Matching;
+using CashApp.Engine.Model;
+using CashApp.Parsers.Common;
+using CashApp.Parsers.Currency;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace CashApp.Engine.Tests.Matching;
+
+/// <summary>
+/// The rules that outrank speed, as properties over random ledgers and payments: nothing lost, nothing
+/// over-applied, credit memos only within their family and currency, and the same answer whatever the
+/// order of the input.
+/// </summary>
+public sealed class CashMatcherProperties
+{
+    private static readonly string[] Words = ["ACME", "APEX", "BEACON", "CEDAR", "DELTA", "ECHO", "FALCON", "GRANITE"];
+
+    /// <summary>A random but seeded ledger and day of payments, built to collide: few amounts, similar names, shared numbers.</summary>
+    internal sealed record Day(List<Customer> Customers, List<OpenItem> Items, List<Payment> Payments);
+
+    internal static Day MakeDay(int seed)
+    {
+        var random = new Random(seed);
+        var customers = new List<Customer>();
+        var items = new List<OpenItem>();
+        var payments = new List<Payment>();
+        var currencies = new[] { new CurrencyCode("USD"), new CurrencyCode("EUR") };
+        var amounts = new long[] { 100_00, 250_00, 350_00, 1_000_00, 1_234_56, 99_99 };
+        var customerCount = random.Next(1, 6);
+        for (var c = 0; c < customerCount; c++)
+        {
+            var parent = c > 0 && random.Next(4) == 0 ? $"C{random.Next(c)}" : null;
+            var name = $"{Words[random.Next(Words.Length)]} {Words[random.Next(Words.Length)]} INC";
+            customers.Add(new Customer($"C{c}", name, parent, [], random.Next(3) == 0 ? [$"02100002{c}:{1000 + c}"] : []));
+        }
+
+        var number = 1000;
+        foreach (var customer in customers)
+        {
+            var currency = currencies[random.Next(currencies.Length)];
+            for (var i = random.Next(1, 8); i > 0; i--)
+            {
+                var memo = random.Next(6) == 0;
+                var open = amounts[random.Next(amounts.Length)];
+                items.Add(new OpenItem($"AR{items.Count}", memo ? DocType.CreditMemo : DocType.Invoice, customer.CustomerId, customer.Name,
+                    $"{(memo ? "CM" : "INV")}-{number++}", random.Next(3) == 0 ? $"{number + 5}" : null, currency,
+                    memo ? -open / 10 : open, new DateOnly(2026, 10, 1), new DateOnly(2026, 11, random.Next(1, 28))));
+            }
+        }
+
+        for (var p = random.Next(1, 12); p > 0; p--)
+        {
+            var target = items[random.Next(items.Count)];
+            var customer = customers.First(c => c.CustomerId == target.CustomerId);
+            var amount = random.Next(5) switch
+            {
+                0 => Math.Abs(target.OpenMinor),
+                1 => Math.Abs(target.OpenMinor) + amounts[random.Next(amounts.Length)],
+                2 => Math.Max(1, Math.Abs(target.OpenMinor) - 500),
+                3 => amounts[random.Next(amounts.Length)] * random.Next(1, 4),
+                _ => random.Next(1, 500_000),
+            };
+            var text = random.Next(4) switch
+            {
+                0 => target.InvoiceNumber,
+                1 => target.InvoiceNumber.Replace('1', 'I'),
+                2 => $"{target.PoNumber} {items[random.Next(items.Count)].InvoiceNumber}",
+                _ => null,
+            };
+            var lines = random.Next(4) == 0 ? new[] { new RemittanceLine(target.InvoiceNumber, amount) } : [];
+            var payer = random.Next(3) == 0 ? "SOMEONE UNKNOWN" : customer.Name;
+            var account = customer.BankAccounts.Count > 0 && random.Next(2) == 0 ? customer.BankAccounts[0] : null;
+            payments.Add(new Payment($"P{p:D3}", new Money(amount, target.Currency), payer, account, lines, text, "day.bai2", p));
+        }
+
+        return new Day(customers, items, payments);
+    }
+
+    private static Arbitrary<int> Seeds => ArbMap.Default.ArbFor<int>();
+
+    [Property(MaxTest = 300, Replay = "(20261123,1)")]
+    public Property Match_AnyDay_NothingLostNothingOverApplied() =>
+        Prop.ForAll(Seeds, seed =>
+        {
+            var day = MakeDay(seed);
+            var result = new CashMatcher(day.Items, day.Customers, MatchPolicy.Default).Match(day.Payments);
+
+            // Throws, naming the payment or item, on any violation.
+            BalanceCheck.Verify(day.Payments, day.Items, result.Applications, result.Exceptions);
+            var accounted = day.Payments.All(p =>
+                result.Applications.Where(a => a.PaymentRef == p.PaymentRef).Sum(a => a.Amount.Minor)
+                + result.Exceptions.Where(e => e.PaymentRef == p.PaymentRef).Sum(e => e.Unapplied.Minor) == p.Amount.Minor);
+            return accounted;
+        });
+
+    [Property(MaxTest = 300, Replay = "(42,3)")]
+    public Property Match_AnyDay_CreditMemosOnlyWithinFamilyAndCurrency() =>
+        Prop.ForAll(Seeds, seed =>
+        {
+            var day = MakeDay(seed);
+            var result = new CashMatcher(day.Items, day.Customers, MatchPolicy.Default).Match(day.Payments);
+            var items = day.Items.ToDictionary(i => i.ItemId);
+            var parents = day.Customers.ToDictionary(c => c.CustomerId, c => c.ParentId);
+            string Root(string id)
+            {
+                var seen = new HashSet<string>();
+                while (parents.GetValueOrDefault(id) is { } parent && parents.ContainsKey(parent) && seen.Add(id))
+                {
+                    id = parent;
+                }
+
+                return id;
+            }
+
+            return result.Applications.GroupBy(a => a.PaymentRef).All(group =>
+            {
+                var applied = group.Select(a => items[a.ItemId]).ToList();
+                var payment = day.Payments.Single(p => p.PaymentRef == group.Key);
+                return applied.All(i => i.Currency == payment.Amount.Currency)
+                    && (!applied.Any(i => i.DocType == DocType.CreditMemo) || applied.Select(i => Root(i.CustomerId)).Distinct().Count() == 1);
+            });
+        });
+
+    [Property(MaxTest = 200, Replay = "(7,5)")]
+    public Property Match_ShuffledInput_GivesTheSameResult() =>
+        Prop.ForAll(Seeds, seed =>
+        {
+            var day = MakeDay(seed);
+            var shuffle = new Random(seed ^ 0x5EED);
+            var first = Render(new CashMatcher(day.Items, day.Customers, MatchPolicy.Default).Match(day.Payments));
+            var second = Render(new CashMatcher(
+                [.. day.Items.OrderBy(_ => shuffle.Next())],
+                [.. day.Customers.OrderBy(_ => shuffle.Next())],
+                MatchPolicy.Default).Match([.. day.Payments.OrderBy(_ => shuffle.Next())]));
+            return first == second;
+        });
+
+    private static string Render(MatchResult result) =>
+        string.Join('\n', result.Applications.Select(a => $"{a.PaymentRef} {a.ItemId} {a.Amount.Minor} {a.Method}").Order(StringComparer.Ordinal))
+        + "\n--\n"
+        + string.Join('\n', result.Exceptions.Select(e => $"{e.PaymentRef} {e.Unapplied.Minor} {e.Reason}").Order(StringComparer.Ordinal));
+}

@@ -1,0 +1,14 @@
+using CashApp.Engine.Output;
+
+namespace CashApp.Engine.Tests.Output;
+
+public sealed class CsvOutTests
+{
+    [Fact]
+    public void Write_RowsWithCommasQuotesAndNulls_WritesRfc4180()
+    {
+        using var writer = new StringWriter();
+        CsvOut.Write(writer, ["payment_ref", "explanation", "note"], [["P1", "INV-1, INV-2 \"short\"", null], ["P2", "plain", "x"]]);
+        Assert.Equal("payment_ref,explanation,note\nP1,\"INV-1, INV-2 \"\"short\"\"\",\nP2,plain,x\n", writer.ToString());
+    }
+}
