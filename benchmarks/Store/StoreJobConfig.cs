@@ -21,6 +21,6 @@ public sealed class StoreJobConfig : ManualConfig
             .WithIterationCount(5)
             .WithInvocationCount(1)
             .WithUnrollFactor(1)
-            .WithToolchain(InProcessEmitToolchain.Instance));
+            .WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(30), logOutput: true)));
     }
 }

@@ -115,7 +115,7 @@ public abstract partial class DbCashStore
             SetTime(insert, "@applied_at", now);
             Set(insert, "@applied_by", request.Actor);
             Set(insert, "@exception_id", before.Id);
-            foreach (var allocation in request.Allocations)
+            foreach (var allocation in request.Allocations.OrderBy(a => a.ItemId, StringComparer.Ordinal))
             {
                 Set(apply, "@item_id", allocation.ItemId);
                 Set(apply, "@currency", currency.Code);

@@ -84,20 +84,25 @@ public abstract partial class DbCashStore
 
         // Apply first: each guarded update re-checks, inside this transaction, that the item is still open for
         // the amount. A snapshot can be stale (AR closed the item, a specialist or another ingest applied it).
-        var applied = new List<Application>(batch.Applications.Count);
-        var stale = new List<Application>();
+        // Items are locked in one order (by id) so that two instances ingesting at once cannot deadlock.
+        var refused = new HashSet<Application>(ReferenceEqualityComparer.Instance);
         await using (var apply = Command(connection, transaction, Sql.ApplyToItem))
         {
             SetTime(apply, "@updated_at", now);
-            foreach (var application in batch.Applications)
+            foreach (var application in batch.Applications.OrderBy(a => a.ItemId, StringComparer.Ordinal))
             {
                 Set(apply, "@item_id", application.ItemId);
                 Set(apply, "@currency", application.Amount.Currency.Code);
                 Set(apply, "@amount_minor", application.Amount.Minor);
-                var rows = await apply.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                (rows == 1 ? applied : stale).Add(application);
+                if (await apply.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+                {
+                    refused.Add(application);
+                }
             }
         }
+
+        var applied = batch.Applications.Where(a => !refused.Contains(a)).ToList();
+        var stale = batch.Applications.Where(refused.Contains).ToList();
 
         if (stale.Count > 0 && batch.OnStaleItem == StaleItemPolicy.Rollback)
         {

@@ -131,6 +131,9 @@ public sealed class LedgerService
             var result = payments.Count == 0
                 ? new MatchResult([], [])
                 : new CashMatcher(snapshot.OpenItems, snapshot.Customers, _policy).Match(payments);
+            // The books must balance before anything is written; only the items matching touched are needed.
+            var touched = result.Applications.Select(a => a.ItemId).ToHashSet(StringComparer.Ordinal);
+            BalanceCheck.Verify(payments, [.. snapshot.OpenItems.Where(i => touched.Contains(i.ItemId))], result.Applications, result.Exceptions);
             var batch = new IngestBatch
             {
                 FileName = fileName,

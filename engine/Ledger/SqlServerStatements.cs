@@ -148,10 +148,16 @@ internal static class SqlServerStatements
         LedgerStatement.Of("V1.ix_audit_subject", "CREATE INDEX ix_audit_subject ON dbo.audit_log (subject, id)"),
     ];
 
+    // The snapshot reads every open item: a scan of the clustered key beats a low-selectivity status index.
+    private static readonly LedgerStatement[] Version2 =
+    [
+        LedgerStatement.Of("V2.drop_ix_open_items_status", "DROP INDEX IF EXISTS ix_open_items_status ON dbo.open_items"),
+    ];
+
     /// <summary>The statement set.</summary>
     public static LedgerSql Sql { get; } = new()
     {
-        Migrations = [(1, Version1)],
+        Migrations = [(1, Version1), (2, Version2)],
         CreateSchemaVersionTable = LedgerStatement.Of(
             nameof(LedgerSql.CreateSchemaVersionTable),
             $"IF OBJECT_ID(N'dbo.schema_version', N'U') IS NULL CREATE TABLE dbo.schema_version (version int NOT NULL CONSTRAINT pk_schema_version PRIMARY KEY, applied_at {TimeType} NOT NULL)"),

@@ -17,7 +17,13 @@ public sealed partial class SqliteCashStore : DbCashStore
 
     /// <summary>Creates a store over the file at <paramref name="path"/> (created when missing). Call <see cref="DbCashStore.MigrateAsync"/> before use, or open it with <see cref="CashStores.OpenSqliteAsync"/>.</summary>
     public SqliteCashStore(string path, TimeProvider clock)
-        : base(SqliteStatements.Sql, clock)
+        : this(path, clock, SqliteStatements.Sql)
+    {
+    }
+
+    /// <summary>Creates a store with another statement set (tests: an older schema version).</summary>
+    internal SqliteCashStore(string path, TimeProvider clock, LedgerSql sql)
+        : base(sql, clock)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         Path = path;

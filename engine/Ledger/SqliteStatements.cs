@@ -124,10 +124,17 @@ internal static class SqliteStatements
         LedgerStatement.Of("V1.ix_audit_subject", "CREATE INDEX ix_audit_subject ON audit_log (subject, id)"),
     ];
 
+    // A status index sent the matching snapshot (every open item) through the index, one row lookup per
+    // item: a plain table scan reads 5 million items many times faster.
+    private static readonly LedgerStatement[] Version2 =
+    [
+        LedgerStatement.Of("V2.drop_ix_open_items_status", "DROP INDEX IF EXISTS ix_open_items_status"),
+    ];
+
     /// <summary>The statement set.</summary>
     public static LedgerSql Sql { get; } = new()
     {
-        Migrations = [(1, Version1)],
+        Migrations = [(1, Version1), (2, Version2)],
         CreateSchemaVersionTable = LedgerStatement.Of(
             nameof(LedgerSql.CreateSchemaVersionTable),
             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL)"),

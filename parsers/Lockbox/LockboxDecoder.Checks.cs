@@ -22,15 +22,7 @@ internal sealed partial class LockboxDecoder
         var amount = Number(line, c.DetailAmount, "amount");
 
         // The reference as written: LOCKBOX (from the 5) - BATCH - ITEM (from the 6), CONTRACT.md.
-        var box = lockbox!;
-        var length = box.Length + batch.Length + item.Length + 2;
-        Span<char> reference = length <= 128 ? stackalloc char[length] : new char[length];
-        box.CopyTo(reference);
-        reference[box.Length] = '-';
-        var written = Encoding.UTF8.GetChars(batch, reference[(box.Length + 1)..]);
-        reference[box.Length + 1 + written] = '-';
-        written += Encoding.UTF8.GetChars(item, reference[(box.Length + 2 + written)..]);
-        checkRef = new string(reference[..(box.Length + 2 + written)]);
+        checkRef = materialize ? PaymentRef(lockbox!, batch, item) : string.Empty;
 
         // Keep batch and item to check that the overflow records that follow belong to this check.
         if (checkBatchItem.Length < batch.Length + item.Length)
@@ -45,13 +37,26 @@ internal sealed partial class LockboxDecoder
 
         checkLine = lineNumber;
         checkAmount = amount;
+        remittance.Clear();
+        overflowCount = 0;
+        lastOverflowLine = 0;
+        pending = true;
+        batchChecks++;
+        batchAmount = checked(batchAmount + amount);
+        if (!materialize)
+        {
+            Invoices(line, c.DetailInvoices);
+            return;
+        }
+
         var name = Trim(c.DetailRemitterName.Of(line));
-        checkName = name.IsEmpty ? null : Encoding.UTF8.GetString(name);
+        checkName = name.IsEmpty ? null : names.Get(name);
         checkAccount = PayerAccount(Trim(c.DetailRouting.Of(line)), Trim(c.DetailAccount.Of(line)));
         checkExtras = null;
         if (c.ExtraKeys.Length > 0)
         {
-            checkExtras = new string?[c.ExtraKeys.Length];
+            checkExtras = c.ExtraKeys.Length == 1 ? single : new string?[c.ExtraKeys.Length];
+            checkExtras[0] = null;
             batchExtras?.CopyTo(checkExtras, 0);
             if (c.CheckNumberKey >= 0)
             {
@@ -62,13 +67,7 @@ internal sealed partial class LockboxDecoder
             AddExtras(line, c.DetailExtras, append: false);
         }
 
-        remittance.Clear();
         Invoices(line, c.DetailInvoices);
-        overflowCount = 0;
-        lastOverflowLine = 0;
-        pending = true;
-        batchChecks++;
-        batchAmount = checked(batchAmount + amount);
     }
 
     private void Overflow(ReadOnlySpan<byte> line)
@@ -124,10 +123,17 @@ internal sealed partial class LockboxDecoder
         }
 
         pending = false;
+        summaryChecks++;
+        summaryAmount = checked(summaryAmount + checkAmount);
         if (overflowCount > 0 && lastOverflowLine == 0 && c.OverflowLast.IsPresent)
         {
             warnings?.Add(new ParseWarning(fileName, checkLine, LockboxErrors.OverflowNoLastCode,
                 LockboxFormatException.Describe(LockboxErrors.OverflowNoLast, overflowCount)));
+        }
+
+        if (!materialize)
+        {
+            return;
         }
 
         Output.Add(new BankTransaction
@@ -146,7 +152,7 @@ internal sealed partial class LockboxDecoder
             Remittance = remittance.Count == 0 ? [] : remittance.ToArray(),
             TypeCode = DetailRecordType,
             ValueDate = depositDate,
-            Extra = checkExtras is null ? LockboxNoExtra.Instance : new LockboxExtra(c.ExtraKeys, checkExtras),
+            Extra = checkExtras is null ? LockboxNoExtra.Instance : LockboxExtra.Create(c.ExtraKeys, checkExtras),
         });
     }
 
@@ -179,13 +185,16 @@ internal sealed partial class LockboxDecoder
                 continue;
             }
 
-            remittance.Add(new RemittanceLine(Encoding.UTF8.GetString(number), amount, RemittanceKind.Invoice));
+            if (materialize)
+            {
+                remittance.Add(new RemittanceLine(LockboxText.Decode(number), amount, RemittanceKind.Invoice));
+            }
         }
     }
 
     private void AddExtras(ReadOnlySpan<byte> line, ExtraSlot[] extras, bool append)
     {
-        if (checkExtras is null)
+        if (checkExtras is null || !materialize)
         {
             return;
         }
@@ -198,7 +207,7 @@ internal sealed partial class LockboxDecoder
                 continue;
             }
 
-            var text = Encoding.UTF8.GetString(value);
+            var text = LockboxText.Decode(value);
             checkExtras[extra.Key] = append && checkExtras[extra.Key] is { } before ? before + " " + text : text;
         }
     }
@@ -212,25 +221,38 @@ internal sealed partial class LockboxDecoder
         }
     }
 
-    private static string? PayerAccount(ReadOnlySpan<byte> routing, ReadOnlySpan<byte> account)
+    private string? PayerAccount(ReadOnlySpan<byte> routing, ReadOnlySpan<byte> account)
     {
         if (account.IsEmpty)
         {
             return null;
         }
 
-        if (routing.IsEmpty)
+        // RTN:ACCOUNT, the form customers.csv lists known payer accounts in (CONTRACT.md).
+        return routing.IsEmpty ? accounts.Get(account) : accounts.Get(routing, account);
+    }
+
+    /// <summary>LOCKBOX-BATCH-ITEM (CONTRACT.md): the lockbox from the 5 record, batch and item as the 6 writes them.</summary>
+    private string PaymentRef(string box, ReadOnlySpan<byte> batch, ReadOnlySpan<byte> item)
+    {
+        var length = box.Length + batch.Length + item.Length + 2;
+        if (Ascii.IsValid(batch) && Ascii.IsValid(item))
         {
-            return Encoding.UTF8.GetString(account);
+            if (chars.Length < length)
+            {
+                chars = new char[length * 2];
+            }
+
+            var text = chars.AsSpan();
+            box.CopyTo(text);
+            text[box.Length] = '-';
+            Ascii.ToUtf16(batch, text[(box.Length + 1)..], out _);
+            text[box.Length + 1 + batch.Length] = '-';
+            Ascii.ToUtf16(item, text[(box.Length + batch.Length + 2)..], out _);
+            return new string(text[..length]);
         }
 
-        // RTN:ACCOUNT, the form customers.csv lists known payer accounts in (CONTRACT.md).
-        var length = routing.Length + 1 + account.Length;
-        Span<char> text = length <= 128 ? stackalloc char[length] : new char[length];
-        var written = Encoding.UTF8.GetChars(routing, text);
-        text[written++] = ':';
-        written += Encoding.UTF8.GetChars(account, text[written..]);
-        return new string(text[..written]);
+        return box + "-" + Encoding.UTF8.GetString(batch) + "-" + Encoding.UTF8.GetString(item);
     }
 
     /// <summary>A check number without its zero fill (<c>0000000180</c> is check 180); other text as written.</summary>
@@ -242,19 +264,20 @@ internal sealed partial class LockboxDecoder
             number = first < 0 ? number[^1..] : number[first..];
         }
 
-        return Encoding.UTF8.GetString(number);
+        return LockboxText.Decode(number);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> field)
     {
-        // Most fields are zero-filled or left-justified: only the right end usually needs trimming.
-        if (!field.IsEmpty && (field[0] == Space || field[^1] == Space))
+        // Most fields are zero-filled or left-justified: test the ends before searching.
+        if (field.IsEmpty || (field[^1] != Space && field[0] != Space))
         {
-            field = field.Trim(Space);
+            return field;
         }
 
-        return field;
+        var last = field.LastIndexOfAnyExcept(Space);
+        return last < 0 ? [] : field[field.IndexOfAnyExcept(Space)..(last + 1)];
     }
 
     private ReadOnlySpan<byte> Required(ReadOnlySpan<byte> line, Slot slot, string field)
@@ -274,21 +297,10 @@ internal sealed partial class LockboxDecoder
     private long Digits(ReadOnlySpan<byte> text, string field, byte recordType)
     {
         // At most 15 digits, so that no sum of a file's amounts can overflow.
-        if (text.Length > 15)
+        if (text.Length > 15 || !LockboxDigits.TryParse(text, out var value))
         {
             BadNumber(text, field, recordType);
-        }
-
-        long value = 0;
-        foreach (var b in text)
-        {
-            var digit = (uint)(b - '0');
-            if (digit > 9)
-            {
-                BadNumber(text, field, recordType);
-            }
-
-            value = (value * 10) + digit;
+            return 0;
         }
 
         return value;

@@ -21,7 +21,12 @@ internal sealed partial class LockboxDecoder
     private readonly ICollection<ParseWarning>? warnings;
     private readonly string currency;
     private readonly List<RemittanceLine> remittance = [];
+    private readonly LockboxStringPool names = new();
+    private readonly LockboxStringPool accounts = new();
+    private readonly bool materialize;
+    private readonly string?[] single = new string?[1];
     private byte[] scratch = new byte[256];
+    private char[] chars = new char[64];
 
     // Position.
     private long lineNumber;
@@ -56,8 +61,10 @@ internal sealed partial class LockboxDecoder
     private int overflowCount;
     private long lastOverflowLine;
 
-    public LockboxDecoder(string fileName, LockboxLayout layout, ICollection<ParseWarning>? warnings)
+    /// <summary>Creates a decoder; without <paramref name="materialize"/> it checks the file and counts, building no payment.</summary>
+    public LockboxDecoder(string fileName, LockboxLayout layout, ICollection<ParseWarning>? warnings, bool materialize = true)
     {
+        this.materialize = materialize;
         this.fileName = fileName;
         this.layout = layout;
         this.warnings = warnings;
@@ -67,6 +74,14 @@ internal sealed partial class LockboxDecoder
 
     /// <summary>Payments completed so far; the caller drains it.</summary>
     public List<BankTransaction> Output { get; } = [];
+
+    private int summaryChecks;
+    private long summaryAmount;
+    private int summaryBatches;
+    private int summaryLockboxes;
+
+    /// <summary>What the file held, once <see cref="End"/> has checked it.</summary>
+    public LockboxSummary Summary => new(summaryLockboxes, summaryBatches, summaryChecks, summaryAmount, records);
 
     /// <summary>Lines framed so far.</summary>
     public long LineNumber => lineNumber;
@@ -85,6 +100,9 @@ internal sealed partial class LockboxDecoder
 
         return FrameSegments(buffer, isFinal);
     }
+
+    /// <summary>Frames the complete lines of one span, the last line too when <paramref name="isFinal"/>; returns the bytes used.</summary>
+    public int FrameChunk(ReadOnlySpan<byte> span, bool isFinal) => FrameSpan(span, isFinal);
 
     /// <summary>Frames a whole file held in one span.</summary>
     public void FrameAll(ReadOnlySpan<byte> content) => FrameSpan(content, isFinal: true);
@@ -342,6 +360,7 @@ internal sealed partial class LockboxDecoder
         }
 
         lockboxBatches++;
+        summaryBatches++;
         lockboxChecks += batchChecks;
         lockboxAmount = checked(lockboxAmount + batchAmount);
         batchLine = 0;
@@ -374,6 +393,7 @@ internal sealed partial class LockboxDecoder
             LockboxThrow.Format(fileName, lineNumber, lineOffset, (byte)'8', "lockbox_amount", LockboxErrors.LockboxAmountMismatchCode, LockboxErrors.LockboxAmountMismatch, amount, lockboxAmount);
         }
 
+        summaryLockboxes++;
         lockboxBatches = 0;
         lockboxChecks = 0;
         lockboxAmount = 0;

@@ -9,6 +9,15 @@ namespace CashApp.Parsers.Lockbox;
 /// </summary>
 internal sealed class LockboxExtra(string[] keys, string?[] values) : IReadOnlyDictionary<string, string>
 {
+    /// <summary>
+    /// The extra data of one payment. <paramref name="values"/> may be the decoder's reused buffer: a single value
+    /// (the default layout's check number) is kept without an array.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Create(string[] keys, string?[] values) =>
+        keys.Length == 1
+            ? values[0] is { } value ? new LockboxSingleExtra(keys[0], value) : LockboxNoExtra.Instance
+            : new LockboxExtra(keys, values);
+
     public int Count
     {
         get
@@ -47,6 +56,33 @@ internal sealed class LockboxExtra(string[] keys, string?[] values) : IReadOnlyD
                 yield return new KeyValuePair<string, string>(keys[i], value);
             }
         }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
+/// <summary>Extra data with exactly one value.</summary>
+internal sealed class LockboxSingleExtra(string key, string value) : IReadOnlyDictionary<string, string>
+{
+    public int Count => 1;
+
+    public IEnumerable<string> Keys => [key];
+
+    public IEnumerable<string> Values => [value];
+
+    public string this[string name] => name == key ? value : throw new KeyNotFoundException($"The extra field '{name}' is not present.");
+
+    public bool ContainsKey(string name) => name == key;
+
+    public bool TryGetValue(string name, [MaybeNullWhen(false)] out string found)
+    {
+        found = name == key ? value : null;
+        return found is not null;
+    }
+
+    public IEnumerator<KeyValuePair<string, string>> GetEnumerator()
+    {
+        yield return new KeyValuePair<string, string>(key, value);
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

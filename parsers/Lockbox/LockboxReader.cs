@@ -85,6 +85,64 @@ public static class LockboxReader
     }
 
     /// <summary>
+    /// Checks a whole lockbox file (record order, every field the reader uses, every control total and the record
+    /// count) without building payments: a preflight that allocates nothing per check. Throws
+    /// <see cref="LockboxFormatException"/> exactly where <see cref="ReadAsync(Stream, string, LockboxLayout, ICollection{ParseWarning}?, CancellationToken)"/> would.
+    /// </summary>
+    public static async Task<LockboxSummary> ValidateAsync(Stream stream, string fileName, LockboxLayout layout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(fileName);
+        ArgumentNullException.ThrowIfNull(layout);
+        var reader = PipeReader.Create(stream, PipeOptions);
+        var decoder = new LockboxDecoder(fileName, layout, null, materialize: false);
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                var consumed = buffer.Start;
+                try
+                {
+                    consumed = decoder.Frame(buffer, result.IsCompleted);
+                    if (!result.IsCompleted)
+                    {
+                        decoder.CheckUnfinishedLine(buffer.Length - buffer.Slice(buffer.Start, consumed).Length);
+                    }
+                }
+                finally
+                {
+                    reader.AdvanceTo(consumed, buffer.End);
+                }
+
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+
+            decoder.End();
+            return decoder.Summary;
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Checks a lockbox file held in memory without building payments; see <see cref="ValidateAsync"/>.</summary>
+    public static LockboxSummary Validate(ReadOnlySpan<byte> content, string fileName, LockboxLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(fileName);
+        ArgumentNullException.ThrowIfNull(layout);
+        var decoder = new LockboxDecoder(fileName, layout, null, materialize: false);
+        decoder.FrameAll(content);
+        decoder.End();
+        return decoder.Summary;
+    }
+
+    /// <summary>
     /// Reads a lockbox file held in memory, synchronously: the same checks as <see cref="ReadAsync(Stream, string, LockboxLayout, ICollection{ParseWarning}?, CancellationToken)"/>.
     /// </summary>
     public static IReadOnlyList<BankTransaction> Read(ReadOnlySpan<byte> content, string fileName, LockboxLayout layout, ICollection<ParseWarning>? warnings = null)
@@ -97,3 +155,6 @@ public static class LockboxReader
         return decoder.Output;
     }
 }
+
+/// <summary>What a checked lockbox file holds: counts of its 8, 7 and 6 records, the checks' total and all records.</summary>
+public readonly record struct LockboxSummary(int Lockboxes, int Batches, int Checks, long AmountMinor, int Records);

@@ -7,8 +7,8 @@ namespace CashApp.Store.Tests;
 
 /// <summary>
 /// Ingests a generated cashbench day's real bank files (BAI2, camt.053, lockbox) through the readers.
-/// Written to pass once every reader is merged: while a reader is still the placeholder that throws
-/// <see cref="NotSupportedException"/>, the test is SKIPPED with that reason, never passed silently.
+/// Should a reader be a placeholder that throws <see cref="NotSupportedException"/> (as before the readers
+/// were merged), the test is SKIPPED with that reason, never passed silently.
 /// </summary>
 public sealed class RealBankFileIngestTests : IAsyncLifetime
 {

@@ -91,8 +91,8 @@ public sealed class SqlServerStatementTests
     [Fact]
     public void Dialects_EveryStatement_TakesTheSameParametersInBoth()
     {
-        var sqlite = SqliteStatements.Sql.All().Where(s => !s.Name.StartsWith("V1.", StringComparison.Ordinal)).ToDictionary(s => s.Name);
-        foreach (var statement in SqlServerStatements.Sql.All().Where(s => !s.Name.StartsWith("V1.", StringComparison.Ordinal)))
+        var sqlite = SqliteStatements.Sql.All().Where(s => !s.Name.StartsWith('V')).ToDictionary(s => s.Name);
+        foreach (var statement in SqlServerStatements.Sql.All().Where(s => !s.Name.StartsWith('V')))
         {
             Assert.Equal(statement.Parameters, sqlite[statement.Name].Parameters);
         }
@@ -116,7 +116,7 @@ public sealed class SqlServerStatementTests
         var properties = typeof(LedgerSql).GetProperties().Where(p => p.PropertyType == typeof(LedgerStatement)).Select(p => p.Name);
 
         Assert.All(properties, p => Assert.Contains(p, names));
-        Assert.Contains(names, n => n.StartsWith("V1.", StringComparison.Ordinal));
+        Assert.Contains(names, n => n.StartsWith('V'));
     }
 
     private static (TSqlFragment Fragment, IList<ParseError> Errors) Parse(string text)

@@ -34,6 +34,30 @@ public sealed class SqliteCashStoreTests : CashStoreContract
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", (string?)await command.ExecuteScalarAsync());
         command.CommandText = "SELECT COUNT(*) || ':' || MAX(version) FROM schema_version";
-        Assert.Equal("1:1", (string?)await command.ExecuteScalarAsync());
+        Assert.Equal("2:2", (string?)await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task Migrate_DatabaseAtVersion1_UpgradesToLatestAndKeepsData()
+    {
+        var version1 = SqliteStatements.Sql with { Migrations = [SqliteStatements.Sql.Migrations[0]] };
+        await using (var old = new SqliteCashStore(DatabasePath, Clock, version1))
+        {
+            await old.MigrateAsync();
+            Assert.Equal(1, old.SchemaVersion);
+            await old.UpsertOpenItemsAsync([Ledger.Invoice("A1", 10_000)], "ar");
+        }
+
+        await using var store = await OpenAsync();
+
+        Assert.Equal(2, store.SchemaVersion);
+        Assert.Equal(10_000, (await store.GetOpenItemAsync("A1"))!.RemainingMinor);
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteStatements.Sql.SelectOpenItems.Text;
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.StartsWith("SCAN open_items", reader.GetString(3), StringComparison.Ordinal);
     }
 }

@@ -47,7 +47,7 @@ public sealed class RobustnessTests(ServerFixture server)
     }
 
     [Fact]
-    public async Task Ingest_GarbageMidway_ServerSurvivesAndStoresNothing()
+    public async Task Ingest_GarbageMidway_InvalidArgumentNamingTheLine_NothingStored()
     {
         var content = await LockboxOrNullAsync();
         if (content is null)
@@ -62,9 +62,8 @@ public sealed class RobustnessTests(ServerFixture server)
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => server.BankFiles("treasury").IngestAsync("garbage.lockbox.txt", Encoding.ASCII.GetBytes(string.Join('\n', lines))));
 
-        // A reader's own failure is INVALID_ARGUMENT naming the line; anything else the reader throws
-        // is INTERNAL with an incident id. Either way nothing is stored and the server goes on.
-        Assert.Contains(ex.StatusCode, new[] { StatusCode.InvalidArgument, StatusCode.Internal });
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.Contains($"garbage.lockbox.txt:{bad + 1}:", Assert.Single(ex.FieldViolations()).Description, StringComparison.Ordinal);
         var after = await server.Reports().SummaryAsync(new V1.SummaryRequest());
         Assert.Equal(before.Payments, after.Payments);
         Assert.Equal(before.BankFiles, after.BankFiles);

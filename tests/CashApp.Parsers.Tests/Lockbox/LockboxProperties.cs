@@ -206,15 +206,48 @@ public sealed class LockboxProperties
         var bytes = c.Bytes;
         bytes[position.Get % bytes.Length] = value;
 
+        // The validating scan must agree with the reader: the same error, or the same counts.
+        LockboxFormatException? readError = null;
+        LockboxFormatException? validateError = null;
+        IReadOnlyList<BankTransaction> payments = [];
+        var summary = default(LockboxSummary);
         try
         {
-            LockboxReader.Read(bytes, "case", c.Layout);
+            payments = LockboxReader.Read(bytes, "case", c.Layout);
         }
         catch (LockboxFormatException ex)
         {
+            readError = ex;
             Assert.StartsWith("case:", ex.Message, StringComparison.Ordinal);
             Assert.StartsWith("LBX_", ex.ErrorCode, StringComparison.Ordinal);
         }
+
+        try
+        {
+            summary = LockboxReader.Validate(bytes, "case", c.Layout);
+        }
+        catch (LockboxFormatException ex)
+        {
+            validateError = ex;
+        }
+
+        Assert.Equal(readError?.Message, validateError?.Message);
+        if (readError is null)
+        {
+            Assert.Equal(payments.Count, summary.Checks);
+            Assert.Equal(payments.Sum(p => p.AmountMinor), summary.AmountMinor);
+        }
+    }
+
+    [Property(MaxTest = 100, Arbitrary = [typeof(LockboxGenerators)])]
+    public void Validate_FileWrittenThroughRandomLayout_CountsTheModel(LockboxCase c)
+    {
+        var summary = LockboxReader.Validate(c.Bytes, "case", c.Layout);
+
+        Assert.Equal(c.Lockboxes.Count, summary.Lockboxes);
+        Assert.Equal(c.Lockboxes.Sum(l => l.Batches.Count), summary.Batches);
+        Assert.Equal(c.Lockboxes.Sum(l => l.Batches.Sum(b => b.Checks.Count)), summary.Checks);
+        Assert.Equal(c.Lockboxes.Sum(l => l.Batches.Sum(b => b.Checks.Sum(k => k.AmountMinor))), summary.AmountMinor);
     }
 
     [Property(MaxTest = 200, Arbitrary = [typeof(LockboxGenerators)])]

@@ -374,6 +374,38 @@ public sealed class LockboxReaderTests
     }
 
     [Fact]
+    public async Task ValidateAsync_MultiLockboxFile_CountsEveryRecord()
+    {
+        await using var stream = File.OpenRead(Path.Combine(Files, "multi-lockbox-crlf.txt"));
+
+        var summary = await LockboxReader.ValidateAsync(stream, "f", LockboxLayout.Default);
+
+        Assert.Equal(new LockboxSummary(Lockboxes: 2, Batches: 3, Checks: 5, AmountMinor: 144000, Records: 21), summary);
+    }
+
+    [Theory]
+    [MemberData(nameof(Corruptions))]
+    public async Task ValidateAsync_CorruptedFile_FailsLikeTheReader(string what, int line, string? replacement, string code, int errorLine, string message)
+    {
+        var lines = (await File.ReadAllTextAsync(Path.Combine(Files, "multi-lockbox-crlf.txt"))).Split("\r\n").ToList();
+        if (replacement is null)
+        {
+            lines.RemoveAt(line - 1);
+        }
+        else
+        {
+            lines[line - 1] = replacement;
+        }
+
+        var content = Encoding.ASCII.GetBytes(string.Join("\r\n", lines));
+        var error = await Assert.ThrowsAsync<LockboxFormatException>(() => LockboxReader.ValidateAsync(new MemoryStream(content), "bad.txt", LockboxLayout.Default));
+
+        Assert.True(code == error.ErrorCode, $"{what}: {error.Message}");
+        Assert.Equal(errorLine, error.LineNumber);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Read_Span_MatchesStreamingReader()
     {
         var content = File.ReadAllBytes(Path.Combine(Files, "multi-lockbox-crlf.txt"));

@@ -1,0 +1,109 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace CashApp.Parsers.Lockbox;
+
+/// <summary>
+/// Field bytes to strings. Lockbox files are ASCII in practice, so ASCII is widened directly, without an encoder;
+/// anything else is decoded as UTF-8.
+/// </summary>
+internal static class LockboxText
+{
+    public static string Decode(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty)
+        {
+            return string.Empty;
+        }
+
+        return Ascii.IsValid(bytes)
+            ? string.Create(bytes.Length, bytes, static (chars, source) => Ascii.ToUtf16(source, chars, out _))
+            : Encoding.UTF8.GetString(bytes);
+    }
+
+    /// <summary>Writes the text of <paramref name="bytes"/> at the start of <paramref name="chars"/>; returns the chars written.</summary>
+    public static int Decode(ReadOnlySpan<byte> bytes, Span<char> chars) =>
+        Ascii.ToUtf16(bytes, chars, out var written) == System.Buffers.OperationStatus.Done ? written : Encoding.UTF8.GetChars(bytes, chars);
+}
+
+/// <summary>
+/// A small direct-mapped cache of the strings of one column, like Sep's per-column string pool: the same payer's
+/// name and account recur through a day's checks, and a hit costs a hash and a compare instead of an allocation.
+/// A miss replaces the slot, so the pool never grows.
+/// </summary>
+internal sealed class LockboxStringPool
+{
+    private const int Size = 256;
+    private const int MaxLength = 64;
+    private readonly string?[] entries = new string?[Size];
+    private char[] chars = new char[MaxLength];
+
+    public string Get(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length > MaxLength)
+        {
+            return LockboxText.Decode(bytes);
+        }
+
+        ref var slot = ref entries[Hash(bytes) & (Size - 1)];
+        if (slot is { } cached && cached.Length == bytes.Length && Ascii.Equals(bytes, cached))
+        {
+            return cached;
+        }
+
+        var created = LockboxText.Decode(bytes);
+        slot = created;
+        return created;
+    }
+
+    /// <summary>The string <c>first:second</c> (a MICR routing and account), pooled.</summary>
+    public string Get(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
+    {
+        var length = first.Length + 1 + second.Length;
+        if (length > MaxLength)
+        {
+            return Join(first, second);
+        }
+
+        ref var slot = ref entries[(Hash(first) ^ unchecked(Hash(second) * 31)) & (Size - 1)];
+        if (slot is { } cached && cached.Length == length && cached[first.Length] == ':'
+            && Ascii.Equals(first, cached.AsSpan(0, first.Length)) && Ascii.Equals(second, cached.AsSpan(first.Length + 1)))
+        {
+            return cached;
+        }
+
+        var created = Join(first, second);
+        slot = created;
+        return created;
+    }
+
+    private string Join(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
+    {
+        // UTF-8 never decodes to more chars than bytes.
+        if (first.Length + second.Length + 1 > chars.Length)
+        {
+            chars = new char[first.Length + second.Length + 1];
+        }
+
+        var text = chars.AsSpan();
+
+        var written = LockboxText.Decode(first, text);
+        text[written++] = ':';
+        written += LockboxText.Decode(second, text[written..]);
+        return new string(text[..written]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Hash(ReadOnlySpan<byte> bytes)
+    {
+        // FNV-1a over the bytes; fields are short (names up to 30, accounts up to 14).
+        var hash = 2166136261u;
+        foreach (var b in bytes)
+        {
+            hash = unchecked((hash ^ b) * 16777619u);
+        }
+
+        return BitOperations.RotateRight(hash, 8) ^ hash;
+    }
+}
