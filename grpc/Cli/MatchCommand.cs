@@ -49,8 +49,6 @@ internal static class MatchCommand
 
             try
             {
-                // A batch run wants throughput, not short pauses: no background GC beside millions of live items.
-                System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.Batch;
                 using var progress = isQuiet ? null : new ConsoleProgress(Console.Error);
                 var summary = await MatchRun.RunAsync(options, progress, cancellationToken).ConfigureAwait(false);
                 if (!isQuiet)
