@@ -101,9 +101,6 @@ internal sealed partial class LockboxDecoder
         return FrameSegments(buffer, isFinal);
     }
 
-    /// <summary>Frames the complete lines of one span, the last line too when <paramref name="isFinal"/>; returns the bytes used.</summary>
-    public int FrameChunk(ReadOnlySpan<byte> span, bool isFinal) => FrameSpan(span, isFinal);
-
     /// <summary>Frames a whole file held in one span.</summary>
     public void FrameAll(ReadOnlySpan<byte> content) => FrameSpan(content, isFinal: true);
 
