@@ -6,9 +6,13 @@ if (args is ["grpc-load", ..])
     return await CashApp.Benchmarks.Grpc.GrpcLoad.RunAsync(args[1..]);
 }
 
-// One switcher for every micro-benchmark: `dotnet run -c Release --project benchmarks -- --filter '*'`.
-// `scale` runs the end-to-end scale benchmark (benchmarks/Scale); anything else goes to the one switcher
+// `matcher` measures the matchers call by call (p99 latencies); `scale` runs the end-to-end scale benchmark (benchmarks/Scale); anything else goes to the one switcher
 // for every micro-benchmark: `dotnet run -c Release --project benchmarks -- --filter '*'`.
+if (args is ["matcher", ..])
+{
+    return CashApp.Benchmarks.Matching.MatcherLatency.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "scale")
 {
     return await CashApp.Benchmarks.Scale.ScaleRunner.RunAsync(args[1..]).ConfigureAwait(false);

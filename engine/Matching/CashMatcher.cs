@@ -101,20 +101,7 @@ public sealed partial class CashMatcher
     /// <summary>How much of an item is still open, after the applications made so far.</summary>
     public long RemainingMinor(string itemId)
     {
-        int lo = 0, hi = _items.Length - 1;
-        while (lo <= hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            var order = string.CompareOrdinal(_items[mid].ItemId, itemId);
-            if (order == 0)
-            {
-                return _remaining[mid];
-            }
-
-            (lo, hi) = order < 0 ? (mid + 1, hi) : (lo, mid - 1);
-        }
-
-        throw new KeyNotFoundException(itemId);
+        return _remaining[IndexOfItem(itemId)];
     }
 
     /// <summary>
