@@ -129,11 +129,21 @@ public abstract partial class DbCashStore
         var takenAt = Now();
         var items = new List<OpenItem>();
         await using (var command = Command(connection, transaction, Sql.SelectOpenItems))
-        await using (var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            // Millions of rows: read synchronously (the providers buffer ahead; SQLite's async read is
+            // synchronous anyway), and share the customer strings of consecutive items of one customer so
+            // the snapshot keeps fewer objects alive.
+            OpenItem? previous = null;
+            while (reader.Read())
             {
-                items.Add(ReadOpenItem(reader));
+                var item = ReadOpenItem(reader, previous);
+                items.Add(item);
+                previous = item;
+                if ((items.Count & 0xFFFF) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
             }
         }
 
