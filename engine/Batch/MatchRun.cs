@@ -39,6 +39,9 @@ public sealed record BankFileSummary(string FileName, BankFileFormat Format, int
 {
     /// <summary>How long reading the file took (files are read side by side).</summary>
     public TimeSpan ReadTime { get; init; }
+
+    /// <summary>The credits' total per currency, in minor units.</summary>
+    public IReadOnlyDictionary<string, long> CreditTotals { get; init; } = new Dictionary<string, long>();
 }
 
 /// <summary>
@@ -170,6 +173,7 @@ public static class MatchRun
         {
             int credits = 0, paying = 0, debits = 0;
             long creditTotal = 0;
+            var byCurrency = new SortedDictionary<string, long>(StringComparer.Ordinal);
             foreach (var transaction in file.Transactions)
             {
                 if (transaction.Direction == Direction.Debit)
@@ -180,6 +184,7 @@ public static class MatchRun
 
                 credits++;
                 creditTotal = checked(creditTotal + transaction.AmountMinor);
+                byCurrency[transaction.Currency] = checked(byCurrency.GetValueOrDefault(transaction.Currency) + transaction.AmountMinor);
                 if (transaction.IsPayment)
                 {
                     paying++;
@@ -191,7 +196,7 @@ public static class MatchRun
                 }
             }
 
-            summaries.Add(new BankFileSummary(file.FileName, file.Format, credits, paying, debits, creditTotal, file.Warnings) { ReadTime = readTimes.GetValueOrDefault(file.FileName) });
+            summaries.Add(new BankFileSummary(file.FileName, file.Format, credits, paying, debits, creditTotal, file.Warnings) { ReadTime = readTimes.GetValueOrDefault(file.FileName), CreditTotals = byCurrency });
         }
 
         files = [];

@@ -78,11 +78,11 @@ internal static class MatchCommand
     {
         var ci = CultureInfo.InvariantCulture;
         error.WriteLine();
-        error.WriteLine("bank file                                   format     credits  payments  debits  credit total   MiB  seconds");
+        error.WriteLine("bank file                                   format     credits  payments  debits       credit total   MiB  seconds");
         foreach (var file in summary.Files)
         {
             var name = Path.GetFileName(file.FileName);
-            error.WriteLine(string.Create(ci, $"{Trim(name, 42),-42}  {FormatName(file.Format),-9} {file.Credits,8} {file.Payments,9} {file.Debits,7}  {file.CreditMinorTotal,12} {Size(file.FileName),5:N0} {file.ReadTime.TotalSeconds,8:F2}"));
+            error.WriteLine(string.Create(ci, $"{Trim(name, 42),-42}  {FormatName(file.Format),-9} {file.Credits,8} {file.Payments,9} {file.Debits,7}  {Totals(file),17} {Size(file.FileName),5:N0} {file.ReadTime.TotalSeconds,8:F2}"));
             foreach (var warning in file.Warnings.Take(10))
             {
                 error.WriteLine($"  {warning}");
@@ -149,6 +149,10 @@ internal static class MatchCommand
         peak_working_set_bytes = summary.PeakWorkingSetBytes,
         stages = summary.Stages.Select(s => new { stage = s.Stage, seconds = s.Elapsed.TotalSeconds, cpu_seconds = s.Cpu.TotalSeconds, count = s.Count, peak_working_set_bytes = s.PeakWorkingSetBytes }),
     });
+
+    // "USD 12645111.38", or one per currency for a file that holds several.
+    private static string Totals(BankFileSummary file) =>
+        file.CreditTotals.Count == 0 ? "0" : string.Join(" ", file.CreditTotals.Select(t => $"{t.Key} {Amount(t.Value, t.Key)}"));
 
     internal static string FormatName(BankFileFormat format) => format switch
     {
