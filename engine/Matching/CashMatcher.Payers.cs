@@ -64,7 +64,8 @@ public sealed partial class CashMatcher
                 var pool = familyWide
                     ? [.. _customers.Family(_customers.Root(payer.Customer)).SelectMany(c => _itemsOfCustomer[c])]
                     : _itemsOfCustomer[payer.Customer];
-                solutions.AddRange(Combinations(pool, amount, currency.Code, out var ran));
+                // Every candidate payer searched is another chance of an accidental answer: they share the budget.
+                solutions.AddRange(Combinations(pool, amount, currency.Code, tier.Count, out var ran));
                 exhausted |= ran;
             }
 
@@ -96,7 +97,7 @@ public sealed partial class CashMatcher
         _customers.Family(_customers.Root(customer)).Where(c => c != customer).SelectMany(c => ItemsOf(c, amount, currency));
 
     /// <summary>Subsets of 2..max open items of <paramref name="pool"/>, at most two, summing to the amount.</summary>
-    private List<int[]> Combinations(IReadOnlyList<int> pool, long amount, string currency, out bool exhausted)
+    private List<int[]> Combinations(IReadOnlyList<int> pool, long amount, string currency, int searches, out bool exhausted)
     {
         // The oldest items first: a payer clearing a batch usually clears what is due.
         var open = pool.Where(i => IsOpenIn(i, currency))
@@ -105,7 +106,7 @@ public sealed partial class CashMatcher
             .Take(Math.Min(Policy.MaxCombinationCandidates, SubsetSum.MaxItems))
             .ToArray();
         var amounts = open.Select(i => _remaining[i]).ToArray();
-        var maxSize = CredibleCombinationSize(open.Length, amount);
+        var maxSize = CredibleCombinationSize(open.Length, amount, searches);
         var masks = SubsetSum.Find(amounts, amount, maxSize, limit: 3, Policy.CombinationBudget, out exhausted);
         var sets = new List<int[]>();
         foreach (var mask in masks)
@@ -135,7 +136,7 @@ public sealed partial class CashMatcher
     /// The largest combination size whose subsets are few enough, against the amount, that one of them
     /// summing to it is unlikely to be chance: sum of C(n, k) over sizes, divided by the amount.
     /// </summary>
-    private int CredibleCombinationSize(int n, long amount)
+    private int CredibleCombinationSize(int n, long amount, int searches)
     {
         double subsets = 0;
         double choose = 1;
@@ -144,7 +145,7 @@ public sealed partial class CashMatcher
         {
             choose = choose * (n - k + 1) / k;
             subsets += choose;
-            if (subsets / Math.Max(1, amount) > Policy.MaxChanceCombinations)
+            if (subsets * searches / Math.Max(1, amount) > Policy.MaxChanceCombinations)
             {
                 break;
             }
