@@ -136,10 +136,10 @@ public sealed partial class CashMatcher
     }
 
     private static bool LooksLikeDocumentNumber(Quote quote) =>
-        quote.Keys.Any(k => k.Length >= 5 && k.Count(char.IsAsciiDigit) >= 4);
+        quote.Keys.Any(k => k.Length >= 5 && CountDigits(k) >= 4);
 
     private bool IsOpenIn(int item, string currency) =>
-        _remaining[item] != 0 && string.Equals(_items[item].Currency.Code, currency, StringComparison.Ordinal);
+        _remaining[item] != 0 && string.Equals(_currencyCodes[_currencyOf[item]], currency, StringComparison.Ordinal);
 
     /// <summary>Items within a small edit distance of the quote (OCR look-alikes first), found on demand.</summary>
     private List<Option> FuzzyOptions(Quote quote, string currency)

@@ -7,26 +7,33 @@ public sealed partial class CashMatcher
 {
     private readonly Lock _proposalGate = new();
 
+    /// <summary>While proposing, what each application took, to be given back.</summary>
+    private List<(int Item, long Amount)>? _taken;
+
     /// <summary>
     /// Matches a batch as <see cref="Match"/> does, then gives back every open amount the batch consumed,
     /// so the matcher is left as it was: each call is a run of its own against the same open items.
-    /// Calls are serialised, so one instance may serve many threads. If matching throws, the instance
-    /// may have consumed part of the batch: discard it.
+    /// Calls are serialised, so one instance may serve many threads. Amounts are given back even when matching throws.
     /// </summary>
     public MatchResult Propose(IReadOnlyList<Payment> payments)
     {
         lock (_proposalGate)
         {
-            var result = Match(payments);
-
-            // Commit is the only place open amounts are consumed, one application per amount taken.
-            foreach (var application in result.Applications)
+            _taken = [];
+            try
             {
-                var at = IndexOfItem(application.ItemId);
-                _remaining[at] = checked(_remaining[at] + application.Amount.Minor);
+                return Match(payments);
             }
+            finally
+            {
+                // Commit is the only place open amounts are consumed, and it notes each amount taken.
+                foreach (var (item, amount) in _taken)
+                {
+                    _remaining[item] = checked(_remaining[item] + amount);
+                }
 
-            return result;
+                _taken = null;
+            }
         }
     }
 

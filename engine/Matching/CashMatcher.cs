@@ -28,6 +28,11 @@ public sealed partial class CashMatcher
     private readonly string[] _fuzzyKeyOf;
     private readonly List<int>[] _itemsOfCustomer;
 
+    // Each item's currency as an index into a short table, so that asking whether an item is open in a
+    // currency does not reach for the item itself.
+    private readonly ushort[] _currencyOf;
+    private readonly List<string> _currencyCodes = [];
+
     /// <summary>Builds the indexes.</summary>
     public CashMatcher(IReadOnlyList<OpenItem> items, IReadOnlyList<Customer> customers, MatchPolicy policy)
     {
@@ -41,12 +46,21 @@ public sealed partial class CashMatcher
         _remaining = new long[_items.Length];
         _customerOf = new int[_items.Length];
         _fuzzyKeyOf = new string[_items.Length];
+        _currencyOf = new ushort[_items.Length];
         _itemsOfCustomer = new List<int>[_customers.Count];
         var fuzzyEntries = new List<(string Key, int Item)>(_items.Length);
         for (var i = 0; i < _items.Length; i++)
         {
             var item = _items[i];
             _remaining[i] = item.OpenMinor;
+            var code = _currencyCodes.IndexOf(item.Currency.Code);
+            if (code < 0)
+            {
+                code = _currencyCodes.Count;
+                _currencyCodes.Add(item.Currency.Code);
+            }
+
+            _currencyOf[i] = checked((ushort)code);
             var customer = _customers.IndexOf(item.CustomerId);
             _customerOf[i] = customer;
             (_itemsOfCustomer[customer] ??= []).Add(i);
@@ -111,18 +125,18 @@ public sealed partial class CashMatcher
     public MatchResult Match(IReadOnlyList<Payment> payments)
     {
         ArgumentNullException.ThrowIfNull(payments);
-        var ordered = payments
-            .OrderBy(p => p.PaymentRef, StringComparer.Ordinal)
-            .ThenBy(p => p.Amount.Minor)
-            .ThenBy(p => p.SourceFile, StringComparer.Ordinal)
-            .ThenBy(p => p.LineNumber)
-            .ToList();
-
+        var ordered = InMatchOrder(payments);
         var applications = new List<Application>();
         var exceptions = new List<ExceptionCase>();
         var deferred = new List<(Payment Payment, Analysis Analysis)>();
         foreach (var payment in ordered)
         {
+            if (DecideAtOnce(payment) is { } atOnce)
+            {
+                Commit(payment, atOnce, applications, exceptions);
+                continue;
+            }
+
             var analysis = Analyse(payment);
             var decision = analysis.Quotes.Count > 0 ? DecideByReference(analysis) : null;
             if (decision is null && !analysis.ReferencesResolved)
@@ -131,21 +145,53 @@ public sealed partial class CashMatcher
                 continue;
             }
 
-            Commit(analysis, decision ?? Refer(analysis, ExceptionReason.Conflict, "the quoted references do not fit the amount"), applications, exceptions);
+            Commit(payment, decision ?? Refer(analysis, ExceptionReason.Conflict, "the quoted references do not fit the amount"), applications, exceptions);
         }
 
         foreach (var (payment, analysis) in deferred)
         {
             var decision = DecideByPayer(analysis);
-            Commit(analysis, decision, applications, exceptions);
+            Commit(payment, decision, applications, exceptions);
         }
 
         return new MatchResult(applications, exceptions);
     }
 
-    private void Commit(Analysis analysis, Decision decision, List<Application> applications, List<ExceptionCase> exceptions)
+    /// <summary>Payment-reference order (then amount, file, line), keeping the given order of full ties; free when already in order.</summary>
+    private static IReadOnlyList<Payment> InMatchOrder(IReadOnlyList<Payment> payments)
     {
-        var payment = analysis.Payment;
+        var sorted = true;
+        for (var i = 1; i < payments.Count && sorted; i++)
+        {
+            sorted = PaymentOrder(payments[i - 1], payments[i]) <= 0;
+        }
+
+        return sorted ? payments : payments
+            .OrderBy(p => p.PaymentRef, StringComparer.Ordinal)
+            .ThenBy(p => p.Amount.Minor)
+            .ThenBy(p => p.SourceFile, StringComparer.Ordinal)
+            .ThenBy(p => p.LineNumber)
+            .ToList();
+    }
+
+    private static int PaymentOrder(Payment a, Payment b)
+    {
+        var order = string.CompareOrdinal(a.PaymentRef, b.PaymentRef);
+        if (order == 0)
+        {
+            order = a.Amount.Minor.CompareTo(b.Amount.Minor);
+        }
+
+        if (order == 0)
+        {
+            order = string.CompareOrdinal(a.SourceFile, b.SourceFile);
+        }
+
+        return order != 0 ? order : a.LineNumber.CompareTo(b.LineNumber);
+    }
+
+    private void Commit(Payment payment, Decision decision, List<Application> applications, List<ExceptionCase> exceptions)
+    {
         var currency = payment.Amount.Currency;
         long applied = 0;
         foreach (var (item, amount) in decision.Lines)
@@ -159,6 +205,7 @@ public sealed partial class CashMatcher
             }
 
             _remaining[item] = checked(open - amount);
+            _taken?.Add((item, amount));
             applied = checked(applied + amount);
             applications.Add(new Application(payment.PaymentRef, _items[item].ItemId, new Money(amount, currency), decision.Method, new MatchScore(decision.Confidence), decision.Explanation));
         }

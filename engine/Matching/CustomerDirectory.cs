@@ -105,8 +105,9 @@ internal sealed class CustomerDirectory
         }
 
         // Retrieve: name forms sharing a rare enough word, or the start of the name allowing one dropped
-        // or added letter (the typing slips and truncations banks print).
-        var hits = new Dictionary<int, int>();
+        // or added letter (the typing slips and truncations banks print). Hits are counted in a scratch
+        // array per thread rather than a dictionary: a common word touches thousands of forms.
+        var scratch = HitCounter.For(_nameForms.Count);
         foreach (var key in RetrievalKeys(tokens, compact))
         {
             if (_tokens.TryGetValue(key, out var postings) && postings.Count <= MaxPostings)
@@ -114,13 +115,13 @@ internal sealed class CustomerDirectory
                 var weight = key[0] == 'P' ? 2 : 1;
                 foreach (var form in postings)
                 {
-                    hits[form] = hits.GetValueOrDefault(form) + weight;
+                    scratch.Hit(form, weight);
                 }
             }
         }
 
         var best = new Dictionary<int, int>();
-        foreach (var (form, _) in hits.OrderByDescending(h => h.Value).ThenBy(h => h.Key).Take(MaxScored))
+        foreach (var form in scratch.TakeTop(MaxScored))
         {
             var (customer, candidate, _) = _nameForms[form];
             var score = Score(compact, candidate);

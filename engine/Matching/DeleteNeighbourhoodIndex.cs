@@ -7,17 +7,34 @@ namespace CashApp.Engine.Matching;
 /// adjacent transposition: the typing and reading errors payers make. Candidates are then verified
 /// with the optimal string alignment distance.
 /// Keys are stored as 64-bit hashes in one sorted array, so a million items cost tens of megabytes
-/// rather than millions of strings.
+/// rather than millions of strings; a table of where each run of leading hash bits starts makes a probe
+/// one or two cache misses rather than a binary search over the whole array.
 /// </summary>
 internal sealed class DeleteNeighbourhoodIndex
 {
     private readonly ulong[] _hashes;
     private readonly int[] _items;
+    private readonly int[] _bucketStart;
+    private readonly int _shift;
 
     private DeleteNeighbourhoodIndex(ulong[] hashes, int[] items)
     {
         _hashes = hashes;
         _items = items;
+
+        // About four hashes a bucket: bucket b holds the hashes whose top bits are b.
+        var bits = Math.Clamp(64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Math.Max(1, hashes.Length / 4)), 1, 28);
+        _shift = 64 - bits;
+        _bucketStart = new int[(1 << bits) + 1];
+        foreach (var hash in hashes)
+        {
+            _bucketStart[(int)(hash >> _shift) + 1]++;
+        }
+
+        for (var b = 1; b < _bucketStart.Length; b++)
+        {
+            _bucketStart[b] += _bucketStart[b - 1];
+        }
     }
 
     public static DeleteNeighbourhoodIndex Build(IReadOnlyList<(string Key, int Item)> entries)
@@ -55,53 +72,62 @@ internal sealed class DeleteNeighbourhoodIndex
         return new DeleteNeighbourhoodIndex(hashes, items);
     }
 
-    /// <summary>Adds to <paramref name="into"/> the items whose key may lie within edit distance 2 of <paramref name="query"/>.</summary>
-    public void Candidates(string query, List<int> into)
+    /// <summary>
+    /// Adds to <paramref name="into"/> the items whose key may lie within edit distance 2 of
+    /// <paramref name="query"/>, each once, in ascending order after what it already held.
+    /// </summary>
+    public void Candidates(ReadOnlySpan<char> query, List<int> into)
     {
-        Span<char> buffer = stackalloc char[64];
         if (query.Length > 64)
         {
             return;
         }
 
+        var start = into.Count;
+        Span<char> buffer = stackalloc char[64];
         Collect(Hash(query), into);
         for (var i = 0; i < query.Length; i++)
         {
             Collect(Hash(Delete(query, i, buffer)), into);
         }
+
+        // One item meets the query through several deletions: sort and keep each once.
+        var found = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(into)[start..];
+        found.Sort();
+        var kept = found.IsEmpty ? 0 : 1;
+        for (var i = 1; i < found.Length; i++)
+        {
+            if (found[i] != found[kept - 1])
+            {
+                found[kept++] = found[i];
+            }
+        }
+
+        into.RemoveRange(start + kept, found.Length - kept);
     }
 
     private void Collect(ulong hash, List<int> into)
     {
-        var at = Array.BinarySearch(_hashes, hash);
-        if (at < 0)
+        var bucket = (int)(hash >> _shift);
+        var end = _bucketStart[bucket + 1];
+        for (var at = _bucketStart[bucket]; at < end && _hashes[at] <= hash; at++)
         {
-            return;
-        }
-
-        while (at > 0 && _hashes[at - 1] == hash)
-        {
-            at--;
-        }
-
-        for (; at < _hashes.Length && _hashes[at] == hash; at++)
-        {
-            if (!into.Contains(_items[at]))
+            if (_hashes[at] == hash)
             {
                 into.Add(_items[at]);
             }
         }
     }
 
-    private static ReadOnlySpan<char> Delete(string key, int index, Span<char> buffer)
+    private static ReadOnlySpan<char> Delete(ReadOnlySpan<char> key, int index, Span<char> buffer)
     {
-        key.AsSpan(0, index).CopyTo(buffer);
-        key.AsSpan(index + 1).CopyTo(buffer[index..]);
+        key[..index].CopyTo(buffer);
+        key[(index + 1)..].CopyTo(buffer[index..]);
         return buffer[..(key.Length - 1)];
     }
 
     // FNV-1a, 64 bits: stable across runs and processes, unlike string.GetHashCode.
-    private static ulong Hash(ReadOnlySpan<char> text)
+    internal static ulong Hash(ReadOnlySpan<char> text)
     {
         var hash = 14695981039346656037UL;
         foreach (var c in text)
@@ -112,17 +138,66 @@ internal sealed class DeleteNeighbourhoodIndex
         return hash;
     }
 
-    /// <summary>Optimal string alignment distance (Levenshtein plus adjacent transpositions), capped.</summary>
-    public static int Distance(string a, string b, int max)
+    /// <summary>Optimal string alignment distance (Levenshtein plus adjacent transpositions), capped at <paramref name="max"/> + 1.</summary>
+    public static int Distance(ReadOnlySpan<char> a, ReadOnlySpan<char> b, int max)
     {
         if (Math.Abs(a.Length - b.Length) > max)
         {
             return max + 1;
         }
 
-        var previous2 = new int[b.Length + 1];
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
+        // Same length: only substitutions and transpositions are cheap, so count the differences first.
+        if (a.Length == b.Length && SameLengthDistance(a, b) is var quick and >= 0)
+        {
+            return Math.Min(quick, max + 1);
+        }
+
+        if (b.Length > 64)
+        {
+            return DistanceOf(a, b, max, new int[3 * (b.Length + 1)]);
+        }
+
+        return DistanceOf(a, b, max, stackalloc int[3 * (b.Length + 1)]);
+    }
+
+    /// <summary>
+    /// The distance of two strings of one length that differ in at most two places (0, 1, or 1 for an
+    /// adjacent transposition, else 2), or -1 when they differ in more and need the full computation.
+    /// </summary>
+    private static int SameLengthDistance(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
+    {
+        int first = -1, second = -1;
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (a[i] != b[i])
+            {
+                if (first < 0)
+                {
+                    first = i;
+                }
+                else if (second < 0)
+                {
+                    second = i;
+                }
+                else
+                {
+                    return -1;
+                }
+            }
+        }
+
+        return first < 0 ? 0
+            : second < 0 ? 1
+            : second == first + 1 && a[first] == b[second] && a[second] == b[first] ? 1
+            : 2;
+    }
+
+    private static int DistanceOf(ReadOnlySpan<char> a, ReadOnlySpan<char> b, int max, Span<int> rows)
+    {
+        var width = b.Length + 1;
+        var previous2 = rows[..width];
+        var previous = rows.Slice(width, width);
+        var current = rows.Slice(2 * width, width);
         for (var j = 0; j <= b.Length; j++)
         {
             previous[j] = j;
@@ -150,9 +225,12 @@ internal sealed class DeleteNeighbourhoodIndex
                 return max + 1;
             }
 
-            (previous2, previous, current) = (previous, current, previous2);
+            var spare = previous2;
+            previous2 = previous;
+            previous = current;
+            current = spare;
         }
 
-        return previous[b.Length];
+        return Math.Min(previous[b.Length], max + 1);
     }
 }

@@ -6,9 +6,16 @@ namespace CashApp.Engine.Matching;
 /// </summary>
 internal sealed class KeyIndex
 {
-    private readonly Dictionary<string, int> _head = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _head;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
     private readonly List<int> _item = [];
     private readonly List<int> _next = [];
+
+    public KeyIndex()
+    {
+        _head = new Dictionary<string, int>(StringComparer.Ordinal);
+        _bySpan = _head.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     public int Count => _head.Count;
 
@@ -22,9 +29,9 @@ internal sealed class KeyIndex
     }
 
     /// <summary>Adds the distinct items stored under <paramref name="key"/> to <paramref name="into"/>.</summary>
-    public bool Find(string key, List<int> into)
+    public bool Find(ReadOnlySpan<char> key, List<int> into)
     {
-        if (!_head.TryGetValue(key, out var entry))
+        if (!_bySpan.TryGetValue(key, out var entry))
         {
             return false;
         }
@@ -43,4 +50,13 @@ internal sealed class KeyIndex
 
         return found;
     }
+
+    /// <summary>The first entry stored under <paramref name="key"/>, or -1; walk on with <see cref="Next"/>.</summary>
+    public int First(ReadOnlySpan<char> key) => _head.Count > 0 && _bySpan.TryGetValue(key, out var entry) ? entry : -1;
+
+    /// <summary>The entry after <paramref name="entry"/> under the same key, or -1.</summary>
+    public int Next(int entry) => _next[entry];
+
+    /// <summary>The item of an entry.</summary>
+    public int ItemOf(int entry) => _item[entry];
 }

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace CashApp.Engine.Matching;
 
 /// <summary>
@@ -21,16 +19,23 @@ public static class ReferenceText
     /// <summary>Letters and digits of <paramref name="text"/>, upper case.</summary>
     public static string FullKey(ReadOnlySpan<char> text)
     {
-        var builder = new StringBuilder(text.Length);
+        var buffer = text.Length <= 256 ? stackalloc char[text.Length] : new char[text.Length];
+        return new string(buffer[..FullKey(text, buffer)]);
+    }
+
+    /// <summary>Writes the full key of <paramref name="text"/> into <paramref name="into"/> (at least as long as the text) and returns its length.</summary>
+    public static int FullKey(ReadOnlySpan<char> text, Span<char> into)
+    {
+        var n = 0;
         foreach (var c in text)
         {
             if (char.IsAsciiLetterOrDigit(c))
             {
-                builder.Append(char.ToUpperInvariant(c));
+                into[n++] = char.IsAsciiLetterLower(c) ? (char)(c - ('a' - 'A')) : c;
             }
         }
 
-        return builder.ToString();
+        return n;
     }
 
     /// <summary>
@@ -40,6 +45,13 @@ public static class ReferenceText
     public static string? CoreKey(string fullKey)
     {
         ArgumentNullException.ThrowIfNull(fullKey);
+        var start = CoreStart(fullKey);
+        return start < 0 ? null : start == 0 ? fullKey : fullKey[start..];
+    }
+
+    /// <summary>Where the core key starts in <paramref name="fullKey"/>, or -1 when it has none (see <see cref="CoreKey"/>).</summary>
+    public static int CoreStart(ReadOnlySpan<char> fullKey)
+    {
         var i = 0;
         while (i < fullKey.Length && char.IsAsciiLetter(fullKey[i]))
         {
@@ -51,12 +63,7 @@ public static class ReferenceText
             i++;
         }
 
-        if (fullKey.Length - i < MinCoreLength || !char.IsAsciiDigit(fullKey[i]))
-        {
-            return null;
-        }
-
-        return i == 0 ? fullKey : fullKey[i..];
+        return fullKey.Length - i < MinCoreLength || !char.IsAsciiDigit(fullKey[i]) ? -1 : i;
     }
 
     /// <summary>
@@ -139,13 +146,29 @@ public static class ReferenceText
     public static List<string> Tokens(string? text)
     {
         var tokens = new List<string>();
-        if (string.IsNullOrEmpty(text))
+        var position = 0;
+        while (NextToken(text, ref position, out var token))
         {
-            return tokens;
+            tokens.Add(text![token]);
+        }
+
+        return tokens;
+    }
+
+    /// <summary>
+    /// The next token of <see cref="Tokens"/> at or after <paramref name="position"/>, without allocating;
+    /// false when there are no more.
+    /// </summary>
+    public static bool NextToken(string? text, ref int position, out Range token)
+    {
+        if (text is null)
+        {
+            token = default;
+            return false;
         }
 
         var start = -1;
-        for (var i = 0; i <= text.Length; i++)
+        for (var i = position; i <= text.Length; i++)
         {
             var inside = i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] is '-' or '_' or '.');
             if (inside)
@@ -160,17 +183,23 @@ public static class ReferenceText
 
             if (start >= 0)
             {
-                var token = text.AsSpan(start, i - start).Trim("-_.");
-                if (token.ContainsAnyInRange('0', '9') && !LooksLikeAmount(token))
+                var run = text.AsSpan(start, i - start);
+                var trimmed = run.Trim("-_.");
+                if (trimmed.ContainsAnyInRange('0', '9') && !LooksLikeAmount(trimmed))
                 {
-                    tokens.Add(token.ToString());
+                    var from = start + (run.Length - run.TrimStart("-_.").Length);
+                    token = from..(from + trimmed.Length);
+                    position = i;
+                    return true;
                 }
 
                 start = -1;
             }
         }
 
-        return tokens;
+        position = text.Length + 1;
+        token = default;
+        return false;
     }
 
     // "24181.85" in remittance text is an amount, not a document number.
@@ -184,32 +213,57 @@ public static class ReferenceText
     /// Keys to look a quoted reference up by, strongest first: its full key, its core key, and for a
     /// number with a short line suffix (<c>1004567-01</c>) the number without it.
     /// </summary>
-    public static IEnumerable<string> LookupKeys(string reference)
+    public static IReadOnlyList<string> LookupKeys(string reference)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        var full = FullKey(reference);
-        if (full.Length == 0)
+        var buffer = new char[2 * reference.Length];
+        Span<Range> keys = stackalloc Range[MaxLookupKeys];
+        var count = LookupKeys(reference, buffer, keys);
+        var result = new string[count];
+        for (var k = 0; k < count; k++)
         {
-            yield break;
+            result[k] = new string(buffer.AsSpan(keys[k]));
         }
 
-        yield return full;
-        var core = CoreKey(full);
-        if (core is not null && core != full)
+        return result;
+    }
+
+    /// <summary>The most keys <see cref="LookupKeys(ReadOnlySpan{char}, Span{char}, Span{Range})"/> gives.</summary>
+    public const int MaxLookupKeys = 3;
+
+    /// <summary>
+    /// The lookup keys of <paramref name="reference"/> without allocating: they are written into
+    /// <paramref name="buffer"/> (at least twice the reference's length) and their places into
+    /// <paramref name="keys"/>; returns how many.
+    /// </summary>
+    public static int LookupKeys(ReadOnlySpan<char> reference, Span<char> buffer, Span<Range> keys)
+    {
+        var full = FullKey(reference, buffer);
+        if (full == 0)
         {
-            yield return core;
+            return 0;
+        }
+
+        var count = 0;
+        keys[count++] = ..full;
+        var core = CoreStart(buffer[..full]);
+        if (core > 0)
+        {
+            keys[count++] = core..full;
         }
 
         // A line or page suffix after the last separator: "1004567-01", "INV 1004567/2".
-        var cut = reference.AsSpan().LastIndexOfAny(SuffixSeparators);
+        var cut = reference.LastIndexOfAny(SuffixSeparators);
         if (cut > 0 && reference.Length - cut - 1 is > 0 and <= 3)
         {
-            var stem = FullKey(reference.AsSpan(0, cut));
-            var stemCore = CoreKey(stem);
-            if (stemCore is not null)
+            var stem = FullKey(reference[..cut], buffer[full..]);
+            var stemCore = CoreStart(buffer.Slice(full, stem));
+            if (stemCore >= 0)
             {
-                yield return stemCore;
+                keys[count++] = (full + stemCore)..(full + stem);
             }
         }
+
+        return count;
     }
 }

@@ -137,6 +137,37 @@ public sealed class CashMatcherProperties
             return first == second;
         });
 
+    [Property(MaxTest = 300, Replay = "(11,13)")]
+    public Property Match_DecidedAtOnce_SameAsTheGeneralPath() =>
+        Prop.ForAll(Seeds, seed =>
+        {
+            var day = MakeDay(seed);
+            var random = new Random(seed ^ 0xFA57);
+            var payments = new List<Payment>(day.Payments);
+
+            // Payments that quote one to three numbers in the spellings payers use, often paying exactly them.
+            string[] spellings = ["{0}", "#{0}", "inv {0}", "INVOICE NO. {0}", "{0}-01", "{0} ref {0}"];
+            for (var p = random.Next(1, 10); p > 0; p--)
+            {
+                var quoted = Enumerable.Range(0, random.Next(1, 4)).Select(_ => day.Items[random.Next(day.Items.Count)]).ToList();
+                var amount = quoted.Sum(i => i.OpenMinor) + (random.Next(4) == 0 ? 1 : 0);
+                var texts = quoted.Select(i => string.Format(System.Globalization.CultureInfo.InvariantCulture, spellings[random.Next(spellings.Length)], i.InvoiceNumber)).ToList();
+                var structured = random.Next(2) == 0;
+                var lines = structured ? texts.Select(t => new RemittanceLine(t, null)).ToArray() : [];
+                var text = structured ? (random.Next(2) == 0 ? texts[0] : null) : string.Join(" / ", texts) + (random.Next(2) == 0 ? " 12345 PAYMENT" : string.Empty);
+                payments.Add(new Payment($"Q{p:D3}", new Money(amount, quoted[0].Currency), quoted[0].CustomerName, null, lines, text, "day.bai2", 100 + p));
+            }
+
+            var atOnce = new CashMatcher(day.Items, day.Customers, MatchPolicy.Default);
+            var general = new CashMatcher(day.Items, day.Customers, MatchPolicy.Default) { DecideAtOnceEnabled = false };
+            return (RenderFully(atOnce.Match(payments)) == RenderFully(general.Match(payments))).Label(seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        });
+
+    private static string RenderFully(MatchResult result) =>
+        string.Join('\n', result.Applications.Select(a => $"{a.PaymentRef} {a.ItemId} {a.Amount} {a.Method} {a.Confidence.Value} {a.Explanation}"))
+        + "\n--\n"
+        + string.Join('\n', result.Exceptions.Select(e => $"{e.PaymentRef} {e.Unapplied} {e.Reason} {e.Detail} {string.Join(';', e.Suggestions.Select(s => string.Join('+', s.ItemIds) + s.Why))}"));
+
     private static string Render(MatchResult result) =>
         string.Join('\n', result.Applications.Select(a => $"{a.PaymentRef} {a.ItemId} {a.Amount.Minor} {a.Method}").Order(StringComparer.Ordinal))
         + "\n--\n"

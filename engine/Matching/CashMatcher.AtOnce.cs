@@ -1,0 +1,230 @@
+using CashApp.Engine.Model;
+
+namespace CashApp.Engine.Matching;
+
+// The common case, decided without building an analysis: most payments quote references that each
+// name one open invoice, and those invoices add up to the payment. The general path (Analyse, then
+// DecideByReference) would choose exactly these items, at cost zero and alone at that cost; this path
+// reaches the same decision without allocating keys, quotes or fits, and gives up (null) on anything
+// else: a quote that names no item or several, a PO number, a repeated item, a sum that differs, or
+// items of unrelated customers. A property test holds both paths to the same answers.
+public sealed partial class CashMatcher
+{
+    private const int MaxReferenceLength = 128;
+
+    /// <summary>When false, every payment takes the general path (for the tests that compare the two).</summary>
+    internal bool DecideAtOnceEnabled { get; set; } = true;
+
+    private Decision? DecideAtOnce(Payment payment)
+    {
+        if (!DecideAtOnceEnabled)
+        {
+            return null;
+        }
+
+        var currency = payment.Amount.Currency.Code;
+        Span<int> items = stackalloc int[MaxQuotes];
+        Span<ulong> seen = stackalloc ulong[MaxQuotes * ReferenceText.MaxLookupKeys];
+        Span<char> buffer = stackalloc char[2 * MaxReferenceLength];
+        Span<Range> keys = stackalloc Range[ReferenceText.MaxLookupKeys];
+        int quotes = 0, seenCount = 0;
+
+        // Structured lines are each a quote (as in Analyse); every one must name exactly one invoice.
+        foreach (var line in payment.Remittance)
+        {
+            if (line.Reference.Length > MaxReferenceLength)
+            {
+                return null;
+            }
+
+            var count = ReferenceText.LookupKeys(line.Reference, buffer, keys);
+            if (count == 0)
+            {
+                continue;
+            }
+
+            var item = OnlyInvoice(buffer, keys[..count], currency);
+            if (item < 0 || quotes == MaxQuotes || items[..quotes].Contains(item))
+            {
+                return null;
+            }
+
+            items[quotes++] = item;
+            seenCount = Remember(buffer, keys[..count], seen, seenCount);
+        }
+
+        // Free-text tokens: one that repeats a key already quoted is the same quote, and a number that
+        // matches nothing and cannot be a document number is noise; any other must name one invoice.
+        var text = payment.FreeText;
+        var position = 0;
+        while (ReferenceText.NextToken(text, ref position, out var range))
+        {
+            var token = text.AsSpan(range);
+            if (token.Length > MaxReferenceLength)
+            {
+                return null;
+            }
+
+            var count = ReferenceText.LookupKeys(token, buffer, keys);
+            if (count == 0 || Repeats(buffer, keys[..count], seen[..seenCount]))
+            {
+                continue;
+            }
+
+            if (seenCount + count > seen.Length)
+            {
+                return null;
+            }
+
+            seenCount = Remember(buffer, keys[..count], seen, seenCount);
+            var item = OnlyInvoice(buffer, keys[..count], currency);
+            if (item == NoItem && !LooksLikeDocumentNumber(buffer, keys[..count]))
+            {
+                continue;
+            }
+
+            if (item < 0 || quotes == MaxQuotes || items[..quotes].Contains(item))
+            {
+                return null;
+            }
+
+            items[quotes++] = item;
+        }
+
+        if (quotes == 0)
+        {
+            return null;
+        }
+
+        long sum = 0;
+        foreach (var item in items[..quotes])
+        {
+            sum = checked(sum + _remaining[item]);
+            if (!_customers.SameFamily(_customerOf[items[0]], _customerOf[item]))
+            {
+                return null;
+            }
+        }
+
+        if (sum != payment.Amount.Minor)
+        {
+            return null;
+        }
+
+        // As the general path words it: the items in the order quoted; the lines in item order.
+        var why = Describe(items[0]);
+        for (var q = 1; q < quotes; q++)
+        {
+            why = why + " + " + Describe(items[q]);
+        }
+
+        var lines = new (int Item, long Amount)[quotes];
+        for (var q = 0; q < quotes; q++)
+        {
+            lines[q] = (items[q], _remaining[items[q]]);
+        }
+
+        Array.Sort(lines, static (a, b) => a.Item.CompareTo(b.Item));
+        return new Decision(lines, MatchMethod.ExactReference, 0.99, why + " by reference, amount equal", ExceptionReason.NoMatch, []);
+    }
+
+    private const int NoItem = -1;
+    private const int NotOne = -2;
+
+    /// <summary>
+    /// The one open item of the payment's currency the keys name, found as an invoice number; <see cref="NoItem"/>
+    /// when they name none, <see cref="NotOne"/> when several or when a PO number names another.
+    /// </summary>
+    private int OnlyInvoice(ReadOnlySpan<char> buffer, ReadOnlySpan<Range> keys, string currency)
+    {
+        // Items are indexed under their full key and its core, so when the quote has a core of its own
+        // (INV1004567 and 1004567) every item its full key finds, its core finds too: look up the core alone.
+        if (keys.Length > 1 && keys[1].End.Equals(keys[0].End) && keys[1].Start.Value > keys[0].Start.Value)
+        {
+            keys = keys[1..];
+        }
+
+        var found = NoItem;
+        foreach (var key in keys)
+        {
+            for (var entry = _invoiceKeys.First(buffer[key]); entry >= 0; entry = _invoiceKeys.Next(entry))
+            {
+                var item = _invoiceKeys.ItemOf(entry);
+                if (item != found && IsOpenIn(item, currency))
+                {
+                    if (found != NoItem)
+                    {
+                        return NotOne;
+                    }
+
+                    found = item;
+                }
+            }
+        }
+
+        foreach (var key in keys)
+        {
+            for (var entry = _poKeys.First(buffer[key]); entry >= 0; entry = _poKeys.Next(entry))
+            {
+                var item = _poKeys.ItemOf(entry);
+                if (item != found && IsOpenIn(item, currency))
+                {
+                    return NotOne;
+                }
+            }
+        }
+
+        return found;
+    }
+
+    private static int Remember(ReadOnlySpan<char> buffer, ReadOnlySpan<Range> keys, Span<ulong> seen, int count)
+    {
+        foreach (var key in keys)
+        {
+            seen[count++] = DeleteNeighbourhoodIndex.Hash(buffer[key]);
+        }
+
+        return count;
+    }
+
+    private static bool Repeats(ReadOnlySpan<char> buffer, ReadOnlySpan<Range> keys, ReadOnlySpan<ulong> seen)
+    {
+        foreach (var key in keys)
+        {
+            if (seen.Contains(DeleteNeighbourhoodIndex.Hash(buffer[key])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool LooksLikeDocumentNumber(ReadOnlySpan<char> buffer, ReadOnlySpan<Range> keys)
+    {
+        foreach (var key in keys)
+        {
+            var text = buffer[key];
+            if (text.Length >= 5 && CountDigits(text) >= 4)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static int CountDigits(ReadOnlySpan<char> text)
+    {
+        var digits = 0;
+        foreach (var c in text)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                digits++;
+            }
+        }
+
+        return digits;
+    }
+}

@@ -1,0 +1,112 @@
+namespace CashApp.Engine.Matching;
+
+/// <summary>
+/// Counts retrieval hits per candidate (name form) in a flat array and picks the best few, for the
+/// name lookup that runs for a large share of payments. One instance per thread, reused: only the
+/// counts it touched are reset, so a lookup costs what it retrieves, not what the directory holds.
+/// </summary>
+internal sealed class HitCounter
+{
+    [ThreadStatic]
+    private static HitCounter? _current;
+
+    private int[] _counts = [];
+    private readonly List<int> _touched = [];
+
+    /// <summary>This thread's counter, empty, for candidates 0 to <paramref name="candidates"/> - 1.</summary>
+    public static HitCounter For(int candidates)
+    {
+        var counter = _current ??= new HitCounter();
+        if (counter._counts.Length < candidates)
+        {
+            counter._counts = new int[candidates];
+        }
+
+        counter.Clear();
+        return counter;
+    }
+
+    public void Hit(int candidate, int weight)
+    {
+        ref var count = ref _counts[candidate];
+        if (count == 0)
+        {
+            _touched.Add(candidate);
+        }
+
+        count += weight;
+    }
+
+    /// <summary>
+    /// The <paramref name="limit"/> candidates with the most hits, fewer candidates first among equals
+    /// (ascending index), in no particular order. The counter is cleared afterwards.
+    /// </summary>
+    public List<int> TakeTop(int limit)
+    {
+        var chosen = new List<int>(Math.Min(limit, _touched.Count));
+        if (_touched.Count <= limit)
+        {
+            chosen.AddRange(_touched);
+            Clear();
+            return chosen;
+        }
+
+        // The threshold: the highest count at which at least `limit` candidates have that count or more.
+        var maxCount = 0;
+        foreach (var candidate in _touched)
+        {
+            maxCount = Math.Max(maxCount, _counts[candidate]);
+        }
+
+        var withCount = new int[maxCount + 1];
+        foreach (var candidate in _touched)
+        {
+            withCount[_counts[candidate]]++;
+        }
+
+        var threshold = maxCount;
+        for (var above = withCount[maxCount]; above < limit; above += withCount[threshold])
+        {
+            threshold--;
+        }
+
+        // Everything above the threshold, then the lowest indexes at it (a max-heap of the ones kept).
+        var ties = new PriorityQueue<int, int>();
+        foreach (var candidate in _touched)
+        {
+            var count = _counts[candidate];
+            if (count > threshold)
+            {
+                chosen.Add(candidate);
+            }
+            else if (count == threshold)
+            {
+                ties.Enqueue(candidate, -candidate);
+            }
+        }
+
+        var room = limit - chosen.Count;
+        while (ties.Count > room)
+        {
+            ties.Dequeue();
+        }
+
+        while (ties.Count > 0)
+        {
+            chosen.Add(ties.Dequeue());
+        }
+
+        Clear();
+        return chosen;
+    }
+
+    private void Clear()
+    {
+        foreach (var candidate in _touched)
+        {
+            _counts[candidate] = 0;
+        }
+
+        _touched.Clear();
+    }
+}

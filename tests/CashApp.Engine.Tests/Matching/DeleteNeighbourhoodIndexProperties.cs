@@ -1,0 +1,71 @@
+using CashApp.Engine.Matching;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace CashApp.Engine.Tests.Matching;
+
+/// <summary>
+/// The fuzzy reference index against brute force: its distance is the textbook optimal string alignment
+/// distance, and a lookup finds every stored key within one edit (plus the two-edit keys it is built to
+/// meet), each item once, in ascending order.
+/// </summary>
+public sealed class DeleteNeighbourhoodIndexProperties
+{
+    // A small alphabet, so that random keys are often near each other, as sequential invoice numbers are.
+    private static readonly Gen<string> Keys =
+        Gen.Choose(3, 9).SelectMany(length => Gen.ArrayOf(Gen.Elements('1', '2', '3', 'A'), length)).Select(chars => new string(chars));
+
+    [Property(MaxTest = 500, Replay = "(3,5)")]
+    public Property Distance_IsTheOptimalStringAlignmentDistance() =>
+        Prop.ForAll(Keys.ToArbitrary(), Keys.ToArbitrary(), Gen.Choose(0, 3).ToArbitrary(), (a, b, max) =>
+        {
+            var expected = Math.Min(Oracle(a, b), max + 1);
+            return (DeleteNeighbourhoodIndex.Distance(a, b, max) == expected).Label($"{a} {b} max {max}: expected {expected}");
+        });
+
+    [Property(MaxTest = 200, Replay = "(9,7)")]
+    public Property Candidates_FindEveryKeyWithinOneEdit_EachOnceInOrder() =>
+        Prop.ForAll(Gen.ListOf(Keys, 40).ToArbitrary(), Keys.ToArbitrary(), (stored, query) =>
+        {
+            var entries = stored.Select((key, item) => (key, item)).ToList();
+            var index = DeleteNeighbourhoodIndex.Build(entries);
+            var found = new List<int> { -1 };
+            index.Candidates(query, found);
+            var within = entries.Where(e => Oracle(query, e.key) <= 1).Select(e => e.item);
+            var tail = found.Skip(1).ToList();
+            return (found[0] == -1
+                && within.All(tail.Contains)
+                && tail.SequenceEqual(tail.Distinct().Order())
+                && tail.All(i => Oracle(query, stored[i]) <= 2)).Label($"{query}: [{string.Join(',', tail)}]");
+        });
+
+    private static int Oracle(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
+        for (var j = 0; j <= b.Length; j++)
+        {
+            d[0, j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
+            }
+        }
+
+        return d[a.Length, b.Length];
+    }
+}

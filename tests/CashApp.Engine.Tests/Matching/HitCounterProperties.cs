@@ -1,0 +1,34 @@
+using CashApp.Engine.Matching;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace CashApp.Engine.Tests.Matching;
+
+/// <summary>The hit counter picks what sorting every candidate by hits, then index, would pick, and starts each lookup empty.</summary>
+public sealed class HitCounterProperties
+{
+    [Property(MaxTest = 300, Replay = "(5,9)")]
+    public Property TakeTop_IsTheFirstOfAFullSort() =>
+        Prop.ForAll(
+            Gen.ListOf(Gen.Choose(0, 199).Zip(Gen.Choose(1, 2))).ToArbitrary(),
+            Gen.Choose(1, 60).ToArbitrary(),
+            (hits, limit) =>
+            {
+                // A lookup that is abandoned half way must not leak into the next.
+                var earlier = HitCounter.For(200);
+                earlier.Hit(7, 5);
+                var counter = HitCounter.For(200);
+                foreach (var (candidate, weight) in hits)
+                {
+                    counter.Hit(candidate, weight);
+                }
+
+                var expected = hits.GroupBy(h => h.Item1)
+                    .Select(g => (Candidate: g.Key, Count: g.Sum(h => h.Item2)))
+                    .OrderByDescending(c => c.Count).ThenBy(c => c.Candidate)
+                    .Take(limit).Select(c => c.Candidate).Order();
+                var actual = counter.TakeTop(limit).Order();
+                return actual.SequenceEqual(expected).Label($"limit {limit}: [{string.Join(',', actual)}] vs [{string.Join(',', expected)}]");
+            });
+}
