@@ -153,18 +153,18 @@ internal static class ScaleRunner
         md.AppendLine();
         md.AppendLine("Command: `dotnet run -c Release --project benchmarks -- scale " + string.Join(' ', args) + "`");
         md.AppendLine();
-        md.AppendLine("| stage | seconds | cpu seconds | count | per second | peak MiB |");
-        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        md.AppendLine("| stage | seconds | cpu seconds | count | per second | peak MiB | allocated MiB | GC pause s |");
+        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var s in root.GetProperty("stages").EnumerateArray())
         {
             var sec = s.GetProperty("seconds").GetDouble();
             var count = s.GetProperty("count").GetInt64();
-            md.AppendLine(Ci, $"| {s.GetProperty("stage").GetString()} | {sec:F2} | {s.GetProperty("cpu_seconds").GetDouble():F2} | {count:N0} | {(sec > 0 ? count / sec : 0):N0} | {s.GetProperty("peak_working_set_bytes").GetInt64() / 1048576.0:N0} |");
+            md.AppendLine(Ci, $"| {s.GetProperty("stage").GetString()} | {sec:F2} | {s.GetProperty("cpu_seconds").GetDouble():F2} | {count:N0} | {(sec > 0 ? count / sec : 0):N0} | {s.GetProperty("peak_working_set_bytes").GetInt64() / 1048576.0:N0} | {s.GetProperty("allocated_bytes").GetInt64() / 1048576.0:N0} | {s.GetProperty("gc_pause_seconds").GetDouble():F2} |");
         }
 
         var runSeconds = root.GetProperty("seconds").GetDouble();
         var paid = root.GetProperty("payments").GetInt32();
-        md.AppendLine(Ci, $"| **run (in process)** | **{runSeconds:F2}** | {root.GetProperty("cpu_seconds").GetDouble():F2} | {paid:N0} | **{paid / runSeconds:N0}** | **{root.GetProperty("peak_working_set_bytes").GetInt64() / 1048576.0:N0}** |");
+        md.AppendLine(Ci, $"| **run (in process)** | **{runSeconds:F2}** | {root.GetProperty("cpu_seconds").GetDouble():F2} | {paid:N0} | **{paid / runSeconds:N0}** | **{root.GetProperty("peak_working_set_bytes").GetInt64() / 1048576.0:N0}** | | {root.GetProperty("gc_pause_seconds").GetDouble():F2} |");
         md.AppendLine();
         md.AppendLine(Ci, $"- end to end (process start to exit): {elapsed.TotalSeconds:F1} s, {paid / elapsed.TotalSeconds:N0} payments/s");
         md.AppendLine(Ci, $"- peak working set: {peak / 1048576.0:N0} MiB");

@@ -55,6 +55,12 @@ public sealed record StageTiming(string Stage, TimeSpan Elapsed, long Count, lon
     /// busy machine it says more than the wall clock about what the stage costs.
     /// </summary>
     public TimeSpan Cpu { get; init; }
+
+    /// <summary>Bytes the process allocated while the stage ran (all threads).</summary>
+    public long AllocatedBytes { get; init; }
+
+    /// <summary>Time the garbage collector paused the process while the stage ran.</summary>
+    public TimeSpan GcPause { get; init; }
 }
 
 /// <summary>What a run did.</summary>
@@ -381,10 +387,17 @@ public static class MatchRun
             memory.Begin(name);
             var watch = Stopwatch.StartNew();
             var cpu = MemoryWatch.ProcessCpu();
+            var allocated = GC.GetTotalAllocatedBytes();
+            var paused = GC.GetTotalPauseDuration();
             try
             {
                 var (value, count) = await work().ConfigureAwait(false);
-                var timing = new StageTiming(name, watch.Elapsed, count, memory.End(name)) { Cpu = MemoryWatch.ProcessCpu() - cpu };
+                var timing = new StageTiming(name, watch.Elapsed, count, memory.End(name))
+                {
+                    Cpu = MemoryWatch.ProcessCpu() - cpu,
+                    AllocatedBytes = GC.GetTotalAllocatedBytes() - allocated,
+                    GcPause = GC.GetTotalPauseDuration() - paused,
+                };
                 lock (stages)
                 {
                     stages.Add(timing);

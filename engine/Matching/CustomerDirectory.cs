@@ -15,6 +15,7 @@ internal sealed class CustomerDirectory
 {
     private const int MaxScored = 48;
     private const int MaxPostings = 4096;
+    private const int MaxBringingIn = 512;
 
     private readonly List<string> _ids = [];
     private readonly List<string> _names = [];
@@ -105,18 +106,34 @@ internal sealed class CustomerDirectory
         }
 
         // Retrieve: name forms sharing a rare enough word, or the start of the name allowing one dropped
-        // or added letter (the typing slips and truncations banks print). Hits are counted in a scratch
-        // array per thread rather than a dictionary: a common word touches thousands of forms.
-        var scratch = HitCounter.For(_nameForms.Count);
+        // or added letter (the typing slips and truncations banks print). Keys are taken rarest first:
+        // a key shared by few forms brings in candidates, a common one (a city, an industry) only adds
+        // weight to those already in, since a word that thousands of customers share points at none of
+        // them. Hits are counted in a per-thread scratch array, not a dictionary.
+        var keys = new List<(string Key, List<int> Postings)>();
         foreach (var key in RetrievalKeys(tokens, compact))
         {
             if (_tokens.TryGetValue(key, out var postings) && postings.Count <= MaxPostings)
             {
-                var weight = key[0] == 'P' ? 2 : 1;
-                foreach (var form in postings)
-                {
-                    scratch.Hit(form, weight);
-                }
+                keys.Add((key, postings));
+            }
+        }
+
+        keys.Sort((a, b) => a.Postings.Count != b.Postings.Count ? a.Postings.Count.CompareTo(b.Postings.Count) : string.CompareOrdinal(a.Key, b.Key));
+        var scratch = HitCounter.For(_nameForms.Count);
+        foreach (var (key, postings) in keys)
+        {
+            var weight = key[0] == 'P' ? 2 : 1;
+            var bringsIn = postings.Count <= MaxBringingIn || scratch.Touched == 0;
+            if (!bringsIn && scratch.Touched <= MaxScored)
+            {
+                // Every candidate in will be scored whatever its weight: a common key changes nothing.
+                break;
+            }
+
+            foreach (var form in postings)
+            {
+                scratch.Hit(form, weight, bringsIn);
             }
         }
 

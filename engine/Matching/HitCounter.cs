@@ -26,11 +26,20 @@ internal sealed class HitCounter
         return counter;
     }
 
-    public void Hit(int candidate, int weight)
+    /// <summary>How many candidates have hits.</summary>
+    public int Touched => _touched.Count;
+
+    /// <summary>Counts a hit; a candidate without hits yet is counted only when <paramref name="bringsIn"/>.</summary>
+    public void Hit(int candidate, int weight, bool bringsIn = true)
     {
         ref var count = ref _counts[candidate];
         if (count == 0)
         {
+            if (!bringsIn)
+            {
+                return;
+            }
+
             _touched.Add(candidate);
         }
 

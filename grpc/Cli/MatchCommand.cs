@@ -113,11 +113,11 @@ internal static class MatchCommand
     internal static IEnumerable<string> StageTable(MatchRunSummary summary)
     {
         var ci = CultureInfo.InvariantCulture;
-        yield return "stage                seconds   cpu seconds         count      per second   peak MiB";
+        yield return "stage                seconds   cpu seconds         count      per second   peak MiB  alloc MiB  GC pause s";
         foreach (var stage in summary.Stages)
         {
             var rate = stage.Elapsed.TotalSeconds > 0 ? stage.Count / stage.Elapsed.TotalSeconds : 0;
-            yield return string.Create(ci, $"{stage.Stage,-18} {stage.Elapsed.TotalSeconds,9:F3} {stage.Cpu.TotalSeconds,13:F3} {stage.Count,13:N0} {rate,15:N0} {stage.PeakWorkingSetBytes / (1024.0 * 1024.0),10:N0}");
+            yield return string.Create(ci, $"{stage.Stage,-18} {stage.Elapsed.TotalSeconds,9:F3} {stage.Cpu.TotalSeconds,13:F3} {stage.Count,13:N0} {rate,15:N0} {stage.PeakWorkingSetBytes / (1024.0 * 1024.0),10:N0} {stage.AllocatedBytes / (1024.0 * 1024.0),10:N0} {stage.GcPause.TotalSeconds,11:F2}");
         }
 
         var perSecond = summary.Elapsed.TotalSeconds > 0 ? summary.Payments / summary.Elapsed.TotalSeconds : 0;
@@ -147,7 +147,7 @@ internal static class MatchCommand
         gc_gen2 = GC.CollectionCount(2),
         files = summary.Files.Select(f => new { file = Path.GetFileName(f.FileName), format = FormatName(f.Format), credits = f.Credits, bytes = File.Exists(f.FileName) ? new FileInfo(f.FileName).Length : 0, seconds = f.ReadTime.TotalSeconds }),
         peak_working_set_bytes = summary.PeakWorkingSetBytes,
-        stages = summary.Stages.Select(s => new { stage = s.Stage, seconds = s.Elapsed.TotalSeconds, cpu_seconds = s.Cpu.TotalSeconds, count = s.Count, peak_working_set_bytes = s.PeakWorkingSetBytes }),
+        stages = summary.Stages.Select(s => new { stage = s.Stage, seconds = s.Elapsed.TotalSeconds, cpu_seconds = s.Cpu.TotalSeconds, count = s.Count, peak_working_set_bytes = s.PeakWorkingSetBytes, allocated_bytes = s.AllocatedBytes, gc_pause_seconds = s.GcPause.TotalSeconds }),
     });
 
     // "USD 12645111.38", or one per currency for a file that holds several.
