@@ -13,7 +13,7 @@ namespace CashApp.Benchmarks.Camt;
 /// Throughput of the camt reader over a large camt.053 (about 300 MB; <c>CAMT_BENCH_MB</c> overrides), on one
 /// thread from memory: the raw XmlReader walk as the baseline, the typed entries, and full bank transactions.
 /// The machine these run on is shared, so beside BenchmarkDotNet's wall clock each operation's process CPU time
-/// is recorded (in-process runs only) and shown as MB/s per CPU-second.
+/// is recorded (in-process runs only) and shown as MiB/s per CPU-second.
 /// </summary>
 [Config(typeof(CamtThroughputConfig))]
 public class CamtReaderBenchmarks
