@@ -5,7 +5,10 @@ namespace CashApp.Parsers.Camt;
 /// <summary>Entries (<c>Ntry</c>): amount, direction, status, dates, references, bank transaction code, details.</summary>
 internal sealed partial class CamtParser
 {
-    private CamtBankTransactionCode? _lastCode;
+    // The codes met most recently, reused while their parts are the same strings: a statement alternates between a
+    // handful of codes (credits, debits, fees), so one remembered code would be rebuilt at every switch.
+    private readonly CamtBankTransactionCode?[] _recentCodes = new CamtBankTransactionCode?[8];
+    private int _nextCodeSlot;
 
     private CamtEntry ReadEntry()
     {
@@ -235,16 +238,21 @@ internal sealed partial class CamtParser
             return null;
         }
 
-        // Codes are pooled strings, so the same code in the next entry reuses the same object.
-        var last = _lastCode;
-        if (last is not null && ReferenceEquals(last.Domain, domain) && ReferenceEquals(last.Family, family)
-            && ReferenceEquals(last.SubFamily, subFamily) && ReferenceEquals(last.Proprietary, proprietary)
-            && ReferenceEquals(last.ProprietaryIssuer, issuer))
+        // Codes are pooled strings, so the same code in a later entry reuses the same object.
+        foreach (var recent in _recentCodes)
         {
-            return last;
+            if (recent is not null && ReferenceEquals(recent.Domain, domain) && ReferenceEquals(recent.Family, family)
+                && ReferenceEquals(recent.SubFamily, subFamily) && ReferenceEquals(recent.Proprietary, proprietary)
+                && ReferenceEquals(recent.ProprietaryIssuer, issuer))
+            {
+                return recent;
+            }
         }
 
-        return _lastCode = new CamtBankTransactionCode(domain, family, subFamily, proprietary, issuer);
+        var code = new CamtBankTransactionCode(domain, family, subFamily, proprietary, issuer);
+        _recentCodes[_nextCodeSlot] = code;
+        _nextCodeSlot = (_nextCodeSlot + 1) % _recentCodes.Length;
+        return code;
     }
 
     /// <summary>Reads one <c>NtryDtls</c> block: an optional <c>Btch</c> and any number of <c>TxDtls</c>.</summary>

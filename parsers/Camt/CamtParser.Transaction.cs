@@ -6,6 +6,9 @@ namespace CashApp.Parsers.Camt;
 /// <summary>Transaction details (<c>TxDtls</c>): references, amounts, related parties, remittance, return information.</summary>
 internal sealed partial class CamtParser
 {
+    // The documents of the Strd block being read (ReadStructured does not nest).
+    private readonly List<(string Number, string? Type)> _blockDocuments = [];
+
     private CamtTransaction ReadTransaction(int number)
     {
         var transaction = new CamtTransaction(number, Line);
@@ -292,7 +295,9 @@ internal sealed partial class CamtParser
     /// </summary>
     private void ReadStructured(CamtTransaction transaction)
     {
-        List<(string Number, string? Type)>? documents = null;
+        // The block's amounts follow its documents, so the documents wait in a list the parser reuses.
+        var documents = _blockDocuments;
+        documents.Clear();
         DocumentAmounts amounts = default;
         CamtCreditorReference? creditorReference = null;
         var depth = Enter();
@@ -304,7 +309,7 @@ internal sealed partial class CamtParser
                 var document = ReadReferredDocument();
                 if (document.Number is not null)
                 {
-                    (documents ??= []).Add((document.Number, document.Type));
+                    documents.Add((document.Number, document.Type));
                 }
             }
             else if (Is(name, _n.RfrdDocAmt))
@@ -322,30 +327,25 @@ internal sealed partial class CamtParser
         }
 
         Leave();
-        if (documents is not null)
+        if (documents.Count > 0)
         {
             var list = transaction._documents ??= [];
+            var only = documents.Count == 1;
             foreach (var (number, type) in documents)
             {
-                var document = new CamtReferredDocument(number, type, KindOf(type));
-                if (documents.Count == 1)
+                list.Add(new CamtReferredDocument(number, type, KindOf(type))
                 {
-                    document = document with
-                    {
-                        RemittedMinor = amounts.Remitted,
-                        DuePayableMinor = amounts.DuePayable,
-                        CreditNoteMinor = amounts.CreditNote,
-                        DiscountMinor = amounts.Discount,
-                    };
-                }
-
-                list.Add(document);
+                    RemittedMinor = only ? amounts.Remitted : null,
+                    DuePayableMinor = only ? amounts.DuePayable : null,
+                    CreditNoteMinor = only ? amounts.CreditNote : null,
+                    DiscountMinor = only ? amounts.Discount : null,
+                });
             }
         }
 
         if (creditorReference is not null)
         {
-            if (documents is null && amounts.Remitted is { } remitted)
+            if (documents.Count == 0 && amounts.Remitted is { } remitted)
             {
                 creditorReference = creditorReference with { RemittedMinor = remitted };
             }

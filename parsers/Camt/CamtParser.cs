@@ -36,6 +36,10 @@ internal sealed partial class CamtParser : IDisposable
     private readonly Dictionary<string, string> _pool = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _poolLookup;
 
+    // The Ccy attribute of the amount being read, and the currency last looked up.
+    private readonly char[] _currencyText = new char[16];
+    private CurrencyCode _lastCurrency;
+
     private State _state = State.Document;
     private string _namespace = string.Empty;
     private string _messageName = string.Empty;
@@ -521,17 +525,7 @@ internal sealed partial class CamtParser : IDisposable
         long line = Line;
         int position = Position;
         var name = _r.LocalName;
-        var code = _r.GetAttribute(_n.Ccy);
-        if (code is null)
-        {
-            Fail(CamtErrorCodes.MissingElement, line, position, name + "/@Ccy", null, Format(CamtErrorMessages.MissingElement, "attribute Ccy"));
-        }
-
-        if (!CurrencyCode.TryParse(code.AsSpan().Trim(), out var currency))
-        {
-            Fail(CamtErrorCodes.UnknownCurrency, line, position, name + "/@Ccy", code, Format(CamtErrorMessages.UnknownCurrency, code));
-        }
-
+        var currency = ReadCurrency(line, position, name);
         var text = ReadText();
         if (!MinorUnits.TryParse(text, currency.MinorDigits, out var minor) || (!allowNegative && text.Length > 0 && text[0] == '-'))
         {
@@ -540,6 +534,50 @@ internal sealed partial class CamtParser : IDisposable
         }
 
         return new Money(minor, currency);
+    }
+
+    /// <summary>
+    /// The <c>Ccy</c> attribute of the amount element the reader is on. Read into a small buffer, not with
+    /// <c>GetAttribute</c>: a statement has an amount every few lines, and each would allocate its "EUR".
+    /// </summary>
+    private CurrencyCode ReadCurrency(long line, int position, string name)
+    {
+        if (!_r.MoveToAttribute(_n.Ccy))
+        {
+            Fail(CamtErrorCodes.MissingElement, line, position, name + "/@Ccy", null, Format(CamtErrorMessages.MissingElement, "attribute Ccy"));
+        }
+
+        var length = _r.ReadValueChunk(_currencyText, 0, _currencyText.Length);
+        _r.MoveToElement();
+        var code = _currencyText.AsSpan(0, length);
+
+        // A statement states the same currency on nearly every amount: reuse the last one looked up.
+        var currency = _lastCurrency;
+        if (currency.Code is not null && code.SequenceEqual(currency.Code))
+        {
+            return currency;
+        }
+
+        // A value that fills the buffer may go on beyond it: never judge it by its start.
+        if (length < _currencyText.Length && CurrencyCode.TryParse(code.Trim(), out currency))
+        {
+            if (code.SequenceEqual(currency.Code))
+            {
+                _lastCurrency = currency;
+            }
+
+            return currency;
+        }
+
+        // Off the hot path: the whole value as written, for the message.
+        var written = _r.GetAttribute(_n.Ccy);
+        if (CurrencyCode.TryParse(written.AsSpan().Trim(), out currency))
+        {
+            return currency;
+        }
+
+        Fail(CamtErrorCodes.UnknownCurrency, line, position, name + "/@Ccy", written, Format(CamtErrorMessages.UnknownCurrency, written));
+        return default;
     }
 
     private Direction ReadDirection()

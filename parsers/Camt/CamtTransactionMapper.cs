@@ -206,18 +206,19 @@ internal sealed class CamtTransactionMapper(string fileName, ICollection<ParseWa
             return [];
         }
 
-        var lines = new List<RemittanceLine>(detail.Documents.Count + detail.CreditorReferences.Count);
+        var lines = new RemittanceLine[detail.Documents.Count + detail.CreditorReferences.Count];
+        var count = 0;
         foreach (var document in detail.Documents)
         {
             // A credit note taken against the payment reduces it: its line amount is negative, as in applications.csv.
             long? amount = document.Kind == RemittanceKind.CreditNote
                 ? -(document.RemittedMinor ?? document.CreditNoteMinor)
                 : document.RemittedMinor;
-            lines.Add(new RemittanceLine(document.Number, amount, document.Kind)
+            lines[count++] = new RemittanceLine(document.Number, amount, document.Kind)
             {
                 InvoicedMinor = document.DuePayableMinor,
                 DiscountMinor = document.DiscountMinor,
-            });
+            };
         }
 
         foreach (var reference in detail.CreditorReferences)
@@ -225,7 +226,7 @@ internal sealed class CamtTransactionMapper(string fileName, ICollection<ParseWa
             var kind = reference.IsIso11649 || CamtParser.KindOf(reference.TypeCode) == RemittanceKind.CreditorReference
                 ? RemittanceKind.CreditorReference
                 : RemittanceKind.Unspecified;
-            lines.Add(new RemittanceLine(reference.Reference, reference.RemittedMinor, kind));
+            lines[count++] = new RemittanceLine(reference.Reference, reference.RemittedMinor, kind);
         }
 
         return lines;

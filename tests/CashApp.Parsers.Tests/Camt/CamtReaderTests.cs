@@ -263,6 +263,35 @@ public sealed class CamtReaderTests
     }
 
     [Fact]
+    public void Read_CurrencyAsWritten_SpacesCharacterReferencesAndChanges_AreRead()
+    {
+        // The reader remembers the last currency it looked up; every spelling and every change must still count.
+        var padded = "USD" + new string(' ', 20);
+        var xml = Statement(Entry(ccy: "EUR") + Entry(ccy: " CHF ") + Entry(ccy: "CHF") + Entry(ccy: "E&#85;R") + Entry(ccy: padded) + Entry(ccy: "JPY", amount: "100"));
+        var currencies = Read(xml).Select(t => (t.Currency, t.AmountMinor)).ToArray();
+        Assert.Equal([("EUR", 10000L), ("CHF", 10000L), ("CHF", 10000L), ("EUR", 10000L), ("USD", 10000L), ("JPY", 100L)], currencies);
+    }
+
+    [Fact]
+    public void Read_CurrencyThatOnlyStartsWithACode_IsRejectedWithTheWholeValue()
+    {
+        var written = "EUR" + new string(' ', 20) + "X";
+        var ex = Reject(Statement(Entry() + Entry(ccy: written)));
+        Assert.Equal((CamtErrorCodes.UnknownCurrency, written), (ex.ErrorCode, ex.Value));
+        Assert.Equal("/Document/BkToCstmrStmt/Stmt[1]/Ntry[2]/Amt/@Ccy", ex.ElementPath);
+    }
+
+    [Fact]
+    public void Read_AmountWithoutCurrency_IsRejected()
+    {
+        var entry = Entry().Replace("<Amt Ccy=\"EUR\">", "<Amt>", StringComparison.Ordinal);
+        var ex = Reject(Statement(Entry() + entry));
+        Assert.Equal(CamtErrorCodes.MissingElement, ex.ErrorCode);
+        Assert.Equal("/Document/BkToCstmrStmt/Stmt[1]/Ntry[2]/Amt/@Ccy", ex.ElementPath);
+        Assert.Contains("attribute Ccy", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_MissingAmount_NamesTheEntry()
     {
         var entry = Entry().Replace("<Amt Ccy=\"EUR\">100.00</Amt>", string.Empty, StringComparison.Ordinal);
