@@ -1,15 +1,18 @@
 using CashApp.Engine.Model;
-using FuzzySharp;
 
 namespace CashApp.Engine.Matching;
 
 /// <summary>A customer the payer may be, with how sure the engine is (0-100) and why.</summary>
-internal readonly record struct PayerCandidate(int Customer, int Score, string How);
+internal readonly record struct PayerCandidate(int Customer, int Score, string What, string? NameOnFile = null)
+{
+    /// <summary>Why, in words: the account, or the payer's name against the customer's (built only when asked).</summary>
+    public string How => NameOnFile is null ? What : $"name '{What}' ~ '{NameOnFile}' ({Score})";
+}
 
 /// <summary>
 /// Who pays: customers with their families (a parent and its subsidiaries), known payer accounts and
-/// names. Built once per run. Names are found through a token index and scored with FuzzySharp only
-/// for the few candidates retrieved.
+/// names. Built once per run. Names are found through a token index and scored (FuzzySharp's ratio, see
+/// <see cref="NameRatio"/>) only for the few candidates retrieved.
 /// </summary>
 internal sealed class CustomerDirectory
 {
@@ -138,10 +141,11 @@ internal sealed class CustomerDirectory
         }
 
         var best = new Dictionary<int, int>();
+        var ratio = new NameRatio(compact);
         foreach (var form in scratch.TakeTop(MaxScored))
         {
             var (customer, candidate, _) = _nameForms[form];
-            var score = Score(compact, candidate);
+            var score = Score(ratio, compact, candidate);
             if (score > best.GetValueOrDefault(customer, -1))
             {
                 best[customer] = score;
@@ -150,7 +154,7 @@ internal sealed class CustomerDirectory
 
         foreach (var (customer, score) in best.OrderByDescending(b => b.Value).ThenBy(b => _ids[b.Key], StringComparer.Ordinal))
         {
-            found.Add(new PayerCandidate(customer, score, $"name '{payerName}' ~ '{_names[customer]}' ({score})"));
+            found.Add(new PayerCandidate(customer, score, payerName!, _names[customer]));
         }
 
         return found;
@@ -187,7 +191,9 @@ internal sealed class CustomerDirectory
     /// How alike a payer's compact name is to a customer's, 0-100. A bank that truncates a name leaves
     /// a prefix, so a payer name that is a long enough prefix of the customer's is as good as equal.
     /// </summary>
-    internal static int Score(string payer, string customer)
+    internal static int Score(string payer, string customer) => Score(new NameRatio(payer), payer, customer);
+
+    private static int Score(NameRatio ratioOfPayer, string payer, string customer)
     {
         if (payer == customer)
         {
@@ -205,12 +211,11 @@ internal sealed class CustomerDirectory
             return 86;
         }
 
-        var ratio = Fuzz.Ratio(payer, customer);
+        var ratio = ratioOfPayer.Ratio(customer, customer.Length);
         if (payer.Length >= 8 && payer.Length < customer.Length)
         {
             // Truncated and misspelled: compare with the customer's name cut to the payer's length.
-            var cut = customer[..Math.Min(customer.Length, payer.Length)];
-            ratio = Math.Max(ratio, Fuzz.Ratio(payer, cut) - 3);
+            ratio = Math.Max(ratio, ratioOfPayer.Ratio(customer, payer.Length) - 3);
         }
 
         return ratio;
