@@ -17,8 +17,8 @@ internal readonly record struct FoundLabel(int Label, int Start, TextRange Value
 /// </summary>
 internal sealed class PaymentTextScan
 {
-    /// <summary>Indexes into <see cref="PaymentTextParser.Labels"/> by the character before the label's colon, longest label first.</summary>
-    private static readonly int[]?[] ByLastChar = IndexByLastChar();
+    /// <summary>The labels by a hash of the two characters before their colon, longest label first (so leftmost first).</summary>
+    private static readonly Candidate[]?[] ByEnding = IndexByEnding();
 
     private static readonly string[] EdiSegments = ["RMR*", "NTE*", "REF*", "BPR*", "TRN*", "DTM*", "ADX*", "ENT*", "N1*", "IT1*"];
 
@@ -167,7 +167,7 @@ internal sealed class PaymentTextScan
     /// Finds the labels, left to right: a label starts the text, follows a space or starts a continuation, and a
     /// weak label does not count inside remittance text. Every label ends at its only ':', so a label that starts
     /// at or before a colon ends at that colon: rather than try every word, each colon is tried against the labels
-    /// that end with the character before it, longest (leftmost) first. The first colon with a match gives the
+    /// that end with the two characters before it, longest (leftmost) first. The first colon with a match gives the
     /// leftmost label, as a scan of every character would.
     /// </summary>
     private void FindLabels(ReadOnlySpan<char> text, ReadOnlySpan<int> pieceStarts)
@@ -183,21 +183,21 @@ internal sealed class PaymentTextScan
                 return;
             }
 
+            // The shortest label, "ID:", has two characters before its colon.
             colon += next + 1;
-            if (colon == 0 || text[colon - 1] >= ByLastChar.Length || ByLastChar[text[colon - 1]] is not { } candidates)
+            if (colon < 2 || ByEnding[Ending(text[colon - 2], text[colon - 1])] is not { } candidates)
             {
                 continue;
             }
 
-            foreach (var index in candidates)
+            foreach (var candidate in candidates)
             {
-                var label = PaymentTextParser.Labels[index];
-                var start = colon + 1 - label.Text.Length;
-                if (start >= from && text[start] == label.Text[0] && (!inRemittance || !label.Weak) && text[start..colon].SequenceEqual(label.Text.AsSpan(0, label.Text.Length - 1))
+                var start = colon + 1 - candidate.Text.Length;
+                if (start >= from && (!inRemittance || !candidate.Weak) && text[start..colon].SequenceEqual(candidate.Text.AsSpan(0, candidate.Text.Length - 1))
                     && (start == 0 || text[start - 1] == ' ' || pieceStarts.Contains(start)))
                 {
-                    AddLabel(new FoundLabel(index, start, default));
-                    inRemittance = label.Role == Role.Remittance;
+                    AddLabel(new FoundLabel(candidate.Index, start, default));
+                    inRemittance = candidate.Remittance;
                     from = colon + 1;
                     break;
                 }
@@ -205,16 +205,23 @@ internal sealed class PaymentTextScan
         }
     }
 
-    private static int[]?[] IndexByLastChar()
+    /// <summary>The bucket of <see cref="ByEnding"/> for the two characters before a colon.</summary>
+    private static int Ending(char secondLast, char last) => ((secondLast * 31) + last) & 255;
+
+    private static Candidate[]?[] IndexByEnding()
     {
-        var table = new int[]?[128];
-        foreach (var group in PaymentTextParser.Labels.Select((label, index) => (label, index)).GroupBy(l => l.label.Text[^2]))
+        var table = new Candidate[]?[256];
+        var labels = PaymentTextParser.Labels.Select((label, index) => new Candidate(index, label.Text, label.Weak, label.Role == Role.Remittance));
+        foreach (var group in labels.GroupBy(c => Ending(c.Text[^3], c.Text[^2])))
         {
-            table[group.Key] = [.. group.OrderByDescending(l => l.label.Text.Length).Select(l => l.index)];
+            table[group.Key] = [.. group.OrderByDescending(c => c.Text.Length)];
         }
 
         return table;
     }
+
+    /// <summary>A label as <see cref="FindLabels"/> tries it: its index in <see cref="PaymentTextParser.Labels"/> and what the search needs of it.</summary>
+    private readonly record struct Candidate(int Index, string Text, bool Weak, bool Remittance);
 
     private void AddLabel(FoundLabel found)
     {
