@@ -1,4 +1,3 @@
-
 namespace CashApp.Parsers.Remittance;
 
 /// <summary>
@@ -8,7 +7,8 @@ namespace CashApp.Parsers.Remittance;
 /// key:value layouts (<c>REMI:</c>, <c>DBNM:</c>, <c>DACT:</c>, <c>ORG:=</c>), and NACHA CTX / EDI 820 segments
 /// (<c>RMR*IV*number*PI*paid*invoiced*discount</c>, <c>NTE*ZZZ*note</c>, segments ended by <c>\</c> or
 /// <c>~</c>). Free-form references ("INVOICES 1022069") stay in <see cref="PaymentText.RemittanceText"/>: telling
-/// references from other words is the matching engine's work.
+/// references from other words is the matching engine's work. The reading itself is <see cref="PaymentTextScan"/>'s,
+/// which readers of large files call directly to make strings only of the values they keep.
 /// </summary>
 public static class PaymentTextParser
 {
@@ -101,7 +101,7 @@ public static class PaymentTextParser
         var remittance = scan.RemittanceText(text);
         if (scan.Labels.IsEmpty)
         {
-            return new PaymentText { Lines = [.. scan.Lines], RemittanceText = remittance };
+            return new PaymentText { Lines = scan.Lines.ToArray(), RemittanceText = remittance };
         }
 
         var fields = new Dictionary<string, string>(scan.Labels.Length, StringComparer.Ordinal);
@@ -119,7 +119,7 @@ public static class PaymentTextParser
                 ? Of(routing) + ":" + Of(account)
                 : scan.PayerAccount == scan.PayerId ? id : Of(scan.PayerAccount),
             RemittanceText = remittance,
-            Lines = [.. scan.Lines],
+            Lines = scan.Lines.ToArray(),
             Fields = fields,
         };
 
