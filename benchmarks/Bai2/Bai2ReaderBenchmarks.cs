@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.IO.Pipelines;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
@@ -21,17 +19,6 @@ namespace CashApp.Benchmarks.Bai2;
 public class Bai2ReaderBenchmarks
 {
     private string path = string.Empty;
-
-    /// <summary>Process CPU seconds of each operation, per benchmark method (in-process runs only).</summary>
-    internal static ConcurrentDictionary<string, ConcurrentBag<double>> CpuSeconds { get; } = new();
-
-    private static T Timed<T>(string method, Func<T> operation)
-    {
-        var start = Process.GetCurrentProcess().TotalProcessorTime;
-        var result = operation();
-        CpuSeconds.GetOrAdd(method, _ => []).Add((Process.GetCurrentProcess().TotalProcessorTime - start).TotalSeconds);
-        return result;
-    }
 
     /// <summary>Bytes in the file, for the MB/s column.</summary>
     internal static long FileBytes { get; private set; }
@@ -60,7 +47,7 @@ public class Bai2ReaderBenchmarks
 
     /// <summary>A naive reader: lines as strings, fields by string.Split, amounts by long.Parse, no validation.</summary>
     [Benchmark(Baseline = true)]
-    public long NaiveSplit() => Timed(nameof(NaiveSplit), NaiveSplitCore);
+    public long NaiveSplit() => CpuTime.Measure(nameof(NaiveSplit), NaiveSplitCore);
 
     private long NaiveSplitCore()
     {
@@ -78,7 +65,7 @@ public class Bai2ReaderBenchmarks
 
     /// <summary>The record API: <see cref="Bai2RecordReader"/> over a <see cref="PipeReader"/> on the file.</summary>
     [Benchmark]
-    public long RecordReader() => Timed(nameof(RecordReader), () => RecordReaderCore().GetAwaiter().GetResult());
+    public long RecordReader() => CpuTime.Measure(nameof(RecordReader), () => RecordReaderCore().GetAwaiter().GetResult());
 
     private async Task<long> RecordReaderCore()
     {
@@ -111,7 +98,7 @@ public class Bai2ReaderBenchmarks
 
     /// <summary>The transaction API the engine uses: strings, payer and remittance parsed from each text.</summary>
     [Benchmark]
-    public long Transactions() => Timed(nameof(Transactions), () => TransactionsCore().GetAwaiter().GetResult());
+    public long Transactions() => CpuTime.Measure(nameof(Transactions), () => TransactionsCore().GetAwaiter().GetResult());
 
     private async Task<long> TransactionsCore()
     {
@@ -203,13 +190,12 @@ public sealed class Bai2ThroughputConfig : ManualConfig
             var seconds = mean.Value / 1e9;
             if (cpu)
             {
-                if (!Bai2ReaderBenchmarks.CpuSeconds.TryGetValue(benchmarkCase.Descriptor.WorkloadMethod.Name, out var samples) || samples.IsEmpty)
+                if (CpuTime.Median(benchmarkCase.Descriptor.WorkloadMethod.Name) is not { } cpuSeconds)
                 {
                     return "-";
                 }
 
-                var sorted = samples.Order().ToArray();
-                seconds = sorted[sorted.Length / 2];
+                seconds = cpuSeconds;
             }
 
             return Bai2FileGenerator.Format(perOperation(double.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture)) / seconds);

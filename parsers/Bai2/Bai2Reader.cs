@@ -25,10 +25,11 @@ public static partial class Bai2Reader
     public static async IAsyncEnumerable<BankTransaction> ReadAsync(Stream stream, string fileName, Bai2ReaderOptions options, ICollection<ParseWarning>? warnings, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var reader = new Bai2RecordReader(fileName, options, warnings);
+        var transactions = new Bai2Transactions();
         var batch = new List<BankTransaction>();
-        await foreach (var _ in ReadBatchesAsync(stream, reader, batch, static (r, b) =>
+        await foreach (var _ in ReadBatchesAsync(stream, reader, batch, (r, b) =>
         {
-            if (r.RecordCode == Bai2RecordCode.TransactionDetail && Bai2Transactions.TryCreate(r, out var transaction))
+            if (r.RecordCode == Bai2RecordCode.TransactionDetail && transactions.TryCreate(r, out var transaction))
             {
                 b.Add(transaction);
             }

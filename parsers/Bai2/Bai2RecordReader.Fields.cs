@@ -12,7 +12,6 @@ public sealed partial class Bai2RecordReader
 {
     private readonly List<Bai2AccountSummary> summaries = [];
     private readonly List<int> textPieces = [];
-    private byte[] text = new byte[1024];
     private int textLength;
     private (int Start, int Length) bankReference;
     private (int Start, int Length) customerReference;
@@ -28,7 +27,6 @@ public sealed partial class Bai2RecordReader
     private int unmarkedContinuations;
     private int[] lineBreaks = new int[16];
     private int lineBreakCount;
-    private bool textInRecord;
     private int textStart;
 
     private void StartCursor()
@@ -39,7 +37,7 @@ public sealed partial class Bai2RecordReader
         fieldIndex = 0;
         fieldLine = 0;
         lineDone = false;
-        textInRecord = false;
+        textLength = 0;
         SetLine(0, 0);
         if (cur > lineEnd)
         {
@@ -211,55 +209,35 @@ public sealed partial class Bai2RecordReader
         }
     }
 
-    /// <summary>Reads the text: the rest of the physical line and every 88 continuation after it.</summary>
+    /// <summary>
+    /// Reads the text: the rest of the physical line and every 88 continuation after it. The pieces are joined in
+    /// place, each moved back in the record's buffer to follow the one before (over the line break and "88," already
+    /// read), so the text is copied once, by the framer, and never again.
+    /// </summary>
     private void ReadText()
     {
-        textLength = 0;
         textPieces.Clear();
         fieldIndex++;
         fieldLine = lineIndex;
-        if (!lineDone && nextLine >= recordLength)
-        {
-            // The whole text is on this line: point at it rather than copy it.
-            var piece = TextPiece(record.AsSpan(cur, lineEnd - cur));
-            textInRecord = true;
-            textStart = cur;
-            textLength = piece.TrimEnd(" \t"u8).Length;
-            lineDone = true;
-            return;
-        }
-
+        textStart = cur;
+        textLength = 0;
         if (!lineDone)
         {
-            AppendText(record.AsSpan(cur, lineEnd - cur));
+            textLength = TextPiece(record.AsSpan(cur, lineEnd - cur)).Length;
             lineDone = true;
         }
 
         while (NextContinuation())
         {
             textPieces.Add(textLength);
-            AppendText(record.AsSpan(cur, lineEnd - cur));
+            var piece = TextPiece(record.AsSpan(cur, lineEnd - cur));
+            piece.CopyTo(record.AsSpan(textStart + textLength));
+            textLength += piece.Length;
             lineDone = true;
         }
 
         // Padding after the text is not text.
-        while (textLength > 0 && text[textLength - 1] is (byte)' ' or (byte)'\t')
-        {
-            textLength--;
-        }
-    }
-
-    private void AppendText(ReadOnlySpan<byte> piece)
-    {
-        piece = TextPiece(piece);
-
-        if (textLength + piece.Length > text.Length)
-        {
-            Array.Resize(ref text, Math.Max(textLength + piece.Length, text.Length * 2));
-        }
-
-        piece.CopyTo(text.AsSpan(textLength));
-        textLength += piece.Length;
+        textLength = record.AsSpan(textStart, textLength).TrimEnd(" \t"u8).Length;
     }
 
     /// <summary>

@@ -129,7 +129,7 @@ public sealed partial class Bai2RecordReader
     public ReadOnlySpan<byte> CustomerReference => record.AsSpan(customerReference.Start, customerReference.Length);
 
     /// <summary>The text of the current 16 record with its continuations joined, verbatim.</summary>
-    public ReadOnlySpan<byte> Text => textInRecord ? record.AsSpan(textStart, textLength) : text.AsSpan(0, textLength);
+    public ReadOnlySpan<byte> Text => record.AsSpan(textStart, textLength);
 
     /// <summary>Where in <see cref="Text"/> each 88 continuation's text starts.</summary>
     public ReadOnlySpan<int> TextContinuationStarts => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(textPieces);

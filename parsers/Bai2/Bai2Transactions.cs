@@ -1,17 +1,45 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
 using CashApp.Parsers.Common;
 using CashApp.Parsers.Remittance;
 
 namespace CashApp.Parsers.Bai2;
 
-/// <summary>Turns the current 16 record of a <see cref="Bai2RecordReader"/> into a <see cref="BankTransaction"/>.</summary>
-internal static class Bai2Transactions
+/// <summary>
+/// Turns the current 16 record of a <see cref="Bai2RecordReader"/> into a <see cref="BankTransaction"/>. One instance
+/// per file: it reuses its text buffer and label scan record after record, decodes the text into chars once, and
+/// makes strings only of the values a transaction keeps; <see cref="BankTransaction.Extra"/> is built when read.
+/// Not thread-safe.
+/// </summary>
+internal sealed class Bai2Transactions
 {
+    /// <summary>The labels whose values <see cref="BankTransaction.Extra"/> carries, in its key order.</summary>
+    internal static readonly (string Label, string Key)[] ExtraFields =
+    [
+        ("SEC", "sec"),
+        ("TRACE#", "trace"),
+        ("ENTRY DESCR", "entry_description"),
+        ("ORIG BK", "originator_bank"),
+        ("TRN", "wire_reference"),
+        ("IMAD", "imad"),
+        ("EREF", "end_to_end_id"),
+    ];
+
+    // For each of PaymentTextParser.Labels, its index in ExtraFields, or -1.
+    private static readonly int[] ExtraFieldOfLabel = [.. PaymentTextParser.Labels.Select(l => Array.FindIndex(ExtraFields, f => f.Label == l.Key))];
+
+    private static readonly string[] TypeCodeText = [.. Enumerable.Range(0, 1000).Select(code => code.ToString("D3", CultureInfo.InvariantCulture))];
+
+    private readonly PaymentTextScan scan = new();
+    private readonly RecentStrings names = new();
+    private char[] chars = new char[1024];
+
     /// <summary>
     /// Builds the transaction of the current 16 record. False for a record that is not a transaction: type code
     /// 890 (non-monetary information) and other codes without a credit or debit direction.
     /// </summary>
-    public static bool TryCreate(Bai2RecordReader reader, out BankTransaction transaction)
+    public bool TryCreate(Bai2RecordReader reader, out BankTransaction transaction)
     {
         var type = reader.TypeCode;
         if (type.Direction is not { } direction)
@@ -20,38 +48,38 @@ internal static class Bai2Transactions
             return false;
         }
 
+        // UTF-8 never decodes to more chars than it has bytes.
+        var bytes = reader.Text;
+        if (chars.Length < bytes.Length)
+        {
+            chars = new char[Math.Max(bytes.Length, chars.Length * 2)];
+        }
+
+        var text = chars.AsSpan(0, Encoding.UTF8.GetChars(bytes, chars));
         var currency = reader.Currency;
-        var rawText = Bai2RecordReader.Decode(reader.Text);
-        var details = PaymentTextParser.Parse(rawText, currency.MinorDigits, reader.TextContinuationStarts);
+        scan.Read(text, currency.MinorDigits, reader.TextContinuationStarts);
         var bankReference = reader.BankReference.IsEmpty ? null : Bai2RecordReader.Decode(reader.BankReference);
         var customerReference = reader.CustomerReference.IsEmpty ? null : Bai2RecordReader.Decode(reader.CustomerReference);
 
-        var extra = new Dictionary<string, string>(12, StringComparer.Ordinal)
+        // The first of each extra label, as Extra reads it: an empty first value leaves the key out.
+        var fields = default(Bai2TextFields);
+        var seen = 0;
+        foreach (var found in scan.Labels)
         {
-            ["account"] = reader.AccountNumber ?? string.Empty,
-            ["type_description"] = Bai2TypeCodes.Describe(type),
-            ["funds_type"] = reader.Availability.FundsType.ToString(),
-        };
-        if (rawText.Length > 0)
-        {
-            extra["raw_text"] = rawText;
-        }
-
-        if (customerReference is not null)
-        {
-            extra["customer_ref"] = customerReference;
-        }
-
-        foreach (var (label, key) in ExtraFields)
-        {
-            if (details.Fields.TryGetValue(label, out var value) && value.Length > 0)
+            var field = ExtraFieldOfLabel[found.Label];
+            if (field >= 0 && (seen & (1 << field)) == 0)
             {
-                extra[key] = value;
+                seen |= 1 << field;
+                fields[field] = found.Value;
             }
         }
 
+        var payerId = Text(text, scan.PayerId);
+        var payerAccount = scan.PayerRouting is { } routing && scan.PayerAccountIsDact && scan.PayerAccount is { } account
+            ? string.Concat(text.Slice(routing.Start, routing.Length), ":", text.Slice(account.Start, account.Length))
+            : scan.PayerAccount == scan.PayerId ? payerId : Text(text, scan.PayerAccount);
         var isDetailCredit = direction == Direction.Credit && type.Level == Bai2TypeLevel.Detail;
-        var freeText = details.Recognized ? details.RemittanceText : (rawText.Length == 0 ? null : rawText);
+        var freeText = scan.Recognized ? scan.RemittanceText(text) : (text.IsEmpty ? null : new string(text));
         transaction = new BankTransaction
         {
             // CONTRACT.md: the bank reference number of the 16 record. Where a bank leaves it blank, the
@@ -65,26 +93,51 @@ internal static class Bai2Transactions
             LineNumber = reader.LineNumber,
             IsPayment = isDetailCredit,
             NotPaymentReason = direction == Direction.Debit ? "debit" : isDetailCredit ? null : "summary type code " + type,
-            PayerName = details.PayerName,
-            PayerAccount = details.PayerAccount,
-            PayerId = details.PayerId,
-            Remittance = details.Lines,
+            PayerName = scan.PayerName is { } name ? names.Get(text.Slice(name.Start, name.Length)) : null,
+            PayerAccount = payerAccount,
+            PayerId = payerId,
+            Remittance = scan.Lines.Count == 0 ? [] : scan.Lines.ToArray(),
             FreeText = freeText,
-            TypeCode = type.ToString(),
+            TypeCode = TypeCodeText[type.Code],
             ValueDate = reader.Availability.ValueDate ?? reader.GroupHeader?.AsOfDate,
-            Extra = extra,
+            Extra = new Bai2Extra(reader.AccountNumber ?? string.Empty, type.Code, reader.Availability.FundsType, bytes.IsEmpty ? null : bytes.ToArray(), customerReference, fields),
         };
         return true;
     }
 
-    private static readonly (string Label, string Key)[] ExtraFields =
-    [
-        ("SEC", "sec"),
-        ("TRACE#", "trace"),
-        ("ENTRY DESCR", "entry_description"),
-        ("ORIG BK", "originator_bank"),
-        ("TRN", "wire_reference"),
-        ("IMAD", "imad"),
-        ("EREF", "end_to_end_id"),
-    ];
+    private static string? Text(ReadOnlySpan<char> text, TextRange? range) => range is { } r ? new string(text.Slice(r.Start, r.Length)) : null;
+
+    /// <summary>
+    /// A small direct-mapped cache of recent strings: a day's credits come from few payers, so their names recur, and a
+    /// hit costs a hash and a compare instead of an allocation. A miss replaces the slot, so the cache never grows.
+    /// </summary>
+    private sealed class RecentStrings
+    {
+        private const int MaxLength = 64;
+        private readonly string?[] entries = new string?[256];
+
+        public string Get(ReadOnlySpan<char> chars)
+        {
+            if (chars.Length > MaxLength)
+            {
+                return new string(chars);
+            }
+
+            ref var slot = ref entries[string.GetHashCode(chars) & (256 - 1)];
+            if (slot is { } cached && chars.SequenceEqual(cached))
+            {
+                return cached;
+            }
+
+            slot = new string(chars);
+            return slot;
+        }
+    }
+}
+
+/// <summary>Where the value of each of <see cref="Bai2Transactions.ExtraFields"/> sits in the text; default when absent.</summary>
+[InlineArray(7)]
+internal struct Bai2TextFields
+{
+    private TextRange element;
 }

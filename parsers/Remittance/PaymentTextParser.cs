@@ -1,7 +1,3 @@
-using System.Collections.Frozen;
-using CashApp.Parsers.Common;
-using CashApp.Parsers.Currency;
-
 namespace CashApp.Parsers.Remittance;
 
 /// <summary>
@@ -11,11 +7,13 @@ namespace CashApp.Parsers.Remittance;
 /// key:value layouts (<c>REMI:</c>, <c>DBNM:</c>, <c>DACT:</c>, <c>ORG:=</c>), and NACHA CTX / EDI 820 segments
 /// (<c>RMR*IV*number*PI*paid*invoiced*discount</c>, <c>NTE*ZZZ*note</c>, segments ended by <c>\</c> or
 /// <c>~</c>). Free-form references ("INVOICES 1022069") stay in <see cref="PaymentText.RemittanceText"/>: telling
-/// references from other words is the matching engine's work.
+/// references from other words is the matching engine's work. The reading itself is <see cref="PaymentTextScan"/>'s,
+/// which readers of large files call directly to make strings only of the values they keep.
 /// </summary>
 public static class PaymentTextParser
 {
-    private enum Role
+    /// <summary>What a label's value says about the payment.</summary>
+    internal enum Role
     {
         Other,
         PayerName,
@@ -27,14 +25,15 @@ public static class PaymentTextParser
         Remittance,
     }
 
-    private sealed record Label(string Text, Role Role, bool Weak)
+    /// <summary>A label the parser knows.</summary>
+    internal sealed record Label(string Text, Role Role, bool Weak)
     {
         /// <summary>The label without its colon, the key of <see cref="PaymentText.Fields"/>.</summary>
         public string Key { get; } = Text.TrimEnd(':');
     }
 
     // A weak label is not taken as a label inside remittance text, where payers write words like "ID:" freely.
-    private static readonly Label[] Labels =
+    internal static readonly Label[] Labels =
     [
         new("ORIG CO NAME:", Role.PayerName, false),
         new("CO NAME:", Role.PayerName, false),
@@ -90,14 +89,6 @@ public static class PaymentTextParser
         new("IDNM:", Role.Other, false),
     ];
 
-    private static readonly FrozenDictionary<char, Label[]> ByFirstChar = Labels
-        .GroupBy(l => l.Text[0])
-        .ToFrozenDictionary(g => g.Key, g => g.OrderByDescending(l => l.Text.Length).ToArray());
-
-    private static readonly string[] EdiSegments = ["RMR*", "NTE*", "REF*", "BPR*", "TRN*", "DTM*", "ADX*", "ENT*", "N1*", "IT1*"];
-
-    private static readonly string[] EdiSegmentsAfterTerminator = [.. EdiSegments.Select(s => "\\" + s), .. EdiSegments.Select(s => "~" + s)];
-
     /// <summary>Reads a payment text.</summary>
     /// <param name="text">The text, continuations joined verbatim.</param>
     /// <param name="minorDigits">Decimals of the payment's currency, for EDI amounts.</param>
@@ -105,185 +96,33 @@ public static class PaymentTextParser
     public static PaymentText Parse(string text, int minorDigits, ReadOnlySpan<int> pieceStarts = default)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var found = FindLabels(text, pieceStarts);
-        var lines = new List<RemittanceLine>();
-        var remittance = new List<string>();
-        if (found.Count == 0)
+        var scan = new PaymentTextScan();
+        scan.Read(text, minorDigits, pieceStarts);
+        var remittance = scan.RemittanceText(text);
+        if (scan.Labels.IsEmpty)
         {
-            // No layout: the text may still be bare EDI segments.
-            if (LooksLikeEdi(text))
-            {
-                ReadEdi(text, minorDigits, lines, remittance);
-            }
-
-            return new PaymentText { Lines = lines, RemittanceText = remittance.Count == 0 ? null : string.Join(' ', remittance) };
+            return new PaymentText { Lines = scan.Lines.ToArray(), RemittanceText = remittance };
         }
 
-        var fields = new Dictionary<string, string>(found.Count, StringComparer.Ordinal);
-        string? name = null, fallbackName = null, id = null, account = null, routing = null;
-        Role previous = Role.Other;
-        for (var i = 0; i < found.Count; i++)
+        var fields = new Dictionary<string, string>(scan.Labels.Length, StringComparer.Ordinal);
+        foreach (var found in scan.Labels)
         {
-            var (label, start, end) = found[i];
-            var valueEnd = i + 1 < found.Count ? found[i + 1].Start : text.Length;
-            var value = text.AsSpan(end, valueEnd - end).TrimStart('=').Trim().ToString();
-            fields.TryAdd(label.Key, value);
-            switch (label.Role)
-            {
-                case Role.PayerName:
-                    name ??= NonEmpty(value);
-                    break;
-                case Role.PayerNameFallback:
-                    fallbackName ??= NonEmpty(value);
-                    break;
-                case Role.PayerId:
-                    id ??= NonEmpty(value);
-                    break;
-                case Role.WireId when previous == Role.PayerName && label.Text == "ID:":
-                    // Fedwire "ORIG:NAME ID:ACCOUNT": the originator's identifier is its account number.
-                    id ??= NonEmpty(value);
-                    account ??= NonEmpty(value);
-                    break;
-                case Role.PayerAccount:
-                    account ??= NonEmpty(value);
-                    break;
-                case Role.PayerRouting:
-                    routing ??= NonEmpty(value);
-                    break;
-                case Role.Remittance when value.Length > 0:
-                    if (LooksLikeEdi(value))
-                    {
-                        ReadEdi(value, minorDigits, lines, remittance);
-                    }
-                    else
-                    {
-                        remittance.Add(value);
-                    }
-
-                    break;
-            }
-
-            previous = label.Role;
+            fields.TryAdd(Labels[found.Label].Key, text.Substring(found.Value.Start, found.Value.Length));
         }
 
-        if (routing is not null && account is not null && fields.ContainsKey("DACT"))
-        {
-            account = routing + ":" + account;
-        }
-
+        var id = Of(scan.PayerId);
         return new PaymentText
         {
-            PayerName = name ?? fallbackName,
+            PayerName = Of(scan.PayerName),
             PayerId = id,
-            PayerAccount = account,
-            RemittanceText = remittance.Count == 0 ? null : string.Join(' ', remittance),
-            Lines = lines,
+            PayerAccount = scan.PayerRouting is { } routing && scan.PayerAccountIsDact && scan.PayerAccount is { } account
+                ? Of(routing) + ":" + Of(account)
+                : scan.PayerAccount == scan.PayerId ? id : Of(scan.PayerAccount),
+            RemittanceText = remittance,
+            Lines = scan.Lines.ToArray(),
             Fields = fields,
         };
 
-        static string? NonEmpty(string value) => value.Length == 0 ? null : value;
+        string? Of(TextRange? range) => range is { } r ? text.Substring(r.Start, r.Length) : null;
     }
-
-    private static List<(Label Label, int Start, int End)> FindLabels(string text, ReadOnlySpan<int> pieceStarts)
-    {
-        var found = new List<(Label, int, int)>();
-        var inRemittance = false;
-        var piece = 0;
-        for (var i = 0; i < text.Length; i++)
-        {
-            while (piece < pieceStarts.Length && pieceStarts[piece] < i)
-            {
-                piece++;
-            }
-
-            var boundary = i == 0 || text[i - 1] == ' ' || (piece < pieceStarts.Length && pieceStarts[piece] == i);
-            if (!boundary || !ByFirstChar.TryGetValue(text[i], out var candidates))
-            {
-                continue;
-            }
-
-            foreach (var label in candidates)
-            {
-                if ((inRemittance && label.Weak) || !text.AsSpan(i).StartsWith(label.Text, StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                found.Add((label, i, i + label.Text.Length));
-                inRemittance = label.Role == Role.Remittance;
-                i += label.Text.Length - 1;
-                break;
-            }
-        }
-
-        return found;
-    }
-
-    private static bool LooksLikeEdi(string text)
-    {
-        if (!text.Contains('*', StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        foreach (var segment in EdiSegments)
-        {
-            if (text.StartsWith(segment, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        foreach (var segment in EdiSegmentsAfterTerminator)
-        {
-            if (text.Contains(segment, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Reads EDI segments: RMR into remittance lines, NTE notes into remittance text.</summary>
-    private static void ReadEdi(string text, int minorDigits, List<RemittanceLine> lines, List<string> remittance)
-    {
-        foreach (var segment in text.Split(['\\', '~'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var elements = segment.Split('*');
-            switch (elements[0])
-            {
-                case "RMR" when elements.Length >= 3 && elements[2].Length > 0:
-                    var kind = elements[1] switch
-                    {
-                        "IV" => RemittanceKind.Invoice,
-                        "CM" or "CR" => RemittanceKind.CreditNote,
-                        "PO" => RemittanceKind.PurchaseOrder,
-                        _ => RemittanceKind.Unspecified,
-                    };
-                    lines.Add(new RemittanceLine(elements[2], Amount(elements, 4, minorDigits), kind)
-                    {
-                        InvoicedMinor = Amount(elements, 5, minorDigits),
-                        DiscountMinor = Amount(elements, 6, minorDigits),
-                    });
-                    break;
-                case "NTE" when elements.Length >= 3 && elements[2].Length > 0:
-                    remittance.Add(string.Join('*', elements[2..]));
-                    break;
-                case "NTE" when elements.Length == 2 && elements[1].Length > 0:
-                    remittance.Add(elements[1]);
-                    break;
-                case "RMR" or "NTE" or "REF" or "BPR" or "TRN" or "DTM" or "ADX" or "ENT" or "N1" or "IT1":
-                    break;
-                default:
-                    // Text that is not a segment: a payer's note written in the addenda as it is.
-                    remittance.Add(segment);
-                    break;
-            }
-        }
-    }
-
-    /// <summary>An EDI amount (decimal with '.') in minor units; null when absent or not an amount, never a guess.</summary>
-    private static long? Amount(string[] elements, int index, int minorDigits) =>
-        index < elements.Length && MinorUnits.TryParse(elements[index], minorDigits, out var minor) ? minor : null;
 }

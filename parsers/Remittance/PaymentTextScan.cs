@@ -1,0 +1,388 @@
+using CashApp.Parsers.Common;
+using CashApp.Parsers.Currency;
+using static CashApp.Parsers.Remittance.PaymentTextParser;
+
+namespace CashApp.Parsers.Remittance;
+
+/// <summary>Where a value sits in a payment text: 0-based start and length, in chars.</summary>
+internal readonly record struct TextRange(int Start, int Length);
+
+/// <summary>A label found in a payment text: its index in <see cref="Labels"/>, where it starts and its value.</summary>
+internal readonly record struct FoundLabel(int Label, int Start, TextRange Value);
+
+/// <summary>
+/// The work of <see cref="PaymentTextParser"/> over a span: the labels of a payment text, who paid and the
+/// remittance, as positions in the text, so that a reader makes strings only of the values it keeps. One instance
+/// is reused text after text (its buffers grow to the longest); not thread-safe.
+/// </summary>
+internal sealed class PaymentTextScan
+{
+    /// <summary>The labels by a hash of the two characters before their colon, longest label first (so leftmost first).</summary>
+    private static readonly Candidate[]?[] ByEnding = IndexByEnding();
+
+    private static readonly string[] EdiSegments = ["RMR*", "NTE*", "REF*", "BPR*", "TRN*", "DTM*", "ADX*", "ENT*", "N1*", "IT1*"];
+
+    private readonly List<RemittanceLine> lines = [];
+    private FoundLabel[] labels = new FoundLabel[16];
+    private int labelCount;
+    private TextRange[] remittance = new TextRange[4];
+    private int remittanceCount;
+    private char[] joined = new char[256];
+
+    /// <summary>The labels found, in text order, each with its value (after any '=' and trimmed).</summary>
+    public ReadOnlySpan<FoundLabel> Labels => labels.AsSpan(0, labelCount);
+
+    /// <summary>The payer's name: the first non-empty name label, else the first by-order-of name.</summary>
+    public TextRange? PayerName { get; private set; }
+
+    /// <summary>The payer's identifier.</summary>
+    public TextRange? PayerId { get; private set; }
+
+    /// <summary>The payer's account as given (without the routing number).</summary>
+    public TextRange? PayerAccount { get; private set; }
+
+    /// <summary>The payer's routing number, when a <c>DABA:</c> gave one.</summary>
+    public TextRange? PayerRouting { get; private set; }
+
+    /// <summary>True when the text has a <c>DACT:</c> label: the payer account is then <c>ROUTING:ACCOUNT</c> when both are known.</summary>
+    public bool PayerAccountIsDact { get; private set; }
+
+    /// <summary>The documents listed in EDI RMR segments; the list is reused by the next <see cref="Read"/>.</summary>
+    public List<RemittanceLine> Lines => lines;
+
+    /// <summary>True when the text follows a known layout: it had labels or EDI remittance lines.</summary>
+    public bool Recognized => labelCount > 0 || lines.Count > 0;
+
+    /// <summary>Reads one payment text; the results describe it until the next call.</summary>
+    /// <param name="text">The text, continuations joined verbatim.</param>
+    /// <param name="minorDigits">Decimals of the payment's currency, for EDI amounts.</param>
+    /// <param name="pieceStarts">Where each continuation starts in <paramref name="text"/>: a label may start there without a space before it.</param>
+    public void Read(ReadOnlySpan<char> text, int minorDigits, ReadOnlySpan<int> pieceStarts)
+    {
+        labelCount = 0;
+        remittanceCount = 0;
+        lines.Clear();
+        PayerName = PayerId = PayerAccount = PayerRouting = null;
+        PayerAccountIsDact = false;
+        FindLabels(text, pieceStarts);
+        if (labelCount == 0)
+        {
+            // No layout: the text may still be bare EDI segments.
+            if (LooksLikeEdi(text))
+            {
+                ReadEdi(text, 0, text.Length, minorDigits);
+            }
+
+            return;
+        }
+
+        TextRange? fallbackName = null;
+        var previous = Role.Other;
+        for (var i = 0; i < labelCount; i++)
+        {
+            var found = labels[i];
+            var label = PaymentTextParser.Labels[found.Label];
+            var valueEnd = i + 1 < labelCount ? labels[i + 1].Start : text.Length;
+            var value = Value(text, found.Start + label.Text.Length, valueEnd);
+            labels[i] = found with { Value = value };
+            TextRange? nonEmpty = value.Length == 0 ? null : value;
+            switch (label.Role)
+            {
+                case Role.PayerName:
+                    PayerName ??= nonEmpty;
+                    break;
+                case Role.PayerNameFallback:
+                    fallbackName ??= nonEmpty;
+                    break;
+                case Role.PayerId:
+                    PayerId ??= nonEmpty;
+                    break;
+                case Role.WireId when previous == Role.PayerName && label.Text == "ID:":
+                    // Fedwire "ORIG:NAME ID:ACCOUNT": the originator's identifier is its account number.
+                    PayerId ??= nonEmpty;
+                    PayerAccount ??= nonEmpty;
+                    break;
+                case Role.PayerAccount:
+                    PayerAccount ??= nonEmpty;
+                    PayerAccountIsDact = true;
+                    break;
+                case Role.PayerRouting:
+                    PayerRouting ??= nonEmpty;
+                    break;
+                case Role.Remittance when value.Length > 0:
+                    var slice = text.Slice(value.Start, value.Length);
+                    if (LooksLikeEdi(slice))
+                    {
+                        ReadEdi(text, value.Start, value.Start + value.Length, minorDigits);
+                    }
+                    else
+                    {
+                        AddRemittance(value.Start, value.Length);
+                    }
+
+                    break;
+            }
+
+            previous = label.Role;
+        }
+
+        PayerName ??= fallbackName;
+    }
+
+    /// <summary>The remittance text of the last <see cref="Read"/> (its pieces joined with spaces), or null.</summary>
+    public string? RemittanceText(ReadOnlySpan<char> text)
+    {
+        if (remittanceCount <= 1)
+        {
+            return remittanceCount == 0 ? null : new string(text.Slice(remittance[0].Start, remittance[0].Length));
+        }
+
+        var length = remittanceCount - 1;
+        for (var i = 0; i < remittanceCount; i++)
+        {
+            length += remittance[i].Length;
+        }
+
+        if (joined.Length < length)
+        {
+            joined = new char[Math.Max(length, joined.Length * 2)];
+        }
+
+        var at = 0;
+        for (var i = 0; i < remittanceCount; i++)
+        {
+            if (i > 0)
+            {
+                joined[at++] = ' ';
+            }
+
+            text.Slice(remittance[i].Start, remittance[i].Length).CopyTo(joined.AsSpan(at));
+            at += remittance[i].Length;
+        }
+
+        return new string(joined, 0, length);
+    }
+
+    /// <summary>
+    /// Finds the labels, left to right: a label starts the text, follows a space or starts a continuation, and a
+    /// weak label does not count inside remittance text. Every label ends at its only ':', so a label that starts
+    /// at or before a colon ends at that colon: rather than try every word, each colon is tried against the labels
+    /// that end with the two characters before it, longest (leftmost) first. The first colon with a match gives the
+    /// leftmost label, as a scan of every character would.
+    /// </summary>
+    private void FindLabels(ReadOnlySpan<char> text, ReadOnlySpan<int> pieceStarts)
+    {
+        var inRemittance = false;
+        var from = 0;
+        var colon = -1;
+        while (true)
+        {
+            var next = text[(colon + 1)..].IndexOf(':');
+            if (next < 0)
+            {
+                return;
+            }
+
+            // The shortest label, "ID:", has two characters before its colon.
+            colon += next + 1;
+            if (colon < 2 || ByEnding[Ending(text[colon - 2], text[colon - 1])] is not { } candidates)
+            {
+                continue;
+            }
+
+            foreach (var candidate in candidates)
+            {
+                var start = colon + 1 - candidate.Text.Length;
+                if (start >= from && (!inRemittance || !candidate.Weak) && text[start..colon].SequenceEqual(candidate.Text.AsSpan(0, candidate.Text.Length - 1))
+                    && (start == 0 || text[start - 1] == ' ' || pieceStarts.Contains(start)))
+                {
+                    AddLabel(new FoundLabel(candidate.Index, start, default));
+                    inRemittance = candidate.Remittance;
+                    from = colon + 1;
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>The bucket of <see cref="ByEnding"/> for the two characters before a colon.</summary>
+    private static int Ending(char secondLast, char last) => ((secondLast * 31) + last) & 255;
+
+    private static Candidate[]?[] IndexByEnding()
+    {
+        var table = new Candidate[]?[256];
+        var labels = PaymentTextParser.Labels.Select((label, index) => new Candidate(index, label.Text, label.Weak, label.Role == Role.Remittance));
+        foreach (var group in labels.GroupBy(c => Ending(c.Text[^3], c.Text[^2])))
+        {
+            table[group.Key] = [.. group.OrderByDescending(c => c.Text.Length)];
+        }
+
+        return table;
+    }
+
+    /// <summary>A label as <see cref="FindLabels"/> tries it: its index in <see cref="PaymentTextParser.Labels"/> and what the search needs of it.</summary>
+    private readonly record struct Candidate(int Index, string Text, bool Weak, bool Remittance);
+
+    private void AddLabel(FoundLabel found)
+    {
+        if (labelCount == labels.Length)
+        {
+            Array.Resize(ref labels, labels.Length * 2);
+        }
+
+        labels[labelCount++] = found;
+    }
+
+    private void AddRemittance(int start, int length)
+    {
+        if (remittanceCount == remittance.Length)
+        {
+            Array.Resize(ref remittance, remittance.Length * 2);
+        }
+
+        remittance[remittanceCount++] = new TextRange(start, length);
+    }
+
+    /// <summary>A label's value: up to the next label, after any '=' (<c>SENDER BNK:=</c>), white space trimmed.</summary>
+    private static TextRange Value(ReadOnlySpan<char> text, int start, int end)
+    {
+        while (start < end && text[start] == '=')
+        {
+            start++;
+        }
+
+        return Trimmed(text, start, end);
+    }
+
+    private static TextRange Trimmed(ReadOnlySpan<char> text, int start, int end)
+    {
+        while (start < end && char.IsWhiteSpace(text[start]))
+        {
+            start++;
+        }
+
+        while (end > start && char.IsWhiteSpace(text[end - 1]))
+        {
+            end--;
+        }
+
+        return new TextRange(start, end - start);
+    }
+
+    /// <summary>True for EDI segments: a '*' and a known segment at the start or after a terminator.</summary>
+    private static bool LooksLikeEdi(ReadOnlySpan<char> text)
+    {
+        if (!text.Contains('*'))
+        {
+            return false;
+        }
+
+        var at = 0;
+        while (true)
+        {
+            foreach (var segment in EdiSegments)
+            {
+                if (text[at..].StartsWith(segment, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            var terminator = text[at..].IndexOfAny('\\', '~');
+            if (terminator < 0)
+            {
+                return false;
+            }
+
+            at += terminator + 1;
+        }
+    }
+
+    /// <summary>
+    /// Reads the EDI segments of text[start..end] (ended by '\' or '~', trimmed, empty ones skipped): RMR into
+    /// remittance lines, NTE notes and text that is no segment into remittance text.
+    /// </summary>
+    private void ReadEdi(ReadOnlySpan<char> text, int start, int end, int minorDigits)
+    {
+        while (true)
+        {
+            var terminator = text[start..end].IndexOfAny('\\', '~');
+            var segmentEnd = terminator < 0 ? end : start + terminator;
+            var segment = Trimmed(text, start, segmentEnd);
+            if (segment.Length > 0)
+            {
+                Segment(text, segment.Start, segment.Start + segment.Length, minorDigits);
+            }
+
+            if (terminator < 0)
+            {
+                return;
+            }
+
+            start = segmentEnd + 1;
+        }
+    }
+
+    /// <summary>One EDI segment, text[start..end], its elements separated by '*'.</summary>
+    private void Segment(ReadOnlySpan<char> text, int start, int end, int minorDigits)
+    {
+        // The first seven elements' bounds (RMR uses up to RMR06), and how many elements there are.
+        Span<int> starts = stackalloc int[7];
+        Span<int> ends = stackalloc int[7];
+        var count = 0;
+        var at = start;
+        while (true)
+        {
+            var star = text[at..end].IndexOf('*');
+            var elementEnd = star < 0 ? end : at + star;
+            if (count < starts.Length)
+            {
+                starts[count] = at;
+                ends[count] = elementEnd;
+            }
+
+            count++;
+            if (star < 0)
+            {
+                break;
+            }
+
+            at = elementEnd + 1;
+        }
+
+        var name = text[starts[0]..ends[0]];
+        if (name is "RMR" && count >= 3 && ends[2] > starts[2])
+        {
+            var kind = text[starts[1]..ends[1]] switch
+            {
+                "IV" => RemittanceKind.Invoice,
+                "CM" or "CR" => RemittanceKind.CreditNote,
+                "PO" => RemittanceKind.PurchaseOrder,
+                _ => RemittanceKind.Unspecified,
+            };
+            lines.Add(new RemittanceLine(new string(text[starts[2]..ends[2]]), Amount(text, starts, ends, count, 4, minorDigits), kind)
+            {
+                InvoicedMinor = Amount(text, starts, ends, count, 5, minorDigits),
+                DiscountMinor = Amount(text, starts, ends, count, 6, minorDigits),
+            });
+        }
+        else if (name is "NTE" && count >= 3 && ends[2] > starts[2])
+        {
+            // The note is the rest of the segment, '*'s within it included.
+            AddRemittance(starts[2], end - starts[2]);
+        }
+        else if (name is "NTE" && count == 2 && ends[1] > starts[1])
+        {
+            AddRemittance(starts[1], ends[1] - starts[1]);
+        }
+        else if (name is not ("RMR" or "NTE" or "REF" or "BPR" or "TRN" or "DTM" or "ADX" or "ENT" or "N1" or "IT1"))
+        {
+            // Text that is not a segment: a payer's note written in the addenda as it is.
+            AddRemittance(start, end - start);
+        }
+    }
+
+    /// <summary>An EDI amount (decimal with '.') in minor units; null when absent or not an amount, never a guess.</summary>
+    private static long? Amount(ReadOnlySpan<char> text, ReadOnlySpan<int> starts, ReadOnlySpan<int> ends, int count, int index, int minorDigits) =>
+        index < count && MinorUnits.TryParse(text[starts[index]..ends[index]], minorDigits, out var minor) ? minor : null;
+}
