@@ -169,7 +169,7 @@ public sealed partial class CashMatcher
             }
         }
 
-        var candidates = new List<int>();
+        var candidates = new List<Neighbour>();
         foreach (var key in keys.Distinct(StringComparer.Ordinal))
         {
             if (key.Length < 5)
@@ -180,14 +180,14 @@ public sealed partial class CashMatcher
             candidates.Clear();
             _fuzzy.Candidates(key, candidates);
             var maxEdits = key.Length >= 7 ? Policy.MaxReferenceEdits : 1;
-            foreach (var item in candidates)
+            foreach (var (item, measured) in candidates)
             {
                 if (!IsOpenIn(item, currency) || exact.Contains(item))
                 {
                     continue;
                 }
 
-                var edits = DeleteNeighbourhoodIndex.Distance(key, _fuzzyKeyOf[item], maxEdits);
+                var edits = measured != Neighbour.Unsure ? measured : DeleteNeighbourhoodIndex.Distance(key, _fuzzyKeyOf[item], maxEdits);
                 if (edits <= maxEdits)
                 {
                     exact.Add(item);

@@ -4,14 +4,24 @@ namespace CashApp.Engine.Matching;
 /// A SymSpell-style index for references within a small edit distance. Each stored key is indexed
 /// under itself and every string made by deleting one character; a query looks up itself and its own
 /// one-deletions. Two keys meet when they differ by one insertion, deletion or substitution, or by an
-/// adjacent transposition: the typing and reading errors payers make. Candidates are then verified
-/// with the optimal string alignment distance.
-/// Keys are stored as 64-bit hashes in one sorted array, so a million items cost tens of megabytes
+/// adjacent transposition: the typing and reading errors payers make.
+/// Each entry also records which character was deleted, so where the query and a key meet tells their
+/// distance without reading the key: the same deletion on both sides is a substitution, a deletion on
+/// one side only an insertion or deletion, and deletions far apart two edits. Only deletions side by
+/// side (a transposition, or two edits) leave the caller a key to compare. Keys are stored as 64-bit hashes in one sorted array, so a million items cost tens of megabytes
 /// rather than millions of strings; a table of where each run of leading hash bits starts makes a probe
 /// one or two cache misses rather than a binary search over the whole array.
 /// </summary>
 internal sealed class DeleteNeighbourhoodIndex
 {
+    /// <summary>Longest key indexed: the deleted position is kept in six bits, 63 meaning none.</summary>
+    public const int MaxKeyLength = 62;
+
+    private const int Whole = 63;
+
+    /// <summary>Most items: an entry packs the item above the six bits of the deleted position.</summary>
+    public const int MaxItems = 1 << 25;
+
     private readonly ulong[] _hashes;
     private readonly int[] _items;
     private readonly int[] _bucketStart;
@@ -48,21 +58,25 @@ internal sealed class DeleteNeighbourhoodIndex
         var hashes = new ulong[count];
         var items = new int[count];
         var n = 0;
-        Span<char> buffer = stackalloc char[64];
+        Span<char> buffer = stackalloc char[MaxKeyLength];
         foreach (var (key, item) in entries)
         {
-            if (key.Length > 64)
+            if (key.Length > MaxKeyLength)
             {
                 continue;
             }
 
+            if ((uint)item >= MaxItems)
+            {
+                throw new ArgumentOutOfRangeException(nameof(entries), $"The fuzzy index holds at most {MaxItems:N0} items.");
+            }
+
             hashes[n] = Hash(key);
-            items[n++] = item;
+            items[n++] = (item << 6) | Whole;
             for (var i = 0; i < key.Length; i++)
             {
-                var deleted = Delete(key, i, buffer);
-                hashes[n] = Hash(deleted);
-                items[n++] = item;
+                hashes[n] = Hash(Delete(key, i, buffer));
+                items[n++] = (item << 6) | i;
             }
         }
 
@@ -73,40 +87,46 @@ internal sealed class DeleteNeighbourhoodIndex
     }
 
     /// <summary>
-    /// Adds to <paramref name="into"/> the items whose key may lie within edit distance 2 of
-    /// <paramref name="query"/>, each once, in ascending order after what it already held.
+    /// Adds to <paramref name="into"/> the items whose key lies within edit distance 2 of
+    /// <paramref name="query"/> as far as deleting one character on each side can tell, each once, in
+    /// ascending order, with the distance (0, 1 or 2), or <see cref="Neighbour.Unsure"/> where only
+    /// comparing the keys tells a transposition (1) from two edits (2).
     /// </summary>
-    public void Candidates(ReadOnlySpan<char> query, List<int> into)
+    public void Candidates(ReadOnlySpan<char> query, List<Neighbour> into)
     {
-        if (query.Length > 64)
+        if (query.Length > MaxKeyLength)
         {
             return;
         }
 
         var start = into.Count;
-        Span<char> buffer = stackalloc char[64];
-        Collect(Hash(query), into);
+        Span<char> buffer = stackalloc char[MaxKeyLength];
+        Collect(Hash(query), Whole, into);
         for (var i = 0; i < query.Length; i++)
         {
-            Collect(Hash(Delete(query, i, buffer)), into);
+            Collect(Hash(Delete(query, i, buffer)), i, into);
         }
 
-        // One item meets the query through several deletions: sort and keep each once.
+        // One item meets the query through several deletions: sort and keep each once, at its least distance.
         var found = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(into)[start..];
         found.Sort();
-        var kept = found.IsEmpty ? 0 : 1;
-        for (var i = 1; i < found.Length; i++)
+        var kept = 0;
+        foreach (var neighbour in found)
         {
-            if (found[i] != found[kept - 1])
+            if (kept > 0 && found[kept - 1].Item == neighbour.Item)
             {
-                found[kept++] = found[i];
+                found[kept - 1] = found[kept - 1].Closer(neighbour);
+            }
+            else
+            {
+                found[kept++] = neighbour;
             }
         }
 
         into.RemoveRange(start + kept, found.Length - kept);
     }
 
-    private void Collect(ulong hash, List<int> into)
+    private void Collect(ulong hash, int deletedFromQuery, List<Neighbour> into)
     {
         var bucket = (int)(hash >> _shift);
         var end = _bucketStart[bucket + 1];
@@ -114,7 +134,12 @@ internal sealed class DeleteNeighbourhoodIndex
         {
             if (_hashes[at] == hash)
             {
-                into.Add(_items[at]);
+                var deletedFromKey = _items[at] & Whole;
+                var edits = deletedFromQuery == Whole && deletedFromKey == Whole ? 0
+                    : deletedFromQuery == Whole || deletedFromKey == Whole || deletedFromQuery == deletedFromKey ? 1
+                    : Math.Abs(deletedFromQuery - deletedFromKey) == 1 ? Neighbour.Unsure
+                    : 2;
+                into.Add(new Neighbour(_items[at] >> 6, edits));
             }
         }
     }
@@ -232,5 +257,21 @@ internal sealed class DeleteNeighbourhoodIndex
         }
 
         return Math.Min(previous[b.Length], max + 1);
+    }
+}
+
+/// <summary>An item whose key is near a query, and how near: 0, 1, 2 edits, or <see cref="Unsure"/>.</summary>
+internal readonly record struct Neighbour(int Item, int Edits) : IComparable<Neighbour>
+{
+    /// <summary>A transposition (1) or two edits (2): compare the keys to tell.</summary>
+    public const int Unsure = -1;
+
+    public int CompareTo(Neighbour other) => Item.CompareTo(other.Item);
+
+    /// <summary>The nearer of two readings of one item: a known 0 or 1 wins, then unsure, then 2.</summary>
+    public Neighbour Closer(Neighbour other)
+    {
+        static int Rank(int edits) => edits == Unsure ? 2 : edits < 2 ? edits : 3;
+        return Rank(other.Edits) < Rank(Edits) ? other : this;
     }
 }
