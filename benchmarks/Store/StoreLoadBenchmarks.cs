@@ -98,28 +98,13 @@ public class StoreLoadBenchmarks
     }
 
     private readonly InvocationMeter _meter = new();
-    private LedgerSnapshot? _loaded;
 
     [IterationSetup]
     public void BeforeIteration() => _meter.Start();
 
-    /// <summary>
-    /// Prints CPU time, GC and the peak working set of the invocation, and the managed heap the loaded
-    /// snapshot holds (measured after a full collection, outside the timed invocation).
-    /// </summary>
+    /// <summary>Prints CPU time, GC and the peak working set of the invocation.</summary>
     [IterationCleanup]
-    public void AfterIteration()
-    {
-        _meter.Print();
-        if (_loaded is { } snapshot)
-        {
-            var held = GC.GetTotalMemory(forceFullCollection: true);
-            GC.KeepAlive(snapshot);
-            _loaded = null;
-            var without = GC.GetTotalMemory(forceFullCollection: true);
-            Console.WriteLine($"// snapshot holds {(held - without) / (1024.0 * 1024.0):F0} MiB of managed heap for {snapshot.OpenItems.Count:N0} items");
-        }
-    }
+    public void AfterIteration() => _meter.Print();
 
     [GlobalCleanup]
     public void Cleanup()
@@ -130,23 +115,16 @@ public class StoreLoadBenchmarks
 
     /// <summary>The store's snapshot: every open item as an <see cref="OpenItem"/>, and every customer (read in two halves in parallel).</summary>
     [Benchmark]
-    public async Task<int> LoadSnapshot() => Keep(await _store.LoadSnapshotAsync());
+    public async Task<int> LoadSnapshot() => (await _store.LoadSnapshotAsync()).OpenItems.Count;
 
     /// <summary>The same snapshot read on one connection, one thread: what the two halves gain.</summary>
     [Benchmark]
-    public async Task<int> LoadSnapshotOneConnection() => Keep(await _oneConnection.LoadSnapshotAsync());
-
-    private int Keep(LedgerSnapshot snapshot)
-    {
-        _loaded = snapshot;
-        return snapshot.OpenItems.Count;
-    }
+    public async Task<int> LoadSnapshotOneConnection() => (await _oneConnection.LoadSnapshotAsync()).OpenItems.Count;
 
     /// <summary>Naive hand-written baseline: every column boxed through <c>GetValue</c> into object rows.</summary>
     [Benchmark(Baseline = true)]
     public int NaiveObjectRows()
     {
-        _loaded = null;
         using var connection = new SqliteConnection($"Data Source={_path}");
         connection.Open();
         using var command = connection.CreateCommand();
