@@ -33,13 +33,14 @@ internal sealed class SharedStrings
             return _last;
         }
 
+        // The bytes of the previous UTF-8 value no longer describe the previous value.
+        _lastLength = -1;
         if (_values.TryGetValue(value, out var shared))
         {
             return _last = shared;
         }
 
         Keep(value);
-        _lastLength = -1;
         return _last = value;
     }
 

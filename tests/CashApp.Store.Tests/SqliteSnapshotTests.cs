@@ -191,3 +191,45 @@ public sealed class SqliteSnapshotTests : IAsyncLifetime
         Assert.StartsWith("SEARCH open_items USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)", reader.GetString(3), StringComparison.Ordinal);
     }
 }
+
+/// <summary>The string cache the snapshot readers share customer strings through.</summary>
+public sealed class SharedStringsTests
+{
+    [Fact]
+    public void Get_SameValueAsUtf8AndAsString_OneInstance()
+    {
+        var shared = new SharedStrings();
+
+        var first = shared.Get("Zürich Ø"u8);
+        var second = shared.Get(new string("Zürich Ø".AsSpan()));
+        var third = shared.Get("Zürich Ø"u8);
+
+        Assert.Equal("Zürich Ø", first);
+        Assert.Same(first, second);
+        Assert.Same(first, third);
+    }
+
+    [Fact]
+    public void Get_Utf8AfterADifferentString_NotTheEarlierValue()
+    {
+        var shared = new SharedStrings();
+
+        Assert.Equal("A", shared.Get("A"u8));
+        Assert.Equal("B", shared.Get("B"));
+        Assert.Equal("A", shared.Get("A"u8));
+        Assert.Equal("C", shared.Get("C"u8));
+    }
+
+    [Fact]
+    public void Get_LongerThanTheStackBuffer_SharedToo()
+    {
+        var shared = new SharedStrings();
+        var text = new string('ß', 400);
+
+        var first = shared.Get(System.Text.Encoding.UTF8.GetBytes(text));
+        var second = shared.Get(System.Text.Encoding.UTF8.GetBytes(text + "x").AsSpan(0, 800));
+
+        Assert.Equal(text, first);
+        Assert.Same(first, second);
+    }
+}
