@@ -64,6 +64,9 @@ public class StoreIngestBenchmarks
         };
     }
 
+    /// <summary>CPU time, GC and peak working set of each invocation, printed beside BenchmarkDotNet's wall time.</summary>
+    private readonly InvocationMeter _meter = new();
+
     [IterationSetup]
     public void FreshLedger()
     {
@@ -74,26 +77,15 @@ public class StoreIngestBenchmarks
 
         File.Copy(_template, _database);
         _store = CashStores.OpenSqliteAsync(_database, TimeProvider.System).GetAwaiter().GetResult();
-        StartCpuClock();
+        _meter.Start();
     }
 
     [IterationCleanup]
     public void CloseLedger()
     {
-        PrintCpuClock();
+        _meter.Print();
         _store.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
-
-    private TimeSpan _cpuAtStart;
-
-    /// <summary>
-    /// Process CPU time of each invocation, printed beside BenchmarkDotNet's wall time: on a machine shared
-    /// with other work the wall time mostly measures the queue for a core.
-    /// </summary>
-    private void StartCpuClock() => _cpuAtStart = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
-
-    private void PrintCpuClock() =>
-        Console.WriteLine($"// cpu {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - _cpuAtStart).TotalSeconds:F2} s");
 
     [GlobalCleanup]
     public void Cleanup() => Directory.Delete(_directory, recursive: true);

@@ -16,20 +16,18 @@ public abstract partial class DbCashStore
 
     private protected static CurrencyCode Currency(string code) => Currencies.GetOrAdd(code, static c => new CurrencyCode(c));
 
-    private protected OpenItem ReadOpenItem(DbDataReader r, OpenItem? previous = null)
+    /// <summary>Reads the item columns (<see cref="LedgerSql.SnapshotItemColumns"/>, first); <paramref name="shared"/> keeps one copy of repeated strings.</summary>
+    private protected OpenItem ReadOpenItem(DbDataReader r, SharedStrings? shared = null)
     {
-        var itemId = r.GetString(0);
-        var docType = LedgerCodes.ParseDocType(r.GetString(1));
         var customerId = r.GetString(2);
         var customerName = r.GetString(3);
-        if (previous is not null)
+        if (shared is not null)
         {
-            // Items of one customer usually come together: keep one copy of its strings, not one per item.
-            customerId = customerId == previous.CustomerId ? previous.CustomerId : customerId;
-            customerName = customerName == previous.CustomerName ? previous.CustomerName : customerName;
+            customerId = shared.Get(customerId);
+            customerName = shared.Get(customerName);
         }
 
-        return new(itemId, docType, customerId, customerName, r.GetString(4), StringOrNull(r, 5), Currency(r.GetString(6)), r.GetInt64(7), ReadDate(r, 8), ReadDate(r, 9));
+        return new(r.GetString(0), LedgerCodes.ParseDocType(r.GetString(1)), customerId, customerName, r.GetString(4), StringOrNull(r, 5), Currency(r.GetString(6)), r.GetInt64(7), ReadDate(r, 8), ReadDate(r, 9));
     }
 
     private protected StoredOpenItem ReadStoredOpenItem(DbDataReader r) => new(

@@ -122,7 +122,8 @@ public abstract partial class DbCashStore
     }
 
     /// <inheritdoc/>
-    public async Task<LedgerSnapshot> LoadSnapshotAsync(CancellationToken cancellationToken = default)
+    /// <remarks>The portable form: one reader over one snapshot transaction. A dialect may read faster.</remarks>
+    public virtual async Task<LedgerSnapshot> LoadSnapshotAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await BeginSnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
@@ -132,14 +133,12 @@ public abstract partial class DbCashStore
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             // Millions of rows: read synchronously (the providers buffer ahead; SQLite's async read is
-            // synchronous anyway), and share the customer strings of consecutive items of one customer so
-            // the snapshot keeps fewer objects alive.
-            OpenItem? previous = null;
+            // synchronous anyway), and keep one copy of each customer's strings so the snapshot keeps
+            // fewer objects alive.
+            var shared = new SharedStrings();
             while (reader.Read())
             {
-                var item = ReadOpenItem(reader, previous);
-                items.Add(item);
-                previous = item;
+                items.Add(ReadOpenItem(reader, shared));
                 if ((items.Count & 0xFFFF) == 0)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -147,18 +146,23 @@ public abstract partial class DbCashStore
             }
         }
 
-        var customers = new List<Customer>();
-        await using (var command = Command(connection, transaction, Sql.SelectCustomers))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                customers.Add(ReadCustomer(reader));
-            }
-        }
-
+        var customers = await ReadCustomersAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new LedgerSnapshot(items, customers, takenAt);
+    }
+
+    /// <summary>Every customer, read in the caller's transaction.</summary>
+    private protected async Task<List<Customer>> ReadCustomersAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        var customers = new List<Customer>();
+        await using var command = Command(connection, transaction, Sql.SelectCustomers);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            customers.Add(ReadCustomer(reader));
+        }
+
+        return customers;
     }
 
     /// <inheritdoc/>

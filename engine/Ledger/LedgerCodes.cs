@@ -74,6 +74,13 @@ public static class LedgerCodes
         _ => throw Unknown("document type", code),
     };
 
+    /// <summary>The document type of a code read as UTF-8 (the SQLite snapshot reader's form).</summary>
+    internal static DocType ParseDocType(ReadOnlySpan<byte> code) =>
+        code.SequenceEqual("INV"u8) ? DocType.Invoice
+        : code.SequenceEqual("CM"u8) ? DocType.CreditMemo
+        : code.SequenceEqual("DM"u8) ? DocType.DebitMemo
+        : throw Unknown("document type", System.Text.Encoding.UTF8.GetString(code));
+
     internal static BankFileFormat ParseFormat(string code) => code switch
     {
         "bai2" => BankFileFormat.Bai2,

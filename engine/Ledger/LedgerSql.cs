@@ -8,7 +8,10 @@ namespace CashApp.Engine.Ledger;
 /// </summary>
 public sealed record LedgerSql
 {
-    internal const string ItemColumns = "item_id, doc_type, customer_id, customer_name, invoice_number, po_number, currency, remaining_minor, doc_date, due_date, ar_open_minor, applied_minor, status, row_version, updated_at";
+    // What a snapshot item carries, and no more: the first columns of a stored item, read by the same code.
+    internal const string SnapshotItemColumns = "item_id, doc_type, customer_id, customer_name, invoice_number, po_number, currency, remaining_minor, doc_date, due_date";
+    internal const string ItemColumns = SnapshotItemColumns + ", ar_open_minor, applied_minor, status, row_version, updated_at";
+
     internal const string CustomerColumns = "customer_id, name, parent_id, aliases, bank_accounts";
     internal const string BankFileColumns = "id, content_hash, name, format, received_at, status, received_by, credit_count, payment_count, debit_count, application_count, exception_count, error";
     internal const string PaymentColumns = "id, bank_file_id, payment_ref, amount_minor, currency, is_payment, payer_name, payer_account, payer_id, free_text, remittance, value_date, type_code, line_number";
@@ -98,8 +101,8 @@ public sealed record LedgerSql
         "UPDATE open_items SET status = 'closed', row_version = row_version + 1, updated_at = @updated_at WHERE item_id = @item_id AND status = 'open'",
         ("@item_id", Key), ("@updated_at", Time));
 
-    /// <summary>All open items (the matching snapshot).</summary>
-    public LedgerStatement SelectOpenItems { get; init; } = LedgerStatement.Of(nameof(SelectOpenItems), $"SELECT {ItemColumns} FROM open_items WHERE status = 'open'");
+    /// <summary>All open items (the matching snapshot), with only the columns an <see cref="Model.OpenItem"/> carries.</summary>
+    public LedgerStatement SelectOpenItems { get; init; } = LedgerStatement.Of(nameof(SelectOpenItems), $"SELECT {SnapshotItemColumns} FROM open_items WHERE status = 'open'");
 
     /// <summary>One item, open or closed.</summary>
     public LedgerStatement SelectOpenItemById { get; init; } = LedgerStatement.Of(nameof(SelectOpenItemById), $"SELECT {ItemColumns} FROM open_items WHERE item_id = @item_id", ("@item_id", Key));

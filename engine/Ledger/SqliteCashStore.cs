@@ -85,11 +85,10 @@ public sealed partial class SqliteCashStore : DbCashStore
     private protected override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) =>
         DateTimeOffset.ParseExact(reader.GetString(ordinal), TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
-    private protected override DateOnly ReadDate(DbDataReader reader, int ordinal)
-    {
-        var value = reader.GetInt32(ordinal);
-        return new DateOnly(value / 10_000, value / 100 % 100, value % 100);
-    }
+    private protected override DateOnly ReadDate(DbDataReader reader, int ordinal) => DateOf(reader.GetInt32(ordinal));
+
+    /// <summary>A date stored as the integer <c>yyyymmdd</c>.</summary>
+    private static DateOnly DateOf(int value) => new(value / 10_000, value / 100 % 100, value % 100);
 
     private protected override bool IsDuplicateKey(DbException exception) =>
         exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };

@@ -131,6 +131,15 @@ internal static class SqliteStatements
         LedgerStatement.Of("V2.drop_ix_open_items_status", "DROP INDEX IF EXISTS ix_open_items_status"),
     ];
 
+    /// <summary>The span of rowids in open_items (nulls when empty): where a large snapshot splits its reads.</summary>
+    internal const string SelectOpenItemRowidSpan = "SELECT min(rowid), max(rowid) FROM open_items";
+
+    /// <summary>
+    /// The open items whose rowid is in <c>@from</c>..<c>@to</c>, in rowid order, as <see cref="LedgerSql.SelectOpenItems"/>
+    /// reads them: a table scan seeks to the range instead of starting at the first row.
+    /// </summary>
+    internal const string SelectOpenItemsInRowidRange = $"SELECT {SnapshotItemColumns} FROM open_items WHERE rowid BETWEEN @from AND @to AND status = 'open'";
+
     /// <summary>The statement set.</summary>
     public static LedgerSql Sql { get; } = new()
     {
