@@ -18,8 +18,9 @@ namespace CashApp.Benchmarks.Grpc;
 /// client and server share this machine's cores and each one's CPU time is measured apart. Unary
 /// <c>Match</c> with one payment per call from many concurrent callers, then <c>MatchStream</c> with batches
 /// of payments on a few streams. Prints calls/s, payments/s, latency percentiles and the CPU split.
-/// <c>dotnet run -c Release --project benchmarks -- grpc-load [--seconds 10] [--concurrency 64] [--connections 2] [--streams 4] [--batch 100] [--baseline] [--in-process]</c>;
-/// <c>--in-process</c> hosts the server in this process instead (no CPU split).
+/// <c>dotnet run -c Release --project benchmarks -- grpc-load [--seconds 10] [--concurrency 64] [--connections 2] [--streams 4] [--batch 100] [--baseline] [--in-process] [--server PATH]</c>;
+/// <c>--in-process</c> hosts the server in this process instead (no CPU split); <c>--server</c> runs another
+/// build's <c>cashapp.dll</c>, to compare two builds on the same noisy machine one run after the other.
 /// </summary>
 internal static class GrpcLoad
 {
@@ -31,6 +32,8 @@ internal static class GrpcLoad
         var streams = Option(args, "--streams", 4);
         var batch = Option(args, "--batch", 100);
         var inProcess = args.Contains("--in-process");
+        var at = Array.IndexOf(args, "--server");
+        var serverDll = at >= 0 && at + 1 < args.Length ? Path.GetFullPath(args[at + 1]) : Path.Combine(AppContext.BaseDirectory, "cashapp.dll");
         var repo = FindRepo();
         var folder = Directory.CreateTempSubdirectory("cashapp-grpc-load-").FullName;
         try
@@ -40,7 +43,7 @@ internal static class GrpcLoad
             await File.WriteAllLinesAsync(keys, [ApiKeyRing.FileLine(key, Role.Admin)]).ConfigureAwait(false);
             await using var server = inProcess
                 ? await Server.InProcessAsync(folder, keys).ConfigureAwait(false)
-                : await Server.ChildAsync(folder, keys).ConfigureAwait(false);
+                : await Server.ChildAsync(serverDll, folder, keys).ConfigureAwait(false);
 
             // Each channel is one HTTP/2 connection (one socket, one frame writer on either side); calls go round the channels.
             var channels = Enumerable.Range(0, connections).Select(_ => GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions
@@ -142,7 +145,7 @@ internal static class GrpcLoad
         }
 
         /// <summary>Starts <c>cashapp serve</c> as it ships (its runtimeconfig, its logging) and waits until its health check answers.</summary>
-        public static async Task<Server> ChildAsync(string folder, string keys)
+        public static async Task<Server> ChildAsync(string dll, string folder, string keys)
         {
             var port = FreePort();
             var start = new ProcessStartInfo("dotnet")
@@ -151,7 +154,7 @@ internal static class GrpcLoad
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (var arg in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "cashapp.dll"), "serve", "--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", "--db", Path.Combine(folder, "load.db"), "--api-keys", keys })
+            foreach (var arg in new[] { "exec", dll, "serve", "--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", "--db", Path.Combine(folder, "load.db"), "--api-keys", keys })
             {
                 start.ArgumentList.Add(arg);
             }
