@@ -14,7 +14,7 @@ namespace CashApp.Grpc.Matching;
 /// Safe for concurrent calls: each call proposes on a fork of the snapshot's matcher of its own (forks share
 /// the indexes), so calls run in parallel instead of queueing on one matcher's gate.
 /// </summary>
-internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan maxAge, TimeProvider clock, ILogger<LiveMatcher> logger) : IDisposable
+internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan maxAge, TimeProvider clock, ILogger<LiveMatcher> logger) : ILedgerMatcher, IDisposable
 {
     private readonly SemaphoreSlim _reload = new(1, 1);
     private Snapshot? _current;
