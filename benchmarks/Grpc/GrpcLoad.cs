@@ -235,7 +235,7 @@ internal static class GrpcLoad
         }
     }
 
-    private sealed record Run(long Count, TimeSpan Elapsed, double[] LatenciesMs, TimeSpan ClientCpu, TimeSpan? ServerCpu, string LoadAverage)
+    private sealed record Run(long Count, TimeSpan Elapsed, double[] LatenciesMs, TimeSpan ClientCpu, TimeSpan? ServerCpu, Sched Client, Sched Server, string LoadAverage)
     {
         public double P(double quantile) => LatenciesMs.Length == 0 ? 0 : LatenciesMs[Math.Min(LatenciesMs.Length - 1, (int)(quantile * LatenciesMs.Length))];
 
@@ -246,11 +246,61 @@ internal static class GrpcLoad
         public string CpuText(long units, string unit)
         {
             var total = ClientCpu + (ServerCpu ?? TimeSpan.Zero);
+            var one = unit[..^1];
             var split = ServerCpu is { } server
-                ? string.Create(CultureInfo.InvariantCulture, $"cores used: server {server.TotalSeconds / Elapsed.TotalSeconds:F2} ({server.TotalMilliseconds * 1000 / units:F1} us/{unit[..^1]}), client {ClientCpu.TotalSeconds / Elapsed.TotalSeconds:F2} ({ClientCpu.TotalMilliseconds * 1000 / units:F1} us/{unit[..^1]})")
-                : string.Create(CultureInfo.InvariantCulture, $"cores used: {ClientCpu.TotalSeconds / Elapsed.TotalSeconds:F2} (one process)");
+                ? string.Create(CultureInfo.InvariantCulture, $"cores used: server {server.TotalSeconds / Elapsed.TotalSeconds:F2} ({server.TotalMilliseconds * 1000 / units:F1} us/{one}{Server.PerUnit(units)}), client {ClientCpu.TotalSeconds / Elapsed.TotalSeconds:F2} ({ClientCpu.TotalMilliseconds * 1000 / units:F1} us/{one}{Client.PerUnit(units)})")
+                : string.Create(CultureInfo.InvariantCulture, $"cores used: {ClientCpu.TotalSeconds / Elapsed.TotalSeconds:F2} (one process{Client.PerUnit(units)})");
             return string.Create(CultureInfo.InvariantCulture, $"{units / total.TotalSeconds,8:N0} {unit} per CPU-second, {split}; load average {LoadAverage}");
         }
+    }
+
+    /// <summary>
+    /// What Linux says a process spent, from /proc: user and kernel CPU time, and context switches summed over
+    /// its live threads. Kernel time and switches per call show the cost of waking threads, which grows with
+    /// the machine's load while the work per call does not.
+    /// </summary>
+    private readonly record struct Sched(double UserSeconds, double SystemSeconds, long Switches)
+    {
+        public static Sched Of(int? pid)
+        {
+            try
+            {
+                var root = pid is { } id ? "/proc/" + id.ToString(CultureInfo.InvariantCulture) : "/proc/self";
+                var stat = File.ReadAllText(root + "/stat");
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                long switches = 0;
+                foreach (var task in Directory.EnumerateDirectories(root + "/task"))
+                {
+                    try
+                    {
+                        foreach (var line in File.ReadLines(task + "/status"))
+                        {
+                            if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                            {
+                                switches += long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim(), CultureInfo.InvariantCulture);
+                            }
+                        }
+                    }
+                    catch (IOException)
+                    {
+                        // The thread ended while we read.
+                    }
+                }
+
+                // utime and stime are the 14th and 15th fields, in clock ticks (100 a second on Linux).
+                return new Sched(long.Parse(fields[11], CultureInfo.InvariantCulture) / 100.0, long.Parse(fields[12], CultureInfo.InvariantCulture) / 100.0, switches);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+            {
+                return default;
+            }
+        }
+
+        public static Sched operator -(Sched a, Sched b) => new(a.UserSeconds - b.UserSeconds, a.SystemSeconds - b.SystemSeconds, a.Switches - b.Switches);
+
+        public string PerUnit(long units) => UserSeconds + SystemSeconds <= 0
+            ? string.Empty
+            : string.Create(CultureInfo.InvariantCulture, $": {SystemSeconds / (UserSeconds + SystemSeconds):P0} kernel, {(double)Switches / units:F2} switches");
     }
 
     private sealed record Latencies(long Count, TimeSpan Elapsed, double[] Sorted);
@@ -259,9 +309,10 @@ internal static class GrpcLoad
     {
         var client = Environment.CpuUsage.TotalTime;
         var before = server.Cpu;
+        var (clientSched, serverSched) = (Sched.Of(null), Sched.Of(server.ProcessId));
         var measured = await load().ConfigureAwait(false);
         var serverCpu = server.Cpu - before;
-        return new Run(measured.Count, measured.Elapsed, measured.Sorted, Environment.CpuUsage.TotalTime - client, serverCpu, LoadAverage());
+        return new Run(measured.Count, measured.Elapsed, measured.Sorted, Environment.CpuUsage.TotalTime - client, serverCpu, Sched.Of(null) - clientSched, Sched.Of(server.ProcessId) - serverSched, LoadAverage());
     }
 
     /// <summary>The 1-minute load average and the count of runnable tasks from /proc/loadavg; "?" elsewhere.</summary>
