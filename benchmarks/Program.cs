@@ -3,6 +3,9 @@ using BenchmarkDotNet.Running;
 // The gRPC load test is a bounded run against a live server, not a micro-benchmark.
 if (args is ["grpc-load", ..])
 {
+    // The client's idle thread-pool workers block instead of spinning, as the server's do (its runtimeconfig): on two
+    // shared cores a spinning client takes the CPU the server needs. Read when the pool starts its first worker, so first.
+    AppContext.SetData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit", 0);
     return await CashApp.Benchmarks.Grpc.GrpcLoad.RunAsync(args[1..]);
 }
 

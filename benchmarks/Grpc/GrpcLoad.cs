@@ -13,11 +13,14 @@ using V1 = CashApp.Grpc.V1;
 namespace CashApp.Benchmarks.Grpc;
 
 /// <summary>
-/// A bounded load test of the match API on loopback: a real <c>cashapp serve</c> host (h2c, SQLite, API
-/// keys) and its generated client in one process, so client and server share this machine's cores.
-/// Unary <c>Match</c> with one payment per call from many concurrent callers, then <c>MatchStream</c>
-/// with batches of payments on a few streams. Prints calls/s, payments/s and latency percentiles.
-/// <c>dotnet run -c Release --project benchmarks -- grpc-load [--seconds 10] [--concurrency 64] [--streams 4] [--batch 100]</c>.
+/// A bounded load test of the match API on loopback: a real <c>cashapp serve</c> (h2c, SQLite, API keys,
+/// its shipped logging and GC settings) in a child process, and the generated client in this one, so that
+/// client and server share this machine's cores and each one's CPU time is measured apart. Unary
+/// <c>Match</c> with one payment per call from many concurrent callers, then <c>MatchStream</c> with batches
+/// of payments on a few streams. Prints calls/s, payments/s, latency percentiles and the CPU split.
+/// <c>dotnet run -c Release --project benchmarks -- grpc-load [--seconds 10] [--concurrency 64] [--connections 2] [--streams 4] [--batch 100] [--baseline] [--in-process] [--server PATH]</c>;
+/// <c>--in-process</c> hosts the server in this process instead (no CPU split); <c>--server</c> runs another
+/// build's <c>cashapp.dll</c>, to compare two builds on the same noisy machine one run after the other.
 /// </summary>
 internal static class GrpcLoad
 {
@@ -25,8 +28,12 @@ internal static class GrpcLoad
     {
         var seconds = Option(args, "--seconds", 10);
         var concurrency = Option(args, "--concurrency", 64);
+        var connections = Option(args, "--connections", 2);
         var streams = Option(args, "--streams", 4);
         var batch = Option(args, "--batch", 100);
+        var inProcess = args.Contains("--in-process");
+        var at = Array.IndexOf(args, "--server");
+        var serverDll = at >= 0 && at + 1 < args.Length ? Path.GetFullPath(args[at + 1]) : Path.Combine(AppContext.BaseDirectory, "cashapp.dll");
         var repo = FindRepo();
         var folder = Directory.CreateTempSubdirectory("cashapp-grpc-load-").FullName;
         try
@@ -34,51 +41,57 @@ internal static class GrpcLoad
             var key = ApiKeyRing.NewKey();
             var keys = Path.Combine(folder, "keys.txt");
             await File.WriteAllLinesAsync(keys, [ApiKeyRing.FileLine(key, Role.Admin)]).ConfigureAwait(false);
-            await using var app = await CashAppHost.BuildAsync(new ServeOptions
-            {
-                Urls = ["http://127.0.0.1:0"],
-                DbPath = Path.Combine(folder, "load.db"),
-                ApiKeysPath = keys,
-                ConfigurationArgs = ["--Logging:LogLevel:Default=Warning"],
-            }).ConfigureAwait(false);
-            await app.StartAsync().ConfigureAwait(false);
-            var address = new Uri(app.Urls.Single());
-            using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+            await using var server = inProcess
+                ? await Server.InProcessAsync(folder, keys).ConfigureAwait(false)
+                : await Server.ChildAsync(serverDll, folder, keys).ConfigureAwait(false);
+
+            // Each channel is one HTTP/2 connection (one socket, one frame writer on either side); calls go round the channels.
+            var channels = Enumerable.Range(0, connections).Select(_ => GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions
             {
                 HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
-            });
-            var invoker = channel.Intercept(m =>
+            })).ToArray();
+            try
             {
-                m.Add("authorization", "Bearer " + key);
-                return m;
-            });
+                var invokers = channels.Select(c => c.Intercept(m =>
+                {
+                    m.Add("authorization", "Bearer " + key);
+                    return m;
+                })).ToArray();
 
-            // The demo day's AR: open items and customers through the wire, as an AR system would send them.
-            var items = ArFiles.ReadOpenItems(Path.Combine(repo, "fixtures", "demo", "open_items.csv"));
-            var customers = ArFiles.ReadCustomers(Path.Combine(repo, "fixtures", "demo", "customers.csv"));
-            await Upsert(new V1.Customers.CustomersClient(invoker), customers).ConfigureAwait(false);
-            await Upsert(new V1.OpenItems.OpenItemsClient(invoker), items).ConfigureAwait(false);
-            var payments = Payments(items);
-            var client = new V1.Matching.MatchingClient(invoker);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"server {address}, {items.Count} open items, {customers.Count} customers, {Environment.ProcessorCount} cores, client in-process"));
+                // The demo day's AR: open items and customers through the wire, as an AR system would send them.
+                var items = ArFiles.ReadOpenItems(Path.Combine(repo, "fixtures", "demo", "open_items.csv"));
+                var customers = ArFiles.ReadCustomers(Path.Combine(repo, "fixtures", "demo", "customers.csv"));
+                await Upsert(new V1.Customers.CustomersClient(invokers[0]), customers).ConfigureAwait(false);
+                await Upsert(new V1.OpenItems.OpenItemsClient(invokers[0]), items).ConfigureAwait(false);
+                var payments = Payments(items);
+                var clients = invokers.Select(i => new V1.Matching.MatchingClient(i)).ToArray();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"server {server.Address} ({(inProcess ? "in this process" : "child process " + server.ProcessId)}), {items.Count} open items, {customers.Count} customers, {Environment.ProcessorCount} cores, {connections} client connections; load average {LoadAverage()}"));
 
-            if (args.Contains("--baseline"))
+                if (args.Contains("--baseline"))
+                {
+                    // The transport plus the anonymous health check: no key, but the store's check runs one SQLite query a call.
+                    var health = channels.Select(c => new global::Grpc.Health.V1.Health.HealthClient(c)).ToArray();
+                    await Measure(server, () => Baseline(health, concurrency, TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+                    var baseline = await Measure(server, () => Baseline(health, concurrency, TimeSpan.FromSeconds(seconds))).ConfigureAwait(false);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"unary Health  {concurrency,4} callers: {baseline.Count / baseline.Elapsed.TotalSeconds,10:N0} calls/s     p50 {baseline.P(0.50),7:F3} ms  p99 {baseline.P(0.99),7:F3} ms; {baseline.CpuText(baseline.Count, "calls")}"));
+                }
+
+                await Measure(server, () => Unary(clients, payments, concurrency, TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+                var unary = await Measure(server, () => Unary(clients, payments, concurrency, TimeSpan.FromSeconds(seconds))).ConfigureAwait(false);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"unary Match   {concurrency,4} callers: {unary.Count / unary.Elapsed.TotalSeconds,10:N0} calls/s     p50 {unary.P(0.50),7:F3} ms  p99 {unary.P(0.99),7:F3} ms  p99.9 {unary.P(0.999),7:F3} ms; {unary.CpuText(unary.Count, "calls")}"));
+
+                await Measure(server, () => Stream(clients, payments, streams, batch, TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+                var streamed = await Measure(server, () => Stream(clients, payments, streams, batch, TimeSpan.FromSeconds(seconds))).ConfigureAwait(false);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"MatchStream   {streams,4} streams x {batch} per message: {streamed.Count * batch / streamed.Elapsed.TotalSeconds,10:N0} payments/s  p50 {streamed.P(0.50),7:F3} ms  p99 {streamed.P(0.99),7:F3} ms per message; {streamed.CpuText(streamed.Count * batch, "payments")}"));
+            }
+            finally
             {
-                // The cost of the transport alone: the anonymous health check, no key, no store.
-                var health = new global::Grpc.Health.V1.Health.HealthClient(channel);
-                await Baseline(health, concurrency, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
-                var baseline = await Baseline(health, concurrency, TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"unary Health  {concurrency,4} callers: {baseline.Count / baseline.Elapsed.TotalSeconds,10:N0} calls/s     p50 {baseline.P(0.50),7:F3} ms  p99 {baseline.P(0.99),7:F3} ms; {baseline.PerCpuSecond(baseline.Count),8:N0} calls per CPU-second, {baseline.Cpu.TotalSeconds / baseline.Elapsed.TotalSeconds:F2} cores used"));
+                foreach (var channel in channels)
+                {
+                    channel.Dispose();
+                }
             }
 
-            await Unary(client, payments, concurrency, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
-            var unary = await Unary(client, payments, concurrency, TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"unary Match   {concurrency,4} callers: {unary.Count / unary.Elapsed.TotalSeconds,10:N0} calls/s     p50 {unary.P(0.50),7:F3} ms  p99 {unary.P(0.99),7:F3} ms  p99.9 {unary.P(0.999),7:F3} ms; {unary.PerCpuSecond(unary.Count),8:N0} calls per CPU-second, {unary.Cpu.TotalSeconds / unary.Elapsed.TotalSeconds:F2} cores used"));
-
-            await Stream(client, payments, streams, batch, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
-            var streamed = await Stream(client, payments, streams, batch, TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"MatchStream   {streams,4} streams x {batch} per message: {streamed.Count * batch / streamed.Elapsed.TotalSeconds,10:N0} payments/s  p50 {streamed.P(0.50),7:F3} ms  p99 {streamed.P(0.99),7:F3} ms per message; {streamed.PerCpuSecond(streamed.Count * batch),8:N0} payments per CPU-second, {streamed.Cpu.TotalSeconds / streamed.Elapsed.TotalSeconds:F2} cores used"));
-            await app.StopAsync().ConfigureAwait(false);
             return 0;
         }
         finally
@@ -87,20 +100,241 @@ internal static class GrpcLoad
         }
     }
 
-    private sealed record Run(long Count, TimeSpan Elapsed, double[] LatenciesMs, TimeSpan Cpu)
+    /// <summary>The server under test: its address, and its CPU time so far (null when it shares this process).</summary>
+    private sealed class Server : IAsyncDisposable
     {
-        /// <summary>Units per second of CPU used by the whole process (client and server): what the machine sustains when the cores are ours.</summary>
-        public double PerCpuSecond(long units) => units / Cpu.TotalSeconds;
+        private readonly WebApplication? _app;
+        private readonly Process? _process;
 
-        public double P(double quantile) => LatenciesMs.Length == 0 ? 0 : LatenciesMs[Math.Min(LatenciesMs.Length - 1, (int)(quantile * LatenciesMs.Length))];
+        private Server(Uri address, WebApplication? app, Process? process)
+        {
+            Address = address;
+            _app = app;
+            _process = process;
+        }
+
+        public Uri Address { get; }
+
+        public int? ProcessId => _process?.Id;
+
+        public TimeSpan? Cpu
+        {
+            get
+            {
+                if (_process is null)
+                {
+                    return null;
+                }
+
+                _process.Refresh();
+                return _process.TotalProcessorTime;
+            }
+        }
+
+        public static async Task<Server> InProcessAsync(string folder, string keys)
+        {
+            var app = await CashAppHost.BuildAsync(new ServeOptions
+            {
+                Urls = ["http://127.0.0.1:0"],
+                DbPath = Path.Combine(folder, "load.db"),
+                ApiKeysPath = keys,
+                ConfigurationArgs = ["--Logging:LogLevel:Default=Warning"],
+            }).ConfigureAwait(false);
+            await app.StartAsync().ConfigureAwait(false);
+            return new Server(new Uri(app.Urls.Single()), app, null);
+        }
+
+        /// <summary>Starts <c>cashapp serve</c> as it ships (its runtimeconfig, its logging) and waits until its health check answers.</summary>
+        public static async Task<Server> ChildAsync(string dll, string folder, string keys)
+        {
+            var port = FreePort();
+            var start = new ProcessStartInfo("dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var arg in new[] { "exec", dll, "serve", "--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", "--db", Path.Combine(folder, "load.db"), "--api-keys", keys })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            var process = Process.Start(start) ?? throw new InvalidOperationException("cashapp serve did not start.");
+            var log = new System.Text.StringBuilder();
+            process.OutputDataReceived += (_, e) => Append(log, e.Data);
+            process.ErrorDataReceived += (_, e) => Append(log, e.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            var server = new Server(new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"), null, process);
+            using var channel = GrpcChannel.ForAddress(server.Address);
+            var health = new global::Grpc.Health.V1.Health.HealthClient(channel);
+            for (var waited = Stopwatch.StartNew(); ; await Task.Delay(100).ConfigureAwait(false))
+            {
+                if (process.HasExited || waited.Elapsed > TimeSpan.FromSeconds(60))
+                {
+                    await server.DisposeAsync().ConfigureAwait(false);
+                    throw new InvalidOperationException("cashapp serve did not come up:" + Environment.NewLine + Snapshot(log));
+                }
+
+                try
+                {
+                    await health.CheckAsync(new global::Grpc.Health.V1.HealthCheckRequest()).ConfigureAwait(false);
+                    return server;
+                }
+                catch (RpcException)
+                {
+                    // Not listening yet.
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_app is not null)
+            {
+                await _app.StopAsync().ConfigureAwait(false);
+                await _app.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (_process is not null)
+            {
+                if (!_process.HasExited)
+                {
+                    _process.Kill();
+                }
+
+                await _process.WaitForExitAsync().ConfigureAwait(false);
+                _process.Dispose();
+            }
+        }
+
+        private static void Append(System.Text.StringBuilder log, string? line)
+        {
+            if (line is not null)
+            {
+                lock (log)
+                {
+                    log.AppendLine(line);
+                }
+            }
+        }
+
+        private static string Snapshot(System.Text.StringBuilder log)
+        {
+            lock (log)
+            {
+                return log.ToString();
+            }
+        }
+
+        private static int FreePort()
+        {
+            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+            listener.Start();
+            return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
     }
 
-    private static async Task<Run> Unary(V1.Matching.MatchingClient client, V1.Payment[] payments, int concurrency, TimeSpan duration)
+    private sealed record Run(long Count, TimeSpan Elapsed, double[] LatenciesMs, TimeSpan ClientCpu, TimeSpan? ServerCpu, Sched Client, Sched Server, string LoadAverage)
     {
-        var cpu = Environment.CpuUsage.TotalTime;
+        public double P(double quantile) => LatenciesMs.Length == 0 ? 0 : LatenciesMs[Math.Min(LatenciesMs.Length - 1, (int)(quantile * LatenciesMs.Length))];
+
+        /// <summary>
+        /// Units per second of CPU used by client and server together (what the machine sustains when the cores
+        /// are ours), and the cores each side used: on a shared machine the wall clock says more about the neighbours.
+        /// </summary>
+        public string CpuText(long units, string unit)
+        {
+            var total = ClientCpu + (ServerCpu ?? TimeSpan.Zero);
+            var one = unit[..^1];
+            var split = ServerCpu is { } server
+                ? string.Create(CultureInfo.InvariantCulture, $"cores used: server {server.TotalSeconds / Elapsed.TotalSeconds:F2} ({server.TotalMilliseconds * 1000 / units:F1} us/{one}{Server.PerUnit(units)}), client {ClientCpu.TotalSeconds / Elapsed.TotalSeconds:F2} ({ClientCpu.TotalMilliseconds * 1000 / units:F1} us/{one}{Client.PerUnit(units)})")
+                : string.Create(CultureInfo.InvariantCulture, $"cores used: {ClientCpu.TotalSeconds / Elapsed.TotalSeconds:F2} (one process{Client.PerUnit(units)})");
+            return string.Create(CultureInfo.InvariantCulture, $"{units / total.TotalSeconds,8:N0} {unit} per CPU-second, {split}; load average {LoadAverage}");
+        }
+    }
+
+    /// <summary>
+    /// What Linux says a process spent, from /proc: user and kernel CPU time, and context switches summed over
+    /// its live threads. Kernel time and switches per call show the cost of waking threads, which grows with
+    /// the machine's load while the work per call does not.
+    /// </summary>
+    private readonly record struct Sched(double UserSeconds, double SystemSeconds, long Switches)
+    {
+        public static Sched Of(int? pid)
+        {
+            try
+            {
+                var root = pid is { } id ? "/proc/" + id.ToString(CultureInfo.InvariantCulture) : "/proc/self";
+                var stat = File.ReadAllText(root + "/stat");
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                long switches = 0;
+                foreach (var task in Directory.EnumerateDirectories(root + "/task"))
+                {
+                    try
+                    {
+                        foreach (var line in File.ReadLines(task + "/status"))
+                        {
+                            if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                            {
+                                switches += long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim(), CultureInfo.InvariantCulture);
+                            }
+                        }
+                    }
+                    catch (IOException)
+                    {
+                        // The thread ended while we read.
+                    }
+                }
+
+                // utime and stime are the 14th and 15th fields, in clock ticks (100 a second on Linux).
+                return new Sched(long.Parse(fields[11], CultureInfo.InvariantCulture) / 100.0, long.Parse(fields[12], CultureInfo.InvariantCulture) / 100.0, switches);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+            {
+                return default;
+            }
+        }
+
+        public static Sched operator -(Sched a, Sched b) => new(a.UserSeconds - b.UserSeconds, a.SystemSeconds - b.SystemSeconds, a.Switches - b.Switches);
+
+        public string PerUnit(long units) => UserSeconds + SystemSeconds <= 0
+            ? string.Empty
+            : string.Create(CultureInfo.InvariantCulture, $": {SystemSeconds / (UserSeconds + SystemSeconds):P0} kernel, {(double)Switches / units:F2} switches");
+    }
+
+    private sealed record Latencies(long Count, TimeSpan Elapsed, double[] Sorted);
+
+    private static async Task<Run> Measure(Server server, Func<Task<Latencies>> load)
+    {
+        var client = Environment.CpuUsage.TotalTime;
+        var before = server.Cpu;
+        var (clientSched, serverSched) = (Sched.Of(null), Sched.Of(server.ProcessId));
+        var measured = await load().ConfigureAwait(false);
+        var serverCpu = server.Cpu - before;
+        return new Run(measured.Count, measured.Elapsed, measured.Sorted, Environment.CpuUsage.TotalTime - client, serverCpu, Sched.Of(null) - clientSched, Sched.Of(server.ProcessId) - serverSched, LoadAverage());
+    }
+
+    /// <summary>The 1-minute load average and the count of runnable tasks from /proc/loadavg; "?" elsewhere.</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            var parts = File.ReadAllText("/proc/loadavg").Split(' ');
+            return parts[0] + " (" + parts[3] + " runnable/all)";
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+    }
+
+    private static async Task<Latencies> Unary(V1.Matching.MatchingClient[] clients, V1.Payment[] payments, int concurrency, TimeSpan duration)
+    {
         var stop = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
         {
+            var client = clients[w % clients.Length];
             var latencies = new List<double>(1 << 16);
             var i = w;
             var request = new V1.MatchRequest();
@@ -116,15 +350,15 @@ internal static class GrpcLoad
             return latencies;
         })).ToArray();
         var all = (await Task.WhenAll(workers).ConfigureAwait(false)).SelectMany(l => l).Order().ToArray();
-        return new Run(all.Length, stop.Elapsed, all, Environment.CpuUsage.TotalTime - cpu);
+        return new Latencies(all.Length, stop.Elapsed, all);
     }
 
-    private static async Task<Run> Baseline(global::Grpc.Health.V1.Health.HealthClient client, int concurrency, TimeSpan duration)
+    private static async Task<Latencies> Baseline(global::Grpc.Health.V1.Health.HealthClient[] clients, int concurrency, TimeSpan duration)
     {
-        var cpu = Environment.CpuUsage.TotalTime;
         var stop = Stopwatch.StartNew();
-        var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
         {
+            var client = clients[w % clients.Length];
             var latencies = new List<double>(1 << 16);
             var request = new global::Grpc.Health.V1.HealthCheckRequest();
             while (stop.Elapsed < duration)
@@ -137,16 +371,15 @@ internal static class GrpcLoad
             return latencies;
         })).ToArray();
         var all = (await Task.WhenAll(workers).ConfigureAwait(false)).SelectMany(l => l).Order().ToArray();
-        return new Run(all.Length, stop.Elapsed, all, Environment.CpuUsage.TotalTime - cpu);
+        return new Latencies(all.Length, stop.Elapsed, all);
     }
 
-    private static async Task<Run> Stream(V1.Matching.MatchingClient client, V1.Payment[] payments, int streams, int batch, TimeSpan duration)
+    private static async Task<Latencies> Stream(V1.Matching.MatchingClient[] clients, V1.Payment[] payments, int streams, int batch, TimeSpan duration)
     {
-        var cpu = Environment.CpuUsage.TotalTime;
         var stop = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, streams).Select(s => Task.Run(async () =>
         {
-            using var call = client.MatchStream();
+            using var call = clients[s % clients.Length].MatchStream();
             var sent = new System.Collections.Concurrent.ConcurrentQueue<long>();
             var latencies = new List<double>(1 << 14);
             var received = 0L;
@@ -185,7 +418,7 @@ internal static class GrpcLoad
             return latencies;
         })).ToArray();
         var all = (await Task.WhenAll(workers).ConfigureAwait(false)).SelectMany(l => l).Order().ToArray();
-        return new Run(all.Length, stop.Elapsed, all, Environment.CpuUsage.TotalTime - cpu);
+        return new Latencies(all.Length, stop.Elapsed, all);
     }
 
     /// <summary>One payment per open invoice, quoting its number for its open amount; every fifth from nobody known.</summary>

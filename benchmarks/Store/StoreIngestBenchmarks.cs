@@ -95,8 +95,8 @@ public class StoreIngestBenchmarks
     public async Task<int> IngestDayFromTruth()
     {
         var service = new LedgerService(_store);
-        var (_, file, _) = await service.StoreTransactionsAsync(_truth, "truth", "truth-" + Guid.NewGuid().ToString("N"), BankFileFormat.Bai2, "bench");
-        return file.PaymentCount;
+        var stored = await service.StoreTransactionsAsync(_truth, "truth", "truth-" + Guid.NewGuid().ToString("N"), BankFileFormat.Bai2, "bench");
+        return stored.File.PaymentCount;
     }
 
     /// <summary>The store's share alone: the same day, matched beforehand, stored in one transaction.</summary>

@@ -66,6 +66,48 @@ public abstract partial class DbCashStore : ICashStore
         Volatile.Write(ref _schemaVersion, version);
     }
 
+    /// <summary>
+    /// Inside a write transaction the dialect has begun (and serialised as it must): creates the version table,
+    /// runs every migration above the recorded version in order, records each, and commits. Returns the version reached.
+    /// </summary>
+    private protected async Task<int> ApplyMigrationsAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using (var create = Command(connection, transaction, Sql.CreateSchemaVersionTable))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        int current;
+        await using (var select = Command(connection, transaction, Sql.SelectSchemaVersion))
+        {
+            var value = await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            current = value is null or DBNull ? 0 : Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        foreach (var (version, statements) in Sql.Migrations.OrderBy(m => m.Version))
+        {
+            if (version <= current)
+            {
+                continue;
+            }
+
+            foreach (var statement in statements)
+            {
+                await using var command = Command(connection, transaction, statement);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using var record = Command(connection, transaction, Sql.InsertSchemaVersion);
+            Set(record, "@version", version);
+            SetTime(record, "@applied_at", Now());
+            await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            current = version;
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return current;
+    }
+
     /// <inheritdoc/>
     public ValueTask DisposeAsync()
     {

@@ -24,6 +24,27 @@ public sealed record IngestOptions
 public sealed record IngestResult(IngestStatus Status, StoredBankFile File, IReadOnlyList<ParseWarning> Warnings, int MatchAttempts);
 
 /// <summary>
+/// What a batch of transactions became once matched and stored: the file stored (or the earlier one, for a
+/// duplicate), the match that was stored with it, and every exception it raised, the credits that are not
+/// payments included.
+/// </summary>
+public sealed record StoredBatch(IngestStatus Status, StoredBankFile File, int MatchAttempts, MatchResult Result, IReadOnlyList<ExceptionCase> Exceptions, int CreditCount, int DebitCount);
+
+/// <summary>
+/// How an ingest matches payments against the ledger as it stands. <see cref="LedgerService"/> reads a fresh
+/// snapshot for every try by default; a long-running server keeps one and hands it out until its own writes
+/// make it stale.
+/// </summary>
+public interface ILedgerMatcher
+{
+    /// <summary>Matches the payments as one run against a snapshot of the open items and customers, and says which snapshot.</summary>
+    ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, CancellationToken cancellationToken);
+
+    /// <summary>The ledger changed (a batch was stored, or the store found an item changed since the snapshot): match against it anew.</summary>
+    void Invalidate();
+}
+
+/// <summary>
 /// Receives bank files into the ledger: hash, duplicate check, read (all or nothing), match against a
 /// consistent snapshot, and store in one transaction. When an item changed between snapshot and store,
 /// matching runs again on a fresh snapshot; after <see cref="MaxMatchAttempts"/> tries, such applications go to
@@ -35,13 +56,20 @@ public sealed class LedgerService
     public const int MaxMatchAttempts = 3;
 
     private readonly ICashStore _store;
-    private readonly MatchPolicy _policy;
+    private readonly ILedgerMatcher _matcher;
 
-    /// <summary>Creates the service over a store.</summary>
+    /// <summary>Creates the service over a store; every try of every ingest matches against a snapshot read for it.</summary>
     public LedgerService(ICashStore store, MatchPolicy? policy = null)
     {
         _store = store ?? throw new ArgumentNullException(nameof(store));
-        _policy = policy ?? MatchPolicy.Default;
+        _matcher = new SnapshotPerMatch(store, policy ?? MatchPolicy.Default);
+    }
+
+    /// <summary>Creates the service over a store, matching with <paramref name="matcher"/> (a server's kept snapshot).</summary>
+    public LedgerService(ICashStore store, ILedgerMatcher matcher)
+    {
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _matcher = matcher ?? throw new ArgumentNullException(nameof(matcher));
     }
 
     /// <summary>SHA-256 of the content, lower-case hex: the identity of a bank file.</summary>
@@ -98,15 +126,17 @@ public sealed class LedgerService
             throw;
         }
 
-        var (status, file, attempts) = await StoreTransactionsAsync(transactions, fileName, hash, format, options.Actor, cancellationToken).ConfigureAwait(false);
-        return new IngestResult(status, file, warnings, attempts);
+        var stored = await StoreTransactionsAsync(transactions, fileName, hash, format, options.Actor, cancellationToken).ConfigureAwait(false);
+        return new IngestResult(stored.Status, stored.File, warnings, stored.MatchAttempts);
     }
 
     /// <summary>
-    /// Matches and stores transactions already read from a file whose content hash is <paramref name="contentHash"/>.
-    /// The seam for tests and for callers that read files themselves.
+    /// Matches and stores a batch of transactions (a bank file already read, or a committed match request) in
+    /// one store transaction, and says what was matched. A batch whose <paramref name="contentHash"/> was
+    /// stored before is a <see cref="IngestStatus.Duplicate"/> and stores nothing. The seam for tests, and
+    /// for callers that read files themselves.
     /// </summary>
-    public async Task<(IngestStatus Status, StoredBankFile File, int MatchAttempts)> StoreTransactionsAsync(
+    public async Task<StoredBatch> StoreTransactionsAsync(
         IReadOnlyList<BankTransaction> transactions,
         string fileName,
         string contentHash,
@@ -127,13 +157,11 @@ public sealed class LedgerService
 
         for (var attempt = 1; ; attempt++)
         {
-            var snapshot = await _store.LoadSnapshotAsync(cancellationToken).ConfigureAwait(false);
-            var result = payments.Count == 0
-                ? new MatchResult([], [])
-                : new CashMatcher(snapshot.OpenItems, snapshot.Customers, _policy).Match(payments);
+            var (result, snapshot) = await _matcher.MatchAsync(payments, cancellationToken).ConfigureAwait(false);
             // The books must balance before anything is written; only the items matching touched are needed.
             var touched = result.Applications.Select(a => a.ItemId).ToHashSet(StringComparer.Ordinal);
             BalanceCheck.Verify(payments, [.. snapshot.OpenItems.Where(i => touched.Contains(i.ItemId))], result.Applications, result.Exceptions);
+            List<ExceptionCase> exceptions = [.. result.Exceptions, .. notPayments];
             var batch = new IngestBatch
             {
                 FileName = fileName,
@@ -143,15 +171,38 @@ public sealed class LedgerService
                 Credits = credits,
                 DebitCount = debits,
                 Applications = result.Applications,
-                Exceptions = [.. result.Exceptions, .. notPayments],
+                Exceptions = exceptions,
                 OnStaleItem = attempt < MaxMatchAttempts ? StaleItemPolicy.Rollback : StaleItemPolicy.SendToExceptions,
             };
 
             var stored = await _store.StoreIngestAsync(batch, cancellationToken).ConfigureAwait(false);
+            if (stored.Status != IngestStatus.Duplicate)
+            {
+                // Stored: the open amounts moved. Stale: they had moved under the snapshot. Either way it is old now.
+                _matcher.Invalidate();
+            }
+
             if (stored.Status != IngestStatus.StaleSnapshot)
             {
-                return (stored.Status, stored.File!, attempt);
+                return new StoredBatch(stored.Status, stored.File!, attempt, result, exceptions, credits.Count, debits);
             }
+        }
+    }
+
+    /// <summary>Reads the ledger for every match: nothing kept between ingests, so nothing to invalidate.</summary>
+    private sealed class SnapshotPerMatch(ICashStore store, MatchPolicy policy) : ILedgerMatcher
+    {
+        public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, CancellationToken cancellationToken)
+        {
+            var snapshot = await store.LoadSnapshotAsync(cancellationToken).ConfigureAwait(false);
+            var result = payments.Count == 0
+                ? new MatchResult([], [])
+                : new CashMatcher(snapshot.OpenItems, snapshot.Customers, policy).Match(payments);
+            return (result, snapshot);
+        }
+
+        public void Invalidate()
+        {
         }
     }
 }

@@ -15,40 +15,7 @@ public sealed partial class SqlServerCashStore
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await using (var create = Command(connection, transaction, Sql.CreateSchemaVersionTable))
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        int current;
-        await using (var select = Command(connection, transaction, Sql.SelectSchemaVersion))
-        {
-            var value = await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            current = value is null or DBNull ? 0 : Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        foreach (var (version, statements) in Sql.Migrations.OrderBy(m => m.Version))
-        {
-            if (version <= current)
-            {
-                continue;
-            }
-
-            foreach (var statement in statements)
-            {
-                await using var command = Command(connection, transaction, statement);
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            await using var record = Command(connection, transaction, Sql.InsertSchemaVersion);
-            Set(record, "@version", version);
-            SetTime(record, "@applied_at", Now());
-            await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            current = version;
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return current;
+        return await ApplyMigrationsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task EnableSnapshotIsolationAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken)

@@ -37,6 +37,33 @@ public sealed partial class CashMatcher
         }
     }
 
+    /// <summary>
+    /// A matcher over the same indexes, with every open amount as it was when this one was built: what lets
+    /// many threads propose in parallel, one fork each, instead of queueing on one instance's gate. The
+    /// indexes are shared, never copied; a fork costs one array of open amounts. Safe to call while another
+    /// thread matches on this instance.
+    /// </summary>
+    public CashMatcher Fork() => new(this);
+
+    // The indexes never change after construction; only the open amounts do, and a fork starts from the opening ones.
+    private CashMatcher(CashMatcher source)
+    {
+        Policy = source.Policy;
+        _items = source._items;
+        _customerOf = source._customerOf;
+        _customers = source._customers;
+        _invoiceKeys = source._invoiceKeys;
+        _poKeys = source._poKeys;
+        _fuzzy = source._fuzzy;
+        _fuzzyKeyOf = source._fuzzyKeyOf;
+        _itemsOfCustomer = source._itemsOfCustomer;
+        _remaining = new long[_items.Length];
+        for (var i = 0; i < _items.Length; i++)
+        {
+            _remaining[i] = _items[i].OpenMinor;
+        }
+    }
+
     private int IndexOfItem(string itemId)
     {
         int lo = 0, hi = _items.Length - 1;

@@ -98,7 +98,7 @@ internal static class CashAppHost
             options.SqlServer is null ? TimeSpan.MaxValue : options.SnapshotMaxAge,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<LiveMatcher>>()));
-        builder.Services.AddSingleton<LedgerWriter>();
+        builder.Services.AddSingleton(sp => new LedgerService(store, sp.GetRequiredService<LiveMatcher>()));
 
         builder.Services.AddGrpc(grpc =>
         {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using CashApp.Engine.Ledger;
 using CashApp.Engine.Matching;
@@ -10,9 +11,10 @@ namespace CashApp.Grpc.Matching;
 /// Matches payments against the ledger as it stands: a snapshot of the open items and customers, read
 /// from the store in one transaction and reused until a write through this server changes them, or until
 /// it is older than <see cref="ServeOptions.SnapshotMaxAge"/> (another server may share the database).
-/// Safe for concurrent calls.
+/// Safe for concurrent calls: each call proposes on a fork of the snapshot's matcher of its own (forks share
+/// the indexes), so calls run in parallel instead of queueing on one matcher's gate.
 /// </summary>
-internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan maxAge, TimeProvider clock, ILogger<LiveMatcher> logger) : IDisposable
+internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan maxAge, TimeProvider clock, ILogger<LiveMatcher> logger) : ILedgerMatcher, IDisposable
 {
     private readonly SemaphoreSlim _reload = new(1, 1);
     private Snapshot? _current;
@@ -29,9 +31,11 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
     public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, CancellationToken cancellationToken)
     {
         var snapshot = await CurrentAsync(cancellationToken).ConfigureAwait(false);
+        var (matcher, pooled) = snapshot.Rent();
+        MatchResult result;
         try
         {
-            return (snapshot.Matcher.Propose(payments), snapshot.Ledger);
+            result = matcher.Propose(payments);
         }
         catch (InvalidOperationException)
         {
@@ -39,6 +43,13 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
             Invalidate();
             throw;
         }
+
+        if (pooled)
+        {
+            snapshot.Return(matcher);
+        }
+
+        return (result, snapshot.Ledger);
     }
 
     /// <summary>The open items and customers matching currently sees.</summary>
@@ -85,5 +96,38 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
 
     public void Dispose() => _reload.Dispose();
 
-    private sealed record Snapshot(long Generation, DateTimeOffset LoadedAt, LedgerSnapshot Ledger, CashMatcher Matcher);
+    /// <summary>One load of the ledger and the matchers over it: the first built from the load, the others forks of it.</summary>
+    private sealed class Snapshot(long generation, DateTimeOffset loadedAt, LedgerSnapshot ledger, CashMatcher matcher)
+    {
+        // Each fork holds one array of open amounts; a few more than the cores cover calls preempted mid-match.
+        private static readonly int MaxMatchers = 2 * Environment.ProcessorCount;
+
+        private readonly ConcurrentBag<CashMatcher> _idle = [matcher];
+        private int _matchers = 1;
+
+        public long Generation { get; } = generation;
+
+        public DateTimeOffset LoadedAt { get; } = loadedAt;
+
+        public LedgerSnapshot Ledger { get; } = ledger;
+
+        /// <summary>An idle matcher, a new fork, or (all busy and no more allowed) the first one shared, whose gate queues its callers.</summary>
+        public (CashMatcher Matcher, bool Pooled) Rent()
+        {
+            if (_idle.TryTake(out var idle))
+            {
+                return (idle, true);
+            }
+
+            if (Interlocked.Increment(ref _matchers) <= MaxMatchers)
+            {
+                return (matcher.Fork(), true);
+            }
+
+            Interlocked.Decrement(ref _matchers);
+            return (matcher, false);
+        }
+
+        public void Return(CashMatcher rented) => _idle.Add(rented);
+    }
 }

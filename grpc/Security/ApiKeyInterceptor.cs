@@ -45,7 +45,7 @@ internal sealed class ApiKeyInterceptor(ApiKeyRing keys, ILogger<ApiKeyIntercept
             return;
         }
 
-        var header = context.RequestHeaders.GetValue("authorization");
+        var header = Authorization(context);
         if (header is null || !header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
         {
             Log.Unauthenticated(logger, context.Method, context.Peer, header is null ? "no authorization header" : "not a Bearer token");
@@ -66,6 +66,16 @@ internal sealed class ApiKeyInterceptor(ApiKeyRing keys, ILogger<ApiKeyIntercept
         }
 
         context.UserState[CallerContext.Key] = caller;
+    }
+
+    /// <summary>
+    /// The authorization header, read from the HTTP request rather than <see cref="ServerCallContext.RequestHeaders"/>,
+    /// which copies every header of the call into a new collection on first use. As there, the last value counts.
+    /// </summary>
+    private static string? Authorization(ServerCallContext context)
+    {
+        var values = context.GetHttpContext().Request.Headers.Authorization;
+        return values.Count == 0 ? null : values[values.Count - 1];
     }
 }
 

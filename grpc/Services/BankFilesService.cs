@@ -17,7 +17,7 @@ namespace CashApp.Grpc.Services;
 /// stored at all. A client that goes away, or a server that stops, before the store commits leaves
 /// nothing behind.
 /// </summary>
-internal sealed class BankFilesService(ICashStore store, LedgerWriter writer, ServeOptions options, ILogger<BankFilesService> logger) : V1.BankFiles.BankFilesBase
+internal sealed class BankFilesService(ICashStore store, LedgerService ledger, ServeOptions options, ILogger<BankFilesService> logger) : V1.BankFiles.BankFilesBase
 {
     /// <summary>Longest file name accepted.</summary>
     public const int MaxFileNameLength = 255;
@@ -108,10 +108,10 @@ internal sealed class BankFilesService(ICashStore store, LedgerWriter writer, Se
             throw new RpcException(new Status(StatusCode.Unimplemented, $"{fileName}: {ex.Message}"));
         }
 
-        LedgerWrite write;
+        StoredBatch write;
         try
         {
-            write = await writer.WriteAsync(fileName, hash, format, caller.Name, transactions, cancellationToken).ConfigureAwait(false);
+            write = await ledger.StoreTransactionsAsync(transactions, fileName, hash, format, caller.Name, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -119,8 +119,8 @@ internal sealed class BankFilesService(ICashStore store, LedgerWriter writer, Se
             throw;
         }
 
-        var stored = write.Stored.File!;
-        if (write.Stored.Status == IngestStatus.Duplicate)
+        var stored = write.File;
+        if (write.Status == IngestStatus.Duplicate)
         {
             // Another call stored the same content between our look-up and our write.
             Log.DuplicateFile(logger, caller, fileName, stored.Id);

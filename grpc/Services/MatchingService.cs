@@ -12,7 +12,7 @@ using V1 = CashApp.Grpc.V1;
 namespace CashApp.Grpc.Services;
 
 /// <summary>cashapp.v1.Matching: payments in, proposed applications and exceptions out.</summary>
-internal sealed class MatchingService(LiveMatcher matcher, LedgerWriter writer, ILogger<MatchingService> logger) : V1.Matching.MatchingBase
+internal sealed class MatchingService(LiveMatcher matcher, LedgerService ledger, ILogger<MatchingService> logger) : V1.Matching.MatchingBase
 {
     public override Task<V1.MatchResponse> Match(V1.MatchRequest request, ServerCallContext context) =>
         MatchAsync(request, context);
@@ -54,14 +54,14 @@ internal sealed class MatchingService(LiveMatcher matcher, LedgerWriter writer, 
         // sent twice (a client retrying after a lost answer) is a duplicate and stores nothing.
         var committer = context.Caller();
         var hash = Convert.ToHexStringLower(SHA256.HashData(request.ToByteArray()));
-        var write = await writer.WriteAsync(ProtoMap.MatchApiSource, hash, BankFileFormat.Unknown, committer.Name, transactions, context.CancellationToken).ConfigureAwait(false);
-        var fileId = ProtoMap.Id(write.Stored.File!.Id);
-        if (write.Stored.Status == IngestStatus.Duplicate)
+        var write = await ledger.StoreTransactionsAsync(transactions, ProtoMap.MatchApiSource, hash, BankFileFormat.Unknown, committer.Name, context.CancellationToken).ConfigureAwait(false);
+        var fileId = ProtoMap.Id(write.File.Id);
+        if (write.Status == IngestStatus.Duplicate)
         {
             throw new RpcException(new Status(StatusCode.AlreadyExists, $"This request was committed before, as file {fileId}; nothing was stored again."));
         }
 
-        Log.MatchCommitted(logger, committer, transactions.Count, write.Stored.File.Id);
+        Log.MatchCommitted(logger, committer, transactions.Count, write.File.Id);
         return ProtoMap.ToProto(write.Result, write.Exceptions, fileId);
     }
 }

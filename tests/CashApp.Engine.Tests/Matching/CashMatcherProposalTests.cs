@@ -55,4 +55,21 @@ public sealed class CashMatcherProposalTests
         Assert.All(together, r => Assert.Equal(alone[r.n], r.Applications));
         Assert.All(items, i => Assert.Equal(i.OpenMinor, matcher.RemainingMinor(i.ItemId)));
     }
+
+    [Fact]
+    public async Task Fork_WhileSourceConsumed_StartsFromOpeningAmountsAndProposesAsFresh()
+    {
+        var (items, customers, all) = Demo.Value;
+        var payments = all[..60];
+        var source = new CashMatcher(items, customers, MatchPolicy.Default);
+        var expected = new CashMatcher(items, customers, MatchPolicy.Default).Match(payments);
+        source.Match(payments);
+
+        var forks = Enumerable.Range(0, 4).Select(_ => source.Fork()).ToArray();
+        var results = await Task.WhenAll(forks.Select(f => Task.Run(() => f.Propose(payments))));
+
+        Assert.All(results, r => Assert.Equal(expected.Applications, r.Applications));
+        Assert.All(forks, f => Assert.All(items, i => Assert.Equal(i.OpenMinor, f.RemainingMinor(i.ItemId))));
+        Assert.Contains(items, i => source.RemainingMinor(i.ItemId) != i.OpenMinor);
+    }
 }

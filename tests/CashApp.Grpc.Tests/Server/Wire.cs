@@ -61,20 +61,29 @@ internal static class Wire
     {
         using var call = client.Ingest();
         var first = true;
-        for (var at = 0; at < content.Length || first; at += chunkSize)
+        try
         {
-            var chunk = new V1.FileChunk { Data = ByteString.CopyFrom(content, at, Math.Min(chunkSize, content.Length - at)) };
-            if (first)
+            for (var at = 0; at < content.Length || first; at += chunkSize)
             {
-                chunk.FileName = fileName;
-                chunk.LockboxLayout = layout ?? string.Empty;
-                first = false;
+                var chunk = new V1.FileChunk { Data = ByteString.CopyFrom(content, at, Math.Min(chunkSize, content.Length - at)) };
+                if (first)
+                {
+                    chunk.FileName = fileName;
+                    chunk.LockboxLayout = layout ?? string.Empty;
+                    first = false;
+                }
+
+                await call.RequestStream.WriteAsync(chunk);
             }
 
-            await call.RequestStream.WriteAsync(chunk);
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (RpcException)
+        {
+            // The server ended the call while we were still sending (a file over the limit): a write fails with
+            // CANCELLED when it loses the race with the server's trailers; the call itself says what the server said.
         }
 
-        await call.RequestStream.CompleteAsync();
         return await call;
     }
 
