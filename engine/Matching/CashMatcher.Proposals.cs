@@ -57,6 +57,9 @@ public sealed partial class CashMatcher
         _fuzzy = source._fuzzy;
         _fuzzyKeyOf = source._fuzzyKeyOf;
         _itemsOfCustomer = source._itemsOfCustomer;
+        _currencyOf = source._currencyOf;
+        _currencyCodes = source._currencyCodes;
+        DecideAtOnceEnabled = source.DecideAtOnceEnabled;
         _remaining = new long[_items.Length];
         for (var i = 0; i < _items.Length; i++)
         {
