@@ -50,9 +50,20 @@ public sealed class LifecycleTests
         await using var server = await StartAsync(64L * 1024 * 1024);
         var content = await File.ReadAllBytesAsync(Lockbox);
         var expected = (await CashApp.Parsers.Common.BankFiles.ReadAllAsync(Lockbox, new CashApp.Parsers.Common.BankFileReadOptions())).Transactions.Count;
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.RequestArrived = path =>
+        {
+            if (path.EndsWith("/Ingest", StringComparison.Ordinal))
+            {
+                arrived.TrySetResult();
+            }
+        };
         using var call = server.BankFiles("treasury").Ingest();
         var half = content.Length / 2;
         await call.RequestStream.WriteAsync(new V1.FileChunk { FileName = "stopping.txt", Data = ByteString.CopyFrom(content, 0, half) });
+
+        // The call must have reached the server before it is told to stop (a call that had not would be refused, rightly).
+        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         // Ctrl+C arrives while the file is half received: the server stops taking calls, and lets this one finish.
         var stopping = server.StopServerAsync();
@@ -82,6 +93,11 @@ public sealed class LifecycleTests
         internal ICashStore Store => fixture.Store;
 
         public V1.BankFiles.BankFilesClient BankFiles(string role) => fixture.BankFiles(role);
+
+        public Action<string>? RequestArrived
+        {
+            set => fixture.RequestArrived = value;
+        }
 
         public Task StopServerAsync() => fixture.StopServerAsync();
 

@@ -39,6 +39,9 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public GrpcChannel Channel => _channel ?? throw new InvalidOperationException("not started");
 
+    /// <summary>Told the path of each request the server has taken in, before it is handled.</summary>
+    public Action<string>? RequestArrived { get; set; }
+
     public async Task InitializeAsync()
     {
         var keyFile = Path.Combine(Folder, "keys.txt");
@@ -60,6 +63,11 @@ public sealed class ServerFixture : IAsyncLifetime
             MaxFileBytes = MaxFileBytes,
             ShutdownTimeout = TimeSpan.FromSeconds(10),
             ConfigurationArgs = ["--Logging:LogLevel:Default=Warning"],
+        });
+        _app.Use(async (context, next) =>
+        {
+            RequestArrived?.Invoke(context.Request.Path);
+            await next(context);
         });
         await _app.StartAsync();
         Address = new Uri(_app.Urls.Single());
