@@ -201,24 +201,20 @@ public sealed partial class CashMatcher
     }
 
     /// <summary>Who the payer may be: known accounts first, then names, scored 0-100.</summary>
-    private List<PayerCandidate> Payers(Analysis analysis)
-    {
-        if (analysis.Payers is { } known)
-        {
-            return known;
-        }
+    private List<PayerCandidate> Payers(Analysis analysis) => analysis.Payers ??= PayersOf(analysis.Payment);
 
-        var payment = analysis.Payment;
+    /// <summary>Who the payer may be, from what the bank said alone: safe to compute on any thread.</summary>
+    private List<PayerCandidate> PayersOf(Payment payment)
+    {
         var payers = _customers.ByAccount(payment.PayerAccount, payment.PayerId);
         foreach (var candidate in _customers.ByName(payment.PayerName))
         {
-            if (!payers.Any(p => p.Customer == candidate.Customer))
+            if (!payers.Exists(p => p.Customer == candidate.Customer))
             {
                 payers.Add(candidate);
             }
         }
 
-        analysis.Payers = payers;
         return payers;
     }
 

@@ -129,6 +129,11 @@ public sealed partial class CashMatcher
         var applications = new List<Application>();
         var exceptions = new List<ExceptionCase>();
         var deferred = new List<(Payment Payment, Analysis Analysis)>();
+
+        // Payments that quote nothing are decided by payer, after those that quote references; finding
+        // their payers (name retrieval and scoring, the dearest step) depends on nothing the first pass
+        // changes, so another core does it meanwhile.
+        var prefetch = PrefetchPayers(ordered);
         foreach (var payment in ordered)
         {
             if (DecideAtOnce(payment) is { } atOnce)
@@ -148,13 +153,53 @@ public sealed partial class CashMatcher
             Commit(payment, decision ?? Refer(analysis, ExceptionReason.Conflict, "the quoted references do not fit the amount"), applications, exceptions);
         }
 
+        var prefetched = prefetch.Result;
+        if (deferred.Count >= ParallelPayersFrom)
+        {
+            Parallel.ForEach(deferred, d => d.Analysis.Payers ??= prefetched.GetValueOrDefault(d.Payment) ?? PayersOf(d.Payment));
+        }
+
         foreach (var (payment, analysis) in deferred)
         {
+            analysis.Payers ??= prefetched.GetValueOrDefault(payment);
             var decision = DecideByPayer(analysis);
             Commit(payment, decision, applications, exceptions);
         }
 
         return new MatchResult(applications, exceptions);
+    }
+
+    /// <summary>Batches smaller than this find payers on the matching thread alone: a thread costs more than it saves.</summary>
+    private const int ParallelPayersFrom = 256;
+
+    /// <summary>On another thread, the payers of the payments that quote nothing (they go to the second pass).</summary>
+    private Task<Dictionary<Payment, List<PayerCandidate>>> PrefetchPayers(IReadOnlyList<Payment> ordered)
+    {
+        var quoteless = new List<Payment>();
+        foreach (var payment in ordered)
+        {
+            var position = 0;
+            if (payment.Remittance.Count == 0 && !ReferenceText.NextToken(payment.FreeText, ref position, out _))
+            {
+                quoteless.Add(payment);
+            }
+        }
+
+        if (quoteless.Count < ParallelPayersFrom)
+        {
+            return Task.FromResult(new Dictionary<Payment, List<PayerCandidate>>(ReferenceEqualityComparer.Instance));
+        }
+
+        return Task.Run(() =>
+        {
+            var found = new Dictionary<Payment, List<PayerCandidate>>(quoteless.Count, ReferenceEqualityComparer.Instance);
+            foreach (var payment in quoteless)
+            {
+                found[payment] = PayersOf(payment);
+            }
+
+            return found;
+        });
     }
 
     /// <summary>Payment-reference order (then amount, file, line), keeping the given order of full ties; free when already in order.</summary>

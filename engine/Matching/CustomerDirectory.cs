@@ -19,6 +19,7 @@ internal sealed class CustomerDirectory
     private const int MaxScored = 48;
     private const int MaxPostings = 4096;
     private const int MaxBringingIn = 512;
+    private const int MaxLookupToken = 64;
 
     private readonly List<string> _ids = [];
     private readonly List<string> _names = [];
@@ -27,6 +28,7 @@ internal sealed class CustomerDirectory
     private readonly Dictionary<string, List<int>> _accounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<int>> _accountNumbers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<int>> _tokens = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<int>>.AlternateLookup<ReadOnlySpan<char>> _tokensBySpan;
     private readonly List<(int Customer, string Compact, string[] Tokens)> _nameForms = [];
     private int[] _root = [];
     private List<int>[] _familyOfRoot = [];
@@ -57,6 +59,7 @@ internal sealed class CustomerDirectory
         }
 
         BuildFamilies();
+        _tokensBySpan = _tokens.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public int Count => _ids.Count;
@@ -113,30 +116,26 @@ internal sealed class CustomerDirectory
         // a key shared by few forms brings in candidates, a common one (a city, an industry) only adds
         // weight to those already in, since a word that thousands of customers share points at none of
         // them. Hits are counted in a per-thread scratch array, not a dictionary.
-        var keys = new List<(string Key, List<int> Postings)>();
-        foreach (var key in RetrievalKeys(tokens, compact))
-        {
-            if (_tokens.TryGetValue(key, out var postings) && postings.Count <= MaxPostings)
-            {
-                keys.Add((key, postings));
-            }
-        }
-
-        keys.Sort((a, b) => a.Postings.Count != b.Postings.Count ? a.Postings.Count.CompareTo(b.Postings.Count) : string.CompareOrdinal(a.Key, b.Key));
+        var keys = RetrievalPostings(tokens, compact);
         var scratch = HitCounter.For(_nameForms.Count);
-        foreach (var (key, postings) in keys)
+        foreach (var (prefix, postings) in keys)
         {
-            var weight = key[0] == 'P' ? 2 : 1;
-            var bringsIn = postings.Count <= MaxBringingIn || scratch.Touched == 0;
-            if (!bringsIn && scratch.Touched <= MaxScored)
+            var weight = prefix ? 2 : 1;
+            if (postings.Count <= MaxBringingIn || (scratch.Touched == 0 && postings.Count <= MaxPostings))
             {
-                // Every candidate in will be scored whatever its weight: a common key changes nothing.
-                break;
+                foreach (var form in postings)
+                {
+                    scratch.Hit(form, weight);
+                }
             }
-
-            foreach (var form in postings)
+            else if (scratch.Touched > MaxScored)
             {
-                scratch.Hit(form, weight, bringsIn);
+                scratch.HitWhereIn(postings, weight);
+            }
+            else
+            {
+                // Every candidate in will be scored whatever its weight, and no later key brings any in.
+                break;
             }
         }
 
@@ -158,6 +157,57 @@ internal sealed class CustomerDirectory
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// The postings of the retrieval keys of a payer name (see <see cref="RetrievalKeys"/>), each list
+    /// once, rarest first, looked up from a stack buffer rather than built as strings.
+    /// </summary>
+    private List<(bool Prefix, List<int> Postings)> RetrievalPostings(string[] tokens, string compact)
+    {
+        var keys = new List<(bool Prefix, List<int> Postings)>(24);
+        Span<char> key = stackalloc char[2 + MaxLookupToken];
+        "T:".CopyTo(key);
+        foreach (var token in tokens)
+        {
+            if (token.Length is >= 2 and <= MaxLookupToken)
+            {
+                token.CopyTo(key[2..]);
+                AddPostings(keys, key[..(2 + token.Length)], prefix: false);
+            }
+        }
+
+        var head = compact.AsSpan(0, Math.Min(9, compact.Length));
+        "P:".CopyTo(key);
+        head[..Math.Min(8, head.Length)].CopyTo(key[2..]);
+        AddPostings(keys, key[..(2 + Math.Min(8, head.Length))], prefix: true);
+        for (var i = 0; i < head.Length; i++)
+        {
+            // The head without its i-th letter, cut to eight.
+            var length = Math.Min(8, head.Length - 1);
+            for (int from = 0, to = 0; to < length; from++)
+            {
+                if (from != i)
+                {
+                    key[2 + to++] = head[from];
+                }
+            }
+
+            AddPostings(keys, key[..(2 + length)], prefix: true);
+        }
+
+        keys.Sort((a, b) => a.Postings.Count != b.Postings.Count ? a.Postings.Count.CompareTo(b.Postings.Count)
+            : a.Prefix != b.Prefix ? (a.Prefix ? -1 : 1)
+            : a.Postings[0].CompareTo(b.Postings[0]));
+        return keys;
+    }
+
+    private void AddPostings(List<(bool Prefix, List<int> Postings)> keys, ReadOnlySpan<char> key, bool prefix)
+    {
+        if (_tokensBySpan.TryGetValue(key, out var postings) && !keys.Exists(k => ReferenceEquals(k.Postings, postings)))
+        {
+            keys.Add((prefix, postings));
+        }
     }
 
     /// <summary>

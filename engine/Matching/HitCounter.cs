@@ -47,6 +47,31 @@ internal sealed class HitCounter
     }
 
     /// <summary>
+    /// Adds <paramref name="weight"/> to each candidate already hit that is in <paramref name="sorted"/>
+    /// (ascending): by binary search when few candidates are in and the list is long, else by a scan.
+    /// </summary>
+    public void HitWhereIn(List<int> sorted, int weight)
+    {
+        if (_touched.Count * (System.Numerics.BitOperations.Log2((uint)sorted.Count) + 1) < sorted.Count)
+        {
+            foreach (var candidate in _touched)
+            {
+                if (sorted.BinarySearch(candidate) >= 0)
+                {
+                    _counts[candidate] += weight;
+                }
+            }
+        }
+        else
+        {
+            foreach (var candidate in sorted)
+            {
+                Hit(candidate, weight, bringsIn: false);
+            }
+        }
+    }
+
+    /// <summary>
     /// The <paramref name="limit"/> candidates with the most hits, fewer candidates first among equals
     /// (ascending index), in no particular order. The counter is cleared afterwards.
     /// </summary>

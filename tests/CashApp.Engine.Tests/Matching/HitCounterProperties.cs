@@ -31,4 +31,25 @@ public sealed class HitCounterProperties
                 var actual = counter.TakeTop(limit).Order();
                 return actual.SequenceEqual(expected).Label($"limit {limit}: [{string.Join(',', actual)}] vs [{string.Join(',', expected)}]");
             });
+
+    [Property(MaxTest = 300, Replay = "(15,17)")]
+    public Property HitWhereIn_AddsWeightOnlyToCandidatesAlreadyIn() =>
+        Prop.ForAll(
+            Gen.ListOf(Gen.Choose(0, 99)).ToArbitrary(),
+            Gen.ListOf(Gen.Choose(0, 99)).ToArbitrary(),
+            (first, common) =>
+            {
+                var sorted = common.Distinct().Order().ToList();
+                var counter = HitCounter.For(100);
+                foreach (var candidate in first)
+                {
+                    counter.Hit(candidate, 2);
+                }
+
+                counter.HitWhereIn(sorted, 1);
+                var expected = first.Distinct()
+                    .Select(c => (Candidate: c, Count: (2 * first.Count(f => f == c)) + (sorted.Contains(c) ? 1 : 0)))
+                    .OrderByDescending(c => c.Count).ThenBy(c => c.Candidate).Take(5).Select(c => c.Candidate).Order();
+                return counter.TakeTop(5).Order().SequenceEqual(expected);
+            });
 }
