@@ -47,6 +47,9 @@ public sealed partial class CashMatcher
         public bool ReferencesResolved { get; set; }
 
         public List<PayerCandidate>? Payers { get; set; }
+
+        /// <summary>Where another thread may have found the payers meanwhile.</summary>
+        public (PayerPrefetch Prefetch, int At)? Prefetch { get; set; }
     }
 
     /// <summary>What to do with a payment: the applications, or the exception and its suggestions.</summary>
@@ -201,7 +204,8 @@ public sealed partial class CashMatcher
     }
 
     /// <summary>Who the payer may be: known accounts first, then names, scored 0-100.</summary>
-    private List<PayerCandidate> Payers(Analysis analysis) => analysis.Payers ??= PayersOf(analysis.Payment);
+    private List<PayerCandidate> Payers(Analysis analysis) =>
+        analysis.Payers ??= (analysis.Prefetch is var (prefetch, at) ? prefetch.Found(at) : null) ?? PayersOf(analysis.Payment);
 
     /// <summary>Who the payer may be, from what the bank said alone: safe to compute on any thread.</summary>
     private List<PayerCandidate> PayersOf(Payment payment)

@@ -130,40 +130,48 @@ public sealed partial class CashMatcher
         var exceptions = new List<ExceptionCase>();
         var deferred = new List<(Payment Payment, Analysis Analysis)>();
 
-        // Payments that quote nothing are decided by payer, after those that quote references; finding
-        // their payers (name retrieval and scoring, the dearest step) depends on nothing the first pass
-        // changes, so another core does it meanwhile.
-        var prefetch = PrefetchPayers(ordered);
-        foreach (var payment in ordered)
+        // Finding the payer (name retrieval and scoring, the dearest step) depends on nothing matching
+        // changes, so another core finds payers ahead of this thread: for the payments the at-once path
+        // will likely not decide, then for those that quote nothing (decided in the second pass).
+        var prefetch = new PayerPrefetch(this, ordered);
+        try
         {
-            if (DecideAtOnce(payment) is { } atOnce)
+            for (var at = 0; at < ordered.Count; at++)
             {
-                Commit(payment, atOnce, applications, exceptions);
-                continue;
-            }
+                prefetch.MatchingAt(at);
+                var payment = ordered[at];
+                if (DecideAtOnce(payment) is { } atOnce)
+                {
+                    Commit(payment, atOnce, applications, exceptions);
+                    continue;
+                }
 
-            var analysis = Analyse(payment);
-            var decision = analysis.Quotes.Count > 0 ? DecideByReference(analysis) : null;
-            if (decision is null && !analysis.ReferencesResolved)
-            {
-                deferred.Add((payment, analysis));
-                continue;
-            }
+                var analysis = Analyse(payment);
+                analysis.Payers = prefetch.Found(at);
+                analysis.Prefetch = (prefetch, at);
+                var decision = analysis.Quotes.Count > 0 ? DecideByReference(analysis) : null;
+                if (decision is null && !analysis.ReferencesResolved)
+                {
+                    deferred.Add((payment, analysis));
+                    continue;
+                }
 
-            Commit(payment, decision ?? Refer(analysis, ExceptionReason.Conflict, "the quoted references do not fit the amount"), applications, exceptions);
+                Commit(payment, decision ?? Refer(analysis, ExceptionReason.Conflict, "the quoted references do not fit the amount"), applications, exceptions);
+            }
+        }
+        finally
+        {
+            prefetch.Stop();
         }
 
-        var prefetched = prefetch.Result;
         if (deferred.Count >= ParallelPayersFrom)
         {
-            Parallel.ForEach(deferred, d => d.Analysis.Payers ??= prefetched.GetValueOrDefault(d.Payment) ?? PayersOf(d.Payment));
+            Parallel.ForEach(deferred, d => Payers(d.Analysis));
         }
 
         foreach (var (payment, analysis) in deferred)
         {
-            analysis.Payers ??= prefetched.GetValueOrDefault(payment);
-            var decision = DecideByPayer(analysis);
-            Commit(payment, decision, applications, exceptions);
+            Commit(payment, DecideByPayer(analysis), applications, exceptions);
         }
 
         return new MatchResult(applications, exceptions);
@@ -172,34 +180,67 @@ public sealed partial class CashMatcher
     /// <summary>Batches smaller than this find payers on the matching thread alone: a thread costs more than it saves.</summary>
     private const int ParallelPayersFrom = 256;
 
-    /// <summary>On another thread, the payers of the payments that quote nothing (they go to the second pass).</summary>
-    private Task<Dictionary<Payment, List<PayerCandidate>>> PrefetchPayers(IReadOnlyList<Payment> ordered)
+    /// <summary>
+    /// Finds payers on a second thread, ahead of the matching thread. What it finds is what the matching
+    /// thread would find (payers depend on the bank's words and the directory only); where it has not got
+    /// to a payment yet, the matching thread finds them itself. Which payments it picks is a guess, made
+    /// from open amounts it reads while they change: it decides nothing.
+    /// </summary>
+    private sealed class PayerPrefetch
     {
-        var quoteless = new List<Payment>();
-        foreach (var payment in ordered)
+        private readonly List<PayerCandidate>?[] _found;
+        private readonly Task? _worker;
+        private int _matchingAt;
+        private volatile bool _stop;
+
+        public PayerPrefetch(CashMatcher matcher, IReadOnlyList<Payment> ordered)
+        {
+            _found = new List<PayerCandidate>?[ordered.Count];
+            if (ordered.Count >= ParallelPayersFrom && Environment.ProcessorCount > 1)
+            {
+                _worker = Task.Run(() => Work(matcher, ordered));
+            }
+        }
+
+        public void MatchingAt(int at) => Volatile.Write(ref _matchingAt, at);
+
+        public List<PayerCandidate>? Found(int at) => Volatile.Read(ref _found[at]);
+
+        public void Stop()
+        {
+            _stop = true;
+            _worker?.Wait();
+        }
+
+        private void Work(CashMatcher matcher, IReadOnlyList<Payment> ordered)
+        {
+            for (var at = 0; at < ordered.Count && !_stop; at++)
+            {
+                // Never behind the matching thread: what it has passed it has done itself.
+                at = Math.Max(at, Volatile.Read(ref _matchingAt) + 1);
+                if (at < ordered.Count && Named(ordered[at]) && !Quoteless(ordered[at]) && matcher.DecideAtOnce(ordered[at]) is null)
+                {
+                    Volatile.Write(ref _found[at], matcher.PayersOf(ordered[at]));
+                }
+            }
+
+            for (var at = 0; at < ordered.Count && !_stop; at++)
+            {
+                if (Named(ordered[at]) && Quoteless(ordered[at]) && Volatile.Read(ref _found[at]) is null)
+                {
+                    Volatile.Write(ref _found[at], matcher.PayersOf(ordered[at]));
+                }
+            }
+        }
+
+        private static bool Named(Payment payment) =>
+            !string.IsNullOrWhiteSpace(payment.PayerName) || payment.PayerAccount is not null || payment.PayerId is not null;
+
+        private static bool Quoteless(Payment payment)
         {
             var position = 0;
-            if (payment.Remittance.Count == 0 && !ReferenceText.NextToken(payment.FreeText, ref position, out _))
-            {
-                quoteless.Add(payment);
-            }
+            return payment.Remittance.Count == 0 && !ReferenceText.NextToken(payment.FreeText, ref position, out _);
         }
-
-        if (quoteless.Count < ParallelPayersFrom)
-        {
-            return Task.FromResult(new Dictionary<Payment, List<PayerCandidate>>(ReferenceEqualityComparer.Instance));
-        }
-
-        return Task.Run(() =>
-        {
-            var found = new Dictionary<Payment, List<PayerCandidate>>(quoteless.Count, ReferenceEqualityComparer.Instance);
-            foreach (var payment in quoteless)
-            {
-                found[payment] = PayersOf(payment);
-            }
-
-            return found;
-        });
     }
 
     /// <summary>Payment-reference order (then amount, file, line), keeping the given order of full ties; free when already in order.</summary>

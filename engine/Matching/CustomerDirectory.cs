@@ -118,6 +118,7 @@ internal sealed class CustomerDirectory
         // them. Hits are counted in a per-thread scratch array, not a dictionary.
         var keys = RetrievalPostings(tokens, compact);
         var scratch = HitCounter.For(_nameForms.Count);
+        var weightToCome = keys.Sum(k => k.Prefix ? 2 : 1);
         foreach (var (prefix, postings) in keys)
         {
             var weight = prefix ? 2 : 1;
@@ -130,6 +131,8 @@ internal sealed class CustomerDirectory
             }
             else if (scratch.Touched > MaxScored)
             {
+                // Candidates that even every remaining key could not lift into the best are dropped first.
+                scratch.Prune(MaxScored, weightToCome);
                 scratch.HitWhereIn(postings, weight);
             }
             else
@@ -137,6 +140,8 @@ internal sealed class CustomerDirectory
                 // Every candidate in will be scored whatever its weight, and no later key brings any in.
                 break;
             }
+
+            weightToCome -= weight;
         }
 
         var best = new Dictionary<int, int>();

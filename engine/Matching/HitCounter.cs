@@ -85,24 +85,7 @@ internal sealed class HitCounter
             return chosen;
         }
 
-        // The threshold: the highest count at which at least `limit` candidates have that count or more.
-        var maxCount = 0;
-        foreach (var candidate in _touched)
-        {
-            maxCount = Math.Max(maxCount, _counts[candidate]);
-        }
-
-        var withCount = new int[maxCount + 1];
-        foreach (var candidate in _touched)
-        {
-            withCount[_counts[candidate]]++;
-        }
-
-        var threshold = maxCount;
-        for (var above = withCount[maxCount]; above < limit; above += withCount[threshold])
-        {
-            threshold--;
-        }
+        var threshold = Threshold(limit);
 
         // Everything above the threshold, then the lowest indexes at it (a max-heap of the ones kept).
         var ties = new PriorityQueue<int, int>();
@@ -132,6 +115,61 @@ internal sealed class HitCounter
 
         Clear();
         return chosen;
+    }
+
+    /// <summary>
+    /// Drops the candidates that can no longer be among the best <paramref name="limit"/>: those whose
+    /// hits plus <paramref name="headroom"/> (all the weight still to come) stay below the count the
+    /// <paramref name="limit"/>-th best has now. Counts only grow, so what <see cref="TakeTop"/> picks is
+    /// unchanged; later keys then have fewer candidates to weigh.
+    /// </summary>
+    public void Prune(int limit, int headroom)
+    {
+        if (_touched.Count <= limit)
+        {
+            return;
+        }
+
+        var threshold = Threshold(limit);
+        var kept = 0;
+        for (var at = 0; at < _touched.Count; at++)
+        {
+            var candidate = _touched[at];
+            if (_counts[candidate] + headroom >= threshold)
+            {
+                _touched[kept++] = candidate;
+            }
+            else
+            {
+                _counts[candidate] = 0;
+            }
+        }
+
+        _touched.RemoveRange(kept, _touched.Count - kept);
+    }
+
+    /// <summary>The highest count at which at least <paramref name="limit"/> candidates (fewer than there are) have that count or more.</summary>
+    private int Threshold(int limit)
+    {
+        var maxCount = 0;
+        foreach (var candidate in _touched)
+        {
+            maxCount = Math.Max(maxCount, _counts[candidate]);
+        }
+
+        var withCount = new int[maxCount + 1];
+        foreach (var candidate in _touched)
+        {
+            withCount[_counts[candidate]]++;
+        }
+
+        var threshold = maxCount;
+        for (var above = withCount[maxCount]; above < limit; above += withCount[threshold])
+        {
+            threshold--;
+        }
+
+        return threshold;
     }
 
     private void Clear()

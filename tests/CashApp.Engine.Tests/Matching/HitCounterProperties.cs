@@ -52,4 +52,39 @@ public sealed class HitCounterProperties
                     .OrderByDescending(c => c.Count).ThenBy(c => c.Candidate).Take(5).Select(c => c.Candidate).Order();
                 return counter.TakeTop(5).Order().SequenceEqual(expected);
             });
+
+    [Property(MaxTest = 300, Replay = "(25,27)")]
+    public Property Prune_WithTheWeightToCome_NeverChangesTheTop() =>
+        Prop.ForAll(
+            Gen.ListOf(Gen.Choose(0, 99).Zip(Gen.Choose(1, 3))).ToArbitrary(),
+            Gen.ListOf(Gen.ListOf(Gen.Choose(0, 99))).ToArbitrary(),
+            Gen.Choose(1, 20).ToArbitrary(),
+            (first, later, limit) =>
+            {
+                var lists = later.Take(5).Select(l => l.Distinct().Order().ToList()).ToList();
+                List<int> Run(bool prune)
+                {
+                    var counter = HitCounter.For(100);
+                    foreach (var (candidate, weight) in first)
+                    {
+                        counter.Hit(candidate, weight);
+                    }
+
+                    var toCome = lists.Count;
+                    foreach (var list in lists)
+                    {
+                        if (prune)
+                        {
+                            counter.Prune(limit, toCome);
+                        }
+
+                        counter.HitWhereIn(list, 1);
+                        toCome--;
+                    }
+
+                    return [.. counter.TakeTop(limit).Order()];
+                }
+
+                return Run(prune: true).SequenceEqual(Run(prune: false));
+            });
 }
