@@ -42,12 +42,14 @@ public sealed partial class CashMatcher
 
         // A canonical order, so that the order AR sent things in never changes an answer.
         _items = [.. items.OrderBy(i => i.ItemId, StringComparer.Ordinal)];
-        _customers = new CustomerDirectory([.. customers.OrderBy(c => c.CustomerId, StringComparer.Ordinal)], _items);
+
+        // The customer directory and the reference indexes need nothing of each other: two cores build them.
+        var sortedItems = _items;
+        var directory = Task.Run(() => new CustomerDirectory([.. customers.OrderBy(c => c.CustomerId, StringComparer.Ordinal)], sortedItems));
         _remaining = new long[_items.Length];
         _customerOf = new int[_items.Length];
         _fuzzyKeyOf = new string[_items.Length];
         _currencyOf = new ushort[_items.Length];
-        _itemsOfCustomer = new List<int>[_customers.Count];
         var fuzzyEntries = new List<(string Key, int Item)>(_items.Length);
         for (var i = 0; i < _items.Length; i++)
         {
@@ -61,9 +63,6 @@ public sealed partial class CashMatcher
             }
 
             _currencyOf[i] = checked((ushort)code);
-            var customer = _customers.IndexOf(item.CustomerId);
-            _customerOf[i] = customer;
-            (_itemsOfCustomer[customer] ??= []).Add(i);
 
             var full = ReferenceText.FullKey(item.InvoiceNumber);
             if (full.Length > 0)
@@ -101,12 +100,22 @@ public sealed partial class CashMatcher
             }
         }
 
+        var fuzzy = Task.Run(() => DeleteNeighbourhoodIndex.Build(fuzzyEntries));
+        _customers = directory.GetAwaiter().GetResult();
+        _itemsOfCustomer = new List<int>[_customers.Count];
+        for (var i = 0; i < _items.Length; i++)
+        {
+            var customer = _customers.IndexOf(_items[i].CustomerId);
+            _customerOf[i] = customer;
+            (_itemsOfCustomer[customer] ??= []).Add(i);
+        }
+
         for (var c = 0; c < _itemsOfCustomer.Length; c++)
         {
             _itemsOfCustomer[c] ??= [];
         }
 
-        _fuzzy = DeleteNeighbourhoodIndex.Build(fuzzyEntries);
+        _fuzzy = fuzzy.GetAwaiter().GetResult();
     }
 
     /// <summary>The policy in force.</summary>
