@@ -183,14 +183,13 @@ public sealed partial class CashMatcher
             candidates.Clear();
             _fuzzy.Candidates(key, candidates);
             var maxEdits = key.Length >= 7 ? Policy.MaxReferenceEdits : 1;
-            foreach (var (item, measured) in candidates)
+            foreach (var (item, edits) in candidates)
             {
                 if (!IsOpenIn(item, currency) || exact.Contains(item))
                 {
                     continue;
                 }
 
-                var edits = measured != Neighbour.Unsure ? measured : DeleteNeighbourhoodIndex.Distance(key, _fuzzyKeyOf[item], maxEdits);
                 if (edits <= maxEdits)
                 {
                     exact.Add(item);

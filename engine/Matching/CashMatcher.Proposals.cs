@@ -55,7 +55,6 @@ public sealed partial class CashMatcher
         _invoiceKeys = source._invoiceKeys;
         _poKeys = source._poKeys;
         _fuzzy = source._fuzzy;
-        _fuzzyKeyOf = source._fuzzyKeyOf;
         _itemsOfCustomer = source._itemsOfCustomer;
         _currencyOf = source._currencyOf;
         _currencyCodes = source._currencyCodes;

@@ -25,7 +25,6 @@ public sealed partial class CashMatcher
     private readonly KeyIndex _invoiceKeys = new();
     private readonly KeyIndex _poKeys = new();
     private readonly DeleteNeighbourhoodIndex _fuzzy;
-    private readonly string[] _fuzzyKeyOf;
     private readonly List<int>[] _itemsOfCustomer;
 
     // Each item's currency as an index into a short table, so that asking whether an item is open in a
@@ -48,7 +47,6 @@ public sealed partial class CashMatcher
         var directory = Task.Run(() => new CustomerDirectory([.. customers.OrderBy(c => c.CustomerId, StringComparer.Ordinal)], sortedItems));
         _remaining = new long[_items.Length];
         _customerOf = new int[_items.Length];
-        _fuzzyKeyOf = new string[_items.Length];
         _currencyOf = new ushort[_items.Length];
         var fuzzyEntries = new List<(string Key, int Item)>(_items.Length);
         for (var i = 0; i < _items.Length; i++)
@@ -74,15 +72,11 @@ public sealed partial class CashMatcher
                     _invoiceKeys.Add(core, i);
                 }
 
-                _fuzzyKeyOf[i] = core ?? full;
-                if (_fuzzyKeyOf[i].Length >= ReferenceText.MinCoreLength)
+                var fuzzyKey = core ?? full;
+                if (fuzzyKey.Length >= ReferenceText.MinCoreLength)
                 {
-                    fuzzyEntries.Add((_fuzzyKeyOf[i], i));
+                    fuzzyEntries.Add((fuzzyKey, i));
                 }
-            }
-            else
-            {
-                _fuzzyKeyOf[i] = string.Empty;
             }
 
             if (item.PoNumber is { } po)

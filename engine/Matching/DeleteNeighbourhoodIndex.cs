@@ -5,10 +5,10 @@ namespace CashApp.Engine.Matching;
 /// under itself and every string made by deleting one character; a query looks up itself and its own
 /// one-deletions. Two keys meet when they differ by one insertion, deletion or substitution, or by an
 /// adjacent transposition: the typing and reading errors payers make.
-/// Each entry also records which character was deleted, so where the query and a key meet tells their
-/// distance without reading the key: the same deletion on both sides is a substitution, a deletion on
-/// one side only an insertion or deletion, and deletions far apart two edits. Only deletions side by
-/// side (a transposition, or two edits) leave the caller a key to compare. Keys are stored as 64-bit hashes in one sorted array, so a million items cost tens of megabytes
+/// Each entry also records which character was deleted, and where, so where the query and a key meet
+/// tells their distance without reading the key: the same deletion on both sides is a substitution, a
+/// deletion on one side only an insertion or deletion, deletions side by side of the same character a
+/// transposition, and any other meeting two edits. Keys are stored as 64-bit hashes in one sorted array, so a million items cost tens of megabytes
 /// rather than millions of strings; a table of where each run of leading hash bits starts makes a probe
 /// one or two cache misses rather than a binary search over the whole array.
 /// </summary>
@@ -19,15 +19,17 @@ internal sealed class DeleteNeighbourhoodIndex
 
     private const int Whole = 63;
 
-    /// <summary>Most items: an entry packs the item above the six bits of the deleted position.</summary>
-    public const int MaxItems = 1 << 25;
+    /// <summary>Most items: an entry packs the item above the deleted character (16 bits) and position (6 bits).</summary>
+    public const int MaxItems = 1 << 30;
+
+    private const int ItemShift = 22;
 
     private readonly ulong[] _hashes;
-    private readonly int[] _items;
+    private readonly long[] _items;
     private readonly int[] _bucketStart;
     private readonly int _shift;
 
-    private DeleteNeighbourhoodIndex(ulong[] hashes, int[] items)
+    private DeleteNeighbourhoodIndex(ulong[] hashes, long[] items)
     {
         _hashes = hashes;
         _items = items;
@@ -56,7 +58,7 @@ internal sealed class DeleteNeighbourhoodIndex
         }
 
         var hashes = new ulong[count];
-        var items = new int[count];
+        var items = new long[count];
         var n = 0;
         Span<char> buffer = stackalloc char[MaxKeyLength];
         foreach (var (key, item) in entries)
@@ -72,11 +74,11 @@ internal sealed class DeleteNeighbourhoodIndex
             }
 
             hashes[n] = Hash(key);
-            items[n++] = (item << 6) | Whole;
+            items[n++] = ((long)item << ItemShift) | Whole;
             for (var i = 0; i < key.Length; i++)
             {
                 hashes[n] = Hash(Delete(key, i, buffer));
-                items[n++] = (item << 6) | i;
+                items[n++] = ((long)item << ItemShift) | ((long)key[i] << 6) | (long)i;
             }
         }
 
@@ -89,8 +91,7 @@ internal sealed class DeleteNeighbourhoodIndex
     /// <summary>
     /// Adds to <paramref name="into"/> the items whose key lies within edit distance 2 of
     /// <paramref name="query"/> as far as deleting one character on each side can tell, each once, in
-    /// ascending order, with the distance (0, 1 or 2), or <see cref="Neighbour.Unsure"/> where only
-    /// comparing the keys tells a transposition (1) from two edits (2).
+    /// ascending order, with the distance (0, 1 or 2).
     /// </summary>
     public void Candidates(ReadOnlySpan<char> query, List<Neighbour> into)
     {
@@ -101,10 +102,10 @@ internal sealed class DeleteNeighbourhoodIndex
 
         var start = into.Count;
         Span<char> buffer = stackalloc char[MaxKeyLength];
-        Collect(Hash(query), Whole, into);
+        Collect(Hash(query), Whole, '\0', into);
         for (var i = 0; i < query.Length; i++)
         {
-            Collect(Hash(Delete(query, i, buffer)), i, into);
+            Collect(Hash(Delete(query, i, buffer)), i, query[i], into);
         }
 
         // One item meets the query through several deletions: sort and keep each once, at its least distance.
@@ -126,7 +127,7 @@ internal sealed class DeleteNeighbourhoodIndex
         into.RemoveRange(start + kept, found.Length - kept);
     }
 
-    private void Collect(ulong hash, int deletedFromQuery, List<Neighbour> into)
+    private void Collect(ulong hash, int deletedFromQuery, char deletedCharOfQuery, List<Neighbour> into)
     {
         var bucket = (int)(hash >> _shift);
         var end = _bucketStart[bucket + 1];
@@ -134,12 +135,16 @@ internal sealed class DeleteNeighbourhoodIndex
         {
             if (_hashes[at] == hash)
             {
-                var deletedFromKey = _items[at] & Whole;
+                var entry = _items[at];
+                var deletedFromKey = (int)(entry & Whole);
+                var deletedCharOfKey = (char)((entry >> 6) & 0xFFFF);
+
+                // Deleting side by side meets a transposition (the same character moved by one) or two edits.
                 var edits = deletedFromQuery == Whole && deletedFromKey == Whole ? 0
                     : deletedFromQuery == Whole || deletedFromKey == Whole || deletedFromQuery == deletedFromKey ? 1
-                    : Math.Abs(deletedFromQuery - deletedFromKey) == 1 ? Neighbour.Unsure
+                    : Math.Abs(deletedFromQuery - deletedFromKey) == 1 && deletedCharOfQuery == deletedCharOfKey ? 1
                     : 2;
-                into.Add(new Neighbour(_items[at] >> 6, edits));
+                into.Add(new Neighbour((int)(entry >> ItemShift), edits));
             }
         }
     }
@@ -260,18 +265,11 @@ internal sealed class DeleteNeighbourhoodIndex
     }
 }
 
-/// <summary>An item whose key is near a query, and how near: 0, 1, 2 edits, or <see cref="Unsure"/>.</summary>
+/// <summary>An item whose key is near a query, and how near: 0, 1 or 2 edits.</summary>
 internal readonly record struct Neighbour(int Item, int Edits) : IComparable<Neighbour>
 {
-    /// <summary>A transposition (1) or two edits (2): compare the keys to tell.</summary>
-    public const int Unsure = -1;
-
     public int CompareTo(Neighbour other) => Item.CompareTo(other.Item);
 
-    /// <summary>The nearer of two readings of one item: a known 0 or 1 wins, then unsure, then 2.</summary>
-    public Neighbour Closer(Neighbour other)
-    {
-        static int Rank(int edits) => edits == Unsure ? 2 : edits < 2 ? edits : 3;
-        return Rank(other.Edits) < Rank(Edits) ? other : this;
-    }
+    /// <summary>The nearer of two readings of one item.</summary>
+    public Neighbour Closer(Neighbour other) => other.Edits < Edits ? other : this;
 }
