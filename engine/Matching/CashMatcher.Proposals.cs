@@ -59,6 +59,7 @@ public sealed partial class CashMatcher
         _currencyOf = source._currencyOf;
         _currencyCodes = source._currencyCodes;
         DecideAtOnceEnabled = source.DecideAtOnceEnabled;
+        FindPayersAhead = source.FindPayersAhead;
         _remaining = new long[_items.Length];
         for (var i = 0; i < _items.Length; i++)
         {

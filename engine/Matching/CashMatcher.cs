@@ -136,7 +136,7 @@ public sealed partial class CashMatcher
         // Finding the payer (name retrieval and scoring, the dearest step) depends on nothing matching
         // changes, so another core finds payers ahead of this thread: for the payments the at-once path
         // will likely not decide, then for those that quote nothing (decided in the second pass).
-        var prefetch = new PayerPrefetch(this, ordered);
+        var prefetch = new PayerPrefetch(this, ordered, FindPayersAhead);
         try
         {
             for (var at = 0; at < ordered.Count; at++)
@@ -167,7 +167,7 @@ public sealed partial class CashMatcher
             prefetch.Stop();
         }
 
-        if (deferred.Count >= ParallelPayersFrom)
+        if (FindPayersAhead && deferred.Count >= ParallelPayersFrom)
         {
             Parallel.ForEach(deferred, d => Payers(d.Analysis));
         }
@@ -183,6 +183,9 @@ public sealed partial class CashMatcher
     /// <summary>Batches smaller than this find payers on the matching thread alone: a thread costs more than it saves.</summary>
     private const int ParallelPayersFrom = 256;
 
+    /// <summary>When false, payers are found on the matching thread only (for the tests that compare the two).</summary>
+    internal bool FindPayersAhead { get; set; } = true;
+
     /// <summary>
     /// Finds payers on a second thread, ahead of the matching thread. What it finds is what the matching
     /// thread would find (payers depend on the bank's words and the directory only); where it has not got
@@ -196,10 +199,10 @@ public sealed partial class CashMatcher
         private int _matchingAt;
         private volatile bool _stop;
 
-        public PayerPrefetch(CashMatcher matcher, IReadOnlyList<Payment> ordered)
+        public PayerPrefetch(CashMatcher matcher, IReadOnlyList<Payment> ordered, bool enabled)
         {
             _found = new List<PayerCandidate>?[ordered.Count];
-            if (ordered.Count >= ParallelPayersFrom && Environment.ProcessorCount > 1)
+            if (enabled && ordered.Count >= ParallelPayersFrom && Environment.ProcessorCount > 1)
             {
                 _worker = Task.Run(() => Work(matcher, ordered));
             }

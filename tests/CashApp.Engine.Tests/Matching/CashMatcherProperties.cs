@@ -163,6 +163,27 @@ public sealed class CashMatcherProperties
             return (RenderFully(atOnce.Match(payments)) == RenderFully(general.Match(payments))).Label(seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
         });
 
+    [Property(MaxTest = 20, Replay = "(31,37)")]
+    public Property Match_PayersFoundAheadOnOtherThreads_SameAsOnOneThread() =>
+        Prop.ForAll(Seeds, seed =>
+        {
+            // A day big enough for the second thread: hundreds of payments by name and amount, some quoting.
+            var day = MakeDay(seed);
+            var random = new Random(seed ^ 0x7A11);
+            var payments = new List<Payment>();
+            for (var p = 0; p < 700; p++)
+            {
+                var target = day.Items[random.Next(day.Items.Count)];
+                var name = random.Next(5) == 0 ? "SOMEONE UNKNOWN" : target.CustomerName.ToUpperInvariant()[..Math.Min(16, target.CustomerName.Length)];
+                var text = random.Next(3) == 0 ? target.InvoiceNumber.Replace('1', '7') : null;
+                payments.Add(new Payment($"A{p:D4}", new Money(Math.Abs(target.OpenMinor), target.Currency), name, null, [], text, "day.bai2", p));
+            }
+
+            var ahead = new CashMatcher(day.Items, day.Customers, MatchPolicy.Default);
+            var alone = new CashMatcher(day.Items, day.Customers, MatchPolicy.Default) { FindPayersAhead = false };
+            return RenderFully(ahead.Match(payments)) == RenderFully(alone.Match(payments));
+        });
+
     private static string RenderFully(MatchResult result) =>
         string.Join('\n', result.Applications.Select(a => $"{a.PaymentRef} {a.ItemId} {a.Amount} {a.Method} {a.Confidence.Value} {a.Explanation}"))
         + "\n--\n"
