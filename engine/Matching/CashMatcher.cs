@@ -134,8 +134,8 @@ public sealed partial class CashMatcher
         var deferred = new List<(Payment Payment, Analysis Analysis)>();
 
         // Finding the payer (name retrieval and scoring, the dearest step) depends on nothing matching
-        // changes, so another core finds payers ahead of this thread: for the payments the at-once path
-        // will likely not decide, then for those that quote nothing (decided in the second pass).
+        // changes, so another core finds payers for the payments the at-once path will likely not decide,
+        // working from the far end towards this thread.
         var prefetch = new PayerPrefetch(this, ordered, FindPayersAhead);
         try
         {
@@ -220,16 +220,18 @@ public sealed partial class CashMatcher
 
         private void Work(CashMatcher matcher, IReadOnlyList<Payment> ordered)
         {
-            for (var at = 0; at < ordered.Count && !_stop; at++)
+            // From the far end towards the matching thread, so the two never do the same payment twice
+            // while both are busy: what lies behind the meeting point the matching thread has done itself.
+            for (var at = ordered.Count - 1; at > Volatile.Read(ref _matchingAt) && !_stop; at--)
             {
-                // Never behind the matching thread: what it has passed it has done itself.
-                at = Math.Max(at, Volatile.Read(ref _matchingAt) + 1);
-                if (at < ordered.Count && Named(ordered[at]) && !Quoteless(ordered[at]) && matcher.DecideAtOnce(ordered[at]) is null)
+                var payment = ordered[at];
+                if (Named(payment) && (Quoteless(payment) || matcher.DecideAtOnce(payment) is null))
                 {
-                    Volatile.Write(ref _found[at], matcher.PayersOf(ordered[at]));
+                    Volatile.Write(ref _found[at], matcher.PayersOf(payment));
                 }
             }
 
+            // Then the quote-less payments the matching thread passed: they are decided in the second pass.
             for (var at = 0; at < ordered.Count && !_stop; at++)
             {
                 if (Named(ordered[at]) && Quoteless(ordered[at]) && Volatile.Read(ref _found[at]) is null)
