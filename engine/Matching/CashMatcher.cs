@@ -202,7 +202,8 @@ public sealed partial class CashMatcher
         public PayerPrefetch(CashMatcher matcher, IReadOnlyList<Payment> ordered, bool enabled)
         {
             _found = new List<PayerCandidate>?[ordered.Count];
-            if (enabled && ordered.Count >= ParallelPayersFrom && Environment.ProcessorCount > 1)
+            // Worth a thread only when the batch has payer work: payments that quote nothing are its mark.
+            if (enabled && ordered.Count >= ParallelPayersFrom && Environment.ProcessorCount > 1 && CountQuoteless(ordered) >= ParallelPayersFrom / 4)
             {
                 _worker = Task.Run(() => Work(matcher, ordered));
             }
@@ -239,6 +240,17 @@ public sealed partial class CashMatcher
                     Volatile.Write(ref _found[at], matcher.PayersOf(ordered[at]));
                 }
             }
+        }
+
+        private static int CountQuoteless(IReadOnlyList<Payment> ordered)
+        {
+            var count = 0;
+            foreach (var payment in ordered)
+            {
+                count += Named(payment) && Quoteless(payment) ? 1 : 0;
+            }
+
+            return count;
         }
 
         private static bool Named(Payment payment) =>
