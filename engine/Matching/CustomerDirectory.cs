@@ -20,6 +20,7 @@ internal sealed class CustomerDirectory
     private const int MaxPostings = 4096;
     private const int MaxBringingIn = 512;
     private const int MaxLookupToken = 64;
+    private const int RetrievalKeyLength = 2 + MaxLookupToken;
 
     private readonly List<string> _ids = [];
     private readonly List<string> _names = [];
@@ -35,6 +36,7 @@ internal sealed class CustomerDirectory
 
     public CustomerDirectory(IReadOnlyList<Customer> customers, IReadOnlyList<OpenItem> items)
     {
+        _tokensBySpan = _tokens.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var customer in customers)
         {
             var at = Add(customer.CustomerId, customer.Name, customer.ParentId);
@@ -59,7 +61,6 @@ internal sealed class CustomerDirectory
         }
 
         BuildFamilies();
-        _tokensBySpan = _tokens.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public int Count => _ids.Count;
@@ -165,42 +166,13 @@ internal sealed class CustomerDirectory
     }
 
     /// <summary>
-    /// The postings of the retrieval keys of a payer name (see <see cref="RetrievalKeys"/>), each list
+    /// The postings of the retrieval keys of a payer name (see <see cref="ForEachRetrievalKey"/>), each list
     /// once, rarest first, looked up from a stack buffer rather than built as strings.
     /// </summary>
     private List<(bool Prefix, List<int> Postings)> RetrievalPostings(string[] tokens, string compact)
     {
         var keys = new List<(bool Prefix, List<int> Postings)>(24);
-        Span<char> key = stackalloc char[2 + MaxLookupToken];
-        "T:".CopyTo(key);
-        foreach (var token in tokens)
-        {
-            if (token.Length is >= 2 and <= MaxLookupToken)
-            {
-                token.CopyTo(key[2..]);
-                AddPostings(keys, key[..(2 + token.Length)], prefix: false);
-            }
-        }
-
-        var head = compact.AsSpan(0, Math.Min(9, compact.Length));
-        "P:".CopyTo(key);
-        head[..Math.Min(8, head.Length)].CopyTo(key[2..]);
-        AddPostings(keys, key[..(2 + Math.Min(8, head.Length))], prefix: true);
-        for (var i = 0; i < head.Length; i++)
-        {
-            // The head without its i-th letter, cut to eight.
-            var length = Math.Min(8, head.Length - 1);
-            for (int from = 0, to = 0; to < length; from++)
-            {
-                if (from != i)
-                {
-                    key[2 + to++] = head[from];
-                }
-            }
-
-            AddPostings(keys, key[..(2 + length)], prefix: true);
-        }
-
+        ForEachRetrievalKey(tokens, compact, stackalloc char[RetrievalKeyLength], (key, prefix) => AddPostings(keys, key, prefix));
         keys.Sort((a, b) => a.Postings.Count != b.Postings.Count ? a.Postings.Count.CompareTo(b.Postings.Count)
             : a.Prefix != b.Prefix ? (a.Prefix ? -1 : 1)
             : a.Postings[0].CompareTo(b.Postings[0]));
@@ -215,31 +187,45 @@ internal sealed class CustomerDirectory
         }
     }
 
+    private delegate void RetrievalKeyVisitor(ReadOnlySpan<char> key, bool prefix);
+
     /// <summary>
-    /// The keys a name is indexed and looked up by: each word (<c>T:</c>), and the first eight letters of
-    /// the compact name with and without each one of its first nine letters (<c>P:</c>), so that a
-    /// dropped, added or changed letter near the start still meets the customer.
+    /// The keys a name is indexed and looked up by, one generator for both so they cannot drift apart:
+    /// each word of 2 to 64 letters (<c>T:</c>), and the first eight letters of the compact name with
+    /// and without each one of its first nine letters (<c>P:</c>), so that a dropped, added or changed
+    /// letter near the start still meets the customer. A key may come more than once. Each is written
+    /// into <paramref name="key"/> (<see cref="RetrievalKeyLength"/> long) and handed to <paramref name="visit"/>.
     /// </summary>
-    private static HashSet<string> RetrievalKeys(string[] tokens, string compact)
+    private static void ForEachRetrievalKey(string[] tokens, string compact, Span<char> key, RetrievalKeyVisitor visit)
     {
-        var keys = new HashSet<string>(StringComparer.Ordinal);
+        "T:".CopyTo(key);
         foreach (var token in tokens)
         {
-            if (token.Length >= 2)
+            if (token.Length is >= 2 and <= MaxLookupToken)
             {
-                keys.Add("T:" + token);
+                token.CopyTo(key[2..]);
+                visit(key[..(2 + token.Length)], prefix: false);
             }
         }
 
-        var head = compact[..Math.Min(9, compact.Length)];
-        keys.Add("P:" + head[..Math.Min(8, head.Length)]);
+        var head = compact.AsSpan(0, Math.Min(9, compact.Length));
+        "P:".CopyTo(key);
+        head[..Math.Min(8, head.Length)].CopyTo(key[2..]);
+        visit(key[..(2 + Math.Min(8, head.Length))], prefix: true);
         for (var i = 0; i < head.Length; i++)
         {
-            var deleted = head.Remove(i, 1);
-            keys.Add("P:" + deleted[..Math.Min(8, deleted.Length)]);
-        }
+            // The head without its i-th letter, cut to eight.
+            var length = Math.Min(8, head.Length - 1);
+            for (int from = 0, to = 0; to < length; from++)
+            {
+                if (from != i)
+                {
+                    key[2 + to++] = head[from];
+                }
+            }
 
-        return keys;
+            visit(key[..(2 + length)], prefix: true);
+        }
     }
 
     /// <summary>
@@ -350,15 +336,19 @@ internal sealed class CustomerDirectory
     {
         var form = _nameForms.Count;
         _nameForms.Add((customer, compact, tokens));
-        foreach (var token in RetrievalKeys(tokens, compact))
+        ForEachRetrievalKey(tokens, compact, stackalloc char[RetrievalKeyLength], (key, _) =>
         {
-            if (!_tokens.TryGetValue(token, out var list))
+            if (!_tokensBySpan.TryGetValue(key, out var list))
             {
-                _tokens[token] = list = [];
+                _tokens[key.ToString()] = list = [];
             }
 
-            list.Add(form);
-        }
+            // Postings stay ascending and hold each form once, however often a key comes.
+            if (list.Count == 0 || list[^1] != form)
+            {
+                list.Add(form);
+            }
+        });
     }
 
     private void AddAccount(int customer, string account)
