@@ -1,10 +1,5 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Xml;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
-using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
 using CashApp.Parsers.Camt;
 
 namespace CashApp.Benchmarks.Camt;
@@ -20,9 +15,6 @@ public class CamtReaderBenchmarks
 {
     private byte[] _document = [];
 
-    /// <summary>Process CPU seconds of each operation, per benchmark method (in-process runs only).</summary>
-    internal static ConcurrentDictionary<string, ConcurrentBag<double>> CpuSeconds { get; } = new();
-
     /// <summary>Size of the generated document in bytes, for the MB/s column.</summary>
     internal static long DocumentBytes { get; private set; }
 
@@ -37,23 +29,15 @@ public class CamtReaderBenchmarks
 
     /// <summary>Every node visited and every text value materialised, nothing interpreted: the floor of XmlReader.</summary>
     [Benchmark(Baseline = true)]
-    public long XmlReaderWalk() => Timed(nameof(XmlReaderWalk), XmlReaderWalkCore);
+    public long XmlReaderWalk() => CpuTime.Measure(nameof(XmlReaderWalk), XmlReaderWalkCore);
 
     /// <summary>The typed model (<see cref="CamtEntry"/>), as the file states it.</summary>
     [Benchmark]
-    public long Entries() => Timed(nameof(Entries), EntriesCore);
+    public long Entries() => CpuTime.Measure(nameof(Entries), EntriesCore);
 
     /// <summary>What the engine reads: every <see cref="CashApp.Parsers.Common.BankTransaction"/>.</summary>
     [Benchmark]
-    public long Transactions() => Timed(nameof(Transactions), TransactionsCore);
-
-    private static long Timed(string method, Func<long> operation)
-    {
-        var start = Process.GetCurrentProcess().TotalProcessorTime;
-        var result = operation();
-        CpuSeconds.GetOrAdd(method, _ => []).Add((Process.GetCurrentProcess().TotalProcessorTime - start).TotalSeconds);
-        return result;
-    }
+    public long Transactions() => CpuTime.Measure(nameof(Transactions), TransactionsCore);
 
     private long XmlReaderWalkCore()
     {
@@ -99,57 +83,13 @@ public class CamtReaderBenchmarks
 /// </summary>
 internal sealed class CamtThroughputConfig : BenchmarkDotNet.Configs.ManualConfig
 {
-    public CamtThroughputConfig() => AddColumn(new ThroughputColumn(cpu: false), new ThroughputColumn(cpu: true));
+    public CamtThroughputConfig() => AddColumn(
+        new ThroughputColumn("CamtMiBps", "MiB/s", "MiB of camt.053 read per second of wall-clock time (mean)", MiB, cpu: false, "F1", priority: 0),
+        new ThroughputColumn("CamtMiBpsCpu", "MiB/s per CPU-s", "MiB of camt.053 read per second of process CPU time (median operation, in-process runs only)", MiB, cpu: true, "F1", priority: 1));
 
-    private sealed class ThroughputColumn(bool cpu) : IColumn
+    private static double? MiB()
     {
-        public string Id => cpu ? "CamtMiBpsCpu" : "CamtMiBps";
-
-        public string ColumnName => cpu ? "MiB/s per CPU-s" : "MiB/s";
-
-        public bool AlwaysShow => true;
-
-        public ColumnCategory Category => ColumnCategory.Custom;
-
-        public int PriorityInCategory => cpu ? 1 : 0;
-
-        public bool IsNumeric => true;
-
-        public UnitType UnitType => UnitType.Dimensionless;
-
-        public string Legend => cpu
-            ? "MiB of camt.053 read per second of process CPU time (median operation, in-process runs only)"
-            : "MiB of camt.053 read per second of wall-clock time (mean)";
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-        {
-            var report = summary[benchmarkCase];
-            var path = Path.Combine(Path.GetTempPath(), "camt-bench-bytes.txt");
-            if (report?.ResultStatistics is not { } statistics || !File.Exists(path))
-            {
-                return "-";
-            }
-
-            var seconds = statistics.Mean / 1e9;
-            if (cpu)
-            {
-                if (!CamtReaderBenchmarks.CpuSeconds.TryGetValue(benchmarkCase.Descriptor.WorkloadMethod.Name, out var samples) || samples.IsEmpty)
-                {
-                    return "-";
-                }
-
-                var sorted = samples.Order().ToArray();
-                seconds = sorted[sorted.Length / 2];
-            }
-
-            var bytes = long.Parse(File.ReadAllText(path), System.Globalization.CultureInfo.InvariantCulture);
-            return (bytes / 1048576.0 / seconds).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        public bool IsAvailable(Summary summary) => true;
-
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+        var path = Path.Combine(Path.GetTempPath(), "camt-bench-bytes.txt");
+        return File.Exists(path) ? long.Parse(File.ReadAllText(path), System.Globalization.CultureInfo.InvariantCulture) / 1048576.0 : null;
     }
 }

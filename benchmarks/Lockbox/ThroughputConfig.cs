@@ -1,7 +1,4 @@
-using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
 
 namespace CashApp.Benchmarks.Lockbox;
 
@@ -17,10 +14,12 @@ public sealed class ThroughputConfig : ManualConfig
     /// <summary>Creates the config.</summary>
     public ThroughputConfig()
     {
+        const string wall = " over the generated file (mean time)";
+        const string perCpu = ": over the median process CPU time of an operation (in-process runs)";
         AddColumn(
-            new ThroughputColumn("MB/s", () => bytes / 1e6, cpu: false),
-            new ThroughputColumn("records/s", () => records, cpu: false),
-            new ThroughputColumn("MB/s per CPU-s", () => bytes / 1e6, cpu: true));
+            new ThroughputColumn("ThroughputColumnMB/s", "MB/s", "MB/s" + wall, () => Load() ? bytes / 1e6 : null, cpu: false),
+            new ThroughputColumn("ThroughputColumnrecords/s", "records/s", "records/s" + wall, () => Load() ? records : null, cpu: false),
+            new ThroughputColumn("ThroughputColumnMB/s per CPU-s", "MB/s per CPU-s", "MB/s per CPU-s" + perCpu, () => Load() ? bytes / 1e6 : null, cpu: true));
     }
 
     /// <summary>The size of the input, set by the benchmark's setup (it runs in the process that measures).</summary>
@@ -34,7 +33,7 @@ public sealed class ThroughputConfig : ManualConfig
     // The summary is built in the host process, the setup ran in the benchmark's child process: a file carries the size.
     private static string SizeFile => Path.Combine(Path.GetTempPath(), "cashapp-lockbox-benchmark-size.txt");
 
-    private static void Load()
+    private static bool Load()
     {
         if (bytes == 0 && File.Exists(SizeFile))
         {
@@ -42,55 +41,7 @@ public sealed class ThroughputConfig : ManualConfig
             bytes = long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture);
             records = long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
         }
-    }
 
-    private sealed class ThroughputColumn(string name, Func<double> perRun, bool cpu) : IColumn
-    {
-        public string Id => nameof(ThroughputColumn) + name;
-
-        public string ColumnName => name;
-
-        public bool AlwaysShow => true;
-
-        public ColumnCategory Category => ColumnCategory.Custom;
-
-        public int PriorityInCategory => 0;
-
-        public bool IsNumeric => true;
-
-        public UnitType UnitType => UnitType.Dimensionless;
-
-        public string Legend => cpu
-            ? name + ": over the median process CPU time of an operation (in-process runs)"
-            : name + " over the generated file (mean time)";
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-        {
-            Load();
-            var report = summary[benchmarkCase];
-            if (report?.ResultStatistics is not { } statistics || statistics.Mean <= 0)
-            {
-                return "-";
-            }
-
-            var seconds = statistics.Mean / 1e9;
-            if (cpu)
-            {
-                if (CpuTime.Median(benchmarkCase.Descriptor.WorkloadMethod.Name) is not { } cpuSeconds)
-                {
-                    return "-";
-                }
-
-                seconds = cpuSeconds;
-            }
-
-            return (perRun() / seconds).ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        public bool IsAvailable(Summary summary) => true;
-
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+        return bytes > 0;
     }
 }
