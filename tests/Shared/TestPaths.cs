@@ -17,8 +17,10 @@ internal static class TestPaths
     /// <summary>The repository root.</summary>
     public static string Repo => Root.Value;
 
-    /// <summary>../shared from the repository root.</summary>
-    public static string Shared => Path.GetFullPath(Path.Combine(Repo, "..", "shared"));
+    /// <summary>../shared from the repository root, or where <c>CASHAPP_SHARED</c> says (a clone made elsewhere).</summary>
+    public static string Shared => Environment.GetEnvironmentVariable("CASHAPP_SHARED") is { Length: > 0 } shared
+        ? Path.GetFullPath(shared)
+        : Path.GetFullPath(Path.Combine(Repo, "..", "shared"));
 
     /// <summary>The external fixtures of ../shared.</summary>
     public static string External => Path.Combine(Shared, "fixtures", "external");
