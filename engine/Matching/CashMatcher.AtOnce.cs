@@ -17,96 +17,9 @@ public sealed partial class CashMatcher
 
     private Decision? DecideAtOnce(Payment payment)
     {
-        if (!DecideAtOnceEnabled)
-        {
-            return null;
-        }
-
-        var currency = payment.Amount.Currency.Code;
         Span<int> items = stackalloc int[MaxQuotes];
-        Span<ulong> seen = stackalloc ulong[MaxQuotes * ReferenceText.MaxLookupKeys];
-        Span<char> buffer = stackalloc char[2 * MaxReferenceLength];
-        Span<Range> keys = stackalloc Range[ReferenceText.MaxLookupKeys];
-        int quotes = 0, seenCount = 0;
-
-        // Structured lines are each a quote (as in Analyse); every one must name exactly one invoice.
-        foreach (var line in payment.Remittance)
-        {
-            if (line.Reference.Length > MaxReferenceLength)
-            {
-                return null;
-            }
-
-            var count = ReferenceText.LookupKeys(line.Reference, buffer, keys);
-            if (count == 0)
-            {
-                continue;
-            }
-
-            var item = OnlyInvoice(buffer, keys[..count], currency);
-            if (item < 0 || quotes == MaxQuotes || items[..quotes].Contains(item))
-            {
-                return null;
-            }
-
-            items[quotes++] = item;
-            seenCount = Remember(buffer, keys[..count], seen, seenCount);
-        }
-
-        // Free-text tokens: one that repeats a key already quoted is the same quote, and a number that
-        // matches nothing and cannot be a document number is noise; any other must name one invoice.
-        var text = payment.FreeText;
-        var position = 0;
-        while (ReferenceText.NextToken(text, ref position, out var range))
-        {
-            var token = text.AsSpan(range);
-            if (token.Length > MaxReferenceLength)
-            {
-                return null;
-            }
-
-            var count = ReferenceText.LookupKeys(token, buffer, keys);
-            if (count == 0 || Repeats(buffer, keys[..count], seen[..seenCount]))
-            {
-                continue;
-            }
-
-            if (seenCount + count > seen.Length)
-            {
-                return null;
-            }
-
-            seenCount = Remember(buffer, keys[..count], seen, seenCount);
-            var item = OnlyInvoice(buffer, keys[..count], currency);
-            if (item == NoItem && !LooksLikeDocumentNumber(buffer, keys[..count]))
-            {
-                continue;
-            }
-
-            if (item < 0 || quotes == MaxQuotes || items[..quotes].Contains(item))
-            {
-                return null;
-            }
-
-            items[quotes++] = item;
-        }
-
-        if (quotes == 0)
-        {
-            return null;
-        }
-
-        long sum = 0;
-        foreach (var item in items[..quotes])
-        {
-            sum = checked(sum + _remaining[item]);
-            if (!_customers.SameFamily(_customerOf[items[0]], _customerOf[item]))
-            {
-                return null;
-            }
-        }
-
-        if (sum != payment.Amount.Minor)
+        var quotes = AtOnceItems(payment, items);
+        if (quotes < 0)
         {
             return null;
         }
@@ -126,6 +39,106 @@ public sealed partial class CashMatcher
 
         Array.Sort(lines, static (a, b) => a.Item.CompareTo(b.Item));
         return new Decision(lines, MatchMethod.ExactReference, 0.99, why + " by reference, amount equal", ExceptionReason.NoMatch, []);
+    }
+
+    /// <summary>True when the at-once path would decide the payment now; builds nothing.</summary>
+    private bool DecidesAtOnce(Payment payment) => AtOnceItems(payment, stackalloc int[MaxQuotes]) >= 0;
+
+    /// <summary>
+    /// The items the at-once path would apply the payment to, in the order quoted, written into
+    /// <paramref name="items"/>; returns how many, or -1 when it gives the payment to the general path.
+    /// </summary>
+    private int AtOnceItems(Payment payment, Span<int> items)
+    {
+        if (!DecideAtOnceEnabled)
+        {
+            return -1;
+        }
+
+        var currency = payment.Amount.Currency.Code;
+        Span<ulong> seen = stackalloc ulong[MaxQuotes * ReferenceText.MaxLookupKeys];
+        Span<char> buffer = stackalloc char[2 * MaxReferenceLength];
+        Span<Range> keys = stackalloc Range[ReferenceText.MaxLookupKeys];
+        int quotes = 0, seenCount = 0;
+
+        // Structured lines are each a quote (as in Analyse); every one must name exactly one invoice.
+        foreach (var line in payment.Remittance)
+        {
+            if (line.Reference.Length > MaxReferenceLength)
+            {
+                return -1;
+            }
+
+            var count = ReferenceText.LookupKeys(line.Reference, buffer, keys);
+            if (count == 0)
+            {
+                continue;
+            }
+
+            var item = OnlyInvoice(buffer, keys[..count], currency);
+            if (item < 0 || quotes == MaxQuotes || items[..quotes].Contains(item))
+            {
+                return -1;
+            }
+
+            items[quotes++] = item;
+            seenCount = Remember(buffer, keys[..count], seen, seenCount);
+        }
+
+        // Free-text tokens: one that repeats a key already quoted is the same quote, and a number that
+        // matches nothing and cannot be a document number is noise; any other must name one invoice.
+        var text = payment.FreeText;
+        var position = 0;
+        while (ReferenceText.NextToken(text, ref position, out var range))
+        {
+            var token = text.AsSpan(range);
+            if (token.Length > MaxReferenceLength)
+            {
+                return -1;
+            }
+
+            var count = ReferenceText.LookupKeys(token, buffer, keys);
+            if (count == 0 || Repeats(buffer, keys[..count], seen[..seenCount]))
+            {
+                continue;
+            }
+
+            if (seenCount + count > seen.Length)
+            {
+                return -1;
+            }
+
+            seenCount = Remember(buffer, keys[..count], seen, seenCount);
+            var item = OnlyInvoice(buffer, keys[..count], currency);
+            if (item == NoItem && !LooksLikeDocumentNumber(buffer, keys[..count]))
+            {
+                continue;
+            }
+
+            if (item < 0 || quotes == MaxQuotes || items[..quotes].Contains(item))
+            {
+                return -1;
+            }
+
+            items[quotes++] = item;
+        }
+
+        if (quotes == 0)
+        {
+            return -1;
+        }
+
+        long sum = 0;
+        foreach (var item in items[..quotes])
+        {
+            sum = checked(sum + _remaining[item]);
+            if (!_customers.SameFamily(_customerOf[items[0]], _customerOf[item]))
+            {
+                return -1;
+            }
+        }
+
+        return sum == payment.Amount.Minor ? quotes : -1;
     }
 
     private const int NoItem = -1;

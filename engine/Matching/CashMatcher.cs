@@ -226,7 +226,7 @@ public sealed partial class CashMatcher
             for (var at = ordered.Count - 1; at > Volatile.Read(ref _matchingAt) && !_stop; at--)
             {
                 var payment = ordered[at];
-                if (Named(payment) && (Quoteless(payment) || matcher.DecideAtOnce(payment) is null))
+                if (Named(payment) && (Quoteless(payment) || !matcher.DecidesAtOnce(payment)))
                 {
                     Volatile.Write(ref _found[at], matcher.PayersOf(payment));
                 }

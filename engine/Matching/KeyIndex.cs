@@ -31,13 +31,8 @@ internal sealed class KeyIndex
     /// <summary>Adds the distinct items stored under <paramref name="key"/> to <paramref name="into"/>.</summary>
     public bool Find(ReadOnlySpan<char> key, List<int> into)
     {
-        if (!_bySpan.TryGetValue(key, out var entry))
-        {
-            return false;
-        }
-
         var found = false;
-        for (; entry >= 0; entry = _next[entry])
+        for (var entry = First(key); entry >= 0; entry = Next(entry))
         {
             var item = _item[entry];
             if (!into.Contains(item))

@@ -40,21 +40,7 @@ public static class LockboxReader
         {
             while (true)
             {
-                var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                var buffer = result.Buffer;
-                var consumed = buffer.Start;
-                try
-                {
-                    consumed = decoder.Frame(buffer, result.IsCompleted);
-                    if (!result.IsCompleted)
-                    {
-                        decoder.CheckUnfinishedLine(buffer.Length - buffer.Slice(buffer.Start, consumed).Length);
-                    }
-                }
-                finally
-                {
-                    reader.AdvanceTo(consumed, buffer.End);
-                }
+                var completed = await FeedAsync(reader, decoder, cancellationToken).ConfigureAwait(false);
 
                 var output = decoder.Output;
                 for (var i = 0; i < output.Count; i++)
@@ -63,7 +49,7 @@ public static class LockboxReader
                 }
 
                 output.Clear();
-                if (result.IsCompleted)
+                if (completed)
                 {
                     break;
                 }
@@ -84,6 +70,28 @@ public static class LockboxReader
         }
     }
 
+    /// <summary>Reads what the pipe has, frames the whole records in it into the decoder, and says whether the pipe is done.</summary>
+    private static async ValueTask<bool> FeedAsync(PipeReader reader, LockboxDecoder decoder, CancellationToken cancellationToken)
+    {
+        var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var buffer = result.Buffer;
+        var consumed = buffer.Start;
+        try
+        {
+            consumed = decoder.Frame(buffer, result.IsCompleted);
+            if (!result.IsCompleted)
+            {
+                decoder.CheckUnfinishedLine(buffer.Length - buffer.Slice(buffer.Start, consumed).Length);
+            }
+        }
+        finally
+        {
+            reader.AdvanceTo(consumed, buffer.End);
+        }
+
+        return result.IsCompleted;
+    }
+
     /// <summary>
     /// Checks a whole lockbox file (record order, every field the reader uses, every control total and the record
     /// count) without building payments: a preflight that allocates nothing per check. Throws
@@ -100,23 +108,9 @@ public static class LockboxReader
         {
             while (true)
             {
-                var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                var buffer = result.Buffer;
-                var consumed = buffer.Start;
-                try
-                {
-                    consumed = decoder.Frame(buffer, result.IsCompleted);
-                    if (!result.IsCompleted)
-                    {
-                        decoder.CheckUnfinishedLine(buffer.Length - buffer.Slice(buffer.Start, consumed).Length);
-                    }
-                }
-                finally
-                {
-                    reader.AdvanceTo(consumed, buffer.End);
-                }
+                var completed = await FeedAsync(reader, decoder, cancellationToken).ConfigureAwait(false);
 
-                if (result.IsCompleted)
+                if (completed)
                 {
                     break;
                 }
