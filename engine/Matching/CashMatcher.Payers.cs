@@ -1,11 +1,16 @@
+using System.Globalization;
 using System.Numerics;
 using CashApp.Engine.Model;
+using CashApp.Parsers.Currency;
 
 namespace CashApp.Engine.Matching;
 
 public sealed partial class CashMatcher
 {
     private const int MaxTier = 8;
+
+    // Round steps a combination's chance is counted at: 1, 10, 100 and 1,000 whole units.
+    private const int RoundSteps = 4;
 
     /// <summary>
     /// Decides a payment with no usable reference: find the payer by known account or by name, then a
@@ -29,20 +34,36 @@ public sealed partial class CashMatcher
             return Refer(analysis, ExceptionReason.UnknownPayer, detail, hints);
         }
 
-        // The tier: the best candidate and any within the policy's lead of it (similar names).
+        // The tier: the best candidate and every one within the policy's lead of it (similar names, or a
+        // name the bank cut short that starts many customers' names). All are searched alike.
         var bestScore = identified[0].Score;
-        var tier = identified.Where(p => p.Score > bestScore - Policy.MinNameLead).Take(MaxTier).ToList();
-        var who = string.Join(" or ", tier.Select(p => _customers.Id(p.Customer)));
+        var tier = identified.Where(p => p.Score > bestScore - Policy.MinNameLead).ToList();
+        var who = Who(tier);
         var method = tier[0].Score >= 97 && tier[0].How.StartsWith("known account", StringComparison.Ordinal) ? MatchMethod.AccountAmount : MatchMethod.NameAmount;
-        var how = tier[0].How;
+        var how = tier.Count == 1 ? tier[0].How : $"{tier[0].How}, one of {tier.Count} alike";
 
-        // One open item of exactly the amount, the payer's own first, then its family's.
+        // One open item of exactly the amount, the payer's own first, then its family's. It proves the
+        // match only if an item of that amount among all those searched is unlikely to be chance.
         foreach (var familyWide in new[] { false, true })
         {
             var singles = tier.SelectMany(p => familyWide ? FamilyItems(p.Customer, amount, currency.Code) : ItemsOf(p.Customer, amount, currency.Code)).Distinct().ToList();
+            if (singles.Count == 1 && !familyWide)
+            {
+                // A parent that has an item of the amount may be paying its subsidiary's of the same amount.
+                singles.AddRange(tier.SelectMany(p => FamilyItems(p.Customer, amount, currency.Code)).Where(i => i != singles[0]).Distinct());
+            }
+
             if (singles.Count == 1)
             {
                 var item = singles[0];
+                var (searched, chance) = ChanceOfAmount(tier, familyWide, item, amount, currency.Code);
+                if (chance > Policy.MaxChanceSingle)
+                {
+                    return Refer(analysis, ExceptionReason.Ambiguous,
+                        $"{who}: one open item of {Amount(amount, currency)}, {Describe(item)}, but among the {searched} open items searched one of that amount turns up by chance {chance.ToString("P1", CultureInfo.InvariantCulture)} of the time",
+                        [Suggest([item], 0.5, $"{(familyWide ? "family's" : "payer's")} only open item of the amount")]);
+                }
+
                 return new Decision([(item, amount)], method, method == MatchMethod.AccountAmount ? 0.95 : 0.9,
                     $"{how}; {(familyWide ? "family's" : "its")} only open item of {Amount(amount, currency)}: {Describe(item)}", ExceptionReason.NoMatch, []);
             }
@@ -65,7 +86,7 @@ public sealed partial class CashMatcher
                     ? [.. _customers.Family(_customers.Root(payer.Customer)).SelectMany(c => _itemsOfCustomer[c])]
                     : _itemsOfCustomer[payer.Customer];
                 // Every candidate payer searched is another chance of an accidental answer: they share the budget.
-                solutions.AddRange(Combinations(pool, amount, currency.Code, tier.Count, out var ran));
+                solutions.AddRange(Combinations(pool, amount, currency, tier.Count, out var ran));
                 exhausted |= ran;
             }
 
@@ -90,6 +111,45 @@ public sealed partial class CashMatcher
             [.. tier.SelectMany(p => Closest(p.Customer, amount, currency.Code)).Take(Policy.MaxSuggestions)]);
     }
 
+    /// <summary>The customers of a tier, as an exception's detail names them: the first few, then how many more.</summary>
+    private string Who(List<PayerCandidate> tier) =>
+        tier.Count <= MaxTier
+            ? string.Join(" or ", tier.Select(p => _customers.Id(p.Customer)))
+            : $"{string.Join(", ", tier.Take(MaxTier).Select(p => _customers.Id(p.Customer)))} or {tier.Count - MaxTier} more alike";
+
+    /// <summary>
+    /// How many open items a search of the tier (or of its families) looked at, and the expected number
+    /// of them that a payment not for them would still hit by chance. The found item's own payer (its
+    /// family) risks only the smooth chance of its few items, as a lone payer always did; every other
+    /// payer alike adds the chance of its items at the amount's full frequency, round amounts' included.
+    /// </summary>
+    private (int Searched, double Chance) ChanceOfAmount(List<PayerCandidate> tier, bool familyWide, int found, long amount, string currency)
+    {
+        var code = _currencyCodes.IndexOf(currency);
+        var owner = familyWide ? _customers.Root(_customerOf[found]) : _customerOf[found];
+        int own = 0, others = 0;
+        foreach (var payer in tier.Select(p => familyWide ? _customers.Root(p.Customer) : p.Customer).Distinct())
+        {
+            var open = (familyWide ? _customers.Family(payer) : [payer]).Sum(c => _itemsOfCustomer[c].Count(i => _remaining[i] > 0 && IsOpenIn(i, currency)));
+            if (payer == owner)
+            {
+                own += open;
+            }
+            else
+            {
+                others += open;
+            }
+        }
+
+        if (code < 0)
+        {
+            return (own + others, 0);
+        }
+
+        var prior = _amountPrior.Value;
+        return (own + others, (own * prior.Chance(amount, code, roundAmounts: false)) + (others * prior.Chance(amount, code, roundAmounts: true)));
+    }
+
     private IEnumerable<int> ItemsOf(int customer, long amount, string currency) =>
         _itemsOfCustomer[customer].Where(i => _remaining[i] == amount && IsOpenIn(i, currency));
 
@@ -97,16 +157,45 @@ public sealed partial class CashMatcher
         _customers.Family(_customers.Root(customer)).Where(c => c != customer).SelectMany(c => ItemsOf(c, amount, currency));
 
     /// <summary>Subsets of 2..max open items of <paramref name="pool"/>, at most two, summing to the amount.</summary>
-    private List<int[]> Combinations(IReadOnlyList<int> pool, long amount, string currency, int searches, out bool exhausted)
+    private List<int[]> Combinations(IReadOnlyList<int> pool, long amount, CurrencyCode currency, int searches, out bool exhausted)
     {
+        // With many payers searched or few items, a combination could only be chance: do not look.
+        var limit = Math.Min(Policy.MaxCombinationCandidates, SubsetSum.MaxItems);
+        // How many items are multiples of each round step (see CredibleCombinationSize).
+        Span<int> roundItems = stackalloc int[RoundSteps];
+        var n = 0;
+        foreach (var i in pool)
+        {
+            if (IsOpenIn(i, currency.Code))
+            {
+                n++;
+                var step = (long)Math.Pow(10, currency.MinorDigits);
+                for (var s = 0; s < RoundSteps && _remaining[i] % step == 0; s++, step *= 10)
+                {
+                    roundItems[s]++;
+                }
+            }
+        }
+
+        for (var s = 0; s < RoundSteps; s++)
+        {
+            roundItems[s] = Math.Min(limit, roundItems[s]);
+        }
+
+        var maxSize = CredibleCombinationSize(Math.Min(limit, n), roundItems, amount, searches, currency.MinorDigits);
+        if (maxSize < 2)
+        {
+            exhausted = false;
+            return [];
+        }
+
         // The oldest items first: a payer clearing a batch usually clears what is due.
-        var open = pool.Where(i => IsOpenIn(i, currency))
+        var open = pool.Where(i => IsOpenIn(i, currency.Code))
             .OrderBy(i => _items[i].DueDate)
             .ThenBy(i => i)
-            .Take(Math.Min(Policy.MaxCombinationCandidates, SubsetSum.MaxItems))
+            .Take(limit)
             .ToArray();
         var amounts = open.Select(i => _remaining[i]).ToArray();
-        var maxSize = CredibleCombinationSize(open.Length, amount, searches);
         var masks = SubsetSum.Find(amounts, amount, maxSize, limit: 3, Policy.CombinationBudget, out exhausted);
         var sets = new List<int[]>();
         foreach (var mask in masks)
@@ -134,18 +223,36 @@ public sealed partial class CashMatcher
 
     /// <summary>
     /// The largest combination size whose subsets are few enough, against the amount, that one of them
-    /// summing to it is unlikely to be chance: sum of C(n, k) over sizes, divided by the amount.
+    /// summing to it is unlikely to be chance: the subsets of up to that size, spread over every value up
+    /// to the amount. Sums of round amounts are round: when the amount is a multiple of a round step
+    /// (1, 10, 100 or 1,000 whole units), the subsets of the items that are multiples of it spread over
+    /// the multiples only (<paramref name="roundItems"/>[s] items for step s).
     /// </summary>
-    private int CredibleCombinationSize(int n, long amount, int searches)
+    private int CredibleCombinationSize(int n, ReadOnlySpan<int> roundItems, long amount, int searches, int minorDigits)
     {
-        double subsets = 0;
-        double choose = 1;
+        Span<double> roundSubsets = stackalloc double[RoundSteps];
+        Span<double> roundChoose = stackalloc double[RoundSteps];
+        roundChoose.Fill(1);
+        double subsets = 0, choose = 1;
         var size = 1;
         for (var k = 1; k <= Policy.MaxCombinationSize && k <= n; k++)
         {
             choose = choose * (n - k + 1) / k;
             subsets += choose;
-            if (subsets * searches / Math.Max(1, amount) > Policy.MaxChanceCombinations)
+            var chance = subsets / Math.Max(1, amount);
+            var step = (long)Math.Pow(10, minorDigits);
+            for (var s = 0; s < RoundSteps; s++, step *= 10)
+            {
+                var m = roundItems[s];
+                roundChoose[s] = k <= m ? roundChoose[s] * (m - k + 1) / k : 0;
+                roundSubsets[s] += roundChoose[s];
+                if (amount % step == 0)
+                {
+                    chance += roundSubsets[s] / (amount / step);
+                }
+            }
+
+            if (chance * searches > Policy.MaxChanceCombinations)
             {
                 break;
             }

@@ -58,6 +58,7 @@ public sealed partial class CashMatcher
         _itemsOfCustomer = source._itemsOfCustomer;
         _currencyOf = source._currencyOf;
         _currencyCodes = source._currencyCodes;
+        _amountPrior = source._amountPrior;
         DecideAtOnceEnabled = source.DecideAtOnceEnabled;
         FindPayersAhead = source.FindPayersAhead;
         _remaining = new long[_items.Length];

@@ -53,6 +53,16 @@ public sealed partial class CashMatcher
         return analysis.ReferencesResolved ? DecideDeviation(analysis, quotes) : null;
     }
 
+    /// <summary>
+    /// True when, among the items whose numbers are near the quote's, one of <paramref name="amount"/> is
+    /// likelier than the policy allows to be chance.
+    /// </summary>
+    private bool NearByChance(Quote quote, string currency, long amount)
+    {
+        var code = _currencyCodes.IndexOf(currency);
+        return code >= 0 && FuzzyOptions(quote, currency).Count * _amountPrior.Value.Chance(amount, code, roundAmounts: true) > Policy.MaxChanceSingle;
+    }
+
     private List<Fit> ExactFits(Analysis analysis, List<Quote> quotes, long amount, string currency, bool withFuzzy)
     {
         var fits = new List<Fit>();
@@ -141,6 +151,13 @@ public sealed partial class CashMatcher
                     // A number that names a real item is overruled only by a one-slip reading of it, and a
                     // near item is believed only for a payer who is, as far as the bank file says, its customer.
                     if ((quotes[q].Exact.Count > 0 && fuzzy.Edits > 1) || PayerDisagrees(analysis, _customerOf[fuzzy.Item]))
+                    {
+                        continue;
+                    }
+
+                    // Without a payer to vouch for it, the amount alone must prove which near number was meant:
+                    // among many near numbers, one whose item is of a round amount proves nothing.
+                    if (!PayerAgrees(analysis, _customerOf[fuzzy.Item]) && NearByChance(quotes[q], currency, amount - without))
                     {
                         continue;
                     }

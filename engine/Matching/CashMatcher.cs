@@ -32,6 +32,9 @@ public sealed partial class CashMatcher
     private readonly ushort[] _currencyOf;
     private readonly List<string> _currencyCodes = [];
 
+    // How often an amount occurs by chance, built on first need (most days never ask).
+    private readonly Lazy<AmountPrior> _amountPrior;
+
     /// <summary>Builds the indexes.</summary>
     public CashMatcher(IReadOnlyList<OpenItem> items, IReadOnlyList<Customer> customers, MatchPolicy policy)
     {
@@ -110,6 +113,8 @@ public sealed partial class CashMatcher
         }
 
         _fuzzy = fuzzy.GetAwaiter().GetResult();
+        var opening = _items;
+        _amountPrior = new(() => new AmountPrior(opening, _currencyOf, _currencyCodes.Count));
     }
 
     /// <summary>The policy in force.</summary>

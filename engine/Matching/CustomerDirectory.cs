@@ -22,6 +22,15 @@ internal sealed class CustomerDirectory
     private const int MaxLookupToken = 64;
     private const int RetrievalKeyLength = 2 + MaxLookupToken;
 
+    // A bank cuts names at its field width: a payer name that starts every one of many customers'
+    // names is each of theirs alike. At least this many letters make a prefix worth following.
+    private const int MinPrefix = 8;
+
+    // Most name forms scored when the payer's name, whole, starts theirs (all equally likely), and when
+    // only its first letters do (a slip further on, so each is scored as a misspelling).
+    private const int MaxWholePrefixForms = 4096;
+    private const int MaxPartPrefixForms = 512;
+
     private readonly List<string> _ids = [];
     private readonly List<string> _names = [];
     private readonly List<string?> _parentIds = [];
@@ -32,6 +41,10 @@ internal sealed class CustomerDirectory
     private readonly Dictionary<string, List<int>>.AlternateLookup<ReadOnlySpan<char>> _tokensBySpan;
     private readonly List<(int Customer, string Compact, string[] Tokens)> _nameForms = [];
     private int[] _root = [];
+
+    // Every name form's compact text in ordinal order, and the form each is, for prefix ranges.
+    private string[] _sortedCompacts = [];
+    private int[] _sortedForms = [];
     private List<int>[] _familyOfRoot = [];
 
     public CustomerDirectory(IReadOnlyList<Customer> customers, IReadOnlyList<OpenItem> items)
@@ -61,6 +74,9 @@ internal sealed class CustomerDirectory
         }
 
         BuildFamilies();
+        _sortedCompacts = [.. _nameForms.Select(f => f.Compact)];
+        _sortedForms = [.. Enumerable.Range(0, _nameForms.Count)];
+        Array.Sort(_sortedCompacts, _sortedForms, StringComparer.Ordinal);
     }
 
     public int Count => _ids.Count;
@@ -149,11 +165,17 @@ internal sealed class CustomerDirectory
         var ratio = new NameRatio(compact);
         foreach (var form in scratch.TakeTop(MaxScored))
         {
-            var (customer, candidate, _) = _nameForms[form];
-            var score = Score(ratio, compact, candidate);
-            if (score > best.GetValueOrDefault(customer, -1))
+            ScoreForm(form);
+        }
+
+        // Names the payer's starts, whole or up to a slip: retrieval by words misses them when the cut
+        // leaves only common words ("NORTHWIND PACIFI"), and caps them when many share the start.
+        var (from, to, length) = LongestPrefixRange(compact);
+        if (length >= MinPrefix && to - from <= (length == compact.Length ? MaxWholePrefixForms : MaxPartPrefixForms))
+        {
+            for (var at = from; at < to; at++)
             {
-                best[customer] = score;
+                ScoreForm(_sortedForms[at]);
             }
         }
 
@@ -163,6 +185,76 @@ internal sealed class CustomerDirectory
         }
 
         return found;
+
+        void ScoreForm(int form)
+        {
+            var (customer, candidate, _) = _nameForms[form];
+            var score = Score(ratio, compact, candidate);
+            if (score > best.GetValueOrDefault(customer, -1))
+            {
+                best[customer] = score;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The range of name forms (in <see cref="_sortedCompacts"/>) that start with the longest start of
+    /// <paramref name="compact"/> any form has, and that start's length. The longest common start with
+    /// any sorted string is the longest with one of the two neighbours of the place it would sort in.
+    /// </summary>
+    private (int From, int To, int Length) LongestPrefixRange(string compact)
+    {
+        var at = Array.BinarySearch(_sortedCompacts, compact, StringComparer.Ordinal);
+        if (at < 0)
+        {
+            at = ~at;
+        }
+
+        var length = 0;
+        if (at < _sortedCompacts.Length)
+        {
+            length = compact.AsSpan().CommonPrefixLength(_sortedCompacts[at]);
+        }
+
+        if (at > 0)
+        {
+            length = Math.Max(length, compact.AsSpan().CommonPrefixLength(_sortedCompacts[at - 1]));
+        }
+
+        if (length == 0)
+        {
+            return (0, 0, 0);
+        }
+
+        var prefix = compact.AsSpan(0, length);
+        return (FirstAfter(prefix, inclusive: false), FirstAfter(prefix, inclusive: true), length);
+    }
+
+    /// <summary>The first sorted form ordered after <paramref name="prefix"/> (or, inclusive, after every form starting with it).</summary>
+    private int FirstAfter(ReadOnlySpan<char> prefix, bool inclusive)
+    {
+        int lo = 0, hi = _sortedCompacts.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var name = _sortedCompacts[mid].AsSpan();
+            var order = name[..Math.Min(name.Length, prefix.Length)].SequenceCompareTo(prefix);
+            if (order == 0 && name.Length < prefix.Length)
+            {
+                order = -1;
+            }
+
+            if (order < 0 || (inclusive && order == 0))
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
     }
 
     /// <summary>

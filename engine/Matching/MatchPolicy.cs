@@ -22,6 +22,14 @@ public sealed record MatchPolicy
     /// </summary>
     public double MaxChanceCombinations { get; init; } = 0.02;
 
+    /// <summary>
+    /// Largest expected number of open items that would carry a payment's amount by chance among those
+    /// searched, for a match to a payer's only open item of that amount. A payer found by account has a
+    /// few items to search; a name the bank cut short may fit hundreds of customers, and then only a rare
+    /// amount proves which one paid.
+    /// </summary>
+    public double MaxChanceSingle { get; init; } = 0.01;
+
     /// <summary>Work budget of one payment's combinational search, in subsets visited.</summary>
     public long CombinationBudget { get; init; } = 2_000_000;
 

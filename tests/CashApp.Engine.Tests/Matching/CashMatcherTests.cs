@@ -140,12 +140,26 @@ public sealed class CashMatcherTests
     {
         var scenario = new MatchingScenario()
             .Customer("C1", "Delta Freight LLC")
-            .Invoice("A", "C1", "INV-1", 100_00).Invoice("B", "C1", "INV-2", 200_00)
-            .Invoice("C", "C1", "INV-3", 150_00).Invoice("D", "C1", "INV-4", 150_00)
-            .Pay("P1", 300_00, payer: "DELTA FREIGHT");
+            .Invoice("A", "C1", "INV-1", 100_17).Invoice("B", "C1", "INV-2", 200_31)
+            .Invoice("C", "C1", "INV-3", 150_14).Invoice("D", "C1", "INV-4", 150_34)
+            .Pay("P1", 300_48, payer: "DELTA FREIGHT");
         var result = scenario.Run();
         Assert.Empty(result.Applications);
         Assert.Equal(ExceptionReason.Ambiguous, result.ExceptionFor("P1")!.Reason);
+    }
+
+    [Fact]
+    public void Match_RoundAmountOfRoundItems_IsNoCombinationProof()
+    {
+        // Four round items make 300.00 two ways, and would make most round amounts some way: chance, not proof.
+        var scenario = new MatchingScenario()
+            .Customer("C1", "Delta Freight LLC")
+            .Invoice("A", "C1", "INV-1", 100_00).Invoice("B", "C1", "INV-2", 200_00)
+            .Invoice("C", "C1", "INV-3", 150_00).Invoice("D", "C1", "INV-4", 250_00)
+            .Pay("P1", 350_00, payer: "DELTA FREIGHT");
+        var result = scenario.Run();
+        Assert.Empty(result.Applications);
+        Assert.Equal(ExceptionReason.NoMatch, result.ExceptionFor("P1")!.Reason);
     }
 
     [Fact]

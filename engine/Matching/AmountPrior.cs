@@ -1,0 +1,99 @@
+using CashApp.Engine.Model;
+
+namespace CashApp.Engine.Matching;
+
+/// <summary>
+/// How likely an open item is to carry a given amount by chance, learnt from the ledger's own open
+/// amounts. Matching a payment to "the payer's only open item of that amount" is proof only when another
+/// payer's items would rarely hold that amount too: one item in ten thousand customers of exactly
+/// 1,234.56 is telling, one of exactly 800.00 among them is not.
+/// </summary>
+/// <remarks>
+/// Built from the opening amounts, which applications never change, so the answer does not depend on
+/// the order payments are matched in. Per currency, positive amounts only (payments are positive).
+/// </remarks>
+internal sealed class AmountPrior
+{
+    private readonly long[][] _sorted;
+
+    public AmountPrior(OpenItem[] items, ushort[] currencyOf, int currencies)
+    {
+        var counts = new int[currencies];
+        for (var i = 0; i < items.Length; i++)
+        {
+            if (items[i].OpenMinor > 0)
+            {
+                counts[currencyOf[i]]++;
+            }
+        }
+
+        _sorted = new long[currencies][];
+        for (var c = 0; c < currencies; c++)
+        {
+            _sorted[c] = new long[counts[c]];
+            counts[c] = 0;
+        }
+
+        for (var i = 0; i < items.Length; i++)
+        {
+            if (items[i].OpenMinor > 0)
+            {
+                _sorted[currencyOf[i]][counts[currencyOf[i]]++] = items[i].OpenMinor;
+            }
+        }
+
+        foreach (var sorted in _sorted)
+        {
+            Array.Sort(sorted);
+        }
+    }
+
+    /// <summary>
+    /// The probability that a payment not for a given open item still comes to exactly its amount
+    /// (<paramref name="amount"/> minor units in <paramref name="currency"/>), from the density of open
+    /// amounts around it: the items within 5% of it, other than those of exactly that amount, per minor
+    /// unit. With <paramref name="roundAmounts"/>, the share of items of exactly that amount beyond the
+    /// one found counts too, when larger: amounts like 100.00 are far commoner than their neighbours, among
+    /// payments on account as among invoices.
+    /// </summary>
+    public double Chance(long amount, int currency, bool roundAmounts)
+    {
+        var sorted = _sorted[currency];
+        if (sorted.Length == 0 || amount <= 0)
+        {
+            return 0;
+        }
+
+        var halfWidth = Math.Max(50, amount / 20);
+        var exact = CountBetween(sorted, amount, amount);
+        var around = CountBetween(sorted, amount - halfWidth, amount + halfWidth) - exact;
+        var perValue = (double)around / (2 * halfWidth);
+        if (roundAmounts)
+        {
+            perValue = Math.Max(perValue, exact - 1);
+        }
+
+        return perValue / sorted.Length;
+    }
+
+    private static int CountBetween(long[] sorted, long low, long high) => LowerBound(sorted, high + 1) - LowerBound(sorted, low);
+
+    private static int LowerBound(long[] sorted, long value)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (sorted[mid] < value)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+}
