@@ -1,3 +1,4 @@
+using System.Globalization;
 using CashApp.Engine.Model;
 using CashApp.Parsers.Common;
 using CashApp.Parsers.Currency;
@@ -303,6 +304,15 @@ public sealed partial class CashMatcher
 
     private void Commit(Payment payment, Decision decision, List<Application> applications, List<ExceptionCase> exceptions)
     {
+        if (decision.Lines.Count > 0 && decision.Confidence < Policy.MinAutoConfidence)
+        {
+            // Below the policy's bar for applying by itself: the specialist gets it as the first suggestion.
+            decision = new Decision([], MatchMethod.Manual, 0,
+                $"{decision.Explanation} (confidence {decision.Confidence.ToString("0.00", CultureInfo.InvariantCulture)}, below the {Policy.MinAutoConfidence.ToString("0.00", CultureInfo.InvariantCulture)} applied without review)",
+                ExceptionReason.NoMatch,
+                [Suggest([.. decision.Lines.Select(l => l.Item)], decision.Confidence, decision.Explanation), .. decision.Suggestions]);
+        }
+
         var currency = payment.Amount.Currency;
         long applied = 0;
         foreach (var (item, amount) in decision.Lines)

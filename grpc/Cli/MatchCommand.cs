@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using CashApp.Engine.Ar;
 using CashApp.Engine.Batch;
+using CashApp.Engine.Matching;
 using CashApp.Parsers.Common;
 using CashApp.Parsers.Currency;
 
@@ -20,9 +21,10 @@ internal static class MatchCommand
         var lenient = new Option<bool>("--lenient") { Description = "Accept known bank deviations (unreconciled trailers and the like) as warnings instead of errors." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress or summary on standard error." };
         var stats = new Option<FileInfo?>("--stats") { Description = "Write the run's figures (stage times, counts, peak memory) to this JSON file." };
+        var policy = new Option<FileInfo?>("--policy") { Description = "A matching policy JSON file (tolerances, name and chance thresholds); settings it does not name keep their defaults." };
         var command = new Command("match", "Apply the payments in bank files to open items; write applications.csv and exceptions.csv.")
         {
-            openItems, customers, bank, layout, output, lenient, quiet, stats,
+            openItems, customers, bank, layout, output, lenient, quiet, stats, policy,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -37,6 +39,26 @@ internal static class MatchCommand
                 OutputDirectory = parse.GetValue(output)!.FullName,
                 Lenient = parse.GetValue(lenient),
             };
+
+            if (parse.GetValue(policy) is { } policyFile)
+            {
+                if (!policyFile.Exists)
+                {
+                    await Console.Error.WriteLineAsync($"cashapp match: {policyFile.FullName}: no such file.").ConfigureAwait(false);
+                    return 2;
+                }
+
+                try
+                {
+                    options = options with { Policy = MatchPolicyFile.Load(policyFile.FullName) };
+                }
+                catch (MatchPolicyException ex)
+                {
+                    await Console.Error.WriteLineAsync($"cashapp match: {ex.Message}").ConfigureAwait(false);
+                    await Console.Error.WriteLineAsync("cashapp match: nothing was written.").ConfigureAwait(false);
+                    return 1;
+                }
+            }
 
             foreach (var path in options.BankFiles.Append(options.OpenItemsPath).Concat(options.CustomersPath is null ? [] : [options.CustomersPath]))
             {

@@ -15,9 +15,10 @@ internal static class ServeCommand
         var keys = new Option<FileInfo>("--api-keys") { Description = "The API key file (made with 'cashapp keys add').", Required = true };
         var insecure = new Option<bool>("--allow-insecure-http") { Description = "Allow plain HTTP on a non-loopback address (only behind a TLS-terminating proxy)." };
         var maxFile = new Option<long>("--max-file-mb") { Description = "Largest bank file one Ingest may carry, in MiB (default 512).", DefaultValueFactory = _ => 512 };
+        var policy = new Option<FileInfo?>("--policy") { Description = "A matching policy JSON file (tolerances, name and chance thresholds); settings it does not name keep their defaults." };
         var command = new Command("serve", "Run the gRPC service cashapp.v1: bank files in, matches out, exceptions worked; every call needs an API key.")
         {
-            urls, db, sqlServer, keys, insecure, maxFile,
+            urls, db, sqlServer, keys, insecure, maxFile, policy,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.Validators.Add(result =>
@@ -39,6 +40,7 @@ internal static class ServeCommand
                 ApiKeysPath = parse.GetValue(keys)!.FullName,
                 AllowInsecureHttp = parse.GetValue(insecure),
                 MaxFileBytes = checked(parse.GetValue(maxFile) * 1024 * 1024),
+                PolicyPath = parse.GetValue(policy)?.FullName,
 
                 // Anything else (--Kestrel:Certificates:Default:Path=...) is ASP.NET Core configuration.
                 ConfigurationArgs = [.. parse.UnmatchedTokens],

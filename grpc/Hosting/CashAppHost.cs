@@ -68,6 +68,24 @@ internal static class CashAppHost
             throw new ServeConfigurationException($"{options.ApiKeysPath}: holds no keys, so every call would be refused; add one with 'cashapp keys add'.");
         }
 
+        var policy = MatchPolicy.Default;
+        if (options.PolicyPath is { } policyPath)
+        {
+            if (!File.Exists(policyPath))
+            {
+                throw new ServeConfigurationException($"{policyPath}: no such policy file.");
+            }
+
+            try
+            {
+                policy = MatchPolicyFile.Load(policyPath);
+            }
+            catch (MatchPolicyException ex)
+            {
+                throw new ServeConfigurationException(ex.Message, ex);
+            }
+        }
+
         if (kestrelEndpoints.Count == 0)
         {
             builder.WebHost.UseUrls([.. options.Urls]);
@@ -90,7 +108,7 @@ internal static class CashAppHost
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(keys);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(MatchPolicy.Default);
+        builder.Services.AddSingleton(policy);
         builder.Services.AddSingleton(sp => new LiveMatcher(
             store,
             sp.GetRequiredService<MatchPolicy>(),

@@ -33,6 +33,9 @@ internal sealed record ServeOptions
     /// <summary>How long a cached matcher snapshot may be reused when another instance may write the same database.</summary>
     public TimeSpan SnapshotMaxAge { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The matching policy file (<c>--policy</c>), or null for the defaults.</summary>
+    public string? PolicyPath { get; init; }
+
     /// <summary>Further configuration arguments (<c>--Kestrel:Certificates:Default:Path=...</c>), passed to ASP.NET Core.</summary>
     public IReadOnlyList<string> ConfigurationArgs { get; init; } = [];
 }
