@@ -210,14 +210,15 @@ public sealed partial class CashMatcher
     private List<PayerCandidate> PayersOf(Payment payment)
     {
         var payers = _customers.ByAccount(payment.PayerAccount, payment.PayerId);
-        foreach (var candidate in _customers.ByName(payment.PayerName))
+        var byName = _customers.ByName(payment.PayerName);
+        if (payers.Count == 0)
         {
-            if (!payers.Exists(p => p.Customer == candidate.Customer))
-            {
-                payers.Add(candidate);
-            }
+            return byName;
         }
 
+        // A name may list hundreds of customers alike: skip the few known by account without a search each.
+        var byAccount = payers.Select(p => p.Customer).ToHashSet();
+        payers.AddRange(byName.Where(candidate => !byAccount.Contains(candidate.Customer)));
         return payers;
     }
 

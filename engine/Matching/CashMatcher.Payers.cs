@@ -159,17 +159,22 @@ public sealed partial class CashMatcher
     /// <summary>Subsets of 2..max open items of <paramref name="pool"/>, at most two, summing to the amount.</summary>
     private List<int[]> Combinations(IReadOnlyList<int> pool, long amount, CurrencyCode currency, int searches, out bool exhausted)
     {
-        // With many payers searched or few items, a combination could only be chance: do not look.
+        // Without credit memos, an item larger than the payment is in no combination of it: leave it out
+        // of the search and of the count of subsets that could hit the amount by chance.
+        var withMemos = pool.Any(i => _remaining[i] < 0 && IsOpenIn(i, currency.Code));
+        bool Eligible(int i) => IsOpenIn(i, currency.Code) && (withMemos || _remaining[i] <= amount);
+
+        // With many payers searched or many items, a combination could only be chance: do not look.
         var limit = Math.Min(Policy.MaxCombinationCandidates, SubsetSum.MaxItems);
-        // How many items are multiples of each round step (see CredibleCombinationSize).
+        var unit = (long)Math.Pow(10, currency.MinorDigits);
         Span<int> roundItems = stackalloc int[RoundSteps];
         var n = 0;
         foreach (var i in pool)
         {
-            if (IsOpenIn(i, currency.Code))
+            if (Eligible(i))
             {
                 n++;
-                var step = (long)Math.Pow(10, currency.MinorDigits);
+                var step = unit;
                 for (var s = 0; s < RoundSteps && _remaining[i] % step == 0; s++, step *= 10)
                 {
                     roundItems[s]++;
@@ -190,7 +195,7 @@ public sealed partial class CashMatcher
         }
 
         // The oldest items first: a payer clearing a batch usually clears what is due.
-        var open = pool.Where(i => IsOpenIn(i, currency.Code))
+        var open = pool.Where(Eligible)
             .OrderBy(i => _items[i].DueDate)
             .ThenBy(i => i)
             .Take(limit)

@@ -28,8 +28,8 @@ internal sealed class CustomerDirectory
 
     // Most name forms scored when the payer's name, whole, starts theirs (all equally likely), and when
     // only its first letters do (a slip further on, so each is scored as a misspelling).
-    private const int MaxWholePrefixForms = 4096;
-    private const int MaxPartPrefixForms = 512;
+    private const int MaxWholePrefixForms = 1024;
+    private const int MaxPartPrefixForms = 128;
 
     private readonly List<string> _ids = [];
     private readonly List<string> _names = [];
@@ -41,6 +41,14 @@ internal sealed class CustomerDirectory
     private readonly Dictionary<string, List<int>>.AlternateLookup<ReadOnlySpan<char>> _tokensBySpan;
     private readonly List<(int Customer, string Compact, string[] Tokens)> _nameForms = [];
     private int[] _root = [];
+
+    // The longest postings (common words and name starts) also as bit sets, so that weighing the
+    // candidates in against one costs a bit test each rather than a binary search of thousands.
+    private const int MinBitsPostings = 4096;
+    private readonly Dictionary<List<int>, ulong[]> _postingBits = new(ReferenceEqualityComparer.Instance);
+
+    // Each customer's place in customer id order, so that ties sort without comparing ids.
+    private int[] _idRank = [];
 
     // Every name form's compact text in ordinal order, and the form each is, for prefix ranges.
     private string[] _sortedCompacts = [];
@@ -74,6 +82,22 @@ internal sealed class CustomerDirectory
         }
 
         BuildFamilies();
+        var byId = Enumerable.Range(0, _ids.Count).ToArray();
+        Array.Sort([.. _ids], byId, StringComparer.Ordinal);
+        _idRank = new int[_ids.Count];
+        for (var rank = 0; rank < byId.Length; rank++)
+        {
+            _idRank[byId[rank]] = rank;
+        }
+
+        foreach (var postings in _tokens.Values)
+        {
+            if (postings.Count >= MinBitsPostings)
+            {
+                _postingBits[postings] = HitCounter.Bits(postings, _nameForms.Count);
+            }
+        }
+
         _sortedCompacts = [.. _nameForms.Select(f => f.Compact)];
         _sortedForms = [.. Enumerable.Range(0, _nameForms.Count)];
         Array.Sort(_sortedCompacts, _sortedForms, StringComparer.Ordinal);
@@ -150,7 +174,14 @@ internal sealed class CustomerDirectory
             {
                 // Candidates that even every remaining key could not lift into the best are dropped first.
                 scratch.Prune(MaxScored, weightToCome);
-                scratch.HitWhereIn(postings, weight);
+                if (_postingBits.TryGetValue(postings, out var bits))
+                {
+                    scratch.HitWhereIn(bits, weight);
+                }
+                else
+                {
+                    scratch.HitWhereIn(postings, weight);
+                }
             }
             else
             {
@@ -171,17 +202,41 @@ internal sealed class CustomerDirectory
         // Names the payer's starts, whole or up to a slip: retrieval by words misses them when the cut
         // leaves only common words ("NORTHWIND PACIFI"), and caps them when many share the start.
         var (from, to, length) = LongestPrefixRange(compact);
-        if (length >= MinPrefix && to - from <= (length == compact.Length ? MaxWholePrefixForms : MaxPartPrefixForms))
+        var whole = length == compact.Length;
+        if (length >= MinPrefix && to - from <= (whole ? MaxWholePrefixForms : MaxPartPrefixForms))
         {
             for (var at = from; at < to; at++)
             {
-                ScoreForm(_sortedForms[at]);
+                if (whole)
+                {
+                    // Each starts with the payer's whole name: as Score would say, without comparing again.
+                    var customer = _nameForms[_sortedForms[at]].Customer;
+                    var score = _sortedCompacts[at].Length == compact.Length ? 100 : 96;
+                    if (score > best.GetValueOrDefault(customer, -1))
+                    {
+                        best[customer] = score;
+                    }
+                }
+                else
+                {
+                    ScoreForm(_sortedForms[at]);
+                }
             }
         }
 
-        foreach (var (customer, score) in best.OrderByDescending(b => b.Value).ThenBy(b => _ids[b.Key], StringComparer.Ordinal))
+        // Best first, then in customer id order (the rank of each id, kept from the start).
+        var order = new (int Score, int Rank, int Customer)[best.Count];
+        var next = 0;
+        foreach (var (customer, score) in best)
         {
-            found.Add(new PayerCandidate(customer, score, payerName!, _names[customer]));
+            order[next++] = (-score, _idRank[customer], customer);
+        }
+
+        Array.Sort(order);
+        found.Capacity = order.Length;
+        foreach (var (score, _, customer) in order)
+        {
+            found.Add(new PayerCandidate(customer, -score, payerName!, _names[customer]));
         }
 
         return found;

@@ -53,6 +53,38 @@ public sealed class HitCounterProperties
                 return counter.TakeTop(5).Order().SequenceEqual(expected);
             });
 
+    [Property(MaxTest = 300, Replay = "(19,23)")]
+    public Property HitWhereIn_BitsWeighAsTheListDoes() =>
+        Prop.ForAll(
+            Gen.ListOf(Gen.Choose(0, 149).Zip(Gen.Choose(1, 3))).ToArbitrary(),
+            Gen.ListOf(Gen.Choose(0, 149)).ToArbitrary(),
+            Gen.Choose(1, 30).ToArbitrary(),
+            (first, common, limit) =>
+            {
+                var sorted = common.Distinct().Order().ToList();
+                List<int> Run(bool bits)
+                {
+                    var counter = HitCounter.For(150);
+                    foreach (var (candidate, weight) in first)
+                    {
+                        counter.Hit(candidate, weight);
+                    }
+
+                    if (bits)
+                    {
+                        counter.HitWhereIn(HitCounter.Bits(sorted, 150), 2);
+                    }
+                    else
+                    {
+                        counter.HitWhereIn(sorted, 2);
+                    }
+
+                    return [.. counter.TakeTop(limit).Order()];
+                }
+
+                return Run(bits: true).SequenceEqual(Run(bits: false));
+            });
+
     [Property(MaxTest = 300, Replay = "(25,27)")]
     public Property Prune_WithTheWeightToCome_NeverChangesTheTop() =>
         Prop.ForAll(
