@@ -37,7 +37,10 @@ public sealed partial class CashMatcher
         // The tier: the best candidate and every one within the policy's lead of it (similar names, or a
         // name the bank cut short that starts many customers' names). All are searched alike.
         var bestScore = identified[0].Score;
-        var tier = identified.Where(p => p.Score > bestScore - Policy.MinNameLead).ToList();
+        // A known account identifies; a name only resembles. When the account names the payer, customers
+        // whose names merely look like the one the bank printed do not make it doubtful.
+        var byAccount = identified[0].NameOnFile is null;
+        var tier = identified.Where(p => p.Score > bestScore - Policy.MinNameLead && (!byAccount || p.NameOnFile is null)).ToList();
         var who = Who(tier);
         var method = tier[0].Score >= 97 && tier[0].How.StartsWith("known account", StringComparison.Ordinal) ? MatchMethod.AccountAmount : MatchMethod.NameAmount;
         var how = tier.Count == 1 ? tier[0].How : $"{tier[0].How}, one of {tier.Count} alike";

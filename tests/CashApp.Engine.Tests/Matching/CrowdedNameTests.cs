@@ -87,6 +87,20 @@ public sealed class CrowdedNameTests
     }
 
     [Fact]
+    public void Match_KnownAccountWithANameManyShare_TheAccountDecides()
+    {
+        // The bank prints a name that starts thirty-one customers' names; the account is NK's alone.
+        var result = Crowded()
+            .Customer("NK", "Northwind Pacific Kansas City Freight LLC", accounts: ["021000021:77700011"])
+            .Invoice("NK-R", "NK", "INV-NKR", 100_00)
+            .Invoice("N21-R", "N21", "INV-N21R", 100_00)
+            .Pay("P1", 100_00, payer: "NORTHWIND PACIFI", account: "021000021:77700011").Run();
+
+        Assert.Equal(new SortedDictionary<string, long> { ["NK-R"] = 100_00 }, result.AppliedFor("P1"));
+        Assert.Equal(MatchMethod.AccountAmount, result.Applications.Single().Method);
+    }
+
+    [Fact]
     public void Match_CutNameOfCommonWords_FindsTheCustomerByTheStartOfItsName()
     {
         // "NORTHWIND" and "&" are in 600 names and "HERI" is cut from "HERITAGE": no word retrieves the payer.
