@@ -144,7 +144,7 @@ internal static class ScaleRunner
         using var stats = JsonDocument.Parse(await File.ReadAllTextAsync(statsPath).ConfigureAwait(false));
         var root = stats.RootElement;
         peak = Math.Max(peak, root.GetProperty("peak_working_set_bytes").GetInt64());
-        var score = await ScoreAsync(repo, data, runDir).ConfigureAwait(false);
+        var (score, scenarios) = await ScoreAsync(repo, data, runDir).ConfigureAwait(false);
 
         var md = new StringBuilder();
         md.AppendLine(Ci, $"# Scale run: {payments:N0} payments, {root.GetProperty("open_items").GetInt32():N0} open items, {root.GetProperty("customers").GetInt32():N0} customers");
@@ -182,6 +182,13 @@ internal static class ScaleRunner
         }
 
         md.AppendLine(Ci, $"- cashbench score: {score ?? "not scored (no python3 or score.py)"}");
+        if (scenarios.Length > 0)
+        {
+            md.AppendLine();
+            md.AppendLine("By scenario (cashbench's score.py):");
+            md.AppendLine();
+            md.Append(scenarios);
+        }
         var text = md.ToString();
         Console.WriteLine(text);
         var results = Path.Combine(repo, "benchmarks", "results");
@@ -233,12 +240,34 @@ internal static class ScaleRunner
         return ("dotnet", [Path.Combine(repo, "grpc", "bin", "Release", "net10.0", "cashapp.dll")]);
     }
 
-    private static async Task<string?> ScoreAsync(string repo, string data, string runDir)
+    /// <summary>The per-scenario table score.py prints, as a markdown table.</summary>
+    private static string ScenarioTable(string output)
     {
-        var score = Path.GetFullPath(Path.Combine(repo, "..", "shared", "cashbench", "score.py"));
+        var md = new StringBuilder();
+        foreach (var line in output.Split('\n'))
+        {
+            var cells = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (cells is ["scenario", ..])
+            {
+                md.AppendLine("| scenario | payments | hit | missed | wrong | held | hit rate |");
+                md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+            }
+            else if (md.Length > 0 && cells.Length == 7)
+            {
+                md.AppendLine(cells[0] == "all" ? $"| **all** | {string.Join(" | ", cells[1..6])} | **{cells[6]}** |" : $"| {string.Join(" | ", cells)} |");
+            }
+        }
+
+        return md.ToString();
+    }
+
+    private static async Task<(string? Summary, string Table)> ScoreAsync(string repo, string data, string runDir)
+    {
+        var shared = Environment.GetEnvironmentVariable("CASHAPP_SHARED") is { Length: > 0 } fromEnv ? fromEnv : Path.Combine(repo, "..", "shared");
+        var score = Path.GetFullPath(Path.Combine(shared, "cashbench", "score.py"));
         if (!File.Exists(score))
         {
-            return null;
+            return (null, string.Empty);
         }
 
         try
@@ -248,11 +277,11 @@ internal static class ScaleRunner
             var output = await p.StandardOutput.ReadToEndAsync().ConfigureAwait(false);
             await p.WaitForExitAsync().ConfigureAwait(false);
             Console.Error.WriteLine(output);
-            return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Trim();
+            return (output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Trim(), ScenarioTable(output));
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            return null;
+            return (null, string.Empty);
         }
     }
 }

@@ -29,6 +29,10 @@ internal sealed class DeleteNeighbourhoodIndex
     private readonly int[] _bucketStart;
     private readonly int _shift;
 
+    // Each thread's buffer of meetings for Candidates (a lookup allocates nothing once it has grown).
+    [ThreadStatic]
+    private static List<ulong>? _met;
+
     private DeleteNeighbourhoodIndex(ulong[] hashes, long[] items)
     {
         _hashes = hashes;
@@ -100,34 +104,33 @@ internal sealed class DeleteNeighbourhoodIndex
             return;
         }
 
-        var start = into.Count;
+        // Meetings are gathered as item << 2 | edits in a reused buffer: sorting bare numbers is several
+        // times cheaper than sorting records, and puts each item's nearest reading first.
+        var met = _met ??= new List<ulong>();
+        met.Clear();
         Span<char> buffer = stackalloc char[MaxKeyLength];
-        Collect(Hash(query), Whole, '\0', into);
+        Collect(Hash(query), Whole, '\0', met);
         for (var i = 0; i < query.Length; i++)
         {
-            Collect(Hash(Delete(query, i, buffer)), i, query[i], into);
+            Collect(Hash(Delete(query, i, buffer)), i, query[i], met);
         }
 
-        // One item meets the query through several deletions: sort and keep each once, at its least distance.
-        var found = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(into)[start..];
+        // One item meets the query through several deletions: keep each once, at its least distance.
+        var found = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(met);
         found.Sort();
-        var kept = 0;
-        foreach (var neighbour in found)
+        var last = -1L;
+        foreach (var meeting in found)
         {
-            if (kept > 0 && found[kept - 1].Item == neighbour.Item)
+            var item = (long)(meeting >> 2);
+            if (item != last)
             {
-                found[kept - 1] = found[kept - 1].Closer(neighbour);
-            }
-            else
-            {
-                found[kept++] = neighbour;
+                into.Add(new Neighbour((int)item, (int)(meeting & 3)));
+                last = item;
             }
         }
-
-        into.RemoveRange(start + kept, found.Length - kept);
     }
 
-    private void Collect(ulong hash, int deletedFromQuery, char deletedCharOfQuery, List<Neighbour> into)
+    private void Collect(ulong hash, int deletedFromQuery, char deletedCharOfQuery, List<ulong> into)
     {
         var bucket = (int)(hash >> _shift);
         var end = _bucketStart[bucket + 1];
@@ -144,7 +147,7 @@ internal sealed class DeleteNeighbourhoodIndex
                     : deletedFromQuery == Whole || deletedFromKey == Whole || deletedFromQuery == deletedFromKey ? 1
                     : Math.Abs(deletedFromQuery - deletedFromKey) == 1 && deletedCharOfQuery == deletedCharOfKey ? 1
                     : 2;
-                into.Add(new Neighbour((int)(entry >> ItemShift), edits));
+                into.Add(((ulong)(entry >> ItemShift) << 2) | (uint)edits);
             }
         }
     }
