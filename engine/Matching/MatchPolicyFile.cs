@@ -57,7 +57,7 @@ public static class MatchPolicyFile
     public static IEnumerable<string> SettingNames => Settings.Keys.Order(StringComparer.Ordinal);
 
     /// <summary>Reads the policy file at <paramref name="path"/>.</summary>
-    public static MatchPolicy Load(string path) => Parse(File.ReadAllBytes(path), Path.GetFileName(path));
+    public static MatchPolicy Load(string path) => Parse(File.ReadAllBytes(path), path);
 
     /// <summary>Reads a policy from JSON text; <paramref name="source"/> names it in errors.</summary>
     public static MatchPolicy Parse(ReadOnlySpan<byte> json, string source)

@@ -50,6 +50,41 @@ public sealed class MatchCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Match_PolicyFile_HoldsBackWhatIsBelowItsConfidenceAndLosesNothing()
+    {
+        string[] day = ["--open-items", Demo("open_items.csv"), "--customers", Demo("customers.csv"),
+            "--bank", Demo("bank", "day.bai2"), "--bank", Demo("bank", "day.camt053.xml"), "--bank", Demo("bank", "day.lockbox.txt")];
+        var strict = Path.Combine(_out, "strict");
+        var (code, error) = await Run(["match", .. day, "--out", strict, "--policy", Path.Combine(TestPaths.Fixtures, "policy", "review-names.json")]);
+        Assert.True(code == 0, error);
+        var (defaultCode, defaultError) = await Run(["match", .. day, "--out", Path.Combine(_out, "default")]);
+        Assert.True(defaultCode == 0, defaultError);
+
+        var held = Cashbench.Score(Demo(), strict);
+        var applied = Cashbench.Score(Demo(), Path.Combine(_out, "default"));
+        Assert.Equal(0, held.Lost);
+        Assert.Equal(0, held.OverApplied);
+        Assert.True(held.HitRate < applied.HitRate, $"{held.HitRate:F3} vs {applied.HitRate:F3}");
+        Assert.True(held.Precision >= 0.999, $"precision {held.Precision:F4}");
+        Assert.Contains("below the 0.95 applied without review", File.ReadAllText(Path.Combine(strict, "exceptions.csv")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Match_BadPolicyFile_FailsNamingFileLineAndSettingAndWritesNothing()
+    {
+        var policy = Path.Combine(_out, "policy.json");
+        File.WriteAllText(policy, "{\n  \"minNameScore\": 90,\n  \"maxBankFee\": 2500\n}\n");
+        var target = Path.Combine(_out, "run");
+
+        var (code, error) = await Run("match", "--open-items", Demo("open_items.csv"), "--bank", Demo("bank", "day.bai2"), "--out", target, "--policy", policy);
+
+        Assert.NotEqual(0, code);
+        Assert.Contains($"{policy}:3: setting 'maxBankFee': unknown setting; expected one of", error, StringComparison.Ordinal);
+        Assert.Contains("maxBankFeeMinor", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(target));
+    }
+
+    [Fact]
     public async Task Match_BadAmountOnLine7_FailsNamingFileLineColumnAndValueAndWritesNothing()
     {
         var lines = File.ReadLines(Demo("open_items.csv")).Take(9).ToArray();
