@@ -128,11 +128,12 @@ public sealed partial class CashMatcher
             return -1;
         }
 
-        long sum = 0;
-        foreach (var item in items[..quotes])
+        // One family (a single item trivially is: its customer need not be looked up).
+        long sum = _remaining[items[0]];
+        for (var q = 1; q < quotes; q++)
         {
-            sum = checked(sum + _remaining[item]);
-            if (!_customers.SameFamily(_customerOf[items[0]], _customerOf[item]))
+            sum = checked(sum + _remaining[items[q]]);
+            if (!_customers.SameFamily(_customerOf[items[0]], _customerOf[items[q]]))
             {
                 return -1;
             }

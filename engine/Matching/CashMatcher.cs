@@ -23,8 +23,8 @@ public sealed partial class CashMatcher
     private readonly long[] _remaining;
     private readonly int[] _customerOf;
     private readonly CustomerDirectory _customers;
-    private readonly KeyIndex _invoiceKeys = new();
-    private readonly KeyIndex _poKeys = new();
+    private readonly KeyIndex _invoiceKeys;
+    private readonly KeyIndex _poKeys;
     private readonly DeleteNeighbourhoodIndex _fuzzy;
     private readonly List<int>[] _itemsOfCustomer;
 
@@ -49,6 +49,9 @@ public sealed partial class CashMatcher
         // The customer directory and the reference indexes need nothing of each other: two cores build them.
         var sortedItems = _items;
         var directory = Task.Run(() => new CustomerDirectory([.. customers.OrderBy(c => c.CustomerId, StringComparer.Ordinal)], sortedItems));
+        // Each item is indexed under its full reference and its core (INV1004567 and 1004567).
+        _invoiceKeys = new KeyIndex(2 * _items.Length, 16 * _items.Length);
+        _poKeys = new KeyIndex(_items.Length, 12 * _items.Length);
         _remaining = new long[_items.Length];
         _customerOf = new int[_items.Length];
         _currencyOf = new ushort[_items.Length];

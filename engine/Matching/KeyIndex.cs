@@ -1,31 +1,69 @@
+using System.Runtime.InteropServices;
+
 namespace CashApp.Engine.Matching;
 
 /// <summary>
-/// A multi-map from string keys to item indexes, compact enough for millions of items: one dictionary
-/// entry per distinct key and a shared chain of further items for keys that several items share.
+/// A multi-map from string keys to item indexes, compact enough for millions of items and quick to
+/// probe: an open-addressing table of (hash, key, first entry) slots, the keys' characters in one shared
+/// array (no string object per key), and a shared chain of further items for keys several items share.
+/// A hit is verified against the key's characters, so two keys never meet by their hashes alone.
 /// </summary>
+/// <remarks>
+/// A probe touches about three places (the slot, the key's characters and the entry) where a
+/// <c>Dictionary&lt;string, int&gt;</c> touched five (bucket, entry, key string, then the chain).
+/// </remarks>
 internal sealed class KeyIndex
 {
-    private readonly Dictionary<string, int> _head;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
-    private readonly List<int> _item = [];
-    private readonly List<int> _next = [];
+    private const int Empty = 0;
 
-    public KeyIndex()
+    private Slot[] _slots;
+    private int _shift;
+    private int _keys;
+    private char[] _chars;
+    private int _charCount;
+    private int[] _keyStart;
+    private int[] _keyLength;
+
+    // Entry e is _chain[2e] (its item) and _chain[2e + 1] (the next entry under the same key, or -1).
+    private int[] _chain;
+    private int _entries;
+
+    /// <summary>An empty index, sized for about <paramref name="keys"/> keys (and as many entries) of <paramref name="chars"/> characters in all.</summary>
+    public KeyIndex(int keys = 16, int chars = 256)
     {
-        _head = new Dictionary<string, int>(StringComparer.Ordinal);
-        _bySpan = _head.GetAlternateLookup<ReadOnlySpan<char>>();
+        keys = Math.Max(16, keys);
+        _slots = new Slot[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(keys + (keys / 3) + 1))];
+        _shift = 64 - System.Numerics.BitOperations.Log2((uint)_slots.Length);
+        _chars = new char[Math.Max(256, chars)];
+        _keyStart = new int[keys];
+        _keyLength = new int[keys];
+        _chain = new int[2 * keys];
     }
 
-    public int Count => _head.Count;
+    public int Count => _keys;
 
     public void Add(string key, int item)
     {
-        ref var head = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_head, key, out var exists);
-        var entry = _item.Count;
-        _item.Add(item);
-        _next.Add(exists ? head : -1);
-        head = entry;
+        if ((_keys + 1) * 4 > _slots.Length * 3)
+        {
+            Grow();
+        }
+
+        var hash = Hash(key);
+        var mask = _slots.Length - 1;
+        var at = Home(hash, mask);
+        while (_slots[at].Key != Empty && !(_slots[at].Hash == hash && Equals(_slots[at].Key - 1, key)))
+        {
+            at = (at + 1) & mask;
+        }
+
+        ref var slot = ref _slots[at];
+        if (slot.Key == Empty)
+        {
+            slot = new Slot(hash, AddKey(key) + 1, -1);
+        }
+
+        slot.Head = AddEntry(item, slot.Head);
     }
 
     /// <summary>Adds the distinct items stored under <paramref name="key"/> to <paramref name="into"/>.</summary>
@@ -34,7 +72,7 @@ internal sealed class KeyIndex
         var found = false;
         for (var entry = First(key); entry >= 0; entry = Next(entry))
         {
-            var item = _item[entry];
+            var item = ItemOf(entry);
             if (!into.Contains(item))
             {
                 into.Add(item);
@@ -47,11 +85,104 @@ internal sealed class KeyIndex
     }
 
     /// <summary>The first entry stored under <paramref name="key"/>, or -1; walk on with <see cref="Next"/>.</summary>
-    public int First(ReadOnlySpan<char> key) => _head.Count > 0 && _bySpan.TryGetValue(key, out var entry) ? entry : -1;
+    public int First(ReadOnlySpan<char> key)
+    {
+        if (_keys == 0)
+        {
+            return -1;
+        }
+
+        var hash = Hash(key);
+        var mask = _slots.Length - 1;
+        for (var at = Home(hash, mask); ; at = (at + 1) & mask)
+        {
+            ref readonly var slot = ref _slots[at];
+            if (slot.Key == Empty)
+            {
+                return -1;
+            }
+
+            if (slot.Hash == hash && Equals(slot.Key - 1, key))
+            {
+                return slot.Head;
+            }
+        }
+    }
 
     /// <summary>The entry after <paramref name="entry"/> under the same key, or -1.</summary>
-    public int Next(int entry) => _next[entry];
+    public int Next(int entry) => _chain[(2 * entry) + 1];
 
     /// <summary>The item of an entry.</summary>
-    public int ItemOf(int entry) => _item[entry];
+    public int ItemOf(int entry) => _chain[2 * entry];
+
+    // FNV-1a over the characters, then spread by a Fibonacci multiply so the table's index takes the
+    // well-mixed high bits: stable across processes, unlike string.GetHashCode.
+    private static ulong Hash(ReadOnlySpan<char> key) => unchecked(DeleteNeighbourhoodIndex.Hash(key) * 0x9E3779B97F4A7C15UL);
+
+    private int Home(ulong hash, int mask) => (int)(hash >> _shift) & mask;
+
+    private bool Equals(int key, ReadOnlySpan<char> text) =>
+        _keyLength[key] == text.Length && _chars.AsSpan(_keyStart[key], text.Length).SequenceEqual(text);
+
+    private int AddKey(string key)
+    {
+        if (_keys == _keyStart.Length)
+        {
+            Array.Resize(ref _keyStart, _keys * 2);
+            Array.Resize(ref _keyLength, _keys * 2);
+        }
+
+        if (_charCount + key.Length > _chars.Length)
+        {
+            Array.Resize(ref _chars, Math.Max(_chars.Length * 2, _charCount + key.Length));
+        }
+
+        key.CopyTo(_chars.AsSpan(_charCount));
+        _keyStart[_keys] = _charCount;
+        _keyLength[_keys] = key.Length;
+        _charCount += key.Length;
+        return _keys++;
+    }
+
+    private int AddEntry(int item, int next)
+    {
+        if (2 * (_entries + 1) > _chain.Length)
+        {
+            Array.Resize(ref _chain, _chain.Length * 2);
+        }
+
+        _chain[2 * _entries] = item;
+        _chain[(2 * _entries) + 1] = next;
+        return _entries++;
+    }
+
+    private void Grow()
+    {
+        var old = _slots;
+        _slots = new Slot[old.Length * 2];
+        _shift--;
+        var mask = _slots.Length - 1;
+        foreach (var slot in old)
+        {
+            if (slot.Key != Empty)
+            {
+                var at = Home(slot.Hash, mask);
+                while (_slots[at].Key != Empty)
+                {
+                    at = (at + 1) & mask;
+                }
+
+                _slots[at] = slot;
+            }
+        }
+    }
+
+    /// <summary>A key's hash, the key's number plus one (0: empty slot) and its first entry.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Slot(ulong hash, int key, int head)
+    {
+        public readonly ulong Hash = hash;
+        public readonly int Key = key;
+        public int Head = head;
+    }
 }
