@@ -34,6 +34,9 @@ public sealed partial class CashMatcher
         public List<Option>? Fuzzy { get; set; }
 
         public List<string> Keys { get; } = [];
+
+        /// <summary>A number the free text gave before: the same quote again, or the one before it retyped.</summary>
+        public bool Repeat { get; set; }
     }
 
     /// <summary>What the engine knows of a payment before deciding.</summary>
@@ -67,7 +70,7 @@ public sealed partial class CashMatcher
     private Analysis Analyse(Payment payment)
     {
         var analysis = new Analysis(payment);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new Seen();
         foreach (var line in payment.Remittance)
         {
             AddQuote(analysis, line.Reference, line.AmountMinor, line.Kind, structured: true, seen);
@@ -81,7 +84,17 @@ public sealed partial class CashMatcher
         return analysis;
     }
 
-    private void AddQuote(Analysis analysis, string text, long? lineMinor, RemittanceKind kind, bool structured, HashSet<string> seen)
+    /// <summary>The keys quoted so far: by structured lines, by free text, and repeated in free text.</summary>
+    private sealed class Seen
+    {
+        public HashSet<string> Structured { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<string> Free { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<string> Repeated { get; } = new(StringComparer.Ordinal);
+    }
+
+    private void AddQuote(Analysis analysis, string text, long? lineMinor, RemittanceKind kind, bool structured, Seen seen)
     {
         var quote = new Quote(text, lineMinor, kind, structured);
         foreach (var key in ReferenceText.LookupKeys(text))
@@ -91,13 +104,30 @@ public sealed partial class CashMatcher
 
         // Free text often repeats a structured reference ("RMR*IV*1004567" and "INV 1004567"): one quote
         // each. Structured lines are all kept, even when two look alike: a mistyped line can spell another
-        // quoted number, and dropping it would hide that something is missing.
-        if (quote.Keys.Count == 0 || (!structured && quote.Keys.Any(seen.Contains)))
+        // quoted number, and dropping it would hide that something is missing. So is a number the free
+        // text itself gives twice ("INVOICES 1365442 & 1365442"), once: the second may be the first
+        // retyped in place of its neighbour. As a quote of free text it is dropped at almost no cost
+        // when the first alone fits the amount.
+        if (quote.Keys.Count == 0)
         {
             return;
         }
 
-        seen.UnionWith(quote.Keys);
+        if (!structured)
+        {
+            if (quote.Keys.Any(seen.Structured.Contains) || quote.Keys.Any(seen.Repeated.Contains))
+            {
+                return;
+            }
+
+            if (quote.Keys.Any(seen.Free.Contains))
+            {
+                seen.Repeated.UnionWith(quote.Keys);
+                quote.Repeat = true;
+            }
+        }
+
+        (structured ? seen.Structured : seen.Free).UnionWith(quote.Keys);
 
         var currency = analysis.Payment.Amount.Currency.Code;
         var found = new List<int>();

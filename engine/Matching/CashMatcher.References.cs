@@ -198,7 +198,8 @@ public sealed partial class CashMatcher
         }
     }
 
-    private static double DropCost(Quote quote) => quote.Structured ? 3 : quote.Exact.Count > 0 ? 1.5 : 0.1;
+    // Leaving a quote out: free for a number the free text gave twice, nearly free for noise, dear for a structured line.
+    private static double DropCost(Quote quote) => quote.Repeat ? 0 : quote.Structured ? 3 : quote.Exact.Count > 0 ? 1.5 : 0.1;
 
     private bool OneFamily(List<int> items)
     {

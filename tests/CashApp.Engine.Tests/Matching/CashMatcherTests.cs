@@ -102,6 +102,28 @@ public sealed class CashMatcherTests
     }
 
     [Fact]
+    public void Match_NumberGivenTwiceInPlaceOfItsNeighbour_AppliesBoth()
+    {
+        // The payer copied 1365442 and forgot to change the copy to 1365441; the amount pays both.
+        var scenario = new MatchingScenario()
+            .Customer("C1", "Noble Washington Solutions Ltd", accounts: ["IT763767073613247936734"])
+            .Invoice("A", "C1", "INV-1365441", 281_90)
+            .Invoice("B", "C1", "INV-1365442", 1_250_65)
+            .Invoice("X", "C1", "INV-1365448", 775_00)
+            .Pay("P1", 1_532_55, payer: "NOBLE WASHINGTN SOL", account: "IT763767073613247936734", text: "INVOICES 1365442 & 1365442")
+            .Pay("P2", 775_00, payer: "NOBLE WASHINGTN SOL", text: "INV 1365448 INV 1365448");
+
+        var result = scenario.Run();
+
+        Assert.Equal(new SortedDictionary<string, long> { ["A"] = 281_90, ["B"] = 1_250_65 }, result.AppliedFor("P1"));
+        Assert.All(result.Applications.Where(a => a.PaymentRef == "P1"), a => Assert.Equal(MatchMethod.FuzzyReference, a.Method));
+
+        // A number simply given twice is one quote: applied by exact reference, named once.
+        var twice = result.Applications.Single(a => a.PaymentRef == "P2");
+        Assert.Equal(("X", MatchMethod.ExactReference, "INV-1365448 by reference, amount equal"), (twice.ItemId, twice.Method, twice.Explanation));
+    }
+
+    [Fact]
     public void Match_KnownAccountAndAmount_AppliesTheSingleItem()
     {
         var result = Ledger().Pay("P1", 500_00, account: "021000021:000123456789").Run();
