@@ -79,6 +79,7 @@ public sealed partial class CashMatcher
         }
 
         // A unique combination of open items (credit memos included) that sums to the amount.
+        var ruledOut = false;
         foreach (var familyWide in new[] { false, true })
         {
             var solutions = new List<int[]>();
@@ -89,8 +90,9 @@ public sealed partial class CashMatcher
                     ? [.. _customers.Family(_customers.Root(payer.Customer)).SelectMany(c => _itemsOfCustomer[c])]
                     : _itemsOfCustomer[payer.Customer];
                 // Every candidate payer searched is another chance of an accidental answer: they share the budget.
-                solutions.AddRange(Combinations(pool, amount, currency, tier.Count, out var ran));
+                solutions.AddRange(Combinations(pool, amount, currency, tier.Count, out var ran, out var tooLikely));
                 exhausted |= ran;
+                ruledOut |= tooLikely;
             }
 
             var distinct = solutions.DistinctBy(s => string.Join(',', s)).ToList();
@@ -110,7 +112,10 @@ public sealed partial class CashMatcher
             }
         }
 
-        return Refer(analysis, ExceptionReason.NoMatch, $"{who} identified ({how}), but no open item or combination is {Amount(amount, currency)}",
+        return Refer(analysis, ExceptionReason.NoMatch,
+            ruledOut
+                ? $"{who} identified ({how}), but no open item is {Amount(amount, currency)}, and among so many open items a combination of that sum would prove nothing (not searched)"
+                : $"{who} identified ({how}), but no open item or combination is {Amount(amount, currency)}",
             [.. tier.SelectMany(p => Closest(p.Customer, amount, currency.Code)).Take(Policy.MaxSuggestions)]);
     }
 
@@ -159,8 +164,11 @@ public sealed partial class CashMatcher
     private IEnumerable<int> FamilyItems(int customer, long amount, string currency) =>
         _customers.Family(_customers.Root(customer)).Where(c => c != customer).SelectMany(c => ItemsOf(c, amount, currency));
 
-    /// <summary>Subsets of 2..max open items of <paramref name="pool"/>, at most two, summing to the amount.</summary>
-    private List<int[]> Combinations(IReadOnlyList<int> pool, long amount, CurrencyCode currency, int searches, out bool exhausted)
+    /// <summary>
+    /// Subsets of 2..max open items of <paramref name="pool"/>, at most two, summing to the amount;
+    /// <paramref name="tooLikely"/> when the pool has items to combine but any combination would be chance.
+    /// </summary>
+    private List<int[]> Combinations(IReadOnlyList<int> pool, long amount, CurrencyCode currency, int searches, out bool exhausted, out bool tooLikely)
     {
         // Without credit memos, an item larger than the payment is in no combination of it: leave it out
         // of the search and of the count of subsets that could hit the amount by chance.
@@ -191,6 +199,7 @@ public sealed partial class CashMatcher
         }
 
         var maxSize = CredibleCombinationSize(Math.Min(limit, n), roundItems, amount, searches, currency.MinorDigits);
+        tooLikely = maxSize < 2 && n >= 2;
         if (maxSize < 2)
         {
             exhausted = false;

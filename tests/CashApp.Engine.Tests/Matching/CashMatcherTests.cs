@@ -173,7 +173,7 @@ public sealed class CashMatcherTests
     [Fact]
     public void Match_RoundAmountOfRoundItems_IsNoCombinationProof()
     {
-        // Four round items make 300.00 two ways, and would make most round amounts some way: chance, not proof.
+        // Four round items make 350.00 two ways, and would make most round amounts some way: chance, not proof.
         var scenario = new MatchingScenario()
             .Customer("C1", "Delta Freight LLC")
             .Invoice("A", "C1", "INV-1", 100_00).Invoice("B", "C1", "INV-2", 200_00)
@@ -182,6 +182,7 @@ public sealed class CashMatcherTests
         var result = scenario.Run();
         Assert.Empty(result.Applications);
         Assert.Equal(ExceptionReason.NoMatch, result.ExceptionFor("P1")!.Reason);
+        Assert.Contains("a combination of that sum would prove nothing", result.ExceptionFor("P1")!.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
