@@ -62,8 +62,20 @@ public static class MatchPolicyFile
     /// <summary>Reads a policy from JSON text; <paramref name="source"/> names it in errors.</summary>
     public static MatchPolicy Parse(ReadOnlySpan<byte> json, string source)
     {
+        // Editors on Windows often start a UTF-8 file with a byte order mark, which the JSON reader refuses.
+        if (json.StartsWith("\uFEFF"u8))
+        {
+            json = json[3..];
+        }
+
+        if (json.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            throw new MatchPolicyException(source, 1, null, "expected a JSON object of settings, such as { \"minNameScore\": 90 }, found an empty file");
+        }
+
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
         var policy = MatchPolicy.Default;
+        var given = new Dictionary<string, long>(StringComparer.Ordinal);
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -85,6 +97,11 @@ public static class MatchPolicyFile
                 if (!Settings.TryGetValue(name, out var setting))
                 {
                     throw new MatchPolicyException(source, line, name, $"unknown setting; expected one of {string.Join(", ", SettingNames)}");
+                }
+
+                if (!given.TryAdd(name, line))
+                {
+                    throw new MatchPolicyException(source, line, name, string.Create(CultureInfo.InvariantCulture, $"set twice (first on line {given[name]}); expected each setting once"));
                 }
 
                 if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDecimal(out var value) || !setting.Accepts(value))

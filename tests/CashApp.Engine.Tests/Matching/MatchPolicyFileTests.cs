@@ -31,6 +31,13 @@ public sealed class MatchPolicyFileTests
         Assert.Equal(MatchPolicy.Default with { MinNameScore = 92, MaxBankFeeMinor = 2500 }, policy);
     }
 
+    [Fact]
+    public void Parse_FileWithAByteOrderMark_IsRead()
+    {
+        var json = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes("{ \"minNameLead\": 8 }")).ToArray();
+        Assert.Equal(MatchPolicy.Default with { MinNameLead = 8 }, MatchPolicyFile.Parse(json, "policy.json"));
+    }
+
     [Property(MaxTest = 200, Replay = "(7,13)")]
     public Property Parse_WrittenSettings_ReadBackEqual() =>
         Prop.ForAll(
@@ -68,6 +75,8 @@ public sealed class MatchPolicyFileTests
     [InlineData("{\n  \"minNameScore\": 101\n}", "policy.json:2: setting 'minNameScore': expected a whole number from 0 to 100, found 101.")]
     [InlineData("{\n  \"maxCombinationSize\": 2.5\n}", "policy.json:2: setting 'maxCombinationSize': expected a whole number from 1 to 8, found 2.5.")]
     [InlineData("{ \"maxShortPayShare\": \"half\" }", "policy.json:1: setting 'maxShortPayShare': expected a number from 0 to 1, found \"half\".")]
+    [InlineData("{\n  \"minNameScore\": 90,\n  \"minNameScore\": 95\n}", "policy.json:3: setting 'minNameScore': set twice (first on line 2); expected each setting once.")]
+    [InlineData("", "policy.json:1: expected a JSON object of settings")]
     [InlineData("[ 1, 2 ]", "policy.json:1: expected a JSON object of settings")]
     [InlineData("{ \"minNameScore\": 90 } { }", "policy.json:1: not valid JSON")]
     [InlineData("{\n  \"minNameScore\": 90,\n", "policy.json:3: not valid JSON")]
