@@ -240,7 +240,11 @@ public sealed partial class CashMatcher
     private List<PayerCandidate> PayersOf(Payment payment)
     {
         var payers = _customers.ByAccount(payment.PayerAccount, payment.PayerId);
-        var byName = _customers.ByName(payment.PayerName);
+
+        // The same name always finds the same payers: the list is shared, and never changed after.
+        var byName = payment.PayerName is { } name && _payersByName is { } remembered
+            ? remembered.GetOrAdd(name, static (n, directory) => directory.ByName(n), _customers)
+            : _customers.ByName(payment.PayerName);
         if (payers.Count == 0)
         {
             return byName;

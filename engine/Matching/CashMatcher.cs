@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using CashApp.Engine.Model;
 using CashApp.Parsers.Common;
@@ -32,6 +33,9 @@ public sealed partial class CashMatcher
     // currency does not reach for the item itself.
     private readonly ushort[] _currencyOf;
     private readonly List<string> _currencyCodes = [];
+
+    // The payers found for each payer name during the current run (see Match), or null.
+    private ConcurrentDictionary<string, List<PayerCandidate>>? _payersByName;
 
     // How often an amount occurs by chance, built on first need (most days never ask).
     private readonly Lazy<AmountPrior> _amountPrior;
@@ -137,7 +141,26 @@ public sealed partial class CashMatcher
     public MatchResult Match(IReadOnlyList<Payment> payments)
     {
         ArgumentNullException.ThrowIfNull(payments);
-        var ordered = InMatchOrder(payments);
+
+        // A payer name comes back often in one day's files (the same customer paying several times):
+        // found once per run, shared by its payments. Kept for the run only, so a long-lived server
+        // does not hold every name it was ever sent.
+        _payersByName = payments.Count >= RememberNamesFrom ? new ConcurrentDictionary<string, List<PayerCandidate>>(StringComparer.Ordinal) : null;
+        try
+        {
+            return MatchOrdered(InMatchOrder(payments));
+        }
+        finally
+        {
+            _payersByName = null;
+        }
+    }
+
+    /// <summary>Batches from this size remember the payers found for each name during the run.</summary>
+    private const int RememberNamesFrom = 64;
+
+    private MatchResult MatchOrdered(IReadOnlyList<Payment> ordered)
+    {
         var applications = new List<Application>();
         var exceptions = new List<ExceptionCase>();
         var deferred = new List<(Payment Payment, Analysis Analysis)>();
