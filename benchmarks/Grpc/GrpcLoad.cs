@@ -76,7 +76,7 @@ internal static class GrpcLoad
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"unary Health  {concurrency,4} callers: {baseline.Count / baseline.Elapsed.TotalSeconds,10:N0} calls/s     p50 {baseline.P(0.50),7:F3} ms  p99 {baseline.P(0.99),7:F3} ms; {baseline.CpuText(baseline.Count, "calls")}"));
                 }
 
-                await Measure(server, () => Unary(clients, payments, concurrency, TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+                await Measure(server, () => Unary(clients, payments, concurrency, TimeSpan.FromSeconds(6))).ConfigureAwait(false);
                 var unary = await Measure(server, () => Unary(clients, payments, concurrency, TimeSpan.FromSeconds(seconds))).ConfigureAwait(false);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"unary Match   {concurrency,4} callers: {unary.Count / unary.Elapsed.TotalSeconds,10:N0} calls/s     p50 {unary.P(0.50),7:F3} ms  p99 {unary.P(0.99),7:F3} ms  p99.9 {unary.P(0.999),7:F3} ms; {unary.CpuText(unary.Count, "calls")}"));
 
