@@ -1,5 +1,3 @@
-using CashApp.Engine.Model;
-
 namespace CashApp.Engine.Matching;
 
 /// <summary>
@@ -16,12 +14,12 @@ internal sealed class AmountPrior
 {
     private readonly long[][] _sorted;
 
-    public AmountPrior(OpenItem[] items, ushort[] currencyOf, int currencies)
+    public AmountPrior(long[] openAmounts, ushort[] currencyOf, int currencies)
     {
         var counts = new int[currencies];
-        for (var i = 0; i < items.Length; i++)
+        for (var i = 0; i < openAmounts.Length; i++)
         {
-            if (items[i].OpenMinor > 0)
+            if (openAmounts[i] > 0)
             {
                 counts[currencyOf[i]]++;
             }
@@ -34,11 +32,11 @@ internal sealed class AmountPrior
             counts[c] = 0;
         }
 
-        for (var i = 0; i < items.Length; i++)
+        for (var i = 0; i < openAmounts.Length; i++)
         {
-            if (items[i].OpenMinor > 0)
+            if (openAmounts[i] > 0)
             {
-                _sorted[currencyOf[i]][counts[currencyOf[i]]++] = items[i].OpenMinor;
+                _sorted[currencyOf[i]][counts[currencyOf[i]]++] = openAmounts[i];
             }
         }
 

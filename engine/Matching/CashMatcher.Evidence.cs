@@ -70,7 +70,7 @@ public sealed partial class CashMatcher
     private Analysis Analyse(Payment payment)
     {
         var analysis = new Analysis(payment);
-        var seen = new Seen();
+        var seen = new Dictionary<string, QuotedBy>(StringComparer.Ordinal);
         foreach (var line in payment.Remittance)
         {
             AddQuote(analysis, line.Reference, line.AmountMinor, line.Kind, structured: true, seen);
@@ -84,17 +84,15 @@ public sealed partial class CashMatcher
         return analysis;
     }
 
-    /// <summary>The keys quoted so far: by structured lines, by free text, and repeated in free text.</summary>
-    private sealed class Seen
+    /// <summary>What quoted a key: a structured line, the free text, or the free text a second time.</summary>
+    private enum QuotedBy
     {
-        public HashSet<string> Structured { get; } = new(StringComparer.Ordinal);
-
-        public HashSet<string> Free { get; } = new(StringComparer.Ordinal);
-
-        public HashSet<string> Repeated { get; } = new(StringComparer.Ordinal);
+        Line,
+        Text,
+        TextAgain,
     }
 
-    private void AddQuote(Analysis analysis, string text, long? lineMinor, RemittanceKind kind, bool structured, Seen seen)
+    private void AddQuote(Analysis analysis, string text, long? lineMinor, RemittanceKind kind, bool structured, Dictionary<string, QuotedBy> seen)
     {
         var quote = new Quote(text, lineMinor, kind, structured);
         foreach (var key in ReferenceText.LookupKeys(text))
@@ -115,19 +113,20 @@ public sealed partial class CashMatcher
 
         if (!structured)
         {
-            if (quote.Keys.Any(seen.Structured.Contains) || quote.Keys.Any(seen.Repeated.Contains))
+            bool QuotedAs(QuotedBy by) => quote.Keys.Exists(k => seen.TryGetValue(k, out var first) && first == by);
+            if (QuotedAs(QuotedBy.Line) || QuotedAs(QuotedBy.TextAgain))
             {
                 return;
             }
 
-            if (quote.Keys.Any(seen.Free.Contains))
-            {
-                seen.Repeated.UnionWith(quote.Keys);
-                quote.Repeat = true;
-            }
+            quote.Repeat = QuotedAs(QuotedBy.Text);
         }
 
-        (structured ? seen.Structured : seen.Free).UnionWith(quote.Keys);
+        var quotedBy = structured ? QuotedBy.Line : quote.Repeat ? QuotedBy.TextAgain : QuotedBy.Text;
+        foreach (var key in quote.Keys)
+        {
+            seen[key] = quotedBy;
+        }
 
         var currency = analysis.Payment.Amount.Currency.Code;
         var found = new List<int>();

@@ -133,7 +133,6 @@ public sealed partial class CashMatcher
     /// </summary>
     private (int Searched, double Chance) ChanceOfAmount(List<PayerCandidate> tier, bool familyWide, int found, long amount, string currency)
     {
-        var code = _currencyCodes.IndexOf(currency);
         var owner = familyWide ? _customers.Root(_customerOf[found]) : _customerOf[found];
         int own = 0, others = 0;
         foreach (var payer in tier.Select(p => familyWide ? _customers.Root(p.Customer) : p.Customer).Distinct())
@@ -149,13 +148,14 @@ public sealed partial class CashMatcher
             }
         }
 
-        if (code < 0)
-        {
-            return (own + others, 0);
-        }
+        return (own + others, (own * ChanceOf(amount, currency, roundAmounts: false)) + (others * ChanceOf(amount, currency, roundAmounts: true)));
+    }
 
-        var prior = _amountPrior.Value;
-        return (own + others, (own * prior.Chance(amount, code, roundAmounts: false)) + (others * prior.Chance(amount, code, roundAmounts: true)));
+    /// <summary>The chance that one open item in <paramref name="currency"/> is of the amount by accident (see <see cref="AmountPrior.Chance"/>).</summary>
+    private double ChanceOf(long amount, string currency, bool roundAmounts)
+    {
+        var code = _currencyCodes.IndexOf(currency);
+        return code < 0 ? 0 : _amountPrior.Value.Chance(amount, code, roundAmounts);
     }
 
     private IEnumerable<int> ItemsOf(int customer, long amount, string currency) =>
@@ -198,7 +198,7 @@ public sealed partial class CashMatcher
             roundItems[s] = Math.Min(limit, roundItems[s]);
         }
 
-        var maxSize = CredibleCombinationSize(Math.Min(limit, n), roundItems, amount, searches, currency.MinorDigits);
+        var maxSize = CredibleCombinationSize(Math.Min(limit, n), roundItems, amount, searches, unit);
         tooLikely = maxSize < 2 && n >= 2;
         if (maxSize < 2)
         {
@@ -242,10 +242,10 @@ public sealed partial class CashMatcher
     /// The largest combination size whose subsets are few enough, against the amount, that one of them
     /// summing to it is unlikely to be chance: the subsets of up to that size, spread over every value up
     /// to the amount. Sums of round amounts are round: when the amount is a multiple of a round step
-    /// (1, 10, 100 or 1,000 whole units), the subsets of the items that are multiples of it spread over
-    /// the multiples only (<paramref name="roundItems"/>[s] items for step s).
+    /// (1, 10, 100 or 1,000 whole units of <paramref name="unit"/> minor units), the subsets of the items
+    /// that are multiples of it spread over the multiples only (<paramref name="roundItems"/>[s] items for step s).
     /// </summary>
-    private int CredibleCombinationSize(int n, ReadOnlySpan<int> roundItems, long amount, int searches, int minorDigits)
+    private int CredibleCombinationSize(int n, ReadOnlySpan<int> roundItems, long amount, int searches, long unit)
     {
         Span<double> roundSubsets = stackalloc double[RoundSteps];
         Span<double> roundChoose = stackalloc double[RoundSteps];
@@ -257,7 +257,7 @@ public sealed partial class CashMatcher
             choose = choose * (n - k + 1) / k;
             subsets += choose;
             var chance = subsets / Math.Max(1, amount);
-            var step = (long)Math.Pow(10, minorDigits);
+            var step = unit;
             for (var s = 0; s < RoundSteps; s++, step *= 10)
             {
                 var m = roundItems[s];

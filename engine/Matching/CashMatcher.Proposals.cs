@@ -59,13 +59,10 @@ public sealed partial class CashMatcher
         _currencyOf = source._currencyOf;
         _currencyCodes = source._currencyCodes;
         _amountPrior = source._amountPrior;
+        _opening = source._opening;
         DecideAtOnceEnabled = source.DecideAtOnceEnabled;
         FindPayersAhead = source.FindPayersAhead;
-        _remaining = new long[_items.Length];
-        for (var i = 0; i < _items.Length; i++)
-        {
-            _remaining[i] = _items[i].OpenMinor;
-        }
+        _remaining = (long[])_opening.Clone();
     }
 
     private int IndexOfItem(string itemId)

@@ -57,11 +57,8 @@ public sealed partial class CashMatcher
     /// True when, among the items whose numbers are near the quote's, one of <paramref name="amount"/> is
     /// likelier than the policy allows to be chance.
     /// </summary>
-    private bool NearByChance(Quote quote, string currency, long amount)
-    {
-        var code = _currencyCodes.IndexOf(currency);
-        return code >= 0 && FuzzyOptions(quote, currency).Count * _amountPrior.Value.Chance(amount, code, roundAmounts: true) > Policy.MaxChanceSingle;
-    }
+    private bool NearByChance(Quote quote, string currency, long amount) =>
+        FuzzyOptions(quote, currency).Count * ChanceOf(amount, currency, roundAmounts: true) > Policy.MaxChanceSingle;
 
     private List<Fit> ExactFits(Analysis analysis, List<Quote> quotes, long amount, string currency, bool withFuzzy)
     {

@@ -34,6 +34,9 @@ public sealed partial class CashMatcher
     private readonly ushort[] _currencyOf;
     private readonly List<string> _currencyCodes = [];
 
+    // Every item's open amount before any application: where a fork starts from, and what the amount prior learns.
+    private readonly long[] _opening;
+
     // The payers found for each payer name during the current run (see Match), or null.
     private ConcurrentDictionary<string, List<PayerCandidate>>? _payersByName;
 
@@ -121,8 +124,8 @@ public sealed partial class CashMatcher
         }
 
         _fuzzy = fuzzy.GetAwaiter().GetResult();
-        var opening = _items;
-        _amountPrior = new(() => new AmountPrior(opening, _currencyOf, _currencyCodes.Count));
+        _opening = (long[])_remaining.Clone();
+        _amountPrior = new(() => new AmountPrior(_opening, _currencyOf, _currencyCodes.Count));
     }
 
     /// <summary>The policy in force.</summary>

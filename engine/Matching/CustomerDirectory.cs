@@ -201,23 +201,12 @@ internal sealed class CustomerDirectory
 
         // Names the payer's starts, whole or up to a slip: retrieval by words misses them when the cut
         // leaves only common words ("NORTHWIND PACIFI"), and caps them when many share the start.
-        var (from, to, length) = LongestPrefixRange(compact);
-        var whole = length == compact.Length;
-        if (length >= MinPrefix && to - from <= (whole ? MaxWholePrefixForms : MaxPartPrefixForms))
+        if (compact.Length >= MinPrefix)
         {
-            for (var at = from; at < to; at++)
+            var (from, to, length) = LongestPrefixRange(compact);
+            if (length >= MinPrefix && to - from <= (length == compact.Length ? MaxWholePrefixForms : MaxPartPrefixForms))
             {
-                if (whole)
-                {
-                    // Each starts with the payer's whole name: as Score would say, without comparing again.
-                    var customer = _nameForms[_sortedForms[at]].Customer;
-                    var score = _sortedCompacts[at].Length == compact.Length ? 100 : 96;
-                    if (score > best.GetValueOrDefault(customer, -1))
-                    {
-                        best[customer] = score;
-                    }
-                }
-                else
+                for (var at = from; at < to; at++)
                 {
                     ScoreForm(_sortedForms[at]);
                 }

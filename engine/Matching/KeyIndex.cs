@@ -52,7 +52,7 @@ internal sealed class KeyIndex
         var hash = Hash(key);
         var mask = _slots.Length - 1;
         var at = Home(hash, mask);
-        while (_slots[at].Key != Empty && !(_slots[at].Hash == hash && Equals(_slots[at].Key - 1, key)))
+        while (_slots[at].Key != Empty && !(_slots[at].Hash == hash && KeyIs(_slots[at].Key - 1, key)))
         {
             at = (at + 1) & mask;
         }
@@ -102,7 +102,7 @@ internal sealed class KeyIndex
                 return -1;
             }
 
-            if (slot.Hash == hash && Equals(slot.Key - 1, key))
+            if (slot.Hash == hash && KeyIs(slot.Key - 1, key))
             {
                 return slot.Head;
             }
@@ -121,7 +121,7 @@ internal sealed class KeyIndex
 
     private int Home(ulong hash, int mask) => (int)(hash >> _shift) & mask;
 
-    private bool Equals(int key, ReadOnlySpan<char> text) =>
+    private bool KeyIs(int key, ReadOnlySpan<char> text) =>
         _keyLength[key] == text.Length && _chars.AsSpan(_keyStart[key], text.Length).SequenceEqual(text);
 
     private int AddKey(string key)

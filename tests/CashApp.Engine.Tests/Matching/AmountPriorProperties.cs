@@ -1,6 +1,4 @@
 using CashApp.Engine.Matching;
-using CashApp.Engine.Model;
-using CashApp.Parsers.Currency;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
@@ -10,14 +8,7 @@ namespace CashApp.Engine.Tests.Matching;
 /// <summary>The chance of an amount is counted from the ledger as its documentation says, whatever the ledger.</summary>
 public sealed class AmountPriorProperties
 {
-    private static readonly CurrencyCode Usd = new("USD");
-
-    private static AmountPrior PriorOf(IReadOnlyList<long> amounts)
-    {
-        var items = amounts.Select((a, i) => new OpenItem($"A{i}", a < 0 ? DocType.CreditMemo : DocType.Invoice, "C1", "C1", $"INV-{i}", null, Usd, a,
-            new DateOnly(2026, 11, 1), new DateOnly(2026, 12, 1))).ToArray();
-        return new AmountPrior(items, new ushort[items.Length], 1);
-    }
+    private static AmountPrior PriorOf(List<long> amounts) => new([.. amounts], new ushort[amounts.Count], 1);
 
     [Property(MaxTest = 300, Replay = "(11,29)")]
     public Property Chance_IsTheCountedDensityAroundTheAmount() =>
