@@ -33,6 +33,10 @@ internal sealed class DeleteNeighbourhoodIndex
     [ThreadStatic]
     private static List<ulong>? _met;
 
+    // Each thread's second buffer, for merging the runs of meetings.
+    [ThreadStatic]
+    private static ulong[]? _spare;
+
     private DeleteNeighbourhoodIndex(ulong[] hashes, long[] items)
     {
         _hashes = hashes;
@@ -89,6 +93,25 @@ internal sealed class DeleteNeighbourhoodIndex
         Array.Resize(ref hashes, n);
         Array.Resize(ref items, n);
         Array.Sort(hashes, items);
+
+        // Within one hash, entries in item order: a query's probes then come back as sorted runs, which
+        // merge far cheaper than they sort.
+        for (var start = 0; start < n;)
+        {
+            var end = start + 1;
+            while (end < n && hashes[end] == hashes[start])
+            {
+                end++;
+            }
+
+            if (end - start > 1)
+            {
+                Array.Sort(items, start, end - start);
+            }
+
+            start = end;
+        }
+
         return new DeleteNeighbourhoodIndex(hashes, items);
     }
 
@@ -104,30 +127,96 @@ internal sealed class DeleteNeighbourhoodIndex
             return;
         }
 
-        // Meetings are gathered as item << 2 | edits in a reused buffer: sorting bare numbers is several
-        // times cheaper than sorting records, and puts each item's nearest reading first.
+        // Meetings are gathered as item << 2 | edits in a reused buffer. Each probe's meetings come in item
+        // order (see Build), so the runs are merged, not sorted.
         var met = _met ??= new List<ulong>();
         met.Clear();
+        Span<int> runEnds = stackalloc int[MaxKeyLength + 1];
+        var runs = 0;
         Span<char> buffer = stackalloc char[MaxKeyLength];
-        Collect(Hash(query), Whole, '\0', met);
-        for (var i = 0; i < query.Length; i++)
+        for (var i = -1; i < query.Length; i++)
         {
-            Collect(Hash(Delete(query, i, buffer)), i, query[i], met);
+            var before = met.Count;
+            if (i < 0)
+            {
+                Collect(Hash(query), Whole, '\0', met);
+            }
+            else
+            {
+                Collect(Hash(Delete(query, i, buffer)), i, query[i], met);
+            }
+
+            if (met.Count > before)
+            {
+                runEnds[runs++] = met.Count;
+            }
         }
 
+        var found = MergeRuns(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(met), runEnds[..runs]);
+
         // One item meets the query through several deletions: keep each once, at its least distance.
-        var found = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(met);
-        found.Sort();
         var last = -1L;
         foreach (var meeting in found)
         {
             var item = (long)(meeting >> 2);
+            var edits = (int)(meeting & 3);
             if (item != last)
             {
-                into.Add(new Neighbour((int)item, (int)(meeting & 3)));
+                into.Add(new Neighbour((int)item, edits));
                 last = item;
             }
+            else if (edits < into[^1].Edits)
+            {
+                into[^1] = new Neighbour((int)item, edits);
+            }
         }
+    }
+
+    /// <summary>
+    /// Merges the runs of <paramref name="meetings"/> (each ascending by item, ending at <paramref name="runEnds"/>)
+    /// pairwise into one run ascending by item, in <paramref name="meetings"/> or in this thread's spare buffer.
+    /// </summary>
+    private static ReadOnlySpan<ulong> MergeRuns(Span<ulong> meetings, Span<int> runEnds)
+    {
+        if (runEnds.Length <= 1)
+        {
+            return meetings;
+        }
+
+        if (_spare is null || _spare.Length < meetings.Length)
+        {
+            _spare = new ulong[Math.Max(meetings.Length, 2 * (_spare?.Length ?? 256))];
+        }
+
+        Span<ulong> from = meetings, to = _spare.AsSpan(0, meetings.Length);
+        var runs = runEnds.Length;
+        while (runs > 1)
+        {
+            var merged = 0;
+            for (var r = 0; r < runs; r += 2)
+            {
+                var start = r == 0 ? 0 : runEnds[r - 1];
+                var middle = runEnds[r];
+                var end = r + 1 < runs ? runEnds[r + 1] : middle;
+                int a = start, b = middle, o = start;
+                while (a < middle && b < end)
+                {
+                    to[o++] = (from[b] >> 2) < (from[a] >> 2) ? from[b++] : from[a++];
+                }
+
+                from[a..middle].CopyTo(to[o..]);
+                o += middle - a;
+                from[b..end].CopyTo(to[o..]);
+                runEnds[merged++] = end;
+            }
+
+            runs = merged;
+            var swap = from;
+            from = to;
+            to = swap;
+        }
+
+        return from;
     }
 
     private void Collect(ulong hash, int deletedFromQuery, char deletedCharOfQuery, List<ulong> into)
@@ -269,10 +358,4 @@ internal sealed class DeleteNeighbourhoodIndex
 }
 
 /// <summary>An item whose key is near a query, and how near: 0, 1 or 2 edits.</summary>
-internal readonly record struct Neighbour(int Item, int Edits) : IComparable<Neighbour>
-{
-    public int CompareTo(Neighbour other) => Item.CompareTo(other.Item);
-
-    /// <summary>The nearer of two readings of one item.</summary>
-    public Neighbour Closer(Neighbour other) => other.Edits < Edits ? other : this;
-}
+internal readonly record struct Neighbour(int Item, int Edits);
