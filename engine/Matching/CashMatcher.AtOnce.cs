@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CashApp.Engine.Model;
 
 namespace CashApp.Engine.Matching;
@@ -15,13 +16,24 @@ public sealed partial class CashMatcher
     /// <summary>When false, every payment takes the general path (for the tests that compare the two).</summary>
     internal bool DecideAtOnceEnabled { get; set; } = true;
 
-    private Decision? DecideAtOnce(Payment payment)
+    // What the at-once path says of its decisions: the general path would say the same.
+    private const double AtOnceConfidence = 0.99;
+    private static readonly MatchScore AtOnceScore = new(AtOnceConfidence);
+    private const string AtOnceWhy = " by reference, amount equal";
+
+    /// <summary>
+    /// Applies the payment when the at-once path decides it, and says whether it did; otherwise the
+    /// payment takes the general path. A decision below the policy's bar for applying without review is
+    /// left to the general path, which refers it.
+    /// </summary>
+    [SkipLocalsInit]
+    private bool ApplyAtOnce(Payment payment, List<Application> applications)
     {
         Span<int> items = stackalloc int[MaxQuotes];
         var quotes = AtOnceItems(payment, items);
-        if (quotes < 0)
+        if (quotes < 0 || AtOnceConfidence < Policy.MinAutoConfidence)
         {
-            return null;
+            return false;
         }
 
         // As the general path words it: the items in the order quoted; the lines in item order.
@@ -31,23 +43,26 @@ public sealed partial class CashMatcher
             why = why + " + " + Describe(items[q]);
         }
 
-        var lines = new (int Item, long Amount)[quotes];
-        for (var q = 0; q < quotes; q++)
+        why += AtOnceWhy;
+        items = items[..quotes];
+        items.Sort();
+        foreach (var item in items)
         {
-            lines[q] = (items[q], _remaining[items[q]]);
+            Apply(payment, item, _remaining[item], MatchMethod.ExactReference, AtOnceScore, why, applications);
         }
 
-        Array.Sort(lines, static (a, b) => a.Item.CompareTo(b.Item));
-        return new Decision(lines, MatchMethod.ExactReference, 0.99, why + " by reference, amount equal", ExceptionReason.NoMatch, []);
+        return true;
     }
 
     /// <summary>True when the at-once path would decide the payment now; builds nothing.</summary>
+    [SkipLocalsInit]
     private bool DecidesAtOnce(Payment payment) => AtOnceItems(payment, stackalloc int[MaxQuotes]) >= 0;
 
     /// <summary>
     /// The items the at-once path would apply the payment to, in the order quoted, written into
     /// <paramref name="items"/>; returns how many, or -1 when it gives the payment to the general path.
     /// </summary>
+    [SkipLocalsInit]
     private int AtOnceItems(Payment payment, Span<int> items)
     {
         if (!DecideAtOnceEnabled)
@@ -55,15 +70,19 @@ public sealed partial class CashMatcher
             return -1;
         }
 
-        var currency = payment.Amount.Currency.Code;
+        var currency = CurrencyIndex(payment.Amount.Currency.Code);
+        Span<ulong> hashes = stackalloc ulong[ReferenceText.MaxLookupKeys];
         Span<ulong> seen = stackalloc ulong[MaxQuotes * ReferenceText.MaxLookupKeys];
         Span<char> buffer = stackalloc char[2 * MaxReferenceLength];
         Span<Range> keys = stackalloc Range[ReferenceText.MaxLookupKeys];
         int quotes = 0, seenCount = 0;
 
         // Structured lines are each a quote (as in Analyse); every one must name exactly one invoice.
-        foreach (var line in payment.Remittance)
+        // Indexed, not enumerated: an interface's enumerator is an allocation per payment.
+        var lines = payment.Remittance;
+        for (var l = 0; l < lines.Count; l++)
         {
+            var line = lines[l];
             if (line.Reference.Length > MaxReferenceLength)
             {
                 return -1;
@@ -75,14 +94,16 @@ public sealed partial class CashMatcher
                 continue;
             }
 
-            var item = OnlyInvoice(buffer, keys[..count], currency);
+            HashKeys(buffer, keys[..count], hashes);
+            var item = OnlyInvoice(buffer, keys[..count], hashes[..count], currency);
             if (item < 0 || quotes == MaxQuotes || items[..quotes].Contains(item))
             {
                 return -1;
             }
 
             items[quotes++] = item;
-            seenCount = Remember(buffer, keys[..count], seen, seenCount);
+            hashes[..count].CopyTo(seen[seenCount..]);
+            seenCount += count;
         }
 
         // Free-text tokens: one that repeats a key already quoted is the same quote, and a number that
@@ -98,7 +119,13 @@ public sealed partial class CashMatcher
             }
 
             var count = ReferenceText.LookupKeys(token, buffer, keys);
-            if (count == 0 || Repeats(buffer, keys[..count], seen[..seenCount]))
+            if (count == 0)
+            {
+                continue;
+            }
+
+            HashKeys(buffer, keys[..count], hashes);
+            if (seen[..seenCount].ContainsAny(hashes[..count]))
             {
                 continue;
             }
@@ -108,8 +135,9 @@ public sealed partial class CashMatcher
                 return -1;
             }
 
-            seenCount = Remember(buffer, keys[..count], seen, seenCount);
-            var item = OnlyInvoice(buffer, keys[..count], currency);
+            hashes[..count].CopyTo(seen[seenCount..]);
+            seenCount += count;
+            var item = OnlyInvoice(buffer, keys[..count], hashes[..count], currency);
             if (item == NoItem && !LooksLikeDocumentNumber(buffer, keys[..count]))
             {
                 continue;
@@ -149,21 +177,16 @@ public sealed partial class CashMatcher
     /// The one open item of the payment's currency the keys name, found as an invoice number; <see cref="NoItem"/>
     /// when they name none, <see cref="NotOne"/> when several or when a PO number names another.
     /// </summary>
-    private int OnlyInvoice(ReadOnlySpan<char> buffer, ReadOnlySpan<Range> keys, string currency)
+    private int OnlyInvoice(ReadOnlySpan<char> buffer, ReadOnlySpan<Range> keys, ReadOnlySpan<ulong> hashes, int currency)
     {
-        // Items are indexed under their full key and its core, so when the quote has a core of its own
-        // (INV1004567 and 1004567) every item its full key finds, its core finds too: look up the core alone.
-        if (keys.Length > 1 && keys[1].End.Equals(keys[0].End) && keys[1].Start.Value > keys[0].Start.Value)
-        {
-            keys = keys[1..];
-        }
-
+        var skip = ProbedFrom(keys);
+        keys = keys[skip..];
+        hashes = hashes[skip..];
         var found = NoItem;
-        foreach (var key in keys)
+        for (var k = 0; k < keys.Length; k++)
         {
-            for (var entry = _invoiceKeys.First(buffer[key]); entry >= 0; entry = _invoiceKeys.Next(entry))
+            foreach (var item in _invoiceKeys.Items(buffer[keys[k]], hashes[k]))
             {
-                var item = _invoiceKeys.ItemOf(entry);
                 if (item != found && IsOpenIn(item, currency))
                 {
                     if (found != NoItem)
@@ -176,11 +199,10 @@ public sealed partial class CashMatcher
             }
         }
 
-        foreach (var key in keys)
+        for (var k = 0; k < keys.Length; k++)
         {
-            for (var entry = _poKeys.First(buffer[key]); entry >= 0; entry = _poKeys.Next(entry))
+            foreach (var item in _poKeys.Items(buffer[keys[k]], hashes[k]))
             {
-                var item = _poKeys.ItemOf(entry);
                 if (item != found && IsOpenIn(item, currency))
                 {
                     return NotOne;
@@ -191,27 +213,20 @@ public sealed partial class CashMatcher
         return found;
     }
 
-    private static int Remember(ReadOnlySpan<char> buffer, ReadOnlySpan<Range> keys, Span<ulong> seen, int count)
+    /// <summary>
+    /// Which of a quote's lookup keys need probing. Items are indexed under their full key and its core,
+    /// so when the quote has a core of its own (INV1004567 and 1004567) every item its full key finds, its
+    /// core finds too: the core alone is looked up.
+    /// </summary>
+    private static int ProbedFrom(ReadOnlySpan<Range> keys) =>
+        keys.Length > 1 && keys[1].End.Equals(keys[0].End) && keys[1].Start.Value > keys[0].Start.Value ? 1 : 0;
+
+    private static void HashKeys(ReadOnlySpan<char> buffer, ReadOnlySpan<Range> keys, Span<ulong> hashes)
     {
-        foreach (var key in keys)
+        for (var k = 0; k < keys.Length; k++)
         {
-            seen[count++] = DeleteNeighbourhoodIndex.Hash(buffer[key]);
+            hashes[k] = KeyIndex.HashOf(buffer[keys[k]]);
         }
-
-        return count;
-    }
-
-    private static bool Repeats(ReadOnlySpan<char> buffer, ReadOnlySpan<Range> keys, ReadOnlySpan<ulong> seen)
-    {
-        foreach (var key in keys)
-        {
-            if (seen.Contains(DeleteNeighbourhoodIndex.Hash(buffer[key])))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static bool LooksLikeDocumentNumber(ReadOnlySpan<char> buffer, ReadOnlySpan<Range> keys)

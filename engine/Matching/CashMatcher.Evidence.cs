@@ -173,6 +173,12 @@ public sealed partial class CashMatcher
     private bool IsOpenIn(int item, string currency) =>
         _remaining[item] != 0 && string.Equals(_currencyCodes[_currencyOf[item]], currency, StringComparison.Ordinal);
 
+    /// <summary>Whether the item is still open and in the currency of index <paramref name="currency"/> (see <see cref="CurrencyIndex"/>).</summary>
+    private bool IsOpenIn(int item, int currency) => _currencyOf[item] == currency && _remaining[item] != 0;
+
+    /// <summary>The index of a currency among the items' currencies, or -1 when no item is in it.</summary>
+    private int CurrencyIndex(string code) => _currencyCodes.IndexOf(code);
+
     /// <summary>Items within a small edit distance of the quote (OCR look-alikes first), found on demand.</summary>
     private List<Option> FuzzyOptions(Quote quote, string currency)
     {

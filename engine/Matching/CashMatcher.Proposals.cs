@@ -10,6 +10,11 @@ public sealed partial class CashMatcher
     /// <summary>While proposing, what each application took, to be given back.</summary>
     private List<(int Item, long Amount)>? _taken;
 
+    // The list _taken uses, kept between calls so that a stream of calls does not grow a new one each time;
+    // dropped after a call larger than KeepTakenUpTo, so one huge call does not pin its size.
+    private List<(int Item, long Amount)>? _takenStore;
+    private const int KeepTakenUpTo = 1 << 16;
+
     /// <summary>
     /// Matches a batch as <see cref="Match"/> does, then gives back every open amount the batch consumed,
     /// so the matcher is left as it was: each call is a run of its own against the same open items.
@@ -19,19 +24,21 @@ public sealed partial class CashMatcher
     {
         lock (_proposalGate)
         {
-            _taken = [];
+            _taken = _takenStore ?? [];
             try
             {
                 return Match(payments);
             }
             finally
             {
-                // Commit is the only place open amounts are consumed, and it notes each amount taken.
+                // Apply is the only place open amounts are consumed, and it notes each amount taken.
                 foreach (var (item, amount) in _taken)
                 {
                     _remaining[item] = checked(_remaining[item] + amount);
                 }
 
+                _takenStore = _taken.Capacity <= KeepTakenUpTo ? _taken : null;
+                _takenStore?.Clear();
                 _taken = null;
             }
         }

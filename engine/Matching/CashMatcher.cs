@@ -164,7 +164,8 @@ public sealed partial class CashMatcher
 
     private MatchResult MatchOrdered(IReadOnlyList<Payment> ordered)
     {
-        var applications = new List<Application>();
+        // Most payments make one application: room for them at once, not by doubling.
+        var applications = new List<Application>(ordered.Count);
         var exceptions = new List<ExceptionCase>();
         var deferred = new List<(Payment Payment, Analysis Analysis)>();
 
@@ -172,15 +173,16 @@ public sealed partial class CashMatcher
         // changes, so another core finds payers for the payments the at-once path will likely not decide,
         // working from the far end towards this thread.
         var prefetch = new PayerPrefetch(this, ordered, FindPayersAhead);
+        var lookahead = new ReferenceLookahead(this, ordered);
         try
         {
             for (var at = 0; at < ordered.Count; at++)
             {
                 prefetch.MatchingAt(at);
+                lookahead.Warm(at);
                 var payment = ordered[at];
-                if (DecideAtOnce(payment) is { } atOnce)
+                if (ApplyAtOnce(payment, applications))
                 {
-                    Commit(payment, atOnce, applications, exceptions);
                     continue;
                 }
 
@@ -344,20 +346,11 @@ public sealed partial class CashMatcher
 
         var currency = payment.Amount.Currency;
         long applied = 0;
+        var confidence = new MatchScore(decision.Confidence);
         foreach (var (item, amount) in decision.Lines)
         {
-            // The last guard: never past the open amount, never against its sign.
-            var open = _remaining[item];
-            var fits = open >= 0 ? amount > 0 && amount <= open : amount < 0 && amount >= open;
-            if (!fits)
-            {
-                throw new InvalidOperationException($"Matching chose to apply {amount} of {_items[item].ItemId} with {open} open for {payment.PaymentRef}.");
-            }
-
-            _remaining[item] = checked(open - amount);
-            _taken?.Add((item, amount));
+            Apply(payment, item, amount, decision.Method, confidence, decision.Explanation, applications);
             applied = checked(applied + amount);
-            applications.Add(new Application(payment.PaymentRef, _items[item].ItemId, new Money(amount, currency), decision.Method, new MatchScore(decision.Confidence), decision.Explanation));
         }
 
         var unapplied = checked(payment.Amount.Minor - applied);
@@ -370,5 +363,21 @@ public sealed partial class CashMatcher
                 decision.Lines.Count == 0 ? decision.Explanation : decision.Explanation + $"; {MinorUnits.Format(unapplied, currency.MinorDigits)} left on account",
                 decision.Suggestions));
         }
+    }
+
+    /// <summary>Applies <paramref name="amount"/> of the payment to one item: the one place open amounts are consumed.</summary>
+    private void Apply(Payment payment, int item, long amount, MatchMethod method, MatchScore confidence, string explanation, List<Application> applications)
+    {
+        // The last guard: never past the open amount, never against its sign.
+        var open = _remaining[item];
+        var fits = open >= 0 ? amount > 0 && amount <= open : amount < 0 && amount >= open;
+        if (!fits)
+        {
+            throw new InvalidOperationException($"Matching chose to apply {amount} of {_items[item].ItemId} with {open} open for {payment.PaymentRef}.");
+        }
+
+        _remaining[item] = checked(open - amount);
+        _taken?.Add((item, amount));
+        applications.Add(new Application(payment.PaymentRef, _items[item].ItemId, new Money(amount, payment.Amount.Currency), method, confidence, explanation));
     }
 }

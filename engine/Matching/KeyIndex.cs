@@ -4,13 +4,15 @@ namespace CashApp.Engine.Matching;
 
 /// <summary>
 /// A multi-map from string keys to item indexes, compact enough for millions of items and quick to
-/// probe: an open-addressing table of (hash, key, first entry) slots, the keys' characters in one shared
-/// array (no string object per key), and a shared chain of further items for keys several items share.
-/// A hit is verified against the key's characters, so two keys never meet by their hashes alone.
+/// probe: an open-addressing table of slots, the keys' characters in one shared array (no string object
+/// per key), and a shared chain of further items for keys several items share. A hit is verified against
+/// the key's characters, so two keys never meet by their hashes alone.
 /// </summary>
 /// <remarks>
-/// A probe touches about three places (the slot, the key's characters and the entry) where a
-/// <c>Dictionary&lt;string, int&gt;</c> touched five (bucket, entry, key string, then the chain).
+/// A slot holds the key's check bits, where its characters start and its newest item, so a probe of a
+/// key that names one item touches two places: the slot and the key's characters (length first). A
+/// caller matching many keys can warm both ahead of need with <see cref="PrefetchSlot"/> and
+/// <see cref="PrefetchKey"/>.
 /// </remarks>
 internal sealed class KeyIndex
 {
@@ -19,25 +21,24 @@ internal sealed class KeyIndex
     private Slot[] _slots;
     private int _shift;
     private int _keys;
+
+    // Each key is its length in two characters (low half, high half), then its characters.
     private char[] _chars;
     private int _charCount;
-    private int[] _keyStart;
-    private int[] _keyLength;
 
-    // Entry e is _chain[2e] (its item) and _chain[2e + 1] (the next entry under the same key, or -1).
+    // Entry e is _chain[2e] (an item) and _chain[2e + 1] (the next entry under the same key, or -1):
+    // the items a key had before its newest one.
     private int[] _chain;
     private int _entries;
 
-    /// <summary>An empty index, sized for about <paramref name="keys"/> keys (and as many entries) of <paramref name="chars"/> characters in all.</summary>
+    /// <summary>An empty index, sized for about <paramref name="keys"/> keys of <paramref name="chars"/> characters in all.</summary>
     public KeyIndex(int keys = 16, int chars = 256)
     {
         keys = Math.Max(16, keys);
         _slots = new Slot[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(keys + (keys / 3) + 1))];
         _shift = 64 - System.Numerics.BitOperations.Log2((uint)_slots.Length);
-        _chars = new char[Math.Max(256, chars)];
-        _keyStart = new int[keys];
-        _keyLength = new int[keys];
-        _chain = new int[2 * keys];
+        _chars = new char[Math.Max(256, chars + (2 * keys))];
+        _chain = new int[16];
     }
 
     public int Count => _keys;
@@ -49,10 +50,10 @@ internal sealed class KeyIndex
             Grow();
         }
 
-        var hash = Hash(key);
+        var hash = HashOf(key);
         var mask = _slots.Length - 1;
         var at = Home(hash, mask);
-        while (_slots[at].Key != Empty && !(_slots[at].Hash == hash && KeyIs(_slots[at].Key - 1, key)))
+        while (_slots[at].Key != Empty && !(_slots[at].Check == Check(hash) && KeyIs(_slots[at].Key - 1, key)))
         {
             at = (at + 1) & mask;
         }
@@ -60,19 +61,22 @@ internal sealed class KeyIndex
         ref var slot = ref _slots[at];
         if (slot.Key == Empty)
         {
-            slot = new Slot(hash, AddKey(key) + 1, -1);
+            slot = new Slot(Check(hash), AddKey(key) + 1, item, -1);
+            _keys++;
+            return;
         }
 
-        slot.Head = AddEntry(item, slot.Head);
+        // The newest item stays in the slot; the one it displaces joins the chain.
+        slot.Next = AddEntry(slot.Item, slot.Next);
+        slot.Item = item;
     }
 
     /// <summary>Adds the distinct items stored under <paramref name="key"/> to <paramref name="into"/>.</summary>
     public bool Find(ReadOnlySpan<char> key, List<int> into)
     {
         var found = false;
-        for (var entry = First(key); entry >= 0; entry = Next(entry))
+        foreach (var item in Items(key))
         {
-            var item = ItemOf(entry);
             if (!into.Contains(item))
             {
                 into.Add(item);
@@ -84,15 +88,42 @@ internal sealed class KeyIndex
         return found;
     }
 
-    /// <summary>The first entry stored under <paramref name="key"/>, or -1; walk on with <see cref="Next"/>.</summary>
-    public int First(ReadOnlySpan<char> key)
+    /// <summary>The items stored under <paramref name="key"/>, newest first.</summary>
+    public Cursor Items(ReadOnlySpan<char> key) => Items(key, HashOf(key));
+
+    /// <summary>The items stored under <paramref name="key"/>, whose <see cref="HashOf"/> the caller already has.</summary>
+    public Cursor Items(ReadOnlySpan<char> key, ulong hash)
     {
         if (_keys == 0)
         {
-            return -1;
+            return new Cursor(_chain, -1, -1);
         }
 
-        var hash = Hash(key);
+        var mask = _slots.Length - 1;
+        for (var at = Home(hash, mask); ; at = (at + 1) & mask)
+        {
+            ref readonly var slot = ref _slots[at];
+            if (slot.Key == Empty)
+            {
+                return new Cursor(_chain, -1, -1);
+            }
+
+            if (slot.Check == Check(hash) && KeyIs(slot.Key - 1, key))
+            {
+                return new Cursor(_chain, slot.Item, slot.Next);
+            }
+        }
+    }
+
+    /// <summary>Asks the processor to fetch the slot a key of this hash starts its probe at.</summary>
+    public void PrefetchSlot(ulong hash) => Prefetch.Line(ref _slots[Home(hash, _slots.Length - 1)]);
+
+    /// <summary>
+    /// Reads the slot of a key of this hash (best fetched already) and asks for its characters; returns the
+    /// newest item of the first slot whose check bits agree, unverified, or -1. Only a hint of what to fetch next.
+    /// </summary>
+    public int PrefetchKey(ulong hash)
+    {
         var mask = _slots.Length - 1;
         for (var at = Home(hash, mask); ; at = (at + 1) & mask)
         {
@@ -102,46 +133,40 @@ internal sealed class KeyIndex
                 return -1;
             }
 
-            if (slot.Hash == hash && KeyIs(slot.Key - 1, key))
+            if (slot.Check == Check(hash))
             {
-                return slot.Head;
+                Prefetch.Line(ref _chars[slot.Key - 1]);
+                return slot.Item;
             }
         }
     }
 
-    /// <summary>The entry after <paramref name="entry"/> under the same key, or -1.</summary>
-    public int Next(int entry) => _chain[(2 * entry) + 1];
-
-    /// <summary>The item of an entry.</summary>
-    public int ItemOf(int entry) => _chain[2 * entry];
-
     // FNV-1a over the characters, then spread by a Fibonacci multiply so the table's index takes the
     // well-mixed high bits: stable across processes, unlike string.GetHashCode.
-    private static ulong Hash(ReadOnlySpan<char> key) => unchecked(DeleteNeighbourhoodIndex.Hash(key) * 0x9E3779B97F4A7C15UL);
+    public static ulong HashOf(ReadOnlySpan<char> key) => unchecked(DeleteNeighbourhoodIndex.Hash(key) * 0x9E3779B97F4A7C15UL);
+
+    private static uint Check(ulong hash) => unchecked((uint)hash);
 
     private int Home(ulong hash, int mask) => (int)(hash >> _shift) & mask;
 
-    private bool KeyIs(int key, ReadOnlySpan<char> text) =>
-        _keyLength[key] == text.Length && _chars.AsSpan(_keyStart[key], text.Length).SequenceEqual(text);
+    private bool KeyIs(int start, ReadOnlySpan<char> text) =>
+        _chars[start] == unchecked((char)text.Length) && _chars[start + 1] == (char)(text.Length >> 16) && _chars.AsSpan(start + 2, text.Length).SequenceEqual(text);
+
+    private ReadOnlySpan<char> KeyAt(int start) => _chars.AsSpan(start + 2, _chars[start] | (_chars[start + 1] << 16));
 
     private int AddKey(string key)
     {
-        if (_keys == _keyStart.Length)
+        if (_charCount + key.Length + 2 > _chars.Length)
         {
-            Array.Resize(ref _keyStart, _keys * 2);
-            Array.Resize(ref _keyLength, _keys * 2);
+            Array.Resize(ref _chars, Math.Max(_chars.Length * 2, _charCount + key.Length + 2));
         }
 
-        if (_charCount + key.Length > _chars.Length)
-        {
-            Array.Resize(ref _chars, Math.Max(_chars.Length * 2, _charCount + key.Length));
-        }
-
-        key.CopyTo(_chars.AsSpan(_charCount));
-        _keyStart[_keys] = _charCount;
-        _keyLength[_keys] = key.Length;
-        _charCount += key.Length;
-        return _keys++;
+        var start = _charCount;
+        _chars[start] = unchecked((char)key.Length);
+        _chars[start + 1] = (char)(key.Length >> 16);
+        key.CopyTo(_chars.AsSpan(start + 2));
+        _charCount += key.Length + 2;
+        return start;
     }
 
     private int AddEntry(int item, int next)
@@ -166,7 +191,8 @@ internal sealed class KeyIndex
         {
             if (slot.Key != Empty)
             {
-                var at = Home(slot.Hash, mask);
+                // The slot keeps only check bits, so the home comes from the key's characters again.
+                var at = Home(HashOf(KeyAt(slot.Key - 1)), mask);
                 while (_slots[at].Key != Empty)
                 {
                     at = (at + 1) & mask;
@@ -177,12 +203,54 @@ internal sealed class KeyIndex
         }
     }
 
-    /// <summary>A key's hash, the key's number plus one (0: empty slot) and its first entry.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    private struct Slot(ulong hash, int key, int head)
+    /// <summary>The items of one key: the slot's newest, then the chain's.</summary>
+    public ref struct Cursor
     {
-        public readonly ulong Hash = hash;
+        private readonly int[] _chain;
+        private int _item;
+        private int _next;
+
+        internal Cursor(int[] chain, int item, int next)
+        {
+            _chain = chain;
+            _item = item;
+            _next = next;
+            Current = -1;
+        }
+
+        public int Current { get; private set; }
+
+        public readonly Cursor GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            if (_item < 0)
+            {
+                return false;
+            }
+
+            Current = _item;
+            if (_next >= 0)
+            {
+                _item = _chain[2 * _next];
+                _next = _chain[(2 * _next) + 1];
+            }
+            else
+            {
+                _item = -1;
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>A key's check bits (the hash's low half), where its characters start plus one (0: empty slot), its newest item and the entry of the rest.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Slot(uint check, int key, int item, int next)
+    {
+        public readonly uint Check = check;
         public readonly int Key = key;
-        public int Head = head;
+        public int Item = item;
+        public int Next = next;
     }
 }

@@ -72,4 +72,21 @@ public sealed class CashMatcherProposalTests
         Assert.All(forks, f => Assert.All(items, i => Assert.Equal(i.OpenMinor, f.RemainingMinor(i.ItemId))));
         Assert.Contains(items, i => source.RemainingMinor(i.ItemId) != i.OpenMinor);
     }
+
+    [Fact]
+    public void CountDecidedAtOnce_DecidesTheQuotedInvoicesAndAppliesNothing()
+    {
+        var (items, customers, payments) = Demo.Value;
+        var matcher = new CashMatcher(items, customers, MatchPolicy.Default);
+        var expected = new CashMatcher(items, customers, MatchPolicy.Default).Match(payments);
+        var quoting = payments.Count(p => p.Remittance.Count > 0);
+
+        var decided = matcher.CountDecidedAtOnce(payments);
+
+        // Only a payment that quotes can be decided at once; the demo day has some that name one invoice at its amount.
+        Assert.InRange(decided, 1, quoting);
+        Assert.All(items, i => Assert.Equal(i.OpenMinor, matcher.RemainingMinor(i.ItemId)));
+        Assert.Equal(expected.Applications, matcher.Match(payments).Applications);
+        Assert.Equal(0, new CashMatcher(items, customers, MatchPolicy.Default) { DecideAtOnceEnabled = false }.CountDecidedAtOnce(payments));
+    }
 }

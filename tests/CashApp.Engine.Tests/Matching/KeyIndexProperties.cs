@@ -12,7 +12,7 @@ public sealed class KeyIndexProperties
         Gen.Choose(0, 12).SelectMany(length => Gen.ArrayOf(Gen.Elements('1', '2', '3', 'A', 'B'), length).Select(chars => new string(chars)));
 
     [Property(MaxTest = 300, Replay = "(31,37)")]
-    public Property FirstAndNext_WalkExactlyTheItemsAddedUnderTheKey() =>
+    public Property Items_WalksExactlyTheItemsAddedUnderTheKey() =>
         Prop.ForAll(
             Gen.ListOf(Keys.Zip(Gen.Choose(0, 1_000_000))).ToArbitrary(),
             Gen.ListOf(Keys).ToArbitrary(),
@@ -31,9 +31,9 @@ public sealed class KeyIndexProperties
                 foreach (var key in expected.Keys.Concat(probes))
                 {
                     var walked = new List<int>();
-                    for (var entry = index.First(key); entry >= 0; entry = index.Next(entry))
+                    foreach (var item in index.Items(key))
                     {
-                        walked.Add(index.ItemOf(entry));
+                        walked.Add(item);
                     }
 
                     var want = expected.GetValueOrDefault(key) ?? [];
@@ -45,4 +45,30 @@ public sealed class KeyIndexProperties
 
                 return (index.Count == expected.Count).Label($"count {index.Count} vs {expected.Count}");
             });
+
+    [Fact]
+    public void Items_KeyLongerThanACharacterCanCount_FoundByItsWholeText()
+    {
+        // A key's length is kept in two characters; a key of 65,536 + 3 characters must not be taken for one of 3.
+        var longKey = new string('7', 65_536 + 3);
+        var index = new KeyIndex();
+        index.Add(longKey, 1);
+        index.Add("777", 2);
+        index.Add(longKey, 3);
+
+        Assert.Equal([3, 1], ToList(index.Items(longKey)));
+        Assert.Equal([2], ToList(index.Items("777")));
+        Assert.Empty(ToList(index.Items(longKey.AsSpan(0, longKey.Length - 1))));
+    }
+
+    private static List<int> ToList(KeyIndex.Cursor cursor)
+    {
+        var items = new List<int>();
+        foreach (var item in cursor)
+        {
+            items.Add(item);
+        }
+
+        return items;
+    }
 }
