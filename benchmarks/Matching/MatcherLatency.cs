@@ -15,10 +15,6 @@ namespace CashApp.Benchmarks.Matching;
 /// </summary>
 public static class MatcherLatency
 {
-    private static readonly string[] First = ["ACME", "APEX", "ATLAS", "AURORA", "BEACON", "BIRCH", "CEDAR", "CITADEL", "COBALT", "CROWN", "DELTA", "EAGLE", "FALCON", "GRANITE", "HARBOR", "HORIZON", "IRON", "JADE", "KEYSTONE", "LIBERTY", "MAPLE", "MERIDIAN", "NEXUS", "OMEGA", "PACIFIC", "PEAK", "PIONEER", "PRAIRIE", "QUANTUM", "REDWOOD", "SAGE", "SIERRA", "SUMMIT", "TITAN", "VALLEY", "VERTEX", "WILLOW", "ZENITH"];
-    private static readonly string[] Second = ["ALLIED", "CENTRAL", "DIGITAL", "DYNAMIC", "FIRST", "GLOBAL", "INTEGRATED", "NATIONAL", "PREMIER", "REGIONAL", "STRATEGIC", "UNITED", "URBAN", "WESTERN"];
-    private static readonly string[] Industry = ["LOGISTICS", "FOODS", "SYSTEMS", "INDUSTRIES", "SUPPLY", "PARTNERS", "SOLUTIONS", "LABS", "MEDIA", "HEALTH", "MOTORS", "ENERGY", "TRADERS", "FREIGHT", "BRANDS", "RETAIL", "NETWORKS"];
-
     private static readonly double ExactSeconds = double.TryParse(Environment.GetEnvironmentVariable("MATCHER_EXACT_SECONDS"), CultureInfo.InvariantCulture, out var seconds) ? seconds : 5;
 
     public static int Run(string[] args)
@@ -27,15 +23,8 @@ public static class MatcherLatency
         var customers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000;
         var only = args.Length > 2 ? args[2].Split(',') : ["exact", "fuzzy", "name", "subset"];
         var random = new Random(20261123);
-        var usd = new CurrencyCode("USD");
-        var customerList = MakeCustomers(customers, random);
-        var itemList = new List<OpenItem>(items);
-        var day = new DateOnly(2026, 11, 1);
-        for (var i = 0; i < items; i++)
-        {
-            var customer = customerList[i % customers];
-            itemList.Add(new OpenItem($"AR{i:D8}", DocType.Invoice, customer.CustomerId, customer.Name, $"INV-{1_000_000 + i}", null, usd, random.NextInt64(1_00, 100_000_00), day, day.AddDays(30)));
-        }
+        var customerList = MatcherDay.Customers(customers, random);
+        var itemList = MatcherDay.Items(items, customerList, random);
 
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {LoadAverage()}");
         if (only.Contains("exact"))
@@ -61,7 +50,11 @@ public static class MatcherLatency
         return 0;
     }
 
-    /// <summary>Exact matching: batches of payments quoting one invoice each, at its amount, through the whole decision path.</summary>
+    /// <summary>
+    /// Exact matching: batches of payments quoting one invoice each, at its amount, first through the whole
+    /// path (<see cref="CashMatcher.Propose"/>: the decision, the applications with their explanations, the
+    /// amounts given back), then the decision alone.
+    /// </summary>
     private static void Exact(List<OpenItem> itemList, List<Customer> customerList, Random random)
     {
         var build = Stopwatch.StartNew();
@@ -69,20 +62,12 @@ public static class MatcherLatency
         Console.WriteLine($"index of {itemList.Count:N0} items and {customerList.Count:N0} customers built in {build.Elapsed.TotalSeconds:F1} s");
 
         const int batch = 10_000;
-        // Distinct invoices: a second payment of an invoice already paid is no exact match (it is a fuzzy search and an exception).
-        var picked = new HashSet<int>();
-        while (picked.Count < batch)
-        {
-            picked.Add(random.Next(itemList.Count));
-        }
-
-        var payments = picked.Select((at, n) =>
-        {
-            var item = itemList[at];
-            return new Payment($"P{n:D6}", item.Open, null, null, [new RemittanceLine(item.InvoiceNumber, item.OpenMinor)], null, "bench", n);
-        }).ToList();
+        var payments = MatcherDay.ExactPayments(itemList, batch, random);
         var applied = matcher.Propose(payments).Applications.Count;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        var paused = GC.GetTotalPauseDuration();
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
         var exact = Stopwatch.StartNew();
         var rounds = 0;
         while (exact.Elapsed.TotalSeconds < ExactSeconds)
@@ -93,8 +78,22 @@ public static class MatcherLatency
 
         var wall = exact.Elapsed.TotalSeconds;
         var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        var decided = matcher.CountDecidedAtOnce(payments);
+        var decisionCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var decision = Stopwatch.StartNew();
+        var decisionRounds = 0;
+        while (decision.Elapsed.TotalSeconds < ExactSeconds)
+        {
+            matcher.CountDecidedAtOnce(payments);
+            decisionRounds++;
+        }
+
+        var decisionWall = decision.Elapsed.TotalSeconds;
+        var decisionCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - decisionCpu).TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"exact reference matching: {rounds * (double)batch / wall:N0} payments/s wall, {rounds * (double)batch / cpuSeconds:N0} per CPU-second ({rounds * batch:N0} payments, {applied:N0} of each {batch:N0} applied)"));
+            $"exact reference matching: {rounds * (double)batch / wall:N0} payments/s wall, {rounds * (double)batch / cpuSeconds:N0} per CPU-second ({rounds * batch:N0} payments, {applied:N0} of each {batch:N0} applied; garbage collections gen0 {GC.CollectionCount(0) - gcs.Item1}, gen1 {GC.CollectionCount(1) - gcs.Item2}, gen2 {GC.CollectionCount(2) - gcs.Item3}, paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s; {(GC.GetAllocatedBytesForCurrentThread() - allocated) / ((double)rounds * batch):F0} bytes allocated a payment)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"exact reference matching, the decision alone (nothing applied or written): {decisionRounds * (double)batch / decisionWall:N0} payments/s wall, {decisionRounds * (double)batch / decisionCpuSeconds:N0} per CPU-second ({decided:N0} of each {batch:N0} decided)"));
     }
 
     /// <summary>Fuzzy reference lookup: a one-digit slip of a real number, through the delete-neighbourhood index, candidates verified.</summary>
@@ -168,47 +167,6 @@ public static class MatcherLatency
             SubsetSum.Find(amounts, target, 6, 3, MatchPolicy.Default.CombinationBudget, out _);
         });
         Report("subset sum, up to 6 of 60 items", subsetTimes);
-    }
-
-    /// <summary>
-    /// Distinct company names as AR systems hold them: invented surname-like words (so that names differ
-    /// as real ones do, early), an optional second word or industry, and a legal form.
-    /// </summary>
-    private static List<Customer> MakeCustomers(int count, Random random)
-    {
-        string[] onsets = ["B", "BR", "C", "CH", "D", "DR", "F", "G", "GR", "H", "K", "L", "M", "N", "P", "PR", "R", "S", "ST", "T", "TR", "V", "W", "Z"];
-        string[] vowels = ["A", "E", "I", "O", "U", "AI", "EA", "OU"];
-        string[] codas = ["", "", "N", "R", "L", "S", "T", "X", "CK", "ND", "RT"];
-        string[] legal = ["INC", "LLC", "CORP", "CO", "LTD", "GROUP"];
-        string Word(int syllables)
-        {
-            var text = string.Empty;
-            for (var s = 0; s < syllables; s++)
-            {
-                text += onsets[random.Next(onsets.Length)] + vowels[random.Next(vowels.Length)] + codas[random.Next(codas.Length)];
-            }
-
-            return text;
-        }
-
-        var list = new List<Customer>(count);
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        while (list.Count < count)
-        {
-            var name = random.Next(4) switch
-            {
-                0 => $"{Word(3)} {Industry[random.Next(Industry.Length)]} {legal[random.Next(legal.Length)]}",
-                1 => $"{Word(2)} {Word(2)} {legal[random.Next(legal.Length)]}",
-                2 => $"{First[random.Next(First.Length)]} {Word(2)} {Industry[random.Next(Industry.Length)]} {legal[random.Next(legal.Length)]}",
-                _ => $"{Word(2)} & {Word(2)} {Second[random.Next(Second.Length)]} {legal[random.Next(legal.Length)]}",
-            };
-            if (names.Add(name))
-            {
-                list.Add(new Customer($"C{list.Count:D7}", name, null, [], []));
-            }
-        }
-
-        return list;
     }
 
     private static string LoadAverage() =>
