@@ -64,32 +64,12 @@ public static class MatcherLatency
         const int batch = 10_000;
         var payments = MatcherDay.ExactPayments(itemList, batch, random);
         var applied = matcher.Propose(payments).Applications.Count;
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var paused = GC.GetTotalPauseDuration();
         var allocated = GC.GetAllocatedBytesForCurrentThread();
-        var exact = Stopwatch.StartNew();
-        var rounds = 0;
-        while (exact.Elapsed.TotalSeconds < ExactSeconds)
-        {
-            matcher.Propose(payments);
-            rounds++;
-        }
-
-        var wall = exact.Elapsed.TotalSeconds;
-        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        var (rounds, wall, cpuSeconds) = Repeat(() => matcher.Propose(payments));
         var decided = matcher.CountDecidedAtOnce(payments);
-        var decisionCpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var decision = Stopwatch.StartNew();
-        var decisionRounds = 0;
-        while (decision.Elapsed.TotalSeconds < ExactSeconds)
-        {
-            matcher.CountDecidedAtOnce(payments);
-            decisionRounds++;
-        }
-
-        var decisionWall = decision.Elapsed.TotalSeconds;
-        var decisionCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - decisionCpu).TotalSeconds;
+        var (decisionRounds, decisionWall, decisionCpuSeconds) = Repeat(() => matcher.CountDecidedAtOnce(payments));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"exact reference matching: {rounds * (double)batch / wall:N0} payments/s wall, {rounds * (double)batch / cpuSeconds:N0} per CPU-second ({rounds * batch:N0} payments, {applied:N0} of each {batch:N0} applied; garbage collections gen0 {GC.CollectionCount(0) - gcs.Item1}, gen1 {GC.CollectionCount(1) - gcs.Item2}, gen2 {GC.CollectionCount(2) - gcs.Item3}, paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s; {(GC.GetAllocatedBytesForCurrentThread() - allocated) / ((double)rounds * batch):F0} bytes allocated a payment)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -167,6 +147,21 @@ public static class MatcherLatency
             SubsetSum.Find(amounts, target, 6, 3, MatchPolicy.Default.CombinationBudget, out _);
         });
         Report("subset sum, up to 6 of 60 items", subsetTimes);
+    }
+
+    /// <summary>Runs <paramref name="action"/> for <see cref="ExactSeconds"/>: how many times, in how many seconds of wall and of CPU.</summary>
+    private static (int Rounds, double Wall, double Cpu) Repeat(Action action)
+    {
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var wall = Stopwatch.StartNew();
+        var rounds = 0;
+        while (wall.Elapsed.TotalSeconds < ExactSeconds)
+        {
+            action();
+            rounds++;
+        }
+
+        return (rounds, wall.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
     }
 
     private static string LoadAverage() =>

@@ -65,8 +65,8 @@ public sealed partial class CashMatcher
             Keys(at + KeysAt);
             if (explains)
             {
-                Items(at + ItemsAt);
-                Numbers(at + NumbersAt);
+                Items(at + ItemsAt, numbers: false);
+                Items(at + NumbersAt, numbers: true);
             }
         }
 
@@ -144,7 +144,8 @@ public sealed partial class CashMatcher
         }
 
         // Step 3 (for the explanations and applications): the items themselves, for their numbers and ids.
-        private void Items(int p)
+        // Step 4: the invoice numbers an explanation quotes, which step 3 brought the items in to find.
+        private void Items(int p, bool numbers)
         {
             if (p >= ordered.Count)
             {
@@ -156,25 +157,8 @@ public sealed partial class CashMatcher
             {
                 if (_items[at + k] >= 0)
                 {
-                    Prefetch.Object(matcher._items[_items[at + k]]);
-                }
-            }
-        }
-
-        // Step 4: the invoice numbers an explanation quotes.
-        private void Numbers(int p)
-        {
-            if (p >= ordered.Count)
-            {
-                return;
-            }
-
-            var at = p % Ring * KeysPerPayment;
-            for (var k = 0; k < _counts[p % Ring]; k++)
-            {
-                if (_items[at + k] >= 0)
-                {
-                    Prefetch.Object(matcher._items[_items[at + k]].InvoiceNumber);
+                    var item = matcher._items[_items[at + k]];
+                    Prefetch.Object(numbers ? item.InvoiceNumber : item);
                 }
             }
         }
