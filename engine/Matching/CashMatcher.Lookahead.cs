@@ -118,6 +118,10 @@ public sealed partial class CashMatcher
             matcher._invoiceKeys.PrefetchSlot(hash);
             matcher._poKeys.PrefetchSlot(hash);
             _hashes[at + count] = hash;
+
+            // No item until step 2 finds one: the steps after it skip a key step 2 has not reached (the
+            // first payments of a batch), rather than read what an earlier payment left in the ring.
+            _items[at + count] = -1;
             return count + 1;
         }
 

@@ -2,6 +2,7 @@ using CashApp.Engine.Ar;
 using CashApp.Engine.Matching;
 using CashApp.Engine.Model;
 using CashApp.Parsers.Common;
+using CashApp.Parsers.Currency;
 using CashApp.Tests;
 
 namespace CashApp.Engine.Tests.Matching;
@@ -88,5 +89,29 @@ public sealed class CashMatcherProposalTests
         Assert.All(items, i => Assert.Equal(i.OpenMinor, matcher.RemainingMinor(i.ItemId)));
         Assert.Equal(expected.Applications, matcher.Match(payments).Applications);
         Assert.Equal(0, new CashMatcher(items, customers, MatchPolicy.Default) { DecideAtOnceEnabled = false }.CountDecidedAtOnce(payments));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(40)]
+    public void Match_NoOpenItems_EveryQuotingPaymentGoesToExceptionsWhole(int itemsOfAnotherCurrency)
+    {
+        // The lookahead reads ahead of the payment being decided: from the first payment of a batch to the
+        // last, and whether the ledger is empty or names nothing the payments quote, it must not trip.
+        var items = Enumerable.Range(0, itemsOfAnotherCurrency).Select(n => new OpenItem(
+            $"X{n}", DocType.Invoice, "C1", "ACME INC", $"INV-{1000 + n}", null, new CurrencyCode("EUR"), 100_00 + n, new DateOnly(2026, 11, 1), new DateOnly(2026, 12, 1))).ToList();
+        var customers = itemsOfAnotherCurrency == 0 ? [] : new List<Customer> { new("C1", "ACME INC", null, [], []) };
+        var payments = Enumerable.Range(0, 40).Select(n => new Payment(
+            $"P{n:D3}", new Money(100_00 + n, MatchingScenario.Usd), "ACME", null, [new RemittanceLine($"INV-{1000 + n}", 100_00 + n)], $"INVOICE {1000 + n} AND 77{n:D5}", "test.bai2", n + 1)).ToArray();
+
+        for (var batch = 1; batch <= payments.Length; batch += 13)
+        {
+            var result = new CashMatcher(items, customers, MatchPolicy.Default).Match(payments[..batch]);
+
+            Assert.Empty(result.Applications);
+            Assert.Equal(payments[..batch].Select(p => (p.PaymentRef, p.Amount)), result.Exceptions.Select(e => (e.PaymentRef, e.Unapplied)));
+        }
     }
 }
