@@ -31,7 +31,7 @@ public sealed partial class CashMatcher
     {
         Span<int> items = stackalloc int[MaxQuotes];
         var quotes = AtOnceItems(payment, items);
-        if (quotes < 0 || AtOnceConfidence < Policy.MinAutoConfidence)
+        if (quotes < 0 || !AppliesWithoutReview(AtOnceConfidence))
         {
             return false;
         }

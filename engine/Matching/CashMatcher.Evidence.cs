@@ -170,8 +170,7 @@ public sealed partial class CashMatcher
     private static bool LooksLikeDocumentNumber(Quote quote) =>
         quote.Keys.Any(k => k.Length >= 5 && CountDigits(k) >= 4);
 
-    private bool IsOpenIn(int item, string currency) =>
-        _remaining[item] != 0 && string.Equals(_currencyCodes[_currencyOf[item]], currency, StringComparison.Ordinal);
+    private bool IsOpenIn(int item, string currency) => IsOpenIn(item, CurrencyIndex(currency));
 
     /// <summary>Whether the item is still open and in the currency of index <paramref name="currency"/> (see <see cref="CurrencyIndex"/>).</summary>
     private bool IsOpenIn(int item, int currency) => _currencyOf[item] == currency && _remaining[item] != 0;

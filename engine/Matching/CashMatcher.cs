@@ -335,7 +335,7 @@ public sealed partial class CashMatcher
 
     private void Commit(Payment payment, Decision decision, List<Application> applications, List<ExceptionCase> exceptions)
     {
-        if (decision.Lines.Count > 0 && decision.Confidence < Policy.MinAutoConfidence)
+        if (decision.Lines.Count > 0 && !AppliesWithoutReview(decision.Confidence))
         {
             // Below the policy's bar for applying by itself: the specialist gets it as the first suggestion.
             decision = new Decision([], MatchMethod.Manual, 0,
@@ -364,6 +364,9 @@ public sealed partial class CashMatcher
                 decision.Suggestions));
         }
     }
+
+    /// <summary>Whether a decision this sure is applied without a specialist's review (the policy's <see cref="MatchPolicy.MinAutoConfidence"/>).</summary>
+    private bool AppliesWithoutReview(double confidence) => confidence >= Policy.MinAutoConfidence;
 
     /// <summary>Applies <paramref name="amount"/> of the payment to one item: the one place open amounts are consumed.</summary>
     private void Apply(Payment payment, int item, long amount, MatchMethod method, MatchScore confidence, string explanation, List<Application> applications)
