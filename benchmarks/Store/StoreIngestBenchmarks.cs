@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using CashApp.Engine.Ledger;
+using CashApp.Store;
 using CashApp.Engine.Matching;
 using CashApp.Engine.Model;
 using CashApp.Parsers.Common;

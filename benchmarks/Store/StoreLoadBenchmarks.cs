@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using CashApp.Engine.Ledger;
+using CashApp.Store;
 using Microsoft.Data.Sqlite;
 
 namespace CashApp.Benchmarks.Store;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using CashApp.Engine.Ledger;
+using CashApp.Store;
 
 namespace CashApp.Grpc.Cli;
 

@@ -1,4 +1,4 @@
-using CashApp.Engine.Ledger;
+using CashApp.Store;
 using CashApp.Grpc.Security;
 using CashApp.Grpc.Services;
 using CashApp.Parsers.Common;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using CashApp.Engine.Ledger;
+using CashApp.Store;
 using CashApp.Engine.Matching;
 using CashApp.Engine.Model;
 using CashApp.Grpc.Hosting;

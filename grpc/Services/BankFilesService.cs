@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using CashApp.Engine.Ledger;
+using CashApp.Store;
 using CashApp.Grpc.Hosting;
 using CashApp.Grpc.Matching;
 using CashApp.Grpc.Security;

@@ -1,4 +1,4 @@
-using CashApp.Engine.Ledger;
+using CashApp.Store;
 using CashApp.Grpc.Hosting;
 using CashApp.Grpc.Matching;
 using CashApp.Grpc.Security;

@@ -1,5 +1,5 @@
 using System.Text;
-using CashApp.Engine.Ledger;
+using CashApp.Store;
 using CashApp.Engine.Model;
 using CashApp.Grpc.Hosting;
 using CashApp.Grpc.Matching;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using CashApp.Engine.Ledger;
+using CashApp.Store;
 using V1 = CashApp.Grpc.V1;
 
 namespace CashApp.Grpc.Services;

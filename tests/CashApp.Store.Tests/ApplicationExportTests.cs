@@ -1,4 +1,4 @@
-using CashApp.Engine.Ledger;
+using CashApp.Store;
 using static CashApp.Store.Tests.Ledger;
 
 namespace CashApp.Store.Tests;

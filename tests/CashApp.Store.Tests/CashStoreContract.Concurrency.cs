@@ -1,4 +1,4 @@
-using CashApp.Engine.Ledger;
+using CashApp.Store;
 using CashApp.Engine.Model;
 using static CashApp.Store.Tests.Ledger;
 

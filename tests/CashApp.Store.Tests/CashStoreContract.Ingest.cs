@@ -1,4 +1,4 @@
-using CashApp.Engine.Ledger;
+using CashApp.Store;
 using CashApp.Engine.Model;
 using CashApp.Parsers.Common;
 using static CashApp.Store.Tests.Ledger;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using CashApp.Engine.Ledger;
+using CashApp.Store;
 using CashApp.Parsers.Common;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;

@@ -61,12 +61,12 @@ internal static class Ledger
     public static ExceptionCase Unapplied(string paymentRef, long amountMinor, string currency = "USD", ExceptionReason reason = ExceptionReason.NoMatch, params string[] suggestedItems) =>
         new(paymentRef, new Money(amountMinor, new CurrencyCode(currency)), reason, "test exception", suggestedItems.Length == 0 ? [] : [new Suggestion(suggestedItems, new MatchScore(0.5), "same amount")]);
 
-    public static Engine.Ledger.IngestBatch Batch(
+    public static CashApp.Store.IngestBatch Batch(
         string hash,
         IReadOnlyList<BankTransaction> credits,
         IReadOnlyList<Application>? applications = null,
         IReadOnlyList<ExceptionCase>? exceptions = null,
-        Engine.Ledger.StaleItemPolicy onStale = Engine.Ledger.StaleItemPolicy.Rollback) => new()
+        CashApp.Store.StaleItemPolicy onStale = CashApp.Store.StaleItemPolicy.Rollback) => new()
         {
             FileName = hash + ".bai2",
             ContentHash = hash,

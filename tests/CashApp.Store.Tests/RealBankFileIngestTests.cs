@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using CashApp.Engine.Ar;
-using CashApp.Engine.Ledger;
+using CashApp.Store;
 using CashApp.Tests;
 
 namespace CashApp.Store.Tests;

@@ -1,4 +1,4 @@
-using CashApp.Engine.Ledger;
+using CashApp.Store;
 using Microsoft.Data.SqlClient;
 
 namespace CashApp.Store.Tests;

@@ -1,5 +1,5 @@
 using System.Data;
-using CashApp.Engine.Ledger;
+using CashApp.Store;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 
 namespace CashApp.Store.Tests;

@@ -25,4 +25,22 @@ public sealed class DependencyDirectionTests
         Assert.DoesNotContain(refs, r => r.StartsWith("Google.Protobuf", StringComparison.Ordinal));
         Assert.DoesNotContain(refs, r => r.Equals("cashapp", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Engine_ReferencesNoDatabaseDriver()
+    {
+        var refs = References(typeof(CashApp.Engine.Matching.CashMatcher).Assembly);
+        Assert.DoesNotContain(refs, r => r.StartsWith("Microsoft.Data", StringComparison.Ordinal));
+        Assert.DoesNotContain(refs, r => r.StartsWith("System.Data.SqlClient", StringComparison.Ordinal));
+        Assert.DoesNotContain(refs, r => r.Equals("CashApp.Store", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Store_ReferencesTheEngineButNeverTheWire()
+    {
+        var refs = References(typeof(CashApp.Store.ICashStore).Assembly);
+        Assert.Contains("CashApp.Engine", refs);
+        Assert.DoesNotContain(refs, r => r.StartsWith("Grpc", StringComparison.Ordinal));
+        Assert.DoesNotContain(refs, r => r.Equals("cashapp", StringComparison.Ordinal));
+    }
 }

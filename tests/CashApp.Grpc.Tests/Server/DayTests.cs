@@ -88,7 +88,7 @@ public sealed class DayTests(ServerFixture server)
         Assert.NotEmpty(summary.Unapplied);
 
         // The decision is in the audit trail under the specialist's identity.
-        var audit = await server.Store.ListAuditAsync(new CashApp.Engine.Ledger.AuditQuery { Subject = "exception/" + chosen.ExceptionId });
+        var audit = await server.Store.ListAuditAsync(new CashApp.Store.AuditQuery { Subject = "exception/" + chosen.ExceptionId });
         Assert.Contains(audit, a => a.Actor == resolved.ResolvedBy);
     }
 }

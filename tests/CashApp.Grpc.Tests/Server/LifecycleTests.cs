@@ -1,4 +1,4 @@
-using CashApp.Engine.Ledger;
+using CashApp.Store;
 using CashApp.Tests;
 using Google.Protobuf;
 using Grpc.Core;

@@ -19,7 +19,7 @@ public sealed class RobustnessTests(ServerFixture server)
         Assert.Equal("data", violation.Field);
         Assert.Contains("notes.txt:1:", violation.Description, StringComparison.Ordinal);
         var after = await server.Store.ListBankFilesAsync(1000);
-        Assert.DoesNotContain(after, f => f.Status == CashApp.Engine.Ledger.BankFileStatus.Ingested && !before.Any(b => b.Id == f.Id));
+        Assert.DoesNotContain(after, f => f.Status == CashApp.Store.BankFileStatus.Ingested && !before.Any(b => b.Id == f.Id));
     }
 
     [Fact]

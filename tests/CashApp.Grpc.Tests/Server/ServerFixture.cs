@@ -106,7 +106,7 @@ public sealed class ServerFixture : IAsyncLifetime
     public Task StopServerAsync() => _app!.StopAsync();
 
     /// <summary>The store behind the server, to check what was (not) stored.</summary>
-    internal CashApp.Engine.Ledger.ICashStore Store => _app!.Services.GetRequiredService<CashApp.Engine.Ledger.ICashStore>();
+    internal CashApp.Store.ICashStore Store => _app!.Services.GetRequiredService<CashApp.Store.ICashStore>();
 
     public async Task DisposeAsync()
     {

@@ -5,7 +5,7 @@ using CashApp.Parsers.Common;
 using CashApp.Parsers.Currency;
 using CashApp.Parsers.Lockbox;
 
-namespace CashApp.Engine.Ledger;
+namespace CashApp.Store;
 
 /// <summary>Options of one ingest.</summary>
 public sealed record IngestOptions

@@ -1,4 +1,4 @@
-namespace CashApp.Engine.Ledger;
+namespace CashApp.Store;
 
 /// <summary>Where the ledger lives: a SQLite file (the default) or a SQL Server connection string.</summary>
 public sealed record StoreLocation

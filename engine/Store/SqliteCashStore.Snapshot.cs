@@ -4,7 +4,7 @@ using CashApp.Parsers.Currency;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
-namespace CashApp.Engine.Ledger;
+namespace CashApp.Store;
 
 /// <content>
 /// The matching snapshot read straight from SQLite's UTF-8 columns: no boxing, one string per distinct customer,

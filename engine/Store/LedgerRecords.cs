@@ -2,7 +2,7 @@ using CashApp.Engine.Model;
 using CashApp.Parsers.Common;
 using CashApp.Parsers.Currency;
 
-namespace CashApp.Engine.Ledger;
+namespace CashApp.Store;
 
 /// <summary>What an AR sync changed.</summary>
 public sealed record SyncResult(int Inserted, int Updated, int Unchanged, int Closed);

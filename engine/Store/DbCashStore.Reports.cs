@@ -1,6 +1,6 @@
 using CashApp.Engine.Model;
 
-namespace CashApp.Engine.Ledger;
+namespace CashApp.Store;
 
 /// <content>The audit trail and the reports summary.</content>
 public abstract partial class DbCashStore

@@ -1,6 +1,6 @@
-using static CashApp.Engine.Ledger.LedgerParamType;
+using static CashApp.Store.LedgerParamType;
 
-namespace CashApp.Engine.Ledger;
+namespace CashApp.Store;
 
 /// <summary>
 /// The statements a store runs, one property per statement. The portable ones (plain SQL both SQLite and

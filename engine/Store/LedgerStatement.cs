@@ -1,4 +1,4 @@
-namespace CashApp.Engine.Ledger;
+namespace CashApp.Store;
 
 /// <summary>The kind of value a statement parameter carries; each store maps it to its own column type.</summary>
 public enum LedgerParamType

@@ -1,6 +1,6 @@
 using CashApp.Engine.Model;
 
-namespace CashApp.Engine.Ledger;
+namespace CashApp.Store;
 
 /// <summary>
 /// The ledger store: customers and open items synced from AR, the bank files received with their payments,

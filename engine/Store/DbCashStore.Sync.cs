@@ -1,7 +1,7 @@
 using System.Data.Common;
 using CashApp.Engine.Model;
 
-namespace CashApp.Engine.Ledger;
+namespace CashApp.Store;
 
 /// <content>Customers and open items synced from AR, and the snapshot matching reads.</content>
 public abstract partial class DbCashStore

@@ -2,7 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
-namespace CashApp.Engine.Ledger;
+namespace CashApp.Store;
 
 /// <summary>
 /// The embedded store: one SQLite file (<c>cashapp.db</c> by default) in WAL mode, with a busy timeout so

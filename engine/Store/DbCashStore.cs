@@ -1,6 +1,6 @@
 using System.Data.Common;
 
-namespace CashApp.Engine.Ledger;
+namespace CashApp.Store;
 
 /// <summary>
 /// The store's logic over ADO.NET, shared by both databases: each dialect supplies its statements, how to

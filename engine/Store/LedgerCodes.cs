@@ -1,7 +1,7 @@
 using CashApp.Engine.Model;
 using CashApp.Parsers.Common;
 
-namespace CashApp.Engine.Ledger;
+namespace CashApp.Store;
 
 /// <summary>The stable codes the store writes for enums: a renamed enum member never changes stored data.</summary>
 public static class LedgerCodes

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace CashApp.Engine.Ledger;
+namespace CashApp.Store;
 
 /// <content>Migrations: WAL mode, then every version not yet applied, in one write transaction.</content>
 public sealed partial class SqliteCashStore

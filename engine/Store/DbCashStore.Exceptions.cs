@@ -2,7 +2,7 @@ using System.Data.Common;
 using CashApp.Engine.Model;
 using CashApp.Parsers.Currency;
 
-namespace CashApp.Engine.Ledger;
+namespace CashApp.Store;
 
 /// <content>Exceptions: listing, deciding and assigning, under optimistic concurrency on row versions.</content>
 public abstract partial class DbCashStore

@@ -5,7 +5,7 @@ using CashApp.Engine.Model;
 using CashApp.Parsers.Common;
 using CashApp.Parsers.Currency;
 
-namespace CashApp.Engine.Ledger;
+namespace CashApp.Store;
 
 /// <content>Reading rows into records, and the JSON kept in text columns.</content>
 public abstract partial class DbCashStore

@@ -1,6 +1,6 @@
 using Microsoft.Data.SqlClient;
 
-namespace CashApp.Engine.Ledger;
+namespace CashApp.Store;
 
 /// <content>Migrations under an application lock, so instances starting together migrate once.</content>
 public sealed partial class SqlServerCashStore

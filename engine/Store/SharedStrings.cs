@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace CashApp.Engine.Ledger;
+namespace CashApp.Store;
 
 /// <summary>
 /// One copy of each string that many rows repeat (a customer's id and name, a currency), so a snapshot of

@@ -2,7 +2,7 @@ using System.Globalization;
 using CashApp.Engine.Output;
 using CashApp.Parsers.Currency;
 
-namespace CashApp.Engine.Ledger;
+namespace CashApp.Store;
 
 /// <summary>
 /// Writes applications for posting back to AR: one CSV row per application (automatic or by a specialist),

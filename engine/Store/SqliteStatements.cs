@@ -1,7 +1,7 @@
-using static CashApp.Engine.Ledger.LedgerParamType;
-using static CashApp.Engine.Ledger.LedgerSql;
+using static CashApp.Store.LedgerParamType;
+using static CashApp.Store.LedgerSql;
 
-namespace CashApp.Engine.Ledger;
+namespace CashApp.Store;
 
 /// <summary>The SQLite dialect of the store's statements: <c>RETURNING</c>, <c>ON CONFLICT</c>, <c>LIMIT</c>.</summary>
 internal static class SqliteStatements

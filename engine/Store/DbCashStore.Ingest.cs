@@ -2,7 +2,7 @@ using System.Data.Common;
 using CashApp.Engine.Model;
 using CashApp.Parsers.Common;
 
-namespace CashApp.Engine.Ledger;
+namespace CashApp.Store;
 
 /// <content>Bank files, their payments, and the applications matching made: stored whole or not at all.</content>
 public abstract partial class DbCashStore
