@@ -239,7 +239,16 @@ public sealed class DepositReconciliation
         {
             if (deposit.Match is null && deposit.Groups.Count > 0)
             {
-                deposit.Match = new DepositMatch(deposit.Deposit, DepositStatus.Differing, (deposit.Groups.FirstOrDefault(g => !g.Taken) ?? deposit.Groups[0]).Remainder());
+                // The batches other deposits left may be exactly this one's: then it is the rest of the lockbox.
+                var group = deposit.Groups.FirstOrDefault(g => !g.Taken) ?? deposit.Groups[0];
+                var rest = group.Remainder();
+                var agrees = rest.Count > 0 && rest.TotalMinor == deposit.Deposit.AmountMinor;
+                if (agrees)
+                {
+                    group.TakeRest();
+                }
+
+                deposit.Match = new DepositMatch(deposit.Deposit, agrees ? DepositStatus.Reconciled : DepositStatus.Differing, rest);
             }
 
             if (deposit.Match is { } match)
@@ -454,6 +463,18 @@ public sealed class DepositReconciliation
         }
 
         public DepositDetail Detail() => new(kind, SourceFile, key, batch, Date, Currency, Total, Count, FirstLine);
+
+        /// <summary>Takes what no other deposit took.</summary>
+        public void TakeRest()
+        {
+            foreach (var batch in Batches.Values.Where(b => !b.Taken))
+            {
+                batch.Taken = true;
+                TakenBatches++;
+            }
+
+            Taken = Batches.Count == 0;
+        }
 
         /// <summary>What no other deposit took: the whole, or the batches left, or nothing when another took it all.</summary>
         public DepositDetail Remainder()
