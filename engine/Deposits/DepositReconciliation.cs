@@ -213,9 +213,17 @@ public sealed class DepositReconciliation
             {
                 foreach (var group in byKey.GetValueOrDefault(key) ?? [])
                 {
-                    if (group.Date == deposit.Date && group.Currency == deposit.Deposit.Currency && seen.Add(group))
+                    if (group.Date == deposit.Date && group.Currency == deposit.Deposit.Currency)
                     {
-                        deposit.Groups.Add(group);
+                        if (seen.Add(group))
+                        {
+                            deposit.Groups.Add(group);
+                        }
+
+                        if (!IsPayerAssigned(key))
+                        {
+                            deposit.Named.Add(group);
+                        }
                     }
                 }
             }
@@ -250,10 +258,12 @@ public sealed class DepositReconciliation
 
         foreach (var deposit in deposits)
         {
-            if (deposit.Match is null && deposit.Groups.Count > 0)
+            // Only a detail the bank's own reference names can differ: a payer's batch id may be another payer's too.
+            var named = deposit.Groups.Where(deposit.Named.Contains).ToList();
+            if (deposit.Match is null && named.Count > 0)
             {
                 // The batches other deposits left may be exactly this one's: then it is the rest of the lockbox.
-                var group = deposit.Groups.FirstOrDefault(g => !g.Taken) ?? deposit.Groups[0];
+                var group = named.FirstOrDefault(g => !g.Taken) ?? named[0];
                 var rest = group.Remainder();
                 var agrees = rest.Count > 0 && rest.TotalMinor == deposit.Deposit.AmountMinor;
                 if (agrees)
@@ -377,12 +387,18 @@ public sealed class DepositReconciliation
         return keys;
     }
 
+    /// <summary>True for a key the payer assigned (a batch's <c>PmtInfId</c> or <c>MsgId</c>): unique to the payer only.</summary>
+    private static bool IsPayerAssigned(string key) => key.StartsWith(PaymentInformationTag, StringComparison.Ordinal) || key.StartsWith(MessageTag, StringComparison.Ordinal);
+
+    private const string PaymentInformationTag = "pmtinfid:";
+    private const string MessageTag = "msgid:";
+
     private static readonly (string Field, string Tag)[] EntryKeyFields =
     [
         ("entry_account_servicer_ref", "acctsvcrref:"),
         ("entry_ref", "ntryref:"),
-        ("batch_payment_information_id", "pmtinfid:"),
-        ("batch_message_id", "msgid:"),
+        ("batch_payment_information_id", PaymentInformationTag),
+        ("batch_message_id", MessageTag),
     ];
 
     /// <summary>The booking date, else the value date: a deposit and its notification are booked on one day.</summary>
@@ -438,6 +454,9 @@ public sealed class DepositReconciliation
         public List<string> Keys { get; } = keys;
 
         public List<Group> Groups { get; } = [];
+
+        /// <summary>The groups a bank-assigned key (lockbox number, entry reference) names, not only a payer's batch id.</summary>
+        public HashSet<Group> Named { get; } = new(ReferenceEqualityComparer.Instance);
 
         public DepositMatch? Match { get; set; }
     }

@@ -206,6 +206,24 @@ public sealed class DepositReconciliationTests
         Assert.Equal(DepositStatus.Differing, Assert.Single(otherTotal.Deposits).Status);
     }
 
+    [Fact]
+    public void Reconcile_OnlyAPayersBatchIdInCommon_ReconcilesAnEqualTotalAndNeverFlagsAnotherOne()
+    {
+        static BankTransaction ByBatchId(BankTransaction t, string entryRef) => t with
+        {
+            Extra = new Dictionary<string, string> { ["entry_account_servicer_ref"] = entryRef, ["batch_payment_information_id"] = "PMT-1", ["booking_date"] = "2026-11-20", ["statement_id"] = "S-1" }
+                .Concat(t.Extra.Where(e => e.Key == "without_details")).ToDictionary(),
+        };
+        BankTransaction[] Day(long notified) =>
+        [
+            ByBatchId(Camt(BankFileFormat.Camt053, "A#1", "A", 1_500_00, withoutDetails: true, "day.camt053.xml"), "A"),
+            ByBatchId(Camt(BankFileFormat.Camt054, "T1", "B", notified, withoutDetails: false, "day.camt054.xml"), "B"),
+        ];
+
+        Assert.Equal(DepositStatus.Reconciled, Assert.Single(DepositReconciliation.Reconcile(Day(1_500_00)).Deposits).Status);
+        Assert.Empty(DepositReconciliation.Reconcile(Day(1_400_00)).Deposits);
+    }
+
     [Theory]
     [InlineData("0012345-001-003", "0012345", "001")]
     [InlineData("LB-12-001-003", "LB-12", "001")]
