@@ -22,7 +22,6 @@ internal sealed class CamtExtra(CamtEntry entry, CamtTransaction? detail, string
         ("booking_date", x => x._entry.BookingDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
         ("additional_entry_info", x => x._entry.AdditionalInfo),
         ("batch_size", x => x._entry.Transactions.Count > 1 ? x._entry.Transactions.Count.ToString(CultureInfo.InvariantCulture) : null),
-        ("batch_count", x => x._entry.BatchCount?.ToString(CultureInfo.InvariantCulture)),
 
         // An entry booked without TxDtls: its detail, if any, comes in another message (a camt.054).
         ("without_details", x => x._detail is null ? "true" : null),
