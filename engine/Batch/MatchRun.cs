@@ -313,6 +313,7 @@ public static class MatchRun
             {
                 DepositDetailKind.Lockbox => "lockbox",
                 DepositDetailKind.LockboxBatch => "lockbox_batch",
+                DepositDetailKind.LockboxCheck => "lockbox_check",
                 _ => "camt054_entry",
             });
             csv.Field(detail.Key);

@@ -25,6 +25,9 @@ public enum DepositDetailKind
 
     /// <summary>The transactions of one entry in a camt.054 notification.</summary>
     Notification,
+
+    /// <summary>One check of a lockbox, the detail of an item in a lockbox deposit (BAI2 116).</summary>
+    LockboxCheck,
 }
 
 /// <summary>
@@ -62,13 +65,20 @@ public sealed record DepositMatch(BankTransaction Deposit, DepositStatus Status,
     {
         var what = Detail.Kind switch
         {
-            DepositDetailKind.Lockbox => $"lockbox {Detail.Key} of {Day(Detail.Date)}",
+            DepositDetailKind.Lockbox or DepositDetailKind.LockboxCheck => $"lockbox {Detail.Key} of {Day(Detail.Date)}",
             DepositDetailKind.LockboxBatch => $"lockbox {Detail.Key} batch {Detail.Batch} of {Day(Detail.Date)}",
             _ => $"entry {Detail.Key} of {Day(Detail.Date)}",
         };
         var items = Detail.Kind == DepositDetailKind.Notification ? "transactions" : "checks";
-        var deposit = $"deposit {Deposit.Currency} {Amount(Deposit.AmountMinor)} ({Deposit.SourceFile} line {Deposit.LineNumber.ToString(CultureInfo.InvariantCulture)})";
+        var deposit = $"{(Deposit.TypeCode == DepositReconciliation.Bai2LockboxItem ? "item" : "deposit")} {Deposit.Currency} {Amount(Deposit.AmountMinor)} ({Deposit.SourceFile} line {Deposit.LineNumber.ToString(CultureInfo.InvariantCulture)})";
         var detail = $"{Detail.Count.ToString(CultureInfo.InvariantCulture)} {items} totalling {Detail.Currency} {Amount(Detail.TotalMinor)} ({Detail.SourceFile} line {Detail.LineNumber.ToString(CultureInfo.InvariantCulture)})";
+        if (Deposit.TypeCode == DepositReconciliation.Bai2LockboxItem)
+        {
+            return Status == DepositStatus.Reconciled
+                ? $"{what}: {deposit} reconciled with a check of batch {Detail.Batch} ({Detail.SourceFile} line {Detail.LineNumber.ToString(CultureInfo.InvariantCulture)}); the check is applied, not the item"
+                : $"{what}: {deposit} matches no check of that amount left among its {detail}";
+        }
+
         return Status == DepositStatus.Reconciled
             ? $"{what}: {deposit} reconciled with its detail, {detail}; the detail's payments are applied, not the deposit"
             : $"{what}: {deposit} differs from its detail, {detail}, by {Amount(DifferenceMinor)}";
@@ -97,6 +107,9 @@ public sealed class DepositReconciliation
 {
     /// <summary>The BAI2 type code of a lockbox deposit (BAI2 appendix A: 115 "Lockbox Deposit").</summary>
     public const string Bai2LockboxDeposit = "115";
+
+    /// <summary>The BAI2 type code of one check of a lockbox deposit (BAI2 appendix A: 116 "Item in Lockbox Deposit").</summary>
+    public const string Bai2LockboxItem = "116";
 
     private readonly Dictionary<BankTransaction, DepositMatch> _byDeposit;
 
@@ -144,6 +157,9 @@ public sealed class DepositReconciliation
             {
                 case BankFileFormat.Bai2 when t is { Direction: Direction.Credit, IsPayment: true, TypeCode: Bai2LockboxDeposit, ValueDate: { } date }:
                     deposits.Add(new Candidate(t, date, LockboxTokens(t)));
+                    break;
+                case BankFileFormat.Bai2 when t is { Direction: Direction.Credit, IsPayment: true, TypeCode: Bai2LockboxItem, ValueDate: { } date }:
+                    deposits.Add(new Candidate(t, date, LockboxTokens(t)) { IsItem = true });
                     break;
                 case BankFileFormat.Camt053 when t is { Direction: Direction.Credit, IsPayment: true } && t.Extra.ContainsKey("without_details") && CamtDate(t) is { } date:
                     if (EntryKeys(t) is { Count: > 0 } references)
@@ -232,10 +248,12 @@ public sealed class DepositReconciliation
         }
 
         var matches = new List<DepositMatch>();
+        var lumps = deposits.Where(d => !d.IsItem).ToList();
+        ReconcileItems(deposits.Where(d => d.IsItem));
 
         // First a whole lockbox or entry of exactly the deposit's amount, then a single batch of it (a bank that
         // deposits batch by batch); what is left, with lockbox or reference and date agreeing, differs.
-        foreach (var deposit in deposits)
+        foreach (var deposit in lumps)
         {
             if (deposit.Groups.FirstOrDefault(g => !g.Taken && g.TakenBatches == 0 && g.Total == deposit.Deposit.AmountMinor) is { } whole)
             {
@@ -244,7 +262,7 @@ public sealed class DepositReconciliation
             }
         }
 
-        foreach (var deposit in deposits.Where(d => d.Match is null))
+        foreach (var deposit in lumps.Where(d => d.Match is null))
         {
             var batch = deposit.Groups.Where(g => !g.Taken).SelectMany(g => g.Batches.Values)
                 .FirstOrDefault(b => !b.Taken && b.Total == deposit.Deposit.AmountMinor);
@@ -260,7 +278,7 @@ public sealed class DepositReconciliation
         {
             // Only a detail the bank's own reference names can differ: a payer's batch id may be another payer's too.
             var named = deposit.Groups.Where(deposit.Named.Contains).ToList();
-            if (deposit.Match is null && named.Count > 0)
+            if (deposit.Match is null && !deposit.IsItem && named.Count > 0)
             {
                 // The batches other deposits left may be exactly this one's: then it is the rest of the lockbox.
                 var group = named.FirstOrDefault(g => !g.Taken) ?? named[0];
@@ -281,6 +299,36 @@ public sealed class DepositReconciliation
         }
 
         return new DepositReconciliation(matches);
+    }
+
+    /// <summary>
+    /// Items of a lockbox deposit (BAI2 116), each one check: held against a check of the lockbox it names, on its
+    /// date, of its amount. The checks are a pool of their own: a bank that reports the deposit (115) and its items
+    /// (116) both has each reconciled. Two checks of one amount are one cash: either may answer.
+    /// </summary>
+    private static void ReconcileItems(IEnumerable<Candidate> items)
+    {
+        foreach (var item in items)
+        {
+            var lockboxes = item.Groups.Where(g => g.Kind == DepositDetailKind.Lockbox).ToList();
+            if (lockboxes.Count == 0)
+            {
+                continue;
+            }
+
+            var slot = lockboxes.SelectMany(g => g.Checks).FirstOrDefault(c => !c.TakenByItem && c.Check.AmountMinor == item.Deposit.AmountMinor);
+            if (slot is null)
+            {
+                item.Match = new DepositMatch(item.Deposit, DepositStatus.Differing, lockboxes[0].Detail());
+                continue;
+            }
+
+            slot.TakenByItem = true;
+            var check = slot.Check;
+            var lockbox = lockboxes.First(g => g.Checks.Contains(slot));
+            item.Match = new DepositMatch(item.Deposit, DepositStatus.Reconciled,
+                new DepositDetail(DepositDetailKind.LockboxCheck, check.SourceFile, lockbox.Key, slot.Batch, lockbox.Date, check.Currency, check.AmountMinor, 1, check.LineNumber));
+        }
     }
 
     /// <summary>
@@ -416,6 +464,7 @@ public sealed class DepositReconciliation
         }
 
         group.Add(check.AmountMinor);
+        group.Checks.Add(new CheckSlot(check, batch));
         if (!group.Batches.TryGetValue(batch, out var part))
         {
             group.Batches[batch] = part = new Group(DepositDetailKind.LockboxBatch, check.SourceFile, lockbox, batch, date, check.Currency, check.LineNumber, []) { Parent = group };
@@ -444,6 +493,16 @@ public sealed class DepositReconciliation
         group.Add(t.Direction == Direction.Credit ? t.AmountMinor : -t.AmountMinor);
     }
 
+    /// <summary>One check of a lockbox, and whether an item (116) has been reconciled with it.</summary>
+    private sealed class CheckSlot(BankTransaction check, string batch)
+    {
+        public BankTransaction Check { get; } = check;
+
+        public string Batch { get; } = batch;
+
+        public bool TakenByItem { get; set; }
+    }
+
     /// <summary>A deposit credit, its date and keys, the detail groups it may belong to, and what it came to.</summary>
     private sealed class Candidate(BankTransaction deposit, DateOnly date, List<string> keys)
     {
@@ -459,6 +518,9 @@ public sealed class DepositReconciliation
         public HashSet<Group> Named { get; } = new(ReferenceEqualityComparer.Instance);
 
         public DepositMatch? Match { get; set; }
+
+        /// <summary>A BAI2 116: one check of a lockbox deposit, held against one check.</summary>
+        public bool IsItem { get; init; }
     }
 
     /// <summary>The detail of one lockbox, batch or camt.054 entry, as it is collected and taken.</summary>
@@ -488,13 +550,19 @@ public sealed class DepositReconciliation
 
         public SortedDictionary<string, Group> Batches { get; } = new(StringComparer.Ordinal);
 
+        public List<CheckSlot> Checks { get; } = [];
+
+        public DepositDetailKind Kind { get; } = kind;
+
+        public string Key { get; } = key;
+
         public void Add(long amountMinor)
         {
             Total = checked(Total + amountMinor);
             Count++;
         }
 
-        public DepositDetail Detail() => new(kind, SourceFile, key, batch, Date, Currency, Total, Count, FirstLine);
+        public DepositDetail Detail() => new(Kind, SourceFile, Key, batch, Date, Currency, Total, Count, FirstLine);
 
         /// <summary>Takes what no other deposit took.</summary>
         public void TakeRest()

@@ -42,13 +42,14 @@ public sealed class DepositMatchTests : IDisposable
     }
 
     /// <summary>A BAI2 day: a lockbox deposit of <paramref name="depositMinor"/> naming lockbox 0012345, and an ACH payment quoting INV-3001.</summary>
-    private string WriteBai2(long depositMinor)
+    private string WriteBai2(long depositMinor, params TestDetail[] more)
     {
         var file = new TestFile("BANK", "ACME", Day, [
             new TestGroup("BANK", Day, "USD", [
                 new TestAccount("123456789", "USD", [], [
                     new TestDetail(115, depositMinor, "Z", "LBX0012345", string.Empty, "LOCKBOX DEPOSIT 2 ITEMS"),
                     new TestDetail(165, 75_25, "Z", "ACH000777", string.Empty, "ORIG CO NAME:ECHO FREIGHT LLC ENTRY DESCR:PAYMENT INV-3001"),
+                    .. more,
                 ]),
             ]),
         ]);
@@ -180,6 +181,21 @@ public sealed class DepositMatchTests : IDisposable
         var deposit = Assert.Single(Rows(Path.Combine(output, "deposits.csv")));
         Assert.Equal(("differing", "1250.00", "-50.00"), (deposit["status"], deposit["detail_total"], deposit["difference"]));
         Assert.Contains("reconciled 0, differing 1", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Match_LockboxDepositAndItsItemsInTheBai2_ReconcilesEachAndAppliesEveryCheckOnce()
+    {
+        var (output, error) = await Match(
+            WriteBai2(1_250_00, new TestDetail(116, 1_000_00, "Z", "LBXITEM01", string.Empty, "LOCKBOX 0012345 ITEM"), new TestDetail(116, 250_00, "Z", "LBXITEM02", string.Empty, "LOCKBOX 0012345 ITEM")),
+            WriteLockbox());
+
+        Assert.Equal(3, Rows(Path.Combine(output, "applications.csv")).Count);
+        Assert.Equal(
+            ["LBX0012345 deposit_reconciled", "LBXITEM01 deposit_reconciled", "LBXITEM02 deposit_reconciled"],
+            Rows(Path.Combine(output, "exceptions.csv")).Select(e => $"{e["payment_ref"]} {e["reason"]}").Order(StringComparer.Ordinal));
+        Assert.Equal(["lockbox", "lockbox_check", "lockbox_check"], Rows(Path.Combine(output, "deposits.csv")).Select(d => d["detail_kind"]).Order(StringComparer.Ordinal));
+        Assert.Contains("reconciled 3, differing 0", error, StringComparison.Ordinal);
     }
 
     [Fact]

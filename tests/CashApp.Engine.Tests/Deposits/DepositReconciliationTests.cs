@@ -161,6 +161,23 @@ public sealed class DepositReconciliationTests
     }
 
     [Fact]
+    public void Reconcile_DepositAndItsItemsBothReported_EachIsReconciledAndNoCheckTwiceByItems()
+    {
+        var deposit = Bai2("LBX0012345", 1_250_00, line: 5);
+        var first = Bai2("I1", 250_00, typeCode: "116", text: "LOCKBOX 0012345 ITEM", line: 6);
+        var second = Bai2("I2", 1_000_00, typeCode: "116", text: "LOCKBOX 0012345 ITEM", line: 7);
+        var third = Bai2("I3", 250_00, typeCode: "116", text: "LOCKBOX 0012345 ITEM", line: 8);
+        var result = DepositReconciliation.Reconcile([deposit, first, second, third, Check("0012345", "001", 1, 1_000_00), Check("0012345", "001", 2, 250_00)]);
+
+        Assert.True(result.TryGet(deposit, out var lump) && lump is { Status: DepositStatus.Reconciled, Detail.Kind: DepositDetailKind.Lockbox });
+        Assert.True(result.TryGet(first, out var a) && a is { Status: DepositStatus.Reconciled, Detail: { Kind: DepositDetailKind.LockboxCheck, TotalMinor: 250_00, Count: 1 } });
+        Assert.True(result.TryGet(second, out var b) && b is { Status: DepositStatus.Reconciled, Detail.TotalMinor: 1_000_00 });
+        Assert.True(result.TryGet(third, out var c) && c.Status == DepositStatus.Differing);
+        Assert.Contains("matches no check of that amount", c.Describe(), StringComparison.Ordinal);
+        Assert.Equal((3, 1), (result.Reconciled, result.Differing));
+    }
+
+    [Fact]
     public void Reconcile_Camt053EntryWithoutDetails_IsReconciledWithItsCamt054Entry()
     {
         var lump = Camt(BankFileFormat.Camt053, "E-7#1", "E-7", 1_500_00, withoutDetails: true, "day.camt053.xml");
