@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CashApp.Engine.Ar;
+using CashApp.Engine.Deposits;
 using CashApp.Engine.Matching;
 using CashApp.Engine.Model;
 using CashApp.Engine.Output;
@@ -78,6 +79,12 @@ public sealed record MatchRunSummary(
 {
     /// <summary>Share of payments applied in full.</summary>
     public double HitRate => Payments == 0 ? 0 : (double)PaymentsFullyApplied / Payments;
+
+    /// <summary>Deposits (a BAI2 lockbox deposit, a camt.053 entry without details) that agree with their detail in another file.</summary>
+    public int DepositsReconciled { get; init; }
+
+    /// <summary>Deposits whose lockbox or reference and date agree with a detail file, and whose total does not.</summary>
+    public int DepositsDiffering { get; init; }
 }
 
 /// <summary>Reports which stage a run is in and how far along it is.</summary>
@@ -102,6 +109,10 @@ public static class MatchRun
     /// <summary>Columns of <c>applications.csv</c>.</summary>
     public static readonly IReadOnlyList<string> ApplicationColumns =
         ["payment_ref", "item_id", "amount", "currency", "method", "confidence", "explanation"];
+
+    /// <summary>Columns of <c>deposits.csv</c>: one row per deposit held against its detail.</summary>
+    public static readonly IReadOnlyList<string> DepositColumns =
+        ["deposit_ref", "status", "currency", "deposit_amount", "detail_total", "difference", "detail_count", "detail_kind", "key", "batch", "date", "deposit_file", "deposit_line", "detail_file", "detail_line"];
 
     /// <summary>Columns of <c>exceptions.csv</c>.</summary>
     public static readonly IReadOnlyList<string> ExceptionColumns =
@@ -172,6 +183,10 @@ public static class MatchRun
             return Task.FromResult((built, (long)items.Count));
         }).ConfigureAwait(false);
 
+        // A deposit whose detail is in another of the day's files is that detail's money: the detail's payments
+        // are applied, the deposit never is, and it is reported reconciled or differing instead.
+        var deposits = DepositReconciliation.Reconcile(files.SelectMany(f => f.Transactions));
+        var depositCredits = new List<BankTransaction>(deposits.Deposits.Count);
         var payments = new List<Payment>();
         var notPayments = new List<BankTransaction>();
         var summaries = new List<BankFileSummary>();
@@ -191,7 +206,11 @@ public static class MatchRun
                 credits++;
                 creditTotal = checked(creditTotal + transaction.AmountMinor);
                 byCurrency[transaction.Currency] = checked(byCurrency.GetValueOrDefault(transaction.Currency) + transaction.AmountMinor);
-                if (transaction.IsPayment)
+                if (deposits.TryGet(transaction, out _))
+                {
+                    depositCredits.Add(transaction);
+                }
+                else if (transaction.IsPayment)
                 {
                     paying++;
                     payments.Add(Payment.FromTransaction(transaction));
@@ -220,6 +239,15 @@ public static class MatchRun
             exceptions.Add(new ExceptionCase(credit.PaymentRef, new Money(credit.AmountMinor, currency), ExceptionReason.NotAPayment, credit.NotPaymentReason ?? "not a booked payment", []));
         }
 
+        // Deposits are listed too, so that every credit of the files is in applications or exceptions (CONTRACT.md):
+        // a reconciled one for the record (its money is applied through its detail), a differing one to be worked.
+        foreach (var match in deposits.Deposits)
+        {
+            var credit = match.Deposit;
+            var reason = match.Status == DepositStatus.Reconciled ? ExceptionReason.DepositReconciled : ExceptionReason.DepositMismatch;
+            exceptions.Add(new ExceptionCase(credit.PaymentRef, new Money(credit.AmountMinor, new CurrencyCode(credit.Currency)), reason, match.Describe(), []));
+        }
+
         await run.Stage("check", result.Applications.Count, () =>
         {
             // Only the items applied to can break the books; passing just those spares a dictionary of
@@ -239,7 +267,8 @@ public static class MatchRun
         {
             Directory.CreateDirectory(options.OutputDirectory);
             var applications = Task.Run(() => WriteApplications(Path.Combine(options.OutputDirectory, "applications.csv"), result.Applications), cancellationToken);
-            var exceptionsFile = Task.Run(() => WriteExceptions(Path.Combine(options.OutputDirectory, "exceptions.csv"), exceptions, payments, notPayments), cancellationToken);
+            var exceptionsFile = Task.Run(() => WriteExceptions(Path.Combine(options.OutputDirectory, "exceptions.csv"), exceptions, payments, [.. notPayments, .. depositCredits]), cancellationToken);
+            WriteDeposits(Path.Combine(options.OutputDirectory, "deposits.csv"), deposits);
             await Task.WhenAll(applications, exceptionsFile).ConfigureAwait(false);
             return (0, (long)(result.Applications.Count + exceptions.Count));
         }).ConfigureAwait(false);
@@ -254,10 +283,48 @@ public static class MatchRun
             payments.Count,
             appliedRefs.Count,
             fully,
-            exceptions.Count,
+            exceptions.Count - deposits.Reconciled,
             stages,
             total.Elapsed,
-            MemoryWatch.ProcessPeak());
+            MemoryWatch.ProcessPeak())
+        {
+            DepositsReconciled = deposits.Reconciled,
+            DepositsDiffering = deposits.Differing,
+        };
+    }
+
+    private static void WriteDeposits(string path, DepositReconciliation deposits)
+    {
+        using var csv = new Utf8CsvWriter(path);
+        csv.WriteRow(DepositColumns);
+        foreach (var match in deposits.Deposits)
+        {
+            var d = match.Deposit;
+            var detail = match.Detail;
+            var digits = new CurrencyCode(d.Currency).MinorDigits;
+            csv.Field(d.PaymentRef);
+            csv.Field(match.Status == DepositStatus.Reconciled ? "reconciled" : "differing");
+            csv.Field(d.Currency);
+            csv.Amount(d.AmountMinor, digits);
+            csv.Amount(detail.TotalMinor, digits);
+            csv.Amount(match.DifferenceMinor, digits);
+            csv.Field(detail.Count);
+            csv.Field(detail.Kind switch
+            {
+                DepositDetailKind.Lockbox => "lockbox",
+                DepositDetailKind.LockboxBatch => "lockbox_batch",
+                DepositDetailKind.LockboxCheck => "lockbox_check",
+                _ => "camt054_entry",
+            });
+            csv.Field(detail.Key);
+            csv.Field(detail.Batch);
+            csv.Field(detail.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            csv.Field(d.SourceFile);
+            csv.Field(d.LineNumber);
+            csv.Field(detail.SourceFile);
+            csv.Field(detail.LineNumber);
+            csv.EndRow();
+        }
     }
 
     private static void WriteApplications(string path, IReadOnlyList<Application> applications)
@@ -375,6 +442,8 @@ public static class MatchRun
         ExceptionReason.Ambiguous => "ambiguous",
         ExceptionReason.Overpayment => "overpayment",
         ExceptionReason.NotAPayment => "not_a_payment",
+        ExceptionReason.DepositReconciled => "deposit_reconciled",
+        ExceptionReason.DepositMismatch => "deposit_mismatch",
         _ => "conflict",
     };
 

@@ -47,6 +47,15 @@ public enum ExceptionReason
 
     /// <summary>The quoted references disagree with each other or with the amount.</summary>
     Conflict,
+
+    /// <summary>
+    /// A deposit (a BAI2 lockbox deposit, a camt.053 entry without details) that agrees with its detail in another
+    /// file: the detail's payments are applied, the deposit never is. Listed so that no credit goes unaccounted.
+    /// </summary>
+    DepositReconciled,
+
+    /// <summary>A deposit whose lockbox or reference and date agree with its detail file, and whose total does not.</summary>
+    DepositMismatch,
 }
 
 /// <summary>A score between 0 and 1, with 3 decimals, of how sure the engine is.</summary>

@@ -119,6 +119,11 @@ internal static class MatchCommand
         error.WriteLine();
         error.WriteLine(string.Create(ci, $"open items {summary.OpenItems:N0}, customers {summary.Customers:N0}"));
         error.WriteLine(string.Create(ci, $"payments {summary.Payments:N0}: applied {summary.PaymentsApplied:N0} (in full {summary.PaymentsFullyApplied:N0}), exceptions {summary.Exceptions:N0}, hit rate {summary.HitRate:P1}"));
+        if (DepositLine(summary) is { } deposits)
+        {
+            error.WriteLine(deposits);
+        }
+
         error.WriteLine();
         foreach (var line in StageTable(summary))
         {
@@ -127,6 +132,12 @@ internal static class MatchCommand
 
         error.WriteLine($"wrote {Path.Combine(outputDirectory, "applications.csv")} and {Path.Combine(outputDirectory, "exceptions.csv")}");
     }
+
+    /// <summary>The deposits held against their detail in another file, or null when there were none.</summary>
+    internal static string? DepositLine(MatchRunSummary summary) =>
+        summary.DepositsReconciled + summary.DepositsDiffering == 0
+            ? null
+            : string.Create(CultureInfo.InvariantCulture, $"deposits with detail {summary.DepositsReconciled + summary.DepositsDiffering:N0}: reconciled {summary.DepositsReconciled:N0}, differing {summary.DepositsDiffering:N0} (deposit_mismatch; see deposits.csv)");
 
     /// <summary>
     /// The stage table: time, units handled, units per second and peak memory of each stage, then the whole
@@ -163,6 +174,8 @@ internal static class MatchCommand
         customers = summary.Customers,
         applied = summary.PaymentsApplied,
         exceptions = summary.Exceptions,
+        deposits_reconciled = summary.DepositsReconciled,
+        deposits_differing = summary.DepositsDiffering,
         seconds = summary.Elapsed.TotalSeconds,
         cpu_seconds = Cpu().TotalSeconds,
         gc_pause_seconds = GC.GetTotalPauseDuration().TotalSeconds,

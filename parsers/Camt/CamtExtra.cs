@@ -22,6 +22,9 @@ internal sealed class CamtExtra(CamtEntry entry, CamtTransaction? detail, string
         ("booking_date", x => x._entry.BookingDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
         ("additional_entry_info", x => x._entry.AdditionalInfo),
         ("batch_size", x => x._entry.Transactions.Count > 1 ? x._entry.Transactions.Count.ToString(CultureInfo.InvariantCulture) : null),
+
+        // An entry booked without TxDtls: its detail, if any, comes in another message (a camt.054).
+        ("without_details", x => x._detail is null ? "true" : null),
         ("batch_payment_information_id", x => x._entry.BatchPaymentInformationId),
         ("batch_message_id", x => x._entry.BatchMessageId),
         ("reversal", x => x._entry.IsReversal ? "true" : null),

@@ -182,6 +182,17 @@ public sealed class CamtReaderTests
     }
 
     [Fact]
+    public void Read_EntryWithoutDetails_SaysSoForDepositReconciliation()
+    {
+        var xml = Statement(Entry(amount: "6.00", more: "<NtryDtls><Btch><NbOfTxs>3</NbOfTxs></Btch></NtryDtls>")
+            + Entry(amount: "1.00", details: """<TxDtls><Refs><EndToEndId>E2E-1</EndToEndId></Refs><Amt Ccy="EUR">1.00</Amt></TxDtls>"""));
+        var read = Read(xml);
+        Assert.Equal(["NTRY1#1", "E2E-1"], read.Select(t => t.PaymentRef));
+        Assert.Equal("true", read[0].Extra["without_details"]);
+        Assert.False(read[1].Extra.ContainsKey("without_details"));
+    }
+
+    [Fact]
     public void Read_NettedBatch_TakesEachDetailsDirection()
     {
         var warnings = new List<ParseWarning>();
