@@ -41,7 +41,10 @@ public sealed class DayGenAccuracyTests : IDisposable
 
         var figures = DayScore.Score(day, run);
         var table = DayScore.Table([figures]);
+        // The files are clean: read strictly, without a warning, to the day's credits and their total.
         Assert.Equal(summary.Payments, result.Payments);
+        Assert.All(result.Files, f => Assert.Empty(f.Warnings));
+        Assert.Equal(summary.TotalCents, result.Files.Sum(f => f.CreditMinorTotal));
         Assert.True(figures.Lost == 0, $"lost {figures.Lost}\n{table}");
         Assert.True(figures.OverApplied == 0, $"over-applied {figures.OverApplied}\n{table}");
         Assert.True(figures.UnknownItems == 0, $"applied to unknown items {figures.UnknownItems}\n{table}");
