@@ -21,14 +21,28 @@ public sealed record IngestOptions
 }
 
 /// <summary>What an ingest did: the file stored (or the earlier one, for a duplicate) and how many tries matching took.</summary>
-public sealed record IngestResult(IngestStatus Status, StoredBankFile File, IReadOnlyList<ParseWarning> Warnings, int MatchAttempts);
+public sealed record IngestResult(IngestStatus Status, StoredBankFile File, IReadOnlyList<ParseWarning> Warnings, int MatchAttempts)
+{
+    /// <summary>How many of the file's credits were new: stored, and matched when payments.</summary>
+    public int NewCredits { get; init; }
+
+    /// <summary>The file's credits the store already held, each with the file that first brought it: neither stored nor applied again.</summary>
+    public IReadOnlyList<AlreadyReceived> AlreadyReceived { get; init; } = [];
+}
 
 /// <summary>
 /// What a batch of transactions became once matched and stored: the file stored (or the earlier one, for a
 /// duplicate), the match that was stored with it, and every exception it raised, the credits that are not
 /// payments included.
 /// </summary>
-public sealed record StoredBatch(IngestStatus Status, StoredBankFile File, int MatchAttempts, MatchResult Result, IReadOnlyList<ExceptionCase> Exceptions, int CreditCount, int DebitCount);
+public sealed record StoredBatch(IngestStatus Status, StoredBankFile File, int MatchAttempts, MatchResult Result, IReadOnlyList<ExceptionCase> Exceptions, int CreditCount, int DebitCount)
+{
+    /// <summary>How many of the credits were new: stored, and matched when payments.</summary>
+    public int NewCredits { get; init; }
+
+    /// <summary>The credits the store already held, each with the file that first brought it: neither stored nor applied again.</summary>
+    public IReadOnlyList<AlreadyReceived> AlreadyReceived { get; init; } = [];
+}
 
 /// <summary>
 /// How an ingest matches payments against the ledger as it stands. <see cref="LedgerService"/> reads a fresh
@@ -127,7 +141,7 @@ public sealed class LedgerService
         }
 
         var stored = await StoreTransactionsAsync(transactions, fileName, hash, format, options.Actor, cancellationToken).ConfigureAwait(false);
-        return new IngestResult(stored.Status, stored.File, warnings, stored.MatchAttempts);
+        return new IngestResult(stored.Status, stored.File, warnings, stored.MatchAttempts) { NewCredits = stored.NewCredits, AlreadyReceived = stored.AlreadyReceived };
     }
 
     /// <summary>
@@ -145,18 +159,39 @@ public sealed class LedgerService
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transactions);
-        var credits = transactions.Where(t => t.Direction == Direction.Credit).ToList();
-        var debits = transactions.Count - credits.Count;
-        var payments = credits.Where(t => t.IsPayment).Select(Payment.FromTransaction).ToList();
+        var allCredits = transactions.Where(t => t.Direction == Direction.Credit).ToList();
+        var debits = transactions.Count - allCredits.Count;
 
-        // Credits that are not payments (pending, informational, reversals) are never applied, and never lost.
-        var notPayments = credits
-            .Where(t => !t.IsPayment)
-            .Select(t => new ExceptionCase(t.PaymentRef, new Money(t.AmountMinor, new CurrencyCode(t.Currency)), ExceptionReason.NotAPayment, t.NotPaymentReason ?? "not a booked payment", []))
-            .ToList();
-
-        for (var attempt = 1; ; attempt++)
+        // Payment identity: the keys count over all the file's credits (ordinals among identical ones); a credit
+        // the store already holds is reported with the file that brought it, and neither stored nor applied.
+        var allKeys = PaymentIdentity.Keys(allCredits);
+        for (int attempt = 1, lookups = 0; ; lookups++)
         {
+            var known = await _store.FindReceivedPaymentsAsync(allKeys, cancellationToken).ConfigureAwait(false);
+            var credits = new List<BankTransaction>(allCredits.Count);
+            var keys = new List<string>(allCredits.Count);
+            var alreadyReceived = new List<AlreadyReceived>();
+            for (var i = 0; i < allCredits.Count; i++)
+            {
+                if (known.TryGetValue(allKeys[i], out var first))
+                {
+                    alreadyReceived.Add(new AlreadyReceived(allCredits[i].PaymentRef, allCredits[i].LineNumber, first));
+                }
+                else
+                {
+                    credits.Add(allCredits[i]);
+                    keys.Add(allKeys[i]);
+                }
+            }
+
+            var payments = credits.Where(t => t.IsPayment).Select(Payment.FromTransaction).ToList();
+
+            // Credits that are not payments (pending, informational, reversals) are never applied, and never lost.
+            var notPayments = credits
+                .Where(t => !t.IsPayment)
+                .Select(t => new ExceptionCase(t.PaymentRef, new Money(t.AmountMinor, new CurrencyCode(t.Currency)), ExceptionReason.NotAPayment, t.NotPaymentReason ?? "not a booked payment", []))
+                .ToList();
+
             var (result, snapshot) = await _matcher.MatchAsync(payments, cancellationToken).ConfigureAwait(false);
             // The books must balance before anything is written; only the items matching touched are needed.
             var touched = result.Applications.Select(a => a.ItemId).ToHashSet(StringComparer.Ordinal);
@@ -169,6 +204,8 @@ public sealed class LedgerService
                 Format = format,
                 Actor = actor,
                 Credits = credits,
+                IdentityKeys = keys,
+                AlreadyReceived = alreadyReceived,
                 DebitCount = debits,
                 Applications = result.Applications,
                 Exceptions = exceptions,
@@ -176,15 +213,32 @@ public sealed class LedgerService
             };
 
             var stored = await _store.StoreIngestAsync(batch, cancellationToken).ConfigureAwait(false);
-            if (stored.Status != IngestStatus.Duplicate)
+            if (stored.Status is IngestStatus.Stored or IngestStatus.StaleSnapshot)
             {
                 // Stored: the open amounts moved. Stale: they had moved under the snapshot. Either way it is old now.
                 _matcher.Invalidate();
             }
 
-            if (stored.Status != IngestStatus.StaleSnapshot)
+            switch (stored.Status)
             {
-                return new StoredBatch(stored.Status, stored.File!, attempt, result, exceptions, credits.Count, debits);
+                case IngestStatus.StaleSnapshot:
+                    attempt++;
+                    continue;
+                case IngestStatus.ReceivedMeanwhile:
+                    // Another file brought some of these payments since the look-up: the known keys only grow, so
+                    // this ends; the bound guards against a store that keeps answering so.
+                    if (lookups >= allCredits.Count + MaxMatchAttempts)
+                    {
+                        throw new InvalidOperationException($"{fileName}: the store kept reporting payments received meanwhile.");
+                    }
+
+                    continue;
+                default:
+                    return new StoredBatch(stored.Status, stored.File!, attempt, result, exceptions, allCredits.Count, debits)
+                    {
+                        NewCredits = credits.Count,
+                        AlreadyReceived = alreadyReceived,
+                    };
             }
         }
     }
