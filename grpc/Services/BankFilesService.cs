@@ -128,7 +128,11 @@ internal sealed class BankFilesService(ICashStore store, LedgerService ledger, S
         }
 
         Log.Ingested(logger, caller, fileName, size, format, stored.Id, stored.CreditCount, stored.ApplicationCount, stored.ExceptionCount);
-        return Report(stored, fileName, hash, size, duplicate: false, warnings);
+        var report = Report(stored, fileName, hash, size, duplicate: false, warnings);
+        report.NewCredits = write.NewCredits;
+        report.AlreadyReceivedCount = write.AlreadyReceived.Count;
+        report.AlreadyReceived.AddRange(write.AlreadyReceived.Take(1000).Select(ProtoMap.ToProto));
+        return report;
     }
 
     private static string FirstChunk(V1.FileChunk chunk, out string? layoutJson)
