@@ -18,6 +18,7 @@ public sealed class ServerFixture : IAsyncLifetime
 {
     private readonly Dictionary<string, string> _keys = new(StringComparer.Ordinal);
     private WebApplication? _app;
+    private readonly string? _dbPath;
     private GrpcChannel? _channel;
 
     public ServerFixture()
@@ -25,11 +26,15 @@ public sealed class ServerFixture : IAsyncLifetime
     {
     }
 
-    internal ServerFixture(long maxFileBytes)
+    internal ServerFixture(long maxFileBytes, string? dbPath = null)
     {
         MaxFileBytes = maxFileBytes;
         Folder = Directory.CreateTempSubdirectory("cashapp-grpc-tests-").FullName;
+        _dbPath = dbPath;
     }
+
+    /// <summary>A second instance over the store of another: two <c>cashapp serve</c> processes on one database.</summary>
+    internal static ServerFixture OnStoreOf(ServerFixture other) => new(other.MaxFileBytes, other.DbPath);
 
     public string Folder { get; }
 
@@ -100,7 +105,7 @@ public sealed class ServerFixture : IAsyncLifetime
     public V1.Reports.ReportsClient Reports(string role = "admin") => new(AsRole(role));
 
     /// <summary>The SQLite file behind the server.</summary>
-    public string DbPath => Path.Combine(Folder, "cashapp.db");
+    public string DbPath => _dbPath ?? Path.Combine(Folder, "cashapp.db");
 
     /// <summary>Stops the server as Ctrl+C would: no new calls, in-flight calls get the shutdown timeout to finish.</summary>
     public Task StopServerAsync() => _app!.StopAsync();
