@@ -147,8 +147,9 @@ public sealed class LedgerService
     /// <summary>
     /// Matches and stores a batch of transactions (a bank file already read, or a committed match request) in
     /// one store transaction, and says what was matched. A batch whose <paramref name="contentHash"/> was
-    /// stored before is a <see cref="IngestStatus.Duplicate"/> and stores nothing. The seam for tests, and
-    /// for callers that read files themselves.
+    /// stored before is a <see cref="IngestStatus.Duplicate"/> and stores nothing. A credit whose identity key
+    /// (<see cref="PaymentIdentity"/>) the store already holds is reported in <see cref="StoredBatch.AlreadyReceived"/>
+    /// and neither matched, stored nor applied. The seam for tests, and for callers that read files themselves.
     /// </summary>
     public async Task<StoredBatch> StoreTransactionsAsync(
         IReadOnlyList<BankTransaction> transactions,
