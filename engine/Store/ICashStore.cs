@@ -45,6 +45,12 @@ public interface ICashStore : IAsyncDisposable
     /// <summary>One item as stored, open or closed; null when unknown.</summary>
     Task<StoredOpenItem?> GetOpenItemAsync(string itemId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// A page of items as stored, in ordinal item id order: filtered in the database before paging, so that a
+    /// page costs the rows it returns (and, by customer, an index), never a pass over the ledger.
+    /// </summary>
+    Task<IReadOnlyList<StoredOpenItem>> ListOpenItemsAsync(OpenItemQuery query, CancellationToken cancellationToken = default);
+
     /// <summary>One customer; null when unknown.</summary>
     Task<Customer?> GetCustomerAsync(string customerId, CancellationToken cancellationToken = default);
 

@@ -28,6 +28,25 @@ public sealed record StoredOpenItem(OpenItem Item, long ArOpenMinor, long Applie
     public long RemainingMinor => Item.OpenMinor;
 }
 
+/// <summary>Which items to list: each filter when set, with keyset paging by item id.</summary>
+public sealed record OpenItemQuery
+{
+    /// <summary>Only items in this status; any when null.</summary>
+    public OpenItemStatus? Status { get; init; }
+
+    /// <summary>Only this customer's items.</summary>
+    public string? CustomerId { get; init; }
+
+    /// <summary>Only items in this ISO 4217 currency.</summary>
+    public string? Currency { get; init; }
+
+    /// <summary>Only items whose id sorts (ordinally) after this one: the previous page's last.</summary>
+    public string? AfterItemId { get; init; }
+
+    /// <summary>At most this many.</summary>
+    public int Take { get; init; } = 100;
+}
+
 /// <summary>Open items and customers read in one transaction.</summary>
 public sealed record LedgerSnapshot(IReadOnlyList<OpenItem> OpenItems, IReadOnlyList<Customer> Customers, DateTimeOffset TakenAt);
 

@@ -104,6 +104,22 @@ public sealed record LedgerSql
     /// <summary>All open items (the matching snapshot), with only the columns an <see cref="Model.OpenItem"/> carries.</summary>
     public LedgerStatement SelectOpenItems { get; init; } = LedgerStatement.Of(nameof(SelectOpenItems), $"SELECT {SnapshotItemColumns} FROM open_items WHERE status = 'open'");
 
+    /// <summary>The filter of a page of items: status, customer, currency, each when set.</summary>
+    internal const string OpenItemFilter = """
+        (@status IS NULL OR status = @status)
+          AND (@customer_id IS NULL OR customer_id = @customer_id)
+          AND (@currency IS NULL OR currency = @currency)
+          AND (@after_item_id IS NULL OR item_id > @after_item_id)
+        """;
+
+    internal static readonly (string, LedgerParamType)[] OpenItemPageParameters =
+    [
+        ("@status", Key), ("@customer_id", Key), ("@currency", Key), ("@after_item_id", Key), ("@take", Count),
+    ];
+
+    /// <summary>A page of items by filter, in item id order, at most <c>@take</c>: filtered in the database, before paging.</summary>
+    public required LedgerStatement SelectOpenItemsPage { get; init; }
+
     /// <summary>One item, open or closed.</summary>
     public LedgerStatement SelectOpenItemById { get; init; } = LedgerStatement.Of(nameof(SelectOpenItemById), $"SELECT {ItemColumns} FROM open_items WHERE item_id = @item_id", ("@item_id", Key));
 

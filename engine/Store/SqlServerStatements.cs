@@ -179,10 +179,16 @@ internal static class SqlServerStatements
             """),
     ];
 
+    // ListOpenItems by customer: a page of one customer's items reads that customer's rows, not the table.
+    private static readonly LedgerStatement[] Version5 =
+    [
+        LedgerStatement.Of("V5.ix_open_items_customer", "CREATE INDEX ix_open_items_customer ON dbo.open_items (customer_id, item_id)"),
+    ];
+
     /// <summary>The statement set.</summary>
     public static LedgerSql Sql { get; } = new()
     {
-        Migrations = [(1, Version1), (2, Version2), (3, Version3), (4, Version4)],
+        Migrations = [(1, Version1), (2, Version2), (3, Version3), (4, Version4), (5, Version5)],
         CreateSchemaVersionTable = LedgerStatement.Of(
             nameof(LedgerSql.CreateSchemaVersionTable),
             $"IF OBJECT_ID(N'dbo.schema_version', N'U') IS NULL CREATE TABLE dbo.schema_version (version int NOT NULL CONSTRAINT pk_schema_version PRIMARY KEY, applied_at {TimeType} NOT NULL)"),
@@ -237,6 +243,10 @@ internal static class SqlServerStatements
             OUTPUT INSERTED.row_version, INSERTED.status;
             """,
             ItemUpsertParameters),
+        SelectOpenItemsPage = LedgerStatement.Of(
+            nameof(LedgerSql.SelectOpenItemsPage),
+            $"SELECT TOP (@take) {ItemColumns} FROM dbo.open_items WHERE {OpenItemFilter} ORDER BY item_id",
+            OpenItemPageParameters),
         SelectBankFilesRecent = LedgerStatement.Of(
             nameof(LedgerSql.SelectBankFilesRecent),
             $"SELECT TOP (@take) {BankFileColumns} FROM dbo.bank_files ORDER BY id DESC",

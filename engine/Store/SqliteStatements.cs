@@ -157,6 +157,12 @@ internal static class SqliteStatements
             """),
     ];
 
+    // ListOpenItems by customer: a page of one customer's items reads that customer's rows, not the table.
+    private static readonly LedgerStatement[] Version5 =
+    [
+        LedgerStatement.Of("V5.ix_open_items_customer", "CREATE INDEX ix_open_items_customer ON open_items (customer_id, item_id)"),
+    ];
+
     /// <summary>The span of rowids in open_items (nulls when empty): where a large snapshot splits its reads.</summary>
     internal const string SelectOpenItemRowidSpan = "SELECT min(rowid), max(rowid) FROM open_items";
 
@@ -169,7 +175,7 @@ internal static class SqliteStatements
     /// <summary>The statement set.</summary>
     public static LedgerSql Sql { get; } = new()
     {
-        Migrations = [(1, Version1), (2, Version2), (3, Version3), (4, Version4)],
+        Migrations = [(1, Version1), (2, Version2), (3, Version3), (4, Version4), (5, Version5)],
         CreateSchemaVersionTable = LedgerStatement.Of(
             nameof(LedgerSql.CreateSchemaVersionTable),
             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL)"),
@@ -228,6 +234,10 @@ internal static class SqliteStatements
             RETURNING row_version, status
             """,
             ItemUpsertParameters),
+        SelectOpenItemsPage = LedgerStatement.Of(
+            nameof(LedgerSql.SelectOpenItemsPage),
+            $"SELECT {ItemColumns} FROM open_items WHERE {OpenItemFilter} ORDER BY item_id LIMIT @take",
+            OpenItemPageParameters),
         SelectBankFilesRecent = LedgerStatement.Of(
             nameof(LedgerSql.SelectBankFilesRecent),
             $"SELECT {BankFileColumns} FROM bank_files ORDER BY id DESC LIMIT @take",
