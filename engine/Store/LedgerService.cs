@@ -18,6 +18,9 @@ public sealed record IngestOptions
 
     /// <summary>Accept known bank deviations as warnings.</summary>
     public bool Lenient { get; init; }
+
+    /// <summary>camt: the longest document accepted, in characters; 0 for no limit.</summary>
+    public long MaxDocumentCharacters { get; init; }
 }
 
 /// <summary>What an ingest did: the file stored (or the earlier one, for a duplicate) and how many tries matching took.</summary>
@@ -28,6 +31,9 @@ public sealed record IngestResult(IngestStatus Status, StoredBankFile File, IRea
 
     /// <summary>The file's credits the store already held, each with the file that first brought it: neither stored nor applied again.</summary>
     public IReadOnlyList<AlreadyReceived> AlreadyReceived { get; init; } = [];
+
+    /// <summary>How many warnings the reader reported; <see cref="Warnings"/> holds the first <see cref="LedgerService.MaxWarnings"/>.</summary>
+    public long WarningCount { get; init; }
 }
 
 /// <summary>
@@ -68,6 +74,9 @@ public sealed class LedgerService
 {
     /// <summary>How many times one ingest matches before sending stale applications to exceptions.</summary>
     public const int MaxMatchAttempts = 3;
+
+    /// <summary>How many warnings of one file an ingest keeps; the rest are only counted.</summary>
+    public const int MaxWarnings = 1000;
 
     private readonly ICashStore _store;
     private readonly ILedgerMatcher _matcher;
@@ -115,11 +124,11 @@ public sealed class LedgerService
         }
 
         var format = BankFiles.Detect(content.Span[..Math.Min(content.Length, BankFiles.DetectionWindow)]);
-        var warnings = new List<ParseWarning>();
+        var warnings = new ParseWarningCollection(MaxWarnings);
         var transactions = new List<BankTransaction>();
         try
         {
-            var readOptions = new BankFileReadOptions { Lenient = options.Lenient, LockboxLayout = options.LockboxLayout };
+            var readOptions = new BankFileReadOptions { Lenient = options.Lenient, LockboxLayout = options.LockboxLayout, MaxDocumentCharacters = options.MaxDocumentCharacters };
             await using var stream = new MemoryStream(content.ToArray(), writable: false);
             await foreach (var transaction in BankFiles.ReadAsync(stream, fileName, format, readOptions, warnings, cancellationToken).ConfigureAwait(false))
             {
@@ -141,7 +150,7 @@ public sealed class LedgerService
         }
 
         var stored = await StoreTransactionsAsync(transactions, fileName, hash, format, options.Actor, cancellationToken).ConfigureAwait(false);
-        return new IngestResult(stored.Status, stored.File, warnings, stored.MatchAttempts) { NewCredits = stored.NewCredits, AlreadyReceived = stored.AlreadyReceived };
+        return new IngestResult(stored.Status, stored.File, warnings, stored.MatchAttempts) { NewCredits = stored.NewCredits, AlreadyReceived = stored.AlreadyReceived, WarningCount = warnings.Total };
     }
 
     /// <summary>

@@ -81,4 +81,37 @@ public abstract partial class CashStoreContract
         Assert.Equal(["A1", "A2"], (await store.ListApplicationsAsync(new ApplicationQuery())).Select(a => a.ItemId));
         Assert.Equal(0, (await store.GetOpenItemAsync("A1"))!.RemainingMinor);
     }
+    [SkippableFact]
+    public async Task LedgerService_AWarningOnEveryLine_KeepsTheFirstThousandAndCountsThemAll()
+    {
+        var store = await OpenAsync();
+        var service = new LedgerService(store);
+        var blankLines = string.Concat(Enumerable.Repeat("\n", 1_200));
+        var day = Encoding.ASCII.GetBytes(TwinsOnOneLine.Replace("49,5000,4/", blankLines + "49,5000,4/", StringComparison.Ordinal));
+
+        var result = await service.IngestBankFileAsync(day, "padded.bai2", new IngestOptions { Lenient = true });
+
+        Assert.Equal(IngestStatus.Stored, result.Status);
+        Assert.Equal(LedgerService.MaxWarnings, result.Warnings.Count);
+        Assert.Equal(1_201, result.WarningCount);
+        Assert.Equal("BAI2_SEVERAL_RECORDS_ON_LINE", result.Warnings[0].Code);
+        Assert.All(result.Warnings.Skip(1), w => Assert.Equal("BAI2_BLANK_LINE", w.Code));
+    }
+
+    [SkippableFact]
+    public async Task LedgerService_CamtDocumentOverTheLimit_RejectedNamingTheLimitAndNothingStored()
+    {
+        var store = await OpenAsync();
+        var service = new LedgerService(store);
+        var entries = string.Concat(Enumerable.Range(0, 50).Select(i => $"<Ntry><Amt Ccy=\"USD\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2026-11-23</Dt></BookgDt></Ntry>"));
+        var camt = Encoding.UTF8.GetBytes($"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\"><BkToCstmrStmt><GrpHdr><MsgId>M</MsgId><CreDtTm>2026-11-23T06:00:00</CreDtTm></GrpHdr><Stmt><Id>S</Id><Acct><Id><IBAN>DE89370400440532013000</IBAN></Id></Acct>{entries}</Stmt></BkToCstmrStmt></Document>");
+
+        var read = await service.IngestBankFileAsync(camt, "ok.camt053.xml", new IngestOptions { MaxDocumentCharacters = camt.Length + 100 });
+        var error = await Assert.ThrowsAnyAsync<BankFileFormatException>(() => service.IngestBankFileAsync(camt.Select(b => b == (byte)'M' ? (byte)'N' : b).ToArray(), "big.camt053.xml", new IngestOptions { MaxDocumentCharacters = 2_000 }));
+
+        Assert.Equal(IngestStatus.Stored, read.Status);
+        Assert.Equal(50, read.File.CreditCount);
+        Assert.Equal("CAMT_DOCUMENT_TOO_LARGE", error.ErrorCode);
+        Assert.Contains("2000", error.Message, StringComparison.Ordinal);
+    }
 }
