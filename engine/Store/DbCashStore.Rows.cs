@@ -73,7 +73,10 @@ public abstract partial class DbCashStore
         RemittanceFromJson(r.GetString(10)),
         r.IsDBNull(11) ? null : ReadDate(r, 11),
         StringOrNull(r, 12),
-        r.GetInt64(13));
+        r.GetInt64(13))
+    {
+        IdentityKey = StringOrNull(r, 14),
+    };
 
     private protected StoredApplication ReadApplication(DbDataReader r) => new(
         r.GetInt64(0),

@@ -76,12 +76,12 @@ internal sealed class BankFilesService(ICashStore store, LedgerService ledger, S
         var format = BankFiles.Detect(head.AsSpan(0, headLength));
         file.Position = 0;
 
-        var warnings = new List<ParseWarning>();
+        var warnings = new ParseWarningCollection(LedgerService.MaxWarnings);
         var transactions = new List<BankTransaction>();
         try
         {
             var layout = layoutJson is null ? null : LockboxLayout.Parse(layoutJson, "lockbox_layout");
-            var readOptions = new BankFileReadOptions { LockboxLayout = layout };
+            var readOptions = new BankFileReadOptions { LockboxLayout = layout, MaxDocumentCharacters = options.MaxFileBytes };
             await foreach (var transaction in BankFiles.ReadAsync(file, fileName, format, readOptions, warnings, cancellationToken).ConfigureAwait(false))
             {
                 transactions.Add(transaction);
@@ -128,7 +128,12 @@ internal sealed class BankFilesService(ICashStore store, LedgerService ledger, S
         }
 
         Log.Ingested(logger, caller, fileName, size, format, stored.Id, stored.CreditCount, stored.ApplicationCount, stored.ExceptionCount);
-        return Report(stored, fileName, hash, size, duplicate: false, warnings);
+        var report = Report(stored, fileName, hash, size, duplicate: false, warnings);
+        report.NewCredits = write.NewCredits;
+        report.WarningCount = warnings.Total;
+        report.AlreadyReceivedCount = write.AlreadyReceived.Count;
+        report.AlreadyReceived.AddRange(write.AlreadyReceived.Take(1000).Select(ProtoMap.ToProto));
+        return report;
     }
 
     private static string FirstChunk(V1.FileChunk chunk, out string? layoutJson)

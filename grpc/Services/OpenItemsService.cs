@@ -79,36 +79,28 @@ internal sealed class OpenItemsService(ICashStore store, LiveMatcher matcher, IL
             }
         }
 
-        if (request.Status == V1.OpenItemStatus.Closed)
-        {
-            // The store lists only open items so far: asking for closed ones is a request we cannot serve yet.
-            violations.Add("status", "listing closed items is not supported; Get a closed item by its item_id.");
-        }
-
         violations.ThrowIfAny();
 
-        // The open items come from the matcher's snapshot (the ledger as matching sees it); each item of
-        // the page is then read from the store for its status and row version.
-        var snapshot = await matcher.SnapshotAsync(context.CancellationToken).ConfigureAwait(false);
-        var page = snapshot.OpenItems
-            .Where(i => (customer is null || i.CustomerId == customer) && (currency is null || i.Currency.Code == currency) && (after is null || string.CompareOrdinal(i.ItemId, after) > 0))
-            .OrderBy(i => i.ItemId, StringComparer.Ordinal)
-            .Take(take + 1)
-            .ToList();
-        var response = new V1.ListOpenItemsResponse();
-        foreach (var item in page.Take(take))
+        // Filtered in the store, before paging: a page reads its own rows, never the whole ledger.
+        var query = new OpenItemQuery
         {
-            var stored = await store.GetOpenItemAsync(item.ItemId, context.CancellationToken).ConfigureAwait(false);
-            var proto = stored is null ? ProtoMap.ToProto(item) : ProtoMap.ToProto(stored);
-            if (request.Status == V1.OpenItemStatus.Unspecified || proto.Status == request.Status)
+            Status = request.Status switch
             {
-                response.Items.Add(proto);
-            }
-        }
-
+                V1.OpenItemStatus.Open => OpenItemStatus.Open,
+                V1.OpenItemStatus.Closed => OpenItemStatus.Closed,
+                _ => null,
+            },
+            CustomerId = customer,
+            Currency = currency,
+            AfterItemId = after,
+            Take = take + 1,
+        };
+        var page = await store.ListOpenItemsAsync(query, context.CancellationToken).ConfigureAwait(false);
+        var response = new V1.ListOpenItemsResponse();
+        response.Items.AddRange(page.Take(take).Select(ProtoMap.ToProto));
         if (page.Count > take)
         {
-            response.NextPageToken = EncodeToken(page[take - 1].ItemId);
+            response.NextPageToken = EncodeToken(page[take - 1].Item.ItemId);
         }
 
         return response;
