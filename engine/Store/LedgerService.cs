@@ -3,25 +3,8 @@ using CashApp.Engine.Matching;
 using CashApp.Engine.Model;
 using CashApp.Parsers.Common;
 using CashApp.Parsers.Currency;
-using CashApp.Parsers.Lockbox;
 
 namespace CashApp.Store;
-
-/// <summary>Options of one ingest.</summary>
-public sealed record IngestOptions
-{
-    /// <summary>Who sends the file (a user, or a service name).</summary>
-    public string Actor { get; init; } = "system";
-
-    /// <summary>The lockbox layout; the default layout when null.</summary>
-    public LockboxLayout? LockboxLayout { get; init; }
-
-    /// <summary>Accept known bank deviations as warnings.</summary>
-    public bool Lenient { get; init; }
-}
-
-/// <summary>What an ingest did: the file stored (or the earlier one, for a duplicate) and how many tries matching took.</summary>
-public sealed record IngestResult(IngestStatus Status, StoredBankFile File, IReadOnlyList<ParseWarning> Warnings, int MatchAttempts);
 
 /// <summary>
 /// What a batch of transactions became once matched and stored: the file stored (or the earlier one, for a
@@ -45,8 +28,8 @@ public interface ILedgerMatcher
 }
 
 /// <summary>
-/// Receives bank files into the ledger: hash, duplicate check, read (all or nothing), match against a
-/// consistent snapshot, and store in one transaction. When an item changed between snapshot and store,
+/// Matches a bank file's transactions (read by the caller: the gRPC ingest) against a consistent snapshot
+/// of the ledger and stores them in one transaction. When an item changed between snapshot and store,
 /// matching runs again on a fresh snapshot; after <see cref="MaxMatchAttempts"/> tries, such applications go to
 /// exceptions instead.
 /// </summary>
@@ -75,66 +58,10 @@ public sealed class LedgerService
     /// <summary>SHA-256 of the content, lower-case hex: the identity of a bank file.</summary>
     public static string ContentHash(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
 
-    /// <summary>Ingests a file from a stream (read to its end).</summary>
-    public async Task<IngestResult> IngestBankFileAsync(Stream content, string fileName, IngestOptions options, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(content);
-        using var buffer = new MemoryStream();
-        await content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-        return await IngestBankFileAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), fileName, options, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Ingests a file. A file whose content was ingested before is a <see cref="IngestStatus.Duplicate"/> and
-    /// stores nothing. A file that cannot be read throws the format's <see cref="BankFileFormatException"/>
-    /// after recording the rejection; none of its payments is stored.
-    /// </summary>
-    public async Task<IngestResult> IngestBankFileAsync(ReadOnlyMemory<byte> content, string fileName, IngestOptions options, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(fileName);
-        ArgumentNullException.ThrowIfNull(options);
-        var hash = ContentHash(content.Span);
-        var known = await _store.FindBankFileAsync(hash, cancellationToken).ConfigureAwait(false);
-        if (known is { Status: BankFileStatus.Ingested })
-        {
-            return new IngestResult(IngestStatus.Duplicate, known, [], 0);
-        }
-
-        var format = BankFiles.Detect(content.Span[..Math.Min(content.Length, BankFiles.DetectionWindow)]);
-        var warnings = new List<ParseWarning>();
-        var transactions = new List<BankTransaction>();
-        try
-        {
-            var readOptions = new BankFileReadOptions { Lenient = options.Lenient, LockboxLayout = options.LockboxLayout };
-            await using var stream = new MemoryStream(content.ToArray(), writable: false);
-            await foreach (var transaction in BankFiles.ReadAsync(stream, fileName, format, readOptions, warnings, cancellationToken).ConfigureAwait(false))
-            {
-                transactions.Add(transaction);
-            }
-
-            foreach (var transaction in transactions)
-            {
-                if (!CurrencyCode.TryParse(transaction.Currency, out _))
-                {
-                    throw new InvalidDataException($"{fileName}:{transaction.LineNumber}: unknown currency '{transaction.Currency}'.");
-                }
-            }
-        }
-        catch (Exception ex) when (ex is BankFileFormatException or InvalidDataException)
-        {
-            await _store.RecordRejectedBankFileAsync(hash, fileName, format, options.Actor, ex.Message, cancellationToken).ConfigureAwait(false);
-            throw;
-        }
-
-        var stored = await StoreTransactionsAsync(transactions, fileName, hash, format, options.Actor, cancellationToken).ConfigureAwait(false);
-        return new IngestResult(stored.Status, stored.File, warnings, stored.MatchAttempts);
-    }
-
     /// <summary>
     /// Matches and stores a batch of transactions (a bank file already read, or a committed match request) in
     /// one store transaction, and says what was matched. A batch whose <paramref name="contentHash"/> was
-    /// stored before is a <see cref="IngestStatus.Duplicate"/> and stores nothing. The seam for tests, and
-    /// for callers that read files themselves.
+    /// stored before is a <see cref="IngestStatus.Duplicate"/> and stores nothing.
     /// </summary>
     public async Task<StoredBatch> StoreTransactionsAsync(
         IReadOnlyList<BankTransaction> transactions,
