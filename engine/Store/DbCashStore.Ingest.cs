@@ -216,7 +216,7 @@ public abstract partial class DbCashStore
                 Set(command, "@reason", LedgerCodes.Of(exception.Reason));
                 Set(command, "@detail", exception.Detail);
                 Set(command, "@suggestions", SuggestionsToJson(exception.Suggestions));
-                Set(command, "@status", LedgerCodes.Of(exception.Unapplied.Minor == 0 ? ExceptionStatus.Resolved : ExceptionStatus.Open));
+                Set(command, "@status", StoreCodes.Of(exception.Unapplied.Minor == 0 ? ExceptionStatus.Resolved : ExceptionStatus.Open));
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
@@ -326,7 +326,7 @@ public abstract partial class DbCashStore
         Set(command, "@format", LedgerCodes.Of(format));
         SetTime(command, "@received_at", Now());
         Set(command, "@received_by", actor);
-        Set(command, "@status", LedgerCodes.Of(status));
+        Set(command, "@status", StoreCodes.Of(status));
         Set(command, "@credit_count", credits);
         Set(command, "@payment_count", payments);
         Set(command, "@debit_count", debits);

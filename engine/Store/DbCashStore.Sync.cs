@@ -189,7 +189,7 @@ public abstract partial class DbCashStore
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Take);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, Sql.SelectOpenItemsPage);
-        Set(command, "@status", query.Status is { } status ? LedgerCodes.Of(status) : null);
+        Set(command, "@status", query.Status is { } status ? StoreCodes.Of(status) : null);
         Set(command, "@customer_id", query.CustomerId);
         Set(command, "@currency", query.Currency);
         Set(command, "@after_item_id", query.AfterItemId);

@@ -65,8 +65,8 @@ public interface ILedgerMatcher
 }
 
 /// <summary>
-/// Receives bank files into the ledger: hash, duplicate check, read (all or nothing), match against a
-/// consistent snapshot, and store in one transaction. When an item changed between snapshot and store,
+/// Matches a bank file's transactions (read by the caller: the gRPC ingest) against a consistent snapshot
+/// of the ledger and stores them in one transaction. When an item changed between snapshot and store,
 /// matching runs again on a fresh snapshot; after <see cref="MaxMatchAttempts"/> tries, such applications go to
 /// exceptions instead.
 /// </summary>

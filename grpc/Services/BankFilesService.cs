@@ -102,11 +102,6 @@ internal sealed class BankFilesService(ICashStore store, LedgerService ledger, S
             await store.RecordRejectedBankFileAsync(hash, fileName, format, caller.Name, ex.Message, cancellationToken).ConfigureAwait(false);
             GrpcErrors.ThrowBadFile(ex.FileName, ex.LineNumber, ex.ErrorCode, ex.Message);
         }
-        catch (NotSupportedException ex)
-        {
-            // A reader this build does not have yet: not the client's fault, and nothing is stored.
-            throw new RpcException(new Status(StatusCode.Unimplemented, $"{fileName}: {ex.Message}"));
-        }
 
         StoredBatch write;
         try

@@ -70,13 +70,13 @@ public sealed class PaymentTextParserTests
         Assert.Null(text.PayerName);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ReadAsync_CashbenchDay_GivesEveryAchAndWireCredit()
     {
         var dir = Path.Combine(Path.GetTempPath(), "cashapp-bai2-" + Guid.NewGuid().ToString("N"));
         try
         {
-            using (var gen = Process.Start(new ProcessStartInfo("python3", [Path.Combine(TestPaths.Shared, "cashbench", "gen.py"), "--out", dir, "--seed", "1"]) { RedirectStandardOutput = true })!)
+            using (var gen = Process.Start(new ProcessStartInfo("python3", [TestPaths.SharedFile("cashbench", "gen.py"), "--out", dir, "--seed", "1"]) { RedirectStandardOutput = true })!)
             {
                 await gen.WaitForExitAsync();
                 Assert.Equal(0, gen.ExitCode);

@@ -1,4 +1,5 @@
 using System.Text;
+using CashApp.Fixtures;
 using CashApp.Parsers.Common;
 using CashApp.Parsers.Currency;
 using CashApp.Parsers.Lockbox;
