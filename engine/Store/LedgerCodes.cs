@@ -63,6 +63,7 @@ public static class LedgerCodes
         ResolutionKind.ApplyToItems => "apply_to_items",
         ResolutionKind.LeaveOnAccount => "leave_on_account",
         ResolutionKind.Refund => "refund",
+        ResolutionKind.NotACustomerPayment => "not_a_customer_payment",
         _ => "write_off",
     };
 
@@ -126,6 +127,7 @@ public static class LedgerCodes
         "leave_on_account" => ResolutionKind.LeaveOnAccount,
         "refund" => ResolutionKind.Refund,
         "write_off" => ResolutionKind.WriteOff,
+        "not_a_customer_payment" => ResolutionKind.NotACustomerPayment,
         _ => throw Unknown("resolution", code),
     };
 
