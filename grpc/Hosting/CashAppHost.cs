@@ -40,7 +40,8 @@ internal static class CashAppHost
     public static async Task<WebApplication> BuildAsync(ServeOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [.. options.ConfigurationArgs] });
+        // The application is this assembly even when a test host starts it: the worklist's pages are found in it.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [.. options.ConfigurationArgs], ApplicationName = typeof(CashAppHost).Assembly.GetName().Name });
         var kestrelEndpoints = builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"]).OfType<string>().ToList();
         var refusal = AddressPolicy.Check(options.Urls.Concat(kestrelEndpoints).Concat(options.WebUrls), options.AllowInsecureHttp);
         if (refusal is not null)

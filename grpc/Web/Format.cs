@@ -20,7 +20,9 @@ internal static class Format
             : age.TotalHours >= 1 ? string.Create(CultureInfo.InvariantCulture, $"{(int)age.TotalHours}h {age.Minutes}m") : string.Create(CultureInfo.InvariantCulture, $"{Math.Max(0, (int)age.TotalMinutes)}m");
     }
 
-    public static string Percent(double share) => share.ToString("P0", CultureInfo.InvariantCulture);
+    public static string Percent(double share) => string.Create(CultureInfo.InvariantCulture, $"{share * 100:0}%");
+
+    public static string Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty;
 
     public static string Reason(ExceptionReason reason) => LedgerCodes.Of(reason);
 

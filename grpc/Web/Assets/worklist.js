@@ -54,4 +54,5 @@
     }
     if (handled) { event.preventDefault(); }
   });
+  document.body.setAttribute("data-keys", "ready");
 })();
