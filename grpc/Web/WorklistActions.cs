@@ -26,6 +26,11 @@ internal sealed class WorklistActions(ICashStore store, LiveMatcher matcher, Mat
     /// <summary>Applies and disposes of the rest, within the policy's write-off tolerance.</summary>
     public async Task<ResolveResult> DecideAsync(DecisionRequest request, CancellationToken cancellationToken)
     {
+        if (request.Rest == RestDisposition.WriteOff && request.ReasonCode is { } code && !WriteOffReasonCodes.Contains(code))
+        {
+            return new ResolveResult(ResolveStatus.Invalid, null, [], $"'{code}' is not a write-off reason code; expected one of {string.Join(", ", WriteOffReasonCodes)}.");
+        }
+
         var result = await Worklist.DecideAsync(request with { WriteOffLimitMinor = policy.MaxBankFeeMinor }, cancellationToken).ConfigureAwait(false);
         if (result.Applications.Count > 0)
         {
