@@ -98,7 +98,9 @@ public abstract partial class DbCashStore : IWorklistStore
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await BeginSnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
         List<WorklistRow> rows;
-        await using (var command = Command(connection, transaction, WorklistSql.SelectPage[(query.Sort, query.Descending)]))
+        var withText = LikePattern(query.Text) is not null;
+        var page = !withText && WorklistSql.OrdersByExceptionColumn(query.Sort) ? WorklistSql.SelectPageNoText : WorklistSql.SelectPage;
+        await using (var command = Command(connection, transaction, page[(query.Sort, query.Descending)]))
         {
             BindWorklistFilter(command, query, now);
             Set(command, "@skip", query.Skip);
@@ -107,7 +109,7 @@ public abstract partial class DbCashStore : IWorklistStore
         }
 
         var counts = new Dictionary<ExceptionReason, long>();
-        await using (var command = Command(connection, transaction, WorklistSql.CountByReason))
+        await using (var command = Command(connection, transaction, withText ? WorklistSql.CountByReason : WorklistSql.CountByReasonNoText))
         {
             BindWorklistFilter(command, query, now);
             foreach (var (reason, count) in await ReadRowsAsync(command, r => (LedgerCodes.ParseReason(r.GetString(0)), Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture)), cancellationToken).ConfigureAwait(false))
@@ -519,7 +521,10 @@ public abstract partial class DbCashStore : IWorklistStore
         SetTime(command, "@created_after", query.MaxAge is { } max ? now - max : null);
         Set(command, "@min_unapplied", query.MinUnappliedMinor);
         Set(command, "@max_unapplied", query.MaxUnappliedMinor);
-        Set(command, "@text", LikePattern(query.Text));
+        if (command.Parameters.Contains("@text"))
+        {
+            Set(command, "@text", LikePattern(query.Text));
+        }
     }
 
     private StoredUser ReadUser(DbDataReader r) => new(

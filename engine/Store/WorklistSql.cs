@@ -15,6 +15,20 @@ public sealed record WorklistSql
 
     internal const string WorklistFrom = "exceptions e JOIN payments p ON p.id = e.payment_id JOIN bank_files f ON f.id = p.bank_file_id";
 
+    // Without a text search the filter reads the exceptions table alone: the count and, for orders on its own
+    // columns, the page are found before any payment row is joined.
+    internal const string WorklistFilterNoText = """
+        (@status IS NULL OR e.status = @status)
+          AND (@reason IS NULL OR e.reason = @reason)
+          AND (@currency IS NULL OR e.currency = @currency)
+          AND (@assignee IS NULL OR e.assignee = @assignee)
+          AND (@unassigned = 0 OR e.assignee IS NULL)
+          AND (@created_before IS NULL OR e.created_at <= @created_before)
+          AND (@created_after IS NULL OR e.created_at >= @created_after)
+          AND (@min_unapplied IS NULL OR e.unapplied_minor >= @min_unapplied)
+          AND (@max_unapplied IS NULL OR e.unapplied_minor <= @max_unapplied)
+        """;
+
     internal const string WorklistFilter = """
         (@status IS NULL OR e.status = @status)
           AND (@reason IS NULL OR e.reason = @reason)
@@ -32,11 +46,13 @@ public sealed record WorklistSql
                OR UPPER(p.remittance) LIKE @text ESCAPE '\')
         """;
 
-    internal static readonly (string, LedgerParamType)[] WorklistFilterParameters =
+    internal static readonly (string, LedgerParamType)[] WorklistFilterNoTextParameters =
     [
         ("@status", Key), ("@reason", Key), ("@currency", Key), ("@assignee", Text), ("@unassigned", Count),
-        ("@created_before", Time), ("@created_after", Time), ("@min_unapplied", BigInt), ("@max_unapplied", BigInt), ("@text", Text),
+        ("@created_before", Time), ("@created_after", Time), ("@min_unapplied", BigInt), ("@max_unapplied", BigInt),
     ];
+
+    internal static readonly (string, LedgerParamType)[] WorklistFilterParameters = [.. WorklistFilterNoTextParameters, ("@text", Text)];
 
     internal const string ItemSearchFilter = """
         status = 'open'
@@ -60,8 +76,11 @@ public sealed record WorklistSql
     /// <summary>The statements that bring the schema to version 3: people, and the indexes the worklist reads by.</summary>
     public required IReadOnlyList<LedgerStatement> Version3 { get; init; }
 
-    /// <summary>A page of the worklist per order and direction.</summary>
+    /// <summary>A page of the worklist per order and direction, with a text search.</summary>
     public required FrozenDictionary<(WorklistSort Sort, bool Descending), LedgerStatement> SelectPage { get; init; }
+
+    /// <summary>A page of the worklist without a text search, ordered by a column of the exception itself: the page is cut before the join.</summary>
+    public required FrozenDictionary<(WorklistSort Sort, bool Descending), LedgerStatement> SelectPageNoText { get; init; }
 
     /// <summary>Open items by search, by item id, one page.</summary>
     public required LedgerStatement SearchOpenItems { get; init; }
@@ -74,6 +93,12 @@ public sealed record WorklistSql
         nameof(CountByReason),
         $"SELECT e.reason, COUNT(*) FROM {WorklistFrom} WHERE {WorklistFilter} GROUP BY e.reason",
         WorklistFilterParameters);
+
+    /// <summary>How many exceptions a worklist filter without text matches, per reason, from the exceptions table alone.</summary>
+    public LedgerStatement CountByReasonNoText { get; init; } = LedgerStatement.Of(
+        nameof(CountByReasonNoText),
+        $"SELECT e.reason, COUNT(*) FROM exceptions e WHERE {WorklistFilterNoText} GROUP BY e.reason",
+        WorklistFilterNoTextParameters);
 
     /// <summary>Adds a person.</summary>
     public LedgerStatement InsertUser { get; init; } = LedgerStatement.Of(
@@ -166,6 +191,7 @@ public sealed record WorklistSql
                   updated_at TEXT NOT NULL)
                 """),
             LedgerStatement.Of("V3.ix_exceptions_assignee", "CREATE INDEX ix_exceptions_assignee ON exceptions (assignee, status)"),
+            LedgerStatement.Of("V3.ix_exceptions_created", "CREATE INDEX ix_exceptions_created ON exceptions (created_at, id)"),
             LedgerStatement.Of("V3.ix_applications_exception", "CREATE INDEX ix_applications_exception ON applications (exception_id)"),
         ],
         SelectPage = Pages(static order => $"""
@@ -175,6 +201,14 @@ public sealed record WorklistSql
             ORDER BY {order}
             LIMIT @take OFFSET @skip
             """),
+        SelectPageNoText = Pages(
+            static order => $"""
+                SELECT {WorklistColumns}
+                FROM (SELECT * FROM exceptions e WHERE {WorklistFilterNoText} ORDER BY {order} LIMIT @take OFFSET @skip) e
+                  JOIN payments p ON p.id = e.payment_id JOIN bank_files f ON f.id = p.bank_file_id
+                ORDER BY {order}
+                """,
+            withText: false),
         SearchOpenItems = LedgerStatement.Of(
             nameof(SearchOpenItems),
             $"SELECT {ItemColumns} FROM open_items WHERE {ItemSearchFilter} ORDER BY item_id LIMIT @take OFFSET @skip",
@@ -210,6 +244,7 @@ public sealed record WorklistSql
                   updated_at datetimeoffset(7) NOT NULL)
                 """),
             LedgerStatement.Of("V3.ix_exceptions_assignee", "CREATE INDEX ix_exceptions_assignee ON dbo.exceptions (assignee, status)"),
+            LedgerStatement.Of("V3.ix_exceptions_created", "CREATE INDEX ix_exceptions_created ON dbo.exceptions (created_at, id)"),
             LedgerStatement.Of("V3.ix_applications_exception", "CREATE INDEX ix_applications_exception ON dbo.applications (exception_id)"),
         ],
         SelectPage = Pages(static order => $"""
@@ -219,6 +254,14 @@ public sealed record WorklistSql
             ORDER BY {order}
             OFFSET @skip ROWS FETCH NEXT @take ROWS ONLY
             """),
+        SelectPageNoText = Pages(
+            static order => $"""
+                SELECT {WorklistColumns}
+                FROM (SELECT * FROM exceptions e WHERE {WorklistFilterNoText} ORDER BY {order} OFFSET @skip ROWS FETCH NEXT @take ROWS ONLY) e
+                  JOIN payments p ON p.id = e.payment_id JOIN bank_files f ON f.id = p.bank_file_id
+                ORDER BY {order}
+                """,
+            withText: false),
         SearchOpenItems = LedgerStatement.Of(
             nameof(SearchOpenItems),
             $"SELECT {ItemColumns} FROM open_items WHERE {ItemSearchFilter} ORDER BY item_id OFFSET @skip ROWS FETCH NEXT @take ROWS ONLY",
@@ -242,12 +285,16 @@ public sealed record WorklistSql
     public IEnumerable<LedgerStatement> All() =>
         Version3
             .Concat(SelectPage.Values)
-            .Concat([SearchOpenItems, SelectDailyFigures, CountByReason, InsertUser, SelectUser, SelectUsers, RecordSignInFailure, RecordSignInSuccess, SelectNetApplications, UnapplyItem, ReopenException, CountOpenByReason]);
+            .Concat(SelectPageNoText.Values)
+            .Concat([SearchOpenItems, SelectDailyFigures, CountByReason, CountByReasonNoText, InsertUser, SelectUser, SelectUsers, RecordSignInFailure, RecordSignInSuccess, SelectNetApplications, UnapplyItem, ReopenException, CountOpenByReason]);
 
-    private static FrozenDictionary<(WorklistSort, bool), LedgerStatement> Pages(Func<string, string> text)
+    /// <summary>Whether a page without text can be cut from the exceptions table before the join.</summary>
+    internal static bool OrdersByExceptionColumn(WorklistSort sort) => sort is WorklistSort.Age or WorklistSort.Unapplied or WorklistSort.Currency;
+
+    private static FrozenDictionary<(WorklistSort, bool), LedgerStatement> Pages(Func<string, string> text, bool withText = true)
     {
         var pages = new Dictionary<(WorklistSort, bool), LedgerStatement>();
-        foreach (var sort in Enum.GetValues<WorklistSort>())
+        foreach (var sort in Enum.GetValues<WorklistSort>().Where(s => withText || OrdersByExceptionColumn(s)))
         {
             var column = sort switch
             {
@@ -261,9 +308,9 @@ public sealed record WorklistSql
             {
                 var direction = descending ? "DESC" : "ASC";
                 pages[(sort, descending)] = LedgerStatement.Of(
-                    $"SelectWorklistPage.{sort}.{direction}",
+                    $"SelectWorklistPage{(withText ? "" : "NoText")}.{sort}.{direction}",
                     text($"{column} {direction}, e.id {direction}"),
-                    [.. WorklistFilterParameters, ("@skip", Count), ("@take", Count)]);
+                    [.. withText ? WorklistFilterParameters : WorklistFilterNoTextParameters, ("@skip", Count), ("@take", Count)]);
             }
         }
 

@@ -88,6 +88,13 @@ internal static class WorklistWeb
             pages.Conventions.AllowAnonymousToPage("/SignIn");
             pages.Conventions.AddPageApplicationModelConvention("/SignIn", model => model.EndpointMetadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute(SignInLimiter)));
         });
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.ViewFeatures.CookieTempDataProviderOptions>(notice =>
+        {
+            // The one-line notices after a post-redirect-get travel in this cookie.
+            notice.Cookie.Name = "cashapp.notice";
+            notice.Cookie.SameSite = SameSiteMode.Strict;
+            notice.Cookie.SecurePolicy = cookiePolicy;
+        });
         builder.Services.AddAuthentication(Scheme).AddCookie(Scheme, cookie =>
         {
             cookie.Cookie.Name = "cashapp.signin";
