@@ -88,7 +88,7 @@ internal static class WorklistWeb
             pages.Conventions.AllowAnonymousToPage("/SignIn");
             pages.Conventions.AddPageApplicationModelConvention("/SignIn", model => model.EndpointMetadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute(SignInLimiter)));
         });
-        builder.Services.Configure<Microsoft.AspNetCore.Mvc.ViewFeatures.CookieTempDataProviderOptions>(notice =>
+        builder.Services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(notice =>
         {
             // The one-line notices after a post-redirect-get travel in this cookie.
             notice.Cookie.Name = "cashapp.notice";
