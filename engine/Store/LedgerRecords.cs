@@ -159,6 +159,9 @@ public enum ResolutionKind
 
     /// <summary>Write it off (a small difference not worth chasing).</summary>
     WriteOff,
+
+    /// <summary>Not a customer payment (a transfer between own accounts, a tax refund): nothing is applied.</summary>
+    NotACustomerPayment,
 }
 
 /// <summary>

@@ -18,7 +18,9 @@ public static class StoreCodes
         ResolutionKind.ApplyToItems => "apply_to_items",
         ResolutionKind.LeaveOnAccount => "leave_on_account",
         ResolutionKind.Refund => "refund",
-        _ => "write_off",
+        ResolutionKind.NotACustomerPayment => "not_a_customer_payment",
+        ResolutionKind.WriteOff => "write_off",
+        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "A resolution without a code."),
     };
 
     internal static ExceptionStatus ParseExceptionStatus(string code) => code == "open" ? ExceptionStatus.Open : ExceptionStatus.Resolved;
@@ -33,6 +35,7 @@ public static class StoreCodes
         "leave_on_account" => ResolutionKind.LeaveOnAccount,
         "refund" => ResolutionKind.Refund,
         "write_off" => ResolutionKind.WriteOff,
+        "not_a_customer_payment" => ResolutionKind.NotACustomerPayment,
         _ => throw Unknown("resolution", code),
     };
 

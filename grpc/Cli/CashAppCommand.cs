@@ -12,6 +12,7 @@ internal static class CashAppCommand
         root.Subcommands.Add(ParseCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
+        root.Subcommands.Add(UsersCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         return root.Parse(args).InvokeAsync();
     }

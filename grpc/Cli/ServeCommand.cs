@@ -10,6 +10,7 @@ internal static class ServeCommand
     public static Command Create()
     {
         var urls = new Option<string[]>("--urls") { Description = $"Where to listen, ';'-separated (default {ServeOptions.DefaultUrl}). Plain http:// is h2c, for loopback only; https:// takes its certificate from Kestrel's configuration (Kestrel:Certificates:Default:Path, ...).", AllowMultipleArgumentsPerToken = true };
+        var webUrls = new Option<string[]>("--web-urls") { Description = "Where the specialists' worklist page listens (HTTP/1.1), ';'-separated, e.g. http://127.0.0.1:5081; plain http:// for loopback only. People sign in as made by 'cashapp users add'.", AllowMultipleArgumentsPerToken = true };
         var db = new Option<FileInfo?>("--db") { Description = "The SQLite database file (default cashapp.db)." };
         var sqlServer = new Option<string?>("--sqlserver") { Description = "A SQL Server connection string, instead of SQLite." };
         var keys = new Option<FileInfo>("--api-keys") { Description = "The API key file (made with 'cashapp keys add').", Required = true };
@@ -18,7 +19,7 @@ internal static class ServeCommand
         var policy = new Option<FileInfo?>("--policy") { Description = "A matching policy JSON file (tolerances, name and chance thresholds); settings it does not name keep their defaults." };
         var command = new Command("serve", "Run the gRPC service cashapp.v1: bank files in, matches out, exceptions worked; every call needs an API key.")
         {
-            urls, db, sqlServer, keys, insecure, maxFile, policy,
+            urls, webUrls, db, sqlServer, keys, insecure, maxFile, policy,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.Validators.Add(result =>
@@ -35,6 +36,7 @@ internal static class ServeCommand
             var options = new ServeOptions
             {
                 Urls = given is { Length: > 0 } ? [.. given.SelectMany(u => u.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))] : [ServeOptions.DefaultUrl],
+                WebUrls = [.. (parse.GetValue(webUrls) ?? []).SelectMany(u => u.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
                 DbPath = parse.GetValue(db)?.FullName ?? "cashapp.db",
                 SqlServer = parse.GetValue(sqlServer),
                 ApiKeysPath = parse.GetValue(keys)!.FullName,

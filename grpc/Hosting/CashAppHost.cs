@@ -40,9 +40,10 @@ internal static class CashAppHost
     public static async Task<WebApplication> BuildAsync(ServeOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [.. options.ConfigurationArgs] });
+        // The application is this assembly even when a test host starts it: the worklist's pages are found in it.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [.. options.ConfigurationArgs], ApplicationName = typeof(CashAppHost).Assembly.GetName().Name });
         var kestrelEndpoints = builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"]).OfType<string>().ToList();
-        var refusal = AddressPolicy.Check(options.Urls.Concat(kestrelEndpoints), options.AllowInsecureHttp);
+        var refusal = AddressPolicy.Check(options.Urls.Concat(kestrelEndpoints).Concat(options.WebUrls), options.AllowInsecureHttp);
         if (refusal is not null)
         {
             throw new ServeConfigurationException(refusal);
@@ -86,7 +87,8 @@ internal static class CashAppHost
             }
         }
 
-        if (kestrelEndpoints.Count == 0)
+        var web = new Web.WorklistWeb.WebAddresses();
+        if (kestrelEndpoints.Count == 0 && options.WebUrls.Count == 0)
         {
             builder.WebHost.UseUrls([.. options.Urls]);
         }
@@ -98,6 +100,10 @@ internal static class CashAppHost
             kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2);
             kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
             kestrel.AddServerHeader = false;
+            if (options.WebUrls.Count > 0)
+            {
+                Web.WorklistWeb.Listen(kestrel, options, web);
+            }
         });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
@@ -118,6 +124,16 @@ internal static class CashAppHost
             sp.GetRequiredService<ILogger<LiveMatcher>>()));
         builder.Services.AddSingleton(sp => new LedgerService(store, sp.GetRequiredService<LiveMatcher>()));
 
+        builder.Services.AddSingleton(web);
+        if (options.WebUrls.Count > 0)
+        {
+            Web.WorklistWeb.AddServices(builder, options);
+        }
+        else
+        {
+            builder.Services.AddSingleton<Web.WorklistActions>();
+        }
+
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<ApiKeyInterceptor>();
@@ -135,6 +151,11 @@ internal static class CashAppHost
             });
 
         var app = builder.Build();
+        if (options.WebUrls.Count > 0)
+        {
+            Web.WorklistWeb.Map(app);
+        }
+
         app.MapGrpcService<OpenItemsService>();
         app.MapGrpcService<CustomersService>();
         app.MapGrpcService<BankFilesService>();

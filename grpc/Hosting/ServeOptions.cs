@@ -36,6 +36,12 @@ internal sealed record ServeOptions
     /// <summary>The matching policy file (<c>--policy</c>), or null for the defaults.</summary>
     public string? PolicyPath { get; init; }
 
+    /// <summary>Where the specialists' worklist page listens (HTTP/1.1); none when empty. Plain <c>http://</c> is for loopback only.</summary>
+    public IReadOnlyList<string> WebUrls { get; init; } = [];
+
+    /// <summary>Sign-in attempts one address may make per minute on the worklist page.</summary>
+    public int SignInsPerMinute { get; init; } = 10;
+
     /// <summary>Further configuration arguments (<c>--Kestrel:Certificates:Default:Path=...</c>), passed to ASP.NET Core.</summary>
     public IReadOnlyList<string> ConfigurationArgs { get; init; } = [];
 }

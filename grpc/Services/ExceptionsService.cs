@@ -11,7 +11,7 @@ namespace CashApp.Grpc.Services;
 /// cashapp.v1.Exceptions: the queue specialists work. Decisions run under optimistic concurrency on the
 /// exception's row version; the loser of a race gets ABORTED and changes nothing.
 /// </summary>
-internal sealed class ExceptionsService(ICashStore store, LiveMatcher matcher, ILogger<ExceptionsService> logger) : V1.Exceptions.ExceptionsBase
+internal sealed partial class ExceptionsService(ICashStore store, LiveMatcher matcher, ILogger<ExceptionsService> logger) : V1.Exceptions.ExceptionsBase
 {
     public override async Task<V1.ListExceptionsResponse> List(V1.ListExceptionsRequest request, ServerCallContext context)
     {

@@ -48,6 +48,7 @@ internal static partial class ProtoMap
                 ResolutionKind.LeaveOnAccount => V1.ResolutionKind.LeaveOnAccount,
                 ResolutionKind.Refund => V1.ResolutionKind.Refund,
                 ResolutionKind.WriteOff => V1.ResolutionKind.WriteOff,
+                ResolutionKind.NotACustomerPayment => V1.ResolutionKind.NotACustomerPayment,
                 _ => V1.ResolutionKind.Unspecified,
             },
             ResolutionReason = exception.ResolutionReason ?? string.Empty,
