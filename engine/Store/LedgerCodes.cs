@@ -45,6 +45,9 @@ public static class LedgerCodes
         ExceptionReason.Ambiguous => "ambiguous",
         ExceptionReason.Overpayment => "overpayment",
         ExceptionReason.NotAPayment => "not_a_payment",
+        ExceptionReason.DepositReconciled => "deposit_reconciled",
+        ExceptionReason.DepositMismatch => "deposit_mismatch",
+        ExceptionReason.Duplicate => "duplicate",
         _ => "conflict",
     };
 
@@ -111,6 +114,9 @@ public static class LedgerCodes
         "overpayment" => ExceptionReason.Overpayment,
         "not_a_payment" => ExceptionReason.NotAPayment,
         "conflict" => ExceptionReason.Conflict,
+        "deposit_reconciled" => ExceptionReason.DepositReconciled,
+        "deposit_mismatch" => ExceptionReason.DepositMismatch,
+        "duplicate" => ExceptionReason.Duplicate,
         _ => throw Unknown("exception reason", code),
     };
 
