@@ -147,7 +147,7 @@ public static class MatchRun
             var tasks = options.BankFiles.Select(path => Task.Run(async () =>
             {
                 var watch = Stopwatch.StartNew();
-                var read = await BankFiles.ReadAllAsync(path, readOptions, stop.Token).ConfigureAwait(false);
+                var read = await BankFileReading.ReadFileAsync(path, readOptions, stop.Token).ConfigureAwait(false);
                 readTimes[path] = watch.Elapsed;
                 return read;
             }, stop.Token)).ToArray();
