@@ -43,6 +43,9 @@ public sealed record BankFileSummary(string FileName, BankFileFormat Format, int
 
     /// <summary>The credits' total per currency, in minor units.</summary>
     public IReadOnlyDictionary<string, long> CreditTotals { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>How many of the file's credits an earlier file of the run already brought.</summary>
+    public int Duplicates { get; init; }
 }
 
 /// <summary>
@@ -85,6 +88,9 @@ public sealed record MatchRunSummary(
 
     /// <summary>Deposits whose lockbox or reference and date agree with a detail file, and whose total does not.</summary>
     public int DepositsDiffering { get; init; }
+
+    /// <summary>Credits that an earlier file of the run already brought (the same identity key): listed as duplicates, never applied again.</summary>
+    public int Duplicates { get; init; }
 }
 
 /// <summary>Reports which stage a run is in and how far along it is.</summary>
@@ -141,7 +147,7 @@ public static class MatchRun
             var tasks = options.BankFiles.Select(path => Task.Run(async () =>
             {
                 var watch = Stopwatch.StartNew();
-                var read = await BankFiles.ReadAllAsync(path, readOptions, stop.Token).ConfigureAwait(false);
+                var read = await BankFileReading.ReadFileAsync(path, readOptions, stop.Token).ConfigureAwait(false);
                 readTimes[path] = watch.Elapsed;
                 return read;
             }, stop.Token)).ToArray();
@@ -183,16 +189,20 @@ public static class MatchRun
             return Task.FromResult((built, (long)items.Count));
         }).ConfigureAwait(false);
 
+        // A credit an earlier file of the run already brought (the same identity key) is that payment again: it is
+        // listed as a duplicate and neither reconciled nor applied a second time.
+        var repeats = Repeats.Find(files);
+
         // A deposit whose detail is in another of the day's files is that detail's money: the detail's payments
         // are applied, the deposit never is, and it is reported reconciled or differing instead.
-        var deposits = DepositReconciliation.Reconcile(files.SelectMany(f => f.Transactions));
+        var deposits = DepositReconciliation.Reconcile(files.SelectMany(f => f.Transactions).Where(t => !repeats.Contains(t)));
         var depositCredits = new List<BankTransaction>(deposits.Deposits.Count);
         var payments = new List<Payment>();
         var notPayments = new List<BankTransaction>();
         var summaries = new List<BankFileSummary>();
         foreach (var file in files)
         {
-            int credits = 0, paying = 0, debits = 0;
+            int credits = 0, paying = 0, debits = 0, repeated = 0;
             long creditTotal = 0;
             var byCurrency = new SortedDictionary<string, long>(StringComparer.Ordinal);
             foreach (var transaction in file.Transactions)
@@ -206,7 +216,11 @@ public static class MatchRun
                 credits++;
                 creditTotal = checked(creditTotal + transaction.AmountMinor);
                 byCurrency[transaction.Currency] = checked(byCurrency.GetValueOrDefault(transaction.Currency) + transaction.AmountMinor);
-                if (deposits.TryGet(transaction, out _))
+                if (repeats.Contains(transaction))
+                {
+                    repeated++;
+                }
+                else if (deposits.TryGet(transaction, out _))
                 {
                     depositCredits.Add(transaction);
                 }
@@ -221,7 +235,7 @@ public static class MatchRun
                 }
             }
 
-            summaries.Add(new BankFileSummary(file.FileName, file.Format, credits, paying, debits, creditTotal, file.Warnings) { ReadTime = readTimes.GetValueOrDefault(file.FileName), CreditTotals = byCurrency });
+            summaries.Add(new BankFileSummary(file.FileName, file.Format, credits, paying, debits, creditTotal, file.Warnings) { ReadTime = readTimes.GetValueOrDefault(file.FileName), CreditTotals = byCurrency, Duplicates = repeated });
         }
 
         files = [];
@@ -248,6 +262,17 @@ public static class MatchRun
             exceptions.Add(new ExceptionCase(credit.PaymentRef, new Money(credit.AmountMinor, new CurrencyCode(credit.Currency)), reason, match.Describe(), []));
         }
 
+        // Repeats are listed too, with nothing unapplied: their money is the first credit's, applied or in
+        // exceptions under it. A repeat keeps its own file and line in exceptions.csv.
+        var repeatSources = new Dictionary<ExceptionCase, BankTransaction>(ReferenceEqualityComparer.Instance);
+        foreach (var (credit, first) in repeats.Credits)
+        {
+            var currency = new CurrencyCode(credit.Currency);
+            var repeat = new ExceptionCase(credit.PaymentRef, new Money(0, currency), ExceptionReason.Duplicate, Repeats.Describe(first), []);
+            exceptions.Add(repeat);
+            repeatSources.Add(repeat, credit);
+        }
+
         await run.Stage("check", result.Applications.Count, () =>
         {
             // Only the items applied to can break the books; passing just those spares a dictionary of
@@ -267,7 +292,7 @@ public static class MatchRun
         {
             Directory.CreateDirectory(options.OutputDirectory);
             var applications = Task.Run(() => WriteApplications(Path.Combine(options.OutputDirectory, "applications.csv"), result.Applications), cancellationToken);
-            var exceptionsFile = Task.Run(() => WriteExceptions(Path.Combine(options.OutputDirectory, "exceptions.csv"), exceptions, payments, [.. notPayments, .. depositCredits]), cancellationToken);
+            var exceptionsFile = Task.Run(() => WriteExceptions(Path.Combine(options.OutputDirectory, "exceptions.csv"), exceptions, payments, [.. notPayments, .. depositCredits], repeatSources), cancellationToken);
             WriteDeposits(Path.Combine(options.OutputDirectory, "deposits.csv"), deposits);
             await Task.WhenAll(applications, exceptionsFile).ConfigureAwait(false);
             return (0, (long)(result.Applications.Count + exceptions.Count));
@@ -283,13 +308,14 @@ public static class MatchRun
             payments.Count,
             appliedRefs.Count,
             fully,
-            exceptions.Count - deposits.Reconciled,
+            exceptions.Count - deposits.Reconciled - repeats.Credits.Count,
             stages,
             total.Elapsed,
             MemoryWatch.ProcessPeak())
         {
             DepositsReconciled = deposits.Reconciled,
             DepositsDiffering = deposits.Differing,
+            Duplicates = repeats.Credits.Count,
         };
     }
 
@@ -343,7 +369,7 @@ public static class MatchRun
     /// <summary>A score in [0, 1] with three decimals (<c>0.875</c>).</summary>
     private static string Score(double value) => MinorUnits.Format((long)Math.Round(value * 1000), 3);
 
-    private static void WriteExceptions(string path, List<ExceptionCase> exceptions, List<Payment> payments, List<BankTransaction> notPayments)
+    private static void WriteExceptions(string path, List<ExceptionCase> exceptions, List<Payment> payments, List<BankTransaction> notPayments, Dictionary<ExceptionCase, BankTransaction> repeats)
     {
         // Only the payments that went to exceptions need their source looked up.
         var wanted = new HashSet<string>(exceptions.Count, StringComparer.Ordinal);
@@ -374,7 +400,12 @@ public static class MatchRun
             string? paymentAmount = null;
             string? file = null;
             long? line = null;
-            if (sources.TryGetValue(e.PaymentRef, out var p))
+            if (repeats.TryGetValue(e, out var repeat))
+            {
+                paymentAmount = MinorUnits.Format(repeat.AmountMinor, e.Unapplied.Currency.MinorDigits);
+                (file, line) = (repeat.SourceFile, repeat.LineNumber);
+            }
+            else if (sources.TryGetValue(e.PaymentRef, out var p))
             {
                 paymentAmount = MinorUnits.Format(p.Amount.Minor, p.Amount.Currency.MinorDigits);
                 (file, line) = (p.SourceFile, p.LineNumber);

@@ -56,6 +56,13 @@ public enum ExceptionReason
 
     /// <summary>A deposit whose lockbox or reference and date agree with its detail file, and whose total does not.</summary>
     DepositMismatch,
+
+    /// <summary>
+    /// A credit that is the same payment (the same identity key, <c>PaymentIdentity</c>) as one an earlier file of
+    /// the run brought: a re-sent day, an intraday file beside the end-of-day one, an entry in a camt.053 and a
+    /// camt.054. Never applied again; listed with nothing unapplied, since its money is the first one's.
+    /// </summary>
+    Duplicate,
 }
 
 /// <summary>A score between 0 and 1, with 3 decimals, of how sure the engine is.</summary>

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using CashApp.Engine.Batch;
 using CashApp.Engine.Matching;
 using CashApp.Engine.Model;
 using CashApp.Parsers.Common;
@@ -114,42 +115,45 @@ public sealed class LedgerService
     /// </summary>
     public async Task<IngestResult> IngestBankFileAsync(ReadOnlyMemory<byte> content, string fileName, IngestOptions options, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(fileName);
-        ArgumentNullException.ThrowIfNull(options);
         var hash = ContentHash(content.Span);
-        var known = await _store.FindBankFileAsync(hash, cancellationToken).ConfigureAwait(false);
+        await using var stream = new MemoryStream(content.ToArray(), writable: false);
+        return await IngestBankFileAsync(stream, fileName, hash, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Ingests a file from a seekable stream whose SHA-256 (<see cref="ContentHash"/>) the caller computed on the
+    /// way in (a server spooling an upload). The one ingest path: duplicate check, then
+    /// <see cref="BankFileReading"/> (detection knowing the lockbox layout, reading, currency check) as
+    /// <c>cashapp match</c> reads, then <see cref="StoreTransactionsAsync"/>. A file that cannot be read throws the
+    /// format's <see cref="BankFileFormatException"/> after recording the rejection; none of its payments is stored.
+    /// </summary>
+    public async Task<IngestResult> IngestBankFileAsync(Stream content, string fileName, string contentHash, IngestOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentException.ThrowIfNullOrEmpty(fileName);
+        ArgumentException.ThrowIfNullOrEmpty(contentHash);
+        ArgumentNullException.ThrowIfNull(options);
+        var known = await _store.FindBankFileAsync(contentHash, cancellationToken).ConfigureAwait(false);
         if (known is { Status: BankFileStatus.Ingested })
         {
             return new IngestResult(IngestStatus.Duplicate, known, [], 0);
         }
 
-        var format = BankFiles.Detect(content.Span[..Math.Min(content.Length, BankFiles.DetectionWindow)]);
+        var format = await BankFileReading.DetectAsync(content, options.LockboxLayout, cancellationToken).ConfigureAwait(false);
         var warnings = new ParseWarningCollection(MaxWarnings);
-        var transactions = new List<BankTransaction>();
+        List<BankTransaction> transactions;
         try
         {
             var readOptions = new BankFileReadOptions { Lenient = options.Lenient, LockboxLayout = options.LockboxLayout, MaxDocumentCharacters = options.MaxDocumentCharacters };
-            await using var stream = new MemoryStream(content.ToArray(), writable: false);
-            await foreach (var transaction in BankFiles.ReadAsync(stream, fileName, format, readOptions, warnings, cancellationToken).ConfigureAwait(false))
-            {
-                transactions.Add(transaction);
-            }
-
-            foreach (var transaction in transactions)
-            {
-                if (!CurrencyCode.TryParse(transaction.Currency, out _))
-                {
-                    throw new InvalidDataException($"{fileName}:{transaction.LineNumber}: unknown currency '{transaction.Currency}'.");
-                }
-            }
+            transactions = await BankFileReading.ReadAsync(content, fileName, format, readOptions, warnings, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is BankFileFormatException or InvalidDataException)
+        catch (BankFileFormatException ex)
         {
-            await _store.RecordRejectedBankFileAsync(hash, fileName, format, options.Actor, ex.Message, cancellationToken).ConfigureAwait(false);
+            await _store.RecordRejectedBankFileAsync(contentHash, fileName, format, options.Actor, ex.Message, cancellationToken).ConfigureAwait(false);
             throw;
         }
 
-        var stored = await StoreTransactionsAsync(transactions, fileName, hash, format, options.Actor, cancellationToken).ConfigureAwait(false);
+        var stored = await StoreTransactionsAsync(transactions, fileName, contentHash, format, options.Actor, cancellationToken).ConfigureAwait(false);
         return new IngestResult(stored.Status, stored.File, warnings, stored.MatchAttempts) { NewCredits = stored.NewCredits, AlreadyReceived = stored.AlreadyReceived, WarningCount = warnings.Total };
     }
 

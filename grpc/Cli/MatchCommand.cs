@@ -124,6 +124,11 @@ internal static class MatchCommand
             error.WriteLine(deposits);
         }
 
+        if (DuplicateLine(summary) is { } duplicates)
+        {
+            error.WriteLine(duplicates);
+        }
+
         error.WriteLine();
         foreach (var line in StageTable(summary))
         {
@@ -138,6 +143,12 @@ internal static class MatchCommand
         summary.DepositsReconciled + summary.DepositsDiffering == 0
             ? null
             : string.Create(CultureInfo.InvariantCulture, $"deposits with detail {summary.DepositsReconciled + summary.DepositsDiffering:N0}: reconciled {summary.DepositsReconciled:N0}, differing {summary.DepositsDiffering:N0} (deposit_mismatch; see deposits.csv)");
+
+    /// <summary>The credits an earlier file of the run already brought, or null when there were none.</summary>
+    internal static string? DuplicateLine(MatchRunSummary summary) =>
+        summary.Duplicates == 0
+            ? null
+            : string.Create(CultureInfo.InvariantCulture, $"credits already received in an earlier file {summary.Duplicates:N0}: not applied again (duplicate; see exceptions.csv)");
 
     /// <summary>
     /// The stage table: time, units handled, units per second and peak memory of each stage, then the whole
@@ -176,11 +187,12 @@ internal static class MatchCommand
         exceptions = summary.Exceptions,
         deposits_reconciled = summary.DepositsReconciled,
         deposits_differing = summary.DepositsDiffering,
+        duplicates = summary.Duplicates,
         seconds = summary.Elapsed.TotalSeconds,
         cpu_seconds = Cpu().TotalSeconds,
         gc_pause_seconds = GC.GetTotalPauseDuration().TotalSeconds,
         gc_gen2 = GC.CollectionCount(2),
-        files = summary.Files.Select(f => new { file = Path.GetFileName(f.FileName), format = FormatName(f.Format), credits = f.Credits, bytes = File.Exists(f.FileName) ? new FileInfo(f.FileName).Length : 0, seconds = f.ReadTime.TotalSeconds }),
+        files = summary.Files.Select(f => new { file = Path.GetFileName(f.FileName), format = FormatName(f.Format), credits = f.Credits, duplicates = f.Duplicates, bytes = File.Exists(f.FileName) ? new FileInfo(f.FileName).Length : 0, seconds = f.ReadTime.TotalSeconds }),
         peak_working_set_bytes = summary.PeakWorkingSetBytes,
         stages = summary.Stages.Select(s => new { stage = s.Stage, seconds = s.Elapsed.TotalSeconds, cpu_seconds = s.Cpu.TotalSeconds, count = s.Count, peak_working_set_bytes = s.PeakWorkingSetBytes, allocated_bytes = s.AllocatedBytes, gc_pause_seconds = s.GcPause.TotalSeconds }),
     });

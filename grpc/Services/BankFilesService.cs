@@ -17,7 +17,7 @@ namespace CashApp.Grpc.Services;
 /// stored at all. A client that goes away, or a server that stops, before the store commits leaves
 /// nothing behind.
 /// </summary>
-internal sealed class BankFilesService(ICashStore store, LedgerService ledger, ServeOptions options, ILogger<BankFilesService> logger) : V1.BankFiles.BankFilesBase
+internal sealed class BankFilesService(LedgerService ledger, ServeOptions options, ILogger<BankFilesService> logger) : V1.BankFiles.BankFilesBase
 {
     /// <summary>Longest file name accepted.</summary>
     public const int MaxFileNameLength = 255;
@@ -63,50 +63,21 @@ internal sealed class BankFilesService(ICashStore store, LedgerService ledger, S
         }
 
         var hash = Convert.ToHexStringLower(sha.GetHashAndReset());
-        var earlier = await store.FindBankFileAsync(hash, cancellationToken).ConfigureAwait(false);
-        if (earlier is { Status: BankFileStatus.Ingested })
-        {
-            Log.DuplicateFile(logger, caller, fileName, earlier.Id);
-            return Report(earlier, fileName, hash, size, duplicate: true, []);
-        }
-
         file.Position = 0;
-        var head = new byte[BankFiles.DetectionWindow];
-        var headLength = await file.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        var format = BankFiles.Detect(head.AsSpan(0, headLength));
-        file.Position = 0;
-
-        var warnings = new ParseWarningCollection(LedgerService.MaxWarnings);
-        var transactions = new List<BankTransaction>();
+        IngestResult ingest;
         try
         {
             var layout = layoutJson is null ? null : LockboxLayout.Parse(layoutJson, "lockbox_layout");
-            var readOptions = new BankFileReadOptions { LockboxLayout = layout, MaxDocumentCharacters = options.MaxFileBytes };
-            await foreach (var transaction in BankFiles.ReadAsync(file, fileName, format, readOptions, warnings, cancellationToken).ConfigureAwait(false))
-            {
-                transactions.Add(transaction);
-            }
+            var ingestOptions = new IngestOptions { Actor = caller.Name, LockboxLayout = layout, MaxDocumentCharacters = options.MaxFileBytes };
 
-            var unknown = transactions.FirstOrDefault(t => !CurrencyCode.TryParse(t.Currency, out _));
-            if (unknown is not null)
-            {
-                var message = $"{fileName}:{unknown.LineNumber}: unknown currency '{unknown.Currency}'.";
-                Log.BadFile(logger, caller, fileName, message);
-                await store.RecordRejectedBankFileAsync(hash, fileName, format, caller.Name, message, cancellationToken).ConfigureAwait(false);
-                GrpcErrors.ThrowBadFile(fileName, unknown.LineNumber, "UNKNOWN_CURRENCY", message);
-            }
+            // The one ingest path (LedgerService over BankFileReading): detection knows the layout, as in cashapp match.
+            ingest = await ledger.IngestBankFileAsync(file, fileName, hash, ingestOptions, cancellationToken).ConfigureAwait(false);
         }
         catch (BankFileFormatException ex)
         {
             Log.BadFile(logger, caller, fileName, ex.Message);
-            await store.RecordRejectedBankFileAsync(hash, fileName, format, caller.Name, ex.Message, cancellationToken).ConfigureAwait(false);
             GrpcErrors.ThrowBadFile(ex.FileName, ex.LineNumber, ex.ErrorCode, ex.Message);
-        }
-
-        StoredBatch write;
-        try
-        {
-            write = await ledger.StoreTransactionsAsync(transactions, fileName, hash, format, caller.Name, cancellationToken).ConfigureAwait(false);
+            throw;
         }
         catch (OperationCanceledException)
         {
@@ -114,20 +85,20 @@ internal sealed class BankFilesService(ICashStore store, LedgerService ledger, S
             throw;
         }
 
-        var stored = write.File;
-        if (write.Status == IngestStatus.Duplicate)
+        var stored = ingest.File;
+        if (ingest.Status == IngestStatus.Duplicate)
         {
-            // Another call stored the same content between our look-up and our write.
+            // The same content was stored before, or by another call between our look-up and our write.
             Log.DuplicateFile(logger, caller, fileName, stored.Id);
             return Report(stored, fileName, hash, size, duplicate: true, []);
         }
 
-        Log.Ingested(logger, caller, fileName, size, format, stored.Id, stored.CreditCount, stored.ApplicationCount, stored.ExceptionCount);
-        var report = Report(stored, fileName, hash, size, duplicate: false, warnings);
-        report.NewCredits = write.NewCredits;
-        report.WarningCount = warnings.Total;
-        report.AlreadyReceivedCount = write.AlreadyReceived.Count;
-        report.AlreadyReceived.AddRange(write.AlreadyReceived.Take(1000).Select(ProtoMap.ToProto));
+        Log.Ingested(logger, caller, fileName, size, stored.Format, stored.Id, stored.CreditCount, stored.ApplicationCount, stored.ExceptionCount);
+        var report = Report(stored, fileName, hash, size, duplicate: false, ingest.Warnings);
+        report.NewCredits = ingest.NewCredits;
+        report.WarningCount = ingest.WarningCount;
+        report.AlreadyReceivedCount = ingest.AlreadyReceived.Count;
+        report.AlreadyReceived.AddRange(ingest.AlreadyReceived.Take(1000).Select(ProtoMap.ToProto));
         return report;
     }
 

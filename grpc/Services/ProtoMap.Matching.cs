@@ -178,6 +178,9 @@ internal static partial class ProtoMap
         ExceptionReason.Overpayment => V1.ExceptionReason.Overpayment,
         ExceptionReason.NotAPayment => V1.ExceptionReason.NotAPayment,
         ExceptionReason.Conflict => V1.ExceptionReason.Conflict,
+        ExceptionReason.DepositReconciled => V1.ExceptionReason.DepositReconciled,
+        ExceptionReason.DepositMismatch => V1.ExceptionReason.DepositMismatch,
+        ExceptionReason.Duplicate => V1.ExceptionReason.Duplicate,
         _ => V1.ExceptionReason.Unspecified,
     };
 
