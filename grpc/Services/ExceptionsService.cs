@@ -1,3 +1,4 @@
+using CashApp.Engine.Matching;
 using CashApp.Store;
 using CashApp.Grpc.Hosting;
 using CashApp.Grpc.Matching;
@@ -11,7 +12,7 @@ namespace CashApp.Grpc.Services;
 /// cashapp.v1.Exceptions: the queue specialists work. Decisions run under optimistic concurrency on the
 /// exception's row version; the loser of a race gets ABORTED and changes nothing.
 /// </summary>
-internal sealed class ExceptionsService(ICashStore store, LiveMatcher matcher, ILogger<ExceptionsService> logger) : V1.Exceptions.ExceptionsBase
+internal sealed class ExceptionsService(ICashStore store, LiveMatcher matcher, MatchPolicy policy, ILogger<ExceptionsService> logger) : V1.Exceptions.ExceptionsBase
 {
     public override async Task<V1.ListExceptionsResponse> List(V1.ListExceptionsRequest request, ServerCallContext context)
     {
@@ -64,6 +65,12 @@ internal sealed class ExceptionsService(ICashStore store, LiveMatcher matcher, I
             case ResolveStatus.Resolved or ResolveStatus.PartiallyApplied:
                 if (result.Applications.Count > 0)
                 {
+                    if (result.Status == ResolveStatus.Resolved && store is IPayerRuleStore rules)
+                    {
+                        // What the specialist learnt about who pays, remembered unless they said not to.
+                        await rules.LearnFromResolutionAsync(decision.ExceptionId, request.HasRemember ? request.Remember : policy.RememberResolutions, policy, context.CancellationToken).ConfigureAwait(false);
+                    }
+
                     matcher.Invalidate();
                 }
 
