@@ -189,6 +189,50 @@ public sealed class PayerRuleTests : IAsyncLifetime
         Assert.Equal("INV-N3", Assert.Single((await CommitAsync(third, Pay("P-3", 3_456_78))).Applications).ItemId);
     }
 
+    [Fact]
+    public async Task Export_WritesTheRules_AndABatchMatchWithThemAppliesWhatWithoutThemIsAnException()
+    {
+        // The served store learns an ACH originator id (a payer id) from a resolution.
+        var server = await StartAsync();
+        await SeedAsync(server);
+        var day1 = await CommitAsync(server, new V1.Payment { PaymentRef = "P-1", AmountMinor = 1_234_56, Currency = "USD", PayerName = PayerName, PayerId = "9988776655" });
+        Assert.Equal(V1.ExceptionReason.UnknownPayer, Assert.Single(day1.Exceptions).Reason);
+        await ResolveAsync(server, "P-1", "INV-N1", 1_234_56, remember: true);
+        await server.StopAsync();
+
+        var rulesFile = Path.Combine(_folder, "rules.json");
+        var code = await CashApp.Grpc.Cli.CashAppCommand.InvokeAsync(["export", "--since", "2000-01-01", "--db", Path.Combine(_folder, "cashapp.db"), "--out", Path.Combine(_folder, "applications.csv"), "--payer-rules", rulesFile]);
+        Assert.Equal(0, code);
+        Assert.Contains(CashApp.Engine.Matching.PayerRuleFile.Load(rulesFile), r => r.Kind == CashApp.Engine.Matching.PayerRuleKind.PayerId && r.Key == "9988776655" && r.CustomerId == "C-NORTH");
+
+        // A nightly batch day: an ACH credit from that originator, no reference, of another Northwind item's amount.
+        await File.WriteAllLinesAsync(Path.Combine(_folder, "open_items.csv"),
+        [
+            "item_id,doc_type,customer_id,customer_name,invoice_number,po_number,currency,open_amount,doc_date,due_date",
+            "INV-N2,INV,C-NORTH,Northwind Pacific Trading,INV-N2,,USD,2345.67,2026-11-02,2026-12-02",
+            "INV-F1,INV,C-FAB,Fabrikam Industries,INV-F1,,USD,4567.89,2026-11-02,2026-12-02",
+        ]);
+        await File.WriteAllLinesAsync(Path.Combine(_folder, "day.bai2"),
+        [
+            "01,BANK,CASHAPP,261205,0600,1,,,2/",
+            "02,CASHAPP,BANK,1,261205,0600,USD,2/",
+            "03,1000123456,USD,010,100000,,/",
+            "16,165,234567,0,26120500000001,,ORIG CO NAME:ZQX REMIT 77 ORIG ID:9988776655 DESC DATE:261205 ENTRY DESCR:PAYMENTS SEC:CCD/",
+            "49,334567,3/",
+            "98,334567,1,5/",
+            "99,334567,1,7/",
+        ]);
+        string[] day = ["match", "--open-items", Path.Combine(_folder, "open_items.csv"), "--bank", Path.Combine(_folder, "day.bai2"), "--lenient", "--quiet"];
+
+        Assert.Equal(0, await CashApp.Grpc.Cli.CashAppCommand.InvokeAsync([.. day, "--out", Path.Combine(_folder, "without")]));
+        Assert.Contains("unknown_payer", await File.ReadAllTextAsync(Path.Combine(_folder, "without", "exceptions.csv")), StringComparison.Ordinal);
+
+        Assert.Equal(0, await CashApp.Grpc.Cli.CashAppCommand.InvokeAsync([.. day, "--out", Path.Combine(_folder, "with"), "--payer-rules", rulesFile]));
+        var applications = await File.ReadAllTextAsync(Path.Combine(_folder, "with", "applications.csv"));
+        Assert.Contains("INV-N2", applications, StringComparison.Ordinal);
+        Assert.Contains("payer by learned payer_id 9988776655", applications, StringComparison.Ordinal);
+    }
+
     public async Task DisposeAsync()
     {
         foreach (var host in _hosts)
