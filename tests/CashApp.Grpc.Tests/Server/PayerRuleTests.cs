@@ -74,6 +74,28 @@ public sealed class PayerRuleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Resolve_NameTwiceForTheSameCustomer_MakesTheNameActive_AndItFires()
+    {
+        var server = await StartAsync();
+        await SeedAsync(server);
+        static V1.Payment ByName(string reference, long amountMinor) => new() { PaymentRef = reference, AmountMinor = amountMinor, Currency = "USD", PayerName = "ZEPH TRADING 42" };
+        await CommitAsync(server, ByName("P-1", 1_234_56));
+        await ResolveAsync(server, "P-1", "INV-N1", 1_234_56, remember: true);
+        var once = Assert.Single((await server.Rules().ListAsync(new V1.ListPayerRulesRequest { Kind = V1.PayerRuleKind.Name })).Rules);
+        Assert.Equal(V1.PayerRuleState.Suggested, once.State);
+        Assert.Equal(V1.ExceptionReason.UnknownPayer, Assert.Single((await CommitAsync(server, ByName("P-2", 2_345_67))).Exceptions).Reason);
+
+        // A second resolution agrees: the policy's two for names are met.
+        await ResolveAsync(server, "P-2", "INV-N2", 2_345_67, remember: true);
+        var twice = await server.Rules().GetAsync(new V1.GetPayerRuleRequest { RuleId = once.RuleId });
+        Assert.Equal(V1.PayerRuleState.Active, twice.State);
+        Assert.Equal(2, twice.Agreed);
+        var applied = Assert.Single((await CommitAsync(server, ByName("P-3", 3_456_78))).Applications);
+        Assert.Equal("INV-N3", applied.ItemId);
+        Assert.Contains($"payer by learned name ZEPHTRADING42 [rule {once.RuleId}]", applied.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Resolve_NotRemembered_LearnsNothing()
     {
         var server = await StartAsync();
