@@ -33,6 +33,9 @@ public sealed record MatchRunOptions
 
     /// <summary>The matching policy.</summary>
     public MatchPolicy Policy { get; init; } = MatchPolicy.Default;
+
+    /// <summary>Payer rules learnt by a served store (<c>cashapp export --payer-rules</c>); only the active ones are used.</summary>
+    public IReadOnlyList<PayerRule> PayerRules { get; init; } = [];
 }
 
 /// <summary>Per bank file: its format and how many credits and debits it held.</summary>
@@ -186,6 +189,7 @@ public static class MatchRun
         var matcher = await run.Stage("index", items.Count, () =>
         {
             var built = new CashMatcher(items, customers, options.Policy);
+            built.UsePayerRules(options.PayerRules);
             return Task.FromResult((built, (long)items.Count));
         }).ConfigureAwait(false);
 

@@ -244,6 +244,11 @@ public sealed partial class CashMatcher
     private List<PayerCandidate> PayersOf(Payment payment)
     {
         var payers = _customers.ByAccount(payment.PayerAccount, payment.PayerId);
+        if (payers.Count == 0 && LearnedPayer(payment) is { } learned)
+        {
+            // No account on file, but a specialist's resolution taught who this payer is.
+            payers.Add(learned);
+        }
 
         // The same name always finds the same payers: the list is shared, and never changed after.
         var byName = payment.PayerName is { } name && _payersByName is { } remembered

@@ -42,7 +42,7 @@ public sealed partial class CashMatcher
         var byAccount = identified[0].NameOnFile is null;
         var tier = identified.Where(p => p.Score > bestScore - Policy.MinNameLead && (!byAccount || p.NameOnFile is null)).ToList();
         var who = Who(tier);
-        var method = tier[0].Score >= 97 && tier[0].How.StartsWith("known account", StringComparison.Ordinal) ? MatchMethod.AccountAmount : MatchMethod.NameAmount;
+        var method = (tier[0].Score >= 97 && tier[0].How.StartsWith("known account", StringComparison.Ordinal)) || ByLearnedAccount(tier[0]) ? MatchMethod.AccountAmount : MatchMethod.NameAmount;
         var how = tier.Count == 1 ? tier[0].How : $"{tier[0].How}, one of {tier.Count} alike";
 
         // One open item of exactly the amount, the payer's own first, then its family's. It proves the

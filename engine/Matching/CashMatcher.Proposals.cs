@@ -69,6 +69,7 @@ public sealed partial class CashMatcher
         _opening = source._opening;
         DecideAtOnceEnabled = source.DecideAtOnceEnabled;
         FindPayersAhead = source.FindPayersAhead;
+        _payerRules = source._payerRules;
         _remaining = (long[])_opening.Clone();
     }
 

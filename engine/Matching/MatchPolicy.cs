@@ -56,4 +56,16 @@ public sealed record MatchPolicy
 
     /// <summary>How many suggestions an exception carries.</summary>
     public int MaxSuggestions { get; init; } = 5;
+
+    /// <summary>
+    /// Whether a specialist's resolution teaches a payer rule when the resolution does not say
+    /// (<c>remember</c> unset): the payer's account, name and payer id then point at the customer paid.
+    /// </summary>
+    public bool RememberResolutions { get; init; } = true;
+
+    /// <summary>Agreeing resolutions before a learnt account (or payer id) becomes an active rule.</summary>
+    public int AccountRuleAgreements { get; init; } = 1;
+
+    /// <summary>Agreeing resolutions before a learnt payer name becomes an active rule: names are weaker evidence than accounts.</summary>
+    public int NameRuleAgreements { get; init; } = 2;
 }

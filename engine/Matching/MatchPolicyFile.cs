@@ -51,6 +51,9 @@ public static class MatchPolicyFile
         ["minNameLead"] = Whole(0, 100, (p, v) => p with { MinNameLead = (int)v }),
         ["minAutoConfidence"] = Fraction((p, v) => p with { MinAutoConfidence = (double)v }),
         ["maxSuggestions"] = Whole(0, 50, (p, v) => p with { MaxSuggestions = (int)v }),
+        ["rememberResolutions"] = Whole(0, 1, (p, v) => p with { RememberResolutions = v == 1 }),
+        ["accountRuleAgreements"] = Whole(1, 100, (p, v) => p with { AccountRuleAgreements = (int)v }),
+        ["nameRuleAgreements"] = Whole(1, 100, (p, v) => p with { NameRuleAgreements = (int)v }),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The settings a policy file may hold, in camel case.</summary>

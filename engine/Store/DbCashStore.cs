@@ -68,6 +68,7 @@ public abstract partial class DbCashStore : ICashStore
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
         var version = await RunMigrationsAsync(cancellationToken).ConfigureAwait(false);
+        await EnsurePayerRuleSchemaAsync(cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _schemaVersion, version);
     }
 

@@ -233,6 +233,12 @@ public sealed class LedgerService
                 _matcher.Invalidate();
             }
 
+            if (stored.Status == IngestStatus.Stored && _store is IPayerRuleStore rules && result.Applications.Any(a => a.Explanation.Contains("[rule ", StringComparison.Ordinal)))
+            {
+                // Which learnt rules decided payers, and when: a rule revoked later raises these for review.
+                await rules.RecordPayerRuleFiringsAsync(stored.File!.Id, cancellationToken).ConfigureAwait(false);
+            }
+
             switch (stored.Status)
             {
                 case IngestStatus.StaleSnapshot:
@@ -263,9 +269,18 @@ public sealed class LedgerService
         public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, CancellationToken cancellationToken)
         {
             var snapshot = await store.LoadSnapshotAsync(cancellationToken).ConfigureAwait(false);
-            var result = payments.Count == 0
-                ? new MatchResult([], [])
-                : new CashMatcher(snapshot.OpenItems, snapshot.Customers, policy).Match(payments);
+            if (payments.Count == 0)
+            {
+                return (new MatchResult([], []), snapshot);
+            }
+
+            var matcher = new CashMatcher(snapshot.OpenItems, snapshot.Customers, policy);
+            if (store is IPayerRuleStore rules)
+            {
+                matcher.UsePayerRules(await rules.ListActivePayerRulesAsync(cancellationToken).ConfigureAwait(false));
+            }
+
+            var result = matcher.Match(payments);
             return (result, snapshot);
         }
 

@@ -14,7 +14,8 @@ internal static class ExportCommand
         var db = new Option<FileInfo?>("--db") { Description = $"The SQLite ledger file (default {StoreLocation.DefaultSqlitePath})." };
         var sqlServer = new Option<string?>("--sqlserver") { Description = "A SQL Server connection string: use the shared ledger instead of a SQLite file." };
         var output = new Option<FileInfo>("--out") { Description = "The CSV file to write.", Required = true };
-        var command = new Command("export", "Write the applications made since a date as CSV, for posting back to AR.") { since, db, sqlServer, output };
+        var payerRules = new Option<FileInfo?>("--payer-rules") { Description = "Also write every payer rule the store learnt (JSON), for cashapp match --payer-rules." };
+        var command = new Command("export", "Write the applications made since a date as CSV, for posting back to AR.") { since, db, sqlServer, output, payerRules };
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -45,6 +46,19 @@ internal static class ExportCommand
             // Never leave a half-written export for AR to import.
             File.Move(temporary, target, overwrite: true);
             await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"cashapp export: {rows} applications since {from:yyyy-MM-dd'T'HH:mm:ss'Z'} written to {target}")).ConfigureAwait(false);
+            if (parse.GetValue(payerRules) is { } rulesFile && store is IPayerRuleStore rules)
+            {
+                var all = await rules.ListAllPayerRulesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                var rulesTemporary = rulesFile.FullName + ".tmp";
+                await using (var stream = File.Create(rulesTemporary))
+                {
+                    CashApp.Engine.Matching.PayerRuleFile.Write(stream, all);
+                }
+
+                File.Move(rulesTemporary, rulesFile.FullName, overwrite: true);
+                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"cashapp export: {all.Count} payer rules ({all.Count(r => r.State == CashApp.Engine.Matching.PayerRuleState.Active)} active) written to {rulesFile.FullName}")).ConfigureAwait(false);
+            }
+
             return 0;
         });
 

@@ -21,10 +21,11 @@ internal static class MatchCommand
         var lenient = new Option<bool>("--lenient") { Description = "Accept known bank deviations (unreconciled trailers and the like) as warnings instead of errors." };
         var quiet = new Option<bool>("--quiet") { Description = "No progress or summary on standard error." };
         var stats = new Option<FileInfo?>("--stats") { Description = "Write the run's figures (stage times, counts, peak memory) to this JSON file." };
+        var payerRules = new Option<FileInfo?>("--payer-rules") { Description = "Payer rules learnt by a served store (cashapp export --payer-rules): active rules identify payers as known accounts do." };
         var policy = new Option<FileInfo?>("--policy") { Description = "A matching policy JSON file (tolerances, name and chance thresholds); settings it does not name keep their defaults." };
         var command = new Command("match", "Apply the payments in bank files to open items; write applications.csv and exceptions.csv.")
         {
-            openItems, customers, bank, layout, output, lenient, quiet, stats, policy,
+            openItems, customers, bank, layout, output, lenient, quiet, stats, policy, payerRules,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -53,6 +54,20 @@ internal static class MatchCommand
                     options = options with { Policy = MatchPolicyFile.Load(policyFile.FullName) };
                 }
                 catch (MatchPolicyException ex)
+                {
+                    await Console.Error.WriteLineAsync($"cashapp match: {ex.Message}").ConfigureAwait(false);
+                    await Console.Error.WriteLineAsync("cashapp match: nothing was written.").ConfigureAwait(false);
+                    return 1;
+                }
+            }
+
+            if (parse.GetValue(payerRules) is { } rulesFile)
+            {
+                try
+                {
+                    options = options with { PayerRules = PayerRuleFile.Load(rulesFile.FullName) };
+                }
+                catch (Exception ex) when (ex is FormatException or IOException)
                 {
                     await Console.Error.WriteLineAsync($"cashapp match: {ex.Message}").ConfigureAwait(false);
                     await Console.Error.WriteLineAsync("cashapp match: nothing was written.").ConfigureAwait(false);

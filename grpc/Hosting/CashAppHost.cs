@@ -162,6 +162,7 @@ internal static class CashAppHost
         app.MapGrpcService<MatchingService>();
         app.MapGrpcService<ExceptionsService>();
         app.MapGrpcService<ReportsService>();
+        app.MapGrpcService<PayerRulesService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.Lifetime.ApplicationStarted.Register(() =>

@@ -77,6 +77,12 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
             var started = Stopwatch.GetTimestamp();
             var ledger = await store.LoadSnapshotAsync(cancellationToken).ConfigureAwait(false);
             var built = new CashMatcher(ledger.OpenItems, ledger.Customers, policy);
+            if (store is IPayerRuleStore rules)
+            {
+                // What specialists' resolutions taught about who pays: read with the ledger, refreshed with it.
+                built.UsePayerRules(await rules.ListActivePayerRulesAsync(cancellationToken).ConfigureAwait(false));
+            }
+
             current = new Snapshot(generation, clock.GetUtcNow(), ledger, built);
             Volatile.Write(ref _current, current);
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;

@@ -41,6 +41,7 @@ internal static class Roles
         ["cashapp.v1.Matching"] = Role.ArSystem,
         ["cashapp.v1.Exceptions"] = Role.Specialist,
         ["cashapp.v1.Reports"] = Role.Specialist,
+        ["cashapp.v1.PayerRules"] = Role.Specialist,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The names, in a stable order, for help texts.</summary>

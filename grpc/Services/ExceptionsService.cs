@@ -1,3 +1,4 @@
+using CashApp.Engine.Matching;
 using CashApp.Store;
 using CashApp.Grpc.Hosting;
 using CashApp.Grpc.Matching;
@@ -11,7 +12,7 @@ namespace CashApp.Grpc.Services;
 /// cashapp.v1.Exceptions: the queue specialists work. Decisions run under optimistic concurrency on the
 /// exception's row version; the loser of a race gets ABORTED and changes nothing.
 /// </summary>
-internal sealed partial class ExceptionsService(ICashStore store, LiveMatcher matcher, ILogger<ExceptionsService> logger) : V1.Exceptions.ExceptionsBase
+internal sealed partial class ExceptionsService(ICashStore store, LiveMatcher matcher, MatchPolicy policy, ILogger<ExceptionsService> logger) : V1.Exceptions.ExceptionsBase
 {
     public override async Task<V1.ListExceptionsResponse> List(V1.ListExceptionsRequest request, ServerCallContext context)
     {
@@ -58,16 +59,18 @@ internal sealed partial class ExceptionsService(ICashStore store, LiveMatcher ma
             return null!;
         }
 
+        // What the specialist learnt about who pays is remembered unless they said not to (the policy's default).
+        var remember = request.HasRemember ? request.Remember : policy.RememberResolutions;
         if (request.RequestId.Length > 0)
         {
             var hash = ClientRequests.Hash(request, r => r.RequestId = string.Empty);
-            return await ClientRequests.RunOnceAsync(store, request.RequestId, "cashapp.v1.Exceptions/Resolve", hash, caller.Name, V1.ExceptionCase.Parser, () => ResolveAsync(decision, caller, context.CancellationToken), context.CancellationToken).ConfigureAwait(false);
+            return await ClientRequests.RunOnceAsync(store, request.RequestId, "cashapp.v1.Exceptions/Resolve", hash, caller.Name, V1.ExceptionCase.Parser, () => ResolveAsync(decision, remember, caller, context.CancellationToken), context.CancellationToken).ConfigureAwait(false);
         }
 
-        return await ResolveAsync(decision, caller, context.CancellationToken).ConfigureAwait(false);
+        return await ResolveAsync(decision, remember, caller, context.CancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<V1.ExceptionCase> ResolveAsync(ResolveRequest decision, Caller caller, CancellationToken cancellationToken)
+    private async Task<V1.ExceptionCase> ResolveAsync(ResolveRequest decision, bool remember, Caller caller, CancellationToken cancellationToken)
     {
         var result = await store.ResolveExceptionAsync(decision, cancellationToken).ConfigureAwait(false);
         Log.Resolved(logger, caller, decision.ExceptionId, decision.Kind, result.Status);
@@ -76,6 +79,11 @@ internal sealed partial class ExceptionsService(ICashStore store, LiveMatcher ma
             case ResolveStatus.Resolved or ResolveStatus.PartiallyApplied:
                 if (result.Applications.Count > 0)
                 {
+                    if (result.Status == ResolveStatus.Resolved && store is IPayerRuleStore rules)
+                    {
+                        await rules.LearnFromResolutionAsync(decision.ExceptionId, remember, policy, cancellationToken).ConfigureAwait(false);
+                    }
+
                     matcher.Invalidate();
                 }
 

@@ -43,6 +43,8 @@ internal sealed class MatchingScenario
 
     public IReadOnlyList<OpenItem> Items => _items;
 
+    public IReadOnlyList<Customer> Customers => _customers;
+
     public IReadOnlyList<Payment> Payments => _payments;
 
     public MatchResult Run(MatchPolicy? policy = null) => Run(_items, _customers, _payments, policy);

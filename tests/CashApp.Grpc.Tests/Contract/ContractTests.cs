@@ -21,6 +21,7 @@ public sealed class ContractTests
         V1.MatchingReflection.Descriptor,
         V1.ExceptionsReflection.Descriptor,
         V1.ReportsReflection.Descriptor,
+        V1.PayerRulesReflection.Descriptor,
     ];
 
     [Theory]
