@@ -5,6 +5,8 @@ namespace CashApp.Engine.Matching;
 
 public sealed partial class CashMatcher
 {
+    // The most quotes whose every choice of items is searched (ExactFits). A longer remittance is decided
+    // line by line (DecideDeviation): each line names its item, and the lines, not a search, explain the amount.
     private const int MaxQuotes = 12;
     private const int MaxAssignments = 2048;
     private const double FuzzyCost = 2.0;
@@ -20,10 +22,16 @@ public sealed partial class CashMatcher
     /// </summary>
     private Decision? DecideByReference(Analysis analysis)
     {
-        var quotes = analysis.Quotes.Take(MaxQuotes).ToList();
+        var quotes = analysis.Quotes;
         var payment = analysis.Payment;
         var amount = payment.Amount.Minor;
         var currency = payment.Amount.Currency.Code;
+        if (quotes.Count > MaxQuotes)
+        {
+            // Too many quotes to search every choice: never the first few and the rest on account, but every
+            // line decided by itself, with its own amount.
+            return analysis.ReferencesResolved ? DecideDeviation(analysis, quotes) : null;
+        }
 
         var fits = ExactFits(analysis, quotes, amount, currency, withFuzzy: false);
         if (fits.Count == 0 || fits.Min(f => f.Cost) >= FuzzyCost)
@@ -211,13 +219,19 @@ public sealed partial class CashMatcher
         return true;
     }
 
-    /// <summary>Quoted items that do not add up: short pay, bank fee, netted credit memo, overpayment, or amounts per line.</summary>
+    /// <summary>
+    /// Each quote decided by itself, for quoted items that the search did not fit to the amount, and for a
+    /// remittance too long to search: then the items add up, or the lines state their amounts, or the
+    /// payer netted a credit memo, paid short, paid a bank fee, or paid more. Whatever the quotes do not
+    /// explain is applied only when it is proven (<see cref="ExplainRest"/>); otherwise the payment is an exception.
+    /// </summary>
     private Decision? DecideDeviation(Analysis analysis, List<Quote> quotes)
     {
         var payment = analysis.Payment;
         var amount = payment.Amount.Minor;
         var currency = payment.Amount.Currency;
         var chosen = new List<(Quote Quote, Option Option)>();
+        var chosenItems = new HashSet<int>();
         foreach (var quote in quotes)
         {
             var options = quote.Exact;
@@ -246,7 +260,7 @@ public sealed partial class CashMatcher
                 return Refer(analysis, ExceptionReason.Ambiguous, $"'{quote.Text}' may mean {quote.Exact.Count} open items", ReferenceSuggestions(quotes, currency.Code));
             }
 
-            if (chosen.Any(c => c.Option.Item == options[0].Item))
+            if (!chosenItems.Add(options[0].Item))
             {
                 if (quote.Structured)
                 {
@@ -271,6 +285,10 @@ public sealed partial class CashMatcher
         var delta = checked(amount - sum);
         var names = string.Join(" + ", items.Select(Describe));
 
+        // Document numbers the payer wrote that name no open item: the payment may pay them too, so they
+        // leave any difference between the payment and the items found unexplained.
+        var unresolved = quotes.Where(q => q.Exact.Count == 0).Select(q => q.Text).Distinct(StringComparer.Ordinal).ToList();
+
         // Amounts as remitted: every line states what it pays, and the lines add up to the payment.
         if (chosen.All(c => c.Quote.LineMinor is not null))
         {
@@ -280,8 +298,17 @@ public sealed partial class CashMatcher
             {
                 var shortBy = sum - amount;
                 return new Decision(lines, MatchMethod.ExactReference, 0.95,
-                    $"{names} by reference, amounts as remitted per line (short {Amount(shortBy, currency)} in all)", ExceptionReason.NoMatch, []);
+                    shortBy == 0 ? $"{names} by reference, amounts as remitted per line, amount equal" : $"{names} by reference, amounts as remitted per line (short {Amount(shortBy, currency)} in all)",
+                    ExceptionReason.NoMatch, []);
             }
+        }
+
+        if (delta == 0)
+        {
+            // Every quote names one item, and they add up: what the search would decide, for a remittance too long to search.
+            var byPo = chosen.Any(c => c.Option.Via == Via.PurchaseOrder);
+            return new Decision([.. items.Select(i => (i, _remaining[i]))], byPo ? MatchMethod.PurchaseOrder : MatchMethod.ExactReference, byPo ? 0.97 : 0.99,
+                $"{names} by reference, amount equal", ExceptionReason.NoMatch, []);
         }
 
         if (delta < 0)
@@ -301,24 +328,34 @@ public sealed partial class CashMatcher
             if (single && memos.Count == 0 && (payerAgrees || declared) && chosen[0].Option.Via != Via.Fuzzy
                 && (shortfall <= (long)(Policy.MaxShortPayShare * _remaining[items[0]]) || shortfall <= Policy.MaxBankFeeMinor))
             {
+                // A short payment or bank fee is a reading of the difference, as an overpayment is: it holds only
+                // when nothing else the payer wrote, and no other open item of exactly the amount paid, explains it.
+                if (unresolved.Count > 0)
+                {
+                    return Doubt(items, $"{names} quoted, payment {Amount(shortfall, currency)} short of it, and {Unresolved(unresolved)}", quotes, currency.Code);
+                }
+
+                var alike = ItemsOfAmount(family, amount, currency.Code).Where(i => !chosenItems.Contains(i)).ToList();
+                if (alike.Count > 0)
+                {
+                    return Doubt(items, $"{names} quoted, payment {Amount(shortfall, currency)} short of it, and the amount paid is that of {string.Join(", ", alike.Take(3).Select(Describe))}, open and unquoted",
+                        quotes, currency.Code, alike.Take(Policy.MaxSuggestions).Select(i => Suggest([i], 0.5, "unquoted open item of the amount paid")));
+                }
+
                 var why = shortfall <= Policy.MaxBankFeeMinor
                     ? $"{names} by reference, paid short {Amount(shortfall, currency)} (bank fee or small deduction)"
                     : $"{names} by reference, paid short {Amount(shortfall, currency)} (deduction)";
                 return new Decision([(items[0], amount)], MatchMethod.ExactReference, 0.9, why, ExceptionReason.NoMatch, []);
             }
 
-            return Refer(analysis, ExceptionReason.NoMatch,
-                $"{names} quoted, payment {Amount(shortfall, currency)} short of them, and no deduction rule applies",
-                ReferenceSuggestions(quotes, currency.Code));
+            return Doubt(items, $"{names} quoted, payment {Amount(shortfall, currency)} short of them, and no deduction rule applies", quotes, currency.Code);
         }
 
-        // Paid more than the quoted items: apply them in full, leave the rest on account.
+        // Paid more than the quoted items: the rest is on account only when nothing the payer owes explains it.
         var linesAgree = chosen.All(c => c.Quote.LineMinor is null || Math.Abs(c.Quote.LineMinor.Value) == Math.Abs(_remaining[c.Option.Item]));
-        if (delta > 0 && (payerAgrees || chosen.All(c => c.Quote.LineMinor is not null)) && linesAgree)
+        if ((payerAgrees || chosen.All(c => c.Quote.LineMinor is not null)) && linesAgree)
         {
-            return new Decision([.. items.Select(i => (i, _remaining[i]))], MatchMethod.ExactReference, 0.92,
-                $"{names} by reference, paid over by {Amount(delta, currency)}", ExceptionReason.Overpayment,
-                [.. ItemsOfAmount(family, delta, currency.Code).Take(Policy.MaxSuggestions).Select(i => Suggest([i], 0.4, "open item of the overpaid amount"))]);
+            return ExplainRest(items, family, delta, currency, names, unresolved, quotes);
         }
 
         return Refer(analysis, ExceptionReason.Conflict, $"{names} quoted, but the amount and payer do not confirm them", ReferenceSuggestions(quotes, currency.Code));
