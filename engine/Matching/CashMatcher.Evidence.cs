@@ -15,7 +15,8 @@ public sealed partial class CashMatcher
         Fuzzy,
     }
 
-    private readonly record struct Option(int Item, Via Via, int Edits);
+    /// <summary>An item a quote may mean; <paramref name="Stripped"/> when its number meets the quote's only without its letter prefix.</summary>
+    private readonly record struct Option(int Item, Via Via, int Edits, bool Stripped = false);
 
     /// <summary>One reference the payer quoted, with the items it may mean.</summary>
     private sealed class Quote(string text, long? lineMinor, RemittanceKind kind, bool structured)
@@ -37,6 +38,9 @@ public sealed partial class CashMatcher
 
         /// <summary>A number the free text gave before: the same quote again, or the one before it retyped.</summary>
         public bool Repeat { get; set; }
+
+        /// <summary>Items of two numbering series the quote meets only without their prefixes (A-4521 and B-4521 for 4521).</summary>
+        public bool AcrossSeries { get; set; }
     }
 
     /// <summary>What the engine knows of a payment before deciding.</summary>
@@ -137,11 +141,13 @@ public sealed partial class CashMatcher
 
         foreach (var item in found)
         {
-            if (IsOpenIn(item, currency))
+            if (IsOpenIn(item, currency) && !quote.Exact.Exists(o => o.Item == item))
             {
                 quote.Exact.Add(new Option(item, Via.Invoice, 0));
             }
         }
+
+        KeepAsQuoted(quote);
 
         found.Clear();
         foreach (var key in quote.Keys)
@@ -165,6 +171,34 @@ public sealed partial class CashMatcher
 
         analysis.ReferencesResolved |= quote.Exact.Count > 0;
         analysis.Quotes.Add(quote);
+    }
+
+    /// <summary>
+    /// Keeps of a quote's invoice hits those its number may prove (see <see cref="KeyStrength"/>): the hits of
+    /// the number as AR prints it when there are any; otherwise the hits without the prefix, marked so, and
+    /// the quote marked when they span two series.
+    /// </summary>
+    private void KeepAsQuoted(Quote quote)
+    {
+        if (quote.Exact.Count == 0)
+        {
+            return;
+        }
+
+        var series = SeriesOf(quote.Keys[0]).ToString();
+        if (quote.Exact.Exists(o => StrengthOf(series, o.Item) == KeyStrength.Full))
+        {
+            quote.Exact.RemoveAll(o => StrengthOf(series, o.Item) != KeyStrength.Full);
+            return;
+        }
+
+        quote.Exact.RemoveAll(o => StrengthOf(series, o.Item) == KeyStrength.OtherSeries);
+        for (var o = 0; o < quote.Exact.Count; o++)
+        {
+            quote.Exact[o] = quote.Exact[o] with { Stripped = true };
+        }
+
+        quote.AcrossSeries = quote.Exact.Select(o => _seriesOfItem[o.Item]).Distinct().Count() > 1;
     }
 
     private static bool LooksLikeDocumentNumber(Quote quote) =>

@@ -11,7 +11,7 @@ public sealed partial class CashMatcher
     private const int MaxAssignments = 2048;
     private const double FuzzyCost = 2.0;
 
-    private sealed record Fit(int[] Items, double Cost, int Fuzzy, int ByPo, string Why);
+    private sealed record Fit(int[] Items, double Cost, int Fuzzy, int ByPo, string Why, bool Stripped);
 
     /// <summary>
     /// Decides a payment that quotes references. First: a choice of one item per quote (or none, for a
@@ -26,6 +26,14 @@ public sealed partial class CashMatcher
         var payment = analysis.Payment;
         var amount = payment.Amount.Minor;
         var currency = payment.Amount.Currency.Code;
+        if (quotes.Find(q => q.AcrossSeries) is { } across)
+        {
+            // Which series the payer meant, the amount must not decide: that is how a number of one series pays another's.
+            return Refer(analysis, ExceptionReason.Ambiguous,
+                $"'{across.Text}' meets {string.Join(" and ", across.Exact.Select(o => Describe(o.Item)))} only without their prefixes: numbers of {across.Exact.Select(o => _seriesOfItem[o.Item]).Distinct().Count()} series",
+                ReferenceSuggestions(quotes, currency));
+        }
+
         if (quotes.Count > MaxQuotes)
         {
             // Too many quotes to search every choice: never the first few and the rest on account, but every
@@ -48,6 +56,16 @@ public sealed partial class CashMatcher
             if (top.Count == 1)
             {
                 var fit = top[0];
+                if (KnownPayerElsewhere(analysis, _customerOf[fit.Items[0]]) is { } payer)
+                {
+                    return PayerConflict(payer, fit.Items, payment);
+                }
+
+                if (StrippedUnproven(analysis, fit.Stripped, _customerOf[fit.Items[0]], amount, currency) is { } unproven)
+                {
+                    return Refer(analysis, ExceptionReason.Ambiguous, $"{fit.Why}, amount equal; but {unproven}", [Suggest(fit.Items, 0.5, fit.Why)]);
+                }
+
                 var method = fit.Fuzzy > 0 ? MatchMethod.FuzzyReference : fit.ByPo > 0 ? MatchMethod.PurchaseOrder : MatchMethod.ExactReference;
                 var confidence = fit.Fuzzy > 0 ? 0.95 : fit.ByPo > 0 ? 0.97 : 0.99;
                 return new Decision([.. fit.Items.Select(i => (i, _remaining[i]))], method, confidence, fit.Why + ", amount equal", ExceptionReason.NoMatch, []);
@@ -199,7 +217,8 @@ public sealed partial class CashMatcher
                     : $"{Describe(f.Option.Item)} ('{f.Quote.Text}', {f.Option.Edits} edit{(f.Option.Edits == 1 ? string.Empty : "s")})");
             }
 
-            fits.Add(new Fit([.. items], cost, fix is null ? 0 : 1, byPo, string.Join(" + ", parts) + " by reference"));
+            var stripped = quotes.Zip(choice).Any(p => p.Second is { Stripped: true } o && items.Contains(o.Item) && (fix is null || !ReferenceEquals(fix.Value.Quote, p.First)));
+            fits.Add(new Fit([.. items], cost, fix is null ? 0 : 1, byPo, string.Join(" + ", parts) + " by reference", stripped));
         }
     }
 
@@ -280,7 +299,17 @@ public sealed partial class CashMatcher
         }
 
         var family = _customerOf[items[0]];
+        if (KnownPayerElsewhere(analysis, family) is { } payer)
+        {
+            return PayerConflict(payer, items, payment);
+        }
+
         var payerAgrees = PayerAgrees(analysis, family);
+        if (StrippedUnproven(analysis, chosen.Exists(c => c.Option.Stripped), family, amount, currency.Code) is { } unproven)
+        {
+            return Doubt(items, $"{string.Join(" + ", items.Take(20).Select(Describe))} quoted; but {unproven}", quotes, currency.Code);
+        }
+
         var sum = items.Sum(i => _remaining[i]);
         var delta = checked(amount - sum);
         var names = string.Join(" + ", items.Select(Describe));
