@@ -163,6 +163,19 @@ public sealed partial class CashMatcher
             }
         }
 
+        // The bank may say what the number is (EDI RMR*IV or RMR*PO, camt CINV or PUOR): a hit of the other
+        // kind is then no reading of it, unless none of the stated kind exists (payers do mislabel).
+        var stated = kind switch
+        {
+            RemittanceKind.Invoice => Via.Invoice,
+            RemittanceKind.PurchaseOrder => Via.PurchaseOrder,
+            _ => (Via?)null,
+        };
+        if (stated is { } via && quote.Exact.Exists(o => o.Via == via))
+        {
+            quote.Exact.RemoveAll(o => o.Via != via);
+        }
+
         if (quote.Exact.Count == 0 && !structured && !LooksLikeDocumentNumber(quote))
         {
             // A free-text number that matches nothing and is too short to be a mistyped document number.

@@ -120,3 +120,27 @@ public sealed class ReferenceProofTests
         Assert.Equal(new SortedDictionary<string, long> { ["AR1"] = 1_234_50 }, result.AppliedFor("P1"));
     }
 }
+
+/// <summary>A remittance line the bank labels an invoice or a purchase order is read as that kind (EDI RMR*IV / RMR*PO, camt CINV / PUOR).</summary>
+public sealed class StatedKindTests
+{
+    private static MatchingScenario Ledger() => new MatchingScenario()
+        .Customer("C1", "Harbor Urban Health Inc.")
+        .Customer("C2", "Maple Labs LLC")
+        .Invoice("AR1", "C1", "INV-1004567", 1_234_50)
+        .Invoice("AR9", "C2", "INV-2000009", 1_234_50, po: "PO-1004567");
+
+    [Fact]
+    public void Match_LineStatedAsPurchaseOrder_MeansThePurchaseOrderNotTheInvoiceOfTheSameDigits()
+    {
+        var result = Ledger().Pay("P1", 1_234_50, null, null, null, Line("1004567", 1_234_50, RemittanceKind.PurchaseOrder)).Run();
+        Assert.Equal(new SortedDictionary<string, long> { ["AR9"] = 1_234_50 }, result.AppliedFor("P1"));
+    }
+
+    [Fact]
+    public void Match_LineStatedAsInvoice_MeansTheInvoice()
+    {
+        var result = Ledger().Pay("P1", 1_234_50, null, null, null, Line("INV-1004567", 1_234_50, RemittanceKind.Invoice)).Run();
+        Assert.Equal(new SortedDictionary<string, long> { ["AR1"] = 1_234_50 }, result.AppliedFor("P1"));
+    }
+}
