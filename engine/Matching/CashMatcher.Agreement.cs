@@ -65,7 +65,9 @@ public sealed partial class CashMatcher
             }
         }
 
-        return !named || _customers.NameResembles(payment.PayerName, customer, Policy.MinCorroborationScore);
+        return (!named && string.IsNullOrWhiteSpace(payment.UltimatePayerName))
+            || _customers.NameResembles(payment.UltimatePayerName, customer, Policy.MinCorroborationScore)
+            || (named && _customers.NameResembles(payment.PayerName, customer, Policy.MinCorroborationScore));
     }
 
     /// <summary>The letters a full key starts with: its numbering series (INV of INV1004567), empty for a bare number.</summary>

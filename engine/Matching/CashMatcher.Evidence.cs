@@ -292,10 +292,14 @@ public sealed partial class CashMatcher
     {
         var payers = _customers.ByAccount(payment.PayerAccount, payment.PayerId);
 
-        // The same name always finds the same payers: the list is shared, and never changed after.
-        var byName = payment.PayerName is { } name && _payersByName is { } remembered
-            ? remembered.GetOrAdd(name, static (n, directory) => directory.ByName(n), _customers)
-            : _customers.ByName(payment.PayerName);
+        // A payment factory or payment service paying on a customer's behalf names the customer as the
+        // ultimate debtor: that name, when it identifies a customer, says who pays, not the factory's.
+        var byName = PayersNamed(payment.UltimatePayerName);
+        if (!byName.Exists(p => p.Score >= Policy.MinNameScore))
+        {
+            byName = PayersNamed(payment.PayerName);
+        }
+
         if (payers.Count == 0)
         {
             return byName;
@@ -306,6 +310,12 @@ public sealed partial class CashMatcher
         payers.AddRange(byName.Where(candidate => !byAccount.Contains(candidate.Customer)));
         return payers;
     }
+
+    /// <summary>The customers a name may be. The same name always finds the same payers: the list is shared, and never changed after.</summary>
+    private List<PayerCandidate> PayersNamed(string? name) =>
+        name is not null && _payersByName is { } remembered
+            ? remembered.GetOrAdd(name, static (n, directory) => directory.ByName(n), _customers)
+            : _customers.ByName(name);
 
     /// <summary>True when the payer is, by account or by a close name, in the family of <paramref name="customer"/>.</summary>
     private bool PayerAgrees(Analysis analysis, int customer) =>

@@ -309,7 +309,7 @@ public sealed partial class CashMatcher
         }
 
         private static bool Named(Payment payment) =>
-            !string.IsNullOrWhiteSpace(payment.PayerName) || payment.PayerAccount is not null || payment.PayerId is not null;
+            !string.IsNullOrWhiteSpace(payment.PayerName) || !string.IsNullOrWhiteSpace(payment.UltimatePayerName) || payment.PayerAccount is not null || payment.PayerId is not null;
 
         private static bool Quoteless(Payment payment)
         {

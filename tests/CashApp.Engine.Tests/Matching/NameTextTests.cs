@@ -32,3 +32,28 @@ public sealed class NameTextTests
         Assert.Equal(new SortedDictionary<string, long> { ["AR1"] = 4_321_99 }, result.AppliedFor("P1"));
     }
 }
+
+/// <summary>A payment factory or payment service paying on a customer's behalf names the customer as the ultimate debtor (issue 15).</summary>
+public sealed class UltimatePayerTests
+{
+    private static MatchingScenario Ledger() => new MatchingScenario()
+        .Customer("C1", "Alpine Foods AG")
+        .Customer("C2", "Adyen Merchant Services BV")
+        .Invoice("AR1", "C1", "F-88231", 4_321_99)
+        .Invoice("AR2", "C2", "AD-1000001", 9_999_99);
+
+    [Fact]
+    public void Match_ServicePaysForACustomerWithoutReference_IdentifiesTheCustomerItPaysFor()
+    {
+        var result = Ledger().PayOnBehalf("P1", 4_321_99, "STRIPE PAYMENTS EUROPE LTD", "ALPINE FOODS AG").Run();
+        Assert.Equal(new SortedDictionary<string, long> { ["AR1"] = 4_321_99 }, result.AppliedFor("P1"));
+    }
+
+    [Fact]
+    public void Match_ServiceThatIsItselfACustomerPaysForAnother_AppliesTheQuotedInvoiceOfTheCustomerPaidFor()
+    {
+        // The service's own name is a customer's: without the ultimate debtor, the quote would conflict with the payer.
+        var result = Ledger().PayOnBehalf("P1", 4_321_99, "ADYEN MERCHANT SERVICES BV", "ALPINE FOODS AG", text: "F-88231").Run();
+        Assert.Equal(new SortedDictionary<string, long> { ["AR1"] = 4_321_99 }, result.AppliedFor("P1"));
+    }
+}
