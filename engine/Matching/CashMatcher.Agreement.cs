@@ -14,27 +14,30 @@ public sealed partial class CashMatcher
 {
     /// <summary>
     /// Score from which the bank's words identify a payer well enough to overrule a reference: a known account
-    /// (97-100), a name equal to a customer's (100) or a long start of it (96).
+    /// with its bank (100), a name equal to a customer's (100) or a long start of it (96); never a bare account
+    /// number (<see cref="CustomerDirectory.BareAccountScore"/>).
     /// </summary>
     private const int KnownPayerScore = 95;
 
-    /// <summary>The payer the bank's words identify strongly, when none such is in the family of <paramref name="customer"/>; else null.</summary>
+    /// <summary>
+    /// The payer the bank's words identify strongly, when nothing they say (a weaker account, a name that
+    /// corroborates) points at the family of <paramref name="customer"/>; else null. Names repeat: two
+    /// customers may both be BOLT CHEMICALS, so a name equal to another's does not exclude this one.
+    /// </summary>
     private PayerCandidate? KnownPayerElsewhere(Analysis analysis, int customer)
     {
         PayerCandidate? first = null;
         foreach (var payer in Payers(analysis))
         {
-            if (payer.Score < KnownPayerScore)
-            {
-                continue;
-            }
-
-            if (_customers.SameFamily(payer.Customer, customer))
+            if (payer.Score >= Policy.MinCorroborationScore && _customers.SameFamily(payer.Customer, customer))
             {
                 return null;
             }
 
-            first ??= payer;
+            if (payer.Score >= KnownPayerScore)
+            {
+                first ??= payer;
+            }
         }
 
         return first;
@@ -56,9 +59,9 @@ public sealed partial class CashMatcher
     private bool PayerFitsAtOnce(Payment payment, int customer)
     {
         var named = !string.IsNullOrWhiteSpace(payment.PayerName);
-        if (payment.PayerAccount is not null || payment.PayerId is not null)
+        if (payment.PayerAccount is not null)
         {
-            var byAccount = _customers.ByAccount(payment.PayerAccount, payment.PayerId);
+            var byAccount = _customers.ByAccount(payment.PayerAccount);
             if (byAccount.Count > 0)
             {
                 return byAccount.Exists(p => _customers.SameFamily(p.Customer, customer));

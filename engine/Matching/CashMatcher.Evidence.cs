@@ -290,7 +290,7 @@ public sealed partial class CashMatcher
     /// <summary>Who the payer may be, from what the bank said alone: safe to compute on any thread.</summary>
     private List<PayerCandidate> PayersOf(Payment payment)
     {
-        var payers = _customers.ByAccount(payment.PayerAccount, payment.PayerId);
+        var payers = _customers.ByAccount(payment.PayerAccount);
 
         // A payment factory or payment service paying on a customer's behalf names the customer as the
         // ultimate debtor: that name, when it identifies a customer, says who pays, not the factory's.

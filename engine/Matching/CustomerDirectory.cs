@@ -155,18 +155,24 @@ internal sealed class CustomerDirectory
         return false;
     }
 
+    /// <summary>The score of a bare account number (no routing number or IBAN) that one customer alone has.</summary>
+    public const int BareAccountScore = 90;
+
     /// <summary>Customers whose known accounts include the payer's account.</summary>
-    public List<PayerCandidate> ByAccount(string? account, string? payerId)
+    public List<PayerCandidate> ByAccount(string? account)
     {
         var found = new List<PayerCandidate>();
         if (NormalizeAccount(account) is { } key && _accounts.TryGetValue(key, out var customers))
         {
             found.AddRange(customers.Select(c => new PayerCandidate(c, 100, "known account " + account)));
         }
-        else if (AccountNumber(account ?? payerId) is { } number && _accountNumbers.TryGetValue(number, out var byNumber) && byNumber.Count == 1)
+        else if (AccountNumber(account) is { } number && _accountNumbers.TryGetValue(number, out var byNumber) && byNumber.Count == 1)
         {
-            // A wire names the originator's account number without its bank: good when only one customer has it.
-            found.Add(new PayerCandidate(byNumber[0], 97, "known account number " + number));
+            // A wire names the originator's account number without its bank: an account number is unique only
+            // within its bank, so it is weak evidence. It identifies a customer that alone has it (as a close
+            // name does), and never overrules a quoted reference. An ACH company id (payerId) is no account
+            // number at all, whatever its digits, and is not looked up as one.
+            found.Add(new PayerCandidate(byNumber[0], BareAccountScore, "known account number " + number));
         }
 
         return found;

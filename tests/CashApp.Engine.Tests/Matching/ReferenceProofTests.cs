@@ -37,6 +37,18 @@ public sealed class ReferenceProofTests
         Assert.Equal(["AR4"], exception.Suggestions[0].ItemIds);
     }
 
+    [Fact]
+    public void Match_PayerNameSharedByTwoCustomers_DoesNotConflictWithTheOneItsAccountNames()
+    {
+        // Names repeat once legal forms are dropped: BOLT CHEMICALS LLC is as much C8 as C9 by name; the account says C9.
+        var result = Ledger()
+            .Customer("C8", "Bolt Chemicals LLC")
+            .Customer("C9", "Bolt Chemicals Corp.", accounts: ["026009593:5556667778"])
+            .Invoice("AR9", "C9", "INV-1004590", 3_333_33)
+            .Pay("P1", 3_333_33, payer: "BOLT CHEMICALS LLC", account: "5556667778", text: "INV-1004590").Run();
+        Assert.Equal(new SortedDictionary<string, long> { ["AR9"] = 3_333_33 }, result.AppliedFor("P1"));
+    }
+
     [Theory]
     [InlineData("STRIPE PAYMENTS EUROPE")] // a payment service pays for the customer
     [InlineData("MAPLE LABS")]
@@ -141,6 +153,40 @@ public sealed class StatedKindTests
     public void Match_LineStatedAsInvoice_MeansTheInvoice()
     {
         var result = Ledger().Pay("P1", 1_234_50, null, null, null, Line("INV-1004567", 1_234_50, RemittanceKind.Invoice)).Run();
+        Assert.Equal(new SortedDictionary<string, long> { ["AR1"] = 1_234_50 }, result.AppliedFor("P1"));
+    }
+}
+
+/// <summary>Account evidence as strong as it is (issue 15): an ACH company id is no account, a bare account number is weak.</summary>
+public sealed class AccountEvidenceTests
+{
+    private static MatchingScenario Ledger() => new MatchingScenario()
+        .Customer("C1", "Harbor Urban Health Inc.", accounts: ["021000021:1234567890"])
+        .Customer("C2", "Maple Labs LLC")
+        .Invoice("AR1", "C1", "INV-1004567", 1_234_50)
+        .Invoice("AR4", "C2", "INV-1004570", 2_000_01);
+
+    [Fact]
+    public void Match_AchCompanyIdWithTheDigitsOfAnAccount_DoesNotIdentifyThePayer()
+    {
+        var scenario = Ledger();
+        var result = MatchingScenario.Run(scenario.Items, [new("C1", "Harbor Urban Health Inc.", null, [], ["021000021:1234567890"]), new("C2", "Maple Labs LLC", null, [], [])],
+            [new Payment("P1", new(1_234_50, MatchingScenario.Usd), null, null, [], null, "test.bai2", 1) { PayerId = "1234567890" }]);
+        Assert.Empty(result.Applications);
+        Assert.Equal(ExceptionReason.UnknownPayer, result.ExceptionFor("P1")!.Reason);
+    }
+
+    [Fact]
+    public void Match_BareAccountNumberOfOneCustomerQuotingAnothersInvoice_IsWeakEvidenceAndDoesNotOverruleTheReference()
+    {
+        var result = Ledger().Pay("P1", 2_000_01, account: "1234567890", text: "INV-1004570").Run();
+        Assert.Equal(new SortedDictionary<string, long> { ["AR4"] = 2_000_01 }, result.AppliedFor("P1"));
+    }
+
+    [Fact]
+    public void Match_BareAccountNumberOfOneCustomer_StillIdentifiesItForAnUnquotedPayment()
+    {
+        var result = Ledger().Pay("P1", 1_234_50, account: "1234567890").Run();
         Assert.Equal(new SortedDictionary<string, long> { ["AR1"] = 1_234_50 }, result.AppliedFor("P1"));
     }
 }
