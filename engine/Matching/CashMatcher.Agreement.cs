@@ -52,19 +52,35 @@ public sealed partial class CashMatcher
              .. Closest(payer.Customer, payment.Amount.Minor, payment.Amount.Currency.Code).Take(Policy.MaxSuggestions - 1)]);
 
     /// <summary>
-    /// Whether the at-once path may decide for <paramref name="customer"/>'s family without finding the payer:
+    /// Whether the at-once path may decide for the family of <paramref name="item"/>'s customer without finding the payer:
     /// the bank names no payer, or names one by an account of that family or a name like one of its names.
     /// Anything else is for the general path, which finds the payer and asks <see cref="KnownPayerElsewhere"/>.
     /// </summary>
-    private bool PayerFitsAtOnce(Payment payment, int customer)
+    private bool PayerFitsAtOnce(Payment payment, int item)
     {
         var named = !string.IsNullOrWhiteSpace(payment.PayerName);
+        if (!named && payment.PayerAccount is null && string.IsNullOrWhiteSpace(payment.UltimatePayerName))
+        {
+            // Nobody named: the item's customer is not even looked up (a read from memory per payment).
+            return true;
+        }
+
+        var customer = _customerOf[item];
         if (payment.PayerAccount is not null)
         {
             var byAccount = _customers.ByAccount(payment.PayerAccount);
             if (byAccount.Count > 0)
             {
-                return byAccount.Exists(p => _customers.SameFamily(p.Customer, customer));
+                // A loop, not a lambda: a closure over the parameter would be allocated on every call, taken or not.
+                foreach (var payer in byAccount)
+                {
+                    if (_customers.SameFamily(payer.Customer, customer))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
             }
         }
 
@@ -95,6 +111,12 @@ public sealed partial class CashMatcher
     /// </summary>
     private KeyStrength StrengthOf(ReadOnlySpan<char> quoteSeries, int item)
     {
+        // The common case, a number quoted as AR prints it, without a lookup.
+        if (quoteSeries.SequenceEqual(_series[_seriesOfItem[item]]))
+        {
+            return KeyStrength.Full;
+        }
+
         var quoted = SeriesIndex(quoteSeries);
         if (quoted == _seriesOfItem[item] && (quoted >= 0 || quoteSeries.IsEmpty))
         {

@@ -168,7 +168,7 @@ public sealed partial class CashMatcher
         }
 
         // A payer the bank names must be the items' customer, or the general path finds out who it is.
-        return sum == payment.Amount.Minor && PayerFitsAtOnce(payment, _customerOf[items[0]]) ? quotes : -1;
+        return sum == payment.Amount.Minor && PayerFitsAtOnce(payment, items[0]) ? quotes : -1;
     }
 
     /// <summary>
