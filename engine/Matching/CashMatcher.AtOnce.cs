@@ -95,7 +95,7 @@ public sealed partial class CashMatcher
             }
 
             HashKeys(buffer, keys[..count], hashes);
-            var item = OnlyInvoice(buffer, keys[..count], hashes[..count], currency);
+            var item = AsQuoted(buffer, keys[0], OnlyInvoice(buffer, keys[..count], hashes[..count], currency));
             if (item < 0 || quotes == MaxQuotes || items[..quotes].Contains(item))
             {
                 return -1;
@@ -137,7 +137,7 @@ public sealed partial class CashMatcher
 
             hashes[..count].CopyTo(seen[seenCount..]);
             seenCount += count;
-            var item = OnlyInvoice(buffer, keys[..count], hashes[..count], currency);
+            var item = AsQuoted(buffer, keys[0], OnlyInvoice(buffer, keys[..count], hashes[..count], currency));
             if (item == NoItem && !LooksLikeDocumentNumber(buffer, keys[..count]))
             {
                 continue;
@@ -167,8 +167,22 @@ public sealed partial class CashMatcher
             }
         }
 
-        return sum == payment.Amount.Minor ? quotes : -1;
+        // A payer the bank names must be the items' customer, or the general path finds out who it is.
+        return sum == payment.Amount.Minor && PayerFitsAtOnce(payment, items[0]) ? quotes : -1;
     }
+
+    /// <summary>
+    /// <paramref name="item"/>, when the quote (of full key <paramref name="fullKey"/>) names it as the general
+    /// path would let it: as AR prints the number, or without its prefix at an amount unlikely to be chance;
+    /// otherwise <see cref="NotOne"/>, for the general path.
+    /// </summary>
+    private int AsQuoted(ReadOnlySpan<char> buffer, Range fullKey, int item) =>
+        item < 0 ? item : StrengthOf(SeriesOf(buffer[fullKey]), item) switch
+        {
+            KeyStrength.Full => item,
+            KeyStrength.Stripped when !StrippedByChance(item) => item,
+            _ => NotOne,
+        };
 
     private const int NoItem = -1;
     private const int NotOne = -2;

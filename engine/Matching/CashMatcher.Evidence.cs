@@ -15,7 +15,8 @@ public sealed partial class CashMatcher
         Fuzzy,
     }
 
-    private readonly record struct Option(int Item, Via Via, int Edits);
+    /// <summary>An item a quote may mean; <paramref name="Stripped"/> when its number meets the quote's only without its letter prefix.</summary>
+    private readonly record struct Option(int Item, Via Via, int Edits, bool Stripped = false);
 
     /// <summary>One reference the payer quoted, with the items it may mean.</summary>
     private sealed class Quote(string text, long? lineMinor, RemittanceKind kind, bool structured)
@@ -37,6 +38,9 @@ public sealed partial class CashMatcher
 
         /// <summary>A number the free text gave before: the same quote again, or the one before it retyped.</summary>
         public bool Repeat { get; set; }
+
+        /// <summary>Items of two numbering series the quote meets only without their prefixes (A-4521 and B-4521 for 4521).</summary>
+        public bool AcrossSeries { get; set; }
     }
 
     /// <summary>What the engine knows of a payment before deciding.</summary>
@@ -137,11 +141,13 @@ public sealed partial class CashMatcher
 
         foreach (var item in found)
         {
-            if (IsOpenIn(item, currency))
+            if (IsOpenIn(item, currency) && !quote.Exact.Exists(o => o.Item == item))
             {
                 quote.Exact.Add(new Option(item, Via.Invoice, 0));
             }
         }
+
+        KeepAsQuoted(quote);
 
         found.Clear();
         foreach (var key in quote.Keys)
@@ -157,6 +163,19 @@ public sealed partial class CashMatcher
             }
         }
 
+        // The bank may say what the number is (EDI RMR*IV or RMR*PO, camt CINV or PUOR): a hit of the other
+        // kind is then no reading of it, unless none of the stated kind exists (payers do mislabel).
+        var stated = kind switch
+        {
+            RemittanceKind.Invoice => Via.Invoice,
+            RemittanceKind.PurchaseOrder => Via.PurchaseOrder,
+            _ => (Via?)null,
+        };
+        if (stated is { } via && quote.Exact.Exists(o => o.Via == via))
+        {
+            quote.Exact.RemoveAll(o => o.Via != via);
+        }
+
         if (quote.Exact.Count == 0 && !structured && !LooksLikeDocumentNumber(quote))
         {
             // A free-text number that matches nothing and is too short to be a mistyped document number.
@@ -165,6 +184,34 @@ public sealed partial class CashMatcher
 
         analysis.ReferencesResolved |= quote.Exact.Count > 0;
         analysis.Quotes.Add(quote);
+    }
+
+    /// <summary>
+    /// Keeps of a quote's invoice hits those its number may prove (see <see cref="KeyStrength"/>): the hits of
+    /// the number as AR prints it when there are any; otherwise the hits without the prefix, marked so, and
+    /// the quote marked when they span two series.
+    /// </summary>
+    private void KeepAsQuoted(Quote quote)
+    {
+        if (quote.Exact.Count == 0)
+        {
+            return;
+        }
+
+        var series = SeriesOf(quote.Keys[0]).ToString();
+        if (quote.Exact.Exists(o => StrengthOf(series, o.Item) == KeyStrength.Full))
+        {
+            quote.Exact.RemoveAll(o => StrengthOf(series, o.Item) != KeyStrength.Full);
+            return;
+        }
+
+        quote.Exact.RemoveAll(o => StrengthOf(series, o.Item) == KeyStrength.OtherSeries);
+        for (var o = 0; o < quote.Exact.Count; o++)
+        {
+            quote.Exact[o] = quote.Exact[o] with { Stripped = true };
+        }
+
+        quote.AcrossSeries = quote.Exact.Select(o => _seriesOfItem[o.Item]).Distinct().Count() > 1;
     }
 
     private static bool LooksLikeDocumentNumber(Quote quote) =>
@@ -243,17 +290,21 @@ public sealed partial class CashMatcher
     /// <summary>Who the payer may be, from what the bank said alone: safe to compute on any thread.</summary>
     private List<PayerCandidate> PayersOf(Payment payment)
     {
-        var payers = _customers.ByAccount(payment.PayerAccount, payment.PayerId);
+        var payers = _customers.ByAccount(payment.PayerAccount);
         if (payers.Count == 0 && LearnedPayer(payment) is { } learned)
         {
             // No account on file, but a specialist's resolution taught who this payer is.
             payers.Add(learned);
         }
 
-        // The same name always finds the same payers: the list is shared, and never changed after.
-        var byName = payment.PayerName is { } name && _payersByName is { } remembered
-            ? remembered.GetOrAdd(name, static (n, directory) => directory.ByName(n), _customers)
-            : _customers.ByName(payment.PayerName);
+        // A payment factory or payment service paying on a customer's behalf names the customer as the
+        // ultimate debtor: that name, when it identifies a customer, says who pays, not the factory's.
+        var byName = PayersNamed(payment.UltimatePayerName);
+        if (!byName.Exists(p => p.Score >= Policy.MinNameScore))
+        {
+            byName = PayersNamed(payment.PayerName);
+        }
+
         if (payers.Count == 0)
         {
             return byName;
@@ -264,6 +315,12 @@ public sealed partial class CashMatcher
         payers.AddRange(byName.Where(candidate => !byAccount.Contains(candidate.Customer)));
         return payers;
     }
+
+    /// <summary>The customers a name may be. The same name always finds the same payers: the list is shared, and never changed after.</summary>
+    private List<PayerCandidate> PayersNamed(string? name) =>
+        name is not null && _payersByName is { } remembered
+            ? remembered.GetOrAdd(name, static (n, directory) => directory.ByName(n), _customers)
+            : _customers.ByName(name);
 
     /// <summary>True when the payer is, by account or by a close name, in the family of <paramref name="customer"/>.</summary>
     private bool PayerAgrees(Analysis analysis, int customer) =>

@@ -142,6 +142,7 @@ public sealed partial class CashMatcher
                 {
                     Prefetch.Line(ref matcher._remaining[item]);
                     Prefetch.Line(ref matcher._currencyOf[item]);
+                    Prefetch.Line(ref matcher._seriesOfItem[item]);
                     Prefetch.Line(ref matcher._items[item]);
                 }
             }

@@ -40,9 +40,9 @@ public sealed partial class CashMatcher
         return null;
     }
 
-    /// <summary>True when the payer was identified by a learned account or payer id (rather than a learned name).</summary>
-    private static bool ByLearnedAccount(PayerCandidate payer) =>
-        payer.NameOnFile is null && (payer.What.StartsWith("payer by learned account ", StringComparison.Ordinal) || payer.What.StartsWith("payer by learned payer_id ", StringComparison.Ordinal));
+    /// <summary>True when the payer was identified by a learned name (rather than a learned account or payer id).</summary>
+    private static bool ByLearnedName(PayerCandidate payer) =>
+        payer.NameOnFile is null && payer.What.StartsWith("payer by learned name ", StringComparison.Ordinal);
 
     /// <summary>The active rules by kind and key, each pointing at a customer of the directory.</summary>
     private sealed class PayerRuleBook

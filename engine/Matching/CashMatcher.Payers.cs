@@ -42,7 +42,8 @@ public sealed partial class CashMatcher
         var byAccount = identified[0].NameOnFile is null;
         var tier = identified.Where(p => p.Score > bestScore - Policy.MinNameLead && (!byAccount || p.NameOnFile is null)).ToList();
         var who = Who(tier);
-        var method = (tier[0].Score >= 97 && tier[0].How.StartsWith("known account", StringComparison.Ordinal)) || ByLearnedAccount(tier[0]) ? MatchMethod.AccountAmount : MatchMethod.NameAmount;
+        // A learnt name identifies as a name does: only an account (on file or learnt) makes it an account match.
+        var method = byAccount && !ByLearnedName(tier[0]) ? MatchMethod.AccountAmount : MatchMethod.NameAmount;
         var how = tier.Count == 1 ? tier[0].How : $"{tier[0].How}, one of {tier.Count} alike";
 
         // One open item of exactly the amount, the payer's own first, then its family's. It proves the
@@ -67,7 +68,7 @@ public sealed partial class CashMatcher
                         [Suggest([item], 0.5, $"{(familyWide ? "family's" : "payer's")} only open item of the amount")]);
                 }
 
-                return new Decision([(item, amount)], method, method == MatchMethod.AccountAmount ? 0.95 : 0.9,
+                return new Decision([(item, amount)], method, method == MatchMethod.AccountAmount && tier[0].Score > CustomerDirectory.BareAccountScore ? 0.95 : 0.9,
                     $"{how}; {(familyWide ? "family's" : "its")} only open item of {Amount(amount, currency)}: {Describe(item)}", ExceptionReason.NoMatch, []);
             }
 

@@ -64,6 +64,9 @@ public sealed partial class CashMatcher
         _fuzzy = source._fuzzy;
         _itemsOfCustomer = source._itemsOfCustomer;
         _currencyOf = source._currencyOf;
+        _seriesOfItem = source._seriesOfItem;
+        _series = source._series;
+        _seriesIndex = source._seriesIndex;
         _currencyCodes = source._currencyCodes;
         _amountPrior = source._amountPrior;
         _opening = source._opening;

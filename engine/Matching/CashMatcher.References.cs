@@ -5,11 +5,13 @@ namespace CashApp.Engine.Matching;
 
 public sealed partial class CashMatcher
 {
+    // The most quotes whose every choice of items is searched (ExactFits). A longer remittance is decided
+    // line by line (DecideDeviation): each line names its item, and the lines, not a search, explain the amount.
     private const int MaxQuotes = 12;
     private const int MaxAssignments = 2048;
     private const double FuzzyCost = 2.0;
 
-    private sealed record Fit(int[] Items, double Cost, int Fuzzy, int ByPo, string Why);
+    private sealed record Fit(int[] Items, double Cost, int Fuzzy, int ByPo, string Why, bool Stripped);
 
     /// <summary>
     /// Decides a payment that quotes references. First: a choice of one item per quote (or none, for a
@@ -20,10 +22,24 @@ public sealed partial class CashMatcher
     /// </summary>
     private Decision? DecideByReference(Analysis analysis)
     {
-        var quotes = analysis.Quotes.Take(MaxQuotes).ToList();
+        var quotes = analysis.Quotes;
         var payment = analysis.Payment;
         var amount = payment.Amount.Minor;
         var currency = payment.Amount.Currency.Code;
+        if (quotes.Find(q => q.AcrossSeries) is { } across)
+        {
+            // Which series the payer meant, the amount must not decide: that is how a number of one series pays another's.
+            return Refer(analysis, ExceptionReason.Ambiguous,
+                $"'{across.Text}' meets {string.Join(" and ", across.Exact.Select(o => Describe(o.Item)))} only without their prefixes: numbers of {across.Exact.Select(o => _seriesOfItem[o.Item]).Distinct().Count()} series",
+                ReferenceSuggestions(quotes, currency));
+        }
+
+        if (quotes.Count > MaxQuotes)
+        {
+            // Too many quotes to search every choice: never the first few and the rest on account, but every
+            // line decided by itself, with its own amount.
+            return analysis.ReferencesResolved ? DecideDeviation(analysis, quotes) : null;
+        }
 
         var fits = ExactFits(analysis, quotes, amount, currency, withFuzzy: false);
         if (fits.Count == 0 || fits.Min(f => f.Cost) >= FuzzyCost)
@@ -40,6 +56,16 @@ public sealed partial class CashMatcher
             if (top.Count == 1)
             {
                 var fit = top[0];
+                if (KnownPayerElsewhere(analysis, _customerOf[fit.Items[0]]) is { } payer)
+                {
+                    return PayerConflict(payer, fit.Items, payment);
+                }
+
+                if (StrippedUnproven(analysis, fit.Stripped, _customerOf[fit.Items[0]], amount, currency) is { } unproven)
+                {
+                    return Refer(analysis, ExceptionReason.Ambiguous, $"{fit.Why}, amount equal; but {unproven}", [Suggest(fit.Items, 0.5, fit.Why)]);
+                }
+
                 var method = fit.Fuzzy > 0 ? MatchMethod.FuzzyReference : fit.ByPo > 0 ? MatchMethod.PurchaseOrder : MatchMethod.ExactReference;
                 var confidence = fit.Fuzzy > 0 ? 0.95 : fit.ByPo > 0 ? 0.97 : 0.99;
                 return new Decision([.. fit.Items.Select(i => (i, _remaining[i]))], method, confidence, fit.Why + ", amount equal", ExceptionReason.NoMatch, []);
@@ -191,7 +217,8 @@ public sealed partial class CashMatcher
                     : $"{Describe(f.Option.Item)} ('{f.Quote.Text}', {f.Option.Edits} edit{(f.Option.Edits == 1 ? string.Empty : "s")})");
             }
 
-            fits.Add(new Fit([.. items], cost, fix is null ? 0 : 1, byPo, string.Join(" + ", parts) + " by reference"));
+            var stripped = quotes.Zip(choice).Any(p => p.Second is { Stripped: true } o && items.Contains(o.Item) && (fix is null || !ReferenceEquals(fix.Value.Quote, p.First)));
+            fits.Add(new Fit([.. items], cost, fix is null ? 0 : 1, byPo, string.Join(" + ", parts) + " by reference", stripped));
         }
     }
 
@@ -211,13 +238,19 @@ public sealed partial class CashMatcher
         return true;
     }
 
-    /// <summary>Quoted items that do not add up: short pay, bank fee, netted credit memo, overpayment, or amounts per line.</summary>
+    /// <summary>
+    /// Each quote decided by itself, for quoted items that the search did not fit to the amount, and for a
+    /// remittance too long to search: then the items add up, or the lines state their amounts, or the
+    /// payer netted a credit memo, paid short, paid a bank fee, or paid more. Whatever the quotes do not
+    /// explain is applied only when it is proven (<see cref="ExplainRest"/>); otherwise the payment is an exception.
+    /// </summary>
     private Decision? DecideDeviation(Analysis analysis, List<Quote> quotes)
     {
         var payment = analysis.Payment;
         var amount = payment.Amount.Minor;
         var currency = payment.Amount.Currency;
         var chosen = new List<(Quote Quote, Option Option)>();
+        var chosenItems = new HashSet<int>();
         foreach (var quote in quotes)
         {
             var options = quote.Exact;
@@ -246,7 +279,7 @@ public sealed partial class CashMatcher
                 return Refer(analysis, ExceptionReason.Ambiguous, $"'{quote.Text}' may mean {quote.Exact.Count} open items", ReferenceSuggestions(quotes, currency.Code));
             }
 
-            if (chosen.Any(c => c.Option.Item == options[0].Item))
+            if (!chosenItems.Add(options[0].Item))
             {
                 if (quote.Structured)
                 {
@@ -266,10 +299,24 @@ public sealed partial class CashMatcher
         }
 
         var family = _customerOf[items[0]];
+        if (KnownPayerElsewhere(analysis, family) is { } payer)
+        {
+            return PayerConflict(payer, items, payment);
+        }
+
         var payerAgrees = PayerAgrees(analysis, family);
+        if (StrippedUnproven(analysis, chosen.Exists(c => c.Option.Stripped), family, amount, currency.Code) is { } unproven)
+        {
+            return Doubt(items, $"{string.Join(" + ", items.Take(20).Select(Describe))} quoted; but {unproven}", quotes, currency.Code);
+        }
+
         var sum = items.Sum(i => _remaining[i]);
         var delta = checked(amount - sum);
         var names = string.Join(" + ", items.Select(Describe));
+
+        // Document numbers the payer wrote that name no open item: the payment may pay them too, so they
+        // leave any difference between the payment and the items found unexplained.
+        var unresolved = quotes.Where(q => q.Exact.Count == 0).Select(q => q.Text).Distinct(StringComparer.Ordinal).ToList();
 
         // Amounts as remitted: every line states what it pays, and the lines add up to the payment.
         if (chosen.All(c => c.Quote.LineMinor is not null))
@@ -280,8 +327,17 @@ public sealed partial class CashMatcher
             {
                 var shortBy = sum - amount;
                 return new Decision(lines, MatchMethod.ExactReference, 0.95,
-                    $"{names} by reference, amounts as remitted per line (short {Amount(shortBy, currency)} in all)", ExceptionReason.NoMatch, []);
+                    shortBy == 0 ? $"{names} by reference, amounts as remitted per line, amount equal" : $"{names} by reference, amounts as remitted per line (short {Amount(shortBy, currency)} in all)",
+                    ExceptionReason.NoMatch, []);
             }
+        }
+
+        if (delta == 0)
+        {
+            // Every quote names one item, and they add up: what the search would decide, for a remittance too long to search.
+            var byPo = chosen.Any(c => c.Option.Via == Via.PurchaseOrder);
+            return new Decision([.. items.Select(i => (i, _remaining[i]))], byPo ? MatchMethod.PurchaseOrder : MatchMethod.ExactReference, byPo ? 0.97 : 0.99,
+                $"{names} by reference, amount equal", ExceptionReason.NoMatch, []);
         }
 
         if (delta < 0)
@@ -301,24 +357,34 @@ public sealed partial class CashMatcher
             if (single && memos.Count == 0 && (payerAgrees || declared) && chosen[0].Option.Via != Via.Fuzzy
                 && (shortfall <= (long)(Policy.MaxShortPayShare * _remaining[items[0]]) || shortfall <= Policy.MaxBankFeeMinor))
             {
+                // A short payment or bank fee is a reading of the difference, as an overpayment is: it holds only
+                // when nothing else the payer wrote, and no other open item of exactly the amount paid, explains it.
+                if (unresolved.Count > 0)
+                {
+                    return Doubt(items, $"{names} quoted, payment {Amount(shortfall, currency)} short of it, and {Unresolved(unresolved)}", quotes, currency.Code);
+                }
+
+                var alike = ItemsOfAmount(family, amount, currency.Code).Where(i => !chosenItems.Contains(i)).ToList();
+                if (alike.Count > 0)
+                {
+                    return Doubt(items, $"{names} quoted, payment {Amount(shortfall, currency)} short of it, and the amount paid is that of {string.Join(", ", alike.Take(3).Select(Describe))}, open and unquoted",
+                        quotes, currency.Code, alike.Take(Policy.MaxSuggestions).Select(i => Suggest([i], 0.5, "unquoted open item of the amount paid")));
+                }
+
                 var why = shortfall <= Policy.MaxBankFeeMinor
                     ? $"{names} by reference, paid short {Amount(shortfall, currency)} (bank fee or small deduction)"
                     : $"{names} by reference, paid short {Amount(shortfall, currency)} (deduction)";
                 return new Decision([(items[0], amount)], MatchMethod.ExactReference, 0.9, why, ExceptionReason.NoMatch, []);
             }
 
-            return Refer(analysis, ExceptionReason.NoMatch,
-                $"{names} quoted, payment {Amount(shortfall, currency)} short of them, and no deduction rule applies",
-                ReferenceSuggestions(quotes, currency.Code));
+            return Doubt(items, $"{names} quoted, payment {Amount(shortfall, currency)} short of them, and no deduction rule applies", quotes, currency.Code);
         }
 
-        // Paid more than the quoted items: apply them in full, leave the rest on account.
+        // Paid more than the quoted items: the rest is on account only when nothing the payer owes explains it.
         var linesAgree = chosen.All(c => c.Quote.LineMinor is null || Math.Abs(c.Quote.LineMinor.Value) == Math.Abs(_remaining[c.Option.Item]));
-        if (delta > 0 && (payerAgrees || chosen.All(c => c.Quote.LineMinor is not null)) && linesAgree)
+        if ((payerAgrees || chosen.All(c => c.Quote.LineMinor is not null)) && linesAgree)
         {
-            return new Decision([.. items.Select(i => (i, _remaining[i]))], MatchMethod.ExactReference, 0.92,
-                $"{names} by reference, paid over by {Amount(delta, currency)}", ExceptionReason.Overpayment,
-                [.. ItemsOfAmount(family, delta, currency.Code).Take(Policy.MaxSuggestions).Select(i => Suggest([i], 0.4, "open item of the overpaid amount"))]);
+            return ExplainRest(items, family, delta, currency, names, unresolved, quotes);
         }
 
         return Refer(analysis, ExceptionReason.Conflict, $"{names} quoted, but the amount and payer do not confirm them", ReferenceSuggestions(quotes, currency.Code));

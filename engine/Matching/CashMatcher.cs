@@ -34,6 +34,12 @@ public sealed partial class CashMatcher
     private readonly ushort[] _currencyOf;
     private readonly List<string> _currencyCodes = [];
 
+    // Each item's numbering series (the letters its number starts with) as an index into _series, and the
+    // index of each series: what tells a number quoted as AR prints it from one met only without its prefix.
+    private readonly int[] _seriesOfItem;
+    private readonly List<string> _series = [];
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _seriesIndex;
+
     // Every item's open amount before any application: where a fork starts from, and what the amount prior learns.
     private readonly long[] _opening;
 
@@ -62,6 +68,9 @@ public sealed partial class CashMatcher
         _remaining = new long[_items.Length];
         _customerOf = new int[_items.Length];
         _currencyOf = new ushort[_items.Length];
+        _seriesOfItem = new int[_items.Length];
+        var seriesIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        _seriesIndex = seriesIndex.GetAlternateLookup<ReadOnlySpan<char>>();
         var fuzzyEntries = new List<(string Key, int Item)>(_items.Length);
         for (var i = 0; i < _items.Length; i++)
         {
@@ -77,6 +86,15 @@ public sealed partial class CashMatcher
             _currencyOf[i] = checked((ushort)code);
 
             var full = ReferenceText.FullKey(item.InvoiceNumber);
+            var series = SeriesOf(full);
+            if (!_seriesIndex.TryGetValue(series, out var seriesAt))
+            {
+                seriesAt = _series.Count;
+                _series.Add(series.ToString());
+                seriesIndex[_series[seriesAt]] = seriesAt;
+            }
+
+            _seriesOfItem[i] = seriesAt;
             if (full.Length > 0)
             {
                 _invoiceKeys.Add(full, i);
@@ -291,7 +309,7 @@ public sealed partial class CashMatcher
         }
 
         private static bool Named(Payment payment) =>
-            !string.IsNullOrWhiteSpace(payment.PayerName) || payment.PayerAccount is not null || payment.PayerId is not null;
+            !string.IsNullOrWhiteSpace(payment.PayerName) || !string.IsNullOrWhiteSpace(payment.UltimatePayerName) || payment.PayerAccount is not null || payment.PayerId is not null;
 
         private static bool Quoteless(Payment payment)
         {

@@ -42,6 +42,9 @@ internal sealed class CustomerDirectory
     private readonly List<(int Customer, string Compact, string[] Tokens)> _nameForms = [];
     private int[] _root = [];
 
+    // Each customer's name forms (its name, trading name and aliases), for asking whether a payer is it.
+    private List<int>?[] _formsOfCustomer = [];
+
     // The longest postings (common words and name starts) also as bit sets, so that weighing the
     // candidates in against one costs a bit test each rather than a binary search of thousands.
     private const int MinBitsPostings = 4096;
@@ -82,6 +85,11 @@ internal sealed class CustomerDirectory
         }
 
         BuildFamilies();
+        _formsOfCustomer = new List<int>[_ids.Count];
+        for (var form = 0; form < _nameForms.Count; form++)
+        {
+            (_formsOfCustomer[_nameForms[form].Customer] ??= []).Add(form);
+        }
         var byId = Enumerable.Range(0, _ids.Count).ToArray();
         Array.Sort([.. _ids], byId, StringComparer.Ordinal);
         _idRank = new int[_ids.Count];
@@ -119,18 +127,52 @@ internal sealed class CustomerDirectory
 
     public bool SameFamily(int a, int b) => _root[a] == _root[b];
 
+    /// <summary>
+    /// True when the payer's name scores at least <paramref name="minScore"/> against a name of a customer in
+    /// the family of <paramref name="customer"/>: a cheap check of one family, not a search of every customer.
+    /// </summary>
+    public bool NameResembles(string? payerName, int customer, int minScore)
+    {
+        var tokens = NameText.Tokens(payerName);
+        if (tokens.Length == 0)
+        {
+            return false;
+        }
+
+        var compact = string.Concat(tokens);
+        var ratio = new NameRatio(compact);
+        foreach (var member in Family(Root(customer)))
+        {
+            foreach (var form in _formsOfCustomer[member] ?? [])
+            {
+                if (Score(ratio, compact, _nameForms[form].Compact) >= minScore)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The score of a bare account number (no routing number or IBAN) that one customer alone has.</summary>
+    public const int BareAccountScore = 90;
+
     /// <summary>Customers whose known accounts include the payer's account.</summary>
-    public List<PayerCandidate> ByAccount(string? account, string? payerId)
+    public List<PayerCandidate> ByAccount(string? account)
     {
         var found = new List<PayerCandidate>();
         if (NormalizeAccount(account) is { } key && _accounts.TryGetValue(key, out var customers))
         {
             found.AddRange(customers.Select(c => new PayerCandidate(c, 100, "known account " + account)));
         }
-        else if (AccountNumber(account ?? payerId) is { } number && _accountNumbers.TryGetValue(number, out var byNumber) && byNumber.Count == 1)
+        else if (AccountNumber(account) is { } number && _accountNumbers.TryGetValue(number, out var byNumber) && byNumber.Count == 1)
         {
-            // A wire names the originator's account number without its bank: good when only one customer has it.
-            found.Add(new PayerCandidate(byNumber[0], 97, "known account number " + number));
+            // A wire names the originator's account number without its bank: an account number is unique only
+            // within its bank, so it is weak evidence. It identifies a customer that alone has it (as a close
+            // name does), and never overrules a quoted reference. An ACH company id (payerId) is no account
+            // number at all, whatever its digits, and is not looked up as one.
+            found.Add(new PayerCandidate(byNumber[0], BareAccountScore, "known account number " + number));
         }
 
         return found;

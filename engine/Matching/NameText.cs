@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Text;
+using AnyAscii;
 
 namespace CashApp.Engine.Matching;
 
@@ -51,7 +52,10 @@ public static class NameText
             return [];
         }
 
-        var upper = PayingName(name.ToUpperInvariant());
+        // Letters without an ASCII decomposition (ß, Ø, Æ, Ł, Œ) and Greek or Cyrillic names are transliterated,
+        // not dropped: ØRSTED is ORSTED, never RSTED, and ГАЗПРОМ is GAZPROM, never nothing.
+        var ascii = Ascii.IsValid(name) ? name : name.Transliterate();
+        var upper = PayingName(ascii.ToUpperInvariant());
         var builder = new StringBuilder(upper.Length + 8);
         foreach (var c in upper)
         {

@@ -23,6 +23,9 @@ public sealed record Payment(
     /// <summary>The payer id the bank gave (ACH originator), if any.</summary>
     public string? PayerId { get; init; }
 
+    /// <summary>The party paid for, when a payment factory or payment service pays on its behalf (camt <c>UltmtDbtr</c>), if the bank says so.</summary>
+    public string? UltimatePayerName { get; init; }
+
     /// <summary>Makes a payment of a booked credit read from a bank file.</summary>
     public static Payment FromTransaction(BankTransaction transaction)
     {
@@ -44,6 +47,7 @@ public sealed record Payment(
         {
             Format = transaction.Format,
             PayerId = transaction.PayerId,
+            UltimatePayerName = transaction.UltimatePayerName,
         };
     }
 }

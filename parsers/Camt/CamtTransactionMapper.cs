@@ -136,6 +136,7 @@ internal sealed class CamtTransactionMapper(string fileName, ICollection<ParseWa
             IsPayment = isPayment,
             NotPaymentReason = reason,
             PayerName = payerName,
+            UltimatePayerName = detail?.UltimateDebtorName,
             PayerAccount = payerAccount,
             Remittance = remittance,
             FreeText = freeText,

@@ -112,6 +112,12 @@ public sealed record BankTransaction
     /// <summary>A payer identifier the bank gave (ACH originator id, wire originator id), if any.</summary>
     public string? PayerId { get; init; }
 
+    /// <summary>
+    /// The party the payment is made for, when another pays it (camt <c>UltmtDbtr</c>: a payment factory or
+    /// payment service paying on a customer's behalf), if the bank says so.
+    /// </summary>
+    public string? UltimatePayerName { get; init; }
+
     /// <summary>The documents the payer said the payment is for, in the order given.</summary>
     public IReadOnlyList<RemittanceLine> Remittance { get; init; } = [];
 

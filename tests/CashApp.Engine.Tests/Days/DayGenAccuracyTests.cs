@@ -18,13 +18,13 @@ public sealed class DayGenAccuracyTests : IDisposable
 
     [Theory]
     [InlineData("sap", 0.957, 1.0)]
-    [InlineData("yearly", 0.952, 0.981)]
-    [InlineData("acquired", 0.996, 1.0)]
+    [InlineData("yearly", 0.949, 0.996)]
+    [InlineData("acquired", 0.891, 1.0)]
     [InlineData("intl", 1.0, 1.0)]
-    [InlineData("bulk", 0.599, 0.872)]
-    [InlineData("global", 0.986, 1.0)]
-    [InlineData("banktext", 0.968, 0.973)]
-    [InlineData("payers", 0.823, 0.832)]
+    [InlineData("bulk", 0.603, 1.0)]
+    [InlineData("global", 0.995, 1.0)]
+    [InlineData("banktext", 0.968, 0.992)]
+    [InlineData("payers", 0.932, 1.0)]
     public async Task MatchRun_DayGenProfile_MeetsItsBar(string profile, double minHit, double minPrecision)
     {
         var day = Path.Combine(_dir, "day");

@@ -41,6 +41,13 @@ internal sealed class MatchingScenario
         return this;
     }
 
+    /// <summary>A payment a payment factory or service makes on <paramref name="ultimate"/>'s behalf (camt <c>UltmtDbtr</c>).</summary>
+    public MatchingScenario PayOnBehalf(string reference, long amountMinor, string payer, string ultimate, string? text = null)
+    {
+        _payments.Add(new Payment(reference, new Money(amountMinor, Usd), payer, null, [], text, "test.camt053.xml", _payments.Count + 1) { UltimatePayerName = ultimate });
+        return this;
+    }
+
     public IReadOnlyList<OpenItem> Items => _items;
 
     public IReadOnlyList<Customer> Customers => _customers;

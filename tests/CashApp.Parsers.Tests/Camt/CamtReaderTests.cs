@@ -83,6 +83,7 @@ public sealed class CamtReaderTests
         Assert.Equal("ACME GROUP TREASURY", t.PayerName);
         Assert.Equal("123456789", t.PayerAccount);
         Assert.Equal("ACME SUBSIDIARY GMBH", t.Extra["ultimate_debtor"]);
+        Assert.Equal("ACME SUBSIDIARY GMBH", t.UltimatePayerName);
         Assert.Equal("PMNT/RCDT/ESCT", t.TypeCode);
         Assert.Equal(new DateOnly(2026, 11, 21), t.ValueDate);
         Assert.Equal("2026-11-20", t.Extra["booking_date"]);

@@ -1,0 +1,163 @@
+using CashApp.Engine.Model;
+
+namespace CashApp.Engine.Matching;
+
+// Two rules of how far a quoted reference proves an item, kept apart from the search for the items:
+// - A reference names an item, the bank names the payer: when the payer is known (a known account, a name
+//   equal to a customer's) and is in another family than the item, one of the two is wrong, and the engine
+//   cannot tell which. The payment is an exception naming both.
+// - A number that meets an item's only after a letter prefix is dropped (4521 or RE 4521 for INV-4521) is
+//   weaker proof than the number as AR prints it: it holds only when the amount it is confirmed by is
+//   unlikely to be chance, never when the quote's own prefix is another numbering series of the ledger
+//   (CM-4521 is not INV-4521), and never when it meets items of two series (A-4521 and B-4521).
+public sealed partial class CashMatcher
+{
+    /// <summary>
+    /// Score from which the bank's words identify a payer well enough to overrule a reference: a known account
+    /// with its bank (100), a name equal to a customer's (100) or a long start of it (96); never a bare account
+    /// number (<see cref="CustomerDirectory.BareAccountScore"/>).
+    /// </summary>
+    private const int KnownPayerScore = 95;
+
+    /// <summary>
+    /// The payer the bank's words identify strongly, when nothing they say (a weaker account, a name that
+    /// corroborates) points at the family of <paramref name="customer"/>; else null. Names repeat: two
+    /// customers may both be BOLT CHEMICALS, so a name equal to another's does not exclude this one.
+    /// </summary>
+    private PayerCandidate? KnownPayerElsewhere(Analysis analysis, int customer)
+    {
+        PayerCandidate? first = null;
+        foreach (var payer in Payers(analysis))
+        {
+            if (payer.Score >= Policy.MinCorroborationScore && _customers.SameFamily(payer.Customer, customer))
+            {
+                return null;
+            }
+
+            if (payer.Score >= KnownPayerScore)
+            {
+                first ??= payer;
+            }
+        }
+
+        return first;
+    }
+
+    /// <summary>The exception for quoted items of one customer paid by a known payer of another.</summary>
+    private Decision PayerConflict(PayerCandidate payer, IReadOnlyList<int> items, Payment payment) =>
+        new([], MatchMethod.Manual, 0,
+            $"{string.Join(" + ", items.Select(Describe))} quoted, of customer {_customers.Id(_customerOf[items[0]])}, but the payer is customer {_customers.Id(payer.Customer)} ({payer.How}): the reference or the payer is wrong",
+            ExceptionReason.Conflict,
+            [Suggest(items, 0.4, $"quoted, of customer {_customers.Id(_customerOf[items[0]])}"),
+             .. Closest(payer.Customer, payment.Amount.Minor, payment.Amount.Currency.Code).Take(Policy.MaxSuggestions - 1)]);
+
+    /// <summary>
+    /// Whether the at-once path may decide for the family of <paramref name="item"/>'s customer without finding the payer:
+    /// the bank names no payer, or names one by an account of that family or a name like one of its names.
+    /// Anything else is for the general path, which finds the payer and asks <see cref="KnownPayerElsewhere"/>.
+    /// </summary>
+    private bool PayerFitsAtOnce(Payment payment, int item)
+    {
+        var named = !string.IsNullOrWhiteSpace(payment.PayerName);
+        if (!named && payment.PayerAccount is null && string.IsNullOrWhiteSpace(payment.UltimatePayerName))
+        {
+            // Nobody named: the item's customer is not even looked up (a read from memory per payment).
+            return true;
+        }
+
+        var customer = _customerOf[item];
+        if (payment.PayerAccount is not null)
+        {
+            var byAccount = _customers.ByAccount(payment.PayerAccount);
+            if (byAccount.Count > 0)
+            {
+                // A loop, not a lambda: a closure over the parameter would be allocated on every call, taken or not.
+                foreach (var payer in byAccount)
+                {
+                    if (_customers.SameFamily(payer.Customer, customer))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+        }
+
+        return (!named && string.IsNullOrWhiteSpace(payment.UltimatePayerName))
+            || _customers.NameResembles(payment.UltimatePayerName, customer, Policy.MinCorroborationScore)
+            || (named && _customers.NameResembles(payment.PayerName, customer, Policy.MinCorroborationScore));
+    }
+
+    /// <summary>The letters a full key starts with: its numbering series (INV of INV1004567), empty for a bare number.</summary>
+    private static ReadOnlySpan<char> SeriesOf(ReadOnlySpan<char> fullKey)
+    {
+        var letters = 0;
+        while (letters < fullKey.Length && char.IsAsciiLetter(fullKey[letters]))
+        {
+            letters++;
+        }
+
+        return fullKey[..letters];
+    }
+
+    /// <summary>The index of a series among the ledger's (see <see cref="_series"/>), or -1 when no item's number starts with it.</summary>
+    private int SeriesIndex(ReadOnlySpan<char> series) => _seriesIndex.TryGetValue(series, out var at) ? at : -1;
+
+    /// <summary>
+    /// Whether a quote whose full key starts with <paramref name="quoteSeries"/> names <paramref name="item"/> as
+    /// AR prints it (the same series), only after its prefix is dropped (weak), or not at all (the quote's
+    /// prefix is another series of the ledger).
+    /// </summary>
+    private KeyStrength StrengthOf(ReadOnlySpan<char> quoteSeries, int item)
+    {
+        // The common case, a number quoted as AR prints it, without a lookup.
+        if (quoteSeries.SequenceEqual(_series[_seriesOfItem[item]]))
+        {
+            return KeyStrength.Full;
+        }
+
+        var quoted = SeriesIndex(quoteSeries);
+        if (quoted == _seriesOfItem[item] && (quoted >= 0 || quoteSeries.IsEmpty))
+        {
+            return KeyStrength.Full;
+        }
+
+        return quoteSeries.IsEmpty || quoted < 0 ? KeyStrength.Stripped : KeyStrength.OtherSeries;
+    }
+
+    /// <summary>How a quoted number meets an item's.</summary>
+    private enum KeyStrength
+    {
+        /// <summary>As AR prints it (letters and all).</summary>
+        Full,
+
+        /// <summary>Only once a letter prefix is dropped: proof only with an amount unlikely to be chance.</summary>
+        Stripped,
+
+        /// <summary>The quote's prefix is another numbering series of the ledger: no proof at all.</summary>
+        OtherSeries,
+    }
+
+    /// <summary>Whether an item found by a stripped key, at its open amount, is too likely to be chance to decide at once.</summary>
+    private bool StrippedByChance(int item) =>
+        _opening[item] > 0 && _amountPrior.Value.Chance(_remaining[item], _currencyOf[item], roundAmounts: true) > Policy.MaxChanceSingle;
+
+    /// <summary>
+    /// Why items some of which were found only by stripped keys are not proven by a payment of
+    /// <paramref name="amount"/>, or null when they are: the payer vouches for their family, or an amount
+    /// like it is unlikely to be chance.
+    /// </summary>
+    private string? StrippedUnproven(Analysis analysis, bool stripped, int family, long amount, string currency)
+    {
+        if (!stripped || PayerAgrees(analysis, family))
+        {
+            return null;
+        }
+
+        var chance = ChanceOf(amount, currency, roundAmounts: true);
+        return chance <= Policy.MaxChanceSingle
+            ? null
+            : $"the quoted numbers meet the items' only without their prefixes, the payer does not vouch for them, and an open item of {Amount(amount, analysis.Payment.Amount.Currency)} turns up by chance {chance.ToString("P1", System.Globalization.CultureInfo.InvariantCulture)} of the time";
+    }
+}
