@@ -32,14 +32,14 @@ public abstract class ParsePathBenchmarks
     public void Setup()
     {
         var megabytes = int.TryParse(Environment.GetEnvironmentVariable("PARSE_BENCH_MB"), out var mb) ? mb : 32;
-        path = Path.Combine(Path.GetTempPath(), $"cashapp-parse-bench-{GetType().Name}-{megabytes}mb");
+        path = Path.Combine(Path.GetTempPath(), $"cashapp-parse-bench-{Name}-{megabytes}mb");
         if (!File.Exists(path))
         {
             Write(path + ".tmp", (long)megabytes << 20);
             File.Move(path + ".tmp", path, overwrite: true);
         }
 
-        ParsePathConfig.Record(GetType().Name, new FileInfo(path).Length);
+        ParsePathConfig.Record(Name, new FileInfo(path).Length);
     }
 
     /// <summary>The file's bytes read, nothing decoded.</summary>
@@ -68,7 +68,22 @@ public abstract class ParsePathBenchmarks
     public long ToCsv() => CpuTime.Measure(Key(nameof(ToCsv)), () =>
         ParseCommand.RunAsync(path, new BankFileReadOptions(), Stream.Null, TextWriter.Null, CancellationToken.None).GetAwaiter().GetResult());
 
-    private string Key(string method) => GetType().Name + "." + method;
+    // The class the benchmarks are declared in: an in-process run measures a type BenchmarkDotNet derives from it.
+    private string Name
+    {
+        get
+        {
+            var type = GetType();
+            while (type.BaseType is { } parent && parent != typeof(ParsePathBenchmarks))
+            {
+                type = parent;
+            }
+
+            return type.Name;
+        }
+    }
+
+    private string Key(string method) => Name + "." + method;
 }
 
 /// <summary>A BAI2 file of ACH CCD/CTX credits with RMR addenda, Fedwire credits and fees, with 88 continuations.</summary>
