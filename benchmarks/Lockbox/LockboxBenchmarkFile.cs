@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CashApp.Fixtures;
 using CashApp.Parsers.Lockbox;
 
 namespace CashApp.Benchmarks.Lockbox;

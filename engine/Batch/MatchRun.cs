@@ -295,54 +295,53 @@ public static class MatchRun
 
     private static void WriteDeposits(string path, DepositReconciliation deposits)
     {
-        using var csv = new Utf8CsvWriter(path);
-        csv.WriteRow(DepositColumns);
-        foreach (var match in deposits.Deposits)
+        var ci = System.Globalization.CultureInfo.InvariantCulture;
+        CsvOut.WriteFile(path, DepositColumns, deposits.Deposits.Select(match =>
         {
             var d = match.Deposit;
             var detail = match.Detail;
             var digits = new CurrencyCode(d.Currency).MinorDigits;
-            csv.Field(d.PaymentRef);
-            csv.Field(match.Status == DepositStatus.Reconciled ? "reconciled" : "differing");
-            csv.Field(d.Currency);
-            csv.Amount(d.AmountMinor, digits);
-            csv.Amount(detail.TotalMinor, digits);
-            csv.Amount(match.DifferenceMinor, digits);
-            csv.Field(detail.Count);
-            csv.Field(detail.Kind switch
+            return new string?[]
             {
-                DepositDetailKind.Lockbox => "lockbox",
-                DepositDetailKind.LockboxBatch => "lockbox_batch",
-                DepositDetailKind.LockboxCheck => "lockbox_check",
-                _ => "camt054_entry",
-            });
-            csv.Field(detail.Key);
-            csv.Field(detail.Batch);
-            csv.Field(detail.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
-            csv.Field(d.SourceFile);
-            csv.Field(d.LineNumber);
-            csv.Field(detail.SourceFile);
-            csv.Field(detail.LineNumber);
-            csv.EndRow();
-        }
+                d.PaymentRef,
+                match.Status == DepositStatus.Reconciled ? "reconciled" : "differing",
+                d.Currency,
+                MinorUnits.Format(d.AmountMinor, digits),
+                MinorUnits.Format(detail.TotalMinor, digits),
+                MinorUnits.Format(match.DifferenceMinor, digits),
+                detail.Count.ToString(ci),
+                detail.Kind switch
+                {
+                    DepositDetailKind.Lockbox => "lockbox",
+                    DepositDetailKind.LockboxBatch => "lockbox_batch",
+                    DepositDetailKind.LockboxCheck => "lockbox_check",
+                    _ => "camt054_entry",
+                },
+                detail.Key,
+                detail.Batch,
+                detail.Date.ToString("yyyy-MM-dd", ci),
+                d.SourceFile,
+                d.LineNumber.ToString(ci),
+                detail.SourceFile,
+                detail.LineNumber.ToString(ci),
+            };
+        }));
     }
 
-    private static void WriteApplications(string path, IReadOnlyList<Application> applications)
-    {
-        using var csv = new Utf8CsvWriter(path);
-        csv.WriteRow(ApplicationColumns);
-        foreach (var a in applications)
+    private static void WriteApplications(string path, IReadOnlyList<Application> applications) =>
+        CsvOut.WriteFile(path, ApplicationColumns, applications.Select(a => new string?[]
         {
-            csv.Field(a.PaymentRef);
-            csv.Field(a.ItemId);
-            csv.Amount(a.Amount.Minor, a.Amount.Currency.MinorDigits);
-            csv.Field(a.Amount.Currency.Code);
-            csv.Field(MethodName(a.Method));
-            csv.Score(a.Confidence.Value);
-            csv.Field(a.Explanation);
-            csv.EndRow();
-        }
-    }
+            a.PaymentRef,
+            a.ItemId,
+            MinorUnits.Format(a.Amount.Minor, a.Amount.Currency.MinorDigits),
+            a.Amount.Currency.Code,
+            LedgerCodes.Of(a.Method),
+            Score(a.Confidence.Value),
+            a.Explanation,
+        }));
+
+    /// <summary>A score in [0, 1] with three decimals (<c>0.875</c>).</summary>
+    private static string Score(double value) => MinorUnits.Format((long)Math.Round(value * 1000), 3);
 
     private static void WriteExceptions(string path, List<ExceptionCase> exceptions, List<Payment> payments, List<BankTransaction> notPayments)
     {
@@ -369,33 +368,23 @@ public static class MatchRun
         }
 
         var ci = System.Globalization.CultureInfo.InvariantCulture;
-        using var csv = new Utf8CsvWriter(path);
-        csv.WriteRow(ExceptionColumns);
         var suggestions = new System.Text.StringBuilder();
-        foreach (var e in exceptions)
+        CsvOut.WriteFile(path, ExceptionColumns, exceptions.Select(e =>
         {
-            csv.Field(e.PaymentRef);
-            csv.Amount(e.Unapplied.Minor, e.Unapplied.Currency.MinorDigits);
-            csv.Field(e.Unapplied.Currency.Code);
+            string? paymentAmount = null;
             string? file = null;
             long? line = null;
             if (sources.TryGetValue(e.PaymentRef, out var p))
             {
-                csv.Amount(p.Amount.Minor, p.Amount.Currency.MinorDigits);
+                paymentAmount = MinorUnits.Format(p.Amount.Minor, p.Amount.Currency.MinorDigits);
                 (file, line) = (p.SourceFile, p.LineNumber);
             }
             else if (others.TryGetValue(e.PaymentRef, out var t))
             {
-                csv.Amount(t.AmountMinor, e.Unapplied.Currency.MinorDigits);
+                paymentAmount = MinorUnits.Format(t.AmountMinor, e.Unapplied.Currency.MinorDigits);
                 (file, line) = (t.SourceFile, t.LineNumber);
             }
-            else
-            {
-                csv.Field(string.Empty);
-            }
 
-            csv.Field(ReasonName(e.Reason));
-            csv.Field(e.Detail);
             suggestions.Clear();
             foreach (var s in e.Suggestions)
             {
@@ -407,45 +396,20 @@ public static class MatchRun
                 suggestions.AppendJoin('+', s.ItemIds).Append(ci, $" ({s.Score}: {s.Why})");
             }
 
-            csv.Field(suggestions.ToString());
-            csv.Field(file);
-            if (line is { } n)
+            return new string?[]
             {
-                csv.Field(n);
-            }
-            else
-            {
-                csv.Field(string.Empty);
-            }
-
-            csv.EndRow();
-        }
+                e.PaymentRef,
+                MinorUnits.Format(e.Unapplied.Minor, e.Unapplied.Currency.MinorDigits),
+                e.Unapplied.Currency.Code,
+                paymentAmount,
+                LedgerCodes.Of(e.Reason),
+                e.Detail,
+                suggestions.ToString(),
+                file,
+                line?.ToString(ci),
+            };
+        }));
     }
-
-    /// <summary>The stable text of a method, as written to CSV and the wire.</summary>
-    public static string MethodName(MatchMethod method) => method switch
-    {
-        MatchMethod.ExactReference => "exact_reference",
-        MatchMethod.FuzzyReference => "fuzzy_reference",
-        MatchMethod.PurchaseOrder => "po_reference",
-        MatchMethod.AccountAmount => "account_amount",
-        MatchMethod.NameAmount => "name_amount",
-        MatchMethod.Combination => "combination",
-        _ => "manual",
-    };
-
-    /// <summary>The stable text of an exception reason.</summary>
-    public static string ReasonName(ExceptionReason reason) => reason switch
-    {
-        ExceptionReason.UnknownPayer => "unknown_payer",
-        ExceptionReason.NoMatch => "no_match",
-        ExceptionReason.Ambiguous => "ambiguous",
-        ExceptionReason.Overpayment => "overpayment",
-        ExceptionReason.NotAPayment => "not_a_payment",
-        ExceptionReason.DepositReconciled => "deposit_reconciled",
-        ExceptionReason.DepositMismatch => "deposit_mismatch",
-        _ => "conflict",
-    };
 
     /// <summary>Runs stages, timing each and watching its memory, and tells the progress sink.</summary>
     private sealed class StageRunner(List<StageTiming> stages, IRunProgress? progress, MemoryWatch memory)

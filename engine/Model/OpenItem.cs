@@ -33,14 +33,6 @@ public sealed record OpenItem(
 {
     /// <summary>The open balance as money.</summary>
     public Money Open => new(OpenMinor, Currency);
-
-    /// <summary>The code used in <c>open_items.csv</c>.</summary>
-    public string DocTypeCode => DocType switch
-    {
-        DocType.Invoice => "INV",
-        DocType.CreditMemo => "CM",
-        _ => "DM",
-    };
 }
 
 /// <summary>A customer: who is billed, under which names it pays, who pays for it and from which accounts.</summary>

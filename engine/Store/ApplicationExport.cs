@@ -1,4 +1,5 @@
 using System.Globalization;
+using CashApp.Engine.Model;
 using CashApp.Engine.Output;
 using CashApp.Parsers.Currency;
 

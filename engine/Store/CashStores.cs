@@ -34,9 +34,13 @@ public static class CashStores
     }
 
     /// <summary>Opens a SQL Server store and runs the migrations.</summary>
-    public static async Task<ICashStore> OpenSqlServerAsync(string connectionString, TimeProvider clock, CancellationToken cancellationToken = default)
+    public static Task<ICashStore> OpenSqlServerAsync(string connectionString, TimeProvider clock, CancellationToken cancellationToken = default) =>
+        OpenSqlServerAsync(connectionString, clock, null, cancellationToken);
+
+    /// <summary>Opens a SQL Server store that retries transient faults with <paramref name="retry"/> (<see cref="SqlServerRetry.Create"/> when null), and runs the migrations.</summary>
+    public static async Task<ICashStore> OpenSqlServerAsync(string connectionString, TimeProvider clock, Microsoft.Data.SqlClient.SqlRetryLogicBaseProvider? retry, CancellationToken cancellationToken = default)
     {
-        var store = new SqlServerCashStore(connectionString, clock);
+        var store = new SqlServerCashStore(connectionString, clock, retry);
         await MigrateOrDisposeAsync(store, cancellationToken).ConfigureAwait(false);
         return store;
     }

@@ -90,8 +90,8 @@ public abstract partial class DbCashStore
             Set(claim, "@id", before.Id);
             Set(claim, "@expected_row_version", request.ExpectedRowVersion);
             Set(claim, "@unapplied_minor", unapplied);
-            Set(claim, "@status", LedgerCodes.Of(resolved ? ExceptionStatus.Resolved : ExceptionStatus.Open));
-            Set(claim, "@resolution", LedgerCodes.Of(request.Kind));
+            Set(claim, "@status", StoreCodes.Of(resolved ? ExceptionStatus.Resolved : ExceptionStatus.Open));
+            Set(claim, "@resolution", StoreCodes.Of(request.Kind));
             Set(claim, "@resolution_reason", request.Reason);
             Set(claim, "@resolved_by", resolved ? request.Actor : null);
             SetTime(claim, "@resolved_at", resolved ? now : null);
@@ -141,7 +141,7 @@ public abstract partial class DbCashStore
             "exception.resolve",
             $"exception/{before.Id}",
             ToJson(AuditView(before)),
-            ToJson(new { state = AuditView(after!), resolution = LedgerCodes.Of(request.Kind), allocations = request.Allocations }),
+            ToJson(new { state = AuditView(after!), resolution = StoreCodes.Of(request.Kind), allocations = request.Allocations }),
             request.Reason,
             cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -156,7 +156,7 @@ public abstract partial class DbCashStore
         }
 
         return resolved
-            ? new ResolveResult(ResolveStatus.Resolved, after, applications, $"Exception {before.Id} resolved: {LedgerCodes.Of(request.Kind)}.")
+            ? new ResolveResult(ResolveStatus.Resolved, after, applications, $"Exception {before.Id} resolved: {StoreCodes.Of(request.Kind)}.")
             : new ResolveResult(ResolveStatus.PartiallyApplied, after, applications, $"Exception {before.Id}: {MinorUnits.Format(appliedMinor, currency.MinorDigits)} {currency.Code} applied, {MinorUnits.Format(unapplied, currency.MinorDigits)} still unapplied.");
     }
 
@@ -203,7 +203,7 @@ public abstract partial class DbCashStore
 
     private void BindFilter(DbCommand command, ExceptionQuery query, DateTimeOffset now)
     {
-        Set(command, "@status", query.Status is { } status ? LedgerCodes.Of(status) : null);
+        Set(command, "@status", query.Status is { } status ? StoreCodes.Of(status) : null);
         Set(command, "@currency", query.Currency);
         SetTime(command, "@created_before", query.MinAge is { } min ? now - min : null);
         SetTime(command, "@created_after", query.MaxAge is { } max ? now - max : null);
@@ -221,7 +221,7 @@ public abstract partial class DbCashStore
 
         if (request.Kind != ResolutionKind.ApplyToItems)
         {
-            return request.Allocations.Count == 0 ? null : $"A {LedgerCodes.Of(request.Kind)} decision applies nothing to items; leave the allocations empty.";
+            return request.Allocations.Count == 0 ? null : $"A {StoreCodes.Of(request.Kind)} decision applies nothing to items; leave the allocations empty.";
         }
 
         if (request.Allocations.Count == 0)
@@ -278,16 +278,16 @@ public abstract partial class DbCashStore
 
     private static string ConflictMessage(StoredExceptionCase current, long expected) =>
         current.Status == ExceptionStatus.Resolved
-            ? $"Exception {current.Id} was already resolved by {current.ResolvedBy} ({(current.Resolution is { } r ? LedgerCodes.Of(r) : "?")})."
+            ? $"Exception {current.Id} was already resolved by {current.ResolvedBy} ({(current.Resolution is { } r ? StoreCodes.Of(r) : "?")})."
             : $"Exception {current.Id} changed since version {expected}; it is now at version {current.RowVersion}.";
 
     private static object AuditView(StoredExceptionCase e) => new
     {
-        status = LedgerCodes.Of(e.Status),
+        status = StoreCodes.Of(e.Status),
         unapplied = e.Unapplied.Minor,
         currency = e.Unapplied.Currency.Code,
         assignee = e.Assignee,
         row_version = e.RowVersion,
-        resolution = e.Resolution is { } r ? LedgerCodes.Of(r) : null,
+        resolution = e.Resolution is { } r ? StoreCodes.Of(r) : null,
     };
 }

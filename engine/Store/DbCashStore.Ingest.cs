@@ -80,6 +80,22 @@ public abstract partial class DbCashStore
             await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        // A payment another file brought since the caller looked its keys up: store nothing, so that the caller
+        // leaves it out and matches the rest anew. Under SQLite the write lock makes this check final; on SQL
+        // Server two transactions may pass it at once, and the unique index stops the second at its insert.
+        var identityKeys = batch.IdentityKeys ?? PaymentIdentity.Keys(batch.Credits);
+        if (identityKeys.Count != batch.Credits.Count)
+        {
+            throw new ArgumentException($"{identityKeys.Count} identity keys for {batch.Credits.Count} credits.", nameof(batch));
+        }
+
+        var received = await FindReceivedPaymentsAsync(connection, transaction, identityKeys, cancellationToken).ConfigureAwait(false);
+        if (received.Count > 0)
+        {
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            return new StoreIngestResult(IngestStatus.ReceivedMeanwhile, null, []) { ReceivedIdentityKeys = [.. received.Keys] };
+        }
+
         var now = Now();
 
         // Apply first: each guarded update re-checks, inside this transaction, that the item is still open for
@@ -121,7 +137,7 @@ public abstract partial class DbCashStore
                 batch.Format,
                 batch.Actor,
                 BankFileStatus.Ingested,
-                batch.Credits.Count,
+                batch.Credits.Count + batch.AlreadyReceived.Count,
                 batch.Credits.Count(c => c.IsPayment),
                 batch.DebitCount,
                 applied.Count,
@@ -143,8 +159,10 @@ public abstract partial class DbCashStore
         await using (var command = Command(connection, transaction, Sql.InsertPayment))
         {
             Set(command, "@bank_file_id", fileId);
-            foreach (var credit in batch.Credits)
+            for (var i = 0; i < batch.Credits.Count; i++)
             {
+                var credit = batch.Credits[i];
+                Set(command, "@identity_key", identityKeys[i]);
                 Set(command, "@payment_ref", credit.PaymentRef);
                 Set(command, "@amount_minor", credit.AmountMinor);
                 Set(command, "@currency", credit.Currency);
@@ -158,7 +176,17 @@ public abstract partial class DbCashStore
                 SetDate(command, "@value_date", credit.ValueDate);
                 Set(command, "@type_code", credit.TypeCode);
                 Set(command, "@line_number", credit.LineNumber);
-                var id = await InsertReturningIdAsync(command, cancellationToken).ConfigureAwait(false);
+                long id;
+                try
+                {
+                    id = await InsertReturningIdAsync(command, cancellationToken).ConfigureAwait(false);
+                }
+                catch (DbException ex) when (IsDuplicateKey(ex))
+                {
+                    // Another instance stored this payment between our check and our insert.
+                    await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                    return new StoreIngestResult(IngestStatus.ReceivedMeanwhile, null, []) { ReceivedIdentityKeys = [identityKeys[i]] };
+                }
 
                 // Payment references are unique within a file by each format's definition; should a bank repeat
                 // one, applications and exceptions attach to its first credit.
@@ -188,7 +216,7 @@ public abstract partial class DbCashStore
                 Set(command, "@reason", LedgerCodes.Of(exception.Reason));
                 Set(command, "@detail", exception.Detail);
                 Set(command, "@suggestions", SuggestionsToJson(exception.Suggestions));
-                Set(command, "@status", LedgerCodes.Of(exception.Unapplied.Minor == 0 ? ExceptionStatus.Resolved : ExceptionStatus.Open));
+                Set(command, "@status", StoreCodes.Of(exception.Unapplied.Minor == 0 ? ExceptionStatus.Resolved : ExceptionStatus.Open));
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
@@ -200,12 +228,42 @@ public abstract partial class DbCashStore
             "bank_file.ingest",
             $"bank_file/{fileId}",
             null,
-            ToJson(new { name = batch.FileName, hash = batch.ContentHash, credits = batch.Credits.Count, applications = applied.Count, exceptions = exceptions.Count, stale = stale.Count }),
+            ToJson(new { name = batch.FileName, hash = batch.ContentHash, credits = batch.Credits.Count, alreadyReceived = batch.AlreadyReceived.Count, applications = applied.Count, exceptions = exceptions.Count, stale = stale.Count }),
             null,
             cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         var stored = await GetBankFileAsync(fileId, cancellationToken).ConfigureAwait(false);
         return new StoreIngestResult(IngestStatus.Stored, stored, [.. stale.Select(a => a.ItemId).Distinct(StringComparer.Ordinal)]);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyDictionary<string, ReceivedPayment>> FindReceivedPaymentsAsync(IReadOnlyList<string> identityKeys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(identityKeys);
+        if (identityKeys.Count == 0)
+        {
+            return new Dictionary<string, ReceivedPayment>(StringComparer.Ordinal);
+        }
+
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await FindReceivedPaymentsAsync(connection, null, identityKeys, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Dictionary<string, ReceivedPayment>> FindReceivedPaymentsAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<string> identityKeys, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, ReceivedPayment>(StringComparer.Ordinal);
+        await using var command = Command(connection, transaction, Sql.SelectPaymentByIdentityKey);
+        foreach (var key in identityKeys)
+        {
+            Set(command, "@identity_key", key);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                found[key] = new ReceivedPayment(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4));
+            }
+        }
+
+        return found;
     }
 
     /// <inheritdoc/>
@@ -268,7 +326,7 @@ public abstract partial class DbCashStore
         Set(command, "@format", LedgerCodes.Of(format));
         SetTime(command, "@received_at", Now());
         Set(command, "@received_by", actor);
-        Set(command, "@status", LedgerCodes.Of(status));
+        Set(command, "@status", StoreCodes.Of(status));
         Set(command, "@credit_count", credits);
         Set(command, "@payment_count", payments);
         Set(command, "@debit_count", debits);

@@ -34,7 +34,7 @@ public abstract partial class DbCashStore
         ReadOpenItem(r),
         r.GetInt64(10),
         r.GetInt64(11),
-        LedgerCodes.ParseItemStatus(r.GetString(12)),
+        StoreCodes.ParseItemStatus(r.GetString(12)),
         r.GetInt64(13),
         ReadTime(r, 14));
 
@@ -51,7 +51,7 @@ public abstract partial class DbCashStore
         r.GetString(2),
         LedgerCodes.ParseFormat(r.GetString(3)),
         ReadTime(r, 4),
-        LedgerCodes.ParseFileStatus(r.GetString(5)),
+        StoreCodes.ParseFileStatus(r.GetString(5)),
         r.GetString(6),
         r.GetInt32(7),
         r.GetInt32(8),
@@ -73,7 +73,10 @@ public abstract partial class DbCashStore
         RemittanceFromJson(r.GetString(10)),
         r.IsDBNull(11) ? null : ReadDate(r, 11),
         StringOrNull(r, 12),
-        r.GetInt64(13));
+        r.GetInt64(13))
+    {
+        IdentityKey = StringOrNull(r, 14),
+    };
 
     private protected StoredApplication ReadApplication(DbDataReader r) => new(
         r.GetInt64(0),
@@ -101,13 +104,13 @@ public abstract partial class DbCashStore
             LedgerCodes.ParseReason(r.GetString(7)),
             r.GetString(8),
             SuggestionsFromJson(r.GetString(9)),
-            LedgerCodes.ParseExceptionStatus(r.GetString(10)),
+            StoreCodes.ParseExceptionStatus(r.GetString(10)),
             StringOrNull(r, 11),
             r.GetInt64(12),
             ReadTime(r, 13),
             ReadTime(r, 14),
             StringOrNull(r, 15),
-            StringOrNull(r, 16) is { } resolution ? LedgerCodes.ParseResolution(resolution) : null,
+            StringOrNull(r, 16) is { } resolution ? StoreCodes.ParseResolution(resolution) : null,
             StringOrNull(r, 17),
             StringOrNull(r, 18),
             TimeOrNull(r, 19));

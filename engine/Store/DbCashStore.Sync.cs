@@ -182,6 +182,21 @@ public abstract partial class DbCashStore
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadCustomer(reader) : null;
     }
 
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<StoredOpenItem>> ListOpenItemsAsync(OpenItemQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Take);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, Sql.SelectOpenItemsPage);
+        Set(command, "@status", query.Status is { } status ? StoreCodes.Of(status) : null);
+        Set(command, "@customer_id", query.CustomerId);
+        Set(command, "@currency", query.Currency);
+        Set(command, "@after_item_id", query.AfterItemId);
+        Set(command, "@take", query.Take);
+        return await ReadAllAsync(command, ReadStoredOpenItem, cancellationToken).ConfigureAwait(false);
+    }
+
     private protected async Task<StoredOpenItem?> GetOpenItemAsync(DbConnection connection, DbTransaction? transaction, string itemId, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, transaction, Sql.SelectOpenItemById);

@@ -38,6 +38,11 @@ public abstract partial class DbCashStore : ICashStore
     /// <summary>Begins a read-only transaction in which every statement sees the same committed state.</summary>
     private protected abstract ValueTask<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken);
 
+    /// <summary>Readies a new command for the dialect (SQL Server: its retry logic).</summary>
+    private protected virtual void PrepareCommand(DbCommand command)
+    {
+    }
+
     /// <summary>Makes a typed parameter.</summary>
     private protected abstract DbParameter CreateParameter(DbCommand command, LedgerParam parameter);
 
@@ -125,6 +130,7 @@ public abstract partial class DbCashStore : ICashStore
     private protected DbCommand Command(DbConnection connection, DbTransaction? transaction, LedgerStatement statement)
     {
         var command = connection.CreateCommand();
+        PrepareCommand(command);
         command.Transaction = transaction;
 #pragma warning disable CA2100 // The text is one of the store's own constant statements; values travel as parameters.
         command.CommandText = statement.Text;

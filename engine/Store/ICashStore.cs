@@ -45,6 +45,12 @@ public interface ICashStore : IAsyncDisposable
     /// <summary>One item as stored, open or closed; null when unknown.</summary>
     Task<StoredOpenItem?> GetOpenItemAsync(string itemId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// A page of items as stored, in ordinal item id order: filtered in the database before paging, so that a
+    /// page costs the rows it returns (and, by customer, an index), never a pass over the ledger.
+    /// </summary>
+    Task<IReadOnlyList<StoredOpenItem>> ListOpenItemsAsync(OpenItemQuery query, CancellationToken cancellationToken = default);
+
     /// <summary>One customer; null when unknown.</summary>
     Task<Customer?> GetCustomerAsync(string customerId, CancellationToken cancellationToken = default);
 
@@ -62,7 +68,9 @@ public interface ICashStore : IAsyncDisposable
     /// <summary>
     /// Stores a bank file, its credits, the applications and exceptions matching made of them, the item
     /// balance updates and an audit entry, all in one transaction. A known content hash stores nothing and
-    /// answers <see cref="IngestStatus.Duplicate"/>. An application whose item is no longer open for the
+    /// answers <see cref="IngestStatus.Duplicate"/>. A credit whose identity key the store already holds stores
+    /// nothing and answers <see cref="IngestStatus.ReceivedMeanwhile"/>: a unique index on the key makes sure no
+    /// payment is stored twice, even by two instances at once. An application whose item is no longer open for the
     /// amount (AR closed it, or another ingest or a specialist applied it meanwhile) is handled as
     /// <see cref="IngestBatch.OnStaleItem"/> says.
     /// </summary>
@@ -73,6 +81,12 @@ public interface ICashStore : IAsyncDisposable
     /// and nothing of it was stored. A later successful ingest of the same content replaces the record.
     /// </summary>
     Task<StoredBankFile> RecordRejectedBankFileAsync(string contentHash, string fileName, Parsers.Common.BankFileFormat format, string actor, string failure, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The payments stored under any of <paramref name="identityKeys"/> (<see cref="Parsers.Common.PaymentIdentity"/>),
+    /// each with the file that first brought it, by key; a key the store does not hold is absent.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, ReceivedPayment>> FindReceivedPaymentsAsync(IReadOnlyList<string> identityKeys, CancellationToken cancellationToken = default);
 
     /// <summary>The credits of one bank file, in file order.</summary>
     Task<IReadOnlyList<StoredPayment>> ListPaymentsAsync(long bankFileId, CancellationToken cancellationToken = default);
@@ -102,6 +116,21 @@ public interface ICashStore : IAsyncDisposable
 
     /// <summary>Assigns an exception to a specialist (or unassigns it with null), under the same row-version rule.</summary>
     Task<AssignResult> AssignExceptionAsync(AssignRequest request, CancellationToken cancellationToken = default);
+
+    // Client request ids
+
+    /// <summary>
+    /// Claims a client request id (AIP-155) for a request of <paramref name="method"/> whose content hashes to
+    /// <paramref name="requestHash"/>: new ids are claimed; a known id answers with the first response, or says it
+    /// is in progress or was used for another request. Claims live in the store, so every instance sees them.
+    /// </summary>
+    Task<RequestClaim> ClaimRequestAsync(string requestId, string method, string requestHash, string actor, CancellationToken cancellationToken = default);
+
+    /// <summary>Keeps the response of a claimed request: every retry under its id gets it.</summary>
+    Task CompleteRequestAsync(string requestId, string response, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives a claim up (the call failed and changed nothing), so that a retry under the id runs again.</summary>
+    Task ReleaseRequestAsync(string requestId, CancellationToken cancellationToken = default);
 
     // Audit and reports
 

@@ -28,6 +28,25 @@ public sealed record StoredOpenItem(OpenItem Item, long ArOpenMinor, long Applie
     public long RemainingMinor => Item.OpenMinor;
 }
 
+/// <summary>Which items to list: each filter when set, with keyset paging by item id.</summary>
+public sealed record OpenItemQuery
+{
+    /// <summary>Only items in this status; any when null.</summary>
+    public OpenItemStatus? Status { get; init; }
+
+    /// <summary>Only this customer's items.</summary>
+    public string? CustomerId { get; init; }
+
+    /// <summary>Only items in this ISO 4217 currency.</summary>
+    public string? Currency { get; init; }
+
+    /// <summary>Only items whose id sorts (ordinally) after this one: the previous page's last.</summary>
+    public string? AfterItemId { get; init; }
+
+    /// <summary>At most this many.</summary>
+    public int Take { get; init; } = 100;
+}
+
 /// <summary>Open items and customers read in one transaction.</summary>
 public sealed record LedgerSnapshot(IReadOnlyList<OpenItem> OpenItems, IReadOnlyList<Customer> Customers, DateTimeOffset TakenAt);
 
@@ -71,7 +90,17 @@ public sealed record StoredPayment(
     IReadOnlyList<RemittanceLine> Remittance,
     DateOnly? ValueDate,
     string? TypeCode,
-    long LineNumber);
+    long LineNumber)
+{
+    /// <summary>The payment's identity key (<see cref="Parsers.Common.PaymentIdentity"/>); null for a payment stored before keys existed.</summary>
+    public string? IdentityKey { get; init; }
+}
+
+/// <summary>A payment the store holds under an identity key, and the file that first brought it.</summary>
+public sealed record ReceivedPayment(string IdentityKey, long PaymentId, string PaymentRef, long BankFileId, string BankFileName);
+
+/// <summary>A credit of a file that the store already holds: its reference and line in this file, and where it came first.</summary>
+public sealed record AlreadyReceived(string PaymentRef, long LineNumber, ReceivedPayment First);
 
 /// <summary>An application as stored: by matching (<see cref="ExceptionId"/> null) or by a specialist resolving an exception.</summary>
 public sealed record StoredApplication(
@@ -347,8 +376,17 @@ public sealed record IngestBatch
     /// <summary>Who sent it (user or service).</summary>
     public required string Actor { get; init; }
 
-    /// <summary>The file's credits in file order; debits are only counted.</summary>
+    /// <summary>The file's credits in file order, those already received left out; debits are only counted.</summary>
     public required IReadOnlyList<BankTransaction> Credits { get; init; }
+
+    /// <summary>
+    /// The identity key of each of <see cref="Credits"/>, in the same order, computed over all the credits of the
+    /// file (<see cref="PaymentIdentity.Keys"/>); when null the store computes them from <see cref="Credits"/>.
+    /// </summary>
+    public IReadOnlyList<string>? IdentityKeys { get; init; }
+
+    /// <summary>The file's credits the store already held when matching ran: counted, never stored or applied again.</summary>
+    public IReadOnlyList<AlreadyReceived> AlreadyReceived { get; init; } = [];
 
     /// <summary>How many debits the file held.</summary>
     public int DebitCount { get; init; }
@@ -374,7 +412,36 @@ public enum IngestStatus
 
     /// <summary>An item changed since the snapshot; nothing was stored (only with <see cref="StaleItemPolicy.Rollback"/>).</summary>
     StaleSnapshot,
+
+    /// <summary>
+    /// A credit of the batch was stored meanwhile (another file brought the same payment); nothing was stored, and
+    /// <see cref="StoreIngestResult.ReceivedIdentityKeys"/> names the keys. Look the keys up again and match anew.
+    /// </summary>
+    ReceivedMeanwhile,
 }
 
 /// <summary>The store's answer to an ingest: the file (new or the earlier one) and, when stale, which items changed.</summary>
-public sealed record StoreIngestResult(IngestStatus Status, StoredBankFile? File, IReadOnlyList<string> StaleItemIds);
+public sealed record StoreIngestResult(IngestStatus Status, StoredBankFile? File, IReadOnlyList<string> StaleItemIds)
+{
+    /// <summary>With <see cref="IngestStatus.ReceivedMeanwhile"/>: the identity keys the store already held.</summary>
+    public IReadOnlyList<string> ReceivedIdentityKeys { get; init; } = [];
+}
+
+/// <summary>What became of a claim on a client request id (AIP-155).</summary>
+public enum RequestClaimStatus
+{
+    /// <summary>The id is new and now this call's: run the request, then complete or release the claim.</summary>
+    Claimed,
+
+    /// <summary>The same request ran before under this id: <see cref="RequestClaim.Response"/> is its response.</summary>
+    Completed,
+
+    /// <summary>The same request is running under this id (or its caller stopped before answering).</summary>
+    InProgress,
+
+    /// <summary>The id was used for another request, another method or another caller.</summary>
+    Mismatch,
+}
+
+/// <summary>The answer to a claim on a client request id: with <see cref="RequestClaimStatus.Completed"/>, the first response as it was kept.</summary>
+public sealed record RequestClaim(RequestClaimStatus Status, string? Response);

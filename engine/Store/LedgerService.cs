@@ -18,17 +18,37 @@ public sealed record IngestOptions
 
     /// <summary>Accept known bank deviations as warnings.</summary>
     public bool Lenient { get; init; }
+
+    /// <summary>camt: the longest document accepted, in characters; 0 for no limit.</summary>
+    public long MaxDocumentCharacters { get; init; }
 }
 
 /// <summary>What an ingest did: the file stored (or the earlier one, for a duplicate) and how many tries matching took.</summary>
-public sealed record IngestResult(IngestStatus Status, StoredBankFile File, IReadOnlyList<ParseWarning> Warnings, int MatchAttempts);
+public sealed record IngestResult(IngestStatus Status, StoredBankFile File, IReadOnlyList<ParseWarning> Warnings, int MatchAttempts)
+{
+    /// <summary>How many of the file's credits were new: stored, and matched when payments.</summary>
+    public int NewCredits { get; init; }
+
+    /// <summary>The file's credits the store already held, each with the file that first brought it: neither stored nor applied again.</summary>
+    public IReadOnlyList<AlreadyReceived> AlreadyReceived { get; init; } = [];
+
+    /// <summary>How many warnings the reader reported; <see cref="Warnings"/> holds the first <see cref="LedgerService.MaxWarnings"/>.</summary>
+    public long WarningCount { get; init; }
+}
 
 /// <summary>
 /// What a batch of transactions became once matched and stored: the file stored (or the earlier one, for a
 /// duplicate), the match that was stored with it, and every exception it raised, the credits that are not
 /// payments included.
 /// </summary>
-public sealed record StoredBatch(IngestStatus Status, StoredBankFile File, int MatchAttempts, MatchResult Result, IReadOnlyList<ExceptionCase> Exceptions, int CreditCount, int DebitCount);
+public sealed record StoredBatch(IngestStatus Status, StoredBankFile File, int MatchAttempts, MatchResult Result, IReadOnlyList<ExceptionCase> Exceptions, int CreditCount, int DebitCount)
+{
+    /// <summary>How many of the credits were new: stored, and matched when payments.</summary>
+    public int NewCredits { get; init; }
+
+    /// <summary>The credits the store already held, each with the file that first brought it: neither stored nor applied again.</summary>
+    public IReadOnlyList<AlreadyReceived> AlreadyReceived { get; init; } = [];
+}
 
 /// <summary>
 /// How an ingest matches payments against the ledger as it stands. <see cref="LedgerService"/> reads a fresh
@@ -45,8 +65,8 @@ public interface ILedgerMatcher
 }
 
 /// <summary>
-/// Receives bank files into the ledger: hash, duplicate check, read (all or nothing), match against a
-/// consistent snapshot, and store in one transaction. When an item changed between snapshot and store,
+/// Matches a bank file's transactions (read by the caller: the gRPC ingest) against a consistent snapshot
+/// of the ledger and stores them in one transaction. When an item changed between snapshot and store,
 /// matching runs again on a fresh snapshot; after <see cref="MaxMatchAttempts"/> tries, such applications go to
 /// exceptions instead.
 /// </summary>
@@ -54,6 +74,9 @@ public sealed class LedgerService
 {
     /// <summary>How many times one ingest matches before sending stale applications to exceptions.</summary>
     public const int MaxMatchAttempts = 3;
+
+    /// <summary>How many warnings of one file an ingest keeps; the rest are only counted.</summary>
+    public const int MaxWarnings = 1000;
 
     private readonly ICashStore _store;
     private readonly ILedgerMatcher _matcher;
@@ -101,11 +124,11 @@ public sealed class LedgerService
         }
 
         var format = BankFiles.Detect(content.Span[..Math.Min(content.Length, BankFiles.DetectionWindow)]);
-        var warnings = new List<ParseWarning>();
+        var warnings = new ParseWarningCollection(MaxWarnings);
         var transactions = new List<BankTransaction>();
         try
         {
-            var readOptions = new BankFileReadOptions { Lenient = options.Lenient, LockboxLayout = options.LockboxLayout };
+            var readOptions = new BankFileReadOptions { Lenient = options.Lenient, LockboxLayout = options.LockboxLayout, MaxDocumentCharacters = options.MaxDocumentCharacters };
             await using var stream = new MemoryStream(content.ToArray(), writable: false);
             await foreach (var transaction in BankFiles.ReadAsync(stream, fileName, format, readOptions, warnings, cancellationToken).ConfigureAwait(false))
             {
@@ -127,14 +150,15 @@ public sealed class LedgerService
         }
 
         var stored = await StoreTransactionsAsync(transactions, fileName, hash, format, options.Actor, cancellationToken).ConfigureAwait(false);
-        return new IngestResult(stored.Status, stored.File, warnings, stored.MatchAttempts);
+        return new IngestResult(stored.Status, stored.File, warnings, stored.MatchAttempts) { NewCredits = stored.NewCredits, AlreadyReceived = stored.AlreadyReceived, WarningCount = warnings.Total };
     }
 
     /// <summary>
     /// Matches and stores a batch of transactions (a bank file already read, or a committed match request) in
     /// one store transaction, and says what was matched. A batch whose <paramref name="contentHash"/> was
-    /// stored before is a <see cref="IngestStatus.Duplicate"/> and stores nothing. The seam for tests, and
-    /// for callers that read files themselves.
+    /// stored before is a <see cref="IngestStatus.Duplicate"/> and stores nothing. A credit whose identity key
+    /// (<see cref="PaymentIdentity"/>) the store already holds is reported in <see cref="StoredBatch.AlreadyReceived"/>
+    /// and neither matched, stored nor applied. The seam for tests, and for callers that read files themselves.
     /// </summary>
     public async Task<StoredBatch> StoreTransactionsAsync(
         IReadOnlyList<BankTransaction> transactions,
@@ -145,18 +169,39 @@ public sealed class LedgerService
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transactions);
-        var credits = transactions.Where(t => t.Direction == Direction.Credit).ToList();
-        var debits = transactions.Count - credits.Count;
-        var payments = credits.Where(t => t.IsPayment).Select(Payment.FromTransaction).ToList();
+        var allCredits = transactions.Where(t => t.Direction == Direction.Credit).ToList();
+        var debits = transactions.Count - allCredits.Count;
 
-        // Credits that are not payments (pending, informational, reversals) are never applied, and never lost.
-        var notPayments = credits
-            .Where(t => !t.IsPayment)
-            .Select(t => new ExceptionCase(t.PaymentRef, new Money(t.AmountMinor, new CurrencyCode(t.Currency)), ExceptionReason.NotAPayment, t.NotPaymentReason ?? "not a booked payment", []))
-            .ToList();
-
-        for (var attempt = 1; ; attempt++)
+        // Payment identity: the keys count over all the file's credits (ordinals among identical ones); a credit
+        // the store already holds is reported with the file that brought it, and neither stored nor applied.
+        var allKeys = PaymentIdentity.Keys(allCredits);
+        for (int attempt = 1, lookups = 0; ; lookups++)
         {
+            var known = await _store.FindReceivedPaymentsAsync(allKeys, cancellationToken).ConfigureAwait(false);
+            var credits = new List<BankTransaction>(allCredits.Count);
+            var keys = new List<string>(allCredits.Count);
+            var alreadyReceived = new List<AlreadyReceived>();
+            for (var i = 0; i < allCredits.Count; i++)
+            {
+                if (known.TryGetValue(allKeys[i], out var first))
+                {
+                    alreadyReceived.Add(new AlreadyReceived(allCredits[i].PaymentRef, allCredits[i].LineNumber, first));
+                }
+                else
+                {
+                    credits.Add(allCredits[i]);
+                    keys.Add(allKeys[i]);
+                }
+            }
+
+            var payments = credits.Where(t => t.IsPayment).Select(Payment.FromTransaction).ToList();
+
+            // Credits that are not payments (pending, informational, reversals) are never applied, and never lost.
+            var notPayments = credits
+                .Where(t => !t.IsPayment)
+                .Select(t => new ExceptionCase(t.PaymentRef, new Money(t.AmountMinor, new CurrencyCode(t.Currency)), ExceptionReason.NotAPayment, t.NotPaymentReason ?? "not a booked payment", []))
+                .ToList();
+
             var (result, snapshot) = await _matcher.MatchAsync(payments, cancellationToken).ConfigureAwait(false);
             // The books must balance before anything is written; only the items matching touched are needed.
             var touched = result.Applications.Select(a => a.ItemId).ToHashSet(StringComparer.Ordinal);
@@ -169,6 +214,8 @@ public sealed class LedgerService
                 Format = format,
                 Actor = actor,
                 Credits = credits,
+                IdentityKeys = keys,
+                AlreadyReceived = alreadyReceived,
                 DebitCount = debits,
                 Applications = result.Applications,
                 Exceptions = exceptions,
@@ -176,15 +223,32 @@ public sealed class LedgerService
             };
 
             var stored = await _store.StoreIngestAsync(batch, cancellationToken).ConfigureAwait(false);
-            if (stored.Status != IngestStatus.Duplicate)
+            if (stored.Status is IngestStatus.Stored or IngestStatus.StaleSnapshot)
             {
                 // Stored: the open amounts moved. Stale: they had moved under the snapshot. Either way it is old now.
                 _matcher.Invalidate();
             }
 
-            if (stored.Status != IngestStatus.StaleSnapshot)
+            switch (stored.Status)
             {
-                return new StoredBatch(stored.Status, stored.File!, attempt, result, exceptions, credits.Count, debits);
+                case IngestStatus.StaleSnapshot:
+                    attempt++;
+                    continue;
+                case IngestStatus.ReceivedMeanwhile:
+                    // Another file brought some of these payments since the look-up: the known keys only grow, so
+                    // this ends; the bound guards against a store that keeps answering so.
+                    if (lookups >= allCredits.Count + MaxMatchAttempts)
+                    {
+                        throw new InvalidOperationException($"{fileName}: the store kept reporting payments received meanwhile.");
+                    }
+
+                    continue;
+                default:
+                    return new StoredBatch(stored.Status, stored.File!, attempt, result, exceptions, allCredits.Count, debits)
+                    {
+                        NewCredits = credits.Count,
+                        AlreadyReceived = alreadyReceived,
+                    };
             }
         }
     }

@@ -14,7 +14,7 @@ public sealed record LedgerSql
 
     internal const string CustomerColumns = "customer_id, name, parent_id, aliases, bank_accounts";
     internal const string BankFileColumns = "id, content_hash, name, format, received_at, status, received_by, credit_count, payment_count, debit_count, application_count, exception_count, error";
-    internal const string PaymentColumns = "id, bank_file_id, payment_ref, amount_minor, currency, is_payment, payer_name, payer_account, payer_id, free_text, remittance, value_date, type_code, line_number";
+    internal const string PaymentColumns = "id, bank_file_id, payment_ref, amount_minor, currency, is_payment, payer_name, payer_account, payer_id, free_text, remittance, value_date, type_code, line_number, identity_key";
     internal const string ApplicationColumns = "a.id, a.payment_id, p.payment_ref, a.item_id, a.amount_minor, a.currency, a.method, a.confidence_milli, a.explanation, a.applied_at, a.applied_by, a.exception_id";
     internal const string ExceptionColumns = "e.id, e.payment_id, p.payment_ref, p.bank_file_id, p.amount_minor, e.currency, e.unapplied_minor, e.reason, e.detail, e.suggestions, e.status, e.assignee, e.row_version, e.created_at, e.updated_at, p.payer_name, e.resolution, e.resolution_reason, e.resolved_by, e.resolved_at";
     internal const string AuditColumns = "id, at, actor, action, subject, before_state, after_state, reason";
@@ -56,7 +56,7 @@ public sealed record LedgerSql
     [
         ("@bank_file_id", BigInt), ("@payment_ref", Text), ("@amount_minor", BigInt), ("@currency", Key), ("@is_payment", Bool),
         ("@not_payment_reason", Text), ("@payer_name", Text), ("@payer_account", Text), ("@payer_id", Text), ("@free_text", LongText),
-        ("@remittance", LongText), ("@value_date", Date), ("@type_code", Key), ("@line_number", BigInt),
+        ("@remittance", LongText), ("@value_date", Date), ("@type_code", Key), ("@line_number", BigInt), ("@identity_key", Key),
     ];
 
     internal static readonly (string, LedgerParamType)[] ApplicationInsertParameters =
@@ -103,6 +103,22 @@ public sealed record LedgerSql
 
     /// <summary>All open items (the matching snapshot), with only the columns an <see cref="Model.OpenItem"/> carries.</summary>
     public LedgerStatement SelectOpenItems { get; init; } = LedgerStatement.Of(nameof(SelectOpenItems), $"SELECT {SnapshotItemColumns} FROM open_items WHERE status = 'open'");
+
+    /// <summary>The filter of a page of items: status, customer, currency, each when set.</summary>
+    internal const string OpenItemFilter = """
+        (@status IS NULL OR status = @status)
+          AND (@customer_id IS NULL OR customer_id = @customer_id)
+          AND (@currency IS NULL OR currency = @currency)
+          AND (@after_item_id IS NULL OR item_id > @after_item_id)
+        """;
+
+    internal static readonly (string, LedgerParamType)[] OpenItemPageParameters =
+    [
+        ("@status", Key), ("@customer_id", Key), ("@currency", Key), ("@after_item_id", Key), ("@take", Count),
+    ];
+
+    /// <summary>A page of items by filter, in item id order, at most <c>@take</c>: filtered in the database, before paging.</summary>
+    public required LedgerStatement SelectOpenItemsPage { get; init; }
 
     /// <summary>One item, open or closed.</summary>
     public LedgerStatement SelectOpenItemById { get; init; } = LedgerStatement.Of(nameof(SelectOpenItemById), $"SELECT {ItemColumns} FROM open_items WHERE item_id = @item_id", ("@item_id", Key));
@@ -151,6 +167,36 @@ public sealed record LedgerSql
 
     /// <summary>One credit.</summary>
     public LedgerStatement SelectPaymentById { get; init; } = LedgerStatement.Of(nameof(SelectPaymentById), $"SELECT {PaymentColumns} FROM payments WHERE id = @id", ("@id", BigInt));
+
+    /// <summary>The payment stored under an identity key, with the file that brought it; no row when none.</summary>
+    public LedgerStatement SelectPaymentByIdentityKey { get; init; } = LedgerStatement.Of(
+        nameof(SelectPaymentByIdentityKey),
+        "SELECT p.identity_key, p.id, p.payment_ref, p.bank_file_id, f.name FROM payments p JOIN bank_files f ON f.id = p.bank_file_id WHERE p.identity_key = @identity_key",
+        ("@identity_key", Key));
+
+    /// <summary>Claims a client request id: fails with a unique-key violation when it was claimed before.</summary>
+    public LedgerStatement InsertRequest { get; init; } = LedgerStatement.Of(
+        nameof(InsertRequest),
+        "INSERT INTO request_log (request_id, method, request_hash, actor, status, created_at) VALUES (@request_id, @method, @request_hash, @actor, 'pending', @created_at)",
+        ("@request_id", Key), ("@method", Key), ("@request_hash", Key), ("@actor", Text), ("@created_at", Time));
+
+    /// <summary>A claimed request id: what it was for, by whom, and its response once done.</summary>
+    public LedgerStatement SelectRequest { get; init; } = LedgerStatement.Of(
+        nameof(SelectRequest),
+        "SELECT method, request_hash, actor, status, response FROM request_log WHERE request_id = @request_id",
+        ("@request_id", Key));
+
+    /// <summary>Keeps the response of a claimed request.</summary>
+    public LedgerStatement CompleteRequest { get; init; } = LedgerStatement.Of(
+        nameof(CompleteRequest),
+        "UPDATE request_log SET status = 'done', response = @response, completed_at = @completed_at WHERE request_id = @request_id AND status = 'pending'",
+        ("@request_id", Key), ("@response", LongText), ("@completed_at", Time));
+
+    /// <summary>Gives a claim up when the call failed, so that a retry runs it again.</summary>
+    public LedgerStatement ReleaseRequest { get; init; } = LedgerStatement.Of(
+        nameof(ReleaseRequest),
+        "DELETE FROM request_log WHERE request_id = @request_id AND status = 'pending'",
+        ("@request_id", Key));
 
     /// <summary>Inserts an application; returns its id.</summary>
     public required LedgerStatement InsertApplication { get; init; }

@@ -15,13 +15,21 @@ public sealed partial class SqlServerCashStore : DbCashStore
     private readonly string _connectionString;
     private volatile bool _snapshotIsolation;
 
-    /// <summary>Creates a store over a connection string. Call <see cref="DbCashStore.MigrateAsync"/> before use, or open it with <see cref="CashStores.OpenSqlServerAsync"/>.</summary>
-    public SqlServerCashStore(string connectionString, TimeProvider clock)
+    /// <summary>
+    /// Creates a store over a connection string. Call <see cref="DbCashStore.MigrateAsync"/> before use, or open it with
+    /// <see cref="CashStores.OpenSqlServerAsync"/>. Transient faults are retried by <paramref name="retry"/>
+    /// (<see cref="SqlServerRetry.Create"/> when null; <see cref="SqlConfigurableRetryFactory.CreateNoneRetryProvider"/> for none).
+    /// </summary>
+    public SqlServerCashStore(string connectionString, TimeProvider clock, SqlRetryLogicBaseProvider? retry = null)
         : base(SqlServerStatements.Sql, clock)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
         _connectionString = connectionString;
+        RetryLogicProvider = retry ?? SqlServerRetry.Create();
     }
+
+    /// <summary>How connections and statements outside a transaction are retried on a transient fault.</summary>
+    public SqlRetryLogicBaseProvider RetryLogicProvider { get; }
 
     /// <summary>The SqlClient type each parameter kind is sent as, and its size (-1 for max, 0 for none).</summary>
     public static (SqlDbType Type, int Size) ParameterType(LedgerParamType type) => type switch
@@ -41,7 +49,7 @@ public sealed partial class SqlServerCashStore : DbCashStore
 
     private protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        var connection = new SqlConnection(_connectionString);
+        var connection = new SqlConnection(_connectionString) { RetryLogicProvider = RetryLogicProvider };
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -53,6 +61,8 @@ public sealed partial class SqlServerCashStore : DbCashStore
             throw;
         }
     }
+
+    private protected override void PrepareCommand(DbCommand command) => ((SqlCommand)command).RetryLogicProvider = RetryLogicProvider;
 
     private protected override async ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);

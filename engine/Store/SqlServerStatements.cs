@@ -154,10 +154,41 @@ internal static class SqlServerStatements
         LedgerStatement.Of("V2.drop_ix_open_items_status", "DROP INDEX IF EXISTS ix_open_items_status ON dbo.open_items"),
     ];
 
+    // Payment identity (issue 16): a payment the bank sends again is stored once. Payments stored before this
+    // version keep a null key, which the filtered index leaves out.
+    private static readonly LedgerStatement[] Version3 =
+    [
+        LedgerStatement.Of("V3.payments_identity_key", $"ALTER TABLE dbo.payments ADD identity_key {KeyType} NULL"),
+        LedgerStatement.Of("V3.ux_payments_identity_key", "CREATE UNIQUE INDEX ux_payments_identity_key ON dbo.payments (identity_key) WHERE identity_key IS NOT NULL"),
+    ];
+
+    // Client request ids (AIP-155): the first response of a retried call, kept in the store so that every
+    // instance on it answers a retry alike.
+    private static readonly LedgerStatement[] Version4 =
+    [
+        LedgerStatement.Of("V4.request_log", $"""
+            CREATE TABLE dbo.request_log (
+              request_id {KeyType} NOT NULL CONSTRAINT pk_request_log PRIMARY KEY,
+              method {KeyType} NOT NULL,
+              request_hash {KeyType} NOT NULL,
+              actor {TextType} NOT NULL,
+              status {KeyType} NOT NULL CONSTRAINT ck_request_log_status CHECK (status IN ('pending', 'done')),
+              response {LongType} NULL,
+              created_at {TimeType} NOT NULL,
+              completed_at {TimeType} NULL)
+            """),
+    ];
+
+    // ListOpenItems by customer: a page of one customer's items reads that customer's rows, not the table.
+    private static readonly LedgerStatement[] Version5 =
+    [
+        LedgerStatement.Of("V5.ix_open_items_customer", "CREATE INDEX ix_open_items_customer ON dbo.open_items (customer_id, item_id)"),
+    ];
+
     /// <summary>The statement set.</summary>
     public static LedgerSql Sql { get; } = new()
     {
-        Migrations = [(1, Version1), (2, Version2)],
+        Migrations = [(1, Version1), (2, Version2), (3, Version3), (4, Version4), (5, Version5)],
         CreateSchemaVersionTable = LedgerStatement.Of(
             nameof(LedgerSql.CreateSchemaVersionTable),
             $"IF OBJECT_ID(N'dbo.schema_version', N'U') IS NULL CREATE TABLE dbo.schema_version (version int NOT NULL CONSTRAINT pk_schema_version PRIMARY KEY, applied_at {TimeType} NOT NULL)"),
@@ -212,6 +243,10 @@ internal static class SqlServerStatements
             OUTPUT INSERTED.row_version, INSERTED.status;
             """,
             ItemUpsertParameters),
+        SelectOpenItemsPage = LedgerStatement.Of(
+            nameof(LedgerSql.SelectOpenItemsPage),
+            $"SELECT TOP (@take) {ItemColumns} FROM dbo.open_items WHERE {OpenItemFilter} ORDER BY item_id",
+            OpenItemPageParameters),
         SelectBankFilesRecent = LedgerStatement.Of(
             nameof(LedgerSql.SelectBankFilesRecent),
             $"SELECT TOP (@take) {BankFileColumns} FROM dbo.bank_files ORDER BY id DESC",
@@ -227,9 +262,9 @@ internal static class SqlServerStatements
         InsertPayment = LedgerStatement.Of(
             nameof(LedgerSql.InsertPayment),
             """
-            INSERT INTO dbo.payments (bank_file_id, payment_ref, amount_minor, currency, is_payment, not_payment_reason, payer_name, payer_account, payer_id, free_text, remittance, value_date, type_code, line_number)
+            INSERT INTO dbo.payments (bank_file_id, payment_ref, amount_minor, currency, is_payment, not_payment_reason, payer_name, payer_account, payer_id, free_text, remittance, value_date, type_code, line_number, identity_key)
             OUTPUT INSERTED.id
-            VALUES (@bank_file_id, @payment_ref, @amount_minor, @currency, @is_payment, @not_payment_reason, @payer_name, @payer_account, @payer_id, @free_text, @remittance, @value_date, @type_code, @line_number)
+            VALUES (@bank_file_id, @payment_ref, @amount_minor, @currency, @is_payment, @not_payment_reason, @payer_name, @payer_account, @payer_id, @free_text, @remittance, @value_date, @type_code, @line_number, @identity_key)
             """,
             PaymentInsertParameters),
         InsertApplication = LedgerStatement.Of(

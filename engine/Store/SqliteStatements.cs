@@ -131,6 +131,38 @@ internal static class SqliteStatements
         LedgerStatement.Of("V2.drop_ix_open_items_status", "DROP INDEX IF EXISTS ix_open_items_status"),
     ];
 
+    // Payment identity (issue 16): a payment the bank sends again, in a re-sent day, an intraday and then an
+    // end-of-day file, a camt.053 and a camt.054, is stored once. Payments stored before this version keep a null
+    // key, which the unique index lets repeat.
+    private static readonly LedgerStatement[] Version3 =
+    [
+        LedgerStatement.Of("V3.payments_identity_key", "ALTER TABLE payments ADD COLUMN identity_key TEXT NULL"),
+        LedgerStatement.Of("V3.ux_payments_identity_key", "CREATE UNIQUE INDEX ux_payments_identity_key ON payments (identity_key)"),
+    ];
+
+    // Client request ids (AIP-155): the first response of a retried call, kept in the store so that every
+    // instance on it answers a retry alike.
+    private static readonly LedgerStatement[] Version4 =
+    [
+        LedgerStatement.Of("V4.request_log", """
+            CREATE TABLE request_log (
+              request_id TEXT NOT NULL PRIMARY KEY,
+              method TEXT NOT NULL,
+              request_hash TEXT NOT NULL,
+              actor TEXT NOT NULL,
+              status TEXT NOT NULL CHECK (status IN ('pending', 'done')),
+              response TEXT NULL,
+              created_at TEXT NOT NULL,
+              completed_at TEXT NULL)
+            """),
+    ];
+
+    // ListOpenItems by customer: a page of one customer's items reads that customer's rows, not the table.
+    private static readonly LedgerStatement[] Version5 =
+    [
+        LedgerStatement.Of("V5.ix_open_items_customer", "CREATE INDEX ix_open_items_customer ON open_items (customer_id, item_id)"),
+    ];
+
     /// <summary>The span of rowids in open_items (nulls when empty): where a large snapshot splits its reads.</summary>
     internal const string SelectOpenItemRowidSpan = "SELECT min(rowid), max(rowid) FROM open_items";
 
@@ -143,7 +175,7 @@ internal static class SqliteStatements
     /// <summary>The statement set.</summary>
     public static LedgerSql Sql { get; } = new()
     {
-        Migrations = [(1, Version1), (2, Version2)],
+        Migrations = [(1, Version1), (2, Version2), (3, Version3), (4, Version4), (5, Version5)],
         CreateSchemaVersionTable = LedgerStatement.Of(
             nameof(LedgerSql.CreateSchemaVersionTable),
             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL)"),
@@ -202,6 +234,10 @@ internal static class SqliteStatements
             RETURNING row_version, status
             """,
             ItemUpsertParameters),
+        SelectOpenItemsPage = LedgerStatement.Of(
+            nameof(LedgerSql.SelectOpenItemsPage),
+            $"SELECT {ItemColumns} FROM open_items WHERE {OpenItemFilter} ORDER BY item_id LIMIT @take",
+            OpenItemPageParameters),
         SelectBankFilesRecent = LedgerStatement.Of(
             nameof(LedgerSql.SelectBankFilesRecent),
             $"SELECT {BankFileColumns} FROM bank_files ORDER BY id DESC LIMIT @take",
@@ -216,8 +252,8 @@ internal static class SqliteStatements
         InsertPayment = LedgerStatement.Of(
             nameof(LedgerSql.InsertPayment),
             """
-            INSERT INTO payments (bank_file_id, payment_ref, amount_minor, currency, is_payment, not_payment_reason, payer_name, payer_account, payer_id, free_text, remittance, value_date, type_code, line_number)
-            VALUES (@bank_file_id, @payment_ref, @amount_minor, @currency, @is_payment, @not_payment_reason, @payer_name, @payer_account, @payer_id, @free_text, @remittance, @value_date, @type_code, @line_number)
+            INSERT INTO payments (bank_file_id, payment_ref, amount_minor, currency, is_payment, not_payment_reason, payer_name, payer_account, payer_id, free_text, remittance, value_date, type_code, line_number, identity_key)
+            VALUES (@bank_file_id, @payment_ref, @amount_minor, @currency, @is_payment, @not_payment_reason, @payer_name, @payer_account, @payer_id, @free_text, @remittance, @value_date, @type_code, @line_number, @identity_key)
             """,
             PaymentInsertParameters),
         InsertApplication = LedgerStatement.Of(

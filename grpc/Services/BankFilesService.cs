@@ -76,12 +76,12 @@ internal sealed class BankFilesService(ICashStore store, LedgerService ledger, S
         var format = BankFiles.Detect(head.AsSpan(0, headLength));
         file.Position = 0;
 
-        var warnings = new List<ParseWarning>();
+        var warnings = new ParseWarningCollection(LedgerService.MaxWarnings);
         var transactions = new List<BankTransaction>();
         try
         {
             var layout = layoutJson is null ? null : LockboxLayout.Parse(layoutJson, "lockbox_layout");
-            var readOptions = new BankFileReadOptions { LockboxLayout = layout };
+            var readOptions = new BankFileReadOptions { LockboxLayout = layout, MaxDocumentCharacters = options.MaxFileBytes };
             await foreach (var transaction in BankFiles.ReadAsync(file, fileName, format, readOptions, warnings, cancellationToken).ConfigureAwait(false))
             {
                 transactions.Add(transaction);
@@ -101,11 +101,6 @@ internal sealed class BankFilesService(ICashStore store, LedgerService ledger, S
             Log.BadFile(logger, caller, fileName, ex.Message);
             await store.RecordRejectedBankFileAsync(hash, fileName, format, caller.Name, ex.Message, cancellationToken).ConfigureAwait(false);
             GrpcErrors.ThrowBadFile(ex.FileName, ex.LineNumber, ex.ErrorCode, ex.Message);
-        }
-        catch (NotSupportedException ex)
-        {
-            // A reader this build does not have yet: not the client's fault, and nothing is stored.
-            throw new RpcException(new Status(StatusCode.Unimplemented, $"{fileName}: {ex.Message}"));
         }
 
         StoredBatch write;
@@ -128,7 +123,12 @@ internal sealed class BankFilesService(ICashStore store, LedgerService ledger, S
         }
 
         Log.Ingested(logger, caller, fileName, size, format, stored.Id, stored.CreditCount, stored.ApplicationCount, stored.ExceptionCount);
-        return Report(stored, fileName, hash, size, duplicate: false, warnings);
+        var report = Report(stored, fileName, hash, size, duplicate: false, warnings);
+        report.NewCredits = write.NewCredits;
+        report.WarningCount = warnings.Total;
+        report.AlreadyReceivedCount = write.AlreadyReceived.Count;
+        report.AlreadyReceived.AddRange(write.AlreadyReceived.Take(1000).Select(ProtoMap.ToProto));
+        return report;
     }
 
     private static string FirstChunk(V1.FileChunk chunk, out string? layoutJson)

@@ -49,15 +49,27 @@ internal sealed class ExceptionsService(ICashStore store, LiveMatcher matcher, I
     {
         var caller = context.Caller();
         var violations = new Violations();
+        ClientRequests.Validate(request.RequestId, violations);
         var decision = ProtoMap.ToDomain(request, caller.Name, violations);
-        if (decision is null)
+        if (decision is null || violations.Any)
         {
             Log.InvalidArgument(logger, caller, context.Method, violations);
             violations.ThrowIfAny();
             return null!;
         }
 
-        var result = await store.ResolveExceptionAsync(decision, context.CancellationToken).ConfigureAwait(false);
+        if (request.RequestId.Length > 0)
+        {
+            var hash = ClientRequests.Hash(request, r => r.RequestId = string.Empty);
+            return await ClientRequests.RunOnceAsync(store, request.RequestId, "cashapp.v1.Exceptions/Resolve", hash, caller.Name, V1.ExceptionCase.Parser, () => ResolveAsync(decision, caller, context.CancellationToken), context.CancellationToken).ConfigureAwait(false);
+        }
+
+        return await ResolveAsync(decision, caller, context.CancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<V1.ExceptionCase> ResolveAsync(ResolveRequest decision, Caller caller, CancellationToken cancellationToken)
+    {
+        var result = await store.ResolveExceptionAsync(decision, cancellationToken).ConfigureAwait(false);
         Log.Resolved(logger, caller, decision.ExceptionId, decision.Kind, result.Status);
         switch (result.Status)
         {

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using CashApp.Store;
 using CashApp.Engine.Model;
 using CashApp.Grpc.Hosting;
@@ -12,7 +11,7 @@ using V1 = CashApp.Grpc.V1;
 namespace CashApp.Grpc.Services;
 
 /// <summary>cashapp.v1.Matching: payments in, proposed applications and exceptions out.</summary>
-internal sealed class MatchingService(LiveMatcher matcher, LedgerService ledger, ILogger<MatchingService> logger) : V1.Matching.MatchingBase
+internal sealed class MatchingService(LiveMatcher matcher, LedgerService ledger, ICashStore store, ILogger<MatchingService> logger) : V1.Matching.MatchingBase
 {
     public override Task<V1.MatchResponse> Match(V1.MatchRequest request, ServerCallContext context) =>
         MatchAsync(request, context);
@@ -29,8 +28,9 @@ internal sealed class MatchingService(LiveMatcher matcher, LedgerService ledger,
     private async Task<V1.MatchResponse> MatchAsync(V1.MatchRequest request, ServerCallContext context)
     {
         var violations = new Violations();
+        ClientRequests.Validate(request.RequestId, violations);
         var transactions = ProtoMap.ToTransactions(request, violations);
-        if (transactions is null)
+        if (transactions is null || violations.Any)
         {
             var caller = context.Caller();
             Log.InvalidArgument(logger, caller, context.Method, violations);
@@ -51,10 +51,21 @@ internal sealed class MatchingService(LiveMatcher matcher, LedgerService ledger,
         }
 
         // A committed batch is stored like a bank file whose content is the request: the same request
-        // sent twice (a client retrying after a lost answer) is a duplicate and stores nothing.
+        // sent twice (a client retrying after a lost answer) is a duplicate and stores nothing. With a
+        // request id, the retry gets the first response instead.
         var committer = context.Caller();
-        var hash = Convert.ToHexStringLower(SHA256.HashData(request.ToByteArray()));
-        var write = await ledger.StoreTransactionsAsync(transactions, ProtoMap.MatchApiSource, hash, BankFileFormat.Unknown, committer.Name, context.CancellationToken).ConfigureAwait(false);
+        var hash = ClientRequests.Hash(request, r => r.RequestId = string.Empty);
+        if (request.RequestId.Length > 0)
+        {
+            return await ClientRequests.RunOnceAsync(store, request.RequestId, "cashapp.v1.Matching/Match", hash, committer.Name, V1.MatchResponse.Parser, () => CommitAsync(transactions, hash, committer, context.CancellationToken), context.CancellationToken).ConfigureAwait(false);
+        }
+
+        return await CommitAsync(transactions, hash, committer, context.CancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<V1.MatchResponse> CommitAsync(List<BankTransaction> transactions, string hash, Caller committer, CancellationToken cancellationToken)
+    {
+        var write = await ledger.StoreTransactionsAsync(transactions, ProtoMap.MatchApiSource, hash, BankFileFormat.Unknown, committer.Name, cancellationToken).ConfigureAwait(false);
         var fileId = ProtoMap.Id(write.File.Id);
         if (write.Status == IngestStatus.Duplicate)
         {
@@ -62,13 +73,8 @@ internal sealed class MatchingService(LiveMatcher matcher, LedgerService ledger,
         }
 
         Log.MatchCommitted(logger, committer, transactions.Count, write.File.Id);
-        return ProtoMap.ToProto(write.Result, write.Exceptions, fileId);
+        var response = ProtoMap.ToProto(write.Result, write.Exceptions, fileId);
+        response.AlreadyReceived.AddRange(write.AlreadyReceived.Select(ProtoMap.ToProto));
+        return response;
     }
-}
-
-/// <summary>cashapp.v1.Reports: how well cash is applied, and what is left.</summary>
-internal sealed class ReportsService(ICashStore store) : V1.Reports.ReportsBase
-{
-    public override async Task<V1.SummaryResponse> Summary(V1.SummaryRequest request, ServerCallContext context) =>
-        ProtoMap.ToProto(await store.GetSummaryAsync(context.CancellationToken).ConfigureAwait(false));
 }

@@ -79,36 +79,28 @@ internal sealed class OpenItemsService(ICashStore store, LiveMatcher matcher, IL
             }
         }
 
-        if (request.Status == V1.OpenItemStatus.Closed)
-        {
-            // The store lists only open items so far: asking for closed ones is a request we cannot serve yet.
-            violations.Add("status", "listing closed items is not supported; Get a closed item by its item_id.");
-        }
-
         violations.ThrowIfAny();
 
-        // The open items come from the matcher's snapshot (the ledger as matching sees it); each item of
-        // the page is then read from the store for its status and row version.
-        var snapshot = await matcher.SnapshotAsync(context.CancellationToken).ConfigureAwait(false);
-        var page = snapshot.OpenItems
-            .Where(i => (customer is null || i.CustomerId == customer) && (currency is null || i.Currency.Code == currency) && (after is null || string.CompareOrdinal(i.ItemId, after) > 0))
-            .OrderBy(i => i.ItemId, StringComparer.Ordinal)
-            .Take(take + 1)
-            .ToList();
-        var response = new V1.ListOpenItemsResponse();
-        foreach (var item in page.Take(take))
+        // Filtered in the store, before paging: a page reads its own rows, never the whole ledger.
+        var query = new OpenItemQuery
         {
-            var stored = await store.GetOpenItemAsync(item.ItemId, context.CancellationToken).ConfigureAwait(false);
-            var proto = stored is null ? ProtoMap.ToProto(item) : ProtoMap.ToProto(stored);
-            if (request.Status == V1.OpenItemStatus.Unspecified || proto.Status == request.Status)
+            Status = request.Status switch
             {
-                response.Items.Add(proto);
-            }
-        }
-
+                V1.OpenItemStatus.Open => OpenItemStatus.Open,
+                V1.OpenItemStatus.Closed => OpenItemStatus.Closed,
+                _ => null,
+            },
+            CustomerId = customer,
+            Currency = currency,
+            AfterItemId = after,
+            Take = take + 1,
+        };
+        var page = await store.ListOpenItemsAsync(query, context.CancellationToken).ConfigureAwait(false);
+        var response = new V1.ListOpenItemsResponse();
+        response.Items.AddRange(page.Take(take).Select(ProtoMap.ToProto));
         if (page.Count > take)
         {
-            response.NextPageToken = EncodeToken(page[take - 1].ItemId);
+            response.NextPageToken = EncodeToken(page[take - 1].Item.ItemId);
         }
 
         return response;
@@ -120,45 +112,5 @@ internal sealed class OpenItemsService(ICashStore store, LiveMatcher matcher, IL
     {
         var buffer = new byte[token.Length];
         return Convert.TryFromBase64String(token, buffer, out var written) ? Encoding.UTF8.GetString(buffer, 0, written) : null;
-    }
-}
-
-/// <summary>cashapp.v1.Customers: who pays, under which names and from which accounts.</summary>
-internal sealed class CustomersService(ICashStore store, LiveMatcher matcher, ILogger<CustomersService> logger) : V1.Customers.CustomersBase
-{
-    /// <summary>Most customers one Upsert stream may carry.</summary>
-    public const int MaxCustomersPerUpsert = 2_000_000;
-
-    public override async Task<V1.UpsertSummary> Upsert(IAsyncStreamReader<V1.Customer> requestStream, ServerCallContext context)
-    {
-        var caller = context.Caller();
-        var violations = new Violations();
-        var customers = new Dictionary<string, Customer>(StringComparer.Ordinal);
-        var received = 0L;
-        await foreach (var message in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
-        {
-            if (received == MaxCustomersPerUpsert)
-            {
-                GrpcErrors.ThrowResourceExhausted($"At most {MaxCustomersPerUpsert} customers per Upsert stream; send the rest in another.");
-            }
-
-            var customer = ProtoMap.ToDomain(message, $"customers[{received}]", violations);
-            received++;
-            if (customer is not null)
-            {
-                customers[customer.CustomerId] = customer;
-            }
-        }
-
-        if (violations.Any)
-        {
-            Log.InvalidArgument(logger, caller, context.Method, violations);
-            violations.ThrowIfAny();
-        }
-
-        var result = await store.UpsertCustomersAsync([.. customers.Values], caller.Name, context.CancellationToken).ConfigureAwait(false);
-        matcher.Invalidate();
-        Log.Upserted(logger, caller, "customers", result.Inserted, result.Updated, result.Unchanged);
-        return new V1.UpsertSummary { Received = received, Inserted = result.Inserted, Updated = result.Updated, Unchanged = result.Unchanged };
     }
 }

@@ -300,4 +300,15 @@ internal static partial class ProtoMap
     }
 
     public static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A credit the store already held, with the file that first brought it.</summary>
+    public static V1.AlreadyReceivedPayment ToProto(AlreadyReceived received) => new()
+    {
+        PaymentRef = received.PaymentRef,
+        Line = received.LineNumber,
+        IdentityKey = received.First.IdentityKey,
+        FirstFileId = Id(received.First.BankFileId),
+        FirstFileName = received.First.BankFileName,
+        FirstPaymentRef = received.First.PaymentRef,
+    };
 }

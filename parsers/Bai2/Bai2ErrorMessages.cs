@@ -76,7 +76,13 @@ public static class Bai2ErrorMessages
     public const string DataAfterDelimiter = "expected only spaces after the '/' that ends the record, found '{0}'";
 
     /// <summary>{0} the start of the further record.</summary>
-    public const string SeveralRecordsOnLine = "expected one record per physical line, found a further record '{0}' after a '/' on the same line (accepted in lenient mode)";
+    public const string SeveralRecordsOnLine = "expected one record per physical line, found a further record '{0}' after a '/' on the same line";
+
+    /// <summary>
+    /// Ends the message of a strict read's error when lenient reading accepts the deviation as a warning, so that
+    /// the person who reads it knows the way through (and that it is a choice: lenient never guesses an amount).
+    /// </summary>
+    public const string AcceptedWhenLenient = "; a known bank deviation, which lenient reading (cashapp --lenient) accepts as a warning";
 
     /// <summary>No arguments.</summary>
     public const string BlankLine = "expected a record, found an empty line";

@@ -169,7 +169,9 @@ public sealed partial class Bai2RecordReader
         var location = new Bai2Location(fileName, LineNumber + lineIndex, ByteOffset, code, fieldIndex);
         if (StartsRecord(rest[other..]))
         {
-            Bai2Throw.Format(location, Bai2ErrorCodes.SeveralRecordsOnLine, Bai2ErrorMessages.Format(Bai2ErrorMessages.SeveralRecordsOnLine, Bai2ErrorMessages.Show(rest[other..])));
+            // Lenient reading splits the line where a space or more come between the '/' and the further record.
+            var detail = Bai2ErrorMessages.Format(Bai2ErrorMessages.SeveralRecordsOnLine, Bai2ErrorMessages.Show(rest[other..]));
+            Bai2Throw.Format(location, Bai2ErrorCodes.SeveralRecordsOnLine, other > 0 ? detail + Bai2ErrorMessages.AcceptedWhenLenient : detail);
         }
 
         Deviation(location, Bai2ErrorCodes.DataAfterDelimiter, Bai2ErrorMessages.Format(Bai2ErrorMessages.DataAfterDelimiter, Bai2ErrorMessages.Show(rest[other..])));
@@ -266,7 +268,7 @@ public sealed partial class Bai2RecordReader
         if (FindFurtherRecord(piece, out var next) >= 0)
         {
             var location = new Bai2Location(fileName, LineNumber + lineIndex, ByteOffset, code, fieldIndex, "text");
-            Bai2Throw.Format(location, Bai2ErrorCodes.SeveralRecordsOnLine, Bai2ErrorMessages.Format(Bai2ErrorMessages.SeveralRecordsOnLine, Bai2ErrorMessages.Show(piece[next..])));
+            Bai2Throw.Format(location, Bai2ErrorCodes.SeveralRecordsOnLine, Bai2ErrorMessages.Format(Bai2ErrorMessages.SeveralRecordsOnLine, Bai2ErrorMessages.Show(piece[next..])) + Bai2ErrorMessages.AcceptedWhenLenient);
         }
     }
 

@@ -273,7 +273,13 @@ public sealed partial class Bai2RecordReader
 
         // "99" alone on the last line, without a comma, is no record either: name what is there.
         var shown = first.Length > 2 ? first[..Math.Min(first.Length, 3)] : first;
-        Bai2Throw.Format(new Bai2Location(fileName, LineNumber, ByteOffset, string.Empty, 0, "record code"), Bai2ErrorCodes.UnknownRecord, Bai2ErrorMessages.Format(Bai2ErrorMessages.UnknownRecord, Bai2ErrorMessages.Show(shown)));
+
+        // A line of text right after a 16, without an 88 before it: the lenient framer joins it to the 16.
+        var textOfDetail = !lenient && RecordCode == Bai2RecordCode.TransactionDetail && !StartsAnyRecord(first) && !IsBlankStart(first);
+        Bai2Throw.Format(
+            new Bai2Location(fileName, LineNumber, ByteOffset, string.Empty, 0, "record code"),
+            Bai2ErrorCodes.UnknownRecord,
+            Bai2ErrorMessages.Format(Bai2ErrorMessages.UnknownRecord, Bai2ErrorMessages.Show(shown)) + (textOfDetail ? Bai2ErrorMessages.AcceptedWhenLenient : string.Empty));
         return default;
     }
 
@@ -300,7 +306,7 @@ public sealed partial class Bai2RecordReader
     {
         if (!lenient)
         {
-            Bai2Throw.Format(location, errorCode, detail);
+            Bai2Throw.Format(location, errorCode, detail + Bai2ErrorMessages.AcceptedWhenLenient);
         }
 
         warnings?.Add(new ParseWarning(fileName, location.LineNumber, errorCode, location.ShortMessage(detail)));

@@ -34,6 +34,8 @@ internal sealed class Bai2Transactions
     private readonly PaymentTextScan scan = new();
     private readonly RecentStrings names = new();
     private char[] chars = new char[1024];
+    private long lineReferenceLine;
+    private int lineReferenceCount;
 
     /// <summary>
     /// Builds the transaction of the current 16 record. False for a record that is not a transaction: type code
@@ -84,7 +86,7 @@ internal sealed class Bai2Transactions
         {
             // CONTRACT.md: the bank reference number of the 16 record. Where a bank leaves it blank, the
             // customer reference, else the record's line, so that every transaction has a reference.
-            PaymentRef = bankReference ?? customerReference ?? "L" + reader.LineNumber.ToString(CultureInfo.InvariantCulture),
+            PaymentRef = bankReference ?? customerReference ?? LineReference(reader.LineNumber),
             Direction = direction,
             AmountMinor = reader.Amount,
             Currency = currency.Code,
@@ -100,9 +102,30 @@ internal sealed class Bai2Transactions
             FreeText = freeText,
             TypeCode = TypeCodeText[type.Code],
             ValueDate = reader.Availability.ValueDate ?? reader.GroupHeader?.AsOfDate,
+            Account = reader.AccountNumber,
+            BankReference = bankReference,
+            BookingDate = reader.GroupHeader?.AsOfDate,
             Extra = new Bai2Extra(reader.AccountNumber ?? string.Empty, type.Code, reader.Availability.FundsType, bytes.IsEmpty ? null : bytes.ToArray(), customerReference, fields),
         };
         return true;
+    }
+
+    /// <summary>
+    /// The reference of a transaction without bank or customer reference: <c>L</c> and its line. A lenient read
+    /// may find several records on one physical line; the second and later of them are <c>L3-2</c>, <c>L3-3</c>, so
+    /// that each transaction of a file has a reference of its own.
+    /// </summary>
+    private string LineReference(long lineNumber)
+    {
+        if (lineNumber == lineReferenceLine)
+        {
+            lineReferenceCount++;
+            return string.Create(CultureInfo.InvariantCulture, $"L{lineNumber}-{lineReferenceCount}");
+        }
+
+        lineReferenceLine = lineNumber;
+        lineReferenceCount = 1;
+        return "L" + lineNumber.ToString(CultureInfo.InvariantCulture);
     }
 
     private static string? Text(ReadOnlySpan<char> text, TextRange? range) => range is { } r ? new string(text.Slice(r.Start, r.Length)) : null;

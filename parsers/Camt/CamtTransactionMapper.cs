@@ -141,9 +141,18 @@ internal sealed class CamtTransactionMapper(string fileName, ICollection<ParseWa
             FreeText = freeText,
             TypeCode = (detail?.BankTransactionCode ?? entry.BankTransactionCode)?.Text,
             ValueDate = entry.ValueDate ?? entry.BookingDate,
+            Account = statement.Account,
+            BankReference = BankReference(detail),
+            BookingDate = entry.BookingDate ?? entry.ValueDate,
             Extra = extra,
         };
     }
+
+    /// <summary>The transaction's own reference, the same in a camt.053 and a camt.054: its AcctSvcrRef, else its EndToEndId; null when neither.</summary>
+    private static string? BankReference(CamtTransaction? detail) =>
+        detail?.AccountServicerRef is { Length: > 0 } servicer ? servicer
+        : detail?.EndToEndId is { Length: > 0 } endToEnd && endToEnd != NotProvided ? endToEnd
+        : null;
 
     /// <summary>The payment reference of <c>CONTRACT.md</c>.</summary>
     internal static string PaymentRef(CamtEntry entry, CamtTransaction? detail, int number)

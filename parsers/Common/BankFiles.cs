@@ -13,6 +13,9 @@ public sealed record BankFileReadOptions
 
     /// <summary>The lockbox layout to use; the built-in default layout when null.</summary>
     public LockboxLayout? LockboxLayout { get; init; }
+
+    /// <summary>camt: the longest document accepted, in characters; 0 for no limit. A server sets its file size limit.</summary>
+    public long MaxDocumentCharacters { get; init; }
 }
 
 /// <summary>Everything read from one bank file.</summary>
@@ -145,7 +148,7 @@ public static class BankFiles
         var source = format switch
         {
             BankFileFormat.Bai2 => Bai2Reader.ReadAsync(stream, fileName, new Bai2ReaderOptions { Lenient = options.Lenient }, warnings, cancellationToken),
-            BankFileFormat.Camt053 or BankFileFormat.Camt054 => CamtReader.ReadAsync(stream, fileName, new CamtReaderOptions(), warnings, cancellationToken),
+            BankFileFormat.Camt053 or BankFileFormat.Camt054 => CamtReader.ReadAsync(stream, fileName, new CamtReaderOptions { MaxDocumentCharacters = options.MaxDocumentCharacters }, warnings, cancellationToken),
             BankFileFormat.Lockbox => LockboxReader.ReadAsync(stream, fileName, options.LockboxLayout ?? LockboxLayout.Default, warnings, cancellationToken),
             BankFileFormat.LockboxCsv => LockboxCsvReader.ReadAsync(stream, fileName, options.LockboxLayout ?? throw new ArgumentException("A CSV remittance file needs a layout with a CSV column mapping.", nameof(options)), warnings, cancellationToken),
             _ => throw UnknownFormatException.Create(fileName),

@@ -124,6 +124,25 @@ public sealed record BankTransaction
     /// <summary>Value or deposit date, where the file gives one.</summary>
     public DateOnly? ValueDate { get; init; }
 
+    /// <summary>
+    /// The account the bank booked the credit to, as the file names it: BAI2 the <c>03</c> record's account, camt the
+    /// statement's or notification's <c>Acct</c>, lockbox the lockbox number. Part of <see cref="PaymentIdentity"/>.
+    /// </summary>
+    public string? Account { get; init; }
+
+    /// <summary>
+    /// The bank's own reference of this transaction, null when the bank gave none: BAI2 the <c>16</c> record's bank
+    /// reference; camt <c>TxDtls/Refs/AcctSvcrRef</c>, else its <c>EndToEndId</c> unless <c>NOTPROVIDED</c>; lockbox
+    /// <c>BATCH-ITEM</c> as written (a CSV remittance file: its payment reference). Part of <see cref="PaymentIdentity"/>.
+    /// </summary>
+    public string? BankReference { get; init; }
+
+    /// <summary>
+    /// The day the bank reports the credit for: BAI2 the group's as-of date, camt <c>BookgDt</c> (else <c>ValDt</c>),
+    /// lockbox the deposit date. Part of <see cref="PaymentIdentity"/>.
+    /// </summary>
+    public DateOnly? BookingDate { get; init; }
+
     /// <summary>Further named values the format or layout carries (check number, end-to-end id, ...).</summary>
     public IReadOnlyDictionary<string, string> Extra { get; init; } = EmptyExtra;
 

@@ -240,6 +240,8 @@ public static class LockboxCsvReader
                 Remittance = [.. remittance],
                 TypeCode = "csv",
                 ValueDate = valueDate,
+                BankReference = reference,
+                BookingDate = valueDate,
                 Extra = extra ?? LockboxNoExtra.Instance,
             };
             reference = null;

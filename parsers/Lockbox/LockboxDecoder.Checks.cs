@@ -152,6 +152,9 @@ internal sealed partial class LockboxDecoder
             Remittance = remittance.Count == 0 ? [] : remittance.ToArray(),
             TypeCode = DetailRecordType,
             ValueDate = depositDate,
+            Account = lockbox,
+            BankReference = checkRef.Length > lockbox!.Length ? checkRef[(lockbox.Length + 1)..] : null,
+            BookingDate = depositDate,
             Extra = checkExtras is null ? LockboxNoExtra.Instance : LockboxExtra.Create(c.ExtraKeys, checkExtras),
         });
     }

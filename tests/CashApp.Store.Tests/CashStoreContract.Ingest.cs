@@ -166,35 +166,6 @@ public abstract partial class CashStoreContract
     }
 
     [SkippableFact]
-    public async Task LedgerService_IngestBankFileTwice_SecondIsDuplicateBeforeReading()
-    {
-        var store = await OpenAsync();
-        var service = new LedgerService(store);
-        var content = "not a bank file at all"u8.ToArray();
-        var hash = LedgerService.ContentHash(content);
-        await store.StoreIngestAsync(Batch(hash, [Credit("P1", 1)], exceptions: [Unapplied("P1", 1)]));
-
-        var result = await service.IngestBankFileAsync(content, "again.bai2", new IngestOptions());
-
-        Assert.Equal(IngestStatus.Duplicate, result.Status);
-        Assert.Equal(0, result.MatchAttempts);
-    }
-
-    [SkippableFact]
-    public async Task LedgerService_UnreadableFile_ThrowsRecordsTheRejectionAndStoresNoPayment()
-    {
-        var store = await OpenAsync();
-        var service = new LedgerService(store);
-        var content = "garbage that is no format"u8.ToArray();
-
-        await Assert.ThrowsAnyAsync<BankFileFormatException>(() => service.IngestBankFileAsync(content, "junk.txt", new IngestOptions { Actor = "ops" }));
-
-        var file = (await store.FindBankFileAsync(LedgerService.ContentHash(content)))!;
-        Assert.Equal((BankFileStatus.Rejected, 0, "ops"), (file.Status, file.CreditCount, file.ReceivedBy));
-        Assert.Empty(await store.ListPaymentsAsync(file.Id));
-    }
-
-    [SkippableFact]
     public async Task ListApplications_Since_ReturnsOnlyLaterOnesOldestFirst()
     {
         var store = await OpenAsync();

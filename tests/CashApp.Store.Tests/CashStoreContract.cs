@@ -68,8 +68,8 @@ public abstract partial class CashStoreContract : IAsyncLifetime
         await store.UpsertOpenItemsAsync([Invoice("A1", 10_000)], "ar");
         await store.MigrateAsync();
         await using var second = await OpenAgainAsync();
-        Assert.Equal(2, store.SchemaVersion);
-        Assert.Equal(2, second.SchemaVersion);
+        Assert.Equal(5, store.SchemaVersion);
+        Assert.Equal(5, second.SchemaVersion);
         Assert.Equal(10_000, (await second.GetOpenItemAsync("A1"))!.RemainingMinor);
     }
 
@@ -144,5 +144,20 @@ public abstract partial class CashStoreContract : IAsyncLifetime
         var only = Assert.Single(snapshot.OpenItems);
         Assert.Equal(("A1", 7_500L), (only.ItemId, only.OpenMinor));
         Assert.Equal(OpenItemStatus.Closed, (await store.GetOpenItemAsync("A2"))!.Status);
+    }
+    [SkippableFact]
+    public async Task ListOpenItems_Filters_AppliedBeforePaging()
+    {
+        var store = await OpenAsync();
+        await store.UpsertOpenItemsAsync([.. Enumerable.Range(0, 12).Select(i => Invoice($"L{i:D2}", i % 3 == 0 ? 0 : 100 + i, i % 2 == 0 ? "USD" : "EUR", i % 4 < 2 ? "C1" : "C2"))], "ar");
+
+        var first = await store.ListOpenItemsAsync(new OpenItemQuery { Status = OpenItemStatus.Open, CustomerId = "C1", Currency = "USD", Take = 2 });
+        var rest = await store.ListOpenItemsAsync(new OpenItemQuery { Status = OpenItemStatus.Open, CustomerId = "C1", Currency = "USD", Take = 2, AfterItemId = first[^1].Item.ItemId });
+        var closed = await store.ListOpenItemsAsync(new OpenItemQuery { Status = OpenItemStatus.Closed, Take = 100 });
+
+        Assert.Equal(["L04", "L08"], first.Select(i => i.Item.ItemId));
+        Assert.Empty(rest);
+        Assert.Equal(["L00", "L03", "L06", "L09"], closed.Select(i => i.Item.ItemId));
+        Assert.All(closed, i => Assert.Equal(OpenItemStatus.Closed, i.Status));
     }
 }

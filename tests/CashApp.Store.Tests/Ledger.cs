@@ -51,6 +51,11 @@ internal static class Ledger
         FreeText = reference is null ? null : "INV " + reference,
         ValueDate = new DateOnly(2026, 11, 23),
         TypeCode = "165",
+
+        // As the BAI2 reader gives them: the bank's reference is the payment's, so each credit is a payment of its own.
+        Account = "123456789",
+        BankReference = paymentRef,
+        BookingDate = new DateOnly(2026, 11, 23),
     };
 
     public static BankTransaction Debit(string paymentRef, long amountMinor) => Credit(paymentRef, amountMinor) with { Direction = Direction.Debit };

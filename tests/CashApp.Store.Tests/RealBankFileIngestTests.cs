@@ -1,14 +1,12 @@
-using System.Diagnostics;
 using CashApp.Engine.Ar;
-using CashApp.Store;
-using CashApp.Tests;
+using CashApp.Parsers.Common;
+using CashApp.ScaleGen;
 
 namespace CashApp.Store.Tests;
 
 /// <summary>
-/// Ingests a generated cashbench day's real bank files (BAI2, camt.053, lockbox) through the readers.
-/// Should a reader be a placeholder that throws <see cref="NotSupportedException"/> (as before the readers
-/// were merged), the test is SKIPPED with that reason, never passed silently.
+/// Stores a generated day's real bank files (BAI2, camt.053, lockbox; written by ScaleGen) as the server
+/// does: each file read whole by its reader, then matched and stored in one transaction.
 /// </summary>
 public sealed class RealBankFileIngestTests : IAsyncLifetime
 {
@@ -23,8 +21,8 @@ public sealed class RealBankFileIngestTests : IAsyncLifetime
         Directory.Delete(_directory, recursive: true);
     }
 
-    [SkippableFact]
-    public async Task IngestBankFile_CashbenchDay_EveryCreditAppliedOrExceptedNothingOverAppliedAndResendIsDuplicate()
+    [Fact]
+    public async Task IngestBankFile_GeneratedDay_EveryCreditAppliedOrExceptedNothingOverAppliedAndResendIsDuplicate()
     {
         var day = Path.Combine(_directory, "day");
         Generate(day);
@@ -33,19 +31,13 @@ public sealed class RealBankFileIngestTests : IAsyncLifetime
         var service = new LedgerService(_store);
         var files = Directory.GetFiles(Path.Combine(day, "bank")).Order(StringComparer.Ordinal).ToList();
 
-        var results = new List<IngestResult>();
+        var results = new List<StoredBatch>();
         foreach (var file in files)
         {
-            try
-            {
-                results.Add(await service.IngestBankFileAsync(File.ReadAllBytes(file), Path.GetFileName(file), new IngestOptions { Actor = "test" }));
-            }
-            catch (NotSupportedException ex)
-            {
-                Skip.If(true, $"Expected to pass once the bank file readers are merged: {Path.GetFileName(file)}: {ex.Message}");
-            }
+            results.Add(await StoreAsync(service, file));
         }
 
+        Assert.Equal(3, results.Count);
         Assert.All(results, r => Assert.Equal(IngestStatus.Stored, r.Status));
         var truthPayments = File.ReadAllLines(Path.Combine(day, "truth", "payments.csv")).Length - 1;
         Assert.Equal(truthPayments, results.Sum(r => r.File.CreditCount));
@@ -82,21 +74,21 @@ public sealed class RealBankFileIngestTests : IAsyncLifetime
 
         foreach (var file in files)
         {
-            var again = await service.IngestBankFileAsync(File.ReadAllBytes(file), Path.GetFileName(file), new IngestOptions { Actor = "test" });
+            var again = await StoreAsync(service, file);
             Assert.Equal(IngestStatus.Duplicate, again.Status);
         }
 
         Assert.Equal(applications.Count, (await _store.ListApplicationsAsync(new ApplicationQuery())).Count);
     }
 
-    private static void Generate(string directory)
+    /// <summary>Reads the file whole and stores it under its content hash, as the gRPC ingest does.</summary>
+    private static async Task<StoredBatch> StoreAsync(LedgerService service, string file)
     {
-        var generator = Path.Combine(TestPaths.Shared, "cashbench", "gen.py");
-        Skip.IfNot(File.Exists(generator), $"{generator} not found");
-        using var python = Process.Start(new ProcessStartInfo("python3", ["-B", generator, "--out", directory, "--seed", "7", "--customers", "150", "--payments", "300"]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var error = python.StandardError.ReadToEndAsync();
-        python.StandardOutput.ReadToEnd();
-        python.WaitForExit();
-        Assert.True(python.ExitCode == 0, error.Result);
+        var read = await BankFiles.ReadAllAsync(file, new BankFileReadOptions());
+        var hash = LedgerService.ContentHash(await File.ReadAllBytesAsync(file));
+        return await service.StoreTransactionsAsync(read.Transactions, Path.GetFileName(file), hash, read.Format, "test");
     }
+
+    private static void Generate(string directory) =>
+        ScaleDay.Run(new ScaleOptions { OutputDirectory = directory, Seed = 7, Customers = 150, Payments = 300 });
 }

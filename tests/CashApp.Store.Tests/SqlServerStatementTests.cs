@@ -26,6 +26,7 @@ public sealed class SqlServerStatementTests
         // Times and dates.
         ["@updated_at"] = SqlDbType.DateTimeOffset, ["@received_at"] = SqlDbType.DateTimeOffset, ["@applied_at"] = SqlDbType.DateTimeOffset,
         ["@created_at"] = SqlDbType.DateTimeOffset, ["@resolved_at"] = SqlDbType.DateTimeOffset, ["@at"] = SqlDbType.DateTimeOffset,
+        ["@completed_at"] = SqlDbType.DateTimeOffset,
         ["@since"] = SqlDbType.DateTimeOffset, ["@created_before"] = SqlDbType.DateTimeOffset, ["@created_after"] = SqlDbType.DateTimeOffset,
         ["@age8"] = SqlDbType.DateTimeOffset, ["@age31"] = SqlDbType.DateTimeOffset, ["@age91"] = SqlDbType.DateTimeOffset,
         ["@doc_date"] = SqlDbType.Date, ["@due_date"] = SqlDbType.Date, ["@value_date"] = SqlDbType.Date,

@@ -11,4 +11,12 @@ public sealed class CsvOutTests
         CsvOut.Write(writer, ["payment_ref", "explanation", "note"], [["P1", "INV-1, INV-2 \"short\"", null], ["P2", "plain", "x"]]);
         Assert.Equal("payment_ref,explanation,note\nP1,\"INV-1, INV-2 \"\"short\"\"\",\nP2,plain,x\n", writer.ToString());
     }
+
+    [Fact]
+    public void Write_FieldStartingWithHash_IsQuotedSoNoReaderTakesItForAComment()
+    {
+        using var writer = new StringWriter();
+        CsvOut.Write(writer, ["payment_ref", "free_text"], [["#12", "#1058241=7550.74"], ["P2", "a#b"]]);
+        Assert.Equal("payment_ref,free_text\n\"#12\",\"#1058241=7550.74\"\nP2,a#b\n", writer.ToString());
+    }
 }

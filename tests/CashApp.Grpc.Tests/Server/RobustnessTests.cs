@@ -13,23 +13,26 @@ public sealed class RobustnessTests(ServerFixture server)
     public async Task Ingest_NotABankFile_InvalidArgumentNamingLineOne()
     {
         var before = await server.Store.ListBankFilesAsync(1000);
-        var ex = await Assert.ThrowsAsync<RpcException>(() => server.BankFiles("treasury").IngestAsync("notes.txt", Encoding.UTF8.GetBytes("hello, this is not a bank file\n")));
+        var content = Encoding.UTF8.GetBytes("hello, this is not a bank file\n");
+        var ex = await Assert.ThrowsAsync<RpcException>(() => server.BankFiles("treasury").IngestAsync("notes.txt", content));
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
         var violation = Assert.Single(ex.FieldViolations());
         Assert.Equal("data", violation.Field);
         Assert.Contains("notes.txt:1:", violation.Description, StringComparison.Ordinal);
         var after = await server.Store.ListBankFilesAsync(1000);
         Assert.DoesNotContain(after, f => f.Status == CashApp.Store.BankFileStatus.Ingested && !before.Any(b => b.Id == f.Id));
+
+        // The rejection is on record, under the file's content hash, with the reason and no payment.
+        var rejected = await server.Store.FindBankFileAsync(CashApp.Store.LedgerService.ContentHash(content));
+        Assert.NotNull(rejected);
+        Assert.Equal((CashApp.Store.BankFileStatus.Rejected, 0), (rejected.Status, rejected.CreditCount));
+        Assert.Empty(await server.Store.ListPaymentsAsync(rejected.Id));
     }
 
     [Fact]
     public async Task Ingest_TruncatedFile_InvalidArgumentNamingTheLine_NothingStored()
     {
-        var content = await LockboxOrNullAsync();
-        if (content is null)
-        {
-            return; // The lockbox reader is not in this build.
-        }
+        var content = await DemoLockboxAsync();
 
         var lines = content.TrimEnd('\n').Split('\n');
         var truncated = Encoding.ASCII.GetBytes(string.Join('\n', lines[..^2]) + "\n");
@@ -49,11 +52,7 @@ public sealed class RobustnessTests(ServerFixture server)
     [Fact]
     public async Task Ingest_GarbageMidway_InvalidArgumentNamingTheLine_NothingStored()
     {
-        var content = await LockboxOrNullAsync();
-        if (content is null)
-        {
-            return;
-        }
+        var content = await DemoLockboxAsync();
 
         var lines = content.Split('\n');
         var bad = lines.Length / 2;
@@ -69,11 +68,7 @@ public sealed class RobustnessTests(ServerFixture server)
         Assert.Equal(before.BankFiles, after.BankFiles);
     }
 
-    private static async Task<string?> LockboxOrNullAsync()
-    {
-        var path = Path.Combine(TestPaths.Fixtures, "demo", "bank", "day.lockbox.txt");
-        return await Wire.TryReadLocallyAsync(path) is null ? null : await File.ReadAllTextAsync(path);
-    }
+    private static Task<string> DemoLockboxAsync() => File.ReadAllTextAsync(Path.Combine(TestPaths.Fixtures, "demo", "bank", "day.lockbox.txt"));
 
     [Fact]
     public async Task Ingest_EmptyStream_InvalidArgumentOnFileName()

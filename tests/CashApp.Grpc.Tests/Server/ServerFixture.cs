@@ -18,6 +18,8 @@ public sealed class ServerFixture : IAsyncLifetime
 {
     private readonly Dictionary<string, string> _keys = new(StringComparer.Ordinal);
     private WebApplication? _app;
+    private readonly string? _dbPath;
+    private readonly IReadOnlyDictionary<string, string>? _inheritedKeys;
     private GrpcChannel? _channel;
 
     public ServerFixture()
@@ -25,11 +27,16 @@ public sealed class ServerFixture : IAsyncLifetime
     {
     }
 
-    internal ServerFixture(long maxFileBytes)
+    internal ServerFixture(long maxFileBytes, string? dbPath = null, IReadOnlyDictionary<string, string>? keys = null)
     {
         MaxFileBytes = maxFileBytes;
         Folder = Directory.CreateTempSubdirectory("cashapp-grpc-tests-").FullName;
+        _dbPath = dbPath;
+        _inheritedKeys = keys;
     }
+
+    /// <summary>A second instance over the store and with the API keys of another: two <c>cashapp serve</c> processes on one database.</summary>
+    internal static ServerFixture OnStoreOf(ServerFixture other) => new(other.MaxFileBytes, other.DbPath, other._keys);
 
     public string Folder { get; }
 
@@ -49,7 +56,7 @@ public sealed class ServerFixture : IAsyncLifetime
         foreach (var name in Roles.Names)
         {
             Assert.True(Roles.TryParse(name, out var role));
-            var key = ApiKeyRing.NewKey();
+            var key = _inheritedKeys?[name] ?? ApiKeyRing.NewKey();
             _keys[name] = key;
             lines.Add(ApiKeyRing.FileLine(key, role));
         }
@@ -100,7 +107,7 @@ public sealed class ServerFixture : IAsyncLifetime
     public V1.Reports.ReportsClient Reports(string role = "admin") => new(AsRole(role));
 
     /// <summary>The SQLite file behind the server.</summary>
-    public string DbPath => Path.Combine(Folder, "cashapp.db");
+    public string DbPath => _dbPath ?? Path.Combine(Folder, "cashapp.db");
 
     /// <summary>Stops the server as Ctrl+C would: no new calls, in-flight calls get the shutdown timeout to finish.</summary>
     public Task StopServerAsync() => _app!.StopAsync();

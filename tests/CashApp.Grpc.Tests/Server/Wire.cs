@@ -94,16 +94,6 @@ internal static class Wire
         return status?.GetDetail<BadRequest>()?.FieldViolations ?? (IReadOnlyList<BadRequest.Types.FieldViolation>)[];
     }
 
-    /// <summary>Whether this build's reader for the file works, found by reading it locally.</summary>
-    public static async Task<BankFileReadResult?> TryReadLocallyAsync(string path)
-    {
-        try
-        {
-            return await BankFiles.ReadAllAsync(path, new BankFileReadOptions());
-        }
-        catch (NotSupportedException)
-        {
-            return null;
-        }
-    }
+    /// <summary>The file read locally, by the same readers the server uses: what a report must agree with.</summary>
+    public static Task<BankFileReadResult> ReadLocallyAsync(string path) => BankFiles.ReadAllAsync(path, new BankFileReadOptions());
 }

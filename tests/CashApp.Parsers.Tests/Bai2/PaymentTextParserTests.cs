@@ -70,13 +70,13 @@ public sealed class PaymentTextParserTests
         Assert.Null(text.PayerName);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ReadAsync_CashbenchDay_GivesEveryAchAndWireCredit()
     {
         var dir = Path.Combine(Path.GetTempPath(), "cashapp-bai2-" + Guid.NewGuid().ToString("N"));
         try
         {
-            using (var gen = Process.Start(new ProcessStartInfo("python3", [Path.Combine(TestPaths.Shared, "cashbench", "gen.py"), "--out", dir, "--seed", "1"]) { RedirectStandardOutput = true })!)
+            using (var gen = Process.Start(new ProcessStartInfo("python3", [TestPaths.SharedFile("cashbench", "gen.py"), "--out", dir, "--seed", "1"]) { RedirectStandardOutput = true })!)
             {
                 await gen.WaitForExitAsync();
                 Assert.Equal(0, gen.ExitCode);
@@ -113,7 +113,7 @@ public sealed class PaymentTextParserTests
         var bytes = Encoding.ASCII.GetBytes("01,S,R,260101,0000,1,,,2/\n02,,B,1,260101,,,/\n03,1,USD/\n16,165,100,0,R1,,T\n49,101,3/\n98,101,1,5/\n99,101,1,7/\n");
         var error = await Assert.ThrowsAsync<Bai2FormatException>(() => Bai2Harness.ReadTransactionsAsync(bytes, new Bai2ReaderOptions(), fileName: "day.bai2"));
         Assert.Equal((Bai2ErrorCodes.ControlTotal, 5L, "49", 1), (error.ErrorCode, error.LineNumber, error.RecordCode, error.FieldIndex));
-        var detail = Bai2ErrorMessages.Format(Bai2ErrorMessages.ControlTotal, 100, "the account's summary and detail amounts", 101);
+        var detail = Bai2ErrorMessages.Format(Bai2ErrorMessages.ControlTotal, 100, "the account's summary and detail amounts", 101) + Bai2ErrorMessages.AcceptedWhenLenient;
         Assert.Equal(Bai2ErrorMessages.Format(Bai2ErrorMessages.Location, "day.bai2", 5, "account trailer", "49", "field 1 (account control total)", detail), error.Message);
     }
 

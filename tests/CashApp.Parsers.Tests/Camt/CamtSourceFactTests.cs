@@ -6,7 +6,7 @@ namespace CashApp.Parsers.Tests.Camt;
 /// <summary>Facts the source repositories' own tests assert (EXPECTED.md section A), read through <see cref="CamtReader"/>.</summary>
 public sealed class CamtSourceFactTests
 {
-    [Fact]
+    [SkippableFact]
     public void Read_GenkgoMinimal_OneCreditOf885WithCreditorReference()
     {
         foreach (var file in new[] { "camt053.v2.minimal.xml", "camt053.v3.xml", "camt053.v4.xml", "camt053.v8.xml", "camt053.v2.five.decimals.xml" })
@@ -21,7 +21,7 @@ public sealed class CamtSourceFactTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Read_GenkgoCamt054_OneDebitOf200000Sek()
     {
         foreach (var file in new[] { "camt054.v2.xml", "camt054.v4.xml", "camt054.v8.xml", "camt054.v8-with-UETR.xml", "camt054.v8-with-financial-institution.xml", "camt054.v2.with-account-name.xml" })
@@ -32,7 +32,7 @@ public sealed class CamtSourceFactTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Read_ViafintechV8_ReadsReferencesNamesAndRfReference()
     {
         var read = CamtExpected.Transactions("camt053/viafintech__camt_parser/valid_example_v8.xml");
@@ -44,7 +44,7 @@ public sealed class CamtSourceFactTests
         Assert.Contains("INVOICE R77561", read[0].FreeText, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Read_NoNamespace_ReadsTheGbpCredit()
     {
         var t = Assert.Single(CamtExpected.Transactions("camt053/sebastienrousseau__bankstatementparser/camt053_no_namespace.xml"));
@@ -53,7 +53,7 @@ public sealed class CamtSourceFactTests
         Assert.Equal("GB29NWBK60161331926819", t.Extra["account"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Read_Multicurrency_KeepsOrderCurrenciesAndAccounts()
     {
         var read = CamtExpected.Transactions("camt053/sebastienrousseau__bankstatementparser/camt053_multicurrency.xml");
@@ -63,11 +63,11 @@ public sealed class CamtSourceFactTests
         Assert.Equal(["DE89370400440532013000", "DE89370400440532013000", "US-ACCT-0099"], read.Select(t => t.Extra["account"]));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Read_DuplicateSameDay_KeepsBoth() =>
         Assert.Equal([450L, 450L], CamtExpected.Transactions("camt053/sebastienrousseau__bankstatementparser/camt053_duplicate_same_day.xml").Select(t => t.AmountMinor));
 
-    [Fact]
+    [SkippableFact]
     public void Read_GarbledAmount_NamesTheAmount()
     {
         var ex = Assert.Throws<CamtFormatException>(() => CamtExpected.Transactions("camt053/sebastienrousseau__bankstatementparser/camt053_garbled_amount.xml"));
@@ -75,7 +75,7 @@ public sealed class CamtSourceFactTests
         Assert.EndsWith("/Ntry[1]/Amt", ex.ElementPath, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Read_SixEsrCredit_ReadsReferenceAndDebtor()
     {
         var t = Assert.Single(CamtExpected.Transactions("camt054/dvbern__lib-iso20022/camt_054_Beispiel_ZA1_ESR_ZE.xml"));
@@ -83,7 +83,7 @@ public sealed class CamtSourceFactTests
         Assert.Contains(t.Remittance, r => r.Reference == "210000000003139471430009017");
     }
 
-    [Fact]
+    [SkippableFact]
     public void Read_NoCreditBookedNotReversed_HasNoPayment()
     {
         var read = CamtExpected.Transactions("camt054/dvbern__lib-iso20022/camt_054_Beispiel_NoCrdtBookedNotReversed.xml");
@@ -94,7 +94,7 @@ public sealed class CamtSourceFactTests
         Assert.Contains("pending", read[1].NotPaymentReason, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Read_ViafintechInstructedAmount_UsesTheBookedEntryAmount()
     {
         var t = Assert.Single(CamtExpected.Transactions("camt053/viafintech__camt_parser/valid_example_with_instdamt.xml"));
@@ -102,7 +102,7 @@ public sealed class CamtSourceFactTests
         Assert.Equal("CHF 4500.00", t.Extra["instructed_amount"]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Read_ViafintechBatch_ReadsBatchIdentifiers()
     {
         var entries = CamtExpected.Entries("camt053/viafintech__camt_parser/valid_example_with_batch.xml");
@@ -111,11 +111,11 @@ public sealed class CamtSourceFactTests
         Assert.Equal("02453b1e17c11241073a777ad9c273b4149", entries[0].BatchMessageId);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Read_ViafintechDatetime_TakesTheDateOfBookingDateTime() =>
         Assert.Equal(new DateOnly(2023, 6, 21), Assert.Single(CamtExpected.Entries("camt053/viafintech__camt_parser/valid_example_with_datetime.xml")).BookingDate);
 
-    [Fact]
+    [SkippableFact]
     public void Read_MoiristoStatements_SignedAmountsInOrder()
     {
         var signed = CamtExpected.Entries("camt053/moiristo__camt/camt_switzerland_01.xml").Select(e => e.Direction == Direction.Credit ? e.AmountMinor : -e.AmountMinor);
@@ -124,7 +124,7 @@ public sealed class CamtSourceFactTests
         Assert.Equal([10000L, 20000L, -5000L, 10000L, 20000L, -5000L, -27600L, -10087600L, -27600L, 25959560L], germany);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Read_HoweycSample_TwoEntries() =>
         Assert.Equal(2, CamtExpected.Entries("camt053/howeyc__ledger/sample.xml").Count);
 }

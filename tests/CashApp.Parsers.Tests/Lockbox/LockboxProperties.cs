@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CashApp.Fixtures;
 using CashApp.Parsers.Common;
 using CashApp.Parsers.Lockbox;
 using FsCheck;

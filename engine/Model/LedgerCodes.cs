@@ -1,9 +1,11 @@
-using CashApp.Engine.Model;
 using CashApp.Parsers.Common;
 
-namespace CashApp.Store;
+namespace CashApp.Engine.Model;
 
-/// <summary>The stable codes the store writes for enums: a renamed enum member never changes stored data.</summary>
+/// <summary>
+/// The stable codes of the engine's enums, as <c>open_items.csv</c>, <c>applications.csv</c>,
+/// <c>exceptions.csv</c> and the store write them: a renamed enum member never changes a file or stored data.
+/// </summary>
 public static class LedgerCodes
 {
     /// <summary>The code of a document type (<c>INV</c>, <c>CM</c>, <c>DM</c>).</summary>
@@ -45,28 +47,14 @@ public static class LedgerCodes
         ExceptionReason.Ambiguous => "ambiguous",
         ExceptionReason.Overpayment => "overpayment",
         ExceptionReason.NotAPayment => "not_a_payment",
-        _ => "conflict",
+        ExceptionReason.DepositReconciled => "deposit_reconciled",
+        ExceptionReason.DepositMismatch => "deposit_mismatch",
+        ExceptionReason.Conflict => "conflict",
+        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "An exception reason without a code."),
     };
 
-    /// <summary>The code of an exception status.</summary>
-    public static string Of(ExceptionStatus value) => value == ExceptionStatus.Open ? "open" : "resolved";
-
-    /// <summary>The code of an item status.</summary>
-    public static string Of(OpenItemStatus value) => value == OpenItemStatus.Open ? "open" : "closed";
-
-    /// <summary>The code of a bank file status.</summary>
-    public static string Of(BankFileStatus value) => value == BankFileStatus.Ingested ? "ingested" : "rejected";
-
-    /// <summary>The code of a resolution.</summary>
-    public static string Of(ResolutionKind value) => value switch
-    {
-        ResolutionKind.ApplyToItems => "apply_to_items",
-        ResolutionKind.LeaveOnAccount => "leave_on_account",
-        ResolutionKind.Refund => "refund",
-        _ => "write_off",
-    };
-
-    internal static DocType ParseDocType(string code) => code switch
+    /// <summary>The document type of a code; an unknown code is an <see cref="InvalidDataException"/>.</summary>
+    public static DocType ParseDocType(string code) => code switch
     {
         "INV" => DocType.Invoice,
         "CM" => DocType.CreditMemo,
@@ -75,13 +63,14 @@ public static class LedgerCodes
     };
 
     /// <summary>The document type of a code read as UTF-8 (the SQLite snapshot reader's form).</summary>
-    internal static DocType ParseDocType(ReadOnlySpan<byte> code) =>
+    public static DocType ParseDocType(ReadOnlySpan<byte> code) =>
         code.SequenceEqual("INV"u8) ? DocType.Invoice
         : code.SequenceEqual("CM"u8) ? DocType.CreditMemo
         : code.SequenceEqual("DM"u8) ? DocType.DebitMemo
         : throw Unknown("document type", System.Text.Encoding.UTF8.GetString(code));
 
-    internal static BankFileFormat ParseFormat(string code) => code switch
+    /// <summary>The bank file format of a code; an unknown code is <see cref="BankFileFormat.Unknown"/>.</summary>
+    public static BankFileFormat ParseFormat(string code) => code switch
     {
         "bai2" => BankFileFormat.Bai2,
         "camt053" => BankFileFormat.Camt053,
@@ -91,7 +80,8 @@ public static class LedgerCodes
         _ => BankFileFormat.Unknown,
     };
 
-    internal static MatchMethod ParseMethod(string code) => code switch
+    /// <summary>The match method of a code.</summary>
+    public static MatchMethod ParseMethod(string code) => code switch
     {
         "exact_reference" => MatchMethod.ExactReference,
         "fuzzy_reference" => MatchMethod.FuzzyReference,
@@ -103,7 +93,8 @@ public static class LedgerCodes
         _ => throw Unknown("match method", code),
     };
 
-    internal static ExceptionReason ParseReason(string code) => code switch
+    /// <summary>The exception reason of a code.</summary>
+    public static ExceptionReason ParseReason(string code) => code switch
     {
         "unknown_payer" => ExceptionReason.UnknownPayer,
         "no_match" => ExceptionReason.NoMatch,
@@ -111,22 +102,9 @@ public static class LedgerCodes
         "overpayment" => ExceptionReason.Overpayment,
         "not_a_payment" => ExceptionReason.NotAPayment,
         "conflict" => ExceptionReason.Conflict,
+        "deposit_reconciled" => ExceptionReason.DepositReconciled,
+        "deposit_mismatch" => ExceptionReason.DepositMismatch,
         _ => throw Unknown("exception reason", code),
-    };
-
-    internal static ExceptionStatus ParseExceptionStatus(string code) => code == "open" ? ExceptionStatus.Open : ExceptionStatus.Resolved;
-
-    internal static OpenItemStatus ParseItemStatus(string code) => code == "open" ? OpenItemStatus.Open : OpenItemStatus.Closed;
-
-    internal static BankFileStatus ParseFileStatus(string code) => code == "ingested" ? BankFileStatus.Ingested : BankFileStatus.Rejected;
-
-    internal static ResolutionKind ParseResolution(string code) => code switch
-    {
-        "apply_to_items" => ResolutionKind.ApplyToItems,
-        "leave_on_account" => ResolutionKind.LeaveOnAccount,
-        "refund" => ResolutionKind.Refund,
-        "write_off" => ResolutionKind.WriteOff,
-        _ => throw Unknown("resolution", code),
     };
 
     private static InvalidDataException Unknown(string what, string code) => new($"The store holds an unknown {what} code '{code}'.");
