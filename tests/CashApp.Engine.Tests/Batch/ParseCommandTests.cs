@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text;
+using CashApp.Grpc.Cli;
+using CashApp.Parsers.Common;
+using CashApp.Tests;
+using Sylvan.Data.Csv;
+
+namespace CashApp.Engine.Tests.Batch;
+
+/// <summary>
+/// <c>cashapp parse</c>: one row per transaction, in file order, as the readers read them; and an invalid file prints
+/// nothing on standard output however many rows it would have made before its error.
+/// </summary>
+public sealed class ParseCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("cashapp-parse").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Theory]
+    [InlineData("day.bai2")]
+    [InlineData("day.camt053.xml")]
+    [InlineData("day.lockbox.txt")]
+    public async Task Parse_DemoFile_WritesEveryTransactionInFileOrder(string name)
+    {
+        var path = Path.Combine(TestPaths.Fixtures, "demo", "bank", name);
+        var options = new BankFileReadOptions();
+        var expected = (await BankFiles.ReadAllAsync(path, options)).Transactions;
+        using var output = new MemoryStream();
+        using var error = new StringWriter();
+
+        var code = await ParseCommand.RunAsync(path, options, output, error, CancellationToken.None);
+
+        Assert.True(code == 0, error.ToString());
+        using var csv = CsvDataReader.Create(new StringReader(Encoding.UTF8.GetString(output.ToArray())));
+        var rows = 0;
+        while (csv.Read())
+        {
+            var t = expected[rows++];
+            Assert.Equal(t.PaymentRef, csv.GetString(csv.GetOrdinal("payment_ref")));
+            Assert.Equal(t.LineNumber.ToString(CultureInfo.InvariantCulture), csv.GetString(csv.GetOrdinal("line")));
+            Assert.Equal(t.PayerName ?? string.Empty, csv.GetString(csv.GetOrdinal("payer_name")));
+            Assert.Equal(t.FreeText ?? string.Empty, csv.GetString(csv.GetOrdinal("text")));
+            Assert.Equal(t.ValueDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty, csv.GetString(csv.GetOrdinal("value_date")));
+            Assert.Equal(string.Join(" | ", t.Remittance.Select(r => r.AmountMinor is null ? r.Reference : r.Reference + "=")), Strip(csv.GetString(csv.GetOrdinal("remittance"))));
+        }
+
+        Assert.Equal(expected.Count, rows);
+        Assert.True(rows > 0);
+    }
+
+    [Fact]
+    public async Task Parse_FileCutShortAfterManyRows_WritesNothingAndNamesTheLine()
+    {
+        // Thousands of transactions before the file ends without its trailers: far more rows than any writer buffers,
+        // so a parse that wrote as it read would have written some of them.
+        var text = new StringBuilder("01,ACMEBANK,YOURCO,261120,0600,1,,,2/\n02,YOURCO,ACMEBANK,1,261120,0600,USD,2/\n03,1000123456,USD,010,0,,/\n");
+        for (var i = 0; i < 5000; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"16,165,{1000 + i},0,2611200{i:D7},,ORIG CO NAME:ECHO PACKAGING ORIG ID:6953697809 ENTRY DESCR:PAYMENTS SEC:CCD\n");
+        }
+
+        var path = Path.Combine(_dir, "cut.bai2");
+        await File.WriteAllTextAsync(path, text.ToString());
+        using var output = new MemoryStream();
+        using var error = new StringWriter();
+
+        var code = await ParseCommand.RunAsync(path, new BankFileReadOptions(), output, error, CancellationToken.None);
+
+        Assert.Equal(1, code);
+        Assert.Equal(0, output.Length);
+        Assert.Contains($"{path}:5003: the file ends before the 49 trailer", error.ToString(), StringComparison.Ordinal);
+    }
+
+    // "INV-1=12.50 | INV-2" to "INV-1= | INV-2": the amounts' format is MinorUnits', tested with it.
+    private static string Strip(string remittance) =>
+        string.Join(" | ", remittance.Split(" | ").Select(part => part.Contains('=', StringComparison.Ordinal) ? part[..(part.IndexOf('=', StringComparison.Ordinal) + 1)] : part));
+}
