@@ -107,30 +107,9 @@ public abstract partial class DbCashStore
         }
 
         var applicationIds = new List<long>();
-        if (request.Kind == ResolutionKind.ApplyToItems)
+        if (request.Kind == ResolutionKind.ApplyToItems && await ApplyAllocationsAsync(connection, transaction, before, request.Allocations, currency, request.Actor, request.Reason, now, applicationIds, cancellationToken).ConfigureAwait(false) is { } refused)
         {
-            await using var apply = Command(connection, transaction, Sql.ApplyToItem);
-            await using var insert = Command(connection, transaction, Sql.InsertApplication);
-            SetTime(apply, "@updated_at", now);
-            SetTime(insert, "@applied_at", now);
-            Set(insert, "@applied_by", request.Actor);
-            Set(insert, "@exception_id", before.Id);
-            foreach (var allocation in request.Allocations.OrderBy(a => a.ItemId, StringComparer.Ordinal))
-            {
-                Set(apply, "@item_id", allocation.ItemId);
-                Set(apply, "@currency", currency.Code);
-                Set(apply, "@amount_minor", allocation.AmountMinor);
-                if (await apply.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
-                {
-                    var item = await GetOpenItemAsync(connection, transaction, allocation.ItemId, cancellationToken).ConfigureAwait(false);
-                    await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-                    return ItemRefused(before, allocation, item, currency);
-                }
-
-                var application = new Application(before.PaymentRef, allocation.ItemId, new Money(allocation.AmountMinor, currency), MatchMethod.Manual, new MatchScore(1), request.Reason);
-                BindApplication(insert, before.PaymentId, application);
-                applicationIds.Add(await InsertReturningIdAsync(insert, cancellationToken).ConfigureAwait(false));
-            }
+            return refused;
         }
 
         var after = await GetExceptionAsync(connection, transaction, before.Id, cancellationToken).ConfigureAwait(false);
@@ -253,6 +232,49 @@ public abstract partial class DbCashStore
         return sum <= 0 || sum > exception.Unapplied.Minor
             ? $"The allocations sum to {MinorUnits.Format(sum, currency.MinorDigits)} {currency.Code}; they must be above zero and at most the unapplied {exception.Unapplied} {currency.Code}."
             : null;
+    }
+
+    /// <summary>
+    /// Applies a specialist's allocations inside the transaction, item by item in id order (the order every
+    /// writer locks in), each re-checked as still open for its amount. On the first item that is not, rolls back
+    /// and says why; null when every allocation was applied.
+    /// </summary>
+    private async Task<ResolveResult?> ApplyAllocationsAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        StoredExceptionCase before,
+        IReadOnlyList<ItemAllocation> allocations,
+        CurrencyCode currency,
+        string actor,
+        string reason,
+        DateTimeOffset now,
+        List<long> applicationIds,
+        CancellationToken cancellationToken)
+    {
+        await using var apply = Command(connection, transaction, Sql.ApplyToItem);
+        await using var insert = Command(connection, transaction, Sql.InsertApplication);
+        SetTime(apply, "@updated_at", now);
+        SetTime(insert, "@applied_at", now);
+        Set(insert, "@applied_by", actor);
+        Set(insert, "@exception_id", before.Id);
+        foreach (var allocation in allocations.OrderBy(a => a.ItemId, StringComparer.Ordinal))
+        {
+            Set(apply, "@item_id", allocation.ItemId);
+            Set(apply, "@currency", currency.Code);
+            Set(apply, "@amount_minor", allocation.AmountMinor);
+            if (await apply.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+            {
+                var item = await GetOpenItemAsync(connection, transaction, allocation.ItemId, cancellationToken).ConfigureAwait(false);
+                await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                return ItemRefused(before, allocation, item, currency);
+            }
+
+            var application = new Application(before.PaymentRef, allocation.ItemId, new Money(allocation.AmountMinor, currency), MatchMethod.Manual, new MatchScore(1), reason);
+            BindApplication(insert, before.PaymentId, application);
+            applicationIds.Add(await InsertReturningIdAsync(insert, cancellationToken).ConfigureAwait(false));
+        }
+
+        return null;
     }
 
     private static ResolveResult ItemRefused(StoredExceptionCase exception, ItemAllocation allocation, StoredOpenItem? item, CurrencyCode currency)

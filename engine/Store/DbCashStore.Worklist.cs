@@ -211,30 +211,9 @@ public abstract partial class DbCashStore : IWorklistStore
         }
 
         var applicationIds = new List<long>();
-        if (request.Allocations.Count > 0)
+        if (request.Allocations.Count > 0 && await ApplyAllocationsAsync(connection, transaction, before, request.Allocations, currency, request.Actor, request.Reason, now, applicationIds, cancellationToken).ConfigureAwait(false) is { } refused)
         {
-            await using var apply = Command(connection, transaction, Sql.ApplyToItem);
-            await using var insert = Command(connection, transaction, Sql.InsertApplication);
-            SetTime(apply, "@updated_at", now);
-            SetTime(insert, "@applied_at", now);
-            Set(insert, "@applied_by", request.Actor);
-            Set(insert, "@exception_id", before.Id);
-            foreach (var allocation in request.Allocations.OrderBy(a => a.ItemId, StringComparer.Ordinal))
-            {
-                Set(apply, "@item_id", allocation.ItemId);
-                Set(apply, "@currency", currency.Code);
-                Set(apply, "@amount_minor", allocation.AmountMinor);
-                if (await apply.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
-                {
-                    var item = await GetOpenItemAsync(connection, transaction, allocation.ItemId, cancellationToken).ConfigureAwait(false);
-                    await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-                    return ItemRefused(before, allocation, item, currency);
-                }
-
-                var application = new Application(before.PaymentRef, allocation.ItemId, new Money(allocation.AmountMinor, currency), MatchMethod.Manual, new MatchScore(1), request.Reason);
-                BindApplication(insert, before.PaymentId, application);
-                applicationIds.Add(await InsertReturningIdAsync(insert, cancellationToken).ConfigureAwait(false));
-            }
+            return refused;
         }
 
         var after = await GetExceptionAsync(connection, transaction, before.Id, cancellationToken).ConfigureAwait(false);
