@@ -114,9 +114,20 @@ public sealed class WebFixture : IAsyncLifetime
         return page;
     }
 
-    /// <summary>Where the tests keep their screenshots: docs/screenshots in the repository.</summary>
+    /// <summary>
+    /// Where the tests keep their screenshots: docs/screenshots in the repository when
+    /// <c>CASHAPP_UPDATE_SCREENSHOTS=1</c> (to refresh the README's pictures), else a temporary folder, so
+    /// that an ordinary test run leaves the working tree as it found it.
+    /// </summary>
     public static string ScreenshotPath(string name)
     {
+        if (Environment.GetEnvironmentVariable("CASHAPP_UPDATE_SCREENSHOTS") != "1")
+        {
+            var scratch = Path.Combine(Path.GetTempPath(), "cashapp-screenshots");
+            Directory.CreateDirectory(scratch);
+            return Path.Combine(scratch, name + ".png");
+        }
+
         var folder = new DirectoryInfo(AppContext.BaseDirectory);
         while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "CashApp.sln")))
         {
