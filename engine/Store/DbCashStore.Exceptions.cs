@@ -59,23 +59,10 @@ public abstract partial class DbCashStore
         var now = Now();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
-        var before = await GetExceptionAsync(connection, transaction, request.ExceptionId, cancellationToken).ConfigureAwait(false);
-        if (before is null)
+        var (before, notOpen) = await OpenForDecisionAsync(connection, transaction, request.ExceptionId, request.ExpectedRowVersion, b => Validate(request, b), cancellationToken).ConfigureAwait(false);
+        if (notOpen is not null)
         {
-            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-            return new ResolveResult(ResolveStatus.NotFound, null, [], $"There is no exception {request.ExceptionId}.");
-        }
-
-        if (before.RowVersion != request.ExpectedRowVersion || before.Status != ExceptionStatus.Open)
-        {
-            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-            return Conflict(before, request.ExpectedRowVersion);
-        }
-
-        if (Validate(request, before) is { } invalid)
-        {
-            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-            return new ResolveResult(ResolveStatus.Invalid, before, [], invalid);
+            return notOpen;
         }
 
         var currency = before.Unapplied.Currency;
@@ -232,6 +219,42 @@ public abstract partial class DbCashStore
         return sum <= 0 || sum > exception.Unapplied.Minor
             ? $"The allocations sum to {MinorUnits.Format(sum, currency.MinorDigits)} {currency.Code}; they must be above zero and at most the unapplied {exception.Unapplied} {currency.Code}."
             : null;
+    }
+
+    /// <summary>
+    /// The exception a decision is about, read inside the decision's transaction: refused (and the transaction
+    /// rolled back) when it is missing, was changed since <paramref name="expectedRowVersion"/> or is no longer
+    /// open, or when <paramref name="validate"/> finds the decision wrong for it.
+    /// </summary>
+    private async Task<(StoredExceptionCase Before, ResolveResult? Refused)> OpenForDecisionAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        long exceptionId,
+        long expectedRowVersion,
+        Func<StoredExceptionCase, string?> validate,
+        CancellationToken cancellationToken)
+    {
+        var before = await GetExceptionAsync(connection, transaction, exceptionId, cancellationToken).ConfigureAwait(false);
+        ResolveResult? refused = null;
+        if (before is null)
+        {
+            refused = new ResolveResult(ResolveStatus.NotFound, null, [], $"There is no exception {exceptionId}.");
+        }
+        else if (before.RowVersion != expectedRowVersion || before.Status != ExceptionStatus.Open)
+        {
+            refused = Conflict(before, expectedRowVersion);
+        }
+        else if (validate(before) is { } invalid)
+        {
+            refused = new ResolveResult(ResolveStatus.Invalid, before, [], invalid);
+        }
+
+        if (refused is not null)
+        {
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return (before!, refused);
     }
 
     /// <summary>

@@ -156,23 +156,10 @@ public abstract partial class DbCashStore : IWorklistStore
         var now = Now();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
-        var before = await GetExceptionAsync(connection, transaction, request.ExceptionId, cancellationToken).ConfigureAwait(false);
-        if (before is null)
+        var (before, notOpen) = await OpenForDecisionAsync(connection, transaction, request.ExceptionId, request.ExpectedRowVersion, b => ValidateDecision(request, b), cancellationToken).ConfigureAwait(false);
+        if (notOpen is not null)
         {
-            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-            return new ResolveResult(ResolveStatus.NotFound, null, [], $"There is no exception {request.ExceptionId}.");
-        }
-
-        if (before.RowVersion != request.ExpectedRowVersion || before.Status != ExceptionStatus.Open)
-        {
-            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-            return Conflict(before, request.ExpectedRowVersion);
-        }
-
-        if (ValidateDecision(request, before) is { } invalid)
-        {
-            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-            return new ResolveResult(ResolveStatus.Invalid, before, [], invalid);
+            return notOpen;
         }
 
         var currency = before.Unapplied.Currency;
