@@ -1,13 +1,10 @@
-using System.Globalization;
 using System.Text;
 using CashApp.Fixtures;
-using CashApp.Grpc.Cli;
 using CashApp.Parsers.Common;
 using CashApp.Parsers.Currency;
 using CashApp.Parsers.Lockbox;
 using CashApp.Parsers.Tests.Bai2;
 using CashApp.Parsers.Tests.Camt;
-using Sylvan.Data.Csv;
 
 namespace CashApp.Engine.Tests.Batch;
 
@@ -91,51 +88,24 @@ public sealed class DepositMatchTests : IDisposable
         return (statement, notification);
     }
 
-    private static async Task<(int Code, string Error)> Run(params string[] args)
-    {
-        var saved = Console.Error;
-        using var error = new StringWriter();
-        Console.SetError(error);
-        try
-        {
-            var code = await CashAppCommand.InvokeAsync(args);
-            return (code, error.ToString());
-        }
-        finally
-        {
-            Console.SetError(saved);
-        }
-    }
 
     private async Task<(string Out, string Error)> Match(params string[] bank)
     {
         var output = PathOf("run-" + Guid.NewGuid().ToString("N")[..8]);
         string[] args = ["match", "--open-items", WriteOpenItems(), .. bank.SelectMany(b => new[] { "--bank", b }), "--out", output];
-        var (code, error) = await Run(args);
+        var (code, error) = await CliRun.Run(args);
         Assert.True(code == 0, error);
         await AssertEveryCreditAccountedFor(bank, output);
         return (output, error);
     }
 
-    private static List<Dictionary<string, string>> Rows(string path)
-    {
-        using var reader = CsvDataReader.Create(path);
-        var rows = new List<Dictionary<string, string>>();
-        while (reader.Read())
-        {
-            rows.Add(Enumerable.Range(0, reader.FieldCount).ToDictionary(reader.GetName, reader.GetString, StringComparer.Ordinal));
-        }
 
-        return rows;
-    }
-
-    private static long Cents(string text) => (long)Math.Round(decimal.Parse(text, CultureInfo.InvariantCulture) * 100);
 
     /// <summary>CONTRACT.md: every credit is in applications or exceptions or both, and applied plus unapplied is the credit.</summary>
     private static async Task AssertEveryCreditAccountedFor(string[] bank, string output)
     {
-        var applied = Rows(Path.Combine(output, "applications.csv")).GroupBy(r => r["payment_ref"]).ToDictionary(g => g.Key, g => g.Sum(r => Cents(r["amount"])));
-        var unapplied = Rows(Path.Combine(output, "exceptions.csv")).GroupBy(r => r["payment_ref"]).ToDictionary(g => g.Key, g => g.Sum(r => Cents(r["unapplied_amount"])));
+        var applied = CliRun.Rows(Path.Combine(output, "applications.csv")).GroupBy(r => r["payment_ref"]).ToDictionary(g => g.Key, g => g.Sum(r => CliRun.Cents(r["amount"])));
+        var unapplied = CliRun.Rows(Path.Combine(output, "exceptions.csv")).GroupBy(r => r["payment_ref"]).ToDictionary(g => g.Key, g => g.Sum(r => CliRun.Cents(r["unapplied_amount"])));
         foreach (var path in bank)
         {
             var read = await BankFiles.ReadAllAsync(path, new BankFileReadOptions());
@@ -152,14 +122,14 @@ public sealed class DepositMatchTests : IDisposable
     {
         var (output, error) = await Match(WriteBai2(1_250_00), WriteLockbox());
 
-        var applications = Rows(Path.Combine(output, "applications.csv"));
+        var applications = CliRun.Rows(Path.Combine(output, "applications.csv"));
         Assert.Equal(
             ["0012345-001-001>AR1=1000.00", "0012345-001-002>AR2=250.00", "ACH000777>AR5=75.25"],
             applications.Select(a => $"{a["payment_ref"]}>{a["item_id"]}={a["amount"]}").Order(StringComparer.Ordinal));
-        var exception = Assert.Single(Rows(Path.Combine(output, "exceptions.csv")));
+        var exception = Assert.Single(CliRun.Rows(Path.Combine(output, "exceptions.csv")));
         Assert.Equal(("LBX0012345", "1250.00", "deposit_reconciled"), (exception["payment_ref"], exception["unapplied_amount"], exception["reason"]));
         Assert.Contains("day.lockbox.txt", exception["detail"], StringComparison.Ordinal);
-        var deposit = Assert.Single(Rows(Path.Combine(output, "deposits.csv")));
+        var deposit = Assert.Single(CliRun.Rows(Path.Combine(output, "deposits.csv")));
         Assert.Equal(("reconciled", "0012345", "1250.00", "0.00", "2"), (deposit["status"], deposit["key"], deposit["detail_total"], deposit["difference"], deposit["detail_count"]));
         Assert.Contains("deposits with detail 1: reconciled 1, differing 0", error, StringComparison.Ordinal);
         Assert.Contains("payments 3:", error, StringComparison.Ordinal);
@@ -172,14 +142,14 @@ public sealed class DepositMatchTests : IDisposable
         var lockbox = WriteLockbox();
         var (output, error) = await Match(bai2, lockbox);
 
-        Assert.Equal(3, Rows(Path.Combine(output, "applications.csv")).Count);
-        var exception = Assert.Single(Rows(Path.Combine(output, "exceptions.csv")));
+        Assert.Equal(3, CliRun.Rows(Path.Combine(output, "applications.csv")).Count);
+        var exception = Assert.Single(CliRun.Rows(Path.Combine(output, "exceptions.csv")));
         Assert.Equal(("LBX0012345", "1200.00", "deposit_mismatch"), (exception["payment_ref"], exception["unapplied_amount"], exception["reason"]));
         Assert.Contains(bai2, exception["detail"], StringComparison.Ordinal);
         Assert.Contains(lockbox, exception["detail"], StringComparison.Ordinal);
         Assert.Contains("-50.00", exception["detail"], StringComparison.Ordinal);
         Assert.Equal(bai2, exception["source_file"]);
-        var deposit = Assert.Single(Rows(Path.Combine(output, "deposits.csv")));
+        var deposit = Assert.Single(CliRun.Rows(Path.Combine(output, "deposits.csv")));
         Assert.Equal(("differing", "1250.00", "-50.00"), (deposit["status"], deposit["detail_total"], deposit["difference"]));
         Assert.Contains("reconciled 0, differing 1", error, StringComparison.Ordinal);
     }
@@ -191,11 +161,11 @@ public sealed class DepositMatchTests : IDisposable
             WriteBai2(1_250_00, new TestDetail(116, 1_000_00, "Z", "LBXITEM01", string.Empty, "LOCKBOX 0012345 ITEM"), new TestDetail(116, 250_00, "Z", "LBXITEM02", string.Empty, "LOCKBOX 0012345 ITEM")),
             WriteLockbox());
 
-        Assert.Equal(3, Rows(Path.Combine(output, "applications.csv")).Count);
+        Assert.Equal(3, CliRun.Rows(Path.Combine(output, "applications.csv")).Count);
         Assert.Equal(
             ["LBX0012345 deposit_reconciled", "LBXITEM01 deposit_reconciled", "LBXITEM02 deposit_reconciled"],
-            Rows(Path.Combine(output, "exceptions.csv")).Select(e => $"{e["payment_ref"]} {e["reason"]}").Order(StringComparer.Ordinal));
-        Assert.Equal(["lockbox", "lockbox_check", "lockbox_check"], Rows(Path.Combine(output, "deposits.csv")).Select(d => d["detail_kind"]).Order(StringComparer.Ordinal));
+            CliRun.Rows(Path.Combine(output, "exceptions.csv")).Select(e => $"{e["payment_ref"]} {e["reason"]}").Order(StringComparer.Ordinal));
+        Assert.Equal(["lockbox", "lockbox_check", "lockbox_check"], CliRun.Rows(Path.Combine(output, "deposits.csv")).Select(d => d["detail_kind"]).Order(StringComparer.Ordinal));
         Assert.Contains("reconciled 3, differing 0", error, StringComparison.Ordinal);
     }
 
@@ -204,10 +174,10 @@ public sealed class DepositMatchTests : IDisposable
     {
         var (output, error) = await Match(WriteBai2(1_250_00));
 
-        var exception = Assert.Single(Rows(Path.Combine(output, "exceptions.csv")));
+        var exception = Assert.Single(CliRun.Rows(Path.Combine(output, "exceptions.csv")));
         Assert.Equal(("LBX0012345", "1250.00"), (exception["payment_ref"], exception["unapplied_amount"]));
         Assert.DoesNotContain("deposit", exception["reason"], StringComparison.Ordinal);
-        Assert.Empty(Rows(Path.Combine(output, "deposits.csv")));
+        Assert.Empty(CliRun.Rows(Path.Combine(output, "deposits.csv")));
         Assert.DoesNotContain("deposits with detail", error, StringComparison.Ordinal);
     }
 
@@ -219,8 +189,8 @@ public sealed class DepositMatchTests : IDisposable
 
         Assert.Equal(
             ["T-771>AR3=1200.00", "T-772>AR4=300.00"],
-            Rows(Path.Combine(output, "applications.csv")).Select(a => $"{a["payment_ref"]}>{a["item_id"]}={a["amount"]}").Order(StringComparer.Ordinal));
-        var exception = Assert.Single(Rows(Path.Combine(output, "exceptions.csv")));
+            CliRun.Rows(Path.Combine(output, "applications.csv")).Select(a => $"{a["payment_ref"]}>{a["item_id"]}={a["amount"]}").Order(StringComparer.Ordinal));
+        var exception = Assert.Single(CliRun.Rows(Path.Combine(output, "exceptions.csv")));
         Assert.Equal(("E-77#1", "deposit_reconciled"), (exception["payment_ref"], exception["reason"]));
         Assert.Contains(notification, exception["detail"], StringComparison.Ordinal);
         Assert.Contains("reconciled 1, differing 0", error, StringComparison.Ordinal);
@@ -232,8 +202,8 @@ public sealed class DepositMatchTests : IDisposable
         var (statement, notification) = WriteCamt(1_600_00);
         var (output, _) = await Match(statement, notification);
 
-        Assert.Equal(2, Rows(Path.Combine(output, "applications.csv")).Count);
-        var exception = Assert.Single(Rows(Path.Combine(output, "exceptions.csv")));
+        Assert.Equal(2, CliRun.Rows(Path.Combine(output, "applications.csv")).Count);
+        var exception = Assert.Single(CliRun.Rows(Path.Combine(output, "exceptions.csv")));
         Assert.Equal(("E-77#1", "1600.00", "deposit_mismatch"), (exception["payment_ref"], exception["unapplied_amount"], exception["reason"]));
         Assert.Contains(statement, exception["detail"], StringComparison.Ordinal);
         Assert.Contains(notification, exception["detail"], StringComparison.Ordinal);

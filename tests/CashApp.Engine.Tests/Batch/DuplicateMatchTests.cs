@@ -1,10 +1,7 @@
-using System.Globalization;
-using CashApp.Grpc.Cli;
 using CashApp.Parsers.Common;
 using CashApp.Parsers.Currency;
 using CashApp.Parsers.Tests.Bai2;
 using CashApp.Parsers.Tests.Camt;
-using Sylvan.Data.Csv;
 
 namespace CashApp.Engine.Tests.Batch;
 
@@ -72,44 +69,17 @@ public sealed class DuplicateMatchTests : IDisposable
         return path;
     }
 
-    private static async Task<(int Code, string Error)> Run(params string[] args)
-    {
-        var saved = Console.Error;
-        using var error = new StringWriter();
-        Console.SetError(error);
-        try
-        {
-            var code = await CashAppCommand.InvokeAsync(args);
-            return (code, error.ToString());
-        }
-        finally
-        {
-            Console.SetError(saved);
-        }
-    }
 
     private async Task<(string Out, string Error)> Match(params string[] bank)
     {
         var output = PathOf("run-" + Guid.NewGuid().ToString("N")[..8]);
         string[] args = ["match", "--open-items", WriteOpenItems(), .. bank.SelectMany(b => new[] { "--bank", b }), "--out", output];
-        var (code, error) = await Run(args);
+        var (code, error) = await CliRun.Run(args);
         Assert.True(code == 0, error);
         return (output, error);
     }
 
-    private static List<Dictionary<string, string>> Rows(string path)
-    {
-        using var reader = CsvDataReader.Create(path);
-        var rows = new List<Dictionary<string, string>>();
-        while (reader.Read())
-        {
-            rows.Add(Enumerable.Range(0, reader.FieldCount).ToDictionary(reader.GetName, reader.GetString, StringComparer.Ordinal));
-        }
 
-        return rows;
-    }
-
-    private static long Cents(string text) => (long)Math.Round(decimal.Parse(text, CultureInfo.InvariantCulture) * 100);
 
     /// <summary>
     /// Read as cashbench's score.py reads: per payment reference, applied plus unapplied is the payment, once; no item
@@ -117,8 +87,8 @@ public sealed class DuplicateMatchTests : IDisposable
     /// </summary>
     private static async Task AssertEachPaymentOnce(string output, IReadOnlyDictionary<string, long> payments, params string[] bank)
     {
-        var applied = Rows(Path.Combine(output, "applications.csv")).GroupBy(r => r["payment_ref"]).ToDictionary(g => g.Key, g => g.Sum(r => Cents(r["amount"])));
-        var unapplied = Rows(Path.Combine(output, "exceptions.csv")).GroupBy(r => r["payment_ref"]).ToDictionary(g => g.Key, g => g.Sum(r => Cents(r["unapplied_amount"])));
+        var applied = CliRun.Rows(Path.Combine(output, "applications.csv")).GroupBy(r => r["payment_ref"]).ToDictionary(g => g.Key, g => g.Sum(r => CliRun.Cents(r["amount"])));
+        var unapplied = CliRun.Rows(Path.Combine(output, "exceptions.csv")).GroupBy(r => r["payment_ref"]).ToDictionary(g => g.Key, g => g.Sum(r => CliRun.Cents(r["unapplied_amount"])));
         foreach (var (reference, amount) in payments)
         {
             Assert.True(applied.ContainsKey(reference) || unapplied.ContainsKey(reference), $"{reference} lost");
@@ -134,7 +104,7 @@ public sealed class DuplicateMatchTests : IDisposable
             }
         }
 
-        var perItem = Rows(Path.Combine(output, "applications.csv")).GroupBy(r => r["item_id"]).ToDictionary(g => g.Key, g => g.Sum(r => Cents(r["amount"])));
+        var perItem = CliRun.Rows(Path.Combine(output, "applications.csv")).GroupBy(r => r["item_id"]).ToDictionary(g => g.Key, g => g.Sum(r => CliRun.Cents(r["amount"])));
         Assert.True(perItem.GetValueOrDefault("AR1") <= 1_000_00 && perItem.GetValueOrDefault("AR2") <= 250_00 && perItem.GetValueOrDefault("AR5") <= 75_25 && perItem.GetValueOrDefault("AR3") <= 1_200_00);
     }
 
@@ -149,8 +119,8 @@ public sealed class DuplicateMatchTests : IDisposable
 
         Assert.Equal(
             ["ACH000101>AR1=1000.00", "ACH000102>AR2=250.00", "L6>AR5=75.25"],
-            Rows(Path.Combine(output, "applications.csv")).Select(a => $"{a["payment_ref"]}>{a["item_id"]}={a["amount"]}").Order(StringComparer.Ordinal));
-        var exceptions = Rows(Path.Combine(output, "exceptions.csv"));
+            CliRun.Rows(Path.Combine(output, "applications.csv")).Select(a => $"{a["payment_ref"]}>{a["item_id"]}={a["amount"]}").Order(StringComparer.Ordinal));
+        var exceptions = CliRun.Rows(Path.Combine(output, "exceptions.csv"));
         var repeats = exceptions.Where(e => e["reason"] == "duplicate").ToList();
         Assert.Equal(4, repeats.Count);
         Assert.All(repeats, r => Assert.Equal(("0.00", resent), (r["unapplied_amount"], r["source_file"])));
@@ -175,8 +145,8 @@ public sealed class DuplicateMatchTests : IDisposable
 
         Assert.Equal(
             ["ACH000101>AR1=1000.00", "ACH000102>AR2=250.00", "L4>AR5=75.25"],
-            Rows(Path.Combine(output, "applications.csv")).Select(a => $"{a["payment_ref"]}>{a["item_id"]}={a["amount"]}").Order(StringComparer.Ordinal));
-        var repeats = Rows(Path.Combine(output, "exceptions.csv")).Where(e => e["reason"] == "duplicate").ToList();
+            CliRun.Rows(Path.Combine(output, "applications.csv")).Select(a => $"{a["payment_ref"]}>{a["item_id"]}={a["amount"]}").Order(StringComparer.Ordinal));
+        var repeats = CliRun.Rows(Path.Combine(output, "exceptions.csv")).Where(e => e["reason"] == "duplicate").ToList();
         Assert.Equal(["ACH000101 0.00", "L6 0.00"], repeats.Select(r => $"{r["payment_ref"]} {r["unapplied_amount"]}").Order(StringComparer.Ordinal));
         Assert.All(repeats, r => Assert.Equal(endOfDay, r["source_file"]));
         Assert.Contains($"L4 in {intraday} line 4", repeats.Single(r => r["payment_ref"] == "L6")["detail"], StringComparison.Ordinal);
@@ -193,9 +163,9 @@ public sealed class DuplicateMatchTests : IDisposable
 
         var (output, error) = await Match(notification, statement);
 
-        var application = Assert.Single(Rows(Path.Combine(output, "applications.csv")));
+        var application = Assert.Single(CliRun.Rows(Path.Combine(output, "applications.csv")));
         Assert.Equal(("T-1", "AR3", "1200.00"), (application["payment_ref"], application["item_id"], application["amount"]));
-        var exceptions = Rows(Path.Combine(output, "exceptions.csv"));
+        var exceptions = CliRun.Rows(Path.Combine(output, "exceptions.csv"));
         Assert.Equal(
             ["T-1 duplicate 0.00", "T-2 duplicate 0.00", "T-2 unknown_payer 40.00"],
             exceptions.Select(e => $"{e["payment_ref"]} {e["reason"]} {e["unapplied_amount"]}").Order(StringComparer.Ordinal));
@@ -212,7 +182,7 @@ public sealed class DuplicateMatchTests : IDisposable
 
         var (output, error) = await Match(twice);
 
-        Assert.Equal(["ACH000103 99.00", "ACH000103 99.00"], Rows(Path.Combine(output, "exceptions.csv")).Select(e => $"{e["payment_ref"]} {e["unapplied_amount"]}"));
+        Assert.Equal(["ACH000103 99.00", "ACH000103 99.00"], CliRun.Rows(Path.Combine(output, "exceptions.csv")).Select(e => $"{e["payment_ref"]} {e["unapplied_amount"]}"));
         Assert.DoesNotContain("already received", error, StringComparison.Ordinal);
     }
 }

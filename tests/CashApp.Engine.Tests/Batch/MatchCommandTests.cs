@@ -1,5 +1,4 @@
 using CashApp.Engine.Batch;
-using CashApp.Grpc.Cli;
 using CashApp.Tests;
 
 namespace CashApp.Engine.Tests.Batch;
@@ -18,26 +17,11 @@ public sealed class MatchCommandTests : IDisposable
 
     private static string Demo(params string[] parts) => Path.Combine([TestPaths.Fixtures, "demo", .. parts]);
 
-    private static async Task<(int Code, string Error)> Run(params string[] args)
-    {
-        var saved = Console.Error;
-        using var error = new StringWriter();
-        Console.SetError(error);
-        try
-        {
-            var code = await CashAppCommand.InvokeAsync(args);
-            return (code, error.ToString());
-        }
-        finally
-        {
-            Console.SetError(saved);
-        }
-    }
 
     [Fact]
     public async Task Match_DemoDay_AccountsForEveryCreditAndAgreesWithTheTruth()
     {
-        var (code, error) = await Run("match", "--open-items", Demo("open_items.csv"), "--customers", Demo("customers.csv"),
+        var (code, error) = await CliRun.Run("match", "--open-items", Demo("open_items.csv"), "--customers", Demo("customers.csv"),
             "--bank", Demo("bank", "day.bai2"), "--bank", Demo("bank", "day.camt053.xml"), "--bank", Demo("bank", "day.lockbox.txt"), "--out", _out);
         Assert.True(code == 0, error);
 
@@ -55,9 +39,9 @@ public sealed class MatchCommandTests : IDisposable
         string[] day = ["--open-items", Demo("open_items.csv"), "--customers", Demo("customers.csv"),
             "--bank", Demo("bank", "day.bai2"), "--bank", Demo("bank", "day.camt053.xml"), "--bank", Demo("bank", "day.lockbox.txt")];
         var strict = Path.Combine(_out, "strict");
-        var (code, error) = await Run(["match", .. day, "--out", strict, "--policy", Path.Combine(TestPaths.Fixtures, "policy", "review-names.json")]);
+        var (code, error) = await CliRun.Run(["match", .. day, "--out", strict, "--policy", Path.Combine(TestPaths.Fixtures, "policy", "review-names.json")]);
         Assert.True(code == 0, error);
-        var (defaultCode, defaultError) = await Run(["match", .. day, "--out", Path.Combine(_out, "default")]);
+        var (defaultCode, defaultError) = await CliRun.Run(["match", .. day, "--out", Path.Combine(_out, "default")]);
         Assert.True(defaultCode == 0, defaultError);
 
         var held = Cashbench.Score(Demo(), strict);
@@ -76,7 +60,7 @@ public sealed class MatchCommandTests : IDisposable
         File.WriteAllText(policy, "{\n  \"minNameScore\": 90,\n  \"maxBankFee\": 2500\n}\n");
         var target = Path.Combine(_out, "run");
 
-        var (code, error) = await Run("match", "--open-items", Demo("open_items.csv"), "--bank", Demo("bank", "day.bai2"), "--out", target, "--policy", policy);
+        var (code, error) = await CliRun.Run("match", "--open-items", Demo("open_items.csv"), "--bank", Demo("bank", "day.bai2"), "--out", target, "--policy", policy);
 
         Assert.NotEqual(0, code);
         Assert.Contains($"{policy}:3: setting 'maxBankFee': unknown setting; expected one of", error, StringComparison.Ordinal);
@@ -95,7 +79,7 @@ public sealed class MatchCommandTests : IDisposable
         File.WriteAllLines(bad, lines);
         var target = Path.Combine(_out, "run");
 
-        var (code, error) = await Run("match", "--open-items", bad, "--bank", Demo("bank", "day.bai2"), "--out", target);
+        var (code, error) = await CliRun.Run("match", "--open-items", bad, "--bank", Demo("bank", "day.bai2"), "--out", target);
 
         Assert.NotEqual(0, code);
         Assert.Contains($"{bad}:7:", error, StringComparison.Ordinal);
@@ -112,7 +96,7 @@ public sealed class MatchCommandTests : IDisposable
         File.WriteAllText(truncated, text[..(text.Length / 2)]);
         var target = Path.Combine(_out, "run");
 
-        var (code, error) = await Run("match", "--open-items", Demo("open_items.csv"), "--bank", truncated, "--out", target);
+        var (code, error) = await CliRun.Run("match", "--open-items", Demo("open_items.csv"), "--bank", truncated, "--out", target);
 
         Assert.NotEqual(0, code);
         Assert.Contains(truncated, error, StringComparison.Ordinal);
