@@ -25,6 +25,7 @@ internal sealed class BankFilesService(LedgerService ledger, ServeOptions option
     /// <summary>Longest lockbox layout JSON accepted.</summary>
     public const int MaxLayoutLength = 1024 * 1024;
 
+    [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Hosting.WriteLimiter.Policy)]
     public override async Task<V1.IngestReport> Ingest(IAsyncStreamReader<V1.FileChunk> requestStream, ServerCallContext context)
     {
         var caller = context.Caller();
