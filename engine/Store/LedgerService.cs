@@ -148,11 +148,26 @@ public sealed class LedgerService
 
         var format = await BankFileReading.DetectAsync(content, options.LockboxLayout, cancellationToken).ConfigureAwait(false);
         var warnings = new ParseWarningCollection(MaxWarnings);
-        List<BankTransaction> transactions;
+        // The file streams through: credits are kept (matching takes them whole, and the file is stored in one
+        // transaction), debits are only counted, but for a camt.054's, which a deposit's detail nets.
+        var transactions = new List<BankTransaction>();
+        var debits = 0;
         try
         {
             var readOptions = new BankFileReadOptions { Lenient = options.Lenient, LockboxLayout = options.LockboxLayout, MaxDocumentCharacters = options.MaxDocumentCharacters };
-            transactions = await BankFileReading.ReadAsync(content, fileName, format, readOptions, warnings, cancellationToken).ConfigureAwait(false);
+            await foreach (var transaction in BankFileReading.StreamAsync(content, fileName, format, readOptions, warnings, cancellationToken).ConfigureAwait(false))
+            {
+                if (transaction.Direction == Direction.Debit)
+                {
+                    debits++;
+                    if (DepositReconciliation.DetailOf(transaction) is null)
+                    {
+                        continue;
+                    }
+                }
+
+                transactions.Add(transaction);
+            }
         }
         catch (BankFileFormatException ex)
         {
@@ -160,7 +175,7 @@ public sealed class LedgerService
             throw;
         }
 
-        var stored = await StoreTransactionsAsync(transactions, fileName, contentHash, format, options.Actor, cancellationToken).ConfigureAwait(false);
+        var stored = await StoreTransactionsAsync(transactions, debits, fileName, contentHash, format, options.Actor, cancellationToken).ConfigureAwait(false);
         return new IngestResult(stored.Status, stored.File, warnings, stored.MatchAttempts) { NewCredits = stored.NewCredits, AlreadyReceived = stored.AlreadyReceived, WarningCount = warnings.Total, Deposits = stored.Deposits };
     }
 
@@ -171,7 +186,7 @@ public sealed class LedgerService
     /// (<see cref="PaymentIdentity"/>) the store already holds is reported in <see cref="StoredBatch.AlreadyReceived"/>
     /// and neither matched, stored nor applied. The seam for tests, and for callers that read files themselves.
     /// </summary>
-    public async Task<StoredBatch> StoreTransactionsAsync(
+    public Task<StoredBatch> StoreTransactionsAsync(
         IReadOnlyList<BankTransaction> transactions,
         string fileName,
         string contentHash,
@@ -180,8 +195,20 @@ public sealed class LedgerService
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transactions);
+        return StoreTransactionsAsync(transactions, transactions.Count(t => t.Direction == Direction.Debit), fileName, contentHash, format, actor, cancellationToken);
+    }
+
+    /// <summary>As above, for transactions of which the caller kept only the credits and the debits a deposit's detail nets, counting all the debits.</summary>
+    private async Task<StoredBatch> StoreTransactionsAsync(
+        IReadOnlyList<BankTransaction> transactions,
+        int debits,
+        string fileName,
+        string contentHash,
+        BankFileFormat format,
+        string actor,
+        CancellationToken cancellationToken)
+    {
         var allCredits = transactions.Where(t => t.Direction == Direction.Credit).ToList();
-        var debits = transactions.Count - allCredits.Count;
 
         // Payment identity: the keys count over all the file's credits (ordinals among identical ones); a credit
         // the store already holds is reported with the file that brought it, and neither stored nor applied.
