@@ -110,7 +110,7 @@ public sealed class SoakTests(ITestOutputHelper output)
                                             ? PaymentIdentityTests.Detail($"SKB-{client}-{n}-{k}", 777 + k, "NO REMITTANCE")
                                             : PaymentIdentityTests.Detail($"SKB-{client}-{n}-{k}", amounts[$"SK-I{item:D5}"], $"INV-9{item:D5}");
                                     }).ToList();
-                                    file = PaymentIdentityTests.Bai2(details, header: $"{1000 + (n % 1000):D4},{client * 100_000 + n}");
+                                    file = PaymentIdentityTests.Bai2(details, header: $"{10 + (n % 12):D2}{n % 60:D2},{(client * 100_000) + n}");
                                     sent.Add(file);
                                 }
 
