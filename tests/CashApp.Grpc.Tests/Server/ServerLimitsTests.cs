@@ -36,15 +36,16 @@ public sealed class ServerLimitsTests
             // The second waits in the queue: the handler has not seen it.
             using var second = server.BankFiles().Ingest();
             await second.RequestStream.WriteAsync(new V1.FileChunk { FileName = "second.bai2", Data = ByteString.CopyFrom(other) });
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            await Task.Delay(TimeSpan.FromSeconds(3));
             Assert.Equal(1, Volatile.Read(ref admitted));
 
             // With the permit taken and the queue full, an upsert and a third ingest are refused at once.
-            using var upsert = server.OpenItems().Upsert();
+            // A deadline, so that a server which queued this call instead fails the test rather than hanging it.
+            using var upsert = server.OpenItems().Upsert(deadline: DateTime.UtcNow.AddSeconds(60));
             var refused = await Assert.ThrowsAsync<RpcException>(() => upsert.ResponseAsync);
             Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
             Assert.Contains("retry", refused.Status.Detail, StringComparison.Ordinal);
-            using var third = server.BankFiles().Ingest();
+            using var third = server.BankFiles().Ingest(deadline: DateTime.UtcNow.AddSeconds(60));
             Assert.Equal(StatusCode.ResourceExhausted, (await Assert.ThrowsAsync<RpcException>(() => third.ResponseAsync)).StatusCode);
 
             await first.RequestStream.CompleteAsync();
