@@ -42,6 +42,29 @@ public static class BankFileReading
     {
         ArgumentNullException.ThrowIfNull(options);
         var transactions = new List<BankTransaction>();
+        await foreach (var transaction in StreamAsync(content, fileName, format, options, warnings, cancellationToken).ConfigureAwait(false))
+        {
+            transactions.Add(transaction);
+        }
+
+        return transactions;
+    }
+
+    /// <summary>
+    /// Reads a file of a known format one transaction at a time, in file order, each with its currency checked: for a
+    /// caller that keeps only some of them (the store's ingest keeps the credits and counts the debits). A bad
+    /// transaction throws a <see cref="BankFileFormatException"/> when it is reached, after those before it came back,
+    /// so a caller that must take all or nothing of a file keeps what it read until the end.
+    /// </summary>
+    public static async IAsyncEnumerable<BankTransaction> StreamAsync(
+        Stream content,
+        string fileName,
+        BankFileFormat format,
+        BankFileReadOptions options,
+        ICollection<ParseWarning> warnings,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         await foreach (var transaction in BankFiles.ReadAsync(content, fileName, format, options, warnings, cancellationToken).ConfigureAwait(false))
         {
             if (!CurrencyCode.TryParse(transaction.Currency, out _))
@@ -49,10 +72,8 @@ public static class BankFileReading
                 throw UnknownCurrencyException.Create(fileName, transaction.LineNumber, transaction.Currency);
             }
 
-            transactions.Add(transaction);
+            yield return transaction;
         }
-
-        return transactions;
     }
 
     /// <summary>Detects and reads the file at <paramref name="path"/>, keeping every warning.</summary>

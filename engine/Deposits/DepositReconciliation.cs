@@ -302,6 +302,58 @@ public sealed class DepositReconciliation
     }
 
     /// <summary>
+    /// True for a credit that is a deposit whose detail comes in another file (a BAI2 lockbox deposit 115 or item
+    /// 116, a camt.053 entry booked without details that names an entry): what <see cref="Reconcile"/> holds against
+    /// detail. The served store holds such a credit until its detail arrives instead of matching it as a payment.
+    /// </summary>
+    public static bool IsDeposit(BankTransaction transaction)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        return transaction.Format switch
+        {
+            BankFileFormat.Bai2 => transaction is { Direction: Direction.Credit, IsPayment: true, TypeCode: Bai2LockboxDeposit or Bai2LockboxItem, ValueDate: not null },
+            BankFileFormat.Camt053 => transaction is { Direction: Direction.Credit, IsPayment: true } && transaction.Extra.ContainsKey("without_details")
+                && CamtDate(transaction) is not null && EntryKeys(transaction).Count > 0,
+            _ => false,
+        };
+    }
+
+    /// <summary>
+    /// Where a transaction of a detail file (a lockbox check, a camt.054 transaction) belongs: its lockbox or entry
+    /// (as <see cref="DepositDetail.Key"/> names it), its batch (lockbox) and its date; null for any other.
+    /// </summary>
+    public static (string Key, string? Batch, DateOnly Date)? DetailOf(BankTransaction transaction)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        switch (transaction.Format)
+        {
+            case BankFileFormat.Lockbox when transaction is { Direction: Direction.Credit, ValueDate: { } date } && SplitCheckRef(transaction.PaymentRef) is { } check:
+                return (check.Lockbox, check.Batch, date);
+            case BankFileFormat.Camt054 when CamtDate(transaction) is { } date && EntryKeys(transaction).Count > 0:
+                var t = transaction.Extra;
+                var name = t.GetValueOrDefault("entry_account_servicer_ref") ?? t.GetValueOrDefault("entry_ref")
+                    ?? t.GetValueOrDefault("batch_payment_information_id") ?? t.GetValueOrDefault("batch_message_id")!;
+                return (name, null, date);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The date a deposit is held against its detail by: the camt booking date (else value date), the BAI2 as-of date.</summary>
+    public static DateOnly? DepositDate(BankTransaction transaction)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        return transaction.Format is BankFileFormat.Camt053 or BankFileFormat.Camt054 ? CamtDate(transaction) : transaction.ValueDate;
+    }
+
+    /// <summary>The <see cref="BankTransaction.Extra"/> fields reconciliation reads: what a store keeps to reconcile later.</summary>
+    public static IReadOnlyList<string> ExtraFields { get; } =
+    [
+        "customer_ref", "raw_text", "without_details", "booking_date", "statement_id",
+        "entry_account_servicer_ref", "entry_ref", "batch_payment_information_id", "batch_message_id",
+    ];
+
+    /// <summary>
     /// Items of a lockbox deposit (BAI2 116), each one check: held against a check of the lockbox it names, on its
     /// date, of its amount. The checks are a pool of their own: a bank that reports the deposit (115) and its items
     /// (116) both has each reconciled. Two checks of one amount are one cash: either may answer.

@@ -49,6 +49,7 @@ public static class LedgerCodes
         ExceptionReason.NotAPayment => "not_a_payment",
         ExceptionReason.DepositReconciled => "deposit_reconciled",
         ExceptionReason.DepositMismatch => "deposit_mismatch",
+        ExceptionReason.DepositAwaitingDetail => "deposit_awaiting_detail",
         ExceptionReason.Duplicate => "duplicate",
         ExceptionReason.Conflict => "conflict",
         _ => throw new ArgumentOutOfRangeException(nameof(value), value, "An exception reason without a code."),
@@ -105,6 +106,7 @@ public static class LedgerCodes
         "conflict" => ExceptionReason.Conflict,
         "deposit_reconciled" => ExceptionReason.DepositReconciled,
         "deposit_mismatch" => ExceptionReason.DepositMismatch,
+        "deposit_awaiting_detail" => ExceptionReason.DepositAwaitingDetail,
         "duplicate" => ExceptionReason.Duplicate,
         _ => throw Unknown("exception reason", code),
     };

@@ -58,6 +58,12 @@ public enum ExceptionReason
     DepositMismatch,
 
     /// <summary>
+    /// A deposit (a BAI2 lockbox deposit, a camt.053 entry without details) in the served store whose detail (a
+    /// lockbox file, a camt.054) has not arrived yet: held, never matched as a payment, until the detail reconciles it.
+    /// </summary>
+    DepositAwaitingDetail,
+
+    /// <summary>
     /// A credit that is the same payment (the same identity key, <c>PaymentIdentity</c>) as one an earlier file of
     /// the run brought: a re-sent day, an intraday file beside the end-of-day one, an entry in a camt.053 and a
     /// camt.054. Never applied again; listed with nothing unapplied, since its money is the first one's.

@@ -141,7 +141,7 @@ public abstract partial class DbCashStore
                 batch.Credits.Count(c => c.IsPayment),
                 batch.DebitCount,
                 applied.Count,
-                exceptions.Count,
+                exceptions.Count + batch.Deposits.Count,
                 null);
             try
             {
@@ -156,6 +156,8 @@ public abstract partial class DbCashStore
         }
 
         var paymentIds = new Dictionary<string, long>(StringComparer.Ordinal);
+        var deposits = new HashSet<BankTransaction>(batch.Deposits, ReferenceEqualityComparer.Instance);
+        var depositPaymentIds = new Dictionary<BankTransaction, long>(ReferenceEqualityComparer.Instance);
         await using (var command = Command(connection, transaction, Sql.InsertPayment))
         {
             Set(command, "@bank_file_id", fileId);
@@ -191,8 +193,20 @@ public abstract partial class DbCashStore
                 // Payment references are unique within a file by each format's definition; should a bank repeat
                 // one, applications and exceptions attach to its first credit.
                 paymentIds.TryAdd(credit.PaymentRef, id);
+                if (deposits.Contains(credit))
+                {
+                    depositPaymentIds.Add(credit, id);
+                }
             }
         }
+
+        if (depositPaymentIds.Count != deposits.Count)
+        {
+            throw new ArgumentException("Every deposit of a batch is one of its credits.", nameof(batch));
+        }
+
+        // A deposit is held against its detail, stored earlier or in this file; the detail settles deposits held earlier.
+        var depositOutcomes = await ReconcileDepositsAsync(connection, transaction, fileId, batch, depositPaymentIds, now, cancellationToken).ConfigureAwait(false);
 
         await using (var command = Command(connection, transaction, Sql.InsertApplication))
         {
@@ -228,12 +242,12 @@ public abstract partial class DbCashStore
             "bank_file.ingest",
             $"bank_file/{fileId}",
             null,
-            ToJson(new { name = batch.FileName, hash = batch.ContentHash, credits = batch.Credits.Count, alreadyReceived = batch.AlreadyReceived.Count, applications = applied.Count, exceptions = exceptions.Count, stale = stale.Count }),
+            ToJson(new { name = batch.FileName, hash = batch.ContentHash, credits = batch.Credits.Count, alreadyReceived = batch.AlreadyReceived.Count, applications = applied.Count, exceptions = exceptions.Count, stale = stale.Count, deposits = depositOutcomes.Select(d => new { payment = d.PaymentId, state = d.State.ToString(), detail = d.DetailFile }) }),
             null,
             cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         var stored = await GetBankFileAsync(fileId, cancellationToken).ConfigureAwait(false);
-        return new StoreIngestResult(IngestStatus.Stored, stored, [.. stale.Select(a => a.ItemId).Distinct(StringComparer.Ordinal)]);
+        return new StoreIngestResult(IngestStatus.Stored, stored, [.. stale.Select(a => a.ItemId).Distinct(StringComparer.Ordinal)]) { Deposits = depositOutcomes };
     }
 
     /// <inheritdoc/>

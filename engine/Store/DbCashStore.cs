@@ -69,6 +69,7 @@ public abstract partial class DbCashStore : ICashStore
     {
         var version = await RunMigrationsAsync(cancellationToken).ConfigureAwait(false);
         await EnsurePayerRuleSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureDepositSchemaAsync(cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _schemaVersion, version);
     }
 

@@ -402,7 +402,38 @@ public sealed record IngestBatch
 
     /// <summary>What to do with an application whose item changed since the snapshot.</summary>
     public StaleItemPolicy OnStaleItem { get; init; } = StaleItemPolicy.Rollback;
+
+    /// <summary>
+    /// The deposits among <see cref="Credits"/> (the same instances; <c>DepositReconciliation.IsDeposit</c>): never
+    /// matched, never applied; the store holds each against its detail, stored or in this file, and reconciles it.
+    /// </summary>
+    public IReadOnlyList<BankTransaction> Deposits { get; init; } = [];
+
+    /// <summary>The file's detail transactions (lockbox checks, camt.054 transactions) that deposits reconcile against; new ones only.</summary>
+    public IReadOnlyList<BankTransaction> DepositDetail { get; init; } = [];
 }
+
+/// <summary>What a deposit came to in the served store.</summary>
+public enum DepositState
+{
+    /// <summary>Its detail has not arrived: held as an open <c>deposit_awaiting_detail</c> exception, never matched.</summary>
+    AwaitingDetail,
+
+    /// <summary>Lockbox or reference, date and total agree with the detail: a resolved <c>deposit_reconciled</c> exception.</summary>
+    Reconciled,
+
+    /// <summary>Lockbox or reference and date agree and the total does not: an open <c>deposit_mismatch</c> exception naming both files.</summary>
+    Mismatch,
+}
+
+/// <summary>A deposit an ingest held or settled: of the file ingested, or held earlier and settled by this file's detail.</summary>
+/// <param name="PaymentId">The deposit's payment id.</param>
+/// <param name="PaymentRef">The deposit's reference.</param>
+/// <param name="State">What it came to.</param>
+/// <param name="DepositFile">The file the deposit came in.</param>
+/// <param name="DetailFile">The file of its detail; null while awaiting.</param>
+/// <param name="Description">One sentence for a person (the exception's detail).</param>
+public sealed record DepositOutcome(long PaymentId, string PaymentRef, DepositState State, string DepositFile, string? DetailFile, string Description);
 
 /// <summary>How an ingest ended.</summary>
 public enum IngestStatus
@@ -428,6 +459,9 @@ public sealed record StoreIngestResult(IngestStatus Status, StoredBankFile? File
 {
     /// <summary>With <see cref="IngestStatus.ReceivedMeanwhile"/>: the identity keys the store already held.</summary>
     public IReadOnlyList<string> ReceivedIdentityKeys { get; init; } = [];
+
+    /// <summary>With <see cref="IngestStatus.Stored"/>: the deposits held or settled (<see cref="IngestBatch.Deposits"/>, and earlier ones this file's detail settled).</summary>
+    public IReadOnlyList<DepositOutcome> Deposits { get; init; } = [];
 }
 
 /// <summary>What became of a claim on a client request id (AIP-155).</summary>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using CashApp.Engine.Batch;
+using CashApp.Engine.Deposits;
 using CashApp.Engine.Matching;
 using CashApp.Engine.Model;
 using CashApp.Parsers.Common;
@@ -35,6 +36,9 @@ public sealed record IngestResult(IngestStatus Status, StoredBankFile File, IRea
 
     /// <summary>How many warnings the reader reported; <see cref="Warnings"/> holds the first <see cref="LedgerService.MaxWarnings"/>.</summary>
     public long WarningCount { get; init; }
+
+    /// <summary>The deposits held or settled by this ingest: of this file, or held earlier and settled by this file's detail.</summary>
+    public IReadOnlyList<DepositOutcome> Deposits { get; init; } = [];
 }
 
 /// <summary>
@@ -49,6 +53,9 @@ public sealed record StoredBatch(IngestStatus Status, StoredBankFile File, int M
 
     /// <summary>The credits the store already held, each with the file that first brought it: neither stored nor applied again.</summary>
     public IReadOnlyList<AlreadyReceived> AlreadyReceived { get; init; } = [];
+
+    /// <summary>The deposits held or settled by this batch (<see cref="StoreIngestResult.Deposits"/>).</summary>
+    public IReadOnlyList<DepositOutcome> Deposits { get; init; } = [];
 }
 
 /// <summary>
@@ -141,11 +148,26 @@ public sealed class LedgerService
 
         var format = await BankFileReading.DetectAsync(content, options.LockboxLayout, cancellationToken).ConfigureAwait(false);
         var warnings = new ParseWarningCollection(MaxWarnings);
-        List<BankTransaction> transactions;
+        // The file streams through: credits are kept (matching takes them whole, and the file is stored in one
+        // transaction), debits are only counted, but for a camt.054's, which a deposit's detail nets.
+        var transactions = new List<BankTransaction>();
+        var debits = 0;
         try
         {
             var readOptions = new BankFileReadOptions { Lenient = options.Lenient, LockboxLayout = options.LockboxLayout, MaxDocumentCharacters = options.MaxDocumentCharacters };
-            transactions = await BankFileReading.ReadAsync(content, fileName, format, readOptions, warnings, cancellationToken).ConfigureAwait(false);
+            await foreach (var transaction in BankFileReading.StreamAsync(content, fileName, format, readOptions, warnings, cancellationToken).ConfigureAwait(false))
+            {
+                if (transaction.Direction == Direction.Debit)
+                {
+                    debits++;
+                    if (DepositReconciliation.DetailOf(transaction) is null)
+                    {
+                        continue;
+                    }
+                }
+
+                transactions.Add(transaction);
+            }
         }
         catch (BankFileFormatException ex)
         {
@@ -153,8 +175,8 @@ public sealed class LedgerService
             throw;
         }
 
-        var stored = await StoreTransactionsAsync(transactions, fileName, contentHash, format, options.Actor, cancellationToken).ConfigureAwait(false);
-        return new IngestResult(stored.Status, stored.File, warnings, stored.MatchAttempts) { NewCredits = stored.NewCredits, AlreadyReceived = stored.AlreadyReceived, WarningCount = warnings.Total };
+        var stored = await StoreTransactionsAsync(transactions, debits, fileName, contentHash, format, options.Actor, cancellationToken).ConfigureAwait(false);
+        return new IngestResult(stored.Status, stored.File, warnings, stored.MatchAttempts) { NewCredits = stored.NewCredits, AlreadyReceived = stored.AlreadyReceived, WarningCount = warnings.Total, Deposits = stored.Deposits };
     }
 
     /// <summary>
@@ -164,7 +186,7 @@ public sealed class LedgerService
     /// (<see cref="PaymentIdentity"/>) the store already holds is reported in <see cref="StoredBatch.AlreadyReceived"/>
     /// and neither matched, stored nor applied. The seam for tests, and for callers that read files themselves.
     /// </summary>
-    public async Task<StoredBatch> StoreTransactionsAsync(
+    public Task<StoredBatch> StoreTransactionsAsync(
         IReadOnlyList<BankTransaction> transactions,
         string fileName,
         string contentHash,
@@ -173,8 +195,20 @@ public sealed class LedgerService
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transactions);
+        return StoreTransactionsAsync(transactions, transactions.Count(t => t.Direction == Direction.Debit), fileName, contentHash, format, actor, cancellationToken);
+    }
+
+    /// <summary>As above, for transactions of which the caller kept only the credits and the debits a deposit's detail nets, counting all the debits.</summary>
+    private async Task<StoredBatch> StoreTransactionsAsync(
+        IReadOnlyList<BankTransaction> transactions,
+        int debits,
+        string fileName,
+        string contentHash,
+        BankFileFormat format,
+        string actor,
+        CancellationToken cancellationToken)
+    {
         var allCredits = transactions.Where(t => t.Direction == Direction.Credit).ToList();
-        var debits = transactions.Count - allCredits.Count;
 
         // Payment identity: the keys count over all the file's credits (ordinals among identical ones); a credit
         // the store already holds is reported with the file that brought it, and neither stored nor applied.
@@ -198,7 +232,11 @@ public sealed class LedgerService
                 }
             }
 
-            var payments = credits.Where(t => t.IsPayment).Select(Payment.FromTransaction).ToList();
+            // A deposit whose detail comes in another file (a lockbox deposit, a camt.053 entry without details) is
+            // the detail's money: never matched, never applied; the store holds it until the detail reconciles it.
+            var deposits = credits.Where(DepositReconciliation.IsDeposit).ToList();
+            var depositSet = new HashSet<BankTransaction>(deposits, ReferenceEqualityComparer.Instance);
+            var payments = credits.Where(t => t.IsPayment && !depositSet.Contains(t)).Select(Payment.FromTransaction).ToList();
 
             // Credits that are not payments (pending, informational, reversals) are never applied, and never lost.
             var notPayments = credits
@@ -224,6 +262,8 @@ public sealed class LedgerService
                 Applications = result.Applications,
                 Exceptions = exceptions,
                 OnStaleItem = attempt < MaxMatchAttempts ? StaleItemPolicy.Rollback : StaleItemPolicy.SendToExceptions,
+                Deposits = deposits,
+                DepositDetail = NewDetail(transactions, credits),
             };
 
             var stored = await _store.StoreIngestAsync(batch, cancellationToken).ConfigureAwait(false);
@@ -258,9 +298,35 @@ public sealed class LedgerService
                     {
                         NewCredits = credits.Count,
                         AlreadyReceived = alreadyReceived,
+                        Deposits = stored.Deposits,
                     };
             }
         }
+    }
+
+    /// <summary>
+    /// The file's detail transactions (lockbox checks, camt.054 transactions) that deposits may reconcile against:
+    /// the new credits, and the debits of an entry that has a new credit. A re-sent detail file brings none, so
+    /// nothing is reconciled, or taken, twice.
+    /// </summary>
+    private static List<BankTransaction> NewDetail(IReadOnlyList<BankTransaction> transactions, List<BankTransaction> newCredits)
+    {
+        var fresh = new HashSet<BankTransaction>(newCredits, ReferenceEqualityComparer.Instance);
+        var freshGroups = new HashSet<(string, string, DateOnly)>();
+        var candidates = new List<(BankTransaction Transaction, (string Key, string? Batch, DateOnly Date) Where)>();
+        foreach (var t in transactions)
+        {
+            if (DepositReconciliation.DetailOf(t) is { } where)
+            {
+                candidates.Add((t, where));
+                if (fresh.Contains(t))
+                {
+                    freshGroups.Add((t.SourceFile, where.Key, where.Date));
+                }
+            }
+        }
+
+        return [.. candidates.Where(c => c.Transaction.Direction == Direction.Credit ? fresh.Contains(c.Transaction) : freshGroups.Contains((c.Transaction.SourceFile, c.Where.Key, c.Where.Date))).Select(c => c.Transaction)];
     }
 
     /// <summary>Reads the ledger for every match: nothing kept between ingests, so nothing to invalidate.</summary>

@@ -17,9 +17,13 @@ internal static class ServeCommand
         var insecure = new Option<bool>("--allow-insecure-http") { Description = "Allow plain HTTP on a non-loopback address (only behind a TLS-terminating proxy)." };
         var maxFile = new Option<long>("--max-file-mb") { Description = "Largest bank file one Ingest may carry, in MiB (default 512).", DefaultValueFactory = _ => 512 };
         var policy = new Option<FileInfo?>("--policy") { Description = "A matching policy JSON file (tolerances, name and chance thresholds); settings it does not name keep their defaults." };
+        var writes = new Option<int>("--max-concurrent-writes") { Description = "Ingest and Upsert calls that run at once (default 4); more wait in the queue.", DefaultValueFactory = _ => 4 };
+        var queue = new Option<int>("--write-queue") { Description = "Ingest and Upsert calls that may wait for a turn (default 64); beyond it a call is refused with RESOURCE_EXHAUSTED.", DefaultValueFactory = _ => 64 };
+        var streams = new Option<int>("--max-streams-per-connection") { Description = "HTTP/2 streams (concurrent calls) one client connection may open (default 100).", DefaultValueFactory = _ => 100 };
+        var upsertBatch = new Option<int>("--upsert-batch") { Description = "Rows of an Upsert stream committed per store transaction (default 5000).", DefaultValueFactory = _ => 5_000 };
         var command = new Command("serve", "Run the gRPC service cashapp.v1: bank files in, matches out, exceptions worked; every call needs an API key.")
         {
-            urls, webUrls, db, sqlServer, keys, insecure, maxFile, policy,
+            urls, webUrls, db, sqlServer, keys, insecure, maxFile, policy, writes, queue, streams, upsertBatch,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.Validators.Add(result =>
@@ -43,6 +47,10 @@ internal static class ServeCommand
                 AllowInsecureHttp = parse.GetValue(insecure),
                 MaxFileBytes = checked(parse.GetValue(maxFile) * 1024 * 1024),
                 PolicyPath = parse.GetValue(policy)?.FullName,
+                MaxConcurrentWrites = parse.GetValue(writes),
+                WriteQueueLength = parse.GetValue(queue),
+                MaxStreamsPerConnection = parse.GetValue(streams),
+                UpsertBatchSize = parse.GetValue(upsertBatch),
 
                 // Anything else (--Kestrel:Certificates:Default:Path=...) is ASP.NET Core configuration.
                 ConfigurationArgs = [.. parse.UnmatchedTokens],

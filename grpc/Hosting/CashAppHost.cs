@@ -98,7 +98,8 @@ internal static class CashAppHost
         {
             // gRPC needs HTTP/2; without TLS there is no ALPN to negotiate it, so every endpoint speaks only HTTP/2 (h2c on loopback).
             kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2);
-            kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
+            // A client may run this many calls at once on one connection; further streams wait at the client.
+            kestrel.Limits.Http2.MaxStreamsPerConnection = options.MaxStreamsPerConnection;
             kestrel.AddServerHeader = false;
             if (options.WebUrls.Count > 0)
             {
@@ -124,6 +125,12 @@ internal static class CashAppHost
             sp.GetRequiredService<ILogger<LiveMatcher>>()));
         builder.Services.AddSingleton(sp => new LedgerService(store, sp.GetRequiredService<LiveMatcher>()));
 
+        if (options.MaxConcurrentWrites < 1 || options.WriteQueueLength < 0 || options.MaxStreamsPerConnection < 1 || options.UpsertBatchSize < 1)
+        {
+            throw new ServeConfigurationException($"--max-concurrent-writes, --max-streams-per-connection and --upsert-batch must be at least 1 and --write-queue at least 0 (got {options.MaxConcurrentWrites}, {options.MaxStreamsPerConnection}, {options.UpsertBatchSize}, {options.WriteQueueLength}).");
+        }
+
+        builder.Services.AddRateLimiter(limiter => limiter.AddPolicy(WriteLimiter.Policy, new WriteLimiter(options)));
         builder.Services.AddSingleton(web);
         if (options.WebUrls.Count > 0)
         {
@@ -153,7 +160,12 @@ internal static class CashAppHost
         var app = builder.Build();
         if (options.WebUrls.Count > 0)
         {
+            // The worklist's pipeline runs the rate limiter middleware, for its sign-in limit and the write limit alike.
             Web.WorklistWeb.Map(app);
+        }
+        else
+        {
+            app.UseRateLimiter();
         }
 
         app.MapGrpcService<OpenItemsService>();

@@ -42,6 +42,18 @@ internal sealed record ServeOptions
     /// <summary>Sign-in attempts one address may make per minute on the worklist page.</summary>
     public int SignInsPerMinute { get; init; } = 10;
 
+    /// <summary>Ingest and Upsert calls that may run at once (<see cref="WriteLimiter"/>).</summary>
+    public int MaxConcurrentWrites { get; init; } = 4;
+
+    /// <summary>Ingest and Upsert calls that may wait for a turn; any further one is refused with RESOURCE_EXHAUSTED.</summary>
+    public int WriteQueueLength { get; init; } = 64;
+
+    /// <summary>HTTP/2 streams (concurrent calls) one client connection may open (Kestrel's Http2.MaxStreamsPerConnection).</summary>
+    public int MaxStreamsPerConnection { get; init; } = 100;
+
+    /// <summary>Rows of an Upsert stream committed per store transaction: memory and the write lock are held for one batch.</summary>
+    public int UpsertBatchSize { get; init; } = 5_000;
+
     /// <summary>Further configuration arguments (<c>--Kestrel:Certificates:Default:Path=...</c>), passed to ASP.NET Core.</summary>
     public IReadOnlyList<string> ConfigurationArgs { get; init; } = [];
 }

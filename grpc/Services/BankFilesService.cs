@@ -25,6 +25,7 @@ internal sealed class BankFilesService(LedgerService ledger, ServeOptions option
     /// <summary>Longest lockbox layout JSON accepted.</summary>
     public const int MaxLayoutLength = 1024 * 1024;
 
+    [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Hosting.WriteLimiter.Policy)]
     public override async Task<V1.IngestReport> Ingest(IAsyncStreamReader<V1.FileChunk> requestStream, ServerCallContext context)
     {
         var caller = context.Caller();
@@ -99,6 +100,20 @@ internal sealed class BankFilesService(LedgerService ledger, ServeOptions option
         report.WarningCount = ingest.WarningCount;
         report.AlreadyReceivedCount = ingest.AlreadyReceived.Count;
         report.AlreadyReceived.AddRange(ingest.AlreadyReceived.Take(1000).Select(ProtoMap.ToProto));
+        report.Deposits.AddRange(ingest.Deposits.Select(d => new V1.DepositOutcome
+        {
+            PaymentId = ProtoMap.Id(d.PaymentId),
+            PaymentRef = d.PaymentRef,
+            Status = d.State switch
+            {
+                DepositState.AwaitingDetail => V1.DepositOutcome.Types.Status.AwaitingDetail,
+                DepositState.Reconciled => V1.DepositOutcome.Types.Status.Reconciled,
+                _ => V1.DepositOutcome.Types.Status.Mismatch,
+            },
+            DepositFile = d.DepositFile,
+            DetailFile = d.DetailFile ?? string.Empty,
+            Description = d.Description,
+        }));
         return report;
     }
 

@@ -9,17 +9,32 @@ using V1 = CashApp.Grpc.V1;
 namespace CashApp.Grpc.Services;
 
 /// <summary>cashapp.v1.Customers: who pays, under which names and from which accounts.</summary>
-internal sealed class CustomersService(ICashStore store, LiveMatcher matcher, ILogger<CustomersService> logger) : V1.Customers.CustomersBase
+internal sealed class CustomersService(ICashStore store, LiveMatcher matcher, ServeOptions options, ILogger<CustomersService> logger) : V1.Customers.CustomersBase
 {
     /// <summary>Most customers one Upsert stream may carry.</summary>
     public const int MaxCustomersPerUpsert = 2_000_000;
 
+    [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Hosting.WriteLimiter.Policy)]
     public override async Task<V1.UpsertSummary> Upsert(IAsyncStreamReader<V1.Customer> requestStream, ServerCallContext context)
     {
+        // Committed in batches of options.UpsertBatchSize as the stream arrives, as OpenItems.Upsert is.
         var caller = context.Caller();
         var violations = new Violations();
-        var customers = new Dictionary<string, Customer>(StringComparer.Ordinal);
+        var batch = new Dictionary<string, Customer>(StringComparer.Ordinal);
         var received = 0L;
+        long committed = 0;
+        var batches = 0;
+        var total = new SyncResult(0, 0, 0, 0);
+        async Task CommitAsync()
+        {
+            var result = await store.UpsertCustomersAsync([.. batch.Values], caller.Name, context.CancellationToken).ConfigureAwait(false);
+            matcher.Invalidate();
+            total = new SyncResult(total.Inserted + result.Inserted, total.Updated + result.Updated, total.Unchanged + result.Unchanged, 0);
+            committed = received;
+            batches++;
+            batch.Clear();
+        }
+
         await foreach (var message in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
         {
             if (received == MaxCustomersPerUpsert)
@@ -29,21 +44,33 @@ internal sealed class CustomersService(ICashStore store, LiveMatcher matcher, IL
 
             var customer = ProtoMap.ToDomain(message, $"customers[{received}]", violations);
             received++;
-            if (customer is not null)
+            if (customer is not null && !violations.Any)
             {
-                customers[customer.CustomerId] = customer;
+                batch[customer.CustomerId] = customer;
+                if (batch.Count == options.UpsertBatchSize)
+                {
+                    await CommitAsync().ConfigureAwait(false);
+                }
             }
         }
 
         if (violations.Any)
         {
+            if (batches > 0)
+            {
+                violations.Add("customers", $"customers[0] to customers[{committed - 1}] were stored, in {batches} batches of {options.UpsertBatchSize}, before the first invalid one; nothing after them was. Upsert is idempotent: send the corrected stream again.");
+            }
+
             Log.InvalidArgument(logger, caller, context.Method, violations);
             violations.ThrowIfAny();
         }
 
-        var result = await store.UpsertCustomersAsync([.. customers.Values], caller.Name, context.CancellationToken).ConfigureAwait(false);
-        matcher.Invalidate();
-        Log.Upserted(logger, caller, "customers", result.Inserted, result.Updated, result.Unchanged);
-        return new V1.UpsertSummary { Received = received, Inserted = result.Inserted, Updated = result.Updated, Unchanged = result.Unchanged };
+        if (batch.Count > 0 || batches == 0)
+        {
+            await CommitAsync().ConfigureAwait(false);
+        }
+
+        Log.Upserted(logger, caller, "customers", total.Inserted, total.Updated, total.Unchanged);
+        return new V1.UpsertSummary { Received = received, Inserted = total.Inserted, Updated = total.Updated, Unchanged = total.Unchanged };
     }
 }

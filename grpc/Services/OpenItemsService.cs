@@ -10,17 +10,33 @@ using V1 = CashApp.Grpc.V1;
 namespace CashApp.Grpc.Services;
 
 /// <summary>cashapp.v1.OpenItems: the AR system's open documents.</summary>
-internal sealed class OpenItemsService(ICashStore store, LiveMatcher matcher, ILogger<OpenItemsService> logger) : V1.OpenItems.OpenItemsBase
+internal sealed class OpenItemsService(ICashStore store, LiveMatcher matcher, ServeOptions options, ILogger<OpenItemsService> logger) : V1.OpenItems.OpenItemsBase
 {
-    /// <summary>Most items one Upsert stream may carry: the stream is stored as one transaction.</summary>
+    /// <summary>Most items one Upsert stream may carry.</summary>
     public const int MaxItemsPerUpsert = 5_000_000;
 
+    [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Hosting.WriteLimiter.Policy)]
     public override async Task<V1.UpsertSummary> Upsert(IAsyncStreamReader<V1.OpenItem> requestStream, ServerCallContext context)
     {
+        // Committed in batches of options.UpsertBatchSize as the stream arrives: memory and the store's write lock
+        // are held for one batch, never for the whole stream. Items after the first invalid one are not stored.
         var caller = context.Caller();
         var violations = new Violations();
-        var items = new Dictionary<string, OpenItem>(StringComparer.Ordinal);
+        var batch = new Dictionary<string, OpenItem>(StringComparer.Ordinal);
         var received = 0L;
+        long committed = 0;
+        var batches = 0;
+        var total = new SyncResult(0, 0, 0, 0);
+        async Task CommitAsync()
+        {
+            var result = await store.UpsertOpenItemsAsync([.. batch.Values], caller.Name, context.CancellationToken).ConfigureAwait(false);
+            matcher.Invalidate();
+            total = new SyncResult(total.Inserted + result.Inserted, total.Updated + result.Updated, total.Unchanged + result.Unchanged, total.Closed + result.Closed);
+            committed = received;
+            batches++;
+            batch.Clear();
+        }
+
         await foreach (var message in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
         {
             if (received == MaxItemsPerUpsert)
@@ -30,23 +46,35 @@ internal sealed class OpenItemsService(ICashStore store, LiveMatcher matcher, IL
 
             var item = ProtoMap.ToDomain(message, $"items[{received}]", violations);
             received++;
-            if (item is not null)
+            if (item is not null && !violations.Any)
             {
                 // The same item twice in one stream: the later message wins, as it would in two calls.
-                items[item.ItemId] = item;
+                batch[item.ItemId] = item;
+                if (batch.Count == options.UpsertBatchSize)
+                {
+                    await CommitAsync().ConfigureAwait(false);
+                }
             }
         }
 
         if (violations.Any)
         {
+            if (batches > 0)
+            {
+                violations.Add("items", $"items[0] to items[{committed - 1}] were stored, in {batches} batches of {options.UpsertBatchSize}, before the first invalid item; nothing after them was. Upsert is idempotent: send the corrected stream again.");
+            }
+
             Log.InvalidArgument(logger, caller, context.Method, violations);
             violations.ThrowIfAny();
         }
 
-        var result = await store.UpsertOpenItemsAsync([.. items.Values], caller.Name, context.CancellationToken).ConfigureAwait(false);
-        matcher.Invalidate();
-        Log.Upserted(logger, caller, "open items", result.Inserted, result.Updated, result.Unchanged);
-        return new V1.UpsertSummary { Received = received, Inserted = result.Inserted, Updated = result.Updated, Unchanged = result.Unchanged };
+        if (batch.Count > 0 || batches == 0)
+        {
+            await CommitAsync().ConfigureAwait(false);
+        }
+
+        Log.Upserted(logger, caller, "open items", total.Inserted, total.Updated, total.Unchanged);
+        return new V1.UpsertSummary { Received = received, Inserted = total.Inserted, Updated = total.Updated, Unchanged = total.Unchanged };
     }
 
     public override async Task<V1.OpenItem> Get(V1.GetOpenItemRequest request, ServerCallContext context)

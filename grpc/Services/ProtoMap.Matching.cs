@@ -180,6 +180,7 @@ internal static partial class ProtoMap
         ExceptionReason.Conflict => V1.ExceptionReason.Conflict,
         ExceptionReason.DepositReconciled => V1.ExceptionReason.DepositReconciled,
         ExceptionReason.DepositMismatch => V1.ExceptionReason.DepositMismatch,
+        ExceptionReason.DepositAwaitingDetail => V1.ExceptionReason.DepositAwaitingDetail,
         ExceptionReason.Duplicate => V1.ExceptionReason.Duplicate,
         _ => V1.ExceptionReason.Unspecified,
     };

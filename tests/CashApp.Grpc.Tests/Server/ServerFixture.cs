@@ -21,14 +21,16 @@ public sealed class ServerFixture : IAsyncLifetime
     private readonly string? _dbPath;
     private readonly IReadOnlyDictionary<string, string>? _inheritedKeys;
     private GrpcChannel? _channel;
+    private readonly Func<ServeOptions, ServeOptions> _configure;
 
     public ServerFixture()
         : this(maxFileBytes: 64L * 1024 * 1024)
     {
     }
 
-    internal ServerFixture(long maxFileBytes, string? dbPath = null, IReadOnlyDictionary<string, string>? keys = null)
+    internal ServerFixture(long maxFileBytes, string? dbPath = null, IReadOnlyDictionary<string, string>? keys = null, Func<ServeOptions, ServeOptions>? configure = null)
     {
+        _configure = configure ?? (o => o);
         MaxFileBytes = maxFileBytes;
         Folder = Directory.CreateTempSubdirectory("cashapp-grpc-tests-").FullName;
         _dbPath = dbPath;
@@ -62,7 +64,7 @@ public sealed class ServerFixture : IAsyncLifetime
         }
 
         await File.WriteAllLinesAsync(keyFile, lines);
-        _app = await CashAppHost.BuildAsync(new ServeOptions
+        _app = await CashAppHost.BuildAsync(_configure(new ServeOptions
         {
             Urls = ["http://127.0.0.1:0"],
             DbPath = DbPath,
@@ -70,7 +72,7 @@ public sealed class ServerFixture : IAsyncLifetime
             MaxFileBytes = MaxFileBytes,
             ShutdownTimeout = TimeSpan.FromSeconds(10),
             ConfigurationArgs = ["--Logging:LogLevel:Default=Warning"],
-        });
+        }));
         _app.Use(async (context, next) =>
         {
             RequestArrived?.Invoke(context.Request.Path);

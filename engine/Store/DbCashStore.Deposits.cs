@@ -1,0 +1,287 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+using CashApp.Engine.Deposits;
+using CashApp.Engine.Model;
+using CashApp.Parsers.Common;
+
+namespace CashApp.Store;
+
+/// <content>
+/// Deposits and their detail across ingests: a deposit (BAI2 lockbox deposit 115 or item 116, a camt.053 entry
+/// without details) is held until its detail (a lockbox file, a camt.054) is stored, in either order, and then
+/// reconciled by <see cref="DepositReconciliation"/> as <c>cashapp match</c> reconciles a day's files.
+/// </content>
+public abstract partial class DbCashStore
+{
+    private static readonly JsonSerializerOptions SourceJson = new(JsonSerializerDefaults.Web);
+
+    private DepositSql DepositSql => this is SqlServerCashStore ? DepositSql.SqlServer : DepositSql.Sqlite;
+
+    private async Task EnsureDepositSchemaAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        foreach (var statement in DepositSql.Schema)
+        {
+            await using var command = Command(connection, transaction, statement);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>How many deposits the store holds in each state.</summary>
+    public async Task<IReadOnlyDictionary<DepositState, int>> CountDepositsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, DepositSql.CountDeposits);
+        var counts = new Dictionary<DepositState, int>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            counts[StateOf(reader.GetString(0))] = Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture);
+        }
+
+        return counts;
+    }
+
+    /// <summary>
+    /// Inside the ingest's transaction, after its payments are inserted: stores the file's detail transactions, holds
+    /// its deposits (an open <c>deposit_awaiting_detail</c> exception each), and reconciles every deposit held on the
+    /// dates this file touches against every detail not yet taken on them. Returns what became of each deposit
+    /// of this file and of each earlier deposit this file settled.
+    /// </summary>
+    private async Task<List<DepositOutcome>> ReconcileDepositsAsync(
+        DbConnection connection, DbTransaction transaction, long fileId, IngestBatch batch, Dictionary<BankTransaction, long> depositPaymentIds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<DepositOutcome>();
+        if (batch.Deposits.Count == 0 && batch.DepositDetail.Count == 0)
+        {
+            return outcomes;
+        }
+
+        var sql = DepositSql;
+        var dates = new SortedSet<DateOnly>();
+        foreach (var detail in batch.DepositDetail)
+        {
+            var where = DepositReconciliation.DetailOf(detail) ?? throw new ArgumentException($"{detail.SourceFile} line {detail.LineNumber}: not a deposit's detail.", nameof(batch));
+            dates.Add(where.Date);
+            await using var insert = Command(connection, transaction, sql.InsertDetail);
+            Set(insert, "@bank_file_id", fileId);
+            Set(insert, "@detail_key", where.Key);
+            Set(insert, "@batch", where.Batch);
+            SetDate(insert, "@detail_date", where.Date);
+            Set(insert, "@currency", detail.Currency);
+            Set(insert, "@source", ToSource(detail));
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var deposit in batch.Deposits)
+        {
+            dates.Add(DepositReconciliation.DepositDate(deposit) ?? throw new ArgumentException($"{deposit.SourceFile} line {deposit.LineNumber}: a deposit without a date.", nameof(batch)));
+        }
+
+        var held = new List<HeldDeposit>();
+        var details = new List<OpenDetail>();
+        foreach (var date in dates)
+        {
+            await using (var select = Command(connection, transaction, sql.SelectAwaitingDeposits))
+            {
+                SetDate(select, "@deposit_date", date);
+                await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    held.Add(new HeldDeposit(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), FromSource(reader.GetString(3)), IsNew: false));
+                }
+            }
+
+            await using (var select = Command(connection, transaction, sql.SelectOpenDetails))
+            {
+                SetDate(select, "@detail_date", date);
+                await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    details.Add(new OpenDetail(reader.GetInt64(0), FromSource(reader.GetString(1)), !reader.IsDBNull(2), !reader.IsDBNull(3)));
+                }
+            }
+        }
+
+        // This file's deposits are held like any other until the reconciliation below settles them.
+        foreach (var deposit in batch.Deposits)
+        {
+            var paymentId = depositPaymentIds[deposit];
+            long exceptionId;
+            await using (var insert = Command(connection, transaction, Sql.InsertException))
+            {
+                SetTime(insert, "@created_at", now);
+                Set(insert, "@payment_id", paymentId);
+                Set(insert, "@currency", deposit.Currency);
+                Set(insert, "@unapplied_minor", deposit.AmountMinor);
+                Set(insert, "@reason", LedgerCodes.Of(ExceptionReason.DepositAwaitingDetail));
+                Set(insert, "@detail", AwaitingText(deposit));
+                Set(insert, "@suggestions", "[]");
+                Set(insert, "@status", StoreCodes.Of(ExceptionStatus.Open));
+                exceptionId = await InsertReturningIdAsync(insert, cancellationToken).ConfigureAwait(false);
+            }
+
+            long depositId;
+            await using (var insert = Command(connection, transaction, sql.InsertDeposit))
+            {
+                Set(insert, "@payment_id", paymentId);
+                Set(insert, "@exception_id", exceptionId);
+                Set(insert, "@status", "awaiting");
+                SetDate(insert, "@deposit_date", DepositReconciliation.DepositDate(deposit));
+                Set(insert, "@currency", deposit.Currency);
+                Set(insert, "@source", ToSource(deposit));
+                Set(insert, "@detail_file", null);
+                SetTime(insert, "@updated_at", now);
+                depositId = await InsertReturningIdAsync(insert, cancellationToken).ConfigureAwait(false);
+            }
+
+            held.Add(new HeldDeposit(depositId, paymentId, exceptionId, deposit, IsNew: true));
+        }
+
+        // Two pools, as in cashapp match: deposits (115, camt.053 entries) take lockboxes, batches and entries; items
+        // (116) take single checks. A detail taken in one pool is still there for the other.
+        var byTransaction = new Dictionary<BankTransaction, HeldDeposit>(ReferenceEqualityComparer.Instance);
+        foreach (var h in held)
+        {
+            byTransaction.Add(h.Transaction, h);
+        }
+
+        var lumps = held.Where(h => h.Transaction.TypeCode != DepositReconciliation.Bai2LockboxItem).Select(h => h.Transaction);
+        var items = held.Where(h => h.Transaction.TypeCode == DepositReconciliation.Bai2LockboxItem).Select(h => h.Transaction);
+        var lumpDetails = details.Where(d => !d.Taken).ToList();
+        var itemDetails = details.Where(d => !d.TakenByItem).ToList();
+        var settled = new HashSet<HeldDeposit>(ReferenceEqualityComparer.Instance);
+        foreach (var (deposits, pool, forItems) in new[] { (lumps, lumpDetails, false), (items, itemDetails, true) })
+        {
+            var reconciliation = DepositReconciliation.Reconcile([.. deposits, .. pool.Select(d => d.Transaction)]);
+            foreach (var match in reconciliation.Deposits)
+            {
+                var deposit = byTransaction[match.Deposit];
+                var state = match.Status == DepositStatus.Reconciled ? DepositState.Reconciled : DepositState.Mismatch;
+                var text = match.Describe();
+                await using (var update = Command(connection, transaction, sql.SettleDeposit))
+                {
+                    Set(update, "@id", deposit.DepositId);
+                    Set(update, "@status", state == DepositState.Reconciled ? "reconciled" : "mismatch");
+                    Set(update, "@detail_file", match.Detail.SourceFile);
+                    SetTime(update, "@updated_at", now);
+                    await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await using (var update = Command(connection, transaction, sql.SettleException))
+                {
+                    // Reconciled: its money is the detail's payments, applied as payments; nothing of it is left to decide.
+                    Set(update, "@id", deposit.ExceptionId);
+                    Set(update, "@reason", LedgerCodes.Of(state == DepositState.Reconciled ? ExceptionReason.DepositReconciled : ExceptionReason.DepositMismatch));
+                    Set(update, "@detail", text);
+                    Set(update, "@status", StoreCodes.Of(state == DepositState.Reconciled ? ExceptionStatus.Resolved : ExceptionStatus.Open));
+                    Set(update, "@unapplied_minor", state == DepositState.Reconciled ? 0L : match.Deposit.AmountMinor);
+                    SetTime(update, "@updated_at", now);
+                    await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (state == DepositState.Reconciled)
+                {
+                    await using var take = Command(connection, transaction, forItems ? sql.TakeDetailForItem : sql.TakeDetail);
+                    Set(take, "@deposit_id", deposit.DepositId);
+                    foreach (var row in pool.Where(d => Takes(match.Detail, d.Transaction)))
+                    {
+                        Set(take, "@id", row.Id);
+                        await take.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                settled.Add(deposit);
+                outcomes.Add(new DepositOutcome(deposit.PaymentId, match.Deposit.PaymentRef, state, match.Deposit.SourceFile, match.Detail.SourceFile, text));
+            }
+        }
+
+        foreach (var deposit in held.Where(h => h.IsNew && !settled.Contains(h)))
+        {
+            outcomes.Add(new DepositOutcome(deposit.PaymentId, deposit.Transaction.PaymentRef, DepositState.AwaitingDetail, deposit.Transaction.SourceFile, null, AwaitingText(deposit.Transaction)));
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>True when a reconciled detail took this detail transaction: its whole lockbox or entry, its batch, or its one check.</summary>
+    private static bool Takes(DepositDetail detail, BankTransaction row)
+    {
+        if (row.SourceFile != detail.SourceFile || row.Currency != detail.Currency || DepositReconciliation.DetailOf(row) is not { } where || where.Date != detail.Date)
+        {
+            return false;
+        }
+
+        return detail.Kind switch
+        {
+            DepositDetailKind.LockboxCheck => row.LineNumber == detail.LineNumber,
+            DepositDetailKind.LockboxBatch => where.Key == detail.Key && where.Batch == detail.Batch,
+            _ => where.Key == detail.Key,
+        };
+    }
+
+    private static string AwaitingText(BankTransaction deposit)
+    {
+        var what = deposit.Format == BankFileFormat.Bai2
+            ? $"{(deposit.TypeCode == DepositReconciliation.Bai2LockboxItem ? "lockbox item" : "lockbox deposit")} (BAI2 {deposit.TypeCode})"
+            : "entry booked without details (camt.053)";
+        var detail = deposit.Format == BankFileFormat.Bai2 ? "its lockbox file" : "its camt.054";
+        var date = DepositReconciliation.DepositDate(deposit)?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return $"{what} {deposit.Currency} {deposit.AmountMinor.ToString(CultureInfo.InvariantCulture)} minor of {date} ({deposit.SourceFile} line {deposit.LineNumber.ToString(CultureInfo.InvariantCulture)}): awaiting {detail}; held, not matched as a payment";
+    }
+
+    private static DepositState StateOf(string code) => code switch
+    {
+        "awaiting" => DepositState.AwaitingDetail,
+        "reconciled" => DepositState.Reconciled,
+        "mismatch" => DepositState.Mismatch,
+        _ => throw new InvalidDataException($"The store holds an unknown deposit status '{code}'."),
+    };
+
+    /// <summary>What reconciliation reads of a transaction, as JSON: enough to rebuild it in a later ingest.</summary>
+    private static string ToSource(BankTransaction t)
+    {
+        var extra = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var field in DepositReconciliation.ExtraFields)
+        {
+            if (t.Extra.TryGetValue(field, out var value))
+            {
+                extra[field] = value;
+            }
+        }
+
+        return JsonSerializer.Serialize(
+            new SourceRow(t.PaymentRef, t.Direction == Direction.Credit, t.AmountMinor, t.Currency, LedgerCodes.Of(t.Format), t.SourceFile, t.LineNumber, t.IsPayment, t.TypeCode, t.ValueDate, t.FreeText, extra),
+            SourceJson);
+    }
+
+    private static BankTransaction FromSource(string json)
+    {
+        var row = JsonSerializer.Deserialize<SourceRow>(json, SourceJson) ?? throw new InvalidDataException("The store holds an empty deposit source.");
+        return new BankTransaction
+        {
+            PaymentRef = row.Ref,
+            Direction = row.Credit ? Direction.Credit : Direction.Debit,
+            AmountMinor = row.Amount,
+            Currency = row.Currency,
+            Format = LedgerCodes.ParseFormat(row.Format),
+            SourceFile = row.File,
+            LineNumber = row.Line,
+            IsPayment = row.IsPayment,
+            TypeCode = row.Type,
+            ValueDate = row.ValueDate,
+            FreeText = row.Text,
+            Extra = row.Extra,
+        };
+    }
+
+    private sealed record SourceRow(string Ref, bool Credit, long Amount, string Currency, string Format, string File, long Line, bool IsPayment, string? Type, DateOnly? ValueDate, string? Text, SortedDictionary<string, string> Extra);
+
+    private sealed record HeldDeposit(long DepositId, long PaymentId, long ExceptionId, BankTransaction Transaction, bool IsNew);
+
+    private sealed record OpenDetail(long Id, BankTransaction Transaction, bool Taken, bool TakenByItem);
+}

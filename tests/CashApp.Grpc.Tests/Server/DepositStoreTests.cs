@@ -1,0 +1,207 @@
+using System.Text;
+using CashApp.Engine.Model;
+using CashApp.Fixtures;
+using CashApp.Parsers.Common;
+using CashApp.Parsers.Currency;
+using CashApp.Parsers.Lockbox;
+using CashApp.Parsers.Tests.Bai2;
+using CashApp.Parsers.Tests.Camt;
+using CashApp.Store;
+using V1 = CashApp.Grpc.V1;
+
+namespace CashApp.Grpc.Tests.Server;
+
+/// <summary>
+/// Deposits and their detail through the served store, each file in its own Ingest call: a BAI2 lockbox deposit
+/// (115) and the lockbox file of its checks, a camt.053 entry booked without details and its camt.054. In either
+/// order the deposit is reconciled with its detail (or is a deposit_mismatch naming both files); it is never applied
+/// as a payment and never an unknown payer, and the detail's checks are applied once. Each test runs its own server.
+/// </summary>
+public sealed class DepositStoreTests : IAsyncLifetime
+{
+    private static readonly DateOnly Day = new(2026, 11, 20);
+    private readonly ServerFixture _server = new();
+
+    public Task InitializeAsync() => _server.InitializeAsync();
+
+    public Task DisposeAsync() => _server.DisposeAsync();
+
+    [Fact]
+    public async Task Ingest_DepositThenItsLockboxFile_HeldAwaitingThenReconciledAndChecksAppliedOnce()
+    {
+        await UpsertItemsAsync();
+
+        var bai2 = await _server.BankFiles().IngestAsync("day.bai2", Bai2(1_250_00));
+        var held = Assert.Single(bai2.Deposits);
+        Assert.Equal((V1.DepositOutcome.Types.Status.AwaitingDetail, "LBX0012345", "day.bai2", ""), (held.Status, held.PaymentRef, held.DepositFile, held.DetailFile));
+        Assert.Equal(1, bai2.Applied);
+        var awaiting = await DepositExceptionAsync();
+        Assert.Equal((ExceptionReason.DepositAwaitingDetail, ExceptionStatus.Open, 1_250_00L), (awaiting.Reason, awaiting.Status, awaiting.Unapplied.Minor));
+
+        var lockbox = await _server.BankFiles().IngestAsync("day.lockbox.txt", Lockbox());
+        var reconciled = Assert.Single(lockbox.Deposits);
+        Assert.Equal((V1.DepositOutcome.Types.Status.Reconciled, held.PaymentId, "day.bai2", "day.lockbox.txt"), (reconciled.Status, reconciled.PaymentId, reconciled.DepositFile, reconciled.DetailFile));
+        Assert.Equal(2, lockbox.Applied);
+
+        await AssertReconciledAsync(held.PaymentId);
+    }
+
+    [Fact]
+    public async Task Ingest_LockboxFileThenItsDeposit_ReconciledOnArrival()
+    {
+        await UpsertItemsAsync();
+
+        var lockbox = await _server.BankFiles().IngestAsync("day.lockbox.txt", Lockbox());
+        Assert.Empty(lockbox.Deposits);
+        Assert.Equal(2, lockbox.Applied);
+
+        var bai2 = await _server.BankFiles().IngestAsync("day.bai2", Bai2(1_250_00));
+        var reconciled = Assert.Single(bai2.Deposits);
+        Assert.Equal((V1.DepositOutcome.Types.Status.Reconciled, "day.bai2", "day.lockbox.txt"), (reconciled.Status, reconciled.DepositFile, reconciled.DetailFile));
+        Assert.Equal(1, bai2.Applied);
+        Assert.Contains("reconciled with its detail", reconciled.Description, StringComparison.Ordinal);
+
+        await AssertReconciledAsync(reconciled.PaymentId);
+    }
+
+    [Fact]
+    public async Task Ingest_DepositOfAnotherTotal_IsADepositMismatchNamingBothFilesAndTheChecksStillApply()
+    {
+        await UpsertItemsAsync();
+
+        await _server.BankFiles().IngestAsync("day.bai2", Bai2(1_300_00));
+        var lockbox = await _server.BankFiles().IngestAsync("day.lockbox.txt", Lockbox());
+
+        var mismatch = Assert.Single(lockbox.Deposits);
+        Assert.Equal(V1.DepositOutcome.Types.Status.Mismatch, mismatch.Status);
+        var exception = await DepositExceptionAsync();
+        Assert.Equal((ExceptionReason.DepositMismatch, ExceptionStatus.Open, 1_300_00L), (exception.Reason, exception.Status, exception.Unapplied.Minor));
+        Assert.Contains("day.bai2", exception.Detail, StringComparison.Ordinal);
+        Assert.Contains("day.lockbox.txt", exception.Detail, StringComparison.Ordinal);
+        Assert.Contains("differs", exception.Detail, StringComparison.Ordinal);
+        Assert.Empty(await _server.Store.ListApplicationsAsync(new ApplicationQuery { PaymentId = Id(mismatch.PaymentId) }));
+        Assert.Equal(0, (await _server.Store.GetOpenItemAsync("DS-I1"))!.RemainingMinor);
+        Assert.Equal(0, (await _server.Store.GetOpenItemAsync("DS-I2"))!.RemainingMinor);
+    }
+
+    [Fact]
+    public async Task Ingest_DetailResent_NothingAppliedOrReconciledTwiceAndALaterDepositWaits()
+    {
+        await UpsertItemsAsync();
+        await _server.BankFiles().IngestAsync("day.bai2", Bai2(1_250_00));
+        var first = await _server.BankFiles().IngestAsync("day.lockbox.txt", Lockbox());
+        Assert.Single(first.Deposits);
+
+        // The bank sends the lockbox file again (trailing spaces trimmed: other bytes, the same checks).
+        var resent = await _server.BankFiles().IngestAsync("day-resent.lockbox.txt", Lockbox(trim: true));
+        Assert.False(resent.Duplicate);
+        Assert.Equal((0, 2, 0), (resent.NewCredits, resent.AlreadyReceivedCount, resent.Applied));
+        Assert.Empty(resent.Deposits);
+
+        // A second deposit of the same lockbox and total (another bank reference) finds the checks taken: it waits.
+        var second = await _server.BankFiles().IngestAsync("late.bai2", Bai2(1_250_00, depositRef: "LBX0012345-2", header: "2200,9"));
+        var waiting = Assert.Single(second.Deposits);
+        Assert.Equal(V1.DepositOutcome.Types.Status.AwaitingDetail, waiting.Status);
+
+        var store = (DbCashStore)_server.Store;
+        var counts = await store.CountDepositsAsync();
+        Assert.Equal(1, counts[DepositState.Reconciled]);
+        Assert.Equal(1, counts[DepositState.AwaitingDetail]);
+        Assert.Equal(3, (await store.ListApplicationsAsync(new ApplicationQuery())).Count);
+    }
+
+    [Fact]
+    public async Task Ingest_Camt053EntryWithoutDetailsThenItsCamt054_Reconciled()
+    {
+        await _server.OpenItems().UpsertAsync([MatchingTests.Invoice("DC-I1", "DC-CUST", "INV-2001", 1_200_00, "EUR"), MatchingTests.Invoice("DC-I2", "DC-CUST", "INV-2002", 300_00, "EUR")]);
+        var (statement, notification) = Camt(1_500_00);
+
+        var booked = await _server.BankFiles().IngestAsync("day.camt053.xml", statement);
+        Assert.Equal(V1.DepositOutcome.Types.Status.AwaitingDetail, Assert.Single(booked.Deposits).Status);
+        Assert.Equal(0, booked.Applied);
+
+        var notified = await _server.BankFiles().IngestAsync("day.camt054.xml", notification);
+        var reconciled = Assert.Single(notified.Deposits);
+        Assert.Equal((V1.DepositOutcome.Types.Status.Reconciled, "day.camt053.xml", "day.camt054.xml"), (reconciled.Status, reconciled.DepositFile, reconciled.DetailFile));
+        Assert.Equal(2, notified.Applied);
+        var exception = Assert.Single((await _server.Store.ListExceptionsAsync(new ExceptionQuery())).Items);
+        Assert.Equal((ExceptionReason.DepositReconciled, ExceptionStatus.Resolved), (exception.Reason, exception.Status));
+    }
+
+    private async Task AssertReconciledAsync(string depositPaymentId)
+    {
+        var store = _server.Store;
+        var exception = await DepositExceptionAsync();
+        Assert.Equal((ExceptionReason.DepositReconciled, ExceptionStatus.Resolved, 0L), (exception.Reason, exception.Status, exception.Unapplied.Minor));
+        Assert.Contains("day.lockbox.txt", exception.Detail, StringComparison.Ordinal);
+
+        // The deposit is never applied; the checks and the ACH payment are, each once.
+        Assert.Empty(await store.ListApplicationsAsync(new ApplicationQuery { PaymentId = Id(depositPaymentId) }));
+        var applications = await store.ListApplicationsAsync(new ApplicationQuery());
+        Assert.Equal(["DS-I1", "DS-I2", "DS-I3"], applications.Select(a => a.ItemId).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain((await store.ListExceptionsAsync(new ExceptionQuery())).Items, e => e.Reason == ExceptionReason.UnknownPayer);
+        foreach (var item in new[] { "DS-I1", "DS-I2", "DS-I3" })
+        {
+            Assert.Equal(0, (await store.GetOpenItemAsync(item))!.RemainingMinor);
+        }
+    }
+
+    private async Task<StoredExceptionCase> DepositExceptionAsync() =>
+        Assert.Single((await _server.Store.ListExceptionsAsync(new ExceptionQuery())).Items, e => e.PaymentRef.StartsWith("LBX", StringComparison.Ordinal));
+
+    private Task<V1.UpsertSummary> UpsertItemsAsync() => _server.OpenItems().UpsertAsync(
+    [
+        Invoice("DS-I1", "DS-ACME", "Acme Corporation", "INV-1001", 1_000_00),
+        Invoice("DS-I2", "DS-BOLT", "Bolt Industries", "INV-1002", 250_00),
+        Invoice("DS-I3", "DS-ECHO", "Echo Freight LLC", "INV-3001", 75_25),
+    ]);
+
+    private static V1.OpenItem Invoice(string id, string customer, string name, string number, long minor)
+    {
+        var item = MatchingTests.Invoice(id, customer, number, minor);
+        item.CustomerName = name;
+        return item;
+    }
+
+    /// <summary>A BAI2 day: a lockbox deposit naming lockbox 0012345, and an ACH payment quoting INV-3001.</summary>
+    private static byte[] Bai2(long depositMinor, string depositRef = "LBX0012345", string header = "0600,1")
+    {
+        var file = Bai2TestWriter.Render(new TestFile("BANK", "ACME", Day, [
+            new TestGroup("BANK", Day, "USD", [
+                new TestAccount("123456789", "USD", [], [
+                    new TestDetail(115, depositMinor, "Z", depositRef, string.Empty, "LOCKBOX DEPOSIT 2 ITEMS"),
+                    new TestDetail(165, 75_25, "Z", "ACH000777" + header[^1], string.Empty, "ORIG CO NAME:ECHO FREIGHT LLC ENTRY DESCR:PAYMENT INV-3001"),
+                ]),
+            ]),
+        ]));
+        return header == "0600,1" ? file : Encoding.ASCII.GetBytes(Encoding.ASCII.GetString(file).Replace(",0600,1,", "," + header + ",", StringComparison.Ordinal));
+    }
+
+    /// <summary>Lockbox 0012345 of the day: two checks, for INV-1001 and INV-1002, 1,250.00 together.</summary>
+    private static byte[] Lockbox(bool trim = false)
+    {
+        var checks = new List<LockboxCheckModel>
+        {
+            new("001", 1_000_00, "021000021", "111111111", "1001", "ACME CORPORATION", [("INV-1001", 1_000_00)]),
+            new("002", 250_00, "021000021", "222222222", "1002", "BOLT INDUSTRIES", [("INV-1002", 250_00)]),
+        };
+        var text = LockboxWriter.Write(LockboxLayout.Default, [new LockboxModel("0012345", Day, [new LockboxBatchModel("001", checks)])], new LockboxWriterOptions { NewLine = "\n", TrimLines = trim });
+        return Encoding.ASCII.GetBytes(text);
+    }
+
+    /// <summary>A camt.053 entry E-77 booked without details, and the camt.054 entry E-77 with its two transactions.</summary>
+    private static (byte[] Statement, byte[] Notification) Camt(long entryMinor)
+    {
+        var eur = new CurrencyCode("EUR");
+        var lump = new EntryModel(entryMinor, eur, Direction.Credit, "BOOK", false, "E-77", null, Day, []);
+        var details = new List<DetailModel>
+        {
+            new(1_200_00, Direction.Credit, "T-771", null, "COBALT TRADING GMBH", null, null, [], [("INV-2001", "CINV", 1_200_00)]),
+            new(300_00, Direction.Credit, "T-772", null, "DELTA WERKE AG", null, null, [], [("INV-2002", "CINV", 300_00)]),
+        };
+        var notified = lump with { Amount = 1_500_00, Details = details };
+        return (CamtWriter.Write(new StatementModel(8, false, null, [lump])), CamtWriter.Write(new StatementModel(8, true, null, [notified])));
+    }
+
+    private static long Id(string id) => long.Parse(id, System.Globalization.CultureInfo.InvariantCulture);
+}
