@@ -41,7 +41,8 @@ internal sealed class SpooledBytes : Stream
         {
             if (used == ChunkSize)
             {
-                chunks.Add(new byte[ChunkSize]);
+                // Every byte of a chunk is written before it is read: no need to clear it first.
+                chunks.Add(GC.AllocateUninitializedArray<byte>(ChunkSize));
                 used = 0;
             }
 

@@ -116,4 +116,55 @@ public static class MinorUnits
         var text = string.Create(CultureInfo.InvariantCulture, $"{whole}.{fraction.ToString(new string('0', minorDigits), CultureInfo.InvariantCulture)}");
         return negative ? "-" + text : text;
     }
+
+    /// <summary>
+    /// Writes what <see cref="Format"/> returns, as UTF-8 (ASCII) bytes, without making a string: false when
+    /// <paramref name="utf8Destination"/> is too short (at most 22 bytes are needed for up to 18 decimals).
+    /// </summary>
+    public static bool TryFormat(long minor, int minorDigits, Span<byte> utf8Destination, out int bytesWritten)
+    {
+        if (minorDigits <= 0)
+        {
+            return minor.TryFormat(utf8Destination, out bytesWritten, default, CultureInfo.InvariantCulture);
+        }
+
+        bytesWritten = 0;
+        var negative = minor < 0;
+        var abs = negative ? (ulong)(-(minor + 1)) + 1 : (ulong)minor;
+        ulong scale = 1;
+        for (var i = 0; i < minorDigits; i++)
+        {
+            scale *= 10;
+        }
+
+        var whole = abs / scale;
+        var fraction = abs % scale;
+        var at = 0;
+        if (negative)
+        {
+            if (utf8Destination.IsEmpty)
+            {
+                return false;
+            }
+
+            utf8Destination[at++] = (byte)'-';
+        }
+
+        if (!whole.TryFormat(utf8Destination[at..], out var wholeBytes, default, CultureInfo.InvariantCulture)
+            || utf8Destination.Length < at + wholeBytes + 1 + minorDigits)
+        {
+            return false;
+        }
+
+        at += wholeBytes;
+        utf8Destination[at++] = (byte)'.';
+        for (var i = at + minorDigits - 1; i >= at; i--)
+        {
+            utf8Destination[i] = (byte)('0' + (int)(fraction % 10));
+            fraction /= 10;
+        }
+
+        bytesWritten = at + minorDigits;
+        return true;
+    }
 }

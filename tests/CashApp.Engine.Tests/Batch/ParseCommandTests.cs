@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using CashApp.Grpc.Cli;
 using CashApp.Parsers.Common;
+using CashApp.Parsers.Lockbox;
 using CashApp.Tests;
 using Sylvan.Data.Csv;
 
@@ -47,6 +48,38 @@ public sealed class ParseCommandTests : IDisposable
 
         Assert.Equal(expected.Count, rows);
         Assert.True(rows > 0);
+    }
+
+    /// <summary>
+    /// The whole output, byte for byte, against files written by <c>cashapp parse</c> before its rows were written
+    /// as UTF-8 directly: quoting, non-ASCII text, amounts in 0, 2 and 3 decimals, dates, every format.
+    /// </summary>
+    [Theory]
+    [InlineData("demo/bank/day.bai2", null, "demo-day.bai2")]
+    [InlineData("demo/bank/day.camt053.xml", null, "demo-day.camt053")]
+    [InlineData("demo/bank/day.lockbox.txt", null, "demo-day.lockbox")]
+    [InlineData("bai2/cashbench_seed11.bai2", null, "bai2-cashbench_seed11")]
+    [InlineData("bai2/crlf_trailing_spaces_no_final_newline.bai2", null, "bai2-crlf_trailing_spaces_no_final_newline")]
+    [InlineData("bai2/spec_features.bai2", null, "bai2-spec_features")]
+    [InlineData("camt/camt053-v02.xml", null, "camt-camt053-v02")]
+    [InlineData("camt/camt053-v08-prefixed.xml", null, "camt-camt053-v08-prefixed")]
+    [InlineData("camt/camt054-v04.xml", null, "camt-camt054-v04")]
+    [InlineData("lockbox/files/multi-lockbox-crlf.txt", null, "lockbox-multi-lockbox-crlf")]
+    [InlineData("lockbox/files/remittance.csv", "lockbox/layouts/csv-remittance.json", "lockbox-remittance")]
+    [InlineData("lockbox/files/wide-invoices.txt", "lockbox/layouts/wide-invoices.json", "lockbox-wide-invoices")]
+    public async Task Parse_Fixture_WritesTheGoldenBytes(string file, string? layout, string golden)
+    {
+        var path = Path.Combine(TestPaths.Fixtures, file);
+        var options = new BankFileReadOptions { LockboxLayout = layout is null ? null : LockboxLayout.Load(Path.Combine(TestPaths.Fixtures, layout)) };
+        using var output = new MemoryStream();
+        using var error = new StringWriter();
+
+        var code = await ParseCommand.RunAsync(path, options, output, error, CancellationToken.None);
+
+        Assert.True(code == 0, error.ToString());
+        var expected = await File.ReadAllBytesAsync(Path.Combine(TestPaths.Fixtures, "parse-golden", golden + ".csv"));
+        Assert.Equal(Encoding.UTF8.GetString(expected), Encoding.UTF8.GetString(output.ToArray()));
+        Assert.Equal(expected, output.ToArray());
     }
 
     [Fact]

@@ -84,6 +84,17 @@ public sealed class MoneyTests
         return (MinorUnits.TryParse(text, digits, out var back) && back == minor).ToProperty();
     }
 
+    [Property(Replay = "(2027,1203)")]
+    public Property MinorUnits_TryFormat_WritesTheBytesOfFormat(long minor, byte digitsSeed, byte room)
+    {
+        var digits = digitsSeed % 5;
+        var expected = System.Text.Encoding.ASCII.GetBytes(MinorUnits.Format(minor, digits));
+        var destination = new byte[room % 32];
+        var fits = MinorUnits.TryFormat(minor, digits, destination, out var written);
+        return (fits == (destination.Length >= expected.Length)
+            && (!fits || destination.AsSpan(0, written).SequenceEqual(expected))).ToProperty();
+    }
+
     [Fact]
     public void Money_BhdAddition_StaysInFils() =>
         Assert.Equal(new Money(2001, Bhd), Money.Parse("1.001", Bhd) + Money.Parse("1.000", Bhd));

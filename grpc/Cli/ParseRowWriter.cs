@@ -1,0 +1,245 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Unicode;
+using CashApp.Parsers.Common;
+using CashApp.Parsers.Currency;
+
+namespace CashApp.Grpc.Cli;
+
+/// <summary>
+/// Writes <c>cashapp parse</c>'s rows as UTF-8 CSV straight from each <see cref="BankTransaction"/>: the bytes
+/// <see cref="CashApp.Engine.Output.CsvOut"/> (Sylvan's writer over a UTF-8 <see cref="StreamWriter"/>) writes for
+/// the same rows, without a string per amount, line and date, a <c>string[]</c> per row, a <c>DbDataReader</c>
+/// call per field and a UTF-16 pass before the encoder. Fields are quoted as Sylvan quotes them: when they hold a
+/// comma, a quote, CR or LF, or start with '#'; quotes doubled; null and empty written as nothing; text that is
+/// not valid UTF-16 encoded with U+FFFD, as the encoder does. <c>ParseRowsBenchmarks</c> measures it against
+/// <c>CsvOut</c> (PERFORMANCE.md, "Parse as a whole process"); a property test holds the bytes equal.
+/// Not thread-safe.
+/// </summary>
+internal sealed class ParseRowWriter
+{
+    private static readonly SearchValues<char> Quoted = SearchValues.Create(",\"\r\n");
+
+    private readonly Stream output;
+    private byte[] buffer;
+    private int used;
+    private string? currency;
+    private int minorDigits;
+
+    /// <summary>Creates a writer that hands <paramref name="output"/> its bytes in blocks of <paramref name="bufferSize"/>.</summary>
+    public ParseRowWriter(Stream output, int bufferSize = 1 << 16)
+    {
+        this.output = output;
+        buffer = new byte[bufferSize];
+    }
+
+    /// <summary>Writes the header row.</summary>
+    public void WriteHeader(IReadOnlyList<string> columns)
+    {
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (i > 0)
+            {
+                Put((byte)',');
+            }
+
+            Text(columns[i]);
+        }
+
+        Put((byte)'\n');
+    }
+
+    /// <summary>Writes the row of <paramref name="t"/>, in the columns of <see cref="ParseCommand"/>.</summary>
+    public void Write(BankTransaction t)
+    {
+        Text(t.PaymentRef);
+        Put((byte)',');
+        Ascii(t.Direction == Direction.Credit ? "credit,"u8 : "debit,"u8);
+        Amount(t.AmountMinor, t.Currency);
+        Put((byte)',');
+        Text(t.Currency);
+        Put((byte)',');
+        Text(MatchCommand.FormatName(t.Format));
+        Put((byte)',');
+        Ensure(24);
+        t.LineNumber.TryFormat(buffer.AsSpan(used), out var written, default, CultureInfo.InvariantCulture);
+        used += written;
+        Ascii(t.IsPayment ? ",true,"u8 : ",false,"u8);
+        Text(t.TypeCode);
+        Put((byte)',');
+        if (t.ValueDate is { } date)
+        {
+            Ensure(32);
+            date.TryFormat(buffer.AsSpan(used), out written, "O", CultureInfo.InvariantCulture);
+            used += written;
+        }
+
+        Put((byte)',');
+        Text(t.PayerName);
+        Put((byte)',');
+        Text(t.PayerAccount);
+        Put((byte)',');
+        Text(t.PayerId);
+        Put((byte)',');
+        Remittance(t);
+        Put((byte)',');
+        Text(t.FreeText);
+        Put((byte)'\n');
+    }
+
+    /// <summary>Hands what is buffered to the stream.</summary>
+    public void Flush()
+    {
+        if (used > 0)
+        {
+            output.Write(buffer, 0, used);
+            used = 0;
+        }
+    }
+
+    /// <summary>
+    /// The remittance column, the documents joined as <c>REF=AMOUNT | REF</c>, quoted as the whole joined text would
+    /// be: amounts, '=' and " | " never need quotes, so it needs them when a reference does or it starts with '#'.
+    /// </summary>
+    private void Remittance(BankTransaction t)
+    {
+        var lines = t.Remittance;
+        if (lines.Count == 0)
+        {
+            return;
+        }
+
+        if (lines.Count == 1 && lines[0].AmountMinor is null)
+        {
+            Text(lines[0].Reference);
+            return;
+        }
+
+        var quoted = lines[0].Reference is { Length: > 0 } first && first[0] == '#';
+        for (var i = 0; i < lines.Count && !quoted; i++)
+        {
+            quoted = lines[i].Reference.AsSpan().ContainsAny(Quoted);
+        }
+
+        if (quoted)
+        {
+            Put((byte)'"');
+        }
+
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (i > 0)
+            {
+                Ascii(" | "u8);
+            }
+
+            if (quoted)
+            {
+                Doubled(lines[i].Reference);
+            }
+            else
+            {
+                Utf16(lines[i].Reference);
+            }
+
+            if (lines[i].AmountMinor is { } amount)
+            {
+                Put((byte)'=');
+                Amount(amount, t.Currency);
+            }
+        }
+
+        if (quoted)
+        {
+            Put((byte)'"');
+        }
+    }
+
+    // As MinorUnits.Format with the currency's digits (the plain number for an unknown code), looked up once per currency.
+    private void Amount(long minor, string code)
+    {
+        if (!string.Equals(code, currency, StringComparison.Ordinal))
+        {
+            minorDigits = CurrencyCode.TryParse(code, out var parsed) ? parsed.MinorDigits : -1;
+            currency = code;
+        }
+
+        Ensure(48);
+        MinorUnits.TryFormat(minor, minorDigits, buffer.AsSpan(used), out var written);
+        used += written;
+    }
+
+    private void Text(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return;
+        }
+
+        if (value[0] != '#' && !value.AsSpan().ContainsAny(Quoted))
+        {
+            Utf16(value);
+            return;
+        }
+
+        Put((byte)'"');
+        Doubled(value);
+        Put((byte)'"');
+    }
+
+    // The text with each quote doubled; a quote never splits a surrogate pair.
+    private void Doubled(ReadOnlySpan<char> text)
+    {
+        while (true)
+        {
+            var quote = text.IndexOf('"');
+            if (quote < 0)
+            {
+                Utf16(text);
+                return;
+            }
+
+            Utf16(text[..(quote + 1)]);
+            Put((byte)'"');
+            text = text[(quote + 1)..];
+        }
+    }
+
+    private void Utf16(ReadOnlySpan<char> text)
+    {
+        Ensure(text.Length * 3);
+        Utf8.FromUtf16(text, buffer.AsSpan(used), out _, out var written, replaceInvalidSequences: true, isFinalBlock: true);
+        used += written;
+    }
+
+    private void Ascii(ReadOnlySpan<byte> bytes)
+    {
+        Ensure(bytes.Length);
+        bytes.CopyTo(buffer.AsSpan(used));
+        used += bytes.Length;
+    }
+
+    private void Put(byte b)
+    {
+        if (used == buffer.Length)
+        {
+            Flush();
+        }
+
+        buffer[used++] = b;
+    }
+
+    private void Ensure(int bytes)
+    {
+        if (buffer.Length - used >= bytes)
+        {
+            return;
+        }
+
+        Flush();
+        if (buffer.Length < bytes)
+        {
+            buffer = new byte[bytes];
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text;
+using CashApp.Engine.Output;
+using CashApp.Grpc.Cli;
+using CashApp.Parsers.Common;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace CashApp.Engine.Tests.Batch;
+
+/// <summary>
+/// <c>cashapp parse</c> writes its rows as UTF-8 straight from the transactions; the bytes must be those of the rows
+/// made as strings and written through <see cref="CsvOut"/> (Sylvan) and a UTF-8 <see cref="StreamWriter"/>, the way
+/// it wrote them before: every field that needs quotes, '#' first, non-ASCII, broken surrogates, amounts in every
+/// currency's decimals.
+/// </summary>
+public sealed class ParseRowWriterProperties
+{
+    private static readonly Gen<string?> Texts =
+        Gen.Choose(0, 9).SelectMany(length => Gen.ArrayOf(
+                Gen.Elements('a', 'Z', '7', ' ', ',', '"', '\r', '\n', '#', '|', '=', '-', '.', 'é', 'Ł', '株', '\uD83D', '\uDE00', '\t'),
+                length)
+            .Select(chars => new string(chars)))
+        .SelectMany(text => Gen.Elements<string?>(text, text, text, null));
+
+    private static readonly Gen<long> Amounts = Gen.OneOf(
+        Gen.Choose(-100_000, 100_000).Select(i => (long)i),
+        Gen.Choose(int.MinValue, int.MaxValue).Zip(Gen.Choose(0, int.MaxValue)).Select(p => ((long)p.Item1 << 31) | (long)p.Item2),
+        Gen.Elements(long.MinValue, long.MaxValue, 0L, -1L));
+
+    private static readonly Gen<RemittanceLine> Lines =
+        from reference in Texts
+        from amount in Amounts
+        from hasAmount in Gen.Elements(true, false)
+        select new RemittanceLine(reference ?? string.Empty, hasAmount ? amount : null);
+
+    private static readonly Gen<BankTransaction> Transactions =
+        from paymentRef in Texts
+        from amount in Amounts
+        from currency in Gen.Elements("USD", "JPY", "BHD", "EUR", "ZZZ", "usd", string.Empty)
+        from format in Gen.Elements(Enum.GetValues<BankFileFormat>())
+        from line in Gen.Choose(0, int.MaxValue)
+        from isPayment in Gen.Elements(true, false)
+        from credit in Gen.Elements(true, false)
+        from typeCode in Texts
+        from day in Gen.Choose(-1, 3_000_000)
+        from names in Gen.ArrayOf(Texts, 4)
+        from lines in Gen.Choose(0, 4).SelectMany(n => Gen.ArrayOf(Lines, n))
+        select new BankTransaction
+        {
+            PaymentRef = paymentRef ?? string.Empty,
+            Direction = credit ? Direction.Credit : Direction.Debit,
+            AmountMinor = amount,
+            Currency = currency,
+            Format = format,
+            SourceFile = "f",
+            LineNumber = line,
+            IsPayment = isPayment,
+            TypeCode = typeCode,
+            ValueDate = day < 0 ? null : DateOnly.FromDayNumber(day),
+            PayerName = names[0],
+            PayerAccount = names[1],
+            PayerId = names[2],
+            FreeText = names[3],
+            Remittance = lines,
+        };
+
+    [Property(MaxTest = 500, Replay = "(41,43)")]
+    public Property Rows_AreTheBytesCsvOutWritesForTheStringRows() =>
+        Prop.ForAll(
+            Gen.ListOf(Transactions).ToArbitrary(),
+            Gen.Choose(1, 80).ToArbitrary(),
+            (transactions, bufferSize) =>
+            {
+                using var expected = new MemoryStream();
+                using (var text = new StreamWriter(expected, new UTF8Encoding(false), 1 << 10, leaveOpen: true))
+                {
+                    CsvOut.Write(text, ParseCommand.Columns, transactions.Select(Row));
+                }
+
+                using var actual = new MemoryStream();
+                var writer = new ParseRowWriter(actual, bufferSize);
+                writer.WriteHeader(ParseCommand.Columns);
+                foreach (var t in transactions)
+                {
+                    writer.Write(t);
+                }
+
+                writer.Flush();
+                return expected.ToArray().AsSpan().SequenceEqual(actual.ToArray())
+                    .Label(Encoding.UTF8.GetString(expected.ToArray()) + "\n---\n" + Encoding.UTF8.GetString(actual.ToArray()));
+            });
+
+    // The row as cashapp parse made it before: a string per value, amounts in the currency's decimals.
+    private static string?[] Row(BankTransaction t) =>
+    [
+        t.PaymentRef,
+        t.Direction == Direction.Credit ? "credit" : "debit",
+        MatchCommand.Amount(t.AmountMinor, t.Currency),
+        t.Currency,
+        MatchCommand.FormatName(t.Format),
+        t.LineNumber.ToString(CultureInfo.InvariantCulture),
+        t.IsPayment ? "true" : "false",
+        t.TypeCode,
+        t.ValueDate?.ToString("O", CultureInfo.InvariantCulture),
+        t.PayerName,
+        t.PayerAccount,
+        t.PayerId,
+        t.Remittance.Count == 1 && t.Remittance[0].AmountMinor is null
+            ? t.Remittance[0].Reference
+            : string.Join(" | ", t.Remittance.Select(r => r.AmountMinor is { } a ? r.Reference + "=" + MatchCommand.Amount(a, t.Currency) : r.Reference)),
+        t.FreeText,
+    ];
+}
