@@ -60,11 +60,8 @@ internal static class TwoDayLearning
                     Allocations = [new ItemAllocation(item, exception.Unapplied.Minor)],
                     Actor = "bench-specialist",
                     Reason = "from the true answer",
+                    Learn = new ResolutionLearning(remember, MatchPolicy.Default),
                 });
-                if (resolved.Status == ResolveStatus.Resolved)
-                {
-                    await rules.LearnFromResolutionAsync(exception.Id, remember, MatchPolicy.Default);
-                }
             }
 
             var day2 = await ledger.StoreTransactionsAsync(world.Day2, "day2.bai2", "day2", BankFileFormat.Bai2, "bench");

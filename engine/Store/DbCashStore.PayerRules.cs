@@ -30,6 +30,15 @@ public sealed record PayerRulePage(IReadOnlyList<PayerRule> Items, long? NextAft
 /// <summary>What a resolution taught: the rules made or agreed with, those it revoked, and the payments raised for review.</summary>
 public sealed record PayerRuleLearning(IReadOnlyList<PayerRule> Learned, IReadOnlyList<PayerRule> Revoked, int RaisedForReview, string Message);
 
+/// <summary>
+/// Asks a resolution to learn who pays: <see cref="Remember"/> is the specialist's explicit choice (the
+/// policy's <c>rememberResolutions</c> when they made none); the policy gives the agreements a rule needs.
+/// </summary>
+public sealed record ResolutionLearning(bool Remember, MatchPolicy Policy);
+
+/// <summary>One event of a payer rule's life: learnt, agreed, disagreed, shared, revoked or reinstated, by whom and why.</summary>
+public sealed record PayerRuleEvent(long EventId, long RuleId, DateTimeOffset At, string Actor, string Event, long? ExceptionId, string? Reason);
+
 /// <summary>How a revoke or reinstate went.</summary>
 public enum PayerRuleChangeStatus
 {
@@ -57,6 +66,9 @@ public interface IPayerRuleStore
 
     /// <summary>One rule, or null.</summary>
     Task<PayerRule?> GetPayerRuleAsync(long ruleId, CancellationToken cancellationToken = default);
+
+    /// <summary>A rule's events, oldest first (none for an unknown rule).</summary>
+    Task<IReadOnlyList<PayerRuleEvent>> ListPayerRuleEventsAsync(long ruleId, CancellationToken cancellationToken = default);
 
     /// <summary>Revokes a rule (an event; the rule stays): matching stops using it.</summary>
     Task<PayerRuleChange> RevokePayerRuleAsync(long ruleId, string actor, string? reason, CancellationToken cancellationToken = default);
@@ -168,10 +180,31 @@ public abstract partial class DbCashStore : IPayerRuleStore
     public async Task<PayerRuleLearning> LearnFromResolutionAsync(long exceptionId, bool remember, MatchPolicy policy, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        var sql = RuleSql;
-        var now = Now();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        var learning = await LearnAsync(connection, transaction, exceptionId, new ResolutionLearning(remember, policy), cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return learning;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<PayerRuleEvent>> ListPayerRuleEventsAsync(long ruleId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, RuleSql.SelectEvents);
+        Set(command, "@rule_id", ruleId);
+        return await ReadAllAsync(command, r => new PayerRuleEvent(r.GetInt64(0), r.GetInt64(1), ReadTime(r, 2), r.GetString(3), r.GetString(4), r.IsDBNull(5) ? null : r.GetInt64(5), StringOrNull(r, 6)), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Learns from a resolved exception inside the caller's transaction (the resolution's own, so that a failure
+    /// here rolls back the resolution too). Writes nothing when there is nothing to learn; never commits.
+    /// </summary>
+    private async Task<PayerRuleLearning> LearnAsync(DbConnection connection, DbTransaction transaction, long exceptionId, ResolutionLearning learn, CancellationToken cancellationToken)
+    {
+        var (remember, policy) = (learn.Remember, learn.Policy);
+        var sql = RuleSql;
+        var now = Now();
         string status, resolution, resolvedBy;
         DateTimeOffset resolvedAt;
         var raw = new Dictionary<PayerRuleKind, string?>();
@@ -193,9 +226,9 @@ public abstract partial class DbCashStore : IPayerRuleStore
             raw[PayerRuleKind.PayerId] = StringOrNull(reader, 6);
         }
 
-        if (status != StoreCodes.Of(ExceptionStatus.Resolved) || resolution != StoreCodes.Of(ResolutionKind.ApplyToItems))
+        // A decision that applied items and left the rest on account, wrote it off or refunded it still named the payer.
+        if (status != StoreCodes.Of(ExceptionStatus.Resolved) || resolution == StoreCodes.Of(ResolutionKind.NotACustomerPayment))
         {
-            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
             return Nothing($"Exception {exceptionId} was not resolved by applying it to items: nothing to learn.");
         }
 
@@ -216,7 +249,6 @@ public abstract partial class DbCashStore : IPayerRuleStore
         var families = roots.Values.Distinct(StringComparer.Ordinal).ToList();
         if (families.Count != 1)
         {
-            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
             return Nothing(families.Count == 0
                 ? $"Exception {exceptionId}: no item applied, nothing to learn."
                 : $"Exception {exceptionId} was applied to unrelated customers ({string.Join(", ", customers.Order(StringComparer.Ordinal))}): the payer is ambiguous, nothing learnt.");
@@ -329,7 +361,6 @@ public abstract partial class DbCashStore : IPayerRuleStore
             }
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         var message = string.Create(CultureInfo.InvariantCulture, $"Exception {exceptionId}: {learned.Count(r => r.State == PayerRuleState.Active)} active and {learned.Count(r => r.State == PayerRuleState.Suggested)} suggested payer rules for {paid}; {revoked.Count} revoked, {raised} payments raised for review.");
         return new PayerRuleLearning(learned, revoked, raised, notes.Count == 0 ? message : message + " " + string.Join("; ", notes) + ".");
 

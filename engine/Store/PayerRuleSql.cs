@@ -32,6 +32,9 @@ public sealed record PayerRuleSql
     /// <summary>Records an event of a rule's life.</summary>
     public required LedgerStatement InsertEvent { get; init; }
 
+    /// <summary>A rule's events, oldest first.</summary>
+    public required LedgerStatement SelectEvents { get; init; }
+
     /// <summary>The resolution of an exception and the payer its payment names.</summary>
     public required LedgerStatement SelectResolution { get; init; }
 
@@ -198,6 +201,10 @@ public sealed record PayerRuleSql
                 nameof(InsertEvent),
                 $"INSERT INTO {t}payer_rule_events (rule_id, at, actor, event, exception_id, reason) VALUES (@rule_id, @at, @actor, @event, @exception_id, @reason)",
                 ("@rule_id", BigInt), ("@at", Time), ("@actor", Text), ("@event", Key), ("@exception_id", BigInt), ("@reason", Text)),
+            SelectEvents = LedgerStatement.Of(
+                nameof(SelectEvents),
+                $"SELECT id, rule_id, at, actor, event, exception_id, reason FROM {t}payer_rule_events WHERE rule_id = @rule_id ORDER BY id",
+                ("@rule_id", BigInt)),
             SelectResolution = LedgerStatement.Of(
                 nameof(SelectResolution),
                 $"SELECT e.status, e.resolution, e.resolved_by, e.resolved_at, p.payer_account, p.payer_name, p.payer_id FROM {t}exceptions e JOIN {t}payments p ON p.id = e.payment_id WHERE e.id = @id",
