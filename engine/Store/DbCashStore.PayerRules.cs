@@ -284,7 +284,27 @@ public abstract partial class DbCashStore : IPayerRuleStore
                 }
             }
 
-            var shared = unrelated.Count > 0 || existing.Any(r => r.Shared);
+            // A key that already paid for an unrelated customer (a payment service's account or name, a factor's)
+            // is shared from the start, whether or not a rule was ever made for it.
+            var seenUnrelated = new List<string>();
+            {
+                List<string> paidFor;
+                await using (var command = Command(connection, transaction, kind switch { PayerRuleKind.Account => sql.SelectAccountCustomers, PayerRuleKind.Name => sql.SelectNameCustomers, _ => sql.SelectPayerIdCustomers }))
+                {
+                    Set(command, "@raw", raw[kind]);
+                    paidFor = await ReadAllAsync(command, r => r.GetString(0), cancellationToken).ConfigureAwait(false);
+                }
+
+                foreach (var customer in paidFor.Where(c => c != paid && !existing.Any(r => r.CustomerId == c)))
+                {
+                    if (await RootOfAsync(connection, transaction, customer, cancellationToken).ConfigureAwait(false) != family)
+                    {
+                        seenUnrelated.Add(customer);
+                    }
+                }
+            }
+
+            var shared = unrelated.Count > 0 || seenUnrelated.Count > 0 || existing.Any(r => r.Shared);
             var reason = string.Create(CultureInfo.InvariantCulture, $"the resolution of EXC-{exceptionId} by {resolvedBy} paid {paid} from this {PayerRule.KindWord(kind)}");
             foreach (var rule in unrelated)
             {
@@ -308,7 +328,9 @@ public abstract partial class DbCashStore : IPayerRuleStore
 
             if (shared)
             {
-                notes.Add($"{PayerRule.KindWord(kind)} {key} is shared (it paid for unrelated customers): not learnt");
+                notes.Add(seenUnrelated.Count > 0
+                    ? $"{PayerRule.KindWord(kind)} {key} is shared (it also paid for {string.Join(", ", seenUnrelated)}): not learnt"
+                    : $"{PayerRule.KindWord(kind)} {key} is shared (it paid for unrelated customers): not learnt");
             }
 
             // Rules of the same family for this key agree; every one of them becomes shared when the key does.

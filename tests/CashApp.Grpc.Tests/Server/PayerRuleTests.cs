@@ -165,6 +165,28 @@ public sealed class PayerRuleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Resolve_AccountThatAlreadyPaidAnUnrelatedCustomer_IsSharedFromTheStart_AndNeverLearnt()
+    {
+        var server = await StartAsync();
+        await SeedAsync(server);
+        // Day 1: the account pays Fabrikam's invoice, quoting it (applied by the reference, no rule involved),
+        // and pays something else without a reference, which a specialist applies to Northwind's invoice.
+        var quoted = Pay("P-4", 4_567_89);
+        quoted.RemittanceText = "INV-F1";
+        var day1 = await CommitAsync(server, quoted, Pay("P-1", 1_234_56));
+        Assert.Equal("INV-F1", Assert.Single(day1.Applications).ItemId);
+        await ResolveAsync(server, "P-1", "INV-N1", 1_234_56, remember: true);
+
+        // Both the account and the printed name paid for two unrelated customers: shared, suggested, never active.
+        var rules = (await server.Rules().ListAsync(new V1.ListPayerRulesRequest())).Rules;
+        Assert.Contains(rules, r => r.Kind == V1.PayerRuleKind.Account);
+        Assert.Contains(rules, r => r.Kind == V1.PayerRuleKind.Name);
+        Assert.All(rules, r => Assert.Equal((true, V1.PayerRuleState.Suggested, "C-NORTH"), (r.Shared, r.State, r.CustomerId)));
+        var day2 = await CommitAsync(server, Pay("P-2", 2_345_67));
+        Assert.Equal(V1.ExceptionReason.UnknownPayer, Assert.Single(day2.Exceptions).Reason);
+    }
+
+    [Fact]
     public async Task Revoke_ThenNextDay_BackToExceptions_AndReinstateFiresAgain()
     {
         var server = await StartAsync();
