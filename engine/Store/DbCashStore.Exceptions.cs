@@ -99,6 +99,10 @@ public abstract partial class DbCashStore
             return refused;
         }
 
+        // What the specialist learnt about who pays is kept in the same transaction: both or neither.
+        var learned = resolved && applicationIds.Count > 0 && request.Learn is { } learn
+            ? await LearnAsync(connection, transaction, before.Id, learn, cancellationToken).ConfigureAwait(false)
+            : null;
         var after = await GetExceptionAsync(connection, transaction, before.Id, cancellationToken).ConfigureAwait(false);
         await AuditAsync(
             connection,
@@ -122,7 +126,7 @@ public abstract partial class DbCashStore
         }
 
         return resolved
-            ? new ResolveResult(ResolveStatus.Resolved, after, applications, $"Exception {before.Id} resolved: {StoreCodes.Of(request.Kind)}.")
+            ? new ResolveResult(ResolveStatus.Resolved, after, applications, $"Exception {before.Id} resolved: {StoreCodes.Of(request.Kind)}.") { Learned = learned }
             : new ResolveResult(ResolveStatus.PartiallyApplied, after, applications, $"Exception {before.Id}: {MinorUnits.Format(appliedMinor, currency.MinorDigits)} {currency.Code} applied, {MinorUnits.Format(unapplied, currency.MinorDigits)} still unapplied.");
     }
 

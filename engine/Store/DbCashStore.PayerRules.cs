@@ -30,6 +30,15 @@ public sealed record PayerRulePage(IReadOnlyList<PayerRule> Items, long? NextAft
 /// <summary>What a resolution taught: the rules made or agreed with, those it revoked, and the payments raised for review.</summary>
 public sealed record PayerRuleLearning(IReadOnlyList<PayerRule> Learned, IReadOnlyList<PayerRule> Revoked, int RaisedForReview, string Message);
 
+/// <summary>
+/// Asks a resolution to learn who pays: <see cref="Remember"/> is the specialist's explicit choice (the
+/// policy's <c>rememberResolutions</c> when they made none); the policy gives the agreements a rule needs.
+/// </summary>
+public sealed record ResolutionLearning(bool Remember, MatchPolicy Policy);
+
+/// <summary>One event of a payer rule's life: learnt, agreed, disagreed, shared, revoked or reinstated, by whom and why.</summary>
+public sealed record PayerRuleEvent(long EventId, long RuleId, DateTimeOffset At, string Actor, string Event, long? ExceptionId, string? Reason);
+
 /// <summary>How a revoke or reinstate went.</summary>
 public enum PayerRuleChangeStatus
 {
@@ -57,6 +66,9 @@ public interface IPayerRuleStore
 
     /// <summary>One rule, or null.</summary>
     Task<PayerRule?> GetPayerRuleAsync(long ruleId, CancellationToken cancellationToken = default);
+
+    /// <summary>A rule's events, oldest first (none for an unknown rule).</summary>
+    Task<IReadOnlyList<PayerRuleEvent>> ListPayerRuleEventsAsync(long ruleId, CancellationToken cancellationToken = default);
 
     /// <summary>Revokes a rule (an event; the rule stays): matching stops using it.</summary>
     Task<PayerRuleChange> RevokePayerRuleAsync(long ruleId, string actor, string? reason, CancellationToken cancellationToken = default);
@@ -168,10 +180,31 @@ public abstract partial class DbCashStore : IPayerRuleStore
     public async Task<PayerRuleLearning> LearnFromResolutionAsync(long exceptionId, bool remember, MatchPolicy policy, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        var sql = RuleSql;
-        var now = Now();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        var learning = await LearnAsync(connection, transaction, exceptionId, new ResolutionLearning(remember, policy), cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return learning;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<PayerRuleEvent>> ListPayerRuleEventsAsync(long ruleId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, RuleSql.SelectEvents);
+        Set(command, "@rule_id", ruleId);
+        return await ReadAllAsync(command, r => new PayerRuleEvent(r.GetInt64(0), r.GetInt64(1), ReadTime(r, 2), r.GetString(3), r.GetString(4), r.IsDBNull(5) ? null : r.GetInt64(5), StringOrNull(r, 6)), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Learns from a resolved exception inside the caller's transaction (the resolution's own, so that a failure
+    /// here rolls back the resolution too). Writes nothing when there is nothing to learn; never commits.
+    /// </summary>
+    private async Task<PayerRuleLearning> LearnAsync(DbConnection connection, DbTransaction transaction, long exceptionId, ResolutionLearning learn, CancellationToken cancellationToken)
+    {
+        var (remember, policy) = (learn.Remember, learn.Policy);
+        var sql = RuleSql;
+        var now = Now();
         string status, resolution, resolvedBy;
         DateTimeOffset resolvedAt;
         var raw = new Dictionary<PayerRuleKind, string?>();
@@ -193,9 +226,9 @@ public abstract partial class DbCashStore : IPayerRuleStore
             raw[PayerRuleKind.PayerId] = StringOrNull(reader, 6);
         }
 
-        if (status != StoreCodes.Of(ExceptionStatus.Resolved) || resolution != StoreCodes.Of(ResolutionKind.ApplyToItems))
+        // A decision that applied items and left the rest on account, wrote it off or refunded it still named the payer.
+        if (status != StoreCodes.Of(ExceptionStatus.Resolved) || resolution == StoreCodes.Of(ResolutionKind.NotACustomerPayment))
         {
-            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
             return Nothing($"Exception {exceptionId} was not resolved by applying it to items: nothing to learn.");
         }
 
@@ -216,7 +249,6 @@ public abstract partial class DbCashStore : IPayerRuleStore
         var families = roots.Values.Distinct(StringComparer.Ordinal).ToList();
         if (families.Count != 1)
         {
-            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
             return Nothing(families.Count == 0
                 ? $"Exception {exceptionId}: no item applied, nothing to learn."
                 : $"Exception {exceptionId} was applied to unrelated customers ({string.Join(", ", customers.Order(StringComparer.Ordinal))}): the payer is ambiguous, nothing learnt.");
@@ -252,7 +284,27 @@ public abstract partial class DbCashStore : IPayerRuleStore
                 }
             }
 
-            var shared = unrelated.Count > 0 || existing.Any(r => r.Shared);
+            // A key that already paid for an unrelated customer (a payment service's account or name, a factor's)
+            // is shared from the start, whether or not a rule was ever made for it.
+            var seenUnrelated = new List<string>();
+            {
+                List<string> paidFor;
+                await using (var command = Command(connection, transaction, kind switch { PayerRuleKind.Account => sql.SelectAccountCustomers, PayerRuleKind.Name => sql.SelectNameCustomers, _ => sql.SelectPayerIdCustomers }))
+                {
+                    Set(command, "@raw", raw[kind]);
+                    paidFor = await ReadAllAsync(command, r => r.GetString(0), cancellationToken).ConfigureAwait(false);
+                }
+
+                foreach (var customer in paidFor.Where(c => c != paid && !existing.Any(r => r.CustomerId == c)))
+                {
+                    if (await RootOfAsync(connection, transaction, customer, cancellationToken).ConfigureAwait(false) != family)
+                    {
+                        seenUnrelated.Add(customer);
+                    }
+                }
+            }
+
+            var shared = unrelated.Count > 0 || seenUnrelated.Count > 0 || existing.Any(r => r.Shared);
             var reason = string.Create(CultureInfo.InvariantCulture, $"the resolution of EXC-{exceptionId} by {resolvedBy} paid {paid} from this {PayerRule.KindWord(kind)}");
             foreach (var rule in unrelated)
             {
@@ -276,7 +328,9 @@ public abstract partial class DbCashStore : IPayerRuleStore
 
             if (shared)
             {
-                notes.Add($"{PayerRule.KindWord(kind)} {key} is shared (it paid for unrelated customers): not learnt");
+                notes.Add(seenUnrelated.Count > 0
+                    ? $"{PayerRule.KindWord(kind)} {key} is shared (it also paid for {string.Join(", ", seenUnrelated)}): not learnt"
+                    : $"{PayerRule.KindWord(kind)} {key} is shared (it paid for unrelated customers): not learnt");
             }
 
             // Rules of the same family for this key agree; every one of them becomes shared when the key does.
@@ -329,7 +383,6 @@ public abstract partial class DbCashStore : IPayerRuleStore
             }
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         var message = string.Create(CultureInfo.InvariantCulture, $"Exception {exceptionId}: {learned.Count(r => r.State == PayerRuleState.Active)} active and {learned.Count(r => r.State == PayerRuleState.Suggested)} suggested payer rules for {paid}; {revoked.Count} revoked, {raised} payments raised for review.");
         return new PayerRuleLearning(learned, revoked, raised, notes.Count == 0 ? message : message + " " + string.Join("; ", notes) + ".");
 

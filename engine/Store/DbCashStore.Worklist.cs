@@ -203,6 +203,10 @@ public abstract partial class DbCashStore : IWorklistStore
             return refused;
         }
 
+        // What the specialist learnt about who pays is kept in the same transaction: both or neither.
+        var learned = applicationIds.Count > 0 && request.Learn is { } learn
+            ? await LearnAsync(connection, transaction, before.Id, learn, cancellationToken).ConfigureAwait(false)
+            : null;
         var after = await GetExceptionAsync(connection, transaction, before.Id, cancellationToken).ConfigureAwait(false);
         await AuditAsync(
             connection,
@@ -218,7 +222,7 @@ public abstract partial class DbCashStore : IWorklistStore
         var applications = (await ListApplicationsAsync(new ApplicationQuery { PaymentId = before.PaymentId }, cancellationToken).ConfigureAwait(false))
             .Where(a => applicationIds.Contains(a.Id))
             .ToList();
-        return new ResolveResult(ResolveStatus.Resolved, after, applications, $"Exception {before.Id} resolved: {Describe(appliedMinor, rest, kind, currency)}.");
+        return new ResolveResult(ResolveStatus.Resolved, after, applications, $"Exception {before.Id} resolved: {Describe(appliedMinor, rest, kind, currency)}.") { Learned = learned };
     }
 
     /// <inheritdoc/>

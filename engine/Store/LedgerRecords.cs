@@ -246,6 +246,12 @@ public sealed record ResolveRequest
 
     /// <summary>Why, in the specialist's words.</summary>
     public required string Reason { get; init; }
+
+    /// <summary>
+    /// What the resolution teaches about who pays, learnt in the resolution's own transaction (a failure leaves
+    /// neither); null learns nothing.
+    /// </summary>
+    public ResolutionLearning? Learn { get; init; }
 }
 
 /// <summary>How a decision on an exception ended.</summary>
@@ -271,7 +277,11 @@ public enum ResolveStatus
 }
 
 /// <summary>The outcome of a decision, with the exception as it now stands and the applications made.</summary>
-public sealed record ResolveResult(ResolveStatus Status, StoredExceptionCase? Exception, IReadOnlyList<StoredApplication> Applications, string Message);
+public sealed record ResolveResult(ResolveStatus Status, StoredExceptionCase? Exception, IReadOnlyList<StoredApplication> Applications, string Message)
+{
+    /// <summary>What the resolution taught about who pays, when it was asked to learn and resolved.</summary>
+    public PayerRuleLearning? Learned { get; init; }
+}
 
 /// <summary>Assigns an exception to a specialist, or unassigns it (<see cref="Assignee"/> null).</summary>
 public sealed record AssignRequest

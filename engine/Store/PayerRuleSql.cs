@@ -32,11 +32,23 @@ public sealed record PayerRuleSql
     /// <summary>Records an event of a rule's life.</summary>
     public required LedgerStatement InsertEvent { get; init; }
 
+    /// <summary>A rule's events, oldest first.</summary>
+    public required LedgerStatement SelectEvents { get; init; }
+
     /// <summary>The resolution of an exception and the payer its payment names.</summary>
     public required LedgerStatement SelectResolution { get; init; }
 
     /// <summary>The customers of the items a resolution applied the payment to.</summary>
     public required LedgerStatement SelectResolutionCustomers { get; init; }
+
+    /// <summary>The customers that payments from a payer account (as printed) were applied to, net of reversals.</summary>
+    public required LedgerStatement SelectAccountCustomers { get; init; }
+
+    /// <summary>The customers that payments under a payer name (as printed) were applied to, net of reversals.</summary>
+    public required LedgerStatement SelectNameCustomers { get; init; }
+
+    /// <summary>The customers that payments with a payer id were applied to, net of reversals.</summary>
+    public required LedgerStatement SelectPayerIdCustomers { get; init; }
 
     /// <summary>A customer's parent.</summary>
     public required LedgerStatement SelectParent { get; init; }
@@ -101,6 +113,9 @@ public sealed record PayerRuleSql
                   reason TEXT NULL)
                 """),
             LedgerStatement.Of("PayerRules.ix_payer_rule_events_rule", "CREATE INDEX IF NOT EXISTS ix_payer_rule_events_rule ON payer_rule_events (rule_id, id)"),
+            // Learning asks whom an account paid for before it trusts it: one look-up per resolution, not a scan.
+            LedgerStatement.Of("PayerRules.ix_payments_payer_account", "CREATE INDEX IF NOT EXISTS ix_payments_payer_account ON payments (payer_account)"),
+            LedgerStatement.Of("PayerRules.ix_payments_payer_name", "CREATE INDEX IF NOT EXISTS ix_payments_payer_name ON payments (payer_name)"),
             LedgerStatement.Of("PayerRules.payer_rule_firings", """
                 CREATE TABLE IF NOT EXISTS payer_rule_firings (
                   rule_id INTEGER NOT NULL REFERENCES payer_rules (id),
@@ -180,6 +195,11 @@ public sealed record PayerRuleSql
             """,
         schemaPrefix: "dbo.");
 
+    private static LedgerStatement PaidFor(string name, string t, string column) => LedgerStatement.Of(
+        name,
+        $"SELECT o.customer_id FROM {t}payments p JOIN {t}applications a ON a.payment_id = p.id JOIN {t}open_items o ON o.item_id = a.item_id WHERE p.{column} = @raw GROUP BY o.customer_id HAVING SUM(a.amount_minor) <> 0 ORDER BY o.customer_id",
+        ("@raw", Text));
+
     private static PayerRuleSql Build(IReadOnlyList<LedgerStatement> schema, string page, string insertRule, string ruleApplications, string insertFiring, string schemaPrefix = "")
     {
         var t = schemaPrefix;
@@ -198,6 +218,10 @@ public sealed record PayerRuleSql
                 nameof(InsertEvent),
                 $"INSERT INTO {t}payer_rule_events (rule_id, at, actor, event, exception_id, reason) VALUES (@rule_id, @at, @actor, @event, @exception_id, @reason)",
                 ("@rule_id", BigInt), ("@at", Time), ("@actor", Text), ("@event", Key), ("@exception_id", BigInt), ("@reason", Text)),
+            SelectEvents = LedgerStatement.Of(
+                nameof(SelectEvents),
+                $"SELECT id, rule_id, at, actor, event, exception_id, reason FROM {t}payer_rule_events WHERE rule_id = @rule_id ORDER BY id",
+                ("@rule_id", BigInt)),
             SelectResolution = LedgerStatement.Of(
                 nameof(SelectResolution),
                 $"SELECT e.status, e.resolution, e.resolved_by, e.resolved_at, p.payer_account, p.payer_name, p.payer_id FROM {t}exceptions e JOIN {t}payments p ON p.id = e.payment_id WHERE e.id = @id",
@@ -206,6 +230,9 @@ public sealed record PayerRuleSql
                 nameof(SelectResolutionCustomers),
                 $"SELECT DISTINCT o.customer_id FROM {t}applications a JOIN {t}open_items o ON o.item_id = a.item_id WHERE a.exception_id = @exception_id",
                 ("@exception_id", BigInt)),
+            SelectAccountCustomers = PaidFor(nameof(SelectAccountCustomers), t, "payer_account"),
+            SelectNameCustomers = PaidFor(nameof(SelectNameCustomers), t, "payer_name"),
+            SelectPayerIdCustomers = PaidFor(nameof(SelectPayerIdCustomers), t, "payer_id"),
             SelectParent = LedgerStatement.Of(nameof(SelectParent), $"SELECT parent_id FROM {t}customers WHERE customer_id = @customer_id", ("@customer_id", Key)),
             SelectRuleApplicationsOfFile = LedgerStatement.Of(nameof(SelectRuleApplicationsOfFile), ruleApplications, ("@bank_file_id", BigInt)),
             InsertFiring = LedgerStatement.Of(nameof(InsertFiring), insertFiring, ("@rule_id", BigInt), ("@payment_id", BigInt), ("@fired_at", Time)),

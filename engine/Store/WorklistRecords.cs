@@ -132,6 +132,9 @@ public sealed record DecisionRequest
 
     /// <summary>Why, in the specialist's words.</summary>
     public required string Reason { get; init; }
+
+    /// <summary>What the decision teaches about who pays, learnt in the decision's own transaction; null learns nothing.</summary>
+    public ResolutionLearning? Learn { get; init; }
 }
 
 /// <summary>Reopens a resolved exception: its applications are reversed by new, opposite applications; nothing is deleted.</summary>

@@ -69,6 +69,7 @@ internal sealed partial class ExceptionsService
                 Actor = caller.Name,
                 Reason = request.Reason,
             },
+            request.HasRemember ? request.Remember : null,
             context.CancellationToken).ConfigureAwait(false);
         return Answer(result, id.Value, request.ExpectedRowVersion);
     }

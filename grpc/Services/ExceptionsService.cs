@@ -72,18 +72,14 @@ internal sealed partial class ExceptionsService(ICashStore store, LiveMatcher ma
 
     private async Task<V1.ExceptionCase> ResolveAsync(ResolveRequest decision, bool remember, Caller caller, CancellationToken cancellationToken)
     {
-        var result = await store.ResolveExceptionAsync(decision, cancellationToken).ConfigureAwait(false);
+        // Learnt in the resolution's own transaction: a failure in either leaves neither.
+        var result = await store.ResolveExceptionAsync(decision with { Learn = new ResolutionLearning(remember, policy) }, cancellationToken).ConfigureAwait(false);
         Log.Resolved(logger, caller, decision.ExceptionId, decision.Kind, result.Status);
         switch (result.Status)
         {
             case ResolveStatus.Resolved or ResolveStatus.PartiallyApplied:
                 if (result.Applications.Count > 0)
                 {
-                    if (result.Status == ResolveStatus.Resolved && store is IPayerRuleStore rules)
-                    {
-                        await rules.LearnFromResolutionAsync(decision.ExceptionId, remember, policy, cancellationToken).ConfigureAwait(false);
-                    }
-
                     matcher.Invalidate();
                 }
 

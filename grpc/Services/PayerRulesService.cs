@@ -65,6 +65,31 @@ internal sealed class PayerRulesService(ICashStore store, LiveMatcher matcher) :
         return ToProto(rule);
     }
 
+    public override async Task<V1.PayerRuleHistory> History(V1.GetPayerRuleHistoryRequest request, ServerCallContext context)
+    {
+        var id = RuleId(request.RuleId);
+        var rule = await Rules().GetPayerRuleAsync(id, context.CancellationToken).ConfigureAwait(false);
+        if (rule is null)
+        {
+            GrpcErrors.ThrowNotFound($"No payer rule {id}.");
+        }
+
+        var history = new V1.PayerRuleHistory { Rule = ToProto(rule) };
+        foreach (var e in await Rules().ListPayerRuleEventsAsync(id, context.CancellationToken).ConfigureAwait(false))
+        {
+            history.Events.Add(new V1.PayerRuleEvent
+            {
+                At = ProtoMap.ToProto(e.At),
+                Actor = e.Actor,
+                Event = e.Event,
+                ExceptionId = e.ExceptionId is { } exception ? ProtoMap.Id(exception) : string.Empty,
+                Reason = e.Reason ?? string.Empty,
+            });
+        }
+
+        return history;
+    }
+
     public override Task<V1.PayerRule> Revoke(V1.RevokePayerRuleRequest request, ServerCallContext context) =>
         ChangeAsync(RuleId(request.RuleId), request.Reason, revoke: true, context);
 

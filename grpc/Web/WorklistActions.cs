@@ -23,15 +23,21 @@ internal sealed class WorklistActions(ICashStore store, LiveMatcher matcher, Mat
     /// <summary>The largest rest a specialist may write off, in minor units: the policy's bank-fee tolerance.</summary>
     public long WriteOffLimitMinor => policy.MaxBankFeeMinor;
 
-    /// <summary>Applies and disposes of the rest, within the policy's write-off tolerance.</summary>
-    public async Task<ResolveResult> DecideAsync(DecisionRequest request, CancellationToken cancellationToken)
+    /// <summary>Whether a decision remembers who paid when the specialist does not say: the policy's <c>rememberResolutions</c>.</summary>
+    public bool RememberByDefault => policy.RememberResolutions;
+
+    /// <summary>
+    /// Applies and disposes of the rest, within the policy's write-off tolerance, and learns who paid in the
+    /// same transaction (<paramref name="remember"/>, or the policy's default when null), as the API's Resolve does.
+    /// </summary>
+    public async Task<ResolveResult> DecideAsync(DecisionRequest request, bool? remember, CancellationToken cancellationToken)
     {
         if (request.Rest == RestDisposition.WriteOff && request.ReasonCode is { } code && !WriteOffReasonCodes.Contains(code))
         {
             return new ResolveResult(ResolveStatus.Invalid, null, [], $"'{code}' is not a write-off reason code; expected one of {string.Join(", ", WriteOffReasonCodes)}.");
         }
 
-        var result = await Worklist.DecideAsync(request with { WriteOffLimitMinor = policy.MaxBankFeeMinor }, cancellationToken).ConfigureAwait(false);
+        var result = await Worklist.DecideAsync(request with { WriteOffLimitMinor = policy.MaxBankFeeMinor, Learn = new ResolutionLearning(remember ?? policy.RememberResolutions, policy) }, cancellationToken).ConfigureAwait(false);
         if (result.Applications.Count > 0)
         {
             matcher.Invalidate();
@@ -112,6 +118,7 @@ internal sealed class WorklistActions(ICashStore store, LiveMatcher matcher, Mat
                 Actor = actor,
                 Reason = $"accepted the top suggestion ({confidence}): {exception.Suggestions[0].Why}",
             },
+            remember: null,
             cancellationToken).ConfigureAwait(false);
     }
 

@@ -180,6 +180,8 @@ public sealed class WebFixture : IAsyncLifetime
                 new Customer("C3", "Contoso Ltd", null, [], []),
                 new Customer("C4", "Fabrikam GmbH", null, [], []),
                 new Customer("C5", "Woodgrove Bank", null, [], []),
+                new Customer("C6", "Tailspin Toys", null, [], []),
+                new Customer("C7", "Litware Inc", null, [], []),
             ],
             "test");
         OpenItem Item(string id, string customer, string name, long minor, CurrencyCode currency, DocType type = DocType.Invoice) =>
@@ -195,6 +197,8 @@ public sealed class WebFixture : IAsyncLifetime
                 Item("INV-6001", "C5", "Woodgrove Bank", 40_00, usd),
                 Item("INV-7001", "C4", "Fabrikam GmbH", 42_00, eur),
                 Item("INV-7002", "C4", "Fabrikam GmbH", 58_00, eur),
+                Item("INV-8001", "C6", "Tailspin Toys", 77_00, usd),
+                Item("INV-8101", "C7", "Litware Inc", 88_00, usd),
             ],
             "test");
 
@@ -209,6 +213,8 @@ public sealed class WebFixture : IAsyncLifetime
             ("keyboard", "P-KEYS", 12_34, usd, "KEYBOARD CORP", "NOTHING", ExceptionReason.UnknownPayer, []),
             ("eur1", "P-EUR1", 42_00, eur, "FABRIKAM GMBH", "RE 7001", ExceptionReason.NoMatch, [new Suggestion(["INV-7001"], new MatchScore(0.95), "amount equal, payer by name 100")]),
             ("eur2", "P-EUR2", 58_00, eur, "FABRIKAM", "RE 7002", ExceptionReason.NoMatch, [new Suggestion(["INV-7002"], new MatchScore(0.93), "amount equal, payer by name 95")]),
+            ("remember", "P-REMEMBER", 77_00, usd, "TAILSPIN TOYS", "NO REFERENCE", ExceptionReason.UnknownPayer, []),
+            ("forget", "P-FORGET", 88_00, usd, "LITWARE", "NO REFERENCE", ExceptionReason.UnknownPayer, []),
         };
 
         var credits = cases.Select((c, i) => new BankTransaction

@@ -60,7 +60,7 @@ public sealed class ExceptionModel : PageModel
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken) =>
         await LoadAsync(id, null, cancellationToken).ConfigureAwait(false) ? Page() : NotFound();
 
-    public async Task<IActionResult> OnPostDecideAsync(long id, long version, string? rest, string? reasonCode, string? reason, List<LineInput>? lines, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostDecideAsync(long id, long version, string? rest, string? reasonCode, string? reason, List<LineInput>? lines, bool? remember, CancellationToken cancellationToken)
     {
         var exception = await Actions.Store.GetExceptionAsync(id, cancellationToken).ConfigureAwait(false);
         if (exception is null)
@@ -102,6 +102,7 @@ public sealed class ExceptionModel : PageModel
                 Actor = Me,
                 Reason = string.IsNullOrWhiteSpace(reason) ? DefaultReason(disposition) : reason.Trim(),
             },
+            remember,
             cancellationToken).ConfigureAwait(false);
         return result.Status switch
         {
@@ -156,6 +157,8 @@ public sealed class ExceptionModel : PageModel
     }
 
     internal string Amount(long minor) => Format.Amount(minor, Exception.Unapplied.Currency);
+
+    internal bool RememberByDefault => Actions.RememberByDefault;
 
     private WorklistActions Actions => HttpContext.RequestServices.GetRequiredService<WorklistActions>();
 

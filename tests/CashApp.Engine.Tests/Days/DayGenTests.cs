@@ -32,6 +32,39 @@ public sealed class DayGenTests : IDisposable
         Assert.False(a["open_items.csv"].AsSpan().SequenceEqual(c["open_items.csv"]));
     }
 
+    [Fact]
+    public void RunTwoDays_SameSeedSameBytes_Day2IsDay1sLedgerLessWhatItSettled_AndHabitsPersist()
+    {
+        DayBuilder.RunTwoDays(new DayOptions { OutputDirectory = Path.Combine(_dir, "x"), Profile = Profile.Global, Seed = 5, Payments = 150 });
+        DayBuilder.RunTwoDays(new DayOptions { OutputDirectory = Path.Combine(_dir, "y"), Profile = Profile.Global, Seed = 5, Payments = 150 });
+        var x = Files(Path.Combine(_dir, "x"));
+        var y = Files(Path.Combine(_dir, "y"));
+        Assert.Equal(x.Keys.Order(StringComparer.Ordinal), y.Keys.Order(StringComparer.Ordinal));
+        Assert.All(x, f => Assert.True(f.Value.AsSpan().SequenceEqual(y[f.Key]), f.Key));
+
+        static List<string[]> Csv(string path) => [.. File.ReadAllLines(path).Skip(1).Select(l => l.Split(','))];
+        var day1 = Path.Combine(_dir, "x", "day1");
+        var day2 = Path.Combine(_dir, "x", "day2");
+        Assert.True(File.ReadAllBytes(Path.Combine(day1, "customers.csv")).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(day2, "customers.csv"))));
+        var settled = Csv(Path.Combine(day1, "truth", "applications.csv")).Select(r => r[1]).ToHashSet(StringComparer.Ordinal);
+        var ledger1 = Csv(Path.Combine(day1, "open_items.csv")).Select(r => r[0]).ToList();
+        var ledger2 = Csv(Path.Combine(day2, "open_items.csv")).Select(r => r[0]).ToList();
+        Assert.Equal(ledger1.Where(i => !settled.Contains(i)), ledger2);
+        Assert.DoesNotContain(Csv(Path.Combine(day2, "truth", "applications.csv")), r => settled.Contains(r[1]));
+
+        // The same customers pay on both days from the account no record carries, under the same trading name.
+        var payments1 = Csv(Path.Combine(day1, "truth", "payments.csv"));
+        var payments2 = Csv(Path.Combine(day2, "truth", "payments.csv"));
+        var habit1 = payments1.Where(r => r[3] == "habit_unrecorded_payer").Select(r => r[7]).ToHashSet(StringComparer.Ordinal);
+        var habit2 = payments2.Where(r => r[3] == "habit_unrecorded_payer").Select(r => r[7]).ToList();
+        Assert.NotEmpty(habit2);
+        Assert.Contains(habit2, habit1.Contains);
+        Assert.Contains(payments1, r => r[3].StartsWith("psp_shared_account", StringComparison.Ordinal));
+        Assert.Contains(payments2, r => r[3].StartsWith("psp_shared_account", StringComparison.Ordinal));
+        var refs1 = payments1.Select(r => r[0]).ToHashSet(StringComparer.Ordinal);
+        Assert.DoesNotContain(payments2, r => r[0].Length > 0 && !r[0].Contains('-', StringComparison.Ordinal) && refs1.Contains(r[0]));
+    }
+
     public static TheoryData<string> Profiles() => [.. Enum.GetNames<Profile>()];
 
     [Theory]

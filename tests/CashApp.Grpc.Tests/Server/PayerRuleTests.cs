@@ -165,6 +165,28 @@ public sealed class PayerRuleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Resolve_AccountThatAlreadyPaidAnUnrelatedCustomer_IsSharedFromTheStart_AndNeverLearnt()
+    {
+        var server = await StartAsync();
+        await SeedAsync(server);
+        // Day 1: the account pays Fabrikam's invoice, quoting it (applied by the reference, no rule involved),
+        // and pays something else without a reference, which a specialist applies to Northwind's invoice.
+        var quoted = Pay("P-4", 4_567_89);
+        quoted.RemittanceText = "INV-F1";
+        var day1 = await CommitAsync(server, quoted, Pay("P-1", 1_234_56));
+        Assert.Equal("INV-F1", Assert.Single(day1.Applications).ItemId);
+        await ResolveAsync(server, "P-1", "INV-N1", 1_234_56, remember: true);
+
+        // Both the account and the printed name paid for two unrelated customers: shared, suggested, never active.
+        var rules = (await server.Rules().ListAsync(new V1.ListPayerRulesRequest())).Rules;
+        Assert.Contains(rules, r => r.Kind == V1.PayerRuleKind.Account);
+        Assert.Contains(rules, r => r.Kind == V1.PayerRuleKind.Name);
+        Assert.All(rules, r => Assert.Equal((true, V1.PayerRuleState.Suggested, "C-NORTH"), (r.Shared, r.State, r.CustomerId)));
+        var day2 = await CommitAsync(server, Pay("P-2", 2_345_67));
+        Assert.Equal(V1.ExceptionReason.UnknownPayer, Assert.Single(day2.Exceptions).Reason);
+    }
+
+    [Fact]
     public async Task Revoke_ThenNextDay_BackToExceptions_AndReinstateFiresAgain()
     {
         var server = await StartAsync();
@@ -186,6 +208,53 @@ public sealed class PayerRuleTests : IAsyncLifetime
         await server.Rules("admin").ReinstateAsync(new V1.ReinstatePayerRuleRequest { RuleId = rule.RuleId, Reason = "it is theirs after all" });
         var day3 = await CommitAsync(server, Pay("P-3", 3_456_78));
         Assert.Equal("INV-N3", Assert.Single(day3.Applications).ItemId);
+
+        // The rule's whole story over the API: learnt from the resolution, revoked, reinstated, by whom and why.
+        var history = await server.Rules("specialist").HistoryAsync(new V1.GetPayerRuleHistoryRequest { RuleId = rule.RuleId });
+        Assert.Equal(rule.RuleId, history.Rule.RuleId);
+        Assert.Equal(V1.PayerRuleState.Active, history.Rule.State);
+        Assert.Equal(["learned_active", "revoked", "reinstated"], history.Events.Select(e => e.Event));
+        Assert.Equal((rule.ExceptionId, rule.ResolvedBy), (history.Events[0].ExceptionId, history.Events[0].Actor));
+        Assert.Equal(("", "that account was a one-off"), (history.Events[1].ExceptionId, history.Events[1].Reason));
+        Assert.Equal("it is theirs after all", history.Events[2].Reason);
+        Assert.All(history.Events, e => Assert.NotNull(e.At));
+        var unknown = await Assert.ThrowsAsync<RpcException>(async () => await server.Rules().HistoryAsync(new V1.GetPayerRuleHistoryRequest { RuleId = "999" }));
+        Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task Resolve_LearningFailsInsideTheResolution_LeavesNeitherTheResolutionNorARule()
+    {
+        var server = await StartAsync();
+        await SeedAsync(server);
+        await CommitAsync(server, Pay("P-1", 1_234_56));
+        var exception = Assert.Single((await server.Exceptions().ListAsync(new V1.ListExceptionsRequest { Status = V1.ExceptionStatus.Open })).Exceptions);
+
+        // A fault between the resolution's writes and its commit: the database refuses the rule the resolution teaches.
+        await SqlAsync("CREATE TRIGGER fail_learning BEFORE INSERT ON payer_rules BEGIN SELECT RAISE(ABORT, 'injected fault'); END");
+        await Assert.ThrowsAsync<RpcException>(async () => await ResolveAsync(server, "P-1", "INV-N1", 1_234_56, remember: true));
+
+        var after = await server.Exceptions().GetAsync(new V1.GetExceptionRequest { ExceptionId = exception.ExceptionId });
+        Assert.Equal((V1.ExceptionStatus.Open, exception.RowVersion, 1_234_56L), (after.Status, after.RowVersion, after.UnappliedAmountMinor));
+        Assert.Equal("0", await SqlAsync("SELECT COUNT(*) FROM applications"));
+        Assert.Equal("0", await SqlAsync("SELECT COUNT(*) FROM payer_rules"));
+        Assert.Equal("123456", await SqlAsync("SELECT remaining_minor FROM open_items WHERE item_id = 'INV-N1'"));
+
+        // Without the fault the same decision, on the same row version, resolves and learns, once.
+        await SqlAsync("DROP TRIGGER fail_learning");
+        await ResolveAsync(server, "P-1", "INV-N1", 1_234_56, remember: true);
+        Assert.Equal(V1.PayerRuleState.Active, Assert.Single((await server.Rules().ListAsync(new V1.ListPayerRulesRequest { Kind = V1.PayerRuleKind.Account })).Rules).State);
+        Assert.Equal("1", await SqlAsync("SELECT COUNT(*) FROM applications"));
+    }
+
+    /// <summary>Runs one statement on the test's SQLite file, beside the server, and returns its first value as text.</summary>
+    private async Task<string?> SqlAsync(string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_folder, "cashapp.db")};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]
