@@ -39,9 +39,10 @@ public static partial class ArFiles
     }
 
     /// <summary>Where each needed column is in a row.</summary>
-    private readonly record struct OpenItemColumns(int ItemId, int DocType, int CustomerId, int CustomerName, int InvoiceNumber, int PoNumber, int Currency, int OpenAmount, int DocDate, int DueDate)
+    /// <remarks><see cref="PaymentTerms"/> is optional (CONTRACT.md): -1 when the file has no such column.</remarks>
+    private readonly record struct OpenItemColumns(int ItemId, int DocType, int CustomerId, int CustomerName, int InvoiceNumber, int PoNumber, int Currency, int OpenAmount, int DocDate, int DueDate, int PaymentTerms)
     {
-        public int Needed => new[] { ItemId, DocType, CustomerId, CustomerName, InvoiceNumber, PoNumber, Currency, OpenAmount, DocDate, DueDate }.Max() + 1;
+        public int Needed => new[] { ItemId, DocType, CustomerId, CustomerName, InvoiceNumber, PoNumber, Currency, OpenAmount, DocDate, DueDate, PaymentTerms }.Max() + 1;
     }
 
     private sealed record Block(byte[] Buffer, int Length, long FirstLine);
@@ -66,7 +67,7 @@ public static partial class ArFiles
             return i >= 0 ? i : throw ArInputException.MissingColumn(path, name);
         }
 
-        var columns = new OpenItemColumns(Column("item_id"), Column("doc_type"), Column("customer_id"), Column("customer_name"), Column("invoice_number"), Column("po_number"), Column("currency"), Column("open_amount"), Column("doc_date"), Column("due_date"));
+        var columns = new OpenItemColumns(Column("item_id"), Column("doc_type"), Column("customer_id"), Column("customer_name"), Column("invoice_number"), Column("po_number"), Column("currency"), Column("open_amount"), Column("doc_date"), Column("due_date"), Array.IndexOf(header, "payment_terms"));
         if (headerEnd < 0)
         {
             ArrayPool<byte>.Shared.Return(buffer);
@@ -238,6 +239,7 @@ public static partial class ArFiles
             var pool = new Dictionary<string, string>(StringComparer.Ordinal);
             var lookup = pool.GetAlternateLookup<ReadOnlySpan<char>>();
             var dates = new Dictionary<int, DateOnly>();
+            var terms = new Dictionary<string, PaymentTerms?>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
             var fields = new List<string>(16);
             var line = block.FirstLine - 1;
             var needed = columns.Needed;
@@ -324,7 +326,10 @@ public static partial class ArFiles
                     ccy,
                     minor,
                     Date(dates, Get(row, ranges, n, quoted, columns.DocDate), path, line, "doc_date"),
-                    Date(dates, Get(row, ranges, n, quoted, columns.DueDate), path, line, "due_date")));
+                    Date(dates, Get(row, ranges, n, quoted, columns.DueDate), path, line, "due_date"))
+                {
+                    Terms = columns.PaymentTerms < 0 ? null : Terms(terms, Get(row, ranges, n, quoted, columns.PaymentTerms), path, line),
+                });
             }
 
             return items;
@@ -337,6 +342,27 @@ public static partial class ArFiles
 
     private static ReadOnlySpan<char> Get(ReadOnlySpan<char> row, Span<Range> ranges, int count, List<string>? quoted, int index) =>
         quoted is not null ? (index < quoted.Count ? quoted[index].AsSpan() : []) : index < count ? row[ranges[index]] : [];
+
+    /// <summary>The terms of a <c>payment_terms</c> value, read once per distinct value in a block (a ledger has a handful).</summary>
+    private static PaymentTerms? Terms(Dictionary<string, PaymentTerms?>.AlternateLookup<ReadOnlySpan<char>> cache, ReadOnlySpan<char> text, string path, long line)
+    {
+        if (text.IsEmpty)
+        {
+            return null;
+        }
+
+        if (!cache.TryGetValue(text, out var terms))
+        {
+            terms = ParseTerms(text.ToString(), path, line);
+            cache[text.ToString()] = terms;
+        }
+
+        return terms;
+    }
+
+    /// <summary>Reads a <c>payment_terms</c> value, or throws naming the file, line and what was expected.</summary>
+    internal static PaymentTerms? ParseTerms(string text, string path, long line) =>
+        PaymentTerms.TryParse(text, out var terms, out var expected) ? terms : throw ArInputException.BadValue(path, line, "payment_terms", text, expected!);
 
     /// <summary>One string per distinct value in a block: millions of rows name the same customers.</summary>
     private static string Shared(Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> lookup, ReadOnlySpan<char> value)

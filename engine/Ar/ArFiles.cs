@@ -32,6 +32,7 @@ public static partial class ArFiles
         var openAmount = Ordinal(reader, path, "open_amount");
         var docDate = Ordinal(reader, path, "doc_date");
         var dueDate = Ordinal(reader, path, "due_date");
+        var paymentTerms = OptionalOrdinal(reader, "payment_terms");
 
         var items = new List<OpenItem>();
         var seen = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -98,7 +99,10 @@ public static partial class ArFiles
                 ccy,
                 minor,
                 ParseDate(reader, docDate, path, line, "doc_date"),
-                ParseDate(reader, dueDate, path, line, "due_date")));
+                ParseDate(reader, dueDate, path, line, "due_date"))
+            {
+                Terms = paymentTerms < 0 ? null : ParseTerms(reader.GetString(paymentTerms), path, line),
+            });
             if ((items.Count & 0xFFFF) == 0)
             {
                 progress?.Report(items.Count);
@@ -158,6 +162,20 @@ public static partial class ArFiles
         }
 
         return date;
+    }
+
+    /// <summary>The index of an optional column, -1 when the file has none.</summary>
+    private static int OptionalOrdinal(CsvDataReader reader, string column)
+    {
+        for (var i = 0; i < reader.FieldCount; i++)
+        {
+            if (string.Equals(reader.GetName(i).Trim(), column, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static int Ordinal(CsvDataReader reader, string path, string column)

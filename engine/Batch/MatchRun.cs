@@ -117,7 +117,7 @@ public static class MatchRun
 {
     /// <summary>Columns of <c>applications.csv</c>.</summary>
     public static readonly IReadOnlyList<string> ApplicationColumns =
-        ["payment_ref", "item_id", "amount", "currency", "method", "confidence", "explanation"];
+        ["payment_ref", "item_id", "amount", "currency", "method", "confidence", "explanation", "deduction", "deduction_reason"];
 
     /// <summary>Columns of <c>deposits.csv</c>: one row per deposit held against its detail.</summary>
     public static readonly IReadOnlyList<string> DepositColumns =
@@ -368,6 +368,8 @@ public static class MatchRun
             LedgerCodes.Of(a.Method),
             Score(a.Confidence.Value),
             a.Explanation,
+            a.DeductionMinor == 0 ? null : MinorUnits.Format(a.DeductionMinor, a.Amount.Currency.MinorDigits),
+            a.DeductionReason,
         }));
 
     /// <summary>A score in [0, 1] with three decimals (<c>0.875</c>).</summary>

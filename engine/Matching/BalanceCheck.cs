@@ -4,7 +4,7 @@ namespace CashApp.Engine.Matching;
 
 /// <summary>
 /// The books must balance before anything is written: for every payment, applied plus unapplied equals
-/// the payment; no item is applied past its open amount or against its sign; every application names a
+/// the payment; no item is applied (with its deductions) past its open amount or against its sign; every application names a
 /// known payment and item in the same currency. A violation is a bug, and stops the run.
 /// </summary>
 public static class BalanceCheck
@@ -45,7 +45,13 @@ public static class BalanceCheck
             }
 
             accounted[application.PaymentRef] = checked(accounted.GetValueOrDefault(application.PaymentRef) + application.Amount.Minor);
-            appliedToItem[item.ItemId] = checked(appliedToItem.GetValueOrDefault(item.ItemId) + application.Amount.Minor);
+            if (application.DeductionMinor < 0 || (application.DeductionMinor > 0 && item.OpenMinor <= 0))
+            {
+                throw new InvalidOperationException($"Payment {application.PaymentRef} deducts {application.DeductionMinor} from {application.ItemId}: a deduction is positive, and only on an invoice or debit memo.");
+            }
+
+            // What closes the item is what was paid plus any deduction (a discount taken within terms).
+            appliedToItem[item.ItemId] = checked(appliedToItem.GetValueOrDefault(item.ItemId) + application.Amount.Minor + application.DeductionMinor);
         }
 
         foreach (var exception in exceptions)

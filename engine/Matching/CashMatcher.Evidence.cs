@@ -66,7 +66,14 @@ public sealed partial class CashMatcher
         double Confidence,
         string Explanation,
         ExceptionReason Reason,
-        IReadOnlyList<Suggestion> Suggestions);
+        IReadOnlyList<Suggestion> Suggestions)
+    {
+        /// <summary>What each line closes of its item beyond the amount paid (a discount taken within terms), by item; null for none.</summary>
+        public IReadOnlyDictionary<int, long>? Deductions { get; init; }
+
+        /// <summary>Why the deductions close their items.</summary>
+        public string? DeductionReason { get; init; }
+    }
 
     private static Decision Refer(Analysis analysis, ExceptionReason reason, string detail, IReadOnlyList<Suggestion>? suggestions = null) =>
         new([], MatchMethod.Manual, 0, detail, reason, suggestions ?? []);

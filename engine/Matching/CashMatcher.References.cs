@@ -41,6 +41,12 @@ public sealed partial class CashMatcher
             return analysis.ReferencesResolved ? DecideDeviation(analysis, quotes) : null;
         }
 
+        // A purchase order several open invoices share: the one set of them that makes the amount (CashMatcher.Terms).
+        if (DecideBlanketPo(analysis, quotes) is { } blanket)
+        {
+            return blanket;
+        }
+
         var fits = ExactFits(analysis, quotes, amount, currency, withFuzzy: false);
         if (fits.Count == 0 || fits.Min(f => f.Cost) >= FuzzyCost)
         {
@@ -317,6 +323,12 @@ public sealed partial class CashMatcher
         // Document numbers the payer wrote that name no open item: the payment may pay them too, so they
         // leave any difference between the payment and the items found unexplained.
         var unresolved = quotes.Where(q => q.Exact.Count == 0).Select(q => q.Text).Distinct(StringComparer.Ordinal).ToList();
+
+        // Paid short of items whose terms grant an early-payment discount: the terms decide (CashMatcher.Terms).
+        if (delta < 0 && DecideByTerms(analysis, chosen, family, names, unresolved, quotes, payerAgrees) is { } byTerms)
+        {
+            return byTerms;
+        }
 
         // Amounts as remitted: every line states what it pays, and the lines add up to the payment.
         if (chosen.All(c => c.Quote.LineMinor is not null))

@@ -367,7 +367,7 @@ public sealed partial class CashMatcher
         var confidence = new MatchScore(decision.Confidence);
         foreach (var (item, amount) in decision.Lines)
         {
-            Apply(payment, item, amount, decision.Method, confidence, decision.Explanation, applications);
+            Apply(payment, item, amount, decision.Method, confidence, decision.Explanation, applications, decision.Deductions?.GetValueOrDefault(item) ?? 0, decision.DeductionReason);
             applied = checked(applied + amount);
         }
 
@@ -387,18 +387,24 @@ public sealed partial class CashMatcher
     private bool AppliesWithoutReview(double confidence) => confidence >= Policy.MinAutoConfidence;
 
     /// <summary>Applies <paramref name="amount"/> of the payment to one item: the one place open amounts are consumed.</summary>
-    private void Apply(Payment payment, int item, long amount, MatchMethod method, MatchScore confidence, string explanation, List<Application> applications)
+    /// <remarks>A <paramref name="deduction"/> (a discount taken within terms, on an invoice) closes that much more of the item.</remarks>
+    private void Apply(Payment payment, int item, long amount, MatchMethod method, MatchScore confidence, string explanation, List<Application> applications, long deduction = 0, string? deductionReason = null)
     {
         // The last guard: never past the open amount, never against its sign.
         var open = _remaining[item];
-        var fits = open >= 0 ? amount > 0 && amount <= open : amount < 0 && amount >= open;
+        var closes = checked(amount + deduction);
+        var fits = open >= 0 ? amount > 0 && deduction >= 0 && closes <= open : amount < 0 && deduction == 0 && amount >= open;
         if (!fits)
         {
-            throw new InvalidOperationException($"Matching chose to apply {amount} of {_items[item].ItemId} with {open} open for {payment.PaymentRef}.");
+            throw new InvalidOperationException($"Matching chose to apply {amount} (deduction {deduction}) of {_items[item].ItemId} with {open} open for {payment.PaymentRef}.");
         }
 
-        _remaining[item] = checked(open - amount);
-        _taken?.Add((item, amount));
-        applications.Add(new Application(payment.PaymentRef, _items[item].ItemId, new Money(amount, payment.Amount.Currency), method, confidence, explanation));
+        _remaining[item] = checked(open - closes);
+        _taken?.Add((item, closes));
+        applications.Add(new Application(payment.PaymentRef, _items[item].ItemId, new Money(amount, payment.Amount.Currency), method, confidence, explanation)
+        {
+            DeductionMinor = deduction,
+            DeductionReason = deduction != 0 ? deductionReason : null,
+        });
     }
 }

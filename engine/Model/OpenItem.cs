@@ -33,6 +33,9 @@ public sealed record OpenItem(
 {
     /// <summary>The open balance as money.</summary>
     public Money Open => new(OpenMinor, Currency);
+
+    /// <summary>The payment terms (<c>payment_terms</c>), when AR gave them; null when unknown.</summary>
+    public PaymentTerms? Terms { get; init; }
 }
 
 /// <summary>A customer: who is billed, under which names it pays, who pays for it and from which accounts.</summary>

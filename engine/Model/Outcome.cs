@@ -99,7 +99,18 @@ public sealed record Application(
     Money Amount,
     MatchMethod Method,
     MatchScore Confidence,
-    string Explanation);
+    string Explanation)
+{
+    /// <summary>
+    /// What the application closes of the item beyond the amount paid, in the payment's minor units: an early-payment
+    /// discount the payer took within the item's terms. Zero for an ordinary application. The item's open amount falls
+    /// by <see cref="Amount"/> plus this; the payment's money is only <see cref="Amount"/>.
+    /// </summary>
+    public long DeductionMinor { get; init; }
+
+    /// <summary>Why the deduction closes the item (<c>discount taken</c>); null without a deduction.</summary>
+    public string? DeductionReason { get; init; }
+}
 
 /// <summary>A suggestion for a specialist: items that may be what the payment is for, with a score.</summary>
 public sealed record Suggestion(IReadOnlyList<string> ItemIds, MatchScore Score, string Why);

@@ -26,6 +26,12 @@ public sealed record Payment(
     /// <summary>The party paid for, when a payment factory or payment service pays on its behalf (camt <c>UltmtDbtr</c>), if the bank says so.</summary>
     public string? UltimatePayerName { get; init; }
 
+    /// <summary>
+    /// The day the payment counts as made, for payment terms: the earlier of the bank's value date and booking date
+    /// (a payer is not charged for the bank's float), null when the file gives neither.
+    /// </summary>
+    public DateOnly? PaidOn { get; init; }
+
     /// <summary>Makes a payment of a booked credit read from a bank file.</summary>
     public static Payment FromTransaction(BankTransaction transaction)
     {
@@ -48,6 +54,9 @@ public sealed record Payment(
             Format = transaction.Format,
             PayerId = transaction.PayerId,
             UltimatePayerName = transaction.UltimatePayerName,
+            PaidOn = transaction.ValueDate is { } value && transaction.BookingDate is { } booked
+                ? (value < booked ? value : booked)
+                : transaction.ValueDate ?? transaction.BookingDate,
         };
     }
 }

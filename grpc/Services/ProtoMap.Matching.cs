@@ -65,6 +65,7 @@ internal static partial class ProtoMap
                 PayerName = Text(payment.PayerName, field + ".payer_name", violations),
                 PayerAccount = Key(payment.PayerAccount, field + ".payer_account", violations, required: false),
                 PayerId = Key(payment.PayerId, field + ".payer_id", violations, required: false),
+                UltimatePayerName = Text(payment.UltimateDebtorName, field + ".ultimate_debtor_name", violations),
                 FreeText = Text(payment.RemittanceText, field + ".remittance_text", violations),
                 ValueDate = Date(payment.ValueDate, field + ".value_date", violations, required: false),
                 Remittance = remittance,
@@ -149,6 +150,8 @@ internal static partial class ProtoMap
         Method = ToProto(application.Method),
         Confidence = application.Confidence.Value,
         Explanation = application.Explanation,
+        DeductionMinor = application.DeductionMinor,
+        DeductionReason = application.DeductionReason ?? string.Empty,
     };
 
     public static V1.Suggestion ToProto(Suggestion suggestion)

@@ -34,6 +34,39 @@ public sealed class ArFilesTests : IDisposable
     }
 
     [Fact]
+    public void ReadOpenItems_WithoutPaymentTerms_ItemsHaveNoTerms()
+    {
+        var items = ArFiles.ReadOpenItems(Write(Header, Row(1)));
+        Assert.Null(Assert.Single(items).Terms);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ReadOpenItems_PaymentTermsColumn_IsReadWhereverItIs(bool quotedLineBreak)
+    {
+        // The column is found by the header, in any position; a quoted line break sends the file to the row-by-row reader.
+        var name = quotedLineBreak ? "\"Acme\nCorp\"" : "Acme Corp";
+        var path = Write(
+            "payment_terms,item_id,doc_type,customer_id,customer_name,invoice_number,po_number,currency,open_amount,doc_date,due_date",
+            $"2/10 NET 30,AR1,INV,C1,{name},INV-1,,USD,100.00,2026-11-01,2026-12-01",
+            "NET 45,AR2,INV,C1,Acme Corp,INV-2,,USD,100.00,2026-11-01,2026-12-16",
+            ",AR3,INV,C1,Acme Corp,INV-3,,USD,100.00,2026-11-01,2026-12-01");
+        var items = ArFiles.ReadOpenItems(path);
+        Assert.Equal((200, 10), (items[0].Terms!.DiscountBasisPoints, items[0].Terms!.DiscountDays));
+        Assert.Equal(("NET 45", 0), (items[1].Terms!.Text, items[1].Terms!.DiscountBasisPoints));
+        Assert.Null(items[2].Terms);
+    }
+
+    [Fact]
+    public void ReadOpenItems_UnreadableDiscountTerms_NamesLineAndColumn()
+    {
+        var path = Write(Header + ",payment_terms", Row(1) + ",NET 30", Row(2) + ",2/X NET 30");
+        var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
+        Assert.Equal((3L, "payment_terms", "2/X NET 30"), (ex.LineNumber, ex.Column, ex.Value));
+    }
+
+    [Fact]
     public void ReadOpenItems_BadAmountOnLine7_NamesFileLineColumnAndValue()
     {
         var path = Write(Header, Row(1), Row(2), Row(3), Row(4), Row(5), Row(6, "12x.50"), Row(7));

@@ -110,6 +110,21 @@ public sealed class DayGenTests : IDisposable
     }
 
     [Fact]
+    public void Score_RunThatTakesADiscountWithoutClosingTheItem_CountsItWrong()
+    {
+        // The cash on the right invoice, and the discount not taken: the item stays open for what was granted.
+        var day = Generate("day", Profile.Terms, 5);
+        var discounted = File.ReadAllLines(Path.Combine(day, "truth", "applications.csv")).Skip(1).Select(l => l.Split(',')).First(t => t[3].Length > 0);
+        var run = WriteTruthAsRun(day, Path.Combine(_dir, "run"), change: row => row[0] == discounted[0] && row[1] == discounted[1] ? [row[0], row[1], row[2]] : row);
+
+        var figures = DayScore.Score(day, run);
+
+        Assert.Equal(1, figures.Total.Wrong);
+        Assert.Single(figures.Wrong, w => w.PaymentRef == discounted[0]);
+        Assert.Equal(0, figures.OverApplied);
+    }
+
+    [Fact]
     public void Score_RunThatDropsAPaymentAndOverAppliesAnItem_CountsLostAndOver()
     {
         var day = Generate("day", Profile.Sap, 5);
@@ -133,8 +148,16 @@ public sealed class DayGenTests : IDisposable
         var apps = File.ReadAllLines(Path.Combine(day, "truth", "applications.csv")).Skip(1).Select(l => l.Split(',')).ToList();
         var applied = apps.GroupBy(a => a[0], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(a => DayScore.Cents(a[2])), StringComparer.Ordinal);
         var ci = CultureInfo.InvariantCulture;
+        // A discount the truth takes (its deduction column) is written as the matcher writes it.
+        string Row(string[] a)
+        {
+            var row = change is null ? a : change(a);
+            var deduction = row.Length > 3 ? row[3] : string.Empty;
+            return string.Join(',', row[0], row[1], row[2], deduction, deduction.Length > 0 ? "discount taken" : string.Empty);
+        }
+
         File.WriteAllLines(Path.Combine(run, "applications.csv"),
-            apps.Where(a => a[0] != drop).Select(a => string.Join(',', change is null ? a : change(a))).Prepend("payment_ref,item_id,amount"));
+            apps.Where(a => a[0] != drop).Select(Row).Prepend("payment_ref,item_id,amount,deduction,deduction_reason"));
         File.WriteAllLines(Path.Combine(run, "exceptions.csv"), File.ReadAllLines(Path.Combine(day, "truth", "payments.csv")).Skip(1).Select(l => l.Split(','))
             .Where(p => p[0] != drop && DayScore.Cents(p[5]) != applied.GetValueOrDefault(p[0]))
             .Select(p => $"{p[0]},{((DayScore.Cents(p[5]) - applied.GetValueOrDefault(p[0])) / 100m).ToString("0.00", ci)}").Prepend("payment_ref,unapplied_amount"));

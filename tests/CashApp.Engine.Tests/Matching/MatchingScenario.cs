@@ -48,6 +48,23 @@ internal sealed class MatchingScenario
         return this;
     }
 
+    /// <summary>An invoice with payment terms (<c>2/10 NET 30</c>), dated <paramref name="docDate"/> (the scenario's day by default).</summary>
+    public MatchingScenario TermsInvoice(string itemId, string customerId, string number, long openMinor, string terms, DateOnly? docDate = null, string? po = null)
+    {
+        var name = _customers.FirstOrDefault(c => c.CustomerId == customerId)?.Name ?? customerId;
+        var doc = docDate ?? Day;
+        Assert.True(PaymentTerms.TryParse(terms, out var parsed, out _), terms);
+        _items.Add(new OpenItem(itemId, DocType.Invoice, customerId, name, number, po, Usd, openMinor, doc, doc.AddDays(30)) { Terms = parsed });
+        return this;
+    }
+
+    /// <summary>A payment made on <paramref name="paidOn"/> (the bank's value or booking date); null for a file without a date.</summary>
+    public MatchingScenario PayOn(string reference, long amountMinor, DateOnly? paidOn, string? payer = null, string? text = null, params RemittanceLine[] lines)
+    {
+        _payments.Add(new Payment(reference, new Money(amountMinor, Usd), payer, null, lines, text, "test.bai2", _payments.Count + 1) { PaidOn = paidOn });
+        return this;
+    }
+
     public IReadOnlyList<OpenItem> Items => _items;
 
     public IReadOnlyList<Customer> Customers => _customers;

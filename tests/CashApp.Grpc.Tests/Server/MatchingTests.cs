@@ -58,6 +58,26 @@ public sealed class MatchingTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task Match_UltimateDebtorName_IdentifiesTheCustomerAServicePaysFor()
+    {
+        // A payment service pays for a customer and quotes nothing: only the ultimate debtor (camt UltmtDbtr) names who.
+        var item = Invoice("U-ITEM-1", "U-CUST", "INV-U-1", 4_321_97);
+        item.CustomerName = "Quillfeather Orchards AG";
+        await server.OpenItems("ar-system").UpsertAsync([item]);
+        V1.Payment Paid(string? ultimate) => new()
+        {
+            PaymentRef = "U-PAY-1", AmountMinor = 4_321_97, Currency = "USD", PayerName = "STRIPE PAYMENTS EUROPE LTD", UltimateDebtorName = ultimate ?? string.Empty,
+        };
+
+        var named = await server.Matching("ar-system").MatchAsync(new V1.MatchRequest { Payments = { Paid("QUILLFEATHER ORCHARDS AG") } });
+        var unnamed = await server.Matching("ar-system").MatchAsync(new V1.MatchRequest { Payments = { Paid(null) } });
+
+        var application = Assert.Single(named.Applications);
+        Assert.Equal(("U-PAY-1", "U-ITEM-1", 4_321_97L), (application.PaymentRef, application.ItemId, application.AmountMinor));
+        Assert.Empty(unnamed.Applications);
+    }
+
+    [Fact]
     public async Task MatchStream_ManyRequests_OneResponseEachInOrder()
     {
         await server.OpenItems("ar-system").UpsertAsync([Invoice("S-ITEM-1", "S-CUST", "INV-S-1", 1_000)]);
