@@ -35,8 +35,7 @@ public sealed partial class CashMatcher
             return false;
         }
 
-        var evidence = AtOnceEvidence(payment, quotes);
-        var probability = Calibrated(evidence);
+        var probability = AtOnceProbability(payment, quotes);
         if (!AppliesWithoutReview(probability))
         {
             return false;
@@ -59,7 +58,7 @@ public sealed partial class CashMatcher
             Apply(payment, item, _remaining[item], MatchMethod.ExactReference, score, why, applications);
         }
 
-        Decided?.Invoke(payment, evidence);
+        Decided?.Invoke(payment, AtOnceEvidence(payment, quotes));
         return true;
     }
 

@@ -10,8 +10,21 @@ namespace CashApp.Engine.Matching;
 // and what the policy's MinAutoConfidence is held against. Both paths (at once and general) come here.
 public sealed partial class CashMatcher
 {
+    private ConfidenceCalibration _calibration = ConfidenceCalibration.Default;
+
+    // The at-once path's probabilities, looked up once per table: by quoting source (lines, text) and size class.
+    private double[]? _atOnceProbabilities;
+
     /// <summary>The table that turns evidence into a probability (the engine's committed one unless a test sets another).</summary>
-    internal ConfidenceCalibration Calibration { get; set; } = ConfidenceCalibration.Default;
+    internal ConfidenceCalibration Calibration
+    {
+        get => _calibration;
+        set
+        {
+            _calibration = value ?? throw new ArgumentNullException(nameof(value));
+            _atOnceProbabilities = null;
+        }
+    }
 
     /// <summary>Told of every payment applied, with its evidence (for the calibration tool).</summary>
     internal Action<Payment, Evidence>? Decided { get; set; }
@@ -43,6 +56,19 @@ public sealed partial class CashMatcher
     /// <summary>The evidence of an at-once decision: quoted invoices, each applied in full, adding up to the payment.</summary>
     private static Evidence AtOnceEvidence(Payment payment, int items) =>
         Evidence.Of(MatchMethod.ExactReference, AtOnceConfidence, payment.Remittance.Count > 0 ? EvidenceSource.Lines : EvidenceSource.Text, items, EvidenceShape.Full);
+
+    /// <summary>A size of each size class (1, 2-3, 4-9, 10+).</summary>
+    private static readonly int[] AtOnceSizes = [1, 2, 4, 10];
+
+    /// <summary>The probability of an at-once decision of <paramref name="items"/> quoted invoices: an array look-up on the hot path.</summary>
+    private double AtOnceProbability(Payment payment, int items)
+    {
+        var table = _atOnceProbabilities ??= [.. from text in (bool[])[false, true]
+                                                   from size in AtOnceSizes
+                                                   select _calibration.Probability(Evidence.Of(MatchMethod.ExactReference, AtOnceConfidence, text ? EvidenceSource.Text : EvidenceSource.Lines, size, EvidenceShape.Full))];
+        var sizeClass = items <= 1 ? 0 : items <= 3 ? 1 : items <= 9 ? 2 : 3;
+        return table[(payment.Remittance.Count > 0 ? 0 : 4) + sizeClass];
+    }
 
     /// <summary>The probability that an application on this evidence is right.</summary>
     private double Calibrated(in Evidence evidence) => Calibration.Probability(evidence);

@@ -1,6 +1,7 @@
 using CashApp.Engine.Matching;
 using CashApp.Engine.Model;
 using CashApp.Parsers.Common;
+using CashApp.Parsers.Currency;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
@@ -198,6 +199,35 @@ public sealed class ConfidenceCalibrationTests
             var (low, high) = (Math.Min(a, b) / 100.0, Math.Max(a, b) / 100.0);
             var (atLow, atHigh) = (Applied(low), Applied(high));
             return (atHigh <= atLow).Label($"{atLow} applied at {low}, {atHigh} at {high}");
+        });
+
+    [Property(MaxTest = 100, Replay = "(17,19)")]
+    public Property Match_DecidedAtOnce_SameProbabilityAsTheGeneralPath() =>
+        Prop.ForAll(ArbMap.Default.ArbFor<int>(), seed =>
+        {
+            // Payments quoting one to twelve invoices, structured or in text: the at-once path looks its probability up
+            // by itself, and must give what the general path's evidence gives.
+            var day = CashMatcherProperties.MakeDay(seed);
+            var random = new Random(seed);
+            var table = SpreadTables[(seed & int.MaxValue) % SpreadTables.Length];
+            var payments = new List<Payment>();
+            for (var p = 0; p < 8; p++)
+            {
+                var quoted = day.Items.Where(i => i.OpenMinor > 0).OrderBy(_ => random.Next()).Take(random.Next(1, 13)).ToList();
+                if (quoted.Count == 0 || quoted.Any(i => i.Currency != quoted[0].Currency))
+                {
+                    continue;
+                }
+
+                var structured = random.Next(2) == 0;
+                payments.Add(new Payment($"Q{p}", new Money(quoted.Sum(i => i.OpenMinor), quoted[0].Currency), null, null,
+                    structured ? [.. quoted.Select(i => new RemittanceLine(i.InvoiceNumber, null))] : [],
+                    structured ? null : string.Join(" ", quoted.Select(i => i.InvoiceNumber)), "day.bai2", p + 1));
+            }
+
+            string Run(bool atOnce) => string.Join('\n', new CashMatcher(day.Items, day.Customers, MatchPolicy.Default) { Calibration = table, DecideAtOnceEnabled = atOnce }
+                .Match(payments).Applications.Select(x => $"{x.PaymentRef} {x.ItemId} {x.Confidence.Value}"));
+            return Run(atOnce: true) == Run(atOnce: false);
         });
 
     [Property(MaxTest = 100, Replay = "(99,1)")]
