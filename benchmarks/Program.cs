@@ -21,6 +21,11 @@ if (args is ["learning", ..])
     return await CashApp.Benchmarks.Learning.TwoDayLearning.RunAsync(args[1..]).ConfigureAwait(false);
 }
 
+if (args is ["calibrate", ..])
+{
+    return await CashApp.Benchmarks.Calibration.Calibrate.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
 if (args.Length > 0 && args[0] == "scale")
 {
     return await CashApp.Benchmarks.Scale.ScaleRunner.RunAsync(args[1..]).ConfigureAwait(false);

@@ -36,6 +36,12 @@ public sealed record MatchRunOptions
 
     /// <summary>Payer rules learnt by a served store (<c>cashapp export --payer-rules</c>); only the active ones are used.</summary>
     public IReadOnlyList<PayerRule> PayerRules { get; init; } = [];
+
+    /// <summary>Told of every payment applied, with the evidence its confidence was calibrated on (the calibration tool's record).</summary>
+    internal Action<Payment, Evidence>? Decided { get; init; }
+
+    /// <summary>The calibration table, when not the engine's own (the calibration tool's held-out check).</summary>
+    internal ConfidenceCalibration? Calibration { get; init; }
 }
 
 /// <summary>Per bank file: its format and how many credits and debits it held.</summary>
@@ -190,6 +196,8 @@ public static class MatchRun
         {
             var built = new CashMatcher(items, customers, options.Policy);
             built.UsePayerRules(options.PayerRules);
+            built.Decided = options.Decided;
+            built.Calibration = options.Calibration ?? built.Calibration;
             return Task.FromResult((built, (long)items.Count));
         }).ConfigureAwait(false);
 

@@ -18,7 +18,6 @@ public sealed partial class CashMatcher
 
     // What the at-once path says of its decisions: the general path would say the same.
     private const double AtOnceConfidence = 0.99;
-    private static readonly MatchScore AtOnceScore = new(AtOnceConfidence);
     private const string AtOnceWhy = " by reference, amount equal";
 
     /// <summary>
@@ -31,10 +30,18 @@ public sealed partial class CashMatcher
     {
         Span<int> items = stackalloc int[MaxQuotes];
         var quotes = AtOnceItems(payment, items);
-        if (quotes < 0 || !AppliesWithoutReview(AtOnceConfidence))
+        if (quotes < 0)
         {
             return false;
         }
+
+        var probability = AtOnceProbability(payment, quotes);
+        if (!AppliesWithoutReview(probability))
+        {
+            return false;
+        }
+
+        var score = new MatchScore(probability);
 
         // As the general path words it: the items in the order quoted; the lines in item order.
         var why = Describe(items[0]);
@@ -48,9 +55,10 @@ public sealed partial class CashMatcher
         items.Sort();
         foreach (var item in items)
         {
-            Apply(payment, item, _remaining[item], MatchMethod.ExactReference, AtOnceScore, why, applications);
+            Apply(payment, item, _remaining[item], MatchMethod.ExactReference, score, why, applications);
         }
 
+        Decided?.Invoke(payment, AtOnceEvidence(payment, quotes));
         return true;
     }
 

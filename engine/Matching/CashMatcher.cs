@@ -214,7 +214,7 @@ public sealed partial class CashMatcher
                     continue;
                 }
 
-                Commit(payment, decision ?? Refer(analysis, ExceptionReason.Conflict, "the quoted references do not fit the amount"), applications, exceptions);
+                Commit(payment, decision ?? Refer(analysis, ExceptionReason.Conflict, "the quoted references do not fit the amount"), analysis, applications, exceptions);
             }
         }
         finally
@@ -229,7 +229,7 @@ public sealed partial class CashMatcher
 
         foreach (var (payment, analysis) in deferred)
         {
-            Commit(payment, DecideByPayer(analysis), applications, exceptions);
+            Commit(payment, DecideByPayer(analysis), analysis, applications, exceptions);
         }
 
         return new MatchResult(applications, exceptions);
@@ -351,20 +351,28 @@ public sealed partial class CashMatcher
         return order != 0 ? order : a.LineNumber.CompareTo(b.LineNumber);
     }
 
-    private void Commit(Payment payment, Decision decision, List<Application> applications, List<ExceptionCase> exceptions)
+    private void Commit(Payment payment, Decision decision, Analysis? analysis, List<Application> applications, List<ExceptionCase> exceptions)
     {
-        if (decision.Lines.Count > 0 && !AppliesWithoutReview(decision.Confidence))
+        // The rule's confidence names the rule; what the application carries, and what the policy's bar is held
+        // against, is the calibrated probability that it is right (CashMatcher.Confidence.cs).
+        var evidence = decision.Lines.Count > 0 ? EvidenceOf(payment, decision, analysis) : default;
+        var probability = decision.Lines.Count > 0 ? Calibrated(evidence) : 0;
+        if (decision.Lines.Count > 0 && !AppliesWithoutReview(probability))
         {
             // Below the policy's bar for applying by itself: the specialist gets it as the first suggestion.
             decision = new Decision([], MatchMethod.Manual, 0,
-                $"{decision.Explanation} (confidence {decision.Confidence.ToString("0.00", CultureInfo.InvariantCulture)}, below the {Policy.MinAutoConfidence.ToString("0.00", CultureInfo.InvariantCulture)} applied without review)",
+                $"{decision.Explanation} (confidence {probability.ToString("0.000", CultureInfo.InvariantCulture)}, below the {Policy.MinAutoConfidence.ToString("0.00#", CultureInfo.InvariantCulture)} applied without review)",
                 ExceptionReason.NoMatch,
-                [Suggest([.. decision.Lines.Select(l => l.Item)], decision.Confidence, decision.Explanation), .. decision.Suggestions]);
+                [Suggest([.. decision.Lines.Select(l => l.Item)], probability, decision.Explanation), .. decision.Suggestions]);
+        }
+        else if (decision.Lines.Count > 0)
+        {
+            Decided?.Invoke(payment, evidence);
         }
 
         var currency = payment.Amount.Currency;
         long applied = 0;
-        var confidence = new MatchScore(decision.Confidence);
+        var confidence = new MatchScore(probability);
         foreach (var (item, amount) in decision.Lines)
         {
             Apply(payment, item, amount, decision.Method, confidence, decision.Explanation, applications, decision.Deductions?.GetValueOrDefault(item) ?? 0, decision.DeductionReason);

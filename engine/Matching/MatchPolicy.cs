@@ -51,8 +51,13 @@ public sealed record MatchPolicy
     /// <summary>Smallest lead of the best name over the second best customer (0-100) to identify a customer by name.</summary>
     public int MinNameLead { get; init; } = 6;
 
-    /// <summary>Lowest confidence at which an application is made automatically.</summary>
-    public double MinAutoConfidence { get; init; } = 0.9;
+    /// <summary>
+    /// Lowest confidence at which an application is made automatically. A payment's confidence is the calibrated
+    /// probability that its application is right (<see cref="ConfidenceCalibration"/>); a decision below the bar goes
+    /// to a specialist with the match as its first suggestion. The default, 0, holds back nothing the rules decide: the
+    /// rules alone decide, as before the confidences were calibrated, and the dial is the treasury team's to set.
+    /// </summary>
+    public double MinAutoConfidence { get; init; }
 
     /// <summary>How many suggestions an exception carries.</summary>
     public int MaxSuggestions { get; init; } = 5;
