@@ -180,6 +180,8 @@ public sealed class WebFixture : IAsyncLifetime
                 new Customer("C3", "Contoso Ltd", null, [], []),
                 new Customer("C4", "Fabrikam GmbH", null, [], []),
                 new Customer("C5", "Woodgrove Bank", null, [], []),
+                new Customer("C7", "Litware Inc", null, [], []),
+                new Customer("C8", "<b>Rival</b> & \"Co\"", null, [], []),
             ],
             "test");
         OpenItem Item(string id, string customer, string name, long minor, CurrencyCode currency, DocType type = DocType.Invoice) =>
@@ -195,6 +197,8 @@ public sealed class WebFixture : IAsyncLifetime
                 Item("INV-6001", "C5", "Woodgrove Bank", 40_00, usd),
                 Item("INV-7001", "C4", "Fabrikam GmbH", 42_00, eur),
                 Item("INV-7002", "C4", "Fabrikam GmbH", 58_00, eur),
+                Item("INV-8001", "C7", "Litware Inc", 90_00, usd),
+                Item("INV-8002", "C8", "Rival Co", 90_00, usd),
             ],
             "test");
 
@@ -208,6 +212,7 @@ public sealed class WebFixture : IAsyncLifetime
             ("reopen", "P-REOPEN", 40_00, usd, "WOODGROVE BANK", "INV 6001", ExceptionReason.NoMatch, [new Suggestion(["INV-6001"], new MatchScore(0.7), "amount equal")]),
             ("keyboard", "P-KEYS", 12_34, usd, "KEYBOARD CORP", "NOTHING", ExceptionReason.UnknownPayer, []),
             ("eur1", "P-EUR1", 42_00, eur, "FABRIKAM GMBH", "RE 7001", ExceptionReason.NoMatch, [new Suggestion(["INV-7001"], new MatchScore(0.95), "amount equal, payer by name 100")]),
+            ("ranked", "P-RANKED", 90_00, usd, "LITWARE", "INV 8001", ExceptionReason.Ambiguous, [new Suggestion(["INV-8001"], new MatchScore(0.7), "'INV 8001' quoted, 90.00 open"), new Suggestion(["INV-8002"], new MatchScore(0.4), "near 'INV 8001' (1 edit)")]),
             ("eur2", "P-EUR2", 58_00, eur, "FABRIKAM", "RE 7002", ExceptionReason.NoMatch, [new Suggestion(["INV-7002"], new MatchScore(0.93), "amount equal, payer by name 95")]),
         };
 
