@@ -17,9 +17,12 @@ internal static class ServeCommand
         var insecure = new Option<bool>("--allow-insecure-http") { Description = "Allow plain HTTP on a non-loopback address (only behind a TLS-terminating proxy)." };
         var maxFile = new Option<long>("--max-file-mb") { Description = "Largest bank file one Ingest may carry, in MiB (default 512).", DefaultValueFactory = _ => 512 };
         var policy = new Option<FileInfo?>("--policy") { Description = "A matching policy JSON file (tolerances, name and chance thresholds); settings it does not name keep their defaults." };
+        var oidcAuthority = new Option<string?>("--oidc-authority") { Description = $"Also let people sign in to the worklist page through this OpenID Connect provider (its issuer address, e.g. https://login.microsoftonline.com/TENANT/v2.0). Its client secret is read from {Web.WebOidc.SecretVariable}; its callback is /signin-oidc." };
+        var oidcClientId = new Option<string?>("--oidc-client-id") { Description = "The client id registered with the --oidc-authority provider." };
+        var oidcNameClaim = new Option<string>("--oidc-name-claim") { Description = "The claim that names the CashApp person (made with 'cashapp users add'); default preferred_username.", DefaultValueFactory = _ => "preferred_username" };
         var command = new Command("serve", "Run the gRPC service cashapp.v1: bank files in, matches out, exceptions worked; every call needs an API key.")
         {
-            urls, webUrls, db, sqlServer, keys, insecure, maxFile, policy,
+            urls, webUrls, db, sqlServer, keys, insecure, maxFile, policy, oidcAuthority, oidcClientId, oidcNameClaim,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.Validators.Add(result =>
@@ -43,6 +46,9 @@ internal static class ServeCommand
                 AllowInsecureHttp = parse.GetValue(insecure),
                 MaxFileBytes = checked(parse.GetValue(maxFile) * 1024 * 1024),
                 PolicyPath = parse.GetValue(policy)?.FullName,
+                Oidc = parse.GetValue(oidcAuthority) is { Length: > 0 } authority
+                    ? new Web.WebOidcOptions(authority, parse.GetValue(oidcClientId) ?? string.Empty, Environment.GetEnvironmentVariable(Web.WebOidc.SecretVariable) is { Length: > 0 } secret ? secret : null, parse.GetValue(oidcNameClaim) ?? "preferred_username")
+                    : null,
 
                 // Anything else (--Kestrel:Certificates:Default:Path=...) is ASP.NET Core configuration.
                 ConfigurationArgs = [.. parse.UnmatchedTokens],
