@@ -188,7 +188,7 @@ internal static class SqlServerStatements
     /// <summary>The statement set.</summary>
     public static LedgerSql Sql { get; } = new()
     {
-        Migrations = [(1, Version1), (2, Version2), (3, Version3), (4, Version4), (5, Version5), (6, WorklistSql.SqlServer.Version6)],
+        Migrations = [(1, Version1), (2, Version2), (3, Version3), (4, Version4), (5, Version5), (6, WorklistSql.SqlServer.Version6), (7, WorklistSql.SqlServer.Version7)],
         CreateSchemaVersionTable = LedgerStatement.Of(
             nameof(LedgerSql.CreateSchemaVersionTable),
             $"IF OBJECT_ID(N'dbo.schema_version', N'U') IS NULL CREATE TABLE dbo.schema_version (version int NOT NULL CONSTRAINT pk_schema_version PRIMARY KEY, applied_at {TimeType} NOT NULL)"),

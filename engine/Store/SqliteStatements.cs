@@ -175,7 +175,7 @@ internal static class SqliteStatements
     /// <summary>The statement set.</summary>
     public static LedgerSql Sql { get; } = new()
     {
-        Migrations = [(1, Version1), (2, Version2), (3, Version3), (4, Version4), (5, Version5), (6, WorklistSql.Sqlite.Version6)],
+        Migrations = [(1, Version1), (2, Version2), (3, Version3), (4, Version4), (5, Version5), (6, WorklistSql.Sqlite.Version6), (7, WorklistSql.Sqlite.Version7)],
         CreateSchemaVersionTable = LedgerStatement.Of(
             nameof(LedgerSql.CreateSchemaVersionTable),
             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL)"),

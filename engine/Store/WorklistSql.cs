@@ -71,10 +71,19 @@ public sealed record WorklistSql
         ("@currency", Key), ("@amount_minor", BigInt), ("@text", Text), ("@root", Key), ("@skip", Count), ("@take", Count),
     ];
 
+    private const string WorklistIndexColumns = "reason, status, currency, assignee, created_at, unapplied_minor, payment_id";
+
     private const string UserColumns = "name, role, password_hash, failed_count, locked_until, created_at";
 
     /// <summary>The statements that bring the schema to version 6: people, and the indexes the worklist reads by.</summary>
     public required IReadOnlyList<LedgerStatement> Version6 { get; init; }
+
+    /// <summary>
+    /// The statements that bring the schema to version 7: one index that holds every column the worklist filters
+    /// on, reason first. The counts per reason of a filter without text read it alone (a covering index scan in
+    /// reason order) instead of every wide exception row and a sort; with text it gives each payment to join.
+    /// </summary>
+    public required IReadOnlyList<LedgerStatement> Version7 { get; init; }
 
     /// <summary>A page of the worklist per order and direction, with a text search.</summary>
     public required FrozenDictionary<(WorklistSort Sort, bool Descending), LedgerStatement> SelectPage { get; init; }
@@ -194,6 +203,10 @@ public sealed record WorklistSql
             LedgerStatement.Of("V3.ix_exceptions_created", "CREATE INDEX ix_exceptions_created ON exceptions (created_at, id)"),
             LedgerStatement.Of("V3.ix_applications_exception", "CREATE INDEX ix_applications_exception ON applications (exception_id)"),
         ],
+        Version7 =
+        [
+            LedgerStatement.Of("V7.ix_exceptions_worklist", $"CREATE INDEX ix_exceptions_worklist ON exceptions ({WorklistIndexColumns})"),
+        ],
         SelectPage = Pages(static order => $"""
             SELECT {WorklistColumns}
             FROM {WorklistFrom}
@@ -247,6 +260,10 @@ public sealed record WorklistSql
             LedgerStatement.Of("V3.ix_exceptions_created", "CREATE INDEX ix_exceptions_created ON dbo.exceptions (created_at, id)"),
             LedgerStatement.Of("V3.ix_applications_exception", "CREATE INDEX ix_applications_exception ON dbo.applications (exception_id)"),
         ],
+        Version7 =
+        [
+            LedgerStatement.Of("V7.ix_exceptions_worklist", $"CREATE INDEX ix_exceptions_worklist ON dbo.exceptions ({WorklistIndexColumns})"),
+        ],
         SelectPage = Pages(static order => $"""
             SELECT {WorklistColumns}
             FROM {WorklistFrom}
@@ -284,6 +301,7 @@ public sealed record WorklistSql
     /// <summary>Every statement, for tests that parse them.</summary>
     public IEnumerable<LedgerStatement> All() =>
         Version6
+            .Concat(Version7)
             .Concat(SelectPage.Values)
             .Concat(SelectPageNoText.Values)
             .Concat([SearchOpenItems, SelectDailyFigures, CountByReason, CountByReasonNoText, InsertUser, SelectUser, SelectUsers, RecordSignInFailure, RecordSignInSuccess, SelectNetApplications, UnapplyItem, ReopenException, CountOpenByReason]);

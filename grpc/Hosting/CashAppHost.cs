@@ -44,6 +44,7 @@ internal static class CashAppHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [.. options.ConfigurationArgs], ApplicationName = typeof(CashAppHost).Assembly.GetName().Name });
         var kestrelEndpoints = builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"]).OfType<string>().ToList();
         var refusal = AddressPolicy.Check(options.Urls.Concat(kestrelEndpoints).Concat(options.WebUrls), options.AllowInsecureHttp);
+        refusal ??= options.Oidc is { } oidc ? Web.WebOidc.Check(oidc, options.WebUrls) : null;
         if (refusal is not null)
         {
             throw new ServeConfigurationException(refusal);

@@ -39,6 +39,9 @@ internal sealed record ServeOptions
     /// <summary>Where the specialists' worklist page listens (HTTP/1.1); none when empty. Plain <c>http://</c> is for loopback only.</summary>
     public IReadOnlyList<string> WebUrls { get; init; } = [];
 
+    /// <summary>The OpenID Connect provider people may also sign in with on the worklist page; none when null.</summary>
+    public Web.WebOidcOptions? Oidc { get; init; }
+
     /// <summary>Sign-in attempts one address may make per minute on the worklist page.</summary>
     public int SignInsPerMinute { get; init; } = 10;
 

@@ -43,7 +43,14 @@ internal sealed partial class ExceptionsService(ICashStore store, LiveMatcher ma
             GrpcErrors.ThrowNotFound($"No exception {id}.");
         }
 
-        return ProtoMap.ToProto(exception, withSuggestions: true);
+        var proto = ProtoMap.ToProto(exception, withSuggestions: true);
+        var whyLower = await store.WhyLowerAsync(exception, context.CancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < proto.Suggestions.Count; i++)
+        {
+            proto.Suggestions[i].RanksLowerBecause = whyLower[i] ?? string.Empty;
+        }
+
+        return proto;
     }
 
     public override async Task<V1.ExceptionCase> Resolve(V1.ResolveExceptionRequest request, ServerCallContext context)

@@ -95,7 +95,7 @@ internal static class WorklistWeb
             notice.Cookie.SameSite = SameSiteMode.Strict;
             notice.Cookie.SecurePolicy = cookiePolicy;
         });
-        builder.Services.AddAuthentication(Scheme).AddCookie(Scheme, cookie =>
+        var authentication = builder.Services.AddAuthentication(Scheme).AddCookie(Scheme, cookie =>
         {
             cookie.Cookie.Name = "cashapp.signin";
             cookie.Cookie.HttpOnly = true;
@@ -107,6 +107,10 @@ internal static class WorklistWeb
             cookie.ExpireTimeSpan = TimeSpan.FromHours(9);
             cookie.SlidingExpiration = true;
         });
+        if (options.Oidc is { } oidc)
+        {
+            WebOidc.Add(authentication, oidc);
+        }
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicy, policy => policy.RequireRole("admin"))
             .AddPolicy(PeoplePolicy, policy => policy.RequireRole("specialist", "admin"));
@@ -142,13 +146,16 @@ internal static class WorklistWeb
     /// <summary>The middleware and endpoints: the gate between web and gRPC endpoints, security headers, sign-in, pages and assets.</summary>
     public static void Map(WebApplication app)
     {
+        // The provider's answer has no endpoint: the OpenID Connect handler takes it in UseAuthentication.
+        PathString? oidcCallback = app.Services.GetRequiredService<ServeOptions>().Oidc is null ? null : new PathString(WebOidc.CallbackPath);
         app.UseRouting();
         app.Use(async (context, next) =>
         {
             var web = IsWebConnection(context);
             var endpoint = context.GetEndpoint();
-            var webEndpoint = endpoint?.Metadata.GetMetadata<WebEndpoint>() is not null;
-            if (web != webEndpoint || (web && endpoint is null))
+            var webEndpoint = endpoint?.Metadata.GetMetadata<WebEndpoint>() is not null
+                || (web && endpoint is null && oidcCallback is { } callback && context.Request.Path == callback);
+            if (web != webEndpoint || (web && endpoint is null && !webEndpoint))
             {
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return;

@@ -39,6 +39,43 @@ public sealed class SqliteCashStoreTests : CashStoreContract
     }
 
     [Fact]
+    public async Task WorklistPlans_FirstPageAndCountsWithoutText_ReadIndexesNotTheExceptionRows()
+    {
+        await using (var store = await OpenAsync())
+        {
+            await store.MigrateAsync();
+        }
+
+        var counts = await PlanAsync(WorklistSql.Sqlite.CountByReasonNoText.Text);
+        var page = await PlanAsync(WorklistSql.Sqlite.SelectPageNoText[(WorklistSort.Age, false)].Text);
+        var textCounts = await PlanAsync(WorklistSql.Sqlite.CountByReason.Text);
+
+        // The counts of the first page read the narrow index in reason order: no table scan and no sort.
+        Assert.Contains(counts, step => step.Contains("SCAN e USING COVERING INDEX ix_exceptions_worklist", StringComparison.Ordinal));
+        Assert.DoesNotContain(counts, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+        // The first page walks the age index and stops after a page.
+        Assert.Contains(page, step => step.Contains("SCAN e USING INDEX ix_exceptions_created", StringComparison.Ordinal));
+        // With text, the exceptions filtered and the payment to join come from the index, not the wide rows.
+        Assert.Contains(textCounts, step => step.Contains("ix_exceptions_worklist", StringComparison.Ordinal));
+    }
+
+    private async Task<List<string>> PlanAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        var steps = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            steps.Add(reader.GetString(3));
+        }
+
+        return steps;
+    }
+
+    [Fact]
     public async Task Migrate_DatabaseAtVersion1_UpgradesToLatestAndKeepsData()
     {
         var version1 = SqliteStatements.Sql with { Migrations = [SqliteStatements.Sql.Migrations[0]] };

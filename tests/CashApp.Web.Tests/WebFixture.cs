@@ -182,6 +182,7 @@ public sealed class WebFixture : IAsyncLifetime
                 new Customer("C5", "Woodgrove Bank", null, [], []),
                 new Customer("C6", "Tailspin Toys", null, [], []),
                 new Customer("C7", "Litware Inc", null, [], []),
+                new Customer("C8", "<b>Rival</b> & \"Co\"", null, [], []),
             ],
             "test");
         OpenItem Item(string id, string customer, string name, long minor, CurrencyCode currency, DocType type = DocType.Invoice) =>
@@ -199,6 +200,8 @@ public sealed class WebFixture : IAsyncLifetime
                 Item("INV-7002", "C4", "Fabrikam GmbH", 58_00, eur),
                 Item("INV-8001", "C6", "Tailspin Toys", 77_00, usd),
                 Item("INV-8101", "C7", "Litware Inc", 88_00, usd),
+                Item("INV-8201", "C7", "Litware Inc", 90_00, usd),
+                Item("INV-8202", "C8", "Rival Co", 90_00, usd),
             ],
             "test");
 
@@ -212,6 +215,7 @@ public sealed class WebFixture : IAsyncLifetime
             ("reopen", "P-REOPEN", 40_00, usd, "WOODGROVE BANK", "INV 6001", ExceptionReason.NoMatch, [new Suggestion(["INV-6001"], new MatchScore(0.7), "amount equal")]),
             ("keyboard", "P-KEYS", 12_34, usd, "KEYBOARD CORP", "NOTHING", ExceptionReason.UnknownPayer, []),
             ("eur1", "P-EUR1", 42_00, eur, "FABRIKAM GMBH", "RE 7001", ExceptionReason.NoMatch, [new Suggestion(["INV-7001"], new MatchScore(0.95), "amount equal, payer by name 100")]),
+            ("ranked", "P-RANKED", 90_00, usd, "LITWARE", "INV 8201", ExceptionReason.Ambiguous, [new Suggestion(["INV-8201"], new MatchScore(0.7), "'INV 8201' quoted, 90.00 open"), new Suggestion(["INV-8202"], new MatchScore(0.4), "near 'INV 8201' (1 edit)")]),
             ("eur2", "P-EUR2", 58_00, eur, "FABRIKAM", "RE 7002", ExceptionReason.NoMatch, [new Suggestion(["INV-7002"], new MatchScore(0.93), "amount equal, payer by name 95")]),
             ("remember", "P-REMEMBER", 77_00, usd, "TAILSPIN TOYS", "NO REFERENCE", ExceptionReason.UnknownPayer, []),
             ("forget", "P-FORGET", 88_00, usd, "LITWARE", "NO REFERENCE", ExceptionReason.UnknownPayer, []),

@@ -41,6 +41,9 @@ public sealed class ExceptionModel : PageModel
 
     internal IReadOnlyList<ExceptionEvent> History { get; private set; } = [];
 
+    /// <summary>Per suggestion, why it ranks below the one above it (null for the first).</summary>
+    internal IReadOnlyList<string?> WhyLower { get; private set; } = [];
+
     internal List<(StoredOpenItem Item, string Source, bool Take, string Amount)> Candidates { get; } = [];
 
     internal Customer? Family { get; private set; }
@@ -207,6 +210,7 @@ public sealed class ExceptionModel : PageModel
         Applications = await store.ListApplicationsAsync(new ApplicationQuery { PaymentId = exception.PaymentId }, cancellationToken).ConfigureAwait(false);
         History = await Actions.Worklist.ListExceptionHistoryAsync(id, cancellationToken).ConfigureAwait(false);
         People = await Actions.Worklist.ListUsersAsync(cancellationToken).ConfigureAwait(false);
+        WhyLower = await store.WhyLowerAsync(exception, cancellationToken).ConfigureAwait(false);
 
         var currency = exception.Unapplied.Currency;
         var seen = new HashSet<string>(StringComparer.Ordinal);

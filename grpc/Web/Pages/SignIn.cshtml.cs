@@ -17,10 +17,42 @@ public sealed class SignInModel : PageModel
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
+    [BindProperty(SupportsGet = true)]
+    public string? Refused { get; set; }
+
     internal string? Message { get; private set; }
+
+    internal bool WithOidc => HttpContext.RequestServices.GetRequiredService<Hosting.ServeOptions>().Oidc is not null;
+
+    /// <summary>Where a person just signed in through the provider goes on to.</summary>
+    internal string? Continue { get; private set; }
 
     public void OnGet()
     {
+        if (Refused == "oidc")
+        {
+            Message = "Your organisation's sign-in was refused, or it named no CashApp person: an admin adds people with 'cashapp users add'.";
+        }
+    }
+
+    /// <summary>Sends the browser to the OpenID Connect provider; it comes back signed in, or refused.</summary>
+    public IActionResult OnGetOidc()
+    {
+        if (!WithOidc)
+        {
+            return NotFound();
+        }
+
+        var back = "/signin?handler=Done&ReturnUrl=" + Uri.EscapeDataString(Format.LocalOrHome(ReturnUrl));
+        return Challenge(new AuthenticationProperties { RedirectUri = back }, WebOidc.Scheme);
+    }
+
+    /// <summary>Back from the provider, signed in: a page of this site that goes on to where the person was going.</summary>
+    public IActionResult OnGetDone()
+    {
+        Continue = Format.LocalOrHome(ReturnUrl);
+        Message = null;
+        return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)

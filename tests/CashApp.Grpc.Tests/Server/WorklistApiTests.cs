@@ -19,12 +19,15 @@ public sealed class WorklistApiTests(ServerFixture server) : IClassFixture<Serve
     {
         var usd = new CurrencyCode("USD");
         var day = new DateOnly(2026, 11, 1);
-        await server.Store.UpsertCustomersAsync([new Customer("W1", "Wingtip Toys", null, [], []), new Customer("W2", "Wingtip West", "W1", [], []), new Customer("X1", "Other Co", null, [], [])], "test");
+        await server.Store.UpsertCustomersAsync([new Customer("W1", "Wingtip Toys", null, [], []), new Customer("W2", "Wingtip West", "W1", [], []), new Customer("X1", "Other Co", null, [], []), new Customer("R1", "Ranked Parent", null, [], []), new Customer("R2", "Ranked Child", "R1", [], []), new Customer("R9", "Rival Co", null, [], [])], "test");
         await server.Store.UpsertOpenItemsAsync(
             [
                 new OpenItem("WI-1", DocType.Invoice, "W1", "Wingtip Toys", "WI-1", null, usd, 100_00, day, day),
                 new OpenItem("WI-2", DocType.Invoice, "W2", "Wingtip West", "WI-2", null, usd, 200_00, day, day),
                 new OpenItem("XI-1", DocType.Invoice, "X1", "Other Co", "XI-1", null, usd, 200_00, day, day),
+                new OpenItem("RI-1", DocType.Invoice, "R1", "Ranked Parent", "RI-1", null, usd, 100_00, day, day),
+                new OpenItem("RI-2", DocType.Invoice, "R2", "Ranked Child", "RI-2", null, usd, 200_00, day, day),
+                new OpenItem("RX-1", DocType.Invoice, "R9", "Rival Co", "RX-1", null, usd, 200_00, day, day),
             ],
             "test");
         var cases = new (string Ref, long Minor, string Payer, ExceptionReason Reason, Suggestion[] Suggestions)[]
@@ -35,6 +38,12 @@ public sealed class WorklistApiTests(ServerFixture server) : IClassFixture<Serve
             ("W-UNKNOWN", 5_00, "NOBODY KNOWN", ExceptionReason.UnknownPayer, []),
             ("W-S1", 300_00, "SEARCHABLE ONE", ExceptionReason.NoMatch, []),
             ("W-S2", 1_00, "SEARCHABLE TWO", ExceptionReason.UnknownPayer, []),
+            ("W-RANK", 300_00, "RANKED CHILD", ExceptionReason.Ambiguous,
+            [
+                new Suggestion(["RI-1", "RI-2"], new MatchScore(0.7), "RI-1 + RI-2 by reference"),
+                new Suggestion(["RI-2"], new MatchScore(0.6), "near 'RI-1' (1 edit)"),
+                new Suggestion(["RX-1"], new MatchScore(0.6), "near 'RI-1' (1 edit)"),
+            ]),
         };
         await server.Store.StoreIngestAsync(new IngestBatch
         {
@@ -42,7 +51,7 @@ public sealed class WorklistApiTests(ServerFixture server) : IClassFixture<Serve
             ContentHash = new string('b', 64),
             Format = BankFileFormat.Bai2,
             Actor = "test",
-            Credits = [.. cases.Select((c, i) => new BankTransaction { PaymentRef = c.Ref, Direction = Direction.Credit, AmountMinor = c.Minor, Currency = "USD", Format = BankFileFormat.Bai2, SourceFile = "worklist-api.bai2", LineNumber = i + 1, PayerName = c.Payer })],
+            Credits = [.. cases.Select((c, i) => new BankTransaction { PaymentRef = c.Ref, Direction = Direction.Credit, AmountMinor = c.Minor, Currency = "USD", Format = BankFileFormat.Bai2, SourceFile = "worklist-api.bai2", LineNumber = i + 1, PayerName = c.Payer, PayerId = c.Ref == "W-RANK" ? "R2" : null })],
             Applications = [],
             Exceptions = [.. cases.Select(c => new ExceptionCase(c.Ref, new Money(c.Minor, usd), c.Reason, "test", c.Suggestions))],
         });
@@ -69,6 +78,20 @@ public sealed class WorklistApiTests(ServerFixture server) : IClassFixture<Serve
         Assert.Equal("W-S2", Assert.Single(unknown.Exceptions).PaymentRef);
         Assert.Equal(("W-S1", 2L), (Assert.Single(largest.Exceptions).PaymentRef, largest.TotalCount));
         Assert.Empty(nobody.Exceptions);
+    }
+
+    [Fact]
+    public async Task Get_Suggestions_SayWhyEachRanksBelowTheOneAbove()
+    {
+        var ranked = await server.Exceptions("specialist").GetAsync(new V1.GetExceptionRequest { ExceptionId = _ids["W-RANK"] });
+
+        Assert.Equal(
+            [
+                "",
+                "covers 200.00 of 300.00, 100.00 short; reference near match (1 edit) instead of exact (confidence 60% against 70%)",
+                "the items belong to another family (R9 Rival Co) than the payer's",
+            ],
+            ranked.Suggestions.Select(s => s.RanksLowerBecause));
     }
 
     [Fact]
