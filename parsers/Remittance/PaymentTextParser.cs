@@ -60,6 +60,8 @@ public static class PaymentTextParser
         new("ID:", Role.WireId, true),
         new("ORIG BK:", Role.Other, false),
         new("ORG ADDRESS:", Role.Other, false),
+        new("ORG BK:", Role.Other, false),
+        new("ORIG ADDRESS:", Role.Other, false),
         new("SND BK:", Role.Other, false),
         new("SENDER BNK:", Role.Other, false),
         new("SENDER ID:", Role.Other, false),
