@@ -79,4 +79,14 @@ public sealed class BankWidthCutTests
         var read = CamtReader.Read(new MemoryStream(bytes), "cut.xml", new CamtReaderOptions(), new List<ParseWarning>()).Single();
         return read.FreeText;
     }
+
+    [Theory]
+    [InlineData("ORDERING CUST:ACME GMBH DETAILS:INV 4711", "ACME GMBH", "INV 4711")]
+    [InlineData("ORDERING CUSTOMER:ACME GMBH ORG BK:DEUTSCHE BANK DETAILS:RE 4711", "ACME GMBH", "RE 4711")]
+    [InlineData("TRN:1 B/O:ACME GMBH OBI:RE: 1022168", "ACME GMBH", "RE: 1022168")]
+    public void Parse_KeyValueLayouts_NameThePayerAndTheRemittanceAndNoKeyIsPartOfEither(string raw, string payer, string remittance)
+    {
+        var text = PaymentTextParser.Parse(raw, 2);
+        Assert.Equal((payer, remittance), (text.PayerName, text.RemittanceText));
+    }
 }
