@@ -49,8 +49,17 @@ public sealed partial class CashMatcher
     /// </summary>
     private int? KnownPayerFamily(Analysis analysis)
     {
+        // The payers found list a customer once, by its account when it has one: a bare account number (weak)
+        // would hide that the name is the customer's exactly. So the names are asked too.
+        var payment = analysis.Payment;
+        var named = PayersNamed(payment.UltimatePayerName);
+        if (!named.Exists(p => p.Score >= Policy.MinNameScore))
+        {
+            named = PayersNamed(payment.PayerName);
+        }
+
         int? family = null;
-        foreach (var payer in Payers(analysis))
+        foreach (var payer in Payers(analysis).Concat(named))
         {
             if (payer.Score < KnownPayerScore)
             {

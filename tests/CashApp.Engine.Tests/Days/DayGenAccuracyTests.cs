@@ -17,14 +17,14 @@ public sealed class DayGenAccuracyTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Theory]
-    [InlineData("sap", 0.957, 1.0)]
-    [InlineData("yearly", 0.949, 0.996)]
-    [InlineData("acquired", 0.891, 1.0)]
+    [InlineData("sap", 0.980, 1.0)]
+    [InlineData("yearly", 1.0, 1.0)]
+    [InlineData("acquired", 0.992, 1.0)]
     [InlineData("intl", 1.0, 1.0)]
-    [InlineData("bulk", 0.603, 1.0)]
+    [InlineData("bulk", 1.0, 1.0)]
     [InlineData("global", 0.995, 1.0)]
-    [InlineData("banktext", 0.968, 0.992)]
-    [InlineData("payers", 0.932, 1.0)]
+    [InlineData("banktext", 1.0, 0.992)]
+    [InlineData("payers", 0.981, 1.0)]
     public async Task MatchRun_DayGenProfile_MeetsItsBar(string profile, double minHit, double minPrecision)
     {
         var day = Path.Combine(_dir, "day");

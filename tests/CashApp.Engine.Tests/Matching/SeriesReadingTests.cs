@@ -29,6 +29,14 @@ public sealed class AcrossSeriesTests
     }
 
     [Fact]
+    public void Match_PayerNamedExactlyAndByABareAccountNumber_IsKnown()
+    {
+        // The wire names the originator's account number without its bank (weak), and the name exactly (strong).
+        var result = Ledger().Pay("P1", 1_234_50, "HARBOR URBAN HEALTH INC", "123456789", "RE: 4521").Run();
+        Assert.Equal(new SortedDictionary<string, long> { ["A1"] = 1_234_50 }, result.AppliedFor("P1"));
+    }
+
+    [Fact]
     public void Match_KnownPayerStructuredLinesOfStrippedNumbers_AppliesEachItsFamilysItem()
     {
         var result = Ledger().Pay("P1", 867_00, null, "026009593:555666777", null, Line("4521", 777_00), Line("4522", 90_00)).Run();
