@@ -43,6 +43,77 @@ public sealed partial class CashMatcher
         return first;
     }
 
+    /// <summary>
+    /// The family of the payer the bank's words identify strongly (a known account with its bank, a name equal
+    /// or nearly to a customer's), when every such payer is of one family; else null.
+    /// </summary>
+    private int? KnownPayerFamily(Analysis analysis)
+    {
+        // The payers found list a customer once, by its account when it has one: a bare account number (weak)
+        // would hide that the name is the customer's exactly. So the names are asked too.
+        var payment = analysis.Payment;
+        var named = PayersNamed(payment.UltimatePayerName);
+        if (!named.Exists(p => p.Score >= Policy.MinNameScore))
+        {
+            named = PayersNamed(payment.PayerName);
+        }
+
+        int? family = null;
+        foreach (var payer in Payers(analysis).Concat(named))
+        {
+            if (payer.Score < KnownPayerScore)
+            {
+                continue;
+            }
+
+            if (family is null)
+            {
+                family = payer.Customer;
+            }
+            else if (!_customers.SameFamily(family.Value, payer.Customer))
+            {
+                return null;
+            }
+        }
+
+        return family;
+    }
+
+    /// <summary>
+    /// Narrows a quote that meets items of two series only without their prefixes (1688 for A-1688 and B-1688)
+    /// to the one item of the known payer's family, when that family has exactly one of them and no other
+    /// plausible payer owns another. Which series the payer meant, the amount never decides; its own ledger
+    /// may. The narrowed quote is still a stripped key: the payer vouches for it, and the amount must agree.
+    /// </summary>
+    private void NarrowToKnownPayer(Analysis analysis, Quote quote)
+    {
+        if (KnownPayerFamily(analysis) is not { } family)
+        {
+            return;
+        }
+
+        var mine = quote.Exact.FindAll(o => _customers.SameFamily(_customerOf[o.Item], family));
+        if (mine.Count != 1)
+        {
+            return;
+        }
+
+        // Another customer the bank's words may also mean, owning one of the other items: the payer is not that known.
+        foreach (var payer in Payers(analysis))
+        {
+            if (payer.Score >= Policy.MinCorroborationScore && !_customers.SameFamily(payer.Customer, family)
+                && quote.Exact.Exists(o => _customers.SameFamily(_customerOf[o.Item], payer.Customer)))
+            {
+                return;
+            }
+        }
+
+        quote.Exact.Clear();
+        quote.Exact.Add(mine[0]);
+        quote.AcrossSeries = false;
+        quote.NarrowedByPayer = true;
+    }
+
     /// <summary>The exception for quoted items of one customer paid by a known payer of another.</summary>
     private Decision PayerConflict(PayerCandidate payer, IReadOnlyList<int> items, Payment payment) =>
         new([], MatchMethod.Manual, 0,
@@ -124,6 +195,38 @@ public sealed partial class CashMatcher
         }
 
         return quoteSeries.IsEmpty || quoted < 0 ? KeyStrength.Stripped : KeyStrength.OtherSeries;
+    }
+
+    /// <summary>
+    /// How a quote (<paramref name="reference"/>, of full key <paramref name="fullKey"/>) names <paramref name="item"/>,
+    /// over the two readings of its series: the letters of its full key (INVCM of "INV CM-293", INV of "INV 1004567"),
+    /// then the letters of the number after its lead words (CM; none for 1004567). Full under either is Full;
+    /// otherwise a number with letters of its own is judged by them (CM-293 is not INV-293, whatever leads it).
+    /// </summary>
+    private KeyStrength StrengthOf(ReadOnlySpan<char> reference, ReadOnlySpan<char> fullKey, int item)
+    {
+        var glued = StrengthOf(SeriesOf(fullKey), item);
+        if (glued == KeyStrength.Full)
+        {
+            return glued;
+        }
+
+        Span<char> letters = reference.Length <= MaxReferenceLength ? stackalloc char[reference.Length] : new char[reference.Length];
+        var own = OwnSeries(reference, letters);
+        if (own.IsEmpty && ReferenceText.LeadEnd(reference) == 0)
+        {
+            return glued;
+        }
+
+        var strength = StrengthOf(own, item);
+        return strength == KeyStrength.Full || !own.IsEmpty ? strength : glued;
+    }
+
+    /// <summary>The letters of the number after the lead words of <paramref name="reference"/> (see <see cref="ReferenceText.SeriesAfterLead"/>), written into <paramref name="into"/>; empty when none.</summary>
+    private static ReadOnlySpan<char> OwnSeries(ReadOnlySpan<char> reference, Span<char> into)
+    {
+        var n = ReferenceText.SeriesAfterLead(reference, into);
+        return n <= 0 ? [] : into[..n];
     }
 
     /// <summary>How a quoted number meets an item's.</summary>

@@ -81,7 +81,7 @@ public sealed partial class CashMatcher
         var currency = CurrencyIndex(payment.Amount.Currency.Code);
         Span<ulong> hashes = stackalloc ulong[ReferenceText.MaxLookupKeys];
         Span<ulong> seen = stackalloc ulong[MaxQuotes * ReferenceText.MaxLookupKeys];
-        Span<char> buffer = stackalloc char[2 * MaxReferenceLength];
+        Span<char> buffer = stackalloc char[ReferenceText.KeyBufferFactor * MaxReferenceLength];
         Span<Range> keys = stackalloc Range[ReferenceText.MaxLookupKeys];
         int quotes = 0, seenCount = 0;
 
@@ -103,7 +103,7 @@ public sealed partial class CashMatcher
             }
 
             HashKeys(buffer, keys[..count], hashes);
-            var item = AsQuoted(buffer, keys[0], OnlyInvoice(buffer, keys[..count], hashes[..count], currency));
+            var item = AsQuoted(line.Reference, buffer, keys[0], OnlyInvoice(buffer, keys[..count], hashes[..count], currency));
             if (item < 0 || quotes == MaxQuotes || items[..quotes].Contains(item))
             {
                 return -1;
@@ -145,7 +145,7 @@ public sealed partial class CashMatcher
 
             hashes[..count].CopyTo(seen[seenCount..]);
             seenCount += count;
-            var item = AsQuoted(buffer, keys[0], OnlyInvoice(buffer, keys[..count], hashes[..count], currency));
+            var item = AsQuoted(token, buffer, keys[0], OnlyInvoice(buffer, keys[..count], hashes[..count], currency));
             if (item == NoItem && !LooksLikeDocumentNumber(buffer, keys[..count]))
             {
                 continue;
@@ -180,12 +180,12 @@ public sealed partial class CashMatcher
     }
 
     /// <summary>
-    /// <paramref name="item"/>, when the quote (of full key <paramref name="fullKey"/>) names it as the general
+    /// <paramref name="item"/>, when the quote (<paramref name="reference"/>, of full key <paramref name="fullKey"/>) names it as the general
     /// path would let it: as AR prints the number, or without its prefix at an amount unlikely to be chance;
     /// otherwise <see cref="NotOne"/>, for the general path.
     /// </summary>
-    private int AsQuoted(ReadOnlySpan<char> buffer, Range fullKey, int item) =>
-        item < 0 ? item : StrengthOf(SeriesOf(buffer[fullKey]), item) switch
+    private int AsQuoted(ReadOnlySpan<char> reference, ReadOnlySpan<char> buffer, Range fullKey, int item) =>
+        item < 0 ? item : StrengthOf(reference, buffer[fullKey], item) switch
         {
             KeyStrength.Full => item,
             KeyStrength.Stripped when !StrippedByChance(item) => item,

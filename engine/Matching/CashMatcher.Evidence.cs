@@ -41,6 +41,9 @@ public sealed partial class CashMatcher
 
         /// <summary>Items of two numbering series the quote meets only without their prefixes (A-4521 and B-4521 for 4521).</summary>
         public bool AcrossSeries { get; set; }
+
+        /// <summary>A quote of <see cref="AcrossSeries"/> that the known payer's family narrowed to its one item of those digits.</summary>
+        public bool NarrowedByPayer { get; set; }
     }
 
     /// <summary>What the engine knows of a payment before deciding.</summary>
@@ -205,11 +208,29 @@ public sealed partial class CashMatcher
             return;
         }
 
+        // The series as the letters glued to the number read it (INV of "INV 1004567"), then as the number's own
+        // letters after lead words (CM of "INV CM-293", none of "INV 1004567"): the first reading that names an
+        // item as AR prints it decides, and a number with letters of its own is judged by them.
         var series = SeriesOf(quote.Keys[0]).ToString();
         if (quote.Exact.Exists(o => StrengthOf(series, o.Item) == KeyStrength.Full))
         {
             quote.Exact.RemoveAll(o => StrengthOf(series, o.Item) != KeyStrength.Full);
             return;
+        }
+
+        if (ReferenceText.LeadEnd(quote.Text) > 0)
+        {
+            var own = OwnSeries(quote.Text, new char[quote.Text.Length]).ToString();
+            if (quote.Exact.Exists(o => StrengthOf(own, o.Item) == KeyStrength.Full))
+            {
+                quote.Exact.RemoveAll(o => StrengthOf(own, o.Item) != KeyStrength.Full);
+                return;
+            }
+
+            if (own.Length > 0)
+            {
+                series = own;
+            }
         }
 
         quote.Exact.RemoveAll(o => StrengthOf(series, o.Item) == KeyStrength.OtherSeries);

@@ -80,7 +80,7 @@ public sealed partial class CashMatcher
             }
 
             var payment = ordered[p];
-            Span<char> buffer = stackalloc char[2 * MaxReferenceLength];
+            Span<char> buffer = stackalloc char[ReferenceText.KeyBufferFactor * MaxReferenceLength];
             Span<Range> keys = stackalloc Range[ReferenceText.MaxLookupKeys];
             var at = p % Ring * KeysPerPayment;
             var count = 0;

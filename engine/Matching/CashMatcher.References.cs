@@ -26,6 +26,14 @@ public sealed partial class CashMatcher
         var payment = analysis.Payment;
         var amount = payment.Amount.Minor;
         var currency = payment.Amount.Currency.Code;
+        foreach (var quote in quotes)
+        {
+            if (quote.AcrossSeries)
+            {
+                NarrowToKnownPayer(analysis, quote);
+            }
+        }
+
         if (quotes.Find(q => q.AcrossSeries) is { } across)
         {
             // Which series the payer meant, the amount must not decide: that is how a number of one series pays another's.
@@ -319,6 +327,11 @@ public sealed partial class CashMatcher
         var sum = items.Sum(i => _remaining[i]);
         var delta = checked(amount - sum);
         var names = string.Join(" + ", items.Select(Describe));
+        if (delta != 0 && chosen.Find(c => c.Quote.NarrowedByPayer).Quote is { } narrowed)
+        {
+            // The payer's ledger chose the series; only an amount that agrees exactly confirms the choice.
+            return Doubt(items, $"'{narrowed.Text}' meets items of two series only without their prefixes, the payer's family has one of them, but the payment is not the quoted items' open amount", quotes, currency.Code);
+        }
 
         // Document numbers the payer wrote that name no open item: the payment may pay them too, so they
         // leave any difference between the payment and the items found unexplained.

@@ -11,6 +11,8 @@ public static class ReferenceText
 {
     private static readonly System.Buffers.SearchValues<char> SuffixSeparators = System.Buffers.SearchValues.Create("-/._");
 
+    private static readonly System.Buffers.SearchValues<char> NumberSeparators = System.Buffers.SearchValues.Create(" -/._#:");
+
     private static readonly System.Buffers.SearchValues<char> AmountChars = System.Buffers.SearchValues.Create("0123456789.,");
 
     /// <summary>Shortest core key that is looked up at all: shorter numbers are too common to mean anything.</summary>
@@ -168,6 +170,7 @@ public static class ReferenceText
         }
 
         var start = -1;
+        var part = -1;
         for (var i = position; i <= text.Length; i++)
         {
             var inside = i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] is '-' or '_' or '.');
@@ -176,8 +179,17 @@ public static class ReferenceText
                 if (start < 0)
                 {
                     start = i;
+                    part = i;
                 }
 
+                continue;
+            }
+
+            // A slash inside a yearly number (INV/2026/00421, 00421/2026, 9001234567/2026) keeps it one token;
+            // any other slash separates two (126161/1026146).
+            if (start >= 0 && i < text.Length && text[i] == '/' && YearJoins(text.AsSpan(part, i - part), PartAfter(text, i + 1)))
+            {
+                part = i + 1;
                 continue;
             }
 
@@ -202,6 +214,39 @@ public static class ReferenceText
         return false;
     }
 
+    /// <summary>The letters and digits right after <paramref name="from"/>.</summary>
+    private static ReadOnlySpan<char> PartAfter(string text, int from)
+    {
+        var end = from;
+        while (end < text.Length && char.IsAsciiLetterOrDigit(text[end]))
+        {
+            end++;
+        }
+
+        return text.AsSpan(from, end - from);
+    }
+
+    /// <summary>
+    /// Whether a slash between <paramref name="left"/> and <paramref name="right"/> is inside one yearly number:
+    /// one side is a year, the other a series' letters (INV/2026) or a number of at least <see cref="MinCoreLength"/>
+    /// characters (2026/00421, 9001234567/2026). A date (12/2026, 2026/12) is not.
+    /// </summary>
+    private static bool YearJoins(ReadOnlySpan<char> left, ReadOnlySpan<char> right)
+    {
+        left = left.Trim("-_.");
+        return (IsYear(left) && Numberlike(right)) || (IsYear(right) && Numberlike(left));
+
+        static bool Numberlike(ReadOnlySpan<char> part) =>
+            part.Length > 0 && !part.ContainsAnyExcept(AlphaNumerics) && (!part.ContainsAnyInRange('0', '9') || part.Length >= MinCoreLength);
+    }
+
+    /// <summary>Whether <paramref name="part"/> is a year as numbers carry them: four digits, 19xx or 20xx.</summary>
+    public static bool IsYear(ReadOnlySpan<char> part) =>
+        part.Length == 4 && part[0] is '1' or '2' && part[1] is '9' or '0' && (part[0] == '1') == (part[1] == '9') && char.IsAsciiDigit(part[2]) && char.IsAsciiDigit(part[3]);
+
+    private static readonly System.Buffers.SearchValues<char> AlphaNumerics =
+        System.Buffers.SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
     // "24181.85" in remittance text is an amount, not a document number.
     private static bool LooksLikeAmount(ReadOnlySpan<char> token)
     {
@@ -216,7 +261,7 @@ public static class ReferenceText
     public static IReadOnlyList<string> LookupKeys(string reference)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        var buffer = new char[2 * reference.Length];
+        var buffer = new char[KeyBufferFactor * reference.Length];
         Span<Range> keys = stackalloc Range[MaxLookupKeys];
         var count = LookupKeys(reference, buffer, keys);
         var result = new string[count];
@@ -229,12 +274,15 @@ public static class ReferenceText
     }
 
     /// <summary>The most keys <see cref="LookupKeys(ReadOnlySpan{char}, Span{char}, Span{Range})"/> gives.</summary>
-    public const int MaxLookupKeys = 3;
+    public const int MaxLookupKeys = 6;
+
+    /// <summary>How many times a reference's length the buffer of <see cref="LookupKeys(ReadOnlySpan{char}, Span{char}, Span{Range})"/> must hold.</summary>
+    public const int KeyBufferFactor = 5;
 
     /// <summary>
     /// The lookup keys of <paramref name="reference"/> without allocating: they are written into
-    /// <paramref name="buffer"/> (at least twice the reference's length) and their places into
-    /// <paramref name="keys"/>; returns how many.
+    /// <paramref name="buffer"/> (at least <see cref="KeyBufferFactor"/> times the reference's length) and
+    /// their places into <paramref name="keys"/>; returns how many. The first is always the full key.
     /// </summary>
     public static int LookupKeys(ReadOnlySpan<char> reference, Span<char> buffer, Span<Range> keys)
     {
@@ -252,18 +300,125 @@ public static class ReferenceText
             keys[count++] = core..full;
         }
 
+        var next = full;
+
         // A line or page suffix after the last separator: "1004567-01", "INV 1004567/2".
         var cut = reference.LastIndexOfAny(SuffixSeparators);
         if (cut > 0 && reference.Length - cut - 1 is > 0 and <= 3)
         {
-            var stem = FullKey(reference[..cut], buffer[full..]);
-            var stemCore = CoreStart(buffer.Slice(full, stem));
+            var stem = FullKey(reference[..cut], buffer[next..]);
+            var stemCore = CoreStart(buffer.Slice(next, stem));
             if (stemCore >= 0)
             {
-                keys[count++] = (full + stemCore)..(full + stem);
+                keys[count++] = (next + stemCore)..(next + stem);
+                next += stem;
+            }
+        }
+
+        // A fiscal year after the number ("9001234567/2026", "00421 2026"): the number without it, and a
+        // short number with the year in front, as a yearly series prints it (2026-00421, INV/2026/00421).
+        var trimmed = reference.TrimEnd();
+        var yearCut = trimmed.LastIndexOfAny('/', ' ');
+        if (yearCut > 0 && IsYear(trimmed[(yearCut + 1)..]))
+        {
+            var before = trimmed[..yearCut];
+            var number = FullKey(before, buffer[next..]);
+            var numberCore = CoreStart(buffer.Slice(next, number));
+            if (numberCore >= 0)
+            {
+                keys[count++] = (next + numberCore)..(next + number);
+                next += number;
+            }
+
+            var last = before[(before.LastIndexOfAny(NumberSeparators) + 1)..];
+            if (last.Length is >= MinYearlyDigits and <= MaxYearlyDigits && !last.ContainsAnyExceptInRange('0', '9'))
+            {
+                trimmed[(yearCut + 1)..].CopyTo(buffer[next..]);
+                last.CopyTo(buffer[(next + 4)..]);
+                keys[count++] = next..(next + 4 + last.Length);
+                next += 4 + last.Length;
+            }
+        }
+
+        // Lead words before a number with a prefix of its own ("INV CM-293", "RE: INV-4521"): the number is
+        // what follows them, not the words glued to it. A number of digits after lead words ("INV 1004567")
+        // is already found by its core.
+        var lead = LeadEnd(reference);
+        if (lead > 0)
+        {
+            var after = FullKey(reference[lead..], buffer[next..]);
+            if (after > 0 && char.IsAsciiLetter(buffer[next]) && buffer.Slice(next, after).ContainsAnyInRange('0', '9'))
+            {
+                keys[count++] = next..(next + after);
             }
         }
 
         return count;
+    }
+
+    /// <summary>The fewest digits of a number in a yearly series (00421 of INV/2026/00421): fewer are a month or a day.</summary>
+    private const int MinYearlyDigits = 3;
+
+    /// <summary>The most digits of a number in a yearly series: more are a number of their own, the year only its fiscal year.</summary>
+    private const int MaxYearlyDigits = 7;
+
+    /// <summary>
+    /// Where the number starts after lead words: the words before it that have no digit ("INV", "RE:",
+    /// "RECHNUNG NR."), each followed by white space; 0 when there are none. The last word is never a lead word.
+    /// </summary>
+    public static int LeadEnd(ReadOnlySpan<char> reference)
+    {
+        var lead = 0;
+        var at = 0;
+        while (true)
+        {
+            while (at < reference.Length && char.IsWhiteSpace(reference[at]))
+            {
+                at++;
+            }
+
+            var start = at;
+            while (at < reference.Length && !char.IsWhiteSpace(reference[at]))
+            {
+                at++;
+            }
+
+            if (start == at || at >= reference.Length || reference[start..at].ContainsAnyInRange('0', '9'))
+            {
+                return lead;
+            }
+
+            lead = at;
+        }
+    }
+
+    /// <summary>
+    /// The letters the number after the lead words of <paramref name="reference"/> starts with, upper case, written
+    /// into <paramref name="into"/> (at least as long as the reference); returns how many. CM of "INV CM-293", none of
+    /// "INV 1004567"; -1 when the reference has no lead words.
+    /// </summary>
+    public static int SeriesAfterLead(ReadOnlySpan<char> reference, Span<char> into)
+    {
+        var lead = LeadEnd(reference);
+        if (lead == 0)
+        {
+            return -1;
+        }
+
+        var n = 0;
+        foreach (var c in reference[lead..])
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                break;
+            }
+
+            if (char.IsAsciiLetter(c))
+            {
+                into[n++] = char.ToUpperInvariant(c);
+            }
+        }
+
+        return n;
     }
 }

@@ -287,7 +287,7 @@ public sealed class CamtTransaction
     /// <summary>The transaction's own bank transaction code, if given.</summary>
     public CamtBankTransactionCode? BankTransactionCode { get; internal set; }
 
-    /// <summary>The <c>RmtInf/Ustrd</c> lines, in order.</summary>
+    /// <summary>The <c>RmtInf/Ustrd</c> lines, in order, as written (white space kept).</summary>
     public IReadOnlyList<string> Unstructured => _unstructured ?? (IReadOnlyList<string>)[];
 
     /// <summary>The documents of <c>RmtInf/Strd/RfrdDocInf</c>, in order.</summary>

@@ -270,7 +270,9 @@ internal sealed partial class CamtParser
             var name = _r.LocalName;
             if (Is(name, _n.Ustrd))
             {
-                if (ReadString() is { } line)
+                // As written, white space and all: where the bank cut a line at its width, a space at either
+                // side of the cut tells a cut between words from a cut inside one.
+                if (ReadString(trim: false) is { } line && !string.IsNullOrWhiteSpace(line))
                 {
                     (transaction._unstructured ??= []).Add(line);
                 }

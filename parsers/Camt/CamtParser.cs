@@ -412,7 +412,7 @@ internal sealed partial class CamtParser : IDisposable
     /// Reads the text of the leaf element the reader is on and moves past its end tag. The span lives in a
     /// buffer the next read overwrites. Text longer than the limit fails without ever being held whole.
     /// </summary>
-    private ReadOnlySpan<char> ReadText()
+    private ReadOnlySpan<char> ReadText(bool trim = true)
     {
         if (_r.IsEmptyElement)
         {
@@ -438,7 +438,7 @@ internal sealed partial class CamtParser : IDisposable
                 case XmlNodeType.EndElement:
                     _pathCount--;
                     _r.Read();
-                    return _text.AsSpan(0, length).Trim();
+                    return trim ? _text.AsSpan(0, length).Trim() : _text.AsSpan(0, length);
 
                 case XmlNodeType.Element:
                     // Mixed content where the schema has plain text: ignore the stray element.
@@ -490,9 +490,9 @@ internal sealed partial class CamtParser : IDisposable
     }
 
     /// <summary>The element's text as a new string; null when empty.</summary>
-    private string? ReadString()
+    private string? ReadString(bool trim = true)
     {
-        var text = ReadText();
+        var text = ReadText(trim);
         return text.IsEmpty ? null : new string(text);
     }
 

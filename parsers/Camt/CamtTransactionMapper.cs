@@ -249,8 +249,8 @@ internal sealed class CamtTransactionMapper(string fileName, ICollection<ParseWa
         var text = unstructured.Count switch
         {
             0 => string.Empty,
-            1 => unstructured[0],
-            _ => string.Join(' ', unstructured),
+            1 => unstructured[0].Trim(),
+            _ => JoinLines(unstructured),
         };
         text = Append(text, detail.AdditionalInfo);
         if (entry.Transactions.Count <= 1)
@@ -259,6 +259,37 @@ internal sealed class CamtTransactionMapper(string fileName, ICollection<ParseWa
         }
 
         return text;
+    }
+
+    /// <summary>The most characters of one <c>Ustrd</c> line (Max140Text).</summary>
+    private const int MaxUnstructuredLength = 140;
+
+    /// <summary>
+    /// <c>Ustrd</c> lines joined: with a space, except after a line the bank filled to its width, where the text was
+    /// cut, not ended: there the next line goes on verbatim (a word or number cut in two is one again), unless it
+    /// starts a field of its own (<c>CHARGES:SHA</c>) after a value, which is never glued to it.
+    /// </summary>
+    private static string JoinLines(IReadOnlyList<string> lines)
+    {
+        var text = new System.Text.StringBuilder(lines[0].Trim());
+        for (var i = 1; i < lines.Count; i++)
+        {
+            // The lines as written: a space at either side of the cut is a cut between words.
+            var previous = lines[i - 1];
+            var line = lines[i];
+            // A key right after a value ("9004204786" + "CHARGES:SHA") starts a field; after a letter it is a word cut in two.
+            var cut = previous.Length >= MaxUnstructuredLength
+                && !char.IsWhiteSpace(previous[^1]) && !char.IsWhiteSpace(line[0])
+                && (char.IsAsciiLetter(previous[^1]) || !CashApp.Parsers.Remittance.PaymentTextScan.StartsWithKey(line));
+            if (!cut && text.Length > 0)
+            {
+                text.Append(' ');
+            }
+
+            text.Append(line.Trim());
+        }
+
+        return text.ToString();
     }
 
     private static string Append(string text, string? more) =>

@@ -4,7 +4,7 @@ namespace CashApp.Parsers.Remittance;
 /// Reads the payer and the remittance out of a bank's payment text (a BAI2 16 text with its continuations): the
 /// ACH layouts (<c>ORIG CO NAME:</c>, <c>ORIG ID:</c>, <c>ENTRY DESCR:</c>, <c>SEC:</c>, <c>IND NAME:</c>,
 /// <c>ADDENDA:</c>), the Fedwire layouts (<c>ORIG:</c>, <c>ID:</c>, <c>ORIG BK:</c>, <c>OBI:</c>, <c>B/O:</c>),
-/// key:value layouts (<c>REMI:</c>, <c>DBNM:</c>, <c>DACT:</c>, <c>ORG:=</c>), and NACHA CTX / EDI 820 segments
+/// key:value layouts (<c>REMI:</c>, <c>DBNM:</c>, <c>DACT:</c>, <c>ORG:=</c>, <c>ORDERING CUST:</c>, <c>DETAILS:</c>), and NACHA CTX / EDI 820 segments
 /// (<c>RMR*IV*number*PI*paid*invoiced*discount</c>, <c>NTE*ZZZ*note</c>, segments ended by <c>\</c> or
 /// <c>~</c>). Free-form references ("INVOICES 1022069") stay in <see cref="PaymentText.RemittanceText"/>: telling
 /// references from other words is the matching engine's work. The reading itself is <see cref="PaymentTextScan"/>'s,
@@ -60,10 +60,15 @@ public static class PaymentTextParser
         new("ID:", Role.WireId, true),
         new("ORIG BK:", Role.Other, false),
         new("ORG ADDRESS:", Role.Other, false),
+        new("ORG BK:", Role.Other, false),
+        new("ORIG ADDRESS:", Role.Other, false),
         new("SND BK:", Role.Other, false),
         new("SENDER BNK:", Role.Other, false),
         new("SENDER ID:", Role.Other, false),
         new("B/O:", Role.PayerNameFallback, false),
+        new("ORDERING CUST:", Role.PayerName, false),
+        new("ORDERING CUSTOMER:", Role.PayerName, false),
+        new("DETAILS:", Role.Remittance, false),
         new("OBI:", Role.Remittance, false),
         new("BBI:", Role.Other, false),
         new("RFB:", Role.Other, false),

@@ -84,6 +84,12 @@ internal sealed class PaymentTextScan
             var label = PaymentTextParser.Labels[found.Label];
             var valueEnd = i + 1 < labelCount ? labels[i + 1].Start : text.Length;
             var value = Value(text, found.Start + label.Text.Length, valueEnd);
+            if (label.Role != Role.Remittance && KeyAtPieceStart(text, value.Start, value.Start + value.Length, pieceStarts, afterLetter: true) is var key and >= 0)
+            {
+                // A continuation that starts a field of a layout not known here ends the value: a key is never part of a name or an id.
+                value = Trimmed(text, value.Start, key);
+            }
+
             labels[i] = found with { Value = value };
             TextRange? nonEmpty = value.Length == 0 ? null : value;
             switch (label.Role)
@@ -117,7 +123,7 @@ internal sealed class PaymentTextScan
                     }
                     else
                     {
-                        AddRemittance(value.Start, value.Length);
+                        AddRemittanceByField(text, value, pieceStarts);
                     }
 
                     break;
@@ -231,6 +237,70 @@ internal sealed class PaymentTextScan
         }
 
         labels[labelCount++] = found;
+    }
+
+    /// <summary>
+    /// Adds a remittance value, as one piece per field: where the bank's width ran out and a continuation starts
+    /// with a key of a layout not known here ("FACTUURNR 9004204786" + "CHARGES:SHA"), the value and the key
+    /// are two pieces, joined with a space, never glued into one word. Any other cut is joined verbatim: it
+    /// falls inside a word or a number, and splitting there would make two of one.
+    /// </summary>
+    private void AddRemittanceByField(ReadOnlySpan<char> text, TextRange value, ReadOnlySpan<int> pieceStarts)
+    {
+        var start = value.Start;
+        var end = value.Start + value.Length;
+        while (KeyAtPieceStart(text, start, end, pieceStarts, afterLetter: false) is var key and >= 0)
+        {
+            var piece = Trimmed(text, start, key);
+            if (piece.Length > 0)
+            {
+                AddRemittance(piece.Start, piece.Length);
+            }
+
+            start = key;
+        }
+
+        var last = Trimmed(text, start, end);
+        if (last.Length > 0)
+        {
+            AddRemittance(last.Start, last.Length);
+        }
+    }
+
+    /// <summary>
+    /// The first continuation start inside (<paramref name="start"/>, <paramref name="end"/>) where a key (<c>CHARGES:</c>)
+    /// begins, or -1. In remittance text a continuation right after a letter is taken as a word cut in two
+    /// ("C" + "HARGES:SHA"), never as a key, unless <paramref name="afterLetter"/> (a name or id, which a key never continues).
+    /// </summary>
+    private static int KeyAtPieceStart(ReadOnlySpan<char> text, int start, int end, ReadOnlySpan<int> pieceStarts, bool afterLetter)
+    {
+        foreach (var at in pieceStarts)
+        {
+            if (at > start && at < end && (afterLetter || !char.IsAsciiLetter(text[at - 1])) && StartsWithKey(text[at..end]))
+            {
+                return at;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The most characters of a key before its colon.</summary>
+    private const int MaxKeyLength = 24;
+
+    /// <summary>
+    /// Whether <paramref name="text"/> starts with a key: one word of letters (<c>CHARGES</c>, <c>B/O</c>) ending in a
+    /// letter, then ':'. One word only: the rest of a name cut by the width ("RP ID:") is no key.
+    /// </summary>
+    internal static bool StartsWithKey(ReadOnlySpan<char> text)
+    {
+        var i = 0;
+        while (i < text.Length && i <= MaxKeyLength && (char.IsAsciiLetter(text[i]) || (i > 0 && text[i] is '/' or '_' or '-')))
+        {
+            i++;
+        }
+
+        return i >= 2 && i < text.Length && text[i] == ':' && char.IsAsciiLetter(text[i - 1]);
     }
 
     private void AddRemittance(int start, int length)

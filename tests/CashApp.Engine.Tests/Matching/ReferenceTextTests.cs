@@ -1,0 +1,45 @@
+using CashApp.Engine.Matching;
+
+namespace CashApp.Engine.Tests.Matching;
+
+/// <summary>How references are read into keys and tokens (issue 15): lead words, yearly series, slashes.</summary>
+public sealed class ReferenceTextTests
+{
+    [Theory]
+    [InlineData("INV CM-293", "CM293")] // a lead word, then a number with its own prefix
+    [InlineData("RE: INV-4521", "INV4521")]
+    [InlineData("RECHNUNG NR. RG-2026-0042", "RG20260042")]
+    [InlineData("9001234567/2026", "9001234567")] // a fiscal year after the number
+    [InlineData("9001234567 2026", "9001234567")]
+    [InlineData("00421/2026", "202600421")] // a yearly number, year last: as AR prints it, year first
+    [InlineData("INV 00421/2026", "202600421")]
+    public void LookupKeys_NumberInsideWhatThePayerWrote_IncludesTheNumbersKey(string reference, string key) =>
+        Assert.Contains(key, ReferenceText.LookupKeys(reference));
+
+    [Theory]
+    [InlineData("INV 1004567", new[] { "INV1004567", "1004567" })] // digits after a lead word: the core finds them
+    [InlineData("INV-1004567-01", new[] { "INV100456701", "100456701", "1004567" })]
+    [InlineData("12/2026", new[] { "122026" })] // a month and year, no number in it
+    public void LookupKeys_OrdinaryReferences_GiveNoMoreKeysThanBefore(string reference, string[] keys) =>
+        Assert.Equal(keys, ReferenceText.LookupKeys(reference));
+
+    [Theory]
+    [InlineData("PAID INV/2026/00421 THANKS", new[] { "INV/2026/00421" })]
+    [InlineData("00421/2026 AND 9001234567/2026", new[] { "00421/2026", "9001234567/2026" })]
+    [InlineData("INV 126161/1026146", new[] { "126161", "1026146" })] // two numbers, not one
+    [InlineData("DATED 12/03/2026", new[] { "12", "03", "2026" })] // a date is no yearly number
+    [InlineData("2026/12 INV 4711", new[] { "2026", "12", "4711" })]
+    [InlineData("CN/2026/0001", new[] { "CN/2026/0001" })]
+    public void Tokens_SlashInsideAYearlyNumberOnly_KeepsItOneToken(string text, string[] tokens) =>
+        Assert.Equal(tokens, ReferenceText.Tokens(text));
+
+    [Theory]
+    [InlineData("INV A-4521", 3)]
+    [InlineData("RE: INV-4521", 3)]
+    [InlineData("INV 1004567", 3)]
+    [InlineData("A-4521", 0)]
+    [InlineData("INVOICE", 0)]
+    [InlineData("PAYMENT FOR", 7)] // the last word is never a lead word
+    public void LeadEnd_WordsWithoutDigitsBeforeTheNumber_AreLeadWords(string reference, int end) =>
+        Assert.Equal(end, ReferenceText.LeadEnd(reference));
+}
