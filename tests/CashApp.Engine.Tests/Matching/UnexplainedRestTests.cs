@@ -225,10 +225,12 @@ public sealed class UnexplainedRestTests
     [Fact]
     public void Match_LinePayingPartOfAnotherCustomersInvoice_GoesToExceptions()
     {
-        // The line says 800.00 of Maple Labs' INV-1004570 (2,000.00 open); the payer is, by a near name,
-        // Harbor Urban Health. Neither the amount nor the payer confirms the reference.
+        // The line says 800.00 of Maple Labs' INV-1004570 (2,000.00 open); the payer is, by a name with one
+        // letter lost and cut by the bank, Saltmarsh Adler Optics. Neither the amount nor the payer confirms the reference.
         var result = Ledger()
-            .Pay("P1", 800_00, payer: "HARBOR URBAN HEALTHH INC", lines: Line("INV-1004570", 800_00)).Run();
+            .Customer("C3", "Saltmarsh Adler Optics Holdings Inc.")
+            .Invoice("AR7", "C3", "INV-1004590", 878_19)
+            .Pay("P1", 800_00, payer: "SATMARSH ADLER O", lines: Line("INV-1004570", 800_00)).Run();
         Assert.Empty(result.Applications);
         Assert.NotNull(result.ExceptionFor("P1"));
     }
