@@ -246,7 +246,7 @@ public sealed partial class CashMatcher
     /// (1, 10, 100 or 1,000 whole units of <paramref name="unit"/> minor units), the subsets of the items
     /// that are multiples of it spread over the multiples only (<paramref name="roundItems"/>[s] items for step s).
     /// </summary>
-    private int CredibleCombinationSize(int n, ReadOnlySpan<int> roundItems, long amount, int searches, long unit)
+    private int CredibleCombinationSize(int n, ReadOnlySpan<int> roundItems, long amount, int searches, long unit, double? maxChance = null)
     {
         Span<double> roundSubsets = stackalloc double[RoundSteps];
         Span<double> roundChoose = stackalloc double[RoundSteps];
@@ -270,7 +270,7 @@ public sealed partial class CashMatcher
                 }
             }
 
-            if (chance * searches > Policy.MaxChanceCombinations)
+            if (chance * searches > (maxChance ?? Policy.MaxChanceCombinations))
             {
                 break;
             }

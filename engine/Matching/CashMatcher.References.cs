@@ -11,7 +11,7 @@ public sealed partial class CashMatcher
     private const int MaxAssignments = 2048;
     private const double FuzzyCost = 2.0;
 
-    private sealed record Fit(int[] Items, double Cost, int Fuzzy, int ByPo, string Why, bool Stripped);
+    private sealed record Fit(int[] Items, double Cost, int Fuzzy, int ByPo, string Why, bool Stripped, int[]? Overruled = null);
 
     /// <summary>
     /// Decides a payment that quotes references. First: a choice of one item per quote (or none, for a
@@ -78,6 +78,12 @@ public sealed partial class CashMatcher
                 if (StrippedUnproven(analysis, fit.Stripped, _customerOf[fit.Items[0]], amount, currency) is { } unproven)
                 {
                     return Refer(analysis, ExceptionReason.Ambiguous, $"{fit.Why}, amount equal; but {unproven}", [Suggest(fit.Items, 0.5, fit.Why)]);
+                }
+
+                if (fit.Overruled is { } overruled && OverruledReadingMayHold(overruled, amount, payment.Amount.Currency) is { } doubt)
+                {
+                    return Refer(analysis, ExceptionReason.Ambiguous, $"{fit.Why}, amount equal; but {doubt}",
+                        [Suggest(fit.Items, 0.5, fit.Why), Suggest(overruled, 0.5, "the numbers as quoted")]);
                 }
 
                 var method = fit.Fuzzy > 0 ? MatchMethod.FuzzyReference : fit.ByPo > 0 ? MatchMethod.PurchaseOrder : MatchMethod.ExactReference;
@@ -201,12 +207,14 @@ public sealed partial class CashMatcher
 
                     var withFix = new List<int>(rest) { fuzzy.Item };
                     var fixCost = fuzzy.Via == Via.Ocr ? FuzzyCost - 0.5 : FuzzyCost + (0.25 * fuzzy.Edits);
-                    AddFit(withFix, cost - refund + fixCost, (quotes[q], fuzzy));
+                    // The reading the fix overrules: the number as quoted, naming an open item of its own.
+                    var exact = replaced ?? (quotes[q].Exact.Count > 0 ? quotes[q].Exact[0] : null);
+                    AddFit(withFix, cost - refund + fixCost, (quotes[q], fuzzy), exact is { } e && !rest.Contains(e.Item) ? [.. rest, e.Item] : null);
                 }
             }
         }
 
-        void AddFit(List<int> items, double cost, (Quote Quote, Option Option)? fix)
+        void AddFit(List<int> items, double cost, (Quote Quote, Option Option)? fix, int[]? overruled = null)
         {
             if (!OneFamily(items))
             {
@@ -232,7 +240,7 @@ public sealed partial class CashMatcher
             }
 
             var stripped = quotes.Zip(choice).Any(p => p.Second is { Stripped: true } o && items.Contains(o.Item) && (fix is null || !ReferenceEquals(fix.Value.Quote, p.First)));
-            fits.Add(new Fit([.. items], cost, fix is null ? 0 : 1, byPo, string.Join(" + ", parts) + " by reference", stripped));
+            fits.Add(new Fit([.. items], cost, fix is null ? 0 : 1, byPo, string.Join(" + ", parts) + " by reference", stripped, overruled));
         }
     }
 
@@ -348,7 +356,11 @@ public sealed partial class CashMatcher
         {
             var lines = chosen.Select(c => (c.Option.Item, Amount: _remaining[c.Option.Item] < 0 ? -Math.Abs(c.Quote.LineMinor!.Value) : Math.Abs(c.Quote.LineMinor!.Value))).ToList();
             var fitsOpen = lines.All(l => l.Amount != 0 && (_remaining[l.Item] > 0 ? l.Amount <= _remaining[l.Item] : l.Amount >= _remaining[l.Item]));
-            if (fitsOpen && lines.Sum(l => l.Amount) == amount && (payerAgrees || chosen.All(c => c.Option.Via == Via.Invoice)))
+            // A line that pays less than its item's open amount is confirmed by neither the amount nor, when the
+            // bank names another customer, the payer: the reference alone does not prove it.
+            var deviates = lines.Exists(l => l.Amount != _remaining[l.Item]);
+            if (fitsOpen && lines.Sum(l => l.Amount) == amount
+                && (payerAgrees || (chosen.All(c => c.Option.Via == Via.Invoice) && !(deviates && PayerDisagrees(analysis, family)))))
             {
                 var shortBy = sum - amount;
                 return new Decision(lines, MatchMethod.ExactReference, 0.95,
@@ -368,8 +380,8 @@ public sealed partial class CashMatcher
         if (delta < 0)
         {
             // A credit memo the payer netted without quoting it.
-            var memos = NettedMemos(family, items, delta, currency.Code);
-            if (memos.Count == 1)
+            var memos = NettedMemos(family, items, delta, currency, out var memosUnsure);
+            if (memos.Count == 1 && !memosUnsure)
             {
                 var lines = items.Select(i => (i, _remaining[i])).Concat(memos[0].Select(m => (m, _remaining[m]))).ToList();
                 return new Decision(lines, MatchMethod.ExactReference, 0.93,
@@ -379,7 +391,7 @@ public sealed partial class CashMatcher
             var single = items.Count == 1 && _remaining[items[0]] > 0;
             var shortfall = -delta;
             var declared = chosen.Count == 1 && chosen[0].Quote.LineMinor == amount;
-            if (single && memos.Count == 0 && (payerAgrees || declared) && chosen[0].Option.Via != Via.Fuzzy
+            if (single && memos.Count == 0 && !memosUnsure && (payerAgrees || (declared && !PayerDisagrees(analysis, family))) && chosen[0].Option.Via != Via.Fuzzy
                 && (shortfall <= (long)(Policy.MaxShortPayShare * _remaining[items[0]]) || shortfall <= Policy.MaxBankFeeMinor))
             {
                 // A short payment or bank fee is a reading of the difference, as an overpayment is: it holds only
@@ -396,13 +408,21 @@ public sealed partial class CashMatcher
                         quotes, currency.Code, alike.Take(Policy.MaxSuggestions).Select(i => Suggest([i], 0.5, "unquoted open item of the amount paid")));
                 }
 
+                if (ShortfallUnexplained(items, family, delta, currency, names, quotes) is { } doubt)
+                {
+                    return doubt;
+                }
+
                 var why = shortfall <= Policy.MaxBankFeeMinor
                     ? $"{names} by reference, paid short {Amount(shortfall, currency)} (bank fee or small deduction)"
                     : $"{names} by reference, paid short {Amount(shortfall, currency)} (deduction)";
                 return new Decision([(items[0], amount)], MatchMethod.ExactReference, 0.9, why, ExceptionReason.NoMatch, []);
             }
 
-            return Doubt(items, $"{names} quoted, payment {Amount(shortfall, currency)} short of them, and no deduction rule applies", quotes, currency.Code);
+            return memos.Count > 0 || memosUnsure
+                ? Doubt(items, $"{names} quoted, payment {Amount(shortfall, currency)} short of them, which {(memosUnsure ? "may be" : $"{memos.Count} sets of")} the family's open credit memos",
+                    quotes, currency.Code, memos.Select(m => Suggest([.. items, .. m], 0.4, "the quoted items less unquoted credit memos")))
+                : Doubt(items, $"{names} quoted, payment {Amount(shortfall, currency)} short of them, and no deduction rule applies", quotes, currency.Code);
         }
 
         // Paid more than the quoted items: the rest is on account only when nothing the payer owes explains it.
@@ -413,35 +433,6 @@ public sealed partial class CashMatcher
         }
 
         return Refer(analysis, ExceptionReason.Conflict, $"{names} quoted, but the amount and payer do not confirm them", ReferenceSuggestions(quotes, currency.Code));
-    }
-
-    /// <summary>Sets of at most two unquoted open credit memos of the family whose amounts make up <paramref name="delta"/>.</summary>
-    private List<int[]> NettedMemos(int customer, List<int> quoted, long delta, string currency)
-    {
-        var memos = new List<int>();
-        foreach (var member in _customers.Family(_customers.Root(customer)))
-        {
-            memos.AddRange(_itemsOfCustomer[member].Where(i => _remaining[i] < 0 && !quoted.Contains(i) && IsOpenIn(i, currency)));
-        }
-
-        var sets = new List<int[]>();
-        for (var a = 0; a < memos.Count && sets.Count < 2; a++)
-        {
-            if (_remaining[memos[a]] == delta)
-            {
-                sets.Add([memos[a]]);
-            }
-
-            for (var b = a + 1; b < memos.Count && sets.Count < 2; b++)
-            {
-                if (_remaining[memos[a]] + _remaining[memos[b]] == delta)
-                {
-                    sets.Add([memos[a], memos[b]]);
-                }
-            }
-        }
-
-        return sets;
     }
 
     private IEnumerable<int> ItemsOfAmount(int customer, long amount, string currency)

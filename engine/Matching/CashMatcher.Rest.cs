@@ -13,6 +13,14 @@ namespace CashApp.Engine.Matching;
 public sealed partial class CashMatcher
 {
     /// <summary>
+    /// How often, at most, a combination of a rest's (or shortfall's) amount may turn up among a family's open
+    /// items by accident for finding one to be reason to doubt: one time in ten. An application needs far
+    /// more (<see cref="MatchPolicy.MaxChanceCombinations"/>); a doubt only needs the payer's unquoted
+    /// invoices to be a likelier reading than an accident.
+    /// </summary>
+    private const double MaxChanceToDoubt = 0.1;
+
+    /// <summary>
     /// Decides the <paramref name="rest"/> of a payment beyond its quoted <paramref name="items"/> (all of one
     /// family, fully paid): on account, applied to the unquoted items it is, or an exception.
     /// </summary>
@@ -60,7 +68,7 @@ public sealed partial class CashMatcher
 
         // The rest is a combination of unquoted open items: the unique one, searched only as far as a unique
         // answer is unlikely to be chance, pays them.
-        var combinations = Combinations(pool, rest, currency, searches: 1, out var exhausted, out var tooLikely);
+        var combinations = Combinations(pool, rest, currency, searches: 1, out var exhausted, out _);
         var distinct = combinations.DistinctBy(s => string.Join(',', s)).ToList();
         if (distinct.Count == 1 && !exhausted)
         {
@@ -76,16 +84,165 @@ public sealed partial class CashMatcher
                 quotes, currency.Code, distinct.Take(Policy.MaxSuggestions).Select(s => Suggest([.. items, .. s], 0.4, "the quoted items and unquoted items of the rest")));
         }
 
-        // Too many items for a combination to prove anything, or more than the search looks at: a pair of them
-        // making the rest exactly cannot be told from chance, and cannot be ruled out either.
-        if ((tooLikely || pool.Count > Math.Min(Policy.MaxCombinationCandidates, SubsetSum.MaxItems)) && PairOf(pool, rest) is var (a, b))
+        // No combination small enough to prove anything pays the rest. It is an overpayment only when no
+        // combination of any size makes it either, proven by an exact search; when one does (a cut
+        // remittance's unread invoices, too many to tell from chance), or when there are too many open items
+        // to tell within the budget, the rest is a specialist's call.
+        var reach = AnyCombinationMakes(pool, rest, currency);
+        if (reach != Reach.No)
         {
-            return Doubt(items, $"{names} by reference, and the rest {Amount(rest, currency)} is the sum of unquoted open items such as {Describe(a)} + {Describe(b)}: too many to tell whether it pays them",
-                quotes, currency.Code, [Suggest([.. items, a, b], 0.3, "the quoted items and a pair of unquoted items of the rest")]);
+            var pair = PairOf(pool, rest);
+            var also = pair is var (a, b) ? [Suggest([.. items, a, b], 0.3, "the quoted items and a pair of unquoted items of the rest")] : Array.Empty<Suggestion>();
+            return Doubt(items,
+                reach == Reach.Yes
+                    ? $"{names} by reference, and the rest {Amount(rest, currency)} is the sum of some of the family's {pool.Count} unquoted open items: too many to tell which, or whether it pays them"
+                    : $"{names} by reference, and the rest {Amount(rest, currency)} may be the sum of some of the family's {pool.Count} unquoted open items: too many to rule it out",
+                quotes, currency.Code, also);
         }
 
         return new Decision([.. items.Select(i => (i, _remaining[i]))], MatchMethod.ExactReference, 0.92,
             $"{names} by reference, paid over by {Amount(rest, currency)}, which no open item or combination of the family makes", ExceptionReason.Overpayment, []);
+    }
+
+    /// <summary>
+    /// Whether some of the open items of <paramref name="pool"/> make <paramref name="sum"/> together: Yes,
+    /// No, or Unknown when there are too many to tell within the policy's budget. Every item is looked at.
+    /// Items of the sum's own sign (invoices for a rest, credit memos for a shortfall) in any number: a bank
+    /// that cuts a remittance drops any number of its lines. Invoices and memos mixed, only up to the size at
+    /// which a combination of that sum would still turn up by accident less often than
+    /// <see cref="MaxChanceToDoubt"/> (pairs always): two omissions at once, and beyond that size some mix
+    /// makes almost any sum, so finding one would say nothing of what the payer meant. Without
+    /// <paramref name="anyNumber"/>, only those telling combinations are looked for, of either sign.
+    /// </summary>
+    private Reach AnyCombinationMakes(List<int> pool, long sum, CurrencyCode currency, bool anyNumber = true)
+    {
+        var alike = pool.Select(i => _remaining[i]).Where(a => Math.Sign(a) == Math.Sign(sum)).ToArray();
+        var answer = alike.Length == 0 || !anyNumber ? Reach.No : SubsetSum.Reaches(alike, sum, alike.Length, Policy.CombinationBudget);
+        if (answer == Reach.Yes || (anyNumber && alike.Length == pool.Count))
+        {
+            return answer;
+        }
+
+        var amounts = pool.Select(i => _remaining[i]).ToArray();
+        var size = CredibleSize(amounts, sum, currency, MaxChanceToDoubt);
+        size = anyNumber ? Math.Max(2, size) : size;
+        var mixed = SubsetSum.Reaches(amounts, sum, size, Policy.CombinationBudget);
+        return mixed == Reach.No ? answer : mixed;
+    }
+
+    /// <summary>
+    /// Sets of unquoted open credit memos of the family whose amounts make up the shortfall
+    /// <paramref name="delta"/> (negative): at most two sets, of up to the size at which one set of that sum
+    /// is unlikely to be chance (pairs at least: a payer nets one or two memos most often). A payer may net
+    /// three memos as readily as two; a search that stopped at pairs would call the third a deduction.
+    /// <paramref name="unsure"/> when the search could not finish, so a single set found is no proof.
+    /// </summary>
+    private List<int[]> NettedMemos(int customer, List<int> quoted, long delta, CurrencyCode currency, out bool unsure)
+    {
+        var memos = new List<int>();
+        foreach (var member in _customers.Family(_customers.Root(customer)))
+        {
+            memos.AddRange(_itemsOfCustomer[member].Where(i => _remaining[i] < 0 && !quoted.Contains(i) && IsOpenIn(i, currency.Code)));
+        }
+
+        unsure = false;
+        if (memos.Count == 0)
+        {
+            return [];
+        }
+
+        var limit = Math.Min(Policy.MaxCombinationCandidates, SubsetSum.MaxItems);
+        unsure = memos.Count > limit;
+        var searched = memos.OrderBy(i => _items[i].DueDate).ThenBy(i => i).Take(limit).ToArray();
+        var amounts = searched.Select(i => _remaining[i]).ToArray();
+        var size = Math.Max(2, CredibleSize(amounts, -delta, currency, Policy.MaxChanceCombinations));
+        var masks = SubsetSum.Find(amounts, delta, size, limit: 2, Policy.CombinationBudget, out var exhausted);
+        unsure |= exhausted;
+        var sets = new List<int[]>();
+        foreach (var mask in masks)
+        {
+            sets.Add([.. searched.Where((_, bit) => (mask & (1UL << bit)) != 0).Order()]);
+        }
+
+        return sets;
+    }
+
+    /// <summary>
+    /// The largest number of the <paramref name="amounts"/> one combination of <paramref name="sum"/> may take
+    /// while one of that sum turns up by chance at most <paramref name="maxChance"/> times (see <see cref="CredibleCombinationSize"/>).
+    /// </summary>
+    private int CredibleSize(long[] amounts, long sum, CurrencyCode currency, double maxChance)
+    {
+        var unit = (long)Math.Pow(10, currency.MinorDigits);
+        Span<int> roundItems = stackalloc int[RoundSteps];
+        foreach (var amount in amounts)
+        {
+            var step = unit;
+            for (var s = 0; s < RoundSteps && amount % step == 0; s++, step *= 10)
+            {
+                roundItems[s]++;
+            }
+        }
+
+        return CredibleCombinationSize(amounts.Length, roundItems, Math.Abs(sum), searches: 1, unit, maxChance);
+    }
+
+    /// <summary>
+    /// For a short payment about to be read as a deduction or bank fee: an exception when some of the
+    /// family's unquoted open items (credit memos among them, in any number) make the shortfall
+    /// <paramref name="delta"/> exactly, or may make it and the search cannot tell. The payer may have
+    /// netted them; what the engine cannot rule out, it does not call a deduction.
+    /// </summary>
+    private Decision? ShortfallUnexplained(List<int> items, int family, long delta, CurrencyCode currency, string names, List<Quote> quotes)
+    {
+        var quoted = items.ToHashSet();
+        var pool = new List<int>();
+        foreach (var member in _customers.Family(_customers.Root(family)))
+        {
+            pool.AddRange(_itemsOfCustomer[member].Where(i => !quoted.Contains(i) && IsOpenIn(i, currency.Code)));
+        }
+
+        var reach = AnyCombinationMakes(pool, delta, currency);
+        return reach == Reach.No
+            ? null
+            : Doubt(items,
+                $"{names} quoted, payment {Amount(-delta, currency)} short of it, and that shortfall {(reach == Reach.Yes ? "is" : "may be")} what some of the family's unquoted open items and credit memos make together",
+                quotes, currency.Code);
+    }
+
+    /// <summary>
+    /// For a quoted number read as a slip for a near number because the near item's amount fits: why the
+    /// number as quoted may be right after all, or null. It names an open item of its own
+    /// (<paramref name="overruled"/>, with the other quoted items); when the difference between the payment
+    /// and those is what some other open items of the family make, the payer may have paid the quoted item
+    /// and those (a remittance cut short, unquoted invoices) rather than mistyped. Two readings: a specialist's call.
+    /// </summary>
+    private string? OverruledReadingMayHold(int[] overruled, long amount, CurrencyCode currency)
+    {
+        var list = overruled.ToList();
+        if (!OneFamily(list))
+        {
+            return null;
+        }
+
+        var difference = checked(amount - list.Sum(i => _remaining[i]));
+        if (difference == 0)
+        {
+            return null;
+        }
+
+        var quoted = list.ToHashSet();
+        var pool = new List<int>();
+        foreach (var member in _customers.Family(_customers.Root(_customerOf[list[0]])))
+        {
+            pool.AddRange(_itemsOfCustomer[member].Where(i => !quoted.Contains(i) && IsOpenIn(i, currency.Code)));
+        }
+
+        // The near item's amount is strong proof: only a combination as telling (one that would rarely turn up by
+        // accident) stands against it, not one among the many that large numbers of items make of almost any sum.
+        return AnyCombinationMakes(pool, difference, currency, anyNumber: false) == Reach.No
+            ? null
+            : $"the numbers as quoted name {string.Join(" + ", list.Select(Describe))}, and the difference {Amount(difference, currency)} {(difference > 0 ? "may be unquoted open items" : "may be unquoted credit memos")} of the family";
     }
 
     /// <summary>Two items of <paramref name="pool"/> (in its order) whose open amounts add up to <paramref name="sum"/>, if any.</summary>

@@ -9,6 +9,11 @@ namespace CashApp.Engine.Matching;
 /// tabled by its sum; a solution is a tabled subset alone, or a three-item subset followed by a tabled
 /// subset of higher-numbered items, so each solution is found exactly once.
 /// </summary>
+/// <remarks>
+/// <see cref="Reaches"/> answers another question: whether any subset of at most so many items, among
+/// all of them, makes an amount. It proves that a rest is nobody's invoices: <see cref="Find"/> looks at
+/// sixty items at most, so finding nothing there rules out nothing beyond them.
+/// </remarks>
 internal static class SubsetSum
 {
     /// <summary>Most items searched; masks are 64 bits.</summary>
@@ -151,4 +156,284 @@ internal static class SubsetSum
             return solutions.Count >= limit;
         }
     }
+
+    /// <summary>
+    /// Whether some non-empty subset of at most <paramref name="maxSize"/> of <paramref name="amounts"/>
+    /// (signs mixed, any number of them) adds up to <paramref name="target"/> exactly: <see cref="Reach.Yes"/>,
+    /// <see cref="Reach.No"/>, or <see cref="Reach.Unknown"/> when the search would take more than
+    /// <paramref name="budget"/> steps.
+    /// </summary>
+    /// <remarks>
+    /// Unlike <see cref="Find"/>, it looks at every item however many there are, and it proves a "no". An exact
+    /// dynamic programme over the sums reachable so far with the fewest items each, kept either as a sorted
+    /// list (few items) or as one bit set per subset size over the window of sums that can still reach the
+    /// target (many items: n times the size passes over |target| plus the credit memos' total bits, divided by
+    /// the amounts' common divisor), whichever is cheaper. A partial sum that the remaining items cannot carry
+    /// to the target is dropped, so the answer is exact: never "no" while a subset exists, never "yes" without one.
+    /// </remarks>
+    public static Reach Reaches(ReadOnlySpan<long> amounts, long target, int maxSize, long budget)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(target);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSize);
+        bool hasPositive = false, hasNegative = false;
+        foreach (var amount in amounts)
+        {
+            hasPositive |= amount > 0;
+            hasNegative |= amount < 0;
+        }
+
+        // An item beyond the target's side, with nothing of the other sign to bring a sum back, is in no subset.
+        var items = new List<long>(amounts.Length);
+        foreach (var amount in amounts)
+        {
+            if (amount != 0 && !(!hasNegative && amount > target) && !(!hasPositive && amount < target))
+            {
+                items.Add(amount);
+            }
+        }
+
+        long positives = 0, negatives = 0;
+        foreach (var amount in items)
+        {
+            if (amount > 0)
+            {
+                positives = checked(positives + amount);
+            }
+            else
+            {
+                negatives = checked(negatives + amount);
+            }
+        }
+
+        if (items.Count == 0 || target > positives || target < negatives)
+        {
+            return Reach.No;
+        }
+
+        // Sums of multiples of g are multiples of g: divide it out (round amounts make a far smaller window).
+        var divisor = 0L;
+        foreach (var amount in items)
+        {
+            divisor = Gcd(divisor, Math.Abs(amount));
+        }
+
+        if (target % divisor != 0)
+        {
+            return Reach.No;
+        }
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            items[i] /= divisor;
+        }
+
+        target /= divisor;
+        positives /= divisor;
+        negatives /= divisor;
+
+        // The largest first: the window of sums the rest can still carry to the target narrows fastest.
+        items.Sort((a, b) => Math.Abs(b).CompareTo(Math.Abs(a)));
+        var sizes = Math.Min(maxSize, items.Count);
+        var low = Math.Max(negatives, target - positives);
+        var high = Math.Min(positives, target - negatives);
+        var width = (double)(high - low + 1);
+        var words = (long)Math.Ceiling(width / 64);
+
+        // The list holds at most one entry per sum, and at most the subsets of up to `sizes` of the items so far
+        // (the sum over k <= sizes of C(i, k), kept by Pascal's rule).
+        Span<double> choose = stackalloc double[Math.Min(sizes, 64) + 1];
+        choose[0] = 1;
+        double listCost = 0;
+        for (var i = 1; i <= items.Count && listCost <= budget; i++)
+        {
+            double subsets = 1;
+            for (var k = choose.Length - 1; k >= 1; k--)
+            {
+                choose[k] += choose[k - 1];
+                subsets += choose[k];
+            }
+
+            listCost += Math.Min(subsets, width);
+        }
+
+        // With no bound on the size, one bit set serves: each item shifted into it in place.
+        var unbounded = sizes >= items.Count;
+        var layers = unbounded ? 1 : sizes + 1;
+        var bitsCost = (double)items.Count * layers * words;
+        return bitsCost < listCost && bitsCost <= budget && layers * words <= MaxReachWords
+            ? ReachesByBits(items, target, low, unbounded ? 0 : sizes, (int)words)
+            : ReachesByList(items, target, positives, negatives, sizes, budget);
+    }
+
+    /// <summary>Most 64-bit words of the bit sets <see cref="Reaches"/> uses (8 MB).</summary>
+    private const int MaxReachWords = 1 << 20;
+
+    /// <summary>The bit-set search; <paramref name="sizes"/> 0 for subsets of any size.</summary>
+    private static Reach ReachesByBits(List<long> items, long target, long low, int sizes, int words)
+    {
+        // Layer k, bit j: some k items sum to low + j (one layer for any size). Layer 0 holds the empty subset's 0;
+        // the target is never 0.
+        var layers = Math.Max(1, sizes) + (sizes == 0 ? 0 : 1);
+        var bits = ArrayPool<ulong>.Shared.Rent(layers * words);
+        try
+        {
+            Array.Clear(bits, 0, layers * words);
+            bits[(-low) >> 6] |= 1UL << (int)((-low) & 63);
+            var goal = target - low;
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (sizes == 0)
+                {
+                    ShiftOr(bits.AsSpan(0, words), bits.AsSpan(0, words), items[i]);
+                    if ((bits[(int)(goal >> 6)] & (1UL << (int)(goal & 63))) != 0)
+                    {
+                        return Reach.Yes;
+                    }
+
+                    continue;
+                }
+
+                // From the largest size down, so that no item is taken twice in one pass.
+                for (var k = Math.Min(sizes, i + 1); k >= 1; k--)
+                {
+                    ShiftOr(bits.AsSpan((k - 1) * words, words), bits.AsSpan(k * words, words), items[i]);
+                    if ((bits[(k * words) + (int)(goal >> 6)] & (1UL << (int)(goal & 63))) != 0)
+                    {
+                        return Reach.Yes;
+                    }
+                }
+            }
+
+            return Reach.No;
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(bits);
+        }
+    }
+
+    /// <summary>
+    /// to |= from shifted by <paramref name="by"/> bits (up when positive), bits shifted out of the window
+    /// dropped. Words are visited so that each is read before it is written: <paramref name="to"/> may be <paramref name="from"/>.
+    /// </summary>
+    private static void ShiftOr(ReadOnlySpan<ulong> from, Span<ulong> to, long by)
+    {
+        var words = from.Length;
+        var distance = Math.Abs(by);
+        if (distance >= (long)words * 64)
+        {
+            return;
+        }
+
+        var whole = (int)(distance >> 6);
+        var part = (int)(distance & 63);
+        if (by > 0)
+        {
+            for (var w = words - 1; w >= whole; w--)
+            {
+                var source = w - whole;
+                to[w] |= part == 0 ? from[source] : (from[source] << part) | (source > 0 ? from[source - 1] >> (64 - part) : 0);
+            }
+        }
+        else
+        {
+            for (var w = 0; w + whole < words; w++)
+            {
+                var source = w + whole;
+                to[w] |= part == 0 ? from[source] : (from[source] >> part) | (source + 1 < words ? from[source + 1] << (64 - part) : 0);
+            }
+        }
+    }
+
+    private static Reach ReachesByList(List<long> items, long target, long positives, long negatives, int sizes, long budget)
+    {
+        // Every sum reachable so far, sorted, with the fewest items that make it.
+        var sums = new List<(long Sum, int Count)> { (0, 0) };
+        var next = new List<(long Sum, int Count)>();
+        foreach (var amount in items)
+        {
+            if (amount > 0)
+            {
+                positives -= amount;
+            }
+            else
+            {
+                negatives -= amount;
+            }
+
+            // What the items still to come can add: a sum outside [target - positives, target - negatives] is lost.
+            var low = target - positives;
+            var high = target - negatives;
+            next.Clear();
+            int a = 0, b = 0;
+            while (a < sums.Count || b < sums.Count)
+            {
+                (long Sum, int Count) entry;
+                if (b >= sums.Count || (a < sums.Count && sums[a].Sum <= sums[b].Sum + amount))
+                {
+                    entry = sums[a++];
+                }
+                else
+                {
+                    entry = (sums[b].Sum + amount, sums[b].Count + 1);
+                    b++;
+                    if (entry.Count > sizes)
+                    {
+                        continue;
+                    }
+                }
+
+                if (entry.Sum == target && entry.Count > 0)
+                {
+                    return Reach.Yes;
+                }
+
+                if (entry.Sum < low || entry.Sum > high)
+                {
+                    continue;
+                }
+
+                if (next.Count > 0 && next[^1].Sum == entry.Sum)
+                {
+                    next[^1] = (entry.Sum, Math.Min(entry.Count, next[^1].Count));
+                }
+                else
+                {
+                    next.Add(entry);
+                }
+            }
+
+            budget -= sums.Count;
+            if (budget < 0)
+            {
+                return Reach.Unknown;
+            }
+
+            (sums, next) = (next, sums);
+            if (sums.Count == 0)
+            {
+                return Reach.No;
+            }
+        }
+
+        return Reach.No;
+    }
+
+    private static long Gcd(long a, long b)
+    {
+        while (b != 0)
+        {
+            (a, b) = (b, a % b);
+        }
+
+        return a;
+    }
+}
+
+/// <summary>Whether a subset of amounts makes a sum: yes, no, or not known within the work allowed.</summary>
+internal enum Reach
+{
+    No,
+    Yes,
+    Unknown,
 }

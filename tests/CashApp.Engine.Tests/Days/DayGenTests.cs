@@ -107,6 +107,13 @@ public sealed class DayGenTests : IDisposable
         Assert.True(figures.Total.Precision < 1.0);
         Assert.Single(figures.Wrong, w => w.PaymentRef == victim[0]);
         Assert.Contains(DayScore.Table([figures]).Split('\n'), line => line.StartsWith("payers", StringComparison.Ordinal) && line.Contains(" all ", StringComparison.Ordinal));
+
+        // The same figures as markdown: the victim's scenario row counts it wrong, the profile row sums the day.
+        var scenario = File.ReadAllLines(Path.Combine(day, "truth", "payments.csv")).Skip(1).Select(l => l.Split(',')).Single(f => f[0] == victim[0])[3];
+        var tally = figures.ByScenario[scenario];
+        var markdown = DayScore.Markdown([figures]).Split('\n');
+        Assert.Contains(markdown, line => line.StartsWith($"| payers | {scenario} | {tally.Payments} | {tally.Auto} | {tally.Hit} | {tally.Missed} | 1 | ", StringComparison.Ordinal));
+        Assert.Contains(markdown, line => line.StartsWith($"| payers | 1 | {figures.Total.Payments} | {figures.Total.Auto} | ", StringComparison.Ordinal) && line.Contains($"| {figures.Total.Wrong} | 0 | 0 |", StringComparison.Ordinal));
     }
 
     [Fact]

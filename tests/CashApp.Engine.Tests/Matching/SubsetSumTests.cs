@@ -71,4 +71,65 @@ public sealed class SubsetSumTests
         SubsetSum.Find(amounts, 100, 6, limit: 2, budget: 1_000, out var exhausted);
         Assert.True(exhausted);
     }
+
+    [Property(MaxTest = 400, Replay = "(41,3)")]
+    public Property Reaches_SmallCases_AgreesWithBruteForce() =>
+        Prop.ForAll(ArbMap.Default.ArbFor<int>(), seed =>
+        {
+            // Small amounts make the bit-set search the cheaper one, large amounts the list: both are drawn.
+            var random = new Random(seed);
+            var scale = random.Next(2) == 0 ? 1 : 1_000_003;
+            var amounts = Enumerable.Range(0, random.Next(1, 15)).Select(_ => (long)random.Next(-60, 200) * scale).ToArray();
+            var maxSize = random.Next(1, 16);
+            var target = random.Next(2) == 0
+                ? amounts.Where((_, i) => random.Next(2) == 0).Take(maxSize).Sum()
+                : (long)random.Next(-150, 800) * scale;
+            if (target == 0)
+            {
+                target = scale;
+            }
+
+            var expected = BruteForce(amounts, target, maxSize).Count > 0 ? Reach.Yes : Reach.No;
+            return SubsetSum.Reaches(amounts, target, maxSize, budget: long.MaxValue) == expected;
+        });
+
+    [Fact]
+    public void Reaches_FiveOfTwoHundred_FindsWhatTheBoundedSearchCannotSee()
+    {
+        // Two hundred open items: Find looks at sixty; Reaches at every one, and at any number of them.
+        var random = new Random(200);
+        var amounts = Enumerable.Range(0, 200).Select(_ => random.NextInt64(1_00, 5_000_00)).ToArray();
+        var target = amounts[7] + amounts[70] + amounts[120] + amounts[150] + amounts[199];
+        Assert.Equal(Reach.Yes, SubsetSum.Reaches(amounts, target, maxSize: 200, budget: 50_000_000));
+        Assert.Equal(Reach.Yes, SubsetSum.Reaches(amounts, target, maxSize: 5, budget: 50_000_000));
+    }
+
+    [Fact]
+    public void Reaches_SumNoSubsetMakes_SaysNoEvenAmongMany()
+    {
+        // Every amount ends in one cent: k items end in k cents, so 100.00 needs a hundred of them, and there are sixty.
+        var amounts = Enumerable.Range(0, 60).Select(i => ((10 + i) * 100L) + 1).ToArray();
+        Assert.Equal(Reach.No, SubsetSum.Reaches(amounts, 200_00, maxSize: 60, budget: 50_000_000));
+        Assert.Equal(Reach.Yes, SubsetSum.Reaches(amounts, (10 * 100) + 1 + (11 * 100) + 1 + (40 * 100) + 1, maxSize: 60, budget: 50_000_000));
+    }
+
+    [Fact]
+    public void Reaches_SizeBound_CountsTheFewestItemsThatMakeTheSum()
+    {
+        long[] amounts = [1_00, 2_00, 4_00, 8_00, 16_00];
+        Assert.Equal(Reach.No, SubsetSum.Reaches(amounts, 31_00, maxSize: 4, budget: 1_000_000));
+        Assert.Equal(Reach.Yes, SubsetSum.Reaches(amounts, 31_00, maxSize: 5, budget: 1_000_000));
+        // Credit memos bring a sum back below the target: 16 + 8 - 3 = 21 with three items, not two.
+        long[] withMemo = [16_00, 8_00, -3_00, 30_00];
+        Assert.Equal(Reach.Yes, SubsetSum.Reaches(withMemo, 21_00, maxSize: 3, budget: 1_000_000));
+        Assert.Equal(Reach.No, SubsetSum.Reaches(withMemo, 21_00, maxSize: 2, budget: 1_000_000));
+    }
+
+    [Fact]
+    public void Reaches_BudgetSpent_SaysUnknownInsteadOfNo()
+    {
+        var random = new Random(9);
+        var amounts = Enumerable.Range(0, 60).Select(_ => random.NextInt64(1_000_000_00, 9_000_000_000_00)).ToArray();
+        Assert.Equal(Reach.Unknown, SubsetSum.Reaches(amounts, 12_345_678_901_23, maxSize: 60, budget: 1_000));
+    }
 }

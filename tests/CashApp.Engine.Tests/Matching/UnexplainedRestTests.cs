@@ -115,4 +115,130 @@ public sealed class UnexplainedRestTests
         var result = Ledger().Pay("P1", 1_200_00, payer: "HARBOR URBAN HEALTH", text: "INV-1004567").Run();
         Assert.Equal(new SortedDictionary<string, long> { ["AR1"] = 1_200_00 }, result.AppliedFor("P1"));
     }
+
+    /// <summary>
+    /// A customer with fifty open invoices, 1,000.01 + 37.00 i each: k of them always end in k cents, so a
+    /// sum ending in .03 is three invoices or more, never one or two.
+    /// </summary>
+    private static MatchingScenario ManyInvoices()
+    {
+        var scenario = new MatchingScenario().Customer("C1", "Harbor Urban Health Inc.");
+        for (var i = 0; i < 50; i++)
+        {
+            scenario.Invoice($"AR{i}", "C1", $"INV-50000{i:00}", ((1_000 + (37 * i)) * 100L) + 1);
+        }
+
+        return scenario;
+    }
+
+    private static long ManyInvoicesAmount(int i) => ((1_000 + (37 * i)) * 100L) + 1;
+
+    [Fact]
+    public void Match_RestIsThreeUnquotedInvoicesAmongMany_GoesToExceptionsWithTheFoundItemsFirst()
+    {
+        // A bank cut the remittance after two numbers: the rest is three more of the payer's invoices. Among
+        // fifty, a three-invoice combination is too likely to prove which three, and it cannot be ruled out either.
+        var paid = ManyInvoicesAmount(0) + ManyInvoicesAmount(1) + ManyInvoicesAmount(10) + ManyInvoicesAmount(20) + ManyInvoicesAmount(30);
+        var result = ManyInvoices().Pay("P1", paid, payer: "HARBOR URBAN HEALTH", text: "INV-5000000 INV-5000001").Run();
+        Assert.Empty(result.Applications);
+        var exception = result.ExceptionFor("P1")!;
+        Assert.Equal(paid, exception.Unapplied.Minor);
+        Assert.Equal(["AR0", "AR1"], exception.Suggestions[0].ItemIds);
+        Assert.Contains("unquoted open items", exception.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Match_RestNoCombinationOfManyInvoicesMakes_StaysOnAccount()
+    {
+        // 100.00 over: fifty invoices ending in one cent each make no sum ending in .00 (that would take a hundred).
+        var paid = ManyInvoicesAmount(0) + ManyInvoicesAmount(1) + 100_00;
+        var result = ManyInvoices().Pay("P1", paid, payer: "HARBOR URBAN HEALTH", text: "INV-5000000 INV-5000001").Run();
+        Assert.Equal(new SortedDictionary<string, long> { ["AR0"] = ManyInvoicesAmount(0), ["AR1"] = ManyInvoicesAmount(1) }, result.AppliedFor("P1"));
+        Assert.Equal(ExceptionReason.Overpayment, result.ExceptionFor("P1")!.Reason);
+        Assert.Equal(100_00, result.ExceptionFor("P1")!.Unapplied.Minor);
+    }
+
+    [Fact]
+    public void Match_ShortfallIsThreeUnquotedCreditMemos_AppliesTheInvoiceLessThem()
+    {
+        // Paid net of three credit memos (one of the prior year) it did not quote: not a deduction.
+        var result = Ledger()
+            .Invoice("AR9", "C1", "INV-1004599", 15_360_05)
+            .CreditMemo("CM1", "C1", "CN/2026/0017", 747_42)
+            .CreditMemo("CM2", "C1", "CN/2026/0018", 19_09)
+            .CreditMemo("CM3", "C1", "CN/2025/0009", 2_721_34)
+            .CreditMemo("CM4", "C1", "CN/2026/0031", 500_00)
+            .Pay("P1", 11_872_20, payer: "HARBOR URBAN HEALTH", text: "INV-1004599").Run();
+        Assert.Equal(new SortedDictionary<string, long> { ["AR9"] = 15_360_05, ["CM1"] = -747_42, ["CM2"] = -19_09, ["CM3"] = -2_721_34 }, result.AppliedFor("P1"));
+        Assert.Empty(result.Exceptions);
+    }
+
+    [Fact]
+    public void Match_ShortfallThatACreditMemoAndAnInvoiceMake_GoesToExceptions()
+    {
+        // 34.50 short is 100.00 unquoted, less a 134.50 credit memo: the payer may have netted them.
+        var result = Ledger()
+            .Invoice("AR5", "C1", "INV-1004580", 100_00)
+            .CreditMemo("CM1", "C1", "CM-2001", 134_50)
+            .Pay("P1", 1_200_00, payer: "HARBOR URBAN HEALTH", text: "INV-1004567").Run();
+        Assert.Empty(result.Applications);
+        var exception = result.ExceptionFor("P1")!;
+        Assert.Equal(["AR1"], exception.Suggestions[0].ItemIds);
+        Assert.Contains("credit memos", exception.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Match_ShortfallThatNoCreditMemoMakes_StillAppliesAsADeduction()
+    {
+        var result = Ledger()
+            .CreditMemo("CM1", "C1", "CM-2001", 134_50)
+            .Pay("P1", 1_200_00, payer: "HARBOR URBAN HEALTH", text: "INV-1004567").Run();
+        Assert.Equal(new SortedDictionary<string, long> { ["AR1"] = 1_200_00 }, result.AppliedFor("P1"));
+    }
+
+    [Fact]
+    public void Match_QuotedNumberReadAsASlipWhileItsItemAndAnUnquotedOneMakeTheAmount_GoesToExceptions()
+    {
+        // INV-2000001 (100.00) is quoted; 200.00 is paid. INV-2000002, one digit off, is 200.00; but so is
+        // INV-2000001 with the unquoted INV-2000090. A slip or a cut remittance: two readings.
+        var result = Ledger()
+            .Invoice("X1", "C1", "INV-2000001", 100_00)
+            .Invoice("X2", "C1", "INV-2000002", 200_00)
+            .Invoice("X3", "C1", "INV-2000090", 100_00)
+            .Pay("P1", 200_00, payer: "HARBOR URBAN HEALTH", text: "INV-2000001").Run();
+        Assert.Empty(result.Applications);
+        var exception = result.ExceptionFor("P1")!;
+        Assert.Contains(exception.Suggestions, s => s.ItemIds.SequenceEqual(["X2"]));
+        Assert.Contains(exception.Suggestions, s => s.ItemIds.SequenceEqual(["X1"]));
+    }
+
+    [Fact]
+    public void Match_QuotedNumberReadAsASlipWithNothingElseToMakeTheAmount_AppliesTheNearItem()
+    {
+        var result = Ledger()
+            .Invoice("X1", "C1", "INV-2000001", 100_00)
+            .Invoice("X2", "C1", "INV-2000002", 200_00)
+            .Pay("P1", 200_00, payer: "HARBOR URBAN HEALTH", text: "INV-2000001").Run();
+        Assert.Equal(new SortedDictionary<string, long> { ["X2"] = 200_00 }, result.AppliedFor("P1"));
+    }
+
+    [Fact]
+    public void Match_LinePayingPartOfAnotherCustomersInvoice_GoesToExceptions()
+    {
+        // The line says 800.00 of Maple Labs' INV-1004570 (2,000.00 open); the payer is, by a name with one
+        // letter lost and cut by the bank, Saltmarsh Adler Optics. Neither the amount nor the payer confirms the reference.
+        var result = Ledger()
+            .Customer("C3", "Saltmarsh Adler Optics Holdings Inc.")
+            .Invoice("AR7", "C3", "INV-1004590", 878_19)
+            .Pay("P1", 800_00, payer: "SATMARSH ADLER O", lines: Line("INV-1004570", 800_00)).Run();
+        Assert.Empty(result.Applications);
+        Assert.NotNull(result.ExceptionFor("P1"));
+    }
+
+    [Fact]
+    public void Match_LinePayingPartOfAnInvoiceWithoutAPayerName_StillAppliesAsRemitted()
+    {
+        var result = Ledger().Pay("P1", 800_00, lines: Line("INV-1004570", 800_00)).Run();
+        Assert.Equal(new SortedDictionary<string, long> { ["AR4"] = 800_00 }, result.AppliedFor("P1"));
+    }
 }
