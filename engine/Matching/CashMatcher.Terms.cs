@@ -98,9 +98,10 @@ public sealed partial class CashMatcher
         }
 
         // Short of the items by something their terms do not explain. Paid outside every discount's days, that is no
-        // discount, and the other rules read it as without terms; a netted credit memo is still read as one. Within
-        // the days, the payer took a discount, and not the one the terms grant.
-        if (inTime.Count == 0 || (amount < sum && NettedMemos(family, items, amount - sum, currency.Code).Count == 1))
+        // discount, and the other rules read it as without terms. A shortfall that open credit memos may make is left
+        // to the rule for netted memos, which applies the one set or doubts. Within the days, the payer took a
+        // discount, and not the one the terms grant.
+        if (inTime.Count == 0 || (amount < sum && (NettedMemos(family, items, amount - sum, currency, out var unsure).Count > 0 || unsure)))
         {
             return null;
         }

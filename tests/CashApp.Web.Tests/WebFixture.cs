@@ -215,10 +215,10 @@ public sealed class WebFixture : IAsyncLifetime
             ("reopen", "P-REOPEN", 40_00, usd, "WOODGROVE BANK", "INV 6001", ExceptionReason.NoMatch, [new Suggestion(["INV-6001"], new MatchScore(0.7), "amount equal")]),
             ("keyboard", "P-KEYS", 12_34, usd, "KEYBOARD CORP", "NOTHING", ExceptionReason.UnknownPayer, []),
             ("eur1", "P-EUR1", 42_00, eur, "FABRIKAM GMBH", "RE 7001", ExceptionReason.NoMatch, [new Suggestion(["INV-7001"], new MatchScore(0.95), "amount equal, payer by name 100")]),
-            ("ranked", "P-RANKED", 90_00, usd, "LITWARE", "INV 8201", ExceptionReason.Ambiguous, [new Suggestion(["INV-8201"], new MatchScore(0.7), "'INV 8201' quoted, 90.00 open"), new Suggestion(["INV-8202"], new MatchScore(0.4), "near 'INV 8201' (1 edit)")]),
             ("eur2", "P-EUR2", 58_00, eur, "FABRIKAM", "RE 7002", ExceptionReason.NoMatch, [new Suggestion(["INV-7002"], new MatchScore(0.93), "amount equal, payer by name 95")]),
             ("remember", "P-REMEMBER", 77_00, usd, "TAILSPIN TOYS", "NO REFERENCE", ExceptionReason.UnknownPayer, []),
             ("forget", "P-FORGET", 88_00, usd, "LITWARE", "NO REFERENCE", ExceptionReason.UnknownPayer, []),
+            ("ranked", "P-RANKED", 90_00, usd, "LITWARE", "INV 8201", ExceptionReason.Ambiguous, [new Suggestion(["INV-8201"], new MatchScore(0.7), "'INV 8201' quoted, 90.00 open"), new Suggestion(["INV-8202"], new MatchScore(0.4), "near 'INV 8201' (1 edit)")]),
         };
 
         var credits = cases.Select((c, i) => new BankTransaction
