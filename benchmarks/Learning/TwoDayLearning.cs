@@ -33,8 +33,8 @@ internal static class TwoDayLearning
         var at = Array.IndexOf(args, "--profiles");
         var profiles = at >= 0 && at + 1 < args.Length ? args[at + 1].Split(',') : ["global", "payers", "sap"];
         Console.WriteLine(string.Create(Ci, $"two-day learning on DayGen days, seed {seed}, {payments} payments a day"));
-        Console.WriteLine("| profile | day 2 | hit (auto) | habit payments right | precision | wrong | exceptions | active rules | a payment service's account a rule |");
-        Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        Console.WriteLine("| profile | day 2 | hit (auto and habit) | hit (auto) | habit payments right | precision | wrong | exceptions | active rules | a payment service's account a rule |");
+        Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         var failed = false;
         foreach (var profile in profiles)
         {
@@ -56,7 +56,10 @@ internal static class TwoDayLearning
                         Console.Error.WriteLine($"  {profile} {(remember ? "with" : "without")}: {m.Scenario} {m.PaymentRef} want {m.Want} got {m.Got}: {m.How}");
                     }
 
-                    Console.WriteLine(string.Create(Ci, $"| {profile} | {(remember ? "with learning" : "without learning")} | {t.HitRate:F3} | {habit.Right}/{habit.Payments} | {t.Precision:F4} | {t.Wrong} | {run.Exceptions} | {run.ActiveRules} | {(run.ServiceRule ? "YES" : "no")} |"));
+                    // The hit rate over what should clear once day 1 has been worked: the payments the files prove, and
+                    // the habit payments a specialist's day-1 resolution taught who pays.
+                    var taught = (double)(t.Hit + habit.Right) / Math.Max(1, t.Auto + habit.Payments);
+                    Console.WriteLine(string.Create(Ci, $"| {profile} | {(remember ? "with learning" : "without learning")} | {taught:F3} | {t.HitRate:F3} | {habit.Right}/{habit.Payments} | {t.Precision:F4} | {t.Wrong} | {run.Exceptions} | {run.ActiveRules} | {(run.ServiceRule ? "YES" : "no")} |"));
                 }
             }
             finally
