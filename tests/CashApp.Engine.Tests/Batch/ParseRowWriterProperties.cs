@@ -76,7 +76,7 @@ public sealed class ParseRowWriterProperties
                 using var expected = new MemoryStream();
                 using (var text = new StreamWriter(expected, new UTF8Encoding(false), 1 << 10, leaveOpen: true))
                 {
-                    CsvOut.Write(text, ParseCommand.Columns, transactions.Select(Row));
+                    CsvOut.Write(text, ParseCommand.Columns, transactions.Select(ParseRowWriter.StringRow));
                 }
 
                 using var actual = new MemoryStream();
@@ -91,25 +91,4 @@ public sealed class ParseRowWriterProperties
                 return expected.ToArray().AsSpan().SequenceEqual(actual.ToArray())
                     .Label(Encoding.UTF8.GetString(expected.ToArray()) + "\n---\n" + Encoding.UTF8.GetString(actual.ToArray()));
             });
-
-    // The row as cashapp parse made it before: a string per value, amounts in the currency's decimals.
-    private static string?[] Row(BankTransaction t) =>
-    [
-        t.PaymentRef,
-        t.Direction == Direction.Credit ? "credit" : "debit",
-        MatchCommand.Amount(t.AmountMinor, t.Currency),
-        t.Currency,
-        MatchCommand.FormatName(t.Format),
-        t.LineNumber.ToString(CultureInfo.InvariantCulture),
-        t.IsPayment ? "true" : "false",
-        t.TypeCode,
-        t.ValueDate?.ToString("O", CultureInfo.InvariantCulture),
-        t.PayerName,
-        t.PayerAccount,
-        t.PayerId,
-        t.Remittance.Count == 1 && t.Remittance[0].AmountMinor is null
-            ? t.Remittance[0].Reference
-            : string.Join(" | ", t.Remittance.Select(r => r.AmountMinor is { } a ? r.Reference + "=" + MatchCommand.Amount(a, t.Currency) : r.Reference)),
-        t.FreeText,
-    ];
 }
