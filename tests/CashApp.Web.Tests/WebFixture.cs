@@ -100,7 +100,10 @@ public sealed class WebFixture : IAsyncLifetime
             Locale = "en-US",
             TimezoneId = "UTC",
         });
-        context.SetDefaultTimeout(10_000);
+        // Generous, since these are not speed tests: CI runs the test assemblies side by side on two cores, where a
+        // page load behind a sign-in redirect has taken more than 10 s.
+        context.SetDefaultTimeout(30_000);
+        Assertions.SetDefaultExpectTimeout(15_000);
         var page = await context.NewPageAsync();
         if (name is not null)
         {
