@@ -199,24 +199,9 @@ public abstract partial class DbCashStore
             return "Applying to items needs at least one item and amount.";
         }
 
-        if (request.Allocations.Any(a => a.AmountMinor == 0 || string.IsNullOrEmpty(a.ItemId)))
+        if (CheckAllocations(request.Allocations, out var sum) is { } allocationError)
         {
-            return "Every allocation names an item and a non-zero amount.";
-        }
-
-        if (request.Allocations.Select(a => a.ItemId).Distinct(StringComparer.Ordinal).Count() != request.Allocations.Count)
-        {
-            return "Each item appears once among the allocations.";
-        }
-
-        long sum;
-        try
-        {
-            sum = request.Allocations.Sum(a => a.AmountMinor);
-        }
-        catch (OverflowException)
-        {
-            return "The allocations overflow.";
+            return allocationError;
         }
 
         var currency = exception.Unapplied.Currency;
@@ -339,4 +324,33 @@ public abstract partial class DbCashStore
         row_version = e.RowVersion,
         resolution = e.Resolution is { } r ? StoreCodes.Of(r) : null,
     };
+
+    /// <summary>
+    /// What is wrong with a specialist's <paramref name="allocations"/> on their own (an item without an amount, an
+    /// item twice, a sum that overflows), or null with their <paramref name="sum"/>. Resolve and Decide both ask.
+    /// </summary>
+    private static string? CheckAllocations(IReadOnlyList<ItemAllocation> allocations, out long sum)
+    {
+        sum = 0;
+        if (allocations.Any(a => a.AmountMinor == 0 || string.IsNullOrEmpty(a.ItemId)))
+        {
+            return "Every allocation names an item and a non-zero amount.";
+        }
+
+        if (allocations.Select(a => a.ItemId).Distinct(StringComparer.Ordinal).Count() != allocations.Count)
+        {
+            return "Each item appears once among the allocations.";
+        }
+
+        try
+        {
+            sum = allocations.Sum(a => a.AmountMinor);
+        }
+        catch (OverflowException)
+        {
+            return "The allocations overflow.";
+        }
+
+        return null;
+    }
 }

@@ -427,24 +427,9 @@ public abstract partial class DbCashStore : IWorklistStore
         }
 
         var currency = exception.Unapplied.Currency;
-        if (request.Allocations.Any(a => a.AmountMinor == 0 || string.IsNullOrEmpty(a.ItemId)))
+        if (CheckAllocations(request.Allocations, out var sum) is { } allocationError)
         {
-            return "Every allocation names an item and a non-zero amount.";
-        }
-
-        if (request.Allocations.Select(a => a.ItemId).Distinct(StringComparer.Ordinal).Count() != request.Allocations.Count)
-        {
-            return "Each item appears once among the allocations.";
-        }
-
-        long sum;
-        try
-        {
-            sum = request.Allocations.Sum(a => a.AmountMinor);
-        }
-        catch (OverflowException)
-        {
-            return "The allocations overflow.";
+            return allocationError;
         }
 
         if (request.Allocations.Count > 0 && (sum <= 0 || sum > exception.Unapplied.Minor))
