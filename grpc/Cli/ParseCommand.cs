@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.CommandLine;
 using CashApp.Parsers.Common;
 using CashApp.Parsers.Lockbox;
@@ -8,6 +9,9 @@ namespace CashApp.Grpc.Cli;
 internal static class ParseCommand
 {
     /// <summary>The columns, in order; <see cref="ParseRowWriter"/> writes a row's values in this order.</summary>
+    /// <summary>How many transactions go from the reading thread to the writing thread at a time.</summary>
+    private const int BlockSize = 512;
+
     internal static readonly string[] Columns =
     [
         "payment_ref", "direction", "amount", "currency", "format", "line", "is_payment", "type_code", "value_date",
@@ -62,14 +66,7 @@ internal static class ParseCommand
             var format = BankFiles.Detect(path, options.LockboxLayout);
             await using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous))
             {
-                var writer = new ParseRowWriter(rows);
-                writer.WriteHeader(Columns);
-                foreach (var transaction in BankFiles.ReadAsync(stream, path, format, options, warnings, cancellationToken).ToBlockingEnumerable(cancellationToken))
-                {
-                    writer.Write(transaction);
-                }
-
-                writer.Flush();
+                ReadAndWrite(BankFiles.ReadAsync(stream, path, format, options, warnings, cancellationToken).ToBlockingEnumerable(cancellationToken), rows);
             }
         }
         catch (BankFileFormatException ex)
@@ -86,5 +83,76 @@ internal static class ParseCommand
         rows.CopyTo(output);
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         return 0;
+    }
+
+    /// <summary>
+    /// Reads <paramref name="transactions"/> on this thread and writes their rows to <paramref name="rows"/> on another,
+    /// in blocks of <see cref="BlockSize"/> in file order: the reader and the row writer each take a core of their own
+    /// (the rows were a fifth of a BAI2 file's CPU and a quarter of a lockbox file's). One writer, fed in order, so the
+    /// bytes are the same as one thread's. When the reading throws, the rows written so far are finished and the
+    /// exception goes on; when the writing throws, the reading stops and the writer's exception goes on.
+    /// </summary>
+    private static void ReadAndWrite(IEnumerable<BankTransaction> transactions, SpooledBytes rows)
+    {
+        using var stop = new CancellationTokenSource();
+        using var blocks = new BlockingCollection<(BankTransaction[] Block, int Count)>(boundedCapacity: 16);
+        var writing = Task.Factory.StartNew(
+            () =>
+            {
+                try
+                {
+                    var writer = new ParseRowWriter(rows);
+                    writer.WriteHeader(Columns);
+                    foreach (var (block, count) in blocks.GetConsumingEnumerable())
+                    {
+                        for (var i = 0; i < count; i++)
+                        {
+                            writer.Write(block[i]);
+                        }
+                    }
+
+                    writer.Flush();
+                }
+                catch
+                {
+                    stop.Cancel();
+                    throw;
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+
+        try
+        {
+            var block = new BankTransaction[BlockSize];
+            var count = 0;
+            foreach (var transaction in transactions)
+            {
+                block[count++] = transaction;
+                if (count == BlockSize)
+                {
+                    blocks.Add((block, count), stop.Token);
+                    block = new BankTransaction[BlockSize];
+                    count = 0;
+                }
+            }
+
+            if (count > 0)
+            {
+                blocks.Add((block, count), stop.Token);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The writer failed: its exception is the one to report, below.
+        }
+        finally
+        {
+            blocks.CompleteAdding();
+            Task.WaitAny(writing);
+        }
+
+        writing.GetAwaiter().GetResult();
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Unicode;
 using CashApp.Parsers.Common;
 using CashApp.Parsers.Currency;
+using System.Runtime.CompilerServices;
 
 namespace CashApp.Grpc.Cli;
 
@@ -50,6 +51,7 @@ internal sealed class ParseRowWriter
     }
 
     /// <summary>Writes the row of <paramref name="t"/>, in the columns of <see cref="ParseCommand"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Write(BankTransaction t)
     {
         Text(t.PaymentRef);
@@ -101,6 +103,7 @@ internal sealed class ParseRowWriter
     /// The remittance column, the documents joined as <c>REF=AMOUNT | REF</c>, quoted as the whole joined text would
     /// be: amounts, '=' and " | " never need quotes, so it needs them when a reference does or it starts with '#'.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Remittance(BankTransaction t)
     {
         var lines = t.Remittance;
@@ -156,6 +159,7 @@ internal sealed class ParseRowWriter
     }
 
     // As MinorUnits.Format with the currency's digits (the plain number for an unknown code), looked up once per currency.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Amount(long minor, string code)
     {
         if (!string.Equals(code, currency, StringComparison.Ordinal))
@@ -169,6 +173,7 @@ internal sealed class ParseRowWriter
         used += written;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Text(string? value)
     {
         if (string.IsNullOrEmpty(value))
@@ -205,6 +210,7 @@ internal sealed class ParseRowWriter
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Utf16(ReadOnlySpan<char> text)
     {
         Ensure(text.Length * 3);

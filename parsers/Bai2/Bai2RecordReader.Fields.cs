@@ -101,6 +101,7 @@ public sealed partial class Bai2RecordReader
     }
 
     /// <summary>The next field, trimmed of spaces; false when the record has no more fields.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool NextField(out int start, out int length)
     {
         while (lineDone)
@@ -216,6 +217,7 @@ public sealed partial class Bai2RecordReader
     /// place, each moved back in the record's buffer to follow the one before (over the line break and "88," already
     /// read), so the text is copied once, by the framer, and never again.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ReadText()
     {
         textPieces.Clear();
@@ -395,6 +397,7 @@ public sealed partial class Bai2RecordReader
     }
 
     /// <summary>Reads a funds type field and the fields it brings (V: date and time; S: three amounts; D: pairs).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Bai2Availability ReadAvailability()
     {
         var value = Next();
@@ -534,6 +537,7 @@ public sealed partial class Bai2RecordReader
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DecodeDetail()
     {
         var typeField = Required("type code", "the type code");

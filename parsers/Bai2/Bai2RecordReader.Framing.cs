@@ -107,6 +107,7 @@ public sealed partial class Bai2RecordReader
     /// Frames one logical record at the start of <paramref name="span"/>. False when the bytes seen so far do not
     /// show where it ends; with <paramref name="isFinal"/> the end of the span ends the record.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryFrame(ReadOnlySpan<byte> span, bool isFinal, out FrameResult frame)
     {
         frame = default;

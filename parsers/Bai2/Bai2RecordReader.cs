@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using CashApp.Parsers.Common;
 using CashApp.Parsers.Currency;
+using System.Runtime.CompilerServices;
 
 namespace CashApp.Parsers.Bai2;
 
@@ -146,6 +147,7 @@ public sealed partial class Bai2RecordReader
     /// </summary>
     /// <param name="reader">The bytes at hand; on NeedMoreData its position is where reading must go on.</param>
     /// <param name="isFinalBlock">True when no bytes follow those in <paramref name="reader"/>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Bai2ReadStatus Read(ref SequenceReader<byte> reader, bool isFinalBlock)
     {
         while (true)
@@ -191,6 +193,7 @@ public sealed partial class Bai2RecordReader
     }
 
     /// <summary>Decodes the current record's bytes. False for a line that carries no record (an empty line).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool DecodeRecord()
     {
         StartCursor();

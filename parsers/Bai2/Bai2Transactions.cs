@@ -41,6 +41,7 @@ internal sealed class Bai2Transactions
     /// Builds the transaction of the current 16 record. False for a record that is not a transaction: type code
     /// 890 (non-monetary information) and other codes without a credit or debit direction.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryCreate(Bai2RecordReader reader, out BankTransaction transaction)
     {
         var type = reader.TypeCode;

@@ -9,6 +9,7 @@ internal sealed partial class LockboxDecoder
 {
     private const string DetailRecordType = "6";
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Detail(ReadOnlySpan<byte> line)
     {
         FlushCheck();
@@ -70,6 +71,7 @@ internal sealed partial class LockboxDecoder
         Invoices(line, c.DetailInvoices);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Overflow(ReadOnlySpan<byte> line)
     {
         if (!pending)
@@ -115,6 +117,7 @@ internal sealed partial class LockboxDecoder
     }
 
     /// <summary>Completes the pending check, if any, into a payment.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FlushCheck()
     {
         if (!pending)
@@ -159,6 +162,7 @@ internal sealed partial class LockboxDecoder
         });
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Invoices(ReadOnlySpan<byte> line, InvoiceSlot[] slots)
     {
         foreach (var slot in slots)
@@ -195,6 +199,7 @@ internal sealed partial class LockboxDecoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddExtras(ReadOnlySpan<byte> line, ExtraSlot[] extras, bool append)
     {
         if (checkExtras is null || !materialize)
@@ -224,6 +229,7 @@ internal sealed partial class LockboxDecoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private string? PayerAccount(ReadOnlySpan<byte> routing, ReadOnlySpan<byte> account)
     {
         if (account.IsEmpty)
@@ -236,6 +242,7 @@ internal sealed partial class LockboxDecoder
     }
 
     /// <summary>LOCKBOX-BATCH-ITEM (CONTRACT.md): the lockbox from the 5 record, batch and item as the 6 writes them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private string PaymentRef(string box, ReadOnlySpan<byte> batch, ReadOnlySpan<byte> item)
     {
         var length = box.Length + batch.Length + item.Length + 2;
@@ -283,6 +290,7 @@ internal sealed partial class LockboxDecoder
         return last < 0 ? [] : field[field.IndexOfAnyExcept(Space)..(last + 1)];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ReadOnlySpan<byte> Required(ReadOnlySpan<byte> line, Slot slot, string field)
     {
         var value = Trim(slot.Of(line));
@@ -313,6 +321,7 @@ internal sealed partial class LockboxDecoder
     private void BadNumber(ReadOnlySpan<byte> text, string field, byte recordType) =>
         LockboxThrow.Format(fileName, lineNumber, lineOffset, recordType, field, LockboxErrors.BadNumberCode, LockboxErrors.BadNumber, field, Encoding.UTF8.GetString(text));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private DateOnly? Date(ReadOnlySpan<byte> line, Slot slot, string field)
     {
         var text = Trim(slot.Of(line));

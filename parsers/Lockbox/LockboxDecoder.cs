@@ -104,6 +104,7 @@ internal sealed partial class LockboxDecoder
     /// <summary>Frames a whole file held in one span.</summary>
     public void FrameAll(ReadOnlySpan<byte> content) => FrameSpan(content, isFinal: true);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int FrameSpan(ReadOnlySpan<byte> span, bool isFinal)
     {
         var position = 0;
@@ -192,6 +193,7 @@ internal sealed partial class LockboxDecoder
     }
 
     /// <summary>One physical line, without its line feed; <paramref name="physicalLength"/> counts the line feed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Line(ReadOnlySpan<byte> line, int physicalLength)
     {
         lineNumber++;

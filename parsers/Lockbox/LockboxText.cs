@@ -39,6 +39,7 @@ internal sealed class LockboxStringPool
     private readonly string?[] entries = new string?[Size];
     private char[] chars = new char[MaxLength];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string Get(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length > MaxLength)
@@ -58,6 +59,7 @@ internal sealed class LockboxStringPool
     }
 
     /// <summary>The string <c>first:second</c> (a MICR routing and account), pooled.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string Get(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
     {
         var length = first.Length + 1 + second.Length;

@@ -1,5 +1,6 @@
 using CashApp.Parsers.Common;
 using CashApp.Parsers.Currency;
+using System.Runtime.CompilerServices;
 using static CashApp.Parsers.Remittance.PaymentTextParser;
 
 namespace CashApp.Parsers.Remittance;
@@ -57,6 +58,7 @@ internal sealed class PaymentTextScan
     /// <param name="text">The text, continuations joined verbatim.</param>
     /// <param name="minorDigits">Decimals of the payment's currency, for EDI amounts.</param>
     /// <param name="pieceStarts">Where each continuation starts in <paramref name="text"/>: a label may start there without a space before it.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Read(ReadOnlySpan<char> text, int minorDigits, ReadOnlySpan<int> pieceStarts)
     {
         labelCount = 0;
@@ -176,6 +178,7 @@ internal sealed class PaymentTextScan
     /// that end with the two characters before it, longest (leftmost) first. The first colon with a match gives the
     /// leftmost label, as a scan of every character would.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FindLabels(ReadOnlySpan<char> text, ReadOnlySpan<int> pieceStarts)
     {
         var inRemittance = false;

@@ -82,19 +82,46 @@ public sealed class ParseCommandTests : IDisposable
         Assert.Equal(expected, output.ToArray());
     }
 
+    /// <summary>
+    /// The rows are written on a second thread in blocks of transactions: many blocks and a last one part full come out
+    /// whole and in file order, the bytes one writer on the reading thread writes for the same transactions.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(512)]
+    [InlineData(513)]
+    [InlineData(2345)]
+    public async Task Parse_ManyBlocksOfRows_WritesTheRowsOfOneThreadInFileOrder(int transactions)
+    {
+        var path = Path.Combine(_dir, "many.bai2");
+        await File.WriteAllTextAsync(path, Bai2WithDetails(transactions, trailers: true));
+        var options = new BankFileReadOptions();
+        using var expected = new MemoryStream();
+        var writer = new ParseRowWriter(expected);
+        writer.WriteHeader(ParseCommand.Columns);
+        foreach (var transaction in (await BankFiles.ReadAllAsync(path, options)).Transactions)
+        {
+            writer.Write(transaction);
+        }
+
+        writer.Flush();
+        using var output = new MemoryStream();
+        using var error = new StringWriter();
+
+        var code = await ParseCommand.RunAsync(path, options, output, error, CancellationToken.None);
+
+        Assert.True(code == 0, error.ToString());
+        Assert.Equal(transactions + 1, Encoding.UTF8.GetString(output.ToArray()).Count(c => c == '\n'));
+        Assert.Equal(expected.ToArray(), output.ToArray());
+    }
+
     [Fact]
     public async Task Parse_FileCutShortAfterManyRows_WritesNothingAndNamesTheLine()
     {
         // Thousands of transactions before the file ends without its trailers: far more rows than any writer buffers,
         // so a parse that wrote as it read would have written some of them.
-        var text = new StringBuilder("01,ACMEBANK,YOURCO,261120,0600,1,,,2/\n02,YOURCO,ACMEBANK,1,261120,0600,USD,2/\n03,1000123456,USD,010,0,,/\n");
-        for (var i = 0; i < 5000; i++)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"16,165,{1000 + i},0,2611200{i:D7},,ORIG CO NAME:ECHO PACKAGING ORIG ID:6953697809 ENTRY DESCR:PAYMENTS SEC:CCD\n");
-        }
-
         var path = Path.Combine(_dir, "cut.bai2");
-        await File.WriteAllTextAsync(path, text.ToString());
+        await File.WriteAllTextAsync(path, Bai2WithDetails(5000, trailers: false));
         using var output = new MemoryStream();
         using var error = new StringWriter();
 
@@ -103,6 +130,26 @@ public sealed class ParseCommandTests : IDisposable
         Assert.Equal(1, code);
         Assert.Equal(0, output.Length);
         Assert.Contains($"{path}:5003: the file ends before the 49 trailer", error.ToString(), StringComparison.Ordinal);
+    }
+
+    // A BAI2 file of one account with `count` credits of 10.00 and up, each with a bank reference and a payer; with its
+    // 49, 98 and 99 trailers (totals and counts that reconcile), or cut short after the last detail.
+    private static string Bai2WithDetails(int count, bool trailers)
+    {
+        var text = new StringBuilder("01,ACMEBANK,YOURCO,261120,0600,1,,,2/\n02,YOURCO,ACMEBANK,1,261120,0600,USD,2/\n03,1000123456,USD,010,0,,/\n");
+        long total = 0;
+        for (var i = 0; i < count; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"16,165,{1000 + i},0,2611200{i:D7},,ORIG CO NAME:ECHO PACKAGING ORIG ID:6953697809 ENTRY DESCR:PAYMENTS SEC:CCD\n");
+            total += 1000 + i;
+        }
+
+        if (trailers)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"49,{total},{count + 2}/\n98,{total},1,{count + 4}/\n99,{total},1,{count + 6}/\n");
+        }
+
+        return text.ToString();
     }
 
     // "INV-1=12.50 | INV-2" to "INV-1= | INV-2": the amounts' format is MinorUnits', tested with it.
