@@ -470,7 +470,4 @@ public sealed partial class CashMatcher
 
         return [.. suggestions.DistinctBy(s => string.Join('+', s.ItemIds)).OrderByDescending(s => s.Score.Value).Take(Policy.MaxSuggestions)];
     }
-
-    private Suggestion Suggest(IEnumerable<int> items, double score, string why) =>
-        new([.. items.Select(i => _items[i].ItemId)], new MatchScore(score), why);
 }
