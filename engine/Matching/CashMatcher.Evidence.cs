@@ -3,6 +3,9 @@ using CashApp.Parsers.Common;
 
 namespace CashApp.Engine.Matching;
 
+// Gathering the evidence of a payment (the types are in Rules/CashMatcher.Quotes.cs): its quoted references
+// looked up in the invoice and PO indexes, the near numbers on demand, and the payers the bank's words may
+// name, found in the customer directory (once per name per run, and on another core when PayerPrefetch runs).
 public sealed partial class CashMatcher
 {
     private Analysis Analyse(Payment payment)

@@ -4,6 +4,8 @@ using CashApp.Parsers.Currency;
 
 namespace CashApp.Engine.Matching;
 
+// Lookups for the amount rules (Rules/): the open items of a customer or a family at an amount, the amount
+// prior's chance, and the bounded search for combinations of open items that make an amount.
 public sealed partial class CashMatcher
 {
     // Round steps a combination's chance is counted at: 1, 10, 100 and 1,000 whole units.

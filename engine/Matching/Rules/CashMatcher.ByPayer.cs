@@ -3,6 +3,10 @@ using CashApp.Engine.Model;
 
 namespace CashApp.Engine.Matching;
 
+// The rule for a payment whose references prove nothing: who pays (a known account, a learnt payer rule, or a
+// name like a customer's), then one open item of exactly the amount, or else the one combination of open items
+// that makes it, the payer's own first and then its family's. Each is proof only when it is unlikely to be
+// chance (CashMatcher.Chance.cs); two answers, or none, make an exception with suggestions.
 public sealed partial class CashMatcher
 {
     private const int MaxTier = 8;

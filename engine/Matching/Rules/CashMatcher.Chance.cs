@@ -2,6 +2,11 @@ using CashApp.Parsers.Currency;
 
 namespace CashApp.Engine.Matching;
 
+// How likely an amount, or a combination of amounts, is to turn up by accident, and so what finding one can
+// prove. A payer's only open item of the amount paid proves the match only when an item of that amount among
+// all those searched is unlikely to be chance (the policy's MaxChanceSingle); a combination of open items only
+// up to the size at which one of that sum would still rarely be an accident (MaxChanceCombinations). Round
+// amounts are commoner than others, and count so. The amount prior itself is AmountPrior.cs.
 public sealed partial class CashMatcher
 {
     /// <summary>

@@ -3,6 +3,14 @@ using CashApp.Parsers.Common;
 
 namespace CashApp.Engine.Matching;
 
+// The evidence a payment's words give, as the rules read it: each reference the payer quoted (a Quote) and the
+// open items it may mean (its Options), and what the engine knows of the payment before deciding (an Analysis).
+// What a hit proves depends on how it was found (Via): an invoice number as AR prints it is the strongest proof,
+// a purchase order a little less (several invoices may share one), and a near number (an OCR look-alike or a
+// mistyped one) the least, believed only when the amount confirms it and the payer does not deny it. A number
+// that meets an item's only without its letter prefix is weaker still (KeyStrength, CashMatcher.Agreement.cs).
+// No reference hit proves anything alone: the amount must agree (CashMatcher.References.cs, .Deviation.cs).
+// The lookups that fill these types (Analyse, FuzzyOptions, PayersOf) are in ../CashMatcher.Evidence.cs.
 public sealed partial class CashMatcher
 {
     /// <summary>How a quoted reference led to an item.</summary>
