@@ -3,9 +3,9 @@ using CashApp.Parsers.Currency;
 
 namespace CashApp.Engine.Matching;
 
-// What a rule returns: a Decision. Every rule reads the evidence (the payment's quotes and payers, the open
-// amounts) and writes nothing; only Commit (CashMatcher.cs) applies a decision, after the review bar
-// (CashMatcher.Confidence.cs), and only Apply consumes open amounts.
+// What a rule returns: a Decision. A rule reads the evidence (the payment's quotes and payers, the open
+// amounts) and changes no open amount: Commit (CashMatcher.cs) applies a decision after the review bar
+// (CashMatcher.Confidence.cs), and Apply alone consumes open amounts.
 public sealed partial class CashMatcher
 {
     /// <summary>

@@ -9,16 +9,24 @@ namespace CashApp.Engine.Matching;
 // a purchase order a little less (several invoices may share one), and a near number (an OCR look-alike or a
 // mistyped one) the least, believed only when the amount confirms it and the payer does not deny it. A number
 // that meets an item's only without its letter prefix is weaker still (KeyStrength, CashMatcher.Agreement.cs).
-// No reference hit proves anything alone: the amount must agree (CashMatcher.References.cs, .Deviation.cs).
+// No hit proves anything alone: the amount must agree, or a rule read the difference (CashMatcher.References.cs,
+// CashMatcher.Deviation.cs).
 // The lookups that fill these types (Analyse, FuzzyOptions, PayersOf) are in ../CashMatcher.Evidence.cs.
 public sealed partial class CashMatcher
 {
-    /// <summary>How a quoted reference led to an item.</summary>
+    /// <summary>How a quoted reference led to an item, strongest first.</summary>
     private enum Via
     {
+        /// <summary>The item's invoice number (its full key or its digits).</summary>
         Invoice,
+
+        /// <summary>The item's purchase order number, which other invoices may share.</summary>
         PurchaseOrder,
+
+        /// <summary>The number read with OCR look-alikes swapped (O for 0, I for 1): one slip.</summary>
         Ocr,
+
+        /// <summary>A number within the policy's edit distance of the quote: a mistyped number.</summary>
         Fuzzy,
     }
 
