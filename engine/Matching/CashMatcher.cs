@@ -11,7 +11,8 @@ namespace CashApp.Engine.Matching;
 /// It applies only what the evidence proves: a quoted reference confirmed by the amount, a known payer
 /// with a unique item or combination of that amount, and the few well-defined deviations (short pay,
 /// bank fee, overpayment, a netted credit memo) where the reference is exact and the payer agrees.
-/// Everything else goes to exceptions with the reason and ranked suggestions.
+/// Everything else goes to exceptions with the reason and ranked suggestions. The rules live in the
+/// Rules/ aspect files, apart from the indexes, the lookups and the loop kept here (engine/Matching/README.md).
 /// </summary>
 /// <remarks>
 /// Not thread-safe: <see cref="Match"/> consumes open amounts as it applies. The result does not depend
