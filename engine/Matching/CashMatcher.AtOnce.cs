@@ -278,4 +278,42 @@ public sealed partial class CashMatcher
 
         return digits;
     }
+
+    /// <summary>
+    /// Whether the at-once path may decide for the family of <paramref name="item"/>'s customer without finding the payer:
+    /// the bank names no payer, or names one by an account of that family or a name like one of its names.
+    /// Anything else is for the general path, which finds the payer and asks <see cref="KnownPayerElsewhere"/>.
+    /// </summary>
+    private bool PayerFitsAtOnce(Payment payment, int item)
+    {
+        var named = !string.IsNullOrWhiteSpace(payment.PayerName);
+        if (!named && payment.PayerAccount is null && string.IsNullOrWhiteSpace(payment.UltimatePayerName))
+        {
+            // Nobody named: the item's customer is not even looked up (a read from memory per payment).
+            return true;
+        }
+
+        var customer = _customerOf[item];
+        if (payment.PayerAccount is not null)
+        {
+            var byAccount = _customers.ByAccount(payment.PayerAccount);
+            if (byAccount.Count > 0)
+            {
+                // A loop, not a lambda: a closure over the parameter would be allocated on every call, taken or not.
+                foreach (var payer in byAccount)
+                {
+                    if (_customers.SameFamily(payer.Customer, customer))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+        }
+
+        return (!named && string.IsNullOrWhiteSpace(payment.UltimatePayerName))
+            || _customers.NameResembles(payment.UltimatePayerName, customer, Policy.MinCorroborationScore)
+            || (named && _customers.NameResembles(payment.PayerName, customer, Policy.MinCorroborationScore));
+    }
 }

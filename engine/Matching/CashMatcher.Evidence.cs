@@ -1,86 +1,13 @@
 using CashApp.Engine.Model;
 using CashApp.Parsers.Common;
-using CashApp.Parsers.Currency;
 
 namespace CashApp.Engine.Matching;
 
+// Gathering the evidence of a payment (the types are in Rules/CashMatcher.Quotes.cs): its quoted references
+// looked up in the invoice and PO indexes, the near numbers on demand, and the payers the bank's words may
+// name, found in the customer directory (once per name per run, and on another core when PayerPrefetch runs).
 public sealed partial class CashMatcher
 {
-    /// <summary>How a quoted reference led to an item.</summary>
-    private enum Via
-    {
-        Invoice,
-        PurchaseOrder,
-        Ocr,
-        Fuzzy,
-    }
-
-    /// <summary>An item a quote may mean; <paramref name="Stripped"/> when its number meets the quote's only without its letter prefix.</summary>
-    private readonly record struct Option(int Item, Via Via, int Edits, bool Stripped = false);
-
-    /// <summary>One reference the payer quoted, with the items it may mean.</summary>
-    private sealed class Quote(string text, long? lineMinor, RemittanceKind kind, bool structured)
-    {
-        public string Text { get; } = text;
-
-        public long? LineMinor { get; } = lineMinor;
-
-        public RemittanceKind Kind { get; } = kind;
-
-        /// <summary>From a remittance line (EDI, camt structured, lockbox invoice line), not free text.</summary>
-        public bool Structured { get; } = structured;
-
-        public List<Option> Exact { get; } = [];
-
-        public List<Option>? Fuzzy { get; set; }
-
-        public List<string> Keys { get; } = [];
-
-        /// <summary>A number the free text gave before: the same quote again, or the one before it retyped.</summary>
-        public bool Repeat { get; set; }
-
-        /// <summary>Items of two numbering series the quote meets only without their prefixes (A-4521 and B-4521 for 4521).</summary>
-        public bool AcrossSeries { get; set; }
-
-        /// <summary>A quote of <see cref="AcrossSeries"/> that the known payer's family narrowed to its one item of those digits.</summary>
-        public bool NarrowedByPayer { get; set; }
-    }
-
-    /// <summary>What the engine knows of a payment before deciding.</summary>
-    private sealed class Analysis(Payment payment)
-    {
-        public Payment Payment { get; } = payment;
-
-        public List<Quote> Quotes { get; } = [];
-
-        /// <summary>True when a quoted reference matched an open item exactly.</summary>
-        public bool ReferencesResolved { get; set; }
-
-        public List<PayerCandidate>? Payers { get; set; }
-
-        /// <summary>Where another thread may have found the payers meanwhile.</summary>
-        public (PayerPrefetch Prefetch, int At)? Prefetch { get; set; }
-    }
-
-    /// <summary>What to do with a payment: the applications, or the exception and its suggestions.</summary>
-    private sealed record Decision(
-        IReadOnlyList<(int Item, long Amount)> Lines,
-        MatchMethod Method,
-        double Confidence,
-        string Explanation,
-        ExceptionReason Reason,
-        IReadOnlyList<Suggestion> Suggestions)
-    {
-        /// <summary>What each line closes of its item beyond the amount paid (a discount taken within terms), by item; null for none.</summary>
-        public IReadOnlyDictionary<int, long>? Deductions { get; init; }
-
-        /// <summary>Why the deductions close their items.</summary>
-        public string? DeductionReason { get; init; }
-    }
-
-    private static Decision Refer(Analysis analysis, ExceptionReason reason, string detail, IReadOnlyList<Suggestion>? suggestions = null) =>
-        new([], MatchMethod.Manual, 0, detail, reason, suggestions ?? []);
-
     private Analysis Analyse(Payment payment)
     {
         var analysis = new Analysis(payment);
@@ -196,52 +123,6 @@ public sealed partial class CashMatcher
         analysis.Quotes.Add(quote);
     }
 
-    /// <summary>
-    /// Keeps of a quote's invoice hits those its number may prove (see <see cref="KeyStrength"/>): the hits of
-    /// the number as AR prints it when there are any; otherwise the hits without the prefix, marked so, and
-    /// the quote marked when they span two series.
-    /// </summary>
-    private void KeepAsQuoted(Quote quote)
-    {
-        if (quote.Exact.Count == 0)
-        {
-            return;
-        }
-
-        // The series as the letters glued to the number read it (INV of "INV 1004567"), then as the number's own
-        // letters after lead words (CM of "INV CM-293", none of "INV 1004567"): the first reading that names an
-        // item as AR prints it decides, and a number with letters of its own is judged by them.
-        var series = SeriesOf(quote.Keys[0]).ToString();
-        if (quote.Exact.Exists(o => StrengthOf(series, o.Item) == KeyStrength.Full))
-        {
-            quote.Exact.RemoveAll(o => StrengthOf(series, o.Item) != KeyStrength.Full);
-            return;
-        }
-
-        if (ReferenceText.LeadEnd(quote.Text) > 0)
-        {
-            var own = OwnSeries(quote.Text, new char[quote.Text.Length]).ToString();
-            if (quote.Exact.Exists(o => StrengthOf(own, o.Item) == KeyStrength.Full))
-            {
-                quote.Exact.RemoveAll(o => StrengthOf(own, o.Item) != KeyStrength.Full);
-                return;
-            }
-
-            if (own.Length > 0)
-            {
-                series = own;
-            }
-        }
-
-        quote.Exact.RemoveAll(o => StrengthOf(series, o.Item) == KeyStrength.OtherSeries);
-        for (var o = 0; o < quote.Exact.Count; o++)
-        {
-            quote.Exact[o] = quote.Exact[o] with { Stripped = true };
-        }
-
-        quote.AcrossSeries = quote.Exact.Select(o => _seriesOfItem[o.Item]).Distinct().Count() > 1;
-    }
-
     private static bool LooksLikeDocumentNumber(Quote quote) =>
         quote.Keys.Any(k => k.Length >= 5 && CountDigits(k) >= 4);
 
@@ -349,23 +230,4 @@ public sealed partial class CashMatcher
         name is not null && _payersByName is { } remembered
             ? remembered.GetOrAdd(name, static (n, directory) => directory.ByName(n), _customers)
             : _customers.ByName(name);
-
-    /// <summary>True when the payer is, by account or by a close name, in the family of <paramref name="customer"/>.</summary>
-    private bool PayerAgrees(Analysis analysis, int customer) =>
-        Payers(analysis).Any(p => p.Score >= Policy.MinCorroborationScore && _customers.SameFamily(p.Customer, customer));
-
-    /// <summary>True when the payer is identified (by account or a close name) and none of the candidates is in the family of <paramref name="customer"/>.</summary>
-    private bool PayerDisagrees(Analysis analysis, int customer)
-    {
-        var identified = Payers(analysis).Where(p => p.Score >= Policy.MinNameScore).ToList();
-        return identified.Count > 0 && !identified.Any(p => _customers.SameFamily(p.Customer, customer));
-    }
-
-    private string Describe(int item)
-    {
-        var open = _items[item];
-        return open.InvoiceNumber.Length > 0 ? open.InvoiceNumber : open.ItemId;
-    }
-
-    private static string Amount(long minor, CurrencyCode currency) => MinorUnits.Format(minor, currency.MinorDigits);
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using CashApp.Engine.Model;
 using CashApp.Parsers.Common;
 using CashApp.Parsers.Currency;
@@ -12,7 +11,8 @@ namespace CashApp.Engine.Matching;
 /// It applies only what the evidence proves: a quoted reference confirmed by the amount, a known payer
 /// with a unique item or combination of that amount, and the few well-defined deviations (short pay,
 /// bank fee, overpayment, a netted credit memo) where the reference is exact and the payer agrees.
-/// Everything else goes to exceptions with the reason and ranked suggestions.
+/// Everything else goes to exceptions with the reason and ranked suggestions. The rules live in the
+/// Rules/ aspect files, apart from the indexes, the lookups and the loop kept here (engine/Matching/README.md).
 /// </summary>
 /// <remarks>
 /// Not thread-safe: <see cref="Match"/> consumes open amounts as it applies. The result does not depend
@@ -354,22 +354,8 @@ public sealed partial class CashMatcher
     private void Commit(Payment payment, Decision decision, Analysis? analysis, List<Application> applications, List<ExceptionCase> exceptions)
     {
         // The rule's confidence names the rule; what the application carries, and what the policy's bar is held
-        // against, is the calibrated probability that it is right (CashMatcher.Confidence.cs).
-        var evidence = decision.Lines.Count > 0 ? EvidenceOf(payment, decision, analysis) : default;
-        var probability = decision.Lines.Count > 0 ? Calibrated(evidence) : 0;
-        if (decision.Lines.Count > 0 && !AppliesWithoutReview(probability))
-        {
-            // Below the policy's bar for applying by itself: the specialist gets it as the first suggestion.
-            decision = new Decision([], MatchMethod.Manual, 0,
-                $"{decision.Explanation} (confidence {probability.ToString("0.000", CultureInfo.InvariantCulture)}, below the {Policy.MinAutoConfidence.ToString("0.00#", CultureInfo.InvariantCulture)} applied without review)",
-                ExceptionReason.NoMatch,
-                [Suggest([.. decision.Lines.Select(l => l.Item)], probability, decision.Explanation), .. decision.Suggestions]);
-        }
-        else if (decision.Lines.Count > 0)
-        {
-            Decided?.Invoke(payment, evidence);
-        }
-
+        // against, is the calibrated probability that it is right (Rules/CashMatcher.Confidence.cs).
+        decision = Reviewed(payment, decision, analysis, out var probability);
         var currency = payment.Amount.Currency;
         long applied = 0;
         var confidence = new MatchScore(probability);
@@ -390,9 +376,6 @@ public sealed partial class CashMatcher
                 decision.Suggestions));
         }
     }
-
-    /// <summary>Whether a decision this sure is applied without a specialist's review (the policy's <see cref="MatchPolicy.MinAutoConfidence"/>).</summary>
-    private bool AppliesWithoutReview(double confidence) => confidence >= Policy.MinAutoConfidence;
 
     /// <summary>Applies <paramref name="amount"/> of the payment to one item: the one place open amounts are consumed.</summary>
     /// <remarks>A <paramref name="deduction"/> (a discount taken within terms, on an invoice) closes that much more of the item.</remarks>

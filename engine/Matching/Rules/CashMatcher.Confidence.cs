@@ -1,3 +1,4 @@
+using System.Globalization;
 using CashApp.Engine.Model;
 
 namespace CashApp.Engine.Matching;
@@ -28,6 +29,37 @@ public sealed partial class CashMatcher
 
     /// <summary>Told of every payment applied, with its evidence (for the calibration tool).</summary>
     internal Action<Payment, Evidence>? Decided { get; set; }
+
+    /// <summary>
+    /// The review bar, which every decision of the general path passes last (the at-once path holds its own to the
+    /// same bar): a decision that applies is held against the policy's <see cref="MatchPolicy.MinAutoConfidence"/>
+    /// with the calibrated probability of its evidence. Below the bar the payment is an exception, and what the rule
+    /// would have applied is its first suggestion. Returns the decision to commit, and in <paramref name="probability"/>
+    /// what its applications carry.
+    /// </summary>
+    private Decision Reviewed(Payment payment, Decision decision, Analysis? analysis, out double probability)
+    {
+        var evidence = decision.Lines.Count > 0 ? EvidenceOf(payment, decision, analysis) : default;
+        probability = decision.Lines.Count > 0 ? Calibrated(evidence) : 0;
+        if (decision.Lines.Count > 0 && !AppliesWithoutReview(probability))
+        {
+            // Below the policy's bar for applying by itself: the specialist gets it as the first suggestion.
+            return new Decision([], MatchMethod.Manual, 0,
+                $"{decision.Explanation} (confidence {probability.ToString("0.000", CultureInfo.InvariantCulture)}, below the {Policy.MinAutoConfidence.ToString("0.00#", CultureInfo.InvariantCulture)} applied without review)",
+                ExceptionReason.NoMatch,
+                [Suggest([.. decision.Lines.Select(l => l.Item)], probability, decision.Explanation), .. decision.Suggestions]);
+        }
+
+        if (decision.Lines.Count > 0)
+        {
+            Decided?.Invoke(payment, evidence);
+        }
+
+        return decision;
+    }
+
+    /// <summary>Whether a decision this sure is applied without a specialist's review (the policy's <see cref="MatchPolicy.MinAutoConfidence"/>).</summary>
+    private bool AppliesWithoutReview(double confidence) => confidence >= Policy.MinAutoConfidence;
 
     /// <summary>The evidence of a decision that applies lines, read before anything is applied.</summary>
     private Evidence EvidenceOf(Payment payment, Decision decision, Analysis? analysis)

@@ -122,44 +122,6 @@ public sealed partial class CashMatcher
             [Suggest(items, 0.4, $"quoted, of customer {_customers.Id(_customerOf[items[0]])}"),
              .. Closest(payer.Customer, payment.Amount.Minor, payment.Amount.Currency.Code).Take(Policy.MaxSuggestions - 1)]);
 
-    /// <summary>
-    /// Whether the at-once path may decide for the family of <paramref name="item"/>'s customer without finding the payer:
-    /// the bank names no payer, or names one by an account of that family or a name like one of its names.
-    /// Anything else is for the general path, which finds the payer and asks <see cref="KnownPayerElsewhere"/>.
-    /// </summary>
-    private bool PayerFitsAtOnce(Payment payment, int item)
-    {
-        var named = !string.IsNullOrWhiteSpace(payment.PayerName);
-        if (!named && payment.PayerAccount is null && string.IsNullOrWhiteSpace(payment.UltimatePayerName))
-        {
-            // Nobody named: the item's customer is not even looked up (a read from memory per payment).
-            return true;
-        }
-
-        var customer = _customerOf[item];
-        if (payment.PayerAccount is not null)
-        {
-            var byAccount = _customers.ByAccount(payment.PayerAccount);
-            if (byAccount.Count > 0)
-            {
-                // A loop, not a lambda: a closure over the parameter would be allocated on every call, taken or not.
-                foreach (var payer in byAccount)
-                {
-                    if (_customers.SameFamily(payer.Customer, customer))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            }
-        }
-
-        return (!named && string.IsNullOrWhiteSpace(payment.UltimatePayerName))
-            || _customers.NameResembles(payment.UltimatePayerName, customer, Policy.MinCorroborationScore)
-            || (named && _customers.NameResembles(payment.PayerName, customer, Policy.MinCorroborationScore));
-    }
-
     /// <summary>The letters a full key starts with: its numbering series (INV of INV1004567), empty for a bare number.</summary>
     private static ReadOnlySpan<char> SeriesOf(ReadOnlySpan<char> fullKey)
     {
@@ -262,5 +224,62 @@ public sealed partial class CashMatcher
         return chance <= Policy.MaxChanceSingle
             ? null
             : $"the quoted numbers meet the items' only without their prefixes, the payer does not vouch for them, and an open item of {Amount(amount, analysis.Payment.Amount.Currency)} turns up by chance {chance.ToString("P1", System.Globalization.CultureInfo.InvariantCulture)} of the time";
+    }
+
+    /// <summary>True when the payer is, by account or by a close name, in the family of <paramref name="customer"/>.</summary>
+    private bool PayerAgrees(Analysis analysis, int customer) =>
+        Payers(analysis).Any(p => p.Score >= Policy.MinCorroborationScore && _customers.SameFamily(p.Customer, customer));
+
+    /// <summary>True when the payer is identified (by account or a close name) and none of the candidates is in the family of <paramref name="customer"/>.</summary>
+    private bool PayerDisagrees(Analysis analysis, int customer)
+    {
+        var identified = Payers(analysis).Where(p => p.Score >= Policy.MinNameScore).ToList();
+        return identified.Count > 0 && !identified.Any(p => _customers.SameFamily(p.Customer, customer));
+    }
+
+    /// <summary>
+    /// Keeps of a quote's invoice hits those its number may prove (see <see cref="KeyStrength"/>): the hits of
+    /// the number as AR prints it when there are any; otherwise the hits without the prefix, marked so, and
+    /// the quote marked when they span two series.
+    /// </summary>
+    private void KeepAsQuoted(Quote quote)
+    {
+        if (quote.Exact.Count == 0)
+        {
+            return;
+        }
+
+        // The series as the letters glued to the number read it (INV of "INV 1004567"), then as the number's own
+        // letters after lead words (CM of "INV CM-293", none of "INV 1004567"): the first reading that names an
+        // item as AR prints it decides, and a number with letters of its own is judged by them.
+        var series = SeriesOf(quote.Keys[0]).ToString();
+        if (quote.Exact.Exists(o => StrengthOf(series, o.Item) == KeyStrength.Full))
+        {
+            quote.Exact.RemoveAll(o => StrengthOf(series, o.Item) != KeyStrength.Full);
+            return;
+        }
+
+        if (ReferenceText.LeadEnd(quote.Text) > 0)
+        {
+            var own = OwnSeries(quote.Text, new char[quote.Text.Length]).ToString();
+            if (quote.Exact.Exists(o => StrengthOf(own, o.Item) == KeyStrength.Full))
+            {
+                quote.Exact.RemoveAll(o => StrengthOf(own, o.Item) != KeyStrength.Full);
+                return;
+            }
+
+            if (own.Length > 0)
+            {
+                series = own;
+            }
+        }
+
+        quote.Exact.RemoveAll(o => StrengthOf(series, o.Item) == KeyStrength.OtherSeries);
+        for (var o = 0; o < quote.Exact.Count; o++)
+        {
+            quote.Exact[o] = quote.Exact[o] with { Stripped = true };
+        }
+
+        quote.AcrossSeries = quote.Exact.Select(o => _seriesOfItem[o.Item]).Distinct().Count() > 1;
     }
 }

@@ -11,7 +11,25 @@ public sealed partial class CashMatcher
     private const int MaxAssignments = 2048;
     private const double FuzzyCost = 2.0;
 
-    private sealed record Fit(int[] Items, double Cost, int Fuzzy, int ByPo, string Why, bool Stripped, int[]? Overruled = null);
+    /// <summary>
+    /// One choice of quoted items whose open amounts add up to the payment exactly (<see cref="ExactFits"/>): the
+    /// strongest evidence a reference gives. The cheapest fit, alone at its cost, is applied in full.
+    /// </summary>
+    /// <param name="Items">The items, sorted, all of one family.</param>
+    /// <param name="Cost">How much reading the choice took: quotes left out, purchase orders, a number read as mistyped.</param>
+    /// <param name="Fuzzy">1 when one quote was read as a mistyped number of a near item, else 0.</param>
+    /// <param name="ByPo">How many quotes named their item by purchase order.</param>
+    /// <param name="Why">The explanation an application carries.</param>
+    /// <param name="Stripped">Some item met its quote only without a letter prefix (see <see cref="KeyStrength.Stripped"/>).</param>
+    /// <param name="Overruled">The items the numbers as quoted name, when a near reading overruled them (see <see cref="OverruledReadingMayHold"/>).</param>
+    private sealed record Fit(int[] Items, double Cost, int Fuzzy, int ByPo, string Why, bool Stripped, int[]? Overruled = null)
+    {
+        /// <summary>The rule that decides by this fit: a near number, a purchase order, or the invoice numbers as quoted.</summary>
+        public MatchMethod Method => Fuzzy > 0 ? MatchMethod.FuzzyReference : ByPo > 0 ? MatchMethod.PurchaseOrder : MatchMethod.ExactReference;
+
+        /// <summary>The rule's confidence (which rule decided; the calibration turns it into a probability).</summary>
+        public double Confidence => Fuzzy > 0 ? 0.95 : ByPo > 0 ? 0.97 : 0.99;
+    }
 
     /// <summary>
     /// Decides a payment that quotes references. First: a choice of one item per quote (or none, for a
@@ -86,9 +104,7 @@ public sealed partial class CashMatcher
                         [Suggest(fit.Items, 0.5, fit.Why), Suggest(overruled, 0.5, "the numbers as quoted")]);
                 }
 
-                var method = fit.Fuzzy > 0 ? MatchMethod.FuzzyReference : fit.ByPo > 0 ? MatchMethod.PurchaseOrder : MatchMethod.ExactReference;
-                var confidence = fit.Fuzzy > 0 ? 0.95 : fit.ByPo > 0 ? 0.97 : 0.99;
-                return new Decision([.. fit.Items.Select(i => (i, _remaining[i]))], method, confidence, fit.Why + ", amount equal", ExceptionReason.NoMatch, []);
+                return new Decision([.. fit.Items.Select(i => (i, _remaining[i]))], fit.Method, fit.Confidence, fit.Why + ", amount equal", ExceptionReason.NoMatch, []);
             }
 
             return Refer(analysis, ExceptionReason.Ambiguous, $"{top.Count} sets of quoted items fit the amount equally well",
@@ -332,107 +348,24 @@ public sealed partial class CashMatcher
             return Doubt(items, $"{string.Join(" + ", items.Take(20).Select(Describe))} quoted; but {unproven}", quotes, currency.Code);
         }
 
-        var sum = items.Sum(i => _remaining[i]);
-        var delta = checked(amount - sum);
-        var names = string.Join(" + ", items.Select(Describe));
-        if (delta != 0 && chosen.Find(c => c.Quote.NarrowedByPayer).Quote is { } narrowed)
+        // The items are known; what is left is the difference between them and the payment, which the rules of
+        // CashMatcher.Deviation.cs read in order: the first that decides, decides.
+        var found = new QuotedItems(analysis, chosen, items, chosenItems, family, payerAgrees,
+            Sum: items.Sum(i => _remaining[i]),
+            Names: string.Join(" + ", items.Select(Describe)),
+            Unresolved: quotes.Where(q => q.Exact.Count == 0).Select(q => q.Text).Distinct(StringComparer.Ordinal).ToList());
+        if (NarrowedUnconfirmed(found) is { } narrowed)
         {
-            // The payer's ledger chose the series; only an amount that agrees exactly confirms the choice.
-            return Doubt(items, $"'{narrowed.Text}' meets items of two series only without their prefixes, the payer's family has one of them, but the payment is not the quoted items' open amount", quotes, currency.Code);
+            return narrowed;
         }
 
-        // Document numbers the payer wrote that name no open item: the payment may pay them too, so they
-        // leave any difference between the payment and the items found unexplained.
-        var unresolved = quotes.Where(q => q.Exact.Count == 0).Select(q => q.Text).Distinct(StringComparer.Ordinal).ToList();
-
         // Paid short of items whose terms grant an early-payment discount: the terms decide (CashMatcher.Terms).
-        if (delta < 0 && DecideByTerms(analysis, chosen, family, names, unresolved, quotes, payerAgrees) is { } byTerms)
+        if (found.Delta < 0 && DecideByTerms(analysis, chosen, family, found.Names, found.Unresolved, quotes, payerAgrees) is { } byTerms)
         {
             return byTerms;
         }
 
-        // Amounts as remitted: every line states what it pays, and the lines add up to the payment.
-        if (chosen.All(c => c.Quote.LineMinor is not null))
-        {
-            var lines = chosen.Select(c => (c.Option.Item, Amount: _remaining[c.Option.Item] < 0 ? -Math.Abs(c.Quote.LineMinor!.Value) : Math.Abs(c.Quote.LineMinor!.Value))).ToList();
-            var fitsOpen = lines.All(l => l.Amount != 0 && (_remaining[l.Item] > 0 ? l.Amount <= _remaining[l.Item] : l.Amount >= _remaining[l.Item]));
-            // A line that pays less than its item's open amount is confirmed by neither the amount nor, when the
-            // bank names another customer, the payer: the reference alone does not prove it.
-            var deviates = lines.Exists(l => l.Amount != _remaining[l.Item]);
-            if (fitsOpen && lines.Sum(l => l.Amount) == amount
-                && (payerAgrees || (chosen.All(c => c.Option.Via == Via.Invoice) && !(deviates && PayerDisagrees(analysis, family)))))
-            {
-                var shortBy = sum - amount;
-                return new Decision(lines, MatchMethod.ExactReference, 0.95,
-                    shortBy == 0 ? $"{names} by reference, amounts as remitted per line, amount equal" : $"{names} by reference, amounts as remitted per line (short {Amount(shortBy, currency)} in all)",
-                    ExceptionReason.NoMatch, []);
-            }
-        }
-
-        if (delta == 0)
-        {
-            // Every quote names one item, and they add up: what the search would decide, for a remittance too long to search.
-            var byPo = chosen.Any(c => c.Option.Via == Via.PurchaseOrder);
-            return new Decision([.. items.Select(i => (i, _remaining[i]))], byPo ? MatchMethod.PurchaseOrder : MatchMethod.ExactReference, byPo ? 0.97 : 0.99,
-                $"{names} by reference, amount equal", ExceptionReason.NoMatch, []);
-        }
-
-        if (delta < 0)
-        {
-            // A credit memo the payer netted without quoting it.
-            var memos = NettedMemos(family, items, delta, currency, out var memosUnsure);
-            if (memos.Count == 1 && !memosUnsure)
-            {
-                var lines = items.Select(i => (i, _remaining[i])).Concat(memos[0].Select(m => (m, _remaining[m]))).ToList();
-                return new Decision(lines, MatchMethod.ExactReference, 0.93,
-                    $"{names} by reference, less credit memo {string.Join(" + ", memos[0].Select(Describe))}, amount equal", ExceptionReason.NoMatch, []);
-            }
-
-            var single = items.Count == 1 && _remaining[items[0]] > 0;
-            var shortfall = -delta;
-            var declared = chosen.Count == 1 && chosen[0].Quote.LineMinor == amount;
-            if (single && memos.Count == 0 && !memosUnsure && (payerAgrees || (declared && !PayerDisagrees(analysis, family))) && chosen[0].Option.Via != Via.Fuzzy
-                && (shortfall <= (long)(Policy.MaxShortPayShare * _remaining[items[0]]) || shortfall <= Policy.MaxBankFeeMinor))
-            {
-                // A short payment or bank fee is a reading of the difference, as an overpayment is: it holds only
-                // when nothing else the payer wrote, and no other open item of exactly the amount paid, explains it.
-                if (unresolved.Count > 0)
-                {
-                    return Doubt(items, $"{names} quoted, payment {Amount(shortfall, currency)} short of it, and {Unresolved(unresolved)}", quotes, currency.Code);
-                }
-
-                var alike = ItemsOfAmount(family, amount, currency.Code).Where(i => !chosenItems.Contains(i)).ToList();
-                if (alike.Count > 0)
-                {
-                    return Doubt(items, $"{names} quoted, payment {Amount(shortfall, currency)} short of it, and the amount paid is that of {string.Join(", ", alike.Take(3).Select(Describe))}, open and unquoted",
-                        quotes, currency.Code, alike.Take(Policy.MaxSuggestions).Select(i => Suggest([i], 0.5, "unquoted open item of the amount paid")));
-                }
-
-                if (ShortfallUnexplained(items, family, delta, currency, names, quotes) is { } doubt)
-                {
-                    return doubt;
-                }
-
-                var why = shortfall <= Policy.MaxBankFeeMinor
-                    ? $"{names} by reference, paid short {Amount(shortfall, currency)} (bank fee or small deduction)"
-                    : $"{names} by reference, paid short {Amount(shortfall, currency)} (deduction)";
-                return new Decision([(items[0], amount)], MatchMethod.ExactReference, 0.9, why, ExceptionReason.NoMatch, []);
-            }
-
-            return memos.Count > 0 || memosUnsure
-                ? Doubt(items, $"{names} quoted, payment {Amount(shortfall, currency)} short of them, which {(memosUnsure ? "may be" : $"{memos.Count} sets of")} the family's open credit memos",
-                    quotes, currency.Code, memos.Select(m => Suggest([.. items, .. m], 0.4, "the quoted items less unquoted credit memos")))
-                : Doubt(items, $"{names} quoted, payment {Amount(shortfall, currency)} short of them, and no deduction rule applies", quotes, currency.Code);
-        }
-
-        // Paid more than the quoted items: the rest is on account only when nothing the payer owes explains it.
-        var linesAgree = chosen.All(c => c.Quote.LineMinor is null || Math.Abs(c.Quote.LineMinor.Value) == Math.Abs(_remaining[c.Option.Item]));
-        if ((payerAgrees || chosen.All(c => c.Quote.LineMinor is not null)) && linesAgree)
-        {
-            return ExplainRest(items, family, delta, currency, names, unresolved, quotes);
-        }
-
-        return Refer(analysis, ExceptionReason.Conflict, $"{names} quoted, but the amount and payer do not confirm them", ReferenceSuggestions(quotes, currency.Code));
+        return AsRemitted(found) ?? (found.Delta == 0 ? PaidInFull(found) : found.Delta < 0 ? PaidShort(found) : PaidOver(found));
     }
 
     private IEnumerable<int> ItemsOfAmount(int customer, long amount, string currency)
@@ -470,7 +403,4 @@ public sealed partial class CashMatcher
 
         return [.. suggestions.DistinctBy(s => string.Join('+', s.ItemIds)).OrderByDescending(s => s.Score.Value).Take(Policy.MaxSuggestions)];
     }
-
-    private Suggestion Suggest(IEnumerable<int> items, double score, string why) =>
-        new([.. items.Select(i => _items[i].ItemId)], new MatchScore(score), why);
 }

@@ -168,26 +168,6 @@ public sealed partial class CashMatcher
     }
 
     /// <summary>
-    /// The largest number of the <paramref name="amounts"/> one combination of <paramref name="sum"/> may take
-    /// while one of that sum turns up by chance at most <paramref name="maxChance"/> times (see <see cref="CredibleCombinationSize"/>).
-    /// </summary>
-    private int CredibleSize(long[] amounts, long sum, CurrencyCode currency, double maxChance)
-    {
-        var unit = (long)Math.Pow(10, currency.MinorDigits);
-        Span<int> roundItems = stackalloc int[RoundSteps];
-        foreach (var amount in amounts)
-        {
-            var step = unit;
-            for (var s = 0; s < RoundSteps && amount % step == 0; s++, step *= 10)
-            {
-                roundItems[s]++;
-            }
-        }
-
-        return CredibleCombinationSize(amounts.Length, roundItems, Math.Abs(sum), searches: 1, unit, maxChance);
-    }
-
-    /// <summary>
     /// For a short payment about to be read as a deduction or bank fee: an exception when some of the
     /// family's unquoted open items (credit memos among them, in any number) make the shortfall
     /// <paramref name="delta"/> exactly, or may make it and the search cannot tell. The payer may have

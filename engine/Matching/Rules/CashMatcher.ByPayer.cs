@@ -1,0 +1,135 @@
+using System.Globalization;
+using CashApp.Engine.Model;
+
+namespace CashApp.Engine.Matching;
+
+// The rule for a payment whose references prove nothing: who pays (a known account, a learnt payer rule, or a
+// name like a customer's), then one open item of exactly the amount, or else the one combination of open items
+// that makes it, the payer's own first and then its family's. Each is proof only when it is unlikely to be
+// chance (CashMatcher.Chance.cs); two answers, or none, make an exception with suggestions.
+public sealed partial class CashMatcher
+{
+    private const int MaxTier = 8;
+
+    /// <summary>
+    /// Decides a payment with no usable reference: find the payer by known account or by name, then a
+    /// single open item of exactly the amount, or else a unique combination of the customer's items (the
+    /// family's when the payer is a parent). Several answers make an ambiguous exception.
+    /// </summary>
+    private Decision DecideByPayer(Analysis analysis)
+    {
+        var payment = analysis.Payment;
+        var amount = payment.Amount.Minor;
+        var currency = payment.Amount.Currency;
+        var payers = Payers(analysis);
+        var identified = payers.Where(p => p.Score >= Policy.MinNameScore).ToList();
+        if (identified.Count == 0)
+        {
+            var maybe = payers.Where(p => p.Score >= 70).Take(MaxTier).ToList();
+            var hints = maybe.SelectMany(p => ItemsOf(p.Customer, amount, currency.Code).Take(2).Select(i => Suggest([i], 0.3 * p.Score / 100.0, p.How))).ToList();
+            var detail = string.IsNullOrWhiteSpace(payment.PayerName) && payment.PayerAccount is null
+                ? "no reference, no payer name and no known account"
+                : $"no reference, and payer '{payment.PayerName}'{(payment.PayerAccount is null ? string.Empty : $" ({payment.PayerAccount})")} is no known customer";
+            return Refer(analysis, ExceptionReason.UnknownPayer, detail, hints);
+        }
+
+        // The tier: the best candidate and every one within the policy's lead of it (similar names, or a
+        // name the bank cut short that starts many customers' names). All are searched alike.
+        var bestScore = identified[0].Score;
+        // A known account identifies; a name only resembles. When the account names the payer, customers
+        // whose names merely look like the one the bank printed do not make it doubtful.
+        var byAccount = identified[0].NameOnFile is null;
+        var tier = identified.Where(p => p.Score > bestScore - Policy.MinNameLead && (!byAccount || p.NameOnFile is null)).ToList();
+        var who = Who(tier);
+        // A learnt name identifies as a name does: only an account (on file or learnt) makes it an account match.
+        var method = byAccount && !ByLearnedName(tier[0]) ? MatchMethod.AccountAmount : MatchMethod.NameAmount;
+        var how = tier.Count == 1 ? tier[0].How : $"{tier[0].How}, one of {tier.Count} alike";
+
+        // One open item of exactly the amount, the payer's own first, then its family's. It proves the
+        // match only if an item of that amount among all those searched is unlikely to be chance.
+        foreach (var familyWide in new[] { false, true })
+        {
+            var singles = tier.SelectMany(p => familyWide ? FamilyItems(p.Customer, amount, currency.Code) : ItemsOf(p.Customer, amount, currency.Code)).Distinct().ToList();
+            if (singles.Count == 1 && !familyWide)
+            {
+                // A parent that has an item of the amount may be paying its subsidiary's of the same amount.
+                singles.AddRange(tier.SelectMany(p => FamilyItems(p.Customer, amount, currency.Code)).Where(i => i != singles[0]).Distinct());
+            }
+
+            if (singles.Count == 1)
+            {
+                var item = singles[0];
+                var (searched, chance) = ChanceOfAmount(tier, familyWide, item, amount, currency.Code);
+                if (chance > Policy.MaxChanceSingle)
+                {
+                    return Refer(analysis, ExceptionReason.Ambiguous,
+                        $"{who}: one open item of {Amount(amount, currency)}, {Describe(item)}, but among the {searched} open items searched one of that amount turns up by chance {chance.ToString("P1", CultureInfo.InvariantCulture)} of the time",
+                        [Suggest([item], 0.5, $"{(familyWide ? "family's" : "payer's")} only open item of the amount")]);
+                }
+
+                return new Decision([(item, amount)], method, method == MatchMethod.AccountAmount && tier[0].Score > CustomerDirectory.BareAccountScore ? 0.95 : 0.9,
+                    $"{how}; {(familyWide ? "family's" : "its")} only open item of {Amount(amount, currency)}: {Describe(item)}", ExceptionReason.NoMatch, []);
+            }
+
+            if (singles.Count > 1)
+            {
+                return Refer(analysis, ExceptionReason.Ambiguous, $"{who}: {singles.Count} open items of {Amount(amount, currency)}",
+                    [.. singles.Take(Policy.MaxSuggestions).Select(i => Suggest([i], 0.5, "open item of the amount"))]);
+            }
+        }
+
+        // A unique combination of open items (credit memos included) that sums to the amount.
+        var ruledOut = false;
+        foreach (var familyWide in new[] { false, true })
+        {
+            var solutions = new List<int[]>();
+            var exhausted = false;
+            foreach (var payer in tier)
+            {
+                var pool = familyWide
+                    ? [.. _customers.Family(_customers.Root(payer.Customer)).SelectMany(c => _itemsOfCustomer[c])]
+                    : _itemsOfCustomer[payer.Customer];
+                // Every candidate payer searched is another chance of an accidental answer: they share the budget.
+                solutions.AddRange(Combinations(pool, amount, currency, tier.Count, out var ran, out var tooLikely));
+                exhausted |= ran;
+                ruledOut |= tooLikely;
+            }
+
+            var distinct = solutions.DistinctBy(s => string.Join(',', s)).ToList();
+            if (distinct.Count == 1 && !exhausted)
+            {
+                var set = distinct[0];
+                return new Decision([.. set.Select(i => (i, _remaining[i]))], MatchMethod.Combination, 0.9,
+                    $"{how}; the only combination of {set.Length} open items of {(familyWide ? "the family" : "the customer")} summing to {Amount(amount, currency)}: {string.Join(" + ", set.Select(Describe))}",
+                    ExceptionReason.NoMatch, []);
+            }
+
+            if (distinct.Count > 1 || exhausted)
+            {
+                return Refer(analysis, ExceptionReason.Ambiguous,
+                    exhausted ? $"{who}: the combination search ran out of budget" : $"{who}: {distinct.Count}+ combinations of open items sum to {Amount(amount, currency)}",
+                    [.. distinct.Take(Policy.MaxSuggestions).Select(s => Suggest(s, 0.4, $"{s.Length} items summing to the amount"))]);
+            }
+        }
+
+        return Refer(analysis, ExceptionReason.NoMatch,
+            ruledOut
+                ? $"{who} identified ({how}), but no open item is {Amount(amount, currency)}, and among so many open items a combination of that sum would prove nothing (not searched)"
+                : $"{who} identified ({how}), but no open item or combination is {Amount(amount, currency)}",
+            [.. tier.SelectMany(p => Closest(p.Customer, amount, currency.Code)).Take(Policy.MaxSuggestions)]);
+    }
+
+    /// <summary>The customers of a tier, as an exception's detail names them: the first few, then how many more.</summary>
+    private string Who(List<PayerCandidate> tier) =>
+        tier.Count <= MaxTier
+            ? string.Join(" or ", tier.Select(p => _customers.Id(p.Customer)))
+            : $"{string.Join(", ", tier.Take(MaxTier).Select(p => _customers.Id(p.Customer)))} or {tier.Count - MaxTier} more alike";
+
+    private IEnumerable<Suggestion> Closest(int customer, long amount, string currency) =>
+        _itemsOfCustomer[customer]
+            .Where(i => IsOpenIn(i, currency) && _remaining[i] > 0)
+            .OrderBy(i => Math.Abs(_remaining[i] - amount))
+            .ThenBy(i => i)
+            .Take(3)
+            .Select(i => Suggest([i], Math.Max(0.05, 0.5 - (Math.Abs((double)(_remaining[i] - amount)) / Math.Max(1, amount))), $"closest open amount {Amount(_remaining[i], _items[i].Currency)}"));
+}

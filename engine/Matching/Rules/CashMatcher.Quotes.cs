@@ -1,0 +1,79 @@
+using CashApp.Engine.Model;
+using CashApp.Parsers.Common;
+
+namespace CashApp.Engine.Matching;
+
+// The evidence a payment's words give, as the rules read it: each reference the payer quoted (a Quote) and the
+// open items it may mean (its Options), and what the engine knows of the payment before deciding (an Analysis).
+// What a hit proves depends on how it was found (Via): an invoice number as AR prints it is the strongest proof,
+// a purchase order a little less (several invoices may share one), and a near number (an OCR look-alike or a
+// mistyped one) the least, believed only when the amount confirms it and the payer does not deny it. A number
+// that meets an item's only without its letter prefix is weaker still (KeyStrength, CashMatcher.Agreement.cs).
+// No hit proves anything alone: the amount must agree, or a rule read the difference (CashMatcher.References.cs,
+// CashMatcher.Deviation.cs).
+// The lookups that fill these types (Analyse, FuzzyOptions, PayersOf) are in ../CashMatcher.Evidence.cs.
+public sealed partial class CashMatcher
+{
+    /// <summary>How a quoted reference led to an item, strongest first.</summary>
+    private enum Via
+    {
+        /// <summary>The item's invoice number (its full key or its digits).</summary>
+        Invoice,
+
+        /// <summary>The item's purchase order number, which other invoices may share.</summary>
+        PurchaseOrder,
+
+        /// <summary>The number read with OCR look-alikes swapped (O for 0, I for 1): one slip.</summary>
+        Ocr,
+
+        /// <summary>A number within the policy's edit distance of the quote: a mistyped number.</summary>
+        Fuzzy,
+    }
+
+    /// <summary>An item a quote may mean; <paramref name="Stripped"/> when its number meets the quote's only without its letter prefix.</summary>
+    private readonly record struct Option(int Item, Via Via, int Edits, bool Stripped = false);
+
+    /// <summary>One reference the payer quoted, with the items it may mean.</summary>
+    private sealed class Quote(string text, long? lineMinor, RemittanceKind kind, bool structured)
+    {
+        public string Text { get; } = text;
+
+        public long? LineMinor { get; } = lineMinor;
+
+        public RemittanceKind Kind { get; } = kind;
+
+        /// <summary>From a remittance line (EDI, camt structured, lockbox invoice line), not free text.</summary>
+        public bool Structured { get; } = structured;
+
+        public List<Option> Exact { get; } = [];
+
+        public List<Option>? Fuzzy { get; set; }
+
+        public List<string> Keys { get; } = [];
+
+        /// <summary>A number the free text gave before: the same quote again, or the one before it retyped.</summary>
+        public bool Repeat { get; set; }
+
+        /// <summary>Items of two numbering series the quote meets only without their prefixes (A-4521 and B-4521 for 4521).</summary>
+        public bool AcrossSeries { get; set; }
+
+        /// <summary>A quote of <see cref="AcrossSeries"/> that the known payer's family narrowed to its one item of those digits.</summary>
+        public bool NarrowedByPayer { get; set; }
+    }
+
+    /// <summary>What the engine knows of a payment before deciding.</summary>
+    private sealed class Analysis(Payment payment)
+    {
+        public Payment Payment { get; } = payment;
+
+        public List<Quote> Quotes { get; } = [];
+
+        /// <summary>True when a quoted reference matched an open item exactly.</summary>
+        public bool ReferencesResolved { get; set; }
+
+        public List<PayerCandidate>? Payers { get; set; }
+
+        /// <summary>Where another thread may have found the payers meanwhile.</summary>
+        public (PayerPrefetch Prefetch, int At)? Prefetch { get; set; }
+    }
+}
