@@ -39,7 +39,7 @@ internal sealed class CustomerDirectory
     private readonly Dictionary<string, List<int>> _accountNumbers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<int>> _tokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<int>>.AlternateLookup<ReadOnlySpan<char>> _tokensBySpan;
-    private readonly List<(int Customer, string Compact, string[] Tokens)> _nameForms = [];
+    private readonly List<(int Customer, string Compact, string[] Tokens, string? LegalForm)> _nameForms = [];
     private int[] _root = [];
 
     // Each customer's name forms (its name, trading name and aliases), for asking whether a payer is it.
@@ -133,7 +133,7 @@ internal sealed class CustomerDirectory
     /// </summary>
     public bool NameResembles(string? payerName, int customer, int minScore)
     {
-        var tokens = NameText.Tokens(payerName);
+        var (tokens, legalForm) = NameText.TokensAndForm(payerName);
         if (tokens.Length == 0)
         {
             return false;
@@ -145,7 +145,7 @@ internal sealed class CustomerDirectory
         {
             foreach (var form in _formsOfCustomer[member] ?? [])
             {
-                if (Score(ratio, compact, _nameForms[form].Compact) >= minScore)
+                if (Score(ratio, compact, legalForm, _nameForms[form]) >= minScore)
                 {
                     return true;
                 }
@@ -182,7 +182,7 @@ internal sealed class CustomerDirectory
     public List<PayerCandidate> ByName(string? payerName)
     {
         var found = new List<PayerCandidate>();
-        var tokens = NameText.Tokens(payerName);
+        var (tokens, legalForm) = NameText.TokensAndForm(payerName);
         if (tokens.Length == 0)
         {
             return found;
@@ -274,8 +274,8 @@ internal sealed class CustomerDirectory
 
         void ScoreForm(int form)
         {
-            var (customer, candidate, _) = _nameForms[form];
-            var score = Score(ratio, compact, candidate);
+            var score = Score(ratio, compact, legalForm, _nameForms[form]);
+            var customer = _nameForms[form].Customer;
             if (score > best.GetValueOrDefault(customer, -1))
             {
                 best[customer] = score;
@@ -412,6 +412,20 @@ internal sealed class CustomerDirectory
     /// </summary>
     internal static int Score(string payer, string customer) => Score(new NameRatio(payer), payer, customer);
 
+    /// <summary>
+    /// The most a name scores against a customer's whose legal form is of another kind ("ACME INC" against "ACME B.V.",
+    /// "ACME GMBH" against "ACME GMBH &amp; CO. KG"): two companies of one name in two jurisdictions or of two forms are
+    /// two companies, so the name alone no longer identifies the payer (below <see cref="MatchPolicy.MinNameScore"/>),
+    /// yet still corroborates a quoted reference and still ranks the customer among the suggestions.
+    /// </summary>
+    public const int LegalFormConflictScore = 84;
+
+    private static int Score(NameRatio ratioOfPayer, string payer, string? payerForm, (int Customer, string Compact, string[] Tokens, string? LegalForm) form)
+    {
+        var score = Score(ratioOfPayer, payer, form.Compact);
+        return NameText.LegalFormsConflict(payerForm, form.LegalForm) ? Math.Min(score, LegalFormConflictScore) : score;
+    }
+
     private static int Score(NameRatio ratioOfPayer, string payer, string customer)
     {
         if (payer == customer)
@@ -495,25 +509,25 @@ internal sealed class CustomerDirectory
 
     private void AddName(int customer, string name)
     {
-        var tokens = NameText.Tokens(name);
+        var (tokens, legalForm) = NameText.TokensAndForm(name);
         if (tokens.Length == 0)
         {
             return;
         }
 
         var compact = string.Concat(tokens);
-        AddForm(customer, compact, tokens);
+        AddForm(customer, compact, tokens, legalForm);
         var shortCompact = NameText.ShortCompact(tokens);
         if (shortCompact != compact)
         {
-            AddForm(customer, shortCompact, tokens);
+            AddForm(customer, shortCompact, tokens, legalForm);
         }
     }
 
-    private void AddForm(int customer, string compact, string[] tokens)
+    private void AddForm(int customer, string compact, string[] tokens, string? legalForm)
     {
         var form = _nameForms.Count;
-        _nameForms.Add((customer, compact, tokens));
+        _nameForms.Add((customer, compact, tokens, legalForm));
         ForEachRetrievalKey(tokens, compact, stackalloc char[RetrievalKeyLength], (key, _) =>
         {
             if (!_tokensBySpan.TryGetValue(key, out var list))

@@ -44,12 +44,30 @@ public static class NameText
         "KG", "OHG", "PTY", "PTE", "BHD", "KK", "ULC", "PC", "PLLC", "THE",
     }.ToFrozenSet(StringComparer.Ordinal);
 
+    // The kind each legal-form word names, so that spellings of one form compare equal ("INC" and "INCORPORATED";
+    // "LTD" and "LIMITED"). Words that say nothing of the kind ("CO", "COMPANY", "GROUP", "THE") are left out. A form
+    // not listed is its own kind. "INC" and "CORP" stay two: in two states they are two companies, and a payer's
+    // bank prints the name the payer's account is held in, its registered one.
+    private static readonly FrozenDictionary<string, string> FormKinds = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["INC"] = "INC", ["INCORPORATED"] = "INC", ["CORP"] = "CORP", ["CORPORATION"] = "CORP",
+        ["LLC"] = "LLC", ["LC"] = "LLC", ["LTD"] = "LTD", ["LIMITED"] = "LTD",
+        ["CO"] = string.Empty, ["COMPANY"] = string.Empty, ["GROUP"] = string.Empty, ["THE"] = string.Empty,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
     /// <summary>The name's words in canonical form, without legal-form words.</summary>
-    public static string[] Tokens(string? name)
+    public static string[] Tokens(string? name) => TokensAndForm(name).Tokens;
+
+    /// <summary>
+    /// The name's words in canonical form, without legal-form words (as <see cref="Tokens"/>), and the kind of legal
+    /// form the name ends with: its legal-form words in canonical spelling (<c>INC</c> for "Inc." and "Incorporated",
+    /// <c>GMBH KG</c> for "GmbH &amp; Co. KG"), or null when it names none.
+    /// </summary>
+    public static (string[] Tokens, string? LegalForm) TokensAndForm(string? name)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
-            return [];
+            return ([], null);
         }
 
         // Letters without an ASCII decomposition (ß, Ø, Æ, Ł, Œ) and Greek or Cyrillic names are transliterated,
@@ -88,6 +106,8 @@ public static class NameText
             tokens.Add(Abbreviations.TryGetValue(word, out var full) ? full : word);
         }
 
+        var form = LegalFormOf(tokens);
+
         // Legal forms go wherever they stand at the end ("ACME CO INC"), and "THE" at the start. A bank
         // that cuts a name to its field width leaves a legal form half written ("CORPORA"): that goes too.
         while (tokens.Count > 1 && (LegalForms.Contains(tokens[^1]) || IsCutLegalForm(tokens[^1])))
@@ -100,8 +120,55 @@ public static class NameText
             tokens.RemoveAt(0);
         }
 
-        return [.. tokens];
+        return ([.. tokens], form);
     }
+
+    /// <summary>
+    /// The kind of the legal form at the end of <paramref name="words"/> (see <see cref="TokensAndForm"/>): its legal-form
+    /// words, an "AND" between two of them skipped ("GMBH AND CO KG"), each in canonical spelling, the words that name
+    /// no kind left out; null when there are none. A form cut by the bank's width ("CORPORA") is the form it starts; one
+    /// that ends in a joining word ("GMBH &amp; CO", the rest of "GMBH &amp; CO. KG" cut off) names no kind.
+    /// </summary>
+    private static string? LegalFormOf(List<string> words)
+    {
+        var kinds = new List<string>(2);
+        var at = words.Count - 1;
+
+        // The first word is the name, never its form ("AB" alone, "SA" alone).
+        while (at > 0)
+        {
+            var word = words[at];
+            if (word == "AND" && at > 1 && LegalForms.Contains(words[at - 1]) && kinds.Count > 0)
+            {
+                at--;
+                continue;
+            }
+
+            var kind = LegalForms.Contains(word) ? FormKinds.GetValueOrDefault(word, word)
+                : IsCutLegalForm(word) ? FormKinds.GetValueOrDefault(LongLegalForms.First(f => f.StartsWith(word, StringComparison.Ordinal)), string.Empty)
+                : null;
+            if (kind is null)
+            {
+                break;
+            }
+
+            if (kind.Length > 0)
+            {
+                kinds.Insert(0, kind);
+            }
+
+            at--;
+        }
+
+        return kinds.Count == 0 ? null : string.Join(' ', kinds);
+    }
+
+    /// <summary>
+    /// True when two names' legal forms (see <see cref="TokensAndForm"/>) are of different kinds: both names carry one,
+    /// and they differ ("INC" and "BV", "GMBH" and "GMBH KG"). A name without a form conflicts with none.
+    /// </summary>
+    public static bool LegalFormsConflict(string? payerForm, string? customerForm) =>
+        payerForm is not null && customerForm is not null && !string.Equals(payerForm, customerForm, StringComparison.Ordinal);
 
     private static readonly string[] LongLegalForms = ["CORPORATION", "INCORPORATED", "COMPANY", "LIMITED", "GROUP"];
 

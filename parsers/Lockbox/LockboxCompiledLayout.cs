@@ -31,7 +31,7 @@ internal sealed class LockboxCompiledLayout
 {
     private static readonly HashSet<string> ReaderFields = new(StringComparer.Ordinal)
     {
-        "batch", "item", "lockbox", "deposit_date", "amount", "routing", "account", "check_number", "remitter_name",
+        "batch", "item", "lockbox", "deposit_date", "amount", "routing", "account", "check_number", "remitter_name", "remittance_text",
         "overflow_type", "sequence", "last", "batch_count", "batch_amount", "lockbox_count", "lockbox_amount", "record_count",
     };
 
@@ -63,6 +63,9 @@ internal sealed class LockboxCompiledLayout
 
     public Slot DetailRemitterName { get; private init; }
 
+    /// <summary>The payer's remittance text, when the layout carries it (<c>remittance_text</c>), continued by the overflow records.</summary>
+    public Slot DetailRemittanceText { get; private init; }
+
     public InvoiceSlot[] DetailInvoices { get; private init; } = [];
 
     public ExtraSlot[] DetailExtras { get; private init; } = [];
@@ -79,6 +82,8 @@ internal sealed class LockboxCompiledLayout
     public InvoiceSlot[] OverflowInvoices { get; private init; } = [];
 
     public ExtraSlot[] OverflowExtras { get; private init; } = [];
+
+    public Slot OverflowRemittanceText { get; private init; }
 
     // 7, 8, 9: totals
     public Slot BatchCount { get; private init; }
@@ -165,6 +170,7 @@ internal sealed class LockboxCompiledLayout
             DetailAccount = S('6', "account"),
             DetailCheckNumber = S('6', "check_number"),
             DetailRemitterName = S('6', "remitter_name"),
+            DetailRemittanceText = S('6', "remittance_text"),
             DetailInvoices = Invoices('6'),
             DetailExtras = detailExtras,
             OverflowBatch = S('4', "batch"),
@@ -173,6 +179,7 @@ internal sealed class LockboxCompiledLayout
             OverflowLast = S('4', "last"),
             OverflowInvoices = Invoices('4'),
             OverflowExtras = overflowExtras,
+            OverflowRemittanceText = S('4', "remittance_text"),
             BatchCount = S('7', "batch_count"),
             BatchAmount = S('7', "batch_amount"),
             LockboxLockbox = S('8', "lockbox"),

@@ -52,6 +52,9 @@ internal sealed partial class LockboxDecoder
 
         var name = Trim(c.DetailRemitterName.Of(line));
         checkName = name.IsEmpty ? null : names.Get(name);
+        checkText.Clear();
+        checkTextFilled = false;
+        RemittanceText(c.DetailRemittanceText, line);
         checkAccount = PayerAccount(Trim(c.DetailRouting.Of(line)), Trim(c.DetailAccount.Of(line)));
         checkExtras = null;
         if (c.ExtraKeys.Length > 0)
@@ -110,6 +113,11 @@ internal sealed partial class LockboxDecoder
         }
 
         Invoices(line, c.OverflowInvoices);
+        if (materialize)
+        {
+            RemittanceText(c.OverflowRemittanceText, line);
+        }
+
         if (c.OverflowExtras.Length > 0)
         {
             AddExtras(line, c.OverflowExtras, append: true);
@@ -153,6 +161,7 @@ internal sealed partial class LockboxDecoder
             PayerName = checkName,
             PayerAccount = checkAccount,
             Remittance = remittance.Count == 0 ? [] : remittance.ToArray(),
+            FreeText = checkText.Length == 0 ? null : checkText.ToString(),
             TypeCode = DetailRecordType,
             ValueDate = depositDate,
             Account = lockbox,
@@ -197,6 +206,39 @@ internal sealed partial class LockboxDecoder
                 remittance.Add(new RemittanceLine(LockboxText.Decode(number), amount, RemittanceKind.Invoice));
             }
         }
+    }
+
+    /// <summary>
+    /// Adds a piece of the payer's remittance text (the 6 record's, then each overflow record's). After a piece that filled
+    /// its field to the record's width, the bank cut the text, not the payer: the next piece goes on verbatim (a word or a
+    /// number cut in two is one again), unless it starts a field of its own (<c>CHARGES:SHA</c>) after a value, which is
+    /// never glued to it. After a shorter piece, or a space at either side of the cut, the pieces are two words.
+    /// </summary>
+    private void RemittanceText(Slot slot, ReadOnlySpan<byte> line)
+    {
+        if (!slot.IsPresent)
+        {
+            return;
+        }
+
+        var field = slot.Of(line);
+        var piece = Trim(field);
+        if (piece.IsEmpty)
+        {
+            checkTextFilled = false;
+            return;
+        }
+
+        var text = LockboxText.Decode(piece);
+        var cut = checkTextFilled && checkText.Length > 0 && field[0] != Space
+            && (char.IsAsciiLetter(checkText[^1]) || !CashApp.Parsers.Remittance.PaymentTextScan.StartsWithKey(text));
+        if (!cut && checkText.Length > 0)
+        {
+            checkText.Append(' ');
+        }
+
+        checkText.Append(text);
+        checkTextFilled = field.Length == slot.Length && field[^1] != Space;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

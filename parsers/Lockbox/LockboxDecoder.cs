@@ -55,6 +55,8 @@ internal sealed partial class LockboxDecoder
     private string? checkName;
     private string? checkAccount;
     private string?[]? checkExtras;
+    private readonly StringBuilder checkText = new();
+    private bool checkTextFilled;
     private byte[] checkBatchItem = new byte[32];
     private int checkBatchLength;
     private int checkItemLength;

@@ -23,6 +23,13 @@ public static class PaymentTextParser
         PayerAccount,
         PayerRouting,
         Remittance,
+
+        /// <summary>
+        /// A field that may carry a document number beside words (Fedwire <c>RFB:</c>, the ACH company entry description
+        /// <c>ENTRY DESCR:PAYMENT INV-1001</c>): read for references when it holds a number, yet no remittance text in
+        /// which a weak label stops counting.
+        /// </summary>
+        Reference,
     }
 
     /// <summary>A label the parser knows.</summary>
@@ -40,8 +47,8 @@ public static class PaymentTextParser
         new("ORIG ID:", Role.PayerId, false),
         new("CO ID:", Role.PayerId, false),
         new("DESC DATE:", Role.Other, false),
-        new("ENTRY DESCR:", Role.Other, false),
-        new("CO ENTRY DESCR:", Role.Other, false),
+        new("ENTRY DESCR:", Role.Reference, false),
+        new("CO ENTRY DESCR:", Role.Reference, false),
         new("SEC:", Role.Other, true),
         new("TRACE#:", Role.Other, false),
         new("TRACE:", Role.Other, false),
@@ -71,7 +78,7 @@ public static class PaymentTextParser
         new("DETAILS:", Role.Remittance, false),
         new("OBI:", Role.Remittance, false),
         new("BBI:", Role.Other, false),
-        new("RFB:", Role.Other, false),
+        new("RFB:", Role.Reference, false),
         new("BNF:", Role.Other, false),
         new("BNF NAME:", Role.Other, false),
         new("BNF ID:", Role.Other, false),

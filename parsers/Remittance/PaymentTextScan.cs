@@ -92,6 +92,17 @@ internal sealed class PaymentTextScan
                 value = Trimmed(text, value.Start, key);
             }
 
+            if (label.Role != Role.Remittance)
+            {
+                // A key of a layout not known here ("REF:", "NAME=", "/ROC/") ends a name or an id too; the number a
+                // reference key gives is read as remittance.
+                value = BeforeInnerKey(text, value, label.Role is Role.PayerName or Role.PayerNameFallback, out var reference);
+                if (reference.Length > 0)
+                {
+                    AddRemittanceByField(text, reference, pieceStarts);
+                }
+            }
+
             labels[i] = found with { Value = value };
             TextRange? nonEmpty = value.Length == 0 ? null : value;
             switch (label.Role)
@@ -116,6 +127,10 @@ internal sealed class PaymentTextScan
                     break;
                 case Role.PayerRouting:
                     PayerRouting ??= nonEmpty;
+                    break;
+                case Role.Reference when value.Length > 0 && text.Slice(value.Start, value.Length).ContainsAnyInRange('0', '9'):
+                    // "ENTRY DESCR:PAYMENT INV-1001": the number is read; a description of words alone says nothing of what was paid.
+                    AddRemittanceByField(text, value, pieceStarts);
                     break;
                 case Role.Remittance when value.Length > 0:
                     var slice = text.Slice(value.Start, value.Length);
@@ -282,6 +297,123 @@ internal sealed class PaymentTextScan
             if (at > start && at < end && (afterLetter || !char.IsAsciiLetter(text[at - 1])) && StartsWithKey(text[at..end]))
             {
                 return at;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// The part of a value before the first key inside it (<c>REF:</c>, <c>NAME=</c>, <c>/ROC/</c>, after a space, a
+    /// comma or a semicolon): a key is never part of a name or an id. A key the value starts with (<c>NAME=ACME</c>,
+    /// <c>NAME:ACME</c>; not <c>ACME: THE TOOL COMPANY</c>) is skipped, and so, for a name, is an account it starts with (<c>/DE89370400440532013000 ACME GMBH</c>, as SWIFT
+    /// writes the ordering customer). When the first key is a reference key (<see cref="IsReferenceKey"/>),
+    /// <paramref name="reference"/> is the rest of the value after it; else it is empty.
+    /// </summary>
+    private static TextRange BeforeInnerKey(ReadOnlySpan<char> text, TextRange value, bool isName, out TextRange reference)
+    {
+        reference = default;
+        var start = value.Start;
+        var end = value.Start + value.Length;
+        if (KeyLength(text[start..end], out var leadWord) is var lead and > 0
+            && (text[start + lead - 1] == '=' || text[start..end][leadWord].Equals("NAME", StringComparison.OrdinalIgnoreCase)))
+        {
+            start = Trimmed(text, start + lead, end).Start;
+        }
+        else if (isName && text[start..end] is ['/', _, ..] account && char.IsAsciiLetterOrDigit(account[1]) && account.IndexOf(' ') is var space and > 0
+            && !account[1..space].ContainsAnyExcept(AccountChars))
+        {
+            start = Trimmed(text, start + space, end).Start;
+        }
+
+        for (var at = start + 1; at < end; at++)
+        {
+            if (text[at - 1] is not (' ' or ',' or ';') || KeyLength(text[at..end], out var word) is not (var length and > 0))
+            {
+                continue;
+            }
+
+            // A bank's word before the key is part of it ("CLEARING REF:"), and the reference is the bank's own.
+            var qualifier = BankQualifierBefore(text[start..(at - 1)]);
+            if (qualifier >= 0)
+            {
+                at = start + qualifier;
+            }
+            else if (IsReferenceKey(text.Slice(at, end - at)[word]))
+            {
+                reference = Trimmed(text, at + length, end);
+            }
+
+            // The separator before the key is the layout's, not the value's.
+            return Trimmed(text, start, text[at - 1] is ',' or ';' ? at - 1 : at);
+        }
+
+        return Trimmed(text, start, end);
+    }
+
+    private static readonly System.Buffers.SearchValues<char> AccountChars =
+        System.Buffers.SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-");
+
+    /// <summary>
+    /// The length of the key <paramref name="text"/> starts with, with its ':' or '=' (and an '=' after a colon), or 0:
+    /// one word of letters ending in a letter (<c>REF:</c>, <c>NAME=</c>, as <see cref="StartsWithKey"/> reads them), or a
+    /// SWIFT code of two to four capitals between slashes (<c>/ROC/</c>). <paramref name="word"/> is the key's word.
+    /// </summary>
+    private static int KeyLength(ReadOnlySpan<char> text, out Range word)
+    {
+        word = default;
+        if (text.Length >= 4 && text[0] == '/')
+        {
+            var n = 1;
+            while (n < text.Length && n <= 5 && char.IsAsciiLetterUpper(text[n]))
+            {
+                n++;
+            }
+
+            if (n is >= 3 and <= 5 && n < text.Length && text[n] == '/')
+            {
+                word = 1..n;
+                return n + 1;
+            }
+
+            return 0;
+        }
+
+        var i = 0;
+        while (i < text.Length && i <= MaxKeyLength && (char.IsAsciiLetter(text[i]) || (i > 0 && text[i] is '/' or '_' or '-')))
+        {
+            i++;
+        }
+
+        if (i < 2 || i >= text.Length || text[i] is not (':' or '=') || !char.IsAsciiLetter(text[i - 1]))
+        {
+            return 0;
+        }
+
+        word = 0..i;
+        return i + 1 < text.Length && text[i] == ':' && text[i + 1] == '=' ? i + 2 : i + 1;
+    }
+
+    /// <summary>
+    /// Whether a key names a reference of the payer's: <c>REF</c>, Fedwire and SWIFT <c>RFB</c> and <c>ROC</c>, <c>INV</c>,
+    /// written as layouts write keys, in capitals. A bank's prose ("Clearing Ref: 20230821MMQFMPU7004100") is no layout.
+    /// </summary>
+    private static bool IsReferenceKey(ReadOnlySpan<char> word) =>
+        word is "REF" or "RFB" or "ROC" or "INV" or "INVOICE" or "REFERENCE";
+
+    /// <summary>The words before a reference key that make it the bank's reference, not the payer's ("CLEARING REF:", "BANK REF:").</summary>
+    private static readonly string[] BankQualifiers = ["CLEARING", "BANK", "BNK", "SENDER", "SND", "FED", "TRANS", "TRN", "RELATED", "CLIENT", "OUR", "SERVICE"];
+
+    /// <summary>Where the word of <see cref="BankQualifiers"/> that <paramref name="before"/> (the value before a key) ends with starts, or -1.</summary>
+    private static int BankQualifierBefore(ReadOnlySpan<char> before)
+    {
+        before = before.TrimEnd();
+        var from = before.LastIndexOfAny(' ', ',', ';') + 1;
+        foreach (var qualifier in BankQualifiers)
+        {
+            if (before[from..].Equals(qualifier, StringComparison.OrdinalIgnoreCase))
+            {
+                return from;
             }
         }
 

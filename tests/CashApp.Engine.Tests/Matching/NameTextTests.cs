@@ -57,3 +57,80 @@ public sealed class UltimatePayerTests
         Assert.Equal(new SortedDictionary<string, long> { ["AR1"] = 4_321_99 }, result.AppliedFor("P1"));
     }
 }
+
+/// <summary>
+/// A company named like a customer but of another legal form or jurisdiction is another company (issue 15): its
+/// name no longer identifies the customer on name and amount alone. Spellings of one form are one form.
+/// </summary>
+public sealed class LegalFormTests
+{
+    [Theory]
+    [InlineData("Acme Inc.", "INC")]
+    [InlineData("ACME INCORPORATED", "INC")]
+    [InlineData("Acme Corp", "CORP")]
+    [InlineData("ACME CORPORA", "CORP")]
+    [InlineData("Acme B.V.", "BV")]
+    [InlineData("Acme Limited", "LTD")]
+    [InlineData("Acme Pty Ltd", "PTY LTD")]
+    [InlineData("Acme GmbH", "GMBH")]
+    [InlineData("Acme GmbH & Co. KG", "GMBH KG")]
+    [InlineData("Acme & Co Inc", "INC")]
+    [InlineData("Acme GmbH & Co", null)]
+    [InlineData("Acme Trading", null)]
+    [InlineData("Acme Group", null)]
+    [InlineData("AB", null)]
+    public void TokensAndForm_LegalFormAtTheEnd_IsItsKindInOneSpelling(string name, string? kind)
+    {
+        Assert.Equal(kind, NameText.TokensAndForm(name).LegalForm);
+    }
+
+    [Theory]
+    [InlineData("ACME INDUSTRIAL INC", "Acme Industrial B.V.", true)]
+    [InlineData("ACME INDUSTRIAL GMBH", "Acme Industrial GmbH & Co. KG", true)]
+    [InlineData("ACME INDUSTRIAL LLC", "Acme Industrial Inc.", true)]
+    [InlineData("ACME INDUSTRIAL INC", "Acme Industrial Incorporated", false)]
+    [InlineData("ACME INDUSTRIAL INC", "Acme Industrial Corp.", true)]
+    [InlineData("ACME INDUSTRIAL CORP", "Acme Industrial Corporation", false)]
+    [InlineData("ACME INDUSTRIAL", "Acme Industrial B.V.", false)]
+    [InlineData("ACME INDUSTRIAL BV", "Acme Industrial", false)]
+    public void LegalFormsConflict_FormsOfTwoKinds_Conflict(string payer, string customer, bool conflict)
+    {
+        Assert.Equal(conflict, NameText.LegalFormsConflict(NameText.TokensAndForm(payer).LegalForm, NameText.TokensAndForm(customer).LegalForm));
+    }
+
+    private static MatchingScenario Ledger(string customerName) => new MatchingScenario()
+        .Customer("C1", customerName)
+        .Customer("C2", "Northwind Traders Ltd")
+        .Invoice("AR1", "C1", "F-88231", 4_321_99)
+        .Invoice("AR2", "C2", "NW-1000001", 9_999_99);
+
+    [Theory]
+    [InlineData("Acme Industrial B.V.", "ACME INDUSTRIAL INC")]
+    [InlineData("Acme Industrial GmbH & Co. KG", "ACME INDUSTRIAL GMBH")]
+    [InlineData("Acme Industrial Inc.", "ACME INDUSTRIAL LLC")]
+    [InlineData("Acme Industrial Corp.", "ACME INDUSTRIAL INC")]
+    public void Match_StrangerNamedLikeACustomerButOfAnotherLegalForm_IsAnExceptionNotAnApplication(string customerName, string payer)
+    {
+        var result = Ledger(customerName).Pay("P1", 4_321_99, payer: payer).Run();
+        Assert.Empty(result.AppliedFor("P1"));
+        var exception = result.ExceptionFor("P1");
+        Assert.NotNull(exception);
+
+        // The customer is still named among the suggestions: a person decides.
+        Assert.Contains(exception.Suggestions, s => s.ItemIds.Contains("AR1"));
+    }
+
+    [Theory]
+    [InlineData("Acme Industrial Inc.", "ACME INDUSTRIAL INC")]
+    [InlineData("Acme Industrial Inc.", "ACME INDUSTRIAL INCORPORATED")]
+    [InlineData("Acme Industrial Incorporated", "Acme Industrial Inc.")]
+    [InlineData("Acme Industrial Corporation", "ACME INDUSTRIAL CORP")]
+    [InlineData("Acme Industrial B.V.", "ACME INDUSTRIAL")]
+    [InlineData("Acme Industrial", "ACME INDUSTRIAL BV")]
+    [InlineData("Acme Industrial GmbH & Co. KG", "ACME INDUSTRIAL GMBH & CO")]
+    public void Match_PayerWithTheSameFormSpelledAnotherWayOrNone_IsApplied(string customerName, string payer)
+    {
+        var result = Ledger(customerName).Pay("P1", 4_321_99, payer: payer).Run();
+        Assert.Equal(new SortedDictionary<string, long> { ["AR1"] = 4_321_99 }, result.AppliedFor("P1"));
+    }
+}
