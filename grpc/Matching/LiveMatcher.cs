@@ -12,7 +12,8 @@ namespace CashApp.Grpc.Matching;
 /// from the store in one transaction and reused until a write through this server changes them, or until
 /// it is older than <see cref="ServeOptions.SnapshotMaxAge"/> (another server may share the database).
 /// Safe for concurrent calls: each call proposes on a fork of the snapshot's matcher of its own (forks share
-/// the indexes), so calls run in parallel instead of queueing on one matcher's gate.
+/// the indexes and the opening amounts, and hold only what their call consumed), so calls run in parallel
+/// instead of queueing on one matcher's gate.
 /// </summary>
 internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan maxAge, TimeProvider clock, ILogger<LiveMatcher> logger) : ILedgerMatcher, IDisposable
 {
@@ -31,7 +32,7 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
     public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, CancellationToken cancellationToken)
     {
         var snapshot = await CurrentAsync(cancellationToken).ConfigureAwait(false);
-        var (matcher, pooled) = snapshot.Rent();
+        var matcher = snapshot.Rent();
         MatchResult result;
         try
         {
@@ -39,16 +40,13 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
         }
         catch (InvalidOperationException)
         {
-            // Matching refused its own choice half-way: the instance may hold consumed amounts. Build anew.
+            // Matching refused its own choice half-way: a bug, or a ledger the snapshot misreads. Read it anew.
             Invalidate();
             throw;
         }
 
-        if (pooled)
-        {
-            snapshot.Return(matcher);
-        }
-
+        // Propose gave back what it consumed (the fork's table is empty again), even when it threw.
+        snapshot.Return(matcher);
         return (result, snapshot.Ledger);
     }
 
@@ -102,14 +100,14 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
 
     public void Dispose() => _reload.Dispose();
 
-    /// <summary>One load of the ledger and the matchers over it: the first built from the load, the others forks of it.</summary>
+    /// <summary>One load of the ledger and the matchers over it: the first built from the load, the ones calls use forks of it.</summary>
     private sealed class Snapshot(long generation, DateTimeOffset loadedAt, LedgerSnapshot ledger, CashMatcher matcher)
     {
-        // Each fork holds one array of open amounts; a few more than the cores cover calls preempted mid-match.
-        private static readonly int MaxMatchers = 2 * Environment.ProcessorCount;
+        // A fork costs the items its calls touch, not the ledger: idle ones are kept for the next calls, a few
+        // more than the cores, and a call that finds none idle makes one rather than wait.
+        private static readonly int MaxIdle = 2 * Environment.ProcessorCount;
 
-        private readonly ConcurrentBag<CashMatcher> _idle = [matcher];
-        private int _matchers = 1;
+        private readonly ConcurrentBag<CashMatcher> _idle = [];
 
         public long Generation { get; } = generation;
 
@@ -117,23 +115,15 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
 
         public LedgerSnapshot Ledger { get; } = ledger;
 
-        /// <summary>An idle matcher, a new fork, or (all busy and no more allowed) the first one shared, whose gate queues its callers.</summary>
-        public (CashMatcher Matcher, bool Pooled) Rent()
+        /// <summary>An idle fork, or a new one.</summary>
+        public CashMatcher Rent() => _idle.TryTake(out var idle) ? idle : matcher.Fork();
+
+        public void Return(CashMatcher rented)
         {
-            if (_idle.TryTake(out var idle))
+            if (_idle.Count < MaxIdle)
             {
-                return (idle, true);
+                _idle.Add(rented);
             }
-
-            if (Interlocked.Increment(ref _matchers) <= MaxMatchers)
-            {
-                return (matcher.Fork(), true);
-            }
-
-            Interlocked.Decrement(ref _matchers);
-            return (matcher, false);
         }
-
-        public void Return(CashMatcher rented) => _idle.Add(rented);
     }
 }
