@@ -60,10 +60,11 @@ public sealed partial class CashMatcher
     /// so its memory grows with the items a call touches, not with the ledger. Safe to call while another
     /// thread matches on this instance.
     /// </summary>
-    public CashMatcher Fork() => new(this);
+    public CashMatcher Fork() => new(this, opening: null, prior: null);
 
-    // The indexes never change after construction; only the open amounts do, and a fork starts from the opening ones.
-    private CashMatcher(CashMatcher source)
+    // The indexes never change after construction; only the open amounts do, and a fork starts from the opening
+    // ones: its source's, or (a new generation, see WithChangedItems) the ones given with their amount prior.
+    private CashMatcher(CashMatcher source, long[]? opening, Lazy<AmountPrior>? prior)
     {
         Policy = source.Policy;
         _items = source._items;
@@ -78,8 +79,8 @@ public sealed partial class CashMatcher
         _series = source._series;
         _seriesIndex = source._seriesIndex;
         _currencyCodes = source._currencyCodes;
-        _amountPrior = source._amountPrior;
-        _opening = source._opening;
+        _amountPrior = prior ?? source._amountPrior;
+        _opening = opening ?? source._opening;
         DecideAtOnceEnabled = source.DecideAtOnceEnabled;
         FindPayersAhead = source.FindPayersAhead;
         _payerRules = source._payerRules;
