@@ -35,9 +35,6 @@ internal sealed class OpenAmounts
     /// <summary>Whether writes land in a table of their own rather than in the array.</summary>
     public bool IsOverlay => _overlay is not null;
 
-    /// <summary>How many items the writes since the last <see cref="Discard"/> touched (0 for amounts owned).</summary>
-    public int Touched => _overlay?.Count ?? 0;
-
     public long this[int item]
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
