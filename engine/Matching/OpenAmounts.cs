@@ -29,9 +29,6 @@ internal sealed class OpenAmounts
     /// <summary>Amounts read from <paramref name="shared"/>, which is never written; writes go to a table of their own.</summary>
     public static OpenAmounts Over(long[] shared) => new(shared, new Overlay(Overlay.SmallCapacity));
 
-    /// <summary>How many items there are.</summary>
-    public int Length => _values.Length;
-
     /// <summary>Whether writes land in a table of their own rather than in the array.</summary>
     public bool IsOverlay => _overlay is not null;
 
