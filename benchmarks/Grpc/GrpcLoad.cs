@@ -18,9 +18,12 @@ namespace CashApp.Benchmarks.Grpc;
 /// client and server share this machine's cores and each one's CPU time is measured apart. Unary
 /// <c>Match</c> with one payment per call from many concurrent callers, then <c>MatchStream</c> with batches
 /// of payments on a few streams. Prints calls/s, payments/s, latency percentiles and the CPU split.
-/// <c>dotnet run -c Release --project benchmarks -- grpc-load [--seconds 10] [--concurrency 64] [--connections 2] [--streams 4] [--batch 100] [--baseline] [--in-process] [--server PATH]</c>;
+/// <c>dotnet run -c Release --project benchmarks -- grpc-load [--seconds 10] [--concurrency 64] [--connections 2] [--streams 4] [--batch 100] [--baseline] [--in-process] [--server PATH] [--ledger DIR --db PATH]</c>;
 /// <c>--in-process</c> hosts the server in this process instead (no CPU split); <c>--server</c> runs another
 /// build's <c>cashapp.dll</c>, to compare two builds on the same noisy machine one run after the other.
+/// <c>--ledger</c> serves the customers and open items of a ScaleGen day (<c>customers.csv</c>,
+/// <c>open_items.csv</c>: 5 million items at the scale of issue 20) instead of the demo day's 1,811; they are
+/// written into the store at <c>--db</c> once, and a later run with the same <c>--db</c> serves it as it is.
 /// </summary>
 internal static class GrpcLoad
 {
@@ -35,15 +38,32 @@ internal static class GrpcLoad
         var at = Array.IndexOf(args, "--server");
         var serverDll = at >= 0 && at + 1 < args.Length ? Path.GetFullPath(args[at + 1]) : Path.Combine(AppContext.BaseDirectory, "cashapp.dll");
         var repo = FindRepo();
+        var ledgerAt = Array.IndexOf(args, "--ledger");
+        var ledger = ledgerAt >= 0 && ledgerAt + 1 < args.Length ? args[ledgerAt + 1] : null;
+        var dbAt = Array.IndexOf(args, "--db");
         var folder = Directory.CreateTempSubdirectory("cashapp-grpc-load-").FullName;
+        var db = dbAt >= 0 && dbAt + 1 < args.Length ? Path.GetFullPath(args[dbAt + 1]) : Path.Combine(folder, "load.db");
         try
         {
             var key = ApiKeyRing.NewKey();
             var keys = Path.Combine(folder, "keys.txt");
             await File.WriteAllLinesAsync(keys, [ApiKeyRing.FileLine(key, Role.Admin)]).ConfigureAwait(false);
+            List<OpenItem> items;
+            List<Customer> customers;
+            if (ledger is null)
+            {
+                // The demo day's AR: open items and customers through the wire, as an AR system would send them.
+                items = ArFiles.ReadOpenItems(Path.Combine(repo, "fixtures", "demo", "open_items.csv"));
+                customers = ArFiles.ReadCustomers(Path.Combine(repo, "fixtures", "demo", "customers.csv"));
+            }
+            else
+            {
+                (items, customers) = await ServedLedger.PrepareAsync(ledger, db).ConfigureAwait(false);
+            }
+
             await using var server = inProcess
-                ? await Server.InProcessAsync(folder, keys).ConfigureAwait(false)
-                : await Server.ChildAsync(serverDll, folder, keys).ConfigureAwait(false);
+                ? await Server.InProcessAsync(db, keys).ConfigureAwait(false)
+                : await Server.ChildAsync(serverDll, db, keys).ConfigureAwait(false);
 
             // Each channel is one HTTP/2 connection (one socket, one frame writer on either side); calls go round the channels.
             var channels = Enumerable.Range(0, connections).Select(_ => GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions
@@ -58,14 +78,22 @@ internal static class GrpcLoad
                     return m;
                 })).ToArray();
 
-                // The demo day's AR: open items and customers through the wire, as an AR system would send them.
-                var items = ArFiles.ReadOpenItems(Path.Combine(repo, "fixtures", "demo", "open_items.csv"));
-                var customers = ArFiles.ReadCustomers(Path.Combine(repo, "fixtures", "demo", "customers.csv"));
-                await Upsert(new V1.Customers.CustomersClient(invokers[0]), customers).ConfigureAwait(false);
-                await Upsert(new V1.OpenItems.OpenItemsClient(invokers[0]), items).ConfigureAwait(false);
-                var payments = Payments(items);
+                if (ledger is null)
+                {
+                    await Upsert(new V1.Customers.CustomersClient(invokers[0]), customers).ConfigureAwait(false);
+                    await Upsert(new V1.OpenItems.OpenItemsClient(invokers[0]), items).ConfigureAwait(false);
+                }
+
+                // At most 100,000 payments, spread over the whole ledger, so that calls touch items all over it.
+                var payments = Payments(items, Math.Max(1, items.Count / 100_000));
+                var itemCount = items.Count;
+                var customerCount = customers.Count;
+                items = [];
+                customers = [];
                 var clients = invokers.Select(i => new V1.Matching.MatchingClient(i)).ToArray();
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"server {server.Address} ({(inProcess ? "in this process" : "child process " + server.ProcessId)}), {items.Count} open items, {customers.Count} customers, {Environment.ProcessorCount} cores, {connections} client connections; load average {LoadAverage()}"));
+                var loading = Stopwatch.StartNew();
+                await clients[0].MatchAsync(new V1.MatchRequest { Payments = { payments[0] } }).ConfigureAwait(false);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"server {server.Address} ({(inProcess ? "in this process" : "child process " + server.ProcessId)}), {itemCount} open items, {customerCount} customers, {Environment.ProcessorCount} cores, {connections} client connections; first call (loads and indexes the ledger) {loading.Elapsed.TotalSeconds:F1} s, server RSS {server.RssText()}; load average {LoadAverage()}"));
 
                 if (args.Contains("--baseline"))
                 {
@@ -79,6 +107,7 @@ internal static class GrpcLoad
                 await Measure(server, () => Unary(clients, payments, concurrency, TimeSpan.FromSeconds(6))).ConfigureAwait(false);
                 var unary = await Measure(server, () => Unary(clients, payments, concurrency, TimeSpan.FromSeconds(seconds))).ConfigureAwait(false);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"unary Match   {concurrency,4} callers: {unary.Count / unary.Elapsed.TotalSeconds,10:N0} calls/s     p50 {unary.P(0.50),7:F3} ms  p99 {unary.P(0.99),7:F3} ms  p99.9 {unary.P(0.999),7:F3} ms; {unary.CpuText(unary.Count, "calls")}"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  server RSS after unary Match {server.RssText()}{unary.AllocatedText()}"));
 
                 await Measure(server, () => Stream(clients, payments, streams, batch, TimeSpan.FromSeconds(2))).ConfigureAwait(false);
                 var streamed = await Measure(server, () => Stream(clients, payments, streams, batch, TimeSpan.FromSeconds(seconds))).ConfigureAwait(false);
@@ -97,6 +126,13 @@ internal static class GrpcLoad
         finally
         {
             Directory.Delete(folder, recursive: true);
+            if (dbAt < 0 && ledger is not null)
+            {
+                foreach (var file in Directory.EnumerateFiles(Path.GetDirectoryName(db)!, Path.GetFileName(db) + "*"))
+                {
+                    File.Delete(file);
+                }
+            }
         }
     }
 
@@ -117,6 +153,22 @@ internal static class GrpcLoad
 
         public int? ProcessId => _process?.Id;
 
+        /// <summary>The server's resident set and its peak, from /proc (this process's when it hosts the server).</summary>
+        public string RssText()
+        {
+            try
+            {
+                var root = _process is null ? "/proc/self" : "/proc/" + _process.Id.ToString(CultureInfo.InvariantCulture);
+                var lines = File.ReadAllLines(root + "/status");
+                string Field(string name) => lines.FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal))?[(name.Length + 1)..].Trim() ?? "?";
+                return $"{Field("VmRSS")} (peak {Field("VmHWM")})";
+            }
+            catch (IOException)
+            {
+                return "?";
+            }
+        }
+
         public TimeSpan? Cpu
         {
             get
@@ -131,12 +183,12 @@ internal static class GrpcLoad
             }
         }
 
-        public static async Task<Server> InProcessAsync(string folder, string keys)
+        public static async Task<Server> InProcessAsync(string db, string keys)
         {
             var app = await CashAppHost.BuildAsync(new ServeOptions
             {
                 Urls = ["http://127.0.0.1:0"],
-                DbPath = Path.Combine(folder, "load.db"),
+                DbPath = db,
                 ApiKeysPath = keys,
                 ConfigurationArgs = ["--Logging:LogLevel:Default=Warning"],
             }).ConfigureAwait(false);
@@ -145,7 +197,7 @@ internal static class GrpcLoad
         }
 
         /// <summary>Starts <c>cashapp serve</c> as it ships (its runtimeconfig, its logging) and waits until its health check answers.</summary>
-        public static async Task<Server> ChildAsync(string dll, string folder, string keys)
+        public static async Task<Server> ChildAsync(string dll, string db, string keys)
         {
             var port = FreePort();
             var start = new ProcessStartInfo("dotnet")
@@ -154,7 +206,7 @@ internal static class GrpcLoad
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (var arg in new[] { "exec", dll, "serve", "--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", "--db", Path.Combine(folder, "load.db"), "--api-keys", keys })
+            foreach (var arg in new[] { "exec", dll, "serve", "--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", "--db", db, "--api-keys", keys })
             {
                 start.ArgumentList.Add(arg);
             }
@@ -237,6 +289,13 @@ internal static class GrpcLoad
 
     private sealed record Run(long Count, TimeSpan Elapsed, double[] LatenciesMs, TimeSpan ClientCpu, TimeSpan? ServerCpu, Sched Client, Sched Server, string LoadAverage)
     {
+        /// <summary>Bytes allocated in this process during the run (server and client when in one process).</summary>
+        public long Allocated { get; init; }
+
+        public string AllocatedText() => ServerCpu is null
+            ? string.Create(CultureInfo.InvariantCulture, $"; allocated {Allocated / Math.Max(1, Count):N0} bytes a call (server and client)")
+            : string.Empty;
+
         public double P(double quantile) => LatenciesMs.Length == 0 ? 0 : LatenciesMs[Math.Min(LatenciesMs.Length - 1, (int)(quantile * LatenciesMs.Length))];
 
         /// <summary>
@@ -310,9 +369,13 @@ internal static class GrpcLoad
         var client = Environment.CpuUsage.TotalTime;
         var before = server.Cpu;
         var (clientSched, serverSched) = (Sched.Of(null), Sched.Of(server.ProcessId));
+        var allocated = GC.GetTotalAllocatedBytes();
         var measured = await load().ConfigureAwait(false);
         var serverCpu = server.Cpu - before;
-        return new Run(measured.Count, measured.Elapsed, measured.Sorted, Environment.CpuUsage.TotalTime - client, serverCpu, Sched.Of(null) - clientSched, Sched.Of(server.ProcessId) - serverSched, LoadAverage());
+        return new Run(measured.Count, measured.Elapsed, measured.Sorted, Environment.CpuUsage.TotalTime - client, serverCpu, Sched.Of(null) - clientSched, Sched.Of(server.ProcessId) - serverSched, LoadAverage())
+        {
+            Allocated = GC.GetTotalAllocatedBytes() - allocated,
+        };
     }
 
     /// <summary>The 1-minute load average and the count of runnable tasks from /proc/loadavg; "?" elsewhere.</summary>
@@ -422,10 +485,10 @@ internal static class GrpcLoad
     }
 
     /// <summary>One payment per open invoice, quoting its number for its open amount; every fifth from nobody known.</summary>
-    private static V1.Payment[] Payments(List<OpenItem> items)
+    private static V1.Payment[] Payments(List<OpenItem> items, int every)
     {
         var payments = new List<V1.Payment>();
-        foreach (var item in items.Where(i => i.OpenMinor > 0))
+        foreach (var item in items.Where((i, n) => i.OpenMinor > 0 && n % every == 0))
         {
             var payment = new V1.Payment
             {

@@ -14,6 +14,52 @@ internal sealed class AmountPrior
 {
     private readonly long[][] _sorted;
 
+    private AmountPrior(long[][] sorted) => _sorted = sorted;
+
+    /// <summary>
+    /// The prior of the same items with some opening amounts changed, each item from one amount to another:
+    /// what a prior built from the changed amounts would be, made by merging instead of sorting again.
+    /// </summary>
+    public AmountPrior With(IReadOnlyList<(int Item, long Before, long After)> changes, ushort[] currencyOf)
+    {
+        var sorted = (long[][])_sorted.Clone();
+        foreach (var currency in changes.Select(c => currencyOf[c.Item]).Distinct())
+        {
+            var removed = changes.Where(c => currencyOf[c.Item] == currency && c.Before > 0).Select(c => c.Before).Order().ToArray();
+            var added = changes.Where(c => currencyOf[c.Item] == currency && c.After > 0).Select(c => c.After).Order().ToArray();
+            sorted[currency] = Merged(_sorted[currency], removed, added);
+        }
+
+        return new AmountPrior(sorted);
+    }
+
+    // The sorted amounts without one of each removed amount, with the added ones: all three sorted.
+    private static long[] Merged(long[] amounts, long[] removed, long[] added)
+    {
+        var merged = new long[amounts.Length - removed.Length + added.Length];
+        int a = 0, r = 0, n = 0, m = 0;
+        while (a < amounts.Length || n < added.Length)
+        {
+            if (a < amounts.Length && r < removed.Length && amounts[a] == removed[r])
+            {
+                a++;
+                r++;
+            }
+            else if (n < added.Length && (a == amounts.Length || added[n] <= amounts[a]))
+            {
+                merged[m++] = added[n++];
+            }
+            else
+            {
+                merged[m++] = amounts[a++];
+            }
+        }
+
+        return r == removed.Length && m == merged.Length
+            ? merged
+            : throw new InvalidOperationException("An amount removed from the prior was not in it.");
+    }
+
     public AmountPrior(long[] openAmounts, ushort[] currencyOf, int currencies)
     {
         var counts = new int[currencies];

@@ -140,7 +140,7 @@ public sealed partial class CashMatcher
                 _items[at + k] = item;
                 if (item >= 0)
                 {
-                    Prefetch.Line(ref matcher._remaining[item]);
+                    Prefetch.Line(ref matcher._remaining.Slot(item));
                     Prefetch.Line(ref matcher._currencyOf[item]);
                     Prefetch.Line(ref matcher._seriesOfItem[item]);
                     Prefetch.Line(ref matcher._items[item]);

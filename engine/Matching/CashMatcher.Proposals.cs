@@ -31,10 +31,18 @@ public sealed partial class CashMatcher
             }
             finally
             {
-                // Apply is the only place open amounts are consumed, and it notes each amount taken.
-                foreach (var (item, amount) in _taken)
+                if (_remaining.IsOverlay)
                 {
-                    _remaining[item] = checked(_remaining[item] + amount);
+                    // A fork wrote only to its own table of the items touched: forgetting it gives everything back.
+                    _remaining.Discard();
+                }
+                else
+                {
+                    // Apply is the only place open amounts are consumed, and it notes each amount taken.
+                    foreach (var (item, amount) in _taken)
+                    {
+                        _remaining[item] = checked(_remaining[item] + amount);
+                    }
                 }
 
                 _takenStore = _taken.Capacity <= KeepTakenUpTo ? _taken : null;
@@ -47,13 +55,16 @@ public sealed partial class CashMatcher
     /// <summary>
     /// A matcher over the same indexes, with every open amount as it was when this one was built: what lets
     /// many threads propose in parallel, one fork each, instead of queueing on one instance's gate. The
-    /// indexes are shared, never copied; a fork costs one array of open amounts. Safe to call while another
+    /// indexes and the opening amounts are shared, never copied: a fork reads the opening amounts through and
+    /// keeps what its calls consume in a table of the items touched, emptied after each <see cref="Propose"/>,
+    /// so its memory grows with the items a call touches, not with the ledger. Safe to call while another
     /// thread matches on this instance.
     /// </summary>
-    public CashMatcher Fork() => new(this);
+    public CashMatcher Fork() => new(this, opening: null, prior: null);
 
-    // The indexes never change after construction; only the open amounts do, and a fork starts from the opening ones.
-    private CashMatcher(CashMatcher source)
+    // The indexes never change after construction; only the open amounts do, and a fork starts from the opening
+    // ones: its source's, or (a new generation, see WithChangedItems) the ones given with their amount prior.
+    private CashMatcher(CashMatcher source, long[]? opening, Lazy<AmountPrior>? prior)
     {
         Policy = source.Policy;
         _items = source._items;
@@ -68,12 +79,12 @@ public sealed partial class CashMatcher
         _series = source._series;
         _seriesIndex = source._seriesIndex;
         _currencyCodes = source._currencyCodes;
-        _amountPrior = source._amountPrior;
-        _opening = source._opening;
+        _amountPrior = prior ?? source._amountPrior;
+        _opening = opening ?? source._opening;
         DecideAtOnceEnabled = source.DecideAtOnceEnabled;
         FindPayersAhead = source.FindPayersAhead;
         _payerRules = source._payerRules;
-        _remaining = (long[])_opening.Clone();
+        _remaining = OpenAmounts.Over(_opening);
     }
 
     private int IndexOfItem(string itemId)

@@ -21,7 +21,7 @@ namespace CashApp.Engine.Matching;
 public sealed partial class CashMatcher
 {
     private readonly OpenItem[] _items;
-    private readonly long[] _remaining;
+    private readonly OpenAmounts _remaining;
     private readonly int[] _customerOf;
     private readonly CustomerDirectory _customers;
     private readonly KeyIndex _invoiceKeys;
@@ -65,7 +65,7 @@ public sealed partial class CashMatcher
         // Each item is indexed under its full reference and its core (INV1004567 and 1004567).
         _invoiceKeys = new KeyIndex(2 * _items.Length, 16 * _items.Length);
         _poKeys = new KeyIndex(_items.Length, 12 * _items.Length);
-        _remaining = new long[_items.Length];
+        var opening = new long[_items.Length];
         _customerOf = new int[_items.Length];
         _currencyOf = new ushort[_items.Length];
         _seriesOfItem = new int[_items.Length];
@@ -75,7 +75,7 @@ public sealed partial class CashMatcher
         for (var i = 0; i < _items.Length; i++)
         {
             var item = _items[i];
-            _remaining[i] = item.OpenMinor;
+            opening[i] = item.OpenMinor;
             var code = _currencyCodes.IndexOf(item.Currency.Code);
             if (code < 0)
             {
@@ -142,7 +142,8 @@ public sealed partial class CashMatcher
         }
 
         _fuzzy = fuzzy.GetAwaiter().GetResult();
-        _opening = (long[])_remaining.Clone();
+        _opening = opening;
+        _remaining = OpenAmounts.Owned((long[])opening.Clone());
         _amountPrior = new(() => new AmountPrior(_opening, _currencyOf, _currencyCodes.Count));
     }
 

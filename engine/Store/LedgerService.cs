@@ -68,8 +68,11 @@ public interface ILedgerMatcher
     /// <summary>Matches the payments as one run against a snapshot of the open items and customers, and says which snapshot.</summary>
     ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, CancellationToken cancellationToken);
 
-    /// <summary>The ledger changed (a batch was stored, or the store found an item changed since the snapshot): match against it anew.</summary>
+    /// <summary>The ledger changed (the store found an item changed since the snapshot, or a change only a full read shows): match against it anew.</summary>
     void Invalidate();
+
+    /// <summary>These items changed (a batch was stored and applied to them): match against the ledger with them as they are now.</summary>
+    void ItemsChanged(IEnumerable<string> itemIds);
 }
 
 /// <summary>
@@ -267,9 +270,14 @@ public sealed class LedgerService
             };
 
             var stored = await _store.StoreIngestAsync(batch, cancellationToken).ConfigureAwait(false);
-            if (stored.Status is IngestStatus.Stored or IngestStatus.StaleSnapshot)
+            if (stored.Status is IngestStatus.Stored)
             {
-                // Stored: the open amounts moved. Stale: they had moved under the snapshot. Either way it is old now.
+                // The open amounts of the items applied to moved: only they need reading again.
+                _matcher.ItemsChanged(touched);
+            }
+            else if (stored.Status is IngestStatus.StaleSnapshot)
+            {
+                // They had moved under the snapshot, where this server did not move them: read the ledger anew.
                 _matcher.Invalidate();
             }
 
@@ -351,6 +359,10 @@ public sealed class LedgerService
         }
 
         public void Invalidate()
+        {
+        }
+
+        public void ItemsChanged(IEnumerable<string> itemIds)
         {
         }
     }

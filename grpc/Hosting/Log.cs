@@ -47,6 +47,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 41, Level = LogLevel.Debug, Message = "Matcher rebuilt over {Items} open items and {Customers} customers in {Milliseconds} ms")]
     public static partial void MatcherRebuilt(ILogger logger, int items, int customers, double milliseconds);
 
+    [LoggerMessage(EventId = 42, Level = LogLevel.Debug, Message = "Matcher carried forward with {Items} changed items in {Milliseconds} ms")]
+    public static partial void MatcherCarriedForward(ILogger logger, int items, double milliseconds);
+
     [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "Invalid argument from {Caller} to {Method}: {Violations}")]
     public static partial void InvalidArgument(ILogger logger, Caller caller, string method, Violations violations);
 

@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using CashApp.Store;
@@ -9,19 +10,68 @@ namespace CashApp.Grpc.Matching;
 
 /// <summary>
 /// Matches payments against the ledger as it stands: a snapshot of the open items and customers, read
-/// from the store in one transaction and reused until a write through this server changes them, or until
-/// it is older than <see cref="ServeOptions.SnapshotMaxAge"/> (another server may share the database).
+/// from the store in one transaction, carried forward across this server's writes, and read again when it is
+/// older than <see cref="ServeOptions.SnapshotMaxAge"/> (another server may share the database).
+/// A write that changes open amounts (an ingest's or a resolve's applications, an AR correction, a closure)
+/// says which items it changed (<see cref="ItemsChanged"/>): the next call reads just those items and matches
+/// against a new generation of the snapshot made from the last one (<see cref="CashMatcher.WithChangedItems"/>),
+/// which decides as a fresh read would. A write it cannot carry forward (a new item, a customer) asks for a
+/// full read (<see cref="Invalidate"/>).
 /// Safe for concurrent calls: each call proposes on a fork of the snapshot's matcher of its own (forks share
-/// the indexes), so calls run in parallel instead of queueing on one matcher's gate.
+/// the indexes and the opening amounts, and hold only what their call consumed), so calls run in parallel
+/// instead of queueing on one matcher's gate.
 /// </summary>
 internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan maxAge, TimeProvider clock, ILogger<LiveMatcher> logger) : ILedgerMatcher, IDisposable
 {
+    /// <summary>More items changed than this since the last generation are read with the whole ledger, not one by one.</summary>
+    internal const int MaxChangedItems = 10_000;
+
     private readonly SemaphoreSlim _reload = new(1, 1);
+    private readonly Lock _pendingGate = new();
+    private HashSet<string> _pendingItems = new(StringComparer.Ordinal);
+    private bool _pendingFull;
+    private bool _pendingRules;
     private Snapshot? _current;
     private long _generation;
+    private long _fullLoads;
+    private long _carriedForward;
 
-    /// <summary>Marks the snapshot stale: the next match reads the ledger again.</summary>
-    public void Invalidate() => Interlocked.Increment(ref _generation);
+    /// <summary>How many times the whole ledger was read and indexed.</summary>
+    public long FullLoads => Interlocked.Read(ref _fullLoads);
+
+    /// <summary>How many generations were made from the last one and the items a write changed.</summary>
+    public long CarriedForward => Interlocked.Read(ref _carriedForward);
+
+    /// <summary>Marks the snapshot stale: the next match reads the whole ledger again.</summary>
+    public void Invalidate()
+    {
+        lock (_pendingGate)
+        {
+            _pendingFull = true;
+            _generation++;
+        }
+    }
+
+    /// <summary>These items changed in the store (their amounts, or closed): the next match carries the snapshot forward with them.</summary>
+    public void ItemsChanged(IEnumerable<string> itemIds)
+    {
+        ArgumentNullException.ThrowIfNull(itemIds);
+        lock (_pendingGate)
+        {
+            _pendingItems.UnionWith(itemIds);
+            _generation++;
+        }
+    }
+
+    /// <summary>The active payer rules changed: the next match reads them again, and nothing else.</summary>
+    public void PayerRulesChanged()
+    {
+        lock (_pendingGate)
+        {
+            _pendingRules = true;
+            _generation++;
+        }
+    }
 
     /// <summary>
     /// Matches one batch of payments as one run against the current snapshot. Nothing is stored: what one
@@ -31,7 +81,7 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
     public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, CancellationToken cancellationToken)
     {
         var snapshot = await CurrentAsync(cancellationToken).ConfigureAwait(false);
-        var (matcher, pooled) = snapshot.Rent();
+        var matcher = snapshot.Rent();
         MatchResult result;
         try
         {
@@ -39,16 +89,13 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
         }
         catch (InvalidOperationException)
         {
-            // Matching refused its own choice half-way: the instance may hold consumed amounts. Build anew.
+            // Matching refused its own choice half-way: a bug, or a ledger the snapshot misreads. Read it anew.
             Invalidate();
             throw;
         }
 
-        if (pooled)
-        {
-            snapshot.Return(matcher);
-        }
-
+        // Propose gave back what it consumed (the fork's table is empty again), even when it threw.
+        snapshot.Return(matcher);
         return (result, snapshot.Ledger);
     }
 
@@ -73,17 +120,36 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
                 return current!;
             }
 
-            var generation = Interlocked.Read(ref _generation);
-            var started = Stopwatch.GetTimestamp();
-            var ledger = await store.LoadSnapshotAsync(cancellationToken).ConfigureAwait(false);
-            var built = new CashMatcher(ledger.OpenItems, ledger.Customers, policy);
-            if (store is IPayerRuleStore rules)
+            // What was written before this point is in the store: take it all, and the generation it makes.
+            long generation;
+            HashSet<string> items;
+            bool full, rules;
+            lock (_pendingGate)
             {
-                // What specialists' resolutions taught about who pays: read with the ledger, refreshed with it.
-                built.UsePayerRules(await rules.ListActivePayerRulesAsync(cancellationToken).ConfigureAwait(false));
+                generation = _generation;
+                (items, _pendingItems) = (_pendingItems, new HashSet<string>(StringComparer.Ordinal));
+                (full, rules) = (_pendingFull, _pendingRules);
+                (_pendingFull, _pendingRules) = (false, false);
             }
 
-            current = new Snapshot(generation, clock.GetUtcNow(), ledger, built);
+            var started = Stopwatch.GetTimestamp();
+            var next = current is null || full || items.Count > MaxChangedItems || !Young(current)
+                ? null
+                : await CarriedForwardAsync(current, generation, items, rules || items.Count > 0, cancellationToken).ConfigureAwait(false);
+            if (next is not null)
+            {
+                Interlocked.Increment(ref _carriedForward);
+                Volatile.Write(ref _current, next);
+                var took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                Log.MatcherCarriedForward(logger, items.Count, took);
+                return next;
+            }
+
+            var ledger = await store.LoadSnapshotAsync(cancellationToken).ConfigureAwait(false);
+            var built = new CashMatcher(ledger.OpenItems, ledger.Customers, policy);
+            await UseRulesAsync(built, cancellationToken).ConfigureAwait(false);
+            current = new Snapshot(generation, clock.GetUtcNow(), ledger, built, new Dictionary<string, OpenItem?>(StringComparer.Ordinal));
+            Interlocked.Increment(ref _fullLoads);
             Volatile.Write(ref _current, current);
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             Log.MatcherRebuilt(logger, ledger.OpenItems.Count, ledger.Customers.Count, elapsed);
@@ -95,45 +161,130 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
         }
     }
 
+    /// <summary>The snapshot with the changed items read again, or null when the change needs a full read.</summary>
+    private async Task<Snapshot?> CarriedForwardAsync(Snapshot current, long generation, HashSet<string> itemIds, bool rules, CancellationToken cancellationToken)
+    {
+        var changes = new List<(string ItemId, OpenItem? Now)>(itemIds.Count);
+        foreach (var itemId in itemIds.Order(StringComparer.Ordinal))
+        {
+            var stored = await store.GetOpenItemAsync(itemId, cancellationToken).ConfigureAwait(false);
+            changes.Add((itemId, stored is { Status: OpenItemStatus.Open } && stored.Item.OpenMinor != 0 ? stored.Item : null));
+        }
+
+        var matcher = changes.Count == 0 ? current.Matcher.Fork() : current.Matcher.WithChangedItems(changes, current.OnRecord);
+        if (matcher is null)
+        {
+            return null;
+        }
+
+        if (rules)
+        {
+            // A resolution may have learnt who pays in its own transaction: the rules are read with the items.
+            // (Otherwise the new generation kept the last one's rules.)
+            await UseRulesAsync(matcher, cancellationToken).ConfigureAwait(false);
+        }
+
+        var changed = new Dictionary<string, OpenItem?>(current.Changed, StringComparer.Ordinal);
+        foreach (var (itemId, now) in changes)
+        {
+            changed[itemId] = now;
+        }
+
+        var ledger = current.Ledger with { OpenItems = new ChangedItems(current.Loaded.OpenItems, changed) };
+        return new Snapshot(generation, current.LoadedAt, ledger, matcher, changed) { Loaded = current.Loaded };
+    }
+
+    private async Task UseRulesAsync(CashMatcher matcher, CancellationToken cancellationToken)
+    {
+        if (store is IPayerRuleStore rules)
+        {
+            // What specialists' resolutions taught about who pays: read with the ledger, refreshed with it.
+            matcher.UsePayerRules(await rules.ListActivePayerRulesAsync(cancellationToken).ConfigureAwait(false));
+        }
+    }
+
+    private bool Young(Snapshot snapshot) => maxAge == TimeSpan.MaxValue || clock.GetUtcNow() - snapshot.LoadedAt < maxAge;
+
     private bool IsFresh(Snapshot? snapshot) =>
         snapshot is not null
         && snapshot.Generation == Interlocked.Read(ref _generation)
-        && (maxAge == TimeSpan.MaxValue || clock.GetUtcNow() - snapshot.LoadedAt < maxAge);
+        && Young(snapshot);
 
     public void Dispose() => _reload.Dispose();
 
-    /// <summary>One load of the ledger and the matchers over it: the first built from the load, the others forks of it.</summary>
-    private sealed class Snapshot(long generation, DateTimeOffset loadedAt, LedgerSnapshot ledger, CashMatcher matcher)
+    /// <summary>
+    /// One generation of the ledger and the matchers over it: the first made from a full read or carried forward
+    /// from the last generation, the ones calls use forks of it.
+    /// </summary>
+    private sealed class Snapshot(long generation, DateTimeOffset loadedAt, LedgerSnapshot ledger, CashMatcher matcher, Dictionary<string, OpenItem?> changed)
     {
-        // Each fork holds one array of open amounts; a few more than the cores cover calls preempted mid-match.
-        private static readonly int MaxMatchers = 2 * Environment.ProcessorCount;
+        // A fork costs the items its calls touch, not the ledger: idle ones are kept for the next calls, a few
+        // more than the cores, and a call that finds none idle makes one rather than wait.
+        private static readonly int MaxIdle = 2 * Environment.ProcessorCount;
 
-        private readonly ConcurrentBag<CashMatcher> _idle = [matcher];
-        private int _matchers = 1;
+        private readonly ConcurrentBag<CashMatcher> _idle = [];
+        private readonly Lazy<HashSet<string>> _onRecord = new(() => ledger.Customers.Select(c => c.CustomerId).ToHashSet(StringComparer.Ordinal));
 
         public long Generation { get; } = generation;
 
+        /// <summary>When the whole ledger was last read: generations carried forward keep the time of the read they started from.</summary>
         public DateTimeOffset LoadedAt { get; } = loadedAt;
 
+        /// <summary>The ledger as this generation sees it.</summary>
         public LedgerSnapshot Ledger { get; } = ledger;
 
-        /// <summary>An idle matcher, a new fork, or (all busy and no more allowed) the first one shared, whose gate queues its callers.</summary>
-        public (CashMatcher Matcher, bool Pooled) Rent()
+        /// <summary>The ledger as last read in full.</summary>
+        public LedgerSnapshot Loaded { get; init; } = ledger;
+
+        /// <summary>The items changed since the full read, each as it is now (null when closed).</summary>
+        public Dictionary<string, OpenItem?> Changed { get; } = changed;
+
+        public CashMatcher Matcher { get; } = matcher;
+
+        public bool OnRecord(string customerId) => _onRecord.Value.Contains(customerId);
+
+        /// <summary>An idle fork, or a new one.</summary>
+        public CashMatcher Rent() => _idle.TryTake(out var idle) ? idle : Matcher.Fork();
+
+        public void Return(CashMatcher rented)
         {
-            if (_idle.TryTake(out var idle))
+            if (_idle.Count < MaxIdle)
             {
-                return (idle, true);
+                _idle.Add(rented);
             }
-
-            if (Interlocked.Increment(ref _matchers) <= MaxMatchers)
-            {
-                return (matcher.Fork(), true);
-            }
-
-            Interlocked.Decrement(ref _matchers);
-            return (matcher, false);
         }
+    }
 
-        public void Return(CashMatcher rented) => _idle.Add(rented);
+    /// <summary>
+    /// The open items of a full read with the changes since: in the read's order, a changed item as it is now and
+    /// a closed one left out. Built into a list the first time it is read (an ingest's balance check), not before.
+    /// </summary>
+    private sealed class ChangedItems(IReadOnlyList<OpenItem> loaded, Dictionary<string, OpenItem?> changed) : IReadOnlyList<OpenItem>
+    {
+        private readonly Lazy<List<OpenItem>> _items = new(() =>
+        {
+            var items = new List<OpenItem>(loaded.Count);
+            foreach (var item in loaded)
+            {
+                if (!changed.TryGetValue(item.ItemId, out var now))
+                {
+                    items.Add(item);
+                }
+                else if (now is not null)
+                {
+                    items.Add(now);
+                }
+            }
+
+            return items;
+        });
+
+        public int Count => _items.Value.Count;
+
+        public OpenItem this[int index] => _items.Value[index];
+
+        public IEnumerator<OpenItem> GetEnumerator() => _items.Value.GetEnumerator();
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

@@ -87,7 +87,7 @@ internal sealed partial class ExceptionsService(ICashStore store, LiveMatcher ma
             case ResolveStatus.Resolved or ResolveStatus.PartiallyApplied:
                 if (result.Applications.Count > 0)
                 {
-                    matcher.Invalidate();
+                    matcher.ItemsChanged(result.Applications.Select(a => a.ItemId));
                 }
 
                 return ProtoMap.ToProto(result.Exception!, withSuggestions: true);

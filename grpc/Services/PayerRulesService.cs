@@ -105,7 +105,7 @@ internal sealed class PayerRulesService(ICashStore store, LiveMatcher matcher) :
         switch (change.Status)
         {
             case PayerRuleChangeStatus.Changed:
-                matcher.Invalidate();
+                matcher.PayerRulesChanged();
                 return ToProto(change.Rule!);
             case PayerRuleChangeStatus.NotFound:
                 GrpcErrors.ThrowNotFound($"No payer rule {id}.");

@@ -40,7 +40,7 @@ internal sealed class WorklistActions(ICashStore store, LiveMatcher matcher, Mat
         var result = await Worklist.DecideAsync(request with { WriteOffLimitMinor = policy.MaxBankFeeMinor, Learn = new ResolutionLearning(remember ?? policy.RememberResolutions, policy) }, cancellationToken).ConfigureAwait(false);
         if (result.Applications.Count > 0)
         {
-            matcher.Invalidate();
+            matcher.ItemsChanged(result.Applications.Select(a => a.ItemId));
         }
 
         return result;
@@ -52,7 +52,7 @@ internal sealed class WorklistActions(ICashStore store, LiveMatcher matcher, Mat
         var result = await Worklist.ReopenExceptionAsync(request, cancellationToken).ConfigureAwait(false);
         if (result.Applications.Count > 0)
         {
-            matcher.Invalidate();
+            matcher.ItemsChanged(result.Applications.Select(a => a.ItemId));
         }
 
         return result;

@@ -78,7 +78,7 @@ public sealed class RulesModel : PageModel
         {
             case PayerRuleChangeStatus.Changed:
                 // The next match reads the rules again.
-                HttpContext.RequestServices.GetRequiredService<LiveMatcher>().Invalidate();
+                HttpContext.RequestServices.GetRequiredService<LiveMatcher>().PayerRulesChanged();
                 Message = change.Message;
                 return Redirect(Url.Page("/Rules", new { customer = Customer, state = State, kind = Kind }) ?? "/rules");
             case PayerRuleChangeStatus.NotFound:

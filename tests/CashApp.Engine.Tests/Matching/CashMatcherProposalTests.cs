@@ -75,6 +75,54 @@ public sealed class CashMatcherProposalTests
     }
 
     [Fact]
+    public void Fork_BatchTouchingManyItemsWithPayersFoundAhead_SameAsFreshMatchEveryCall()
+    {
+        // Enough payments, a third quoting nothing, for the payer prefetch to run on a second thread while the
+        // fork's table of consumed amounts grows many times over.
+        var (items, customers, _) = Demo.Value;
+        var payments = items.Where(i => i.OpenMinor > 0).Take(900).Select((item, n) => new Payment(
+            "Q" + n.ToString("D4", System.Globalization.CultureInfo.InvariantCulture),
+            item.Open,
+            item.CustomerName,
+            null,
+            n % 3 == 0 ? [] : [new RemittanceLine(item.InvoiceNumber, item.OpenMinor)],
+            null,
+            "demo",
+            n + 1)).ToArray();
+        var expected = new CashMatcher(items, customers, MatchPolicy.Default).Match(payments);
+        var fork = new CashMatcher(items, customers, MatchPolicy.Default).Fork();
+
+        var first = fork.Propose(payments);
+        var second = fork.Propose(payments);
+
+        Assert.True(expected.Applications.Count > 300, $"{expected.Applications.Count} applications");
+        Assert.Equal(expected.Applications, first.Applications);
+        Assert.Equal(expected.Applications, second.Applications);
+        Assert.Equal(expected.Exceptions.Select(e => (e.PaymentRef, e.Unapplied, e.Reason, e.Detail)), second.Exceptions.Select(e => (e.PaymentRef, e.Unapplied, e.Reason, e.Detail)));
+        Assert.All(items, i => Assert.Equal(i.OpenMinor, fork.RemainingMinor(i.ItemId)));
+    }
+
+    [Fact]
+    public void Fork_OnALargeLedger_AllocatesForTheItemsItsCallTouchesNotForTheLedger()
+    {
+        // 200,000 items: one array of their open amounts is 1.6 MB, which a fork must not copy.
+        const int count = 200_000;
+        var items = Enumerable.Range(0, count).Select(n => new OpenItem(
+            $"X{n:D6}", DocType.Invoice, $"C{n / 20}", $"CUSTOMER {n / 20} LTD", $"INV-{1_000_000 + n}", null, MatchingScenario.Usd, 100_00 + (n % 997), new DateOnly(2026, 11, 1), new DateOnly(2026, 12, 1))).ToList();
+        var source = new CashMatcher(items, [], MatchPolicy.Default);
+        Payment[] payments = [new Payment("P1", new Money(100_00 + (123_456 % 997), MatchingScenario.Usd), "CUSTOMER 6172 LTD", null, [new RemittanceLine("INV-1123456", 100_00 + (123_456 % 997))], null, "test.bai2", 1)];
+        source.Fork().Propose(payments);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var fork = source.Fork();
+        var result = fork.Propose(payments);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal("X123456", Assert.Single(result.Applications).ItemId);
+        Assert.True(allocated < count * sizeof(long) / 8, $"a fork and one call allocated {allocated:N0} bytes over {count:N0} items");
+    }
+
+    [Fact]
     public void CountDecidedAtOnce_DecidesTheQuotedInvoicesAndAppliesNothing()
     {
         var (items, customers, payments) = Demo.Value;

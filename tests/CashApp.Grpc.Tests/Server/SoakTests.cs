@@ -185,7 +185,8 @@ public sealed class SoakTests(ITestOutputHelper output)
             }
 
             var overApplied = applied.Count(a => a.Value > amounts[a.Key]);
-            var report = Report(seconds, clients, latencies, errors, conflicts, rss, overApplied, applied.Count);
+            var report = Report(seconds, clients, latencies, errors, conflicts, rss, overApplied, applied.Count)
+                + string.Create(CultureInfo.InvariantCulture, $"snapshot: {server.Matcher.FullLoads} full reads of the ledger, {server.Matcher.CarriedForward} generations carried forward{Environment.NewLine}");
             output.WriteLine(report);
             var path = Environment.GetEnvironmentVariable("CASHAPP_SOAK_REPORT") ?? Path.Combine(Path.GetTempPath(), "cashapp-soak.txt");
             await File.WriteAllTextAsync(path, report);

@@ -1,0 +1,144 @@
+using System.Globalization;
+using CashApp.Engine.Matching;
+using CashApp.Engine.Model;
+using CashApp.Parsers.Common;
+using CashApp.Parsers.Currency;
+using CashApp.Store;
+using V1 = CashApp.Grpc.V1;
+
+namespace CashApp.Grpc.Tests.Server;
+
+/// <summary>
+/// The served snapshot is carried forward across this server's writes (issue 16): after any sequence of
+/// committed matches and AR corrections it decides exactly as a matcher over a fresh read of the store, and
+/// it was read in full once.
+/// </summary>
+public sealed class LiveSnapshotTests
+{
+    private static readonly CurrencyCode Usd = new("USD");
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Writes_AmountsOnly_CarriedForwardAndSameAsAFreshRead(int seed)
+    {
+        await using var server = new OwnServer();
+        await server.InitializeAsync();
+        var random = new Random(seed);
+        // Ten customers, six invoices and a credit memo each, in two numbering series; a customer in five has no record.
+        var items = new List<V1.OpenItem>();
+        for (var c = 0; c < 10; c++)
+        {
+            for (var n = 0; n < 7; n++)
+            {
+                var item = MatchingTests.Invoice($"S{c:D2}-{n}", $"SC{c}", (n % 2 == 0 ? "INV-" : "DOC-") + (40_000 + (c * 10) + n).ToString(CultureInfo.InvariantCulture), 1_000_00 + (random.Next(1, 90) * 1_00));
+                item.CustomerName = $"Snapshot Customer {c} Ltd";
+                if (n == 6)
+                {
+                    item.DocType = V1.DocType.CreditMemo;
+                    item.OpenAmountMinor = -50_00;
+                }
+
+                items.Add(item);
+            }
+        }
+
+        await server.Fixture.Store.UpsertCustomersAsync([.. Enumerable.Range(0, 10).Where(c => c % 5 != 4).Select(c => new Customer($"SC{c}", $"Snapshot Customer {c} Ltd", null, [], []))], "test");
+        await server.Fixture.OpenItems("ar-system").UpsertAsync(items);
+        var probes = Probes(items);
+        await AssertSameAsFreshAsync(server, probes, "after the first read");
+        var loads = server.Fixture.Matcher.FullLoads;
+
+        for (var round = 0; round < 6; round++)
+        {
+            if (random.Next(2) == 0)
+            {
+                // A committed match: pays some items in full, some in part.
+                var request = new V1.MatchRequest { Commit = true };
+                foreach (var item in items.Where(i => i.OpenAmountMinor > 0).OrderBy(_ => random.Next()).Take(random.Next(1, 5)))
+                {
+                    var open = (await server.Fixture.OpenItems("ar-system").GetAsync(new V1.GetOpenItemRequest { ItemId = item.ItemId })).OpenAmountMinor;
+                    if (open > 0)
+                    {
+                        request.Payments.Add(MatchingTests.Payment($"SNAP-{seed}-{round}-{item.ItemId}", random.Next(3) == 0 ? open - 10_00 : open, item.InvoiceNumber));
+                    }
+                }
+
+                if (request.Payments.Count > 0)
+                {
+                    await server.Fixture.Matching("ar-system").MatchAsync(request);
+                }
+            }
+            else
+            {
+                // An AR correction: new open amounts for known items, some closed.
+                var changed = items.OrderBy(_ => random.Next()).Take(random.Next(1, 6)).Select(i =>
+                {
+                    var copy = i.Clone();
+                    copy.OpenAmountMinor = random.Next(4) == 0 ? 0 : i.OpenAmountMinor > 0 ? i.OpenAmountMinor + (random.Next(-5, 5) * 1_00) : i.OpenAmountMinor;
+                    return copy;
+                }).ToList();
+                await server.Fixture.OpenItems("ar-system").UpsertAsync(changed);
+            }
+
+            await AssertSameAsFreshAsync(server, probes, $"after round {round}");
+        }
+
+        Assert.Equal(loads, server.Fixture.Matcher.FullLoads);
+        Assert.True(server.Fixture.Matcher.CarriedForward >= 6, $"{server.Fixture.Matcher.CarriedForward} generations carried forward");
+    }
+
+    [Fact]
+    public async Task Upsert_NewItem_ReadInFullAndMatched()
+    {
+        await using var server = new OwnServer();
+        await server.InitializeAsync();
+        await server.Fixture.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("N-1", "NC", "INV-77001", 500_00)]);
+        await AssertSameAsFreshAsync(server, [Paid("NP-1", 600_00, "INV-77002")], "before");
+        var loads = server.Fixture.Matcher.FullLoads;
+
+        await server.Fixture.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("N-2", "NC", "INV-77002", 600_00)]);
+        var applied = await AssertSameAsFreshAsync(server, [Paid("NP-1", 600_00, "INV-77002")], "after");
+
+        Assert.Equal("N-2", Assert.Single(applied.Applications).ItemId);
+        Assert.Equal(loads + 1, server.Fixture.Matcher.FullLoads);
+    }
+
+    private static Payment Paid(string reference, long minor, string quoted) =>
+        new(reference, new Money(minor, Usd), "Somebody", null, [new RemittanceLine(quoted, null)], null, "probe", 1);
+
+    private static List<Payment> Probes(List<V1.OpenItem> items) =>
+        [.. items.SelectMany((item, n) => new[]
+        {
+            new Payment($"PR-{n:D3}A", new Money(Math.Abs(item.OpenAmountMinor), Usd), item.CustomerName, null, [new RemittanceLine(item.InvoiceNumber, null)], null, "probe", (2 * n) + 1),
+            new Payment($"PR-{n:D3}B", new Money(Math.Abs(item.OpenAmountMinor) - 3_00, Usd), n % 3 == 0 ? "Unknown Payer" : item.CustomerName, null, [], n % 2 == 0 ? "REF " + item.InvoiceNumber : null, "probe", (2 * n) + 2),
+        })];
+
+    private static async Task<MatchResult> AssertSameAsFreshAsync(OwnServer server, IReadOnlyList<Payment> payments, string when)
+    {
+        var (served, _) = await server.Fixture.Matcher.MatchAsync(payments, CancellationToken.None);
+        var snapshot = await server.Fixture.Store.LoadSnapshotAsync();
+        var fresh = new CashMatcher(snapshot.OpenItems, snapshot.Customers, MatchPolicy.Default);
+        if (server.Fixture.Store is IPayerRuleStore rules)
+        {
+            fresh.UsePayerRules(await rules.ListActivePayerRulesAsync());
+        }
+
+        Assert.Equal(Text(fresh.Match(payments)), Text(served), ignoreLineEndingDifferences: false);
+        Assert.True(served.Applications.Count + served.Exceptions.Count > 0, when);
+        return served;
+    }
+
+    private static string Text(MatchResult result) => string.Join('\n', result.Applications.Select(a => a.ToString()).Concat(result.Exceptions.Select(e =>
+        $"{e.PaymentRef} {e.Unapplied} {e.Reason} {e.Detail} | {string.Join(" | ", e.Suggestions.Select(s => $"{string.Join(',', s.ItemIds)} {s.Score} {s.Why}"))}")));
+
+    private sealed class OwnServer : IAsyncDisposable
+    {
+        public ServerFixture Fixture { get; } = new();
+
+        public Task InitializeAsync() => Fixture.InitializeAsync();
+
+        public async ValueTask DisposeAsync() => await Fixture.DisposeAsync();
+    }
+}
