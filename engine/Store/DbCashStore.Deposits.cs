@@ -56,7 +56,7 @@ public abstract partial class DbCashStore
         DbConnection connection, DbTransaction transaction, long fileId, IngestBatch batch, Dictionary<BankTransaction, long> depositPaymentIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var outcomes = new List<DepositOutcome>();
-        if (batch.Deposits.Count == 0 && batch.DepositDetail.Count == 0)
+        if (batch.Deposits.Count == 0 && batch.DepositDetail.Count == 0 && (!batch.EndsFile || batch.DepositDates.Count == 0))
         {
             return outcomes;
         }
@@ -80,6 +80,17 @@ public abstract partial class DbCashStore
         foreach (var deposit in batch.Deposits)
         {
             dates.Add(DepositReconciliation.DepositDate(deposit) ?? throw new ArgumentException($"{deposit.SourceFile} line {deposit.LineNumber}: a deposit without a date.", nameof(batch)));
+        }
+
+        if (!batch.EndsFile)
+        {
+            // A batch before its file's last: the file's detail may go on in the next batch, so nothing is reconciled
+            // yet. Its deposits are held, and the last batch reconciles on every date of the file.
+            dates.Clear();
+        }
+        else
+        {
+            dates.UnionWith(batch.DepositDates);
         }
 
         var held = new List<HeldDeposit>();
