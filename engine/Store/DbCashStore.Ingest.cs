@@ -100,6 +100,19 @@ public abstract partial class DbCashStore
 
         var now = Now();
 
+        // A deposit a specialist resolved by hand before its detail came: that detail is the money already decided.
+        // Its checks are stored, never applied again, whatever matching made of them.
+        var byHand = await CoverByHandResolvedDepositsAsync(connection, transaction, batch, cancellationToken).ConfigureAwait(false);
+        if (byHand.Covered.Count > 0)
+        {
+            batch = batch with
+            {
+                Applications = [.. batch.Applications.Where(a => !byHand.Covered.Contains(a.PaymentRef))],
+                Exceptions = [.. batch.Exceptions.Where(e => !byHand.Covered.Contains(e.PaymentRef)), .. byHand.Exceptions],
+                DepositDetail = [.. batch.DepositDetail.Where(t => !byHand.CoveredDetail.Contains(t))],
+            };
+        }
+
         // Apply first: each guarded update re-checks, inside this transaction, that the item is still open for
         // the amount. A snapshot can be stale (AR closed the item, a specialist or another ingest applied it).
         // Items are locked in one order (by id) so that two instances ingesting at once cannot deadlock.
@@ -229,6 +242,7 @@ public abstract partial class DbCashStore
 
         // A deposit is held against its detail, stored earlier or in this file; the detail settles deposits held earlier.
         var depositOutcomes = await ReconcileDepositsAsync(connection, transaction, fileId, batch, depositPaymentIds, now, cancellationToken).ConfigureAwait(false);
+        depositOutcomes.AddRange(await SettleHandResolvedDepositsAsync(connection, transaction, byHand, now, cancellationToken).ConfigureAwait(false));
 
         await using (var command = Command(connection, transaction, Sql.InsertApplication))
         {
