@@ -550,6 +550,7 @@ public sealed class DepositReconciliation
             lockboxes[key] = group = new Group(DepositDetailKind.Lockbox, lockbox, null, date, check.Currency, [LockboxKey(NormalizeLockbox(lockbox))]);
         }
 
+        group.Spelled(lockbox);
         group.Add(check);
         group.Checks.Add(new CheckSlot(check, batch));
         if (!group.Batches.TryGetValue(batch, out var part))
@@ -557,6 +558,7 @@ public sealed class DepositReconciliation
             group.Batches[batch] = part = new Group(DepositDetailKind.LockboxBatch, lockbox, batch, date, check.Currency, []) { Parent = group };
         }
 
+        part.Spelled(lockbox);
         part.Add(check);
     }
 
@@ -646,7 +648,16 @@ public sealed class DepositReconciliation
 
         public DepositDetailKind Kind { get; } = kind;
 
-        public string Key { get; } = key;
+        /// <summary>The lockbox or entry as the detail writes it; of two spellings of one lockbox (<c>0012345</c>, <c>12345</c>), the first in ordinal order.</summary>
+        public string Key { get; private set; } = key;
+
+        public void Spelled(string key)
+        {
+            if (string.CompareOrdinal(key, Key) < 0)
+            {
+                Key = key;
+            }
+        }
 
         public void Add(BankTransaction t) => Add(t, t.AmountMinor);
 

@@ -267,21 +267,25 @@ public sealed class LedgerService
             }
         }
 
-        var part = new FilePart(run.BankFileId, endsFile, endsFile ? run.DebitCount : 0, [.. run.DepositDates]);
-        var stored = await StoreTransactionsAsync(transactions, credits, keys, part, run.FileName, run.ContentHash, run.Format, run.Actor, cancellationToken).ConfigureAwait(false);
-        if (stored.Status == IngestStatus.Duplicate)
+        StoredBatch stored;
+        while (true)
         {
-            if (!BankFileProgress.IsComplete(stored.File))
+            var part = new FilePart(run.BankFileId, endsFile, endsFile ? run.DebitCount : 0, [.. run.DepositDates]);
+            stored = await StoreTransactionsAsync(transactions, credits, keys, part, run.FileName, run.ContentHash, run.Format, run.Actor, cancellationToken).ConfigureAwait(false);
+            if (stored.Status != IngestStatus.Duplicate)
             {
-                // Another call (an instance, or an earlier interrupted ingest) began this very file: carry on with it.
-                run.BankFileId = stored.File.Id;
-                await StoreFileBatchAsync(run, transactions, endsFile, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+
+            if (BankFileProgress.IsComplete(stored.File) || run.BankFileId == stored.File.Id)
+            {
+                run.Status = IngestStatus.Duplicate;
+                run.File = stored.File;
                 return;
             }
 
-            run.Status = IngestStatus.Duplicate;
-            run.File = stored.File;
-            return;
+            // Another call (an instance, or an earlier ingest that stopped) began this very file: carry on into it.
+            run.BankFileId = stored.File.Id;
         }
 
         run.BankFileId = stored.File.Id;
