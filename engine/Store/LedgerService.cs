@@ -184,7 +184,7 @@ public sealed class LedgerService
         // Second pass: batches of credits (and the debits a deposit's detail nets), matched and stored one by one. A
         // batch is cut only between two deposit details (a lockbox, a camt.054 entry), never inside one.
         content.Position = start;
-        var run = new FileRun(fileName, contentHash, format, options.Actor, debits) { BankFileId = known?.Id };
+        var run = new FileRun(fileName, contentHash, format, options.Actor, debits) { BankFileId = known is { Status: BankFileStatus.Ingested } ? known.Id : null };
         var batch = new List<BankTransaction>(Math.Min(IngestBatchSize, 1 << 16));
         (string, string?, DateOnly)? lastGroup = null;
         await foreach (var transaction in BankFileReading.StreamAsync(content, fileName, format, readOptions, new ParseWarningCollection(0), cancellationToken).ConfigureAwait(false))
