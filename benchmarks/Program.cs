@@ -16,6 +16,11 @@ if (args is ["matcher", ..])
     return CashApp.Benchmarks.Matching.MatcherLatency.Run(args[1..]);
 }
 
+if (args is ["ingest-memory", ..])
+{
+    return await CashApp.Benchmarks.Grpc.IngestMemory.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
 if (args is ["learning", ..])
 {
     return await CashApp.Benchmarks.Learning.TwoDayLearning.RunAsync(args[1..]).ConfigureAwait(false);

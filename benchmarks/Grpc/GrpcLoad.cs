@@ -137,7 +137,7 @@ internal static class GrpcLoad
     }
 
     /// <summary>The server under test: its address, and its CPU time so far (null when it shares this process).</summary>
-    private sealed class Server : IAsyncDisposable
+    internal sealed class Server : IAsyncDisposable
     {
         private readonly WebApplication? _app;
         private readonly Process? _process;
@@ -197,7 +197,7 @@ internal static class GrpcLoad
         }
 
         /// <summary>Starts <c>cashapp serve</c> as it ships (its runtimeconfig, its logging) and waits until its health check answers.</summary>
-        public static async Task<Server> ChildAsync(string dll, string db, string keys)
+        public static async Task<Server> ChildAsync(string dll, string db, string keys, params string[] serveArgs)
         {
             var port = FreePort();
             var start = new ProcessStartInfo("dotnet")
@@ -206,7 +206,8 @@ internal static class GrpcLoad
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (var arg in new[] { "exec", dll, "serve", "--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", "--db", db, "--api-keys", keys })
+            string[] arguments = ["exec", dll, "serve", "--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", "--db", db, "--api-keys", keys, .. serveArgs];
+            foreach (var arg in arguments)
             {
                 start.ArgumentList.Add(arg);
             }
@@ -508,7 +509,7 @@ internal static class GrpcLoad
         return [.. payments];
     }
 
-    private static async Task Upsert(V1.Customers.CustomersClient client, List<Customer> customers)
+    internal static async Task Upsert(V1.Customers.CustomersClient client, List<Customer> customers)
     {
         using var call = client.Upsert();
         foreach (var c in customers)
@@ -523,7 +524,7 @@ internal static class GrpcLoad
         await call;
     }
 
-    private static async Task Upsert(V1.OpenItems.OpenItemsClient client, List<OpenItem> items)
+    internal static async Task Upsert(V1.OpenItems.OpenItemsClient client, List<OpenItem> items)
     {
         using var call = client.Upsert();
         foreach (var item in items)

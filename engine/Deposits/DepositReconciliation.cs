@@ -52,7 +52,22 @@ public sealed record DepositDetail(
     string Currency,
     long TotalMinor,
     int Count,
-    long LineNumber);
+    long LineNumber)
+{
+    /// <summary>
+    /// Every file that holds part of the detail, in ordinal order (<see cref="SourceFile"/> is the first): the detail
+    /// of one lockbox or entry may come in several files, and is tied to its deposit by the bank's data, not by them.
+    /// </summary>
+    public IReadOnlyList<string> Files { get; init; } = [SourceFile];
+
+    /// <summary>Where the detail is, for a person: its file and first line, or every file it came in.</summary>
+    public string Where => Files.Count > 1
+        ? $"{string.Join(", ", Files)}; first {SourceFile} line {LineNumber.ToString(CultureInfo.InvariantCulture)}"
+        : $"{SourceFile} line {LineNumber.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>The file or files of the detail, comma-separated: what a deposit's outcome names as its detail file.</summary>
+    public string FileNames => string.Join(", ", Files);
+}
 
 /// <summary>A deposit credit and the detail it was reconciled with, or differs from.</summary>
 public sealed record DepositMatch(BankTransaction Deposit, DepositStatus Status, DepositDetail Detail)
@@ -63,15 +78,7 @@ public sealed record DepositMatch(BankTransaction Deposit, DepositStatus Status,
     /// <summary>One sentence for a person: what was compared, in which files, and how it came out.</summary>
     public string Describe()
     {
-        var what = Detail.Kind switch
-        {
-            DepositDetailKind.Lockbox or DepositDetailKind.LockboxCheck => $"lockbox {Detail.Key} of {Day(Detail.Date)}",
-            DepositDetailKind.LockboxBatch => $"lockbox {Detail.Key} batch {Detail.Batch} of {Day(Detail.Date)}",
-            _ => $"entry {Detail.Key} of {Day(Detail.Date)}",
-        };
-        var items = Detail.Kind == DepositDetailKind.Notification ? "transactions" : "checks";
-        var deposit = $"{(Deposit.TypeCode == DepositReconciliation.Bai2LockboxItem ? "item" : "deposit")} {Deposit.Currency} {Amount(Deposit.AmountMinor)} ({Deposit.SourceFile} line {Deposit.LineNumber.ToString(CultureInfo.InvariantCulture)})";
-        var detail = $"{Detail.Count.ToString(CultureInfo.InvariantCulture)} {items} totalling {Detail.Currency} {Amount(Detail.TotalMinor)} ({Detail.SourceFile} line {Detail.LineNumber.ToString(CultureInfo.InvariantCulture)})";
+        var (what, deposit, detail) = Parts();
         if (Deposit.TypeCode == DepositReconciliation.Bai2LockboxItem)
         {
             return Status == DepositStatus.Reconciled
@@ -82,6 +89,32 @@ public sealed record DepositMatch(BankTransaction Deposit, DepositStatus Status,
         return Status == DepositStatus.Reconciled
             ? $"{what}: {deposit} reconciled with its detail, {detail}; the detail's payments are applied, not the deposit"
             : $"{what}: {deposit} differs from its detail, {detail}, by {Amount(DifferenceMinor)}";
+    }
+
+    /// <summary>
+    /// The comparison alone, for a deposit whose money was decided otherwise (a specialist resolved it by hand): what
+    /// was compared, in which files, and whether the totals agree; nothing about what is applied.
+    /// </summary>
+    public string DescribeComparison()
+    {
+        var (what, deposit, detail) = Parts();
+        return Status == DepositStatus.Reconciled
+            ? $"{what}: {deposit} agrees with its detail, {detail}"
+            : $"{what}: {deposit} differs from its detail, {detail}, by {Amount(DifferenceMinor)}";
+    }
+
+    private (string What, string Deposit, string Detail) Parts()
+    {
+        var what = Detail.Kind switch
+        {
+            DepositDetailKind.Lockbox or DepositDetailKind.LockboxCheck => $"lockbox {Detail.Key} of {Day(Detail.Date)}",
+            DepositDetailKind.LockboxBatch => $"lockbox {Detail.Key} batch {Detail.Batch} of {Day(Detail.Date)}",
+            _ => $"entry {Detail.Key} of {Day(Detail.Date)}",
+        };
+        var items = Detail.Kind == DepositDetailKind.Notification ? "transactions" : "checks";
+        var deposit = $"{(Deposit.TypeCode == DepositReconciliation.Bai2LockboxItem ? "item" : "deposit")} {Deposit.Currency} {Amount(Deposit.AmountMinor)} ({Deposit.SourceFile} line {Deposit.LineNumber.ToString(CultureInfo.InvariantCulture)})";
+        var detail = $"{Detail.Count.ToString(CultureInfo.InvariantCulture)} {items} totalling {Detail.Currency} {Amount(Detail.TotalMinor)} ({Detail.Where})";
+        return (what, deposit, detail);
     }
 
     private string Amount(long minor) =>
@@ -178,8 +211,10 @@ public sealed class DepositReconciliation
             return None;
         }
 
-        var lockboxes = new Dictionary<(string File, string Lockbox, DateOnly Date, string Currency), Group>();
-        var entries = new Dictionary<(string File, string? Statement, string? Servicer, string? EntryRef, DateOnly Date, string Currency), Group>();
+        // Detail is tied to its deposit by the bank's data alone (lockbox or entry, date, currency), never by the file
+        // that carries it: a lockbox whose checks come in two transmissions is one lockbox, whatever the files are named.
+        var lockboxes = new Dictionary<(string Lockbox, DateOnly Date, string Currency), Group>();
+        var entries = new Dictionary<(string? Statement, string? Servicer, string? EntryRef, DateOnly Date, string Currency), Group>();
         foreach (var t in transactions)
         {
             switch (t.Format)
@@ -398,7 +433,7 @@ public sealed class DepositReconciliation
     /// A lockbox number as compared: upper case letters and digits, leading zeros dropped from an all-digit number
     /// (a bank prints lockbox <c>0012345</c> as <c>12345</c> as often as not).
     /// </summary>
-    internal static string NormalizeLockbox(ReadOnlySpan<char> number)
+    public static string NormalizeLockbox(ReadOnlySpan<char> number)
     {
         var text = new string(number).Trim().ToUpperInvariant();
         if (text.Length > 0 && text.All(char.IsAsciiDigit))
@@ -507,32 +542,34 @@ public sealed class DepositReconciliation
             ? date
             : t.ValueDate;
 
-    private static void AddCheck(Dictionary<(string, string, DateOnly, string), Group> lockboxes, BankTransaction check, string lockbox, string batch, DateOnly date)
+    private static void AddCheck(Dictionary<(string, DateOnly, string), Group> lockboxes, BankTransaction check, string lockbox, string batch, DateOnly date)
     {
-        var key = (check.SourceFile, lockbox, date, check.Currency);
+        var key = (NormalizeLockbox(lockbox), date, check.Currency);
         if (!lockboxes.TryGetValue(key, out var group))
         {
-            lockboxes[key] = group = new Group(DepositDetailKind.Lockbox, check.SourceFile, lockbox, null, date, check.Currency, check.LineNumber, [LockboxKey(NormalizeLockbox(lockbox))]);
+            lockboxes[key] = group = new Group(DepositDetailKind.Lockbox, lockbox, null, date, check.Currency, [LockboxKey(NormalizeLockbox(lockbox))]);
         }
 
-        group.Add(check.AmountMinor);
+        group.Spelled(lockbox);
+        group.Add(check);
         group.Checks.Add(new CheckSlot(check, batch));
         if (!group.Batches.TryGetValue(batch, out var part))
         {
-            group.Batches[batch] = part = new Group(DepositDetailKind.LockboxBatch, check.SourceFile, lockbox, batch, date, check.Currency, check.LineNumber, []) { Parent = group };
+            group.Batches[batch] = part = new Group(DepositDetailKind.LockboxBatch, lockbox, batch, date, check.Currency, []) { Parent = group };
         }
 
-        part.Add(check.AmountMinor);
+        part.Spelled(lockbox);
+        part.Add(check);
     }
 
-    private static void AddEntryTransaction(Dictionary<(string, string?, string?, string?, DateOnly, string), Group> entries, BankTransaction t, DateOnly date, List<string> keys)
+    private static void AddEntryTransaction(Dictionary<(string?, string?, string?, DateOnly, string), Group> entries, BankTransaction t, DateOnly date, List<string> keys)
     {
-        var key = (t.SourceFile, t.Extra.GetValueOrDefault("statement_id"), t.Extra.GetValueOrDefault("entry_account_servicer_ref"), t.Extra.GetValueOrDefault("entry_ref"), date, t.Currency);
+        var key = (t.Extra.GetValueOrDefault("statement_id"), t.Extra.GetValueOrDefault("entry_account_servicer_ref"), t.Extra.GetValueOrDefault("entry_ref"), date, t.Currency);
         if (!entries.TryGetValue(key, out var group))
         {
             var name = t.Extra.GetValueOrDefault("entry_account_servicer_ref") ?? t.Extra.GetValueOrDefault("entry_ref")
                 ?? t.Extra.GetValueOrDefault("batch_payment_information_id") ?? t.Extra.GetValueOrDefault("batch_message_id")!;
-            entries[key] = group = new Group(DepositDetailKind.Notification, t.SourceFile, name, null, date, t.Currency, t.LineNumber, keys);
+            entries[key] = group = new Group(DepositDetailKind.Notification, name, null, date, t.Currency, keys);
         }
 
         // A booked credit is the deposit's money and a debit of a netted batch takes from it. A credit that is not
@@ -542,7 +579,7 @@ public sealed class DepositReconciliation
             group.Usable = false;
         }
 
-        group.Add(t.Direction == Direction.Credit ? t.AmountMinor : -t.AmountMinor);
+        group.Add(t, t.Direction == Direction.Credit ? t.AmountMinor : -t.AmountMinor);
     }
 
     /// <summary>One check of a lockbox, and whether an item (116) has been reconciled with it.</summary>
@@ -575,16 +612,21 @@ public sealed class DepositReconciliation
         public bool IsItem { get; init; }
     }
 
-    /// <summary>The detail of one lockbox, batch or camt.054 entry, as it is collected and taken.</summary>
-    private sealed class Group(DepositDetailKind kind, string sourceFile, string key, string? batch, DateOnly date, string currency, long firstLine, List<string> keys)
+    /// <summary>
+    /// The detail of one lockbox, batch or camt.054 entry, as it is collected and taken: from one file or several. It is
+    /// named by its first file in ordinal order and its first line there, whatever order the transactions came in.
+    /// </summary>
+    private sealed class Group(DepositDetailKind kind, string key, string? batch, DateOnly date, string currency, List<string> keys)
     {
-        public string SourceFile { get; } = sourceFile;
+        private readonly SortedSet<string> _files = new(StringComparer.Ordinal);
+
+        public string SourceFile => _files.Min ?? string.Empty;
 
         public DateOnly Date { get; } = date;
 
         public string Currency { get; } = currency;
 
-        public long FirstLine { get; } = firstLine;
+        public long FirstLine { get; private set; }
 
         public List<string> Keys { get; } = keys;
 
@@ -606,15 +648,33 @@ public sealed class DepositReconciliation
 
         public DepositDetailKind Kind { get; } = kind;
 
-        public string Key { get; } = key;
+        /// <summary>The lockbox or entry as the detail writes it; of two spellings of one lockbox (<c>0012345</c>, <c>12345</c>), the first in ordinal order.</summary>
+        public string Key { get; private set; } = key;
 
-        public void Add(long amountMinor)
+        public void Spelled(string key)
         {
+            if (string.CompareOrdinal(key, Key) < 0)
+            {
+                Key = key;
+            }
+        }
+
+        public void Add(BankTransaction t) => Add(t, t.AmountMinor);
+
+        public void Add(BankTransaction t, long amountMinor)
+        {
+            var first = _files.Count == 0 || string.CompareOrdinal(t.SourceFile, SourceFile) < 0;
+            _files.Add(t.SourceFile);
+            if (first || t.SourceFile == SourceFile && t.LineNumber < FirstLine)
+            {
+                FirstLine = t.LineNumber;
+            }
+
             Total = checked(Total + amountMinor);
             Count++;
         }
 
-        public DepositDetail Detail() => new(Kind, SourceFile, Key, batch, Date, Currency, Total, Count, FirstLine);
+        public DepositDetail Detail() => new(Kind, SourceFile, Key, batch, Date, Currency, Total, Count, FirstLine) { Files = [.. _files] };
 
         /// <summary>Takes what no other deposit took.</summary>
         public void TakeRest()
@@ -639,7 +699,20 @@ public sealed class DepositReconciliation
             var left = Batches.Values.Where(b => !b.Taken).ToList();
             return TakenBatches == 0
                 ? Detail()
-                : Detail() with { TotalMinor = left.Sum(b => b.Total), Count = left.Sum(b => b.Count), LineNumber = left.Count > 0 ? left.Min(b => b.FirstLine) : FirstLine };
+                : Rest(left);
+        }
+
+        private DepositDetail Rest(List<Group> left)
+        {
+            var first = left.OrderBy(b => b.SourceFile, StringComparer.Ordinal).ThenBy(b => b.FirstLine).FirstOrDefault();
+            return Detail() with
+            {
+                TotalMinor = left.Sum(b => b.Total),
+                Count = left.Sum(b => b.Count),
+                SourceFile = first?.SourceFile ?? SourceFile,
+                LineNumber = first?.FirstLine ?? FirstLine,
+                Files = first is null ? [.. _files] : [.. left.SelectMany(b => b._files).Distinct().Order(StringComparer.Ordinal)],
+            };
         }
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using CashApp.Engine.Deposits;
 using CashApp.Engine.Model;
 using CashApp.Parsers.Common;
+using CashApp.Parsers.Currency;
 
 namespace CashApp.Store;
 
@@ -56,7 +57,7 @@ public abstract partial class DbCashStore
         DbConnection connection, DbTransaction transaction, long fileId, IngestBatch batch, Dictionary<BankTransaction, long> depositPaymentIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var outcomes = new List<DepositOutcome>();
-        if (batch.Deposits.Count == 0 && batch.DepositDetail.Count == 0)
+        if (batch.Deposits.Count == 0 && batch.DepositDetail.Count == 0 && (!batch.EndsFile || batch.DepositDates.Count == 0))
         {
             return outcomes;
         }
@@ -80,6 +81,17 @@ public abstract partial class DbCashStore
         foreach (var deposit in batch.Deposits)
         {
             dates.Add(DepositReconciliation.DepositDate(deposit) ?? throw new ArgumentException($"{deposit.SourceFile} line {deposit.LineNumber}: a deposit without a date.", nameof(batch)));
+        }
+
+        if (!batch.EndsFile)
+        {
+            // A batch before its file's last: the file's detail may go on in the next batch, so nothing is reconciled
+            // yet. Its deposits are held, and the last batch reconciles on every date of the file.
+            dates.Clear();
+        }
+        else
+        {
+            dates.UnionWith(batch.DepositDates);
         }
 
         var held = new List<HeldDeposit>();
@@ -167,7 +179,7 @@ public abstract partial class DbCashStore
                 {
                     Set(update, "@id", deposit.DepositId);
                     Set(update, "@status", state == DepositState.Reconciled ? "reconciled" : "mismatch");
-                    Set(update, "@detail_file", match.Detail.SourceFile);
+                    Set(update, "@detail_file", match.Detail.FileNames);
                     SetTime(update, "@updated_at", now);
                     await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
@@ -196,7 +208,7 @@ public abstract partial class DbCashStore
                 }
 
                 settled.Add(deposit);
-                outcomes.Add(new DepositOutcome(deposit.PaymentId, match.Deposit.PaymentRef, state, match.Deposit.SourceFile, match.Detail.SourceFile, text));
+                outcomes.Add(new DepositOutcome(deposit.PaymentId, match.Deposit.PaymentRef, state, match.Deposit.SourceFile, match.Detail.FileNames, text));
             }
         }
 
@@ -208,18 +220,126 @@ public abstract partial class DbCashStore
         return outcomes;
     }
 
-    /// <summary>True when a reconciled detail took this detail transaction: its whole lockbox or entry, its batch, or its one check.</summary>
+    /// <summary>
+    /// Inside the ingest's transaction, before anything is applied: finds the deposits a specialist resolved by hand
+    /// (their exception decided while they awaited or differed from their detail) on the dates of this batch's detail,
+    /// and reconciles them with it as held deposits are. Each check of such a deposit's detail is covered: stored, and
+    /// never applied, since the specialist applied that money already; the deposit is settled with the comparison.
+    /// </summary>
+    private async Task<HandCover> CoverByHandResolvedDepositsAsync(DbConnection connection, DbTransaction transaction, IngestBatch batch, CancellationToken cancellationToken)
+    {
+        var cover = new HandCover();
+        if (batch.DepositDetail.Count == 0)
+        {
+            return cover;
+        }
+
+        var hand = new List<(long DepositId, long PaymentId, BankTransaction Transaction, string ByWhom)>();
+        foreach (var date in batch.DepositDetail.Select(t => DepositReconciliation.DetailOf(t)?.Date).OfType<DateOnly>().Distinct().Order())
+        {
+            await using var select = Command(connection, transaction, DepositSql.SelectHandResolvedDeposits);
+            SetDate(select, "@deposit_date", date);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var who = reader.IsDBNull(3) ? "a specialist" : reader.GetString(3);
+                var when = TimeOrNull(reader, 4) is { } at ? string.Create(CultureInfo.InvariantCulture, $" on {at.UtcDateTime:yyyy-MM-dd HH:mm} UTC") : string.Empty;
+                hand.Add((reader.GetInt64(0), reader.GetInt64(1), FromSource(reader.GetString(2)), who + when));
+            }
+        }
+
+        if (hand.Count == 0)
+        {
+            return cover;
+        }
+
+        var byTransaction = hand.ToDictionary(h => h.Transaction, h => h, (IEqualityComparer<BankTransaction>)ReferenceEqualityComparer.Instance);
+        var lumps = hand.Where(h => h.Transaction.TypeCode != DepositReconciliation.Bai2LockboxItem).Select(h => h.Transaction).ToList();
+        var items = hand.Where(h => h.Transaction.TypeCode == DepositReconciliation.Bai2LockboxItem).Select(h => h.Transaction).ToList();
+        foreach (var deposits in new[] { lumps, items })
+        {
+            foreach (var match in DepositReconciliation.Reconcile([.. deposits, .. batch.DepositDetail]).Deposits)
+            {
+                var rows = batch.DepositDetail.Where(t => Takes(match.Detail, t)).ToList();
+                if (rows.Count == 0)
+                {
+                    continue;
+                }
+
+                var (depositId, paymentId, deposit, byWhom) = byTransaction[match.Deposit];
+                var reconciled = match.Status == DepositStatus.Reconciled;
+                var text = $"deposit already resolved by hand by {byWhom}: {match.DescribeComparison()}; its checks are that money and are not applied again"
+                    + (reconciled ? string.Empty : "; look at the deposit and its detail together");
+                var part = string.Create(CultureInfo.InvariantCulture, $"part of {deposit.PaymentRef} ({deposit.SourceFile} line {deposit.LineNumber}), a deposit resolved by hand by {byWhom} before this detail arrived: not applied again");
+                foreach (var row in rows)
+                {
+                    cover.CoveredDetail.Add(row);
+                    if (row.Direction == Direction.Credit && cover.Covered.Add(row.PaymentRef))
+                    {
+                        cover.Exceptions.Add(new ExceptionCase(row.PaymentRef, new Money(0, new CurrencyCode(row.Currency)), ExceptionReason.DepositReconciled, part, []));
+                    }
+                }
+
+                cover.Settlements.Add(new HandSettlement(depositId, paymentId, deposit, reconciled ? DepositState.Reconciled : DepositState.Mismatch, match.Detail.FileNames, text));
+            }
+        }
+
+        return cover;
+    }
+
+    /// <summary>Settles the deposits resolved by hand whose detail this ingest brought: reconciled, or differing with an open exception (nothing unapplied) naming both.</summary>
+    private async Task<List<DepositOutcome>> SettleHandResolvedDepositsAsync(DbConnection connection, DbTransaction transaction, HandCover cover, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<DepositOutcome>();
+        foreach (var settlement in cover.Settlements.DistinctBy(h => h.DepositId))
+        {
+            await using (var update = Command(connection, transaction, DepositSql.SettleDeposit))
+            {
+                Set(update, "@id", settlement.DepositId);
+                Set(update, "@status", settlement.State == DepositState.Reconciled ? "reconciled" : "mismatch");
+                Set(update, "@detail_file", settlement.DetailFile);
+                SetTime(update, "@updated_at", now);
+                await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (settlement.State == DepositState.Mismatch)
+            {
+                // The specialist's decision stands; the difference is a question of its own, with no cash left to apply.
+                await using var insert = Command(connection, transaction, Sql.InsertException);
+                SetTime(insert, "@created_at", now);
+                Set(insert, "@payment_id", settlement.PaymentId);
+                Set(insert, "@currency", settlement.Deposit.Currency);
+                Set(insert, "@unapplied_minor", 0L);
+                Set(insert, "@reason", LedgerCodes.Of(ExceptionReason.DepositMismatch));
+                Set(insert, "@detail", settlement.Text);
+                Set(insert, "@suggestions", "[]");
+                Set(insert, "@status", StoreCodes.Of(ExceptionStatus.Open));
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            outcomes.Add(new DepositOutcome(settlement.PaymentId, settlement.Deposit.PaymentRef, settlement.State, settlement.Deposit.SourceFile, settlement.DetailFile, settlement.Text));
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>
+    /// True when a reconciled detail took this detail transaction: its whole lockbox or entry, its batch, or its one
+    /// check. By the bank's data (lockbox or entry, batch, date, currency), in whichever files the detail came; only a
+    /// single check is told by where it is.
+    /// </summary>
     private static bool Takes(DepositDetail detail, BankTransaction row)
     {
-        if (row.SourceFile != detail.SourceFile || row.Currency != detail.Currency || DepositReconciliation.DetailOf(row) is not { } where || where.Date != detail.Date)
+        if (row.Currency != detail.Currency || DepositReconciliation.DetailOf(row) is not { } where || where.Date != detail.Date)
         {
             return false;
         }
 
         return detail.Kind switch
         {
-            DepositDetailKind.LockboxCheck => row.LineNumber == detail.LineNumber,
-            DepositDetailKind.LockboxBatch => where.Key == detail.Key && where.Batch == detail.Batch,
+            DepositDetailKind.LockboxCheck => row.SourceFile == detail.SourceFile && row.LineNumber == detail.LineNumber,
+            DepositDetailKind.LockboxBatch => DepositReconciliation.NormalizeLockbox(where.Key) == DepositReconciliation.NormalizeLockbox(detail.Key) && where.Batch == detail.Batch,
+            DepositDetailKind.Lockbox => DepositReconciliation.NormalizeLockbox(where.Key) == DepositReconciliation.NormalizeLockbox(detail.Key),
             _ => where.Key == detail.Key,
         };
     }
@@ -280,6 +400,20 @@ public abstract partial class DbCashStore
     }
 
     private sealed record SourceRow(string Ref, bool Credit, long Amount, string Currency, string Format, string File, long Line, bool IsPayment, string? Type, DateOnly? ValueDate, string? Text, SortedDictionary<string, string> Extra);
+
+    /// <summary>What deposits resolved by hand took of a batch's detail: the checks' references, the detail transactions, the checks' exceptions, and the deposits to settle.</summary>
+    private sealed class HandCover
+    {
+        public HashSet<string> Covered { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<BankTransaction> CoveredDetail { get; } = new(ReferenceEqualityComparer.Instance);
+
+        public List<ExceptionCase> Exceptions { get; } = [];
+
+        public List<HandSettlement> Settlements { get; } = [];
+    }
+
+    private sealed record HandSettlement(long DepositId, long PaymentId, BankTransaction Deposit, DepositState State, string DetailFile, string Text);
 
     private sealed record HeldDeposit(long DepositId, long PaymentId, long ExceptionId, BankTransaction Transaction, bool IsNew);
 

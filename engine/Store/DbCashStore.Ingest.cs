@@ -66,7 +66,9 @@ public abstract partial class DbCashStore
         ArgumentNullException.ThrowIfNull(batch);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
-        var existing = await FindBankFileAsync(connection, transaction, batch.ContentHash, cancellationToken).ConfigureAwait(false);
+        // A later batch of a file adds to the file its first batch stored; a first batch brings the file, unless the
+        // same content is stored (whole, or in progress: the caller then carries on with that file).
+        var existing = batch.BankFileId is null ? await FindBankFileAsync(connection, transaction, batch.ContentHash, cancellationToken).ConfigureAwait(false) : null;
         if (existing is { Status: BankFileStatus.Ingested })
         {
             await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
@@ -98,6 +100,19 @@ public abstract partial class DbCashStore
 
         var now = Now();
 
+        // A deposit a specialist resolved by hand before its detail came: that detail is the money already decided.
+        // Its checks are stored, never applied again, whatever matching made of them.
+        var byHand = await CoverByHandResolvedDepositsAsync(connection, transaction, batch, cancellationToken).ConfigureAwait(false);
+        if (byHand.Covered.Count > 0)
+        {
+            batch = batch with
+            {
+                Applications = [.. batch.Applications.Where(a => !byHand.Covered.Contains(a.PaymentRef))],
+                Exceptions = [.. batch.Exceptions.Where(e => !byHand.Covered.Contains(e.PaymentRef)), .. byHand.Exceptions],
+                DepositDetail = [.. batch.DepositDetail.Where(t => !byHand.CoveredDetail.Contains(t))],
+            };
+        }
+
         // Apply first: each guarded update re-checks, inside this transaction, that the item is still open for
         // the amount. A snapshot can be stale (AR closed the item, a specialist or another ingest applied it).
         // Items are locked in one order (by id) so that two instances ingesting at once cannot deadlock.
@@ -127,9 +142,29 @@ public abstract partial class DbCashStore
         }
 
         var exceptions = MergeStale(batch.Exceptions, stale);
+        var progress = batch.EndsFile ? null : BankFileProgress.InProgress;
         long fileId;
-        await using (var command = Command(connection, transaction, Sql.InsertBankFile))
+        if (batch.BankFileId is { } addTo)
         {
+            fileId = addTo;
+            await using var command = Command(connection, transaction, Sql.AddToBankFile);
+            Set(command, "@id", fileId);
+
+            // A credit this very file stored before its ingest was interrupted is counted in the file once.
+            Set(command, "@credit_count", batch.Credits.Count + batch.AlreadyReceived.Count(a => a.First.BankFileId != fileId));
+            Set(command, "@payment_count", batch.Credits.Count(c => c.IsPayment));
+            Set(command, "@debit_count", batch.DebitCount);
+            Set(command, "@application_count", applied.Count);
+            Set(command, "@exception_count", exceptions.Count + batch.Deposits.Count);
+            Set(command, "@error", progress);
+            if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+            {
+                throw new ArgumentException($"{batch.FileName}: bank file {fileId} is not a stored file to add a batch to.", nameof(batch));
+            }
+        }
+        else
+        {
+            await using var command = Command(connection, transaction, Sql.InsertBankFile);
             BindBankFile(
                 command,
                 batch.ContentHash,
@@ -142,7 +177,7 @@ public abstract partial class DbCashStore
                 batch.DebitCount,
                 applied.Count,
                 exceptions.Count + batch.Deposits.Count,
-                null);
+                progress);
             try
             {
                 fileId = await InsertReturningIdAsync(command, cancellationToken).ConfigureAwait(false);
@@ -207,6 +242,7 @@ public abstract partial class DbCashStore
 
         // A deposit is held against its detail, stored earlier or in this file; the detail settles deposits held earlier.
         var depositOutcomes = await ReconcileDepositsAsync(connection, transaction, fileId, batch, depositPaymentIds, now, cancellationToken).ConfigureAwait(false);
+        depositOutcomes.AddRange(await SettleHandResolvedDepositsAsync(connection, transaction, byHand, now, cancellationToken).ConfigureAwait(false));
 
         await using (var command = Command(connection, transaction, Sql.InsertApplication))
         {

@@ -17,10 +17,19 @@ public sealed record DepositSql
     /// <summary>Records a deposit of a file, with its status and exception.</summary>
     public required LedgerStatement InsertDeposit { get; init; }
 
-    /// <summary>The deposits of a date still awaiting detail whose exception nobody has decided.</summary>
+    /// <summary>
+    /// The deposits of a date still awaiting detail, or differing from the detail so far, whose exception nobody has
+    /// decided: a deposit whose detail comes in several files is looked at again as each arrives.
+    /// </summary>
     public required LedgerStatement SelectAwaitingDeposits { get; init; }
 
-    /// <summary>Sets a held deposit's status and detail file; 1 row while it was still awaiting.</summary>
+    /// <summary>
+    /// The deposits of a date a specialist decided by hand (their exception resolved) while awaiting or differing from
+    /// their detail, with who decided and when: detail that arrives for them is the money already decided.
+    /// </summary>
+    public required LedgerStatement SelectHandResolvedDeposits { get; init; }
+
+    /// <summary>Sets a held deposit's status and detail file; 1 row while it was still awaiting or differing.</summary>
     public required LedgerStatement SettleDeposit { get; init; }
 
     /// <summary>Settles a deposit's exception (reason, text, status, unapplied); 1 row while it was open.</summary>
@@ -143,13 +152,22 @@ public sealed record DepositSql
                 $"""
                 SELECT d.id, d.payment_id, d.exception_id, d.source
                 FROM {t}deposits d{updLock} JOIN {t}exceptions e ON e.id = d.exception_id
-                WHERE d.status = 'awaiting' AND d.deposit_date = @deposit_date AND e.status = 'open'
+                WHERE d.status IN ('awaiting', 'mismatch') AND d.deposit_date = @deposit_date AND e.status = 'open'
+                ORDER BY d.id
+                """,
+                ("@deposit_date", Date)),
+            SelectHandResolvedDeposits = LedgerStatement.Of(
+                nameof(SelectHandResolvedDeposits),
+                $"""
+                SELECT d.id, d.payment_id, d.source, e.resolved_by, e.resolved_at
+                FROM {t}deposits d{updLock} JOIN {t}exceptions e ON e.id = d.exception_id
+                WHERE d.status IN ('awaiting', 'mismatch') AND d.deposit_date = @deposit_date AND e.status = 'resolved'
                 ORDER BY d.id
                 """,
                 ("@deposit_date", Date)),
             SettleDeposit = LedgerStatement.Of(
                 nameof(SettleDeposit),
-                $"UPDATE {t}deposits SET status = @status, detail_file = @detail_file, updated_at = @updated_at WHERE id = @id AND status = 'awaiting'",
+                $"UPDATE {t}deposits SET status = @status, detail_file = @detail_file, updated_at = @updated_at WHERE id = @id AND status IN ('awaiting', 'mismatch')",
                 ("@id", BigInt), ("@status", Key), ("@detail_file", Text), ("@updated_at", Time)),
             SettleException = LedgerStatement.Of(
                 nameof(SettleException),

@@ -76,6 +76,21 @@ public sealed record StoredBankFile(
     int ExceptionCount,
     string? Error);
 
+/// <summary>
+/// A file that an ingest stores in batches, each committed on its own, is marked in its <c>error</c> until its last
+/// batch is stored. A file so marked is not a duplicate: sent again (after a server stopped mid-file), its ingest
+/// carries on where the stored batches end, and the payments they stored are already received.
+/// </summary>
+public static class BankFileProgress
+{
+    /// <summary>The mark of a file whose batches are not all stored.</summary>
+    public const string InProgress = "ingest in progress, or interrupted: the payments stored so far are kept; send the file again to store the rest";
+
+    /// <summary>True when <paramref name="file"/> is stored whole (not in progress, not rejected).</summary>
+    public static bool IsComplete(StoredBankFile file) =>
+        file is { Status: BankFileStatus.Ingested } && !string.Equals(file.Error, InProgress, StringComparison.Ordinal);
+}
+
 /// <summary>A credit of a stored bank file. <see cref="IsPayment"/> is false for a credit that is not a payment to apply.</summary>
 public sealed record StoredPayment(
     long Id,
@@ -421,6 +436,22 @@ public sealed record IngestBatch
 
     /// <summary>The file's detail transactions (lockbox checks, camt.054 transactions) that deposits reconcile against; new ones only.</summary>
     public IReadOnlyList<BankTransaction> DepositDetail { get; init; } = [];
+
+    /// <summary>
+    /// The file this batch adds to (a batch after a file's first, or the rest of a file whose ingest was interrupted);
+    /// null when the batch brings its file, inserted with it.
+    /// </summary>
+    public long? BankFileId { get; init; }
+
+    /// <summary>
+    /// True (the default) when this batch ends its file: the file is marked stored whole and the deposits held on
+    /// the file's dates are reconciled. False: the file stays marked <see cref="BankFileProgress.InProgress"/>, and
+    /// this batch's deposits and detail are only stored, to be reconciled with the last batch.
+    /// </summary>
+    public bool EndsFile { get; init; } = true;
+
+    /// <summary>With <see cref="EndsFile"/>: the dates of the deposits and detail of the file's earlier batches, also reconciled.</summary>
+    public IReadOnlyCollection<DateOnly> DepositDates { get; init; } = [];
 }
 
 /// <summary>What a deposit came to in the served store.</summary>

@@ -34,6 +34,9 @@ public sealed record IngestResult(IngestStatus Status, StoredBankFile File, IRea
     /// <summary>The file's credits the store already held, each with the file that first brought it: neither stored nor applied again.</summary>
     public IReadOnlyList<AlreadyReceived> AlreadyReceived { get; init; } = [];
 
+    /// <summary>How many of the file's credits the store already held; <see cref="AlreadyReceived"/> lists the first <see cref="LedgerService.MaxWarnings"/>.</summary>
+    public int AlreadyReceivedCount { get; init; }
+
     /// <summary>How many warnings the reader reported; <see cref="Warnings"/> holds the first <see cref="LedgerService.MaxWarnings"/>.</summary>
     public long WarningCount { get; init; }
 
@@ -134,9 +137,18 @@ public sealed class LedgerService
     /// Ingests a file from a seekable stream whose SHA-256 (<see cref="ContentHash"/>) the caller computed on the
     /// way in (a server spooling an upload). The one ingest path: duplicate check, then
     /// <see cref="BankFileReading"/> (detection knowing the lockbox layout, reading, currency check) as
-    /// <c>cashapp match</c> reads, then <see cref="StoreTransactionsAsync"/>. A file that cannot be read throws the
-    /// format's <see cref="BankFileFormatException"/> after recording the rejection; none of its payments is stored.
+    /// <c>cashapp match</c> reads, then matching and storing.
     /// </summary>
+    /// <remarks>
+    /// The file is read twice and never held whole. The first pass reads it to its end and keeps nothing but counts and
+    /// warnings: a file that cannot be read throws the format's <see cref="BankFileFormatException"/> after recording
+    /// the rejection, and none of its payments is stored. The second pass reads it again and matches and stores
+    /// <see cref="IngestBatchSize"/> transactions at a time, each batch in a store transaction of its own, so memory
+    /// and the store's write lock are held for one batch, and each batch is matched against the ledger as the batches
+    /// before it left it. Until its last batch is stored the file is marked <see cref="BankFileProgress.InProgress"/>;
+    /// a server stopped mid-file keeps the batches stored, and the file sent again stores the rest (the stored
+    /// payments are already received). Deposits are reconciled with the last batch, when all of the file's detail is in.
+    /// </remarks>
     public async Task<IngestResult> IngestBankFileAsync(Stream content, string fileName, string contentHash, IngestOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
@@ -144,32 +156,26 @@ public sealed class LedgerService
         ArgumentException.ThrowIfNullOrEmpty(contentHash);
         ArgumentNullException.ThrowIfNull(options);
         var known = await _store.FindBankFileAsync(contentHash, cancellationToken).ConfigureAwait(false);
-        if (known is { Status: BankFileStatus.Ingested })
+        if (known is not null && BankFileProgress.IsComplete(known))
         {
             return new IngestResult(IngestStatus.Duplicate, known, [], 0);
         }
 
+        var start = content.Position;
         var format = await BankFileReading.DetectAsync(content, options.LockboxLayout, cancellationToken).ConfigureAwait(false);
+        var readOptions = new BankFileReadOptions { Lenient = options.Lenient, LockboxLayout = options.LockboxLayout, MaxDocumentCharacters = options.MaxDocumentCharacters };
+
+        // First pass: the whole file is read and checked, and nothing of it kept but counts and the first warnings.
         var warnings = new ParseWarningCollection(MaxWarnings);
-        // The file streams through: credits are kept (matching takes them whole, and the file is stored in one
-        // transaction), debits are only counted, but for a camt.054's, which a deposit's detail nets.
-        var transactions = new List<BankTransaction>();
         var debits = 0;
         try
         {
-            var readOptions = new BankFileReadOptions { Lenient = options.Lenient, LockboxLayout = options.LockboxLayout, MaxDocumentCharacters = options.MaxDocumentCharacters };
             await foreach (var transaction in BankFileReading.StreamAsync(content, fileName, format, readOptions, warnings, cancellationToken).ConfigureAwait(false))
             {
                 if (transaction.Direction == Direction.Debit)
                 {
                     debits++;
-                    if (DepositReconciliation.DetailOf(transaction) is null)
-                    {
-                        continue;
-                    }
                 }
-
-                transactions.Add(transaction);
             }
         }
         catch (BankFileFormatException ex)
@@ -178,9 +184,167 @@ public sealed class LedgerService
             throw;
         }
 
-        var stored = await StoreTransactionsAsync(transactions, debits, fileName, contentHash, format, options.Actor, cancellationToken).ConfigureAwait(false);
-        return new IngestResult(stored.Status, stored.File, warnings, stored.MatchAttempts) { NewCredits = stored.NewCredits, AlreadyReceived = stored.AlreadyReceived, WarningCount = warnings.Total, Deposits = stored.Deposits };
+        // Second pass: batches of credits (and the debits a deposit's detail nets), matched and stored one by one. A
+        // batch is cut only between two deposit details (a lockbox, a camt.054 entry), never inside one.
+        content.Position = start;
+        var run = new FileRun(fileName, contentHash, format, options.Actor, debits) { BankFileId = known is { Status: BankFileStatus.Ingested } ? known.Id : null };
+        var batch = new List<BankTransaction>(Math.Min(IngestBatchSize, 1 << 16));
+        (string, string?, DateOnly)? lastGroup = null;
+        await foreach (var transaction in BankFileReading.StreamAsync(content, fileName, format, readOptions, new ParseWarningCollection(0), cancellationToken).ConfigureAwait(false))
+        {
+            var where = DepositReconciliation.DetailOf(transaction);
+            if (transaction.Direction == Direction.Debit && where is null)
+            {
+                continue;
+            }
+
+            var group = where is { } w ? (w.Key, w.Batch, w.Date) : ((string, string?, DateOnly)?)null;
+            if (batch.Count >= IngestBatchSize && (group is null || group != lastGroup))
+            {
+                await StoreFileBatchAsync(run, batch, endsFile: false, cancellationToken).ConfigureAwait(false);
+                batch.Clear();
+            }
+
+            lastGroup = group;
+            batch.Add(transaction);
+        }
+
+        await StoreFileBatchAsync(run, batch, endsFile: true, cancellationToken).ConfigureAwait(false);
+        var file = run.File!;
+        if (run.Status == IngestStatus.Duplicate)
+        {
+            return new IngestResult(IngestStatus.Duplicate, file, [], run.MatchAttempts);
+        }
+
+        return new IngestResult(IngestStatus.Stored, file, warnings, run.MatchAttempts)
+        {
+            NewCredits = run.NewCredits,
+            AlreadyReceived = run.AlreadyReceived,
+            AlreadyReceivedCount = run.AlreadyReceivedCount,
+            WarningCount = warnings.Total,
+            Deposits = [.. run.Deposits.Values],
+        };
     }
+
+    /// <summary>How many transactions of a file one ingest matches and stores at a time (<see cref="IngestBankFileAsync(Stream, string, string, IngestOptions, CancellationToken)"/>).</summary>
+    public int IngestBatchSize
+    {
+        get => _ingestBatchSize;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            _ingestBatchSize = value;
+        }
+    }
+
+    private readonly int _ingestBatchSize = DefaultIngestBatchSize;
+
+    /// <summary>The default of <see cref="IngestBatchSize"/>.</summary>
+    public const int DefaultIngestBatchSize = 10_000;
+
+    /// <summary>Stores one batch of a file read in batches, and adds what it did to the file's run.</summary>
+    private async Task StoreFileBatchAsync(FileRun run, List<BankTransaction> transactions, bool endsFile, CancellationToken cancellationToken)
+    {
+        if (run.Status == IngestStatus.Duplicate)
+        {
+            return;
+        }
+
+        var credits = new List<BankTransaction>(transactions.Count);
+        var keys = new List<string>(transactions.Count);
+        foreach (var t in transactions)
+        {
+            if (t.Direction == Direction.Credit)
+            {
+                credits.Add(t);
+                keys.Add(run.Keys.Next(t));
+            }
+
+            if (DepositReconciliation.DetailOf(t) is { } where)
+            {
+                run.DepositDates.Add(where.Date);
+            }
+            else if (t.Direction == Direction.Credit && DepositReconciliation.IsDeposit(t) && DepositReconciliation.DepositDate(t) is { } date)
+            {
+                run.DepositDates.Add(date);
+            }
+        }
+
+        StoredBatch stored;
+        while (true)
+        {
+            var part = new FilePart(run.BankFileId, endsFile, endsFile ? run.DebitCount : 0, [.. run.DepositDates]);
+            stored = await StoreTransactionsAsync(transactions, credits, keys, part, run.FileName, run.ContentHash, run.Format, run.Actor, cancellationToken).ConfigureAwait(false);
+            if (stored.Status != IngestStatus.Duplicate)
+            {
+                break;
+            }
+
+            if (BankFileProgress.IsComplete(stored.File) || run.BankFileId == stored.File.Id)
+            {
+                run.Status = IngestStatus.Duplicate;
+                run.File = stored.File;
+                return;
+            }
+
+            // Another call (an instance, or an earlier ingest that stopped) began this very file: carry on into it.
+            run.BankFileId = stored.File.Id;
+        }
+
+        run.BankFileId = stored.File.Id;
+        run.File = stored.File;
+        run.MatchAttempts = Math.Max(run.MatchAttempts, stored.MatchAttempts);
+        run.NewCredits += stored.NewCredits;
+        run.AlreadyReceivedCount += stored.AlreadyReceived.Count;
+        foreach (var a in stored.AlreadyReceived.Take(MaxWarnings - run.AlreadyReceived.Count))
+        {
+            run.AlreadyReceived.Add(a);
+        }
+
+        foreach (var d in stored.Deposits)
+        {
+            // What the last batch reconciled replaces what an earlier batch held.
+            run.Deposits[d.PaymentId] = d;
+        }
+    }
+
+    /// <summary>A file stored in batches: what is known of it, and what its batches did so far.</summary>
+    private sealed class FileRun(string fileName, string contentHash, BankFileFormat format, string actor, int debitCount)
+    {
+        public string FileName { get; } = fileName;
+
+        public string ContentHash { get; } = contentHash;
+
+        public BankFileFormat Format { get; } = format;
+
+        public string Actor { get; } = actor;
+
+        public int DebitCount { get; } = debitCount;
+
+        /// <summary>Identity keys over all the file's credits, batch after batch.</summary>
+        public PaymentIdentity.Counter Keys { get; } = new();
+
+        public SortedSet<DateOnly> DepositDates { get; } = [];
+
+        public long? BankFileId { get; set; }
+
+        public StoredBankFile? File { get; set; }
+
+        public IngestStatus Status { get; set; } = IngestStatus.Stored;
+
+        public int MatchAttempts { get; set; }
+
+        public int NewCredits { get; set; }
+
+        public int AlreadyReceivedCount { get; set; }
+
+        public List<AlreadyReceived> AlreadyReceived { get; } = [];
+
+        public SortedDictionary<long, DepositOutcome> Deposits { get; } = [];
+    }
+
+    /// <summary>Where a batch belongs in its file: the file it adds to, whether it is the last, and the file's debits and deposit dates so far.</summary>
+    private sealed record FilePart(long? BankFileId, bool EndsFile, int DebitCount, IReadOnlyCollection<DateOnly> DepositDates);
 
     /// <summary>
     /// Matches and stores a batch of transactions (a bank file already read, or a committed match request) in
@@ -198,24 +362,29 @@ public sealed class LedgerService
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transactions);
-        return StoreTransactionsAsync(transactions, transactions.Count(t => t.Direction == Direction.Debit), fileName, contentHash, format, actor, cancellationToken);
+        var allCredits = transactions.Where(t => t.Direction == Direction.Credit).ToList();
+        var part = new FilePart(null, EndsFile: true, transactions.Count(t => t.Direction == Direction.Debit), []);
+        return StoreTransactionsAsync(transactions, allCredits, PaymentIdentity.Keys(allCredits), part, fileName, contentHash, format, actor, cancellationToken);
     }
 
-    /// <summary>As above, for transactions of which the caller kept only the credits and the debits a deposit's detail nets, counting all the debits.</summary>
+    /// <summary>
+    /// As above, for a whole file or one batch of a file (<paramref name="part"/>): <paramref name="allCredits"/> are the
+    /// credits of <paramref name="transactions"/> and <paramref name="allKeys"/> their identity keys, counted over the
+    /// whole file (ordinals among identical credits); a credit the store already holds is reported with the file that
+    /// brought it, and neither stored nor applied.
+    /// </summary>
     private async Task<StoredBatch> StoreTransactionsAsync(
         IReadOnlyList<BankTransaction> transactions,
-        int debits,
+        List<BankTransaction> allCredits,
+        IReadOnlyList<string> allKeys,
+        FilePart part,
         string fileName,
         string contentHash,
         BankFileFormat format,
         string actor,
         CancellationToken cancellationToken)
     {
-        var allCredits = transactions.Where(t => t.Direction == Direction.Credit).ToList();
-
-        // Payment identity: the keys count over all the file's credits (ordinals among identical ones); a credit
-        // the store already holds is reported with the file that brought it, and neither stored nor applied.
-        var allKeys = PaymentIdentity.Keys(allCredits);
+        var debits = part.DebitCount;
         for (int attempt = 1, lookups = 0; ; lookups++)
         {
             var known = await _store.FindReceivedPaymentsAsync(allKeys, cancellationToken).ConfigureAwait(false);
@@ -267,6 +436,9 @@ public sealed class LedgerService
                 OnStaleItem = attempt < MaxMatchAttempts ? StaleItemPolicy.Rollback : StaleItemPolicy.SendToExceptions,
                 Deposits = deposits,
                 DepositDetail = NewDetail(transactions, credits),
+                BankFileId = part.BankFileId,
+                EndsFile = part.EndsFile,
+                DepositDates = part.DepositDates,
             };
 
             var stored = await _store.StoreIngestAsync(batch, cancellationToken).ConfigureAwait(false);

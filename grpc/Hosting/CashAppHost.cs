@@ -124,11 +124,11 @@ internal static class CashAppHost
             options.SqlServer is null ? TimeSpan.MaxValue : options.SnapshotMaxAge,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<LiveMatcher>>()));
-        builder.Services.AddSingleton(sp => new LedgerService(store, sp.GetRequiredService<LiveMatcher>()));
+        builder.Services.AddSingleton(sp => new LedgerService(store, sp.GetRequiredService<LiveMatcher>()) { IngestBatchSize = options.IngestBatchSize });
 
-        if (options.MaxConcurrentWrites < 1 || options.WriteQueueLength < 0 || options.MaxStreamsPerConnection < 1 || options.UpsertBatchSize < 1)
+        if (options.MaxConcurrentWrites < 1 || options.WriteQueueLength < 0 || options.MaxStreamsPerConnection < 1 || options.UpsertBatchSize < 1 || options.IngestBatchSize < 1)
         {
-            throw new ServeConfigurationException($"--max-concurrent-writes, --max-streams-per-connection and --upsert-batch must be at least 1 and --write-queue at least 0 (got {options.MaxConcurrentWrites}, {options.MaxStreamsPerConnection}, {options.UpsertBatchSize}, {options.WriteQueueLength}).");
+            throw new ServeConfigurationException($"--max-concurrent-writes, --max-streams-per-connection, --upsert-batch and --ingest-batch must be at least 1 and --write-queue at least 0 (got {options.MaxConcurrentWrites}, {options.MaxStreamsPerConnection}, {options.UpsertBatchSize}, {options.IngestBatchSize}, {options.WriteQueueLength}).");
         }
 
         builder.Services.AddRateLimiter(limiter => limiter.AddPolicy(WriteLimiter.Policy, new WriteLimiter(options)));

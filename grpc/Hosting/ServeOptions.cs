@@ -1,3 +1,5 @@
+using CashApp.Store;
+
 namespace CashApp.Grpc.Hosting;
 
 /// <summary>How <c>cashapp serve</c> runs.</summary>
@@ -56,6 +58,9 @@ internal sealed record ServeOptions
 
     /// <summary>Rows of an Upsert stream committed per store transaction: memory and the write lock are held for one batch.</summary>
     public int UpsertBatchSize { get; init; } = 5_000;
+
+    /// <summary>Transactions of an ingested bank file matched and stored per store transaction (<see cref="LedgerService.IngestBatchSize"/>).</summary>
+    public int IngestBatchSize { get; init; } = LedgerService.DefaultIngestBatchSize;
 
     /// <summary>Further configuration arguments (<c>--Kestrel:Certificates:Default:Path=...</c>), passed to ASP.NET Core.</summary>
     public IReadOnlyList<string> ConfigurationArgs { get; init; } = [];

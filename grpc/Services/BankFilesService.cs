@@ -98,7 +98,7 @@ internal sealed class BankFilesService(LedgerService ledger, ServeOptions option
         var report = Report(stored, fileName, hash, size, duplicate: false, ingest.Warnings);
         report.NewCredits = ingest.NewCredits;
         report.WarningCount = ingest.WarningCount;
-        report.AlreadyReceivedCount = ingest.AlreadyReceived.Count;
+        report.AlreadyReceivedCount = ingest.AlreadyReceivedCount;
         report.AlreadyReceived.AddRange(ingest.AlreadyReceived.Take(1000).Select(ProtoMap.ToProto));
         report.Deposits.AddRange(ingest.Deposits.Select(d => new V1.DepositOutcome
         {

@@ -32,23 +32,43 @@ public static class PaymentIdentity
     {
         ArgumentNullException.ThrowIfNull(credits);
         var keys = new string[credits.Count];
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var counter = new Counter();
         for (var i = 0; i < credits.Count; i++)
         {
-            var fields = Fields(credits[i]);
-            var ordinal = seen.TryGetValue(fields, out var before) ? before + 1 : 1;
-            seen[fields] = ordinal;
+            keys[i] = counter.Next(credits[i]);
+        }
+
+        return keys;
+    }
+
+    /// <summary>
+    /// The identity keys of a file's credits one at a time, for a caller that streams the file: give it every credit
+    /// of the file, in file order, and it answers what <see cref="Keys"/> would. It keeps 16 bytes of hash and a count
+    /// per distinct field list, not the credits.
+    /// </summary>
+    public sealed class Counter
+    {
+        private readonly Dictionary<UInt128, int> _seen = [];
+
+        /// <summary>The key of the next credit of the file.</summary>
+        public string Next(BankTransaction credit)
+        {
+            ArgumentNullException.ThrowIfNull(credit);
+            var fields = Fields(credit);
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(Encoding.UTF8.GetBytes(fields), hash);
+            var id = System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(hash);
+            var ordinal = _seen.TryGetValue(id, out var before) ? before + 1 : 1;
+            _seen[id] = ordinal;
             var key = string.Create(CultureInfo.InvariantCulture, $"{fields}#{ordinal}");
             if (key.Length > MaxReadableLength)
             {
                 var family = fields[..fields.IndexOf('|', StringComparison.Ordinal)];
-                key = string.Create(CultureInfo.InvariantCulture, $"{family}|sha256:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fields)))}#{ordinal}");
+                key = string.Create(CultureInfo.InvariantCulture, $"{family}|sha256:{Convert.ToHexStringLower(hash)}#{ordinal}");
             }
 
-            keys[i] = key;
+            return key;
         }
-
-        return keys;
     }
 
     /// <summary>The family of formats whose keys can meet: camt.053 and camt.054, fixed-width and CSV lockbox.</summary>

@@ -99,6 +99,23 @@ public abstract partial class CashStoreContract
     }
 
     [SkippableFact]
+    public async Task LedgerService_RejectedStrictlyThenTakenLeniently_StoredAsANewFileInPlaceOfTheRejection()
+    {
+        var store = await OpenAsync();
+        var service = new LedgerService(store);
+        var day = Encoding.ASCII.GetBytes(TwinsOnOneLine);
+
+        await Assert.ThrowsAnyAsync<BankFileFormatException>(() => service.IngestBankFileAsync(day, "twins.bai2", new IngestOptions()));
+        Assert.Equal(BankFileStatus.Rejected, Assert.Single(await store.ListBankFilesAsync(10)).Status);
+        var result = await service.IngestBankFileAsync(day, "twins.bai2", new IngestOptions { Lenient = true });
+
+        Assert.Equal(IngestStatus.Stored, result.Status);
+        var file = Assert.Single(await store.ListBankFilesAsync(10));
+        Assert.Equal((BankFileStatus.Ingested, (string?)null, result.NewCredits), (file.Status, file.Error, file.CreditCount));
+        Assert.True(result.NewCredits > 0);
+    }
+
+    [SkippableFact]
     public async Task LedgerService_CamtDocumentOverTheLimit_RejectedNamingTheLimitAndNothingStored()
     {
         var store = await OpenAsync();

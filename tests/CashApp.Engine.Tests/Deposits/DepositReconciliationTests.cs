@@ -82,6 +82,22 @@ public sealed class DepositReconciliationTests
     }
 
     [Fact]
+    public void Reconcile_LockboxChecksInTwoFilesOfAnyName_OneLockboxTiedByNumberDateAndTotal()
+    {
+        var deposit = Bai2("LBX0012345", 1_250_00, text: "LOCKBOX DEPOSIT");
+        BankTransaction[] parts = [Check("0012345", "001", 1, 1_000_00, file: "zz-0715.dat"), Check("12345", "002", 2, 250_00, file: "A_TRANSMISSION.txt")];
+
+        foreach (var order in new[] { parts, [.. parts.Reverse()] })
+        {
+            var match = Assert.Single(DepositReconciliation.Reconcile([deposit, .. order]).Deposits);
+            Assert.Equal((DepositStatus.Reconciled, 1_250_00L, 2), (match.Status, match.Detail.TotalMinor, match.Detail.Count));
+            Assert.Equal(["A_TRANSMISSION.txt", "zz-0715.dat"], match.Detail.Files);
+            Assert.Equal(("A_TRANSMISSION.txt", 5L), (match.Detail.SourceFile, match.Detail.LineNumber));
+            Assert.Contains("A_TRANSMISSION.txt, zz-0715.dat", match.Describe(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Reconcile_TotalDiffers_IsDifferingAndNamesBothFilesAndTheDifference()
     {
         var deposit = Bai2("LBX0012345", 1_200_00);

@@ -128,6 +128,110 @@ public sealed class DepositStoreTests : IAsyncLifetime
         Assert.Equal((ExceptionReason.DepositReconciled, ExceptionStatus.Resolved), (exception.Reason, exception.Status));
     }
 
+    [Fact]
+    public async Task Ingest_DepositResolvedByHandBeforeItsDetail_DetailReportedAsResolvedByHandAndItsChecksNotAppliedAgain()
+    {
+        await UpsertItemsAsync();
+        var bai2 = await _server.BankFiles().IngestAsync("day.bai2", Bai2(1_250_00));
+        var held = Assert.Single(bai2.Deposits);
+
+        // The specialist does not wait for the lockbox file: the deposit is INV-1001 and INV-1002, applied by hand.
+        var byHand = await ResolveByHandAsync(new V1.ResolveExceptionRequest
+        {
+            ApplyToItems = new V1.ApplyToItems { Applications = { new V1.ItemApplication { ItemId = "DS-I1", AmountMinor = 1_000_00 }, new V1.ItemApplication { ItemId = "DS-I2", AmountMinor = 250_00 } } },
+        });
+
+        var lockbox = await _server.BankFiles().IngestAsync("day.lockbox.txt", Lockbox());
+
+        var outcome = Assert.Single(lockbox.Deposits);
+        Assert.Equal((V1.DepositOutcome.Types.Status.Reconciled, held.PaymentId, "day.lockbox.txt"), (outcome.Status, outcome.PaymentId, outcome.DetailFile));
+        Assert.Contains($"deposit already resolved by hand by {byHand.ResolvedBy} on {byHand.ResolvedAt!.Value.UtcDateTime:yyyy-MM-dd HH:mm} UTC", outcome.Description, StringComparison.Ordinal);
+        Assert.Contains("agrees with its detail", outcome.Description, StringComparison.Ordinal);
+        Assert.Equal((2, 0), (lockbox.NewCredits, lockbox.Applied));
+
+        // Each item applied once, by the specialist; each check stored, covered by the deposit, nothing of it unapplied.
+        var applications = await _server.Store.ListApplicationsAsync(new ApplicationQuery());
+        Assert.Equal(["DS-I1", "DS-I2", "DS-I3"], applications.Select(a => a.ItemId).Order(StringComparer.Ordinal));
+        Assert.Equal(0, (await _server.Store.GetOpenItemAsync("DS-I1"))!.RemainingMinor);
+        var exceptions = (await _server.Store.ListExceptionsAsync(new ExceptionQuery())).Items;
+        var checks = exceptions.Where(e => e.BankFileId == Id(lockbox.FileId)).ToList();
+        Assert.Equal(2, checks.Count);
+        Assert.All(checks, e => Assert.Equal((ExceptionReason.DepositReconciled, ExceptionStatus.Resolved, 0L), (e.Reason, e.Status, e.Unapplied.Minor)));
+        Assert.All(checks, e => Assert.Contains("LBX0012345 (day.bai2 line", e.Detail, StringComparison.Ordinal));
+        Assert.DoesNotContain(exceptions, e => e.Status == ExceptionStatus.Open);
+        Assert.Equal(1, (await ((DbCashStore)_server.Store).CountDepositsAsync())[DepositState.Reconciled]);
+    }
+
+    [Fact]
+    public async Task Ingest_DepositResolvedByHandThenDetailOfAnotherTotal_AnOpenMismatchNamingBothFilesAndNothingAppliedAgain()
+    {
+        await UpsertItemsAsync();
+        var bai2 = await _server.BankFiles().IngestAsync("day.bai2", Bai2(1_300_00));
+        var held = Assert.Single(bai2.Deposits);
+        var byHand = await ResolveByHandAsync(new V1.ResolveExceptionRequest { LeaveOnAccount = new V1.LeaveOnAccount { CustomerId = "DS-ACME" } });
+
+        var lockbox = await _server.BankFiles().IngestAsync("day.lockbox.txt", Lockbox());
+
+        var outcome = Assert.Single(lockbox.Deposits);
+        Assert.Equal((V1.DepositOutcome.Types.Status.Mismatch, held.PaymentId), (outcome.Status, outcome.PaymentId));
+        Assert.Equal(0, lockbox.Applied);
+        var mismatch = Assert.Single((await _server.Store.ListExceptionsAsync(new ExceptionQuery())).Items, e => e.Status == ExceptionStatus.Open);
+        Assert.Equal((ExceptionReason.DepositMismatch, 0L, Id(held.PaymentId)), (mismatch.Reason, mismatch.Unapplied.Minor, mismatch.PaymentId));
+        Assert.Contains($"resolved by hand by {byHand.ResolvedBy} on ", mismatch.Detail, StringComparison.Ordinal);
+        Assert.Contains("day.bai2", mismatch.Detail, StringComparison.Ordinal);
+        Assert.Contains("day.lockbox.txt", mismatch.Detail, StringComparison.Ordinal);
+        Assert.Contains("differs from its detail", mismatch.Detail, StringComparison.Ordinal);
+        Assert.Equal(1_000_00, (await _server.Store.GetOpenItemAsync("DS-I1"))!.RemainingMinor);
+        Assert.Equal(250_00, (await _server.Store.GetOpenItemAsync("DS-I2"))!.RemainingMinor);
+    }
+
+    [Fact]
+    public async Task Ingest_LockboxDetailSplitOverTwoFilesOfAnyName_TiedToItsDepositByLockboxDateAndTotal()
+    {
+        await UpsertItemsAsync();
+        var bai2 = await _server.BankFiles().IngestAsync("day.bai2", Bai2(1_250_00));
+        var held = Assert.Single(bai2.Deposits);
+
+        // The bank sends lockbox 0012345 of the day in two transmissions, named as its system names them.
+        var morning = await _server.BankFiles().IngestAsync("LBX_AM_7731.dat", Lockbox(batch: "001"));
+        Assert.Equal(V1.DepositOutcome.Types.Status.Mismatch, Assert.Single(morning.Deposits).Status);
+        var afternoon = await _server.BankFiles().IngestAsync("transmission-2.txt", Lockbox(batch: "002"));
+
+        var reconciled = Assert.Single(afternoon.Deposits);
+        Assert.Equal((V1.DepositOutcome.Types.Status.Reconciled, held.PaymentId, "LBX_AM_7731.dat, transmission-2.txt"), (reconciled.Status, reconciled.PaymentId, reconciled.DetailFile));
+        var exception = Assert.Single((await _server.Store.ListExceptionsAsync(new ExceptionQuery())).Items);
+        Assert.Equal((ExceptionReason.DepositReconciled, ExceptionStatus.Resolved, 0L), (exception.Reason, exception.Status, exception.Unapplied.Minor));
+        Assert.Equal(["DS-I1", "DS-I2", "DS-I3"], (await _server.Store.ListApplicationsAsync(new ApplicationQuery())).Select(a => a.ItemId).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Ingest_BothPartsOfALockboxUnderOtherNamesThenTheDeposit_Reconciled()
+    {
+        await UpsertItemsAsync();
+        await _server.BankFiles().IngestAsync("b.txt", Lockbox(batch: "002"));
+        await _server.BankFiles().IngestAsync("a.txt", Lockbox(batch: "001"));
+
+        var bai2 = await _server.BankFiles().IngestAsync("day.bai2", Bai2(1_250_00));
+
+        var reconciled = Assert.Single(bai2.Deposits);
+        Assert.Equal((V1.DepositOutcome.Types.Status.Reconciled, "a.txt, b.txt"), (reconciled.Status, reconciled.DetailFile));
+        Assert.Equal(1, (await ((DbCashStore)_server.Store).CountDepositsAsync())[DepositState.Reconciled]);
+    }
+
+    /// <summary>A specialist resolves the one deposit exception by hand, as <paramref name="decision"/> says.</summary>
+    private async Task<StoredExceptionCase> ResolveByHandAsync(V1.ResolveExceptionRequest decision)
+    {
+        var deposit = await DepositExceptionAsync();
+        decision.ExceptionId = deposit.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        decision.ExpectedRowVersion = deposit.RowVersion;
+        decision.Reason = "the customer's remittance advice came by email";
+        await _server.Exceptions("specialist").ResolveAsync(decision);
+        var resolved = await DepositExceptionAsync();
+        Assert.Equal(ExceptionStatus.Resolved, resolved.Status);
+        Assert.False(string.IsNullOrEmpty(resolved.ResolvedBy));
+        return resolved;
+    }
+
     private async Task AssertReconciledAsync(string depositPaymentId)
     {
         var store = _server.Store;
@@ -177,15 +281,24 @@ public sealed class DepositStoreTests : IAsyncLifetime
         return header == "0600,1" ? file : Encoding.ASCII.GetBytes(Encoding.ASCII.GetString(file).Replace(",0600,1,", "," + header + ",", StringComparison.Ordinal));
     }
 
-    /// <summary>Lockbox 0012345 of the day: two checks, for INV-1001 and INV-1002, 1,250.00 together.</summary>
-    private static byte[] Lockbox(bool trim = false)
+    /// <summary>
+    /// Lockbox 0012345 of the day: two checks, for INV-1001 and INV-1002, 1,250.00 together; or only batch 001 (the first
+    /// check) or batch 002 (the second), when the bank sends the lockbox batch by batch.
+    /// </summary>
+    private static byte[] Lockbox(bool trim = false, string? batch = null)
     {
         var checks = new List<LockboxCheckModel>
         {
             new("001", 1_000_00, "021000021", "111111111", "1001", "ACME CORPORATION", [("INV-1001", 1_000_00)]),
             new("002", 250_00, "021000021", "222222222", "1002", "BOLT INDUSTRIES", [("INV-1002", 250_00)]),
         };
-        var text = LockboxWriter.Write(LockboxLayout.Default, [new LockboxModel("0012345", Day, [new LockboxBatchModel("001", checks)])], new LockboxWriterOptions { NewLine = "\n", TrimLines = trim });
+        List<LockboxBatchModel> batches = batch switch
+        {
+            null => [new LockboxBatchModel("001", checks)],
+            "001" => [new LockboxBatchModel("001", checks[..1])],
+            _ => [new LockboxBatchModel("002", checks[1..])],
+        };
+        var text = LockboxWriter.Write(LockboxLayout.Default, [new LockboxModel("0012345", Day, batches)], new LockboxWriterOptions { NewLine = "\n", TrimLines = trim });
         return Encoding.ASCII.GetBytes(text);
     }
 

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text;
+using CashApp.Engine.Matching;
+using CashApp.Engine.Model;
+using CashApp.Parsers.Tests.Bai2;
+using CashApp.Store;
+using Grpc.Core;
+using V1 = CashApp.Grpc.V1;
+
+namespace CashApp.Grpc.Tests.Server;
+
+/// <summary>
+/// Ingest streams a file's transactions: it is read once to its end (a bad file is rejected whole), then matched and
+/// stored a batch at a time (<c>--ingest-batch</c>), each batch in a store transaction of its own and matched against
+/// the ledger the batches before it left. A file whose ingest stopped after some batches is marked in progress, and
+/// sent again it stores the rest, each payment once. Each test runs its own server with batches of four transactions.
+/// </summary>
+public sealed class StreamedIngestTests : IAsyncLifetime
+{
+    private const int Batch = 4;
+    private readonly ServerFixture _server = new(64L * 1024 * 1024, configure: o => o with { IngestBatchSize = Batch });
+
+    public Task InitializeAsync() => _server.InitializeAsync();
+
+    public Task DisposeAsync() => _server.DisposeAsync();
+
+    [Fact]
+    public async Task Ingest_FileStoppedAfterItsFirstBatch_KeepsThatBatchAndSentAgainStoresTheRestOnce()
+    {
+        await UpsertInvoicesAsync(10);
+        var day = Day(10);
+
+        // An ingest that stops once its first batch is stored, as a server killed mid-file does.
+        var stopping = new LedgerService(_server.Store, new StopsAfter(_server.Store, batches: 1)) { IngestBatchSize = Batch };
+        await Assert.ThrowsAsync<OperationCanceledException>(() => stopping.IngestBankFileAsync(day, "day.bai2", new IngestOptions()));
+
+        var interrupted = Assert.Single(await _server.Store.ListBankFilesAsync(10));
+        Assert.Equal((BankFileStatus.Ingested, BankFileProgress.InProgress, Batch), (interrupted.Status, interrupted.Error, interrupted.CreditCount));
+        Assert.Equal(Batch, (await _server.Store.ListPaymentsAsync(interrupted.Id)).Count);
+        Assert.Equal(Batch, (await _server.Store.ListApplicationsAsync(new ApplicationQuery())).Count);
+
+        var resent = await _server.BankFiles().IngestAsync("day.bai2", day);
+
+        Assert.False(resent.Duplicate);
+        Assert.Equal((10 - Batch, Batch, 10, 10), (resent.NewCredits, resent.AlreadyReceivedCount, resent.Credits, resent.Applied));
+        Assert.All(resent.AlreadyReceived, r => Assert.Equal(resent.FileId, r.FirstFileId));
+        Assert.Equal(interrupted.Id.ToString(CultureInfo.InvariantCulture), resent.FileId);
+        var file = (await _server.Store.GetBankFileAsync(interrupted.Id))!;
+        Assert.Equal(((string?)null, 10, 10, 10), (file.Error, file.CreditCount, file.PaymentCount, file.ApplicationCount));
+        Assert.Equal(10, (await _server.Store.ListPaymentsAsync(interrupted.Id)).Select(p => p.IdentityKey).Distinct().Count());
+        Assert.Equal(10, (await _server.Store.ListApplicationsAsync(new ApplicationQuery())).Count);
+        for (var i = 1; i <= 10; i++)
+        {
+            Assert.Equal(0, (await _server.Store.GetOpenItemAsync($"SI-I{i}"))!.RemainingMinor);
+        }
+
+        // Whole now: the same content again is a duplicate file, and stores nothing.
+        Assert.True((await _server.BankFiles().IngestAsync("day.bai2", day)).Duplicate);
+    }
+
+    [Fact]
+    public async Task Ingest_InvoicePaidTwiceInTwoBatches_SecondBatchSeesTheFirstsApplicationAndNothingIsOverApplied()
+    {
+        await UpsertInvoicesAsync(10);
+
+        // Payment 9 (third batch) pays invoice 1 again, which payment 1 (first batch) paid in full.
+        var details = Enumerable.Range(1, 8).Select(i => Detail(i, $"INV-88000{i}")).Append(Detail(9, "INV-880001", amountOf: 1)).ToList();
+        var report = await _server.BankFiles().IngestAsync("day.bai2", Bai2(details));
+
+        Assert.Equal((9, 8, 1), (report.NewCredits, report.Applied, report.Exceptions));
+        Assert.Equal(0, (await _server.Store.GetOpenItemAsync("SI-I1"))!.RemainingMinor);
+        var exception = Assert.Single((await _server.Store.ListExceptionsAsync(new ExceptionQuery())).Items);
+        Assert.Equal(("SI-9", 1_000L), (exception.PaymentRef, exception.Unapplied.Minor));
+        Assert.Null(Assert.Single(await _server.Store.ListBankFilesAsync(10)).Error);
+    }
+
+    [Fact]
+    public async Task Ingest_BadRecordInTheLastBatch_RejectedWithFileAndLineAndNoBatchStored()
+    {
+        await UpsertInvoicesAsync(10);
+        var text = Encoding.ASCII.GetString(Day(10));
+        var lines = text.Split('\n');
+        var bad = Array.FindLastIndex(lines, l => l.StartsWith("16,", StringComparison.Ordinal));
+        var fields = lines[bad].Split(',');
+        fields[2] = "10O00";
+        lines[bad] = string.Join(',', fields);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => _server.BankFiles().IngestAsync("bad.bai2", Encoding.ASCII.GetBytes(string.Join('\n', lines))));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains($"bad.bai2:{bad + 1}", error.Status.Detail, StringComparison.Ordinal);
+        var rejected = Assert.Single(await _server.Store.ListBankFilesAsync(10));
+        Assert.Equal((BankFileStatus.Rejected, 0), (rejected.Status, rejected.CreditCount));
+        Assert.Empty(await _server.Store.ListPaymentsAsync(rejected.Id));
+        Assert.Empty(await _server.Store.ListApplicationsAsync(new ApplicationQuery()));
+    }
+
+    private Task<V1.UpsertSummary> UpsertInvoicesAsync(int count) =>
+        _server.OpenItems().UpsertAsync(Enumerable.Range(1, count).Select(i => MatchingTests.Invoice($"SI-I{i}", "SI-CUST", $"INV-88000{i}", 1_000L * i)));
+
+    private static byte[] Day(int count) => Bai2([.. Enumerable.Range(1, count).Select(i => Detail(i, $"INV-88000{i}"))]);
+
+    private static TestDetail Detail(int i, string invoice, int? amountOf = null) => new(165, 1_000L * (amountOf ?? i), "0", $"SI-{i}", string.Empty, invoice);
+
+    private static byte[] Bai2(IReadOnlyList<TestDetail> details) => PaymentIdentityTests.Bai2(details);
+
+    /// <summary>Matches as a server does, on a snapshot read for each call, and stops (as a killed server) when asked to match after <c>batches</c> batches.</summary>
+    private sealed class StopsAfter(ICashStore store, int batches) : ILedgerMatcher
+    {
+        private int _calls;
+
+        public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, CancellationToken cancellationToken)
+        {
+            if (++_calls > batches)
+            {
+                throw new OperationCanceledException("the server stopped mid-file");
+            }
+
+            var snapshot = await store.LoadSnapshotAsync(cancellationToken);
+            return (new CashMatcher(snapshot.OpenItems, snapshot.Customers, MatchPolicy.Default).Match(payments), snapshot);
+        }
+
+        public void Invalidate()
+        {
+        }
+    }
+}
