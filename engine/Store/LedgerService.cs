@@ -80,7 +80,8 @@ public interface ILedgerMatcher
 
 /// <summary>
 /// Matches a bank file's transactions (read by the caller: the gRPC ingest) against a consistent snapshot
-/// of the ledger and stores them in one transaction. When an item changed between snapshot and store,
+/// of the ledger and stores them <see cref="IngestBatchSize"/> at a time, each batch in one store transaction
+/// (a file is checked to its end before its first batch is stored). When an item changed between snapshot and store,
 /// matching runs again on a fresh snapshot; after <see cref="MaxMatchAttempts"/> tries, such applications go to
 /// exceptions instead.
 /// </summary>

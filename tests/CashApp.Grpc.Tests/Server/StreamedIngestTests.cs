@@ -123,5 +123,9 @@ public sealed class StreamedIngestTests : IAsyncLifetime
         public void Invalidate()
         {
         }
+
+        public void ItemsChanged(IEnumerable<string> itemIds)
+        {
+        }
     }
 }
