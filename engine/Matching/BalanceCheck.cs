@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using CashApp.Engine.Model;
 
 namespace CashApp.Engine.Matching;
@@ -16,64 +18,81 @@ public static class BalanceCheck
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(applications);
         ArgumentNullException.ThrowIfNull(exceptions);
-        var byRef = new Dictionary<string, long>(StringComparer.Ordinal);
-        var currencyByRef = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        // One entry per payment reference and one per item, each looked up once per row and updated in place:
+        // a run of a million payments checks with two tables instead of five.
+        var byRef = new Dictionary<string, PaymentTotals>(payments.Count, StringComparer.Ordinal);
         foreach (var payment in payments)
         {
-            byRef[payment.PaymentRef] = checked(byRef.GetValueOrDefault(payment.PaymentRef) + payment.Amount.Minor);
-            currencyByRef[payment.PaymentRef] = payment.Amount.Currency.Code;
+            ref var totals = ref CollectionsMarshal.GetValueRefOrAddDefault(byRef, payment.PaymentRef, out _);
+            totals.Amount = checked(totals.Amount + payment.Amount.Minor);
+            totals.Currency = payment.Amount.Currency.Code;
         }
 
-        var itemById = items.ToDictionary(i => i.ItemId, StringComparer.Ordinal);
-        var accounted = new Dictionary<string, long>(StringComparer.Ordinal);
-        var appliedToItem = new Dictionary<string, long>(StringComparer.Ordinal);
+        var itemById = new Dictionary<string, ItemTotals>(items.Count, StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            itemById.Add(item.ItemId, new ItemTotals(item, 0, false));
+        }
+
+        var appliedOrder = new List<string>();
         foreach (var application in applications)
         {
-            if (!byRef.ContainsKey(application.PaymentRef))
+            ref var payment = ref CollectionsMarshal.GetValueRefOrNullRef(byRef, application.PaymentRef);
+            if (Unsafe.IsNullRef(ref payment))
             {
                 throw new InvalidOperationException($"Application to unknown payment {application.PaymentRef}.");
             }
 
-            if (!itemById.TryGetValue(application.ItemId, out var item))
+            ref var applied = ref CollectionsMarshal.GetValueRefOrNullRef(itemById, application.ItemId);
+            if (Unsafe.IsNullRef(ref applied))
             {
                 throw new InvalidOperationException($"Payment {application.PaymentRef} applied to unknown item {application.ItemId}.");
             }
 
-            if (item.Currency.Code != application.Amount.Currency.Code || currencyByRef[application.PaymentRef] != item.Currency.Code)
+            var item = applied.Item;
+            if (item.Currency.Code != application.Amount.Currency.Code || payment.Currency != item.Currency.Code)
             {
                 throw new InvalidOperationException($"Payment {application.PaymentRef} applied across currencies to {application.ItemId}.");
             }
 
-            accounted[application.PaymentRef] = checked(accounted.GetValueOrDefault(application.PaymentRef) + application.Amount.Minor);
+            payment.Accounted = checked(payment.Accounted + application.Amount.Minor);
             if (application.DeductionMinor < 0 || (application.DeductionMinor > 0 && item.OpenMinor <= 0))
             {
                 throw new InvalidOperationException($"Payment {application.PaymentRef} deducts {application.DeductionMinor} from {application.ItemId}: a deduction is positive, and only on an invoice or debit memo.");
             }
 
             // What closes the item is what was paid plus any deduction (a discount taken within terms).
-            appliedToItem[item.ItemId] = checked(appliedToItem.GetValueOrDefault(item.ItemId) + application.Amount.Minor + application.DeductionMinor);
+            if (!applied.Touched)
+            {
+                applied.Touched = true;
+                appliedOrder.Add(item.ItemId);
+            }
+
+            applied.Applied = checked(applied.Applied + application.Amount.Minor + application.DeductionMinor);
         }
 
         foreach (var exception in exceptions)
         {
-            if (byRef.ContainsKey(exception.PaymentRef))
+            ref var payment = ref CollectionsMarshal.GetValueRefOrNullRef(byRef, exception.PaymentRef);
+            if (!Unsafe.IsNullRef(ref payment))
             {
-                accounted[exception.PaymentRef] = checked(accounted.GetValueOrDefault(exception.PaymentRef) + exception.Unapplied.Minor);
+                payment.Accounted = checked(payment.Accounted + exception.Unapplied.Minor);
             }
         }
 
-        foreach (var (reference, amount) in byRef)
+        foreach (var (reference, totals) in byRef)
         {
-            var got = accounted.GetValueOrDefault(reference);
-            if (got != amount)
+            if (totals.Accounted != totals.Amount)
             {
-                throw new InvalidOperationException($"Payment {reference}: applied plus unapplied is {got}, not the payment's {amount} (minor units).");
+                throw new InvalidOperationException($"Payment {reference}: applied plus unapplied is {totals.Accounted}, not the payment's {totals.Amount} (minor units).");
             }
         }
 
-        foreach (var (itemId, applied) in appliedToItem)
+        foreach (var itemId in appliedOrder)
         {
-            var open = itemById[itemId].OpenMinor;
+            var (item, applied, _) = itemById[itemId];
+            var open = item.OpenMinor;
             var over = open >= 0 ? applied > open || applied < 0 : applied < open || applied > 0;
             if (over)
             {
@@ -81,4 +100,8 @@ public static class BalanceCheck
             }
         }
     }
+
+    private record struct PaymentTotals(long Amount, string? Currency, long Accounted);
+
+    private record struct ItemTotals(OpenItem Item, long Applied, bool Touched);
 }

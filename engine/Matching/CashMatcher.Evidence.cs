@@ -134,6 +134,9 @@ public sealed partial class CashMatcher
     /// <summary>The index of a currency among the items' currencies, or -1 when no item is in it.</summary>
     private int CurrencyIndex(string code) => _currencyCodes.IndexOf(code);
 
+    // How many near items ahead FuzzyOptions asks for the open amount of.
+    private const int FetchAhead = 8;
+
     /// <summary>Items within a small edit distance of the quote (OCR look-alikes first), found on demand.</summary>
     private List<Option> FuzzyOptions(Quote quote, string currency)
     {
@@ -163,6 +166,7 @@ public sealed partial class CashMatcher
         }
 
         var candidates = new List<Neighbour>();
+        var currencyIndex = CurrencyIndex(currency);
         foreach (var key in keys.Distinct(StringComparer.Ordinal))
         {
             if (key.Length < 5)
@@ -173,18 +177,24 @@ public sealed partial class CashMatcher
             candidates.Clear();
             _fuzzy.Candidates(key, candidates);
             var maxEdits = key.Length >= 7 ? Policy.MaxReferenceEdits : 1;
-            foreach (var (item, edits) in candidates)
+            for (var c = 0; c < candidates.Count; c++)
             {
-                if (!IsOpenIn(item, currency) || exact.Contains(item))
+                // Dense numbering puts hundreds of items near a number: their open amounts are fetched a few ahead.
+                if (c + FetchAhead < candidates.Count)
+                {
+                    var ahead = candidates[c + FetchAhead].Item;
+                    Prefetch.Line(ref _currencyOf[ahead]);
+                    Prefetch.Line(ref _remaining[ahead]);
+                }
+
+                var (item, edits) = candidates[c];
+                if (edits > maxEdits || !IsOpenIn(item, currencyIndex) || exact.Contains(item))
                 {
                     continue;
                 }
 
-                if (edits <= maxEdits)
-                {
-                    exact.Add(item);
-                    options.Add(new Option(item, Via.Fuzzy, edits));
-                }
+                exact.Add(item);
+                options.Add(new Option(item, Via.Fuzzy, edits));
             }
         }
 

@@ -57,11 +57,11 @@ public sealed partial class CashMatcher
         Policy = policy ?? throw new ArgumentNullException(nameof(policy));
 
         // A canonical order, so that the order AR sent things in never changes an answer.
-        _items = [.. items.OrderBy(i => i.ItemId, StringComparer.Ordinal)];
+        _items = OrdinalOrder.Sort(items, i => i.ItemId);
 
         // The customer directory and the reference indexes need nothing of each other: two cores build them.
         var sortedItems = _items;
-        var directory = Task.Run(() => new CustomerDirectory([.. customers.OrderBy(c => c.CustomerId, StringComparer.Ordinal)], sortedItems));
+        var directory = Task.Run(() => new CustomerDirectory(OrdinalOrder.Sort(customers, c => c.CustomerId), sortedItems));
         // Each item is indexed under its full reference and its core (INV1004567 and 1004567).
         _invoiceKeys = new KeyIndex(2 * _items.Length, 16 * _items.Length);
         _poKeys = new KeyIndex(_items.Length, 12 * _items.Length);

@@ -1,25 +1,30 @@
 namespace CashApp.Engine.Matching;
 
 /// <summary>
-/// Counts retrieval hits per candidate (name form) in a flat array and picks the best few, for the
-/// name lookup that runs for a large share of payments. One instance per thread, reused: only the
-/// counts it touched are reset, so a lookup costs what it retrieves, not what the directory holds.
+/// Counts retrieval hits per candidate (name form) and picks the best few, for the name lookup that runs
+/// for a large share of payments. One instance per thread, reused: only the candidates it touched are
+/// reset, so a lookup costs what it retrieves, not what the directory holds.
 /// </summary>
 internal sealed class HitCounter
 {
     [ThreadStatic]
     private static HitCounter? _current;
 
-    private int[] _counts = [];
-    private readonly List<int> _touched = [];
+    // Where each candidate's count is kept: its place among the touched plus one, 0 while it has no hits.
+    // The counts sit beside the touched candidates, densely, so that weighing, pruning and picking the
+    // best read one short array in order instead of reaching into a directory-sized one per candidate.
+    private int[] _place = [];
+    private int[] _touched = new int[64];
+    private int[] _counts = new int[64];
+    private int _touchedCount;
 
     /// <summary>This thread's counter, empty, for candidates 0 to <paramref name="candidates"/> - 1.</summary>
     public static HitCounter For(int candidates)
     {
         var counter = _current ??= new HitCounter();
-        if (counter._counts.Length < candidates)
+        if (counter._place.Length < candidates)
         {
-            counter._counts = new int[candidates];
+            counter._place = new int[candidates];
         }
 
         counter.Clear();
@@ -27,23 +32,32 @@ internal sealed class HitCounter
     }
 
     /// <summary>How many candidates have hits.</summary>
-    public int Touched => _touched.Count;
+    public int Touched => _touchedCount;
 
     /// <summary>Counts a hit; a candidate without hits yet is counted only when <paramref name="bringsIn"/>.</summary>
     public void Hit(int candidate, int weight, bool bringsIn = true)
     {
-        ref var count = ref _counts[candidate];
-        if (count == 0)
+        ref var place = ref _place[candidate];
+        if (place != 0)
         {
-            if (!bringsIn)
-            {
-                return;
-            }
-
-            _touched.Add(candidate);
+            _counts[place - 1] += weight;
+            return;
         }
 
-        count += weight;
+        if (!bringsIn)
+        {
+            return;
+        }
+
+        if (_touchedCount == _touched.Length)
+        {
+            Array.Resize(ref _touched, 2 * _touched.Length);
+            Array.Resize(ref _counts, 2 * _counts.Length);
+        }
+
+        _touched[_touchedCount] = candidate;
+        _counts[_touchedCount] = weight;
+        place = ++_touchedCount;
     }
 
     /// <summary>
@@ -52,13 +66,13 @@ internal sealed class HitCounter
     /// </summary>
     public void HitWhereIn(List<int> sorted, int weight)
     {
-        if (_touched.Count * (System.Numerics.BitOperations.Log2((uint)sorted.Count) + 1) < sorted.Count)
+        if (_touchedCount * (System.Numerics.BitOperations.Log2((uint)sorted.Count) + 1) < sorted.Count)
         {
-            foreach (var candidate in _touched)
+            for (var at = 0; at < _touchedCount; at++)
             {
-                if (sorted.BinarySearch(candidate) >= 0)
+                if (sorted.BinarySearch(_touched[at]) >= 0)
                 {
-                    _counts[candidate] += weight;
+                    _counts[at] += weight;
                 }
             }
         }
@@ -77,11 +91,12 @@ internal sealed class HitCounter
     /// </summary>
     public void HitWhereIn(ulong[] bits, int weight)
     {
-        foreach (var candidate in _touched)
+        for (var at = 0; at < _touchedCount; at++)
         {
+            var candidate = _touched[at];
             if ((bits[candidate >> 6] & (1UL << candidate)) != 0)
             {
-                _counts[candidate] += weight;
+                _counts[at] += weight;
             }
         }
     }
@@ -104,10 +119,10 @@ internal sealed class HitCounter
     /// </summary>
     public List<int> TakeTop(int limit)
     {
-        var chosen = new List<int>(Math.Min(limit, _touched.Count));
-        if (_touched.Count <= limit)
+        var chosen = new List<int>(Math.Min(limit, _touchedCount));
+        if (_touchedCount <= limit)
         {
-            chosen.AddRange(_touched);
+            chosen.AddRange(_touched.AsSpan(0, _touchedCount));
             Clear();
             return chosen;
         }
@@ -116,16 +131,16 @@ internal sealed class HitCounter
 
         // Everything above the threshold, then the lowest indexes at it (a max-heap of the ones kept).
         var ties = new PriorityQueue<int, int>();
-        foreach (var candidate in _touched)
+        for (var at = 0; at < _touchedCount; at++)
         {
-            var count = _counts[candidate];
+            var count = _counts[at];
             if (count > threshold)
             {
-                chosen.Add(candidate);
+                chosen.Add(_touched[at]);
             }
             else if (count == threshold)
             {
-                ties.Enqueue(candidate, -candidate);
+                ties.Enqueue(_touched[at], -_touched[at]);
             }
         }
 
@@ -152,42 +167,51 @@ internal sealed class HitCounter
     /// </summary>
     public void Prune(int limit, int headroom)
     {
-        if (_touched.Count <= limit)
+        if (_touchedCount <= limit)
         {
             return;
         }
 
         var threshold = Threshold(limit);
         var kept = 0;
-        for (var at = 0; at < _touched.Count; at++)
+        for (var at = 0; at < _touchedCount; at++)
         {
             var candidate = _touched[at];
-            if (_counts[candidate] + headroom >= threshold)
+            var count = _counts[at];
+            if (count + headroom >= threshold)
             {
-                _touched[kept++] = candidate;
+                if (kept != at)
+                {
+                    _touched[kept] = candidate;
+                    _counts[kept] = count;
+                    _place[candidate] = kept + 1;
+                }
+
+                kept++;
             }
             else
             {
-                _counts[candidate] = 0;
+                _place[candidate] = 0;
             }
         }
 
-        _touched.RemoveRange(kept, _touched.Count - kept);
+        _touchedCount = kept;
     }
 
     /// <summary>The highest count at which at least <paramref name="limit"/> candidates (fewer than there are) have that count or more.</summary>
     private int Threshold(int limit)
     {
+        var counts = _counts.AsSpan(0, _touchedCount);
         var maxCount = 0;
-        foreach (var candidate in _touched)
+        foreach (var count in counts)
         {
-            maxCount = Math.Max(maxCount, _counts[candidate]);
+            maxCount = Math.Max(maxCount, count);
         }
 
-        var withCount = new int[maxCount + 1];
-        foreach (var candidate in _touched)
+        Span<int> withCount = maxCount < 256 ? stackalloc int[maxCount + 1] : new int[maxCount + 1];
+        foreach (var count in counts)
         {
-            withCount[_counts[candidate]]++;
+            withCount[count]++;
         }
 
         var threshold = maxCount;
@@ -201,11 +225,11 @@ internal sealed class HitCounter
 
     private void Clear()
     {
-        foreach (var candidate in _touched)
+        for (var at = 0; at < _touchedCount; at++)
         {
-            _counts[candidate] = 0;
+            _place[_touched[at]] = 0;
         }
 
-        _touched.Clear();
+        _touchedCount = 0;
     }
 }

@@ -31,6 +31,13 @@ internal sealed class KeyIndex
     private int[] _chain;
     private int _entries;
 
+    // Keys added but not yet stored, oldest at _queueStart (see Add).
+    private const int Ahead = 16;
+    private readonly (string Key, ulong Hash, int Item)[] _queue = new (string, ulong, int)[Ahead];
+    private int _queueStart;
+    private int _queued;
+    private readonly Lock _settling = new();
+
     /// <summary>An empty index, sized for about <paramref name="keys"/> keys of <paramref name="chars"/> characters in all.</summary>
     public KeyIndex(int keys = 16, int chars = 256)
     {
@@ -41,16 +48,67 @@ internal sealed class KeyIndex
         _chain = new int[16];
     }
 
-    public int Count => _keys;
+    public int Count
+    {
+        get
+        {
+            Settle();
+            return _keys;
+        }
+    }
 
+    /// <summary>
+    /// Adds an item under a key. The key is stored a few adds later: its slot is asked for now and written
+    /// once it has arrived, so that building an index of millions of keys overlaps the cache misses of
+    /// many slots instead of waiting for each in turn. The keys go in in the order they were added, so the
+    /// index is the one adding them one by one makes; any read first stores what is still waiting.
+    /// </summary>
     public void Add(string key, int item)
+    {
+        var hash = HashOf(key);
+        PrefetchSlot(hash);
+        if (_queued == Ahead)
+        {
+            var (oldKey, oldHash, oldItem) = _queue[_queueStart];
+            Store(oldKey, oldHash, oldItem);
+            _queueStart = (_queueStart + 1) % Ahead;
+            _queued--;
+        }
+
+        _queue[(_queueStart + _queued) % Ahead] = (key, hash, item);
+        _queued++;
+    }
+
+    /// <summary>Stores the keys still waiting (see <see cref="Add"/>); safe when several threads read at once.</summary>
+    private void Settle()
+    {
+        if (Volatile.Read(ref _queued) == 0)
+        {
+            return;
+        }
+
+        lock (_settling)
+        {
+            var waiting = _queued;
+            for (var n = 0; n < waiting; n++)
+            {
+                var (key, hash, item) = _queue[(_queueStart + n) % Ahead];
+                Store(key, hash, item);
+                _queue[(_queueStart + n) % Ahead] = default;
+            }
+
+            _queueStart = 0;
+            Volatile.Write(ref _queued, 0);
+        }
+    }
+
+    private void Store(string key, ulong hash, int item)
     {
         if ((_keys + 1) * 4 > _slots.Length * 3)
         {
             Grow();
         }
 
-        var hash = HashOf(key);
         var mask = _slots.Length - 1;
         var at = Home(hash, mask);
         while (_slots[at].Key != Empty && !(_slots[at].Check == Check(hash) && KeyIs(_slots[at].Key - 1, key)))
@@ -94,6 +152,7 @@ internal sealed class KeyIndex
     /// <summary>The items stored under <paramref name="key"/>, whose <see cref="HashOf"/> the caller already has.</summary>
     public Cursor Items(ReadOnlySpan<char> key, ulong hash)
     {
+        Settle();
         if (_keys == 0)
         {
             return new Cursor(_chain, -1, -1);
@@ -124,6 +183,7 @@ internal sealed class KeyIndex
     /// </summary>
     public int PrefetchKey(ulong hash)
     {
+        Settle();
         var mask = _slots.Length - 1;
         for (var at = Home(hash, mask); ; at = (at + 1) & mask)
         {

@@ -1,0 +1,92 @@
+using CashApp.Engine.Matching;
+using CashApp.Engine.Model;
+using CashApp.Parsers.Common;
+using CashApp.Parsers.Currency;
+
+namespace CashApp.Engine.Tests.Matching;
+
+/// <summary>The last guard before anything is written: each way books can fail to balance stops the run, naming the row.</summary>
+public sealed class BalanceCheckTests
+{
+    private static readonly CurrencyCode Usd = new("USD");
+    private static readonly CurrencyCode Eur = new("EUR");
+    private static readonly DateOnly Day = new(2026, 3, 2);
+
+    private static readonly OpenItem Invoice = new("AR1", DocType.Invoice, "C1", "Acme", "INV-1", null, Usd, 10_000, Day, Day.AddDays(30));
+    private static readonly OpenItem Second = new("AR2", DocType.Invoice, "C1", "Acme", "INV-2", null, Usd, 5_000, Day, Day.AddDays(30));
+    private static readonly OpenItem Memo = new("AR3", DocType.CreditMemo, "C1", "Acme", "CM-3", null, Usd, -2_000, Day, Day.AddDays(30));
+    private static readonly OpenItem EuroInvoice = new("AR4", DocType.Invoice, "C2", "Beta", "INV-4", null, Eur, 7_000, Day, Day.AddDays(30));
+
+    private static Payment Paid(string reference, long minor, CurrencyCode? currency = null) =>
+        new(reference, new Money(minor, currency ?? Usd), "ACME", null, [], string.Empty, "test.bai2", 1);
+
+    private static Application Applied(string reference, OpenItem item, long minor, long deduction = 0) =>
+        new(reference, item.ItemId, new Money(minor, item.Currency), MatchMethod.ExactReference, new MatchScore(0.99), "test") { DeductionMinor = deduction };
+
+    private static ExceptionCase Unapplied(string reference, long minor) =>
+        new(reference, new Money(minor, Usd), ExceptionReason.Overpayment, "test", []);
+
+    private static Exception? Check(Payment[] payments, Application[] applications, ExceptionCase[] exceptions) =>
+        Record.Exception(() => BalanceCheck.Verify(payments, [Invoice, Second, Memo, EuroInvoice], applications, exceptions));
+
+    [Fact]
+    public void BalancedBooks_Pass()
+    {
+        // Two payments of one reference (the totals add), an item closed by two applications, a netted memo, a rest on account.
+        var payments = new[] { Paid("P1", 8_000), Paid("P1", 1_000), Paid("P2", 6_000) };
+        var applications = new[] { Applied("P1", Invoice, 6_000), Applied("P1", Memo, -2_000), Applied("P1", Invoice, 4_000), Applied("P2", Second, 4_900, deduction: 100) };
+        Assert.Null(Check(payments, applications, [Unapplied("P1", 1_000), Unapplied("P2", 1_100)]));
+    }
+
+    [Fact]
+    public void ApplicationToAnUnknownPayment_Stops()
+    {
+        var error = Check([Paid("P1", 10_000)], [Applied("P9", Invoice, 10_000)], []);
+        Assert.Equal("Application to unknown payment P9.", Assert.IsType<InvalidOperationException>(error).Message);
+    }
+
+    [Fact]
+    public void ApplicationToAnUnknownItem_Stops()
+    {
+        var stranger = Invoice with { ItemId = "AR9" };
+        var error = Check([Paid("P1", 10_000)], [Applied("P1", stranger, 10_000)], []);
+        Assert.Equal("Payment P1 applied to unknown item AR9.", Assert.IsType<InvalidOperationException>(error).Message);
+    }
+
+    [Fact]
+    public void ApplicationAcrossCurrencies_Stops()
+    {
+        var error = Check([Paid("P1", 7_000)], [Applied("P1", EuroInvoice, 7_000)], []);
+        Assert.Equal("Payment P1 applied across currencies to AR4.", Assert.IsType<InvalidOperationException>(error).Message);
+    }
+
+    [Fact]
+    public void DeductionOnACreditMemo_Stops()
+    {
+        var error = Check([Paid("P1", -2_100)], [Applied("P1", Memo, -2_100, deduction: 100)], []);
+        Assert.StartsWith("Payment P1 deducts 100 from AR3", Assert.IsType<InvalidOperationException>(error).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PaymentNotAccountedInFull_Stops()
+    {
+        var error = Check([Paid("P1", 10_000), Paid("P2", 5_000)], [Applied("P1", Invoice, 10_000), Applied("P2", Second, 4_000)], [Unapplied("P2", 500)]);
+        Assert.Equal("Payment P2: applied plus unapplied is 4500, not the payment's 5000 (minor units).", Assert.IsType<InvalidOperationException>(error).Message);
+    }
+
+    [Fact]
+    public void ItemAppliedPastItsOpenAmount_Stops()
+    {
+        // Each application fits; together (with the deduction) they close more than is open.
+        var error = Check([Paid("P1", 3_000), Paid("P2", 1_950)], [Applied("P1", Second, 3_000), Applied("P2", Second, 1_950, deduction: 100)], []);
+        Assert.Equal("Item AR2 applied 5050 against an open amount of 5000 (minor units).", Assert.IsType<InvalidOperationException>(error).Message);
+    }
+
+    [Fact]
+    public void TheFirstItemAppliedOverIsTheOneNamed()
+    {
+        // Two items over: the one the applications reach first is reported, whatever the items' order.
+        var error = Check([Paid("P1", 17_000)], [Applied("P1", Second, 6_000), Applied("P1", Invoice, 11_000)], []);
+        Assert.Equal("Item AR2 applied 6000 against an open amount of 5000 (minor units).", Assert.IsType<InvalidOperationException>(error).Message);
+    }
+}

@@ -1,0 +1,38 @@
+using CashApp.Engine.Matching;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace CashApp.Engine.Tests.Matching;
+
+/// <summary>The run-merging sort puts elements exactly where a stable ordinal OrderBy puts them, ties included.</summary>
+public sealed class OrdinalOrderProperties
+{
+    // Keys from a small alphabet, so that ties, prefixes ("AR1" before "AR10") and runs of every length come up.
+    private static readonly Gen<string> Key = Gen.Elements("A", "AR", "AR1", "AR10", "AR2", "AR9", "AR999", "B", "a", string.Empty);
+
+    [Property(MaxTest = 500, Replay = "(11,29)")]
+    public Property Sort_IsAStableOrdinalOrderBy() =>
+        Prop.ForAll(
+            Gen.ListOf(Key).ToArbitrary(),
+            keys =>
+            {
+                // Each element carries its position, so that the order of equal keys is seen.
+                var elements = keys.Select((k, i) => (Key: k, At: i)).ToList();
+                var expected = elements.OrderBy(e => e.Key, StringComparer.Ordinal).ToList();
+                var actual = OrdinalOrder.Sort(elements, e => e.Key);
+                return actual.SequenceEqual(expected).Label($"[{string.Join(',', actual)}] vs [{string.Join(',', expected)}]");
+            });
+
+    [Property(MaxTest = 200, Replay = "(3,5)")]
+    public Property Sort_OfNumberedIdsInNumberOrder_IsTheirOrdinalOrder() =>
+        Prop.ForAll(
+            Gen.Choose(0, 3000).ToArbitrary(),
+            Gen.Choose(1, 20000).ToArbitrary(),
+            (from, count) =>
+            {
+                // An AR file's numbering: ascending numbers whose text order breaks where a digit is added.
+                var ids = Enumerable.Range(from, count).Select(n => $"AR{n}").ToList();
+                return OrdinalOrder.Sort(ids, id => id).SequenceEqual(ids.Order(StringComparer.Ordinal));
+            });
+}
