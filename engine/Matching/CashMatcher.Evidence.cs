@@ -184,7 +184,7 @@ public sealed partial class CashMatcher
                 {
                     var ahead = candidates[c + FetchAhead].Item;
                     Prefetch.Line(ref _currencyOf[ahead]);
-                    Prefetch.Line(ref _remaining[ahead]);
+                    Prefetch.Line(ref _remaining.Slot(ahead));
                 }
 
                 var (item, edits) = candidates[c];
