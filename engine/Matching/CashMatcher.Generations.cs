@@ -32,7 +32,7 @@ public sealed partial class CashMatcher
         var changed = new List<(int Item, long Before, long After)>(changes.Count);
         foreach (var (itemId, now) in changes)
         {
-            var item = FindItem(itemId);
+            var item = IndexOfItem(itemId);
             if (item < 0 || (now is not null && (now.ItemId != itemId || now with { OpenMinor = _items[item].OpenMinor } != _items[item])))
             {
                 return null;
@@ -103,23 +103,5 @@ public sealed partial class CashMatcher
         }
 
         return counts;
-    }
-
-    private int FindItem(string itemId)
-    {
-        int lo = 0, hi = _items.Length - 1;
-        while (lo <= hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            var order = string.CompareOrdinal(_items[mid].ItemId, itemId);
-            if (order == 0)
-            {
-                return mid;
-            }
-
-            (lo, hi) = order < 0 ? (mid + 1, hi) : (lo, mid - 1);
-        }
-
-        return -1;
     }
 }

@@ -87,6 +87,7 @@ public sealed partial class CashMatcher
         _remaining = OpenAmounts.Over(_opening);
     }
 
+    /// <summary>The item's index (items are sorted by id), or -1 when the ledger has no such item.</summary>
     private int IndexOfItem(string itemId)
     {
         int lo = 0, hi = _items.Length - 1;
@@ -102,6 +103,6 @@ public sealed partial class CashMatcher
             (lo, hi) = order < 0 ? (mid + 1, hi) : (lo, mid - 1);
         }
 
-        throw new KeyNotFoundException(itemId);
+        return -1;
     }
 }

@@ -153,7 +153,8 @@ public sealed partial class CashMatcher
     /// <summary>How much of an item is still open, after the applications made so far.</summary>
     public long RemainingMinor(string itemId)
     {
-        return _remaining[IndexOfItem(itemId)];
+        var item = IndexOfItem(itemId);
+        return item >= 0 ? _remaining[item] : throw new KeyNotFoundException(itemId);
     }
 
     /// <summary>

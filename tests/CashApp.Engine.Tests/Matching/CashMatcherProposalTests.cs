@@ -14,8 +14,13 @@ public sealed class CashMatcherProposalTests
     {
         var items = ArFiles.ReadOpenItems(Path.Combine(TestPaths.Fixtures, "demo", "open_items.csv"));
         var customers = ArFiles.ReadCustomers(Path.Combine(TestPaths.Fixtures, "demo", "customers.csv"));
-        var payments = items.Where(i => i.OpenMinor > 0).Take(200).Select((item, n) => new Payment(
-            "P" + n.ToString("D4", System.Globalization.CultureInfo.InvariantCulture),
+        return (items, customers, PayingOpenItems(items, "P", 200));
+    });
+
+    /// <summary>One payment per open item, of its open amount, from its customer; every third quotes nothing.</summary>
+    private static Payment[] PayingOpenItems(List<OpenItem> items, string prefix, int count) =>
+        items.Where(i => i.OpenMinor > 0).Take(count).Select((item, n) => new Payment(
+            prefix + n.ToString("D4", System.Globalization.CultureInfo.InvariantCulture),
             item.Open,
             item.CustomerName,
             null,
@@ -23,8 +28,6 @@ public sealed class CashMatcherProposalTests
             null,
             "demo",
             n + 1)).ToArray();
-        return (items, customers, payments);
-    });
 
     [Fact]
     public void Propose_Repeated_SameAsFreshMatcherAndLeavesOpenAmounts()
@@ -80,15 +83,7 @@ public sealed class CashMatcherProposalTests
         // Enough payments, a third quoting nothing, for the payer prefetch to run on a second thread while the
         // fork's table of consumed amounts grows many times over.
         var (items, customers, _) = Demo.Value;
-        var payments = items.Where(i => i.OpenMinor > 0).Take(900).Select((item, n) => new Payment(
-            "Q" + n.ToString("D4", System.Globalization.CultureInfo.InvariantCulture),
-            item.Open,
-            item.CustomerName,
-            null,
-            n % 3 == 0 ? [] : [new RemittanceLine(item.InvoiceNumber, item.OpenMinor)],
-            null,
-            "demo",
-            n + 1)).ToArray();
+        var payments = PayingOpenItems(items, "Q", 900);
         var expected = new CashMatcher(items, customers, MatchPolicy.Default).Match(payments);
         var fork = new CashMatcher(items, customers, MatchPolicy.Default).Fork();
 
