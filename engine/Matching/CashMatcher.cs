@@ -126,6 +126,9 @@ public sealed partial class CashMatcher
             }
         }
 
+        // The last keys still waiting are stored now, on this thread: forks and the payer prefetch then only read.
+        _invoiceKeys.Settle();
+        _poKeys.Settle();
         var fuzzy = Task.Run(() => DeleteNeighbourhoodIndex.Build(fuzzyEntries));
         _customers = directory.GetAwaiter().GetResult();
         _itemsOfCustomer = new List<int>[_customers.Count];

@@ -79,8 +79,11 @@ internal sealed class KeyIndex
         _queued++;
     }
 
-    /// <summary>Stores the keys still waiting (see <see cref="Add"/>); safe when several threads read at once.</summary>
-    private void Settle()
+    /// <summary>
+    /// Stores the keys still waiting (see <see cref="Add"/>); safe when several threads read at once. The builder calls it
+    /// once it has added every key, so that readers on other threads never grow the table under each other.
+    /// </summary>
+    public void Settle()
     {
         if (Volatile.Read(ref _queued) == 0)
         {

@@ -157,6 +157,11 @@ public abstract partial class DbCashStore
             Set(command, "@application_count", applied.Count);
             Set(command, "@exception_count", exceptions.Count + batch.Deposits.Count);
             Set(command, "@error", progress);
+
+            // Two calls may store one file at once (a retry, another instance): the one that ends it first counts
+            // its debits and marks it complete; what the other still stores adds no debits and never marks it
+            // in progress again.
+            Set(command, "@in_progress", BankFileProgress.InProgress);
             if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
             {
                 throw new ArgumentException($"{batch.FileName}: bank file {fileId} is not a stored file to add a batch to.", nameof(batch));

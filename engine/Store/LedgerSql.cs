@@ -158,17 +158,20 @@ public sealed record LedgerSql
 
     /// <summary>
     /// Adds a later batch's counts to a file stored in batches (<see cref="IngestBatch.BankFileId"/>) and sets its
-    /// <c>error</c>: <see cref="BankFileProgress.InProgress"/> until its last batch, then null.
+    /// <c>error</c>: <see cref="BankFileProgress.InProgress"/> until its last batch, then null. A file another call has
+    /// already ended keeps its debit count and stays complete.
     /// </summary>
     public LedgerStatement AddToBankFile { get; init; } = LedgerStatement.Of(
         nameof(AddToBankFile),
         """
         UPDATE bank_files SET credit_count = credit_count + @credit_count, payment_count = payment_count + @payment_count,
-          debit_count = debit_count + @debit_count, application_count = application_count + @application_count,
-          exception_count = exception_count + @exception_count, error = @error
+          debit_count = CASE WHEN error = @in_progress THEN debit_count + @debit_count ELSE debit_count END,
+          application_count = application_count + @application_count,
+          exception_count = exception_count + @exception_count,
+          error = CASE WHEN error = @in_progress THEN @error ELSE error END
         WHERE id = @id AND status = 'ingested'
         """,
-        ("@id", BigInt), ("@credit_count", Count), ("@payment_count", Count), ("@debit_count", Count), ("@application_count", Count), ("@exception_count", Count), ("@error", LongText));
+        ("@id", BigInt), ("@credit_count", Count), ("@payment_count", Count), ("@debit_count", Count), ("@application_count", Count), ("@exception_count", Count), ("@error", LongText), ("@in_progress", LongText));
 
     /// <summary>Removes the record of a rejected file, before its content is ingested after all.</summary>
     public LedgerStatement DeleteRejectedBankFile { get; init; } = LedgerStatement.Of(nameof(DeleteRejectedBankFile), "DELETE FROM bank_files WHERE content_hash = @content_hash AND status = 'rejected'", ("@content_hash", Key));

@@ -95,6 +95,26 @@ public sealed class StreamedIngestTests : IAsyncLifetime
         Assert.Empty(await _server.Store.ListApplicationsAsync(new ApplicationQuery()));
     }
 
+    [Fact]
+    public async Task Ingest_SameFileSentAgainWhileTheFirstCallIsStoringIt_CountsItsDebitsOnceAndEndsComplete()
+    {
+        await UpsertInvoicesAsync(10);
+        List<TestDetail> details = [.. Enumerable.Range(1, 10).Select(i => Detail(i, $"INV-88000{i}")), new(475, 123, "0", "CHK-1", string.Empty, "check paid"), new(475, 456, "0", "CHK-2", string.Empty, "check paid")];
+        var day = Bai2(details);
+
+        // The first call stores its first batch; before its second, a retry of the same file (a client after a
+        // timeout, another instance) carries on into the file and finishes it. Then the first call finishes too.
+        LedgerService? retry = null;
+        var first = new LedgerService(_server.Store, new RunsBeforeSecondBatch(_server.Store, () => retry!.IngestBankFileAsync(day, "day.bai2", new IngestOptions()))) { IngestBatchSize = Batch };
+        retry = new LedgerService(_server.Store, new RunsBeforeSecondBatch(_server.Store, null)) { IngestBatchSize = Batch };
+        await first.IngestBankFileAsync(day, "day.bai2", new IngestOptions());
+
+        var file = Assert.Single(await _server.Store.ListBankFilesAsync(10));
+        Assert.Equal(10, (await _server.Store.ListApplicationsAsync(new ApplicationQuery())).Count);
+        Assert.Equal((10, 2, (string?)null), (file.CreditCount, file.DebitCount, file.Error));
+        Assert.True(BankFileProgress.IsComplete(file));
+    }
+
     private Task<V1.UpsertSummary> UpsertInvoicesAsync(int count) =>
         _server.OpenItems().UpsertAsync(Enumerable.Range(1, count).Select(i => MatchingTests.Invoice($"SI-I{i}", "SI-CUST", $"INV-88000{i}", 1_000L * i)));
 
@@ -114,6 +134,31 @@ public sealed class StreamedIngestTests : IAsyncLifetime
             if (++_calls > batches)
             {
                 throw new OperationCanceledException("the server stopped mid-file");
+            }
+
+            var snapshot = await store.LoadSnapshotAsync(cancellationToken);
+            return (new CashMatcher(snapshot.OpenItems, snapshot.Customers, MatchPolicy.Default).Match(payments), snapshot);
+        }
+
+        public void Invalidate()
+        {
+        }
+
+        public void ItemsChanged(IEnumerable<string> itemIds)
+        {
+        }
+    }
+
+    /// <summary>Matches on a snapshot read for each call, and before its second batch first runs <c>before</c> to its end.</summary>
+    private sealed class RunsBeforeSecondBatch(ICashStore store, Func<Task<IngestResult>>? before) : ILedgerMatcher
+    {
+        private int _calls;
+
+        public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, CancellationToken cancellationToken)
+        {
+            if (++_calls == 2 && before is not null)
+            {
+                await before();
             }
 
             var snapshot = await store.LoadSnapshotAsync(cancellationToken);
