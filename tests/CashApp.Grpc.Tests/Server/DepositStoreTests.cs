@@ -20,7 +20,7 @@ namespace CashApp.Grpc.Tests.Server;
 public sealed class DepositStoreTests : IAsyncLifetime
 {
     private static readonly DateOnly Day = new(2026, 11, 20);
-    private readonly ServerFixture _server = new();
+    private ServerFixture _server = new();
 
     public Task InitializeAsync() => _server.InitializeAsync();
 
@@ -251,6 +251,26 @@ public sealed class DepositStoreTests : IAsyncLifetime
         var resent = await _server.BankFiles().IngestAsync("pm-again.txt", Lockbox(batch: "002", trim: true));
         Assert.Empty(resent.Deposits);
         Assert.DoesNotContain((await _server.Store.ListExceptionsAsync(new ExceptionQuery())).Items, e => e.Status == ExceptionStatus.Open);
+    }
+
+    [Fact]
+    public async Task Ingest_DepositResolvedByHandThenItsLockboxFileCutBetweenBatchesByStreamedIngest_Reconciled()
+    {
+        // One check per store transaction: the lockbox file's batches 001 and 002 reach the store apart.
+        await _server.DisposeAsync();
+        _server = new ServerFixture(64L * 1024 * 1024, configure: o => o with { IngestBatchSize = 1 });
+        await _server.InitializeAsync();
+        await UpsertItemsAsync();
+        var held = Assert.Single((await _server.BankFiles().IngestAsync("day.bai2", Bai2(1_250_00))).Deposits);
+        await ResolveByHandAsync(new V1.ResolveExceptionRequest { LeaveOnAccount = new V1.LeaveOnAccount { CustomerId = "DS-ACME" } });
+
+        var lockbox = await _server.BankFiles().IngestAsync("day.lockbox.txt", Lockbox(batch: "both"));
+
+        Assert.Equal((2, 0), (lockbox.NewCredits, lockbox.Applied));
+        Assert.Contains(lockbox.Deposits, d => d.PaymentId == held.PaymentId && d.Status == V1.DepositOutcome.Types.Status.Reconciled);
+        Assert.DoesNotContain((await _server.Store.ListExceptionsAsync(new ExceptionQuery())).Items, e => e.Status == ExceptionStatus.Open);
+        Assert.Equal(1, (await ((DbCashStore)_server.Store).CountDepositsAsync())[DepositState.Reconciled]);
+        Assert.Equal(1_000_00, (await _server.Store.GetOpenItemAsync("DS-I1"))!.RemainingMinor);
     }
 
     [Fact]
