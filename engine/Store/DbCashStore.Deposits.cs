@@ -223,8 +223,11 @@ public abstract partial class DbCashStore
     /// <summary>
     /// Inside the ingest's transaction, before anything is applied: finds the deposits a specialist resolved by hand
     /// (their exception decided while they awaited or differed from their detail) on the dates of this batch's detail,
-    /// and reconciles them with it as held deposits are. Each check of such a deposit's detail is covered: stored, and
-    /// never applied, since the specialist applied that money already; the deposit is settled with the comparison.
+    /// and reconciles them with it as held deposits are, together with the detail stored earlier that they took or that
+    /// no deposit took: a detail sent in parts (batch by batch, file by file) adds up. The deposits still held on those
+    /// dates are reconciled alongside, so that a batch of theirs is never covered by a hand-resolved deposit of the
+    /// same lockbox. Each check of such a deposit's detail is covered: stored as taken by it, and never applied, since
+    /// the specialist applied that money already; the deposit is settled with the comparison.
     /// </summary>
     private async Task<HandCover> CoverByHandResolvedDepositsAsync(DbConnection connection, DbTransaction transaction, IngestBatch batch, CancellationToken cancellationToken)
     {
@@ -234,17 +237,63 @@ public abstract partial class DbCashStore
             return cover;
         }
 
+        var sql = DepositSql;
         var hand = new List<(long DepositId, long PaymentId, BankTransaction Transaction, string ByWhom)>();
+        var others = new List<BankTransaction>();
+        var stored = new List<OpenDetail>();
         foreach (var date in batch.DepositDetail.Select(t => DepositReconciliation.DetailOf(t)?.Date).OfType<DateOnly>().Distinct().Order())
         {
-            await using var select = Command(connection, transaction, DepositSql.SelectHandResolvedDeposits);
-            SetDate(select, "@deposit_date", date);
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            var ofDate = hand.Count;
+            await using (var select = Command(connection, transaction, sql.SelectHandResolvedDeposits))
             {
-                var who = reader.IsDBNull(3) ? "a specialist" : reader.GetString(3);
-                var when = TimeOrNull(reader, 4) is { } at ? string.Create(CultureInfo.InvariantCulture, $" on {at.UtcDateTime:yyyy-MM-dd HH:mm} UTC") : string.Empty;
-                hand.Add((reader.GetInt64(0), reader.GetInt64(1), FromSource(reader.GetString(2)), who + when));
+                SetDate(select, "@deposit_date", date);
+                await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var who = reader.IsDBNull(3) ? "a specialist" : reader.GetString(3);
+                    var when = TimeOrNull(reader, 4) is { } at ? string.Create(CultureInfo.InvariantCulture, $" on {at.UtcDateTime:yyyy-MM-dd HH:mm} UTC") : string.Empty;
+                    hand.Add((reader.GetInt64(0), reader.GetInt64(1), FromSource(reader.GetString(2)), who + when));
+                }
+            }
+
+            if (hand.Count == ofDate)
+            {
+                continue;
+            }
+
+            await using (var select = Command(connection, transaction, sql.SelectAwaitingDeposits))
+            {
+                SetDate(select, "@deposit_date", date);
+                await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    others.Add(FromSource(reader.GetString(3)));
+                }
+            }
+
+            await using (var select = Command(connection, transaction, sql.SelectOpenDetails))
+            {
+                SetDate(select, "@detail_date", date);
+                await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    stored.Add(new OpenDetail(reader.GetInt64(0), FromSource(reader.GetString(1)), !reader.IsDBNull(2), !reader.IsDBNull(3)));
+                }
+            }
+
+            // The parts of its detail a hand-resolved deposit took from earlier files: they count again with this part.
+            foreach (var depositId in hand.Skip(ofDate).Select(h => h.DepositId))
+            {
+                await using var select = Command(connection, transaction, sql.SelectDetailsTakenBy);
+                SetDate(select, "@detail_date", date);
+                Set(select, "@deposit_id", depositId);
+                await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var takenBy = reader.IsDBNull(2) ? (long?)null : reader.GetInt64(2);
+                    var itemTakenBy = reader.IsDBNull(3) ? (long?)null : reader.GetInt64(3);
+                    stored.Add(new OpenDetail(reader.GetInt64(0), FromSource(reader.GetString(1)), takenBy is not null && takenBy != depositId, itemTakenBy is not null && itemTakenBy != depositId));
+                }
             }
         }
 
@@ -256,11 +305,25 @@ public abstract partial class DbCashStore
         var byTransaction = hand.ToDictionary(h => h.Transaction, h => h, (IEqualityComparer<BankTransaction>)ReferenceEqualityComparer.Instance);
         var lumps = hand.Where(h => h.Transaction.TypeCode != DepositReconciliation.Bai2LockboxItem).Select(h => h.Transaction).ToList();
         var items = hand.Where(h => h.Transaction.TypeCode == DepositReconciliation.Bai2LockboxItem).Select(h => h.Transaction).ToList();
-        foreach (var deposits in new[] { lumps, items })
+        var otherLumps = others.Where(t => t.TypeCode != DepositReconciliation.Bai2LockboxItem).ToList();
+        var otherItems = others.Where(t => t.TypeCode == DepositReconciliation.Bai2LockboxItem).ToList();
+        var lumpPool = stored.Where(d => !d.Taken).DistinctBy(d => d.Id).ToList();
+        var itemPool = stored.Where(d => !d.TakenByItem).DistinctBy(d => d.Id).ToList();
+        foreach (var (deposits, held, pool, forItems) in new[] { (lumps, otherLumps, lumpPool, false), (items, otherItems, itemPool, true) })
         {
-            foreach (var match in DepositReconciliation.Reconcile([.. deposits, .. batch.DepositDetail]).Deposits)
+            if (deposits.Count == 0)
             {
-                var rows = batch.DepositDetail.Where(t => Takes(match.Detail, t)).ToList();
+                continue;
+            }
+
+            var matches = DepositReconciliation.Reconcile([.. deposits, .. held, .. pool.Select(d => d.Transaction), .. batch.DepositDetail]).Deposits;
+
+            // What a held deposit agrees with is its own, even where a differing hand-resolved deposit's lockbox holds it.
+            var theirs = matches.Where(m => !byTransaction.ContainsKey(m.Deposit) && m.Status == DepositStatus.Reconciled).Select(m => m.Detail).ToList();
+            bool Covers(DepositDetail detail, BankTransaction row) => Takes(detail, row) && !theirs.Any(d => Takes(d, row));
+            foreach (var match in matches.Where(m => byTransaction.ContainsKey(m.Deposit)))
+            {
+                var rows = batch.DepositDetail.Where(t => !cover.CoveredDetail.Contains(t) && Covers(match.Detail, t)).ToList();
                 if (rows.Count == 0)
                 {
                     continue;
@@ -280,20 +343,55 @@ public abstract partial class DbCashStore
                     }
                 }
 
-                cover.Settlements.Add(new HandSettlement(depositId, paymentId, deposit, reconciled ? DepositState.Reconciled : DepositState.Mismatch, match.Detail.FileNames, text));
+                var earlier = pool.Where(d => Covers(match.Detail, d.Transaction)).Select(d => d.Id).ToList();
+                cover.Settlements.Add(new HandSettlement(depositId, paymentId, deposit, reconciled ? DepositState.Reconciled : DepositState.Mismatch, match.Detail.FileNames, text, rows, earlier, forItems));
             }
         }
 
         return cover;
     }
 
-    /// <summary>Settles the deposits resolved by hand whose detail this ingest brought: reconciled, or differing with an open exception (nothing unapplied) naming both.</summary>
-    private async Task<List<DepositOutcome>> SettleHandResolvedDepositsAsync(DbConnection connection, DbTransaction transaction, HandCover cover, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Settles the deposits resolved by hand whose detail this ingest brought: stores that detail as taken by the deposit
+    /// (with the earlier parts it now takes), then reconciled, or differing with one open exception (nothing unapplied)
+    /// naming both, updated as further parts come and closed once they agree.
+    /// </summary>
+    private async Task<List<DepositOutcome>> SettleHandResolvedDepositsAsync(
+        DbConnection connection, DbTransaction transaction, long fileId, HandCover cover, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var sql = DepositSql;
         var outcomes = new List<DepositOutcome>();
+        foreach (var settlement in cover.Settlements)
+        {
+            foreach (var row in settlement.Rows)
+            {
+                var where = DepositReconciliation.DetailOf(row)!.Value;
+                await using var insert = Command(connection, transaction, sql.InsertTakenDetail);
+                Set(insert, "@bank_file_id", fileId);
+                Set(insert, "@detail_key", where.Key);
+                Set(insert, "@batch", where.Batch);
+                SetDate(insert, "@detail_date", where.Date);
+                Set(insert, "@currency", row.Currency);
+                Set(insert, "@source", ToSource(row));
+                Set(insert, "@taken_by", settlement.ForItems ? null : settlement.DepositId);
+                Set(insert, "@item_taken_by", settlement.ForItems ? settlement.DepositId : null);
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using (var take = Command(connection, transaction, settlement.ForItems ? sql.TakeDetailForItem : sql.TakeDetail))
+            {
+                Set(take, "@deposit_id", settlement.DepositId);
+                foreach (var id in settlement.Earlier)
+                {
+                    Set(take, "@id", id);
+                    await take.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
         foreach (var settlement in cover.Settlements.DistinctBy(h => h.DepositId))
         {
-            await using (var update = Command(connection, transaction, DepositSql.SettleDeposit))
+            await using (var update = Command(connection, transaction, sql.SettleDeposit))
             {
                 Set(update, "@id", settlement.DepositId);
                 Set(update, "@status", settlement.State == DepositState.Reconciled ? "reconciled" : "mismatch");
@@ -302,9 +400,35 @@ public abstract partial class DbCashStore
                 await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            if (settlement.State == DepositState.Mismatch)
+            // The specialist's decision stands; a difference is a question of its own, with no cash left to apply: one
+            // open exception per deposit, told the comparison of all the detail so far, and closed once it agrees.
+            var open = new List<long>();
+            await using (var select = Command(connection, transaction, sql.SelectOpenExceptionsOf))
             {
-                // The specialist's decision stands; the difference is a question of its own, with no cash left to apply.
+                Set(select, "@payment_id", settlement.PaymentId);
+                Set(select, "@reason", LedgerCodes.Of(ExceptionReason.DepositMismatch));
+                await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    open.Add(reader.GetInt64(0));
+                }
+            }
+
+            var reconciled = settlement.State == DepositState.Reconciled;
+            foreach (var id in open)
+            {
+                await using var update = Command(connection, transaction, sql.SettleException);
+                Set(update, "@id", id);
+                Set(update, "@reason", LedgerCodes.Of(reconciled ? ExceptionReason.DepositReconciled : ExceptionReason.DepositMismatch));
+                Set(update, "@detail", settlement.Text);
+                Set(update, "@status", StoreCodes.Of(reconciled ? ExceptionStatus.Resolved : ExceptionStatus.Open));
+                Set(update, "@unapplied_minor", 0L);
+                SetTime(update, "@updated_at", now);
+                await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!reconciled && open.Count == 0)
+            {
                 await using var insert = Command(connection, transaction, Sql.InsertException);
                 SetTime(insert, "@created_at", now);
                 Set(insert, "@payment_id", settlement.PaymentId);
@@ -413,7 +537,8 @@ public abstract partial class DbCashStore
         public List<HandSettlement> Settlements { get; } = [];
     }
 
-    private sealed record HandSettlement(long DepositId, long PaymentId, BankTransaction Deposit, DepositState State, string DetailFile, string Text);
+    private sealed record HandSettlement(
+        long DepositId, long PaymentId, BankTransaction Deposit, DepositState State, string DetailFile, string Text, List<BankTransaction> Rows, List<long> Earlier, bool ForItems);
 
     private sealed record HeldDeposit(long DepositId, long PaymentId, long ExceptionId, BankTransaction Transaction, bool IsNew);
 

@@ -247,7 +247,7 @@ public abstract partial class DbCashStore
 
         // A deposit is held against its detail, stored earlier or in this file; the detail settles deposits held earlier.
         var depositOutcomes = await ReconcileDepositsAsync(connection, transaction, fileId, batch, depositPaymentIds, now, cancellationToken).ConfigureAwait(false);
-        depositOutcomes.AddRange(await SettleHandResolvedDepositsAsync(connection, transaction, byHand, now, cancellationToken).ConfigureAwait(false));
+        depositOutcomes.AddRange(await SettleHandResolvedDepositsAsync(connection, transaction, fileId, byHand, now, cancellationToken).ConfigureAwait(false));
 
         await using (var command = Command(connection, transaction, Sql.InsertApplication))
         {

@@ -41,6 +41,15 @@ public sealed record DepositSql
     /// <summary>The detail transactions of a date that a deposit or an item has not yet taken.</summary>
     public required LedgerStatement SelectOpenDetails { get; init; }
 
+    /// <summary>The detail transactions of a date that one deposit took (its own detail, stored from earlier parts).</summary>
+    public required LedgerStatement SelectDetailsTakenBy { get; init; }
+
+    /// <summary>Records a detail transaction of a file as taken by a deposit resolved by hand (as a deposit's or as an item's).</summary>
+    public required LedgerStatement InsertTakenDetail { get; init; }
+
+    /// <summary>The open exceptions of one reason for a payment (a hand-resolved deposit's one mismatch with its detail).</summary>
+    public required LedgerStatement SelectOpenExceptionsOf { get; init; }
+
     /// <summary>Marks a detail transaction taken by a deposit (BAI2 115, camt.053 entry).</summary>
     public required LedgerStatement TakeDetail { get; init; }
 
@@ -193,6 +202,26 @@ public sealed record DepositSql
                 ORDER BY id
                 """,
                 ("@detail_date", Date)),
+            SelectDetailsTakenBy = LedgerStatement.Of(
+                nameof(SelectDetailsTakenBy),
+                $"""
+                SELECT id, source, taken_by, item_taken_by
+                FROM {t}deposit_details{updLock}
+                WHERE detail_date = @detail_date AND (taken_by = @deposit_id OR item_taken_by = @deposit_id)
+                ORDER BY id
+                """,
+                ("@detail_date", Date), ("@deposit_id", BigInt)),
+            InsertTakenDetail = LedgerStatement.Of(
+                nameof(InsertTakenDetail),
+                $"""
+                INSERT INTO {t}deposit_details (bank_file_id, detail_key, batch, detail_date, currency, source, taken_by, item_taken_by)
+                VALUES (@bank_file_id, @detail_key, @batch, @detail_date, @currency, @source, @taken_by, @item_taken_by)
+                """,
+                [.. DetailInsertParameters, ("@taken_by", BigInt), ("@item_taken_by", BigInt)]),
+            SelectOpenExceptionsOf = LedgerStatement.Of(
+                nameof(SelectOpenExceptionsOf),
+                $"SELECT id FROM {t}exceptions{updLock} WHERE payment_id = @payment_id AND reason = @reason AND status = 'open' ORDER BY id",
+                ("@payment_id", BigInt), ("@reason", Key)),
             TakeDetail = LedgerStatement.Of(nameof(TakeDetail), $"UPDATE {t}deposit_details SET taken_by = @deposit_id WHERE id = @id AND taken_by IS NULL", ("@id", BigInt), ("@deposit_id", BigInt)),
             TakeDetailForItem = LedgerStatement.Of(nameof(TakeDetailForItem), $"UPDATE {t}deposit_details SET item_taken_by = @deposit_id WHERE id = @id AND item_taken_by IS NULL", ("@id", BigInt), ("@deposit_id", BigInt)),
             CountDeposits = LedgerStatement.Of(nameof(CountDeposits), $"SELECT status, COUNT(*) FROM {t}deposits GROUP BY status ORDER BY status"),

@@ -20,7 +20,7 @@ namespace CashApp.Grpc.Tests.Server;
 public sealed class DepositStoreTests : IAsyncLifetime
 {
     private static readonly DateOnly Day = new(2026, 11, 20);
-    private readonly ServerFixture _server = new();
+    private ServerFixture _server = new();
 
     public Task InitializeAsync() => _server.InitializeAsync();
 
@@ -218,6 +218,84 @@ public sealed class DepositStoreTests : IAsyncLifetime
         Assert.Equal(1, (await ((DbCashStore)_server.Store).CountDepositsAsync())[DepositState.Reconciled]);
     }
 
+    [Fact]
+    public async Task Ingest_DepositResolvedByHandThenItsDetailInTwoFiles_PartsAddUpToReconciledWithOneMismatchMeanwhile()
+    {
+        await UpsertItemsAsync();
+        var bai2 = await _server.BankFiles().IngestAsync("day.bai2", Bai2(1_250_00));
+        var held = Assert.Single(bai2.Deposits);
+        await ResolveByHandAsync(new V1.ResolveExceptionRequest
+        {
+            ApplyToItems = new V1.ApplyToItems { Applications = { new V1.ItemApplication { ItemId = "DS-I1", AmountMinor = 1_000_00 }, new V1.ItemApplication { ItemId = "DS-I2", AmountMinor = 250_00 } } },
+        });
+
+        // Batch 001 alone is short of the deposit: one open mismatch says so, nothing unapplied, nothing applied again.
+        var morning = await _server.BankFiles().IngestAsync("am.txt", Lockbox(batch: "001"));
+        Assert.Equal((V1.DepositOutcome.Types.Status.Mismatch, 0), (Assert.Single(morning.Deposits).Status, morning.Applied));
+        var shortBy = Assert.Single((await _server.Store.ListExceptionsAsync(new ExceptionQuery())).Items, e => e.Status == ExceptionStatus.Open);
+        Assert.Equal((ExceptionReason.DepositMismatch, 0L, Id(held.PaymentId)), (shortBy.Reason, shortBy.Unapplied.Minor, shortBy.PaymentId));
+
+        // Batch 002 completes it: stored detail and new detail together agree, and that same exception is closed.
+        var afternoon = await _server.BankFiles().IngestAsync("pm.txt", Lockbox(batch: "002"));
+        var reconciled = Assert.Single(afternoon.Deposits);
+        Assert.Equal((V1.DepositOutcome.Types.Status.Reconciled, held.PaymentId, "am.txt, pm.txt", 0), (reconciled.Status, reconciled.PaymentId, reconciled.DetailFile, afternoon.Applied));
+        var exceptions = (await _server.Store.ListExceptionsAsync(new ExceptionQuery())).Items;
+        Assert.DoesNotContain(exceptions, e => e.Status == ExceptionStatus.Open);
+        Assert.Equal(2, exceptions.Count(e => e.PaymentId == Id(held.PaymentId)));
+        var closed = Assert.Single(exceptions, e => e.Id == shortBy.Id);
+        Assert.Equal((ExceptionReason.DepositReconciled, ExceptionStatus.Resolved, 0L), (closed.Reason, closed.Status, closed.Unapplied.Minor));
+        Assert.Equal(1, (await ((DbCashStore)_server.Store).CountDepositsAsync())[DepositState.Reconciled]);
+        Assert.Equal(["DS-I1", "DS-I2", "DS-I3"], (await _server.Store.ListApplicationsAsync(new ApplicationQuery())).Select(a => a.ItemId).Order(StringComparer.Ordinal));
+
+        // A third file of the day finds the deposit settled: nothing of it is compared, opened or applied again.
+        var resent = await _server.BankFiles().IngestAsync("pm-again.txt", Lockbox(batch: "002", trim: true));
+        Assert.Empty(resent.Deposits);
+        Assert.DoesNotContain((await _server.Store.ListExceptionsAsync(new ExceptionQuery())).Items, e => e.Status == ExceptionStatus.Open);
+    }
+
+    [Fact]
+    public async Task Ingest_DepositResolvedByHandThenItsLockboxFileCutBetweenBatchesByStreamedIngest_Reconciled()
+    {
+        // One check per store transaction: the lockbox file's batches 001 and 002 reach the store apart.
+        await _server.DisposeAsync();
+        _server = new ServerFixture(64L * 1024 * 1024, configure: o => o with { IngestBatchSize = 1 });
+        await _server.InitializeAsync();
+        await UpsertItemsAsync();
+        var held = Assert.Single((await _server.BankFiles().IngestAsync("day.bai2", Bai2(1_250_00))).Deposits);
+        await ResolveByHandAsync(new V1.ResolveExceptionRequest { LeaveOnAccount = new V1.LeaveOnAccount { CustomerId = "DS-ACME" } });
+
+        var lockbox = await _server.BankFiles().IngestAsync("day.lockbox.txt", Lockbox(batch: "both"));
+
+        Assert.Equal((2, 0), (lockbox.NewCredits, lockbox.Applied));
+        Assert.Contains(lockbox.Deposits, d => d.PaymentId == held.PaymentId && d.Status == V1.DepositOutcome.Types.Status.Reconciled);
+        Assert.DoesNotContain((await _server.Store.ListExceptionsAsync(new ExceptionQuery())).Items, e => e.Status == ExceptionStatus.Open);
+        Assert.Equal(1, (await ((DbCashStore)_server.Store).CountDepositsAsync())[DepositState.Reconciled]);
+        Assert.Equal(1_000_00, (await _server.Store.GetOpenItemAsync("DS-I1"))!.RemainingMinor);
+    }
+
+    [Fact]
+    public async Task Ingest_DepositResolvedByHandDiffersAndAnotherDepositOfTheLockboxHeld_TheHeldOneKeepsItsBatch()
+    {
+        await UpsertItemsAsync();
+        var first = Assert.Single((await _server.BankFiles().IngestAsync("day.bai2", Bai2(1_300_00))).Deposits);
+        await ResolveByHandAsync(new V1.ResolveExceptionRequest { LeaveOnAccount = new V1.LeaveOnAccount { CustomerId = "DS-ACME" } });
+        var second = Assert.Single((await _server.BankFiles().IngestAsync("late.bai2", Bai2(250_00, depositRef: "LBX0012345-2", header: "2200,9"))).Deposits);
+        Assert.Equal(V1.DepositOutcome.Types.Status.AwaitingDetail, second.Status);
+
+        // Batch 002 is exactly the held deposit; the hand-resolved one differs from what is left (batch 001), not from both.
+        var lockbox = await _server.BankFiles().IngestAsync("day.lockbox.txt", Lockbox(batch: "both"));
+
+        Assert.Equal(V1.DepositOutcome.Types.Status.Mismatch, Assert.Single(lockbox.Deposits, d => d.PaymentId == first.PaymentId).Status);
+        Assert.Equal(V1.DepositOutcome.Types.Status.Reconciled, Assert.Single(lockbox.Deposits, d => d.PaymentId == second.PaymentId).Status);
+        Assert.Equal(1, lockbox.Applied);
+        Assert.Equal(1_000_00, (await _server.Store.GetOpenItemAsync("DS-I1"))!.RemainingMinor);
+        Assert.Equal(0, (await _server.Store.GetOpenItemAsync("DS-I2"))!.RemainingMinor);
+        var mismatch = Assert.Single((await _server.Store.ListExceptionsAsync(new ExceptionQuery())).Items, e => e.Reason == ExceptionReason.DepositMismatch);
+        Assert.Equal((ExceptionStatus.Open, Id(first.PaymentId)), (mismatch.Status, mismatch.PaymentId));
+        var counts = await ((DbCashStore)_server.Store).CountDepositsAsync();
+        Assert.Equal((1, 1), (counts[DepositState.Reconciled], counts[DepositState.Mismatch]));
+    }
+
     /// <summary>A specialist resolves the one deposit exception by hand, as <paramref name="decision"/> says.</summary>
     private async Task<StoredExceptionCase> ResolveByHandAsync(V1.ResolveExceptionRequest decision)
     {
@@ -283,7 +361,7 @@ public sealed class DepositStoreTests : IAsyncLifetime
 
     /// <summary>
     /// Lockbox 0012345 of the day: two checks, for INV-1001 and INV-1002, 1,250.00 together; or only batch 001 (the first
-    /// check) or batch 002 (the second), when the bank sends the lockbox batch by batch.
+    /// check) or batch 002 (the second), when the bank sends the lockbox batch by batch; or "both" batches in one file.
     /// </summary>
     private static byte[] Lockbox(bool trim = false, string? batch = null)
     {
@@ -296,6 +374,7 @@ public sealed class DepositStoreTests : IAsyncLifetime
         {
             null => [new LockboxBatchModel("001", checks)],
             "001" => [new LockboxBatchModel("001", checks[..1])],
+            "both" => [new LockboxBatchModel("001", checks[..1]), new LockboxBatchModel("002", checks[1..])],
             _ => [new LockboxBatchModel("002", checks[1..])],
         };
         var text = LockboxWriter.Write(LockboxLayout.Default, [new LockboxModel("0012345", Day, batches)], new LockboxWriterOptions { NewLine = "\n", TrimLines = trim });
