@@ -68,14 +68,7 @@ public abstract partial class DbCashStore
         {
             var where = DepositReconciliation.DetailOf(detail) ?? throw new ArgumentException($"{detail.SourceFile} line {detail.LineNumber}: not a deposit's detail.", nameof(batch));
             dates.Add(where.Date);
-            await using var insert = Command(connection, transaction, sql.InsertDetail);
-            Set(insert, "@bank_file_id", fileId);
-            Set(insert, "@detail_key", where.Key);
-            Set(insert, "@batch", where.Batch);
-            SetDate(insert, "@detail_date", where.Date);
-            Set(insert, "@currency", detail.Currency);
-            Set(insert, "@source", ToSource(detail));
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await InsertDetailAsync(connection, transaction, fileId, detail, where, takenBy: null, itemTakenBy: null, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var deposit in batch.Deposits)
@@ -365,17 +358,9 @@ public abstract partial class DbCashStore
         {
             foreach (var row in settlement.Rows)
             {
-                var where = DepositReconciliation.DetailOf(row)!.Value;
-                await using var insert = Command(connection, transaction, sql.InsertTakenDetail);
-                Set(insert, "@bank_file_id", fileId);
-                Set(insert, "@detail_key", where.Key);
-                Set(insert, "@batch", where.Batch);
-                SetDate(insert, "@detail_date", where.Date);
-                Set(insert, "@currency", row.Currency);
-                Set(insert, "@source", ToSource(row));
-                Set(insert, "@taken_by", settlement.ForItems ? null : settlement.DepositId);
-                Set(insert, "@item_taken_by", settlement.ForItems ? settlement.DepositId : null);
-                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await InsertDetailAsync(
+                    connection, transaction, fileId, row, DepositReconciliation.DetailOf(row)!.Value,
+                    takenBy: settlement.ForItems ? null : settlement.DepositId, itemTakenBy: settlement.ForItems ? settlement.DepositId : null, cancellationToken).ConfigureAwait(false);
             }
 
             await using (var take = Command(connection, transaction, settlement.ForItems ? sql.TakeDetailForItem : sql.TakeDetail))
@@ -543,4 +528,20 @@ public abstract partial class DbCashStore
     private sealed record HeldDeposit(long DepositId, long PaymentId, long ExceptionId, BankTransaction Transaction, bool IsNew);
 
     private sealed record OpenDetail(long Id, BankTransaction Transaction, bool Taken, bool TakenByItem);
+
+    /// <summary>Stores a detail transaction of a file, untaken or already taken by a deposit (as a deposit's or as an item's).</summary>
+    private async Task InsertDetailAsync(
+        DbConnection connection, DbTransaction transaction, long fileId, BankTransaction detail, (string Key, string? Batch, DateOnly Date) where, long? takenBy, long? itemTakenBy, CancellationToken cancellationToken)
+    {
+        await using var insert = Command(connection, transaction, DepositSql.InsertDetail);
+        Set(insert, "@bank_file_id", fileId);
+        Set(insert, "@detail_key", where.Key);
+        Set(insert, "@batch", where.Batch);
+        SetDate(insert, "@detail_date", where.Date);
+        Set(insert, "@currency", detail.Currency);
+        Set(insert, "@source", ToSource(detail));
+        Set(insert, "@taken_by", takenBy);
+        Set(insert, "@item_taken_by", itemTakenBy);
+        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
 }

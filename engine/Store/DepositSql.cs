@@ -35,7 +35,7 @@ public sealed record DepositSql
     /// <summary>Settles a deposit's exception (reason, text, status, unapplied); 1 row while it was open.</summary>
     public required LedgerStatement SettleException { get; init; }
 
-    /// <summary>Records a detail transaction of a file.</summary>
+    /// <summary>Records a detail transaction of a file, untaken or taken already by a deposit resolved by hand.</summary>
     public required LedgerStatement InsertDetail { get; init; }
 
     /// <summary>The detail transactions of a date that a deposit or an item has not yet taken.</summary>
@@ -43,9 +43,6 @@ public sealed record DepositSql
 
     /// <summary>The detail transactions of a date that one deposit took (its own detail, stored from earlier parts).</summary>
     public required LedgerStatement SelectDetailsTakenBy { get; init; }
-
-    /// <summary>Records a detail transaction of a file as taken by a deposit resolved by hand (as a deposit's or as an item's).</summary>
-    public required LedgerStatement InsertTakenDetail { get; init; }
 
     /// <summary>The open exceptions of one reason for a payment (a hand-resolved deposit's one mismatch with its detail).</summary>
     public required LedgerStatement SelectOpenExceptionsOf { get; init; }
@@ -189,10 +186,10 @@ public sealed record DepositSql
             InsertDetail = LedgerStatement.Of(
                 nameof(InsertDetail),
                 $"""
-                INSERT INTO {t}deposit_details (bank_file_id, detail_key, batch, detail_date, currency, source)
-                VALUES (@bank_file_id, @detail_key, @batch, @detail_date, @currency, @source)
+                INSERT INTO {t}deposit_details (bank_file_id, detail_key, batch, detail_date, currency, source, taken_by, item_taken_by)
+                VALUES (@bank_file_id, @detail_key, @batch, @detail_date, @currency, @source, @taken_by, @item_taken_by)
                 """,
-                DetailInsertParameters),
+                [.. DetailInsertParameters, ("@taken_by", BigInt), ("@item_taken_by", BigInt)]),
             SelectOpenDetails = LedgerStatement.Of(
                 nameof(SelectOpenDetails),
                 $"""
@@ -211,13 +208,6 @@ public sealed record DepositSql
                 ORDER BY id
                 """,
                 ("@detail_date", Date), ("@deposit_id", BigInt)),
-            InsertTakenDetail = LedgerStatement.Of(
-                nameof(InsertTakenDetail),
-                $"""
-                INSERT INTO {t}deposit_details (bank_file_id, detail_key, batch, detail_date, currency, source, taken_by, item_taken_by)
-                VALUES (@bank_file_id, @detail_key, @batch, @detail_date, @currency, @source, @taken_by, @item_taken_by)
-                """,
-                [.. DetailInsertParameters, ("@taken_by", BigInt), ("@item_taken_by", BigInt)]),
             SelectOpenExceptionsOf = LedgerStatement.Of(
                 nameof(SelectOpenExceptionsOf),
                 $"SELECT id FROM {t}exceptions{updLock} WHERE payment_id = @payment_id AND reason = @reason AND status = 'open' ORDER BY id",
