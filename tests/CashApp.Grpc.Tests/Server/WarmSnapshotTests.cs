@@ -137,8 +137,8 @@ public sealed class WarmSnapshotTests
         clock.Advance(TimeSpan.FromMinutes(2));
         var stale = await second.Matching("ar-system").MatchAsync(probe);
         var refreshing = second.Matcher.Refreshing;
-        Assert.NotNull(refreshing);
         Assert.Empty(stale.Applications);
+        Assert.NotNull(refreshing);
         await refreshing.WaitAsync(TimeSpan.FromMinutes(1));
         var fresh = await second.Matching("ar-system").MatchAsync(probe);
         Assert.Equal("W-AGE-1", Assert.Single(fresh.Applications).ItemId);
