@@ -146,6 +146,45 @@ public sealed class WarmSnapshotTests
     }
 
     [Fact]
+    public async Task Refresh_WriteAfterItsReadCarriedForwardMeanwhile_NewSnapshotHasTheWriteToo()
+    {
+        await using var ledger = await Ledger.OpenAsync();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero));
+        using var matcher = new LiveMatcher(ledger.Store, MatchPolicy.Default, TimeSpan.FromMinutes(1), clock, new ListLogger().For<LiveMatcher>());
+        Assert.Equal(12_000, Open(await matcher.SnapshotAsync(CancellationToken.None), "W-L-1"));
+
+        // The background read has read the ledger, and is held before it is put in place.
+        var read = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ledger.Gate.Load = async (inner, token) =>
+        {
+            var snapshot = await inner.LoadSnapshotAsync(token);
+            read.SetResult();
+            await release.Task.WaitAsync(token);
+            return snapshot;
+        };
+        clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(12_000, Open(await matcher.SnapshotAsync(CancellationToken.None), "W-L-1"));
+        var refreshing = matcher.Refreshing!;
+        await read.Task.WaitAsync(TimeSpan.FromMinutes(1));
+
+        // This server writes an item after that read; a call carries the snapshot in place forward with it.
+        var date = new DateOnly(2026, 10, 1);
+        await ledger.Store.UpsertOpenItemsAsync([new OpenItem("W-L-1", DocType.Invoice, "W-CUST", "W Customer Inc.", "INV-W-4001", null, Usd, 9_000, date, date.AddDays(30))], "test");
+        matcher.ItemsChanged(["W-L-1"]);
+        Assert.Equal(9_000, Open(await matcher.SnapshotAsync(CancellationToken.None), "W-L-1"));
+
+        // The new snapshot, read before the write, is put in place: the next call reads the item again.
+        release.SetResult();
+        await refreshing.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Equal(2, matcher.FullLoads);
+        Assert.Equal(9_000, Open(await matcher.SnapshotAsync(CancellationToken.None), "W-L-1"));
+        Assert.Equal(2, matcher.FullLoads);
+    }
+
+    private static long Open(LedgerSnapshot snapshot, string itemId) => snapshot.OpenItems.Single(i => i.ItemId == itemId).OpenMinor;
+
+    [Fact]
     public async Task Snapshot_OldAfterAnotherServersWrite_CommitAndResolveNeverOverApply()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero));
