@@ -93,6 +93,11 @@ internal static class CashAppHost
             }
         }
 
+        if (options.SnapshotMaxAge < TimeSpan.Zero)
+        {
+            throw new ServeConfigurationException($"--snapshot-max-age must be 0 or more seconds (got {options.SnapshotMaxAge.Value.TotalSeconds}).");
+        }
+
         var web = new Web.WorklistWeb.WebAddresses();
         if (kestrelEndpoints.Count == 0 && options.WebUrls.Count == 0)
         {
@@ -130,11 +135,6 @@ internal static class CashAppHost
             sp.GetRequiredService<ILogger<LiveMatcher>>()));
         builder.Services.AddSingleton(sp => new LedgerService(store, sp.GetRequiredService<LiveMatcher>()) { IngestBatchSize = options.IngestBatchSize });
         builder.Services.AddHostedService<LedgerWarmup>();
-
-        if (options.SnapshotMaxAge < TimeSpan.Zero)
-        {
-            throw new ServeConfigurationException($"--snapshot-max-age must be 0 or more seconds (got {options.SnapshotMaxAge.Value.TotalSeconds}).");
-        }
 
         if (options.MaxConcurrentWrites < 1 || options.WriteQueueLength < 0 || options.MaxStreamsPerConnection < 1 || options.UpsertBatchSize < 1 || options.IngestBatchSize < 1)
         {
