@@ -270,7 +270,9 @@ public abstract partial class DbCashStore
                 await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    stored.Add(new OpenDetail(reader.GetInt64(0), FromSource(reader.GetString(1)), !reader.IsDBNull(2), !reader.IsDBNull(3)));
+                    var takenBy = reader.IsDBNull(2) ? (long?)null : reader.GetInt64(2);
+                    var itemTakenBy = reader.IsDBNull(3) ? (long?)null : reader.GetInt64(3);
+                    stored.Add(new OpenDetail(reader.GetInt64(0), FromSource(reader.GetString(1)), takenBy is not null, itemTakenBy is not null) { TakenBy = takenBy, ItemTakenBy = itemTakenBy });
                 }
             }
 
@@ -285,7 +287,7 @@ public abstract partial class DbCashStore
                 {
                     var takenBy = reader.IsDBNull(2) ? (long?)null : reader.GetInt64(2);
                     var itemTakenBy = reader.IsDBNull(3) ? (long?)null : reader.GetInt64(3);
-                    stored.Add(new OpenDetail(reader.GetInt64(0), FromSource(reader.GetString(1)), takenBy is not null && takenBy != depositId, itemTakenBy is not null && itemTakenBy != depositId));
+                    stored.Add(new OpenDetail(reader.GetInt64(0), FromSource(reader.GetString(1)), takenBy is not null && takenBy != depositId, itemTakenBy is not null && itemTakenBy != depositId) { TakenBy = takenBy, ItemTakenBy = itemTakenBy });
                 }
             }
         }
@@ -314,8 +316,10 @@ public abstract partial class DbCashStore
             // What a held deposit agrees with is its own, even where a differing hand-resolved deposit's lockbox holds it.
             var theirs = matches.Where(m => !byTransaction.ContainsKey(m.Deposit) && m.Status == DepositStatus.Reconciled).Select(m => m.Detail).ToList();
             bool Covers(DepositDetail detail, BankTransaction row) => Takes(detail, row) && !theirs.Any(d => Takes(d, row));
-            foreach (var match in matches.Where(m => byTransaction.ContainsKey(m.Deposit)))
+            var counted = new HashSet<long>();
+            foreach (var joint in matches.Where(m => byTransaction.ContainsKey(m.Deposit)))
             {
+                var match = joint;
                 var rows = batch.DepositDetail.Where(t => !cover.CoveredDetail.Contains(t) && Covers(match.Detail, t)).ToList();
                 if (rows.Count == 0)
                 {
@@ -323,6 +327,22 @@ public abstract partial class DbCashStore
                 }
 
                 var (depositId, paymentId, deposit, byWhom) = byTransaction[match.Deposit];
+
+                // A stored detail row counts toward one deposit only: the one that took it, or this one when none did.
+                // The pool holds every hand-resolved deposit's earlier parts (each adds up with its own), so a deposit
+                // that another's earlier part would complete is compared with its own detail alone.
+                var covered = pool.Where(d => Covers(match.Detail, d.Transaction)).ToList();
+                var own = covered.Where(d => (forItems ? d.ItemTakenBy : d.TakenBy) is not { } by || by == depositId).Where(d => !counted.Contains(d.Id)).ToList();
+                if (own.Count < covered.Count)
+                {
+                    match = DepositReconciliation.Reconcile([match.Deposit, .. own.Select(d => d.Transaction), .. rows]).Deposits.Single(m => ReferenceEquals(m.Deposit, joint.Deposit));
+                    rows = [.. rows.Where(t => Takes(match.Detail, t))];
+                    own = [.. own.Where(d => Takes(match.Detail, d.Transaction))];
+                    if (rows.Count == 0)
+                    {
+                        continue;
+                    }
+                }
                 var reconciled = match.Status == DepositStatus.Reconciled;
                 var text = $"deposit already resolved by hand by {byWhom}: {match.DescribeComparison()}; its checks are that money and are not applied again"
                     + (reconciled ? string.Empty : "; look at the deposit and its detail together");
@@ -336,7 +356,8 @@ public abstract partial class DbCashStore
                     }
                 }
 
-                var earlier = pool.Where(d => Covers(match.Detail, d.Transaction)).Select(d => d.Id).ToList();
+                var earlier = own.Select(d => d.Id).ToList();
+                counted.UnionWith(earlier);
                 cover.Settlements.Add(new HandSettlement(depositId, paymentId, deposit, reconciled ? DepositState.Reconciled : DepositState.Mismatch, match.Detail.FileNames, text, rows, earlier, forItems));
             }
         }
@@ -527,7 +548,14 @@ public abstract partial class DbCashStore
 
     private sealed record HeldDeposit(long DepositId, long PaymentId, long ExceptionId, BankTransaction Transaction, bool IsNew);
 
-    private sealed record OpenDetail(long Id, BankTransaction Transaction, bool Taken, bool TakenByItem);
+    private sealed record OpenDetail(long Id, BankTransaction Transaction, bool Taken, bool TakenByItem)
+    {
+        /// <summary>The deposit that took this row (a lump's detail), when one did.</summary>
+        public long? TakenBy { get; init; }
+
+        /// <summary>The item of a lockbox deposit that took this row (a check), when one did.</summary>
+        public long? ItemTakenBy { get; init; }
+    }
 
     /// <summary>Stores a detail transaction of a file, untaken or already taken by a deposit (as a deposit's or as an item's).</summary>
     private async Task InsertDetailAsync(

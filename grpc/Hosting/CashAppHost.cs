@@ -37,9 +37,14 @@ internal static class CashAppHost
     /// starts it (<c>RunAsync</c>, or <c>StartAsync</c> in tests) and disposes it; the store is disposed
     /// with the application.
     /// </summary>
-    public static async Task<WebApplication> BuildAsync(ServeOptions options, CancellationToken cancellationToken = default)
+    public static Task<WebApplication> BuildAsync(ServeOptions options, CancellationToken cancellationToken = default) =>
+        BuildAsync(options, TimeProvider.System, cancellationToken);
+
+    /// <summary>As above, with the clock the server's snapshot ages by and its pages tell the time with (a fake one in tests).</summary>
+    internal static async Task<WebApplication> BuildAsync(ServeOptions options, TimeProvider clock, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(clock);
         // The application is this assembly even when a test host starts it: the worklist's pages are found in it.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [.. options.ConfigurationArgs], ApplicationName = typeof(CashAppHost).Assembly.GetName().Name });
         var kestrelEndpoints = builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"]).OfType<string>().ToList();
@@ -88,6 +93,11 @@ internal static class CashAppHost
             }
         }
 
+        if (options.SnapshotMaxAge < TimeSpan.Zero)
+        {
+            throw new ServeConfigurationException($"--snapshot-max-age must be 0 or more seconds (got {options.SnapshotMaxAge.Value.TotalSeconds}).");
+        }
+
         var web = new Web.WorklistWeb.WebAddresses();
         if (kestrelEndpoints.Count == 0 && options.WebUrls.Count == 0)
         {
@@ -115,16 +125,16 @@ internal static class CashAppHost
         builder.Services.AddSingleton<ICashStore>(_ => store);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(keys);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton(policy);
         builder.Services.AddSingleton(sp => new LiveMatcher(
             store,
             sp.GetRequiredService<MatchPolicy>(),
-            // SQLite is this server's alone: its snapshot is stale only after its own writes. A shared SQL Server may change under it.
-            options.SqlServer is null ? TimeSpan.MaxValue : options.SnapshotMaxAge,
+            options.SnapshotMaxAge ?? (options.SqlServer is null ? TimeSpan.MaxValue : ServeOptions.SharedSnapshotMaxAge),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<LiveMatcher>>()));
         builder.Services.AddSingleton(sp => new LedgerService(store, sp.GetRequiredService<LiveMatcher>()) { IngestBatchSize = options.IngestBatchSize });
+        builder.Services.AddHostedService<LedgerWarmup>();
 
         if (options.MaxConcurrentWrites < 1 || options.WriteQueueLength < 0 || options.MaxStreamsPerConnection < 1 || options.UpsertBatchSize < 1 || options.IngestBatchSize < 1)
         {
@@ -156,7 +166,8 @@ internal static class CashAppHost
             {
                 await store.ListBankFilesAsync(1, token).ConfigureAwait(false);
                 return HealthCheckResult.Healthy();
-            });
+            })
+            .AddCheck<LedgerHealthCheck>("ledger");
 
         var app = builder.Build();
         if (options.WebUrls.Count > 0)

@@ -44,8 +44,26 @@ internal static partial class Log
     [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "{Caller} committed a match of {Payments} payments as file {FileId}")]
     public static partial void MatchCommitted(ILogger logger, Caller caller, int payments, long fileId);
 
-    [LoggerMessage(EventId = 41, Level = LogLevel.Debug, Message = "Matcher rebuilt over {Items} open items and {Customers} customers in {Milliseconds} ms")]
-    public static partial void MatcherRebuilt(ILogger logger, int items, int customers, double milliseconds);
+    [LoggerMessage(EventId = 41, Level = LogLevel.Information, Message = "Ledger snapshot read: {Items} open items and {Customers} customers in {Seconds:0.0} s")]
+    public static partial void LedgerRead(ILogger logger, int items, int customers, double seconds);
+
+    [LoggerMessage(EventId = 43, Level = LogLevel.Information, Message = "Ledger snapshot indexed: {Items} open items in {Seconds:0.0} s, {TotalSeconds:0.0} s in all")]
+    public static partial void LedgerIndexed(ILogger logger, int items, double seconds, double totalSeconds);
+
+    [LoggerMessage(EventId = 44, Level = LogLevel.Information, Message = "Reading the ledger snapshot at start-up; calls wait for it, health reports NOT_SERVING until it is read")]
+    public static partial void LedgerLoading(ILogger logger);
+
+    [LoggerMessage(EventId = 45, Level = LogLevel.Information, Message = "Ready: the ledger snapshot was read at start-up in {Seconds:0.0} s")]
+    public static partial void LedgerReady(ILogger logger, double seconds);
+
+    [LoggerMessage(EventId = 46, Level = LogLevel.Error, Message = "Reading the ledger snapshot at start-up failed after {Seconds:0.0} s; the next call, or this service in {RetrySeconds:0} s, tries again")]
+    public static partial void LedgerLoadFailed(ILogger logger, Exception exception, double seconds, double retrySeconds);
+
+    [LoggerMessage(EventId = 47, Level = LogLevel.Warning, Message = "Reading the ledger snapshot in the background failed; calls go on with the snapshot in place and the next one tries again")]
+    public static partial void LedgerRefreshFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 48, Level = LogLevel.Debug, Message = "A background read of the ledger snapshot was dropped: a full read was due or made meanwhile")]
+    public static partial void LedgerRefreshDropped(ILogger logger);
 
     [LoggerMessage(EventId = 42, Level = LogLevel.Debug, Message = "Matcher carried forward with {Items} changed items in {Milliseconds} ms")]
     public static partial void MatcherCarriedForward(ILogger logger, int items, double milliseconds);

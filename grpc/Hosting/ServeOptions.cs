@@ -32,8 +32,16 @@ internal sealed record ServeOptions
     /// <summary>How long a stopping server waits for in-flight calls (an ingest completes or rolls back).</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a cached matcher snapshot may be reused when another instance may write the same database.</summary>
-    public TimeSpan SnapshotMaxAge { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>The snapshot max age with SQL Server when <see cref="SnapshotMaxAge"/> is not set.</summary>
+    public static readonly TimeSpan SharedSnapshotMaxAge = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How old the matcher's snapshot may grow before it is read again in the background, for the writes of other
+    /// instances on the same database (calls go on with the old one meanwhile; the store refuses what it got wrong).
+    /// When null: <see cref="SharedSnapshotMaxAge"/> with SQL Server, and never with SQLite, which is mostly one
+    /// server's alone: set it when two instances share one SQLite file.
+    /// </summary>
+    public TimeSpan? SnapshotMaxAge { get; init; }
 
     /// <summary>The matching policy file (<c>--policy</c>), or null for the defaults.</summary>
     public string? PolicyPath { get; init; }

@@ -17,6 +17,10 @@ namespace CashApp.Grpc.Matching;
 /// against a new generation of the snapshot made from the last one (<see cref="CashMatcher.WithChangedItems"/>),
 /// which decides as a fresh read would. A write it cannot carry forward (a new item, a customer) asks for a
 /// full read (<see cref="Invalidate"/>).
+/// A snapshot only older than the max age is served while one background read replaces it (stale while
+/// revalidate): the store refuses an application against an open amount that moved meanwhile, so an old snapshot
+/// costs a retry, never cash. The server starts the first read at start-up (<see cref="LedgerWarmup"/>); calls that
+/// come before it is done wait for that read.
 /// Safe for concurrent calls: each call proposes on a fork of the snapshot's matcher of its own (forks share
 /// the indexes and the opening amounts, and hold only what their call consumed), so calls run in parallel
 /// instead of queueing on one matcher's gate.
@@ -35,6 +39,19 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
     private long _generation;
     private long _fullLoads;
     private long _carriedForward;
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _refresh;
+    private int _refreshing;
+
+    /// <summary>True once a snapshot has been read: calls are answered without waiting for the ledger.</summary>
+    public bool IsReady => Volatile.Read(ref _current) is not null;
+
+    /// <summary>Completes when the first snapshot has been read.</summary>
+    public Task Ready => _ready.Task;
+
+    /// <summary>The background read that replaces a snapshot past its max age, while it runs (for tests).</summary>
+    internal Task? Refreshing => Volatile.Read(ref _refresh);
 
     /// <summary>How many times the whole ledger was read and indexed.</summary>
     public long FullLoads => Interlocked.Read(ref _fullLoads);
@@ -106,18 +123,22 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
     private async ValueTask<Snapshot> CurrentAsync(CancellationToken cancellationToken)
     {
         var current = Volatile.Read(ref _current);
-        if (IsFresh(current))
+        if (current is not null && current.Generation == Interlocked.Read(ref _generation))
         {
-            return current!;
+            // Too old only by the clock: the next generation is read in the background, this call goes on with this one.
+            RefreshIfOld(current);
+            return current;
         }
 
         await _reload.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             current = Volatile.Read(ref _current);
-            if (IsFresh(current))
+            if (current is not null && current.Generation == Interlocked.Read(ref _generation))
             {
-                return current!;
+                // The read this call waited for (the one started at start-up, or another call's) is done.
+                RefreshIfOld(current);
+                return current;
             }
 
             // What was written before this point is in the store: take it all, and the generation it makes.
@@ -133,7 +154,7 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
             }
 
             var started = Stopwatch.GetTimestamp();
-            var next = current is null || full || items.Count > MaxChangedItems || !Young(current)
+            var next = current is null || full || items.Count > MaxChangedItems
                 ? null
                 : await CarriedForwardAsync(current, generation, items, rules || items.Count > 0, cancellationToken).ConfigureAwait(false);
             if (next is not null)
@@ -142,22 +163,110 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
                 Volatile.Write(ref _current, next);
                 var took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 Log.MatcherCarriedForward(logger, items.Count, took);
+                RefreshIfOld(next);
                 return next;
             }
 
-            var ledger = await store.LoadSnapshotAsync(cancellationToken).ConfigureAwait(false);
-            var built = new CashMatcher(ledger.OpenItems, ledger.Customers, policy);
-            await UseRulesAsync(built, cancellationToken).ConfigureAwait(false);
-            current = new Snapshot(generation, clock.GetUtcNow(), ledger, built, new Dictionary<string, OpenItem?>(StringComparer.Ordinal));
-            Interlocked.Increment(ref _fullLoads);
-            Volatile.Write(ref _current, current);
-            var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            Log.MatcherRebuilt(logger, ledger.OpenItems.Count, ledger.Customers.Count, elapsed);
+            current = await ReadAsync(generation, cancellationToken).ConfigureAwait(false);
+            Install(current);
             return current;
         }
         finally
         {
             _reload.Release();
+        }
+    }
+
+    /// <summary>Reads the whole ledger and indexes it as generation <paramref name="generation"/>, logging what it read and how long it took.</summary>
+    private async Task<Snapshot> ReadAsync(long generation, CancellationToken cancellationToken)
+    {
+        // The snapshot is as old as the moment its read began: writes after it may be missing from it.
+        var readAt = clock.GetUtcNow();
+        var started = Stopwatch.GetTimestamp();
+        var ledger = await store.LoadSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        var read = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        Log.LedgerRead(logger, ledger.OpenItems.Count, ledger.Customers.Count, read);
+        var built = new CashMatcher(ledger.OpenItems, ledger.Customers, policy);
+        await UseRulesAsync(built, cancellationToken).ConfigureAwait(false);
+        var total = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        Log.LedgerIndexed(logger, ledger.OpenItems.Count, total - read, total);
+        return new Snapshot(generation, readAt, ledger, built, new Dictionary<string, OpenItem?>(StringComparer.Ordinal));
+    }
+
+    private void Install(Snapshot snapshot)
+    {
+        Interlocked.Increment(ref _fullLoads);
+        Volatile.Write(ref _current, snapshot);
+        _ready.TrySetResult();
+    }
+
+    /// <summary>Starts one background read of the whole ledger when <paramref name="snapshot"/> is past its max age and none runs.</summary>
+    private void RefreshIfOld(Snapshot snapshot)
+    {
+        if (Young(snapshot) || Interlocked.CompareExchange(ref _refreshing, 1, 0) != 0)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _refresh, Task.Run(() => RefreshAsync(snapshot.Loaded)));
+    }
+
+    /// <summary>
+    /// Reads the ledger anew and puts it in place of the snapshot read as <paramref name="from"/>, unless a full read is
+    /// due or was made meanwhile. What this server wrote while it read may be missing from it: the items changed since
+    /// the last full read are read again on the next call, as after any write.
+    /// </summary>
+    private async Task RefreshAsync(LedgerSnapshot from)
+    {
+        try
+        {
+            long generation;
+            lock (_pendingGate)
+            {
+                generation = _generation;
+            }
+
+            var next = await ReadAsync(generation, _stopping.Token).ConfigureAwait(false);
+            await _reload.WaitAsync(_stopping.Token).ConfigureAwait(false);
+            try
+            {
+                var current = Volatile.Read(ref _current);
+                lock (_pendingGate)
+                {
+                    if (_pendingFull || current is null || !ReferenceEquals(current.Loaded, from))
+                    {
+                        // A full read is due (an item moved under a snapshot, a new item), or one was made meanwhile.
+                        Log.LedgerRefreshDropped(logger);
+                        return;
+                    }
+
+                    if (_generation != generation)
+                    {
+                        // Written during the read: each item changed since the last full read is read again, and the rules.
+                        _pendingItems.UnionWith(current.Changed.Keys);
+                        _pendingRules = true;
+                    }
+
+                    Install(next);
+                }
+            }
+            finally
+            {
+                _reload.Release();
+            }
+        }
+        catch (Exception ex) when (!_stopping.IsCancellationRequested)
+        {
+            // The snapshot in place stays in use; the next call past the max age tries again.
+            Log.LedgerRefreshFailed(logger, ex);
+        }
+        catch (Exception) when (_stopping.IsCancellationRequested)
+        {
+            // The server is stopping.
+        }
+        finally
+        {
+            Volatile.Write(ref _refreshing, 0);
         }
     }
 
@@ -205,12 +314,12 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
 
     private bool Young(Snapshot snapshot) => maxAge == TimeSpan.MaxValue || clock.GetUtcNow() - snapshot.LoadedAt < maxAge;
 
-    private bool IsFresh(Snapshot? snapshot) =>
-        snapshot is not null
-        && snapshot.Generation == Interlocked.Read(ref _generation)
-        && Young(snapshot);
-
-    public void Dispose() => _reload.Dispose();
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+        _reload.Dispose();
+    }
 
     /// <summary>
     /// One generation of the ledger and the matchers over it: the first made from a full read or carried forward

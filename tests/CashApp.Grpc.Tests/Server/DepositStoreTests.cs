@@ -296,6 +296,48 @@ public sealed class DepositStoreTests : IAsyncLifetime
         Assert.Equal((1, 1), (counts[DepositState.Reconciled], counts[DepositState.Mismatch]));
     }
 
+    [Fact]
+    public async Task Ingest_TwoDepositsOfTheLockboxResolvedByHandAndDiffering_EachCheckCountsForOneDepositOnly()
+    {
+        await UpsertItemsAsync();
+
+        // Deposit A (1,400.00) is resolved by hand; the lockbox's batch 001 (1,000.00) comes and A takes it: it differs.
+        var a = Assert.Single((await _server.BankFiles().IngestAsync("day.bai2", Bai2(1_400_00))).Deposits);
+        await ResolveByHandAsync(new V1.ResolveExceptionRequest { LeaveOnAccount = new V1.LeaveOnAccount { CustomerId = "DS-ACME" } });
+        var morning = await _server.BankFiles().IngestAsync("am.txt", Lockbox(batch: "001"));
+        Assert.Equal((V1.DepositOutcome.Types.Status.Mismatch, a.PaymentId), (Assert.Single(morning.Deposits).Status, Assert.Single(morning.Deposits).PaymentId));
+
+        // Deposit B (1,250.00) of the same lockbox and date comes later and is resolved by hand too.
+        var b = Assert.Single((await _server.BankFiles().IngestAsync("late.bai2", Bai2(1_250_00, depositRef: "LBX0012345-2", header: "2200,9"))).Deposits);
+        Assert.Equal(V1.DepositOutcome.Types.Status.AwaitingDetail, b.Status);
+        var held = Assert.Single((await _server.Store.ListExceptionsAsync(new ExceptionQuery())).Items, e => e.PaymentId == Id(b.PaymentId) && e.Status == ExceptionStatus.Open);
+        await _server.Exceptions("specialist").ResolveAsync(new V1.ResolveExceptionRequest
+        {
+            ExceptionId = held.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ExpectedRowVersion = held.RowVersion,
+            Reason = "the customer's remittance advice came by email",
+            LeaveOnAccount = new V1.LeaveOnAccount { CustomerId = "DS-BOLT" },
+        });
+
+        // Batch 002 (250.00): B may count it, not A's batch 001 as well, though 001 and 002 together are B's amount.
+        var afternoon = await _server.BankFiles().IngestAsync("pm.txt", Lockbox(batch: "002"));
+        var outcome = Assert.Single(afternoon.Deposits);
+        Assert.Equal((V1.DepositOutcome.Types.Status.Mismatch, b.PaymentId, "pm.txt"), (outcome.Status, outcome.PaymentId, outcome.DetailFile));
+        Assert.Equal(0, afternoon.Applied);
+
+        // Each deposit's open mismatch counts its own checks: 1,000.00 and 250.00, the lockbox's 1,250.00 once.
+        var open = (await _server.Store.ListExceptionsAsync(new ExceptionQuery())).Items.Where(e => e.Status == ExceptionStatus.Open).ToList();
+        var ofA = Assert.Single(open, e => e.PaymentId == Id(a.PaymentId));
+        var ofB = Assert.Single(open, e => e.PaymentId == Id(b.PaymentId));
+        Assert.Equal((ExceptionReason.DepositMismatch, ExceptionReason.DepositMismatch), (ofA.Reason, ofB.Reason));
+        Assert.Contains("1 checks totalling USD 1000.00", ofA.Detail, StringComparison.Ordinal);
+        Assert.Contains("1 checks totalling USD 250.00", ofB.Detail, StringComparison.Ordinal);
+        var counts = await ((DbCashStore)_server.Store).CountDepositsAsync();
+        Assert.Equal((0, 2), (counts.GetValueOrDefault(DepositState.Reconciled), counts[DepositState.Mismatch]));
+        Assert.Equal(1_000_00, (await _server.Store.GetOpenItemAsync("DS-I1"))!.RemainingMinor);
+        Assert.Equal(250_00, (await _server.Store.GetOpenItemAsync("DS-I2"))!.RemainingMinor);
+    }
+
     /// <summary>A specialist resolves the one deposit exception by hand, as <paramref name="decision"/> says.</summary>
     private async Task<StoredExceptionCase> ResolveByHandAsync(V1.ResolveExceptionRequest decision)
     {

@@ -49,4 +49,15 @@ public sealed class PolicyTests : IDisposable
         Assert.StartsWith($"{options.PolicyPath}:2: setting 'maxReferenceEdits': expected a whole number from 0 to 2, found 3", ex.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(options.DbPath));
     }
+
+    [Fact]
+    public async Task Build_NegativeSnapshotMaxAge_RefusedBeforeTheStoreIsOpened()
+    {
+        var options = Options("{}") with { SnapshotMaxAge = TimeSpan.FromSeconds(-1) };
+
+        var ex = await Assert.ThrowsAsync<ServeConfigurationException>(() => CashAppHost.BuildAsync(options));
+
+        Assert.Equal("--snapshot-max-age must be 0 or more seconds (got -1).", ex.Message);
+        Assert.False(File.Exists(options.DbPath));
+    }
 }

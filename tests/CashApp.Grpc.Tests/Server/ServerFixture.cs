@@ -22,15 +22,17 @@ public sealed class ServerFixture : IAsyncLifetime
     private readonly IReadOnlyDictionary<string, string>? _inheritedKeys;
     private GrpcChannel? _channel;
     private readonly Func<ServeOptions, ServeOptions> _configure;
+    private readonly TimeProvider _clock;
 
     public ServerFixture()
         : this(maxFileBytes: 64L * 1024 * 1024)
     {
     }
 
-    internal ServerFixture(long maxFileBytes, string? dbPath = null, IReadOnlyDictionary<string, string>? keys = null, Func<ServeOptions, ServeOptions>? configure = null)
+    internal ServerFixture(long maxFileBytes, string? dbPath = null, IReadOnlyDictionary<string, string>? keys = null, Func<ServeOptions, ServeOptions>? configure = null, TimeProvider? clock = null)
     {
         _configure = configure ?? (o => o);
+        _clock = clock ?? TimeProvider.System;
         MaxFileBytes = maxFileBytes;
         Folder = Directory.CreateTempSubdirectory("cashapp-grpc-tests-").FullName;
         _dbPath = dbPath;
@@ -38,7 +40,8 @@ public sealed class ServerFixture : IAsyncLifetime
     }
 
     /// <summary>A second instance over the store and with the API keys of another: two <c>cashapp serve</c> processes on one database.</summary>
-    internal static ServerFixture OnStoreOf(ServerFixture other) => new(other.MaxFileBytes, other.DbPath, other._keys);
+    internal static ServerFixture OnStoreOf(ServerFixture other, Func<ServeOptions, ServeOptions>? configure = null, TimeProvider? clock = null) =>
+        new(other.MaxFileBytes, other.DbPath, other._keys, configure, clock);
 
     public string Folder { get; }
 
@@ -72,7 +75,7 @@ public sealed class ServerFixture : IAsyncLifetime
             MaxFileBytes = MaxFileBytes,
             ShutdownTimeout = TimeSpan.FromSeconds(10),
             ConfigurationArgs = ["--Logging:LogLevel:Default=Warning"],
-        }));
+        }), _clock, default);
         _app.Use(async (context, next) =>
         {
             RequestArrived?.Invoke(context.Request.Path);
@@ -81,6 +84,9 @@ public sealed class ServerFixture : IAsyncLifetime
         await _app.StartAsync();
         Address = new Uri(_app.Urls.Single());
         _channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 });
+
+        // The server reads the ledger as it starts: the tests begin once it is ready, as a load balancer would wait.
+        await Matcher.Ready.WaitAsync(TimeSpan.FromMinutes(2));
     }
 
     /// <summary>The key of a role.</summary>

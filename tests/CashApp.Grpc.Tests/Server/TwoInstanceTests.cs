@@ -1,3 +1,4 @@
+using CashApp.Grpc.Hosting;
 using CashApp.Store;
 using Grpc.Core;
 using V1 = CashApp.Grpc.V1;
@@ -13,13 +14,17 @@ namespace CashApp.Grpc.Tests.Server;
 public sealed class TwoInstanceTests : IAsyncLifetime
 {
     private const int Count = 40;
-    private readonly ServerFixture _first = new();
+
+    // Each instance reads the file again in the background after every call (the other one writes it), while its
+    // calls go on with the snapshot in place: the store refuses what an old snapshot gets wrong.
+    private static readonly Func<ServeOptions, ServeOptions> AlwaysOld = o => o with { SnapshotMaxAge = TimeSpan.Zero };
+    private readonly ServerFixture _first = new(64L * 1024 * 1024, configure: AlwaysOld);
     private ServerFixture _second = null!;
 
     public async Task InitializeAsync()
     {
         await _first.InitializeAsync();
-        _second = ServerFixture.OnStoreOf(_first);
+        _second = ServerFixture.OnStoreOf(_first, AlwaysOld);
         await _second.InitializeAsync();
     }
 

@@ -1,0 +1,369 @@
+using System.Reflection;
+using System.Runtime.ExceptionServices;
+using CashApp.Engine.Matching;
+using CashApp.Engine.Model;
+using CashApp.Grpc.Hosting;
+using CashApp.Grpc.Matching;
+using CashApp.Parsers.Currency;
+using CashApp.Store;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using V1 = CashApp.Grpc.V1;
+
+namespace CashApp.Grpc.Tests.Server;
+
+/// <summary>
+/// A server that holds (issue 16): the ledger snapshot is read as the server starts, calls that come first wait for
+/// that read and health says NOT_SERVING until it is done, a failed read is retried and never stops the server, and a
+/// snapshot past its max age is read again in the background while calls go on with it; the store refuses what
+/// the old snapshot gets wrong, so no item is ever applied past its open amount.
+/// </summary>
+public sealed class WarmSnapshotTests
+{
+    private static readonly CurrencyCode Usd = new("USD");
+
+    [Fact]
+    public async Task Start_LedgerOnFile_ReadBeforeAnyCallAndServing()
+    {
+        var first = new ServerFixture();
+        await using var ownFirst = new Own(first);
+        await first.InitializeAsync();
+        await first.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("W-START-1", "W-CUST", "INV-W-1001", 4_200), MatchingTests.Invoice("W-START-2", "W-CUST", "INV-W-1002", 5_300)]);
+        await first.StopServerAsync();
+
+        // A new server on the file: its fixture returns once the ledger is read, with no call made.
+        var second = ServerFixture.OnStoreOf(first);
+        await using var ownSecond = new Own(second);
+        await second.InitializeAsync();
+        Assert.Equal(1, second.Matcher.FullLoads);
+        Assert.True(second.Matcher.IsReady);
+        var health = await new Health.HealthClient(second.Channel).CheckAsync(new HealthCheckRequest());
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
+
+        var response = await second.Matching("ar-system").MatchAsync(new V1.MatchRequest { Payments = { MatchingTests.Payment("W-START-PAY", 5_300, "INV-W-1002") } });
+        Assert.Equal("W-START-2", Assert.Single(response.Applications).ItemId);
+        Assert.Equal(1, second.Matcher.FullLoads);
+    }
+
+    [Fact]
+    public async Task Warmup_ReadUnderWay_NotServingAndCallsWaitForThatRead()
+    {
+        await using var ledger = await Ledger.OpenAsync();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ledger.Gate.Load = async (inner, token) =>
+        {
+            await release.Task.WaitAsync(token);
+            return await inner.LoadSnapshotAsync(token);
+        };
+        var logs = new ListLogger();
+        using var matcher = new LiveMatcher(ledger.Store, MatchPolicy.Default, TimeSpan.MaxValue, TimeProvider.System, logs.For<LiveMatcher>());
+        using var warmup = new LedgerWarmup(matcher, TimeProvider.System, logs.For<LedgerWarmup>());
+        var health = new LedgerHealthCheck(matcher);
+
+        await warmup.StartAsync(CancellationToken.None);
+        await ledger.Gate.Started.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Equal(HealthStatus.Unhealthy, (await health.CheckHealthAsync(new HealthCheckContext())).Status);
+        var calls = Enumerable.Range(0, 3).Select(_ => matcher.SnapshotAsync(CancellationToken.None).AsTask()).ToList();
+        Assert.DoesNotContain(calls, c => c.IsCompleted);
+
+        release.SetResult();
+        var seen = await Task.WhenAll(calls).WaitAsync(TimeSpan.FromMinutes(1));
+        await warmup.ExecuteTask!.WaitAsync(TimeSpan.FromMinutes(1));
+
+        // One read, the start-up's, for the warm-up and the three calls.
+        Assert.Equal((1, 1L), (ledger.Gate.Reads, matcher.FullLoads));
+        Assert.All(seen, s => Assert.Equal(2, s.OpenItems.Count));
+        Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync(new HealthCheckContext())).Status);
+        Assert.Contains(logs.Lines, l => l.Contains("Ledger snapshot read: 2 open items", StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, l => l.StartsWith("Ready:", StringComparison.Ordinal));
+        await warmup.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Warmup_ReadFails_LoggedServerUpAndTheNextCallReads()
+    {
+        await using var ledger = await Ledger.OpenAsync();
+        var failures = 1;
+        ledger.Gate.Load = (inner, token) => Interlocked.Decrement(ref failures) >= 0
+            ? Task.FromException<LedgerSnapshot>(new InvalidOperationException("the disk went away"))
+            : inner.LoadSnapshotAsync(token);
+        var logs = new ListLogger();
+        var clock = new FakeTimeProvider();
+        using var matcher = new LiveMatcher(ledger.Store, MatchPolicy.Default, TimeSpan.MaxValue, clock, logs.For<LiveMatcher>());
+        using var warmup = new LedgerWarmup(matcher, clock, logs.For<LedgerWarmup>());
+        var health = new LedgerHealthCheck(matcher);
+
+        await warmup.StartAsync(CancellationToken.None);
+        var error = await logs.Error.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Contains("failed", error, StringComparison.Ordinal);
+        Assert.Contains("the disk went away", error, StringComparison.Ordinal);
+        Assert.False(matcher.IsReady);
+        Assert.Equal(HealthStatus.Unhealthy, (await health.CheckHealthAsync(new HealthCheckContext())).Status);
+        Assert.False(warmup.ExecuteTask!.IsCompleted);
+
+        // The next call reads the ledger itself.
+        var seen = await matcher.SnapshotAsync(CancellationToken.None);
+        Assert.Equal(2, seen.OpenItems.Count);
+        Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync(new HealthCheckContext())).Status);
+
+        // The warm-up's own retry, after its pause, finds the snapshot read and reads nothing more.
+        clock.Advance(LedgerWarmup.FirstPause);
+        await warmup.ExecuteTask.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Equal((2, 1L), (ledger.Gate.Reads, matcher.FullLoads));
+        await warmup.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Snapshot_PastMaxAge_CallGoesOnWithItWhileOneReadReplacesIt()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero));
+        static ServeOptions OneMinute(ServeOptions o) => o with { SnapshotMaxAge = TimeSpan.FromMinutes(1) };
+        var first = new ServerFixture(64L * 1024 * 1024, configure: OneMinute);
+        await using var ownFirst = new Own(first);
+        await first.InitializeAsync();
+        var second = ServerFixture.OnStoreOf(first, OneMinute, clock);
+        await using var ownSecond = new Own(second);
+        await second.InitializeAsync();
+
+        // Written through the first server: the second's snapshot, read at its start, has not got it.
+        await first.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("W-AGE-1", "W-CUST", "INV-W-2001", 10_000)]);
+        var probe = new V1.MatchRequest { Payments = { MatchingTests.Payment("W-AGE-PAY", 10_000, "INV-W-2001") } };
+        Assert.Empty((await second.Matching("ar-system").MatchAsync(probe)).Applications);
+
+        // Past the max age: this call is answered from the snapshot in place and starts one read; the next sees it.
+        clock.Advance(TimeSpan.FromMinutes(2));
+        var stale = await second.Matching("ar-system").MatchAsync(probe);
+        var refreshing = second.Matcher.Refreshing;
+        Assert.Empty(stale.Applications);
+        Assert.NotNull(refreshing);
+        await refreshing.WaitAsync(TimeSpan.FromMinutes(1));
+        var fresh = await second.Matching("ar-system").MatchAsync(probe);
+        Assert.Equal("W-AGE-1", Assert.Single(fresh.Applications).ItemId);
+        Assert.Equal(2, second.Matcher.FullLoads);
+    }
+
+    [Fact]
+    public async Task Refresh_WriteAfterItsReadCarriedForwardMeanwhile_NewSnapshotHasTheWriteToo()
+    {
+        await using var ledger = await Ledger.OpenAsync();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero));
+        using var matcher = new LiveMatcher(ledger.Store, MatchPolicy.Default, TimeSpan.FromMinutes(1), clock, new ListLogger().For<LiveMatcher>());
+        Assert.Equal(12_000, Open(await matcher.SnapshotAsync(CancellationToken.None), "W-L-1"));
+
+        // The background read has read the ledger, and is held before it is put in place.
+        var read = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ledger.Gate.Load = async (inner, token) =>
+        {
+            var snapshot = await inner.LoadSnapshotAsync(token);
+            read.SetResult();
+            await release.Task.WaitAsync(token);
+            return snapshot;
+        };
+        clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(12_000, Open(await matcher.SnapshotAsync(CancellationToken.None), "W-L-1"));
+        var refreshing = matcher.Refreshing!;
+        await read.Task.WaitAsync(TimeSpan.FromMinutes(1));
+
+        // This server writes an item after that read; a call carries the snapshot in place forward with it.
+        var date = new DateOnly(2026, 10, 1);
+        await ledger.Store.UpsertOpenItemsAsync([new OpenItem("W-L-1", DocType.Invoice, "W-CUST", "W Customer Inc.", "INV-W-4001", null, Usd, 9_000, date, date.AddDays(30))], "test");
+        matcher.ItemsChanged(["W-L-1"]);
+        Assert.Equal(9_000, Open(await matcher.SnapshotAsync(CancellationToken.None), "W-L-1"));
+
+        // The new snapshot, read before the write, is put in place: the next call reads the item again.
+        release.SetResult();
+        await refreshing.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Equal(2, matcher.FullLoads);
+        Assert.Equal(9_000, Open(await matcher.SnapshotAsync(CancellationToken.None), "W-L-1"));
+        Assert.Equal(2, matcher.FullLoads);
+    }
+
+    private static long Open(LedgerSnapshot snapshot, string itemId) => snapshot.OpenItems.Single(i => i.ItemId == itemId).OpenMinor;
+
+    [Fact]
+    public async Task Snapshot_OldAfterAnotherServersWrite_CommitAndResolveNeverOverApply()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero));
+        static ServeOptions OneMinute(ServeOptions o) => o with { SnapshotMaxAge = TimeSpan.FromMinutes(1) };
+        var first = new ServerFixture(64L * 1024 * 1024, configure: OneMinute);
+        await using var ownFirst = new Own(first);
+        await first.InitializeAsync();
+        await first.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("W-OVER-1", "W-CUST", "INV-W-3001", 25_000), MatchingTests.Invoice("W-OVER-2", "W-CUST", "INV-W-3002", 8_000)]);
+        var second = ServerFixture.OnStoreOf(first, OneMinute, clock);
+        await using var ownSecond = new Own(second);
+        await second.InitializeAsync();
+        Assert.Single((await second.Matching("ar-system").MatchAsync(new V1.MatchRequest { Payments = { MatchingTests.Payment("W-OVER-PROBE", 25_000, "INV-W-3001") } })).Applications);
+
+        // The first server pays both invoices in full; behind the second's back, whose snapshot still has them open.
+        var paid = await first.Matching("ar-system").MatchAsync(new V1.MatchRequest
+        {
+            Commit = true,
+            Payments = { MatchingTests.Payment("W-OVER-A", 25_000, "INV-W-3001"), MatchingTests.Payment("W-OVER-B", 8_000, "INV-W-3002") },
+        });
+        Assert.Equal(2, paid.Applications.Count);
+
+        // Within the max age, and past it (the call goes on with the old snapshot while a read starts): a committed
+        // match through the second server would pay them again from its snapshot. The store refuses; it matches anew.
+        var again = await second.Matching("ar-system").MatchAsync(new V1.MatchRequest { Commit = true, Payments = { MatchingTests.Payment("W-OVER-C", 25_000, "INV-W-3001") } });
+        clock.Advance(TimeSpan.FromMinutes(5));
+        var later = await second.Matching("ar-system").MatchAsync(new V1.MatchRequest { Commit = true, Payments = { MatchingTests.Payment("W-OVER-D", 8_000, "INV-W-3002") } });
+        Assert.True(again.Committed && later.Committed);
+        Assert.Empty(again.Applications);
+        Assert.Empty(later.Applications);
+        Assert.Equal(25_000, Assert.Single(again.Exceptions).UnappliedAmountMinor);
+        Assert.Equal(8_000, Assert.Single(later.Exceptions).UnappliedAmountMinor);
+
+        // A specialist working through the second server cannot apply them past their open amount either.
+        var open = await second.Exceptions("specialist").ListAsync(new V1.ListExceptionsRequest { Status = V1.ExceptionStatus.Open, PageSize = 100 });
+        var exception = Assert.Single(open.Exceptions, e => e.PaymentRef == "W-OVER-C");
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await second.Exceptions("specialist").ResolveAsync(new V1.ResolveExceptionRequest
+        {
+            ExceptionId = exception.ExceptionId,
+            ExpectedRowVersion = exception.RowVersion,
+            Reason = "customer called",
+            ApplyToItems = new V1.ApplyToItems { Applications = { new V1.ItemApplication { ItemId = "W-OVER-1", AmountMinor = 25_000 } } },
+        }));
+        Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
+
+        // Each invoice applied once, for its open amount, and closed.
+        var applications = await first.Store.ListApplicationsAsync(new ApplicationQuery());
+        foreach (var (itemId, minor) in new[] { ("W-OVER-1", 25_000L), ("W-OVER-2", 8_000L) })
+        {
+            Assert.Equal(minor, applications.Where(a => a.ItemId == itemId).Sum(a => a.Amount.Minor));
+            var stored = (await first.Store.GetOpenItemAsync(itemId))!;
+            Assert.Equal((0L, minor), (stored.RemainingMinor, stored.AppliedMinor));
+        }
+    }
+
+    /// <summary>Stops and removes a server the test started, when the test ends.</summary>
+    private sealed class Own(ServerFixture fixture) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await fixture.DisposeAsync();
+    }
+
+    /// <summary>A SQLite store with two invoices, behind a proxy whose snapshot reads a test controls.</summary>
+    private sealed class Ledger : IAsyncDisposable
+    {
+        private readonly string _folder;
+        private readonly ICashStore _inner;
+
+        private Ledger(string folder, ICashStore inner)
+        {
+            _folder = folder;
+            _inner = inner;
+            Store = DispatchProxy.Create<ICashStore, GatedStore>();
+            Gate = (GatedStore)(object)Store;
+            Gate.Inner = inner;
+        }
+
+        public ICashStore Store { get; }
+
+        public GatedStore Gate { get; }
+
+        public static async Task<Ledger> OpenAsync()
+        {
+            var folder = Directory.CreateTempSubdirectory("cashapp-warm-tests-").FullName;
+            var store = await CashStores.OpenSqliteAsync(Path.Combine(folder, "cashapp.db"), TimeProvider.System);
+            var date = new DateOnly(2026, 10, 1);
+            await store.UpsertOpenItemsAsync(
+                [
+                    new OpenItem("W-L-1", DocType.Invoice, "W-CUST", "W Customer Inc.", "INV-W-4001", null, Usd, 12_000, date, date.AddDays(30)),
+                    new OpenItem("W-L-2", DocType.Invoice, "W-CUST", "W Customer Inc.", "INV-W-4002", null, Usd, 7_500, date, date.AddDays(30)),
+                ],
+                "test");
+            return new Ledger(folder, store);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _inner.DisposeAsync();
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    /// <summary>Passes every call to the store, and each snapshot read through <see cref="Load"/>, counting them.</summary>
+    public class GatedStore : DispatchProxy
+    {
+        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _reads;
+
+        internal ICashStore Inner { get; set; } = null!;
+
+        internal Func<ICashStore, CancellationToken, Task<LedgerSnapshot>>? Load { get; set; }
+
+        /// <summary>Completes when the first read starts.</summary>
+        internal Task Started => _started.Task;
+
+        internal int Reads => Volatile.Read(ref _reads);
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            ArgumentNullException.ThrowIfNull(targetMethod);
+            if (targetMethod.Name == nameof(ICashStore.LoadSnapshotAsync) && Load is { } load)
+            {
+                Interlocked.Increment(ref _reads);
+                _started.TrySetResult();
+                return load(Inner, (CancellationToken)args![0]!);
+            }
+
+            try
+            {
+                return targetMethod.Invoke(Inner, args);
+            }
+            catch (TargetInvocationException ex) when (ex.InnerException is not null)
+            {
+                ExceptionDispatchInfo.Throw(ex.InnerException);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Keeps what was logged, and says when the first error was.</summary>
+    private sealed class ListLogger
+    {
+        private readonly List<string> _lines = [];
+
+        public TaskCompletionSource<string> Error { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public IReadOnlyList<string> Lines
+        {
+            get
+            {
+                lock (_lines)
+                {
+                    return [.. _lines];
+                }
+            }
+        }
+
+        public ILogger<T> For<T>() => new Of<T>(this);
+
+        private void Add(LogLevel level, string line)
+        {
+            lock (_lines)
+            {
+                _lines.Add(line);
+            }
+
+            if (level >= LogLevel.Error)
+            {
+                Error.TrySetResult(line);
+            }
+        }
+
+        private sealed class Of<T>(ListLogger list) : ILogger<T>
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                list.Add(logLevel, formatter(state, exception) + (exception is null ? string.Empty : " " + exception.Message));
+        }
+    }
+}
