@@ -182,7 +182,7 @@ public sealed class CashMatcherGenerationTests
         };
     }
 
-    /// <summary>Payments for a new item: one quoting its number for its amount (now and then 1.00 short), one by its customer's name alone.</summary>
+    /// <summary>Payments for a new item: one quoting its number for its amount (now and then 1.00 short), one by its customer's name alone, one quoting it mistyped.</summary>
     private static IEnumerable<Payment> PaymentsFor(OpenItem item, int n)
     {
         if (item.OpenMinor <= 0)
@@ -194,6 +194,11 @@ public sealed class CashMatcherGenerationTests
         yield return new Payment(reference + "R", new Money(item.OpenMinor - (n % 4 == 1 ? 1_00 : 0), item.Currency), item.CustomerName, null,
             [new RemittanceLine(item.InvoiceNumber, item.OpenMinor)], null, "new", (2 * n) + 1);
         yield return new Payment(reference + "N", new Money(item.OpenMinor, item.Currency), item.CustomerName, null, [], null, "new", (2 * n) + 2);
+
+        // Its number mistyped (the last two digits swapped, or the last changed): found only as a near number.
+        var number = new string([.. item.InvoiceNumber.Where(char.IsAsciiDigit)]);
+        var typo = number[^1] != number[^2] ? number[..^2] + number[^1] + number[^2] : number[..^1] + (number[^1] == '9' ? '0' : '9');
+        yield return new Payment(reference + "T", new Money(item.OpenMinor, item.Currency), n % 2 == 0 ? item.CustomerName : null, null, [], "INV " + typo, "new", (2 * n) + 3);
     }
 
     [Fact]
@@ -238,6 +243,22 @@ public sealed class CashMatcherGenerationTests
         Assert.Equal(Text(new CashMatcher([.. items, a], customers, MatchPolicy.Default).Match(payments)), Text(first.Fork().Propose(payments)));
         Assert.Equal(Text(new CashMatcher([.. items, b], customers, MatchPolicy.Default).Match(payments)), Text(second.Fork().Propose(payments)));
         Assert.Contains(first.Propose(payments).Applications, x => x.ItemId == a.ItemId);
+    }
+
+    [Fact]
+    public void WithChangedItems_NewItemQuotedMistyped_FoundAsANearNumber()
+    {
+        var (items, customers, _) = Demo.Value;
+        var onRecord = customers.Select(c => c.CustomerId).ToHashSet(StringComparer.Ordinal).Contains;
+        var like = items.First(i => i.OpenMinor > 0 && onRecord(i.CustomerId));
+        var added = like with { ItemId = "ZZ-A", InvoiceNumber = "INV-7771234", OpenMinor = 1_234_57 };
+        Payment[] payments = [new("PA", new Money(added.OpenMinor, added.Currency), added.CustomerName, null, [], "INV 7771243", "t", 1)];
+
+        var carried = new CashMatcher(items, customers, MatchPolicy.Default).WithChangedItems([(added.ItemId, added)], onRecord);
+
+        Assert.NotNull(carried);
+        var application = Assert.Single(carried.Propose(payments).Applications);
+        Assert.Equal((added.ItemId, MatchMethod.FuzzyReference), (application.ItemId, application.Method));
     }
 
     [Fact]
