@@ -261,6 +261,22 @@ public sealed class CashMatcherGenerationTests
         Assert.Equal((added.ItemId, MatchMethod.FuzzyReference), (application.ItemId, application.Method));
     }
 
+    /// <summary>The delta of added items stays small beside the build: past its limit the ledger is read again, which folds it in.</summary>
+    [Fact]
+    public void WithChangedItems_MoreAddedItemsThanTheDeltaHolds_NeedsANewMatcher()
+    {
+        var usd = new CurrencyCode("USD");
+        OpenItem Item(int n) => new($"A{n:D5}", DocType.Invoice, "C1", "ACME INC", $"INV-{10_000 + n}", null, usd, 100_00 + n, new DateOnly(2026, 11, 1), new DateOnly(2026, 12, 1));
+        var matcher = new CashMatcher([Item(0), Item(1)], [new Customer("C1", "ACME INC", null, [], [])], MatchPolicy.Default);
+
+        var first = matcher.WithChangedItems([.. Enumerable.Range(2, 600).Select(n => (Item(n).ItemId, (OpenItem?)Item(n)))], _ => true);
+        Assert.NotNull(first);
+        Assert.Null(first.WithChangedItems([.. Enumerable.Range(602, 401).Select(n => (Item(n).ItemId, (OpenItem?)Item(n)))], _ => true));
+        var second = first.WithChangedItems([.. Enumerable.Range(602, 400).Select(n => (Item(n).ItemId, (OpenItem?)Item(n)))], _ => true);
+        Assert.NotNull(second);
+        Assert.Equal(100_00 + 1_001, second.RemainingMinor(Item(1_001).ItemId));
+    }
+
     [Fact]
     public void WithChangedItems_ClosingTheLastItemOfASeries_NeedsANewMatcher()
     {
