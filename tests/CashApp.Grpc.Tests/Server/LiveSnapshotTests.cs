@@ -130,6 +130,29 @@ public sealed class LiveSnapshotTests
         Assert.Equal((loads + 1, refused + 1), (server.Fixture.Matcher.FullLoads, server.Fixture.Matcher.CarryRefused));
     }
 
+    [Fact]
+    public async Task Upsert_CustomersUnchanged_KeepsTheSnapshotAndANewOneReadsInFull()
+    {
+        await using var server = new OwnServer();
+        await server.InitializeAsync();
+        var known = new V1.Customer { CustomerId = "UC", Name = "Unchanged Customer Ltd" };
+        await server.Fixture.Customers("ar-system").UpsertAsync([known]);
+        await server.Fixture.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("U-1", "UC", "INV-66001", 500_00)]);
+        await AssertSameAsFreshAsync(server, [Paid("UP-1", 500_00, "INV-66001")], "before");
+        var loads = server.Fixture.Matcher.FullLoads;
+
+        await server.Fixture.Customers("ar-system").UpsertAsync([known]);
+        await AssertSameAsFreshAsync(server, [Paid("UP-1", 500_00, "INV-66001")], "after the same customer again");
+        Assert.Equal(loads, server.Fixture.Matcher.FullLoads);
+
+        await server.Fixture.Customers("ar-system").UpsertAsync([known, new V1.Customer { CustomerId = "UD", Name = "Newly Known Payer GmbH" }]);
+        await server.Fixture.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("U-2", "UD", "INV-66002", 777_00)]);
+        var byName = new Payment("UP-2", new Money(777_00, Usd), "Newly Known Payer GmbH", null, [], null, "probe", 2);
+        var applied = await AssertSameAsFreshAsync(server, [byName], "after a new customer");
+        Assert.Equal("U-2", Assert.Single(applied.Applications).ItemId);
+        Assert.Equal(loads + 1, server.Fixture.Matcher.FullLoads);
+    }
+
     private static Payment Paid(string reference, long minor, string quoted) =>
         new(reference, new Money(minor, Usd), "Somebody", null, [new RemittanceLine(quoted, null)], null, "probe", 1);
 
