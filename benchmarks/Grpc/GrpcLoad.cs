@@ -18,12 +18,13 @@ namespace CashApp.Benchmarks.Grpc;
 /// client and server share this machine's cores and each one's CPU time is measured apart. Unary
 /// <c>Match</c> with one payment per call from many concurrent callers, then <c>MatchStream</c> with batches
 /// of payments on a few streams. Prints calls/s, payments/s, latency percentiles and the CPU split.
-/// <c>dotnet run -c Release --project benchmarks -- grpc-load [--seconds 10] [--concurrency 64] [--connections 2] [--streams 4] [--batch 100] [--baseline] [--in-process] [--server PATH] [--ledger DIR --db PATH]</c>;
+/// <c>dotnet run -c Release --project benchmarks -- grpc-load [--seconds 10] [--concurrency 64] [--connections 2] [--streams 4] [--batch 100] [--baseline] [--in-process] [--server PATH] [--ledger DIR --db PATH] [--upsert-new N]</c>;
 /// <c>--in-process</c> hosts the server in this process instead (no CPU split); <c>--server</c> runs another
 /// build's <c>cashapp.dll</c>, to compare two builds on the same noisy machine one run after the other.
 /// <c>--ledger</c> serves the customers and open items of a ScaleGen day (<c>customers.csv</c>,
 /// <c>open_items.csv</c>: 5 million items at the scale of issue 20) instead of the demo day's 1,811; they are
 /// written into the store at <c>--db</c> once, and a later run with the same <c>--db</c> serves it as it is.
+/// <c>--upsert-new N</c> upserts N new open items after the first call and times the call after (issue 16).
 /// </summary>
 internal static class GrpcLoad
 {
@@ -86,6 +87,7 @@ internal static class GrpcLoad
 
                 // At most 100,000 payments, spread over the whole ledger, so that calls touch items all over it.
                 var payments = Payments(items, Math.Max(1, items.Count / 100_000));
+                var fresh = NewItems(items, Option(args, "--upsert-new", 0));
                 var itemCount = items.Count;
                 var customerCount = customers.Count;
                 items = [];
@@ -94,6 +96,19 @@ internal static class GrpcLoad
                 var loading = Stopwatch.StartNew();
                 await clients[0].MatchAsync(new V1.MatchRequest { Payments = { payments[0] } }).ConfigureAwait(false);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"server {server.Address} ({(inProcess ? "in this process" : "child process " + server.ProcessId)}), {itemCount} open items, {customerCount} customers, {Environment.ProcessorCount} cores, {connections} client connections; first call (loads and indexes the ledger) {loading.Elapsed.TotalSeconds:F1} s, server RSS {server.RssText()}; load average {LoadAverage()}"));
+
+                if (fresh.Count > 0)
+                {
+                    // What a write of new invoices costs the next call: a full read of the ledger, or a generation carried forward.
+                    await Upsert(new V1.OpenItems.OpenItemsClient(invokers[0]), fresh).ConfigureAwait(false);
+                    var quoting = Payments(fresh, 1);
+                    var after = Stopwatch.StartNew();
+                    var response = await clients[0].MatchAsync(new V1.MatchRequest { Payments = { quoting[0] } }).ConfigureAwait(false);
+                    var first = after.Elapsed.TotalSeconds;
+                    after.Restart();
+                    await clients[0].MatchAsync(new V1.MatchRequest { Payments = { quoting[^1] } }).ConfigureAwait(false);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"after upserting {fresh.Count} new open items: first Match {first:F3} s ({response.Applications.Count} applied to a new item), the next {after.Elapsed.TotalSeconds:F3} s"));
+                }
 
                 if (args.Contains("--baseline"))
                 {
@@ -486,6 +501,25 @@ internal static class GrpcLoad
     }
 
     /// <summary>One payment per open invoice, quoting its number for its open amount; every fifth from nobody known.</summary>
+    /// <summary>New invoices like the ledger's last, with ids that sort after every item's (a served AR system numbers on).</summary>
+    private static List<OpenItem> NewItems(List<OpenItem> items, int count)
+    {
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var last = items.Select(i => i.ItemId).Max(StringComparer.Ordinal)!;
+        var like = items.First(i => i.OpenMinor > 0);
+        return [.. Enumerable.Range(1, count).Select(n => like with
+        {
+            ItemId = string.Create(CultureInfo.InvariantCulture, $"{last}-N{n:D6}"),
+            InvoiceNumber = string.Create(CultureInfo.InvariantCulture, $"NEW-{9_000_000 + n}"),
+            PoNumber = null,
+            OpenMinor = 1_000_00 + (n * 37),
+        })];
+    }
+
     private static V1.Payment[] Payments(List<OpenItem> items, int every)
     {
         var payments = new List<V1.Payment>();

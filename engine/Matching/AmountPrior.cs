@@ -18,16 +18,23 @@ internal sealed class AmountPrior
 
     /// <summary>
     /// The prior of the same items with some opening amounts changed, each item from one amount to another:
-    /// what a prior built from the changed amounts would be, made by merging instead of sorting again.
+    /// what a prior built from the changed amounts would be, made by merging instead of sorting again. New items are
+    /// changes from nothing; <paramref name="currencies"/> is how many currencies the changed ledger has.
     /// </summary>
-    public AmountPrior With(IReadOnlyList<(int Item, long Before, long After)> changes, ushort[] currencyOf)
+    public AmountPrior With(IReadOnlyList<(int Item, long Before, long After)> changes, ushort[] currencyOf, int currencies)
     {
-        var sorted = (long[][])_sorted.Clone();
+        // Items added in a currency new to the ledger (an index past this prior's) start from no amounts.
+        var sorted = new long[currencies][];
+        for (var c = 0; c < currencies; c++)
+        {
+            sorted[c] = c < _sorted.Length ? _sorted[c] : [];
+        }
+
         foreach (var currency in changes.Select(c => currencyOf[c.Item]).Distinct())
         {
             var removed = changes.Where(c => currencyOf[c.Item] == currency && c.Before > 0).Select(c => c.Before).Order().ToArray();
             var added = changes.Where(c => currencyOf[c.Item] == currency && c.After > 0).Select(c => c.After).Order().ToArray();
-            sorted[currency] = Merged(_sorted[currency], removed, added);
+            sorted[currency] = Merged(sorted[currency], removed, added);
         }
 
         return new AmountPrior(sorted);

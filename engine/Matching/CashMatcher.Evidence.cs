@@ -176,6 +176,9 @@ public sealed partial class CashMatcher
 
             candidates.Clear();
             _fuzzy.Candidates(key, candidates);
+
+            // The items a generation added come after the build's, so the candidates stay in ascending order.
+            _fuzzyAdded?.Candidates(key, candidates);
             var maxEdits = key.Length >= 7 ? Policy.MaxReferenceEdits : 1;
             for (var c = 0; c < candidates.Count; c++)
             {

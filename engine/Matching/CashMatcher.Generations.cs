@@ -2,23 +2,38 @@ using CashApp.Engine.Model;
 
 namespace CashApp.Engine.Matching;
 
-// A served ledger changes a few items at a time (a resolve, an ingest's applications, an AR correction): the next
-// snapshot is this one with those open amounts, not a new read and index of the whole ledger (issue 16).
+// A served ledger changes a few items at a time (a resolve, an ingest's applications, an AR correction, a new
+// invoice): the next snapshot is this one with those changes, not a new read and index of the whole ledger (issue 16).
+// A generation is the full build's indexes, only read, plus a small delta of the items added since, which every
+// lookup also consults (KeyIndex.Over, _fuzzyAdded, _addedOfCustomer).
 public sealed partial class CashMatcher
 {
+    /// <summary>At most this many items added since the full build are carried in a generation's delta; beyond, the ledger is read again.</summary>
+    internal const int MaxAddedItems = 10_000;
+
     // Per numbering series and per currency, how many items have a non-zero opening amount: what tells whether
     // closing an item leaves the series or currency still known. Counted on the first change, then carried.
     private int[]? _openInSeries;
     private int[]? _openInCurrency;
 
+    // The items added since the full build (ascending indexes, all past the build's), their fuzzy keys, and the
+    // item lists of the customers they belong to (the build's list, then the added items).
+    private int[] _added = [];
+    private DeleteNeighbourhoodIndex? _fuzzyAdded;
+    private Dictionary<int, List<int>>? _addedOfCustomer;
+
     /// <summary>
-    /// A matcher over the same indexes whose opening amounts are these ones with <paramref name="changes"/> made:
-    /// each is an item this matcher indexes, as the store now holds it (null when it is no longer open). It
-    /// decides every payment exactly as a matcher built afresh from the changed ledger would, and is made in
-    /// time proportional to the ledger's amounts (one copy), not to its indexing. Returns null when the change
-    /// is more than open amounts, and only a new matcher can say what it means: an item this matcher does not
-    /// index, a number, customer, currency, date or terms changed, or a closure that would drop the last open
-    /// item of a numbering series or currency, or change what a customer without a record is known by.
+    /// A matcher whose opening amounts are these ones with <paramref name="changes"/> made: each is an item as the
+    /// store now holds it (null when it is no longer open), one this matcher indexes or a new one. It decides every
+    /// payment exactly as a matcher built afresh from the changed ledger would, and is made in time proportional to
+    /// the ledger's amounts (one copy) and to the items added since the full build, not to the ledger's indexing.
+    /// Returns null, so that the caller reads the whole ledger, where the change cannot be carried so as to decide
+    /// the same: a number, customer, currency, date or terms of a known item changed; a new item whose id does not
+    /// sort after every id this matcher knows (items are numbered in id order, and ties are broken by number), of a
+    /// customer it does not know, or of a customer known only from items none of which is open; more than
+    /// <see cref="MaxAddedItems"/> items (or half the build's) added since the full build; or a closure that would
+    /// drop the last open item of a numbering series or currency, or change what a customer without a record is
+    /// known by.
     /// </summary>
     /// <param name="changes">The items changed, by id, each as it is now or null when closed.</param>
     /// <param name="onRecord">Whether a customer id has a customer record (customers known only from their items are named by them).</param>
@@ -30,10 +45,27 @@ public sealed partial class CashMatcher
         var inSeries = (int[])(_openInSeries ?? CountOpen(_seriesOfItem, _series.Count));
         var inCurrency = (int[])(_openInCurrency ?? CountOpen(_currencyOf, _currencyCodes.Count));
         var changed = new List<(int Item, long Before, long After)>(changes.Count);
+        var added = new List<OpenItem>();
         foreach (var (itemId, now) in changes)
         {
             var item = IndexOfItem(itemId);
-            if (item < 0 || (now is not null && (now.ItemId != itemId || now with { OpenMinor = _items[item].OpenMinor } != _items[item])))
+            if (now is not null && now.ItemId != itemId)
+            {
+                return null;
+            }
+
+            if (item < 0)
+            {
+                // An item never read and still not open changes nothing.
+                if (now is { OpenMinor: not 0 })
+                {
+                    added.Add(now);
+                }
+
+                continue;
+            }
+
+            if (now is not null && now with { OpenMinor = _items[item].OpenMinor } != _items[item])
             {
                 return null;
             }
@@ -65,13 +97,176 @@ public sealed partial class CashMatcher
             }
         }
 
-        var prior = _amountPrior.IsValueCreated ? _amountPrior.Value.With(changed, _currencyOf) : null;
+        if (added.Count > 0)
+        {
+            added.Sort((a, b) => string.CompareOrdinal(a.ItemId, b.ItemId));
+            return Appendable(added, opening, onRecord) ? WithAdded(added, opening, changed, inSeries, inCurrency) : null;
+        }
+
+        var prior = _amountPrior.IsValueCreated ? _amountPrior.Value.With(changed, _currencyOf, _currencyCodes.Count) : null;
         var currencyOf = _currencyOf;
         var currencies = _currencyCodes.Count;
         var next = new CashMatcher(this, opening, prior is null ? new(() => new AmountPrior(opening, currencyOf, currencies)) : new(() => prior));
         next._openInSeries = inSeries;
         next._openInCurrency = inCurrency;
         return next;
+    }
+
+    /// <summary>
+    /// Whether new items (in id order) take the numbers a fresh build would give them, relative to every other item:
+    /// after all the items this matcher knows. Their customers must be known, and one known only from its items
+    /// must keep its name and place, which its first open item gives.
+    /// </summary>
+    private bool Appendable(List<OpenItem> added, long[] opening, Func<string, bool> onRecord)
+    {
+        var last = _itemCount > 0 ? _items[_itemCount - 1].ItemId : null;
+        foreach (var item in added)
+        {
+            if (last is not null && string.CompareOrdinal(last, item.ItemId) >= 0)
+            {
+                return false;
+            }
+
+            last = item.ItemId;
+            var customer = _customers.IndexOf(item.CustomerId);
+            if (customer < 0 || (!onRecord(item.CustomerId) && !ItemsOfCustomer(customer).Exists(i => opening[i] != 0)))
+            {
+                return false;
+            }
+        }
+
+        var built = _itemCount - _added.Length;
+        return _added.Length + added.Count <= Math.Min(MaxAddedItems, Math.Max(1_000, built / 2));
+    }
+
+    /// <summary>The next generation with <paramref name="added"/> (appendable, in id order) numbered after this one's items.</summary>
+    private CashMatcher WithAdded(List<OpenItem> added, long[] opening, List<(int Item, long Before, long After)> changed, int[] inSeries, int[] inCurrency)
+    {
+        var count = _itemCount;
+        var needed = count + added.Count;
+        var (items, customerOf, currencyOf, seriesOf, tail) = (_items, _customerOf, _currencyOf, _seriesOfItem, _tail);
+        if (needed > items.Length || Interlocked.CompareExchange(ref tail.Claimed, needed, count) != count)
+        {
+            // The room past this generation's items is full, or another generation made from this one took it: copy.
+            var capacity = needed + RoomForAdded(needed);
+            items = Copied(items, count, capacity);
+            customerOf = Copied(customerOf, count, capacity);
+            currencyOf = Copied(currencyOf, count, capacity);
+            seriesOf = Copied(seriesOf, count, capacity);
+            tail = new ItemTail(needed);
+        }
+
+        if (opening.Length != items.Length)
+        {
+            opening = Copied(opening, count, items.Length);
+        }
+
+        // A new currency or series extends a copy of the short tables; the build's stay as they are.
+        var currencyCodes = added.TrueForAll(a => _currencyCodes.Contains(a.Currency.Code)) ? _currencyCodes : [.. _currencyCodes];
+        var (series, seriesIndex) = added.TrueForAll(a => _seriesIndex.ContainsKey(SeriesOf(ReferenceText.FullKey(a.InvoiceNumber))))
+            ? (_series, _seriesIndex)
+            : ([.. _series], new Dictionary<string, int>(_seriesIndex.Dictionary, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>());
+        for (var n = 0; n < added.Count; n++)
+        {
+            var item = added[n];
+            var at = count + n;
+            items[at] = item;
+            opening[at] = item.OpenMinor;
+            customerOf[at] = _customers.IndexOf(item.CustomerId);
+            currencyOf[at] = CurrencyAt(item.Currency.Code, currencyCodes);
+            changed.Add((at, 0, item.OpenMinor));
+        }
+
+        // The delta is indexed again whole, the items added before as well, so no generation's index is written after
+        // it is made: a reader of an older generation never meets a newer item.
+        var all = new int[_added.Length + added.Count];
+        _added.CopyTo(all, 0);
+        for (var n = 0; n < added.Count; n++)
+        {
+            all[_added.Length + n] = count + n;
+        }
+
+        var invoiceKeys = KeyIndex.Over(_invoiceKeys, 2 * all.Length);
+        var poKeys = KeyIndex.Over(_poKeys, all.Length);
+        var fuzzyEntries = new List<(string Key, int Item)>(all.Length);
+        var ofCustomer = new Dictionary<int, List<int>>();
+        foreach (var i in all)
+        {
+            var seriesAt = IndexItem(items[i], i, invoiceKeys, poKeys, fuzzyEntries, series, seriesIndex);
+            if (i >= count)
+            {
+                seriesOf[i] = seriesAt;
+            }
+
+            var customer = customerOf[i];
+            if (!ofCustomer.TryGetValue(customer, out var list))
+            {
+                ofCustomer[customer] = list = [.. BuiltItemsOf(customer)];
+            }
+
+            list.Add(i);
+        }
+
+        invoiceKeys.Settle();
+        poKeys.Settle();
+        Array.Resize(ref inSeries, series.Count);
+        Array.Resize(ref inCurrency, currencyCodes.Count);
+        for (var at = count; at < needed; at++)
+        {
+            inSeries[seriesOf[at]]++;
+            inCurrency[currencyOf[at]]++;
+        }
+
+        var currencies = currencyCodes.Count;
+        var prior = _amountPrior.IsValueCreated ? _amountPrior.Value.With(changed, currencyOf, currencies) : null;
+        var next = new CashMatcher(this, opening, prior is null ? new(() => new AmountPrior(opening, currencyOf, currencies)) : new(() => prior))
+        {
+            _items = items,
+            _itemCount = needed,
+            _tail = tail,
+            _customerOf = customerOf,
+            _currencyOf = currencyOf,
+            _currencyCodes = currencyCodes,
+            _seriesOfItem = seriesOf,
+            _series = series,
+            _seriesIndex = seriesIndex,
+            _invoiceKeys = invoiceKeys,
+            _poKeys = poKeys,
+            _added = all,
+            _fuzzyAdded = fuzzyEntries.Count > 0 ? DeleteNeighbourhoodIndex.Build(fuzzyEntries) : null,
+            _addedOfCustomer = ofCustomer,
+            _openInSeries = inSeries,
+            _openInCurrency = inCurrency,
+        };
+        return next;
+    }
+
+    /// <summary>The items of a customer, in number order: the build's, then those added since.</summary>
+    private List<int> ItemsOfCustomer(int customer) =>
+        _addedOfCustomer is { } added && added.TryGetValue(customer, out var items) ? items : BuiltItemsOf(customer);
+
+    private List<int> BuiltItemsOf(int customer) => customer < _itemsOfCustomer.Length ? _itemsOfCustomer[customer] : NoItems;
+
+    // The item list of a customer with none; never written.
+    private static readonly List<int> NoItems = [];
+
+    /// <summary>Room in the per-item arrays for items later generations add, shared by the generations of one build.</summary>
+    private static int RoomForAdded(int count) => Math.Min(MaxAddedItems, Math.Max(64, count / 8));
+
+    private static T[] Copied<T>(T[] array, int count, int capacity)
+    {
+        var copy = new T[capacity];
+        Array.Copy(array, copy, count);
+        return copy;
+    }
+
+    /// <summary>
+    /// How far the per-item arrays of one build are taken: a generation writes its new items past its own, and only
+    /// the first generation made from one claims that room (generations are made one from the last, so it is theirs).
+    /// </summary>
+    private sealed class ItemTail(int claimed)
+    {
+        public int Claimed = claimed;
     }
 
     /// <summary>
@@ -86,7 +281,7 @@ public sealed partial class CashMatcher
             return true;
         }
 
-        var open = _itemsOfCustomer[_customerOf[item]].Where(i => opening[i] != 0).ToList();
+        var open = ItemsOfCustomer(_customerOf[item]).Where(i => opening[i] != 0).ToList();
         return open.Count > 0 && open.TrueForAll(i => _items[i].CustomerName == _items[item].CustomerName);
     }
 
@@ -94,7 +289,7 @@ public sealed partial class CashMatcher
         where T : struct, IConvertible
     {
         var counts = new int[groups];
-        for (var i = 0; i < _opening.Length; i++)
+        for (var i = 0; i < _itemCount; i++)
         {
             if (_opening[i] != 0)
             {

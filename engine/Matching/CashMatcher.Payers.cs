@@ -19,7 +19,7 @@ public sealed partial class CashMatcher
     }
 
     private IEnumerable<int> ItemsOf(int customer, long amount, string currency) =>
-        _itemsOfCustomer[customer].Where(i => _remaining[i] == amount && IsOpenIn(i, currency));
+        ItemsOfCustomer(customer).Where(i => _remaining[i] == amount && IsOpenIn(i, currency));
 
     private IEnumerable<int> FamilyItems(int customer, long amount, string currency) =>
         _customers.Family(_customers.Root(customer)).Where(c => c != customer).SelectMany(c => ItemsOf(c, amount, currency));

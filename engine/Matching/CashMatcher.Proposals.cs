@@ -68,6 +68,13 @@ public sealed partial class CashMatcher
     {
         Policy = source.Policy;
         _items = source._items;
+        _itemCount = source._itemCount;
+        _tail = source._tail;
+        _added = source._added;
+        _fuzzyAdded = source._fuzzyAdded;
+        _addedOfCustomer = source._addedOfCustomer;
+        _openInSeries = source._openInSeries;
+        _openInCurrency = source._openInCurrency;
         _customerOf = source._customerOf;
         _customers = source._customers;
         _invoiceKeys = source._invoiceKeys;
@@ -87,10 +94,10 @@ public sealed partial class CashMatcher
         _remaining = OpenAmounts.Over(_opening);
     }
 
-    /// <summary>The item's index (items are sorted by id), or -1 when the ledger has no such item.</summary>
+    /// <summary>The item's index (items are numbered in id order, those a generation added too), or -1 when the ledger has no such item.</summary>
     private int IndexOfItem(string itemId)
     {
-        int lo = 0, hi = _items.Length - 1;
+        int lo = 0, hi = _itemCount - 1;
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;

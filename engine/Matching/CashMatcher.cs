@@ -20,25 +20,30 @@ namespace CashApp.Engine.Matching;
 /// </remarks>
 public sealed partial class CashMatcher
 {
-    private readonly OpenItem[] _items;
+    // The items in item id order, then (in a generation carried forward with new items, see CashMatcher.Generations.cs)
+    // the items added since the full build. The per-item arrays are longer than _itemCount: the slots past it are
+    // room for the next generation's new items, shared by the generations of one build (see _tail).
+    private OpenItem[] _items;
+    private int _itemCount;
+    private ItemTail _tail;
     private readonly OpenAmounts _remaining;
-    private readonly int[] _customerOf;
-    private readonly CustomerDirectory _customers;
-    private readonly KeyIndex _invoiceKeys;
-    private readonly KeyIndex _poKeys;
+    private int[] _customerOf;
+    private CustomerDirectory _customers;
+    private KeyIndex _invoiceKeys;
+    private KeyIndex _poKeys;
     private readonly DeleteNeighbourhoodIndex _fuzzy;
     private readonly List<int>[] _itemsOfCustomer;
 
     // Each item's currency as an index into a short table, so that asking whether an item is open in a
     // currency does not reach for the item itself.
-    private readonly ushort[] _currencyOf;
-    private readonly List<string> _currencyCodes = [];
+    private ushort[] _currencyOf;
+    private List<string> _currencyCodes = [];
 
     // Each item's numbering series (the letters its number starts with) as an index into _series, and the
     // index of each series: what tells a number quoted as AR prints it from one met only without its prefix.
-    private readonly int[] _seriesOfItem;
-    private readonly List<string> _series = [];
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _seriesIndex;
+    private int[] _seriesOfItem;
+    private List<string> _series = [];
+    private Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _seriesIndex;
 
     // Every item's open amount before any application: where a fork starts from, and what the amount prior learns.
     private readonly long[] _opening;
@@ -57,73 +62,31 @@ public sealed partial class CashMatcher
         Policy = policy ?? throw new ArgumentNullException(nameof(policy));
 
         // A canonical order, so that the order AR sent things in never changes an answer.
-        _items = OrdinalOrder.Sort(items, i => i.ItemId);
+        var sortedItems = OrdinalOrder.Sort(items, i => i.ItemId);
+        var count = sortedItems.Length;
+        var capacity = count + RoomForAdded(count);
+        _itemCount = count;
+        _tail = new ItemTail(count);
+        _items = sortedItems;
+        Array.Resize(ref _items, capacity);
 
         // The customer directory and the reference indexes need nothing of each other: two cores build them.
-        var sortedItems = _items;
         var directory = Task.Run(() => new CustomerDirectory(OrdinalOrder.Sort(customers, c => c.CustomerId), sortedItems));
         // Each item is indexed under its full reference and its core (INV1004567 and 1004567).
-        _invoiceKeys = new KeyIndex(2 * _items.Length, 16 * _items.Length);
-        _poKeys = new KeyIndex(_items.Length, 12 * _items.Length);
-        var opening = new long[_items.Length];
-        _customerOf = new int[_items.Length];
-        _currencyOf = new ushort[_items.Length];
-        _seriesOfItem = new int[_items.Length];
-        var seriesIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-        _seriesIndex = seriesIndex.GetAlternateLookup<ReadOnlySpan<char>>();
-        var fuzzyEntries = new List<(string Key, int Item)>(_items.Length);
-        for (var i = 0; i < _items.Length; i++)
+        _invoiceKeys = new KeyIndex(2 * count, 16 * count);
+        _poKeys = new KeyIndex(count, 12 * count);
+        var opening = new long[capacity];
+        _customerOf = new int[capacity];
+        _currencyOf = new ushort[capacity];
+        _seriesOfItem = new int[capacity];
+        _seriesIndex = new Dictionary<string, int>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+        var fuzzyEntries = new List<(string Key, int Item)>(count);
+        for (var i = 0; i < count; i++)
         {
             var item = _items[i];
             opening[i] = item.OpenMinor;
-            var code = _currencyCodes.IndexOf(item.Currency.Code);
-            if (code < 0)
-            {
-                code = _currencyCodes.Count;
-                _currencyCodes.Add(item.Currency.Code);
-            }
-
-            _currencyOf[i] = checked((ushort)code);
-
-            var full = ReferenceText.FullKey(item.InvoiceNumber);
-            var series = SeriesOf(full);
-            if (!_seriesIndex.TryGetValue(series, out var seriesAt))
-            {
-                seriesAt = _series.Count;
-                _series.Add(series.ToString());
-                seriesIndex[_series[seriesAt]] = seriesAt;
-            }
-
-            _seriesOfItem[i] = seriesAt;
-            if (full.Length > 0)
-            {
-                _invoiceKeys.Add(full, i);
-                var core = ReferenceText.CoreKey(full);
-                if (core is not null && core != full)
-                {
-                    _invoiceKeys.Add(core, i);
-                }
-
-                var fuzzyKey = core ?? full;
-                if (fuzzyKey.Length >= ReferenceText.MinCoreLength)
-                {
-                    fuzzyEntries.Add((fuzzyKey, i));
-                }
-            }
-
-            if (item.PoNumber is { } po)
-            {
-                var poFull = ReferenceText.FullKey(po);
-                if (poFull.Length >= ReferenceText.MinCoreLength)
-                {
-                    _poKeys.Add(poFull, i);
-                    var poCore = ReferenceText.CoreKey(poFull);
-                    if (poCore is not null && poCore != poFull)
-                    {
-                        _poKeys.Add(poCore, i);
-                    }
-                }
-            }
+            _currencyOf[i] = CurrencyAt(item.Currency.Code, _currencyCodes);
+            _seriesOfItem[i] = IndexItem(item, i, _invoiceKeys, _poKeys, fuzzyEntries, _series, _seriesIndex);
         }
 
         // The last keys still waiting are stored now, on this thread: forks and the payer prefetch then only read.
@@ -132,7 +95,7 @@ public sealed partial class CashMatcher
         var fuzzy = Task.Run(() => DeleteNeighbourhoodIndex.Build(fuzzyEntries));
         _customers = directory.GetAwaiter().GetResult();
         _itemsOfCustomer = new List<int>[_customers.Count];
-        for (var i = 0; i < _items.Length; i++)
+        for (var i = 0; i < count; i++)
         {
             var customer = _customers.IndexOf(_items[i].CustomerId);
             _customerOf[i] = customer;
@@ -147,7 +110,72 @@ public sealed partial class CashMatcher
         _fuzzy = fuzzy.GetAwaiter().GetResult();
         _opening = opening;
         _remaining = OpenAmounts.Owned((long[])opening.Clone());
-        _amountPrior = new(() => new AmountPrior(_opening, _currencyOf, _currencyCodes.Count));
+        var currencyOf = _currencyOf;
+        var currencies = _currencyCodes.Count;
+        _amountPrior = new(() => new AmountPrior(opening, currencyOf, currencies));
+    }
+
+    /// <summary>The index of a currency in <paramref name="codes"/>, added at the end when new.</summary>
+    private static ushort CurrencyAt(string code, List<string> codes)
+    {
+        var at = codes.IndexOf(code);
+        if (at < 0)
+        {
+            at = codes.Count;
+            codes.Add(code);
+        }
+
+        return checked((ushort)at);
+    }
+
+    /// <summary>
+    /// Adds item <paramref name="i"/> under its references to the key indexes and the fuzzy entries, and its series to
+    /// <paramref name="series"/> when new; returns the index of its series. The one indexing of an item, for a full
+    /// build and for the items a generation adds, so the two cannot drift apart.
+    /// </summary>
+    private static int IndexItem(OpenItem item, int i, KeyIndex invoiceKeys, KeyIndex poKeys, List<(string Key, int Item)> fuzzyEntries,
+        List<string> series, Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> seriesIndex)
+    {
+        var full = ReferenceText.FullKey(item.InvoiceNumber);
+        var itemSeries = SeriesOf(full);
+        if (!seriesIndex.TryGetValue(itemSeries, out var seriesAt))
+        {
+            seriesAt = series.Count;
+            series.Add(itemSeries.ToString());
+            seriesIndex.Dictionary[series[seriesAt]] = seriesAt;
+        }
+
+        if (full.Length > 0)
+        {
+            invoiceKeys.Add(full, i);
+            var core = ReferenceText.CoreKey(full);
+            if (core is not null && core != full)
+            {
+                invoiceKeys.Add(core, i);
+            }
+
+            var fuzzyKey = core ?? full;
+            if (fuzzyKey.Length >= ReferenceText.MinCoreLength)
+            {
+                fuzzyEntries.Add((fuzzyKey, i));
+            }
+        }
+
+        if (item.PoNumber is { } po)
+        {
+            var poFull = ReferenceText.FullKey(po);
+            if (poFull.Length >= ReferenceText.MinCoreLength)
+            {
+                poKeys.Add(poFull, i);
+                var poCore = ReferenceText.CoreKey(poFull);
+                if (poCore is not null && poCore != poFull)
+                {
+                    poKeys.Add(poCore, i);
+                }
+            }
+        }
+
+        return seriesAt;
     }
 
     /// <summary>The policy in force.</summary>

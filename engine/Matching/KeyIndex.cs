@@ -38,6 +38,9 @@ internal sealed class KeyIndex
     private int _queued;
     private readonly Lock _settling = new();
 
+    // The index this one lies over (see Over): its items come after this one's, as older ones do.
+    private readonly KeyIndex? _below;
+
     /// <summary>An empty index, sized for about <paramref name="keys"/> keys of <paramref name="chars"/> characters in all.</summary>
     public KeyIndex(int keys = 16, int chars = 256)
     {
@@ -47,6 +50,23 @@ internal sealed class KeyIndex
         _chars = new char[Math.Max(256, chars + (2 * keys))];
         _chain = new int[16];
     }
+
+    /// <summary>
+    /// An empty index over <paramref name="below"/>: a key's items are this index's, newest first, then those of
+    /// <paramref name="below"/>, which is only read. What a generation of a matcher adds to the items of a full
+    /// build, without copying the build's index; the items added must be newer (larger) than any below.
+    /// </summary>
+    public static KeyIndex Over(KeyIndex below, int keys)
+    {
+        ArgumentNullException.ThrowIfNull(below);
+        return new KeyIndex(below, keys);
+    }
+
+    private KeyIndex(KeyIndex below, int keys)
+        : this(keys, 16 * keys) => _below = below._below ?? below;
+
+    /// <summary>The index a layered one lies over, or this index itself.</summary>
+    public KeyIndex Bottom => _below ?? this;
 
     public int Count
     {
@@ -155,10 +175,23 @@ internal sealed class KeyIndex
     /// <summary>The items stored under <paramref name="key"/>, whose <see cref="HashOf"/> the caller already has.</summary>
     public Cursor Items(ReadOnlySpan<char> key, ulong hash)
     {
+        var (item, next) = Own(key, hash);
+        if (_below is null)
+        {
+            return new Cursor(_chain, item, next, null, -1, -1);
+        }
+
+        var (belowItem, belowNext) = _below.Own(key, hash);
+        return item < 0 ? new Cursor(_below._chain, belowItem, belowNext, null, -1, -1) : new Cursor(_chain, item, next, _below._chain, belowItem, belowNext);
+    }
+
+    // The newest item of this index's own under the key, and the entry of the rest; (-1, -1) when it has none.
+    private (int Item, int Next) Own(ReadOnlySpan<char> key, ulong hash)
+    {
         Settle();
         if (_keys == 0)
         {
-            return new Cursor(_chain, -1, -1);
+            return (-1, -1);
         }
 
         var mask = _slots.Length - 1;
@@ -167,18 +200,23 @@ internal sealed class KeyIndex
             ref readonly var slot = ref _slots[at];
             if (slot.Key == Empty)
             {
-                return new Cursor(_chain, -1, -1);
+                return (-1, -1);
             }
 
             if (slot.Check == Check(hash) && KeyIs(slot.Key - 1, key))
             {
-                return new Cursor(_chain, slot.Item, slot.Next);
+                return (slot.Item, slot.Next);
             }
         }
     }
 
     /// <summary>Asks the processor to fetch the slot a key of this hash starts its probe at.</summary>
-    public void PrefetchSlot(ulong hash) => Prefetch.Line(ref _slots[Home(hash, _slots.Length - 1)]);
+    public void PrefetchSlot(ulong hash)
+    {
+        // A layered index warms the index below, where nearly every key lives.
+        var index = _below ?? this;
+        Prefetch.Line(ref index._slots[index.Home(hash, index._slots.Length - 1)]);
+    }
 
     /// <summary>
     /// Reads the slot of a key of this hash (best fetched already) and asks for its characters; returns the
@@ -186,6 +224,11 @@ internal sealed class KeyIndex
     /// </summary>
     public int PrefetchKey(ulong hash)
     {
+        if (_below is not null)
+        {
+            return _below.PrefetchKey(hash);
+        }
+
         Settle();
         var mask = _slots.Length - 1;
         for (var at = Home(hash, mask); ; at = (at + 1) & mask)
@@ -266,18 +309,24 @@ internal sealed class KeyIndex
         }
     }
 
-    /// <summary>The items of one key: the slot's newest, then the chain's.</summary>
+    /// <summary>The items of one key: the slot's newest, then the chain's; then, for a layered index, those of the index below.</summary>
     public ref struct Cursor
     {
-        private readonly int[] _chain;
+        private int[] _chain;
         private int _item;
         private int _next;
+        private int[]? _belowChain;
+        private readonly int _belowItem;
+        private readonly int _belowNext;
 
-        internal Cursor(int[] chain, int item, int next)
+        internal Cursor(int[] chain, int item, int next, int[]? belowChain, int belowItem, int belowNext)
         {
             _chain = chain;
             _item = item;
             _next = next;
+            _belowChain = belowChain;
+            _belowItem = belowItem;
+            _belowNext = belowNext;
             Current = -1;
         }
 
@@ -287,6 +336,11 @@ internal sealed class KeyIndex
 
         public bool MoveNext()
         {
+            if (_item < 0 && _belowChain is not null)
+            {
+                (_chain, _item, _next, _belowChain) = (_belowChain, _belowItem, _belowNext, null);
+            }
+
             if (_item < 0)
             {
                 return false;

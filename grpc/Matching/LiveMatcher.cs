@@ -12,11 +12,13 @@ namespace CashApp.Grpc.Matching;
 /// Matches payments against the ledger as it stands: a snapshot of the open items and customers, read
 /// from the store in one transaction, carried forward across this server's writes, and read again when it is
 /// older than <see cref="ServeOptions.SnapshotMaxAge"/> (another server may share the database).
-/// A write that changes open amounts (an ingest's or a resolve's applications, an AR correction, a closure)
-/// says which items it changed (<see cref="ItemsChanged"/>): the next call reads just those items and matches
+/// A write that changes open items (an ingest's or a resolve's applications, an AR correction, a closure, new
+/// items) says which items it changed (<see cref="ItemsChanged"/>): the next call reads just those items and matches
 /// against a new generation of the snapshot made from the last one (<see cref="CashMatcher.WithChangedItems"/>),
-/// which decides as a fresh read would. A write it cannot carry forward (a new item, a customer) asks for a
-/// full read (<see cref="Invalidate"/>).
+/// which decides as a fresh read would. Where a generation cannot decide as a fresh read would (a known item
+/// renumbered or moved, a new item whose id sorts among the known ones; see <see cref="CashMatcher.WithChangedItems"/>),
+/// the ledger is read in full instead, and <see cref="CarryRefused"/> counts it. A write that cannot say what it
+/// changed (a customer) asks for a full read (<see cref="Invalidate"/>).
 /// A snapshot only older than the max age is served while one background read replaces it (stale while
 /// revalidate): the store refuses an application against an open amount that moved meanwhile, so an old snapshot
 /// costs a retry, never cash. The server starts the first read at start-up (<see cref="LedgerWarmup"/>); calls that
@@ -39,6 +41,7 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
     private long _generation;
     private long _fullLoads;
     private long _carriedForward;
+    private long _carryRefused;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
     private Task? _refresh;
@@ -58,6 +61,9 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
 
     /// <summary>How many generations were made from the last one and the items a write changed.</summary>
     public long CarriedForward => Interlocked.Read(ref _carriedForward);
+
+    /// <summary>How many times the writes since the last generation could not be carried forward, and the ledger was read in full instead.</summary>
+    public long CarryRefused => Interlocked.Read(ref _carryRefused);
 
     /// <summary>Marks the snapshot stale: the next match reads the whole ledger again.</summary>
     public void Invalidate()
@@ -283,6 +289,7 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
         var matcher = changes.Count == 0 ? current.Matcher.Fork() : current.Matcher.WithChangedItems(changes, current.OnRecord);
         if (matcher is null)
         {
+            Interlocked.Increment(ref _carryRefused);
             return null;
         }
 
@@ -366,20 +373,34 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
 
     /// <summary>
     /// The open items of a full read with the changes since: in the read's order, a changed item as it is now and
-    /// a closed one left out. Built into a list the first time it is read (an ingest's balance check), not before.
+    /// a closed one left out, then the items new since the read in id order. Built into a list the first time it is
+    /// read (an ingest's balance check), not before.
     /// </summary>
     private sealed class ChangedItems(IReadOnlyList<OpenItem> loaded, Dictionary<string, OpenItem?> changed) : IReadOnlyList<OpenItem>
     {
         private readonly Lazy<List<OpenItem>> _items = new(() =>
         {
             var items = new List<OpenItem>(loaded.Count);
+            var read = new HashSet<string>(StringComparer.Ordinal);
             foreach (var item in loaded)
             {
                 if (!changed.TryGetValue(item.ItemId, out var now))
                 {
                     items.Add(item);
                 }
-                else if (now is not null)
+                else
+                {
+                    read.Add(item.ItemId);
+                    if (now is not null)
+                    {
+                        items.Add(now);
+                    }
+                }
+            }
+
+            foreach (var (itemId, now) in changed.OrderBy(c => c.Key, StringComparer.Ordinal))
+            {
+                if (now is not null && !read.Contains(itemId))
                 {
                     items.Add(now);
                 }

@@ -28,7 +28,13 @@ internal sealed class CustomersService(ICashStore store, LiveMatcher matcher, Se
         async Task CommitAsync()
         {
             var result = await store.UpsertCustomersAsync([.. batch.Values], caller.Name, context.CancellationToken).ConfigureAwait(false);
-            matcher.Invalidate();
+            if (result.Inserted + result.Updated > 0)
+            {
+                // The directory has no delta (yet): a customer new or changed is read with the whole ledger. An AR
+                // system sending its customers again unchanged leaves the snapshot as it is.
+                matcher.Invalidate();
+            }
+
             total = new SyncResult(total.Inserted + result.Inserted, total.Updated + result.Updated, total.Unchanged + result.Unchanged, 0);
             committed = received;
             batches++;

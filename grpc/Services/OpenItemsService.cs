@@ -30,7 +30,7 @@ internal sealed class OpenItemsService(ICashStore store, LiveMatcher matcher, Se
         async Task CommitAsync()
         {
             var result = await store.UpsertOpenItemsAsync([.. batch.Values], caller.Name, context.CancellationToken).ConfigureAwait(false);
-            // Amounts of items the snapshot holds are carried forward; a new item or number makes the next call read the ledger.
+            // Amounts and new items are carried forward into the snapshot; a known item renumbered makes the next call read the ledger.
             matcher.ItemsChanged(batch.Keys);
             total = new SyncResult(total.Inserted + result.Inserted, total.Updated + result.Updated, total.Unchanged + result.Unchanged, total.Closed + result.Closed);
             committed = received;

@@ -87,8 +87,8 @@ public sealed partial class CashMatcher
             foreach (var payer in tier)
             {
                 var pool = familyWide
-                    ? [.. _customers.Family(_customers.Root(payer.Customer)).SelectMany(c => _itemsOfCustomer[c])]
-                    : _itemsOfCustomer[payer.Customer];
+                    ? [.. _customers.Family(_customers.Root(payer.Customer)).SelectMany(ItemsOfCustomer)]
+                    : ItemsOfCustomer(payer.Customer);
                 // Every candidate payer searched is another chance of an accidental answer: they share the budget.
                 solutions.AddRange(Combinations(pool, amount, currency, tier.Count, out var ran, out var tooLikely));
                 exhausted |= ran;
@@ -126,7 +126,7 @@ public sealed partial class CashMatcher
             : $"{string.Join(", ", tier.Take(MaxTier).Select(p => _customers.Id(p.Customer)))} or {tier.Count - MaxTier} more alike";
 
     private IEnumerable<Suggestion> Closest(int customer, long amount, string currency) =>
-        _itemsOfCustomer[customer]
+        ItemsOfCustomer(customer)
             .Where(i => IsOpenIn(i, currency) && _remaining[i] > 0)
             .OrderBy(i => Math.Abs(_remaining[i] - amount))
             .ThenBy(i => i)

@@ -83,7 +83,7 @@ public sealed partial class CashMatcher
         int own = 0, others = 0;
         foreach (var payer in tier.Select(p => familyWide ? _customers.Root(p.Customer) : p.Customer).Distinct())
         {
-            var open = (familyWide ? _customers.Family(payer) : [payer]).Sum(c => _itemsOfCustomer[c].Count(i => _remaining[i] > 0 && IsOpenIn(i, currency)));
+            var open = (familyWide ? _customers.Family(payer) : [payer]).Sum(c => ItemsOfCustomer(c).Count(i => _remaining[i] > 0 && IsOpenIn(i, currency)));
             if (payer == owner)
             {
                 own += open;

@@ -372,7 +372,7 @@ public sealed partial class CashMatcher
     {
         foreach (var member in _customers.Family(_customers.Root(customer)))
         {
-            foreach (var item in _itemsOfCustomer[member])
+            foreach (var item in ItemsOfCustomer(member))
             {
                 if (_remaining[item] == amount && IsOpenIn(item, currency))
                 {

@@ -35,7 +35,7 @@ public sealed partial class CashMatcher
         var pool = new List<int>();
         foreach (var member in _customers.Family(_customers.Root(family)))
         {
-            pool.AddRange(_itemsOfCustomer[member].Where(i => !quoted.Contains(i) && IsOpenIn(i, currency.Code)));
+            pool.AddRange(ItemsOfCustomer(member).Where(i => !quoted.Contains(i) && IsOpenIn(i, currency.Code)));
         }
 
         pool.Sort();
@@ -142,7 +142,7 @@ public sealed partial class CashMatcher
         var memos = new List<int>();
         foreach (var member in _customers.Family(_customers.Root(customer)))
         {
-            memos.AddRange(_itemsOfCustomer[member].Where(i => _remaining[i] < 0 && !quoted.Contains(i) && IsOpenIn(i, currency.Code)));
+            memos.AddRange(ItemsOfCustomer(member).Where(i => _remaining[i] < 0 && !quoted.Contains(i) && IsOpenIn(i, currency.Code)));
         }
 
         unsure = false;
@@ -179,7 +179,7 @@ public sealed partial class CashMatcher
         var pool = new List<int>();
         foreach (var member in _customers.Family(_customers.Root(family)))
         {
-            pool.AddRange(_itemsOfCustomer[member].Where(i => !quoted.Contains(i) && IsOpenIn(i, currency.Code)));
+            pool.AddRange(ItemsOfCustomer(member).Where(i => !quoted.Contains(i) && IsOpenIn(i, currency.Code)));
         }
 
         var reach = AnyCombinationMakes(pool, delta, currency);
@@ -215,7 +215,7 @@ public sealed partial class CashMatcher
         var pool = new List<int>();
         foreach (var member in _customers.Family(_customers.Root(_customerOf[list[0]])))
         {
-            pool.AddRange(_itemsOfCustomer[member].Where(i => !quoted.Contains(i) && IsOpenIn(i, currency.Code)));
+            pool.AddRange(ItemsOfCustomer(member).Where(i => !quoted.Contains(i) && IsOpenIn(i, currency.Code)));
         }
 
         // The near item's amount is strong proof: only a combination as telling (one that would rarely turn up by

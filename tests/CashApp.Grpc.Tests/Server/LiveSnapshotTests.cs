@@ -90,18 +90,66 @@ public sealed class LiveSnapshotTests
     }
 
     [Fact]
-    public async Task Upsert_NewItem_ReadInFullAndMatched()
+    public async Task Upsert_NewItems_CarriedForwardAndMatchedThroughGrpc()
     {
         await using var server = new OwnServer();
         await server.InitializeAsync();
-        await server.Fixture.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("N-1", "NC", "INV-77001", 500_00)]);
-        await AssertSameAsFreshAsync(server, [Paid("NP-1", 600_00, "INV-77002")], "before");
-        var loads = server.Fixture.Matcher.FullLoads;
+        await server.Fixture.Store.UpsertCustomersAsync([new Customer("NC", "Newitem Customer Ltd", null, [], [])], "test");
+        await server.Fixture.OpenItems("ar-system").UpsertAsync(
+            [MatchingTests.Invoice("M-1", "OTHER", "INV-88000", 10_00), MatchingTests.Invoice("N-1", "NC", "INV-77001", 500_00), MatchingTests.Invoice("N-2", "NC", "INV-77002", 450_00)]);
+        await AssertSameAsFreshAsync(server, [Paid("NP-1", 600_00, "INV-77003")], "before");
+        var (loads, carried) = (server.Fixture.Matcher.FullLoads, server.Fixture.Matcher.CarriedForward);
 
+        // New invoices: one quoting a number of its own, one sharing N-1's number, one of a customer known only from its items.
+        var shared = MatchingTests.Invoice("N-4", "NC", "INV-77001", 321_00);
+        var other = MatchingTests.Invoice("N-5", "OTHER", "INV-88001", 99_00);
+        await server.Fixture.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("N-3", "NC", "INV-77003", 600_00), shared, other]);
+        var response = await server.Fixture.Matching("ar-system").MatchAsync(new V1.MatchRequest { Payments = { MatchingTests.Payment("NP-1", 600_00, "INV-77003") } });
+
+        Assert.Equal(("N-3", 600_00L), (Assert.Single(response.Applications).ItemId, response.Applications[0].AmountMinor));
+        Assert.Equal(loads, server.Fixture.Matcher.FullLoads);
+        Assert.Equal(carried + 1, server.Fixture.Matcher.CarriedForward);
+        await AssertSameAsFreshAsync(server, [Paid("NP-1", 600_00, "INV-77003"), Paid("NP-2", 321_00, "INV-77001"), Paid("NP-3", 99_00, "INV-88001")], "after");
+        Assert.Equal(loads, server.Fixture.Matcher.FullLoads);
+    }
+
+    [Fact]
+    public async Task Upsert_NewItemAmongKnownIds_ReadInFullAndCounted()
+    {
+        await using var server = new OwnServer();
+        await server.InitializeAsync();
+        await server.Fixture.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("N-1", "NC", "INV-77001", 500_00), MatchingTests.Invoice("N-3", "NC", "INV-77003", 700_00)]);
+        await AssertSameAsFreshAsync(server, [Paid("NP-1", 600_00, "INV-77002")], "before");
+        var (loads, refused) = (server.Fixture.Matcher.FullLoads, server.Fixture.Matcher.CarryRefused);
+
+        // N-2 sorts between N-1 and N-3: a generation would number it after N-3, where a fresh read does not.
         await server.Fixture.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("N-2", "NC", "INV-77002", 600_00)]);
         var applied = await AssertSameAsFreshAsync(server, [Paid("NP-1", 600_00, "INV-77002")], "after");
 
         Assert.Equal("N-2", Assert.Single(applied.Applications).ItemId);
+        Assert.Equal((loads + 1, refused + 1), (server.Fixture.Matcher.FullLoads, server.Fixture.Matcher.CarryRefused));
+    }
+
+    [Fact]
+    public async Task Upsert_CustomersUnchanged_KeepsTheSnapshotAndANewOneReadsInFull()
+    {
+        await using var server = new OwnServer();
+        await server.InitializeAsync();
+        var known = new V1.Customer { CustomerId = "UC", Name = "Unchanged Customer Ltd" };
+        await server.Fixture.Customers("ar-system").UpsertAsync([known]);
+        await server.Fixture.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("U-1", "UC", "INV-66001", 500_00)]);
+        await AssertSameAsFreshAsync(server, [Paid("UP-1", 500_00, "INV-66001")], "before");
+        var loads = server.Fixture.Matcher.FullLoads;
+
+        await server.Fixture.Customers("ar-system").UpsertAsync([known]);
+        await AssertSameAsFreshAsync(server, [Paid("UP-1", 500_00, "INV-66001")], "after the same customer again");
+        Assert.Equal(loads, server.Fixture.Matcher.FullLoads);
+
+        await server.Fixture.Customers("ar-system").UpsertAsync([known, new V1.Customer { CustomerId = "UD", Name = "Newly Known Payer GmbH" }]);
+        await server.Fixture.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("U-2", "UD", "INV-66002", 777_00)]);
+        var byName = new Payment("UP-2", new Money(777_00, Usd), "Newly Known Payer GmbH", null, [], null, "probe", 2);
+        var applied = await AssertSameAsFreshAsync(server, [byName], "after a new customer");
+        Assert.Equal("U-2", Assert.Single(applied.Applications).ItemId);
         Assert.Equal(loads + 1, server.Fixture.Matcher.FullLoads);
     }
 
