@@ -147,12 +147,15 @@ public sealed class LedgerService
     /// <c>cashapp match</c> reads, then matching and storing.
     /// </summary>
     /// <remarks>
-    /// The file is read twice and never held whole. The first pass reads it to its end and keeps nothing but counts and
+    /// The file is read three times and never held whole. The first pass reads it to its end and keeps nothing but counts and
     /// warnings: a file that cannot be read throws the format's <see cref="BankFileFormatException"/> after recording
-    /// the rejection, and none of its payments is stored. The second pass reads it again and matches and stores
-    /// <see cref="IngestBatchSize"/> transactions at a time, each batch in a store transaction of its own, so memory
-    /// and the store's write lock are held for one batch, and each batch is matched against the ledger as the batches
-    /// before it left it. Until its last batch is stored the file is marked <see cref="BankFileProgress.InProgress"/>;
+    /// the rejection, and none of its payments is stored. The second pass reads it again and matches the references of
+    /// <see cref="IngestBatchSize"/> transactions at a time (<see cref="MatchStage.References"/>), storing each batch but
+    /// the payments its references leave undecided in a store transaction of its own; the third decides those by payer
+    /// and amount, batch by batch, against the ledger every reference left. So memory and the store's write lock are held
+    /// for one batch, and the file is decided as one run decides it, whatever the batch size (within a stage, batches go
+    /// in file order where one run goes in payment-reference order: two payments of one stage that want the same item may
+    /// still be decided in another order). Until its last batch is stored the file is marked <see cref="BankFileProgress.InProgress"/>;
     /// a server stopped mid-file keeps the batches stored, and the file sent again stores the rest (the stored
     /// payments are already received). Deposits are reconciled with the last batch, when all of the file's detail is in.
     /// </remarks>
