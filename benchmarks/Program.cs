@@ -21,6 +21,11 @@ if (args is ["ingest-memory", ..])
     return await CashApp.Benchmarks.Grpc.IngestMemory.RunAsync(args[1..]).ConfigureAwait(false);
 }
 
+if (args is ["ingest-batches", ..])
+{
+    return await CashApp.Benchmarks.Store.IngestBatches.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
 if (args is ["learning", ..])
 {
     return await CashApp.Benchmarks.Learning.TwoDayLearning.RunAsync(args[1..]).ConfigureAwait(false);

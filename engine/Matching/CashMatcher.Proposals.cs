@@ -20,14 +20,17 @@ public sealed partial class CashMatcher
     /// so the matcher is left as it was: each call is a run of its own against the same open items.
     /// Calls are serialised, so one instance may serve many threads. Amounts are given back even when matching throws.
     /// </summary>
-    public MatchResult Propose(IReadOnlyList<Payment> payments)
+    public MatchResult Propose(IReadOnlyList<Payment> payments) => Propose(payments, MatchStage.Whole);
+
+    /// <summary>As <see cref="Propose(IReadOnlyList{Payment})"/>, for one stage of a run (<see cref="Match(IReadOnlyList{Payment}, MatchStage)"/>).</summary>
+    public MatchResult Propose(IReadOnlyList<Payment> payments, MatchStage stage)
     {
         lock (_proposalGate)
         {
             _taken = _takenStore ?? [];
             try
             {
-                return Match(payments);
+                return Match(payments, stage);
             }
             finally
             {

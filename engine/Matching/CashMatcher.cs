@@ -192,7 +192,15 @@ public sealed partial class CashMatcher
     /// Applies the payments. Payments that quote references go first, then those matched by payer and
     /// amount, each group in payment-reference order, so that the input order never changes the result.
     /// </summary>
-    public MatchResult Match(IReadOnlyList<Payment> payments)
+    public MatchResult Match(IReadOnlyList<Payment> payments) => Match(payments, MatchStage.Whole);
+
+    /// <summary>
+    /// Applies the payments as <see cref="Match(IReadOnlyList{Payment})"/> does, or only the first of its two stages
+    /// (<see cref="MatchStage.References"/>): the payments whose references resolve nothing are then left undecided
+    /// (<see cref="MatchResult.LeftForPayers"/>), for a later call to decide by payer and amount once every payment of
+    /// the run has had its references read. What lets a run too large to hold be matched in parts as it would be at once.
+    /// </summary>
+    public MatchResult Match(IReadOnlyList<Payment> payments, MatchStage stage)
     {
         ArgumentNullException.ThrowIfNull(payments);
 
@@ -202,7 +210,7 @@ public sealed partial class CashMatcher
         _payersByName = payments.Count >= RememberNamesFrom ? new ConcurrentDictionary<string, List<PayerCandidate>>(StringComparer.Ordinal) : null;
         try
         {
-            return MatchOrdered(InMatchOrder(payments));
+            return MatchOrdered(InMatchOrder(payments), stage);
         }
         finally
         {
@@ -213,7 +221,7 @@ public sealed partial class CashMatcher
     /// <summary>Batches from this size remember the payers found for each name during the run.</summary>
     private const int RememberNamesFrom = 64;
 
-    private MatchResult MatchOrdered(IReadOnlyList<Payment> ordered)
+    private MatchResult MatchOrdered(IReadOnlyList<Payment> ordered, MatchStage stage)
     {
         // Most payments make one application: room for them at once, not by doubling.
         var applications = new List<Application>(ordered.Count);
@@ -223,7 +231,8 @@ public sealed partial class CashMatcher
         // Finding the payer (name retrieval and scoring, the dearest step) depends on nothing matching
         // changes, so another core finds payers for the payments the at-once path will likely not decide,
         // working from the far end towards this thread.
-        var prefetch = new PayerPrefetch(this, ordered, FindPayersAhead);
+        // A call of the references alone decides no payment by payer: no second core to find payers for it.
+        var prefetch = new PayerPrefetch(this, ordered, FindPayersAhead && stage == MatchStage.Whole);
         var lookahead = new ReferenceLookahead(this, ordered);
         try
         {
@@ -253,6 +262,11 @@ public sealed partial class CashMatcher
         finally
         {
             prefetch.Stop();
+        }
+
+        if (stage == MatchStage.References)
+        {
+            return new MatchResult(applications, exceptions) { LeftForPayers = [.. deferred.Select(d => d.Payment)] };
         }
 
         if (FindPayersAhead && deferred.Count >= ParallelPayersFrom)
@@ -431,4 +445,14 @@ public sealed partial class CashMatcher
             DeductionReason = deduction != 0 ? deductionReason : null,
         });
     }
+}
+
+/// <summary>How much of a run one call to <see cref="CashMatcher.Match(IReadOnlyList{Payment}, MatchStage)"/> decides.</summary>
+public enum MatchStage
+{
+    /// <summary>Both stages: every payment's references in match order, then payer and amount for those the references left.</summary>
+    Whole,
+
+    /// <summary>The references only: the payments they leave are returned undecided, for a later call over the run's whole first stage.</summary>
+    References,
 }

@@ -124,4 +124,12 @@ public sealed record ExceptionCase(
     IReadOnlyList<Suggestion> Suggestions);
 
 /// <summary>What matching made of a set of payments.</summary>
-public sealed record MatchResult(IReadOnlyList<Application> Applications, IReadOnlyList<ExceptionCase> Exceptions);
+public sealed record MatchResult(IReadOnlyList<Application> Applications, IReadOnlyList<ExceptionCase> Exceptions)
+{
+    /// <summary>
+    /// The payments a <see cref="Matching.MatchStage.References"/> call left undecided, neither applied nor in
+    /// <see cref="Exceptions"/>: their references resolved nothing, so payer and amount decide them, once every
+    /// payment of the run has had its references read. Empty after a whole run.
+    /// </summary>
+    public IReadOnlyList<Payment> LeftForPayers { get; init; } = [];
+}

@@ -59,6 +59,9 @@ public sealed record StoredBatch(IngestStatus Status, StoredBankFile File, int M
 
     /// <summary>The deposits held or settled by this batch (<see cref="StoreIngestResult.Deposits"/>).</summary>
     public IReadOnlyList<DepositOutcome> Deposits { get; init; } = [];
+
+    /// <summary>The new credits a batch matched for its references only (<see cref="MatchStage.References"/>) left for payer and amount: not stored.</summary>
+    public IReadOnlyList<BankTransaction> LeftForPayers { get; init; } = [];
 }
 
 /// <summary>
@@ -68,8 +71,11 @@ public sealed record StoredBatch(IngestStatus Status, StoredBankFile File, int M
 /// </summary>
 public interface ILedgerMatcher
 {
-    /// <summary>Matches the payments as one run against a snapshot of the open items and customers, and says which snapshot.</summary>
-    ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, CancellationToken cancellationToken);
+    /// <summary>
+    /// Matches the payments as one run against a snapshot of the open items and customers (or only the run's first
+    /// stage, <see cref="MatchStage.References"/>), and says which snapshot.
+    /// </summary>
+    ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, MatchStage stage, CancellationToken cancellationToken);
 
     /// <summary>The ledger changed (the store found an item changed since the snapshot, or a change only a full read shows): match against it anew.</summary>
     void Invalidate();
@@ -141,12 +147,15 @@ public sealed class LedgerService
     /// <c>cashapp match</c> reads, then matching and storing.
     /// </summary>
     /// <remarks>
-    /// The file is read twice and never held whole. The first pass reads it to its end and keeps nothing but counts and
+    /// The file is read three times and never held whole. The first pass reads it to its end and keeps nothing but counts and
     /// warnings: a file that cannot be read throws the format's <see cref="BankFileFormatException"/> after recording
-    /// the rejection, and none of its payments is stored. The second pass reads it again and matches and stores
-    /// <see cref="IngestBatchSize"/> transactions at a time, each batch in a store transaction of its own, so memory
-    /// and the store's write lock are held for one batch, and each batch is matched against the ledger as the batches
-    /// before it left it. Until its last batch is stored the file is marked <see cref="BankFileProgress.InProgress"/>;
+    /// the rejection, and none of its payments is stored. The second pass reads it again and matches the references of
+    /// <see cref="IngestBatchSize"/> transactions at a time (<see cref="MatchStage.References"/>), storing each batch but
+    /// the payments its references leave undecided in a store transaction of its own; the third decides those by payer
+    /// and amount, batch by batch, against the ledger every reference left. So memory and the store's write lock are held
+    /// for one batch, and the file is decided as one run decides it, whatever the batch size (within a stage, batches go
+    /// in file order where one run goes in payment-reference order: two payments of one stage that want the same item may
+    /// still be decided in another order). Until its last batch is stored the file is marked <see cref="BankFileProgress.InProgress"/>;
     /// a server stopped mid-file keeps the batches stored, and the file sent again stores the rest (the stored
     /// payments are already received). Deposits are reconciled with the last batch, when all of the file's detail is in.
     /// </remarks>
@@ -168,7 +177,7 @@ public sealed class LedgerService
 
         // First pass: the whole file is read and checked, and nothing of it kept but counts and the first warnings.
         var warnings = new ParseWarningCollection(MaxWarnings);
-        var debits = 0;
+        int debits = 0, credits = 0;
         try
         {
             await foreach (var transaction in BankFileReading.StreamAsync(content, fileName, format, readOptions, warnings, cancellationToken).ConfigureAwait(false))
@@ -176,6 +185,10 @@ public sealed class LedgerService
                 if (transaction.Direction == Direction.Debit)
                 {
                     debits++;
+                }
+                else
+                {
+                    credits++;
                 }
             }
         }
@@ -185,32 +198,17 @@ public sealed class LedgerService
             throw;
         }
 
-        // Second pass: batches of credits (and the debits a deposit's detail nets), matched and stored one by one. A
-        // batch is cut only between two deposit details (a lockbox, a camt.054 entry), never inside one.
+        // Then the file is matched as one run would match it, in two more passes: one run reads every payment's
+        // references before it decides any payment by payer and amount (an invoice a later payment quotes is taken
+        // by that payment, never by one that only names a payer of its amount). The second pass stores, batch by
+        // batch, what references decide and leaves the rest; the third decides the rest by payer, batch by batch,
+        // against the ledger all the references left. So a file is decided alike in batches of any size.
+        var run = new FileRun(fileName, contentHash, format, options.Actor, debits, credits) { BankFileId = known is { Status: BankFileStatus.Ingested } ? known.Id : null };
         content.Position = start;
-        var run = new FileRun(fileName, contentHash, format, options.Actor, debits) { BankFileId = known is { Status: BankFileStatus.Ingested } ? known.Id : null };
-        var batch = new List<BankTransaction>(Math.Min(IngestBatchSize, 1 << 16));
-        (string, string?, DateOnly)? lastGroup = null;
-        await foreach (var transaction in BankFileReading.StreamAsync(content, fileName, format, readOptions, new ParseWarningCollection(0), cancellationToken).ConfigureAwait(false))
-        {
-            var where = DepositReconciliation.DetailOf(transaction);
-            if (transaction.Direction == Direction.Debit && where is null)
-            {
-                continue;
-            }
+        await StoreStageAsync(run, content, fileName, format, readOptions, MatchStage.References, cancellationToken).ConfigureAwait(false);
+        content.Position = start;
+        await StoreStageAsync(run, content, fileName, format, readOptions, MatchStage.Whole, cancellationToken).ConfigureAwait(false);
 
-            var group = where is { } w ? (w.Key, w.Batch, w.Date) : ((string, string?, DateOnly)?)null;
-            if (batch.Count >= IngestBatchSize && (group is null || group != lastGroup))
-            {
-                await StoreFileBatchAsync(run, batch, endsFile: false, cancellationToken).ConfigureAwait(false);
-                batch.Clear();
-            }
-
-            lastGroup = group;
-            batch.Add(transaction);
-        }
-
-        await StoreFileBatchAsync(run, batch, endsFile: true, cancellationToken).ConfigureAwait(false);
         var file = run.File!;
         if (run.Status == IngestStatus.Duplicate)
         {
@@ -243,22 +241,118 @@ public sealed class LedgerService
     /// <summary>The default of <see cref="IngestBatchSize"/>.</summary>
     public const int DefaultIngestBatchSize = 10_000;
 
+    /// <summary>
+    /// One pass over the file: <see cref="MatchStage.References"/> stores every credit but those left for payer and
+    /// amount; <see cref="MatchStage.Whole"/> then stores those, and ends the file. A batch is cut only between two
+    /// deposit details (a lockbox, a camt.054 entry), never inside one.
+    /// </summary>
+    private async Task StoreStageAsync(FileRun run, Stream content, string fileName, BankFileFormat format, BankFileReadOptions readOptions, MatchStage stage, CancellationToken cancellationToken)
+    {
+        var keys = new PaymentIdentity.Counter();
+        var batch = new FileBatch(Math.Min(IngestBatchSize, 1 << 16));
+        (string, string?, DateOnly)? lastGroup = null;
+        int ordinal = -1, detailRun = -1;
+        await foreach (var transaction in BankFileReading.StreamAsync(content, fileName, format, readOptions, new ParseWarningCollection(0), cancellationToken).ConfigureAwait(false))
+        {
+            var where = DepositReconciliation.DetailOf(transaction);
+            if (transaction.Direction == Direction.Debit && where is null)
+            {
+                continue;
+            }
+
+            var group = where is { } w ? (w.Key, w.Batch, w.Date) : ((string, string?, DateOnly)?)null;
+            if (group is not null && group != lastGroup)
+            {
+                // Each stretch of one deposit's detail in the file, counted alike by every pass.
+                detailRun++;
+            }
+
+            if (transaction.Direction == Direction.Debit && stage == MatchStage.Whole && run.DetailGiven.Contains(detailRun))
+            {
+                // Its stretch of detail had a credit stored by the references' pass, and its debits with it.
+                lastGroup = group;
+                continue;
+            }
+
+            string? key = null;
+            if (transaction.Direction == Direction.Credit)
+            {
+                // Keys count identical credits over the whole file, so every pass reads every credit.
+                ordinal++;
+                key = keys.Next(transaction);
+                if (stage == MatchStage.Whole && !run.LeftForPayers[ordinal])
+                {
+                    lastGroup = group;
+                    continue;
+                }
+            }
+
+            if (batch.Count >= IngestBatchSize && (group is null || group != lastGroup))
+            {
+                await StoreFileBatchAsync(run, batch, stage, endsFile: false, cancellationToken).ConfigureAwait(false);
+                batch.Clear();
+            }
+
+            lastGroup = group;
+            batch.Add(transaction, key, ordinal, group is null ? -1 : detailRun);
+        }
+
+        if (stage == MatchStage.Whole || batch.Count > 0)
+        {
+            await StoreFileBatchAsync(run, batch, stage, endsFile: stage == MatchStage.Whole, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A batch of a file's transactions, each credit with its identity key and its ordinal among the file's credits.</summary>
+    private sealed class FileBatch(int capacity)
+    {
+        public List<BankTransaction> Transactions { get; } = new(capacity);
+
+        public List<string> Keys { get; } = new(capacity);
+
+        public List<int> Ordinals { get; } = new(capacity);
+
+        /// <summary>Each credit's stretch of deposit detail in the file, or -1.</summary>
+        public List<int> DetailRuns { get; } = new(capacity);
+
+        public int Count => Transactions.Count;
+
+        public void Add(BankTransaction transaction, string? key, int ordinal, int detailRun)
+        {
+            Transactions.Add(transaction);
+            if (key is not null)
+            {
+                Keys.Add(key);
+                Ordinals.Add(ordinal);
+                DetailRuns.Add(detailRun);
+            }
+        }
+
+        public void Clear()
+        {
+            Transactions.Clear();
+            Keys.Clear();
+            Ordinals.Clear();
+            DetailRuns.Clear();
+        }
+    }
+
     /// <summary>Stores one batch of a file read in batches, and adds what it did to the file's run.</summary>
-    private async Task StoreFileBatchAsync(FileRun run, List<BankTransaction> transactions, bool endsFile, CancellationToken cancellationToken)
+    private async Task StoreFileBatchAsync(FileRun run, FileBatch batch, MatchStage stage, bool endsFile, CancellationToken cancellationToken)
     {
         if (run.Status == IngestStatus.Duplicate)
         {
             return;
         }
 
-        var credits = new List<BankTransaction>(transactions.Count);
-        var keys = new List<string>(transactions.Count);
+        var transactions = batch.Transactions;
+        var credits = new List<BankTransaction>(batch.Keys.Count);
+        var keys = batch.Keys;
         foreach (var t in transactions)
         {
             if (t.Direction == Direction.Credit)
             {
                 credits.Add(t);
-                keys.Add(run.Keys.Next(t));
             }
 
             if (DepositReconciliation.DetailOf(t) is { } where)
@@ -274,7 +368,7 @@ public sealed class LedgerService
         StoredBatch stored;
         while (true)
         {
-            var part = new FilePart(run.BankFileId, endsFile, endsFile ? run.DebitCount : 0, [.. run.DepositDates]);
+            var part = new FilePart(run.BankFileId, endsFile, endsFile ? run.DebitCount : 0, [.. run.DepositDates], stage);
             stored = await StoreTransactionsAsync(transactions, credits, keys, part, run.FileName, run.ContentHash, run.Format, run.Actor, cancellationToken).ConfigureAwait(false);
             if (stored.Status != IngestStatus.Duplicate)
             {
@@ -290,6 +384,23 @@ public sealed class LedgerService
 
             // Another call (an instance, or an earlier ingest that stopped) began this very file: carry on into it.
             run.BankFileId = stored.File.Id;
+        }
+
+        if (stage == MatchStage.References)
+        {
+            var left = new HashSet<BankTransaction>(stored.LeftForPayers, ReferenceEqualityComparer.Instance);
+            for (var i = 0; i < credits.Count; i++)
+            {
+                if (left.Contains(credits[i]))
+                {
+                    run.LeftForPayers[batch.Ordinals[i]] = true;
+                }
+                else if (batch.DetailRuns[i] >= 0)
+                {
+                    // Stored now or before: the debits of its stretch of detail went with it, never again with the rest.
+                    run.DetailGiven.Add(batch.DetailRuns[i]);
+                }
+            }
         }
 
         run.BankFileId = stored.File.Id;
@@ -310,7 +421,7 @@ public sealed class LedgerService
     }
 
     /// <summary>A file stored in batches: what is known of it, and what its batches did so far.</summary>
-    private sealed class FileRun(string fileName, string contentHash, BankFileFormat format, string actor, int debitCount)
+    private sealed class FileRun(string fileName, string contentHash, BankFileFormat format, string actor, int debitCount, int creditCount)
     {
         public string FileName { get; } = fileName;
 
@@ -322,8 +433,11 @@ public sealed class LedgerService
 
         public int DebitCount { get; } = debitCount;
 
-        /// <summary>Identity keys over all the file's credits, batch after batch.</summary>
-        public PaymentIdentity.Counter Keys { get; } = new();
+        /// <summary>The credits (by ordinal in the file) the references left for payer and amount: one bit each, not the credits.</summary>
+        public System.Collections.BitArray LeftForPayers { get; } = new(creditCount);
+
+        /// <summary>The stretches of deposit detail of which a credit was stored by the references' pass, or before: their debits went with it.</summary>
+        public HashSet<int> DetailGiven { get; } = [];
 
         public SortedSet<DateOnly> DepositDates { get; } = [];
 
@@ -344,8 +458,11 @@ public sealed class LedgerService
         public SortedDictionary<long, DepositOutcome> Deposits { get; } = [];
     }
 
-    /// <summary>Where a batch belongs in its file: the file it adds to, whether it is the last, and the file's debits and deposit dates so far.</summary>
-    private sealed record FilePart(long? BankFileId, bool EndsFile, int DebitCount, IReadOnlyCollection<DateOnly> DepositDates);
+    /// <summary>
+    /// Where a batch belongs in its file: the file it adds to, whether it is the last, the file's debits and deposit dates
+    /// so far, and the stage it is matched in.
+    /// </summary>
+    private sealed record FilePart(long? BankFileId, bool EndsFile, int DebitCount, IReadOnlyCollection<DateOnly> DepositDates, MatchStage Stage);
 
     /// <summary>
     /// Matches and stores a batch of transactions (a bank file already read, or a committed match request) in
@@ -364,7 +481,7 @@ public sealed class LedgerService
     {
         ArgumentNullException.ThrowIfNull(transactions);
         var allCredits = transactions.Where(t => t.Direction == Direction.Credit).ToList();
-        var part = new FilePart(null, EndsFile: true, transactions.Count(t => t.Direction == Direction.Debit), []);
+        var part = new FilePart(null, EndsFile: true, transactions.Count(t => t.Direction == Direction.Debit), [], MatchStage.Whole);
         return StoreTransactionsAsync(transactions, allCredits, PaymentIdentity.Keys(allCredits), part, fileName, contentHash, format, actor, cancellationToken);
     }
 
@@ -409,7 +526,8 @@ public sealed class LedgerService
             // the detail's money: never matched, never applied; the store holds it until the detail reconciles it.
             var deposits = credits.Where(DepositReconciliation.IsDeposit).ToList();
             var depositSet = new HashSet<BankTransaction>(deposits, ReferenceEqualityComparer.Instance);
-            var payments = credits.Where(t => t.IsPayment && !depositSet.Contains(t)).Select(Payment.FromTransaction).ToList();
+            var paid = credits.Where(t => t.IsPayment && !depositSet.Contains(t)).ToList();
+            var payments = paid.ConvertAll(Payment.FromTransaction);
 
             // Credits that are not payments (pending, informational, reversals) are never applied, and never lost.
             var notPayments = credits
@@ -417,7 +535,36 @@ public sealed class LedgerService
                 .Select(t => new ExceptionCase(t.PaymentRef, new Money(t.AmountMinor, new CurrencyCode(t.Currency)), ExceptionReason.NotAPayment, t.NotPaymentReason ?? "not a booked payment", []))
                 .ToList();
 
-            var (result, snapshot) = await _matcher.MatchAsync(payments, cancellationToken).ConfigureAwait(false);
+            var (result, snapshot) = await _matcher.MatchAsync(payments, part.Stage, cancellationToken).ConfigureAwait(false);
+            var leftForPayers = new List<BankTransaction>();
+            if (result.LeftForPayers.Count > 0)
+            {
+                // Undecided yet: not stored by this batch, but by the file's pass for payer and amount.
+                var left = new HashSet<Payment>(result.LeftForPayers, ReferenceEqualityComparer.Instance);
+                var keep = new List<int>(credits.Count);
+                var byCredit = new Dictionary<BankTransaction, Payment>(ReferenceEqualityComparer.Instance);
+                for (var i = 0; i < paid.Count; i++)
+                {
+                    byCredit[paid[i]] = payments[i];
+                }
+
+                for (var i = 0; i < credits.Count; i++)
+                {
+                    if (byCredit.TryGetValue(credits[i], out var payment) && left.Contains(payment))
+                    {
+                        leftForPayers.Add(credits[i]);
+                    }
+                    else
+                    {
+                        keep.Add(i);
+                    }
+                }
+
+                credits = keep.ConvertAll(i => credits[i]);
+                keys = keep.ConvertAll(i => keys[i]);
+                payments.RemoveAll(left.Contains);
+            }
+
             // The books must balance before anything is written; only the items matching touched are needed.
             var touched = result.Applications.Select(a => a.ItemId).ToHashSet(StringComparer.Ordinal);
             BalanceCheck.Verify(payments, [.. snapshot.OpenItems.Where(i => touched.Contains(i.ItemId))], result.Applications, result.Exceptions);
@@ -475,9 +622,10 @@ public sealed class LedgerService
 
                     continue;
                 default:
-                    return new StoredBatch(stored.Status, stored.File!, attempt, result, exceptions, allCredits.Count, debits)
+                    return new StoredBatch(stored.Status, stored.File!, attempt, result, exceptions, allCredits.Count - leftForPayers.Count, debits)
                     {
                         NewCredits = credits.Count,
+                        LeftForPayers = leftForPayers,
                         AlreadyReceived = alreadyReceived,
                         Deposits = stored.Deposits,
                     };
@@ -513,7 +661,7 @@ public sealed class LedgerService
     /// <summary>Reads the ledger for every match: nothing kept between ingests, so nothing to invalidate.</summary>
     private sealed class SnapshotPerMatch(ICashStore store, MatchPolicy policy) : ILedgerMatcher
     {
-        public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, CancellationToken cancellationToken)
+        public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, MatchStage stage, CancellationToken cancellationToken)
         {
             var snapshot = await store.LoadSnapshotAsync(cancellationToken).ConfigureAwait(false);
             if (payments.Count == 0)
@@ -527,7 +675,7 @@ public sealed class LedgerService
                 matcher.UsePayerRules(await rules.ListActivePayerRulesAsync(cancellationToken).ConfigureAwait(false));
             }
 
-            var result = matcher.Match(payments);
+            var result = matcher.Match(payments, stage);
             return (result, snapshot);
         }
 

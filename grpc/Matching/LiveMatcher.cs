@@ -101,14 +101,14 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
     /// call applies is not seen by the next (<see cref="CashMatcher.Propose"/> gives the open amounts back).
     /// The indexes are built once per snapshot, not per call.
     /// </summary>
-    public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, CancellationToken cancellationToken)
+    public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, MatchStage stage, CancellationToken cancellationToken)
     {
         var snapshot = await CurrentAsync(cancellationToken).ConfigureAwait(false);
         var matcher = snapshot.Rent();
         MatchResult result;
         try
         {
-            result = matcher.Propose(payments);
+            result = matcher.Propose(payments, stage);
         }
         catch (InvalidOperationException)
         {

@@ -1,4 +1,5 @@
 using CashApp.Store;
+using CashApp.Engine.Matching;
 using CashApp.Engine.Model;
 using CashApp.Grpc.Hosting;
 using CashApp.Grpc.Matching;
@@ -46,7 +47,7 @@ internal sealed class MatchingService(LiveMatcher matcher, LedgerService ledger,
                 payments[i] = Payment.FromTransaction(transactions[i]);
             }
 
-            var (result, _) = await matcher.MatchAsync(payments, context.CancellationToken).ConfigureAwait(false);
+            var (result, _) = await matcher.MatchAsync(payments, MatchStage.Whole, context.CancellationToken).ConfigureAwait(false);
             return ProtoMap.ToProto(result, result.Exceptions, fileId: null);
         }
 

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
+using CashApp.Engine.Batch;
 using CashApp.Engine.Matching;
 using CashApp.Engine.Model;
+using CashApp.Parsers.Common;
 using CashApp.Parsers.Tests.Bai2;
 using CashApp.Store;
 using Grpc.Core;
@@ -75,6 +77,43 @@ public sealed class StreamedIngestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ingest_InvoiceQuotedInALaterBatch_TakenByItsQuoteNotByAnEarlierPayerOfItsAmountAsOneRunDecides()
+    {
+        await UpsertInvoicesAsync(3);
+        var quillfeather = MatchingTests.Invoice("QO-I1", "QO-CUST", "INV-QO-77", 4_321_97);
+        quillfeather.CustomerName = "Quillfeather Orchards AG";
+        await _server.OpenItems().UpsertAsync([quillfeather]);
+        var snapshot = await _server.Store.LoadSnapshotAsync();
+
+        // The first batch holds a payment that only names its payer and the amount of the payer's one open invoice;
+        // the second, a payment quoting that very invoice. One run reads every quote before any payer and amount.
+        List<TestDetail> details =
+        [
+            Detail(1, "INV-880001"),
+            new(165, 4_321_97, "0", "QO-NAME", string.Empty, "ORIG CO NAME:QUILLFEATHER ORCHARDS AG ENTRY DESCR:PAYMENT"),
+            Detail(2, "INV-880002"),
+            Detail(3, "INV-880003"),
+            new(165, 4_321_97, "0", "QO-REF", string.Empty, "ORIG CO NAME:QUILLFEATHER ORCHARDS AG ENTRY DESCR:PAYMENT INV-QO-77"),
+        ];
+        var day = Bai2(details);
+        var report = await _server.BankFiles().IngestAsync("day.bai2", day);
+
+        var applied = (await _server.Store.ListApplicationsAsync(new ApplicationQuery())).Select(a => (a.PaymentRef, a.ItemId, a.Amount.Minor)).Order().ToList();
+        Assert.Contains(("QO-REF", "QO-I1", 4_321_97L), applied);
+        Assert.DoesNotContain(applied, a => a.PaymentRef == "QO-NAME");
+        var exception = Assert.Single((await _server.Store.ListExceptionsAsync(new ExceptionQuery())).Items);
+        Assert.Equal(("QO-NAME", 4_321_97L), (exception.PaymentRef, exception.Unapplied.Minor));
+        Assert.Equal((5, 4, 1), (report.NewCredits, report.Applied, report.Exceptions));
+
+        // The oracle: the same file matched as one run against the ledger as it was.
+        await using var content = new MemoryStream(day);
+        var transactions = await BankFileReading.ReadAsync(content, "day.bai2", BankFileFormat.Bai2, new BankFileReadOptions(), new List<ParseWarning>());
+        var oneRun = new CashMatcher(snapshot.OpenItems, snapshot.Customers, MatchPolicy.Default).Match([.. transactions.Where(t => t.Direction == Direction.Credit).Select(Payment.FromTransaction)]);
+        Assert.Equal(oneRun.Applications.Select(a => (a.PaymentRef, a.ItemId, a.Amount.Minor)).Order().ToList(), applied);
+        Assert.Equal(oneRun.Exceptions.Single().PaymentRef, exception.PaymentRef);
+    }
+
+    [Fact]
     public async Task Ingest_BadRecordInTheLastBatch_RejectedWithFileAndLineAndNoBatchStored()
     {
         await UpsertInvoicesAsync(10);
@@ -129,7 +168,7 @@ public sealed class StreamedIngestTests : IAsyncLifetime
     {
         private int _calls;
 
-        public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, CancellationToken cancellationToken)
+        public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, MatchStage stage, CancellationToken cancellationToken)
         {
             if (++_calls > batches)
             {
@@ -137,7 +176,7 @@ public sealed class StreamedIngestTests : IAsyncLifetime
             }
 
             var snapshot = await store.LoadSnapshotAsync(cancellationToken);
-            return (new CashMatcher(snapshot.OpenItems, snapshot.Customers, MatchPolicy.Default).Match(payments), snapshot);
+            return (new CashMatcher(snapshot.OpenItems, snapshot.Customers, MatchPolicy.Default).Match(payments, stage), snapshot);
         }
 
         public void Invalidate()
@@ -154,7 +193,7 @@ public sealed class StreamedIngestTests : IAsyncLifetime
     {
         private int _calls;
 
-        public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, CancellationToken cancellationToken)
+        public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, MatchStage stage, CancellationToken cancellationToken)
         {
             if (++_calls == 2 && before is not null)
             {
@@ -162,7 +201,7 @@ public sealed class StreamedIngestTests : IAsyncLifetime
             }
 
             var snapshot = await store.LoadSnapshotAsync(cancellationToken);
-            return (new CashMatcher(snapshot.OpenItems, snapshot.Customers, MatchPolicy.Default).Match(payments), snapshot);
+            return (new CashMatcher(snapshot.OpenItems, snapshot.Customers, MatchPolicy.Default).Match(payments, stage), snapshot);
         }
 
         public void Invalidate()
