@@ -10,8 +10,8 @@ namespace CashApp.Parsers.Bai2;
 /// </content>
 public sealed partial class Bai2RecordReader
 {
-    private readonly List<Bai2AccountSummary> summaries = [];
-    private readonly List<int> textPieces = [];
+    private List<Bai2AccountSummary> summaries = [];
+    private List<int> textPieces = [];
     private int textLength;
     private (int Start, int Length) bankReference;
     private (int Start, int Length) customerReference;
