@@ -185,7 +185,11 @@ internal static class ParseCommand
         writing.GetAwaiter().GetResult();
     }
 
-    /// <summary>The rows of one part of a file read in parts: small chunks, since a part holds about a megabyte.</summary>
+    /// <summary>
+    /// The rows of one part of a file read in parts, in chunks of 128 KiB: a part holds about a megabyte, and a chunk
+    /// of 85,000 bytes or more goes to the large object heap, which the collector never copies (the rows stay until
+    /// the whole file has been read).
+    /// </summary>
     private sealed class PartRows
     {
         public PartRows()
@@ -193,7 +197,7 @@ internal static class ParseCommand
             Writer = new ParseRowWriter(Bytes, 1 << 14);
         }
 
-        public SpooledBytes Bytes { get; } = new(1 << 16);
+        public SpooledBytes Bytes { get; } = new(1 << 17);
 
         public ParseRowWriter Writer { get; }
     }
