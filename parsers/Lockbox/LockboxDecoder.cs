@@ -144,8 +144,11 @@ internal sealed partial class LockboxDecoder
         return copy;
     }
 
-    /// <summary>Frames a part of a file: whole lines, and the last line without a line feed when <paramref name="isFinal"/>.</summary>
-    internal void FramePart(ReadOnlySpan<byte> part, bool isFinal) => FrameSpan(part, isFinal);
+    /// <summary>
+    /// Frames a part of a file: whole lines, and the last line without a line feed when <paramref name="isFinal"/>.
+    /// Returns how many bytes it framed.
+    /// </summary>
+    internal int FramePart(ReadOnlySpan<byte> part, bool isFinal) => FrameSpan(part, isFinal);
 
     /// <summary>Frames a whole file held in one span.</summary>
     public void FrameAll(ReadOnlySpan<byte> content) => FrameSpan(content, isFinal: true);

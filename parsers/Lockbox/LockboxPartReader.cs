@@ -9,6 +9,9 @@ namespace CashApp.Parsers.Lockbox;
 /// </summary>
 internal sealed class LockboxPartReader(string fileName, LockboxLayout layout, int partBytes) : BankFileParts.PartReader
 {
+    // 64 KiB of lines at a time; smaller parts (tests) are cut as finely as their parts, lines longer than a slice included.
+    private readonly int sliceBytes = Math.Min(1 << 16, partBytes);
+
     /// <summary>A part ends with its last line's line feed: nothing after it is needed.</summary>
     public override int Lookahead => 0;
 
@@ -34,8 +37,23 @@ internal sealed class LockboxPartReader(string fileName, LockboxLayout layout, i
 
     public override void Read(object state, ReadOnlyMemory<byte> bytes, BankFileParts.Part part, bool isFinal, Action<BankTransaction> add)
     {
+        // A slice of lines at a time, its payments handed on before the next: a part's payments are not all kept alive
+        // at once (they would outlive a collection or two and be copied).
         var decoder = (LockboxDecoder)state;
-        decoder.FramePart(bytes.Span, isFinal);
+        var span = bytes.Span;
+        while (span.Length > sliceBytes)
+        {
+            var used = decoder.FramePart(span[..sliceBytes], isFinal: false);
+            if (used == 0)
+            {
+                break;
+            }
+
+            span = span[used..];
+            Drain(decoder, add);
+        }
+
+        decoder.FramePart(span, isFinal);
         if (part.ToEndOfFile)
         {
             decoder.End();
@@ -45,9 +63,17 @@ internal sealed class LockboxPartReader(string fileName, LockboxLayout layout, i
             throw new InvalidOperationException($"{fileName}: the part from byte {part.Start} ended at byte {decoder.NextOffset}, not at byte {part.End} where the checking decoder marked it.");
         }
 
-        foreach (var transaction in decoder.Output)
+        Drain(decoder, add);
+    }
+
+    private static void Drain(LockboxDecoder decoder, Action<BankTransaction> add)
+    {
+        var output = decoder.Output;
+        for (var i = 0; i < output.Count; i++)
         {
-            add(transaction);
+            add(output[i]);
         }
+
+        output.Clear();
     }
 }
