@@ -8,10 +8,10 @@ namespace CashApp.Grpc.Cli;
 /// <summary><c>cashapp parse</c>: one CSV row per transaction of a bank file, in file order.</summary>
 internal static class ParseCommand
 {
-    /// <summary>The columns, in order; <see cref="ParseRowWriter"/> writes a row's values in this order.</summary>
     /// <summary>How many transactions go from the reading thread to the writing thread at a time.</summary>
     private const int BlockSize = 512;
 
+    /// <summary>The columns, in order; <see cref="ParseRowWriter"/> writes a row's values in this order.</summary>
     internal static readonly string[] Columns =
     [
         "payment_ref", "direction", "amount", "currency", "format", "line", "is_payment", "type_code", "value_date",
@@ -52,21 +52,46 @@ internal static class ParseCommand
 
     /// <summary>
     /// Reads the file at <paramref name="path"/> and writes its rows to <paramref name="output"/>; 0, or 1 with the
-    /// file, line and reason on <paramref name="error"/> and nothing on <paramref name="output"/>.
+    /// file, line and reason on <paramref name="error"/> and nothing on <paramref name="output"/>. A strict BAI2 or a
+    /// fixed-width lockbox file of two parts or more (<paramref name="partBytes"/>, <see cref="BankFileParts.DefaultPartBytes"/>
+    /// when 0) is read in parts on every core; any other file on one thread, its rows written on a second.
     /// </summary>
-    internal static async Task<int> RunAsync(string path, BankFileReadOptions options, Stream output, TextWriter error, CancellationToken cancellationToken)
+    internal static async Task<int> RunAsync(string path, BankFileReadOptions options, Stream output, TextWriter error, CancellationToken cancellationToken, int partBytes = 0)
     {
         // An invalid file prints nothing on standard output, so no row goes out before the whole file has been read.
         // The rows are made as the transactions stream in and kept as CSV bytes, never as transactions: a 100 MB file
         // holds 1.6M transactions, and keeping them all alive cost more in the collector than reading them did.
-        using var rows = new SpooledBytes();
+        var rows = new List<SpooledBytes>();
         var warnings = new List<ParseWarning>();
         try
         {
             var format = BankFiles.Detect(path, options.LockboxLayout);
-            await using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous))
+            partBytes = partBytes > 0 ? partBytes : BankFileParts.DefaultPartBytes;
+            if (BankFileParts.CanRead(format, options) && new FileInfo(path).Length >= 2L * partBytes)
             {
-                ReadAndWrite(BankFiles.ReadAsync(stream, path, format, options, warnings, cancellationToken).ToBlockingEnumerable(cancellationToken), rows);
+                var header = new SpooledBytes(1 << 12);
+                var headerWriter = new ParseRowWriter(header, 1 << 12);
+                headerWriter.WriteHeader(Columns);
+                headerWriter.Flush();
+                rows.Add(header);
+                var parts = await BankFileParts.ReadAsync(
+                    path,
+                    format,
+                    options,
+                    warnings,
+                    static () => new PartRows(),
+                    static (part, transaction) => part.Writer.Write(transaction),
+                    static part => part.Writer.Flush(),
+                    partBytes,
+                    cancellationToken: cancellationToken).ConfigureAwait(false);
+                rows.AddRange(parts.Select(part => part.Bytes));
+            }
+            else
+            {
+                var all = new SpooledBytes();
+                rows.Add(all);
+                await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
+                ReadAndWrite(BankFiles.ReadAsync(stream, path, format, options, warnings, cancellationToken).ToBlockingEnumerable(cancellationToken), all);
             }
         }
         catch (BankFileFormatException ex)
@@ -80,7 +105,11 @@ internal static class ParseCommand
             await error.WriteLineAsync(warning.ToString()).ConfigureAwait(false);
         }
 
-        rows.CopyTo(output);
+        foreach (var part in rows)
+        {
+            part.CopyTo(output);
+        }
+
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         return 0;
     }
@@ -154,5 +183,22 @@ internal static class ParseCommand
         }
 
         writing.GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// The rows of one part of a file read in parts, in chunks of 128 KiB: a part holds about a megabyte, and a chunk
+    /// of 85,000 bytes or more goes to the large object heap, which the collector never copies (the rows stay until
+    /// the whole file has been read).
+    /// </summary>
+    private sealed class PartRows
+    {
+        public PartRows()
+        {
+            Writer = new ParseRowWriter(Bytes, 1 << 14);
+        }
+
+        public SpooledBytes Bytes { get; } = new(1 << 17);
+
+        public ParseRowWriter Writer { get; }
     }
 }

@@ -1,15 +1,23 @@
 namespace CashApp.Grpc.Cli;
 
 /// <summary>
-/// A write-only stream that keeps what is written in memory, in chunks of 1 MiB, until <see cref="CopyTo(Stream)"/>
+/// A write-only stream that keeps what is written in memory, in chunks (1 MiB unless told otherwise), until <see cref="CopyTo(Stream)"/>
 /// hands it on: output held back until its input is known to be valid, with no copy as it grows and no 2 GB limit.
 /// </summary>
 internal sealed class SpooledBytes : Stream
 {
-    private const int ChunkSize = 1 << 20;
+    private readonly int chunkSize;
     private readonly List<byte[]> chunks = [];
-    private int used = ChunkSize;
+    private int used;
     private long length;
+
+    /// <summary>Creates an empty spool that grows in chunks of <paramref name="chunkSize"/> bytes (1 MiB by default).</summary>
+    public SpooledBytes(int chunkSize = 1 << 20)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
+        this.chunkSize = chunkSize;
+        used = chunkSize;
+    }
 
     /// <inheritdoc/>
     public override bool CanRead => false;
@@ -39,14 +47,14 @@ internal sealed class SpooledBytes : Stream
         length += buffer.Length;
         while (!buffer.IsEmpty)
         {
-            if (used == ChunkSize)
+            if (used == chunkSize)
             {
                 // Every byte of a chunk is written before it is read: no need to clear it first.
-                chunks.Add(GC.AllocateUninitializedArray<byte>(ChunkSize));
+                chunks.Add(GC.AllocateUninitializedArray<byte>(chunkSize));
                 used = 0;
             }
 
-            var n = Math.Min(buffer.Length, ChunkSize - used);
+            var n = Math.Min(buffer.Length, chunkSize - used);
             buffer[..n].CopyTo(chunks[^1].AsSpan(used));
             used += n;
             buffer = buffer[n..];
@@ -59,7 +67,7 @@ internal sealed class SpooledBytes : Stream
         ArgumentNullException.ThrowIfNull(destination);
         for (var i = 0; i < chunks.Count; i++)
         {
-            destination.Write(chunks[i], 0, i == chunks.Count - 1 ? used : ChunkSize);
+            destination.Write(chunks[i], 0, i == chunks.Count - 1 ? used : chunkSize);
         }
     }
 

@@ -10,8 +10,8 @@ namespace CashApp.Parsers.Bai2;
 /// </content>
 public sealed partial class Bai2RecordReader
 {
-    private readonly List<Bai2AccountSummary> summaries = [];
-    private readonly List<int> textPieces = [];
+    private List<Bai2AccountSummary> summaries = [];
+    private List<int> textPieces = [];
     private int textLength;
     private (int Start, int Length) bankReference;
     private (int Start, int Length) customerReference;
@@ -69,6 +69,7 @@ public sealed partial class Bai2RecordReader
     }
 
     /// <summary>Moves to the next 88 continuation line; false when the record has no more.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool NextContinuation()
     {
         if (nextLine >= recordLength)
@@ -179,6 +180,7 @@ public sealed partial class Bai2RecordReader
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Trim(ref int start, ref int length)
     {
         while (length > 0 && record[start] == (byte)' ')
@@ -248,6 +250,7 @@ public sealed partial class Bai2RecordReader
     /// One physical piece of text. Many banks end the text, or each piece of it, with the record delimiter '/':
     /// it is not text. A text that is only '/' is empty. A '/' inside the text is text (dates, references).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ReadOnlySpan<byte> TextPiece(ReadOnlySpan<byte> piece)
     {
         var trimmed = piece.TrimEnd(" \t"u8);
@@ -596,6 +599,7 @@ public sealed partial class Bai2RecordReader
     }
 
     /// <summary>Parses <c>[+-]digits</c>; at most 18 significant digits, so it always fits a long.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool TryParseAmount(ReadOnlySpan<byte> value, bool signed, out long amount)
     {
         amount = 0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CashApp.Parsers.Currency;
 
 namespace CashApp.Parsers.Bai2;
@@ -56,6 +57,7 @@ public sealed partial class Bai2RecordReader
     }
 
     /// <summary>Counts the record and checks the trailers; called after a record is decoded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Reconcile(Bai2RecordCode recordCode)
     {
         long records = PhysicalRecordCount;

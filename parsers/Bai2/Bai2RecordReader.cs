@@ -56,7 +56,7 @@ public sealed partial class Bai2RecordReader
     private readonly bool lenient;
     private readonly int maxRecordBytes;
     private readonly CurrencyCode defaultCurrency;
-    private readonly ICollection<ParseWarning>? warnings;
+    private ICollection<ParseWarning>? warnings;
 
     private byte[] record = new byte[4096];
     private int recordLength;
@@ -313,6 +313,25 @@ public sealed partial class Bai2RecordReader
         }
 
         warnings?.Add(new ParseWarning(fileName, location.LineNumber, errorCode, location.ShortMessage(detail)));
+    }
+
+    /// <summary>0-based offset in the file of the byte after the current record: where the next record starts.</summary>
+    internal long NextByteOffset => nextByteOffset;
+
+    /// <summary>
+    /// A copy of this reader's whole state, with no warnings collection: reading on from where this reader stands,
+    /// over the same bytes, it reads what this one would (<see cref="BankFileParts"/> reads parts of a checked file
+    /// with such copies). This reader may go on reading; the copy shares nothing it changes.
+    /// </summary>
+    internal Bai2RecordReader CloneForPart()
+    {
+        var copy = (Bai2RecordReader)MemberwiseClone();
+        copy.warnings = null;
+        copy.record = (byte[])record.Clone();
+        copy.lineBreaks = (int[])lineBreaks.Clone();
+        copy.summaries = [.. summaries];
+        copy.textPieces = [.. textPieces];
+        return copy;
     }
 
     /// <summary>Decodes bytes of the file as text.</summary>

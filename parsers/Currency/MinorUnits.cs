@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace CashApp.Parsers.Currency;
 
@@ -121,6 +122,7 @@ public static class MinorUnits
     /// Writes what <see cref="Format"/> returns, as UTF-8 (ASCII) bytes, without making a string: false when
     /// <paramref name="utf8Destination"/> is too short (at most 22 bytes are needed for up to 18 decimals).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryFormat(long minor, int minorDigits, Span<byte> utf8Destination, out int bytesWritten)
     {
         if (minorDigits <= 0)

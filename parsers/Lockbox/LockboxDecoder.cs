@@ -18,13 +18,13 @@ internal sealed partial class LockboxDecoder
     private readonly LockboxCompiledLayout c;
     private readonly LockboxLayout layout;
     private readonly string fileName;
-    private readonly ICollection<ParseWarning>? warnings;
+    private ICollection<ParseWarning>? warnings;
     private readonly string currency;
-    private readonly List<RemittanceLine> remittance = [];
-    private readonly LockboxStringPool names = new();
-    private readonly LockboxStringPool accounts = new();
-    private readonly bool materialize;
-    private readonly string?[] single = new string?[1];
+    private List<RemittanceLine> remittance = [];
+    private LockboxStringPool names = new();
+    private LockboxStringPool accounts = new();
+    private bool materialize;
+    private string?[] single = new string?[1];
     private byte[] scratch = new byte[256];
     private char[] chars = new char[64];
 
@@ -55,7 +55,7 @@ internal sealed partial class LockboxDecoder
     private string? checkName;
     private string? checkAccount;
     private string?[]? checkExtras;
-    private readonly StringBuilder checkText = new();
+    private StringBuilder checkText = new();
     private bool checkTextFilled;
     private byte[] checkBatchItem = new byte[32];
     private int checkBatchLength;
@@ -75,7 +75,7 @@ internal sealed partial class LockboxDecoder
     }
 
     /// <summary>Payments completed so far; the caller drains it.</summary>
-    public List<BankTransaction> Output { get; } = [];
+    public List<BankTransaction> Output { get; private set; } = [];
 
     private int summaryChecks;
     private long summaryAmount;
@@ -102,6 +102,53 @@ internal sealed partial class LockboxDecoder
 
         return FrameSegments(buffer, isFinal);
     }
+
+    /// <summary>
+    /// Where a part of the file may start (<see cref="BankFileParts"/>): after a batch total, at least this many bytes
+    /// after the last mark, the decoder calls <see cref="partMark"/> with the offset and a copy of itself. 0: never.
+    /// </summary>
+    private int partBytes;
+    private long partMarked;
+    private Action<long, object>? partMark;
+
+    /// <summary>Offset in the file of the byte after the last line framed.</summary>
+    internal long NextOffset => nextOffset;
+
+    /// <summary>Marks a part's start after a batch total every <paramref name="bytes"/> bytes or more; see <see cref="partMark"/>.</summary>
+    internal void MarkParts(int bytes, Action<long, object> mark)
+    {
+        partBytes = bytes;
+        partMark = mark;
+    }
+
+    /// <summary>
+    /// A copy of this decoder's state that builds payments and collects no warnings: framing the lines after where
+    /// this decoder stands, it reads what a building decoder would. Taken between batches, where no check is being
+    /// assembled, so the state a checking decoder leaves out is not needed.
+    /// </summary>
+    internal LockboxDecoder CloneForPart()
+    {
+        var copy = (LockboxDecoder)MemberwiseClone();
+        copy.materialize = true;
+        copy.warnings = null;
+        copy.partMark = null;
+        copy.remittance = [];
+        copy.names = new LockboxStringPool();
+        copy.accounts = new LockboxStringPool();
+        copy.single = new string?[1];
+        copy.checkText = new StringBuilder();
+        copy.Output = [];
+        copy.scratch = new byte[scratch.Length];
+        copy.chars = new char[chars.Length];
+        copy.checkBatchItem = (byte[])checkBatchItem.Clone();
+        return copy;
+    }
+
+    /// <summary>
+    /// Frames a part of a file: whole lines, and the last line without a line feed when <paramref name="isFinal"/>.
+    /// Returns how many bytes it framed.
+    /// </summary>
+    internal int FramePart(ReadOnlySpan<byte> part, bool isFinal) => FrameSpan(part, isFinal);
 
     /// <summary>Frames a whole file held in one span.</summary>
     public void FrameAll(ReadOnlySpan<byte> content) => FrameSpan(content, isFinal: true);
@@ -365,6 +412,11 @@ internal sealed partial class LockboxDecoder
         lockboxChecks += batchChecks;
         lockboxAmount = checked(lockboxAmount + batchAmount);
         batchLine = 0;
+        if (partMark is not null && nextOffset - partMarked >= partBytes)
+        {
+            partMarked = nextOffset;
+            partMark(nextOffset, CloneForPart());
+        }
     }
 
     private void LockboxTotal(ReadOnlySpan<byte> line)

@@ -11,6 +11,7 @@ internal static class LockboxDigits
     private const ulong Sixes = 0x0606060606060606;
 
     /// <summary>Parses 1 to 18 ASCII digits; false for anything else (empty included).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParse(ReadOnlySpan<byte> text, out long value)
     {
         value = 0;

@@ -11,7 +11,7 @@ namespace CashApp.Parsers.Lockbox;
 /// </summary>
 public static class LockboxReader
 {
-    private static readonly StreamPipeReaderOptions PipeOptions = new(bufferSize: 1 << 16, minimumReadSize: 1 << 12, leaveOpen: true);
+    internal static readonly StreamPipeReaderOptions PipeOptions = new(bufferSize: 1 << 16, minimumReadSize: 1 << 12, leaveOpen: true);
 
     /// <summary>
     /// Streams one payment per check. A bad record, a control total that does not add up or a truncated file throws
@@ -71,7 +71,7 @@ public static class LockboxReader
     }
 
     /// <summary>Reads what the pipe has, frames the whole records in it into the decoder, and says whether the pipe is done.</summary>
-    private static async ValueTask<bool> FeedAsync(PipeReader reader, LockboxDecoder decoder, CancellationToken cancellationToken)
+    internal static async ValueTask<bool> FeedAsync(PipeReader reader, LockboxDecoder decoder, CancellationToken cancellationToken)
     {
         var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         var buffer = result.Buffer;

@@ -290,6 +290,7 @@ internal sealed class PaymentTextScan
     /// begins, or -1. In remittance text a continuation right after a letter is taken as a word cut in two
     /// ("C" + "HARGES:SHA"), never as a key, unless <paramref name="afterLetter"/> (a name or id, which a key never continues).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int KeyAtPieceStart(ReadOnlySpan<char> text, int start, int end, ReadOnlySpan<int> pieceStarts, bool afterLetter)
     {
         foreach (var at in pieceStarts)
@@ -310,6 +311,7 @@ internal sealed class PaymentTextScan
     /// writes the ordering customer). When the first key is a reference key (<see cref="IsReferenceKey"/>),
     /// <paramref name="reference"/> is the rest of the value after it; else it is empty.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static TextRange BeforeInnerKey(ReadOnlySpan<char> text, TextRange value, bool isName, out TextRange reference)
     {
         reference = default;
@@ -359,6 +361,7 @@ internal sealed class PaymentTextScan
     /// one word of letters ending in a letter (<c>REF:</c>, <c>NAME=</c>, as <see cref="StartsWithKey"/> reads them), or a
     /// SWIFT code of two to four capitals between slashes (<c>/ROC/</c>). <paramref name="word"/> is the key's word.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int KeyLength(ReadOnlySpan<char> text, out Range word)
     {
         word = default;
@@ -459,6 +462,7 @@ internal sealed class PaymentTextScan
         return Trimmed(text, start, end);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static TextRange Trimmed(ReadOnlySpan<char> text, int start, int end)
     {
         while (start < end && char.IsWhiteSpace(text[start]))

@@ -83,6 +83,48 @@ public sealed class ParseCommandTests : IDisposable
     }
 
     /// <summary>
+    /// The same golden bytes when the file is read in parts on several threads, down to a part per few records: the
+    /// rows of each part written on its worker and joined in file order after the header.
+    /// </summary>
+    [Theory]
+    [InlineData("demo/bank/day.bai2", "demo-day.bai2", 64)]
+    [InlineData("demo/bank/day.bai2", "demo-day.bai2", 4096)]
+    [InlineData("demo/bank/day.lockbox.txt", "demo-day.lockbox", 64)]
+    [InlineData("demo/bank/day.lockbox.txt", "demo-day.lockbox", 2048)]
+    [InlineData("bai2/cashbench_seed11.bai2", "bai2-cashbench_seed11", 100)]
+    [InlineData("bai2/crlf_trailing_spaces_no_final_newline.bai2", "bai2-crlf_trailing_spaces_no_final_newline", 1)]
+    [InlineData("bai2/spec_features.bai2", "bai2-spec_features", 1)]
+    [InlineData("lockbox/files/multi-lockbox-crlf.txt", "lockbox-multi-lockbox-crlf", 1)]
+    public async Task Parse_FixtureInParts_WritesTheGoldenBytes(string file, string golden, int partBytes)
+    {
+        var path = Path.Combine(TestPaths.Fixtures, file);
+        using var output = new MemoryStream();
+        using var error = new StringWriter();
+
+        var code = await ParseCommand.RunAsync(path, new BankFileReadOptions(), output, error, CancellationToken.None, partBytes);
+
+        Assert.True(code == 0, error.ToString());
+        var expected = await File.ReadAllBytesAsync(Path.Combine(TestPaths.Fixtures, "parse-golden", golden + ".csv"));
+        Assert.Equal(Encoding.UTF8.GetString(expected), Encoding.UTF8.GetString(output.ToArray()));
+    }
+
+    [Fact]
+    public async Task Parse_FileCutShortReadInParts_WritesNothingAndNamesTheLine()
+    {
+        // Many parts of rows, all read before the checking reader finds the file cut short: none of them is written.
+        var path = Path.Combine(_dir, "cut-parts.bai2");
+        await File.WriteAllTextAsync(path, Bai2WithDetails(5000, trailers: false));
+        using var output = new MemoryStream();
+        using var error = new StringWriter();
+
+        var code = await ParseCommand.RunAsync(path, new BankFileReadOptions(), output, error, CancellationToken.None, partBytes: 1024);
+
+        Assert.Equal(1, code);
+        Assert.Equal(0, output.Length);
+        Assert.Contains($"{path}:5003: the file ends before the 49 trailer", error.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// The rows are written on a second thread in blocks of transactions: many blocks and a last one part full come out
     /// whole and in file order, the bytes one writer on the reading thread writes for the same transactions.
     /// </summary>

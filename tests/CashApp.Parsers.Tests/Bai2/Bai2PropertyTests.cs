@@ -54,7 +54,7 @@ public sealed class Bai2PropertyTests
         from accounts in Gen.Choose(0, 3).SelectMany(n => Gen.ListOf(Account, n))
         select new TestGroup(originator, new DateOnly(2026, 3, 14), currency, accounts.ToList());
 
-    private static readonly Gen<(TestFile File, int Width, string NewLine, bool FinalNewLine)> Files =
+    internal static readonly Gen<(TestFile File, int Width, string NewLine, bool FinalNewLine)> Files =
         from groups in Gen.Choose(1, 3).SelectMany(n => Gen.ListOf(Group, n))
         from width in Gen.Choose(30, 120)
         from newLine in Gen.Elements("\n", "\r\n")
@@ -98,7 +98,7 @@ public sealed class Bai2PropertyTests
         return (details.Sum(), details.Count);
     }
 
-    private static byte[] Corrupt(byte[] valid, int seed, int kind, byte insert)
+    internal static byte[] Corrupt(byte[] valid, int seed, int kind, byte insert)
     {
         var random = new Random(seed);
         var at = random.Next(valid.Length);

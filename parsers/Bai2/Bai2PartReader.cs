@@ -1,0 +1,61 @@
+using System.Buffers;
+using CashApp.Parsers.Common;
+
+namespace CashApp.Parsers.Bai2;
+
+/// <summary>
+/// BAI2 read in parts (<see cref="BankFileParts"/>): the checking reader is the record reader the one-thread path
+/// uses, over the same pipe, without building transactions; a part may start after any record of a strict file.
+/// </summary>
+internal sealed class Bai2PartReader(string fileName, Bai2ReaderOptions options, int partBytes) : BankFileParts.PartReader
+{
+    /// <summary>The framer decides that a record ends once it sees three bytes of the next line.</summary>
+    public override int Lookahead => 16;
+
+    public override async Task CheckAsync(Stream stream, ICollection<ParseWarning>? warnings, Action<long, object> mark, CancellationToken cancellationToken)
+    {
+        var reader = new Bai2RecordReader(fileName, options, warnings);
+        mark(0, reader.CloneForPart());
+        var marked = 0L;
+        var none = new List<int>();
+        await foreach (var _ in Bai2Reader.ReadBatchesAsync(
+            stream,
+            reader,
+            none,
+            (r, _) =>
+            {
+                if (r.NextByteOffset - marked >= partBytes)
+                {
+                    marked = r.NextByteOffset;
+                    mark(marked, r.CloneForPart());
+                }
+            },
+            cancellationToken).ConfigureAwait(false))
+        {
+        }
+    }
+
+    public override void Read(object state, ReadOnlyMemory<byte> bytes, BankFileParts.Part part, bool isFinal, Action<BankTransaction> add)
+    {
+        var reader = (Bai2RecordReader)state;
+        var transactions = new Bai2Transactions();
+        var sequence = new SequenceReader<byte>(new ReadOnlySequence<byte>(bytes));
+        while (part.ToEndOfFile || reader.NextByteOffset < part.End)
+        {
+            switch (reader.Read(ref sequence, isFinal))
+            {
+                case Bai2ReadStatus.Record:
+                    if (reader.RecordCode == Bai2RecordCode.TransactionDetail && transactions.TryCreate(reader, out var transaction))
+                    {
+                        add(transaction);
+                    }
+
+                    break;
+                case Bai2ReadStatus.EndOfFile when part.ToEndOfFile:
+                    return;
+                default:
+                    throw new InvalidOperationException($"{fileName}: the part from byte {part.Start} ended before byte {part.End}, where the checking reader saw a record end.");
+            }
+        }
+    }
+}

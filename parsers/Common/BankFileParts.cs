@@ -1,0 +1,227 @@
+using System.Collections.Concurrent;
+using CashApp.Parsers.Bai2;
+using CashApp.Parsers.Lockbox;
+using Microsoft.Win32.SafeHandles;
+
+namespace CashApp.Parsers.Common;
+
+/// <summary>
+/// Reads a large bank file on several threads, with the same transactions, in the same order, and the same first
+/// error as the one-thread reader. One thread reads the whole file with the format's own reader, checking every
+/// record, total and count but building no transaction, and marks where a part may start: a copy of its state at a
+/// record boundary (BAI2: any record of a strict file; lockbox: after a batch total). Worker threads read the parts
+/// from those states and build their transactions. A file that fails fails with the first error in file order:
+/// a part's error before the checking reader's, which lies after every part it marked.
+/// </summary>
+/// <remarks>
+/// Only formats and options whose reading is the same from a copied state are read in parts: BAI2 in strict mode
+/// (lenient mode may put several records on one line, and numbers their references by line) and fixed-width
+/// lockbox files. Warnings come from the checking reader alone, in file order.
+/// </remarks>
+public static class BankFileParts
+{
+    /// <summary>How many bytes of a file a part holds at least (the last excepted), unless told otherwise.</summary>
+    public const int DefaultPartBytes = 1 << 20;
+
+    /// <summary>True when files of <paramref name="format"/> read with <paramref name="options"/> can be read in parts.</summary>
+    public static bool CanRead(BankFileFormat format, BankFileReadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return format switch
+        {
+            BankFileFormat.Bai2 => !options.Lenient,
+            BankFileFormat.Lockbox => true,
+            _ => false,
+        };
+    }
+
+    /// <summary>
+    /// Reads the file at <paramref name="path"/> in parts: each part's transactions, in file order, go to
+    /// <paramref name="add"/> on a worker thread into the part <paramref name="createPart"/> made for it, and
+    /// <paramref name="complete"/> finishes it on the same thread. Returns the parts in file order once the whole
+    /// file has been checked and read; throws the <see cref="BankFileFormatException"/> of the first error in file
+    /// order otherwise.
+    /// </summary>
+    /// <typeparam name="TPart">What the caller makes of a part's transactions (a list, CSV rows).</typeparam>
+    /// <param name="path">The file.</param>
+    /// <param name="format">Its format; see <see cref="CanRead"/>.</param>
+    /// <param name="options">How to read it.</param>
+    /// <param name="warnings">Receives the warnings, in file order; may be null.</param>
+    /// <param name="createPart">Makes the container of one part.</param>
+    /// <param name="add">Adds a transaction to its part; called on worker threads, one part at a time per thread.</param>
+    /// <param name="complete">Finishes a part after its last transaction; may be null.</param>
+    /// <param name="partBytes">How many bytes a part holds at least; <see cref="DefaultPartBytes"/> when 0.</param>
+    /// <param name="workers">How many threads read parts; the processor count when 0.</param>
+    /// <param name="cancellationToken">Stops reading.</param>
+    public static async Task<IReadOnlyList<TPart>> ReadAsync<TPart>(
+        string path,
+        BankFileFormat format,
+        BankFileReadOptions options,
+        ICollection<ParseWarning>? warnings,
+        Func<TPart> createPart,
+        Action<TPart, BankTransaction> add,
+        Action<TPart>? complete = null,
+        int partBytes = 0,
+        int workers = 0,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(createPart);
+        ArgumentNullException.ThrowIfNull(add);
+        if (!CanRead(format, options))
+        {
+            throw new ArgumentException($"{format} files read with these options are not read in parts.", nameof(format));
+        }
+
+        partBytes = partBytes > 0 ? partBytes : DefaultPartBytes;
+        workers = workers > 0 ? workers : Math.Max(1, Environment.ProcessorCount);
+        PartReader reader = format == BankFileFormat.Bai2
+            ? new Bai2PartReader(path, new Bai2ReaderOptions { Lenient = false }, partBytes)
+            : new LockboxPartReader(path, options.LockboxLayout ?? LockboxLayout.Default, partBytes);
+
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using var parts = new BlockingCollection<Part>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var results = new ConcurrentDictionary<int, TPart>();
+        var errors = new ConcurrentDictionary<int, Exception>();
+        var firstError = int.MaxValue;
+
+        void Work()
+        {
+            var buffer = Array.Empty<byte>();
+            foreach (var part in parts.GetConsumingEnumerable(stop.Token))
+            {
+                // A part after one that failed is of no use: the file is rejected at the earlier error.
+                if (part.Index > Volatile.Read(ref firstError))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var end = part.ToEndOfFile ? RandomAccess.GetLength(handle) : Math.Min(part.End + reader.Lookahead, RandomAccess.GetLength(handle));
+                    var length = checked((int)(end - part.Start));
+                    if (buffer.Length < length)
+                    {
+                        buffer = GC.AllocateUninitializedArray<byte>(Math.Max(length, buffer.Length * 2));
+                    }
+
+                    ReadExactly(handle, buffer.AsSpan(0, length), part.Start);
+                    var container = createPart();
+                    reader.Read(part.State, buffer.AsMemory(0, length), part, isFinal: end == RandomAccess.GetLength(handle), t => add(container, t));
+                    complete?.Invoke(container);
+                    results[part.Index] = container;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    errors[part.Index] = ex;
+                    int seen;
+                    while (part.Index < (seen = Volatile.Read(ref firstError)) && Interlocked.CompareExchange(ref firstError, part.Index, seen) != seen)
+                    {
+                    }
+                }
+            }
+        }
+
+        var threads = new Task[workers];
+        for (var i = 0; i < threads.Length; i++)
+        {
+            threads[i] = Task.Factory.StartNew(Work, stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+
+        var count = 0;
+        Exception? checkError = null;
+        try
+        {
+            (long Offset, object State)? previous = null;
+            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
+            await reader.CheckAsync(
+                stream,
+                warnings,
+                (offset, state) =>
+                {
+                    if (previous is { } p)
+                    {
+                        parts.Add(new Part(count++, p.State, p.Offset, offset, ToEndOfFile: false), stop.Token);
+                    }
+
+                    previous = (offset, state);
+                },
+                stop.Token).ConfigureAwait(false);
+            parts.Add(new Part(count++, previous!.Value.State, previous.Value.Offset, long.MaxValue, ToEndOfFile: true), stop.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            checkError = ex;
+        }
+        finally
+        {
+            parts.CompleteAdding();
+            try
+            {
+                await Task.WhenAll(threads).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Reported below.
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // Every part marked lies before the checking reader's error: a part's error comes first.
+        if (!errors.IsEmpty)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(errors[errors.Keys.Min()]);
+        }
+
+        if (checkError is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(checkError);
+        }
+
+        var ordered = new TPart[count];
+        for (var i = 0; i < count; i++)
+        {
+            ordered[i] = results[i];
+        }
+
+        return ordered;
+    }
+
+    private static void ReadExactly(SafeFileHandle handle, Span<byte> buffer, long offset)
+    {
+        while (!buffer.IsEmpty)
+        {
+            var read = RandomAccess.Read(handle, buffer, offset);
+            if (read == 0)
+            {
+                throw new IOException("The file got shorter while it was being read.");
+            }
+
+            buffer = buffer[read..];
+            offset += read;
+        }
+    }
+
+    /// <summary>A part of a file: from <paramref name="Start"/> (where <paramref name="State"/> stands) to <paramref name="End"/>.</summary>
+    internal readonly record struct Part(int Index, object State, long Start, long End, bool ToEndOfFile);
+
+    /// <summary>One format's reading in parts.</summary>
+    internal abstract class PartReader
+    {
+        /// <summary>Bytes after a part's end that its reader must see to know that its last record ends there.</summary>
+        public abstract int Lookahead { get; }
+
+        /// <summary>
+        /// Reads the whole file as the one-thread reader does, building no transaction, and calls
+        /// <paramref name="mark"/> with the offset and a copy of the state where each part starts (the first at 0).
+        /// Throws where the one-thread reader would.
+        /// </summary>
+        public abstract Task CheckAsync(Stream stream, ICollection<ParseWarning>? warnings, Action<long, object> mark, CancellationToken cancellationToken);
+
+        /// <summary>Reads one part from its state: <paramref name="bytes"/> start at the part's start.</summary>
+        public abstract void Read(object state, ReadOnlyMemory<byte> bytes, Part part, bool isFinal, Action<BankTransaction> add);
+    }
+}

@@ -1,0 +1,79 @@
+using System.IO.Pipelines;
+using CashApp.Parsers.Common;
+
+namespace CashApp.Parsers.Lockbox;
+
+/// <summary>
+/// A fixed-width lockbox file read in parts (<see cref="BankFileParts"/>): the checking decoder is the one-thread
+/// path's decoder over the same pipe, building no payment; a part starts after a batch total.
+/// </summary>
+internal sealed class LockboxPartReader(string fileName, LockboxLayout layout, int partBytes) : BankFileParts.PartReader
+{
+    // 64 KiB of lines at a time; smaller parts (tests) are cut as finely as their parts, lines longer than a slice included.
+    private readonly int sliceBytes = Math.Min(1 << 16, partBytes);
+
+    /// <summary>A part ends with its last line's line feed: nothing after it is needed.</summary>
+    public override int Lookahead => 0;
+
+    public override async Task CheckAsync(Stream stream, ICollection<ParseWarning>? warnings, Action<long, object> mark, CancellationToken cancellationToken)
+    {
+        var decoder = new LockboxDecoder(fileName, layout, warnings, materialize: false);
+        mark(0, decoder.CloneForPart());
+        decoder.MarkParts(partBytes, mark);
+        var reader = PipeReader.Create(stream, LockboxReader.PipeOptions);
+        try
+        {
+            while (!await LockboxReader.FeedAsync(reader, decoder, cancellationToken).ConfigureAwait(false))
+            {
+            }
+
+            decoder.End();
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    public override void Read(object state, ReadOnlyMemory<byte> bytes, BankFileParts.Part part, bool isFinal, Action<BankTransaction> add)
+    {
+        // A slice of lines at a time, its payments handed on before the next: a part's payments are not all kept alive
+        // at once (they would outlive a collection or two and be copied).
+        var decoder = (LockboxDecoder)state;
+        var span = bytes.Span;
+        while (span.Length > sliceBytes)
+        {
+            var used = decoder.FramePart(span[..sliceBytes], isFinal: false);
+            if (used == 0)
+            {
+                break;
+            }
+
+            span = span[used..];
+            Drain(decoder, add);
+        }
+
+        decoder.FramePart(span, isFinal);
+        if (part.ToEndOfFile)
+        {
+            decoder.End();
+        }
+        else if (decoder.NextOffset != part.End)
+        {
+            throw new InvalidOperationException($"{fileName}: the part from byte {part.Start} ended at byte {decoder.NextOffset}, not at byte {part.End} where the checking decoder marked it.");
+        }
+
+        Drain(decoder, add);
+    }
+
+    private static void Drain(LockboxDecoder decoder, Action<BankTransaction> add)
+    {
+        var output = decoder.Output;
+        for (var i = 0; i < output.Count; i++)
+        {
+            add(output[i]);
+        }
+
+        output.Clear();
+    }
+}
