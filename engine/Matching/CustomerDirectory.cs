@@ -226,7 +226,9 @@ internal sealed class CustomerDirectory
         var best = new Dictionary<int, int>();
         var ratio = new NameRatio(compact);
         Span<int> top = _limits.MaxScored <= 256 ? stackalloc int[_limits.MaxScored] : new int[_limits.MaxScored];
-        foreach (var form in retrieval.Top(_limits.MaxScored, top))
+        var chosen = retrieval.Top(_limits.MaxScored, top);
+        FetchForms(chosen);
+        foreach (var form in chosen)
         {
             ScoreForm(form);
         }
@@ -238,6 +240,7 @@ internal sealed class CustomerDirectory
             var (from, to, length) = LongestPrefixRange(compact);
             if (length >= MinPrefix && to - from <= (length == compact.Length ? _limits.MaxWholePrefixForms : _limits.MaxPartPrefixForms))
             {
+                FetchForms(_sortedForms.AsSpan(from, to - from));
                 for (var sorted = from; sorted < to; sorted++)
                 {
                     ScoreForm(_sortedForms[sorted]);
@@ -274,6 +277,24 @@ internal sealed class CustomerDirectory
     }
 
     /// <summary>
+    /// Asks for the name forms about to be scored, and then their compact names, ahead of need: the forms of one
+    /// lookup lie anywhere in the directory, so scoring them one after another would wait for memory twice a form.
+    /// </summary>
+    private void FetchForms(ReadOnlySpan<int> forms)
+    {
+        var all = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_nameForms);
+        foreach (var form in forms)
+        {
+            Prefetch.Line(ref all[form]);
+        }
+
+        foreach (var form in forms)
+        {
+            Prefetch.Object(all[form].Compact);
+        }
+    }
+
+    /// <summary>
     /// The range of name forms (in <see cref="_sortedCompacts"/>) that start with the longest start of
     /// <paramref name="compact"/> any form has, and that start's length. The longest common start with
     /// any sorted string is the longest with one of the two neighbours of the place it would sort in.
@@ -303,24 +324,48 @@ internal sealed class CustomerDirectory
         }
 
         var prefix = compact.AsSpan(0, length);
-        return (FirstAfter(prefix, inclusive: false), FirstAfter(prefix, inclusive: true), length);
+        return (FirstAfter(prefix, inclusive: false, at), FirstAfter(prefix, inclusive: true, at), length);
     }
 
-    /// <summary>The first sorted form ordered after <paramref name="prefix"/> (or, inclusive, after every form starting with it).</summary>
-    private int FirstAfter(ReadOnlySpan<char> prefix, bool inclusive)
+    /// <summary>
+    /// The first sorted form ordered after <paramref name="prefix"/> (or, inclusive, after every form starting with it),
+    /// searched outwards from <paramref name="near"/>, where a name that starts with the prefix would sort: before it
+    /// when not inclusive, from it on when inclusive. The forms that share a start are few beside the directory, so a
+    /// search that widens its steps from there reads a few names near it instead of halving the whole directory.
+    /// </summary>
+    private int FirstAfter(ReadOnlySpan<char> prefix, bool inclusive, int near)
     {
-        int lo = 0, hi = _sortedCompacts.Length;
+        int lo, hi;
+        if (inclusive)
+        {
+            // Every form before `near` is at or before the prefix: step right until past it.
+            lo = hi = near;
+            for (var step = 1; hi < _sortedCompacts.Length && GoesLeft(hi, prefix, inclusive); step <<= 1)
+            {
+                lo = hi + 1;
+                hi = near + step;
+            }
+
+            hi = Math.Min(hi, _sortedCompacts.Length);
+        }
+        else
+        {
+            // The form at `near` is not before the prefix: step left until one is.
+            hi = near;
+            var probe = near - 1;
+            for (var step = 1; probe >= 0 && !GoesLeft(probe, prefix, inclusive); step <<= 1)
+            {
+                hi = probe;
+                probe = near - (2 * step);
+            }
+
+            lo = Math.Max(probe + 1, 0);
+        }
+
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            var name = _sortedCompacts[mid].AsSpan();
-            var order = name[..Math.Min(name.Length, prefix.Length)].SequenceCompareTo(prefix);
-            if (order == 0 && name.Length < prefix.Length)
-            {
-                order = -1;
-            }
-
-            if (order < 0 || (inclusive && order == 0))
+            if (GoesLeft(mid, prefix, inclusive))
             {
                 lo = mid + 1;
             }
@@ -331,6 +376,19 @@ internal sealed class CustomerDirectory
         }
 
         return lo;
+    }
+
+    /// <summary>True when the sorted form at <paramref name="at"/> comes before <paramref name="prefix"/> (or, inclusive, starts with it).</summary>
+    private bool GoesLeft(int at, ReadOnlySpan<char> prefix, bool inclusive)
+    {
+        var name = _sortedCompacts[at].AsSpan();
+        var order = name[..Math.Min(name.Length, prefix.Length)].SequenceCompareTo(prefix);
+        if (order == 0 && name.Length < prefix.Length)
+        {
+            order = -1;
+        }
+
+        return order < 0 || (inclusive && order == 0);
     }
 
     /// <summary>
