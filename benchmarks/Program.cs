@@ -9,11 +9,16 @@ if (args is ["grpc-load", ..])
     return await CashApp.Benchmarks.Grpc.GrpcLoad.RunAsync(args[1..]);
 }
 
-// `matcher` measures the matchers call by call (p99 latencies); `scale` runs the end-to-end scale benchmark (benchmarks/Scale); anything else goes to the one switcher
+// `matcher` measures the matchers call by call (p99 latencies), `names` the name lookup on a scale day's customers; `scale` runs the end-to-end scale benchmark (benchmarks/Scale); anything else goes to the one switcher
 // for every micro-benchmark: `dotnet run -c Release --project benchmarks -- --filter '*'`.
 if (args is ["matcher", ..])
 {
     return CashApp.Benchmarks.Matching.MatcherLatency.Run(args[1..]);
+}
+
+if (args is ["names", ..])
+{
+    return CashApp.Benchmarks.Matching.NameLookupDay.Run(args[1..]);
 }
 
 if (args is ["ingest-memory", ..])

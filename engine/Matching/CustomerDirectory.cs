@@ -16,20 +16,17 @@ internal readonly record struct PayerCandidate(int Customer, int Score, string W
 /// </summary>
 internal sealed class CustomerDirectory
 {
-    private const int MaxScored = 48;
-    private const int MaxPostings = 4096;
-    private const int MaxBringingIn = 512;
     private const int MaxLookupToken = 64;
-    private const int RetrievalKeyLength = 2 + MaxLookupToken;
+    internal const int RetrievalKeyLength = 2 + MaxLookupToken;
 
     // A bank cuts names at its field width: a payer name that starts every one of many customers'
     // names is each of theirs alike. At least this many letters make a prefix worth following.
     private const int MinPrefix = 8;
 
-    // Most name forms scored when the payer's name, whole, starts theirs (all equally likely), and when
-    // only its first letters do (a slip further on, so each is scored as a misspelling).
-    private const int MaxWholePrefixForms = 1024;
-    private const int MaxPartPrefixForms = 128;
+    // How many forms retrieval by words scores, which postings bring forms in, and how many forms a shared start
+    // brings in: when the payer's name, whole, starts theirs (all equally likely), and when only its first letters
+    // do (a slip further on, so each is scored as a misspelling).
+    private readonly NameLookupLimits _limits;
 
     private readonly List<string> _ids = [];
     private readonly List<string> _names = [];
@@ -47,7 +44,6 @@ internal sealed class CustomerDirectory
 
     // The longest postings (common words and name starts) also as bit sets, so that weighing the
     // candidates in against one costs a bit test each rather than a binary search of thousands.
-    private const int MinBitsPostings = 4096;
     private readonly Dictionary<List<int>, ulong[]> _postingBits = new(ReferenceEqualityComparer.Instance);
 
     // Each customer's place in customer id order, so that ties sort without comparing ids.
@@ -59,7 +55,14 @@ internal sealed class CustomerDirectory
     private List<int>[] _familyOfRoot = [];
 
     public CustomerDirectory(IReadOnlyList<Customer> customers, IReadOnlyList<OpenItem> items)
+        : this(customers, items, NameLookupLimits.Default)
     {
+    }
+
+    /// <summary>A directory whose name lookup keeps to <paramref name="limits"/> (tests reach every limit with few names).</summary>
+    internal CustomerDirectory(IReadOnlyList<Customer> customers, IReadOnlyList<OpenItem> items, NameLookupLimits limits)
+    {
+        _limits = limits;
         _tokensBySpan = _tokens.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var customer in customers)
         {
@@ -100,9 +103,9 @@ internal sealed class CustomerDirectory
 
         foreach (var postings in _tokens.Values)
         {
-            if (postings.Count >= MinBitsPostings)
+            if (postings.Count >= _limits.MinBitsPostings)
             {
-                _postingBits[postings] = HitCounter.Bits(postings, _nameForms.Count);
+                _postingBits[postings] = NameRetrieval.Bits(postings, _nameForms.Count);
             }
         }
 
@@ -198,45 +201,34 @@ internal sealed class CustomerDirectory
         // or added letter (the typing slips and truncations banks print). Keys are taken rarest first:
         // a key shared by few forms brings in candidates, a common one (a city, an industry) only adds
         // weight to those already in, since a word that thousands of customers share points at none of
-        // them. Hits are counted in a per-thread scratch array, not a dictionary.
+        // them; the best few by weight are scored. A key too common to bring any in ends retrieval by words.
         var keys = RetrievalPostings(tokens, compact);
-        var scratch = HitCounter.For(_nameForms.Count);
-        var weightToCome = keys.Sum(k => k.Prefix ? 2 : 1);
-        foreach (var (prefix, postings) in keys)
+        var retrieval = NameRetrieval.Start();
+        var at = 0;
+        if (keys.Count > 0 && keys[0].Postings.Count <= _limits.MaxPostings)
         {
-            var weight = prefix ? 2 : 1;
-            if (postings.Count <= MaxBringingIn || (scratch.Touched == 0 && postings.Count <= MaxPostings))
+            for (; at < keys.Count && (at == 0 || keys[at].Postings.Count <= _limits.MaxBringingIn); at++)
             {
-                foreach (var form in postings)
-                {
-                    scratch.Hit(form, weight);
-                }
-            }
-            else if (scratch.Touched > MaxScored)
-            {
-                // Candidates that even every remaining key could not lift into the best are dropped first.
-                scratch.Prune(MaxScored, weightToCome);
-                if (_postingBits.TryGetValue(postings, out var bits))
-                {
-                    scratch.HitWhereIn(bits, weight);
-                }
-                else
-                {
-                    scratch.HitWhereIn(postings, weight);
-                }
-            }
-            else
-            {
-                // Every candidate in will be scored whatever its weight, and no later key brings any in.
-                break;
+                retrieval.BringIn(keys[at].Postings, keys[at].Prefix ? 2 : 1);
             }
 
-            weightToCome -= weight;
+            // With no more in than are scored, every one is scored whatever its weight.
+            if (retrieval.Count > _limits.MaxScored)
+            {
+                for (; at < keys.Count; at++)
+                {
+                    var (prefix, postings) = keys[at];
+                    retrieval.Weigh(postings, _postingBits.GetValueOrDefault(postings), prefix ? 2 : 1);
+                }
+            }
         }
 
         var best = new Dictionary<int, int>();
         var ratio = new NameRatio(compact);
-        foreach (var form in scratch.TakeTop(MaxScored))
+        Span<int> top = _limits.MaxScored <= 256 ? stackalloc int[_limits.MaxScored] : new int[_limits.MaxScored];
+        var chosen = retrieval.Top(_limits.MaxScored, top);
+        FetchForms(chosen);
+        foreach (var form in chosen)
         {
             ScoreForm(form);
         }
@@ -246,11 +238,12 @@ internal sealed class CustomerDirectory
         if (compact.Length >= MinPrefix)
         {
             var (from, to, length) = LongestPrefixRange(compact);
-            if (length >= MinPrefix && to - from <= (length == compact.Length ? MaxWholePrefixForms : MaxPartPrefixForms))
+            if (length >= MinPrefix && to - from <= (length == compact.Length ? _limits.MaxWholePrefixForms : _limits.MaxPartPrefixForms))
             {
-                for (var at = from; at < to; at++)
+                FetchForms(_sortedForms.AsSpan(from, to - from));
+                for (var sorted = from; sorted < to; sorted++)
                 {
-                    ScoreForm(_sortedForms[at]);
+                    ScoreForm(_sortedForms[sorted]);
                 }
             }
         }
@@ -284,6 +277,24 @@ internal sealed class CustomerDirectory
     }
 
     /// <summary>
+    /// Asks for the name forms about to be scored, and then their compact names, ahead of need: the forms of one
+    /// lookup lie anywhere in the directory, so scoring them one after another would wait for memory twice a form.
+    /// </summary>
+    private void FetchForms(ReadOnlySpan<int> forms)
+    {
+        var all = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_nameForms);
+        foreach (var form in forms)
+        {
+            Prefetch.Line(ref all[form]);
+        }
+
+        foreach (var form in forms)
+        {
+            Prefetch.Object(all[form].Compact);
+        }
+    }
+
+    /// <summary>
     /// The range of name forms (in <see cref="_sortedCompacts"/>) that start with the longest start of
     /// <paramref name="compact"/> any form has, and that start's length. The longest common start with
     /// any sorted string is the longest with one of the two neighbours of the place it would sort in.
@@ -313,24 +324,48 @@ internal sealed class CustomerDirectory
         }
 
         var prefix = compact.AsSpan(0, length);
-        return (FirstAfter(prefix, inclusive: false), FirstAfter(prefix, inclusive: true), length);
+        return (FirstAfter(prefix, inclusive: false, at), FirstAfter(prefix, inclusive: true, at), length);
     }
 
-    /// <summary>The first sorted form ordered after <paramref name="prefix"/> (or, inclusive, after every form starting with it).</summary>
-    private int FirstAfter(ReadOnlySpan<char> prefix, bool inclusive)
+    /// <summary>
+    /// The first sorted form ordered after <paramref name="prefix"/> (or, inclusive, after every form starting with it),
+    /// searched outwards from <paramref name="near"/>, where a name that starts with the prefix would sort: before it
+    /// when not inclusive, from it on when inclusive. The forms that share a start are few beside the directory, so a
+    /// search that widens its steps from there reads a few names near it instead of halving the whole directory.
+    /// </summary>
+    private int FirstAfter(ReadOnlySpan<char> prefix, bool inclusive, int near)
     {
-        int lo = 0, hi = _sortedCompacts.Length;
+        int lo, hi;
+        if (inclusive)
+        {
+            // Every form before `near` is at or before the prefix: step right until past it.
+            lo = hi = near;
+            for (var step = 1; hi < _sortedCompacts.Length && GoesLeft(hi, prefix, inclusive); step <<= 1)
+            {
+                lo = hi + 1;
+                hi = near + step;
+            }
+
+            hi = Math.Min(hi, _sortedCompacts.Length);
+        }
+        else
+        {
+            // The form at `near` is not before the prefix: step left until one is.
+            hi = near;
+            var probe = near - 1;
+            for (var step = 1; probe >= 0 && !GoesLeft(probe, prefix, inclusive); step <<= 1)
+            {
+                hi = probe;
+                probe = near - (2 * step);
+            }
+
+            lo = Math.Max(probe + 1, 0);
+        }
+
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            var name = _sortedCompacts[mid].AsSpan();
-            var order = name[..Math.Min(name.Length, prefix.Length)].SequenceCompareTo(prefix);
-            if (order == 0 && name.Length < prefix.Length)
-            {
-                order = -1;
-            }
-
-            if (order < 0 || (inclusive && order == 0))
+            if (GoesLeft(mid, prefix, inclusive))
             {
                 lo = mid + 1;
             }
@@ -341,6 +376,19 @@ internal sealed class CustomerDirectory
         }
 
         return lo;
+    }
+
+    /// <summary>True when the sorted form at <paramref name="at"/> comes before <paramref name="prefix"/> (or, inclusive, starts with it).</summary>
+    private bool GoesLeft(int at, ReadOnlySpan<char> prefix, bool inclusive)
+    {
+        var name = _sortedCompacts[at].AsSpan();
+        var order = name[..Math.Min(name.Length, prefix.Length)].SequenceCompareTo(prefix);
+        if (order == 0 && name.Length < prefix.Length)
+        {
+            order = -1;
+        }
+
+        return order < 0 || (inclusive && order == 0);
     }
 
     /// <summary>
@@ -365,7 +413,7 @@ internal sealed class CustomerDirectory
         }
     }
 
-    private delegate void RetrievalKeyVisitor(ReadOnlySpan<char> key, bool prefix);
+    internal delegate void RetrievalKeyVisitor(ReadOnlySpan<char> key, bool prefix);
 
     /// <summary>
     /// The keys a name is indexed and looked up by, one generator for both so they cannot drift apart:
@@ -374,7 +422,7 @@ internal sealed class CustomerDirectory
     /// letter near the start still meets the customer. A key may come more than once. Each is written
     /// into <paramref name="key"/> (<see cref="RetrievalKeyLength"/> long) and handed to <paramref name="visit"/>.
     /// </summary>
-    private static void ForEachRetrievalKey(string[] tokens, string compact, Span<char> key, RetrievalKeyVisitor visit)
+    internal static void ForEachRetrievalKey(string[] tokens, string compact, Span<char> key, RetrievalKeyVisitor visit)
     {
         "T:".CopyTo(key);
         foreach (var token in tokens)

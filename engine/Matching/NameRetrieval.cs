@@ -1,0 +1,234 @@
+using System.Runtime.InteropServices;
+
+namespace CashApp.Engine.Matching;
+
+/// <summary>
+/// The limits of the name lookup (see <see cref="CustomerDirectory.ByName"/>): how many forms retrieval by words
+/// keeps, which postings bring candidates in, and how many forms a shared start may bring. The defaults are the
+/// engine's; tests give small ones so that every limit is reached by a directory of a few dozen names.
+/// </summary>
+internal sealed record NameLookupLimits(
+    int MaxScored = 48,
+    int MaxPostings = 4096,
+    int MaxBringingIn = 512,
+    int MaxWholePrefixForms = 1024,
+    int MaxPartPrefixForms = 128,
+    int MinBitsPostings = 4096)
+{
+    public static NameLookupLimits Default { get; } = new();
+}
+
+/// <summary>
+/// Retrieval by words for one name lookup: the name forms its rare keys bring in, weighed by every key, and the
+/// best few of them. One instance per thread, reused. The candidates are kept as one ascending list of forms with
+/// their weights, built by merging the sorted postings of the keys that bring candidates in (no directory-sized
+/// array is touched at random) and weighed by the common keys in ascending order, a bit test or a step of a merge
+/// each.
+/// </summary>
+internal sealed class NameRetrieval
+{
+    [ThreadStatic]
+    private static NameRetrieval? _current;
+
+    private int[] _forms = new int[256];
+    private int[] _weights = new int[256];
+    private int[] _otherForms = new int[256];
+    private int[] _otherWeights = new int[256];
+    private int _count;
+
+    /// <summary>A list of forms as one bit per form 0 to <paramref name="forms"/> - 1, for <see cref="Weigh"/>.</summary>
+    public static ulong[] Bits(List<int> list, int forms)
+    {
+        var bits = new ulong[(forms + 63) >> 6];
+        foreach (var form in list)
+        {
+            bits[form >> 6] |= 1UL << form;
+        }
+
+        return bits;
+    }
+
+    /// <summary>This thread's retrieval, empty.</summary>
+    public static NameRetrieval Start()
+    {
+        var retrieval = _current ??= new NameRetrieval();
+        retrieval._count = 0;
+        return retrieval;
+    }
+
+    /// <summary>How many forms are in.</summary>
+    public int Count => _count;
+
+    /// <summary>The forms in, ascending.</summary>
+    public ReadOnlySpan<int> Forms => _forms.AsSpan(0, _count);
+
+    /// <summary>Brings in every form of <paramref name="postings"/> (ascending, each once) with <paramref name="weight"/>, adding it to those already in.</summary>
+    public void BringIn(List<int> postings, int weight)
+    {
+        var add = CollectionsMarshal.AsSpan(postings);
+        var room = _count + add.Length;
+        if (_otherForms.Length < room)
+        {
+            var size = Math.Max(room, 2 * _otherForms.Length);
+            _otherForms = new int[size];
+            _otherWeights = new int[size];
+        }
+
+        var forms = _forms.AsSpan(0, _count);
+        var weights = _weights.AsSpan(0, _count);
+        var outForms = _otherForms.AsSpan();
+        var outWeights = _otherWeights.AsSpan();
+        int i = 0, j = 0, k = 0;
+        while (i < forms.Length && j < add.Length)
+        {
+            var a = forms[i];
+            var b = add[j];
+            if (a < b)
+            {
+                outForms[k] = a;
+                outWeights[k++] = weights[i++];
+            }
+            else if (a > b)
+            {
+                outForms[k] = b;
+                outWeights[k++] = weight;
+                j++;
+            }
+            else
+            {
+                outForms[k] = a;
+                outWeights[k++] = weights[i++] + weight;
+                j++;
+            }
+        }
+
+        for (; i < forms.Length; i++, k++)
+        {
+            outForms[k] = forms[i];
+            outWeights[k] = weights[i];
+        }
+
+        for (; j < add.Length; j++, k++)
+        {
+            outForms[k] = add[j];
+            outWeights[k] = weight;
+        }
+
+        (_forms, _otherForms) = (_otherForms, _forms);
+        (_weights, _otherWeights) = (_otherWeights, _weights);
+        _count = k;
+    }
+
+    /// <summary>Adds <paramref name="weight"/> to each form in that is in <paramref name="postings"/> (ascending), or in <paramref name="bits"/> when given (the same postings as bits).</summary>
+    public void Weigh(List<int> postings, ulong[]? bits, int weight)
+    {
+        var forms = _forms.AsSpan(0, _count);
+        var weights = _weights.AsSpan(0, _count);
+        if (bits is not null)
+        {
+            // Without a branch: a form in or not is as likely as not for a common word, and a mispredicted jump costs more than an add.
+            for (var at = 0; at < forms.Length; at++)
+            {
+                var form = forms[at];
+                weights[at] += weight & -(int)((bits[form >> 6] >> form) & 1);
+            }
+
+            return;
+        }
+
+        var sorted = CollectionsMarshal.AsSpan(postings);
+        if (forms.Length * (System.Numerics.BitOperations.Log2((uint)sorted.Length) + 1) < sorted.Length)
+        {
+            // Few forms in, a long list: search each, from where the one before was found.
+            var from = 0;
+            for (var at = 0; at < forms.Length && from < sorted.Length; at++)
+            {
+                var found = sorted[from..].BinarySearch(forms[at]);
+                if (found >= 0)
+                {
+                    weights[at] += weight;
+                    from += found + 1;
+                }
+                else
+                {
+                    from += ~found;
+                }
+            }
+
+            return;
+        }
+
+        for (int at = 0, j = 0; at < forms.Length && j < sorted.Length;)
+        {
+            var a = forms[at];
+            var b = sorted[j];
+            if (a < b)
+            {
+                at++;
+            }
+            else if (a > b)
+            {
+                j++;
+            }
+            else
+            {
+                weights[at++] += weight;
+                j++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The <paramref name="limit"/> forms of most weight, the lower form first among equals; every form when there
+    /// are no more. Written into <paramref name="chosen"/>, which is returned cut to their number.
+    /// </summary>
+    public Span<int> Top(int limit, Span<int> chosen)
+    {
+        var forms = _forms.AsSpan(0, _count);
+        if (forms.Length <= limit)
+        {
+            forms.CopyTo(chosen);
+            return chosen[..forms.Length];
+        }
+
+        var weights = _weights.AsSpan(0, _count);
+        var maxWeight = 0;
+        foreach (var weight in weights)
+        {
+            maxWeight = Math.Max(maxWeight, weight);
+        }
+
+        // The threshold: the highest weight that at least `limit` forms reach.
+        Span<int> withWeight = maxWeight < 256 ? stackalloc int[maxWeight + 1] : new int[maxWeight + 1];
+        withWeight.Clear();
+        foreach (var weight in weights)
+        {
+            withWeight[weight]++;
+        }
+
+        var threshold = maxWeight;
+        for (var reaching = withWeight[maxWeight]; reaching < limit; reaching += withWeight[threshold])
+        {
+            threshold--;
+        }
+
+        // Above it all; at it, the lowest forms first, which ascending order gives.
+        var room = limit;
+        for (var w = maxWeight; w > threshold; w--)
+        {
+            room -= withWeight[w];
+        }
+
+        var n = 0;
+        for (var at = 0; at < forms.Length; at++)
+        {
+            var weight = weights[at];
+            if (weight > threshold || (weight == threshold && room-- > 0))
+            {
+                chosen[n++] = forms[at];
+            }
+        }
+
+        return chosen[..n];
+    }
+}

@@ -1,0 +1,215 @@
+using CashApp.Engine.Matching;
+using CashApp.Engine.Model;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using FuzzySharp;
+
+namespace CashApp.Engine.Tests.Matching;
+
+/// <summary>
+/// The name lookup finds, for any payer name, exactly the customers and scores a brute-force reading of its rules
+/// finds by looking at every name form of every customer: the forms a rare enough key (a word, or the start of the
+/// name up to a slip) brings in, the best of them by the weight of every key they share, the forms that start with
+/// the longest start of the name any form has, each scored with FuzzySharp's own ratio, best per customer, best
+/// first and then by customer id. Names are drawn from a small vocabulary so that postings grow long, with
+/// near-duplicates (truncations, slips, short forms), legal forms of several kinds and non-ASCII letters; small
+/// limits make every limit of the lookup reached by a directory of a few dozen customers.
+/// </summary>
+public sealed class NameLookupProperties
+{
+    private static readonly string[] Words =
+    [
+        "North", "Northwind", "Pacific", "Pacifica", "Alder", "Dallas", "Logistics", "Log", "Services", "Svcs", "Intl",
+        "International", "Mfg", "Acme", "Müller", "Ørsted", "Газпром", "São", "Zürich", "Tech", "Technologies", "A", "B2",
+        "Larch", "Larchmont", "Industries", "Ind", "Holdings", "Hldgs", "&", "Co", "The", "Smith-Jones", "O'Neil",
+    ];
+
+    private static readonly string[] Forms =
+        ["", "", "Inc.", "Incorporated", "LLC", "Corp", "Corporation", "Corpora", "Ltd", "Limited", "GmbH", "GmbH & Co. KG", "S.A.", "B.V.", "Co.", "Group"];
+
+    private static readonly Gen<string> Name =
+        Gen.Choose(1, 4).SelectMany(n => Gen.ArrayOf(Gen.Elements(Words), n))
+            .Zip(Gen.Elements(Forms).Zip(Gen.Elements(string.Empty, string.Empty, string.Empty, " DBA Larch Tech")))
+            .Select(t => string.Join(' ', t.Item1) + (t.Item2.Item1.Length > 0 ? " " + t.Item2.Item1 : string.Empty) + t.Item2.Item2);
+
+    // A payer name as a bank prints one: a customer's name cut, upper-cased, with a slip, its legal form
+    // changed, or another name altogether.
+    private static Gen<string> PayerName(IReadOnlyList<string> names) =>
+        Gen.Elements(names.ToArray()).Zip(Gen.Choose(0, 6).Zip(Gen.Choose(0, 200).Zip(Gen.Elements('A', 'E', 'X', 'É', ' ', '.'))))
+            .SelectMany(t =>
+            {
+                var (name, (how, (place, letter))) = t;
+                var at = name.Length == 0 ? 0 : place % name.Length;
+                return how switch
+                {
+                    0 => Gen.Constant(name),
+                    1 => Gen.Constant(name.ToUpperInvariant()[..Math.Max(1, Math.Min(name.Length, 3 + (place % 22)))]),
+                    2 => Gen.Constant(name.Remove(at, name.Length > 1 ? 1 : 0)),
+                    3 => Gen.Constant(name.Insert(at, letter.ToString())),
+                    4 => Gen.Constant(name.Length == 0 ? name : name.Remove(at, 1).Insert(at, letter.ToString())),
+                    5 => Gen.Elements(Forms).Select(form => name.Split(' ')[0] + " " + form),
+                    _ => Name,
+                };
+            });
+
+    private static readonly NameLookupLimits[] Limits =
+    [
+        new(MaxScored: 4, MaxPostings: 24, MaxBringingIn: 6, MaxWholePrefixForms: 6, MaxPartPrefixForms: 3, MinBitsPostings: 5),
+        new(MaxScored: 2, MaxPostings: 10, MaxBringingIn: 3, MaxWholePrefixForms: 2, MaxPartPrefixForms: 1, MinBitsPostings: 2),
+        new(MaxScored: 12, MaxPostings: 60, MaxBringingIn: 20, MaxWholePrefixForms: 20, MaxPartPrefixForms: 8, MinBitsPostings: 30),
+        NameLookupLimits.Default,
+    ];
+
+    [Property(MaxTest = 300, Replay = "(41,43)")]
+    public Property ByName_FindsWhatABruteForceScanOfEveryCustomerFinds() =>
+        Prop.ForAll(
+            Gen.Choose(5, 60).SelectMany(n => Gen.ArrayOf(Name, n))
+                .SelectMany(names => Gen.ArrayOf(PayerName(names), 12).Select(payers => (Names: names, Payers: payers))).ToArbitrary(),
+            Gen.Choose(0, Limits.Length - 1).ToArbitrary(),
+            (day, limitsAt) =>
+            {
+                var (names, payers) = day;
+                // Every third customer also goes by another name; ids are in shuffled order, so that order by id is not order of adding.
+                var customers = names.Select((name, i) => new Customer(
+                    $"C{(i * 7919) % 1000:D4}-{i}", name, null, i % 3 == 0 ? [names[(i + 1) % names.Length] + " Alias"] : [], [])).ToList();
+                var limits = Limits[limitsAt];
+                var directory = new CustomerDirectory(customers, [], limits);
+                var reference = new BruteForce(customers, limits);
+                foreach (var payer in payers.Append(string.Empty).Append("AB"))
+                {
+                    var found = directory.ByName(payer).Select(c => (directory.Id(c.Customer), c.Score, c.What, c.NameOnFile)).ToList();
+                    var expected = reference.ByName(payer).Select(c => (c.Id, c.Score, payer, (string?)c.Name)).ToList();
+                    if (!found.SequenceEqual(expected))
+                    {
+                        return false.Label($"'{payer}' (limits {limits}): found [{string.Join("; ", found.Select(f => $"{f.Item1} {f.Score}"))}], a scan of every customer [{string.Join("; ", expected.Select(e => $"{e.Item1} {e.Score}"))}]");
+                    }
+                }
+
+                return true.Label("same");
+            });
+
+    /// <summary>The lookup's rules applied by looking at every name form of every customer, scored with FuzzySharp.</summary>
+    private sealed class BruteForce
+    {
+        private readonly List<(int Customer, string Compact, string? LegalForm, HashSet<string> Keys)> _forms = [];
+        private readonly List<Customer> _customers;
+        private readonly NameLookupLimits _limits;
+
+        public BruteForce(List<Customer> customers, NameLookupLimits limits)
+        {
+            _customers = customers;
+            _limits = limits;
+            for (var c = 0; c < customers.Count; c++)
+            {
+                AddName(c, customers[c].Name);
+                if (NameText.TradingName(customers[c].Name) is { } trading)
+                {
+                    AddName(c, trading);
+                }
+
+                foreach (var alias in customers[c].Aliases)
+                {
+                    AddName(c, alias);
+                }
+            }
+        }
+
+        public List<(string Id, int Score, string Name)> ByName(string payer)
+        {
+            var (tokens, legalForm) = NameText.TokensAndForm(payer);
+            var compact = string.Concat(tokens);
+            if (tokens.Length == 0 || compact.Length < 3)
+            {
+                return [];
+            }
+
+            // The payer's keys that some form has, each once, rarest first.
+            var keys = KeysOf(tokens, compact)
+                .Select(key => (Key: key, Prefix: key.StartsWith("P:", StringComparison.Ordinal), Forms: Enumerable.Range(0, _forms.Count).Where(f => _forms[f].Keys.Contains(key)).ToList()))
+                .Where(k => k.Forms.Count > 0)
+                .OrderBy(k => k.Forms.Count).ThenBy(k => k.Prefix ? 0 : 1).ThenBy(k => k.Forms[0])
+                .ToList();
+            var brought = new HashSet<int>();
+            if (keys.Count > 0 && keys[0].Forms.Count <= _limits.MaxPostings)
+            {
+                brought.UnionWith(keys[0].Forms);
+                foreach (var key in keys.Skip(1).Where(k => k.Forms.Count <= _limits.MaxBringingIn))
+                {
+                    brought.UnionWith(key.Forms);
+                }
+            }
+
+            int Weight(int form) => keys.Where(k => _forms[form].Keys.Contains(k.Key)).Sum(k => k.Prefix ? 2 : 1);
+            var scored = brought.OrderByDescending(Weight).ThenBy(f => f).Take(_limits.MaxScored).ToHashSet();
+
+            var longest = _forms.Max(f => compact.AsSpan().CommonPrefixLength(f.Compact));
+            if (compact.Length >= 8 && longest >= 8)
+            {
+                var starting = Enumerable.Range(0, _forms.Count).Where(f => _forms[f].Compact.StartsWith(compact[..longest], StringComparison.Ordinal)).ToList();
+                if (starting.Count <= (longest == compact.Length ? _limits.MaxWholePrefixForms : _limits.MaxPartPrefixForms))
+                {
+                    scored.UnionWith(starting);
+                }
+            }
+
+            return [.. scored.GroupBy(f => _forms[f].Customer)
+                .Select(g => (Customer: g.Key, Score: g.Max(f => Score(compact, legalForm, _forms[f].Compact, _forms[f].LegalForm))))
+                .OrderByDescending(c => c.Score).ThenBy(c => _customers[c.Customer].CustomerId, StringComparer.Ordinal)
+                .Select(c => (_customers[c.Customer].CustomerId, c.Score, _customers[c.Customer].Name))];
+        }
+
+        private static int Score(string payer, string? payerForm, string customer, string? customerForm)
+        {
+            int score;
+            if (payer == customer)
+            {
+                score = 100;
+            }
+            else if (payer.Length >= 8 && customer.StartsWith(payer, StringComparison.Ordinal))
+            {
+                score = 96;
+            }
+            else if (payer.Length >= 5 && customer.StartsWith(payer, StringComparison.Ordinal))
+            {
+                score = 86;
+            }
+            else
+            {
+                score = Fuzz.Ratio(payer, customer);
+                if (payer.Length >= 8 && payer.Length < customer.Length)
+                {
+                    score = Math.Max(score, Fuzz.Ratio(payer, customer[..payer.Length]) - 3);
+                }
+            }
+
+            return payerForm is not null && customerForm is not null && payerForm != customerForm
+                ? Math.Min(score, CustomerDirectory.LegalFormConflictScore)
+                : score;
+        }
+
+        private void AddName(int customer, string name)
+        {
+            var (tokens, legalForm) = NameText.TokensAndForm(name);
+            if (tokens.Length == 0)
+            {
+                return;
+            }
+
+            var compact = string.Concat(tokens);
+            _forms.Add((customer, compact, legalForm, KeysOf(tokens, compact)));
+            var shortCompact = NameText.ShortCompact(tokens);
+            if (shortCompact != compact)
+            {
+                _forms.Add((customer, shortCompact, legalForm, KeysOf(tokens, shortCompact)));
+            }
+        }
+
+        private static HashSet<string> KeysOf(string[] tokens, string compact)
+        {
+            var keys = new HashSet<string>(StringComparer.Ordinal);
+            CustomerDirectory.ForEachRetrievalKey(tokens, compact, new char[CustomerDirectory.RetrievalKeyLength], (key, _) => keys.Add(key.ToString()));
+            return keys;
+        }
+    }
+}
