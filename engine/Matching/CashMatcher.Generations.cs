@@ -42,8 +42,9 @@ public sealed partial class CashMatcher
         ArgumentNullException.ThrowIfNull(changes);
         ArgumentNullException.ThrowIfNull(onRecord);
         var opening = (long[])_opening.Clone();
-        var inSeries = (int[])(_openInSeries ?? CountOpen(_seriesOfItem, _series.Count));
-        var inCurrency = (int[])(_openInCurrency ?? CountOpen(_currencyOf, _currencyCodes.Count));
+        // Copies: the counts are changed below, and this generation (still served, or a parent of others) keeps its own.
+        var inSeries = (int[])(_openInSeries?.Clone() ?? CountOpen(_seriesOfItem, _series.Count));
+        var inCurrency = (int[])(_openInCurrency?.Clone() ?? CountOpen(_currencyOf, _currencyCodes.Count));
         var changed = new List<(int Item, long Before, long After)>(changes.Count);
         var added = new List<OpenItem>();
         foreach (var (itemId, now) in changes)

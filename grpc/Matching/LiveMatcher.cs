@@ -159,23 +159,39 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
                 (_pendingFull, _pendingRules) = (false, false);
             }
 
-            var started = Stopwatch.GetTimestamp();
-            var next = current is null || full || items.Count > MaxChangedItems
-                ? null
-                : await CarriedForwardAsync(current, generation, items, rules || items.Count > 0, cancellationToken).ConfigureAwait(false);
-            if (next is not null)
+            try
             {
-                Interlocked.Increment(ref _carriedForward);
-                Volatile.Write(ref _current, next);
-                var took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                Log.MatcherCarriedForward(logger, items.Count, took);
-                RefreshIfOld(next);
-                return next;
-            }
+                var started = Stopwatch.GetTimestamp();
+                var next = current is null || full || items.Count > MaxChangedItems
+                    ? null
+                    : await CarriedForwardAsync(current, generation, items, rules || items.Count > 0, cancellationToken).ConfigureAwait(false);
+                if (next is not null)
+                {
+                    Interlocked.Increment(ref _carriedForward);
+                    Volatile.Write(ref _current, next);
+                    var took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    Log.MatcherCarriedForward(logger, items.Count, took);
+                    RefreshIfOld(next);
+                    return next;
+                }
 
-            current = await ReadAsync(generation, cancellationToken).ConfigureAwait(false);
-            Install(current);
-            return current;
+                current = await ReadAsync(generation, cancellationToken).ConfigureAwait(false);
+                Install(current);
+                return current;
+            }
+            catch
+            {
+                // The call was cancelled or the store failed before a snapshot was put in place: what was pending is
+                // pending still, or the write it stands for would never reach a later snapshot.
+                lock (_pendingGate)
+                {
+                    _pendingItems.UnionWith(items);
+                    _pendingFull |= full;
+                    _pendingRules |= rules;
+                }
+
+                throw;
+            }
         }
         finally
         {

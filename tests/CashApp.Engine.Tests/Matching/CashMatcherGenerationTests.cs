@@ -310,4 +310,23 @@ public sealed class CashMatcherGenerationTests
 
         return "same";
     }
+
+    [Fact]
+    public void WithChangedItems_ANewerGeneration_LeavesWhatAnOlderOneAcceptsAsItWas()
+    {
+        var usd = new CurrencyCode("USD");
+        OpenItem Item(string id, string number) => new(id, DocType.Invoice, "C1", "ACME INC", number, null, usd, 300_00, new DateOnly(2026, 11, 1), new DateOnly(2026, 12, 1));
+        List<OpenItem> items = [Item("A1", "INV-1001"), Item("A2", "INV-1002"), Item("A3", "XQ-5003"), Item("A4", "XQ-5004")];
+        var g0 = new CashMatcher(items, [new Customer("C1", "ACME INC", null, [], [])], MatchPolicy.Default);
+        var g1 = g0.WithChangedItems([("A3", null)], _ => true);
+        Assert.NotNull(g1);
+
+        // In g1, A4 is the last open XQ item: closing it needs a new matcher, as it does for a fresh build of g1's ledger.
+        var fresh = new CashMatcher([items[0], items[1], items[3]], [new Customer("C1", "ACME INC", null, [], [])], MatchPolicy.Default);
+        Assert.Null(fresh.WithChangedItems([("A4", null)], _ => true));
+
+        // A newer generation made from g1 (A3 open again) must not change g1's counts.
+        Assert.NotNull(g1.WithChangedItems([("A3", Item("A3", "XQ-5003"))], _ => true));
+        Assert.Null(g1.WithChangedItems([("A4", null)], _ => true));
+    }
 }

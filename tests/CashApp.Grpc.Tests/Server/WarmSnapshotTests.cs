@@ -49,6 +49,28 @@ public sealed class WarmSnapshotTests
     }
 
     [Fact]
+    public async Task CarryForward_CallCancelledWhileItemsAreRead_TheWriteReachesTheNextSnapshot()
+    {
+        await using var ledger = await Ledger.OpenAsync();
+        var logs = new ListLogger();
+        using var matcher = new LiveMatcher(ledger.Store, MatchPolicy.Default, TimeSpan.MaxValue, TimeProvider.System, logs.For<LiveMatcher>());
+        Assert.Equal(2, (await matcher.SnapshotAsync(CancellationToken.None)).OpenItems.Count);
+
+        // An AR system adds an invoice (OpenItemsService: upsert, then ItemsChanged).
+        var date = new DateOnly(2026, 10, 1);
+        await ledger.Store.UpsertOpenItemsAsync([new OpenItem("W-L-9", DocType.Invoice, "W-CUST", "W Customer Inc.", "INV-W-4009", null, Usd, 3_000, date, date.AddDays(30))], "test");
+        matcher.ItemsChanged(["W-L-9"]);
+
+        // The next call is cancelled (deadline) while the changed item is read.
+        ledger.Gate.FailItemReads = 1;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => matcher.SnapshotAsync(CancellationToken.None).AsTask());
+
+        // Every later snapshot must hold the new invoice.
+        var after = await matcher.SnapshotAsync(CancellationToken.None);
+        Assert.Contains(after.OpenItems, i => i.ItemId == "W-L-9");
+    }
+
+    [Fact]
     public async Task Warmup_ReadUnderWay_NotServingAndCallsWaitForThatRead()
     {
         await using var ledger = await Ledger.OpenAsync();
@@ -300,6 +322,9 @@ public sealed class WarmSnapshotTests
 
         internal int Reads => Volatile.Read(ref _reads);
 
+        /// <summary>How many item reads still fail as a cancelled call's would.</summary>
+        internal int FailItemReads;
+
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
         {
             ArgumentNullException.ThrowIfNull(targetMethod);
@@ -308,6 +333,11 @@ public sealed class WarmSnapshotTests
                 Interlocked.Increment(ref _reads);
                 _started.TrySetResult();
                 return load(Inner, (CancellationToken)args![0]!);
+            }
+
+            if (targetMethod.Name == nameof(ICashStore.GetOpenItemAsync) && Interlocked.Decrement(ref FailItemReads) >= 0)
+            {
+                throw new OperationCanceledException("the call was cancelled while the item was read");
             }
 
             try
