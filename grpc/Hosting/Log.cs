@@ -59,8 +59,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 46, Level = LogLevel.Error, Message = "Reading the ledger snapshot at start-up failed after {Seconds:0.0} s; the next call, or this service in {RetrySeconds:0} s, tries again")]
     public static partial void LedgerLoadFailed(ILogger logger, Exception exception, double seconds, double retrySeconds);
 
-    [LoggerMessage(EventId = 47, Level = LogLevel.Warning, Message = "Reading the ledger snapshot in the background failed; calls go on with the snapshot in place and the next one tries again")]
-    public static partial void LedgerRefreshFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 47, Level = LogLevel.Warning, Message = "Reading the ledger snapshot in the background failed; calls go on with the snapshot in place, and one past the max age tries again after {Pause}")]
+    public static partial void LedgerRefreshFailed(ILogger logger, TimeSpan pause, Exception exception);
 
     [LoggerMessage(EventId = 48, Level = LogLevel.Debug, Message = "A background read of the ledger snapshot was dropped: a full read was due or made meanwhile")]
     public static partial void LedgerRefreshDropped(ILogger logger);

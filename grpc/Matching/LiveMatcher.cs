@@ -47,6 +47,11 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
     private Task? _refresh;
     private int _refreshing;
 
+    // After a background read failed, none is started before this time (UTC ticks); the pause doubles with each
+    // failure in a row, as the start-up read's does, so a store that is down is not read in full call after call.
+    private long _refreshNotBefore;
+    private TimeSpan _refreshPause;
+
     /// <summary>True once a snapshot has been read: calls are answered without waiting for the ledger.</summary>
     public bool IsReady => Volatile.Read(ref _current) is not null;
 
@@ -225,7 +230,9 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
     /// <summary>Starts one background read of the whole ledger when <paramref name="snapshot"/> is past its max age and none runs.</summary>
     private void RefreshIfOld(Snapshot snapshot)
     {
-        if (Young(snapshot) || Interlocked.CompareExchange(ref _refreshing, 1, 0) != 0)
+        if (Young(snapshot)
+            || clock.GetUtcNow().UtcTicks < Interlocked.Read(ref _refreshNotBefore)
+            || Interlocked.CompareExchange(ref _refreshing, 1, 0) != 0)
         {
             return;
         }
@@ -249,6 +256,8 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
             }
 
             var next = await ReadAsync(generation, _stopping.Token).ConfigureAwait(false);
+            _refreshPause = TimeSpan.Zero;
+            Interlocked.Exchange(ref _refreshNotBefore, 0);
             await _reload.WaitAsync(_stopping.Token).ConfigureAwait(false);
             try
             {
@@ -279,8 +288,11 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
         }
         catch (Exception ex) when (!_stopping.IsCancellationRequested)
         {
-            // The snapshot in place stays in use; the next call past the max age tries again.
-            Log.LedgerRefreshFailed(logger, ex);
+            // The snapshot in place stays in use; a call past the max age tries again after a pause. (Only one
+            // refresh runs at a time, so the pause is this one's to change.)
+            _refreshPause = _refreshPause == TimeSpan.Zero ? LedgerWarmup.FirstPause : TimeSpan.FromTicks(Math.Min(2 * _refreshPause.Ticks, LedgerWarmup.LongestPause.Ticks));
+            Interlocked.Exchange(ref _refreshNotBefore, (clock.GetUtcNow() + _refreshPause).UtcTicks);
+            Log.LedgerRefreshFailed(logger, _refreshPause, ex);
         }
         catch (Exception) when (_stopping.IsCancellationRequested)
         {
@@ -340,6 +352,10 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
     public void Dispose()
     {
         _stopping.Cancel();
+
+        // A background read still running is told to stop and given a moment to, before what it uses is disposed.
+        // (It catches its own failures: waiting cannot throw for them.)
+        Volatile.Read(ref _refresh)?.Wait(TimeSpan.FromSeconds(5));
         _stopping.Dispose();
         _reload.Dispose();
     }

@@ -139,6 +139,45 @@ public sealed class WarmSnapshotTests
     }
 
     [Fact]
+    public async Task Refresh_ReadFails_NoOtherReadUntilThePauseIsOver()
+    {
+        await using var ledger = await Ledger.OpenAsync();
+        var failing = false;
+        ledger.Gate.Load = (inner, token) => Volatile.Read(ref failing)
+            ? Task.FromException<LedgerSnapshot>(new InvalidOperationException("the disk went away"))
+            : inner.LoadSnapshotAsync(token);
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero));
+        var logs = new ListLogger();
+        using var matcher = new LiveMatcher(ledger.Store, MatchPolicy.Default, TimeSpan.FromMinutes(1), clock, logs.For<LiveMatcher>());
+        Assert.Equal(2, (await matcher.SnapshotAsync(CancellationToken.None)).OpenItems.Count);
+
+        // Past the max age, the background read fails: the snapshot in place stays in use.
+        Volatile.Write(ref failing, true);
+        clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(2, (await matcher.SnapshotAsync(CancellationToken.None)).OpenItems.Count);
+        var failed = matcher.Refreshing!;
+        await failed.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Contains(logs.Lines, l => l.Contains("tries again after 00:00:05", StringComparison.Ordinal));
+
+        // Calls within the pause start no read.
+        for (var i = 0; i < 5; i++)
+        {
+            await matcher.SnapshotAsync(CancellationToken.None);
+        }
+
+        Assert.Same(failed, matcher.Refreshing);
+        Assert.Equal(2, ledger.Gate.Reads);
+
+        // After it, one read again, which now succeeds.
+        Volatile.Write(ref failing, false);
+        clock.Advance(LedgerWarmup.FirstPause);
+        await matcher.SnapshotAsync(CancellationToken.None);
+        Assert.NotSame(failed, matcher.Refreshing);
+        await matcher.Refreshing!.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Equal((3, 2L), (ledger.Gate.Reads, matcher.FullLoads));
+    }
+
+    [Fact]
     public async Task Snapshot_PastMaxAge_CallGoesOnWithItWhileOneReadReplacesIt()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero));
