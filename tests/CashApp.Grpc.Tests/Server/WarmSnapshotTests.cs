@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
 using CashApp.Engine.Matching;
@@ -131,9 +132,16 @@ public sealed class WarmSnapshotTests
         Assert.Equal(2, seen.OpenItems.Count);
         Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync(new HealthCheckContext())).Status);
 
-        // The warm-up's own retry, after its pause, finds the snapshot read and reads nothing more.
-        clock.Advance(LedgerWarmup.FirstPause);
-        await warmup.ExecuteTask.WaitAsync(TimeSpan.FromMinutes(1));
+        // The warm-up's own retry, after its pause, finds the snapshot read and reads nothing more. (The warm-up may
+        // not have started its pause yet when the error is logged: the fake clock is moved on until it has ended.)
+        var deadline = Stopwatch.StartNew();
+        while (!warmup.ExecuteTask.IsCompleted && deadline.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            clock.Advance(LedgerWarmup.FirstPause);
+            await Task.WhenAny(warmup.ExecuteTask, Task.Delay(TimeSpan.FromMilliseconds(20)));
+        }
+
+        await warmup.ExecuteTask.WaitAsync(TimeSpan.FromSeconds(1));
         Assert.Equal((2, 1L), (ledger.Gate.Reads, matcher.FullLoads));
         await warmup.StopAsync(CancellationToken.None);
     }
