@@ -189,13 +189,8 @@ public sealed class WarmSnapshotTests
     public async Task Snapshot_PastMaxAge_CallGoesOnWithItWhileOneReadReplacesIt()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero));
-        static ServeOptions OneMinute(ServeOptions o) => o with { SnapshotMaxAge = TimeSpan.FromMinutes(1) };
-        var first = new ServerFixture(64L * 1024 * 1024, configure: OneMinute);
-        await using var ownFirst = new Own(first);
-        await first.InitializeAsync();
-        var second = ServerFixture.OnStoreOf(first, OneMinute, clock);
-        await using var ownSecond = new Own(second);
-        await second.InitializeAsync();
+        await using var servers = await TwoServers.StartAsync(clock);
+        var (first, second) = (servers.First, servers.Second);
 
         // Written through the first server: the second's snapshot, read at its start, has not got it.
         await first.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("W-AGE-1", "W-CUST", "INV-W-2001", 10_000)]);
@@ -257,14 +252,8 @@ public sealed class WarmSnapshotTests
     public async Task Snapshot_OldAfterAnotherServersWrite_CommitAndResolveNeverOverApply()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero));
-        static ServeOptions OneMinute(ServeOptions o) => o with { SnapshotMaxAge = TimeSpan.FromMinutes(1) };
-        var first = new ServerFixture(64L * 1024 * 1024, configure: OneMinute);
-        await using var ownFirst = new Own(first);
-        await first.InitializeAsync();
-        await first.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("W-OVER-1", "W-CUST", "INV-W-3001", 25_000), MatchingTests.Invoice("W-OVER-2", "W-CUST", "INV-W-3002", 8_000)]);
-        var second = ServerFixture.OnStoreOf(first, OneMinute, clock);
-        await using var ownSecond = new Own(second);
-        await second.InitializeAsync();
+        await using var servers = await TwoServers.StartAsync(clock, first => first.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("W-OVER-1", "W-CUST", "INV-W-3001", 25_000), MatchingTests.Invoice("W-OVER-2", "W-CUST", "INV-W-3002", 8_000)]));
+        var (first, second) = (servers.First, servers.Second);
         Assert.Single((await second.Matching("ar-system").MatchAsync(new V1.MatchRequest { Payments = { MatchingTests.Payment("W-OVER-PROBE", 25_000, "INV-W-3001") } })).Applications);
 
         // The first server pays both invoices in full; behind the second's back, whose snapshot still has them open.
@@ -312,6 +301,54 @@ public sealed class WarmSnapshotTests
     private sealed class Own(ServerFixture fixture) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync() => await fixture.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Two servers on one SQLite file, each reading its snapshot again past a minute: the first on the real clock,
+    /// the second on <c>clock</c>. What <c>beforeSecond</c> writes through the first is in the second's first read.
+    /// </summary>
+    private sealed class TwoServers : IAsyncDisposable
+    {
+        private TwoServers(ServerFixture first) => First = first;
+
+        public ServerFixture First { get; }
+
+        public ServerFixture Second => _second ?? throw new InvalidOperationException("The second server has not started.");
+
+        private ServerFixture? _second;
+
+        public static async Task<TwoServers> StartAsync(FakeTimeProvider clock, Func<ServerFixture, Task>? beforeSecond = null)
+        {
+            static ServeOptions OneMinute(ServeOptions o) => o with { SnapshotMaxAge = TimeSpan.FromMinutes(1) };
+            var servers = new TwoServers(new ServerFixture(64L * 1024 * 1024, configure: OneMinute));
+            try
+            {
+                await servers.First.InitializeAsync();
+                if (beforeSecond is not null)
+                {
+                    await beforeSecond(servers.First);
+                }
+
+                servers._second = ServerFixture.OnStoreOf(servers.First, OneMinute, clock);
+                await servers._second.InitializeAsync();
+                return servers;
+            }
+            catch
+            {
+                await servers.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_second is not null)
+            {
+                await _second.DisposeAsync();
+            }
+
+            await First.DisposeAsync();
+        }
     }
 
     /// <summary>A SQLite store with two invoices, behind a proxy whose snapshot reads a test controls.</summary>
