@@ -148,7 +148,8 @@ public sealed class CashMatcherGenerationTests
                 carriedAmong += next is not null && changes.Exists(c => c.Item2 is { } n && fresh.Contains(n) && string.CompareOrdinal(n.ItemId, last) < 0) ? 1 : 0;
                 carried = next ?? new CashMatcher(current, customers, MatchPolicy.Default);
 
-                var payments = basePayments.Concat(fresh.SelectMany((item, n) => PaymentsFor(item, n))).ToArray();
+                var payments = basePayments.Concat(fresh.SelectMany((item, n) => PaymentsFor(item, n)))
+                    .Concat(fresh.Select((item, n) => PaymentWithAnother(item, n, current)).OfType<Payment>()).ToArray();
                 var expected = Text(new CashMatcher(current, customers, MatchPolicy.Default).Match(payments));
                 var actual = Text(carried.Fork().Propose(payments));
                 if (expected != actual)
@@ -222,6 +223,23 @@ public sealed class CashMatcherGenerationTests
         var number = new string([.. item.InvoiceNumber.Where(char.IsAsciiDigit)]);
         var typo = number[^1] != number[^2] ? number[..^2] + number[^1] + number[^2] : number[..^1] + (number[^1] == '9' ? '0' : '9');
         yield return new Payment(reference + "T", new Money(item.OpenMinor, item.Currency), n % 2 == 0 ? item.CustomerName : null, null, [], "INV " + typo, "new", (2 * n) + 3);
+    }
+
+    /// <summary>
+    /// A payment of a new item and another open item of its customer, quoting both (new first): applied line by line
+    /// in id order, or, where the two do not settle it, an exception listing them in that order.
+    /// </summary>
+    private static Payment? PaymentWithAnother(OpenItem item, int n, List<OpenItem> ledger)
+    {
+        var other = ledger.Where(i => i.CustomerId == item.CustomerId && i.Currency == item.Currency && i.ItemId != item.ItemId && i.OpenMinor > 0 && i.InvoiceNumber != item.InvoiceNumber)
+            .MinBy(i => i.ItemId, StringComparer.Ordinal);
+        if (item.OpenMinor <= 0 || other is null)
+        {
+            return null;
+        }
+
+        return new Payment("Q" + n.ToString("D4", CultureInfo.InvariantCulture) + "W", new Money(item.OpenMinor + other.OpenMinor, item.Currency), item.CustomerName, null,
+            [new RemittanceLine(item.InvoiceNumber, item.OpenMinor), new RemittanceLine(other.InvoiceNumber, other.OpenMinor)], null, "new", 9_000 + n);
     }
 
     [Fact]
