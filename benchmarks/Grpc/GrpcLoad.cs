@@ -18,13 +18,15 @@ namespace CashApp.Benchmarks.Grpc;
 /// client and server share this machine's cores and each one's CPU time is measured apart. Unary
 /// <c>Match</c> with one payment per call from many concurrent callers, then <c>MatchStream</c> with batches
 /// of payments on a few streams. Prints calls/s, payments/s, latency percentiles and the CPU split.
-/// <c>dotnet run -c Release --project benchmarks -- grpc-load [--seconds 10] [--concurrency 64] [--connections 2] [--streams 4] [--batch 100] [--baseline] [--in-process] [--server PATH] [--ledger DIR --db PATH] [--upsert-new N]</c>;
+/// <c>dotnet run -c Release --project benchmarks -- grpc-load [--seconds 10] [--concurrency 64] [--connections 2] [--streams 4] [--batch 100] [--baseline] [--in-process] [--server PATH] [--ledger DIR --db PATH] [--upsert-new N [--among]]</c>;
 /// <c>--in-process</c> hosts the server in this process instead (no CPU split); <c>--server</c> runs another
 /// build's <c>cashapp.dll</c>, to compare two builds on the same noisy machine one run after the other.
 /// <c>--ledger</c> serves the customers and open items of a ScaleGen day (<c>customers.csv</c>,
 /// <c>open_items.csv</c>: 5 million items at the scale of issue 20) instead of the demo day's 1,811; they are
 /// written into the store at <c>--db</c> once, and a later run with the same <c>--db</c> serves it as it is.
-/// <c>--upsert-new N</c> upserts N new open items after the first call and times the call after (issue 16).
+/// <c>--upsert-new N</c> upserts N new open items after the first call and times the call after (issue 16): their ids
+/// sort after every known id, or with <c>--among</c> each right after a known id spread over the ledger (a credit memo
+/// numbered in another series, an id not zero-padded).
 /// </summary>
 internal static class GrpcLoad
 {
@@ -87,7 +89,7 @@ internal static class GrpcLoad
 
                 // At most 100,000 payments, spread over the whole ledger, so that calls touch items all over it.
                 var payments = Payments(items, Math.Max(1, items.Count / 100_000));
-                var fresh = NewItems(items, Option(args, "--upsert-new", 0));
+                var fresh = NewItems(items, Option(args, "--upsert-new", 0), args.Contains("--among"));
                 var itemCount = items.Count;
                 var customerCount = customers.Count;
                 items = [];
@@ -502,7 +504,7 @@ internal static class GrpcLoad
 
     /// <summary>One payment per open invoice, quoting its number for its open amount; every fifth from nobody known.</summary>
     /// <summary>New invoices like the ledger's last, with ids that sort after every item's (a served AR system numbers on).</summary>
-    private static List<OpenItem> NewItems(List<OpenItem> items, int count)
+    private static List<OpenItem> NewItems(List<OpenItem> items, int count, bool among)
     {
         if (count == 0)
         {
@@ -511,9 +513,12 @@ internal static class GrpcLoad
 
         var last = items.Select(i => i.ItemId).Max(StringComparer.Ordinal)!;
         var like = items.First(i => i.OpenMinor > 0);
+        var known = among ? items.Select(i => i.ItemId).Order(StringComparer.Ordinal).ToArray() : [];
         return [.. Enumerable.Range(1, count).Select(n => like with
         {
-            ItemId = string.Create(CultureInfo.InvariantCulture, $"{last}-N{n:D6}"),
+            ItemId = among
+                ? string.Create(CultureInfo.InvariantCulture, $"{known[(int)((long)(n - 1) * known.Length / count)]}-N{n:D6}")
+                : string.Create(CultureInfo.InvariantCulture, $"{last}-N{n:D6}"),
             InvoiceNumber = string.Create(CultureInfo.InvariantCulture, $"NEW-{9_000_000 + n}"),
             PoNumber = null,
             OpenMinor = 1_000_00 + (n * 37),

@@ -52,7 +52,7 @@ public sealed partial class CashMatcher
 
         why += AtOnceWhy;
         items = items[..quotes];
-        items.Sort();
+        SortItems(items);
         foreach (var item in items)
         {
             Apply(payment, item, _remaining[item], MatchMethod.ExactReference, score, why, applications);

@@ -177,8 +177,15 @@ public sealed partial class CashMatcher
             candidates.Clear();
             _fuzzy.Candidates(key, candidates);
 
-            // The items a generation added come after the build's, so the candidates stay in ascending order.
+            // The items a generation added come after the build's; where their numbers do not give the id order, the
+            // candidates are put in id order (the build's and the added are distinct items).
+            var fromBuild = candidates.Count;
             _fuzzyAdded?.Candidates(key, candidates);
+            if (_order is { } order && candidates.Count > fromBuild)
+            {
+                candidates.Sort((a, b) => order.Compare(a.Item, b.Item));
+            }
+
             var maxEdits = key.Length >= 7 ? Policy.MaxReferenceEdits : 1;
             for (var c = 0; c < candidates.Count; c++)
             {

@@ -16,11 +16,17 @@ public sealed partial class CashMatcher
     private int[]? _openInSeries;
     private int[]? _openInCurrency;
 
-    // The items added since the full build (ascending indexes, all past the build's), their fuzzy keys, and the
-    // item lists of the customers they belong to (the build's list, then the added items).
+    // The items added since the full build (their numbers, all past the build's, in id order), their fuzzy keys,
+    // and the item lists of the customers they belong to (the build's list and the added items, in id order).
     private int[] _added = [];
     private DeleteNeighbourhoodIndex? _fuzzyAdded;
     private Dictionary<int, List<int>>? _addedOfCustomer;
+
+    // The rank (see ItemOrder) of each added item, by its number less the build's count; and the order of ranks
+    // where numbers no longer give the id order (an added item sorts among the known ones), else null: item numbers
+    // then compare as ids do, and a full build, or a generation that only appended, sorts by number as before.
+    private long[] _addedRank = [];
+    private ItemOrder? _order;
 
     /// <summary>
     /// A matcher whose opening amounts are these ones with <paramref name="changes"/> made: each is an item as the
@@ -28,9 +34,10 @@ public sealed partial class CashMatcher
     /// payment exactly as a matcher built afresh from the changed ledger would, and is made in time proportional to
     /// the ledger's amounts (one copy) and to the items added since the full build, not to the ledger's indexing.
     /// Returns null, so that the caller reads the whole ledger, where the change cannot be carried so as to decide
-    /// the same: a number, customer, currency, date or terms of a known item changed; a new item whose id does not
-    /// sort after every id this matcher knows (items are numbered in id order, and ties are broken by number), of a
-    /// customer it does not know, or of a customer known only from items none of which is open; more than
+    /// the same: a number, customer, currency, date or terms of a known item changed; a new item whose id sorts
+    /// among known ids where no rank is left between its neighbours' (see <see cref="ItemOrder"/>; after some 32
+    /// halvings of one gap), of a customer it does not know, or of a customer known only from items none of which is
+    /// open or whose first open item it would precede (what names the customer); more than
     /// <see cref="MaxAddedItems"/> items (or half the build's) added since the full build; or a closure that would
     /// drop the last open item of a numbering series or currency, or change what a customer without a record is
     /// known by.
@@ -101,7 +108,7 @@ public sealed partial class CashMatcher
         if (added.Count > 0)
         {
             added.Sort((a, b) => string.CompareOrdinal(a.ItemId, b.ItemId));
-            return Appendable(added, opening, onRecord) ? WithAdded(added, opening, changed, inSeries, inCurrency) : null;
+            return Placed(added, opening, onRecord) is { } ranks ? WithAdded(added, ranks, opening, changed, inSeries, inCurrency) : null;
         }
 
         var prior = _amountPrior.IsValueCreated ? _amountPrior.Value.With(changed, _currencyOf, _currencyCodes.Count) : null;
@@ -114,34 +121,142 @@ public sealed partial class CashMatcher
     }
 
     /// <summary>
-    /// Whether new items (in id order) take the numbers a fresh build would give them, relative to every other item:
-    /// after all the items this matcher knows. Their customers must be known, and one known only from its items
-    /// must keep its name and place, which its first open item gives.
+    /// The ranks new items (in id order) take among the items this matcher knows, so that every order by rank is
+    /// the id order a fresh build numbers them in; null when they cannot be carried. Their customers must be known,
+    /// and one known only from its items must keep its name and place, which its first open item gives.
     /// </summary>
-    private bool Appendable(List<OpenItem> added, long[] opening, Func<string, bool> onRecord)
+    private long[]? Placed(List<OpenItem> added, long[] opening, Func<string, bool> onRecord)
     {
-        var last = _itemCount > 0 ? _items[_itemCount - 1].ItemId : null;
-        foreach (var item in added)
+        var built = Built;
+        if (_added.Length + added.Count > Math.Min(MaxAddedItems, Math.Max(1_000, built / 2)))
         {
-            if (last is not null && string.CompareOrdinal(last, item.ItemId) >= 0)
+            return null;
+        }
+
+        var ranks = new long[added.Count];
+        for (var n = 0; n < added.Count;)
+        {
+            // The known neighbours of this item, among the build's items and those added before; the new items up to
+            // the next known one share the gap between them, evenly spaced.
+            var id = added[n].ItemId;
+            var inBuilt = LowerBound(id, built, i => i);
+            var inAdded = LowerBound(id, _added.Length, a => _added[a]);
+            var below = Math.Max(inBuilt > 0 ? ItemOrder.BuiltRank(inBuilt - 1) : -(1L << ItemOrder.Shift), inAdded > 0 ? _addedRank[_added[inAdded - 1] - built] : long.MinValue);
+            var next = -1;
+            if (inBuilt < built)
             {
-                return false;
+                next = inBuilt;
             }
 
-            last = item.ItemId;
-            var customer = _customers.IndexOf(item.CustomerId);
-            if (customer < 0 || (!onRecord(item.CustomerId) && !ItemsOfCustomer(customer).Exists(i => opening[i] != 0)))
+            if (inAdded < _added.Length && (next < 0 || RankOf(_added[inAdded]) < RankOf(next)))
             {
-                return false;
+                next = _added[inAdded];
+            }
+
+            var run = n + 1;
+            while (run < added.Count && (next < 0 || string.CompareOrdinal(added[run].ItemId, _items[next].ItemId) < 0))
+            {
+                run++;
+            }
+
+            // Past every known id, each takes a whole built step (far from overflowing: the build numbers fewer than 2^30 items).
+            var step = next >= 0 ? (RankOf(next) - below) / (run - n + 1) : 1L << ItemOrder.Shift;
+            if (step < 1 || below > long.MaxValue >> 1)
+            {
+                return null;
+            }
+
+            for (var k = n; k < run; k++)
+            {
+                ranks[k] = below + ((k - n + 1) * step);
+            }
+
+            n = run;
+        }
+
+        for (var n = 0; n < added.Count; n++)
+        {
+            var item = added[n];
+            var customer = _customers.IndexOf(item.CustomerId);
+            if (customer < 0 || (!onRecord(item.CustomerId) && !(FirstOpen(customer, opening) is { } first && RankOf(first) < ranks[n])))
+            {
+                return null;
             }
         }
 
-        var built = _itemCount - _added.Length;
-        return _added.Length + added.Count <= Math.Min(MaxAddedItems, Math.Max(1_000, built / 2));
+        return ranks;
     }
 
-    /// <summary>The next generation with <paramref name="added"/> (appendable, in id order) numbered after this one's items.</summary>
-    private CashMatcher WithAdded(List<OpenItem> added, long[] opening, List<(int Item, long Before, long After)> changed, int[] inSeries, int[] inCurrency)
+    /// <summary>How many of the first <paramref name="count"/> items of a sequence in id order (item numbers given by <paramref name="itemAt"/>) sort before <paramref name="id"/>.</summary>
+    private int LowerBound(string id, int count, Func<int, int> itemAt)
+    {
+        int lo = 0, hi = count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            (lo, hi) = string.CompareOrdinal(_items[itemAt(mid)].ItemId, id) < 0 ? (mid + 1, hi) : (lo, mid);
+        }
+
+        return lo;
+    }
+
+    /// <summary>The customer's first open item in id order, or null when none is open.</summary>
+    private int? FirstOpen(int customer, long[] opening)
+    {
+        foreach (var i in ItemsOfCustomer(customer))
+        {
+            if (opening[i] != 0)
+            {
+                return i;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>How many items the full build numbered: they rank by number, and the items past them are the added ones.</summary>
+    private int Built => _itemCount - _added.Length;
+
+    /// <summary>The item's rank: the order of ranks is the order of ids.</summary>
+    private long RankOf(int item) => item < Built ? ItemOrder.BuiltRank(item) : _addedRank[item - Built];
+
+    /// <summary>The order of item numbers by id, as a comparer (the plain order of numbers while it is the same).</summary>
+    private IComparer<int> ItemComparer => (IComparer<int>?)_order ?? Comparer<int>.Default;
+
+    /// <summary>Sorts items into id order.</summary>
+    private void SortItems(List<int> items)
+    {
+        if (_order is null)
+        {
+            items.Sort();
+        }
+        else
+        {
+            items.Sort(_order);
+        }
+    }
+
+    /// <summary>Sorts items into id order.</summary>
+    private void SortItems(Span<int> items)
+    {
+        if (_order is null)
+        {
+            items.Sort();
+        }
+        else
+        {
+            items.Sort(_order);
+        }
+    }
+
+    /// <summary>The items in id order.</summary>
+    private IOrderedEnumerable<int> InIdOrder(IEnumerable<int> items) => _order is null ? items.Order() : items.Order(_order);
+
+    /// <summary>
+    /// The next generation with <paramref name="added"/> (in id order, ranked <paramref name="ranks"/>) numbered after
+    /// this one's items, and ordered by rank wherever the order of items decides something.
+    /// </summary>
+    private CashMatcher WithAdded(List<OpenItem> added, long[] ranks, long[] opening, List<(int Item, long Before, long After)> changed, int[] inSeries, int[] inCurrency)
     {
         var count = _itemCount;
         var needed = count + added.Count;
@@ -178,19 +293,30 @@ public sealed partial class CashMatcher
             changed.Add((at, 0, item.OpenMinor));
         }
 
-        // The delta is indexed again whole, the items added before as well, so no generation's index is written after
-        // it is made: a reader of an older generation never meets a newer item.
+        // The ranks of every added item, by number past the build's; and the added items in id (rank) order: the
+        // earlier ones and the new ones (in id order already), merged.
+        var built = Built;
+        var addedRank = new long[needed - built];
+        _addedRank.AsSpan(0, count - built).CopyTo(addedRank);
+        ranks.CopyTo(addedRank, count - built);
         var all = new int[_added.Length + added.Count];
-        _added.CopyTo(all, 0);
-        for (var n = 0; n < added.Count; n++)
+        for (int a = 0, n = 0, at = 0; at < all.Length; at++)
         {
-            all[_added.Length + n] = count + n;
+            all[at] = n == added.Count || (a < _added.Length && addedRank[_added[a] - built] < ranks[n]) ? _added[a++] : count + n++;
         }
 
-        var invoiceKeys = KeyIndex.Over(_invoiceKeys, 2 * all.Length);
-        var poKeys = KeyIndex.Over(_poKeys, all.Length);
+        // Numbers give the id order still when every item added sorts after the one added before it (and the first
+        // after every built item): then nothing needs ranks, and sorts stay the plain sorts of numbers.
+        var inNumberOrder = _order is null && (count == 0 || ranks[0] > RankOf(count - 1));
+        var order = inNumberOrder ? null : new ItemOrder(built, addedRank);
+
+        // The delta is indexed again whole, the items added before as well, so no generation's index is written after
+        // it is made: a reader of an older generation never meets a newer item. In id order, so that a key's items
+        // come newest (last in id order) first, merged by rank with those of the build's index.
+        var invoiceKeys = KeyIndex.Over(_invoiceKeys, 2 * all.Length, order);
+        var poKeys = KeyIndex.Over(_poKeys, all.Length, order);
         var fuzzyEntries = new List<(string Key, int Item)>(all.Length);
-        var ofCustomer = new Dictionary<int, List<int>>();
+        var addedOf = new Dictionary<int, List<int>>();
         foreach (var i in all)
         {
             var seriesAt = IndexItem(items[i], i, invoiceKeys, poKeys, fuzzyEntries, series, seriesIndex);
@@ -200,12 +326,26 @@ public sealed partial class CashMatcher
             }
 
             var customer = customerOf[i];
-            if (!ofCustomer.TryGetValue(customer, out var list))
+            if (!addedOf.TryGetValue(customer, out var list))
             {
-                ofCustomer[customer] = list = [.. BuiltItemsOf(customer)];
+                addedOf[customer] = list = [];
             }
 
             list.Add(i);
+        }
+
+        // A customer's items in id order: the build's (ranked by number) and its added ones, merged by rank.
+        var ofCustomer = new Dictionary<int, List<int>>(addedOf.Count);
+        foreach (var (customer, ofAdded) in addedOf)
+        {
+            var ofBuilt = BuiltItemsOf(customer);
+            var merged = new List<int>(ofBuilt.Count + ofAdded.Count);
+            for (int b = 0, a = 0; b < ofBuilt.Count || a < ofAdded.Count;)
+            {
+                merged.Add(a == ofAdded.Count || (b < ofBuilt.Count && ItemOrder.BuiltRank(ofBuilt[b]) < addedRank[ofAdded[a] - built]) ? ofBuilt[b++] : ofAdded[a++]);
+            }
+
+            ofCustomer[customer] = merged;
         }
 
         invoiceKeys.Settle();
@@ -234,6 +374,8 @@ public sealed partial class CashMatcher
             _invoiceKeys = invoiceKeys,
             _poKeys = poKeys,
             _added = all,
+            _addedRank = addedRank,
+            _order = order,
             _fuzzyAdded = fuzzyEntries.Count > 0 ? DeleteNeighbourhoodIndex.Build(fuzzyEntries) : null,
             _addedOfCustomer = ofCustomer,
             _openInSeries = inSeries,
@@ -242,7 +384,7 @@ public sealed partial class CashMatcher
         return next;
     }
 
-    /// <summary>The items of a customer, in number order: the build's, then those added since.</summary>
+    /// <summary>The items of a customer, in id order: the build's and those added since.</summary>
     private List<int> ItemsOfCustomer(int customer) =>
         _addedOfCustomer is { } added && added.TryGetValue(customer, out var items) ? items : BuiltItemsOf(customer);
 

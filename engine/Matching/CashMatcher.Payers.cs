@@ -69,7 +69,7 @@ public sealed partial class CashMatcher
         // The oldest items first: a payer clearing a batch usually clears what is due.
         var open = pool.Where(Eligible)
             .OrderBy(i => _items[i].DueDate)
-            .ThenBy(i => i)
+            .ThenBy(i => i, ItemComparer)
             .Take(limit)
             .ToArray();
         var amounts = open.Select(i => _remaining[i]).ToArray();
@@ -91,7 +91,7 @@ public sealed partial class CashMatcher
                 }
             }
 
-            set.Sort();
+            SortItems(set);
             sets.Add([.. set]);
         }
 

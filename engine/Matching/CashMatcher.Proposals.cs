@@ -76,6 +76,8 @@ public sealed partial class CashMatcher
         _added = source._added;
         _fuzzyAdded = source._fuzzyAdded;
         _addedOfCustomer = source._addedOfCustomer;
+        _addedRank = source._addedRank;
+        _order = source._order;
         _openInSeries = source._openInSeries;
         _openInCurrency = source._openInCurrency;
         _customerOf = source._customerOf;
@@ -97,10 +99,34 @@ public sealed partial class CashMatcher
         _remaining = OpenAmounts.Over(_opening);
     }
 
-    /// <summary>The item's index (items are numbered in id order, those a generation added too), or -1 when the ledger has no such item.</summary>
+    /// <summary>The item's index, or -1 when the ledger has no such item: the build's items are numbered in id order, and a generation's added ones listed in it.</summary>
     private int IndexOfItem(string itemId)
     {
-        int lo = 0, hi = _itemCount - 1;
+        var found = IndexAmongBuilt(itemId);
+        if (found >= 0 || _added.Length == 0)
+        {
+            return found;
+        }
+
+        int lo = 0, hi = _added.Length - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var order = string.CompareOrdinal(_items[_added[mid]].ItemId, itemId);
+            if (order == 0)
+            {
+                return _added[mid];
+            }
+
+            (lo, hi) = order < 0 ? (mid + 1, hi) : (lo, mid - 1);
+        }
+
+        return -1;
+    }
+
+    private int IndexAmongBuilt(string itemId)
+    {
+        int lo = 0, hi = _itemCount - _added.Length - 1;
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;

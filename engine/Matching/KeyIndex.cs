@@ -38,8 +38,10 @@ internal sealed class KeyIndex
     private int _queued;
     private readonly Lock _settling = new();
 
-    // The index this one lies over (see Over): its items come after this one's, as older ones do.
+    // The index this one lies over (see Over): its items come after this one's, as older ones do, or (with _order)
+    // merged with this one's by rank.
     private readonly KeyIndex? _below;
+    private readonly ItemOrder? _order;
 
     /// <summary>An empty index, sized for about <paramref name="keys"/> keys of <paramref name="chars"/> characters in all.</summary>
     public KeyIndex(int keys = 16, int chars = 256)
@@ -54,16 +56,22 @@ internal sealed class KeyIndex
     /// <summary>
     /// An empty index over <paramref name="below"/>: a key's items are this index's, newest first, then those of
     /// <paramref name="below"/>, which is only read. What a generation of a matcher adds to the items of a full
-    /// build, without copying the build's index; the items added must be newer (larger) than any below.
+    /// build, without copying the build's index; the items added must be newer (larger) than any below. With an
+    /// <paramref name="order"/>, they need not: a key's items are those of both in descending rank, this index's
+    /// added in ascending rank (so its newest is the last), the build's ranking by number.
     /// </summary>
-    public static KeyIndex Over(KeyIndex below, int keys)
+    public static KeyIndex Over(KeyIndex below, int keys, ItemOrder? order = null)
     {
         ArgumentNullException.ThrowIfNull(below);
-        return new KeyIndex(below, keys);
+        return new KeyIndex(below, keys, order);
     }
 
-    private KeyIndex(KeyIndex below, int keys)
-        : this(keys, 16 * keys) => _below = below._below ?? below;
+    private KeyIndex(KeyIndex below, int keys, ItemOrder? order)
+        : this(keys, 16 * keys)
+    {
+        _below = below._below ?? below;
+        _order = order;
+    }
 
     /// <summary>The index a layered one lies over, or this index itself.</summary>
     public KeyIndex Bottom => _below ?? this;
@@ -182,7 +190,9 @@ internal sealed class KeyIndex
         }
 
         var (belowItem, belowNext) = _below.Own(key, hash);
-        return item < 0 ? new Cursor(_below._chain, belowItem, belowNext, null, -1, -1) : new Cursor(_chain, item, next, _below._chain, belowItem, belowNext);
+        return item < 0 ? new Cursor(_below._chain, belowItem, belowNext, null, -1, -1)
+            : belowItem < 0 ? new Cursor(_chain, item, next, null, -1, -1)
+            : new Cursor(_chain, item, next, _below._chain, belowItem, belowNext, _order);
     }
 
     // The newest item of this index's own under the key, and the entry of the rest; (-1, -1) when it has none.
@@ -309,17 +319,21 @@ internal sealed class KeyIndex
         }
     }
 
-    /// <summary>The items of one key: the slot's newest, then the chain's; then, for a layered index, those of the index below.</summary>
+    /// <summary>
+    /// The items of one key: the slot's newest, then the chain's; then, for a layered index, those of the index below,
+    /// or (with an order) the two merged by descending rank.
+    /// </summary>
     public ref struct Cursor
     {
         private int[] _chain;
         private int _item;
         private int _next;
         private int[]? _belowChain;
-        private readonly int _belowItem;
-        private readonly int _belowNext;
+        private int _belowItem;
+        private int _belowNext;
+        private readonly ItemOrder? _order;
 
-        internal Cursor(int[] chain, int item, int next, int[]? belowChain, int belowItem, int belowNext)
+        internal Cursor(int[] chain, int item, int next, int[]? belowChain, int belowItem, int belowNext, ItemOrder? order = null)
         {
             _chain = chain;
             _item = item;
@@ -327,6 +341,7 @@ internal sealed class KeyIndex
             _belowChain = belowChain;
             _belowItem = belowItem;
             _belowNext = belowNext;
+            _order = order;
             Current = -1;
         }
 
@@ -336,6 +351,11 @@ internal sealed class KeyIndex
 
         public bool MoveNext()
         {
+            if (_order is not null)
+            {
+                return MoveMerged(_order);
+            }
+
             if (_item < 0 && _belowChain is not null)
             {
                 (_chain, _item, _next, _belowChain) = (_belowChain, _belowItem, _belowNext, null);
@@ -358,6 +378,26 @@ internal sealed class KeyIndex
             }
 
             return true;
+        }
+
+        // Both lists run in descending rank: the next item is the head of higher rank.
+        private bool MoveMerged(ItemOrder order)
+        {
+            if (_item >= 0 && (_belowItem < 0 || order.Rank(_item) > order.Rank(_belowItem)))
+            {
+                Current = _item;
+                (_item, _next) = _next >= 0 ? (_chain[2 * _next], _chain[(2 * _next) + 1]) : (-1, -1);
+                return true;
+            }
+
+            if (_belowItem >= 0)
+            {
+                Current = _belowItem;
+                (_belowItem, _belowNext) = _belowNext >= 0 ? (_belowChain![2 * _belowNext], _belowChain[(2 * _belowNext) + 1]) : (-1, -1);
+                return true;
+            }
+
+            return false;
         }
     }
 

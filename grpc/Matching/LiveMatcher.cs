@@ -16,7 +16,7 @@ namespace CashApp.Grpc.Matching;
 /// items) says which items it changed (<see cref="ItemsChanged"/>): the next call reads just those items and matches
 /// against a new generation of the snapshot made from the last one (<see cref="CashMatcher.WithChangedItems"/>),
 /// which decides as a fresh read would. Where a generation cannot decide as a fresh read would (a known item
-/// renumbered or moved, a new item whose id sorts among the known ones; see <see cref="CashMatcher.WithChangedItems"/>),
+/// renumbered or moved, a new item with no rank left between its id-neighbours'; see <see cref="CashMatcher.WithChangedItems"/>),
 /// the ledger is read in full instead, and <see cref="CarryRefused"/> counts it. A write that cannot say what it
 /// changed (a customer) asks for a full read (<see cref="Invalidate"/>).
 /// A snapshot only older than the max age is served while one background read replaces it (stale while

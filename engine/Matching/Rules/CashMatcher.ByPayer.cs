@@ -129,7 +129,7 @@ public sealed partial class CashMatcher
         ItemsOfCustomer(customer)
             .Where(i => IsOpenIn(i, currency) && _remaining[i] > 0)
             .OrderBy(i => Math.Abs(_remaining[i] - amount))
-            .ThenBy(i => i)
+            .ThenBy(i => i, ItemComparer)
             .Take(3)
             .Select(i => Suggest([i], Math.Max(0.05, 0.5 - (Math.Abs((double)(_remaining[i] - amount)) / Math.Max(1, amount))), $"closest open amount {Amount(_remaining[i], _items[i].Currency)}"));
 }

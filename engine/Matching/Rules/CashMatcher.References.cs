@@ -237,7 +237,7 @@ public sealed partial class CashMatcher
                 return;
             }
 
-            items.Sort();
+            SortItems(items);
             var byPo = choice.Count(c => c is { Via: Via.PurchaseOrder });
             var parts = new List<string>();
             foreach (var (quote, option) in quotes.Zip(choice))

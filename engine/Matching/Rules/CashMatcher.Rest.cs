@@ -38,7 +38,7 @@ public sealed partial class CashMatcher
             pool.AddRange(ItemsOfCustomer(member).Where(i => !quoted.Contains(i) && IsOpenIn(i, currency.Code)));
         }
 
-        pool.Sort();
+        SortItems(pool);
         var invoices = pool.Count(i => _remaining[i] > 0);
 
         // The rest is exactly one unquoted open item: proof that it pays it, if one of that amount among the
@@ -55,7 +55,7 @@ public sealed partial class CashMatcher
                     quotes, currency.Code, [Suggest([.. items, item], 0.5, "the quoted items and the unquoted item of the rest")]);
             }
 
-            return new Decision([.. items.Append(item).Order().Select(i => (i, _remaining[i]))], MatchMethod.ExactReference, 0.9,
+            return new Decision([.. InIdOrder(items.Append(item)).Select(i => (i, _remaining[i]))], MatchMethod.ExactReference, 0.9,
                 $"{names} by reference, and the rest {Amount(rest, currency)} is {Describe(item)}, the family's only open item of that amount (unquoted)",
                 ExceptionReason.NoMatch, []);
         }
@@ -73,7 +73,7 @@ public sealed partial class CashMatcher
         if (distinct.Count == 1 && !exhausted)
         {
             var set = distinct[0];
-            return new Decision([.. items.Concat(set).Order().Select(i => (i, _remaining[i]))], MatchMethod.ExactReference, 0.9,
+            return new Decision([.. InIdOrder(items.Concat(set)).Select(i => (i, _remaining[i]))], MatchMethod.ExactReference, 0.9,
                 $"{names} by reference, and the rest {Amount(rest, currency)} is the only combination of the family's unquoted open items of that sum: {string.Join(" + ", set.Select(Describe))}",
                 ExceptionReason.NoMatch, []);
         }
@@ -153,7 +153,7 @@ public sealed partial class CashMatcher
 
         var limit = Math.Min(Policy.MaxCombinationCandidates, SubsetSum.MaxItems);
         unsure = memos.Count > limit;
-        var searched = memos.OrderBy(i => _items[i].DueDate).ThenBy(i => i).Take(limit).ToArray();
+        var searched = memos.OrderBy(i => _items[i].DueDate).ThenBy(i => i, ItemComparer).Take(limit).ToArray();
         var amounts = searched.Select(i => _remaining[i]).ToArray();
         var size = Math.Max(2, CredibleSize(amounts, -delta, currency, Policy.MaxChanceCombinations));
         var masks = SubsetSum.Find(amounts, delta, size, limit: 2, Policy.CombinationBudget, out var exhausted);
@@ -161,7 +161,7 @@ public sealed partial class CashMatcher
         var sets = new List<int[]>();
         foreach (var mask in masks)
         {
-            sets.Add([.. searched.Where((_, bit) => (mask & (1UL << bit)) != 0).Order()]);
+            sets.Add([.. InIdOrder(searched.Where((_, bit) => (mask & (1UL << bit)) != 0))]);
         }
 
         return sets;

@@ -210,7 +210,7 @@ public sealed partial class CashMatcher
         var pool = blanket.SelectMany(q => q.Exact.Select(o => o.Item))
             .Where(i => _remaining[i] > 0 && IsOpenIn(i, currency.Code) && !fixedItems.Contains(i))
             .Distinct()
-            .Order()
+            .Order(ItemComparer)
             .ToList();
         var fixedItemsAll = fixedItems.Distinct().ToList();
         if (pool.Count < 2 || !OneFamily([.. pool, .. fixedItemsAll]))
@@ -236,11 +236,11 @@ public sealed partial class CashMatcher
             sets.AddRange(Combinations(pool, target, currency, searches: 1, out exhausted, out _));
         }
 
-        var distinct = sets.Select(s => s.Order().ToArray()).DistinctBy(s => string.Join(',', s)).ToList();
+        var distinct = sets.Select(s => InIdOrder(s).ToArray()).DistinctBy(s => string.Join(',', s)).ToList();
         var pos = string.Join(", ", blanket.Select(q => $"PO {q.Text}"));
         if (distinct.Count == 1 && !exhausted)
         {
-            var set = distinct[0].Concat(fixedItemsAll).Order().ToList();
+            var set = InIdOrder(distinct[0].Concat(fixedItemsAll)).ToList();
             if (KnownPayerElsewhere(analysis, _customerOf[set[0]]) is { } payer)
             {
                 return PayerConflict(payer, set, payment);

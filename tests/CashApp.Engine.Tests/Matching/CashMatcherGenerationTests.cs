@@ -83,9 +83,11 @@ public sealed class CashMatcherGenerationTests
     /// <summary>
     /// Writes that add items as well: new invoices and credit memos quoting a number another item has, one near it or
     /// of a series new to the ledger, in the other currency or a new one, of customers with and without a record, some
-    /// paid at once by reference or by name; and writes the carried matcher cannot take (an id that sorts among the
-    /// known ones, an unknown customer, a known item's number changed), which it must refuse rather than decide
-    /// otherwise. After each, carried and fresh decide alike, to the letter, and some new items were carried.
+    /// paid at once by reference or by name; ids that sort after the known ones or among them (right after a known
+    /// id, before every one, in one gap again and again); and writes the carried matcher cannot take (an unknown
+    /// customer, a known item's number changed), which it must refuse rather than decide otherwise. After each,
+    /// carried and fresh decide alike, to the letter; the new items of customers on record alone are always carried,
+    /// and some items whose ids sort among the known ones were carried.
     /// </summary>
     [Property(MaxTest = 10, Replay = "(20261203,29)")]
     public Property WithChangedItems_NewAndChangedItems_SameResultAsAFreshMatcher() =>
@@ -98,6 +100,7 @@ public sealed class CashMatcherGenerationTests
             var onRecord = customers.Select(c => c.CustomerId).ToHashSet(StringComparer.Ordinal).Contains;
             var fresh = new List<OpenItem>();
             var carriedNew = 0;
+            var carriedAmong = 0;
             var sequence = 0;
             for (var step = 0; step < 5; step++)
             {
@@ -109,12 +112,24 @@ public sealed class CashMatcherGenerationTests
                     changes.Add((item.ItemId, now));
                 }
 
+                var added = new List<(string, OpenItem?)>();
                 foreach (var _ in Enumerable.Range(0, random.Next(1, 7)))
                 {
                     var item = NewItem(random, items, fresh, ref sequence);
+                    if (!ledger.ContainsKey(item.ItemId) && onRecord(item.CustomerId))
+                    {
+                        added.Add((item.ItemId, item));
+                    }
+
                     ledger[item.ItemId] = item;
                     fresh.Add(item);
                     changes.Add((item.ItemId, item));
+                }
+
+                // New items of customers on record, whatever their ids, are carried (a fresh build numbers them among the others).
+                if (added.Count > 0 && carried.WithChangedItems(added, onRecord) is null)
+                {
+                    return false.Label($"step {step}: new items of customers on record not carried: {string.Join(", ", added.Select(a => a.Item1))}");
                 }
 
                 if (random.Next(6) == 0)
@@ -129,9 +144,12 @@ public sealed class CashMatcherGenerationTests
                 var current = ledger.Values.OfType<OpenItem>().Where(i => i.OpenMinor != 0).ToList();
                 var next = carried.WithChangedItems(changes, onRecord);
                 carriedNew += next is not null && changes.Exists(c => c.Item2 is { } n && fresh.Contains(n)) ? 1 : 0;
+                var last = ledger.Keys.Where(k => !fresh.Exists(f => f.ItemId == k)).Max(StringComparer.Ordinal);
+                carriedAmong += next is not null && changes.Exists(c => c.Item2 is { } n && fresh.Contains(n) && string.CompareOrdinal(n.ItemId, last) < 0) ? 1 : 0;
                 carried = next ?? new CashMatcher(current, customers, MatchPolicy.Default);
 
-                var payments = basePayments.Concat(fresh.SelectMany((item, n) => PaymentsFor(item, n))).ToArray();
+                var payments = basePayments.Concat(fresh.SelectMany((item, n) => PaymentsFor(item, n)))
+                    .Concat(fresh.Select((item, n) => PaymentWithAnother(item, n, current)).OfType<Payment>()).ToArray();
                 var expected = Text(new CashMatcher(current, customers, MatchPolicy.Default).Match(payments));
                 var actual = Text(carried.Fork().Propose(payments));
                 if (expected != actual)
@@ -140,21 +158,27 @@ public sealed class CashMatcherGenerationTests
                 }
             }
 
-            return (carriedNew > 0).Label("no new item was carried forward");
+            return (carriedNew > 0).Label("no new item was carried forward")
+                .And((carriedAmong > 0).Label("no new item whose id sorts among the known ones was carried forward"));
         });
 
     /// <summary>
     /// A new open item like a known one (its customer, most often), colliding with the ledger: the same number, a
-    /// number one digit off, or one of a new series; the same amount or another; now and then another currency, an
-    /// unknown customer, or an id that sorts among the known ones.
+    /// number one digit off, or one of a new series; the same amount or another; now and then another currency or an
+    /// unknown customer; an id after the known ones, right after one (known or new), before all of them (each before
+    /// the last such), or of a known id's prefix ("AR50012-7" sorts before "AR500120").
     /// </summary>
     private static OpenItem NewItem(Random random, List<OpenItem> items, List<OpenItem> fresh, ref int sequence)
     {
         var like = random.Next(4) == 0 && fresh.Count > 0 ? fresh[random.Next(fresh.Count)] : items[random.Next(items.Count)];
         sequence++;
-        var id = random.Next(10) == 0
-            ? like.ItemId + "5"
-            : "AR9" + sequence.ToString("D5", CultureInfo.InvariantCulture);
+        var id = random.Next(6) switch
+        {
+            0 => like.ItemId + "5",
+            1 => "AA-" + (100_000 - sequence).ToString("D5", CultureInfo.InvariantCulture),
+            2 => like.ItemId[..^1] + "-" + sequence.ToString(CultureInfo.InvariantCulture),
+            _ => "AR9" + sequence.ToString("D5", CultureInfo.InvariantCulture),
+        };
         var number = random.Next(5) switch
         {
             0 => like.InvoiceNumber,
@@ -201,19 +225,78 @@ public sealed class CashMatcherGenerationTests
         yield return new Payment(reference + "T", new Money(item.OpenMinor, item.Currency), n % 2 == 0 ? item.CustomerName : null, null, [], "INV " + typo, "new", (2 * n) + 3);
     }
 
+    /// <summary>
+    /// A payment of a new item and another open item of its customer, quoting both (new first): applied line by line
+    /// in id order, or, where the two do not settle it, an exception listing them in that order.
+    /// </summary>
+    private static Payment? PaymentWithAnother(OpenItem item, int n, List<OpenItem> ledger)
+    {
+        var other = ledger.Where(i => i.CustomerId == item.CustomerId && i.Currency == item.Currency && i.ItemId != item.ItemId && i.OpenMinor > 0 && i.InvoiceNumber != item.InvoiceNumber)
+            .MinBy(i => i.ItemId, StringComparer.Ordinal);
+        if (item.OpenMinor <= 0 || other is null)
+        {
+            return null;
+        }
+
+        return new Payment("Q" + n.ToString("D4", CultureInfo.InvariantCulture) + "W", new Money(item.OpenMinor + other.OpenMinor, item.Currency), item.CustomerName, null,
+            [new RemittanceLine(item.InvoiceNumber, item.OpenMinor), new RemittanceLine(other.InvoiceNumber, other.OpenMinor)], null, "new", 9_000 + n);
+    }
+
     [Fact]
-    public void WithChangedItems_ANewItemAmongTheKnownIdsOrAnotherNumber_NeedsANewMatcher()
+    public void WithChangedItems_AnUnknownCustomerOrAnotherNumber_NeedsANewMatcher()
     {
         var (items, customers, _) = Demo.Value;
         var matcher = new CashMatcher(items, customers, MatchPolicy.Default);
         var onRecord = customers.Select(c => c.CustomerId).ToHashSet(StringComparer.Ordinal).Contains;
-        var item = items[10];
+        var item = items.First(i => onRecord(i.CustomerId));
 
-        Assert.Null(matcher.WithChangedItems([(item.ItemId + "5", item with { ItemId = item.ItemId + "5" })], onRecord));
         Assert.Null(matcher.WithChangedItems([("ZZ-1", item with { ItemId = "ZZ-1", CustomerId = "C-UNKNOWN" })], onRecord));
         Assert.Null(matcher.WithChangedItems([(item.ItemId, item with { InvoiceNumber = item.InvoiceNumber + "9" })], onRecord));
         Assert.NotNull(matcher.WithChangedItems([("ZZ-1", item with { ItemId = "ZZ-1" })], onRecord));
+        Assert.NotNull(matcher.WithChangedItems([(item.ItemId + "5", item with { ItemId = item.ItemId + "5" })], onRecord));
+        Assert.NotNull(matcher.WithChangedItems([("A-1", item with { ItemId = "A-1" })], onRecord));
         Assert.NotNull(matcher.WithChangedItems([(item.ItemId, item with { OpenMinor = item.OpenMinor / 2 })], onRecord));
+
+        // A customer known only from its items is named by its first open item: a new one before it would rename it.
+        var unnamed = items.First(i => !onRecord(i.CustomerId) && i.OpenMinor != 0);
+        var first = items.Where(i => i.CustomerId == unnamed.CustomerId && i.OpenMinor != 0).Select(i => i.ItemId).Min(StringComparer.Ordinal)!;
+        Assert.Null(matcher.WithChangedItems([("A-1", unnamed with { ItemId = "A-1", CustomerName = "Someone Else" })], onRecord));
+        Assert.NotNull(matcher.WithChangedItems([(first + "5", unnamed with { ItemId = first + "5", CustomerName = "Someone Else" })], onRecord));
+    }
+
+    /// <summary>
+    /// New ids, each between a known id and the one added before it: each halves the gap of ranks left between the
+    /// two, until none is left and the matcher must be built again; what it carried until then decides as a fresh one.
+    /// </summary>
+    [Fact]
+    public void WithChangedItems_OneGapHalvedUntilNoneIsLeft_ThenNeedsANewMatcher()
+    {
+        var (items, customers, basePayments) = Demo.Value;
+        var onRecord = customers.Select(c => c.CustomerId).ToHashSet(StringComparer.Ordinal).Contains;
+        var like = items.First(i => onRecord(i.CustomerId) && i.OpenMinor > 0);
+        var carried = new CashMatcher(items, customers, MatchPolicy.Default);
+        var ledger = new List<OpenItem>(items);
+        var carriedCount = 0;
+        for (var zeros = 60; zeros > 0; zeros--)
+        {
+            // "AR500010" + "000...0": after AR500010, before the one added before it.
+            var id = like.ItemId + new string('0', zeros);
+            var item = like with { ItemId = id, InvoiceNumber = "INV-88" + zeros.ToString("D5", CultureInfo.InvariantCulture), OpenMinor = 1_000_00 + zeros };
+            var next = carried.WithChangedItems([(id, item)], onRecord);
+            if (next is null)
+            {
+                break;
+            }
+
+            ledger.Add(item);
+            carried = next;
+            carriedCount++;
+        }
+
+        Assert.InRange(carriedCount, 30, 40);
+        var payments = basePayments.Concat(ledger.Skip(items.Count).Select((item, n) => new Payment(
+            "G" + n.ToString("D3", CultureInfo.InvariantCulture), new Money(item.OpenMinor, item.Currency), item.CustomerName, null, [], null, "gap", n + 1))).ToArray();
+        Assert.Equal(Text(new CashMatcher(ledger, customers, MatchPolicy.Default).Match(payments)), Text(carried.Fork().Propose(payments)));
     }
 
     /// <summary>

@@ -114,20 +114,24 @@ public sealed class LiveSnapshotTests
     }
 
     [Fact]
-    public async Task Upsert_NewItemAmongKnownIds_ReadInFullAndCounted()
+    public async Task Upsert_NewItemAmongKnownIds_CarriedForwardAndMatched()
     {
         await using var server = new OwnServer();
         await server.InitializeAsync();
         await server.Fixture.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("N-1", "NC", "INV-77001", 500_00), MatchingTests.Invoice("N-3", "NC", "INV-77003", 700_00)]);
         await AssertSameAsFreshAsync(server, [Paid("NP-1", 600_00, "INV-77002")], "before");
-        var (loads, refused) = (server.Fixture.Matcher.FullLoads, server.Fixture.Matcher.CarryRefused);
+        var (loads, carried, refused) = (server.Fixture.Matcher.FullLoads, server.Fixture.Matcher.CarriedForward, server.Fixture.Matcher.CarryRefused);
 
-        // N-2 sorts between N-1 and N-3: a generation would number it after N-3, where a fresh read does not.
+        // N-2 sorts between N-1 and N-3: the generation numbers it after N-3 and ranks it between them, as a fresh read
+        // orders it. A payment of N-3 and N-2 (quoted in that order) is applied line by line in id order: N-2 first.
         await server.Fixture.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("N-2", "NC", "INV-77002", 600_00)]);
+        var both = new Payment("NP-2", new Money(1_300_00, Usd), "Somebody", null, [new RemittanceLine("INV-77003", null), new RemittanceLine("INV-77002", null)], null, "probe", 2);
         var applied = await AssertSameAsFreshAsync(server, [Paid("NP-1", 600_00, "INV-77002")], "after");
+        var appliedBoth = await AssertSameAsFreshAsync(server, [both], "after, both");
 
         Assert.Equal("N-2", Assert.Single(applied.Applications).ItemId);
-        Assert.Equal((loads + 1, refused + 1), (server.Fixture.Matcher.FullLoads, server.Fixture.Matcher.CarryRefused));
+        Assert.Equal(["N-2", "N-3"], appliedBoth.Applications.Select(a => a.ItemId));
+        Assert.Equal((loads, carried + 1, refused), (server.Fixture.Matcher.FullLoads, server.Fixture.Matcher.CarriedForward, server.Fixture.Matcher.CarryRefused));
     }
 
     [Fact]
