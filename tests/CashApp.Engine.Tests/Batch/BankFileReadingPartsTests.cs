@@ -77,7 +77,7 @@ public sealed class BankFileReadingPartsTests : IDisposable
     [Fact]
     public async Task ReadFile_CorruptedBai2InParts_GivesTheOneThreadReadOrItsFirstError()
     {
-        var valid = Bai2("USD", "XYZ", "EUR");
+        var valid = Bai2("USD", "EUR", "USD");
         var random = new Random(20261203);
         for (var i = 0; i < 60; i++)
         {
