@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CashApp.Grpc.Cli;
 
 /// <summary>
@@ -39,9 +41,11 @@ internal sealed class SpooledBytes : Stream
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         length += buffer.Length;

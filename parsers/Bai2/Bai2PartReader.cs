@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using CashApp.Parsers.Common;
 
 namespace CashApp.Parsers.Bai2;
@@ -35,6 +36,7 @@ internal sealed class Bai2PartReader(string fileName, Bai2ReaderOptions options,
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Read(object state, ReadOnlyMemory<byte> bytes, BankFileParts.Part part, bool isFinal, Action<BankTransaction> add)
     {
         var reader = (Bai2RecordReader)state;

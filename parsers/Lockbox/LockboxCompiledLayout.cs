@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CashApp.Parsers.Lockbox;
 
 /// <summary>Where a field sits in a record: 0-based offset and length; length 0 when the layout lacks it.</summary>
@@ -6,6 +8,7 @@ internal readonly record struct Slot(int Offset, int Length)
     public bool IsPresent => Length > 0;
 
     /// <summary>The field's bytes; a line cut short by the sender reads as blank past its end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<byte> Of(ReadOnlySpan<byte> line)
     {
         if (Offset >= line.Length)

@@ -308,6 +308,7 @@ internal sealed partial class LockboxDecoder
     }
 
     /// <summary>A check number without its zero fill (<c>0000000180</c> is check 180); other text as written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string CheckNumber(ReadOnlySpan<byte> number)
     {
         if (!number.ContainsAnyExceptInRange((byte)'0', (byte)'9'))

@@ -148,6 +148,7 @@ internal sealed partial class LockboxDecoder
     /// Frames a part of a file: whole lines, and the last line without a line feed when <paramref name="isFinal"/>.
     /// Returns how many bytes it framed.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal int FramePart(ReadOnlySpan<byte> part, bool isFinal) => FrameSpan(part, isFinal);
 
     /// <summary>Frames a whole file held in one span.</summary>

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using CashApp.Parsers.Common;
 
 namespace CashApp.Parsers.Lockbox;
@@ -35,6 +36,7 @@ internal sealed class LockboxPartReader(string fileName, LockboxLayout layout, i
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Read(object state, ReadOnlyMemory<byte> bytes, BankFileParts.Part part, bool isFinal, Action<BankTransaction> add)
     {
         // A slice of lines at a time, its payments handed on before the next: a part's payments are not all kept alive
@@ -66,6 +68,7 @@ internal sealed class LockboxPartReader(string fileName, LockboxLayout layout, i
         Drain(decoder, add);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Drain(LockboxDecoder decoder, Action<BankTransaction> add)
     {
         var output = decoder.Output;

@@ -10,6 +10,7 @@ namespace CashApp.Parsers.Lockbox;
 /// </summary>
 internal static class LockboxText
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string Decode(ReadOnlySpan<byte> bytes)
     {
         if (bytes.IsEmpty)
