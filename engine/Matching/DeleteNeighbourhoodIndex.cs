@@ -82,7 +82,7 @@ internal sealed class DeleteNeighbourhoodIndex
         starts[entries.Count] = count;
         var hashes = new ulong[count];
         var items = new long[count];
-        var parts = Parts(entries.Count);
+        var parts = Parts(count);
         Parallel.For(0, parts, part =>
         {
             Span<char> buffer = stackalloc char[MaxKeyLength];
@@ -113,7 +113,7 @@ internal sealed class DeleteNeighbourhoodIndex
     /// <summary>Below this many entries the index is built on one thread: a thread costs more than it saves.</summary>
     private const int ParallelFrom = 1 << 16;
 
-    private static int Parts(int entries) => entries < ParallelFrom ? 1 : Math.Max(1, Environment.ProcessorCount) * 4;
+    private static int Parts(int hashes) => hashes < ParallelFrom ? 1 : Math.Max(1, Environment.ProcessorCount) * 4;
 
     private static (int From, int To) PartOf(int part, int parts, int count) =>
         ((int)((long)count * part / parts), (int)((long)count * (part + 1) / parts));
