@@ -250,7 +250,15 @@ public static class MatchRun
             summaries.Add(new BankFileSummary(file.FileName, file.Format, credits, paying, debits, creditTotal, file.Warnings) { ReadTime = readTimes.GetValueOrDefault(file.FileName), CreditTotals = byCurrency, Duplicates = repeated });
         }
 
+        // The parsed files are done with: their transactions (a million objects on a large day) are not kept through
+        // matching. The array is the parse task's own result, so emptying it, not just dropping this reference, frees them.
+        Array.Clear(files);
         files = [];
+
+        // So are the customers: the directory holds what matching needs of them.
+        var customerCount = customers.Count;
+        customers.Clear();
+        customers.TrimExcess();
         var result = await run.Stage("match", payments.Count, () =>
         {
             var matched = matcher.Match(payments);
@@ -316,7 +324,7 @@ public static class MatchRun
         return new MatchRunSummary(
             summaries,
             items.Count,
-            customers.Count,
+            customerCount,
             payments.Count,
             appliedRefs.Count,
             fully,

@@ -134,6 +134,10 @@ public sealed partial class CashMatcher
     /// <summary>The index of a currency among the items' currencies, or -1 when no item is in it.</summary>
     private int CurrencyIndex(string code) => _currencyCodes.IndexOf(code);
 
+    // Each thread's list of the candidates near one key, for FuzzyOptions (a lookup allocates nothing once it has grown).
+    [ThreadStatic]
+    private static List<Neighbour>? _nearBuffer;
+
     // How many near items ahead FuzzyOptions asks for the open amount of.
     private const int FetchAhead = 8;
 
@@ -165,7 +169,8 @@ public sealed partial class CashMatcher
             }
         }
 
-        var candidates = new List<Neighbour>();
+        // Dense numbering puts thousands of items near a number: the candidates' list is this thread's, grown once.
+        var candidates = _nearBuffer ??= new List<Neighbour>();
         var currencyIndex = CurrencyIndex(currency);
         foreach (var key in keys.Distinct(StringComparer.Ordinal))
         {
@@ -187,6 +192,7 @@ public sealed partial class CashMatcher
             }
 
             var maxEdits = key.Length >= 7 ? Policy.MaxReferenceEdits : 1;
+            exact.EnsureCapacity(exact.Count + candidates.Count);
             for (var c = 0; c < candidates.Count; c++)
             {
                 // Dense numbering puts hundreds of items near a number: their open amounts are fetched a few ahead.
@@ -208,6 +214,7 @@ public sealed partial class CashMatcher
             }
         }
 
+        candidates.Clear();
         quote.Fuzzy = options;
         return options;
     }

@@ -622,10 +622,10 @@ internal sealed class CustomerDirectory
         _root = new int[_ids.Count];
         for (var c = 0; c < _ids.Count; c++)
         {
-            // Follow parents up, stopping at an unknown parent or a cycle.
+            // Follow parents up, stopping at an unknown parent or a cycle (most customers have no parent: no set for them).
             var at = c;
-            var seen = new HashSet<int> { c };
-            while (_parentIds[at] is { } parent && _index.TryGetValue(parent, out var p) && seen.Add(p))
+            HashSet<int>? seen = null;
+            while (_parentIds[at] is { } parent && _index.TryGetValue(parent, out var p) && (seen ??= [c]).Add(p))
             {
                 at = p;
             }
@@ -633,26 +633,21 @@ internal sealed class CustomerDirectory
             _root[c] = at;
         }
 
+        // Each family the root first, then its other members in ascending order, each once.
         _familyOfRoot = new List<int>[_ids.Count];
         for (var c = 0; c < _ids.Count; c++)
         {
             var root = _root[c];
-            (_familyOfRoot[root] ??= [root]).Add(c);
+            var family = _familyOfRoot[root] ??= [root];
+            if (c != root)
+            {
+                family.Add(c);
+            }
         }
 
         for (var c = 0; c < _ids.Count; c++)
         {
-            if (_familyOfRoot[c] is { } family)
-            {
-                // The root was added first, and again as its own member: keep one, in a stable order.
-                var distinct = family.Distinct().ToList();
-                distinct.Sort((a, b) => a == c ? -1 : b == c ? 1 : a.CompareTo(b));
-                _familyOfRoot[c] = distinct;
-            }
-            else
-            {
-                _familyOfRoot[c] = [c];
-            }
+            _familyOfRoot[c] ??= [c];
         }
     }
 }

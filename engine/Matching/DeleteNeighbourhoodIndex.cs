@@ -59,18 +59,13 @@ internal sealed class DeleteNeighbourhoodIndex
 
     public static DeleteNeighbourhoodIndex Build(IReadOnlyList<(string Key, int Item)> entries)
     {
+        // Where each entry's hashes start: the entries are then hashed on every core, each part into its own place.
+        var starts = new int[entries.Count + 1];
         var count = 0;
-        foreach (var (key, _) in entries)
+        for (var e = 0; e < entries.Count; e++)
         {
-            count += key.Length + 1;
-        }
-
-        var hashes = new ulong[count];
-        var items = new long[count];
-        var n = 0;
-        Span<char> buffer = stackalloc char[MaxKeyLength];
-        foreach (var (key, item) in entries)
-        {
+            starts[e] = count;
+            var (key, item) = entries[e];
             if (key.Length > MaxKeyLength)
             {
                 continue;
@@ -81,38 +76,126 @@ internal sealed class DeleteNeighbourhoodIndex
                 throw new ArgumentOutOfRangeException(nameof(entries), $"The fuzzy index holds at most {MaxItems:N0} items.");
             }
 
-            hashes[n] = Hash(key);
-            items[n++] = ((long)item << ItemShift) | Whole;
-            for (var i = 0; i < key.Length; i++)
+            count = checked(count + key.Length + 1);
+        }
+
+        starts[entries.Count] = count;
+        var hashes = new ulong[count];
+        var items = new long[count];
+        var parts = Parts(count);
+        Parallel.For(0, parts, part =>
+        {
+            Span<char> buffer = stackalloc char[MaxKeyLength];
+            var (from, to) = PartOf(part, parts, entries.Count);
+            for (var e = from; e < to; e++)
             {
-                hashes[n] = Hash(Delete(key, i, buffer));
-                items[n++] = ((long)item << ItemShift) | ((long)key[i] << 6) | (long)i;
+                var (key, item) = entries[e];
+                if (key.Length > MaxKeyLength)
+                {
+                    continue;
+                }
+
+                var n = starts[e];
+                hashes[n] = Hash(key);
+                items[n++] = ((long)item << ItemShift) | Whole;
+                for (var i = 0; i < key.Length; i++)
+                {
+                    hashes[n] = Hash(Delete(key, i, buffer));
+                    items[n++] = ((long)item << ItemShift) | ((long)key[i] << 6) | (long)i;
+                }
+            }
+        });
+
+        SortByHashThenItem(hashes, items);
+        return new DeleteNeighbourhoodIndex(hashes, items);
+    }
+
+    /// <summary>Below this many entries the index is built on one thread: a thread costs more than it saves.</summary>
+    private const int ParallelFrom = 1 << 16;
+
+    private static int Parts(int hashes) => hashes < ParallelFrom ? 1 : Math.Max(1, Environment.ProcessorCount) * 4;
+
+    private static (int From, int To) PartOf(int part, int parts, int count) =>
+        ((int)((long)count * part / parts), (int)((long)count * (part + 1) / parts));
+
+    /// <summary>
+    /// Sorts the entries by hash, and within one hash by item (entry): the one order the index has, whatever sort
+    /// gets there. The entries are first dealt in place into runs by their hash's top byte (an American flag sort's
+    /// first pass), and the runs, which share no hash, are then sorted on every core.
+    /// </summary>
+    private static void SortByHashThenItem(ulong[] hashes, long[] items)
+    {
+        var n = hashes.Length;
+        if (n < ParallelFrom)
+        {
+            SortRun(hashes, items, 0, n);
+            return;
+        }
+
+        const int Buckets = 256;
+        const int Shift = 56;
+        var ends = new int[Buckets];
+        foreach (var hash in hashes)
+        {
+            ends[(int)(hash >> Shift)]++;
+        }
+
+        var starts = new int[Buckets + 1];
+        for (var b = 0; b < Buckets; b++)
+        {
+            starts[b + 1] = starts[b] + ends[b];
+        }
+
+        // next[b] is where bucket b's next misplaced entry goes; each swap puts one entry in its bucket for good.
+        var next = starts[..Buckets];
+        for (var b = 0; b < Buckets; b++)
+        {
+            var end = starts[b + 1];
+            while (next[b] < end)
+            {
+                var at = next[b];
+                var hash = hashes[at];
+                var item = items[at];
+                var home = (int)(hash >> Shift);
+                while (home != b)
+                {
+                    var to = next[home]++;
+                    (hash, hashes[to]) = (hashes[to], hash);
+                    (item, items[to]) = (items[to], item);
+                    home = (int)(hash >> Shift);
+                }
+
+                hashes[at] = hash;
+                items[at] = item;
+                next[b]++;
             }
         }
 
-        Array.Resize(ref hashes, n);
-        Array.Resize(ref items, n);
-        Array.Sort(hashes, items);
+        Parallel.For(0, Buckets, b => SortRun(hashes, items, starts[b], starts[b + 1] - starts[b]));
+    }
+
+    private static void SortRun(ulong[] hashes, long[] items, int start, int length)
+    {
+        Array.Sort(hashes, items, start, length);
 
         // Within one hash, entries in item order: a query's probes then come back as sorted runs, which
         // merge far cheaper than they sort.
-        for (var start = 0; start < n;)
+        var end = start + length;
+        for (var from = start; from < end;)
         {
-            var end = start + 1;
-            while (end < n && hashes[end] == hashes[start])
+            var to = from + 1;
+            while (to < end && hashes[to] == hashes[from])
             {
-                end++;
+                to++;
             }
 
-            if (end - start > 1)
+            if (to - from > 1)
             {
-                Array.Sort(items, start, end - start);
+                Array.Sort(items, from, to - from);
             }
 
-            start = end;
+            from = to;
         }
-
-        return new DeleteNeighbourhoodIndex(hashes, items);
     }
 
     /// <summary>

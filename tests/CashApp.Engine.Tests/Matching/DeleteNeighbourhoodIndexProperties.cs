@@ -44,6 +44,31 @@ public sealed class DeleteNeighbourhoodIndexProperties
                 && distances).Label($"{query}: [{string.Join(',', tail)}]");
         });
 
+    [Fact]
+    public void Candidates_OfAnIndexBuiltOnEveryCore_AreThoseOfBruteForce()
+    {
+        // Dense numbering, as AR has it: 30,000 numbers of one series, in a shuffled order, are over 250,000 entries,
+        // enough that the index is hashed in parts and sorted in runs on every core.
+        var random = new Random(20);
+        var stored = Enumerable.Range(0, 30_000).Select(n => "INV" + (4_000_000 + (n * 7)).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        random.Shuffle(stored);
+        var entries = stored.Select((key, item) => (key, item)).ToList();
+        var index = DeleteNeighbourhoodIndex.Build(entries);
+        for (var q = 0; q < 40; q++)
+        {
+            var chars = stored[random.Next(stored.Length)].ToCharArray();
+            chars[3 + random.Next(chars.Length - 3)] = (char)('0' + random.Next(10));
+            var query = new string(chars);
+            var found = new List<Neighbour>();
+            index.Candidates(query, found);
+            var items = found.Select(n => n.Item).ToList();
+            Assert.Equal(items.Distinct().Order(), items);
+            Assert.All(found, n => Assert.Equal(Oracle(query, stored[n.Item]), n.Edits));
+            var within = entries.Where(e => Oracle(query, e.key) <= 1).Select(e => e.item).Order();
+            Assert.Equal(within, found.Where(n => n.Edits <= 1).Select(n => n.Item));
+        }
+    }
+
     private static int Oracle(string a, string b)
     {
         var d = new int[a.Length + 1, b.Length + 1];
