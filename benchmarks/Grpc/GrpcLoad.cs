@@ -18,7 +18,7 @@ namespace CashApp.Benchmarks.Grpc;
 /// client and server share this machine's cores and each one's CPU time is measured apart. Unary
 /// <c>Match</c> with one payment per call from many concurrent callers, then <c>MatchStream</c> with batches
 /// of payments on a few streams. Prints calls/s, payments/s, latency percentiles and the CPU split.
-/// <c>dotnet run -c Release --project benchmarks -- grpc-load [--seconds 10] [--concurrency 64] [--connections 2] [--streams 4] [--batch 100] [--baseline] [--in-process] [--server PATH] [--ledger DIR --db PATH] [--upsert-new N [--among]]</c>;
+/// <c>dotnet run -c Release --project benchmarks -- grpc-load [--seconds 10] [--concurrency 64] [--connections 2] [--streams 4] [--batch 100] [--baseline] [--in-process] [--server PATH] [--ledger DIR --db PATH] [--upsert-new N [--among]] [--upsert-customers N]</c>;
 /// <c>--in-process</c> hosts the server in this process instead (no CPU split); <c>--server</c> runs another
 /// build's <c>cashapp.dll</c>, to compare two builds on the same noisy machine one run after the other.
 /// <c>--ledger</c> serves the customers and open items of a ScaleGen day (<c>customers.csv</c>,
@@ -27,6 +27,8 @@ namespace CashApp.Benchmarks.Grpc;
 /// <c>--upsert-new N</c> upserts N new open items after the first call and times the call after (issue 16): their ids
 /// sort after every known id, or with <c>--among</c> each right after a known id spread over the ledger (a credit memo
 /// numbered in another series, an id not zero-padded).
+/// <c>--upsert-customers N</c> upserts N new customers, with an open item each, and times the call after, which pays
+/// one of them named only by name (issue 16).
 /// </summary>
 internal static class GrpcLoad
 {
@@ -90,6 +92,7 @@ internal static class GrpcLoad
                 // At most 100,000 payments, spread over the whole ledger, so that calls touch items all over it.
                 var payments = Payments(items, Math.Max(1, items.Count / 100_000));
                 var fresh = NewItems(items, Option(args, "--upsert-new", 0), args.Contains("--among"));
+                var (newCustomers, theirItems) = NewCustomers(customers, items, Option(args, "--upsert-customers", 0));
                 var itemCount = items.Count;
                 var customerCount = customers.Count;
                 items = [];
@@ -110,6 +113,20 @@ internal static class GrpcLoad
                     after.Restart();
                     await clients[0].MatchAsync(new V1.MatchRequest { Payments = { quoting[^1] } }).ConfigureAwait(false);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"after upserting {fresh.Count} new open items: first Match {first:F3} s ({response.Applications.Count} applied to a new item), the next {after.Elapsed.TotalSeconds:F3} s"));
+                }
+
+                if (newCustomers.Count > 0)
+                {
+                    // What an upsert of new customers costs the next call: a full read of the ledger, or a generation carried forward.
+                    await Upsert(new V1.Customers.CustomersClient(invokers[0]), newCustomers).ConfigureAwait(false);
+                    await Upsert(new V1.OpenItems.OpenItemsClient(invokers[0]), theirItems).ConfigureAwait(false);
+                    V1.Payment ByName(OpenItem item) => new() { PaymentRef = "LOAD-" + item.ItemId, AmountMinor = item.OpenMinor, Currency = item.Currency.Code, PayerName = item.CustomerName };
+                    var after = Stopwatch.StartNew();
+                    var response = await clients[0].MatchAsync(new V1.MatchRequest { Payments = { ByName(theirItems[0]) } }).ConfigureAwait(false);
+                    var first = after.Elapsed.TotalSeconds;
+                    after.Restart();
+                    await clients[0].MatchAsync(new V1.MatchRequest { Payments = { ByName(theirItems[^1]) } }).ConfigureAwait(false);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"after upserting {newCustomers.Count} new customers and an open item each: first Match {first:F3} s ({response.Applications.Count} applied to a new customer's item by name), the next {after.Elapsed.TotalSeconds:F3} s; load average {LoadAverage()}"));
                 }
 
                 if (args.Contains("--baseline"))
@@ -523,6 +540,47 @@ internal static class GrpcLoad
             PoNumber = null,
             OpenMinor = 1_000_00 + (n * 37),
         })];
+    }
+
+    /// <summary>New customers, each with an id after every known one, a name of its own and one open item (its id after every known item's).</summary>
+    private static (List<Customer> Customers, List<OpenItem> Items) NewCustomers(List<Customer> customers, List<OpenItem> items, int count)
+    {
+        if (count == 0)
+        {
+            return ([], []);
+        }
+
+        var lastCustomer = customers.Select(c => c.CustomerId).Max(StringComparer.Ordinal)!;
+        var lastItem = items.Select(i => i.ItemId).Max(StringComparer.Ordinal)!;
+        var like = items.First(i => i.OpenMinor > 0);
+        var added = Enumerable.Range(1, count).Select(n => new Customer(
+            string.Create(CultureInfo.InvariantCulture, $"{lastCustomer}-N{n:D6}"),
+            "Quokka " + Word(n) + " Traders GmbH",
+            null,
+            [],
+            [])).ToList();
+        return (added, [.. added.Select((c, n) => like with
+        {
+            ItemId = string.Create(CultureInfo.InvariantCulture, $"{lastItem}-C{n:D6}"),
+            CustomerId = c.CustomerId,
+            CustomerName = c.Name,
+            InvoiceNumber = string.Create(CultureInfo.InvariantCulture, $"NEWC-{9_000_000 + n}"),
+            PoNumber = null,
+            OpenMinor = 2_000_00 + (n * 41),
+        })]);
+    }
+
+    /// <summary>A made-up word of eight letters, its own for each <paramref name="n"/>, so that the new customers' names differ by more than a digit.</summary>
+    private static string Word(int n)
+    {
+        var letters = new char[8];
+        var x = (uint)n * 2_654_435_761u;
+        for (var i = 0; i < letters.Length; i++, x = (x * 1_103_515_245u) + 12_345u)
+        {
+            letters[i] = (char)('A' + ((x >> 16) % 26));
+        }
+
+        return new string(letters);
     }
 
     private static V1.Payment[] Payments(List<OpenItem> items, int every)

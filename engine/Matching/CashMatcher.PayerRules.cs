@@ -8,6 +8,9 @@ public sealed partial class CashMatcher
     // The active rules, by kind and key; null when none are used. Shared with forks: never changed after it is set.
     private PayerRuleBook? _payerRules;
 
+    // The rules the book was built from, for a generation with new customers to build it again (CashMatcher.Customers.cs).
+    private List<PayerRule>? _payerRuleSource;
+
     /// <summary>
     /// Uses the active, unshared payer rules among <paramref name="rules"/> as known accounts and names: a rule
     /// identifies the payer when no account on file does, and then the amount or a reference must still prove
@@ -17,7 +20,8 @@ public sealed partial class CashMatcher
     public void UsePayerRules(IEnumerable<PayerRule> rules)
     {
         ArgumentNullException.ThrowIfNull(rules);
-        _payerRules = PayerRuleBook.Build(rules, _customers);
+        _payerRuleSource = [.. rules];
+        _payerRules = PayerRuleBook.Build(_payerRuleSource, _customers);
     }
 
     /// <summary>The payer an active rule names for the payment, when there is one: its account first, then its payer id, then its name.</summary>

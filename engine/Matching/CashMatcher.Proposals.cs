@@ -96,6 +96,7 @@ public sealed partial class CashMatcher
         DecideAtOnceEnabled = source.DecideAtOnceEnabled;
         FindPayersAhead = source.FindPayersAhead;
         _payerRules = source._payerRules;
+        _payerRuleSource = source._payerRuleSource;
         _remaining = OpenAmounts.Over(_opening);
     }
 

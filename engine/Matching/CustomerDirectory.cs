@@ -14,7 +14,7 @@ internal readonly record struct PayerCandidate(int Customer, int Score, string W
 /// names. Built once per run. Names are found through a token index and scored (FuzzySharp's ratio, see
 /// <see cref="NameRatio"/>) only for the few candidates retrieved.
 /// </summary>
-internal sealed class CustomerDirectory
+internal sealed partial class CustomerDirectory
 {
     private const int MaxLookupToken = 64;
     internal const int RetrievalKeyLength = 2 + MaxLookupToken;
@@ -31,6 +31,10 @@ internal sealed class CustomerDirectory
     private readonly List<string> _ids = [];
     private readonly List<string> _names = [];
     private readonly List<string?> _parentIds = [];
+
+    // Each customer's record as given (null for one known only from its items): what tells a customer upserted
+    // again unchanged from one changed (see CustomerDirectory.Generations.cs).
+    private readonly List<Customer?> _records = [];
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<int>> _accounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<int>> _accountNumbers = new(StringComparer.Ordinal);
@@ -66,16 +70,7 @@ internal sealed class CustomerDirectory
         _tokensBySpan = _tokens.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var customer in customers)
         {
-            var at = Add(customer.CustomerId, customer.Name, customer.ParentId);
-            foreach (var alias in customer.Aliases)
-            {
-                AddName(at, alias);
-            }
-
-            foreach (var account in customer.BankAccounts)
-            {
-                AddAccount(at, account);
-            }
+            AddCustomer(customer);
         }
 
         // Customers known only from their open items still pay: their AR name identifies them.
@@ -83,10 +78,12 @@ internal sealed class CustomerDirectory
         {
             if (!_index.ContainsKey(item.CustomerId))
             {
-                Add(item.CustomerId, item.CustomerName, null);
+                Add(item.CustomerId, item.CustomerName, null, null);
+                _fromItems++;
             }
         }
 
+        _formCapacity = _nameForms.Count + RoomForAddedForms(_nameForms.Count);
         BuildFamilies();
         _formsOfCustomer = new List<int>[_ids.Count];
         for (var form = 0; form < _nameForms.Count; form++)
@@ -101,11 +98,13 @@ internal sealed class CustomerDirectory
             _idRank[byId[rank]] = rank;
         }
 
+        _lastId = byId.Length > 0 ? _ids[byId[^1]] : null;
         foreach (var postings in _tokens.Values)
         {
             if (postings.Count >= _limits.MinBitsPostings)
             {
-                _postingBits[postings] = NameRetrieval.Bits(postings, _nameForms.Count);
+                // Room for the forms later generations add, so that the bits of a word they leave alone still serve.
+                _postingBits[postings] = NameRetrieval.Bits(postings, _formCapacity);
             }
         }
 
@@ -120,7 +119,8 @@ internal sealed class CustomerDirectory
 
     public string Name(int customer) => _names[customer];
 
-    public int IndexOf(string customerId) => _index.TryGetValue(customerId, out var at) ? at : -1;
+    public int IndexOf(string customerId) =>
+        _index.TryGetValue(customerId, out var at) || (_indexAdded is { } added && added.TryGetValue(customerId, out at)) ? at : -1;
 
     /// <summary>The top of the customer's family: its ultimate parent, or itself.</summary>
     public int Root(int customer) => _root[customer];
@@ -165,11 +165,11 @@ internal sealed class CustomerDirectory
     public List<PayerCandidate> ByAccount(string? account)
     {
         var found = new List<PayerCandidate>();
-        if (NormalizeAccount(account) is { } key && _accounts.TryGetValue(key, out var customers))
+        if (NormalizeAccount(account) is { } key && Listed(_accounts, _accountsAdded, key) is { } customers)
         {
             found.AddRange(customers.Select(c => new PayerCandidate(c, 100, "known account " + account)));
         }
-        else if (AccountNumber(account) is { } number && _accountNumbers.TryGetValue(number, out var byNumber) && byNumber.Count == 1)
+        else if (AccountNumber(account) is { } number && Listed(_accountNumbers, _accountNumbersAdded, number) is { Count: 1 } byNumber)
         {
             // A wire names the originator's account number without its bank: an account number is unique only
             // within its bank, so it is weak evidence. It identifies a customer that alone has it (as a close
@@ -218,7 +218,7 @@ internal sealed class CustomerDirectory
                 for (; at < keys.Count; at++)
                 {
                     var (prefix, postings) = keys[at];
-                    retrieval.Weigh(postings, _postingBits.GetValueOrDefault(postings), prefix ? 2 : 1);
+                    retrieval.Weigh(postings, BitsOf(postings), prefix ? 2 : 1);
                 }
             }
         }
@@ -407,7 +407,7 @@ internal sealed class CustomerDirectory
 
     private void AddPostings(List<(bool Prefix, List<int> Postings)> keys, ReadOnlySpan<char> key, bool prefix)
     {
-        if (_tokensBySpan.TryGetValue(key, out var postings) && !keys.Exists(k => ReferenceEquals(k.Postings, postings)))
+        if (TryPostings(key, out var postings) && !keys.Exists(k => ReferenceEquals(k.Postings, postings)))
         {
             keys.Add((prefix, postings));
         }
@@ -534,9 +534,24 @@ internal sealed class CustomerDirectory
         return number.Length >= 6 && number.All(char.IsAsciiDigit) ? number : null;
     }
 
-    private int Add(string id, string name, string? parentId)
+    /// <summary>Adds a customer on record: its name, aliases and accounts, in the order a build and a generation share.</summary>
+    private void AddCustomer(Customer customer)
     {
-        if (_index.TryGetValue(id, out var existing))
+        var at = Add(customer.CustomerId, customer.Name, customer.ParentId, customer);
+        foreach (var alias in customer.Aliases)
+        {
+            AddName(at, alias);
+        }
+
+        foreach (var account in customer.BankAccounts)
+        {
+            AddAccount(at, account);
+        }
+    }
+
+    private int Add(string id, string name, string? parentId, Customer? record)
+    {
+        if (IndexOf(id) is var existing and >= 0)
         {
             return existing;
         }
@@ -545,7 +560,8 @@ internal sealed class CustomerDirectory
         _ids.Add(id);
         _names.Add(name);
         _parentIds.Add(parentId);
-        _index[id] = at;
+        _records.Add(record);
+        (_indexAdded ?? _index)[id] = at;
         AddName(at, name);
         if (NameText.TradingName(name) is { } trading)
         {
@@ -578,10 +594,7 @@ internal sealed class CustomerDirectory
         _nameForms.Add((customer, compact, tokens, legalForm));
         ForEachRetrievalKey(tokens, compact, stackalloc char[RetrievalKeyLength], (key, _) =>
         {
-            if (!_tokensBySpan.TryGetValue(key, out var list))
-            {
-                _tokens[key.ToString()] = list = [];
-            }
+            var list = PostingsToAddTo(key);
 
             // Postings stay ascending and hold each form once, however often a key comes.
             if (list.Count == 0 || list[^1] != form)
@@ -595,21 +608,18 @@ internal sealed class CustomerDirectory
     {
         if (NormalizeAccount(account) is { } key)
         {
-            AddTo(_accounts, key, customer);
+            AddTo(_accounts, _accountsAdded, key, customer);
         }
 
         if (AccountNumber(account) is { } number)
         {
-            AddTo(_accountNumbers, number, customer);
+            AddTo(_accountNumbers, _accountNumbersAdded, number, customer);
         }
     }
 
-    private static void AddTo(Dictionary<string, List<int>> map, string key, int customer)
+    private void AddTo(Dictionary<string, List<int>> map, Dictionary<string, List<int>>? added, string key, int customer)
     {
-        if (!map.TryGetValue(key, out var list))
-        {
-            map[key] = list = [];
-        }
+        var list = ListToAddTo(map, added, key);
 
         if (!list.Contains(customer))
         {
@@ -622,15 +632,11 @@ internal sealed class CustomerDirectory
         _root = new int[_ids.Count];
         for (var c = 0; c < _ids.Count; c++)
         {
-            // Follow parents up, stopping at an unknown parent or a cycle (most customers have no parent: no set for them).
-            var at = c;
-            HashSet<int>? seen = null;
-            while (_parentIds[at] is { } parent && _index.TryGetValue(parent, out var p) && (seen ??= [c]).Add(p))
+            _root[c] = RootOf(c);
+            if (_parentIds[c] is { } parent && !_index.ContainsKey(parent))
             {
-                at = p;
+                _unknownParents.Add(parent);
             }
-
-            _root[c] = at;
         }
 
         // Each family the root first, then its other members in ascending order, each once.
@@ -649,5 +655,19 @@ internal sealed class CustomerDirectory
         {
             _familyOfRoot[c] ??= [c];
         }
+    }
+
+    /// <summary>The top of a customer's family: its parents followed up, stopping at an unknown parent or a cycle.</summary>
+    private int RootOf(int customer)
+    {
+        // Most customers have no parent: no set for them.
+        var at = customer;
+        HashSet<int>? seen = null;
+        while (_parentIds[at] is { } parent && IndexOf(parent) is var p and >= 0 && (seen ??= [customer]).Add(p))
+        {
+            at = p;
+        }
+
+        return at;
     }
 }

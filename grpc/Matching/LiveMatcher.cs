@@ -17,8 +17,10 @@ namespace CashApp.Grpc.Matching;
 /// against a new generation of the snapshot made from the last one (<see cref="CashMatcher.WithChangedItems"/>),
 /// which decides as a fresh read would. Where a generation cannot decide as a fresh read would (a known item
 /// renumbered or moved, a new item with no rank left between its id-neighbours'; see <see cref="CashMatcher.WithChangedItems"/>),
-/// the ledger is read in full instead, and <see cref="CarryRefused"/> counts it. A write that cannot say what it
-/// changed (a customer) asks for a full read (<see cref="Invalidate"/>).
+/// the ledger is read in full instead, and <see cref="CarryRefused"/> counts it. An upsert of customers says which
+/// (<see cref="CustomersChanged"/>): new ones are carried forward too (<see cref="CashMatcher.WithChangedCustomers"/>),
+/// a known one changed is read with the whole ledger. A write that cannot say what it changed asks for a full read
+/// (<see cref="Invalidate"/>).
 /// A snapshot only older than the max age is served while one background read replaces it (stale while
 /// revalidate): the store refuses an application against an open amount that moved meanwhile, so an old snapshot
 /// costs a retry, never cash. The server starts the first read at start-up (<see cref="LedgerWarmup"/>); calls that
@@ -35,6 +37,7 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
     private readonly SemaphoreSlim _reload = new(1, 1);
     private readonly Lock _pendingGate = new();
     private HashSet<string> _pendingItems = new(StringComparer.Ordinal);
+    private HashSet<string> _pendingCustomers = new(StringComparer.Ordinal);
     private bool _pendingFull;
     private bool _pendingRules;
     private Snapshot? _current;
@@ -87,6 +90,17 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
         lock (_pendingGate)
         {
             _pendingItems.UnionWith(itemIds);
+            _generation++;
+        }
+    }
+
+    /// <summary>These customers were upserted (new, changed or not): the next match carries the snapshot forward with them, or reads it anew.</summary>
+    public void CustomersChanged(IEnumerable<string> customerIds)
+    {
+        ArgumentNullException.ThrowIfNull(customerIds);
+        lock (_pendingGate)
+        {
+            _pendingCustomers.UnionWith(customerIds);
             _generation++;
         }
     }
@@ -154,12 +168,13 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
 
             // What was written before this point is in the store: take it all, and the generation it makes.
             long generation;
-            HashSet<string> items;
+            HashSet<string> items, customers;
             bool full, rules;
             lock (_pendingGate)
             {
                 generation = _generation;
                 (items, _pendingItems) = (_pendingItems, new HashSet<string>(StringComparer.Ordinal));
+                (customers, _pendingCustomers) = (_pendingCustomers, new HashSet<string>(StringComparer.Ordinal));
                 (full, rules) = (_pendingFull, _pendingRules);
                 (_pendingFull, _pendingRules) = (false, false);
             }
@@ -167,9 +182,9 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
             try
             {
                 var started = Stopwatch.GetTimestamp();
-                var next = current is null || full || items.Count > MaxChangedItems
+                var next = current is null || full || items.Count > MaxChangedItems || customers.Count > MaxChangedItems
                     ? null
-                    : await CarriedForwardAsync(current, generation, items, rules || items.Count > 0, cancellationToken).ConfigureAwait(false);
+                    : await CarriedForwardAsync(current, generation, items, customers, rules || items.Count > 0 || customers.Count > 0, cancellationToken).ConfigureAwait(false);
                 if (next is not null)
                 {
                     Interlocked.Increment(ref _carriedForward);
@@ -191,6 +206,7 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
                 lock (_pendingGate)
                 {
                     _pendingItems.UnionWith(items);
+                    _pendingCustomers.UnionWith(customers);
                     _pendingFull |= full;
                     _pendingRules |= rules;
                 }
@@ -275,6 +291,7 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
                     {
                         // Written during the read: each item changed since the last full read is read again, and the rules.
                         _pendingItems.UnionWith(current.Changed.Keys);
+                        _pendingCustomers.UnionWith(current.CustomersChanged);
                         _pendingRules = true;
                     }
 
@@ -305,8 +322,30 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
     }
 
     /// <summary>The snapshot with the changed items read again, or null when the change needs a full read.</summary>
-    private async Task<Snapshot?> CarriedForwardAsync(Snapshot current, long generation, HashSet<string> itemIds, bool rules, CancellationToken cancellationToken)
+    private async Task<Snapshot?> CarriedForwardAsync(Snapshot current, long generation, HashSet<string> itemIds, HashSet<string> customerIds, bool rules, CancellationToken cancellationToken)
     {
+        // Customers first: the new items may be theirs.
+        var customers = new List<Customer>(customerIds.Count);
+        foreach (var customerId in customerIds.Order(StringComparer.Ordinal))
+        {
+            if (await store.GetCustomerAsync(customerId, cancellationToken).ConfigureAwait(false) is { } customer)
+            {
+                customers.Add(customer);
+            }
+        }
+
+        var withCustomers = customers.Count == 0 ? current.Matcher : current.Matcher.WithChangedCustomers(customers);
+        if (withCustomers is null)
+        {
+            Interlocked.Increment(ref _carryRefused);
+            return null;
+        }
+
+        // Only new customers are carried (a known one changed is refused): the ledger's list gains them.
+        var added = customers.Where(c => !current.OnRecord(c.CustomerId)).ToList();
+        var ledgerCustomers = added.Count == 0 ? current.Ledger.Customers : [.. current.Ledger.Customers, .. added];
+        Func<string, bool> onRecord = added.Count == 0 ? current.OnRecord : new HashSet<string>(ledgerCustomers.Select(c => c.CustomerId), StringComparer.Ordinal).Contains;
+
         var changes = new List<(string ItemId, OpenItem? Now)>(itemIds.Count);
         foreach (var itemId in itemIds.Order(StringComparer.Ordinal))
         {
@@ -314,7 +353,9 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
             changes.Add((itemId, stored is { Status: OpenItemStatus.Open } && stored.Item.OpenMinor != 0 ? stored.Item : null));
         }
 
-        var matcher = changes.Count == 0 ? current.Matcher.Fork() : current.Matcher.WithChangedItems(changes, current.OnRecord);
+        var matcher = changes.Count > 0 ? withCustomers.WithChangedItems(changes, onRecord)
+            : customers.Count > 0 ? withCustomers
+            : current.Matcher.Fork();
         if (matcher is null)
         {
             Interlocked.Increment(ref _carryRefused);
@@ -334,8 +375,12 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
             changed[itemId] = now;
         }
 
-        var ledger = current.Ledger with { OpenItems = new ChangedItems(current.Loaded.OpenItems, changed) };
-        return new Snapshot(generation, current.LoadedAt, ledger, matcher, changed) { Loaded = current.Loaded };
+        var ledger = current.Ledger with { OpenItems = new ChangedItems(current.Loaded.OpenItems, changed), Customers = ledgerCustomers };
+        return new Snapshot(generation, current.LoadedAt, ledger, matcher, changed)
+        {
+            Loaded = current.Loaded,
+            CustomersChanged = customers.Count == 0 ? current.CustomersChanged : [.. current.CustomersChanged, .. customers.Select(c => c.CustomerId)],
+        };
     }
 
     private async Task UseRulesAsync(CashMatcher matcher, CancellationToken cancellationToken)
@@ -383,6 +428,9 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
 
         /// <summary>The ledger as last read in full.</summary>
         public LedgerSnapshot Loaded { get; init; } = ledger;
+
+        /// <summary>The customers upserted since the full read.</summary>
+        public HashSet<string> CustomersChanged { get; init; } = new(StringComparer.Ordinal);
 
         /// <summary>The items changed since the full read, each as it is now (null when closed).</summary>
         public Dictionary<string, OpenItem?> Changed { get; } = changed;

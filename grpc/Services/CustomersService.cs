@@ -30,9 +30,9 @@ internal sealed class CustomersService(ICashStore store, LiveMatcher matcher, Se
             var result = await store.UpsertCustomersAsync([.. batch.Values], caller.Name, context.CancellationToken).ConfigureAwait(false);
             if (result.Inserted + result.Updated > 0)
             {
-                // The directory has no delta (yet): a customer new or changed is read with the whole ledger. An AR
+                // The next match carries new customers forward and reads the ledger anew for a changed one. An AR
                 // system sending its customers again unchanged leaves the snapshot as it is.
-                matcher.Invalidate();
+                matcher.CustomersChanged([.. batch.Keys]);
             }
 
             total = new SyncResult(total.Inserted + result.Inserted, total.Updated + result.Updated, total.Unchanged + result.Unchanged, 0);

@@ -376,10 +376,10 @@ public sealed class CashMatcherGenerationTests
         Assert.Null(matcher.WithChangedItems([("A3", null)], _ => true));
     }
 
-    private static string Text(MatchResult result) => string.Join('\n', result.Applications.Select(a => a.ToString()).Concat(result.Exceptions.Select(e =>
+    internal static string Text(MatchResult result) => string.Join('\n', result.Applications.Select(a => a.ToString()).Concat(result.Exceptions.Select(e =>
         $"{e.PaymentRef} {e.Unapplied} {e.Reason} {e.Detail} | {string.Join(" | ", e.Suggestions.Select(s => $"{string.Join(',', s.ItemIds)} {s.Score} {s.Why}"))}")));
 
-    private static string FirstDifference(string expected, string actual)
+    internal static string FirstDifference(string expected, string actual)
     {
         var e = expected.Split('\n');
         var a = actual.Split('\n');

@@ -135,7 +135,7 @@ public sealed class LiveSnapshotTests
     }
 
     [Fact]
-    public async Task Upsert_CustomersUnchanged_KeepsTheSnapshotAndANewOneReadsInFull()
+    public async Task Upsert_CustomersUnchanged_KeepsTheSnapshotAndAChangedOneReadsInFull()
     {
         await using var server = new OwnServer();
         await server.InitializeAsync();
@@ -143,18 +143,53 @@ public sealed class LiveSnapshotTests
         await server.Fixture.Customers("ar-system").UpsertAsync([known]);
         await server.Fixture.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("U-1", "UC", "INV-66001", 500_00)]);
         await AssertSameAsFreshAsync(server, [Paid("UP-1", 500_00, "INV-66001")], "before");
-        var loads = server.Fixture.Matcher.FullLoads;
+        var (loads, refused) = (server.Fixture.Matcher.FullLoads, server.Fixture.Matcher.CarryRefused);
 
         await server.Fixture.Customers("ar-system").UpsertAsync([known]);
         await AssertSameAsFreshAsync(server, [Paid("UP-1", 500_00, "INV-66001")], "after the same customer again");
         Assert.Equal(loads, server.Fixture.Matcher.FullLoads);
 
-        await server.Fixture.Customers("ar-system").UpsertAsync([known, new V1.Customer { CustomerId = "UD", Name = "Newly Known Payer GmbH" }]);
-        await server.Fixture.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("U-2", "UD", "INV-66002", 777_00)]);
-        var byName = new Payment("UP-2", new Money(777_00, Usd), "Newly Known Payer GmbH", null, [], null, "probe", 2);
-        var applied = await AssertSameAsFreshAsync(server, [byName], "after a new customer");
-        Assert.Equal("U-2", Assert.Single(applied.Applications).ItemId);
-        Assert.Equal(loads + 1, server.Fixture.Matcher.FullLoads);
+        // Renamed: the directory carries new customers only, so the ledger is read anew, and the refusal counted.
+        await server.Fixture.Customers("ar-system").UpsertAsync([new V1.Customer { CustomerId = "UC", Name = "Renamed Payer GmbH" }]);
+        var byName = new Payment("UP-2", new Money(500_00, Usd), "Renamed Payer GmbH", null, [], null, "probe", 2);
+        var applied = await AssertSameAsFreshAsync(server, [byName], "after the customer was renamed");
+        Assert.Equal("U-1", Assert.Single(applied.Applications).ItemId);
+        Assert.Equal((loads + 1, refused + 1), (server.Fixture.Matcher.FullLoads, server.Fixture.Matcher.CarryRefused));
+    }
+
+    /// <summary>
+    /// A new customer upserted with its items, then a payment naming it only by name (no reference, no account): applied
+    /// through gRPC by a generation carried forward, without reading the ledger again, and as a fresh read decides.
+    /// </summary>
+    [Fact]
+    public async Task Upsert_NewCustomerWithItems_CarriedForwardAndMatchedByNameThroughGrpc()
+    {
+        await using var server = new OwnServer();
+        await server.InitializeAsync();
+        await server.Fixture.Customers("ar-system").UpsertAsync([new V1.Customer { CustomerId = "KA", Name = "Known Anchor Ltd" }]);
+        await server.Fixture.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("K-1", "KA", "INV-55001", 400_00)]);
+        await AssertSameAsFreshAsync(server, [Paid("KP-1", 400_00, "INV-55001")], "before");
+        var (loads, carried, refused) = (server.Fixture.Matcher.FullLoads, server.Fixture.Matcher.CarriedForward, server.Fixture.Matcher.CarryRefused);
+
+        await server.Fixture.Customers("ar-system").UpsertAsync([new V1.Customer
+        {
+            CustomerId = "KB", Name = "Brandnew Harbour Traders GmbH", Aliases = { "BHT Trading" }, BankAccounts = { "DE89370400440532013000" },
+        }]);
+        var item = MatchingTests.Invoice("K-2", "KB", "INV-55002", 812_34);
+        item.CustomerName = "Brandnew Harbour Traders GmbH";
+        await server.Fixture.OpenItems("ar-system").UpsertAsync([item]);
+        var response = await server.Fixture.Matching("ar-system").MatchAsync(new V1.MatchRequest
+        {
+            Payments = { new V1.Payment { PaymentRef = "KP-2", AmountMinor = 812_34, Currency = "USD", PayerName = "BRANDNEW HARBOUR TRADERS" } },
+        });
+
+        Assert.Equal(("K-2", 812_34L), (Assert.Single(response.Applications).ItemId, response.Applications[0].AmountMinor));
+        Assert.Equal((loads, carried + 1, refused), (server.Fixture.Matcher.FullLoads, server.Fixture.Matcher.CarriedForward, server.Fixture.Matcher.CarryRefused));
+        var byAlias = new Payment("KP-3", new Money(812_34, Usd), "BHT Trading", null, [], null, "probe", 3);
+        var byAccount = new Payment("KP-4", new Money(812_34, Usd), null, "DE89370400440532013000", [], null, "probe", 4);
+        await AssertSameAsFreshAsync(server, [byAlias], "after, by alias");
+        await AssertSameAsFreshAsync(server, [byAccount], "after, by account");
+        Assert.Equal(loads, server.Fixture.Matcher.FullLoads);
     }
 
     private static Payment Paid(string reference, long minor, string quoted) =>
