@@ -26,11 +26,38 @@ public interface IChangeFeed
     Task<long> PruneChangesAsync(int keep, CancellationToken cancellationToken = default);
 }
 
-/// <summary>The keys changed after a version, up to <see cref="Through"/>, in version order.</summary>
-public sealed record StoreChanges(long Through, IReadOnlyList<string> ItemIds, IReadOnlyList<string> CustomerIds, IReadOnlyList<long> PayerRuleIds)
+/// <summary>What a change log row is about.</summary>
+public enum StoreChangeKind
+{
+    /// <summary>An open item (its key is the item id).</summary>
+    Item,
+
+    /// <summary>A customer (its key is the customer id).</summary>
+    Customer,
+
+    /// <summary>A payer rule (its key is the rule id).</summary>
+    PayerRule,
+}
+
+/// <summary>One key's latest change, and its version.</summary>
+public readonly record struct StoreChange(long Version, StoreChangeKind Kind, string Key);
+
+/// <summary>The keys changed after a version, up to <see cref="Through"/>, each once at its latest change, in version order.</summary>
+public sealed record StoreChanges(long Through, IReadOnlyList<StoreChange> Changes)
 {
     /// <summary>True when nothing changed.</summary>
-    public bool IsEmpty => ItemIds.Count == 0 && CustomerIds.Count == 0 && PayerRuleIds.Count == 0;
+    public bool IsEmpty => Changes.Count == 0;
+
+    /// <summary>The changed open items' ids.</summary>
+    public IReadOnlyList<string> ItemIds => Keys(StoreChangeKind.Item);
+
+    /// <summary>The changed customers' ids.</summary>
+    public IReadOnlyList<string> CustomerIds => Keys(StoreChangeKind.Customer);
+
+    /// <summary>The changed payer rules' ids.</summary>
+    public IReadOnlyList<string> PayerRuleIds => Keys(StoreChangeKind.PayerRule);
+
+    private List<string> Keys(StoreChangeKind kind) => [.. Changes.Where(c => c.Kind == kind).Select(c => c.Key)];
 }
 
 /// <content>The change log (see <see cref="IChangeFeed"/> and <see cref="Store.ChangeSql"/>).</content>
@@ -75,12 +102,11 @@ public abstract partial class DbCashStore : IChangeFeed
         if (through <= afterVersion)
         {
             // Nothing committed since (the horizon never goes back, and the log is never pruned above it).
-            return new StoreChanges(afterVersion, [], [], []);
+            return new StoreChanges(afterVersion, []);
         }
 
         await using var transaction = await BeginSnapshotAsync(connection, cancellationToken).ConfigureAwait(false);
-        var (items, customers, rules) = (new List<string>(), new List<string>(), new List<long>());
-        var read = 0;
+        var changes = new List<StoreChange>();
         await using (var command = Command(connection, transaction, ChangeSql.SelectChanges))
         {
             Set(command, "@after_version", afterVersion);
@@ -89,27 +115,21 @@ public abstract partial class DbCashStore : IChangeFeed
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                read++;
-                var key = reader.GetString(2);
-                switch (reader.GetString(1))
+                var kind = reader.GetString(1) switch
                 {
-                    case ChangeSql.ItemKind:
-                        items.Add(key);
-                        break;
-                    case ChangeSql.CustomerKind:
-                        customers.Add(key);
-                        break;
-                    case ChangeSql.RuleKind:
-                        rules.Add(long.Parse(key, NumberStyles.None, CultureInfo.InvariantCulture));
-                        break;
-                }
+                    ChangeSql.ItemKind => StoreChangeKind.Item,
+                    ChangeSql.CustomerKind => StoreChangeKind.Customer,
+                    ChangeSql.RuleKind => StoreChangeKind.PayerRule,
+                    var other => throw new InvalidOperationException($"change_log: unknown kind '{other}' at version {reader.GetInt64(0)}; expected item, customer or rule."),
+                };
+                changes.Add(new StoreChange(reader.GetInt64(0), kind, reader.GetString(2)));
             }
         }
 
         // Read after the rows, in the same snapshot: a prune that deleted rows this read needed has moved the mark.
         var pruned = await PrunedThroughAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return read > take || pruned > afterVersion ? null : new StoreChanges(through, items, customers, rules);
+        return changes.Count > take || pruned > afterVersion ? null : new StoreChanges(through, changes);
     }
 
     /// <inheritdoc/>
