@@ -472,7 +472,7 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
                 }
             }
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (Exception) when (_stopping.IsCancellationRequested)
         {
             // The server is stopping.
         }

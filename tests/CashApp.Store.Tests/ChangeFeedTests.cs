@@ -214,6 +214,54 @@ public sealed class ChangeFeedTests : IAsyncLifetime
     }
 
     [Fact]
+    public void SqlServerStatements_OnTheTablesTheLogWatches_OutputOnlyIntoATable()
+    {
+        // SQL Server refuses OUTPUT without INTO on a table with a trigger (error 334): each such write would fail.
+        var statements = SqlServerStatements.All
+            .Concat(typeof(PayerRuleSql).GetProperties().Where(p => p.PropertyType == typeof(LedgerStatement)).Select(p => (LedgerStatement)p.GetValue(PayerRuleSql.SqlServer)!))
+            .Concat(typeof(DepositSql).GetProperties().Where(p => p.PropertyType == typeof(LedgerStatement)).Select(p => (LedgerStatement)p.GetValue(DepositSql.SqlServer)!))
+            .ToList();
+        var watched = new OutputFinder();
+        foreach (var statement in statements)
+        {
+            var parser = new TSql160Parser(initialQuotedIdentifiers: true);
+            using var reader = new StringReader(statement.Text);
+            parser.Parse(reader, out _).Accept(watched);
+        }
+
+        Assert.Contains("open_items", watched.Written);
+        Assert.Contains("payer_rules", watched.Written);
+        Assert.Empty(watched.Offending);
+
+        // The check has teeth: the form the store used before the log is found.
+        var before = new OutputFinder();
+        using var old = new StringReader("MERGE dbo.customers WITH (HOLDLOCK) AS t USING (SELECT @customer_id AS customer_id) AS s ON t.customer_id = s.customer_id WHEN NOT MATCHED THEN INSERT (customer_id) VALUES (@customer_id) OUTPUT INSERTED.row_version;");
+        new TSql160Parser(initialQuotedIdentifiers: true).Parse(old, out _).Accept(before);
+        Assert.Equal(["customers"], before.Offending);
+    }
+
+    private sealed class OutputFinder : TSqlFragmentVisitor
+    {
+        private static readonly HashSet<string> Watched = new(StringComparer.OrdinalIgnoreCase) { "open_items", "customers", "payer_rules" };
+
+        public HashSet<string> Written { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        public List<string> Offending { get; } = [];
+
+        public override void Visit(DataModificationSpecification node)
+        {
+            if (node.Target is NamedTableReference { SchemaObject.BaseIdentifier.Value: var table } && Watched.Contains(table))
+            {
+                Written.Add(table);
+                if (node.OutputClause is not null)
+                {
+                    Offending.Add(table);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void SqliteTrigger_ParsedAsTSql_Fails()
     {
         // The check has teeth: CREATE TRIGGER IF NOT EXISTS is not T-SQL.
