@@ -136,6 +136,17 @@ public abstract partial class DbCashStore : IChangeFeed
     public async Task<long> PruneChangesAsync(int keep, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(keep);
+        await using (var connection = await OpenAsync(cancellationToken).ConfigureAwait(false))
+        await using (var select = Command(connection, null, ChangeSql.SelectPruneMark))
+        {
+            // Most prunes find nothing to do: they ask without taking the write lock.
+            Set(select, "@keep", keep);
+            if (await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null or DBNull)
+            {
+                return 0;
+            }
+        }
+
         long deleted = 0;
         while (true)
         {

@@ -484,6 +484,9 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
     /// </summary>
     private async Task PollAsync(CancellationToken cancellationToken)
     {
+        // A generation due (a full read after this server's customer write, say) is made first: what it reads is not
+        // asked for again, and a change it holds does not start another full read.
+        await SettleAsync(cancellationToken).ConfigureAwait(false);
         long after;
         lock (_pendingGate)
         {
@@ -542,16 +545,21 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
             }
         }
 
-        if (!(Volatile.Read(ref _current) is { } current && current.Generation == Interlocked.Read(ref _generation)))
-        {
-            // The next generation is made here, off the calls' path.
-            await CurrentAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        // The next generation is made here, off the calls' path.
+        await SettleAsync(cancellationToken).ConfigureAwait(false);
         if (clock.GetUtcNow() >= _pruneNotBefore)
         {
             _pruneNotBefore = clock.GetUtcNow() + PruneEvery;
             await _feed.PruneChangesAsync(ChangeLogKeep, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Makes the generation due, if one is.</summary>
+    private async Task SettleAsync(CancellationToken cancellationToken)
+    {
+        if (!(Volatile.Read(ref _current) is { } current && current.Generation == Interlocked.Read(ref _generation)))
+        {
+            await CurrentAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
