@@ -31,6 +31,11 @@ if (args is ["ingest-batches", ..])
     return await CashApp.Benchmarks.Store.IngestBatches.RunAsync(args[1..]).ConfigureAwait(false);
 }
 
+if (args is ["change-poll", ..])
+{
+    return await CashApp.Benchmarks.Store.ChangePoll.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
 if (args is ["learning", ..])
 {
     return await CashApp.Benchmarks.Learning.TwoDayLearning.RunAsync(args[1..]).ConfigureAwait(false);

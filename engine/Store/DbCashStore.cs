@@ -70,6 +70,7 @@ public abstract partial class DbCashStore : ICashStore
         var version = await RunMigrationsAsync(cancellationToken).ConfigureAwait(false);
         await EnsurePayerRuleSchemaAsync(cancellationToken).ConfigureAwait(false);
         await EnsureDepositSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureChangeSchemaAsync(cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _schemaVersion, version);
     }
 

@@ -183,9 +183,11 @@ public sealed record PayerRuleSql
         ],
         page: $"SELECT TOP (@take) {RuleColumns} FROM dbo.payer_rules WHERE {Filter} ORDER BY id",
         insertRule: """
+            DECLARE @inserted TABLE (id bigint NOT NULL);
             INSERT INTO dbo.payer_rules (kind, rule_key, customer_id, state, shared, agreed, disagreed, exception_id, resolved_by, resolved_at, fired_count, updated_at)
-            OUTPUT INSERTED.id
-            VALUES (@kind, @rule_key, @customer_id, @state, @shared, @agreed, @disagreed, @exception_id, @resolved_by, @resolved_at, 0, @updated_at)
+            OUTPUT INSERTED.id INTO @inserted
+            VALUES (@kind, @rule_key, @customer_id, @state, @shared, @agreed, @disagreed, @exception_id, @resolved_by, @resolved_at, 0, @updated_at);
+            SELECT id FROM @inserted;
             """,
         ruleApplications: "SELECT a.payment_id, a.explanation FROM dbo.applications a JOIN dbo.payments p ON p.id = a.payment_id WHERE p.bank_file_id = @bank_file_id AND CHARINDEX(N'[rule ', a.explanation) > 0 ORDER BY a.id",
         insertFiring: """

@@ -195,6 +195,7 @@ internal static class SqlServerStatements
         UpsertCustomer = LedgerStatement.Of(
             nameof(LedgerSql.UpsertCustomer),
             """
+            DECLARE @upserted TABLE (row_version bigint NOT NULL);
             MERGE dbo.customers WITH (HOLDLOCK) AS t
             USING (SELECT @customer_id AS customer_id) AS s
             ON t.customer_id = s.customer_id
@@ -207,12 +208,14 @@ internal static class SqlServerStatements
             WHEN NOT MATCHED THEN
               INSERT (customer_id, name, parent_id, aliases, bank_accounts, row_version, updated_at)
               VALUES (@customer_id, @name, @parent_id, @aliases, @bank_accounts, 1, @updated_at)
-            OUTPUT INSERTED.row_version;
+            OUTPUT INSERTED.row_version INTO @upserted;
+            SELECT row_version FROM @upserted;
             """,
             CustomerUpsertParameters),
         UpsertOpenItem = LedgerStatement.Of(
             nameof(LedgerSql.UpsertOpenItem),
             """
+            DECLARE @upserted TABLE (row_version bigint NOT NULL, status nvarchar(200) NOT NULL);
             MERGE dbo.open_items WITH (HOLDLOCK) AS t
             USING (SELECT @item_id AS item_id) AS s
             ON t.item_id = s.item_id
@@ -240,7 +243,8 @@ internal static class SqlServerStatements
               VALUES (@item_id, @doc_type, @customer_id, @customer_name, @invoice_number, @po_number, @currency,
                       @ar_open_minor, @doc_date, @due_date, @ar_open_minor, 0,
                       CASE WHEN @ar_open_minor = 0 THEN N'closed' ELSE N'open' END, 1, @updated_at)
-            OUTPUT INSERTED.row_version, INSERTED.status;
+            OUTPUT INSERTED.row_version, INSERTED.status INTO @upserted;
+            SELECT row_version, status FROM @upserted;
             """,
             ItemUpsertParameters),
         SelectOpenItemsPage = LedgerStatement.Of(

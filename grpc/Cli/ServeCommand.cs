@@ -22,13 +22,14 @@ internal static class ServeCommand
         var streams = new Option<int>("--max-streams-per-connection") { Description = "HTTP/2 streams (concurrent calls) one client connection may open (default 100).", DefaultValueFactory = _ => 100 };
         var upsertBatch = new Option<int>("--upsert-batch") { Description = "Rows of an Upsert stream committed per store transaction (default 5000).", DefaultValueFactory = _ => 5_000 };
         var ingestBatch = new Option<int>("--ingest-batch") { Description = "Transactions of an ingested bank file matched and stored per store transaction (default 10000): memory is held for one batch, not the file.", DefaultValueFactory = _ => CashApp.Store.LedgerService.DefaultIngestBatchSize };
-        var snapshotMaxAge = new Option<double?>("--snapshot-max-age") { Description = "Seconds the matcher's ledger snapshot may age before it is read again in the background, for other instances' writes (default 5 with --sqlserver; never with SQLite: set it when two servers share one SQLite file)." };
+        var pollChanges = new Option<double>("--poll-changes") { Description = "Seconds between the matcher's questions to the store about what any instance changed since its snapshot; the changes are carried into the snapshot without reading the whole ledger (default 1; 0 turns it off).", DefaultValueFactory = _ => ServeOptions.DefaultPollChanges.TotalSeconds };
+        var snapshotMaxAge = new Option<double?>("--snapshot-max-age") { Description = "Seconds the matcher's ledger snapshot may age before it is read again in full in the background (default never; with --poll-changes 0, 5 with --sqlserver)." };
         var oidcAuthority = new Option<string?>("--oidc-authority") { Description = $"Also let people sign in to the worklist page through this OpenID Connect provider (its issuer address, e.g. https://login.microsoftonline.com/TENANT/v2.0). Its client secret is read from {Web.WebOidc.SecretVariable}; its callback is /signin-oidc." };
         var oidcClientId = new Option<string?>("--oidc-client-id") { Description = "The client id registered with the --oidc-authority provider." };
         var oidcNameClaim = new Option<string>("--oidc-name-claim") { Description = "The claim that names the CashApp person (made with 'cashapp users add'); default preferred_username.", DefaultValueFactory = _ => "preferred_username" };
         var command = new Command("serve", "Run the gRPC service cashapp.v1: bank files in, matches out, exceptions worked; every call needs an API key.")
         {
-            urls, webUrls, db, sqlServer, keys, insecure, maxFile, policy, writes, queue, streams, upsertBatch, ingestBatch, snapshotMaxAge, oidcAuthority, oidcClientId, oidcNameClaim,
+            urls, webUrls, db, sqlServer, keys, insecure, maxFile, policy, writes, queue, streams, upsertBatch, ingestBatch, pollChanges, snapshotMaxAge, oidcAuthority, oidcClientId, oidcNameClaim,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.Validators.Add(result =>
@@ -57,6 +58,7 @@ internal static class ServeCommand
                 MaxStreamsPerConnection = parse.GetValue(streams),
                 UpsertBatchSize = parse.GetValue(upsertBatch),
                 IngestBatchSize = parse.GetValue(ingestBatch),
+                PollChanges = TimeSpan.FromSeconds(parse.GetValue(pollChanges)),
                 SnapshotMaxAge = parse.GetValue(snapshotMaxAge) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 Oidc = parse.GetValue(oidcAuthority) is { Length: > 0 } authority
                     ? new Web.WebOidcOptions(authority, parse.GetValue(oidcClientId) ?? string.Empty, Environment.GetEnvironmentVariable(Web.WebOidc.SecretVariable) is { Length: > 0 } secret ? secret : null, parse.GetValue(oidcNameClaim) ?? "preferred_username")

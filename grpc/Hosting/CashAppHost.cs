@@ -93,6 +93,11 @@ internal static class CashAppHost
             }
         }
 
+        if (options.PollChanges < TimeSpan.Zero)
+        {
+            throw new ServeConfigurationException($"--poll-changes must be 0 (off) or more seconds (got {options.PollChanges.TotalSeconds}).");
+        }
+
         if (options.SnapshotMaxAge < TimeSpan.Zero)
         {
             throw new ServeConfigurationException($"--snapshot-max-age must be 0 or more seconds (got {options.SnapshotMaxAge.Value.TotalSeconds}).");
@@ -130,9 +135,10 @@ internal static class CashAppHost
         builder.Services.AddSingleton(sp => new LiveMatcher(
             store,
             sp.GetRequiredService<MatchPolicy>(),
-            options.SnapshotMaxAge ?? (options.SqlServer is null ? TimeSpan.MaxValue : ServeOptions.SharedSnapshotMaxAge),
+            options.SnapshotMaxAge ?? (options.SqlServer is null || options.PollChanges > TimeSpan.Zero ? TimeSpan.MaxValue : ServeOptions.SharedSnapshotMaxAge),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<LiveMatcher>>()));
+            sp.GetRequiredService<ILogger<LiveMatcher>>(),
+            options.PollChanges));
         builder.Services.AddSingleton(sp => new LedgerService(store, sp.GetRequiredService<LiveMatcher>()) { IngestBatchSize = options.IngestBatchSize });
         builder.Services.AddHostedService<LedgerWarmup>();
 

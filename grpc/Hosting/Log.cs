@@ -68,6 +68,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 42, Level = LogLevel.Debug, Message = "Matcher carried forward with {Items} changed items in {Milliseconds} ms")]
     public static partial void MatcherCarriedForward(ILogger logger, int items, double milliseconds);
 
+    [LoggerMessage(EventId = 61, Level = LogLevel.Debug, Message = "Store changes after version {After} through {Through}: {Items} items, {Customers} customers, {Rules} payer rules handed to the matcher")]
+    public static partial void ChangesPolled(ILogger logger, long after, long through, int items, int customers, int rules);
+
+    [LoggerMessage(EventId = 62, Level = LogLevel.Information, Message = "The store's change log cannot say what changed after version {After} (pruned past it, or more than {Most} changes): the ledger is read in full")]
+    public static partial void ChangeLogBehind(ILogger logger, long after, int most);
+
+    [LoggerMessage(EventId = 63, Level = LogLevel.Warning, Message = "Asking the store what changed failed; the next poll tries again")]
+    public static partial void ChangePollFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "Invalid argument from {Caller} to {Method}: {Violations}")]
     public static partial void InvalidArgument(ILogger logger, Caller caller, string method, Violations violations);
 

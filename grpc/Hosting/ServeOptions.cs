@@ -32,14 +32,24 @@ internal sealed record ServeOptions
     /// <summary>How long a stopping server waits for in-flight calls (an ingest completes or rolls back).</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The snapshot max age with SQL Server when <see cref="SnapshotMaxAge"/> is not set.</summary>
+    /// <summary>How often the matcher asks the store what changed when <see cref="PollChanges"/> is not set.</summary>
+    public static readonly TimeSpan DefaultPollChanges = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How often the matcher asks the store what any instance changed since its snapshot (the store's change log) and
+    /// carries the snapshot forward with it; zero turns the poll off. Other instances' writes are seen within it
+    /// without reading the whole ledger.
+    /// </summary>
+    public TimeSpan PollChanges { get; init; } = DefaultPollChanges;
+
+    /// <summary>The snapshot max age with SQL Server when <see cref="SnapshotMaxAge"/> is not set and <see cref="PollChanges"/> is off.</summary>
     public static readonly TimeSpan SharedSnapshotMaxAge = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// How old the matcher's snapshot may grow before it is read again in the background, for the writes of other
     /// instances on the same database (calls go on with the old one meanwhile; the store refuses what it got wrong).
-    /// When null: <see cref="SharedSnapshotMaxAge"/> with SQL Server, and never with SQLite, which is mostly one
-    /// server's alone: set it when two instances share one SQLite file.
+    /// When null: never while <see cref="PollChanges"/> is on (the poll sees other instances' writes); with the poll
+    /// off, <see cref="SharedSnapshotMaxAge"/> with SQL Server and never with SQLite.
     /// </summary>
     public TimeSpan? SnapshotMaxAge { get; init; }
 

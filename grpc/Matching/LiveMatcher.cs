@@ -15,7 +15,12 @@ namespace CashApp.Grpc.Matching;
 /// A write that changes open items (an ingest's or a resolve's applications, an AR correction, a closure, new
 /// items) says which items it changed (<see cref="ItemsChanged"/>): the next call reads just those items and matches
 /// against a new generation of the snapshot made from the last one (<see cref="CashMatcher.WithChangedItems"/>),
-/// which decides as a fresh read would. Where a generation cannot decide as a fresh read would (a known item
+/// which decides as a fresh read would. Every <c>pollChanges</c> (<see cref="ServeOptions.PollChanges"/>) a background
+/// poll asks the store what any writer changed since the snapshot's version (<see cref="IChangeFeed"/>), this server or
+/// another on the same database, and hands the items, customers and payer rules to the same paths, then carries the
+/// snapshot forward with them; only when the store's log cannot answer (pruned past the snapshot, or too many changes)
+/// is the ledger read in full. A change this server already carried forward is not carried again.
+/// Where a generation cannot decide as a fresh read would (a known item
 /// renumbered or moved, a new item with no rank left between its id-neighbours'; see <see cref="CashMatcher.WithChangedItems"/>),
 /// the ledger is read in full instead, and <see cref="CarryRefused"/> counts it. An upsert of customers says which
 /// (<see cref="CustomersChanged"/>): new ones are carried forward too (<see cref="CashMatcher.WithChangedCustomers"/>),
@@ -29,8 +34,56 @@ namespace CashApp.Grpc.Matching;
 /// the indexes and the opening amounts, and hold only what their call consumed), so calls run in parallel
 /// instead of queueing on one matcher's gate.
 /// </summary>
-internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan maxAge, TimeProvider clock, ILogger<LiveMatcher> logger) : ILedgerMatcher, IDisposable
+internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
 {
+    /// <summary>Rows of the store's change log left when a server prunes it; a server further behind reads in full.</summary>
+    internal const int ChangeLogKeep = 100_000;
+
+    /// <summary>How often a polling server prunes the store's change log.</summary>
+    internal static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
+
+    private readonly ICashStore store;
+    private readonly MatchPolicy policy;
+    private readonly TimeSpan maxAge;
+    private readonly TimeProvider clock;
+    private readonly ILogger<LiveMatcher> logger;
+
+    // The store's change feed when polled (null: polling is off, or the store has none).
+    private readonly IChangeFeed? _feed;
+    private readonly Task? _polling;
+    private TaskCompletionSource _polled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _polls;
+    private DateTimeOffset _pruneNotBefore;
+
+    // Under _pendingGate: the version through which the store's changes are in the snapshot or pending; the version
+    // before which the payer rules in use were read; and for each item carried forward since, the version before
+    // which it was read (a change at or below it is in the snapshot already: this server's own writes).
+    private long _changeVersion;
+    private long _rulesVersion;
+    private readonly Dictionary<string, long> _carriedAt = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A matcher over <paramref name="store"/>; with <paramref name="pollChanges"/> above zero and a store that keeps a
+    /// change log, a background poll asks it what changed that often (on <paramref name="clock"/>).
+    /// </summary>
+    public LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan maxAge, TimeProvider clock, ILogger<LiveMatcher> logger, TimeSpan pollChanges = default)
+    {
+        this.store = store;
+        this.policy = policy;
+        this.maxAge = maxAge;
+        this.clock = clock;
+        this.logger = logger;
+        if (pollChanges > TimeSpan.Zero && store is IChangeFeed feed)
+        {
+            _feed = feed;
+            _pruneNotBefore = clock.GetUtcNow() + PruneEvery;
+
+            // Made here, not in the loop: the interval counts from now on the clock, however late the loop starts.
+            var timer = new PeriodicTimer(pollChanges, clock);
+            _polling = Task.Run(() => PollLoopAsync(timer));
+        }
+    }
+
     /// <summary>More items changed than this since the last generation are read with the whole ledger, not one by one.</summary>
     internal const int MaxChangedItems = 10_000;
 
@@ -72,6 +125,12 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
 
     /// <summary>How many times the writes since the last generation could not be carried forward, and the ledger was read in full instead.</summary>
     public long CarryRefused => Interlocked.Read(ref _carryRefused);
+
+    /// <summary>How many times the store was asked what changed.</summary>
+    public long Polls => Interlocked.Read(ref _polls);
+
+    /// <summary>Completes when the next poll of the store's changes is done, and what it found carried forward (for tests).</summary>
+    internal Task NextPoll => Volatile.Read(ref _polled).Task;
 
     /// <summary>Marks the snapshot stale: the next match reads the whole ledger again.</summary>
     public void Invalidate()
@@ -226,6 +285,9 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
         // The snapshot is as old as the moment its read began: writes after it may be missing from it.
         var readAt = clock.GetUtcNow();
         var started = Stopwatch.GetTimestamp();
+
+        // Every change up to this version was committed before the read begins, so the read holds it.
+        var version = _feed is null ? 0 : await _feed.GetChangeVersionAsync(cancellationToken).ConfigureAwait(false);
         var ledger = await store.LoadSnapshotAsync(cancellationToken).ConfigureAwait(false);
         var read = Stopwatch.GetElapsedTime(started).TotalSeconds;
         Log.LedgerRead(logger, ledger.OpenItems.Count, ledger.Customers.Count, read);
@@ -233,12 +295,18 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
         await UseRulesAsync(built, cancellationToken).ConfigureAwait(false);
         var total = Stopwatch.GetElapsedTime(started).TotalSeconds;
         Log.LedgerIndexed(logger, ledger.OpenItems.Count, total - read, total);
-        return new Snapshot(generation, readAt, ledger, built, new Dictionary<string, OpenItem?>(StringComparer.Ordinal));
+        return new Snapshot(generation, readAt, ledger, built, new Dictionary<string, OpenItem?>(StringComparer.Ordinal)) { ChangeVersion = version };
     }
 
     private void Install(Snapshot snapshot)
     {
         Interlocked.Increment(ref _fullLoads);
+        lock (_pendingGate)
+        {
+            _changeVersion = Math.Max(_changeVersion, snapshot.ChangeVersion);
+            _rulesVersion = Math.Max(_rulesVersion, snapshot.ChangeVersion);
+        }
+
         Volatile.Write(ref _current, snapshot);
         _ready.TrySetResult();
     }
@@ -324,6 +392,10 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
     /// <summary>The snapshot with the changed items read again, or null when the change needs a full read.</summary>
     private async Task<Snapshot?> CarriedForwardAsync(Snapshot current, long generation, HashSet<string> itemIds, HashSet<string> customerIds, bool rules, CancellationToken cancellationToken)
     {
+        // Every change up to this version is in what is read next: a poll that finds one of these items changed no
+        // later than it does not carry it again.
+        var version = _feed is null ? 0 : await _feed.GetChangeVersionAsync(cancellationToken).ConfigureAwait(false);
+
         // Customers first: the new items may be theirs.
         var customers = new List<Customer>(customerIds.Count);
         foreach (var customerId in customerIds.Order(StringComparer.Ordinal))
@@ -375,11 +447,28 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
             changed[itemId] = now;
         }
 
+        if (_feed is not null)
+        {
+            lock (_pendingGate)
+            {
+                foreach (var (itemId, _) in changes)
+                {
+                    _carriedAt[itemId] = version;
+                }
+
+                if (rules)
+                {
+                    _rulesVersion = Math.Max(_rulesVersion, version);
+                }
+            }
+        }
+
         var ledger = current.Ledger with { OpenItems = new ChangedItems(current.Loaded.OpenItems, changed), Customers = ledgerCustomers };
         return new Snapshot(generation, current.LoadedAt, ledger, matcher, changed)
         {
             Loaded = current.Loaded,
             CustomersChanged = customers.Count == 0 ? current.CustomersChanged : [.. current.CustomersChanged, .. customers.Select(c => c.CustomerId)],
+            ChangeVersion = current.ChangeVersion,
         };
     }
 
@@ -394,6 +483,139 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
 
     private bool Young(Snapshot snapshot) => maxAge == TimeSpan.MaxValue || clock.GetUtcNow() - snapshot.LoadedAt < maxAge;
 
+    /// <summary>Polls the store's changes at each tick of <paramref name="timer"/> until the server stops.</summary>
+    private async Task PollLoopAsync(PeriodicTimer timer)
+    {
+        using var owned = timer;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                try
+                {
+                    if (IsReady)
+                    {
+                        await PollAsync(_stopping.Token).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception ex) when (!_stopping.IsCancellationRequested)
+                {
+                    Log.ChangePollFailed(logger, ex);
+                }
+                finally
+                {
+                    Interlocked.Increment(ref _polls);
+                    Interlocked.Exchange(ref _polled, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+                }
+            }
+        }
+        catch (Exception) when (_stopping.IsCancellationRequested)
+        {
+            // The server is stopping.
+        }
+    }
+
+    /// <summary>
+    /// Asks the store what changed since the snapshot's version and hands it to the paths a write of this server
+    /// takes, then makes the next generation now rather than on the next call. A full read when the log cannot answer.
+    /// </summary>
+    private async Task PollAsync(CancellationToken cancellationToken)
+    {
+        // A generation due (a full read after this server's customer write, say) is made first: what it reads is not
+        // asked for again, and a change it holds does not start another full read.
+        await SettleAsync(cancellationToken).ConfigureAwait(false);
+        long after;
+        lock (_pendingGate)
+        {
+            after = _changeVersion;
+        }
+
+        var changes = await _feed!.ListChangesAsync(after, MaxChangedItems, cancellationToken).ConfigureAwait(false);
+        if (changes is null)
+        {
+            Log.ChangeLogBehind(logger, after, MaxChangedItems);
+            Invalidate();
+        }
+        else if (!changes.IsEmpty)
+        {
+            List<string> items = [];
+            List<string> customers = [];
+            var rules = false;
+            lock (_pendingGate)
+            {
+                foreach (var change in changes.Changes)
+                {
+                    switch (change.Kind)
+                    {
+                        case StoreChangeKind.Item when !(_carriedAt.TryGetValue(change.Key, out var carried) && change.Version <= carried):
+                            items.Add(change.Key);
+                            break;
+                        case StoreChangeKind.Customer:
+                            customers.Add(change.Key);
+                            break;
+                        case StoreChangeKind.PayerRule when change.Version > _rulesVersion:
+                            rules = true;
+                            break;
+                    }
+                }
+
+                Advance(changes.Through);
+            }
+
+            Log.ChangesPolled(logger, after, changes.Through, items.Count, customers.Count, rules ? 1 : 0);
+            if (items.Count > 0)
+            {
+                ItemsChanged(items);
+            }
+
+            if (customers.Count > 0)
+            {
+                CustomersChanged(customers);
+            }
+
+            if (rules)
+            {
+                PayerRulesChanged();
+            }
+        }
+        else
+        {
+            lock (_pendingGate)
+            {
+                Advance(changes.Through);
+            }
+        }
+
+        // The next generation is made here, off the calls' path.
+        await SettleAsync(cancellationToken).ConfigureAwait(false);
+        if (clock.GetUtcNow() >= _pruneNotBefore)
+        {
+            _pruneNotBefore = clock.GetUtcNow() + PruneEvery;
+            await _feed.PruneChangesAsync(ChangeLogKeep, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Makes the generation due, if one is.</summary>
+    private async Task SettleAsync(CancellationToken cancellationToken)
+    {
+        if (!(Volatile.Read(ref _current) is { } current && current.Generation == Interlocked.Read(ref _generation)))
+        {
+            await CurrentAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Moves the version polls go on from (under <see cref="_pendingGate"/>).</summary>
+    private void Advance(long through)
+    {
+        _changeVersion = Math.Max(_changeVersion, through);
+
+        // A later change comes after every read of a carried item up to this version: what they said is used up.
+        foreach (var (itemId, _) in _carriedAt.Where(c => c.Value <= _changeVersion).ToList())
+        {
+            _carriedAt.Remove(itemId);
+        }
+    }
+
     public void Dispose()
     {
         _stopping.Cancel();
@@ -401,6 +623,7 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
         // A background read still running is told to stop and given a moment to, before what it uses is disposed.
         // (It catches its own failures: waiting cannot throw for them.)
         Volatile.Read(ref _refresh)?.Wait(TimeSpan.FromSeconds(5));
+        _polling?.Wait(TimeSpan.FromSeconds(5));
         _stopping.Dispose();
         _reload.Dispose();
     }
@@ -431,6 +654,9 @@ internal sealed class LiveMatcher(ICashStore store, MatchPolicy policy, TimeSpan
 
         /// <summary>The customers upserted since the full read.</summary>
         public HashSet<string> CustomersChanged { get; init; } = new(StringComparer.Ordinal);
+
+        /// <summary>The store's change version before the full read began: every change up to it is in <see cref="Loaded"/>.</summary>
+        public long ChangeVersion { get; init; }
 
         /// <summary>The items changed since the full read, each as it is now (null when closed).</summary>
         public Dictionary<string, OpenItem?> Changed { get; } = changed;

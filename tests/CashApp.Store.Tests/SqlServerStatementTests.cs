@@ -131,6 +131,7 @@ public sealed class SqlServerStatementTests
     private sealed class VariableCollector : TSqlFragmentVisitor
     {
         private readonly HashSet<string> _procedureArguments = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _declared = new(StringComparer.Ordinal);
 
         public HashSet<string> Used { get; } = new(StringComparer.Ordinal);
 
@@ -145,9 +146,16 @@ public sealed class SqlServerStatementTests
             node.ParameterValue?.Accept(this);
         }
 
+        public override void ExplicitVisit(DeclareTableVariableBody node)
+        {
+            // "DECLARE @upserted TABLE (...)": a table of the statement's own, not a parameter.
+            _declared.Add(node.VariableName.Value);
+            base.ExplicitVisit(node);
+        }
+
         public override void Visit(VariableReference node)
         {
-            if (!_procedureArguments.Contains(node.Name))
+            if (!_procedureArguments.Contains(node.Name) && !_declared.Contains(node.Name))
             {
                 Used.Add(node.Name);
             }

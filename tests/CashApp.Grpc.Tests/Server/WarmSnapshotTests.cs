@@ -297,6 +297,93 @@ public sealed class WarmSnapshotTests
         }
     }
 
+    [Fact]
+    public async Task Poll_InvoiceUpsertedThroughTheFirstServer_MatchedThroughTheSecondWithoutAFullRead()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero));
+        // The customer is known to the second server's snapshot (a new item of an unknown one is read in full).
+        await using var servers = await TwoServers.StartAsync(clock, first => first.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("ZO-1", "W-CUST", "INV-W-4999", 3_000)]), TimeSpan.FromSeconds(1));
+        var (first, second) = (servers.First, servers.Second);
+        var (loads, carried) = (second.Matcher.FullLoads, second.Matcher.CarriedForward);
+
+        // Written through the first server: until the second polls, its snapshot has not got it.
+        await first.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("ZP-1", "W-CUST", "INV-W-5001", 10_000)]);
+        var probe = new V1.MatchRequest { Payments = { MatchingTests.Payment("W-POLL-PAY", 10_000, "INV-W-5001") } };
+        Assert.Empty((await second.Matching("ar-system").MatchAsync(probe)).Applications);
+
+        // One poll interval later the second has carried its snapshot forward with the new invoice.
+        await PollAsync(second, clock);
+        var matched = await second.Matching("ar-system").MatchAsync(probe);
+
+        Assert.Equal(("ZP-1", 10_000L), (Assert.Single(matched.Applications).ItemId, matched.Applications[0].AmountMinor));
+        Assert.Equal(loads, second.Matcher.FullLoads);
+        Assert.Equal(carried + 1, second.Matcher.CarriedForward);
+    }
+
+    [Fact]
+    public async Task Poll_ApplicationCommittedThroughTheFirstServer_TheSecondProposesFromTheReducedOpenAmount()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero));
+        await using var servers = await TwoServers.StartAsync(clock, first => first.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("ZP-2", "W-CUST", "INV-W-6001", 25_000)]), TimeSpan.FromSeconds(1));
+        var (first, second) = (servers.First, servers.Second);
+        var full = new V1.MatchRequest { Payments = { MatchingTests.Payment("W-POLL-FULL", 25_000, "INV-W-6001") } };
+        Assert.Equal(25_000, Assert.Single((await second.Matching("ar-system").MatchAsync(full)).Applications).AmountMinor);
+        var loads = second.Matcher.FullLoads;
+
+        // A short payment goes to exceptions; a specialist applies it to the invoice through the first server.
+        var committed = await first.Matching("ar-system").MatchAsync(new V1.MatchRequest { Commit = true, Payments = { MatchingTests.Payment("W-POLL-PART", 10_000, "INV-W-6001") } });
+        Assert.True(committed.Committed);
+        var open = await first.Exceptions("specialist").ListAsync(new V1.ListExceptionsRequest { Status = V1.ExceptionStatus.Open, PageSize = 100 });
+        var exception = Assert.Single(open.Exceptions, e => e.PaymentRef == "W-POLL-PART");
+        await first.Exceptions("specialist").ResolveAsync(new V1.ResolveExceptionRequest
+        {
+            ExceptionId = exception.ExceptionId,
+            ExpectedRowVersion = exception.RowVersion,
+            Reason = "customer paid in part",
+            ApplyToItems = new V1.ApplyToItems { Applications = { new V1.ItemApplication { ItemId = "ZP-2", AmountMinor = 10_000 } } },
+        });
+        Assert.Equal(15_000, (await first.Store.GetOpenItemAsync("ZP-2"))!.RemainingMinor);
+        await PollAsync(second, clock);
+
+        Assert.Equal(15_000, Open(await second.Matcher.SnapshotAsync(CancellationToken.None), "ZP-2"));
+        var again = await second.Matching("ar-system").MatchAsync(full);
+        Assert.DoesNotContain(again.Applications, a => a.ItemId == "ZP-2" && a.AmountMinor > 15_000);
+        Assert.Equal(loads, second.Matcher.FullLoads);
+    }
+
+    [Fact]
+    public async Task Poll_SnapshotOlderThanThePrunedLog_ReadInFullAndCounted()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero));
+        await using var servers = await TwoServers.StartAsync(clock, poll: TimeSpan.FromSeconds(1));
+        var (first, second) = (servers.First, servers.Second);
+        await second.Matcher.Ready;
+        var loads = second.Matcher.FullLoads;
+
+        // Three writes through the first server, then the log is pruned to the last: it cannot say what changed
+        // since the second's snapshot.
+        foreach (var (itemId, number) in new[] { ("ZQ-1", "INV-W-7001"), ("ZQ-2", "INV-W-7002"), ("ZQ-3", "INV-W-7003") })
+        {
+            await first.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice(itemId, "W-CUST", number, 7_000)]);
+        }
+
+        Assert.True(await ((IChangeFeed)first.Store).PruneChangesAsync(keep: 1) >= 2);
+        await PollAsync(second, clock);
+
+        Assert.Equal(loads + 1, second.Matcher.FullLoads);
+        var matched = await second.Matching("ar-system").MatchAsync(new V1.MatchRequest { Payments = { MatchingTests.Payment("W-PRUNED", 7_000, "INV-W-7001") } });
+        Assert.Equal("ZQ-1", Assert.Single(matched.Applications).ItemId);
+        Assert.Equal(loads + 1, second.Matcher.FullLoads);
+    }
+
+    /// <summary>Moves <paramref name="clock"/> one poll interval on and waits for the server's poll, and what it found, to be done.</summary>
+    private static async Task PollAsync(ServerFixture server, FakeTimeProvider clock)
+    {
+        var polled = server.Matcher.NextPoll;
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await polled.WaitAsync(TimeSpan.FromMinutes(2));
+    }
+
     /// <summary>Stops and removes a server the test started, when the test ends.</summary>
     private sealed class Own(ServerFixture fixture) : IAsyncDisposable
     {
@@ -306,6 +393,7 @@ public sealed class WarmSnapshotTests
     /// <summary>
     /// Two servers on one SQLite file, each reading its snapshot again past a minute: the first on the real clock,
     /// the second on <c>clock</c>. What <c>beforeSecond</c> writes through the first is in the second's first read.
+    /// They poll the store's changes every <c>poll</c> (off when not given).
     /// </summary>
     private sealed class TwoServers : IAsyncDisposable
     {
@@ -317,9 +405,9 @@ public sealed class WarmSnapshotTests
 
         private ServerFixture? _second;
 
-        public static async Task<TwoServers> StartAsync(FakeTimeProvider clock, Func<ServerFixture, Task>? beforeSecond = null)
+        public static async Task<TwoServers> StartAsync(FakeTimeProvider clock, Func<ServerFixture, Task>? beforeSecond = null, TimeSpan? poll = null)
         {
-            static ServeOptions OneMinute(ServeOptions o) => o with { SnapshotMaxAge = TimeSpan.FromMinutes(1) };
+            ServeOptions OneMinute(ServeOptions o) => o with { SnapshotMaxAge = TimeSpan.FromMinutes(1), PollChanges = poll ?? TimeSpan.Zero };
             var servers = new TwoServers(new ServerFixture(64L * 1024 * 1024, configure: OneMinute));
             try
             {
