@@ -120,6 +120,9 @@ public sealed class StreamedIngestTests : IAsyncLifetime
         var quoted = MatchingTests.Invoice("QT-I1", "QT-CUST", "INV-QT-41", 2_500_00);
         var byPayer = MatchingTests.Invoice("PA-I1", "PA-CUST", "INV-PA-52", 3_141_59);
         byPayer.CustomerName = "Pellucid Anchorworks Ltd";
+
+        // A customer AR synced: one known only by the name its open items carry is no longer known once they are closed.
+        await _server.Store.UpsertCustomersAsync([new Customer("PA-CUST", "Pellucid Anchorworks Ltd", null, [], [])], "test");
         await _server.OpenItems().UpsertAsync([quoted, byPayer]);
         var snapshot = await _server.Store.LoadSnapshotAsync();
 
