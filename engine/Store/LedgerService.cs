@@ -72,8 +72,8 @@ public sealed record StoredBatch(IngestStatus Status, StoredBankFile File, int M
 public interface ILedgerMatcher
 {
     /// <summary>
-    /// Matches the payments as one run against a snapshot of the open items and customers (or only the run's first
-    /// stage, <see cref="MatchStage.References"/>), and says which snapshot.
+    /// Matches the payments as one run against a snapshot of the open items and customers (or only one of the run's
+    /// stages, <see cref="MatchStage.References"/> or <see cref="MatchStage.Payers"/>), and says which snapshot.
     /// </summary>
     ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, MatchStage stage, CancellationToken cancellationToken);
 
@@ -147,17 +147,22 @@ public sealed class LedgerService
     /// <c>cashapp match</c> reads, then matching and storing.
     /// </summary>
     /// <remarks>
-    /// The file is read three times and never held whole. The first pass reads it to its end and keeps nothing but counts and
-    /// warnings: a file that cannot be read throws the format's <see cref="BankFileFormatException"/> after recording
-    /// the rejection, and none of its payments is stored. The second pass reads it again and matches the references of
-    /// <see cref="IngestBatchSize"/> transactions at a time (<see cref="MatchStage.References"/>), storing each batch but
-    /// the payments its references leave undecided in a store transaction of its own; the third decides those by payer
-    /// and amount, batch by batch, against the ledger every reference left. So memory and the store's write lock are held
-    /// for one batch, and the file is decided as one run decides it, whatever the batch size (within a stage, batches go
-    /// in file order where one run goes in payment-reference order: two payments of one stage that want the same item may
-    /// still be decided in another order). Until its last batch is stored the file is marked <see cref="BankFileProgress.InProgress"/>;
+    /// The file is never held whole. The first read goes to its end and keeps only counts, warnings and each credit's
+    /// rank in the order one run decides payments in (<see cref="MatchOrder"/>: payment reference, amount, line): a file
+    /// that cannot be read throws the format's <see cref="BankFileFormatException"/> after recording the rejection, and
+    /// none of its payments is stored. Then each batch is the next <see cref="IngestBatchSize"/> credits of a stage by
+    /// rank, read again from the file: the references' stage (<see cref="MatchStage.References"/>) stores each batch but
+    /// the payments its references leave undecided, each batch in a store transaction of its own; the payers' stage
+    /// (<see cref="MatchStage.Payers"/>) decides those by payer and amount, batch by batch, against the ledger every
+    /// reference left. So memory and the store's write lock are held for one batch, and each stage decides its payments
+    /// one after another in one run's order whatever the batch size. What batches may still decide otherwise than one
+    /// run: each batch matches against the ledger as it stands (a fresh snapshot, or one carried forward), so a payer
+    /// known only by the name its open items carry is unknown once earlier batches closed them, and how likely an
+    /// amount is by chance is read from the open amounts left rather than the opening ones. The price is a read of the
+    /// file (up to the batch's last credit) per batch. Until its last batch is stored the file is marked <see cref="BankFileProgress.InProgress"/>;
     /// a server stopped mid-file keeps the batches stored, and the file sent again stores the rest (the stored
-    /// payments are already received). Deposits are reconciled with the last batch, when all of the file's detail is in.
+    /// payments are already received; those the references left and no batch stored yet have their references read once
+    /// more, against the ledger as it then stands). Deposits are reconciled with the last batch, when all of the file's detail is in.
     /// </remarks>
     public async Task<IngestResult> IngestBankFileAsync(Stream content, string fileName, string contentHash, IngestOptions options, CancellationToken cancellationToken = default)
     {
