@@ -236,7 +236,15 @@ public sealed partial class CashMatcher
         var lookahead = new ReferenceLookahead(this, ordered);
         try
         {
-            for (var at = 0; at < ordered.Count; at++)
+            // Payments a call of the references alone left: their references were read then, and resolved nothing.
+            // Read again now, after other payments' references moved open amounts, they might decide by reference
+            // where one run, which read them once, decides them by payer.
+            for (var at = 0; at < ordered.Count && stage == MatchStage.Payers; at++)
+            {
+                deferred.Add((ordered[at], Analyse(ordered[at])));
+            }
+
+            for (var at = 0; at < ordered.Count && stage != MatchStage.Payers; at++)
             {
                 prefetch.MatchingAt(at);
                 lookahead.Warm(at);
@@ -455,4 +463,11 @@ public enum MatchStage
 
     /// <summary>The references only: the payments they leave are returned undecided, for a later call over the run's whole first stage.</summary>
     References,
+
+    /// <summary>
+    /// The second stage only, for payments a <see cref="References"/> call left: decided by payer and amount, their
+    /// references not read for a decision again (once every reference of the run is read, a reference a payment's
+    /// own stage found nothing in may meet an item whose open amount moved, where one run would not look again).
+    /// </summary>
+    Payers,
 }

@@ -72,8 +72,8 @@ public sealed record StoredBatch(IngestStatus Status, StoredBankFile File, int M
 public interface ILedgerMatcher
 {
     /// <summary>
-    /// Matches the payments as one run against a snapshot of the open items and customers (or only the run's first
-    /// stage, <see cref="MatchStage.References"/>), and says which snapshot.
+    /// Matches the payments as one run against a snapshot of the open items and customers (or only one of the run's
+    /// stages, <see cref="MatchStage.References"/> or <see cref="MatchStage.Payers"/>), and says which snapshot.
     /// </summary>
     ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, MatchStage stage, CancellationToken cancellationToken);
 
@@ -147,17 +147,22 @@ public sealed class LedgerService
     /// <c>cashapp match</c> reads, then matching and storing.
     /// </summary>
     /// <remarks>
-    /// The file is read three times and never held whole. The first pass reads it to its end and keeps nothing but counts and
-    /// warnings: a file that cannot be read throws the format's <see cref="BankFileFormatException"/> after recording
-    /// the rejection, and none of its payments is stored. The second pass reads it again and matches the references of
-    /// <see cref="IngestBatchSize"/> transactions at a time (<see cref="MatchStage.References"/>), storing each batch but
-    /// the payments its references leave undecided in a store transaction of its own; the third decides those by payer
-    /// and amount, batch by batch, against the ledger every reference left. So memory and the store's write lock are held
-    /// for one batch, and the file is decided as one run decides it, whatever the batch size (within a stage, batches go
-    /// in file order where one run goes in payment-reference order: two payments of one stage that want the same item may
-    /// still be decided in another order). Until its last batch is stored the file is marked <see cref="BankFileProgress.InProgress"/>;
+    /// The file is never held whole. The first read goes to its end and keeps only counts, warnings and each credit's
+    /// rank in the order one run decides payments in (<see cref="MatchOrder"/>: payment reference, amount, line): a file
+    /// that cannot be read throws the format's <see cref="BankFileFormatException"/> after recording the rejection, and
+    /// none of its payments is stored. Then each batch is the next <see cref="IngestBatchSize"/> credits of a stage by
+    /// rank, read again from the file: the references' stage (<see cref="MatchStage.References"/>) stores each batch but
+    /// the payments its references leave undecided, each batch in a store transaction of its own; the payers' stage
+    /// (<see cref="MatchStage.Payers"/>) decides those by payer and amount, batch by batch, against the ledger every
+    /// reference left. So memory and the store's write lock are held for one batch, and each stage decides its payments
+    /// one after another in one run's order whatever the batch size. What batches may still decide otherwise than one
+    /// run: each batch matches against the ledger as it stands (a fresh snapshot, or one carried forward), so a payer
+    /// known only by the name its open items carry is unknown once earlier batches closed them, and how likely an
+    /// amount is by chance is read from the open amounts left rather than the opening ones. The price is a read of the
+    /// file (up to the batch's last credit) per batch. Until its last batch is stored the file is marked <see cref="BankFileProgress.InProgress"/>;
     /// a server stopped mid-file keeps the batches stored, and the file sent again stores the rest (the stored
-    /// payments are already received). Deposits are reconciled with the last batch, when all of the file's detail is in.
+    /// payments are already received; those the references left and no batch stored yet have their references read once
+    /// more, against the ledger as it then stands). Deposits are reconciled with the last batch, when all of the file's detail is in.
     /// </remarks>
     public async Task<IngestResult> IngestBankFileAsync(Stream content, string fileName, string contentHash, IngestOptions options, CancellationToken cancellationToken = default)
     {
@@ -176,8 +181,10 @@ public sealed class LedgerService
         var readOptions = new BankFileReadOptions { Lenient = options.Lenient, LockboxLayout = options.LockboxLayout, MaxDocumentCharacters = options.MaxDocumentCharacters };
 
         // First pass: the whole file is read and checked, and nothing of it kept but counts and the first warnings.
+        // Each credit's place in the order one run decides payments in is all it keeps of them (MatchOrder).
         var warnings = new ParseWarningCollection(MaxWarnings);
-        int debits = 0, credits = 0;
+        var debits = 0;
+        var order = new MatchOrder.Builder();
         try
         {
             await foreach (var transaction in BankFileReading.StreamAsync(content, fileName, format, readOptions, warnings, cancellationToken).ConfigureAwait(false))
@@ -188,7 +195,7 @@ public sealed class LedgerService
                 }
                 else
                 {
-                    credits++;
+                    order.Add(transaction);
                 }
             }
         }
@@ -198,16 +205,18 @@ public sealed class LedgerService
             throw;
         }
 
-        // Then the file is matched as one run would match it, in two more passes: one run reads every payment's
-        // references before it decides any payment by payer and amount (an invoice a later payment quotes is taken
-        // by that payment, never by one that only names a payer of its amount). The second pass stores, batch by
-        // batch, what references decide and leaves the rest; the third decides the rest by payer, batch by batch,
-        // against the ledger all the references left. So a file is decided alike in batches of any size.
-        var run = new FileRun(fileName, contentHash, format, options.Actor, debits, credits) { BankFileId = known is { Status: BankFileStatus.Ingested } ? known.Id : null };
-        content.Position = start;
-        await StoreStageAsync(run, content, fileName, format, readOptions, MatchStage.References, cancellationToken).ConfigureAwait(false);
-        content.Position = start;
-        await StoreStageAsync(run, content, fileName, format, readOptions, MatchStage.Whole, cancellationToken).ConfigureAwait(false);
+        // Then the file is matched as one run would match it, in two stages: one run reads every payment's references
+        // before it decides any payment by payer and amount (an invoice a later payment quotes is taken by that payment,
+        // never by one that only names a payer of its amount), and decides each stage in payment-reference order. The
+        // references' stage stores, batch by batch, what references decide and leaves the rest; the payers' stage decides
+        // the rest by payer, batch by batch, against the ledger all the references left. Each batch is the next
+        // IngestBatchSize credits of its stage in that order, read again from the file, so a file is decided alike in
+        // batches of any size.
+        var matchOrder = order.Build();
+        var run = new FileRun(fileName, contentHash, format, options.Actor, debits, matchOrder) { BankFileId = known is { Status: BankFileStatus.Ingested } ? known.Id : null };
+        var read = new FileReader(content, start, fileName, format, readOptions);
+        await StoreStageAsync(run, read, MatchStage.References, cancellationToken).ConfigureAwait(false);
+        await StoreStageAsync(run, read, MatchStage.Payers, cancellationToken).ConfigureAwait(false);
 
         var file = run.File!;
         if (run.Status == IngestStatus.Duplicate)
@@ -241,18 +250,70 @@ public sealed class LedgerService
     /// <summary>The default of <see cref="IngestBatchSize"/>.</summary>
     public const int DefaultIngestBatchSize = 10_000;
 
+    /// <summary>How to read the file again from its start, for each batch.</summary>
+    private sealed record FileReader(Stream Content, long Start, string FileName, BankFileFormat Format, BankFileReadOptions Options);
+
     /// <summary>
-    /// One pass over the file: <see cref="MatchStage.References"/> stores every credit but those left for payer and
-    /// amount; <see cref="MatchStage.Whole"/> then stores those, and ends the file. A batch is cut only between two
-    /// deposit details (a lockbox, a camt.054 entry), never inside one.
+    /// One stage of the file: <see cref="MatchStage.References"/> stores every credit but those left for payer and
+    /// amount; <see cref="MatchStage.Payers"/> then stores those, and ends the file. Each batch is the stage's next
+    /// <see cref="IngestBatchSize"/> credits in match order (<see cref="MatchOrder"/>), read again from the file: so
+    /// batches decide in the order one run decides, whatever their size.
     /// </summary>
-    private async Task StoreStageAsync(FileRun run, Stream content, string fileName, BankFileFormat format, BankFileReadOptions readOptions, MatchStage stage, CancellationToken cancellationToken)
+    private async Task StoreStageAsync(FileRun run, FileReader read, MatchStage stage, CancellationToken cancellationToken)
+    {
+        var order = run.Order;
+        if (stage == MatchStage.References)
+        {
+            for (var from = 0; from < order.Count && run.Status != IngestStatus.Duplicate; from += IngestBatchSize)
+            {
+                var to = (int)Math.Min((long)from + IngestBatchSize, order.Count) - 1;
+                var batch = await ReadBatchAsync(run, read, o => order.RankOf(o) >= from && order.RankOf(o) <= to, order.LastOrdinal(from, to), cancellationToken).ConfigureAwait(false);
+                await StoreFileBatchAsync(run, batch, stage, endsFile: false, cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        // The credits the references left, in match order, by rank: one int each.
+        var left = new List<int>();
+        for (var rank = 0; rank < order.Count; rank++)
+        {
+            if (run.LeftForPayers[order.OrdinalAt(rank)])
+            {
+                left.Add(rank);
+            }
+        }
+
+        if (left.Count == 0)
+        {
+            await StoreFileBatchAsync(run, new FileBatch(0), stage, endsFile: true, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        for (var at = 0; at < left.Count && run.Status != IngestStatus.Duplicate; at += IngestBatchSize)
+        {
+            var end = (int)Math.Min((long)at + IngestBatchSize, left.Count) - 1;
+            int from = left[at], to = left[end];
+            var batch = await ReadBatchAsync(run, read, o => run.LeftForPayers[o] && order.RankOf(o) >= from && order.RankOf(o) <= to, order.LastOrdinal(from, to), cancellationToken).ConfigureAwait(false);
+            await StoreFileBatchAsync(run, batch, stage, endsFile: end == left.Count - 1, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Reads the file again from its start and keeps the credits <paramref name="takes"/> (by ordinal), with the debits of
+    /// each stretch of deposit detail one of them belongs to, unless an earlier batch gave them; reading stops after the
+    /// credit of ordinal <paramref name="lastOrdinal"/> and its stretch.
+    /// </summary>
+    private static async Task<FileBatch> ReadBatchAsync(FileRun run, FileReader read, Func<int, bool> takes, int lastOrdinal, CancellationToken cancellationToken)
     {
         var keys = new PaymentIdentity.Counter();
-        var batch = new FileBatch(Math.Min(IngestBatchSize, 1 << 16));
+        var batch = new FileBatch(1024);
+        var stretchDebits = new List<BankTransaction>();
         (string, string?, DateOnly)? lastGroup = null;
         int ordinal = -1, detailRun = -1;
-        await foreach (var transaction in BankFileReading.StreamAsync(content, fileName, format, readOptions, new ParseWarningCollection(0), cancellationToken).ConfigureAwait(false))
+        var stretchTaken = false;
+        read.Content.Position = read.Start;
+        await foreach (var transaction in BankFileReading.StreamAsync(read.Content, read.FileName, read.Format, read.Options, new ParseWarningCollection(0), cancellationToken).ConfigureAwait(false))
         {
             var where = DepositReconciliation.DetailOf(transaction);
             if (transaction.Direction == Direction.Debit && where is null)
@@ -261,46 +322,52 @@ public sealed class LedgerService
             }
 
             var group = where is { } w ? (w.Key, w.Batch, w.Date) : ((string, string?, DateOnly)?)null;
-            if (group is not null && group != lastGroup)
+            var newStretch = group is not null && group != lastGroup;
+            if (ordinal >= lastOrdinal && (group is null || newStretch || !stretchTaken))
             {
-                // Each stretch of one deposit's detail in the file, counted alike by every pass.
-                detailRun++;
-            }
-
-            if (transaction.Direction == Direction.Debit && stage == MatchStage.Whole && run.DetailGiven.Contains(detailRun))
-            {
-                // Its stretch of detail had a credit stored by the references' pass, and its debits with it.
-                lastGroup = group;
-                continue;
-            }
-
-            string? key = null;
-            if (transaction.Direction == Direction.Credit)
-            {
-                // Keys count identical credits over the whole file, so every pass reads every credit.
-                ordinal++;
-                key = keys.Next(transaction);
-                if (stage == MatchStage.Whole && !run.LeftForPayers[ordinal])
-                {
-                    lastGroup = group;
-                    continue;
-                }
-            }
-
-            if (batch.Count >= IngestBatchSize && (group is null || group != lastGroup))
-            {
-                await StoreFileBatchAsync(run, batch, stage, endsFile: false, cancellationToken).ConfigureAwait(false);
-                batch.Clear();
+                // Every credit of the batch is read, and the stretch of detail of the last one.
+                break;
             }
 
             lastGroup = group;
+            if (newStretch)
+            {
+                // Each stretch of one deposit's detail in the file, counted alike by every read.
+                detailRun++;
+                stretchDebits.Clear();
+                stretchTaken = false;
+            }
+
+            if (transaction.Direction == Direction.Debit)
+            {
+                // A stretch's debits go with the first batch that stores one of its credits, and never again.
+                if (!run.DetailGiven.Contains(detailRun))
+                {
+                    (stretchTaken ? batch.Transactions : stretchDebits).Add(transaction);
+                }
+
+                continue;
+            }
+
+            // Keys count identical credits over the whole file, so every read reads every credit up to the last it keeps.
+            ordinal++;
+            var key = keys.Next(transaction);
+            if (!takes(ordinal))
+            {
+                continue;
+            }
+
+            if (group is not null && !stretchTaken)
+            {
+                stretchTaken = true;
+                batch.Transactions.AddRange(stretchDebits);
+                stretchDebits.Clear();
+            }
+
             batch.Add(transaction, key, ordinal, group is null ? -1 : detailRun);
         }
 
-        if (stage == MatchStage.Whole || batch.Count > 0)
-        {
-            await StoreFileBatchAsync(run, batch, stage, endsFile: stage == MatchStage.Whole, cancellationToken).ConfigureAwait(false);
-        }
+        return batch;
     }
 
     /// <summary>A batch of a file's transactions, each credit with its identity key and its ordinal among the file's credits.</summary>
@@ -315,25 +382,12 @@ public sealed class LedgerService
         /// <summary>Each credit's stretch of deposit detail in the file, or -1.</summary>
         public List<int> DetailRuns { get; } = new(capacity);
 
-        public int Count => Transactions.Count;
-
-        public void Add(BankTransaction transaction, string? key, int ordinal, int detailRun)
+        public void Add(BankTransaction transaction, string key, int ordinal, int detailRun)
         {
             Transactions.Add(transaction);
-            if (key is not null)
-            {
-                Keys.Add(key);
-                Ordinals.Add(ordinal);
-                DetailRuns.Add(detailRun);
-            }
-        }
-
-        public void Clear()
-        {
-            Transactions.Clear();
-            Keys.Clear();
-            Ordinals.Clear();
-            DetailRuns.Clear();
+            Keys.Add(key);
+            Ordinals.Add(ordinal);
+            DetailRuns.Add(detailRun);
         }
     }
 
@@ -386,20 +440,17 @@ public sealed class LedgerService
             run.BankFileId = stored.File.Id;
         }
 
-        if (stage == MatchStage.References)
+        var left = new HashSet<BankTransaction>(stored.LeftForPayers, ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < credits.Count; i++)
         {
-            var left = new HashSet<BankTransaction>(stored.LeftForPayers, ReferenceEqualityComparer.Instance);
-            for (var i = 0; i < credits.Count; i++)
+            if (left.Contains(credits[i]))
             {
-                if (left.Contains(credits[i]))
-                {
-                    run.LeftForPayers[batch.Ordinals[i]] = true;
-                }
-                else if (batch.DetailRuns[i] >= 0)
-                {
-                    // Stored now or before: the debits of its stretch of detail went with it, never again with the rest.
-                    run.DetailGiven.Add(batch.DetailRuns[i]);
-                }
+                run.LeftForPayers[batch.Ordinals[i]] = true;
+            }
+            else if (batch.DetailRuns[i] >= 0)
+            {
+                // Stored now or before: the debits of its stretch of detail went with it, never again with a later batch.
+                run.DetailGiven.Add(batch.DetailRuns[i]);
             }
         }
 
@@ -421,7 +472,7 @@ public sealed class LedgerService
     }
 
     /// <summary>A file stored in batches: what is known of it, and what its batches did so far.</summary>
-    private sealed class FileRun(string fileName, string contentHash, BankFileFormat format, string actor, int debitCount, int creditCount)
+    private sealed class FileRun(string fileName, string contentHash, BankFileFormat format, string actor, int debitCount, MatchOrder order)
     {
         public string FileName { get; } = fileName;
 
@@ -434,7 +485,10 @@ public sealed class LedgerService
         public int DebitCount { get; } = debitCount;
 
         /// <summary>The credits (by ordinal in the file) the references left for payer and amount: one bit each, not the credits.</summary>
-        public System.Collections.BitArray LeftForPayers { get; } = new(creditCount);
+        public System.Collections.BitArray LeftForPayers { get; } = new(order.Count);
+
+        /// <summary>The order one run decides the file's credits in.</summary>
+        public MatchOrder Order { get; } = order;
 
         /// <summary>The stretches of deposit detail of which a credit was stored by the references' pass, or before: their debits went with it.</summary>
         public HashSet<int> DetailGiven { get; } = [];

@@ -114,6 +114,51 @@ public sealed class StreamedIngestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ingest_TwoPaymentsInTwoBatchesWantingOneItem_TheFirstInPaymentReferenceOrderTakesItAsOneRunDecides()
+    {
+        await UpsertInvoicesAsync(3);
+        var quoted = MatchingTests.Invoice("QT-I1", "QT-CUST", "INV-QT-41", 2_500_00);
+        var byPayer = MatchingTests.Invoice("PA-I1", "PA-CUST", "INV-PA-52", 3_141_59);
+        byPayer.CustomerName = "Pellucid Anchorworks Ltd";
+
+        // A customer AR synced: one known only by the name its open items carry is no longer known once they are closed.
+        await _server.Store.UpsertCustomersAsync([new Customer("PA-CUST", "Pellucid Anchorworks Ltd", null, [], [])], "test");
+        await _server.OpenItems().UpsertAsync([quoted, byPayer]);
+        var snapshot = await _server.Store.LoadSnapshotAsync();
+
+        // In file order the Z payments come first, in the first batch; one run decides in payment-reference order, so
+        // the A payments of a later batch come first: of each pair, the A payment takes the item. One pair quotes the
+        // invoice (the references' stage), the other only names the payer and the amount (the payers' stage, where the
+        // unknown payers' payments put the two in different batches).
+        List<TestDetail> details =
+        [
+            new(165, 2_500_00, "0", "Z-QUOTE", string.Empty, "INV-QT-41"),
+            new(165, 3_141_59, "0", "Z-PAYER", string.Empty, "ORIG CO NAME:PELLUCID ANCHORWORKS LTD ENTRY DESCR:PAYMENT"),
+            .. Enumerable.Range(1, 4).Select(i => new TestDetail(165, 1_234_00 + i, "0", $"M-UNKNOWN-{i}", string.Empty, $"ORIG CO NAME:MOSSGROVE TRADING {i} ENTRY DESCR:PAYMENT")),
+            Detail(1, "INV-880001"),
+            Detail(2, "INV-880002"),
+            Detail(3, "INV-880003"),
+            new(165, 2_500_00, "0", "A-QUOTE", string.Empty, "INV-QT-41"),
+            new(165, 3_141_59, "0", "A-PAYER", string.Empty, "ORIG CO NAME:PELLUCID ANCHORWORKS LTD ENTRY DESCR:PAYMENT"),
+        ];
+        var day = Bai2(details);
+        await _server.BankFiles().IngestAsync("day.bai2", day);
+
+        var applied = (await _server.Store.ListApplicationsAsync(new ApplicationQuery())).Select(a => (a.PaymentRef, a.ItemId, a.Amount.Minor)).Order().ToList();
+        Assert.Contains(("A-QUOTE", "QT-I1", 2_500_00L), applied);
+        Assert.Contains(("A-PAYER", "PA-I1", 3_141_59L), applied);
+        Assert.DoesNotContain(applied, a => a.PaymentRef.StartsWith("Z-", StringComparison.Ordinal));
+
+        // The oracle: the same file matched as one run against the ledger as it was.
+        await using var content = new MemoryStream(day);
+        var transactions = await BankFileReading.ReadAsync(content, "day.bai2", BankFileFormat.Bai2, new BankFileReadOptions(), new List<ParseWarning>());
+        var oneRun = new CashMatcher(snapshot.OpenItems, snapshot.Customers, MatchPolicy.Default).Match([.. transactions.Where(t => t.Direction == Direction.Credit).Select(Payment.FromTransaction)]);
+        Assert.Equal(oneRun.Applications.Select(a => (a.PaymentRef, a.ItemId, a.Amount.Minor)).Order().ToList(), applied);
+        var exceptions = (await _server.Store.ListExceptionsAsync(new ExceptionQuery())).Items;
+        Assert.Equal(oneRun.Exceptions.Select(e => (e.PaymentRef, e.Unapplied.Minor, e.Reason)).Order(), exceptions.Select(e => (e.PaymentRef, e.Unapplied.Minor, e.Reason)).Order());
+    }
+
+    [Fact]
     public async Task Ingest_BadRecordInTheLastBatch_RejectedWithFileAndLineAndNoBatchStored()
     {
         await UpsertInvoicesAsync(10);
