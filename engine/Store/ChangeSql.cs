@@ -5,7 +5,9 @@ namespace CashApp.Store;
 /// <summary>
 /// The statements of the change log: one row per changed open item, customer or payer rule, holding the version of
 /// its latest change (<see cref="IChangeFeed"/>). Triggers on those tables write it in the transaction of the change,
-/// so no write path can forget it, an older build writing to an upgraded store included. Like the payer rule tables,
+/// so no write path can forget it, an older build writing to an upgraded SQLite store included. (On SQL Server a
+/// build older than the log cannot upsert items or customers on an upgraded store: SQL Server refuses the bare
+/// <c>OUTPUT</c> it used on a table with a trigger. Instances sharing one SQL Server store are upgraded together.) Like the payer rule tables,
 /// it is created idempotently after the versioned migrations and takes no version number of its own.
 /// </summary>
 /// <remarks>
@@ -178,7 +180,18 @@ public sealed record ChangeSql
             SelectPrunedThrough = LedgerStatement.Of(nameof(SelectPrunedThrough), "SELECT pruned_through FROM dbo.change_log_state"),
             SelectPruneMark = LedgerStatement.Of(nameof(SelectPruneMark), "SELECT CONVERT(bigint, version) FROM dbo.change_log ORDER BY version DESC OFFSET @keep ROWS FETCH NEXT 1 ROWS ONLY", ("@keep", Count)),
             UpdatePrunedThrough = LedgerStatement.Of(nameof(UpdatePrunedThrough), "UPDATE dbo.change_log_state SET pruned_through = @mark WHERE pruned_through < @mark", ("@mark", BigInt)),
-            DeletePruned = LedgerStatement.Of(nameof(DeletePruned), "DELETE TOP (@take) FROM dbo.change_log WHERE version <= CONVERT(binary(8), @mark)", ("@mark", BigInt), ("@take", Count)),
+
+            // The prune deletes in version order, a writer's trigger in key order: should they deadlock, the prune is the
+            // victim (it is tried again a minute later), never an ingest or an upsert.
+            DeletePruned = LedgerStatement.Of(
+                nameof(DeletePruned),
+                """
+                SET DEADLOCK_PRIORITY LOW;
+                DELETE TOP (@take) FROM dbo.change_log WHERE version <= CONVERT(binary(8), @mark);
+                SET DEADLOCK_PRIORITY NORMAL;
+                """,
+                ("@mark", BigInt),
+                ("@take", Count)),
         };
     }
 }

@@ -63,8 +63,11 @@ public sealed record StoreChanges(long Through, IReadOnlyList<StoreChange> Chang
 /// <content>The change log (see <see cref="IChangeFeed"/> and <see cref="Store.ChangeSql"/>).</content>
 public abstract partial class DbCashStore : IChangeFeed
 {
-    /// <summary>Rows deleted per transaction when the log is pruned: the write lock is held for one batch.</summary>
-    internal const int PruneBatch = 50_000;
+    /// <summary>
+    /// Rows deleted per transaction when the log is pruned: the write lock is held for one batch. Below SQL Server's
+    /// lock escalation threshold (5,000 locks), so a prune never takes the whole table from the writers.
+    /// </summary>
+    internal const int PruneBatch = 4_000;
 
     private ChangeSql ChangeSql => this is SqlServerCashStore ? ChangeSql.SqlServer : ChangeSql.Sqlite;
 
