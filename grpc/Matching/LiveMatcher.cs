@@ -61,6 +61,7 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
     private long _changeVersion;
     private long _rulesVersion;
     private readonly Dictionary<string, long> _carriedAt = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _customersCarriedAt = new(StringComparer.Ordinal);
 
     /// <summary>
     /// A matcher over <paramref name="store"/>; with <paramref name="pollChanges"/> above zero and a store that keeps a
@@ -84,8 +85,16 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
         }
     }
 
-    /// <summary>More items changed than this since the last generation are read with the whole ledger, not one by one.</summary>
+    /// <summary>
+    /// More items changed than this since the last generation are read with the whole ledger, not one by one; on a
+    /// ledger of more than 500,000 items, one fiftieth of it (<see cref="ChangeLimit"/>): one ingest batch of another
+    /// instance (10,000 credits by default) may touch more than 10,000 items, and reading those one by one costs
+    /// seconds where reading 5 million costs minutes.
+    /// </summary>
     internal const int MaxChangedItems = 10_000;
+
+    /// <summary>How many changed items (or customers) a generation made from <paramref name="current"/> may read one by one.</summary>
+    private static int ChangeLimit(Snapshot? current) => Math.Max(MaxChangedItems, (current?.Loaded.OpenItems.Count ?? 0) / 50);
 
     private readonly SemaphoreSlim _reload = new(1, 1);
     private readonly Lock _pendingGate = new();
@@ -241,7 +250,7 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
             try
             {
                 var started = Stopwatch.GetTimestamp();
-                var next = current is null || full || items.Count > MaxChangedItems || customers.Count > MaxChangedItems
+                var next = current is null || full || items.Count > ChangeLimit(current) || customers.Count > ChangeLimit(current)
                     ? null
                     : await CarriedForwardAsync(current, generation, items, customers, rules || items.Count > 0 || customers.Count > 0, cancellationToken).ConfigureAwait(false);
                 if (next is not null)
@@ -456,6 +465,11 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
                     _carriedAt[itemId] = version;
                 }
 
+                foreach (var customer in customers)
+                {
+                    _customersCarriedAt[customer.CustomerId] = version;
+                }
+
                 if (rules)
                 {
                     _rulesVersion = Math.Max(_rulesVersion, version);
@@ -530,10 +544,11 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
             after = _changeVersion;
         }
 
-        var changes = await _feed!.ListChangesAsync(after, MaxChangedItems, cancellationToken).ConfigureAwait(false);
+        var limit = ChangeLimit(Volatile.Read(ref _current));
+        var changes = await _feed!.ListChangesAsync(after, limit, cancellationToken).ConfigureAwait(false);
         if (changes is null)
         {
-            Log.ChangeLogBehind(logger, after, MaxChangedItems);
+            Log.ChangeLogBehind(logger, after, limit);
             Invalidate();
         }
         else if (!changes.IsEmpty)
@@ -550,7 +565,7 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
                         case StoreChangeKind.Item when !(_carriedAt.TryGetValue(change.Key, out var carried) && change.Version <= carried):
                             items.Add(change.Key);
                             break;
-                        case StoreChangeKind.Customer:
+                        case StoreChangeKind.Customer when !(_customersCarriedAt.TryGetValue(change.Key, out var carried) && change.Version <= carried):
                             customers.Add(change.Key);
                             break;
                         case StoreChangeKind.PayerRule when change.Version > _rulesVersion:
@@ -613,6 +628,11 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
         foreach (var (itemId, _) in _carriedAt.Where(c => c.Value <= _changeVersion).ToList())
         {
             _carriedAt.Remove(itemId);
+        }
+
+        foreach (var (customerId, _) in _customersCarriedAt.Where(c => c.Value <= _changeVersion).ToList())
+        {
+            _customersCarriedAt.Remove(customerId);
         }
     }
 

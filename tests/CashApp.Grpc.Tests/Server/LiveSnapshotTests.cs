@@ -184,7 +184,9 @@ public sealed class LiveSnapshotTests
         });
 
         Assert.Equal(("K-2", 812_34L), (Assert.Single(response.Applications).ItemId, response.Applications[0].AmountMinor));
-        Assert.Equal((loads, carried + 1, refused), (server.Fixture.Matcher.FullLoads, server.Fixture.Matcher.CarriedForward, server.Fixture.Matcher.CarryRefused));
+        // Carried forward, at least once: the server's change poll may carry the customer before the item is upserted.
+        Assert.Equal((loads, refused), (server.Fixture.Matcher.FullLoads, server.Fixture.Matcher.CarryRefused));
+        Assert.InRange(server.Fixture.Matcher.CarriedForward, carried + 1, carried + 2);
         var byAlias = new Payment("KP-3", new Money(812_34, Usd), "BHT Trading", null, [], null, "probe", 3);
         var byAccount = new Payment("KP-4", new Money(812_34, Usd), null, "DE89370400440532013000", [], null, "probe", 4);
         await AssertSameAsFreshAsync(server, [byAlias], "after, by alias");
