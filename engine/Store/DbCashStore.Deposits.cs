@@ -64,11 +64,31 @@ public abstract partial class DbCashStore
 
         var sql = DepositSql;
         var dates = new SortedSet<DateOnly>();
+        var debits = new Dictionary<(string Key, string Source), int>();
         foreach (var detail in batch.DepositDetail)
         {
             var where = DepositReconciliation.DetailOf(detail) ?? throw new ArgumentException($"{detail.SourceFile} line {detail.LineNumber}: not a deposit's detail.", nameof(batch));
             dates.Add(where.Date);
-            await InsertDetailAsync(connection, transaction, fileId, detail, where, takenBy: null, itemTakenBy: null, cancellationToken).ConfigureAwait(false);
+            if (detail.Direction == Direction.Credit)
+            {
+                // A credit is new to the store (payment identity): stored once, with its payment.
+                await InsertDetailAsync(connection, transaction, fileId, detail, where, takenBy: null, itemTakenBy: null, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            // A debit comes with every batch of its file that stores a new credit of its stretch: the file keeps it
+            // once, and keeps as many equal debits as one batch brings.
+            var source = ToSource(detail);
+            var occurrence = debits[(where.Key, source)] = debits.GetValueOrDefault((where.Key, source)) + 1;
+            await using var insert = Command(connection, transaction, sql.InsertDetailOnce);
+            Set(insert, "@bank_file_id", fileId);
+            Set(insert, "@detail_key", where.Key);
+            Set(insert, "@batch", where.Batch);
+            SetDate(insert, "@detail_date", where.Date);
+            Set(insert, "@currency", detail.Currency);
+            Set(insert, "@source", source);
+            Set(insert, "@occurrence", occurrence);
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var deposit in batch.Deposits)
