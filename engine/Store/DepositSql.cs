@@ -45,6 +45,9 @@ public sealed record DepositSql
     /// </summary>
     public required LedgerStatement InsertDetailOnce { get; init; }
 
+    /// <summary>How many detail rows of a file equal one (same detail key and source).</summary>
+    public required LedgerStatement CountDetailRows { get; init; }
+
     /// <summary>The detail transactions of a date that a deposit or an item has not yet taken.</summary>
     public required LedgerStatement SelectOpenDetails { get; init; }
 
@@ -207,6 +210,10 @@ public sealed record DepositSql
                 WHERE (SELECT COUNT(*) FROM {t}deposit_details{updLock} WHERE bank_file_id = @bank_file_id AND detail_key = @detail_key AND source = @source) < @occurrence
                 """,
                 [.. DetailInsertParameters, ("@occurrence", Count)]),
+            CountDetailRows = LedgerStatement.Of(
+                nameof(CountDetailRows),
+                $"SELECT COUNT(*) FROM {t}deposit_details{updLock} WHERE bank_file_id = @bank_file_id AND detail_key = @detail_key AND source = @source",
+                ("@bank_file_id", BigInt), ("@detail_key", Text), ("@source", LongText)),
             SelectOpenDetails = LedgerStatement.Of(
                 nameof(SelectOpenDetails),
                 $"""

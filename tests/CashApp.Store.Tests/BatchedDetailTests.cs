@@ -80,6 +80,40 @@ public sealed class BatchedDetailTests : IDisposable
     }
 
     /// <summary>
+    /// The camt.053 entry E-1 booked without details is resolved by hand before its camt.054 comes in batches of one:
+    /// the debits the second batch brings again are the ones the first stored, so the entry agrees with its detail and
+    /// the file holds each debit once.
+    /// </summary>
+    [Fact]
+    public async Task Ingest_DepositResolvedByHandThenItsDetailInBatches_EntryDebitsCountedOnceAndReconciled()
+    {
+        await using var store = await CashStores.OpenSqliteAsync(DatabasePath, TimeProvider.System);
+        await store.UpsertCustomersAsync([Ledger.Customer("C1")], "ar");
+        await store.UpsertOpenItemsAsync([Ledger.Invoice("1", 1_200_00, "EUR"), Ledger.Invoice("2", 300_00, "EUR")], "ar");
+        var service = new LedgerService(store) { IngestBatchSize = 1 };
+        var lump = new EntryModel(1_450_00, Eur, Direction.Credit, "BOOK", false, "E-1", null, Day, []);
+        var booked = await service.IngestBankFileAsync(CamtWriter.Write(new StatementModel(8, false, null, [lump])), "day.camt053.xml", new IngestOptions());
+        Assert.Equal(DepositState.AwaitingDetail, Assert.Single(booked.Deposits).State);
+        var awaiting = Assert.Single((await store.ListExceptionsAsync(new ExceptionQuery())).Items, e => e.Reason == ExceptionReason.DepositAwaitingDetail);
+        var resolved = await store.ResolveExceptionAsync(new ResolveRequest
+        {
+            ExceptionId = awaiting.Id,
+            ExpectedRowVersion = awaiting.RowVersion,
+            Kind = ResolutionKind.LeaveOnAccount,
+            Actor = "alice",
+            Reason = "the customer's deposit, detail to follow",
+        });
+        Assert.Equal(ResolveStatus.Resolved, resolved.Status);
+
+        var notified = await service.IngestBankFileAsync(Notification(withFirst: true, withSecond: true, debits: true), "day.camt054.xml", new IngestOptions());
+
+        var outcome = Assert.Single(notified.Deposits);
+        Assert.Equal(DepositState.Reconciled, outcome.State);
+        Assert.Equal(2, await DebitRowsAsync());
+        Assert.Equal([("T-D", 25_00L), ("T-D", 25_00L)], await DebitsAsync());
+    }
+
+    /// <summary>
     /// The camt.054 entry E-1 of the day: T-A (1,200.00 for INV-1), two equal debits T-D of 25.00 (fees), and T-Z
     /// (300.00 for INV-2): T-A and T-Z are the first and last by payment reference, the debits between them in the file.
     /// </summary>
