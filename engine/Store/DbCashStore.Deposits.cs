@@ -64,11 +64,31 @@ public abstract partial class DbCashStore
 
         var sql = DepositSql;
         var dates = new SortedSet<DateOnly>();
+        var debits = new Dictionary<(string Key, string Source), int>();
         foreach (var detail in batch.DepositDetail)
         {
             var where = DepositReconciliation.DetailOf(detail) ?? throw new ArgumentException($"{detail.SourceFile} line {detail.LineNumber}: not a deposit's detail.", nameof(batch));
             dates.Add(where.Date);
-            await InsertDetailAsync(connection, transaction, fileId, detail, where, takenBy: null, itemTakenBy: null, cancellationToken).ConfigureAwait(false);
+            if (detail.Direction == Direction.Credit)
+            {
+                // A credit is new to the store (payment identity): stored once, with its payment.
+                await InsertDetailAsync(connection, transaction, fileId, detail, where, takenBy: null, itemTakenBy: null, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            // A debit comes with every batch of its file that stores a new credit of its stretch: the file keeps it
+            // once, and keeps as many equal debits as one batch brings.
+            var source = ToSource(detail);
+            var occurrence = debits[(where.Key, source)] = debits.GetValueOrDefault((where.Key, source)) + 1;
+            await using var insert = Command(connection, transaction, sql.InsertDetailOnce);
+            Set(insert, "@bank_file_id", fileId);
+            Set(insert, "@detail_key", where.Key);
+            Set(insert, "@batch", where.Batch);
+            SetDate(insert, "@detail_date", where.Date);
+            Set(insert, "@currency", detail.Currency);
+            Set(insert, "@source", source);
+            Set(insert, "@occurrence", occurrence);
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var deposit in batch.Deposits)
@@ -297,6 +317,9 @@ public abstract partial class DbCashStore
             return cover;
         }
 
+        // A debit an earlier batch of this file stored is in the pool already: it counts once, and is not stored again.
+        var storedDebits = await DebitsStoredAsync(connection, transaction, batch.BankFileId, batch.DepositDetail, cancellationToken).ConfigureAwait(false);
+        List<BankTransaction> detail = [.. batch.DepositDetail.Where(t => !storedDebits.Contains(t))];
         var byTransaction = hand.ToDictionary(h => h.Transaction, h => h, (IEqualityComparer<BankTransaction>)ReferenceEqualityComparer.Instance);
         var lumps = hand.Where(h => h.Transaction.TypeCode != DepositReconciliation.Bai2LockboxItem).Select(h => h.Transaction).ToList();
         var items = hand.Where(h => h.Transaction.TypeCode == DepositReconciliation.Bai2LockboxItem).Select(h => h.Transaction).ToList();
@@ -311,7 +334,7 @@ public abstract partial class DbCashStore
                 continue;
             }
 
-            var matches = DepositReconciliation.Reconcile([.. deposits, .. held, .. pool.Select(d => d.Transaction), .. batch.DepositDetail]).Deposits;
+            var matches = DepositReconciliation.Reconcile([.. deposits, .. held, .. pool.Select(d => d.Transaction), .. detail]).Deposits;
 
             // What a held deposit agrees with is its own, even where a differing hand-resolved deposit's lockbox holds it.
             var theirs = matches.Where(m => !byTransaction.ContainsKey(m.Deposit) && m.Status == DepositStatus.Reconciled).Select(m => m.Detail).ToList();
@@ -320,7 +343,7 @@ public abstract partial class DbCashStore
             foreach (var joint in matches.Where(m => byTransaction.ContainsKey(m.Deposit)))
             {
                 var match = joint;
-                var rows = batch.DepositDetail.Where(t => !cover.CoveredDetail.Contains(t) && Covers(match.Detail, t)).ToList();
+                var rows = detail.Where(t => !cover.CoveredDetail.Contains(t) && Covers(match.Detail, t)).ToList();
                 if (rows.Count == 0)
                 {
                     continue;
@@ -555,6 +578,33 @@ public abstract partial class DbCashStore
 
         /// <summary>The item of a lockbox deposit that took this row (a check), when one did.</summary>
         public long? ItemTakenBy { get; init; }
+    }
+
+    /// <summary>
+    /// The detail debits of a later batch of a file that an earlier batch of it stored already (each batch that takes a
+    /// credit of a stretch brings its debits): of equal debits, as many as the file holds.
+    /// </summary>
+    private async Task<HashSet<BankTransaction>> DebitsStoredAsync(
+        DbConnection connection, DbTransaction transaction, long? fileId, IReadOnlyList<BankTransaction> detail, CancellationToken cancellationToken)
+    {
+        var stored = new HashSet<BankTransaction>(ReferenceEqualityComparer.Instance);
+        if (fileId is null)
+        {
+            return stored;
+        }
+
+        var debits = detail.Where(t => t.Direction == Direction.Debit).GroupBy(t => (DepositReconciliation.DetailOf(t)!.Value.Key, Source: ToSource(t)));
+        await using var count = Command(connection, transaction, DepositSql.CountDetailRows);
+        Set(count, "@bank_file_id", fileId);
+        foreach (var equal in debits)
+        {
+            Set(count, "@detail_key", equal.Key.Key);
+            Set(count, "@source", equal.Key.Source);
+            var held = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            stored.UnionWith(equal.Take(held));
+        }
+
+        return stored;
     }
 
     /// <summary>Stores a detail transaction of a file, untaken or already taken by a deposit (as a deposit's or as an item's).</summary>

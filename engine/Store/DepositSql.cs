@@ -38,6 +38,16 @@ public sealed record DepositSql
     /// <summary>Records a detail transaction of a file, untaken or taken already by a deposit resolved by hand.</summary>
     public required LedgerStatement InsertDetail { get; init; }
 
+    /// <summary>
+    /// Records an untaken detail transaction of a file unless the file already holds <c>@occurrence</c> rows equal to
+    /// it (same detail key and source): a detail debit goes with every batch that takes a credit of its stretch, and
+    /// is kept once, while equal debits of one batch count one by one.
+    /// </summary>
+    public required LedgerStatement InsertDetailOnce { get; init; }
+
+    /// <summary>How many detail rows of a file equal one (same detail key and source).</summary>
+    public required LedgerStatement CountDetailRows { get; init; }
+
     /// <summary>The detail transactions of a date that a deposit or an item has not yet taken.</summary>
     public required LedgerStatement SelectOpenDetails { get; init; }
 
@@ -96,6 +106,7 @@ public sealed record DepositSql
                   item_taken_by INTEGER NULL)
                 """),
             LedgerStatement.Of("Deposits.ix_deposit_details_date", "CREATE INDEX IF NOT EXISTS ix_deposit_details_date ON deposit_details (detail_date)"),
+            LedgerStatement.Of("Deposits.ix_deposit_details_file", "CREATE INDEX IF NOT EXISTS ix_deposit_details_file ON deposit_details (bank_file_id, detail_key)"),
         ],
         string.Empty);
 
@@ -131,6 +142,7 @@ public sealed record DepositSql
                   item_taken_by bigint NULL)
                 """),
             LedgerStatement.Of("Deposits.ix_deposit_details_date", "IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_deposit_details_date') CREATE INDEX ix_deposit_details_date ON dbo.deposit_details (detail_date)"),
+            LedgerStatement.Of("Deposits.ix_deposit_details_file", "IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = N'ix_deposit_details_file') CREATE INDEX ix_deposit_details_file ON dbo.deposit_details (bank_file_id, detail_key)"),
         ],
         "dbo.");
 
@@ -190,6 +202,18 @@ public sealed record DepositSql
                 VALUES (@bank_file_id, @detail_key, @batch, @detail_date, @currency, @source, @taken_by, @item_taken_by)
                 """,
                 [.. DetailInsertParameters, ("@taken_by", BigInt), ("@item_taken_by", BigInt)]),
+            InsertDetailOnce = LedgerStatement.Of(
+                nameof(InsertDetailOnce),
+                $"""
+                INSERT INTO {t}deposit_details (bank_file_id, detail_key, batch, detail_date, currency, source, taken_by, item_taken_by)
+                SELECT @bank_file_id, @detail_key, @batch, @detail_date, @currency, @source, NULL, NULL
+                WHERE (SELECT COUNT(*) FROM {t}deposit_details{updLock} WHERE bank_file_id = @bank_file_id AND detail_key = @detail_key AND source = @source) < @occurrence
+                """,
+                [.. DetailInsertParameters, ("@occurrence", Count)]),
+            CountDetailRows = LedgerStatement.Of(
+                nameof(CountDetailRows),
+                $"SELECT COUNT(*) FROM {t}deposit_details{updLock} WHERE bank_file_id = @bank_file_id AND detail_key = @detail_key AND source = @source",
+                ("@bank_file_id", BigInt), ("@detail_key", Text), ("@source", LongText)),
             SelectOpenDetails = LedgerStatement.Of(
                 nameof(SelectOpenDetails),
                 $"""

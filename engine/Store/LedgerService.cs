@@ -301,7 +301,7 @@ public sealed class LedgerService
 
     /// <summary>
     /// Reads the file again from its start and keeps the credits <paramref name="takes"/> (by ordinal), with the debits of
-    /// each stretch of deposit detail one of them belongs to, unless an earlier batch gave them; reading stops after the
+    /// each stretch of deposit detail one of them belongs to (again in each batch that takes one); reading stops after the
     /// credit of ordinal <paramref name="lastOrdinal"/> and its stretch.
     /// </summary>
     private static async Task<FileBatch> ReadBatchAsync(FileRun run, FileReader read, Func<int, bool> takes, int lastOrdinal, CancellationToken cancellationToken)
@@ -310,7 +310,7 @@ public sealed class LedgerService
         var batch = new FileBatch(1024);
         var stretchDebits = new List<BankTransaction>();
         (string, string?, DateOnly)? lastGroup = null;
-        int ordinal = -1, detailRun = -1;
+        var ordinal = -1;
         var stretchTaken = false;
         read.Content.Position = read.Start;
         await foreach (var transaction in BankFileReading.StreamAsync(read.Content, read.FileName, read.Format, read.Options, new ParseWarningCollection(0), cancellationToken).ConfigureAwait(false))
@@ -332,20 +332,16 @@ public sealed class LedgerService
             lastGroup = group;
             if (newStretch)
             {
-                // Each stretch of one deposit's detail in the file, counted alike by every read.
-                detailRun++;
+                // Each stretch of one deposit's detail in the file.
                 stretchDebits.Clear();
                 stretchTaken = false;
             }
 
             if (transaction.Direction == Direction.Debit)
             {
-                // A stretch's debits go with the first batch that stores one of its credits, and never again.
-                if (!run.DetailGiven.Contains(detailRun))
-                {
-                    (stretchTaken ? batch.Transactions : stretchDebits).Add(transaction);
-                }
-
+                // A stretch's debits go with every batch that takes one of its credits: which of those batches stores a
+                // new credit of it depends on what the store already held, and the store keeps a file's debits once.
+                (stretchTaken ? batch.Transactions : stretchDebits).Add(transaction);
                 continue;
             }
 
@@ -364,7 +360,7 @@ public sealed class LedgerService
                 stretchDebits.Clear();
             }
 
-            batch.Add(transaction, key, ordinal, group is null ? -1 : detailRun);
+            batch.Add(transaction, key, ordinal);
         }
 
         return batch;
@@ -379,15 +375,11 @@ public sealed class LedgerService
 
         public List<int> Ordinals { get; } = new(capacity);
 
-        /// <summary>Each credit's stretch of deposit detail in the file, or -1.</summary>
-        public List<int> DetailRuns { get; } = new(capacity);
-
-        public void Add(BankTransaction transaction, string key, int ordinal, int detailRun)
+        public void Add(BankTransaction transaction, string key, int ordinal)
         {
             Transactions.Add(transaction);
             Keys.Add(key);
             Ordinals.Add(ordinal);
-            DetailRuns.Add(detailRun);
         }
     }
 
@@ -447,11 +439,6 @@ public sealed class LedgerService
             {
                 run.LeftForPayers[batch.Ordinals[i]] = true;
             }
-            else if (batch.DetailRuns[i] >= 0)
-            {
-                // Stored now or before: the debits of its stretch of detail went with it, never again with a later batch.
-                run.DetailGiven.Add(batch.DetailRuns[i]);
-            }
         }
 
         run.BankFileId = stored.File.Id;
@@ -489,9 +476,6 @@ public sealed class LedgerService
 
         /// <summary>The order one run decides the file's credits in.</summary>
         public MatchOrder Order { get; } = order;
-
-        /// <summary>The stretches of deposit detail of which a credit was stored by the references' pass, or before: their debits went with it.</summary>
-        public HashSet<int> DetailGiven { get; } = [];
 
         public SortedSet<DateOnly> DepositDates { get; } = [];
 
