@@ -184,29 +184,4 @@ public sealed class BatchedDetailTests : IDisposable
         command.CommandText = sql;
         return await command.ExecuteScalarAsync();
     }
-
-    /// <summary>Matches on a snapshot read for each call, as a server does, and stops as a killed server when asked to match after <c>calls</c> calls.</summary>
-    private sealed class StopsAfter(ICashStore store, int calls) : ILedgerMatcher
-    {
-        private int _calls;
-
-        public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, MatchStage stage, CancellationToken cancellationToken)
-        {
-            if (++_calls > calls)
-            {
-                throw new OperationCanceledException("the server stopped mid-file");
-            }
-
-            var snapshot = await store.LoadSnapshotAsync(cancellationToken);
-            return (new CashMatcher(snapshot.OpenItems, snapshot.Customers, MatchPolicy.Default).Match(payments, stage), snapshot);
-        }
-
-        public void Invalidate()
-        {
-        }
-
-        public void ItemsChanged(IEnumerable<string> itemIds)
-        {
-        }
-    }
 }
