@@ -250,6 +250,25 @@ public sealed class LedgerService
     /// <summary>The default of <see cref="IngestBatchSize"/>.</summary>
     public const int DefaultIngestBatchSize = 10_000;
 
+    /// <summary>
+    /// How many credits of a stage one read of the file gives to batches (a whole number of batches, at least one):
+    /// what an ingest holds at once is this window, and the file is read about twice per window.
+    /// </summary>
+    public int IngestReadWindow
+    {
+        get => _ingestReadWindow;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            _ingestReadWindow = value;
+        }
+    }
+
+    private readonly int _ingestReadWindow = DefaultIngestReadWindow;
+
+    /// <summary>The default of <see cref="IngestReadWindow"/>: ten default batches.</summary>
+    public const int DefaultIngestReadWindow = 100_000;
+
     /// <summary>How to read the file again from its start, for each batch.</summary>
     private sealed record FileReader(Stream Content, long Start, string FileName, BankFileFormat Format, BankFileReadOptions Options);
 
@@ -262,56 +281,85 @@ public sealed class LedgerService
     private async Task StoreStageAsync(FileRun run, FileReader read, MatchStage stage, CancellationToken cancellationToken)
     {
         var order = run.Order;
-        if (stage == MatchStage.References)
+
+        // The stage's credits in match order, by rank: every rank in the references' stage, the ones the references
+        // left in the payers'. One read of the file gives the batches of one window of them, not a batch alone: a
+        // batch's last credit in that order is near the file's end, so a read per batch would read the file about
+        // twice per batch.
+        List<int>? left = null;
+        if (stage == MatchStage.Payers)
         {
-            for (var from = 0; from < order.Count && run.Status != IngestStatus.Duplicate; from += IngestBatchSize)
+            left = [];
+            for (var rank = 0; rank < order.Count; rank++)
             {
-                var to = (int)Math.Min((long)from + IngestBatchSize, order.Count) - 1;
-                var batch = await ReadBatchAsync(run, read, o => order.RankOf(o) >= from && order.RankOf(o) <= to, order.LastOrdinal(from, to), cancellationToken).ConfigureAwait(false);
-                await StoreFileBatchAsync(run, batch, stage, endsFile: false, cancellationToken).ConfigureAwait(false);
+                if (run.LeftForPayers[order.OrdinalAt(rank)])
+                {
+                    left.Add(rank);
+                }
             }
 
-            return;
-        }
-
-        // The credits the references left, in match order, by rank: one int each.
-        var left = new List<int>();
-        for (var rank = 0; rank < order.Count; rank++)
-        {
-            if (run.LeftForPayers[order.OrdinalAt(rank)])
+            if (left.Count == 0)
             {
-                left.Add(rank);
+                await StoreFileBatchAsync(run, new FileBatch(0), stage, endsFile: true, cancellationToken).ConfigureAwait(false);
+                return;
             }
         }
 
-        if (left.Count == 0)
+        var count = left?.Count ?? order.Count;
+        var batchSize = IngestBatchSize;
+        var window = Math.Max(1, IngestReadWindow / batchSize) * batchSize;
+        for (var at = 0; at < count && run.Status != IngestStatus.Duplicate; at += window)
         {
-            await StoreFileBatchAsync(run, new FileBatch(0), stage, endsFile: true, cancellationToken).ConfigureAwait(false);
-            return;
-        }
+            var end = (int)Math.Min((long)at + window, count) - 1;
+            int fromRank = left is null ? at : left[at], toRank = left is null ? end : left[end];
+            var batches = await ReadBatchesAsync(
+                read,
+                ordinal =>
+                {
+                    if (left is not null && !run.LeftForPayers[ordinal])
+                    {
+                        return -1;
+                    }
 
-        for (var at = 0; at < left.Count && run.Status != IngestStatus.Duplicate; at += IngestBatchSize)
-        {
-            var end = (int)Math.Min((long)at + IngestBatchSize, left.Count) - 1;
-            int from = left[at], to = left[end];
-            var batch = await ReadBatchAsync(run, read, o => run.LeftForPayers[o] && order.RankOf(o) >= from && order.RankOf(o) <= to, order.LastOrdinal(from, to), cancellationToken).ConfigureAwait(false);
-            await StoreFileBatchAsync(run, batch, stage, endsFile: end == left.Count - 1, cancellationToken).ConfigureAwait(false);
+                    var rank = order.RankOf(ordinal);
+                    if (rank < fromRank || rank > toRank)
+                    {
+                        return -1;
+                    }
+
+                    var position = left is null ? rank : left.BinarySearch(rank);
+                    return (position - at) / batchSize;
+                },
+                (end - at) / batchSize + 1,
+                order.LastOrdinal(fromRank, toRank),
+                cancellationToken).ConfigureAwait(false);
+            for (var b = 0; b < batches.Length; b++)
+            {
+                var endsFile = stage == MatchStage.Payers && end == count - 1 && b == batches.Length - 1;
+                await StoreFileBatchAsync(run, batches[b], stage, endsFile, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
     /// <summary>
-    /// Reads the file again from its start and keeps the credits <paramref name="takes"/> (by ordinal), with the debits of
-    /// each stretch of deposit detail one of them belongs to (again in each batch that takes one); reading stops after the
-    /// credit of ordinal <paramref name="lastOrdinal"/> and its stretch.
+    /// Reads the file again from its start and gives each credit to the batch <paramref name="batchOf"/> names (by
+    /// ordinal; -1 for none), with the debits of each stretch of deposit detail one of its credits belongs to (again in
+    /// each batch that takes one); reading stops after the credit of ordinal <paramref name="lastOrdinal"/> and its stretch.
     /// </summary>
-    private static async Task<FileBatch> ReadBatchAsync(FileRun run, FileReader read, Func<int, bool> takes, int lastOrdinal, CancellationToken cancellationToken)
+    private static async Task<FileBatch[]> ReadBatchesAsync(FileReader read, Func<int, int> batchOf, int batchCount, int lastOrdinal, CancellationToken cancellationToken)
     {
         var keys = new PaymentIdentity.Counter();
-        var batch = new FileBatch(1024);
+        var batches = new FileBatch[batchCount];
+        for (var b = 0; b < batchCount; b++)
+        {
+            batches[b] = new FileBatch(1024);
+        }
+
+        // The stretch's debits read so far, and the batches that took one of its credits (each gets every debit).
         var stretchDebits = new List<BankTransaction>();
+        var stretchTakers = new List<int>();
         (string, string?, DateOnly)? lastGroup = null;
         var ordinal = -1;
-        var stretchTaken = false;
         read.Content.Position = read.Start;
         await foreach (var transaction in BankFileReading.StreamAsync(read.Content, read.FileName, read.Format, read.Options, new ParseWarningCollection(0), cancellationToken).ConfigureAwait(false))
         {
@@ -323,9 +371,9 @@ public sealed class LedgerService
 
             var group = where is { } w ? (w.Key, w.Batch, w.Date) : ((string, string?, DateOnly)?)null;
             var newStretch = group is not null && group != lastGroup;
-            if (ordinal >= lastOrdinal && (group is null || newStretch || !stretchTaken))
+            if (ordinal >= lastOrdinal && (group is null || newStretch || stretchTakers.Count == 0))
             {
-                // Every credit of the batch is read, and the stretch of detail of the last one.
+                // Every credit of the window is read, and the stretch of detail of the last one.
                 break;
             }
 
@@ -334,36 +382,41 @@ public sealed class LedgerService
             {
                 // Each stretch of one deposit's detail in the file.
                 stretchDebits.Clear();
-                stretchTaken = false;
+                stretchTakers.Clear();
             }
 
             if (transaction.Direction == Direction.Debit)
             {
                 // A stretch's debits go with every batch that takes one of its credits: which of those batches stores a
                 // new credit of it depends on what the store already held, and the store keeps a file's debits once.
-                (stretchTaken ? batch.Transactions : stretchDebits).Add(transaction);
+                stretchDebits.Add(transaction);
+                foreach (var b in stretchTakers)
+                {
+                    batches[b].Transactions.Add(transaction);
+                }
+
                 continue;
             }
 
             // Keys count identical credits over the whole file, so every read reads every credit up to the last it keeps.
             ordinal++;
             var key = keys.Next(transaction);
-            if (!takes(ordinal))
+            var batch = batchOf(ordinal);
+            if (batch < 0)
             {
                 continue;
             }
 
-            if (group is not null && !stretchTaken)
+            if (group is not null && !stretchTakers.Contains(batch))
             {
-                stretchTaken = true;
-                batch.Transactions.AddRange(stretchDebits);
-                stretchDebits.Clear();
+                stretchTakers.Add(batch);
+                batches[batch].Transactions.AddRange(stretchDebits);
             }
 
-            batch.Add(transaction, key, ordinal);
+            batches[batch].Add(transaction, key, ordinal);
         }
 
-        return batch;
+        return batches;
     }
 
     /// <summary>A batch of a file's transactions, each credit with its identity key and its ordinal among the file's credits.</summary>

@@ -99,6 +99,10 @@ public sealed class BatchedIngestProperties : IDisposable
         await store.UpsertOpenItemsAsync(day.Items, "ar");
         var snapshot = await store.LoadSnapshotAsync();
 
+        // One read of the file gives one to three batches (a window), so both a batch read alone and batches read
+        // together are checked.
+        var window = batch * (1 + ((batch + stopAfter) % 3));
+
         // The oracle: the file's payments matched as one run against the ledger as it was.
         await using var read = new MemoryStream(content);
         var transactions = await BankFileReading.ReadAsync(read, "day.bai2", BankFileFormat.Bai2, new BankFileReadOptions(), new List<ParseWarning>());
@@ -108,7 +112,7 @@ public sealed class BatchedIngestProperties : IDisposable
         if (stopAfter > 0)
         {
             // A server stopped mid-file: the batches it stored stay, the file is sent again.
-            var stopping = new LedgerService(store, new StopsAfter(store, stopAfter)) { IngestBatchSize = batch };
+            var stopping = new LedgerService(store, new StopsAfter(store, stopAfter)) { IngestBatchSize = batch, IngestReadWindow = window };
             try
             {
                 await stopping.IngestBankFileAsync(content, "day.bai2", new IngestOptions());
@@ -118,7 +122,7 @@ public sealed class BatchedIngestProperties : IDisposable
             }
         }
 
-        await new LedgerService(store) { IngestBatchSize = batch }.IngestBankFileAsync(content, "day.bai2", new IngestOptions());
+        await new LedgerService(store) { IngestBatchSize = batch, IngestReadWindow = window }.IngestBankFileAsync(content, "day.bai2", new IngestOptions());
 
         var refs = payments.Select(p => p.PaymentRef).ToHashSet(StringComparer.Ordinal);
         var applied = (await store.ListApplicationsAsync(new ApplicationQuery { Take = int.MaxValue })).Select(a => (a.PaymentRef, a.ItemId, a.Amount.Minor)).Order().ToList();
@@ -127,7 +131,7 @@ public sealed class BatchedIngestProperties : IDisposable
         var sameApplications = applied.SequenceEqual(oneRun.Applications.Select(a => (a.PaymentRef, a.ItemId, a.Amount.Minor)).Order());
         var sameExceptions = excepted.SequenceEqual(oneRun.Exceptions.Select(e => (e.PaymentRef, e.Unapplied.Minor, e.Reason)).Order());
         return (sameApplications && sameExceptions)
-            .Label($"{what}, batches of {batch}, stopped after {stopAfter}: {payments.Count} payments, {applied.Count} applications (one run {oneRun.Applications.Count}), exceptions alike: {sameExceptions}")
+            .Label($"{what}, batches of {batch}, {window / batch} a read, stopped after {stopAfter}: {payments.Count} payments, {applied.Count} applications (one run {oneRun.Applications.Count}), exceptions alike: {sameExceptions}")
             .Label(string.Join("; ", applied.Except(oneRun.Applications.Select(a => (a.PaymentRef, a.ItemId, a.Amount.Minor))).Select(a => $"+{a}")
                 .Concat(oneRun.Applications.Select(a => (a.PaymentRef, a.ItemId, a.Amount.Minor)).Except(applied).Select(a => $"-{a}"))));
     }
