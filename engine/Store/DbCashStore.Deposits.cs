@@ -81,12 +81,7 @@ public abstract partial class DbCashStore
             var source = ToSource(detail);
             var occurrence = debits[(where.Key, source)] = debits.GetValueOrDefault((where.Key, source)) + 1;
             await using var insert = Command(connection, transaction, sql.InsertDetailOnce);
-            Set(insert, "@bank_file_id", fileId);
-            Set(insert, "@detail_key", where.Key);
-            Set(insert, "@batch", where.Batch);
-            SetDate(insert, "@detail_date", where.Date);
-            Set(insert, "@currency", detail.Currency);
-            Set(insert, "@source", source);
+            SetDetail(insert, fileId, detail, where, source);
             Set(insert, "@occurrence", occurrence);
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -612,14 +607,20 @@ public abstract partial class DbCashStore
         DbConnection connection, DbTransaction transaction, long fileId, BankTransaction detail, (string Key, string? Batch, DateOnly Date) where, long? takenBy, long? itemTakenBy, CancellationToken cancellationToken)
     {
         await using var insert = Command(connection, transaction, DepositSql.InsertDetail);
+        SetDetail(insert, fileId, detail, where, ToSource(detail));
+        Set(insert, "@taken_by", takenBy);
+        Set(insert, "@item_taken_by", itemTakenBy);
+        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sets the columns every stored detail row has (the file, the deposit it belongs to, its source).</summary>
+    private void SetDetail(DbCommand insert, long fileId, BankTransaction detail, (string Key, string? Batch, DateOnly Date) where, string source)
+    {
         Set(insert, "@bank_file_id", fileId);
         Set(insert, "@detail_key", where.Key);
         Set(insert, "@batch", where.Batch);
         SetDate(insert, "@detail_date", where.Date);
         Set(insert, "@currency", detail.Currency);
-        Set(insert, "@source", ToSource(detail));
-        Set(insert, "@taken_by", takenBy);
-        Set(insert, "@item_taken_by", itemTakenBy);
-        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        Set(insert, "@source", source);
     }
 }

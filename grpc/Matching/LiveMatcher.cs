@@ -56,12 +56,11 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
     private DateTimeOffset _pruneNotBefore;
 
     // Under _pendingGate: the version through which the store's changes are in the snapshot or pending; the version
-    // before which the payer rules in use were read; and for each item carried forward since, the version before
+    // before which the payer rules in use were read; and for each item or customer carried forward since, the version before
     // which it was read (a change at or below it is in the snapshot already: this server's own writes).
     private long _changeVersion;
     private long _rulesVersion;
-    private readonly Dictionary<string, long> _carriedAt = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _customersCarriedAt = new(StringComparer.Ordinal);
+    private readonly Dictionary<(StoreChangeKind Kind, string Key), long> _carriedAt = [];
 
     /// <summary>
     /// A matcher over <paramref name="store"/>; with <paramref name="pollChanges"/> above zero and a store that keeps a
@@ -462,12 +461,12 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
             {
                 foreach (var (itemId, _) in changes)
                 {
-                    _carriedAt[itemId] = version;
+                    _carriedAt[(StoreChangeKind.Item, itemId)] = version;
                 }
 
                 foreach (var customer in customers)
                 {
-                    _customersCarriedAt[customer.CustomerId] = version;
+                    _carriedAt[(StoreChangeKind.Customer, customer.CustomerId)] = version;
                 }
 
                 if (rules)
@@ -562,10 +561,10 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
                 {
                     switch (change.Kind)
                     {
-                        case StoreChangeKind.Item when !(_carriedAt.TryGetValue(change.Key, out var carried) && change.Version <= carried):
+                        case StoreChangeKind.Item when !CarriedAlready(change):
                             items.Add(change.Key);
                             break;
-                        case StoreChangeKind.Customer when !(_customersCarriedAt.TryGetValue(change.Key, out var carried) && change.Version <= carried):
+                        case StoreChangeKind.Customer when !CarriedAlready(change):
                             customers.Add(change.Key);
                             break;
                         case StoreChangeKind.PayerRule when change.Version > _rulesVersion:
@@ -610,6 +609,9 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
         }
     }
 
+    /// <summary>Whether this server carried the item or customer forward after <paramref name="change"/> was made (under <see cref="_pendingGate"/>).</summary>
+    private bool CarriedAlready(StoreChange change) => _carriedAt.TryGetValue((change.Kind, change.Key), out var carried) && change.Version <= carried;
+
     /// <summary>Makes the generation due, if one is.</summary>
     private async Task SettleAsync(CancellationToken cancellationToken)
     {
@@ -625,14 +627,9 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
         _changeVersion = Math.Max(_changeVersion, through);
 
         // A later change comes after every read of a carried item up to this version: what they said is used up.
-        foreach (var (itemId, _) in _carriedAt.Where(c => c.Value <= _changeVersion).ToList())
+        foreach (var (key, _) in _carriedAt.Where(c => c.Value <= _changeVersion).ToList())
         {
-            _carriedAt.Remove(itemId);
-        }
-
-        foreach (var (customerId, _) in _customersCarriedAt.Where(c => c.Value <= _changeVersion).ToList())
-        {
-            _customersCarriedAt.Remove(customerId);
+            _carriedAt.Remove(key);
         }
     }
 
