@@ -140,7 +140,7 @@ internal static class GrpcLoad
                 {
                     // What an upsert of changed known customers costs the next call: a generation carried forward; then what a
                     // change no generation carries costs (the full read every known customer's change cost before).
-                    var processCpu = (server.Cpu ?? TimeSpan.Zero);
+                    var processCpu = server.Cpu ?? TimeSpan.Zero;
                     await Upsert(new V1.Customers.CustomersClient(invokers[0]), changedCustomers).ConfigureAwait(false);
                     var paid = changedItems[0];
                     var payer = changedCustomers.Single(c => c.CustomerId == paid.CustomerId);
@@ -154,19 +154,22 @@ internal static class GrpcLoad
                         payment.PayerAccount = payer.BankAccounts[^1];
                     }
 
-                    var cpu = (server.Cpu ?? TimeSpan.Zero);
+                    var cpu = server.Cpu ?? TimeSpan.Zero;
                     var after = Stopwatch.StartNew();
                     var response = await clients[0].MatchAsync(new V1.MatchRequest { Payments = { payment } }).ConfigureAwait(false);
                     var first = after.Elapsed.TotalSeconds;
                     var firstCpu = ((server.Cpu ?? TimeSpan.Zero) - cpu).TotalSeconds;
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"after changing {changedCustomers.Count} known customers ({(rename ? "renamed and given an account" : "given an account")}): first Match {first:F3} s, server CPU {firstCpu:F3} s ({response.Applications.Count} applied to a changed customer's item by its new {(rename ? "name" : "account")} alone; upsert {(cpu - processCpu).TotalSeconds:F3} s CPU); load average {LoadAverage()}"));
+                    // The server's change poll may carry the upsert forward before the call comes: the CPU from the upsert on counts both.
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"after changing {changedCustomers.Count} known customers ({(rename ? "renamed and given an account" : "given an account")}): first Match {first:F3} s, server CPU {firstCpu:F3} s, upsert and first Match {firstCpu + (cpu - processCpu).TotalSeconds:F3} s ({response.Applications.Count} applied to a changed customer's item by its new {(rename ? "name" : "account")} alone); load average {LoadAverage()}"));
 
+                    processCpu = server.Cpu ?? TimeSpan.Zero;
                     await Upsert(new V1.Customers.CustomersClient(invokers[0]), [amongKnown!]).ConfigureAwait(false);
-                    cpu = (server.Cpu ?? TimeSpan.Zero);
+                    cpu = server.Cpu ?? TimeSpan.Zero;
                     after.Restart();
                     payment.PaymentRef += "-AGAIN";
                     await clients[0].MatchAsync(new V1.MatchRequest { Payments = { payment } }).ConfigureAwait(false);
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"after one new customer among the known ids (read in full): first Match {after.Elapsed.TotalSeconds:F3} s, server CPU {((server.Cpu ?? TimeSpan.Zero) - cpu).TotalSeconds:F3} s; load average {LoadAverage()}"));
+                    var fullCpu = ((server.Cpu ?? TimeSpan.Zero) - cpu).TotalSeconds;
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"after one new customer among the known ids (read in full): first Match {after.Elapsed.TotalSeconds:F3} s, server CPU {fullCpu:F3} s, upsert and first Match {fullCpu + (cpu - processCpu).TotalSeconds:F3} s; load average {LoadAverage()}"));
                 }
 
                 if (args.Contains("--baseline"))
