@@ -18,7 +18,7 @@ namespace CashApp.Benchmarks.Grpc;
 /// client and server share this machine's cores and each one's CPU time is measured apart. Unary
 /// <c>Match</c> with one payment per call from many concurrent callers, then <c>MatchStream</c> with batches
 /// of payments on a few streams. Prints calls/s, payments/s, latency percentiles and the CPU split.
-/// <c>dotnet run -c Release --project benchmarks -- grpc-load [--seconds 10] [--concurrency 64] [--connections 2] [--streams 4] [--batch 100] [--baseline] [--in-process] [--server PATH] [--ledger DIR --db PATH] [--upsert-new N [--among]] [--upsert-customers N]</c>;
+/// <c>dotnet run -c Release --project benchmarks -- grpc-load [--seconds 10] [--concurrency 64] [--connections 2] [--streams 4] [--batch 100] [--baseline] [--in-process] [--server PATH] [--ledger DIR --db PATH] [--upsert-new N [--among]] [--upsert-customers N] [--change-customers N [--rename]]</c>;
 /// <c>--in-process</c> hosts the server in this process instead (no CPU split); <c>--server</c> runs another
 /// build's <c>cashapp.dll</c>, to compare two builds on the same noisy machine one run after the other.
 /// <c>--ledger</c> serves the customers and open items of a ScaleGen day (<c>customers.csv</c>,
@@ -29,6 +29,10 @@ namespace CashApp.Benchmarks.Grpc;
 /// numbered in another series, an id not zero-padded).
 /// <c>--upsert-customers N</c> upserts N new customers, with an open item each, and times the call after, which pays
 /// one of them named only by name (issue 16).
+/// <c>--change-customers N</c> gives N known customers, spread over the ledger, a bank account each (with
+/// <c>--rename</c> a new name too), and times the call after, which pays an open item of one of them from its new account
+/// (or by its new name) alone; then upserts one new customer whose id sorts among the known ones, which no generation
+/// carries, and times the call after that: the full read of the ledger every change of a known customer cost before.
 /// </summary>
 internal static class GrpcLoad
 {
@@ -93,6 +97,9 @@ internal static class GrpcLoad
                 var payments = Payments(items, Math.Max(1, items.Count / 100_000));
                 var fresh = NewItems(items, Option(args, "--upsert-new", 0), args.Contains("--among"));
                 var (newCustomers, theirItems) = NewCustomers(customers, items, Option(args, "--upsert-customers", 0));
+                var rename = args.Contains("--rename");
+                var (changedCustomers, changedItems) = ChangedCustomers(customers, items, Option(args, "--change-customers", 0), rename);
+                var amongKnown = changedCustomers.Count == 0 ? null : AmongKnown(customers);
                 var itemCount = items.Count;
                 var customerCount = customers.Count;
                 items = [];
@@ -127,6 +134,42 @@ internal static class GrpcLoad
                     after.Restart();
                     await clients[0].MatchAsync(new V1.MatchRequest { Payments = { ByName(theirItems[^1]) } }).ConfigureAwait(false);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"after upserting {newCustomers.Count} new customers and an open item each: first Match {first:F3} s ({response.Applications.Count} applied to a new customer's item by name), the next {after.Elapsed.TotalSeconds:F3} s; load average {LoadAverage()}"));
+                }
+
+                if (changedCustomers.Count > 0)
+                {
+                    // What an upsert of changed known customers costs the next call: a generation carried forward; then what a
+                    // change no generation carries costs (the full read every known customer's change cost before).
+                    var processCpu = server.Cpu ?? TimeSpan.Zero;
+                    await Upsert(new V1.Customers.CustomersClient(invokers[0]), changedCustomers).ConfigureAwait(false);
+                    var paid = changedItems[0];
+                    var payer = changedCustomers.Single(c => c.CustomerId == paid.CustomerId);
+                    var payment = new V1.Payment { PaymentRef = "LOAD-CHANGED-" + paid.ItemId, AmountMinor = paid.OpenMinor, Currency = paid.Currency.Code };
+                    if (rename)
+                    {
+                        payment.PayerName = payer.Name;
+                    }
+                    else
+                    {
+                        payment.PayerAccount = payer.BankAccounts[^1];
+                    }
+
+                    var cpu = server.Cpu ?? TimeSpan.Zero;
+                    var after = Stopwatch.StartNew();
+                    var response = await clients[0].MatchAsync(new V1.MatchRequest { Payments = { payment } }).ConfigureAwait(false);
+                    var first = after.Elapsed.TotalSeconds;
+                    var firstCpu = ((server.Cpu ?? TimeSpan.Zero) - cpu).TotalSeconds;
+                    // The server's change poll may carry the upsert forward before the call comes: the CPU from the upsert on counts both.
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"after changing {changedCustomers.Count} known customers ({(rename ? "renamed and given an account" : "given an account")}): first Match {first:F3} s, server CPU {firstCpu:F3} s, upsert and first Match {firstCpu + (cpu - processCpu).TotalSeconds:F3} s ({response.Applications.Count} applied to a changed customer's item by its new {(rename ? "name" : "account")} alone); load average {LoadAverage()}"));
+
+                    processCpu = server.Cpu ?? TimeSpan.Zero;
+                    await Upsert(new V1.Customers.CustomersClient(invokers[0]), [amongKnown!]).ConfigureAwait(false);
+                    cpu = server.Cpu ?? TimeSpan.Zero;
+                    after.Restart();
+                    payment.PaymentRef += "-AGAIN";
+                    await clients[0].MatchAsync(new V1.MatchRequest { Payments = { payment } }).ConfigureAwait(false);
+                    var fullCpu = ((server.Cpu ?? TimeSpan.Zero) - cpu).TotalSeconds;
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"after one new customer among the known ids (read in full): first Match {after.Elapsed.TotalSeconds:F3} s, server CPU {fullCpu:F3} s, upsert and first Match {fullCpu + (cpu - processCpu).TotalSeconds:F3} s; load average {LoadAverage()}"));
                 }
 
                 if (args.Contains("--baseline"))
@@ -568,6 +611,40 @@ internal static class GrpcLoad
             PoNumber = null,
             OpenMinor = 2_000_00 + (n * 41),
         })]);
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> known customers with an open item each, spread over the ledger, each given a new bank
+    /// account (and, when <paramref name="rename"/>, a new name of its own), with an open item of each.
+    /// </summary>
+    private static (List<Customer> Customers, List<OpenItem> Items) ChangedCustomers(List<Customer> customers, List<OpenItem> items, int count, bool rename)
+    {
+        if (count == 0)
+        {
+            return ([], []);
+        }
+
+        var itemOf = new Dictionary<string, OpenItem>(StringComparer.Ordinal);
+        foreach (var item in items.Where(i => i.OpenMinor > 0))
+        {
+            itemOf.TryAdd(item.CustomerId, item);
+        }
+
+        var withItems = customers.Where(c => itemOf.ContainsKey(c.CustomerId)).OrderBy(c => c.CustomerId, StringComparer.Ordinal).ToList();
+        var every = Math.Max(1, withItems.Count / count);
+        var changed = withItems.Where((_, n) => n % every == 0).Take(count).Select((c, n) => c with
+        {
+            Name = rename ? "Numbat " + Word(n + 1_000_000) + " Freight Inc." : c.Name,
+            BankAccounts = [.. c.BankAccounts, string.Create(CultureInfo.InvariantCulture, $"NL{70_000_000 + n:D8}9911")],
+        }).ToList();
+        return (changed, [.. changed.Select(c => itemOf[c.CustomerId])]);
+    }
+
+    /// <summary>A new customer whose id sorts between two known ones: a change no generation carries.</summary>
+    private static Customer AmongKnown(List<Customer> customers)
+    {
+        var first = customers.Select(c => c.CustomerId).Min(StringComparer.Ordinal)!;
+        return new Customer(first + "-AMONG", "Among Known Ids Ltd", null, [], []);
     }
 
     /// <summary>A made-up word of eight letters, its own for each <paramref name="n"/>, so that the new customers' names differ by more than a digit.</summary>

@@ -7,13 +7,14 @@ public sealed partial class CashMatcher
 {
     /// <summary>
     /// A matcher whose customers are these ones with <paramref name="customers"/> upserted, each a record as the store
-    /// now holds it: it decides every payment exactly as a matcher built afresh from the changed ledger would, and is made
-    /// in time proportional to the customers added since the full build (and one copy of the per-customer arrays), not
-    /// to the ledger. Its open amounts, items and payer rules are this one's (the rules pointed again at the directory:
-    /// a rule for a new customer takes effect). This matcher itself carries on unchanged. Returns null, so that the
-    /// caller reads the whole ledger, where the change cannot be carried so as to decide the same (see
-    /// <see cref="CustomerDirectory.With"/>: a known customer's name, aliases, accounts or parent changed; a new customer
-    /// whose id does not sort after every known id; a ledger with customers known only from their items).
+    /// now holds it (new, or known and renamed, given aliases, accounts or a parent): it decides every payment exactly as
+    /// a matcher built afresh from the changed ledger would, and is made in time proportional to the customers added or
+    /// changed since the full build (and one copy of the per-customer and per-name arrays), not to the ledger. Its open
+    /// amounts, items and payer rules are this one's (the rules pointed again at the directory: a rule for a new customer
+    /// takes effect). This matcher itself carries on unchanged. Returns null, so that the caller reads the whole ledger,
+    /// where the change cannot be carried so as to decide the same (see <see cref="CustomerDirectory.With"/>: a new
+    /// customer whose id does not sort after every known id; a new customer in a ledger with customers known only from
+    /// their items, or one of those put on record).
     /// </summary>
     public CashMatcher? WithChangedCustomers(IReadOnlyList<Customer> customers)
     {

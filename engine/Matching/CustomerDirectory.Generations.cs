@@ -3,13 +3,18 @@ using CashApp.Engine.Model;
 
 namespace CashApp.Engine.Matching;
 
-// A served ledger gains customers a few at a time (an AR system's upsert of a new account): the next directory is this
-// one with them, not a new read and index of the whole ledger (issue 16). A generation shares the build's dictionaries,
-// only read, and keeps what changed since in small overlays that every lookup consults first (_indexAdded, _tokensAdded,
-// _accountsAdded); the per-customer and per-form arrays are copied once and extended.
+// A served ledger gains customers a few at a time (an AR system's upsert of a new account), and its known customers change
+// (an account added, a new alias, a rename, a new parent): the next directory is this one with them, not a new read and
+// index of the whole ledger (issue 16). A generation shares the build's dictionaries, only read, and keeps what changed
+// since in small overlays that every lookup consults first (_indexAdded, _tokensAdded, _accountsAdded); the per-customer
+// and per-form arrays are copied once and extended. A known customer's accounts change in copies of the lists of its
+// old and new accounts (each list stays in customer order, as a build makes it). A renamed customer's old name forms
+// are taken out of copies of their postings and out of the sorted names (they stay numbered, reached by nothing), and
+// its new forms are numbered after every form: where a fresh build numbers them, among its neighbours' forms, is kept
+// as their order (_formOrder), which the lookup follows wherever a tie is decided by form number.
 internal sealed partial class CustomerDirectory
 {
-    /// <summary>At most this many customers are added in generations since the full build; beyond, the ledger is read again.</summary>
+    /// <summary>At most this many customers are added or changed in generations since the full build; beyond, the ledger is read again.</summary>
     internal const int MaxAddedCustomers = 10_000;
 
     // How many customers are known only from their open items: a customer on record sorts before all of them in a
@@ -18,11 +23,13 @@ internal sealed partial class CustomerDirectory
 
     // The greatest customer id known (ordinal), and the parent ids no known customer has.
     private string? _lastId;
-    private readonly HashSet<string> _unknownParents = new(StringComparer.Ordinal);
+    private HashSet<string> _unknownParents = new(StringComparer.Ordinal);
 
-    // How many name forms the build's bit sets have room for, and how many customers were added since the build.
+    // How many name forms the build's bit sets have room for, and how many customers were added, and how many known
+    // ones changed, since the build.
     private int _formCapacity;
     private readonly int _addedCustomers;
+    private readonly int _changedCustomers;
 
     // The overlays of a generation: ids, postings and accounts added or changed since the build, and the bit sets of
     // long postings made since. Null in a build. Each generation has its own copy, so none is written once it is made.
@@ -33,46 +40,64 @@ internal sealed partial class CustomerDirectory
     private readonly Dictionary<string, List<int>>? _accountsAdded;
     private readonly Dictionary<string, List<int>>? _accountNumbersAdded;
 
+    // Once a generation renamed a customer: the order of the forms (a fresh build's numbering), and for each postings
+    // list that holds a form numbered out of that order, its first form in it. Null until then.
+    private readonly FormOrder? _formOrder;
+    private readonly Dictionary<List<int>, int>? _firstInOrder;
+
     // The lists a generation being made has copied (or made) for itself, and may add to; null once made, and in a build.
     private HashSet<List<int>>? _owned;
 
     /// <summary>
-    /// A directory of these customers and <paramref name="changed"/> (each a customer record as it now stands) that
-    /// finds every payer exactly as a directory built afresh from them all would, made in time proportional to the
-    /// customers added since the full build and one copy of the per-customer arrays, not to the directory. This one,
-    /// when none is new or changed. Null, so that the caller builds anew, where the change cannot be carried so: a
-    /// known customer changed (its name, aliases, accounts or parent); a new customer whose id does not sort after every
-    /// known id (customers are numbered in id order, and ties among names are broken by number) or that is the parent a
-    /// known customer names; a directory with customers known only from their items (they are numbered after every
-    /// customer on record); or more than <see cref="MaxAddedCustomers"/> customers (or half the build's) added since.
+    /// A directory of these customers and <paramref name="changed"/> (each a customer record as it now stands; an id
+    /// given twice, as last given) that finds every payer exactly as a directory built afresh from them all would, made
+    /// in time proportional to the customers added or changed since the full build and one copy of the per-customer and
+    /// per-form arrays, not to the directory. This one, when none is new or changed. A known customer may change in
+    /// every way (its name, aliases, accounts and parent). Null, so that the caller builds anew, where the change cannot
+    /// be carried so: a new customer whose id does not sort after every known id (customers are numbered in id order,
+    /// and ties among names are broken by number); a new customer in a directory with customers known only from their
+    /// items (they are numbered after every customer on record), or one of those put on record; or more than
+    /// <see cref="MaxAddedCustomers"/> customers (or half the build's) added or changed since.
     /// </summary>
     public CustomerDirectory? With(IReadOnlyList<Customer> changed)
     {
         ArgumentNullException.ThrowIfNull(changed);
-        var added = new List<Customer>();
+        var given = new Dictionary<string, Customer>(StringComparer.Ordinal);
         foreach (var customer in changed)
+        {
+            given[customer.CustomerId] = customer;
+        }
+
+        var added = new List<Customer>();
+        var known = new List<(int At, Customer Now)>();
+        foreach (var customer in given.Values)
         {
             var at = IndexOf(customer.CustomerId);
             if (at < 0)
             {
                 added.Add(customer);
             }
-            else if (_records[at] is not { } record || !SameRecord(record, customer))
+            else if (_records[at] is not { } record)
             {
                 return null;
             }
+            else if (!SameRecord(record, customer))
+            {
+                known.Add((at, customer));
+            }
         }
 
-        if (added.Count == 0)
+        if (added.Count == 0 && known.Count == 0)
         {
             return this;
         }
 
         added.Sort((a, b) => string.CompareOrdinal(a.CustomerId, b.CustomerId));
+        known.Sort((a, b) => a.At.CompareTo(b.At));
         var last = _lastId;
         foreach (var customer in added)
         {
-            if ((last is not null && string.CompareOrdinal(last, customer.CustomerId) >= 0) || _unknownParents.Contains(customer.CustomerId))
+            if (last is not null && string.CompareOrdinal(last, customer.CustomerId) >= 0)
             {
                 return null;
             }
@@ -81,13 +106,17 @@ internal sealed partial class CustomerDirectory
         }
 
         var built = _ids.Count - _addedCustomers;
-        return _fromItems == 0 && _addedCustomers + added.Count <= Math.Min(MaxAddedCustomers, Math.Max(1_000, built / 2))
-            ? new CustomerDirectory(this, added)
+        var carried = _addedCustomers + _changedCustomers + added.Count + known.Count;
+        return (_fromItems == 0 || added.Count == 0) && carried <= Math.Min(MaxAddedCustomers, Math.Max(1_000, built / 2))
+            ? new CustomerDirectory(this, added, known)
             : null;
     }
 
-    /// <summary>The next generation: <paramref name="last"/> with <paramref name="added"/> (new, in id order, after every known id) numbered after its customers.</summary>
-    private CustomerDirectory(CustomerDirectory last, List<Customer> added)
+    /// <summary>
+    /// The next generation: <paramref name="last"/> with <paramref name="changed"/> (known, by number) as they now stand and
+    /// <paramref name="added"/> (new, in id order, after every known id) numbered after its customers.
+    /// </summary>
+    private CustomerDirectory(CustomerDirectory last, List<Customer> added, List<(int At, Customer Now)> changed)
     {
         _limits = last._limits;
         _index = last._index;
@@ -103,8 +132,10 @@ internal sealed partial class CustomerDirectory
         _accountsAdded = new(last._accountsAdded ?? [], StringComparer.Ordinal);
         _accountNumbersAdded = new(last._accountNumbersAdded ?? [], StringComparer.Ordinal);
         _formCapacity = last._formCapacity;
+        _fromItems = last._fromItems;
         _addedCustomers = last._addedCustomers + added.Count;
-        _lastId = added[^1].CustomerId;
+        _changedCustomers = last._changedCustomers + changed.Count;
+        _lastId = added.Count > 0 ? added[^1].CustomerId : last._lastId;
 
         var first = last._ids.Count;
         var count = first + added.Count;
@@ -113,46 +144,50 @@ internal sealed partial class CustomerDirectory
         _parentIds = Extended(last._parentIds, count);
         _records = Extended(last._records, count);
         var firstForm = last._nameForms.Count;
-        _nameForms = Extended(last._nameForms, firstForm + (4 * added.Count));
+        _nameForms = Extended(last._nameForms, firstForm + (4 * (added.Count + changed.Count)));
+        _formsOfCustomer = Extended(last._formsOfCustomer, count);
         _owned = new(ReferenceEqualityComparer.Instance);
+
+        // Known customers first, as they now stand: their new name forms are the ones numbered out of order.
+        var removedForms = new HashSet<int>();
+        var families = false;
+        foreach (var (at, now) in changed)
+        {
+            var was = _records[at]!;
+            _records[at] = now;
+            if (was.Name != now.Name || !was.Aliases.SequenceEqual(now.Aliases, StringComparer.Ordinal))
+            {
+                RemoveForms(at, removedForms);
+                _names[at] = now.Name;
+                AddNames(at, now.Name);
+                AddAliases(at, now.Aliases);
+            }
+
+            ChangeAccounts(at, was.BankAccounts, now.BankAccounts);
+            if (was.ParentId != now.ParentId)
+            {
+                _parentIds[at] = now.ParentId;
+                families = true;
+            }
+        }
+
+        var firstAddedForm = _nameForms.Count;
         foreach (var customer in added)
         {
             AddCustomer(customer);
         }
 
-        // Families: a new customer joins its parent's family last (it has the highest number), or heads its own. No known
-        // customer names a new one as its parent (see With), so every known customer's family stays as it was.
-        _root = Extended(last._root, count);
-        _familyOfRoot = Extended(last._familyOfRoot, count);
-        _unknownParents = last._unknownParents;
-        for (var c = first; c < count; c++)
+        if (families || added.Exists(c => last._unknownParents.Contains(c.CustomerId)))
         {
-            _root[c] = RootOf(c);
-            _familyOfRoot[c] = [c];
-            _owned.Add(_familyOfRoot[c]);
-            if (_parentIds[c] is { } parent && IndexOf(parent) < 0 && !_unknownParents.Contains(parent))
-            {
-                _unknownParents = new(_unknownParents, StringComparer.Ordinal) { parent };
-            }
+            // A known customer's family changed (a new parent, or a new customer is the parent it names): every family
+            // as a build makes them, in time proportional to the customers, not to their names.
+            BuildFamilies();
+        }
+        else
+        {
+            AddToFamilies(last, first, count);
         }
 
-        for (var c = first; c < count; c++)
-        {
-            var root = _root[c];
-            if (root != c)
-            {
-                var family = _familyOfRoot[root];
-                if (!_owned.Contains(family))
-                {
-                    _familyOfRoot[root] = family = [.. family];
-                    _owned.Add(family);
-                }
-
-                family.Add(c);
-            }
-        }
-
-        _formsOfCustomer = Extended(last._formsOfCustomer, count);
         for (var form = firstForm; form < _nameForms.Count; form++)
         {
             (_formsOfCustomer[_nameForms[form].Customer] ??= []).Add(form);
@@ -173,15 +208,162 @@ internal sealed partial class CustomerDirectory
             }
         }
 
-        // The new forms merged into the ordinal order of the known ones.
+        _formOrder = last._formOrder;
+        _firstInOrder = last._firstInOrder;
+        if (firstAddedForm > firstForm || _formOrder is not null)
+        {
+            (_formOrder, _firstInOrder) = OrderOfForms(last, firstForm, firstAddedForm);
+        }
+
+        MergeSortedForms(last, firstForm, removedForms);
+        _owned = null;
+    }
+
+    /// <summary>Families as <paramref name="last"/> had them with the customers numbered from <paramref name="first"/> on in theirs: no known customer's family changed.</summary>
+    private void AddToFamilies(CustomerDirectory last, int first, int count)
+    {
+        // A new customer joins its parent's family last (it has the highest number), or heads its own.
+        _root = Extended(last._root, count);
+        _familyOfRoot = Extended(last._familyOfRoot, count);
+        _unknownParents = last._unknownParents;
+        for (var c = first; c < count; c++)
+        {
+            _root[c] = RootOf(c);
+            _familyOfRoot[c] = [c];
+            _owned!.Add(_familyOfRoot[c]);
+            if (_parentIds[c] is { } parent && IndexOf(parent) < 0 && !_unknownParents.Contains(parent))
+            {
+                _unknownParents = new(_unknownParents, StringComparer.Ordinal) { parent };
+            }
+        }
+
+        for (var c = first; c < count; c++)
+        {
+            var root = _root[c];
+            if (root != c)
+            {
+                var family = _familyOfRoot[root];
+                if (!_owned!.Contains(family))
+                {
+                    _familyOfRoot[root] = family = [.. family];
+                    _owned.Add(family);
+                }
+
+                family.Add(c);
+            }
+        }
+    }
+
+    /// <summary>Takes a renamed customer's name forms out of the postings and out of its forms; they stay numbered, reached by no lookup.</summary>
+    private void RemoveForms(int customer, HashSet<int> removed)
+    {
+        Span<char> key = stackalloc char[RetrievalKeyLength];
+        foreach (var form in _formsOfCustomer[customer] ?? [])
+        {
+            var (_, compact, tokens, _) = _nameForms[form];
+            ForEachRetrievalKey(tokens, compact, key, (k, _) =>
+            {
+                var list = PostingsToAddTo(k);
+                var at = list.BinarySearch(form);
+                if (at >= 0)
+                {
+                    list.RemoveAt(at);
+                }
+            });
+            removed.Add(form);
+        }
+
+        _formsOfCustomer[customer] = null;
+    }
+
+    /// <summary>A known customer's accounts from <paramref name="was"/> to <paramref name="now"/>: its number out of the lists of the accounts it no longer has, into those of the new.</summary>
+    private void ChangeAccounts(int customer, IReadOnlyList<string> was, IReadOnlyList<string> now)
+    {
+        Change(_accounts, _accountsAdded, was.Select(NormalizeAccount), now.Select(NormalizeAccount));
+        Change(_accountNumbers, _accountNumbersAdded, was.Select(AccountNumber), now.Select(AccountNumber));
+
+        void Change(Dictionary<string, List<int>> map, Dictionary<string, List<int>>? added, IEnumerable<string?> before, IEnumerable<string?> after)
+        {
+            var old = before.OfType<string>().ToHashSet(StringComparer.Ordinal);
+            var kept = after.OfType<string>().ToHashSet(StringComparer.Ordinal);
+            foreach (var key in old.Where(k => !kept.Contains(k)).Order(StringComparer.Ordinal))
+            {
+                // An emptied list stays in the overlay: the account is no longer anyone's (see Listed).
+                var list = ListToAddTo(map, added, key);
+                var at = list.BinarySearch(customer);
+                if (at >= 0)
+                {
+                    list.RemoveAt(at);
+                }
+            }
+
+            foreach (var key in kept.Where(k => !old.Contains(k)).Order(StringComparer.Ordinal))
+            {
+                AddTo(map, added, key, customer);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The order of the forms once some are numbered out of it (<paramref name="firstForm"/> up to <paramref name="firstAddedForm"/>,
+    /// the renamed customers' new ones, and those earlier generations moved), and the first form in that order of each list
+    /// this generation made that holds one of them.
+    /// </summary>
+    private (FormOrder Order, Dictionary<List<int>, int> FirstInOrder) OrderOfForms(CustomerDirectory last, int firstForm, int firstAddedForm)
+    {
+        var moved = new ulong[(_nameForms.Count + 63) >> 6];
+        last._formOrder?.CopyMovedTo(moved);
+        for (var form = firstForm; form < firstAddedForm; form++)
+        {
+            moved[form >> 6] |= 1UL << form;
+        }
+
+        var order = new FormOrder(_nameForms, moved);
+        var firstInOrder = new Dictionary<List<int>, int>(last._firstInOrder ?? [], ReferenceEqualityComparer.Instance);
+        foreach (var postings in _tokensAdded!.Values)
+        {
+            if (!_owned!.Contains(postings) || postings.Count == 0)
+            {
+                continue;
+            }
+
+            var firstOf = postings[0];
+            var anyMoved = false;
+            foreach (var form in postings)
+            {
+                anyMoved |= order.Moved(form);
+                if (order.Compare(form, firstOf) < 0)
+                {
+                    firstOf = form;
+                }
+            }
+
+            if (anyMoved)
+            {
+                firstInOrder[postings] = firstOf;
+            }
+        }
+
+        return (order, firstInOrder);
+    }
+
+    /// <summary>The sorted name forms: <paramref name="last"/>'s but <paramref name="removed"/>, with those numbered from <paramref name="firstForm"/> on merged in.</summary>
+    private void MergeSortedForms(CustomerDirectory last, int firstForm, HashSet<int> removed)
+    {
         var newForms = Enumerable.Range(firstForm, _nameForms.Count - firstForm).ToArray();
         var newCompacts = newForms.Select(f => _nameForms[f].Compact).ToArray();
         Array.Sort(newCompacts, newForms, StringComparer.Ordinal);
-        var total = last._sortedCompacts.Length + newForms.Length;
+        var total = last._sortedCompacts.Length - removed.Count + newForms.Length;
         _sortedCompacts = new string[total];
         _sortedForms = new int[total];
-        for (int i = 0, j = 0, k = 0; k < total; k++)
+        var i = 0;
+        for (int j = 0, k = 0; k < total; k++)
         {
+            while (i < last._sortedForms.Length && removed.Contains(last._sortedForms[i]))
+            {
+                i++;
+            }
+
             if (j == newForms.Length || (i < last._sortedCompacts.Length && string.CompareOrdinal(last._sortedCompacts[i], newCompacts[j]) <= 0))
             {
                 (_sortedCompacts[k], _sortedForms[k]) = (last._sortedCompacts[i], last._sortedForms[i++]);
@@ -191,8 +373,28 @@ internal sealed partial class CustomerDirectory
                 (_sortedCompacts[k], _sortedForms[k]) = (newCompacts[j], newForms[j++]);
             }
         }
+    }
 
-        _owned = null;
+    /// <summary>The first form of a postings list in the forms' order (its first by number, unless it holds a moved one).</summary>
+    private int FirstInOrder(List<int> postings) =>
+        _firstInOrder is not null && _firstInOrder.TryGetValue(postings, out var first) ? first : postings[0];
+
+    /// <summary>
+    /// The order of name forms a fresh build numbers them in: by customer, and a customer's forms as they were added. A
+    /// customer renamed in a generation has its forms numbered after all others (the moved ones); every other form's
+    /// number already follows this order.
+    /// </summary>
+    private sealed class FormOrder(List<(int Customer, string Compact, string[] Tokens, string? LegalForm)> forms, ulong[] moved) : IFormOrder
+    {
+        public bool Moved(int form) => form >> 6 < moved.Length && ((moved[form >> 6] >> form) & 1) != 0;
+
+        public int Compare(int x, int y)
+        {
+            var byCustomer = forms[x].Customer.CompareTo(forms[y].Customer);
+            return byCustomer != 0 ? byCustomer : x.CompareTo(y);
+        }
+
+        public void CopyMovedTo(ulong[] into) => Array.Copy(moved, into, moved.Length);
     }
 
     /// <summary>Room in the bit sets of long postings for the forms generations add, shared by the generations of one build.</summary>

@@ -226,7 +226,7 @@ internal sealed partial class CustomerDirectory
         var best = new Dictionary<int, int>();
         var ratio = new NameRatio(compact);
         Span<int> top = _limits.MaxScored <= 256 ? stackalloc int[_limits.MaxScored] : new int[_limits.MaxScored];
-        var chosen = retrieval.Top(_limits.MaxScored, top);
+        var chosen = retrieval.Top(_limits.MaxScored, top, _formOrder);
         FetchForms(chosen);
         foreach (var form in chosen)
         {
@@ -401,13 +401,15 @@ internal sealed partial class CustomerDirectory
         ForEachRetrievalKey(tokens, compact, stackalloc char[RetrievalKeyLength], (key, prefix) => AddPostings(keys, key, prefix));
         keys.Sort((a, b) => a.Postings.Count != b.Postings.Count ? a.Postings.Count.CompareTo(b.Postings.Count)
             : a.Prefix != b.Prefix ? (a.Prefix ? -1 : 1)
-            : a.Postings[0].CompareTo(b.Postings[0]));
+            : _formOrder is null ? a.Postings[0].CompareTo(b.Postings[0])
+            : _formOrder.Compare(FirstInOrder(a.Postings), FirstInOrder(b.Postings)));
         return keys;
     }
 
     private void AddPostings(List<(bool Prefix, List<int> Postings)> keys, ReadOnlySpan<char> key, bool prefix)
     {
-        if (TryPostings(key, out var postings) && !keys.Exists(k => ReferenceEquals(k.Postings, postings)))
+        // A generation leaves a key whose last form it removed with no postings: as if the key were not there.
+        if (TryPostings(key, out var postings) && postings.Count > 0 && !keys.Exists(k => ReferenceEquals(k.Postings, postings)))
         {
             keys.Add((prefix, postings));
         }
@@ -538,10 +540,7 @@ internal sealed partial class CustomerDirectory
     private void AddCustomer(Customer customer)
     {
         var at = Add(customer.CustomerId, customer.Name, customer.ParentId, customer);
-        foreach (var alias in customer.Aliases)
-        {
-            AddName(at, alias);
-        }
+        AddAliases(at, customer.Aliases);
 
         foreach (var account in customer.BankAccounts)
         {
@@ -562,13 +561,26 @@ internal sealed partial class CustomerDirectory
         _parentIds.Add(parentId);
         _records.Add(record);
         (_indexAdded ?? _index)[id] = at;
-        AddName(at, name);
+        AddNames(at, name);
+        return at;
+    }
+
+    /// <summary>The forms of a customer's name: the name, then its trading name (a generation renaming one adds them so too).</summary>
+    private void AddNames(int customer, string name)
+    {
+        AddName(customer, name);
         if (NameText.TradingName(name) is { } trading)
         {
-            AddName(at, trading);
+            AddName(customer, trading);
         }
+    }
 
-        return at;
+    private void AddAliases(int customer, IReadOnlyList<string> aliases)
+    {
+        foreach (var alias in aliases)
+        {
+            AddName(customer, alias);
+        }
     }
 
     private void AddName(int customer, string name)
@@ -621,19 +633,23 @@ internal sealed partial class CustomerDirectory
     {
         var list = ListToAddTo(map, added, key);
 
-        if (!list.Contains(customer))
+        // In customer order, each once: a build adds customers in that order, a generation may give a known one an account.
+        var at = list.BinarySearch(customer);
+        if (at < 0)
         {
-            list.Add(customer);
+            list.Insert(~at, customer);
         }
     }
 
+    /// <summary>Every customer's family, and the parents no customer is: in a build, and in a generation where a family changed.</summary>
     private void BuildFamilies()
     {
         _root = new int[_ids.Count];
+        _unknownParents = new(StringComparer.Ordinal);
         for (var c = 0; c < _ids.Count; c++)
         {
             _root[c] = RootOf(c);
-            if (_parentIds[c] is { } parent && !_index.ContainsKey(parent))
+            if (_parentIds[c] is { } parent && IndexOf(parent) < 0)
             {
                 _unknownParents.Add(parent);
             }

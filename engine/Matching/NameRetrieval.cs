@@ -179,10 +179,12 @@ internal sealed class NameRetrieval
     }
 
     /// <summary>
-    /// The <paramref name="limit"/> forms of most weight, the lower form first among equals; every form when there
-    /// are no more. Written into <paramref name="chosen"/>, which is returned cut to their number.
+    /// The <paramref name="limit"/> forms of most weight, the lower form first among equals (first in
+    /// <paramref name="order"/> when given: a directory whose numbers no longer follow its forms' order, see
+    /// CustomerDirectory.Generations.cs); every form when there are no more. Written into <paramref name="chosen"/>,
+    /// which is returned cut to their number.
     /// </summary>
-    public Span<int> Top(int limit, Span<int> chosen)
+    public Span<int> Top(int limit, Span<int> chosen, IFormOrder? order = null)
     {
         var forms = _forms.AsSpan(0, _count);
         if (forms.Length <= limit)
@@ -219,6 +221,11 @@ internal sealed class NameRetrieval
             room -= withWeight[w];
         }
 
+        if (order is not null && withWeight[threshold] > room && TiesOutOfOrder(threshold, order) is { } ties)
+        {
+            return TopInOrder(threshold, ties.AsSpan(0, room), chosen);
+        }
+
         var n = 0;
         for (var at = 0; at < forms.Length; at++)
         {
@@ -231,4 +238,62 @@ internal sealed class NameRetrieval
 
         return chosen[..n];
     }
+
+    /// <summary>The forms of weight <paramref name="threshold"/> in <paramref name="order"/>, when one of them is out of number order; else null.</summary>
+    private int[]? TiesOutOfOrder(int threshold, IFormOrder order)
+    {
+        var forms = _forms.AsSpan(0, _count);
+        var weights = _weights.AsSpan(0, _count);
+        var moved = false;
+        for (var at = 0; at < forms.Length && !moved; at++)
+        {
+            moved = weights[at] == threshold && order.Moved(forms[at]);
+        }
+
+        if (!moved)
+        {
+            return null;
+        }
+
+        var ties = new List<int>();
+        for (var at = 0; at < forms.Length; at++)
+        {
+            if (weights[at] == threshold)
+            {
+                ties.Add(forms[at]);
+            }
+        }
+
+        var sorted = ties.ToArray();
+        Array.Sort(sorted, order);
+        return sorted;
+    }
+
+    /// <summary>The forms above <paramref name="threshold"/> and then <paramref name="ties"/>, written into <paramref name="chosen"/>.</summary>
+    private Span<int> TopInOrder(int threshold, ReadOnlySpan<int> ties, Span<int> chosen)
+    {
+        var forms = _forms.AsSpan(0, _count);
+        var weights = _weights.AsSpan(0, _count);
+        var n = 0;
+        for (var at = 0; at < forms.Length; at++)
+        {
+            if (weights[at] > threshold)
+            {
+                chosen[n++] = forms[at];
+            }
+        }
+
+        ties.CopyTo(chosen[n..]);
+        return chosen[..(n + ties.Length)];
+    }
+}
+
+/// <summary>
+/// The order of a directory's name forms where their numbers no longer follow it (a customer renamed in a
+/// generation has its forms numbered after every other form, but ranks where a fresh build numbers them).
+/// </summary>
+internal interface IFormOrder : IComparer<int>
+{
+    /// <summary>True when <paramref name="form"/> may sort otherwise than its number says.</summary>
+    bool Moved(int form);
 }

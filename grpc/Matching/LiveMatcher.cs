@@ -23,8 +23,9 @@ namespace CashApp.Grpc.Matching;
 /// Where a generation cannot decide as a fresh read would (a known item
 /// renumbered or moved, a new item with no rank left between its id-neighbours'; see <see cref="CashMatcher.WithChangedItems"/>),
 /// the ledger is read in full instead, and <see cref="CarryRefused"/> counts it. An upsert of customers says which
-/// (<see cref="CustomersChanged"/>): new ones are carried forward too (<see cref="CashMatcher.WithChangedCustomers"/>),
-/// a known one changed is read with the whole ledger. A write that cannot say what it changed asks for a full read
+/// (<see cref="CustomersChanged"/>): new ones and known ones changed (renamed, given an alias, an account or a parent) are
+/// carried forward too (<see cref="CashMatcher.WithChangedCustomers"/>); a new one whose id sorts among the known ones is
+/// read with the whole ledger. A write that cannot say what it changed asks for a full read
 /// (<see cref="Invalidate"/>).
 /// A snapshot only older than the max age is served while one background read replaces it (stale while
 /// revalidate): the store refuses an application against an open amount that moved meanwhile, so an old snapshot
@@ -421,9 +422,11 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
             return null;
         }
 
-        // Only new customers are carried (a known one changed is refused): the ledger's list gains them.
+        // The ledger's list gains the new customers, and holds the known ones changed as they now stand.
         var added = customers.Where(c => !current.OnRecord(c.CustomerId)).ToList();
-        var ledgerCustomers = added.Count == 0 ? current.Ledger.Customers : [.. current.Ledger.Customers, .. added];
+        var known = customers.Where(c => current.OnRecord(c.CustomerId)).ToDictionary(c => c.CustomerId, StringComparer.Ordinal);
+        var ledgerCustomers = added.Count == 0 && known.Count == 0 ? current.Ledger.Customers
+            : [.. current.Ledger.Customers.Select(c => known.GetValueOrDefault(c.CustomerId, c)), .. added];
         Func<string, bool> onRecord = added.Count == 0 ? current.OnRecord : new HashSet<string>(ledgerCustomers.Select(c => c.CustomerId), StringComparer.Ordinal).Contains;
 
         var changes = new List<(string ItemId, OpenItem? Now)>(itemIds.Count);

@@ -38,11 +38,12 @@ public sealed class CustomerGenerationTests
     /// <summary>
     /// Any sequence of upserts of customers (new ones named like known ones, sharing their accounts, under their
     /// parents or each other, or with a name and alias of their own; a known customer renamed, given an alias or an
-    /// account; a new id among the known ones) mixed with new items for them and changes to known items: after each, the
-    /// matcher carried forward and a matcher built from the ledger as it now stands give the same applications and
-    /// exceptions, to the letter, for payments naming the new customers by name, alias, account or a misspelling. Where
-    /// the change cannot be carried (every other step may bring one) the carried matcher is rebuilt, as a server does; and
-    /// some new customers were carried.
+    /// account or another parent, or its account taken away; a new id among the known ones) mixed with new items for them
+    /// and changes to known items: after each, the matcher carried forward and a matcher built from the ledger as it now
+    /// stands give the same applications and exceptions, to the letter, for payments naming the new and the changed
+    /// customers by name (new and old), alias, account (new and dropped) or a misspelling. Only a new id among the known
+    /// ones cannot be carried (every other step may bring one): then the carried matcher is rebuilt, as a server does.
+    /// Every other step is carried, and some new customers and some changed known ones were.
     /// </summary>
     [Property(MaxTest = 10, Replay = "(20261203,41)")]
     public Property WithChangedCustomers_AnyUpserts_SameResultAsAFreshMatcher() =>
@@ -56,6 +57,8 @@ public sealed class CustomerGenerationTests
             var added = new List<Customer>();
             var fresh = new List<OpenItem>();
             var carriedCustomers = 0;
+            var carriedChanges = 0;
+            var changedKnown = new List<(Customer Was, Customer Now)>();
             var sequence = 0;
             for (var step = 0; step < 5; step++)
             {
@@ -67,18 +70,25 @@ public sealed class CustomerGenerationTests
                     added.Add(customer);
                 }
 
-                if (step % 2 == 1 && random.Next(2) == 0)
+                var changedBefore = changedKnown.Count;
+                foreach (var _ in Enumerable.Range(0, random.Next(0, 3)))
                 {
-                    // A known customer renamed, given an alias or another account: carried only if it decides the same.
+                    // A known customer renamed (as another's name now and then), given an alias, an account (another's now
+                    // and then) or another parent, or an account taken away.
                     var like = known[random.Next(known.Count)];
-                    var now = customers[like.CustomerId];
-                    now = random.Next(3) switch
+                    var was = customers[like.CustomerId];
+                    var other = known[random.Next(known.Count)];
+                    var now = random.Next(6) switch
                     {
-                        0 => now with { Name = now.Name + " West" },
-                        1 => now with { Aliases = [.. now.Aliases, known[random.Next(known.Count)].Name] },
-                        _ => now with { BankAccounts = [.. now.BankAccounts, "DE" + random.Next(10_000_000, 99_999_999).ToString(CultureInfo.InvariantCulture)] },
+                        0 => was with { Name = random.Next(2) == 0 ? was.Name + " West" : other.Name },
+                        1 => was with { Aliases = [.. was.Aliases, random.Next(2) == 0 ? other.Name : "Bilby " + step.ToString(CultureInfo.InvariantCulture) + " Holdings Ltd"] },
+                        2 => was with { BankAccounts = [.. was.BankAccounts, random.Next(2) == 0 && other.BankAccounts.Count > 0 ? other.BankAccounts[0] : "DE" + random.Next(10_000_000, 99_999_999).ToString(CultureInfo.InvariantCulture)] },
+                        3 => was with { BankAccounts = was.BankAccounts.Skip(1).ToList() },
+                        4 => was with { ParentId = random.Next(3) == 0 ? null : other.CustomerId },
+                        _ => was with { Name = "Numbat " + step.ToString(CultureInfo.InvariantCulture) + " Freight Inc.", Aliases = [was.Name], BankAccounts = [.. was.BankAccounts.Skip(1), "NL" + random.Next(10_000_000, 99_999_999).ToString(CultureInfo.InvariantCulture) + "11"] },
                     };
                     upserted.Add(now);
+                    changedKnown.Add((was, now));
                 }
 
                 if (random.Next(4) == 0)
@@ -87,6 +97,7 @@ public sealed class CustomerGenerationTests
                     upserted.Add(customers[known[random.Next(known.Count)].CustomerId]);
                 }
 
+                var customersBefore = new SortedSet<string>(customers.Keys, StringComparer.Ordinal);
                 foreach (var customer in upserted)
                 {
                     customers[customer.CustomerId] = customer;
@@ -122,11 +133,20 @@ public sealed class CustomerGenerationTests
                 var currentCustomers = customers.Values.ToList();
                 var onRecord = customers.ContainsKey;
                 var next = carried.WithChangedCustomers(upserted);
+                var amongKnown = upserted.Exists(c => !customersBefore.Contains(c.CustomerId) && string.CompareOrdinal(c.CustomerId, customersBefore.Max) < 0);
+                if (next is null && !amongKnown)
+                {
+                    return false.Label($"step {step}: refused, with no new id among the known ones");
+                }
+
                 carriedCustomers += next is not null && upserted.Exists(c => !known.Exists(k => k.CustomerId == c.CustomerId)) ? 1 : 0;
+                carriedChanges += next is not null && changedKnown.Count > changedBefore ? 1 : 0;
                 next = next?.WithChangedItems(changes, onRecord);
                 carried = next ?? new CashMatcher(currentItems, currentCustomers, MatchPolicy.Default);
 
-                var payments = basePayments.Concat(fresh.SelectMany((item, n) => PaymentsFor(item, customers[item.CustomerId], n))).ToArray();
+                var payments = basePayments.Concat(fresh.SelectMany((item, n) => PaymentsFor(item, customers[item.CustomerId], n)))
+                    .Concat(changedKnown.SelectMany((change, n) => PaymentsForChanged(items.Find(i => i.CustomerId == change.Now.CustomerId), change.Was, customers[change.Now.CustomerId], n)))
+                    .ToArray();
                 var expected = Text(new CashMatcher(currentItems, currentCustomers, MatchPolicy.Default).Match(payments));
                 var actual = Text(carried.Fork().Propose(payments));
                 if (expected != actual)
@@ -135,8 +155,40 @@ public sealed class CustomerGenerationTests
                 }
             }
 
-            return (carriedCustomers > 0).Label("no new customer was carried forward");
+            return (carriedCustomers > 0).Label("no new customer was carried forward")
+                .And((carriedChanges > 0).Label("no known customer's change was carried forward"));
         });
+
+    /// <summary>
+    /// Payments for a changed known customer's item (when it has one), as a payer names it: by its name now and as it was,
+    /// its last alias, its last account and the account it had first.
+    /// </summary>
+    private static IEnumerable<Payment> PaymentsForChanged(OpenItem? item, Customer was, Customer now, int n)
+    {
+        if (item is null)
+        {
+            yield break;
+        }
+
+        var reference = "K" + n.ToString("D4", CultureInfo.InvariantCulture);
+        var amount = new Money(Math.Abs(item.OpenMinor), item.Currency);
+        yield return new Payment(reference + "N", amount, now.Name.ToUpperInvariant(), null, [], null, "known", (5 * n) + 1);
+        yield return new Payment(reference + "O", amount, was.Name, null, [], null, "known", (5 * n) + 2);
+        if (now.Aliases.Count > 0)
+        {
+            yield return new Payment(reference + "A", amount, now.Aliases[^1], null, [], null, "known", (5 * n) + 3);
+        }
+
+        if (now.BankAccounts.Count > 0)
+        {
+            yield return new Payment(reference + "B", amount, null, now.BankAccounts[^1], [], null, "known", (5 * n) + 4);
+        }
+
+        if (was.BankAccounts.Count > 0)
+        {
+            yield return new Payment(reference + "D", amount, null, was.BankAccounts[0], [], null, "known", (5 * n) + 5);
+        }
+    }
 
     /// <summary>
     /// A new customer like a known one: its name, the name with a word more, a name of its own, or a known name as its
@@ -211,20 +263,48 @@ public sealed class CustomerGenerationTests
     }
 
     [Fact]
-    public void WithChangedCustomers_AKnownCustomerChangedOrANewIdAmongTheKnown_NeedsANewMatcher()
+    public void WithChangedCustomers_ANewIdAmongTheKnown_NeedsANewMatcher()
     {
         var (items, customers, _) = Demo.Value;
         var matcher = new CashMatcher(items, customers, MatchPolicy.Default);
         var known = customers[10];
 
-        Assert.Null(matcher.WithChangedCustomers([known with { Name = known.Name + " West" }]));
-        Assert.Null(matcher.WithChangedCustomers([known with { Aliases = ["Other Name Inc"] }]));
         Assert.Null(matcher.WithChangedCustomers([known with { CustomerId = known.CustomerId + "5" }]));
         Assert.NotNull(matcher.WithChangedCustomers([known]));
         Assert.NotNull(matcher.WithChangedCustomers([known with { CustomerId = "C900001" }]));
+        Assert.NotNull(matcher.WithChangedCustomers([known with { Name = known.Name + " West" }]));
+        Assert.NotNull(matcher.WithChangedCustomers([known with { Aliases = ["Other Name Inc"], ParentId = customers[0].CustomerId }]));
 
-        // A customer known only from its items is numbered after every customer on record: a new one cannot be added after it.
+        // A customer known only from its items is numbered after every customer on record: a new one cannot be added after
+        // it, nor can it be put on record; a customer on record still changes in place.
         var withoutRecord = new CashMatcher(items, customers.Where(c => c.CustomerId != "C100005").ToList(), MatchPolicy.Default);
+        var fromItems = customers.Single(c => c.CustomerId == "C100005");
         Assert.Null(withoutRecord.WithChangedCustomers([known with { CustomerId = "C900001" }]));
+        Assert.Null(withoutRecord.WithChangedCustomers([fromItems]));
+        Assert.NotNull(withoutRecord.WithChangedCustomers([known with { BankAccounts = ["NL91ABNA0417164300"] }]));
+    }
+
+    [Fact]
+    public void WithChangedCustomers_AKnownCustomerRenamedAndGivenAnAccount_IsFoundByTheNewNameAndAccount()
+    {
+        var (items, customers, _) = Demo.Value;
+        var matcher = new CashMatcher(items, customers, MatchPolicy.Default);
+        var item = items.First(i => i.OpenMinor > 0 && items.Count(o => o.CustomerId == i.CustomerId) == 1);
+        var was = customers.Single(c => c.CustomerId == item.CustomerId);
+        var now = was with { Name = "Quokka Harbour Traders LLC", BankAccounts = [.. was.BankAccounts, "NL11223344556677"] };
+        Payment[] payments =
+        [
+            new("PN", new Money(item.OpenMinor, item.Currency), "QUOKKA HARBOUR TRADERS", null, [], null, "t", 1),
+            new("PB", new Money(item.OpenMinor, item.Currency), null, "NL11223344556677", [], null, "t", 2),
+        ];
+        var ledger = customers.Select(c => c.CustomerId == was.CustomerId ? now : c).ToList();
+
+        var carried = matcher.WithChangedCustomers([now]);
+
+        Assert.NotNull(carried);
+        Assert.Equal(Text(new CashMatcher(items, ledger, MatchPolicy.Default).Propose(payments)), Text(carried.Fork().Propose(payments)));
+        Assert.Equal(item.ItemId, Assert.Single(carried.Fork().Propose([payments[0]]).Applications).ItemId);
+        Assert.Equal(item.ItemId, Assert.Single(carried.Fork().Propose([payments[1]]).Applications).ItemId);
+        Assert.Empty(matcher.Propose(payments).Applications);
     }
 }

@@ -18,14 +18,14 @@ namespace CashApp.Engine.Tests.Matching;
 /// </summary>
 public sealed class NameLookupProperties
 {
-    private static readonly string[] Words =
+    internal static readonly string[] Words =
     [
         "North", "Northwind", "Pacific", "Pacifica", "Alder", "Dallas", "Logistics", "Log", "Services", "Svcs", "Intl",
         "International", "Mfg", "Acme", "Müller", "Ørsted", "Газпром", "São", "Zürich", "Tech", "Technologies", "A", "B2",
         "Larch", "Larchmont", "Industries", "Ind", "Holdings", "Hldgs", "&", "Co", "The", "Smith-Jones", "O'Neil",
     ];
 
-    private static readonly string[] Forms =
+    internal static readonly string[] Forms =
         ["", "", "Inc.", "Incorporated", "LLC", "Corp", "Corporation", "Corpora", "Ltd", "Limited", "GmbH", "GmbH & Co. KG", "S.A.", "B.V.", "Co.", "Group"];
 
     private static readonly Gen<string> Name =
@@ -53,7 +53,7 @@ public sealed class NameLookupProperties
                 };
             });
 
-    private static readonly NameLookupLimits[] Limits =
+    internal static readonly NameLookupLimits[] Limits =
     [
         new(MaxScored: 4, MaxPostings: 24, MaxBringingIn: 6, MaxWholePrefixForms: 6, MaxPartPrefixForms: 3, MinBitsPostings: 5),
         new(MaxScored: 2, MaxPostings: 10, MaxBringingIn: 3, MaxWholePrefixForms: 2, MaxPartPrefixForms: 1, MinBitsPostings: 2),

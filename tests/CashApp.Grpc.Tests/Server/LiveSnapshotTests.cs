@@ -135,7 +135,7 @@ public sealed class LiveSnapshotTests
     }
 
     [Fact]
-    public async Task Upsert_CustomersUnchanged_KeepsTheSnapshotAndAChangedOneReadsInFull()
+    public async Task Upsert_CustomersUnchanged_KeepsTheSnapshotARenamedOneIsCarriedAndANewIdAmongTheKnownReadsInFull()
     {
         await using var server = new OwnServer();
         await server.InitializeAsync();
@@ -149,11 +149,16 @@ public sealed class LiveSnapshotTests
         await AssertSameAsFreshAsync(server, [Paid("UP-1", 500_00, "INV-66001")], "after the same customer again");
         Assert.Equal(loads, server.Fixture.Matcher.FullLoads);
 
-        // Renamed: the directory carries new customers only, so the ledger is read anew, and the refusal counted.
+        // Renamed: carried forward, found by its new name, with no read of the ledger.
         await server.Fixture.Customers("ar-system").UpsertAsync([new V1.Customer { CustomerId = "UC", Name = "Renamed Payer GmbH" }]);
         var byName = new Payment("UP-2", new Money(500_00, Usd), "Renamed Payer GmbH", null, [], null, "probe", 2);
         var applied = await AssertSameAsFreshAsync(server, [byName], "after the customer was renamed");
         Assert.Equal("U-1", Assert.Single(applied.Applications).ItemId);
+        Assert.Equal((loads, refused), (server.Fixture.Matcher.FullLoads, server.Fixture.Matcher.CarryRefused));
+
+        // A new id sorting before a known one: customers are numbered in id order, so the ledger is read anew, and the refusal counted.
+        await server.Fixture.Customers("ar-system").UpsertAsync([new V1.Customer { CustomerId = "UB", Name = "Before Unchanged Ltd" }]);
+        await AssertSameAsFreshAsync(server, [byName], "after a new id among the known ones");
         Assert.Equal((loads + 1, refused + 1), (server.Fixture.Matcher.FullLoads, server.Fixture.Matcher.CarryRefused));
     }
 
@@ -192,6 +197,41 @@ public sealed class LiveSnapshotTests
         await AssertSameAsFreshAsync(server, [byAlias], "after, by alias");
         await AssertSameAsFreshAsync(server, [byAccount], "after, by account");
         Assert.Equal(loads, server.Fixture.Matcher.FullLoads);
+    }
+
+    /// <summary>
+    /// A known customer given a bank account, then a payment from that account alone (no name, no reference): applied
+    /// through gRPC by a generation carried forward, without reading the ledger again, and as a fresh read decides; the
+    /// account taken away again, the payment is no longer the customer's.
+    /// </summary>
+    [Fact]
+    public async Task Upsert_AccountAddedToAKnownCustomer_CarriedForwardAndMatchedByAccountThroughGrpc()
+    {
+        await using var server = new OwnServer();
+        await server.InitializeAsync();
+        var known = new V1.Customer { CustomerId = "KA", Name = "Known Anchor Ltd" };
+        await server.Fixture.Customers("ar-system").UpsertAsync([known]);
+        await server.Fixture.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("K-1", "KA", "INV-55001", 400_00), MatchingTests.Invoice("K-2", "KA", "INV-55002", 731_20)]);
+        var payment = new V1.Payment { PaymentRef = "KP-1", AmountMinor = 731_20, Currency = "USD", PayerAccount = "DE89370400440532013000" };
+        var before = await server.Fixture.Matching("ar-system").MatchAsync(new V1.MatchRequest { Payments = { payment } });
+        Assert.Empty(before.Applications);
+        var (loads, carried, refused) = (server.Fixture.Matcher.FullLoads, server.Fixture.Matcher.CarriedForward, server.Fixture.Matcher.CarryRefused);
+
+        var withAccount = known.Clone();
+        withAccount.BankAccounts.Add("DE89370400440532013000");
+        await server.Fixture.Customers("ar-system").UpsertAsync([withAccount]);
+        var response = await server.Fixture.Matching("ar-system").MatchAsync(new V1.MatchRequest { Payments = { payment } });
+
+        Assert.Equal(("K-2", 731_20L), (Assert.Single(response.Applications).ItemId, response.Applications[0].AmountMinor));
+        Assert.Equal((loads, refused), (server.Fixture.Matcher.FullLoads, server.Fixture.Matcher.CarryRefused));
+        Assert.InRange(server.Fixture.Matcher.CarriedForward, carried + 1, carried + 2);
+        var byAccount = new Payment("KP-1", new Money(731_20, Usd), null, "DE89370400440532013000", [], null, "probe", 1);
+        await AssertSameAsFreshAsync(server, [byAccount], "after the account was added");
+
+        await server.Fixture.Customers("ar-system").UpsertAsync([known]);
+        var again = await AssertSameAsFreshAsync(server, [byAccount], "after the account was taken away");
+        Assert.Empty(again.Applications);
+        Assert.Equal((loads, refused), (server.Fixture.Matcher.FullLoads, server.Fixture.Matcher.CarryRefused));
     }
 
     private static Payment Paid(string reference, long minor, string quoted) =>
