@@ -213,7 +213,11 @@ internal static class CamtParts
         var warnings = new List<ParseWarning>();
         var links = new List<CamtTransactionMapper.Deferred>();
         var totals = new List<CamtParser.EntryTotal>(span.Entries);
-        var mapper = new CamtTransactionMapper(path, warnings) { DeferredLinks = links };
+
+        // Without any reversal in the document, the references remembered for them would never be asked for.
+        var mapper = scan.MayHoldReversals
+            ? new CamtTransactionMapper(path, warnings) { DeferredLinks = links }
+            : new CamtTransactionMapper(path, warnings) { LinksReversals = false };
         var container = createPart();
         var batch = new List<BankTransaction>();
         using (var parser = CamtParser.ForPart(stream, path, options, warnings, span.FirstLine, run.Ancestors, statement, entriesBefore))

@@ -35,6 +35,12 @@ internal sealed class CamtScan
         _partBytes = partBytes;
     }
 
+    /// <summary>
+    /// Whether the document may hold a reversal: an entry is one only by its <c>RvslInd</c>, and without any the
+    /// payment references a mapper remembers for reversals are never asked for.
+    /// </summary>
+    public bool MayHoldReversals { get; private set; }
+
     /// <summary>The runs of entries, in file order.</summary>
     public List<Run> Runs { get; } = [];
 
@@ -194,6 +200,7 @@ internal sealed class CamtScan
         }
 
         _skeleton.Add(_bytes.AsMemory(_skeletonFrom));
+        MayHoldReversals = bytes.IndexOf("RvslInd"u8) >= 0;
         return true;
     }
 

@@ -26,6 +26,9 @@ internal sealed class CamtTransactionMapper(string fileName, ICollection<ParseWa
     /// </summary>
     public List<Deferred>? DeferredLinks { get; init; }
 
+    /// <summary>False for a document known to hold no reversal: nothing is remembered, since nothing would ask.</summary>
+    public bool LinksReversals { get; init; } = true;
+
     public void Map(CamtEntry entry, List<BankTransaction> output)
     {
         var details = entry.Transactions;
@@ -121,7 +124,7 @@ internal sealed class CamtTransactionMapper(string fileName, ICollection<ParseWa
         var (isPayment, reason) = Classify(entry, detail, direction);
         string? reverses = null;
         var deferred = DeferredLinks;
-        if (deferred is null)
+        if (deferred is null && LinksReversals)
         {
             if (entry.IsReversal)
             {
