@@ -9,10 +9,15 @@ internal sealed partial class CamtParser
     // Booked credits and debits per currency of the current statement, for the balance check.
     private readonly Dictionary<string, (long Credits, long Debits)> _bookedByCurrency = new(StringComparer.Ordinal);
 
-    private void CountEntry(CamtEntry entry)
+    private void CountEntry(in EntryTotal entry)
     {
         _totals.Add(entry);
-        if (entry.Status == CamtEntryStatus.Booked)
+        if (entry.StatusMissing)
+        {
+            _totals.MissingStatus++;
+        }
+
+        if (entry.Booked)
         {
             ref var booked = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_bookedByCurrency, entry.Currency.Code, out _);
             if (entry.Direction == Direction.Credit)
@@ -405,7 +410,7 @@ internal sealed partial class CamtParser
         public SummaryBlock? StatedCredit;
         public SummaryBlock? StatedDebit;
 
-        public void Add(CamtEntry entry)
+        public void Add(in EntryTotal entry)
         {
             if (Currency.Code is null)
             {
@@ -418,7 +423,7 @@ internal sealed partial class CamtParser
                 Currency = entry.Currency;
             }
 
-            var transactions = Math.Max(1, entry.Transactions.Count);
+            var transactions = Math.Max(1, entry.Transactions);
             TransactionCount += transactions;
             if (entry.Direction == Direction.Credit)
             {
