@@ -77,7 +77,7 @@ internal static class ParseCommand
                 var parts = await BankFileParts.ReadAsync(
                     path,
                     format,
-                    options,
+                    options with { WithoutExtra = true },
                     warnings,
                     static () => new PartRows(),
                     static (part, transaction) => part.Writer.Write(transaction),

@@ -77,7 +77,7 @@ public static class BankFileParts
         partBytes = partBytes > 0 ? partBytes : DefaultPartBytes;
         workers = workers > 0 ? workers : Math.Max(1, Environment.ProcessorCount);
         PartReader reader = format == BankFileFormat.Bai2
-            ? new Bai2PartReader(path, new Bai2ReaderOptions { Lenient = false }, partBytes)
+            ? new Bai2PartReader(path, new Bai2ReaderOptions { Lenient = false }, partBytes, options.WithoutExtra)
             : new LockboxPartReader(path, options.LockboxLayout ?? LockboxLayout.Default, partBytes);
 
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
