@@ -23,7 +23,7 @@ internal sealed class Bai2PartReader(string fileName, Bai2ReaderOptions options,
             stream,
             reader,
             none,
-            (r, _) =>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] (r, _) =>
             {
                 if (r.NextByteOffset - marked >= partBytes)
                 {

@@ -143,6 +143,7 @@ internal sealed class Bai2Transactions(bool withoutExtra = false)
         private const int MaxLength = 64;
         private readonly string?[] entries = new string?[256];
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public string Get(ReadOnlySpan<char> chars)
         {
             if (chars.Length > MaxLength)

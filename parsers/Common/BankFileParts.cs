@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using CashApp.Parsers.Bai2;
 using CashApp.Parsers.Lockbox;
 using Microsoft.Win32.SafeHandles;
@@ -109,7 +110,7 @@ public static class BankFileParts
 
                     ReadExactly(handle, buffer.AsSpan(0, length), part.Start);
                     var container = createPart();
-                    reader.Read(part.State, buffer.AsMemory(0, length), part, isFinal: end == RandomAccess.GetLength(handle), t => add(container, t));
+                    reader.Read(part.State, buffer.AsMemory(0, length), part, isFinal: end == RandomAccess.GetLength(handle), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (t) => add(container, t));
                     complete?.Invoke(container);
                     results[part.Index] = container;
                 }
