@@ -217,7 +217,7 @@ internal sealed class PaymentTextScan
             foreach (var candidate in candidates)
             {
                 var start = colon + 1 - candidate.Text.Length;
-                if (start >= from && (!inRemittance || !candidate.Weak) && EndsAt(text, colon, candidate.Text)
+                if (start >= from && (!inRemittance || !candidate.Weak) && text[start..colon].SequenceEqual(candidate.Text.AsSpan(0, candidate.Text.Length - 1))
                     && (start == 0 || text[start - 1] == ' ' || pieceStarts.Contains(start)))
                 {
                     AddLabel(new FoundLabel(candidate.Index, start, default));
@@ -227,25 +227,6 @@ internal sealed class PaymentTextScan
                 }
             }
         }
-    }
-
-    /// <summary>
-    /// True when the text before <paramref name="colon"/> is <paramref name="label"/> without its colon, compared from
-    /// the colon back: the labels of a bucket end alike and differ a few characters before it, where this stops.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool EndsAt(ReadOnlySpan<char> text, int colon, string label)
-    {
-        var start = colon + 1 - label.Length;
-        for (var k = label.Length - 2; k >= 0; k--)
-        {
-            if (text[start + k] != label[k])
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     /// <summary>The bucket of <see cref="ByEnding"/> for the two characters before a colon.</summary>
