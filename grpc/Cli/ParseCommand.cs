@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.CommandLine;
+using System.Runtime.CompilerServices;
 using CashApp.Parsers.Common;
 using CashApp.Parsers.Lockbox;
 
@@ -77,10 +78,10 @@ internal static class ParseCommand
                 var parts = await BankFileParts.ReadAsync(
                     path,
                     format,
-                    options,
+                    options with { WithoutExtra = true },
                     warnings,
                     static () => new PartRows(),
-                    static (part, transaction) => part.Writer.Write(transaction),
+                    [MethodImpl(MethodImplOptions.AggressiveOptimization)] static (part, transaction) => part.Writer.Write(transaction),
                     static part => part.Writer.Flush(),
                     partBytes,
                     cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -8,7 +8,7 @@ namespace CashApp.Parsers.Bai2;
 /// BAI2 read in parts (<see cref="BankFileParts"/>): the checking reader is the record reader the one-thread path
 /// uses, over the same pipe, without building transactions; a part may start after any record of a strict file.
 /// </summary>
-internal sealed class Bai2PartReader(string fileName, Bai2ReaderOptions options, int partBytes) : BankFileParts.PartReader
+internal sealed class Bai2PartReader(string fileName, Bai2ReaderOptions options, int partBytes, bool withoutExtra = false) : BankFileParts.PartReader
 {
     /// <summary>The framer decides that a record ends once it sees three bytes of the next line.</summary>
     public override int Lookahead => 16;
@@ -23,7 +23,7 @@ internal sealed class Bai2PartReader(string fileName, Bai2ReaderOptions options,
             stream,
             reader,
             none,
-            (r, _) =>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)] (r, _) =>
             {
                 if (r.NextByteOffset - marked >= partBytes)
                 {
@@ -40,7 +40,7 @@ internal sealed class Bai2PartReader(string fileName, Bai2ReaderOptions options,
     public override void Read(object state, ReadOnlyMemory<byte> bytes, BankFileParts.Part part, bool isFinal, Action<BankTransaction> add)
     {
         var reader = (Bai2RecordReader)state;
-        var transactions = new Bai2Transactions();
+        var transactions = new Bai2Transactions(withoutExtra);
         var sequence = new SequenceReader<byte>(new ReadOnlySequence<byte>(bytes));
         while (part.ToEndOfFile || reader.NextByteOffset < part.End)
         {

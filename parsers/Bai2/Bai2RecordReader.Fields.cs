@@ -29,6 +29,7 @@ public sealed partial class Bai2RecordReader
     private int lineBreakCount;
     private int textStart;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StartCursor()
     {
         unmarkedContinuations = 0;
@@ -46,6 +47,7 @@ public sealed partial class Bai2RecordReader
     }
 
     /// <summary>Sets the end of physical line <paramref name="index"/> of the record ('\r' and '\n' left out), from the framer's line breaks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SetLine(int start, int index)
     {
         int end;
@@ -196,6 +198,7 @@ public sealed partial class Bai2RecordReader
     }
 
     /// <summary>The next field, empty when missing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ReadOnlySpan<byte> Next()
     {
         NextField(out var start, out var length);
@@ -362,6 +365,7 @@ public sealed partial class Bai2RecordReader
         return time;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Bai2TypeCode ParseTypeCode(ReadOnlySpan<byte> value, string fieldName)
     {
         if (value.Length != 3 || !IsDigit(value[0]) || !IsDigit(value[1]) || !IsDigit(value[2]) || value.SequenceEqual("000"u8))

@@ -15,6 +15,7 @@ public sealed partial class Bai2RecordReader
     /// Done: a record was copied and the reader advanced past it. NeedMoreData: the record may go on in bytes
     /// not yet seen (or, when final, nothing is left).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private OperationStatus Frame(ref SequenceReader<byte> reader, bool isFinalBlock)
     {
         if (reader.End)
@@ -243,6 +244,7 @@ public sealed partial class Bai2RecordReader
     }
 
     /// <summary>Remembers where a line of the record being framed ends, so decoding need not search again.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddLineBreak(int index)
     {
         if (lineBreakCount == lineBreaks.Length)
@@ -268,6 +270,7 @@ public sealed partial class Bai2RecordReader
     private static bool IsDigit(byte b) => b is >= (byte)'0' and <= (byte)'9';
 
     /// <summary>Takes a framed record into the reader's own buffer and moves the line and byte counters.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Accept(ReadOnlySpan<byte> bytes, in FrameResult frame)
     {
         if (bytes.Length > record.Length)

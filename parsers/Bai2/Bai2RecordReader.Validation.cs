@@ -34,6 +34,7 @@ public sealed partial class Bai2RecordReader
         Ended,
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CheckOrder(Bai2RecordCode recordCode)
     {
         var expected = (state, recordCode) switch

@@ -253,6 +253,7 @@ public sealed partial class Bai2RecordReader
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Bai2RecordCode ReadRecordCode(ReadOnlySpan<byte> first)
     {
         if (first.Length >= 3 && IsDigit(first[0]) && IsDigit(first[1]) && first[2] == (byte)',')

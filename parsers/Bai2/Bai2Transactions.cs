@@ -12,7 +12,8 @@ namespace CashApp.Parsers.Bai2;
 /// makes strings only of the values a transaction keeps; <see cref="BankTransaction.Extra"/> is built when read.
 /// Not thread-safe.
 /// </summary>
-internal sealed class Bai2Transactions
+/// <param name="withoutExtra">Leave <see cref="BankTransaction.Extra"/> empty (no copy of the record's text), for a reader that never reads it.</param>
+internal sealed class Bai2Transactions(bool withoutExtra = false)
 {
     /// <summary>The labels whose values <see cref="BankTransaction.Extra"/> carries, in its key order.</summary>
     internal static readonly (string Label, string Key)[] ExtraFields =
@@ -106,7 +107,9 @@ internal sealed class Bai2Transactions
             Account = reader.AccountNumber,
             BankReference = bankReference,
             BookingDate = reader.GroupHeader?.AsOfDate,
-            Extra = new Bai2Extra(reader.AccountNumber ?? string.Empty, type.Code, reader.Availability.FundsType, bytes.IsEmpty ? null : bytes.ToArray(), customerReference, fields),
+            Extra = withoutExtra
+                ? System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty
+                : new Bai2Extra(reader.AccountNumber ?? string.Empty, type.Code, reader.Availability.FundsType, bytes.IsEmpty ? null : bytes.ToArray(), customerReference, fields),
         };
         return true;
     }
@@ -140,6 +143,7 @@ internal sealed class Bai2Transactions
         private const int MaxLength = 64;
         private readonly string?[] entries = new string?[256];
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public string Get(ReadOnlySpan<char> chars)
         {
             if (chars.Length > MaxLength)

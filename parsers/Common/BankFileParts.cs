@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using CashApp.Parsers.Bai2;
 using CashApp.Parsers.Lockbox;
 using Microsoft.Win32.SafeHandles;
@@ -85,7 +86,7 @@ public static class BankFileParts
         }
 
         PartReader reader = format == BankFileFormat.Bai2
-            ? new Bai2PartReader(path, new Bai2ReaderOptions { Lenient = false }, partBytes)
+            ? new Bai2PartReader(path, new Bai2ReaderOptions { Lenient = false }, partBytes, options.WithoutExtra)
             : new LockboxPartReader(path, options.LockboxLayout ?? LockboxLayout.Default, partBytes);
 
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
@@ -117,7 +118,7 @@ public static class BankFileParts
 
                     ReadExactly(handle, buffer.AsSpan(0, length), part.Start);
                     var container = createPart();
-                    reader.Read(part.State, buffer.AsMemory(0, length), part, isFinal: end == RandomAccess.GetLength(handle), t => add(container, t));
+                    reader.Read(part.State, buffer.AsMemory(0, length), part, isFinal: end == RandomAccess.GetLength(handle), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (t) => add(container, t));
                     complete?.Invoke(container);
                     results[part.Index] = container;
                 }

@@ -16,6 +16,12 @@ public sealed record BankFileReadOptions
 
     /// <summary>camt: the longest document accepted, in characters; 0 for no limit. A server sets its file size limit.</summary>
     public long MaxDocumentCharacters { get; init; }
+
+    /// <summary>
+    /// Read in parts (<see cref="BankFileParts"/>), leave each BAI2 transaction's <see cref="BankTransaction.Extra"/> empty:
+    /// for a reader that keeps only the other fields (<c>cashapp parse</c>'s columns), which then copies no record text.
+    /// </summary>
+    public bool WithoutExtra { get; init; }
 }
 
 /// <summary>Everything read from one bank file.</summary>

@@ -11,6 +11,7 @@ namespace CashApp.Parsers.Currency;
 public static class MinorUnits
 {
     /// <summary>Parses <c>[-+]digits[.digits]</c> into minor units with <paramref name="minorDigits"/> decimals.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParse(ReadOnlySpan<char> text, int minorDigits, out long minor)
     {
         minor = 0;

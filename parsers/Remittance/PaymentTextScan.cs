@@ -328,7 +328,15 @@ internal sealed class PaymentTextScan
             start = Trimmed(text, start + space, end).Start;
         }
 
-        for (var at = start + 1; at < end; at++)
+        // A key after the first character needs a ':' or '=' at most MaxKeyLength + 1 characters after its start, or
+        // starts with '/': none starts more than that before the first of them, and most values (a name, an id) have none.
+        var first = start + 1 < end ? text[(start + 1)..end].IndexOfAny(KeyMarks) : -1;
+        if (first < 0)
+        {
+            return Trimmed(text, start, end);
+        }
+
+        for (var at = Math.Max(start + 1, start + 1 + first - MaxKeyLength - 1); at < end; at++)
         {
             if (text[at - 1] is not (' ' or ',' or ';') || KeyLength(text[at..end], out var word) is not (var length and > 0))
             {
@@ -352,6 +360,9 @@ internal sealed class PaymentTextScan
 
         return Trimmed(text, start, end);
     }
+
+    /// <summary>The characters a key after a value's start needs: its ':' or '=', or the '/' a SWIFT code starts with.</summary>
+    private static readonly System.Buffers.SearchValues<char> KeyMarks = System.Buffers.SearchValues.Create("/:=");
 
     private static readonly System.Buffers.SearchValues<char> AccountChars =
         System.Buffers.SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-");
