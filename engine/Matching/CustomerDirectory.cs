@@ -3,10 +3,17 @@ using CashApp.Engine.Model;
 namespace CashApp.Engine.Matching;
 
 /// <summary>A customer the payer may be, with how sure the engine is (0-100) and why.</summary>
-internal readonly record struct PayerCandidate(int Customer, int Score, string What, string? NameOnFile = null)
+/// <param name="NameOnFile">The customer's name the payer's was compared with: its name, trading name or an alias.</param>
+/// <param name="AliasOf">The customer's name when <paramref name="NameOnFile"/> is another of its names, else null.</param>
+internal readonly record struct PayerCandidate(int Customer, int Score, string What, string? NameOnFile = null, string? AliasOf = null)
 {
-    /// <summary>Why, in words: the account, or the payer's name against the customer's (built only when asked).</summary>
-    public string How => NameOnFile is null ? What : $"name '{What}' ~ '{NameOnFile}' ({Score})";
+    /// <summary>
+    /// Why, in words: the account, or the payer's name against the name on file it was compared with, and whose that
+    /// name is when it is an alias (built only when asked).
+    /// </summary>
+    public string How => NameOnFile is null ? What
+        : AliasOf is null ? $"name '{What}' ~ '{NameOnFile}' ({Score})"
+        : $"name '{What}' ~ '{NameOnFile}' ({Score}), alias of '{AliasOf}'";
 }
 
 /// <summary>
@@ -40,7 +47,8 @@ internal sealed partial class CustomerDirectory
     private readonly Dictionary<string, List<int>> _accountNumbers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<int>> _tokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<int>>.AlternateLookup<ReadOnlySpan<char>> _tokensBySpan;
-    private readonly List<(int Customer, string Compact, string[] Tokens, string? LegalForm)> _nameForms = [];
+    // Each name form: its customer, compact text and legal form, and the name on file it was made from (for the explanation).
+    private readonly List<(int Customer, string Compact, string Name, string? LegalForm)> _nameForms = [];
     private int[] _root = [];
 
     // Each customer's name forms (its name, trading name and aliases), for asking whether a payer is it.
@@ -223,7 +231,8 @@ internal sealed partial class CustomerDirectory
             }
         }
 
-        var best = new Dictionary<int, int>();
+        // Each customer's best score, and the first of its forms that scored it (the name the explanation shows).
+        var best = new Dictionary<int, (int Score, int Form)>();
         var ratio = new NameRatio(compact);
         Span<int> top = _limits.MaxScored <= 256 ? stackalloc int[_limits.MaxScored] : new int[_limits.MaxScored];
         var chosen = retrieval.Top(_limits.MaxScored, top, _formOrder);
@@ -251,7 +260,7 @@ internal sealed partial class CustomerDirectory
         // Best first, then in customer id order (the rank of each id, kept from the start).
         var order = new (int Score, int Rank, int Customer)[best.Count];
         var next = 0;
-        foreach (var (customer, score) in best)
+        foreach (var (customer, (score, _)) in best)
         {
             order[next++] = (-score, _idRank[customer], customer);
         }
@@ -260,7 +269,8 @@ internal sealed partial class CustomerDirectory
         found.Capacity = order.Length;
         foreach (var (score, _, customer) in order)
         {
-            found.Add(new PayerCandidate(customer, -score, payerName!, _names[customer]));
+            var compared = _nameForms[best[customer].Form].Name;
+            found.Add(new PayerCandidate(customer, -score, payerName!, compared, compared == _names[customer] ? null : _names[customer]));
         }
 
         return found;
@@ -269,9 +279,10 @@ internal sealed partial class CustomerDirectory
         {
             var score = Score(ratio, compact, legalForm, _nameForms[form]);
             var customer = _nameForms[form].Customer;
-            if (score > best.GetValueOrDefault(customer, -1))
+            var (bestScore, bestForm) = best.GetValueOrDefault(customer, (-1, -1));
+            if (score > bestScore || (score == bestScore && form < bestForm))
             {
-                best[customer] = score;
+                best[customer] = (score, form);
             }
         }
     }
@@ -470,7 +481,7 @@ internal sealed partial class CustomerDirectory
     /// </summary>
     public const int LegalFormConflictScore = 84;
 
-    private static int Score(NameRatio ratioOfPayer, string payer, string? payerForm, (int Customer, string Compact, string[] Tokens, string? LegalForm) form)
+    private static int Score(NameRatio ratioOfPayer, string payer, string? payerForm, (int Customer, string Compact, string Name, string? LegalForm) form)
     {
         var score = Score(ratioOfPayer, payer, form.Compact);
         return NameText.LegalFormsConflict(payerForm, form.LegalForm) ? Math.Min(score, LegalFormConflictScore) : score;
@@ -592,18 +603,18 @@ internal sealed partial class CustomerDirectory
         }
 
         var compact = string.Concat(tokens);
-        AddForm(customer, compact, tokens, legalForm);
+        AddForm(customer, compact, tokens, name, legalForm);
         var shortCompact = NameText.ShortCompact(tokens);
         if (shortCompact != compact)
         {
-            AddForm(customer, shortCompact, tokens, legalForm);
+            AddForm(customer, shortCompact, tokens, name, legalForm);
         }
     }
 
-    private void AddForm(int customer, string compact, string[] tokens, string? legalForm)
+    private void AddForm(int customer, string compact, string[] tokens, string name, string? legalForm)
     {
         var form = _nameForms.Count;
-        _nameForms.Add((customer, compact, tokens, legalForm));
+        _nameForms.Add((customer, compact, name, legalForm));
         ForEachRetrievalKey(tokens, compact, stackalloc char[RetrievalKeyLength], (key, _) =>
         {
             var list = PostingsToAddTo(key);

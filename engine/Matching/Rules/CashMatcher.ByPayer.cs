@@ -43,7 +43,7 @@ public sealed partial class CashMatcher
         var who = Who(tier);
         // A learnt name identifies as a name does: only an account (on file or learnt) makes it an account match.
         var method = byAccount && !ByLearnedName(tier[0]) ? MatchMethod.AccountAmount : MatchMethod.NameAmount;
-        var how = tier.Count == 1 ? tier[0].How : $"{tier[0].How}, one of {tier.Count} alike";
+        var how = HowFound(tier, tier[0]);
 
         // One open item of exactly the amount, the payer's own first, then its family's. It proves the
         // match only if an item of that amount among all those searched is unlikely to be chance.
@@ -68,7 +68,7 @@ public sealed partial class CashMatcher
                 }
 
                 return new Decision([(item, amount)], method, method == MatchMethod.AccountAmount && tier[0].Score > CustomerDirectory.BareAccountScore ? 0.95 : 0.9,
-                    $"{how}; {(familyWide ? "family's" : "its")} only open item of {Amount(amount, currency)}: {Describe(item)}", ExceptionReason.NoMatch, []);
+                    $"{HowFound(tier, PayerOf(tier, item, familyWide))}; {(familyWide ? "family's" : "its")} only open item of {Amount(amount, currency)}: {Describe(item)}", ExceptionReason.NoMatch, []);
             }
 
             if (singles.Count > 1)
@@ -84,13 +84,16 @@ public sealed partial class CashMatcher
         {
             var solutions = new List<int[]>();
             var exhausted = false;
+            PayerCandidate? solver = null;
             foreach (var payer in tier)
             {
                 var pool = familyWide
                     ? [.. _customers.Family(_customers.Root(payer.Customer)).SelectMany(ItemsOfCustomer)]
                     : ItemsOfCustomer(payer.Customer);
                 // Every candidate payer searched is another chance of an accidental answer: they share the budget.
-                solutions.AddRange(Combinations(pool, amount, currency, tier.Count, out var ran, out var tooLikely));
+                var found = Combinations(pool, amount, currency, tier.Count, out var ran, out var tooLikely);
+                solver ??= found.Count > 0 ? payer : null;
+                solutions.AddRange(found);
                 exhausted |= ran;
                 ruledOut |= tooLikely;
             }
@@ -100,7 +103,7 @@ public sealed partial class CashMatcher
             {
                 var set = distinct[0];
                 return new Decision([.. set.Select(i => (i, _remaining[i]))], MatchMethod.Combination, 0.9,
-                    $"{how}; the only combination of {set.Length} open items of {(familyWide ? "the family" : "the customer")} summing to {Amount(amount, currency)}: {string.Join(" + ", set.Select(Describe))}",
+                    $"{HowFound(tier, solver ?? tier[0])}; the only combination of {set.Length} open items of {(familyWide ? "the family" : "the customer")} summing to {Amount(amount, currency)}: {string.Join(" + ", set.Select(Describe))}",
                     ExceptionReason.NoMatch, []);
             }
 
@@ -117,6 +120,30 @@ public sealed partial class CashMatcher
                 ? $"{who} identified ({how}), but no open item is {Amount(amount, currency)}, and among so many open items a combination of that sum would prove nothing (not searched)"
                 : $"{who} identified ({how}), but no open item or combination is {Amount(amount, currency)}",
             [.. tier.SelectMany(p => Closest(p.Customer, amount, currency.Code)).Take(Policy.MaxSuggestions)]);
+    }
+
+    /// <summary>
+    /// How the payer was found, in words: how <paramref name="payer"/>, the one of the tier whose items are applied,
+    /// was found, and how many the tier held alike (the evidence named is that of the customer paid, not of the
+    /// first of the tier in id order).
+    /// </summary>
+    private static string HowFound(List<PayerCandidate> tier, PayerCandidate payer) =>
+        tier.Count == 1 ? payer.How : $"{payer.How}, one of {tier.Count} alike";
+
+    /// <summary>The payer of the tier whose items (or, <paramref name="familyWide"/>, whose family's) hold <paramref name="item"/>.</summary>
+    private PayerCandidate PayerOf(List<PayerCandidate> tier, int item, bool familyWide)
+    {
+        var owner = _customerOf[item];
+        foreach (var payer in tier)
+        {
+            if (payer.Customer == owner)
+            {
+                return payer;
+            }
+        }
+
+        var kin = familyWide ? tier.FindIndex(p => _customers.SameFamily(p.Customer, owner)) : -1;
+        return tier[Math.Max(0, kin)];
     }
 
     /// <summary>The customers of a tier, as an exception's detail names them: the first few, then how many more.</summary>

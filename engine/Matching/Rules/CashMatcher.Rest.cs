@@ -135,7 +135,8 @@ public sealed partial class CashMatcher
     /// <paramref name="delta"/> (negative): at most two sets, of up to the size at which one set of that sum
     /// is unlikely to be chance (pairs at least: a payer nets one or two memos most often). A payer may net
     /// three memos as readily as two; a search that stopped at pairs would call the third a deduction.
-    /// <paramref name="unsure"/> when the search could not finish, so a single set found is no proof.
+    /// <paramref name="unsure"/> when the search could not finish, or the one set is a single memo of an amount that
+    /// open items carry too often for it to be more than chance, so a single set found is no proof.
     /// </summary>
     private List<int[]> NettedMemos(int customer, List<int> quoted, long delta, CurrencyCode currency, out bool unsure)
     {
@@ -162,6 +163,14 @@ public sealed partial class CashMatcher
         foreach (var mask in masks)
         {
             sets.Add([.. InIdOrder(searched.Where((_, bit) => (mask & (1UL << bit)) != 0))]);
+        }
+
+        // One memo of exactly the shortfall proves the netting only if a memo of that amount among those searched is
+        // unlikely to be chance, as an unquoted item of a rest must be (ExplainRest): payers deduct round sums for
+        // damages, pricing or allowances, and a memo of 100.00 is then no more than a coincidence.
+        if (sets.Count == 1 && sets[0].Length == 1 && searched.Length * ChanceOf(-delta, currency.Code, roundAmounts: true) > Policy.MaxChanceSingle)
+        {
+            unsure = true;
         }
 
         return sets;

@@ -26,6 +26,7 @@ public sealed class DayGenAccuracyTests : IDisposable
     [InlineData("banktext", 1.0, 1.0)]
     [InlineData("payers", 0.981, 1.0)]
     [InlineData("terms", 0.991, 1.0)]
+    [InlineData("remit", 1.0, 1.0)]
     public async Task MatchRun_DayGenProfile_MeetsItsBar(string profile, double minHit, double minPrecision)
     {
         var day = Path.Combine(_dir, "day");

@@ -59,6 +59,41 @@ public sealed class CrowdedNameTests
         var application = result.Applications.Single();
         Assert.Equal(MatchMethod.NameAmount, application.Method);
         Assert.Contains("one of 30 alike", application.Explanation, StringComparison.Ordinal);
+
+        // The explanation names the customer applied to, not the first of the thirty in id order.
+        Assert.Contains("~ 'Northwind Pacific Maryland Systems Ltd.' (96)", application.Explanation, StringComparison.Ordinal);
+        Assert.DoesNotContain("Alabama", application.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Match_CutNameFitsManyAndOneHoldsTheCombination_ExplanationNamesThatCustomer()
+    {
+        // Two of N09's three invoices make the amount; nothing else among the thirty does.
+        const long amount = 1_000_00 + (9 * 3_371_17) + (1_000_00 + (9 * 3_371_17) + (2 * 911_13));
+        var result = Crowded().Pay("P1", amount, payer: "NORTHWIND PACIFI").Run();
+
+        Assert.Equal(new SortedDictionary<string, long> { ["N09-0"] = 1_000_00 + (9 * 3_371_17), ["N09-2"] = 1_000_00 + (9 * 3_371_17) + (2 * 911_13) }, result.AppliedFor("P1"));
+        var explanation = result.Applications[0].Explanation;
+        Assert.Equal(MatchMethod.Combination, result.Applications[0].Method);
+        Assert.Contains("~ 'Northwind Pacific Idaho Systems Ltd.' (96), one of 30 alike", explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Match_CutNameFitsAnotherCustomersAlias_ExplanationShowsTheAliasCompared()
+    {
+        // The bank prints the start of a trading name another company is known by; the explanation shows that
+        // alias, the name the payer's was compared with, and whose alias it is, not a bare unrelated legal name.
+        var result = new MatchingScenario()
+            .Customer("Z1", "Zenith Global Vermont Supply LP", aliases: ["HORIZON ALABAMA TRADERS"])
+            .Invoice("Z1-0", "Z1", "INV-Z10", 4_321_98)
+            .Customer("Q1", "Quarry Lane Foods Inc.")
+            .Invoice("Q1-0", "Q1", "INV-Q10", 777_01)
+            .Pay("P1", 4_321_98, payer: "HORIZON ALABAMA")
+            .Run();
+
+        Assert.Equal(new SortedDictionary<string, long> { ["Z1-0"] = 4_321_98 }, result.AppliedFor("P1"));
+        Assert.Contains("name 'HORIZON ALABAMA' ~ 'HORIZON ALABAMA TRADERS' (96), alias of 'Zenith Global Vermont Supply LP'",
+            result.Applications.Single().Explanation, StringComparison.Ordinal);
     }
 
     [Fact]

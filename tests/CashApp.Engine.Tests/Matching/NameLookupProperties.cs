@@ -78,8 +78,8 @@ public sealed class NameLookupProperties
                 var reference = new BruteForce(customers, limits);
                 foreach (var payer in payers.Append(string.Empty).Append("AB"))
                 {
-                    var found = directory.ByName(payer).Select(c => (directory.Id(c.Customer), c.Score, c.What, c.NameOnFile)).ToList();
-                    var expected = reference.ByName(payer).Select(c => (c.Id, c.Score, payer, (string?)c.Name)).ToList();
+                    var found = directory.ByName(payer).Select(c => (directory.Id(c.Customer), c.Score, c.What, c.NameOnFile, c.AliasOf)).ToList();
+                    var expected = reference.ByName(payer).Select(c => (c.Id, c.Score, payer, (string?)c.Compared, c.Compared == c.Name ? null : c.Name)).ToList();
                     if (!found.SequenceEqual(expected))
                     {
                         return false.Label($"'{payer}' (limits {limits}): found [{string.Join("; ", found.Select(f => $"{f.Item1} {f.Score}"))}], a scan of every customer [{string.Join("; ", expected.Select(e => $"{e.Item1} {e.Score}"))}]");
@@ -92,7 +92,7 @@ public sealed class NameLookupProperties
     /// <summary>The lookup's rules applied by looking at every name form of every customer, scored with FuzzySharp.</summary>
     private sealed class BruteForce
     {
-        private readonly List<(int Customer, string Compact, string? LegalForm, HashSet<string> Keys)> _forms = [];
+        private readonly List<(int Customer, string Compact, string? LegalForm, HashSet<string> Keys, string Name)> _forms = [];
         private readonly List<Customer> _customers;
         private readonly NameLookupLimits _limits;
 
@@ -115,7 +115,8 @@ public sealed class NameLookupProperties
             }
         }
 
-        public List<(string Id, int Score, string Name)> ByName(string payer)
+        /// <summary>Each customer found, best first, with the name it was compared by: the first of its names of the best score.</summary>
+        public List<(string Id, int Score, string Name, string Compared)> ByName(string payer)
         {
             var (tokens, legalForm) = NameText.TokensAndForm(payer);
             var compact = string.Concat(tokens);
@@ -154,9 +155,9 @@ public sealed class NameLookupProperties
             }
 
             return [.. scored.GroupBy(f => _forms[f].Customer)
-                .Select(g => (Customer: g.Key, Score: g.Max(f => Score(compact, legalForm, _forms[f].Compact, _forms[f].LegalForm))))
-                .OrderByDescending(c => c.Score).ThenBy(c => _customers[c.Customer].CustomerId, StringComparer.Ordinal)
-                .Select(c => (_customers[c.Customer].CustomerId, c.Score, _customers[c.Customer].Name))];
+                .Select(g => g.Select(f => (Form: f, Score: Score(compact, legalForm, _forms[f].Compact, _forms[f].LegalForm))).OrderByDescending(f => f.Score).ThenBy(f => f.Form).First())
+                .OrderByDescending(c => c.Score).ThenBy(c => _customers[_forms[c.Form].Customer].CustomerId, StringComparer.Ordinal)
+                .Select(c => (_customers[_forms[c.Form].Customer].CustomerId, c.Score, _customers[_forms[c.Form].Customer].Name, _forms[c.Form].Name))];
         }
 
         private static int Score(string payer, string? payerForm, string customer, string? customerForm)
@@ -197,11 +198,11 @@ public sealed class NameLookupProperties
             }
 
             var compact = string.Concat(tokens);
-            _forms.Add((customer, compact, legalForm, KeysOf(tokens, compact)));
+            _forms.Add((customer, compact, legalForm, KeysOf(tokens, compact), name));
             var shortCompact = NameText.ShortCompact(tokens);
             if (shortCompact != compact)
             {
-                _forms.Add((customer, shortCompact, legalForm, KeysOf(tokens, shortCompact)));
+                _forms.Add((customer, shortCompact, legalForm, KeysOf(tokens, shortCompact), name));
             }
         }
 

@@ -241,4 +241,49 @@ public sealed class UnexplainedRestTests
         var result = Ledger().Pay("P1", 800_00, lines: Line("INV-1004570", 800_00)).Run();
         Assert.Equal(new SortedDictionary<string, long> { ["AR4"] = 800_00 }, result.AppliedFor("P1"));
     }
+
+    /// <summary>
+    /// The ledger with forty other customers who each owe an invoice of exactly 100.00 beside one of an odd amount:
+    /// round amounts are common, on invoices, credit memos and deductions alike.
+    /// </summary>
+    private static MatchingScenario RoundAmountsCommon()
+    {
+        var scenario = Ledger().Invoice("AR9", "C1", "INV-1004599", 866_36);
+        for (var c = 0; c < 40; c++)
+        {
+            scenario.Customer($"R{c:D2}", $"Roundtree {c} Supply Inc.")
+                .Invoice($"R{c:D2}-0", $"R{c:D2}", $"INV-20{c:D2}00", 100_00)
+                .Invoice($"R{c:D2}-1", $"R{c:D2}", $"INV-20{c:D2}01", 1_000_00 + (c * 7_919_13));
+        }
+
+        return scenario;
+    }
+
+    [Fact]
+    public void Match_ShortfallIsACommonRoundAmountThatAnUnquotedCreditMemoHas_GoesToExceptionsWithTheNetting()
+    {
+        // The payer deducts 100.00 for damaged goods in words; the customer happens to have an open credit memo of
+        // 100.00 it did not quote. With 100.00 this common, the memo is as likely chance as what the payer netted.
+        var result = RoundAmountsCommon()
+            .CreditMemo("CM1", "C1", "CM-2001", 100_00)
+            .CreditMemo("CM2", "C1", "CM-2002", 2_327_38)
+            .Pay("P1", 766_36, payer: "HARBOR URBAN HEALTH", text: "INV-1004599 LESS 100.00 DAMAGED GOODS").Run();
+
+        Assert.Empty(result.Applications);
+        var exception = result.ExceptionFor("P1")!;
+        Assert.Equal(766_36, exception.Unapplied.Minor);
+        Assert.Contains(exception.Suggestions, s => s.ItemIds.SequenceEqual(["AR9", "CM1"]));
+    }
+
+    [Fact]
+    public void Match_ShortfallIsAnOddAmountThatAnUnquotedCreditMemoHas_AppliesTheInvoiceLessIt()
+    {
+        // The same ledger, a memo of 123.47: no accident makes a shortfall of exactly that.
+        var result = RoundAmountsCommon()
+            .CreditMemo("CM1", "C1", "CM-2001", 123_47)
+            .CreditMemo("CM2", "C1", "CM-2002", 2_327_38)
+            .Pay("P1", 742_89, payer: "HARBOR URBAN HEALTH", text: "INV-1004599").Run();
+
+        Assert.Equal(new SortedDictionary<string, long> { ["AR9"] = 866_36, ["CM1"] = -123_47 }, result.AppliedFor("P1"));
+    }
 }
