@@ -223,14 +223,14 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
     /// call applies is not seen by the next (<see cref="CashMatcher.Propose"/> gives the open amounts back).
     /// The indexes are built once per snapshot, not per call.
     /// </summary>
-    public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, MatchStage stage, CancellationToken cancellationToken)
+    public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, MatchStage stage, AmountChances? chances, CancellationToken cancellationToken)
     {
         var snapshot = await CurrentAsync(cancellationToken).ConfigureAwait(false);
         var matcher = snapshot.Rent();
         MatchResult result;
         try
         {
-            result = matcher.Propose(payments, stage);
+            result = matcher.Propose(payments, stage, chances);
         }
         catch (InvalidOperationException)
         {
