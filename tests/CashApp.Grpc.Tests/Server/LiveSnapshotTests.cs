@@ -256,7 +256,7 @@ public sealed class LiveSnapshotTests
 
     private static async Task<MatchResult> AssertSameAsFreshAsync(OwnServer server, IReadOnlyList<Payment> payments, string when)
     {
-        var (served, _) = await server.Fixture.Matcher.MatchAsync(payments, MatchStage.Whole, CancellationToken.None);
+        var (served, _) = await server.Fixture.Matcher.MatchAsync(payments, MatchStage.Whole, null, CancellationToken.None);
         var snapshot = await server.Fixture.Store.LoadSnapshotAsync();
         var fresh = new CashMatcher(snapshot.OpenItems, snapshot.Customers, MatchPolicy.Default);
         if (server.Fixture.Store is IPayerRuleStore rules)
