@@ -16,6 +16,9 @@ internal sealed class AmountPrior
 
     private AmountPrior(long[][] sorted) => _sorted = sorted;
 
+    /// <summary>A prior over amounts already sorted, per currency index (<see cref="AmountChances"/>).</summary>
+    internal static AmountPrior FromSorted(long[][] sorted) => new(sorted);
+
     /// <summary>
     /// The prior of the same items with some opening amounts changed, each item from one amount to another:
     /// what a prior built from the changed amounts would be, made by merging instead of sorting again. New items are

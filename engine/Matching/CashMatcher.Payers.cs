@@ -15,7 +15,7 @@ public sealed partial class CashMatcher
     private double ChanceOf(long amount, string currency, bool roundAmounts)
     {
         var code = _currencyCodes.IndexOf(currency);
-        return code < 0 ? 0 : _amountPrior.Value.Chance(amount, code, roundAmounts);
+        return code < 0 ? 0 : Prior.Chance(amount, code, roundAmounts);
     }
 
     private IEnumerable<int> ItemsOf(int customer, long amount, string currency) =>

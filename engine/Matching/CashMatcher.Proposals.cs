@@ -23,14 +23,17 @@ public sealed partial class CashMatcher
     public MatchResult Propose(IReadOnlyList<Payment> payments) => Propose(payments, MatchStage.Whole);
 
     /// <summary>As <see cref="Propose(IReadOnlyList{Payment})"/>, for one stage of a run (<see cref="Match(IReadOnlyList{Payment}, MatchStage)"/>).</summary>
-    public MatchResult Propose(IReadOnlyList<Payment> payments, MatchStage stage)
+    public MatchResult Propose(IReadOnlyList<Payment> payments, MatchStage stage) => Propose(payments, stage, null);
+
+    /// <summary>As <see cref="Propose(IReadOnlyList{Payment}, MatchStage)"/>, judging chance from <paramref name="chances"/> when given (<see cref="Match(IReadOnlyList{Payment}, MatchStage, AmountChances?)"/>).</summary>
+    public MatchResult Propose(IReadOnlyList<Payment> payments, MatchStage stage, AmountChances? chances)
     {
         lock (_proposalGate)
         {
             _taken = _takenStore ?? [];
             try
             {
-                return Match(payments, stage);
+                return Match(payments, stage, chances);
             }
             finally
             {

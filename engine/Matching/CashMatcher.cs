@@ -54,6 +54,12 @@ public sealed partial class CashMatcher
     // How often an amount occurs by chance, built on first need (most days never ask).
     private readonly Lazy<AmountPrior> _amountPrior;
 
+    // The prior of the run in progress when its caller gave one (Match with AmountChances), else null.
+    private AmountPrior? _runPrior;
+
+    /// <summary>How likely an amount is by chance: the run's prior when given, else this matcher's.</summary>
+    private AmountPrior Prior => _runPrior ?? _amountPrior.Value;
+
     /// <summary>Builds the indexes.</summary>
     public CashMatcher(IReadOnlyList<OpenItem> items, IReadOnlyList<Customer> customers, MatchPolicy policy)
     {
@@ -200,9 +206,17 @@ public sealed partial class CashMatcher
     /// (<see cref="MatchResult.LeftForPayers"/>), for a later call to decide by payer and amount once every payment of
     /// the run has had its references read. What lets a run too large to hold be matched in parts as it would be at once.
     /// </summary>
-    public MatchResult Match(IReadOnlyList<Payment> payments, MatchStage stage)
+    public MatchResult Match(IReadOnlyList<Payment> payments, MatchStage stage) => Match(payments, stage, null);
+
+    /// <summary>
+    /// As <see cref="Match(IReadOnlyList{Payment}, MatchStage)"/>, judging how likely an amount is by chance from
+    /// <paramref name="chances"/> (the ledger as a run's start found it) rather than this matcher's open amounts, when given:
+    /// what lets the batches of one file judge chance as one run over it does.
+    /// </summary>
+    public MatchResult Match(IReadOnlyList<Payment> payments, MatchStage stage, AmountChances? chances)
     {
         ArgumentNullException.ThrowIfNull(payments);
+        _runPrior = chances?.For(_currencyCodes);
 
         // A payer name comes back often in one day's files (the same customer paying several times):
         // found once per run, shared by its payments. Kept for the run only, so a long-lived server
@@ -214,6 +228,7 @@ public sealed partial class CashMatcher
         }
         finally
         {
+            _runPrior = null;
             _payersByName = null;
         }
     }

@@ -13,6 +13,7 @@ public abstract partial class DbCashStore
         ArgumentException.ThrowIfNullOrEmpty(actor);
         var now = Now();
         int inserted = 0, updated = 0, unchanged = 0;
+        var changed = new List<string>();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
         await using (var command = Command(connection, transaction, Sql.UpsertCustomer))
@@ -26,11 +27,14 @@ public abstract partial class DbCashStore
                 Set(command, "@aliases", JoinList(customer.Aliases));
                 Set(command, "@bank_accounts", JoinList(customer.BankAccounts));
                 var version = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-                Count(version, ref inserted, ref updated, ref unchanged);
+                if (Count(version, ref inserted, ref updated, ref unchanged))
+                {
+                    changed.Add(customer.CustomerId);
+                }
             }
         }
 
-        var result = new SyncResult(inserted, updated, unchanged, 0);
+        var result = new SyncResult(inserted, updated, unchanged, 0) { Changed = changed };
         await AuditAsync(connection, transaction, actor, "ar.sync_customers", "customers", null, ToJson(result), null, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return result;
@@ -43,6 +47,7 @@ public abstract partial class DbCashStore
         ArgumentException.ThrowIfNullOrEmpty(actor);
         var now = Now();
         int inserted = 0, updated = 0, unchanged = 0, closed = 0;
+        var changed = new List<string>();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
         await using (var command = Command(connection, transaction, Sql.UpsertOpenItem))
@@ -67,6 +72,7 @@ public abstract partial class DbCashStore
                     continue;
                 }
 
+                changed.Add(item.ItemId);
                 var version = reader.GetInt64(0);
                 if (version == 1)
                 {
@@ -84,7 +90,7 @@ public abstract partial class DbCashStore
             }
         }
 
-        var result = new SyncResult(inserted, updated, unchanged, closed);
+        var result = new SyncResult(inserted, updated, unchanged, closed) { Changed = changed };
         await AuditAsync(connection, transaction, actor, "ar.sync_items", "open_items", null, ToJson(result), null, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return result;
@@ -96,6 +102,7 @@ public abstract partial class DbCashStore
         ArgumentNullException.ThrowIfNull(itemIds);
         ArgumentException.ThrowIfNullOrEmpty(actor);
         int closed = 0, unchanged = 0;
+        var changed = new List<string>();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
         await using (var command = Command(connection, transaction, Sql.CloseOpenItem))
@@ -107,6 +114,7 @@ public abstract partial class DbCashStore
                 if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
                 {
                     closed++;
+                    changed.Add(id);
                 }
                 else
                 {
@@ -115,7 +123,7 @@ public abstract partial class DbCashStore
             }
         }
 
-        var result = new SyncResult(0, closed, unchanged, closed);
+        var result = new SyncResult(0, closed, unchanged, closed) { Changed = changed };
         await AuditAsync(connection, transaction, actor, "ar.close_items", "open_items", null, ToJson(new { result, items = itemIds }), reason, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return result;
@@ -205,13 +213,16 @@ public abstract partial class DbCashStore
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadStoredOpenItem(reader) : null;
     }
 
-    private static void Count(object? version, ref int inserted, ref int updated, ref int unchanged)
+    /// <summary>Counts an upserted row by the version it returned (none: unchanged); true when it was inserted or changed.</summary>
+    private static bool Count(object? version, ref int inserted, ref int updated, ref int unchanged)
     {
         if (version is null or DBNull)
         {
             unchanged++;
+            return false;
         }
-        else if (Convert.ToInt64(version, System.Globalization.CultureInfo.InvariantCulture) == 1)
+
+        if (Convert.ToInt64(version, System.Globalization.CultureInfo.InvariantCulture) == 1)
         {
             inserted++;
         }
@@ -219,5 +230,7 @@ public abstract partial class DbCashStore
         {
             updated++;
         }
+
+        return true;
     }
 }

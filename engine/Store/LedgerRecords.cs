@@ -4,8 +4,23 @@ using CashApp.Parsers.Currency;
 
 namespace CashApp.Store;
 
-/// <summary>What an AR sync changed.</summary>
-public sealed record SyncResult(int Inserted, int Updated, int Unchanged, int Closed);
+/// <summary>What an AR sync changed: the counts, and the ids of the rows it inserted or changed (<see cref="Changed"/>).</summary>
+public sealed record SyncResult(int Inserted, int Updated, int Unchanged, int Closed)
+{
+    /// <summary>
+    /// The ids of the rows the sync inserted, changed or closed, in the order sent; a row sent again with the values it
+    /// has is not among them. What a matcher carrying the ledger forward must read again, and nothing more. Not audited
+    /// (the counts are).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<string> Changed { get; init; } = [];
+
+    /// <summary>Equal counts and the same changed ids in the same order.</summary>
+    public bool Equals(SyncResult? other) =>
+        other is not null && (Inserted, Updated, Unchanged, Closed) == (other.Inserted, other.Updated, other.Unchanged, other.Closed) && Changed.SequenceEqual(other.Changed, StringComparer.Ordinal);
+
+    public override int GetHashCode() => HashCode.Combine(Inserted, Updated, Unchanged, Closed, Changed.Count);
+}
 
 /// <summary>Whether an item may still be applied.</summary>
 public enum OpenItemStatus

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using CashApp.Engine.Batch;
 using CashApp.Engine.Deposits;
@@ -73,9 +74,11 @@ public interface ILedgerMatcher
 {
     /// <summary>
     /// Matches the payments as one run against a snapshot of the open items and customers (or only one of the run's
-    /// stages, <see cref="MatchStage.References"/> or <see cref="MatchStage.Payers"/>), and says which snapshot.
+    /// stages, <see cref="MatchStage.References"/> or <see cref="MatchStage.Payers"/>), and says which snapshot. With
+    /// <paramref name="chances"/>, how likely an amount is by chance is judged from them (the ledger as the file's first
+    /// batch found it) rather than from the snapshot (<see cref="CashMatcher.Match(IReadOnlyList{Payment}, MatchStage, AmountChances?)"/>).
     /// </summary>
-    ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, MatchStage stage, CancellationToken cancellationToken);
+    ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, MatchStage stage, AmountChances? chances, CancellationToken cancellationToken);
 
     /// <summary>The ledger changed (the store found an item changed since the snapshot, or a change only a full read shows): match against it anew.</summary>
     void Invalidate();
@@ -157,8 +160,10 @@ public sealed class LedgerService
     /// reference left. So memory and the store's write lock are held for one batch, and each stage decides its payments
     /// one after another in one run's order whatever the batch size. What batches may still decide otherwise than one
     /// run: each batch matches against the ledger as it stands (a fresh snapshot, or one carried forward), so a payer
-    /// known only by the name its open items carry is unknown once earlier batches closed them, and how likely an
-    /// amount is by chance is read from the open amounts left rather than the opening ones. The price is a read of the
+    /// known only by the name its open items carry is unknown once earlier batches closed them. How likely an amount is
+    /// by chance is read once, from the snapshot the file's first match found (<see cref="AmountChances"/>), and every
+    /// batch of both stages judges by it as one run does, not by the open amounts earlier batches left; a file sent again
+    /// after a stop reads it from the ledger as the resend finds it. The price is a read of the
     /// file (up to the batch's last credit) per batch. Until its last batch is stored the file is marked <see cref="BankFileProgress.InProgress"/>;
     /// a server stopped mid-file keeps the batches stored, and the file sent again stores the rest (the stored
     /// payments are already received; those the references left and no batch stored yet have their references read once
@@ -467,7 +472,7 @@ public sealed class LedgerService
         StoredBatch stored;
         while (true)
         {
-            var part = new FilePart(run.BankFileId, endsFile, endsFile ? run.DebitCount : 0, [.. run.DepositDates], stage);
+            var part = new FilePart(run.BankFileId, endsFile, endsFile ? run.DebitCount : 0, [.. run.DepositDates], stage, run.Chances);
             stored = await StoreTransactionsAsync(transactions, credits, keys, part, run.FileName, run.ContentHash, run.Format, run.Actor, cancellationToken).ConfigureAwait(false);
             if (stored.Status != IngestStatus.Duplicate)
             {
@@ -524,6 +529,9 @@ public sealed class LedgerService
 
         public int DebitCount { get; } = debitCount;
 
+        /// <summary>How likely an amount is by chance, read from the snapshot the file's first match found: every batch judges by it, as one run does.</summary>
+        public StrongBox<AmountChances?> Chances { get; } = new();
+
         /// <summary>The credits (by ordinal in the file) the references left for payer and amount: one bit each, not the credits.</summary>
         public System.Collections.BitArray LeftForPayers { get; } = new(order.Count);
 
@@ -553,7 +561,8 @@ public sealed class LedgerService
     /// Where a batch belongs in its file: the file it adds to, whether it is the last, the file's debits and deposit dates
     /// so far, and the stage it is matched in.
     /// </summary>
-    private sealed record FilePart(long? BankFileId, bool EndsFile, int DebitCount, IReadOnlyCollection<DateOnly> DepositDates, MatchStage Stage);
+    /// <summary>A batch of a file, or a whole one; <paramref name="Chances"/> holds the file's chances of an amount once its first batch has found them (none for a batch stored alone).</summary>
+    private sealed record FilePart(long? BankFileId, bool EndsFile, int DebitCount, IReadOnlyCollection<DateOnly> DepositDates, MatchStage Stage, StrongBox<AmountChances?>? Chances = null);
 
     /// <summary>
     /// Matches and stores a batch of transactions (a bank file already read, or a committed match request) in
@@ -626,7 +635,14 @@ public sealed class LedgerService
                 .Select(t => new ExceptionCase(t.PaymentRef, new Money(t.AmountMinor, new CurrencyCode(t.Currency)), ExceptionReason.NotAPayment, t.NotPaymentReason ?? "not a booked payment", []))
                 .ToList();
 
-            var (result, snapshot) = await _matcher.MatchAsync(payments, part.Stage, cancellationToken).ConfigureAwait(false);
+            var (result, snapshot) = await _matcher.MatchAsync(payments, part.Stage, part.Chances?.Value, cancellationToken).ConfigureAwait(false);
+            if (part.Chances is { Value: null } chances)
+            {
+                // The file's first match: its snapshot is the ledger as one run over the file would find it, and every
+                // later batch judges an amount's chance from it, not from the open amounts earlier batches left.
+                chances.Value = AmountChances.Of(snapshot.OpenItems);
+            }
+
             var leftForPayers = new List<BankTransaction>();
             if (result.LeftForPayers.Count > 0)
             {
@@ -752,7 +768,7 @@ public sealed class LedgerService
     /// <summary>Reads the ledger for every match: nothing kept between ingests, so nothing to invalidate.</summary>
     private sealed class SnapshotPerMatch(ICashStore store, MatchPolicy policy) : ILedgerMatcher
     {
-        public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, MatchStage stage, CancellationToken cancellationToken)
+        public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, MatchStage stage, AmountChances? chances, CancellationToken cancellationToken)
         {
             var snapshot = await store.LoadSnapshotAsync(cancellationToken).ConfigureAwait(false);
             if (payments.Count == 0)
@@ -766,7 +782,7 @@ public sealed class LedgerService
                 matcher.UsePayerRules(await rules.ListActivePayerRulesAsync(cancellationToken).ConfigureAwait(false));
             }
 
-            var result = matcher.Match(payments, stage);
+            var result = matcher.Match(payments, stage, chances);
             return (result, snapshot);
         }
 

@@ -74,8 +74,17 @@ internal static partial class Log
     [LoggerMessage(EventId = 62, Level = LogLevel.Information, Message = "The store's change log cannot say what changed after version {After} (pruned past it, or more than {Most} changes): the ledger is read in full")]
     public static partial void ChangeLogBehind(ILogger logger, long after, int most);
 
-    [LoggerMessage(EventId = 63, Level = LogLevel.Warning, Message = "Asking the store what changed failed; the next poll tries again")]
-    public static partial void ChangePollFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 63, Level = LogLevel.Warning, Message = "Asking the store what changed failed ({InRow} in a row, {Total} since start; the snapshot was last confirmed at {ConfirmedAt:O}); the next poll tries again")]
+    public static partial void ChangePollFailed(ILogger logger, int inRow, long total, DateTimeOffset confirmedAt, Exception exception);
+
+    [LoggerMessage(EventId = 64, Level = LogLevel.Warning, Message = "The ledger snapshot is stale: {Failures} polls of the store's change log failed since it was last confirmed at {ConfirmedAt:O} ({Age:0.0} s ago); it is read in full, and calls wait for that read ({StaleReads} such reads since start)")]
+    public static partial void SnapshotStale(ILogger logger, int failures, DateTimeOffset confirmedAt, double age, long staleReads);
+
+    [LoggerMessage(EventId = 65, Level = LogLevel.Information, Message = "Asking the store what changed works again after {Failures} failed polls in a row")]
+    public static partial void ChangePollRecovered(ILogger logger, int failures);
+
+    [LoggerMessage(EventId = 66, Level = LogLevel.Warning, Message = "Reading the store's change version before a full read failed; the snapshot is read without it, and the next poll that works asks again from version {Version}")]
+    public static partial void ChangeVersionFailed(ILogger logger, long version, Exception exception);
 
     [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "Invalid argument from {Caller} to {Method}: {Violations}")]
     public static partial void InvalidArgument(ILogger logger, Caller caller, string method, Violations violations);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using CashApp.Grpc.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -58,9 +59,37 @@ internal sealed class LedgerWarmup(LiveMatcher matcher, TimeProvider clock, ILog
     }
 }
 
-/// <summary>Unhealthy (grpc.health.v1 NOT_SERVING) until the first ledger snapshot is read: a load balancer sends no calls to wait for it.</summary>
+/// <summary>
+/// Unhealthy (grpc.health.v1 NOT_SERVING) until the first ledger snapshot is read: a load balancer sends no calls to wait
+/// for it; and again while failing polls of the store's change log have made the snapshot stale and no full read has
+/// replaced it (the store is down, say). Degraded (still SERVING: the snapshot is confirmed by full reads) while polls
+/// fail in a row. The result's data carries the matcher's counts: full reads, generations carried forward, polls and
+/// failed ones.
+/// </summary>
 internal sealed class LedgerHealthCheck(LiveMatcher matcher) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(matcher.IsReady ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("the ledger snapshot is still being read"));
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!matcher.IsReady)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("the ledger snapshot is still being read"));
+        }
+
+        var confirmed = matcher.ConfirmedAt.ToString("O", CultureInfo.InvariantCulture);
+        var data = new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["full_reads"] = matcher.FullLoads,
+            ["carried_forward"] = matcher.CarriedForward,
+            ["polls"] = matcher.Polls,
+            ["poll_failures"] = matcher.PollFailures,
+            ["poll_failures_in_row"] = matcher.PollFailuresInRow,
+            ["stale_reads"] = matcher.StaleReads,
+            ["confirmed_at"] = confirmed,
+        };
+        var inRow = matcher.PollFailuresInRow;
+        return Task.FromResult(
+            matcher.IsStale ? HealthCheckResult.Unhealthy(string.Create(CultureInfo.InvariantCulture, $"the ledger snapshot is stale: {inRow} polls of the store's change log failed in a row, none has confirmed it since {confirmed}, and reading the ledger in full has not yet replaced it"), data: data)
+            : inRow > 0 ? HealthCheckResult.Degraded(string.Create(CultureInfo.InvariantCulture, $"{inRow} polls of the store's change log failed in a row; the snapshot was last confirmed at {confirmed}, and is read in full after {LiveMatcher.StalePollFailures} failed polls"), data: data)
+            : HealthCheckResult.Healthy(data: data));
+    }
 }

@@ -43,6 +43,14 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
     /// <summary>How often a polling server prunes the store's change log.</summary>
     internal static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// After this many polls in a row fail since the snapshot was last confirmed (by a poll that worked, or a full read),
+    /// the snapshot is stale: another instance's writes may be missing from it for as long as the log cannot say, so it
+    /// is read in full, and calls wait for that read rather than decide on it. Every store call ends (a command
+    /// timeout at worst), so a poll that hangs ends as a failure and is counted too.
+    /// </summary>
+    internal const int StalePollFailures = 3;
+
     private readonly ICashStore store;
     private readonly MatchPolicy policy;
     private readonly TimeSpan maxAge;
@@ -55,6 +63,16 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
     private TaskCompletionSource _polled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _polls;
     private DateTimeOffset _pruneNotBefore;
+
+    // The polls that failed: since start, in a row, and since the snapshot was last confirmed (a poll that worked or a
+    // full read put in place, at _confirmedAt, UTC ticks); the full reads failing polls forced; whether the snapshot in
+    // place is stale (1) until a full read replaces it.
+    private long _pollFailures;
+    private int _pollFailuresInRow;
+    private int _failuresSinceConfirmed;
+    private long _confirmedAt;
+    private long _staleReads;
+    private int _stale;
 
     // Under _pendingGate: the version through which the store's changes are in the snapshot or pending; the version
     // before which the payer rules in use were read; and for each item or customer carried forward since, the version before
@@ -138,6 +156,24 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
     /// <summary>How many times the store was asked what changed.</summary>
     public long Polls => Interlocked.Read(ref _polls);
 
+    /// <summary>How many polls of the store's changes failed since start.</summary>
+    public long PollFailures => Interlocked.Read(ref _pollFailures);
+
+    /// <summary>How many polls of the store's changes failed in a row, up to now (0 once one works).</summary>
+    public int PollFailuresInRow => Volatile.Read(ref _pollFailuresInRow);
+
+    /// <summary>How many times failing polls made the snapshot stale and the ledger was read in full for it.</summary>
+    public long StaleReads => Interlocked.Read(ref _staleReads);
+
+    /// <summary>
+    /// True while <see cref="StalePollFailures"/> polls in a row have failed since the snapshot was last confirmed and no
+    /// full read has replaced it yet: calls wait for that read, and health reports NOT_SERVING.
+    /// </summary>
+    public bool IsStale => Volatile.Read(ref _stale) != 0;
+
+    /// <summary>When a poll that worked or a full read last confirmed the snapshot (polling only).</summary>
+    public DateTimeOffset ConfirmedAt => new(Interlocked.Read(ref _confirmedAt), TimeSpan.Zero);
+
     /// <summary>Completes when the next poll of the store's changes is done, and what it found carried forward (for tests).</summary>
     internal Task NextPoll => Volatile.Read(ref _polled).Task;
 
@@ -188,14 +224,14 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
     /// call applies is not seen by the next (<see cref="CashMatcher.Propose"/> gives the open amounts back).
     /// The indexes are built once per snapshot, not per call.
     /// </summary>
-    public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, MatchStage stage, CancellationToken cancellationToken)
+    public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, MatchStage stage, AmountChances? chances, CancellationToken cancellationToken)
     {
         var snapshot = await CurrentAsync(cancellationToken).ConfigureAwait(false);
         var matcher = snapshot.Rent();
         MatchResult result;
         try
         {
-            result = matcher.Propose(payments, stage);
+            result = matcher.Propose(payments, stage, chances);
         }
         catch (InvalidOperationException)
         {
@@ -296,7 +332,7 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
         var started = Stopwatch.GetTimestamp();
 
         // Every change up to this version was committed before the read begins, so the read holds it.
-        var version = _feed is null ? 0 : await _feed.GetChangeVersionAsync(cancellationToken).ConfigureAwait(false);
+        var version = _feed is null ? 0 : await ChangeVersionAsync(_feed, cancellationToken).ConfigureAwait(false);
         var ledger = await store.LoadSnapshotAsync(cancellationToken).ConfigureAwait(false);
         var read = Stopwatch.GetElapsedTime(started).TotalSeconds;
         Log.LedgerRead(logger, ledger.OpenItems.Count, ledger.Customers.Count, read);
@@ -305,6 +341,32 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
         var total = Stopwatch.GetElapsedTime(started).TotalSeconds;
         Log.LedgerIndexed(logger, ledger.OpenItems.Count, total - read, total);
         return new Snapshot(generation, readAt, ledger, built, new Dictionary<string, OpenItem?>(StringComparer.Ordinal)) { ChangeVersion = version };
+    }
+
+    /// <summary>
+    /// The store's change version; when the log cannot say, 0 (the version polls go on from stays where it was), so
+    /// that a broken change log does not stop full reads too: a later poll then hands over again changes the read
+    /// already holds, which only reads those items again.
+    /// </summary>
+    private async Task<long> ChangeVersionAsync(IChangeFeed feed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await feed.GetChangeVersionAsync(cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Whatever the log threw, the ledger itself may still be read; the error is logged.
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            long after;
+            lock (_pendingGate)
+            {
+                after = _changeVersion;
+            }
+
+            Log.ChangeVersionFailed(logger, after, ex);
+            return 0;
+        }
     }
 
     private void Install(Snapshot snapshot)
@@ -317,7 +379,34 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
         }
 
         Volatile.Write(ref _current, snapshot);
+        Confirmed();
         _ready.TrySetResult();
+    }
+
+    /// <summary>The snapshot holds every change the store has now, or will on the next call: failed polls before this no longer make it stale.</summary>
+    private void Confirmed()
+    {
+        Interlocked.Exchange(ref _confirmedAt, clock.GetUtcNow().UtcTicks);
+        Volatile.Write(ref _failuresSinceConfirmed, 0);
+        Volatile.Write(ref _stale, 0);
+    }
+
+    /// <summary>
+    /// Counts a failed poll; the <see cref="StalePollFailures"/>th since the snapshot was last confirmed makes it stale:
+    /// the next call (or poll) reads the ledger in full, and calls wait for that read.
+    /// </summary>
+    private void PollFailed(Exception exception)
+    {
+        var total = Interlocked.Increment(ref _pollFailures);
+        var inRow = Interlocked.Increment(ref _pollFailuresInRow);
+        Log.ChangePollFailed(logger, inRow, total, ConfirmedAt, exception);
+        if (Interlocked.Increment(ref _failuresSinceConfirmed) == StalePollFailures && IsReady)
+        {
+            Volatile.Write(ref _stale, 1);
+            var reads = Interlocked.Increment(ref _staleReads);
+            Log.SnapshotStale(logger, StalePollFailures, ConfirmedAt, (clock.GetUtcNow() - ConfirmedAt).TotalSeconds, reads);
+            Invalidate();
+        }
     }
 
     /// <summary>Starts one background read of the whole ledger when <paramref name="snapshot"/> is past its max age and none runs.</summary>
@@ -516,7 +605,7 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
                 }
                 catch (Exception ex) when (!_stopping.IsCancellationRequested)
                 {
-                    Log.ChangePollFailed(logger, ex);
+                    PollFailed(ex);
                 }
                 finally
                 {
@@ -548,6 +637,19 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
 
         var limit = ChangeLimit(Volatile.Read(ref _current));
         var changes = await _feed!.ListChangesAsync(after, limit, cancellationToken).ConfigureAwait(false);
+
+        // The log answered: what it said is handed over below (a full read when it cannot say), so the snapshot, with
+        // what is pending, holds every change the store has.
+        if (Interlocked.Exchange(ref _pollFailuresInRow, 0) is var failed and > 0)
+        {
+            Log.ChangePollRecovered(logger, failed);
+        }
+
+        if (changes is not null)
+        {
+            Confirmed();
+        }
+
         if (changes is null)
         {
             Log.ChangeLogBehind(logger, after, limit);

@@ -28,11 +28,12 @@ internal sealed class CustomersService(ICashStore store, LiveMatcher matcher, Se
         async Task CommitAsync()
         {
             var result = await store.UpsertCustomersAsync([.. batch.Values], caller.Name, context.CancellationToken).ConfigureAwait(false);
-            if (result.Inserted + result.Updated > 0)
+            if (result.Changed.Count > 0)
             {
-                // The next match carries new customers forward and reads the ledger anew for a changed one. An AR
-                // system sending its customers again unchanged leaves the snapshot as it is.
-                matcher.CustomersChanged([.. batch.Keys]);
+                // Only the customers the store changed: the next match carries new ones forward and reads the ledger
+                // anew for a changed one. A customer sent again unchanged costs the snapshot nothing, so an AR system
+                // sending all its customers with one new one does not make the next call read them all one by one.
+                matcher.CustomersChanged(result.Changed);
             }
 
             total = new SyncResult(total.Inserted + result.Inserted, total.Updated + result.Updated, total.Unchanged + result.Unchanged, 0);

@@ -47,7 +47,7 @@ internal sealed class MatchingService(LiveMatcher matcher, LedgerService ledger,
                 payments[i] = Payment.FromTransaction(transactions[i]);
             }
 
-            var (result, _) = await matcher.MatchAsync(payments, MatchStage.Whole, context.CancellationToken).ConfigureAwait(false);
+            var (result, _) = await matcher.MatchAsync(payments, MatchStage.Whole, null, context.CancellationToken).ConfigureAwait(false);
             return ProtoMap.ToProto(result, result.Exceptions, fileId: null);
         }
 

@@ -30,8 +30,12 @@ internal sealed class OpenItemsService(ICashStore store, LiveMatcher matcher, Se
         async Task CommitAsync()
         {
             var result = await store.UpsertOpenItemsAsync([.. batch.Values], caller.Name, context.CancellationToken).ConfigureAwait(false);
-            // Amounts and new items are carried forward into the snapshot; a known item renumbered makes the next call read the ledger.
-            matcher.ItemsChanged(batch.Keys);
+            // Amounts and new items are carried forward into the snapshot; a known item renumbered makes the next call read
+            // the ledger. Only the items the store changed: one sent again unchanged costs the snapshot nothing.
+            if (result.Changed.Count > 0)
+            {
+                matcher.ItemsChanged(result.Changed);
+            }
             total = new SyncResult(total.Inserted + result.Inserted, total.Updated + result.Updated, total.Unchanged + result.Unchanged, total.Closed + result.Closed);
             committed = received;
             batches++;

@@ -8,7 +8,7 @@ internal sealed class StopsAfter(ICashStore store, int calls) : ILedgerMatcher
 {
     private int _calls;
 
-    public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, MatchStage stage, CancellationToken cancellationToken)
+    public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, MatchStage stage, AmountChances? chances, CancellationToken cancellationToken)
     {
         if (++_calls > calls)
         {
@@ -16,7 +16,7 @@ internal sealed class StopsAfter(ICashStore store, int calls) : ILedgerMatcher
         }
 
         var snapshot = await store.LoadSnapshotAsync(cancellationToken);
-        return (new CashMatcher(snapshot.OpenItems, snapshot.Customers, MatchPolicy.Default).Match(payments, stage), snapshot);
+        return (new CashMatcher(snapshot.OpenItems, snapshot.Customers, MatchPolicy.Default).Match(payments, stage, chances), snapshot);
     }
 
     public void Invalidate()

@@ -206,7 +206,7 @@ public sealed partial class CashMatcher
 
     /// <summary>Whether an item found by a stripped key, at its open amount, is too likely to be chance to decide at once.</summary>
     private bool StrippedByChance(int item) =>
-        _opening[item] > 0 && _amountPrior.Value.Chance(_remaining[item], _currencyOf[item], roundAmounts: true) > Policy.MaxChanceSingle;
+        _opening[item] > 0 && Prior.Chance(_remaining[item], _currencyOf[item], roundAmounts: true) > Policy.MaxChanceSingle;
 
     /// <summary>
     /// Why items some of which were found only by stripped keys are not proven by a payment of

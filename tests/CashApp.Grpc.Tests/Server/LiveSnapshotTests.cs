@@ -163,6 +163,56 @@ public sealed class LiveSnapshotTests
     }
 
     /// <summary>
+    /// An AR system sends all its customers again with one new one: only the new one is handed to the matcher and carried
+    /// forward. Were every id sent counted as changed, more than <see cref="Grpc.Matching.LiveMatcher.MaxChangedItems"/>
+    /// of them would make the next call read the whole ledger instead. (One batch, no poll: what the upsert hands over
+    /// is all the matcher gets.)
+    /// </summary>
+    [Fact]
+    public async Task Upsert_AllCustomersAgainWithOneNew_OnlyTheNewOneCarriedForward()
+    {
+        await using var server = new OwnServer(o => o with { UpsertBatchSize = 20_000, PollChanges = TimeSpan.Zero });
+        await server.InitializeAsync();
+        var customers = Enumerable.Range(0, Grpc.Matching.LiveMatcher.MaxChangedItems + 1)
+            .Select(c => new V1.Customer { CustomerId = $"AC-{c:D6}", Name = $"Again Customer {c} Ltd" })
+            .ToList();
+        await server.Fixture.Customers("ar-system").UpsertAsync(customers);
+        await server.Fixture.Matcher.SnapshotAsync(CancellationToken.None);
+        var (loads, carried, refused) = (server.Fixture.Matcher.FullLoads, server.Fixture.Matcher.CarriedForward, server.Fixture.Matcher.CarryRefused);
+
+        var added = new V1.Customer { CustomerId = "AC-999999", Name = "Latecomer Pulleys Ltd" };
+        var summary = await server.Fixture.Customers("ar-system").UpsertAsync([.. customers, added]);
+        var snapshot = await server.Fixture.Matcher.SnapshotAsync(CancellationToken.None);
+
+        Assert.Equal((1, 0, customers.Count), (summary.Inserted, summary.Updated, summary.Unchanged));
+        Assert.Contains(snapshot.Customers, c => c.CustomerId == added.CustomerId);
+        Assert.Equal((loads, carried + 1, refused), (server.Fixture.Matcher.FullLoads, server.Fixture.Matcher.CarriedForward, server.Fixture.Matcher.CarryRefused));
+    }
+
+    /// <summary>The same for open items: all sent again with one new one, only the new one is read and carried forward.</summary>
+    [Fact]
+    public async Task Upsert_AllItemsAgainWithOneNew_OnlyTheNewOneCarriedForward()
+    {
+        await using var server = new OwnServer(o => o with { UpsertBatchSize = 20_000, PollChanges = TimeSpan.Zero });
+        await server.InitializeAsync();
+        var items = Enumerable.Range(0, Grpc.Matching.LiveMatcher.MaxChangedItems + 1)
+            .Select(i => MatchingTests.Invoice($"AI-{i:D6}", "AIC", "INV-A" + i.ToString("D6", CultureInfo.InvariantCulture), 100_00 + i))
+            .ToList();
+        await server.Fixture.Customers("ar-system").UpsertAsync([new V1.Customer { CustomerId = "AIC", Name = "Again Items Co" }]);
+        await server.Fixture.OpenItems("ar-system").UpsertAsync(items);
+        await server.Fixture.Matcher.SnapshotAsync(CancellationToken.None);
+        var (loads, carried, refused) = (server.Fixture.Matcher.FullLoads, server.Fixture.Matcher.CarriedForward, server.Fixture.Matcher.CarryRefused);
+
+        var added = MatchingTests.Invoice("AI-999999", "AIC", "INV-A999999", 77_77);
+        var summary = await server.Fixture.OpenItems("ar-system").UpsertAsync([.. items, added]);
+        var matched = await server.Fixture.Matching("ar-system").MatchAsync(new V1.MatchRequest { Payments = { MatchingTests.Payment("AIP-1", 77_77, "INV-A999999") } });
+
+        Assert.Equal((1, 0, items.Count), (summary.Inserted, summary.Updated, summary.Unchanged));
+        Assert.Equal("AI-999999", Assert.Single(matched.Applications).ItemId);
+        Assert.Equal((loads, carried + 1, refused), (server.Fixture.Matcher.FullLoads, server.Fixture.Matcher.CarriedForward, server.Fixture.Matcher.CarryRefused));
+    }
+
+    /// <summary>
     /// A new customer upserted with its items, then a payment naming it only by name (no reference, no account): applied
     /// through gRPC by a generation carried forward, without reading the ledger again, and as a fresh read decides.
     /// </summary>
@@ -246,7 +296,7 @@ public sealed class LiveSnapshotTests
 
     private static async Task<MatchResult> AssertSameAsFreshAsync(OwnServer server, IReadOnlyList<Payment> payments, string when)
     {
-        var (served, _) = await server.Fixture.Matcher.MatchAsync(payments, MatchStage.Whole, CancellationToken.None);
+        var (served, _) = await server.Fixture.Matcher.MatchAsync(payments, MatchStage.Whole, null, CancellationToken.None);
         var snapshot = await server.Fixture.Store.LoadSnapshotAsync();
         var fresh = new CashMatcher(snapshot.OpenItems, snapshot.Customers, MatchPolicy.Default);
         if (server.Fixture.Store is IPayerRuleStore rules)
@@ -262,9 +312,9 @@ public sealed class LiveSnapshotTests
     private static string Text(MatchResult result) => string.Join('\n', result.Applications.Select(a => a.ToString()).Concat(result.Exceptions.Select(e =>
         $"{e.PaymentRef} {e.Unapplied} {e.Reason} {e.Detail} | {string.Join(" | ", e.Suggestions.Select(s => $"{string.Join(',', s.ItemIds)} {s.Score} {s.Why}"))}")));
 
-    private sealed class OwnServer : IAsyncDisposable
+    private sealed class OwnServer(Func<CashApp.Grpc.Hosting.ServeOptions, CashApp.Grpc.Hosting.ServeOptions>? configure = null) : IAsyncDisposable
     {
-        public ServerFixture Fixture { get; } = new();
+        public ServerFixture Fixture { get; } = new(64L * 1024 * 1024, configure: configure);
 
         public Task InitializeAsync() => Fixture.InitializeAsync();
 

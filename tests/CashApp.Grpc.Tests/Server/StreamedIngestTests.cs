@@ -213,7 +213,7 @@ public sealed class StreamedIngestTests : IAsyncLifetime
     {
         private int _calls;
 
-        public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, MatchStage stage, CancellationToken cancellationToken)
+        public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, MatchStage stage, AmountChances? chances, CancellationToken cancellationToken)
         {
             if (++_calls > batches)
             {
@@ -221,7 +221,7 @@ public sealed class StreamedIngestTests : IAsyncLifetime
             }
 
             var snapshot = await store.LoadSnapshotAsync(cancellationToken);
-            return (new CashMatcher(snapshot.OpenItems, snapshot.Customers, MatchPolicy.Default).Match(payments, stage), snapshot);
+            return (new CashMatcher(snapshot.OpenItems, snapshot.Customers, MatchPolicy.Default).Match(payments, stage, chances), snapshot);
         }
 
         public void Invalidate()
@@ -238,7 +238,7 @@ public sealed class StreamedIngestTests : IAsyncLifetime
     {
         private int _calls;
 
-        public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, MatchStage stage, CancellationToken cancellationToken)
+        public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, MatchStage stage, AmountChances? chances, CancellationToken cancellationToken)
         {
             if (++_calls == 2 && before is not null)
             {
@@ -246,7 +246,7 @@ public sealed class StreamedIngestTests : IAsyncLifetime
             }
 
             var snapshot = await store.LoadSnapshotAsync(cancellationToken);
-            return (new CashMatcher(snapshot.OpenItems, snapshot.Customers, MatchPolicy.Default).Match(payments, stage), snapshot);
+            return (new CashMatcher(snapshot.OpenItems, snapshot.Customers, MatchPolicy.Default).Match(payments, stage, chances), snapshot);
         }
 
         public void Invalidate()

@@ -376,6 +376,70 @@ public sealed class WarmSnapshotTests
         Assert.Equal(loads + 1, second.Matcher.FullLoads);
     }
 
+    [Fact]
+    public async Task Poll_ChangeLogFailing_SnapshotStaleAfterThreeFailuresReadInFullAndHealthSaysSo()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero));
+        await using var servers = await TwoServers.StartAsync(clock, first => first.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("ZS-0", "W-CUST", "INV-W-8000", 1_000)]), TimeSpan.FromSeconds(1));
+        var (first, second) = (servers.First, servers.Second);
+        var health = new LedgerHealthCheck(second.Matcher);
+        var grpcHealth = new Health.HealthClient(second.Channel);
+        await PollAsync(second, clock);
+        Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync(new HealthCheckContext())).Status);
+        var loads = second.Matcher.FullLoads;
+
+        // The change log breaks under both servers (its state table is gone: the horizon cannot be read), while the
+        // ledger and its writes still work; the first server writes an invoice the second cannot hear of.
+        await SqlAsync(first.DbPath, "DROP TABLE change_log_state");
+        await first.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("ZS-1", "W-CUST", "INV-W-8001", 8_000)]);
+        var probe = new V1.MatchRequest { Payments = { MatchingTests.Payment("W-STALE-PAY", 8_000, "INV-W-8001") } };
+
+        // Two failed polls: the snapshot is still served as it is, and health says the poll is failing (still SERVING).
+        await PollAsync(second, clock);
+        await PollAsync(second, clock);
+        Assert.Equal((2, 2L, false), (second.Matcher.PollFailuresInRow, second.Matcher.PollFailures, second.Matcher.IsStale));
+        var degraded = await health.CheckHealthAsync(new HealthCheckContext());
+        Assert.Equal(HealthStatus.Degraded, degraded.Status);
+        Assert.Equal(2, degraded.Data["poll_failures_in_row"]);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await grpcHealth.CheckAsync(new HealthCheckRequest())).Status);
+        Assert.Empty((await second.Matching("ar-system").MatchAsync(probe)).Applications);
+        Assert.Equal(loads, second.Matcher.FullLoads);
+
+        // The third: the snapshot is stale, NOT_SERVING until it is replaced; the next call waits for a full read
+        // (made without the log's version) and sees the invoice.
+        await PollAsync(second, clock);
+        Assert.True(second.Matcher.IsStale);
+        Assert.Equal(HealthStatus.Unhealthy, (await health.CheckHealthAsync(new HealthCheckContext())).Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, (await grpcHealth.CheckAsync(new HealthCheckRequest())).Status);
+        var matched = await second.Matching("ar-system").MatchAsync(probe);
+        Assert.Equal(("ZS-1", 8_000L), (Assert.Single(matched.Applications).ItemId, matched.Applications[0].AmountMinor));
+        Assert.Equal((loads + 1, 1L, false), (second.Matcher.FullLoads, second.Matcher.StaleReads, second.Matcher.IsStale));
+        Assert.Equal(HealthStatus.Degraded, (await health.CheckHealthAsync(new HealthCheckContext())).Status);
+
+        // The log is mended: the next poll works, health is Healthy again, and a write is carried forward, not read in full.
+        await SqlAsync(first.DbPath, "CREATE TABLE change_log_state (id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1), pruned_through INTEGER NOT NULL); INSERT INTO change_log_state VALUES (1, 0)");
+        await PollAsync(second, clock);
+        Assert.Equal((0, 3L), (second.Matcher.PollFailuresInRow, second.Matcher.PollFailures));
+        Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync(new HealthCheckContext())).Status);
+        var carried = second.Matcher.CarriedForward;
+        await first.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("ZS-2", "W-CUST", "INV-W-8002", 6_000)]);
+        await PollAsync(second, clock);
+        var after = await second.Matching("ar-system").MatchAsync(new V1.MatchRequest { Payments = { MatchingTests.Payment("W-MENDED-PAY", 6_000, "INV-W-8002") } });
+        Assert.Equal("ZS-2", Assert.Single(after.Applications).ItemId);
+        Assert.Equal(loads + 1, second.Matcher.FullLoads);
+        Assert.True(second.Matcher.CarriedForward > carried);
+    }
+
+    /// <summary>Runs <paramref name="sql"/> on the SQLite file at <paramref name="path"/>, beside the servers.</summary>
+    private static async Task SqlAsync(string path, string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Moves <paramref name="clock"/> one poll interval on and waits for the server's poll, and what it found, to be done.</summary>
     private static async Task PollAsync(ServerFixture server, FakeTimeProvider clock)
     {

@@ -1,0 +1,69 @@
+using CashApp.Engine.Batch;
+using CashApp.Engine.Deposits;
+using CashApp.Engine.Matching;
+using CashApp.Engine.Model;
+using CashApp.Parsers.Common;
+using CashApp.Parsers.Tests.Bai2;
+
+namespace CashApp.Store.Tests;
+
+/// <summary>
+/// How likely an amount is by chance is judged, in every batch of a file, from the ledger as the file's first batch
+/// found it, as one run judges it from the ledger at its start: not from the open amounts earlier batches left
+/// (issue 16). A day on which the references close most of the ledger, then a payment naming only its payer.
+/// </summary>
+public sealed class BatchedChanceTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("cashapp-chance-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    /// <summary>
+    /// 200 open items: the payer's two (one of 1.00), 30 of another customer's near 1.00, and 168 large ones, 160 of which
+    /// the file's references pay. Against the 200, one open item of the payer being 1.00 by chance is 0.3% (applied);
+    /// against the 40 the references leave it would be 1.5%, past the policy's 1% (an exception).
+    /// </summary>
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(7)]
+    [InlineData(1)]
+    public async Task Ingest_ReferencesCloseMostOfTheLedger_PayerPaymentJudgedOnTheLedgerAtTheFilesStart(int batch)
+    {
+        var date = new DateOnly(2026, 10, 1);
+        OpenItem Item(string id, string customer, string name, string number, long minor) => new(id, DocType.Invoice, customer, name, number, null, Ledger.Usd, minor, date, date.AddDays(30));
+        List<Customer> customers = [new("P", "Pinecone Supplies Ltd", null, [], []), new("Q", "Quillwort Dynamics Inc", null, [], []), .. Enumerable.Range(0, 8).Select(b => new Customer($"B{b}", $"Bigbuyer {b} Holdings", null, [], []))];
+        List<OpenItem> items =
+        [
+            Item("P-1", "P", "Pinecone Supplies Ltd", "INV-10001", 1_00),
+            Item("P-2", "P", "Pinecone Supplies Ltd", "INV-10002", 7_777_77),
+            .. Enumerable.Range(0, 30).Select(q => Item($"Q-{q:D2}", "Q", "Quillwort Dynamics Inc", $"INV-2{q:D4}", 71 + (2 * q))),
+            .. Enumerable.Range(0, 168).Select(b => Item($"B-{b:D3}", $"B{b % 8}", $"Bigbuyer {b % 8} Holdings", $"INV-3{b:D4}", 1_000_00 + (b * 1_37))),
+        ];
+
+        // The references pay 160 of the large items in full, under references that sort before the payer's payment.
+        List<TestDetail> details =
+        [
+            .. items.Where(i => i.ItemId.StartsWith("B-", StringComparison.Ordinal)).Take(160)
+                .Select((i, n) => new TestDetail(165, i.OpenMinor, "0", $"REF{n:D4}", string.Empty, $"ORIG CO NAME:{i.CustomerName.ToUpperInvariant()} ENTRY DESCR:PAYMENT {i.InvoiceNumber}")),
+            new TestDetail(165, 1_00, "0", "ZREF-PAYER", string.Empty, "ORIG CO NAME:PINECONE SUPPLIES LTD ENTRY DESCR:PAYMENT"),
+        ];
+        var content = Bai2TestWriter.Render(new TestFile("BANK", "CASHAPP", new DateOnly(2026, 11, 23), [new TestGroup("BANK", new DateOnly(2026, 11, 23), "USD", [new TestAccount("500100200", "USD", [], details)])]));
+
+        await using var store = await CashStores.OpenSqliteAsync(Path.Combine(_directory, "cashapp.db"), TimeProvider.System);
+        await store.UpsertCustomersAsync(customers, "ar");
+        await store.UpsertOpenItemsAsync(items, "ar");
+        var snapshot = await store.LoadSnapshotAsync();
+        await using var read = new MemoryStream(content);
+        var transactions = await BankFileReading.ReadAsync(read, "day.bai2", BankFileFormat.Bai2, new BankFileReadOptions(), new List<ParseWarning>());
+        var payments = transactions.Where(t => t.Direction == Direction.Credit && t.IsPayment && !DepositReconciliation.IsDeposit(t)).Select(Payment.FromTransaction).ToList();
+        var oneRun = new CashMatcher(snapshot.OpenItems, snapshot.Customers, MatchPolicy.Default).Match(payments);
+
+        await new LedgerService(store) { IngestBatchSize = batch }.IngestBankFileAsync(content, "day.bai2", new IngestOptions());
+
+        var applied = (await store.ListApplicationsAsync(new ApplicationQuery { Take = int.MaxValue })).Select(a => (a.PaymentRef, a.ItemId, a.Amount.Minor)).Order().ToList();
+        Assert.Contains(oneRun.Applications, a => a.PaymentRef == "ZREF-PAYER" && a.ItemId == "P-1");
+        Assert.Equal(161, applied.Count);
+        Assert.Equal(oneRun.Applications.Select(a => (a.PaymentRef, a.ItemId, a.Amount.Minor)).Order(), applied);
+        Assert.DoesNotContain((await store.ListExceptionsAsync(new ExceptionQuery { Take = 1000 })).Items, e => e.PaymentRef == "ZREF-PAYER");
+    }
+}
