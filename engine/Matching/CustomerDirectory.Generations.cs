@@ -260,8 +260,9 @@ internal sealed partial class CustomerDirectory
         Span<char> key = stackalloc char[RetrievalKeyLength];
         foreach (var form in _formsOfCustomer[customer] ?? [])
         {
-            var (_, compact, tokens, _) = _nameForms[form];
-            ForEachRetrievalKey(tokens, compact, key, (k, _) =>
+            // The form keeps the name it was made from, not its words: the same words again, as the build made them.
+            var (_, compact, name, _) = _nameForms[form];
+            ForEachRetrievalKey(NameText.Tokens(name), compact, key, (k, _) =>
             {
                 var list = PostingsToAddTo(k);
                 var at = list.BinarySearch(form);
@@ -384,7 +385,7 @@ internal sealed partial class CustomerDirectory
     /// customer renamed in a generation has its forms numbered after all others (the moved ones); every other form's
     /// number already follows this order.
     /// </summary>
-    private sealed class FormOrder(List<(int Customer, string Compact, string[] Tokens, string? LegalForm)> forms, ulong[] moved) : IFormOrder
+    private sealed class FormOrder(List<(int Customer, string Compact, string Name, string? LegalForm)> forms, ulong[] moved) : IFormOrder
     {
         public bool Moved(int form) => form >> 6 < moved.Length && ((moved[form >> 6] >> form) & 1) != 0;
 
