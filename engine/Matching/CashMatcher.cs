@@ -76,13 +76,15 @@ public sealed partial class CashMatcher
         _items = sortedItems;
         Array.Resize(ref _items, capacity);
 
-        // The customer directory and the reference indexes need nothing of each other: two cores build them.
-        var directory = Task.Run(() => new CustomerDirectory(OrdinalOrder.Sort(customers, c => c.CustomerId), sortedItems));
+        // The customer directory and the reference indexes need nothing of each other: two cores build them. The
+        // directory reads every item's customer as it builds, and says which it is.
+        var customerOf = new int[capacity];
+        var directory = Task.Run(() => new CustomerDirectory(OrdinalOrder.Sort(customers, c => c.CustomerId), sortedItems, NameLookupLimits.Default, customerOf));
         // Each item is indexed under its full reference and its core (INV1004567 and 1004567).
         _invoiceKeys = new KeyIndex(2 * count, 16 * count);
         _poKeys = new KeyIndex(count, 12 * count);
         var opening = new long[capacity];
-        _customerOf = new int[capacity];
+        _customerOf = customerOf;
         _currencyOf = new ushort[capacity];
         _seriesOfItem = new int[capacity];
         _seriesIndex = new Dictionary<string, int>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
@@ -103,9 +105,7 @@ public sealed partial class CashMatcher
         _itemsOfCustomer = new List<int>[_customers.Count];
         for (var i = 0; i < count; i++)
         {
-            var customer = _customers.IndexOf(_items[i].CustomerId);
-            _customerOf[i] = customer;
-            (_itemsOfCustomer[customer] ??= []).Add(i);
+            (_itemsOfCustomer[_customerOf[i]] ??= []).Add(i);
         }
 
         for (var c = 0; c < _itemsOfCustomer.Length; c++)

@@ -71,23 +71,37 @@ internal sealed partial class CustomerDirectory
     {
     }
 
-    /// <summary>A directory whose name lookup keeps to <paramref name="limits"/> (tests reach every limit with few names).</summary>
-    internal CustomerDirectory(IReadOnlyList<Customer> customers, IReadOnlyList<OpenItem> items, NameLookupLimits limits)
+    /// <summary>
+    /// A directory whose name lookup keeps to <paramref name="limits"/> (tests reach every limit with few names). When
+    /// given, <paramref name="customerOfItem"/> receives each item's customer (its index here), in the order of
+    /// <paramref name="items"/>: found while the directory reads the items anyway, not looked up again.
+    /// </summary>
+    internal CustomerDirectory(IReadOnlyList<Customer> customers, IReadOnlyList<OpenItem> items, NameLookupLimits limits, int[]? customerOfItem = null)
     {
         _limits = limits;
         _tokensBySpan = _tokens.GetAlternateLookup<ReadOnlySpan<char>>();
-        foreach (var customer in customers)
+
+        // Reading names into words is most of the work and needs nothing of the directory: done on every core first,
+        // then added one customer after another in the order given, as if read in that order.
+        var names = NamesRead(customers);
+        for (var c = 0; c < customers.Count; c++)
         {
-            AddCustomer(customer);
+            AddCustomer(customers[c], names?[c]);
         }
 
         // Customers known only from their open items still pay: their AR name identifies them.
-        foreach (var item in items)
+        for (var i = 0; i < items.Count; i++)
         {
-            if (!_index.ContainsKey(item.CustomerId))
+            var item = items[i];
+            if (!_index.TryGetValue(item.CustomerId, out var customer))
             {
-                Add(item.CustomerId, item.CustomerName, null, null);
+                customer = Add(item.CustomerId, item.CustomerName, null, null);
                 _fromItems++;
+            }
+
+            if (customerOfItem is not null)
+            {
+                customerOfItem[i] = customer;
             }
         }
 
@@ -547,11 +561,66 @@ internal sealed partial class CustomerDirectory
         return number.Length >= 6 && number.All(char.IsAsciiDigit) ? number : null;
     }
 
-    /// <summary>Adds a customer on record: its name, aliases and accounts, in the order a build and a generation share.</summary>
-    private void AddCustomer(Customer customer)
+    /// <summary>
+    /// A name read into the words a form is made of: the name itself (which the explanation shows), its words, its compact
+    /// and short compact texts, its legal form. What <see cref="AddName(int, NameRead)"/> adds; reading it depends on the name alone.
+    /// </summary>
+    private readonly record struct NameRead(string Name, string[] Tokens, string Compact, string ShortCompact, string? LegalForm)
     {
-        var at = Add(customer.CustomerId, customer.Name, customer.ParentId, customer);
-        AddAliases(at, customer.Aliases);
+        public static NameRead Of(string name)
+        {
+            var (tokens, legalForm) = NameText.TokensAndForm(name);
+            return tokens.Length == 0 ? new(name, [], string.Empty, string.Empty, null) : new(name, tokens, string.Concat(tokens), NameText.ShortCompact(tokens), legalForm);
+        }
+    }
+
+    /// <summary>A customer's names read: its name and trading name (if any), then its aliases, in the order <see cref="AddCustomer"/> adds them.</summary>
+    private readonly record struct NamesOfCustomer(NameRead Name, NameRead? Trading, NameRead[] Aliases);
+
+    /// <summary>Directories from this many customers read their names on every core.</summary>
+    private const int ReadNamesInParallelFrom = 4_096;
+
+    /// <summary>Every customer's names read, in parallel, each into its own slot (so in the order given); null for a few customers.</summary>
+    private static NamesOfCustomer[]? NamesRead(IReadOnlyList<Customer> customers)
+    {
+        if (customers.Count < ReadNamesInParallelFrom || Environment.ProcessorCount < 2)
+        {
+            return null;
+        }
+
+        var names = new NamesOfCustomer[customers.Count];
+        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, customers.Count, 1_024), range =>
+        {
+            for (var c = range.Item1; c < range.Item2; c++)
+            {
+                var customer = customers[c];
+                var aliases = customer.Aliases.Count == 0 ? [] : new NameRead[customer.Aliases.Count];
+                for (var a = 0; a < aliases.Length; a++)
+                {
+                    aliases[a] = NameRead.Of(customer.Aliases[a]);
+                }
+
+                names[c] = new(NameRead.Of(customer.Name), NameText.TradingName(customer.Name) is { } trading ? NameRead.Of(trading) : null, aliases);
+            }
+        });
+        return names;
+    }
+
+    /// <summary>Adds a customer on record: its name, aliases and accounts, in the order a build and a generation share.</summary>
+    private void AddCustomer(Customer customer, NamesOfCustomer? names = null)
+    {
+        var at = Add(customer.CustomerId, customer.Name, customer.ParentId, customer, names);
+        if (names is { } read)
+        {
+            foreach (var alias in read.Aliases)
+            {
+                AddName(at, alias);
+            }
+        }
+        else
+        {
+            AddAliases(at, customer.Aliases);
+        }
 
         foreach (var account in customer.BankAccounts)
         {
@@ -559,7 +628,7 @@ internal sealed partial class CustomerDirectory
         }
     }
 
-    private int Add(string id, string name, string? parentId, Customer? record)
+    private int Add(string id, string name, string? parentId, Customer? record, NamesOfCustomer? names = null)
     {
         if (IndexOf(id) is var existing and >= 0)
         {
@@ -572,17 +641,29 @@ internal sealed partial class CustomerDirectory
         _parentIds.Add(parentId);
         _records.Add(record);
         (_indexAdded ?? _index)[id] = at;
-        AddNames(at, name);
+        if (names is { } read)
+        {
+            AddName(at, read.Name);
+            if (read.Trading is { } trading)
+            {
+                AddName(at, trading);
+            }
+        }
+        else
+        {
+            AddNames(at, name);
+        }
+
         return at;
     }
 
     /// <summary>The forms of a customer's name: the name, then its trading name (a generation renaming one adds them so too).</summary>
     private void AddNames(int customer, string name)
     {
-        AddName(customer, name);
+        AddName(customer, NameRead.Of(name));
         if (NameText.TradingName(name) is { } trading)
         {
-            AddName(customer, trading);
+            AddName(customer, NameRead.Of(trading));
         }
     }
 
@@ -590,24 +671,21 @@ internal sealed partial class CustomerDirectory
     {
         foreach (var alias in aliases)
         {
-            AddName(customer, alias);
+            AddName(customer, NameRead.Of(alias));
         }
     }
 
-    private void AddName(int customer, string name)
+    private void AddName(int customer, NameRead name)
     {
-        var (tokens, legalForm) = NameText.TokensAndForm(name);
-        if (tokens.Length == 0)
+        if (name.Tokens.Length == 0)
         {
             return;
         }
 
-        var compact = string.Concat(tokens);
-        AddForm(customer, compact, tokens, name, legalForm);
-        var shortCompact = NameText.ShortCompact(tokens);
-        if (shortCompact != compact)
+        AddForm(customer, name.Compact, name.Tokens, name.Name, name.LegalForm);
+        if (name.ShortCompact != name.Compact)
         {
-            AddForm(customer, shortCompact, tokens, name, legalForm);
+            AddForm(customer, name.ShortCompact, name.Tokens, name.Name, name.LegalForm);
         }
     }
 
