@@ -636,11 +636,13 @@ public sealed class LedgerService
                 .ToList();
 
             var (result, snapshot) = await _matcher.MatchAsync(payments, part.Stage, part.Chances?.Value, cancellationToken).ConfigureAwait(false);
+            var chancesReadHere = false;
             if (part.Chances is { Value: null } chances)
             {
                 // The file's first match: its snapshot is the ledger as one run over the file would find it, and every
                 // later batch judges an amount's chance from it, not from the open amounts earlier batches left.
                 chances.Value = AmountChances.Of(snapshot.OpenItems);
+                chancesReadHere = true;
             }
 
             var leftForPayers = new List<BankTransaction>();
@@ -706,6 +708,11 @@ public sealed class LedgerService
             {
                 // They had moved under the snapshot, where this server did not move them: read the ledger anew.
                 _matcher.Invalidate();
+                if (chancesReadHere)
+                {
+                    // The store refused that snapshot, so it is not the ledger the file found: the retry reads the chances again.
+                    part.Chances!.Value = null;
+                }
             }
 
             if (stored.Status == IngestStatus.Stored && _store is IPayerRuleStore rules && result.Applications.Any(a => a.Explanation.Contains("[rule ", StringComparison.Ordinal)))

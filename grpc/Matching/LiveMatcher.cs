@@ -492,7 +492,7 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
     {
         // Every change up to this version is in what is read next: a poll that finds one of these items changed no
         // later than it does not carry it again.
-        var version = _feed is null ? 0 : await _feed.GetChangeVersionAsync(cancellationToken).ConfigureAwait(false);
+        var version = _feed is null ? 0 : await ChangeVersionAsync(_feed, cancellationToken).ConfigureAwait(false);
 
         // Customers first: the new items may be theirs.
         var customers = new List<Customer>(customerIds.Count);

@@ -430,6 +430,24 @@ public sealed class WarmSnapshotTests
         Assert.True(second.Matcher.CarriedForward > carried);
     }
 
+    [Fact]
+    public async Task Upsert_ChangeLogFailing_OwnWriteStillCarriedAndMatched()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero));
+        await using var servers = await TwoServers.StartAsync(clock, first => first.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("ZT-0", "W-CUST", "INV-W-9000", 1_000)]), TimeSpan.FromSeconds(1));
+        var second = servers.Second;
+        await PollAsync(second, clock);
+        var loads = second.Matcher.FullLoads;
+
+        // The log's state table is gone, so its version cannot be read; the server's own write must still be carried
+        // forward and matched, not fail the call that follows it.
+        await SqlAsync(second.DbPath, "DROP TABLE change_log_state");
+        await second.OpenItems("ar-system").UpsertAsync([MatchingTests.Invoice("ZT-1", "W-CUST", "INV-W-9001", 9_000)]);
+        var matched = await second.Matching("ar-system").MatchAsync(new V1.MatchRequest { Payments = { MatchingTests.Payment("W-OWN-PAY", 9_000, "INV-W-9001") } });
+        Assert.Equal(("ZT-1", 9_000L), (Assert.Single(matched.Applications).ItemId, matched.Applications[0].AmountMinor));
+        Assert.Equal(loads, second.Matcher.FullLoads);
+    }
+
     /// <summary>Runs <paramref name="sql"/> on the SQLite file at <paramref name="path"/>, beside the servers.</summary>
     private static async Task SqlAsync(string path, string sql)
     {
