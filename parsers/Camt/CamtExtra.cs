@@ -28,7 +28,7 @@ internal sealed class CamtExtra(CamtEntry entry, CamtTransaction? detail, string
         ("batch_payment_information_id", x => x._entry.BatchPaymentInformationId),
         ("batch_message_id", x => x._entry.BatchMessageId),
         ("reversal", x => x._entry.IsReversal ? "true" : null),
-        ("reverses", x => x.Reverses),
+        ("reverses", x => x._reverses),
         ("tx_amount", x => x._statedAmount),
         ("ultimate_debtor", x => x._detail?.UltimateDebtorName),
         ("creditor", x => x._detail?.CreditorName),
@@ -54,9 +54,7 @@ internal sealed class CamtExtra(CamtEntry entry, CamtTransaction? detail, string
     private readonly CamtEntry _entry = entry;
     private readonly CamtTransaction? _detail = detail;
     private readonly string? _statedAmount = statedAmount;
-
-    /// <summary>The payment reference of the transaction this reversal reverses, when known.</summary>
-    internal string? Reverses { get; set; } = reverses;
+    private readonly string? _reverses = reverses;
 
     public string this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException(key);
 

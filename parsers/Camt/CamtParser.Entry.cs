@@ -89,6 +89,7 @@ internal sealed partial class CamtParser
             // Sts is mandatory, yet some banks (a Lithuanian camt.053.001.08) leave it out of their statements,
             // which report booked entries only; one warning per statement says so.
             entry.Status = CamtEntryStatus.Booked;
+            _totals.MissingStatus++;
         }
 
         Leave();

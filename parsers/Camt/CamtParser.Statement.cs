@@ -9,15 +9,10 @@ internal sealed partial class CamtParser
     // Booked credits and debits per currency of the current statement, for the balance check.
     private readonly Dictionary<string, (long Credits, long Debits)> _bookedByCurrency = new(StringComparer.Ordinal);
 
-    private void CountEntry(in EntryTotal entry)
+    private void CountEntry(CamtEntry entry)
     {
         _totals.Add(entry);
-        if (entry.StatusMissing)
-        {
-            _totals.MissingStatus++;
-        }
-
-        if (entry.Booked)
+        if (entry.Status == CamtEntryStatus.Booked)
         {
             ref var booked = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_bookedByCurrency, entry.Currency.Code, out _);
             if (entry.Direction == Direction.Credit)
@@ -410,7 +405,7 @@ internal sealed partial class CamtParser
         public SummaryBlock? StatedCredit;
         public SummaryBlock? StatedDebit;
 
-        public void Add(in EntryTotal entry)
+        public void Add(CamtEntry entry)
         {
             if (Currency.Code is null)
             {
@@ -423,7 +418,7 @@ internal sealed partial class CamtParser
                 Currency = entry.Currency;
             }
 
-            var transactions = Math.Max(1, entry.Transactions);
+            var transactions = Math.Max(1, entry.Transactions.Count);
             TransactionCount += transactions;
             if (entry.Direction == Direction.Credit)
             {

@@ -56,11 +56,6 @@ internal sealed partial class CamtParser : IDisposable
     private int _entryCount;
 
     public CamtParser(Stream stream, string fileName, CamtReaderOptions options, ICollection<ParseWarning>? warnings)
-        : this(stream, fileName, options, warnings, lineNumberOffset: 0)
-    {
-    }
-
-    private CamtParser(Stream stream, string fileName, CamtReaderOptions options, ICollection<ParseWarning>? warnings, long lineNumberOffset)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(options);
@@ -83,7 +78,6 @@ internal sealed partial class CamtParser : IDisposable
             IgnoreWhitespace = true,
             NameTable = _n.Table,
             CloseInput = false,
-            LineNumberOffset = checked((int)lineNumberOffset),
         };
         _r = XmlReader.Create(stream, settings);
         _lineInfo = _r as IXmlLineInfo;
@@ -161,17 +155,6 @@ internal sealed partial class CamtParser : IDisposable
                 case State.Statement:
                     if (!NextChild(_statementDepth))
                     {
-                        if (_isRun)
-                        {
-                            // The end of a part: the rest of the document is the closing tags around it.
-                            while (_r.Read())
-                            {
-                            }
-
-                            _state = State.Done;
-                            return false;
-                        }
-
                         FinishStatement();
                         Leave();
                         _state = State.Message;
@@ -180,26 +163,9 @@ internal sealed partial class CamtParser : IDisposable
 
                     if (Is(_r.LocalName, _n.Ntry))
                     {
-                        if (_runs is not null)
-                        {
-                            // A document read in parts: this empty element stands for a run of entries read elsewhere.
-                            TakeRun();
-                            break;
-                        }
-
                         entry = ReadEntry();
-                        if (!_isRun)
-                        {
-                            CountEntry(EntryTotal.Of(entry));
-                        }
-
+                        CountEntry(entry);
                         return true;
-                    }
-
-                    if (_isRun || (_runs is not null && _runInStatement && ChangesStatement(_r.LocalName)))
-                    {
-                        // Parts hold entries only, and share the statement as read before its first entry.
-                        throw new CamtPartsException("a statement child other than entries among or after the entries read in parts");
                     }
 
                     ReadStatementChild();
@@ -315,7 +281,6 @@ internal sealed partial class CamtParser : IDisposable
             _totals = new StatementTotals();
             _bookedByCurrency.Clear();
             _entryCount = 0;
-            _runInStatement = false;
             _statementDepth = Enter(_statementsInMessage);
             _state = State.Statement;
         }

@@ -20,15 +20,6 @@ internal sealed class CamtTransactionMapper(string fileName, ICollection<ParseWa
     private const int RecentCapacity = 1 << 16;
     private readonly Dictionary<string, string> _recent = new(StringComparer.Ordinal);
 
-    /// <summary>
-    /// A part of a document read in parts remembers nothing itself: what it would remember, and the reversals it would
-    /// link, go here in file order, for the one mapper of the whole document to <see cref="Replay"/> in file order.
-    /// </summary>
-    public List<Deferred>? DeferredLinks { get; init; }
-
-    /// <summary>False for a document known to hold no reversal: nothing is remembered, since nothing would ask.</summary>
-    public bool LinksReversals { get; init; } = true;
-
     public void Map(CamtEntry entry, List<BankTransaction> output)
     {
         var details = entry.Transactions;
@@ -123,25 +114,16 @@ internal sealed class CamtTransactionMapper(string fileName, ICollection<ParseWa
 
         var (isPayment, reason) = Classify(entry, detail, direction);
         string? reverses = null;
-        var deferred = DeferredLinks;
-        if (deferred is null && LinksReversals)
+        if (entry.IsReversal)
         {
-            if (entry.IsReversal)
-            {
-                reverses = detail is null ? null : Reversed(detail);
-            }
-            else if (detail is not null)
-            {
-                Remember(detail, paymentRef);
-            }
+            reverses = detail is null ? null : Reversed(detail);
+        }
+        else if (detail is not null)
+        {
+            Remember(detail, paymentRef);
         }
 
         var extra = new CamtExtra(entry, detail, statedAmount, reverses);
-        if (deferred is not null && detail is not null)
-        {
-            deferred.Add(entry.IsReversal ? new Deferred(detail, null, extra) : new Deferred(detail, paymentRef, null));
-        }
-
         return new BankTransaction
         {
             PaymentRef = paymentRef,
@@ -315,19 +297,6 @@ internal sealed class CamtTransactionMapper(string fileName, ICollection<ParseWa
         : text.Length == 0 ? more
         : text + " " + more;
 
-    /// <summary>Does what a part's mapper deferred (<see cref="DeferredLinks"/>), as the one-thread mapper did it then.</summary>
-    public void Replay(in Deferred link)
-    {
-        if (link.Reversal is { } reversal)
-        {
-            reversal.Reverses = Reversed(link.Detail);
-        }
-        else
-        {
-            Remember(link.Detail, link.PaymentRef!);
-        }
-    }
-
     private void Remember(CamtTransaction detail, string paymentRef)
     {
         if (detail.EndToEndId is not { Length: > 0 } && detail.TransactionId is not { Length: > 0 })
@@ -365,7 +334,4 @@ internal sealed class CamtTransactionMapper(string fileName, ICollection<ParseWa
 
     private void Warn(long line, string code, string template, params object?[] args) =>
         warnings?.Add(new ParseWarning(fileName, line, code, string.Format(CultureInfo.InvariantCulture, template, args)));
-
-    /// <summary>A transaction's details to remember under its payment reference, or a reversal to link.</summary>
-    internal readonly record struct Deferred(CamtTransaction Detail, string? PaymentRef, CamtExtra? Reversal);
 }

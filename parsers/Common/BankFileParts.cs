@@ -17,9 +17,7 @@ namespace CashApp.Parsers.Common;
 /// <remarks>
 /// Only formats and options whose reading is the same from a copied state are read in parts: BAI2 in strict mode
 /// (lenient mode may put several records on one line, and numbers their references by line) and fixed-width
-/// lockbox files. Warnings come from the checking reader alone, in file order. camt.053 and camt.054 documents are
-/// read in parts their own way (<see cref="Camt.CamtParts"/>: runs of entries cut at entry boundaries, any failure
-/// read again on one thread).
+/// lockbox files. Warnings come from the checking reader alone, in file order.
 /// </remarks>
 public static class BankFileParts
 {
@@ -34,7 +32,6 @@ public static class BankFileParts
         {
             BankFileFormat.Bai2 => !options.Lenient,
             BankFileFormat.Lockbox => true,
-            BankFileFormat.Camt053 or BankFileFormat.Camt054 => true,
             _ => false,
         };
     }
@@ -80,11 +77,6 @@ public static class BankFileParts
 
         partBytes = partBytes > 0 ? partBytes : DefaultPartBytes;
         workers = workers > 0 ? workers : Math.Max(1, Environment.ProcessorCount);
-        if (format is BankFileFormat.Camt053 or BankFileFormat.Camt054)
-        {
-            return await Camt.CamtParts.ReadAsync(path, options, warnings, createPart, add, complete, partBytes, workers, cancellationToken).ConfigureAwait(false);
-        }
-
         PartReader reader = format == BankFileFormat.Bai2
             ? new Bai2PartReader(path, new Bai2ReaderOptions { Lenient = false }, partBytes, options.WithoutExtra)
             : new LockboxPartReader(path, options.LockboxLayout ?? LockboxLayout.Default, partBytes);

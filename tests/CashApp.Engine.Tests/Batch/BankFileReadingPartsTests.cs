@@ -6,7 +6,6 @@ using CashApp.Parsers.Bai2;
 using CashApp.Parsers.Common;
 using CashApp.Parsers.Lockbox;
 using CashApp.Parsers.Tests.Bai2;
-using CashApp.Tests;
 
 namespace CashApp.Engine.Tests.Batch;
 
@@ -105,28 +104,6 @@ public sealed class BankFileReadingPartsTests : IDisposable
             var bytes = (byte[])valid.Clone();
             bytes[random.Next(bytes.Length)] = (byte)"0 9A\n6X"[random.Next(7)];
             await AssertSameAsync(bytes, new BankFileReadOptions(), 1 + random.Next(2048));
-        }
-    }
-
-    [Theory]
-    [InlineData(1)]
-    [InlineData(2048)]
-    public async Task ReadFile_CamtInParts_GivesTheOneThreadRead(int partBytes)
-    {
-        var outcome = await AssertSameAsync(await File.ReadAllBytesAsync(Path.Combine(TestPaths.Fixtures, "demo/bank/day.camt053.xml")), new BankFileReadOptions(), partBytes);
-        Assert.StartsWith("Camt053 ", outcome, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task ReadFile_CorruptedCamtInParts_GivesTheOneThreadReadOrItsError()
-    {
-        var valid = await File.ReadAllBytesAsync(Path.Combine(TestPaths.Fixtures, "demo/bank/day.camt053.xml"));
-        var random = new Random(20261205);
-        for (var i = 0; i < 40; i++)
-        {
-            var bytes = (byte[])valid.Clone();
-            bytes[random.Next(bytes.Length)] = (byte)"<>/x 0-\"&"[random.Next(9)];
-            await AssertSameAsync(bytes, new BankFileReadOptions(), 1 + random.Next(4096));
         }
     }
 

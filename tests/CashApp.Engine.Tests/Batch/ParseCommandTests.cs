@@ -95,11 +95,6 @@ public sealed class ParseCommandTests : IDisposable
     [InlineData("bai2/crlf_trailing_spaces_no_final_newline.bai2", "bai2-crlf_trailing_spaces_no_final_newline", 1)]
     [InlineData("bai2/spec_features.bai2", "bai2-spec_features", 1)]
     [InlineData("lockbox/files/multi-lockbox-crlf.txt", "lockbox-multi-lockbox-crlf", 1)]
-    [InlineData("demo/bank/day.camt053.xml", "demo-day.camt053", 1)]
-    [InlineData("demo/bank/day.camt053.xml", "demo-day.camt053", 4096)]
-    [InlineData("camt/camt053-v02.xml", "camt-camt053-v02", 1)]
-    [InlineData("camt/camt053-v08-prefixed.xml", "camt-camt053-v08-prefixed", 1)]
-    [InlineData("camt/camt054-v04.xml", "camt-camt054-v04", 1)]
     public async Task Parse_FixtureInParts_WritesTheGoldenBytes(string file, string golden, int partBytes)
     {
         var path = Path.Combine(TestPaths.Fixtures, file);
@@ -127,29 +122,6 @@ public sealed class ParseCommandTests : IDisposable
         Assert.Equal(1, code);
         Assert.Equal(0, output.Length);
         Assert.Contains($"{path}:5003: the file ends before the 49 trailer", error.ToString(), StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData(0.4)]
-    [InlineData(0.9)]
-    public async Task Parse_CamtCutShortReadInParts_WritesNothingAndTheOneThreadError(double keep)
-    {
-        // The parts before the cut read well; the document is read again on one thread, whose error is the one to give.
-        var whole = await File.ReadAllBytesAsync(Path.Combine(TestPaths.Fixtures, "demo/bank/day.camt053.xml"));
-        var path = Path.Combine(_dir, "cut.camt053.xml");
-        await File.WriteAllBytesAsync(path, whole.AsSpan(0, (int)(whole.Length * keep)).ToArray());
-        using var oneThreadOutput = new MemoryStream();
-        using var oneThreadError = new StringWriter();
-        using var output = new MemoryStream();
-        using var error = new StringWriter();
-
-        var oneThread = await ParseCommand.RunAsync(path, new BankFileReadOptions(), oneThreadOutput, oneThreadError, CancellationToken.None);
-        var code = await ParseCommand.RunAsync(path, new BankFileReadOptions(), output, error, CancellationToken.None, partBytes: 512);
-
-        Assert.Equal(1, oneThread);
-        Assert.Equal(1, code);
-        Assert.Equal(0, output.Length);
-        Assert.Equal(oneThreadError.ToString(), error.ToString());
     }
 
     /// <summary>
