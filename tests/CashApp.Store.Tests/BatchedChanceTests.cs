@@ -66,4 +66,84 @@ public sealed class BatchedChanceTests : IDisposable
         Assert.Equal(oneRun.Applications.Select(a => (a.PaymentRef, a.ItemId, a.Amount.Minor)).Order(), applied);
         Assert.DoesNotContain((await store.ListExceptionsAsync(new ExceptionQuery { Take = 1000 })).Items, e => e.PaymentRef == "ZREF-PAYER");
     }
+
+    /// <summary>
+    /// The store refuses the file's first batch (an item it applied to moved under its snapshot, and another writer
+    /// added 160 items meanwhile). The chances that snapshot gave (40 open items: the payer's 1.00 at 1.5%, past the
+    /// policy's 1%) must go with it: the retry judges from the ledger it finds (200 items: 0.3%), as one run over that
+    /// ledger does, and applies the payer's payment.
+    /// </summary>
+    [Fact]
+    public async Task Ingest_FirstBatchRefusedAsStale_ChancesReadAgainFromTheLedgerTheRetryFinds()
+    {
+        var date = new DateOnly(2026, 10, 1);
+        OpenItem Item(string id, string customer, string name, string number, long minor) => new(id, DocType.Invoice, customer, name, number, null, Ledger.Usd, minor, date, date.AddDays(30));
+        List<Customer> customers = [new("P", "Pinecone Supplies Ltd", null, [], []), new("Q", "Quillwort Dynamics Inc", null, [], []), .. Enumerable.Range(0, 8).Select(b => new Customer($"B{b}", $"Bigbuyer {b} Holdings", null, [], []))];
+        List<OpenItem> before =
+        [
+            Item("P-1", "P", "Pinecone Supplies Ltd", "INV-10001", 1_00),
+            Item("P-2", "P", "Pinecone Supplies Ltd", "INV-10002", 7_777_77),
+            .. Enumerable.Range(0, 30).Select(q => Item($"Q-{q:D2}", "Q", "Quillwort Dynamics Inc", $"INV-2{q:D4}", 71 + (2 * q))),
+            .. Enumerable.Range(0, 8).Select(b => Item($"B-{b:D3}", $"B{b}", $"Bigbuyer {b} Holdings", $"INV-3{b:D4}", 1_000_00 + (b * 1_37))),
+        ];
+        var meanwhile = Enumerable.Range(8, 160).Select(b => Item($"B-{b:D3}", $"B{b % 8}", $"Bigbuyer {b % 8} Holdings", $"INV-3{b:D4}", 1_000_00 + (b * 1_37))).ToList();
+        List<TestDetail> details =
+        [
+            new TestDetail(165, 1_000_00, "0", "AREF-B000", string.Empty, "ORIG CO NAME:BIGBUYER 0 HOLDINGS ENTRY DESCR:PAYMENT INV-30000"),
+            new TestDetail(165, 1_00, "0", "ZREF-PAYER", string.Empty, "ORIG CO NAME:PINECONE SUPPLIES LTD ENTRY DESCR:PAYMENT"),
+        ];
+        var content = Bai2TestWriter.Render(new TestFile("BANK", "CASHAPP", new DateOnly(2026, 11, 23), [new TestGroup("BANK", new DateOnly(2026, 11, 23), "USD", [new TestAccount("500100200", "USD", [], details)])]));
+
+        await using var store = await CashStores.OpenSqliteAsync(Path.Combine(_directory, "stale.db"), TimeProvider.System);
+        await store.UpsertCustomersAsync(customers, "ar");
+        await store.UpsertOpenItemsAsync(before, "ar");
+        var matcher = new WriterBetween(store, async () =>
+        {
+            // Another writer: B-000's open amount moves (so the store refuses the batch that paid it) and 160 items come.
+            await store.UpsertOpenItemsAsync([before.Single(i => i.ItemId == "B-000") with { OpenMinor = 500_00 }, .. meanwhile], "ar");
+        });
+
+        await new LedgerService(store, matcher) { IngestBatchSize = 1 }.IngestBankFileAsync(content, "day.bai2", new IngestOptions());
+
+        Assert.True(matcher.Calls >= 3, $"expected the refused batch to be matched again; {matcher.Calls} matches");
+        // One run over the ledger the retry found applies the payer's payment.
+        List<OpenItem> atRetry = [.. before.Select(i => i.ItemId == "B-000" ? i with { OpenMinor = 500_00 } : i), .. meanwhile];
+        var oneRun = new CashMatcher(atRetry, customers, MatchPolicy.Default).Match(await ReadPayments(content));
+        Assert.Contains(oneRun.Applications, a => a.PaymentRef == "ZREF-PAYER" && a.ItemId == "P-1");
+        var applied = await store.ListApplicationsAsync(new ApplicationQuery { Take = int.MaxValue });
+        Assert.Contains(applied, a => a.PaymentRef == "ZREF-PAYER" && a.ItemId == "P-1" && a.Amount.Minor == 1_00);
+    }
+
+    private static async Task<List<Payment>> ReadPayments(byte[] content)
+    {
+        await using var read = new MemoryStream(content);
+        var transactions = await BankFileReading.ReadAsync(read, "day.bai2", BankFileFormat.Bai2, new BankFileReadOptions(), new List<ParseWarning>());
+        return transactions.Where(t => t.Direction == Direction.Credit && t.IsPayment && !DepositReconciliation.IsDeposit(t)).Select(Payment.FromTransaction).ToList();
+    }
+
+    /// <summary>Matches on a fresh snapshot each time, as a store-backed service does; after its first match, runs <c>write</c> before the store sees the batch.</summary>
+    private sealed class WriterBetween(ICashStore store, Func<Task> write) : ILedgerMatcher
+    {
+        public int Calls { get; private set; }
+
+        public async ValueTask<(MatchResult Result, LedgerSnapshot Snapshot)> MatchAsync(IReadOnlyList<Payment> payments, MatchStage stage, AmountChances? chances, CancellationToken cancellationToken)
+        {
+            var snapshot = await store.LoadSnapshotAsync(cancellationToken);
+            var result = payments.Count == 0 ? new MatchResult([], []) : new CashMatcher(snapshot.OpenItems, snapshot.Customers, MatchPolicy.Default).Match(payments, stage, chances);
+            if (Calls++ == 0)
+            {
+                await write();
+            }
+
+            return (result, snapshot);
+        }
+
+        public void Invalidate()
+        {
+        }
+
+        public void ItemsChanged(IEnumerable<string> itemIds)
+        {
+        }
+    }
 }
