@@ -111,7 +111,9 @@ public sealed class WebFixture : IAsyncLifetime
             await page.FillAsync("#name", name);
             await page.FillAsync("#password", Password);
             await page.ClickAsync("button[type=submit]");
-            await page.WaitForURLAsync(WebAddress.ToString().TrimEnd('/') + "/");
+            // Signed in once the worklist's document is parsed (its scripts have run): the "load" event also waits for
+            // every image and style sheet, which on two cores shared with the other test assemblies has taken over 30 s.
+            await page.WaitForURLAsync(WebAddress.ToString().TrimEnd('/') + "/", new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
         }
 
         return page;
