@@ -29,9 +29,7 @@ public sealed class BatchedChanceTests : IDisposable
     [InlineData(1)]
     public async Task Ingest_ReferencesCloseMostOfTheLedger_PayerPaymentJudgedOnTheLedgerAtTheFilesStart(int batch)
     {
-        var date = new DateOnly(2026, 10, 1);
-        OpenItem Item(string id, string customer, string name, string number, long minor) => new(id, DocType.Invoice, customer, name, number, null, Ledger.Usd, minor, date, date.AddDays(30));
-        List<Customer> customers = [new("P", "Pinecone Supplies Ltd", null, [], []), new("Q", "Quillwort Dynamics Inc", null, [], []), .. Enumerable.Range(0, 8).Select(b => new Customer($"B{b}", $"Bigbuyer {b} Holdings", null, [], []))];
+        var customers = Customers();
         List<OpenItem> items =
         [
             Item("P-1", "P", "Pinecone Supplies Ltd", "INV-10001", 1_00),
@@ -47,16 +45,13 @@ public sealed class BatchedChanceTests : IDisposable
                 .Select((i, n) => new TestDetail(165, i.OpenMinor, "0", $"REF{n:D4}", string.Empty, $"ORIG CO NAME:{i.CustomerName.ToUpperInvariant()} ENTRY DESCR:PAYMENT {i.InvoiceNumber}")),
             new TestDetail(165, 1_00, "0", "ZREF-PAYER", string.Empty, "ORIG CO NAME:PINECONE SUPPLIES LTD ENTRY DESCR:PAYMENT"),
         ];
-        var content = Bai2TestWriter.Render(new TestFile("BANK", "CASHAPP", new DateOnly(2026, 11, 23), [new TestGroup("BANK", new DateOnly(2026, 11, 23), "USD", [new TestAccount("500100200", "USD", [], details)])]));
+        var content = Day(details);
 
         await using var store = await CashStores.OpenSqliteAsync(Path.Combine(_directory, "cashapp.db"), TimeProvider.System);
         await store.UpsertCustomersAsync(customers, "ar");
         await store.UpsertOpenItemsAsync(items, "ar");
         var snapshot = await store.LoadSnapshotAsync();
-        await using var read = new MemoryStream(content);
-        var transactions = await BankFileReading.ReadAsync(read, "day.bai2", BankFileFormat.Bai2, new BankFileReadOptions(), new List<ParseWarning>());
-        var payments = transactions.Where(t => t.Direction == Direction.Credit && t.IsPayment && !DepositReconciliation.IsDeposit(t)).Select(Payment.FromTransaction).ToList();
-        var oneRun = new CashMatcher(snapshot.OpenItems, snapshot.Customers, MatchPolicy.Default).Match(payments);
+        var oneRun = new CashMatcher(snapshot.OpenItems, snapshot.Customers, MatchPolicy.Default).Match(await ReadPayments(content));
 
         await new LedgerService(store) { IngestBatchSize = batch }.IngestBankFileAsync(content, "day.bai2", new IngestOptions());
 
@@ -76,9 +71,7 @@ public sealed class BatchedChanceTests : IDisposable
     [Fact]
     public async Task Ingest_FirstBatchRefusedAsStale_ChancesReadAgainFromTheLedgerTheRetryFinds()
     {
-        var date = new DateOnly(2026, 10, 1);
-        OpenItem Item(string id, string customer, string name, string number, long minor) => new(id, DocType.Invoice, customer, name, number, null, Ledger.Usd, minor, date, date.AddDays(30));
-        List<Customer> customers = [new("P", "Pinecone Supplies Ltd", null, [], []), new("Q", "Quillwort Dynamics Inc", null, [], []), .. Enumerable.Range(0, 8).Select(b => new Customer($"B{b}", $"Bigbuyer {b} Holdings", null, [], []))];
+        var customers = Customers();
         List<OpenItem> before =
         [
             Item("P-1", "P", "Pinecone Supplies Ltd", "INV-10001", 1_00),
@@ -92,7 +85,7 @@ public sealed class BatchedChanceTests : IDisposable
             new TestDetail(165, 1_000_00, "0", "AREF-B000", string.Empty, "ORIG CO NAME:BIGBUYER 0 HOLDINGS ENTRY DESCR:PAYMENT INV-30000"),
             new TestDetail(165, 1_00, "0", "ZREF-PAYER", string.Empty, "ORIG CO NAME:PINECONE SUPPLIES LTD ENTRY DESCR:PAYMENT"),
         ];
-        var content = Bai2TestWriter.Render(new TestFile("BANK", "CASHAPP", new DateOnly(2026, 11, 23), [new TestGroup("BANK", new DateOnly(2026, 11, 23), "USD", [new TestAccount("500100200", "USD", [], details)])]));
+        var content = Day(details);
 
         await using var store = await CashStores.OpenSqliteAsync(Path.Combine(_directory, "stale.db"), TimeProvider.System);
         await store.UpsertCustomersAsync(customers, "ar");
@@ -113,6 +106,19 @@ public sealed class BatchedChanceTests : IDisposable
         var applied = await store.ListApplicationsAsync(new ApplicationQuery { Take = int.MaxValue });
         Assert.Contains(applied, a => a.PaymentRef == "ZREF-PAYER" && a.ItemId == "P-1" && a.Amount.Minor == 1_00);
     }
+
+    private static readonly DateOnly Date = new(2026, 10, 1);
+
+    /// <summary>The payer P, the near-1.00 customer Q, and eight big buyers.</summary>
+    private static List<Customer> Customers() =>
+        [new("P", "Pinecone Supplies Ltd", null, [], []), new("Q", "Quillwort Dynamics Inc", null, [], []), .. Enumerable.Range(0, 8).Select(b => new Customer($"B{b}", $"Bigbuyer {b} Holdings", null, [], []))];
+
+    private static OpenItem Item(string id, string customer, string name, string number, long minor) =>
+        new(id, DocType.Invoice, customer, name, number, null, Ledger.Usd, minor, Date, Date.AddDays(30));
+
+    /// <summary>A BAI2 day of one account with these credits.</summary>
+    private static byte[] Day(List<TestDetail> details) =>
+        Bai2TestWriter.Render(new TestFile("BANK", "CASHAPP", new DateOnly(2026, 11, 23), [new TestGroup("BANK", new DateOnly(2026, 11, 23), "USD", [new TestAccount("500100200", "USD", [], details)])]));
 
     private static async Task<List<Payment>> ReadPayments(byte[] content)
     {
