@@ -251,6 +251,8 @@ public static class MatchRun
 
         var matcher = await run.Stage("index", items.Count, () =>
         {
+            // Collected here, not between stages, so that the stage's figures carry what it costs.
+            CollectFreed();
             var built = new CashMatcher(items, customers, options.Policy);
             built.UsePayerRules(options.PayerRules);
             built.Decided = options.Decided;
@@ -268,6 +270,7 @@ public static class MatchRun
         customers.TrimExcess();
         var result = await run.Stage("match", payments.Count, () =>
         {
+            CollectFreed();
             var matched = matcher.Match(payments);
             return Task.FromResult((matched, (long)payments.Count));
         }).ConfigureAwait(false);
@@ -349,6 +352,13 @@ public static class MatchRun
             Duplicates = repeats.Credits.Count,
         };
     }
+
+    /// <summary>
+    /// A full, compacting collection where a stage has just let go of a large part of the heap (the parsed files, the
+    /// loaded lists): left to itself the collector finds them gone only at its next full collection, and the next
+    /// stage's survivors are given new memory meanwhile, which is what sets the run's peak.
+    /// </summary>
+    private static void CollectFreed() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
 
     private static void WriteDeposits(string path, DepositReconciliation deposits)
     {
