@@ -143,15 +143,46 @@ public static partial class ArFiles
                 id,
                 reader.GetString(name),
                 parent.Length == 0 ? null : parent,
-                SplitList(reader.GetString(aliases)),
-                SplitList(reader.GetString(accounts))));
+                SplitList(reader.GetFieldSpan(aliases)),
+                SplitList(reader.GetFieldSpan(accounts))));
         }
 
         return customers;
     }
 
-    private static string[] SplitList(string value) =>
-        value.Length == 0 ? [] : value.Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    /// <summary>
+    /// The entries of a <c>|</c>-separated list, trimmed, without empty ones: <c>string.Split</c> with
+    /// <c>RemoveEmptyEntries | TrimEntries</c>, read from the row's field without making a string of the whole list first.
+    /// </summary>
+    internal static string[] SplitList(ReadOnlySpan<char> value)
+    {
+        var count = 0;
+        foreach (var range in value.Split('|'))
+        {
+            if (!value[range].Trim().IsEmpty)
+            {
+                count++;
+            }
+        }
+
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var entries = new string[count];
+        var n = 0;
+        foreach (var range in value.Split('|'))
+        {
+            var entry = value[range].Trim();
+            if (!entry.IsEmpty)
+            {
+                entries[n++] = entry.ToString();
+            }
+        }
+
+        return entries;
+    }
 
     private static DateOnly ParseDate(CsvDataReader reader, int ordinal, string path, long line, string column)
     {

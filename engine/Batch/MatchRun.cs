@@ -192,15 +192,6 @@ public static class MatchRun
             throw;
         }
 
-        var matcher = await run.Stage("index", items.Count, () =>
-        {
-            var built = new CashMatcher(items, customers, options.Policy);
-            built.UsePayerRules(options.PayerRules);
-            built.Decided = options.Decided;
-            built.Calibration = options.Calibration ?? built.Calibration;
-            return Task.FromResult((built, (long)items.Count));
-        }).ConfigureAwait(false);
-
         // A credit an earlier file of the run already brought (the same identity key) is that payment again: it is
         // listed as a duplicate and neither reconciled nor applied a second time.
         var repeats = Repeats.Find(files);
@@ -251,16 +242,35 @@ public static class MatchRun
         }
 
         // The parsed files are done with: their transactions (a million objects on a large day) are not kept through
-        // matching. The array is the parse task's own result, so emptying it, not just dropping this reference, frees them.
+        // indexing and matching. Dropping them before the index is built, not after, lets the collector take them
+        // back before the index stage's own peak. The array is the parse task's own result, so emptying it, not
+        // just dropping this reference, frees them. (A bad currency in a bank file now stops the run before
+        // indexing rather than after, with the same message.)
         Array.Clear(files);
         files = [];
 
-        // So are the customers: the directory holds what matching needs of them.
+        var matcher = await run.Stage("index", items.Count, () =>
+        {
+            // Collected here, not between stages, so that the stage's figures carry what it costs.
+            CollectFreed();
+            var built = new CashMatcher(items, customers, options.Policy);
+            built.UsePayerRules(options.PayerRules);
+            built.Decided = options.Decided;
+            built.Calibration = options.Calibration ?? built.Calibration;
+            return Task.FromResult((built, (long)items.Count));
+        }).ConfigureAwait(false);
+
+        // The matcher keeps the items it needs, in its own order, and the directory what it needs of the customers:
+        // the loaded lists (millions of references, held by their load tasks too) are emptied, not just dropped.
+        var itemCount = items.Count;
+        items.Clear();
+        items.TrimExcess();
         var customerCount = customers.Count;
         customers.Clear();
         customers.TrimExcess();
         var result = await run.Stage("match", payments.Count, () =>
         {
+            CollectFreed();
             var matched = matcher.Match(payments);
             return Task.FromResult((matched, (long)payments.Count));
         }).ConfigureAwait(false);
@@ -296,14 +306,18 @@ public static class MatchRun
         await run.Stage("check", result.Applications.Count, () =>
         {
             // Only the items applied to can break the books; passing just those spares a dictionary of
-            // every open item (millions) and checks exactly the same.
+            // every open item (millions) and checks exactly the same. The matcher finds them by id, so the
+            // loaded list need not be kept for this; an id it does not know stays out, and the check names it.
             var touched = new HashSet<string>(result.Applications.Count, StringComparer.Ordinal);
+            var applied = new List<OpenItem>();
             foreach (var application in result.Applications)
             {
-                touched.Add(application.ItemId);
+                if (touched.Add(application.ItemId) && matcher.ItemById(application.ItemId) is { } item)
+                {
+                    applied.Add(item);
+                }
             }
 
-            var applied = items.Where(i => touched.Contains(i.ItemId)).ToList();
             BalanceCheck.Verify(payments, applied, result.Applications, result.Exceptions);
             return Task.FromResult((0, (long)result.Applications.Count));
         }).ConfigureAwait(false);
@@ -323,7 +337,7 @@ public static class MatchRun
         var fully = payments.Count(p => appliedRefs.Contains(p.PaymentRef) && !unappliedRefs.Contains(p.PaymentRef));
         return new MatchRunSummary(
             summaries,
-            items.Count,
+            itemCount,
             customerCount,
             payments.Count,
             appliedRefs.Count,
@@ -338,6 +352,13 @@ public static class MatchRun
             Duplicates = repeats.Credits.Count,
         };
     }
+
+    /// <summary>
+    /// A full, compacting collection where a stage has just let go of a large part of the heap (the parsed files, the
+    /// loaded lists): left to itself the collector finds them gone only at its next full collection, and the next
+    /// stage's survivors are given new memory meanwhile, which is what sets the run's peak.
+    /// </summary>
+    private static void CollectFreed() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
 
     private static void WriteDeposits(string path, DepositReconciliation deposits)
     {

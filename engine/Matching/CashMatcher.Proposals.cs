@@ -128,6 +128,14 @@ public sealed partial class CashMatcher
         return -1;
     }
 
+    /// <summary>The open item with this id as the ledger was given (its opening amount), or null when there is none.</summary>
+    /// <remarks>What lets a batch run check the books after matching without keeping the loaded item list alive beside the index.</remarks>
+    internal OpenItem? ItemById(string itemId)
+    {
+        var at = IndexOfItem(itemId);
+        return at < 0 ? null : _items[at];
+    }
+
     private int IndexAmongBuilt(string itemId)
     {
         int lo = 0, hi = _itemCount - _added.Length - 1;

@@ -1,5 +1,7 @@
 using CashApp.Engine.Ar;
 using CashApp.Engine.Model;
+using FsCheck;
+using FsCheck.Xunit;
 
 namespace CashApp.Engine.Tests.Ar;
 
@@ -118,6 +120,26 @@ public sealed class ArFilesTests : IDisposable
         Assert.Equal(["ACME", "Acme Co"], customer.Aliases);
         Assert.Equal(2, customer.BankAccounts.Count);
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("|")]
+    [InlineData(" ACME | |Acme Co|")]
+    [InlineData("  ")]
+    [InlineData("021000021:12345")]
+    [InlineData("||a||b c ||\t d\t")]
+    public void SplitList_AsStringSplitRemovingEmptyAndTrimming(string value)
+    {
+        Assert.Equal(value.Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), ArFiles.SplitList(value));
+    }
+
+    [Property]
+    public bool SplitList_AnyEntries_AsStringSplit(NonNull<string>[] entries)
+    {
+        // Joined, so that separators, empty entries and entries of white space all occur.
+        var value = string.Join('|', entries.Select(e => e.Get));
+        return value.Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).SequenceEqual(ArFiles.SplitList(value));
+    }
 }
 
 public sealed class ArFilesLargeTests : IDisposable
@@ -168,6 +190,28 @@ public sealed class ArFilesLargeTests : IDisposable
         var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
         Assert.Equal(149_002, ex.LineNumber);
         Assert.Contains("line 7", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ReadOpenItems_DuplicateFarApartInAnyOrder_NamesBothLines(bool shuffled)
+    {
+        // In id order the check sorts and compares neighbours; shuffled it hashes: the first and the last row collide either way.
+        const int rows = 150_000;
+        var ids = Enumerable.Range(0, rows).Select(i => $"AR{i:D6}").ToArray();
+        if (shuffled)
+        {
+            new Random(20).Shuffle(ids);
+        }
+
+        ids[^1] = ids[0];
+        var path = WriteRows(rows, i => $"{ids[i]},INV,C1,Acme,INV-{i},,USD,1.00,2026-11-01,2026-12-01");
+        var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
+        Assert.Equal(rows + 1, ex.LineNumber);
+        Assert.Equal("item_id", ex.Column);
+        Assert.Equal(ids[0], ex.Value);
+        Assert.Contains("line 2", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -157,4 +157,19 @@ public sealed class CashMatcherProposalTests
             Assert.Equal(payments[..batch].Select(p => (p.PaymentRef, p.Amount)), result.Exceptions.Select(e => (e.PaymentRef, e.Unapplied)));
         }
     }
+
+    [Fact]
+    public void ItemById_EveryItemGivenInAnyOrder_TheSameItemAndNullForAnUnknownId()
+    {
+        var (items, customers, _) = Demo.Value;
+        // Reversed, so the matcher's id order is not the order the items were given in.
+        var given = items.AsEnumerable().Reverse().ToList();
+        var matcher = new CashMatcher(given, customers, MatchPolicy.Default);
+
+        Assert.All(given, i => Assert.Same(i, matcher.ItemById(i.ItemId)));
+        Assert.Null(matcher.ItemById("NO-SUCH-ITEM"));
+        Assert.Null(matcher.ItemById(string.Empty));
+        Assert.Null(matcher.Fork().ItemById("NO-SUCH-ITEM"));
+        Assert.Same(given[0], matcher.Fork().ItemById(given[0].ItemId));
+    }
 }
