@@ -233,19 +233,36 @@ internal sealed class DeleteNeighbourhoodIndex
         Span<int> runEnds = stackalloc int[MaxKeyLength + 1];
         var runs = 0;
 
+        // The probes' hashes first (the query whole, then each deletion), and the places they read asked for ahead:
+        // each probe is a miss in the bucket table and another in the hashes, which then overlap instead of queueing.
+        Span<ulong> probes = stackalloc ulong[MaxKeyLength + 1];
         Span<char> buffer = stackalloc char[MaxKeyLength];
+        probes[0] = Hash(query);
+        for (var i = 0; i < query.Length; i++)
+        {
+            probes[i + 1] = Hash(Delete(query, i, buffer));
+        }
+
+        probes = probes[..(query.Length + 1)];
+        foreach (var hash in probes)
+        {
+            Prefetch.Line(ref _bucketStart[(int)(hash >> _shift)]);
+        }
+
+        foreach (var hash in probes)
+        {
+            var start = _bucketStart[(int)(hash >> _shift)];
+            if (start < _hashes.Length)
+            {
+                Prefetch.Line(ref _hashes[start]);
+                Prefetch.Line(ref _items[start]);
+            }
+        }
+
         for (var i = -1; i < query.Length; i++)
         {
             var before = met.Count;
-            if (i < 0)
-            {
-                Collect(Hash(query), Whole, '\0', met);
-            }
-            else
-            {
-                Collect(Hash(Delete(query, i, buffer)), i, query[i], met);
-            }
-
+            Collect(probes[i + 1], i < 0 ? Whole : i, i < 0 ? '\0' : query[i], met);
             if (met.Count > before)
             {
                 runEnds[runs++] = met.Count;
