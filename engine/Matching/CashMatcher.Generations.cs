@@ -315,11 +315,11 @@ public sealed partial class CashMatcher
         // come newest (last in id order) first, merged by rank with those of the build's index.
         var invoiceKeys = KeyIndex.Over(_invoiceKeys, 2 * all.Length, order);
         var poKeys = KeyIndex.Over(_poKeys, all.Length, order);
-        var fuzzyEntries = new List<(string Key, int Item)>(all.Length);
+        var fuzzyKeys = new DeleteNeighbourhoodIndex.Keys(all.Length, 12 * all.Length);
         var addedOf = new Dictionary<int, List<int>>();
         foreach (var i in all)
         {
-            var seriesAt = IndexItem(items[i], i, invoiceKeys, poKeys, fuzzyEntries, series, seriesIndex);
+            var seriesAt = IndexItem(items[i], i, invoiceKeys, poKeys, fuzzyKeys, series, seriesIndex);
             if (i >= count)
             {
                 seriesOf[i] = seriesAt;
@@ -376,7 +376,7 @@ public sealed partial class CashMatcher
             _added = all,
             _addedRank = addedRank,
             _order = order,
-            _fuzzyAdded = fuzzyEntries.Count > 0 ? DeleteNeighbourhoodIndex.Build(fuzzyEntries) : null,
+            _fuzzyAdded = fuzzyKeys.Count > 0 ? DeleteNeighbourhoodIndex.Build(fuzzyKeys) : null,
             _addedOfCustomer = ofCustomer,
             _openInSeries = inSeries,
             _openInCurrency = inCurrency,

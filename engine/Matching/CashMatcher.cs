@@ -80,37 +80,53 @@ public sealed partial class CashMatcher
         // directory reads every item's customer as it builds, and says which it is.
         var customerOf = new int[capacity];
         var directory = Task.Run(() => new CustomerDirectory(OrdinalOrder.Sort(customers, c => c.CustomerId), sortedItems, NameLookupLimits.Default, customerOf));
-        // Each item is indexed under its full reference and its core (INV1004567 and 1004567).
-        _invoiceKeys = new KeyIndex(2 * count, 16 * count);
-        _poKeys = new KeyIndex(count, 12 * count);
+        // Each item is indexed under its full reference and its core (INV1004567 and 1004567). The keys are counted
+        // first, so that each index is made at its size once, never grown by doubling (on the 1M day a grown
+        // character array held some 190 MB it never used, and copied what it had).
+        var room = default(KeyRoom);
+        for (var i = 0; i < count; i++)
+        {
+            KeysOf(sortedItems[i], ref room);
+        }
+
+        _invoiceKeys = new KeyIndex(room.InvoiceKeys, room.InvoiceChars);
+        _poKeys = new KeyIndex(room.PoKeys, room.PoChars);
+        var fuzzyKeys = new DeleteNeighbourhoodIndex.Keys(room.FuzzyKeys, room.FuzzyChars);
         var opening = new long[capacity];
         _customerOf = customerOf;
         _currencyOf = new ushort[capacity];
         _seriesOfItem = new int[capacity];
         _seriesIndex = new Dictionary<string, int>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
-        var fuzzyEntries = new List<(string Key, int Item)>(count);
         for (var i = 0; i < count; i++)
         {
             var item = _items[i];
             opening[i] = item.OpenMinor;
             _currencyOf[i] = CurrencyAt(item.Currency.Code, _currencyCodes);
-            _seriesOfItem[i] = IndexItem(item, i, _invoiceKeys, _poKeys, fuzzyEntries, _series, _seriesIndex);
+            _seriesOfItem[i] = IndexItem(item, i, _invoiceKeys, _poKeys, fuzzyKeys, _series, _seriesIndex);
         }
 
         // The last keys still waiting are stored now, on this thread: forks and the payer prefetch then only read.
         _invoiceKeys.Settle();
         _poKeys.Settle();
-        var fuzzy = Task.Run(() => DeleteNeighbourhoodIndex.Build(fuzzyEntries));
+        var fuzzy = Task.Run(() => DeleteNeighbourhoodIndex.Build(fuzzyKeys));
         _customers = directory.GetAwaiter().GetResult();
-        _itemsOfCustomer = new List<int>[_customers.Count];
+
+        // Each customer's list made at its size: counted first, not grown by doubling.
+        var itemsOf = new int[_customers.Count];
         for (var i = 0; i < count; i++)
         {
-            (_itemsOfCustomer[_customerOf[i]] ??= []).Add(i);
+            itemsOf[_customerOf[i]]++;
         }
 
+        _itemsOfCustomer = new List<int>[_customers.Count];
         for (var c = 0; c < _itemsOfCustomer.Length; c++)
         {
-            _itemsOfCustomer[c] ??= [];
+            _itemsOfCustomer[c] = new List<int>(itemsOf[c]);
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            _itemsOfCustomer[_customerOf[i]].Add(i);
         }
 
         _fuzzy = fuzzy.GetAwaiter().GetResult();
@@ -135,53 +151,131 @@ public sealed partial class CashMatcher
     }
 
     /// <summary>
-    /// Adds item <paramref name="i"/> under its references to the key indexes and the fuzzy entries, and its series to
+    /// Adds item <paramref name="i"/> under its references to the key indexes and the fuzzy keys, and its series to
     /// <paramref name="series"/> when new; returns the index of its series. The one indexing of an item, for a full
     /// build and for the items a generation adds, so the two cannot drift apart.
     /// </summary>
-    private static int IndexItem(OpenItem item, int i, KeyIndex invoiceKeys, KeyIndex poKeys, List<(string Key, int Item)> fuzzyEntries,
+    private static int IndexItem(OpenItem item, int i, KeyIndex invoiceKeys, KeyIndex poKeys, DeleteNeighbourhoodIndex.Keys fuzzyKeys,
         List<string> series, Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> seriesIndex)
     {
-        var full = ReferenceText.FullKey(item.InvoiceNumber);
-        var itemSeries = SeriesOf(full);
-        if (!seriesIndex.TryGetValue(itemSeries, out var seriesAt))
-        {
-            seriesAt = series.Count;
-            series.Add(itemSeries.ToString());
-            seriesIndex.Dictionary[series[seriesAt]] = seriesAt;
-        }
+        var adder = new KeyAdder(i, invoiceKeys, poKeys, fuzzyKeys, series, seriesIndex);
+        KeysOf(item, ref adder);
+        return adder.SeriesAt;
+    }
 
+    /// <summary>
+    /// Gives <paramref name="keys"/> the keys an item is indexed under: its invoice number's full key and core (its
+    /// series too), the core (else the full key) for the fuzzy index, and its PO number's full key and core. The one
+    /// place that says which keys, for counting them and for adding them; no key is made a string.
+    /// </summary>
+    private static void KeysOf<TKeys>(OpenItem item, ref TKeys keys)
+        where TKeys : struct, IItemKeys
+    {
+        var number = item.InvoiceNumber.AsSpan();
+        var full = number.Length <= 256 ? stackalloc char[number.Length] : new char[number.Length];
+        full = full[..ReferenceText.FullKey(number, full)];
+        keys.Series(full);
         if (full.Length > 0)
         {
-            invoiceKeys.Add(full, i);
-            var core = ReferenceText.CoreKey(full);
-            if (core is not null && core != full)
+            keys.Invoice(full);
+            var coreStart = ReferenceText.CoreStart(full);
+            if (coreStart > 0)
             {
-                invoiceKeys.Add(core, i);
+                keys.Invoice(full[coreStart..]);
             }
 
-            var fuzzyKey = core ?? full;
+            var fuzzyKey = coreStart >= 0 ? full[coreStart..] : full;
             if (fuzzyKey.Length >= ReferenceText.MinCoreLength)
             {
-                fuzzyEntries.Add((fuzzyKey, i));
+                keys.Fuzzy(fuzzyKey);
             }
         }
 
         if (item.PoNumber is { } po)
         {
-            var poFull = ReferenceText.FullKey(po);
+            var poFull = po.Length <= 256 ? stackalloc char[po.Length] : new char[po.Length];
+            poFull = poFull[..ReferenceText.FullKey(po, poFull)];
             if (poFull.Length >= ReferenceText.MinCoreLength)
             {
-                poKeys.Add(poFull, i);
-                var poCore = ReferenceText.CoreKey(poFull);
-                if (poCore is not null && poCore != poFull)
+                keys.Po(poFull);
+                var poCoreStart = ReferenceText.CoreStart(poFull);
+                if (poCoreStart > 0)
                 {
-                    poKeys.Add(poCore, i);
+                    keys.Po(poFull[poCoreStart..]);
                 }
             }
         }
+    }
 
-        return seriesAt;
+    /// <summary>What is done with the keys of an item (see <see cref="KeysOf"/>).</summary>
+    private interface IItemKeys
+    {
+        void Series(ReadOnlySpan<char> fullKey);
+
+        void Invoice(ReadOnlySpan<char> key);
+
+        void Po(ReadOnlySpan<char> key);
+
+        void Fuzzy(ReadOnlySpan<char> key);
+    }
+
+    /// <summary>How many keys, and characters of keys, the indexes of a build will hold.</summary>
+    private struct KeyRoom : IItemKeys
+    {
+        public int InvoiceKeys;
+        public int InvoiceChars;
+        public int PoKeys;
+        public int PoChars;
+        public int FuzzyKeys;
+        public int FuzzyChars;
+
+        public readonly void Series(ReadOnlySpan<char> fullKey)
+        {
+        }
+
+        public void Invoice(ReadOnlySpan<char> key)
+        {
+            InvoiceKeys++;
+            InvoiceChars = checked(InvoiceChars + key.Length);
+        }
+
+        public void Po(ReadOnlySpan<char> key)
+        {
+            PoKeys++;
+            PoChars = checked(PoChars + key.Length);
+        }
+
+        public void Fuzzy(ReadOnlySpan<char> key)
+        {
+            FuzzyKeys++;
+            FuzzyChars = checked(FuzzyChars + key.Length);
+        }
+    }
+
+    /// <summary>Adds the keys of item <c>i</c> to the indexes, and finds (or adds) its series.</summary>
+    private struct KeyAdder(int i, KeyIndex invoiceKeys, KeyIndex poKeys, DeleteNeighbourhoodIndex.Keys fuzzyKeys,
+        List<string> series, Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> seriesIndex) : IItemKeys
+    {
+        public int SeriesAt { get; private set; }
+
+        public void Series(ReadOnlySpan<char> fullKey)
+        {
+            var itemSeries = SeriesOf(fullKey);
+            if (!seriesIndex.TryGetValue(itemSeries, out var seriesAt))
+            {
+                seriesAt = series.Count;
+                series.Add(itemSeries.ToString());
+                seriesIndex.Dictionary[series[seriesAt]] = seriesAt;
+            }
+
+            SeriesAt = seriesAt;
+        }
+
+        public readonly void Invoice(ReadOnlySpan<char> key) => invoiceKeys.Add(key, i);
+
+        public readonly void Po(ReadOnlySpan<char> key) => poKeys.Add(key, i);
+
+        public readonly void Fuzzy(ReadOnlySpan<char> key) => fuzzyKeys.Add(key, i);
     }
 
     /// <summary>The policy in force.</summary>

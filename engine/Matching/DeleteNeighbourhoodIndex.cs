@@ -59,29 +59,44 @@ internal sealed class DeleteNeighbourhoodIndex
 
     public static DeleteNeighbourhoodIndex Build(IReadOnlyList<(string Key, int Item)> entries)
     {
+        ArgumentNullException.ThrowIfNull(entries);
+        var keys = new Keys(entries.Count, entries.Sum(e => e.Key.Length));
+        foreach (var (key, item) in entries)
+        {
+            keys.Add(key, item);
+        }
+
+        return Build(keys);
+    }
+
+    public static DeleteNeighbourhoodIndex Build(Keys entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+
         // Where each entry's hashes start: the entries are then hashed on every core, each part into its own place.
-        var starts = new int[entries.Count + 1];
+        var starts = GC.AllocateUninitializedArray<int>(entries.Count + 1);
         var count = 0;
         for (var e = 0; e < entries.Count; e++)
         {
             starts[e] = count;
-            var (key, item) = entries[e];
-            if (key.Length > MaxKeyLength)
+            var length = entries.KeyAt(e).Length;
+            if (length > MaxKeyLength)
             {
                 continue;
             }
 
-            if ((uint)item >= MaxItems)
+            if ((uint)entries.ItemAt(e) >= MaxItems)
             {
                 throw new ArgumentOutOfRangeException(nameof(entries), $"The fuzzy index holds at most {MaxItems:N0} items.");
             }
 
-            count = checked(count + key.Length + 1);
+            count = checked(count + length + 1);
         }
 
+        // Every entry below count is written before it is read: no need to clear the arrays first.
         starts[entries.Count] = count;
-        var hashes = new ulong[count];
-        var items = new long[count];
+        var hashes = GC.AllocateUninitializedArray<ulong>(count);
+        var items = GC.AllocateUninitializedArray<long>(count);
         var parts = Parts(count);
         Parallel.For(0, parts, part =>
         {
@@ -89,7 +104,8 @@ internal sealed class DeleteNeighbourhoodIndex
             var (from, to) = PartOf(part, parts, entries.Count);
             for (var e = from; e < to; e++)
             {
-                var (key, item) = entries[e];
+                var key = entries.KeyAt(e);
+                var item = entries.ItemAt(e);
                 if (key.Length > MaxKeyLength)
                 {
                     continue;
@@ -216,19 +232,37 @@ internal sealed class DeleteNeighbourhoodIndex
         met.Clear();
         Span<int> runEnds = stackalloc int[MaxKeyLength + 1];
         var runs = 0;
+
+        // The probes' hashes first (the query whole, then each deletion), and the places they read asked for ahead:
+        // each probe is a miss in the bucket table and another in the hashes, which then overlap instead of queueing.
+        Span<ulong> probes = stackalloc ulong[MaxKeyLength + 1];
         Span<char> buffer = stackalloc char[MaxKeyLength];
+        probes[0] = Hash(query);
+        for (var i = 0; i < query.Length; i++)
+        {
+            probes[i + 1] = Hash(Delete(query, i, buffer));
+        }
+
+        probes = probes[..(query.Length + 1)];
+        foreach (var hash in probes)
+        {
+            Prefetch.Line(ref _bucketStart[(int)(hash >> _shift)]);
+        }
+
+        foreach (var hash in probes)
+        {
+            var start = _bucketStart[(int)(hash >> _shift)];
+            if (start < _hashes.Length)
+            {
+                Prefetch.Line(ref _hashes[start]);
+                Prefetch.Line(ref _items[start]);
+            }
+        }
+
         for (var i = -1; i < query.Length; i++)
         {
             var before = met.Count;
-            if (i < 0)
-            {
-                Collect(Hash(query), Whole, '\0', met);
-            }
-            else
-            {
-                Collect(Hash(Delete(query, i, buffer)), i, query[i], met);
-            }
-
+            Collect(probes[i + 1], i < 0 ? Whole : i, i < 0 ? '\0' : query[i], met);
             if (met.Count > before)
             {
                 runEnds[runs++] = met.Count;
@@ -437,6 +471,63 @@ internal sealed class DeleteNeighbourhoodIndex
         }
 
         return Math.Min(previous[b.Length], max + 1);
+    }
+
+    /// <summary>
+    /// The keys and items an index is built from, in the order added, the keys' characters in one array (no string per
+    /// key): for millions of items, what a list of strings would cost in objects and collections is not paid.
+    /// </summary>
+    public sealed class Keys
+    {
+        private char[] _chars;
+        private int _charCount;
+
+        // Key e is _chars[_starts[e].._starts[e + 1]], its item _items[e].
+        private int[] _starts;
+        private int[] _items;
+        private int _count;
+
+        /// <summary>No keys yet, with room for <paramref name="keys"/> keys of <paramref name="chars"/> characters in all.</summary>
+        public Keys(int keys = 16, int chars = 256)
+        {
+            // Only what is written is read: the arrays need no clearing.
+            _chars = GC.AllocateUninitializedArray<char>(Math.Max(16, chars));
+            _starts = GC.AllocateUninitializedArray<int>(Math.Max(1, keys) + 1);
+            _starts[0] = 0;
+            _items = GC.AllocateUninitializedArray<int>(Math.Max(1, keys));
+        }
+
+        public int Count => _count;
+
+        public void Add(ReadOnlySpan<char> key, int item)
+        {
+            if (_count == _items.Length)
+            {
+                _items = Grown(_items, _count, 2 * _count);
+                _starts = Grown(_starts, _count + 1, (2 * _count) + 1);
+            }
+
+            if (_charCount + key.Length > _chars.Length)
+            {
+                _chars = Grown(_chars, _charCount, Math.Max(2 * _chars.Length, _charCount + key.Length));
+            }
+
+            key.CopyTo(_chars.AsSpan(_charCount));
+            _charCount += key.Length;
+            _items[_count] = item;
+            _starts[++_count] = _charCount;
+        }
+
+        public ReadOnlySpan<char> KeyAt(int entry) => _chars.AsSpan(_starts[entry], _starts[entry + 1] - _starts[entry]);
+
+        public int ItemAt(int entry) => _items[entry];
+
+        private static T[] Grown<T>(T[] array, int used, int length)
+        {
+            var grown = GC.AllocateUninitializedArray<T>(length);
+            array.AsSpan(0, used).CopyTo(grown);
+            return grown;
+        }
     }
 }
 

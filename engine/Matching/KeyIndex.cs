@@ -31,9 +31,11 @@ internal sealed class KeyIndex
     private int[] _chain;
     private int _entries;
 
-    // Keys added but not yet stored, oldest at _queueStart (see Add).
+    // Keys added but not yet stored, oldest at _queueStart (see Add): entry n's characters are the first Length of
+    // _queueKeys[n], a buffer kept and reused, so that a key is copied from the caller's span and never made a string.
     private const int Ahead = 16;
-    private readonly (string Key, ulong Hash, int Item)[] _queue = new (string, ulong, int)[Ahead];
+    private readonly (int Length, ulong Hash, int Item)[] _queue = new (int, ulong, int)[Ahead];
+    private readonly char[][] _queueKeys = new char[Ahead][];
     private int _queueStart;
     private int _queued;
     private readonly Lock _settling = new();
@@ -49,7 +51,8 @@ internal sealed class KeyIndex
         keys = Math.Max(16, keys);
         _slots = new Slot[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(keys + (keys / 3) + 1))];
         _shift = 64 - System.Numerics.BitOperations.Log2((uint)_slots.Length);
-        _chars = new char[Math.Max(256, chars + (2 * keys))];
+        // Only the characters written are ever read: no need to clear them first.
+        _chars = GC.AllocateUninitializedArray<char>(Math.Max(256, chars + (2 * keys)));
         _chain = new int[16];
     }
 
@@ -89,22 +92,36 @@ internal sealed class KeyIndex
     /// Adds an item under a key. The key is stored a few adds later: its slot is asked for now and written
     /// once it has arrived, so that building an index of millions of keys overlaps the cache misses of
     /// many slots instead of waiting for each in turn. The keys go in in the order they were added, so the
-    /// index is the one adding them one by one makes; any read first stores what is still waiting.
+    /// index is the one adding them one by one makes; any read first stores what is still waiting. The key's
+    /// characters are copied: the caller may reuse <paramref name="key"/>'s memory at once.
     /// </summary>
-    public void Add(string key, int item)
+    public void Add(ReadOnlySpan<char> key, int item)
     {
         var hash = HashOf(key);
         PrefetchSlot(hash);
         if (_queued == Ahead)
         {
-            var (oldKey, oldHash, oldItem) = _queue[_queueStart];
-            Store(oldKey, oldHash, oldItem);
+            StoreQueued(_queueStart);
             _queueStart = (_queueStart + 1) % Ahead;
             _queued--;
         }
 
-        _queue[(_queueStart + _queued) % Ahead] = (key, hash, item);
+        var at = (_queueStart + _queued) % Ahead;
+        ref var buffer = ref _queueKeys[at];
+        if (buffer is null || buffer.Length < key.Length)
+        {
+            buffer = new char[Math.Max(32, key.Length)];
+        }
+
+        key.CopyTo(buffer);
+        _queue[at] = (key.Length, hash, item);
         _queued++;
+    }
+
+    private void StoreQueued(int at)
+    {
+        var (length, hash, item) = _queue[at];
+        Store(_queueKeys[at].AsSpan(0, length), hash, item);
     }
 
     /// <summary>
@@ -123,9 +140,7 @@ internal sealed class KeyIndex
             var waiting = _queued;
             for (var n = 0; n < waiting; n++)
             {
-                var (key, hash, item) = _queue[(_queueStart + n) % Ahead];
-                Store(key, hash, item);
-                _queue[(_queueStart + n) % Ahead] = default;
+                StoreQueued((_queueStart + n) % Ahead);
             }
 
             _queueStart = 0;
@@ -133,7 +148,7 @@ internal sealed class KeyIndex
         }
     }
 
-    private void Store(string key, ulong hash, int item)
+    private void Store(ReadOnlySpan<char> key, ulong hash, int item)
     {
         if ((_keys + 1) * 4 > _slots.Length * 3)
         {
@@ -270,11 +285,13 @@ internal sealed class KeyIndex
 
     private ReadOnlySpan<char> KeyAt(int start) => _chars.AsSpan(start + 2, _chars[start] | (_chars[start + 1] << 16));
 
-    private int AddKey(string key)
+    private int AddKey(ReadOnlySpan<char> key)
     {
         if (_charCount + key.Length + 2 > _chars.Length)
         {
-            Array.Resize(ref _chars, Math.Max(_chars.Length * 2, _charCount + key.Length + 2));
+            var grown = GC.AllocateUninitializedArray<char>(Math.Max(_chars.Length * 2, _charCount + key.Length + 2));
+            _chars.AsSpan(0, _charCount).CopyTo(grown);
+            _chars = grown;
         }
 
         var start = _charCount;

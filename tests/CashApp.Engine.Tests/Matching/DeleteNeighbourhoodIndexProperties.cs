@@ -44,6 +44,33 @@ public sealed class DeleteNeighbourhoodIndexProperties
                 && distances).Label($"{query}: [{string.Join(',', tail)}]");
         });
 
+    [Property(MaxTest = 300, Replay = "(13,17)")]
+    public Property Keys_FromOneReusedBuffer_HoldEachKeyAndItem_AndIndexAsBruteForce() =>
+        Prop.ForAll(Gen.ListOf(Keys, 40).ToArbitrary(), Keys.ToArbitrary(), Gen.Choose(0, 8).ToArbitrary(), (stored, query, room) =>
+        {
+            // Keys handed as spans over one buffer overwritten at once, into room for a few (so the arrays grow): the
+            // keys keep their own copies, in the order added, and the index built from them finds what brute force does.
+            var keys = new DeleteNeighbourhoodIndex.Keys(room, room);
+            var buffer = new char[DeleteNeighbourhoodIndex.MaxKeyLength];
+            for (var item = 0; item < stored.Count; item++)
+            {
+                stored[item].CopyTo(buffer);
+                keys.Add(buffer.AsSpan(0, stored[item].Length), item);
+                buffer.AsSpan().Fill('#');
+            }
+
+            var held = keys.Count == stored.Count
+                && Enumerable.Range(0, stored.Count).All(e => keys.KeyAt(e).SequenceEqual(stored[e]) && keys.ItemAt(e) == e);
+            var found = new List<Neighbour>();
+            DeleteNeighbourhoodIndex.Build(keys).Candidates(query, found);
+            var items = found.Select(n => n.Item).ToList();
+            var within = Enumerable.Range(0, stored.Count).Where(e => Oracle(query, stored[e]) <= 1);
+            return (held
+                && within.SequenceEqual(found.Where(n => n.Edits <= 1).Select(n => n.Item))
+                && items.SequenceEqual(items.Distinct().Order())
+                && found.All(n => Oracle(query, stored[n.Item]) == n.Edits)).Label($"{query}: [{string.Join(',', found)}]");
+        });
+
     [Fact]
     public void Candidates_OfAnIndexBuiltOnEveryCore_AreThoseOfBruteForce()
     {

@@ -46,6 +46,48 @@ public sealed class KeyIndexProperties
                 return (index.Count == expected.Count).Label($"count {index.Count} vs {expected.Count}");
             });
 
+    [Property(MaxTest = 300, Replay = "(41,43)")]
+    public Property Items_OfKeysAddedFromOneReusedBuffer_AreThoseOfADictionary() =>
+        Prop.ForAll(
+            Gen.ListOf(Keys.Zip(Gen.Choose(0, 1_000_000))).ToArbitrary(),
+            Gen.ListOf(Keys).ToArbitrary(),
+            Gen.Choose(1, 40).ToArbitrary(),
+            (added, probes, readEvery) =>
+            {
+                // The builder hands each key as a span over one buffer it overwrites at once; the index, sized as the build
+                // sizes it (every key and character counted first), must keep its own copy. Reads in between store what
+                // waits part way through, and the adds after them reuse the waiting keys' buffers.
+                var index = new KeyIndex(added.Count, added.Sum(a => a.Item1.Length));
+                var expected = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+                var buffer = new char[12];
+                for (var n = 0; n < added.Count; n++)
+                {
+                    var (key, item) = added[n];
+                    key.CopyTo(buffer);
+                    index.Add(buffer.AsSpan(0, key.Length), item);
+                    buffer.AsSpan().Fill('#');
+                    (expected.TryGetValue(key, out var list) ? list : expected[key] = []).Add(item);
+                    if (n % readEvery == 0 && !Walked(index, key).SequenceEqual(Enumerable.Reverse(expected[key])))
+                    {
+                        return false.Label($"after add {n}, key '{key}'");
+                    }
+                }
+
+                foreach (var key in expected.Keys.Concat(probes))
+                {
+                    // Newest first, as a dictionary of lists read backwards.
+                    var want = expected.TryGetValue(key, out var list) ? Enumerable.Reverse(list) : [];
+                    if (!Walked(index, key).SequenceEqual(want))
+                    {
+                        return false.Label($"key '{key}': [{string.Join(',', Walked(index, key))}] vs [{string.Join(',', want)}]");
+                    }
+                }
+
+                return (index.Count == expected.Count).Label($"count {index.Count} vs {expected.Count}");
+            });
+
+    private static List<int> Walked(KeyIndex index, string key) => ToList(index.Items(key));
+
     [Fact]
     public void Items_KeyLongerThanACharacterCanCount_FoundByItsWholeText()
     {
