@@ -21,28 +21,36 @@ public sealed partial class CashMatcher
     private IEnumerable<int> ItemsOf(int customer, long amount, string currency) =>
         ItemsOfCustomer(customer).Where(i => _remaining[i] == amount && IsOpenIn(i, currency));
 
-    private IEnumerable<int> FamilyItems(int customer, long amount, string currency) =>
-        _customers.Family(_customers.Root(customer)).Where(c => c != customer).SelectMany(c => ItemsOf(c, amount, currency));
-
     /// <summary>
     /// Subsets of 2..max open items of <paramref name="pool"/>, at most two, summing to the amount;
     /// <paramref name="tooLikely"/> when the pool has items to combine but any combination would be chance.
     /// </summary>
-    private List<int[]> Combinations(IReadOnlyList<int> pool, long amount, CurrencyCode currency, int searches, out bool exhausted, out bool tooLikely)
+    private List<int[]> Combinations(List<int> pool, long amount, CurrencyCode currency, int searches, out bool exhausted, out bool tooLikely)
     {
         // Without credit memos, an item larger than the payment is in no combination of it: leave it out
-        // of the search and of the count of subsets that could hit the amount by chance.
-        var withMemos = pool.Any(i => _remaining[i] < 0 && IsOpenIn(i, currency.Code));
-        bool Eligible(int i) => IsOpenIn(i, currency.Code) && (withMemos || _remaining[i] <= amount);
+        // of the search and of the count of subsets that could hit the amount by chance. (Loops over the pool and the
+        // currency looked up once: this runs for each payer of every payment decided by its payer.)
+        var code = CurrencyIndex(currency.Code);
+        var withMemos = false;
+        for (var k = 0; k < pool.Count; k++)
+        {
+            var i = pool[k];
+            if (_remaining[i] < 0 && IsOpenIn(i, code))
+            {
+                withMemos = true;
+                break;
+            }
+        }
 
         // With many payers searched or many items, a combination could only be chance: do not look.
         var limit = Math.Min(Policy.MaxCombinationCandidates, SubsetSum.MaxItems);
         var unit = (long)Math.Pow(10, currency.MinorDigits);
         Span<int> roundItems = stackalloc int[RoundSteps];
         var n = 0;
-        foreach (var i in pool)
+        for (var k = 0; k < pool.Count; k++)
         {
-            if (Eligible(i))
+            var i = pool[k];
+            if (Eligible(i, code, withMemos, amount))
             {
                 n++;
                 var step = unit;
@@ -67,11 +75,7 @@ public sealed partial class CashMatcher
         }
 
         // The oldest items first: a payer clearing a batch usually clears what is due.
-        var open = pool.Where(Eligible)
-            .OrderBy(i => _items[i].DueDate)
-            .ThenBy(i => i, ItemComparer)
-            .Take(limit)
-            .ToArray();
+        var open = OldestEligible(pool, code, withMemos, amount, limit);
         var amounts = open.Select(i => _remaining[i]).ToArray();
         var masks = SubsetSum.Find(amounts, amount, maxSize, limit: 3, Policy.CombinationBudget, out exhausted);
         var sets = new List<int[]>();
@@ -97,4 +101,16 @@ public sealed partial class CashMatcher
 
         return sets;
     }
+
+    /// <summary>Whether an item of <paramref name="pool"/> may be in a combination making <paramref name="amount"/>.</summary>
+    private bool Eligible(int item, int currency, bool withMemos, long amount) =>
+        IsOpenIn(item, currency) && (withMemos || _remaining[item] <= amount);
+
+    /// <summary>The first <paramref name="limit"/> eligible items of the pool, oldest first (see <see cref="Combinations"/>).</summary>
+    private int[] OldestEligible(List<int> pool, int currency, bool withMemos, long amount, int limit) =>
+        pool.Where(i => Eligible(i, currency, withMemos, amount))
+            .OrderBy(i => _items[i].DueDate)
+            .ThenBy(i => i, ItemComparer)
+            .Take(limit)
+            .ToArray();
 }

@@ -165,10 +165,15 @@ internal sealed partial class CustomerDirectory
         }
 
         var compact = string.Concat(tokens);
-        var ratio = new NameRatio(compact);
-        foreach (var member in Family(Root(customer)))
+        var ratio = NameRatio.OfThread(compact);
+        foreach (var member in _familyOfRoot[Root(customer)])
         {
-            foreach (var form in _formsOfCustomer[member] ?? [])
+            if (_formsOfCustomer[member] is not { } forms)
+            {
+                continue;
+            }
+
+            foreach (var form in forms)
             {
                 if (Score(ratio, compact, legalForm, _nameForms[form]) >= minScore)
                 {
@@ -245,9 +250,11 @@ internal sealed partial class CustomerDirectory
             }
         }
 
-        // Each customer's best score, and the first of its forms that scored it (the name the explanation shows).
-        var best = new Dictionary<int, (int Score, int Form)>();
-        var ratio = new NameRatio(compact);
+        // Each customer's best score, and the first of its forms that scored it (the name the explanation shows). The
+        // map is this thread's, emptied for each lookup: the order below does not depend on the map's.
+        var best = _bestOfThread ??= [];
+        best.Clear();
+        var ratio = NameRatio.OfThread(compact);
         Span<int> top = _limits.MaxScored <= 256 ? stackalloc int[_limits.MaxScored] : new int[_limits.MaxScored];
         var chosen = retrieval.Top(_limits.MaxScored, top, _formOrder);
         FetchForms(chosen);
@@ -271,15 +278,21 @@ internal sealed partial class CustomerDirectory
             }
         }
 
-        // Best first, then in customer id order (the rank of each id, kept from the start).
-        var order = new (int Score, int Rank, int Customer)[best.Count];
+        // Best first, then in customer id order (the rank of each id, kept from the start; each customer once, so the
+        // order is total). Sorted in this thread's buffer: only the list of candidates is kept.
+        if (_orderOfThread is not { } buffer || buffer.Length < best.Count)
+        {
+            _orderOfThread = buffer = new (int, int, int)[Math.Max(best.Count, 2 * (_orderOfThread?.Length ?? 0))];
+        }
+
+        var order = buffer.AsSpan(0, best.Count);
         var next = 0;
         foreach (var (customer, (score, _)) in best)
         {
             order[next++] = (-score, _idRank[customer], customer);
         }
 
-        Array.Sort(order);
+        order.Sort();
         found.Capacity = order.Length;
         foreach (var (score, _, customer) in order)
         {
@@ -300,6 +313,16 @@ internal sealed partial class CustomerDirectory
             }
         }
     }
+
+    // Each thread's buffers for ByName, which runs on the matching thread, the payer prefetch's and the server's.
+    [ThreadStatic]
+    private static Dictionary<int, (int Score, int Form)>? _bestOfThread;
+
+    [ThreadStatic]
+    private static (int Score, int Rank, int Customer)[]? _orderOfThread;
+
+    [ThreadStatic]
+    private static List<(bool Prefix, List<int> Postings)>? _keysOfThread;
 
     /// <summary>
     /// Asks for the name forms about to be scored, and then their compact names, ahead of need: the forms of one
@@ -418,11 +441,13 @@ internal sealed partial class CustomerDirectory
 
     /// <summary>
     /// The postings of the retrieval keys of a payer name (see <see cref="ForEachRetrievalKey"/>), each list
-    /// once, rarest first, looked up from a stack buffer rather than built as strings.
+    /// once, rarest first, looked up from a stack buffer rather than built as strings. The list is this thread's, good
+    /// until the thread's next lookup.
     /// </summary>
     private List<(bool Prefix, List<int> Postings)> RetrievalPostings(string[] tokens, string compact)
     {
-        var keys = new List<(bool Prefix, List<int> Postings)>(24);
+        var keys = _keysOfThread ??= new(24);
+        keys.Clear();
         ForEachRetrievalKey(tokens, compact, stackalloc char[RetrievalKeyLength], (key, prefix) => AddPostings(keys, key, prefix));
         keys.Sort((a, b) => a.Postings.Count != b.Postings.Count ? a.Postings.Count.CompareTo(b.Postings.Count)
             : a.Prefix != b.Prefix ? (a.Prefix ? -1 : 1)
@@ -434,10 +459,21 @@ internal sealed partial class CustomerDirectory
     private void AddPostings(List<(bool Prefix, List<int> Postings)> keys, ReadOnlySpan<char> key, bool prefix)
     {
         // A generation leaves a key whose last form it removed with no postings: as if the key were not there.
-        if (TryPostings(key, out var postings) && postings.Count > 0 && !keys.Exists(k => ReferenceEquals(k.Postings, postings)))
+        if (!TryPostings(key, out var postings) || postings.Count == 0)
         {
-            keys.Add((prefix, postings));
+            return;
         }
+
+        // A loop, not a predicate: a lambda over `postings` would be an allocation per key.
+        foreach (var (_, known) in keys)
+        {
+            if (ReferenceEquals(known, postings))
+            {
+                return;
+            }
+        }
+
+        keys.Add((prefix, postings));
     }
 
     internal delegate void RetrievalKeyVisitor(ReadOnlySpan<char> key, bool prefix);

@@ -14,11 +14,42 @@ namespace CashApp.Engine.Matching;
 internal sealed class NameRatio
 {
     private readonly ulong[] _positions = new ulong[128];
-    private readonly string _payer;
-    private readonly bool _fast;
+    private string _payer = string.Empty;
+    private bool _fast;
 
-    public NameRatio(string payer)
+    // Each thread's ratio, set to one payer after another (see OfThread).
+    [ThreadStatic]
+    private static NameRatio? _ofThread;
+
+    public NameRatio(string payer) => Set(payer);
+
+    private NameRatio()
     {
+    }
+
+    /// <summary>
+    /// This thread's ratio, set to <paramref name="payer"/>: a name lookup scores thousands of payers, and a table
+    /// each would be a kilobyte of garbage. Valid until the thread asks for it again, so a caller uses it and lets go
+    /// before anything it calls may score a name.
+    /// </summary>
+    public static NameRatio OfThread(string payer)
+    {
+        var ratio = _ofThread ??= new NameRatio();
+        ratio.Set(payer);
+        return ratio;
+    }
+
+    private void Set(string payer)
+    {
+        // Only the previous payer's characters have bits set: clearing those empties the table.
+        if (_fast)
+        {
+            foreach (var c in _payer)
+            {
+                _positions[c] = 0;
+            }
+        }
+
         _payer = payer;
         _fast = payer.Length <= 64 && System.Text.Ascii.IsValid(payer);
         if (_fast)

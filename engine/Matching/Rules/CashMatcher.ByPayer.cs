@@ -47,13 +47,16 @@ public sealed partial class CashMatcher
 
         // One open item of exactly the amount, the payer's own first, then its family's. It proves the
         // match only if an item of that amount among all those searched is unlikely to be chance.
+        var currencyIndex = CurrencyIndex(currency.Code);
         foreach (var familyWide in new[] { false, true })
         {
-            var singles = tier.SelectMany(p => familyWide ? FamilyItems(p.Customer, amount, currency.Code) : ItemsOf(p.Customer, amount, currency.Code)).Distinct().ToList();
+            var singles = new List<int>();
+            var seen = new HashSet<int>();
+            AddOpenItemsOfAmount(tier, familyWide, amount, currencyIndex, singles, seen);
             if (singles.Count == 1 && !familyWide)
             {
                 // A parent that has an item of the amount may be paying its subsidiary's of the same amount.
-                singles.AddRange(tier.SelectMany(p => FamilyItems(p.Customer, amount, currency.Code)).Where(i => i != singles[0]).Distinct());
+                AddOpenItemsOfAmount(tier, familyWide: true, amount, currencyIndex, singles, seen);
             }
 
             if (singles.Count == 1)
@@ -120,6 +123,43 @@ public sealed partial class CashMatcher
                 ? $"{who} identified ({how}), but no open item is {Amount(amount, currency)}, and among so many open items a combination of that sum would prove nothing (not searched)"
                 : $"{who} identified ({how}), but no open item or combination is {Amount(amount, currency)}",
             [.. tier.SelectMany(p => Closest(p.Customer, amount, currency.Code)).Take(Policy.MaxSuggestions)]);
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="into"/> the open items of exactly <paramref name="amount"/> in currency index
+    /// <paramref name="currency"/> of each payer of the tier (or, <paramref name="familyWide"/>, of the other members of
+    /// its family), in that order, each once (<paramref name="seen"/> holds those already in). A loop rather than a
+    /// chain of iterators: it runs for every payment decided by its payer.
+    /// </summary>
+    private void AddOpenItemsOfAmount(List<PayerCandidate> tier, bool familyWide, long amount, int currency, List<int> into, HashSet<int> seen)
+    {
+        foreach (var payer in tier)
+        {
+            if (!familyWide)
+            {
+                AddOfAmount(payer.Customer);
+                continue;
+            }
+
+            foreach (var member in _customers.Family(_customers.Root(payer.Customer)))
+            {
+                if (member != payer.Customer)
+                {
+                    AddOfAmount(member);
+                }
+            }
+        }
+
+        void AddOfAmount(int customer)
+        {
+            foreach (var item in ItemsOfCustomer(customer))
+            {
+                if (_remaining[item] == amount && IsOpenIn(item, currency) && seen.Add(item))
+                {
+                    into.Add(item);
+                }
+            }
+        }
     }
 
     /// <summary>

@@ -81,9 +81,26 @@ public sealed partial class CashMatcher
     {
         var owner = familyWide ? _customers.Root(_customerOf[found]) : _customerOf[found];
         int own = 0, others = 0;
-        foreach (var payer in tier.Select(p => familyWide ? _customers.Root(p.Customer) : p.Customer).Distinct())
+        var code = CurrencyIndex(currency);
+        var counted = new HashSet<int>();
+        foreach (var candidate in tier)
         {
-            var open = (familyWide ? _customers.Family(payer) : [payer]).Sum(c => ItemsOfCustomer(c).Count(i => _remaining[i] > 0 && IsOpenIn(i, currency)));
+            // Each payer (or family) once; loops, not predicates, and the currency looked up once: a family may hold thousands of items.
+            var payer = familyWide ? _customers.Root(candidate.Customer) : candidate.Customer;
+            if (!counted.Add(payer))
+            {
+                continue;
+            }
+
+            var open = familyWide ? 0 : OpenCredits(payer, code);
+            if (familyWide)
+            {
+                foreach (var member in _customers.Family(payer))
+                {
+                    open += OpenCredits(member, code);
+                }
+            }
+
             if (payer == owner)
             {
                 own += open;
@@ -95,5 +112,19 @@ public sealed partial class CashMatcher
         }
 
         return (own + others, (own * ChanceOf(amount, currency, roundAmounts: false)) + (others * ChanceOf(amount, currency, roundAmounts: true)));
+
+        int OpenCredits(int customer, int currencyIndex)
+        {
+            var count = 0;
+            foreach (var item in ItemsOfCustomer(customer))
+            {
+                if (_remaining[item] > 0 && IsOpenIn(item, currencyIndex))
+                {
+                    count++;
+                }
+            }
+
+            return count;
+        }
     }
 }

@@ -127,6 +127,11 @@ public sealed partial class CashMatcher
         var fits = new List<Fit>();
         var choice = new Option?[quotes.Count];
         var assignments = 0;
+
+        // An evaluation's items, and its items but one quote's: lists of the search, refilled for each of up to
+        // MaxAssignments choices (a fit keeps copies of its own).
+        var chosen = new List<int>();
+        var others = new List<int>();
         Walk(0, 0);
         return fits;
 
@@ -145,8 +150,9 @@ public sealed partial class CashMatcher
             }
 
             var quote = quotes[index];
-            foreach (var option in quote.Exact.Take(8))
+            for (var o = 0; o < Math.Min(8, quote.Exact.Count); o++)
             {
+                var option = quote.Exact[o];
                 choice[index] = option;
                 Walk(index + 1, cost + (option.Via == Via.PurchaseOrder ? 0.5 : 0));
             }
@@ -158,13 +164,13 @@ public sealed partial class CashMatcher
 
         void Evaluate(double cost)
         {
-            var items = new List<int>();
+            chosen.Clear();
             long sum = 0;
             foreach (var option in choice)
             {
-                if (option is { } o && !items.Contains(o.Item))
+                if (option is { } o && !chosen.Contains(o.Item))
                 {
-                    items.Add(o.Item);
+                    chosen.Add(o.Item);
                     sum = checked(sum + _remaining[o.Item]);
                 }
                 else if (option is not null)
@@ -176,9 +182,9 @@ public sealed partial class CashMatcher
 
             if (!withFuzzy)
             {
-                if (items.Count > 0 && sum == amount)
+                if (chosen.Count > 0 && sum == amount)
                 {
-                    AddFit(items, cost, null);
+                    AddFit(chosen, cost, null);
                 }
 
                 return;
@@ -187,13 +193,13 @@ public sealed partial class CashMatcher
             // One quote read as a mistyped number: replace its choice (or fill its gap) with a near item.
             for (var q = 0; q < quotes.Count; q++)
             {
-                var rest = new List<int>();
+                others.Clear();
                 long without = 0;
                 for (var other = 0; other < choice.Length; other++)
                 {
-                    if (other != q && choice[other] is { } o && !rest.Contains(o.Item))
+                    if (other != q && choice[other] is { } o && !others.Contains(o.Item))
                     {
-                        rest.Add(o.Item);
+                        others.Add(o.Item);
                         without = checked(without + _remaining[o.Item]);
                     }
                 }
@@ -202,7 +208,7 @@ public sealed partial class CashMatcher
                 var refund = replaced is null ? DropCost(quotes[q]) : replaced.Value.Via == Via.PurchaseOrder ? 0.5 : 0;
                 foreach (var fuzzy in FuzzyOptions(quotes[q], currency))
                 {
-                    if (rest.Contains(fuzzy.Item) || checked(without + _remaining[fuzzy.Item]) != amount)
+                    if (others.Contains(fuzzy.Item) || checked(without + _remaining[fuzzy.Item]) != amount)
                     {
                         continue;
                     }
@@ -221,11 +227,11 @@ public sealed partial class CashMatcher
                         continue;
                     }
 
-                    var withFix = new List<int>(rest) { fuzzy.Item };
+                    var withFix = new List<int>(others) { fuzzy.Item };
                     var fixCost = fuzzy.Via == Via.Ocr ? FuzzyCost - 0.5 : FuzzyCost + (0.25 * fuzzy.Edits);
                     // The reading the fix overrules: the number as quoted, naming an open item of its own.
                     var exact = replaced ?? (quotes[q].Exact.Count > 0 ? quotes[q].Exact[0] : null);
-                    AddFit(withFix, cost - refund + fixCost, (quotes[q], fuzzy), exact is { } e && !rest.Contains(e.Item) ? [.. rest, e.Item] : null);
+                    AddFit(withFix, cost - refund + fixCost, (quotes[q], fuzzy), exact is { } e && !others.Contains(e.Item) ? [.. others, e.Item] : null);
                 }
             }
         }

@@ -25,4 +25,15 @@ public sealed class NameRatioProperties
             return (whole == Fuzz.Ratio(payer, candidate) && part == Fuzz.Ratio(payer, candidate[..cut]))
                 .Label($"'{payer}' ~ '{candidate}' cut {cut}: {whole} vs {Fuzz.Ratio(payer, candidate)}, {part} vs {Fuzz.Ratio(payer, candidate[..cut])}");
         });
+
+    /// <summary>The thread's ratio, set to a payer after another, scores as a ratio made for that payer alone.</summary>
+    [Property(MaxTest = 1000, Replay = "(31,37)")]
+    public Property OfThread_AfterAnotherPayer_ScoresAsANewRatio() =>
+        Prop.ForAll(Names.ToArbitrary(), Names.ToArbitrary(), Names.ToArbitrary(), (before, payer, candidate) =>
+        {
+            _ = NameRatio.OfThread(before).Ratio(candidate, candidate.Length);
+            var reused = NameRatio.OfThread(payer).Ratio(candidate, candidate.Length);
+            var fresh = new NameRatio(payer).Ratio(candidate, candidate.Length);
+            return (reused == fresh).Label($"'{payer}' after '{before}' ~ '{candidate}': {reused} vs {fresh}");
+        });
 }
