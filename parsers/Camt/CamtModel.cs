@@ -137,6 +137,24 @@ public sealed class CamtStatement
 
     /// <summary>The account: IBAN, else the other identification.</summary>
     public string? Account => AccountIban ?? AccountOtherId;
+
+    /// <summary>A copy of the header as read so far, for the parser to go on with once entries hold this one.</summary>
+    internal CamtStatement Copy()
+    {
+        var copy = new CamtStatement(Kind, Version, Number, LineNumber)
+        {
+            MessageId = MessageId,
+            Id = Id,
+            ElectronicSequenceNumber = ElectronicSequenceNumber,
+            CreatedAt = CreatedAt,
+            AccountIban = AccountIban,
+            AccountOtherId = AccountOtherId,
+            AccountCurrency = AccountCurrency,
+            AccountOwnerName = AccountOwnerName,
+        };
+        copy._balances.AddRange(_balances);
+        return copy;
+    }
 }
 
 /// <summary>One entry (<c>Ntry</c>): a booking on the account, with the transactions it carries.</summary>

@@ -28,6 +28,15 @@ internal sealed partial class CamtParser
 
     private void ReadStatementChild()
     {
+        if (_statementHandedOut)
+        {
+            // A header element after an entry (AddtlStmtInf, or a bank's odd order): the entries handed out keep the
+            // header as read before them, as CamtStatement promises, even when a reader on another thread maps them
+            // only after this change.
+            _statement = _statement!.Copy();
+            _statementHandedOut = false;
+        }
+
         var statement = _statement!;
         var name = _r.LocalName;
         if (Is(name, _n.Id))

@@ -55,6 +55,9 @@ internal sealed partial class CamtParser : IDisposable
     private StatementTotals _totals;
     private int _entryCount;
 
+    // True once an entry of _statement has been handed out: a header element after it goes into a copy.
+    private bool _statementHandedOut;
+
     public CamtParser(Stream stream, string fileName, CamtReaderOptions options, ICollection<ParseWarning>? warnings)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -165,6 +168,7 @@ internal sealed partial class CamtParser : IDisposable
                     {
                         entry = ReadEntry();
                         CountEntry(entry);
+                        _statementHandedOut = true;
                         return true;
                     }
 
@@ -278,6 +282,7 @@ internal sealed partial class CamtParser : IDisposable
             _statementsInMessage++;
             _statementCount++;
             _statement = new CamtStatement(_kind, _version, _statementCount, Line) { MessageId = _messageId };
+            _statementHandedOut = false;
             _totals = new StatementTotals();
             _bookedByCurrency.Clear();
             _entryCount = 0;

@@ -17,6 +17,12 @@ public sealed record CamtReaderOptions
 
     /// <summary>Check opening plus entries against closing balance, and <c>TxsSummry</c>; mismatches are warnings.</summary>
     public bool CheckBalances { get; init; } = true;
+
+    /// <summary>
+    /// Smallest rest of a seekable stream, in bytes, whose XML <see cref="CamtReader.Read"/> reads on a thread of its
+    /// own (<see cref="CamtReadAhead"/>); 0 never. Internal: tests set it low to run both ways on small documents.
+    /// </summary>
+    internal long ReadAheadMinBytes { get; init; } = CamtReadAhead.DefaultMinBytes;
 }
 
 /// <summary>
@@ -70,6 +76,16 @@ public static class CamtReader
 
     private static IEnumerable<BankTransaction> ReadCore(Stream stream, string fileName, CamtReaderOptions options, ICollection<ParseWarning>? warnings, CancellationToken cancellationToken)
     {
+        if (CamtReadAhead.Applies(stream, options))
+        {
+            return CamtReadAhead.Read(stream, fileName, options, warnings, cancellationToken);
+        }
+
+        return ReadOneThread(stream, fileName, options, warnings, cancellationToken);
+    }
+
+    private static IEnumerable<BankTransaction> ReadOneThread(Stream stream, string fileName, CamtReaderOptions options, ICollection<ParseWarning>? warnings, CancellationToken cancellationToken)
+    {
         using var parser = new CamtParser(stream, fileName, options, warnings);
         var mapper = new CamtTransactionMapper(fileName, warnings);
         var batch = new List<BankTransaction>();
@@ -85,7 +101,7 @@ public static class CamtReader
         }
     }
 
-    private static void Map(CamtTransactionMapper mapper, CamtEntry entry, List<BankTransaction> batch, string fileName)
+    internal static void Map(CamtTransactionMapper mapper, CamtEntry entry, List<BankTransaction> batch, string fileName)
     {
         try
         {
