@@ -309,15 +309,12 @@ public static class MatchRun
             // every open item (millions) and checks exactly the same. The matcher finds them by id, so the
             // loaded list need not be kept for this; an id it does not know stays out, and the check names it.
             var touched = new HashSet<string>(result.Applications.Count, StringComparer.Ordinal);
-            var applied = new List<OpenItem>();
             foreach (var application in result.Applications)
             {
-                if (touched.Add(application.ItemId) && matcher.ItemById(application.ItemId) is { } item)
-                {
-                    applied.Add(item);
-                }
+                touched.Add(application.ItemId);
             }
 
+            var applied = matcher.ItemsWithIds(touched);
             BalanceCheck.Verify(payments, applied, result.Applications, result.Exceptions);
             return Task.FromResult((0, (long)result.Applications.Count));
         }).ConfigureAwait(false);

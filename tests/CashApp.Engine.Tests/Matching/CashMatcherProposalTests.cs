@@ -159,17 +159,21 @@ public sealed class CashMatcherProposalTests
     }
 
     [Fact]
-    public void ItemById_EveryItemGivenInAnyOrder_TheSameItemAndNullForAnUnknownId()
+    public void ItemsWithIds_EveryItemGivenInAnyOrder_TheSameItemsAndNoneForUnknownIds()
     {
         var (items, customers, _) = Demo.Value;
         // Reversed, so the matcher's id order is not the order the items were given in.
         var given = items.AsEnumerable().Reverse().ToList();
         var matcher = new CashMatcher(given, customers, MatchPolicy.Default);
 
-        Assert.All(given, i => Assert.Same(i, matcher.ItemById(i.ItemId)));
-        Assert.Null(matcher.ItemById("NO-SUCH-ITEM"));
-        Assert.Null(matcher.ItemById(string.Empty));
-        Assert.Null(matcher.Fork().ItemById("NO-SUCH-ITEM"));
-        Assert.Same(given[0], matcher.Fork().ItemById(given[0].ItemId));
+        var all = matcher.ItemsWithIds(given.Select(i => i.ItemId).ToHashSet(StringComparer.Ordinal));
+        Assert.Equal(given.Count, all.Count);
+        Assert.All(given, i => Assert.Same(i, all.Single(f => f.ItemId == i.ItemId)));
+
+        var some = new HashSet<string>(StringComparer.Ordinal) { given[0].ItemId, given[^1].ItemId, "NO-SUCH-ITEM", string.Empty };
+        var found = matcher.ItemsWithIds(some);
+        Assert.Equal(new[] { given[0], given[^1] }.OrderBy(i => i.ItemId, StringComparer.Ordinal), found.OrderBy(i => i.ItemId, StringComparer.Ordinal));
+        Assert.Same(given[0], matcher.Fork().ItemsWithIds(some).Single(i => i.ItemId == given[0].ItemId));
+        Assert.Empty(matcher.ItemsWithIds(new HashSet<string>(StringComparer.Ordinal) { "NO-SUCH-ITEM" }));
     }
 }
