@@ -82,31 +82,7 @@ public sealed class CamtPropertyTests
     public Property Read_CorruptedDocument_FailsOnlyWithCamtFormatException(int seed, int where, byte what, byte how)
     {
         var bytes = CamtWriter.Write(CamtWriter.Random(seed)).ToList();
-        var at = (int)((uint)where % (uint)bytes.Count);
-        switch (how % 5)
-        {
-            case 0:
-                bytes.RemoveRange(at, bytes.Count - at);
-                break;
-            case 1:
-                bytes[at] = what;
-                break;
-            case 2:
-                bytes.RemoveRange(at, Math.Min(bytes.Count - at, 1 + (what % 40)));
-                break;
-            case 3:
-                bytes.InsertRange(at, Encoding.UTF8.GetBytes(new[] { "<", ">", "&", "</Ntry>", "<Ntry>", "<Amt Ccy=\"EUR\">1..2</Amt>", "<!DOCTYPE x>", "\u0001" }[what % 8]));
-                break;
-            default:
-                // Swap a digit for a letter inside an amount or a date.
-                var digit = bytes.FindIndex(at, b => b is >= (byte)'0' and <= (byte)'9');
-                if (digit >= 0)
-                {
-                    bytes[digit] = (byte)'x';
-                }
-
-                break;
-        }
+        CamtCorruption.Apply(bytes, where, what, how % CamtCorruption.Kinds);
 
         try
         {

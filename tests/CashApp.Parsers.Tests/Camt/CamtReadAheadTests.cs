@@ -97,32 +97,10 @@ public sealed partial class CamtReadAheadTests
         }
 
         var bytes = Encoding.UTF8.GetBytes(xml).ToList();
-        var at = (int)((uint)where % (uint)bytes.Count);
-        switch (how % 6)
+        // One kind more than the corruptions: a document left valid.
+        if (how % (CamtCorruption.Kinds + 1) < CamtCorruption.Kinds)
         {
-            case 0:
-                bytes.RemoveRange(at, bytes.Count - at);
-                break;
-            case 1:
-                bytes[at] = what;
-                break;
-            case 2:
-                bytes.RemoveRange(at, Math.Min(bytes.Count - at, 1 + (what % 40)));
-                break;
-            case 3:
-                bytes.InsertRange(at, Encoding.UTF8.GetBytes(new[] { "<", ">", "&", "</Ntry>", "<Ntry>", "<Amt Ccy=\"EUR\">1..2</Amt>", "<!DOCTYPE x>", "\u0001" }[what % 8]));
-                break;
-            case 4:
-                var digit = bytes.FindIndex(at, b => b is >= (byte)'0' and <= (byte)'9');
-                if (digit >= 0)
-                {
-                    bytes[digit] = (byte)'x';
-                }
-
-                break;
-            default:
-                // Left valid.
-                break;
+            CamtCorruption.Apply(bytes, where, what, how % (CamtCorruption.Kinds + 1));
         }
 
         return [.. bytes];
