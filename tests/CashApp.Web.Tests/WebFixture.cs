@@ -113,7 +113,16 @@ public sealed class WebFixture : IAsyncLifetime
             await page.ClickAsync("button[type=submit]");
             // Signed in once the worklist's document is parsed (its scripts have run): the "load" event also waits for
             // every image and style sheet, which on two cores shared with the other test assemblies has taken over 30 s.
-            await page.WaitForURLAsync(WebAddress.ToString().TrimEnd('/') + "/", new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
+            try
+            {
+                await page.WaitForURLAsync(WebAddress.ToString().TrimEnd('/') + "/", new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
+            }
+            catch (TimeoutException)
+            {
+                // Say where the browser stayed and what the page said (a refusal, an error page), not just that time ran out.
+                var said = await page.InnerTextAsync("body", new PageInnerTextOptions { Timeout = 5_000 }).ConfigureAwait(false);
+                Assert.Fail($"Signing in as {name} did not reach the worklist in 60 s: the browser is at {page.Url}, showing: {said[..Math.Min(said.Length, 500)]}");
+            }
         }
 
         return page;
