@@ -18,8 +18,14 @@ public sealed partial class CashMatcher
         return code < 0 ? 0 : Prior.Chance(amount, code, roundAmounts);
     }
 
-    private IEnumerable<int> ItemsOf(int customer, long amount, string currency) =>
-        ItemsOfCustomer(customer).Where(i => _remaining[i] == amount && IsOpenIn(i, currency));
+    private IEnumerable<int> ItemsOf(int customer, long amount, string currency)
+    {
+        var code = CurrencyIndex(currency);
+        return ItemsOfCustomer(customer).Where(i => IsOpenOfAmount(i, amount, code));
+    }
+
+    /// <summary>Whether item <paramref name="item"/> is open for exactly <paramref name="amount"/> in currency index <paramref name="currency"/>.</summary>
+    private bool IsOpenOfAmount(int item, long amount, int currency) => _remaining[item] == amount && IsOpenIn(item, currency);
 
     /// <summary>
     /// Subsets of 2..max open items of <paramref name="pool"/>, at most two, summing to the amount;

@@ -154,7 +154,7 @@ public sealed partial class CashMatcher
         {
             foreach (var item in ItemsOfCustomer(customer))
             {
-                if (_remaining[item] == amount && IsOpenIn(item, currency) && seen.Add(item))
+                if (IsOpenOfAmount(item, amount, currency) && seen.Add(item))
                 {
                     into.Add(item);
                 }

@@ -92,8 +92,12 @@ public sealed partial class CashMatcher
                 continue;
             }
 
-            var open = familyWide ? 0 : OpenCredits(payer, code);
-            if (familyWide)
+            var open = 0;
+            if (!familyWide)
+            {
+                open = OpenCredits(payer, code);
+            }
+            else
             {
                 foreach (var member in _customers.Family(payer))
                 {
