@@ -149,6 +149,21 @@ public sealed partial class CashMatcher
     [ThreadStatic]
     private static List<int>? _foundBuffer;
 
+    [ThreadStatic]
+    private static List<string>? _fuzzyKeysBuffer;
+
+    /// <summary>Where <paramref name="key"/> first occurs in <paramref name="keys"/> (ordinal).</summary>
+    private static int FirstAt(List<string> keys, string key)
+    {
+        for (var k = 0; ; k++)
+        {
+            if (string.Equals(keys[k], key, StringComparison.Ordinal))
+            {
+                return k;
+            }
+        }
+    }
+
     // How many near items ahead FuzzyOptions asks for the open amount of.
     private const int FetchAhead = 8;
 
@@ -170,10 +185,22 @@ public sealed partial class CashMatcher
         }
 
         var found = _foundBuffer ??= [];
-        var keys = quote.Keys.Where(k => k.Length >= ReferenceText.MinCoreLength).ToList();
-        foreach (var key in keys.ToList())
+
+        // The quote's keys long enough to be a core, then their OCR readings, in this thread's list (not a list and a
+        // copy of it per quote).
+        var keys = _fuzzyKeysBuffer ??= [];
+        keys.Clear();
+        foreach (var key in quote.Keys)
         {
-            foreach (var ocr in ReferenceText.OcrReadings(key))
+            if (key.Length >= ReferenceText.MinCoreLength)
+            {
+                keys.Add(key);
+            }
+        }
+
+        for (int k = 0, quoted = keys.Count; k < quoted; k++)
+        {
+            foreach (var ocr in ReferenceText.OcrReadings(keys[k]))
             {
                 found.Clear();
                 _invoiceKeys.Find(ocr, found);
@@ -191,9 +218,11 @@ public sealed partial class CashMatcher
         // Dense numbering puts thousands of items near a number: the candidates' list is this thread's, grown once.
         var candidates = _nearBuffer ??= new List<Neighbour>();
         var currencyIndex = CurrencyIndex(currency);
-        foreach (var key in keys.Distinct(StringComparer.Ordinal))
+        for (var k = 0; k < keys.Count; k++)
         {
-            if (key.Length < 5)
+            // Each key once, at its first place (as Distinct gave them): a quote has a few keys, so a scan of those before.
+            var key = keys[k];
+            if (key.Length < 5 || FirstAt(keys, key) < k)
             {
                 continue;
             }
@@ -234,6 +263,7 @@ public sealed partial class CashMatcher
         }
 
         candidates.Clear();
+        keys.Clear();
 
         // The quote keeps its options (exactly as many as found); the buffers stay this thread's for the next quote.
         var kept = new List<Option>(options);
@@ -268,11 +298,42 @@ public sealed partial class CashMatcher
             return byName;
         }
 
-        // A name may list hundreds of customers alike: skip the few known by account without a search each.
-        var byAccount = payers.Select(p => p.Customer).ToHashSet();
-        payers.EnsureCapacity(payers.Count + byName.Count);
-        payers.AddRange(byName.Where(candidate => !byAccount.Contains(candidate.Customer)));
+        // A name may list hundreds of customers alike: skip the few known by account without a search each (a set
+        // only when they are many; an account names one customer or a few).
+        var known = payers.Count;
+        HashSet<int>? byAccount = null;
+        if (known > 8)
+        {
+            byAccount = new HashSet<int>(known);
+            for (var k = 0; k < known; k++)
+            {
+                byAccount.Add(payers[k].Customer);
+            }
+        }
+
+        payers.EnsureCapacity(known + byName.Count);
+        foreach (var candidate in byName)
+        {
+            if (byAccount is not null ? !byAccount.Contains(candidate.Customer) : !KnownAmong(payers, known, candidate.Customer))
+            {
+                payers.Add(candidate);
+            }
+        }
+
         return payers;
+
+        static bool KnownAmong(List<PayerCandidate> payers, int known, int customer)
+        {
+            for (var k = 0; k < known; k++)
+            {
+                if (payers[k].Customer == customer)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     /// <summary>The customers a name may be. The same name always finds the same payers: the list is shared, and never changed after.</summary>

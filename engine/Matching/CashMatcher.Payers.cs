@@ -81,8 +81,13 @@ public sealed partial class CashMatcher
         }
 
         // The oldest items first: a payer clearing a batch usually clears what is due.
-        var open = OldestEligible(pool, code, withMemos, amount, limit);
-        var amounts = open.Select(i => _remaining[i]).ToArray();
+        var open = OldestEligible(pool, code, withMemos, amount, limit, n);
+        var amounts = new long[open.Length];
+        for (var k = 0; k < open.Length; k++)
+        {
+            amounts[k] = _remaining[open[k]];
+        }
+
         var masks = SubsetSum.Find(amounts, amount, maxSize, limit: 3, Policy.CombinationBudget, out exhausted);
         var sets = new List<int[]>();
         foreach (var mask in masks)
@@ -112,11 +117,40 @@ public sealed partial class CashMatcher
     private bool Eligible(int item, int currency, bool withMemos, long amount) =>
         IsOpenIn(item, currency) && (withMemos || _remaining[item] <= amount);
 
-    /// <summary>The first <paramref name="limit"/> eligible items of the pool, oldest first (see <see cref="Combinations"/>).</summary>
-    private int[] OldestEligible(List<int> pool, int currency, bool withMemos, long amount, int limit) =>
-        pool.Where(i => Eligible(i, currency, withMemos, amount))
-            .OrderBy(i => _items[i].DueDate)
-            .ThenBy(i => i, ItemComparer)
-            .Take(limit)
-            .ToArray();
+    /// <summary>The first <paramref name="limit"/> eligible items of the pool, oldest first (see <see cref="Combinations"/>); <paramref name="eligible"/> is how many there are.</summary>
+    /// <remarks>
+    /// One sort of (due day, id rank) keys, a total order since items are distinct, so it gives exactly the stable
+    /// <c>OrderBy(due date).ThenBy(item, ItemComparer).Take(limit)</c> it replaces, without that chain's enumerators,
+    /// key maps and buffers for each payer of every payment decided by its payer.
+    /// </remarks>
+    private int[] OldestEligible(List<int> pool, int currency, bool withMemos, long amount, int limit, int eligible)
+    {
+        var keys = System.Buffers.ArrayPool<(int Due, long Rank, int Item)>.Shared.Rent(eligible);
+        try
+        {
+            var n = 0;
+            for (var k = 0; k < pool.Count; k++)
+            {
+                var i = pool[k];
+                if (Eligible(i, currency, withMemos, amount))
+                {
+                    keys[n++] = (_items[i].DueDate.DayNumber, _order is { } order ? order.Rank(i) : i, i);
+                }
+            }
+
+            var sorted = keys.AsSpan(0, n);
+            sorted.Sort();
+            var oldest = new int[Math.Clamp(limit, 0, n)];
+            for (var k = 0; k < oldest.Length; k++)
+            {
+                oldest[k] = sorted[k].Item;
+            }
+
+            return oldest;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<(int Due, long Rank, int Item)>.Shared.Return(keys);
+        }
+    }
 }

@@ -139,46 +139,63 @@ internal sealed class DeleteNeighbourhoodIndex
     /// gets there. The entries are first dealt in place into runs by their hash's top byte (an American flag sort's
     /// first pass), and the runs, which share no hash, are then sorted on every core.
     /// </summary>
-    private static void SortByHashThenItem(ulong[] hashes, long[] items)
+    internal static void SortByHashThenItem(ulong[] hashes, long[] items)
     {
         var n = hashes.Length;
         if (n < ParallelFrom)
         {
-            SortRun(hashes, items, 0, n);
+            SortPart(hashes, items, 0, n);
             return;
         }
 
-        const int Buckets = 256;
-        const int Shift = 56;
-        var ends = new int[Buckets];
-        foreach (var hash in hashes)
+        var starts = Deal(hashes, items, 0, n, FirstShift);
+        Parallel.For(0, DealBuckets, b => SortRun(hashes, items, starts[b], starts[b + 1] - starts[b]));
+    }
+
+    private const int DealBuckets = 256;
+    private const int FirstShift = 56;
+
+    /// <summary>Runs at least this long are dealt again by their hash's next byte before they are sorted.</summary>
+    private const int DealAgainFrom = 1 << 12;
+
+    /// <summary>
+    /// Deals the entries <paramref name="start"/> to <paramref name="start"/> + <paramref name="length"/> in place into
+    /// runs by the byte of their hash at <paramref name="shift"/> (a pass of an American flag sort), and returns where each
+    /// run starts (257 places, the last the end).
+    /// </summary>
+    private static int[] Deal(ulong[] hashes, long[] items, int start, int length, int shift)
+    {
+        var ends = new int[DealBuckets];
+        var end = start + length;
+        for (var at = start; at < end; at++)
         {
-            ends[(int)(hash >> Shift)]++;
+            ends[(int)(hashes[at] >> shift) & 0xFF]++;
         }
 
-        var starts = new int[Buckets + 1];
-        for (var b = 0; b < Buckets; b++)
+        var starts = new int[DealBuckets + 1];
+        starts[0] = start;
+        for (var b = 0; b < DealBuckets; b++)
         {
             starts[b + 1] = starts[b] + ends[b];
         }
 
         // next[b] is where bucket b's next misplaced entry goes; each swap puts one entry in its bucket for good.
-        var next = starts[..Buckets];
-        for (var b = 0; b < Buckets; b++)
+        var next = starts[..DealBuckets];
+        for (var b = 0; b < DealBuckets; b++)
         {
-            var end = starts[b + 1];
-            while (next[b] < end)
+            var bucketEnd = starts[b + 1];
+            while (next[b] < bucketEnd)
             {
                 var at = next[b];
                 var hash = hashes[at];
                 var item = items[at];
-                var home = (int)(hash >> Shift);
+                var home = (int)(hash >> shift) & 0xFF;
                 while (home != b)
                 {
                     var to = next[home]++;
                     (hash, hashes[to]) = (hashes[to], hash);
                     (item, items[to]) = (items[to], item);
-                    home = (int)(hash >> Shift);
+                    home = (int)(hash >> shift) & 0xFF;
                 }
 
                 hashes[at] = hash;
@@ -187,11 +204,37 @@ internal sealed class DeleteNeighbourhoodIndex
             }
         }
 
-        Parallel.For(0, Buckets, b => SortRun(hashes, items, starts[b], starts[b + 1] - starts[b]));
+        return starts;
     }
 
+    /// <summary>
+    /// Sorts one run of entries that share their hash's top byte. A long run (the 1M-payment day's are some 150,000
+    /// entries) is dealt again by the next byte first, so that each part sorted is a few hundred entries that stay in
+    /// the cache; the order reached is the same (by hash, then item), as the dealing is by the hash's own bits.
+    /// </summary>
     private static void SortRun(ulong[] hashes, long[] items, int start, int length)
     {
+        if (length >= DealAgainFrom)
+        {
+            var starts = Deal(hashes, items, start, length, FirstShift - 8);
+            for (var b = 0; b < DealBuckets; b++)
+            {
+                SortPart(hashes, items, starts[b], starts[b + 1] - starts[b]);
+            }
+
+            return;
+        }
+
+        SortPart(hashes, items, start, length);
+    }
+
+    private static void SortPart(ulong[] hashes, long[] items, int start, int length)
+    {
+        if (length < 2)
+        {
+            return;
+        }
+
         Array.Sort(hashes, items, start, length);
 
         // Within one hash, entries in item order: a query's probes then come back as sorted runs, which

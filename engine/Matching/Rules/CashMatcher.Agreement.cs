@@ -227,14 +227,39 @@ public sealed partial class CashMatcher
     }
 
     /// <summary>True when the payer is, by account or by a close name, in the family of <paramref name="customer"/>.</summary>
-    private bool PayerAgrees(Analysis analysis, int customer) =>
-        Payers(analysis).Any(p => p.Score >= Policy.MinCorroborationScore && _customers.SameFamily(p.Customer, customer));
+    private bool PayerAgrees(Analysis analysis, int customer)
+    {
+        // Loops, not LINQ: these run for each near item of the amount in the exact-fit search, and a closure over
+        // the customer was an allocation per call.
+        foreach (var p in Payers(analysis))
+        {
+            if (p.Score >= Policy.MinCorroborationScore && _customers.SameFamily(p.Customer, customer))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>True when the payer is identified (by account or a close name) and none of the candidates is in the family of <paramref name="customer"/>.</summary>
     private bool PayerDisagrees(Analysis analysis, int customer)
     {
-        var identified = Payers(analysis).Where(p => p.Score >= Policy.MinNameScore).ToList();
-        return identified.Count > 0 && !identified.Any(p => _customers.SameFamily(p.Customer, customer));
+        var identified = false;
+        foreach (var p in Payers(analysis))
+        {
+            if (p.Score >= Policy.MinNameScore)
+            {
+                if (_customers.SameFamily(p.Customer, customer))
+                {
+                    return false;
+                }
+
+                identified = true;
+            }
+        }
+
+        return identified;
     }
 
     /// <summary>

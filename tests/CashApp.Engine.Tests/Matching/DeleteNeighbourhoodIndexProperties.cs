@@ -71,6 +71,31 @@ public sealed class DeleteNeighbourhoodIndexProperties
                 && found.All(n => Oracle(query, stored[n.Item]) == n.Edits)).Label($"{query}: [{string.Join(',', found)}]");
         });
 
+    [Property(MaxTest = 24, Replay = "(21,5)")]
+    public Property SortByHashThenItem_GivesTheOrderOfAPlainSort_ForShortAndLongRuns() =>
+        Prop.ForAll(Gen.Choose(0, int.MaxValue).ToArbitrary(), Gen.Choose(1, 300).Zip(Gen.Choose(1, 4000)).ToArbitrary(), Gen.Choose(1, 200_000).ToArbitrary(),
+            (seed, shape, count) =>
+            {
+                var (topBytes, distinct) = shape;
+                // Hashes of few top bytes make runs long enough to be dealt a second time, and few distinct hashes make
+                // many entries of one hash, sorted by item; small counts take the one-thread path.
+                var random = new Random(seed);
+                var tops = Enumerable.Range(0, topBytes).Select(_ => (ulong)random.Next(256) << 56).ToArray();
+                var pool = Enumerable.Range(0, distinct).Select(_ => tops[random.Next(tops.Length)] | ((ulong)random.NextInt64() & 0x00FF_FFFF_FFFF_FFFF)).ToArray();
+                var hashes = new ulong[count];
+                var items = new long[count];
+                for (var e = 0; e < count; e++)
+                {
+                    hashes[e] = pool[random.Next(pool.Length)];
+                    items[e] = random.NextInt64(1L << 40);
+                }
+
+                var expected = hashes.Zip(items).OrderBy(p => p.First).ThenBy(p => p.Second).ToArray();
+                DeleteNeighbourhoodIndex.SortByHashThenItem(hashes, items);
+                return (hashes.SequenceEqual(expected.Select(p => p.First)) && items.SequenceEqual(expected.Select(p => p.Second)))
+                    .Label($"seed {seed}, {topBytes} top bytes, {distinct} hashes, {count} entries");
+            });
+
     [Fact]
     public void Candidates_OfAnIndexBuiltOnEveryCore_AreThoseOfBruteForce()
     {
