@@ -214,6 +214,58 @@ public sealed class ArFilesLargeTests : IDisposable
         Assert.Contains("line 2", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ReadOpenItems_RowsLongerAfterTheFirstBlock_ReadsEveryRowInOrder(bool longer)
+    {
+        // The list is sized from the first block's rows per byte: later rows longer or shorter than those only
+        // leave it short (it grows) or long; every row is there, in file order, either way.
+        const int rows = 300_000;
+        var path = WriteRows(rows, i => $"AR{i},INV,C{i / 10},Acme,INV-{i},{(i > 100_000 == longer ? "PO-LONG-REFERENCE-" + i : string.Empty)},USD,1.00,2026-11-01,2026-12-01");
+        var items = ArFiles.ReadOpenItems(path);
+        Assert.Equal(Enumerable.Range(0, rows).Select(i => $"AR{i}"), items.Select(i => i.ItemId));
+        Assert.Equal($"INV-{rows - 1}", items[^1].InvoiceNumber);
+    }
+
+    [Fact]
+    public void ReadOpenItems_TwoAscendingRunsWithATwin_NamesBothLines()
+    {
+        // AR99999 sorts after AR100000: two runs, merged; the twin of an early id late in the second run is found.
+        const int rows = 150_000;
+        var path = WriteRows(rows, i => $"AR{(i == rows - 1 ? 99_990 : i + 50_000)},INV,C1,Acme,INV-{i},,USD,1.00,2026-11-01,2026-12-01");
+        var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
+        Assert.Equal(rows + 1, ex.LineNumber);
+        Assert.Equal("AR99990", ex.Value);
+        Assert.Contains($"line {49_990 + 2}", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Property(MaxTest = 300)]
+    public bool FindDuplicateItemId_AnyRunsOfIds_FindsATwinExactlyWhenThereIsOne(NonNegativeInt[][] runs, bool shuffle, int seed)
+    {
+        // Each run ascending (sorted numbers, written so that some sort out of numeric order), with ties, across
+        // runs and within them; shuffled, the runs are too many and the check hashes.
+        var ids = runs.SelectMany(r => r.Select(n => $"AR{n.Get % 500}").Order(StringComparer.Ordinal)).ToList();
+        if (shuffle)
+        {
+            new Random(seed).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ids));
+        }
+
+        var items = ids.Select(id => new OpenItem(id, DocType.Invoice, "C1", "Acme", "INV-1", null, default, 100, default, default)).ToList();
+        var found = ArFiles.FindDuplicateItemId(items);
+        var twins = ids.GroupBy(id => id, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        return found is null ? twins.Count == 0 : twins.Contains(found);
+    }
+
+    [Theory]
+    [InlineData(0, 0, 0L, 0)]
+    [InlineData(100, 1_000, 10_000L, 2_044)]
+    [InlineData(5, 10, 1L << 40, int.MaxValue)]
+    public void EstimateRows_FirstBlocksRowsPerByteTwoPercentOver(int rows, int bytes, long dataBytes, int expected)
+    {
+        Assert.Equal(Math.Min(expected, Array.MaxLength), ArFiles.EstimateRows(rows, bytes, dataBytes));
+    }
+
     [Fact]
     public void ReadOpenItems_QuotedLineBreak_ReadsRowByRow()
     {
