@@ -74,7 +74,24 @@ public sealed record StageTiming(string Stage, TimeSpan Elapsed, long Count, lon
 
     /// <summary>Time the garbage collector paused the process while the stage ran.</summary>
     public TimeSpan GcPause { get; init; }
+
+    /// <summary>When the stage started, from the start of the run.</summary>
+    public TimeSpan Started { get; init; }
+
+    /// <summary>
+    /// The other stages that ran during some of this one's time, in the order they started. Its <see cref="Cpu"/>,
+    /// <see cref="AllocatedBytes"/> and <see cref="GcPause"/> count their work too; <see cref="MatchRunSummary.OverlappingStages"/>
+    /// gives such stages' figures together.
+    /// </summary>
+    public IReadOnlyList<string> Overlaps { get; init; } = [];
 }
+
+/// <summary>
+/// Stages that ran at once (each overlapping another of them), measured together from the first one's start to the
+/// last one's end: the figures that can be told apart, where each stage's own <see cref="StageTiming.Cpu"/> and
+/// <see cref="StageTiming.AllocatedBytes"/> also count the others' work.
+/// </summary>
+public sealed record StageGroup(IReadOnlyList<string> Stages, TimeSpan Elapsed, TimeSpan Cpu, long AllocatedBytes, TimeSpan GcPause);
 
 /// <summary>What a run did.</summary>
 public sealed record MatchRunSummary(
@@ -100,6 +117,9 @@ public sealed record MatchRunSummary(
 
     /// <summary>Credits that an earlier file of the run already brought (the same identity key): listed as duplicates, never applied again.</summary>
     public int Duplicates { get; init; }
+
+    /// <summary>The stages that ran at once (the bank files' parse beside the AR loads), with their figures together.</summary>
+    public IReadOnlyList<StageGroup> OverlappingStages { get; init; } = [];
 }
 
 /// <summary>Reports which stage a run is in and how far along it is.</summary>
@@ -143,9 +163,8 @@ public static class MatchRun
     {
         ArgumentNullException.ThrowIfNull(options);
         var total = Stopwatch.StartNew();
-        var stages = new List<StageTiming>();
         using var memory = new MemoryWatch(TimeSpan.FromMilliseconds(50));
-        var run = new StageRunner(stages, progress, memory);
+        var run = new StageRunner(progress, memory, total);
 
         var layout = options.LockboxLayoutPath is null ? null : LockboxLayout.Load(options.LockboxLayoutPath);
         var readOptions = new BankFileReadOptions { Lenient = options.Lenient, LockboxLayout = layout };
@@ -340,10 +359,11 @@ public static class MatchRun
             appliedRefs.Count,
             fully,
             exceptions.Count - deposits.Reconciled - repeats.Credits.Count,
-            stages,
+            run.Timings(),
             total.Elapsed,
             MemoryWatch.ProcessPeak())
         {
+            OverlappingStages = run.Groups(),
             DepositsReconciled = deposits.Reconciled,
             DepositsDiffering = deposits.Differing,
             Duplicates = repeats.Credits.Count,
@@ -483,28 +503,36 @@ public static class MatchRun
     }
 
     /// <summary>Runs stages, timing each and watching its memory, and tells the progress sink.</summary>
-    private sealed class StageRunner(List<StageTiming> stages, IRunProgress? progress, MemoryWatch memory)
+    private sealed class StageRunner(IRunProgress? progress, MemoryWatch memory, Stopwatch clock)
     {
+        // The finished stages, in the order they finished; the lock of this runner's lists.
+        private readonly List<StageTiming> stages = [];
+
+        // Each finished stage's window on the run's clock, with the process's counters at its two ends (under the stages' lock).
+        private readonly List<Window> _windows = [];
+
         public async Task<T> Stage<T>(string name, long? total, Func<Task<(T Value, long Count)>> work)
         {
             progress?.StageStarted(name, total);
             memory.Begin(name);
-            var watch = Stopwatch.StartNew();
-            var cpu = MemoryWatch.ProcessCpu();
-            var allocated = GC.GetTotalAllocatedBytes();
-            var paused = GC.GetTotalPauseDuration();
+            var started = clock.Elapsed;
+            var at = Counters.Now();
             try
             {
                 var (value, count) = await work().ConfigureAwait(false);
-                var timing = new StageTiming(name, watch.Elapsed, count, memory.End(name))
+                var ended = clock.Elapsed;
+                var end = Counters.Now();
+                var timing = new StageTiming(name, ended - started, count, memory.End(name))
                 {
-                    Cpu = MemoryWatch.ProcessCpu() - cpu,
-                    AllocatedBytes = GC.GetTotalAllocatedBytes() - allocated,
-                    GcPause = GC.GetTotalPauseDuration() - paused,
+                    Cpu = end.Cpu - at.Cpu,
+                    AllocatedBytes = end.Allocated - at.Allocated,
+                    GcPause = end.Paused - at.Paused,
+                    Started = started,
                 };
                 lock (stages)
                 {
                     stages.Add(timing);
+                    _windows.Add(new Window(name, started, ended, at, end));
                 }
 
                 progress?.StageCompleted(name, timing.Elapsed, count);
@@ -515,6 +543,52 @@ public static class MatchRun
                 memory.End(name);
                 throw;
             }
+        }
+
+        /// <summary>The stages in the order they finished, each with the others that overlapped it.</summary>
+        public List<StageTiming> Timings()
+        {
+            lock (stages)
+            {
+                var spans = _windows.ConvertAll(w => (w.Start, w.End));
+                return stages.ConvertAll(stage =>
+                {
+                    var i = _windows.FindIndex(w => w.Name == stage.Stage);
+                    var others = Enumerable.Range(0, _windows.Count)
+                        .Where(j => j != i && StageOverlap.Overlap(spans[i], spans[j]))
+                        .OrderBy(j => _windows[j].Start)
+                        .Select(j => _windows[j].Name)
+                        .ToList();
+                    return stage with { Overlaps = others };
+                });
+            }
+        }
+
+        /// <summary>The stages that ran at once, measured together over the group's whole window.</summary>
+        public List<StageGroup> Groups()
+        {
+            lock (stages)
+            {
+                return StageOverlap.Groups(_windows.ConvertAll(w => (w.Start, w.End))).ConvertAll(group =>
+                {
+                    var first = group.MinBy(i => _windows[i].Start);
+                    var last = group.MaxBy(i => _windows[i].End);
+                    var (from, to) = (_windows[first].At, _windows[last].EndAt);
+                    return new StageGroup(
+                        group.OrderBy(i => _windows[i].Start).Select(i => _windows[i].Name).ToList(),
+                        _windows[last].End - _windows[first].Start,
+                        to.Cpu - from.Cpu,
+                        to.Allocated - from.Allocated,
+                        to.Paused - from.Paused);
+                });
+            }
+        }
+
+        private sealed record Window(string Name, TimeSpan Start, TimeSpan End, Counters At, Counters EndAt);
+
+        private readonly record struct Counters(TimeSpan Cpu, long Allocated, TimeSpan Paused)
+        {
+            public static Counters Now() => new(MemoryWatch.ProcessCpu(), GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration());
         }
     }
 

@@ -167,7 +167,9 @@ internal static class MatchCommand
 
     /// <summary>
     /// The stage table: time, units handled, units per second and peak memory of each stage, then the whole
-    /// run. Stages that overlap (parse beside the AR loads) add up to more than the total.
+    /// run. Stages that overlap (parse beside the AR loads) add up to more than the total, and each one's CPU,
+    /// allocation and GC pause count the others' work too: a row marked * is such a stage, and a row per group of them
+    /// gives their figures together.
     /// </summary>
     internal static IEnumerable<string> StageTable(MatchRunSummary summary)
     {
@@ -176,7 +178,13 @@ internal static class MatchCommand
         foreach (var stage in summary.Stages)
         {
             var rate = stage.Elapsed.TotalSeconds > 0 ? stage.Count / stage.Elapsed.TotalSeconds : 0;
-            yield return string.Create(ci, $"{stage.Stage,-18} {stage.Elapsed.TotalSeconds,9:F3} {stage.Cpu.TotalSeconds,13:F3} {stage.Count,13:N0} {rate,15:N0} {stage.PeakWorkingSetBytes / (1024.0 * 1024.0),10:N0} {stage.AllocatedBytes / (1024.0 * 1024.0),10:N0} {stage.GcPause.TotalSeconds,11:F2}");
+            var name = stage.Overlaps.Count > 0 ? stage.Stage + " *" : stage.Stage;
+            yield return string.Create(ci, $"{name,-18} {stage.Elapsed.TotalSeconds,9:F3} {stage.Cpu.TotalSeconds,13:F3} {stage.Count,13:N0} {rate,15:N0} {stage.PeakWorkingSetBytes / (1024.0 * 1024.0),10:N0} {stage.AllocatedBytes / (1024.0 * 1024.0),10:N0} {stage.GcPause.TotalSeconds,11:F2}");
+        }
+
+        foreach (var group in summary.OverlappingStages)
+        {
+            yield return string.Create(ci, $"{"* together",-18} {group.Elapsed.TotalSeconds,9:F3} {group.Cpu.TotalSeconds,13:F3} {string.Empty,13} {string.Empty,15} {string.Empty,10} {group.AllocatedBytes / (1024.0 * 1024.0),10:N0} {group.GcPause.TotalSeconds,11:F2}   ({string.Join(", ", group.Stages)} ran at once: each row counts the others' CPU and allocation too)");
         }
 
         var perSecond = summary.Elapsed.TotalSeconds > 0 ? summary.Payments / summary.Elapsed.TotalSeconds : 0;
@@ -209,7 +217,9 @@ internal static class MatchCommand
         gc_gen2 = GC.CollectionCount(2),
         files = summary.Files.Select(f => new { file = Path.GetFileName(f.FileName), format = FormatName(f.Format), credits = f.Credits, duplicates = f.Duplicates, bytes = File.Exists(f.FileName) ? new FileInfo(f.FileName).Length : 0, seconds = f.ReadTime.TotalSeconds }),
         peak_working_set_bytes = summary.PeakWorkingSetBytes,
-        stages = summary.Stages.Select(s => new { stage = s.Stage, seconds = s.Elapsed.TotalSeconds, cpu_seconds = s.Cpu.TotalSeconds, count = s.Count, peak_working_set_bytes = s.PeakWorkingSetBytes, allocated_bytes = s.AllocatedBytes, gc_pause_seconds = s.GcPause.TotalSeconds }),
+        stages = summary.Stages.Select(s => new { stage = s.Stage, started_seconds = s.Started.TotalSeconds, seconds = s.Elapsed.TotalSeconds, cpu_seconds = s.Cpu.TotalSeconds, count = s.Count, peak_working_set_bytes = s.PeakWorkingSetBytes, allocated_bytes = s.AllocatedBytes, gc_pause_seconds = s.GcPause.TotalSeconds, overlaps = s.Overlaps }),
+        // Stages that ran at once count each other's CPU and allocation in their own figures; these are theirs together.
+        overlapping_stages = summary.OverlappingStages.Select(g => new { stages = g.Stages, seconds = g.Elapsed.TotalSeconds, cpu_seconds = g.Cpu.TotalSeconds, allocated_bytes = g.AllocatedBytes, gc_pause_seconds = g.GcPause.TotalSeconds }),
     });
 
     // "USD 12645111.38", or one per currency for a file that holds several.

@@ -30,6 +30,31 @@ public sealed class ScaleMatchRunTests : IDisposable
         Assert.Equal(["check", "index", "load customers", "load open items", "match", "parse", "write"], summary.Stages.Select(s => s.Stage).Order(StringComparer.Ordinal));
         Assert.All(summary.Stages, s => Assert.True(s.PeakWorkingSetBytes > 0, s.Stage));
 
+        // The stages after the loads run one after another: none overlaps another. The loads may (they start together),
+        // and whatever overlaps is said on both sides and measured together over a window that holds each member's.
+        var byName = summary.Stages.ToDictionary(s => s.Stage, StringComparer.Ordinal);
+        foreach (var alone in new[] { "index", "match", "check", "write" })
+        {
+            Assert.Empty(byName[alone].Overlaps);
+            Assert.DoesNotContain(summary.OverlappingStages, g => g.Stages.Contains(alone));
+        }
+
+        foreach (var stage in summary.Stages)
+        {
+            Assert.All(stage.Overlaps, other => Assert.Contains(stage.Stage, byName[other].Overlaps));
+        }
+
+        Assert.True(byName["index"].Started >= summary.Stages.Where(s => s.Stage.StartsWith("load", StringComparison.Ordinal) || s.Stage == "parse").Max(s => s.Started + s.Elapsed));
+        Assert.Equal(
+            summary.Stages.Where(s => s.Overlaps.Count > 0).Select(s => s.Stage).Order(StringComparer.Ordinal),
+            summary.OverlappingStages.SelectMany(g => g.Stages).Order(StringComparer.Ordinal));
+        foreach (var group in summary.OverlappingStages)
+        {
+            var members = group.Stages.Select(n => byName[n]).ToList();
+            Assert.Equal(members.Max(m => m.Started + m.Elapsed) - members.Min(m => m.Started), group.Elapsed);
+            Assert.All(members, m => Assert.True(group.Cpu >= m.Cpu && group.AllocatedBytes >= m.AllocatedBytes && group.GcPause >= m.GcPause, m.Stage));
+        }
+
         // Nothing lost: applied plus unapplied is each payment, as score.py counts it.
         var truth = File.ReadAllLines(Path.Combine(day, "truth", "payments.csv")).Skip(1).Select(l => l.Split(','))
             .ToDictionary(f => f[0], f => Cents(f[4]), StringComparer.Ordinal);
