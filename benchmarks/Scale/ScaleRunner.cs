@@ -159,13 +159,26 @@ internal static class ScaleRunner
         {
             var sec = s.GetProperty("seconds").GetDouble();
             var count = s.GetProperty("count").GetInt64();
-            md.AppendLine(Ci, $"| {s.GetProperty("stage").GetString()} | {sec:F2} | {s.GetProperty("cpu_seconds").GetDouble():F2} | {count:N0} | {(sec > 0 ? count / sec : 0):N0} | {s.GetProperty("peak_working_set_bytes").GetInt64() / 1048576.0:N0} | {s.GetProperty("allocated_bytes").GetInt64() / 1048576.0:N0} | {s.GetProperty("gc_pause_seconds").GetDouble():F2} |");
+            var overlaps = s.TryGetProperty("overlaps", out var o) && o.GetArrayLength() > 0;
+            md.AppendLine(Ci, $"| {s.GetProperty("stage").GetString()}{(overlaps ? " *" : "")} | {sec:F2} | {s.GetProperty("cpu_seconds").GetDouble():F2} | {count:N0} | {(sec > 0 ? count / sec : 0):N0} | {s.GetProperty("peak_working_set_bytes").GetInt64() / 1048576.0:N0} | {s.GetProperty("allocated_bytes").GetInt64() / 1048576.0:N0} | {s.GetProperty("gc_pause_seconds").GetDouble():F2} |");
+        }
+
+        // Stages that ran at once: each row above counts the others' CPU and allocation too; these are theirs together.
+        var groups = root.TryGetProperty("overlapping_stages", out var g) ? g.EnumerateArray().ToList() : [];
+        foreach (var group in groups)
+        {
+            md.AppendLine(Ci, $"| * together ({string.Join(", ", group.GetProperty("stages").EnumerateArray().Select(n => n.GetString()))}) | {group.GetProperty("seconds").GetDouble():F2} | {group.GetProperty("cpu_seconds").GetDouble():F2} | | | | {group.GetProperty("allocated_bytes").GetInt64() / 1048576.0:N0} | {group.GetProperty("gc_pause_seconds").GetDouble():F2} |");
         }
 
         var runSeconds = root.GetProperty("seconds").GetDouble();
         var paid = root.GetProperty("payments").GetInt32();
         md.AppendLine(Ci, $"| **run (in process)** | **{runSeconds:F2}** | {root.GetProperty("cpu_seconds").GetDouble():F2} | {paid:N0} | **{paid / runSeconds:N0}** | **{root.GetProperty("peak_working_set_bytes").GetInt64() / 1048576.0:N0}** | | {root.GetProperty("gc_pause_seconds").GetDouble():F2} |");
         md.AppendLine();
+        if (groups.Count > 0)
+        {
+            md.AppendLine("- `*`: stages that ran at once; each one's CPU seconds, allocation and GC pause are the process's over its own time, so they count the others' work too, and the `* together` row gives the group's figures over its whole time");
+        }
+
         md.AppendLine(Ci, $"- end to end (process start to exit): {elapsed.TotalSeconds:F1} s, {paid / elapsed.TotalSeconds:N0} payments/s");
         md.AppendLine(Ci, $"- peak working set: {peak / 1048576.0:N0} MiB");
         md.AppendLine(Ci, $"- CPU time: {root.GetProperty("cpu_seconds").GetDouble():F1} s over {Environment.ProcessorCount} cores; load average when done: {LoadAverage()} (the machine is shared, so wall times vary with the load)");
