@@ -573,13 +573,16 @@ public static class MatchRun
                 {
                     var first = group.MinBy(i => _windows[i].Start);
                     var last = group.MaxBy(i => _windows[i].End);
-                    var (from, to) = (_windows[first].At, _windows[last].EndAt);
+
+                    // The counters each stage read on its own thread at its ends: the earliest and the latest of them, so
+                    // that the group's window holds each member's even where two stages read them at the same moment.
+                    var members = group.ConvertAll(i => _windows[i]);
                     return new StageGroup(
                         group.OrderBy(i => _windows[i].Start).Select(i => _windows[i].Name).ToList(),
                         _windows[last].End - _windows[first].Start,
-                        to.Cpu - from.Cpu,
-                        to.Allocated - from.Allocated,
-                        to.Paused - from.Paused);
+                        members.Max(w => w.EndAt.Cpu) - members.Min(w => w.At.Cpu),
+                        members.Max(w => w.EndAt.Allocated) - members.Min(w => w.At.Allocated),
+                        members.Max(w => w.EndAt.Paused) - members.Min(w => w.At.Paused));
                 });
             }
         }
