@@ -505,10 +505,8 @@ public static class MatchRun
     /// <summary>Runs stages, timing each and watching its memory, and tells the progress sink.</summary>
     private sealed class StageRunner(IRunProgress? progress, MemoryWatch memory, Stopwatch clock)
     {
-        // The finished stages, in the order they finished; the lock of this runner's lists.
-        private readonly List<StageTiming> stages = [];
-
-        // Each finished stage's window on the run's clock, with the process's counters at its two ends (under the stages' lock).
+        // The finished stages in the order they finished, each with where it ends on the run's clock and the process's
+        // counters at its two ends.
         private readonly List<Window> _windows = [];
 
         public async Task<T> Stage<T>(string name, long? total, Func<Task<(T Value, long Count)>> work)
@@ -529,10 +527,9 @@ public static class MatchRun
                     GcPause = end.Paused - at.Paused,
                     Started = started,
                 };
-                lock (stages)
+                lock (_windows)
                 {
-                    stages.Add(timing);
-                    _windows.Add(new Window(name, started, ended, at, end));
+                    _windows.Add(new Window(timing, ended, at, end));
                 }
 
                 progress?.StageCompleted(name, timing.Elapsed, count);
@@ -548,18 +545,15 @@ public static class MatchRun
         /// <summary>The stages in the order they finished, each with the others that overlapped it.</summary>
         public List<StageTiming> Timings()
         {
-            lock (stages)
+            lock (_windows)
             {
-                var spans = _windows.ConvertAll(w => (w.Start, w.End));
-                return stages.ConvertAll(stage =>
+                return _windows.ConvertAll(w => w.Timing with
                 {
-                    var i = _windows.FindIndex(w => w.Name == stage.Stage);
-                    var others = Enumerable.Range(0, _windows.Count)
-                        .Where(j => j != i && StageOverlap.Overlap(spans[i], spans[j]))
-                        .OrderBy(j => _windows[j].Start)
-                        .Select(j => _windows[j].Name)
-                        .ToList();
-                    return stage with { Overlaps = others };
+                    Overlaps = _windows
+                        .Where(other => !ReferenceEquals(other, w) && StageOverlap.Overlap(w.Span, other.Span))
+                        .OrderBy(other => other.Span.Start)
+                        .Select(other => other.Timing.Stage)
+                        .ToList(),
                 });
             }
         }
@@ -567,19 +561,16 @@ public static class MatchRun
         /// <summary>The stages that ran at once, measured together over the group's whole window.</summary>
         public List<StageGroup> Groups()
         {
-            lock (stages)
+            lock (_windows)
             {
-                return StageOverlap.Groups(_windows.ConvertAll(w => (w.Start, w.End))).ConvertAll(group =>
+                return StageOverlap.Groups(_windows.ConvertAll(w => w.Span)).ConvertAll(group =>
                 {
-                    var first = group.MinBy(i => _windows[i].Start);
-                    var last = group.MaxBy(i => _windows[i].End);
-
                     // The counters each stage read on its own thread at its ends: the earliest and the latest of them, so
                     // that the group's window holds each member's even where two stages read them at the same moment.
                     var members = group.ConvertAll(i => _windows[i]);
                     return new StageGroup(
-                        group.OrderBy(i => _windows[i].Start).Select(i => _windows[i].Name).ToList(),
-                        _windows[last].End - _windows[first].Start,
+                        members.OrderBy(w => w.Span.Start).Select(w => w.Timing.Stage).ToList(),
+                        members.Max(w => w.Span.End) - members.Min(w => w.Span.Start),
                         members.Max(w => w.EndAt.Cpu) - members.Min(w => w.At.Cpu),
                         members.Max(w => w.EndAt.Allocated) - members.Min(w => w.At.Allocated),
                         members.Max(w => w.EndAt.Paused) - members.Min(w => w.At.Paused));
@@ -587,7 +578,10 @@ public static class MatchRun
             }
         }
 
-        private sealed record Window(string Name, TimeSpan Start, TimeSpan End, Counters At, Counters EndAt);
+        private sealed record Window(StageTiming Timing, TimeSpan End, Counters At, Counters EndAt)
+        {
+            public (TimeSpan Start, TimeSpan End) Span => (Timing.Started, End);
+        }
 
         private readonly record struct Counters(TimeSpan Cpu, long Allocated, TimeSpan Paused)
         {

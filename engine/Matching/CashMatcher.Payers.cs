@@ -81,7 +81,7 @@ public sealed partial class CashMatcher
         }
 
         // The oldest items first: a payer clearing a batch usually clears what is due.
-        var open = OldestEligible(pool, code, withMemos, amount, limit, n);
+        var open = OldestEligible(pool, code, withMemos, amount, limit);
         var amounts = new long[open.Length];
         for (var k = 0; k < open.Length; k++)
         {
@@ -117,15 +117,15 @@ public sealed partial class CashMatcher
     private bool Eligible(int item, int currency, bool withMemos, long amount) =>
         IsOpenIn(item, currency) && (withMemos || _remaining[item] <= amount);
 
-    /// <summary>The first <paramref name="limit"/> eligible items of the pool, oldest first (see <see cref="Combinations"/>); <paramref name="eligible"/> is how many there are.</summary>
+    /// <summary>The first <paramref name="limit"/> eligible items of the pool, oldest first (see <see cref="Combinations"/>).</summary>
     /// <remarks>
     /// One sort of (due day, id rank) keys, a total order since items are distinct, so it gives exactly the stable
     /// <c>OrderBy(due date).ThenBy(item, ItemComparer).Take(limit)</c> it replaces, without that chain's enumerators,
     /// key maps and buffers for each payer of every payment decided by its payer.
     /// </remarks>
-    private int[] OldestEligible(List<int> pool, int currency, bool withMemos, long amount, int limit, int eligible)
+    private int[] OldestEligible(List<int> pool, int currency, bool withMemos, long amount, int limit)
     {
-        var keys = System.Buffers.ArrayPool<(int Due, long Rank, int Item)>.Shared.Rent(eligible);
+        var keys = System.Buffers.ArrayPool<(int Due, long Rank, int Item)>.Shared.Rent(pool.Count);
         try
         {
             var n = 0;
