@@ -342,7 +342,8 @@ public sealed partial class CashMatcher
         // working from the far end towards this thread.
         // A call of the references alone decides no payment by payer: no second core to find payers for it.
         var prefetch = new PayerPrefetch(this, ordered, FindPayersAhead && stage == MatchStage.Whole);
-        var lookahead = new ReferenceLookahead(this, ordered);
+        // One payment has nothing ahead of it to fetch for: a served call of one payment skips the lookahead's buffers.
+        var lookahead = ordered.Count > 1 ? new ReferenceLookahead(this, ordered) : null;
         try
         {
             // Payments a call of the references alone left: their references were read then, and resolved nothing.
@@ -356,7 +357,7 @@ public sealed partial class CashMatcher
             for (var at = 0; at < ordered.Count && stage != MatchStage.Payers; at++)
             {
                 prefetch.MatchingAt(at);
-                lookahead.Warm(at);
+                lookahead?.Warm(at);
                 var payment = ordered[at];
                 if (ApplyAtOnce(payment, applications))
                 {

@@ -124,6 +124,12 @@ internal static class CashAppHost
         });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Hosting starts an Activity and a logging scope for every request whenever its diagnostics category logs at any
+        // level, whether or not anything reads them: about a tenth of what a unary Match allocated on the server, and so
+        // of its collections (PERFORMANCE.md, "Served: the collector's pauses"). That category only logs each request's
+        // start and end (Information) and hosting-startup assembly errors; a failed start still fails the command.
+        // A tracing listener (an ActivitySource listener or DiagnosticListener subscriber) still gets its activities.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
 
         var store = await OpenStoreAsync(options, cancellationToken).ConfigureAwait(false);

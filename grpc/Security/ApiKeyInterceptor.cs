@@ -59,7 +59,7 @@ internal sealed class ApiKeyInterceptor(ApiKeyRing keys, ILogger<ApiKeyIntercept
             throw new RpcException(new Status(StatusCode.Unauthenticated, "The API key is not known to this server."));
         }
 
-        if (!Roles.Allows(caller.Role, service.ToString()))
+        if (!Roles.Allows(caller.Role, service))
         {
             Log.PermissionDenied(logger, caller.Name, context.Method, context.Peer);
             throw new RpcException(new Status(StatusCode.PermissionDenied, $"The role '{Roles.Name(caller.Role)}' may not call {service}."));

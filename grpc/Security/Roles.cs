@@ -44,6 +44,8 @@ internal static class Roles
         ["cashapp.v1.PayerRules"] = Role.Specialist,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
+    private static readonly FrozenDictionary<string, Role>.AlternateLookup<ReadOnlySpan<char>> ServiceRoleBySpan = ServiceRole.GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>The names, in a stable order, for help texts.</summary>
     public static IReadOnlyList<string> Names { get; } = ["treasury", "ar-system", "specialist", "admin"];
 
@@ -64,14 +66,15 @@ internal static class Roles
     /// <c>cashapp.v1.Exceptions</c>). Admin may call anything. Server reflection is open to every role:
     /// it tells a caller the shape of the API, never data. A service not listed is admin-only.
     /// </summary>
-    public static bool Allows(Role role, string service)
+    public static bool Allows(Role role, ReadOnlySpan<char> service)
     {
         if (role == Role.Admin || service.StartsWith("grpc.reflection.", StringComparison.Ordinal))
         {
             return true;
         }
 
-        return ServiceRole.TryGetValue(service, out var needed) && needed == role;
+        // Looked up by the span itself: every call is checked, and a string per call is garbage the server collects.
+        return ServiceRoleBySpan.TryGetValue(service, out var needed) && needed == role;
     }
 
     /// <summary>The service part of a gRPC method path: <c>/cashapp.v1.Exceptions/Resolve</c> gives <c>cashapp.v1.Exceptions</c>.</summary>

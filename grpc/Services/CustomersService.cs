@@ -49,7 +49,7 @@ internal sealed class CustomersService(ICashStore store, LiveMatcher matcher, Se
                 GrpcErrors.ThrowResourceExhausted($"At most {MaxCustomersPerUpsert} customers per Upsert stream; send the rest in another.");
             }
 
-            var customer = ProtoMap.ToDomain(message, $"customers[{received}]", violations);
+            var customer = ProtoMap.ToDomain(message, new FieldPath("customers", received), violations);
             received++;
             if (customer is not null && !violations.Any)
             {

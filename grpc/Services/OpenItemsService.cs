@@ -49,7 +49,7 @@ internal sealed class OpenItemsService(ICashStore store, LiveMatcher matcher, Se
                 GrpcErrors.ThrowResourceExhausted($"At most {MaxItemsPerUpsert} items per Upsert stream; send the rest in another.");
             }
 
-            var item = ProtoMap.ToDomain(message, $"items[{received}]", violations);
+            var item = ProtoMap.ToDomain(message, new FieldPath("items", received), violations);
             received++;
             if (item is not null && !violations.Any)
             {

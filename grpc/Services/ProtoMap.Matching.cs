@@ -33,25 +33,26 @@ internal static partial class ProtoMap
             return null;
         }
 
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // One payment cannot repeat a reference: a served call of one payment makes no set.
+        var seen = request.Payments.Count > 1 ? new HashSet<string>(StringComparer.Ordinal) : null;
         var transactions = new List<BankTransaction>(request.Payments.Count);
         for (var i = 0; i < request.Payments.Count; i++)
         {
             var before = violations.Count;
-            var field = $"payments[{i}]";
+            var field = new FieldPath("payments", i);
             var payment = request.Payments[i];
-            var reference = Key(payment.PaymentRef, field + ".payment_ref", violations);
-            if (reference is not null && !seen.Add(reference))
+            var reference = Key(payment.PaymentRef, field.Member("payment_ref"), violations);
+            if (reference is not null && seen is not null && !seen.Add(reference))
             {
-                violations.Add(field + ".payment_ref", $"'{Clip(reference)}' appears twice in this request.");
+                violations.Add(field.Member("payment_ref"), $"'{Clip(reference)}' appears twice in this request.");
             }
 
             if (payment.AmountMinor <= 0)
             {
-                violations.Add(field + ".amount_minor", $"a payment is a positive amount, found {payment.AmountMinor}.");
+                violations.Add(field.Member("amount_minor"), $"a payment is a positive amount, found {payment.AmountMinor}.");
             }
 
-            var currency = Currency(payment.Currency, field + ".currency", violations);
+            var currency = Currency(payment.Currency, field.Member("currency"), violations);
             var remittance = Remittance(payment.Remittance, field, violations);
             var transaction = new BankTransaction
             {
@@ -62,12 +63,12 @@ internal static partial class ProtoMap
                 Format = BankFileFormat.Unknown,
                 SourceFile = MatchApiSource,
                 LineNumber = i + 1,
-                PayerName = Text(payment.PayerName, field + ".payer_name", violations),
-                PayerAccount = Key(payment.PayerAccount, field + ".payer_account", violations, required: false),
-                PayerId = Key(payment.PayerId, field + ".payer_id", violations, required: false),
-                UltimatePayerName = Text(payment.UltimateDebtorName, field + ".ultimate_debtor_name", violations),
-                FreeText = Text(payment.RemittanceText, field + ".remittance_text", violations),
-                ValueDate = Date(payment.ValueDate, field + ".value_date", violations, required: false),
+                PayerName = Text(payment.PayerName, field.Member("payer_name"), violations),
+                PayerAccount = Key(payment.PayerAccount, field.Member("payer_account"), violations, required: false),
+                PayerId = Key(payment.PayerId, field.Member("payer_id"), violations, required: false),
+                UltimatePayerName = Text(payment.UltimateDebtorName, field.Member("ultimate_debtor_name"), violations),
+                FreeText = Text(payment.RemittanceText, field.Member("remittance_text"), violations),
+                ValueDate = Date(payment.ValueDate, field.Member("value_date"), violations, required: false),
                 Remittance = remittance,
             };
             if (violations.Count == before)
@@ -79,20 +80,21 @@ internal static partial class ProtoMap
         return violations.Any ? null : transactions;
     }
 
-    private static RemittanceLine[] Remittance(Google.Protobuf.Collections.RepeatedField<V1.RemittanceLine> lines, string field, Violations violations)
+    private static RemittanceLine[] Remittance(Google.Protobuf.Collections.RepeatedField<V1.RemittanceLine> lines, FieldPath field, Violations violations)
     {
         if (lines.Count > MaxRemittanceLines)
         {
-            violations.Add(field + ".remittance", $"at most {MaxRemittanceLines} lines, found {lines.Count}.");
+            violations.Add(field.Member("remittance"), $"at most {MaxRemittanceLines} lines, found {lines.Count}.");
             return [];
         }
 
         var result = new RemittanceLine[lines.Count];
+        // The lines' own paths (payments[3].remittance[j]) start from one text a payment, not one a line.
+        var list = lines.Count == 0 ? string.Empty : field.Member("remittance").ToString();
         for (var j = 0; j < lines.Count; j++)
         {
             var line = lines[j];
-            var at = $"{field}.remittance[{j}]";
-            var reference = Key(line.Reference, at + ".reference", violations) ?? string.Empty;
+            var reference = Key(line.Reference, new FieldPath(list, j).Member("reference"), violations) ?? string.Empty;
             var kind = line.Kind switch
             {
                 V1.RemittanceKind.Invoice => RemittanceKind.Invoice,

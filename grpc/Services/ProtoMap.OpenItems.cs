@@ -6,16 +6,16 @@ namespace CashApp.Grpc.Services;
 internal static partial class ProtoMap
 {
     /// <summary>An open item from the wire; null (with violations) when invalid. <paramref name="field"/> is its path, such as <c>items[3]</c>.</summary>
-    public static OpenItem? ToDomain(V1.OpenItem item, string field, Violations violations)
+    public static OpenItem? ToDomain(V1.OpenItem item, FieldPath field, Violations violations)
     {
-        var id = Key(item.ItemId, field + ".item_id", violations);
-        var customer = Key(item.CustomerId, field + ".customer_id", violations);
-        var number = Key(item.InvoiceNumber, field + ".invoice_number", violations);
-        var po = Key(item.PoNumber, field + ".po_number", violations, required: false);
-        var name = Text(item.CustomerName, field + ".customer_name", violations);
-        var currency = Currency(item.Currency, field + ".currency", violations);
-        var docDate = Date(item.DocDate, field + ".doc_date", violations, required: true);
-        var dueDate = Date(item.DueDate, field + ".due_date", violations, required: true);
+        var id = Key(item.ItemId, field.Member("item_id"), violations);
+        var customer = Key(item.CustomerId, field.Member("customer_id"), violations);
+        var number = Key(item.InvoiceNumber, field.Member("invoice_number"), violations);
+        var po = Key(item.PoNumber, field.Member("po_number"), violations, required: false);
+        var name = Text(item.CustomerName, field.Member("customer_name"), violations);
+        var currency = Currency(item.Currency, field.Member("currency"), violations);
+        var docDate = Date(item.DocDate, field.Member("doc_date"), violations, required: true);
+        var dueDate = Date(item.DueDate, field.Member("due_date"), violations, required: true);
         DocType? docType = item.DocType switch
         {
             V1.DocType.Invoice => DocType.Invoice,
@@ -25,11 +25,11 @@ internal static partial class ProtoMap
         };
         if (docType is null)
         {
-            violations.Add(field + ".doc_type", "required: DOC_TYPE_INVOICE, DOC_TYPE_CREDIT_MEMO or DOC_TYPE_DEBIT_MEMO.");
+            violations.Add(field.Member("doc_type"), "required: DOC_TYPE_INVOICE, DOC_TYPE_CREDIT_MEMO or DOC_TYPE_DEBIT_MEMO.");
         }
         else if (docType == DocType.CreditMemo ? item.OpenAmountMinor > 0 : item.OpenAmountMinor < 0)
         {
-            violations.Add(field + ".open_amount_minor", docType == DocType.CreditMemo
+            violations.Add(field.Member("open_amount_minor"), docType == DocType.CreditMemo
                 ? $"a credit memo's open amount is negative or zero, found {item.OpenAmountMinor}."
                 : $"an invoice's or debit memo's open amount is positive or zero, found {item.OpenAmountMinor}.");
             docType = null;
@@ -64,29 +64,29 @@ internal static partial class ProtoMap
     };
 
     /// <summary>A customer from the wire; null (with violations) when invalid.</summary>
-    public static Customer? ToDomain(V1.Customer customer, string field, Violations violations)
+    public static Customer? ToDomain(V1.Customer customer, FieldPath field, Violations violations)
     {
-        var id = Key(customer.CustomerId, field + ".customer_id", violations);
-        var name = Text(customer.Name, field + ".name", violations);
+        var id = Key(customer.CustomerId, field.Member("customer_id"), violations);
+        var name = Text(customer.Name, field.Member("name"), violations);
         if (name is null && customer.Name.Length == 0)
         {
-            violations.Add(field + ".name", "required.");
+            violations.Add(field.Member("name"), "required.");
         }
 
-        var parent = Key(customer.ParentId, field + ".parent_id", violations, required: false);
+        var parent = Key(customer.ParentId, field.Member("parent_id"), violations, required: false);
         if (parent is not null && parent == id)
         {
-            violations.Add(field + ".parent_id", "a customer cannot be its own parent.");
+            violations.Add(field.Member("parent_id"), "a customer cannot be its own parent.");
         }
 
         for (var i = 0; i < customer.Aliases.Count; i++)
         {
-            Text(customer.Aliases[i], $"{field}.aliases[{i}]", violations);
+            Text(customer.Aliases[i], new FieldPath(field.Member("aliases").ToString(), i), violations);
         }
 
         for (var i = 0; i < customer.BankAccounts.Count; i++)
         {
-            Key(customer.BankAccounts[i], $"{field}.bank_accounts[{i}]", violations);
+            Key(customer.BankAccounts[i], new FieldPath(field.Member("bank_accounts").ToString(), i), violations);
         }
 
         if (id is null || name is null)

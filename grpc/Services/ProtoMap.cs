@@ -15,7 +15,7 @@ internal static partial class ProtoMap
     /// <summary>Longest free text (names, remittance text, reasons) accepted.</summary>
     public const int MaxTextLength = 4096;
 
-    internal static CurrencyCode? Currency(string code, string field, Violations violations)
+    internal static CurrencyCode? Currency(string code, FieldPath field, Violations violations)
     {
         if (string.IsNullOrEmpty(code))
         {
@@ -32,7 +32,7 @@ internal static partial class ProtoMap
         return currency;
     }
 
-    internal static string? Key(string value, string field, Violations violations, bool required = true)
+    internal static string? Key(string value, FieldPath field, Violations violations, bool required = true)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -53,7 +53,7 @@ internal static partial class ProtoMap
         return value;
     }
 
-    internal static string? Text(string value, string field, Violations violations)
+    internal static string? Text(string value, FieldPath field, Violations violations)
     {
         if (value.Length > MaxTextLength)
         {
@@ -64,7 +64,7 @@ internal static partial class ProtoMap
         return value.Length == 0 ? null : value;
     }
 
-    internal static DateOnly? Date(Google.Type.Date? date, string field, Violations violations, bool required)
+    internal static DateOnly? Date(Google.Type.Date? date, FieldPath field, Violations violations, bool required)
     {
         if (date is null || (date.Year == 0 && date.Month == 0 && date.Day == 0))
         {
