@@ -16,9 +16,10 @@ namespace CashApp.Benchmarks.Grpc;
 /// A bounded load test of the match API on loopback: a real <c>cashapp serve</c> (h2c, SQLite, API keys,
 /// its shipped logging and GC settings) in a child process, and the generated client in this one, so that
 /// client and server share this machine's cores and each one's CPU time is measured apart. Unary
-/// <c>Match</c> with one payment per call from many concurrent callers, then <c>MatchStream</c> with batches
-/// of payments on a few streams. Prints calls/s, payments/s, latency percentiles and the CPU split.
-/// <c>dotnet run -c Release --project benchmarks -- grpc-load [--seconds 10] [--concurrency 64] [--connections 2] [--streams 4] [--batch 100] [--baseline] [--in-process] [--server PATH] [--ledger DIR --db PATH] [--upsert-new N [--among]] [--upsert-customers N] [--change-customers N [--rename]]</c>;
+/// <c>Match</c> with one payment per call from many concurrent callers (a closed loop: the most the server answers),
+/// then at a fixed offered rate (an open loop: the latency callers see at that load, <c>--rate 0</c> skips it), then
+/// <c>MatchStream</c> with batches of payments on a few streams. Prints calls/s, payments/s, latency percentiles and the CPU split.
+/// <c>dotnet run -c Release --project benchmarks -- grpc-load [--seconds 10] [--concurrency 64] [--connections 2] [--streams 4] [--batch 100] [--rate 20000] [--baseline] [--in-process] [--server PATH] [--ledger DIR --db PATH] [--upsert-new N [--among]] [--upsert-customers N] [--change-customers N [--rename]]</c>;
 /// <c>--in-process</c> hosts the server in this process instead (no CPU split); <c>--server</c> runs another
 /// build's <c>cashapp.dll</c>, to compare two builds on the same noisy machine one run after the other.
 /// <c>--ledger</c> serves the customers and open items of a ScaleGen day (<c>customers.csv</c>,
@@ -43,6 +44,7 @@ internal static class GrpcLoad
         var connections = Option(args, "--connections", 2);
         var streams = Option(args, "--streams", 4);
         var batch = Option(args, "--batch", 100);
+        var rate = Option(args, "--rate", 20_000);
         var inProcess = args.Contains("--in-process");
         var at = Array.IndexOf(args, "--server");
         var serverDll = at >= 0 && at + 1 < args.Length ? Path.GetFullPath(args[at + 1]) : Path.Combine(AppContext.BaseDirectory, "cashapp.dll");
@@ -185,6 +187,13 @@ internal static class GrpcLoad
                 var unary = await Measure(server, () => Unary(clients, payments, concurrency, TimeSpan.FromSeconds(seconds))).ConfigureAwait(false);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"unary Match   {concurrency,4} callers: {unary.Count / unary.Elapsed.TotalSeconds,10:N0} calls/s     p50 {unary.P(0.50),7:F3} ms  p99 {unary.P(0.99),7:F3} ms  p99.9 {unary.P(0.999),7:F3} ms; {unary.CpuText(unary.Count, "calls")}"));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  server RSS after unary Match {server.RssText()}{unary.AllocatedText()}"));
+
+                if (rate > 0)
+                {
+                    await Measure(server, () => Paced(clients, payments, rate, concurrency, TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+                    var paced = await Measure(server, () => Paced(clients, payments, rate, concurrency, TimeSpan.FromSeconds(seconds))).ConfigureAwait(false);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"unary Match   {rate,6:N0}/s offered by {concurrency} callers: {paced.Count / paced.Elapsed.TotalSeconds,10:N0} calls/s     p50 {paced.P(0.50),7:F3} ms  p99 {paced.P(0.99),7:F3} ms  p99.9 {paced.P(0.999),7:F3} ms (from each call's scheduled start); {paced.CpuText(paced.Count, "calls")}"));
+                }
 
                 await Measure(server, () => Stream(clients, payments, streams, batch, TimeSpan.FromSeconds(2))).ConfigureAwait(false);
                 var streamed = await Measure(server, () => Stream(clients, payments, streams, batch, TimeSpan.FromSeconds(seconds))).ConfigureAwait(false);
@@ -492,6 +501,46 @@ internal static class GrpcLoad
         })).ToArray();
         var all = (await Task.WhenAll(workers).ConfigureAwait(false)).SelectMany(l => l).Order().ToArray();
         return new Latencies(all.Length, stop.Elapsed, all);
+    }
+
+    /// <summary>
+    /// Calls on a fixed schedule, <paramref name="rate"/> a second in all, from <paramref name="callers"/> callers that
+    /// each take every callers-th slot of the schedule: the latency callers see at that load, where the closed loop of
+    /// <see cref="Unary"/> has each caller send again the moment it is answered and so measures the queue at saturation.
+    /// Each latency runs from the call's scheduled start, not from when it was sent, so a caller still waiting for an
+    /// earlier answer, or a stall of the server or of this process, counts against every call due behind it (no
+    /// coordinated omission). A caller waits for its next slot with a timer of whole milliseconds, rounded up, so calls
+    /// leave up to a millisecond or so late and the figures lean to the pessimistic side.
+    /// </summary>
+    private static async Task<Latencies> Paced(V1.Matching.MatchingClient[] clients, V1.Payment[] payments, int rate, int callers, TimeSpan duration)
+    {
+        var total = (int)Math.Ceiling(rate * duration.TotalSeconds);
+        var latencies = new double[total];
+        var ticksPerCall = (double)Stopwatch.Frequency / rate;
+        var start = Stopwatch.GetTimestamp();
+        var workers = Enumerable.Range(0, callers).Select(w => Task.Run(async () =>
+        {
+            var client = clients[w % clients.Length];
+            var request = new V1.MatchRequest();
+            for (var i = w; i < total; i += callers)
+            {
+                var scheduled = start + (long)(i * ticksPerCall);
+                var early = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), scheduled).TotalMilliseconds;
+                if (early > 0)
+                {
+                    await Task.Delay((int)Math.Ceiling(early)).ConfigureAwait(false);
+                }
+
+                request.Payments.Clear();
+                request.Payments.Add(payments[i % payments.Length]);
+                await client.MatchAsync(request).ConfigureAwait(false);
+                latencies[i] = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
+            }
+        })).ToArray();
+        await Task.WhenAll(workers).ConfigureAwait(false);
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        Array.Sort(latencies);
+        return new Latencies(total, elapsed, latencies);
     }
 
     private static async Task<Latencies> Baseline(global::Grpc.Health.V1.Health.HealthClient[] clients, int concurrency, TimeSpan duration)
