@@ -74,7 +74,8 @@ public static class NameText
         // not dropped: ØRSTED is ORSTED, never RSTED, and ГАЗПРОМ is GAZPROM, never nothing.
         var ascii = Ascii.IsValid(name) ? name : name.Transliterate();
         var upper = PayingName(ascii.ToUpperInvariant());
-        var builder = new StringBuilder(upper.Length + 8);
+        var builder = t_builder ??= new StringBuilder(64);
+        builder.Clear();
         foreach (var c in upper)
         {
             if (char.IsAsciiLetterOrDigit(c))
@@ -99,29 +100,34 @@ public static class NameText
             }
         }
 
+        // The words are spelled out in place, and the ones dropped below are cut off the ends: a payer's name is read
+        // for every payment, so no list is made and copied beside the array.
         var words = builder.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var tokens = new List<string>(words.Length);
-        foreach (var word in words)
+        for (var i = 0; i < words.Length; i++)
         {
-            tokens.Add(Abbreviations.TryGetValue(word, out var full) ? full : word);
+            if (Abbreviations.TryGetValue(words[i], out var full))
+            {
+                words[i] = full;
+            }
         }
 
-        var form = LegalFormOf(tokens);
+        var form = LegalFormOf(words);
 
         // Legal forms go wherever they stand at the end ("ACME CO INC"), and "THE" at the start. A bank
         // that cuts a name to its field width leaves a legal form half written ("CORPORA"): that goes too.
-        while (tokens.Count > 1 && (LegalForms.Contains(tokens[^1]) || IsCutLegalForm(tokens[^1])))
+        var end = words.Length;
+        while (end > 1 && (LegalForms.Contains(words[end - 1]) || CutLegalForm(words[end - 1]) is not null))
         {
-            tokens.RemoveAt(tokens.Count - 1);
+            end--;
         }
 
-        if (tokens.Count > 1 && tokens[0] == "THE")
-        {
-            tokens.RemoveAt(0);
-        }
-
-        return ([.. tokens], form);
+        var start = end > 1 && words[0] == "THE" ? 1 : 0;
+        return (start == 0 && end == words.Length ? words : words[start..end], form);
     }
+
+    // One per thread, cleared for each name: names are read for every payment, on every thread that matches.
+    [ThreadStatic]
+    private static StringBuilder? t_builder;
 
     /// <summary>
     /// The kind of the legal form at the end of <paramref name="words"/> (see <see cref="TokensAndForm"/>): its legal-form
@@ -129,10 +135,10 @@ public static class NameText
     /// no kind left out; null when there are none. A form cut by the bank's width ("CORPORA") is the form it starts; one
     /// that ends in a joining word ("GMBH &amp; CO", the rest of "GMBH &amp; CO. KG" cut off) names no kind.
     /// </summary>
-    private static string? LegalFormOf(List<string> words)
+    private static string? LegalFormOf(string[] words)
     {
         var kinds = new List<string>(2);
-        var at = words.Count - 1;
+        var at = words.Length - 1;
 
         // The first word is the name, never its form ("AB" alone, "SA" alone).
         while (at > 0)
@@ -145,7 +151,7 @@ public static class NameText
             }
 
             var kind = LegalForms.Contains(word) ? FormKinds.GetValueOrDefault(word, word)
-                : IsCutLegalForm(word) ? FormKinds.GetValueOrDefault(LongLegalForms.First(f => f.StartsWith(word, StringComparison.Ordinal)), string.Empty)
+                : CutLegalForm(word) is { } cut ? FormKinds.GetValueOrDefault(cut, string.Empty)
                 : null;
             if (kind is null)
             {
@@ -172,8 +178,22 @@ public static class NameText
 
     private static readonly string[] LongLegalForms = ["CORPORATION", "INCORPORATED", "COMPANY", "LIMITED", "GROUP"];
 
-    private static bool IsCutLegalForm(string token) =>
-        token.Length >= 4 && LongLegalForms.Any(form => form.Length > token.Length && form.StartsWith(token, StringComparison.Ordinal));
+    /// <summary>The long legal form <paramref name="token"/> is the cut-off start of ("CORPORA": CORPORATION), if any.</summary>
+    private static string? CutLegalForm(string token)
+    {
+        if (token.Length >= 4)
+        {
+            foreach (var form in LongLegalForms)
+            {
+                if (form.Length > token.Length && form.StartsWith(token, StringComparison.Ordinal))
+                {
+                    return form;
+                }
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The canonical words in their usual short forms, joined without spaces ("ATLASHLDGS").</summary>
     public static string ShortCompact(string[] tokens)
@@ -185,10 +205,14 @@ public static class NameText
     /// <summary>The canonical words joined without spaces: the form truncation and dropped spaces leave comparable.</summary>
     public static string Compact(string? name) => string.Concat(Tokens(name));
 
+    private static readonly string[] CareOfMarkers = [" C/O ", " ATTN ", " ATTN: ", " FBO "];
+
+    private static readonly string[] TradingMarkers = [" DBA ", " D/B/A ", " T/A "];
+
     // "ACME INC DBA ROADRUNNER SUPPLY" pays as either; "ACME INC C/O FIRST BANK" pays as ACME.
     private static string PayingName(string upper)
     {
-        foreach (var marker in new[] { " C/O ", " ATTN ", " ATTN: ", " FBO " })
+        foreach (var marker in CareOfMarkers)
         {
             var at = upper.IndexOf(marker, StringComparison.Ordinal);
             if (at > 0)
@@ -197,7 +221,7 @@ public static class NameText
             }
         }
 
-        foreach (var marker in new[] { " DBA ", " D/B/A ", " T/A " })
+        foreach (var marker in TradingMarkers)
         {
             var at = upper.IndexOf(marker, StringComparison.Ordinal);
             if (at > 0)
@@ -218,7 +242,7 @@ public static class NameText
         }
 
         var upper = name.ToUpperInvariant();
-        foreach (var marker in new[] { " DBA ", " D/B/A ", " T/A " })
+        foreach (var marker in TradingMarkers)
         {
             var at = upper.IndexOf(marker, StringComparison.Ordinal);
             if (at > 0)

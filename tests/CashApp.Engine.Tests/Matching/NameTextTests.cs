@@ -20,6 +20,19 @@ public sealed class NameTextTests
     }
 
     [Theory]
+    [InlineData("The Acme Co Inc", "ACME")]
+    [InlineData("Acme Intl Mfg Corpora", "ACME INTERNATIONAL MANUFACTURING")]
+    [InlineData("Acme The", "ACME")]
+    [InlineData("The Inc", "THE")]
+    [InlineData("Inc", "INC")]
+    [InlineData("The", "THE")]
+    [InlineData("  Acme ,  Inc.  ", "ACME")]
+    public void Tokens_LegalFormsAtTheEndAndTheAtTheStart_DroppedButNeverTheLastWord(string name, string expected)
+    {
+        Assert.Equal(expected, string.Join(' ', NameText.Tokens(name)));
+    }
+
+    [Theory]
     [InlineData("ORSTED WIND")]
     [InlineData("ØRSTED WIND")]
     public void Match_PayerNameFoldedAsTheBankPrintsIt_IdentifiesTheCustomer(string payer)
