@@ -131,12 +131,31 @@ public sealed partial class CashMatcher
     /// <summary>The open items whose ids are in <paramref name="ids"/>, as the ledger was given them (opening amounts), in the matcher's item order; ids it does not know are left out.</summary>
     /// <remarks>
     /// What lets a batch run check the books after matching without keeping the loaded item list alive beside the index.
-    /// One pass over the items with a hash lookup each: on the 1M day (1.4M ids against 5M items) that is 1.8 CPU-s less
-    /// than a binary search per id, whose string compares miss the cache at every step.
+    /// The items whose open amount moved are looked among first: after a run they are the items applied to, and finding
+    /// every id there reads two arrays of amounts instead of every item and its id (on the 1M day 5M objects, a cache
+    /// miss each, and 5M hash lookups). Only when some id is not among them are all the items looked at, one hash lookup
+    /// each (a binary search per id was slower still: its string compares miss the cache at every step). Which items
+    /// moved only says where to look: what is returned is the items' own records either way, so a check built on them
+    /// does not lean on the open amounts matching kept.
     /// </remarks>
     internal List<OpenItem> ItemsWithIds(IReadOnlySet<string> ids)
     {
         var found = new List<OpenItem>(Math.Min(ids.Count, _itemCount));
+        for (var i = 0; i < _itemCount; i++)
+        {
+            if (_remaining[i] != _opening[i] && ids.Contains(_items[i].ItemId))
+            {
+                found.Add(_items[i]);
+            }
+        }
+
+        // Item ids are unique in a ledger, so as many items as ids is every id found.
+        if (found.Count == ids.Count)
+        {
+            return found;
+        }
+
+        found.Clear();
         for (var i = 0; i < _itemCount; i++)
         {
             if (ids.Contains(_items[i].ItemId))

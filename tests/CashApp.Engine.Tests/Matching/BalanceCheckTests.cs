@@ -89,4 +89,23 @@ public sealed class BalanceCheckTests
         var error = Check([Paid("P1", 17_000)], [Applied("P1", Second, 6_000), Applied("P1", Invoice, 11_000)], []);
         Assert.Equal("Item AR2 applied 6000 against an open amount of 5000 (minor units).", Assert.IsType<InvalidOperationException>(error).Message);
     }
+
+    [Fact]
+    public void ManyItems_EachViolationStillNamed()
+    {
+        // Enough items for the item table to be built on another core: a balanced day passes, an item applied past its
+        // open amount and an application to an unknown item still stop the check, named as with a few items.
+        var items = Enumerable.Range(0, 20_000).Select(i => Invoice with { ItemId = $"AR{i:D5}", OpenMinor = 1_000 + i }).ToList();
+        var payments = items.Select(i => Paid("P" + i.ItemId, i.OpenMinor)).ToList();
+        var applications = items.Select(i => Applied("P" + i.ItemId, i, i.OpenMinor)).ToList();
+        Assert.Null(Record.Exception(() => BalanceCheck.Verify(payments, items, applications, [])));
+
+        applications[12_345] = Applied("PAR12345", items[12_345], items[12_345].OpenMinor) with { Amount = new Money(items[12_345].OpenMinor + 1, Usd) };
+        payments[12_345] = Paid("PAR12345", items[12_345].OpenMinor + 1);
+        var over = Record.Exception(() => BalanceCheck.Verify(payments, items, applications, []));
+        Assert.Equal("Item AR12345 applied 13346 against an open amount of 13345 (minor units).", Assert.IsType<InvalidOperationException>(over).Message);
+
+        var unknown = Record.Exception(() => BalanceCheck.Verify(payments, items[..^1], applications, []));
+        Assert.Equal("Payment PAR19999 applied to unknown item AR19999.", Assert.IsType<InvalidOperationException>(unknown).Message);
+    }
 }

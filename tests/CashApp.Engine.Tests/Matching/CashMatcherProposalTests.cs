@@ -176,4 +176,23 @@ public sealed class CashMatcherProposalTests
         Assert.Same(given[0], matcher.Fork().ItemsWithIds(some).Single(i => i.ItemId == given[0].ItemId));
         Assert.Empty(matcher.ItemsWithIds(new HashSet<string>(StringComparer.Ordinal) { "NO-SUCH-ITEM" }));
     }
+
+    [Fact]
+    public void ItemsWithIds_AfterARun_TheItemsAppliedToAndAnyUnmovedOnesAsked()
+    {
+        // After a run the items applied to are found among those whose open amount moved; an id of an item that did
+        // not move is still found, by a look at every item.
+        var (items, customers, payments) = Demo.Value;
+        var matcher = new CashMatcher(items, customers, MatchPolicy.Default);
+        var applied = matcher.Match(payments).Applications.Select(a => a.ItemId).ToHashSet(StringComparer.Ordinal);
+        Assert.NotEmpty(applied);
+        var byId = items.ToDictionary(i => i.ItemId, StringComparer.Ordinal);
+        IEnumerable<OpenItem> Expected(IEnumerable<string> ids) => ids.Order(StringComparer.Ordinal).Select(id => byId[id]);
+
+        Assert.Equal(Expected(applied), matcher.ItemsWithIds(applied));
+
+        var unmoved = items.First(i => !applied.Contains(i.ItemId)).ItemId;
+        var asked = new HashSet<string>(applied, StringComparer.Ordinal) { unmoved, "NO-SUCH-ITEM" };
+        Assert.Equal(Expected(asked.Where(byId.ContainsKey)), matcher.ItemsWithIds(asked));
+    }
 }
