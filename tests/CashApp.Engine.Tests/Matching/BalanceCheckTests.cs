@@ -91,21 +91,35 @@ public sealed class BalanceCheckTests
     }
 
     [Fact]
-    public void ManyItems_EachViolationStillNamed()
+    public void ManyApplications_TheViolationASingleWalkMeetsFirstIsNamed()
     {
-        // Enough items for the item table to be built on another core: a balanced day passes, an item applied past its
-        // open amount and an application to an unknown item still stop the check, named as with a few items.
+        // Enough applications for the payments' and the items' sides to be checked on two cores: a balanced day passes,
+        // and of violations found on both sides, the one named is the one a walk through the applications meets first.
         var items = Enumerable.Range(0, 20_000).Select(i => Invoice with { ItemId = $"AR{i:D5}", OpenMinor = 1_000 + i }).ToList();
         var payments = items.Select(i => Paid("P" + i.ItemId, i.OpenMinor)).ToList();
         var applications = items.Select(i => Applied("P" + i.ItemId, i, i.OpenMinor)).ToList();
-        Assert.Null(Record.Exception(() => BalanceCheck.Verify(payments, items, applications, [])));
+        Exception? Checked(List<Application> rows) => Record.Exception(() => BalanceCheck.Verify(payments, items, rows, []));
+        Assert.Null(Checked(applications));
 
-        applications[12_345] = Applied("PAR12345", items[12_345], items[12_345].OpenMinor) with { Amount = new Money(items[12_345].OpenMinor + 1, Usd) };
-        payments[12_345] = Paid("PAR12345", items[12_345].OpenMinor + 1);
-        var over = Record.Exception(() => BalanceCheck.Verify(payments, items, applications, []));
-        Assert.Equal("Item AR12345 applied 13346 against an open amount of 13345 (minor units).", Assert.IsType<InvalidOperationException>(over).Message);
+        var over = applications.ToList();
+        over[12_345] = over[12_345] with { Amount = new Money(13_346, Usd) };
+        payments[12_345] = Paid("PAR12345", 13_346);
+        Assert.Equal("Item AR12345 applied 13346 against an open amount of 13345 (minor units).", Assert.IsType<InvalidOperationException>(Checked(over)).Message);
+        payments[12_345] = Paid("PAR12345", 13_345);
 
-        var unknown = Record.Exception(() => BalanceCheck.Verify(payments, items[..^1], applications, []));
-        Assert.Equal("Payment PAR19999 applied to unknown item AR19999.", Assert.IsType<InvalidOperationException>(unknown).Message);
+        // An unknown item early and an unknown payment late, then the other way round.
+        var both = applications.ToList();
+        both[100] = both[100] with { ItemId = "AR-NONE" };
+        both[19_000] = both[19_000] with { PaymentRef = "P-NONE" };
+        Assert.Equal("Payment PAR00100 applied to unknown item AR-NONE.", Assert.IsType<InvalidOperationException>(Checked(both)).Message);
+        both = applications.ToList();
+        both[100] = both[100] with { PaymentRef = "P-NONE" };
+        both[19_000] = both[19_000] with { ItemId = "AR-NONE" };
+        Assert.Equal("Application to unknown payment P-NONE.", Assert.IsType<InvalidOperationException>(Checked(both)).Message);
+
+        // In one row: an unknown item comes before a payment in another currency, as in a single walk.
+        both = applications.ToList();
+        both[500] = both[500] with { ItemId = "AR-NONE", Amount = new Money(1_500, Eur) };
+        Assert.Equal("Payment PAR00500 applied to unknown item AR-NONE.", Assert.IsType<InvalidOperationException>(Checked(both)).Message);
     }
 }
