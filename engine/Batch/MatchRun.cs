@@ -427,7 +427,10 @@ public static class MatchRun
         }));
 
     /// <summary>A score in [0, 1] with three decimals (<c>0.875</c>).</summary>
-    private static string Score(double value) => MinorUnits.Format((long)Math.Round(value * 1000), 3);
+    /// <remarks>A score has only 1,001 texts: each is made once, not once per application (a million on the 1M day).</remarks>
+    private static string Score(double value) => ScoreTexts[(int)Math.Round(value * 1000)];
+
+    private static readonly string[] ScoreTexts = [.. Enumerable.Range(0, 1001).Select(thousandths => MinorUnits.Format(thousandths, 3))];
 
     private static void WriteExceptions(string path, List<ExceptionCase> exceptions, List<Payment> payments, List<BankTransaction> notPayments, Dictionary<ExceptionCase, BankTransaction> repeats)
     {
