@@ -324,17 +324,11 @@ public static class MatchRun
 
         await run.Stage("check", result.Applications.Count, () =>
         {
-            // Only the items applied to can break the books; passing just those spares a dictionary of
-            // every open item (millions) and checks exactly the same. The matcher finds them by id, so the
-            // loaded list need not be kept for this; an id it does not know stays out, and the check names it.
-            var touched = new HashSet<string>(result.Applications.Count, StringComparer.Ordinal);
-            foreach (var application in result.Applications)
-            {
-                touched.Add(application.ItemId);
-            }
-
-            var applied = matcher.ItemsWithIds(touched);
-            BalanceCheck.Verify(payments, applied, result.Applications, result.Exceptions);
+            // Only the items applied to can break the books; passing just those spares a dictionary of every open
+            // item (millions) and checks exactly the same. After a run they are the items whose open amount moved,
+            // which the matcher finds from its amounts without reading the items; one applied to and not among them
+            // is looked up by id, and an id the matcher does not know stays out, and the check names it.
+            BalanceCheck.Verify(payments, matcher.ItemsMoved(), matcher.ItemWithId, result.Applications, result.Exceptions);
             return Task.FromResult((0, (long)result.Applications.Count));
         }).ConfigureAwait(false);
 

@@ -128,43 +128,37 @@ public sealed partial class CashMatcher
         return -1;
     }
 
-    /// <summary>The open items whose ids are in <paramref name="ids"/>, as the ledger was given them (opening amounts), in the matcher's item order; ids it does not know are left out.</summary>
+    /// <summary>
+    /// The open items whose open amount has moved from its opening (after a run, the items applied to: every application
+    /// moves its item's amount, and never back), as the ledger was given them (opening amounts), in the matcher's item order.
+    /// </summary>
     /// <remarks>
     /// What lets a batch run check the books after matching without keeping the loaded item list alive beside the index.
-    /// The items whose open amount moved are looked among first: after a run they are the items applied to, and finding
-    /// every id there reads two arrays of amounts instead of every item and its id (on the 1M day 5M objects, a cache
-    /// miss each, and 5M hash lookups). Only when some id is not among them are all the items looked at, one hash lookup
-    /// each (a binary search per id was slower still: its string compares miss the cache at every step). Which items
-    /// moved only says where to look: what is returned is the items' own records either way, so a check built on them
-    /// does not lean on the open amounts matching kept.
+    /// It reads two arrays of amounts, not the items: a look for the applied ids among every item read 5M objects and
+    /// their ids on the 1M day, a cache miss and a hash lookup each (a binary search per id was slower still: its string
+    /// compares miss the cache at every step). Which items moved only says which records to give: a check built on
+    /// them holds each application against its item's own record, and looks up by id (<see cref="ItemWithId"/>) any item
+    /// applied to that is not among them.
     /// </remarks>
-    internal List<OpenItem> ItemsWithIds(IReadOnlySet<string> ids)
+    internal List<OpenItem> ItemsMoved()
     {
-        var found = new List<OpenItem>(Math.Min(ids.Count, _itemCount));
+        var moved = new List<OpenItem>();
         for (var i = 0; i < _itemCount; i++)
         {
-            if (_remaining[i] != _opening[i] && ids.Contains(_items[i].ItemId))
+            if (_remaining[i] != _opening[i])
             {
-                found.Add(_items[i]);
+                moved.Add(_items[i]);
             }
         }
 
-        // Item ids are unique in a ledger, so as many items as ids is every id found.
-        if (found.Count == ids.Count)
-        {
-            return found;
-        }
+        return moved;
+    }
 
-        found.Clear();
-        for (var i = 0; i < _itemCount; i++)
-        {
-            if (ids.Contains(_items[i].ItemId))
-            {
-                found.Add(_items[i]);
-            }
-        }
-
-        return found;
+    /// <summary>The open item with this id as the ledger was given it (opening amount), or null when the matcher does not know it.</summary>
+    internal OpenItem? ItemWithId(string itemId)
+    {
+        var item = IndexOfItem(itemId);
+        return item >= 0 ? _items[item] : null;
     }
 
     private int IndexAmongBuilt(string itemId)

@@ -122,4 +122,19 @@ public sealed class BalanceCheckTests
         both[500] = both[500] with { ItemId = "AR-NONE", Amount = new Money(1_500, Eur) };
         Assert.Equal("Payment PAR00500 applied to unknown item AR-NONE.", Assert.IsType<InvalidOperationException>(Checked(both)).Message);
     }
+
+    [Fact]
+    public void AnItemAppliedToAndNotAmongThoseGiven_IsLookedUp()
+    {
+        // A batch run gives the items whose amount moved, and finds any other by id: what it finds is held to the same rules.
+        OpenItem? Find(string id) => new[] { Invoice, Second, Memo, EuroInvoice }.FirstOrDefault(i => i.ItemId == id);
+        Exception? CheckFinding(Payment[] payments, Application[] applications) =>
+            Record.Exception(() => BalanceCheck.Verify(payments, [Invoice], Find, applications, []));
+
+        Assert.Null(CheckFinding([Paid("P1", 10_000), Paid("P2", 5_000)], [Applied("P1", Invoice, 10_000), Applied("P2", Second, 5_000)]));
+        var over = CheckFinding([Paid("P1", 6_000)], [Applied("P1", Second, 6_000)]);
+        Assert.Equal("Item AR2 applied 6000 against an open amount of 5000 (minor units).", Assert.IsType<InvalidOperationException>(over).Message);
+        var unknown = CheckFinding([Paid("P1", 10_000)], [Applied("P1", Invoice with { ItemId = "AR9" }, 10_000)]);
+        Assert.Equal("Payment P1 applied to unknown item AR9.", Assert.IsType<InvalidOperationException>(unknown).Message);
+    }
 }
