@@ -89,4 +89,52 @@ public sealed class BalanceCheckTests
         var error = Check([Paid("P1", 17_000)], [Applied("P1", Second, 6_000), Applied("P1", Invoice, 11_000)], []);
         Assert.Equal("Item AR2 applied 6000 against an open amount of 5000 (minor units).", Assert.IsType<InvalidOperationException>(error).Message);
     }
+
+    [Fact]
+    public void ManyApplications_TheViolationASingleWalkMeetsFirstIsNamed()
+    {
+        // Enough applications for the payments' and the items' sides to be checked on two cores: a balanced day passes,
+        // and of violations found on both sides, the one named is the one a walk through the applications meets first.
+        var items = Enumerable.Range(0, 20_000).Select(i => Invoice with { ItemId = $"AR{i:D5}", OpenMinor = 1_000 + i }).ToList();
+        var payments = items.Select(i => Paid("P" + i.ItemId, i.OpenMinor)).ToList();
+        var applications = items.Select(i => Applied("P" + i.ItemId, i, i.OpenMinor)).ToList();
+        Exception? Checked(List<Application> rows) => Record.Exception(() => BalanceCheck.Verify(payments, items, rows, []));
+        Assert.Null(Checked(applications));
+
+        var over = applications.ToList();
+        over[12_345] = over[12_345] with { Amount = new Money(13_346, Usd) };
+        payments[12_345] = Paid("PAR12345", 13_346);
+        Assert.Equal("Item AR12345 applied 13346 against an open amount of 13345 (minor units).", Assert.IsType<InvalidOperationException>(Checked(over)).Message);
+        payments[12_345] = Paid("PAR12345", 13_345);
+
+        // An unknown item early and an unknown payment late, then the other way round.
+        var both = applications.ToList();
+        both[100] = both[100] with { ItemId = "AR-NONE" };
+        both[19_000] = both[19_000] with { PaymentRef = "P-NONE" };
+        Assert.Equal("Payment PAR00100 applied to unknown item AR-NONE.", Assert.IsType<InvalidOperationException>(Checked(both)).Message);
+        both = applications.ToList();
+        both[100] = both[100] with { PaymentRef = "P-NONE" };
+        both[19_000] = both[19_000] with { ItemId = "AR-NONE" };
+        Assert.Equal("Application to unknown payment P-NONE.", Assert.IsType<InvalidOperationException>(Checked(both)).Message);
+
+        // In one row: an unknown item comes before a payment in another currency, as in a single walk.
+        both = applications.ToList();
+        both[500] = both[500] with { ItemId = "AR-NONE", Amount = new Money(1_500, Eur) };
+        Assert.Equal("Payment PAR00500 applied to unknown item AR-NONE.", Assert.IsType<InvalidOperationException>(Checked(both)).Message);
+    }
+
+    [Fact]
+    public void AnItemAppliedToAndNotAmongThoseGiven_IsLookedUp()
+    {
+        // A batch run gives the items whose amount moved, and finds any other by id: what it finds is held to the same rules.
+        OpenItem? Find(string id) => new[] { Invoice, Second, Memo, EuroInvoice }.FirstOrDefault(i => i.ItemId == id);
+        Exception? CheckFinding(Payment[] payments, Application[] applications) =>
+            Record.Exception(() => BalanceCheck.Verify(payments, [Invoice], Find, applications, []));
+
+        Assert.Null(CheckFinding([Paid("P1", 10_000), Paid("P2", 5_000)], [Applied("P1", Invoice, 10_000), Applied("P2", Second, 5_000)]));
+        var over = CheckFinding([Paid("P1", 6_000)], [Applied("P1", Second, 6_000)]);
+        Assert.Equal("Item AR2 applied 6000 against an open amount of 5000 (minor units).", Assert.IsType<InvalidOperationException>(over).Message);
+        var unknown = CheckFinding([Paid("P1", 10_000)], [Applied("P1", Invoice with { ItemId = "AR9" }, 10_000)]);
+        Assert.Equal("Payment P1 applied to unknown item AR9.", Assert.IsType<InvalidOperationException>(unknown).Message);
+    }
 }

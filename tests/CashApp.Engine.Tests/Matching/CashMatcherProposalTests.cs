@@ -159,21 +159,31 @@ public sealed class CashMatcherProposalTests
     }
 
     [Fact]
-    public void ItemsWithIds_EveryItemGivenInAnyOrder_TheSameItemsAndNoneForUnknownIds()
+    public void ItemWithId_EveryItemGivenInAnyOrder_ItsRecordAndNullForUnknownIds()
     {
         var (items, customers, _) = Demo.Value;
         // Reversed, so the matcher's id order is not the order the items were given in.
         var given = items.AsEnumerable().Reverse().ToList();
         var matcher = new CashMatcher(given, customers, MatchPolicy.Default);
 
-        var all = matcher.ItemsWithIds(given.Select(i => i.ItemId).ToHashSet(StringComparer.Ordinal));
-        Assert.Equal(given.Count, all.Count);
-        Assert.All(given, i => Assert.Same(i, all.Single(f => f.ItemId == i.ItemId)));
+        Assert.All(given, i => Assert.Same(i, matcher.ItemWithId(i.ItemId)));
+        Assert.Same(given[0], matcher.Fork().ItemWithId(given[0].ItemId));
+        Assert.Null(matcher.ItemWithId("NO-SUCH-ITEM"));
+        Assert.Null(matcher.ItemWithId(string.Empty));
+    }
 
-        var some = new HashSet<string>(StringComparer.Ordinal) { given[0].ItemId, given[^1].ItemId, "NO-SUCH-ITEM", string.Empty };
-        var found = matcher.ItemsWithIds(some);
-        Assert.Equal(new[] { given[0], given[^1] }.OrderBy(i => i.ItemId, StringComparer.Ordinal), found.OrderBy(i => i.ItemId, StringComparer.Ordinal));
-        Assert.Same(given[0], matcher.Fork().ItemsWithIds(some).Single(i => i.ItemId == given[0].ItemId));
-        Assert.Empty(matcher.ItemsWithIds(new HashSet<string>(StringComparer.Ordinal) { "NO-SUCH-ITEM" }));
+    [Fact]
+    public void ItemsMoved_AfterARun_TheItemsAppliedToInIdOrder()
+    {
+        var (items, customers, payments) = Demo.Value;
+        var matcher = new CashMatcher(items, customers, MatchPolicy.Default);
+        Assert.Empty(matcher.ItemsMoved());
+
+        var applied = matcher.Match(payments).Applications.Select(a => a.ItemId).ToHashSet(StringComparer.Ordinal);
+        Assert.NotEmpty(applied);
+        var byId = items.ToDictionary(i => i.ItemId, StringComparer.Ordinal);
+        var moved = matcher.ItemsMoved();
+        Assert.Equal(applied.Order(StringComparer.Ordinal), moved.Select(i => i.ItemId));
+        Assert.All(moved, i => Assert.Same(byId[i.ItemId], i));
     }
 }
