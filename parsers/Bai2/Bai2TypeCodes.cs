@@ -511,7 +511,7 @@ public static class Bai2TypeCodes
     private static readonly Bai2TypeCode[] ByCode = Load();
 
     /// <summary>Every code the table names, in code order.</summary>
-    public static IReadOnlyList<Bai2TypeCode> All { get; } = [.. ByCode.Where(c => c.Description is { Length: > 0 })];
+    public static IReadOnlyList<Bai2TypeCode> All => Listings.All;
 
     /// <summary>
     /// The entry for <paramref name="code"/> (1 to 999). A code the table does not name gets a direction from its
@@ -570,6 +570,17 @@ public static class Bai2TypeCodes
         code.Description.Length > 0 ? code.Description : code.Code >= 900 ? "Bank-defined" : "Unassigned";
 
     /// <summary>A frozen lookup by three-digit text, for tools.</summary>
-    public static FrozenDictionary<string, Bai2TypeCode> ByText { get; } =
-        All.ToFrozenDictionary(c => c.ToString(), StringComparer.Ordinal);
+    public static FrozenDictionary<string, Bai2TypeCode> ByText => Listings.ByText;
+
+    /// <summary>
+    /// <see cref="All"/> and <see cref="ByText"/>, made at their first use rather than with the table: reading a file
+    /// needs neither, and building the frozen lookup cost every <c>cashapp</c> process that reads BAI2 a few
+    /// milliseconds of start-up.
+    /// </summary>
+    private static class Listings
+    {
+        public static readonly IReadOnlyList<Bai2TypeCode> All = [.. ByCode.Where(c => c.Description is { Length: > 0 })];
+
+        public static readonly FrozenDictionary<string, Bai2TypeCode> ByText = All.ToFrozenDictionary(c => c.ToString(), StringComparer.Ordinal);
+    }
 }

@@ -230,22 +230,46 @@ internal sealed class PaymentTextScan
     }
 
     /// <summary>The bucket of <see cref="ByEnding"/> for the two characters before a colon.</summary>
-    private static int Ending(char secondLast, char last) => ((secondLast * 31) + last) & 255;
+    internal static int Ending(char secondLast, char last) => ((secondLast * 31) + last) & 255;
 
-    private static Candidate[]?[] IndexByEnding()
+    /// <summary>
+    /// The labels by <see cref="Ending"/>, longest first, labels of one length in the order of
+    /// <see cref="PaymentTextParser.Labels"/>. Built with arrays, not LINQ: the grouping and ordering over
+    /// <see cref="Candidate"/> made the JIT compile about forty generic methods at the start of every process that reads
+    /// a bank file.
+    /// </summary>
+    internal static Candidate[]?[] IndexByEnding()
     {
-        var table = new Candidate[]?[256];
-        var labels = PaymentTextParser.Labels.Select((label, index) => new Candidate(index, label.Text, label.Weak, label.Role == Role.Remittance));
-        foreach (var group in labels.GroupBy(c => Ending(c.Text[^3], c.Text[^2])))
+        var labels = PaymentTextParser.Labels;
+        var counts = new int[256];
+        foreach (var label in labels)
         {
-            table[group.Key] = [.. group.OrderByDescending(c => c.Text.Length)];
+            counts[Ending(label.Text[^3], label.Text[^2])]++;
+        }
+
+        var table = new Candidate[]?[256];
+        var filled = new int[256];
+        for (var index = 0; index < labels.Length; index++)
+        {
+            var label = labels[index];
+            var ending = Ending(label.Text[^3], label.Text[^2]);
+            var bucket = table[ending] ??= new Candidate[counts[ending]];
+
+            // An insertion sort that moves only past shorter labels: stable, as the order of equal lengths must be.
+            var at = filled[ending]++;
+            for (; at > 0 && bucket[at - 1].Text.Length < label.Text.Length; at--)
+            {
+                bucket[at] = bucket[at - 1];
+            }
+
+            bucket[at] = new Candidate(index, label.Text, label.Weak, label.Role == Role.Remittance);
         }
 
         return table;
     }
 
     /// <summary>A label as <see cref="FindLabels"/> tries it: its index in <see cref="PaymentTextParser.Labels"/> and what the search needs of it.</summary>
-    private readonly record struct Candidate(int Index, string Text, bool Weak, bool Remittance);
+    internal readonly record struct Candidate(int Index, string Text, bool Weak, bool Remittance);
 
     private void AddLabel(FoundLabel found)
     {
