@@ -89,9 +89,11 @@ public sealed partial class CashMatcher
             KeysOf(sortedItems[i], ref room);
         }
 
+        // The fuzzy index needs only each item's core: its keys are listed and the index built on another core while
+        // this one fills the reference indexes. (It used to wait for them, and then its serial parts left a core idle.)
+        var fuzzy = Task.Run(() => DeleteNeighbourhoodIndex.Build(FuzzyKeysOf(sortedItems, room)));
         _invoiceKeys = new KeyIndex(room.InvoiceKeys, room.InvoiceChars);
         _poKeys = new KeyIndex(room.PoKeys, room.PoChars);
-        var fuzzyKeys = new DeleteNeighbourhoodIndex.Keys(room.FuzzyKeys, room.FuzzyChars);
         var opening = new long[capacity];
         _customerOf = customerOf;
         _currencyOf = new ushort[capacity];
@@ -102,13 +104,12 @@ public sealed partial class CashMatcher
             var item = _items[i];
             opening[i] = item.OpenMinor;
             _currencyOf[i] = CurrencyAt(item.Currency.Code, _currencyCodes);
-            _seriesOfItem[i] = IndexItem(item, i, _invoiceKeys, _poKeys, fuzzyKeys, _series, _seriesIndex);
+            _seriesOfItem[i] = IndexItem(item, i, _invoiceKeys, _poKeys, null, _series, _seriesIndex);
         }
 
         // The last keys still waiting are stored now, on this thread: forks and the payer prefetch then only read.
         _invoiceKeys.Settle();
         _poKeys.Settle();
-        var fuzzy = Task.Run(() => DeleteNeighbourhoodIndex.Build(fuzzyKeys));
         _customers = directory.GetAwaiter().GetResult();
 
         // Each customer's list made at its size: counted first, not grown by doubling.
@@ -151,11 +152,12 @@ public sealed partial class CashMatcher
     }
 
     /// <summary>
-    /// Adds item <paramref name="i"/> under its references to the key indexes and the fuzzy keys, and its series to
-    /// <paramref name="series"/> when new; returns the index of its series. The one indexing of an item, for a full
-    /// build and for the items a generation adds, so the two cannot drift apart.
+    /// Adds item <paramref name="i"/> under its references to the key indexes and the fuzzy keys (unless a full build
+    /// lists those apart, <see cref="FuzzyKeysOf"/>), and its series to <paramref name="series"/> when new; returns the
+    /// index of its series. The one indexing of an item, for a full build and for the items a generation adds, so the two
+    /// cannot drift apart.
     /// </summary>
-    private static int IndexItem(OpenItem item, int i, KeyIndex invoiceKeys, KeyIndex poKeys, DeleteNeighbourhoodIndex.Keys fuzzyKeys,
+    private static int IndexItem(OpenItem item, int i, KeyIndex invoiceKeys, KeyIndex poKeys, DeleteNeighbourhoodIndex.Keys? fuzzyKeys,
         List<string> series, Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> seriesIndex)
     {
         var adder = new KeyAdder(i, invoiceKeys, poKeys, fuzzyKeys, series, seriesIndex);
@@ -207,6 +209,19 @@ public sealed partial class CashMatcher
         }
     }
 
+    /// <summary>The fuzzy keys of <paramref name="items"/>, each under its number, in a store made at the size <paramref name="room"/> counted.</summary>
+    private static DeleteNeighbourhoodIndex.Keys FuzzyKeysOf(OpenItem[] items, KeyRoom room)
+    {
+        var keys = new DeleteNeighbourhoodIndex.Keys(room.FuzzyKeys, room.FuzzyChars);
+        for (var i = 0; i < items.Length; i++)
+        {
+            var adder = new FuzzyKeyAdder(i, keys);
+            KeysOf(items[i], ref adder);
+        }
+
+        return keys;
+    }
+
     /// <summary>What is done with the keys of an item (see <see cref="KeysOf"/>).</summary>
     private interface IItemKeys
     {
@@ -252,8 +267,26 @@ public sealed partial class CashMatcher
         }
     }
 
-    /// <summary>Adds the keys of item <c>i</c> to the indexes, and finds (or adds) its series.</summary>
-    private struct KeyAdder(int i, KeyIndex invoiceKeys, KeyIndex poKeys, DeleteNeighbourhoodIndex.Keys fuzzyKeys,
+    /// <summary>Adds the fuzzy key of item <c>i</c> to <c>keys</c>, and nothing else.</summary>
+    private readonly struct FuzzyKeyAdder(int i, DeleteNeighbourhoodIndex.Keys keys) : IItemKeys
+    {
+        public void Series(ReadOnlySpan<char> fullKey)
+        {
+        }
+
+        public void Invoice(ReadOnlySpan<char> key)
+        {
+        }
+
+        public void Po(ReadOnlySpan<char> key)
+        {
+        }
+
+        public void Fuzzy(ReadOnlySpan<char> key) => keys.Add(key, i);
+    }
+
+    /// <summary>Adds the keys of item <c>i</c> to the indexes (the fuzzy ones when given), and finds (or adds) its series.</summary>
+    private struct KeyAdder(int i, KeyIndex invoiceKeys, KeyIndex poKeys, DeleteNeighbourhoodIndex.Keys? fuzzyKeys,
         List<string> series, Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> seriesIndex) : IItemKeys
     {
         public int SeriesAt { get; private set; }
@@ -275,7 +308,7 @@ public sealed partial class CashMatcher
 
         public readonly void Po(ReadOnlySpan<char> key) => poKeys.Add(key, i);
 
-        public readonly void Fuzzy(ReadOnlySpan<char> key) => fuzzyKeys.Add(key, i);
+        public readonly void Fuzzy(ReadOnlySpan<char> key) => fuzzyKeys?.Add(key, i);
     }
 
     /// <summary>The policy in force.</summary>

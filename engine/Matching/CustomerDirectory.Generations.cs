@@ -439,12 +439,8 @@ internal sealed partial class CustomerDirectory
     {
         if (_owned is null)
         {
-            if (!_tokensBySpan.TryGetValue(key, out var list))
-            {
-                _tokens[key.ToString()] = list = [];
-            }
-
-            return list;
+            // One probe of the table for a key met before and for a new one (made a string only then).
+            return System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_tokensBySpan, key, out _) ??= [];
         }
 
         if (TryPostings(key, out var known) && _owned.Contains(known))

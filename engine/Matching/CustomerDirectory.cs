@@ -478,14 +478,35 @@ internal sealed partial class CustomerDirectory
 
     internal delegate void RetrievalKeyVisitor(ReadOnlySpan<char> key, bool prefix);
 
+    /// <summary>What is done with each retrieval key of a name (see <see cref="ForEachRetrievalKey{TVisit}"/>).</summary>
+    internal interface IRetrievalKeyVisit
+    {
+        void Visit(ReadOnlySpan<char> key, bool prefix);
+    }
+
+    /// <summary>A delegate handed each key.</summary>
+    private readonly struct VisitByDelegate(RetrievalKeyVisitor visit) : IRetrievalKeyVisit
+    {
+        public void Visit(ReadOnlySpan<char> key, bool prefix) => visit(key, prefix);
+    }
+
+    /// <summary>As the generic overload, handing each key to a delegate.</summary>
+    internal static void ForEachRetrievalKey(string[] tokens, string compact, Span<char> key, RetrievalKeyVisitor visit)
+    {
+        var byDelegate = new VisitByDelegate(visit);
+        ForEachRetrievalKey(tokens, compact, key, ref byDelegate);
+    }
+
     /// <summary>
     /// The keys a name is indexed and looked up by, one generator for both so they cannot drift apart:
     /// each word of 2 to 64 letters (<c>T:</c>), and the first eight letters of the compact name with
     /// and without each one of its first nine letters (<c>P:</c>), so that a dropped, added or changed
     /// letter near the start still meets the customer. A key may come more than once. Each is written
-    /// into <paramref name="key"/> (<see cref="RetrievalKeyLength"/> long) and handed to <paramref name="visit"/>.
+    /// into <paramref name="key"/> (<see cref="RetrievalKeyLength"/> long) and handed to <paramref name="visit"/>: a
+    /// struct, so that a build adding a million names makes no closure per name.
     /// </summary>
-    internal static void ForEachRetrievalKey(string[] tokens, string compact, Span<char> key, RetrievalKeyVisitor visit)
+    internal static void ForEachRetrievalKey<TVisit>(string[] tokens, string compact, Span<char> key, ref TVisit visit)
+        where TVisit : struct, IRetrievalKeyVisit
     {
         "T:".CopyTo(key);
         foreach (var token in tokens)
@@ -493,14 +514,14 @@ internal sealed partial class CustomerDirectory
             if (token.Length is >= 2 and <= MaxLookupToken)
             {
                 token.CopyTo(key[2..]);
-                visit(key[..(2 + token.Length)], prefix: false);
+                visit.Visit(key[..(2 + token.Length)], prefix: false);
             }
         }
 
         var head = compact.AsSpan(0, Math.Min(9, compact.Length));
         "P:".CopyTo(key);
         head[..Math.Min(8, head.Length)].CopyTo(key[2..]);
-        visit(key[..(2 + Math.Min(8, head.Length))], prefix: true);
+        visit.Visit(key[..(2 + Math.Min(8, head.Length))], prefix: true);
         for (var i = 0; i < head.Length; i++)
         {
             // The head without its i-th letter, cut to eight.
@@ -513,7 +534,7 @@ internal sealed partial class CustomerDirectory
                 }
             }
 
-            visit(key[..(2 + length)], prefix: true);
+            visit.Visit(key[..(2 + length)], prefix: true);
         }
     }
 
@@ -729,16 +750,23 @@ internal sealed partial class CustomerDirectory
     {
         var form = _nameForms.Count;
         _nameForms.Add((customer, compact, name, legalForm));
-        ForEachRetrievalKey(tokens, compact, stackalloc char[RetrievalKeyLength], (key, _) =>
+        var posting = new FormPosting(this, form);
+        ForEachRetrievalKey(tokens, compact, stackalloc char[RetrievalKeyLength], ref posting);
+    }
+
+    /// <summary>Adds a form to the postings of each of its keys.</summary>
+    private readonly struct FormPosting(CustomerDirectory directory, int form) : IRetrievalKeyVisit
+    {
+        public void Visit(ReadOnlySpan<char> key, bool prefix)
         {
-            var list = PostingsToAddTo(key);
+            var list = directory.PostingsToAddTo(key);
 
             // Postings stay ascending and hold each form once, however often a key comes.
             if (list.Count == 0 || list[^1] != form)
             {
                 list.Add(form);
             }
-        });
+        }
     }
 
     private void AddAccount(int customer, string account)

@@ -24,6 +24,18 @@ public sealed class DeleteNeighbourhoodIndexProperties
             return (DeleteNeighbourhoodIndex.Distance(a, b, max) == expected).Label($"{a} {b} max {max}: expected {expected}");
         });
 
+    [Property(MaxTest = 500, Replay = "(5,11)")]
+    public Property HashesOf_AreTheHashesOfTheKeyAndOfEachDeletionWrittenOut() =>
+        Prop.ForAll(Gen.Choose(0, DeleteNeighbourhoodIndex.MaxKeyLength).SelectMany(length => Gen.ArrayOf(Gen.Choose(0, char.MaxValue).Select(c => (char)c), length)).ToArbitrary(), chars =>
+        {
+            // Any characters, not only a reference's: the hash of a deletion goes on from the characters before it.
+            var key = new string(chars);
+            var hashes = new ulong[key.Length + 1];
+            DeleteNeighbourhoodIndex.HashesOf(key, hashes);
+            return (hashes[0] == DeleteNeighbourhoodIndex.Hash(key)
+                && Enumerable.Range(0, key.Length).All(i => hashes[i + 1] == DeleteNeighbourhoodIndex.Hash(key.Remove(i, 1)))).Label(key);
+        });
+
     [Property(MaxTest = 300, Replay = "(9,7)")]
     public Property Candidates_FindEveryKeyWithinOneEdit_EachOnceInOrder_WithItsDistance() =>
         Prop.ForAll(Gen.ListOf(Keys, 40).ToArbitrary(), Keys.ToArbitrary(), (stored, query) =>
