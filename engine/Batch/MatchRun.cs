@@ -422,9 +422,24 @@ public static class MatchRun
 
     /// <summary>A score in [0, 1] with three decimals (<c>0.875</c>).</summary>
     /// <remarks>A score has only 1,001 texts: each is made once, not once per application (a million on the 1M day).</remarks>
-    private static string Score(double value) => ScoreTexts[(int)Math.Round(value * 1000)];
+    private static string Score(double value) => ScoreText.All[(int)Math.Round(value * 1000)];
 
-    private static readonly string[] ScoreTexts = [.. Enumerable.Range(0, 1001).Select(thousandths => MinorUnits.Format(thousandths, 3))];
+    /// <summary>The texts, made at the first row written rather than with the class: a run that fails earlier needs none.</summary>
+    private static class ScoreText
+    {
+        public static readonly string[] All = Make();
+
+        private static string[] Make()
+        {
+            var texts = new string[1001];
+            for (var thousandths = 0; thousandths < texts.Length; thousandths++)
+            {
+                texts[thousandths] = MinorUnits.Format(thousandths, 3);
+            }
+
+            return texts;
+        }
+    }
 
     private static void WriteExceptions(string path, List<ExceptionCase> exceptions, List<Payment> payments, List<BankTransaction> notPayments, Dictionary<ExceptionCase, BankTransaction> repeats)
     {

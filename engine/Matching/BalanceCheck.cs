@@ -41,7 +41,27 @@ public static class BalanceCheck
         ArgumentNullException.ThrowIfNull(exceptions);
 
         var itemSide = applications.Count >= ApartFrom ? Task.Run(() => CheckItems(items, findItem, applications)) : null;
-        var paymentViolation = CheckPayments(payments, applications, exceptions);
+        Violation? paymentViolation;
+        try
+        {
+            paymentViolation = CheckPayments(payments, applications, exceptions);
+        }
+        catch (OverflowException)
+        {
+            // A total past the range of minor units ends the check with that error; the other side is waited for even
+            // so, so that no work of this call outlives it and no failure of its goes unobserved.
+            try
+            {
+                itemSide?.Wait();
+            }
+            catch (AggregateException)
+            {
+                // The overflow already thrown is the check's answer.
+            }
+
+            throw;
+        }
+
         var itemViolation = itemSide is null ? CheckItems(items, findItem, applications) : itemSide.GetAwaiter().GetResult();
         var first = Violation.First(paymentViolation, itemViolation);
         if (first is not null)

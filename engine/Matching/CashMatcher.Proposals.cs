@@ -129,8 +129,9 @@ public sealed partial class CashMatcher
     }
 
     /// <summary>
-    /// The open items whose open amount has moved from its opening (after a run, the items applied to: every application
-    /// moves its item's amount, and never back), as the ledger was given them (opening amounts), in the matcher's item order.
+    /// The open items whose open amount has moved from its opening, as the ledger was given them (opening amounts), in the
+    /// matcher's item order: after a run, a guess at the items applied to (an application moves its item's amount); an
+    /// item applied to and not among them is looked up by id.
     /// </summary>
     /// <remarks>
     /// What lets a batch run check the books after matching without keeping the loaded item list alive beside the index.

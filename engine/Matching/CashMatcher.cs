@@ -375,7 +375,8 @@ public sealed partial class CashMatcher
         // working from the far end towards this thread.
         // A call of the references alone decides no payment by payer: no second core to find payers for it.
         var prefetch = new PayerPrefetch(this, ordered, FindPayersAhead && stage == MatchStage.Whole);
-        // One payment has nothing ahead of it to fetch for: a served call of one payment skips the lookahead's buffers.
+        // The lookahead only hints, and its gain is in the payments ahead of the one being decided: a served call of one
+        // payment has none, and skips its buffers.
         var lookahead = ordered.Count > 1 ? new ReferenceLookahead(this, ordered) : null;
         try
         {

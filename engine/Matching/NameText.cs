@@ -74,8 +74,7 @@ public static class NameText
         // not dropped: ØRSTED is ORSTED, never RSTED, and ГАЗПРОМ is GAZPROM, never nothing.
         var ascii = Ascii.IsValid(name) ? name : name.Transliterate();
         var upper = PayingName(ascii.ToUpperInvariant());
-        var builder = t_builder ??= new StringBuilder(64);
-        builder.Clear();
+        var builder = t_builder?.Clear() ?? new StringBuilder(64);
         foreach (var c in upper)
         {
             if (char.IsAsciiLetterOrDigit(c))
@@ -103,6 +102,7 @@ public static class NameText
         // The words are spelled out in place, and the ones dropped below are cut off the ends: a payer's name is read
         // for every payment, so no list is made and copied beside the array.
         var words = builder.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        t_builder = builder.Capacity <= MaxCachedBuilder ? builder : null;
         for (var i = 0; i < words.Length; i++)
         {
             if (Abbreviations.TryGetValue(words[i], out var full))
@@ -125,9 +125,12 @@ public static class NameText
         return (start == 0 && end == words.Length ? words : words[start..end], form);
     }
 
-    // One per thread, cleared for each name: names are read for every payment, on every thread that matches.
+    // One per thread, cleared for each name: names are read for every payment, on every thread that matches. One grown
+    // past a long name's room is dropped, not kept, so that no server thread holds the longest name it ever read.
     [ThreadStatic]
     private static StringBuilder? t_builder;
+
+    private const int MaxCachedBuilder = 512;
 
     /// <summary>
     /// The kind of the legal form at the end of <paramref name="words"/> (see <see cref="TokensAndForm"/>): its legal-form

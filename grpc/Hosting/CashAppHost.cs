@@ -126,10 +126,15 @@ internal static class CashAppHost
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // Hosting starts an Activity and a logging scope for every request whenever its diagnostics category logs at any
         // level, whether or not anything reads them: about a tenth of what a unary Match allocated on the server, and so
-        // of its collections (PERFORMANCE.md, "Served: the collector's pauses"). That category only logs each request's
-        // start and end (Information) and hosting-startup assembly errors; a failed start still fails the command.
-        // A tracing listener (an ActivitySource listener or DiagnosticListener subscriber) still gets its activities.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        // of its collections (PERFORMANCE.md, "Served: the collector's pauses"). At Warning that category writes nothing
+        // per request; a failed start still fails the command with its error. An operator who sets the category's level
+        // (--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics=Information, for request logs or for request ids
+        // in log scopes) gets it as set, and a tracing listener (ActivitySource or DiagnosticListener) still gets its
+        // activities.
+        if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] is null)
+        {
+            builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        }
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
 
         var store = await OpenStoreAsync(options, cancellationToken).ConfigureAwait(false);

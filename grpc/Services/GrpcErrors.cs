@@ -43,6 +43,7 @@ internal readonly struct FieldPath
 
     public override string ToString() => (_index, _member) switch
     {
+        _ when _head is null => string.Empty,
         (< 0, null) => _head,
         (< 0, _) => _head + "." + _member,
         (_, null) => string.Create(CultureInfo.InvariantCulture, $"{_head}[{_index}]"),

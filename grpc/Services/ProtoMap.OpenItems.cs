@@ -79,14 +79,16 @@ internal static partial class ProtoMap
             violations.Add(field.Member("parent_id"), "a customer cannot be its own parent.");
         }
 
+        var aliases = customer.Aliases.Count == 0 ? string.Empty : field.Member("aliases").ToString();
         for (var i = 0; i < customer.Aliases.Count; i++)
         {
-            Text(customer.Aliases[i], new FieldPath(field.Member("aliases").ToString(), i), violations);
+            Text(customer.Aliases[i], new FieldPath(aliases, i), violations);
         }
 
+        var accounts = customer.BankAccounts.Count == 0 ? string.Empty : field.Member("bank_accounts").ToString();
         for (var i = 0; i < customer.BankAccounts.Count; i++)
         {
-            Key(customer.BankAccounts[i], new FieldPath(field.Member("bank_accounts").ToString(), i), violations);
+            Key(customer.BankAccounts[i], new FieldPath(accounts, i), violations);
         }
 
         if (id is null || name is null)

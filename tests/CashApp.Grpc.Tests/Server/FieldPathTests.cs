@@ -26,6 +26,7 @@ public sealed class FieldPathTests
         Assert.Equal("payments[3].remittance.reference", new FieldPath("payments", 3).Member("remittance").Member("reference").ToString());
         Assert.Equal("request.currency", ((FieldPath)"request").Member("currency").ToString());
         Assert.Throws<ArgumentOutOfRangeException>(() => new FieldPath("payments", -1));
+        Assert.Equal(string.Empty, default(FieldPath).ToString());
     }
 
     [Fact]
