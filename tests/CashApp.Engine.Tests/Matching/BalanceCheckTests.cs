@@ -121,6 +121,21 @@ public sealed class BalanceCheckTests
         both = applications.ToList();
         both[500] = both[500] with { ItemId = "AR-NONE", Amount = new Money(1_500, Eur) };
         Assert.Equal("Payment PAR00500 applied to unknown item AR-NONE.", Assert.IsType<InvalidOperationException>(Checked(both)).Message);
+
+        // In one row: a payment in another currency (the payments' side) comes before a bad deduction (the items' side).
+        both = applications.ToList();
+        both[700] = both[700] with { DeductionMinor = -5 };
+        payments[700] = Paid("PAR00700", 1_700, Eur);
+        Assert.Equal("Payment PAR00700 applied across currencies to AR00700.", Assert.IsType<InvalidOperationException>(Checked(both)).Message);
+        payments[700] = Paid("PAR00700", 1_700);
+
+        // After the walk, a payment that does not add up is named before an item applied past its open amount, though
+        // the item comes earlier in the applications.
+        both = applications.ToList();
+        both[50] = both[50] with { Amount = new Money(1_051, Usd) };
+        payments[50] = Paid("PAR00050", 1_051);
+        payments[19_000] = Paid("PAR19000", 20_001);
+        Assert.Equal("Payment PAR19000: applied plus unapplied is 20000, not the payment's 20001 (minor units).", Assert.IsType<InvalidOperationException>(Checked(both)).Message);
     }
 
     [Fact]
