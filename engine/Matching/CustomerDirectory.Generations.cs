@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
 using CashApp.Engine.Model;
 
 namespace CashApp.Engine.Matching;
@@ -440,7 +441,7 @@ internal sealed partial class CustomerDirectory
         if (_owned is null)
         {
             // One probe of the table for a key met before and for a new one (made a string only then).
-            return System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_tokensBySpan, key, out _) ??= [];
+            return CollectionsMarshal.GetValueRefOrAddDefault(_tokensBySpan, key, out _) ??= [];
         }
 
         if (TryPostings(key, out var known) && _owned.Contains(known))

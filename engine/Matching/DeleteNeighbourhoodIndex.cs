@@ -394,9 +394,11 @@ internal sealed class DeleteNeighbourhoodIndex
     }
 
     // FNV-1a, 64 bits: stable across runs and processes, unlike string.GetHashCode.
-    internal static ulong Hash(ReadOnlySpan<char> text)
+    internal static ulong Hash(ReadOnlySpan<char> text) => HashOn(FnvBasis, text);
+
+    /// <summary>The FNV hash of some text followed by <paramref name="text"/>, given the hash of the text before.</summary>
+    private static ulong HashOn(ulong hash, ReadOnlySpan<char> text)
     {
-        var hash = FnvBasis;
         foreach (var c in text)
         {
             hash = unchecked((hash ^ c) * FnvPrime);
@@ -420,14 +422,8 @@ internal sealed class DeleteNeighbourhoodIndex
         var before = FnvBasis;
         for (var i = 0; i < key.Length; i++)
         {
-            var hash = before;
-            foreach (var c in key[(i + 1)..])
-            {
-                hash = unchecked((hash ^ c) * FnvPrime);
-            }
-
-            hashes[i + 1] = hash;
-            before = unchecked((before ^ key[i]) * FnvPrime);
+            hashes[i + 1] = HashOn(before, key[(i + 1)..]);
+            before = HashOn(before, key.Slice(i, 1));
         }
 
         hashes[0] = before;
