@@ -347,7 +347,7 @@ public sealed partial class CashMatcher
         // A payment factory or payment service paying on a customer's behalf names the customer as the
         // ultimate debtor: that name, when it identifies a customer, says who pays, not the factory's.
         var byName = PayersNamed(payment.UltimatePayerName);
-        if (!byName.Exists(p => p.Score >= Policy.MinNameScore))
+        if (FirstIdentified(byName) < 0)
         {
             byName = PayersNamed(payment.PayerName);
         }
@@ -393,6 +393,23 @@ public sealed partial class CashMatcher
 
             return false;
         }
+    }
+
+    /// <summary>
+    /// Where the first payer the bank's words identify (a score of the policy's <see cref="MatchPolicy.MinNameScore"/>)
+    /// stands among <paramref name="payers"/>, or -1: a loop, since a lambda over the policy was a delegate per call.
+    /// </summary>
+    private int FirstIdentified(List<PayerCandidate> payers)
+    {
+        for (var p = 0; p < payers.Count; p++)
+        {
+            if (payers[p].Score >= Policy.MinNameScore)
+            {
+                return p;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>

@@ -19,6 +19,9 @@ public static class ReferenceText
     // call in this build (two boxed chars per token, 3 % of what the match stage allocated).
     private static readonly System.Buffers.SearchValues<char> Digits = System.Buffers.SearchValues.Create("0123456789");
 
+    // The letters OcrDigits reads as digits.
+    private static readonly System.Buffers.SearchValues<char> LookAlikes = System.Buffers.SearchValues.Create("OILSBZG");
+
     /// <summary>Shortest core key that is looked up at all: shorter numbers are too common to mean anything.</summary>
     public const int MinCoreLength = 4;
 
@@ -89,7 +92,8 @@ public static class ReferenceText
             }
         }
 
-        if (digits < MinCoreLength - 1 || digits * 2 < key.Length)
+        // Most keys are digits alone: no look-alike, nothing to copy.
+        if (digits < MinCoreLength - 1 || digits * 2 < key.Length || !key.AsSpan().ContainsAny(LookAlikes))
         {
             return null;
         }
@@ -129,13 +133,14 @@ public static class ReferenceText
             letters++;
         }
 
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // The set only once there is a reading: most keys have none.
+        HashSet<string>? seen = null;
         for (var split = 0; split <= letters; split++)
         {
             if (OcrDigits(key[split..]) is { } digits && digits.All(char.IsAsciiDigit))
             {
                 var core = digits.TrimStart('0');
-                if (core.Length >= MinCoreLength && seen.Add(core))
+                if (core.Length >= MinCoreLength && (seen ??= new HashSet<string>(StringComparer.Ordinal)).Add(core))
                 {
                     yield return core;
                 }

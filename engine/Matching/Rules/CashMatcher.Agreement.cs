@@ -54,7 +54,7 @@ public sealed partial class CashMatcher
         // would hide that the name is the customer's exactly. So the names are asked too.
         var payment = analysis.Payment;
         var named = PayersNamed(payment.UltimatePayerName);
-        if (!named.Exists(p => p.Score >= Policy.MinNameScore))
+        if (FirstIdentified(named) < 0)
         {
             named = PayersNamed(payment.PayerName);
         }

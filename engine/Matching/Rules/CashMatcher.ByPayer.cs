@@ -25,13 +25,8 @@ public sealed partial class CashMatcher
         var amount = payment.Amount.Minor;
         var currency = payment.Amount.Currency;
         var payers = Payers(analysis);
-        var first = 0;
-        while (first < payers.Count && payers[first].Score < Policy.MinNameScore)
-        {
-            first++;
-        }
-
-        if (first == payers.Count)
+        var first = FirstIdentified(payers);
+        if (first < 0)
         {
             return UnknownPayer(analysis, payers);
         }
@@ -43,7 +38,7 @@ public sealed partial class CashMatcher
         // whose names merely look like the one the bank printed do not make it doubtful.
         var byAccount = payers[first].NameOnFile is null;
         // A loop, not a chain of iterators and lambdas over the scores: it runs for every payment decided by its payer.
-        var tier = new List<PayerCandidate>();
+        var tier = new List<PayerCandidate>(payers.Count - first);
         for (var p = first; p < payers.Count; p++)
         {
             var payer = payers[p];
