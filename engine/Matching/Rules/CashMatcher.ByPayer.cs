@@ -37,14 +37,20 @@ public sealed partial class CashMatcher
         // A known account identifies; a name only resembles. When the account names the payer, customers
         // whose names merely look like the one the bank printed do not make it doubtful.
         var byAccount = payers[first].NameOnFile is null;
-        // A loop, not a chain of iterators and lambdas over the scores: it runs for every payment decided by its payer.
-        var tier = new List<PayerCandidate>(payers.Count - first);
+        // Loops, not a chain of iterators and lambdas over the scores: this runs for every payment decided by its payer.
+        // Counted first, so that the list is made at its size (the tier is often one payer among many found).
+        var inTier = 0;
         for (var p = first; p < payers.Count; p++)
         {
-            var payer = payers[p];
-            if (payer.Score >= Policy.MinNameScore && payer.Score > bestScore - Policy.MinNameLead && (!byAccount || payer.NameOnFile is null))
+            inTier += InTier(payers[p]) ? 1 : 0;
+        }
+
+        var tier = new List<PayerCandidate>(inTier);
+        for (var p = first; p < payers.Count; p++)
+        {
+            if (InTier(payers[p]))
             {
-                tier.Add(payer);
+                tier.Add(payers[p]);
             }
         }
 
@@ -126,6 +132,9 @@ public sealed partial class CashMatcher
         }
 
         return NoneOfAmount(analysis, tier, ruledOut);
+
+        bool InTier(PayerCandidate payer) =>
+            payer.Score >= Policy.MinNameScore && payer.Score > bestScore - Policy.MinNameLead && (!byAccount || payer.NameOnFile is null);
     }
 
     /// <summary>The exception for a payment whose bank words identify no customer, with the items of those they may mean.</summary>
