@@ -296,13 +296,13 @@ public sealed partial class CashMatcher
         var customer = _customerOf[item];
         if (payment.PayerAccount is not null)
         {
-            var byAccount = _customers.ByAccount(payment.PayerAccount);
-            if (byAccount.Count > 0)
+            // The customers alone, not candidates with their words: this runs for every payment that names an account.
+            if (_customers.CustomersByAccount(payment.PayerAccount) is { Count: > 0 } byAccount)
             {
                 // A loop, not a lambda: a closure over the parameter would be allocated on every call, taken or not.
                 foreach (var payer in byAccount)
                 {
-                    if (_customers.SameFamily(payer.Customer, customer))
+                    if (_customers.SameFamily(payer, customer))
                     {
                         return true;
                     }

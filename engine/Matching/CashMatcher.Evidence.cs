@@ -11,19 +11,29 @@ public sealed partial class CashMatcher
     private Analysis Analyse(Payment payment)
     {
         var analysis = new Analysis(payment);
-        var seen = new Dictionary<string, QuotedBy>(StringComparer.Ordinal);
+        // What quoted each key, in this thread's map: Analyse runs to its end on the thread that called it.
+        var seen = _seenBuffer ??= new Dictionary<string, QuotedBy>(StringComparer.Ordinal);
+        seen.Clear();
         foreach (var line in payment.Remittance)
         {
             AddQuote(analysis, line.Reference, line.AmountMinor, line.Kind, structured: true, seen);
         }
 
-        foreach (var token in ReferenceText.Tokens(payment.FreeText))
+        var text = payment.FreeText;
+        var position = 0;
+        while (ReferenceText.NextToken(text, ref position, out var token))
         {
-            AddQuote(analysis, token, null, RemittanceKind.Unspecified, structured: false, seen);
+            AddQuote(analysis, text![token], null, RemittanceKind.Unspecified, structured: false, seen);
         }
 
         return analysis;
     }
+
+    [ThreadStatic]
+    private static Dictionary<string, QuotedBy>? _seenBuffer;
+
+    [ThreadStatic]
+    private static List<int>? _quotedBuffer;
 
     /// <summary>What quoted a key: a structured line, the free text, or the free text a second time.</summary>
     private enum QuotedBy
@@ -54,7 +64,6 @@ public sealed partial class CashMatcher
 
         if (!structured)
         {
-            bool QuotedAs(QuotedBy by) => quote.Keys.Exists(k => seen.TryGetValue(k, out var first) && first == by);
             if (QuotedAs(QuotedBy.Line) || QuotedAs(QuotedBy.TextAgain))
             {
                 return;
@@ -69,8 +78,11 @@ public sealed partial class CashMatcher
             seen[key] = quotedBy;
         }
 
+        // The hits in this thread's list, and the quote's options searched in loops: lambdas over an item or the stated
+        // kind were a closure and a delegate per hit.
         var currency = analysis.Payment.Amount.Currency.Code;
-        var found = new List<int>();
+        var found = _quotedBuffer ??= [];
+        found.Clear();
         foreach (var key in quote.Keys)
         {
             _invoiceKeys.Find(key, found);
@@ -78,7 +90,7 @@ public sealed partial class CashMatcher
 
         foreach (var item in found)
         {
-            if (IsOpenIn(item, currency) && !quote.Exact.Exists(o => o.Item == item))
+            if (IsOpenIn(item, currency) && !HasItem(quote.Exact, item))
             {
                 quote.Exact.Add(new Option(item, Via.Invoice, 0));
             }
@@ -94,11 +106,13 @@ public sealed partial class CashMatcher
 
         foreach (var item in found)
         {
-            if (IsOpenIn(item, currency) && !quote.Exact.Any(o => o.Item == item))
+            if (IsOpenIn(item, currency) && !HasItem(quote.Exact, item))
             {
                 quote.Exact.Add(new Option(item, Via.PurchaseOrder, 0));
             }
         }
+
+        found.Clear();
 
         // The bank may say what the number is (EDI RMR*IV or RMR*PO, camt CINV or PUOR): a hit of the other
         // kind is then no reading of it, unless none of the stated kind exists (payers do mislabel).
@@ -108,9 +122,9 @@ public sealed partial class CashMatcher
             RemittanceKind.PurchaseOrder => Via.PurchaseOrder,
             _ => (Via?)null,
         };
-        if (stated is { } via && quote.Exact.Exists(o => o.Via == via))
+        if (stated is { } via)
         {
-            quote.Exact.RemoveAll(o => o.Via != via);
+            KeepOfVia(quote.Exact, via);
         }
 
         if (quote.Exact.Count == 0 && !structured && !LooksLikeDocumentNumber(quote))
@@ -121,6 +135,51 @@ public sealed partial class CashMatcher
 
         analysis.ReferencesResolved |= quote.Exact.Count > 0;
         analysis.Quotes.Add(quote);
+
+        bool QuotedAs(QuotedBy by)
+        {
+            foreach (var key in quote.Keys)
+            {
+                if (seen.TryGetValue(key, out var first) && first == by)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Whether <paramref name="options"/> hold <paramref name="item"/>.</summary>
+    private static bool HasItem(List<Option> options, int item)
+    {
+        foreach (var option in options)
+        {
+            if (option.Item == item)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Keeps, in order, the options found <paramref name="via"/> the kind the bank stated, when there are any.</summary>
+    private static void KeepOfVia(List<Option> options, Via via)
+    {
+        var kept = 0;
+        for (var o = 0; o < options.Count; o++)
+        {
+            if (options[o].Via == via)
+            {
+                options[kept++] = options[o];
+            }
+        }
+
+        if (kept > 0)
+        {
+            options.RemoveRange(kept, options.Count - kept);
+        }
     }
 
     private static bool LooksLikeDocumentNumber(Quote quote) =>
@@ -288,7 +347,7 @@ public sealed partial class CashMatcher
         // A payment factory or payment service paying on a customer's behalf names the customer as the
         // ultimate debtor: that name, when it identifies a customer, says who pays, not the factory's.
         var byName = PayersNamed(payment.UltimatePayerName);
-        if (!byName.Exists(p => p.Score >= Policy.MinNameScore))
+        if (FirstIdentified(byName) < 0)
         {
             byName = PayersNamed(payment.PayerName);
         }
@@ -336,9 +395,36 @@ public sealed partial class CashMatcher
         }
     }
 
-    /// <summary>The customers a name may be. The same name always finds the same payers: the list is shared, and never changed after.</summary>
+    /// <summary>
+    /// Where the first payer the bank's words identify (a score of the policy's <see cref="MatchPolicy.MinNameScore"/>)
+    /// stands among <paramref name="payers"/>, or -1: a loop, since a lambda over the policy was a delegate per call.
+    /// </summary>
+    private int FirstIdentified(List<PayerCandidate> payers)
+    {
+        for (var p = 0; p < payers.Count; p++)
+        {
+            if (payers[p].Score >= Policy.MinNameScore)
+            {
+                return p;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// The customers a name may be, of those scoring at least <see cref="PayerScoreFloor"/>. The same name always finds
+    /// the same payers: the list is shared, and never changed after.
+    /// </summary>
     private List<PayerCandidate> PayersNamed(string? name) =>
         name is not null && _payersByName is { } remembered
-            ? remembered.GetOrAdd(name, static (n, directory) => directory.ByName(n), _customers)
-            : _customers.ByName(name);
+            ? remembered.GetOrAdd(name, static (n, matcher) => matcher._customers.ByName(n, matcher.PayerScoreFloor), this)
+            : _customers.ByName(name, PayerScoreFloor);
+
+    /// <summary>
+    /// The lowest score any rule reads a payer by (a bar of the policy, or <see cref="MaybePayerScore"/> for the
+    /// suggestions of an unknown payer): the payers a name finds below it are never looked at, and dropping them at the
+    /// lookup saves keeping dozens of far-off names per payer name, and walking them for every near item of the amount.
+    /// </summary>
+    private int PayerScoreFloor => Math.Min(MaybePayerScore, Math.Min(Policy.MinCorroborationScore, Policy.MinNameScore));
 }

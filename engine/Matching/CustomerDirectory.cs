@@ -192,24 +192,64 @@ internal sealed partial class CustomerDirectory
     public List<PayerCandidate> ByAccount(string? account)
     {
         var found = new List<PayerCandidate>();
-        if (NormalizeAccount(account) is { } key && Listed(_accounts, _accountsAdded, key) is { } customers)
+        if (AccountLookup(account) is not var (customers, bareNumber))
         {
-            found.AddRange(customers.Select(c => new PayerCandidate(c, 100, "known account " + account)));
+            return found;
         }
-        else if (AccountNumber(account) is { } number && Listed(_accountNumbers, _accountNumbersAdded, number) is { Count: 1 } byNumber)
+
+        if (bareNumber is null)
         {
-            // A wire names the originator's account number without its bank: an account number is unique only
-            // within its bank, so it is weak evidence. It identifies a customer that alone has it (as a close
-            // name does), and never overrules a quoted reference. An ACH company id (payerId) is no account
-            // number at all, whatever its digits, and is not looked up as one.
-            found.Add(new PayerCandidate(byNumber[0], BareAccountScore, "known account number " + number));
+            var what = "known account " + account;
+            found.Capacity = customers.Count;
+            foreach (var customer in customers)
+            {
+                found.Add(new PayerCandidate(customer, 100, what));
+            }
+        }
+        else
+        {
+            found.Add(new PayerCandidate(customers[0], BareAccountScore, "known account number " + bareNumber));
         }
 
         return found;
     }
 
+    /// <summary>
+    /// The customers <see cref="ByAccount"/> finds, in its order, or null when none: for asking who they are without
+    /// making a candidate and its words for each (the at-once path asks for every payment that names an account).
+    /// The list is the directory's own: read it, never change it.
+    /// </summary>
+    public List<int>? CustomersByAccount(string? account) => AccountLookup(account)?.Customers;
+
+    /// <summary>
+    /// The customers whose known accounts include <paramref name="account"/>, with the bare account number when it was
+    /// found by that alone; null when neither finds any.
+    /// </summary>
+    private (List<int> Customers, string? BareNumber)? AccountLookup(string? account)
+    {
+        if (NormalizeAccount(account) is { } key && Listed(_accounts, _accountsAdded, key) is { } customers)
+        {
+            return (customers, null);
+        }
+
+        // A wire names the originator's account number without its bank: an account number is unique only
+        // within its bank, so it is weak evidence. It identifies a customer that alone has it (as a close
+        // name does), and never overrules a quoted reference. An ACH company id (payerId) is no account
+        // number at all, whatever its digits, and is not looked up as one.
+        return AccountNumber(account) is { } number && Listed(_accountNumbers, _accountNumbersAdded, number) is { Count: 1 } byNumber
+            ? (byNumber, number)
+            : null;
+    }
+
     /// <summary>Customers whose name or alias resembles the payer name, best first, scored 0-100.</summary>
-    public List<PayerCandidate> ByName(string? payerName)
+    public List<PayerCandidate> ByName(string? payerName) => ByName(payerName, minScore: 0);
+
+    /// <summary>
+    /// The customers of <see cref="ByName(string?)"/> that score at least <paramref name="minScore"/>, in its order: what
+    /// the matcher keeps, since its rules read no payer scored below their lowest bar, and most of those a lookup scores
+    /// are far below it (names sharing a word or a start with the payer's).
+    /// </summary>
+    public List<PayerCandidate> ByName(string? payerName, int minScore)
     {
         var found = new List<PayerCandidate>();
         var (tokens, legalForm) = NameText.TokensAndForm(payerName);
@@ -293,8 +333,14 @@ internal sealed partial class CustomerDirectory
         }
 
         order.Sort();
-        found.Capacity = order.Length;
-        foreach (var (score, _, customer) in order)
+        var kept = 0;
+        while (kept < order.Length && -order[kept].Score >= minScore)
+        {
+            kept++;
+        }
+
+        found.Capacity = kept;
+        foreach (var (score, _, customer) in order[..kept])
         {
             var compared = _nameForms[best[customer].Form].Name;
             found.Add(new PayerCandidate(customer, -score, payerName!, compared, compared == _names[customer] ? null : _names[customer]));

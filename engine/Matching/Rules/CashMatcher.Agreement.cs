@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CashApp.Engine.Model;
 
 namespace CashApp.Engine.Matching;
@@ -53,7 +54,7 @@ public sealed partial class CashMatcher
         // would hide that the name is the customer's exactly. So the names are asked too.
         var payment = analysis.Payment;
         var named = PayersNamed(payment.UltimatePayerName);
-        if (!named.Exists(p => p.Score >= Policy.MinNameScore))
+        if (FirstIdentified(named) < 0)
         {
             named = PayersNamed(payment.PayerName);
         }
@@ -267,6 +268,7 @@ public sealed partial class CashMatcher
     /// the number as AR prints it when there are any; otherwise the hits without the prefix, marked so, and
     /// the quote marked when they span two series.
     /// </summary>
+    [SkipLocalsInit]
     private void KeepAsQuoted(Quote quote)
     {
         if (quote.Exact.Count == 0)
@@ -276,20 +278,20 @@ public sealed partial class CashMatcher
 
         // The series as the letters glued to the number read it (INV of "INV 1004567"), then as the number's own
         // letters after lead words (CM of "INV CM-293", none of "INV 1004567"): the first reading that names an
-        // item as AR prints it decides, and a number with letters of its own is judged by them.
-        var series = SeriesOf(quote.Keys[0]).ToString();
-        if (quote.Exact.Exists(o => StrengthOf(series, o.Item) == KeyStrength.Full))
+        // item as AR prints it decides, and a number with letters of its own is judged by them. Read as spans and
+        // sifted in loops: this runs for every quote that names an item, and lambdas over the series were a closure
+        // and two delegates each.
+        scoped var series = SeriesOf(quote.Keys[0]);
+        if (KeepOfStrength(quote.Exact, series, KeyStrength.Full, keep: true))
         {
-            quote.Exact.RemoveAll(o => StrengthOf(series, o.Item) != KeyStrength.Full);
             return;
         }
 
         if (ReferenceText.LeadEnd(quote.Text) > 0)
         {
-            var own = OwnSeries(quote.Text, new char[quote.Text.Length]).ToString();
-            if (quote.Exact.Exists(o => StrengthOf(own, o.Item) == KeyStrength.Full))
+            var own = OwnSeries(quote.Text, quote.Text.Length <= MaxReferenceLength ? stackalloc char[MaxReferenceLength] : new char[quote.Text.Length]);
+            if (KeepOfStrength(quote.Exact, own, KeyStrength.Full, keep: true))
             {
-                quote.Exact.RemoveAll(o => StrengthOf(own, o.Item) != KeyStrength.Full);
                 return;
             }
 
@@ -299,12 +301,38 @@ public sealed partial class CashMatcher
             }
         }
 
-        quote.Exact.RemoveAll(o => StrengthOf(series, o.Item) == KeyStrength.OtherSeries);
+        KeepOfStrength(quote.Exact, series, KeyStrength.OtherSeries, keep: false);
+        var acrossSeries = false;
         for (var o = 0; o < quote.Exact.Count; o++)
         {
             quote.Exact[o] = quote.Exact[o] with { Stripped = true };
+            acrossSeries |= _seriesOfItem[quote.Exact[o].Item] != _seriesOfItem[quote.Exact[0].Item];
         }
 
-        quote.AcrossSeries = quote.Exact.Select(o => _seriesOfItem[o.Item]).Distinct().Count() > 1;
+        quote.AcrossSeries = acrossSeries;
+    }
+
+    /// <summary>
+    /// Keeps, in order, the hits whose strength against <paramref name="series"/> is <paramref name="strength"/> (or, not
+    /// <paramref name="keep"/>, is not): when <paramref name="keep"/>, only if there is one, and says whether there was.
+    /// </summary>
+    private bool KeepOfStrength(List<Option> exact, ReadOnlySpan<char> series, KeyStrength strength, bool keep)
+    {
+        var kept = 0;
+        for (var o = 0; o < exact.Count; o++)
+        {
+            if ((StrengthOf(series, exact[o].Item) == strength) == keep)
+            {
+                exact[kept++] = exact[o];
+            }
+        }
+
+        if (kept == 0 && keep)
+        {
+            return false;
+        }
+
+        exact.RemoveRange(kept, exact.Count - kept);
+        return kept > 0;
     }
 }

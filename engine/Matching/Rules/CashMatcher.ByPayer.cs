@@ -11,6 +11,9 @@ public sealed partial class CashMatcher
 {
     private const int MaxTier = 8;
 
+    /// <summary>The score from which a payer the name does not identify is still named in an unknown payer's suggestions.</summary>
+    private const int MaybePayerScore = 70;
+
     /// <summary>
     /// Decides a payment with no usable reference: find the payer by known account or by name, then a
     /// single open item of exactly the amount, or else a unique combination of the customer's items (the
@@ -22,36 +25,46 @@ public sealed partial class CashMatcher
         var amount = payment.Amount.Minor;
         var currency = payment.Amount.Currency;
         var payers = Payers(analysis);
-        var identified = payers.Where(p => p.Score >= Policy.MinNameScore).ToList();
-        if (identified.Count == 0)
+        var first = FirstIdentified(payers);
+        if (first < 0)
         {
-            var maybe = payers.Where(p => p.Score >= 70).Take(MaxTier).ToList();
-            var hints = maybe.SelectMany(p => ItemsOf(p.Customer, amount, currency.Code).Take(2).Select(i => Suggest([i], 0.3 * p.Score / 100.0, p.How))).ToList();
-            var detail = string.IsNullOrWhiteSpace(payment.PayerName) && payment.PayerAccount is null
-                ? "no reference, no payer name and no known account"
-                : $"no reference, and payer '{payment.PayerName}'{(payment.PayerAccount is null ? string.Empty : $" ({payment.PayerAccount})")} is no known customer";
-            return Refer(analysis, ExceptionReason.UnknownPayer, detail, hints);
+            return UnknownPayer(analysis, payers);
         }
 
         // The tier: the best candidate and every one within the policy's lead of it (similar names, or a
         // name the bank cut short that starts many customers' names). All are searched alike.
-        var bestScore = identified[0].Score;
+        var bestScore = payers[first].Score;
         // A known account identifies; a name only resembles. When the account names the payer, customers
         // whose names merely look like the one the bank printed do not make it doubtful.
-        var byAccount = identified[0].NameOnFile is null;
-        var tier = identified.Where(p => p.Score > bestScore - Policy.MinNameLead && (!byAccount || p.NameOnFile is null)).ToList();
-        var who = Who(tier);
+        var byAccount = payers[first].NameOnFile is null;
+        // Loops, not a chain of iterators and lambdas over the scores: this runs for every payment decided by its payer.
+        // Counted first, so that the list is made at its size (the tier is often one payer among many found).
+        var inTier = 0;
+        for (var p = first; p < payers.Count; p++)
+        {
+            inTier += InTier(payers[p]) ? 1 : 0;
+        }
+
+        var tier = new List<PayerCandidate>(inTier);
+        for (var p = first; p < payers.Count; p++)
+        {
+            if (InTier(payers[p]))
+            {
+                tier.Add(payers[p]);
+            }
+        }
+
         // A learnt name identifies as a name does: only an account (on file or learnt) makes it an account match.
         var method = byAccount && !ByLearnedName(tier[0]) ? MatchMethod.AccountAmount : MatchMethod.NameAmount;
-        var how = HowFound(tier, tier[0]);
 
         // One open item of exactly the amount, the payer's own first, then its family's. It proves the
-        // match only if an item of that amount among all those searched is unlikely to be chance.
+        // match only if an item of that amount among all those searched is unlikely to be chance. The lists are the
+        // call's: the family's search starts only when the payer's own found nothing, so with both empty.
         var currencyIndex = CurrencyIndex(currency.Code);
-        foreach (var familyWide in new[] { false, true })
+        var singles = new List<int>();
+        var seen = new HashSet<int>();
+        foreach (var familyWide in (ReadOnlySpan<bool>)[false, true])
         {
-            var singles = new List<int>();
-            var seen = new HashSet<int>();
             AddOpenItemsOfAmount(tier, familyWide, amount, currencyIndex, singles, seen);
             if (singles.Count == 1 && !familyWide)
             {
@@ -66,7 +79,7 @@ public sealed partial class CashMatcher
                 if (chance > Policy.MaxChanceSingle)
                 {
                     return Refer(analysis, ExceptionReason.Ambiguous,
-                        $"{who}: one open item of {Amount(amount, currency)}, {Describe(item)}, but among the {searched} open items searched one of that amount turns up by chance {chance.ToString("P1", CultureInfo.InvariantCulture)} of the time",
+                        $"{Who(tier)}: one open item of {Amount(amount, currency)}, {Describe(item)}, but among the {searched} open items searched one of that amount turns up by chance {chance.ToString("P1", CultureInfo.InvariantCulture)} of the time",
                         [Suggest([item], 0.5, $"{(familyWide ? "family's" : "payer's")} only open item of the amount")]);
                 }
 
@@ -76,14 +89,14 @@ public sealed partial class CashMatcher
 
             if (singles.Count > 1)
             {
-                return Refer(analysis, ExceptionReason.Ambiguous, $"{who}: {singles.Count} open items of {Amount(amount, currency)}",
+                return Refer(analysis, ExceptionReason.Ambiguous, $"{Who(tier)}: {singles.Count} open items of {Amount(amount, currency)}",
                     [.. singles.Take(Policy.MaxSuggestions).Select(i => Suggest([i], 0.5, "open item of the amount"))]);
             }
         }
 
         // A unique combination of open items (credit memos included) that sums to the amount.
         var ruledOut = false;
-        foreach (var familyWide in new[] { false, true })
+        foreach (var familyWide in (ReadOnlySpan<bool>)[false, true])
         {
             var solutions = new List<int[]>();
             var exhausted = false;
@@ -113,11 +126,38 @@ public sealed partial class CashMatcher
             if (distinct.Count > 1 || exhausted)
             {
                 return Refer(analysis, ExceptionReason.Ambiguous,
-                    exhausted ? $"{who}: the combination search ran out of budget" : $"{who}: {distinct.Count}+ combinations of open items sum to {Amount(amount, currency)}",
+                    exhausted ? $"{Who(tier)}: the combination search ran out of budget" : $"{Who(tier)}: {distinct.Count}+ combinations of open items sum to {Amount(amount, currency)}",
                     [.. distinct.Take(Policy.MaxSuggestions).Select(s => Suggest(s, 0.4, $"{s.Length} items summing to the amount"))]);
             }
         }
 
+        return NoneOfAmount(analysis, tier, ruledOut);
+
+        bool InTier(PayerCandidate payer) =>
+            payer.Score >= Policy.MinNameScore && payer.Score > bestScore - Policy.MinNameLead && (!byAccount || payer.NameOnFile is null);
+    }
+
+    /// <summary>The exception for a payment whose bank words identify no customer, with the items of those they may mean.</summary>
+    private Decision UnknownPayer(Analysis analysis, List<PayerCandidate> payers)
+    {
+        var payment = analysis.Payment;
+        var amount = payment.Amount.Minor;
+        var currency = payment.Amount.Currency.Code;
+        var maybe = payers.Where(p => p.Score >= MaybePayerScore).Take(MaxTier).ToList();
+        var hints = maybe.SelectMany(p => ItemsOf(p.Customer, amount, currency).Take(2).Select(i => Suggest([i], 0.3 * p.Score / 100.0, p.How))).ToList();
+        var detail = string.IsNullOrWhiteSpace(payment.PayerName) && payment.PayerAccount is null
+            ? "no reference, no payer name and no known account"
+            : $"no reference, and payer '{payment.PayerName}'{(payment.PayerAccount is null ? string.Empty : $" ({payment.PayerAccount})")} is no known customer";
+        return Refer(analysis, ExceptionReason.UnknownPayer, detail, hints);
+    }
+
+    /// <summary>The exception for an identified payer none of whose open items, alone or together, make the amount.</summary>
+    private Decision NoneOfAmount(Analysis analysis, List<PayerCandidate> tier, bool ruledOut)
+    {
+        var amount = analysis.Payment.Amount.Minor;
+        var currency = analysis.Payment.Amount.Currency;
+        var who = Who(tier);
+        var how = HowFound(tier, tier[0]);
         return Refer(analysis, ExceptionReason.NoMatch,
             ruledOut
                 ? $"{who} identified ({how}), but no open item is {Amount(amount, currency)}, and among so many open items a combination of that sum would prove nothing (not searched)"

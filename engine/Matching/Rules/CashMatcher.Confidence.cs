@@ -108,7 +108,8 @@ public sealed partial class CashMatcher
     /// <summary>How the payer that decided a payer-and-amount match was found.</summary>
     private EvidenceSource PayerSource(Analysis? analysis)
     {
-        var payer = analysis?.Payers?.Find(p => p.Score >= Policy.MinNameScore);
+        var payers = analysis?.Payers;
+        var payer = payers is not null && FirstIdentified(payers) is var first and >= 0 ? payers[first] : (PayerCandidate?)null;
         return payer is not { } found ? EvidenceSource.Name
             : found.NameOnFile is not null ? EvidenceSource.Name
             : found.What.StartsWith("payer by learned ", StringComparison.Ordinal) ? EvidenceSource.Rule
@@ -121,7 +122,7 @@ public sealed partial class CashMatcher
     {
         foreach (var quote in analysis.Quotes)
         {
-            if (quote.Exact.Exists(o => o.Item == item) || (quote.Fuzzy?.Exists(o => o.Item == item) ?? false))
+            if (HasItem(quote.Exact, item) || (quote.Fuzzy is { } fuzzy && HasItem(fuzzy, item)))
             {
                 return true;
             }

@@ -183,12 +183,25 @@ public sealed partial class CashMatcher
     /// </summary>
     private Decision? DecideBlanketPo(Analysis analysis, List<Quote> quotes)
     {
-        var blanket = quotes.Where(q => q.Exact.Count > 1 && q.Exact.All(o => o.Via == Via.PurchaseOrder && !o.Stripped)).ToList();
-        if (blanket.Count == 0)
+        // Most payments quote no shared PO: looked for in a loop, before the search's lists and lambdas are made.
+        foreach (var quote in quotes)
         {
-            return null;
+            if (IsBlanketPo(quote))
+            {
+                return DecideBlanketPo(analysis, quotes, [.. quotes.Where(IsBlanketPo)]);
+            }
         }
 
+        return null;
+    }
+
+    /// <summary>A quote whose every item (two or more) it names by purchase order, as AR prints it.</summary>
+    private static bool IsBlanketPo(Quote quote) =>
+        quote.Exact.Count > 1 && quote.Exact.TrueForAll(o => o.Via == Via.PurchaseOrder && !o.Stripped);
+
+    /// <summary>The rule of <see cref="DecideBlanketPo(Analysis, List{Quote})"/> for the quotes of <paramref name="blanket"/>, the blanket POs among them.</summary>
+    private Decision? DecideBlanketPo(Analysis analysis, List<Quote> quotes, List<Quote> blanket)
+    {
         var payment = analysis.Payment;
         var currency = payment.Amount.Currency;
         var fixedItems = new List<int>();
