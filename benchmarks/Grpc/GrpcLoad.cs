@@ -522,7 +522,8 @@ internal static class GrpcLoad
     /// leave up to a millisecond late and in small bursts, and the figures lean to the pessimistic side; how late
     /// they left is returned too. At most <paramref name="callers"/> calls are in flight, as many as the closed loop
     /// keeps: past that the schedule waits, and the wait counts. (Without a bound, a server that fell behind once, at a
-    /// collection, got thousands of streams at once, each call cost three times the CPU, and it never caught up.)
+    /// collection, got thousands of streams at once, each call cost three times the CPU, and it never caught up.) The
+    /// first call that fails stops the schedule: no further call is started, and its error is what the run ends with.
     /// </summary>
     private static async Task<(Latencies Latencies, double[] SentLate)> Paced(V1.Matching.MatchingClient[] clients, V1.Payment[] payments, int rate, int callers, TimeSpan duration)
     {
@@ -532,24 +533,28 @@ internal static class GrpcLoad
         var calls = new Task[total];
         var ticksPerCall = (double)Stopwatch.Frequency / rate;
         using var room = new SemaphoreSlim(callers);
+        var failed = 0;
         var start = Stopwatch.GetTimestamp();
-        await Task.Factory.StartNew(
+        var started = await Task.Factory.StartNew(
             () =>
             {
-                for (var started = 0; started < total; Thread.Sleep(1))
+                var next = 0;
+                for (; next < total && Volatile.Read(ref failed) == 0; Thread.Sleep(1))
                 {
                     var due = Math.Min(total, (int)((Stopwatch.GetTimestamp() - start) / ticksPerCall) + 1);
-                    for (; started < due; started++)
+                    for (; next < due && Volatile.Read(ref failed) == 0; next++)
                     {
                         room.Wait();
-                        calls[started] = Call(started, start + (long)(started * ticksPerCall));
+                        calls[next] = Call(next, start + (long)(next * ticksPerCall));
                     }
                 }
+
+                return next;
             },
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default).ConfigureAwait(false);
-        await Task.WhenAll(calls).ConfigureAwait(false);
+        await Task.WhenAll(calls.AsSpan(0, started)).ConfigureAwait(false);
         var elapsed = Stopwatch.GetElapsedTime(start);
         Array.Sort(latencies);
         Array.Sort(sentLate);
@@ -563,6 +568,11 @@ internal static class GrpcLoad
                 var request = new V1.MatchRequest { Payments = { payments[i % payments.Length] } };
                 await clients[i % clients.Length].MatchAsync(request).ConfigureAwait(false);
                 latencies[i] = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
+            }
+            catch
+            {
+                Volatile.Write(ref failed, 1);
+                throw;
             }
             finally
             {
