@@ -49,10 +49,10 @@ internal sealed class KeyIndex
     public KeyIndex(int keys = 16, int chars = 256)
     {
         keys = Math.Max(16, keys);
-        _slots = new Slot[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(keys + (keys / 3) + 1))];
+        _slots = HugePages.Advised(new Slot[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(keys + (keys / 3) + 1))]);
         _shift = 64 - System.Numerics.BitOperations.Log2((uint)_slots.Length);
         // Only the characters written are ever read: no need to clear them first.
-        _chars = GC.AllocateUninitializedArray<char>(Math.Max(256, chars + (2 * keys)));
+        _chars = HugePages.Advised(GC.AllocateUninitializedArray<char>(Math.Max(256, chars + (2 * keys))));
         _chain = new int[16];
     }
 
