@@ -543,10 +543,10 @@ internal sealed class DeleteNeighbourhoodIndex
         public Keys(int keys = 16, int chars = 256)
         {
             // Only what is written is read: the arrays need no clearing.
-            _chars = HugePages.Advised(GC.AllocateUninitializedArray<char>(Math.Max(16, chars)));
-            _starts = HugePages.Advised(GC.AllocateUninitializedArray<int>(Math.Max(1, keys) + 1));
+            _chars = GC.AllocateUninitializedArray<char>(Math.Max(16, chars));
+            _starts = GC.AllocateUninitializedArray<int>(Math.Max(1, keys) + 1);
             _starts[0] = 0;
-            _items = HugePages.Advised(GC.AllocateUninitializedArray<int>(Math.Max(1, keys)));
+            _items = GC.AllocateUninitializedArray<int>(Math.Max(1, keys));
         }
 
         public int Count => _count;
