@@ -45,7 +45,7 @@ internal sealed class DeleteNeighbourhoodIndex
         // About four hashes a bucket: bucket b holds the hashes whose top bits are b.
         var bits = Math.Clamp(64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Math.Max(1, hashes.Length / 4)), 1, 28);
         _shift = 64 - bits;
-        _bucketStart = new int[(1 << bits) + 1];
+        _bucketStart = HugePages.Advised(new int[(1 << bits) + 1]);
         foreach (var hash in hashes)
         {
             _bucketStart[(int)(hash >> _shift) + 1]++;
@@ -95,8 +95,8 @@ internal sealed class DeleteNeighbourhoodIndex
 
         // Every entry below count is written before it is read: no need to clear the arrays first.
         starts[entries.Count] = count;
-        var hashes = GC.AllocateUninitializedArray<ulong>(count);
-        var items = GC.AllocateUninitializedArray<long>(count);
+        var hashes = HugePages.Advised(GC.AllocateUninitializedArray<ulong>(count));
+        var items = HugePages.Advised(GC.AllocateUninitializedArray<long>(count));
         var parts = Parts(count);
         Parallel.For(0, parts, part =>
         {
