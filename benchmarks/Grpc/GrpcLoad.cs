@@ -523,7 +523,8 @@ internal static class GrpcLoad
     /// they left is returned too. At most <paramref name="callers"/> calls are in flight, as many as the closed loop
     /// keeps: past that the schedule waits, and the wait counts. (Without a bound, a server that fell behind once, at a
     /// collection, got thousands of streams at once, each call cost three times the CPU, and it never caught up.) The
-    /// first call that fails stops the schedule: no further call is started, and its error is what the run ends with.
+    /// first call that fails stops the schedule: no further call is started, and a failed call's error is what the run
+    /// ends with.
     /// </summary>
     private static async Task<(Latencies Latencies, double[] SentLate)> Paced(V1.Matching.MatchingClient[] clients, V1.Payment[] payments, int rate, int callers, TimeSpan duration)
     {
@@ -545,6 +546,13 @@ internal static class GrpcLoad
                     for (; next < due && Volatile.Read(ref failed) == 0; next++)
                     {
                         room.Wait();
+                        if (Volatile.Read(ref failed) != 0)
+                        {
+                            // The slot came free because a call failed: the schedule ends here.
+                            room.Release();
+                            break;
+                        }
+
                         calls[next] = Call(next, start + (long)(next * ticksPerCall));
                     }
                 }

@@ -91,9 +91,9 @@ public sealed partial class CashMatcher
 
         // The fuzzy index needs only each item's core: its keys are listed and the index built on another core while
         // this one fills the reference indexes. (It used to wait for them, and then its serial parts left a core idle.)
-        var fuzzy = Task.Run(() => DeleteNeighbourhoodIndex.Build(FuzzyKeysOf(sortedItems, room)));
-        _invoiceKeys = new KeyIndex(room.InvoiceKeys, room.InvoiceChars);
-        _poKeys = new KeyIndex(room.PoKeys, room.PoChars);
+        var fuzzy = Task.Run(() => DeleteNeighbourhoodIndex.Build(FuzzyKeysOf(sortedItems, room), hugePages: true));
+        _invoiceKeys = new KeyIndex(room.InvoiceKeys, room.InvoiceChars, hugePages: true);
+        _poKeys = new KeyIndex(room.PoKeys, room.PoChars, hugePages: true);
         var opening = new long[capacity];
         _customerOf = customerOf;
         _currencyOf = new ushort[capacity];

@@ -37,7 +37,7 @@ internal sealed class DeleteNeighbourhoodIndex
     [ThreadStatic]
     private static ulong[]? _spare;
 
-    private DeleteNeighbourhoodIndex(ulong[] hashes, long[] items)
+    private DeleteNeighbourhoodIndex(ulong[] hashes, long[] items, bool hugePages)
     {
         _hashes = hashes;
         _items = items;
@@ -45,7 +45,12 @@ internal sealed class DeleteNeighbourhoodIndex
         // About four hashes a bucket: bucket b holds the hashes whose top bits are b.
         var bits = Math.Clamp(64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Math.Max(1, hashes.Length / 4)), 1, 28);
         _shift = 64 - bits;
-        _bucketStart = HugePages.Advised(new int[(1 << bits) + 1]);
+        _bucketStart = new int[(1 << bits) + 1];
+        if (hugePages)
+        {
+            HugePages.Advise(_bucketStart);
+        }
+
         foreach (var hash in hashes)
         {
             _bucketStart[(int)(hash >> _shift) + 1]++;
@@ -69,7 +74,13 @@ internal sealed class DeleteNeighbourhoodIndex
         return Build(keys);
     }
 
-    public static DeleteNeighbourhoodIndex Build(Keys entries)
+    /// <summary>The index of <paramref name="entries"/>.</summary>
+    /// <param name="entries">The keys and their items.</param>
+    /// <param name="hugePages">
+    /// Whether its large arrays ask for 2 MB pages (<see cref="HugePages"/>): for a full build's index, which lives as
+    /// long as its matcher, not for a generation's, which a later one replaces (see <see cref="KeyIndex"/>'s constructor).
+    /// </param>
+    public static DeleteNeighbourhoodIndex Build(Keys entries, bool hugePages = false)
     {
         ArgumentNullException.ThrowIfNull(entries);
 
@@ -95,8 +106,14 @@ internal sealed class DeleteNeighbourhoodIndex
 
         // Every entry below count is written before it is read: no need to clear the arrays first.
         starts[entries.Count] = count;
-        var hashes = HugePages.Advised(GC.AllocateUninitializedArray<ulong>(count));
-        var items = HugePages.Advised(GC.AllocateUninitializedArray<long>(count));
+        var hashes = GC.AllocateUninitializedArray<ulong>(count);
+        var items = GC.AllocateUninitializedArray<long>(count);
+        if (hugePages)
+        {
+            HugePages.Advise(hashes);
+            HugePages.Advise(items);
+        }
+
         var parts = Parts(count);
         Parallel.For(0, parts, part =>
         {
@@ -121,7 +138,7 @@ internal sealed class DeleteNeighbourhoodIndex
         });
 
         SortByHashThenItem(hashes, items);
-        return new DeleteNeighbourhoodIndex(hashes, items);
+        return new DeleteNeighbourhoodIndex(hashes, items, hugePages);
     }
 
     /// <summary>Below this many entries the index is built on one thread: a thread costs more than it saves.</summary>

@@ -12,8 +12,9 @@ namespace CashApp.Engine.Matching;
 /// A slot holds the key's check bits, where its characters start and its newest item, so a probe of a
 /// key that names one item touches two places: the slot and the key's characters (length first). A
 /// caller matching many keys can warm both ahead of need with <see cref="PrefetchSlot"/> and
-/// <see cref="PrefetchKey"/>. The slots and characters of a large index ask for 2 MB pages (<see cref="HugePages"/>):
-/// slots are written and read at random, and with 4 KB pages nearly every one is a TLB miss, and its first write a page fault.
+/// <see cref="PrefetchKey"/>. The slots and characters of a full build's index, when large, ask for 2 MB pages
+/// (<see cref="HugePages"/>): slots are written and read at random, and with 4 KB pages nearly every one is a TLB miss,
+/// and its first write a page fault. The arrays it makes as it grows past its size are not advised.
 /// </remarks>
 internal sealed class KeyIndex
 {
@@ -47,13 +48,26 @@ internal sealed class KeyIndex
     private readonly ItemOrder? _order;
 
     /// <summary>An empty index, sized for about <paramref name="keys"/> keys of <paramref name="chars"/> characters in all.</summary>
-    public KeyIndex(int keys = 16, int chars = 256)
+    /// <param name="keys">About how many keys the index will hold.</param>
+    /// <param name="chars">About how many characters those keys have in all.</param>
+    /// <param name="hugePages">
+    /// Whether its slots and characters ask for 2 MB pages (<see cref="HugePages"/>): for a full build's index, which
+    /// lives as long as its matcher. Not for a generation's, which a later generation replaces: the advice would stay
+    /// on the memory after the index died, and the collector would hand it out again 2 MB at a time.
+    /// </param>
+    public KeyIndex(int keys = 16, int chars = 256, bool hugePages = false)
     {
         keys = Math.Max(16, keys);
-        _slots = HugePages.Advised(new Slot[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(keys + (keys / 3) + 1))]);
+        _slots = new Slot[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(keys + (keys / 3) + 1))];
         _shift = 64 - System.Numerics.BitOperations.Log2((uint)_slots.Length);
         // Only the characters written are ever read: no need to clear them first.
-        _chars = HugePages.Advised(GC.AllocateUninitializedArray<char>(Math.Max(256, chars + (2 * keys))));
+        _chars = GC.AllocateUninitializedArray<char>(Math.Max(256, chars + (2 * keys)));
+        if (hugePages)
+        {
+            HugePages.Advise(_slots);
+            HugePages.Advise(_chars);
+        }
+
         _chain = new int[16];
     }
 
