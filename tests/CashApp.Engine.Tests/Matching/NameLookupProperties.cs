@@ -213,4 +213,31 @@ public sealed class NameLookupProperties
             return keys;
         }
     }
+
+    /// <summary>The lookup from a score keeps exactly what the whole lookup finds at that score or above, in its order.</summary>
+    [Property(MaxTest = 200, Replay = "(43,47)")]
+    public Property ByName_FromAScore_IsTheWholeLookupCutThere() =>
+        Prop.ForAll(
+            Gen.Choose(5, 60).SelectMany(n => Gen.ArrayOf(Gen.Elements(Words), n)
+                .SelectMany(words => Gen.ArrayOf(Gen.Elements(words), 12).Select(payers => (Words: words, Payers: payers)))).ToArbitrary(),
+            Gen.Choose(0, Limits.Length - 1).ToArbitrary(),
+            Gen.Choose(0, 101).ToArbitrary(),
+            (day, limitsAt, minScore) =>
+            {
+                // Names of two words from a small vocabulary, so that many customers share words and scores spread.
+                var (words, payers) = day;
+                var customers = words.Select((word, i) => new Customer($"C{i:D3}", word + " " + words[(i * 7) % words.Length], null, [], [])).ToList();
+                var directory = new CustomerDirectory(customers, [], Limits[limitsAt]);
+                foreach (var payer in payers.Select((p, i) => p + " " + payers[(i + 1) % payers.Length]).Append(string.Empty))
+                {
+                    var whole = directory.ByName(payer).Where(c => c.Score >= minScore).ToList();
+                    var cut = directory.ByName(payer, minScore);
+                    if (!whole.SequenceEqual(cut))
+                    {
+                        return false.Label($"'{payer}' from {minScore}: [{string.Join("; ", cut.Select(c => $"{c.Customer} {c.Score}"))}], the whole lookup cut [{string.Join("; ", whole.Select(c => $"{c.Customer} {c.Score}"))}]");
+                    }
+                }
+
+                return true.Label("same");
+            });
 }
