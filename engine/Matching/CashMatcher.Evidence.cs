@@ -426,5 +426,11 @@ public sealed partial class CashMatcher
     /// suggestions of an unknown payer): the payers a name finds below it are never looked at, and dropping them at the
     /// lookup saves keeping dozens of far-off names per payer name, and walking them for every near item of the amount.
     /// </summary>
-    private int PayerScoreFloor => Math.Min(MaybePayerScore, Math.Min(Policy.MinCorroborationScore, Policy.MinNameScore));
+    private int PayerScoreFloor => KeepEveryPayerScored ? 0 : Math.Min(MaybePayerScore, Math.Min(Policy.MinCorroborationScore, Policy.MinNameScore));
+
+    /// <summary>
+    /// Keeps every payer a name lookup scores, not only those from <see cref="PayerScoreFloor"/>: for tests, which hold
+    /// the cut lookup to the whole one under any policy (the floor must stay at or below every bar a rule reads).
+    /// </summary>
+    internal bool KeepEveryPayerScored { get; init; }
 }

@@ -184,6 +184,44 @@ public sealed class CashMatcherProperties
             return RenderFully(ahead.Match(payments)) == RenderFully(alone.Match(payments));
         });
 
+    [Property(MaxTest = 150, Replay = "(53,59)")]
+    public Property Match_PayersCutAtTheRulesLowestBar_SameAsEveryPayerKept() =>
+        Prop.ForAll(Seeds, seed =>
+        {
+            // Payer names that resemble a customer's to every degree (cut short, a word swapped, a word of another's),
+            // under policies whose bars sit high, at the defaults, and low, so that payers of every score are read.
+            var day = MakeDay(seed);
+            var random = new Random(seed ^ 0xF100);
+            var payments = new List<Payment>(day.Payments);
+            for (var p = 0; p < 40; p++)
+            {
+                var target = day.Items[random.Next(day.Items.Count)];
+                var words = target.CustomerName.Split(' ');
+                var name = random.Next(4) switch
+                {
+                    0 => target.CustomerName.ToUpperInvariant()[..Math.Min(random.Next(4, 17), target.CustomerName.Length)],
+                    1 => $"{words[0]} {Words[random.Next(Words.Length)]}",
+                    2 => $"{Words[random.Next(Words.Length)]} {words[^1]}",
+                    _ => string.Join(' ', words.Reverse()),
+                };
+                var text = random.Next(3) == 0 ? target.InvoiceNumber.Replace('1', '7') : null;
+                var amount = random.Next(3) == 0 ? Math.Abs(target.OpenMinor) + 1 : Math.Abs(target.OpenMinor);
+                payments.Add(new Payment($"N{p:D3}", new Money(amount, target.Currency), name, null, [], text, "day.bai2", 200 + p));
+            }
+
+            MatchPolicy[] policies =
+            [
+                MatchPolicy.Default,
+                MatchPolicy.Default with { MinNameScore = 40, MinCorroborationScore = 30 },
+                MatchPolicy.Default with { MinNameScore = 75, MinCorroborationScore = 95 },
+            ];
+            var policy = policies[random.Next(policies.Length)];
+            var cut = new CashMatcher(day.Items, day.Customers, policy);
+            var whole = new CashMatcher(day.Items, day.Customers, policy) { KeepEveryPayerScored = true };
+            return (RenderFully(cut.Match(payments)) == RenderFully(whole.Match(payments)))
+                .Label($"seed {seed}, bars {policy.MinNameScore}/{policy.MinCorroborationScore}");
+        });
+
     private static string RenderFully(MatchResult result) =>
         string.Join('\n', result.Applications.Select(a => $"{a.PaymentRef} {a.ItemId} {a.Amount} {a.Method} {a.Confidence.Value} {a.Explanation}"))
         + "\n--\n"
