@@ -543,7 +543,7 @@ internal static class GrpcLoad
                 for (; next < total && Volatile.Read(ref failed) == 0; Thread.Sleep(1))
                 {
                     var due = Math.Min(total, (int)((Stopwatch.GetTimestamp() - start) / ticksPerCall) + 1);
-                    for (; next < due && Volatile.Read(ref failed) == 0; next++)
+                    for (; next < due; next++)
                     {
                         room.Wait();
                         if (Volatile.Read(ref failed) != 0)
