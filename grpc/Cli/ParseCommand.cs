@@ -70,7 +70,7 @@ internal static class ParseCommand
             partBytes = partBytes > 0 ? partBytes : BankFileParts.DefaultPartBytes;
             if (BankFileParts.CanRead(format, options) && new FileInfo(path).Length >= 2L * partBytes)
             {
-                var header = new SpooledBytes(1 << 12);
+                var header = new SpooledBytes();
                 var headerWriter = new ParseRowWriter(header, 1 << 12);
                 headerWriter.WriteHeader(Columns);
                 headerWriter.Flush();
@@ -131,7 +131,7 @@ internal static class ParseCommand
             {
                 try
                 {
-                    var writer = new ParseRowWriter(rows);
+                    var writer = new ParseRowWriter(rows, 1 << 20);
                     writer.WriteHeader(Columns);
                     foreach (var (block, count) in blocks.GetConsumingEnumerable())
                     {
@@ -195,10 +195,10 @@ internal static class ParseCommand
     {
         public PartRows()
         {
-            Writer = new ParseRowWriter(Bytes, 1 << 14);
+            Writer = new ParseRowWriter(Bytes, 1 << 17);
         }
 
-        public SpooledBytes Bytes { get; } = new(1 << 17);
+        public SpooledBytes Bytes { get; } = new();
 
         public ParseRowWriter Writer { get; }
     }
