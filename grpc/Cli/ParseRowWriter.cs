@@ -36,14 +36,14 @@ internal sealed class ParseRowWriter
     }
 
     /// <summary>
-    /// Creates a writer that fills chunks of <paramref name="chunkSize"/> bytes and gives each to <paramref name="spool"/>
-    /// when it is full (or when <see cref="Flush"/> is called), then starts a new one: the bytes are not copied again.
+    /// Creates a writer that fills the chunks <paramref name="spool"/> gives and gives each back when it is full (or
+    /// when <see cref="Flush"/> is called), then starts a new one: the bytes are not copied again.
     /// </summary>
-    public ParseRowWriter(SpooledBytes spool, int chunkSize)
+    public ParseRowWriter(SpooledBytes spool)
     {
         this.spool = spool;
-        bufferSize = chunkSize;
-        buffer = GC.AllocateUninitializedArray<byte>(chunkSize);
+        bufferSize = spool.ChunkSize;
+        buffer = spool.NewChunk();
     }
 
     /// <summary>Writes the header row.</summary>
@@ -288,8 +288,7 @@ internal sealed class ParseRowWriter
         Flush();
         if (buffer.Length < bytes)
         {
-            // Every byte of a chunk is written before it is read: no need to clear it first.
-            buffer = GC.AllocateUninitializedArray<byte>(Math.Max(bytes, bufferSize));
+            buffer = spool is not null && bytes <= bufferSize ? spool.NewChunk() : new byte[Math.Max(bytes, bufferSize)];
         }
     }
 

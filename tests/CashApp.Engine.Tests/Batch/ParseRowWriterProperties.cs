@@ -106,8 +106,8 @@ public sealed class ParseRowWriterProperties
             {
                 using var expected = new MemoryStream();
                 var streamed = new ParseRowWriter(expected, 1 << 16);
-                var spool = new SpooledBytes();
-                var spooled = new ParseRowWriter(spool, chunkSize);
+                var spool = new SpooledBytes(chunkSize);
+                var spooled = new ParseRowWriter(spool);
                 streamed.WriteHeader(ParseCommand.Columns);
                 spooled.WriteHeader(ParseCommand.Columns);
                 foreach (var t in transactions)
