@@ -70,7 +70,7 @@ internal static class ParseCommand
             if (BankFileParts.CanRead(format, options) && new FileInfo(path).Length >= 2L * partBytes)
             {
                 var rows = new RowsInOrder(output, error, warnings);
-                await BankFileParts.ReadAsync(
+                var parts = await BankFileParts.ReadAsync(
                     path,
                     format,
                     options with { WithoutExtra = true },
@@ -81,6 +81,7 @@ internal static class ParseCommand
                     rows.Release,
                     partBytes,
                     cancellationToken: cancellationToken).ConfigureAwait(false);
+                rows.CheckAllWritten(parts.Count);
             }
             else
             {
@@ -223,13 +224,23 @@ internal static class ParseCommand
             lock (gate)
             {
                 WriteWarnings(error, warnings);
-                var header = new SpooledBytes(1 << 12);
-                var writer = new ParseRowWriter(header);
-                writer.WriteHeader(Columns);
-                writer.Flush();
-                header.CopyTo(output);
+                var header = new ParseRowWriter(output, 1 << 12);
+                header.WriteHeader(Columns);
+                header.Flush();
                 released = true;
                 WriteReady();
+            }
+        }
+
+        /// <summary>Throws unless every one of the file's <paramref name="parts"/> has been written out.</summary>
+        public void CheckAllWritten(int parts)
+        {
+            lock (gate)
+            {
+                if (next != parts)
+                {
+                    throw new InvalidOperationException($"{next} of the file's {parts} parts were written out.");
+                }
             }
         }
 
