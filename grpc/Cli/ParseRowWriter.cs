@@ -19,7 +19,9 @@ namespace CashApp.Grpc.Cli;
 /// </summary>
 internal sealed class ParseRowWriter
 {
-    private readonly Stream output;
+    private readonly Stream? output;
+    private readonly SpooledBytes? spool;
+    private readonly int bufferSize;
     private byte[] buffer;
     private int used;
     private string? currency;
@@ -29,7 +31,19 @@ internal sealed class ParseRowWriter
     public ParseRowWriter(Stream output, int bufferSize = 1 << 16)
     {
         this.output = output;
+        this.bufferSize = bufferSize;
         buffer = new byte[bufferSize];
+    }
+
+    /// <summary>
+    /// Creates a writer that fills the chunks <paramref name="spool"/> gives and gives each back when it is full (or
+    /// when <see cref="Flush"/> is called), then starts a new one: the bytes are not copied again.
+    /// </summary>
+    public ParseRowWriter(SpooledBytes spool)
+    {
+        this.spool = spool;
+        bufferSize = spool.ChunkSize;
+        buffer = spool.NewChunk();
     }
 
     /// <summary>Writes the header row.</summary>
@@ -87,15 +101,27 @@ internal sealed class ParseRowWriter
         Put((byte)'\n');
     }
 
-    /// <summary>Hands what is buffered to the stream.</summary>
+    /// <summary>Hands what is buffered to the stream, or the chunk being filled to the spool.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Flush()
     {
-        if (used > 0)
+        if (used == 0)
         {
-            output.Write(buffer, 0, used);
-            used = 0;
+            return;
         }
+
+        if (spool is null)
+        {
+            output!.Write(buffer, 0, used);
+        }
+        else
+        {
+            // The spool keeps this chunk; the next one is made when something is written.
+            spool.Keep(buffer, used);
+            buffer = [];
+        }
+
+        used = 0;
     }
 
     /// <summary>
@@ -245,7 +271,7 @@ internal sealed class ParseRowWriter
     {
         if (used == buffer.Length)
         {
-            Flush();
+            Ensure(1);
         }
 
         buffer[used++] = b;
@@ -262,7 +288,7 @@ internal sealed class ParseRowWriter
         Flush();
         if (buffer.Length < bytes)
         {
-            buffer = new byte[bytes];
+            buffer = spool is not null && bytes <= bufferSize ? spool.NewChunk() : new byte[Math.Max(bytes, bufferSize)];
         }
     }
 

@@ -43,14 +43,44 @@ public static class BankFileParts
     /// file has been checked and read; throws the <see cref="BankFileFormatException"/> of the first error in file
     /// order otherwise.
     /// </summary>
+    /// <param name="createPart">Makes the container of one part.</param>
+    /// <inheritdoc cref="ReadAsync{TPart}(string, BankFileFormat, BankFileReadOptions, ICollection{ParseWarning}?, Func{int, TPart}, Action{TPart, BankTransaction}, Action{TPart}?, Action?, int, int, CancellationToken)" path="/param[@name!='createPart']"/>
+    /// <inheritdoc cref="ReadAsync{TPart}(string, BankFileFormat, BankFileReadOptions, ICollection{ParseWarning}?, Func{int, TPart}, Action{TPart, BankTransaction}, Action{TPart}?, Action?, int, int, CancellationToken)" path="/typeparam"/>
+    public static Task<IReadOnlyList<TPart>> ReadAsync<TPart>(
+        string path,
+        BankFileFormat format,
+        BankFileReadOptions options,
+        ICollection<ParseWarning>? warnings,
+        Func<TPart> createPart,
+        Action<TPart, BankTransaction> add,
+        Action<TPart>? complete = null,
+        int partBytes = 0,
+        int workers = 0,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(createPart);
+        return ReadAsync(path, format, options, warnings, _ => createPart(), add, complete, checkedWhole: null, partBytes, workers, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads the file at <paramref name="path"/> in parts, as the overload above does, with each part's index (its place in
+    /// file order) given to <paramref name="createPart"/>, and <paramref name="checkedWhole"/> called once the checking
+    /// reader has read the whole file without error: from then on the file can fail only if reading a part fails,
+    /// which reads the same records again (<see cref="PartReader"/>), so a caller may act on parts as they complete
+    /// instead of after the last one (<c>cashapp parse</c> writes them out).
+    /// </summary>
     /// <typeparam name="TPart">What the caller makes of a part's transactions (a list, CSV rows).</typeparam>
     /// <param name="path">The file.</param>
     /// <param name="format">Its format; see <see cref="CanRead"/>.</param>
     /// <param name="options">How to read it.</param>
     /// <param name="warnings">Receives the warnings, in file order; may be null.</param>
-    /// <param name="createPart">Makes the container of one part.</param>
+    /// <param name="createPart">Makes the container of the part of the index given, on the worker that reads it.</param>
     /// <param name="add">Adds a transaction to its part; called on worker threads, one part at a time per thread.</param>
     /// <param name="complete">Finishes a part after its last transaction; may be null.</param>
+    /// <param name="checkedWhole">
+    /// Called on the checking reader's thread once it has read the whole file without error, after every warning has
+    /// been added and every part handed to the workers (some may still be reading); may be null.
+    /// </param>
     /// <param name="partBytes">How many bytes a part holds at least; <see cref="DefaultPartBytes"/> when 0.</param>
     /// <param name="workers">How many threads read parts; the processor count when 0.</param>
     /// <param name="cancellationToken">Stops reading.</param>
@@ -59,9 +89,10 @@ public static class BankFileParts
         BankFileFormat format,
         BankFileReadOptions options,
         ICollection<ParseWarning>? warnings,
-        Func<TPart> createPart,
+        Func<int, TPart> createPart,
         Action<TPart, BankTransaction> add,
-        Action<TPart>? complete = null,
+        Action<TPart>? complete,
+        Action? checkedWhole,
         int partBytes = 0,
         int workers = 0,
         CancellationToken cancellationToken = default)
@@ -109,7 +140,7 @@ public static class BankFileParts
                     }
 
                     ReadExactly(handle, buffer.AsSpan(0, length), part.Start);
-                    var container = createPart();
+                    var container = createPart(part.Index);
                     reader.Read(part.State, buffer.AsMemory(0, length), part, isFinal: end == RandomAccess.GetLength(handle), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (t) => add(container, t));
                     complete?.Invoke(container);
                     results[part.Index] = container;
@@ -151,6 +182,7 @@ public static class BankFileParts
                 },
                 stop.Token).ConfigureAwait(false);
             parts.Add(new Part(count++, previous!.Value.State, previous.Value.Offset, long.MaxValue, ToEndOfFile: true), stop.Token);
+            checkedWhole?.Invoke();
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

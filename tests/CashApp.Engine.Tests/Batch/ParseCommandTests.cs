@@ -108,6 +108,44 @@ public sealed class ParseCommandTests : IDisposable
         Assert.Equal(Encoding.UTF8.GetString(expected), Encoding.UTF8.GetString(output.ToArray()));
     }
 
+    /// <summary>
+    /// A file read in parts whose rows go out once the checking reader has passed it: its warnings (an invoice amount
+    /// without a number, early and late) come on standard error once each, in file order, and standard output holds
+    /// the bytes the one-thread parse writes, whatever the parts.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(64)]
+    [InlineData(2048)]
+    public async Task Parse_LockboxWithWarningsInParts_WritesTheOneThreadOutput(int partBytes)
+    {
+        var lines = await File.ReadAllLinesAsync(Path.Combine(TestPaths.Fixtures, "demo", "bank", "day.lockbox.txt"));
+        var blanked = 0;
+        foreach (var i in new[] { 10, lines.Length - 10 })
+        {
+            var line = Enumerable.Range(0, i).Select(back => i - back).First(n => lines[n].StartsWith('4') && lines[n][11..].StartsWith("INV-", StringComparison.Ordinal));
+            var end = lines[line].IndexOf(' ', 11);
+            lines[line] = lines[line][..11] + new string(' ', end - 11) + lines[line][end..];
+            blanked++;
+        }
+
+        var path = Path.Combine(_dir, "warnings.lockbox.txt");
+        await File.WriteAllLinesAsync(path, lines);
+        using var oneThreadOutput = new MemoryStream();
+        using var oneThreadError = new StringWriter();
+        using var output = new MemoryStream();
+        using var error = new StringWriter();
+
+        var oneThreadCode = await ParseCommand.RunAsync(path, new BankFileReadOptions(), oneThreadOutput, oneThreadError, CancellationToken.None);
+        var code = await ParseCommand.RunAsync(path, new BankFileReadOptions(), output, error, CancellationToken.None, partBytes);
+
+        Assert.Equal(0, oneThreadCode);
+        Assert.Equal(0, code);
+        Assert.Equal(blanked, error.ToString().Split('\n').Count(line => line.Contains("LBX_INVOICE_AMOUNT_WITHOUT_NUMBER", StringComparison.Ordinal)));
+        Assert.Equal(oneThreadError.ToString(), error.ToString());
+        Assert.Equal(oneThreadOutput.ToArray(), output.ToArray());
+    }
+
     [Fact]
     public async Task Parse_FileCutShortReadInParts_WritesNothingAndNamesTheLine()
     {

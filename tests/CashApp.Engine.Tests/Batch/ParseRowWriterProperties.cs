@@ -91,4 +91,36 @@ public sealed class ParseRowWriterProperties
                 return expected.ToArray().AsSpan().SequenceEqual(actual.ToArray())
                     .Label(Encoding.UTF8.GetString(expected.ToArray()) + "\n---\n" + Encoding.UTF8.GetString(actual.ToArray()));
             });
+
+    /// <summary>
+    /// A writer that gives its filled chunks to a <see cref="SpooledBytes"/> (the parse's rows) writes the bytes of one
+    /// that copies its buffer into a stream, whatever the chunk size: fields that do not fit the rest of a chunk, or
+    /// are longer than a whole chunk, included.
+    /// </summary>
+    [Property(MaxTest = 500)]
+    public Property Rows_GivenToASpoolInChunks_AreTheBytesWrittenToAStream() =>
+        Prop.ForAll(
+            Gen.ListOf(Transactions).ToArbitrary(),
+            Gen.Choose(1, 80).ToArbitrary(),
+            (transactions, chunkSize) =>
+            {
+                using var expected = new MemoryStream();
+                var streamed = new ParseRowWriter(expected, 1 << 16);
+                var spool = new SpooledBytes(chunkSize);
+                var spooled = new ParseRowWriter(spool);
+                streamed.WriteHeader(ParseCommand.Columns);
+                spooled.WriteHeader(ParseCommand.Columns);
+                foreach (var t in transactions)
+                {
+                    streamed.Write(t);
+                    spooled.Write(t);
+                }
+
+                streamed.Flush();
+                spooled.Flush();
+                using var actual = new MemoryStream();
+                spool.CopyTo(actual);
+                return (expected.ToArray().AsSpan().SequenceEqual(actual.ToArray()) && spool.Length == actual.Length)
+                    .Label(Encoding.UTF8.GetString(expected.ToArray()) + "\n---\n" + Encoding.UTF8.GetString(actual.ToArray()));
+            });
 }

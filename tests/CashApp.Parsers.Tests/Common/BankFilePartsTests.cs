@@ -62,6 +62,51 @@ public sealed class BankFilePartsTests : IDisposable
         return Compare(bytes, BankFileFormat.Lockbox, new BankFileReadOptions { LockboxLayout = c.Layout }, 1 + (partBytes.Get % 200), workers: 2);
     }
 
+    /// <summary>
+    /// The overload <c>cashapp parse</c> writes its rows through: each part is made with its own index, in the place of
+    /// the result that index names, and <c>checkedWhole</c> comes once, with every warning already given, exactly when
+    /// the file reads without error (a file the checking reader rejects never calls it).
+    /// </summary>
+    [Property(MaxTest = 200, Arbitrary = [typeof(LockboxGenerators)])]
+    public Property ReadInParts_CheckedWhole_ComesOnceWithEveryWarningWhenTheFileReads(LockboxCase c, PositiveInt position, byte value, bool corrupt, PositiveInt partBytes)
+    {
+        var bytes = c.Bytes;
+        if (corrupt)
+        {
+            bytes[position.Get % bytes.Length] = value;
+        }
+
+        var path = Path.Combine(_dir, Guid.NewGuid().ToString("N"));
+        File.WriteAllBytes(path, bytes);
+        var warnings = new List<ParseWarning>();
+        var warningsWhenChecked = new List<int>();
+        IReadOnlyList<(int Index, List<BankTransaction> Transactions)>? parts = null;
+        try
+        {
+            parts = BankFileParts.ReadAsync(
+                    path,
+                    BankFileFormat.Lockbox,
+                    new BankFileReadOptions { LockboxLayout = c.Layout },
+                    warnings,
+                    index => (Index: index, Transactions: new List<BankTransaction>()),
+                    (part, t) => part.Transactions.Add(t),
+                    complete: null,
+                    checkedWhole: () => warningsWhenChecked.Add(warnings.Count),
+                    partBytes: 1 + (partBytes.Get % 200),
+                    workers: 2)
+                .GetAwaiter().GetResult();
+        }
+        catch (BankFileFormatException)
+        {
+        }
+
+        File.Delete(path);
+        return parts is null
+            ? (warningsWhenChecked.Count == 0).Label("checked whole, then failed")
+            : (warningsWhenChecked.SequenceEqual([warnings.Count]) && parts.Select(p => p.Index).SequenceEqual(Enumerable.Range(0, parts.Count)))
+                .Label($"checked whole {warningsWhenChecked.Count} times; part indices {string.Join(',', parts.Select(p => p.Index))}");
+    }
+
     [Fact]
     public async Task ReadInParts_ManyBai2PartsWithAnErrorInTheLast_ThrowsThatErrorAndNoOther()
     {
