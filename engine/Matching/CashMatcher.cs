@@ -48,8 +48,11 @@ public sealed partial class CashMatcher
     // Every item's open amount before any application: where a fork starts from, and what the amount prior learns.
     private readonly long[] _opening;
 
-    // The payers found for each payer name during the current run (see Match), or null.
+    // The payers found for each payer name the current run gives more than once (see Match), or null.
     private ConcurrentDictionary<string, List<PayerCandidate>>? _payersByName;
+
+    // Which names the current run gives more than once, when _payersByName is set.
+    private RepeatedNames? _repeatedNames;
 
     // How often an amount occurs by chance, built on first need (most days never ask).
     private readonly Lazy<AmountPrior> _amountPrior;
@@ -347,8 +350,9 @@ public sealed partial class CashMatcher
 
         // A payer name comes back often in one day's files (the same customer paying several times):
         // found once per run, shared by its payments. Kept for the run only, so a long-lived server
-        // does not hold every name it was ever sent.
+        // does not hold every name it was ever sent; and only for the names the run gives more than once.
         _payersByName = payments.Count >= RememberNamesFrom ? new ConcurrentDictionary<string, List<PayerCandidate>>(StringComparer.Ordinal) : null;
+        _repeatedNames = _payersByName is null ? null : new RepeatedNames(payments);
         try
         {
             return MatchOrdered(InMatchOrder(payments), stage);
@@ -357,6 +361,7 @@ public sealed partial class CashMatcher
         {
             _runPrior = null;
             _payersByName = null;
+            _repeatedNames = null;
         }
     }
 
@@ -399,7 +404,7 @@ public sealed partial class CashMatcher
                 }
 
                 var analysis = Analyse(payment);
-                analysis.Payers = prefetch.Found(at);
+                analysis.Payers = prefetch.Take(at);
                 analysis.Prefetch = (prefetch, at);
                 var decision = analysis.Quotes.Count > 0 ? DecideByReference(analysis) : null;
                 if (decision is null && !analysis.ReferencesResolved)
@@ -447,11 +452,10 @@ public sealed partial class CashMatcher
     /// from open amounts it reads while they change: it decides nothing.
     /// </summary>
     /// <remarks>
-    /// It walks the payments in match order a few ahead of the matching thread, not from the far end towards it: from
-    /// the far end it met the matching thread about a third of the way in (it guesses and finds faster than payments
-    /// are decided), and the matching thread found the payers of that third itself, on the stage's critical path,
-    /// while this core stood idle once the quote-less payments were done. Ahead, the guess also reads open amounts
-    /// closer to the ones the matching thread will see.
+    /// It walks the payments in match order ahead of the matching thread, not from the far end towards it: from the far
+    /// end, everything before the meeting point was the matching thread's to find, on the stage's critical path (14 % of
+    /// its time in the first stage of a 200k-payment day), while this core stood idle once the quote-less payments were
+    /// done. Ahead of it, this thread keeps finding payers for as long as the matching thread runs.
     /// </remarks>
     private sealed class PayerPrefetch
     {
@@ -476,7 +480,26 @@ public sealed partial class CashMatcher
 
         public void MatchingAt(int at) => Volatile.Write(ref _matchingAt, at);
 
-        public List<PayerCandidate>? Found(int at) => Volatile.Read(ref _found[at]);
+        /// <summary>
+        /// The payers found for payment <paramref name="at"/>, or null when not yet. A slot taken is left marked so, not
+        /// holding the list: a payment decided in the first stage lets its payers go with its analysis (the slot held
+        /// them to the stage's end), and the pass over the quote-less payments leaves the slot alone. Only the thread
+        /// deciding the payment takes its slot, and the prefetch writes a slot only while it is empty.
+        /// </summary>
+        public List<PayerCandidate>? Take(int at)
+        {
+            var found = Volatile.Read(ref _found[at]);
+            if (found is null || ReferenceEquals(found, Taken))
+            {
+                return null;
+            }
+
+            Volatile.Write(ref _found[at], Taken);
+            return found;
+        }
+
+        // What a slot holds once its payers have been taken.
+        private static readonly List<PayerCandidate> Taken = [];
 
         public void Stop()
         {
