@@ -332,7 +332,7 @@ public sealed partial class CashMatcher
 
     /// <summary>Who the payer may be: known accounts first, then names, scored 0-100.</summary>
     private List<PayerCandidate> Payers(Analysis analysis) =>
-        analysis.Payers ??= (analysis.Prefetch is var (prefetch, at) ? prefetch.Found(at) : null) ?? PayersOf(analysis.Payment);
+        analysis.Payers ??= (analysis.Prefetch is var (prefetch, at) ? prefetch.Take(at) : null) ?? PayersOf(analysis.Payment);
 
     /// <summary>Who the payer may be, from what the bank said alone: safe to compute on any thread.</summary>
     private List<PayerCandidate> PayersOf(Payment payment)
@@ -414,10 +414,10 @@ public sealed partial class CashMatcher
 
     /// <summary>
     /// The customers a name may be, of those scoring at least <see cref="PayerScoreFloor"/>. The same name always finds
-    /// the same payers: the list is shared, and never changed after.
+    /// the same payers: the list is shared when the run gives the name more than once, and never changed after.
     /// </summary>
     private List<PayerCandidate> PayersNamed(string? name) =>
-        name is not null && _payersByName is { } remembered
+        name is not null && _payersByName is { } remembered && _repeatedNames!.Repeated(name)
             ? remembered.GetOrAdd(name, static (n, matcher) => matcher._customers.ByName(n, matcher.PayerScoreFloor), this)
             : _customers.ByName(name, PayerScoreFloor);
 

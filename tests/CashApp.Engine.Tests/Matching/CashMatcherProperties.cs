@@ -167,7 +167,9 @@ public sealed class CashMatcherProperties
     public Property Match_PayersFoundAheadOnOtherThreads_SameAsOnOneThread() =>
         Prop.ForAll(Seeds, seed =>
         {
-            // A day big enough for the second thread: hundreds of payments by name and amount, some quoting.
+            // A day big enough for the second thread: hundreds of payments by name and amount, some quoting a near number,
+            // and some quoting the number itself, at its amount (the at-once path's, which the second thread skips) or off
+            // it (the general path's, which reads the payers while the matching thread is among the quoting payments).
             var day = MakeDay(seed);
             var random = new Random(seed ^ 0x7A11);
             var payments = new List<Payment>();
@@ -175,8 +177,15 @@ public sealed class CashMatcherProperties
             {
                 var target = day.Items[random.Next(day.Items.Count)];
                 var name = random.Next(5) == 0 ? "SOMEONE UNKNOWN" : target.CustomerName.ToUpperInvariant()[..Math.Min(16, target.CustomerName.Length)];
-                var text = random.Next(3) == 0 ? target.InvoiceNumber.Replace('1', '7') : null;
-                payments.Add(new Payment($"A{p:D4}", new Money(Math.Abs(target.OpenMinor), target.Currency), name, null, [], text, "day.bai2", p));
+                var quoting = random.Next(4);
+                var text = quoting switch
+                {
+                    0 => target.InvoiceNumber.Replace('1', '7'),
+                    1 => target.InvoiceNumber,
+                    _ => null,
+                };
+                var amount = Math.Abs(target.OpenMinor) + (quoting == 1 && random.Next(3) == 0 ? 100 : 0);
+                payments.Add(new Payment($"A{p:D4}", new Money(amount, target.Currency), name, null, [], text, "day.bai2", p));
             }
 
             var ahead = new CashMatcher(day.Items, day.Customers, MatchPolicy.Default);
