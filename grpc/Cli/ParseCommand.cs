@@ -53,7 +53,8 @@ internal static class ParseCommand
 
     /// <summary>
     /// Reads the file at <paramref name="path"/> and writes its rows to <paramref name="output"/>; 0, or 1 with the
-    /// file, line and reason on <paramref name="error"/> and nothing on <paramref name="output"/>. A strict BAI2 or a
+    /// file, line and reason on <paramref name="error"/> and nothing on <paramref name="output"/> (a file read in parts
+    /// whose bytes are rewritten in place after it has been checked may leave the rows before the change). A strict BAI2 or a
     /// fixed-width lockbox file of two parts or more (<paramref name="partBytes"/>, <see cref="BankFileParts.DefaultPartBytes"/>
     /// when 0) is read in parts on every core; any other file on one thread, its rows written on a second.
     /// </summary>
@@ -97,6 +98,12 @@ internal static class ParseCommand
         }
         catch (BankFileFormatException ex)
         {
+            await error.WriteLineAsync($"cashapp parse: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+        catch (IOException ex)
+        {
+            // The file could not be read to its end (it changed, or the disk failed): said as plainly as a format error.
             await error.WriteLineAsync($"cashapp parse: {ex.Message}").ConfigureAwait(false);
             return 1;
         }

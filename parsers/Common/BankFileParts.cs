@@ -66,7 +66,8 @@ public static class BankFileParts
     /// Reads the file at <paramref name="path"/> in parts, as the overload above does, with each part's index (its place in
     /// file order) given to <paramref name="createPart"/>, and <paramref name="checkedWhole"/> called once the checking
     /// reader has read the whole file without error: from then on the file can fail only if reading a part fails,
-    /// which reads the same records again (<see cref="PartReader"/>), so a caller may act on parts as they complete
+    /// which reads the same bytes again (<see cref="PartReader"/>) and so fails only if they were rewritten in place
+    /// meanwhile, so a caller may act on parts as they complete
     /// instead of after the last one (<c>cashapp parse</c> writes them out).
     /// </summary>
     /// <typeparam name="TPart">What the caller makes of a part's transactions (a list, CSV rows).</typeparam>
@@ -78,8 +79,9 @@ public static class BankFileParts
     /// <param name="add">Adds a transaction to its part; called on worker threads, one part at a time per thread.</param>
     /// <param name="complete">Finishes a part after its last transaction; may be null.</param>
     /// <param name="checkedWhole">
-    /// Called on the checking reader's thread once it has read the whole file without error, after every warning has
-    /// been added and every part handed to the workers (some may still be reading); may be null.
+    /// Called on the checking reader's thread once it has read the whole file without error, with no part failed so far,
+    /// after every warning has been added and every part handed to the workers (some may still be reading); may be null.
+    /// A file that grew or shrank while the checking reader read it fails before this, with an <see cref="IOException"/>.
     /// </param>
     /// <param name="partBytes">How many bytes a part holds at least; <see cref="DefaultPartBytes"/> when 0.</param>
     /// <param name="workers">How many threads read parts; the processor count when 0.</param>
@@ -113,6 +115,11 @@ public static class BankFileParts
             : new LockboxPartReader(path, options.LockboxLayout ?? LockboxLayout.Default, partBytes);
 
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+
+        // The file as it is now is what gets read: the checking reader must end exactly here, and no part reads past
+        // it, so a file still being written (an upload, an append) fails before anything is given to the caller
+        // instead of a part reading bytes the checking reader never saw.
+        var fileLength = RandomAccess.GetLength(handle);
         using var parts = new BlockingCollection<Part>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var results = new ConcurrentDictionary<int, TPart>();
@@ -132,16 +139,16 @@ public static class BankFileParts
 
                 try
                 {
-                    var end = part.ToEndOfFile ? RandomAccess.GetLength(handle) : Math.Min(part.End + reader.Lookahead, RandomAccess.GetLength(handle));
+                    var end = part.ToEndOfFile ? fileLength : Math.Min(part.End + reader.Lookahead, fileLength);
                     var length = checked((int)(end - part.Start));
                     if (buffer.Length < length)
                     {
                         buffer = GC.AllocateUninitializedArray<byte>(Math.Max(length, buffer.Length * 2));
                     }
 
-                    ReadExactly(handle, buffer.AsSpan(0, length), part.Start);
+                    ReadExactly(path, handle, buffer.AsSpan(0, length), part.Start);
                     var container = createPart(part.Index);
-                    reader.Read(part.State, buffer.AsMemory(0, length), part, isFinal: end == RandomAccess.GetLength(handle), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (t) => add(container, t));
+                    reader.Read(part.State, buffer.AsMemory(0, length), part, isFinal: end == fileLength, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (t) => add(container, t));
                     complete?.Invoke(container);
                     results[part.Index] = container;
                 }
@@ -181,8 +188,18 @@ public static class BankFileParts
                     previous = (offset, state);
                 },
                 stop.Token).ConfigureAwait(false);
-            parts.Add(new Part(count++, previous!.Value.State, previous.Value.Offset, long.MaxValue, ToEndOfFile: true), stop.Token);
-            checkedWhole?.Invoke();
+            if (stream.Position != fileLength)
+            {
+                throw new IOException($"{path}: the file changed while it was being read: {fileLength:N0} bytes when opened, {stream.Position:N0} read.");
+            }
+
+            parts.Add(new Part(count++, previous!.Value.State, previous.Value.Offset, fileLength, ToEndOfFile: true), stop.Token);
+
+            // A part that has failed already fails the file: its caller is told nothing is checked.
+            if (Volatile.Read(ref firstError) == int.MaxValue)
+            {
+                checkedWhole?.Invoke();
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -223,14 +240,14 @@ public static class BankFileParts
         return ordered;
     }
 
-    private static void ReadExactly(SafeFileHandle handle, Span<byte> buffer, long offset)
+    private static void ReadExactly(string path, SafeFileHandle handle, Span<byte> buffer, long offset)
     {
         while (!buffer.IsEmpty)
         {
             var read = RandomAccess.Read(handle, buffer, offset);
             if (read == 0)
             {
-                throw new IOException("The file got shorter while it was being read.");
+                throw new IOException($"{path}: the file got shorter while it was being read.");
             }
 
             buffer = buffer[read..];

@@ -130,6 +130,52 @@ public sealed class BankFilePartsTests : IDisposable
         Assert.Equal(serial.Message, parts.Message);
     }
 
+    /// <summary>
+    /// A file appended to once the checking reader has passed it (an upload still being written) is read as it was when
+    /// opened: no part reads bytes the checking reader never saw. One worker is held in the first part until the append
+    /// is made, so the last part is read after it; before, that part read to the file's new end and failed at the
+    /// appended record, after <c>cashapp parse</c> had written every earlier part.
+    /// </summary>
+    [Fact]
+    public async Task ReadInParts_FileAppendedToOnceChecked_ReadsTheFileAsOpened()
+    {
+        var text = new StringBuilder("01,BANK,CUST,261203,0600,1,,,2/\n02,CUST,BANK,1,261203,0600,USD,2/\n03,1000123456,USD,010,0,,/\n");
+        for (var i = 0; i < 2000; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"16,165,{1000 + i},0,REF{i:D6},,PAYMENT FROM PAYER {i % 17} INV {i:D6}/\n");
+        }
+
+        var total = Enumerable.Range(0, 2000).Sum(i => 1000L + i);
+        text.Append(CultureInfo.InvariantCulture, $"49,{total},2002/\n98,{total},1,2004/\n99,{total},1,2006/\n");
+        var path = Path.Combine(_dir, "appended.bai2");
+        await File.WriteAllTextAsync(path, text.ToString());
+        var expected = await BankFiles.ReadAllAsync(path, new BankFileReadOptions());
+
+        using var appended = new ManualResetEventSlim();
+        var parts = await BankFileParts.ReadAsync(
+            path,
+            BankFileFormat.Bai2,
+            new BankFileReadOptions(),
+            null,
+            _ => new List<BankTransaction>(),
+            (part, t) =>
+            {
+                Assert.True(appended.Wait(TimeSpan.FromSeconds(30)), "the checking reader never passed the file");
+                part.Add(t);
+            },
+            complete: null,
+            checkedWhole: () =>
+            {
+                File.AppendAllText(path, "16,165,1,0,LATE,,/\n");
+                appended.Set();
+            },
+            partBytes: 1024,
+            workers: 1);
+
+        Assert.True(parts.Count > 2);
+        Assert.Equal(expected.Transactions.Select(t => t.BankReference), parts.SelectMany(p => p).Select(t => t.BankReference));
+    }
+
     [Fact]
     public void CanRead_LenientBai2OrCamt_IsFalse()
     {
