@@ -43,7 +43,9 @@ internal sealed class ParseRowWriter
     {
         this.spool = spool;
         bufferSize = spool.ChunkSize;
-        buffer = spool.NewChunk();
+
+        // The first chunk is taken at the first write, as after a flush: a part without a row holds none.
+        buffer = [];
     }
 
     /// <summary>Writes the header row.</summary>
