@@ -111,16 +111,8 @@ public sealed class BankFilePartsTests : IDisposable
     public async Task ReadInParts_ManyBai2PartsWithAnErrorInTheLast_ThrowsThatErrorAndNoOther()
     {
         // Enough details for a hundred parts, then a control total that does not add up at the very end.
-        var text = new StringBuilder("01,BANK,CUST,261203,0600,1,,,2/\n02,CUST,BANK,1,261203,0600,USD,2/\n03,1000123456,USD,010,0,,/\n");
-        for (var i = 0; i < 2000; i++)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"16,165,{1000 + i},0,REF{i:D6},,PAYMENT FROM PAYER {i % 17} INV {i:D6}/\n");
-        }
-
-        var total = Enumerable.Range(0, 2000).Sum(i => 1000L + i);
-        text.Append(CultureInfo.InvariantCulture, $"49,{total + 1},2002/\n98,{total + 1},1,2004/\n99,{total + 1},1,2006/\n");
         var path = Path.Combine(_dir, "late-error.bai2");
-        await File.WriteAllTextAsync(path, text.ToString());
+        await File.WriteAllTextAsync(path, Bai2WithDetails(2000, totalsOff: 1));
 
         var serial = await Assert.ThrowsAsync<Bai2FormatException>(() => BankFiles.ReadAllAsync(path, new BankFileReadOptions()));
         var parts = await Assert.ThrowsAsync<Bai2FormatException>(() => BankFileParts.ReadAsync(
@@ -139,16 +131,8 @@ public sealed class BankFilePartsTests : IDisposable
     [Fact]
     public async Task ReadInParts_FileAppendedToOnceChecked_ReadsTheFileAsOpened()
     {
-        var text = new StringBuilder("01,BANK,CUST,261203,0600,1,,,2/\n02,CUST,BANK,1,261203,0600,USD,2/\n03,1000123456,USD,010,0,,/\n");
-        for (var i = 0; i < 2000; i++)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"16,165,{1000 + i},0,REF{i:D6},,PAYMENT FROM PAYER {i % 17} INV {i:D6}/\n");
-        }
-
-        var total = Enumerable.Range(0, 2000).Sum(i => 1000L + i);
-        text.Append(CultureInfo.InvariantCulture, $"49,{total},2002/\n98,{total},1,2004/\n99,{total},1,2006/\n");
         var path = Path.Combine(_dir, "appended.bai2");
-        await File.WriteAllTextAsync(path, text.ToString());
+        await File.WriteAllTextAsync(path, Bai2WithDetails(2000));
         var expected = await BankFiles.ReadAllAsync(path, new BankFileReadOptions());
 
         using var appended = new ManualResetEventSlim();
@@ -174,6 +158,23 @@ public sealed class BankFilePartsTests : IDisposable
 
         Assert.True(parts.Count > 2);
         Assert.Equal(expected.Transactions.Select(t => t.BankReference), parts.SelectMany(p => p).Select(t => t.BankReference));
+    }
+
+    /// <summary>
+    /// A strict BAI2 file of one account with <paramref name="details"/> credits, its 49, 98 and 99 totals off by
+    /// <paramref name="totalsOff"/> (0: a valid file; else the 49 record, at line details + 4, fails).
+    /// </summary>
+    private static string Bai2WithDetails(int details, long totalsOff = 0)
+    {
+        var text = new StringBuilder("01,BANK,CUST,261203,0600,1,,,2/\n02,CUST,BANK,1,261203,0600,USD,2/\n03,1000123456,USD,010,0,,/\n");
+        for (var i = 0; i < details; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"16,165,{1000 + i},0,REF{i:D6},,PAYMENT FROM PAYER {i % 17} INV {i:D6}/\n");
+        }
+
+        var total = Enumerable.Range(0, details).Sum(i => 1000L + i) + totalsOff;
+        text.Append(CultureInfo.InvariantCulture, $"49,{total},{details + 2}/\n98,{total},1,{details + 4}/\n99,{total},1,{details + 6}/\n");
+        return text.ToString();
     }
 
     [Fact]
