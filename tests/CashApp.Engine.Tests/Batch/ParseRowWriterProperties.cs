@@ -123,4 +123,55 @@ public sealed class ParseRowWriterProperties
                 return (expected.ToArray().AsSpan().SequenceEqual(actual.ToArray()) && spool.Length == actual.Length)
                     .Label(Encoding.UTF8.GetString(expected.ToArray()) + "\n---\n" + Encoding.UTF8.GetString(actual.ToArray()));
             });
+
+    /// <summary>
+    /// Spools that share a pool of chunks, as the parts of a parse do: the chunks one spool wrote out and gave back are
+    /// filled again by the next, which writes its own rows and none of the earlier bytes left in them, and what the
+    /// first wrote out stays as it was written. Chunks of 48 bytes or more, the most any of a row's first values asks
+    /// for at once, so that a spool that wrote a row gives chunks back (smaller ones may all be made to measure).
+    /// </summary>
+    [Property(MaxTest = 300)]
+    public Property Rows_OfSpoolsSharingAPool_AreEachTheirOwn() =>
+        Prop.ForAll(
+            Gen.ListOf(Transactions).ToArbitrary(),
+            Gen.ListOf(Transactions).ToArbitrary(),
+            Gen.Choose(48, 200).ToArbitrary(),
+            (first, second, chunkSize) =>
+            {
+                var pool = new System.Collections.Concurrent.ConcurrentStack<byte[]>();
+                using var firstOut = new MemoryStream();
+                using var secondOut = new MemoryStream();
+                SpoolRows(first, new SpooledBytes(chunkSize, pool)).MoveTo(firstOut);
+                var pooled = pool.Count;
+                SpoolRows(second, new SpooledBytes(chunkSize, pool)).MoveTo(secondOut);
+                return (firstOut.ToArray().AsSpan().SequenceEqual(StreamedRows(first))
+                        && secondOut.ToArray().AsSpan().SequenceEqual(StreamedRows(second))
+                        && (first.Count == 0 || pooled > 0))
+                    .Label($"chunks pooled after the first spool: {pooled}, chunk size {chunkSize}");
+            });
+
+    private static SpooledBytes SpoolRows(IEnumerable<BankTransaction> transactions, SpooledBytes spool)
+    {
+        var writer = new ParseRowWriter(spool);
+        foreach (var t in transactions)
+        {
+            writer.Write(t);
+        }
+
+        writer.Flush();
+        return spool;
+    }
+
+    private static byte[] StreamedRows(IEnumerable<BankTransaction> transactions)
+    {
+        using var output = new MemoryStream();
+        var writer = new ParseRowWriter(output, 1 << 16);
+        foreach (var t in transactions)
+        {
+            writer.Write(t);
+        }
+
+        writer.Flush();
+        return output.ToArray();
+    }
 }
