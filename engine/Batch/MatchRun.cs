@@ -334,11 +334,16 @@ public static class MatchRun
 
         await run.Stage("write", result.Applications.Count + exceptions.Count, async () =>
         {
-            Directory.CreateDirectory(options.OutputDirectory);
-            var applications = Task.Run(() => WriteApplications(Path.Combine(options.OutputDirectory, "applications.csv"), result.Applications), cancellationToken);
-            var exceptionsFile = Task.Run(() => WriteExceptions(Path.Combine(options.OutputDirectory, "exceptions.csv"), exceptions, payments, [.. notPayments, .. depositCredits], repeatSources), cancellationToken);
-            WriteDeposits(Path.Combine(options.OutputDirectory, "deposits.csv"), deposits);
-            await Task.WhenAll(applications, exceptionsFile).ConfigureAwait(false);
+            // Written whole or not at all: a run that fails here leaves the folder as it was (OutputFiles).
+            using var outputs = new OutputFiles(options.OutputDirectory);
+            var applicationsPath = outputs.PathFor("applications.csv");
+            var exceptionsPath = outputs.PathFor("exceptions.csv");
+            var depositsPath = outputs.PathFor("deposits.csv");
+            var applications = Task.Run(() => WriteApplications(applicationsPath, result.Applications), cancellationToken);
+            var exceptionsFile = Task.Run(() => WriteExceptions(exceptionsPath, exceptions, payments, [.. notPayments, .. depositCredits], repeatSources), cancellationToken);
+            var depositsFile = Task.Run(() => WriteDeposits(depositsPath, deposits), cancellationToken);
+            await Task.WhenAll(applications, exceptionsFile, depositsFile).ConfigureAwait(false);
+            outputs.Commit();
             return (0, (long)(result.Applications.Count + exceptions.Count));
         }).ConfigureAwait(false);
 

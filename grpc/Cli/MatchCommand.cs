@@ -84,6 +84,12 @@ internal static class MatchCommand
                 }
             }
 
+            if (OutputFolderProblem(options.OutputDirectory) is { } problem)
+            {
+                await Console.Error.WriteLineAsync($"cashapp match: --out {options.OutputDirectory}: {problem}").ConfigureAwait(false);
+                return 2;
+            }
+
             try
             {
                 using var progress = isQuiet ? null : new ConsoleProgress(Console.Error);
@@ -106,9 +112,45 @@ internal static class MatchCommand
                 await Console.Error.WriteLineAsync("cashapp match: nothing was written.").ConfigureAwait(false);
                 return 1;
             }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A file that changed or got shorter while it was read, or an output that could not be written: the
+                // run's outputs are written whole or not at all (OutputFiles), so this too leaves nothing behind.
+                await Console.Error.WriteLineAsync($"cashapp match: {ex.Message}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync("cashapp match: nothing was written.").ConfigureAwait(false);
+                return 1;
+            }
         });
 
         return command;
+    }
+
+    /// <summary>
+    /// Why the output folder cannot be made or written into, found before any input is read (a run of a large day takes
+    /// a minute before it writes), or null. Only what can be known without making anything: the path or one of its
+    /// parents is a file. What only writing can tell (permissions, a full disk) is reported when the write fails.
+    /// </summary>
+    private static string? OutputFolderProblem(string directory)
+    {
+        if (File.Exists(directory))
+        {
+            return "is a file; expected a folder for applications.csv and exceptions.csv.";
+        }
+
+        for (var parent = Path.GetDirectoryName(directory); !string.IsNullOrEmpty(parent); parent = Path.GetDirectoryName(parent))
+        {
+            if (Directory.Exists(parent))
+            {
+                return null;
+            }
+
+            if (File.Exists(parent))
+            {
+                return $"{parent} is a file, so no folder can be made under it.";
+            }
+        }
+
+        return null;
     }
 
     private static void WriteSummary(TextWriter error, MatchRunSummary summary, string outputDirectory)

@@ -102,6 +102,62 @@ public sealed class MatchCommandTests : IDisposable
         Assert.Contains(truncated, error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(target) && File.Exists(Path.Combine(target, "exceptions.csv")));
     }
+
+    [Fact]
+    public async Task Match_OutIsAFile_FailsBeforeReadingAnythingAndLeavesTheFile()
+    {
+        var file = Path.Combine(_out, "report");
+        File.WriteAllText(file, "kept\n");
+        var under = Path.Combine(file, "day1");
+
+        var (code, error) = await CliRun.Run("match", "--open-items", Demo("open_items.csv"), "--bank", Demo("bank", "day.bai2"), "--out", file, "--quiet");
+        var (underCode, underError) = await CliRun.Run("match", "--open-items", Demo("open_items.csv"), "--bank", Demo("bank", "day.bai2"), "--out", under, "--quiet");
+
+        Assert.Equal(2, code);
+        Assert.Contains($"--out {file}: is a file; expected a folder", error, StringComparison.Ordinal);
+        Assert.Equal(2, underCode);
+        Assert.Contains($"--out {under}: {file} is a file, so no folder can be made under it.", underError, StringComparison.Ordinal);
+        Assert.Equal("kept\n", File.ReadAllText(file));
+    }
+
+    [Fact]
+    public async Task Match_AnOutputNameTakenByAFolder_FailsNamingItAndReplacesNothing()
+    {
+        var target = Path.Combine(_out, "run");
+        Directory.CreateDirectory(Path.Combine(target, "applications.csv"));
+        File.WriteAllText(Path.Combine(target, "exceptions.csv"), "an earlier run's\n");
+
+        var (code, error) = await CliRun.Run("match", "--open-items", Demo("open_items.csv"), "--customers", Demo("customers.csv"),
+            "--bank", Demo("bank", "day.bai2"), "--out", target, "--quiet");
+
+        Assert.Equal(1, code);
+        Assert.Contains($"{Path.Combine(target, "applications.csv")}: is a folder; expected a file", error, StringComparison.Ordinal);
+        Assert.Contains("nothing was written", error, StringComparison.Ordinal);
+        Assert.Equal("an earlier run's\n", File.ReadAllText(Path.Combine(target, "exceptions.csv")));
+        Assert.False(File.Exists(Path.Combine(target, "deposits.csv")));
+        Assert.Equal(["applications.csv", "exceptions.csv"], Directory.EnumerateFileSystemEntries(target).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Match_IntoAFolderOfAnEarlierRun_ReplacesItsFilesWholeAndLeavesNoPartFiles()
+    {
+        var target = Path.Combine(_out, "run");
+        Directory.CreateDirectory(target);
+        File.WriteAllText(Path.Combine(target, "applications.csv"), "an earlier run's, longer than nothing at all\n");
+        string[] day = ["match", "--open-items", Demo("open_items.csv"), "--customers", Demo("customers.csv"), "--bank", Demo("bank", "day.bai2"), "--quiet"];
+
+        var (code, error) = await CliRun.Run([.. day, "--out", target]);
+        var (freshCode, freshError) = await CliRun.Run([.. day, "--out", Path.Combine(_out, "fresh")]);
+
+        Assert.True(code == 0, error);
+        Assert.True(freshCode == 0, freshError);
+        foreach (var name in new[] { "applications.csv", "exceptions.csv", "deposits.csv" })
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(_out, "fresh", name)), File.ReadAllBytes(Path.Combine(target, name)));
+        }
+
+        Assert.Equal(["applications.csv", "deposits.csv", "exceptions.csv"], Directory.EnumerateFileSystemEntries(target).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
 }
 
 [CollectionDefinition("Console", DisableParallelization = true)]
