@@ -101,7 +101,17 @@ internal static class MatchCommand
 
                 if (parse.GetValue(stats) is { } statsFile)
                 {
-                    await File.WriteAllTextAsync(statsFile.FullName, StatsJson(summary), cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await File.WriteAllTextAsync(statsFile.FullName, StatsJson(summary), cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        // The run's outputs are already in place: say so, rather than the "nothing was written" below.
+                        await Console.Error.WriteLineAsync($"cashapp match: --stats: {ex.Message}").ConfigureAwait(false);
+                        await Console.Error.WriteLineAsync($"cashapp match: applications.csv and exceptions.csv were written to {options.OutputDirectory}; the figures were not.").ConfigureAwait(false);
+                        return 1;
+                    }
                 }
 
                 return 0;

@@ -139,6 +139,24 @@ public sealed class MatchCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Match_StatsFileCannotBeWritten_FailsSayingTheOutputsWereWritten()
+    {
+        var target = Path.Combine(_out, "run");
+        var stats = Path.Combine(_out, "stats.json");
+        Directory.CreateDirectory(stats);
+
+        var (code, error) = await CliRun.Run("match", "--open-items", Demo("open_items.csv"), "--customers", Demo("customers.csv"),
+            "--bank", Demo("bank", "day.bai2"), "--out", target, "--stats", stats, "--quiet");
+
+        Assert.Equal(1, code);
+        Assert.Contains($"cashapp match: --stats: ", error, StringComparison.Ordinal);
+        Assert.Contains(stats, error, StringComparison.Ordinal);
+        Assert.Contains($"were written to {target}; the figures were not.", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("nothing was written", error, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(target, "applications.csv")));
+    }
+
+    [Fact]
     public async Task Match_IntoAFolderOfAnEarlierRun_ReplacesItsFilesWholeAndLeavesNoPartFiles()
     {
         var target = Path.Combine(_out, "run");
