@@ -90,22 +90,51 @@ internal sealed class DeleteNeighbourhoodIndex
         for (var e = 0; e < entries.Count; e++)
         {
             starts[e] = count;
-            var length = entries.KeyAt(e).Length;
-            if (length > MaxKeyLength)
+            var length = EntriesOf(entries.KeyAt(e).Length);
+            if (length > 0)
             {
-                continue;
+                CheckItem(entries.ItemAt(e), nameof(entries));
             }
 
-            if ((uint)entries.ItemAt(e) >= MaxItems)
-            {
-                throw new ArgumentOutOfRangeException(nameof(entries), $"The fuzzy index holds at most {MaxItems:N0} items.");
-            }
-
-            count = checked(count + length + 1);
+            count = checked(count + length);
         }
 
-        // Every entry below count is written before it is read: no need to clear the arrays first.
         starts[entries.Count] = count;
+        var (hashes, items) = NewEntries(count, hugePages);
+        var parts = Parts(count);
+        Parallel.For(0, parts, part =>
+        {
+            var (from, to) = PartOf(part, parts, entries.Count);
+            for (var e = from; e < to; e++)
+            {
+                WriteEntries(entries.KeyAt(e), entries.ItemAt(e), hashes, items, starts[e]);
+            }
+        });
+
+        return OfEntries(hashes, items, hugePages);
+    }
+
+    /// <summary>
+    /// How many entries a key of <paramref name="keyLength"/> characters has in the index: itself and each of its
+    /// one-deletions, or none for a key longer than <see cref="MaxKeyLength"/> (never indexed).
+    /// </summary>
+    internal static int EntriesOf(int keyLength) => keyLength > MaxKeyLength ? 0 : keyLength + 1;
+
+    /// <summary>Throws when <paramref name="item"/> is past what an entry can hold (<see cref="MaxItems"/>).</summary>
+    internal static void CheckItem(int item, string paramName)
+    {
+        if ((uint)item >= MaxItems)
+        {
+            throw new ArgumentOutOfRangeException(paramName, $"The fuzzy index holds at most {MaxItems:N0} items.");
+        }
+    }
+
+    /// <summary>
+    /// Room for <paramref name="count"/> entries, not cleared (every one is written before it is read), asking for 2 MB
+    /// pages when <paramref name="hugePages"/>: what <see cref="WriteEntries"/> fills and <see cref="OfEntries"/> indexes.
+    /// </summary>
+    internal static (ulong[] Hashes, long[] Items) NewEntries(int count, bool hugePages)
+    {
         var hashes = GC.AllocateUninitializedArray<ulong>(count);
         var items = GC.AllocateUninitializedArray<long>(count);
         if (hugePages)
@@ -114,32 +143,46 @@ internal sealed class DeleteNeighbourhoodIndex
             HugePages.Advise(items);
         }
 
-        var parts = Parts(count);
-        Parallel.For(0, parts, part =>
+        return (hashes, items);
+    }
+
+    /// <summary>
+    /// Writes the <see cref="EntriesOf"/> entries of <paramref name="key"/> for <paramref name="item"/> from
+    /// <paramref name="at"/> on (none for a key too long), and returns where the next key's go. The one writing of a key's
+    /// entries: each part of a build writes its own keys into its own place, on its own core, in any order.
+    /// </summary>
+    internal static int WriteEntries(ReadOnlySpan<char> key, int item, ulong[] hashes, long[] items, int at)
+    {
+        if (key.Length > MaxKeyLength)
         {
-            var (from, to) = PartOf(part, parts, entries.Count);
-            for (var e = from; e < to; e++)
-            {
-                var key = entries.KeyAt(e);
-                var item = entries.ItemAt(e);
-                if (key.Length > MaxKeyLength)
-                {
-                    continue;
-                }
+            return at;
+        }
 
-                var n = starts[e];
-                HashesOf(key, hashes.AsSpan(n, key.Length + 1));
-                items[n++] = ((long)item << ItemShift) | Whole;
-                for (var i = 0; i < key.Length; i++)
-                {
-                    items[n++] = ((long)item << ItemShift) | ((long)key[i] << 6) | (long)i;
-                }
-            }
-        });
+        HashesOf(key, hashes.AsSpan(at, key.Length + 1));
+        items[at] = ((long)item << ItemShift) | Whole;
+        for (var i = 0; i < key.Length; i++)
+        {
+            items[at + i + 1] = ((long)item << ItemShift) | ((long)key[i] << 6) | (long)i;
+        }
 
+        return at + key.Length + 1;
+    }
+
+    /// <summary>
+    /// The index of the entries <see cref="WriteEntries"/> wrote into <paramref name="hashes"/> and <paramref name="items"/>
+    /// (made by <see cref="NewEntries"/>), which it sorts in place and keeps. The order they were written in does not
+    /// matter: sorted by hash, then entry, a total order, they are one index whichever part wrote which.
+    /// </summary>
+    internal static DeleteNeighbourhoodIndex OfEntries(ulong[] hashes, long[] items, bool hugePages)
+    {
         SortByHashThenItem(hashes, items);
         return new DeleteNeighbourhoodIndex(hashes, items, hugePages);
     }
+
+    /// <summary>True when <paramref name="other"/> holds the same entries in the same order: the same index, answering alike.</summary>
+    internal bool SameEntries(DeleteNeighbourhoodIndex other) =>
+        _shift == other._shift && _hashes.AsSpan().SequenceEqual(other._hashes) && _items.AsSpan().SequenceEqual(other._items)
+        && _bucketStart.AsSpan().SequenceEqual(other._bucketStart);
 
     /// <summary>Below this many entries the index is built on one thread: a thread costs more than it saves.</summary>
     private const int ParallelFrom = 1 << 16;
