@@ -206,39 +206,44 @@ internal sealed class DeleteNeighbourhoodIndex
             return;
         }
 
-        var starts = Deal(hashes, items, 0, n, FirstShift);
-        Parallel.For(0, DealBuckets, b => SortRun(hashes, items, starts[b], starts[b + 1] - starts[b]));
+        var starts = new int[DealBuckets + 1];
+        Deal(hashes, items, 0, n, FirstShift, starts);
+        Parallel.For(0, DealBuckets, b => SortRun(hashes, items, starts[b], starts[b + 1] - starts[b], FirstShift));
     }
 
     private const int DealBuckets = 256;
     private const int FirstShift = 56;
 
     /// <summary>Runs at least this long are dealt again by their hash's next byte before they are sorted.</summary>
-    private const int DealAgainFrom = 1 << 12;
+    private const int DealAgainFrom = 256;
+
+    /// <summary>Parts at most this long are sorted by insertion, in place, without a call of the general sort.</summary>
+    private const int InsertionSortTo = 16;
 
     /// <summary>
     /// Deals the entries <paramref name="start"/> to <paramref name="start"/> + <paramref name="length"/> in place into
-    /// runs by the byte of their hash at <paramref name="shift"/> (a pass of an American flag sort), and returns where each
-    /// run starts (257 places, the last the end).
+    /// runs by the byte of their hash at <paramref name="shift"/> (a pass of an American flag sort), and writes where each
+    /// run starts to <paramref name="starts"/> (257 places, the last the end). Allocates nothing: it is called for every
+    /// run of a few hundred entries.
     /// </summary>
-    private static int[] Deal(ulong[] hashes, long[] items, int start, int length, int shift)
+    private static void Deal(ulong[] hashes, long[] items, int start, int length, int shift, Span<int> starts)
     {
-        var ends = new int[DealBuckets];
+        Span<int> next = stackalloc int[DealBuckets];
+        next.Clear();
         var end = start + length;
         for (var at = start; at < end; at++)
         {
-            ends[(int)(hashes[at] >> shift) & 0xFF]++;
+            next[(int)((hashes[at] >> shift) & 0xFF)]++;
         }
 
-        var starts = new int[DealBuckets + 1];
         starts[0] = start;
         for (var b = 0; b < DealBuckets; b++)
         {
-            starts[b + 1] = starts[b] + ends[b];
+            starts[b + 1] = starts[b] + next[b];
         }
 
         // next[b] is where bucket b's next misplaced entry goes; each swap puts one entry in its bucket for good.
-        var next = starts[..DealBuckets];
+        starts[..DealBuckets].CopyTo(next);
         for (var b = 0; b < DealBuckets; b++)
         {
             var bucketEnd = starts[b + 1];
@@ -247,13 +252,13 @@ internal sealed class DeleteNeighbourhoodIndex
                 var at = next[b];
                 var hash = hashes[at];
                 var item = items[at];
-                var home = (int)(hash >> shift) & 0xFF;
+                var home = (int)((hash >> shift) & 0xFF);
                 while (home != b)
                 {
                     var to = next[home]++;
                     (hash, hashes[to]) = (hashes[to], hash);
                     (item, items[to]) = (items[to], item);
-                    home = (int)(hash >> shift) & 0xFF;
+                    home = (int)((hash >> shift) & 0xFF);
                 }
 
                 hashes[at] = hash;
@@ -261,23 +266,24 @@ internal sealed class DeleteNeighbourhoodIndex
                 next[b]++;
             }
         }
-
-        return starts;
     }
 
     /// <summary>
-    /// Sorts one run of entries that share their hash's top byte. A long run (the 1M-payment day's are some 150,000
-    /// entries) is dealt again by the next byte first, so that each part sorted is a few hundred entries that stay in
-    /// the cache; the order reached is the same (by hash, then item), as the dealing is by the hash's own bits.
+    /// Sorts one run of entries that share their hash's bytes above <paramref name="shift"/>. A run of a few hundred
+    /// entries or more (the 1M-payment day's first runs are some 150,000 entries, its second some 600) is dealt again by
+    /// the next byte first, down to parts of a few entries that are sorted by insertion; the order reached is the same
+    /// (by hash, then item), as the dealing is by the hash's own bits.
     /// </summary>
-    private static void SortRun(ulong[] hashes, long[] items, int start, int length)
+    private static void SortRun(ulong[] hashes, long[] items, int start, int length, int shift)
     {
-        if (length >= DealAgainFrom)
+        if (length >= DealAgainFrom && shift > 0)
         {
-            var starts = Deal(hashes, items, start, length, FirstShift - 8);
+            var nextShift = shift - 8;
+            Span<int> starts = stackalloc int[DealBuckets + 1];
+            Deal(hashes, items, start, length, nextShift, starts);
             for (var b = 0; b < DealBuckets; b++)
             {
-                SortPart(hashes, items, starts[b], starts[b + 1] - starts[b]);
+                SortRun(hashes, items, starts[b], starts[b + 1] - starts[b], nextShift);
             }
 
             return;
@@ -290,6 +296,12 @@ internal sealed class DeleteNeighbourhoodIndex
     {
         if (length < 2)
         {
+            return;
+        }
+
+        if (length <= InsertionSortTo)
+        {
+            InsertionSort(hashes, items, start, start + length);
             return;
         }
 
@@ -312,6 +324,26 @@ internal sealed class DeleteNeighbourhoodIndex
             }
 
             from = to;
+        }
+    }
+
+    /// <summary>Sorts a few entries by hash, then item, in place.</summary>
+    private static void InsertionSort(ulong[] hashes, long[] items, int start, int end)
+    {
+        for (var i = start + 1; i < end; i++)
+        {
+            var hash = hashes[i];
+            var item = items[i];
+            var j = i - 1;
+            while (j >= start && (hashes[j] > hash || (hashes[j] == hash && items[j] > item)))
+            {
+                hashes[j + 1] = hashes[j];
+                items[j + 1] = items[j];
+                j--;
+            }
+
+            hashes[j + 1] = hash;
+            items[j + 1] = item;
         }
     }
 
