@@ -70,31 +70,45 @@ public sealed partial class CashMatcher
         ArgumentNullException.ThrowIfNull(customers);
         Policy = policy ?? throw new ArgumentNullException(nameof(policy));
 
-        // A canonical order, so that the order AR sent things in never changes an answer.
-        var sortedItems = OrdinalOrder.Sort(items, i => i.ItemId);
-        var count = sortedItems.Length;
+        // A canonical order, so that the order AR sent things in never changes an answer. Sorted straight into an array
+        // with the room for added items, not into one of the items' count and copied (40 MB twice on the 1M day).
+        var count = items.Count;
         var capacity = count + RoomForAdded(count);
+        var sortedItems = OrdinalOrder.Sort(items, i => i.ItemId, capacity);
         _itemCount = count;
         _tail = new ItemTail(count);
         _items = sortedItems;
-        Array.Resize(ref _items, capacity);
 
         // The customer directory and the reference indexes need nothing of each other: two cores build them. The
         // directory reads every item's customer as it builds, and says which it is.
         var customerOf = new int[capacity];
-        var directory = Task.Run(() => new CustomerDirectory(OrdinalOrder.Sort(customers, c => c.CustomerId), sortedItems, NameLookupLimits.Default, customerOf));
+        var directory = Task.Run(() => new CustomerDirectory(OrdinalOrder.Sort(customers, c => c.CustomerId), new ArraySegment<OpenItem>(sortedItems, 0, count), NameLookupLimits.Default, customerOf));
         // Each item is indexed under its full reference and its core (INV1004567 and 1004567). The keys are counted
         // first, so that each index is made at its size once, never grown by doubling (on the 1M day a grown
-        // character array held some 190 MB it never used, and copied what it had).
-        var room = default(KeyRoom);
-        for (var i = 0; i < count; i++)
+        // character array held some 190 MB it never used, and copied what it had). The fuzzy index's entries are counted
+        // part by part of the items, so that each part knows where its own go.
+        var fuzzyStarts = new int[FuzzyParts(count) + 1];
+        var room = new KeyRoom();
+        for (var part = 0; part < fuzzyStarts.Length - 1; part++)
         {
-            KeysOf(sortedItems[i], ref room);
+            fuzzyStarts[part] = room.FuzzyEntries;
+            var (from, to) = PartOf(part, fuzzyStarts.Length - 1, count);
+            for (var i = from; i < to; i++)
+            {
+                room.Item = i;
+                KeysOf(sortedItems[i], ref room);
+            }
         }
 
-        // The fuzzy index needs only each item's core: its keys are listed and the index built on another core while
-        // this one fills the reference indexes. (It used to wait for them, and then its serial parts left a core idle.)
-        var fuzzy = Task.Run(() => DeleteNeighbourhoodIndex.Build(FuzzyKeysOf(sortedItems, room), hugePages: true));
+        fuzzyStarts[^1] = room.FuzzyEntries;
+        if (room.LastFuzzyItem >= 0)
+        {
+            DeleteNeighbourhoodIndex.CheckItem(room.LastFuzzyItem, nameof(items));
+        }
+
+        // The fuzzy index needs only each item's core: it is built on another core while this one fills the reference
+        // indexes. (It used to wait for them, and then its serial parts left a core idle.)
+        var fuzzy = Task.Run(() => FuzzyIndexOf(sortedItems, count, fuzzyStarts));
         _invoiceKeys = new KeyIndex(room.InvoiceKeys, room.InvoiceChars, hugePages: true);
         _poKeys = new KeyIndex(room.PoKeys, room.PoChars, hugePages: true);
         var opening = new long[capacity];
@@ -141,6 +155,9 @@ public sealed partial class CashMatcher
         _amountPrior = new(() => new AmountPrior(opening, currencyOf, currencies));
     }
 
+    /// <summary>The full build's fuzzy index (for the tests that hold it to one built from a list of the items' keys).</summary>
+    internal DeleteNeighbourhoodIndex FuzzyIndex => _fuzzy;
+
     /// <summary>The index of a currency in <paramref name="codes"/>, added at the end when new.</summary>
     private static ushort CurrencyAt(string code, List<string> codes)
     {
@@ -156,7 +173,7 @@ public sealed partial class CashMatcher
 
     /// <summary>
     /// Adds item <paramref name="i"/> under its references to the key indexes and the fuzzy keys (unless a full build
-    /// lists those apart, <see cref="FuzzyKeysOf"/>), and its series to <paramref name="series"/> when new; returns the
+    /// writes those apart, <see cref="FuzzyIndexOf"/>), and its series to <paramref name="series"/> when new; returns the
     /// index of its series. The one indexing of an item, for a full build and for the items a generation adds, so the two
     /// cannot drift apart.
     /// </summary>
@@ -212,18 +229,39 @@ public sealed partial class CashMatcher
         }
     }
 
-    /// <summary>The fuzzy keys of <paramref name="items"/>, each under its number, in a store made at the size <paramref name="room"/> counted.</summary>
-    private static DeleteNeighbourhoodIndex.Keys FuzzyKeysOf(OpenItem[] items, KeyRoom room)
+    /// <summary>
+    /// The fuzzy index of the first <paramref name="count"/> of <paramref name="items"/>, each under its number: each part
+    /// of the items (<see cref="PartOf"/>) writes its keys' entries from where <paramref name="starts"/> says, on every
+    /// core, straight from the items. The index is the one a list of their keys builds (<see cref="DeleteNeighbourhoodIndex.Build(DeleteNeighbourhoodIndex.Keys, bool)"/>):
+    /// the same entries, sorted into one order whichever part wrote which; but no list of 5 million keys is made and
+    /// read once (some 130 MB on the 1M day, its keys copied on one core).
+    /// </summary>
+    internal static DeleteNeighbourhoodIndex FuzzyIndexOf(OpenItem[] items, int count, int[] starts)
     {
-        var keys = new DeleteNeighbourhoodIndex.Keys(room.FuzzyKeys, room.FuzzyChars);
-        for (var i = 0; i < items.Length; i++)
+        var parts = starts.Length - 1;
+        var (hashes, entries) = DeleteNeighbourhoodIndex.NewEntries(starts[parts], hugePages: true);
+        Parallel.For(0, parts, part =>
         {
-            var adder = new FuzzyKeyAdder(i, keys);
-            KeysOf(items[i], ref adder);
-        }
-
-        return keys;
+            var (from, to) = PartOf(part, parts, count);
+            var writer = new FuzzyEntryWriter(hashes, entries, starts[part]);
+            for (var i = from; i < to; i++)
+            {
+                writer.Item = i;
+                KeysOf(items[i], ref writer);
+            }
+        });
+        return DeleteNeighbourhoodIndex.OfEntries(hashes, entries, hugePages: true);
     }
+
+    /// <summary>How many parts a build's items are cut into for the fuzzy index's entries: one for a few items.</summary>
+    internal static int FuzzyParts(int count) => count < FuzzyPartsFrom ? 1 : 4 * Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>From this many items the fuzzy index's entries are written on every core.</summary>
+    internal const int FuzzyPartsFrom = 1_024;
+
+    /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> of <paramref name="count"/> items: from, to.</summary>
+    internal static (int From, int To) PartOf(int part, int parts, int count) =>
+        ((int)((long)count * part / parts), (int)((long)count * (part + 1) / parts));
 
     /// <summary>What is done with the keys of an item (see <see cref="KeysOf"/>).</summary>
     private interface IItemKeys
@@ -244,8 +282,15 @@ public sealed partial class CashMatcher
         public int InvoiceChars;
         public int PoKeys;
         public int PoChars;
-        public int FuzzyKeys;
-        public int FuzzyChars;
+        public int FuzzyEntries;
+
+        // The item whose keys are being counted, and the last with a fuzzy key (-1: none).
+        public int Item;
+        public int LastFuzzyItem = -1;
+
+        public KeyRoom()
+        {
+        }
 
         public readonly void Series(ReadOnlySpan<char> fullKey)
         {
@@ -265,27 +310,30 @@ public sealed partial class CashMatcher
 
         public void Fuzzy(ReadOnlySpan<char> key)
         {
-            FuzzyKeys++;
-            FuzzyChars = checked(FuzzyChars + key.Length);
+            var entries = DeleteNeighbourhoodIndex.EntriesOf(key.Length);
+            FuzzyEntries = checked(FuzzyEntries + entries);
+            LastFuzzyItem = entries > 0 ? Item : LastFuzzyItem;
         }
     }
 
-    /// <summary>Adds the fuzzy key of item <c>i</c> to <c>keys</c>, and nothing else.</summary>
-    private readonly struct FuzzyKeyAdder(int i, DeleteNeighbourhoodIndex.Keys keys) : IItemKeys
+    /// <summary>Writes the fuzzy index's entries of item <see cref="Item"/>'s fuzzy key from where the last ended, and nothing else.</summary>
+    private struct FuzzyEntryWriter(ulong[] hashes, long[] entries, int at) : IItemKeys
     {
-        public void Series(ReadOnlySpan<char> fullKey)
+        public int Item;
+
+        public readonly void Series(ReadOnlySpan<char> fullKey)
         {
         }
 
-        public void Invoice(ReadOnlySpan<char> key)
+        public readonly void Invoice(ReadOnlySpan<char> key)
         {
         }
 
-        public void Po(ReadOnlySpan<char> key)
+        public readonly void Po(ReadOnlySpan<char> key)
         {
         }
 
-        public void Fuzzy(ReadOnlySpan<char> key) => keys.Add(key, i);
+        public void Fuzzy(ReadOnlySpan<char> key) => at = DeleteNeighbourhoodIndex.WriteEntries(key, Item, hashes, entries, at);
     }
 
     /// <summary>Adds the keys of item <c>i</c> to the indexes (the fuzzy ones when given), and finds (or adds) its series.</summary>

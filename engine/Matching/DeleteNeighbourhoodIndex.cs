@@ -90,22 +90,51 @@ internal sealed class DeleteNeighbourhoodIndex
         for (var e = 0; e < entries.Count; e++)
         {
             starts[e] = count;
-            var length = entries.KeyAt(e).Length;
-            if (length > MaxKeyLength)
+            var length = EntriesOf(entries.KeyAt(e).Length);
+            if (length > 0)
             {
-                continue;
+                CheckItem(entries.ItemAt(e), nameof(entries));
             }
 
-            if ((uint)entries.ItemAt(e) >= MaxItems)
-            {
-                throw new ArgumentOutOfRangeException(nameof(entries), $"The fuzzy index holds at most {MaxItems:N0} items.");
-            }
-
-            count = checked(count + length + 1);
+            count = checked(count + length);
         }
 
-        // Every entry below count is written before it is read: no need to clear the arrays first.
         starts[entries.Count] = count;
+        var (hashes, items) = NewEntries(count, hugePages);
+        var parts = Parts(count);
+        Parallel.For(0, parts, part =>
+        {
+            var (from, to) = PartOf(part, parts, entries.Count);
+            for (var e = from; e < to; e++)
+            {
+                WriteEntries(entries.KeyAt(e), entries.ItemAt(e), hashes, items, starts[e]);
+            }
+        });
+
+        return OfEntries(hashes, items, hugePages);
+    }
+
+    /// <summary>
+    /// How many entries a key of <paramref name="keyLength"/> characters has in the index: itself and each of its
+    /// one-deletions, or none for a key longer than <see cref="MaxKeyLength"/> (never indexed).
+    /// </summary>
+    internal static int EntriesOf(int keyLength) => keyLength > MaxKeyLength ? 0 : keyLength + 1;
+
+    /// <summary>Throws when <paramref name="item"/> is past what an entry can hold (<see cref="MaxItems"/>).</summary>
+    internal static void CheckItem(int item, string paramName)
+    {
+        if ((uint)item >= MaxItems)
+        {
+            throw new ArgumentOutOfRangeException(paramName, $"The fuzzy index holds at most {MaxItems:N0} items.");
+        }
+    }
+
+    /// <summary>
+    /// Room for <paramref name="count"/> entries, not cleared (every one is written before it is read), asking for 2 MB
+    /// pages when <paramref name="hugePages"/>: what <see cref="WriteEntries"/> fills and <see cref="OfEntries"/> indexes.
+    /// </summary>
+    internal static (ulong[] Hashes, long[] Items) NewEntries(int count, bool hugePages)
+    {
         var hashes = GC.AllocateUninitializedArray<ulong>(count);
         var items = GC.AllocateUninitializedArray<long>(count);
         if (hugePages)
@@ -114,32 +143,46 @@ internal sealed class DeleteNeighbourhoodIndex
             HugePages.Advise(items);
         }
 
-        var parts = Parts(count);
-        Parallel.For(0, parts, part =>
+        return (hashes, items);
+    }
+
+    /// <summary>
+    /// Writes the <see cref="EntriesOf"/> entries of <paramref name="key"/> for <paramref name="item"/> from
+    /// <paramref name="at"/> on (none for a key too long), and returns where the next key's go. The one writing of a key's
+    /// entries: each part of a build writes its own keys into its own place, on its own core, in any order.
+    /// </summary>
+    internal static int WriteEntries(ReadOnlySpan<char> key, int item, ulong[] hashes, long[] items, int at)
+    {
+        if (key.Length > MaxKeyLength)
         {
-            var (from, to) = PartOf(part, parts, entries.Count);
-            for (var e = from; e < to; e++)
-            {
-                var key = entries.KeyAt(e);
-                var item = entries.ItemAt(e);
-                if (key.Length > MaxKeyLength)
-                {
-                    continue;
-                }
+            return at;
+        }
 
-                var n = starts[e];
-                HashesOf(key, hashes.AsSpan(n, key.Length + 1));
-                items[n++] = ((long)item << ItemShift) | Whole;
-                for (var i = 0; i < key.Length; i++)
-                {
-                    items[n++] = ((long)item << ItemShift) | ((long)key[i] << 6) | (long)i;
-                }
-            }
-        });
+        HashesOf(key, hashes.AsSpan(at, key.Length + 1));
+        items[at] = ((long)item << ItemShift) | Whole;
+        for (var i = 0; i < key.Length; i++)
+        {
+            items[at + i + 1] = ((long)item << ItemShift) | ((long)key[i] << 6) | (long)i;
+        }
 
+        return at + key.Length + 1;
+    }
+
+    /// <summary>
+    /// The index of the entries <see cref="WriteEntries"/> wrote into <paramref name="hashes"/> and <paramref name="items"/>
+    /// (made by <see cref="NewEntries"/>), which it sorts in place and keeps. The order they were written in does not
+    /// matter: sorted by hash, then entry, a total order, they are one index whichever part wrote which.
+    /// </summary>
+    internal static DeleteNeighbourhoodIndex OfEntries(ulong[] hashes, long[] items, bool hugePages)
+    {
         SortByHashThenItem(hashes, items);
         return new DeleteNeighbourhoodIndex(hashes, items, hugePages);
     }
+
+    /// <summary>True when <paramref name="other"/> holds the same entries in the same order: the same index, answering alike.</summary>
+    internal bool SameEntries(DeleteNeighbourhoodIndex other) =>
+        _shift == other._shift && _hashes.AsSpan().SequenceEqual(other._hashes) && _items.AsSpan().SequenceEqual(other._items)
+        && _bucketStart.AsSpan().SequenceEqual(other._bucketStart);
 
     /// <summary>Below this many entries the index is built on one thread: a thread costs more than it saves.</summary>
     private const int ParallelFrom = 1 << 16;
@@ -163,39 +206,44 @@ internal sealed class DeleteNeighbourhoodIndex
             return;
         }
 
-        var starts = Deal(hashes, items, 0, n, FirstShift);
-        Parallel.For(0, DealBuckets, b => SortRun(hashes, items, starts[b], starts[b + 1] - starts[b]));
+        var starts = new int[DealBuckets + 1];
+        Deal(hashes, items, 0, n, FirstShift, starts);
+        Parallel.For(0, DealBuckets, b => SortRun(hashes, items, starts[b], starts[b + 1] - starts[b], FirstShift));
     }
 
     private const int DealBuckets = 256;
     private const int FirstShift = 56;
 
     /// <summary>Runs at least this long are dealt again by their hash's next byte before they are sorted.</summary>
-    private const int DealAgainFrom = 1 << 12;
+    private const int DealAgainFrom = 256;
+
+    /// <summary>Parts at most this long are sorted by insertion, in place, without a call of the general sort.</summary>
+    private const int InsertionSortTo = 16;
 
     /// <summary>
     /// Deals the entries <paramref name="start"/> to <paramref name="start"/> + <paramref name="length"/> in place into
-    /// runs by the byte of their hash at <paramref name="shift"/> (a pass of an American flag sort), and returns where each
-    /// run starts (257 places, the last the end).
+    /// runs by the byte of their hash at <paramref name="shift"/> (a pass of an American flag sort), and writes where each
+    /// run starts to <paramref name="starts"/> (257 places, the last the end). Allocates nothing: it is called for every
+    /// run of a few hundred entries.
     /// </summary>
-    private static int[] Deal(ulong[] hashes, long[] items, int start, int length, int shift)
+    private static void Deal(ulong[] hashes, long[] items, int start, int length, int shift, Span<int> starts)
     {
-        var ends = new int[DealBuckets];
+        Span<int> next = stackalloc int[DealBuckets];
+        next.Clear();
         var end = start + length;
         for (var at = start; at < end; at++)
         {
-            ends[(int)(hashes[at] >> shift) & 0xFF]++;
+            next[(int)((hashes[at] >> shift) & 0xFF)]++;
         }
 
-        var starts = new int[DealBuckets + 1];
         starts[0] = start;
         for (var b = 0; b < DealBuckets; b++)
         {
-            starts[b + 1] = starts[b] + ends[b];
+            starts[b + 1] = starts[b] + next[b];
         }
 
         // next[b] is where bucket b's next misplaced entry goes; each swap puts one entry in its bucket for good.
-        var next = starts[..DealBuckets];
+        starts[..DealBuckets].CopyTo(next);
         for (var b = 0; b < DealBuckets; b++)
         {
             var bucketEnd = starts[b + 1];
@@ -204,13 +252,13 @@ internal sealed class DeleteNeighbourhoodIndex
                 var at = next[b];
                 var hash = hashes[at];
                 var item = items[at];
-                var home = (int)(hash >> shift) & 0xFF;
+                var home = (int)((hash >> shift) & 0xFF);
                 while (home != b)
                 {
                     var to = next[home]++;
                     (hash, hashes[to]) = (hashes[to], hash);
                     (item, items[to]) = (items[to], item);
-                    home = (int)(hash >> shift) & 0xFF;
+                    home = (int)((hash >> shift) & 0xFF);
                 }
 
                 hashes[at] = hash;
@@ -218,23 +266,24 @@ internal sealed class DeleteNeighbourhoodIndex
                 next[b]++;
             }
         }
-
-        return starts;
     }
 
     /// <summary>
-    /// Sorts one run of entries that share their hash's top byte. A long run (the 1M-payment day's are some 150,000
-    /// entries) is dealt again by the next byte first, so that each part sorted is a few hundred entries that stay in
-    /// the cache; the order reached is the same (by hash, then item), as the dealing is by the hash's own bits.
+    /// Sorts one run of entries that share their hash's bytes above <paramref name="shift"/>. A run of a few hundred
+    /// entries or more (the 1M-payment day's first runs are some 150,000 entries, its second some 600) is dealt again by
+    /// the next byte first, down to parts of a few entries that are sorted by insertion; the order reached is the same
+    /// (by hash, then item), as the dealing is by the hash's own bits.
     /// </summary>
-    private static void SortRun(ulong[] hashes, long[] items, int start, int length)
+    private static void SortRun(ulong[] hashes, long[] items, int start, int length, int shift)
     {
-        if (length >= DealAgainFrom)
+        if (length >= DealAgainFrom && shift > 0)
         {
-            var starts = Deal(hashes, items, start, length, FirstShift - 8);
+            var nextShift = shift - 8;
+            Span<int> starts = stackalloc int[DealBuckets + 1];
+            Deal(hashes, items, start, length, nextShift, starts);
             for (var b = 0; b < DealBuckets; b++)
             {
-                SortPart(hashes, items, starts[b], starts[b + 1] - starts[b]);
+                SortRun(hashes, items, starts[b], starts[b + 1] - starts[b], nextShift);
             }
 
             return;
@@ -247,6 +296,12 @@ internal sealed class DeleteNeighbourhoodIndex
     {
         if (length < 2)
         {
+            return;
+        }
+
+        if (length <= InsertionSortTo)
+        {
+            InsertionSort(hashes, items, start, start + length);
             return;
         }
 
@@ -269,6 +324,26 @@ internal sealed class DeleteNeighbourhoodIndex
             }
 
             from = to;
+        }
+    }
+
+    /// <summary>Sorts a few entries by hash, then item, in place.</summary>
+    private static void InsertionSort(ulong[] hashes, long[] items, int start, int end)
+    {
+        for (var i = start + 1; i < end; i++)
+        {
+            var hash = hashes[i];
+            var item = items[i];
+            var j = i - 1;
+            while (j >= start && (hashes[j] > hash || (hashes[j] == hash && items[j] > item)))
+            {
+                hashes[j + 1] = hashes[j];
+                items[j + 1] = items[j];
+                j--;
+            }
+
+            hashes[j + 1] = hash;
+            items[j + 1] = item;
         }
     }
 

@@ -10,8 +10,16 @@ namespace CashApp.Engine.Matching;
 internal static class OrdinalOrder
 {
     /// <summary>The elements of <paramref name="list"/> in ascending ordinal order of <paramref name="key"/>, stable.</summary>
-    public static T[] Sort<T>(IReadOnlyList<T> list, Func<T, string> key)
+    public static T[] Sort<T>(IReadOnlyList<T> list, Func<T, string> key) => Sort(list, key, list.Count);
+
+    /// <summary>
+    /// The elements of <paramref name="list"/> in ascending ordinal order of <paramref name="key"/>, stable, at the start of
+    /// an array <paramref name="length"/> long (at least the list's count; the rest left default): for a caller that
+    /// keeps room after them, which then need not be copied into a longer array.
+    /// </summary>
+    public static T[] Sort<T>(IReadOnlyList<T> list, Func<T, string> key, int length)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, list.Count);
         var n = list.Count;
         var keys = new string[n];
         for (var i = 0; i < n; i++)
@@ -29,7 +37,7 @@ internal static class OrdinalOrder
             }
         }
 
-        var result = new T[n];
+        var result = new T[length];
         if (ends.Count == 0)
         {
             for (var i = 0; i < n; i++)
