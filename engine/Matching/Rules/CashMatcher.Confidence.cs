@@ -117,12 +117,12 @@ public sealed partial class CashMatcher
             : EvidenceSource.Account;
     }
 
-    /// <summary>True when a quote of the payment may mean the item.</summary>
-    private static bool Quoted(Analysis analysis, int item)
+    /// <summary>True when a quote of the payment may mean the item: exactly, or as a near number once a rule asked for those.</summary>
+    private bool Quoted(Analysis analysis, int item)
     {
         foreach (var quote in analysis.Quotes)
         {
-            if (HasItem(quote.Exact, item) || (quote.Fuzzy is { } fuzzy && HasItem(fuzzy, item)))
+            if (HasItem(quote.Exact, item) || (quote.Near is not null && HasItem(FuzzyOptions(quote, analysis.Payment.Amount.Currency.Code), item)))
             {
                 return true;
             }
