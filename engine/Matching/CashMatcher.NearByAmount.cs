@@ -1,3 +1,4 @@
+using CashApp.Engine.Model;
 using System.Numerics;
 
 namespace CashApp.Engine.Matching;
@@ -140,6 +141,70 @@ public sealed partial class CashMatcher
         return true;
     }
 
+    /// <summary>
+    /// Whether <see cref="FuzzyOptions"/> of the quote hold <paramref name="item"/>, asked without listing them when it
+    /// can: an OCR reading's item, or an item open in the currency, not quoted exactly, whose number some probe meets
+    /// within that key's edits (which probe met it first changes only where the list holds it, not whether).
+    /// </summary>
+    private bool IsNearOption(Quote quote, NearQuote near, int item, string currency)
+    {
+        if (near.All is not null || !_byAmountAllowed)
+        {
+            return HasItem(near.All ?? FuzzyOptions(quote, currency), item);
+        }
+
+        if (HasItem(near.Ocr, item))
+        {
+            return true;
+        }
+
+        if (!IsOpenIn(item, near.Currency) || HasItem(quote.Exact, item) || FuzzyKeyOf(item) is not { Length: > 0 } itemKey)
+        {
+            return false;
+        }
+
+        foreach (var key in near.Probes)
+        {
+            var edits = DeleteNeighbourhoodIndex.Meeting(key, itemKey);
+            if (edits >= 0 && edits <= (key.Length >= 7 ? Policy.MaxReferenceEdits : 1))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// For tests: for each quote of <paramref name="payment"/> and each of <paramref name="items"/> (numbered as this
+    /// matcher numbers them), whether the quote's near options hold the item as asked one by one
+    /// (<see cref="IsNearOption"/>) and as listed (<see cref="FuzzyOptions"/>), with the open amounts as they are.
+    /// </summary>
+    internal List<(bool Asked, bool Listed)> NearOptionHeld(Payment payment, IReadOnlyList<int> items)
+    {
+        var analysis = Analyse(payment);
+        var currency = payment.Amount.Currency.Code;
+        var allowed = _byAmountAllowed;
+        var answers = new List<(bool Asked, bool Listed)>();
+        try
+        {
+            _byAmountAllowed = _fuzzyAdded is null && _order is null;
+            foreach (var quote in analysis.Quotes)
+            {
+                var near = NearOf(quote, currency);
+                var asked = items.Select(i => IsNearOption(quote, near, i, currency)).ToList();
+                var listed = FuzzyOptions(quote, currency);
+                answers.AddRange(items.Select((i, k) => (asked[k], HasItem(listed, i))));
+            }
+        }
+        finally
+        {
+            _byAmountAllowed = allowed;
+        }
+
+        return answers;
+    }
+
     /// <summary>The key item <paramref name="item"/> is held under in the fuzzy index, or an empty span when none (in this thread's buffer).</summary>
     private ReadOnlySpan<char> FuzzyKeyOf(int item)
     {
@@ -187,8 +252,9 @@ public sealed partial class CashMatcher
     /// </summary>
     private sealed class ItemsByAmount
     {
-        // The most entries walked for one amount before the caller is told to list the near items instead.
-        private const int MostWalked = 256;
+        // The most entries walked for one amount before the caller is told to list the near items instead: asking a few
+        // dozen items one by one costs about what probing the index and listing the quote's hundred near items does.
+        private const int MostWalked = 32;
 
         private readonly int[] _head;
         private readonly int[] _next;

@@ -120,9 +120,19 @@ public sealed partial class CashMatcher
     /// <summary>True when a quote of the payment may mean the item: exactly, or as a near number once a rule asked for those.</summary>
     private bool Quoted(Analysis analysis, int item)
     {
+        // The exact options first, of every quote: most applied items are among them, and the near ones are then
+        // never listed for this.
         foreach (var quote in analysis.Quotes)
         {
-            if (HasItem(quote.Exact, item) || (quote.Near is not null && HasItem(FuzzyOptions(quote, analysis.Payment.Amount.Currency.Code), item)))
+            if (HasItem(quote.Exact, item))
+            {
+                return true;
+            }
+        }
+
+        foreach (var quote in analysis.Quotes)
+        {
+            if (quote.Near is { } near && IsNearOption(quote, near, item, analysis.Payment.Amount.Currency.Code))
             {
                 return true;
             }
