@@ -112,6 +112,31 @@ internal sealed class AmountPrior
     /// </summary>
     public double Chance(long amount, int currency, bool roundAmounts)
     {
+        // The answer depends on the arguments alone (the amounts never change): asked again, it is read back. The
+        // prefetch thread's guess of the at-once path asks it for a payment's item just before the matching thread asks
+        // the same, and its four binary searches over millions of amounts were cache misses each time.
+        var key = (currency << 1) | (roundAmounts ? 1 : 0);
+        var slot = (int)(unchecked(((ulong)amount * 0x9E3779B97F4A7C15UL) + (ulong)key) >> (64 - MemoBits));
+        if (Volatile.Read(ref _memo[slot]) is { } known && known.Amount == amount && known.Key == key)
+        {
+            return known.Chance;
+        }
+
+        var chance = Computed(amount, currency, roundAmounts);
+        Volatile.Write(ref _memo[slot], new Remembered(amount, key, chance));
+        return chance;
+    }
+
+    /// <summary>The last answers, one a slot by the arguments' hash: any thread reads and writes them (a slot is one reference).</summary>
+    private readonly Remembered?[] _memo = new Remembered?[1 << MemoBits];
+
+    private const int MemoBits = 12;
+
+    private sealed record Remembered(long Amount, int Key, double Chance);
+
+    /// <summary>What <see cref="Chance"/> answers, computed: for tests, which hold the two to each other.</summary>
+    internal double Computed(long amount, int currency, bool roundAmounts)
+    {
         var sorted = _sorted[currency];
         if (sorted.Length == 0 || amount <= 0)
         {

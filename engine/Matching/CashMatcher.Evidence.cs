@@ -226,16 +226,18 @@ public sealed partial class CashMatcher
     // How many near items ahead FuzzyOptions asks for the open amount of.
     private const int FetchAhead = 8;
 
-    /// <summary>Items within a small edit distance of the quote (OCR look-alikes first), found on demand.</summary>
-    private List<Option> FuzzyOptions(Quote quote, string currency)
+    /// <summary>
+    /// What is known of the quote's near numbers before the fuzzy index is probed: the items its OCR readings name (open
+    /// in the currency, not quoted exactly), and the keys to probe. Made once, when a rule first asks.
+    /// </summary>
+    private NearQuote NearOf(Quote quote, string currency)
     {
-        if (quote.Fuzzy is { } known)
+        if (quote.Near is { } known)
         {
             return known;
         }
 
-        var options = _optionsBuffer ??= [];
-        options.Clear();
+        var near = new NearQuote(CurrencyIndex(currency));
         var exact = _takenBuffer ??= [];
         exact.Clear();
         foreach (var option in quote.Exact)
@@ -268,24 +270,57 @@ public sealed partial class CashMatcher
                 {
                     if (IsOpenIn(item, currency) && exact.Add(item))
                     {
-                        options.Add(new Option(item, Via.Ocr, 1));
+                        near.Ocr.Add(new Option(item, Via.Ocr, 1));
                     }
                 }
             }
         }
 
-        // Dense numbering puts thousands of items near a number: the candidates' list is this thread's, grown once.
-        var candidates = _nearBuffer ??= new List<Neighbour>();
-        var currencyIndex = CurrencyIndex(currency);
+        // Each key once, at its first place (as Distinct gave them): a quote has a few keys, so a scan of those before.
         for (var k = 0; k < keys.Count; k++)
         {
-            // Each key once, at its first place (as Distinct gave them): a quote has a few keys, so a scan of those before.
             var key = keys[k];
-            if (key.Length < 5 || FirstAt(keys, key) < k)
+            if (key.Length >= 5 && FirstAt(keys, key) == k)
             {
-                continue;
+                near.Probes.Add(key);
             }
+        }
 
+        keys.Clear();
+        found.Clear();
+        quote.Near = near;
+        return near;
+    }
+
+    /// <summary>Items within a small edit distance of the quote (OCR look-alikes first), found on demand.</summary>
+    private List<Option> FuzzyOptions(Quote quote, string currency)
+    {
+        var near = NearOf(quote, currency);
+        if (near.All is { } known)
+        {
+            return known;
+        }
+
+        var options = _optionsBuffer ??= [];
+        options.Clear();
+        var exact = _takenBuffer ??= [];
+        exact.Clear();
+        foreach (var option in quote.Exact)
+        {
+            exact.Add(option.Item);
+        }
+
+        foreach (var option in near.Ocr)
+        {
+            exact.Add(option.Item);
+            options.Add(option);
+        }
+
+        // Dense numbering puts thousands of items near a number: the candidates' list is this thread's, grown once.
+        var candidates = _nearBuffer ??= new List<Neighbour>();
+        var currencyIndex = near.Currency;
+        foreach (var key in near.Probes)
+        {
             candidates.Clear();
             _fuzzy.Candidates(key, candidates);
 
@@ -322,11 +357,10 @@ public sealed partial class CashMatcher
         }
 
         candidates.Clear();
-        keys.Clear();
 
         // The quote keeps its options (exactly as many as found); the buffers stay this thread's for the next quote.
         var kept = new List<Option>(options);
-        quote.Fuzzy = kept;
+        near.All = kept;
         return kept;
     }
 

@@ -431,6 +431,7 @@ public sealed partial class CashMatcher
         // The lookahead only hints, and its gain is in the payments ahead of the one being decided: a served call of one
         // payment has none, and skips its buffers.
         var lookahead = ordered.Count > 1 ? new ReferenceLookahead(this, ordered) : null;
+        StartNearByAmount(ordered.Count);
         try
         {
             // Payments a call of the references alone left: their references were read then, and resolved nothing.
@@ -467,6 +468,7 @@ public sealed partial class CashMatcher
         finally
         {
             prefetch.Stop();
+            EndNearByAmount();
         }
 
         if (stage == MatchStage.References)
@@ -700,6 +702,11 @@ public sealed partial class CashMatcher
         }
 
         _remaining[item] = checked(open - closes);
+        if (_byAmount is { } byAmount && open != closes)
+        {
+            byAmount.Moved(item, open - closes);
+        }
+
         _taken?.Add((item, closes));
         applications.Add(new Application(payment.PaymentRef, _items[item].ItemId, new Money(amount, payment.Amount.Currency), method, confidence, explanation)
         {

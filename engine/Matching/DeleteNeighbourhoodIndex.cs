@@ -417,6 +417,51 @@ internal sealed class DeleteNeighbourhoodIndex
     }
 
     /// <summary>
+    /// How near <see cref="Candidates"/> would find an item indexed under <paramref name="key"/> to
+    /// <paramref name="query"/>: the least distance over every meeting of their hashes (the query or one of its
+    /// deletions against the key or one of its), 0, 1 or 2, or -1 when they do not meet or either is too long to index.
+    /// For asking about a few items without probing the index (CashMatcher.NearByAmount.cs).
+    /// </summary>
+    public static int Meeting(ReadOnlySpan<char> query, ReadOnlySpan<char> key)
+    {
+        // Hashes meet as the index's do (strings of lengths further apart meet only if their hashes collide, as in the
+        // index): no shortcut by length.
+        if (query.Length > MaxKeyLength || key.Length > MaxKeyLength)
+        {
+            return -1;
+        }
+
+        Span<ulong> probes = stackalloc ulong[query.Length + 1];
+        Span<ulong> entries = stackalloc ulong[key.Length + 1];
+        HashesOf(query, probes);
+        HashesOf(key, entries);
+        var least = -1;
+        for (var i = -1; i < query.Length; i++)
+        {
+            var deletedFromQuery = i < 0 ? Whole : i;
+            for (var j = -1; j < key.Length; j++)
+            {
+                if (probes[i + 1] != entries[j + 1])
+                {
+                    continue;
+                }
+
+                var deletedFromKey = j < 0 ? Whole : j;
+                var edits = deletedFromQuery == Whole && deletedFromKey == Whole ? 0
+                    : deletedFromQuery == Whole || deletedFromKey == Whole || deletedFromQuery == deletedFromKey ? 1
+                    : Math.Abs(deletedFromQuery - deletedFromKey) == 1 && query[i] == key[j] ? 1
+                    : 2;
+                if (least < 0 || edits < least)
+                {
+                    least = edits;
+                }
+            }
+        }
+
+        return least;
+    }
+
+    /// <summary>
     /// Merges the runs of <paramref name="meetings"/> (each ascending by item, ending at <paramref name="runEnds"/>)
     /// pairwise into one run ascending by item, in <paramref name="meetings"/> or in this thread's spare buffer.
     /// </summary>

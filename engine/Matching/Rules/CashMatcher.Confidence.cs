@@ -117,12 +117,22 @@ public sealed partial class CashMatcher
             : EvidenceSource.Account;
     }
 
-    /// <summary>True when a quote of the payment may mean the item.</summary>
-    private static bool Quoted(Analysis analysis, int item)
+    /// <summary>True when a quote of the payment may mean the item: exactly, or as a near number once a rule asked for those.</summary>
+    private bool Quoted(Analysis analysis, int item)
     {
+        // The exact options first, of every quote: most applied items are among them, and the near ones are then
+        // never listed for this.
         foreach (var quote in analysis.Quotes)
         {
-            if (HasItem(quote.Exact, item) || (quote.Fuzzy is { } fuzzy && HasItem(fuzzy, item)))
+            if (HasItem(quote.Exact, item))
+            {
+                return true;
+            }
+        }
+
+        foreach (var quote in analysis.Quotes)
+        {
+            if (quote.Near is { } near && IsNearOption(quote, near, item, analysis.Payment.Amount.Currency.Code))
             {
                 return true;
             }

@@ -73,7 +73,8 @@ public sealed partial class CashMatcher
 
         public List<Option> Exact { get; } = [];
 
-        public List<Option>? Fuzzy { get; set; }
+        /// <summary>The near numbers' evidence, once asked for (see <see cref="NearQuote"/>); null while never asked.</summary>
+        public NearQuote? Near { get; set; }
 
         public List<string> Keys { get; } = [];
 
@@ -85,6 +86,28 @@ public sealed partial class CashMatcher
 
         /// <summary>A quote of <see cref="AcrossSeries"/> that the known payer's family narrowed to its one item of those digits.</summary>
         public bool NarrowedByPayer { get; set; }
+    }
+
+    /// <summary>
+    /// What a quote's near numbers are, as far as asked: the OCR readings' items and the keys the fuzzy index is probed
+    /// with, made when first asked for; <see cref="All"/>, every near option (<see cref="FuzzyOptions"/>), only when a rule
+    /// reads them all. The exact-fit search reads only those of one amount, found without listing the rest
+    /// (CashMatcher.NearByAmount.cs). Whether it was made is evidence too (<see cref="Quoted"/>): a rule that asked for a
+    /// quote's near numbers counts them as quoted.
+    /// </summary>
+    private sealed class NearQuote(int currency)
+    {
+        /// <summary>The index of the payment's currency (see <see cref="CurrencyIndex"/>).</summary>
+        public int Currency { get; } = currency;
+
+        /// <summary>The open items the quote's OCR readings name, in the order found.</summary>
+        public List<Option> Ocr { get; } = [];
+
+        /// <summary>The keys the fuzzy index is probed with, each once, in order: the quote's keys, then their OCR readings.</summary>
+        public List<string> Probes { get; } = [];
+
+        /// <summary>Every near option, once listed.</summary>
+        public List<Option>? All { get; set; }
     }
 
     /// <summary>What the engine knows of a payment before deciding.</summary>

@@ -206,7 +206,8 @@ public sealed partial class CashMatcher
 
                 var replaced = choice[q];
                 var refund = replaced is null ? DropCost(quotes[q]) : replaced.Value.Via == Via.PurchaseOrder ? 0.5 : 0;
-                foreach (var fuzzy in FuzzyOptions(quotes[q], currency))
+                // Only the near options of the amount the others lack can make it (read without listing the rest).
+                foreach (var fuzzy in FuzzyOptionsOfAmount(quotes[q], currency, amount - without))
                 {
                     if (others.Contains(fuzzy.Item) || checked(without + _remaining[fuzzy.Item]) != amount)
                     {

@@ -50,4 +50,46 @@ public sealed class AmountPriorProperties
         Assert.Equal(99.0 / 1_000, prior.Chance(10_000, 0, roundAmounts: true), 12);
         Assert.True(prior.Chance(10_000, 0, roundAmounts: false) < 0.001);
     }
+
+    [Property(MaxTest = 200, Replay = "(1606,7)")]
+    public Property Chance_RememberedAcrossCallsAndThreads_IsWhatItComputes() =>
+        Prop.ForAll(
+            Gen.ListOf(Gen.Choose(1, 40).Select(a => a * 100L)).ToArbitrary(),
+            Gen.ListOf(Gen.Choose(-1, 45).Select(a => a * 100L)).ToArbitrary(),
+            (amounts, asked) =>
+            {
+                // Round amounts the ledger repeats: the chance with and without round amounts then differ.
+                // Two currencies (the second holds the amounts doubled), each amount asked with and without round amounts,
+                // many times over and on several threads at once: every answer is the one computed for its own arguments,
+                // never one remembered for another currency, flag or amount sharing its slot.
+                var currencyOf = new ushort[2 * amounts.Count];
+                var opening = new long[2 * amounts.Count];
+                for (var a = 0; a < amounts.Count; a++)
+                {
+                    opening[a] = amounts[a];
+                    opening[amounts.Count + a] = 2 * amounts[a];
+                    currencyOf[amounts.Count + a] = 1;
+                }
+
+                var prior = new AmountPrior(opening, currencyOf, 2);
+                var queries = asked.Concat(asked.Select(a => a + 1)).Concat(asked).ToList();
+                var wrong = 0;
+                Parallel.For(0, 4, _ =>
+                {
+                    foreach (var amount in queries)
+                    {
+                        for (var currency = 0; currency < 2; currency++)
+                        {
+                            foreach (var round in (bool[])[false, true, false])
+                            {
+                                if (prior.Chance(amount, currency, round) != prior.Computed(amount, currency, round))
+                                {
+                                    Interlocked.Increment(ref wrong);
+                                }
+                            }
+                        }
+                    }
+                });
+                return (wrong == 0).Label($"{wrong} answers not as computed");
+            });
 }

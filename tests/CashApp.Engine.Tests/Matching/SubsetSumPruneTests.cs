@@ -1,0 +1,200 @@
+using System.Buffers;
+using System.Numerics;
+using CashApp.Engine.Matching;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace CashApp.Engine.Tests.Matching;
+
+/// <summary>
+/// <see cref="SubsetSum.Find"/> leaves out the subsets past its target when every amount lies on the target's side of
+/// zero (session 16): it must answer exactly as the search that tabled every subset, solutions in the same order, the
+/// same limit reached, and the budget run out in the same searches.
+/// </summary>
+public sealed class SubsetSumPruneTests
+{
+    [Property(MaxTest = 1000, Replay = "(1606,17)")]
+    public Property Find_WithPastTargetSubsetsLeftOut_AnswersAsTheFullTable() =>
+        Prop.ForAll(ArbMap.Default.ArbFor<int>(), seed =>
+        {
+            var random = new Random(seed);
+            var n = random.Next(0, 26);
+
+            // Mostly amounts of one sign (the pruned case), at times mixed (not pruned), at times zeros among them.
+            var sign = random.Next(3) == 0 ? -1 : 1;
+            var mixed = random.Next(6) == 0;
+            var amounts = Enumerable.Range(0, n).Select(_ =>
+                random.Next(10) == 0 ? 0L : (mixed && random.Next(2) == 0 ? -sign : sign) * (long)random.Next(1, 400)).ToArray();
+            var maxSize = random.Next(0, 7);
+
+            // A target some subset makes (often), or any, on either side; at times past everything or zero.
+            var target = random.Next(4) switch
+            {
+                0 => amounts.Where(_ => random.Next(3) == 0).Take(Math.Max(1, maxSize)).Sum(),
+                1 => sign * (long)random.Next(0, 1500),
+                2 => -sign * (long)random.Next(0, 300),
+                _ => 0,
+            };
+            var limit = random.Next(1, 5);
+
+            // A budget that runs out in the table's triples, in the partners' search, or never.
+            var budget = random.Next(3) switch
+            {
+                0 => (long)random.Next(0, 3000),
+                1 => (long)random.Next(0, 100),
+                _ => long.MaxValue,
+            };
+            var expected = FullTable(amounts, target, maxSize, limit, budget, out var expectedExhausted);
+            var actual = SubsetSum.Find(amounts, target, maxSize, limit, budget, out var exhausted);
+            return (exhausted == expectedExhausted && actual.SequenceEqual(expected))
+                .Label($"amounts [{string.Join(", ", amounts)}], target {target}, size {maxSize}, limit {limit}, budget {budget}: "
+                    + $"[{string.Join(", ", actual)}] ({exhausted}) against [{string.Join(", ", expected)}] ({expectedExhausted})");
+        });
+
+    [Fact]
+    public void Find_PositiveItemsEachPastTheTarget_StillRunsOutOfBudgetAsTheFullTable()
+    {
+        // Sixty items, each past the target: nothing is tabled, but the 34,220 triples still count against the budget.
+        var amounts = Enumerable.Range(0, 60).Select(i => 1_000L + i).ToArray();
+        SubsetSum.Find(amounts, 999, 6, limit: 2, budget: 34_219, out var exhausted);
+        FullTable(amounts, 999, 6, 2, 34_219, out var expected);
+        Assert.True(expected);
+        Assert.True(exhausted);
+        SubsetSum.Find(amounts, 999, 6, limit: 2, budget: 34_220, out exhausted);
+        Assert.False(exhausted);
+    }
+
+    /// <summary>The search as it was before session 16: every subset of up to three items tabled, whatever its sum.</summary>
+    private static List<ulong> FullTable(ReadOnlySpan<long> amounts, long target, int maxSize, int limit, long budget, out bool exhausted)
+    {
+        exhausted = false;
+        var solutions = new List<ulong>();
+        var n = Math.Min(amounts.Length, SubsetSum.MaxItems);
+        if (n == 0 || maxSize <= 0)
+        {
+            return solutions;
+        }
+
+        var half = Math.Min(3, maxSize);
+        var rest = Math.Max(0, maxSize - half);
+
+        // Every subset of 1..half items, in generation order, chained by sum in an open hash table whose
+        // chains keep that order (arrays from the pool: a 60-item search tables 36k subsets).
+        var capacity = n + (half >= 2 ? n * (n - 1) / 2 : 0) + (half >= 3 ? n * (n - 1) * (n - 2) / 6 : 0);
+        var buckets = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, capacity * 2));
+        var shift = 64 - BitOperations.Log2((uint)buckets);
+        var masks = ArrayPool<ulong>.Shared.Rent(capacity);
+        var sums = ArrayPool<long>.Shared.Rent(capacity);
+        var next = ArrayPool<int>.Shared.Rent(capacity);
+        var head = ArrayPool<int>.Shared.Rent(buckets);
+        var tail = ArrayPool<int>.Shared.Rent(buckets);
+        try
+        {
+            Array.Fill(head, -1, 0, buckets);
+            var count = 0;
+            for (var i = 0; i < n; i++)
+            {
+                Record(1UL << i, amounts[i]);
+                if (half < 2)
+                {
+                    continue;
+                }
+
+                for (var j = i + 1; j < n; j++)
+                {
+                    var sum2 = checked(amounts[i] + amounts[j]);
+                    Record((1UL << i) | (1UL << j), sum2);
+                    if (half < 3)
+                    {
+                        continue;
+                    }
+
+                    for (var k = j + 1; k < n; k++)
+                    {
+                        if (--budget < 0)
+                        {
+                            exhausted = true;
+                            return solutions;
+                        }
+
+                        Record((1UL << i) | (1UL << j) | (1UL << k), checked(sum2 + amounts[k]));
+                    }
+                }
+            }
+
+            for (var at = 0; at < count; at++)
+            {
+                var (mask, sum) = (masks[at], sums[at]);
+                if (sum == target && Add(mask))
+                {
+                    return solutions;
+                }
+
+                if (rest == 0 || BitOperations.PopCount(mask) != half)
+                {
+                    continue;
+                }
+
+                var highest = 63 - BitOperations.LeadingZeroCount(mask);
+                var wanted = target - sum;
+                for (var partner = head[Bucket(wanted)]; partner >= 0; partner = next[partner])
+                {
+                    if (sums[partner] != wanted)
+                    {
+                        continue;
+                    }
+
+                    if (--budget < 0)
+                    {
+                        exhausted = true;
+                        return solutions;
+                    }
+
+                    var other = masks[partner];
+                    if (BitOperations.TrailingZeroCount(other) > highest && BitOperations.PopCount(other) <= rest && Add(mask | other))
+                    {
+                        return solutions;
+                    }
+                }
+            }
+
+            return solutions;
+
+            void Record(ulong mask, long sum)
+            {
+                masks[count] = mask;
+                sums[count] = sum;
+                next[count] = -1;
+                var bucket = Bucket(sum);
+                if (head[bucket] < 0)
+                {
+                    head[bucket] = count;
+                }
+                else
+                {
+                    next[tail[bucket]] = count;
+                }
+
+                tail[bucket] = count++;
+            }
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(masks);
+            ArrayPool<long>.Shared.Return(sums);
+            ArrayPool<int>.Shared.Return(next);
+            ArrayPool<int>.Shared.Return(head);
+            ArrayPool<int>.Shared.Return(tail);
+        }
+
+        // Fibonacci hashing: the top bits of the sum times 2^64 / phi.
+        int Bucket(long sum) => (int)(unchecked((ulong)sum * 0x9E3779B97F4A7C15UL) >> shift);
+
+        bool Add(ulong mask)
+        {
+            solutions.Add(mask);
+            return solutions.Count >= limit;
+        }
+    }
+}
