@@ -109,6 +109,7 @@ public static partial class ArFiles
         // per block, all kept to the end and then copied, was as much garbage again as the list of the read.
         var pending = new Queue<Task<BlockItems>>();
         List<OpenItem>? items = null;
+        var runs = new IdRuns();
         var dataStart = start + headerEnd + 1;
         var fileLength = stream.Length;
         var maxPending = Math.Max(2, Environment.ProcessorCount + 1);
@@ -156,7 +157,10 @@ public static partial class ArFiles
                     // Sized from the first block's rows per byte, a little over: a list grown by doubling
                     // would allocate as much again. A file whose later rows are shorter only grows it.
                     items ??= new List<OpenItem>(EstimateRows(part.Count, part.Bytes, fileLength - dataStart));
+                    var first = items.Count;
                     items.AddRange(new ArraySegment<OpenItem>(part.Items, 0, part.Count));
+
+                    runs.Append(CollectionsMarshal.AsSpan(items), first, part.Runs);
                 }
                 finally
                 {
@@ -180,15 +184,70 @@ public static partial class ArFiles
         }
 
         items ??= [];
-        CheckUniqueItemIds(path, items);
+        CheckUniqueItemIds(path, items, runs);
         progress?.Report(items.Count);
         return items;
     }
 
     private static BlockItems Wait(Task<BlockItems> task) => task.GetAwaiter().GetResult();
 
-    /// <summary>The parsed items of one block, in the first <see cref="Count"/> places of <see cref="Items"/>.</summary>
-    private readonly record struct BlockItems(OpenItem[] Items, int Count, int Bytes);
+    /// <summary>
+    /// The parsed items of one block, in the first <see cref="Count"/> places of <see cref="Items"/>, and the order of
+    /// their ids (<see cref="IdRuns"/>), found on the block's own core while the ids are at hand.
+    /// </summary>
+    private readonly record struct BlockItems(OpenItem[] Items, int Count, int Bytes, IdRuns Runs);
+
+    /// <summary>
+    /// Where ascending runs of ids start in a span of items (after its first item), or that the span's order is of no
+    /// use: a twin next to each other (<see cref="Twin"/>), or more run starts than <see cref="MaxDescentsForOrderedCheck"/>.
+    /// </summary>
+    internal sealed class IdRuns
+    {
+        public List<int> Starts { get; } = [];
+
+        public string? Twin { get; set; }
+
+        public bool Unordered { get; set; }
+
+        /// <summary>Compares each id of <paramref name="items"/> with the one before it, from index <paramref name="from"/> (at least 1); <paramref name="offset"/> is added to each start kept.</summary>
+        public void Scan(ReadOnlySpan<OpenItem> items, int from, int offset)
+        {
+            for (var i = Math.Max(from, 1); i < items.Length && Twin is null && !Unordered; i++)
+            {
+                var order = string.CompareOrdinal(items[i - 1].ItemId, items[i].ItemId);
+                if (order == 0)
+                {
+                    Twin = items[i].ItemId;
+                }
+                else if (order > 0)
+                {
+                    Starts.Add(i + offset);
+                    Unordered = Starts.Count > MaxDescentsForOrderedCheck;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Takes in the runs of the next block, <paramref name="items"/> from <paramref name="offset"/> on (its runs found
+        /// by <see cref="Scan"/> over the block alone): the block's first id is compared with the one before it here.
+        /// </summary>
+        public void Append(ReadOnlySpan<OpenItem> items, int offset, IdRuns block)
+        {
+            if (offset > 0 && offset < items.Length)
+            {
+                Scan(items[..(offset + 1)], offset, 0);
+            }
+
+            Twin ??= block.Twin;
+            Unordered |= block.Unordered;
+            foreach (var start in block.Starts)
+            {
+                Starts.Add(start + offset);
+            }
+
+            Unordered |= Starts.Count > MaxDescentsForOrderedCheck;
+        }
+    }
 
     /// <summary>The rows a file of <paramref name="dataBytes"/> bytes holds at the first block's rows per byte, 2 % over.</summary>
     internal static int EstimateRows(int rows, int bytes, long dataBytes) =>
@@ -285,7 +344,7 @@ public static partial class ArFiles
             var text = chars.AsSpan(0, Encoding.UTF8.GetChars(bytes, chars));
             var pool = new Dictionary<string, string>(StringComparer.Ordinal);
             var lookup = pool.GetAlternateLookup<ReadOnlySpan<char>>();
-            var dates = new Dictionary<int, DateOnly>();
+            var last = new LastRow();
             var terms = new Dictionary<string, PaymentTerms?>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
             var fields = new List<string>(16);
             var line = block.FirstLine - 1;
@@ -340,7 +399,7 @@ public static partial class ArFiles
                 };
 
                 var code = Get(row, ranges, n, quoted, columns.Currency);
-                if (!CurrencyCode.TryParse(code, out var ccy))
+                if (!last.Currency(code, out var ccy))
                 {
                     throw ArInputException.BadValue(path, line, "currency", code.ToString(), "an ISO 4217 currency code such as USD or EUR");
                 }
@@ -366,20 +425,22 @@ public static partial class ArFiles
                 items[count++] = new OpenItem(
                     id.ToString(),
                     type,
-                    Shared(lookup, customer),
-                    Shared(lookup, Get(row, ranges, n, quoted, columns.CustomerName)),
+                    last.CustomerId(lookup, customer),
+                    last.CustomerName(lookup, Get(row, ranges, n, quoted, columns.CustomerName)),
                     Get(row, ranges, n, quoted, columns.InvoiceNumber).ToString(),
                     po.IsEmpty ? null : po.ToString(),
                     ccy,
                     minor,
-                    Date(dates, Get(row, ranges, n, quoted, columns.DocDate), path, line, "doc_date"),
-                    Date(dates, Get(row, ranges, n, quoted, columns.DueDate), path, line, "due_date"))
+                    Date(Get(row, ranges, n, quoted, columns.DocDate), path, line, "doc_date"),
+                    Date(Get(row, ranges, n, quoted, columns.DueDate), path, line, "due_date"))
                 {
                     Terms = columns.PaymentTerms < 0 ? null : Terms(terms, Get(row, ranges, n, quoted, columns.PaymentTerms), path, line),
                 };
             }
 
-            return new BlockItems(items, count, block.Length);
+            var runs = new IdRuns();
+            runs.Scan(items.AsSpan(0, count), 1, 0);
+            return new BlockItems(items, count, block.Length, runs);
         }
         catch
         {
@@ -433,30 +494,75 @@ public static partial class ArFiles
         return shared;
     }
 
-    private static DateOnly Date(Dictionary<int, DateOnly> cache, ReadOnlySpan<char> text, string path, long line, string column)
+    /// <summary>
+    /// A date as <c>YYYY-MM-DD</c> (ASCII digits only, a day that exists), or throws naming the file, line and column.
+    /// Read digit by digit: <c>int.TryParse</c> of each part and a cache of the dates seen cost more than the date.
+    /// </summary>
+    internal static DateOnly Date(ReadOnlySpan<char> text, string path, long line, string column)
     {
         if (text.Length == 10 && text[4] == '-' && text[7] == '-'
-            && int.TryParse(text[..4], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var y)
-            && int.TryParse(text[5..7], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var m)
-            && int.TryParse(text[8..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var d))
+            && Digits(text[..4], out var y) && Digits(text[5..7], out var m) && Digits(text[8..], out var d)
+            && y >= 1 && m is >= 1 and <= 12 && d >= 1 && d <= DateTime.DaysInMonth(y, m))
         {
-            var key = (y * 100 + m) * 100 + d;
-            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(cache, key, out var exists);
-            if (exists)
-            {
-                return slot;
-            }
-
-            if (y >= 1 && m is >= 1 and <= 12 && d >= 1 && d <= DateTime.DaysInMonth(y, m))
-            {
-                slot = new DateOnly(y, m, d);
-                return slot;
-            }
-
-            cache.Remove(key);
+            return new DateOnly(y, m, d);
         }
 
         throw ArInputException.BadValue(path, line, column, text.ToString(), "a date as YYYY-MM-DD");
+    }
+
+    /// <summary>The value of a run of ASCII digits ('0' to '9', nothing else), as <c>int.TryParse</c> with no styles reads it.</summary>
+    private static bool Digits(ReadOnlySpan<char> text, out int value)
+    {
+        value = 0;
+        foreach (var c in text)
+        {
+            var digit = unchecked((uint)(c - '0'));
+            if (digit > 9)
+            {
+                return false;
+            }
+
+            value = (value * 10) + (int)digit;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The values of the row before, kept for the next: an AR export lists a customer's items together, in one
+    /// currency, so most rows repeat the customer id, name and currency of the row above, and a compare of the
+    /// text is all they need (no hash, no lookup). Any other value goes the long way and becomes the last.
+    /// </summary>
+    private sealed class LastRow
+    {
+        private string? _customerId;
+        private string? _customerName;
+        private string? _currencyText;
+        private CurrencyCode _currency;
+
+        public string CustomerId(Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> lookup, ReadOnlySpan<char> value) =>
+            _customerId is not null && value.SequenceEqual(_customerId) ? _customerId : _customerId = Shared(lookup, value);
+
+        public string CustomerName(Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> lookup, ReadOnlySpan<char> value) =>
+            _customerName is not null && value.SequenceEqual(_customerName) ? _customerName : _customerName = Shared(lookup, value);
+
+        public bool Currency(ReadOnlySpan<char> code, out CurrencyCode currency)
+        {
+            if (_currencyText is not null && code.SequenceEqual(_currencyText))
+            {
+                currency = _currency;
+                return true;
+            }
+
+            if (!CurrencyCode.TryParse(code, out currency))
+            {
+                return false;
+            }
+
+            _currencyText = code.ToString();
+            _currency = currency;
+            return true;
+        }
     }
 
     /// <summary>At most this many places where an id sorts before the one ahead of it, the ids are checked in id order.</summary>
@@ -469,9 +575,9 @@ public static partial class ArFiles
     /// taking the ids of one partition. Either way the duplicate reported is the first in the file, naming the
     /// line of its first occurrence.
     /// </summary>
-    private static void CheckUniqueItemIds(string path, List<OpenItem> items)
+    private static void CheckUniqueItemIds(string path, List<OpenItem> items, IdRuns runs)
     {
-        if (FindDuplicateItemId(items) is { } duplicate)
+        if (FindDuplicateItemId(items, runs) is { } duplicate)
         {
             // Rare, and the message wants both line numbers: the row-by-row reader counts them exactly.
             ReadOpenItemsSequential(path);
@@ -480,51 +586,88 @@ public static partial class ArFiles
     }
 
     /// <summary>An <c>item_id</c> that occurs more than once in <paramref name="items"/>, or null when each occurs once.</summary>
+    internal static string? FindDuplicateItemId(List<OpenItem> items)
+    {
+        var runs = new IdRuns();
+        runs.Scan(CollectionsMarshal.AsSpan(items), 1, 0);
+        return FindDuplicateItemId(items, runs);
+    }
+
+    /// <summary>
+    /// An <c>item_id</c> that occurs more than once in <paramref name="items"/>, or null when each occurs once, given
+    /// where the ascending runs of its ids start (<see cref="IdRuns.Scan"/> over the whole list).
+    /// </summary>
     /// <remarks>
     /// Ascending runs (at most <see cref="MaxDescentsForOrderedCheck"/> places where an id sorts before the one ahead
     /// of it) are merged through a heap of the runs' next ids: equal ids come out one after the other, so comparing
     /// each id with the one before finds any twin. Nothing the size of the list is allocated; sorting the list's ids
-    /// into arrays of their own (ids, order, spare order, result) was 120 MB of garbage on a 5M-item file.
+    /// into arrays of their own (ids, order, spare order, result) was 120 MB of garbage on a 5M-item file. Only the
+    /// part of a run that lies between the other runs' least and greatest id can hold a twin of another run, so the
+    /// rest is not merged: the 1M day's two runs (AR500000-AR999999, AR1000000-AR5507197) overlap on a fifth of the ids.
     /// </remarks>
-    internal static string? FindDuplicateItemId(List<OpenItem> items)
+    internal static string? FindDuplicateItemId(List<OpenItem> items, IdRuns found)
     {
-        var span = CollectionsMarshal.AsSpan(items);
-        var starts = new List<int> { 0 };
-        for (var i = 1; i < span.Length; i++)
+        if (found.Twin is not null)
         {
-            var order = string.CompareOrdinal(span[i - 1].ItemId, span[i].ItemId);
-            if (order == 0)
-            {
-                return span[i].ItemId;
-            }
-
-            if (order > 0)
-            {
-                starts.Add(i);
-                if (starts.Count > MaxDescentsForOrderedCheck + 1)
-                {
-                    return FindDuplicateItemIdByHash(items);
-                }
-            }
+            return found.Twin;
         }
 
-        if (starts.Count == 1)
+        if (found.Unordered)
+        {
+            return FindDuplicateItemIdByHash(items);
+        }
+
+        var span = CollectionsMarshal.AsSpan(items);
+        var runs = found.Starts.Count + 1;
+        if (runs == 1)
         {
             return null;
         }
 
-        var runs = starts.Count;
-        var next = starts.ToArray();
+        var next = new int[runs];
         var ends = new int[runs];
         for (var r = 0; r < runs; r++)
         {
-            ends[r] = r + 1 < runs ? starts[r + 1] : span.Length;
+            next[r] = r == 0 ? 0 : found.Starts[r - 1];
+            ends[r] = r + 1 < runs ? found.Starts[r] : span.Length;
+        }
+
+        // Each run cut to the ids between the least and the greatest id of the other runs.
+        var firsts = new string[runs];
+        var lasts = new string[runs];
+        for (var r = 0; r < runs; r++)
+        {
+            firsts[r] = span[next[r]].ItemId;
+            lasts[r] = span[ends[r] - 1].ItemId;
+        }
+
+        for (var r = 0; r < runs; r++)
+        {
+            string? least = null;
+            string? greatest = null;
+            for (var other = 0; other < runs; other++)
+            {
+                if (other != r)
+                {
+                    least = least is null || string.CompareOrdinal(firsts[other], least) < 0 ? firsts[other] : least;
+                    greatest = greatest is null || string.CompareOrdinal(lasts[other], greatest) > 0 ? lasts[other] : greatest;
+                }
+            }
+
+            var run = span[next[r]..ends[r]];
+            var from = FirstAtLeast(run, least!);
+            var to = FirstAbove(run, greatest!);
+            ends[r] = next[r] + Math.Max(from, to);
+            next[r] += from;
         }
 
         var heap = new PriorityQueue<int, string>(runs, StringComparer.Ordinal);
         for (var r = 0; r < runs; r++)
         {
-            heap.Enqueue(r, span[next[r]].ItemId);
+            if (next[r] < ends[r])
+            {
+                heap.Enqueue(r, span[next[r]].ItemId);
+            }
         }
 
         string? previous = null;
@@ -547,6 +690,46 @@ public static partial class ArFiles
         }
 
         return null;
+    }
+
+    /// <summary>The index of the first id of an ascending run not below <paramref name="id"/>.</summary>
+    private static int FirstAtLeast(ReadOnlySpan<OpenItem> run, string id)
+    {
+        int lo = 0, hi = run.Length;
+        while (lo < hi)
+        {
+            var mid = lo + ((hi - lo) >> 1);
+            if (string.CompareOrdinal(run[mid].ItemId, id) < 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    /// <summary>The index of the first id of an ascending run above <paramref name="id"/>.</summary>
+    private static int FirstAbove(ReadOnlySpan<OpenItem> run, string id)
+    {
+        int lo = 0, hi = run.Length;
+        while (lo < hi)
+        {
+            var mid = lo + ((hi - lo) >> 1);
+            if (string.CompareOrdinal(run[mid].ItemId, id) <= 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
     }
 
     /// <summary>A twice-occurring id of a list in no useful order: each core takes the ids of one hash partition.</summary>
