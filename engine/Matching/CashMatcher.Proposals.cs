@@ -96,6 +96,7 @@ public sealed partial class CashMatcher
         _currencyCodes = source._currencyCodes;
         _amountPrior = prior ?? source._amountPrior;
         _opening = opening ?? source._opening;
+        _largestOpening = opening is null ? source._largestOpening : LargestMagnitude(opening);
         DecideAtOnceEnabled = source.DecideAtOnceEnabled;
         FindPayersAhead = source.FindPayersAhead;
         _payerRules = source._payerRules;

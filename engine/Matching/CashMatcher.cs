@@ -48,6 +48,13 @@ public sealed partial class CashMatcher
     // Every item's open amount before any application: where a fork starts from, and what the amount prior learns.
     private readonly long[] _opening;
 
+    /// <summary>
+    /// The largest magnitude among <see cref="_opening"/> (<see cref="long.MaxValue"/> for <see cref="long.MinValue"/>):
+    /// open amounts only move towards zero, so no open amount of this matcher is larger. What tells the exact-fit search
+    /// whether a sum with a near item's open amount could overflow (<see cref="SumsWithAnOpenAmountFit"/>).
+    /// </summary>
+    private readonly long _largestOpening;
+
     // The payers found for each payer name the current run gives more than once (see Match), or null.
     private ConcurrentDictionary<string, List<PayerCandidate>>? _payersByName;
 
@@ -149,10 +156,36 @@ public sealed partial class CashMatcher
 
         _fuzzy = fuzzy.GetAwaiter().GetResult();
         _opening = opening;
+        _largestOpening = LargestMagnitude(opening);
         _remaining = OpenAmounts.Owned((long[])opening.Clone());
         var currencyOf = _currencyOf;
         var currencies = _currencyCodes.Count;
         _amountPrior = new(() => new AmountPrior(opening, currencyOf, currencies));
+    }
+
+    /// <summary>The largest magnitude among <paramref name="amounts"/>, <see cref="long.MaxValue"/> for <see cref="long.MinValue"/>.</summary>
+    private static long LargestMagnitude(long[] amounts)
+    {
+        long largest = 0;
+        foreach (var amount in amounts)
+        {
+            largest = Math.Max(largest, amount == long.MinValue ? long.MaxValue : Math.Abs(amount));
+        }
+
+        return largest;
+    }
+
+    /// <summary>
+    /// Whether <c>amount - without</c> and <c>without</c> plus any open amount of this matcher are all within the range
+    /// of a long; <paramref name="lack"/> is the first. Where they are not (amounts past some 4.6e16 major units), the
+    /// exact-fit search reads every near option as it always did, so that an overflow is met exactly where it was.
+    /// </summary>
+    private bool SumsWithAnOpenAmountFit(long amount, long without, out long lack)
+    {
+        lack = unchecked(amount - without);
+        var lackFits = ((amount ^ without) & (amount ^ lack)) >= 0;
+        var sumsFit = without >= 0 ? without <= long.MaxValue - _largestOpening : without >= long.MinValue + _largestOpening;
+        return lackFits && sumsFit;
     }
 
     /// <summary>The full build's fuzzy index (for the tests that hold it to one built from a list of the items' keys).</summary>

@@ -64,7 +64,9 @@ internal static class SubsetSum
             {
                 if (prune && Beyond(amounts[i]))
                 {
-                    if (half >= 3 && (budget -= Pairs(n - i - 1)) < 0)
+                    // Only triples there are count (the search as it was never counted any past the last item): a budget
+                    // that is already below zero runs out at the first of them, not at a skip that holds none.
+                    if (half >= 3 && Pairs(n - i - 1) > 0 && (budget -= Pairs(n - i - 1)) < 0)
                     {
                         exhausted = true;
                         return solutions;
@@ -84,7 +86,7 @@ internal static class SubsetSum
                     var sum2 = checked(amounts[i] + amounts[j]);
                     if (prune && Beyond(sum2))
                     {
-                        if (half >= 3 && (budget -= n - j - 1) < 0)
+                        if (half >= 3 && n - j - 1 > 0 && (budget -= n - j - 1) < 0)
                         {
                             exhausted = true;
                             return solutions;

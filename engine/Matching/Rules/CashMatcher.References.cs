@@ -206,8 +206,10 @@ public sealed partial class CashMatcher
 
                 var replaced = choice[q];
                 var refund = replaced is null ? DropCost(quotes[q]) : replaced.Value.Via == Via.PurchaseOrder ? 0.5 : 0;
-                // Only the near options of the amount the others lack can make it (read without listing the rest).
-                foreach (var fuzzy in FuzzyOptionsOfAmount(quotes[q], currency, amount - without))
+                // Only the near options of the amount the others lack can make it (read without listing the rest), unless
+                // a sum with one of them could overflow: then all are read, as the checked sum below always read them.
+                var near = SumsWithAnOpenAmountFit(amount, without, out var lack) ? FuzzyOptionsOfAmount(quotes[q], currency, lack) : FuzzyOptions(quotes[q], currency);
+                foreach (var fuzzy in near)
                 {
                     if (others.Contains(fuzzy.Item) || checked(without + _remaining[fuzzy.Item]) != amount)
                     {

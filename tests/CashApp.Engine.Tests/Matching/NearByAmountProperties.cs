@@ -77,6 +77,29 @@ public sealed class NearByAmountProperties
             return Rendered(byAmount.Match(day.Payments)) == Rendered(listed.Match(day.Payments));
         });
 
+    [Fact]
+    public void Match_AmountsWhoseSumsPassTheRangeOfALong_DecidedAsTheSearchAlwaysDid()
+    {
+        // 5e16 EUR: a credit memo quoted exactly and an invoice quoted one digit off, for the same amount. The others' sum
+        // (the memo, -5e18 minor units) is so far from the payment that the amount they lack is past the range of a long:
+        // the near options are then read one by one with the checked sum, as before session 16, which finds the invoice
+        // (the memo and the invoice cancel out) instead of failing on the lacking amount.
+        const long big = 5_000_000_000_000_000_000;
+        var eur = new CurrencyCode("EUR");
+        var customers = new List<Customer> { new("K1", "Amberline Bearings SAS", null, [], []) };
+        OpenItem Item(string id, DocType type, string number, long amount) =>
+            new(id, type, "K1", "Amberline Bearings SAS", number, null, eur, amount, new DateOnly(2026, 10, 1), new DateOnly(2026, 11, 28));
+        var items = new List<OpenItem> { Item("AR1", DocType.CreditMemo, "CM-1234567", -big), Item("AR2", DocType.Invoice, "INV-7000003", big) };
+        var payment = new Payment("P1", new Money(big, eur), "AMBERLINE BEARINGS SAS", null, [], "CM 1234567 INVOICE 7000002", "day.camt053.xml", 1);
+
+        foreach (var from in new[] { 0, int.MaxValue })
+        {
+            var result = new CashMatcher(items, customers, MatchPolicy.Default) { NearByAmountFrom = from }.Match([payment]);
+            Assert.Contains(result.Applications, a => a.ItemId == "AR2");
+        }
+
+    }
+
     /// <summary>
     /// A day of dense numbering (every number near dozens), a third of the items at a few round amounts (many items of
     /// each: their near items are listed in full) and the rest at amounts of their own, payments quoting numbers

@@ -38,11 +38,13 @@ public sealed class SubsetSumPruneTests
             };
             var limit = random.Next(1, 5);
 
-            // A budget that runs out in the table's triples, in the partners' search, or never.
-            var budget = random.Next(3) switch
+            // A budget that runs out in the table's triples, in the partners' search, never, or is spent before the
+            // search starts (a policy built in code can pass one below zero).
+            var budget = random.Next(4) switch
             {
                 0 => (long)random.Next(0, 3000),
                 1 => (long)random.Next(0, 100),
+                2 => -(long)random.Next(1, 4),
                 _ => long.MaxValue,
             };
             var expected = FullTable(amounts, target, maxSize, limit, budget, out var expectedExhausted);
@@ -63,6 +65,19 @@ public sealed class SubsetSumPruneTests
         Assert.True(exhausted);
         SubsetSum.Find(amounts, 999, 6, limit: 2, budget: 34_220, out exhausted);
         Assert.False(exhausted);
+    }
+
+    [Fact]
+    public void Find_BudgetSpentBeforeTheSearch_AnswersAsTheFullTable()
+    {
+        // Two items, one past the target: there is no triple to count, so a budget already below zero is not run out by
+        // the skip of the item past the target, and the one that makes the target is found, as the full table finds it.
+        var expected = FullTable([500, 100], 100, 6, 3, -1, out var expectedExhausted);
+        var actual = SubsetSum.Find([500, 100], 100, 6, limit: 3, budget: -1, out var exhausted);
+        Assert.Equal([2UL], expected);
+        Assert.False(expectedExhausted);
+        Assert.Equal(expected, actual);
+        Assert.Equal(expectedExhausted, exhausted);
     }
 
     /// <summary>The search as it was before session 16: every subset of up to three items tabled, whatever its sum.</summary>
