@@ -108,6 +108,32 @@ public sealed class DeleteNeighbourhoodIndexProperties
                     .Label($"seed {seed}, {topBytes} top bytes, {distinct} hashes, {count} entries");
             });
 
+    [Theory]
+    [InlineData(5)]
+    [InlineData(7)]
+    public void SortByHashThenItem_HashesSharingTheirTopBytes_DealtDownToTheLastByte_GivesTheOrderOfAPlainSort(int sharedBytes)
+    {
+        // 150,000 entries whose hashes share their top bytes (a few prefixes) are dealt again at every byte below them,
+        // down to parts of a few entries sorted by insertion: what hashes drawn at random (the property above) reach
+        // only through runs of one hash. A tenth repeat a hash, so equal hashes are ordered by item at the last level.
+        var random = new Random(sharedBytes);
+        var lowBits = 64 - (8 * sharedBytes);
+        var prefixes = Enumerable.Range(0, 3).Select(_ => (ulong)random.NextInt64() & ~((1UL << lowBits) - 1)).ToArray();
+        var hashes = new ulong[150_000];
+        var items = new long[hashes.Length];
+        for (var e = 0; e < hashes.Length; e++)
+        {
+            hashes[e] = e % 10 == 0 && e > 0 ? hashes[e - 1] : prefixes[random.Next(prefixes.Length)] | ((ulong)random.NextInt64() & ((1UL << lowBits) - 1));
+            items[e] = random.NextInt64(1L << 40);
+        }
+
+        var expected = hashes.Zip(items).OrderBy(p => p.First).ThenBy(p => p.Second).ToArray();
+        DeleteNeighbourhoodIndex.SortByHashThenItem(hashes, items);
+
+        Assert.Equal(expected.Select(p => p.First), hashes);
+        Assert.Equal(expected.Select(p => p.Second), items);
+    }
+
     [Fact]
     public void Candidates_OfAnIndexBuiltOnEveryCore_AreThoseOfBruteForce()
     {
