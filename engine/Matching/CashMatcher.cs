@@ -292,9 +292,8 @@ public sealed partial class CashMatcher
     /// <summary>From this many items the fuzzy index's entries are written on every core.</summary>
     internal const int FuzzyPartsFrom = 1_024;
 
-    /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> of <paramref name="count"/> items: from, to.</summary>
-    internal static (int From, int To) PartOf(int part, int parts, int count) =>
-        ((int)((long)count * part / parts), (int)((long)count * (part + 1) / parts));
+    /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> of <paramref name="count"/> items: from, to (as the index cuts its entries).</summary>
+    internal static (int From, int To) PartOf(int part, int parts, int count) => DeleteNeighbourhoodIndex.PartOf(part, parts, count);
 
     /// <summary>What is done with the keys of an item (see <see cref="KeysOf"/>).</summary>
     private interface IItemKeys

@@ -189,7 +189,8 @@ internal sealed class DeleteNeighbourhoodIndex
 
     private static int Parts(int hashes) => hashes < ParallelFrom ? 1 : Math.Max(1, Environment.ProcessorCount) * 4;
 
-    private static (int From, int To) PartOf(int part, int parts, int count) =>
+    /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> of <paramref name="count"/>: from, to, every one of them in exactly one part.</summary>
+    internal static (int From, int To) PartOf(int part, int parts, int count) =>
         ((int)((long)count * part / parts), (int)((long)count * (part + 1) / parts));
 
     /// <summary>
