@@ -116,16 +116,10 @@ internal static class MatchCommand
 
                 return 0;
             }
-            catch (Exception ex) when (ex is BankFileFormatException or ArInputException)
+            catch (Exception ex) when (ex is BankFileFormatException or ArInputException or IOException or UnauthorizedAccessException)
             {
-                await Console.Error.WriteLineAsync($"cashapp match: {ex.Message}").ConfigureAwait(false);
-                await Console.Error.WriteLineAsync("cashapp match: nothing was written.").ConfigureAwait(false);
-                return 1;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // A file that changed or got shorter while it was read, or an output that could not be written: the
-                // run's outputs are written whole or not at all (OutputFiles), so this too leaves nothing behind.
+                // A bad input; or a file that changed or got shorter while it was read, or an output that could not be
+                // written: the run's outputs are written whole or not at all (OutputFiles), so none leaves anything behind.
                 await Console.Error.WriteLineAsync($"cashapp match: {ex.Message}").ConfigureAwait(false);
                 await Console.Error.WriteLineAsync("cashapp match: nothing was written.").ConfigureAwait(false);
                 return 1;
