@@ -64,7 +64,7 @@ public sealed partial class CashMatcher
 
     /// <summary>True when the at-once path would decide the payment now; builds nothing.</summary>
     [SkipLocalsInit]
-    private bool DecidesAtOnce(Payment payment) => AtOnceItems(payment, stackalloc int[MaxQuotes]) >= 0;
+    internal bool DecidesAtOnce(Payment payment) => AtOnceItems(payment, stackalloc int[MaxQuotes]) >= 0;
 
     /// <summary>
     /// The items the at-once path would apply the payment to, in the order quoted, written into
@@ -164,11 +164,17 @@ public sealed partial class CashMatcher
             return -1;
         }
 
-        // One family (a single item trivially is: its customer need not be looked up).
+        // One family (a single item trivially is: its customer need not be looked up). A sum past the range of a long
+        // is no payment's amount: the general path has the payment (the payer prefetch's guess runs this too, on its
+        // own thread, where an overflow thrown would end the run).
         long sum = _remaining[items[0]];
         for (var q = 1; q < quotes; q++)
         {
-            sum = checked(sum + _remaining[items[q]]);
+            if (!TryAdd(sum, _remaining[items[q]], out sum))
+            {
+                return -1;
+            }
+
             if (!_customers.SameFamily(_customerOf[items[0]], _customerOf[items[q]]))
             {
                 return -1;

@@ -479,22 +479,32 @@ public sealed partial class CashMatcher
                 prefetch.MatchingAt(at);
                 lookahead?.Warm(at);
                 var payment = ordered[at];
-                if (ApplyAtOnce(payment, applications))
+                Analysis? analysis = null;
+                Decision? decision;
+                try
                 {
-                    continue;
+                    if (ApplyAtOnce(payment, applications))
+                    {
+                        continue;
+                    }
+
+                    analysis = Analyse(payment);
+                    analysis.Payers = prefetch.Take(at);
+                    analysis.Prefetch = (prefetch, at);
+                    decision = analysis.Quotes.Count > 0 ? DecideByReference(analysis) : null;
+                }
+                catch (OverflowException)
+                {
+                    decision = TooLargeToAdd;
                 }
 
-                var analysis = Analyse(payment);
-                analysis.Payers = prefetch.Take(at);
-                analysis.Prefetch = (prefetch, at);
-                var decision = analysis.Quotes.Count > 0 ? DecideByReference(analysis) : null;
-                if (decision is null && !analysis.ReferencesResolved)
+                if (decision is null && analysis is { ReferencesResolved: false })
                 {
                     deferred.Add((payment, analysis));
                     continue;
                 }
 
-                Commit(payment, decision ?? Refer(analysis, ExceptionReason.Conflict, "the quoted references do not fit the amount"), analysis, applications, exceptions);
+                Commit(payment, decision ?? Refer(analysis!, ExceptionReason.Conflict, "the quoted references do not fit the amount"), analysis, applications, exceptions);
             }
         }
         finally
@@ -515,7 +525,17 @@ public sealed partial class CashMatcher
 
         foreach (var (payment, analysis) in deferred)
         {
-            Commit(payment, DecideByPayer(analysis), analysis, applications, exceptions);
+            Decision decision;
+            try
+            {
+                decision = DecideByPayer(analysis);
+            }
+            catch (OverflowException)
+            {
+                decision = TooLargeToAdd;
+            }
+
+            Commit(payment, decision, analysis, applications, exceptions);
         }
 
         return new MatchResult(applications, exceptions);
@@ -698,17 +718,28 @@ public sealed partial class CashMatcher
     {
         // The rule's confidence names the rule; what the application carries, and what the policy's bar is held
         // against, is the calibrated probability that it is right (Rules/CashMatcher.Confidence.cs).
-        decision = Reviewed(payment, decision, analysis, out var probability);
+        // Every sum is made before the first line is applied: an overflow then sends the payment to exceptions whole,
+        // never half applied.
+        double probability;
+        long unapplied;
+        try
+        {
+            decision = Reviewed(payment, decision, analysis, out probability);
+            unapplied = Unapplied(payment, decision);
+        }
+        catch (OverflowException)
+        {
+            decision = Reviewed(payment, TooLargeToAdd, analysis, out probability);
+            unapplied = payment.Amount.Minor;
+        }
+
         var currency = payment.Amount.Currency;
-        long applied = 0;
         var confidence = new MatchScore(probability);
         foreach (var (item, amount) in decision.Lines)
         {
             Apply(payment, item, amount, decision.Method, confidence, decision.Explanation, applications, decision.Deductions?.GetValueOrDefault(item) ?? 0, decision.DeductionReason);
-            applied = checked(applied + amount);
         }
 
-        var unapplied = checked(payment.Amount.Minor - applied);
         if (unapplied != 0 || decision.Lines.Count == 0)
         {
             exceptions.Add(new ExceptionCase(

@@ -88,6 +88,46 @@ public sealed class MatchCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(target, "applications.csv")));
     }
 
+    /// <summary>
+    /// Amounts a BAI2 file and an open-items file both read (18 digits), whose sums leave the range of a long: the run
+    /// completes (it once ended in an unhandled OverflowException), and the payment is listed in exceptions whole, saying why.
+    /// </summary>
+    [Fact]
+    public async Task Match_AmountsWhoseSumsPassALong_CompletesWithThePaymentInExceptionsWhole()
+    {
+        var customers = Path.Combine(_out, "customers.csv");
+        File.WriteAllText(customers, "customer_id,name,parent_id,aliases,bank_accounts\nC1,Echo Packaging Inc,,,\n");
+        var items = Path.Combine(_out, "open_items.csv");
+        File.WriteAllText(items, """
+            item_id,doc_type,customer_id,customer_name,invoice_number,po_number,currency,open_amount,doc_date,due_date
+            A1,INV,C1,Echo Packaging Inc,INV-1001,,USD,50000000000000000.00,2026-07-17,2026-08-31
+            A2,INV,C1,Echo Packaging Inc,INV-1002,,USD,50000000000000000.00,2026-07-17,2026-08-31
+            A3,INV,C1,Echo Packaging Inc,INV-1003,,USD,60000000000000000.00,2026-07-17,2026-08-31
+            A4,CM,C1,Echo Packaging Inc,CM-1004,,USD,-70000000000000000.00,2026-07-17,2026-08-31
+
+            """);
+        var bank = Path.Combine(_out, "day.bai2");
+        File.WriteAllText(bank, """
+            01,ACMEBANK,YOURCO,261120,0600,1,,,2/
+            02,YOURCO,ACMEBANK,1,261120,0600,USD,2/
+            03,1000123456,USD,010,0,,,015,0,,,100,0,0,/
+            16,165,100000000000000000,Z,26112000000003,,ORIG CO NAME:ECHO PACKAGING INC
+            49,100000000000000000,3/
+            98,100000000000000000,1,5/
+            99,100000000000000000,1,7/
+
+            """);
+        var target = Path.Combine(_out, "run");
+
+        var (code, error) = await CliRun.Run("match", "--open-items", items, "--customers", customers, "--bank", bank, "--out", target);
+
+        Assert.True(code == 0, error);
+        Assert.Equal(["payment_ref,item_id,amount,currency,method,confidence,explanation,deduction,deduction_reason"], File.ReadAllLines(Path.Combine(target, "applications.csv")));
+        var exceptions = File.ReadAllLines(Path.Combine(target, "exceptions.csv"));
+        Assert.Equal(2, exceptions.Length);
+        Assert.True(exceptions[1].StartsWith("26112000000003,1000000000000000.00,USD,1000000000000000.00,no_match,the amounts to compare are too large to add up", StringComparison.Ordinal), exceptions[1]);
+    }
+
     [Fact]
     public async Task Match_TruncatedBankFile_FailsNamingTheFileAndWritesNothing()
     {

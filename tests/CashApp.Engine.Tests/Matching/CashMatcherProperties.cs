@@ -95,6 +95,44 @@ public sealed class CashMatcherProperties
             return accounted;
         });
 
+    /// <summary>
+    /// The same days with every amount made huge: each still fits a long, but the sums the rules make (a payment's items,
+    /// a credit memo against an invoice, subsets) leave its range. Such a day is no ledger anyone keeps, but its files
+    /// read (18-digit amounts), and one payment's numbers must not stop the run: the payment whose deciding overflows
+    /// goes to exceptions whole, the others are decided as always, and the books still balance.
+    /// </summary>
+    [Property(MaxTest = 200, Replay = "(20261205,1)")]
+    public Property Match_DayOfHugeAmounts_EndsWithTheBooksBalanced() =>
+        Prop.ForAll(Seeds, seed =>
+        {
+            var day = Huge(MakeDay(seed));
+            var result = new CashMatcher(day.Items, day.Customers, MatchPolicy.Default).Match(day.Payments);
+
+            BalanceCheck.Verify(day.Payments, day.Items, result.Applications, result.Exceptions);
+            return day.Payments.All(p =>
+                result.Applications.Where(a => a.PaymentRef == p.PaymentRef).Aggregate(Int128.Zero, (sum, a) => sum + a.Amount.Minor)
+                + result.Exceptions.Where(e => e.PaymentRef == p.PaymentRef).Aggregate(Int128.Zero, (sum, e) => sum + e.Unapplied.Minor) == p.Amount.Minor);
+        });
+
+    /// <summary>
+    /// Every amount of the day times one factor, so that the largest item (1,234.56) is past a quarter of a long's
+    /// range, and two of them add up past it; a payment amount above 2,500.00 is cut to that, so that each still fits.
+    /// </summary>
+    internal static Day Huge(Day day)
+    {
+        const long most = 250_000, factor = long.MaxValue / most;
+        static long Scaled(long minor) => checked(Math.Clamp(minor, -most, most) * factor);
+        return day with
+        {
+            Items = [.. day.Items.Select(i => i with { OpenMinor = Scaled(i.OpenMinor) })],
+            Payments = [.. day.Payments.Select(p => p with
+            {
+                Amount = new Money(Scaled(p.Amount.Minor), p.Amount.Currency),
+                Remittance = [.. p.Remittance.Select(l => l with { AmountMinor = l.AmountMinor is { } a ? Scaled(a) : null })],
+            })],
+        };
+    }
+
     [Property(MaxTest = 300, Replay = "(42,3)")]
     public Property Match_AnyDay_CreditMemosOnlyWithinFamilyAndCurrency() =>
         Prop.ForAll(Seeds, seed =>
