@@ -37,9 +37,16 @@ public static partial class ArFiles
         var items = new List<OpenItem>();
         var seen = new Dictionary<string, long>(StringComparer.Ordinal);
         var codes = new Dictionary<string, CurrencyCode>(StringComparer.Ordinal);
+        var lines = new PhysicalLines();
         while (reader.Read())
         {
-            var line = LineOf(reader);
+            var line = lines.Of(reader);
+            if (IsBlankLine(reader))
+            {
+                // As the parallel reader skips them: a file it declines (a quoted line break) reads the same.
+                continue;
+            }
+
             var id = reader.GetString(itemId);
             if (id.Length == 0)
             {
@@ -124,9 +131,15 @@ public static partial class ArFiles
         var accounts = Ordinal(reader, path, "bank_accounts");
         var customers = new List<Customer>();
         var seen = new Dictionary<string, long>(StringComparer.Ordinal);
+        var lines = new PhysicalLines();
         while (reader.Read())
         {
-            var line = LineOf(reader);
+            var line = lines.Of(reader);
+            if (IsBlankLine(reader))
+            {
+                continue;
+            }
+
             var id = reader.GetString(customerId);
             if (id.Length == 0)
             {
@@ -223,5 +236,24 @@ public static partial class ArFiles
 
     // Sylvan numbers data rows from 1 after the header, so the file line is one more: exact for files
     // without quoted line breaks, which the AR exports of the contract never have.
-    private static long LineOf(CsvDataReader reader) => reader.RowNumber + 1;
+    /// <summary>Whether the row is an empty line (a line ending and nothing else), which the AR readers skip.</summary>
+    private static bool IsBlankLine(CsvDataReader reader) => reader.RowFieldCount == 1 && reader.GetRawRecordSpan().Trim("\r\n").IsEmpty;
+
+    /// <summary>
+    /// The line of the file each row starts on, as the parallel reader and an editor number them (by '\n'). Sylvan numbers
+    /// rows, and a row with a quoted line break spans lines: counted from the rows' raw text (the header is line 1).
+    /// </summary>
+    private struct PhysicalLines()
+    {
+        private long _next = 2;
+
+        /// <summary>The line the current row starts on; call once per row, in order.</summary>
+        public long Of(CsvDataReader reader)
+        {
+            var line = _next;
+            var raw = reader.GetRawRecordSpan();
+            _next += raw.Count('\n');
+            return line;
+        }
+    }
 }

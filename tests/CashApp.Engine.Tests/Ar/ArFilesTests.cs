@@ -91,6 +91,55 @@ public sealed class ArFilesTests : IDisposable
         Assert.Contains("line 2", ex.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Blank lines are skipped and lines are numbered as an editor numbers them, whichever reader has the file: the
+    /// parallel one, or the row-by-row one it hands a file with a quoted line break (and a duplicate, for the message
+    /// naming both lines). Once the row-by-row reader stopped at the first blank line, and counted rows, not lines.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ReadOpenItems_BlankLinesAndADuplicate_NamesTheDuplicatesLinesAsInTheFile(bool quotedLineBreak)
+    {
+        var first = quotedLineBreak ? Row(1).Replace("Acme Corp", "\"Acme\nCorp\"", StringComparison.Ordinal) : Row(1);
+        var path = Write(Header, first, "", Row(2), "", Row(3, id: "AR1"), "");
+        var lineOfTwin = quotedLineBreak ? 7 : 6;
+
+        var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
+
+        Assert.Equal(lineOfTwin, ex.LineNumber);
+        Assert.Equal("item_id", ex.Column);
+        Assert.Contains("line 2 already has it", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ReadOpenItems_BlankLines_AreSkippedByEitherReader(bool quotedLineBreak)
+    {
+        var first = quotedLineBreak ? Row(1).Replace("Acme Corp", "\"Acme\nCorp\"", StringComparison.Ordinal) : Row(1);
+        var path = Write(Header, first, "", Row(2), "", "");
+
+        var items = ArFiles.ReadOpenItems(path);
+
+        Assert.Equal(["AR1", "AR2"], items.Select(i => i.ItemId));
+        Assert.Equal(quotedLineBreak ? "Acme\nCorp" : "Acme Corp", items[0].CustomerName);
+    }
+
+    [Fact]
+    public void ReadCustomers_BlankLinesAndADuplicate_SkipsTheBlankLinesAndNamesTheLines()
+    {
+        var path = Path.Combine(_dir, "customers.csv");
+        File.WriteAllLines(path, ["customer_id,name,parent_id,aliases,bank_accounts", "C1,\"Acme\nCorp\",,,", "", "C2,Beacon,,,", "", "C1,Acme,,,"]);
+
+        var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(path));
+
+        Assert.Equal(7, ex.LineNumber);
+        Assert.Contains("line 2 already has it", ex.Message, StringComparison.Ordinal);
+        File.WriteAllLines(path, ["customer_id,name,parent_id,aliases,bank_accounts", "C1,Acme,,,", "", "C2,Beacon,,,", ""]);
+        Assert.Equal(["C1", "C2"], ArFiles.ReadCustomers(path).Select(c => c.CustomerId));
+    }
+
     [Theory]
     [InlineData("ABC", "currency")]
     [InlineData("USD", "open_amount", "1.005")]
