@@ -37,6 +37,28 @@ public sealed class OutputFiles : IDisposable
         return partial;
     }
 
+    /// <summary>
+    /// Why nothing can be made at <paramref name="path"/> because one of its parents is a file ("/tmp/notes.txt/run"), or
+    /// null. Known without making anything, so a command can say so before it reads its inputs.
+    /// </summary>
+    public static string? UnderAFile(string path)
+    {
+        for (var parent = Path.GetDirectoryName(path); !string.IsNullOrEmpty(parent); parent = Path.GetDirectoryName(parent))
+        {
+            if (Directory.Exists(parent))
+            {
+                return null;
+            }
+
+            if (File.Exists(parent))
+            {
+                return $"{parent} is a file, so no folder can be made under it.";
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Gives every file its real name, once all are written.</summary>
     /// <exception cref="IOException">A real name is taken by a folder (nothing is renamed then), or a rename failed.</exception>
     public void Commit()

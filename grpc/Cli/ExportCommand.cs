@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using CashApp.Engine.Batch;
 using CashApp.Store;
 
 namespace CashApp.Grpc.Cli;
@@ -34,29 +35,56 @@ internal static class ExportCommand
                 return 2;
             }
 
-            await using var store = await CashStores.OpenAsync(new StoreLocation { SqlitePath = path, SqlServerConnectionString = connectionString }, TimeProvider.System, cancellationToken).ConfigureAwait(false);
             var target = parse.GetValue(output)!.FullName;
-            var temporary = target + ".tmp";
-            int rows;
-            await using (var writer = new StreamWriter(temporary, append: false, new UTF8Encoding(false)))
+            var rulesTarget = parse.GetValue(payerRules)?.FullName;
+            foreach (var (option, file) in new[] { ("--out", target), ("--payer-rules", rulesTarget) })
             {
-                rows = await ApplicationExport.WriteCsvAsync(store, from, writer, cancellationToken).ConfigureAwait(false);
+                if (file is not null && (Directory.Exists(file) ? "is a folder; expected a file to write or replace." : OutputFiles.UnderAFile(file)) is { } problem)
+                {
+                    await Console.Error.WriteLineAsync($"cashapp export: {option} {file}: {problem}").ConfigureAwait(false);
+                    return 2;
+                }
             }
 
-            // Never leave a half-written export for AR to import.
-            File.Move(temporary, target, overwrite: true);
-            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"cashapp export: {rows} applications since {from:yyyy-MM-dd'T'HH:mm:ss'Z'} written to {target}")).ConfigureAwait(false);
-            if (parse.GetValue(payerRules) is { } rulesFile && store is IPayerRuleStore rules)
+            await using var store = await CashStores.OpenAsync(new StoreLocation { SqlitePath = path, SqlServerConnectionString = connectionString }, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            int rows;
+            int? ruleCount = null, activeRules = null;
+            try
             {
-                var all = await rules.ListAllPayerRulesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-                var rulesTemporary = rulesFile.FullName + ".tmp";
-                await using (var stream = File.Create(rulesTemporary))
+                // Never leave a half-written export for AR to import: both files are written under hidden names beside
+                // their targets and renamed once both are complete; a failure leaves the targets as they were.
+                using var applicationsFolder = new OutputFiles(Path.GetDirectoryName(target)!);
+                using var rulesFolder = rulesTarget is null ? null : new OutputFiles(Path.GetDirectoryName(rulesTarget)!);
+                await using (var writer = new StreamWriter(applicationsFolder.PathFor(Path.GetFileName(target)), append: false, new UTF8Encoding(false)))
                 {
-                    CashApp.Engine.Matching.PayerRuleFile.Write(stream, all);
+                    rows = await ApplicationExport.WriteCsvAsync(store, from, writer, cancellationToken).ConfigureAwait(false);
                 }
 
-                File.Move(rulesTemporary, rulesFile.FullName, overwrite: true);
-                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"cashapp export: {all.Count} payer rules ({all.Count(r => r.State == CashApp.Engine.Matching.PayerRuleState.Active)} active) written to {rulesFile.FullName}")).ConfigureAwait(false);
+                if (rulesFolder is not null && store is IPayerRuleStore rules)
+                {
+                    var all = await rules.ListAllPayerRulesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                    await using (var stream = File.Create(rulesFolder.PathFor(Path.GetFileName(rulesTarget!))))
+                    {
+                        CashApp.Engine.Matching.PayerRuleFile.Write(stream, all);
+                    }
+
+                    (ruleCount, activeRules) = (all.Count, all.Count(r => r.State == CashApp.Engine.Matching.PayerRuleState.Active));
+                }
+
+                applicationsFolder.Commit();
+                rulesFolder?.Commit();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync($"cashapp export: {ex.Message}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync("cashapp export: nothing was written.").ConfigureAwait(false);
+                return 1;
+            }
+
+            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"cashapp export: {rows} applications since {from:yyyy-MM-dd'T'HH:mm:ss'Z'} written to {target}")).ConfigureAwait(false);
+            if (ruleCount is { } count)
+            {
+                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"cashapp export: {count} payer rules ({activeRules} active) written to {rulesTarget}")).ConfigureAwait(false);
             }
 
             return 0;

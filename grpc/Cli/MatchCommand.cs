@@ -134,28 +134,8 @@ internal static class MatchCommand
     /// a minute before it writes), or null. Only what can be known without making anything: the path or one of its
     /// parents is a file. What only writing can tell (permissions, a full disk) is reported when the write fails.
     /// </summary>
-    private static string? OutputFolderProblem(string directory)
-    {
-        if (File.Exists(directory))
-        {
-            return "is a file; expected a folder for applications.csv and exceptions.csv.";
-        }
-
-        for (var parent = Path.GetDirectoryName(directory); !string.IsNullOrEmpty(parent); parent = Path.GetDirectoryName(parent))
-        {
-            if (Directory.Exists(parent))
-            {
-                return null;
-            }
-
-            if (File.Exists(parent))
-            {
-                return $"{parent} is a file, so no folder can be made under it.";
-            }
-        }
-
-        return null;
-    }
+    private static string? OutputFolderProblem(string directory) =>
+        File.Exists(directory) ? "is a file; expected a folder for applications.csv and exceptions.csv." : OutputFiles.UnderAFile(directory);
 
     private static void WriteSummary(TextWriter error, MatchRunSummary summary, string outputDirectory)
     {

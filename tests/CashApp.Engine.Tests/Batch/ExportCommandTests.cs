@@ -1,0 +1,78 @@
+namespace CashApp.Engine.Tests.Batch;
+
+/// <summary>
+/// <c>cashapp export</c> writes the applications file (and the payer rules) whole or not at all: AR imports what it
+/// finds, so a failed export must leave the earlier one as it was, with nothing half written beside it.
+/// </summary>
+[Collection("Console")]
+public sealed class ExportCommandTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("cashapp-export").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    // An empty file is a ledger the store sets up when it opens it: no applications yet.
+    private string Ledger()
+    {
+        var db = Path.Combine(_folder, "cashapp.db");
+        File.WriteAllBytes(db, []);
+        return db;
+    }
+
+    [Fact]
+    public async Task Export_IntoAFolderMadeForIt_WritesTheFileAndNothingElse()
+    {
+        var target = Path.Combine(_folder, "out", "2026-12-05", "applications.csv");
+
+        var (code, error) = await CliRun.Run("export", "--since", "2026-01-01", "--db", Ledger(), "--out", target);
+
+        Assert.True(code == 0, error);
+        Assert.StartsWith("payment_ref,", File.ReadAllText(target), StringComparison.Ordinal);
+        Assert.Equal(["applications.csv"], Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(target)!).Select(Path.GetFileName));
+        Assert.Contains($"0 applications since 2026-01-01T00:00:00Z written to {target}", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--out")]
+    [InlineData("--payer-rules")]
+    public async Task Export_TargetIsAFolderOrUnderAFile_FailsNamingItAndWritesNothing(string option)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_folder, "taken")).FullName;
+        var file = Path.Combine(_folder, "notes.txt");
+        File.WriteAllText(file, "notes");
+        var db = Ledger();
+        string[] targets = ["--out", Path.Combine(_folder, "applications.csv"), "--payer-rules", Path.Combine(_folder, "rules.json")];
+        var at = Array.IndexOf(targets, option) + 1;
+
+        targets[at] = folder;
+        var (folderCode, folderError) = await CliRun.Run(["export", "--since", "2026-01-01", "--db", db, .. targets]);
+        targets[at] = Path.Combine(file, "run", "x");
+        var (fileCode, fileError) = await CliRun.Run(["export", "--since", "2026-01-01", "--db", db, .. targets]);
+
+        Assert.Equal(2, folderCode);
+        Assert.Contains($"cashapp export: {option} {folder}: is a folder; expected a file to write or replace.", folderError, StringComparison.Ordinal);
+        Assert.Equal(2, fileCode);
+        Assert.Contains($"cashapp export: {option} {targets[at]}: {file} is a file, so no folder can be made under it.", fileError, StringComparison.Ordinal);
+        Assert.Equal(["cashapp.db", "notes.txt", "taken"], Directory.EnumerateFileSystemEntries(_folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(folder));
+    }
+
+    [Fact]
+    public async Task Export_RulesFileCannotBeWritten_LeavesTheEarlierExportAsItWasAndNoPartFiles()
+    {
+        var outFolder = Directory.CreateDirectory(Path.Combine(_folder, "out")).FullName;
+        var target = Path.Combine(outFolder, "applications.csv");
+        File.WriteAllText(target, "an earlier export");
+
+        // A name the file system takes (252 bytes of the 255 a name may have) but no file written beside it under a
+        // longer one: the rules fail after the applications are written, and neither is put in place.
+        var rules = Path.Combine(outFolder, new string('r', 247) + ".json");
+        var (code, error) = await CliRun.Run("export", "--since", "2026-01-01", "--db", Ledger(), "--out", target, "--payer-rules", rules);
+
+        Assert.Equal(1, code);
+        Assert.Contains("cashapp export: nothing was written.", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.Equal("an earlier export", File.ReadAllText(target));
+        Assert.Equal(["applications.csv"], Directory.EnumerateFileSystemEntries(outFolder).Select(Path.GetFileName));
+    }
+}
