@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using CashApp.Engine.Batch;
@@ -35,35 +36,58 @@ internal static class ExportCommand
                 return 2;
             }
 
-            var target = parse.GetValue(output)!.FullName;
-            var rulesTarget = parse.GetValue(payerRules)?.FullName;
-            foreach (var (option, file) in new[] { ("--out", target), ("--payer-rules", rulesTarget) })
+            var targets = new List<ExportTarget> { new("--out", parse.GetValue(output)!.FullName) };
+            if (parse.GetValue(payerRules) is { } rulesFile)
             {
-                if (file is not null && (Directory.Exists(file) ? "is a folder; expected a file to write or replace." : OutputFiles.UnderAFile(file)) is { } problem)
+                targets.Add(new("--payer-rules", rulesFile.FullName));
+            }
+
+            // The ledger's own files, which a target must never replace.
+            string[] ledgerFiles = connectionString is null ? [.. LedgerFileEnds.Select(end => ExportTarget.Resolved(path + end))] : [];
+            for (var t = 0; t < targets.Count; t++)
+            {
+                var target = targets[t];
+                var problem = target.Problem()
+                    ?? (ledgerFiles.Contains(target.Path, ExportTarget.PathComparer) ? "is the ledger database's own file; expected another file for the export." : null)
+                    ?? (targets.Take(t).FirstOrDefault(other => ExportTarget.PathComparer.Equals(other.Path, target.Path)) is { } earlier ? $"is {earlier.Option}'s file too; expected a file of its own." : null);
+                if (problem is not null)
                 {
-                    await Console.Error.WriteLineAsync($"cashapp export: {option} {file}: {problem}").ConfigureAwait(false);
+                    await Console.Error.WriteLineAsync($"cashapp export: {target.Option} {target.Given}: {problem}").ConfigureAwait(false);
                     return 2;
                 }
             }
 
-            await using var store = await CashStores.OpenAsync(new StoreLocation { SqlitePath = path, SqlServerConnectionString = connectionString }, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            ICashStore store;
+            try
+            {
+                store = await CashStores.OpenAsync(new StoreLocation { SqlitePath = path, SqlServerConnectionString = connectionString }, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbException ex)
+            {
+                await Console.Error.WriteLineAsync($"cashapp export: {(connectionString is null ? path : "--sqlserver")}: cannot open the ledger: {ex.Message}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync("cashapp export: nothing was written.").ConfigureAwait(false);
+                return 1;
+            }
+
+            await using var opened = store;
             int rows;
             int? ruleCount = null, activeRules = null;
+            var writing = targets[0];
+            var committed = 0;
             try
             {
                 // Never leave a half-written export for AR to import: both files are written under hidden names beside
                 // their targets and renamed once both are complete; a failure leaves the targets as they were.
-                using var applicationsFolder = new OutputFiles(Path.GetDirectoryName(target)!);
-                using var rulesFolder = rulesTarget is null ? null : new OutputFiles(Path.GetDirectoryName(rulesTarget)!);
-                await using (var writer = new StreamWriter(applicationsFolder.PathFor(Path.GetFileName(target)), append: false, new UTF8Encoding(false)))
+                await using (var writer = new StreamWriter(targets[0].Create(), new UTF8Encoding(false)))
                 {
                     rows = await ApplicationExport.WriteCsvAsync(store, from, writer, cancellationToken).ConfigureAwait(false);
                 }
 
-                if (rulesFolder is not null && store is IPayerRuleStore rules)
+                if (targets.Count > 1)
                 {
-                    var all = await rules.ListAllPayerRulesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-                    await using (var stream = File.Create(rulesFolder.PathFor(Path.GetFileName(rulesTarget!))))
+                    writing = targets[1];
+                    var all = await ((IPayerRuleStore)store).ListAllPayerRulesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                    await using (var stream = targets[1].Create())
                     {
                         CashApp.Engine.Matching.PayerRuleFile.Write(stream, all);
                     }
@@ -71,25 +95,104 @@ internal static class ExportCommand
                     (ruleCount, activeRules) = (all.Count, all.Count(r => r.State == CashApp.Engine.Matching.PayerRuleState.Active));
                 }
 
-                applicationsFolder.Commit();
-                rulesFolder?.Commit();
+                foreach (var target in targets)
+                {
+                    writing = target;
+                    target.Commit();
+                    committed++;
+                }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                await Console.Error.WriteLineAsync($"cashapp export: {ex.Message}").ConfigureAwait(false);
-                await Console.Error.WriteLineAsync("cashapp export: nothing was written.").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"cashapp export: {writing.Option} {writing.Given}: {ex.Message}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync(committed == 0
+                    ? "cashapp export: nothing was written."
+                    : $"cashapp export: {targets[0].Given} was written; {writing.Given} was not.").ConfigureAwait(false);
                 return 1;
             }
+            finally
+            {
+                foreach (var target in targets)
+                {
+                    target.Dispose();
+                }
+            }
 
-            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"cashapp export: {rows} applications since {from:yyyy-MM-dd'T'HH:mm:ss'Z'} written to {target}")).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"cashapp export: {rows} applications since {from:yyyy-MM-dd'T'HH:mm:ss'Z'} written to {targets[0].Given}")).ConfigureAwait(false);
             if (ruleCount is { } count)
             {
-                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"cashapp export: {count} payer rules ({activeRules} active) written to {rulesTarget}")).ConfigureAwait(false);
+                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"cashapp export: {count} payer rules ({activeRules} active) written to {targets[1].Given}")).ConfigureAwait(false);
             }
 
             return 0;
         });
 
         return command;
+    }
+
+    // A SQLite ledger's files: the database, its write-ahead log and shared memory, a rollback journal.
+    private static readonly string[] LedgerFileEnds = ["", "-wal", "-shm", "-journal"];
+
+    /// <summary>
+    /// One file the export writes. A regular file (or a link to one) is written under a hidden name beside it and renamed
+    /// into place (<see cref="OutputFiles"/>); a device or a pipe (<c>/dev/stdout</c>, <c>/dev/null</c>) cannot be
+    /// replaced, and is written to as it is.
+    /// </summary>
+    private sealed class ExportTarget(string option, string given) : IDisposable
+    {
+        public static StringComparer PathComparer { get; } = OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+
+        private OutputFiles? _folder;
+
+        public string Option { get; } = option;
+
+        /// <summary>The path as given.</summary>
+        public string Given { get; } = given;
+
+        /// <summary>The file written: the path, or the file a link at the path leads to.</summary>
+        public string Path { get; } = Resolved(given);
+
+        // Files of the system's devices and processes (a link there may lead to a pipe, which has no path): written
+        // straight, at the path given, never replaced.
+        private bool Direct => IsSystemFile(Given) || IsSystemFile(Path);
+
+        /// <summary>Why the file cannot be written, known before anything is opened, or null.</summary>
+        public string? Problem() =>
+            Directory.Exists(Path) ? "is a folder; expected a file to write or replace."
+            : Direct ? null
+            : OutputFiles.UnderAFile(Path);
+
+        public FileStream Create()
+        {
+            if (Direct)
+            {
+                return new FileStream(Given, FileMode.Open, FileAccess.Write);
+            }
+
+            _folder = new OutputFiles(System.IO.Path.GetDirectoryName(Path)!);
+            return File.Create(_folder.PathFor(System.IO.Path.GetFileName(Path)));
+        }
+
+        public void Commit() => _folder?.Commit();
+
+        public void Dispose() => _folder?.Dispose();
+
+        private static bool IsSystemFile(string path) =>
+            !OperatingSystem.IsWindows() && (path.StartsWith("/dev/", StringComparison.Ordinal) || path.StartsWith("/proc/", StringComparison.Ordinal));
+
+        /// <summary>The full path of the file a link at <paramref name="path"/> finally leads to, or the path when it is no link.</summary>
+        public static string Resolved(string path)
+        {
+            var full = System.IO.Path.GetFullPath(path);
+            try
+            {
+                return new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full;
+            }
+            catch (IOException)
+            {
+                // A link that loops: writing it fails with its own message.
+                return full;
+            }
+        }
     }
 }

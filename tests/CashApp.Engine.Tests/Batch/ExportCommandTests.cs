@@ -75,4 +75,67 @@ public sealed class ExportCommandTests : IDisposable
         Assert.Equal("an earlier export", File.ReadAllText(target));
         Assert.Equal(["applications.csv"], Directory.EnumerateFileSystemEntries(outFolder).Select(Path.GetFileName));
     }
+
+    [Theory]
+    [InlineData("--out", "")]
+    [InlineData("--out", "-wal")]
+    [InlineData("--payer-rules", "")]
+    [InlineData("--payer-rules", "-journal")]
+    public async Task Export_TargetIsTheLedgersOwnFile_IsRefusedAndTheLedgerStillOpens(string option, string end)
+    {
+        var db = Ledger();
+        Assert.Equal(0, (await CliRun.Run("export", "--since", "2026-01-01", "--db", db, "--out", Path.Combine(_folder, "first.csv"))).Code);
+        var before = File.ReadAllBytes(db);
+        string[] targets = ["--out", Path.Combine(_folder, "a.csv"), "--payer-rules", Path.Combine(_folder, "rules.json")];
+        targets[Array.IndexOf(targets, option) + 1] = db + end;
+
+        var (code, error) = await CliRun.Run(["export", "--since", "2026-01-01", "--db", db, .. targets]);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"cashapp export: {option} {db}{end}: is the ledger database's own file; expected another file for the export.", error, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(db));
+        var (again, againError) = await CliRun.Run("export", "--since", "2026-01-01", "--db", db, "--out", Path.Combine(_folder, "second.csv"));
+        Assert.True(again == 0, againError);
+    }
+
+    [Fact]
+    public async Task Export_BothTargetsOneFile_IsRefusedBeforeWritingEither()
+    {
+        var target = Path.Combine(_folder, "export.out");
+
+        var (code, error) = await CliRun.Run("export", "--since", "2026-01-01", "--db", Ledger(), "--out", target, "--payer-rules", target);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"cashapp export: --payer-rules {target}: is --out's file too; expected a file of its own.", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(target));
+    }
+
+    [Fact]
+    public async Task Export_TargetIsALink_ReplacesTheFileItLeadsToAndKeepsTheLink()
+    {
+        var real = Path.Combine(_folder, "real.csv");
+        File.WriteAllText(real, "an earlier export");
+        var link = Path.Combine(_folder, "latest.csv");
+        File.CreateSymbolicLink(link, real);
+
+        var (code, error) = await CliRun.Run("export", "--since", "2026-01-01", "--db", Ledger(), "--out", link);
+
+        Assert.True(code == 0, error);
+        Assert.Equal(real, new FileInfo(link).ResolveLinkTarget(returnFinalTarget: true)?.FullName);
+        Assert.StartsWith("payment_ref,", File.ReadAllText(real), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Export_LedgerIsNoDatabase_FailsNamingItInOneLine()
+    {
+        var db = Path.Combine(_folder, "notes.txt");
+        File.WriteAllText(db, "not a ledger");
+
+        var (code, error) = await CliRun.Run("export", "--since", "2026-01-01", "--db", db, "--out", Path.Combine(_folder, "a.csv"));
+
+        Assert.Equal(1, code);
+        Assert.Contains($"cashapp export: {db}: cannot open the ledger: ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_folder, "a.csv")));
+    }
 }
