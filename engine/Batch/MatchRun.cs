@@ -45,13 +45,13 @@ public sealed record MatchRunOptions
 }
 
 /// <summary>Per bank file: its format and how many credits and debits it held.</summary>
-public sealed record BankFileSummary(string FileName, BankFileFormat Format, int Credits, int Payments, int Debits, long CreditMinorTotal, IReadOnlyList<ParseWarning> Warnings)
+public sealed record BankFileSummary(string FileName, BankFileFormat Format, int Credits, int Payments, int Debits, Int128 CreditMinorTotal, IReadOnlyList<ParseWarning> Warnings)
 {
     /// <summary>How long reading the file took (files are read side by side).</summary>
     public TimeSpan ReadTime { get; init; }
 
-    /// <summary>The credits' total per currency, in minor units.</summary>
-    public IReadOnlyDictionary<string, long> CreditTotals { get; init; } = new Dictionary<string, long>();
+    /// <summary>The credits' total per currency, in minor units (a file's credits, each a long, may add up past one).</summary>
+    public IReadOnlyDictionary<string, Int128> CreditTotals { get; init; } = new Dictionary<string, Int128>();
 
     /// <summary>How many of the file's credits an earlier file of the run already brought.</summary>
     public int Duplicates { get; init; }
@@ -225,8 +225,8 @@ public static class MatchRun
         foreach (var file in files)
         {
             int credits = 0, paying = 0, debits = 0, repeated = 0;
-            long creditTotal = 0;
-            var byCurrency = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            Int128 creditTotal = 0;
+            var byCurrency = new SortedDictionary<string, Int128>(StringComparer.Ordinal);
             foreach (var transaction in file.Transactions)
             {
                 if (transaction.Direction == Direction.Debit)
@@ -236,8 +236,8 @@ public static class MatchRun
                 }
 
                 credits++;
-                creditTotal = checked(creditTotal + transaction.AmountMinor);
-                byCurrency[transaction.Currency] = checked(byCurrency.GetValueOrDefault(transaction.Currency) + transaction.AmountMinor);
+                creditTotal += transaction.AmountMinor;
+                byCurrency[transaction.Currency] = byCurrency.GetValueOrDefault(transaction.Currency) + transaction.AmountMinor;
                 if (repeats.Contains(transaction))
                 {
                     repeated++;

@@ -41,27 +41,7 @@ public static class BalanceCheck
         ArgumentNullException.ThrowIfNull(exceptions);
 
         var itemSide = applications.Count >= ApartFrom ? Task.Run(() => CheckItems(items, findItem, applications)) : null;
-        Violation? paymentViolation;
-        try
-        {
-            paymentViolation = CheckPayments(payments, applications, exceptions);
-        }
-        catch (OverflowException)
-        {
-            // A total past the range of minor units ends the check with that error; the other side is waited for even
-            // so, so that no work of this call outlives it and no failure of its goes unobserved.
-            try
-            {
-                itemSide?.Wait();
-            }
-            catch (AggregateException)
-            {
-                // The overflow already thrown is the check's answer.
-            }
-
-            throw;
-        }
-
+        var paymentViolation = CheckPayments(payments, applications, exceptions);
         var itemViolation = itemSide is null ? CheckItems(items, findItem, applications) : itemSide.GetAwaiter().GetResult();
         var first = Violation.First(paymentViolation, itemViolation);
         if (first is not null)
@@ -78,7 +58,7 @@ public static class BalanceCheck
         foreach (var payment in payments)
         {
             ref var totals = ref CollectionsMarshal.GetValueRefOrAddDefault(byRef, payment.PaymentRef, out _);
-            totals.Amount = checked(totals.Amount + payment.Amount.Minor);
+            totals.Amount += payment.Amount.Minor;
             totals.Currency = payment.Amount.Currency.Code;
         }
 
@@ -96,7 +76,7 @@ public static class BalanceCheck
                 return Violation.AcrossCurrencies(row, application);
             }
 
-            payment.Accounted = checked(payment.Accounted + application.Amount.Minor);
+            payment.Accounted += application.Amount.Minor;
         }
 
         foreach (var exception in exceptions)
@@ -104,7 +84,7 @@ public static class BalanceCheck
             ref var payment = ref CollectionsMarshal.GetValueRefOrNullRef(byRef, exception.PaymentRef);
             if (!Unsafe.IsNullRef(ref payment))
             {
-                payment.Accounted = checked(payment.Accounted + exception.Unapplied.Minor);
+                payment.Accounted += exception.Unapplied.Minor;
             }
         }
 
@@ -161,7 +141,7 @@ public static class BalanceCheck
                 appliedOrder.Add(item.ItemId);
             }
 
-            applied.Applied = checked(applied.Applied + application.Amount.Minor + application.DeductionMinor);
+            applied.Applied += (Int128)application.Amount.Minor + application.DeductionMinor;
         }
 
         foreach (var itemId in appliedOrder)
@@ -207,7 +187,7 @@ public static class BalanceCheck
             a is null ? b : b is null ? a : (a.Value.Row, a.Value.Step).CompareTo((b.Value.Row, b.Value.Step)) <= 0 ? a : b;
     }
 
-    private record struct PaymentTotals(long Amount, string? Currency, long Accounted);
+    private record struct PaymentTotals(Int128 Amount, string? Currency, Int128 Accounted);
 
-    private record struct ItemTotals(OpenItem Item, long Applied, bool Touched);
+    private record struct ItemTotals(OpenItem Item, Int128 Applied, bool Touched);
 }

@@ -128,6 +128,35 @@ public sealed class MatchCommandTests : IDisposable
         Assert.True(exceptions[1].StartsWith("26112000000003,1000000000000000.00,USD,1000000000000000.00,no_match,the amounts to compare are too large to add up", StringComparison.Ordinal), exceptions[1]);
     }
 
+    /// <summary>
+    /// A camt.053 file of two statements whose credits, each within its statement's limits, add up past a long: the run
+    /// completes and the summary's credit total is the file's (it once ended in an OverflowException).
+    /// </summary>
+    [Fact]
+    public async Task Match_FileWhoseCreditsAddUpPastALong_CompletesWithItsTotal()
+    {
+        static string Statement(int s) => $"<Stmt><Id>S{s}</Id><CreDtTm>2026-11-20T17:00:00</CreDtTm><Acct><Id><IBAN>DE89370400440532013000</IBAN></Id></Acct>"
+            + string.Concat(Enumerable.Range(0, 6).Select(i => $"""
+                <Ntry><NtryRef>R{s}{i}</NtryRef><Amt Ccy="USD">9999999999999999.{90 + i}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2026-11-20</Dt></BookgDt>
+                <NtryDtls><TxDtls><Refs><EndToEndId>E{s}{i}</EndToEndId></Refs><RltdPties><Dbtr><Nm>ROYAL FOODS</Nm></Dbtr></RltdPties><RmtInf><Ustrd>PAY {i}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+
+                """)) + "</Stmt>";
+        var bank = Path.Combine(_out, "day.camt053.xml");
+        File.WriteAllText(bank, $"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><GrpHdr><MsgId>M1</MsgId><CreDtTm>2026-11-20T17:00:00</CreDtTm></GrpHdr>
+            {Statement(1)}{Statement(2)}</BkToCstmrStmt></Document>
+
+            """);
+        var target = Path.Combine(_out, "run");
+
+        var (code, error) = await CliRun.Run("match", "--open-items", Demo("open_items.csv"), "--bank", bank, "--out", target);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("USD 119999999999999999.10", error, StringComparison.Ordinal);
+        Assert.Equal(13, File.ReadAllLines(Path.Combine(target, "exceptions.csv")).Length);
+    }
+
     [Fact]
     public async Task Match_TruncatedBankFile_FailsNamingTheFileAndWritesNothing()
     {

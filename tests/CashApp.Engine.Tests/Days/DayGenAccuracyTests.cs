@@ -47,7 +47,7 @@ public sealed class DayGenAccuracyTests : IDisposable
         // The files are clean: read strictly, without a warning, to the day's credits and their total.
         Assert.Equal(summary.Payments, result.Payments);
         Assert.All(result.Files, f => Assert.Empty(f.Warnings));
-        Assert.Equal(summary.TotalCents, result.Files.Sum(f => f.CreditMinorTotal));
+        Assert.Equal(summary.TotalCents, result.Files.Aggregate(Int128.Zero, (total, f) => total + f.CreditMinorTotal));
         Assert.True(figures.Lost == 0, $"lost {figures.Lost}\n{table}");
         Assert.True(figures.OverApplied == 0, $"over-applied {figures.OverApplied}\n{table}");
         Assert.True(figures.UnknownItems == 0, $"applied to unknown items {figures.UnknownItems}\n{table}");

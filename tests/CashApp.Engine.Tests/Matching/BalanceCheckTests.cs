@@ -38,6 +38,21 @@ public sealed class BalanceCheckTests
         Assert.Null(Check(payments, applications, [Unapplied("P1", 1_000), Unapplied("P2", 1_100)]));
     }
 
+    /// <summary>
+    /// Totals of one reference past a long (payments of one reference in several files, each up to 18 digits): the books
+    /// still balance, and a violation is still found, with its figures. Once the check ended the run in an overflow.
+    /// </summary>
+    [Fact]
+    public void TotalsPastALong_BalanceOrStopWithTheirFigures()
+    {
+        const long huge = 5_000_000_000_000_000_000;
+        var payments = new[] { Paid("P1", huge), Paid("P1", huge), Paid("P1", huge) };
+        Assert.Null(Check(payments, [], [Unapplied("P1", huge), Unapplied("P1", huge), Unapplied("P1", huge)]));
+
+        var error = Check(payments, [], [Unapplied("P1", huge), Unapplied("P1", huge)]);
+        Assert.Equal("Payment P1: applied plus unapplied is 10000000000000000000, not the payment's 15000000000000000000 (minor units).", Assert.IsType<InvalidOperationException>(error).Message);
+    }
+
     [Fact]
     public void ApplicationToAnUnknownPayment_Stops()
     {
