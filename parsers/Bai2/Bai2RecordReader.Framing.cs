@@ -1,8 +1,5 @@
 using System.Buffers;
-using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace CashApp.Parsers.Bai2;
 
@@ -121,7 +118,7 @@ public sealed partial class Bai2RecordReader
         {
             // One physical line (or, in lenient mode, up to a '/' that a further record follows on the line).
             var rest = span[pos..];
-            var newLine = IndexOfNewLine(rest);
+            var newLine = rest.IndexOf((byte)'\n');
             var lineLength = newLine < 0 ? rest.Length : newLine;
             if (lenient)
             {
@@ -191,39 +188,6 @@ public sealed partial class Bai2RecordReader
         frame.RecordLength = pos;
         frame.Consumed = pos;
         return true;
-    }
-
-    /// <summary>
-    /// <c>bytes.IndexOf((byte)'\n')</c>, inline: a line is a few dozen bytes, so the call and set-up of the library's
-    /// search cost more than the search (the framer of every record of every part calls it for every line). Thirty-two
-    /// bytes at a time, the last block overlapping the one before when the length is no multiple of 32.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static int IndexOfNewLine(ReadOnlySpan<byte> bytes)
-    {
-        if (!Vector256.IsHardwareAccelerated || bytes.Length < Vector256<byte>.Count)
-        {
-            return bytes.IndexOf((byte)'\n');
-        }
-
-        ref var first = ref MemoryMarshal.GetReference(bytes);
-        var newLine = Vector256.Create((byte)'\n');
-        var last = bytes.Length - Vector256<byte>.Count;
-        for (var i = 0; ; i += Vector256<byte>.Count)
-        {
-            // The last block ends at the last byte; the bytes it shares with the block before have no line feed.
-            var at = Math.Min(i, last);
-            var mask = Vector256.Equals(Vector256.LoadUnsafe(ref first, (nuint)at), newLine).ExtractMostSignificantBits();
-            if (mask != 0)
-            {
-                return at + BitOperations.TrailingZeroCount(mask);
-            }
-
-            if (at == last)
-            {
-                return -1;
-            }
-        }
     }
 
     /// <summary>

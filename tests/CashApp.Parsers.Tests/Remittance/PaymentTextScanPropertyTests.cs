@@ -1,4 +1,3 @@
-using CashApp.Parsers.Bai2;
 using CashApp.Parsers.Remittance;
 using FsCheck;
 using FsCheck.Fluent;
@@ -8,8 +7,7 @@ namespace CashApp.Parsers.Tests.Remittance;
 
 /// <summary>
 /// The label scan's searches, each against the plainer search it replaced: the colons found a block at a time and the
-/// candidates tried by their first and last four characters, the value test before the key search, the line feed
-/// search of the BAI2 framer.
+/// candidates tried by their first and last four characters, and the value test before the key search.
 /// </summary>
 public sealed class PaymentTextScanPropertyTests
 {
@@ -81,16 +79,6 @@ public sealed class PaymentTextScanPropertyTests
             var fast = PaymentTextScan.BeforeInnerKey(text, value, isName, out var fastReference);
             var whole = PaymentTextScan.BeforeInnerKeySearched(text, value, isName, out var wholeReference);
             return (fast == whole && fastReference == wholeReference).Label($"{fast} {fastReference} against {whole} {wholeReference}");
-        });
-
-    [Property(MaxTest = 3000, Replay = "(20261205,3)")]
-    public Property IndexOfNewLine_AnyBytes_IsIndexOf() =>
-        Prop.ForAll(Gen.Choose(0, 200).SelectMany(n => Gen.ArrayOf(Gen.Elements((byte)'\n', (byte)'8', (byte)',', (byte)'\r', (byte)0x8A, (byte)'a'), n).Select(b => (n, b))).ToArbitrary(), Gen.Choose(0, 4).ToArbitrary(), (input, sparse) =>
-        {
-            // Most lines are dozens of bytes without a line feed: keep only some of them.
-            var bytes = input.b.Select((b, i) => b == (byte)'\n' && i % (sparse + 1) != 0 ? (byte)'x' : b).ToArray();
-            var results = Enumerable.Range(0, bytes.Length + 1).Select(from => (Bai2RecordReader.IndexOfNewLine(bytes.AsSpan(from)), bytes.AsSpan(from).IndexOf((byte)'\n')));
-            return results.All(r => r.Item1 == r.Item2);
         });
 
     /// <summary>The search as it was before the colons were found a block at a time: each colon in turn, each candidate compared whole.</summary>
