@@ -16,6 +16,7 @@ internal sealed class Bai2PartReader(string fileName, Bai2ReaderOptions options,
     public override async Task CheckAsync(Stream stream, ICollection<ParseWarning>? warnings, Action<long, object> mark, CancellationToken cancellationToken)
     {
         var reader = new Bai2RecordReader(fileName, options, warnings);
+        reader.CheckOnly();
         mark(0, reader.CloneForPart());
         var marked = 0L;
         var none = new List<int>();

@@ -316,6 +316,16 @@ public sealed partial class Bai2RecordReader
         warnings?.Add(new ParseWarning(fileName, location.LineNumber, errorCode, location.ShortMessage(detail)));
     }
 
+    /// <summary>
+    /// True for a reader whose records nobody reads (<see cref="BankFileParts"/>' checking reader): it checks all a
+    /// reader checks, with the same errors, and leaves a 16 record's <see cref="Text"/> and
+    /// <see cref="TextContinuationStarts"/> unset. Its copies (<see cref="CloneForPart"/>) read everything.
+    /// </summary>
+    private bool checkOnly;
+
+    /// <summary>Makes this a reader that only checks (see <see cref="checkOnly"/>).</summary>
+    internal void CheckOnly() => checkOnly = true;
+
     /// <summary>0-based offset in the file of the byte after the current record: where the next record starts.</summary>
     internal long NextByteOffset => nextByteOffset;
 
@@ -328,6 +338,7 @@ public sealed partial class Bai2RecordReader
     {
         var copy = (Bai2RecordReader)MemberwiseClone();
         copy.warnings = null;
+        copy.checkOnly = false;
         copy.record = (byte[])record.Clone();
         copy.lineBreaks = (int[])lineBreaks.Clone();
         copy.summaries = [.. summaries];
