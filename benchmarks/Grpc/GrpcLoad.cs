@@ -19,7 +19,10 @@ namespace CashApp.Benchmarks.Grpc;
 /// <c>Match</c> with one payment per call from many concurrent callers (a closed loop: the most the server answers),
 /// then at a fixed offered rate (an open loop: the latency callers see at that load, <c>--rate 0</c> skips it), then
 /// <c>MatchStream</c> with batches of payments on a few streams. Prints calls/s, payments/s, latency percentiles and the CPU split.
-/// <c>dotnet run -c Release --project benchmarks -- grpc-load [--seconds 10] [--concurrency 64] [--connections 2] [--streams 4] [--batch 100] [--rate 20000] [--baseline] [--in-process] [--server PATH] [--ledger DIR --db PATH] [--upsert-new N [--among]] [--upsert-customers N] [--change-customers N [--rename]]</c>;
+/// <c>dotnet run -c Release --project benchmarks -- grpc-load [--seconds 10] [--concurrency 64] [--connections 2] [--streams 4] [--batch 100] [--rate 20000] [--no-closed] [--baseline] [--in-process] [--server PATH] [--server-cpus LIST --client-cpus LIST] [--ledger DIR --db PATH] [--upsert-new N [--among]] [--upsert-customers N] [--change-customers N [--rename]]</c>;
+/// <c>--server-cpus 0 --client-cpus 1</c> runs the served child and this process each on CPUs of its own (Linux
+/// <c>taskset</c> lists; see <see cref="Pinning"/>), so that the fixed-rate schedule is not late for want of the core the
+/// server holds; <c>--no-closed</c> skips the closed loop and <c>--streams 0</c> the streamed phase.
 /// <c>--in-process</c> hosts the server in this process instead (no CPU split); <c>--server</c> runs another
 /// build's <c>cashapp.dll</c>, to compare two builds on the same noisy machine one run after the other.
 /// <c>--ledger</c> serves the customers and open items of a ScaleGen day (<c>customers.csv</c>,
