@@ -42,7 +42,7 @@ internal static class Pinning
 
     /// <summary>
     /// What a process may run on and what its runtime made of it: the CPUs Linux allows it, and its threads by name
-    /// (the server collector's heaps each have a thread, <c>.NET SvrGC</c>; the thread pool's workers are
+    /// (the server collector's heaps each have a thread, <c>.NET Server GC</c>; the thread pool's workers are
     /// <c>.NET TP Worker</c>). This process (<paramref name="pid"/> null) reports its runtime's own view too.
     /// </summary>
     public static string Describe(int? pid)
@@ -72,7 +72,7 @@ internal static class Pinning
         }
 
         int Named(string prefix) => threads.Where(t => t.Key.StartsWith(prefix, StringComparison.Ordinal)).Sum(t => t.Value);
-        var text = string.Create(CultureInfo.InvariantCulture, $"CPUs allowed {allowed}; {threads.Values.Sum()} threads, {Named(".NET SvrGC")} server-GC heap threads, {Named(".NET BGC")} background-GC, {Named(".NET TP Worker")} thread-pool workers");
+        var text = string.Create(CultureInfo.InvariantCulture, $"CPUs allowed {allowed}; {threads.Values.Sum()} threads, {Named(".NET Server GC")} server-GC heap threads, {Named(".NET BGC")} background-GC, {Named(".NET TP Worker")} thread-pool workers");
         return pid is null
             ? string.Create(CultureInfo.InvariantCulture, $"{text}; its runtime sees {Environment.ProcessorCount} processors, {(GCSettings.IsServerGC ? "server" : "workstation")} GC")
             : text;
