@@ -19,7 +19,10 @@ namespace CashApp.Benchmarks.Grpc;
 /// <c>Match</c> with one payment per call from many concurrent callers (a closed loop: the most the server answers),
 /// then at a fixed offered rate (an open loop: the latency callers see at that load, <c>--rate 0</c> skips it), then
 /// <c>MatchStream</c> with batches of payments on a few streams. Prints calls/s, payments/s, latency percentiles and the CPU split.
-/// <c>dotnet run -c Release --project benchmarks -- grpc-load [--seconds 10] [--concurrency 64] [--connections 2] [--streams 4] [--batch 100] [--rate 20000] [--baseline] [--in-process] [--server PATH] [--ledger DIR --db PATH] [--upsert-new N [--among]] [--upsert-customers N] [--change-customers N [--rename]]</c>;
+/// <c>dotnet run -c Release --project benchmarks -- grpc-load [--seconds 10] [--concurrency 64] [--connections 2] [--streams 4] [--batch 100] [--rate 20000] [--no-closed] [--baseline] [--in-process] [--server PATH] [--server-cpus LIST --client-cpus LIST] [--ledger DIR --db PATH] [--upsert-new N [--among]] [--upsert-customers N] [--change-customers N [--rename]]</c>;
+/// <c>--server-cpus 0 --client-cpus 1</c> runs the served child and this process each on CPUs of its own (Linux
+/// <c>taskset</c> lists; see <see cref="Pinning"/>), so that the fixed-rate schedule is not late for want of the core the
+/// server holds; <c>--no-closed</c> skips the closed loop and <c>--streams 0</c> the streamed phase.
 /// <c>--in-process</c> hosts the server in this process instead (no CPU split); <c>--server</c> runs another
 /// build's <c>cashapp.dll</c>, to compare two builds on the same noisy machine one run after the other.
 /// <c>--ledger</c> serves the customers and open items of a ScaleGen day (<c>customers.csv</c>,
@@ -45,7 +48,21 @@ internal static class GrpcLoad
         var streams = Option(args, "--streams", 4);
         var batch = Option(args, "--batch", 100);
         var rate = Option(args, "--rate", 20_000);
+        var serverCpus = Text(args, "--server-cpus");
+        var clientCpus = Text(args, "--client-cpus");
+        if (clientCpus is not null && Environment.GetEnvironmentVariable(Pinning.Variable) is null)
+        {
+            // The runtime sizes its thread pool and collector to the CPUs it may use when it starts: this process is
+            // started again on its CPUs rather than moved onto them half-way.
+            return await Pinning.RunAgainOnAsync(clientCpus, ["grpc-load", .. args]).ConfigureAwait(false);
+        }
+
         var inProcess = args.Contains("--in-process");
+        if (inProcess && serverCpus is not null)
+        {
+            throw new ArgumentException("--server-cpus pins the served child process; it cannot be used with --in-process.");
+        }
+
         var at = Array.IndexOf(args, "--server");
         var serverDll = at >= 0 && at + 1 < args.Length ? Path.GetFullPath(args[at + 1]) : Path.Combine(AppContext.BaseDirectory, "cashapp.dll");
         var repo = FindRepo();
@@ -74,7 +91,12 @@ internal static class GrpcLoad
 
             await using var server = inProcess
                 ? await Server.InProcessAsync(db, keys).ConfigureAwait(false)
-                : await Server.ChildAsync(serverDll, db, keys).ConfigureAwait(false);
+                : await Server.ChildAsync(serverDll, db, keys, serverCpus).ConfigureAwait(false);
+            Console.WriteLine($"client: {Pinning.Describe(null)}");
+            if (server.ProcessId is { } serverPid)
+            {
+                Console.WriteLine($"server: {Pinning.Describe(serverPid)}");
+            }
 
             // Each channel is one HTTP/2 connection (one socket, one frame writer on either side); calls go round the channels.
             var channels = Enumerable.Range(0, connections).Select(_ => GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions
@@ -183,17 +205,21 @@ internal static class GrpcLoad
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"unary Health  {concurrency,4} callers: {baseline.Count / baseline.Elapsed.TotalSeconds,10:N0} calls/s     p50 {baseline.P(0.50),7:F3} ms  p99 {baseline.P(0.99),7:F3} ms; {baseline.CpuText(baseline.Count, "calls")}"));
                 }
 
-                await Measure(server, () => Unary(clients, payments, concurrency, TimeSpan.FromSeconds(6))).ConfigureAwait(false);
-                var unary = await Measure(server, () => Unary(clients, payments, concurrency, TimeSpan.FromSeconds(seconds))).ConfigureAwait(false);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"unary Match   {concurrency,4} callers: {unary.Count / unary.Elapsed.TotalSeconds,10:N0} calls/s     p50 {unary.P(0.50),7:F3} ms  p99 {unary.P(0.99),7:F3} ms  p99.9 {unary.P(0.999),7:F3} ms; {unary.CpuText(unary.Count, "calls")}"));
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  server RSS after unary Match {server.RssText()}{unary.AllocatedText()}"));
+                if (!args.Contains("--no-closed"))
+                {
+                    await Measure(server, () => Unary(clients, payments, concurrency, TimeSpan.FromSeconds(6))).ConfigureAwait(false);
+                    var unary = await Measure(server, () => Unary(clients, payments, concurrency, TimeSpan.FromSeconds(seconds))).ConfigureAwait(false);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"unary Match   {concurrency,4} callers: {unary.Count / unary.Elapsed.TotalSeconds,10:N0} calls/s     p50 {unary.P(0.50),7:F3} ms  p99 {unary.P(0.99),7:F3} ms  p99.9 {unary.P(0.999),7:F3} ms; {unary.CpuText(unary.Count, "calls")}"));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  server RSS after unary Match {server.RssText()}{unary.AllocatedText()}"));
+                }
 
                 if (rate > 0)
                 {
                     double[] sentLate = [];
+                    double[] answered = [];
                     async Task<Latencies> PacedRun(TimeSpan duration)
                     {
-                        (var measured, sentLate) = await Paced(clients, payments, rate, concurrency, duration).ConfigureAwait(false);
+                        (var measured, sentLate, answered) = await Paced(clients, payments, rate, concurrency, duration).ConfigureAwait(false);
                         return measured;
                     }
 
@@ -202,11 +228,17 @@ internal static class GrpcLoad
                     var lateP50 = sentLate[sentLate.Length / 2];
                     var lateP99 = sentLate[(int)(sentLate.Length * 0.99)];
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"unary Match   {rate,6:N0}/s offered, at most {concurrency} in flight: {paced.Count / paced.Elapsed.TotalSeconds,10:N0} calls/s     p50 {paced.P(0.50),7:F3} ms  p99 {paced.P(0.99),7:F3} ms  p99.9 {paced.P(0.999),7:F3} ms from each call's scheduled start (sent late by p50 {lateP50:F3} / p99 {lateP99:F3} ms); {paced.CpuText(paced.Count, "calls")}"));
+                    // From the moment each call was sent to its answer: the server, the wire and the client's receiving
+                    // side, without the schedule's lateness (which the figures above include, as a caller would see it).
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  sent to answered: p50 {Quantile(answered, 0.50):F3} ms  p99 {Quantile(answered, 0.99):F3} ms  p99.9 {Quantile(answered, 0.999):F3} ms; sent late p99.9 {Quantile(sentLate, 0.999):F3} ms, max {Quantile(sentLate, 1):F3} ms"));
                 }
 
-                await Measure(server, () => Stream(clients, payments, streams, batch, TimeSpan.FromSeconds(2))).ConfigureAwait(false);
-                var streamed = await Measure(server, () => Stream(clients, payments, streams, batch, TimeSpan.FromSeconds(seconds))).ConfigureAwait(false);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"MatchStream   {streams,4} streams x {batch} per message: {streamed.Count * batch / streamed.Elapsed.TotalSeconds,10:N0} payments/s  p50 {streamed.P(0.50),7:F3} ms  p99 {streamed.P(0.99),7:F3} ms per message; {streamed.CpuText(streamed.Count * batch, "payments")}"));
+                if (streams > 0)
+                {
+                    await Measure(server, () => Stream(clients, payments, streams, batch, TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+                    var streamed = await Measure(server, () => Stream(clients, payments, streams, batch, TimeSpan.FromSeconds(seconds))).ConfigureAwait(false);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"MatchStream   {streams,4} streams x {batch} per message: {streamed.Count * batch / streamed.Elapsed.TotalSeconds,10:N0} payments/s  p50 {streamed.P(0.50),7:F3} ms  p99 {streamed.P(0.99),7:F3} ms per message; {streamed.CpuText(streamed.Count * batch, "payments")}"));
+                }
             }
             finally
             {
@@ -292,16 +324,23 @@ internal static class GrpcLoad
         }
 
         /// <summary>Starts <c>cashapp serve</c> as it ships (its runtimeconfig, its logging) and waits until its health check answers.</summary>
-        public static async Task<Server> ChildAsync(string dll, string db, string keys, params string[] serveArgs)
+        public static Task<Server> ChildAsync(string dll, string db, string keys, params string[] serveArgs) =>
+            ChildAsync(dll, db, keys, null, serveArgs);
+
+        /// <summary>As above; with <paramref name="cpus"/> (a <c>taskset -c</c> list) the child runs on those CPUs only, from its first instruction.</summary>
+        public static async Task<Server> ChildAsync(string dll, string db, string keys, string? cpus, params string[] serveArgs)
         {
             var port = FreePort();
-            var start = new ProcessStartInfo("dotnet")
+            var start = new ProcessStartInfo(cpus is null ? "dotnet" : "taskset")
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            string[] arguments = ["exec", dll, "serve", "--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", "--db", db, "--api-keys", keys, .. serveArgs];
+            // taskset sets the affinity and execs dotnet in its place: the process id is the server's, and its runtime
+            // sizes its collector's heaps and its thread pool to the CPUs it is given.
+            string[] pinning = cpus is null ? [] : ["-c", cpus, "dotnet"];
+            string[] arguments = [.. pinning, "exec", dll, "serve", "--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", "--db", db, "--api-keys", keys, .. serveArgs];
             foreach (var arg in arguments)
             {
                 start.ArgumentList.Add(arg);
@@ -526,11 +565,12 @@ internal static class GrpcLoad
     /// first call that fails stops the schedule: no further call is started, and a failed call's error is what the run
     /// ends with.
     /// </summary>
-    private static async Task<(Latencies Latencies, double[] SentLate)> Paced(V1.Matching.MatchingClient[] clients, V1.Payment[] payments, int rate, int callers, TimeSpan duration)
+    private static async Task<(Latencies Latencies, double[] SentLate, double[] Answered)> Paced(V1.Matching.MatchingClient[] clients, V1.Payment[] payments, int rate, int callers, TimeSpan duration)
     {
         var total = (int)Math.Ceiling(rate * duration.TotalSeconds);
         var latencies = new double[total];
         var sentLate = new double[total];
+        var answered = new double[total];
         var calls = new Task[total];
         var ticksPerCall = (double)Stopwatch.Frequency / rate;
         using var room = new SemaphoreSlim(callers);
@@ -566,16 +606,20 @@ internal static class GrpcLoad
         var elapsed = Stopwatch.GetElapsedTime(start);
         Array.Sort(latencies);
         Array.Sort(sentLate);
-        return (new Latencies(total, elapsed, latencies), sentLate);
+        Array.Sort(answered);
+        return (new Latencies(total, elapsed, latencies), sentLate, answered);
 
         async Task Call(int i, long scheduled)
         {
             try
             {
-                sentLate[i] = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
+                var sent = Stopwatch.GetTimestamp();
+                sentLate[i] = Stopwatch.GetElapsedTime(scheduled, sent).TotalMilliseconds;
                 var request = new V1.MatchRequest { Payments = { payments[i % payments.Length] } };
                 await clients[i % clients.Length].MatchAsync(request).ConfigureAwait(false);
-                latencies[i] = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
+                var now = Stopwatch.GetTimestamp();
+                latencies[i] = Stopwatch.GetElapsedTime(scheduled, now).TotalMilliseconds;
+                answered[i] = Stopwatch.GetElapsedTime(sent, now).TotalMilliseconds;
             }
             catch
             {
@@ -815,6 +859,15 @@ internal static class GrpcLoad
 
         await call.RequestStream.CompleteAsync().ConfigureAwait(false);
         await call;
+    }
+
+    /// <summary>The value of <paramref name="q"/> in the sorted <paramref name="sorted"/> (1: the largest); 0 when empty.</summary>
+    private static double Quantile(double[] sorted, double q) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
+
+    private static string? Text(string[] args, string name)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
     }
 
     private static int Option(string[] args, string name, int fallback)

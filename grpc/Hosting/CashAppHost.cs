@@ -169,6 +169,13 @@ internal static class CashAppHost
             builder.Services.AddSingleton<Web.WorklistActions>();
         }
 
+        // gRPC makes each interceptor and the service of every call anew (with the container's help) unless the container
+        // holds them: these hold nothing of a call, so one each serves every call (about 2 % of the server's CPU under
+        // the unary Match load; PERFORMANCE.md, "Session 17").
+        builder.Services.AddSingleton<ApiKeyInterceptor>();
+        builder.Services.AddSingleton<FaultInterceptor>();
+        builder.Services.AddSingleton<MatchingService>();
+
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<ApiKeyInterceptor>();

@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using CashApp.Store;
 using CashApp.Engine.Matching;
@@ -760,7 +759,7 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
         // more than the cores, and a call that finds none idle makes one rather than wait.
         private static readonly int MaxIdle = 2 * Environment.ProcessorCount;
 
-        private readonly ConcurrentBag<CashMatcher> _idle = [];
+        private readonly IdlePool<CashMatcher> _idle = new(MaxIdle);
         private readonly Lazy<HashSet<string>> _onRecord = new(() => ledger.Customers.Select(c => c.CustomerId).ToHashSet(StringComparer.Ordinal));
 
         public long Generation { get; } = generation;
@@ -788,15 +787,9 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
         public bool OnRecord(string customerId) => _onRecord.Value.Contains(customerId);
 
         /// <summary>An idle fork, or a new one.</summary>
-        public CashMatcher Rent() => _idle.TryTake(out var idle) ? idle : Matcher.Fork();
+        public CashMatcher Rent() => _idle.TryTake() ?? Matcher.Fork();
 
-        public void Return(CashMatcher rented)
-        {
-            if (_idle.Count < MaxIdle)
-            {
-                _idle.Add(rented);
-            }
-        }
+        public void Return(CashMatcher rented) => _idle.TryAdd(rented);
     }
 
     /// <summary>

@@ -123,6 +123,9 @@ public sealed class ServerFixture : IAsyncLifetime
     /// <summary>The store behind the server, to check what was (not) stored.</summary>
     internal CashApp.Store.ICashStore Store => _app!.Services.GetRequiredService<CashApp.Store.ICashStore>();
 
+    /// <summary>The server's container.</summary>
+    internal IServiceProvider Services => _app!.Services;
+
     /// <summary>The server's live matcher: what the snapshot tests compare with a fresh read of the store.</summary>
     internal Grpc.Matching.LiveMatcher Matcher => _app!.Services.GetRequiredService<Grpc.Matching.LiveMatcher>();
 
