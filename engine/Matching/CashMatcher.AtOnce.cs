@@ -62,9 +62,12 @@ public sealed partial class CashMatcher
         return true;
     }
 
-    /// <summary>True when the at-once path would decide the payment now; builds nothing.</summary>
+    /// <summary>
+    /// True when the at-once path would decide the payment now (its items found, its probability at the bar, as
+    /// <see cref="ApplyAtOnce"/> asks); builds nothing.
+    /// </summary>
     [SkipLocalsInit]
-    private bool DecidesAtOnce(Payment payment) => AtOnceItems(payment, stackalloc int[MaxQuotes]) >= 0;
+    private bool DecidesAtOnce(Payment payment) => AtOnceItems(payment, stackalloc int[MaxQuotes]) is var quotes and >= 0 && AppliesWithoutReview(AtOnceProbability(payment, quotes));
 
     /// <summary>
     /// The items the at-once path would apply the payment to, in the order quoted, written into
