@@ -468,7 +468,7 @@ public sealed partial class CashMatcher
         // changes, so another core finds payers for the payments the at-once path will likely not decide,
         // ahead of this thread.
         // A call of the references alone decides no payment by payer: no second core to find payers for it.
-        var prefetch = new PayerPrefetch(this, ordered, FindPayersAhead && stage == MatchStage.Whole);
+        var prefetch = new PayerPrefetch(this, ordered, FindPayersAhead && stage == MatchStage.Whole, GuessAtOnceFirst && stage == MatchStage.Whole);
         // The lookahead only hints, and its gain is in the payments ahead of the one being decided: a served call of one
         // payment has none, and skips its buffers.
         var lookahead = ordered.Count > 1 ? new ReferenceLookahead(this, ordered) : null;
@@ -488,7 +488,7 @@ public sealed partial class CashMatcher
                 prefetch.MatchingAt(at);
                 lookahead?.Warm(at);
                 var payment = ordered[at];
-                if (ApplyAtOnce(payment, applications))
+                if (ApplyAtOnce(payment, applications, prefetch.TakeAtOnce(at)))
                 {
                     continue;
                 }
@@ -611,6 +611,12 @@ public sealed partial class CashMatcher
     internal bool FindPayersAhead { get; set; } = true;
 
     /// <summary>
+    /// For the tests: the at-once path's guess is made for every payment before the first is decided, on the matching
+    /// thread (when payers are not found ahead), so that each is checked against the open amounts of the run's start.
+    /// </summary>
+    internal bool GuessAtOnceFirst { get; set; }
+
+    /// <summary>
     /// Finds payers on a second thread, ahead of the matching thread. What it finds is what the matching
     /// thread would find (payers depend on the bank's words and the directory only); where it has not got
     /// to a payment yet, the matching thread finds them itself. Which payments it picks is a guess, made
@@ -629,21 +635,48 @@ public sealed partial class CashMatcher
         private const int Lead = 4;
 
         private readonly List<PayerCandidate>?[] _found;
+
+        // The at-once path's items for each payment its guess said it decides, with their open amounts then (see
+        // AtOnceGuess); null where it guessed otherwise, or has not got to the payment. Null when nothing guesses.
+        private readonly long[]?[]? _atOnce;
         private readonly Task? _worker;
         private int _matchingAt;
         private volatile bool _stop;
 
-        public PayerPrefetch(CashMatcher matcher, IReadOnlyList<Payment> ordered, bool enabled)
+        public PayerPrefetch(CashMatcher matcher, IReadOnlyList<Payment> ordered, bool enabled, bool guessFirst = false)
         {
             _found = new List<PayerCandidate>?[ordered.Count];
             // Worth a thread only when the batch has payer work: payments that quote nothing are its mark.
             if (enabled && ordered.Count >= ParallelPayersFrom && Environment.ProcessorCount > 1 && CountQuoteless(ordered) >= ParallelPayersFrom / 4)
             {
+                _atOnce = new long[]?[ordered.Count];
                 _worker = Task.Run(() => Work(matcher, ordered));
+            }
+            else if (guessFirst)
+            {
+                // For the tests: every payment guessed before the first is decided, so that the guesses are as stale as
+                // they can be (made with the open amounts of the run's start).
+                _atOnce = new long[]?[ordered.Count];
+                for (var at = 0; at < ordered.Count; at++)
+                {
+                    _atOnce[at] = Quoteless(ordered[at]) ? null : matcher.AtOnceGuess(ordered[at]);
+                }
             }
         }
 
         public void MatchingAt(int at) => Volatile.Write(ref _matchingAt, at);
+
+        /// <summary>The at-once path's guess for payment <paramref name="at"/>, if one was made and said it decides it (see <see cref="AtOnceGuess"/>).</summary>
+        public long[]? TakeAtOnce(int at)
+        {
+            if (_atOnce is null || Volatile.Read(ref _atOnce[at]) is not { } guess)
+            {
+                return null;
+            }
+
+            _atOnce[at] = null;
+            return guess;
+        }
 
         /// <summary>
         /// The payers found for payment <paramref name="at"/>, or null when not yet. A slot taken is left marked so, not
@@ -692,9 +725,19 @@ public sealed partial class CashMatcher
                 }
 
                 // A quote-less payment is decided in the second stage: its payers are found after those the matching
-                // thread reads in this one (which it found itself when this thread, busy with both, fell behind).
+                // thread reads in this one (which it found itself when this thread, busy with both, fell behind). The
+                // at-once path's guess is kept for the matching thread, which then checks it instead of making it again.
                 var payment = ordered[at];
-                if (Named(payment) && !Quoteless(payment) && !matcher.DecidesAtOnce(payment))
+                if (Quoteless(payment))
+                {
+                    continue;
+                }
+
+                if (matcher.AtOnceGuess(payment) is { } guess)
+                {
+                    Volatile.Write(ref _atOnce![at], guess);
+                }
+                else if (Named(payment))
                 {
                     Volatile.Write(ref _found[at], matcher.PayersOf(payment));
                 }
@@ -821,7 +864,10 @@ public sealed partial class CashMatcher
             throw new InvalidOperationException($"Matching chose to apply {amount} (deduction {deduction}) of {_items[item].ItemId} with {open} open for {payment.PaymentRef}.");
         }
 
+        // Odd while an amount is being written: a guess of the at-once path made across it is not kept (AtOnceGuess).
+        Interlocked.Increment(ref _amountsWritten);
         _remaining[item] = checked(open - closes);
+        Volatile.Write(ref _amountsWritten, _amountsWritten + 1);
         if (_byAmount is { } byAmount && open != closes)
         {
             byAmount.Moved(item, open - closes);
