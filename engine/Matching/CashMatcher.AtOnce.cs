@@ -26,10 +26,10 @@ public sealed partial class CashMatcher
     /// left to the general path, which refers it.
     /// </summary>
     [SkipLocalsInit]
-    private bool ApplyAtOnce(Payment payment, List<Application> applications)
+    private bool ApplyAtOnce(Payment payment, List<Application> applications, long[]? guess = null)
     {
         Span<int> items = stackalloc int[MaxQuotes];
-        var quotes = AtOnceItems(payment, items);
+        var quotes = guess is not null && StillHolds(guess, items) ? guess.Length / 2 : AtOnceItems(payment, items);
         if (quotes < 0)
         {
             return false;
@@ -62,9 +62,67 @@ public sealed partial class CashMatcher
         return true;
     }
 
-    /// <summary>True when the at-once path would decide the payment now; builds nothing.</summary>
+    // How many times an open amount has been written (twice each: odd while one is being written). Written by the
+    // matching thread alone (Apply), read by the payer prefetch's to know that no amount moved while it guessed.
+    private int _amountsWritten;
+
+    /// <summary>
+    /// The at-once path's items for the payment, each followed by its open amount, as <see cref="AtOnceItems"/> finds them
+    /// now, when it would decide the payment (its probability at the bar, as <see cref="ApplyAtOnce"/> asks); null
+    /// otherwise, or when an open amount was written while it looked (the matching thread applies as this runs).
+    /// </summary>
+    /// <remarks>
+    /// Made ahead of the matching thread by the payer prefetch, which guessed this anyway to know whose payers to find;
+    /// the matching thread then checks it (<see cref="StillHolds"/>) instead of looking the quotes up again.
+    /// </remarks>
     [SkipLocalsInit]
-    internal bool DecidesAtOnce(Payment payment) => AtOnceItems(payment, stackalloc int[MaxQuotes]) >= 0;
+    internal long[]? AtOnceGuess(Payment payment)
+    {
+        var before = Volatile.Read(ref _amountsWritten);
+        Span<int> items = stackalloc int[MaxQuotes];
+        var quotes = AtOnceItems(payment, items);
+        if (quotes < 0 || !AppliesWithoutReview(AtOnceProbability(payment, quotes)) || (before & 1) != 0)
+        {
+            return null;
+        }
+
+        var guess = new long[2 * quotes];
+        for (var q = 0; q < quotes; q++)
+        {
+            guess[2 * q] = items[q];
+            guess[(2 * q) + 1] = _remaining[items[q]];
+        }
+
+        // Every open amount read above was read while none was written: they are of one moment.
+        Interlocked.MemoryBarrier();
+        return Volatile.Read(ref _amountsWritten) == before ? guess : null;
+    }
+
+    /// <summary>
+    /// Whether a guess of <see cref="AtOnceGuess"/> is what <see cref="AtOnceItems"/> would find now, its items written
+    /// into <paramref name="items"/> in the order quoted: it is when none of its items' open amounts has moved since.
+    /// </summary>
+    /// <remarks>
+    /// Within a run an open amount only moves towards zero, and an item once closed stays closed. So with its own items'
+    /// amounts unchanged, every test the guess passed passes again: each quote still names its one open item (the others
+    /// it names, closed then, are closed still; none it did not name has opened), a number that named no open item
+    /// names none, the items' sum, their chance (of their opening and open amounts) and the payer are what they were.
+    /// </remarks>
+    private bool StillHolds(long[] guess, Span<int> items)
+    {
+        for (var q = 0; q < guess.Length / 2; q++)
+        {
+            var item = (int)guess[2 * q];
+            if (_remaining[item] != guess[(2 * q) + 1])
+            {
+                return false;
+            }
+
+            items[q] = item;
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// The items the at-once path would apply the payment to, in the order quoted, written into

@@ -217,6 +217,8 @@ public sealed partial class CashMatcher
     /// <summary>Keeps the fuzzy key of an item (see <see cref="KeysOf"/>), and nothing else.</summary>
     private struct FuzzyKeyReader(char[] buffer) : IItemKeys
     {
+        public static bool FuzzyOnly => true;
+
         public char[] Buffer = buffer;
 
         public int Length;
@@ -255,6 +257,9 @@ public sealed partial class CashMatcher
         // The most entries walked for one amount before the caller is told to list the near items instead: asking a few
         // dozen items one by one costs about what probing the index and listing the quote's hundred near items does.
         private const int MostWalked = 32;
+
+        // A bucket's head once its chain was found longer than MostWalked (an item's index is never negative).
+        private const int TooMany = -2;
 
         private readonly int[] _head;
         private readonly int[] _next;
@@ -308,10 +313,19 @@ public sealed partial class CashMatcher
         public bool Visit<T>(long amount, OpenAmounts remaining, T state, Action<int, T> visit)
         {
             var walked = 0;
-            for (var item = _head[Bucket(amount)]; item >= 0; item = _next[item])
+            ref var head = ref _head[Bucket(amount)];
+            if (head == TooMany)
+            {
+                return false;
+            }
+
+            for (var item = head; item >= 0; item = _next[item])
             {
                 if (++walked > MostWalked)
                 {
+                    // A bucket's entries never leave it: every later walk of it would stop here too. Its chain is
+                    // dropped and the bucket marked, so that a round amount asked again and again is not walked again.
+                    head = TooMany;
                     return false;
                 }
 

@@ -246,7 +246,7 @@ public sealed partial class CashMatcher
             }
         }
 
-        if (item.PoNumber is { } po)
+        if (!TKeys.FuzzyOnly && item.PoNumber is { } po)
         {
             var poFull = po.Length <= 256 ? stackalloc char[po.Length] : new char[po.Length];
             poFull = poFull[..ReferenceText.FullKey(po, poFull)];
@@ -298,6 +298,9 @@ public sealed partial class CashMatcher
     /// <summary>What is done with the keys of an item (see <see cref="KeysOf"/>).</summary>
     private interface IItemKeys
     {
+        /// <summary>Whether only <see cref="Fuzzy"/> does anything: then the PO number's keys are not derived at all.</summary>
+        static abstract bool FuzzyOnly { get; }
+
         void Series(ReadOnlySpan<char> fullKey);
 
         void Invoice(ReadOnlySpan<char> key);
@@ -310,6 +313,8 @@ public sealed partial class CashMatcher
     /// <summary>How many keys, and characters of keys, the indexes of a build will hold.</summary>
     private struct KeyRoom : IItemKeys
     {
+        public static bool FuzzyOnly => false;
+
         public int InvoiceKeys;
         public int InvoiceChars;
         public int PoKeys;
@@ -351,6 +356,8 @@ public sealed partial class CashMatcher
     /// <summary>Writes the fuzzy index's entries of item <see cref="Item"/>'s fuzzy key from where the last ended, and nothing else.</summary>
     private struct FuzzyEntryWriter(ulong[] hashes, long[] entries, int at) : IItemKeys
     {
+        public static bool FuzzyOnly => true;
+
         public int Item;
 
         public readonly void Series(ReadOnlySpan<char> fullKey)
@@ -372,6 +379,8 @@ public sealed partial class CashMatcher
     private struct KeyAdder(int i, KeyIndex invoiceKeys, KeyIndex poKeys, DeleteNeighbourhoodIndex.Keys? fuzzyKeys,
         List<string> series, Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> seriesIndex) : IItemKeys
     {
+        public static bool FuzzyOnly => false;
+
         public int SeriesAt { get; private set; }
 
         public void Series(ReadOnlySpan<char> fullKey)
@@ -457,9 +466,9 @@ public sealed partial class CashMatcher
 
         // Finding the payer (name retrieval and scoring, the dearest step) depends on nothing matching
         // changes, so another core finds payers for the payments the at-once path will likely not decide,
-        // working from the far end towards this thread.
+        // ahead of this thread.
         // A call of the references alone decides no payment by payer: no second core to find payers for it.
-        var prefetch = new PayerPrefetch(this, ordered, FindPayersAhead && stage == MatchStage.Whole);
+        var prefetch = new PayerPrefetch(this, ordered, FindPayersAhead && stage == MatchStage.Whole, GuessAtOnceFirst && stage == MatchStage.Whole);
         // The lookahead only hints, and its gain is in the payments ahead of the one being decided: a served call of one
         // payment has none, and skips its buffers.
         var lookahead = ordered.Count > 1 ? new ReferenceLookahead(this, ordered) : null;
@@ -483,7 +492,7 @@ public sealed partial class CashMatcher
                 Decision? decision;
                 try
                 {
-                    if (ApplyAtOnce(payment, applications))
+                    if (ApplyAtOnce(payment, applications, prefetch.TakeAtOnce(at)))
                     {
                         continue;
                     }
@@ -518,27 +527,101 @@ public sealed partial class CashMatcher
             return new MatchResult(applications, exceptions) { LeftForPayers = [.. deferred.Select(d => d.Payment)] };
         }
 
-        if (FindPayersAhead && deferred.Count >= ParallelPayersFrom)
+        // The second stage decides one payment after another on this thread; another core finds their payers ahead of it.
+        var ahead = FindPayersAhead && deferred.Count >= ParallelPayersFrom && Environment.ProcessorCount > 1 ? new DeferredPayers(this, deferred) : null;
+        try
         {
-            Parallel.ForEach(deferred, d => Payers(d.Analysis));
+            for (var at = 0; at < deferred.Count; at++)
+            {
+                var (payment, analysis) = deferred[at];
+                ahead?.Deciding(at, analysis);
+                Decision decision;
+                try
+                {
+                    decision = DecideByPayer(analysis);
+                }
+                catch (OverflowException)
+                {
+                    decision = TooLargeToAdd;
+                }
+
+                Commit(payment, decision, analysis, applications, exceptions);
+            }
         }
-
-        foreach (var (payment, analysis) in deferred)
+        finally
         {
-            Decision decision;
-            try
-            {
-                decision = DecideByPayer(analysis);
-            }
-            catch (OverflowException)
-            {
-                decision = TooLargeToAdd;
-            }
-
-            Commit(payment, decision, analysis, applications, exceptions);
+            ahead?.Stop();
         }
 
         return new MatchResult(applications, exceptions);
+    }
+
+    /// <summary>
+    /// Finds the payers of the second stage's payments on another core, in the order they are decided, ahead of the
+    /// matching thread; where it has not got to one, the matching thread finds them itself. The payers depend on the
+    /// bank's words and the directory only, so who finds them changes nothing.
+    /// </summary>
+    /// <remarks>
+    /// It replaces finding every deferred payment's payers on both cores first and deciding them after: the decisions
+    /// (a third of the matching thread's time on the 200k day) ran on one core while the other stood idle, and waited
+    /// for the payers of the whole stage before the first of them. Now the two overlap.
+    /// </remarks>
+    private sealed class DeferredPayers
+    {
+        // How far past the matching thread this goes on when the matching thread has caught up with it.
+        private const int Lead = 4;
+
+        private readonly List<PayerCandidate>?[] _found;
+        private readonly Task _worker;
+        private int _decidingAt = -1;
+        private volatile bool _stop;
+
+        public DeferredPayers(CashMatcher matcher, List<(Payment Payment, Analysis Analysis)> deferred)
+        {
+            _found = new List<PayerCandidate>?[deferred.Count];
+            _worker = Task.Run(() => Work(matcher, deferred));
+        }
+
+        /// <summary>The matching thread is about to decide payment <paramref name="at"/>: it gets the payers found for it, if any.</summary>
+        public void Deciding(int at, Analysis analysis)
+        {
+            Volatile.Write(ref _decidingAt, at);
+            if (analysis.Payers is null && Volatile.Read(ref _found[at]) is { } found)
+            {
+                analysis.Payers = found;
+            }
+
+            _found[at] = null;
+        }
+
+        public void Stop()
+        {
+            _stop = true;
+            _worker.Wait();
+        }
+
+        private void Work(CashMatcher matcher, List<(Payment Payment, Analysis Analysis)> deferred)
+        {
+            for (var at = 0; at < deferred.Count && !_stop; at++)
+            {
+                if (Volatile.Read(ref _decidingAt) is var deciding && at <= deciding)
+                {
+                    at = deciding + Lead;
+                    if (at >= deferred.Count)
+                    {
+                        break;
+                    }
+                }
+
+                // Payers the first stage found (kept by the analysis, or waiting in the first prefetch's slot) are not
+                // found again. The analysis is read, never written, here: only the matching thread sets its payers.
+                var (payment, analysis) = deferred[at];
+                if (analysis.Payers is null && !(analysis.Prefetch is var (prefetch, slot) && prefetch.Holds(slot)))
+                {
+                    Volatile.Write(ref _found[at], matcher.PayersOf(payment));
+                }
+            }
+        }
     }
 
     /// <summary>Batches smaller than this find payers on the matching thread alone: a thread costs more than it saves.</summary>
@@ -546,6 +629,12 @@ public sealed partial class CashMatcher
 
     /// <summary>When false, payers are found on the matching thread only (for the tests that compare the two).</summary>
     internal bool FindPayersAhead { get; set; } = true;
+
+    /// <summary>
+    /// For the tests: the at-once path's guess is made for every payment before the first is decided, on the matching
+    /// thread (when payers are not found ahead), so that each is checked against the open amounts of the run's start.
+    /// </summary>
+    internal bool GuessAtOnceFirst { get; set; }
 
     /// <summary>
     /// Finds payers on a second thread, ahead of the matching thread. What it finds is what the matching
@@ -566,21 +655,48 @@ public sealed partial class CashMatcher
         private const int Lead = 4;
 
         private readonly List<PayerCandidate>?[] _found;
+
+        // The at-once path's items for each payment its guess said it decides, with their open amounts then (see
+        // AtOnceGuess); null where it guessed otherwise, or has not got to the payment. Null when nothing guesses.
+        private readonly long[]?[]? _atOnce;
         private readonly Task? _worker;
         private int _matchingAt;
         private volatile bool _stop;
 
-        public PayerPrefetch(CashMatcher matcher, IReadOnlyList<Payment> ordered, bool enabled)
+        public PayerPrefetch(CashMatcher matcher, IReadOnlyList<Payment> ordered, bool enabled, bool guessFirst = false)
         {
             _found = new List<PayerCandidate>?[ordered.Count];
             // Worth a thread only when the batch has payer work: payments that quote nothing are its mark.
             if (enabled && ordered.Count >= ParallelPayersFrom && Environment.ProcessorCount > 1 && CountQuoteless(ordered) >= ParallelPayersFrom / 4)
             {
+                _atOnce = new long[]?[ordered.Count];
                 _worker = Task.Run(() => Work(matcher, ordered));
+            }
+            else if (guessFirst)
+            {
+                // For the tests: every payment guessed before the first is decided, so that the guesses are as stale as
+                // they can be (made with the open amounts of the run's start).
+                _atOnce = new long[]?[ordered.Count];
+                for (var at = 0; at < ordered.Count; at++)
+                {
+                    _atOnce[at] = Quoteless(ordered[at]) ? null : matcher.AtOnceGuess(ordered[at]);
+                }
             }
         }
 
         public void MatchingAt(int at) => Volatile.Write(ref _matchingAt, at);
+
+        /// <summary>The at-once path's guess for payment <paramref name="at"/>, if one was made and said it decides it (see <see cref="AtOnceGuess"/>).</summary>
+        public long[]? TakeAtOnce(int at)
+        {
+            if (_atOnce is null || Volatile.Read(ref _atOnce[at]) is not { } guess)
+            {
+                return null;
+            }
+
+            _atOnce[at] = null;
+            return guess;
+        }
 
         /// <summary>
         /// The payers found for payment <paramref name="at"/>, or null when not yet. A slot taken is left marked so, not
@@ -599,6 +715,9 @@ public sealed partial class CashMatcher
             Volatile.Write(ref _found[at], Taken);
             return found;
         }
+
+        /// <summary>Whether payment <paramref name="at"/>'s payers were found and wait in its slot, not yet taken.</summary>
+        public bool Holds(int at) => Volatile.Read(ref _found[at]) is { } found && !ReferenceEquals(found, Taken);
 
         // What a slot holds once its payers have been taken.
         private static readonly List<PayerCandidate> Taken = [];
@@ -625,14 +744,26 @@ public sealed partial class CashMatcher
                     }
                 }
 
+                // A quote-less payment is decided in the second stage: its payers are found after those the matching
+                // thread reads in this one (which it found itself when this thread, busy with both, fell behind). The
+                // at-once path's guess is kept for the matching thread, which then checks it instead of making it again.
                 var payment = ordered[at];
-                if (Named(payment) && (Quoteless(payment) || !matcher.DecidesAtOnce(payment)))
+                if (Quoteless(payment))
+                {
+                    continue;
+                }
+
+                if (matcher.AtOnceGuess(payment) is { } guess)
+                {
+                    Volatile.Write(ref _atOnce![at], guess);
+                }
+                else if (Named(payment))
                 {
                     Volatile.Write(ref _found[at], matcher.PayersOf(payment));
                 }
             }
 
-            // Then the quote-less payments the matching thread passed: they are decided in the second pass.
+            // Then the quote-less payments: they are decided in the second stage.
             for (var at = 0; at < ordered.Count && !_stop; at++)
             {
                 if (Named(ordered[at]) && Quoteless(ordered[at]) && Volatile.Read(ref _found[at]) is null)
@@ -764,7 +895,10 @@ public sealed partial class CashMatcher
             throw new InvalidOperationException($"Matching chose to apply {amount} (deduction {deduction}) of {_items[item].ItemId} with {open} open for {payment.PaymentRef}.");
         }
 
+        // Odd while an amount is being written: a guess of the at-once path made across it is not kept (AtOnceGuess).
+        Interlocked.Increment(ref _amountsWritten);
         _remaining[item] = checked(open - closes);
+        Volatile.Write(ref _amountsWritten, _amountsWritten + 1);
         if (_byAmount is { } byAmount && open != closes)
         {
             byAmount.Moved(item, open - closes);

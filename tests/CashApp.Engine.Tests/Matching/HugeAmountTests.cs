@@ -64,7 +64,7 @@ public sealed class HugeAmountTests
     /// general path; quotes that add up to it still decide.
     /// </summary>
     [Fact]
-    public void DecidesAtOnce_QuotesAddingUpPastALong_LeavesThePaymentToTheGeneralPath()
+    public void AtOnceGuess_QuotesAddingUpPastALong_LeavesThePaymentToTheGeneralPath()
     {
         var customers = new List<Customer> { new("C1", "ECHO PACKAGING INC", null, [], []) };
         List<OpenItem> items =
@@ -75,8 +75,8 @@ public sealed class HugeAmountTests
         ];
         var matcher = new CashMatcher(items, customers, MatchPolicy.Default);
 
-        Assert.False(matcher.DecidesAtOnce(new Payment("P1", new Money(long.MaxValue, Usd), "ECHO PACKAGING INC", null, [], "INV-100001 INV-100002", "day.bai2", 1)));
-        Assert.True(matcher.DecidesAtOnce(new Payment("P2", new Money(long.MaxValue, Usd), "ECHO PACKAGING INC", null, [], "INV-100001 INV-100003", "day.bai2", 2)));
+        Assert.Null(matcher.AtOnceGuess(new Payment("P1", new Money(long.MaxValue, Usd), "ECHO PACKAGING INC", null, [], "INV-100001 INV-100002", "day.bai2", 1)));
+        Assert.NotNull(matcher.AtOnceGuess(new Payment("P2", new Money(long.MaxValue, Usd), "ECHO PACKAGING INC", null, [], "INV-100001 INV-100003", "day.bai2", 2)));
     }
 
     private static readonly string[] Words = ["ACME", "APEX", "BEACON", "CEDAR", "DELTA", "ECHO", "FALCON", "GRANITE", "HARBOR", "IRONWOOD", "JUNIPER", "KESTREL"];

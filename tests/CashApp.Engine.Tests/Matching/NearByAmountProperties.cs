@@ -54,6 +54,20 @@ public sealed class NearByAmountProperties
             return (actual == expected).Label($"seed {seed}:\n{actual}\n== against ==\n{expected}");
         });
 
+    [Property(MaxTest = 100, Replay = "(1706,3)")]
+    public Property Match_RoundAmountsOfManyItems_SameAsListedInFull() =>
+        Prop.ForAll(Seeds, seed =>
+        {
+            // Dozens of items at each of three round amounts, more than the table walks for one amount, asked again and
+            // again by later payments: the amount's bucket is marked the first time and listed every time after.
+            var (customers, items, payments) = DenseDay(seed, crowded: true);
+            var byAmount = new CashMatcher(items, customers, MatchPolicy.Default) { NearByAmountFrom = 0 };
+            var listed = new CashMatcher(items, customers, MatchPolicy.Default) { NearByAmountFrom = int.MaxValue };
+            var expected = Rendered(listed.Match(payments));
+            var actual = Rendered(byAmount.Match(payments));
+            return (actual == expected).Label($"seed {seed}:\n{actual}\n== against ==\n{expected}");
+        });
+
     [Property(MaxTest = 200, Replay = "(1606,27)")]
     public Property NearOption_AskedOneByOne_AsTheListHoldsIt() =>
         Prop.ForAll(Seeds, seed =>
@@ -104,9 +118,10 @@ public sealed class NearByAmountProperties
     /// A day of dense numbering (every number near dozens), a third of the items at a few round amounts (many items of
     /// each: their near items are listed in full) and the rest at amounts of their own, payments quoting numbers
     /// exactly, mistyped or read with look-alike letters, paying in full, short (so that items are left open at new
-    /// amounts, then paid by later payments' mistyped numbers) or more.
+    /// amounts, then paid by later payments' mistyped numbers) or more. A <paramref name="crowded"/> day has more items,
+    /// three in four at three round amounts (dozens each), and more payments.
     /// </summary>
-    private static (List<Customer> Customers, List<OpenItem> Items, List<Payment> Payments) DenseDay(int seed)
+    private static (List<Customer> Customers, List<OpenItem> Items, List<Payment> Payments) DenseDay(int seed, bool crowded = false)
     {
         var random = new Random(seed);
         var usd = new CurrencyCode("USD");
@@ -119,12 +134,14 @@ public sealed class NearByAmountProperties
         var first = (long)Math.Pow(10, digits - 1) + random.Next(0, 500);
         var items = new List<OpenItem>();
         var numbers = new List<string>();
-        for (var i = random.Next(20, 160); i > 0; i--)
+        for (var i = crowded ? random.Next(80, 240) : random.Next(20, 160); i > 0; i--)
         {
             var customer = customers[random.Next(customers.Count)];
             var number = (first + items.Count + (random.Next(5) == 0 ? random.Next(1, 4) : 0)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             var memo = random.Next(12) == 0;
-            var open = random.Next(3) != 0 ? random.Next(1_00, 9_000_00) : amounts[random.Next(amounts.Length)];
+            var open = crowded
+                ? (random.Next(4) == 0 ? random.Next(1_00, 9_000_00) : amounts[random.Next(3)])
+                : (random.Next(3) != 0 ? random.Next(1_00, 9_000_00) : amounts[random.Next(amounts.Length)]);
             numbers.Add(number);
             items.Add(new OpenItem($"AR{items.Count}", memo ? DocType.CreditMemo : DocType.Invoice, customer.CustomerId, customer.Name,
                 $"{(memo ? "CM" : "INV")}-{number}", null, random.Next(10) == 0 ? eur : usd, memo ? -open / 10 : open,
@@ -132,7 +149,7 @@ public sealed class NearByAmountProperties
         }
 
         var payments = new List<Payment>();
-        for (var p = 0; p < random.Next(10, 70); p++)
+        for (var p = 0; p < (crowded ? random.Next(60, 140) : random.Next(10, 70)); p++)
         {
             var quoted = Enumerable.Range(0, random.Next(4) == 0 ? 2 : 1).Select(_ => random.Next(items.Count)).ToList();
             var target = items[quoted[0]];
@@ -142,7 +159,7 @@ public sealed class NearByAmountProperties
             {
                 0 or 1 => sum,
                 2 => Math.Max(1, sum - (sum / 3)),
-                3 => amounts[random.Next(amounts.Length)],
+                3 => amounts[random.Next(crowded ? 3 : amounts.Length)],
                 4 => sum + 100_00,
                 _ => Math.Max(1, sum / 2),
             };
