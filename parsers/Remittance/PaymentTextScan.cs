@@ -276,12 +276,12 @@ internal sealed class PaymentTextScan
             }
         }
 
-        for (; i < text.Length; i++)
+        // The rest; or, where 256-bit vectors are not accelerated (ARM64, older x64), the whole text by IndexOf, which
+        // is vectorised at the width the machine has.
+        for (var at = text[i..].IndexOf(':'); at >= 0; at = text[i..].IndexOf(':'))
         {
-            if (text[i] == ':')
-            {
-                found[count++] = i;
-            }
+            i += at;
+            found[count++] = i++;
         }
 
         return count;
