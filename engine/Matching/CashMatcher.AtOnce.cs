@@ -73,10 +73,25 @@ public sealed partial class CashMatcher
     /// </summary>
     /// <remarks>
     /// Made ahead of the matching thread by the payer prefetch, which guessed this anyway to know whose payers to find;
-    /// the matching thread then checks it (<see cref="StillHolds"/>) instead of looking the quotes up again.
+    /// the matching thread then checks it (<see cref="StillHolds"/>) instead of looking the quotes up again. An amount
+    /// the checked arithmetic cannot take (a stripped quote's chance of an item near long.MaxValue) gives no guess: the
+    /// matching thread then looks the quotes up itself, and sends the payment to exceptions as it would alone, where a
+    /// throw on this thread would end the run, or not, by how the threads ran.
     /// </remarks>
-    [SkipLocalsInit]
     internal long[]? AtOnceGuess(Payment payment)
+    {
+        try
+        {
+            return Guess(payment);
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
+    }
+
+    [SkipLocalsInit]
+    private long[]? Guess(Payment payment)
     {
         var before = Volatile.Read(ref _amountsWritten);
         Span<int> items = stackalloc int[MaxQuotes];

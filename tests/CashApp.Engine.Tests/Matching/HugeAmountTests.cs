@@ -79,6 +79,28 @@ public sealed class HugeAmountTests
         Assert.NotNull(matcher.AtOnceGuess(new Payment("P2", new Money(long.MaxValue, Usd), "ECHO PACKAGING INC", null, [], "INV-100001 INV-100003", "day.bai2", 2)));
     }
 
+    /// <summary>
+    /// A quote without its prefix asks the chance of its item's amount, whose checked arithmetic overflows near
+    /// long.MaxValue. The guess, made on the prefetch's thread, gives none (a throw there ended the run, or not, by how the
+    /// threads ran); the run sends the payment to exceptions as one thread does.
+    /// </summary>
+    [Fact]
+    public void AtOnceGuess_StrippedQuoteOfAnItemNearALongsEnd_GivesNoGuessAndTheRunDecidesAsOneThread()
+    {
+        const long open = 9_000_000_000_000_000_000;
+        var customers = new List<Customer> { new("C1", "ECHO PACKAGING INC", null, [], []) };
+        List<OpenItem> items = [Invoice("AR1", "C1", "ECHO PACKAGING INC", "INV-777777", open)];
+        var payment = new Payment("P1", new Money(open, Usd), null, null, [], "777777", "day.bai2", 1);
+        var matcher = new CashMatcher(items, customers, MatchPolicy.Default);
+
+        Assert.Null(matcher.AtOnceGuess(payment));
+        var result = new CashMatcher(items, customers, MatchPolicy.Default).Match([payment]);
+        var exception = Assert.Single(result.Exceptions);
+        Assert.Empty(result.Applications);
+        Assert.Equal(open, exception.Unapplied.Minor);
+        Assert.Contains("too large to add up", exception.Detail, StringComparison.Ordinal);
+    }
+
     private static readonly string[] Words = ["ACME", "APEX", "BEACON", "CEDAR", "DELTA", "ECHO", "FALCON", "GRANITE", "HARBOR", "IRONWOOD", "JUNIPER", "KESTREL"];
 
     private static OpenItem Invoice(string id, string customer, string name, string number, long open) =>
