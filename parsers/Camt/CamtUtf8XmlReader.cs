@@ -32,11 +32,18 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
 
     private static readonly SearchValues<byte> Space = SearchValues.Create(" \t\r\n"u8);
 
+    // Per byte: 1 for a byte of a name without prefix after its first letter (ASCII letters, digits, '.', '-', '_').
+    private static readonly byte[] NameClass = [.. Enumerable.Range(0, 256).Select(b => (byte)(char.IsAsciiLetterOrDigit((char)b) || b is '.' or '-' or '_' ? 1 : 0))];
+
+    // Per byte of text: bit 1 set for a byte other than whitespace, bit 2 for one that needs decoding or checking.
+    private static readonly byte[] TextClass = [.. Enumerable.Range(0, 256).Select(b => (byte)((b is ' ' or '\t' or '\n' or '\r' ? 0 : 1) | (b is '\t' or '\n' || (b >= 0x20 && b < 0x7F && b is not ('&' or ']')) || b == 0x7F ? 0 : 2)))];
+
     // Bytes of the names this reader reads: ASCII letters, digits, '.', '-', '_' and ':'.
     private static readonly SearchValues<byte> NameBytes = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:"u8);
 
     private readonly Stream _stream;
     private readonly XmlNameTable _table;
+    private readonly string _xmlns;
     private byte[] _buf = new byte[1 << 20];
     private int _pos;
     private int _end;
@@ -74,11 +81,19 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
     private int _bindingCount;
     private int _popEmptyBindingsTo = -1;
 
+    // The bindings in scope change: _scope counts the changes, so that the last prefix resolved is known to stand.
+    private long _scope;
+    private long _resolvedScope = -1;
+    private string? _resolvedPrefix;
+    private string _resolvedUri = string.Empty;
+
     private bool _rootSeen;
     private bool _rootClosed;
 
     // Names met so far, by their bytes.
-    private readonly Dictionary<int, QName[]> _names = [];
+    // Names met so far, by a hash of their bytes: chains in 1,024 slots, at most 4,096 names kept.
+    private readonly QName?[] _names = new QName?[1024];
+    private int _nameCount;
     private QName? _lastName;
     private readonly List<(byte[] Bytes, string Value)> _uris = [];
 
@@ -86,6 +101,7 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
     {
         _stream = stream;
         _table = table;
+        _xmlns = table.Add("xmlns");
     }
 
     /// <summary>The document holds something this reader leaves to the framework's reader.</summary>
@@ -97,6 +113,9 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
     {
         /// <summary>The name whose start tag came after this one's last time.</summary>
         public QName? Next { get; set; }
+
+        /// <summary>The next name in this one's slot of the table of names.</summary>
+        public QName? Chained { get; set; }
 
         public byte[] Bytes { get; } = bytes;
 
@@ -226,7 +245,12 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
 
         if (_popEmptyBindingsTo >= 0)
         {
-            _bindingCount = _popEmptyBindingsTo;
+            if (_bindingCount != _popEmptyBindingsTo)
+            {
+                _bindingCount = _popEmptyBindingsTo;
+                _scope++;
+            }
+
             _popEmptyBindingsTo = -1;
         }
 
@@ -239,19 +263,193 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
 
             if (_buf[_pos] == (byte)'<')
             {
-                if (Markup())
+                if (QuickTag() || Markup())
                 {
                     return true;
                 }
             }
-            else if (TextNode())
+            else
             {
-                return true;
+                var quick = QuickText();
+                if (quick > 0 || (quick < 0 && TextNode()))
+                {
+                    return true;
+                }
             }
         }
     }
 
     // ---- Tokens -----------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The common tags, read byte by byte without searching: a start tag with a plain name and no attributes, and the
+    /// end tag of the open element without spaces. False, with nothing changed, for every other tag and for a tag that
+    /// runs past the bytes held; <see cref="Markup"/> then reads it.
+    /// </summary>
+    private bool QuickTag()
+    {
+        var buf = _buf;
+        var end = _end;
+        var p = _pos + 1;
+        if (p >= end)
+        {
+            return false;
+        }
+
+        var b = buf[p];
+        if (b == (byte)'/')
+        {
+            if (_openCount == 0)
+            {
+                return false;
+            }
+
+            var open = _open[_openCount - 1];
+            var start = p + 1;
+            var gt = start + open.Bytes.Length;
+            if (gt >= end || buf[gt] != (byte)'>' || !buf.AsSpan(start, open.Bytes.Length).SequenceEqual(open.Bytes))
+            {
+                return false;
+            }
+
+            EndTag(gt - _pos);
+            _pos = gt + 1;
+            return true;
+        }
+
+        if (!char.IsAsciiLetter((char)b) || _rootClosed || (_openCount == 0 && _rootSeen))
+        {
+            return false;
+        }
+
+        var predicted = _lastName?.Next;
+        if (predicted is not null)
+        {
+            // The name that came after the last one last time, followed by '>' or "/>": no scan, no look-up.
+            var bytes = predicted.Bytes;
+            var after = p + bytes.Length;
+            if (after + 1 < end && buf[p] == bytes[0] && buf.AsSpan(p, bytes.Length).SequenceEqual(bytes)
+                && (buf[after] == (byte)'>' || (buf[after] == (byte)'/' && buf[after + 1] == (byte)'>'))
+                && !ReferenceEquals(predicted.Local, _xmlns))
+            {
+                var isEmpty = buf[after] == (byte)'/';
+                _lastName = predicted;
+                Open(predicted, isEmpty, _bindingCount);
+                _pos = after + (isEmpty ? 2 : 1);
+                return true;
+            }
+        }
+
+        var nameStart = p;
+        var classes = NameClass;
+        while (p < end && classes[buf[p]] != 0)
+        {
+            p++;
+        }
+
+        if (p + 1 >= end)
+        {
+            return false;
+        }
+
+        bool empty;
+        if (buf[p] == (byte)'>')
+        {
+            empty = false;
+        }
+        else if (buf[p] == (byte)'/' && buf[p + 1] == (byte)'>')
+        {
+            empty = true;
+        }
+        else
+        {
+            return false;
+        }
+
+        var name = LookUpElement(buf.AsSpan(nameStart, p - nameStart));
+        if (ReferenceEquals(name.Local, _xmlns))
+        {
+            return false;
+        }
+
+        _attributeCount = 0;
+        Open(name, empty, _bindingCount);
+        _pos = p + (empty ? 2 : 1);
+        return true;
+    }
+
+    /// <summary>
+    /// Text read byte by byte up to the next '&lt;': 1 for a text node of plain ASCII (or decoded), 0 when left out
+    /// (whitespace only), -1 with nothing changed when the text runs past the bytes held or lies outside the root
+    /// element (<see cref="TextNode"/> then reads it).
+    /// </summary>
+    private int QuickText()
+    {
+        var buf = _buf;
+        var end = _end;
+        var start = _pos;
+        var p = start;
+        var classes = TextClass;
+        var all = 0;
+        while (p < end)
+        {
+            var b = buf[p];
+            if (b == (byte)'<')
+            {
+                break;
+            }
+
+            var c = classes[b];
+            all |= c;
+            p++;
+        }
+
+        if (p >= end)
+        {
+            return -1;
+        }
+
+        // Bit 1: a byte other than whitespace; bit 2: a byte that needs decoding (non-ASCII, '&', CR, ']', a control).
+        if ((all & 1) == 0)
+        {
+            _pos = p;
+            return 0;
+        }
+
+        if (_openCount == 0)
+        {
+            return -1;
+        }
+
+        var length = p - start;
+        if (_chars.Length < length)
+        {
+            _chars = new char[Math.Max(length, _chars.Length * 2)];
+        }
+
+        if ((all & 2) == 0)
+        {
+            var chars = _chars;
+            for (var i = 0; i < length; i++)
+            {
+                chars[i] = (char)buf[start + i];
+            }
+
+            _charCount = length;
+        }
+        else
+        {
+            _charCount = DecodeText(buf.AsSpan(start, length));
+        }
+
+        SetNodeLine(start);
+        _charsGiven = 0;
+        _pos = p;
+        _depth = _openCount;
+        _type = XmlNodeType.Text;
+        _name = null;
+        return 1;
+    }
 
     /// <summary>The end of the bytes: only after the root element has closed.</summary>
     private bool End()
@@ -497,7 +695,12 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
         _depth = _openCount;
         _name = open;
         _namespace = Resolve(open.Prefix);
-        _bindingCount = _bindingsAt[_openCount];
+        if (_bindingCount != _bindingsAt[_openCount])
+        {
+            _bindingCount = _bindingsAt[_openCount];
+            _scope++;
+        }
+
         _type = XmlNodeType.EndElement;
         _isEmpty = false;
         if (_openCount == 0)
@@ -581,6 +784,12 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
         }
 
         CheckAttributes();
+        Open(name, empty, bindingsBefore);
+    }
+
+    /// <summary>Makes the start tag at _pos, of <paramref name="name"/>, the current node.</summary>
+    private void Open(QName name, bool empty, int bindingsBefore)
+    {
         SetNodeLine(_pos);
         _rootSeen = true;
         _name = name;
@@ -662,6 +871,7 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
         }
 
         _bindings[_bindingCount++] = (prefix, Uri(uri));
+        _scope++;
     }
 
     private string Uri(ReadOnlySpan<byte> bytes)
@@ -690,6 +900,19 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
 
     /// <summary>The namespace of <paramref name="prefix"/> in scope ("" for no prefix and no default namespace).</summary>
     private string Resolve(string prefix)
+    {
+        if (_resolvedScope == _scope && ReferenceEquals(prefix, _resolvedPrefix))
+        {
+            return _resolvedUri;
+        }
+
+        _resolvedUri = ResolveInScope(prefix);
+        _resolvedPrefix = prefix;
+        _resolvedScope = _scope;
+        return _resolvedUri;
+    }
+
+    private string ResolveInScope(string prefix)
     {
         for (var i = _bindingCount - 1; i >= 0; i--)
         {
@@ -772,15 +995,12 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
 
     private QName LookUpSlow(ReadOnlySpan<byte> bytes)
     {
-        var hash = unchecked((bytes.Length * 31) + bytes[0] + (bytes[^1] << 8) + (bytes[bytes.Length / 2] << 16));
-        if (_names.TryGetValue(hash, out var names))
+        var slot = unchecked((bytes.Length * 131) + (bytes[0] * 7) + (bytes[^1] * 31) + bytes[bytes.Length / 2]) & (_names.Length - 1);
+        for (var known = _names[slot]; known is not null; known = known.Chained)
         {
-            foreach (var known in names)
+            if (bytes.SequenceEqual(known.Bytes))
             {
-                if (bytes.SequenceEqual(known.Bytes))
-                {
-                    return known;
-                }
+                return known;
             }
         }
 
@@ -794,9 +1014,11 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
         }
 
         var name = new QName(bytes.ToArray(), _table.Add(qualified), prefix, local);
-        if (_names.Count < 4096)
+        if (_nameCount < 4096)
         {
-            _names[hash] = names is null ? [name] : [.. names, name];
+            name.Chained = _names[slot];
+            _names[slot] = name;
+            _nameCount++;
         }
 
         return name;
