@@ -35,6 +35,14 @@ public class CamtReaderBenchmarks
     [Benchmark]
     public long Entries() => CpuTime.Measure(nameof(Entries), EntriesCore);
 
+    /// <summary>The typed model read by <see cref="CamtUtf8XmlReader"/>, as a large file's reading thread reads it.</summary>
+    [Benchmark]
+    public long EntriesUtf8() => CpuTime.Measure(nameof(EntriesUtf8), () => ParserEntries(utf8: true));
+
+    /// <summary>The typed model read by the framework's reader through the same loop, for <see cref="EntriesUtf8"/>.</summary>
+    [Benchmark]
+    public long EntriesFramework() => CpuTime.Measure(nameof(EntriesFramework), () => ParserEntries(utf8: false));
+
     /// <summary>What the engine reads: every <see cref="CashApp.Parsers.Common.BankTransaction"/>.</summary>
     [Benchmark]
     public long Transactions() => CpuTime.Measure(nameof(Transactions), TransactionsCore);
@@ -58,6 +66,18 @@ public class CamtReaderBenchmarks
     {
         long count = 0;
         foreach (var entry in CamtReader.ReadEntries(new MemoryStream(_document, writable: false), "bench.xml", new CamtReaderOptions(), null))
+        {
+            count += entry.Transactions.Count;
+        }
+
+        return count;
+    }
+
+    private long ParserEntries(bool utf8)
+    {
+        long count = 0;
+        using var parser = new CamtParser(new MemoryStream(_document, writable: false), "bench.xml", new CamtReaderOptions(), null, utf8);
+        while (parser.TryReadEntry(out var entry))
         {
             count += entry.Transactions.Count;
         }

@@ -19,7 +19,7 @@ internal sealed partial class CamtParser
         var depth = Enter(entry.Number);
         while (NextChild(depth))
         {
-            var name = _r.LocalName;
+            var name = LocalName;
             if (Is(name, _n.Amt))
             {
                 var amount = ReadAmount();
@@ -100,21 +100,21 @@ internal sealed partial class CamtParser
     private void ReadStatus(CamtEntry entry)
     {
         string? code = null;
-        if (_r.IsEmptyElement)
+        if (IsEmptyElement)
         {
-            _r.Read();
+            Advance();
         }
         else
         {
             var depth = Enter();
             while (true)
             {
-                var type = _r.NodeType;
+                var type = NodeType;
                 if (type is System.Xml.XmlNodeType.Text or System.Xml.XmlNodeType.CDATA)
                 {
                     var length = AppendValue(0);
                     code = Intern(_text.AsSpan(0, length).Trim());
-                    _r.Read();
+                    Advance();
                 }
                 else if (type == System.Xml.XmlNodeType.Element)
                 {
@@ -123,7 +123,7 @@ internal sealed partial class CamtParser
                         break;
                     }
 
-                    var name = _r.LocalName;
+                    var name = LocalName;
                     if (Is(name, _n.Cd) || Is(name, _n.Prtry))
                     {
                         code = ReadCode();
@@ -137,7 +137,7 @@ internal sealed partial class CamtParser
                 {
                     break;
                 }
-                else if (!_r.Read())
+                else if (!Advance())
                 {
                     UnexpectedEnd();
                 }
@@ -163,13 +163,13 @@ internal sealed partial class CamtParser
         var depth = Enter();
         while (NextChild(depth))
         {
-            var name = _r.LocalName;
+            var name = LocalName;
             if (Is(name, _n.Domn))
             {
                 var domainDepth = Enter();
                 while (NextChild(domainDepth))
                 {
-                    var inner = _r.LocalName;
+                    var inner = LocalName;
                     if (Is(inner, _n.Cd))
                     {
                         domain = ReadCode();
@@ -179,7 +179,7 @@ internal sealed partial class CamtParser
                         var familyDepth = Enter();
                         while (NextChild(familyDepth))
                         {
-                            var leaf = _r.LocalName;
+                            var leaf = LocalName;
                             if (Is(leaf, _n.Cd))
                             {
                                 family = ReadCode();
@@ -209,7 +209,7 @@ internal sealed partial class CamtParser
                 var proprietaryDepth = Enter();
                 while (NextChild(proprietaryDepth))
                 {
-                    var inner = _r.LocalName;
+                    var inner = LocalName;
                     if (Is(inner, _n.Cd))
                     {
                         proprietary = ReadCode();
@@ -261,7 +261,7 @@ internal sealed partial class CamtParser
         var depth = Enter();
         while (NextChild(depth))
         {
-            var name = _r.LocalName;
+            var name = LocalName;
             if (Is(name, _n.TxDtls))
             {
                 entry._transactions.Add(ReadTransaction(entry._transactions.Count + 1));
@@ -271,7 +271,7 @@ internal sealed partial class CamtParser
                 var batchDepth = Enter();
                 while (NextChild(batchDepth))
                 {
-                    var inner = _r.LocalName;
+                    var inner = LocalName;
                     if (Is(inner, _n.PmtInfId))
                     {
                         entry.BatchPaymentInformationId = ReadString();

@@ -38,7 +38,7 @@ internal sealed partial class CamtParser
         }
 
         var statement = _statement!;
-        var name = _r.LocalName;
+        var name = LocalName;
         if (Is(name, _n.Id))
         {
             statement.Id = ReadString();
@@ -74,7 +74,7 @@ internal sealed partial class CamtParser
         var depth = Enter();
         while (NextChild(depth))
         {
-            var name = _r.LocalName;
+            var name = LocalName;
             if (Is(name, _n.Id))
             {
                 var (iban, other) = ReadAccountId();
@@ -105,7 +105,7 @@ internal sealed partial class CamtParser
         var depth = Enter();
         while (NextChild(depth))
         {
-            var name = _r.LocalName;
+            var name = LocalName;
             if (Is(name, _n.IBAN))
             {
                 iban = ReadString();
@@ -115,7 +115,7 @@ internal sealed partial class CamtParser
                 var inner = Enter();
                 while (NextChild(inner))
                 {
-                    if (Is(_r.LocalName, _n.Id))
+                    if (Is(LocalName, _n.Id))
                     {
                         other = ReadString();
                     }
@@ -148,7 +148,7 @@ internal sealed partial class CamtParser
         var depth = Enter();
         while (NextChild(depth))
         {
-            var name = _r.LocalName;
+            var name = LocalName;
             if (Is(name, _n.Tp))
             {
                 code = ReadCodeOrProprietary(_n.CdOrPrtry);
@@ -189,12 +189,12 @@ internal sealed partial class CamtParser
         var depth = Enter();
         while (NextChild(depth))
         {
-            if (Is(_r.LocalName, choice))
+            if (Is(LocalName, choice))
             {
                 var inner = Enter();
                 while (NextChild(inner))
                 {
-                    var name = _r.LocalName;
+                    var name = LocalName;
                     if (Is(name, _n.Cd) || Is(name, _n.Prtry))
                     {
                         code = ReadCode();
@@ -222,7 +222,7 @@ internal sealed partial class CamtParser
         var depth = Enter();
         while (NextChild(depth))
         {
-            var name = _r.LocalName;
+            var name = LocalName;
             if (Is(name, _n.TtlNtries))
             {
                 _totals.StatedAll = ReadSummaryBlock();
@@ -251,7 +251,7 @@ internal sealed partial class CamtParser
         var depth = Enter();
         while (NextChild(depth))
         {
-            var name = _r.LocalName;
+            var name = LocalName;
             if (Is(name, _n.NbOfNtries))
             {
                 var line = Line;

@@ -15,7 +15,7 @@ internal sealed partial class CamtParser
         var depth = Enter(number);
         while (NextChild(depth))
         {
-            var name = _r.LocalName;
+            var name = LocalName;
             if (Is(name, _n.Refs))
             {
                 ReadReferences(transaction);
@@ -67,7 +67,7 @@ internal sealed partial class CamtParser
         var depth = Enter();
         while (NextChild(depth))
         {
-            var name = _r.LocalName;
+            var name = LocalName;
             if (Is(name, _n.AcctSvcrRef))
             {
                 transaction.AccountServicerRef = ReadString();
@@ -115,7 +115,7 @@ internal sealed partial class CamtParser
         var depth = Enter();
         while (NextChild(depth))
         {
-            var name = _r.LocalName;
+            var name = LocalName;
             if (Is(name, _n.TxAmt))
             {
                 transaction.TransactionAmount = ReadAmountAndExchange(transaction);
@@ -143,7 +143,7 @@ internal sealed partial class CamtParser
         var depth = Enter();
         while (NextChild(depth))
         {
-            var name = _r.LocalName;
+            var name = LocalName;
             if (Is(name, _n.Amt))
             {
                 amount = ReadAmount();
@@ -153,7 +153,7 @@ internal sealed partial class CamtParser
                 var exchangeDepth = Enter();
                 while (NextChild(exchangeDepth))
                 {
-                    if (Is(_r.LocalName, _n.XchgRate))
+                    if (Is(LocalName, _n.XchgRate))
                     {
                         transaction.ExchangeRate = ReadString();
                     }
@@ -180,7 +180,7 @@ internal sealed partial class CamtParser
         var depth = Enter();
         while (NextChild(depth))
         {
-            var name = _r.LocalName;
+            var name = LocalName;
             if (Is(name, _n.Dbtr))
             {
                 transaction.DebtorName = ReadPartyName();
@@ -221,7 +221,7 @@ internal sealed partial class CamtParser
         var depth = Enter();
         while (NextChild(depth))
         {
-            var child = _r.LocalName;
+            var child = LocalName;
             if (Is(child, _n.Nm))
             {
                 name = ReadString();
@@ -247,7 +247,7 @@ internal sealed partial class CamtParser
         var depth = Enter();
         while (NextChild(depth))
         {
-            if (Is(_r.LocalName, _n.Id))
+            if (Is(LocalName, _n.Id))
             {
                 var (iban, other) = ReadAccountId();
                 account = iban ?? other;
@@ -267,7 +267,7 @@ internal sealed partial class CamtParser
         var depth = Enter();
         while (NextChild(depth))
         {
-            var name = _r.LocalName;
+            var name = LocalName;
             if (Is(name, _n.Ustrd))
             {
                 // As written, white space and all: where the bank cut a line at its width, a space at either
@@ -305,7 +305,7 @@ internal sealed partial class CamtParser
         var depth = Enter();
         while (NextChild(depth))
         {
-            var name = _r.LocalName;
+            var name = LocalName;
             if (Is(name, _n.RfrdDocInf))
             {
                 var document = ReadReferredDocument();
@@ -362,7 +362,7 @@ internal sealed partial class CamtParser
         var depth = Enter();
         while (NextChild(depth))
         {
-            var name = _r.LocalName;
+            var name = LocalName;
             if (Is(name, _n.Nb))
             {
                 number = ReadString();
@@ -387,7 +387,7 @@ internal sealed partial class CamtParser
         var depth = Enter();
         while (NextChild(depth))
         {
-            var name = _r.LocalName;
+            var name = LocalName;
             if (Is(name, _n.RmtdAmt))
             {
                 amounts.Remitted = ReadAmount().Minor;
@@ -427,7 +427,7 @@ internal sealed partial class CamtParser
         var depth = Enter();
         while (NextChild(depth))
         {
-            if (Is(_r.LocalName, _n.Amt))
+            if (Is(LocalName, _n.Amt))
             {
                 amount = checked((amount ?? 0) + ReadAmount().Minor);
             }
@@ -448,7 +448,7 @@ internal sealed partial class CamtParser
         var depth = Enter();
         while (NextChild(depth))
         {
-            var name = _r.LocalName;
+            var name = LocalName;
             if (Is(name, _n.Ref))
             {
                 text = ReadString();
@@ -488,12 +488,12 @@ internal sealed partial class CamtParser
         var depth = Enter();
         while (NextChild(depth))
         {
-            if (Is(_r.LocalName, _n.Rsn))
+            if (Is(LocalName, _n.Rsn))
             {
                 var reasonDepth = Enter();
                 while (NextChild(reasonDepth))
                 {
-                    var name = _r.LocalName;
+                    var name = LocalName;
                     if (Is(name, _n.Cd) || Is(name, _n.Prtry))
                     {
                         transaction.ReturnReason = ReadCode();

@@ -86,7 +86,13 @@ internal static class CamtReadAhead
         }
     }
 
-    /// <summary>The reading thread: every exception goes to the caller in the last block, never out of the thread.</summary>
+    /// <summary>
+    /// The reading thread: every exception goes to the caller in the last block, never out of the thread. The XML is read
+    /// with <see cref="CamtUtf8XmlReader"/>; when it meets what it leaves to the framework's reader, or the file fails
+    /// in any way, the file is read again from its start with the framework's reader, and the entries already handed
+    /// over (the same entries, each with the same warnings before it) are passed by: from there on the caller sees
+    /// what the framework's reader gives, error included.
+    /// </summary>
     private static void Produce(Stream stream, string fileName, CamtReaderOptions options, bool collectWarnings, BlockingCollection<Block> blocks, CancellationToken stop)
     {
         var warnings = collectWarnings ? new List<ParseWarning>() : null;
@@ -95,18 +101,48 @@ internal static class CamtReadAhead
         {
             try
             {
-                using var parser = new CamtParser(stream, fileName, options, warnings);
-                while (parser.TryReadEntry(out var entry))
+                var start = stream.Position;
+                long handedOver = 0;
+                if (options.Utf8Reader && options.MaxDocumentCharacters == 0)
                 {
-                    block.Items[block.Count++] = (entry, Take(warnings));
-                    if (block.Count == BlockSize)
+                    try
                     {
-                        blocks.Add(block, stop);
-                        block = new Block();
+                        using var utf8 = new CamtParser(stream, fileName, options, warnings, utf8: true);
+                        while (utf8.TryReadEntry(out var entry))
+                        {
+                            Hand(entry);
+                            handedOver++;
+                        }
+
+                        block.Trailing = Take(warnings);
+                        block.IsLast = true;
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
+                    {
+                        // Read again below; what this reader raised after the last entry handed over is raised again.
+                        warnings?.Clear();
+                        stream.Position = start;
                     }
                 }
 
-                block.Trailing = Take(warnings);
+                if (!block.IsLast)
+                {
+                    using var parser = new CamtParser(stream, fileName, options, warnings);
+                    while (parser.TryReadEntry(out var entry))
+                    {
+                        if (handedOver > 0)
+                        {
+                            // Handed over already, with the warnings raised before it.
+                            handedOver--;
+                            warnings?.Clear();
+                            continue;
+                        }
+
+                        Hand(entry);
+                    }
+
+                    block.Trailing = Take(warnings);
+                }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -129,6 +165,16 @@ internal static class CamtReadAhead
         finally
         {
             blocks.CompleteAdding();
+        }
+
+        void Hand(CamtEntry entry)
+        {
+            block.Items[block.Count++] = (entry, Take(warnings));
+            if (block.Count == BlockSize)
+            {
+                blocks.Add(block, stop);
+                block = new Block();
+            }
         }
     }
 

@@ -23,6 +23,12 @@ public sealed record CamtReaderOptions
     /// own (<see cref="CamtReadAhead"/>); 0 never. Internal: tests set it low to run both ways on small documents.
     /// </summary>
     internal long ReadAheadMinBytes { get; init; } = CamtReadAhead.DefaultMinBytes;
+
+    /// <summary>
+    /// Whether the reading thread of <see cref="CamtReadAhead"/> reads with <see cref="CamtUtf8XmlReader"/> first.
+    /// Internal: tests turn it off to compare.
+    /// </summary>
+    internal bool Utf8Reader { get; init; } = true;
 }
 
 /// <summary>

@@ -1,0 +1,193 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CashApp.Parsers.Camt;
+using CashApp.Parsers.Common;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace CashApp.Parsers.Tests.Camt;
+
+/// <summary>
+/// A large file is read with <see cref="CamtUtf8XmlReader"/> first, and again with the framework's reader wherever that
+/// one is needed: the caller must see what the framework's reader gives, and the UTF-8 reader must read the plain XML
+/// banks write on its own (else the first property would hold by always reading twice).
+/// </summary>
+public sealed partial class CamtUtf8XmlReaderTests
+{
+    [Property(MaxTest = 400, Replay = "(20261205,1717)")]
+    public Property Read_Utf8ReaderFirst_GivesWhatTheFrameworksReaderGives(int seed, int where, byte what, byte how, byte style)
+    {
+        var bytes = Restyled(seed, style).ToList();
+        // One kind more than the corruptions: a document left valid.
+        if (how % (CamtCorruption.Kinds + 1) < CamtCorruption.Kinds)
+        {
+            CamtCorruption.Apply(bytes, where, what, how % (CamtCorruption.Kinds + 1));
+        }
+
+        var framework = Outcome([.. bytes], utf8: false);
+        var utf8 = Outcome([.. bytes], utf8: true);
+
+        Assert.Equal(framework.Transactions, utf8.Transactions);
+        Assert.Equal(framework.Warnings, utf8.Warnings);
+        Assert.Equal(framework.Error, utf8.Error);
+        return true.ToProperty();
+    }
+
+    [Property(MaxTest = 300, Replay = "(20261205,2929)")]
+    public Property Parser_Utf8Reader_ReadsAPlainDocumentAloneAsTheFrameworksReaderDoes(int seed, byte style)
+    {
+        var bytes = Restyled(seed, style);
+
+        var framework = Entries(bytes, utf8: false);
+        var utf8 = Entries(bytes, utf8: true);
+
+        Assert.Equal(framework, utf8);
+        return true.ToProperty();
+    }
+
+    [Theory]
+    [InlineData("<!DOCTYPE Document>")]
+    [InlineData("<?pi x?>")]
+    [InlineData("<![CDATA[x]]>")]
+    [InlineData("<!-- inside -->")]
+    [InlineData("&#32;")]
+    [InlineData("&nbsp;")]
+    public void Parser_Utf8Reader_LeavesWhatItDoesNotReadToTheFrameworksReader(string inserted)
+    {
+        var xml = Encoding.UTF8.GetString(CamtWriter.Write(WithEntries(3)));
+        var at = inserted.StartsWith("<!DOCTYPE", StringComparison.Ordinal) ? xml.IndexOf('<', xml.IndexOf("?>", StringComparison.Ordinal)) : NameStart().Match(xml).Index + NameStart().Match(xml).Length;
+        var bytes = Encoding.UTF8.GetBytes(xml.Insert(at, inserted));
+
+        Assert.Throws<CamtUtf8XmlReader.Unsupported>(() => Entries(bytes, utf8: true));
+    }
+
+    [Fact]
+    public void Read_Utf8ReaderFailingLate_GivesEveryTransactionAndWarningOnceBeforeTheFrameworksError()
+    {
+        var model = WithEntries(7);
+        var many = model with { Entries = [.. Enumerable.Range(0, 2000).Select(i => model.Entries[i % model.Entries.Count])] };
+        var xml = Encoding.UTF8.GetString(CamtWriter.Write(many));
+        var last = xml.LastIndexOf("Ntry>", StringComparison.Ordinal);
+        var bytes = Encoding.UTF8.GetBytes(xml.Insert(last, "<"));
+
+        var framework = Outcome(bytes, utf8: false);
+        var utf8 = Outcome(bytes, utf8: true);
+
+        Assert.NotNull(framework.Error);
+        Assert.True(framework.Transactions.Count > 1000);
+        Assert.Equal(framework.Transactions, utf8.Transactions);
+        Assert.Equal(framework.Warnings, utf8.Warnings);
+        Assert.Equal(framework.Error, utf8.Error);
+    }
+
+    private static StatementModel WithEntries(int seed)
+    {
+        var model = CamtWriter.Random(seed);
+        while (model.Entries.Count == 0)
+        {
+            model = CamtWriter.Random(++seed);
+        }
+
+        return model;
+    }
+
+    /// <summary>
+    /// A random statement written in one of the ways banks write XML: CR LF or CR line ends, a byte order mark, another
+    /// declaration, comments around the root, spaces in end tags, single quotes, spaces and entities around names.
+    /// </summary>
+    private static byte[] Restyled(int seed, byte style)
+    {
+        var model = CamtWriter.Random(seed);
+        if (style % 5 == 0 && model.Entries.Count > 0)
+        {
+            model = model with { Entries = [.. Enumerable.Range(0, 150 + style).Select(i => model.Entries[i % model.Entries.Count])] };
+        }
+
+        var xml = Encoding.UTF8.GetString(CamtWriter.Write(model));
+        if ((style & 1) != 0)
+        {
+            xml = xml.Replace("\n", "\r\n", StringComparison.Ordinal);
+        }
+        else if ((style & 2) != 0)
+        {
+            xml = xml.Replace("\n", "\r", StringComparison.Ordinal);
+        }
+
+        if ((style & 4) != 0)
+        {
+            var root = xml.IndexOf('<', xml.IndexOf("?>", StringComparison.Ordinal));
+            xml = xml.Insert(root, "<!-- exported - by the bank -->\n") + "\n<!-- end -->\n";
+        }
+
+        if ((style & 8) != 0)
+        {
+            xml = EndTag().Replace(xml, "</$1 >", 3);
+            xml = xml.Replace("Ccy=\"", "Ccy = '", StringComparison.Ordinal);
+            xml = CurrencyEnd().Replace(xml, "Ccy = '$1'");
+        }
+
+        if ((style & 16) != 0)
+        {
+            xml = NameStart().Replace(xml, "$0 \n &amp; &#65;&#x42;&lt;&gt;&quot;&apos; Zürich € 𝄞 ");
+        }
+
+        if ((style & 32) != 0)
+        {
+            xml = xml.Replace("<?xml version=\"1.0\" encoding=\"utf-8\"?>", "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>", StringComparison.Ordinal);
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(xml);
+        return (style & 64) != 0 ? [0xEF, 0xBB, 0xBF, .. bytes] : bytes;
+    }
+
+    private static (List<string> Transactions, List<ParseWarning> Warnings, string? Error) Outcome(byte[] bytes, bool utf8)
+    {
+        var transactions = new List<string>();
+        var warnings = new List<ParseWarning>();
+        string? error = null;
+        try
+        {
+            foreach (var transaction in CamtReader.Read(new MemoryStream(bytes), "c.xml", new CamtReaderOptions { ReadAheadMinBytes = 1, Utf8Reader = utf8 }, warnings))
+            {
+                transactions.Add(JsonSerializer.Serialize(transaction));
+            }
+        }
+        catch (CamtFormatException ex)
+        {
+            error = $"{ex.ErrorCode}|{ex.LineNumber}|{ex.LinePosition}|{ex.ElementPath}|{ex.Value}|{ex.Message}";
+        }
+
+        return (transactions, warnings, error);
+    }
+
+    /// <summary>Every entry's lines and transactions, and the warnings, read by the parser alone (no second reading).</summary>
+    private static List<string> Entries(byte[] bytes, bool utf8)
+    {
+        var warnings = new List<ParseWarning>();
+        var seen = new List<string>();
+        using var parser = new CamtParser(new MemoryStream(bytes), "c.xml", new CamtReaderOptions(), warnings, utf8);
+        var mapper = new CamtTransactionMapper("c.xml", warnings);
+        var batch = new List<BankTransaction>();
+        while (parser.TryReadEntry(out var entry))
+        {
+            seen.Add($"entry {entry.Number} line {entry.LineNumber} statement line {entry.Statement.LineNumber}");
+            batch.Clear();
+            mapper.Map(entry, batch);
+            seen.AddRange(batch.Select(t => JsonSerializer.Serialize(t)));
+        }
+
+        seen.AddRange(warnings.Select(w => w.ToString()));
+        return seen;
+    }
+
+    [GeneratedRegex(@"</((\w+:)?\w+)>")]
+    private static partial Regex EndTag();
+
+    [GeneratedRegex(@"Ccy = '(\w+)""")]
+    private static partial Regex CurrencyEnd();
+
+    [GeneratedRegex(@"<((\w+:)?(Nm|Ustrd))>")]
+    private static partial Regex NameStart();
+}
