@@ -27,8 +27,8 @@ public sealed class AtOnceGuessProperties
             var payments = Payments(day, new Random(seed ^ 0x6E55));
             var guessed = new CashMatcher(day.Items, day.Customers, MatchPolicy.Default) { FindPayersAhead = false, GuessAtOnceFirst = true };
             var asked = new CashMatcher(day.Items, day.Customers, MatchPolicy.Default) { FindPayersAhead = false };
-            var expected = Rendered(asked.Match(payments));
-            var actual = Rendered(guessed.Match(payments));
+            var expected = MatchRendering.Whole(asked.Match(payments));
+            var actual = MatchRendering.Whole(guessed.Match(payments));
             return (actual == expected).Label($"seed {seed}:\n{actual}\n== against ==\n{expected}");
         });
 
@@ -55,7 +55,7 @@ public sealed class AtOnceGuessProperties
 
             var ahead = new CashMatcher(day.Items, day.Customers, MatchPolicy.Default);
             var alone = new CashMatcher(day.Items, day.Customers, MatchPolicy.Default) { FindPayersAhead = false };
-            return Rendered(ahead.Match(payments)) == Rendered(alone.Match(payments));
+            return MatchRendering.Whole(ahead.Match(payments)) == MatchRendering.Whole(alone.Match(payments));
         });
 
     private static List<Payment> Payments(CashMatcherProperties.Day day, Random random)
@@ -84,9 +84,4 @@ public sealed class AtOnceGuessProperties
 
         return payments;
     }
-
-    private static string Rendered(MatchResult result) =>
-        string.Join('\n', result.Applications.Select(a => $"{a.PaymentRef} {a.ItemId} {a.Amount} {a.Method} {a.Confidence.Value} {a.Explanation}"))
-        + "\n--\n"
-        + string.Join('\n', result.Exceptions.Select(e => $"{e.PaymentRef} {e.Unapplied} {e.Reason} {e.Detail} {string.Join(';', e.Suggestions.Select(s => $"{string.Join('+', s.ItemIds)} {s.Score.Value} {s.Why}"))}"));
 }

@@ -49,8 +49,8 @@ public sealed class NearByAmountProperties
             var (customers, items, payments) = DenseDay(seed);
             var byAmount = new CashMatcher(items, customers, MatchPolicy.Default) { NearByAmountFrom = 0 };
             var listed = new CashMatcher(items, customers, MatchPolicy.Default) { NearByAmountFrom = int.MaxValue };
-            var expected = Rendered(listed.Match(payments));
-            var actual = Rendered(byAmount.Match(payments));
+            var expected = MatchRendering.Whole(listed.Match(payments));
+            var actual = MatchRendering.Whole(byAmount.Match(payments));
             return (actual == expected).Label($"seed {seed}:\n{actual}\n== against ==\n{expected}");
         });
 
@@ -63,8 +63,8 @@ public sealed class NearByAmountProperties
             var (customers, items, payments) = DenseDay(seed, crowded: true);
             var byAmount = new CashMatcher(items, customers, MatchPolicy.Default) { NearByAmountFrom = 0 };
             var listed = new CashMatcher(items, customers, MatchPolicy.Default) { NearByAmountFrom = int.MaxValue };
-            var expected = Rendered(listed.Match(payments));
-            var actual = Rendered(byAmount.Match(payments));
+            var expected = MatchRendering.Whole(listed.Match(payments));
+            var actual = MatchRendering.Whole(byAmount.Match(payments));
             return (actual == expected).Label($"seed {seed}:\n{actual}\n== against ==\n{expected}");
         });
 
@@ -88,7 +88,7 @@ public sealed class NearByAmountProperties
             var day = CashMatcherProperties.MakeDay(seed);
             var byAmount = new CashMatcher(day.Items, day.Customers, MatchPolicy.Default) { NearByAmountFrom = 0 };
             var listed = new CashMatcher(day.Items, day.Customers, MatchPolicy.Default) { NearByAmountFrom = int.MaxValue };
-            return Rendered(byAmount.Match(day.Payments)) == Rendered(listed.Match(day.Payments));
+            return MatchRendering.Whole(byAmount.Match(day.Payments)) == MatchRendering.Whole(listed.Match(day.Payments));
         });
 
     [Fact]
@@ -215,9 +215,4 @@ public sealed class NearByAmountProperties
 
         return text;
     }
-
-    private static string Rendered(MatchResult result) =>
-        string.Join('\n', result.Applications.Select(a => $"{a.PaymentRef} {a.ItemId} {a.Amount} {a.Method} {a.Confidence.Value} {a.Explanation}"))
-        + "\n--\n"
-        + string.Join('\n', result.Exceptions.Select(e => $"{e.PaymentRef} {e.Unapplied} {e.Reason} {e.Detail} {string.Join(';', e.Suggestions.Select(s => $"{string.Join('+', s.ItemIds)} {s.Score.Value} {s.Why}"))}"));
 }
