@@ -55,7 +55,8 @@ public abstract partial class DbCashStore
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                unapplied.Add(new UnappliedFigure(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt32(5)));
+                Int128 Bucket(int ordinal) => ((Int128)reader.GetInt64(ordinal) * 1_000_000_000) + reader.GetInt64(ordinal + 1);
+                unapplied.Add(new UnappliedFigure(reader.GetString(0), Bucket(1), Bucket(3), Bucket(5), Bucket(7), reader.GetInt32(9)));
             }
         }
 

@@ -370,11 +370,15 @@ public sealed record AuditQuery
 /// <summary>Applications made by one method.</summary>
 public sealed record MethodFigure(MatchMethod Method, int Payments, int Applications, double HitRate);
 
-/// <summary>Unapplied cash of one currency by age (days since the exception was raised).</summary>
-public sealed record UnappliedFigure(string Currency, long Days0To7Minor, long Days8To30Minor, long Days31To90Minor, long Over90DaysMinor, int OpenExceptions)
+/// <summary>
+/// Unapplied cash of one currency by age (days since the exception was raised). The amounts are
+/// <see cref="Int128"/>: each stored amount fits a <see cref="long"/>, but a sum of amounts near the 18-digit limit
+/// need not.
+/// </summary>
+public sealed record UnappliedFigure(string Currency, Int128 Days0To7Minor, Int128 Days8To30Minor, Int128 Days31To90Minor, Int128 Over90DaysMinor, int OpenExceptions)
 {
     /// <summary>All unapplied cash in this currency.</summary>
-    public long TotalMinor => checked(Days0To7Minor + Days8To30Minor + Days31To90Minor + Over90DaysMinor);
+    public Int128 TotalMinor => Days0To7Minor + Days8To30Minor + Days31To90Minor + Over90DaysMinor;
 }
 
 /// <summary>The reports summary: how much matching applied, and how much cash waits for a specialist.</summary>

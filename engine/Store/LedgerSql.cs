@@ -282,15 +282,25 @@ public sealed record LedgerSql
         nameof(SummaryByMethod),
         "SELECT a.method, COUNT(DISTINCT a.payment_id), COUNT(*) FROM applications a WHERE a.exception_id IS NULL GROUP BY a.method");
 
-    /// <summary>Unapplied cash of open exceptions by currency and age bucket; the bucket limits are times.</summary>
+    /// <summary>
+    /// Unapplied cash of open exceptions by currency and age bucket; the bucket limits are times. Each bucket comes
+    /// in two sums, of the amounts' billions and of their remainders, which the caller adds as an
+    /// <see cref="Int128"/>: a sum of amounts near the 18-digit limit passes a 64-bit integer, and both databases
+    /// refuse a <c>SUM</c> that overflows. Integer division and remainder truncate toward zero in both, so
+    /// billions × 10⁹ + remainder is each amount exactly.
+    /// </summary>
     public LedgerStatement SummaryUnapplied { get; init; } = LedgerStatement.Of(
         nameof(SummaryUnapplied),
         """
         SELECT e.currency,
-          SUM(CASE WHEN e.created_at > @age8 THEN e.unapplied_minor ELSE 0 END),
-          SUM(CASE WHEN e.created_at <= @age8 AND e.created_at > @age31 THEN e.unapplied_minor ELSE 0 END),
-          SUM(CASE WHEN e.created_at <= @age31 AND e.created_at > @age91 THEN e.unapplied_minor ELSE 0 END),
-          SUM(CASE WHEN e.created_at <= @age91 THEN e.unapplied_minor ELSE 0 END),
+          SUM(CASE WHEN e.created_at > @age8 THEN e.unapplied_minor / 1000000000 ELSE 0 END),
+          SUM(CASE WHEN e.created_at > @age8 THEN e.unapplied_minor % 1000000000 ELSE 0 END),
+          SUM(CASE WHEN e.created_at <= @age8 AND e.created_at > @age31 THEN e.unapplied_minor / 1000000000 ELSE 0 END),
+          SUM(CASE WHEN e.created_at <= @age8 AND e.created_at > @age31 THEN e.unapplied_minor % 1000000000 ELSE 0 END),
+          SUM(CASE WHEN e.created_at <= @age31 AND e.created_at > @age91 THEN e.unapplied_minor / 1000000000 ELSE 0 END),
+          SUM(CASE WHEN e.created_at <= @age31 AND e.created_at > @age91 THEN e.unapplied_minor % 1000000000 ELSE 0 END),
+          SUM(CASE WHEN e.created_at <= @age91 THEN e.unapplied_minor / 1000000000 ELSE 0 END),
+          SUM(CASE WHEN e.created_at <= @age91 THEN e.unapplied_minor % 1000000000 ELSE 0 END),
           COUNT(*)
         FROM exceptions e
         WHERE e.status = 'open'

@@ -239,23 +239,35 @@ internal static partial class ProtoMap
 
         foreach (var figure in summary.Unapplied)
         {
-            proto.Unapplied.Add(new V1.UnappliedByCurrency
+            var (total, totalBeyond) = Int64OrLimit(figure.TotalMinor);
+            var currency = new V1.UnappliedByCurrency
             {
                 Currency = figure.Currency,
                 OpenExceptions = figure.OpenExceptions,
-                UnappliedAmountMinor = figure.TotalMinor,
-                ByAge =
+                UnappliedAmountMinor = total,
+                BeyondInt64 = totalBeyond,
+            };
+            foreach (var (min, max, sum) in new (int, int?, Int128)[] { (0, 7, figure.Days0To7Minor), (8, 30, figure.Days8To30Minor), (31, 90, figure.Days31To90Minor), (91, null, figure.Over90DaysMinor) })
+            {
+                var (amount, beyond) = Int64OrLimit(sum);
+                var bucket = new V1.AgeBucket { MinAgeDays = min, UnappliedAmountMinor = amount, BeyondInt64 = beyond };
+                if (max is { } days)
                 {
-                    new V1.AgeBucket { MinAgeDays = 0, MaxAgeDays = 7, UnappliedAmountMinor = figure.Days0To7Minor },
-                    new V1.AgeBucket { MinAgeDays = 8, MaxAgeDays = 30, UnappliedAmountMinor = figure.Days8To30Minor },
-                    new V1.AgeBucket { MinAgeDays = 31, MaxAgeDays = 90, UnappliedAmountMinor = figure.Days31To90Minor },
-                    new V1.AgeBucket { MinAgeDays = 91, UnappliedAmountMinor = figure.Over90DaysMinor },
-                },
-            });
+                    bucket.MaxAgeDays = days;
+                }
+
+                currency.ByAge.Add(bucket);
+            }
+
+            proto.Unapplied.Add(currency);
         }
 
         return proto;
     }
+
+    /// <summary>A sum as an int64, or the int64 limit on its side and true when it does not fit.</summary>
+    public static (long Value, bool Beyond) Int64OrLimit(Int128 sum) =>
+        sum > long.MaxValue ? (long.MaxValue, true) : sum < long.MinValue ? (long.MinValue, true) : ((long)sum, false);
 
     public static long? ExceptionId(string text, string field, Violations violations)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CashApp.Store;
 using CashApp.Engine.Model;
 using static CashApp.Store.Tests.Ledger;
@@ -131,5 +132,26 @@ public abstract partial class CashStoreContract
         Assert.Equal(
             [new UnappliedFigure("EUR", 0, 0, 900, 0, 1), new UnappliedFigure("USD", 0, 300, 400, 0, 2)],
             summary.Unapplied);
+    }
+
+    [SkippableFact]
+    public async Task GetSummary_UnappliedPastALong_AddedExactly()
+    {
+        // Eleven unmatched payments of the largest 18-digit amount: each fits a long, their sum does not. The
+        // summary used to fail here (the database's SUM overflowed), taking the dashboard down for everyone.
+        var store = await OpenAsync();
+        const long largest = 999_999_999_999_999_999;
+        var credits = Enumerable.Range(1, 11).Select(i => Credit($"H{i}", largest, line: i)).ToList();
+        await store.StoreIngestAsync(Batch("huge", credits, exceptions: [.. credits.Select(c => Unapplied(c.PaymentRef, c.AmountMinor))]));
+        await store.StoreIngestAsync(Batch("small", [Credit("S1", 250, "EUR")], exceptions: [Unapplied("S1", 250, "EUR")]));
+        Clock.Advance(TimeSpan.FromDays(40));
+        await store.StoreIngestAsync(Batch("later", [Credit("L1", largest - 7)], exceptions: [Unapplied("L1", largest - 7)]));
+
+        var summary = await store.GetSummaryAsync();
+
+        Assert.Equal(
+            [new UnappliedFigure("EUR", 0, 0, 250, 0, 1), new UnappliedFigure("USD", largest - 7, 0, (Int128)largest * 11, 0, 12)],
+            summary.Unapplied);
+        Assert.Equal(Int128.Parse("11999999999999999981", CultureInfo.InvariantCulture), summary.Unapplied[1].TotalMinor);
     }
 }
