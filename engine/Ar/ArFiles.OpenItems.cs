@@ -384,9 +384,9 @@ public static partial class ArFiles
                 }
 
                 var id = Get(row, ranges, n, quoted, columns.ItemId);
-                if (id.IsEmpty)
+                if (id.IsWhiteSpace())
                 {
-                    throw ArInputException.BadValue(path, line, "item_id", string.Empty, "a non-empty item key");
+                    throw ArInputException.BadValue(path, line, "item_id", id.ToString(), "a non-blank item key");
                 }
 
                 var typeText = Get(row, ranges, n, quoted, columns.DocType);
@@ -416,9 +416,9 @@ public static partial class ArFiles
                 }
 
                 var customer = Get(row, ranges, n, quoted, columns.CustomerId);
-                if (customer.IsEmpty)
+                if (customer.IsWhiteSpace())
                 {
-                    throw ArInputException.BadValue(path, line, "customer_id", string.Empty, "a non-empty customer key");
+                    throw ArInputException.BadValue(path, line, "customer_id", customer.ToString(), "a non-blank customer key");
                 }
 
                 var po = Get(row, ranges, n, quoted, columns.PoNumber);

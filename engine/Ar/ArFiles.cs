@@ -48,9 +48,9 @@ public static partial class ArFiles
             }
 
             var id = reader.GetString(itemId);
-            if (id.Length == 0)
+            if (string.IsNullOrWhiteSpace(id))
             {
-                throw ArInputException.BadValue(path, line, "item_id", id, "a non-empty item key");
+                throw ArInputException.BadValue(path, line, "item_id", id, "a non-blank item key");
             }
 
             if (!seen.TryAdd(id, line))
@@ -90,9 +90,9 @@ public static partial class ArFiles
             }
 
             var customer = reader.GetString(customerId);
-            if (customer.Length == 0)
+            if (string.IsNullOrWhiteSpace(customer))
             {
-                throw ArInputException.BadValue(path, line, "customer_id", customer, "a non-empty customer key");
+                throw ArInputException.BadValue(path, line, "customer_id", customer, "a non-blank customer key");
             }
 
             var po = reader.GetString(poNumber);
@@ -141,9 +141,9 @@ public static partial class ArFiles
             }
 
             var id = reader.GetString(customerId);
-            if (id.Length == 0)
+            if (string.IsNullOrWhiteSpace(id))
             {
-                throw ArInputException.BadValue(path, line, "customer_id", id, "a non-empty customer key");
+                throw ArInputException.BadValue(path, line, "customer_id", id, "a non-blank customer key");
             }
 
             if (!seen.TryAdd(id, line))

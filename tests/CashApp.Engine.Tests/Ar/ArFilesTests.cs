@@ -140,6 +140,38 @@ public sealed class ArFilesTests : IDisposable
         Assert.Equal(["C1", "C2"], ArFiles.ReadCustomers(path).Select(c => c.CustomerId));
     }
 
+    /// <summary>
+    /// A key of spaces is no key, as the served API says ("required"): once both readers took "   " as an item,
+    /// or as the customer of an item or of the directory, and matched payments to it.
+    /// </summary>
+    [Theory]
+    [InlineData(false, "item_id")]
+    [InlineData(true, "item_id")]
+    [InlineData(false, "customer_id")]
+    [InlineData(true, "customer_id")]
+    public void ReadOpenItems_KeyOfSpaces_IsRefusedByEitherReader(bool quotedLineBreak, string column)
+    {
+        var first = quotedLineBreak ? Row(1).Replace("Acme Corp", "\"Acme\nCorp\"", StringComparison.Ordinal) : Row(1);
+        var blank = column == "item_id" ? Row(2, id: "   ") : Row(2).Replace(",C1,", ",   ,", StringComparison.Ordinal);
+        var path = Write(Header, first, blank);
+
+        var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
+
+        Assert.Equal((quotedLineBreak ? 4 : 3, column, "   "), (ex.LineNumber, ex.Column, ex.Value));
+        Assert.Contains("non-blank", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadCustomers_KeyOfSpaces_IsRefused()
+    {
+        var path = Path.Combine(_dir, "customers.csv");
+        File.WriteAllLines(path, ["customer_id,name,parent_id,aliases,bank_accounts", "C1,Acme,,,", "  ,Blank Corp,,,"]);
+
+        var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(path));
+
+        Assert.Equal((3, "customer_id", "  "), (ex.LineNumber, ex.Column, ex.Value));
+    }
+
     [Theory]
     [InlineData("ABC", "currency")]
     [InlineData("USD", "open_amount", "1.005")]
