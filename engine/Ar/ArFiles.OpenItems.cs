@@ -407,7 +407,7 @@ public static partial class ArFiles
                 var amountText = Get(row, ranges, n, quoted, columns.OpenAmount);
                 if (!MinorUnits.TryParse(amountText, ccy.MinorDigits, out var minor))
                 {
-                    throw ArInputException.BadValue(path, line, "open_amount", amountText.ToString(), $"a decimal amount with '.' and at most {ccy.MinorDigits} decimals for {ccy.Code}");
+                    throw ArInputException.BadValue(path, line, "open_amount", amountText.ToString(), AmountExpected(ccy));
                 }
 
                 if (type == DocType.CreditMemo ? minor > 0 : minor < 0)

@@ -81,7 +81,7 @@ public static partial class ArFiles
             var amountText = reader.GetString(openAmount);
             if (!MinorUnits.TryParse(amountText, ccy.MinorDigits, out var minor))
             {
-                throw ArInputException.BadValue(path, line, "open_amount", amountText, $"a decimal amount with '.' and at most {ccy.MinorDigits} decimals for {ccy.Code}");
+                throw ArInputException.BadValue(path, line, "open_amount", amountText, AmountExpected(ccy));
             }
 
             if (type == DocType.CreditMemo ? minor > 0 : minor < 0)
@@ -237,6 +237,13 @@ public static partial class ArFiles
     // Sylvan numbers data rows from 1 after the header, so the file line is one more: exact for files
     // without quoted line breaks, which the AR exports of the contract never have.
     /// <summary>Whether the row is an empty line (a line ending and nothing else), which the AR readers skip.</summary>
+    /// <summary>
+    /// What an open amount must be, the limit included: an amount past it (20 digits, say) reads as a number, so
+    /// "a decimal amount" alone did not say why it was refused.
+    /// </summary>
+    private static string AmountExpected(CurrencyCode currency) =>
+        $"a decimal amount with '.' and at most {currency.MinorDigits} decimals for {currency.Code}, no more than {MinorUnits.Format(long.MaxValue, currency.MinorDigits)} either side of zero";
+
     private static bool IsBlankLine(CsvDataReader reader) => reader.RowFieldCount == 1 && reader.GetRawRecordSpan().Trim("\r\n").IsEmpty;
 
     /// <summary>

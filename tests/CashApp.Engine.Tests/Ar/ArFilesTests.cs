@@ -161,6 +161,20 @@ public sealed class ArFilesTests : IDisposable
         Assert.Contains("non-blank", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ReadOpenItems_AmountPastALong_NamesTheLimit(bool quotedLineBreak)
+    {
+        var first = quotedLineBreak ? Row(1).Replace("Acme Corp", "\"Acme\nCorp\"", StringComparison.Ordinal) : Row(1);
+        var path = Write(Header, first, Row(2, "123456789012345678901.00"));
+
+        var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
+
+        Assert.Equal((quotedLineBreak ? 4 : 3, "open_amount"), (ex.LineNumber, ex.Column));
+        Assert.Contains("no more than 92233720368547758.07 either side of zero", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ReadCustomers_KeyOfSpaces_IsRefused()
     {
