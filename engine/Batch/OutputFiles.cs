@@ -4,8 +4,8 @@ namespace CashApp.Engine.Batch;
 /// The files a run writes into its output folder, written whole or not at all: each is first written under a hidden
 /// name of its own in the same folder, and only when every one of them is complete are they renamed to their real
 /// names. A run that fails while writing (a full disk, a name that is taken by a folder) leaves the folder as it
-/// found it, so "nothing was written" stays true, and a reader never sees half of <c>applications.csv</c> beside a
-/// whole <c>exceptions.csv</c> of an earlier run.
+/// found it (a folder it had to make is removed again), so "nothing was written" stays true, and a reader never
+/// sees half of <c>applications.csv</c> beside a whole <c>exceptions.csv</c> of an earlier run.
 /// </summary>
 /// <remarks>
 /// A rename within one folder replaces the old file at once on the file systems CashApp runs on. The renames of
@@ -16,12 +16,21 @@ public sealed class OutputFiles : IDisposable
 {
     private readonly string _directory;
     private readonly List<(string Final, string Partial)> _files = [];
+    private readonly List<string> _made = [];
     private bool _committed;
 
-    /// <summary>Output files in <paramref name="directory"/>, which is made if it is missing.</summary>
+    /// <summary>
+    /// Output files in <paramref name="directory"/>, which is made if it is missing (with its missing parents); if the
+    /// files are not committed, the folders made here are removed again when they are left empty.
+    /// </summary>
     public OutputFiles(string directory)
     {
         _directory = directory;
+        for (var folder = Path.GetFullPath(directory); !string.IsNullOrEmpty(folder) && !Directory.Exists(folder); folder = Path.GetDirectoryName(folder))
+        {
+            _made.Add(folder);
+        }
+
         Directory.CreateDirectory(directory);
     }
 
@@ -96,6 +105,22 @@ public sealed class OutputFiles : IDisposable
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 // Best effort: the error that stopped the run is the one to report.
+            }
+        }
+
+        // The folders this run made, deepest first, each only if nothing else was put in it meanwhile.
+        foreach (var folder in _made)
+        {
+            try
+            {
+                if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+                {
+                    Directory.Delete(folder);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                break;
             }
         }
     }

@@ -76,6 +76,23 @@ public sealed class ExportCommandTests : IDisposable
         Assert.Equal(["applications.csv"], Directory.EnumerateFileSystemEntries(outFolder).Select(Path.GetFileName));
     }
 
+    [Fact]
+    public async Task Export_FailsAfterMakingTheFoldersOfItsTargets_RemovesThemAgain()
+    {
+        // The applications go to folders this run has to make, then the rules fail (the name above): the folders are
+        // removed again, as nothing was written in them, and the folder that was there before stays.
+        var made = Path.Combine(_folder, "new", "2026-12-05");
+        var rulesFolder = Directory.CreateDirectory(Path.Combine(_folder, "rules")).FullName;
+        var rules = Path.Combine(rulesFolder, new string('r', 247) + ".json");
+
+        var (code, error) = await CliRun.Run("export", "--since", "2026-01-01", "--db", Ledger(), "--out", Path.Combine(made, "applications.csv"), "--payer-rules", rules);
+
+        Assert.Equal(1, code);
+        Assert.Contains("cashapp export: nothing was written.", error, StringComparison.Ordinal);
+        Assert.Equal(["cashapp.db", "rules"], Directory.EnumerateFileSystemEntries(_folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(rulesFolder));
+    }
+
     [Theory]
     [InlineData("--out", "")]
     [InlineData("--out", "-wal")]
