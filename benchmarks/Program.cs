@@ -6,7 +6,16 @@ if (args is ["grpc-load", ..])
     // The client's idle thread-pool workers block instead of spinning, as the server's do (its runtimeconfig): on two
     // shared cores a spinning client takes the CPU the server needs. Read when the pool starts its first worker, so first.
     AppContext.SetData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit", 0);
-    return await CashApp.Benchmarks.Grpc.GrpcLoad.RunAsync(args[1..]);
+    try
+    {
+        return await CashApp.Benchmarks.Grpc.GrpcLoad.RunAsync(args[1..]);
+    }
+    catch (ArgumentException ex)
+    {
+        // A wrong option is the user's to fix: one line, no stack trace.
+        Console.Error.WriteLine($"grpc-load: {ex.Message}");
+        return 2;
+    }
 }
 
 // `matcher` measures the matchers call by call (p99 latencies), `names` the name lookup on a scale day's customers; `scale` runs the end-to-end scale benchmark (benchmarks/Scale); anything else goes to the one switcher

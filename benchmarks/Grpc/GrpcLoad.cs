@@ -864,17 +864,28 @@ internal static class GrpcLoad
     /// <summary>The value of <paramref name="q"/> in the sorted <paramref name="sorted"/> (1: the largest); 0 when empty.</summary>
     private static double Quantile(double[] sorted, double q) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
 
-    private static string? Text(string[] args, string name)
+    /// <summary>The value after <paramref name="name"/>, or null when the option is not given.</summary>
+    /// <exception cref="ArgumentException">The option is the last argument, or another option follows it.</exception>
+    internal static string? Text(string[] args, string name)
     {
         var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+        if (at < 0)
+        {
+            return null;
+        }
+
+        // A missing value used to drop the option silently (--client-cpus last ran the test unpinned).
+        return at + 1 < args.Length && !args[at + 1].StartsWith("--", StringComparison.Ordinal)
+            ? args[at + 1]
+            : throw new ArgumentException($"{name} needs a value after it.");
     }
 
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
-    }
+    /// <summary>The whole number after <paramref name="name"/>, or <paramref name="fallback"/> when the option is not given.</summary>
+    /// <exception cref="ArgumentException">The value is missing or not a whole number of at least 0.</exception>
+    internal static int Option(string[] args, string name, int fallback) =>
+        Text(args, name) is not { } text ? fallback
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value
+        : throw new ArgumentException($"{name} {text}: expected a whole number of at least 0.");
 
     private static string FindRepo()
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime;
+using System.Runtime.InteropServices;
 
 namespace CashApp.Benchmarks.Grpc;
 
@@ -36,6 +37,21 @@ internal static class Pinning
 
         start.Environment[Variable] = cpus;
         using var process = Process.Start(start) ?? throw new InvalidOperationException("taskset did not start.");
+
+        // A SIGTERM (kill, a CI timeout) reaches this process only: pass it on, or the pinned load test and the server
+        // it started run on. Ctrl+C reaches the whole process group by itself.
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // It has ended already.
+            }
+        });
         await process.WaitForExitAsync().ConfigureAwait(false);
         return process.ExitCode;
     }
