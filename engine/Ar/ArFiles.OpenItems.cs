@@ -428,7 +428,7 @@ public static partial class ArFiles
                     last.CustomerId(lookup, customer),
                     last.CustomerName(lookup, Get(row, ranges, n, quoted, columns.CustomerName)),
                     Get(row, ranges, n, quoted, columns.InvoiceNumber).ToString(),
-                    po.IsEmpty ? null : po.ToString(),
+                    po.IsWhiteSpace() ? null : po.ToString(),
                     ccy,
                     minor,
                     Date(Get(row, ranges, n, quoted, columns.DocDate), path, line, "doc_date"),

@@ -102,7 +102,7 @@ public static partial class ArFiles
                 customer,
                 reader.GetString(customerName),
                 reader.GetString(invoiceNumber),
-                po.Length == 0 ? null : po,
+                string.IsNullOrWhiteSpace(po) ? null : po,
                 ccy,
                 minor,
                 ParseDate(reader, docDate, path, line, "doc_date"),
@@ -155,7 +155,7 @@ public static partial class ArFiles
             customers.Add(new Customer(
                 id,
                 reader.GetString(name),
-                parent.Length == 0 ? null : parent,
+                string.IsNullOrWhiteSpace(parent) ? null : parent,
                 SplitList(reader.GetFieldSpan(aliases)),
                 SplitList(reader.GetFieldSpan(accounts))));
         }
@@ -234,9 +234,6 @@ public static partial class ArFiles
         }
     }
 
-    // Sylvan numbers data rows from 1 after the header, so the file line is one more: exact for files
-    // without quoted line breaks, which the AR exports of the contract never have.
-    /// <summary>Whether the row is an empty line (a line ending and nothing else), which the AR readers skip.</summary>
     /// <summary>
     /// What an open amount must be, the limit included: an amount past it (20 digits, say) reads as a number, so
     /// "a decimal amount" alone did not say why it was refused.
@@ -244,6 +241,9 @@ public static partial class ArFiles
     private static string AmountExpected(CurrencyCode currency) =>
         $"a decimal amount with '.' and at most {currency.MinorDigits} decimals for {currency.Code}, no more than {MinorUnits.Format(long.MaxValue, currency.MinorDigits)} either side of zero";
 
+    // Sylvan numbers data rows from 1 after the header, so the file line is one more: exact for files
+    // without quoted line breaks, which the AR exports of the contract never have.
+    /// <summary>Whether the row is an empty line (a line ending and nothing else), which the AR readers skip.</summary>
     private static bool IsBlankLine(CsvDataReader reader) => reader.RowFieldCount == 1 && reader.GetRawRecordSpan().Trim("\r\n").IsEmpty;
 
     /// <summary>

@@ -70,12 +70,14 @@ public static class MinorUnits
                 }
             }
 
-            if (value > (long.MaxValue - 9) / 10)
+            // Exact: every amount up to long.MaxValue either side of zero is taken, and none past it.
+            var digit = c - '0';
+            if (value > (long.MaxValue - digit) / 10)
             {
                 return false;
             }
 
-            value = (value * 10) + (c - '0');
+            value = (value * 10) + digit;
         }
 
         if (!seenDigit)

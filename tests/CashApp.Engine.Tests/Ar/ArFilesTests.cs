@@ -173,6 +173,35 @@ public sealed class ArFilesTests : IDisposable
 
         Assert.Equal((quotedLineBreak ? 4 : 3, "open_amount"), (ex.LineNumber, ex.Column));
         Assert.Contains("no more than 92233720368547758.07 either side of zero", ex.Message, StringComparison.Ordinal);
+
+        // The limit named is the one kept: the largest amount is taken, one minor unit more is not.
+        File.WriteAllLines(path, [Header, Row(1, "92233720368547758.07")]);
+        Assert.Equal(long.MaxValue, Assert.Single(ArFiles.ReadOpenItems(path)).OpenMinor);
+        File.WriteAllLines(path, [Header, Row(1, "92233720368547758.08")]);
+        Assert.Contains("'92233720368547758.08'", Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path)).Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>An optional reference of spaces is none, as the served API takes it, in either reader.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ReadOpenItems_PoNumberOfSpaces_IsNone(bool quotedLineBreak)
+    {
+        var first = quotedLineBreak ? Row(1).Replace("Acme Corp", "\"Acme\nCorp\"", StringComparison.Ordinal) : Row(1);
+        var path = Write(Header, first, Row(2).Replace(",PO-2,", ",   ,", StringComparison.Ordinal));
+
+        var items = ArFiles.ReadOpenItems(path);
+
+        Assert.Equal(["PO-1", null], items.Select(i => i.PoNumber));
+    }
+
+    [Fact]
+    public void ReadCustomers_ParentOfSpaces_IsNone()
+    {
+        var path = Path.Combine(_dir, "customers.csv");
+        File.WriteAllLines(path, ["customer_id,name,parent_id,aliases,bank_accounts", "C1,Acme,   ,,", "C2,Beacon,C1,,"]);
+
+        Assert.Equal([null, "C1"], ArFiles.ReadCustomers(path).Select(c => c.ParentId));
     }
 
     [Fact]

@@ -76,6 +76,28 @@ public sealed class MoneyTests
     public void Money_ToString_UsesCurrencyDecimals(long minor, string code, string expected) =>
         Assert.Equal(expected, new Money(minor, new CurrencyCode(code)).ToString());
 
+    /// <summary>
+    /// The largest amount either side of zero is taken with any number of decimals, and one minor unit more is not.
+    /// Once every amount within nine of the limit was refused, while the AR reader's message named the limit.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void MinorUnits_AtTheLimit_ParsesAndPastItFails(int digits)
+    {
+        var largest = MinorUnits.Format(long.MaxValue, digits);
+        Assert.True(MinorUnits.TryParse(largest, digits, out var minor));
+        Assert.Equal(long.MaxValue, minor);
+        Assert.True(MinorUnits.TryParse("-" + largest, digits, out minor));
+        Assert.Equal(-long.MaxValue, minor);
+        Assert.True(MinorUnits.TryParse(MinorUnits.Format(long.MaxValue - 7, digits), digits, out minor));
+        Assert.Equal(long.MaxValue - 7, minor);
+        var past = largest[..^1] + "8";
+        Assert.False(MinorUnits.TryParse(past, digits, out _));
+        Assert.False(MinorUnits.TryParse("-" + past, digits, out _));
+    }
+
     [Property(Replay = "(12345,67891)")]
     public Property MinorUnits_FormatThenParse_RoundTrips(long minor, byte digitsSeed)
     {
