@@ -112,9 +112,11 @@ internal static class ExportCommand
             }
             finally
             {
-                foreach (var target in targets)
+                // Last first: a folder the first target made and the second wrote into too is empty, and removed,
+                // only once the second's hidden file is gone.
+                for (var t = targets.Count - 1; t >= 0; t--)
                 {
-                    target.Dispose();
+                    targets[t].Dispose();
                 }
             }
 
