@@ -10,7 +10,7 @@ if (args is ["grpc-load", ..])
     {
         return await CashApp.Benchmarks.Grpc.GrpcLoad.RunAsync(args[1..]);
     }
-    catch (ArgumentException ex)
+    catch (CashApp.Benchmarks.Grpc.UsageException ex)
     {
         // A wrong option is the user's to fix: one line, no stack trace.
         Console.Error.WriteLine($"grpc-load: {ex.Message}");

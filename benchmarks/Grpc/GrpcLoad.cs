@@ -60,17 +60,15 @@ internal static class GrpcLoad
         var inProcess = args.Contains("--in-process");
         if (inProcess && serverCpus is not null)
         {
-            throw new ArgumentException("--server-cpus pins the served child process; it cannot be used with --in-process.");
+            throw new UsageException("--server-cpus pins the served child process; it cannot be used with --in-process.");
         }
 
-        var at = Array.IndexOf(args, "--server");
-        var serverDll = at >= 0 && at + 1 < args.Length ? Path.GetFullPath(args[at + 1]) : Path.Combine(AppContext.BaseDirectory, "cashapp.dll");
+        var serverDll = Text(args, "--server") is { } serverPath ? Path.GetFullPath(serverPath) : Path.Combine(AppContext.BaseDirectory, "cashapp.dll");
         var repo = FindRepo();
-        var ledgerAt = Array.IndexOf(args, "--ledger");
-        var ledger = ledgerAt >= 0 && ledgerAt + 1 < args.Length ? args[ledgerAt + 1] : null;
-        var dbAt = Array.IndexOf(args, "--db");
+        var ledger = Text(args, "--ledger");
+        var givenDb = Text(args, "--db");
         var folder = Directory.CreateTempSubdirectory("cashapp-grpc-load-").FullName;
-        var db = dbAt >= 0 && dbAt + 1 < args.Length ? Path.GetFullPath(args[dbAt + 1]) : Path.Combine(folder, "load.db");
+        var db = givenDb is not null ? Path.GetFullPath(givenDb) : Path.Combine(folder, "load.db");
         try
         {
             var key = ApiKeyRing.NewKey();
@@ -253,7 +251,7 @@ internal static class GrpcLoad
         finally
         {
             Directory.Delete(folder, recursive: true);
-            if (dbAt < 0 && ledger is not null)
+            if (givenDb is null && ledger is not null)
             {
                 foreach (var file in Directory.EnumerateFiles(Path.GetDirectoryName(db)!, Path.GetFileName(db) + "*"))
                 {
@@ -865,7 +863,7 @@ internal static class GrpcLoad
     private static double Quantile(double[] sorted, double q) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
 
     /// <summary>The value after <paramref name="name"/>, or null when the option is not given.</summary>
-    /// <exception cref="ArgumentException">The option is the last argument, or another option follows it.</exception>
+    /// <exception cref="UsageException">The option is the last argument, or another option follows it.</exception>
     internal static string? Text(string[] args, string name)
     {
         var at = Array.IndexOf(args, name);
@@ -877,15 +875,15 @@ internal static class GrpcLoad
         // A missing value used to drop the option silently (--client-cpus last ran the test unpinned).
         return at + 1 < args.Length && !args[at + 1].StartsWith("--", StringComparison.Ordinal)
             ? args[at + 1]
-            : throw new ArgumentException($"{name} needs a value after it.");
+            : throw new UsageException($"{name} needs a value after it.");
     }
 
     /// <summary>The whole number after <paramref name="name"/>, or <paramref name="fallback"/> when the option is not given.</summary>
-    /// <exception cref="ArgumentException">The value is missing or not a whole number of at least 0.</exception>
+    /// <exception cref="UsageException">The value is missing or not a whole number of at least 0.</exception>
     internal static int Option(string[] args, string name, int fallback) =>
         Text(args, name) is not { } text ? fallback
         : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value
-        : throw new ArgumentException($"{name} {text}: expected a whole number of at least 0.");
+        : throw new UsageException($"{name} {text}: expected a whole number of at least 0.");
 
     private static string FindRepo()
     {
@@ -898,3 +896,6 @@ internal static class GrpcLoad
         return dir?.FullName ?? throw new InvalidOperationException("CashApp.sln not found above " + AppContext.BaseDirectory);
     }
 }
+
+/// <summary>A wrong option of the load test: said in one line, exit code 2.</summary>
+internal sealed class UsageException(string message) : Exception(message);

@@ -47,9 +47,10 @@ internal static class Pinning
             {
                 process.Kill(entireProcessTree: true);
             }
-            catch (InvalidOperationException)
+            catch (Exception ex)
             {
-                // It has ended already.
+                // It has ended already, or a part of it could not be killed: nothing more to do in a signal handler.
+                Console.Error.WriteLine($"grpc-load: stopping the pinned run: {ex.Message}");
             }
         });
         await process.WaitForExitAsync().ConfigureAwait(false);
