@@ -114,6 +114,12 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
         /// <summary>The name whose start tag came after this one's last time.</summary>
         public QName? Next { get; set; }
 
+        /// <summary>
+        /// The attribute this element's start tag held last time, when it held one only, without a prefix and not a
+        /// namespace declaration (an amount's <c>Ccy</c>): <see cref="QuickAttribute"/> tries it first.
+        /// </summary>
+        public QName? Attribute { get; set; }
+
         /// <summary>The next name in this one's slot of the table of names.</summary>
         public QName? Chained { get; set; }
 
@@ -329,14 +335,21 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
             var bytes = predicted.Bytes;
             var after = p + bytes.Length;
             if (after + 1 < end && buf[p] == bytes[0] && buf.AsSpan(p, bytes.Length).SequenceEqual(bytes)
-                && (buf[after] == (byte)'>' || (buf[after] == (byte)'/' && buf[after + 1] == (byte)'>'))
                 && !ReferenceEquals(predicted.Local, _xmlns))
             {
-                var isEmpty = buf[after] == (byte)'/';
-                _lastName = predicted;
-                Open(predicted, isEmpty, _bindingCount);
-                _pos = after + (isEmpty ? 2 : 1);
-                return true;
+                if (buf[after] == (byte)'>' || (buf[after] == (byte)'/' && buf[after + 1] == (byte)'>'))
+                {
+                    var isEmpty = buf[after] == (byte)'/';
+                    _lastName = predicted;
+                    Open(predicted, isEmpty, _bindingCount);
+                    _pos = after + (isEmpty ? 2 : 1);
+                    return true;
+                }
+
+                if (buf[after] == (byte)' ' && predicted.Attribute is not null)
+                {
+                    return QuickAttribute(predicted, after);
+                }
             }
         }
 
@@ -361,6 +374,15 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
         {
             empty = true;
         }
+        else if (buf[p] == (byte)' ' && p > nameStart)
+        {
+            // A name the prediction missed, and one attribute perhaps: the name is looked up without touching the
+            // prediction, which only a tag read to its end updates (as LookUpElement would).
+            var bytes = buf.AsSpan(nameStart, p - nameStart);
+            var known = _lastName?.Next;
+            known = known is not null && bytes.SequenceEqual(known.Bytes) ? known : LookUpSlow(bytes);
+            return known.Attribute is not null && !ReferenceEquals(known.Local, _xmlns) && QuickAttribute(known, p);
+        }
         else
         {
             return false;
@@ -375,6 +397,66 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
         _attributeCount = 0;
         Open(name, empty, _bindingCount);
         _pos = p + (empty ? 2 : 1);
+        return true;
+    }
+
+    /// <summary>
+    /// The start tag at _pos of <paramref name="name"/> (not "xmlns"), a space at <paramref name="space"/>,
+    /// then the one attribute it held last time with a value of ASCII letters and digits in double quotes, then '>' or
+    /// "/>": <c>&lt;Amt Ccy="EUR"&gt;</c>, read byte by byte as <see cref="StartTag"/> reads it after a search. False, with
+    /// nothing changed, for anything else (another attribute, more than one, other spacing or quotes, a value that needs
+    /// a look, a tag past the bytes held).
+    /// </summary>
+    private bool QuickAttribute(QName name, int space)
+    {
+        var buf = _buf;
+        var end = _end;
+        var attribute = name.Attribute!;
+        var attributeBytes = attribute.Bytes;
+        var equals = space + 1 + attributeBytes.Length;
+        if (equals + 1 >= end || buf[equals] != (byte)'=' || buf[equals + 1] != (byte)'"'
+            || !buf.AsSpan(space + 1, attributeBytes.Length).SequenceEqual(attributeBytes))
+        {
+            return false;
+        }
+
+        var valueStart = equals + 2;
+        var p = valueStart;
+        while (p < end && char.IsAsciiLetterOrDigit((char)buf[p]))
+        {
+            p++;
+        }
+
+        if (p + 2 >= end || buf[p] != (byte)'"')
+        {
+            return false;
+        }
+
+        bool empty;
+        if (buf[p + 1] == (byte)'>')
+        {
+            empty = false;
+        }
+        else if (buf[p + 1] == (byte)'/' && buf[p + 2] == (byte)'>')
+        {
+            empty = true;
+        }
+        else
+        {
+            return false;
+        }
+
+        // As LookUpElement: the name that came after the last one is this one from now on.
+        if (_lastName is { } last && !ReferenceEquals(last.Next, name))
+        {
+            last.Next = name;
+        }
+
+        _lastName = name;
+        _attributeCount = 0;
+        AddAttribute(attribute, valueStart, p - valueStart, buf.AsSpan(valueStart, p - valueStart));
+        Open(name, empty, _bindingCount);
+        _pos = p + (empty ? 3 : 2);
         return true;
     }
 
@@ -784,6 +866,10 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
         }
 
         CheckAttributes();
+
+        // One plain attribute (not a namespace declaration, no prefix): tried first by QuickAttribute next time.
+        name.Attribute = _attributeCount == 1 && bindingsBefore == _bindingCount && _attributes[0].Name.Prefix.Length == 0
+            && !ReferenceEquals(_attributes[0].Name.Local, _xmlns) ? _attributes[0].Name : null;
         Open(name, empty, bindingsBefore);
     }
 
