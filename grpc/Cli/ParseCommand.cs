@@ -89,7 +89,7 @@ internal static class ParseCommand
                 var all = new SpooledBytes();
                 await using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous))
                 {
-                    ReadAndWrite(BankFiles.ReadAsync(stream, path, format, options, warnings, cancellationToken).ToBlockingEnumerable(cancellationToken), all);
+                    ReadAndWrite(BankFiles.ReadAsync(stream, path, format, options with { WithoutExtra = true }, warnings, cancellationToken).ToBlockingEnumerable(cancellationToken), all);
                 }
 
                 WriteWarnings(error, warnings);

@@ -49,7 +49,7 @@ internal static class CamtReadAhead
         reading.Start();
         try
         {
-            var mapper = new CamtTransactionMapper(fileName, warnings);
+            var mapper = new CamtTransactionMapper(fileName, warnings, options.WithoutExtra);
             var batch = new List<BankTransaction>();
             foreach (var block in blocks.GetConsumingEnumerable(cancellationToken))
             {

@@ -29,6 +29,13 @@ public sealed record CamtReaderOptions
     /// Internal: tests turn it off to compare.
     /// </summary>
     internal bool Utf8Reader { get; init; } = true;
+
+    /// <summary>
+    /// Leave each transaction's <see cref="BankTransaction.Extra"/> empty (and keep no memory of recent ids for reversals
+    /// to name what they reverse): for a reader that keeps only the other fields. Set from
+    /// <see cref="BankFileReadOptions.WithoutExtra"/>.
+    /// </summary>
+    internal bool WithoutExtra { get; init; }
 }
 
 /// <summary>
@@ -93,7 +100,7 @@ public static class CamtReader
     private static IEnumerable<BankTransaction> ReadOneThread(Stream stream, string fileName, CamtReaderOptions options, ICollection<ParseWarning>? warnings, CancellationToken cancellationToken)
     {
         using var parser = new CamtParser(stream, fileName, options, warnings);
-        var mapper = new CamtTransactionMapper(fileName, warnings);
+        var mapper = new CamtTransactionMapper(fileName, warnings, options.WithoutExtra);
         var batch = new List<BankTransaction>();
         while (parser.TryReadEntry(out var entry))
         {

@@ -10,7 +10,13 @@ namespace CashApp.Parsers.Camt;
 /// <c>EndToEndId</c> unless it is <c>NOTPROVIDED</c>; else the entry's <c>AcctSvcrRef</c>, <c>#</c>, and
 /// the 1-based number of the details in the entry.
 /// </summary>
-internal sealed class CamtTransactionMapper(string fileName, ICollection<ParseWarning>? warnings)
+/// <param name="fileName">The file, named in each transaction and warning.</param>
+/// <param name="warnings">Receives the warnings; may be null.</param>
+/// <param name="withoutExtra">
+/// Leave <see cref="BankTransaction.Extra"/> empty, and so keep no memory of recent ids for a reversal to name what it
+/// reverses: for a reader that never reads it (<c>cashapp parse</c>'s columns). Every other field is the same.
+/// </param>
+internal sealed class CamtTransactionMapper(string fileName, ICollection<ParseWarning>? warnings, bool withoutExtra = false)
 {
     private const string NotProvided = "NOTPROVIDED";
 
@@ -114,7 +120,11 @@ internal sealed class CamtTransactionMapper(string fileName, ICollection<ParseWa
 
         var (isPayment, reason) = Classify(entry, detail, direction);
         string? reverses = null;
-        if (entry.IsReversal)
+        if (withoutExtra)
+        {
+            // Nothing below is read but by Extra.
+        }
+        else if (entry.IsReversal)
         {
             reverses = detail is null ? null : Reversed(detail);
         }
@@ -123,7 +133,6 @@ internal sealed class CamtTransactionMapper(string fileName, ICollection<ParseWa
             Remember(detail, paymentRef);
         }
 
-        var extra = new CamtExtra(entry, detail, statedAmount, reverses);
         return new BankTransaction
         {
             PaymentRef = paymentRef,
@@ -145,7 +154,9 @@ internal sealed class CamtTransactionMapper(string fileName, ICollection<ParseWa
             Account = statement.Account,
             BankReference = BankReference(detail),
             BookingDate = entry.BookingDate ?? entry.ValueDate,
-            Extra = extra,
+            Extra = withoutExtra
+                ? System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty
+                : new CamtExtra(entry, detail, statedAmount, reverses),
         };
     }
 

@@ -94,7 +94,10 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
     // Names met so far, by a hash of their bytes: chains in 1,024 slots, at most 4,096 names kept.
     private readonly QName?[] _names = new QName?[1024];
     private int _nameCount;
-    private QName? _lastName;
+
+    // The last element started at each depth under the element open above it (null before its first child): the
+    // key of the name predicted next, with the parent.
+    private QName?[] _lastChild = new QName?[17];
     private readonly List<(byte[] Bytes, string Value)> _uris = [];
 
     public CamtUtf8XmlReader(Stream stream, XmlNameTable table)
@@ -111,8 +114,27 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
 
     private sealed class QName(byte[] bytes, string qualified, string prefix, string local)
     {
-        /// <summary>The name whose start tag came after this one's last time.</summary>
+        /// <summary>The name of the element that came after this one last time under <see cref="NextParent"/>.</summary>
         public QName? Next { get; set; }
+
+        public QName? NextParent { get; set; }
+
+        /// <summary>
+        /// The same under a second parent (an <c>AcctSvcrRef</c> is followed by <c>BkTxCd</c> in an entry and by
+        /// <c>EndToEndId</c> in its details' references).
+        /// </summary>
+        public QName? OtherNext { get; set; }
+
+        public QName? OtherParent { get; set; }
+
+        /// <summary>The name of this element's first child last time.</summary>
+        public QName? FirstChild { get; set; }
+
+        /// <summary>
+        /// The attribute this element's start tag held last time, when it held one only, without a prefix and not a
+        /// namespace declaration (an amount's <c>Ccy</c>): <see cref="QuickAttribute"/> tries it first.
+        /// </summary>
+        public QName? Attribute { get; set; }
 
         /// <summary>The next name in this one's slot of the table of names.</summary>
         public QName? Chained { get; set; }
@@ -322,21 +344,27 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
             return false;
         }
 
-        var predicted = _lastName?.Next;
+        var predicted = Predicted();
         if (predicted is not null)
         {
             // The name that came after the last one last time, followed by '>' or "/>": no scan, no look-up.
             var bytes = predicted.Bytes;
             var after = p + bytes.Length;
             if (after + 1 < end && buf[p] == bytes[0] && buf.AsSpan(p, bytes.Length).SequenceEqual(bytes)
-                && (buf[after] == (byte)'>' || (buf[after] == (byte)'/' && buf[after + 1] == (byte)'>'))
                 && !ReferenceEquals(predicted.Local, _xmlns))
             {
-                var isEmpty = buf[after] == (byte)'/';
-                _lastName = predicted;
-                Open(predicted, isEmpty, _bindingCount);
-                _pos = after + (isEmpty ? 2 : 1);
-                return true;
+                if (buf[after] == (byte)'>' || (buf[after] == (byte)'/' && buf[after + 1] == (byte)'>'))
+                {
+                    var isEmpty = buf[after] == (byte)'/';
+                    Open(predicted, isEmpty, _bindingCount);
+                    _pos = after + (isEmpty ? 2 : 1);
+                    return true;
+                }
+
+                if (buf[after] == (byte)' ' && predicted.Attribute is not null)
+                {
+                    return QuickAttribute(predicted, after);
+                }
             }
         }
 
@@ -361,6 +389,12 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
         {
             empty = true;
         }
+        else if (buf[p] == (byte)' ' && p > nameStart)
+        {
+            // A name the prediction missed, and one attribute perhaps.
+            var known = LookUpElement(buf.AsSpan(nameStart, p - nameStart));
+            return known.Attribute is not null && !ReferenceEquals(known.Local, _xmlns) && QuickAttribute(known, p);
+        }
         else
         {
             return false;
@@ -375,6 +409,59 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
         _attributeCount = 0;
         Open(name, empty, _bindingCount);
         _pos = p + (empty ? 2 : 1);
+        return true;
+    }
+
+    /// <summary>
+    /// The start tag at _pos of <paramref name="name"/> (not "xmlns"), a space at <paramref name="space"/>,
+    /// then the one attribute it held last time with a value of ASCII letters and digits in double quotes, then '>' or
+    /// "/>": <c>&lt;Amt Ccy="EUR"&gt;</c>, read byte by byte as <see cref="StartTag"/> reads it after a search. False, with
+    /// nothing changed, for anything else (another attribute, more than one, other spacing or quotes, a value that needs
+    /// a look, a tag past the bytes held).
+    /// </summary>
+    private bool QuickAttribute(QName name, int space)
+    {
+        var buf = _buf;
+        var end = _end;
+        var attribute = name.Attribute!;
+        var attributeBytes = attribute.Bytes;
+        var equals = space + 1 + attributeBytes.Length;
+        if (equals + 1 >= end || buf[equals] != (byte)'=' || buf[equals + 1] != (byte)'"'
+            || !buf.AsSpan(space + 1, attributeBytes.Length).SequenceEqual(attributeBytes))
+        {
+            return false;
+        }
+
+        var valueStart = equals + 2;
+        var p = valueStart;
+        while (p < end && char.IsAsciiLetterOrDigit((char)buf[p]))
+        {
+            p++;
+        }
+
+        if (p + 2 >= end || buf[p] != (byte)'"')
+        {
+            return false;
+        }
+
+        bool empty;
+        if (buf[p + 1] == (byte)'>')
+        {
+            empty = false;
+        }
+        else if (buf[p + 1] == (byte)'/' && buf[p + 2] == (byte)'>')
+        {
+            empty = true;
+        }
+        else
+        {
+            return false;
+        }
+
+        _attributeCount = 0;
+        AddAttribute(attribute, valueStart, p - valueStart, buf.AsSpan(valueStart, p - valueStart));
+        Open(name, empty, _bindingCount);
+        _pos = p + (empty ? 3 : 2);
         return true;
     }
 
@@ -784,12 +871,17 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
         }
 
         CheckAttributes();
+
+        // One plain attribute (not a namespace declaration, no prefix): tried first by QuickAttribute next time.
+        name.Attribute = _attributeCount == 1 && bindingsBefore == _bindingCount && _attributes[0].Name.Prefix.Length == 0
+            && !ReferenceEquals(_attributes[0].Name.Local, _xmlns) ? _attributes[0].Name : null;
         Open(name, empty, bindingsBefore);
     }
 
     /// <summary>Makes the start tag at _pos, of <paramref name="name"/>, the current node.</summary>
     private void Open(QName name, bool empty, int bindingsBefore)
     {
+        Learn(name);
         SetNodeLine(_pos);
         _rootSeen = true;
         _name = name;
@@ -811,11 +903,13 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
             {
                 Array.Resize(ref _open, _openCount * 2);
                 Array.Resize(ref _bindingsAt, _openCount * 2);
+                Array.Resize(ref _lastChild, (_openCount * 2) + 1);
             }
 
             _open[_openCount] = name;
             _bindingsAt[_openCount] = bindingsBefore;
             _openCount++;
+            _lastChild[_openCount] = null;
         }
     }
 
@@ -971,26 +1065,82 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
     }
 
     /// <summary>
-    /// The name of these bytes: the one that came after the last start tag's name last time (the elements of a file come
-    /// in the same order, entry after entry), else from the table of names met so far.
+    /// The name of these bytes: the predicted one (<see cref="Predicted"/>), else from the table of names met so far.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private QName LookUpElement(ReadOnlySpan<byte> bytes)
     {
-        var last = _lastName;
-        var next = last?.Next;
-        if (next is not null && bytes.SequenceEqual(next.Bytes))
+        var predicted = Predicted();
+        return predicted is not null && bytes.SequenceEqual(predicted.Bytes) ? predicted : LookUpSlow(bytes);
+    }
+
+    /// <summary>
+    /// The name the next start tag most likely has: the one that followed the previous sibling under the same parent
+    /// last time, or the parent's first child last time. The elements of a statement come in the same order entry after
+    /// entry, so this is right for 98 in 100 start tags of the 1M day's file (the name that followed the last start tag's
+    /// name, whatever its parent, for 70). Null when nothing is known; a guess is always checked against the bytes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private QName? Predicted()
+    {
+        var depth = _openCount;
+        if (depth == 0)
         {
-            return _lastName = next;
+            return null;
         }
 
-        next = LookUpSlow(bytes);
-        if (last is not null)
+        var parent = _open[depth - 1];
+        var previous = _lastChild[depth];
+        if (previous is null)
         {
-            last.Next = next;
+            return parent.FirstChild;
         }
 
-        return _lastName = next;
+        return ReferenceEquals(previous.NextParent, parent) ? previous.Next
+            : ReferenceEquals(previous.OtherParent, parent) ? previous.OtherNext
+            : null;
+    }
+
+    /// <summary>Remembers that <paramref name="name"/> starts at the current depth, for <see cref="Predicted"/>.</summary>
+    private void Learn(QName name)
+    {
+        var depth = _openCount;
+        if (depth > 0)
+        {
+            var parent = _open[depth - 1];
+            var previous = _lastChild[depth];
+            if (previous is null)
+            {
+                if (!ReferenceEquals(parent.FirstChild, name))
+                {
+                    parent.FirstChild = name;
+                }
+            }
+            else if (ReferenceEquals(previous.NextParent, parent))
+            {
+                if (!ReferenceEquals(previous.Next, name))
+                {
+                    previous.Next = name;
+                }
+            }
+            else if (ReferenceEquals(previous.OtherParent, parent))
+            {
+                if (!ReferenceEquals(previous.OtherNext, name))
+                {
+                    previous.OtherNext = name;
+                }
+            }
+            else
+            {
+                // A parent not seen before with this name: the older of the two goes.
+                previous.OtherNext = previous.Next;
+                previous.OtherParent = previous.NextParent;
+                previous.Next = name;
+                previous.NextParent = parent;
+            }
+        }
+
+        _lastChild[depth] = name;
     }
 
     private QName LookUpSlow(ReadOnlySpan<byte> bytes)

@@ -20,6 +20,7 @@ public sealed record BankFileReadOptions
     /// <summary>
     /// Read in parts (<see cref="BankFileParts"/>), leave each BAI2 transaction's <see cref="BankTransaction.Extra"/> empty:
     /// for a reader that keeps only the other fields (<c>cashapp parse</c>'s columns), which then copies no record text.
+    /// camt: each transaction's too, read in any way, and no memory of recent ids is kept for reversals.
     /// </summary>
     public bool WithoutExtra { get; init; }
 }
@@ -154,7 +155,7 @@ public static class BankFiles
         var source = format switch
         {
             BankFileFormat.Bai2 => Bai2Reader.ReadAsync(stream, fileName, new Bai2ReaderOptions { Lenient = options.Lenient }, warnings, cancellationToken),
-            BankFileFormat.Camt053 or BankFileFormat.Camt054 => CamtReader.ReadAsync(stream, fileName, new CamtReaderOptions { MaxDocumentCharacters = options.MaxDocumentCharacters }, warnings, cancellationToken),
+            BankFileFormat.Camt053 or BankFileFormat.Camt054 => CamtReader.ReadAsync(stream, fileName, new CamtReaderOptions { MaxDocumentCharacters = options.MaxDocumentCharacters, WithoutExtra = options.WithoutExtra }, warnings, cancellationToken),
             BankFileFormat.Lockbox => LockboxReader.ReadAsync(stream, fileName, options.LockboxLayout ?? LockboxLayout.Default, warnings, cancellationToken),
             BankFileFormat.LockboxCsv => LockboxCsvReader.ReadAsync(stream, fileName, options.LockboxLayout ?? throw new ArgumentException("A CSV remittance file needs a layout with a CSV column mapping.", nameof(options)), warnings, cancellationToken),
             _ => throw UnknownFormatException.Create(fileName),

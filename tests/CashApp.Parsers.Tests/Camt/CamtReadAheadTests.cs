@@ -29,6 +29,42 @@ public sealed partial class CamtReadAheadTests
         return true.ToProperty();
     }
 
+    /// <summary>
+    /// <c>cashapp parse</c> reads camt without <see cref="BankTransaction.Extra"/> (its columns never show it): every other
+    /// field, warning and error is the same, on one thread and two, and Extra is what the other read leaves out.
+    /// </summary>
+    [Property(MaxTest = 200, Replay = "(20261205,5319)")]
+    public Property Read_WithoutExtra_GivesEverythingButExtra(int seed, int where, byte what, byte how, byte size)
+    {
+        var bytes = Document(seed, where, what, how, size);
+
+        foreach (var readAheadMinBytes in new long[] { 0, 1 })
+        {
+            var with = Outcome(bytes, readAheadMinBytes, withoutExtra: false);
+            var without = Outcome(bytes, readAheadMinBytes, withoutExtra: true);
+
+            Assert.Equal(with.Transactions.Select(t => t.WithoutExtra), without.Transactions.Select(t => t.WithoutExtra));
+            Assert.All(without.Transactions, t => Assert.Equal("{}", t.Extra));
+            Assert.Equal(with.Warnings, without.Warnings);
+            Assert.Equal(with.Error, without.Error);
+        }
+
+        return true.ToProperty();
+    }
+
+    [Fact]
+    public void Read_WithoutExtra_LeavesOutWhatTheReadWithExtraHas()
+    {
+        var bytes = CamtWriter.Write(WithEntries(7));
+
+        var with = Outcome(bytes, readAheadMinBytes: 1, withoutExtra: false);
+        var without = Outcome(bytes, readAheadMinBytes: 1, withoutExtra: true);
+
+        Assert.NotEmpty(with.Transactions);
+        Assert.All(with.Transactions, t => Assert.NotEqual("{}", t.Extra));
+        Assert.Equal(with.Transactions.Count, without.Transactions.Count);
+    }
+
     [Fact]
     public void Read_ManyBlocksFailingLate_GivesEveryTransactionBeforeTheSameError()
     {
@@ -108,14 +144,24 @@ public sealed partial class CamtReadAheadTests
 
     private static (List<string> Transactions, List<ParseWarning> Warnings, string? Error) Outcome(byte[] bytes, long readAheadMinBytes)
     {
-        var transactions = new List<string>();
+        var (transactions, warnings, error) = Outcome(bytes, readAheadMinBytes, withoutExtra: false);
+        return ([.. transactions.Select(t => t.Whole)], warnings, error);
+    }
+
+    /// <summary>Each transaction as JSON whole, without its Extra, and its Extra alone.</summary>
+    private static (List<(string Whole, string WithoutExtra, string Extra)> Transactions, List<ParseWarning> Warnings, string? Error) Outcome(byte[] bytes, long readAheadMinBytes, bool withoutExtra)
+    {
+        var transactions = new List<(string, string, string)>();
         var warnings = new List<ParseWarning>();
         string? error = null;
         try
         {
-            foreach (var transaction in CamtReader.Read(new MemoryStream(bytes), "c.xml", new CamtReaderOptions { ReadAheadMinBytes = readAheadMinBytes }, warnings))
+            foreach (var transaction in CamtReader.Read(new MemoryStream(bytes), "c.xml", new CamtReaderOptions { ReadAheadMinBytes = readAheadMinBytes, WithoutExtra = withoutExtra }, warnings))
             {
-                transactions.Add(JsonSerializer.Serialize(transaction));
+                transactions.Add((
+                    JsonSerializer.Serialize(transaction),
+                    JsonSerializer.Serialize(transaction with { Extra = new Dictionary<string, string>() }),
+                    JsonSerializer.Serialize(transaction.Extra)));
             }
         }
         catch (CamtFormatException ex)

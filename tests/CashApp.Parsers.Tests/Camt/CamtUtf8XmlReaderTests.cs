@@ -63,6 +63,55 @@ public sealed partial class CamtUtf8XmlReaderTests
         Assert.Throws<CamtUtf8XmlReader.Unsupported>(() => Entries(bytes, utf8: true));
     }
 
+    /// <summary>
+    /// Amount tags the UTF-8 reader reads byte by byte when they look as they did before (<c>&lt;Amt Ccy="EUR"&gt;</c>),
+    /// and leaves to its slower path or to the framework otherwise: the third and the last amount tag changed, after
+    /// the ones before have taught the reader what to expect.
+    /// </summary>
+    [Theory]
+    [InlineData("<${p}Amt Ccy=\"${c}\"/>")]
+    [InlineData("<${p}Amt Ccy=\"${c}\" Ccy=\"${c}\">")]
+    [InlineData("<${p}Amt Ccy=\"${c}\" Cd=\"x\">")]
+    [InlineData("<${p}Amt Ccy=\"${c}\"  >")]
+    [InlineData("<${p}Amt  Ccy=\"${c}\">")]
+    [InlineData("<${p}Amt Ccy='${c}'>")]
+    [InlineData("<${p}Amt Ccy=\"\">")]
+    [InlineData("<${p}Amt Ccy=\"E.R\">")]
+    [InlineData("<${p}Amt Ccy=\"${c} \">")]
+    [InlineData("<${p}Amt Ccy=\"&#69;UR\">")]
+    [InlineData("<${p}Amt Ccyx=\"${c}\">")]
+    [InlineData("<${p}Amt Cc=\"${c}\">")]
+    [InlineData("<${p}Amt xmlns=\"urn:other\">")]
+    [InlineData("<${p}Amt xmlns=\"urn:other\" Ccy=\"${c}\">")]
+    [InlineData("<${p}Amt\tCcy=\"${c}\">")]
+    [InlineData("<${p}AmtX Ccy=\"${c}\">")]
+    [InlineData("<${p}Amt Ccy=\"${c}\" />")]
+    public void Read_AnAmountTagWrittenOtherwise_GivesWhatTheFrameworksReaderGives(string replacement)
+    {
+        var model = WithEntries(11);
+        var many = model with { Entries = [.. Enumerable.Range(0, 40).Select(i => model.Entries[i % model.Entries.Count])] };
+
+        // With and without a namespace prefix.
+        foreach (var written in new[] { many with { Prefix = null }, many with { Prefix = "c" } })
+        {
+            var xml = Encoding.UTF8.GetString(CamtWriter.Write(written));
+            var tags = AmountTag().Matches(xml);
+            Assert.True(tags.Count > 10);
+            foreach (var tag in new[] { tags[^1], tags[2] })
+            {
+                xml = xml[..tag.Index] + tag.Result(replacement) + xml[(tag.Index + tag.Length)..];
+            }
+
+            var bytes = Encoding.UTF8.GetBytes(xml);
+            var framework = Outcome(bytes, utf8: false);
+            var utf8 = Outcome(bytes, utf8: true);
+
+            Assert.Equal(framework.Transactions, utf8.Transactions);
+            Assert.Equal(framework.Warnings, utf8.Warnings);
+            Assert.Equal(framework.Error, utf8.Error);
+        }
+    }
+
     [Fact]
     public void Read_Utf8ReaderFailingLate_GivesEveryTransactionAndWarningOnceBeforeTheFrameworksError()
     {
@@ -181,6 +230,9 @@ public sealed partial class CamtUtf8XmlReaderTests
         seen.AddRange(warnings.Select(w => w.ToString()));
         return seen;
     }
+
+    [GeneratedRegex(@"<(?<p>(\w+:)?)Amt Ccy=""(?<c>\w+)"">")]
+    private static partial Regex AmountTag();
 
     [GeneratedRegex(@"</((\w+:)?\w+)>")]
     private static partial Regex EndTag();
