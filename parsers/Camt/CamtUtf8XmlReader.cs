@@ -131,8 +131,9 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
         public QName? FirstChild { get; set; }
 
         /// <summary>
-        /// The attribute this element's start tag held last time, when it held one only, without a prefix and not a
-        /// namespace declaration (an amount's <c>Ccy</c>): <see cref="QuickAttribute"/> tries it first.
+        /// The attribute this element's start tag held, the last time such a tag was read the long way, when it held one
+        /// only, without a prefix and not a namespace declaration (an amount's <c>Ccy</c>): <see cref="QuickAttribute"/>
+        /// tries it first, and checks every byte, so a guess that is out of date costs only the try.
         /// </summary>
         public QName? Attribute { get; set; }
 
@@ -304,9 +305,10 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
     // ---- Tokens -----------------------------------------------------------------------------------------
 
     /// <summary>
-    /// The common tags, read byte by byte without searching: a start tag with a plain name and no attributes, and the
-    /// end tag of the open element without spaces. False, with nothing changed, for every other tag and for a tag that
-    /// runs past the bytes held; <see cref="Markup"/> then reads it.
+    /// The common tags, read byte by byte without searching: a start tag with a plain name and no attributes or only the
+    /// one its element held last time (<see cref="QuickAttribute"/>), and the end tag of the open element without
+    /// spaces. False for every other tag and for a tag that runs past the bytes held (a name may have been added to the
+    /// table of names, nothing else changed); <see cref="Markup"/> then reads it.
     /// </summary>
     private bool QuickTag()
     {

@@ -20,7 +20,9 @@ public sealed record BankFileReadOptions
     /// <summary>
     /// Read in parts (<see cref="BankFileParts"/>), leave each BAI2 transaction's <see cref="BankTransaction.Extra"/> empty:
     /// for a reader that keeps only the other fields (<c>cashapp parse</c>'s columns), which then copies no record text.
-    /// camt: each transaction's too, read in any way, and no memory of recent ids is kept for reversals.
+    /// camt.053/054, read in parts or not: <see cref="BankTransaction.Extra"/> is left empty too, and no memory of recent
+    /// ids is kept, so a reversal is not linked to the entry it reverses (no <c>reverses</c>); whether an entry is a
+    /// payment does not depend on that link. The match run and the served ingest leave this off.
     /// </summary>
     public bool WithoutExtra { get; init; }
 }
