@@ -65,8 +65,11 @@ internal sealed class ParseRowWriter
     }
 
     /// <summary>Writes the row of <paramref name="t"/>, in the columns of <see cref="ParseCommand"/>.</summary>
+    public void Write(BankTransaction t) => Write(BankRow.Of(t));
+
+    /// <summary>Writes <paramref name="t"/>, a transaction's row, in the columns of <see cref="ParseCommand"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Write(BankTransaction t)
+    public void Write(in BankRow t)
     {
         Text(t.PaymentRef);
         Put((byte)',');
@@ -97,7 +100,7 @@ internal sealed class ParseRowWriter
         Put((byte)',');
         Text(t.PayerId);
         Put((byte)',');
-        Remittance(t);
+        Remittance(t.Remittance, t.Currency);
         Put((byte)',');
         Text(t.FreeText);
         Put((byte)'\n');
@@ -131,9 +134,8 @@ internal sealed class ParseRowWriter
     /// be: amounts, '=' and " | " never need quotes, so it needs them when a reference does or it starts with '#'.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Remittance(BankTransaction t)
+    private void Remittance(IReadOnlyList<RemittanceLine> lines, string currencyCode)
     {
-        var lines = t.Remittance;
         if (lines.Count == 0)
         {
             return;
@@ -175,7 +177,7 @@ internal sealed class ParseRowWriter
             if (lines[i].AmountMinor is { } amount)
             {
                 Put((byte)'=');
-                Amount(amount, t.Currency);
+                Amount(amount, currencyCode);
             }
         }
 
@@ -201,9 +203,9 @@ internal sealed class ParseRowWriter
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Text(string? value)
+    private void Text(ReadOnlySpan<char> value)
     {
-        if (string.IsNullOrEmpty(value))
+        if (value.IsEmpty)
         {
             return;
         }
