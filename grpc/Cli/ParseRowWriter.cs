@@ -210,10 +210,36 @@ internal sealed class ParseRowWriter
             return;
         }
 
-        if (value[0] != '#' && !NeedsQuotes(value))
+        if (value[0] != '#')
         {
-            Utf16(value);
-            return;
+            // Most fields are ASCII and need no quotes: each char is its byte, copied in the same pass that looks for
+            // a char that is neither (one loop instead of the quote test and a call of the encoder per field).
+            Ensure(value.Length);
+            ref var to = ref buffer[used];
+            var i = 0;
+            for (; i < value.Length; i++)
+            {
+                var c = value[i];
+                if (c >= 0x80 || (c <= ',' && (c == ',' || c == '"' || c == '\r' || c == '\n')))
+                {
+                    break;
+                }
+
+                Unsafe.Add(ref to, i) = (byte)c;
+            }
+
+            if (i == value.Length)
+            {
+                used += i;
+                return;
+            }
+
+            // What was copied is left behind used and written again below.
+            if (!NeedsQuotes(value[i..]))
+            {
+                Utf16(value);
+                return;
+            }
         }
 
         Put((byte)'"');
