@@ -71,13 +71,13 @@ internal static class ParseCommand
             if (BankFileParts.CanRead(format, options) && new FileInfo(path).Length >= 2L * partBytes)
             {
                 var rows = new RowsInOrder(output, error, warnings);
-                var parts = await BankFileParts.ReadAsync(
+                var parts = await BankFileParts.ReadRowsAsync(
                     path,
                     format,
-                    options with { WithoutExtra = true },
+                    options,
                     warnings,
                     rows.CreatePart,
-                    [MethodImpl(MethodImplOptions.AggressiveOptimization)] static (part, transaction) => part.Writer.Write(transaction),
+                    [MethodImpl(MethodImplOptions.AggressiveOptimization)] static (PartRows part, in BankRow row) => part.Writer.Write(in row),
                     rows.Complete,
                     rows.Release,
                     partBytes,

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text.Unicode;
 using CashApp.Parsers.Common;
 using CashApp.Parsers.Currency;
@@ -65,8 +67,11 @@ internal sealed class ParseRowWriter
     }
 
     /// <summary>Writes the row of <paramref name="t"/>, in the columns of <see cref="ParseCommand"/>.</summary>
+    public void Write(BankTransaction t) => Write(BankRow.Of(t));
+
+    /// <summary>Writes <paramref name="t"/>, a transaction's row, in the columns of <see cref="ParseCommand"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Write(BankTransaction t)
+    public void Write(in BankRow t)
     {
         Text(t.PaymentRef);
         Put((byte)',');
@@ -97,7 +102,7 @@ internal sealed class ParseRowWriter
         Put((byte)',');
         Text(t.PayerId);
         Put((byte)',');
-        Remittance(t);
+        Remittance(t.Remittance, t.Currency);
         Put((byte)',');
         Text(t.FreeText);
         Put((byte)'\n');
@@ -131,9 +136,8 @@ internal sealed class ParseRowWriter
     /// be: amounts, '=' and " | " never need quotes, so it needs them when a reference does or it starts with '#'.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Remittance(BankTransaction t)
+    private void Remittance(IReadOnlyList<RemittanceLine> lines, string currencyCode)
     {
-        var lines = t.Remittance;
         if (lines.Count == 0)
         {
             return;
@@ -175,7 +179,7 @@ internal sealed class ParseRowWriter
             if (lines[i].AmountMinor is { } amount)
             {
                 Put((byte)'=');
-                Amount(amount, t.Currency);
+                Amount(amount, currencyCode);
             }
         }
 
@@ -201,22 +205,80 @@ internal sealed class ParseRowWriter
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Text(string? value)
+    private void Text(ReadOnlySpan<char> value)
     {
-        if (string.IsNullOrEmpty(value))
+        if (value.IsEmpty)
         {
             return;
         }
 
-        if (value[0] != '#' && !NeedsQuotes(value))
+        if (value[0] != '#')
         {
-            Utf16(value);
-            return;
+            // Most fields are ASCII and need no quotes: each char is its byte, copied in the same pass that looks for
+            // a char that is neither (one loop instead of the quote test and a call of the encoder per field).
+            Ensure(value.Length);
+            ref var to = ref buffer[used];
+            var i = AsciiWithoutQuotes(value, ref to);
+            for (; i < value.Length; i++)
+            {
+                var c = value[i];
+                if (c >= 0x80 || (c <= ',' && (c == ',' || c == '"' || c == '\r' || c == '\n')))
+                {
+                    break;
+                }
+
+                Unsafe.Add(ref to, i) = (byte)c;
+            }
+
+            if (i == value.Length)
+            {
+                used += i;
+                return;
+            }
+
+            // What was copied is left behind used and written again below.
+            if (!NeedsQuotes(value[i..]))
+            {
+                Utf16(value);
+                return;
+            }
         }
 
         Put((byte)'"');
         Doubled(value);
         Put((byte)'"');
+    }
+
+    /// <summary>
+    /// Copies <paramref name="value"/>'s chars to <paramref name="to"/> as bytes, eight at a time, while they are ASCII and
+    /// none is a comma, quote, CR or LF; returns how many were copied (a multiple of eight: the rest is the caller's).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int AsciiWithoutQuotes(ReadOnlySpan<char> value, ref byte to)
+    {
+        var i = 0;
+        if (Vector128.IsHardwareAccelerated && value.Length >= Vector128<ushort>.Count)
+        {
+            ref var from = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(value));
+            var comma = Vector128.Create((ushort)',');
+            var quote = Vector128.Create((ushort)'"');
+            var cr = Vector128.Create((ushort)'\r');
+            var lf = Vector128.Create((ushort)'\n');
+            var ascii = Vector128.Create((ushort)0x7F);
+            for (; i <= value.Length - Vector128<ushort>.Count; i += Vector128<ushort>.Count)
+            {
+                var chars = Vector128.LoadUnsafe(ref from, (nuint)i);
+                var stop = Vector128.Equals(chars, comma) | Vector128.Equals(chars, quote) | Vector128.Equals(chars, cr) | Vector128.Equals(chars, lf) | Vector128.GreaterThan(chars, ascii);
+                if (stop != Vector128<ushort>.Zero)
+                {
+                    break;
+                }
+
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, i), Vector128.Narrow(chars, chars).AsUInt64().ToScalar());
+            }
+        }
+
+        return i;
     }
 
     // A comma, quote, CR or LF: tested here in the writer's own optimised code rather than

@@ -40,17 +40,38 @@ internal sealed class Bai2PartReader(string fileName, Bai2ReaderOptions options,
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Read(object state, ReadOnlyMemory<byte> bytes, BankFileParts.Part part, bool isFinal, Action<BankTransaction> add)
     {
-        var reader = (Bai2RecordReader)state;
         var transactions = new Bai2Transactions(withoutExtra);
+        ReadRecords(state, bytes, part, isFinal, (reader) =>
+        {
+            if (transactions.TryCreate(reader, out var transaction))
+            {
+                add(transaction);
+            }
+        });
+    }
+
+    /// <summary>Each row made straight from its 16 record, without the transaction (<see cref="Bai2Transactions.TryRow"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void ReadRows(object state, ReadOnlyMemory<byte> bytes, BankFileParts.Part part, bool isFinal, BankRowSink add)
+    {
+        var transactions = new Bai2Transactions(withoutExtra: true);
+        ReadRecords(state, bytes, part, isFinal, (reader) => transactions.TryRow(reader, add));
+    }
+
+    /// <summary>Reads the part's records from its state, calling <paramref name="detail"/> at each 16 record.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ReadRecords(object state, ReadOnlyMemory<byte> bytes, BankFileParts.Part part, bool isFinal, Action<Bai2RecordReader> detail)
+    {
+        var reader = (Bai2RecordReader)state;
         var sequence = new SequenceReader<byte>(new ReadOnlySequence<byte>(bytes));
         while (part.ToEndOfFile || reader.NextByteOffset < part.End)
         {
             switch (reader.Read(ref sequence, isFinal))
             {
                 case Bai2ReadStatus.Record:
-                    if (reader.RecordCode == Bai2RecordCode.TransactionDetail && transactions.TryCreate(reader, out var transaction))
+                    if (reader.RecordCode == Bai2RecordCode.TransactionDetail)
                     {
-                        add(transaction);
+                        detail(reader);
                     }
 
                     break;

@@ -35,6 +35,8 @@ internal sealed class Bai2Transactions(bool withoutExtra = false)
     private readonly PaymentTextScan scan = new();
     private readonly RecentStrings names = new();
     private char[] chars = new char[1024];
+    private char[] referenceChars = new char[64];
+    private char[] accountChars = new char[64];
     private long lineReferenceLine;
     private int lineReferenceCount;
 
@@ -52,16 +54,9 @@ internal sealed class Bai2Transactions(bool withoutExtra = false)
             return false;
         }
 
-        // UTF-8 never decodes to more chars than it has bytes.
         var bytes = reader.Text;
-        if (chars.Length < bytes.Length)
-        {
-            chars = new char[Math.Max(bytes.Length, chars.Length * 2)];
-        }
-
-        var text = chars.AsSpan(0, Encoding.UTF8.GetChars(bytes, chars));
+        var text = ScanText(reader);
         var currency = reader.Currency;
-        scan.Read(text, currency.MinorDigits, reader.TextContinuationStarts);
         var bankReference = reader.BankReference.IsEmpty ? null : Bai2RecordReader.Decode(reader.BankReference);
         var customerReference = reader.CustomerReference.IsEmpty ? null : Bai2RecordReader.Decode(reader.CustomerReference);
 
@@ -113,6 +108,97 @@ internal sealed class Bai2Transactions(bool withoutExtra = false)
         };
         return true;
     }
+
+    /// <summary>
+    /// Gives the row of the current 16 record to <paramref name="add"/>: the values of the transaction
+    /// <see cref="TryCreate"/> builds, taken from the record's text where it makes strings. False, and nothing given,
+    /// for a record that is not a transaction.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool TryRow(Bai2RecordReader reader, BankRowSink add)
+    {
+        var type = reader.TypeCode;
+        if (type.Direction is not { } direction)
+        {
+            return false;
+        }
+
+        var text = ScanText(reader);
+        var currency = reader.Currency;
+
+        // The bank reference, else the customer reference, else the line, as TryCreate's PaymentRef.
+        ReadOnlySpan<char> paymentRef = !reader.BankReference.IsEmpty ? Decoded(reader.BankReference, ref referenceChars)
+            : !reader.CustomerReference.IsEmpty ? Decoded(reader.CustomerReference, ref referenceChars)
+            : LineReference(reader.LineNumber);
+        var payerId = Slice(text, scan.PayerId);
+        ReadOnlySpan<char> payerAccount;
+        if (scan.PayerRouting is { } routing && scan.PayerAccountIsDact && scan.PayerAccount is { } account)
+        {
+            var length = routing.Length + 1 + account.Length;
+            if (accountChars.Length < length)
+            {
+                accountChars = new char[Math.Max(length, accountChars.Length * 2)];
+            }
+
+            text.Slice(routing.Start, routing.Length).CopyTo(accountChars);
+            accountChars[routing.Length] = ':';
+            text.Slice(account.Start, account.Length).CopyTo(accountChars.AsSpan(routing.Length + 1));
+            payerAccount = accountChars.AsSpan(0, length);
+        }
+        else
+        {
+            payerAccount = scan.PayerAccount == scan.PayerId ? payerId : Slice(text, scan.PayerAccount);
+        }
+
+        var isDetailCredit = direction == Direction.Credit && type.Level == Bai2TypeLevel.Detail;
+        add(new BankRow
+        {
+            PaymentRef = paymentRef,
+            Direction = direction,
+            AmountMinor = reader.Amount,
+            Currency = currency.Code,
+            Format = BankFileFormat.Bai2,
+            LineNumber = reader.LineNumber,
+            IsPayment = isDetailCredit,
+            TypeCode = TypeCodeText[type.Code],
+            ValueDate = reader.Availability.ValueDate ?? reader.GroupHeader?.AsOfDate,
+            PayerName = Slice(text, scan.PayerName),
+            PayerAccount = payerAccount,
+            PayerId = payerId,
+            Remittance = scan.Lines,
+            FreeText = scan.Recognized ? scan.RemittanceChars(text) : text,
+        });
+        return true;
+    }
+
+    /// <summary>Decodes the current 16 record's text into chars and reads it with the label scan; the chars are valid until the next call.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ReadOnlySpan<char> ScanText(Bai2RecordReader reader)
+    {
+        // UTF-8 never decodes to more chars than it has bytes.
+        var bytes = reader.Text;
+        if (chars.Length < bytes.Length)
+        {
+            chars = new char[Math.Max(bytes.Length, chars.Length * 2)];
+        }
+
+        var text = chars.AsSpan(0, Encoding.UTF8.GetChars(bytes, chars));
+        scan.Read(text, reader.Currency.MinorDigits, reader.TextContinuationStarts);
+        return text;
+    }
+
+    /// <summary>The chars of <paramref name="bytes"/> as <see cref="Bai2RecordReader.Decode"/> makes them, in <paramref name="buffer"/>.</summary>
+    private static ReadOnlySpan<char> Decoded(ReadOnlySpan<byte> bytes, ref char[] buffer)
+    {
+        if (buffer.Length < bytes.Length)
+        {
+            buffer = new char[Math.Max(bytes.Length, buffer.Length * 2)];
+        }
+
+        return buffer.AsSpan(0, Encoding.UTF8.GetChars(bytes, buffer));
+    }
+
+    private static ReadOnlySpan<char> Slice(ReadOnlySpan<char> text, TextRange? range) => range is { } r ? text.Slice(r.Start, r.Length) : default;
 
     /// <summary>
     /// The reference of a transaction without bank or customer reference: <c>L</c> and its line. A lenient read

@@ -19,7 +19,7 @@ namespace CashApp.Parsers.Common;
 /// (lenient mode may put several records on one line, and numbers their references by line) and fixed-width
 /// lockbox files. Warnings come from the checking reader alone, in file order.
 /// </remarks>
-public static class BankFileParts
+public static partial class BankFileParts
 {
     /// <summary>How many bytes of a file a part holds at least (the last excepted), unless told otherwise.</summary>
     public const int DefaultPartBytes = 1 << 20;
@@ -86,7 +86,7 @@ public static class BankFileParts
     /// <param name="partBytes">How many bytes a part holds at least; <see cref="DefaultPartBytes"/> when 0.</param>
     /// <param name="workers">How many threads read parts; the processor count when 0.</param>
     /// <param name="cancellationToken">Stops reading.</param>
-    public static async Task<IReadOnlyList<TPart>> ReadAsync<TPart>(
+    public static Task<IReadOnlyList<TPart>> ReadAsync<TPart>(
         string path,
         BankFileFormat format,
         BankFileReadOptions options,
@@ -99,10 +99,38 @@ public static class BankFileParts
         int workers = 0,
         CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(add);
+        return ReadCoreAsync(
+            path,
+            format,
+            options,
+            warnings,
+            createPart,
+            (reader, part, bytes, isFinal, container) => reader.Read(part.State, bytes, part, isFinal, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (t) => add(container, t)),
+            complete,
+            checkedWhole,
+            partBytes,
+            workers,
+            cancellationToken);
+    }
+
+    /// <summary>The reading in parts of both overloads: <paramref name="readPart"/> reads a part's bytes into its container.</summary>
+    private static async Task<IReadOnlyList<TPart>> ReadCoreAsync<TPart>(
+        string path,
+        BankFileFormat format,
+        BankFileReadOptions options,
+        ICollection<ParseWarning>? warnings,
+        Func<int, TPart> createPart,
+        Action<PartReader, Part, ReadOnlyMemory<byte>, bool, TPart> readPart,
+        Action<TPart>? complete,
+        Action? checkedWhole,
+        int partBytes,
+        int workers,
+        CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(createPart);
-        ArgumentNullException.ThrowIfNull(add);
         if (!CanRead(format, options))
         {
             throw new ArgumentException($"{format} files read with these options are not read in parts.", nameof(format));
@@ -148,7 +176,7 @@ public static class BankFileParts
 
                     ReadExactly(path, handle, buffer.AsSpan(0, length), part.Start);
                     var container = createPart(part.Index);
-                    reader.Read(part.State, buffer.AsMemory(0, length), part, isFinal: end == fileLength, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (t) => add(container, t));
+                    readPart(reader, part, buffer.AsMemory(0, length), end == fileLength, container);
                     complete?.Invoke(container);
                     results[part.Index] = container;
                 }
@@ -273,5 +301,12 @@ public static class BankFileParts
 
         /// <summary>Reads one part from its state: <paramref name="bytes"/> start at the part's start.</summary>
         public abstract void Read(object state, ReadOnlyMemory<byte> bytes, Part part, bool isFinal, Action<BankTransaction> add);
+
+        /// <summary>
+        /// Reads one part as <see cref="Read"/> does, giving each transaction's row: by default the row of each
+        /// transaction <see cref="Read"/> builds; a format may make the rows without the transactions.
+        /// </summary>
+        public virtual void ReadRows(object state, ReadOnlyMemory<byte> bytes, Part part, bool isFinal, BankRowSink add) =>
+            Read(state, bytes, part, isFinal, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (t) => add(BankRow.Of(t)));
     }
 }

@@ -157,11 +157,14 @@ internal sealed class PaymentTextScan
     }
 
     /// <summary>The remittance text of the last <see cref="Read"/> (its pieces joined with spaces), or null.</summary>
-    public string? RemittanceText(ReadOnlySpan<char> text)
+    public string? RemittanceText(ReadOnlySpan<char> text) => remittanceCount == 0 ? null : new string(RemittanceChars(text));
+
+    /// <summary>The characters of <see cref="RemittanceText"/> (empty for null), valid until the next <see cref="Read"/>.</summary>
+    public ReadOnlySpan<char> RemittanceChars(ReadOnlySpan<char> text)
     {
         if (remittanceCount <= 1)
         {
-            return remittanceCount == 0 ? null : new string(text.Slice(remittance[0].Start, remittance[0].Length));
+            return remittanceCount == 0 ? default : text.Slice(remittance[0].Start, remittance[0].Length);
         }
 
         var length = remittanceCount - 1;
@@ -187,7 +190,7 @@ internal sealed class PaymentTextScan
             at += remittance[i].Length;
         }
 
-        return new string(joined, 0, length);
+        return joined.AsSpan(0, length);
     }
 
     /// <summary>
