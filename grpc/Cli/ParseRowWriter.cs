@@ -10,7 +10,8 @@ using CashApp.Parsers.Currency;
 namespace CashApp.Grpc.Cli;
 
 /// <summary>
-/// Writes <c>cashapp parse</c>'s rows as UTF-8 CSV straight from each <see cref="BankTransaction"/>: the bytes
+/// Writes <c>cashapp parse</c>'s rows as UTF-8 CSV straight from each row's values (a <see cref="BankRow"/>: made from a
+/// <see cref="BankTransaction"/>, or for a strict BAI2 file read in parts, from the record's text): the bytes
 /// <see cref="CashApp.Engine.Output.CsvOut"/> (Sylvan's writer over a UTF-8 <see cref="StreamWriter"/>) writes for
 /// the same rows, without a string per amount, line and date, a <c>string[]</c> per row, a <c>DbDataReader</c>
 /// call per field and a UTF-16 pass before the encoder. Fields are quoted as Sylvan quotes them: when they hold a
