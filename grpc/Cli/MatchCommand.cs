@@ -268,15 +268,6 @@ internal static class MatchCommand
         CurrencyCode.TryParse(currency, out var code) ? MinorUnits.Format(minor, code.MinorDigits) : minor.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A total as <see cref="Amount(long, string)"/> writes an amount; a total past a long's range too.</summary>
-    internal static string Amount(Int128 minor, string currency)
-    {
-        if (minor >= long.MinValue && minor <= long.MaxValue)
-        {
-            return Amount((long)minor, currency);
-        }
-
-        var digits = CurrencyCode.TryParse(currency, out var code) ? code.MinorDigits : 0;
-        var text = Int128.Abs(minor).ToString(CultureInfo.InvariantCulture);
-        return (minor < 0 ? "-" : "") + (digits == 0 ? text : $"{text[..^digits]}.{text[^digits..]}");
-    }
+    internal static string Amount(Int128 minor, string currency) =>
+        MinorUnits.Format(minor, CurrencyCode.TryParse(currency, out var code) ? code.MinorDigits : 0);
 }

@@ -12,33 +12,8 @@ internal static class Format
 
     public static string Amount(long minor, CurrencyCode currency) => MinorUnits.Format(minor, currency.MinorDigits);
 
-    /// <summary>
-    /// A sum of amounts, which may pass a <see cref="long"/> (many amounts near the 18-digit limit): written in full,
-    /// as <see cref="MinorUnits.Format"/> writes an amount.
-    /// </summary>
-    public static string Amount(Int128 minor, CurrencyCode currency)
-    {
-        if (minor >= long.MinValue && minor <= long.MaxValue)
-        {
-            return Amount((long)minor, currency);
-        }
-
-        var digits = currency.MinorDigits;
-        var abs = minor < 0 ? (UInt128)(-(minor + 1)) + 1 : (UInt128)minor;
-        if (digits <= 0)
-        {
-            return (minor < 0 ? "-" : string.Empty) + abs.ToString(CultureInfo.InvariantCulture);
-        }
-
-        UInt128 scale = 1;
-        for (var i = 0; i < digits; i++)
-        {
-            scale *= 10;
-        }
-
-        var text = string.Create(CultureInfo.InvariantCulture, $"{abs / scale}.{(abs % scale).ToString(new string('0', digits), CultureInfo.InvariantCulture)}");
-        return minor < 0 ? "-" + text : text;
-    }
+    /// <summary>A sum of amounts, which may pass a <see cref="long"/> (many amounts near the 18-digit limit), in full.</summary>
+    public static string Amount(Int128 minor, CurrencyCode currency) => MinorUnits.Format(minor, currency.MinorDigits);
 
     public static string Age(DateTimeOffset since, DateTimeOffset now)
     {

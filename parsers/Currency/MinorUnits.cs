@@ -122,7 +122,29 @@ public static class MinorUnits
     }
 
     /// <summary>
-    /// Writes what <see cref="Format"/> returns, as UTF-8 (ASCII) bytes, without making a string: false when
+    /// A sum of amounts as <see cref="Format(long, int)"/> writes an amount, also past a long's range (many amounts near
+    /// the 18-digit limit add up to more): totals in the match run's report and on the dashboard.
+    /// </summary>
+    public static string Format(Int128 minor, int minorDigits)
+    {
+        if (minor >= long.MinValue && minor <= long.MaxValue)
+        {
+            return Format((long)minor, minorDigits);
+        }
+
+        var abs = minor < 0 ? (UInt128)(-(minor + 1)) + 1 : (UInt128)minor;
+        var digits = abs.ToString(CultureInfo.InvariantCulture);
+        if (minorDigits > 0)
+        {
+            // Past a long there are always more than 18 digits, so the whole part is never empty.
+            digits = string.Concat(digits.AsSpan(0, digits.Length - minorDigits), ".", digits.AsSpan(digits.Length - minorDigits));
+        }
+
+        return minor < 0 ? "-" + digits : digits;
+    }
+
+    /// <summary>
+    /// Writes what <see cref="Format(long, int)"/> returns, as UTF-8 (ASCII) bytes, without making a string: false when
     /// <paramref name="utf8Destination"/> is too short (at most 22 bytes are needed for up to 18 decimals).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
