@@ -175,7 +175,7 @@ internal sealed partial class CustomerDirectory
 
             foreach (var form in forms)
             {
-                if (Score(ratio, compact, legalForm, _nameForms[form]) >= minScore)
+                if (Score(ratio, compact, payerName!, tokens, legalForm, form) >= minScore)
                 {
                     return true;
                 }
@@ -350,7 +350,7 @@ internal sealed partial class CustomerDirectory
 
         void ScoreForm(int form)
         {
-            var score = Score(ratio, compact, legalForm, _nameForms[form]);
+            var score = Score(ratio, compact, payerName!, tokens, legalForm, form);
             var customer = _nameForms[form].Customer;
             var (bestScore, bestForm) = best.GetValueOrDefault(customer, (-1, -1));
             if (score > bestScore || (score == bestScore && form < bestForm))
@@ -598,10 +598,50 @@ internal sealed partial class CustomerDirectory
     /// </summary>
     public const int LegalFormConflictScore = 84;
 
-    private static int Score(NameRatio ratioOfPayer, string payer, string? payerForm, (int Customer, string Compact, string Name, string? LegalForm) form)
+    /// <summary>
+    /// The most a name scores against a customer's when each has a word the other does not spell ("PIONEER TENNESSEE
+    /// SUPPLY" against "Pioneer Tennessee Solutions", <see cref="NameWords"/>): however alike their letters, the names are
+    /// two companies', so the name alone no longer identifies the payer (below <see cref="MatchPolicy.MinNameScore"/>), yet
+    /// still corroborates a quoted reference and still ranks the customer among the suggestions.
+    /// </summary>
+    public const int WordReplacedScore = 84;
+
+    private int Score(NameRatio ratioOfPayer, string payer, string payerName, string[] payerWords, string? payerForm, int formNumber)
     {
+        var form = _nameForms[formNumber];
         var score = Score(ratioOfPayer, payer, form.Compact);
-        return NameText.LegalFormsConflict(payerForm, form.LegalForm) ? Math.Min(score, LegalFormConflictScore) : score;
+        if (NameText.LegalFormsConflict(payerForm, form.LegalForm))
+        {
+            score = Math.Min(score, LegalFormConflictScore);
+        }
+
+        // Only a score above the cap can be capped, and few are: the names' words are read again only for those. A name
+        // whose letters are the start of the customer's, or all of them, is the customer's cut where the bank's field ends.
+        return score > WordReplacedScore && !form.Compact.StartsWith(payer, StringComparison.Ordinal)
+            && NameWords.WordReplaced(payerName, payerWords, form.Name, WordsOfForm(formNumber))
+            ? WordReplacedScore
+            : score;
+    }
+
+    /// <summary>
+    /// Each name form's words (<see cref="NameText.Tokens"/> of its name), read at the first lookup that scores the form
+    /// high enough to ask (<see cref="Score(NameRatio, string, string, string[], string?, int)"/>), then kept: a customer
+    /// pays again and again, and reading its name each time was most of a lookup's garbage. Null until a lookup asks.
+    /// Lookups run on several threads at once; two may read one form's words at once, and either's array is kept.
+    /// </summary>
+    private string[]?[]? _wordsOfForms;
+
+    private string[] WordsOfForm(int form)
+    {
+        var words = Volatile.Read(ref _wordsOfForms);
+        if (words is null)
+        {
+            Interlocked.CompareExchange(ref _wordsOfForms, new string[]?[_nameForms.Count], null);
+            words = Volatile.Read(ref _wordsOfForms)!;
+        }
+
+        // A form added after the array was made (a later generation's, in a list it shares) is read each time.
+        return form < words.Length ? words[form] ??= NameText.Tokens(_nameForms[form].Name) : NameText.Tokens(_nameForms[form].Name);
     }
 
     private static int Score(NameRatio ratioOfPayer, string payer, string customer)

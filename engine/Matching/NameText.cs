@@ -63,7 +63,16 @@ public static class NameText
     /// form the name ends with: its legal-form words in canonical spelling (<c>INC</c> for "Inc." and "Incorporated",
     /// <c>GMBH KG</c> for "GmbH &amp; Co. KG"), or null when it names none.
     /// </summary>
-    public static (string[] Tokens, string? LegalForm) TokensAndForm(string? name)
+    public static (string[] Tokens, string? LegalForm) TokensAndForm(string? name) => TokensAndForm(name, spellOut: true);
+
+    /// <summary>
+    /// The name's words as <see cref="Tokens"/> reads them, but as printed: abbreviations are not spelled out ("GEN" stays
+    /// GEN, where <see cref="Tokens"/> makes it GENERAL). A cut or misspelt word can look like an abbreviation of another
+    /// ("GEN" for Gent, "UNIV" of UNIV ERSAL): what <see cref="NameWords"/> compares besides the spelled-out words.
+    /// </summary>
+    public static string[] PrintedTokens(string? name) => TokensAndForm(name, spellOut: false).Tokens;
+
+    private static (string[] Tokens, string? LegalForm) TokensAndForm(string? name, bool spellOut)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
@@ -103,7 +112,7 @@ public static class NameText
         // for every payment, so no list is made and copied beside the array.
         var words = builder.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries);
         t_builder = builder.Capacity <= MaxCachedBuilder ? builder : null;
-        for (var i = 0; i < words.Length; i++)
+        for (var i = 0; i < words.Length && spellOut; i++)
         {
             if (Abbreviations.TryGetValue(words[i], out var full))
             {

@@ -155,12 +155,12 @@ public sealed class NameLookupProperties
             }
 
             return [.. scored.GroupBy(f => _forms[f].Customer)
-                .Select(g => g.Select(f => (Form: f, Score: Score(compact, legalForm, _forms[f].Compact, _forms[f].LegalForm))).OrderByDescending(f => f.Score).ThenBy(f => f.Form).First())
+                .Select(g => g.Select(f => (Form: f, Score: Score(payer, compact, legalForm, _forms[f].Name, _forms[f].Compact, _forms[f].LegalForm))).OrderByDescending(f => f.Score).ThenBy(f => f.Form).First())
                 .OrderByDescending(c => c.Score).ThenBy(c => _customers[_forms[c.Form].Customer].CustomerId, StringComparer.Ordinal)
                 .Select(c => (_customers[_forms[c.Form].Customer].CustomerId, c.Score, _customers[_forms[c.Form].Customer].Name, _forms[c.Form].Name))];
         }
 
-        private static int Score(string payer, string? payerForm, string customer, string? customerForm)
+        private static int Score(string payerName, string payer, string? payerForm, string customerName, string customer, string? customerForm)
         {
             int score;
             if (payer == customer)
@@ -184,8 +184,13 @@ public sealed class NameLookupProperties
                 }
             }
 
-            return payerForm is not null && customerForm is not null && payerForm != customerForm
-                ? Math.Min(score, CustomerDirectory.LegalFormConflictScore)
+            if (payerForm is not null && customerForm is not null && payerForm != customerForm)
+            {
+                score = Math.Min(score, CustomerDirectory.LegalFormConflictScore);
+            }
+
+            return score > CustomerDirectory.WordReplacedScore && !customer.StartsWith(payer, StringComparison.Ordinal) && NameWords.WordReplaced(payerName, customerName)
+                ? CustomerDirectory.WordReplacedScore
                 : score;
         }
 

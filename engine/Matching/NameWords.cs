@@ -1,0 +1,360 @@
+namespace CashApp.Engine.Matching;
+
+/// <summary>
+/// Whether two company names, each read into its words (<see cref="NameText.Tokens"/>), differ by a whole word: each has
+/// a word that is no spelling of any word of the other. "PIONEER TENNESSEE SUPPLY" and "Pioneer Tennessee Solutions",
+/// "FRONTIER MINNESOTA ELECTRONICS" and "Frontier Maine Electronics", "ACME WEST" and "Acme East" are two companies,
+/// however alike their letters. A name of fewer words is not such a difference: a bank cuts names and payers drop
+/// words, so a payer whose words are all spellings of the customer's still identifies it.
+/// </summary>
+/// <remarks>
+/// A spelling of a word is what banks and payers print for it: the word itself; its start ("TENN", a name cut at the
+/// field's width); an abbreviation keeping its first letter and some of the rest in order ("HLTH", "CNTR"; a letter
+/// dropped anywhere is one too); one slip (two in words of eight letters or more: a letter changed, two swapped); the same word
+/// in the singular ("SUPPLIES", "SUPPLY"); two or more words run together ("NORTHWEST", "NORTH WEST"). Words of one or
+/// two letters (initials, state codes) and joining words (AND, OF, THE) are no difference. A word with a digit
+/// ("STORE 12") is spelled only one way: another number is another branch.
+/// </remarks>
+public static class NameWords
+{
+    /// <summary>The most words a name is read with; a name of more is never said to differ.</summary>
+    private const int MaxWords = 64;
+
+    /// <summary>The longest run of words that may be written as one.</summary>
+    private const int MaxRun = 3;
+
+    private static readonly HashSet<string> Joining = new(StringComparer.Ordinal)
+    {
+        "AND", "THE", "FOR", "UND", "DER", "DIE", "DAS", "DEL", "DES", "LES", "LOS", "LAS", "VAN", "VON", "DEN",
+    };
+
+    /// <summary>The legal forms a bank runs into the name's last word ("STORESINC", "110LLC").</summary>
+    private static readonly string[] JoinedLegalForms = ["INC", "INCORPORATED", "LLC", "LTD", "LIMITED", "CORP", "CORPORATION", "CO", "COMPANY", "LP", "LLP", "PLC", "GROUP", "GMBH", "AG", "SA", "SARL", "SAS", "SPA", "SRL", "BV", "NV", "OY", "SE"];
+
+    /// <summary>
+    /// True when the payer's name and the customer's differ by a whole word (see the class), read with their abbreviations
+    /// spelled out (<see cref="NameText.Tokens"/>) and as printed (<see cref="NameText.PrintedTokens"/>) alike: a word cut
+    /// or misspelt into an abbreviation of another ("GEN" of Gent, read as GENERAL) is no whole word replaced.
+    /// </summary>
+    public static bool WordReplaced(string? payerName, string? customerName) =>
+        WordReplaced(payerName, NameText.Tokens(payerName), customerName, NameText.Tokens(customerName));
+
+    /// <summary>As <see cref="WordReplaced(string?, string?)"/>, with the names' words already read.</summary>
+    internal static bool WordReplaced(string? payerName, string[] payerWords, string? customerName, string[] customerWords)
+    {
+        if (!WordReplaced(payerWords, customerWords))
+        {
+            return false;
+        }
+
+        var payerPrinted = NameText.PrintedTokens(payerName);
+        var customerPrinted = NameText.PrintedTokens(customerName);
+        return WordReplaced(payerPrinted, customerWords) && WordReplaced(payerWords, customerPrinted) && WordReplaced(payerPrinted, customerPrinted);
+    }
+
+    /// <summary>True when each list of words has a word that is no spelling of any word of the other (see the class).</summary>
+    internal static bool WordReplaced(ReadOnlySpan<string> payer, ReadOnlySpan<string> customer)
+    {
+        if (payer.Length == 0 || customer.Length == 0 || payer.Length > MaxWords || customer.Length > MaxWords
+            || !Replaced(payer, customer))
+        {
+            return false;
+        }
+
+        // A legal form run into the last word is no part of it; read that way, the names may agree.
+        return (WithoutJoinedForm(payer) is not { } payerCut || Replaced(payerCut, customer))
+            && (WithoutJoinedForm(customer) is not { } customerCut || Replaced(payer, customerCut));
+    }
+
+    /// <summary>The words with a legal form cut off the end of the last, or null when it ends in none.</summary>
+    private static string[]? WithoutJoinedForm(ReadOnlySpan<string> words)
+    {
+        var last = words[^1];
+        foreach (var form in JoinedLegalForms)
+        {
+            if (last.Length > form.Length && last.EndsWith(form, StringComparison.Ordinal))
+            {
+                var cut = words.ToArray();
+                cut[^1] = last[..^form.Length];
+                return cut;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// True when each list has a word the other does not spell, whichever way the words are paired: single words first
+    /// (the cheap reading, and most names agree in it), then runs of words first. A run first pairs "NORTHWEST" with
+    /// NORTH WEST, where a single word first pairs it with NORTH alone and leaves WEST over; a single word first pairs
+    /// "CHILDRENS" with CHILDREN, where a run first may take CHILDREN S for it.
+    /// </summary>
+    private static bool Replaced(ReadOnlySpan<string> payer, ReadOnlySpan<string> customer) =>
+        Replaced(payer, customer, runsFirst: false) && Replaced(payer, customer, runsFirst: true);
+
+    private static bool Replaced(ReadOnlySpan<string> payer, ReadOnlySpan<string> customer, bool runsFirst)
+    {
+        ulong payerSpelled = 0, customerSpelled = 0;
+
+        // Equal words first, so that a word spelled out in full is not taken by a look-alike earlier in the other name.
+        for (var p = 0; p < payer.Length; p++)
+        {
+            for (var c = 0; c < customer.Length; c++)
+            {
+                if ((customerSpelled & Bit(c)) == 0 && string.Equals(payer[p], customer[c], StringComparison.Ordinal))
+                {
+                    payerSpelled |= Bit(p);
+                    customerSpelled |= Bit(c);
+                    break;
+                }
+            }
+        }
+
+        if (runsFirst)
+        {
+            payerSpelled |= RunsSpelled(payer, payerSpelled, customer, ref customerSpelled);
+            customerSpelled |= RunsSpelled(customer, customerSpelled, payer, ref payerSpelled);
+        }
+
+        for (var p = 0; p < payer.Length; p++)
+        {
+            for (var c = 0; c < customer.Length && (payerSpelled & Bit(p)) == 0; c++)
+            {
+                if ((customerSpelled & Bit(c)) == 0 && Spelling(payer[p], customer[c], cut: p == payer.Length - 1 && payer[p].Length < customer[c].Length))
+                {
+                    payerSpelled |= Bit(p);
+                    customerSpelled |= Bit(c);
+                }
+            }
+        }
+
+        if (!runsFirst)
+        {
+            payerSpelled |= RunsSpelled(payer, payerSpelled, customer, ref customerSpelled);
+            customerSpelled |= RunsSpelled(customer, customerSpelled, payer, ref payerSpelled);
+        }
+
+        return Unspelled(payer, payerSpelled) && Unspelled(customer, customerSpelled);
+    }
+
+    /// <summary>
+    /// The words of <paramref name="words"/> not yet spelled that a run of two or more consecutive words of
+    /// <paramref name="other"/>, none of them spelled yet, spells, as bits; the run's words are marked spelled in
+    /// <paramref name="otherSpelled"/>.
+    /// </summary>
+    private static ulong RunsSpelled(ReadOnlySpan<string> words, ulong spelled, ReadOnlySpan<string> other, ref ulong otherSpelled)
+    {
+        ulong found = 0;
+        for (var w = 0; w < words.Length; w++)
+        {
+            if ((spelled & Bit(w)) != 0 || words[w].Length < 2)
+            {
+                continue;
+            }
+
+            for (var from = 0; from < other.Length - 1 && (found & Bit(w)) == 0; from++)
+            {
+                if ((otherSpelled & Bit(from)) != 0)
+                {
+                    continue;
+                }
+
+                for (var to = from + 1; to < other.Length && to < from + MaxRun && (otherSpelled & Bit(to)) == 0; to++)
+                {
+                    if (SpellsRun(words[w], other[from..(to + 1)]))
+                    {
+                        found |= Bit(w);
+                        for (var i = from; i <= to; i++)
+                        {
+                            otherSpelled |= Bit(i);
+                        }
+
+                        break;
+                    }
+                }
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// True when <paramref name="word"/> is the words of <paramref name="run"/> run together, each part a spelling of its
+    /// word ("NORTHWEST"; "ATLASHLDGS" for ATLAS HOLDINGS; "PIONEERTENN", cut): no letters of the word are taken for a
+    /// word of the run they do not spell ("NORTG" is no NORTH RALEIGH, though its letters come in that order).
+    /// </summary>
+    private static bool SpellsRun(ReadOnlySpan<char> word, ReadOnlySpan<string> run)
+    {
+        // A part is no longer than its word but for a letter added: a word is the start of a longer one, never its
+        // spelling here ("NORTHVERMO" is no NORTH).
+        if (run.Length == 1)
+        {
+            return word.Length <= run[0].Length + 1 && Spelling(word, run[0]);
+        }
+
+        // A part of one letter spells only a word of that letter (U S A).
+        for (var split = 1; split < word.Length && split <= run[0].Length + 1; split++)
+        {
+            if (Spelling(word[..split], run[0]) && SpellsRun(word[split..], run[1..]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>True when a word not spelled by the other name could tell two companies apart.</summary>
+    private static bool Unspelled(ReadOnlySpan<string> words, ulong spelled)
+    {
+        for (var w = 0; w < words.Length; w++)
+        {
+            if ((spelled & Bit(w)) == 0 && Distinguishes(words[w]) && !(w == words.Length - 1 && CutLegalForm(words[w])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>True when the word is the start of a long legal form, cut by the bank's width ("COR", "GRO").</summary>
+    private static bool CutLegalForm(string word)
+    {
+        foreach (var form in LongLegalForms)
+        {
+            if (form.Length > word.Length && form.StartsWith(word, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly string[] LongLegalForms = ["CORPORATION", "INCORPORATED", "COMPANY", "LIMITED", "GROUP"];
+
+    private static bool Distinguishes(string word) =>
+        word.AsSpan().IndexOfAnyInRange('0', '9') >= 0 || (word.Length >= 3 && !Joining.Contains(word));
+
+    /// <summary>True when one word may be a spelling of the other (see the class), either way round.</summary>
+    internal static bool Spelling(ReadOnlySpan<char> a, ReadOnlySpan<char> b, bool cut = false)
+    {
+        if (a.SequenceEqual(b))
+        {
+            return true;
+        }
+
+        var shorter = a.Length <= b.Length ? a : b;
+        var longer = a.Length <= b.Length ? b : a;
+        if (a.IndexOfAnyInRange('0', '9') >= 0 || b.IndexOfAnyInRange('0', '9') >= 0)
+        {
+            // Another number is another branch or store; only a number cut at the name's end is its start.
+            return cut && longer.StartsWith(shorter);
+        }
+
+        if (shorter.Length >= 2 && shorter[0] == longer[0] && IsSubsequence(shorter, longer))
+        {
+            // Its start, an abbreviation, or a letter dropped.
+            return true;
+        }
+
+        if (shorter.Length >= 3 && shorter.Length < longer.Length && IsSubsequence(shorter, longer[..(shorter.Length + 1)]))
+        {
+            // Its start, or the whole word, with a letter dropped, the first too ("ABS" for LABS, "ERV" for SERVICES).
+            return true;
+        }
+
+        return SameSingular(a, b) || (shorter.Length >= 3 && Slips(shorter, longer, shorter.Length >= 8 ? 2 : 1));
+    }
+
+    private static bool IsSubsequence(ReadOnlySpan<char> shorter, ReadOnlySpan<char> longer)
+    {
+        var at = 0;
+        foreach (var c in longer)
+        {
+            if (at < shorter.Length && shorter[at] == c)
+            {
+                at++;
+            }
+        }
+
+        return at == shorter.Length;
+    }
+
+    /// <summary>True when the two are one word in the singular ("SUPPLIES", "SUPPLY"; "BRANDS", "BRAND").</summary>
+    private static bool SameSingular(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
+    {
+        var stemA = Singular(a, out var yA);
+        var stemB = Singular(b, out var yB);
+        return yA == yB && stemA.SequenceEqual(stemB);
+    }
+
+    /// <summary>The word in the singular: its stem, and whether a Y follows it ("SUPPLIES": SUPPL and a Y).</summary>
+    private static ReadOnlySpan<char> Singular(ReadOnlySpan<char> word, out bool y)
+    {
+        if (word.Length > 4 && word.EndsWith("IES"))
+        {
+            y = true;
+            return word[..^3];
+        }
+
+        var singular = word.Length > 3 && word[^1] == 'S' && word[^2] != 'S' ? word[..^1] : word;
+        y = singular.Length > 1 && singular[^1] == 'Y';
+        return y ? singular[..^1] : singular;
+    }
+
+    /// <summary>
+    /// True when at most <paramref name="most"/> slips (a letter changed, added or dropped, two neighbours swapped) turn
+    /// one word into the other: the optimal string alignment distance, given up on once past the most.
+    /// </summary>
+    private static bool Slips(ReadOnlySpan<char> a, ReadOnlySpan<char> b, int most)
+    {
+        if (b.Length - a.Length > most)
+        {
+            return false;
+        }
+
+        var width = b.Length + 1;
+        Span<int> rows = width * 3 <= 384 ? stackalloc int[width * 3] : new int[width * 3];
+        var before = rows[..width];
+        var previous = rows.Slice(width, width);
+        var current = rows.Slice(2 * width, width);
+        for (var j = 0; j < width; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            var least = i;
+            for (var j = 1; j < width; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                var d = Math.Min(Math.Min(previous[j] + 1, current[j - 1] + 1), previous[j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d = Math.Min(d, before[j - 2] + 1);
+                }
+
+                current[j] = d;
+                least = Math.Min(least, d);
+            }
+
+            if (least > most)
+            {
+                return false;
+            }
+
+            var spare = before;
+            before = previous;
+            previous = current;
+            current = spare;
+        }
+
+        return previous[width - 1] <= most;
+    }
+
+    private static ulong Bit(int index) => 1UL << index;
+}

@@ -1,0 +1,127 @@
+using CashApp.Engine.Matching;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace CashApp.Engine.Tests.Matching;
+
+/// <summary>
+/// A payer named like a customer but for a whole word is another company (<see cref="NameWords"/>); the ways banks and
+/// payers really print a customer's name are not such a word.
+/// </summary>
+public sealed class NameWordsTests
+{
+    [Theory]
+    [InlineData("PIONEER TENNESSEE SUPPLY CORP.", "Pioneer Tennessee Solutions Corporation")]
+    [InlineData("FRONTIER MINNESOTA ELECTRONICS COMPANY", "Frontier Maine Electronics Co.")]
+    [InlineData("ACME WEST SUPPLY", "Acme East Supply Inc.")]
+    [InlineData("NORTH GEORGIA CHEMICALS", "South Georgia Chemicals Inc.")]
+    [InlineData("CITY OF NEW JERSEY DEPARTMENT OF FINANCE", "City of New York Department of Finance")]
+    [InlineData("IRON CASTLE INFORMATION MANAGEMENT", "Iron Mountain Information Management, LLC")]
+    [InlineData("CARDINAL HEALTH 111 LLC", "Cardinal Health 110, LLC")] // another number, another company
+    [InlineData("WALMART STORE 1234", "Walmart Store 1235")]
+    public void WordReplaced_AWordOfEachNameNoSpellingOfTheOthers_Differs(string payer, string customer) =>
+        Assert.True(NameWords.WordReplaced(payer, customer));
+
+    [Theory]
+    [InlineData("PIONEER TENNESSEE SOL", "Pioneer Tennessee Solutions Corporation")] // abbreviated
+    [InlineData("PIONEER TENNESSE", "Pioneer Tennessee Solutions Corporation")] // cut at 16
+    [InlineData("PIONEER TENN SOLNS", "Pioneer Tennessee Solutions Corporation")]
+    [InlineData("PIONEERTENNESSEE SOLUTIONS", "Pioneer Tennessee Solutions Corporation")] // run together
+    [InlineData("PIONEERTENN", "Pioneer Tennessee Solutions Corporation")] // run together and cut
+    [InlineData("PIONER TENNESSEE SOLUTIONS", "Pioneer Tennessee Solutions Corporation")] // a letter dropped
+    [InlineData("PIONEER TENNESSEE SOLUTOINS", "Pioneer Tennessee Solutions Corporation")] // two swapped
+    [InlineData("PIONEER SOLUTIONS", "Pioneer Tennessee Solutions Corporation")] // a word left out
+    [InlineData("ST JUDE CHILDREN S RES", "St. Jude Children's Research Hospital")]
+    [InlineData("TOYOTA MOTOR SALES U S A INC", "Toyota Motor Sales, U.S.A., Inc.")]
+    [InlineData("TOYOTA MOTOR SALES USAINC", "Toyota Motor Sales, U.S.A., Inc.")] // the legal form run into the name
+    [InlineData("CARDINAL HLTH 11", "Cardinal Health 110, LLC")] // the number cut at the end
+    [InlineData("SOUTHERN GLAZER S WINE & SPIRITS", "Southern Glazer's Wine and Spirits, LLC")]
+    [InlineData("ACME INDUSTRIAL SUPPLIES", "Acme Industrial Supply Co.")]
+    [InlineData("CONSOLIDATED EDISON CO OF NY", "Consolidated Edison Company of New York")]
+    [InlineData("NEXUS CONSOL GEN", "Nexus Consolidated Gent Traders Corp.")] // "GEN" is a cut, not GENERAL
+    [InlineData("BOLT UNIV ERSAL MATERIALS", "Bolt Universal Materials LP")] // a space in a word
+    [InlineData("MAPLE RENNES ERV", "Maple Rennes Services S.A.")] // cut, and its first letter lost
+    [InlineData("SUN CHEMICALS GRO", "Sun Chemicals Group")] // the legal form cut
+    [InlineData("KINCOLNSERVICES GROUP", "Lincoln Services Group")]
+    [InlineData("DRPEPPER SNAPPLE GROUP", "Dr Pepper Snapple Group")]
+    public void WordReplaced_TheCustomersNameAsBanksPrintIt_DoesNotDiffer(string payer, string customer) =>
+        Assert.False(NameWords.WordReplaced(payer, customer));
+
+    private static readonly string[] Words =
+        ["Pioneer", "Tennessee", "Solutions", "Harbor", "Central", "Manufacturing", "Granite", "Analytics", "Western", "Birch",
+         "Logistics", "Summit", "Premier", "Holdings", "Electronics", "Dayton", "Falcon", "Apparel", "Quantum", "Packaging"];
+
+    private static readonly string[] Forms = ["", " Inc.", " LLC", " Corporation", " Co.", " GmbH", " S.A.", " Group"];
+
+    /// <summary>A customer name of two to five words and a legal form, and a number to vary it by.</summary>
+    private static Arbitrary<(string Name, int Seed)> Names() =>
+        (from count in Gen.Choose(2, 5)
+         from words in Gen.ArrayOf(Gen.Elements(Words), count)
+         from form in Gen.Elements(Forms)
+         from seed in Gen.Choose(0, int.MaxValue)
+         select (string.Join(' ', words) + form, seed)).ToArbitrary();
+
+    private static string Printed(string name) =>
+        string.Join(' ', NameText.PrintedTokens(name));
+
+    [Property(MaxTest = 300)]
+    public Property WordReplaced_TheNameCutALetterDroppedOrTwoWordsRunTogether_NeverDiffers() =>
+        Prop.ForAll(Names(), named =>
+        {
+            var random = new Random(named.Seed);
+            var printed = Printed(named.Name);
+            var cut = printed[..Math.Max(5, printed.Length - random.Next(printed.Length / 2))];
+            var at = random.Next(printed.Length);
+            var dropped = printed[at] == ' ' ? printed : printed.Remove(at, 1);
+            var space = printed.IndexOf(' ', random.Next(printed.Length));
+            var joined = space < 0 ? printed : printed.Remove(space, 1);
+            return !NameWords.WordReplaced(printed, named.Name) && !NameWords.WordReplaced(cut, named.Name)
+                && !NameWords.WordReplaced(dropped, named.Name) && !NameWords.WordReplaced(joined, named.Name);
+        });
+
+    /// <summary>Words of letters none of <see cref="Words"/> has (J, V, X, Z), so that no slip, start or abbreviation spells one.</summary>
+    private static readonly string[] Strangers = ["JVXZ", "ZJVX", "XXJZV", "VZZJ", "JZXVV"];
+
+    [Property(MaxTest = 300)]
+    public Property WordReplaced_OneWordSwappedForAnotherWord_Differs() =>
+        Prop.ForAll(Names(), named =>
+        {
+            var random = new Random(named.Seed);
+            var words = NameText.PrintedTokens(named.Name);
+            var at = random.Next(words.Length);
+            var word = words[at];
+            words[at] = Strangers[random.Next(Strangers.Length)];
+
+            // The word swapped out is spelled by no word left in the payer's name: else it was no word lost.
+            var stillSpelled = words.Any(w => NameWords.Spelling(w, word));
+            return stillSpelled || NameWords.WordReplaced(string.Join(' ', words), named.Name);
+        });
+
+    [Fact]
+    public void Match_StrangerNamedLikeACustomerButForAWord_IsAnExceptionWithTheCustomerSuggested()
+    {
+        var result = Ledger().Pay("P1", 100_00, payer: "PIONEER TENNESSEE SUPPLY CORP.").Run();
+        Assert.Empty(result.AppliedFor("P1"));
+        var exception = result.ExceptionFor("P1");
+        Assert.NotNull(exception);
+        Assert.Contains(exception.Suggestions, s => s.ItemIds.Contains("AR1"));
+    }
+
+    [Theory]
+    [InlineData("PIONEER TENNESSEE SOL")]
+    [InlineData("PIONEERTENNESSEE SOLUTIONS CORP")]
+    [InlineData("PIONEER TENNESEE SOLUTIONS")]
+    public void Match_TheCustomerAsBanksPrintIt_IsApplied(string payer)
+    {
+        var result = Ledger().Pay("P1", 100_00, payer: payer).Run();
+        Assert.Equal(new SortedDictionary<string, long> { ["AR1"] = 100_00 }, result.AppliedFor("P1"));
+    }
+
+    private static MatchingScenario Ledger() => new MatchingScenario()
+        .Customer("C1", "Pioneer Tennessee Solutions Corporation")
+        .Customer("C2", "Northwind Traders Ltd")
+        .Invoice("AR1", "C1", "F-88231", 100_00)
+        .Invoice("AR2", "C1", "F-88232", 4_321_99)
+        .Invoice("AR3", "C2", "NW-1000001", 9_999_99);
+}
