@@ -30,6 +30,11 @@ if (args is ["names", ..])
     return CashApp.Benchmarks.Matching.NameLookupDay.Run(args[1..]);
 }
 
+if (args is ["name-spellings", ..])
+{
+    return CashApp.Benchmarks.Matching.NameSpellings.Run(args[1..]);
+}
+
 if (args is ["ingest-memory", ..])
 {
     return await CashApp.Benchmarks.Grpc.IngestMemory.RunAsync(args[1..]).ConfigureAwait(false);
