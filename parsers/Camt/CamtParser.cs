@@ -447,6 +447,16 @@ internal sealed partial class CamtParser : IDisposable
             return [];
         }
 
+        if (_utf8 is not null)
+        {
+            // Plain text and the end tag read in one go, straight into the buffer; else node by node below.
+            var quick = _utf8.ReadLeafText(ref _text, _options.MaxElementTextLength);
+            if (quick >= 0)
+            {
+                return trim ? _text.AsSpan(0, quick).Trim() : _text.AsSpan(0, quick);
+            }
+        }
+
         Push(LocalName, 0);
         Advance();
         var length = 0;

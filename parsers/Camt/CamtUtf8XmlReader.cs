@@ -75,6 +75,7 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
 
     // Open elements, and the namespace bindings in scope (prefix "" is the default namespace).
     private QName[] _open = new QName[16];
+    private string[] _openNamespace = new string[16];
     private int[] _bindingsAt = new int[16];
     private int _openCount;
     private (string Prefix, string Uri)[] _bindings = new (string, string)[16];
@@ -336,7 +337,7 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
                 return false;
             }
 
-            EndTag(gt - _pos);
+            Close(_pos);
             _pos = gt + 1;
             return true;
         }
@@ -779,23 +780,98 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
             throw new Unsupported("an end tag that does not match its start");
         }
 
-        SetNodeLine(_pos);
-        _openCount--;
-        _depth = _openCount;
-        _name = open;
-        _namespace = Resolve(open.Prefix);
-        if (_bindingCount != _bindingsAt[_openCount])
+        Close(_pos);
+    }
+
+    /// <summary>
+    /// Makes the end tag at <paramref name="lt"/> of the open element, checked against its start, the current node: the
+    /// element's namespace is the one its start tag had (the bindings in scope then are the ones in scope now).
+    /// </summary>
+    private void Close(int lt)
+    {
+        SetNodeLine(lt);
+        var count = _openCount - 1;
+        _openCount = count;
+        _depth = count;
+        _name = _open[count];
+        _namespace = _openNamespace[count];
+        if (_bindingCount != _bindingsAt[count])
         {
-            _bindingCount = _bindingsAt[_openCount];
+            _bindingCount = _bindingsAt[count];
             _scope++;
         }
 
         _type = XmlNodeType.EndElement;
         _isEmpty = false;
-        if (_openCount == 0)
+        if (count == 0)
         {
             _rootClosed = true;
         }
+    }
+
+    /// <summary>
+    /// The text of the element the reader is on, when it is a start tag (not empty, not the root) followed in the bytes
+    /// held by plain ASCII text (no '&amp;', CR, ']' or control; or whitespace only, or nothing) and the element's own end
+    /// tag without spaces: widened into <paramref name="text"/> from its start (grown as needed, whitespace-only text
+    /// giving 0 characters, as the framework's reader leaves it out) and the reader moved on to the node after the end
+    /// tag, as <see cref="Read"/> three times would (the text node, the end tag, the next node). -1, with nothing
+    /// changed, for anything else and for text longer than <paramref name="max"/>: the caller then reads node by node.
+    /// </summary>
+    internal int ReadLeafText(ref char[] text, int max)
+    {
+        if (_type != XmlNodeType.Element || _isEmpty || _attributeIndex >= 0 || _openCount < 2)
+        {
+            return -1;
+        }
+
+        var buf = _buf;
+        var end = _end;
+        var start = _pos;
+        var p = start;
+        var classes = TextClass;
+        var all = 0;
+        while (p < end)
+        {
+            var b = buf[p];
+            if (b == (byte)'<')
+            {
+                break;
+            }
+
+            all |= classes[b];
+            p++;
+        }
+
+        // Bit 2: a byte that needs decoding or a look (non-ASCII, '&', CR, ']', a control).
+        var open = _open[_openCount - 1].Bytes;
+        var gt = p + 2 + open.Length;
+        if ((all & 2) != 0 || gt >= end || buf[p + 1] != (byte)'/' || buf[gt] != (byte)'>'
+            || !buf.AsSpan(p + 2, open.Length).SequenceEqual(open))
+        {
+            return -1;
+        }
+
+        // Bit 1: a byte other than whitespace; whitespace only is no text node.
+        var length = (all & 1) == 0 ? 0 : p - start;
+        if (length > max)
+        {
+            return -1;
+        }
+
+        if (length > 0)
+        {
+            if (text.Length < length)
+            {
+                Array.Resize(ref text, Math.Max(length, text.Length * 2));
+            }
+
+            Ascii.ToUtf16(buf.AsSpan(start, length), text, out _);
+        }
+
+        Close(p);
+        _pos = gt + 1;
+        Read();
+        return length;
     }
 
     private void StartTag(int gt)
@@ -904,11 +980,13 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
             if (_openCount == _open.Length)
             {
                 Array.Resize(ref _open, _openCount * 2);
+                Array.Resize(ref _openNamespace, _openCount * 2);
                 Array.Resize(ref _bindingsAt, _openCount * 2);
                 Array.Resize(ref _lastChild, (_openCount * 2) + 1);
             }
 
             _open[_openCount] = name;
+            _openNamespace[_openCount] = _namespace;
             _bindingsAt[_openCount] = bindingsBefore;
             _openCount++;
             _lastChild[_openCount] = null;
