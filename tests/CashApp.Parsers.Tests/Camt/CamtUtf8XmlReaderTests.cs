@@ -120,6 +120,39 @@ public sealed partial class CamtUtf8XmlReaderTests
         Assert.Equal(6, changed);
     }
 
+    /// <summary>
+    /// An element whose name starts as the name the reader predicts (or the one it predicts starts as it), after the
+    /// predicted one has been met many times: the name's words are compared with its '&gt;' (names of 2 to 16 bytes).
+    /// </summary>
+    [Theory]
+    [InlineData("Nm", "NmX")]
+    [InlineData("Nm", "N")]
+    [InlineData("Nm", "Nm345678")]
+    [InlineData("Nm", "Nm3456789012345")]
+    [InlineData("Nm", "Nm34567890123456")]
+    [InlineData("EndToEndId", "EndToEndIdX")]
+    [InlineData("EndToEndId", "EndToEndI")]
+    [InlineData("Dt", "DtTm")]
+    public void Parser_Utf8Reader_ReadsANameThatStartsAsThePredictedOne(string predicted, string written)
+    {
+        var model = WithEntries(5);
+        var many = model with { Entries = [.. Enumerable.Range(0, 30).Select(i => model.Entries[i % model.Entries.Count])] };
+        foreach (var styled in new[] { many with { Prefix = null }, many with { Prefix = "c" } })
+        {
+            var xml = Encoding.UTF8.GetString(CamtWriter.Write(styled));
+            var p = styled.Prefix is null ? string.Empty : styled.Prefix + ":";
+
+            // Every such element in the second half of the document renamed.
+            var half = xml.Length / 2;
+            var renamed = xml[half..].Replace($"<{p}{predicted}>", $"<{p}{written}>", StringComparison.Ordinal)
+                .Replace($"</{p}{predicted}>", $"</{p}{written}>", StringComparison.Ordinal);
+            Assert.NotEqual(xml[half..], renamed);
+            var bytes = Encoding.UTF8.GetBytes(xml[..half] + renamed);
+
+            Assert.Equal(Entries(bytes, utf8: false), Entries(bytes, utf8: true));
+        }
+    }
+
     [Theory]
     [InlineData("<!DOCTYPE Document>")]
     [InlineData("<?pi x?>")]
