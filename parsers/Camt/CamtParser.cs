@@ -38,6 +38,7 @@ internal sealed partial class CamtParser : IDisposable
 
     private readonly Dictionary<string, string> _pool = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _poolLookup;
+    private readonly string?[] _recentPooled = new string?[32];
 
     // The Ccy attribute of the amount being read, and the currency last looked up.
     private readonly char[] _currencyText = new char[16];
@@ -447,6 +448,16 @@ internal sealed partial class CamtParser : IDisposable
             return [];
         }
 
+        if (_utf8 is not null)
+        {
+            // Plain text and the end tag read in one go, straight into the buffer; else node by node below.
+            var quick = _utf8.ReadLeafText(ref _text, _options.MaxElementTextLength);
+            if (quick >= 0)
+            {
+                return trim ? _text.AsSpan(0, quick).Trim() : _text.AsSpan(0, quick);
+            }
+        }
+
         Push(LocalName, 0);
         Advance();
         var length = 0;
@@ -550,8 +561,17 @@ internal sealed partial class CamtParser : IDisposable
 
     private string Intern(ReadOnlySpan<char> text)
     {
+        // The code last interned in this code's slot, compared before the pool's hash of the text.
+        var slot = text.IsEmpty ? 0 : ((text.Length * 7) + text[0] + (text[^1] * 3)) & (_recentPooled.Length - 1);
+        var recent = _recentPooled[slot];
+        if (recent is not null && text.SequenceEqual(recent))
+        {
+            return recent;
+        }
+
         if (_poolLookup.TryGetValue(text, out var pooled))
         {
+            _recentPooled[slot] = pooled;
             return pooled;
         }
 
@@ -567,7 +587,7 @@ internal sealed partial class CamtParser : IDisposable
     /// <summary>Reads an amount element (<c>&lt;Amt Ccy="EUR"&gt;12.50&lt;/Amt&gt;</c>).</summary>
     private Money ReadAmount(bool allowNegative = false)
     {
-        long line = Line;
+        long line = FailLine;
         int position = Position;
         var name = LocalName;
         var currency = ReadCurrency(line, position, name);
@@ -587,13 +607,27 @@ internal sealed partial class CamtParser : IDisposable
     /// </summary>
     private CurrencyCode ReadCurrency(long line, int position, string name)
     {
-        if (!_r.MoveToAttribute(_n.Ccy))
+        int length;
+        if (_utf8 is not null)
         {
-            Fail(CamtErrorCodes.MissingElement, line, position, name + "/@Ccy", null, Format(CamtErrorMessages.MissingElement, "attribute Ccy"));
+            // The same characters, without moving to the attribute and back.
+            length = _utf8.CopyAttributeValue(_n.Ccy, _currencyText);
+            if (length < 0)
+            {
+                Fail(CamtErrorCodes.MissingElement, line, position, name + "/@Ccy", null, Format(CamtErrorMessages.MissingElement, "attribute Ccy"));
+            }
+        }
+        else
+        {
+            if (!_r.MoveToAttribute(_n.Ccy))
+            {
+                Fail(CamtErrorCodes.MissingElement, line, position, name + "/@Ccy", null, Format(CamtErrorMessages.MissingElement, "attribute Ccy"));
+            }
+
+            length = _r.ReadValueChunk(_currencyText, 0, _currencyText.Length);
+            _r.MoveToElement();
         }
 
-        var length = _r.ReadValueChunk(_currencyText, 0, _currencyText.Length);
-        _r.MoveToElement();
         var code = _currencyText.AsSpan(0, length);
 
         // A statement states the same currency on nearly every amount: reuse the last one looked up.
@@ -627,7 +661,7 @@ internal sealed partial class CamtParser : IDisposable
 
     private Direction ReadDirection()
     {
-        long line = Line;
+        long line = FailLine;
         int position = Position;
         var name = LocalName;
         var text = ReadText();
@@ -648,7 +682,7 @@ internal sealed partial class CamtParser : IDisposable
 
     private bool ReadBoolean()
     {
-        long line = Line;
+        long line = FailLine;
         int position = Position;
         var name = LocalName;
         var text = ReadText();
@@ -670,7 +704,7 @@ internal sealed partial class CamtParser : IDisposable
     /// <summary>Reads a <c>Dt</c> (<c>2024-03-07</c>, possibly with a zone) or <c>DtTm</c> element and returns its date.</summary>
     private DateOnly ReadDate()
     {
-        long line = Line;
+        long line = FailLine;
         int position = Position;
         var name = LocalName;
         var text = ReadText();
@@ -740,6 +774,13 @@ internal sealed partial class CamtParser : IDisposable
     // ---- Errors -----------------------------------------------------------------------------------------
 
     private long Line => _utf8 is { } u ? u.LineNumber : _lineInfo?.LineNumber ?? 0;
+
+    /// <summary>
+    /// The line for an error raised later about the element the reader is on: 0 with the UTF-8 reader, whose errors
+    /// nobody sees (<see cref="CamtReadAhead"/> reads the file again with the framework's reader, which says where),
+    /// so that reading a value does not count lines.
+    /// </summary>
+    private long FailLine => _utf8 is null ? Line : 0;
 
     private int Position => _lineInfo?.LinePosition ?? 0;
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
 using System.Xml;
@@ -75,6 +76,7 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
 
     // Open elements, and the namespace bindings in scope (prefix "" is the default namespace).
     private QName[] _open = new QName[16];
+    private string[] _openNamespace = new string[16];
     private int[] _bindingsAt = new int[16];
     private int _openCount;
     private (string Prefix, string Uri)[] _bindings = new (string, string)[16];
@@ -142,11 +144,60 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
 
         public byte[] Bytes { get; } = bytes;
 
+        /// <summary>
+        /// The name's bytes and then '&gt;', as two little-endian words with the masks of their bytes (a name of 15 bytes
+        /// or fewer; else <see cref="Long"/>): a tag's bytes are compared with them in two loads (<see cref="NameThenGt"/>).
+        /// </summary>
+        public ulong Key0 { get; } = KeyWord(bytes, 0);
+
+        public ulong Key1 { get; } = KeyWord(bytes, 8);
+
+        public ulong Mask0 { get; } = MaskWord(bytes.Length + 1, 0);
+
+        public ulong Mask1 { get; } = MaskWord(bytes.Length + 1, 8);
+
+        public bool Long { get; } = bytes.Length + 1 > 16;
+
         public string Qualified { get; } = qualified;
 
         public string Prefix { get; } = prefix;
 
         public string Local { get; } = local;
+
+        private static ulong KeyWord(byte[] bytes, int from)
+        {
+            Span<byte> key = stackalloc byte[16];
+            key.Clear();
+            if (bytes.Length + 1 <= key.Length)
+            {
+                bytes.CopyTo(key);
+                key[bytes.Length] = (byte)'>';
+            }
+
+            return System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(key[from..]);
+        }
+
+        private static ulong MaskWord(int length, int from) =>
+            length >= from + 8 ? ulong.MaxValue : length <= from ? 0UL : (1UL << ((length - from) * 8)) - 1;
+    }
+
+    /// <summary>
+    /// True when the bytes held from <paramref name="at"/> are <paramref name="name"/>'s and then '&gt;': two loads and
+    /// compares with the name's words where 16 bytes are held from there, else byte by byte.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool NameThenGt(byte[] buf, int at, int end, QName name)
+    {
+        if (BitConverter.IsLittleEndian && !name.Long && at + 16 <= end)
+        {
+            ref var first = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buf), at);
+            var word0 = Unsafe.ReadUnaligned<ulong>(ref first);
+            var word1 = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref first, 8));
+            return (((word0 & name.Mask0) ^ name.Key0) | ((word1 & name.Mask1) ^ name.Key1)) == 0;
+        }
+
+        var gt = at + name.Bytes.Length;
+        return gt < end && buf[gt] == (byte)'>' && buf.AsSpan(at, name.Bytes.Length).SequenceEqual(name.Bytes);
     }
 
     public override XmlNodeType NodeType => _attributeIndex >= 0 ? XmlNodeType.Attribute : _type;
@@ -329,14 +380,13 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
             }
 
             var open = _open[_openCount - 1];
-            var start = p + 1;
-            var gt = start + open.Bytes.Length;
-            if (gt >= end || buf[gt] != (byte)'>' || !buf.AsSpan(start, open.Bytes.Length).SequenceEqual(open.Bytes))
+            var gt = p + 1 + open.Bytes.Length;
+            if (!NameThenGt(buf, p + 1, end, open))
             {
                 return false;
             }
 
-            EndTag(gt - _pos);
+            Close(_pos);
             _pos = gt + 1;
             return true;
         }
@@ -350,6 +400,13 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
         if (predicted is not null)
         {
             // The name that came after the last one last time, followed by '>' or "/>": no scan, no look-up.
+            if (NameThenGt(buf, p, end, predicted) && !ReferenceEquals(predicted.Local, _xmlns))
+            {
+                Open(predicted, false, _bindingCount);
+                _pos = p + predicted.Bytes.Length + 1;
+                return true;
+            }
+
             var bytes = predicted.Bytes;
             var after = p + bytes.Length;
             if (after + 1 < end && buf[p] == bytes[0] && buf.AsSpan(p, bytes.Length).SequenceEqual(bytes)
@@ -779,23 +836,103 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
             throw new Unsupported("an end tag that does not match its start");
         }
 
-        SetNodeLine(_pos);
-        _openCount--;
-        _depth = _openCount;
-        _name = open;
-        _namespace = Resolve(open.Prefix);
-        if (_bindingCount != _bindingsAt[_openCount])
+        Close(_pos);
+    }
+
+    /// <summary>
+    /// Makes the end tag at <paramref name="lt"/> of the open element, checked against its start, the current node: the
+    /// element's namespace is the one its start tag had (the bindings in scope then are the ones in scope now).
+    /// </summary>
+    private void Close(int lt)
+    {
+        SetNodeLine(lt);
+        var count = _openCount - 1;
+        _openCount = count;
+        _depth = count;
+        _name = _open[count];
+        var ns = _openNamespace[count];
+        if (!ReferenceEquals(_namespace, ns))
         {
-            _bindingCount = _bindingsAt[_openCount];
+            _namespace = ns;
+        }
+
+        if (_bindingCount != _bindingsAt[count])
+        {
+            _bindingCount = _bindingsAt[count];
             _scope++;
         }
 
         _type = XmlNodeType.EndElement;
         _isEmpty = false;
-        if (_openCount == 0)
+        if (count == 0)
         {
             _rootClosed = true;
         }
+    }
+
+    /// <summary>
+    /// The text of the element the reader is on, when it is a start tag (not empty, not the root) followed in the bytes
+    /// held by plain ASCII text (no '&amp;', CR, ']' or control; or whitespace only, or nothing) and the element's own end
+    /// tag without spaces: widened into <paramref name="text"/> from its start (grown as needed, whitespace-only text
+    /// giving 0 characters, as the framework's reader leaves it out) and the reader moved on to the node after the end
+    /// tag, as <see cref="Read"/> three times would (the text node, the end tag, the next node). -1, with nothing
+    /// changed, for anything else and for text longer than <paramref name="max"/>: the caller then reads node by node.
+    /// </summary>
+    internal int ReadLeafText(ref char[] text, int max)
+    {
+        if (_type != XmlNodeType.Element || _isEmpty || _attributeIndex >= 0 || _openCount < 2)
+        {
+            return -1;
+        }
+
+        var buf = _buf;
+        var end = _end;
+        var start = _pos;
+        var p = start;
+        var classes = TextClass;
+        var all = 0;
+        while (p < end)
+        {
+            var b = buf[p];
+            if (b == (byte)'<')
+            {
+                break;
+            }
+
+            all |= classes[b];
+            p++;
+        }
+
+        // Bit 2: a byte that needs decoding or a look (non-ASCII, '&', CR, ']', a control).
+        var open = _open[_openCount - 1];
+        if ((all & 2) != 0 || p + 1 >= end || buf[p + 1] != (byte)'/' || !NameThenGt(buf, p + 2, end, open))
+        {
+            return -1;
+        }
+
+        var gt = p + 2 + open.Bytes.Length;
+
+        // Bit 1: a byte other than whitespace; whitespace only is no text node.
+        var length = (all & 1) == 0 ? 0 : p - start;
+        if (length > max)
+        {
+            return -1;
+        }
+
+        if (length > 0)
+        {
+            if (text.Length < length)
+            {
+                Array.Resize(ref text, Math.Max(length, text.Length * 2));
+            }
+
+            Ascii.ToUtf16(buf.AsSpan(start, length), text, out _);
+        }
+
+        Close(p);
+        _pos = gt + 1;
+        Read();
+        return length;
     }
 
     private void StartTag(int gt)
@@ -887,7 +1024,13 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
         SetNodeLine(_pos);
         _rootSeen = true;
         _name = name;
-        _namespace = Resolve(name.Prefix);
+        var ns = Resolve(name.Prefix);
+        if (!ReferenceEquals(_namespace, ns))
+        {
+            // Nearly always the same: no write barrier.
+            _namespace = ns;
+        }
+
         _type = XmlNodeType.Element;
         _isEmpty = empty;
         _depth = _openCount;
@@ -904,11 +1047,17 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
             if (_openCount == _open.Length)
             {
                 Array.Resize(ref _open, _openCount * 2);
+                Array.Resize(ref _openNamespace, _openCount * 2);
                 Array.Resize(ref _bindingsAt, _openCount * 2);
                 Array.Resize(ref _lastChild, (_openCount * 2) + 1);
             }
 
             _open[_openCount] = name;
+            if (!ReferenceEquals(_openNamespace[_openCount], ns))
+            {
+                _openNamespace[_openCount] = ns;
+            }
+
             _bindingsAt[_openCount] = bindingsBefore;
             _openCount++;
             _lastChild[_openCount] = null;
@@ -1176,6 +1325,26 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
         return name;
     }
 
+    /// <summary>
+    /// The first characters of the value of the current element's attribute <paramref name="name"/> (a name of the
+    /// table), as many as <paramref name="destination"/> holds, and their count; -1 without that attribute. What
+    /// <see cref="MoveToAttribute(string)"/>, <see cref="ReadValueChunk"/> into <paramref name="destination"/> and
+    /// <see cref="MoveToElement"/> give, without moving.
+    /// </summary>
+    internal int CopyAttributeValue(string name, Span<char> destination)
+    {
+        var i = FindAttribute(name);
+        if (i < 0)
+        {
+            return -1;
+        }
+
+        var attribute = _attributes[i];
+        var length = Math.Min(attribute.ValueLength, destination.Length);
+        Encoding.Latin1.GetChars(_buf.AsSpan(attribute.ValueStart, length), destination);
+        return length;
+    }
+
     private int FindAttribute(string name)
     {
         if (_type != XmlNodeType.Element)
@@ -1185,7 +1354,7 @@ internal sealed class CamtUtf8XmlReader : XmlReader, IXmlLineInfo
 
         for (var i = 0; i < _attributeCount; i++)
         {
-            if (_attributes[i].Name.Qualified == name)
+            if (ReferenceEquals(_attributes[i].Name.Qualified, name) || _attributes[i].Name.Qualified == name)
             {
                 return i;
             }

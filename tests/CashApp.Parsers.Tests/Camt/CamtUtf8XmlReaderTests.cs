@@ -47,6 +47,112 @@ public sealed partial class CamtUtf8XmlReaderTests
         return true.ToProperty();
     }
 
+    /// <summary>
+    /// The stream hands over at most a few bytes a read, so that every token (a tag, a text, a leaf's text and end tag)
+    /// sometimes runs past the bytes held and the reader takes its slower way there.
+    /// </summary>
+    [Property(MaxTest = 200, Replay = "(20261219,1907)")]
+    public Property Parser_Utf8Reader_ReadsAsTheFrameworksReaderDoesWhereverTheReadsEnd(int seed, byte style, byte chunk)
+    {
+        var bytes = Restyled(seed, style);
+
+        var framework = Entries(bytes, utf8: false);
+        var utf8 = Entries(new TrickleStream(bytes, 1 + chunk), utf8: true);
+
+        Assert.Equal(framework, utf8);
+        return true.ToProperty();
+    }
+
+    /// <summary>
+    /// Leaf texts the UTF-8 reader reads with their end tag in one go when plain, and node by node otherwise: empty,
+    /// whitespace only (left out, also where the text is kept as written), spaces around, an entity, non-ASCII, CR, an
+    /// end tag with a space, a stray element, a text at or past the longest allowed.
+    /// </summary>
+    [Theory]
+    [InlineData("", 0)]
+    [InlineData("   ", 0)]
+    [InlineData(" \t\n ", 0)]
+    [InlineData("  ${t}  ", 0)]
+    [InlineData("${t}", 0)]
+    [InlineData("a &amp; b", 0)]
+    [InlineData("Zürich", 0)]
+    [InlineData("a\rb", 0)]
+    [InlineData("a]b", 0)]
+    [InlineData("${t}</${n} ><${n}>x", 0)]
+    [InlineData("x<Stray>y</Stray>z", 0)]
+    [InlineData("${t}", 7)]
+    [InlineData("${t}", 8)]
+    [InlineData("1234567", 7)]
+    [InlineData("12345678", 7)]
+    public void Read_ALeafTextWrittenOtherwise_GivesWhatTheFrameworksReaderGives(string replacement, int maxText)
+    {
+        var model = WithEntries(5);
+        var many = model with { Entries = [.. Enumerable.Range(0, 30).Select(i => model.Entries[i % model.Entries.Count])] };
+        var options = maxText > 0 ? new CamtReaderOptions { MaxElementTextLength = maxText } : new CamtReaderOptions();
+        var changed = 0;
+        foreach (var written in new[] { many with { Prefix = null }, many with { Prefix = "c" } })
+        {
+            var xml = Encoding.UTF8.GetString(CamtWriter.Write(written));
+            var leaves = LeafText().Matches(xml);
+            Assert.True(leaves.Count > 10);
+
+            // A name, a free text and an end-to-end id, after others have been read the quick way.
+            foreach (var leaf in new[] { leaves[^1], leaves[leaves.Count / 2], leaves[3] })
+            {
+                var text = replacement.Replace("${t}", leaf.Groups["t"].Value, StringComparison.Ordinal).Replace("${n}", leaf.Groups["n"].Value, StringComparison.Ordinal);
+                xml = xml[..leaf.Groups["t"].Index] + text + xml[(leaf.Groups["t"].Index + leaf.Groups["t"].Length)..];
+                changed++;
+            }
+
+            var bytes = Encoding.UTF8.GetBytes(xml);
+            var framework = Outcome(bytes, utf8: false, options);
+            var utf8 = Outcome(bytes, utf8: true, options);
+
+            Assert.Equal(framework.Transactions, utf8.Transactions);
+            Assert.Equal(framework.Warnings, utf8.Warnings);
+            Assert.Equal(framework.Error, utf8.Error);
+            if (maxText == 0)
+            {
+                Assert.Equal(Entries(bytes, utf8: false), Entries(bytes, utf8: true));
+            }
+        }
+
+        Assert.Equal(6, changed);
+    }
+
+    /// <summary>
+    /// An element whose name starts as the name the reader predicts (or the one it predicts starts as it), after the
+    /// predicted one has been met many times: the name's words are compared with its '&gt;' (names of 2 to 16 bytes).
+    /// </summary>
+    [Theory]
+    [InlineData("Nm", "NmX")]
+    [InlineData("Nm", "N")]
+    [InlineData("Nm", "Nm345678")]
+    [InlineData("Nm", "Nm3456789012345")]
+    [InlineData("Nm", "Nm34567890123456")]
+    [InlineData("EndToEndId", "EndToEndIdX")]
+    [InlineData("EndToEndId", "EndToEndI")]
+    [InlineData("Dt", "DtTm")]
+    public void Parser_Utf8Reader_ReadsANameThatStartsAsThePredictedOne(string predicted, string written)
+    {
+        var model = WithEntries(5);
+        var many = model with { Entries = [.. Enumerable.Range(0, 30).Select(i => model.Entries[i % model.Entries.Count])] };
+        foreach (var styled in new[] { many with { Prefix = null }, many with { Prefix = "c" } })
+        {
+            var xml = Encoding.UTF8.GetString(CamtWriter.Write(styled));
+            var p = styled.Prefix is null ? string.Empty : styled.Prefix + ":";
+
+            // Every such element in the second half of the document renamed.
+            var half = xml.Length / 2;
+            var renamed = xml[half..].Replace($"<{p}{predicted}>", $"<{p}{written}>", StringComparison.Ordinal)
+                .Replace($"</{p}{predicted}>", $"</{p}{written}>", StringComparison.Ordinal);
+            Assert.NotEqual(xml[half..], renamed);
+            var bytes = Encoding.UTF8.GetBytes(xml[..half] + renamed);
+
+            Assert.Equal(Entries(bytes, utf8: false), Entries(bytes, utf8: true));
+        }
+    }
+
     [Theory]
     [InlineData("<!DOCTYPE Document>")]
     [InlineData("<?pi x?>")]
@@ -191,14 +297,15 @@ public sealed partial class CamtUtf8XmlReaderTests
         return (style & 64) != 0 ? [0xEF, 0xBB, 0xBF, .. bytes] : bytes;
     }
 
-    private static (List<string> Transactions, List<ParseWarning> Warnings, string? Error) Outcome(byte[] bytes, bool utf8)
+    private static (List<string> Transactions, List<ParseWarning> Warnings, string? Error) Outcome(byte[] bytes, bool utf8, CamtReaderOptions? options = null)
     {
+        options ??= new CamtReaderOptions();
         var transactions = new List<string>();
         var warnings = new List<ParseWarning>();
         string? error = null;
         try
         {
-            foreach (var transaction in CamtReader.Read(new MemoryStream(bytes), "c.xml", new CamtReaderOptions { ReadAheadMinBytes = 1, Utf8Reader = utf8 }, warnings))
+            foreach (var transaction in CamtReader.Read(new MemoryStream(bytes), "c.xml", options with { ReadAheadMinBytes = 1, Utf8Reader = utf8 }, warnings))
             {
                 transactions.Add(JsonSerializer.Serialize(transaction));
             }
@@ -212,11 +319,13 @@ public sealed partial class CamtUtf8XmlReaderTests
     }
 
     /// <summary>Every entry's lines and transactions, and the warnings, read by the parser alone (no second reading).</summary>
-    private static List<string> Entries(byte[] bytes, bool utf8)
+    private static List<string> Entries(byte[] bytes, bool utf8) => Entries(new MemoryStream(bytes), utf8);
+
+    private static List<string> Entries(Stream stream, bool utf8)
     {
         var warnings = new List<ParseWarning>();
         var seen = new List<string>();
-        using var parser = new CamtParser(new MemoryStream(bytes), "c.xml", new CamtReaderOptions(), warnings, utf8);
+        using var parser = new CamtParser(stream, "c.xml", new CamtReaderOptions(), warnings, utf8);
         var mapper = new CamtTransactionMapper("c.xml", warnings);
         var batch = new List<BankTransaction>();
         while (parser.TryReadEntry(out var entry))
@@ -231,6 +340,9 @@ public sealed partial class CamtUtf8XmlReaderTests
         return seen;
     }
 
+    [GeneratedRegex(@"<(?<n>(\w+:)?(Nm|Ustrd|EndToEndId))>(?<t>[^<]*)</\k<n>>")]
+    private static partial Regex LeafText();
+
     [GeneratedRegex(@"<(?<p>(\w+:)?)Amt Ccy=""(?<c>\w+)"">")]
     private static partial Regex AmountTag();
 
@@ -242,4 +354,40 @@ public sealed partial class CamtUtf8XmlReaderTests
 
     [GeneratedRegex(@"<((\w+:)?(Nm|Ustrd))>")]
     private static partial Regex NameStart();
+
+    /// <summary>A read-only stream of <c>bytes</c> that hands over at most <c>most</c> of them a read.</summary>
+    private sealed class TrickleStream(byte[] bytes, int most) : Stream
+    {
+        private int position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => bytes.Length;
+
+        public override long Position { get => position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var n = Math.Min(Math.Min(buffer.Length, most), bytes.Length - position);
+            bytes.AsSpan(position, n).CopyTo(buffer);
+            position += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }
