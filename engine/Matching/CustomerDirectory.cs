@@ -606,10 +606,10 @@ internal sealed partial class CustomerDirectory
     /// </summary>
     public const int WordReplacedScore = 84;
 
-    private int Score(NameRatio ratioOfPayer, string payer, string payerName, string[] payerWords, string? payerForm, int formNumber)
+    private int Score(NameRatio ratioOfPayer, string payerCompact, string payerName, string[] payerWords, string? payerForm, int formNumber)
     {
         var form = _nameForms[formNumber];
-        var score = Score(ratioOfPayer, payer, form.Compact);
+        var score = Score(ratioOfPayer, payerCompact, form.Compact);
         if (NameText.LegalFormsConflict(payerForm, form.LegalForm))
         {
             score = Math.Min(score, LegalFormConflictScore);
@@ -617,8 +617,8 @@ internal sealed partial class CustomerDirectory
 
         // Only a score above the cap can be capped, and few are: the names' words are read again only for those. A name
         // whose letters are the start of the customer's, or all of them, is the customer's cut where the bank's field ends.
-        return score > WordReplacedScore && !form.Compact.StartsWith(payer, StringComparison.Ordinal)
-            && NameWords.WordReplaced(payerName, payerWords, form.Name, WordsOfForm(formNumber))
+        return score > WordReplacedScore && !form.Compact.StartsWith(payerCompact, StringComparison.Ordinal)
+            && NameWords.WordReplaced(payerName, payerWords, payerMayBeCut: payerForm is null, form.Name, WordsOfForm(formNumber))
             ? WordReplacedScore
             : score;
     }
@@ -627,7 +627,8 @@ internal sealed partial class CustomerDirectory
     /// Each name form's words (<see cref="NameText.Tokens"/> of its name), read at the first lookup that scores the form
     /// high enough to ask (<see cref="Score(NameRatio, string, string, string[], string?, int)"/>), then kept: a customer
     /// pays again and again, and reading its name each time was most of a lookup's garbage. Null until a lookup asks.
-    /// Lookups run on several threads at once; two may read one form's words at once, and either's array is kept.
+    /// Lookups run on several threads at once; two may read one form's words at once, and either's array is kept. A
+    /// directory's forms are all added before its first lookup (a generation copies its forms into a list of its own).
     /// </summary>
     private string[]?[]? _wordsOfForms;
 
@@ -640,7 +641,7 @@ internal sealed partial class CustomerDirectory
             words = Volatile.Read(ref _wordsOfForms)!;
         }
 
-        // A form added after the array was made (a later generation's, in a list it shares) is read each time.
+        // No form is past the array (see above); one would be read each time rather than fail a lookup.
         return form < words.Length ? words[form] ??= NameText.Tokens(_nameForms[form].Name) : NameText.Tokens(_nameForms[form].Name);
     }
 

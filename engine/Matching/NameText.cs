@@ -67,8 +67,9 @@ public static class NameText
 
     /// <summary>
     /// The name's words as <see cref="Tokens"/> reads them, but as printed: abbreviations are not spelled out ("GEN" stays
-    /// GEN, where <see cref="Tokens"/> makes it GENERAL). A cut or misspelt word can look like an abbreviation of another
-    /// ("GEN" for Gent, "UNIV" of UNIV ERSAL): what <see cref="NameWords"/> compares besides the spelled-out words.
+    /// GEN, where <see cref="Tokens"/> makes it GENERAL; "GRP" stays GRP, where GROUP would be dropped as a legal form). A
+    /// cut or misspelt word can look like an abbreviation of another ("GEN" for Gent, "UNIV" of UNIV ERSAL): what
+    /// <see cref="NameWords"/> compares besides the spelled-out words.
     /// </summary>
     public static string[] PrintedTokens(string? name) => TokensAndForm(name, spellOut: false).Tokens;
 
@@ -190,10 +191,18 @@ public static class NameText
 
     private static readonly string[] LongLegalForms = ["CORPORATION", "INCORPORATED", "COMPANY", "LIMITED", "GROUP"];
 
+    /// <summary>The legal-form words ("INC", "GMBH", "CO", "CORPORATION"; not "THE"): what a bank may run into a name's last word.</summary>
+    internal static IEnumerable<string> LegalFormWords => LegalForms.Where(f => f != "THE");
+
+    /// <summary>True when <paramref name="token"/> is the cut-off start, of at least <paramref name="least"/> letters, of a long legal form ("COR", "GRO").</summary>
+    internal static bool IsCutLegalForm(string token, int least) => token.Length >= least && CutLegalForm(token, least) is not null;
+
     /// <summary>The long legal form <paramref name="token"/> is the cut-off start of ("CORPORA": CORPORATION), if any.</summary>
-    private static string? CutLegalForm(string token)
+    private static string? CutLegalForm(string token) => CutLegalForm(token, least: 4);
+
+    private static string? CutLegalForm(string token, int least)
     {
-        if (token.Length >= 4)
+        if (token.Length >= least)
         {
             foreach (var form in LongLegalForms)
             {

@@ -21,49 +21,56 @@ public static class NameWords
     private const int MaxWords = 64;
 
     /// <summary>The longest run of words that may be written as one.</summary>
-    private const int MaxRun = 3;
+    private const int MaxRun = 6;
 
     private static readonly HashSet<string> Joining = new(StringComparer.Ordinal)
     {
         "AND", "THE", "FOR", "UND", "DER", "DIE", "DAS", "DEL", "DES", "LES", "LOS", "LAS", "VAN", "VON", "DEN",
     };
 
-    /// <summary>The legal forms a bank runs into the name's last word ("STORESINC", "110LLC").</summary>
-    private static readonly string[] JoinedLegalForms = ["INC", "INCORPORATED", "LLC", "LTD", "LIMITED", "CORP", "CORPORATION", "CO", "COMPANY", "LP", "LLP", "PLC", "GROUP", "GMBH", "AG", "SA", "SARL", "SAS", "SPA", "SRL", "BV", "NV", "OY", "SE"];
+    /// <summary>The legal forms a bank runs into the name's last word ("STORESINC", "110LLC", "TRADERSCO"), longest first (LLC before LC).</summary>
+    private static readonly string[] JoinedLegalForms = [.. NameText.LegalFormWords.OrderByDescending(f => f.Length).ThenBy(f => f, StringComparer.Ordinal)];
 
     /// <summary>
     /// True when the payer's name and the customer's differ by a whole word (see the class), read with their abbreviations
     /// spelled out (<see cref="NameText.Tokens"/>) and as printed (<see cref="NameText.PrintedTokens"/>) alike: a word cut
     /// or misspelt into an abbreviation of another ("GEN" of Gent, read as GENERAL) is no whole word replaced.
     /// </summary>
-    public static bool WordReplaced(string? payerName, string? customerName) =>
-        WordReplaced(payerName, NameText.Tokens(payerName), customerName, NameText.Tokens(customerName));
-
-    /// <summary>As <see cref="WordReplaced(string?, string?)"/>, with the names' words already read.</summary>
-    internal static bool WordReplaced(string? payerName, string[] payerWords, string? customerName, string[] customerWords)
+    public static bool WordReplaced(string? payerName, string? customerName)
     {
-        if (!WordReplaced(payerWords, customerWords))
+        var (payerWords, payerForm) = NameText.TokensAndForm(payerName);
+        return WordReplaced(payerName, payerWords, payerForm is null, customerName, NameText.Tokens(customerName));
+    }
+
+    /// <summary>
+    /// As <see cref="WordReplaced(string?, string?)"/>, with the names' words already read; <paramref name="payerMayBeCut"/>
+    /// when no legal form ends the payer's name, so that its last word may be where the bank cut it.
+    /// </summary>
+    internal static bool WordReplaced(string? payerName, string[] payerWords, bool payerMayBeCut, string? customerName, string[] customerWords)
+    {
+        if (!WordReplaced(payerWords, customerWords, payerMayBeCut))
         {
             return false;
         }
 
         var payerPrinted = NameText.PrintedTokens(payerName);
         var customerPrinted = NameText.PrintedTokens(customerName);
-        return WordReplaced(payerPrinted, customerWords) && WordReplaced(payerWords, customerPrinted) && WordReplaced(payerPrinted, customerPrinted);
+        return WordReplaced(payerPrinted, customerWords, payerMayBeCut) && WordReplaced(payerWords, customerPrinted, payerMayBeCut)
+            && WordReplaced(payerPrinted, customerPrinted, payerMayBeCut);
     }
 
     /// <summary>True when each list of words has a word that is no spelling of any word of the other (see the class).</summary>
-    internal static bool WordReplaced(ReadOnlySpan<string> payer, ReadOnlySpan<string> customer)
+    private static bool WordReplaced(ReadOnlySpan<string> payer, ReadOnlySpan<string> customer, bool payerMayBeCut)
     {
         if (payer.Length == 0 || customer.Length == 0 || payer.Length > MaxWords || customer.Length > MaxWords
-            || !Replaced(payer, customer))
+            || !Replaced(payer, customer, payerMayBeCut))
         {
             return false;
         }
 
         // A legal form run into the last word is no part of it; read that way, the names may agree.
-        return (WithoutJoinedForm(payer) is not { } payerCut || Replaced(payerCut, customer))
-            && (WithoutJoinedForm(customer) is not { } customerCut || Replaced(payer, customerCut));
+        return (WithoutJoinedForm(payer) is not { } payerCut || Replaced(payerCut, customer, payerMayBeCut: false))
+            && (WithoutJoinedForm(customer) is not { } customerCut || Replaced(payer, customerCut, payerMayBeCut));
     }
 
     /// <summary>The words with a legal form cut off the end of the last, or null when it ends in none.</summary>
@@ -72,7 +79,9 @@ public static class NameWords
         var last = words[^1];
         foreach (var form in JoinedLegalForms)
         {
-            if (last.Length > form.Length && last.EndsWith(form, StringComparison.Ordinal))
+            // What is left is a word: three letters before a form of three or more, five before one of two, so that no
+            // real word is read as one with a form run on (MESA is no ME SA, COSTCO no COST CO).
+            if (last.Length >= form.Length + (form.Length >= 3 ? 3 : 5) && last.EndsWith(form, StringComparison.Ordinal))
             {
                 var cut = words.ToArray();
                 cut[^1] = last[..^form.Length];
@@ -89,10 +98,10 @@ public static class NameWords
     /// NORTH WEST, where a single word first pairs it with NORTH alone and leaves WEST over; a single word first pairs
     /// "CHILDRENS" with CHILDREN, where a run first may take CHILDREN S for it.
     /// </summary>
-    private static bool Replaced(ReadOnlySpan<string> payer, ReadOnlySpan<string> customer) =>
-        Replaced(payer, customer, runsFirst: false) && Replaced(payer, customer, runsFirst: true);
+    private static bool Replaced(ReadOnlySpan<string> payer, ReadOnlySpan<string> customer, bool payerMayBeCut) =>
+        Replaced(payer, customer, payerMayBeCut, runsFirst: false) && Replaced(payer, customer, payerMayBeCut, runsFirst: true);
 
-    private static bool Replaced(ReadOnlySpan<string> payer, ReadOnlySpan<string> customer, bool runsFirst)
+    private static bool Replaced(ReadOnlySpan<string> payer, ReadOnlySpan<string> customer, bool payerMayBeCut, bool runsFirst)
     {
         ulong payerSpelled = 0, customerSpelled = 0;
 
@@ -120,7 +129,7 @@ public static class NameWords
         {
             for (var c = 0; c < customer.Length && (payerSpelled & Bit(p)) == 0; c++)
             {
-                if ((customerSpelled & Bit(c)) == 0 && Spelling(payer[p], customer[c], cut: p == payer.Length - 1 && payer[p].Length < customer[c].Length))
+                if ((customerSpelled & Bit(c)) == 0 && Spelling(payer[p], customer[c], cut: payerMayBeCut && p == payer.Length - 1 && payer[p].Length < customer[c].Length))
                 {
                     payerSpelled |= Bit(p);
                     customerSpelled |= Bit(c);
@@ -209,7 +218,7 @@ public static class NameWords
     {
         for (var w = 0; w < words.Length; w++)
         {
-            if ((spelled & Bit(w)) == 0 && Distinguishes(words[w]) && !(w == words.Length - 1 && CutLegalForm(words[w])))
+            if ((spelled & Bit(w)) == 0 && Distinguishes(words[w]) && !(w == words.Length - 1 && NameText.IsCutLegalForm(words[w], least: 2)))
             {
                 return true;
             }
@@ -217,22 +226,6 @@ public static class NameWords
 
         return false;
     }
-
-    /// <summary>True when the word is the start of a long legal form, cut by the bank's width ("COR", "GRO").</summary>
-    private static bool CutLegalForm(string word)
-    {
-        foreach (var form in LongLegalForms)
-        {
-            if (form.Length > word.Length && form.StartsWith(word, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static readonly string[] LongLegalForms = ["CORPORATION", "INCORPORATED", "COMPANY", "LIMITED", "GROUP"];
 
     private static bool Distinguishes(string word) =>
         word.AsSpan().IndexOfAnyInRange('0', '9') >= 0 || (word.Length >= 3 && !Joining.Contains(word));
@@ -247,10 +240,21 @@ public static class NameWords
 
         var shorter = a.Length <= b.Length ? a : b;
         var longer = a.Length <= b.Length ? b : a;
-        if (a.IndexOfAnyInRange('0', '9') >= 0 || b.IndexOfAnyInRange('0', '9') >= 0)
+        var digitsA = a.IndexOfAnyInRange('0', '9') >= 0;
+        var digitsB = b.IndexOfAnyInRange('0', '9') >= 0;
+        if (digitsA || digitsB)
         {
-            // Another number is another branch or store; only a number cut at the name's end is its start.
-            return cut && longer.StartsWith(shorter);
+            // Another number is another branch or store: numbers are equal as numbers ("012" and 12, 3RD and THIRD, III and
+            // 3), or one is the other cut at the name's end. A word of letters with a digit or two in it is the word as a
+            // reader of the paper misread it (GO0DYEAR), if the other word has none.
+            if (Number(a) is { } numberA && Number(b) is { } numberB)
+            {
+                return numberA == numberB || (cut && longer.StartsWith(shorter));
+            }
+
+            return digitsA != digitsB && MisreadLetters(digitsA ? a : b, out var word, stackalloc char[MaxMisread])
+                ? Spelling(word, digitsA ? b : a, cut)
+                : cut && longer.StartsWith(shorter);
         }
 
         if (shorter.Length >= 2 && shorter[0] == longer[0] && IsSubsequence(shorter, longer))
@@ -265,7 +269,79 @@ public static class NameWords
             return true;
         }
 
-        return SameSingular(a, b) || (shorter.Length >= 3 && Slips(shorter, longer, shorter.Length >= 8 ? 2 : 1));
+        // One slip; two in a long word, but not in its first letter (NORTHERN is no SOUTHERN); one in what is left of
+        // a word the bank cut ("AIRLANE" of AIRLINES).
+        return SameSingular(a, b)
+            || (shorter.Length >= 3 && Slips(shorter, longer, 1))
+            || (shorter.Length >= 8 && shorter[0] == longer[0] && Slips(shorter, longer, 2))
+            || (cut && shorter.Length >= 4 && (Slips(shorter, longer[..shorter.Length], 1) || Slips(shorter, longer[..(shorter.Length + 1)], 1)));
+    }
+
+    /// <summary>The longest word read for misread letters.</summary>
+    private const int MaxMisread = 64;
+
+    /// <summary>
+    /// The word with the digits a reader of the paper takes for letters read as those letters (0 O, 1 I, 5 S, 8 B, 2 Z,
+    /// 6 G), into <paramref name="buffer"/>; false when the word is not mostly letters or has another digit.
+    /// </summary>
+    private static bool MisreadLetters(ReadOnlySpan<char> word, out ReadOnlySpan<char> read, Span<char> buffer)
+    {
+        read = default;
+        if (word.Length > buffer.Length || word.Length - word.Count('0') - word.Count('1') - word.Count('5') - word.Count('8') - word.Count('2') - word.Count('6') < 2)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < word.Length; i++)
+        {
+            var letter = word[i] switch { '0' => 'O', '1' => 'I', '5' => 'S', '8' => 'B', '2' => 'Z', '6' => 'G', var c => c };
+            if (char.IsAsciiDigit(letter))
+            {
+                return false;
+            }
+
+            buffer[i] = letter;
+        }
+
+        read = buffer[..word.Length];
+        return true;
+    }
+
+    private static readonly string[] Ordinals = ["FIRST", "SECOND", "THIRD", "FOURTH", "FIFTH", "SIXTH", "SEVENTH", "EIGHTH", "NINTH", "TENTH"];
+
+    private static readonly string[] Romans = ["II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"];
+
+    /// <summary>
+    /// The number a word writes, or null: digits (leading zeros aside), an ordinal (3RD, THIRD), a Roman numeral of two
+    /// letters or more (II to XII; a single I, V or X may be an initial).
+    /// </summary>
+    private static long? Number(ReadOnlySpan<char> word)
+    {
+        var digits = word.Length > 2 && (word.EndsWith("ST") || word.EndsWith("ND") || word.EndsWith("RD") || word.EndsWith("TH")) && char.IsAsciiDigit(word[^3])
+            ? word[..^2]
+            : word;
+        if (digits.Length is > 0 and <= 18 && !digits.ContainsAnyExceptInRange('0', '9'))
+        {
+            return long.Parse(digits, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        for (var i = 0; i < Ordinals.Length; i++)
+        {
+            if (word.SequenceEqual(Ordinals[i]))
+            {
+                return i + 1;
+            }
+        }
+
+        for (var i = 0; i < Romans.Length; i++)
+        {
+            if (word.Length >= 2 && word.SequenceEqual(Romans[i]))
+            {
+                return i + 2;
+            }
+        }
+
+        return null;
     }
 
     private static bool IsSubsequence(ReadOnlySpan<char> shorter, ReadOnlySpan<char> longer)

@@ -20,6 +20,10 @@ public sealed class NameWordsTests
     [InlineData("IRON CASTLE INFORMATION MANAGEMENT", "Iron Mountain Information Management, LLC")]
     [InlineData("CARDINAL HEALTH 111 LLC", "Cardinal Health 110, LLC")] // another number, another company
     [InlineData("WALMART STORE 1234", "Walmart Store 1235")]
+    [InlineData("NORTHERN STATES POWER CO", "Southern States Power Co")] // two slips, but in the first letter
+    [InlineData("EASTSIDE PLUMBING SUPPLY", "Westside Plumbing Supply")]
+    [InlineData("CARDINAL HLTH 11 LLC", "Cardinal Health 110, LLC")] // a legal form after it: the number was not cut
+    [InlineData("PIONEER TENNESSEE MESA", "Pioneer Tennessee Meadows")] // MESA is no ME run into SA
     public void WordReplaced_AWordOfEachNameNoSpellingOfTheOthers_Differs(string payer, string customer) =>
         Assert.True(NameWords.WordReplaced(payer, customer));
 
@@ -45,6 +49,17 @@ public sealed class NameWordsTests
     [InlineData("SUN CHEMICALS GRO", "Sun Chemicals Group")] // the legal form cut
     [InlineData("KINCOLNSERVICES GROUP", "Lincoln Services Group")]
     [InlineData("DRPEPPER SNAPPLE GROUP", "Dr Pepper Snapple Group")]
+    [InlineData("AMERICAN AIRLANE", "American Airlines, Inc.")] // cut at 16, a letter changed in what is left
+    [InlineData("FORD MOTOR CREID", "Ford Motor Credit Company LLC")]
+    [InlineData("PIONEER TENNESSEE SOLITIO", "Pioneer Tennessee Solutions Corporation")]
+    [InlineData("PIONEER TENNESSEE SOLUTIPMS", "Pioneer Tennessee Solutions Corporation")] // two slips in a long word
+    [InlineData("CONUTYOFLOSANGELESTREASURER", "County of Los Angeles Treasurer")] // five words run together, two swapped
+    [InlineData("1ST NATIONAL BANK OF OMAHA", "First National Bank of Omaha")]
+    [InlineData("ACME MARKETS STORE 012", "Acme Markets Store 12")]
+    [InlineData("BLACKSTONE CAPITAL PARTNERS III LP", "Blackstone Capital Partners 3 LP")]
+    [InlineData("GO0DYEAR TIRE AND RUBBER CO", "Goodyear Tire and Rubber Co")] // a zero read for an O
+    [InlineData("CARDINAL HEALTH 110LLC", "Cardinal Health 110, LLC")]
+    [InlineData("SUN CHEMICALS GRO", "Sun Chemicals Pacific Group")] // a word left out, the legal form cut
     public void WordReplaced_TheCustomersNameAsBanksPrintIt_DoesNotDiffer(string payer, string customer) =>
         Assert.False(NameWords.WordReplaced(payer, customer));
 
@@ -80,6 +95,27 @@ public sealed class NameWordsTests
                 && !NameWords.WordReplaced(dropped, named.Name) && !NameWords.WordReplaced(joined, named.Name);
         });
 
+    [Property(MaxTest = 300)]
+    public Property WordReplaced_TheNameWithALetterChangedThenCut_NeverDiffers() =>
+        Prop.ForAll(Names(), named =>
+        {
+            var random = new Random(named.Seed);
+            var printed = Printed(named.Name).ToCharArray();
+            var at = random.Next(printed.Length);
+            if (printed[at] != ' ')
+            {
+                printed[at] = (char)('A' + random.Next(26));
+            }
+
+            var changed = new string(printed);
+            var cut = changed[..Math.Max(at + 1, changed.Length - random.Next(changed.Length / 2))];
+
+            // What is left of the last word, if the letter changed is in it, keeps four letters: fewer, with a slip, are
+            // no word anyone could read.
+            var lastWord = cut.LastIndexOf(' ') + 1;
+            return (at >= lastWord && cut.Length - lastWord < 5) || !NameWords.WordReplaced(cut, named.Name);
+        });
+
     /// <summary>Words of letters none of <see cref="Words"/> has (J, V, X, Z), so that no slip, start or abbreviation spells one.</summary>
     private static readonly string[] Strangers = ["JVXZ", "ZJVX", "XXJZV", "VZZJ", "JZXVV"];
 
@@ -112,6 +148,8 @@ public sealed class NameWordsTests
     [InlineData("PIONEER TENNESSEE SOL")]
     [InlineData("PIONEERTENNESSEE SOLUTIONS CORP")]
     [InlineData("PIONEER TENNESEE SOLUTIONS")]
+    [InlineData("PIONEER TENNESSEE SOLITIO")]
+    [InlineData("PIONEER TENN SOLUTIONS")]
     public void Match_TheCustomerAsBanksPrintIt_IsApplied(string payer)
     {
         var result = Ledger().Pay("P1", 100_00, payer: payer).Run();
