@@ -12,6 +12,12 @@ internal static class ParseCommand
     /// <summary>How many transactions go from the reading thread to the writing thread at a time.</summary>
     private const int BlockSize = 512;
 
+    /// <summary>
+    /// Files smaller than this are read and written on one thread: their rows take a few milliseconds, less than starting
+    /// the writing thread and compiling its queue's code (about 30 methods of the framework's generics over our types).
+    /// </summary>
+    internal const int SmallFileBytes = 1 << 18;
+
     /// <summary>The columns, in order; <see cref="ParseRowWriter"/> writes a row's values in this order.</summary>
     internal static readonly string[] Columns =
     [
@@ -56,9 +62,10 @@ internal static class ParseCommand
     /// file, line and reason on <paramref name="error"/> and nothing on <paramref name="output"/> (a file read in parts
     /// whose bytes are rewritten in place after it has been checked may leave the rows before the change). A strict BAI2 or a
     /// fixed-width lockbox file of two parts or more (<paramref name="partBytes"/>, <see cref="BankFileParts.DefaultPartBytes"/>
-    /// when 0) is read in parts on every core; any other file on one thread, its rows written on a second.
+    /// when 0) is read in parts on every core; any other file on one thread, its rows written on a second unless the file
+    /// is smaller than <paramref name="smallFileBytes"/>.
     /// </summary>
-    internal static async Task<int> RunAsync(string path, BankFileReadOptions options, Stream output, TextWriter error, CancellationToken cancellationToken, int partBytes = 0)
+    internal static async Task<int> RunAsync(string path, BankFileReadOptions options, Stream output, TextWriter error, CancellationToken cancellationToken, int partBytes = 0, int smallFileBytes = SmallFileBytes)
     {
         // An invalid file prints nothing on standard output, so no row goes out before the whole file has been checked.
         // The rows are made as the transactions stream in and kept as CSV bytes, never as transactions: a 100 MB file
@@ -89,7 +96,15 @@ internal static class ParseCommand
                 var all = new SpooledBytes();
                 await using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous))
                 {
-                    ReadAndWrite(BankFiles.ReadAsync(stream, path, format, options with { WithoutExtra = true }, warnings, cancellationToken).ToBlockingEnumerable(cancellationToken), all);
+                    var transactions = BankFiles.ReadAsync(stream, path, format, options with { WithoutExtra = true }, warnings, cancellationToken).ToBlockingEnumerable(cancellationToken);
+                    if (stream.Length < smallFileBytes)
+                    {
+                        Write(transactions, all);
+                    }
+                    else
+                    {
+                        ReadAndWrite(transactions, all);
+                    }
                 }
 
                 WriteWarnings(error, warnings);
@@ -118,6 +133,19 @@ internal static class ParseCommand
         {
             error.WriteLine(warning.ToString());
         }
+    }
+
+    /// <summary>Reads <paramref name="transactions"/> and writes their rows to <paramref name="rows"/>, on this thread.</summary>
+    private static void Write(IEnumerable<BankTransaction> transactions, SpooledBytes rows)
+    {
+        var writer = new ParseRowWriter(rows);
+        writer.WriteHeader(Columns);
+        foreach (var transaction in transactions)
+        {
+            writer.Write(transaction);
+        }
+
+        writer.Flush();
     }
 
     /// <summary>

@@ -24,33 +24,38 @@ internal static class Roles
     /// <summary>The standard health service: anonymous, so that load balancers and orchestrators need no key.</summary>
     public const string HealthService = "grpc.health.v1.Health";
 
-    private static readonly FrozenDictionary<string, Role> ByName = new Dictionary<string, Role>(StringComparer.Ordinal)
+    // The tables are made at their first use, not when the type is first touched: every cashapp command builds the 'keys'
+    // and 'users' verbs, which read Names, and making them compiled about 40 methods of the framework at start-up.
+    private static class Lookups
     {
-        ["treasury"] = Role.Treasury,
-        ["ar-system"] = Role.ArSystem,
-        ["specialist"] = Role.Specialist,
-        ["admin"] = Role.Admin,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+        public static readonly FrozenDictionary<string, Role> ByName = new Dictionary<string, Role>(StringComparer.Ordinal)
+        {
+            ["treasury"] = Role.Treasury,
+            ["ar-system"] = Role.ArSystem,
+            ["specialist"] = Role.Specialist,
+            ["admin"] = Role.Admin,
+        }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    // The fixed services of cashapp.v1 and the one role (besides admin) that may call each.
-    private static readonly FrozenDictionary<string, Role> ServiceRole = new Dictionary<string, Role>(StringComparer.Ordinal)
-    {
-        ["cashapp.v1.BankFiles"] = Role.Treasury,
-        ["cashapp.v1.OpenItems"] = Role.ArSystem,
-        ["cashapp.v1.Customers"] = Role.ArSystem,
-        ["cashapp.v1.Matching"] = Role.ArSystem,
-        ["cashapp.v1.Exceptions"] = Role.Specialist,
-        ["cashapp.v1.Reports"] = Role.Specialist,
-        ["cashapp.v1.PayerRules"] = Role.Specialist,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+        // The fixed services of cashapp.v1 and the one role (besides admin) that may call each.
+        public static readonly FrozenDictionary<string, Role> ServiceRole = new Dictionary<string, Role>(StringComparer.Ordinal)
+        {
+            ["cashapp.v1.BankFiles"] = Role.Treasury,
+            ["cashapp.v1.OpenItems"] = Role.ArSystem,
+            ["cashapp.v1.Customers"] = Role.ArSystem,
+            ["cashapp.v1.Matching"] = Role.ArSystem,
+            ["cashapp.v1.Exceptions"] = Role.Specialist,
+            ["cashapp.v1.Reports"] = Role.Specialist,
+            ["cashapp.v1.PayerRules"] = Role.Specialist,
+        }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    private static readonly FrozenDictionary<string, Role>.AlternateLookup<ReadOnlySpan<char>> ServiceRoleBySpan = ServiceRole.GetAlternateLookup<ReadOnlySpan<char>>();
+        public static readonly FrozenDictionary<string, Role>.AlternateLookup<ReadOnlySpan<char>> ServiceRoleBySpan = ServiceRole.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     /// <summary>The names, in a stable order, for help texts.</summary>
     public static IReadOnlyList<string> Names { get; } = ["treasury", "ar-system", "specialist", "admin"];
 
     /// <summary>Reads a role name; false when unknown.</summary>
-    public static bool TryParse(string name, out Role role) => ByName.TryGetValue(name, out role);
+    public static bool TryParse(string name, out Role role) => Lookups.ByName.TryGetValue(name, out role);
 
     /// <summary>The name of a role, as written in key files.</summary>
     public static string Name(Role role) => role switch
@@ -74,7 +79,7 @@ internal static class Roles
         }
 
         // Looked up by the span itself: every call is checked, and a string per call is garbage the server collects.
-        return ServiceRoleBySpan.TryGetValue(service, out var needed) && needed == role;
+        return Lookups.ServiceRoleBySpan.TryGetValue(service, out var needed) && needed == role;
     }
 
     /// <summary>The service part of a gRPC method path: <c>/cashapp.v1.Exceptions/Resolve</c> gives <c>cashapp.v1.Exceptions</c>.</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using CashApp.Parsers.Bai2;
 using CashApp.Parsers.Lockbox;
@@ -140,7 +139,7 @@ public static partial class BankFileParts
         workers = workers > 0 ? workers : Math.Max(1, Environment.ProcessorCount);
         PartReader reader = format == BankFileFormat.Bai2
             ? new Bai2PartReader(path, new Bai2ReaderOptions { Lenient = false }, partBytes, options.WithoutExtra)
-            : new LockboxPartReader(path, options.LockboxLayout ?? LockboxLayout.Default, partBytes);
+            : new LockboxPartReader(path, options.LockboxLayout ?? LockboxLayout.Default, partBytes, options.WithoutExtra);
 
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
 
@@ -148,16 +147,15 @@ public static partial class BankFileParts
         // it, so a file still being written (an upload, an append) fails before anything is given to the caller
         // instead of a part reading bytes the checking reader never saw.
         var fileLength = RandomAccess.GetLength(handle);
-        using var parts = new BlockingCollection<Part>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var results = new ConcurrentDictionary<int, TPart>();
-        var errors = new ConcurrentDictionary<int, Exception>();
+        using var parts = new PartQueue(stop.Token);
+        var results = new PartResults<TPart>();
         var firstError = int.MaxValue;
 
         void Work()
         {
             var buffer = Array.Empty<byte>();
-            foreach (var part in parts.GetConsumingEnumerable(stop.Token))
+            while (parts.TryTake(out var part))
             {
                 // A part after one that failed is of no use: the file is rejected at the earlier error.
                 if (part.Index > Volatile.Read(ref firstError))
@@ -178,11 +176,11 @@ public static partial class BankFileParts
                     var container = createPart(part.Index);
                     readPart(reader, part, buffer.AsMemory(0, length), end == fileLength, container);
                     complete?.Invoke(container);
-                    results[part.Index] = container;
+                    results.Set(part.Index, container);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    errors[part.Index] = ex;
+                    results.Fail(part.Index, ex);
                     int seen;
                     while (part.Index < (seen = Volatile.Read(ref firstError)) && Interlocked.CompareExchange(ref firstError, part.Index, seen) != seen)
                     {
@@ -210,7 +208,7 @@ public static partial class BankFileParts
                 {
                     if (previous is { } p)
                     {
-                        parts.Add(new Part(count++, p.State, p.Offset, offset, ToEndOfFile: false), stop.Token);
+                        parts.Add(new Part(count++, p.State, p.Offset, offset, ToEndOfFile: false));
                     }
 
                     previous = (offset, state);
@@ -221,7 +219,7 @@ public static partial class BankFileParts
                 throw new IOException($"{path}: the file changed while it was being read: {fileLength:N0} bytes when opened, {stream.Position:N0} read.");
             }
 
-            parts.Add(new Part(count++, previous!.Value.State, previous.Value.Offset, fileLength, ToEndOfFile: true), stop.Token);
+            parts.Add(new Part(count++, previous!.Value.State, previous.Value.Offset, fileLength, ToEndOfFile: true));
 
             // A part that has failed already fails the file: its caller is told nothing is checked.
             if (Volatile.Read(ref firstError) == int.MaxValue)
@@ -249,9 +247,9 @@ public static partial class BankFileParts
         cancellationToken.ThrowIfCancellationRequested();
 
         // Every part marked lies before the checking reader's error: a part's error comes first.
-        if (!errors.IsEmpty)
+        if (results.FirstError is { } partError)
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(errors[errors.Keys.Min()]);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(partError);
         }
 
         if (checkError is not null)
@@ -259,13 +257,7 @@ public static partial class BankFileParts
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(checkError);
         }
 
-        var ordered = new TPart[count];
-        for (var i = 0; i < count; i++)
-        {
-            ordered[i] = results[i];
-        }
-
-        return ordered;
+        return results.InOrder(count);
     }
 
     private static void ReadExactly(string path, SafeFileHandle handle, Span<byte> buffer, long offset)
@@ -280,6 +272,154 @@ public static partial class BankFileParts
 
             buffer = buffer[read..];
             offset += read;
+        }
+    }
+
+    /// <summary>
+    /// The parts, from the checking reader to the workers in file order: a lock and an array. The framework's
+    /// <c>BlockingCollection</c> of our <see cref="Part"/> did the same, but its code over our type cannot be compiled ahead
+    /// of time (ReadyToRun), so every process that read a file in parts compiled about 20 of its methods at start-up.
+    /// </summary>
+    internal sealed class PartQueue : IDisposable
+    {
+        private readonly object gate = new();
+        private readonly CancellationToken cancellationToken;
+        private readonly CancellationTokenRegistration registration;
+        private Part[] items = new Part[16];
+        private int head;
+        private int tail;
+        private bool completed;
+
+        /// <summary>A queue whose <see cref="Add"/> and <see cref="TryTake"/> throw once <paramref name="cancellationToken"/> is cancelled.</summary>
+        public PartQueue(CancellationToken cancellationToken)
+        {
+            this.cancellationToken = cancellationToken;
+            registration = cancellationToken.Register(static queue => ((PartQueue)queue!).WakeAll(), this);
+        }
+
+        /// <summary>Adds a part at the end.</summary>
+        public void Add(Part part)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            lock (gate)
+            {
+                if (completed)
+                {
+                    throw new InvalidOperationException("No part may be added once the parts are complete.");
+                }
+
+                if (tail == items.Length)
+                {
+                    var larger = new Part[items.Length * 2];
+                    Array.Copy(items, larger, tail);
+                    items = larger;
+                }
+
+                items[tail++] = part;
+                Monitor.Pulse(gate);
+            }
+        }
+
+        /// <summary>No part follows: a worker waiting for one is told there is none.</summary>
+        public void CompleteAdding() => WakeAll(complete: true);
+
+        /// <summary>Takes the first part not yet taken, waiting for one; false once every part has been taken and no more will come.</summary>
+        public bool TryTake(out Part part)
+        {
+            lock (gate)
+            {
+                while (true)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (head < tail)
+                    {
+                        part = items[head];
+                        items[head++] = default;
+                        return true;
+                    }
+
+                    if (completed)
+                    {
+                        part = default;
+                        return false;
+                    }
+
+                    Monitor.Wait(gate);
+                }
+            }
+        }
+
+        public void Dispose() => registration.Dispose();
+
+        private void WakeAll(bool complete = false)
+        {
+            lock (gate)
+            {
+                completed |= complete;
+                Monitor.PulseAll(gate);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The parts the workers have read, by index, and the error of the first part (in file order) that failed: a lock and
+    /// an array, for the same reason as <see cref="PartQueue"/> (the framework's concurrent dictionary over our part).
+    /// </summary>
+    /// <typeparam name="TPart">What the caller makes of a part.</typeparam>
+    internal sealed class PartResults<TPart>
+    {
+        private readonly Lock gate = new();
+        private TPart[] parts = new TPart[16];
+        private int filled;
+        private int firstErrorIndex = int.MaxValue;
+
+        /// <summary>The error of the first part in file order that failed; null when none did.</summary>
+        public Exception? FirstError { get; private set; }
+
+        /// <summary>Keeps the part of <paramref name="index"/>.</summary>
+        public void Set(int index, TPart part)
+        {
+            lock (gate)
+            {
+                if (index >= parts.Length)
+                {
+                    var larger = new TPart[Math.Max(parts.Length * 2, index + 1)];
+                    Array.Copy(parts, larger, parts.Length);
+                    parts = larger;
+                }
+
+                parts[index] = part;
+                filled++;
+            }
+        }
+
+        /// <summary>Notes that the part of <paramref name="index"/> failed with <paramref name="error"/>.</summary>
+        public void Fail(int index, Exception error)
+        {
+            lock (gate)
+            {
+                if (index < firstErrorIndex)
+                {
+                    firstErrorIndex = index;
+                    FirstError = error;
+                }
+            }
+        }
+
+        /// <summary>The first <paramref name="count"/> parts, in file order; every one of them must have been kept.</summary>
+        public IReadOnlyList<TPart> InOrder(int count)
+        {
+            lock (gate)
+            {
+                if (filled != count)
+                {
+                    throw new InvalidOperationException($"{filled} of the file's {count} parts were read.");
+                }
+
+                var ordered = new TPart[count];
+                Array.Copy(parts, ordered, count);
+                return ordered;
+            }
         }
     }
 

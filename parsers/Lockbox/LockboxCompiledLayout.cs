@@ -110,6 +110,23 @@ internal sealed class LockboxCompiledLayout
     /// <summary>The key index of check_number, -1 when the layout has none.</summary>
     public int CheckNumberKey { get; private init; }
 
+    private static bool IsExtra(LockboxField field) => !ReaderFields.Contains(field.Name) && LockboxLayout.InvoiceIndex(field.Name, out _) == 0;
+
+    /// <summary>The index of the field named <paramref name="name"/>, -1 when there is none.</summary>
+    private static int Find(IReadOnlyList<LockboxField> fields, string name)
+    {
+        var array = LockboxLayout.ArrayOf(fields);
+        for (var i = 0; i < array.Length; i++)
+        {
+            if (array[i].Name == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     public static LockboxCompiledLayout Compile(LockboxLayout layout)
     {
         var keys = new List<string>();
@@ -125,39 +142,77 @@ internal sealed class LockboxCompiledLayout
             return index;
         }
 
-        var checkNumberKey = layout.FieldsOf('6').Any(f => f.Name == "check_number") ? Key("check_number") : -1;
-        Slot S(char record, string name) =>
-            layout.FieldsOf(record).FirstOrDefault(f => f.Name == name) is { Name: not null } f ? new Slot(f.Start - 1, f.Length) : default;
-        ExtraSlot[] Extras(char record) =>
-        [
-            .. layout.FieldsOf(record)
-                .Where(f => !ReaderFields.Contains(f.Name) && LockboxLayout.InvoiceIndex(f.Name, out _) == 0)
-                .Select(f => new ExtraSlot(new Slot(f.Start - 1, f.Length), Key(f.Name))),
-        ];
+        // Loops rather than LINQ: the framework's generic code over our field and slot types cannot be compiled ahead of
+        // time (ReadyToRun), and every process that reads a lockbox file builds the default layout at start-up.
+        var checkNumberKey = Find(layout.FieldsOf('6'), "check_number") >= 0 ? Key("check_number") : -1;
+        Slot S(char record, string name)
+        {
+            var fields = LockboxLayout.ArrayOf(layout.FieldsOf(record));
+            var i = Find(fields, name);
+            return i >= 0 ? new Slot(fields[i].Start - 1, fields[i].Length) : default;
+        }
+
+        ExtraSlot[] Extras(char record)
+        {
+            var fields = LockboxLayout.ArrayOf(layout.FieldsOf(record));
+            var count = 0;
+            foreach (var f in fields)
+            {
+                count += IsExtra(f) ? 1 : 0;
+            }
+
+            if (count == 0)
+            {
+                return [];
+            }
+
+            var extras = new ExtraSlot[count];
+            var n = 0;
+            foreach (var f in fields)
+            {
+                if (IsExtra(f))
+                {
+                    extras[n++] = new ExtraSlot(new Slot(f.Start - 1, f.Length), Key(f.Name));
+                }
+            }
+
+            return extras;
+        }
+
         InvoiceSlot[] Invoices(char record)
         {
-            var list = new List<InvoiceSlot>();
-            for (var n = 1; ; n++)
+            var count = 0;
+            while (S(record, LockboxLayout.InvoiceName("invoice_number", count + 1)).IsPresent)
+            {
+                count++;
+            }
+
+            if (count == 0)
+            {
+                return [];
+            }
+
+            var invoices = new InvoiceSlot[count];
+            for (var n = 1; n <= count; n++)
             {
                 var number = LockboxLayout.InvoiceName("invoice_number", n);
                 var amount = LockboxLayout.InvoiceName("invoice_amount", n);
-                var numberSlot = S(record, number);
-                if (!numberSlot.IsPresent)
-                {
-                    return [.. list];
-                }
-
-                list.Add(new InvoiceSlot(number, numberSlot, amount, S(record, amount)));
+                invoices[n - 1] = new InvoiceSlot(number, S(record, number), amount, S(record, amount));
             }
+
+            return invoices;
         }
 
         var headerExtras = Extras('5');
         var detailExtras = Extras('6');
         var overflowExtras = Extras('4');
         var custom = new ExtraSlot[]?[128];
-        foreach (var type in layout.Records.Keys.Where(t => t is not ('1' or '2' or '5' or '6' or '4' or '7' or '8' or '9')))
+        foreach (var record in layout.Records)
         {
-            custom[type] = Extras(type);
+            if (record.Key is not ('1' or '2' or '5' or '6' or '4' or '7' or '8' or '9'))
+            {
+                custom[record.Key] = Extras(record.Key);
+            }
         }
 
         return new LockboxCompiledLayout

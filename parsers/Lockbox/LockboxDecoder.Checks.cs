@@ -57,7 +57,7 @@ internal sealed partial class LockboxDecoder
         RemittanceText(c.DetailRemittanceText, line);
         checkAccount = PayerAccount(Trim(c.DetailRouting.Of(line)), Trim(c.DetailAccount.Of(line)));
         checkExtras = null;
-        if (c.ExtraKeys.Length > 0)
+        if (c.ExtraKeys.Length > 0 && !WithoutExtra)
         {
             checkExtras = c.ExtraKeys.Length == 1 ? single : new string?[c.ExtraKeys.Length];
             checkExtras[0] = null;

@@ -74,6 +74,12 @@ internal sealed partial class LockboxDecoder
         currency = layout.Currency;
     }
 
+    /// <summary>
+    /// When set, payments carry no extra data (<see cref="BankFileReadOptions.WithoutExtra"/>): no check number or extra
+    /// field is decoded into a string, and <see cref="BankTransaction.Extra"/> is empty. Set on a part's decoder only.
+    /// </summary>
+    internal bool WithoutExtra { get; set; }
+
     /// <summary>Payments completed so far; the caller drains it.</summary>
     public List<BankTransaction> Output { get; private set; } = [];
 

@@ -59,8 +59,25 @@ public sealed partial class LockboxLayout
                 "currency", $"'{currency}' is not an ISO 4217 currency code");
         }
 
-        foreach (var (type, fields) in merged.OrderBy(r => r.Key))
+        // In record type order; loops rather than LINQ and SortedSet, whose code over our types is compiled at start-up
+        // (every process that reads a lockbox file validates the default layout).
+        var types = new char[merged.Count];
+        var count = 0;
+        foreach (var (type, _) in merged)
         {
+            var at = count++;
+            while (at > 0 && types[at - 1] > type)
+            {
+                types[at] = types[at - 1];
+                at--;
+            }
+
+            types[at] = type;
+        }
+
+        foreach (var type in types)
+        {
+            var fields = merged[type];
             var label = given.ContainsKey(type) ? type.ToString() : type + " (from the default layout)";
             if (char.IsWhiteSpace(type) || char.IsControl(type) || type > '~')
             {
@@ -73,7 +90,7 @@ public sealed partial class LockboxLayout
 
         foreach (var (record, field, purpose) in Required)
         {
-            if (!merged[record].Any(f => f.Name == field))
+            if (!Has(merged[record], field))
             {
                 LockboxThrow.Layout(source, record.ToString(), field, LockboxErrors.LayoutMissingFieldCode, LockboxErrors.LayoutMissingField, record, field, purpose);
             }
@@ -87,7 +104,7 @@ public sealed partial class LockboxLayout
         var record = type.ToString();
         var names = new HashSet<string>(StringComparer.Ordinal);
         LockboxField? previous = null;
-        foreach (var field in fields)
+        foreach (var field in ArrayOf(fields))
         {
             if (string.IsNullOrWhiteSpace(field.Name))
             {
@@ -127,9 +144,9 @@ public sealed partial class LockboxLayout
 
     private static void ValidateInvoiceNumbering(string source, char type, string label, IReadOnlyList<LockboxField> fields)
     {
-        var numbers = new SortedSet<int>();
-        var amounts = new SortedSet<int>();
-        foreach (var field in fields)
+        var numbers = new List<int>();
+        var amounts = new List<int>();
+        foreach (var field in ArrayOf(fields))
         {
             var index = InvoiceIndex(field.Name, out var isAmount);
             if (index == 0)
@@ -143,7 +160,7 @@ public sealed partial class LockboxLayout
                     label, field.Name, "invoice fields are named invoice_number, invoice_number_2, invoice_number_3, ... (and invoice_amount_N)");
             }
 
-            (isAmount ? amounts : numbers).Add(index);
+            AddSorted(isAmount ? amounts : numbers, index);
         }
 
         foreach (var n in amounts)
@@ -165,6 +182,34 @@ public sealed partial class LockboxLayout
             }
 
             expected++;
+        }
+    }
+
+    private static bool Has(IReadOnlyList<LockboxField> fields, string name)
+    {
+        foreach (var field in ArrayOf(fields))
+        {
+            if (field.Name == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Adds <paramref name="value"/> to <paramref name="sorted"/>, in ascending order, unless it holds it already (as a sorted set would).</summary>
+    internal static void AddSorted(List<int> sorted, int value)
+    {
+        var at = sorted.Count;
+        while (at > 0 && sorted[at - 1] > value)
+        {
+            at--;
+        }
+
+        if (at == 0 || sorted[at - 1] != value)
+        {
+            sorted.Insert(at, value);
         }
     }
 

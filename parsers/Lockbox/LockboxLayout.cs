@@ -165,4 +165,25 @@ public sealed partial class LockboxLayout
 
     /// <inheritdoc/>
     public override string ToString() => SourceFile is null ? Name : $"{Name} ({SourceFile})";
+
+    /// <summary>
+    /// <paramref name="fields"/> as an array: itself when it is one (the default layout's records), else a copy. A loop
+    /// over an array needs none of the framework's generic code over <see cref="LockboxField"/>, which an
+    /// <see cref="IReadOnlyList{T}"/> of an array does (compiled at start-up, not ahead of time).
+    /// </summary>
+    internal static LockboxField[] ArrayOf(IReadOnlyList<LockboxField> fields)
+    {
+        if (fields is LockboxField[] array)
+        {
+            return array;
+        }
+
+        var copy = new LockboxField[fields.Count];
+        for (var i = 0; i < copy.Length; i++)
+        {
+            copy[i] = fields[i];
+        }
+
+        return copy;
+    }
 }

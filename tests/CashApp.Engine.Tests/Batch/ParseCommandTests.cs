@@ -109,6 +109,66 @@ public sealed class ParseCommandTests : IDisposable
     }
 
     /// <summary>
+    /// A file smaller than <see cref="ParseCommand.SmallFileBytes"/> is read and written on one thread (session 19), a larger
+    /// one with its rows written on a second: the same standard output, standard error and exit code either way, for
+    /// every format, lenient warnings, and files that fail early, late or after many rows.
+    /// </summary>
+    [Theory]
+    [InlineData("demo/bank/day.bai2", false, null)]
+    [InlineData("demo/bank/day.camt053.xml", false, null)]
+    [InlineData("demo/bank/day.lockbox.txt", false, null)]
+    [InlineData("camt/camt053-v08-prefixed.xml", false, null)]
+    [InlineData("camt/camt054-v04.xml", false, null)]
+    [InlineData("bai2/spec_features.bai2", true, null)]
+    [InlineData("lockbox/files/remittance.csv", false, "lockbox/layouts/csv-remittance.json")]
+    [InlineData("demo/bank/day.camt053.xml", false, "cut")]
+    [InlineData("demo/bank/day.bai2", false, "cut")]
+    [InlineData("demo/bank/day.lockbox.txt", false, "cut")]
+    [InlineData("demo/bank/day.bai2", false, "late")]
+    public async Task Parse_SmallFileOnOneThread_WritesWhatTwoThreadsWrite(string file, bool lenient, string? change)
+    {
+        var path = Path.Combine(TestPaths.Fixtures, file);
+        LockboxLayout? layout = null;
+        if (change == "cut" || change == "late")
+        {
+            var bytes = await File.ReadAllBytesAsync(path);
+            var copy = Path.Combine(_dir, Path.GetFileName(file));
+            if (change == "cut")
+            {
+                bytes = bytes[..(bytes.Length * 2 / 3)];
+            }
+            else
+            {
+                // A letter in the amount of the file's last transaction record (16): every row but the last is read first.
+                var text = Encoding.ASCII.GetString(bytes);
+                var at = text.LastIndexOf("\n16,", StringComparison.Ordinal) + 8;
+                bytes[at] = (byte)'X';
+            }
+
+            await File.WriteAllBytesAsync(copy, bytes);
+            path = copy;
+        }
+        else if (change is not null)
+        {
+            layout = LockboxLayout.Load(Path.Combine(TestPaths.Fixtures, change));
+        }
+
+        var options = new BankFileReadOptions { Lenient = lenient, LockboxLayout = layout };
+        var results = new List<(int Code, string Output, string Error)>();
+        foreach (var smallFileBytes in new[] { 0, int.MaxValue })
+        {
+            using var output = new MemoryStream();
+            using var error = new StringWriter();
+            var code = await ParseCommand.RunAsync(path, options, output, error, CancellationToken.None, smallFileBytes: smallFileBytes);
+            results.Add((code, Encoding.UTF8.GetString(output.ToArray()), error.ToString()));
+        }
+
+        Assert.Equal(results[0], results[1]);
+        Assert.Equal(change is "cut" or "late" ? 1 : 0, results[0].Code);
+        Assert.True(change is "cut" or "late" ? results[0].Output.Length == 0 : results[0].Output.Length > 200);
+    }
+
+    /// <summary>
     /// A file read in parts whose rows go out once the checking reader has passed it: its warnings (an invoice amount
     /// without a number, early and late) come on standard error once each, in file order, and standard output holds
     /// the bytes the one-thread parse writes, whatever the parts.

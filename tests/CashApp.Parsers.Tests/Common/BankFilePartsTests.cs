@@ -187,6 +187,10 @@ public sealed class BankFilePartsTests : IDisposable
         Assert.False(BankFileParts.CanRead(BankFileFormat.LockboxCsv, new BankFileReadOptions()));
     }
 
+    [Property(MaxTest = 100, Arbitrary = [typeof(LockboxGenerators)])]
+    public Property ReadInParts_LockboxWithoutExtra_GivesTheOneThreadReadWithEveryExtraEmpty(LockboxCase c, PositiveInt partBytes, PositiveInt workers) =>
+        Compare(c.Bytes, BankFileFormat.Lockbox, new BankFileReadOptions { LockboxLayout = c.Layout }, 1 + (partBytes.Get % 300), 1 + (workers.Get % 3), withoutExtra: true);
+
     /// <summary>
     /// Compares the one-thread read with the read in parts; <paramref name="withoutExtra"/> reads the parts with
     /// <see cref="BankFileReadOptions.WithoutExtra"/> and compares all but <see cref="BankTransaction.Extra"/>, which must be empty.
