@@ -38,10 +38,10 @@ internal static class OrdinalOrder
         List<int> ends;
         if (inParts)
         {
+            // (Parallel.Invoke runs the second part on this thread too when no other thread has taken it.)
             var half = n / 2;
-            var other = Task.Run(() => ReadKeys(list, key, keys, half, n));
-            var first = ReadKeys(list, key, keys, 0, half);
-            var second = other.GetAwaiter().GetResult();
+            List<int> first = [], second = [];
+            Parallel.Invoke(() => first = ReadKeys(list, key, keys, 0, half), () => second = ReadKeys(list, key, keys, half, n));
             ends = first;
             if (string.CompareOrdinal(keys[half - 1], keys[half]) > 0)
             {
@@ -91,10 +91,10 @@ internal static class OrdinalOrder
                     var k = (end - start) / 2;
                     var i = SplitAt(keys, order, start, middle, end, k);
                     var j = k - i;
-                    var (os, ss, ks) = (order, spare, keys);
-                    var other = Task.Run(() => Merge(ks, os, ss, start, start + i, middle, middle + j, start));
-                    Merge(keys, order, spare, start + i, middle, middle + j, end, start + k);
-                    other.GetAwaiter().GetResult();
+                    var (os, ss) = (order, spare);
+                    Parallel.Invoke(
+                        () => Merge(keys, os, ss, start, start + i, middle, middle + j, start),
+                        () => Merge(keys, os, ss, start + i, middle, middle + j, end, start + k));
                 }
                 else
                 {
@@ -112,9 +112,7 @@ internal static class OrdinalOrder
         {
             var half = n / 2;
             var finalOrder = order;
-            var other = Task.Run(() => Gather(list, finalOrder, result, half, n));
-            Gather(list, order, result, 0, half);
-            other.GetAwaiter().GetResult();
+            Parallel.Invoke(() => Gather(list, finalOrder, result, 0, half), () => Gather(list, finalOrder, result, half, n));
         }
         else
         {
