@@ -294,6 +294,16 @@ public static class MatchRun
             return Task.FromResult((matched, (long)payments.Count));
         }).ConfigureAwait(false);
 
+        // The summary's counts read only the payments and the result: made on another core while the books are checked
+        // and the files written (both stages leave a core idle part of the time), not after them (some 0.5 s on the 1M day).
+        var counts = Task.Run(() =>
+        {
+            var appliedRefs = result.Applications.Select(a => a.PaymentRef).ToHashSet(StringComparer.Ordinal);
+            var unappliedRefs = result.Exceptions.Where(e => e.Unapplied.Minor != 0).Select(e => e.PaymentRef).ToHashSet(StringComparer.Ordinal);
+            var fully = payments.Count(p => appliedRefs.Contains(p.PaymentRef) && !unappliedRefs.Contains(p.PaymentRef));
+            return (appliedRefs.Count, fully);
+        }, CancellationToken.None);
+
         // Credits that are not payments (pending, informational, reversals) are never applied, and never lost.
         var exceptions = new List<ExceptionCase>(result.Exceptions);
         foreach (var credit in notPayments)
@@ -347,15 +357,13 @@ public static class MatchRun
             return (0, (long)(result.Applications.Count + exceptions.Count));
         }).ConfigureAwait(false);
 
-        var appliedRefs = result.Applications.Select(a => a.PaymentRef).ToHashSet(StringComparer.Ordinal);
-        var unappliedRefs = result.Exceptions.Where(e => e.Unapplied.Minor != 0).Select(e => e.PaymentRef).ToHashSet(StringComparer.Ordinal);
-        var fully = payments.Count(p => appliedRefs.Contains(p.PaymentRef) && !unappliedRefs.Contains(p.PaymentRef));
+        var (applied, fully) = await counts.ConfigureAwait(false);
         return new MatchRunSummary(
             summaries,
             itemCount,
             customerCount,
             payments.Count,
-            appliedRefs.Count,
+            applied,
             fully,
             exceptions.Count - deposits.Reconciled - repeats.Credits.Count,
             run.Timings(),

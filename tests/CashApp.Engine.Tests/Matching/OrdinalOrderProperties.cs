@@ -21,7 +21,11 @@ public sealed class OrdinalOrderProperties
                 var elements = keys.Select((k, i) => (Key: k, At: i)).ToList();
                 var expected = elements.OrderBy(e => e.Key, StringComparer.Ordinal).ToList();
                 var actual = OrdinalOrder.Sort(elements, e => e.Key);
-                return actual.SequenceEqual(expected).Label($"[{string.Join(',', actual)}] vs [{string.Join(',', expected)}]");
+
+                // In two parts on two cores from any size: every pass halved, every merge of two runs split in two.
+                var inParts = OrdinalOrder.Sort(elements, e => e.Key, elements.Count, inPartsFrom: 2);
+                return (actual.SequenceEqual(expected) && inParts.SequenceEqual(expected))
+                    .Label($"[{string.Join(',', actual)}] / [{string.Join(',', inParts)}] vs [{string.Join(',', expected)}]");
             });
 
     [Property(MaxTest = 200, Replay = "(3,5)")]
@@ -33,6 +37,8 @@ public sealed class OrdinalOrderProperties
             {
                 // An AR file's numbering: ascending numbers whose text order breaks where a digit is added.
                 var ids = Enumerable.Range(from, count).Select(n => $"AR{n}").ToList();
-                return OrdinalOrder.Sort(ids, id => id).SequenceEqual(ids.Order(StringComparer.Ordinal));
+                var expected = ids.Order(StringComparer.Ordinal).ToList();
+                return OrdinalOrder.Sort(ids, id => id).SequenceEqual(expected)
+                    && OrdinalOrder.Sort(ids, id => id, ids.Count, inPartsFrom: 1_000).SequenceEqual(expected);
             });
 }
