@@ -97,7 +97,8 @@ internal static class ParseCommand
                 await using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous))
                 {
                     var transactions = BankFiles.ReadAsync(stream, path, format, options with { WithoutExtra = true }, warnings, cancellationToken).ToBlockingEnumerable(cancellationToken);
-                    if (stream.Length < smallFileBytes)
+                    // A pipe has no length: it is read as a big file is.
+                    if (stream.CanSeek && stream.Length < smallFileBytes)
                     {
                         Write(transactions, all);
                     }

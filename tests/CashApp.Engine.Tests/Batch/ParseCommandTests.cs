@@ -108,6 +108,34 @@ public sealed class ParseCommandTests : IDisposable
         Assert.Equal(Encoding.UTF8.GetString(expected), Encoding.UTF8.GetString(output.ToArray()));
     }
 
+    [Fact]
+    public async Task Parse_APipe_IsReadAsABigFileIsAndFailsInOneLine()
+    {
+        // A pipe has no length to tell a small file by. Reading it is not supported (its start is read to tell the format,
+        // and gone), but it fails as any unreadable file does: one line, exit code 1, never an unhandled exception.
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(TestPaths.Fixtures, "demo", "bank", "day.bai2"));
+        System.Runtime.InteropServices.SafeHandle readEnd;
+        string path;
+        using (var pipe = new System.IO.Pipes.AnonymousPipeServerStream(System.IO.Pipes.PipeDirection.Out))
+        {
+            // Less than the pipe holds, so that the write does not wait for a reader; the write end is closed after it.
+            await pipe.WriteAsync(bytes.AsMemory(0, Math.Min(bytes.Length, 32_000)));
+            readEnd = pipe.ClientSafePipeHandle;
+            path = "/proc/self/fd/" + readEnd.DangerousGetHandle().ToInt64().ToString(CultureInfo.InvariantCulture);
+        }
+
+        using (readEnd)
+        {
+            using var output = new MemoryStream();
+            using var error = new StringWriter();
+            var code = await ParseCommand.RunAsync(path, new BankFileReadOptions(), output, error, CancellationToken.None);
+            Assert.Equal(1, code);
+            Assert.Single(error.ToString().TrimEnd('\n').Split('\n'));
+            Assert.Contains(path, error.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("Exception", error.ToString(), StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>
     /// A file smaller than <see cref="ParseCommand.SmallFileBytes"/> is read and written on one thread (session 19), a larger
     /// one with its rows written on a second: the same standard output, standard error and exit code either way, for
