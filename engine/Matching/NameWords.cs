@@ -382,55 +382,9 @@ public static class NameWords
 
     /// <summary>
     /// True when at most <paramref name="most"/> slips (a letter changed, added or dropped, two neighbours swapped) turn
-    /// one word into the other: the optimal string alignment distance, given up on once past the most.
+    /// one word into the other: the optimal string alignment distance the reference index reads near numbers by.
     /// </summary>
-    private static bool Slips(ReadOnlySpan<char> a, ReadOnlySpan<char> b, int most)
-    {
-        if (b.Length - a.Length > most)
-        {
-            return false;
-        }
-
-        var width = b.Length + 1;
-        Span<int> rows = width * 3 <= 384 ? stackalloc int[width * 3] : new int[width * 3];
-        var before = rows[..width];
-        var previous = rows.Slice(width, width);
-        var current = rows.Slice(2 * width, width);
-        for (var j = 0; j < width; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            var least = i;
-            for (var j = 1; j < width; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                var d = Math.Min(Math.Min(previous[j] + 1, current[j - 1] + 1), previous[j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                {
-                    d = Math.Min(d, before[j - 2] + 1);
-                }
-
-                current[j] = d;
-                least = Math.Min(least, d);
-            }
-
-            if (least > most)
-            {
-                return false;
-            }
-
-            var spare = before;
-            before = previous;
-            previous = current;
-            current = spare;
-        }
-
-        return previous[width - 1] <= most;
-    }
+    private static bool Slips(ReadOnlySpan<char> a, ReadOnlySpan<char> b, int most) => DeleteNeighbourhoodIndex.Distance(a, b, most) <= most;
 
     private static ulong Bit(int index) => 1UL << index;
 }
