@@ -9,11 +9,15 @@ namespace CashApp.Engine.Matching;
 /// </summary>
 /// <remarks>
 /// A spelling of a word is what banks and payers print for it: the word itself; its start ("TENN", a name cut at the
-/// field's width); an abbreviation keeping its first letter and some of the rest in order ("HLTH", "CNTR"; a letter
-/// dropped anywhere is one too); one slip (two in words of eight letters or more: a letter changed, two swapped); the same word
-/// in the singular ("SUPPLIES", "SUPPLY"); two or more words run together ("NORTHWEST", "NORTH WEST"). Words of one or
-/// two letters (initials, state codes) and joining words (AND, OF, THE) are no difference. A word with a digit
-/// ("STORE 12") is spelled only one way: another number is another branch.
+/// field's width), with one slip in what is left ("AIRLANE" of AIRLINES); an abbreviation keeping its first letter and
+/// some of the rest in order ("HLTH", "CNTR"; a letter dropped anywhere is one too); one slip (a letter changed, added
+/// or dropped, two swapped), or two in a word of eight letters or more whose first letter stays (NORTHERN is no
+/// SOUTHERN); the same word in the singular ("SUPPLIES", "SUPPLY"); two or more words run together ("NORTHWEST",
+/// "NORTH WEST"). Words of one or two letters (initials, state codes) and joining words (AND, OF, THE) are no
+/// difference, nor a legal form cut at the name's end ("GRO"), nor one run into its last word ("STORESINC"). A number
+/// is spelled as a number: digits without their leading zeros, an ordinal (3RD, THIRD), a Roman numeral (III); another
+/// number is another branch, unless the payer's is the start of it at the end of a name no legal form ends. Digits a
+/// reader of the paper took for letters (GO0DYEAR) are read as letters against a word without digits.
 /// </remarks>
 public static class NameWords
 {
