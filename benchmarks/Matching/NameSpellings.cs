@@ -46,6 +46,12 @@ internal static class NameSpellings
     public static int Run(string[] args)
     {
         var files = args.Length > 0 ? args : [Path.Combine(AppContext.BaseDirectory, "Matching", "company-names.txt")];
+        if (files.FirstOrDefault(f => !File.Exists(f)) is { } missing)
+        {
+            Console.Error.WriteLine($"name-spellings: {missing}: no such file; expected a file of names, one a line, or a customers.csv");
+            return 2;
+        }
+
         var names = files.SelectMany(Read).Where(n => NameText.Tokens(n).Length > 0).ToList();
         var random = new Random(7);
         var others = names.SelectMany(Words).Where(w => w.Length >= 4 && w.All(char.IsAsciiLetter)).Distinct().Order(StringComparer.Ordinal).ToArray();
