@@ -435,6 +435,18 @@ public sealed partial class CashMatcher
     public MatchResult Match(IReadOnlyList<Payment> payments, MatchStage stage, AmountChances? chances)
     {
         ArgumentNullException.ThrowIfNull(payments);
+        for (var i = 0; i < payments.Count; i++)
+        {
+            // The order, the duplicate check and every output key on the reference: a payment without one is the caller's
+            // mistake, said here with its place rather than as a null dereference deep in the sort.
+            if (payments[i]?.PaymentRef is null)
+            {
+                throw new ArgumentException(
+                    payments[i] is null ? $"payments[{i}] is null." : $"payments[{i}] ({payments[i].SourceFile}:{payments[i].LineNumber}) has no PaymentRef.",
+                    nameof(payments));
+            }
+        }
+
         _runPrior = chances?.For(_currencyCodes);
 
         // A payer name comes back often in one day's files (the same customer paying several times):
@@ -812,7 +824,8 @@ public sealed partial class CashMatcher
     /// with the other core idle (the payer prefetch starts only once the order is known). The order is total, so every
     /// correct sort gives this one.
     /// </remarks>
-    internal static IReadOnlyList<Payment> InMatchOrder(IReadOnlyList<Payment> payments) => InMatchOrder(payments, SortInPartsFrom);
+    internal static IReadOnlyList<Payment> InMatchOrder(IReadOnlyList<Payment> payments) =>
+        InMatchOrder(payments, Environment.ProcessorCount < 2 ? int.MaxValue : SortInPartsFrom);
 
     /// <summary>As <see cref="InMatchOrder(IReadOnlyList{Payment})"/>, sorting in two parts from <paramref name="inPartsFrom"/> payments (the tests' lever).</summary>
     internal static IReadOnlyList<Payment> InMatchOrder(IReadOnlyList<Payment> payments, int inPartsFrom)
@@ -831,7 +844,7 @@ public sealed partial class CashMatcher
         var n = payments.Count;
         var keys = new MatchKey[n];
         var order = new MatchKeyOrder(payments);
-        if (n < inPartsFrom || Environment.ProcessorCount < 2)
+        if (n < inPartsFrom)
         {
             Fill(payments, keys, 0, n);
             keys.AsSpan().Sort(order);

@@ -86,6 +86,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 66, Level = LogLevel.Warning, Message = "Reading the store's change version before a full read failed; the snapshot is read without it, and the next poll that works asks again from version {Version}")]
     public static partial void ChangeVersionFailed(ILogger logger, long version, Exception exception);
 
+    [LoggerMessage(EventId = 67, Level = LogLevel.Warning, Message = "Pruning the store's change log failed; polls go on, and the prune is tried again after {Pause}")]
+    public static partial void ChangeLogPruneFailed(ILogger logger, TimeSpan pause, Exception exception);
+
+    [LoggerMessage(EventId = 68, Level = LogLevel.Information, Message = "The store's change log pruned: {Rows} rows in {Seconds:0.0} s, beside the polls")]
+    public static partial void ChangeLogPruned(ILogger logger, long rows, double seconds);
+
     [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "Invalid argument from {Caller} to {Method}: {Violations}")]
     public static partial void InvalidArgument(ILogger logger, Caller caller, string method, Violations violations);
 

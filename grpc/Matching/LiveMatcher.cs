@@ -62,6 +62,8 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
     private TaskCompletionSource _polled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _polls;
     private DateTimeOffset _pruneNotBefore;
+    private Task? _pruning;
+    private int _disposed;
 
     // The polls that failed: since start, in a row, and since the snapshot was last confirmed (a poll that worked or a
     // full read put in place, at _confirmedAt, UTC ticks); the full reads failing polls forced; whether the snapshot in
@@ -706,10 +708,36 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
 
         // The next generation is made here, off the calls' path.
         await SettleAsync(cancellationToken).ConfigureAwait(false);
-        if (clock.GetUtcNow() >= _pruneNotBefore)
+        if (clock.GetUtcNow() >= _pruneNotBefore && (Volatile.Read(ref _pruning)?.IsCompleted ?? true))
         {
+            // Beside the polls, not in them: the first prune of a store written in bulk deletes millions of rows (22 s
+            // for 4.3 million on a quiet machine, minutes on a busy one), and no change would be heard of meanwhile.
+            // Each of its batches is a transaction of its own, so the polls' reads go on between them.
             _pruneNotBefore = clock.GetUtcNow() + PruneEvery;
-            await _feed.PruneChangesAsync(ChangeLogKeep, cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _pruning, Task.Run(() => PruneAsync(_stopping.Token), CancellationToken.None));
+        }
+    }
+
+    /// <summary>Prunes the store's change log to its newest <see cref="ChangeLogKeep"/> rows; a failure is logged, and tried again after <see cref="PruneEvery"/>.</summary>
+    private async Task PruneAsync(CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var rows = await _feed!.PruneChangesAsync(ChangeLogKeep, cancellationToken).ConfigureAwait(false);
+            if (rows > 0)
+            {
+                var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                Log.ChangeLogPruned(logger, rows, seconds);
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.ChangeLogPruneFailed(logger, PruneEvery, ex);
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            // The server is stopping (Dispose waits for this task: it must not throw).
         }
     }
 
@@ -739,12 +767,18 @@ internal sealed class LiveMatcher : ILedgerMatcher, IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _stopping.Cancel();
 
         // A background read still running is told to stop and given a moment to, before what it uses is disposed.
         // (It catches its own failures: waiting cannot throw for them.)
         Volatile.Read(ref _refresh)?.Wait(TimeSpan.FromSeconds(5));
         _polling?.Wait(TimeSpan.FromSeconds(5));
+        Volatile.Read(ref _pruning)?.Wait(TimeSpan.FromSeconds(5));
         _stopping.Dispose();
         _reload.Dispose();
     }

@@ -1,5 +1,7 @@
+using CashApp.Engine.Matching;
 using CashApp.Engine.Model;
 using CashApp.Parsers.Common;
+using CashApp.Parsers.Currency;
 using static CashApp.Engine.Tests.Matching.MatchingScenario;
 
 namespace CashApp.Engine.Tests.Matching;
@@ -34,6 +36,19 @@ public sealed class CashMatcherTests
         Assert.Equal(MatchMethod.ExactReference, result.Applications.Single().Method);
         Assert.Contains("INV-1004567", result.Applications.Single().Explanation, StringComparison.Ordinal);
         Assert.Empty(result.Exceptions);
+    }
+
+    [Fact]
+    public void Match_APaymentWithoutAReference_IsRefusedWithItsPlace()
+    {
+        // A library caller's mistake (the bank readers always give one): said with the payment's place, not a null
+        // dereference from inside the sort. Two payments, so that the list is sorted at all.
+        var first = Ledger().Pay("P1", 500_00).Payments[0];
+        var second = new Payment(null!, new Money(500_00, Usd), null, null, [], null, "day.bai2", 7);
+        var matcher = new CashMatcher(Ledger().Items, Ledger().Customers, MatchPolicy.Default);
+        var thrown = Assert.Throws<ArgumentException>(() => matcher.Match([first, second]));
+        Assert.Equal("payments", thrown.ParamName);
+        Assert.StartsWith("payments[1] (day.bai2:7) has no PaymentRef.", thrown.Message, StringComparison.Ordinal);
     }
 
     [Fact]

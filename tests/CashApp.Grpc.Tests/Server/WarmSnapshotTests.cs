@@ -106,6 +106,53 @@ public sealed class WarmSnapshotTests
     }
 
     [Fact]
+    public async Task Poll_APruneThatTakesLong_PollsGoOnBesideIt()
+    {
+        // The first prune of a store written in bulk deletes millions of rows: here one that holds until the test lets it go.
+        await using var ledger = await Ledger.OpenAsync();
+        var pruning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var prunes = 0;
+        ledger.Gate.Prune = async (feed, keep, token) =>
+        {
+            Interlocked.Increment(ref prunes);
+            pruning.TrySetResult();
+            await release.Task.WaitAsync(token);
+            return await feed.PruneChangesAsync(keep, token);
+        };
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero));
+        var logs = new ListLogger();
+        using var matcher = new LiveMatcher(ledger.Store, MatchPolicy.Default, TimeSpan.MaxValue, clock, logs.For<LiveMatcher>(), TimeSpan.FromSeconds(1));
+        Assert.Equal(2, (await matcher.SnapshotAsync(CancellationToken.None)).OpenItems.Count);
+
+        // Past the prune's pause, a poll starts it, and ends while it holds.
+        var polled = matcher.NextPoll;
+        clock.Advance(LiveMatcher.PruneEvery);
+        await polled.WaitAsync(TimeSpan.FromMinutes(1));
+        await pruning.Task.WaitAsync(TimeSpan.FromMinutes(1));
+
+        // An invoice written meanwhile is heard of by the next poll, and a payment quoting it is applied to it.
+        var date = new DateOnly(2026, 10, 1);
+        await ledger.Store.UpsertOpenItemsAsync([new OpenItem("W-L-3", DocType.Invoice, "W-CUST", "W Customer Inc.", "INV-W-4003", null, Usd, 9_000, date, date.AddDays(30))], "test");
+        polled = matcher.NextPoll;
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await polled.WaitAsync(TimeSpan.FromMinutes(1));
+        var payment = new Payment("W-PRUNING-PAY", new Money(9_000, Usd), null, null, [], "INV-W-4003", "day.bai2", 1);
+        var (result, _) = await matcher.MatchAsync([payment], MatchStage.Whole, null, CancellationToken.None);
+        Assert.Equal("W-L-3", Assert.Single(result.Applications).ItemId);
+        Assert.Equal((0L, 1), (matcher.PollFailures, Volatile.Read(ref prunes)));
+
+        // The prune still holding, no second one starts; let go, it ends without a failure.
+        polled = matcher.NextPoll;
+        clock.Advance(LiveMatcher.PruneEvery);
+        await polled.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, Volatile.Read(ref prunes));
+        release.TrySetResult();
+        matcher.Dispose();
+        Assert.DoesNotContain(logs.Lines, l => l.Contains("Pruning the store's change log failed", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Warmup_ReadFails_LoggedServerUpAndTheNextCallReads()
     {
         await using var ledger = await Ledger.OpenAsync();
@@ -561,9 +608,24 @@ public sealed class WarmSnapshotTests
         }
     }
 
-    /// <summary>Passes every call to the store, and each snapshot read through <see cref="Load"/>, counting them.</summary>
-    public class GatedStore : DispatchProxy
+    /// <summary>
+    /// Passes every call to the store, and each snapshot read through <see cref="Load"/>, counting them; as a change feed,
+    /// each prune through <see cref="Prune"/>.
+    /// </summary>
+    public class GatedStore : DispatchProxy, IChangeFeed
     {
+        internal Func<IChangeFeed, int, CancellationToken, Task<long>>? Prune { get; set; }
+
+        private IChangeFeed Feed => (IChangeFeed)Inner;
+
+        Task<long> IChangeFeed.GetChangeVersionAsync(CancellationToken cancellationToken) => Feed.GetChangeVersionAsync(cancellationToken);
+
+        Task<StoreChanges?> IChangeFeed.ListChangesAsync(long afterVersion, int take, CancellationToken cancellationToken) =>
+            Feed.ListChangesAsync(afterVersion, take, cancellationToken);
+
+        Task<long> IChangeFeed.PruneChangesAsync(int keep, CancellationToken cancellationToken) =>
+            Prune is { } prune ? prune(Feed, keep, cancellationToken) : Feed.PruneChangesAsync(keep, cancellationToken);
+
         private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _reads;
 
