@@ -150,6 +150,12 @@ internal sealed partial class CustomerDirectory
     /// <summary>Every customer in the family rooted at <paramref name="root"/>, the root first.</summary>
     public IReadOnlyList<int> Family(int root) => _familyOfRoot[root];
 
+    /// <summary>
+    /// <see cref="Family"/> as a span: the matcher walks a payer's family for every payment it decides by payer, and a
+    /// walk of the list as an interface was an enumerator made and two interface calls a member.
+    /// </summary>
+    internal ReadOnlySpan<int> FamilyOf(int root) => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_familyOfRoot[root]);
+
     public bool SameFamily(int a, int b) => _root[a] == _root[b];
 
     /// <summary>
