@@ -361,10 +361,10 @@ internal sealed partial class CustomerDirectory
         {
             var score = Score(ratio, compact, payerName!, tokens, ref payerPrinted, legalForm, form);
             var customer = _nameForms[form].Customer;
-            var (bestScore, bestForm) = best.GetValueOrDefault(customer, (-1, -1));
-            if (score > bestScore || (score == bestScore && form < bestForm))
+            ref var kept = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(best, customer, out var scored);
+            if (!scored || score > kept.Score || (score == kept.Score && form < kept.Form))
             {
-                best[customer] = (score, form);
+                kept = (score, form);
             }
         }
     }
@@ -503,12 +503,26 @@ internal sealed partial class CustomerDirectory
     {
         var keys = _keysOfThread ??= new(24);
         keys.Clear();
-        ForEachRetrievalKey(tokens, compact, stackalloc char[RetrievalKeyLength], (key, prefix) => AddPostings(keys, key, prefix));
-        keys.Sort((a, b) => a.Postings.Count != b.Postings.Count ? a.Postings.Count.CompareTo(b.Postings.Count)
+        var postingsOfKey = new PostingsOfKey(this, keys);
+        ForEachRetrievalKey(tokens, compact, stackalloc char[RetrievalKeyLength], ref postingsOfKey);
+        keys.Sort(_keyOrder ??= KeyOrder);
+        return keys;
+    }
+
+    /// <summary>The order of a lookup's keys: rarest first, then prefix keys, then by their first form.</summary>
+    private int KeyOrder((bool Prefix, List<int> Postings) a, (bool Prefix, List<int> Postings) b) =>
+        a.Postings.Count != b.Postings.Count ? a.Postings.Count.CompareTo(b.Postings.Count)
             : a.Prefix != b.Prefix ? (a.Prefix ? -1 : 1)
             : _formOrder is null ? a.Postings[0].CompareTo(b.Postings[0])
-            : _formOrder.Compare(FirstInOrder(a.Postings), FirstInOrder(b.Postings)));
-        return keys;
+            : _formOrder.Compare(FirstInOrder(a.Postings), FirstInOrder(b.Postings));
+
+    // KeyOrder as a delegate, made at the first lookup rather than at each (two threads may each make one: either serves).
+    private Comparison<(bool Prefix, List<int> Postings)>? _keyOrder;
+
+    /// <summary>Each retrieval key's postings added to a lookup's keys (<see cref="AddPostings"/>): a struct, not a closure and a delegate per lookup.</summary>
+    private readonly struct PostingsOfKey(CustomerDirectory directory, List<(bool Prefix, List<int> Postings)> keys) : IRetrievalKeyVisit
+    {
+        public void Visit(ReadOnlySpan<char> key, bool prefix) => directory.AddPostings(keys, key, prefix);
     }
 
     private void AddPostings(List<(bool Prefix, List<int> Postings)> keys, ReadOnlySpan<char> key, bool prefix)
