@@ -39,19 +39,18 @@ internal static class SubsetSum
         var rest = Math.Max(0, maxSize - half);
 
         // Every subset of 1..half items, in generation order, chained by sum in an open hash table whose
-        // chains keep that order (arrays from the pool: a 60-item search tables 36k subsets). The subsets are listed
-        // first and the table is made after, at the size of what was listed: most subsets past the target are not
-        // listed (below), and a table sized for every subset of 60 items was half a megabyte to clear and to miss in,
-        // for a few thousand entries. A chain holds its sum's subsets in the order listed whatever the table's size,
-        // and only the subsets of the sum sought are read (and counted) from it, so its size changes no answer.
+        // chains keep that order (arrays from the pool: a 60-item search tables 36k subsets).
         var capacity = n + (half >= 2 ? n * (n - 1) / 2 : 0) + (half >= 3 ? n * (n - 1) * (n - 2) / 6 : 0);
-        var shift = 0;
+        var buckets = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, capacity * 2));
+        var shift = 64 - BitOperations.Log2((uint)buckets);
         var masks = ArrayPool<ulong>.Shared.Rent(capacity);
         var sums = ArrayPool<long>.Shared.Rent(capacity);
         var next = ArrayPool<int>.Shared.Rent(capacity);
-        int[]? head = null, tail = null;
+        var head = ArrayPool<int>.Shared.Rent(buckets);
+        var tail = ArrayPool<int>.Shared.Rent(buckets);
         try
         {
+            Array.Fill(head, -1, 0, buckets);
             var count = 0;
 
             // When every amount lies on the target's side of zero, a subset past the target (a sum beyond it) is in no
@@ -119,27 +118,6 @@ internal static class SubsetSum
                 }
             }
 
-            var buckets = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, count * 2));
-            shift = 64 - BitOperations.Log2((uint)buckets);
-            head = ArrayPool<int>.Shared.Rent(buckets);
-            tail = ArrayPool<int>.Shared.Rent(buckets);
-            Array.Fill(head, -1, 0, buckets);
-            for (var at = 0; at < count; at++)
-            {
-                next[at] = -1;
-                var bucket = Bucket(sums[at]);
-                if (head[bucket] < 0)
-                {
-                    head[bucket] = at;
-                }
-                else
-                {
-                    next[tail[bucket]] = at;
-                }
-
-                tail[bucket] = at;
-            }
-
             for (var at = 0; at < count; at++)
             {
                 var (mask, sum) = (masks[at], sums[at]);
@@ -181,7 +159,19 @@ internal static class SubsetSum
             void Record(ulong mask, long sum)
             {
                 masks[count] = mask;
-                sums[count++] = sum;
+                sums[count] = sum;
+                next[count] = -1;
+                var bucket = Bucket(sum);
+                if (head[bucket] < 0)
+                {
+                    head[bucket] = count;
+                }
+                else
+                {
+                    next[tail[bucket]] = count;
+                }
+
+                tail[bucket] = count++;
             }
         }
         finally
@@ -189,11 +179,8 @@ internal static class SubsetSum
             ArrayPool<ulong>.Shared.Return(masks);
             ArrayPool<long>.Shared.Return(sums);
             ArrayPool<int>.Shared.Return(next);
-            if (head is not null)
-            {
-                ArrayPool<int>.Shared.Return(head);
-                ArrayPool<int>.Shared.Return(tail!);
-            }
+            ArrayPool<int>.Shared.Return(head);
+            ArrayPool<int>.Shared.Return(tail);
         }
 
         // Past the target, away from zero (only read when every amount lies on the target's side of zero).
