@@ -133,6 +133,9 @@ public sealed partial class CashMatcher
                 return;
             }
 
+            // A payment the at-once path leaves asks the near items of its amount first (a payment of one quote lacks the
+            // whole amount): the bucket of the amounts table it will walk.
+            matcher._byAmount?.PrefetchBucket(ordered[p].Amount.Minor);
             var at = p % Ring * KeysPerPayment;
             for (var k = 0; k < _counts[p % Ring]; k++)
             {
@@ -155,6 +158,12 @@ public sealed partial class CashMatcher
             if (p >= ordered.Count)
             {
                 return;
+            }
+
+            if (!numbers)
+            {
+                // The bucket asked for two steps ago: its first entry.
+                matcher._byAmount?.PrefetchFirst(ordered[p].Amount.Minor, matcher._remaining);
             }
 
             var at = p % Ring * KeysPerPayment;

@@ -294,6 +294,20 @@ public sealed partial class CashMatcher
             }
         }
 
+        /// <summary>Asks for the bucket of <paramref name="amount"/> ahead of a walk of it (see <see cref="ReferenceLookahead"/>).</summary>
+        public void PrefetchBucket(long amount) => Prefetch.Line(ref _head[Bucket(amount)]);
+
+        /// <summary>Reads the bucket of <paramref name="amount"/> (best fetched already) and asks for its first entry's link and open amount.</summary>
+        public void PrefetchFirst(long amount, OpenAmounts remaining)
+        {
+            var item = _head[Bucket(amount)];
+            if (item >= 0)
+            {
+                Prefetch.Line(ref _next[item]);
+                Prefetch.Line(ref remaining.Slot(item));
+            }
+        }
+
         /// <summary>Notes that <paramref name="item"/> is now open at <paramref name="amount"/> (applied in part).</summary>
         public void Moved(int item, long amount)
         {

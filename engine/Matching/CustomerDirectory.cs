@@ -150,6 +150,12 @@ internal sealed partial class CustomerDirectory
     /// <summary>Every customer in the family rooted at <paramref name="root"/>, the root first.</summary>
     public IReadOnlyList<int> Family(int root) => _familyOfRoot[root];
 
+    /// <summary>
+    /// <see cref="Family"/> as a span: the matcher walks a payer's family for every payment it decides by payer, and a
+    /// walk of the list as an interface was an enumerator made and two interface calls a member.
+    /// </summary>
+    internal ReadOnlySpan<int> FamilyOf(int root) => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_familyOfRoot[root]);
+
     public bool SameFamily(int a, int b) => _root[a] == _root[b];
 
     /// <summary>
@@ -166,6 +172,7 @@ internal sealed partial class CustomerDirectory
 
         var compact = string.Concat(tokens);
         var ratio = NameRatio.OfThread(compact);
+        string[]? payerPrinted = null;
         foreach (var member in _familyOfRoot[Root(customer)])
         {
             if (_formsOfCustomer[member] is not { } forms)
@@ -175,7 +182,7 @@ internal sealed partial class CustomerDirectory
 
             foreach (var form in forms)
             {
-                if (Score(ratio, compact, payerName!, tokens, legalForm, form) >= minScore)
+                if (Score(ratio, compact, payerName!, tokens, ref payerPrinted, legalForm, form) >= minScore)
                 {
                     return true;
                 }
@@ -295,6 +302,8 @@ internal sealed partial class CustomerDirectory
         var best = _bestOfThread ??= [];
         best.Clear();
         var ratio = NameRatio.OfThread(compact);
+        // The payer's printed words, read by the first form whose words are compared (most lookups compare none).
+        string[]? payerPrinted = null;
         Span<int> top = _limits.MaxScored <= 256 ? stackalloc int[_limits.MaxScored] : new int[_limits.MaxScored];
         var chosen = retrieval.Top(_limits.MaxScored, top, _formOrder);
         FetchForms(chosen);
@@ -350,12 +359,12 @@ internal sealed partial class CustomerDirectory
 
         void ScoreForm(int form)
         {
-            var score = Score(ratio, compact, payerName!, tokens, legalForm, form);
+            var score = Score(ratio, compact, payerName!, tokens, ref payerPrinted, legalForm, form);
             var customer = _nameForms[form].Customer;
-            var (bestScore, bestForm) = best.GetValueOrDefault(customer, (-1, -1));
-            if (score > bestScore || (score == bestScore && form < bestForm))
+            ref var kept = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(best, customer, out var scored);
+            if (!scored || score > kept.Score || (score == kept.Score && form < kept.Form))
             {
-                best[customer] = (score, form);
+                kept = (score, form);
             }
         }
     }
@@ -494,12 +503,26 @@ internal sealed partial class CustomerDirectory
     {
         var keys = _keysOfThread ??= new(24);
         keys.Clear();
-        ForEachRetrievalKey(tokens, compact, stackalloc char[RetrievalKeyLength], (key, prefix) => AddPostings(keys, key, prefix));
-        keys.Sort((a, b) => a.Postings.Count != b.Postings.Count ? a.Postings.Count.CompareTo(b.Postings.Count)
+        var postingsOfKey = new PostingsOfKey(this, keys);
+        ForEachRetrievalKey(tokens, compact, stackalloc char[RetrievalKeyLength], ref postingsOfKey);
+        keys.Sort(_keyOrder ??= KeyOrder);
+        return keys;
+    }
+
+    /// <summary>The order of a lookup's keys: rarest first, then prefix keys, then by their first form.</summary>
+    private int KeyOrder((bool Prefix, List<int> Postings) a, (bool Prefix, List<int> Postings) b) =>
+        a.Postings.Count != b.Postings.Count ? a.Postings.Count.CompareTo(b.Postings.Count)
             : a.Prefix != b.Prefix ? (a.Prefix ? -1 : 1)
             : _formOrder is null ? a.Postings[0].CompareTo(b.Postings[0])
-            : _formOrder.Compare(FirstInOrder(a.Postings), FirstInOrder(b.Postings)));
-        return keys;
+            : _formOrder.Compare(FirstInOrder(a.Postings), FirstInOrder(b.Postings));
+
+    // KeyOrder as a delegate, made at the first lookup rather than at each (two threads may each make one: either serves).
+    private Comparison<(bool Prefix, List<int> Postings)>? _keyOrder;
+
+    /// <summary>Each retrieval key's postings added to a lookup's keys (<see cref="AddPostings"/>): a struct, not a closure and a delegate per lookup.</summary>
+    private readonly struct PostingsOfKey(CustomerDirectory directory, List<(bool Prefix, List<int> Postings)> keys) : IRetrievalKeyVisit
+    {
+        public void Visit(ReadOnlySpan<char> key, bool prefix) => directory.AddPostings(keys, key, prefix);
     }
 
     private void AddPostings(List<(bool Prefix, List<int> Postings)> keys, ReadOnlySpan<char> key, bool prefix)
@@ -606,7 +629,7 @@ internal sealed partial class CustomerDirectory
     /// </summary>
     public const int WordReplacedScore = 84;
 
-    private int Score(NameRatio ratioOfPayer, string payerCompact, string payerName, string[] payerWords, string? payerForm, int formNumber)
+    private int Score(NameRatio ratioOfPayer, string payerCompact, string payerName, string[] payerWords, ref string[]? payerPrinted, string? payerForm, int formNumber)
     {
         var form = _nameForms[formNumber];
         var score = Score(ratioOfPayer, payerCompact, form.Compact);
@@ -618,14 +641,47 @@ internal sealed partial class CustomerDirectory
         // Only a score above the cap can be capped, and few are: the names' words are read again only for those. A name
         // whose letters are the start of the customer's, or all of them, is the customer's cut where the bank's field ends.
         return score > WordReplacedScore && !form.Compact.StartsWith(payerCompact, StringComparison.Ordinal)
-            && NameWords.WordReplaced(payerName, payerWords, payerMayBeCut: payerForm is null, form.Name, WordsOfForm(formNumber))
+            && WordReplaced(payerName, payerWords, ref payerPrinted, payerForm, formNumber)
             ? WordReplacedScore
             : score;
     }
 
     /// <summary>
+    /// <see cref="NameWords.WordReplaced(string?, string[], bool, string?, string[])"/> of the payer and a name form, with the
+    /// form's words and printed words read once and kept (<see cref="WordsOfForm"/>), and the payer's printed words once a
+    /// lookup (<paramref name="payerPrinted"/>).
+    /// </summary>
+    private bool WordReplaced(string payerName, string[] payerWords, ref string[]? payerPrinted, string? payerForm, int formNumber)
+    {
+        var words = WordsOfForm(formNumber);
+        var printedOfForms = Volatile.Read(ref _printedOfForms);
+        if (printedOfForms is null)
+        {
+            Interlocked.CompareExchange(ref _printedOfForms, new string[]?[_nameForms.Count], null);
+            printedOfForms = Volatile.Read(ref _printedOfForms)!;
+        }
+
+        // A form read by two lookups at once may be read twice, and either's printed words kept; a form past the array
+        // (none, see WordsOfForm) would be read each time.
+        var name = _nameForms[formNumber].Name;
+        if (formNumber < printedOfForms.Length)
+        {
+            return NameWords.WordReplaced(payerName, payerWords, ref payerPrinted, payerMayBeCut: payerForm is null, name, words, ref printedOfForms[formNumber]);
+        }
+
+        string[]? printed = null;
+        return NameWords.WordReplaced(payerName, payerWords, ref payerPrinted, payerMayBeCut: payerForm is null, name, words, ref printed);
+    }
+
+    /// <summary>
+    /// Each name form's printed words (<see cref="NameWords.PrintedOf"/>: its words' own array when they are the same),
+    /// read when a lookup first needs them and kept, as <see cref="_wordsOfForms"/> are; null until then.
+    /// </summary>
+    private string[]?[]? _printedOfForms;
+
+    /// <summary>
     /// Each name form's words (<see cref="NameText.Tokens"/> of its name), read at the first lookup that scores the form
-    /// high enough to ask (<see cref="Score(NameRatio, string, string, string[], string?, int)"/>), then kept: a customer
+    /// high enough to ask (<see cref="Score(NameRatio, string, string, string[], ref string[], string?, int)"/>), then kept: a customer
     /// pays again and again, and reading its name each time was most of a lookup's garbage. Null until a lookup asks.
     /// Lookups run on several threads at once; two may read one form's words at once, and either's array is kept. A
     /// directory's forms are all added before its first lookup (a generation copies its forms into a list of its own).

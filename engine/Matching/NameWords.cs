@@ -52,19 +52,52 @@ public static class NameWords
     /// </summary>
     internal static bool WordReplaced(string? payerName, string[] payerWords, bool payerMayBeCut, string? customerName, string[] customerWords)
     {
+        string[]? payerPrinted = null, customerPrinted = null;
+        return WordReplaced(payerName, payerWords, ref payerPrinted, payerMayBeCut, customerName, customerWords, ref customerPrinted);
+    }
+
+    /// <summary>
+    /// As above, with each name's printed words (<see cref="PrintedOf"/>) read only when asked for, into
+    /// <paramref name="payerPrinted"/> and <paramref name="customerPrinted"/> when null, and read from them when not: a
+    /// lookup compares one payer with dozens of customers, and a customer's name comes back lookup after lookup.
+    /// </summary>
+    /// <remarks>
+    /// A name whose printed words are its spelled-out words (no abbreviation in it, the most) gives the same array for both
+    /// (<see cref="PrintedOf"/>), and a comparison of the same words again is not made: the words alone decide it, so its
+    /// answer is one already had.
+    /// </remarks>
+    internal static bool WordReplaced(string? payerName, string[] payerWords, ref string[]? payerPrinted, bool payerMayBeCut, string? customerName, string[] customerWords, ref string[]? customerPrinted)
+    {
         if (!WordReplaced(payerWords, customerWords, payerMayBeCut))
         {
             return false;
         }
 
-        var payerPrinted = NameText.PrintedTokens(payerName);
-        var customerPrinted = NameText.PrintedTokens(customerName);
-        return WordReplaced(payerPrinted, customerWords, payerMayBeCut) && WordReplaced(payerWords, customerPrinted, payerMayBeCut)
-            && WordReplaced(payerPrinted, customerPrinted, payerMayBeCut);
+        var payerAsPrinted = payerPrinted ??= PrintedOf(payerName, payerWords);
+        var customerAsPrinted = customerPrinted ??= PrintedOf(customerName, customerWords);
+        var payerSpelledAsPrinted = ReferenceEquals(payerAsPrinted, payerWords);
+        var customerSpelledAsPrinted = ReferenceEquals(customerAsPrinted, customerWords);
+
+        // The payer's printed words against the customer's words, the payer's words against the customer's printed ones,
+        // the printed against the printed; each left out when its words are a pair already compared (the first above, or
+        // the one before it).
+        return (payerSpelledAsPrinted || WordReplaced(payerAsPrinted, customerWords, payerMayBeCut))
+            && (customerSpelledAsPrinted || WordReplaced(payerWords, customerAsPrinted, payerMayBeCut))
+            && (payerSpelledAsPrinted || customerSpelledAsPrinted || WordReplaced(payerAsPrinted, customerAsPrinted, payerMayBeCut));
+    }
+
+    /// <summary>
+    /// A name's printed words (<see cref="NameText.PrintedTokens"/>), or <paramref name="words"/> itself, its words with
+    /// the abbreviations spelled out (<see cref="NameText.Tokens"/>), when the two are the same words.
+    /// </summary>
+    internal static string[] PrintedOf(string? name, string[] words)
+    {
+        var printed = NameText.PrintedTokens(name);
+        return printed.AsSpan().SequenceEqual(words) ? words : printed;
     }
 
     /// <summary>True when each list of words has a word that is no spelling of any word of the other (see the class).</summary>
-    private static bool WordReplaced(ReadOnlySpan<string> payer, ReadOnlySpan<string> customer, bool payerMayBeCut)
+    internal static bool WordReplaced(ReadOnlySpan<string> payer, ReadOnlySpan<string> customer, bool payerMayBeCut)
     {
         if (payer.Length == 0 || customer.Length == 0 || payer.Length > MaxWords || customer.Length > MaxWords
             || !Replaced(payer, customer, payerMayBeCut))

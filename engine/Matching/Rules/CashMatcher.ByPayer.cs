@@ -103,9 +103,7 @@ public sealed partial class CashMatcher
             PayerCandidate? solver = null;
             foreach (var payer in tier)
             {
-                var pool = familyWide
-                    ? [.. _customers.Family(_customers.Root(payer.Customer)).SelectMany(ItemsOfCustomer)]
-                    : ItemsOfCustomer(payer.Customer);
+                var pool = familyWide ? ItemsOfFamily(_customers.Root(payer.Customer)) : ItemsOfCustomer(payer.Customer);
                 // Every candidate payer searched is another chance of an accidental answer: they share the budget.
                 var found = Combinations(pool, amount, currency, tier.Count, out var ran, out var tooLikely);
                 solver ??= found.Count > 0 ? payer : null;
@@ -181,7 +179,7 @@ public sealed partial class CashMatcher
                 continue;
             }
 
-            foreach (var member in _customers.Family(_customers.Root(payer.Customer)))
+            foreach (var member in _customers.FamilyOf(_customers.Root(payer.Customer)))
             {
                 if (member != payer.Customer)
                 {
@@ -200,6 +198,18 @@ public sealed partial class CashMatcher
                 }
             }
         }
+    }
+
+    /// <summary>The items of every member of the family rooted at <paramref name="root"/>, member by member, in one new list.</summary>
+    private List<int> ItemsOfFamily(int root)
+    {
+        var items = new List<int>();
+        foreach (var member in _customers.FamilyOf(root))
+        {
+            items.AddRange(ItemsOfCustomer(member));
+        }
+
+        return items;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using CashApp.Engine.Model;
 using CashApp.Parsers.Common;
 
@@ -132,7 +133,15 @@ public sealed partial class CashMatcher
         // MaxAssignments choices (a fit keeps copies of its own).
         var chosen = new List<int>();
         var others = new List<int>();
+
+        // The near options of each quote at each amount the others lack, as asked the first time: every choice of a
+        // quote's own item, and its gap, leaves the other quotes' choices as they were, so each quote asks for the same
+        // amount at least twice (a payment of one quote, exactly twice). Nothing the search does moves an open amount,
+        // and the options asked by amount and listed are the same (CashMatcher.NearByAmount.cs).
+        var nearOfLack = withFuzzy && RememberNearOfLack ? _nearOfLack ??= [] : null;
+        nearOfLack?.Clear();
         Walk(0, 0);
+        nearOfLack?.Clear();
         return fits;
 
         void Walk(int index, double cost)
@@ -208,7 +217,8 @@ public sealed partial class CashMatcher
                 var refund = replaced is null ? DropCost(quotes[q]) : replaced.Value.Via == Via.PurchaseOrder ? 0.5 : 0;
                 // Only the near options of the amount the others lack can make it (read without listing the rest), unless
                 // a sum with one of them could overflow: then all are read, as the checked sum below always read them.
-                var near = SumsWithAnOpenAmountFit(amount, without, out var lack) ? FuzzyOptionsOfAmount(quotes[q], currency, lack) : FuzzyOptions(quotes[q], currency);
+                var near = !SumsWithAnOpenAmountFit(amount, without, out var lack) ? CollectionsMarshal.AsSpan(FuzzyOptions(quotes[q], currency))
+                    : nearOfLack is null ? CollectionsMarshal.AsSpan(FuzzyOptionsOfAmount(quotes[q], currency, lack)) : NearOfLack(q, lack);
                 foreach (var fuzzy in near)
                 {
                     if (others.Contains(fuzzy.Item) || checked(without + _remaining[fuzzy.Item]) != amount)
@@ -237,6 +247,17 @@ public sealed partial class CashMatcher
                     AddFit(withFix, cost - refund + fixCost, (quotes[q], fuzzy), exact is { } e && !others.Contains(e.Item) ? [.. others, e.Item] : null);
                 }
             }
+        }
+
+        Option[] NearOfLack(int q, long lack)
+        {
+            if (!nearOfLack!.TryGetValue((q, lack), out var options))
+            {
+                var found = FuzzyOptionsOfAmount(quotes[q], currency, lack);
+                nearOfLack[(q, lack)] = options = found.Count == 0 ? [] : [.. found];
+            }
+
+            return options;
         }
 
         void AddFit(List<int> items, double cost, (Quote Quote, Option Option)? fix, int[]? overruled = null)
@@ -268,6 +289,13 @@ public sealed partial class CashMatcher
             fits.Add(new Fit([.. items], cost, fix is null ? 0 : 1, byPo, string.Join(" + ", parts) + " by reference", stripped, overruled));
         }
     }
+
+    // This thread's near options of one exact-fit search, by quote and amount (see ExactFits); emptied for each search.
+    [ThreadStatic]
+    private static Dictionary<(int Quote, long Lack), Option[]>? _nearOfLack;
+
+    /// <summary>When false, the exact-fit search asks for a quote's near options at an amount each time (for the tests that compare the two).</summary>
+    internal bool RememberNearOfLack { get; init; } = true;
 
     // Leaving a quote out: free for a number the free text gave twice, nearly free for noise, dear for a structured line.
     private static double DropCost(Quote quote) => quote.Repeat ? 0 : quote.Structured ? 3 : quote.Exact.Count > 0 ? 1.5 : 0.1;

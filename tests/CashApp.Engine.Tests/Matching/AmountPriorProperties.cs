@@ -92,4 +92,21 @@ public sealed class AmountPriorProperties
                 });
                 return (wrong == 0).Label($"{wrong} answers not as computed");
             });
+
+    [Property(MaxTest = 300, Replay = "(97,13)")]
+    public Property LowerBound_ByHeads_IsTheCountOfAmountsBelow() =>
+        Prop.ForAll(
+            Gen.Choose(0, 40 * AmountPrior.HeadStride).ToArbitrary(),
+            Gen.Choose(1, 3_000).ToArbitrary(),
+            Gen.ListOf(Gen.Choose(-10, 3_100).Select(a => (long)a)).ToArbitrary(),
+            (count, spread, asked) =>
+            {
+                // Runs of equal amounts longer than a block and cut by the heads, values below, between and past them all.
+                var random = new Random(count * 31 + spread);
+                var sorted = Enumerable.Range(0, count).Select(_ => (long)random.Next(0, spread)).Order().ToArray();
+                var heads = AmountPrior.HeadsOf(sorted);
+                var wrong = asked.Concat(sorted.Take(200)).Concat([long.MinValue + 1, long.MaxValue])
+                    .Where(value => AmountPrior.LowerBound(sorted, heads, value) != sorted.Count(a => a < value)).ToList();
+                return (wrong.Count == 0).Label($"{count} amounts below {spread}: wrong at {string.Join(", ", wrong.Take(5))}");
+            });
 }

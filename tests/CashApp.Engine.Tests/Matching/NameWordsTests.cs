@@ -134,6 +134,69 @@ public sealed class NameWordsTests
             return stillSpelled || NameWords.WordReplaced(string.Join(' ', words), named.Name);
         });
 
+    /// <summary>Words banks abbreviate (<see cref="NameText.Tokens"/> spells them out), and a word that looks like one ("GENT").</summary>
+    private static readonly string[] Abbreviated = ["Sol", "Hldgs", "Gen", "Gent", "Intl", "Mfg", "Univ", "Natl", "Svcs", "Log"];
+
+    [Property(MaxTest = 300, Replay = "(523,87)")]
+    public Property WordReplaced_PrintedWordsKeptAcrossLookups_AnswersAsReadEachTime() =>
+        Prop.ForAll(Gen.Choose(0, int.MaxValue).ToArbitrary(), seed =>
+        {
+            // Customers' names of common and abbreviated words; payers each compared with every customer, in turns, the
+            // payer's printed words kept for its turn and each customer's across the turns (as a name lookup and the
+            // directory keep them), against the four comparisons made afresh from the names each time.
+            var random = new Random(seed);
+            string Word() => random.Next(3) == 0 ? Abbreviated[random.Next(Abbreviated.Length)] : Words[random.Next(Words.Length)];
+            string Name(int least) => string.Join(' ', Enumerable.Range(0, random.Next(least, 5)).Select(_ => Word())) + Forms[random.Next(Forms.Length)];
+            var customers = Enumerable.Range(0, 6).Select(_ => Name(1)).ToList();
+            var payers = customers.Select(c => random.Next(3) == 0 ? Name(1) : Varied(c, random)).Concat(customers).ToList();
+            var customerWords = customers.Select(NameText.Tokens).ToList();
+            var customerPrinted = new string[]?[customers.Count];
+            var wrong = new List<string>();
+            foreach (var payer in payers)
+            {
+                var (payerWords, payerForm) = NameText.TokensAndForm(payer);
+                string[]? payerPrinted = null;
+                for (var c = 0; c < customers.Count; c++)
+                {
+                    var kept = NameWords.WordReplaced(payer, payerWords, ref payerPrinted, payerForm is null, customers[c], customerWords[c], ref customerPrinted[c]);
+                    if (kept != AsReadEachTime(payer, customers[c]))
+                    {
+                        wrong.Add($"'{payer}' / '{customers[c]}': {kept}");
+                    }
+                }
+            }
+
+            return (wrong.Count == 0).Label(string.Join("; ", wrong));
+        });
+
+    /// <summary>A customer's name as a payer may print it: a word swapped, abbreviated, spelled out or dropped, or cut.</summary>
+    private static string Varied(string name, Random random)
+    {
+        var words = NameText.PrintedTokens(name);
+        var at = random.Next(words.Length);
+        words[at] = random.Next(4) switch
+        {
+            0 => Strangers[random.Next(Strangers.Length)],
+            1 => Abbreviated[random.Next(Abbreviated.Length)].ToUpperInvariant(),
+            2 => NameText.Tokens(words[at]) is [var spelled] ? spelled : words[at],
+            _ => string.Empty,
+        };
+        var printed = string.Join(' ', words.Where(w => w.Length > 0));
+        return random.Next(3) == 0 && printed.Length > 6 ? printed[..random.Next(5, printed.Length)] : printed;
+    }
+
+    /// <summary>The rule as it read the names' printed words for every comparison: the spelled-out words, then the three others.</summary>
+    private static bool AsReadEachTime(string payer, string customer)
+    {
+        var (payerWords, payerForm) = NameText.TokensAndForm(payer);
+        var customerWords = NameText.Tokens(customer);
+        var payerPrinted = NameText.PrintedTokens(payer);
+        var customerPrinted = NameText.PrintedTokens(customer);
+        var cut = payerForm is null;
+        return NameWords.WordReplaced(payerWords, customerWords, cut) && NameWords.WordReplaced(payerPrinted, customerWords, cut)
+            && NameWords.WordReplaced(payerWords, customerPrinted, cut) && NameWords.WordReplaced(payerPrinted, customerPrinted, cut);
+    }
+
     [Fact]
     public void Match_StrangerNamedLikeACustomerButForAWord_IsAnExceptionWithTheCustomerSuggested()
     {

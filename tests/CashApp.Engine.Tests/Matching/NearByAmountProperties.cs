@@ -54,6 +54,29 @@ public sealed class NearByAmountProperties
             return (actual == expected).Label($"seed {seed}:\n{actual}\n== against ==\n{expected}");
         });
 
+    [Property(MaxTest = 200, Replay = "(2020,7)")]
+    public Property Match_NearOptionsRememberedWithinASearch_SameAsAskedEachTime() =>
+        Prop.ForAll(Seeds, seed =>
+        {
+            // Session 20: the exact-fit search keeps each quote's near options at each amount it asked for. Payments of
+            // one to four quotes, mistyped and exact, so that two quotes lack one amount, found by amount and listed.
+            var (customers, items, payments) = DenseDay(seed, quotes: 4);
+            var failures = new List<string>();
+            foreach (var from in (int[])[0, int.MaxValue])
+            {
+                var remembered = new CashMatcher(items, customers, MatchPolicy.Default) { NearByAmountFrom = from };
+                var asked = new CashMatcher(items, customers, MatchPolicy.Default) { NearByAmountFrom = from, RememberNearOfLack = false };
+                var expected = MatchRendering.Whole(asked.Match(payments));
+                var actual = MatchRendering.Whole(remembered.Match(payments));
+                if (actual != expected)
+                {
+                    failures.Add($"from {from}:\n{actual}\n== against ==\n{expected}");
+                }
+            }
+
+            return (failures.Count == 0).Label($"seed {seed}: {string.Join("\n", failures)}");
+        });
+
     [Property(MaxTest = 100, Replay = "(1706,3)")]
     public Property Match_RoundAmountsOfManyItems_SameAsListedInFull() =>
         Prop.ForAll(Seeds, seed =>
@@ -121,7 +144,7 @@ public sealed class NearByAmountProperties
     /// amounts, then paid by later payments' mistyped numbers) or more. A <paramref name="crowded"/> day has more items,
     /// three in four at three round amounts (dozens each), and more payments.
     /// </summary>
-    private static (List<Customer> Customers, List<OpenItem> Items, List<Payment> Payments) DenseDay(int seed, bool crowded = false)
+    private static (List<Customer> Customers, List<OpenItem> Items, List<Payment> Payments) DenseDay(int seed, bool crowded = false, int quotes = 2)
     {
         var random = new Random(seed);
         var usd = new CurrencyCode("USD");
@@ -151,7 +174,7 @@ public sealed class NearByAmountProperties
         var payments = new List<Payment>();
         for (var p = 0; p < (crowded ? random.Next(60, 140) : random.Next(10, 70)); p++)
         {
-            var quoted = Enumerable.Range(0, random.Next(4) == 0 ? 2 : 1).Select(_ => random.Next(items.Count)).ToList();
+            var quoted = Enumerable.Range(0, quotes <= 2 ? (random.Next(4) == 0 ? 2 : 1) : random.Next(1, quotes + 1)).Select(_ => random.Next(items.Count)).ToList();
             var target = items[quoted[0]];
             var customer = customers.First(c => c.CustomerId == target.CustomerId);
             var sum = quoted.Distinct().Sum(q => Math.Abs(items[q].OpenMinor));
