@@ -162,7 +162,7 @@ public sealed partial class CashMatcher
 
             if (!numbers)
             {
-                // The bucket asked for two steps ago: its first entry.
+                // The bucket fetched one step ago, two payments back: its first entry.
                 matcher._byAmount?.PrefetchFirst(ordered[p].Amount.Minor, matcher._remaining);
             }
 

@@ -361,10 +361,10 @@ internal sealed partial class CustomerDirectory
         {
             var score = Score(ratio, compact, payerName!, tokens, ref payerPrinted, legalForm, form);
             var customer = _nameForms[form].Customer;
-            ref var kept = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(best, customer, out var scored);
-            if (!scored || score > kept.Score || (score == kept.Score && form < kept.Form))
+            ref var bestOfCustomer = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(best, customer, out var scored);
+            if (!scored || score > bestOfCustomer.Score || (score == bestOfCustomer.Score && form < bestOfCustomer.Form))
             {
-                kept = (score, form);
+                bestOfCustomer = (score, form);
             }
         }
     }

@@ -134,10 +134,12 @@ public sealed partial class CashMatcher
         var chosen = new List<int>();
         var others = new List<int>();
 
-        // The near options of each quote at each amount the others lack, as asked the first time: every choice of a
-        // quote's own item, and its gap, leaves the other quotes' choices as they were, so each quote asks for the same
-        // amount at least twice (a payment of one quote, exactly twice). Nothing the search does moves an open amount,
-        // and the options asked by amount and listed are the same (CashMatcher.NearByAmount.cs).
+        // The near options of each quote at each amount the others lack, as asked the first time: each choice of a
+        // quote's own items, and its gap, leaves the other quotes' choices as they were, so a quote with exact options
+        // asks for the same amount once per choice (min(8, its exact options) + 1 times for each choice of the others).
+        // A quote with none (the usual mistyped number) asks once, and keeping its answer costs a little for nothing.
+        // Nothing the search does moves an open amount, and the options asked by amount and listed are the same
+        // (CashMatcher.NearByAmount.cs).
         var nearOfLack = withFuzzy && RememberNearOfLack ? _nearOfLack ??= [] : null;
         nearOfLack?.Clear();
         Walk(0, 0);

@@ -89,6 +89,39 @@ public sealed class NameLookupProperties
                 return true.Label("same");
             });
 
+    // Words and their abbreviations (the whole-word rule reads them printed and spelled out, and keeps each name form's
+    // printed words once read): names made of them, and two aliases a customer, so that the words kept are each form's own.
+    private static readonly Gen<string> AbbreviatedName =
+        Gen.Elements(
+            "Pioneer", "Tennessee", "Supply", "Supplies", "Solutions", "Sol", "Gen", "Gent", "General", "Intl", "International", "Mfg",
+            "Univ", "Universal", "Log", "Logistics", "Hldgs", "Holdings", "Natl", "National", "Svcs", "Services", "North", "West")
+            .ArrayOf().Where(words => words.Length is >= 2 and <= 3).Select(words => string.Join(' ', words));
+
+    [Property(MaxTest = 300, Replay = "(20,13)")]
+    public Property ByName_AliasesOfAbbreviatedWords_FindsWhatABruteForceScanFinds() =>
+        Prop.ForAll(
+            Gen.Choose(3, 12).SelectMany(n => Gen.ArrayOf(AbbreviatedName, 3 * n))
+                .SelectMany(names => Gen.ArrayOf(AbbreviatedName, 8).Select(strangers => (Names: names, Strangers: strangers))).ToArbitrary(),
+            day =>
+            {
+                var n = day.Names.Length / 3;
+                var customers = Enumerable.Range(0, n)
+                    .Select(i => new Customer($"C{i:D3}", day.Names[i], null, [day.Names[n + i], day.Names[(2 * n) + i]], [])).ToList();
+                var directory = new CustomerDirectory(customers, [], NameLookupLimits.Default);
+                var reference = new BruteForce(customers, NameLookupLimits.Default);
+                foreach (var payer in customers.SelectMany(c => c.Aliases.Append(c.Name)).Concat(day.Strangers.Select(s => s.ToUpperInvariant())))
+                {
+                    var found = directory.ByName(payer).Select(c => (directory.Id(c.Customer), c.Score, c.What, c.NameOnFile, c.AliasOf)).ToList();
+                    var expected = reference.ByName(payer).Select(c => (c.Id, c.Score, payer, (string?)c.Compared, c.Compared == c.Name ? null : c.Name)).ToList();
+                    if (!found.SequenceEqual(expected))
+                    {
+                        return false.Label($"'{payer}': found [{string.Join("; ", found.Select(f => $"{f.Item1} {f.Score} {f.NameOnFile}"))}], a scan of every customer [{string.Join("; ", expected.Select(e => $"{e.Item1} {e.Score} {e.Item4}"))}]");
+                    }
+                }
+
+                return true.Label("same");
+            });
+
     /// <summary>The lookup's rules applied by looking at every name form of every customer, scored with FuzzySharp.</summary>
     private sealed class BruteForce
     {

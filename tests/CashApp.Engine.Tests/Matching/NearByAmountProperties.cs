@@ -58,7 +58,7 @@ public sealed class NearByAmountProperties
     public Property Match_NearOptionsRememberedWithinASearch_SameAsAskedEachTime() =>
         Prop.ForAll(Seeds, seed =>
         {
-            // Session 20: the exact-fit search keeps each quote's near options at each amount it asked for. Payments of
+            // The exact-fit search keeps each quote's near options at each amount it asked for. Payments of
             // one to four quotes, mistyped and exact, so that two quotes lack one amount, found by amount and listed.
             var (customers, items, payments) = DenseDay(seed, quotes: 4);
             var failures = new List<string>();
