@@ -277,10 +277,13 @@ public static class MatchRun
         var matcher = await run.Stage("index", items.Count, () =>
         {
             // Collected here, not between stages, so that the stage's figures carry what it costs.
-            CollectFreed();
             if (loadedWithoutCollections)
             {
-                AllocationRegion.PromoteSurvivors();
+                AllocationRegion.CollectAndPromote();
+            }
+            else
+            {
+                CollectFreed();
             }
 
             var built = new CashMatcher(items, customers, options.Policy);
