@@ -169,10 +169,6 @@ public static class MatchRun
         var layout = options.LockboxLayoutPath is null ? null : LockboxLayout.Load(options.LockboxLayoutPath);
         var readOptions = new BankFileReadOptions { Lenient = options.Lenient, LockboxLayout = layout };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        // The loads keep nearly all they allocate (the items, customers and parsed files): the collector is held off
-        // until they are done, so that it marks and copies what they keep once, not at every collection of the growing
-        // heap (AllocationRegion). On the 1M day the loads took 26 collections and five background ones that way.
-        using var loading = AllocationRegion.Start([options.OpenItemsPath, options.CustomersPath, .. options.BankFiles]);
         var readTimes = new System.Collections.Concurrent.ConcurrentDictionary<string, TimeSpan>(StringComparer.Ordinal);
         var parseTask = run.Stage("parse", options.BankFiles.Count, async () =>
         {
@@ -272,20 +268,10 @@ public static class MatchRun
         Array.Clear(files);
         files = [];
 
-        var loadedWithoutCollections = loading.Active;
-        loading.Dispose();
         var matcher = await run.Stage("index", items.Count, () =>
         {
             // Collected here, not between stages, so that the stage's figures carry what it costs.
-            if (loadedWithoutCollections)
-            {
-                AllocationRegion.CollectAndPromote();
-            }
-            else
-            {
-                CollectFreed();
-            }
-
+            CollectFreed();
             var built = new CashMatcher(items, customers, options.Policy);
             built.UsePayerRules(options.PayerRules);
             built.Decided = options.Decided;
