@@ -147,14 +147,12 @@ internal sealed partial class CustomerDirectory
     /// <summary>The top of the customer's family: its ultimate parent, or itself.</summary>
     public int Root(int customer) => _root[customer];
 
-    /// <summary>Every customer in the family rooted at <paramref name="root"/>, the root first.</summary>
-    public IReadOnlyList<int> Family(int root) => _familyOfRoot[root];
-
     /// <summary>
-    /// <see cref="Family"/> as a span: the matcher walks a payer's family for every payment it decides by payer, and a
-    /// walk of the list as an interface was an enumerator made and two interface calls a member.
+    /// Every customer in the family rooted at <paramref name="root"/>, the root first. A span: the matcher walks a payer's
+    /// family for every payment it decides by payer, and a walk of the list as an interface was an enumerator made and two
+    /// interface calls a member.
     /// </summary>
-    internal ReadOnlySpan<int> FamilyOf(int root) => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_familyOfRoot[root]);
+    public ReadOnlySpan<int> Family(int root) => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_familyOfRoot[root]);
 
     public bool SameFamily(int a, int b) => _root[a] == _root[b];
 
@@ -654,12 +652,7 @@ internal sealed partial class CustomerDirectory
     private bool WordReplaced(string payerName, string[] payerWords, ref string[]? payerPrinted, string? payerForm, int formNumber)
     {
         var words = WordsOfForm(formNumber);
-        var printedOfForms = Volatile.Read(ref _printedOfForms);
-        if (printedOfForms is null)
-        {
-            Interlocked.CompareExchange(ref _printedOfForms, new string[]?[_nameForms.Count], null);
-            printedOfForms = Volatile.Read(ref _printedOfForms)!;
-        }
+        var printedOfForms = KeptOfForms(ref _printedOfForms);
 
         // A form read by two lookups at once may be read twice, and either's printed words kept; a form past the array
         // (none, see WordsOfForm) would be read each time.
@@ -690,15 +683,26 @@ internal sealed partial class CustomerDirectory
 
     private string[] WordsOfForm(int form)
     {
-        var words = Volatile.Read(ref _wordsOfForms);
-        if (words is null)
-        {
-            Interlocked.CompareExchange(ref _wordsOfForms, new string[]?[_nameForms.Count], null);
-            words = Volatile.Read(ref _wordsOfForms)!;
-        }
+        var words = KeptOfForms(ref _wordsOfForms);
 
         // No form is past the array (see above); one would be read each time rather than fail a lookup.
         return form < words.Length ? words[form] ??= NameText.Tokens(_nameForms[form].Name) : NameText.Tokens(_nameForms[form].Name);
+    }
+
+    /// <summary>
+    /// The array of what is kept for each name form in <paramref name="kept"/> (<see cref="_wordsOfForms"/>,
+    /// <see cref="_printedOfForms"/>), made at the first lookup that asks: two lookups that ask at once keep one of theirs.
+    /// </summary>
+    private string[]?[] KeptOfForms(ref string[]?[]? kept)
+    {
+        var array = Volatile.Read(ref kept);
+        if (array is null)
+        {
+            Interlocked.CompareExchange(ref kept, new string[]?[_nameForms.Count], null);
+            array = Volatile.Read(ref kept)!;
+        }
+
+        return array;
     }
 
     private static int Score(NameRatio ratioOfPayer, string payer, string customer)

@@ -179,7 +179,7 @@ public sealed partial class CashMatcher
                 continue;
             }
 
-            foreach (var member in _customers.FamilyOf(_customers.Root(payer.Customer)))
+            foreach (var member in _customers.Family(_customers.Root(payer.Customer)))
             {
                 if (member != payer.Customer)
                 {
@@ -204,7 +204,7 @@ public sealed partial class CashMatcher
     private List<int> ItemsOfFamily(int root)
     {
         var items = new List<int>();
-        foreach (var member in _customers.FamilyOf(root))
+        foreach (var member in _customers.Family(root))
         {
             items.AddRange(ItemsOfCustomer(member));
         }

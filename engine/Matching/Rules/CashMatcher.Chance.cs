@@ -99,7 +99,7 @@ public sealed partial class CashMatcher
             }
             else
             {
-                foreach (var member in _customers.FamilyOf(payer))
+                foreach (var member in _customers.Family(payer))
                 {
                     open += OpenCredits(member, code);
                 }

@@ -409,9 +409,11 @@ public sealed partial class CashMatcher
 
     private IEnumerable<int> ItemsOfAmount(int customer, long amount, string currency)
     {
-        foreach (var member in _customers.Family(_customers.Root(customer)))
+        // By index: an iterator keeps no span across its yields.
+        var root = _customers.Root(customer);
+        for (var m = 0; m < _customers.Family(root).Length; m++)
         {
-            foreach (var item in ItemsOfCustomer(member))
+            foreach (var item in ItemsOfCustomer(_customers.Family(root)[m]))
             {
                 if (_remaining[item] == amount && IsOpenIn(item, currency))
                 {

@@ -133,8 +133,8 @@ public sealed class CustomerDirectoryGenerationProperties
         for (var c = 0; c < fresh.Count; c++)
         {
             var at = carried.IndexOf(fresh.Id(c));
-            var family = string.Join(",", carried.Family(carried.Root(at)).Select(carried.Id));
-            var expected = string.Join(",", fresh.Family(fresh.Root(c)).Select(fresh.Id));
+            var family = string.Join(",", carried.Family(carried.Root(at)).ToArray().Select(carried.Id));
+            var expected = string.Join(",", fresh.Family(fresh.Root(c)).ToArray().Select(fresh.Id));
             if (family != expected)
             {
                 return $"family of {fresh.Id(c)}: carried [{family}], fresh [{expected}]";
