@@ -195,7 +195,8 @@ internal sealed class AmountPrior
 
     /// <summary>
     /// Where <paramref name="value"/> would sort in <paramref name="sorted"/> (the first amount not below it):
-    /// first among the heads (<see cref="HeadsOf(long[])"/>, a few hundred KB that stay in the cache), then in the one
+    /// first among the heads (<see cref="HeadsOf(long[])"/>, a 64th of the amounts: 625 KB for 5 million, kept in the
+    /// last-level cache), then in the one
     /// block of <see cref="HeadStride"/> amounts that holds the answer. A search of millions of amounts read a cache miss
     /// at each of its last dozen halvings; this one reads two or three.
     /// </summary>
