@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -23,17 +22,11 @@ public static partial class ArFiles
     /// This hand-written reader is kept beside Sylvan because it is needed: on 1M items it takes about half
     /// Sylvan's time and allocates half as much (<c>CsvBenchmarks</c>, PERFORMANCE.md "CSV").
     /// </remarks>
-    public static List<OpenItem> ReadOpenItems(string path, IProgress<long>? progress = null) => ReadOpenItems(path, progress, textRowsOnly: false);
-
-    /// <summary>
-    /// <see cref="ReadOpenItems(string, IProgress{long}?)"/>, with every row decoded to text first when
-    /// <paramref name="textRowsOnly"/> (as before session 21): the tests' reference for the rows read from bytes.
-    /// </summary>
-    internal static List<OpenItem> ReadOpenItems(string path, IProgress<long>? progress, bool textRowsOnly)
+    public static List<OpenItem> ReadOpenItems(string path, IProgress<long>? progress = null)
     {
         try
         {
-            return ReadOpenItemsParallel(path, progress, textRowsOnly);
+            return ReadOpenItemsParallel(path, progress);
         }
         catch (QuotedLineBreakException)
         {
@@ -84,7 +77,7 @@ public static partial class ArFiles
             bag.TryTake(out var buffer) && buffer.Length >= length ? buffer : GC.AllocateUninitializedArray<T>(Math.Max(length, BlockSize));
     }
 
-    private static List<OpenItem> ReadOpenItemsParallel(string path, IProgress<long>? progress, bool textRowsOnly)
+    private static List<OpenItem> ReadOpenItemsParallel(string path, IProgress<long>? progress)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         var buffers = new BlockBuffers();
@@ -149,7 +142,7 @@ public static partial class ArFiles
             {
                 try
                 {
-                    return ParseBlock(path, job, columns, buffers, textRowsOnly);
+                    return ParseBlock(path, job, columns, buffers);
                 }
                 finally
                 {
@@ -340,27 +333,29 @@ public static partial class ArFiles
         }
     }
 
-    /// <summary>
-    /// Parses one block's rows into items. A row of ASCII without quotes (all of an AR export's, as a rule) is read
-    /// from its bytes (<see cref="BlockRows.AddAsciiRow"/>); any other is decoded to UTF-16 first and read as before
-    /// (<see cref="BlockRows.AddTextRow"/>), so quoting and non-ASCII text keep the one reading they always had.
-    /// </summary>
-    private static BlockItems ParseBlock(string path, Block block, OpenItemColumns columns, BlockBuffers buffers, bool textRowsOnly)
+    private static BlockItems ParseBlock(string path, Block block, OpenItemColumns columns, BlockBuffers buffers)
     {
         var bytes = block.Buffer.AsSpan(0, block.Length);
+        var chars = buffers.RentChars(Encoding.UTF8.GetMaxCharCount(block.Length));
         var items = buffers.RentItems(block.Lines);
-        char[]? chars = null;
+        var count = 0;
         try
         {
-            var rows = new BlockRows(path, columns, items);
+            var text = chars.AsSpan(0, Encoding.UTF8.GetChars(bytes, chars));
+            var pool = new Dictionary<string, string>(StringComparer.Ordinal);
+            var lookup = pool.GetAlternateLookup<ReadOnlySpan<char>>();
+            var last = new LastRow();
+            var terms = new Dictionary<string, PaymentTerms?>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+            var fields = new List<string>(16);
             var line = block.FirstLine - 1;
-            Span<Range> ranges = stackalloc Range[columns.Needed + 1];
-            while (!bytes.IsEmpty)
+            var needed = columns.Needed;
+            Span<Range> ranges = stackalloc Range[needed + 1];
+            while (!text.IsEmpty)
             {
                 line++;
-                var end = bytes.IndexOf((byte)'\n');
-                var row = end < 0 ? bytes : bytes[..end];
-                bytes = end < 0 ? [] : bytes[(end + 1)..];
+                var end = text.IndexOf('\n');
+                var row = end < 0 ? text : text[..end];
+                text = end < 0 ? [] : text[(end + 1)..];
                 if (!row.IsEmpty && row[^1] == '\r')
                 {
                     row = row[..^1];
@@ -371,30 +366,81 @@ public static partial class ArFiles
                     continue;
                 }
 
-                if (!textRowsOnly && !row.ContainsAny(NotPlainAscii))
+                int n;
+                List<string>? quoted = null;
+                if (row.Contains('"'))
                 {
-                    rows.AddAsciiRow(row, line, ranges);
-                    continue;
-                }
-
-                // A line break is ASCII, and UTF-8 decoding starts afresh at any ASCII byte: a row decoded alone reads
-                // as it did when the whole block was decoded at once.
-                if (chars is null || chars.Length < row.Length)
-                {
-                    if (chars is not null)
+                    if (!ParseCsvLine(row, fields, -1))
                     {
-                        buffers.Return(chars);
+                        throw new QuotedLineBreakException();
                     }
 
-                    chars = buffers.RentChars(row.Length);
+                    quoted = fields;
+                    n = fields.Count;
+                }
+                else
+                {
+                    n = row.Split(ranges, ',');
                 }
 
-                rows.AddTextRow(chars.AsSpan(0, Encoding.UTF8.GetChars(row, chars)), line, ranges);
+                var id = Get(row, ranges, n, quoted, columns.ItemId);
+                if (id.IsWhiteSpace())
+                {
+                    throw ArInputException.BadValue(path, line, "item_id", id.ToString(), "a non-blank item key");
+                }
+
+                var typeText = Get(row, ranges, n, quoted, columns.DocType);
+                var type = typeText switch
+                {
+                    "INV" => DocType.Invoice,
+                    "CM" => DocType.CreditMemo,
+                    "DM" => DocType.DebitMemo,
+                    _ => throw ArInputException.BadValue(path, line, "doc_type", typeText.ToString(), "INV, CM or DM"),
+                };
+
+                var code = Get(row, ranges, n, quoted, columns.Currency);
+                if (!last.Currency(code, out var ccy))
+                {
+                    throw ArInputException.BadValue(path, line, "currency", code.ToString(), "an ISO 4217 currency code such as USD or EUR");
+                }
+
+                var amountText = Get(row, ranges, n, quoted, columns.OpenAmount);
+                if (!MinorUnits.TryParse(amountText, ccy.MinorDigits, out var minor))
+                {
+                    throw ArInputException.BadValue(path, line, "open_amount", amountText.ToString(), AmountExpected(ccy));
+                }
+
+                if (type == DocType.CreditMemo ? minor > 0 : minor < 0)
+                {
+                    throw ArInputException.BadValue(path, line, "open_amount", amountText.ToString(), type == DocType.CreditMemo ? "a negative amount for a credit memo" : "a positive amount for an invoice or debit memo");
+                }
+
+                var customer = Get(row, ranges, n, quoted, columns.CustomerId);
+                if (customer.IsWhiteSpace())
+                {
+                    throw ArInputException.BadValue(path, line, "customer_id", customer.ToString(), "a non-blank customer key");
+                }
+
+                var po = Get(row, ranges, n, quoted, columns.PoNumber);
+                items[count++] = new OpenItem(
+                    id.ToString(),
+                    type,
+                    last.CustomerId(lookup, customer),
+                    last.CustomerName(lookup, Get(row, ranges, n, quoted, columns.CustomerName)),
+                    Get(row, ranges, n, quoted, columns.InvoiceNumber).ToString(),
+                    po.IsWhiteSpace() ? null : po.ToString(),
+                    ccy,
+                    minor,
+                    Date(Get(row, ranges, n, quoted, columns.DocDate), path, line, "doc_date"),
+                    Date(Get(row, ranges, n, quoted, columns.DueDate), path, line, "due_date"))
+                {
+                    Terms = columns.PaymentTerms < 0 ? null : Terms(terms, Get(row, ranges, n, quoted, columns.PaymentTerms), path, line),
+                };
             }
 
             var runs = new IdRuns();
-            runs.Scan(items.AsSpan(0, rows.Count), 1, 0);
-            return new BlockItems(items, rows.Count, block.Length, runs);
+            runs.Scan(items.AsSpan(0, count), 1, 0);
+            return new BlockItems(items, count, block.Length, runs);
         }
         catch
         {
@@ -403,15 +449,12 @@ public static partial class ArFiles
         }
         finally
         {
-            if (chars is not null)
-            {
-                buffers.Return(chars);
-            }
+            buffers.Return(chars);
         }
     }
 
-    /// <summary>A double quote or any byte past ASCII: a row holding one is decoded and read as text.</summary>
-    private static readonly SearchValues<byte> NotPlainAscii = SearchValues.Create([(byte)'"', .. Enumerable.Range(0x80, 0x80).Select(b => (byte)b)]);
+    private static ReadOnlySpan<char> Get(ReadOnlySpan<char> row, Span<Range> ranges, int count, List<string>? quoted, int index) =>
+        quoted is not null ? (index < quoted.Count ? quoted[index].AsSpan() : []) : index < count ? row[ranges[index]] : [];
 
     /// <summary>The terms of a <c>payment_terms</c> value, read once per distinct value in a block (a ledger has a handful).</summary>
     private static PaymentTerms? Terms(Dictionary<string, PaymentTerms?>.AlternateLookup<ReadOnlySpan<char>> cache, ReadOnlySpan<char> text, string path, long line)
@@ -502,23 +545,6 @@ public static partial class ArFiles
 
         public string CustomerName(Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> lookup, ReadOnlySpan<char> value) =>
             _customerName is not null && value.SequenceEqual(_customerName) ? _customerName : _customerName = Shared(lookup, value);
-
-        public string CustomerId(Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> lookup, ReadOnlySpan<byte> value, Span<char> scratch) =>
-            _customerId is not null && Ascii.Equals(value, _customerId) ? _customerId : _customerId = Shared(lookup, Widen(value, scratch));
-
-        public string CustomerName(Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> lookup, ReadOnlySpan<byte> value, Span<char> scratch) =>
-            _customerName is not null && Ascii.Equals(value, _customerName) ? _customerName : _customerName = Shared(lookup, Widen(value, scratch));
-
-        public bool Currency(ReadOnlySpan<byte> code, Span<char> scratch, out CurrencyCode currency)
-        {
-            if (_currencyText is not null && Ascii.Equals(code, _currencyText))
-            {
-                currency = _currency;
-                return true;
-            }
-
-            return Currency(Widen(code, scratch), out currency);
-        }
 
         public bool Currency(ReadOnlySpan<char> code, out CurrencyCode currency)
         {
