@@ -168,6 +168,12 @@ internal sealed partial class CustomerDirectory
         _familiesAdded is { } added && added.TryGetValue(root, out var family) ? System.Runtime.InteropServices.CollectionsMarshal.AsSpan(family)
         : _familyMembers.AsSpan(_familyStart[root], _familyStart[root + 1] - _familyStart[root]);
 
+    /// <summary>A retrieval key's name forms, ascending (none when no form has the key): what a lookup reads, for tests.</summary>
+    internal int[] PostingsOf(string key) => TryPostings(key, out var postings) ? postings.Span.ToArray() : [];
+
+    /// <summary>A name form's customer, compact text and the name it was made from, for tests.</summary>
+    internal (int Customer, string Compact, string Name) Form(int form) => (_nameForms[form].Customer, _nameForms[form].Compact, _nameForms[form].Name);
+
     /// <summary>A customer's name forms, ascending: the build's, or those a generation gave it.</summary>
     internal ReadOnlySpan<int> FormsOf(int customer) =>
         _formsAdded is { } added && added.TryGetValue(customer, out var forms) ? System.Runtime.InteropServices.CollectionsMarshal.AsSpan(forms)
