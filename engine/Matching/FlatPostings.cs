@@ -7,19 +7,32 @@ namespace CashApp.Engine.Matching;
 /// of an account), held flat: each key is a slot number, and every slot's postings lie side by side in one array, a
 /// slot's from its start to the next one's. A directory of 500k customers has millions of keys; a list per key was two
 /// objects each (a <see cref="List{T}"/> and its array) that every full collection marked, and a probe, a list and its
-/// array to touch for each add. Built by <see cref="Add(string, int)"/> calls and then <see cref="Freeze"/>; only read after.
+/// array to touch for each add. Built by <see cref="Add"/> calls and then <see cref="Freeze"/>; only read after.
 /// </summary>
 /// <remarks>
+/// <para>
+/// The keys are no string objects either: an open-addressing table of slots, each its key's check bits and slot
+/// number, and the keys' characters side by side in one array, slot after slot (as <see cref="KeyIndex"/> keeps its
+/// keys). A probe reads the table's entry and the key's characters, where a dictionary read its bucket, its entry and
+/// the key string.
+/// </para>
+/// <para>
 /// While building, a slot keeps the last value added to it and how many it has, and each add is the slot it went to,
 /// in the order made, with the values as runs (a name form adds its ten or so keys one after another). Freezing places
 /// each add's value at its slot's next place, so a slot's values stay in the order added; a slot whose values were
 /// not added in ascending order (an account given again to an earlier customer) is then sorted, and each value kept once,
 /// which is what inserting each into a sorted list once would have made.
+/// </para>
 /// </remarks>
 internal sealed class FlatPostings
 {
-    private readonly Dictionary<string, int> _slotOf = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _slotBySpan;
+    // Each entry is (check << 32) | (slot + 1), 0 when empty; at most half of them used. Slot s's key is
+    // _keyChars[_keyStart[s].._keyStart[s + 1]].
+    private ulong[] _table;
+    private int _shift;
+    private int _count;
+    private char[] _keyChars;
+    private int[] _keyStart;
 
     // Building (null once frozen): each slot's last value and count; each add's slot; the runs of one value over the adds.
     private (int Last, int Count)[]? _tails;
@@ -34,9 +47,15 @@ internal sealed class FlatPostings
     private int[] _values = [];
 
     /// <summary>An empty map, with room for about <paramref name="adds"/> adds before its buffer grows.</summary>
-    public FlatPostings(int adds = 256)
+    /// <param name="adds">About how many adds the map will have.</param>
+    /// <param name="keys">About how many keys.</param>
+    /// <param name="keyChars">About how many characters its keys have in all.</param>
+    public FlatPostings(int adds = 256, int keys = 32, int keyChars = 1_024)
     {
-        _slotBySpan = _slotOf.GetAlternateLookup<ReadOnlySpan<char>>();
+        _table = new ulong[System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(64, 2 * keys))];
+        _shift = 64 - System.Numerics.BitOperations.Log2((uint)_table.Length);
+        _keyStart = new int[Math.Max(64, keys + 1)];
+        _keyChars = GC.AllocateUninitializedArray<char>(Math.Max(1_024, keyChars));
         _tails = new (int, int)[256];
         // Only the adds made are read: the buffer need not be cleared (pages never written are never touched).
         _addSlots = GC.AllocateUninitializedArray<int>(Math.Max(256, adds));
@@ -45,37 +64,63 @@ internal sealed class FlatPostings
     }
 
     /// <summary>How many keys (slots) the map has.</summary>
-    public int Count => _slotOf.Count;
+    public int Count => _count;
 
     /// <summary>Adds <paramref name="value"/> to the postings of <paramref name="key"/> (nothing when it was the last added there).</summary>
     public void Add(ReadOnlySpan<char> key, int value)
     {
-        // One probe for a key met before and for a new one (made a string only then).
-        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_slotBySpan, key, out var exists);
-        if (!exists)
-        {
-            slot = NewSlot();
-        }
-
-        Append(slot, value);
-    }
-
-    /// <summary>As the span overload, for a key already a string (kept as the key when new).</summary>
-    public void Add(string key, int value)
-    {
-        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_slotOf, key, out var exists);
-        if (!exists)
-        {
-            slot = NewSlot();
-        }
-
-        Append(slot, value);
-    }
-
-    private int NewSlot()
-    {
         EnsureBuilding();
-        var slot = _slotOf.Count - 1;
+
+        // One probe for a key met before and for a new one.
+        var hash = KeyIndex.HashOf(key);
+        var check = (ulong)unchecked((uint)hash) << 32;
+        var mask = _table.Length - 1;
+        for (var at = (int)(hash >> _shift); ; at = (at + 1) & mask)
+        {
+            var entry = _table[at];
+            if (entry == 0)
+            {
+                var slot = NewSlot(key);
+                _table[at] = check | (uint)(slot + 1);
+                if (2 * _count > _table.Length)
+                {
+                    Grow();
+                }
+
+                Append(slot, value);
+                return;
+            }
+
+            if ((entry & 0xFFFF_FFFF_0000_0000UL) == check && KeyIs(SlotOf(entry), key))
+            {
+                Append(SlotOf(entry), value);
+                return;
+            }
+        }
+    }
+
+    private static int SlotOf(ulong entry) => unchecked((int)(uint)entry) - 1;
+
+    private bool KeyIs(int slot, ReadOnlySpan<char> key) => _keyChars.AsSpan(_keyStart[slot], _keyStart[slot + 1] - _keyStart[slot]).SequenceEqual(key);
+
+    private int NewSlot(ReadOnlySpan<char> key)
+    {
+        var slot = _count++;
+        if (_count == _keyStart.Length)
+        {
+            Array.Resize(ref _keyStart, 2 * _keyStart.Length);
+        }
+
+        var from = _keyStart[slot];
+        if (from + key.Length > _keyChars.Length)
+        {
+            var grown = GC.AllocateUninitializedArray<char>(Math.Max(2 * _keyChars.Length, from + key.Length));
+            _keyChars.AsSpan(0, from).CopyTo(grown);
+            _keyChars = grown;
+        }
+
+        key.CopyTo(_keyChars.AsSpan(from));
+        _keyStart[slot + 1] = from + key.Length;
         if (slot == _tails!.Length)
         {
             Array.Resize(ref _tails, 2 * _tails.Length);
@@ -83,6 +128,30 @@ internal sealed class FlatPostings
 
         _tails[slot] = (-1, 0);
         return slot;
+    }
+
+    /// <summary>The table twice as large, each entry at its home there (its hash read again from its key).</summary>
+    private void Grow()
+    {
+        var table = new ulong[2 * _table.Length];
+        var shift = _shift - 1;
+        var mask = table.Length - 1;
+        foreach (var entry in _table)
+        {
+            if (entry != 0)
+            {
+                var slot = SlotOf(entry);
+                var at = (int)(KeyIndex.HashOf(_keyChars.AsSpan(_keyStart[slot], _keyStart[slot + 1] - _keyStart[slot])) >> shift);
+                while (table[at] != 0)
+                {
+                    at = (at + 1) & mask;
+                }
+
+                table[at] = entry;
+            }
+        }
+
+        (_table, _shift) = (table, shift);
     }
 
     private void Append(int slot, int value)
@@ -128,7 +197,7 @@ internal sealed class FlatPostings
     public void Freeze()
     {
         EnsureBuilding();
-        var slots = _slotOf.Count;
+        var slots = _count;
         var start = new int[slots + 1];
         for (var s = 0; s < slots; s++)
         {
@@ -155,6 +224,7 @@ internal sealed class FlatPostings
         }
 
         (_start, _values) = Ascending(start, values);
+        _keyChars = _keyChars[.._keyStart[slots]];
         _tails = null;
         _addSlots = null;
         _runValues = null;
@@ -204,16 +274,33 @@ internal sealed class FlatPostings
     }
 
     /// <summary>The slot of <paramref name="key"/>, when the map has it.</summary>
-    public bool TryGetSlot(ReadOnlySpan<char> key, out int slot) => _slotBySpan.TryGetValue(key, out slot);
+    public bool TryGetSlot(ReadOnlySpan<char> key, out int slot)
+    {
+        var hash = KeyIndex.HashOf(key);
+        var check = (ulong)unchecked((uint)hash) << 32;
+        var mask = _table.Length - 1;
+        for (var at = (int)(hash >> _shift); ; at = (at + 1) & mask)
+        {
+            var entry = _table[at];
+            if (entry == 0)
+            {
+                slot = -1;
+                return false;
+            }
 
-    /// <summary>The slot of <paramref name="key"/>, when the map has it.</summary>
-    public bool TryGetSlot(string key, out int slot) => _slotOf.TryGetValue(key, out slot);
+            if ((entry & 0xFFFF_FFFF_0000_0000UL) == check && KeyIs(SlotOf(entry), key))
+            {
+                slot = SlotOf(entry);
+                return true;
+            }
+        }
+    }
 
     /// <summary>The postings of a slot (frozen), ascending.</summary>
     public Postings Of(int slot) => new(_values, _start[slot], _start[slot + 1] - _start[slot], slot);
 
     /// <summary>The postings of <paramref name="key"/>, or none.</summary>
-    public ReadOnlySpan<int> Of(string key) => TryGetSlot(key, out var slot) ? Of(slot).Span : [];
+    public ReadOnlySpan<int> Of(string key) => TryGetSlot(key.AsSpan(), out var slot) ? Of(slot).Span : [];
 }
 
 /// <summary>
