@@ -5,9 +5,9 @@ namespace CashApp.Engine.Matching;
 
 // A served ledger gains customers a few at a time (an AR system's upsert of a new account), and its known customers change
 // (an account added, a new alias, a rename, a new parent): the next directory is this one with them, not a new read and
-// index of the whole ledger (issue 16). A generation shares the build's dictionaries, only read, and keeps what changed
-// since in small overlays that every lookup consults first (_indexAdded, _tokensAdded, _accountsAdded); the per-customer
-// and per-form arrays are copied once and extended. A known customer's accounts change in copies of the lists of its
+// index of the whole ledger (issue 16). A generation shares the build's dictionaries and flat postings, only read, and
+// keeps what changed since in small overlays of lists that every lookup consults first (_indexAdded, _tokensAdded,
+// _accountsAdded, _formsAdded, _familiesAdded); the per-customer and per-form arrays are copied once and extended. A known customer's accounts change in copies of the lists of its
 // old and new accounts (each list stays in customer order, as a build makes it). A renamed customer's old name forms
 // are taken out of copies of their postings and out of the sorted names (they stay numbered, reached by nothing), and
 // its new forms are numbered after every form: where a fresh build numbers them, among its neighbours' forms, is kept
