@@ -91,7 +91,7 @@ internal sealed partial class CustomerDirectory
         // Room for about fourteen keys a name form, two forms a customer, before the adds' buffer grows; an account
         // (routing number and account) a customer.
         _tokens = new FlatPostings(adds: 28 * customers.Count, keys: customers.Count / 2, keyChars: 4 * customers.Count);
-        _accounts = new FlatPostings(adds: customers.Count, keys: customers.Count, keyChars: 24 * customers.Count);
+        _accounts = new FlatPostings(adds: customers.Count, keys: customers.Count, keyChars: 22 * customers.Count);
         _accountNumbers = new FlatPostings(adds: customers.Count, keys: customers.Count, keyChars: 12 * customers.Count);
 
         // Reading names into words is most of the work and needs nothing of the directory: done on every core first,

@@ -36,8 +36,13 @@ internal sealed class FlatPostings
 
     // Building (null once frozen): each slot's last value and count; each add's slot; the runs of one value over the adds.
     private (int Last, int Count)[]? _tails;
-    private int[]? _addSlots;
     private int _adds;
+
+    // The adds' slots, in native memory: tens of megabytes for a large build, needed only until Freeze, kept off the
+    // collector's large object heap (whose budget they spent, and where they stayed until the next full collection).
+    // Freed by Freeze, or by the finalizer when a build is abandoned before it.
+    private unsafe int* _addSlots;
+    private int _addCapacity;
     private int[]? _runValues;
     private int[]? _runEnds;
     private int _runs;
@@ -50,15 +55,16 @@ internal sealed class FlatPostings
     /// <param name="adds">About how many adds the map will have.</param>
     /// <param name="keys">About how many keys.</param>
     /// <param name="keyChars">About how many characters its keys have in all.</param>
-    public FlatPostings(int adds = 256, int keys = 32, int keyChars = 1_024)
+    public unsafe FlatPostings(int adds = 256, int keys = 32, int keyChars = 1_024)
     {
         _table = new ulong[System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(64, 2 * keys))];
         _shift = 64 - System.Numerics.BitOperations.Log2((uint)_table.Length);
         _keyStart = new int[Math.Max(64, keys + 1)];
         _keyChars = GC.AllocateUninitializedArray<char>(Math.Max(1_024, keyChars));
         _tails = new (int, int)[256];
-        // Only the adds made are read: the buffer need not be cleared (pages never written are never touched).
-        _addSlots = GC.AllocateUninitializedArray<int>(Math.Max(256, adds));
+        // Only the adds made are read: the buffer is not cleared (pages never written are never touched).
+        _addCapacity = Math.Max(256, adds);
+        _addSlots = (int*)NativeMemory.Alloc((nuint)_addCapacity, sizeof(int));
         _runValues = new int[256];
         _runEnds = new int[256];
     }
@@ -154,7 +160,7 @@ internal sealed class FlatPostings
         (_table, _shift) = (table, shift);
     }
 
-    private void Append(int slot, int value)
+    private unsafe void Append(int slot, int value)
     {
         ref var tail = ref _tails![slot];
         if (tail.Last == value)
@@ -174,15 +180,22 @@ internal sealed class FlatPostings
             _runValues[_runs++] = value;
         }
 
-        if (_adds == _addSlots!.Length)
+        if (_adds == _addCapacity)
         {
-            var grown = GC.AllocateUninitializedArray<int>(2 * _adds);
-            _addSlots.CopyTo(grown, 0);
-            _addSlots = grown;
+            _addCapacity *= 2;
+            _addSlots = (int*)NativeMemory.Realloc(_addSlots, (nuint)_addCapacity * sizeof(int));
         }
 
         _addSlots[_adds++] = slot;
         _runEnds![_runs - 1] = _adds;
+    }
+
+    ~FlatPostings() => FreeAdds();
+
+    private unsafe void FreeAdds()
+    {
+        NativeMemory.Free(_addSlots);
+        _addSlots = null;
     }
 
     private void EnsureBuilding()
@@ -194,7 +207,7 @@ internal sealed class FlatPostings
     }
 
     /// <summary>Lays every slot's postings out side by side, ascending and each once; the map is only read after.</summary>
-    public void Freeze()
+    public unsafe void Freeze()
     {
         EnsureBuilding();
         var slots = _count;
@@ -212,7 +225,7 @@ internal sealed class FlatPostings
         }
 
         var values = GC.AllocateUninitializedArray<int>(_adds);
-        var adds = _addSlots!;
+        var adds = _addSlots;
         for (int r = 0, from = 0; r < _runs; r++)
         {
             var value = _runValues![r];
@@ -224,9 +237,14 @@ internal sealed class FlatPostings
         }
 
         (_start, _values) = Ascending(start, values);
-        _keyChars = _keyChars[.._keyStart[slots]];
+        if (_keyStart[slots] < _keyChars.Length - (_keyChars.Length >> 3))
+        {
+            // Kept for the directory's life: not an eighth of it unused.
+            _keyChars = _keyChars[.._keyStart[slots]];
+        }
+
         _tails = null;
-        _addSlots = null;
+        FreeAdds();
         _runValues = null;
         _runEnds = null;
     }
