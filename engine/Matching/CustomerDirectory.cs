@@ -89,7 +89,8 @@ internal sealed partial class CustomerDirectory
         _limits = limits;
 
         // Room for about fourteen keys a name form, two forms a customer, before the adds' buffer grows; an account
-        // (routing number and account) a customer.
+        // (routing number and account) a customer. (The 1M day's 500k customers: 9.5M adds of 170k keys of 1.7M
+        // characters; 455k accounts of 9.1M characters, 341k account numbers of 3.7M.)
         _tokens = new FlatPostings(adds: 28 * customers.Count, keys: customers.Count / 2, keyChars: 4 * customers.Count);
         _accounts = new FlatPostings(adds: customers.Count, keys: customers.Count, keyChars: 22 * customers.Count);
         _accountNumbers = new FlatPostings(adds: customers.Count, keys: customers.Count, keyChars: 12 * customers.Count);

@@ -60,6 +60,7 @@ internal sealed class FlatPostings
         _table = new ulong[System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(64, 2 * keys))];
         _shift = 64 - System.Numerics.BitOperations.Log2((uint)_table.Length);
         _keyStart = new int[Math.Max(64, keys + 1)];
+        // Not cleared, and not cut to size when built: the pages past the keys are never touched, so never mapped.
         _keyChars = GC.AllocateUninitializedArray<char>(Math.Max(1_024, keyChars));
         _tails = new (int, int)[256];
         // Only the adds made are read: the buffer is not cleared (pages never written are never touched).
@@ -237,12 +238,6 @@ internal sealed class FlatPostings
         }
 
         (_start, _values) = Ascending(start, values);
-        if (_keyStart[slots] < _keyChars.Length - (_keyChars.Length >> 3))
-        {
-            // Kept for the directory's life: not an eighth of it unused.
-            _keyChars = _keyChars[.._keyStart[slots]];
-        }
-
         _tails = null;
         FreeAdds();
         _runValues = null;
