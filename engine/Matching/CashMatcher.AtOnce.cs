@@ -376,7 +376,7 @@ public sealed partial class CashMatcher
         if (payment.PayerAccount is not null)
         {
             // The customers alone, not candidates with their words: this runs for every payment that names an account.
-            if (_customers.CustomersByAccount(payment.PayerAccount) is { Count: > 0 } byAccount)
+            if (_customers.CustomersByAccount(payment.PayerAccount) is { IsEmpty: false } byAccount)
             {
                 // A loop, not a lambda: a closure over the parameter would be allocated on every call, taken or not.
                 foreach (var payer in byAccount)

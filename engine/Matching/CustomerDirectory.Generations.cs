@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using CashApp.Engine.Model;
 
@@ -6,9 +5,9 @@ namespace CashApp.Engine.Matching;
 
 // A served ledger gains customers a few at a time (an AR system's upsert of a new account), and its known customers change
 // (an account added, a new alias, a rename, a new parent): the next directory is this one with them, not a new read and
-// index of the whole ledger (issue 16). A generation shares the build's dictionaries, only read, and keeps what changed
-// since in small overlays that every lookup consults first (_indexAdded, _tokensAdded, _accountsAdded); the per-customer
-// and per-form arrays are copied once and extended. A known customer's accounts change in copies of the lists of its
+// index of the whole ledger (issue 16). A generation shares the build's dictionaries and flat postings, only read, and
+// keeps what changed since in small overlays of lists that every lookup consults first (_indexAdded, _tokensAdded,
+// _accountsAdded, _formsAdded, _familiesAdded); the per-customer and per-form arrays are copied once and extended. A known customer's accounts change in copies of the lists of its
 // old and new accounts (each list stays in customer order, as a build makes it). A renamed customer's old name forms
 // are taken out of copies of their postings and out of the sorted names (they stay numbered, reached by nothing), and
 // its new forms are numbered after every form: where a fresh build numbers them, among its neighbours' forms, is kept
@@ -40,6 +39,11 @@ internal sealed partial class CustomerDirectory
     private readonly Dictionary<List<int>, ulong[]>? _bitsAdded;
     private readonly Dictionary<string, List<int>>? _accountsAdded;
     private readonly Dictionary<string, List<int>>? _accountNumbersAdded;
+
+    // The name forms of each customer a generation renamed or added, and the families a generation made or joined
+    // (only when no known customer's family changed: else BuildFamilies lays every family out again). Null in a build.
+    private readonly Dictionary<int, List<int>>? _formsAdded;
+    private Dictionary<int, List<int>>? _familiesAdded;
 
     // Once a generation renamed a customer: the order of the forms (a fresh build's numbering), and for each postings
     // list that holds a form numbered out of that order, its first form in it. Null until then.
@@ -122,7 +126,6 @@ internal sealed partial class CustomerDirectory
         _limits = last._limits;
         _index = last._index;
         _tokens = last._tokens;
-        _tokensBySpan = last._tokensBySpan;
         _postingBits = last._postingBits;
         _accounts = last._accounts;
         _accountNumbers = last._accountNumbers;
@@ -132,6 +135,9 @@ internal sealed partial class CustomerDirectory
         _bitsAdded = new(last._bitsAdded ?? [], ReferenceEqualityComparer.Instance);
         _accountsAdded = new(last._accountsAdded ?? [], StringComparer.Ordinal);
         _accountNumbersAdded = new(last._accountNumbersAdded ?? [], StringComparer.Ordinal);
+        _formStart = last._formStart;
+        _formList = last._formList;
+        _formsAdded = new(last._formsAdded ?? []);
         _formCapacity = last._formCapacity;
         _fromItems = last._fromItems;
         _addedCustomers = last._addedCustomers + added.Count;
@@ -146,7 +152,6 @@ internal sealed partial class CustomerDirectory
         _records = Extended(last._records, count);
         var firstForm = last._nameForms.Count;
         _nameForms = Extended(last._nameForms, firstForm + (4 * (added.Count + changed.Count)));
-        _formsOfCustomer = Extended(last._formsOfCustomer, count);
         _owned = new(ReferenceEqualityComparer.Instance);
 
         // Known customers first, as they now stand: their new name forms are the ones numbered out of order.
@@ -191,7 +196,7 @@ internal sealed partial class CustomerDirectory
 
         for (var form = firstForm; form < _nameForms.Count; form++)
         {
-            (_formsOfCustomer[_nameForms[form].Customer] ??= []).Add(form);
+            OwnedList(_formsAdded!, _nameForms[form].Customer, FormsOf).Add(form);
         }
 
         // The new ids sort after every known one, in the order they are numbered in.
@@ -225,13 +230,15 @@ internal sealed partial class CustomerDirectory
     {
         // A new customer joins its parent's family last (it has the highest number), or heads its own.
         _root = Extended(last._root, count);
-        _familyOfRoot = Extended(last._familyOfRoot, count);
+        _familyStart = last._familyStart;
+        _familyMembers = last._familyMembers;
+        var families = _familiesAdded = new(last._familiesAdded ?? []);
         _unknownParents = last._unknownParents;
         for (var c = first; c < count; c++)
         {
             _root[c] = RootOf(c);
-            _familyOfRoot[c] = [c];
-            _owned!.Add(_familyOfRoot[c]);
+            families[c] = [c];
+            _owned!.Add(families[c]);
             if (_parentIds[c] is { } parent && IndexOf(parent) < 0 && !_unknownParents.Contains(parent))
             {
                 _unknownParents = new(_unknownParents, StringComparer.Ordinal) { parent };
@@ -243,14 +250,7 @@ internal sealed partial class CustomerDirectory
             var root = _root[c];
             if (root != c)
             {
-                var family = _familyOfRoot[root];
-                if (!_owned!.Contains(family))
-                {
-                    _familyOfRoot[root] = family = [.. family];
-                    _owned.Add(family);
-                }
-
-                family.Add(c);
+                OwnedList(families, root, Family).Add(c);
             }
         }
     }
@@ -259,7 +259,7 @@ internal sealed partial class CustomerDirectory
     private void RemoveForms(int customer, HashSet<int> removed)
     {
         Span<char> key = stackalloc char[RetrievalKeyLength];
-        foreach (var form in _formsOfCustomer[customer] ?? [])
+        foreach (var form in FormsOf(customer))
         {
             // The form keeps the name it was made from, not its words: the same words again, as the build made them.
             var (_, compact, name, _) = _nameForms[form];
@@ -275,7 +275,8 @@ internal sealed partial class CustomerDirectory
             removed.Add(form);
         }
 
-        _formsOfCustomer[customer] = null;
+        _formsAdded![customer] = [];
+        _owned!.Add(_formsAdded[customer]);
     }
 
     /// <summary>A known customer's accounts from <paramref name="was"/> to <paramref name="now"/>: its number out of the lists of the accounts it no longer has, into those of the new.</summary>
@@ -284,14 +285,14 @@ internal sealed partial class CustomerDirectory
         Change(_accounts, _accountsAdded, was.Select(NormalizeAccount), now.Select(NormalizeAccount));
         Change(_accountNumbers, _accountNumbersAdded, was.Select(AccountNumber), now.Select(AccountNumber));
 
-        void Change(Dictionary<string, List<int>> map, Dictionary<string, List<int>>? added, IEnumerable<string?> before, IEnumerable<string?> after)
+        void Change(FlatPostings map, Dictionary<string, List<int>>? added, IEnumerable<string?> before, IEnumerable<string?> after)
         {
             var old = before.OfType<string>().ToHashSet(StringComparer.Ordinal);
             var kept = after.OfType<string>().ToHashSet(StringComparer.Ordinal);
             foreach (var key in old.Where(k => !kept.Contains(k)).Order(StringComparer.Ordinal))
             {
                 // An emptied list stays in the overlay: the account is no longer anyone's (see Listed).
-                var list = ListToAddTo(map, added, key);
+                var list = ListToAddTo(map, added!, key);
                 var at = list.BinarySearch(customer);
                 if (at >= 0)
                 {
@@ -377,9 +378,9 @@ internal sealed partial class CustomerDirectory
         }
     }
 
-    /// <summary>The first form of a postings list in the forms' order (its first by number, unless it holds a moved one).</summary>
-    private int FirstInOrder(List<int> postings) =>
-        _firstInOrder is not null && _firstInOrder.TryGetValue(postings, out var first) ? first : postings[0];
+    /// <summary>The first form of a postings list in the forms' order (its first by number, unless it holds a moved one: only a generation's own lists do).</summary>
+    private int FirstInOrder(Postings postings) =>
+        _firstInOrder is not null && postings.List is { } list && _firstInOrder.TryGetValue(list, out var first) ? first : postings.Span[0];
 
     /// <summary>
     /// The order of name forms a fresh build numbers them in: by customer, and a customer's forms as they were added. A
@@ -421,67 +422,83 @@ internal sealed partial class CustomerDirectory
     }
 
     /// <summary>The postings of a retrieval key: a generation's own first, then the build's.</summary>
-    private bool TryPostings(ReadOnlySpan<char> key, [MaybeNullWhen(false)] out List<int> postings) =>
-        (_tokensAdded is not null && _tokensAddedBySpan.TryGetValue(key, out postings)) || _tokensBySpan.TryGetValue(key, out postings);
+    private bool TryPostings(ReadOnlySpan<char> key, out Postings postings)
+    {
+        if (_tokensAdded is not null && _tokensAddedBySpan.TryGetValue(key, out var list))
+        {
+            postings = new(list);
+            return true;
+        }
+
+        if (_tokens.TryGetSlot(key, out var slot))
+        {
+            postings = _tokens.Of(slot);
+            return true;
+        }
+
+        postings = default;
+        return false;
+    }
 
     /// <summary>The postings as bits, when kept and long enough for every form.</summary>
-    private ulong[]? BitsOf(List<int> postings) =>
-        (_bitsAdded is not null && _bitsAdded.TryGetValue(postings, out var bits)) || _postingBits.TryGetValue(postings, out bits)
+    private ulong[]? BitsOf(Postings postings) =>
+        (postings.List is { } list ? _bitsAdded is not null && _bitsAdded.TryGetValue(list, out var bits) : _postingBits.TryGetValue(postings.Slot, out bits))
             ? (bits.Length << 6 >= _nameForms.Count ? bits : null)
             : null;
 
-    /// <summary>The customers listed under an account key, or null when none is.</summary>
-    private static List<int>? Listed(Dictionary<string, List<int>> map, Dictionary<string, List<int>>? added, string key) =>
-        added is not null && added.TryGetValue(key, out var list) ? (list.Count > 0 ? list : null)
-        : map.TryGetValue(key, out list) ? list : null;
+    /// <summary>The customers listed under an account key, or none.</summary>
+    private static ReadOnlySpan<int> Listed(FlatPostings map, Dictionary<string, List<int>>? added, string key) =>
+        added is not null && added.TryGetValue(key, out var list) ? CollectionsMarshal.AsSpan(list) : map.Of(key);
 
-    /// <summary>The postings of a key to add a form to: in a build, its own; in a generation, a copy of the known ones made for it.</summary>
+    /// <summary>The postings of a key to add a form to, in a generation: a copy of the known ones made for it.</summary>
     private List<int> PostingsToAddTo(ReadOnlySpan<char> key)
     {
-        if (_owned is null)
+        if (_tokensAddedBySpan.TryGetValue(key, out var mine))
         {
-            // One probe of the table for a key met before and for a new one (made a string only then).
-            return CollectionsMarshal.GetValueRefOrAddDefault(_tokensBySpan, key, out _) ??= [];
-        }
-
-        if (TryPostings(key, out var known) && _owned.Contains(known))
-        {
-            return known;
-        }
-
-        List<int> copy = known is null ? [] : [.. known];
-        if (known is not null)
-        {
-            _bitsAdded!.Remove(known);
-        }
-
-        _tokensAdded![key.ToString()] = copy;
-        _owned.Add(copy);
-        return copy;
-    }
-
-    /// <summary>The customers of an account key to add one to: in a build, its own; in a generation, a copy made for it.</summary>
-    private List<int> ListToAddTo(Dictionary<string, List<int>> map, Dictionary<string, List<int>>? added, string key)
-    {
-        if (added is null || _owned is null)
-        {
-            if (!map.TryGetValue(key, out var list))
+            if (_owned!.Contains(mine))
             {
-                map[key] = list = [];
+                return mine;
             }
 
-            return list;
+            _bitsAdded!.Remove(mine);
         }
 
-        var known = added.TryGetValue(key, out var mine) ? mine : map.GetValueOrDefault(key);
-        if (known is not null && _owned.Contains(known))
-        {
-            return known;
-        }
-
-        List<int> copy = known is null ? [] : [.. known];
-        added[key] = copy;
-        _owned.Add(copy);
+        List<int> copy = mine is not null ? [.. mine] : _tokens.TryGetSlot(key, out var slot) ? [.. _tokens.Of(slot).Span] : [];
+        _tokensAdded![key.ToString()] = copy;
+        _owned!.Add(copy);
         return copy;
     }
+
+    /// <summary>The customers of an account key to add one to, in a generation: a copy made for it.</summary>
+    private List<int> ListToAddTo(FlatPostings map, Dictionary<string, List<int>> added, string key)
+    {
+        if (added.TryGetValue(key, out var mine) && _owned!.Contains(mine))
+        {
+            return mine;
+        }
+
+        List<int> copy = mine is not null ? [.. mine] : [.. map.Of(key)];
+        added[key] = copy;
+        _owned!.Add(copy);
+        return copy;
+    }
+
+    /// <summary>
+    /// The list of <paramref name="key"/> in <paramref name="lists"/> that this generation owns and may add to: the one
+    /// it made, or a copy of what <paramref name="known"/> gives (a last generation's list, or the build's).
+    /// </summary>
+    private List<int> OwnedList(Dictionary<int, List<int>> lists, int key, KnownList known)
+    {
+        if (lists.TryGetValue(key, out var mine) && _owned!.Contains(mine))
+        {
+            return mine;
+        }
+
+        List<int> copy = [.. known(key)];
+        lists[key] = copy;
+        _owned!.Add(copy);
+        return copy;
+    }
+
+    private delegate ReadOnlySpan<int> KnownList(int key);
 }

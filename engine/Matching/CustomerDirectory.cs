@@ -43,20 +43,24 @@ internal sealed partial class CustomerDirectory
     // again unchanged from one changed (see CustomerDirectory.Generations.cs).
     private readonly List<Customer?> _records = [];
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<int>> _accounts = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<int>> _accountNumbers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<int>> _tokens = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<int>>.AlternateLookup<ReadOnlySpan<char>> _tokensBySpan;
+
+    // The build's postings, flat (see FlatPostings): each account's and account number's customers, each retrieval
+    // key's name forms. A generation only reads them, and keeps what it changes in its overlays.
+    private readonly FlatPostings _accounts;
+    private readonly FlatPostings _accountNumbers;
+    private readonly FlatPostings _tokens;
     // Each name form: its customer, compact text and legal form, and the name on file it was made from (for the explanation).
     private readonly List<(int Customer, string Compact, string Name, string? LegalForm)> _nameForms = [];
     private int[] _root = [];
 
-    // Each customer's name forms (its name, trading name and aliases), for asking whether a payer is it.
-    private List<int>?[] _formsOfCustomer = [];
+    // Each customer's name forms (its name, trading name and aliases), for asking whether a payer is it: the build's
+    // customer c's are _formList[_formStart[c].._formStart[c + 1]], ascending (a generation's changes, see FormsOf).
+    private int[] _formStart = [0];
+    private int[] _formList = [];
 
     // The longest postings (common words and name starts) also as bit sets, so that weighing the
-    // candidates in against one costs a bit test each rather than a binary search of thousands.
-    private readonly Dictionary<List<int>, ulong[]> _postingBits = new(ReferenceEqualityComparer.Instance);
+    // candidates in against one costs a bit test each rather than a binary search of thousands. By slot of _tokens.
+    private readonly Dictionary<int, ulong[]> _postingBits = [];
 
     // Each customer's place in customer id order, so that ties sort without comparing ids.
     private int[] _idRank = [];
@@ -64,7 +68,11 @@ internal sealed partial class CustomerDirectory
     // Every name form's compact text in ordinal order, and the form each is, for prefix ranges.
     private string[] _sortedCompacts = [];
     private int[] _sortedForms = [];
-    private List<int>[] _familyOfRoot = [];
+
+    // Each customer's family as Family gives it: customer c's is _familyMembers[_familyStart[c].._familyStart[c + 1]]
+    // (a generation's changes, see Family).
+    private int[] _familyStart = [0];
+    private int[] _familyMembers = [];
 
     public CustomerDirectory(IReadOnlyList<Customer> customers, IReadOnlyList<OpenItem> items)
         : this(customers, items, NameLookupLimits.Default)
@@ -79,7 +87,13 @@ internal sealed partial class CustomerDirectory
     internal CustomerDirectory(IReadOnlyList<Customer> customers, IReadOnlyList<OpenItem> items, NameLookupLimits limits, int[]? customerOfItem = null)
     {
         _limits = limits;
-        _tokensBySpan = _tokens.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        // Room for about fourteen keys a name form, two forms a customer, before the adds' buffer grows; an account
+        // (routing number and account) a customer. (The 1M day's 500k customers: 9.5M adds of 170k keys of 1.7M
+        // characters; 455k accounts of 9.1M characters, 341k account numbers of 3.7M.)
+        _tokens = new FlatPostings(adds: 28 * customers.Count, keys: customers.Count / 2, keyChars: 4 * customers.Count);
+        _accounts = new FlatPostings(adds: customers.Count, keys: customers.Count, keyChars: 22 * customers.Count);
+        _accountNumbers = new FlatPostings(adds: customers.Count, keys: customers.Count, keyChars: 12 * customers.Count);
 
         // Reading names into words is most of the work and needs nothing of the directory: done on every core first,
         // then added one customer after another in the order given, as if read in that order.
@@ -105,13 +119,12 @@ internal sealed partial class CustomerDirectory
             }
         }
 
+        _tokens.Freeze();
+        _accounts.Freeze();
+        _accountNumbers.Freeze();
         _formCapacity = _nameForms.Count + RoomForAddedForms(_nameForms.Count);
         BuildFamilies();
-        _formsOfCustomer = new List<int>[_ids.Count];
-        for (var form = 0; form < _nameForms.Count; form++)
-        {
-            (_formsOfCustomer[_nameForms[form].Customer] ??= []).Add(form);
-        }
+        (_formStart, _formList) = FormsByCustomer();
         var byId = Enumerable.Range(0, _ids.Count).ToArray();
         Array.Sort([.. _ids], byId, StringComparer.Ordinal);
         _idRank = new int[_ids.Count];
@@ -121,12 +134,13 @@ internal sealed partial class CustomerDirectory
         }
 
         _lastId = byId.Length > 0 ? _ids[byId[^1]] : null;
-        foreach (var postings in _tokens.Values)
+        for (var slot = 0; slot < _tokens.Count; slot++)
         {
+            var postings = _tokens.Of(slot);
             if (postings.Count >= _limits.MinBitsPostings)
             {
                 // Room for the forms later generations add, so that the bits of a word they leave alone still serve.
-                _postingBits[postings] = NameRetrieval.Bits(postings, _formCapacity);
+                _postingBits[slot] = NameRetrieval.Bits(postings.Span, _formCapacity);
             }
         }
 
@@ -152,7 +166,21 @@ internal sealed partial class CustomerDirectory
     /// family for every payment it decides by payer, and a walk of the list as an interface was an enumerator made and two
     /// interface calls a member.
     /// </summary>
-    public ReadOnlySpan<int> Family(int root) => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_familyOfRoot[root]);
+    public ReadOnlySpan<int> Family(int root) =>
+        _familiesAdded is { } added && added.TryGetValue(root, out var family) ? System.Runtime.InteropServices.CollectionsMarshal.AsSpan(family)
+        : _familyMembers.AsSpan(_familyStart[root], _familyStart[root + 1] - _familyStart[root]);
+
+    /// <summary>A retrieval key's name forms, ascending (none when no form has the key): what a lookup reads, for tests.</summary>
+    internal int[] PostingsOf(string key) => TryPostings(key, out var postings) ? postings.Span.ToArray() : [];
+
+    /// <summary>A name form's customer, compact text and the name it was made from, for tests.</summary>
+    internal (int Customer, string Compact, string Name) Form(int form) => (_nameForms[form].Customer, _nameForms[form].Compact, _nameForms[form].Name);
+
+    /// <summary>A customer's name forms, ascending: the build's, or those a generation gave it.</summary>
+    internal ReadOnlySpan<int> FormsOf(int customer) =>
+        _formsAdded is { } added && added.TryGetValue(customer, out var forms) ? System.Runtime.InteropServices.CollectionsMarshal.AsSpan(forms)
+        : customer + 1 < _formStart.Length ? _formList.AsSpan(_formStart[customer], _formStart[customer + 1] - _formStart[customer])
+        : [];
 
     public bool SameFamily(int a, int b) => _root[a] == _root[b];
 
@@ -171,14 +199,9 @@ internal sealed partial class CustomerDirectory
         var compact = string.Concat(tokens);
         var ratio = NameRatio.OfThread(compact);
         string[]? payerPrinted = null;
-        foreach (var member in _familyOfRoot[Root(customer)])
+        foreach (var member in Family(Root(customer)))
         {
-            if (_formsOfCustomer[member] is not { } forms)
-            {
-                continue;
-            }
-
-            foreach (var form in forms)
+            foreach (var form in FormsOf(member))
             {
                 if (Score(ratio, compact, payerName!, tokens, ref payerPrinted, legalForm, form) >= minScore)
                 {
@@ -197,7 +220,8 @@ internal sealed partial class CustomerDirectory
     public List<PayerCandidate> ByAccount(string? account)
     {
         var found = new List<PayerCandidate>();
-        if (AccountLookup(account) is not var (customers, bareNumber))
+        var customers = AccountLookup(account, out var bareNumber);
+        if (customers.IsEmpty)
         {
             return found;
         }
@@ -205,7 +229,7 @@ internal sealed partial class CustomerDirectory
         if (bareNumber is null)
         {
             var what = "known account " + account;
-            found.Capacity = customers.Count;
+            found.Capacity = customers.Length;
             foreach (var customer in customers)
             {
                 found.Add(new PayerCandidate(customer, 100, what));
@@ -220,30 +244,34 @@ internal sealed partial class CustomerDirectory
     }
 
     /// <summary>
-    /// The customers <see cref="ByAccount"/> finds, in its order, or null when none: for asking who they are without
-    /// making a candidate and its words for each (the at-once path asks for every payment that names an account).
-    /// The list is the directory's own: read it, never change it.
+    /// The customers <see cref="ByAccount"/> finds, in its order, or none: for asking who they are without making a
+    /// candidate and its words for each (the at-once path asks for every payment that names an account).
     /// </summary>
-    public List<int>? CustomersByAccount(string? account) => AccountLookup(account)?.Customers;
+    public ReadOnlySpan<int> CustomersByAccount(string? account) => AccountLookup(account, out _);
 
     /// <summary>
     /// The customers whose known accounts include <paramref name="account"/>, with the bare account number when it was
-    /// found by that alone; null when neither finds any.
+    /// found by that alone; none when neither finds any.
     /// </summary>
-    private (List<int> Customers, string? BareNumber)? AccountLookup(string? account)
+    private ReadOnlySpan<int> AccountLookup(string? account, out string? bareNumber)
     {
-        if (NormalizeAccount(account) is { } key && Listed(_accounts, _accountsAdded, key) is { } customers)
+        bareNumber = null;
+        if (NormalizeAccount(account) is { } key && Listed(_accounts, _accountsAdded, key) is { IsEmpty: false } customers)
         {
-            return (customers, null);
+            return customers;
         }
 
         // A wire names the originator's account number without its bank: an account number is unique only
         // within its bank, so it is weak evidence. It identifies a customer that alone has it (as a close
         // name does), and never overrules a quoted reference. An ACH company id (payerId) is no account
         // number at all, whatever its digits, and is not looked up as one.
-        return AccountNumber(account) is { } number && Listed(_accountNumbers, _accountNumbersAdded, number) is { Count: 1 } byNumber
-            ? (byNumber, number)
-            : null;
+        if (AccountNumber(account) is { } number && Listed(_accountNumbers, _accountNumbersAdded, number) is { Length: 1 } byNumber)
+        {
+            bareNumber = number;
+            return byNumber;
+        }
+
+        return [];
     }
 
     /// <summary>Customers whose name or alias resembles the payer name, best first, scored 0-100.</summary>
@@ -281,7 +309,7 @@ internal sealed partial class CustomerDirectory
         {
             for (; at < keys.Count && (at == 0 || keys[at].Postings.Count <= _limits.MaxBringingIn); at++)
             {
-                retrieval.BringIn(keys[at].Postings, keys[at].Prefix ? 2 : 1);
+                retrieval.BringIn(keys[at].Postings.Span, keys[at].Prefix ? 2 : 1);
             }
 
             // With no more in than are scored, every one is scored whatever its weight.
@@ -290,7 +318,7 @@ internal sealed partial class CustomerDirectory
                 for (; at < keys.Count; at++)
                 {
                     var (prefix, postings) = keys[at];
-                    retrieval.Weigh(postings, BitsOf(postings), prefix ? 2 : 1);
+                    retrieval.Weigh(postings.Span, BitsOf(postings), prefix ? 2 : 1);
                 }
             }
         }
@@ -375,7 +403,7 @@ internal sealed partial class CustomerDirectory
     private static (int Score, int Rank, int Customer)[]? _orderOfThread;
 
     [ThreadStatic]
-    private static List<(bool Prefix, List<int> Postings)>? _keysOfThread;
+    private static List<(bool Prefix, Postings Postings)>? _keysOfThread;
 
     /// <summary>
     /// Asks for the name forms about to be scored, and then their compact names, ahead of need: the forms of one
@@ -497,7 +525,7 @@ internal sealed partial class CustomerDirectory
     /// once, rarest first, looked up from a stack buffer rather than built as strings. The list is this thread's, good
     /// until the thread's next lookup.
     /// </summary>
-    private List<(bool Prefix, List<int> Postings)> RetrievalPostings(string[] tokens, string compact)
+    private List<(bool Prefix, Postings Postings)> RetrievalPostings(string[] tokens, string compact)
     {
         var keys = _keysOfThread ??= new(24);
         keys.Clear();
@@ -508,22 +536,22 @@ internal sealed partial class CustomerDirectory
     }
 
     /// <summary>The order of a lookup's keys: rarest first, then prefix keys, then by their first form.</summary>
-    private int KeyOrder((bool Prefix, List<int> Postings) a, (bool Prefix, List<int> Postings) b) =>
+    private int KeyOrder((bool Prefix, Postings Postings) a, (bool Prefix, Postings Postings) b) =>
         a.Postings.Count != b.Postings.Count ? a.Postings.Count.CompareTo(b.Postings.Count)
             : a.Prefix != b.Prefix ? (a.Prefix ? -1 : 1)
-            : _formOrder is null ? a.Postings[0].CompareTo(b.Postings[0])
+            : _formOrder is null ? a.Postings.Span[0].CompareTo(b.Postings.Span[0])
             : _formOrder.Compare(FirstInOrder(a.Postings), FirstInOrder(b.Postings));
 
     // KeyOrder as a delegate, made at the first lookup rather than at each (two threads may each make one: either serves).
-    private Comparison<(bool Prefix, List<int> Postings)>? _keyOrder;
+    private Comparison<(bool Prefix, Postings Postings)>? _keyOrder;
 
     /// <summary>Each retrieval key's postings added to a lookup's keys (<see cref="AddPostings"/>): a struct, not a closure and a delegate per lookup.</summary>
-    private readonly struct PostingsOfKey(CustomerDirectory directory, List<(bool Prefix, List<int> Postings)> keys) : IRetrievalKeyVisit
+    private readonly struct PostingsOfKey(CustomerDirectory directory, List<(bool Prefix, Postings Postings)> keys) : IRetrievalKeyVisit
     {
         public void Visit(ReadOnlySpan<char> key, bool prefix) => directory.AddPostings(keys, key, prefix);
     }
 
-    private void AddPostings(List<(bool Prefix, List<int> Postings)> keys, ReadOnlySpan<char> key, bool prefix)
+    private void AddPostings(List<(bool Prefix, Postings Postings)> keys, ReadOnlySpan<char> key, bool prefix)
     {
         // A generation leaves a key whose last form it removed with no postings: as if the key were not there.
         if (!TryPostings(key, out var postings) || postings.Count == 0)
@@ -534,7 +562,7 @@ internal sealed partial class CustomerDirectory
         // A loop, not a predicate: a lambda over `postings` would be an allocation per key.
         foreach (var (_, known) in keys)
         {
-            if (ReferenceEquals(known, postings))
+            if (known.Same(postings))
             {
                 return;
             }
@@ -906,6 +934,13 @@ internal sealed partial class CustomerDirectory
     {
         public void Visit(ReadOnlySpan<char> key, bool prefix)
         {
+            if (directory._owned is null)
+            {
+                // A build: into the flat postings, each form once.
+                directory._tokens.Add(key, form);
+                return;
+            }
+
             var list = directory.PostingsToAddTo(key);
 
             // Postings stay ascending and hold each form once, however often a key comes.
@@ -929,8 +964,15 @@ internal sealed partial class CustomerDirectory
         }
     }
 
-    private void AddTo(Dictionary<string, List<int>> map, Dictionary<string, List<int>>? added, string key, int customer)
+    private void AddTo(FlatPostings map, Dictionary<string, List<int>>? added, string key, int customer)
     {
+        if (added is null || _owned is null)
+        {
+            // A build: into the flat postings, which keep each account's customers ascending, each once.
+            map.Add(key, customer);
+            return;
+        }
+
         var list = ListToAddTo(map, added, key);
 
         // In customer order, each once: a build adds customers in that order, a generation may give a known one an account.
@@ -955,22 +997,66 @@ internal sealed partial class CustomerDirectory
             }
         }
 
-        // Each family the root first, then its other members in ascending order, each once.
-        _familyOfRoot = new List<int>[_ids.Count];
-        for (var c = 0; c < _ids.Count; c++)
+        // Each family the root first, then its other members in ascending order, each once: customer c's is c, then
+        // every other customer whose root is c (none for a customer that roots no other).
+        var count = _ids.Count;
+        var start = new int[count + 1];
+        for (var c = 0; c < count; c++)
         {
-            var root = _root[c];
-            var family = _familyOfRoot[root] ??= [root];
-            if (c != root)
+            start[c + 1]++;
+            if (_root[c] != c)
             {
-                family.Add(c);
+                start[_root[c] + 1]++;
             }
+        }
+
+        for (var c = 0; c < count; c++)
+        {
+            start[c + 1] += start[c];
+        }
+
+        var members = new int[start[count]];
+        var next = new int[count];
+        for (var c = 0; c < count; c++)
+        {
+            members[start[c]] = c;
+            next[c] = start[c] + 1;
+        }
+
+        for (var c = 0; c < count; c++)
+        {
+            if (_root[c] != c)
+            {
+                members[next[_root[c]]++] = c;
+            }
+        }
+
+        (_familyStart, _familyMembers) = (start, members);
+        _familiesAdded = null;
+    }
+
+    /// <summary>Each customer's name forms, ascending, side by side: customer c's from the first array's c-th place to its next.</summary>
+    private (int[] Start, int[] Forms) FormsByCustomer()
+    {
+        var start = new int[_ids.Count + 1];
+        foreach (var form in _nameForms)
+        {
+            start[form.Customer + 1]++;
         }
 
         for (var c = 0; c < _ids.Count; c++)
         {
-            _familyOfRoot[c] ??= [c];
+            start[c + 1] += start[c];
         }
+
+        var forms = new int[_nameForms.Count];
+        var next = start[..^1];
+        for (var form = 0; form < _nameForms.Count; form++)
+        {
+            forms[next[_nameForms[form].Customer]++] = form;
+        }
+
+        return (start, forms);
     }
 
     /// <summary>The top of a customer's family: its parents followed up, stopping at an unknown parent or a cycle.</summary>

@@ -37,7 +37,10 @@ internal sealed class NameRetrieval
     private int _count;
 
     /// <summary>A list of forms as one bit per form 0 to <paramref name="forms"/> - 1, for <see cref="Weigh"/>.</summary>
-    public static ulong[] Bits(List<int> list, int forms)
+    public static ulong[] Bits(List<int> list, int forms) => Bits(CollectionsMarshal.AsSpan(list), forms);
+
+    /// <summary>A list of forms as one bit per form 0 to <paramref name="forms"/> - 1, for <see cref="Weigh"/>.</summary>
+    public static ulong[] Bits(ReadOnlySpan<int> list, int forms)
     {
         var bits = new ulong[(forms + 63) >> 6];
         foreach (var form in list)
@@ -62,10 +65,9 @@ internal sealed class NameRetrieval
     /// <summary>The forms in, ascending.</summary>
     public ReadOnlySpan<int> Forms => _forms.AsSpan(0, _count);
 
-    /// <summary>Brings in every form of <paramref name="postings"/> (ascending, each once) with <paramref name="weight"/>, adding it to those already in.</summary>
-    public void BringIn(List<int> postings, int weight)
+    /// <summary>Brings in every form of <paramref name="add"/> (ascending, each once) with <paramref name="weight"/>, adding it to those already in.</summary>
+    public void BringIn(ReadOnlySpan<int> add, int weight)
     {
-        var add = CollectionsMarshal.AsSpan(postings);
         var room = _count + add.Length;
         if (_otherForms.Length < room)
         {
@@ -119,8 +121,8 @@ internal sealed class NameRetrieval
         _count = k;
     }
 
-    /// <summary>Adds <paramref name="weight"/> to each form in that is in <paramref name="postings"/> (ascending), or in <paramref name="bits"/> when given (the same postings as bits).</summary>
-    public void Weigh(List<int> postings, ulong[]? bits, int weight)
+    /// <summary>Adds <paramref name="weight"/> to each form in that is in <paramref name="sorted"/> (ascending), or in <paramref name="bits"/> when given (the same postings as bits).</summary>
+    public void Weigh(ReadOnlySpan<int> sorted, ulong[]? bits, int weight)
     {
         var forms = _forms.AsSpan(0, _count);
         var weights = _weights.AsSpan(0, _count);
@@ -136,7 +138,6 @@ internal sealed class NameRetrieval
             return;
         }
 
-        var sorted = CollectionsMarshal.AsSpan(postings);
         if (forms.Length * (System.Numerics.BitOperations.Log2((uint)sorted.Length) + 1) < sorted.Length)
         {
             // Few forms in, a long list: search each, from where the one before was found.

@@ -17,7 +17,7 @@ namespace CashApp.Engine.Tests.Matching;
 /// </summary>
 public sealed class CustomerDirectoryGenerationProperties
 {
-    private static readonly string[] Accounts =
+    internal static readonly string[] Accounts =
         ["NL91ABNA0417164300", "DE89370400440532013000", "021000021:000123456789", "021000021:123456789", "026009593:0099887766", "GB29NWBK60161331926819", "011000015:5550001"];
 
     /// <summary>
@@ -147,19 +147,19 @@ public sealed class CustomerDirectoryGenerationProperties
     private static string Found(CustomerDirectory directory, List<PayerCandidate> candidates) =>
         string.Join("; ", candidates.Select(c => $"{directory.Id(c.Customer)} {c.Score} {c.How}"));
 
-    private static string RandomName(Random random)
+    internal static string RandomName(Random random)
     {
         var words = Enumerable.Range(0, random.Next(1, 5)).Select(_ => NameLookupProperties.Words[random.Next(NameLookupProperties.Words.Length)]);
         var form = NameLookupProperties.Forms[random.Next(NameLookupProperties.Forms.Length)];
         return string.Join(' ', words) + (form.Length > 0 ? " " + form : string.Empty) + (random.Next(8) == 0 ? " DBA Larch Tech" : string.Empty);
     }
 
-    private static List<string> RandomAliases(Random random) => random.Next(3) == 0 ? [RandomName(random)] : [];
+    internal static List<string> RandomAliases(Random random) => random.Next(3) == 0 ? [RandomName(random)] : [];
 
-    private static List<string> RandomAccounts(Random random) =>
+    internal static List<string> RandomAccounts(Random random) =>
         [.. Enumerable.Range(0, random.Next(0, 3)).Select(_ => Accounts[random.Next(Accounts.Length)])];
 
-    private static string? RandomParent(Random random, int count) => random.Next(6) switch
+    internal static string? RandomParent(Random random, int count) => random.Next(6) switch
     {
         0 => "C" + (random.Next(count) * 10).ToString("D4", CultureInfo.InvariantCulture),
         1 => "C9001",
@@ -167,7 +167,7 @@ public sealed class CustomerDirectoryGenerationProperties
     };
 
     // A payer name as a bank prints one: a name (old or new) as it is, cut, upper-cased, with a slip, or another name.
-    private static string PayerName(Random random, List<string> names)
+    internal static string PayerName(Random random, List<string> names)
     {
         var name = names[random.Next(names.Count)];
         var at = name.Length == 0 ? 0 : random.Next(name.Length);

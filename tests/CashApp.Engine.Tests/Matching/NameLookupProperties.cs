@@ -123,7 +123,7 @@ public sealed class NameLookupProperties
             });
 
     /// <summary>The lookup's rules applied by looking at every name form of every customer, scored with FuzzySharp.</summary>
-    private sealed class BruteForce
+    internal sealed class BruteForce
     {
         private readonly List<(int Customer, string Compact, string? LegalForm, HashSet<string> Keys, string Name)> _forms = [];
         private readonly List<Customer> _customers;

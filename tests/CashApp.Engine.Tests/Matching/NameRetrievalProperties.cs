@@ -27,12 +27,12 @@ public sealed class NameRetrievalProperties
                 var retrieval = NameRetrieval.Start();
                 foreach (var (postings, weight) in bringing)
                 {
-                    retrieval.BringIn(postings, weight);
+                    retrieval.BringIn([.. postings], weight);
                 }
 
                 foreach (var ((postings, weight), asBits) in weighing)
                 {
-                    retrieval.Weigh(postings, asBits ? NameRetrieval.Bits(postings, 150) : null, weight);
+                    retrieval.Weigh([.. postings], asBits ? NameRetrieval.Bits(postings, 150) : null, weight);
                 }
 
                 var forms = bringing.SelectMany(b => b.Item1).Distinct().ToList();
