@@ -36,7 +36,7 @@ public sealed partial class LockboxLayout
     /// <summary>The longest record a layout may define.</summary>
     public const int MaxRecordLength = 4096;
 
-    private static FrozenDictionary<char, LockboxField[]> DefaultRecords => Defaults.Records;
+    private static (char Type, LockboxField[] Fields)[] DefaultRecords => Defaults.Records;
 
     /// <summary>The built-in default layout of LOCKBOX.md (80-character records, USD).</summary>
     public static LockboxLayout Default => Defaults.Layout;
@@ -44,25 +44,26 @@ public sealed partial class LockboxLayout
     // A nested type, so that the default layout is built after the tables it is built from.
     private static class Defaults
     {
-        public static readonly FrozenDictionary<char, LockboxField[]> Records = new Dictionary<char, LockboxField[]>
-        {
-            ['1'] = [new("priority", 2, 2), new("destination", 4, 10), new("origin", 14, 10), new("file_date", 24, 6), new("file_time", 30, 4)],
-            ['2'] = [new("destination", 2, 10), new("origin", 12, 10), new("reference", 22, 10), new("service_type", 32, 3)],
-            ['5'] = [new("batch", 2, 3), new("item", 5, 3), new("lockbox", 8, 7), new("deposit_date", 15, 6)],
-            ['6'] =
+        // In the order the layouts' tables enumerate them (a frozen dictionary of these kept this order).
+        public static readonly (char Type, LockboxField[] Fields)[] Records =
+        [
+            ('1', [new("priority", 2, 2), new("destination", 4, 10), new("origin", 14, 10), new("file_date", 24, 6), new("file_time", 30, 4)]),
+            ('2', [new("destination", 2, 10), new("origin", 12, 10), new("reference", 22, 10), new("service_type", 32, 3)]),
+            ('5', [new("batch", 2, 3), new("item", 5, 3), new("lockbox", 8, 7), new("deposit_date", 15, 6)]),
+            ('6',
             [
                 new("batch", 2, 3), new("item", 5, 3), new("amount", 8, 10), new("routing", 18, 9), new("account", 27, 14),
                 new("check_number", 41, 10), new("remitter_name", 51, 30),
-            ],
-            ['4'] =
+            ]),
+            ('4',
             [
                 new("batch", 2, 3), new("item", 5, 3), new("overflow_type", 8, 1), new("sequence", 9, 2), new("last", 11, 1),
                 new("invoice_number", 12, 20), new("invoice_amount", 32, 10),
-            ],
-            ['7'] = [new("batch", 2, 3), new("item", 5, 3), new("lockbox", 8, 7), new("deposit_date", 15, 6), new("batch_count", 21, 3), new("batch_amount", 24, 10)],
-            ['8'] = [new("lockbox", 8, 7), new("deposit_date", 15, 6), new("lockbox_count", 21, 4), new("lockbox_amount", 25, 10)],
-            ['9'] = [new("record_count", 2, 6)],
-        }.ToFrozenDictionary();
+            ]),
+            ('7', [new("batch", 2, 3), new("item", 5, 3), new("lockbox", 8, 7), new("deposit_date", 15, 6), new("batch_count", 21, 3), new("batch_amount", 24, 10)]),
+            ('8', [new("lockbox", 8, 7), new("deposit_date", 15, 6), new("lockbox_count", 21, 4), new("lockbox_amount", 25, 10)]),
+            ('9', [new("record_count", 2, 6)]),
+        ];
 
         public static readonly LockboxLayout Layout = Create("default", DefaultRecordLength, new Dictionary<char, IReadOnlyList<LockboxField>>());
     }
@@ -126,7 +127,10 @@ public sealed partial class LockboxLayout
         }
 
         Validate(source, recordLength, currency, merged, records, csv);
-        return new LockboxLayout(name, sourceFile, recordLength, currency, merged.ToFrozenDictionary(), csv);
+        // With no records of its own a layout has the default records, whose frozen dictionary kept their order (their
+        // types are dense); any other set of types keeps the frozen dictionary, whose order depends on the types.
+        IReadOnlyDictionary<char, IReadOnlyList<LockboxField>> table = records.Count == 0 ? new LockboxRecordTable(merged) : merged.ToFrozenDictionary();
+        return new LockboxLayout(name, sourceFile, recordLength, currency, table, csv);
     }
 
     /// <summary>

@@ -59,6 +59,14 @@ public sealed class BankFilePartsRowsTests : IDisposable
     public Property ReadRows_RandomLockboxFile_GivesTheRowsOfTheOneThreadRead(LockboxCase c, PositiveInt partBytes, PositiveInt workers) =>
         Compare(c.Bytes, BankFileFormat.Lockbox, new BankFileReadOptions { LockboxLayout = c.Layout }, 1 + (partBytes.Get % 300), 1 + (workers.Get % 3));
 
+    [Property(MaxTest = 200, Arbitrary = [typeof(LockboxGenerators)])]
+    public Property ReadRows_LockboxFileWithOneByteChanged_GivesTheRowsOrTheFirstErrorOfTheOneThreadRead(LockboxCase c, PositiveInt position, byte value, PositiveInt partBytes)
+    {
+        var bytes = c.Bytes;
+        bytes[position.Get % bytes.Length] = value;
+        return Compare(bytes, BankFileFormat.Lockbox, new BankFileReadOptions { LockboxLayout = c.Layout }, 1 + (partBytes.Get % 200), workers: 2);
+    }
+
     /// <summary>A payer account of a DABA routing number and a DACT account, and a row referenced by its customer reference, as the transaction has them.</summary>
     [Fact]
     public void ReadRows_PayerAccountOfRoutingAndAccount_IsJoinedAsTheTransactionJoinsIt()
