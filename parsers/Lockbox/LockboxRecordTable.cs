@@ -12,28 +12,28 @@ namespace CashApp.Parsers.Lockbox;
 /// </summary>
 internal sealed class LockboxRecordTable : IReadOnlyDictionary<char, IReadOnlyList<LockboxField>>
 {
-    private readonly char[] types;
-    private readonly IReadOnlyList<LockboxField>[] fields;
+    private readonly char[] _types;
+    private readonly IReadOnlyList<LockboxField>[] _fields;
 
     /// <summary>The entries of <paramref name="source"/>, in its order.</summary>
     public LockboxRecordTable(IReadOnlyDictionary<char, IReadOnlyList<LockboxField>> source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        types = new char[source.Count];
-        fields = new IReadOnlyList<LockboxField>[types.Length];
+        _types = new char[source.Count];
+        _fields = new IReadOnlyList<LockboxField>[_types.Length];
         var i = 0;
         foreach (var (type, list) in source)
         {
-            types[i] = type;
-            fields[i++] = list;
+            _types[i] = type;
+            _fields[i++] = list;
         }
     }
 
-    public int Count => types.Length;
+    public int Count => _types.Length;
 
-    public IEnumerable<char> Keys => types;
+    public IEnumerable<char> Keys => _types;
 
-    public IEnumerable<IReadOnlyList<LockboxField>> Values => fields;
+    public IEnumerable<IReadOnlyList<LockboxField>> Values => _fields;
 
     public IReadOnlyList<LockboxField> this[char key] =>
         TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"The given key '{key}' was not present in the dictionary.");
@@ -43,15 +43,15 @@ internal sealed class LockboxRecordTable : IReadOnlyDictionary<char, IReadOnlyLi
     public bool TryGetValue(char key, [MaybeNullWhen(false)] out IReadOnlyList<LockboxField> value)
     {
         var i = IndexOf(key);
-        value = i >= 0 ? fields[i] : null;
+        value = i >= 0 ? _fields[i] : null;
         return i >= 0;
     }
 
     public IEnumerator<KeyValuePair<char, IReadOnlyList<LockboxField>>> GetEnumerator()
     {
-        for (var i = 0; i < types.Length; i++)
+        for (var i = 0; i < _types.Length; i++)
         {
-            yield return new KeyValuePair<char, IReadOnlyList<LockboxField>>(types[i], fields[i]);
+            yield return new KeyValuePair<char, IReadOnlyList<LockboxField>>(_types[i], _fields[i]);
         }
     }
 
@@ -59,9 +59,9 @@ internal sealed class LockboxRecordTable : IReadOnlyDictionary<char, IReadOnlyLi
 
     private int IndexOf(char key)
     {
-        for (var i = 0; i < types.Length; i++)
+        for (var i = 0; i < _types.Length; i++)
         {
-            if (types[i] == key)
+            if (_types[i] == key)
             {
                 return i;
             }
