@@ -23,17 +23,18 @@ public sealed class FlatPostingsProperties
     [Property(MaxTest = 400, Replay = "(2105,1221)")]
     public Property Postings_AreThoseOfASortedListPerKey() =>
         Prop.ForAll(
-            Gen.ListOf(Gen.Choose(0, 12).Zip(Gen.Choose(0, 40))).ToArbitrary(),
+            Gen.Choose(0, 1_500).SelectMany(n => Gen.ListOf(Gen.Choose(0, KeyRange).Zip(Gen.Choose(0, 40)), n)).ToArbitrary(),
             Gen.Elements(true, false).ToArbitrary(),
             (adds, ascending) =>
             {
                 // A build adds in ascending order (forms, customers); a customer given twice adds to an earlier one.
                 var ordered = ascending ? [.. adds.OrderBy(a => a.Item2)] : adds;
-                var flat = new FlatPostings(adds: 3);
+                // The least room there is, so that the table, the keys' characters, the slots and the adds all grow.
+                var flat = new FlatPostings(adds: 1, keys: 1, keyChars: 1);
                 var lists = new Dictionary<string, List<int>>(StringComparer.Ordinal);
                 foreach (var (k, value) in ordered)
                 {
-                    var key = "K" + k.ToString(CultureInfo.InvariantCulture);
+                    var key = KeyText(k);
                     if (k % 2 == 0)
                     {
                         flat.Add(key, value);
@@ -61,9 +62,9 @@ public sealed class FlatPostingsProperties
                     return false.Label($"{flat.Count} keys against {lists.Count}");
                 }
 
-                for (var k = 0; k <= 13; k++)
+                for (var k = 0; k <= KeyRange + 1; k++)
                 {
-                    var key = "K" + k.ToString(CultureInfo.InvariantCulture);
+                    var key = KeyText(k);
                     var expected = lists.TryGetValue(key, out var list) ? list : [];
                     var bySpan = flat.TryGetSlot(key.AsSpan(), out var slot) ? flat.Of(slot).Span.ToArray() : [];
                     if (!flat.Of(key).SequenceEqual(expected.ToArray()) || !bySpan.SequenceEqual(expected))
@@ -74,6 +75,46 @@ public sealed class FlatPostingsProperties
 
                 return true.Label("same");
             });
+
+    private const int KeyRange = 300;
+
+    /// <summary>
+    /// Key <paramref name="k"/>'s text: keys that differ only in case (K7, k7), non-ASCII keys of many lengths (their
+    /// characters past the map's first kilobyte), and the empty key.
+    /// </summary>
+    private static string KeyText(int k)
+    {
+        var n = (k / 4).ToString(CultureInfo.InvariantCulture);
+        return (k % 4) switch
+        {
+            0 => "K" + n,
+            1 => "k" + n,
+            2 => "\u00DC" + n + new string('x', k % 23),
+            _ => k == 3 ? "" : "K" + n + "\u00E9",
+        };
+    }
+
+    /// <summary>
+    /// Two keys whose hashes give the same check bits and the same first entry of a 64-entry table: each keeps its own
+    /// postings (the check bits alone would take the second for the first).
+    /// </summary>
+    [Fact]
+    public void KeysWithTheSameCheckBits_KeepTheirOwnPostings()
+    {
+        const string first = "K1881544", second = "K8275900";
+        Assert.Equal(unchecked((uint)KeyIndex.HashOf(first)), unchecked((uint)KeyIndex.HashOf(second)));
+        Assert.Equal(KeyIndex.HashOf(first) >> 58, KeyIndex.HashOf(second) >> 58);
+
+        var flat = new FlatPostings();
+        flat.Add(first, 1);
+        flat.Add(second, 2);
+        flat.Add(first, 3);
+        flat.Freeze();
+
+        Assert.Equal(2, flat.Count);
+        Assert.Equal(new[] { 1, 3 }, flat.Of(first).ToArray());
+        Assert.Equal(new[] { 2 }, flat.Of(second).ToArray());
+    }
 
     /// <summary>
     /// A directory built from any customers (names from a small vocabulary, shared accounts, parents in chains and
