@@ -19,9 +19,9 @@ namespace CashApp.Engine.Matching;
 /// <para>
 /// While building, a slot keeps the last value added to it and how many it has, and each add is the slot it went to,
 /// in the order made, with the values as runs (a name form adds its ten or so keys one after another). Freezing places
-/// each add's value at its slot's next place, so a slot's values stay in the order added; a slot whose values were
-/// not added in ascending order (an account given again to an earlier customer) is then sorted, and each value kept once,
-/// which is what inserting each into a sorted list once would have made.
+/// each add's value at its slot's next place, so a slot's values stay in the order added. When any slot's values were
+/// not added in ascending order (an account given again to an earlier customer), every slot is then sorted, each value
+/// kept once, into a new array: what inserting each into a sorted list once would have made.
 /// </para>
 /// </remarks>
 internal sealed class FlatPostings
@@ -40,9 +40,9 @@ internal sealed class FlatPostings
 
     // The adds' slots, in native memory: tens of megabytes for a large build, needed only until Freeze, kept off the
     // collector's large object heap (whose budget they spent, and where they stayed until the next full collection).
-    // Freed by Freeze, or by the finalizer when a build is abandoned before it.
-    private unsafe int* _addSlots;
-    private int _addCapacity;
+    // Freed by Freeze, or by the buffer's finalizer when a build is abandoned before it (the map itself has none, so
+    // its arrays are never kept for a finalizer).
+    private AddSlots? _addSlots;
     private int[]? _runValues;
     private int[]? _runEnds;
     private int _runs;
@@ -64,8 +64,7 @@ internal sealed class FlatPostings
         _keyChars = GC.AllocateUninitializedArray<char>(Math.Max(1_024, keyChars));
         _tails = new (int, int)[256];
         // Only the adds made are read: the buffer is not cleared (pages never written are never touched).
-        _addCapacity = Math.Max(256, adds);
-        _addSlots = (int*)NativeMemory.Alloc((nuint)_addCapacity, sizeof(int));
+        _addSlots = new AddSlots(Math.Max(256, adds));
         _runValues = new int[256];
         _runEnds = new int[256];
     }
@@ -181,22 +180,8 @@ internal sealed class FlatPostings
             _runValues[_runs++] = value;
         }
 
-        if (_adds == _addCapacity)
-        {
-            _addCapacity *= 2;
-            _addSlots = (int*)NativeMemory.Realloc(_addSlots, (nuint)_addCapacity * sizeof(int));
-        }
-
-        _addSlots[_adds++] = slot;
+        _addSlots!.Set(_adds++, slot);
         _runEnds![_runs - 1] = _adds;
-    }
-
-    ~FlatPostings() => FreeAdds();
-
-    private unsafe void FreeAdds()
-    {
-        NativeMemory.Free(_addSlots);
-        _addSlots = null;
     }
 
     private void EnsureBuilding()
@@ -226,7 +211,7 @@ internal sealed class FlatPostings
         }
 
         var values = GC.AllocateUninitializedArray<int>(_adds);
-        var adds = _addSlots;
+        var adds = _addSlots!.Pointer;
         for (int r = 0, from = 0; r < _runs; r++)
         {
             var value = _runValues![r];
@@ -239,7 +224,8 @@ internal sealed class FlatPostings
 
         (_start, _values) = Ascending(start, values);
         _tails = null;
-        FreeAdds();
+        _addSlots.Free();
+        _addSlots = null;
         _runValues = null;
         _runEnds = null;
     }
@@ -314,6 +300,40 @@ internal sealed class FlatPostings
 
     /// <summary>The postings of <paramref name="key"/>, or none.</summary>
     public ReadOnlySpan<int> Of(string key) => TryGetSlot(key.AsSpan(), out var slot) ? Of(slot).Span : [];
+
+    /// <summary>
+    /// The adds' slots in native memory, growing by doubling; freed by <see cref="Free"/>, or by its finalizer when a
+    /// build is abandoned. An object of its own, so that the map has no finalizer and its arrays are never kept for one
+    /// (this object, a pointer and a count, is all a finalization keeps).
+    /// </summary>
+    private sealed unsafe class AddSlots(int capacity)
+    {
+        private int _capacity = capacity;
+
+        public int* Pointer { get; private set; } = (int*)NativeMemory.Alloc((nuint)capacity, sizeof(int));
+
+        ~AddSlots() => Free();
+
+        public void Set(int at, int slot)
+        {
+            if (at == _capacity)
+            {
+                // The capacity is changed only once the memory has it: a failed grow leaves the two agreeing.
+                var capacity = checked(2 * _capacity);
+                Pointer = (int*)NativeMemory.Realloc(Pointer, (nuint)capacity * sizeof(int));
+                _capacity = capacity;
+            }
+
+            Pointer[at] = slot;
+        }
+
+        /// <summary>Frees the memory; a second call does nothing.</summary>
+        public void Free()
+        {
+            NativeMemory.Free(Pointer);
+            Pointer = null;
+        }
+    }
 }
 
 /// <summary>
@@ -353,4 +373,5 @@ internal readonly struct Postings
     public ReadOnlySpan<int> Span => List is null ? new(_values, _start, Count) : CollectionsMarshal.AsSpan(List);
 
     public bool Same(Postings other) => Slot == other.Slot && ReferenceEquals(List, other.List);
+
 }
