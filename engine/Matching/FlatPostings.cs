@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace CashApp.Engine.Matching;
@@ -79,31 +80,42 @@ internal sealed class FlatPostings
 
         // One probe for a key met before and for a new one.
         var hash = KeyIndex.HashOf(key);
-        var check = (ulong)unchecked((uint)hash) << 32;
+        var slot = Find(key, hash, out var at);
+        if (slot < 0)
+        {
+            slot = NewSlot(key);
+            _table[at] = CheckOf(hash) | (uint)(slot + 1);
+            if (2 * _count > _table.Length)
+            {
+                Grow();
+            }
+        }
+
+        Append(slot, value);
+    }
+
+    /// <summary>The slot of <paramref name="key"/> (of hash <paramref name="hash"/>), or -1 with <paramref name="at"/> the empty entry its probe ended at.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Find(ReadOnlySpan<char> key, ulong hash, out int at)
+    {
+        var check = CheckOf(hash);
         var mask = _table.Length - 1;
-        for (var at = (int)(hash >> _shift); ; at = (at + 1) & mask)
+        for (at = (int)(hash >> _shift); ; at = (at + 1) & mask)
         {
             var entry = _table[at];
             if (entry == 0)
             {
-                var slot = NewSlot(key);
-                _table[at] = check | (uint)(slot + 1);
-                if (2 * _count > _table.Length)
-                {
-                    Grow();
-                }
-
-                Append(slot, value);
-                return;
+                return -1;
             }
 
             if ((entry & 0xFFFF_FFFF_0000_0000UL) == check && KeyIs(SlotOf(entry), key))
             {
-                Append(SlotOf(entry), value);
-                return;
+                return SlotOf(entry);
             }
         }
     }
+
+    private static ulong CheckOf(ulong hash) => (ulong)unchecked((uint)hash) << 32;
 
     private static int SlotOf(ulong entry) => unchecked((int)(uint)entry) - 1;
 
@@ -275,24 +287,8 @@ internal sealed class FlatPostings
     /// <summary>The slot of <paramref name="key"/>, when the map has it.</summary>
     public bool TryGetSlot(ReadOnlySpan<char> key, out int slot)
     {
-        var hash = KeyIndex.HashOf(key);
-        var check = (ulong)unchecked((uint)hash) << 32;
-        var mask = _table.Length - 1;
-        for (var at = (int)(hash >> _shift); ; at = (at + 1) & mask)
-        {
-            var entry = _table[at];
-            if (entry == 0)
-            {
-                slot = -1;
-                return false;
-            }
-
-            if ((entry & 0xFFFF_FFFF_0000_0000UL) == check && KeyIs(SlotOf(entry), key))
-            {
-                slot = SlotOf(entry);
-                return true;
-            }
-        }
+        slot = Find(key, KeyIndex.HashOf(key), out _);
+        return slot >= 0;
     }
 
     /// <summary>The postings of a slot (frozen), ascending.</summary>
