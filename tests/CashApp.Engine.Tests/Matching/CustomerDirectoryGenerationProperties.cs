@@ -31,13 +31,8 @@ public sealed class CustomerDirectoryGenerationProperties
         {
             var random = new Random(seed);
             var limits = NameLookupProperties.Limits[limitsAt];
-            var customers = new SortedDictionary<string, Customer>(StringComparer.Ordinal);
-            var count = random.Next(8, 50);
-            for (var i = 0; i < count; i++)
-            {
-                var id = "C" + (i * 10).ToString("D4", CultureInfo.InvariantCulture);
-                customers[id] = new Customer(id, RandomName(random), RandomParent(random, count), RandomAliases(random), RandomAccounts(random));
-            }
+            var customers = RandomCustomers(random);
+            var count = customers.Count;
 
             var directory = new CustomerDirectory([.. customers.Values], [], limits);
             var everName = customers.Values.SelectMany(c => c.Aliases.Prepend(c.Name)).ToList();
@@ -146,6 +141,20 @@ public sealed class CustomerDirectoryGenerationProperties
 
     private static string Found(CustomerDirectory directory, List<PayerCandidate> candidates) =>
         string.Join("; ", candidates.Select(c => $"{directory.Id(c.Customer)} {c.Score} {c.How}"));
+
+    /// <summary>8 to 49 customers, ids C0000, C0010, ... (room between them for ids added later), by id.</summary>
+    internal static SortedDictionary<string, Customer> RandomCustomers(Random random)
+    {
+        var customers = new SortedDictionary<string, Customer>(StringComparer.Ordinal);
+        var count = random.Next(8, 50);
+        for (var i = 0; i < count; i++)
+        {
+            var id = "C" + (i * 10).ToString("D4", CultureInfo.InvariantCulture);
+            customers[id] = new Customer(id, RandomName(random), RandomParent(random, count), RandomAliases(random), RandomAccounts(random));
+        }
+
+        return customers;
+    }
 
     internal static string RandomName(Random random)
     {

@@ -128,14 +128,8 @@ public sealed class FlatPostingsProperties
         {
             var random = new Random(seed);
             var limits = NameLookupProperties.Limits[limitsAt];
-            var customers = new SortedDictionary<string, Customer>(StringComparer.Ordinal);
-            var count = random.Next(8, 50);
-            for (var i = 0; i < count; i++)
-            {
-                var id = "C" + (i * 10).ToString("D4", CultureInfo.InvariantCulture);
-                customers[id] = new Customer(id, CustomerDirectoryGenerationProperties.RandomName(random), CustomerDirectoryGenerationProperties.RandomParent(random, count),
-                    CustomerDirectoryGenerationProperties.RandomAliases(random), CustomerDirectoryGenerationProperties.RandomAccounts(random));
-            }
+            var customers = CustomerDirectoryGenerationProperties.RandomCustomers(random);
+            var count = customers.Count;
 
             var everName = customers.Values.SelectMany(c => c.Aliases.Prepend(c.Name)).ToList();
             if (random.Next(3) == 0)
