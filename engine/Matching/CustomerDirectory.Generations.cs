@@ -196,7 +196,7 @@ internal sealed partial class CustomerDirectory
 
         for (var form = firstForm; form < _nameForms.Count; form++)
         {
-            OwnedList(_formsAdded!, _nameForms[form].Customer, FormsOf).Add(form);
+            OwnedList(_formsAdded!, _nameForms[form].Customer, FormsOf(_nameForms[form].Customer)).Add(form);
         }
 
         // The new ids sort after every known one, in the order they are numbered in.
@@ -250,7 +250,7 @@ internal sealed partial class CustomerDirectory
             var root = _root[c];
             if (root != c)
             {
-                OwnedList(families, root, Family).Add(c);
+                OwnedList(families, root, Family(root)).Add(c);
             }
         }
     }
@@ -292,7 +292,7 @@ internal sealed partial class CustomerDirectory
             foreach (var key in old.Where(k => !kept.Contains(k)).Order(StringComparer.Ordinal))
             {
                 // An emptied list stays in the overlay: the account is no longer anyone's (see Listed).
-                var list = ListToAddTo(map, added!, key);
+                var list = OwnedList(added!, key, Listed(map, added, key));
                 var at = list.BinarySearch(customer);
                 if (at >= 0)
                 {
@@ -469,36 +469,21 @@ internal sealed partial class CustomerDirectory
         return copy;
     }
 
-    /// <summary>The customers of an account key to add one to, in a generation: a copy made for it.</summary>
-    private List<int> ListToAddTo(FlatPostings map, Dictionary<string, List<int>> added, string key)
-    {
-        if (added.TryGetValue(key, out var mine) && _owned!.Contains(mine))
-        {
-            return mine;
-        }
-
-        List<int> copy = mine is not null ? [.. mine] : [.. map.Of(key)];
-        added[key] = copy;
-        _owned!.Add(copy);
-        return copy;
-    }
-
     /// <summary>
-    /// The list of <paramref name="key"/> in <paramref name="lists"/> that this generation owns and may add to: the one
-    /// it made, or a copy of what <paramref name="known"/> gives (a last generation's list, or the build's).
+    /// The list of <paramref name="key"/> in <paramref name="lists"/> that this generation owns and may change: the one it
+    /// made, or a copy of <paramref name="known"/>, what the key has now (a last generation's list, or the build's).
     /// </summary>
-    private List<int> OwnedList(Dictionary<int, List<int>> lists, int key, KnownList known)
+    private List<int> OwnedList<TKey>(Dictionary<TKey, List<int>> lists, TKey key, ReadOnlySpan<int> known)
+        where TKey : notnull
     {
         if (lists.TryGetValue(key, out var mine) && _owned!.Contains(mine))
         {
             return mine;
         }
 
-        List<int> copy = [.. known(key)];
+        List<int> copy = [.. known];
         lists[key] = copy;
         _owned!.Add(copy);
         return copy;
     }
-
-    private delegate ReadOnlySpan<int> KnownList(int key);
 }

@@ -973,7 +973,7 @@ internal sealed partial class CustomerDirectory
             return;
         }
 
-        var list = ListToAddTo(map, added, key);
+        var list = OwnedList(added, key, Listed(map, added, key));
 
         // In customer order, each once: a build adds customers in that order, a generation may give a known one an account.
         var at = list.BinarySearch(customer);
