@@ -294,16 +294,6 @@ public static class MatchRun
             return Task.FromResult((matched, (long)payments.Count));
         }).ConfigureAwait(false);
 
-        // The summary's counts read only the payments and the result: made on another core while the books are checked
-        // and the files written (both stages leave a core idle part of the time), not after them (some 0.5 s on the 1M day).
-        var counts = Task.Run(() =>
-        {
-            var appliedRefs = result.Applications.Select(a => a.PaymentRef).ToHashSet(StringComparer.Ordinal);
-            var unappliedRefs = result.Exceptions.Where(e => e.Unapplied.Minor != 0).Select(e => e.PaymentRef).ToHashSet(StringComparer.Ordinal);
-            var fully = payments.Count(p => appliedRefs.Contains(p.PaymentRef) && !unappliedRefs.Contains(p.PaymentRef));
-            return (appliedRefs.Count, fully);
-        }, CancellationToken.None);
-
         // Credits that are not payments (pending, informational, reversals) are never applied, and never lost.
         var exceptions = new List<ExceptionCase>(result.Exceptions);
         foreach (var credit in notPayments)
@@ -332,14 +322,15 @@ public static class MatchRun
             repeatSources.Add(repeat, credit);
         }
 
-        await run.Stage("check", result.Applications.Count, () =>
+        var counts = await run.Stage("check", result.Applications.Count, () =>
         {
             // Only the items applied to can break the books; passing just those spares a dictionary of every open
             // item (millions) and checks exactly the same. After a run they are the items whose open amount moved,
             // which the matcher finds from its amounts without reading the items; one applied to and not among them
             // is looked up by id, and an id the matcher does not know stays out, and the check names it.
-            BalanceCheck.Verify(payments, matcher.ItemsMoved(), matcher.ItemWithId, result.Applications, result.Exceptions);
-            return Task.FromResult((0, (long)result.Applications.Count));
+            // The summary's counts come from the check's table of payment references, which holds every one already.
+            var counted = BalanceCheck.VerifyAndCount(payments, matcher.ItemsMoved(), matcher.ItemWithId, result.Applications, result.Exceptions);
+            return Task.FromResult((counted, (long)result.Applications.Count));
         }).ConfigureAwait(false);
 
         await run.Stage("write", result.Applications.Count + exceptions.Count, async () =>
@@ -357,7 +348,7 @@ public static class MatchRun
             return (0, (long)(result.Applications.Count + exceptions.Count));
         }).ConfigureAwait(false);
 
-        var (applied, fully) = await counts.ConfigureAwait(false);
+        var (applied, fully) = counts;
         return new MatchRunSummary(
             summaries,
             itemCount,

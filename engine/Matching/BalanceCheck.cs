@@ -32,7 +32,17 @@ public static class BalanceCheck
     /// asked of <paramref name="findItem"/> (null when there is no such item). What lets a batch run pass the items whose
     /// amount moved instead of looking for the applied ids among millions.
     /// </summary>
-    internal static void Verify(IReadOnlyList<Payment> payments, IReadOnlyList<OpenItem> items, Func<string, OpenItem?> findItem, IReadOnlyList<Application> applications, IReadOnlyList<ExceptionCase> exceptions)
+    internal static void Verify(IReadOnlyList<Payment> payments, IReadOnlyList<OpenItem> items, Func<string, OpenItem?> findItem, IReadOnlyList<Application> applications, IReadOnlyList<ExceptionCase> exceptions) =>
+        VerifyAndCount(payments, items, findItem, applications, exceptions);
+
+    /// <summary>
+    /// As <see cref="Verify(IReadOnlyList{Payment}, IReadOnlyList{OpenItem}, Func{string, OpenItem}, IReadOnlyList{Application}, IReadOnlyList{ExceptionCase})"/>,
+    /// and, once the books balance, how many payment references have an application (<see cref="PaymentCounts.Applied"/>)
+    /// and how many payments are applied in full: their reference has an application and no exception with an unapplied
+    /// amount (<see cref="PaymentCounts.InFull"/>). The payments' side holds every reference once already, so a run's
+    /// summary reads its counts from it instead of hashing every reference again.
+    /// </summary>
+    internal static PaymentCounts VerifyAndCount(IReadOnlyList<Payment> payments, IReadOnlyList<OpenItem> items, Func<string, OpenItem?> findItem, IReadOnlyList<Application> applications, IReadOnlyList<ExceptionCase> exceptions)
     {
         ArgumentNullException.ThrowIfNull(payments);
         ArgumentNullException.ThrowIfNull(items);
@@ -41,18 +51,25 @@ public static class BalanceCheck
         ArgumentNullException.ThrowIfNull(exceptions);
 
         var itemSide = applications.Count >= ApartFrom ? Task.Run(() => CheckItems(items, findItem, applications)) : null;
-        var paymentViolation = CheckPayments(payments, applications, exceptions);
+        var paymentViolation = CheckPayments(payments, applications, exceptions, out var counts);
         var itemViolation = itemSide is null ? CheckItems(items, findItem, applications) : itemSide.GetAwaiter().GetResult();
         var first = Violation.First(paymentViolation, itemViolation);
         if (first is not null)
         {
             throw new InvalidOperationException(first.Value.Message);
         }
+
+        return counts;
     }
 
+    /// <summary>What a balanced run's payments came to: references applied to, and payments applied in full.</summary>
+    internal readonly record struct PaymentCounts(int Applied, int InFull);
+
     /// <summary>Every application and unapplied amount against its payment: known, in its currency, and adding up to it.</summary>
-    private static Violation? CheckPayments(IReadOnlyList<Payment> payments, IReadOnlyList<Application> applications, IReadOnlyList<ExceptionCase> exceptions)
+    private static Violation? CheckPayments(IReadOnlyList<Payment> payments, IReadOnlyList<Application> applications, IReadOnlyList<ExceptionCase> exceptions, out PaymentCounts counts)
     {
+        counts = default;
+
         // One entry per payment reference, looked up once per row and updated in place.
         var byRef = new Dictionary<string, PaymentTotals>(payments.Count, StringComparer.Ordinal);
         foreach (var payment in payments)
@@ -60,6 +77,7 @@ public static class BalanceCheck
             ref var totals = ref CollectionsMarshal.GetValueRefOrAddDefault(byRef, payment.PaymentRef, out _);
             totals.Amount += payment.Amount.Minor;
             totals.Currency = payment.Amount.Currency.Code;
+            totals.Payments++;
         }
 
         for (var row = 0; row < applications.Count; row++)
@@ -77,6 +95,7 @@ public static class BalanceCheck
             }
 
             payment.Accounted += application.Amount.Minor;
+            payment.Applied = true;
         }
 
         foreach (var exception in exceptions)
@@ -85,17 +104,23 @@ public static class BalanceCheck
             if (!Unsafe.IsNullRef(ref payment))
             {
                 payment.Accounted += exception.Unapplied.Minor;
+                payment.Unapplied |= exception.Unapplied.Minor != 0;
             }
         }
 
+        int applied = 0, inFull = 0;
         foreach (var (reference, totals) in byRef)
         {
             if (totals.Accounted != totals.Amount)
             {
                 return new Violation(applications.Count, Step.PaymentTotal, $"Payment {reference}: applied plus unapplied is {totals.Accounted}, not the payment's {totals.Amount} (minor units).");
             }
+
+            applied += totals.Applied ? 1 : 0;
+            inFull += totals.Applied && !totals.Unapplied ? totals.Payments : 0;
         }
 
+        counts = new PaymentCounts(applied, inFull);
         return null;
     }
 
@@ -187,7 +212,7 @@ public static class BalanceCheck
             a is null ? b : b is null ? a : (a.Value.Row, a.Value.Step).CompareTo((b.Value.Row, b.Value.Step)) <= 0 ? a : b;
     }
 
-    private record struct PaymentTotals(Int128 Amount, string? Currency, Int128 Accounted);
+    private record struct PaymentTotals(Int128 Amount, string? Currency, Int128 Accounted, int Payments, bool Applied, bool Unapplied);
 
     private record struct ItemTotals(OpenItem Item, Int128 Applied, bool Touched);
 }
