@@ -1,6 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace CashApp.Engine.Matching;
 
@@ -67,9 +65,6 @@ internal sealed class NameRetrieval
     /// <summary>The forms in, ascending.</summary>
     public ReadOnlySpan<int> Forms => _forms.AsSpan(0, _count);
 
-    /// <summary>The weights of the forms in, in their order.</summary>
-    internal ReadOnlySpan<int> Weights => _weights.AsSpan(0, _count);
-
     /// <summary>Brings in every form of <paramref name="add"/> (ascending, each once) with <paramref name="weight"/>, adding it to those already in.</summary>
     public void BringIn(ReadOnlySpan<int> add, int weight)
     {
@@ -133,11 +128,8 @@ internal sealed class NameRetrieval
         var weights = _weights.AsSpan(0, _count);
         if (bits is not null)
         {
-            // Eight forms at a time where the processor gathers, then one at a time; the same sums either way.
-            var at = Avx2.IsSupported ? WeighByGather(forms, weights, bits, weight) : 0;
-
             // Without a branch: a form in or not is as likely as not for a common word, and a mispredicted jump costs more than an add.
-            for (; at < forms.Length; at++)
+            for (var at = 0; at < forms.Length; at++)
             {
                 var form = forms[at];
                 weights[at] += weight & -(int)((bits[form >> 6] >> form) & 1);
@@ -185,35 +177,6 @@ internal sealed class NameRetrieval
                 j++;
             }
         }
-    }
-
-    /// <summary>
-    /// Adds <paramref name="weight"/> to the weight of each form in <paramref name="bits"/>, eight forms at a time: their
-    /// 32-bit words of the bits (form / 32; the bits are little-endian, so the word holds the form's bit at form % 32)
-    /// gathered by one instruction, shifted and masked side by side. A lookup weighs some 800 forms by each of five
-    /// common keys, one by one a read, a shift, a mask and an add each; here eight share each step. Returns how many
-    /// forms it weighed (a multiple of eight); the rest are the caller's.
-    /// </summary>
-    internal static unsafe int WeighByGather(ReadOnlySpan<int> forms, Span<int> weights, ulong[] bits, int weight)
-    {
-        var at = 0;
-        fixed (int* form = forms)
-        fixed (int* weighed = weights)
-        fixed (ulong* words = bits)
-        {
-            var low = Vector256.Create(31);
-            var one = Vector256.Create(1);
-            var add = Vector256.Create(weight);
-            for (; at + 8 <= forms.Length; at += 8)
-            {
-                var eight = Avx.LoadVector256(form + at);
-                var word = Avx2.GatherVector256((int*)words, Avx2.ShiftRightLogical(eight, 5), 4);
-                var bit = Avx2.ShiftRightLogicalVariable(word.AsUInt32(), (eight & low).AsUInt32()).AsInt32() & one;
-                Avx.Store(weighed + at, Avx.LoadVector256(weighed + at) + (add & -bit));
-            }
-        }
-
-        return at;
     }
 
     /// <summary>

@@ -44,33 +44,4 @@ public sealed class NameRetrievalProperties
                 return (actual.SequenceEqual(expected) && brought.SequenceEqual(forms.Order()))
                     .Label($"limit {limit}: [{string.Join(',', actual)}] vs [{string.Join(',', expected)}]");
             });
-
-    // Forms of a directory of up to 2,000, so that many 32-bit words are read and forms fall at every place in them.
-    private static readonly Gen<int[]> ManyForms = Gen.Choose(0, 1_999).ListOf().Select(l => l.Distinct().Order().ToArray());
-
-    [Property(MaxTest = 300, Replay = "(53,59)")]
-    public Property Weigh_ByBits_AddsToEachFormInWhatOneFormAtATimeAdds() =>
-        Prop.ForAll(
-            Gen.ListOf(ManyForms.Zip(Gen.Choose(1, 3))).ToArbitrary(),
-            ManyForms.ToArbitrary(),
-            Gen.Elements(1, 2, 7, int.MaxValue / 4).ToArbitrary(),
-            (bringing, common, weight) =>
-            {
-                // Forms brought in by several lists, so that their weights differ; then weighed by the common key's bits.
-                var retrieval = NameRetrieval.Start();
-                foreach (var (postings, bringWeight) in bringing)
-                {
-                    retrieval.BringIn(postings, bringWeight);
-                }
-
-                var before = retrieval.Weights.ToArray();
-                retrieval.Weigh(common, NameRetrieval.Bits(common, 2_000), weight);
-                var forms = retrieval.Forms.ToArray();
-                var inCommon = common.ToHashSet();
-                var expected = forms.Select((form, at) => before[at] + (inCommon.Contains(form) ? weight : 0)).ToArray();
-                var actual = retrieval.Weights.ToArray();
-                var differs = Enumerable.Range(0, forms.Length).FirstOrDefault(at => actual[at] != expected[at], -1);
-                return actual.SequenceEqual(expected)
-                    .Label($"{forms.Length} forms, weight {weight}: form {(differs < 0 ? -1 : forms[differs])} weighs {(differs < 0 ? 0 : actual[differs])}, not {(differs < 0 ? 0 : expected[differs])}");
-            });
 }
