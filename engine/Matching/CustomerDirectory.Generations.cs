@@ -422,7 +422,10 @@ internal sealed partial class CustomerDirectory
     }
 
     /// <summary>The postings of a retrieval key: a generation's own first, then the build's.</summary>
-    private bool TryPostings(ReadOnlySpan<char> key, out Postings postings)
+    private bool TryPostings(ReadOnlySpan<char> key, out Postings postings) => TryPostings(key, KeyIndex.HashOf(key), out postings);
+
+    /// <summary>The postings of a retrieval key of hash <paramref name="hash"/> (<see cref="KeyIndex.HashOf"/>): a generation's own first, then the build's.</summary>
+    private bool TryPostings(ReadOnlySpan<char> key, ulong hash, out Postings postings)
     {
         if (_tokensAdded is not null && _tokensAddedBySpan.TryGetValue(key, out var list))
         {
@@ -430,7 +433,7 @@ internal sealed partial class CustomerDirectory
             return true;
         }
 
-        if (_tokens.TryGetSlot(key, out var slot))
+        if (_tokens.TryGetSlot(key, hash, out var slot))
         {
             postings = _tokens.Of(slot);
             return true;

@@ -529,10 +529,100 @@ internal sealed partial class CustomerDirectory
     {
         var keys = _keysOfThread ??= new(24);
         keys.Clear();
-        var postingsOfKey = new PostingsOfKey(this, keys);
-        ForEachRetrievalKey(tokens, compact, stackalloc char[RetrievalKeyLength], ref postingsOfKey);
+
+        // Every key written out and hashed first, and then looked up in steps taken for all of them (the table's entry,
+        // the slot's starts, the key's characters and first postings asked for ahead): a name's dozen keys lie anywhere
+        // in tables of megabytes, and looked up one after another each waited for memory three or four times. The keys
+        // are then looked up and added in the order they came, as before.
+        var batch = _keyBatchOfThread ??= new();
+        batch.Clear();
+        var gather = new GatherKeys(batch);
+        ForEachRetrievalKey(tokens, compact, stackalloc char[RetrievalKeyLength], ref gather);
+        var count = batch.Count;
+        for (var k = 0; k < count; k++)
+        {
+            var hash = KeyIndex.HashOf(batch.Key(k));
+            batch.Hashes[k] = hash;
+            _tokens.PrefetchEntry(hash);
+        }
+
+        for (var k = 0; k < count; k++)
+        {
+            _tokens.PrefetchSlot(batch.Hashes[k]);
+        }
+
+        for (var k = 0; k < count; k++)
+        {
+            _tokens.PrefetchKeyAndPostings(batch.Hashes[k]);
+        }
+
+        for (var k = 0; k < count; k++)
+        {
+            AddPostings(keys, batch.Key(k), batch.Hashes[k], batch.Prefix[k]);
+        }
+
         keys.Sort(_keyOrder ??= KeyOrder);
         return keys;
+    }
+
+    /// <summary>The postings of a payer name's retrieval keys, in the order a lookup takes them (for tests).</summary>
+    internal List<(bool Prefix, int[] Postings)> RetrievalPostingsOf(string? payerName)
+    {
+        var (tokens, _) = NameText.TokensAndForm(payerName);
+        return tokens.Length == 0 ? [] : [.. RetrievalPostings(tokens, string.Concat(tokens)).Select(key => (key.Prefix, key.Postings.Span.ToArray()))];
+    }
+
+    [ThreadStatic]
+    private static KeyBatch? _keyBatchOfThread;
+
+    /// <summary>A name's retrieval keys written out side by side, with whether each is a prefix key and its hash: this thread's, reused.</summary>
+    private sealed class KeyBatch
+    {
+        private char[] _chars = new char[512];
+        private int[] _ends = new int[32];
+
+        public bool[] Prefix { get; private set; } = new bool[32];
+
+        public ulong[] Hashes { get; private set; } = new ulong[32];
+
+        public int Count { get; private set; }
+
+        public void Clear() => Count = 0;
+
+        public ReadOnlySpan<char> Key(int k)
+        {
+            var from = k == 0 ? 0 : _ends[k - 1];
+            return _chars.AsSpan(from, _ends[k] - from);
+        }
+
+        public void Add(ReadOnlySpan<char> key, bool prefix)
+        {
+            var from = Count == 0 ? 0 : _ends[Count - 1];
+            if (from + key.Length > _chars.Length)
+            {
+                Array.Resize(ref _chars, Math.Max(2 * _chars.Length, from + key.Length));
+            }
+
+            if (Count == _ends.Length)
+            {
+                Array.Resize(ref _ends, 2 * Count);
+                var grownPrefix = Prefix;
+                var grownHashes = Hashes;
+                Array.Resize(ref grownPrefix, 2 * Count);
+                Array.Resize(ref grownHashes, 2 * Count);
+                (Prefix, Hashes) = (grownPrefix, grownHashes);
+            }
+
+            key.CopyTo(_chars.AsSpan(from));
+            _ends[Count] = from + key.Length;
+            Prefix[Count++] = prefix;
+        }
+    }
+
+    /// <summary>Each retrieval key written into a <see cref="KeyBatch"/>.</summary>
+    private readonly struct GatherKeys(KeyBatch batch) : IRetrievalKeyVisit
+    {
+        public void Visit(ReadOnlySpan<char> key, bool prefix) => batch.Add(key, prefix);
     }
 
     /// <summary>The order of a lookup's keys: rarest first, then prefix keys, then by their first form.</summary>
@@ -545,16 +635,11 @@ internal sealed partial class CustomerDirectory
     // KeyOrder as a delegate, made at the first lookup rather than at each (two threads may each make one: either serves).
     private Comparison<(bool Prefix, Postings Postings)>? _keyOrder;
 
-    /// <summary>Each retrieval key's postings added to a lookup's keys (<see cref="AddPostings"/>): a struct, not a closure and a delegate per lookup.</summary>
-    private readonly struct PostingsOfKey(CustomerDirectory directory, List<(bool Prefix, Postings Postings)> keys) : IRetrievalKeyVisit
-    {
-        public void Visit(ReadOnlySpan<char> key, bool prefix) => directory.AddPostings(keys, key, prefix);
-    }
-
-    private void AddPostings(List<(bool Prefix, Postings Postings)> keys, ReadOnlySpan<char> key, bool prefix)
+    /// <summary>Adds the postings of <paramref name="key"/> (of hash <paramref name="hash"/>) to a lookup's keys, unless they are there or empty.</summary>
+    private void AddPostings(List<(bool Prefix, Postings Postings)> keys, ReadOnlySpan<char> key, ulong hash, bool prefix)
     {
         // A generation leaves a key whose last form it removed with no postings: as if the key were not there.
-        if (!TryPostings(key, out var postings) || postings.Count == 0)
+        if (!TryPostings(key, hash, out var postings) || postings.Count == 0)
         {
             return;
         }

@@ -285,10 +285,50 @@ internal sealed class FlatPostings
     }
 
     /// <summary>The slot of <paramref name="key"/>, when the map has it.</summary>
-    public bool TryGetSlot(ReadOnlySpan<char> key, out int slot)
+    public bool TryGetSlot(ReadOnlySpan<char> key, out int slot) => TryGetSlot(key, KeyIndex.HashOf(key), out slot);
+
+    /// <summary>The slot of <paramref name="key"/>, of hash <paramref name="hash"/> (<see cref="KeyIndex.HashOf"/>), when the map has it.</summary>
+    public bool TryGetSlot(ReadOnlySpan<char> key, ulong hash, out int slot)
     {
-        slot = Find(key, KeyIndex.HashOf(key), out _);
+        slot = Find(key, hash, out _);
         return slot >= 0;
+    }
+
+    /// <summary>
+    /// The first of three steps that ask for what a probe of a key of hash <paramref name="hash"/> reads, ahead of the
+    /// probe: its table entry. A lookup that probes several keys takes each step for every key before the next step, so
+    /// that its misses overlap instead of following one another. Hints only: nothing is read but what a probe reads.
+    /// </summary>
+    public void PrefetchEntry(ulong hash) => Prefetch.Line(ref _table[(int)(hash >> _shift)]);
+
+    /// <summary>The second step (see <see cref="PrefetchEntry"/>): the start of the key's characters and of its postings, for the slot at its home entry.</summary>
+    public void PrefetchSlot(ulong hash)
+    {
+        var entry = _table[(int)(hash >> _shift)];
+        if (entry != 0 && (entry & 0xFFFF_FFFF_0000_0000UL) == CheckOf(hash))
+        {
+            var slot = SlotOf(entry);
+            Prefetch.Line(ref _keyStart[slot]);
+            if (slot < _start.Length)
+            {
+                Prefetch.Line(ref _start[slot]);
+            }
+        }
+    }
+
+    /// <summary>The third step (see <see cref="PrefetchEntry"/>): the key's characters and its first postings, for the slot at its home entry.</summary>
+    public void PrefetchKeyAndPostings(ulong hash)
+    {
+        var entry = _table[(int)(hash >> _shift)];
+        if (entry != 0 && (entry & 0xFFFF_FFFF_0000_0000UL) == CheckOf(hash))
+        {
+            var slot = SlotOf(entry);
+            Prefetch.Line(ref _keyChars[_keyStart[slot]]);
+            if (slot < _start.Length && _start[slot] is var start && start < _values.Length)
+            {
+                Prefetch.Line(ref _values[start]);
+            }
+        }
     }
 
     /// <summary>The postings of a slot (frozen), ascending.</summary>
