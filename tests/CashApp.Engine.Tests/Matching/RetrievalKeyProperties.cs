@@ -32,6 +32,14 @@ public sealed class RetrievalKeyProperties
             };
         });
 
+    // A word longer than any key's hash might read in one go.
+    private const string LongWord = "Northwindpacificalderlogisticsinternationalacmetechnologies";
+
+    // Past the lookup's buffer of 32 keys and 512 characters, part-way through the name's prefix keys: known words first,
+    // then words no form has, then the prefix keys of a name the directory knows.
+    private static readonly string PastTheBuffer =
+        "Northwind Pacific Alder " + string.Join(' ', Enumerable.Range(0, 22).Select(i => new string((char)('B' + (i % 24)), 20 + (i % 3))));
+
     [Property(MaxTest = 300, Replay = "(61,67)")]
     public Property RetrievalPostings_LookedUpTogether_AreEachKeyLookedUpAlone() =>
         Prop.ForAll(
@@ -41,8 +49,9 @@ public sealed class RetrievalKeyProperties
             {
                 var (names, payers) = day;
                 var customers = names.Select((name, i) => new Customer($"C{i:D3}", name, null, i % 4 == 0 ? [names[(i + 1) % names.Length] + " Tech"] : [], [])).ToList();
+                customers.Add(new Customer("C999", $"{LongWord} Northwind", null, [], []));
                 var directory = new CustomerDirectory(customers, [], NameLookupProperties.Limits[0]);
-                foreach (var payer in payers.Append("Northwind Pacific Alder Logistics Intl Acme Tech Larch The Inc A"))
+                foreach (var payer in payers.Append("Northwind Pacific Alder Logistics Intl Acme Tech Larch The Inc A").Append(PastTheBuffer).Append($"{LongWord} Northwind"))
                 {
                     var actual = directory.RetrievalPostingsOf(payer);
 
