@@ -541,24 +541,23 @@ internal sealed partial class CustomerDirectory
         var count = batch.Count;
         for (var k = 0; k < count; k++)
         {
-            var hash = KeyIndex.HashOf(batch.Key(k));
-            batch.Hashes[k] = hash;
+            var hash = batch.Hash(k) = KeyIndex.HashOf(batch.Key(k));
             _tokens.PrefetchEntry(hash);
         }
 
         for (var k = 0; k < count; k++)
         {
-            _tokens.PrefetchSlot(batch.Hashes[k]);
+            _tokens.PrefetchSlot(batch.Hash(k));
         }
 
         for (var k = 0; k < count; k++)
         {
-            _tokens.PrefetchKeyAndPostings(batch.Hashes[k]);
+            _tokens.PrefetchKeyAndPostings(batch.Hash(k));
         }
 
         for (var k = 0; k < count; k++)
         {
-            AddPostings(keys, batch.Key(k), batch.Hashes[k], batch.Prefix[k]);
+            AddPostings(keys, batch.Key(k), batch.Hash(k), batch.Prefix(k));
         }
 
         keys.Sort(_keyOrder ??= KeyOrder);
@@ -579,11 +578,7 @@ internal sealed partial class CustomerDirectory
     private sealed class KeyBatch
     {
         private char[] _chars = new char[512];
-        private int[] _ends = new int[32];
-
-        public bool[] Prefix { get; private set; } = new bool[32];
-
-        public ulong[] Hashes { get; private set; } = new ulong[32];
+        private Entry[] _entries = new Entry[32];
 
         public int Count { get; private set; }
 
@@ -591,31 +586,36 @@ internal sealed partial class CustomerDirectory
 
         public ReadOnlySpan<char> Key(int k)
         {
-            var from = k == 0 ? 0 : _ends[k - 1];
-            return _chars.AsSpan(from, _ends[k] - from);
+            var from = k == 0 ? 0 : _entries[k - 1].End;
+            return _chars.AsSpan(from, _entries[k].End - from);
         }
+
+        public bool Prefix(int k) => _entries[k].Prefix;
+
+        public ref ulong Hash(int k) => ref _entries[k].Hash;
 
         public void Add(ReadOnlySpan<char> key, bool prefix)
         {
-            var from = Count == 0 ? 0 : _ends[Count - 1];
+            var from = Count == 0 ? 0 : _entries[Count - 1].End;
             if (from + key.Length > _chars.Length)
             {
                 Array.Resize(ref _chars, Math.Max(2 * _chars.Length, from + key.Length));
             }
 
-            if (Count == _ends.Length)
+            if (Count == _entries.Length)
             {
-                Array.Resize(ref _ends, 2 * Count);
-                var grownPrefix = Prefix;
-                var grownHashes = Hashes;
-                Array.Resize(ref grownPrefix, 2 * Count);
-                Array.Resize(ref grownHashes, 2 * Count);
-                (Prefix, Hashes) = (grownPrefix, grownHashes);
+                Array.Resize(ref _entries, 2 * Count);
             }
 
             key.CopyTo(_chars.AsSpan(from));
-            _ends[Count] = from + key.Length;
-            Prefix[Count++] = prefix;
+            _entries[Count++] = new Entry { End = from + key.Length, Prefix = prefix };
+        }
+
+        private struct Entry
+        {
+            public int End;
+            public bool Prefix;
+            public ulong Hash;
         }
     }
 

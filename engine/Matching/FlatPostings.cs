@@ -304,10 +304,8 @@ internal sealed class FlatPostings
     /// <summary>The second step (see <see cref="PrefetchEntry"/>): the start of the key's characters and of its postings, for the slot at its home entry.</summary>
     public void PrefetchSlot(ulong hash)
     {
-        var entry = _table[(int)(hash >> _shift)];
-        if (entry != 0 && (entry & 0xFFFF_FFFF_0000_0000UL) == CheckOf(hash))
+        if (HomeSlot(hash) is var slot and >= 0)
         {
-            var slot = SlotOf(entry);
             Prefetch.Line(ref _keyStart[slot]);
             if (slot < _start.Length)
             {
@@ -319,16 +317,21 @@ internal sealed class FlatPostings
     /// <summary>The third step (see <see cref="PrefetchEntry"/>): the key's characters and its first postings, for the slot at its home entry.</summary>
     public void PrefetchKeyAndPostings(ulong hash)
     {
-        var entry = _table[(int)(hash >> _shift)];
-        if (entry != 0 && (entry & 0xFFFF_FFFF_0000_0000UL) == CheckOf(hash))
+        if (HomeSlot(hash) is var slot and >= 0)
         {
-            var slot = SlotOf(entry);
             Prefetch.Line(ref _keyChars[_keyStart[slot]]);
             if (slot < _start.Length && _start[slot] is var start && start < _values.Length)
             {
                 Prefetch.Line(ref _values[start]);
             }
         }
+    }
+
+    /// <summary>The slot at the home entry of <paramref name="hash"/> when its check bits are the hash's (a probe's likely answer), else -1.</summary>
+    private int HomeSlot(ulong hash)
+    {
+        var entry = _table[(int)(hash >> _shift)];
+        return entry != 0 && (entry & 0xFFFF_FFFF_0000_0000UL) == CheckOf(hash) ? SlotOf(entry) : -1;
     }
 
     /// <summary>The postings of a slot (frozen), ascending.</summary>
