@@ -33,11 +33,6 @@ public static class NameWords
     };
 
     /// <summary>The legal forms a bank runs into the name's last word ("STORESINC", "110LLC", "TRADERSCO"), longest first (LLC before LC).</summary>
-    // The ASCII digits, searched as SearchValues: the generic IndexOfAnyInRange('0', '9') over chars allocated two boxed
-    // chars a call in the ReadyToRun build until it was compiled again at tier 1 (264 bytes a Spelling, 53 MB of a 200k
-    // day's match stage); see ReferenceText's Digits.
-    private static readonly System.Buffers.SearchValues<char> Digits = System.Buffers.SearchValues.Create("0123456789");
-
     private static readonly string[] JoinedLegalForms = [.. NameText.LegalFormWords.OrderByDescending(f => f.Length).ThenBy(f => f, StringComparer.Ordinal)];
 
     /// <summary>
@@ -270,7 +265,7 @@ public static class NameWords
     }
 
     private static bool Distinguishes(string word) =>
-        word.AsSpan().ContainsAny(Digits) || (word.Length >= 3 && !Joining.Contains(word));
+        word.AsSpan().ContainsAny(ReferenceText.Digits) || (word.Length >= 3 && !Joining.Contains(word));
 
     /// <summary>True when one word may be a spelling of the other (see the class), either way round.</summary>
     internal static bool Spelling(ReadOnlySpan<char> a, ReadOnlySpan<char> b, bool cut = false)
@@ -282,8 +277,8 @@ public static class NameWords
 
         var shorter = a.Length <= b.Length ? a : b;
         var longer = a.Length <= b.Length ? b : a;
-        var digitsA = a.ContainsAny(Digits);
-        var digitsB = b.ContainsAny(Digits);
+        var digitsA = a.ContainsAny(ReferenceText.Digits);
+        var digitsB = b.ContainsAny(ReferenceText.Digits);
         if (digitsA || digitsB)
         {
             // Another number is another branch or store: numbers are equal as numbers ("012" and 12, 3RD and THIRD, III and
@@ -362,7 +357,7 @@ public static class NameWords
         var digits = word.Length > 2 && (word.EndsWith("ST") || word.EndsWith("ND") || word.EndsWith("RD") || word.EndsWith("TH")) && char.IsAsciiDigit(word[^3])
             ? word[..^2]
             : word;
-        if (digits.Length is > 0 and <= 18 && !digits.ContainsAnyExcept(Digits))
+        if (digits.Length is > 0 and <= 18 && !digits.ContainsAnyExcept(ReferenceText.Digits))
         {
             return long.Parse(digits, System.Globalization.CultureInfo.InvariantCulture);
         }
