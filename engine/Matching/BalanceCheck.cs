@@ -162,31 +162,29 @@ public static class BalanceCheck
                 return new Violation(row, Step.Deduction, $"Payment {application.PaymentRef} deducts {application.DeductionMinor} from {application.ItemId}: a deduction is positive, and only on an invoice or debit memo.");
             }
 
-            // What closes the item is what was paid plus any deduction (a discount taken within terms).
             applied.FirstRow = applied.FirstRow < 0 ? row : applied.FirstRow;
+
+            // What closes the item is what was paid plus any deduction (a discount taken within terms).
             applied.Applied += (Int128)application.Amount.Minor + application.DeductionMinor;
         }
 
         // Of the items applied past their open amount, the one the applications reach first is named: read off the table
         // in one pass, by the row each was first applied at, not looked up again in that order (1.4M look-ups on the 1M
         // day, most of them cache misses). An item never applied to is never over.
-        var over = -1;
-        foreach (var (_, (item, applied, firstRow)) in itemById)
+        ItemTotals? over = null;
+        foreach (var (_, totals) in itemById)
         {
+            var (item, applied, firstRow) = totals;
             var open = item.OpenMinor;
-            if ((open >= 0 ? applied > open || applied < 0 : applied < open || applied > 0) && (over < 0 || firstRow < over))
+            if (firstRow >= 0 && (open >= 0 ? applied > open || applied < 0 : applied < open || applied > 0) && (over is null || firstRow < over.Value.FirstRow))
             {
-                over = firstRow;
+                over = totals;
             }
         }
 
-        if (over < 0)
-        {
-            return null;
-        }
-
-        var (itemOver, appliedOver, _) = itemById[applications[over].ItemId];
-        return new Violation(applications.Count, Step.ItemOver, $"Item {itemOver.ItemId} applied {appliedOver} against an open amount of {itemOver.OpenMinor} (minor units).");
+        return over is { } first
+            ? new Violation(applications.Count, Step.ItemOver, $"Item {first.Item.ItemId} applied {first.Applied} against an open amount of {first.Item.OpenMinor} (minor units).")
+            : null;
     }
 
     /// <summary>

@@ -114,6 +114,8 @@ public sealed class BalanceCheckSidesProperties
                     }
                 }
 
+                // The items in another order than first applied to, as the matcher gives them (by its own order).
+                items.Reverse();
                 var (walk, walkCounts) = Checked(int.MaxValue);
                 var (atOnce, atOnceCounts) = Checked(0);
                 return (walk == atOnce && walkCounts == atOnceCounts)
