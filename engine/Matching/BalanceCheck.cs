@@ -42,7 +42,11 @@ public static class BalanceCheck
     /// amount (<see cref="PaymentCounts.InFull"/>). The payments' side holds every reference once already, so a run's
     /// summary reads its counts from it instead of hashing every reference again.
     /// </summary>
-    internal static PaymentCounts VerifyAndCount(IReadOnlyList<Payment> payments, IReadOnlyList<OpenItem> items, Func<string, OpenItem?> findItem, IReadOnlyList<Application> applications, IReadOnlyList<ExceptionCase> exceptions)
+    internal static PaymentCounts VerifyAndCount(IReadOnlyList<Payment> payments, IReadOnlyList<OpenItem> items, Func<string, OpenItem?> findItem, IReadOnlyList<Application> applications, IReadOnlyList<ExceptionCase> exceptions) =>
+        VerifyAndCount(payments, items, findItem, applications, exceptions, ApartFrom);
+
+    /// <summary>As above, the items' side on a core of its own from <paramref name="apartFrom"/> applications (the tests' lever: 0 always, int.MaxValue never).</summary>
+    internal static PaymentCounts VerifyAndCount(IReadOnlyList<Payment> payments, IReadOnlyList<OpenItem> items, Func<string, OpenItem?> findItem, IReadOnlyList<Application> applications, IReadOnlyList<ExceptionCase> exceptions, int apartFrom)
     {
         ArgumentNullException.ThrowIfNull(payments);
         ArgumentNullException.ThrowIfNull(items);
@@ -50,7 +54,7 @@ public static class BalanceCheck
         ArgumentNullException.ThrowIfNull(applications);
         ArgumentNullException.ThrowIfNull(exceptions);
 
-        var itemSide = applications.Count >= ApartFrom ? Task.Run(() => CheckItems(items, findItem, applications)) : null;
+        var itemSide = applications.Count >= apartFrom ? Task.Run(() => CheckItems(items, findItem, applications)) : null;
         var paymentViolation = CheckPayments(payments, applications, exceptions, out var counts);
         var itemViolation = itemSide is null ? CheckItems(items, findItem, applications) : itemSide.GetAwaiter().GetResult();
         var first = Violation.First(paymentViolation, itemViolation);
@@ -130,10 +134,9 @@ public static class BalanceCheck
         var itemById = new Dictionary<string, ItemTotals>(items.Count, StringComparer.Ordinal);
         foreach (var item in items)
         {
-            itemById.Add(item.ItemId, new ItemTotals(item, 0, false));
+            itemById.Add(item.ItemId, new ItemTotals(item, 0, -1));
         }
 
-        var appliedOrder = new List<string>();
         for (var row = 0; row < applications.Count; row++)
         {
             var application = applications[row];
@@ -145,7 +148,7 @@ public static class BalanceCheck
                     return new Violation(row, Step.UnknownItem, $"Payment {application.PaymentRef} applied to unknown item {application.ItemId}.");
                 }
 
-                applied = new ItemTotals(found, 0, false);
+                applied = new ItemTotals(found, 0, -1);
             }
 
             var item = applied.Item;
@@ -159,28 +162,29 @@ public static class BalanceCheck
                 return new Violation(row, Step.Deduction, $"Payment {application.PaymentRef} deducts {application.DeductionMinor} from {application.ItemId}: a deduction is positive, and only on an invoice or debit memo.");
             }
 
-            // What closes the item is what was paid plus any deduction (a discount taken within terms).
-            if (!applied.Touched)
-            {
-                applied.Touched = true;
-                appliedOrder.Add(item.ItemId);
-            }
+            applied.FirstRow = applied.FirstRow < 0 ? row : applied.FirstRow;
 
+            // What closes the item is what was paid plus any deduction (a discount taken within terms).
             applied.Applied += (Int128)application.Amount.Minor + application.DeductionMinor;
         }
 
-        foreach (var itemId in appliedOrder)
+        // Of the items applied past their open amount, the one the applications reach first is named: read off the table
+        // in one pass, by the row each was first applied at, not looked up again in that order (1.4M look-ups on the 1M
+        // day, most of them cache misses). An item never applied to is never over.
+        ItemTotals? over = null;
+        foreach (var (_, totals) in itemById)
         {
-            var (item, applied, _) = itemById[itemId];
+            var (item, applied, firstRow) = totals;
             var open = item.OpenMinor;
-            var over = open >= 0 ? applied > open || applied < 0 : applied < open || applied > 0;
-            if (over)
+            if (firstRow >= 0 && (open >= 0 ? applied > open || applied < 0 : applied < open || applied > 0) && (over is null || firstRow < over.Value.FirstRow))
             {
-                return new Violation(applications.Count, Step.ItemOver, $"Item {itemId} applied {applied} against an open amount of {open} (minor units).");
+                over = totals;
             }
         }
 
-        return null;
+        return over is { } first
+            ? new Violation(applications.Count, Step.ItemOver, $"Item {first.Item.ItemId} applied {first.Applied} against an open amount of {first.Item.OpenMinor} (minor units).")
+            : null;
     }
 
     /// <summary>
@@ -214,5 +218,5 @@ public static class BalanceCheck
 
     private record struct PaymentTotals(Int128 Amount, string? Currency, Int128 Accounted, int Payments, bool Applied, bool Unapplied);
 
-    private record struct ItemTotals(OpenItem Item, Int128 Applied, bool Touched);
+    private record struct ItemTotals(OpenItem Item, Int128 Applied, int FirstRow);
 }

@@ -265,7 +265,7 @@ public static class NameWords
     }
 
     private static bool Distinguishes(string word) =>
-        word.AsSpan().IndexOfAnyInRange('0', '9') >= 0 || (word.Length >= 3 && !Joining.Contains(word));
+        word.AsSpan().ContainsAny(ReferenceText.Digits) || (word.Length >= 3 && !Joining.Contains(word));
 
     /// <summary>True when one word may be a spelling of the other (see the class), either way round.</summary>
     internal static bool Spelling(ReadOnlySpan<char> a, ReadOnlySpan<char> b, bool cut = false)
@@ -277,8 +277,8 @@ public static class NameWords
 
         var shorter = a.Length <= b.Length ? a : b;
         var longer = a.Length <= b.Length ? b : a;
-        var digitsA = a.IndexOfAnyInRange('0', '9') >= 0;
-        var digitsB = b.IndexOfAnyInRange('0', '9') >= 0;
+        var digitsA = a.ContainsAny(ReferenceText.Digits);
+        var digitsB = b.ContainsAny(ReferenceText.Digits);
         if (digitsA || digitsB)
         {
             // Another number is another branch or store: numbers are equal as numbers ("012" and 12, 3RD and THIRD, III and
@@ -357,7 +357,7 @@ public static class NameWords
         var digits = word.Length > 2 && (word.EndsWith("ST") || word.EndsWith("ND") || word.EndsWith("RD") || word.EndsWith("TH")) && char.IsAsciiDigit(word[^3])
             ? word[..^2]
             : word;
-        if (digits.Length is > 0 and <= 18 && !digits.ContainsAnyExceptInRange('0', '9'))
+        if (digits.Length is > 0 and <= 18 && !digits.ContainsAnyExcept(ReferenceText.Digits))
         {
             return long.Parse(digits, System.Globalization.CultureInfo.InvariantCulture);
         }

@@ -154,6 +154,23 @@ public sealed class BalanceCheckTests
     }
 
     [Fact]
+    public void ItemsOver_TheFirstAppliedToIsNamed_NotTheLastApplied()
+    {
+        // Two items applied past their open amounts: the one the applications reach first is named, though its last
+        // application comes after the other's and the items are given the other way round, whether the books are checked
+        // in one walk or with the sides at once.
+        var first = Invoice with { OpenMinor = 999 };
+        var second = Second with { OpenMinor = 499 };
+        var payments = new[] { Paid("P1", 600), Paid("P2", 500), Paid("P3", 400) };
+        var applications = new[] { Applied("P1", first, 600), Applied("P2", second, 500), Applied("P3", first, 400) };
+        foreach (var apartFrom in new[] { int.MaxValue, 0 })
+        {
+            var error = Record.Exception(() => BalanceCheck.VerifyAndCount(payments, [second, first], static _ => null, applications, [], apartFrom));
+            Assert.Equal("Item AR1 applied 1000 against an open amount of 999 (minor units).", Assert.IsType<InvalidOperationException>(error).Message);
+        }
+    }
+
+    [Fact]
     public void AnItemAppliedToAndNotAmongThoseGiven_IsLookedUp()
     {
         // A batch run gives the items whose amount moved, and finds any other by id: what it finds is held to the same rules.

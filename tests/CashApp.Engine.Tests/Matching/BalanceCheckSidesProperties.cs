@@ -1,0 +1,136 @@
+using CashApp.Engine.Matching;
+using CashApp.Engine.Model;
+using CashApp.Parsers.Currency;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace CashApp.Engine.Tests.Matching;
+
+/// <summary>
+/// The balance check on a large day runs its two sides at once, the items' on a core of its own. Whatever the books, it
+/// must say what one walk through them says: the same violation named (the first a single walk meets), or none, and the
+/// same counts.
+/// </summary>
+public sealed class BalanceCheckSidesProperties
+{
+    private static readonly CurrencyCode Usd = new("USD");
+    private static readonly CurrencyCode Eur = new("EUR");
+    private static readonly DateOnly Day = new(2026, 3, 2);
+
+    private enum Break
+    {
+        UnknownPayment,
+        UnknownItem,
+        PaymentInEuros,
+        NegativeDeduction,
+        PaymentTotal,
+        ItemOver,
+    }
+
+    /// <summary>
+    /// Balanced books of payments sharing references and applied in parts, then none to six of six kinds of violation at
+    /// random places: every kind of each side, several at once, two in one row, several payments and items over.
+    /// </summary>
+    [Property(MaxTest = 400, Replay = "(53,19)")]
+    public Property SidesAtOnce_NameWhatOneWalkNames() =>
+        Prop.ForAll(
+            Gen.Elements(12, 40).SelectMany(references => Gen.ListOf(Gen.Choose(0, references).Zip(Gen.Choose(1, 90_000)).Zip(Gen.Choose(0, 3)))).ToArbitrary(),
+            Gen.ListOf(Gen.Elements(Enum.GetValues<Break>()).Zip(Gen.Choose(0, 1_000))).Select(b => b.Take(6).ToList()).ToArbitrary(),
+            (specs, breaks) =>
+            {
+                var payments = new List<Payment>();
+                var items = new List<OpenItem>();
+                var applications = new List<Application>();
+                var exceptions = new List<ExceptionCase>();
+                foreach (var ((reference, amount), parts) in specs)
+                {
+                    var paymentRef = $"PAY-{reference:D6}";
+                    payments.Add(new Payment(paymentRef, new Money(amount, Usd), "ACME", null, [], string.Empty, "test.bai2", payments.Count + 1));
+                    long remaining = amount;
+                    for (var part = 0; part < parts && remaining > 0; part++)
+                    {
+                        var applied = part == parts - 1 ? remaining : Math.Max(1, remaining / 2);
+
+                        // A third of the applications go to an item applied to before (its open amount raised to hold both),
+                        // so that items are reached again after other items.
+                        var shared = items.Count > 0 && (amount + part) % 3 == 0 ? ((amount * 7) + part) % items.Count : -1;
+                        var item = shared >= 0
+                            ? items[shared] with { OpenMinor = items[shared].OpenMinor + applied }
+                            : new OpenItem($"AR{items.Count}", DocType.Invoice, "C1", "Acme", $"INV-{items.Count}", null, Usd, applied, Day, Day.AddDays(30));
+                        if (shared >= 0)
+                        {
+                            items[shared] = item;
+                        }
+                        else
+                        {
+                            items.Add(item);
+                        }
+
+                        applications.Add(new Application(paymentRef, item.ItemId, new Money(applied, Usd), MatchMethod.ExactReference, new MatchScore(0.99), "test"));
+                        remaining -= applied;
+                    }
+
+                    if (remaining > 0)
+                    {
+                        exceptions.Add(new ExceptionCase(paymentRef, new Money(remaining, Usd), ExceptionReason.Overpayment, "test", []));
+                    }
+                }
+
+                foreach (var (kind, place) in breaks)
+                {
+                    if (applications.Count == 0 || payments.Count == 0)
+                    {
+                        break;
+                    }
+
+                    var row = place % applications.Count;
+                    var at = place % payments.Count;
+                    switch (kind)
+                    {
+                        case Break.UnknownPayment:
+                            applications[row] = applications[row] with { PaymentRef = $"PAY-NONE-{place}" };
+                            break;
+                        case Break.UnknownItem:
+                            applications[row] = applications[row] with { ItemId = $"AR-NONE-{place}" };
+                            break;
+                        case Break.PaymentInEuros:
+                            payments[at] = payments[at] with { Amount = new Money(payments[at].Amount.Minor, Eur) };
+                            break;
+                        case Break.NegativeDeduction:
+                            applications[row] = applications[row] with { DeductionMinor = -1 };
+                            break;
+                        case Break.PaymentTotal:
+                            payments[at] = payments[at] with { Amount = new Money(payments[at].Amount.Minor + 1, payments[at].Amount.Currency) };
+                            break;
+                        case Break.ItemOver:
+                            var item = items.FindIndex(i => i.ItemId == applications[row].ItemId);
+                            if (item >= 0)
+                            {
+                                items[item] = items[item] with { OpenMinor = items[item].OpenMinor - 1 };
+                            }
+
+                            break;
+                    }
+                }
+
+                // The items in another order than first applied to, as the matcher gives them (by its own order).
+                items.Reverse();
+                var (walk, walkCounts) = Checked(int.MaxValue);
+                var (atOnce, atOnceCounts) = Checked(0);
+                return (walk == atOnce && walkCounts == atOnceCounts)
+                    .Label($"one walk: {walk ?? "balanced"} {walkCounts}; sides at once: {atOnce ?? "balanced"} {atOnceCounts}");
+
+                (string? Message, BalanceCheck.PaymentCounts Counts) Checked(int apartFrom)
+                {
+                    try
+                    {
+                        return (null, BalanceCheck.VerifyAndCount(payments, items, static _ => null, applications, exceptions, apartFrom));
+                    }
+                    catch (InvalidOperationException e)
+                    {
+                        return (e.Message, default);
+                    }
+                }
+            });
+}
