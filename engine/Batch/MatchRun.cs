@@ -37,6 +37,13 @@ public sealed record MatchRunOptions
     /// <summary>Payer rules learnt by a served store (<c>cashapp export --payer-rules</c>); only the active ones are used.</summary>
     public IReadOnlyList<PayerRule> PayerRules { get; init; } = [];
 
+    /// <summary>
+    /// From how many bytes of input files (open items, customers and bank files together) the run asks Linux to back
+    /// its heap with 2 MB pages (<see cref="HugePages.AdviseCollectorHeap"/>): 64 MiB, below which a day's heap is small
+    /// and the 2 MB rounding not worth it. 0 asks always; <see cref="long.MaxValue"/> never.
+    /// </summary>
+    public long HugePagesFromBytes { get; init; } = 64L << 20;
+
     /// <summary>Told of every payment applied, with the evidence its confidence was calibrated on (the calibration tool's record).</summary>
     internal Action<Payment, Evidence>? Decided { get; init; }
 
@@ -118,6 +125,9 @@ public sealed record MatchRunSummary(
     /// <summary>Credits that an earlier file of the run already brought (the same identity key): listed as duplicates, never applied again.</summary>
     public int Duplicates { get; init; }
 
+    /// <summary>The span of address space the run advised for 2 MB pages (<see cref="MatchRunOptions.HugePagesFromBytes"/>); 0 when none.</summary>
+    public long HugePageAdvisedBytes { get; init; }
+
     /// <summary>The stages that ran at once (the bank files' parse beside the AR loads), with their figures together.</summary>
     public IReadOnlyList<StageGroup> OverlappingStages { get; init; } = [];
 }
@@ -163,6 +173,10 @@ public static class MatchRun
     {
         ArgumentNullException.ThrowIfNull(options);
         var total = Stopwatch.StartNew();
+
+        // A large day's heap grows to gigabytes, most of it in arrays committed megabytes at a time: faulted in 2 MB at a
+        // time they cost the kernel a fraction of what 4 KB pages do (PERFORMANCE.md, "Session 24").
+        var hugePages = InputBytes(options) >= options.HugePagesFromBytes ? HugePages.AdviseCollectorHeap() : 0;
         using var memory = new MemoryWatch(TimeSpan.FromMilliseconds(50));
         var run = new StageRunner(progress, memory, total);
 
@@ -365,7 +379,23 @@ public static class MatchRun
             DepositsReconciled = deposits.Reconciled,
             DepositsDiffering = deposits.Differing,
             Duplicates = repeats.Credits.Count,
+            HugePageAdvisedBytes = hugePages,
         };
+    }
+
+    /// <summary>The input files' sizes together; a file that is not there counts nothing (the run reports it when it reads it).</summary>
+    private static long InputBytes(MatchRunOptions options)
+    {
+        var bytes = 0L;
+        foreach (var path in options.BankFiles.Append(options.OpenItemsPath).Append(options.CustomersPath))
+        {
+            if (path is not null && new FileInfo(path) is { Exists: true } file)
+            {
+                bytes += file.Length;
+            }
+        }
+
+        return bytes;
     }
 
     /// <summary>
