@@ -62,13 +62,18 @@ internal static partial class HugePages
     /// <summary>
     /// Asks Linux to back the garbage collector's heap with 2 MB pages as it commits it: the large arrays of a day's run
     /// (the loads' lists and tables, the matcher's per-item arrays, the index's tables) then fault in 2 MB at a time
-    /// instead of 4 KB, and those <see cref="Advise{T}"/> is not told of too. The heap is the collector's whole reserve:
-    /// the run of anonymous mappings around a fresh object, one reserved range committed in pieces. Returns the bytes
-    /// advised, or 0 where there is no such reserve, another OS, or a kernel that refuses.
+    /// instead of 4 KB, and those <see cref="Advise{T}"/> is not told of too. What is advised is the run of anonymous,
+    /// unnamed mappings without a gap around a fresh object: the collector's reserve (hundreds of gigabytes reserved at
+    /// start and committed in pieces) and whatever the kernel placed right beside it, thread stacks and malloc arenas,
+    /// which the advice can only round up to 2 MB where they touch that much. Returns the bytes advised, or 0 where the run
+    /// is under <see cref="CollectorReserveBytes"/> (a heap hard limit, the older segments collector), on another OS, or
+    /// where the kernel refuses. With transparent huge pages set to <c>never</c> the kernel takes the advice and uses no
+    /// 2 MB page.
     /// </summary>
     /// <remarks>
     /// For a process whose heap lives as long as its work (a batch run). The collector commits its small-object regions
-    /// 64 KB at a time, too little for a 2 MB page, so those keep 4 KB pages; the advice changes no value either way.
+    /// 64 KB at a time, too little for a 2 MB page, so those keep 4 KB pages; and memory it gives back is mapped anew
+    /// without the advice, so a caller advises again after a collection that frees much. The advice changes no value.
     /// </remarks>
     public static unsafe long AdviseCollectorHeap()
     {

@@ -39,6 +39,7 @@ internal static class MatchCommand
                 LockboxLayoutPath = parse.GetValue(layout)?.FullName,
                 OutputDirectory = parse.GetValue(output)!.FullName,
                 Lenient = parse.GetValue(lenient),
+                HugePagesFromBytes = MatchRunOptions.HugePagesFromDefault,
             };
 
             if (parse.GetValue(policy) is { } policyFile)
@@ -61,7 +62,7 @@ internal static class MatchCommand
                 }
             }
 
-            if (Environment.GetEnvironmentVariable(HugePagesVariable) is { } hugePagesFrom)
+            if (Environment.GetEnvironmentVariable(HugePagesVariable) is { Length: > 0 } hugePagesFrom)
             {
                 if (HugePagesFrom(hugePagesFrom) is not { } from)
                 {
@@ -239,7 +240,8 @@ internal static class MatchCommand
 
     /// <summary>
     /// The environment variable that sets from how many bytes of input the run asks for 2 MB pages
-    /// (<see cref="MatchRunOptions.HugePagesFromBytes"/>): a number of bytes, or <c>never</c>.
+    /// (<see cref="MatchRunOptions.HugePagesFromBytes"/>): a number of bytes, or <c>never</c>; empty or unset,
+    /// <see cref="MatchRunOptions.HugePagesFromDefault"/>.
     /// </summary>
     internal const string HugePagesVariable = "CASHAPP_HUGE_PAGES_FROM";
 
