@@ -37,6 +37,17 @@ public sealed record MatchRunOptions
     /// <summary>Payer rules learnt by a served store (<c>cashapp export --payer-rules</c>); only the active ones are used.</summary>
     public IReadOnlyList<PayerRule> PayerRules { get; init; } = [];
 
+    /// <summary>
+    /// From how many bytes of input files (open items, customers and bank files together) the run asks Linux to back
+    /// the collector's heap with 2 MB pages (<see cref="HugePages.AdviseCollectorHeap"/>). The advice is the whole
+    /// process's, so a library caller is not given it unless it asks: <see cref="long.MaxValue"/>, never, by default;
+    /// <c>cashapp match</c>, a process of its own, asks from <see cref="HugePagesFromDefault"/>. 0 asks always.
+    /// </summary>
+    public long HugePagesFromBytes { get; init; } = long.MaxValue;
+
+    /// <summary>What <c>cashapp match</c> sets <see cref="HugePagesFromBytes"/> to: 64 MiB, below which a day's heap is small and the 2 MB rounding not worth it.</summary>
+    public const long HugePagesFromDefault = 64L << 20;
+
     /// <summary>Told of every payment applied, with the evidence its confidence was calibrated on (the calibration tool's record).</summary>
     internal Action<Payment, Evidence>? Decided { get; init; }
 
@@ -118,6 +129,9 @@ public sealed record MatchRunSummary(
     /// <summary>Credits that an earlier file of the run already brought (the same identity key): listed as duplicates, never applied again.</summary>
     public int Duplicates { get; init; }
 
+    /// <summary>The span of address space the run advised for 2 MB pages at its start (<see cref="MatchRunOptions.HugePagesFromBytes"/>); 0 when none.</summary>
+    public long HugePageAdvisedBytes { get; init; }
+
     /// <summary>The stages that ran at once (the bank files' parse beside the AR loads), with their figures together.</summary>
     public IReadOnlyList<StageGroup> OverlappingStages { get; init; } = [];
 }
@@ -163,6 +177,11 @@ public static class MatchRun
     {
         ArgumentNullException.ThrowIfNull(options);
         var total = Stopwatch.StartNew();
+
+        // A large day's heap grows to gigabytes, much of it in arrays committed megabytes at a time: faulted in 2 MB at a
+        // time they cost the kernel a fraction of what 4 KB pages do (PERFORMANCE.md, "Session 24").
+        var adviseHugePages = InputBytes(options) >= options.HugePagesFromBytes;
+        var hugePages = adviseHugePages ? HugePages.AdviseCollectorHeap() : 0;
         using var memory = new MemoryWatch(TimeSpan.FromMilliseconds(50));
         var run = new StageRunner(progress, memory, total);
 
@@ -271,7 +290,7 @@ public static class MatchRun
         var matcher = await run.Stage("index", items.Count, () =>
         {
             // Collected here, not between stages, so that the stage's figures carry what it costs.
-            CollectFreed();
+            CollectFreed(adviseHugePages);
             var built = new CashMatcher(items, customers, options.Policy);
             built.UsePayerRules(options.PayerRules);
             built.Decided = options.Decided;
@@ -289,7 +308,7 @@ public static class MatchRun
         customers.TrimExcess();
         var result = await run.Stage("match", payments.Count, () =>
         {
-            CollectFreed();
+            CollectFreed(adviseHugePages);
             var matched = matcher.Match(payments);
             return Task.FromResult((matched, (long)payments.Count));
         }).ConfigureAwait(false);
@@ -365,7 +384,23 @@ public static class MatchRun
             DepositsReconciled = deposits.Reconciled,
             DepositsDiffering = deposits.Differing,
             Duplicates = repeats.Credits.Count,
+            HugePageAdvisedBytes = hugePages,
         };
+    }
+
+    /// <summary>The input files' sizes together; a file that is not there counts nothing (the run reports it when it reads it).</summary>
+    private static long InputBytes(MatchRunOptions options)
+    {
+        var bytes = 0L;
+        foreach (var path in options.BankFiles.Append(options.OpenItemsPath).Append(options.CustomersPath))
+        {
+            if (path is not null && new FileInfo(path) is { Exists: true } file)
+            {
+                bytes += file.Length;
+            }
+        }
+
+        return bytes;
     }
 
     /// <summary>
@@ -373,7 +408,19 @@ public static class MatchRun
     /// loaded lists): left to itself the collector finds them gone only at its next full collection, and the next
     /// stage's survivors are given new memory meanwhile, which is what sets the run's peak.
     /// </summary>
-    private static void CollectFreed() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+    /// <remarks>
+    /// The collector gives the memory it frees back by mapping it anew, and a new mapping has no advice: with
+    /// <paramref name="adviseHugePages"/> the heap is advised again after the collection, so that the next stage's large
+    /// arrays get 2 MB pages where the freed ones were.
+    /// </remarks>
+    private static void CollectFreed(bool adviseHugePages)
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        if (adviseHugePages)
+        {
+            HugePages.AdviseCollectorHeap();
+        }
+    }
 
     private static void WriteDeposits(string path, DepositReconciliation deposits)
     {

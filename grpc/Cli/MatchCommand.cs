@@ -39,6 +39,7 @@ internal static class MatchCommand
                 LockboxLayoutPath = parse.GetValue(layout)?.FullName,
                 OutputDirectory = parse.GetValue(output)!.FullName,
                 Lenient = parse.GetValue(lenient),
+                HugePagesFromBytes = MatchRunOptions.HugePagesFromDefault,
             };
 
             if (parse.GetValue(policy) is { } policyFile)
@@ -59,6 +60,17 @@ internal static class MatchCommand
                     await Console.Error.WriteLineAsync("cashapp match: nothing was written.").ConfigureAwait(false);
                     return 1;
                 }
+            }
+
+            if (Environment.GetEnvironmentVariable(HugePagesVariable) is { Length: > 0 } hugePagesFrom)
+            {
+                if (HugePagesFrom(hugePagesFrom) is not { } from)
+                {
+                    await Console.Error.WriteLineAsync($"cashapp match: {HugePagesVariable}: expected a number of bytes (0 or more) or 'never', found '{hugePagesFrom}'.").ConfigureAwait(false);
+                    return 2;
+                }
+
+                options = options with { HugePagesFromBytes = from };
             }
 
             if (parse.GetValue(payerRules) is { } rulesFile)
@@ -226,6 +238,19 @@ internal static class MatchCommand
         return process.TotalProcessorTime;
     }
 
+    /// <summary>
+    /// The environment variable that sets from how many bytes of input the run asks for 2 MB pages
+    /// (<see cref="MatchRunOptions.HugePagesFromBytes"/>): a number of bytes, or <c>never</c>; empty or unset,
+    /// <see cref="MatchRunOptions.HugePagesFromDefault"/>.
+    /// </summary>
+    internal const string HugePagesVariable = "CASHAPP_HUGE_PAGES_FROM";
+
+    /// <summary>The value of <see cref="HugePagesVariable"/> as bytes (<c>never</c>: <see cref="long.MaxValue"/>); null when it is neither.</summary>
+    internal static long? HugePagesFrom(string value) =>
+        value.Trim() is var text && text.Equals("never", StringComparison.OrdinalIgnoreCase) ? long.MaxValue
+        : long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bytes) ? bytes
+        : null;
+
     /// <summary>The run's figures as JSON, for the scale runner and CI.</summary>
     internal static string StatsJson(MatchRunSummary summary) => System.Text.Json.JsonSerializer.Serialize(new
     {
@@ -243,6 +268,7 @@ internal static class MatchCommand
         gc_gen2 = GC.CollectionCount(2),
         files = summary.Files.Select(f => new { file = Path.GetFileName(f.FileName), format = FormatName(f.Format), credits = f.Credits, duplicates = f.Duplicates, bytes = File.Exists(f.FileName) ? new FileInfo(f.FileName).Length : 0, seconds = f.ReadTime.TotalSeconds }),
         peak_working_set_bytes = summary.PeakWorkingSetBytes,
+        huge_page_advised_bytes = summary.HugePageAdvisedBytes,
         stages = summary.Stages.Select(s => new { stage = s.Stage, started_seconds = s.Started.TotalSeconds, seconds = s.Elapsed.TotalSeconds, cpu_seconds = s.Cpu.TotalSeconds, count = s.Count, peak_working_set_bytes = s.PeakWorkingSetBytes, allocated_bytes = s.AllocatedBytes, gc_pause_seconds = s.GcPause.TotalSeconds, overlaps = s.Overlaps }),
         // Stages that ran at once count each other's CPU and allocation in their own figures; these are theirs together.
         overlapping_stages = summary.OverlappingStages.Select(g => new { stages = g.Stages, seconds = g.Elapsed.TotalSeconds, cpu_seconds = g.Cpu.TotalSeconds, allocated_bytes = g.AllocatedBytes, gc_pause_seconds = g.GcPause.TotalSeconds }),
