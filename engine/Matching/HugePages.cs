@@ -75,19 +75,16 @@ internal static partial class HugePages
     /// 64 KB at a time, too little for a 2 MB page, so those keep 4 KB pages; and memory it gives back is mapped anew
     /// without the advice, so a caller advises again after a collection that frees much. The advice changes no value.
     /// </remarks>
-    public static unsafe long AdviseCollectorHeap()
+    public static long AdviseCollectorHeap()
     {
         if (!OperatingSystem.IsLinux() || _unavailable)
         {
             return 0;
         }
 
-        var probe = new byte[1];
-        var address = (ulong)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(probe));
-        GC.KeepAlive(probe);
         try
         {
-            if (AnonymousRunAround(File.ReadLines("/proc/self/maps"), address) is not { } run || run.End - run.Start < CollectorReserveBytes)
+            if (CollectorRun() is not { } run || run.End - run.Start < CollectorReserveBytes)
             {
                 return 0;
             }
@@ -107,6 +104,18 @@ internal static partial class HugePages
             _unavailable = true;
             return 0;
         }
+    }
+
+    /// <summary>
+    /// The run of anonymous mappings around a fresh object of this process (<see cref="AnonymousRunAround"/> of
+    /// <c>/proc/self/maps</c>), read and not advised: what <see cref="AdviseCollectorHeap"/> would advise. Linux only.
+    /// </summary>
+    internal static unsafe (ulong Start, ulong End)? CollectorRun()
+    {
+        var probe = new byte[1];
+        var address = (ulong)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(probe));
+        GC.KeepAlive(probe);
+        return AnonymousRunAround(File.ReadLines("/proc/self/maps"), address);
     }
 
     /// <summary>

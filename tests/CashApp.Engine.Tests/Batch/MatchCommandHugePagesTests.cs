@@ -22,7 +22,7 @@ public sealed class MatchCommandHugePagesTests : IDisposable
     public async Task Match_AskedFromZeroBytes_AdvisesTheCollectorsReserve_AndWritesWhatARunWithoutItWrites()
     {
         Skip.IfNot(OperatingSystem.IsLinux() && File.Exists("/sys/kernel/mm/transparent_hugepage/enabled"), "transparent huge pages are a Linux kernel's (/sys/kernel/mm/transparent_hugepage)");
-        Skip.IfNot(CollectorReserveHere() >= HugePages.CollectorReserveBytes, "this process's collector reserves less than 1 GiB (a heap hard limit, a container's memory limit, the segments collector), and so would the child's");
+        Skip.IfNot(HugePages.CollectorRun() is { } run && (long)(run.End - run.Start) >= HugePages.CollectorReserveBytes, "this process's collector reserves less than 1 GiB (a heap hard limit, a container's memory limit, the segments collector), and so would the child's");
 
         var (code, error, advised) = await Run("0", "always");
         Assert.True(code == 0, error);
@@ -107,20 +107,5 @@ public sealed class MatchCommandHugePagesTests : IDisposable
         }
 
         return (process.ExitCode, errorText, advised);
-    }
-
-    /// <summary>The span of anonymous mappings around an object of this process, read and not advised: what the child, with the same settings and limits, will find.</summary>
-    private static long CollectorReserveHere()
-    {
-        var probe = System.Runtime.InteropServices.GCHandle.Alloc(new byte[1], System.Runtime.InteropServices.GCHandleType.Pinned);
-        try
-        {
-            var address = (ulong)probe.AddrOfPinnedObject();
-            return HugePages.AnonymousRunAround(File.ReadLines("/proc/self/maps"), address) is { } run ? (long)(run.End - run.Start) : 0;
-        }
-        finally
-        {
-            probe.Free();
-        }
     }
 }
