@@ -162,7 +162,7 @@ internal sealed class NameRetrieval
             return;
         }
 
-        var (next, nextInSorted) = Avx2.IsSupported ? WeighByBlocks(forms, weights, sorted, weight) : (0, 0);
+        var (next, nextInSorted) = WeighByBlocks(forms, weights, sorted, weight);
         WeighByMerge(forms[next..], weights[next..], sorted[nextInSorted..], weight);
     }
 
@@ -198,7 +198,8 @@ internal sealed class NameRetrieval
     /// weight added where one is equal, and the block whose last is the lower is passed (both when equal). Since both
     /// lists ascend without repeats, a form found equal to one of the other block cannot be in any later block of the
     /// other list, and no two blocks meet twice. Returns where the plain merge is to go on in each list: every form before
-    /// the first, or any form in the other list before the second, has been weighed.
+    /// the first, or any form in the other list before the second, has been weighed. Without AVX2 it weighs nothing and
+    /// returns (0, 0).
     /// </summary>
     internal static (int Forms, int Sorted) WeighByBlocks(ReadOnlySpan<int> forms, Span<int> weights, ReadOnlySpan<int> sorted, int weight)
     {
@@ -208,7 +209,7 @@ internal sealed class NameRetrieval
         }
 
         int at = 0, j = 0;
-        if (forms.Length < 8 || sorted.Length < 8)
+        if (!Avx2.IsSupported || forms.Length < 8 || sorted.Length < 8)
         {
             return (0, 0);
         }

@@ -70,10 +70,12 @@ public sealed class NameRetrievalProperties
     public void WeighByBlocks_PassesEveryBlockOfTwoEqualLists()
     {
         // Two equal lists of a whole number of blocks: every form is found in its own block, and nothing is left to merge.
+        // Without AVX2 nothing is weighed by blocks and the merge is left everything.
         var forms = Enumerable.Range(0, 64).Select(i => 3 * i).ToArray();
         var weights = new int[forms.Length];
         var next = NameRetrieval.WeighByBlocks(forms, weights, forms, 5);
-        Assert.Equal((64, 64), next);
-        Assert.All(weights, w => Assert.Equal(5, w));
+        var blocks = System.Runtime.Intrinsics.X86.Avx2.IsSupported;
+        Assert.Equal(blocks ? (64, 64) : (0, 0), next);
+        Assert.All(weights, w => Assert.Equal(blocks ? 5 : 0, w));
     }
 }
