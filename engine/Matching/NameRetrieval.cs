@@ -39,6 +39,8 @@ internal sealed class NameRetrieval
     private int[] _otherWeights = new int[256];
     private int _count;
 
+    private const int PrefetchAhead = 16;
+
     /// <summary>A list of forms as one bit per form 0 to <paramref name="forms"/> - 1, for <see cref="Weigh"/>.</summary>
     public static ulong[] Bits(List<int> list, int forms) => Bits(CollectionsMarshal.AsSpan(list), forms);
 
@@ -132,8 +134,14 @@ internal sealed class NameRetrieval
         if (bits is not null)
         {
             // Without a branch: a form in or not is as likely as not for a common word, and a mispredicted jump costs more than an add.
+            var ahead = forms.Length - PrefetchAhead;
             for (var at = 0; at < forms.Length; at++)
             {
+                if (at < ahead)
+                {
+                    Prefetch.Line(ref bits[forms[at + PrefetchAhead] >> 6]);
+                }
+
                 var form = forms[at];
                 weights[at] += weight & -(int)((bits[form >> 6] >> form) & 1);
             }
