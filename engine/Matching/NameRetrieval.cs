@@ -126,7 +126,7 @@ internal sealed class NameRetrieval
         _count = k;
     }
 
-    /// <summary>Adds <paramref name="weight"/> to each form in that is in <paramref name="sorted"/> (ascending), or in <paramref name="bits"/> when given (the same postings as bits).</summary>
+    /// <summary>Adds <paramref name="weight"/> to each form in that is in <paramref name="sorted"/> (ascending, each once), or in <paramref name="bits"/> when given (the same postings as bits).</summary>
     public void Weigh(ReadOnlySpan<int> sorted, ulong[]? bits, int weight)
     {
         var forms = _forms.AsSpan(0, _count);
@@ -207,7 +207,8 @@ internal sealed class NameRetrieval
     /// lists ascend without repeats, a form found equal to one of the other block cannot be in any later block of the
     /// other list, and no two blocks meet twice. Returns where the plain merge is to go on in each list: every form before
     /// the first, or any form in the other list before the second, has been weighed. Without AVX2 it weighs nothing and
-    /// returns (0, 0).
+    /// returns (0, 0). Fewer weights than forms is an error either way. A sum past <see cref="int.MaxValue"/> wraps here
+    /// where the merge's would throw; a lookup's weights are a few per key, nowhere near it.
     /// </summary>
     internal static (int Forms, int Sorted) WeighByBlocks(ReadOnlySpan<int> forms, Span<int> weights, ReadOnlySpan<int> sorted, int weight)
     {
