@@ -445,7 +445,7 @@ internal sealed partial class CustomerDirectory
 
     /// <summary>The postings as bits, when kept and long enough for every form.</summary>
     private ulong[]? BitsOf(Postings postings) =>
-        (postings.List is { } list ? _bitsAdded is not null && _bitsAdded.TryGetValue(list, out var bits) : _postingBits.TryGetValue(postings.Slot, out bits))
+        (postings.List is { } list ? _bitsAdded is not null && _bitsAdded.TryGetValue(list, out var bits) : (bits = _postingBits[postings.Slot]) is not null)
             ? (bits.Length << 6 >= _nameForms.Count ? bits : null)
             : null;
 

@@ -59,8 +59,10 @@ internal sealed partial class CustomerDirectory
     private int[] _formList = [];
 
     // The longest postings (common words and name starts) also as bit sets, so that weighing the
-    // candidates in against one costs a bit test each rather than a binary search of thousands. By slot of _tokens.
-    private readonly Dictionary<int, ulong[]> _postingBits = [];
+    // candidates in against one costs a bit test each rather than a binary search of thousands. By slot of _tokens (an
+    // array, not a map: it is read for every common key a lookup weighs by, and a map's buckets and entries are two more
+    // reads the rest of the match has pushed out of the cache).
+    private readonly ulong[]?[] _postingBits;
 
     // Each customer's place in customer id order, so that ties sort without comparing ids.
     private int[] _idRank = [];
@@ -134,6 +136,7 @@ internal sealed partial class CustomerDirectory
         }
 
         _lastId = byId.Length > 0 ? _ids[byId[^1]] : null;
+        _postingBits = new ulong[]?[_tokens.Count];
         for (var slot = 0; slot < _tokens.Count; slot++)
         {
             var postings = _tokens.Of(slot);

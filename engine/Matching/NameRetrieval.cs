@@ -1,4 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace CashApp.Engine.Matching;
 
@@ -35,6 +38,8 @@ internal sealed class NameRetrieval
     private int[] _otherForms = new int[256];
     private int[] _otherWeights = new int[256];
     private int _count;
+
+    private const int PrefetchAhead = 16;
 
     /// <summary>A list of forms as one bit per form 0 to <paramref name="forms"/> - 1, for <see cref="Weigh"/>.</summary>
     public static ulong[] Bits(List<int> list, int forms) => Bits(CollectionsMarshal.AsSpan(list), forms);
@@ -121,7 +126,7 @@ internal sealed class NameRetrieval
         _count = k;
     }
 
-    /// <summary>Adds <paramref name="weight"/> to each form in that is in <paramref name="sorted"/> (ascending), or in <paramref name="bits"/> when given (the same postings as bits).</summary>
+    /// <summary>Adds <paramref name="weight"/> to each form in that is in <paramref name="sorted"/> (ascending, each once), or in <paramref name="bits"/> when given (the same postings as bits).</summary>
     public void Weigh(ReadOnlySpan<int> sorted, ulong[]? bits, int weight)
     {
         var forms = _forms.AsSpan(0, _count);
@@ -129,8 +134,14 @@ internal sealed class NameRetrieval
         if (bits is not null)
         {
             // Without a branch: a form in or not is as likely as not for a common word, and a mispredicted jump costs more than an add.
+            var ahead = forms.Length - PrefetchAhead;
             for (var at = 0; at < forms.Length; at++)
             {
+                if (at < ahead)
+                {
+                    Prefetch.Line(ref bits[forms[at + PrefetchAhead] >> 6]);
+                }
+
                 var form = forms[at];
                 weights[at] += weight & -(int)((bits[form >> 6] >> form) & 1);
             }
@@ -159,6 +170,16 @@ internal sealed class NameRetrieval
             return;
         }
 
+        var (next, nextInSorted) = WeighByBlocks(forms, weights, sorted, weight);
+        WeighByMerge(forms[next..], weights[next..], sorted[nextInSorted..], weight);
+    }
+
+    /// <summary>
+    /// Adds <paramref name="weight"/> to each of <paramref name="forms"/> (ascending, each once) that is in
+    /// <paramref name="sorted"/> (the same), one step of a merge at a time.
+    /// </summary>
+    internal static void WeighByMerge(ReadOnlySpan<int> forms, Span<int> weights, ReadOnlySpan<int> sorted, int weight)
+    {
         for (int at = 0, j = 0; at < forms.Length && j < sorted.Length;)
         {
             var a = forms[at];
@@ -177,6 +198,64 @@ internal sealed class NameRetrieval
                 j++;
             }
         }
+    }
+
+    /// <summary>
+    /// The merge of <see cref="WeighByMerge"/> eight forms against eight keys' forms a step, while both lists have eight
+    /// left: each of the eight forms is compared with each of the eight (the second block turned a lane at a time), the
+    /// weight added where one is equal, and the block whose last is the lower is passed (both when equal). Since both
+    /// lists ascend without repeats, a form found equal to one of the other block cannot be in any later block of the
+    /// other list, and no two blocks meet twice. Returns where the plain merge is to go on in each list: every form before
+    /// the first, or any form in the other list before the second, has been weighed. Without AVX2 it weighs nothing and
+    /// returns (0, 0). Fewer weights than forms is an error either way. A sum past <see cref="int.MaxValue"/> wraps here
+    /// where the merge's would throw; a lookup's weights are a few per key, nowhere near it.
+    /// </summary>
+    internal static (int Forms, int Sorted) WeighByBlocks(ReadOnlySpan<int> forms, Span<int> weights, ReadOnlySpan<int> sorted, int weight)
+    {
+        if (weights.Length < forms.Length)
+        {
+            throw new ArgumentException($"{weights.Length} weights for {forms.Length} forms.", nameof(weights));
+        }
+
+        int at = 0, j = 0;
+        if (!Avx2.IsSupported || forms.Length < 8 || sorted.Length < 8)
+        {
+            return (0, 0);
+        }
+
+        ref var form = ref MemoryMarshal.GetReference(forms);
+        ref var key = ref MemoryMarshal.GetReference(sorted);
+        ref var weighed = ref MemoryMarshal.GetReference(weights);
+        var add = Vector256.Create(weight);
+        var turn1 = Vector256.Create(1, 2, 3, 4, 5, 6, 7, 0);
+        var turn2 = Vector256.Create(2, 3, 4, 5, 6, 7, 0, 1);
+        var turn3 = Vector256.Create(3, 4, 5, 6, 7, 0, 1, 2);
+        var turn4 = Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3);
+        var turn5 = Vector256.Create(5, 6, 7, 0, 1, 2, 3, 4);
+        var turn6 = Vector256.Create(6, 7, 0, 1, 2, 3, 4, 5);
+        var turn7 = Vector256.Create(7, 0, 1, 2, 3, 4, 5, 6);
+        var lastForm = forms.Length - 8;
+        var lastKey = sorted.Length - 8;
+        while (at <= lastForm && j <= lastKey)
+        {
+            var ours = Vector256.LoadUnsafe(ref form, (nuint)at);
+            var theirs = Vector256.LoadUnsafe(ref key, (nuint)j);
+            // Each turn from the block as loaded, not from the turn before: the seven shuffles do not wait on each other.
+            var equal = (Vector256.Equals(ours, theirs) | Vector256.Equals(ours, Avx2.PermuteVar8x32(theirs, turn1)))
+                | (Vector256.Equals(ours, Avx2.PermuteVar8x32(theirs, turn2)) | Vector256.Equals(ours, Avx2.PermuteVar8x32(theirs, turn3)))
+                | ((Vector256.Equals(ours, Avx2.PermuteVar8x32(theirs, turn4)) | Vector256.Equals(ours, Avx2.PermuteVar8x32(theirs, turn5)))
+                | (Vector256.Equals(ours, Avx2.PermuteVar8x32(theirs, turn6)) | Vector256.Equals(ours, Avx2.PermuteVar8x32(theirs, turn7))));
+
+            var sum = Vector256.LoadUnsafe(ref weighed, (nuint)at) + (add & equal);
+            sum.StoreUnsafe(ref weighed, (nuint)at);
+            var ourLast = Unsafe.Add(ref form, at + 7);
+            var theirLast = Unsafe.Add(ref key, j + 7);
+            // Without a branch: which block ends first is a coin toss the predictor would lose half the time.
+            at += Unsafe.BitCast<bool, byte>(ourLast <= theirLast) << 3;
+            j += Unsafe.BitCast<bool, byte>(ourLast >= theirLast) << 3;
+        }
+
+        return (at, j);
     }
 
     /// <summary>

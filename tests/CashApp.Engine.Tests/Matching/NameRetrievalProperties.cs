@@ -44,4 +44,38 @@ public sealed class NameRetrievalProperties
                 return (actual.SequenceEqual(expected) && brought.SequenceEqual(forms.Order()))
                     .Label($"limit {limit}: [{string.Join(',', actual)}] vs [{string.Join(',', expected)}]");
             });
+
+    /// <summary>Ascending lists without repeats, from sparse to dense over a range that makes them meet often.</summary>
+    private static readonly Gen<int[]> Ascending =
+        Gen.Choose(1, 400).SelectMany(range => Gen.ListOf(Gen.Choose(0, range)).Select(l => l.Distinct().Order().ToArray()));
+
+    [Property(MaxTest = 1000, Replay = "(41,43)")]
+    public Property WeighByBlocks_ThenTheMerge_AddsTheWeightToEveryFormInTheListOnce() =>
+        Prop.ForAll(
+            Ascending.ToArbitrary(),
+            Ascending.ToArbitrary(),
+            Gen.Choose(1, 1_000_000).ToArbitrary(),
+            (forms, sorted, weight) =>
+            {
+                var weights = forms.Select(f => f % 7).ToArray();
+                var expected = forms.Select((f, at) => weights[at] + (Array.BinarySearch(sorted, f) >= 0 ? weight : 0)).ToArray();
+                var (next, nextInSorted) = NameRetrieval.WeighByBlocks(forms, weights, sorted, weight);
+                NameRetrieval.WeighByMerge(forms.AsSpan(next), weights.AsSpan(next), sorted.AsSpan(nextInSorted), weight);
+                var wrong = Enumerable.Range(0, forms.Length).Where(at => weights[at] != expected[at]).Select(at => forms[at]).ToList();
+                return (wrong.Count == 0 && next <= forms.Length && nextInSorted <= sorted.Length)
+                    .Label($"{forms.Length} forms, {sorted.Length} in the list: blocks stopped at ({next}, {nextInSorted}); wrong weight for [{string.Join(',', wrong)}]");
+            });
+
+    [Fact]
+    public void WeighByBlocks_PassesEveryBlockOfTwoEqualLists()
+    {
+        // Two equal lists of a whole number of blocks: every form is found in its own block, and nothing is left to merge.
+        // Without AVX2 nothing is weighed by blocks and the merge is left everything.
+        var forms = Enumerable.Range(0, 64).Select(i => 3 * i).ToArray();
+        var weights = new int[forms.Length];
+        var next = NameRetrieval.WeighByBlocks(forms, weights, forms, 5);
+        var blocks = System.Runtime.Intrinsics.X86.Avx2.IsSupported;
+        Assert.Equal(blocks ? (64, 64) : (0, 0), next);
+        Assert.All(weights, w => Assert.Equal(blocks ? 5 : 0, w));
+    }
 }
