@@ -274,19 +274,31 @@ internal sealed class NameRetrieval
         }
 
         var weights = _weights.AsSpan(0, _count);
+
+        // How many forms have each weight, counted in the pass that finds the highest: a lookup's weights are a few per
+        // key, so nearly always under 256; past that, counted again in an array of the highest's size.
+        Span<int> small = stackalloc int[256];
+        small.Clear();
         var maxWeight = 0;
+        var over = 0;
         foreach (var weight in weights)
         {
             maxWeight = Math.Max(maxWeight, weight);
+            over |= weight & ~255;
+            small[weight & 255]++;
+        }
+
+        var withWeight = small[..(Math.Min(maxWeight, 255) + 1)];
+        if (over != 0)
+        {
+            withWeight = new int[maxWeight + 1];
+            foreach (var weight in weights)
+            {
+                withWeight[weight]++;
+            }
         }
 
         // The threshold: the highest weight that at least `limit` forms reach.
-        Span<int> withWeight = maxWeight < 256 ? stackalloc int[maxWeight + 1] : new int[maxWeight + 1];
-        withWeight.Clear();
-        foreach (var weight in weights)
-        {
-            withWeight[weight]++;
-        }
 
         var threshold = maxWeight;
         for (var reaching = withWeight[maxWeight]; reaching < limit; reaching += withWeight[threshold])
@@ -306,14 +318,22 @@ internal sealed class NameRetrieval
             return TopInOrder(threshold, ties.AsSpan(0, room), chosen);
         }
 
+        // Without a branch: which of the forms are taken is no pattern the predictor could learn. Each form is written at
+        // the next place and kept there only when taken. Once `limit` are taken no other is, so the pass ends when
+        // `chosen` is full.
+        if (chosen.Length < limit)
+        {
+            throw new ArgumentException($"room for {chosen.Length} forms, {limit} asked.", nameof(chosen));
+        }
+
         var n = 0;
-        for (var at = 0; at < forms.Length; at++)
+        for (var at = 0; at < forms.Length && n < chosen.Length; at++)
         {
             var weight = weights[at];
-            if (weight > threshold || (weight == threshold && room-- > 0))
-            {
-                chosen[n++] = forms[at];
-            }
+            var atThreshold = Unsafe.BitCast<bool, byte>(weight == threshold) & Unsafe.BitCast<bool, byte>(room > 0);
+            chosen[n] = forms[at];
+            n += Unsafe.BitCast<bool, byte>(weight > threshold) | atThreshold;
+            room -= atThreshold;
         }
 
         return chosen[..n];
