@@ -262,7 +262,8 @@ internal sealed class NameRetrieval
     /// The <paramref name="limit"/> forms of most weight, the lower form first among equals (first in
     /// <paramref name="order"/> when given: a directory whose numbers no longer follow its forms' order, see
     /// CustomerDirectory.Generations.cs); every form when there are no more. Written into <paramref name="chosen"/>,
-    /// which is returned cut to their number.
+    /// which is returned cut to their number; room for fewer than <paramref name="limit"/> there is an
+    /// <see cref="ArgumentException"/> when more forms than that are in.
     /// </summary>
     public Span<int> Top(int limit, Span<int> chosen, IFormOrder? order = null)
     {
@@ -299,7 +300,6 @@ internal sealed class NameRetrieval
         }
 
         // The threshold: the highest weight that at least `limit` forms reach.
-
         var threshold = maxWeight;
         for (var reaching = withWeight[maxWeight]; reaching < limit; reaching += withWeight[threshold])
         {
@@ -319,8 +319,8 @@ internal sealed class NameRetrieval
         }
 
         // Without a branch: which of the forms are taken is no pattern the predictor could learn. Each form is written at
-        // the next place and kept there only when taken. Once `limit` are taken no other is, so the pass ends when
-        // `chosen` is full.
+        // the next place and kept there only when taken; the write past the last taken one is never read. Once `limit`
+        // are taken no other is, so the pass may end when `chosen` is full (at `limit` when it has room for just that).
         if (chosen.Length < limit)
         {
             throw new ArgumentException($"room for {chosen.Length} forms, {limit} asked.", nameof(chosen));
