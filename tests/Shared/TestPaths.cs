@@ -43,6 +43,9 @@ internal static class TestPaths
     /// <summary>The project's own fixtures.</summary>
     public static string Fixtures => Path.Combine(Repo, "fixtures");
 
+    /// <summary>A file or folder of the bundled demo day (<c>fixtures/demo</c>).</summary>
+    public static string Demo(params string[] parts) => Path.Combine([Fixtures, "demo", .. parts]);
+
     /// <summary>A file or folder under the external fixtures; skips the calling test (or fails it, when required) if absent.</summary>
     public static string ExternalFile(params string[] parts) => RequireShared(Path.Combine([SharedRoot, "fixtures", "external", .. parts]));
 

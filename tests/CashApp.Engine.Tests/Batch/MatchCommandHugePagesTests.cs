@@ -16,8 +16,6 @@ public sealed class MatchCommandHugePagesTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static string Demo(params string[] parts) => Path.Combine([TestPaths.Fixtures, "demo", .. parts]);
-
     [SkippableFact]
     public async Task Match_AskedFromZeroBytes_AdvisesTheCollectorsReserve_AndWritesWhatARunWithoutItWrites()
     {
@@ -76,8 +74,8 @@ public sealed class MatchCommandHugePagesTests : IDisposable
             start.Environment["CASHAPP_HUGE_PAGES_FROM"] = hugePagesFrom;
         }
 
-        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "cashapp.dll"), "match", "--open-items", Demo("open_items.csv"), "--customers", Demo("customers.csv"),
-            "--bank", Demo("bank", "day.bai2"), "--bank", Demo("bank", "day.camt053.xml"), "--bank", Demo("bank", "day.lockbox.txt"),
+        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "cashapp.dll"), "match", "--open-items", TestPaths.Demo("open_items.csv"), "--customers", TestPaths.Demo("customers.csv"),
+            "--bank", TestPaths.Demo("bank", "day.bai2"), "--bank", TestPaths.Demo("bank", "day.camt053.xml"), "--bank", TestPaths.Demo("bank", "day.lockbox.txt"),
             "--out", Path.Combine(_folder, name), "--stats", stats, "--quiet"])
         {
             start.ArgumentList.Add(arg);

@@ -15,17 +15,14 @@ public sealed class MatchCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_out, recursive: true);
 
-    private static string Demo(params string[] parts) => Path.Combine([TestPaths.Fixtures, "demo", .. parts]);
-
-
     [Fact]
     public async Task Match_DemoDay_AccountsForEveryCreditAndAgreesWithTheTruth()
     {
-        var (code, error) = await CliRun.Run("match", "--open-items", Demo("open_items.csv"), "--customers", Demo("customers.csv"),
-            "--bank", Demo("bank", "day.bai2"), "--bank", Demo("bank", "day.camt053.xml"), "--bank", Demo("bank", "day.lockbox.txt"), "--out", _out);
+        var (code, error) = await CliRun.Run("match", "--open-items", TestPaths.Demo("open_items.csv"), "--customers", TestPaths.Demo("customers.csv"),
+            "--bank", TestPaths.Demo("bank", "day.bai2"), "--bank", TestPaths.Demo("bank", "day.camt053.xml"), "--bank", TestPaths.Demo("bank", "day.lockbox.txt"), "--out", _out);
         Assert.True(code == 0, error);
 
-        var truth = Cashbench.Score(Demo(), _out);
+        var truth = Cashbench.Score(TestPaths.Demo(), _out);
         Assert.Equal(0, truth.Lost);
         Assert.Equal(0, truth.OverApplied);
         Assert.True(truth.HitRate >= 0.97, $"hit rate {truth.HitRate:F3}");
@@ -36,16 +33,16 @@ public sealed class MatchCommandTests : IDisposable
     [Fact]
     public async Task Match_PolicyFile_HoldsBackWhatIsBelowItsConfidenceAndLosesNothing()
     {
-        string[] day = ["--open-items", Demo("open_items.csv"), "--customers", Demo("customers.csv"),
-            "--bank", Demo("bank", "day.bai2"), "--bank", Demo("bank", "day.camt053.xml"), "--bank", Demo("bank", "day.lockbox.txt")];
+        string[] day = ["--open-items", TestPaths.Demo("open_items.csv"), "--customers", TestPaths.Demo("customers.csv"),
+            "--bank", TestPaths.Demo("bank", "day.bai2"), "--bank", TestPaths.Demo("bank", "day.camt053.xml"), "--bank", TestPaths.Demo("bank", "day.lockbox.txt")];
         var strict = Path.Combine(_out, "strict");
         var (code, error) = await CliRun.Run(["match", .. day, "--out", strict, "--policy", Path.Combine(TestPaths.Fixtures, "policy", "cautious.json")]);
         Assert.True(code == 0, error);
         var (defaultCode, defaultError) = await CliRun.Run(["match", .. day, "--out", Path.Combine(_out, "default")]);
         Assert.True(defaultCode == 0, defaultError);
 
-        var held = Cashbench.Score(Demo(), strict);
-        var applied = Cashbench.Score(Demo(), Path.Combine(_out, "default"));
+        var held = Cashbench.Score(TestPaths.Demo(), strict);
+        var applied = Cashbench.Score(TestPaths.Demo(), Path.Combine(_out, "default"));
         Assert.Equal(0, held.Lost);
         Assert.Equal(0, held.OverApplied);
         Assert.True(held.HitRate < applied.HitRate, $"{held.HitRate:F3} vs {applied.HitRate:F3}");
@@ -60,7 +57,7 @@ public sealed class MatchCommandTests : IDisposable
         File.WriteAllText(policy, "{\n  \"minNameScore\": 90,\n  \"maxBankFee\": 2500\n}\n");
         var target = Path.Combine(_out, "run");
 
-        var (code, error) = await CliRun.Run("match", "--open-items", Demo("open_items.csv"), "--bank", Demo("bank", "day.bai2"), "--out", target, "--policy", policy);
+        var (code, error) = await CliRun.Run("match", "--open-items", TestPaths.Demo("open_items.csv"), "--bank", TestPaths.Demo("bank", "day.bai2"), "--out", target, "--policy", policy);
 
         Assert.NotEqual(0, code);
         Assert.Contains($"{policy}:3: setting 'maxBankFee': unknown setting; expected one of", error, StringComparison.Ordinal);
@@ -71,7 +68,7 @@ public sealed class MatchCommandTests : IDisposable
     [Fact]
     public async Task Match_BadAmountOnLine7_FailsNamingFileLineColumnAndValueAndWritesNothing()
     {
-        var lines = File.ReadLines(Demo("open_items.csv")).Take(9).ToArray();
+        var lines = File.ReadLines(TestPaths.Demo("open_items.csv")).Take(9).ToArray();
         var fields = lines[6].Split(',');
         fields[7] = "12.3.4";
         lines[6] = string.Join(',', fields);
@@ -79,7 +76,7 @@ public sealed class MatchCommandTests : IDisposable
         File.WriteAllLines(bad, lines);
         var target = Path.Combine(_out, "run");
 
-        var (code, error) = await CliRun.Run("match", "--open-items", bad, "--bank", Demo("bank", "day.bai2"), "--out", target);
+        var (code, error) = await CliRun.Run("match", "--open-items", bad, "--bank", TestPaths.Demo("bank", "day.bai2"), "--out", target);
 
         Assert.NotEqual(0, code);
         Assert.Contains($"{bad}:7:", error, StringComparison.Ordinal);
@@ -150,7 +147,7 @@ public sealed class MatchCommandTests : IDisposable
             """);
         var target = Path.Combine(_out, "run");
 
-        var (code, error) = await CliRun.Run("match", "--open-items", Demo("open_items.csv"), "--bank", bank, "--out", target);
+        var (code, error) = await CliRun.Run("match", "--open-items", TestPaths.Demo("open_items.csv"), "--bank", bank, "--out", target);
 
         Assert.True(code == 0, error);
         Assert.Contains("USD 119999999999999999.10", error, StringComparison.Ordinal);
@@ -161,11 +158,11 @@ public sealed class MatchCommandTests : IDisposable
     public async Task Match_TruncatedBankFile_FailsNamingTheFileAndWritesNothing()
     {
         var truncated = Path.Combine(_out, "day.bai2");
-        var text = File.ReadAllText(Demo("bank", "day.bai2"));
+        var text = File.ReadAllText(TestPaths.Demo("bank", "day.bai2"));
         File.WriteAllText(truncated, text[..(text.Length / 2)]);
         var target = Path.Combine(_out, "run");
 
-        var (code, error) = await CliRun.Run("match", "--open-items", Demo("open_items.csv"), "--bank", truncated, "--out", target);
+        var (code, error) = await CliRun.Run("match", "--open-items", TestPaths.Demo("open_items.csv"), "--bank", truncated, "--out", target);
 
         Assert.NotEqual(0, code);
         Assert.Contains(truncated, error, StringComparison.Ordinal);
@@ -179,8 +176,8 @@ public sealed class MatchCommandTests : IDisposable
         File.WriteAllText(file, "kept\n");
         var under = Path.Combine(file, "day1");
 
-        var (code, error) = await CliRun.Run("match", "--open-items", Demo("open_items.csv"), "--bank", Demo("bank", "day.bai2"), "--out", file, "--quiet");
-        var (underCode, underError) = await CliRun.Run("match", "--open-items", Demo("open_items.csv"), "--bank", Demo("bank", "day.bai2"), "--out", under, "--quiet");
+        var (code, error) = await CliRun.Run("match", "--open-items", TestPaths.Demo("open_items.csv"), "--bank", TestPaths.Demo("bank", "day.bai2"), "--out", file, "--quiet");
+        var (underCode, underError) = await CliRun.Run("match", "--open-items", TestPaths.Demo("open_items.csv"), "--bank", TestPaths.Demo("bank", "day.bai2"), "--out", under, "--quiet");
 
         Assert.Equal(2, code);
         Assert.Contains($"--out {file}: is a file; expected a folder", error, StringComparison.Ordinal);
@@ -196,8 +193,8 @@ public sealed class MatchCommandTests : IDisposable
         Directory.CreateDirectory(Path.Combine(target, "applications.csv"));
         File.WriteAllText(Path.Combine(target, "exceptions.csv"), "an earlier run's\n");
 
-        var (code, error) = await CliRun.Run("match", "--open-items", Demo("open_items.csv"), "--customers", Demo("customers.csv"),
-            "--bank", Demo("bank", "day.bai2"), "--out", target, "--quiet");
+        var (code, error) = await CliRun.Run("match", "--open-items", TestPaths.Demo("open_items.csv"), "--customers", TestPaths.Demo("customers.csv"),
+            "--bank", TestPaths.Demo("bank", "day.bai2"), "--out", target, "--quiet");
 
         Assert.Equal(1, code);
         Assert.Contains($"{Path.Combine(target, "applications.csv")}: is a folder; expected a file", error, StringComparison.Ordinal);
@@ -214,8 +211,8 @@ public sealed class MatchCommandTests : IDisposable
         var stats = Path.Combine(_out, "stats.json");
         Directory.CreateDirectory(stats);
 
-        var (code, error) = await CliRun.Run("match", "--open-items", Demo("open_items.csv"), "--customers", Demo("customers.csv"),
-            "--bank", Demo("bank", "day.bai2"), "--out", target, "--stats", stats, "--quiet");
+        var (code, error) = await CliRun.Run("match", "--open-items", TestPaths.Demo("open_items.csv"), "--customers", TestPaths.Demo("customers.csv"),
+            "--bank", TestPaths.Demo("bank", "day.bai2"), "--out", target, "--stats", stats, "--quiet");
 
         Assert.Equal(1, code);
         Assert.Contains($"cashapp match: --stats: ", error, StringComparison.Ordinal);
@@ -231,7 +228,7 @@ public sealed class MatchCommandTests : IDisposable
         var target = Path.Combine(_out, "run");
         Directory.CreateDirectory(target);
         File.WriteAllText(Path.Combine(target, "applications.csv"), "an earlier run's, longer than nothing at all\n");
-        string[] day = ["match", "--open-items", Demo("open_items.csv"), "--customers", Demo("customers.csv"), "--bank", Demo("bank", "day.bai2"), "--quiet"];
+        string[] day = ["match", "--open-items", TestPaths.Demo("open_items.csv"), "--customers", TestPaths.Demo("customers.csv"), "--bank", TestPaths.Demo("bank", "day.bai2"), "--quiet"];
 
         var (code, error) = await CliRun.Run([.. day, "--out", target]);
         var (freshCode, freshError) = await CliRun.Run([.. day, "--out", Path.Combine(_out, "fresh")]);

@@ -13,14 +13,12 @@ namespace CashApp.Grpc.Tests.Server;
 [Collection(SharedServer.Name)]
 public sealed class DayTests(ServerFixture server)
 {
-    private static string Demo(params string[] parts) => Path.Combine([TestPaths.Fixtures, "demo", .. parts]);
-
     [Fact]
     public async Task WholeDay_SyncIngestResolveSummarise_EveryStepThroughTheWire()
     {
         // AR system: customers and open items.
-        var customers = ArFiles.ReadCustomers(Demo("customers.csv"));
-        var items = ArFiles.ReadOpenItems(Demo("open_items.csv"));
+        var customers = ArFiles.ReadCustomers(TestPaths.Demo("customers.csv"));
+        var items = ArFiles.ReadOpenItems(TestPaths.Demo("open_items.csv"));
         var customerSummary = await server.Customers("ar-system").UpsertAsync(customers.Select(Wire.ToProto));
         Assert.Equal(customers.Count, customerSummary.Received);
         var itemSummary = await server.OpenItems("ar-system").UpsertAsync(items.Select(Wire.ToProto));
@@ -37,7 +35,7 @@ public sealed class DayTests(ServerFixture server)
         var ingested = 0;
         foreach (var name in new[] { "day.bai2", "day.camt053.xml", "day.lockbox.txt" })
         {
-            var path = Demo("bank", name);
+            var path = TestPaths.Demo("bank", name);
             var local = await Wire.ReadLocallyAsync(path);
             var content = await File.ReadAllBytesAsync(path);
             var credits = local.Transactions.Count(t => t.Direction == CashApp.Parsers.Common.Direction.Credit);
