@@ -24,7 +24,7 @@ public sealed class ParseCommandTests : IDisposable
     [InlineData("day.lockbox.txt")]
     public async Task Parse_DemoFile_WritesEveryTransactionInFileOrder(string name)
     {
-        var path = Path.Combine(TestPaths.Fixtures, "demo", "bank", name);
+        var path = TestPaths.Demo("bank", name);
         var options = new BankFileReadOptions();
         var expected = (await BankFiles.ReadAllAsync(path, options)).Transactions;
         using var output = new MemoryStream();
@@ -113,7 +113,7 @@ public sealed class ParseCommandTests : IDisposable
     {
         // A pipe has no length to tell a small file by. Reading it is not supported (its start is read to tell the format,
         // and gone), but it fails as any unreadable file does: one line, exit code 1, never an unhandled exception.
-        var bytes = await File.ReadAllBytesAsync(Path.Combine(TestPaths.Fixtures, "demo", "bank", "day.bai2"));
+        var bytes = await File.ReadAllBytesAsync(TestPaths.Demo("bank", "day.bai2"));
         System.Runtime.InteropServices.SafeHandle readEnd;
         string path;
         using (var pipe = new System.IO.Pipes.AnonymousPipeServerStream(System.IO.Pipes.PipeDirection.Out))
@@ -207,7 +207,7 @@ public sealed class ParseCommandTests : IDisposable
     [InlineData(2048)]
     public async Task Parse_LockboxWithWarningsInParts_WritesTheOneThreadOutput(int partBytes)
     {
-        var lines = await File.ReadAllLinesAsync(Path.Combine(TestPaths.Fixtures, "demo", "bank", "day.lockbox.txt"));
+        var lines = await File.ReadAllLinesAsync(TestPaths.Demo("bank", "day.lockbox.txt"));
         var blanked = 0;
         foreach (var i in new[] { 10, lines.Length - 10 })
         {

@@ -19,9 +19,9 @@ public sealed class CashMatcherGenerationTests
 {
     private static readonly Lazy<(List<OpenItem> Items, List<Customer> Customers, Payment[] Payments)> Demo = new(() =>
     {
-        var items = ArFiles.ReadOpenItems(Path.Combine(TestPaths.Fixtures, "demo", "open_items.csv"));
+        var items = ArFiles.ReadOpenItems(TestPaths.Demo("open_items.csv"));
         // Every seventh customer without a record: known only from its items, by the name on them.
-        var customers = ArFiles.ReadCustomers(Path.Combine(TestPaths.Fixtures, "demo", "customers.csv")).Where((_, n) => n % 7 != 3).ToList();
+        var customers = ArFiles.ReadCustomers(TestPaths.Demo("customers.csv")).Where((_, n) => n % 7 != 3).ToList();
         var payments = items.Where((_, n) => n % 4 == 0).Select((item, n) => new Payment(
             "P" + n.ToString("D4", CultureInfo.InvariantCulture),
             new Money(Math.Abs(item.OpenMinor) - (n % 5 == 1 ? 1_00 : 0), item.Currency),

@@ -12,8 +12,8 @@ public sealed class CashMatcherProposalTests
 {
     private static readonly Lazy<(List<OpenItem> Items, List<Customer> Customers, Payment[] Payments)> Demo = new(() =>
     {
-        var items = ArFiles.ReadOpenItems(Path.Combine(TestPaths.Fixtures, "demo", "open_items.csv"));
-        var customers = ArFiles.ReadCustomers(Path.Combine(TestPaths.Fixtures, "demo", "customers.csv"));
+        var items = ArFiles.ReadOpenItems(TestPaths.Demo("open_items.csv"));
+        var customers = ArFiles.ReadCustomers(TestPaths.Demo("customers.csv"));
         return (items, customers, PayingOpenItems(items, "P", 200));
     });
 

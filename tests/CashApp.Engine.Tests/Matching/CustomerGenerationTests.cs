@@ -20,9 +20,9 @@ public sealed class CustomerGenerationTests
 {
     private static readonly Lazy<(List<OpenItem> Items, List<Customer> Customers, Payment[] Payments)> Demo = new(() =>
     {
-        var items = ArFiles.ReadOpenItems(Path.Combine(TestPaths.Fixtures, "demo", "open_items.csv"));
+        var items = ArFiles.ReadOpenItems(TestPaths.Demo("open_items.csv"));
         // Every customer on record: one known only from its items is numbered after them all, which a new one cannot be.
-        var customers = ArFiles.ReadCustomers(Path.Combine(TestPaths.Fixtures, "demo", "customers.csv"));
+        var customers = ArFiles.ReadCustomers(TestPaths.Demo("customers.csv"));
         var payments = items.Where((_, n) => n % 9 == 0).Select((item, n) => new Payment(
             "P" + n.ToString("D4", CultureInfo.InvariantCulture),
             new Money(Math.Abs(item.OpenMinor), item.Currency),

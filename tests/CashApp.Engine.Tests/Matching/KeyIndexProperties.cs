@@ -36,8 +36,9 @@ public sealed class KeyIndexProperties
                         walked.Add(item);
                     }
 
-                    var want = expected.GetValueOrDefault(key) ?? [];
-                    if (!walked.Order().SequenceEqual(want.Order()))
+                    // Newest first, as a dictionary of lists read backwards.
+                    var want = Enumerable.Reverse(expected.GetValueOrDefault(key) ?? []).ToList();
+                    if (!walked.SequenceEqual(want))
                     {
                         return false.Label($"key '{key}': [{string.Join(',', walked)}] vs [{string.Join(',', want)}]");
                     }

@@ -15,8 +15,8 @@ public sealed class MatchStageTests
     [Fact]
     public void Match_ReferencesOfEveryBatchThenPayers_SameAsOneRunWhereBatchByBatchIsNot()
     {
-        var items = ArFiles.ReadOpenItems(Path.Combine(TestPaths.Fixtures, "demo", "open_items.csv"));
-        var customers = ArFiles.ReadCustomers(Path.Combine(TestPaths.Fixtures, "demo", "customers.csv"));
+        var items = ArFiles.ReadOpenItems(TestPaths.Demo("open_items.csv"));
+        var customers = ArFiles.ReadCustomers(TestPaths.Demo("customers.csv"));
         var paid = items.Where(i => i.OpenMinor > 0).Take(120).ToList();
 
         // In file order: payers naming themselves and the amount of an invoice of theirs, quoting nothing; then

@@ -9,7 +9,7 @@ namespace CashApp.Grpc.Tests.Server;
 /// <summary>An ingest is whole or absent: when the client goes away, when the file is too big, when the server stops.</summary>
 public sealed class LifecycleTests
 {
-    private static readonly string Lockbox = Path.Combine(TestPaths.Fixtures, "demo", "bank", "day.lockbox.txt");
+    private static readonly string Lockbox = TestPaths.Demo("bank", "day.lockbox.txt");
 
     [Fact]
     public async Task Ingest_ClientCancelsMidway_NothingStored_ServerGoesOn()

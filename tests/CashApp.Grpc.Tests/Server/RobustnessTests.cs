@@ -68,7 +68,7 @@ public sealed class RobustnessTests(ServerFixture server)
         Assert.Equal(before.BankFiles, after.BankFiles);
     }
 
-    private static Task<string> DemoLockboxAsync() => File.ReadAllTextAsync(Path.Combine(TestPaths.Fixtures, "demo", "bank", "day.lockbox.txt"));
+    private static Task<string> DemoLockboxAsync() => File.ReadAllTextAsync(TestPaths.Demo("bank", "day.lockbox.txt"));
 
     [Fact]
     public async Task Ingest_EmptyStream_InvalidArgumentOnFileName()

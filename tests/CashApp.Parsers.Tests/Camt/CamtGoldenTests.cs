@@ -25,7 +25,7 @@ public sealed class CamtGoldenTests
     private static string Folder => Path.Combine(TestPaths.Fixtures, "camt");
 
     private static string Input(string name) => name == "demo-day"
-        ? Path.Combine(TestPaths.Fixtures, "demo", "bank", "day.camt053.xml")
+        ? TestPaths.Demo("bank", "day.camt053.xml")
         : Path.Combine(Folder, name + ".xml");
 
     [Theory]

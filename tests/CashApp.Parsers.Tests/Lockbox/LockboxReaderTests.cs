@@ -59,7 +59,7 @@ public sealed class LockboxReaderTests
     [Fact]
     public async Task ReadAsync_DemoCashbenchLockbox_YieldsEveryCheckOfTheTruth()
     {
-        var demo = Path.Combine(TestPaths.Fixtures, "demo");
+        var demo = TestPaths.Demo();
 
         var payments = await ReadFileAsync(Path.Combine(demo, "bank", "day.lockbox.txt"), LockboxLayout.Default);
 
@@ -114,7 +114,7 @@ public sealed class LockboxReaderTests
         "fundersclub-empty" => (FundersClub("test_empty_lockbox.bai"), FundersClubLayout),
         "multi-lockbox-crlf" => (Path.Combine(Files, "multi-lockbox-crlf.txt"), LockboxLayout.Default),
         "wide-invoices" => (Path.Combine(Files, "wide-invoices.txt"), LockboxLayout.Load(Path.Combine(Layouts, "wide-invoices.json"))),
-        "demo-day" => (Path.Combine(TestPaths.Fixtures, "demo", "bank", "day.lockbox.txt"), LockboxLayout.Default),
+        "demo-day" => (TestPaths.Demo("bank", "day.lockbox.txt"), LockboxLayout.Default),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
