@@ -112,9 +112,9 @@ public sealed class NameLookupProperties
 
     // Names of one customer that differ by a word of four letters or a slip in the last: against a payer's name of the
     // same pattern its forms often score alike, some with a word replaced (EAST for WEST) and some with a slip (BEST for
-    // WEST, SUPPLZ for SUPPLY), so that a customer's best form is often one scored after another of the same score, and
-    // retrieval and the payer's start bring in the same forms. Which of its forms a customer is found by (its best, then
-    // its first) must be the scan's, however the lookup orders or skips its scoring.
+    // WEST, SUPPLZ for SUPPLY), so that a customer's forms often tie, and retrieval and the payer's start bring in the same
+    // forms. Which of its forms a customer is found by (its best, then its first) must be the scan's, however the lookup
+    // orders or skips its scoring.
     private static readonly Gen<string> AlikeName =
         Gen.Elements("Acme", "Pioneer", "Larch").Zip(Gen.Elements("West", "East", "Best", "Most", "Vest", "Rest", "Nest"))
             .Zip(Gen.Elements("Supply", "Supplz", "Tools", "Toolz")).Select(t => $"{t.Item1.Item1} {t.Item1.Item2} {t.Item2}");
