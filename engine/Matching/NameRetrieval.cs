@@ -265,6 +265,8 @@ internal sealed class NameRetrieval
     /// which is returned cut to their number; room for fewer than <paramref name="limit"/> there is an
     /// <see cref="ArgumentException"/> when more forms than that are in.
     /// </summary>
+    /// <remarks>Its table of counts is cleared once, by the method, not also by the runtime (<see cref="SkipLocalsInitAttribute"/>).</remarks>
+    [SkipLocalsInit]
     public Span<int> Top(int limit, Span<int> chosen, IFormOrder? order = null)
     {
         var forms = _forms.AsSpan(0, _count);
