@@ -170,8 +170,9 @@ public static class MatchRun
     /// <summary>Runs the job.</summary>
     /// <remarks>
     /// The bank files are parsed (one file per core) while the open items and customers load (the open
-    /// items on every core); then the indexes are built, the payments matched, the books checked, and the
-    /// two files written side by side. A bad input stops the run before anything is written.
+    /// items on every core); then the credits are sorted (payments, repeats, deposits), the indexes built, the
+    /// payments matched, the books checked, and the two files written side by side. A bad input stops the run
+    /// before anything is written.
     /// </remarks>
     public static async Task<MatchRunSummary> RunAsync(MatchRunOptions options, IRunProgress? progress, CancellationToken cancellationToken = default)
     {
@@ -237,47 +238,9 @@ public static class MatchRun
         // A deposit whose detail is in another of the day's files is that detail's money: the detail's payments
         // are applied, the deposit never is, and it is reported reconciled or differing instead.
         var deposits = DepositReconciliation.Reconcile(files.SelectMany(f => f.Transactions).Where(t => !repeats.Contains(t)));
-        var depositCredits = new List<BankTransaction>(deposits.Deposits.Count);
-        var payments = new List<Payment>();
-        var notPayments = new List<BankTransaction>();
-        var summaries = new List<BankFileSummary>();
-        foreach (var file in files)
-        {
-            int credits = 0, paying = 0, debits = 0, repeated = 0;
-            Int128 creditTotal = 0;
-            var byCurrency = new SortedDictionary<string, Int128>(StringComparer.Ordinal);
-            foreach (var transaction in file.Transactions)
-            {
-                if (transaction.Direction == Direction.Debit)
-                {
-                    debits++;
-                    continue;
-                }
 
-                credits++;
-                creditTotal += transaction.AmountMinor;
-                byCurrency[transaction.Currency] = byCurrency.GetValueOrDefault(transaction.Currency) + transaction.AmountMinor;
-                if (repeats.Contains(transaction))
-                {
-                    repeated++;
-                }
-                else if (deposits.TryGet(transaction, out _))
-                {
-                    depositCredits.Add(transaction);
-                }
-                else if (transaction.IsPayment)
-                {
-                    paying++;
-                    payments.Add(Payment.FromTransaction(transaction));
-                }
-                else
-                {
-                    notPayments.Add(transaction);
-                }
-            }
-
-            summaries.Add(new BankFileSummary(file.FileName, file.Format, credits, paying, debits, creditTotal, file.Warnings) { ReadTime = readTimes.GetValueOrDefault(file.FileName), CreditTotals = byCurrency, Duplicates = repeated });
-        }
+        // Each credit is a repeat, a deposit, a payment or a credit that is not one, sorted on every core.
+        var (payments, notPayments, depositCredits, summaries) = CreditSorting.Sort(files, repeats, deposits, file => readTimes.GetValueOrDefault(file));
 
         // The parsed files are done with: their transactions (a million objects on a large day) are not kept through
         // indexing and matching. Dropping them before the index is built, not after, lets the collector take them
