@@ -53,6 +53,9 @@ public sealed record MatchRunOptions
 
     /// <summary>The calibration table, when not the engine's own (the calibration tool's held-out check).</summary>
     internal ConfidenceCalibration? Calibration { get; init; }
+
+    /// <summary>For tests: what the books are checked and the files written from, given the matcher's result (a run whose books do not balance).</summary>
+    internal Func<MatchResult, MatchResult>? Matched { get; init; }
 }
 
 /// <summary>Per bank file: its format and how many credits and debits it held.</summary>
@@ -170,9 +173,9 @@ public static class MatchRun
     /// <summary>Runs the job.</summary>
     /// <remarks>
     /// The bank files are parsed (one file per core) while the open items and customers load (the open
-    /// items on every core); then the credits are sorted (payments, repeats, deposits), the indexes built, the
-    /// payments matched, the books checked, and the two files written side by side. A bad input stops the run
-    /// before anything is written.
+    /// items on every core); then the credits are sorted (payments, repeats, deposits), the indexes built and the
+    /// payments matched; the files are written side by side while the books are checked, and kept only once they
+    /// balance. A bad input stops the run before anything is written.
     /// </remarks>
     public static async Task<MatchRunSummary> RunAsync(MatchRunOptions options, IRunProgress? progress, CancellationToken cancellationToken = default)
     {
@@ -273,7 +276,7 @@ public static class MatchRun
         {
             CollectFreed(adviseHugePages);
             var matched = matcher.Match(payments);
-            return Task.FromResult((matched, (long)payments.Count));
+            return Task.FromResult((options.Matched is { } tamper ? tamper(matched) : matched, (long)payments.Count));
         }).ConfigureAwait(false);
 
         // Credits that are not payments (pending, informational, reversals) are never applied, and never lost.
@@ -304,7 +307,9 @@ public static class MatchRun
             repeatSources.Add(repeat, credit);
         }
 
-        var counts = await run.Stage("check", result.Applications.Count, () =>
+        // The books are checked while the files are written: each takes one core for much of its time, and together
+        // they take both. The files are kept only once the books balance (OutputFiles: whole or not at all).
+        var checking = run.Stage("check", result.Applications.Count, () => Task.Run(() =>
         {
             // Only the items applied to can break the books; passing just those spares a dictionary of every open
             // item (millions) and checks exactly the same. After a run they are the items whose open amount moved,
@@ -312,12 +317,13 @@ public static class MatchRun
             // is looked up by id, and an id the matcher does not know stays out, and the check names it.
             // The summary's counts come from the check's table of payment references, which holds every one already.
             var counted = BalanceCheck.VerifyAndCount(payments, matcher.ItemsMoved(), matcher.ItemWithId, result.Applications, result.Exceptions);
-            return Task.FromResult((counted, (long)result.Applications.Count));
-        }).ConfigureAwait(false);
+            return (counted, (long)result.Applications.Count);
+        }, cancellationToken));
 
-        await run.Stage("write", result.Applications.Count + exceptions.Count, async () =>
+        var writing = run.Stage("write", result.Applications.Count + exceptions.Count, async () =>
         {
-            // Written whole or not at all: a run that fails here leaves the folder as it was (OutputFiles).
+            // Written whole or not at all: a run that fails here, or whose books do not balance, leaves the folder as
+            // it was (OutputFiles).
             using var outputs = new OutputFiles(options.OutputDirectory);
             var applicationsPath = outputs.PathFor("applications.csv");
             var exceptionsPath = outputs.PathFor("exceptions.csv");
@@ -326,9 +332,24 @@ public static class MatchRun
             var exceptionsFile = Task.Run(() => WriteExceptions(exceptionsPath, exceptions, payments, [.. notPayments, .. depositCredits], repeatSources), cancellationToken);
             var depositsFile = Task.Run(() => WriteDeposits(depositsPath, deposits), cancellationToken);
             await Task.WhenAll(applications, exceptionsFile, depositsFile).ConfigureAwait(false);
+            await checking.ConfigureAwait(false);
             outputs.Commit();
             return (0, (long)(result.Applications.Count + exceptions.Count));
-        }).ConfigureAwait(false);
+        });
+
+        BalanceCheck.PaymentCounts counts;
+        try
+        {
+            counts = await checking.ConfigureAwait(false);
+        }
+        catch
+        {
+            // Books that do not balance are the failure to report, whatever the writing came to: it commits nothing.
+            await writing.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            throw;
+        }
+
+        await writing.ConfigureAwait(false);
 
         var (applied, fully) = counts;
         return new MatchRunSummary(
