@@ -49,6 +49,18 @@ public sealed class MatchRunOutputTests : IDisposable
     }
 
     [Fact]
+    public async Task BooksThatDoNotBalance_MakeNoFolder()
+    {
+        // The files are begun before the check ends, in a folder made for them: it goes again with them.
+        var output = Path.Combine(_dir, "new", "out");
+        var options = Demo(output) with { Matched = result => result with { Applications = [.. result.Applications, result.Applications[^1]] } };
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => MatchRun.RunAsync(options, progress: null));
+
+        Assert.False(Directory.Exists(Path.Combine(_dir, "new")));
+    }
+
+    [Fact]
     public async Task BooksThatBalance_AreWrittenWithTheCountsTheCheckFound()
     {
         var output = Path.Combine(_dir, "out");
