@@ -73,7 +73,8 @@ public sealed record BankFileSummary(string FileName, BankFileFormat Format, int
 
 /// <summary>
 /// One stage of a run: how long it took, how many units it handled, and the most memory the process held
-/// while it ran (stages may overlap: parsing the bank files runs beside loading the AR files).
+/// while it ran (stages may overlap: parsing the bank files runs beside loading the AR files, and checking the books
+/// beside writing the files; the write ends only once the check has, since it keeps its files only then).
 /// </summary>
 public sealed record StageTiming(string Stage, TimeSpan Elapsed, long Count, long PeakWorkingSetBytes = 0)
 {
@@ -135,7 +136,7 @@ public sealed record MatchRunSummary(
     /// <summary>The span of address space the run advised for 2 MB pages at its start (<see cref="MatchRunOptions.HugePagesFromBytes"/>); 0 when none.</summary>
     public long HugePageAdvisedBytes { get; init; }
 
-    /// <summary>The stages that ran at once (the bank files' parse beside the AR loads), with their figures together.</summary>
+    /// <summary>The stages that ran at once (the bank files' parse beside the AR loads, the check beside the write), with their figures together.</summary>
     public IReadOnlyList<StageGroup> OverlappingStages { get; init; } = [];
 }
 
@@ -307,8 +308,9 @@ public static class MatchRun
             repeatSources.Add(repeat, credit);
         }
 
-        // The books are checked while the files are written: each takes one core for much of its time, and together
-        // they take both. The files are kept only once the books balance (OutputFiles: whole or not at all).
+        // The books are checked while the files are written: neither keeps both cores busy alone (the check's two sides
+        // are unequal, and the write is one file's rows on one thread), and together they do. The files are kept only
+        // once the books balance (OutputFiles: whole or not at all).
         var checking = run.Stage("check", result.Applications.Count, () => Task.Run(() =>
         {
             // Only the items applied to can break the books; passing just those spares a dictionary of every open
@@ -344,8 +346,16 @@ public static class MatchRun
         }
         catch
         {
-            // Books that do not balance are the failure to report, whatever the writing came to: it commits nothing.
-            await writing.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            // Books that do not balance are the failure to report, whatever the writing came to: it commits nothing,
+            // and its own failure (the check's again, or the disk's) is observed here and let go.
+            try
+            {
+                await writing.ConfigureAwait(false);
+            }
+            catch
+            {
+            }
+
             throw;
         }
 

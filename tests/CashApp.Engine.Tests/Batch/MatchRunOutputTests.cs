@@ -61,6 +61,44 @@ public sealed class MatchRunOutputTests : IDisposable
     }
 
     [Fact]
+    public async Task BooksThatDoNotBalance_WhenTheFilesCannotBeWrittenEither_AreTheFailureSaidAndNoneGoesUnseen()
+    {
+        // The output "folder" is under a file: the write fails at once, and the check after it. The check's failure is
+        // the one said, and the write's is observed, not left to the finalizer as an unobserved task exception.
+        var file = Path.Combine(_dir, "a-file");
+        await File.WriteAllTextAsync(file, "not a folder\n");
+        var unseen = new List<Exception>();
+        void Unseen(object? sender, UnobservedTaskExceptionEventArgs e)
+        {
+            lock (unseen)
+            {
+                unseen.AddRange(e.Exception.Flatten().InnerExceptions.Where(x => x.Message.Contains(_dir, StringComparison.Ordinal) || x.Message.Contains(": applied plus unapplied is ", StringComparison.Ordinal)));
+            }
+        }
+
+        TaskScheduler.UnobservedTaskException += Unseen;
+        try
+        {
+            var options = Demo(Path.Combine(file, "out")) with { Matched = result => result with { Applications = [.. result.Applications, result.Applications[0]] } };
+
+            var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => MatchRun.RunAsync(options, progress: null));
+
+            Assert.Contains(": applied plus unapplied is ", failure.Message, StringComparison.Ordinal);
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            lock (unseen)
+            {
+                Assert.Empty(unseen);
+            }
+        }
+        finally
+        {
+            TaskScheduler.UnobservedTaskException -= Unseen;
+        }
+    }
+
+    [Fact]
     public async Task BooksThatBalance_AreWrittenWithTheCountsTheCheckFound()
     {
         var output = Path.Combine(_dir, "out");
