@@ -53,6 +53,9 @@ public sealed record MatchRunOptions
 
     /// <summary>The calibration table, when not the engine's own (the calibration tool's held-out check).</summary>
     internal ConfidenceCalibration? Calibration { get; init; }
+
+    /// <summary>For tests: what the books are checked and the files written from, given the matcher's result (a run whose books do not balance).</summary>
+    internal Func<MatchResult, MatchResult>? Matched { get; init; }
 }
 
 /// <summary>Per bank file: its format and how many credits and debits it held.</summary>
@@ -70,7 +73,8 @@ public sealed record BankFileSummary(string FileName, BankFileFormat Format, int
 
 /// <summary>
 /// One stage of a run: how long it took, how many units it handled, and the most memory the process held
-/// while it ran (stages may overlap: parsing the bank files runs beside loading the AR files).
+/// while it ran (stages may overlap: parsing the bank files runs beside loading the AR files, and checking the books
+/// beside writing the files; the write ends only once the check has, since it keeps its files only then).
 /// </summary>
 public sealed record StageTiming(string Stage, TimeSpan Elapsed, long Count, long PeakWorkingSetBytes = 0)
 {
@@ -132,7 +136,7 @@ public sealed record MatchRunSummary(
     /// <summary>The span of address space the run advised for 2 MB pages at its start (<see cref="MatchRunOptions.HugePagesFromBytes"/>); 0 when none.</summary>
     public long HugePageAdvisedBytes { get; init; }
 
-    /// <summary>The stages that ran at once (the bank files' parse beside the AR loads), with their figures together.</summary>
+    /// <summary>The stages that ran at once (the bank files' parse beside the AR loads, the check beside the write), with their figures together.</summary>
     public IReadOnlyList<StageGroup> OverlappingStages { get; init; } = [];
 }
 
@@ -170,8 +174,9 @@ public static class MatchRun
     /// <summary>Runs the job.</summary>
     /// <remarks>
     /// The bank files are parsed (one file per core) while the open items and customers load (the open
-    /// items on every core); then the indexes are built, the payments matched, the books checked, and the
-    /// two files written side by side. A bad input stops the run before anything is written.
+    /// items on every core); then the credits are sorted (payments, repeats, deposits), the indexes built and the
+    /// payments matched; the files are written side by side while the books are checked, and kept only once they
+    /// balance. A bad input stops the run before anything is written.
     /// </remarks>
     public static async Task<MatchRunSummary> RunAsync(MatchRunOptions options, IRunProgress? progress, CancellationToken cancellationToken = default)
     {
@@ -237,47 +242,9 @@ public static class MatchRun
         // A deposit whose detail is in another of the day's files is that detail's money: the detail's payments
         // are applied, the deposit never is, and it is reported reconciled or differing instead.
         var deposits = DepositReconciliation.Reconcile(files.SelectMany(f => f.Transactions).Where(t => !repeats.Contains(t)));
-        var depositCredits = new List<BankTransaction>(deposits.Deposits.Count);
-        var payments = new List<Payment>();
-        var notPayments = new List<BankTransaction>();
-        var summaries = new List<BankFileSummary>();
-        foreach (var file in files)
-        {
-            int credits = 0, paying = 0, debits = 0, repeated = 0;
-            Int128 creditTotal = 0;
-            var byCurrency = new SortedDictionary<string, Int128>(StringComparer.Ordinal);
-            foreach (var transaction in file.Transactions)
-            {
-                if (transaction.Direction == Direction.Debit)
-                {
-                    debits++;
-                    continue;
-                }
 
-                credits++;
-                creditTotal += transaction.AmountMinor;
-                byCurrency[transaction.Currency] = byCurrency.GetValueOrDefault(transaction.Currency) + transaction.AmountMinor;
-                if (repeats.Contains(transaction))
-                {
-                    repeated++;
-                }
-                else if (deposits.TryGet(transaction, out _))
-                {
-                    depositCredits.Add(transaction);
-                }
-                else if (transaction.IsPayment)
-                {
-                    paying++;
-                    payments.Add(Payment.FromTransaction(transaction));
-                }
-                else
-                {
-                    notPayments.Add(transaction);
-                }
-            }
-
-            summaries.Add(new BankFileSummary(file.FileName, file.Format, credits, paying, debits, creditTotal, file.Warnings) { ReadTime = readTimes.GetValueOrDefault(file.FileName), CreditTotals = byCurrency, Duplicates = repeated });
-        }
+        // Each credit is a repeat, a deposit, a payment or a credit that is not one, sorted on every core.
+        var (payments, notPayments, depositCredits, summaries) = CreditSorting.Sort(files, repeats, deposits, file => readTimes.GetValueOrDefault(file));
 
         // The parsed files are done with: their transactions (a million objects on a large day) are not kept through
         // indexing and matching. Dropping them before the index is built, not after, lets the collector take them
@@ -310,7 +277,7 @@ public static class MatchRun
         {
             CollectFreed(adviseHugePages);
             var matched = matcher.Match(payments);
-            return Task.FromResult((matched, (long)payments.Count));
+            return Task.FromResult((options.Matched is { } tamper ? tamper(matched) : matched, (long)payments.Count));
         }).ConfigureAwait(false);
 
         // Credits that are not payments (pending, informational, reversals) are never applied, and never lost.
@@ -341,7 +308,10 @@ public static class MatchRun
             repeatSources.Add(repeat, credit);
         }
 
-        var counts = await run.Stage("check", result.Applications.Count, () =>
+        // The books are checked while the files are written: neither keeps both cores busy alone (the check's two sides
+        // are unequal, and the write is one file's rows on one thread), and together they do. The files are kept only
+        // once the books balance (OutputFiles: whole or not at all).
+        var checking = run.Stage("check", result.Applications.Count, () => Task.Run(() =>
         {
             // Only the items applied to can break the books; passing just those spares a dictionary of every open
             // item (millions) and checks exactly the same. After a run they are the items whose open amount moved,
@@ -349,12 +319,13 @@ public static class MatchRun
             // is looked up by id, and an id the matcher does not know stays out, and the check names it.
             // The summary's counts come from the check's table of payment references, which holds every one already.
             var counted = BalanceCheck.VerifyAndCount(payments, matcher.ItemsMoved(), matcher.ItemWithId, result.Applications, result.Exceptions);
-            return Task.FromResult((counted, (long)result.Applications.Count));
-        }).ConfigureAwait(false);
+            return (counted, (long)result.Applications.Count);
+        }, cancellationToken));
 
-        await run.Stage("write", result.Applications.Count + exceptions.Count, async () =>
+        var writing = run.Stage("write", result.Applications.Count + exceptions.Count, async () =>
         {
-            // Written whole or not at all: a run that fails here leaves the folder as it was (OutputFiles).
+            // Written whole or not at all: a run that fails here, or whose books do not balance, leaves the folder as
+            // it was (OutputFiles).
             using var outputs = new OutputFiles(options.OutputDirectory);
             var applicationsPath = outputs.PathFor("applications.csv");
             var exceptionsPath = outputs.PathFor("exceptions.csv");
@@ -363,9 +334,32 @@ public static class MatchRun
             var exceptionsFile = Task.Run(() => WriteExceptions(exceptionsPath, exceptions, payments, [.. notPayments, .. depositCredits], repeatSources), cancellationToken);
             var depositsFile = Task.Run(() => WriteDeposits(depositsPath, deposits), cancellationToken);
             await Task.WhenAll(applications, exceptionsFile, depositsFile).ConfigureAwait(false);
+            await checking.ConfigureAwait(false);
             outputs.Commit();
             return (0, (long)(result.Applications.Count + exceptions.Count));
-        }).ConfigureAwait(false);
+        });
+
+        BalanceCheck.PaymentCounts counts;
+        try
+        {
+            counts = await checking.ConfigureAwait(false);
+        }
+        catch
+        {
+            // Books that do not balance are the failure to report, whatever the writing came to: it commits nothing,
+            // and its own failure (the check's again, or the disk's) is observed here and let go.
+            try
+            {
+                await writing.ConfigureAwait(false);
+            }
+            catch
+            {
+            }
+
+            throw;
+        }
+
+        await writing.ConfigureAwait(false);
 
         var (applied, fully) = counts;
         return new MatchRunSummary(

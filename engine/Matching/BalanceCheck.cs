@@ -5,7 +5,7 @@ using CashApp.Engine.Model;
 namespace CashApp.Engine.Matching;
 
 /// <summary>
-/// The books must balance before anything is written: for every payment, applied plus unapplied equals
+/// The books must balance before any file is kept (a run's files are written under hidden names until then): for every payment, applied plus unapplied equals
 /// the payment; no item is applied (with its deductions) past its open amount or against its sign; every application names a
 /// known payment and item in the same currency. A violation is a bug, and stops the run.
 /// </summary>

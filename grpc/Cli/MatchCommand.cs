@@ -205,7 +205,7 @@ internal static class MatchCommand
 
     /// <summary>
     /// The stage table: time, units handled, units per second and peak memory of each stage, then the whole
-    /// run. Stages that overlap (parse beside the AR loads) add up to more than the total, and each one's CPU,
+    /// run. Stages that overlap (parse beside the AR loads, the check beside the write) add up to more than the total, and each one's CPU,
     /// allocation and GC pause count the others' work too: a row marked * is such a stage, and a row per group of them
     /// gives their figures together.
     /// </summary>
