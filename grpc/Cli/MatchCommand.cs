@@ -188,7 +188,7 @@ internal static class MatchCommand
             error.WriteLine(line);
         }
 
-        error.WriteLine($"wrote {Path.Combine(outputDirectory, "applications.csv")} and {Path.Combine(outputDirectory, "exceptions.csv")}");
+        error.WriteLine($"wrote {Path.Combine(outputDirectory, "applications.csv")}, {Path.Combine(outputDirectory, "exceptions.csv")} and {Path.Combine(outputDirectory, "deposits.csv")}");
     }
 
     /// <summary>The deposits held against their detail in another file, or null when there were none.</summary>

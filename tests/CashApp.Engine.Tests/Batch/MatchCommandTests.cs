@@ -28,6 +28,11 @@ public sealed class MatchCommandTests : IDisposable
         Assert.True(truth.HitRate >= 0.97, $"hit rate {truth.HitRate:F3}");
         Assert.True(truth.Precision >= 0.999, $"precision {truth.Precision:F4}");
         Assert.Contains("hit rate", error, StringComparison.Ordinal);
+
+        // The closing line names every file the run wrote, and each is there.
+        string[] written = ["applications.csv", "exceptions.csv", "deposits.csv"];
+        Assert.Contains($"wrote {Path.Combine(_out, written[0])}, {Path.Combine(_out, written[1])} and {Path.Combine(_out, written[2])}", error, StringComparison.Ordinal);
+        Assert.All(written, name => Assert.True(File.Exists(Path.Combine(_out, name)), name));
     }
 
     [Fact]
