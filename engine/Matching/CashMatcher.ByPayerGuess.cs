@@ -7,7 +7,8 @@ namespace CashApp.Engine.Matching;
 // records, the directory, the amount prior, the policy) and the open amounts of the items of its payers' families: the
 // payer's own items, its family's, those of the other payers alike, of the payers an unknown payer may be. So it comes
 // out the same as long as no amount of those families has moved between the guess and the decision, and the matching
-// thread, which alone applies (Apply), counts each family's moves.
+// thread, which alone applies (Apply), counts each family's moves (by its root; in a cycle of parents, each customer's
+// own count moves too, since a root's family may list a customer whose root is another).
 public sealed partial class CashMatcher
 {
     // How many amounts have been applied to each family's items (by the family's root), while decisions are guessed ahead;

@@ -547,11 +547,13 @@ public sealed partial class CashMatcher
         // The second stage decides one payment after another on this thread; another core finds their payers ahead of it,
         // then guesses its decisions ahead of it, each taken only if no family it read has moved since (GuessByPayer).
         var parallel = FindPayersAhead && deferred.Count >= ParallelPayersFrom && Environment.ProcessorCount > 1;
-        _familyMoves = (parallel && DecideAhead) || DecideAheadFirst ? new int[_customers.Count] : null;
-        var ahead = parallel ? new DeferredPayers(this, deferred, DecideAhead) : null;
-        var guessedFirst = DecideAheadFirst && ahead is null ? GuessAllByPayer(deferred) : null;
+        DeferredPayers? ahead = null;
+        ByPayerGuess?[]? guessedFirst = null;
         try
         {
+            _familyMoves = (parallel && DecideAhead) || DecideAheadFirst ? new int[_customers.Count] : null;
+            ahead = parallel ? new DeferredPayers(this, deferred, DecideAhead) : null;
+            guessedFirst = DecideAheadFirst && ahead is null ? GuessAllByPayer(deferred) : null;
             for (var at = 0; at < deferred.Count; at++)
             {
                 var (payment, analysis) = deferred[at];
@@ -614,7 +616,9 @@ public sealed partial class CashMatcher
         {
             _found = new List<PayerCandidate>?[deferred.Count];
             _guessed = new ByPayerGuess?[deferred.Count];
-            _worker = Task.Run(() => Work(matcher, deferred, decideAhead));
+            // A thread of its own, not the pool's: it runs to the stage's end, and a pool whose threads are all taken (a
+            // server, a test run) would start it only after the pool grows, when the stage may be over.
+            _worker = Task.Factory.StartNew(() => Work(matcher, deferred, decideAhead), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
 
         /// <summary>The decision guessed ahead for payment <paramref name="at"/>, if one was made; the caller checks it (<see cref="StillHolds"/>).</summary>
@@ -1088,9 +1092,16 @@ public sealed partial class CashMatcher
         Volatile.Write(ref _amountsWritten, _amountsWritten + 1);
         if (_familyMoves is { } moves)
         {
-            // After the amount: a guess that read this family's moves before it sees them changed (GuessByPayer).
-            var family = _customers.Root(_customerOf[item]);
+            // After the amount: a guess that read this family's moves before it sees them changed (GuessByPayer). The
+            // customer's own count moves too when it is not its root: parents that name each other make a cycle, whose
+            // root (where the walk up stops) lists in its family a customer whose own root is another.
+            var customer = _customerOf[item];
+            var family = _customers.Root(customer);
             Volatile.Write(ref moves[family], moves[family] + 1);
+            if (customer != family)
+            {
+                Volatile.Write(ref moves[customer], moves[customer] + 1);
+            }
         }
 
         if (_byAmount is { } byAmount && open != closes)
