@@ -99,6 +99,7 @@ public sealed partial class CashMatcher
         _largestOpening = opening is null ? source._largestOpening : LargestMagnitude(opening);
         DecideAtOnceEnabled = source.DecideAtOnceEnabled;
         FindPayersAhead = source.FindPayersAhead;
+        DecideAhead = source.DecideAhead;
         _payerRules = source._payerRules;
         _payerRuleSource = source._payerRuleSource;
         _remaining = OpenAmounts.Over(_opening);

@@ -544,22 +544,37 @@ public sealed partial class CashMatcher
             return new MatchResult(applications, exceptions) { LeftForPayers = [.. deferred.Select(d => d.Payment)] };
         }
 
-        // The second stage decides one payment after another on this thread; another core finds their payers ahead of it.
-        var ahead = FindPayersAhead && deferred.Count >= ParallelPayersFrom && Environment.ProcessorCount > 1 ? new DeferredPayers(this, deferred) : null;
+        // The second stage decides one payment after another on this thread; another core finds their payers ahead of it,
+        // then guesses its decisions ahead of it, each taken only if no family it read has moved since (GuessByPayer).
+        var parallel = FindPayersAhead && deferred.Count >= ParallelPayersFrom && Environment.ProcessorCount > 1;
+        DeferredPayers? ahead = null;
+        ByPayerGuess?[]? guessedFirst = null;
         try
         {
+            _familyMoves = (parallel && DecideAhead) || DecideAheadFirst ? new int[_customers.Count] : null;
+            ahead = parallel ? new DeferredPayers(this, deferred, DecideAhead) : null;
+            guessedFirst = DecideAheadFirst && ahead is null ? GuessAllByPayer(deferred) : null;
             for (var at = 0; at < deferred.Count; at++)
             {
                 var (payment, analysis) = deferred[at];
                 ahead?.Deciding(at, analysis);
                 Decision decision;
-                try
+                if ((ahead?.TakeGuess(at) ?? guessedFirst?[at]) is { } guess && StillHolds(guess))
                 {
-                    decision = DecideByPayer(analysis);
+                    analysis.Payers ??= guess.Payers;
+                    decision = guess.Decision;
+                    GuessesTaken++;
                 }
-                catch (OverflowException)
+                else
                 {
-                    decision = TooLargeToAdd;
+                    try
+                    {
+                        decision = DecideByPayer(analysis);
+                    }
+                    catch (OverflowException)
+                    {
+                        decision = TooLargeToAdd;
+                    }
                 }
 
                 Commit(payment, decision, analysis, applications, exceptions);
@@ -568,6 +583,7 @@ public sealed partial class CashMatcher
         finally
         {
             ahead?.Stop();
+            _familyMoves = null;
         }
 
         return new MatchResult(applications, exceptions);
@@ -589,14 +605,28 @@ public sealed partial class CashMatcher
         private const int Lead = 4;
 
         private readonly List<PayerCandidate>?[] _found;
+
+        // The decisions guessed ahead (GuessByPayer), by payment; null where none was made.
+        private readonly ByPayerGuess?[] _guessed;
         private readonly Task _worker;
         private int _decidingAt = -1;
         private volatile bool _stop;
 
-        public DeferredPayers(CashMatcher matcher, List<(Payment Payment, Analysis Analysis)> deferred)
+        public DeferredPayers(CashMatcher matcher, List<(Payment Payment, Analysis Analysis)> deferred, bool decideAhead)
         {
             _found = new List<PayerCandidate>?[deferred.Count];
-            _worker = Task.Run(() => Work(matcher, deferred));
+            _guessed = new ByPayerGuess?[deferred.Count];
+            // A thread of its own, not the pool's: it runs to the stage's end, and a pool whose threads are all taken (a
+            // server, a test run) would start it only after the pool grows, when the stage may be over.
+            _worker = Task.Factory.StartNew(() => Work(matcher, deferred, decideAhead), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+
+        /// <summary>The decision guessed ahead for payment <paramref name="at"/>, if one was made; the caller checks it (<see cref="StillHolds"/>).</summary>
+        public ByPayerGuess? TakeGuess(int at)
+        {
+            var guess = Volatile.Read(ref _guessed[at]);
+            _guessed[at] = null;
+            return guess;
         }
 
         /// <summary>The matching thread is about to decide payment <paramref name="at"/>: it gets the payers found for it, if any.</summary>
@@ -617,7 +647,7 @@ public sealed partial class CashMatcher
             _worker.Wait();
         }
 
-        private void Work(CashMatcher matcher, List<(Payment Payment, Analysis Analysis)> deferred)
+        private void Work(CashMatcher matcher, List<(Payment Payment, Analysis Analysis)> deferred, bool decideAhead)
         {
             for (var at = 0; at < deferred.Count && !_stop; at++)
             {
@@ -638,6 +668,29 @@ public sealed partial class CashMatcher
                     Volatile.Write(ref _found[at], matcher.PayersOf(payment));
                 }
             }
+
+            // With every payer found, this core would stand idle while the matching thread decides the rest (the last
+            // seconds of a large day's match stage). Instead it guesses those decisions, ahead of the matching thread,
+            // from the open amounts of the moment; the matching thread takes a guess only if none of the families it
+            // read has had an amount applied since, and decides the payment itself otherwise.
+            for (var at = 0; decideAhead && at < deferred.Count && !_stop; at++)
+            {
+                if (Volatile.Read(ref _decidingAt) is var deciding && at <= deciding)
+                {
+                    at = deciding + Lead;
+                    if (at >= deferred.Count)
+                    {
+                        break;
+                    }
+                }
+
+                var analysis = deferred[at].Analysis;
+                var payers = analysis.Payers ?? Volatile.Read(ref _found[at]) ?? (analysis.Prefetch is var (prefetch, slot) ? prefetch.Peek(slot) : null);
+                if (payers is not null && matcher.GuessByPayer(analysis, payers) is { } guess)
+                {
+                    Volatile.Write(ref _guessed[at], guess);
+                }
+            }
         }
     }
 
@@ -646,6 +699,18 @@ public sealed partial class CashMatcher
 
     /// <summary>When false, payers are found on the matching thread only (for the tests that compare the two).</summary>
     internal bool FindPayersAhead { get; set; } = true;
+
+    /// <summary>When false, the second stage's helper finds payers only and guesses no decision (for the tests that compare the two).</summary>
+    internal bool DecideAhead { get; set; } = true;
+
+    /// <summary>
+    /// For the tests: every second-stage decision is guessed before the first is made, on the matching thread (when payers
+    /// are not found ahead), so that each is checked against the open amounts of the stage's start.
+    /// </summary>
+    internal bool DecideAheadFirst { get; set; }
+
+    /// <summary>How many second-stage decisions were taken from a guess (for the tests, which check that some were).</summary>
+    internal int GuessesTaken { get; private set; }
 
     /// <summary>
     /// For the tests: the at-once path's guess is made for every payment before the first is decided, on the matching
@@ -735,6 +800,9 @@ public sealed partial class CashMatcher
 
         /// <summary>Whether payment <paramref name="at"/>'s payers were found and wait in its slot, not yet taken.</summary>
         public bool Holds(int at) => Volatile.Read(ref _found[at]) is { } found && !ReferenceEquals(found, Taken);
+
+        /// <summary>The payers waiting in payment <paramref name="at"/>'s slot, left there; null when none wait.</summary>
+        public List<PayerCandidate>? Peek(int at) => Volatile.Read(ref _found[at]) is { } found && !ReferenceEquals(found, Taken) ? found : null;
 
         // What a slot holds once its payers have been taken.
         private static readonly List<PayerCandidate> Taken = [];
@@ -1022,6 +1090,20 @@ public sealed partial class CashMatcher
         Interlocked.Increment(ref _amountsWritten);
         _remaining[item] = checked(open - closes);
         Volatile.Write(ref _amountsWritten, _amountsWritten + 1);
+        if (_familyMoves is { } moves)
+        {
+            // After the amount: a guess that read this family's moves before it sees them changed (GuessByPayer). The
+            // customer's own count moves too when it is not its root: parents that name each other make a cycle, whose
+            // root (where the walk up stops) lists in its family a customer whose own root is another.
+            var customer = _customerOf[item];
+            var family = _customers.Root(customer);
+            Volatile.Write(ref moves[family], moves[family] + 1);
+            if (customer != family)
+            {
+                Volatile.Write(ref moves[customer], moves[customer] + 1);
+            }
+        }
+
         if (_byAmount is { } byAmount && open != closes)
         {
             byAmount.Moved(item, open - closes);

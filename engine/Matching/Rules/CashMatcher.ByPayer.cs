@@ -17,14 +17,15 @@ public sealed partial class CashMatcher
     /// <summary>
     /// Decides a payment with no usable reference: find the payer by known account or by name, then a
     /// single open item of exactly the amount, or else a unique combination of the customer's items (the
-    /// family's when the payer is a parent). Several answers make an ambiguous exception.
+    /// family's when the payer is a parent). Several answers make an ambiguous exception. With <c>guessing</c>, those are the
+    /// payers, and the analysis is only read (a decision guessed on another core: CashMatcher.ByPayerGuess.cs).
     /// </summary>
-    private Decision DecideByPayer(Analysis analysis)
+    private Decision DecideByPayer(Analysis analysis, List<PayerCandidate>? guessing = null)
     {
         var payment = analysis.Payment;
         var amount = payment.Amount.Minor;
         var currency = payment.Amount.Currency;
-        var payers = Payers(analysis);
+        var payers = guessing ?? Payers(analysis);
         var first = FirstIdentified(payers);
         if (first < 0)
         {
