@@ -11,8 +11,9 @@ namespace CashApp.Engine.Matching;
 // own count moves too, since a root's family may list a customer whose root is another).
 public sealed partial class CashMatcher
 {
-    // How many amounts have been applied to each family's items (by the family's root), while decisions are guessed ahead;
-    // null otherwise. Written by the matching thread alone (Apply), after the amount.
+    // How many amounts have been applied to each family's items (by the family's root, and by the customer too where it is
+    // not its root), while decisions are guessed ahead; null otherwise. Written by the matching thread alone (Apply), after
+    // the amount.
     private int[]? _familyMoves;
 
     /// <summary>
