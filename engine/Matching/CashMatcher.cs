@@ -647,19 +647,16 @@ public sealed partial class CashMatcher
             _worker.Wait();
         }
 
+        /// <summary>
+        /// Where this thread goes on from <paramref name="at"/>: there, unless the matching thread has got that far, and then
+        /// a lead past it, so that the two rarely work on one payment.
+        /// </summary>
+        private int Ahead(int at) => Volatile.Read(ref _decidingAt) is var deciding && at <= deciding ? deciding + Lead : at;
+
         private void Work(CashMatcher matcher, List<(Payment Payment, Analysis Analysis)> deferred, bool decideAhead)
         {
-            for (var at = 0; at < deferred.Count && !_stop; at++)
+            for (var at = Ahead(0); at < deferred.Count && !_stop; at = Ahead(at + 1))
             {
-                if (Volatile.Read(ref _decidingAt) is var deciding && at <= deciding)
-                {
-                    at = deciding + Lead;
-                    if (at >= deferred.Count)
-                    {
-                        break;
-                    }
-                }
-
                 // Payers the first stage found (kept by the analysis, or waiting in the first prefetch's slot) are not
                 // found again. The analysis is read, never written, here: only the matching thread sets its payers.
                 var (payment, analysis) = deferred[at];
@@ -673,17 +670,8 @@ public sealed partial class CashMatcher
             // seconds of a large day's match stage). Instead it guesses those decisions, ahead of the matching thread,
             // from the open amounts of the moment; the matching thread takes a guess only if none of the families it
             // read has had an amount applied since, and decides the payment itself otherwise.
-            for (var at = 0; decideAhead && at < deferred.Count && !_stop; at++)
+            for (var at = Ahead(0); decideAhead && at < deferred.Count && !_stop; at = Ahead(at + 1))
             {
-                if (Volatile.Read(ref _decidingAt) is var deciding && at <= deciding)
-                {
-                    at = deciding + Lead;
-                    if (at >= deferred.Count)
-                    {
-                        break;
-                    }
-                }
-
                 var analysis = deferred[at].Analysis;
                 var payers = analysis.Payers ?? Volatile.Read(ref _found[at]) ?? (analysis.Prefetch is var (prefetch, slot) ? prefetch.Peek(slot) : null);
                 if (payers is not null && matcher.GuessByPayer(analysis, payers) is { } guess)
