@@ -191,7 +191,9 @@ public static class MatchRun
         var run = new StageRunner(progress, memory, total);
 
         var layout = options.LockboxLayoutPath is null ? null : LockboxLayout.Load(options.LockboxLayoutPath);
-        var readOptions = new BankFileReadOptions { Lenient = options.Lenient, LockboxLayout = layout };
+        // The run reads a transaction's Extra only to reconcile deposits: every other's is dropped as it is read, so
+        // that a million transactions do not keep copies of their records' text (PERFORMANCE.md, "Session 29").
+        var readOptions = new BankFileReadOptions { Lenient = options.Lenient, LockboxLayout = layout, KeepExtra = DepositReconciliation.ReadsExtra };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var readTimes = new System.Collections.Concurrent.ConcurrentDictionary<string, TimeSpan>(StringComparer.Ordinal);
         var parseTask = run.Stage("parse", options.BankFiles.Count, async () =>
