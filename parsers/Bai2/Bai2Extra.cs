@@ -50,6 +50,13 @@ internal sealed class Bai2Extra(string account, int typeCode, Bai2FundsType fund
     /// <summary>Copies the text's bytes out of a lent buffer, which the reader reuses after this.</summary>
     public void OwnText() => rawText = rawText?.AsSpan(0, rawLength).ToArray();
 
+    /// <summary>Lets go of a lent buffer without a copy: whoever still holds this reads no text, never a later record's.</summary>
+    public void Disown()
+    {
+        rawText = null;
+        text = null;
+    }
+
     public string this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"The extra field '{key}' is not present.");
 
     public bool ContainsKey(string key) => Has(Array.IndexOf(Keys, key));
@@ -81,7 +88,7 @@ internal sealed class Bai2Extra(string account, int typeCode, Bai2FundsType fund
         < 3 => true,
         3 => rawText is not null,
         4 => customerReference is not null,
-        _ => fields[index - FirstTextField].Length > 0,
+        _ => rawText is not null && fields[index - FirstTextField].Length > 0,
     };
 
     private string Value(int index)

@@ -119,6 +119,7 @@ internal sealed class Bai2Transactions(bool withoutExtra = false, Func<BankTrans
             }
             else
             {
+                extra.Disown();
                 transaction.ForgetExtra();
             }
         }

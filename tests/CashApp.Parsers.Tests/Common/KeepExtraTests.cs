@@ -54,12 +54,21 @@ public sealed class KeepExtraTests : IDisposable
         var path = Path.Combine(_dir, "texts.bai2");
         File.WriteAllBytes(path, bytes);
         var asked = 0;
+        var lent = new List<IReadOnlyDictionary<string, string>>();
         using var stream = File.OpenRead(path);
-        var read = BankFiles.ReadAsync(stream, path, BankFileFormat.Bai2, new BankFileReadOptions { KeepExtra = t => ++asked % 2 == 0 }, warnings: null)
+        var read = BankFiles.ReadAsync(stream, path, BankFileFormat.Bai2, new BankFileReadOptions { KeepExtra = t => { lent.Add(t.Extra); return ++asked % 2 == 0; } }, warnings: null)
             .ToBlockingEnumerable().ToList();
 
         Assert.Equal(40, read.Count);
         Assert.Equal(40, asked);
+
+        // An Extra kept past the call against the rule: a declined one reads no text at all, never a later record's.
+        for (var i = 0; i < lent.Count; i += 2)
+        {
+            Assert.False(lent[i].ContainsKey("raw_text"));
+            Assert.DoesNotContain(lent[i], pair => pair.Value.Contains("PAYMENT", StringComparison.Ordinal));
+        }
+
         for (var i = 0; i < read.Count; i++)
         {
             if (i % 2 == 1)
