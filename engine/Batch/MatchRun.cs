@@ -171,6 +171,14 @@ public static class MatchRun
     public static readonly IReadOnlyList<string> ExceptionColumns =
         ["payment_ref", "unapplied_amount", "currency", "payment_amount", "reason", "detail", "suggestions", "source_file", "line"];
 
+    /// <summary>
+    /// True for a transaction whose <see cref="BankTransaction.Extra"/> the run reads: for its identity key, to find a
+    /// credit an earlier file brought (<see cref="PaymentIdentity.ReadsExtra"/>), or to reconcile a deposit with its
+    /// detail (<see cref="DepositReconciliation.ReadsExtra"/>). Nothing else in the run reads <c>Extra</c>.
+    /// </summary>
+    internal static bool ReadsExtra(BankTransaction transaction) =>
+        PaymentIdentity.ReadsExtra(transaction) || DepositReconciliation.ReadsExtra(transaction);
+
     /// <summary>Runs the job.</summary>
     /// <remarks>
     /// The bank files are parsed (one file per core) while the open items and customers load (the open
@@ -191,9 +199,9 @@ public static class MatchRun
         var run = new StageRunner(progress, memory, total);
 
         var layout = options.LockboxLayoutPath is null ? null : LockboxLayout.Load(options.LockboxLayoutPath);
-        // The run reads a transaction's Extra only to reconcile deposits: every other's is dropped as it is read, so
-        // that a million transactions do not keep copies of their records' text (PERFORMANCE.md, "Session 29").
-        var readOptions = new BankFileReadOptions { Lenient = options.Lenient, LockboxLayout = layout, KeepExtra = DepositReconciliation.ReadsExtra };
+        // Every other transaction's Extra is dropped as it is read, so that a million transactions do not keep copies
+        // of their records' text (PERFORMANCE.md, "Session 29").
+        var readOptions = new BankFileReadOptions { Lenient = options.Lenient, LockboxLayout = layout, KeepExtra = ReadsExtra };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var readTimes = new System.Collections.Concurrent.ConcurrentDictionary<string, TimeSpan>(StringComparer.Ordinal);
         var parseTask = run.Stage("parse", options.BankFiles.Count, async () =>

@@ -382,11 +382,12 @@ public sealed class DepositReconciliation
     }
 
     /// <summary>
-    /// True when <see cref="Reconcile"/>, <see cref="IsDeposit"/>, <see cref="DetailOf"/> or <see cref="DepositDate"/>
-    /// may read <paramref name="transaction"/>'s <see cref="BankTransaction.Extra"/>: a BAI2 lockbox deposit or item, a
-    /// camt.053 credit booked without details, any camt.054 transaction. Every other transaction is reconciled the same
-    /// with an empty <c>Extra</c>, so a caller that keeps the day's transactions only to reconcile and match them can
-    /// drop theirs (<see cref="BankFileReadOptions.KeepExtra"/>).
+    /// True when <see cref="Reconcile"/>, <see cref="IsDeposit"/> or <see cref="DetailOf"/> may read
+    /// <paramref name="transaction"/>'s <see cref="BankTransaction.Extra"/>: a BAI2 lockbox deposit or item, a camt.053
+    /// credit booked without details, any camt.054 transaction. Every other transaction is reconciled the same with an
+    /// empty <c>Extra</c>, so a caller that keeps the day's transactions to reconcile them can drop theirs
+    /// (<see cref="BankFileReadOptions.KeepExtra"/>). Not <see cref="DepositDate"/>, which reads the booking date of
+    /// every camt transaction (the store's).
     /// </summary>
     public static bool ReadsExtra(BankTransaction transaction)
     {

@@ -33,7 +33,9 @@ public sealed record BankFileReadOptions
     /// warnings and the errors are the same. Null (the default) keeps every transaction's. For a caller that keeps
     /// many transactions and reads the <c>Extra</c> of a few: the match run keeps it for deposit reconciliation only.
     /// The transaction is lent for the call: a reader may let its <c>Extra</c> read a buffer it reuses afterwards, so
-    /// the function must keep neither.
+    /// the function must keep neither. A file read in parts asks from several threads at once. Each transaction given
+    /// out was asked once (a file read again after its read in parts failed is asked again), but one whose
+    /// <c>Extra</c> <see cref="WithoutExtra"/> left empty may not be asked at all.
     /// </summary>
     public Func<BankTransaction, bool>? KeepExtra { get; init; }
 }

@@ -339,8 +339,8 @@ public sealed class DepositReconciliationTests
     /// the customer reference, other BAI2 credits and debits naming a lockbox, camt.053 entries with and without
     /// details, camt.054 notifications of those entries and of others, of other dates and totals): reconciled with
     /// the Extra of every transaction it declines emptied, the answer is the same, and so is what
-    /// <see cref="DepositReconciliation.IsDeposit"/>, <see cref="DepositReconciliation.DetailOf"/> and
-    /// <see cref="DepositReconciliation.DepositDate"/> say of each transaction.
+    /// <see cref="DepositReconciliation.IsDeposit"/> and <see cref="DepositReconciliation.DetailOf"/> say of each
+    /// transaction.
     /// </summary>
     [Property(MaxTest = 300, Replay = "(20261206,5)")]
     public Property Reconcile_WithTheExtraItDoesNotReadEmptied_GivesTheSameAnswer() =>
@@ -409,7 +409,7 @@ public sealed class DepositReconciliationTests
             var trimmed = transactions.Select(t => DepositReconciliation.ReadsExtra(t) ? t : t with { Extra = new Dictionary<string, string>() }).ToList();
             static string Answer(DepositReconciliation r) => string.Join(";", r.Deposits
                 .Select(d => $"{d.Deposit.PaymentRef}:{d.Status}:{d.Detail.Kind}:{d.Detail.Key}:{d.Detail.Batch}:{d.Detail.TotalMinor}:{d.Detail.Count}"));
-            static string Each(BankTransaction t) => $"{DepositReconciliation.IsDeposit(t)}:{DepositReconciliation.DetailOf(t)}:{DepositReconciliation.DepositDate(t)}";
+            static string Each(BankTransaction t) => $"{DepositReconciliation.IsDeposit(t)}:{DepositReconciliation.DetailOf(t)}";
             var whole = DepositReconciliation.Reconcile(transactions);
             var declined = transactions.Count(t => !DepositReconciliation.ReadsExtra(t));
             return (Answer(whole) == Answer(DepositReconciliation.Reconcile(trimmed))

@@ -24,12 +24,36 @@ public sealed class KeepExtraTests : IDisposable
 
     [Property(MaxTest = 150, Replay = "(20261206,1)")]
     public Property Bai2_OnOneThreadAndInParts_DeclinedExtraEmptyAndEverythingElseTheSame() =>
-        Prop.ForAll(Arb.From(Bai2PropertyTests.Files.Zip(Gen.Choose(1, 400)).Zip(Gen.Choose(0, 2))), input =>
+        Prop.ForAll(Arb.From(Bai2PropertyTests.Files.Zip(Gen.Choose(1, 400)).Zip(Gen.Choose(0, 2)).Zip(Gen.Elements(false, false, true))), input =>
         {
-            var ((file, partBytes), which) = input;
+            // Lenient files are read on one thread only (no parts), by the same transaction maker.
+            var (((file, partBytes), which), lenient) = input;
             var bytes = Bai2TestWriter.Render(file.File, file.Width, file.NewLine, file.FinalNewLine);
-            return Compare(bytes, BankFileFormat.Bai2, new BankFileReadOptions(), partBytes, which);
+            return Compare(bytes, BankFileFormat.Bai2, new BankFileReadOptions { Lenient = lenient }, partBytes, which);
         });
+
+    [Theory]
+    [InlineData("bai2")]
+    [InlineData("lockbox")]
+    [InlineData("camt")]
+    public void WithWithoutExtra_WhatWithoutExtraKeepsIsKeptAndEveryDeclinedExtraIsEmpty(string kind)
+    {
+        var (bytes, format) = kind switch
+        {
+            "bai2" => (File.ReadAllBytes(Path.Combine(CashApp.Tests.TestPaths.Fixtures, "bai2", "spec_features.bai2")), BankFileFormat.Bai2),
+            "lockbox" => (File.ReadAllBytes(Path.Combine(LockboxTestSupport.Files, "multi-lockbox-crlf.txt")), BankFileFormat.Lockbox),
+            _ => (CamtWriter.Write(CamtWriter.Random(7)), BankFileFormat.Camt053),
+        };
+        var path = Path.Combine(_dir, kind);
+        File.WriteAllBytes(path, bytes);
+        var (alone, _) = OneThread(path, format, new BankFileReadOptions { WithoutExtra = true });
+        var (kept, _) = OneThread(path, format, new BankFileReadOptions { WithoutExtra = true, KeepExtra = _ => true });
+        var (declined, _) = OneThread(path, format, new BankFileReadOptions { WithoutExtra = true, KeepExtra = _ => false });
+
+        Assert.NotEmpty(alone);
+        Assert.Equal(alone.Select(Json), kept.Select(Json));
+        Assert.Equal(alone.Select(t => Json(t with { Extra = new Dictionary<string, string>() })), declined.Select(Json));
+    }
 
     [Property(MaxTest = 100, Arbitrary = [typeof(LockboxGenerators)])]
     public Property Lockbox_OnOneThreadAndInParts_DeclinedExtraEmptyAndEverythingElseTheSame(LockboxCase c, PositiveInt partBytes, PositiveInt which) =>
