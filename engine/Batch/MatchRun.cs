@@ -56,6 +56,9 @@ public sealed record MatchRunOptions
 
     /// <summary>For tests: what the books are checked and the files written from, given the matcher's result (a run whose books do not balance).</summary>
     internal Func<MatchResult, MatchResult>? Matched { get; init; }
+
+    /// <summary>For tests: every transaction read with its whole <see cref="BankTransaction.Extra"/>, as before <see cref="MatchRun.ReadsExtra"/>.</summary>
+    internal bool KeepEveryExtra { get; init; }
 }
 
 /// <summary>Per bank file: its format and how many credits and debits it held.</summary>
@@ -201,7 +204,7 @@ public static class MatchRun
         var layout = options.LockboxLayoutPath is null ? null : LockboxLayout.Load(options.LockboxLayoutPath);
         // Every other transaction's Extra is dropped as it is read, so that a million transactions do not keep copies
         // of their records' text (PERFORMANCE.md, "Session 29").
-        var readOptions = new BankFileReadOptions { Lenient = options.Lenient, LockboxLayout = layout, KeepExtra = ReadsExtra };
+        var readOptions = new BankFileReadOptions { Lenient = options.Lenient, LockboxLayout = layout, KeepExtra = options.KeepEveryExtra ? null : ReadsExtra };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var readTimes = new System.Collections.Concurrent.ConcurrentDictionary<string, TimeSpan>(StringComparer.Ordinal);
         var parseTask = run.Stage("parse", options.BankFiles.Count, async () =>
