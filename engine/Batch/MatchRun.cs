@@ -56,6 +56,9 @@ public sealed record MatchRunOptions
 
     /// <summary>For tests: what the books are checked and the files written from, given the matcher's result (a run whose books do not balance).</summary>
     internal Func<MatchResult, MatchResult>? Matched { get; init; }
+
+    /// <summary>For tests: every transaction read with its whole <see cref="BankTransaction.Extra"/>, as before <see cref="MatchRun.ReadsExtra"/>.</summary>
+    internal bool KeepEveryExtra { get; init; }
 }
 
 /// <summary>Per bank file: its format and how many credits and debits it held.</summary>
@@ -171,6 +174,14 @@ public static class MatchRun
     public static readonly IReadOnlyList<string> ExceptionColumns =
         ["payment_ref", "unapplied_amount", "currency", "payment_amount", "reason", "detail", "suggestions", "source_file", "line"];
 
+    /// <summary>
+    /// True for a transaction whose <see cref="BankTransaction.Extra"/> the run reads: for its identity key, to find a
+    /// credit an earlier file brought (<see cref="PaymentIdentity.ReadsExtra"/>), or to reconcile a deposit with its
+    /// detail (<see cref="DepositReconciliation.ReadsExtra"/>). Nothing else in the run reads <c>Extra</c>.
+    /// </summary>
+    internal static bool ReadsExtra(BankTransaction transaction) =>
+        PaymentIdentity.ReadsExtra(transaction) || DepositReconciliation.ReadsExtra(transaction);
+
     /// <summary>Runs the job.</summary>
     /// <remarks>
     /// The bank files are parsed (one file per core) while the open items and customers load (the open
@@ -191,7 +202,9 @@ public static class MatchRun
         var run = new StageRunner(progress, memory, total);
 
         var layout = options.LockboxLayoutPath is null ? null : LockboxLayout.Load(options.LockboxLayoutPath);
-        var readOptions = new BankFileReadOptions { Lenient = options.Lenient, LockboxLayout = layout };
+        // Every other transaction's Extra is dropped as it is read, so that a million transactions do not keep copies
+        // of their records' text (PERFORMANCE.md, "Session 29").
+        var readOptions = new BankFileReadOptions { Lenient = options.Lenient, LockboxLayout = layout, KeepExtra = options.KeepEveryExtra ? null : ReadsExtra };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var readTimes = new System.Collections.Concurrent.ConcurrentDictionary<string, TimeSpan>(StringComparer.Ordinal);
         var parseTask = run.Stage("parse", options.BankFiles.Count, async () =>

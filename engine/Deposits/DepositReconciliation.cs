@@ -381,6 +381,26 @@ public sealed class DepositReconciliation
         return transaction.Format is BankFileFormat.Camt053 or BankFileFormat.Camt054 ? CamtDate(transaction) : transaction.ValueDate;
     }
 
+    /// <summary>
+    /// True when <see cref="Reconcile"/>, <see cref="IsDeposit"/> or <see cref="DetailOf"/> may read
+    /// <paramref name="transaction"/>'s <see cref="BankTransaction.Extra"/>: a BAI2 lockbox deposit or item, a camt.053
+    /// credit booked without details, any camt.054 transaction. Every other transaction is reconciled the same with an
+    /// empty <c>Extra</c>, so a caller that keeps the day's transactions to reconcile them can drop theirs
+    /// (<see cref="BankFileReadOptions.KeepExtra"/>). Not <see cref="DepositDate"/>, which reads the booking date of
+    /// every camt transaction (the store's).
+    /// </summary>
+    public static bool ReadsExtra(BankTransaction transaction)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        return transaction.Format switch
+        {
+            BankFileFormat.Bai2 => transaction is { Direction: Direction.Credit, IsPayment: true, TypeCode: Bai2LockboxDeposit or Bai2LockboxItem },
+            BankFileFormat.Camt053 => transaction is { Direction: Direction.Credit, IsPayment: true } && transaction.Extra.ContainsKey("without_details"),
+            BankFileFormat.Camt054 => true,
+            _ => false,
+        };
+    }
+
     /// <summary>The <see cref="BankTransaction.Extra"/> fields reconciliation reads: what a store keeps to reconcile later.</summary>
     public static IReadOnlyList<string> ExtraFields { get; } =
     [

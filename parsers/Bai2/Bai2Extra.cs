@@ -9,7 +9,12 @@ namespace CashApp.Parsers.Bai2;
 /// Keys come in a fixed order: account, type_description, funds_type, raw_text, customer_ref, then the labelled
 /// fields of <see cref="Bai2Transactions.ExtraFields"/>. Keys with no value are absent.
 /// </summary>
-internal sealed class Bai2Extra(string account, int typeCode, Bai2FundsType fundsType, byte[]? rawText, string? customerReference, Bai2TextFields fields)
+/// <remarks>
+/// The text's bytes are the first <paramref name="rawLength"/> of <paramref name="rawText"/>. The reader may lend its
+/// own buffer for as long as it asks <see cref="BankFileReadOptions.KeepExtra"/> about the transaction, then calls
+/// <see cref="OwnText"/> for a transaction that keeps its Extra.
+/// </remarks>
+internal sealed class Bai2Extra(string account, int typeCode, Bai2FundsType fundsType, byte[]? rawText, int rawLength, string? customerReference, Bai2TextFields fields)
     : IReadOnlyDictionary<string, string>
 {
     private const int FirstTextField = 5;
@@ -18,6 +23,7 @@ internal sealed class Bai2Extra(string account, int typeCode, Bai2FundsType fund
         ["account", "type_description", "funds_type", "raw_text", "customer_ref", .. Bai2Transactions.ExtraFields.Select(f => f.Key)];
 
     private readonly Bai2TextFields fields = fields;
+    private byte[]? rawText = rawText;
     private string? text;
 
     public int Count
@@ -39,7 +45,17 @@ internal sealed class Bai2Extra(string account, int typeCode, Bai2FundsType fund
     public IEnumerable<string> Values => this.Select(pair => pair.Value);
 
     // The text decoded once, on first use; decoding the same bytes twice gives the same string, so a race is harmless.
-    private string? Text => rawText is null ? null : text ??= Bai2RecordReader.Decode(rawText);
+    private string? Text => rawText is null ? null : text ??= Bai2RecordReader.Decode(rawText.AsSpan(0, rawLength));
+
+    /// <summary>Copies the text's bytes out of a lent buffer, which the reader reuses after this.</summary>
+    public void OwnText() => rawText = rawText?.AsSpan(0, rawLength).ToArray();
+
+    /// <summary>Lets go of a lent buffer without a copy: whoever still holds this reads no text, never a later record's.</summary>
+    public void Disown()
+    {
+        rawText = null;
+        text = null;
+    }
 
     public string this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"The extra field '{key}' is not present.");
 
@@ -72,7 +88,7 @@ internal sealed class Bai2Extra(string account, int typeCode, Bai2FundsType fund
         < 3 => true,
         3 => rawText is not null,
         4 => customerReference is not null,
-        _ => fields[index - FirstTextField].Length > 0,
+        _ => rawText is not null && fields[index - FirstTextField].Length > 0,
     };
 
     private string Value(int index)

@@ -40,7 +40,7 @@ internal sealed class Bai2PartReader(string fileName, Bai2ReaderOptions options,
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Read(object state, ReadOnlyMemory<byte> bytes, BankFileParts.Part part, bool isFinal, Action<BankTransaction> add)
     {
-        var transactions = new Bai2Transactions(withoutExtra);
+        var transactions = new Bai2Transactions(withoutExtra, options.KeepExtra);
         ReadRecords(state, bytes, part, isFinal, (reader) =>
         {
             if (transactions.TryCreate(reader, out var transaction))

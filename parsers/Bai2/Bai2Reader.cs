@@ -25,7 +25,7 @@ public static partial class Bai2Reader
     public static async IAsyncEnumerable<BankTransaction> ReadAsync(Stream stream, string fileName, Bai2ReaderOptions options, ICollection<ParseWarning>? warnings, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var reader = new Bai2RecordReader(fileName, options, warnings);
-        var transactions = new Bai2Transactions();
+        var transactions = new Bai2Transactions(keepExtra: options.KeepExtra);
         var batch = new List<BankTransaction>();
         await foreach (var _ in ReadBatchesAsync(stream, reader, batch, (r, b) =>
         {

@@ -39,6 +39,9 @@ public readonly record struct Bai2ReaderOptions
 
     /// <summary>The longest logical record accepted, in bytes; it bounds the reader's memory.</summary>
     public int MaxRecordBytes { get; init; } = 1 << 20;
+
+    /// <summary>Which transactions keep their <see cref="BankTransaction.Extra"/> (<see cref="BankFileReadOptions.KeepExtra"/>); null keeps every one's.</summary>
+    public Func<BankTransaction, bool>? KeepExtra { get; init; }
 }
 
 /// <summary>

@@ -13,7 +13,11 @@ namespace CashApp.Parsers.Bai2;
 /// Not thread-safe.
 /// </summary>
 /// <param name="withoutExtra">Leave <see cref="BankTransaction.Extra"/> empty (no copy of the record's text), for a reader that never reads it.</param>
-internal sealed class Bai2Transactions(bool withoutExtra = false)
+/// <param name="keepExtra">
+/// <see cref="BankFileReadOptions.KeepExtra"/>: asked about each transaction, its Extra reading the record's text from
+/// a buffer of this instance; the text is copied only for a transaction that keeps it.
+/// </param>
+internal sealed class Bai2Transactions(bool withoutExtra = false, Func<BankTransaction, bool>? keepExtra = null)
 {
     /// <summary>The labels whose values <see cref="BankTransaction.Extra"/> carries, in its key order.</summary>
     internal static readonly (string Label, string Key)[] ExtraFields =
@@ -35,6 +39,7 @@ internal sealed class Bai2Transactions(bool withoutExtra = false)
     private readonly PaymentTextScan scan = new();
     private readonly RecentStrings names = new();
     private char[] chars = new char[1024];
+    private byte[] lentText = new byte[256];
     private char[] referenceChars = new char[64];
     private char[] accountChars = new char[64];
     private long lineReferenceLine;
@@ -79,6 +84,8 @@ internal sealed class Bai2Transactions(bool withoutExtra = false)
             : scan.PayerAccount == scan.PayerId ? payerId : Text(text, scan.PayerAccount);
         var isDetailCredit = direction == Direction.Credit && type.Level == Bai2TypeLevel.Detail;
         var freeText = scan.Recognized ? scan.RemittanceText(text) : (text.IsEmpty ? null : new string(text));
+        var extra = withoutExtra ? null
+            : new Bai2Extra(reader.AccountNumber ?? string.Empty, type.Code, reader.Availability.FundsType, RawText(bytes), bytes.Length, customerReference, fields);
         transaction = new BankTransaction
         {
             // CONTRACT.md: the bank reference number of the 16 record. Where a bank leaves it blank, the
@@ -102,11 +109,44 @@ internal sealed class Bai2Transactions(bool withoutExtra = false)
             Account = reader.AccountNumber,
             BankReference = bankReference,
             BookingDate = reader.GroupHeader?.AsOfDate,
-            Extra = withoutExtra
-                ? System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty
-                : new Bai2Extra(reader.AccountNumber ?? string.Empty, type.Code, reader.Availability.FundsType, bytes.IsEmpty ? null : bytes.ToArray(), customerReference, fields),
+            Extra = extra is null ? System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty : extra,
         };
+        if (extra is not null && keepExtra is not null)
+        {
+            if (keepExtra(transaction))
+            {
+                extra.OwnText();
+            }
+            else
+            {
+                extra.Disown();
+                transaction.ForgetExtra();
+            }
+        }
+
         return true;
+    }
+
+    /// <summary>The text's bytes for <see cref="Bai2Extra"/>: its own copy, or lent in this instance's buffer while <c>keepExtra</c> is asked.</summary>
+    private byte[]? RawText(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty)
+        {
+            return null;
+        }
+
+        if (keepExtra is null)
+        {
+            return bytes.ToArray();
+        }
+
+        if (lentText.Length < bytes.Length)
+        {
+            lentText = new byte[Math.Max(bytes.Length, lentText.Length * 2)];
+        }
+
+        bytes.CopyTo(lentText);
+        return lentText;
     }
 
     /// <summary>

@@ -99,13 +99,23 @@ public static partial class BankFileParts
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(add);
+        // BAI2's reader asks KeepExtra itself, so as to copy no record text for a transaction that does not keep it.
+        var keepExtra = format == BankFileFormat.Bai2 ? null : options.KeepExtra;
         return ReadCoreAsync(
             path,
             format,
             options,
             warnings,
             createPart,
-            (reader, part, bytes, isFinal, container) => reader.Read(part.State, bytes, part, isFinal, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (t) => add(container, t)),
+            (reader, part, bytes, isFinal, container) => reader.Read(part.State, bytes, part, isFinal, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (t) =>
+            {
+                if (keepExtra is not null && !keepExtra(t))
+                {
+                    t.ForgetExtra();
+                }
+
+                add(container, t);
+            }),
             complete,
             checkedWhole,
             partBytes,
@@ -138,7 +148,7 @@ public static partial class BankFileParts
         partBytes = partBytes > 0 ? partBytes : DefaultPartBytes;
         workers = workers > 0 ? workers : Math.Max(1, Environment.ProcessorCount);
         PartReader reader = format == BankFileFormat.Bai2
-            ? new Bai2PartReader(path, new Bai2ReaderOptions { Lenient = false }, partBytes, options.WithoutExtra)
+            ? new Bai2PartReader(path, new Bai2ReaderOptions { Lenient = false, KeepExtra = options.KeepExtra }, partBytes, options.WithoutExtra)
             : new LockboxPartReader(path, options.LockboxLayout ?? LockboxLayout.Default, partBytes, options.WithoutExtra);
 
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);

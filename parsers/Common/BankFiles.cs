@@ -25,6 +25,19 @@ public sealed record BankFileReadOptions
     /// payment does not depend on that link. The match run and the served ingest leave this off.
     /// </summary>
     public bool WithoutExtra { get; init; }
+
+    /// <summary>
+    /// Which transactions keep their <see cref="BankTransaction.Extra"/>: called once with each transaction as it is
+    /// read, its <c>Extra</c> complete; a transaction it declines is given out with an empty <c>Extra</c>, and what that
+    /// held (a BAI2 record's text, a camt entry and its parsed details) is not kept with it. Every other field, the
+    /// warnings and the errors are the same. Null (the default) keeps every transaction's. For a caller that keeps
+    /// many transactions and reads the <c>Extra</c> of a few: the match run keeps it for deposit reconciliation only.
+    /// The transaction is lent for the call: a reader may let its <c>Extra</c> read a buffer it reuses afterwards, so
+    /// the function must keep neither. A file read in parts asks from several threads at once. Each transaction given
+    /// out was asked once (a file read again after its read in parts failed is asked again), but one whose
+    /// <c>Extra</c> <see cref="WithoutExtra"/> left empty may not be asked at all.
+    /// </summary>
+    public Func<BankTransaction, bool>? KeepExtra { get; init; }
 }
 
 /// <summary>Everything read from one bank file.</summary>
@@ -156,15 +169,22 @@ public static class BankFiles
         ArgumentNullException.ThrowIfNull(options);
         var source = format switch
         {
-            BankFileFormat.Bai2 => Bai2Reader.ReadAsync(stream, fileName, new Bai2ReaderOptions { Lenient = options.Lenient }, warnings, cancellationToken),
+            BankFileFormat.Bai2 => Bai2Reader.ReadAsync(stream, fileName, new Bai2ReaderOptions { Lenient = options.Lenient, KeepExtra = options.KeepExtra }, warnings, cancellationToken),
             BankFileFormat.Camt053 or BankFileFormat.Camt054 => CamtReader.ReadAsync(stream, fileName, new CamtReaderOptions { MaxDocumentCharacters = options.MaxDocumentCharacters, WithoutExtra = options.WithoutExtra }, warnings, cancellationToken),
             BankFileFormat.Lockbox => LockboxReader.ReadAsync(stream, fileName, options.LockboxLayout ?? LockboxLayout.Default, warnings, cancellationToken),
             BankFileFormat.LockboxCsv => LockboxCsvReader.ReadAsync(stream, fileName, options.LockboxLayout ?? throw new ArgumentException("A CSV remittance file needs a layout with a CSV column mapping.", nameof(options)), warnings, cancellationToken),
             _ => throw UnknownFormatException.Create(fileName),
         };
 
+        // BAI2's reader asks KeepExtra itself, so as to copy no record text for a transaction that does not keep it.
+        var keepExtra = format == BankFileFormat.Bai2 ? null : options.KeepExtra;
         await foreach (var transaction in source.WithCancellation(cancellationToken))
         {
+            if (keepExtra is not null && !keepExtra(transaction))
+            {
+                transaction.ForgetExtra();
+            }
+
             yield return transaction;
         }
     }

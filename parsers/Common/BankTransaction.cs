@@ -150,7 +150,15 @@ public sealed record BankTransaction
     public DateOnly? BookingDate { get; init; }
 
     /// <summary>Further named values the format or layout carries (check number, end-to-end id, ...).</summary>
-    public IReadOnlyDictionary<string, string> Extra { get; init; } = EmptyExtra;
+    public IReadOnlyDictionary<string, string> Extra { get => _extra; init => _extra = value; }
 
     private static readonly IReadOnlyDictionary<string, string> EmptyExtra = new Dictionary<string, string>();
+
+    private IReadOnlyDictionary<string, string> _extra = EmptyExtra;
+
+    /// <summary>
+    /// Empties <see cref="Extra"/> of a transaction its reader has just made, before anyone else has it
+    /// (<see cref="BankFileReadOptions.KeepExtra"/>), so that nothing the old one held is kept.
+    /// </summary>
+    internal void ForgetExtra() => _extra = EmptyExtra;
 }

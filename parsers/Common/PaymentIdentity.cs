@@ -71,6 +71,17 @@ public static class PaymentIdentity
         }
     }
 
+    /// <summary>
+    /// True when the key of <paramref name="credit"/> reads its <see cref="BankTransaction.Extra"/>: a BAI2 credit
+    /// without a bank reference, keyed by its customer reference. Every other key is the same with an empty
+    /// <c>Extra</c> (<see cref="BankFileReadOptions.KeepExtra"/>).
+    /// </summary>
+    public static bool ReadsExtra(BankTransaction credit)
+    {
+        ArgumentNullException.ThrowIfNull(credit);
+        return Family(credit.Format) == "bai2" && credit.BankReference is null;
+    }
+
     /// <summary>The family of formats whose keys can meet: camt.053 and camt.054, fixed-width and CSV lockbox.</summary>
     public static string Family(BankFileFormat format) => format switch
     {

@@ -185,4 +185,20 @@ public sealed class DuplicateMatchTests : IDisposable
         Assert.Equal(["ACH000103 99.00", "ACH000103 99.00"], CliRun.Rows(Path.Combine(output, "exceptions.csv")).Select(e => $"{e["payment_ref"]} {e["unapplied_amount"]}"));
         Assert.DoesNotContain("already received", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Match_IntradayAndEndOfDayCreditsWithoutBankReferenceButOtherCustomerReferences_AreTwoPayments()
+    {
+        // Equal but for the customer reference, which only a transaction's Extra holds: the key tells them apart,
+        // however the run reads the files.
+        var intraday = WriteBai2("intraday.bai2", Day, [new(165, 75_25, "Z", string.Empty, "CUST-1", "ORIG CO NAME:ECHO FREIGHT LLC ENTRY DESCR:PAYMENT INV-3001")]);
+        var endOfDay = WriteBai2("eod.bai2", Day, [new(165, 75_25, "Z", string.Empty, "CUST-2", "ORIG CO NAME:ECHO FREIGHT LLC ENTRY DESCR:PAYMENT INV-3001")]);
+
+        var (output, error) = await Match(intraday, endOfDay);
+
+        Assert.DoesNotContain("already received", error, StringComparison.Ordinal);
+        Assert.Contains("payments 2:", error, StringComparison.Ordinal);
+        Assert.DoesNotContain(CliRun.Rows(Path.Combine(output, "exceptions.csv")), e => e["reason"] == "duplicate");
+        Assert.Equal(["CUST-1>AR5=75.25"], CliRun.Rows(Path.Combine(output, "applications.csv")).Select(a => $"{a["payment_ref"]}>{a["item_id"]}={a["amount"]}"));
+    }
 }

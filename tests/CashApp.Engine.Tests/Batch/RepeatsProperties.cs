@@ -26,6 +26,7 @@ public sealed class RepeatsProperties
         from day in Gen.Choose(1, 2)
         from pays in Gen.Choose(0, 6)
         from typeCode in Gen.Elements<string?>(null, "165", "175")
+        from customerRef in Gen.Elements<string?>(null, null, "C1", "C2")
         select new BankTransaction
         {
             PaymentRef = "P" + amount,
@@ -41,12 +42,20 @@ public sealed class RepeatsProperties
             BankReference = reference,
             TypeCode = typeCode,
             BookingDate = new DateOnly(2026, 11, day),
+
+            // A BAI2 credit without a bank reference is keyed by its customer reference, which only Extra holds.
+            Extra = customerRef is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["customer_ref"] = customerRef, ["raw_text"] = "TEXT" },
         };
 
     private static Gen<BankFileReadResult> File =>
         from format in Gen.Elements(Formats)
         from transactions in Gen.Choose(0, 12).SelectMany(n => TransactionOf(format).ListOf(n))
         select new BankFileReadResult("f", format, transactions.ToList(), []);
+
+    /// <summary>A BAI2 file: its credits without a bank reference are keyed by their customer references.</summary>
+    private static Gen<BankFileReadResult> Bai2File =>
+        from transactions in Gen.Choose(0, 12).SelectMany(n => TransactionOf(BankFileFormat.Bai2).ListOf(n))
+        select new BankFileReadResult("f", BankFileFormat.Bai2, transactions.ToList(), []);
 
     /// <summary>Every credit of every file keyed, the files in order: what <see cref="Repeats.Find"/> did before.</summary>
     private static List<(BankTransaction Credit, BankTransaction First)> EveryKey(List<BankFileReadResult> files)
@@ -97,6 +106,38 @@ public sealed class RepeatsProperties
             {
                 Assert.Equal(expected.Any(r => ReferenceEquals(r.Credit, t)), repeats.Contains(t));
             }
+        });
+
+    /// <summary>
+    /// <see cref="PaymentIdentity.ReadsExtra"/>: with the Extra of every credit it declines emptied, as the match run
+    /// reads its files, the same credits are repeats of the same earlier ones.
+    /// </summary>
+    [Property(MaxTest = 500)]
+    public Property Find_WithTheExtraKeysDoNotReadEmptied_FindsTheSameRepeats() =>
+        Prop.ForAll(Gen.Choose(1, 4).SelectMany(n => Gen.Frequency((1, File), (2, Bai2File)).ListOf(n)).ToArbitrary(), files =>
+        {
+            var list = files.ToList();
+            var trimmed = list.Select(f => f with
+            {
+                Transactions = f.Transactions.Select(t => PaymentIdentity.ReadsExtra(t) ? t : t with { Extra = new Dictionary<string, string>() }).ToList(),
+            }).ToList();
+            static List<string> Found(List<BankFileReadResult> files)
+            {
+                var positions = new Dictionary<BankTransaction, string>(ReferenceEqualityComparer.Instance);
+                for (var f = 0; f < files.Count; f++)
+                {
+                    for (var i = 0; i < files[f].Transactions.Count; i++)
+                    {
+                        positions[files[f].Transactions[i]] = $"{f}.{i}";
+                    }
+                }
+
+                return [.. Repeats.Find(files).Credits.Select(r => $"{positions[r.Credit]}<{positions[r.First]}")];
+            }
+
+            var whole = Found(list);
+            return whole.SequenceEqual(Found(trimmed)).Label(string.Join(" ", whole))
+                .Classify(list.SelectMany(f => f.Transactions).Any(t => !PaymentIdentity.ReadsExtra(t) && t.Extra.Count > 0), "some Extra emptied");
         });
 
     [Fact]

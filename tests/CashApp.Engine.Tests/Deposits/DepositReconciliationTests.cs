@@ -332,4 +332,90 @@ public sealed class DepositReconciliationTests
                 && forward.Deposits.All(d => d.Status == DepositStatus.Reconciled || d.DifferenceMinor != 0)
                 && takenOnce;
         });
+
+    /// <summary>
+    /// <see cref="DepositReconciliation.ReadsExtra"/>: a day of every kind of credit the reconciliation looks at or
+    /// passes by (lockbox checks, BAI2 deposits and items whose lockbox is named only in the record's text or only in
+    /// the customer reference, other BAI2 credits and debits naming a lockbox, camt.053 entries with and without
+    /// details, camt.054 notifications of those entries and of others, of other dates and totals): reconciled with
+    /// the Extra of every transaction it declines emptied, the answer is the same, and so is what
+    /// <see cref="DepositReconciliation.IsDeposit"/> and <see cref="DepositReconciliation.DetailOf"/> say of each
+    /// transaction.
+    /// </summary>
+    [Property(MaxTest = 300, Replay = "(20261206,5)")]
+    public Property Reconcile_WithTheExtraItDoesNotReadEmptied_GivesTheSameAnswer() =>
+        Prop.ForAll(ArbMap.Default.ArbFor<int>(), seed =>
+        {
+            var random = new Random(seed);
+            var transactions = new List<BankTransaction>();
+            var line = 0;
+            for (var l = 0; l < random.Next(1, 4); l++)
+            {
+                var number = (2_000_000 + l).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                long total = 0;
+                for (var i = 1; i <= random.Next(1, 4); i++)
+                {
+                    var amount = random.Next(1, 5) * 100_00L;
+                    total += amount;
+                    transactions.Add(Check(number, "001", i, amount));
+                }
+
+                // The lockbox named where only Extra has it: in the record's text (its free text says something else),
+                // in the customer reference, or in both; by a deposit (115), an item (116), or a credit of another type.
+                var typeCode = random.Next(3) switch { 0 => "115", 1 => "116", _ => "165" };
+                var amountOf = typeCode == "116" ? transactions[^1].AmountMinor : total + (random.Next(4) == 0 ? 1 : 0);
+                var extra = new Dictionary<string, string>();
+                if (random.Next(3) != 0)
+                {
+                    extra["raw_text"] = "LOCKBOX " + number + " DEPOSIT";
+                }
+
+                if (random.Next(2) == 0 || extra.Count == 0)
+                {
+                    extra["customer_ref"] = "LBX" + number;
+                }
+
+                transactions.Add(new BankTransaction
+                {
+                    PaymentRef = "DEP" + (char)('A' + l), Direction = random.Next(6) == 0 ? Direction.Debit : Direction.Credit, AmountMinor = amountOf,
+                    Currency = "USD", Format = BankFileFormat.Bai2, SourceFile = "day.bai2", LineNumber = ++line, TypeCode = typeCode, ValueDate = Day,
+                    FreeText = "DEPOSIT", Extra = extra,
+                });
+            }
+
+            for (var e = 0; e < random.Next(0, 4); e++)
+            {
+                var servicer = "E" + e.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var amount = random.Next(1, 9) * 50_00L;
+                var withoutDetails = random.Next(3) != 0;
+                transactions.Add(Camt(BankFileFormat.Camt053, "P" + servicer, servicer, amount, withoutDetails, "day.camt053.xml"));
+                switch (random.Next(4))
+                {
+                    case 0:
+                        break;
+                    case 1:
+                        transactions.Add(Camt(BankFileFormat.Camt054, "N" + servicer + "a", servicer, amount / 2, withoutDetails: false, "day.camt054.xml"));
+                        transactions.Add(Camt(BankFileFormat.Camt054, "N" + servicer + "b", servicer, amount - (amount / 2), withoutDetails: false, "day.camt054.xml"));
+                        break;
+                    case 2:
+                        transactions.Add(Camt(BankFileFormat.Camt054, "N" + servicer, servicer, amount + 1, withoutDetails: false, "day.camt054.xml"));
+                        break;
+                    default:
+                        transactions.Add(Camt(BankFileFormat.Camt054, "N" + servicer, servicer, amount, withoutDetails: false, "day.camt054.xml", bookingDate: "2026-11-21"));
+                        break;
+                }
+            }
+
+            var trimmed = transactions.Select(t => DepositReconciliation.ReadsExtra(t) ? t : t with { Extra = new Dictionary<string, string>() }).ToList();
+            static string Answer(DepositReconciliation r) => string.Join(";", r.Deposits
+                .Select(d => $"{d.Deposit.PaymentRef}:{d.Status}:{d.Detail.Kind}:{d.Detail.Key}:{d.Detail.Batch}:{d.Detail.TotalMinor}:{d.Detail.Count}"));
+            static string Each(BankTransaction t) => $"{DepositReconciliation.IsDeposit(t)}:{DepositReconciliation.DetailOf(t)}";
+            var whole = DepositReconciliation.Reconcile(transactions);
+            var declined = transactions.Count(t => !DepositReconciliation.ReadsExtra(t));
+            return (Answer(whole) == Answer(DepositReconciliation.Reconcile(trimmed))
+                    && transactions.Select(Each).SequenceEqual(trimmed.Select(Each)))
+                .Label($"{Answer(whole)} against {Answer(DepositReconciliation.Reconcile(trimmed))}")
+                .Classify(whole.Deposits.Count > 0, "some deposit reconciled or differing")
+                .Classify(declined > 0, "some Extra declined");
+        });
 }

@@ -1,0 +1,182 @@
+using System.Text.Json;
+using CashApp.Parsers.Common;
+using CashApp.Parsers.Tests.Bai2;
+using CashApp.Parsers.Tests.Camt;
+using CashApp.Parsers.Tests.Lockbox;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace CashApp.Parsers.Tests.Common;
+
+/// <summary>
+/// <see cref="BankFileReadOptions.KeepExtra"/>: a read with it gives what the read without it gives, transaction for
+/// transaction, but for the <see cref="BankTransaction.Extra"/> of each transaction it declines, which is empty. It is
+/// asked once per transaction, with that transaction's whole Extra, on one thread and in parts. The choice below
+/// reads the Extra's text, so a BAI2 transaction's text lent to it must be that record's, and a kept one's must stay
+/// its own after the records that follow.
+/// </summary>
+public sealed class KeepExtraTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("cashapp-keep-extra").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Property(MaxTest = 150, Replay = "(20261206,1)")]
+    public Property Bai2_OnOneThreadAndInParts_DeclinedExtraEmptyAndEverythingElseTheSame() =>
+        Prop.ForAll(Arb.From(Bai2PropertyTests.Files.Zip(Gen.Choose(1, 400)).Zip(Gen.Choose(0, 2)).Zip(Gen.Elements(false, false, true))), input =>
+        {
+            // Lenient files are read on one thread only (no parts), by the same transaction maker.
+            var (((file, partBytes), which), lenient) = input;
+            var bytes = Bai2TestWriter.Render(file.File, file.Width, file.NewLine, file.FinalNewLine);
+            return Compare(bytes, BankFileFormat.Bai2, new BankFileReadOptions { Lenient = lenient }, partBytes, which);
+        });
+
+    [Theory]
+    [InlineData("bai2")]
+    [InlineData("lockbox")]
+    [InlineData("camt")]
+    public void WithWithoutExtra_WhatWithoutExtraKeepsIsKeptAndEveryDeclinedExtraIsEmpty(string kind)
+    {
+        var (bytes, format) = kind switch
+        {
+            "bai2" => (File.ReadAllBytes(Path.Combine(CashApp.Tests.TestPaths.Fixtures, "bai2", "spec_features.bai2")), BankFileFormat.Bai2),
+            "lockbox" => (File.ReadAllBytes(Path.Combine(LockboxTestSupport.Files, "multi-lockbox-crlf.txt")), BankFileFormat.Lockbox),
+            _ => (CamtWriter.Write(CamtWriter.Random(7)), BankFileFormat.Camt053),
+        };
+        var path = Path.Combine(_dir, kind);
+        File.WriteAllBytes(path, bytes);
+        var (alone, _) = OneThread(path, format, new BankFileReadOptions { WithoutExtra = true });
+        var (kept, _) = OneThread(path, format, new BankFileReadOptions { WithoutExtra = true, KeepExtra = _ => true });
+        var (declined, _) = OneThread(path, format, new BankFileReadOptions { WithoutExtra = true, KeepExtra = _ => false });
+
+        Assert.NotEmpty(alone);
+        Assert.Equal(alone.Select(Json), kept.Select(Json));
+        Assert.Equal(alone.Select(t => Json(t with { Extra = new Dictionary<string, string>() })), declined.Select(Json));
+    }
+
+    [Property(MaxTest = 100, Arbitrary = [typeof(LockboxGenerators)])]
+    public Property Lockbox_OnOneThreadAndInParts_DeclinedExtraEmptyAndEverythingElseTheSame(LockboxCase c, PositiveInt partBytes, PositiveInt which) =>
+        Compare(c.Bytes, BankFileFormat.Lockbox, new BankFileReadOptions { LockboxLayout = c.Layout }, 1 + (partBytes.Get % 300), which.Get % 3);
+
+    [Property(MaxTest = 150, Replay = "(20261206,3)")]
+    public Property Camt_DeclinedExtraEmptyAndEverythingElseTheSame(int seed, byte which)
+    {
+        var bytes = CamtWriter.Write(CamtWriter.Random(seed));
+        return Compare(bytes, BankFileFormat.Camt053, new BankFileReadOptions(), partBytes: 0, which % 3);
+    }
+
+    [Fact]
+    public void Bai2_KeptTextsAreEachTheirOwnRecords()
+    {
+        // Records of different text lengths, the longest last: a kept transaction's text that still pointed into the
+        // buffer lent for the question would read a later record's bytes.
+        var text = string.Join("\n", Enumerable.Range(1, 40).Select(i => $"16,165,{i}00,Z,REF{i},,PAYMENT {new string((char)('A' + (i % 26)), i)} INV-{i}"));
+        var bytes = System.Text.Encoding.ASCII.GetBytes(
+            "01,BANK,ACME,261206,0800,1,,,2/\n02,ACME,BANK,1,261206,0800,USD,2/\n03,123,USD,,,,/\n" + text
+            + "\n49,82000,42/\n98,82000,1,44/\n99,82000,1,46/\n");
+        var path = Path.Combine(_dir, "texts.bai2");
+        File.WriteAllBytes(path, bytes);
+        var asked = 0;
+        var lent = new List<IReadOnlyDictionary<string, string>>();
+        using var stream = File.OpenRead(path);
+        var read = BankFiles.ReadAsync(stream, path, BankFileFormat.Bai2, new BankFileReadOptions { KeepExtra = t => { lent.Add(t.Extra); return ++asked % 2 == 0; } }, warnings: null)
+            .ToBlockingEnumerable().ToList();
+
+        Assert.Equal(40, read.Count);
+        Assert.Equal(40, asked);
+
+        // An Extra kept past the call against the rule: a declined one reads no text at all, never a later record's.
+        for (var i = 0; i < lent.Count; i += 2)
+        {
+            Assert.False(lent[i].ContainsKey("raw_text"));
+            Assert.DoesNotContain(lent[i], pair => pair.Value.Contains("PAYMENT", StringComparison.Ordinal));
+        }
+
+        for (var i = 0; i < read.Count; i++)
+        {
+            if (i % 2 == 1)
+            {
+                Assert.StartsWith($"PAYMENT {new string((char)('A' + ((i + 1) % 26)), i + 1)} INV-{i + 1}", read[i].Extra["raw_text"], StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.Empty(read[i].Extra);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads the file without the option and with it, on one thread and (for a format read in parts) in parts; the
+    /// transactions with it must be those without it, each with its Extra emptied where the choice declines it.
+    /// </summary>
+    private Property Compare(byte[] bytes, BankFileFormat format, BankFileReadOptions options, int partBytes, int which)
+    {
+        var path = Path.Combine(_dir, Guid.NewGuid().ToString("N"));
+        File.WriteAllBytes(path, bytes);
+        var all = Outcome(() => OneThread(path, format, options));
+        if (all.Error is not null)
+        {
+            // A file the reader rejects is rejected alike with the option: the same error.
+            var rejected = Outcome(() => OneThread(path, format, options with { KeepExtra = _ => true }));
+            return (rejected.Error == all.Error).Label($"error {all.Error} against {rejected.Error}");
+        }
+
+        var expected = all.Transactions.Select(t => Choose(t, which) ? Json(t) : Json(t with { Extra = new Dictionary<string, string>() })).ToList();
+        var asked = 0;
+        var keep = options with { KeepExtra = t => { Interlocked.Increment(ref asked); return Choose(t, which); } };
+        var serial = Outcome(() => OneThread(path, format, keep));
+        var serialAsked = asked;
+        var ok = serial.Transactions.Select(Json).SequenceEqual(expected) && serial.Warnings.SequenceEqual(all.Warnings) && serialAsked == expected.Count;
+        var label = $"one thread: asked {serialAsked} times for {expected.Count} transactions";
+        if (BankFileParts.CanRead(format, options))
+        {
+            asked = 0;
+            var parts = Outcome(() =>
+            {
+                var warnings = new List<ParseWarning>();
+                var read = BankFileParts.ReadAsync(path, format, keep, warnings, () => new List<BankTransaction>(), (l, t) => l.Add(t), partBytes: partBytes, workers: 2)
+                    .GetAwaiter().GetResult();
+                return (read.SelectMany(p => p).ToList(), warnings);
+            });
+            ok &= parts.Transactions.Select(Json).SequenceEqual(expected) && parts.Warnings.SequenceEqual(all.Warnings) && asked == expected.Count;
+            label += $"; in parts of {partBytes} bytes: asked {asked} times";
+        }
+
+        File.Delete(path);
+        var kept = all.Transactions.Count(t => Choose(t, which));
+        return ok.Label(label).Classify(kept > 0 && kept < all.Transactions.Count, "some kept, some not");
+    }
+
+    /// <summary>A choice that reads the Extra, its text above all: keep all, keep none, or keep by what the Extra holds.</summary>
+    private static bool Choose(BankTransaction t, int which) => which switch
+    {
+        0 => false,
+        1 => t.Extra.Count % 2 == 0,
+        _ => (t.Extra.GetValueOrDefault("raw_text")?.Length ?? t.Extra.Count) % 3 != 1,
+    };
+
+    private static (List<BankTransaction>, List<ParseWarning>) OneThread(string path, BankFileFormat format, BankFileReadOptions options)
+    {
+        var warnings = new List<ParseWarning>();
+        using var stream = File.OpenRead(path);
+        return (BankFiles.ReadAsync(stream, path, format, options, warnings).ToBlockingEnumerable().ToList(), warnings);
+    }
+
+    private static (List<BankTransaction> Transactions, List<ParseWarning> Warnings, string? Error) Outcome(Func<(List<BankTransaction>, List<ParseWarning>)> read)
+    {
+        try
+        {
+            var (transactions, warnings) = read();
+            return (transactions, warnings, null);
+        }
+        catch (BankFileFormatException ex)
+        {
+            return ([], [], $"{ex.GetType().Name} line {ex.LineNumber}: {ex.Message}");
+        }
+    }
+
+    /// <summary>Every property of the transaction, its Extra's pairs in key order.</summary>
+    private static string Json(BankTransaction t) =>
+        JsonSerializer.Serialize(t with { Extra = new SortedDictionary<string, string>(t.Extra.ToDictionary(), StringComparer.Ordinal) });
+}
