@@ -31,7 +31,8 @@ public sealed record BankFileReadOptions
     /// read, its <c>Extra</c> complete; a transaction it declines is given out with an empty <c>Extra</c>, and what that
     /// held (a BAI2 record's text, a camt entry and its parsed details) is not kept with it. Every other field, the
     /// warnings and the errors are the same. Null (the default) keeps every transaction's. For a caller that keeps
-    /// many transactions and reads the <c>Extra</c> of a few: the match run keeps it for deposit reconciliation only.
+    /// many transactions and reads the <c>Extra</c> of a few: the match run keeps it where repeats' identity keys and
+    /// deposit reconciliation read it.
     /// The transaction is lent for the call: a reader may let its <c>Extra</c> read a buffer it reuses afterwards, so
     /// the function must keep neither. A file read in parts asks from several threads at once. Each transaction given
     /// out was asked once (a file read again after its read in parts failed is asked again), but one whose

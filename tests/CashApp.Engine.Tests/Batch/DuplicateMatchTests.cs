@@ -199,6 +199,9 @@ public sealed class DuplicateMatchTests : IDisposable
         Assert.DoesNotContain("already received", error, StringComparison.Ordinal);
         Assert.Contains("payments 2:", error, StringComparison.Ordinal);
         Assert.DoesNotContain(CliRun.Rows(Path.Combine(output, "exceptions.csv")), e => e["reason"] == "duplicate");
-        Assert.Equal(["CUST-1>AR5=75.25"], CliRun.Rows(Path.Combine(output, "applications.csv")).Select(a => $"{a["payment_ref"]}>{a["item_id"]}={a["amount"]}"));
+        // One of the two pays the item; the other, left with nothing to pay, is an exception, not a repeat.
+        var application = Assert.Single(CliRun.Rows(Path.Combine(output, "applications.csv")));
+        Assert.Equal(("AR5", "75.25"), (application["item_id"], application["amount"]));
+        Assert.Contains(application["payment_ref"], new[] { "CUST-1", "CUST-2" });
     }
 }

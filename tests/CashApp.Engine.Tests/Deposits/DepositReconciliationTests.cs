@@ -349,11 +349,13 @@ public sealed class DepositReconciliationTests
             var random = new Random(seed);
             var transactions = new List<BankTransaction>();
             var line = 0;
-            for (var l = 0; l < random.Next(1, 4); l++)
+            var lockboxes = random.Next(1, 4);
+            for (var l = 0; l < lockboxes; l++)
             {
                 var number = (2_000_000 + l).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 long total = 0;
-                for (var i = 1; i <= random.Next(1, 4); i++)
+                var checks = random.Next(1, 4);
+                for (var i = 1; i <= checks; i++)
                 {
                     var amount = random.Next(1, 5) * 100_00L;
                     total += amount;
@@ -383,7 +385,8 @@ public sealed class DepositReconciliationTests
                 });
             }
 
-            for (var e = 0; e < random.Next(0, 4); e++)
+            var entries = random.Next(0, 4);
+            for (var e = 0; e < entries; e++)
             {
                 var servicer = "E" + e.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 var amount = random.Next(1, 9) * 50_00L;
@@ -411,11 +414,11 @@ public sealed class DepositReconciliationTests
                 .Select(d => $"{d.Deposit.PaymentRef}:{d.Status}:{d.Detail.Kind}:{d.Detail.Key}:{d.Detail.Batch}:{d.Detail.TotalMinor}:{d.Detail.Count}"));
             static string Each(BankTransaction t) => $"{DepositReconciliation.IsDeposit(t)}:{DepositReconciliation.DetailOf(t)}";
             var whole = DepositReconciliation.Reconcile(transactions);
-            var declined = transactions.Count(t => !DepositReconciliation.ReadsExtra(t));
+            var declined = transactions.Count(t => !DepositReconciliation.ReadsExtra(t) && t.Extra.Count > 0);
             return (Answer(whole) == Answer(DepositReconciliation.Reconcile(trimmed))
                     && transactions.Select(Each).SequenceEqual(trimmed.Select(Each)))
                 .Label($"{Answer(whole)} against {Answer(DepositReconciliation.Reconcile(trimmed))}")
                 .Classify(whole.Deposits.Count > 0, "some deposit reconciled or differing")
-                .Classify(declined > 0, "some Extra declined");
+                .Classify(declined > 0, "some Extra emptied");
         });
 }
