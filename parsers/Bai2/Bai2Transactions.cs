@@ -113,14 +113,13 @@ internal sealed class Bai2Transactions(bool withoutExtra = false, Func<BankTrans
         };
         if (extra is not null && keepExtra is not null)
         {
-            if (keepExtra(transaction))
+            if (transaction.AskKeepExtra(keepExtra))
             {
                 extra.OwnText();
             }
             else
             {
                 extra.Disown();
-                transaction.ForgetExtra();
             }
         }
 

@@ -99,8 +99,7 @@ public static partial class BankFileParts
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(add);
-        // BAI2's reader asks KeepExtra itself, so as to copy no record text for a transaction that does not keep it.
-        var keepExtra = format == BankFileFormat.Bai2 ? null : options.KeepExtra;
+        var keepExtra = options.KeepExtraOnceRead(format);
         return ReadCoreAsync(
             path,
             format,
@@ -109,9 +108,9 @@ public static partial class BankFileParts
             createPart,
             (reader, part, bytes, isFinal, container) => reader.Read(part.State, bytes, part, isFinal, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (t) =>
             {
-                if (keepExtra is not null && !keepExtra(t))
+                if (keepExtra is not null)
                 {
-                    t.ForgetExtra();
+                    t.AskKeepExtra(keepExtra);
                 }
 
                 add(container, t);

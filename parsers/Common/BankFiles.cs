@@ -39,6 +39,12 @@ public sealed record BankFileReadOptions
     /// <c>Extra</c> <see cref="WithoutExtra"/> left empty may not be asked at all.
     /// </summary>
     public Func<BankTransaction, bool>? KeepExtra { get; init; }
+
+    /// <summary>
+    /// <see cref="KeepExtra"/> for where every reader's transactions of <paramref name="format"/> pass: null for BAI2,
+    /// whose reader asks itself, so as to copy no record text for a transaction that does not keep it.
+    /// </summary>
+    internal Func<BankTransaction, bool>? KeepExtraOnceRead(BankFileFormat format) => format == BankFileFormat.Bai2 ? null : KeepExtra;
 }
 
 /// <summary>Everything read from one bank file.</summary>
@@ -177,13 +183,12 @@ public static class BankFiles
             _ => throw UnknownFormatException.Create(fileName),
         };
 
-        // BAI2's reader asks KeepExtra itself, so as to copy no record text for a transaction that does not keep it.
-        var keepExtra = format == BankFileFormat.Bai2 ? null : options.KeepExtra;
+        var keepExtra = options.KeepExtraOnceRead(format);
         await foreach (var transaction in source.WithCancellation(cancellationToken))
         {
-            if (keepExtra is not null && !keepExtra(transaction))
+            if (keepExtra is not null)
             {
-                transaction.ForgetExtra();
+                transaction.AskKeepExtra(keepExtra);
             }
 
             yield return transaction;

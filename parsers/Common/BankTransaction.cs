@@ -157,8 +157,18 @@ public sealed record BankTransaction
     private IReadOnlyDictionary<string, string> _extra = EmptyExtra;
 
     /// <summary>
-    /// Empties <see cref="Extra"/> of a transaction its reader has just made, before anyone else has it
-    /// (<see cref="BankFileReadOptions.KeepExtra"/>), so that nothing the old one held is kept.
+    /// Asks <paramref name="keepExtra"/> (<see cref="BankFileReadOptions.KeepExtra"/>) about a transaction its reader has
+    /// just made, before anyone else has it, and empties its <see cref="Extra"/> when declined, so that nothing the old
+    /// one held is kept. True when kept.
     /// </summary>
-    internal void ForgetExtra() => _extra = EmptyExtra;
+    internal bool AskKeepExtra(Func<BankTransaction, bool> keepExtra)
+    {
+        if (keepExtra(this))
+        {
+            return true;
+        }
+
+        _extra = EmptyExtra;
+        return false;
+    }
 }
