@@ -365,14 +365,13 @@ internal sealed partial class CustomerDirectory
         // Best first, then in customer id order (the rank of each id, kept from the start; each customer once, so the
         // order is total). Each as one number, the score above the rank, sorted with its customer and form beside it in
         // this thread's buffers: only the list of candidates is kept.
-        if (_orderOfThread is not { } order || order.Length < best.Count)
+        if (_orderOfThread is not { } order || order.Length < best.Count || _scoredOfThread is not { } scored || scored.Length < best.Count)
         {
             var length = Math.Max(best.Count, 2 * (_orderOfThread?.Length ?? 0));
             _orderOfThread = order = new long[length];
-            _scoredOfThread = new long[length];
+            _scoredOfThread = scored = new long[length];
         }
 
-        var scored = _scoredOfThread!;
         var next = 0;
         foreach (var (customer, (score, form)) in best)
         {

@@ -146,13 +146,18 @@ public static class NameText
         var start = end > 1 && words[0] == "THE" ? 1 : 0;
         var tokens = words[start..end].ToArray();
         list.Clear();
+        t_words = list.Capacity <= MaxCachedWords ? list : null;
         return (tokens, legalForm);
     }
 
-    // Each thread's list of one name's words (see TokensAndForm), emptied after each name.
+    // Each thread's list of one name's words (see TokensAndForm), emptied after each name; one grown past a long name's
+    // room is dropped, as the builder is.
     [ThreadStatic]
     private static List<string>? t_words;
 
+    private const int MaxCachedWords = 64;
+
+    // Declared after the tables they read: static fields are set in the order they are written.
     private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> AbbreviationsBySpan = Abbreviations.GetAlternateLookup<ReadOnlySpan<char>>();
 
     private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> LegalFormsBySpan = LegalForms.GetAlternateLookup<ReadOnlySpan<char>>();
