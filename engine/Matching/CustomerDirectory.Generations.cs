@@ -376,6 +376,8 @@ internal sealed partial class CustomerDirectory
                 (_sortedCompacts[k], _sortedForms[k]) = (newCompacts[j], newForms[j++]);
             }
         }
+
+        _sortedHeads = HeadsOf(_sortedCompacts);
     }
 
     /// <summary>The first form of a postings list in the forms' order (its first by number, unless it holds a moved one: only a generation's own lists do).</summary>

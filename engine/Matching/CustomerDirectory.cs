@@ -71,6 +71,11 @@ internal sealed partial class CustomerDirectory
     private string[] _sortedCompacts = [];
     private int[] _sortedForms = [];
 
+    // The first four characters of each of _sortedCompacts as one number (see HeadOf), in the same order: where a name
+    // would sort is searched in this one array first, and among the few names of its head after, rather than by
+    // reading a string object somewhere in the heap at every step of a search of the whole directory.
+    private ulong[] _sortedHeads = [];
+
     // Each customer's family as Family gives it: customer c's is _familyMembers[_familyStart[c].._familyStart[c + 1]]
     // (a generation's changes, see Family).
     private int[] _familyStart = [0];
@@ -150,6 +155,7 @@ internal sealed partial class CustomerDirectory
         _sortedCompacts = [.. _nameForms.Select(f => f.Compact)];
         _sortedForms = [.. Enumerable.Range(0, _nameForms.Count)];
         Array.Sort(_sortedCompacts, _sortedForms, StringComparer.Ordinal);
+        _sortedHeads = HeadsOf(_sortedCompacts);
     }
 
     public int Count => _ids.Count;
@@ -357,31 +363,35 @@ internal sealed partial class CustomerDirectory
         }
 
         // Best first, then in customer id order (the rank of each id, kept from the start; each customer once, so the
-        // order is total). Sorted in this thread's buffer: only the list of candidates is kept.
-        if (_orderOfThread is not { } buffer || buffer.Length < best.Count)
+        // order is total). Each as one number, the score above the rank, sorted with its customer and form beside it in
+        // this thread's buffers: only the list of candidates is kept.
+        if (_orderOfThread is not { } order || order.Length < best.Count || _scoredOfThread is not { } scored || scored.Length < best.Count)
         {
-            _orderOfThread = buffer = new (int, int, int)[Math.Max(best.Count, 2 * (_orderOfThread?.Length ?? 0))];
+            var length = Math.Max(best.Count, 2 * (_orderOfThread?.Length ?? 0));
+            _orderOfThread = order = new long[length];
+            _scoredOfThread = scored = new long[length];
         }
 
-        var order = buffer.AsSpan(0, best.Count);
         var next = 0;
-        foreach (var (customer, (score, _)) in best)
+        foreach (var (customer, (score, form)) in best)
         {
-            order[next++] = (-score, _idRank[customer], customer);
+            order[next] = ((long)-score << 32) | (uint)_idRank[customer];
+            scored[next++] = ((long)customer << 32) | (uint)form;
         }
 
-        order.Sort();
+        order.AsSpan(0, next).Sort(scored.AsSpan(0, next));
         var kept = 0;
-        while (kept < order.Length && -order[kept].Score >= minScore)
+        while (kept < next && -(int)(order[kept] >> 32) >= minScore)
         {
             kept++;
         }
 
         found.Capacity = kept;
-        foreach (var (score, _, customer) in order[..kept])
+        for (var k = 0; k < kept; k++)
         {
-            var compared = _nameForms[best[customer].Form].Name;
-            found.Add(new PayerCandidate(customer, -score, payerName!, compared, compared == _names[customer] ? null : _names[customer]));
+            var customer = (int)(scored[k] >> 32);
+            var compared = _nameForms[unchecked((int)scored[k])].Name;
+            found.Add(new PayerCandidate(customer, -(int)(order[k] >> 32), payerName!, compared, compared == _names[customer] ? null : _names[customer]));
         }
 
         return found;
@@ -403,7 +413,10 @@ internal sealed partial class CustomerDirectory
     private static Dictionary<int, (int Score, int Form)>? _bestOfThread;
 
     [ThreadStatic]
-    private static (int Score, int Rank, int Customer)[]? _orderOfThread;
+    private static long[]? _orderOfThread;
+
+    [ThreadStatic]
+    private static long[]? _scoredOfThread;
 
     [ThreadStatic]
     private static List<(bool Prefix, Postings Postings)>? _keysOfThread;
@@ -433,7 +446,7 @@ internal sealed partial class CustomerDirectory
     /// </summary>
     private (int From, int To, int Length) LongestPrefixRange(string compact)
     {
-        var at = Array.BinarySearch(_sortedCompacts, compact, StringComparer.Ordinal);
+        var at = SortedPlace(_sortedCompacts, _sortedHeads, compact);
         if (at < 0)
         {
             at = ~at;
@@ -457,6 +470,74 @@ internal sealed partial class CustomerDirectory
 
         var prefix = compact.AsSpan(0, length);
         return (FirstAfter(prefix, inclusive: false, at), FirstAfter(prefix, inclusive: true, at), length);
+    }
+
+    /// <summary>
+    /// Where <paramref name="compact"/> is in <paramref name="sorted"/> (in ordinal order, <paramref name="heads"/> their heads),
+    /// or, not there, the complement of where it would sort: what <see cref="Array.BinarySearch{T}(T[], T, IComparer{T})"/>
+    /// of the whole array gives (of equal names, any one). The names whose head (<see cref="HeadOf"/>) is below the name's
+    /// all sort before it and those above after it, so only the names of its head are compared as strings.
+    /// </summary>
+    internal static int SortedPlace(string[] sorted, ulong[] heads, string compact)
+    {
+        var head = HeadOf(compact);
+        int lo = 0, hi = heads.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (heads[mid] < head)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        var end = lo;
+        hi = heads.Length;
+        while (end < hi)
+        {
+            var mid = (end + hi) >>> 1;
+            if (heads[mid] <= head)
+            {
+                end = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return Array.BinarySearch(sorted, lo, end - lo, compact, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The first four characters of <paramref name="name"/>, sixteen bits each, the first highest, a missing one 0: two names
+    /// in ordinal order have their heads in the same order or equal (a name that is the start of another has the smaller
+    /// head or the same; else the first character that differs decides, if it is one of the four, and the heads are equal if not).
+    /// </summary>
+    internal static ulong HeadOf(ReadOnlySpan<char> name)
+    {
+        ulong head = 0;
+        for (var i = 0; i < 4; i++)
+        {
+            head = (head << 16) | (i < name.Length ? name[i] : 0u);
+        }
+
+        return head;
+    }
+
+    internal static ulong[] HeadsOf(string[] sorted)
+    {
+        var heads = new ulong[sorted.Length];
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            heads[i] = HeadOf(sorted[i]);
+        }
+
+        return heads;
     }
 
     /// <summary>

@@ -109,19 +109,31 @@ public static class NameText
             }
         }
 
-        // The words are spelled out in place, and the ones dropped below are cut off the ends: a payer's name is read
-        // for every payment, so no list is made and copied beside the array.
-        var words = builder.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // The words, read off the text in this thread's list, each made a string once: a name is read for every payment,
+        // so no string of the whole text, no array of every word and no second array of the words kept are made. An
+        // abbreviation spelled out (or a legal-form word) is the table's own string.
+        var text = builder.Length <= 256 ? stackalloc char[builder.Length] : new char[builder.Length];
+        builder.CopyTo(0, text, builder.Length);
         t_builder = builder.Capacity <= MaxCachedBuilder ? builder : null;
-        for (var i = 0; i < words.Length && spellOut; i++)
+        var list = t_words ??= new List<string>(8);
+        list.Clear();
+        for (var at = 0; at < text.Length;)
         {
-            if (Abbreviations.TryGetValue(words[i], out var full))
+            var length = text[at..].IndexOf(' ');
+            length = length < 0 ? text.Length - at : length;
+            if (length > 0)
             {
-                words[i] = full;
+                var word = text.Slice(at, length);
+                list.Add(spellOut && AbbreviationsBySpan.TryGetValue(word, out var full) ? full
+                    : LegalFormsBySpan.TryGetValue(word, out var form) ? form
+                    : new string(word));
             }
+
+            at += length + 1;
         }
 
-        var form = LegalFormOf(words);
+        var words = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list);
+        var legalForm = LegalFormOf(words);
 
         // Legal forms go wherever they stand at the end ("ACME CO INC"), and "THE" at the start. A bank
         // that cuts a name to its field width leaves a legal form half written ("CORPORA"): that goes too.
@@ -132,8 +144,23 @@ public static class NameText
         }
 
         var start = end > 1 && words[0] == "THE" ? 1 : 0;
-        return (start == 0 && end == words.Length ? words : words[start..end], form);
+        var tokens = words[start..end].ToArray();
+        list.Clear();
+        t_words = list.Capacity <= MaxCachedWords ? list : null;
+        return (tokens, legalForm);
     }
+
+    // Each thread's list of one name's words (see TokensAndForm), emptied after each name; one grown past a long name's
+    // room is dropped, as the builder is.
+    [ThreadStatic]
+    private static List<string>? t_words;
+
+    private const int MaxCachedWords = 64;
+
+    // Declared after the tables they read: static fields are set in the order they are written.
+    private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> AbbreviationsBySpan = Abbreviations.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> LegalFormsBySpan = LegalForms.GetAlternateLookup<ReadOnlySpan<char>>();
 
     // One per thread, cleared for each name: names are read for every payment, on every thread that matches. One grown
     // past a long name's room is dropped, not kept, so that no server thread holds the longest name it ever read.
@@ -148,16 +175,17 @@ public static class NameText
     /// no kind left out; null when there are none. A form cut by the bank's width ("CORPORA") is the form it starts; one
     /// that ends in a joining word ("GMBH &amp; CO", the rest of "GMBH &amp; CO. KG" cut off) names no kind.
     /// </summary>
-    private static string? LegalFormOf(string[] words)
+    private static string? LegalFormOf(ReadOnlySpan<string> words)
     {
-        var kinds = new List<string>(2);
+        // Made at the first kind: most names end in none.
+        List<string>? kinds = null;
         var at = words.Length - 1;
 
         // The first word is the name, never its form ("AB" alone, "SA" alone).
         while (at > 0)
         {
             var word = words[at];
-            if (word == "AND" && at > 1 && LegalForms.Contains(words[at - 1]) && kinds.Count > 0)
+            if (word == "AND" && at > 1 && LegalForms.Contains(words[at - 1]) && kinds is { Count: > 0 })
             {
                 at--;
                 continue;
@@ -173,13 +201,13 @@ public static class NameText
 
             if (kind.Length > 0)
             {
-                kinds.Insert(0, kind);
+                (kinds ??= new List<string>(2)).Insert(0, kind);
             }
 
             at--;
         }
 
-        return kinds.Count == 0 ? null : string.Join(' ', kinds);
+        return kinds is null ? null : string.Join(' ', kinds);
     }
 
     /// <summary>

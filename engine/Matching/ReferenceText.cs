@@ -272,13 +272,14 @@ public static class ReferenceText
     public static IReadOnlyList<string> LookupKeys(string reference)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        var buffer = new char[KeyBufferFactor * reference.Length];
+        // On the stack for a reference of a usual length: every quote of every payment is read so.
+        var buffer = reference.Length <= 64 ? stackalloc char[KeyBufferFactor * 64] : new char[KeyBufferFactor * reference.Length];
         Span<Range> keys = stackalloc Range[MaxLookupKeys];
         var count = LookupKeys(reference, buffer, keys);
         var result = new string[count];
         for (var k = 0; k < count; k++)
         {
-            result[k] = new string(buffer.AsSpan(keys[k]));
+            result[k] = new string(buffer[keys[k]]);
         }
 
         return result;

@@ -82,10 +82,13 @@ public sealed partial class CashMatcher
 
         if (fits.Count > 0)
         {
-            var best = fits.Min(f => f.Cost);
-            var top = fits.Where(f => f.Cost <= best + 0.01)
-                .DistinctBy(f => string.Join(',', f.Items))
-                .ToList();
+            // Most searches find one fit: it is the top alone, without the sifting below (a closure, two iterators, a set,
+            // a string and a list for every payment decided by reference).
+            var best = fits.Count == 1 ? fits[0].Cost : fits.Min(f => f.Cost);
+            var top = fits.Count == 1 ? fits
+                : fits.Where(f => f.Cost <= best + 0.01)
+                    .DistinctBy(f => string.Join(',', f.Items))
+                    .ToList();
             if (top.Count == 1)
             {
                 var fit = top[0];
@@ -270,13 +273,17 @@ public sealed partial class CashMatcher
             }
 
             SortItems(items);
-            var byPo = choice.Count(c => c is { Via: Via.PurchaseOrder });
+            var byPo = 0;
+            var stripped = false;
             var parts = new List<string>();
-            foreach (var (quote, option) in quotes.Zip(choice))
+            for (var q = 0; q < quotes.Count; q++)
             {
-                if (option is { } o && items.Contains(o.Item) && (fix is null || !ReferenceEquals(fix.Value.Quote, quote)))
+                var quote = quotes[q];
+                byPo += choice[q] is { Via: Via.PurchaseOrder } ? 1 : 0;
+                if (choice[q] is { } o && items.Contains(o.Item) && (fix is null || !ReferenceEquals(fix.Value.Quote, quote)))
                 {
                     parts.Add(o.Via == Via.PurchaseOrder ? $"PO {quote.Text} -> {Describe(o.Item)}" : Describe(o.Item));
+                    stripped |= o.Stripped;
                 }
             }
 
@@ -287,7 +294,6 @@ public sealed partial class CashMatcher
                     : $"{Describe(f.Option.Item)} ('{f.Quote.Text}', {f.Option.Edits} edit{(f.Option.Edits == 1 ? string.Empty : "s")})");
             }
 
-            var stripped = quotes.Zip(choice).Any(p => p.Second is { Stripped: true } o && items.Contains(o.Item) && (fix is null || !ReferenceEquals(fix.Value.Quote, p.First)));
             fits.Add(new Fit([.. items], cost, fix is null ? 0 : 1, byPo, string.Join(" + ", parts) + " by reference", stripped, overruled));
         }
     }

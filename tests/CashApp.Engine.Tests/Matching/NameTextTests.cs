@@ -6,6 +6,29 @@ namespace CashApp.Engine.Tests.Matching;
 /// <summary>Names of the whole world come to one comparable ASCII form (issue 15).</summary>
 public sealed class NameTextTests
 {
+    [Fact]
+    public void Tokens_ANameLongerThanTheStackRoom_AreItsWords()
+    {
+        // 60 words of five letters and a space: past the 256 characters read on the stack, and past the first chunk of
+        // the thread's builder.
+        var words = Enumerable.Range(0, 60).Select(i => "W" + i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(words, NameText.Tokens("The " + string.Join(' ', words).ToLowerInvariant() + " Co. Inc."));
+    }
+
+    [Fact]
+    public void Tokens_OneNameAfterAnother_EachHasItsOwnWords()
+    {
+        // The words are read off in one list a thread reuses: what a name gave must not change with the next name.
+        var first = NameText.TokensAndForm("Northwind Intl Logistics GmbH");
+        var second = NameText.TokensAndForm("The Acme Mfg Co");
+        var third = NameText.PrintedTokens("Northwind Intl Logistics GmbH");
+        Assert.Equal(["NORTHWIND", "INTERNATIONAL", "LOGISTICS"], first.Tokens);
+        Assert.Equal("GMBH", first.LegalForm);
+        Assert.Equal(["ACME", "MANUFACTURING"], second.Tokens);
+        Assert.Null(second.LegalForm);
+        Assert.Equal(["NORTHWIND", "INTL", "LOGISTICS"], third);
+    }
+
     [Theory]
     [InlineData("Ørsted Wind AS", "ORSTED WIND")]
     [InlineData("Müller & Straße GmbH", "MULLER AND STRASSE")]

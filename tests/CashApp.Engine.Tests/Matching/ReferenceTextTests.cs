@@ -1,4 +1,7 @@
 using CashApp.Engine.Matching;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace CashApp.Engine.Tests.Matching;
 
@@ -42,4 +45,39 @@ public sealed class ReferenceTextTests
     [InlineData("PAYMENT FOR", 7)] // the last word is never a lead word
     public void LeadEnd_WordsWithoutDigitsBeforeTheNumber_AreLeadWords(string reference, int end) =>
         Assert.Equal(end, ReferenceText.LeadEnd(reference));
+
+    [Theory]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(200)]
+    public void LookupKeys_AReferenceAroundTheStackRoom_GivesTheKeysOfItsNumber(int length)
+    {
+        // Letters then digits, a line suffix and a year: every kind of key, at the last length read on the stack and past it.
+        var reference = "INV " + new string('7', length - 18) + "-01 00421/2026";
+        Assert.Equal(length, reference.Length);
+        var buffer = new char[ReferenceText.KeyBufferFactor * length];
+        var keys = new Range[ReferenceText.MaxLookupKeys];
+        var count = ReferenceText.LookupKeys(reference, buffer, keys);
+        Assert.True(count >= 3);
+        Assert.Equal(keys[..count].Select(key => new string(buffer.AsSpan(key))), ReferenceText.LookupKeys(reference));
+    }
+
+    /// <summary>
+    /// The keys as strings are the keys written into a caller's buffer, for references of every length: those short enough
+    /// for the stack, those just past it, and long ones.
+    /// </summary>
+    [Property(MaxTest = 300)]
+    public Property LookupKeys_AsStrings_AreTheKeysWrittenIntoABuffer() =>
+        Prop.ForAll(
+            Gen.Choose(0, 40).SelectMany(n => Gen.ArrayOf(Gen.Elements("INV", "-", "/", " ", "2026", "0042", "1004567", "01", "RE:", "CM", "A"), n))
+                .Select(string.Concat).ToArbitrary(),
+            reference =>
+            {
+                var buffer = new char[ReferenceText.KeyBufferFactor * reference.Length];
+                var keys = new Range[ReferenceText.MaxLookupKeys];
+                var count = ReferenceText.LookupKeys(reference, buffer, keys);
+                var expected = keys[..count].Select(key => new string(buffer.AsSpan(key))).ToArray();
+                return ReferenceText.LookupKeys(reference).SequenceEqual(expected).Label($"'{reference}' ({reference.Length} characters)");
+            });
 }
