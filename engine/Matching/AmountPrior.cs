@@ -210,21 +210,5 @@ internal sealed class AmountPrior
         return LowerBound(sorted, lo, hi, value);
     }
 
-    private static int LowerBound(long[] sorted, int lo, int hi, long value)
-    {
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (sorted[mid] < value)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
-    }
+    private static int LowerBound(long[] sorted, int lo, int hi, long value) => lo + SortedSearch.LowerBound<long>(sorted.AsSpan(lo, hi - lo), value);
 }

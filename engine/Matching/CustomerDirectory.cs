@@ -481,35 +481,8 @@ internal sealed partial class CustomerDirectory
     internal static int SortedPlace(string[] sorted, ulong[] heads, string compact)
     {
         var head = HeadOf(compact);
-        int lo = 0, hi = heads.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (heads[mid] < head)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        var end = lo;
-        hi = heads.Length;
-        while (end < hi)
-        {
-            var mid = (end + hi) >>> 1;
-            if (heads[mid] <= head)
-            {
-                end = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
+        var lo = SortedSearch.LowerBound<ulong>(heads, head);
+        var end = head == ulong.MaxValue ? heads.Length : lo + SortedSearch.LowerBound<ulong>(heads.AsSpan(lo), head + 1);
         return Array.BinarySearch(sorted, lo, end - lo, compact, StringComparer.Ordinal);
     }
 
