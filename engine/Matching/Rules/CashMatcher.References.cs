@@ -82,13 +82,9 @@ public sealed partial class CashMatcher
 
         if (fits.Count > 0)
         {
-            // Most searches find one fit: it is the top alone, without the sifting below (a closure, two iterators, a set,
-            // a string and a list for every payment decided by reference).
-            var best = fits.Count == 1 ? fits[0].Cost : fits.Min(f => f.Cost);
-            var top = fits.Count == 1 ? fits
-                : fits.Where(f => f.Cost <= best + 0.01)
-                    .DistinctBy(f => string.Join(',', f.Items))
-                    .ToList();
+            // Most searches find one fit: it is the top alone, without the sifting (a closure, two iterators, a set, a
+            // string and a list for every payment decided by reference).
+            var top = fits.Count == 1 ? fits : TopFits(fits);
             if (top.Count == 1)
             {
                 var fit = top[0];
@@ -117,6 +113,15 @@ public sealed partial class CashMatcher
 
         // Nothing quoted matched an open item exactly: the payer and the amount may still tell.
         return analysis.ReferencesResolved ? DecideDeviation(analysis, quotes) : null;
+    }
+
+    /// <summary>The fits of the lowest cost, each set of items once, in the order found.</summary>
+    private static List<Fit> TopFits(List<Fit> fits)
+    {
+        var best = fits.Min(f => f.Cost);
+        return fits.Where(f => f.Cost <= best + 0.01)
+            .DistinctBy(f => string.Join(',', f.Items))
+            .ToList();
     }
 
     /// <summary>
