@@ -153,10 +153,13 @@ public sealed record MatchRunSummary(
     /// <summary>The stages that ran at once (the bank files' parse beside the AR loads, the check beside the write), with their figures together.</summary>
     public IReadOnlyList<StageGroup> OverlappingStages { get; init; } = [];
 
-    /// <summary>The bytes of allocation the loads were allowed without a collection (<see cref="MatchRunOptions.LoadsWithoutCollectionsFromBytes"/>); 0 when they ran with the collector.</summary>
+    /// <summary>
+    /// The bytes of allocation the runtime was asked to let the loads make without a collection, for small and for large
+    /// objects each (<see cref="MatchRunOptions.LoadsWithoutCollectionsFromBytes"/>); 0 when it was not asked.
+    /// </summary>
     public long LoadsWithoutCollectionsBudgetBytes { get; init; }
 
-    /// <summary>Whether the loads ran to their end without a collection (false when they ran with the collector, or allocated past the budget).</summary>
+    /// <summary>Whether the loads ran to their end without a collection (false when not asked, refused, or past the budget).</summary>
     public bool LoadsRanWithoutCollections { get; init; }
 }
 
@@ -421,7 +424,7 @@ public static class MatchRun
             DepositsDiffering = deposits.Differing,
             Duplicates = repeats.Credits.Count,
             HugePageAdvisedBytes = hugePages,
-            LoadsWithoutCollectionsBudgetBytes = loads.Started ? loads.Budget : 0,
+            LoadsWithoutCollectionsBudgetBytes = loads.Budget,
             LoadsRanWithoutCollections = loads.Started && !loads.EndedEarly,
         };
     }

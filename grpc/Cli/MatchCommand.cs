@@ -63,19 +63,13 @@ internal static class MatchCommand
                 }
             }
 
-            foreach (var variable in (string[])[HugePagesVariable, LoadsWithoutCollectionsVariable])
+            if (await BytesFromVariable(HugePagesVariable, options.HugePagesFromBytes).ConfigureAwait(false) is not { } hugePagesFrom
+                || await BytesFromVariable(LoadsWithoutCollectionsVariable, options.LoadsWithoutCollectionsFromBytes).ConfigureAwait(false) is not { } loadsFrom)
             {
-                if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value)
-                {
-                    if (BytesOrNever(value) is not { } from)
-                    {
-                        await Console.Error.WriteLineAsync($"cashapp match: {variable}: expected a number of bytes (0 or more) or 'never', found '{value}'.").ConfigureAwait(false);
-                        return 2;
-                    }
-
-                    options = variable == HugePagesVariable ? options with { HugePagesFromBytes = from } : options with { LoadsWithoutCollectionsFromBytes = from };
-                }
+                return 2;
             }
+
+            options = options with { HugePagesFromBytes = hugePagesFrom, LoadsWithoutCollectionsFromBytes = loadsFrom };
 
             if (parse.GetValue(payerRules) is { } rulesFile)
             {
@@ -255,6 +249,26 @@ internal static class MatchCommand
     /// unset, <see cref="MatchRunOptions.LoadsWithoutCollectionsFromDefault"/>.
     /// </summary>
     internal const string LoadsWithoutCollectionsVariable = "CASHAPP_LOADS_WITHOUT_GC_FROM";
+
+    /// <summary>
+    /// The size <paramref name="variable"/> sets (<see cref="BytesOrNever"/>), <paramref name="byDefault"/> when it is unset or
+    /// empty; null, said on standard error, when it is neither a number of bytes nor <c>never</c>.
+    /// </summary>
+    private static async Task<long?> BytesFromVariable(string variable, long byDefault)
+    {
+        if (Environment.GetEnvironmentVariable(variable) is not { Length: > 0 } value)
+        {
+            return byDefault;
+        }
+
+        var bytes = BytesOrNever(value);
+        if (bytes is null)
+        {
+            await Console.Error.WriteLineAsync($"cashapp match: {variable}: expected a number of bytes (0 or more) or 'never', found '{value}'.").ConfigureAwait(false);
+        }
+
+        return bytes;
+    }
 
     /// <summary>The value of <see cref="HugePagesVariable"/> or <see cref="LoadsWithoutCollectionsVariable"/> as bytes (<c>never</c>: <see cref="long.MaxValue"/>); null when it is neither.</summary>
     internal static long? BytesOrNever(string value) =>

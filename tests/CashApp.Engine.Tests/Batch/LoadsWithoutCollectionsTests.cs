@@ -20,20 +20,25 @@ public sealed class LoadsWithoutCollectionsTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Property]
-    public void BudgetFor_IsFourBytesAnInputByte_AtLeast64MiB_AtMostAQuarterOfTheMemory(NonNegativeInt input, NonNegativeInt available, PositiveInt scale)
+    public void BudgetFor_IsFourBytesAnInputByte_AtLeast64MiB_NeverMoreThanAnEighthOfTheMemory(NonNegativeInt input, NonNegativeInt available, PositiveInt inputScale, PositiveInt memoryScale)
     {
-        // Scaled up to the sizes of real days (up to some 40 GB of files) and machines (up to some 650 GB).
-        var inputBytes = (long)input.Get * scale.Get * 4096;
-        var availableBytes = (long)available.Get * scale.Get * 65536;
+        // From nothing to days of some 600 MB of files, on machines of up to some 600 GB.
+        var inputBytes = (long)input.Get * inputScale.Get * (1L << 16);
+        var availableBytes = (long)available.Get * memoryScale.Get * (1L << 26);
         var budget = LoadsWithoutCollections.BudgetFor(inputBytes, availableBytes);
-        Assert.Equal(Math.Min(Math.Max(64L << 20, inputBytes * 4), availableBytes / 4), budget);
+
+        Assert.True(budget <= availableBytes / 8, $"{budget} for {availableBytes} bytes of memory");
+        Assert.True(budget <= Math.Max(64L << 20, inputBytes * 4), $"{budget} for {inputBytes} bytes of input");
+        Assert.True(budget == availableBytes / 8 || budget == Math.Max(64L << 20, inputBytes * 4), $"{budget}: neither bound");
     }
 
     [Theory]
-    [InlineData(long.MaxValue, 64L << 30, 16L << 30)]
-    [InlineData(long.MaxValue / 3, long.MaxValue, long.MaxValue / 4)]
+    [InlineData(long.MaxValue, 64L << 30, 8L << 30)]
+    [InlineData(long.MaxValue / 3, long.MaxValue, long.MaxValue / 8)]
+    [InlineData(932L << 20, 24L << 30, 3L << 30)]
+    [InlineData(222L << 20, 24L << 30, 888L << 20)]
     [InlineData(0, 64L << 30, 64L << 20)]
-    [InlineData(0, 128L << 20, 32L << 20)]
+    [InlineData(0, 128L << 20, 16L << 20)]
     [InlineData(1L << 30, 0, 0)]
     [InlineData(1L << 30, -1, 0)]
     public void BudgetFor_NeverOverflowsOrGoesBelowZero(long inputBytes, long availableBytes, long expected) =>
@@ -43,12 +48,12 @@ public sealed class LoadsWithoutCollectionsTests : IDisposable
     public void Start_WithABudget_HoldsTheCollectorOffUntilDisposed()
     {
         var before = GC.CollectionCount(0);
-        using (var loads = LoadsWithoutCollections.Start(256L << 20))
+        using (var loads = LoadsWithoutCollections.Start(64L << 20))
         {
             Assert.True(loads.Started);
-            Assert.Equal(256L << 20, loads.Budget);
+            Assert.Equal(64L << 20, loads.Budget);
             Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
-            var kept = Allocate(64L << 20);
+            var kept = Allocate(32L << 20);
             Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
             GC.KeepAlive(kept);
             loads.Dispose();
@@ -78,7 +83,7 @@ public sealed class LoadsWithoutCollectionsTests : IDisposable
     [Fact]
     public void Start_CollectedInBetween_DisposeDoesNotThrow()
     {
-        var loads = LoadsWithoutCollections.Start(64L << 20);
+        using var loads = LoadsWithoutCollections.Start(64L << 20);
         Assert.True(loads.Started);
         GC.Collect();
         loads.Dispose();
@@ -88,7 +93,7 @@ public sealed class LoadsWithoutCollectionsTests : IDisposable
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]
-    public void Start_WithoutABudget_HoldsNothing(long budget)
+    public void Start_WithoutABudget_AsksNothing(long budget)
     {
         using var loads = LoadsWithoutCollections.Start(budget);
         Assert.False(loads.Started);
@@ -104,12 +109,58 @@ public sealed class LoadsWithoutCollectionsTests : IDisposable
         using (var inner = LoadsWithoutCollections.Start(64L << 20))
         {
             Assert.False(inner.Started);
+            Assert.Equal(64L << 20, inner.Budget);
         }
 
         Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
         outer.Dispose();
         Assert.False(outer.EndedEarly);
         Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+
+        // The hold is free again.
+        using var next = LoadsWithoutCollections.Start(64L << 20);
+        Assert.True(next.Started);
+    }
+
+    [Fact]
+    public void Start_WhileSomeoneElsesRegionIsOn_LeavesItAlone_AndEndsNothingOfIt()
+    {
+        Assert.True(GC.TryStartNoGCRegion(64L << 20, disallowFullBlockingGC: true));
+        try
+        {
+            using (var loads = LoadsWithoutCollections.Start(64L << 20))
+            {
+                Assert.False(loads.Started);
+            }
+
+            Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+        }
+        finally
+        {
+            GC.EndNoGCRegion();
+        }
+
+        using var after = LoadsWithoutCollections.Start(64L << 20);
+        Assert.True(after.Started);
+    }
+
+    [Fact]
+    public void Dispose_AfterTheRegionEnded_LeavesARegionSomeoneElseStartedSince()
+    {
+        var loads = LoadsWithoutCollections.Start(64L << 20);
+        Assert.True(loads.Started);
+        GC.Collect();
+        Assert.True(GC.TryStartNoGCRegion(64L << 20, disallowFullBlockingGC: true));
+        try
+        {
+            loads.Dispose();
+            Assert.True(loads.EndedEarly);
+            Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+        }
+        finally
+        {
+            GC.EndNoGCRegion();
+        }
     }
 
     [Fact]
@@ -142,7 +193,7 @@ public sealed class LoadsWithoutCollectionsTests : IDisposable
     }
 
     [Fact]
-    public async Task Run_ABadBankFile_EndsTheHoldWithTheLoads()
+    public async Task Run_ABadBankFile_LeavesNoHoldBehind()
     {
         var bad = Path.Combine(_dir, "bad.bai2");
         var lines = (await File.ReadAllLinesAsync(TestPaths.Demo("bank", "day.bai2"))).ToList();

@@ -13,10 +13,10 @@ namespace CashApp.Engine.Tests.Batch;
 /// </summary>
 public sealed class MatchCommandMemoryTests : IDisposable
 {
-    private const string HugePagesFrom = "CASHAPP_HUGE_PAGES_FROM";
-    private const string LoadsWithoutGcFrom = "CASHAPP_LOADS_WITHOUT_GC_FROM";
+    private const string HugePagesFrom = CashApp.Grpc.Cli.MatchCommand.HugePagesVariable;
+    private const string LoadsWithoutGcFrom = CashApp.Grpc.Cli.MatchCommand.LoadsWithoutCollectionsVariable;
 
-    private readonly string _folder = Directory.CreateTempSubdirectory("cashapp-hugepages-").FullName;
+    private readonly string _folder = Directory.CreateTempSubdirectory("cashapp-match-memory-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
@@ -58,7 +58,7 @@ public sealed class MatchCommandMemoryTests : IDisposable
     [InlineData("")]
     public async Task Match_DemoDayByDefault_IsBelowBothSizes_AdvisesNothing_AndLoadsWithTheCollector(string? value)
     {
-        var run = await Run(HugePagesFrom, value, "default", alsoSet: (LoadsWithoutGcFrom, value));
+        var run = await Run(new() { [HugePagesFrom] = value, [LoadsWithoutGcFrom] = value }, "default");
         Assert.True(run.Code == 0, run.Error);
         Assert.Equal(0, run.Advised);
         Assert.Equal(0, run.LoadsBudget);
@@ -92,7 +92,11 @@ public sealed class MatchCommandMemoryTests : IDisposable
     /// not set, for null), and neither variable otherwise: its exit code, standard error, the bytes it advised for 2 MB
     /// pages and the loads' budget without collections, and whether they ran without one.
     /// </summary>
-    private async Task<(int Code, string Error, long Advised, long LoadsBudget, bool LoadsHeld)> Run(string variable, string? value, string name, (string Variable, string? Value)? alsoSet = null)
+    private Task<(int Code, string Error, long Advised, long LoadsBudget, bool LoadsHeld)> Run(string variable, string? value, string name) =>
+        Run(new() { [variable] = value }, name);
+
+    /// <summary>The same, with each of <paramref name="variables"/> set to its value (or left unset, for null).</summary>
+    private async Task<(int Code, string Error, long Advised, long LoadsBudget, bool LoadsHeld)> Run(Dictionary<string, string?> variables, string name)
     {
         var stats = Path.Combine(_folder, name + ".json");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -103,11 +107,11 @@ public sealed class MatchCommandMemoryTests : IDisposable
         };
         start.Environment.Remove(HugePagesFrom);
         start.Environment.Remove(LoadsWithoutGcFrom);
-        foreach (var (key, setTo) in (ReadOnlySpan<(string, string?)>)[(variable, value), alsoSet ?? (variable, value)])
+        foreach (var (variable, value) in variables)
         {
-            if (setTo is not null)
+            if (value is not null)
             {
-                start.Environment[key] = setTo;
+                start.Environment[variable] = value;
             }
         }
 
