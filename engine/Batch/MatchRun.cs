@@ -48,6 +48,17 @@ public sealed record MatchRunOptions
     /// <summary>What <c>cashapp match</c> sets <see cref="HugePagesFromBytes"/> to: 64 MiB, below which a day's heap is small and the 2 MB rounding not worth it.</summary>
     public const long HugePagesFromDefault = 64L << 20;
 
+    /// <summary>
+    /// From how many bytes of input files the run holds the collector off while it loads them (<see cref="LoadsWithoutCollections"/>):
+    /// the hold is the whole process's, so a library caller is not given it unless it asks: <see cref="long.MaxValue"/>,
+    /// never, by default; <c>cashapp match</c>, a process of its own, asks from <see cref="LoadsWithoutCollectionsFromDefault"/>.
+    /// 0 asks always.
+    /// </summary>
+    public long LoadsWithoutCollectionsFromBytes { get; init; } = long.MaxValue;
+
+    /// <summary>What <c>cashapp match</c> sets <see cref="LoadsWithoutCollectionsFromBytes"/> to: 64 MiB, below which the loads' collections cost next to nothing.</summary>
+    public const long LoadsWithoutCollectionsFromDefault = 64L << 20;
+
     /// <summary>Told of every payment applied, with the evidence its confidence was calibrated on (the calibration tool's record).</summary>
     internal Action<Payment, Evidence>? Decided { get; init; }
 
@@ -141,6 +152,15 @@ public sealed record MatchRunSummary(
 
     /// <summary>The stages that ran at once (the bank files' parse beside the AR loads, the check beside the write), with their figures together.</summary>
     public IReadOnlyList<StageGroup> OverlappingStages { get; init; } = [];
+
+    /// <summary>
+    /// The bytes of allocation the runtime was asked to let the loads make without a collection, for small and for large
+    /// objects each (<see cref="MatchRunOptions.LoadsWithoutCollectionsFromBytes"/>); 0 when it was not asked.
+    /// </summary>
+    public long LoadsWithoutCollectionsBudgetBytes { get; init; }
+
+    /// <summary>Whether the loads ran to their end without a collection (false when not asked, refused, or past the budget).</summary>
+    public bool LoadsRanWithoutCollections { get; init; }
 }
 
 /// <summary>Reports which stage a run is in and how far along it is.</summary>
@@ -196,7 +216,8 @@ public static class MatchRun
 
         // A large day's heap grows to gigabytes, much of it in arrays committed megabytes at a time: faulted in 2 MB at a
         // time they cost the kernel a fraction of what 4 KB pages do (PERFORMANCE.md, "Session 24").
-        var adviseHugePages = InputBytes(options) >= options.HugePagesFromBytes;
+        var inputBytes = InputBytes(options);
+        var adviseHugePages = inputBytes >= options.HugePagesFromBytes;
         var hugePages = adviseHugePages ? HugePages.AdviseCollectorHeap() : 0;
         using var memory = new MemoryWatch(TimeSpan.FromMilliseconds(50));
         var run = new StageRunner(progress, memory, total);
@@ -207,6 +228,13 @@ public static class MatchRun
         var readOptions = new BankFileReadOptions { Lenient = options.Lenient, LockboxLayout = layout, KeepExtra = options.KeepEveryExtra ? null : ReadsExtra };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var readTimes = new System.Collections.Concurrent.ConcurrentDictionary<string, TimeSpan>(StringComparer.Ordinal);
+
+        // What the loads allocate is the day's data, which lives on to the index stage: collections during them would only
+        // copy it. Held off from the loads' start to their end, failed or not (LoadsWithoutCollections); the using is for a
+        // throw before the loads are awaited.
+        using var loads = LoadsWithoutCollections.Start(inputBytes >= options.LoadsWithoutCollectionsFromBytes
+            ? LoadsWithoutCollections.BudgetFor(inputBytes, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes)
+            : 0);
         var parseTask = run.Stage("parse", options.BankFiles.Count, async () =>
         {
             var tasks = options.BankFiles.Select(path => Task.Run(async () =>
@@ -246,6 +274,10 @@ public static class MatchRun
         {
             await stop.CancelAsync().ConfigureAwait(false);
             throw;
+        }
+        finally
+        {
+            loads.Dispose();
         }
 
         // A credit an earlier file of the run already brought (the same identity key) is that payment again: it is
@@ -392,6 +424,8 @@ public static class MatchRun
             DepositsDiffering = deposits.Differing,
             Duplicates = repeats.Credits.Count,
             HugePageAdvisedBytes = hugePages,
+            LoadsWithoutCollectionsBudgetBytes = loads.Budget,
+            LoadsRanWithoutCollections = loads.Started && !loads.EndedEarly,
         };
     }
 

@@ -40,6 +40,7 @@ internal static class MatchCommand
                 OutputDirectory = parse.GetValue(output)!.FullName,
                 Lenient = parse.GetValue(lenient),
                 HugePagesFromBytes = MatchRunOptions.HugePagesFromDefault,
+                LoadsWithoutCollectionsFromBytes = MatchRunOptions.LoadsWithoutCollectionsFromDefault,
             };
 
             if (parse.GetValue(policy) is { } policyFile)
@@ -62,16 +63,13 @@ internal static class MatchCommand
                 }
             }
 
-            if (Environment.GetEnvironmentVariable(HugePagesVariable) is { Length: > 0 } hugePagesFrom)
+            if (await BytesFromVariable(HugePagesVariable, options.HugePagesFromBytes).ConfigureAwait(false) is not { } hugePagesFrom
+                || await BytesFromVariable(LoadsWithoutCollectionsVariable, options.LoadsWithoutCollectionsFromBytes).ConfigureAwait(false) is not { } loadsFrom)
             {
-                if (HugePagesFrom(hugePagesFrom) is not { } from)
-                {
-                    await Console.Error.WriteLineAsync($"cashapp match: {HugePagesVariable}: expected a number of bytes (0 or more) or 'never', found '{hugePagesFrom}'.").ConfigureAwait(false);
-                    return 2;
-                }
-
-                options = options with { HugePagesFromBytes = from };
+                return 2;
             }
+
+            options = options with { HugePagesFromBytes = hugePagesFrom, LoadsWithoutCollectionsFromBytes = loadsFrom };
 
             if (parse.GetValue(payerRules) is { } rulesFile)
             {
@@ -245,8 +243,35 @@ internal static class MatchCommand
     /// </summary>
     internal const string HugePagesVariable = "CASHAPP_HUGE_PAGES_FROM";
 
-    /// <summary>The value of <see cref="HugePagesVariable"/> as bytes (<c>never</c>: <see cref="long.MaxValue"/>); null when it is neither.</summary>
-    internal static long? HugePagesFrom(string value) =>
+    /// <summary>
+    /// The environment variable that sets from how many bytes of input the run loads its files with the collector held
+    /// off (<see cref="MatchRunOptions.LoadsWithoutCollectionsFromBytes"/>): a number of bytes, or <c>never</c>; empty or
+    /// unset, <see cref="MatchRunOptions.LoadsWithoutCollectionsFromDefault"/>.
+    /// </summary>
+    internal const string LoadsWithoutCollectionsVariable = "CASHAPP_LOADS_WITHOUT_GC_FROM";
+
+    /// <summary>
+    /// The size <paramref name="variable"/> sets (<see cref="BytesOrNever"/>), <paramref name="byDefault"/> when it is unset or
+    /// empty; null, said on standard error, when it is neither a number of bytes nor <c>never</c>.
+    /// </summary>
+    private static async Task<long?> BytesFromVariable(string variable, long byDefault)
+    {
+        if (Environment.GetEnvironmentVariable(variable) is not { Length: > 0 } value)
+        {
+            return byDefault;
+        }
+
+        var bytes = BytesOrNever(value);
+        if (bytes is null)
+        {
+            await Console.Error.WriteLineAsync($"cashapp match: {variable}: expected a number of bytes (0 or more) or 'never', found '{value}'.").ConfigureAwait(false);
+        }
+
+        return bytes;
+    }
+
+    /// <summary>The value of <see cref="HugePagesVariable"/> or <see cref="LoadsWithoutCollectionsVariable"/> as bytes (<c>never</c>: <see cref="long.MaxValue"/>); null when it is neither.</summary>
+    internal static long? BytesOrNever(string value) =>
         value.Trim() is var text && text.Equals("never", StringComparison.OrdinalIgnoreCase) ? long.MaxValue
         : long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bytes) ? bytes
         : null;
@@ -269,6 +294,8 @@ internal static class MatchCommand
         files = summary.Files.Select(f => new { file = Path.GetFileName(f.FileName), format = FormatName(f.Format), credits = f.Credits, duplicates = f.Duplicates, bytes = File.Exists(f.FileName) ? new FileInfo(f.FileName).Length : 0, seconds = f.ReadTime.TotalSeconds }),
         peak_working_set_bytes = summary.PeakWorkingSetBytes,
         huge_page_advised_bytes = summary.HugePageAdvisedBytes,
+        loads_without_collections_budget_bytes = summary.LoadsWithoutCollectionsBudgetBytes,
+        loads_ran_without_collections = summary.LoadsRanWithoutCollections,
         stages = summary.Stages.Select(s => new { stage = s.Stage, started_seconds = s.Started.TotalSeconds, seconds = s.Elapsed.TotalSeconds, cpu_seconds = s.Cpu.TotalSeconds, count = s.Count, peak_working_set_bytes = s.PeakWorkingSetBytes, allocated_bytes = s.AllocatedBytes, gc_pause_seconds = s.GcPause.TotalSeconds, overlaps = s.Overlaps }),
         // Stages that ran at once count each other's CPU and allocation in their own figures; these are theirs together.
         overlapping_stages = summary.OverlappingStages.Select(g => new { stages = g.Stages, seconds = g.Elapsed.TotalSeconds, cpu_seconds = g.Cpu.TotalSeconds, allocated_bytes = g.AllocatedBytes, gc_pause_seconds = g.GcPause.TotalSeconds }),

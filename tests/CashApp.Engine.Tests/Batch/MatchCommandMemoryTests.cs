@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Text.Json;
+using CashApp.Engine.Matching;
+using CashApp.Tests;
+
+namespace CashApp.Engine.Tests.Batch;
+
+/// <summary>
+/// <c>cashapp match</c> asks for 2 MB pages for its heap (<c>CASHAPP_HUGE_PAGES_FROM</c>), and loads its files with the
+/// collector held off (<c>CASHAPP_LOADS_WITHOUT_GC_FROM</c>), each from a size of input (64 MiB by default); it says so
+/// in <c>--stats</c>, and writes the same files either way. Each run is a process of its own: both are the process's,
+/// and this one's other tests look at their own arrays' pages and collections.
+/// </summary>
+public sealed class MatchCommandMemoryTests : IDisposable
+{
+    private const string HugePagesFrom = CashApp.Grpc.Cli.MatchCommand.HugePagesVariable;
+    private const string LoadsWithoutGcFrom = CashApp.Grpc.Cli.MatchCommand.LoadsWithoutCollectionsVariable;
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("cashapp-match-memory-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [SkippableFact]
+    public async Task Match_AskedFromZeroBytes_AdvisesTheCollectorsReserve_AndWritesWhatARunWithoutItWrites()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux() && File.Exists("/sys/kernel/mm/transparent_hugepage/enabled"), "transparent huge pages are a Linux kernel's (/sys/kernel/mm/transparent_hugepage)");
+        Skip.IfNot(HugePages.CollectorRun() is { } run && (long)(run.End - run.Start) >= HugePages.CollectorReserveBytes, "this process's collector reserves less than 1 GiB (a heap hard limit, a container's memory limit, the segments collector), and so would the child's");
+
+        var always = await Run(HugePagesFrom, "0", "always");
+        Assert.True(always.Code == 0, always.Error);
+        var never = await Run(HugePagesFrom, "never", "never");
+        Assert.True(never.Code == 0, never.Error);
+
+        // The collector reserves hundreds of gigabytes up front; the run advises all of it, the run told never none.
+        Assert.True(always.Advised >= 1L << 30, $"advised {always.Advised} bytes");
+        Assert.Equal(0, never.Advised);
+        AssertSameFiles("never", "always");
+    }
+
+    [Fact]
+    public async Task Match_LoadsWithoutGcFromZeroBytes_HoldsTheCollectorOffThroughTheLoads_AndWritesWhatARunWithoutItWrites()
+    {
+        var held = await Run(LoadsWithoutGcFrom, "0", "held");
+        Assert.True(held.Code == 0, held.Error);
+        var never = await Run(LoadsWithoutGcFrom, "never", "collected");
+        Assert.True(never.Code == 0, never.Error);
+
+        // The demo day is far below the budget's floor: its loads end with the hold still on.
+        Assert.True(held.LoadsBudget >= 64L << 20, $"budget {held.LoadsBudget} bytes");
+        Assert.True(held.LoadsHeld);
+        Assert.Equal(0, never.LoadsBudget);
+        Assert.False(never.LoadsHeld);
+        AssertSameFiles("collected", "held");
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public async Task Match_DemoDayByDefault_IsBelowBothSizes_AdvisesNothing_AndLoadsWithTheCollector(string? value)
+    {
+        var run = await Run(new() { [HugePagesFrom] = value, [LoadsWithoutGcFrom] = value }, "default");
+        Assert.True(run.Code == 0, run.Error);
+        Assert.Equal(0, run.Advised);
+        Assert.Equal(0, run.LoadsBudget);
+        Assert.False(run.LoadsHeld);
+    }
+
+    [Theory]
+    [InlineData(HugePagesFrom, "lots")]
+    [InlineData(HugePagesFrom, "-1")]
+    [InlineData(HugePagesFrom, "64MiB")]
+    [InlineData(LoadsWithoutGcFrom, "lots")]
+    [InlineData(LoadsWithoutGcFrom, "1e9")]
+    public async Task Match_UnreadableSize_FailsNamingTheVariableAndWritesNothing(string variable, string value)
+    {
+        var run = await Run(variable, value, "bad");
+        Assert.Equal(2, run.Code);
+        Assert.Contains($"{variable}: expected a number of bytes (0 or more) or 'never', found '{value}'", run.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_folder, "bad")));
+    }
+
+    private void AssertSameFiles(string expected, string actual)
+    {
+        foreach (var file in new[] { "applications.csv", "exceptions.csv", "deposits.csv" })
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(_folder, expected, file)), File.ReadAllBytes(Path.Combine(_folder, actual, file)));
+        }
+    }
+
+    /// <summary>
+    /// The demo day matched by a <c>cashapp</c> process with <paramref name="variable"/> set to <paramref name="value"/> (or
+    /// not set, for null), and neither variable otherwise: its exit code, standard error, the bytes it advised for 2 MB
+    /// pages and the loads' budget without collections, and whether they ran without one.
+    /// </summary>
+    private Task<(int Code, string Error, long Advised, long LoadsBudget, bool LoadsHeld)> Run(string variable, string? value, string name) =>
+        Run(new() { [variable] = value }, name);
+
+    /// <summary>The same, with each of <paramref name="variables"/> set to its value (or left unset, for null).</summary>
+    private async Task<(int Code, string Error, long Advised, long LoadsBudget, bool LoadsHeld)> Run(Dictionary<string, string?> variables, string name)
+    {
+        var stats = Path.Combine(_folder, name + ".json");
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment.Remove(HugePagesFrom);
+        start.Environment.Remove(LoadsWithoutGcFrom);
+        foreach (var (variable, value) in variables)
+        {
+            if (value is not null)
+            {
+                start.Environment[variable] = value;
+            }
+        }
+
+        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "cashapp.dll"), "match", "--open-items", TestPaths.Demo("open_items.csv"), "--customers", TestPaths.Demo("customers.csv"),
+            "--bank", TestPaths.Demo("bank", "day.bai2"), "--bank", TestPaths.Demo("bank", "day.camt053.xml"), "--bank", TestPaths.Demo("bank", "day.lockbox.txt"),
+            "--out", Path.Combine(_folder, name), "--stats", stats, "--quiet"])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var error = process.StandardError.ReadToEndAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"cashapp match ({name}) did not end in 2 minutes");
+        }
+
+        await output;
+        var errorText = await error;
+        if (!File.Exists(stats))
+        {
+            return (process.ExitCode, errorText, -1, -1, false);
+        }
+
+        using var json = JsonDocument.Parse(File.ReadAllText(stats));
+        var root = json.RootElement;
+        return (process.ExitCode, errorText, root.GetProperty("huge_page_advised_bytes").GetInt64(),
+            root.GetProperty("loads_without_collections_budget_bytes").GetInt64(), root.GetProperty("loads_ran_without_collections").GetBoolean());
+    }
+}
