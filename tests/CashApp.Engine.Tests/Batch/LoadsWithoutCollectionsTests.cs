@@ -209,13 +209,7 @@ public sealed class LoadsWithoutCollectionsTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_dir, "bad")));
     }
 
-    private MatchRunOptions Demo(string output) => new()
-    {
-        OpenItemsPath = TestPaths.Demo("open_items.csv"),
-        CustomersPath = TestPaths.Demo("customers.csv"),
-        BankFiles = [TestPaths.Demo("bank", "day.bai2"), TestPaths.Demo("bank", "day.camt053.xml"), TestPaths.Demo("bank", "day.lockbox.txt")],
-        OutputDirectory = Path.Combine(_dir, output),
-    };
+    private MatchRunOptions Demo(string output) => DemoDay.Options(Path.Combine(_dir, output));
 
     /// <summary>The collector's latency mode as each stage started.</summary>
     private sealed class LatencyAtStageStart : IRunProgress

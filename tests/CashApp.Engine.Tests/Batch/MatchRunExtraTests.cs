@@ -40,13 +40,7 @@ public sealed class MatchRunExtraTests : IDisposable
         }
         else if (day == "demo")
         {
-            options = new MatchRunOptions
-            {
-                OpenItemsPath = TestPaths.Demo("open_items.csv"),
-                CustomersPath = TestPaths.Demo("customers.csv"),
-                BankFiles = [TestPaths.Demo("bank", "day.bai2"), TestPaths.Demo("bank", "day.camt053.xml"), TestPaths.Demo("bank", "day.lockbox.txt")],
-                OutputDirectory = string.Empty,
-            };
+            options = DemoDay.Options(string.Empty);
         }
         else
         {

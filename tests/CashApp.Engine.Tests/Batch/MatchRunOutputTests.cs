@@ -1,6 +1,5 @@
 using CashApp.Engine.Batch;
 using CashApp.Engine.Model;
-using CashApp.Tests;
 
 namespace CashApp.Engine.Tests.Batch;
 
@@ -14,13 +13,7 @@ public sealed class MatchRunOutputTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static MatchRunOptions Demo(string output) => new()
-    {
-        OpenItemsPath = TestPaths.Demo("open_items.csv"),
-        CustomersPath = TestPaths.Demo("customers.csv"),
-        BankFiles = [TestPaths.Demo("bank", "day.bai2"), TestPaths.Demo("bank", "day.camt053.xml"), TestPaths.Demo("bank", "day.lockbox.txt")],
-        OutputDirectory = output,
-    };
+    private static MatchRunOptions Demo(string output) => DemoDay.Options(output);
 
     [Fact]
     public async Task BooksThatDoNotBalance_LeaveTheFolderAsItWas()
