@@ -297,9 +297,11 @@ internal static class MatchCommand
         loads_without_collections_budget_bytes = summary.LoadsWithoutCollectionsBudgetBytes,
         loads_ran_without_collections = summary.LoadsRanWithoutCollections,
 
-        // The collector the process runs with, as the runtime read it from cashapp.runtimeconfig.json and DOTNET_ variables.
+        // The collector's settings as the runtime took them from cashapp.runtimeconfig.json and DOTNET_ variables. The heaps
+        // are those it started with: all it uses without DATAS, the most it may grow to with it.
+        processors = Environment.ProcessorCount,
         gc_server = System.Runtime.GCSettings.IsServerGC,
-        gc_heaps = CollectorSetting("HeapCount"),
+        gc_max_heaps = CollectorSetting("HeapCount"),
         gc_dynamic_adaptation = CollectorSetting("GCDynamicAdaptationMode"),
         gc_gen0_max_budget_bytes = CollectorSetting("GCGen0MaxBudget"),
         stages = summary.Stages.Select(s => new { stage = s.Stage, started_seconds = s.Started.TotalSeconds, seconds = s.Elapsed.TotalSeconds, cpu_seconds = s.Cpu.TotalSeconds, count = s.Count, peak_working_set_bytes = s.PeakWorkingSetBytes, allocated_bytes = s.AllocatedBytes, gc_pause_seconds = s.GcPause.TotalSeconds, overlaps = s.Overlaps }),
@@ -309,7 +311,7 @@ internal static class MatchCommand
 
     /// <summary>A numeric setting of the collector as <see cref="GC.GetConfigurationVariables"/> gives it; -1 when it gives none.</summary>
     internal static long CollectorSetting(string name) =>
-        GC.GetConfigurationVariables().TryGetValue(name, out var value) && value is long or int ? Convert.ToInt64(value, CultureInfo.InvariantCulture) : -1;
+        GC.GetConfigurationVariables().TryGetValue(name, out var value) && value is long number ? number : -1;
 
     // "USD 12645111.38", or one per currency for a file that holds several.
     private static string Totals(BankFileSummary file) =>
