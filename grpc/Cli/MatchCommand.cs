@@ -296,10 +296,22 @@ internal static class MatchCommand
         huge_page_advised_bytes = summary.HugePageAdvisedBytes,
         loads_without_collections_budget_bytes = summary.LoadsWithoutCollectionsBudgetBytes,
         loads_ran_without_collections = summary.LoadsRanWithoutCollections,
+
+        // The collector's settings as the runtime took them from cashapp.runtimeconfig.json and DOTNET_ variables. The heaps
+        // are those it started with: all it uses without DATAS, the most it may grow to with it.
+        processors = Environment.ProcessorCount,
+        gc_server = System.Runtime.GCSettings.IsServerGC,
+        gc_max_heaps = CollectorSetting("HeapCount"),
+        gc_dynamic_adaptation = CollectorSetting("GCDynamicAdaptationMode"),
+        gc_gen0_max_budget_bytes = CollectorSetting("GCGen0MaxBudget"),
         stages = summary.Stages.Select(s => new { stage = s.Stage, started_seconds = s.Started.TotalSeconds, seconds = s.Elapsed.TotalSeconds, cpu_seconds = s.Cpu.TotalSeconds, count = s.Count, peak_working_set_bytes = s.PeakWorkingSetBytes, allocated_bytes = s.AllocatedBytes, gc_pause_seconds = s.GcPause.TotalSeconds, overlaps = s.Overlaps }),
         // Stages that ran at once count each other's CPU and allocation in their own figures; these are theirs together.
         overlapping_stages = summary.OverlappingStages.Select(g => new { stages = g.Stages, seconds = g.Elapsed.TotalSeconds, cpu_seconds = g.Cpu.TotalSeconds, allocated_bytes = g.AllocatedBytes, gc_pause_seconds = g.GcPause.TotalSeconds }),
     });
+
+    /// <summary>A numeric setting of the collector as <see cref="GC.GetConfigurationVariables"/> gives it; -1 when it gives none.</summary>
+    internal static long CollectorSetting(string name) =>
+        GC.GetConfigurationVariables().TryGetValue(name, out var value) && value is long number ? number : -1;
 
     // "USD 12645111.38", or one per currency for a file that holds several.
     private static string Totals(BankFileSummary file) =>

@@ -8,8 +8,9 @@ namespace CashApp.Engine.Tests.Batch;
 /// <summary>
 /// <c>cashapp match</c> asks for 2 MB pages for its heap (<c>CASHAPP_HUGE_PAGES_FROM</c>), and loads its files with the
 /// collector held off (<c>CASHAPP_LOADS_WITHOUT_GC_FROM</c>), each from a size of input (64 MiB by default); it says so
-/// in <c>--stats</c>, and writes the same files either way. Each run is a process of its own: both are the process's,
-/// and this one's other tests look at their own arrays' pages and collections.
+/// in <c>--stats</c>, and writes the same files either way; it runs on the collector its runtime configuration asks for.
+/// Each run is a process of its own: all three are the process's, and this one's other tests look at their own arrays'
+/// pages and collections.
 /// </summary>
 public sealed class MatchCommandMemoryTests : IDisposable
 {
@@ -65,6 +66,34 @@ public sealed class MatchCommandMemoryTests : IDisposable
         Assert.False(run.LoadsHeld);
     }
 
+    [Fact]
+    public async Task Match_RunsWithoutDatas_WithFirstGenerationsOf64MiB_AndAServerHeapPerCore()
+    {
+        // cashapp.runtimeconfig.json asks for them (grpc/CashApp.Grpc.csproj); a runtime that stopped reading one of them
+        // would fail here rather than leave the 1M day slower without a word.
+        var run = await Run(new(), "collector");
+        Assert.True(run.Code == 0, run.Error);
+        Assert.True(run.Stats.GetProperty("gc_dynamic_adaptation").GetInt64() == 0, "DATAS is on");
+        Assert.True(run.Stats.GetProperty("gc_gen0_max_budget_bytes").GetInt64() == 64L << 20, $"first generation budget {run.Stats.GetProperty("gc_gen0_max_budget_bytes")}");
+
+        // On one core the runtime runs the workstation collector, whatever the configuration asks. The child counts its
+        // cores as its collector does: Run takes DOTNET_PROCESSOR_COUNT and the heaps' affinity settings out of its environment.
+        var cores = run.Stats.GetProperty("processors").GetInt32();
+        Assert.True(run.Stats.GetProperty("gc_server").GetBoolean() == cores > 1, $"server collector {run.Stats.GetProperty("gc_server")} on {cores} cores");
+        Assert.True(run.Stats.GetProperty("gc_max_heaps").GetInt64() == cores, $"{run.Stats.GetProperty("gc_max_heaps")} heaps on {cores} cores");
+    }
+
+    [Fact]
+    public async Task Match_CollectorSettingsFromTheEnvironment_OverrideTheShippedOnes_AndStatsSaySo()
+    {
+        // What a user who wants DATAS back, or another budget, sets; the runtime reads DOTNET_ numbers as hexadecimal, so
+        // 2000000 is 32 MiB. The run reports the settings it really had.
+        var run = await Run(new() { ["DOTNET_GCDynamicAdaptationMode"] = "1", ["DOTNET_GCGen0MaxBudget"] = "2000000" }, "environment");
+        Assert.True(run.Code == 0, run.Error);
+        Assert.Equal(1, run.Stats.GetProperty("gc_dynamic_adaptation").GetInt64());
+        Assert.Equal(32L << 20, run.Stats.GetProperty("gc_gen0_max_budget_bytes").GetInt64());
+    }
+
     [Theory]
     [InlineData(HugePagesFrom, "lots")]
     [InlineData(HugePagesFrom, "-1")]
@@ -79,6 +108,9 @@ public sealed class MatchCommandMemoryTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_folder, "bad")));
     }
 
+    private static bool IsRuntimeSetting(string variable) =>
+        ((string[])["DOTNET_GC", "COMPlus_GC", "DOTNET_PROCESSOR_COUNT", "COMPlus_PROCESSOR_COUNT"]).Any(prefix => variable.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
+
     private void AssertSameFiles(string expected, string actual)
     {
         foreach (var file in new[] { "applications.csv", "exceptions.csv", "deposits.csv" })
@@ -92,11 +124,11 @@ public sealed class MatchCommandMemoryTests : IDisposable
     /// not set, for null), and neither variable otherwise: its exit code, standard error, the bytes it advised for 2 MB
     /// pages and the loads' budget without collections, and whether they ran without one.
     /// </summary>
-    private Task<(int Code, string Error, long Advised, long LoadsBudget, bool LoadsHeld)> Run(string variable, string? value, string name) =>
+    private Task<(int Code, string Error, long Advised, long LoadsBudget, bool LoadsHeld, JsonElement Stats)> Run(string variable, string? value, string name) =>
         Run(new() { [variable] = value }, name);
 
     /// <summary>The same, with each of <paramref name="variables"/> set to its value (or left unset, for null).</summary>
-    private async Task<(int Code, string Error, long Advised, long LoadsBudget, bool LoadsHeld)> Run(Dictionary<string, string?> variables, string name)
+    private async Task<(int Code, string Error, long Advised, long LoadsBudget, bool LoadsHeld, JsonElement Stats)> Run(Dictionary<string, string?> variables, string name)
     {
         var stats = Path.Combine(_folder, name + ".json");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -107,6 +139,13 @@ public sealed class MatchCommandMemoryTests : IDisposable
         };
         start.Environment.Remove(HugePagesFrom);
         start.Environment.Remove(LoadsWithoutGcFrom);
+
+        // The runtime's own variables (either prefix) would override cashapp.runtimeconfig.json's collector settings, or
+        // give the child another count of cores than this process sees.
+        foreach (var setting in start.Environment.Keys.Where(IsRuntimeSetting).ToList())
+        {
+            start.Environment.Remove(setting);
+        }
         foreach (var (variable, value) in variables)
         {
             if (value is not null)
@@ -140,12 +179,12 @@ public sealed class MatchCommandMemoryTests : IDisposable
         var errorText = await error;
         if (!File.Exists(stats))
         {
-            return (process.ExitCode, errorText, -1, -1, false);
+            return (process.ExitCode, errorText, -1, -1, false, default);
         }
 
         using var json = JsonDocument.Parse(File.ReadAllText(stats));
-        var root = json.RootElement;
+        var root = json.RootElement.Clone();
         return (process.ExitCode, errorText, root.GetProperty("huge_page_advised_bytes").GetInt64(),
-            root.GetProperty("loads_without_collections_budget_bytes").GetInt64(), root.GetProperty("loads_ran_without_collections").GetBoolean());
+            root.GetProperty("loads_without_collections_budget_bytes").GetInt64(), root.GetProperty("loads_ran_without_collections").GetBoolean(), root);
     }
 }
