@@ -141,11 +141,12 @@ public sealed class MatchCommandMemoryTests : IDisposable
         start.Environment.Remove(LoadsWithoutGcFrom);
 
         // The runtime's own variables (either prefix) would override cashapp.runtimeconfig.json's collector settings, or
-        // give the child another count of cores than this process sees.
+        // make the child count its cores otherwise than its collector does.
         foreach (var setting in start.Environment.Keys.Where(IsRuntimeSetting).ToList())
         {
             start.Environment.Remove(setting);
         }
+
         foreach (var (variable, value) in variables)
         {
             if (value is not null)
