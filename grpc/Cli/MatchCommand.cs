@@ -277,7 +277,9 @@ internal static class MatchCommand
         : null;
 
     /// <summary>The run's figures as JSON, for the scale runner and CI.</summary>
-    internal static string StatsJson(MatchRunSummary summary) => System.Text.Json.JsonSerializer.Serialize(new
+    internal static string StatsJson(MatchRunSummary summary) => StatsJson(summary, GC.GetConfigurationVariables());
+
+    private static string StatsJson(MatchRunSummary summary, IReadOnlyDictionary<string, object> collector) => System.Text.Json.JsonSerializer.Serialize(new
     {
         payments = summary.Payments,
         open_items = summary.OpenItems,
@@ -301,17 +303,17 @@ internal static class MatchCommand
         // are those it started with: all it uses without DATAS, the most it may grow to with it.
         processors = Environment.ProcessorCount,
         gc_server = System.Runtime.GCSettings.IsServerGC,
-        gc_max_heaps = CollectorSetting("HeapCount"),
-        gc_dynamic_adaptation = CollectorSetting("GCDynamicAdaptationMode"),
-        gc_gen0_max_budget_bytes = CollectorSetting("GCGen0MaxBudget"),
+        gc_max_heaps = CollectorSetting(collector, "HeapCount"),
+        gc_dynamic_adaptation = CollectorSetting(collector, "GCDynamicAdaptationMode"),
+        gc_gen0_max_budget_bytes = CollectorSetting(collector, "GCGen0MaxBudget"),
         stages = summary.Stages.Select(s => new { stage = s.Stage, started_seconds = s.Started.TotalSeconds, seconds = s.Elapsed.TotalSeconds, cpu_seconds = s.Cpu.TotalSeconds, count = s.Count, peak_working_set_bytes = s.PeakWorkingSetBytes, allocated_bytes = s.AllocatedBytes, gc_pause_seconds = s.GcPause.TotalSeconds, overlaps = s.Overlaps }),
         // Stages that ran at once count each other's CPU and allocation in their own figures; these are theirs together.
         overlapping_stages = summary.OverlappingStages.Select(g => new { stages = g.Stages, seconds = g.Elapsed.TotalSeconds, cpu_seconds = g.Cpu.TotalSeconds, allocated_bytes = g.AllocatedBytes, gc_pause_seconds = g.GcPause.TotalSeconds }),
     });
 
-    /// <summary>A numeric setting of the collector as <see cref="GC.GetConfigurationVariables"/> gives it; -1 when it gives none.</summary>
-    internal static long CollectorSetting(string name) =>
-        GC.GetConfigurationVariables().TryGetValue(name, out var value) && value is long number ? number : -1;
+    /// <summary>A numeric setting of the collector among <paramref name="collector"/> (<see cref="GC.GetConfigurationVariables"/>); -1 when it is not there.</summary>
+    private static long CollectorSetting(IReadOnlyDictionary<string, object> collector, string name) =>
+        collector.TryGetValue(name, out var value) && value is long number ? number : -1;
 
     // "USD 12645111.38", or one per currency for a file that holds several.
     private static string Totals(BankFileSummary file) =>
