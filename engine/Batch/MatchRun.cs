@@ -292,17 +292,27 @@ public static class MatchRun
         var (payments, notPayments, depositCredits, summaries) = CreditSorting.Sort(files, repeats, deposits, file => readTimes.GetValueOrDefault(file));
 
         // The parsed files are done with: their transactions (a million objects on a large day) are not kept through
-        // indexing and matching. Dropping them before the index is built, not after, lets the collector take them
-        // back before the index stage's own peak. The array is the parse task's own result, so emptying it, not
-        // just dropping this reference, frees them. (A bad currency in a bank file now stops the run before
-        // indexing rather than after, with the same message.)
+        // indexing and matching. Dropping them before the index is built, not after, lets the next collection take
+        // them back: the index stage's first, or the match stage's. The array is the parse task's own result, so
+        // emptying it, not just dropping this reference, frees them. (A bad currency in a bank file now stops the
+        // run before indexing rather than after, with the same message.)
         Array.Clear(files);
         files = [];
 
+        // Loads held to their end left all they allocated in the youngest generation, and the runtime lets the index
+        // stage go on allocating against what is left of the hold's budget. A full collection here would mark and copy
+        // the day's data only for the match stage's to mark it all again: without it, that one collection takes back
+        // the loads' garbage and the index's together, for a little more peak in between. Loads that ran with the
+        // collector are collected here, as they always were (PERFORMANCE.md, "Session 33").
+        var loadsHeld = loads.Started && !loads.EndedEarly;
         var matcher = await run.Stage("index", items.Count, () =>
         {
             // Collected here, not between stages, so that the stage's figures carry what it costs.
-            CollectFreed(adviseHugePages);
+            if (!loadsHeld)
+            {
+                CollectFreed(adviseHugePages);
+            }
+
             var built = new CashMatcher(items, customers, options.Policy);
             built.UsePayerRules(options.PayerRules);
             built.Decided = options.Decided;
@@ -425,7 +435,7 @@ public static class MatchRun
             Duplicates = repeats.Credits.Count,
             HugePageAdvisedBytes = hugePages,
             LoadsWithoutCollectionsBudgetBytes = loads.Budget,
-            LoadsRanWithoutCollections = loads.Started && !loads.EndedEarly,
+            LoadsRanWithoutCollections = loadsHeld,
         };
     }
 

@@ -193,6 +193,28 @@ public sealed class LoadsWithoutCollectionsTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_LoadsHeld_TheIndexStageAsksForNoFullCollection_LoadsWithTheCollector_ItStartsWithOne()
+    {
+        var heldStages = new FullCollectionsByStage();
+        var held = await MatchRun.RunAsync(Demo("held") with { LoadsWithoutCollectionsFromBytes = 0 }, heldStages);
+        var usualStages = new FullCollectionsByStage();
+        var usual = await MatchRun.RunAsync(Demo("usual"), usualStages);
+
+        // The held loads left their data in the youngest generation: the match stage's full collection is the first after
+        // them. Loads that ran with the collector are collected at the index stage's start, as before.
+        Assert.True(held.LoadsRanWithoutCollections);
+        Assert.False(usual.LoadsRanWithoutCollections);
+        Assert.Equal(0, heldStages.During["index"]);
+        Assert.True(usualStages.During["index"] >= 1, $"{usualStages.During["index"]} full collections in the index stage of the usual run");
+        Assert.True(heldStages.During["match"] >= 1, $"{heldStages.During["match"]} full collections in the match stage of the held run");
+        Assert.True(usualStages.During["match"] >= 1, $"{usualStages.During["match"]} full collections in the match stage of the usual run");
+        foreach (var file in new[] { "applications.csv", "exceptions.csv", "deposits.csv" })
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(_dir, "usual", file)), File.ReadAllBytes(Path.Combine(_dir, "held", file)));
+        }
+    }
+
+    [Fact]
     public async Task Run_ABadBankFile_LeavesNoHoldBehind()
     {
         var bad = Path.Combine(_dir, "bad.bai2");
@@ -210,6 +232,22 @@ public sealed class LoadsWithoutCollectionsTests : IDisposable
     }
 
     private MatchRunOptions Demo(string output) => DemoDay.Options(Path.Combine(_dir, output));
+
+    /// <summary>How many full collections ran while each stage did (the index and match stages run one at a time).</summary>
+    private sealed class FullCollectionsByStage : IRunProgress
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _atStart = new();
+
+        public System.Collections.Concurrent.ConcurrentDictionary<string, int> During { get; } = new();
+
+        public void StageStarted(string stage, long? total) => _atStart[stage] = GC.CollectionCount(GC.MaxGeneration);
+
+        public void Advance(string stage, long done)
+        {
+        }
+
+        public void StageCompleted(string stage, TimeSpan elapsed, long count) => During[stage] = GC.CollectionCount(GC.MaxGeneration) - _atStart[stage];
+    }
 
     /// <summary>The collector's latency mode as each stage started.</summary>
     private sealed class LatencyAtStageStart : IRunProgress
