@@ -299,11 +299,14 @@ public static class MatchRun
         Array.Clear(files);
         files = [];
 
-        // Loads held to their end left all they allocated in the youngest generation, and the runtime lets the index
-        // stage go on allocating against what is left of the hold's budget. A full collection here would mark and copy
-        // the day's data only for the match stage's to mark it all again: without it, that one collection takes back
-        // the loads' garbage and the index's together, for a little more peak in between. Loads that ran with the
-        // collector are collected here, as they always were (PERFORMANCE.md, "Session 33").
+        // Nothing the loads allocated under a hold that lasted to their end has been marked or copied yet. A full
+        // collection here was the first to do it, and the match stage's marked it all again; without it, the match
+        // stage's one collection marks and copies the loads' data and the index's together, and takes back both
+        // stages' garbage. Meanwhile the index stage allocates against what is left of the hold's budget: the runtime
+        // (.NET 10) leaves the region's allocation budgets in place after it ends, a detail of its own, not a promise,
+        // so a runtime that did otherwise would only collect in this stage as any program does (and the 64 MiB cap on
+        // the first generation applies again from the match stage's collection). Loads that ran with the collector are
+        // collected here, as they always were (PERFORMANCE.md, "Session 33").
         var loadsHeld = loads.Started && !loads.EndedEarly;
         var matcher = await run.Stage("index", items.Count, () =>
         {
