@@ -292,17 +292,30 @@ public static class MatchRun
         var (payments, notPayments, depositCredits, summaries) = CreditSorting.Sort(files, repeats, deposits, file => readTimes.GetValueOrDefault(file));
 
         // The parsed files are done with: their transactions (a million objects on a large day) are not kept through
-        // indexing and matching. Dropping them before the index is built, not after, lets the collector take them
-        // back before the index stage's own peak. The array is the parse task's own result, so emptying it, not
-        // just dropping this reference, frees them. (A bad currency in a bank file now stops the run before
-        // indexing rather than after, with the same message.)
+        // indexing and matching. Dropping them before the index is built, not after, lets the next collection take
+        // them back: the index stage's first, or the match stage's. The array is the parse task's own result, so
+        // emptying it, not just dropping this reference, frees them. (A bad currency in a bank file now stops the
+        // run before indexing rather than after, with the same message.)
         Array.Clear(files);
         files = [];
 
+        // Nothing the loads allocated under a hold that lasted to their end has been marked or copied yet. A full
+        // collection here was the first to do it, and the match stage's marked it all again; without it, the match
+        // stage's one collection marks and copies the loads' data and the index's together, and takes back both
+        // stages' garbage. Meanwhile the index stage allocates against what is left of the hold's budget: the runtime
+        // (.NET 10) leaves the region's allocation budgets in place after it ends, a detail of its own, not a promise,
+        // so a runtime that did otherwise would only collect in this stage as any program does (and the 64 MiB cap on
+        // the first generation applies again from the match stage's collection). Loads that ran with the collector are
+        // collected here, as they always were (PERFORMANCE.md, "Session 33").
+        var loadsHeld = loads.Started && !loads.EndedEarly;
         var matcher = await run.Stage("index", items.Count, () =>
         {
             // Collected here, not between stages, so that the stage's figures carry what it costs.
-            CollectFreed(adviseHugePages);
+            if (!loadsHeld)
+            {
+                CollectFreed(adviseHugePages);
+            }
+
             var built = new CashMatcher(items, customers, options.Policy);
             built.UsePayerRules(options.PayerRules);
             built.Decided = options.Decided;
@@ -425,7 +438,7 @@ public static class MatchRun
             Duplicates = repeats.Credits.Count,
             HugePageAdvisedBytes = hugePages,
             LoadsWithoutCollectionsBudgetBytes = loads.Budget,
-            LoadsRanWithoutCollections = loads.Started && !loads.EndedEarly,
+            LoadsRanWithoutCollections = loadsHeld,
         };
     }
 
