@@ -65,6 +65,9 @@ internal sealed class LoadsWithoutCollections : IDisposable
     /// </summary>
     public bool EndedEarly { get; private set; }
 
+    /// <summary>Whether the collector was held off from the start to <see cref="Dispose"/>: started, and not ended early.</summary>
+    public bool HeldThroughout => Started && !EndedEarly;
+
     /// <summary>
     /// The budget for loads of <paramref name="inputBytes"/> bytes of files in a process that may use
     /// <paramref name="availableBytes"/>: <see cref="BytesPerInputByte"/> a byte and at least <see cref="MinBudgetBytes"/>,

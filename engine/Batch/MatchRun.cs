@@ -307,7 +307,7 @@ public static class MatchRun
         // so a runtime that did otherwise would only collect in this stage as any program does (and the 64 MiB cap on
         // the first generation applies again from the match stage's collection). Loads that ran with the collector are
         // collected here, as they always were (PERFORMANCE.md, "Session 33").
-        var loadsHeld = loads.Started && !loads.EndedEarly;
+        var loadsHeld = loads.HeldThroughout;
         var matcher = await run.Stage("index", items.Count, () =>
         {
             // Collected here, not between stages, so that the stage's figures carry what it costs.

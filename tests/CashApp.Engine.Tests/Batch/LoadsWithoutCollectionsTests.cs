@@ -166,7 +166,7 @@ public sealed class LoadsWithoutCollectionsTests : IDisposable
     [Fact]
     public async Task Run_LoadingWithoutCollections_HoldsThroughTheLoadsOnly_WritesWhatARunWithThemWrites_AndSaysSo()
     {
-        var stages = new LatencyAtStageStart();
+        var stages = new StageWatch();
         var held = await MatchRun.RunAsync(Demo("held") with { LoadsWithoutCollectionsFromBytes = 0 }, stages);
         Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
         var usual = await MatchRun.RunAsync(Demo("usual"), progress: null);
@@ -195,9 +195,9 @@ public sealed class LoadsWithoutCollectionsTests : IDisposable
     [Fact]
     public async Task Run_LoadsHeld_TheIndexStageAsksForNoFullCollection_LoadsWithTheCollector_ItStartsWithOne()
     {
-        var heldStages = new FullCollectionsByStage();
+        var heldStages = new StageWatch();
         var held = await MatchRun.RunAsync(Demo("held") with { LoadsWithoutCollectionsFromBytes = 0 }, heldStages);
-        var usualStages = new FullCollectionsByStage();
+        var usualStages = new StageWatch();
         var usual = await MatchRun.RunAsync(Demo("usual"), usualStages);
 
         // Loads held to their end are not collected at the index stage's start: the match stage's full collection takes
@@ -218,7 +218,7 @@ public sealed class LoadsWithoutCollectionsTests : IDisposable
         // A collection during the loads (here one asked for as the customers' load starts; on a real day, loads past the
         // budget) ends the hold early: what the loads made has been through the collector, and the index stage collects
         // first, as a run without the hold does.
-        var stages = new FullCollectionsByStage { CollectAtStart = "load customers" };
+        var stages = new StageWatch { CollectAtStart = "load customers" };
         var run = await MatchRun.RunAsync(Demo("ended") with { LoadsWithoutCollectionsFromBytes = 0 }, stages);
 
         Assert.True(run.LoadsWithoutCollectionsBudgetBytes > 0);
@@ -247,48 +247,37 @@ public sealed class LoadsWithoutCollectionsTests : IDisposable
     private MatchRunOptions Demo(string output) => DemoDay.Options(Path.Combine(_dir, output));
 
     /// <summary>
-    /// How many full collections ran while each stage did (the index and match stages run one at a time); with
-    /// <see cref="CollectAtStart"/>, a full collection asked for as that stage starts.
+    /// What each stage met: the collector's latency mode as it started, and how many full collections ran while it did
+    /// (the index and match stages run one at a time); with <see cref="CollectAtStart"/>, a full collection asked for
+    /// as that stage starts.
     /// </summary>
-    private sealed class FullCollectionsByStage : IRunProgress
+    private sealed class StageWatch : IRunProgress
     {
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _atStart = new();
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _collectionsAtStart = new();
 
         public string? CollectAtStart { get; init; }
+
+        public System.Collections.Concurrent.ConcurrentDictionary<string, GCLatencyMode> At { get; } = new();
 
         public System.Collections.Concurrent.ConcurrentDictionary<string, int> During { get; } = new();
 
         public void StageStarted(string stage, long? total)
         {
+            At[stage] = GCSettings.LatencyMode;
             if (stage == CollectAtStart)
             {
                 GC.Collect();
             }
 
-            _atStart[stage] = GC.CollectionCount(GC.MaxGeneration);
+            _collectionsAtStart[stage] = GC.CollectionCount(GC.MaxGeneration);
         }
 
         public void Advance(string stage, long done)
         {
         }
 
-        public void StageCompleted(string stage, TimeSpan elapsed, long count) => During[stage] = GC.CollectionCount(GC.MaxGeneration) - _atStart[stage];
-    }
-
-    /// <summary>The collector's latency mode as each stage started.</summary>
-    private sealed class LatencyAtStageStart : IRunProgress
-    {
-        public System.Collections.Concurrent.ConcurrentDictionary<string, GCLatencyMode> At { get; } = new();
-
-        public void StageStarted(string stage, long? total) => At[stage] = GCSettings.LatencyMode;
-
-        public void Advance(string stage, long done)
-        {
-        }
-
-        public void StageCompleted(string stage, TimeSpan elapsed, long count)
-        {
-        }
+        public void StageCompleted(string stage, TimeSpan elapsed, long count) =>
+            During[stage] = GC.CollectionCount(GC.MaxGeneration) - _collectionsAtStart[stage];
     }
 
     /// <summary>About <paramref name="bytes"/> bytes in 64 KiB arrays, kept alive, each written so that its memory is used.</summary>
