@@ -7,7 +7,7 @@ namespace CashApp.Engine.Tests.Batch;
 
 /// <summary>
 /// <c>cashapp match</c> asks for 2 MB pages for its heap (<c>CASHAPP_HUGE_PAGES_FROM</c>), and loads its files with the
-/// collector held off (<c>CASHAPP_LOADS_WITHOUT_GC_FROM</c>), each from a size of input (64 MiB by default); it says so
+/// collector held off (<c>CASHAPP_LOADS_WITHOUT_GC_FROM</c>), each from a size of input (64 and 8 MiB by default); it says so
 /// in <c>--stats</c>, and writes the same files either way; it runs on the collector its runtime configuration asks for.
 /// Each run is a process of its own: all three are the process's, and this one's other tests look at their own arrays'
 /// pages and collections.
