@@ -57,8 +57,9 @@ public sealed record MatchRunOptions
     public long LoadsWithoutCollectionsFromBytes { get; init; } = long.MaxValue;
 
     /// <summary>
-    /// What <c>cashapp match</c> sets <see cref="LoadsWithoutCollectionsFromBytes"/> to: 8 MiB. A day of a 9-44 MB bank
-    /// file read faster held (its loads' collections copied every transaction they kept); below, the loads allocate little.
+    /// What <c>cashapp match</c> sets <see cref="LoadsWithoutCollectionsFromBytes"/> to: 8 MiB. A 21-44 MB bank file's parse
+    /// stage ran a fifth to a third faster held (its loads' collections copied every transaction they kept), for some
+    /// 50 MiB more peak; below, the loads allocate little (PERFORMANCE.md, "Session 34").
     /// </summary>
     public const long LoadsWithoutCollectionsFromDefault = 8L << 20;
 

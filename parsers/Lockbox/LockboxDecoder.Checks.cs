@@ -215,11 +215,16 @@ internal sealed partial class LockboxDecoder
                 continue;
             }
 
+            if (!materialize)
+            {
+                continue;
+            }
+
             if (row is not null)
             {
                 row.AddInvoice(number, amount);
             }
-            else if (materialize)
+            else
             {
                 remittance.Add(new RemittanceLine(LockboxText.Decode(number), amount, RemittanceKind.Invoice));
             }

@@ -86,7 +86,8 @@ public sealed class BankFilePartsRowsTests : IDisposable
     /// <summary>
     /// A lockbox layout with remittance text on the check and its overflow records: a check's row joins the pieces as the
     /// payment's text does, and carries its UTF-8 name, its account with and without a routing number, and invoices with
-    /// and without amounts (one starting with '#'), as the payment has them; so does a zero check's.
+    /// and without amounts (one starting with '#'), as the payment has them; so does a zero check's, and one whose item is
+    /// not ASCII, whose routing number has no account, and whose nine invoices and text outgrow the row's first buffers.
     /// </summary>
     [Theory]
     [InlineData(1)]
@@ -114,9 +115,11 @@ public sealed class BankFilePartsRowsTests : IDisposable
             Record((1, "4010001"), (9, "01"), (12, "#INV-1"), (32, "0000050000"), (42, "CHARGES:SHA")),
             Record((1, "4010001"), (9, "02"), (11, "9"), (12, "INV 2"), (42, "ÜBER")),
             Record((1, "6010002"), (8, "0000000000"), (18, "021000021"), (27, "0000555")),
-            Record((1, "7010999"), (8, "0012345"), (15, "250102"), (21, "002"), (24, "0000100000")),
-            Record((1, "8"), (8, "0012345"), (15, "250102"), (21, "0002"), (25, "0000100000")),
-            Record((1, "9000010")),
+            Record((1, "6010Ü1"), (8, "0000000500"), (18, "021000021"), (51, "PAYER"), (81, "NINE INVOICES FOLLOW")),
+            .. Enumerable.Range(1, 9).Select(n => Record((1, "4010Ü1"), (9, $"0{n}"), (11, n == 9 ? "9" : " "), (12, $"INVOICE-NUMBER-0000{n}"), (32, "0000000001"), (42, $"PIECE{n} OF A LONGER TEXT"))),
+            Record((1, "7010999"), (8, "0012345"), (15, "250102"), (21, "003"), (24, "0000100500")),
+            Record((1, "8"), (8, "0012345"), (15, "250102"), (21, "0003"), (25, "0000100500")),
+            Record((1, "9000020")),
         ];
         var path = Path.Combine(_dir, "text.lockbox");
         File.WriteAllBytes(path, [.. records.SelectMany(r => r.Append((byte)'\n'))]);
@@ -127,6 +130,9 @@ public sealed class BankFilePartsRowsTests : IDisposable
         Assert.Contains("0012345-010-001|Credit|100000|USD|Lockbox|4|True|6|2025-01-02|ÉLAN SA \"Q\", INC|5001||INVOICES 77,78 SEE ATTACHED CHARGES:SHA ÜBER\n", serial, StringComparison.Ordinal);
         Assert.Contains("  #INV-1|50000|Invoice\n  INV 2||Invoice\n", serial, StringComparison.Ordinal);
         Assert.Contains("0012345-010-002|Credit|0|USD|Lockbox|7|False|6|2025-01-02||021000021:0000555||\n", serial, StringComparison.Ordinal);
+        Assert.Contains("0012345-010-Ü1|Credit|500|USD|Lockbox|8|True|6|2025-01-02|PAYER|||NINE INVOICES FOLLOW PIECE1 OF A LONGER TEXT PIECE2", serial, StringComparison.Ordinal);
+        Assert.Contains("PIECE9 OF A LONGER TEXT\n  INVOICE-NUMBER-00001|1|Invoice\n", serial, StringComparison.Ordinal);
+        Assert.Contains("  INVOICE-NUMBER-00008|1|Invoice\n  INVOICE-NUMBER-00009|1|Invoice\n", serial, StringComparison.Ordinal);
     }
 
     /// <summary>A fixed-width record: each value's UTF-8 bytes from its 1-based column, spaces between.</summary>
