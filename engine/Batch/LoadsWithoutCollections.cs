@@ -27,8 +27,11 @@ namespace CashApp.Engine.Batch;
 /// </remarks>
 internal sealed class LoadsWithoutCollections : IDisposable
 {
-    /// <summary>The budget for each byte of input: the 1M day's loads allocate about 2.5 bytes a byte of its files, most of them small objects.</summary>
-    internal const long BytesPerInputByte = 4;
+    /// <summary>
+    /// The budget for each byte of input: the 1M day's loads allocate about 2.5 bytes a byte of its files, and a lockbox
+    /// file alone about 5 (a check is short, its payment is not), most of them small objects.
+    /// </summary>
+    internal const long BytesPerInputByte = 6;
 
     /// <summary>The budget is at least this: 64 MiB, so that a small day's loads are not cut short by the runtime's own start.</summary>
     internal const long MinBudgetBytes = 64L << 20;

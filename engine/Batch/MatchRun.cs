@@ -56,8 +56,12 @@ public sealed record MatchRunOptions
     /// </summary>
     public long LoadsWithoutCollectionsFromBytes { get; init; } = long.MaxValue;
 
-    /// <summary>What <c>cashapp match</c> sets <see cref="LoadsWithoutCollectionsFromBytes"/> to: 64 MiB, below which the loads' collections cost next to nothing.</summary>
-    public const long LoadsWithoutCollectionsFromDefault = 64L << 20;
+    /// <summary>
+    /// What <c>cashapp match</c> sets <see cref="LoadsWithoutCollectionsFromBytes"/> to: 8 MiB. A 21-44 MB bank file's parse
+    /// stage ran a fifth to a third faster held (its loads' collections copied every transaction they kept), for some
+    /// 50 MiB more peak; below, the loads allocate little (PERFORMANCE.md, "Session 34").
+    /// </summary>
+    public const long LoadsWithoutCollectionsFromDefault = 8L << 20;
 
     /// <summary>Told of every payment applied, with the evidence its confidence was calibrated on (the calibration tool's record).</summary>
     internal Action<Payment, Evidence>? Decided { get; init; }

@@ -137,23 +137,24 @@ internal sealed class ParseRowWriter
     /// be: amounts, '=' and " | " never need quotes, so it needs them when a reference does or it starts with '#'.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Remittance(IReadOnlyList<RemittanceLine> lines, string currencyCode)
+    private void Remittance(BankRowRemittance lines, string currencyCode)
     {
-        if (lines.Count == 0)
+        var count = lines.Count;
+        if (count == 0)
         {
             return;
         }
 
-        if (lines.Count == 1 && lines[0].AmountMinor is null)
+        if (count == 1 && lines.AmountMinor(0) is null)
         {
-            Text(lines[0].Reference);
+            Text(lines.Reference(0));
             return;
         }
 
-        var quoted = lines[0].Reference is { Length: > 0 } first && first[0] == '#';
-        for (var i = 0; i < lines.Count && !quoted; i++)
+        var quoted = lines.Reference(0) is ['#', ..];
+        for (var i = 0; i < count && !quoted; i++)
         {
-            quoted = NeedsQuotes(lines[i].Reference);
+            quoted = NeedsQuotes(lines.Reference(i));
         }
 
         if (quoted)
@@ -161,7 +162,7 @@ internal sealed class ParseRowWriter
             Put((byte)'"');
         }
 
-        for (var i = 0; i < lines.Count; i++)
+        for (var i = 0; i < count; i++)
         {
             if (i > 0)
             {
@@ -170,14 +171,14 @@ internal sealed class ParseRowWriter
 
             if (quoted)
             {
-                Doubled(lines[i].Reference);
+                Doubled(lines.Reference(i));
             }
             else
             {
-                Utf16(lines[i].Reference);
+                Utf16(lines.Reference(i));
             }
 
-            if (lines[i].AmountMinor is { } amount)
+            if (lines.AmountMinor(i) is { } amount)
             {
                 Put((byte)'=');
                 Amount(amount, currencyCode);

@@ -204,7 +204,7 @@ internal sealed class Bai2Transactions(bool withoutExtra = false, Func<BankTrans
             PayerName = Slice(text, scan.PayerName),
             PayerAccount = payerAccount,
             PayerId = payerId,
-            Remittance = scan.Lines,
+            Remittance = new BankRowRemittance(scan.Lines),
             FreeText = scan.Recognized ? scan.RemittanceChars(text) : text,
         });
         return true;

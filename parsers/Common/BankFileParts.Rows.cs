@@ -47,7 +47,7 @@ public readonly ref struct BankRow
     public ReadOnlySpan<char> PayerId { get; init; }
 
     /// <inheritdoc cref="BankTransaction.Remittance"/>
-    public IReadOnlyList<RemittanceLine> Remittance { get; init; }
+    public BankRowRemittance Remittance { get; init; }
 
     /// <inheritdoc cref="BankTransaction.FreeText"/>
     public ReadOnlySpan<char> FreeText { get; init; }
@@ -70,11 +70,54 @@ public readonly ref struct BankRow
             PayerName = transaction.PayerName,
             PayerAccount = transaction.PayerAccount,
             PayerId = transaction.PayerId,
-            Remittance = transaction.Remittance,
+            Remittance = new BankRowRemittance(transaction.Remittance),
             FreeText = transaction.FreeText,
         };
     }
 }
+
+/// <summary>
+/// The documents of a <see cref="BankRow"/>: each one's reference, amount and kind, as the transaction's
+/// <see cref="RemittanceLine"/>s have them. A reader gives either those lines, or the references' text in one span with
+/// where each lies (<see cref="BankRowDocument"/>), so that a row needs no string or object per document. Valid only
+/// during the call its row is given to.
+/// </summary>
+public readonly ref struct BankRowRemittance
+{
+    private readonly IReadOnlyList<RemittanceLine>? lines;
+    private readonly ReadOnlySpan<char> chars;
+    private readonly ReadOnlySpan<BankRowDocument> documents;
+
+    /// <summary>The documents of a transaction's remittance lines.</summary>
+    public BankRowRemittance(IReadOnlyList<RemittanceLine> lines)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        this.lines = lines;
+    }
+
+    /// <summary>The documents whose references lie in <paramref name="chars"/> where <paramref name="documents"/> say.</summary>
+    public BankRowRemittance(ReadOnlySpan<char> chars, ReadOnlySpan<BankRowDocument> documents)
+    {
+        this.chars = chars;
+        this.documents = documents;
+    }
+
+    /// <summary>How many documents there are; none for a row made without any.</summary>
+    public int Count => lines?.Count ?? documents.Length;
+
+    /// <summary>The reference of the document at <paramref name="index"/> (<see cref="RemittanceLine.Reference"/>).</summary>
+    public ReadOnlySpan<char> Reference(int index) =>
+        lines is not null ? lines[index].Reference : chars.Slice(documents[index].Start, documents[index].Length);
+
+    /// <summary>The amount of the document at <paramref name="index"/> (<see cref="RemittanceLine.AmountMinor"/>).</summary>
+    public long? AmountMinor(int index) => lines is not null ? lines[index].AmountMinor : documents[index].AmountMinor;
+
+    /// <summary>The kind of the document at <paramref name="index"/> (<see cref="RemittanceLine.Kind"/>).</summary>
+    public RemittanceKind Kind(int index) => lines is not null ? lines[index].Kind : documents[index].Kind;
+}
+
+/// <summary>A document of a <see cref="BankRowRemittance"/>: its reference's place in the text, its amount and kind.</summary>
+public readonly record struct BankRowDocument(int Start, int Length, long? AmountMinor, RemittanceKind Kind);
 
 /// <summary>Takes the row of one transaction into its part (<see cref="BankFileParts.ReadRowsAsync"/>).</summary>
 /// <typeparam name="TPart">What the caller makes of a part's rows.</typeparam>
@@ -89,9 +132,9 @@ public static partial class BankFileParts
     /// <summary>
     /// Reads the file at <paramref name="path"/> in parts as <see cref="ReadAsync{TPart}(string, BankFileFormat, BankFileReadOptions, ICollection{ParseWarning}?, Func{int, TPart}, Action{TPart, BankTransaction}, Action{TPart}?, Action?, int, int, CancellationToken)"/>
     /// does, with each transaction given to <paramref name="add"/> as its <see cref="BankRow"/>: the same rows, in the
-    /// same order, with the same warnings, checks and errors. A strict BAI2 file's rows are made from the record's text
-    /// without a <see cref="BankTransaction"/> or its strings (<see cref="BankFileReadOptions.WithoutExtra"/> is implied);
-    /// a lockbox file's from each transaction (<see cref="BankRow.Of"/>).
+    /// same order, with the same warnings, checks and errors. A strict BAI2 file's rows are made from the record's text,
+    /// and a lockbox file's from the check's records, without a <see cref="BankTransaction"/> or its strings
+    /// (<see cref="BankFileReadOptions.WithoutExtra"/> is implied).
     /// </summary>
     /// <param name="add">Adds a row to its part; called on worker threads, one part at a time per thread.</param>
     /// <inheritdoc cref="ReadAsync{TPart}(string, BankFileFormat, BankFileReadOptions, ICollection{ParseWarning}?, Func{int, TPart}, Action{TPart, BankTransaction}, Action{TPart}?, Action?, int, int, CancellationToken)" path="/param[@name!='add']"/>

@@ -23,7 +23,7 @@ internal sealed partial class LockboxDecoder
         var amount = Number(line, c.DetailAmount, "amount");
 
         // The reference as written: LOCKBOX (from the 5) - BATCH - ITEM (from the 6), CONTRACT.md.
-        checkRef = materialize ? PaymentRef(lockbox!, batch, item) : string.Empty;
+        checkRef = materialize && row is null ? PaymentRef(lockbox!, batch, item) : string.Empty;
 
         // Keep batch and item to check that the overflow records that follow belong to this check.
         if (checkBatchItem.Length < batch.Length + item.Length)
@@ -51,11 +51,19 @@ internal sealed partial class LockboxDecoder
         }
 
         var name = Trim(c.DetailRemitterName.Of(line));
-        checkName = name.IsEmpty ? null : names.Get(name);
         checkText.Clear();
         checkTextFilled = false;
         RemittanceText(c.DetailRemittanceText, line);
-        checkAccount = PayerAccount(Trim(c.DetailRouting.Of(line)), Trim(c.DetailAccount.Of(line)));
+        if (row is not null)
+        {
+            CheckRowValues(row, batch, item, name, Trim(c.DetailRouting.Of(line)), Trim(c.DetailAccount.Of(line)));
+        }
+        else
+        {
+            checkName = name.IsEmpty ? null : names.Get(name);
+            checkAccount = PayerAccount(Trim(c.DetailRouting.Of(line)), Trim(c.DetailAccount.Of(line)));
+        }
+
         checkExtras = null;
         if (c.ExtraKeys.Length > 0 && !WithoutExtra)
         {
@@ -147,6 +155,12 @@ internal sealed partial class LockboxDecoder
             return;
         }
 
+        if (row is not null)
+        {
+            FlushRow(row);
+            return;
+        }
+
         Output.Add(new BankTransaction
         {
             PaymentRef = checkRef,
@@ -201,7 +215,16 @@ internal sealed partial class LockboxDecoder
                 continue;
             }
 
-            if (materialize)
+            if (!materialize)
+            {
+                continue;
+            }
+
+            if (row is not null)
+            {
+                row.AddInvoice(number, amount);
+            }
+            else
             {
                 remittance.Add(new RemittanceLine(LockboxText.Decode(number), amount, RemittanceKind.Invoice));
             }
@@ -288,23 +311,60 @@ internal sealed partial class LockboxDecoder
     private string PaymentRef(string box, ReadOnlySpan<byte> batch, ReadOnlySpan<byte> item)
     {
         var length = box.Length + batch.Length + item.Length + 2;
-        if (Ascii.IsValid(batch) && Ascii.IsValid(item))
+        if (chars.Length < length)
         {
-            if (chars.Length < length)
-            {
-                chars = new char[length * 2];
-            }
-
-            var text = chars.AsSpan();
-            box.CopyTo(text);
-            text[box.Length] = '-';
-            Ascii.ToUtf16(batch, text[(box.Length + 1)..], out _);
-            text[box.Length + 1 + batch.Length] = '-';
-            Ascii.ToUtf16(item, text[(box.Length + batch.Length + 2)..], out _);
-            return new string(text[..length]);
+            chars = new char[length * 2];
         }
 
-        return box + "-" + Encoding.UTF8.GetString(batch) + "-" + Encoding.UTF8.GetString(item);
+        return new string(chars.AsSpan(0, LockboxText.PaymentRef(box, batch, item, chars)));
+    }
+
+    /// <summary>
+    /// A check's reference, payer name and account as its row holds them: the chars of the strings a payment gets
+    /// (<see cref="PaymentRef"/>, the names' pool, <see cref="PayerAccount"/>), without the strings.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void CheckRowValues(CheckRow values, ReadOnlySpan<byte> batch, ReadOnlySpan<byte> item, ReadOnlySpan<byte> name, ReadOnlySpan<byte> routing, ReadOnlySpan<byte> account)
+    {
+        values.Reference.SetPaymentRef(lockbox!, batch, item);
+        values.Name.Set(name);
+        if (account.IsEmpty)
+        {
+            values.Account.Clear();
+        }
+        else if (routing.IsEmpty)
+        {
+            values.Account.Set(account);
+        }
+        else
+        {
+            values.Account.SetJoined(routing, account);
+        }
+
+        values.Start();
+    }
+
+    /// <summary>Gives the completed check's row: the values of the payment <see cref="FlushCheck"/> would build.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void FlushRow(CheckRow values)
+    {
+        values.Text.Set(checkText);
+        values.Add(new BankRow
+        {
+            PaymentRef = values.Reference.Value,
+            Direction = Direction.Credit,
+            AmountMinor = checkAmount,
+            Currency = currency,
+            Format = BankFileFormat.Lockbox,
+            LineNumber = checkLine,
+            IsPayment = checkAmount > 0,
+            TypeCode = DetailRecordType,
+            ValueDate = depositDate,
+            PayerName = values.Name.Value,
+            PayerAccount = values.Account.Value,
+            Remittance = new BankRowRemittance(values.Numbers.Value, values.Documents),
+            FreeText = values.Text.Value,
+        });
     }
 
     /// <summary>A check number without its zero fill (<c>0000000180</c> is check 180); other text as written.</summary>

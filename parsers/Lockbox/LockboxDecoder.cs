@@ -83,6 +83,19 @@ internal sealed partial class LockboxDecoder
     /// <summary>Payments completed so far; the caller drains it.</summary>
     public List<BankTransaction> Output { get; private set; } = [];
 
+    /// <summary>
+    /// The check being assembled as a row (<see cref="ReadRows"/>): its values as chars rather than strings, and where
+    /// its rows go. Null unless a part is read as rows.
+    /// </summary>
+    private CheckRow? row;
+
+    /// <summary>
+    /// Gives each payment to <paramref name="add"/> as its row (<see cref="BankRow"/>) as soon as it is complete, instead
+    /// of building it into <see cref="Output"/>: the row's values are the transaction's, made without its strings. Set
+    /// on a part's decoder only (<see cref="LockboxPartReader.ReadRows"/>).
+    /// </summary>
+    internal void ReadRows(BankRowSink add) => (row ??= new CheckRow()).Add = add;
+
     private int summaryChecks;
     private long summaryAmount;
     private int summaryBatches;
@@ -147,7 +160,50 @@ internal sealed partial class LockboxDecoder
         copy.scratch = new byte[scratch.Length];
         copy.chars = new char[chars.Length];
         copy.checkBatchItem = (byte[])checkBatchItem.Clone();
+        copy.row = null;
         return copy;
+    }
+
+    /// <summary>The values of the check being assembled as its row holds them (<see cref="ReadRows"/>).</summary>
+    private sealed class CheckRow
+    {
+        private BankRowDocument[] documents = new BankRowDocument[8];
+
+        public BankRowSink Add { get; set; } = null!;
+
+        public LockboxRowText Reference { get; } = new();
+
+        public LockboxRowText Name { get; } = new();
+
+        public LockboxRowText Account { get; } = new();
+
+        public LockboxRowText Text { get; } = new();
+
+        /// <summary>The invoice numbers, one after another; <see cref="Documents"/> says where each lies.</summary>
+        public LockboxRowText Numbers { get; } = new();
+
+        public int DocumentCount { get; private set; }
+
+        public ReadOnlySpan<BankRowDocument> Documents => documents.AsSpan(0, DocumentCount);
+
+        /// <summary>A new check: no documents yet.</summary>
+        public void Start()
+        {
+            Numbers.Clear();
+            DocumentCount = 0;
+        }
+
+        /// <summary>An invoice of the check, as <see cref="Invoices"/> makes its <see cref="RemittanceLine"/>.</summary>
+        public void AddInvoice(ReadOnlySpan<byte> number, long? amount)
+        {
+            var start = Numbers.Append(number);
+            if (DocumentCount == documents.Length)
+            {
+                Array.Resize(ref documents, documents.Length * 2);
+            }
+
+            documents[DocumentCount++] = new BankRowDocument(start, Numbers.Length - start, amount, RemittanceKind.Invoice);
+        }
     }
 
     /// <summary>

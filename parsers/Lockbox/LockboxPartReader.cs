@@ -58,6 +58,27 @@ internal sealed class LockboxPartReader(string fileName, LockboxLayout layout, i
         }
 
         decoder.FramePart(span, isFinal);
+        EndPart(decoder, part);
+        Drain(decoder, add);
+    }
+
+    /// <summary>
+    /// Each check's row given as soon as the check is complete, made from its records without the payment and its
+    /// strings (<see cref="LockboxDecoder.ReadRows"/>): nothing of a check outlives it, so the part is read in one go.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void ReadRows(object state, ReadOnlyMemory<byte> bytes, BankFileParts.Part part, bool isFinal, BankRowSink add)
+    {
+        var decoder = (LockboxDecoder)state;
+        decoder.WithoutExtra = true;
+        decoder.ReadRows(add);
+        decoder.FramePart(bytes.Span, isFinal);
+        EndPart(decoder, part);
+    }
+
+    /// <summary>The end of a part: the file's end checked in the last, the end the checking decoder marked in the others.</summary>
+    private void EndPart(LockboxDecoder decoder, BankFileParts.Part part)
+    {
         if (part.ToEndOfFile)
         {
             decoder.End();
@@ -66,8 +87,6 @@ internal sealed class LockboxPartReader(string fileName, LockboxLayout layout, i
         {
             throw new InvalidOperationException($"{fileName}: the part from byte {part.Start} ended at byte {decoder.NextOffset}, not at byte {part.End} where the checking decoder marked it.");
         }
-
-        Drain(decoder, add);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -23,9 +23,98 @@ internal static class LockboxText
             : Encoding.UTF8.GetString(bytes);
     }
 
-    /// <summary>Writes the text of <paramref name="bytes"/> at the start of <paramref name="chars"/>; returns the chars written.</summary>
+    /// <summary>
+    /// Writes the text of <paramref name="bytes"/> at the start of <paramref name="chars"/>, which holds at least as many
+    /// chars as there are bytes (UTF-8 never decodes to more); returns the chars written.
+    /// </summary>
     public static int Decode(ReadOnlySpan<byte> bytes, Span<char> chars) =>
         Ascii.ToUtf16(bytes, chars, out var written) == System.Buffers.OperationStatus.Done ? written : Encoding.UTF8.GetChars(bytes, chars);
+
+    /// <summary>
+    /// Writes <c>first:second</c> (a MICR routing number and account, the form customers.csv lists payer accounts in) at
+    /// the start of <paramref name="chars"/>, which holds at least their bytes and one more; returns the chars written.
+    /// </summary>
+    public static int Join(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, Span<char> chars)
+    {
+        var written = Decode(first, chars);
+        chars[written++] = ':';
+        return written + Decode(second, chars[written..]);
+    }
+
+    /// <summary>
+    /// Writes a check's reference, <c>LOCKBOX-BATCH-ITEM</c> (CONTRACT.md), at the start of <paramref name="chars"/>, which
+    /// holds at least the lockbox's chars, the batch's and item's bytes and two more; returns the chars written.
+    /// </summary>
+    public static int PaymentRef(string lockbox, ReadOnlySpan<byte> batch, ReadOnlySpan<byte> item, Span<char> chars)
+    {
+        lockbox.CopyTo(chars);
+        var written = lockbox.Length;
+        chars[written++] = '-';
+        written += Decode(batch, chars[written..]);
+        chars[written++] = '-';
+        return written + Decode(item, chars[written..]);
+    }
+}
+
+/// <summary>
+/// The text of one value of a check as a row (<see cref="Common.BankRow"/>) holds it: chars reused check after check,
+/// valid until the value is set again.
+/// </summary>
+internal sealed class LockboxRowText
+{
+    private char[] chars = new char[64];
+
+    /// <summary>The value as it stands.</summary>
+    public ReadOnlySpan<char> Value => chars.AsSpan(0, Length);
+
+    /// <summary>How many chars the value holds.</summary>
+    public int Length { get; private set; }
+
+    /// <summary>Empties the value.</summary>
+    public void Clear() => Length = 0;
+
+    /// <summary>The value set to the text of <paramref name="bytes"/>.</summary>
+    public void Set(ReadOnlySpan<byte> bytes) => Length = LockboxText.Decode(bytes, Room(bytes.Length, keep: false));
+
+    /// <summary>The text of <paramref name="bytes"/> added at the end; returns where it starts.</summary>
+    public int Append(ReadOnlySpan<byte> bytes)
+    {
+        var start = Length;
+        Length += LockboxText.Decode(bytes, Room(start + bytes.Length, keep: true)[start..]);
+        return start;
+    }
+
+    /// <summary>The value set to <c>first:second</c> (<see cref="LockboxText.Join"/>).</summary>
+    public void SetJoined(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second) =>
+        Length = LockboxText.Join(first, second, Room(first.Length + 1 + second.Length, keep: false));
+
+    /// <summary>The value set to a check's reference (<see cref="LockboxText.PaymentRef"/>).</summary>
+    public void SetPaymentRef(string lockbox, ReadOnlySpan<byte> batch, ReadOnlySpan<byte> item) =>
+        Length = LockboxText.PaymentRef(lockbox, batch, item, Room(lockbox.Length + batch.Length + item.Length + 2, keep: false));
+
+    /// <summary>The value set to the text of <paramref name="text"/>.</summary>
+    public void Set(System.Text.StringBuilder text)
+    {
+        var room = Room(text.Length, keep: false);
+        text.CopyTo(0, room, text.Length);
+        Length = text.Length;
+    }
+
+    private Span<char> Room(int length, bool keep)
+    {
+        if (chars.Length < length)
+        {
+            var larger = new char[Math.Max(length, chars.Length * 2)];
+            if (keep)
+            {
+                chars.AsSpan(0, Length).CopyTo(larger);
+            }
+
+            chars = larger;
+        }
+
+        return chars;
+    }
 }
 
 /// <summary>
@@ -83,18 +172,12 @@ internal sealed class LockboxStringPool
 
     private string Join(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
     {
-        // UTF-8 never decodes to more chars than bytes.
         if (first.Length + second.Length + 1 > chars.Length)
         {
             chars = new char[first.Length + second.Length + 1];
         }
 
-        var text = chars.AsSpan();
-
-        var written = LockboxText.Decode(first, text);
-        text[written++] = ':';
-        written += LockboxText.Decode(second, text[written..]);
-        return new string(text[..written]);
+        return new string(chars.AsSpan(0, LockboxText.Join(first, second, chars)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

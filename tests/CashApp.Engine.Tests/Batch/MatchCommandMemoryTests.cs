@@ -7,7 +7,7 @@ namespace CashApp.Engine.Tests.Batch;
 
 /// <summary>
 /// <c>cashapp match</c> asks for 2 MB pages for its heap (<c>CASHAPP_HUGE_PAGES_FROM</c>), and loads its files with the
-/// collector held off (<c>CASHAPP_LOADS_WITHOUT_GC_FROM</c>), each from a size of input (64 MiB by default); it says so
+/// collector held off (<c>CASHAPP_LOADS_WITHOUT_GC_FROM</c>), each from a size of input (64 and 8 MiB by default); it says so
 /// in <c>--stats</c>, and writes the same files either way; it runs on the collector its runtime configuration asks for.
 /// Each run is a process of its own: all three are the process's, and this one's other tests look at their own arrays'
 /// pages and collections.
@@ -64,6 +64,36 @@ public sealed class MatchCommandMemoryTests : IDisposable
         Assert.Equal(0, run.Advised);
         Assert.Equal(0, run.LoadsBudget);
         Assert.False(run.LoadsHeld);
+    }
+
+    /// <summary>
+    /// From 8 MiB of input files by default, and not one byte less: the demo day's AR and its lockbox file, padded with the
+    /// block fill of all 9s a lockbox file may end with (read and ignored), to the size.
+    /// </summary>
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(-1, false)]
+    public async Task Match_DayOf8MiBByDefault_LoadsWithTheCollectorHeldOff_AndOneByteLessDoesNot(int fromSize, bool held)
+    {
+        var size = (8L << 20) + fromSize;
+        var lockbox = Path.Combine(_folder, $"padded{fromSize}.lockbox.txt");
+        var content = File.ReadAllBytes(TestPaths.Demo("bank", "day.lockbox.txt"));
+        var fill = size - content.Length - new FileInfo(TestPaths.Demo("open_items.csv")).Length - new FileInfo(TestPaths.Demo("customers.csv")).Length;
+        using (var file = File.Create(lockbox))
+        {
+            file.Write(content);
+            for (; fill > 0; fill -= 81)
+            {
+                file.Write(System.Text.Encoding.ASCII.GetBytes(new string('9', (int)Math.Min(80, fill - 1)) + "\n"));
+            }
+        }
+
+        var run = await Run(new() { [HugePagesFrom] = "never" }, $"padded{fromSize}", [lockbox]);
+        Assert.True(run.Code == 0, run.Error);
+        Assert.Equal(held, run.LoadsBudget > 0);
+        Assert.Equal(held, run.LoadsHeld);
+        Assert.Equal(size, run.Stats.GetProperty("files").EnumerateArray().Sum(f => f.GetProperty("bytes").GetInt64())
+            + new FileInfo(TestPaths.Demo("open_items.csv")).Length + new FileInfo(TestPaths.Demo("customers.csv")).Length);
     }
 
     [Fact]
@@ -127,8 +157,8 @@ public sealed class MatchCommandMemoryTests : IDisposable
     private Task<(int Code, string Error, long Advised, long LoadsBudget, bool LoadsHeld, JsonElement Stats)> Run(string variable, string? value, string name) =>
         Run(new() { [variable] = value }, name);
 
-    /// <summary>The same, with each of <paramref name="variables"/> set to its value (or left unset, for null).</summary>
-    private async Task<(int Code, string Error, long Advised, long LoadsBudget, bool LoadsHeld, JsonElement Stats)> Run(Dictionary<string, string?> variables, string name)
+    /// <summary>The same, with each of <paramref name="variables"/> set to its value (or left unset, for null), and the demo day's bank files or <paramref name="bankFiles"/>.</summary>
+    private async Task<(int Code, string Error, long Advised, long LoadsBudget, bool LoadsHeld, JsonElement Stats)> Run(Dictionary<string, string?> variables, string name, string[]? bankFiles = null)
     {
         var stats = Path.Combine(_folder, name + ".json");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -155,9 +185,9 @@ public sealed class MatchCommandMemoryTests : IDisposable
             }
         }
 
+        bankFiles ??= [TestPaths.Demo("bank", "day.bai2"), TestPaths.Demo("bank", "day.camt053.xml"), TestPaths.Demo("bank", "day.lockbox.txt")];
         foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "cashapp.dll"), "match", "--open-items", TestPaths.Demo("open_items.csv"), "--customers", TestPaths.Demo("customers.csv"),
-            "--bank", TestPaths.Demo("bank", "day.bai2"), "--bank", TestPaths.Demo("bank", "day.camt053.xml"), "--bank", TestPaths.Demo("bank", "day.lockbox.txt"),
-            "--out", Path.Combine(_folder, name), "--stats", stats, "--quiet"])
+            .. bankFiles.SelectMany(file => new[] { "--bank", file }), "--out", Path.Combine(_folder, name), "--stats", stats, "--quiet"])
         {
             start.ArgumentList.Add(arg);
         }

@@ -83,6 +83,71 @@ public sealed class BankFilePartsRowsTests : IDisposable
         Assert.Equal(Rows(path, BankFileFormat.Bai2, new BankFileReadOptions(), 1, 1, parts: false), rows);
     }
 
+    /// <summary>
+    /// A lockbox layout with remittance text on the check and its overflow records: a check's row joins the pieces as the
+    /// payment's text does, and carries its UTF-8 name, its account with and without a routing number, and invoices with
+    /// and without amounts (one starting with '#'), as the payment has them; so does a zero check's, and one whose item is
+    /// not ASCII, whose routing number has no account, and whose nine invoices and text outgrow the row's first buffers.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4096)]
+    public void ReadRows_LockboxChecksWithTextNamesAndAccounts_GivesThePaymentsValues(int partBytes)
+    {
+        var layout = CashApp.Parsers.Lockbox.LockboxLayout.Parse("""
+            {
+              "name": "rows-text",
+              "recordLength": 120,
+              "records": {
+                "6": { "fields": { "batch": [2, 3], "item": [5, 3], "amount": [8, 10], "routing": [18, 9], "account": [27, 14],
+                                   "check_number": [41, 10], "remitter_name": [51, 30], "remittance_text": [81, 40] } },
+                "4": { "fields": { "batch": [2, 3], "item": [5, 3], "sequence": [9, 2], "last": [11, 1], "invoice_number": [12, 20],
+                                   "invoice_amount": [32, 10], "remittance_text": [42, 40] } }
+              }
+            }
+            """, "rows-text");
+        byte[][] records =
+        [
+            Record((1, "101YOURCO    BANK      2501020700")),
+            Record((1, "2YOURCO    BANK      LBX       400")),
+            Record((1, "5010000"), (8, "0012345"), (15, "250102")),
+            Record((1, "6010001"), (8, "0000100000"), (27, "5001"), (41, "0000000180"), (51, "ÉLAN SA \"Q\", INC"), (81, "INVOICES 77,78 SEE ATTACHED")),
+            Record((1, "4010001"), (9, "01"), (12, "#INV-1"), (32, "0000050000"), (42, "CHARGES:SHA")),
+            Record((1, "4010001"), (9, "02"), (11, "9"), (12, "INV 2"), (42, "ÜBER")),
+            Record((1, "6010002"), (8, "0000000000"), (18, "021000021"), (27, "0000555")),
+            Record((1, "6010Ü1"), (8, "0000000500"), (18, "021000021"), (51, "PAYER"), (81, "NINE INVOICES FOLLOW")),
+            .. Enumerable.Range(1, 9).Select(n => Record((1, "4010Ü1"), (9, $"0{n}"), (11, n == 9 ? "9" : " "), (12, $"INVOICE-NUMBER-0000{n}"), (32, "0000000001"), (42, $"PIECE{n} OF A LONGER TEXT"))),
+            Record((1, "7010999"), (8, "0012345"), (15, "250102"), (21, "003"), (24, "0000100500")),
+            Record((1, "8"), (8, "0012345"), (15, "250102"), (21, "0003"), (25, "0000100500")),
+            Record((1, "9000020")),
+        ];
+        var path = Path.Combine(_dir, "text.lockbox");
+        File.WriteAllBytes(path, [.. records.SelectMany(r => r.Append((byte)'\n'))]);
+        var options = new BankFileReadOptions { LockboxLayout = layout };
+
+        var serial = Rows(path, BankFileFormat.Lockbox, options, partBytes, 2, parts: false);
+        Assert.Equal(serial, Rows(path, BankFileFormat.Lockbox, options, partBytes, 2, parts: true));
+        Assert.Contains("0012345-010-001|Credit|100000|USD|Lockbox|4|True|6|2025-01-02|ÉLAN SA \"Q\", INC|5001||INVOICES 77,78 SEE ATTACHED CHARGES:SHA ÜBER\n", serial, StringComparison.Ordinal);
+        Assert.Contains("  #INV-1|50000|Invoice\n  INV 2||Invoice\n", serial, StringComparison.Ordinal);
+        Assert.Contains("0012345-010-002|Credit|0|USD|Lockbox|7|False|6|2025-01-02||021000021:0000555||\n", serial, StringComparison.Ordinal);
+        Assert.Contains("0012345-010-Ü1|Credit|500|USD|Lockbox|8|True|6|2025-01-02|PAYER|||NINE INVOICES FOLLOW PIECE1 OF A LONGER TEXT PIECE2", serial, StringComparison.Ordinal);
+        Assert.Contains("PIECE9 OF A LONGER TEXT\n  INVOICE-NUMBER-00001|1|Invoice\n", serial, StringComparison.Ordinal);
+        Assert.Contains("  INVOICE-NUMBER-00008|1|Invoice\n  INVOICE-NUMBER-00009|1|Invoice\n", serial, StringComparison.Ordinal);
+    }
+
+    /// <summary>A fixed-width record: each value's UTF-8 bytes from its 1-based column, spaces between.</summary>
+    private static byte[] Record(params (int Column, string Value)[] values)
+    {
+        var bytes = values.Select(v => (v.Column, Bytes: Encoding.UTF8.GetBytes(v.Value))).ToArray();
+        var record = Enumerable.Repeat((byte)' ', bytes.Max(v => v.Column - 1 + v.Bytes.Length)).ToArray();
+        foreach (var (column, value) in bytes)
+        {
+            value.CopyTo(record, column - 1);
+        }
+
+        return record;
+    }
+
     private static TestFile Richer(TestFile file, int seed)
     {
         var random = new Random(seed);
@@ -168,9 +233,10 @@ public sealed class BankFilePartsRowsTests : IDisposable
     {
         text.Append(CultureInfo.InvariantCulture, $"{row.PaymentRef}|{row.Direction}|{row.AmountMinor}|{row.Currency}|{row.Format}|{row.LineNumber}|{row.IsPayment}|{row.TypeCode}|");
         text.Append(CultureInfo.InvariantCulture, $"{row.ValueDate:O}|{row.PayerName}|{row.PayerAccount}|{row.PayerId}|{row.FreeText}\n");
-        foreach (var line in row.Remittance)
+        var documents = row.Remittance;
+        for (var i = 0; i < documents.Count; i++)
         {
-            text.Append(CultureInfo.InvariantCulture, $"  {line}\n");
+            text.Append(CultureInfo.InvariantCulture, $"  {documents.Reference(i)}|{documents.AmountMinor(i)}|{documents.Kind(i)}\n");
         }
     }
 }
