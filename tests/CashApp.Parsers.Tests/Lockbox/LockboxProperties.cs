@@ -61,7 +61,9 @@ public sealed class LockboxCase
                             Remittance = [.. check.Invoices.Select(i => new RemittanceLine(i.Number, i.AmountMinor, RemittanceKind.Invoice))],
                             TypeCode = "6",
                             ValueDate = lockbox.DepositDate,
-                            Extra = new Dictionary<string, string> { ["check_number"] = check.CheckNumber },
+                            Extra = new Dictionary<string, string>(
+                                check.Fields!.Where(f => f.Value.Length > 0 && Layout.FieldsOf('6').Any(l => l.Name == f.Key))
+                                    .Append(new("check_number", check.CheckNumber))),
                         });
                         line += Overflows(check.Invoices.Count);
                     }
@@ -103,14 +105,18 @@ public static class LockboxGenerators
         from trim in Gen.Elements(true, false)
         select new LockboxCase(layout, lockboxes, crlf, trim);
 
-    /// <summary>Records 5, 6, 4 and 7 with their fields in a random order, random gaps between them, and a random record length.</summary>
+    /// <summary>
+    /// Records 5, 6, 4 and 7 with their fields in a random order, random gaps between them, and a random record length;
+    /// the 6 record has none, one or two extra fields (<see cref="ExtraFields"/>) besides the check number.
+    /// </summary>
     private static Gen<LockboxLayout> LayoutGen =>
         from inDetail in Gen.Choose(0, 2)
         from perOverflow in Gen.Choose(1, 3)
+        from extras in Gen.Choose(0, ExtraFields.Length)
         from header in Place([("batch", 3), ("item", 3), ("lockbox", 7), ("deposit_date", 6)])
         from detail in Place([
             ("batch", 3), ("item", 3), ("amount", 10), ("routing", 9), ("account", 14), ("check_number", 10), ("remitter_name", 30),
-            .. Invoices(inDetail)])
+            .. Invoices(inDetail), .. ExtraFields[..extras]])
         from overflow in Place([("batch", 3), ("item", 3), ("overflow_type", 1), ("sequence", 2), ("last", 1), .. Invoices(perOverflow)])
         from total in Place([("batch", 3), ("item", 3), ("lockbox", 7), ("deposit_date", 6), ("batch_count", 3), ("batch_amount", 10)])
         from slack in Gen.Choose(0, 12)
@@ -118,6 +124,9 @@ public static class LockboxGenerators
             "random",
             new[] { header, detail, overflow, total }.SelectMany(r => r).Max(f => f.End) is var end && end < 40 ? 40 + slack : end + slack,
             new Dictionary<char, IReadOnlyList<LockboxField>> { ['5'] = header, ['6'] = detail, ['4'] = overflow, ['7'] = total });
+
+    /// <summary>Extra data a layout may add to the 6 record: a check date and a payee, written as each check's <see cref="LockboxCheckModel.Fields"/>.</summary>
+    private static readonly (string Name, int Length)[] ExtraFields = [("check_date", 6), ("payee", 12)];
 
     private static (string, int)[] Invoices(int count) =>
     [
@@ -164,7 +173,10 @@ public static class LockboxGenerators
         from checkNumber in Gen.Choose(1, int.MaxValue)
         from name in Name
         from invoices in Gen.Choose(0, 6).SelectMany(n => Gen.ArrayOf(InvoiceGen, n))
-        select new LockboxCheckModel("000", amount, routing, account, checkNumber.ToString(CultureInfo.InvariantCulture), name, invoices);
+        from date in Gen.Frequency((1, Gen.Constant(string.Empty)), (3, Text(Digits, 6, 6)))
+        from payee in Gen.Frequency((1, Gen.Constant(string.Empty)), (3, Text(Upper + Digits, 1, 12)))
+        select new LockboxCheckModel("000", amount, routing, account, checkNumber.ToString(CultureInfo.InvariantCulture), name, invoices,
+            new Dictionary<string, string> { ["check_date"] = date, ["payee"] = payee });
 
     private static Gen<(string, long?)> InvoiceGen =>
         from number in Text(Upper + Digits + "-/", 1, 20)
