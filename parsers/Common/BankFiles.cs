@@ -42,8 +42,8 @@ public sealed record BankFileReadOptions
 
     /// <summary>
     /// <see cref="KeepExtra"/> for where every reader's transactions of <paramref name="format"/> pass: null for BAI2 and
-    /// fixed-width lockbox, whose readers ask themselves, so as to copy no record text (BAI2) and decode no check number
-    /// (lockbox) for a transaction that does not keep it.
+    /// fixed-width lockbox, whose readers ask themselves with the data lent, so as to copy no record text (BAI2) and
+    /// decode no check number (lockbox) for a transaction that neither keeps its <c>Extra</c> nor is asked by reading it.
     /// </summary>
     internal Func<BankTransaction, bool>? KeepExtraOnceRead(BankFileFormat format) => format is BankFileFormat.Bai2 or BankFileFormat.Lockbox ? null : KeepExtra;
 }

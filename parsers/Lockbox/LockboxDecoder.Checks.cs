@@ -170,8 +170,8 @@ internal sealed partial class LockboxDecoder
             return;
         }
 
-        // A payment whose extra data the reader's caller may decline (KeepExtra) is asked with the data lent: the decoder's
-        // values, read through one object reused check after check. Only a payment that keeps it gets a copy.
+        // Every payment is asked about (KeepExtra), one with extra data with the data lent: the decoder's values, read
+        // through one object reused check after check. Only a payment that keeps it gets a copy.
         var lend = checkExtras is not null && KeepExtra is not null;
         var transaction = new BankTransaction
         {
@@ -203,6 +203,11 @@ internal sealed partial class LockboxDecoder
             }
 
             lentExtra!.Return();
+        }
+        else if (KeepExtra is not null)
+        {
+            // No extra data to lend (a layout without extra fields): asked all the same, as every payment is.
+            transaction.AskKeepExtra(KeepExtra);
         }
 
         Output.Add(transaction);

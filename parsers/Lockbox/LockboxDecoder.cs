@@ -86,8 +86,9 @@ internal sealed partial class LockboxDecoder
 
     /// <summary>
     /// <see cref="BankFileReadOptions.KeepExtra"/>, asked here about each payment as it is completed, with its extra
-    /// data lent (<see cref="LockboxLentExtra"/>): a payment it declines gets none, and its check number is never
-    /// decoded. Null keeps every payment's. Set on a payments decoder only.
+    /// data lent (<see cref="LockboxLentExtra"/>): the check number is decoded and the values copied only if the question
+    /// reads them or the payment keeps them, and a payment it declines gets none. Null keeps every payment's. Set on a
+    /// payments decoder only.
     /// </summary>
     internal Func<BankTransaction, bool>? KeepExtra { get; set; }
 

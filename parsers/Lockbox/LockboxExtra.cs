@@ -91,7 +91,8 @@ internal sealed class LockboxSingleExtra(string key, string value) : IReadOnlyDi
 /// <summary>
 /// A check's extra data lent for <see cref="BankFileReadOptions.KeepExtra"/>'s question about its payment: one object per
 /// decoder, reused check after check, which makes the payment's own copy (<see cref="Owned"/>) only when read. A
-/// payment keeps that copy or nothing, never this object; once the question is answered it reads as empty.
+/// payment keeps that copy or nothing, never this object. Between questions it reads as empty; a reference kept past its
+/// question, against the rule, reads whichever check is being asked about, if any.
 /// </summary>
 internal sealed class LockboxLentExtra(Func<IReadOnlyDictionary<string, string>> own) : IReadOnlyDictionary<string, string>
 {

@@ -164,9 +164,38 @@ public sealed class KeepExtraTests : IDisposable
             }
         }
 
-        // Kept past its question against the rule, a lent Extra reads nothing, never a later check's values.
+        // Kept past its question against the rule, a lent Extra reads nothing once the read is over, never the last
+        // check's values.
         Assert.Contains(lent, extra => extra is not Dictionary<string, string> && extra.Count == 0 && !extra.ContainsKey("check_number"));
         Assert.All(lent.Where(extra => !read.Any(p => ReferenceEquals(p.Extra, extra))), extra => Assert.Empty(extra));
+    }
+
+    [Fact]
+    public async Task Lockbox_LayoutWithoutExtraData_EveryPaymentIsAskedOnce()
+    {
+        // No check number and no extra field: no payment has extra data to lend, and each is still asked, once.
+        var layout = LockboxLayout.Create("bare", 80, new Dictionary<char, IReadOnlyList<LockboxField>>
+        {
+            ['6'] = [.. LockboxLayout.Default.FieldsOf('6').Where(f => f.Name != "check_number")],
+        });
+        var batches = Enumerable.Range(0, 10).Select(b => new LockboxBatchModel(
+            (b + 1).ToString("000", System.Globalization.CultureInfo.InvariantCulture),
+            [.. Enumerable.Range(1, 3).Select(i => new LockboxCheckModel(i.ToString("000", System.Globalization.CultureInfo.InvariantCulture), 100 * i, "011000015", $"{b}{i}", $"{i}", $"PAYER {i}", []))]));
+        var path = Path.Combine(_dir, "bare.txt");
+        await File.WriteAllTextAsync(path, LockboxWriter.Write(layout, [new LockboxModel("0012345", new DateOnly(2026, 12, 1), [.. batches])], new LockboxWriterOptions()));
+        var asked = 0;
+        var keep = new BankFileReadOptions { LockboxLayout = layout, KeepExtra = t => Interlocked.Increment(ref asked) % 2 == 0 };
+
+        var (serial, _) = OneThread(path, BankFileFormat.Lockbox, keep);
+        var serialAsked = asked;
+        asked = 0;
+        var parts = await BankFileParts.ReadAsync(path, BankFileFormat.Lockbox, keep, null, () => new List<BankTransaction>(), (l, t) => l.Add(t), partBytes: 1, workers: 2);
+
+        Assert.Equal(30, serial.Count);
+        Assert.Equal(30, serialAsked);
+        Assert.Equal(30, parts.Sum(p => p.Count));
+        Assert.Equal(30, asked);
+        Assert.All(serial.Concat(parts.SelectMany(p => p)), payment => Assert.Empty(payment.Extra));
     }
 
     /// <summary>
