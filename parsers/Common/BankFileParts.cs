@@ -148,7 +148,7 @@ public static partial class BankFileParts
         workers = workers > 0 ? workers : Math.Max(1, Environment.ProcessorCount);
         PartReader reader = format == BankFileFormat.Bai2
             ? new Bai2PartReader(path, new Bai2ReaderOptions { Lenient = false, KeepExtra = options.KeepExtra }, partBytes, options.WithoutExtra)
-            : new LockboxPartReader(path, options.LockboxLayout ?? LockboxLayout.Default, partBytes, options.WithoutExtra);
+            : new LockboxPartReader(path, options.LockboxLayout ?? LockboxLayout.Default, partBytes, options.WithoutExtra, options.KeepExtra);
 
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
 

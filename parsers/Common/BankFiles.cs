@@ -41,10 +41,11 @@ public sealed record BankFileReadOptions
     public Func<BankTransaction, bool>? KeepExtra { get; init; }
 
     /// <summary>
-    /// <see cref="KeepExtra"/> for where every reader's transactions of <paramref name="format"/> pass: null for BAI2,
-    /// whose reader asks itself, so as to copy no record text for a transaction that does not keep it.
+    /// <see cref="KeepExtra"/> for where every reader's transactions of <paramref name="format"/> pass: null for BAI2 and
+    /// fixed-width lockbox, whose readers ask themselves with the data lent, so as to copy no record text (BAI2) and
+    /// decode no check number (lockbox) for a transaction that neither keeps its <c>Extra</c> nor is asked by reading it.
     /// </summary>
-    internal Func<BankTransaction, bool>? KeepExtraOnceRead(BankFileFormat format) => format == BankFileFormat.Bai2 ? null : KeepExtra;
+    internal Func<BankTransaction, bool>? KeepExtraOnceRead(BankFileFormat format) => format is BankFileFormat.Bai2 or BankFileFormat.Lockbox ? null : KeepExtra;
 }
 
 /// <summary>Everything read from one bank file.</summary>
@@ -178,7 +179,7 @@ public static class BankFiles
         {
             BankFileFormat.Bai2 => Bai2Reader.ReadAsync(stream, fileName, new Bai2ReaderOptions { Lenient = options.Lenient, KeepExtra = options.KeepExtra }, warnings, cancellationToken),
             BankFileFormat.Camt053 or BankFileFormat.Camt054 => CamtReader.ReadAsync(stream, fileName, new CamtReaderOptions { MaxDocumentCharacters = options.MaxDocumentCharacters, WithoutExtra = options.WithoutExtra }, warnings, cancellationToken),
-            BankFileFormat.Lockbox => LockboxReader.ReadAsync(stream, fileName, options.LockboxLayout ?? LockboxLayout.Default, warnings, cancellationToken),
+            BankFileFormat.Lockbox => LockboxReader.ReadAsync(stream, fileName, options.LockboxLayout ?? LockboxLayout.Default, warnings, options.KeepExtra, cancellationToken),
             BankFileFormat.LockboxCsv => LockboxCsvReader.ReadAsync(stream, fileName, options.LockboxLayout ?? throw new ArgumentException("A CSV remittance file needs a layout with a CSV column mapping.", nameof(options)), warnings, cancellationToken),
             _ => throw UnknownFormatException.Create(fileName),
         };

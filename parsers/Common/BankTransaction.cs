@@ -171,4 +171,7 @@ public sealed record BankTransaction
         _extra = EmptyExtra;
         return false;
     }
+
+    /// <summary>Gives a transaction that <see cref="AskKeepExtra"/> kept its own copy of the extra data its reader lent for the question.</summary>
+    internal void KeepExtra(IReadOnlyDictionary<string, string> extra) => _extra = extra;
 }

@@ -67,13 +67,22 @@ internal sealed partial class LockboxDecoder
         checkExtras = null;
         if (c.ExtraKeys.Length > 0 && !WithoutExtra)
         {
-            checkExtras = c.ExtraKeys.Length == 1 ? single : new string?[c.ExtraKeys.Length];
-            checkExtras[0] = null;
+            // The check's values are assembled in one array reused check after check: the payment gets its own copy
+            // only if it keeps its extra data (OwnExtra).
+            checkExtras = extras;
+            Array.Clear(checkExtras);
             batchExtras?.CopyTo(checkExtras, 0);
             if (c.CheckNumberKey >= 0)
             {
+                // Decoded only for a payment that keeps it.
                 var number = Trim(c.DetailCheckNumber.Of(line));
-                checkExtras[c.CheckNumberKey] = number.IsEmpty ? null : CheckNumber(number);
+                if (checkNumber.Length < number.Length)
+                {
+                    checkNumber = new byte[number.Length];
+                }
+
+                number.CopyTo(checkNumber);
+                checkNumberLength = number.Length;
             }
 
             AddExtras(line, c.DetailExtras, append: false);
@@ -161,7 +170,10 @@ internal sealed partial class LockboxDecoder
             return;
         }
 
-        Output.Add(new BankTransaction
+        // Every payment is asked about (KeepExtra), one with extra data with the data lent: the decoder's values, read
+        // through one object reused check after check. Only a payment that keeps it gets a copy.
+        var lend = checkExtras is not null && KeepExtra is not null;
+        var transaction = new BankTransaction
         {
             PaymentRef = checkRef,
             Direction = Direction.Credit,
@@ -181,8 +193,45 @@ internal sealed partial class LockboxDecoder
             Account = lockbox,
             BankReference = checkRef.Length > lockbox!.Length ? checkRef[(lockbox.Length + 1)..] : null,
             BookingDate = depositDate,
-            Extra = checkExtras is null ? LockboxNoExtra.Instance : LockboxExtra.Create(c.ExtraKeys, checkExtras),
-        });
+            Extra = checkExtras is null ? LockboxNoExtra.Instance : lend ? LendExtra() : OwnExtra(),
+        };
+        if (lend)
+        {
+            if (transaction.AskKeepExtra(KeepExtra!))
+            {
+                transaction.KeepExtra(lentExtra!.Owned);
+            }
+
+            lentExtra!.Return();
+        }
+        else if (KeepExtra is not null)
+        {
+            // No extra data to lend (a layout without extra fields): asked all the same, as every payment is.
+            transaction.AskKeepExtra(KeepExtra);
+        }
+
+        Output.Add(transaction);
+    }
+
+    /// <summary>The pending check's extra data, lent for <see cref="KeepExtra"/>'s question about its payment.</summary>
+    private LockboxLentExtra LendExtra()
+    {
+        lentExtra ??= new LockboxLentExtra(OwnExtra);
+        lentExtra.Lend();
+        return lentExtra;
+    }
+
+    /// <summary>The pending check's extra data, its own: the check number decoded, the values copied from the reused array.</summary>
+    private IReadOnlyDictionary<string, string> OwnExtra()
+    {
+        var values = checkExtras!;
+        if (c.CheckNumberKey >= 0)
+        {
+            values[c.CheckNumberKey] = checkNumberLength == 0 ? null : CheckNumber(checkNumber.AsSpan(0, checkNumberLength));
+        }
+
+        // One value is kept without its array (LockboxExtra.Create); more keep theirs, so it must be the payment's own.
+        return LockboxExtra.Create(c.ExtraKeys, values.Length == 1 ? values : (string?[])values.Clone());
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

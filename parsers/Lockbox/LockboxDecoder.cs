@@ -24,7 +24,10 @@ internal sealed partial class LockboxDecoder
     private LockboxStringPool names = new();
     private LockboxStringPool accounts = new();
     private bool materialize;
-    private string?[] single = new string?[1];
+    private string?[] extras;
+    private LockboxLentExtra? lentExtra;
+    private byte[] checkNumber = new byte[16];
+    private int checkNumberLength;
     private byte[] scratch = new byte[256];
     private char[] chars = new char[64];
 
@@ -72,6 +75,7 @@ internal sealed partial class LockboxDecoder
         this.warnings = warnings;
         c = layout.Compiled;
         currency = layout.Currency;
+        extras = new string?[c.ExtraKeys.Length];
     }
 
     /// <summary>
@@ -79,6 +83,14 @@ internal sealed partial class LockboxDecoder
     /// field is decoded into a string, and <see cref="BankTransaction.Extra"/> is empty. Set on a part's decoder only.
     /// </summary>
     internal bool WithoutExtra { get; set; }
+
+    /// <summary>
+    /// <see cref="BankFileReadOptions.KeepExtra"/>, asked here about each payment as it is completed, with its extra
+    /// data lent (<see cref="LockboxLentExtra"/>): the check number is decoded and the values copied only if the question
+    /// reads them or the payment keeps them, and a payment it declines gets none. Null keeps every payment's. Set on a
+    /// payments decoder only.
+    /// </summary>
+    internal Func<BankTransaction, bool>? KeepExtra { get; set; }
 
     /// <summary>Payments completed so far; the caller drains it.</summary>
     public List<BankTransaction> Output { get; private set; } = [];
@@ -154,7 +166,9 @@ internal sealed partial class LockboxDecoder
         copy.remittance = [];
         copy.names = new LockboxStringPool();
         copy.accounts = new LockboxStringPool();
-        copy.single = new string?[1];
+        copy.extras = new string?[extras.Length];
+        copy.lentExtra = null;
+        copy.checkNumber = new byte[checkNumber.Length];
         copy.checkText = new StringBuilder();
         copy.Output = [];
         copy.scratch = new byte[scratch.Length];

@@ -87,3 +87,48 @@ internal sealed class LockboxSingleExtra(string key, string value) : IReadOnlyDi
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }
+
+/// <summary>
+/// A check's extra data lent for <see cref="BankFileReadOptions.KeepExtra"/>'s question about its payment: one object per
+/// decoder, reused check after check, which makes the payment's own copy (<see cref="Owned"/>) only when read. A
+/// payment keeps that copy or nothing, never this object. Between questions it reads as empty; a reference kept past its
+/// question, against the rule, reads whichever check is being asked about, if any.
+/// </summary>
+internal sealed class LockboxLentExtra(Func<IReadOnlyDictionary<string, string>> own) : IReadOnlyDictionary<string, string>
+{
+    private IReadOnlyDictionary<string, string>? owned;
+    private bool lent;
+
+    /// <summary>The copy of the check being asked about, made at the first read; nothing when none is lent.</summary>
+    public IReadOnlyDictionary<string, string> Owned => lent ? owned ??= own() : LockboxNoExtra.Instance;
+
+    public int Count => Owned.Count;
+
+    public IEnumerable<string> Keys => Owned.Keys;
+
+    public IEnumerable<string> Values => Owned.Values;
+
+    public string this[string key] => Owned[key];
+
+    /// <summary>Lends the data of the check being completed.</summary>
+    public void Lend()
+    {
+        owned = null;
+        lent = true;
+    }
+
+    /// <summary>Ends the loan: the question is answered, and what the check's values become next is not its payment's.</summary>
+    public void Return()
+    {
+        owned = null;
+        lent = false;
+    }
+
+    public bool ContainsKey(string key) => Owned.ContainsKey(key);
+
+    public bool TryGetValue(string key, [MaybeNullWhen(false)] out string value) => Owned.TryGetValue(key, out value);
+
+    public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => Owned.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}

@@ -8,8 +8,11 @@ namespace CashApp.Parsers.Lockbox;
 /// A fixed-width lockbox file read in parts (<see cref="BankFileParts"/>): the checking decoder is the one-thread
 /// path's decoder over the same pipe, building no payment; a part starts after a batch total.
 /// </summary>
-/// <remarks>With <paramref name="withoutExtra"/> (<c>cashapp parse</c>'s rows) a part's payments carry no extra data.</remarks>
-internal sealed class LockboxPartReader(string fileName, LockboxLayout layout, int partBytes, bool withoutExtra = false) : BankFileParts.PartReader
+/// <remarks>
+/// With <paramref name="withoutExtra"/> (<c>cashapp parse</c>'s rows) a part's payments carry no extra data; otherwise
+/// <paramref name="keepExtra"/> (<see cref="BankFileReadOptions.KeepExtra"/>) is asked about each as its decoder completes it.
+/// </remarks>
+internal sealed class LockboxPartReader(string fileName, LockboxLayout layout, int partBytes, bool withoutExtra = false, Func<BankTransaction, bool>? keepExtra = null) : BankFileParts.PartReader
 {
     // 64 KiB of lines at a time; smaller parts (tests) are cut as finely as their parts, lines longer than a slice included.
     private readonly int sliceBytes = Math.Min(1 << 16, partBytes);
@@ -44,6 +47,7 @@ internal sealed class LockboxPartReader(string fileName, LockboxLayout layout, i
         // at once (they would outlive a collection or two and be copied).
         var decoder = (LockboxDecoder)state;
         decoder.WithoutExtra = withoutExtra;
+        decoder.KeepExtra = keepExtra;
         var span = bytes.Span;
         while (span.Length > sliceBytes)
         {

@@ -23,7 +23,19 @@ public static class LockboxReader
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(fileName);
         ArgumentNullException.ThrowIfNull(layout);
-        return ReadAsync(PipeReader.Create(stream, PipeOptions), ownsReader: true, fileName, layout, warnings, cancellationToken);
+        return ReadAsync(PipeReader.Create(stream, PipeOptions), ownsReader: true, fileName, layout, warnings, keepExtra: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="ReadAsync(Stream, string, LockboxLayout, ICollection{ParseWarning}?, CancellationToken)"/>, asking
+    /// <paramref name="keepExtra"/> (<see cref="BankFileReadOptions.KeepExtra"/>) about each payment as it is completed.
+    /// </summary>
+    internal static IAsyncEnumerable<BankTransaction> ReadAsync(Stream stream, string fileName, LockboxLayout layout, ICollection<ParseWarning>? warnings, Func<BankTransaction, bool>? keepExtra, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(fileName);
+        ArgumentNullException.ThrowIfNull(layout);
+        return ReadAsync(PipeReader.Create(stream, PipeOptions), ownsReader: true, fileName, layout, warnings, keepExtra, cancellationToken);
     }
 
     /// <summary>Streams one payment per check from a pipe; the pipe is completed at the end when <paramref name="ownsReader"/>.</summary>
@@ -33,9 +45,10 @@ public static class LockboxReader
         string fileName,
         LockboxLayout layout,
         ICollection<ParseWarning>? warnings,
+        Func<BankTransaction, bool>? keepExtra,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var decoder = new LockboxDecoder(fileName, layout, warnings);
+        var decoder = new LockboxDecoder(fileName, layout, warnings) { KeepExtra = keepExtra };
         try
         {
             while (true)

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using CashApp.Fixtures;
 using CashApp.Parsers.Common;
+using CashApp.Parsers.Lockbox;
 using CashApp.Parsers.Tests.Bai2;
 using CashApp.Parsers.Tests.Camt;
 using CashApp.Parsers.Tests.Lockbox;
@@ -104,6 +106,96 @@ public sealed class KeepExtraTests : IDisposable
                 Assert.Empty(read[i].Extra);
             }
         }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task Lockbox_KeptExtrasAreEachTheirOwnChecksAndALentOneEndsEmpty(int partBytes)
+    {
+        // A check's values are assembled in one array reused check after check and lent for the question: a kept payment
+        // whose Extra still read that array would show a later check's date and payee. Three keys, so the values keep
+        // their array; 60 checks in batches of 3, so that parts of 1 byte (a part per batch) run on two threads.
+        var layout = LockboxLayout.Create("extras", 100, new Dictionary<char, IReadOnlyList<LockboxField>>
+        {
+            ['6'] = [.. LockboxLayout.Default.FieldsOf('6'), new("check_date", 81, 6), new("payee", 87, 12)],
+        });
+        var batches = Enumerable.Range(0, 20).Select(b => new LockboxBatchModel(
+            (b + 1).ToString("000", System.Globalization.CultureInfo.InvariantCulture),
+            [.. Enumerable.Range(0, 3).Select(i => (b * 3) + i + 1).Select(n => new LockboxCheckModel(
+                (n % 3 + 1).ToString("000", System.Globalization.CultureInfo.InvariantCulture), 1000 + n, "011000015", $"{n}", $"{n}", $"PAYER {n}", [($"INV-{n}", null)],
+                new Dictionary<string, string> { ["check_date"] = $"{120100 + n}", ["payee"] = n % 5 == 0 ? string.Empty : $"PAYEE {n}" }))]));
+        var bytes = System.Text.Encoding.ASCII.GetBytes(LockboxWriter.Write(layout, [new LockboxModel("0012345", new DateOnly(2026, 12, 1), [.. batches])], new LockboxWriterOptions()));
+        var path = Path.Combine(_dir, $"extras-{partBytes}.txt");
+        File.WriteAllBytes(path, bytes);
+        var options = new BankFileReadOptions { LockboxLayout = layout };
+        var lent = new System.Collections.Concurrent.ConcurrentBag<IReadOnlyDictionary<string, string>>();
+        var keep = options with
+        {
+            KeepExtra = t =>
+            {
+                lent.Add(t.Extra);
+                return int.Parse(t.Extra["check_number"], System.Globalization.CultureInfo.InvariantCulture) % 2 == 0;
+            },
+        };
+
+        var read = partBytes == 0
+            ? OneThread(path, BankFileFormat.Lockbox, keep).Item1
+            : [.. (await BankFileParts.ReadAsync(path, BankFileFormat.Lockbox, keep, null, () => new List<BankTransaction>(), (l, t) => l.Add(t), partBytes: partBytes, workers: 2)).SelectMany(p => p)];
+
+        Assert.Equal(60, read.Count);
+        Assert.Equal(60, lent.Count);
+        foreach (var payment in read)
+        {
+            var n = int.Parse(payment.PayerAccount!.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+            if (n % 2 == 0)
+            {
+                var expected = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["check_number"] = $"{n}", ["check_date"] = $"{120100 + n}" };
+                if (n % 5 != 0)
+                {
+                    expected["payee"] = $"PAYEE {n}";
+                }
+
+                Assert.Equal(expected, new SortedDictionary<string, string>(payment.Extra.ToDictionary(), StringComparer.Ordinal));
+            }
+            else
+            {
+                Assert.Empty(payment.Extra);
+            }
+        }
+
+        // Kept past its question against the rule, a lent Extra reads nothing once the read is over, never the last
+        // check's values.
+        Assert.Contains(lent, extra => extra is not Dictionary<string, string> && extra.Count == 0 && !extra.ContainsKey("check_number"));
+        Assert.All(lent.Where(extra => !read.Any(p => ReferenceEquals(p.Extra, extra))), extra => Assert.Empty(extra));
+    }
+
+    [Fact]
+    public async Task Lockbox_LayoutWithoutExtraData_EveryPaymentIsAskedOnce()
+    {
+        // No check number and no extra field: no payment has extra data to lend, and each is still asked, once.
+        var layout = LockboxLayout.Create("bare", 80, new Dictionary<char, IReadOnlyList<LockboxField>>
+        {
+            ['6'] = [.. LockboxLayout.Default.FieldsOf('6').Where(f => f.Name != "check_number")],
+        });
+        var batches = Enumerable.Range(0, 10).Select(b => new LockboxBatchModel(
+            (b + 1).ToString("000", System.Globalization.CultureInfo.InvariantCulture),
+            [.. Enumerable.Range(1, 3).Select(i => new LockboxCheckModel(i.ToString("000", System.Globalization.CultureInfo.InvariantCulture), 100 * i, "011000015", $"{b}{i}", $"{i}", $"PAYER {i}", []))]));
+        var path = Path.Combine(_dir, "bare.txt");
+        await File.WriteAllTextAsync(path, LockboxWriter.Write(layout, [new LockboxModel("0012345", new DateOnly(2026, 12, 1), [.. batches])], new LockboxWriterOptions()));
+        var asked = 0;
+        var keep = new BankFileReadOptions { LockboxLayout = layout, KeepExtra = t => Interlocked.Increment(ref asked) % 2 == 0 };
+
+        var (serial, _) = OneThread(path, BankFileFormat.Lockbox, keep);
+        var serialAsked = asked;
+        asked = 0;
+        var parts = await BankFileParts.ReadAsync(path, BankFileFormat.Lockbox, keep, null, () => new List<BankTransaction>(), (l, t) => l.Add(t), partBytes: 1, workers: 2);
+
+        Assert.Equal(30, serial.Count);
+        Assert.Equal(30, serialAsked);
+        Assert.Equal(30, parts.Sum(p => p.Count));
+        Assert.Equal(30, asked);
+        Assert.All(serial.Concat(parts.SelectMany(p => p)), payment => Assert.Empty(payment.Extra));
     }
 
     /// <summary>

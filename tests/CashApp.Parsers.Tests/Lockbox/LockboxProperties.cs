@@ -61,7 +61,7 @@ public sealed class LockboxCase
                             Remittance = [.. check.Invoices.Select(i => new RemittanceLine(i.Number, i.AmountMinor, RemittanceKind.Invoice))],
                             TypeCode = "6",
                             ValueDate = lockbox.DepositDate,
-                            Extra = new Dictionary<string, string> { ["check_number"] = check.CheckNumber },
+                            Extra = ExtraOf(batch, check),
                         });
                         line += Overflows(check.Invoices.Count);
                     }
@@ -74,6 +74,30 @@ public sealed class LockboxCase
 
             return LockboxTestSupport.Render(payments);
         }
+    }
+
+    /// <summary>
+    /// The extra data a check's payment must carry: the layout's extra fields of its 5 record, of its 6 record with the
+    /// check number, and of its 4 records, each value joined with a space to the one before; a blank field is none.
+    /// </summary>
+    private Dictionary<string, string> ExtraOf(LockboxBatchModel batch, LockboxCheckModel check)
+    {
+        var extra = new Dictionary<string, string>();
+        void Put(char record, IEnumerable<KeyValuePair<string, string>>? fields, int times)
+        {
+            foreach (var (name, value) in fields ?? [])
+            {
+                if (value.Length > 0 && times > 0 && Layout.FieldsOf(record).Any(f => f.Name == name))
+                {
+                    extra[name] = string.Join(' ', Enumerable.Repeat(value, times));
+                }
+            }
+        }
+
+        Put('5', batch.Fields, 1);
+        Put('6', [.. check.Fields ?? new Dictionary<string, string>(), new("check_number", check.CheckNumber)], 1);
+        Put('4', check.OverflowFields, Overflows(check.Invoices.Count));
+        return extra;
     }
 
     private int Overflows(int invoices)
@@ -103,21 +127,34 @@ public static class LockboxGenerators
         from trim in Gen.Elements(true, false)
         select new LockboxCase(layout, lockboxes, crlf, trim);
 
-    /// <summary>Records 5, 6, 4 and 7 with their fields in a random order, random gaps between them, and a random record length.</summary>
+    /// <summary>
+    /// Records 5, 6, 4 and 7 with their fields in a random order, random gaps between them, and a random record length.
+    /// Extra data: the 6 record has the check number mostly, and none, one or two extra fields (<see cref="ExtraFields"/>);
+    /// the 5 record (a region) and the 4 record (a memo, one a record) have one sometimes.
+    /// </summary>
     private static Gen<LockboxLayout> LayoutGen =>
         from inDetail in Gen.Choose(0, 2)
         from perOverflow in Gen.Choose(1, 3)
-        from header in Place([("batch", 3), ("item", 3), ("lockbox", 7), ("deposit_date", 6)])
+        from extras in Gen.Choose(0, ExtraFields.Length)
+        from checkNumber in Gen.Frequency((1, Gen.Constant(false)), (4, Gen.Constant(true)))
+        from region in Gen.Elements(false, true)
+        from memo in Gen.Elements(false, true)
+        from header in Place([("batch", 3), ("item", 3), ("lockbox", 7), ("deposit_date", 6), .. region ? [("region", 4)] : Array.Empty<(string, int)>()])
         from detail in Place([
-            ("batch", 3), ("item", 3), ("amount", 10), ("routing", 9), ("account", 14), ("check_number", 10), ("remitter_name", 30),
-            .. Invoices(inDetail)])
-        from overflow in Place([("batch", 3), ("item", 3), ("overflow_type", 1), ("sequence", 2), ("last", 1), .. Invoices(perOverflow)])
+            ("batch", 3), ("item", 3), ("amount", 10), ("routing", 9), ("account", 14), ("remitter_name", 30),
+            .. checkNumber ? [("check_number", 10)] : Array.Empty<(string, int)>(), .. Invoices(inDetail), .. ExtraFields[..extras]])
+        from overflow in Place([
+            ("batch", 3), ("item", 3), ("overflow_type", 1), ("sequence", 2), ("last", 1), .. Invoices(perOverflow),
+            .. memo ? [("memo", 8)] : Array.Empty<(string, int)>()])
         from total in Place([("batch", 3), ("item", 3), ("lockbox", 7), ("deposit_date", 6), ("batch_count", 3), ("batch_amount", 10)])
         from slack in Gen.Choose(0, 12)
         select LockboxLayout.Create(
             "random",
             new[] { header, detail, overflow, total }.SelectMany(r => r).Max(f => f.End) is var end && end < 40 ? 40 + slack : end + slack,
             new Dictionary<char, IReadOnlyList<LockboxField>> { ['5'] = header, ['6'] = detail, ['4'] = overflow, ['7'] = total });
+
+    /// <summary>Extra data a layout may add to the 6 record: a check date and a payee, written as each check's <see cref="LockboxCheckModel.Fields"/>.</summary>
+    private static readonly (string Name, int Length)[] ExtraFields = [("check_date", 6), ("payee", 12)];
 
     private static (string, int)[] Invoices(int count) =>
     [
@@ -148,10 +185,11 @@ public static class LockboxGenerators
         from days in Gen.Choose(0, 3650)
         from batchCount in Gen.Choose(1, 3)
         from batches in Gen.ArrayOf(ChecksGen(layout), batchCount)
+        from regions in Gen.ArrayOf(Gen.Frequency((1, Gen.Constant(string.Empty)), (3, Text(Upper, 1, 4))), batchCount)
         select new LockboxModel(
             number,
             new DateOnly(2020, 1, 1).AddDays(days),
-            [.. batches.Select((checks, i) => new LockboxBatchModel((i + 1).ToString("000", CultureInfo.InvariantCulture), checks))]);
+            [.. batches.Select((checks, i) => new LockboxBatchModel((i + 1).ToString("000", CultureInfo.InvariantCulture), checks, new Dictionary<string, string> { ["region"] = regions[i] }))]);
 
     private static Gen<LockboxCheckModel[]> ChecksGen(LockboxLayout layout) =>
         Gen.Choose(0, 5).SelectMany(n => Gen.ArrayOf(CheckGen, n))
@@ -161,10 +199,15 @@ public static class LockboxGenerators
         from amount in Gen.Choose(1, 99_999_999)
         from routing in Text(Digits, 9, 9)
         from account in Text(Digits, 1, 14)
-        from checkNumber in Gen.Choose(1, int.MaxValue)
+        from checkNumber in Gen.Frequency((1, Gen.Constant(string.Empty)), (6, Gen.Choose(1, int.MaxValue).Select(n => n.ToString(CultureInfo.InvariantCulture))))
         from name in Name
         from invoices in Gen.Choose(0, 6).SelectMany(n => Gen.ArrayOf(InvoiceGen, n))
-        select new LockboxCheckModel("000", amount, routing, account, checkNumber.ToString(CultureInfo.InvariantCulture), name, invoices);
+        from date in Gen.Frequency((1, Gen.Constant(string.Empty)), (3, Text(Digits, 6, 6)))
+        from payee in Gen.Frequency((1, Gen.Constant(string.Empty)), (3, Text(Upper + Digits, 1, 12)))
+        from memo in Gen.Frequency((1, Gen.Constant(string.Empty)), (3, Text(Upper + Digits, 1, 8)))
+        select new LockboxCheckModel("000", amount, routing, account, checkNumber, name, invoices,
+            new Dictionary<string, string> { ["check_date"] = date, ["payee"] = payee },
+            new Dictionary<string, string> { ["memo"] = memo });
 
     private static Gen<(string, long?)> InvoiceGen =>
         from number in Text(Upper + Digits + "-/", 1, 20)
