@@ -195,19 +195,15 @@ internal sealed partial class LockboxDecoder
             BookingDate = depositDate,
             Extra = checkExtras is null ? LockboxNoExtra.Instance : lend ? LendExtra() : OwnExtra(),
         };
+        // Asked once, with or without data to lend (a layout without extra fields has none).
+        if (KeepExtra is not null && transaction.AskKeepExtra(KeepExtra) && lend)
+        {
+            transaction.KeepExtra(lentExtra!.Owned);
+        }
+
         if (lend)
         {
-            if (transaction.AskKeepExtra(KeepExtra!))
-            {
-                transaction.KeepExtra(lentExtra!.Owned);
-            }
-
             lentExtra!.Return();
-        }
-        else if (KeepExtra is not null)
-        {
-            // No extra data to lend (a layout without extra fields): asked all the same, as every payment is.
-            transaction.AskKeepExtra(KeepExtra);
         }
 
         Output.Add(transaction);

@@ -18,13 +18,8 @@ public static class LockboxReader
     /// <see cref="LockboxFormatException"/> naming the line; payments already yielded stay valid, so a caller that
     /// must not act on half a file collects them first (<see cref="BankFiles.ReadAllAsync"/> does).
     /// </summary>
-    public static IAsyncEnumerable<BankTransaction> ReadAsync(Stream stream, string fileName, LockboxLayout layout, ICollection<ParseWarning>? warnings, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        ArgumentNullException.ThrowIfNull(fileName);
-        ArgumentNullException.ThrowIfNull(layout);
-        return ReadAsync(PipeReader.Create(stream, PipeOptions), ownsReader: true, fileName, layout, warnings, keepExtra: null, cancellationToken);
-    }
+    public static IAsyncEnumerable<BankTransaction> ReadAsync(Stream stream, string fileName, LockboxLayout layout, ICollection<ParseWarning>? warnings, CancellationToken cancellationToken = default) =>
+        ReadAsync(stream, fileName, layout, warnings, keepExtra: null, cancellationToken);
 
     /// <summary>
     /// <see cref="ReadAsync(Stream, string, LockboxLayout, ICollection{ParseWarning}?, CancellationToken)"/>, asking
