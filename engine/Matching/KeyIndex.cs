@@ -4,15 +4,16 @@ namespace CashApp.Engine.Matching;
 
 /// <summary>
 /// A multi-map from string keys to item indexes, compact enough for millions of items and quick to
-/// probe: an open-addressing table of slots, the keys' characters in one shared array (no string object
-/// per key), and a shared chain of further items for keys several items share. A hit is verified against
-/// the key's characters, so two keys never meet by their hashes alone.
+/// probe: an open-addressing table of slots, the keys' text in one shared array (no string object per key: an
+/// ASCII key, nearly every reference, as one byte a character, any other as characters in an array of their own),
+/// and a shared chain of further items for keys several items share. A hit is verified against the key's text, so
+/// two keys never meet by their hashes alone.
 /// </summary>
 /// <remarks>
-/// A slot holds the key's check bits, where its characters start and its newest item, so a probe of a
-/// key that names one item touches two places: the slot and the key's characters (length first). A
+/// A slot holds the key's check bits, where its text starts and its newest item, so a probe of a
+/// key that names one item touches two places: the slot and the key's text (length first). A
 /// caller matching many keys can warm both ahead of need with <see cref="PrefetchSlot"/> and
-/// <see cref="PrefetchKey"/>. The slots and characters of a full build's index, when large, ask for 2 MB pages
+/// <see cref="PrefetchKey"/>. The slots and ASCII keys of a full build's index, when large, ask for 2 MB pages
 /// (<see cref="HugePages"/>): slots are written and read at random, and with 4 KB pages nearly every one is a TLB miss,
 /// and its first write a page fault. The arrays it makes as it grows past its size are not advised.
 /// </remarks>
@@ -24,7 +25,13 @@ internal sealed class KeyIndex
     private int _shift;
     private int _keys;
 
-    // Each key is its length in two characters (low half, high half), then its characters.
+    // A key of ASCII characters (nearly every reference) is kept as bytes, one a character: its length in one byte (in
+    // five, 255 and then four, from 255 characters on), then its characters. A slot's Key is where it starts plus one.
+    private byte[] _bytes;
+    private int _byteCount;
+
+    // Any other key is kept as characters: its length in two characters (low half, high half), then its characters. A
+    // slot's Key is minus (where it starts plus one).
     private char[] _chars;
     private int _charCount;
 
@@ -51,7 +58,7 @@ internal sealed class KeyIndex
     /// <param name="keys">About how many keys the index will hold.</param>
     /// <param name="chars">About how many characters those keys have in all.</param>
     /// <param name="hugePages">
-    /// Whether its slots and characters ask for 2 MB pages (<see cref="HugePages"/>): for a full build's index, which
+    /// Whether its slots and ASCII keys ask for 2 MB pages (<see cref="HugePages"/>): for a full build's index, which
     /// lives as long as its matcher. Not for a generation's, which a later generation replaces: the advice would stay
     /// on the memory after the index died, and the collector would hand it out again 2 MB at a time.
     /// </param>
@@ -60,12 +67,14 @@ internal sealed class KeyIndex
         keys = Math.Max(16, keys);
         _slots = new Slot[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(keys + (keys / 3) + 1))];
         _shift = 64 - System.Numerics.BitOperations.Log2((uint)_slots.Length);
-        // Only the characters written are ever read: no need to clear them first.
-        _chars = GC.AllocateUninitializedArray<char>(Math.Max(256, chars + (2 * keys)));
+        // Only the bytes and characters written are ever read: no need to clear them first. The keys are sized as ASCII,
+        // as nearly all are; the characters of any others grow as they come.
+        _bytes = GC.AllocateUninitializedArray<byte>(Math.Max(256, chars + keys));
+        _chars = GC.AllocateUninitializedArray<char>(16);
         if (hugePages)
         {
             HugePages.Advise(_slots);
-            HugePages.Advise(_chars);
+            HugePages.Advise(_bytes);
         }
 
         _chain = new int[16];
@@ -172,7 +181,7 @@ internal sealed class KeyIndex
 
         var mask = _slots.Length - 1;
         var at = Home(hash, mask);
-        while (_slots[at].Key != Empty && !(_slots[at].Check == Check(hash) && KeyIs(_slots[at].Key - 1, key)))
+        while (_slots[at].Key != Empty && !(_slots[at].Check == Check(hash) && KeyIs(_slots[at].Key, key)))
         {
             at = (at + 1) & mask;
         }
@@ -180,7 +189,7 @@ internal sealed class KeyIndex
         ref var slot = ref _slots[at];
         if (slot.Key == Empty)
         {
-            slot = new Slot(Check(hash), AddKey(key) + 1, item, -1);
+            slot = new Slot(Check(hash), AddKey(key), item, -1);
             _keys++;
             return;
         }
@@ -243,7 +252,7 @@ internal sealed class KeyIndex
                 return (-1, -1);
             }
 
-            if (slot.Check == Check(hash) && KeyIs(slot.Key - 1, key))
+            if (slot.Check == Check(hash) && KeyIs(slot.Key, key))
             {
                 return (slot.Item, slot.Next);
             }
@@ -259,7 +268,7 @@ internal sealed class KeyIndex
     }
 
     /// <summary>
-    /// Reads the slot of a key of this hash (best fetched already) and asks for its characters; returns the
+    /// Reads the slot of a key of this hash (best fetched already) and asks for its text; returns the
     /// newest item of the first slot whose check bits agree, unverified, or -1. Only a hint of what to fetch next.
     /// </summary>
     public int PrefetchKey(ulong hash)
@@ -281,7 +290,15 @@ internal sealed class KeyIndex
 
             if (slot.Check == Check(hash))
             {
-                Prefetch.Line(ref _chars[slot.Key - 1]);
+                if (slot.Key > 0)
+                {
+                    Prefetch.Line(ref _bytes[slot.Key - 1]);
+                }
+                else
+                {
+                    Prefetch.Line(ref _chars[-slot.Key - 1]);
+                }
+
                 return slot.Item;
             }
         }
@@ -295,13 +312,75 @@ internal sealed class KeyIndex
 
     private int Home(ulong hash, int mask) => (int)(hash >> _shift) & mask;
 
-    private bool KeyIs(int start, ReadOnlySpan<char> text) =>
-        _chars[start] == unchecked((char)text.Length) && _chars[start + 1] == (char)(text.Length >> 16) && _chars.AsSpan(start + 2, text.Length).SequenceEqual(text);
+    /// <summary>Whether the key a slot's <paramref name="key"/> names is <paramref name="text"/>.</summary>
+    private bool KeyIs(int key, ReadOnlySpan<char> text)
+    {
+        if (key > 0)
+        {
+            // ASCII bytes equal the text's characters only where the text is ASCII too.
+            var (start, length) = ByteKey(key - 1);
+            return length == text.Length && System.Text.Ascii.Equals(_bytes.AsSpan(start, length), text);
+        }
 
-    private ReadOnlySpan<char> KeyAt(int start) => _chars.AsSpan(start + 2, _chars[start] | (_chars[start + 1] << 16));
+        var at = -key - 1;
+        return _chars[at] == unchecked((char)text.Length) && _chars[at + 1] == (char)(text.Length >> 16) && _chars.AsSpan(at + 2, text.Length).SequenceEqual(text);
+    }
 
+    /// <summary>Where the characters of the ASCII key at <paramref name="at"/> start in <see cref="_bytes"/>, and how many there are.</summary>
+    private (int Start, int Length) ByteKey(int at) =>
+        _bytes[at] < LongKey ? (at + 1, _bytes[at]) : (at + 5, System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(_bytes.AsSpan(at + 1)));
+
+    /// <summary>An ASCII key's length byte from this length on says that the length follows in four bytes.</summary>
+    private const int LongKey = 255;
+
+    /// <summary>The characters of the key a slot's <paramref name="key"/> names (an ASCII key's widened into <paramref name="buffer"/>).</summary>
+    private ReadOnlySpan<char> KeyAt(int key, ref char[] buffer)
+    {
+        if (key < 0)
+        {
+            var at = -key - 1;
+            return _chars.AsSpan(at + 2, _chars[at] | (_chars[at + 1] << 16));
+        }
+
+        var (start, length) = ByteKey(key - 1);
+        if (buffer.Length < length)
+        {
+            buffer = new char[Math.Max(length, 2 * buffer.Length)];
+        }
+
+        System.Text.Ascii.ToUtf16(_bytes.AsSpan(start, length), buffer, out _);
+        return buffer.AsSpan(0, length);
+    }
+
+    /// <summary>Keeps a copy of <paramref name="key"/>, as bytes when it is ASCII, and returns what a slot's Key holds to name it.</summary>
     private int AddKey(ReadOnlySpan<char> key)
     {
+        if (System.Text.Ascii.IsValid(key))
+        {
+            var prefix = key.Length < LongKey ? 1 : 5;
+            if (_byteCount + key.Length + prefix > _bytes.Length)
+            {
+                var grownBytes = GC.AllocateUninitializedArray<byte>(Math.Max(_bytes.Length * 2, _byteCount + key.Length + prefix));
+                _bytes.AsSpan(0, _byteCount).CopyTo(grownBytes);
+                _bytes = grownBytes;
+            }
+
+            var at = _byteCount;
+            if (prefix == 1)
+            {
+                _bytes[at] = (byte)key.Length;
+            }
+            else
+            {
+                _bytes[at] = LongKey;
+                System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(_bytes.AsSpan(at + 1), key.Length);
+            }
+
+            System.Text.Ascii.FromUtf16(key, _bytes.AsSpan(at + prefix), out _);
+            _byteCount += key.Length + prefix;
+            return at + 1;
+        }
+
         if (_charCount + key.Length + 2 > _chars.Length)
         {
             var grown = GC.AllocateUninitializedArray<char>(Math.Max(_chars.Length * 2, _charCount + key.Length + 2));
@@ -314,7 +393,7 @@ internal sealed class KeyIndex
         _chars[start + 1] = (char)(key.Length >> 16);
         key.CopyTo(_chars.AsSpan(start + 2));
         _charCount += key.Length + 2;
-        return start;
+        return -(start + 1);
     }
 
     private int AddEntry(int item, int next)
@@ -335,12 +414,13 @@ internal sealed class KeyIndex
         _slots = new Slot[old.Length * 2];
         _shift--;
         var mask = _slots.Length - 1;
+        var buffer = new char[64];
         foreach (var slot in old)
         {
             if (slot.Key != Empty)
             {
                 // The slot keeps only check bits, so the home comes from the key's characters again.
-                var at = Home(HashOf(KeyAt(slot.Key - 1)), mask);
+                var at = Home(HashOf(KeyAt(slot.Key, ref buffer)), mask);
                 while (_slots[at].Key != Empty)
                 {
                     at = (at + 1) & mask;
@@ -433,7 +513,10 @@ internal sealed class KeyIndex
         }
     }
 
-    /// <summary>A key's check bits (the hash's low half), where its characters start plus one (0: empty slot), its newest item and the entry of the rest.</summary>
+    /// <summary>
+    /// A key's check bits (the hash's low half), where its bytes start plus one (0: an empty slot; below 0, minus where
+    /// its characters start plus one), its newest item and the entry of the rest.
+    /// </summary>
     [StructLayout(LayoutKind.Sequential)]
     private struct Slot(uint check, int key, int item, int next)
     {

@@ -8,8 +8,12 @@ namespace CashApp.Engine.Tests.Matching;
 /// <summary>The compact key index finds exactly what a dictionary of lists would, however it grew.</summary>
 public sealed class KeyIndexProperties
 {
+    // ASCII keys are kept as bytes and any others as characters: 'Α' (Greek) and 'É' make keys that differ from an ASCII
+    // one only there, and '\u00FF' and '\u0100' lie just past ASCII's and a byte's reach.
     private static readonly Gen<string> Keys =
-        Gen.Choose(0, 12).SelectMany(length => Gen.ArrayOf(Gen.Elements('1', '2', '3', 'A', 'B'), length).Select(chars => new string(chars)));
+        Gen.Choose(0, 12).SelectMany(length => Gen.ArrayOf(
+            Gen.Frequency((6, Gen.Elements('1', '2', '3', 'A', 'B')), (1, Gen.Elements('Α', 'É', '\u00FF', '\u0100', '\u007F'))), length)
+            .Select(chars => new string(chars)));
 
     [Property(MaxTest = 300, Replay = "(31,37)")]
     public Property Items_WalksExactlyTheItemsAddedUnderTheKey() =>
@@ -102,6 +106,35 @@ public sealed class KeyIndexProperties
         Assert.Equal([3, 1], ToList(index.Items(longKey)));
         Assert.Equal([2], ToList(index.Items("777")));
         Assert.Empty(ToList(index.Items(longKey.AsSpan(0, longKey.Length - 1))));
+    }
+
+    [Fact]
+    public void Items_KeysAroundTheLongLengthMark_AsBytesAndAsCharacters_EachFoundByItsWholeText()
+    {
+        // An ASCII key's length is one byte up to 254 characters and five bytes from 255 on; a key of other characters
+        // keeps its length in two characters. Keys one character apart on either side of each mark are told apart, and
+        // a table grown from its smallest size finds them again after every rehash.
+        var keys = new List<string> { string.Empty };
+        foreach (var length in new[] { 1, 253, 254, 255, 256, 65_535, 65_536, 65_537 })
+        {
+            keys.Add(new string('7', length));
+            keys.Add(new string('7', length - 1) + "Ω");
+        }
+
+        var index = new KeyIndex(0, 0);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            index.Add(keys[i], i);
+        }
+
+        for (var i = 0; i < keys.Count; i++)
+        {
+            Assert.Equal([i], ToList(index.Items(keys[i])));
+        }
+
+        Assert.Empty(ToList(index.Items(new string('7', 257))));
+        Assert.Empty(ToList(index.Items(new string('7', 254) + "Α")));
+        Assert.Equal(keys.Count, index.Count);
     }
 
     private static List<int> ToList(KeyIndex.Cursor cursor)
