@@ -5,9 +5,10 @@ namespace CashApp.Engine.Matching;
 
 /// <summary>
 /// Cardinality-bounded subset sum by meet in the middle, in integer minor units: which sets of at most
-/// six of a customer's open items add up to a payment exactly. Every subset of at most three items is
-/// tabled by its sum; a solution is a tabled subset alone, or a three-item subset followed by a tabled
-/// subset of higher-numbered items, so each solution is found exactly once.
+/// six of a customer's open items add up to a payment exactly. A search of more than three items a solution tables
+/// every subset of at most three items by its sum; a solution is a tabled subset alone, or a three-item subset
+/// followed by a tabled subset of higher-numbered items, so each solution is found exactly once. A search of at most
+/// three tables nothing: it keeps the subsets that make the target as it makes them.
 /// </summary>
 /// <remarks>
 /// <see cref="Reaches"/> answers another question: whether any subset of at most so many items, among
@@ -42,9 +43,10 @@ internal static class SubsetSum
         {
             // Nothing to add to a subset (at most three items a solution): a solution is a subset whose sum is the
             // target, met in the order the subsets are made, and nothing is tabled. The first `limit` are kept as they
-            // are made, and kept only if the budget lasts to the end (on the 200k day 26,000 of 58,000 searches,
-            // session 36).
-            var kept = new Targets(solutions, target, Math.Max(1, limit));
+            // are made (at least one, as the table's scan kept), and only if the budget lasts to the last subset. The
+            // subsets are all made even once the limit is reached, as the table made them all before its scan: the
+            // budget may still run out, or a sum overflow, past that point, and the answer says so as it always did.
+            var kept = new OnTarget(solutions, target, Math.Max(1, limit));
             if (!Make(amounts, target, half, ref budget, ref kept))
             {
                 exhausted = true;
@@ -123,12 +125,13 @@ internal static class SubsetSum
     }
 
     /// <summary>
-    /// Makes every subset of 1 to <paramref name="half"/> of <paramref name="amounts"/> and records it in
+    /// Makes every subset of 1 to <paramref name="size"/> of <paramref name="amounts"/> and records it in
     /// <paramref name="subsets"/>, in generation order: for each item, the item alone, then each pair it starts and
-    /// the triples that pair starts. Each triple made costs one of <paramref name="budget"/>; false when it runs out.
-    /// (A struct of each kind, so that each search compiles to its own loop, the recording inlined.)
+    /// the triples that pair starts. A subset past the target is not recorded (below). Each triple made, or passed over
+    /// with a subset past the target, costs one of <paramref name="budget"/>; false when it runs out. (A struct of each
+    /// kind, so that each search compiles to its own loop, the recording inlined.)
     /// </summary>
-    private static bool Make<TSubsets>(ReadOnlySpan<long> amounts, long target, int half, ref long budget, ref TSubsets subsets)
+    private static bool Make<TSubsets>(ReadOnlySpan<long> amounts, long target, int size, ref long budget, ref TSubsets subsets)
         where TSubsets : struct, ISubsets
     {
         var n = amounts.Length;
@@ -137,16 +140,16 @@ internal static class SubsetSum
         // solution, nor is any subset that holds it: it is not recorded, and the triples that would extend it are only
         // counted against the budget, all at once. Nothing else changes: a solution is never such a subset, such a
         // subset is never another's partner (the partner would have to lie on the far side of zero), and the rest
-        // keep their order in the table and its chains. A payer's dozens of open items mostly each exceed a payment
-        // of one or two of them, so most of the 36k triples of a 60-item search were tabled for nothing.
+        // are recorded in their order. A payer's dozens of open items mostly each exceed a payment of one or two of
+        // them, so most of the 36k triples of a 60-item search were tabled for nothing.
         var prune = Prunable(amounts, target);
         for (var i = 0; i < n; i++)
         {
             if (prune && Beyond(amounts[i], target))
             {
-                // Only triples there are count (the search as it was never counted any past the last item): a budget
-                // that is already below zero runs out at the first of them, not at a skip that holds none.
-                if (half >= 3 && Pairs(n - i - 1) > 0 && (budget -= Pairs(n - i - 1)) < 0)
+                // Only the triples passed over count (the search as it was never counted any past the last item): a
+                // budget already below zero runs out at the first of them, not at a skip that passes over none.
+                if (size >= 3 && Pairs(n - i - 1) > 0 && (budget -= Pairs(n - i - 1)) < 0)
                 {
                     return false;
                 }
@@ -155,7 +158,7 @@ internal static class SubsetSum
             }
 
             subsets.Record(1UL << i, amounts[i]);
-            if (half < 2)
+            if (size < 2)
             {
                 continue;
             }
@@ -165,7 +168,7 @@ internal static class SubsetSum
                 var sum2 = checked(amounts[i] + amounts[j]);
                 if (prune && Beyond(sum2, target))
                 {
-                    if (half >= 3 && n - j - 1 > 0 && (budget -= n - j - 1) < 0)
+                    if (size >= 3 && n - j - 1 > 0 && (budget -= n - j - 1) < 0)
                     {
                         return false;
                     }
@@ -174,7 +177,7 @@ internal static class SubsetSum
                 }
 
                 subsets.Record((1UL << i) | (1UL << j), sum2);
-                if (half < 3)
+                if (size < 3)
                 {
                     continue;
                 }
@@ -202,9 +205,9 @@ internal static class SubsetSum
     private static bool Beyond(long sum, long target) => target >= 0 ? sum > target : sum < target;
 
     /// <summary>The subsets whose sum is the target, the first <c>limit</c> of them, in the order they are made.</summary>
-    private struct Targets(List<ulong> solutions, long target, int limit) : ISubsets
+    private readonly struct OnTarget(List<ulong> solutions, long target, int limit) : ISubsets
     {
-        public readonly void Record(ulong mask, long sum)
+        public void Record(ulong mask, long sum)
         {
             if (sum == target && solutions.Count < limit)
             {
@@ -215,7 +218,8 @@ internal static class SubsetSum
 
     /// <summary>
     /// The subsets in the order they are made, chained by sum in an open hash table whose chains keep that order: the
-    /// subsets of one sum are met in the order they were made. Its arrays are the pool's until <see cref="Return"/>.
+    /// subsets of one sum are met in the order they were made. Its arrays are the pool's until <see cref="Return"/>. Passed
+    /// by reference only: a copy's <see cref="Count"/> does not move on, and a copy must not be returned again.
     /// </summary>
     private struct Table : ISubsets
     {
