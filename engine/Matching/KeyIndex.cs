@@ -1,12 +1,15 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace CashApp.Engine.Matching;
 
 /// <summary>
 /// A multi-map from string keys to item indexes, compact enough for millions of items and quick to
-/// probe: an open-addressing table of slots, the keys' text in one shared array (no string object per key: an
-/// ASCII key, nearly every reference, as one byte a character, any other as characters in an array of their own),
-/// and a shared chain of further items for keys several items share. A hit is verified against the key's text, so
+/// probe: an open-addressing table of slots, the keys' text in two shared arrays (no string object per key: the
+/// ASCII keys, nearly every reference, as one byte a character, the others as characters), and a shared chain of further items for keys several items share. A hit is verified against the key's text, so
 /// two keys never meet by their hashes alone.
 /// </summary>
 /// <remarks>
@@ -21,17 +24,23 @@ internal sealed class KeyIndex
 {
     private const int Empty = 0;
 
+    /// <summary>
+    /// The length byte that marks an ASCII key of this many characters or more: its length follows in four
+    /// little-endian bytes.
+    /// </summary>
+    private const int LongLengthMark = 255;
+
     private Slot[] _slots;
     private int _shift;
     private int _keys;
 
     // A key of ASCII characters (nearly every reference) is kept as bytes, one a character: its length in one byte (in
-    // five, 255 and then four, from 255 characters on), then its characters. A slot's Key is where it starts plus one.
+    // five from LongLengthMark characters on), then its characters. Its slot's Key is its start + 1.
     private byte[] _bytes;
     private int _byteCount;
 
-    // Any other key is kept as characters: its length in two characters (low half, high half), then its characters. A
-    // slot's Key is minus (where it starts plus one).
+    // Any other key is kept as characters: its length in two characters (low half, high half), then its characters. Its
+    // slot's Key is -(its start + 1).
     private char[] _chars;
     private int _charCount;
 
@@ -67,8 +76,8 @@ internal sealed class KeyIndex
         keys = Math.Max(16, keys);
         _slots = new Slot[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(keys + (keys / 3) + 1))];
         _shift = 64 - System.Numerics.BitOperations.Log2((uint)_slots.Length);
-        // Only the bytes and characters written are ever read: no need to clear them first. The keys are sized as ASCII,
-        // as nearly all are; the characters of any others grow as they come.
+        // Only the bytes and characters written are ever read: no need to clear them first. The keys are sized as short
+        // ASCII keys (one length byte each), as nearly all are; the characters of any others grow as they come.
         _bytes = GC.AllocateUninitializedArray<byte>(Math.Max(256, chars + keys));
         _chars = GC.AllocateUninitializedArray<char>(16);
         if (hugePages)
@@ -319,7 +328,7 @@ internal sealed class KeyIndex
         {
             // ASCII bytes equal the text's characters only where the text is ASCII too.
             var (start, length) = ByteKey(key - 1);
-            return length == text.Length && System.Text.Ascii.Equals(_bytes.AsSpan(start, length), text);
+            return length == text.Length && Ascii.Equals(_bytes.AsSpan(start, length), text);
         }
 
         var at = -key - 1;
@@ -328,10 +337,7 @@ internal sealed class KeyIndex
 
     /// <summary>Where the characters of the ASCII key at <paramref name="at"/> start in <see cref="_bytes"/>, and how many there are.</summary>
     private (int Start, int Length) ByteKey(int at) =>
-        _bytes[at] < LongKey ? (at + 1, _bytes[at]) : (at + 5, System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(_bytes.AsSpan(at + 1)));
-
-    /// <summary>An ASCII key's length byte from this length on says that the length follows in four bytes.</summary>
-    private const int LongKey = 255;
+        _bytes[at] < LongLengthMark ? (at + 1, _bytes[at]) : (at + 5, BinaryPrimitives.ReadInt32LittleEndian(_bytes.AsSpan(at + 1)));
 
     /// <summary>The characters of the key a slot's <paramref name="key"/> names (an ASCII key's widened into <paramref name="buffer"/>).</summary>
     private ReadOnlySpan<char> KeyAt(int key, ref char[] buffer)
@@ -348,23 +354,18 @@ internal sealed class KeyIndex
             buffer = new char[Math.Max(length, 2 * buffer.Length)];
         }
 
-        System.Text.Ascii.ToUtf16(_bytes.AsSpan(start, length), buffer, out _);
+        var widened = Ascii.ToUtf16(_bytes.AsSpan(start, length), buffer, out _);
+        Debug.Assert(widened == OperationStatus.Done, "an ASCII key's bytes widen whole");
         return buffer.AsSpan(0, length);
     }
 
     /// <summary>Keeps a copy of <paramref name="key"/>, as bytes when it is ASCII, and returns what a slot's Key holds to name it.</summary>
     private int AddKey(ReadOnlySpan<char> key)
     {
-        if (System.Text.Ascii.IsValid(key))
+        if (Ascii.IsValid(key))
         {
-            var prefix = key.Length < LongKey ? 1 : 5;
-            if (_byteCount + key.Length + prefix > _bytes.Length)
-            {
-                var grownBytes = GC.AllocateUninitializedArray<byte>(Math.Max(_bytes.Length * 2, _byteCount + key.Length + prefix));
-                _bytes.AsSpan(0, _byteCount).CopyTo(grownBytes);
-                _bytes = grownBytes;
-            }
-
+            var prefix = key.Length < LongLengthMark ? 1 : 5;
+            Reserve(ref _bytes, _byteCount, key.Length + prefix);
             var at = _byteCount;
             if (prefix == 1)
             {
@@ -372,21 +373,17 @@ internal sealed class KeyIndex
             }
             else
             {
-                _bytes[at] = LongKey;
-                System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(_bytes.AsSpan(at + 1), key.Length);
+                _bytes[at] = LongLengthMark;
+                BinaryPrimitives.WriteInt32LittleEndian(_bytes.AsSpan(at + 1), key.Length);
             }
 
-            System.Text.Ascii.FromUtf16(key, _bytes.AsSpan(at + prefix), out _);
+            var narrowed = Ascii.FromUtf16(key, _bytes.AsSpan(at + prefix), out _);
+            Debug.Assert(narrowed == OperationStatus.Done, "an ASCII key narrows whole");
             _byteCount += key.Length + prefix;
             return at + 1;
         }
 
-        if (_charCount + key.Length + 2 > _chars.Length)
-        {
-            var grown = GC.AllocateUninitializedArray<char>(Math.Max(_chars.Length * 2, _charCount + key.Length + 2));
-            _chars.AsSpan(0, _charCount).CopyTo(grown);
-            _chars = grown;
-        }
+        Reserve(ref _chars, _charCount, key.Length + 2);
 
         var start = _charCount;
         _chars[start] = unchecked((char)key.Length);
@@ -394,6 +391,17 @@ internal sealed class KeyIndex
         key.CopyTo(_chars.AsSpan(start + 2));
         _charCount += key.Length + 2;
         return -(start + 1);
+    }
+
+    /// <summary>Grows <paramref name="array"/> (doubled at least, its first <paramref name="used"/> kept) until <paramref name="more"/> more fit.</summary>
+    private static void Reserve<T>(ref T[] array, int used, int more)
+    {
+        if (used + more > array.Length)
+        {
+            var grown = GC.AllocateUninitializedArray<T>(Math.Max(array.Length * 2, used + more));
+            array.AsSpan(0, used).CopyTo(grown);
+            array = grown;
+        }
     }
 
     private int AddEntry(int item, int next)
@@ -514,8 +522,8 @@ internal sealed class KeyIndex
     }
 
     /// <summary>
-    /// A key's check bits (the hash's low half), where its bytes start plus one (0: an empty slot; below 0, minus where
-    /// its characters start plus one), its newest item and the entry of the rest.
+    /// A key's check bits (the hash's low half), where its text is (<c>Key = byteStart + 1</c> for an ASCII key,
+    /// <c>Key = -(charStart + 1)</c> for another, 0 for an empty slot), its newest item and the entry of the rest.
     /// </summary>
     [StructLayout(LayoutKind.Sequential)]
     private struct Slot(uint check, int key, int item, int next)
