@@ -1,18 +1,22 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace CashApp.Engine.Matching;
 
 /// <summary>
 /// A multi-map from string keys to item indexes, compact enough for millions of items and quick to
-/// probe: an open-addressing table of slots, the keys' characters in one shared array (no string object
-/// per key), and a shared chain of further items for keys several items share. A hit is verified against
-/// the key's characters, so two keys never meet by their hashes alone.
+/// probe: an open-addressing table of slots, the keys' text in two shared arrays (no string object per key: the
+/// ASCII keys, nearly every reference, as one byte a character, the others as characters), and a shared chain of further items for keys several items share. A hit is verified against the key's text, so
+/// two keys never meet by their hashes alone.
 /// </summary>
 /// <remarks>
-/// A slot holds the key's check bits, where its characters start and its newest item, so a probe of a
-/// key that names one item touches two places: the slot and the key's characters (length first). A
+/// A slot holds the key's check bits, where its text starts and its newest item, so a probe of a
+/// key that names one item touches two places: the slot and the key's text (length first). A
 /// caller matching many keys can warm both ahead of need with <see cref="PrefetchSlot"/> and
-/// <see cref="PrefetchKey"/>. The slots and characters of a full build's index, when large, ask for 2 MB pages
+/// <see cref="PrefetchKey"/>. The slots and ASCII keys of a full build's index, when large, ask for 2 MB pages
 /// (<see cref="HugePages"/>): slots are written and read at random, and with 4 KB pages nearly every one is a TLB miss,
 /// and its first write a page fault. The arrays it makes as it grows past its size are not advised.
 /// </remarks>
@@ -20,11 +24,23 @@ internal sealed class KeyIndex
 {
     private const int Empty = 0;
 
+    /// <summary>
+    /// The length byte that marks an ASCII key of this many characters or more: its length follows in four
+    /// little-endian bytes.
+    /// </summary>
+    private const int LongLengthMark = 255;
+
     private Slot[] _slots;
     private int _shift;
     private int _keys;
 
-    // Each key is its length in two characters (low half, high half), then its characters.
+    // A key of ASCII characters (nearly every reference) is kept as bytes, one a character: its length in one byte (in
+    // five from LongLengthMark characters on), then its characters. Its slot's Key is its start + 1.
+    private byte[] _bytes;
+    private int _byteCount;
+
+    // Any other key is kept as characters: its length in two characters (low half, high half), then its characters. Its
+    // slot's Key is -(its start + 1).
     private char[] _chars;
     private int _charCount;
 
@@ -51,7 +67,7 @@ internal sealed class KeyIndex
     /// <param name="keys">About how many keys the index will hold.</param>
     /// <param name="chars">About how many characters those keys have in all.</param>
     /// <param name="hugePages">
-    /// Whether its slots and characters ask for 2 MB pages (<see cref="HugePages"/>): for a full build's index, which
+    /// Whether its slots and ASCII keys ask for 2 MB pages (<see cref="HugePages"/>): for a full build's index, which
     /// lives as long as its matcher. Not for a generation's, which a later generation replaces: the advice would stay
     /// on the memory after the index died, and the collector would hand it out again 2 MB at a time.
     /// </param>
@@ -60,12 +76,14 @@ internal sealed class KeyIndex
         keys = Math.Max(16, keys);
         _slots = new Slot[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(keys + (keys / 3) + 1))];
         _shift = 64 - System.Numerics.BitOperations.Log2((uint)_slots.Length);
-        // Only the characters written are ever read: no need to clear them first.
-        _chars = GC.AllocateUninitializedArray<char>(Math.Max(256, chars + (2 * keys)));
+        // Only the bytes and characters written are ever read: no need to clear them first. The keys are sized as short
+        // ASCII keys (one length byte each), as nearly all are; the characters of any others grow as they come.
+        _bytes = GC.AllocateUninitializedArray<byte>(Math.Max(256, chars + keys));
+        _chars = GC.AllocateUninitializedArray<char>(16);
         if (hugePages)
         {
             HugePages.Advise(_slots);
-            HugePages.Advise(_chars);
+            HugePages.Advise(_bytes);
         }
 
         _chain = new int[16];
@@ -172,7 +190,7 @@ internal sealed class KeyIndex
 
         var mask = _slots.Length - 1;
         var at = Home(hash, mask);
-        while (_slots[at].Key != Empty && !(_slots[at].Check == Check(hash) && KeyIs(_slots[at].Key - 1, key)))
+        while (_slots[at].Key != Empty && !(_slots[at].Check == Check(hash) && KeyIs(_slots[at].Key, key)))
         {
             at = (at + 1) & mask;
         }
@@ -180,7 +198,7 @@ internal sealed class KeyIndex
         ref var slot = ref _slots[at];
         if (slot.Key == Empty)
         {
-            slot = new Slot(Check(hash), AddKey(key) + 1, item, -1);
+            slot = new Slot(Check(hash), AddKey(key), item, -1);
             _keys++;
             return;
         }
@@ -243,7 +261,7 @@ internal sealed class KeyIndex
                 return (-1, -1);
             }
 
-            if (slot.Check == Check(hash) && KeyIs(slot.Key - 1, key))
+            if (slot.Check == Check(hash) && KeyIs(slot.Key, key))
             {
                 return (slot.Item, slot.Next);
             }
@@ -259,7 +277,7 @@ internal sealed class KeyIndex
     }
 
     /// <summary>
-    /// Reads the slot of a key of this hash (best fetched already) and asks for its characters; returns the
+    /// Reads the slot of a key of this hash (best fetched already) and asks for its text; returns the
     /// newest item of the first slot whose check bits agree, unverified, or -1. Only a hint of what to fetch next.
     /// </summary>
     public int PrefetchKey(ulong hash)
@@ -281,7 +299,15 @@ internal sealed class KeyIndex
 
             if (slot.Check == Check(hash))
             {
-                Prefetch.Line(ref _chars[slot.Key - 1]);
+                if (slot.Key > 0)
+                {
+                    Prefetch.Line(ref _bytes[slot.Key - 1]);
+                }
+                else
+                {
+                    Prefetch.Line(ref _chars[-slot.Key - 1]);
+                }
+
                 return slot.Item;
             }
         }
@@ -295,26 +321,87 @@ internal sealed class KeyIndex
 
     private int Home(ulong hash, int mask) => (int)(hash >> _shift) & mask;
 
-    private bool KeyIs(int start, ReadOnlySpan<char> text) =>
-        _chars[start] == unchecked((char)text.Length) && _chars[start + 1] == (char)(text.Length >> 16) && _chars.AsSpan(start + 2, text.Length).SequenceEqual(text);
+    /// <summary>Whether the key a slot's <paramref name="key"/> names is <paramref name="text"/>.</summary>
+    private bool KeyIs(int key, ReadOnlySpan<char> text)
+    {
+        if (key > 0)
+        {
+            // ASCII bytes equal the text's characters only where the text is ASCII too.
+            var (start, length) = ByteKey(key - 1);
+            return length == text.Length && Ascii.Equals(_bytes.AsSpan(start, length), text);
+        }
 
-    private ReadOnlySpan<char> KeyAt(int start) => _chars.AsSpan(start + 2, _chars[start] | (_chars[start + 1] << 16));
+        var at = -key - 1;
+        return _chars[at] == unchecked((char)text.Length) && _chars[at + 1] == (char)(text.Length >> 16) && _chars.AsSpan(at + 2, text.Length).SequenceEqual(text);
+    }
 
+    /// <summary>Where the characters of the ASCII key at <paramref name="at"/> start in <see cref="_bytes"/>, and how many there are.</summary>
+    private (int Start, int Length) ByteKey(int at) =>
+        _bytes[at] < LongLengthMark ? (at + 1, _bytes[at]) : (at + 5, BinaryPrimitives.ReadInt32LittleEndian(_bytes.AsSpan(at + 1)));
+
+    /// <summary>The characters of the key a slot's <paramref name="key"/> names (an ASCII key's widened into <paramref name="buffer"/>).</summary>
+    private ReadOnlySpan<char> KeyAt(int key, ref char[] buffer)
+    {
+        if (key < 0)
+        {
+            var at = -key - 1;
+            return _chars.AsSpan(at + 2, _chars[at] | (_chars[at + 1] << 16));
+        }
+
+        var (start, length) = ByteKey(key - 1);
+        if (buffer.Length < length)
+        {
+            buffer = new char[Math.Max(length, 2 * buffer.Length)];
+        }
+
+        var widened = Ascii.ToUtf16(_bytes.AsSpan(start, length), buffer, out _);
+        Debug.Assert(widened == OperationStatus.Done, "an ASCII key's bytes widen whole");
+        return buffer.AsSpan(0, length);
+    }
+
+    /// <summary>Keeps a copy of <paramref name="key"/>, as bytes when it is ASCII, and returns what a slot's Key holds to name it.</summary>
     private int AddKey(ReadOnlySpan<char> key)
     {
-        if (_charCount + key.Length + 2 > _chars.Length)
+        if (Ascii.IsValid(key))
         {
-            var grown = GC.AllocateUninitializedArray<char>(Math.Max(_chars.Length * 2, _charCount + key.Length + 2));
-            _chars.AsSpan(0, _charCount).CopyTo(grown);
-            _chars = grown;
+            var prefix = key.Length < LongLengthMark ? 1 : 5;
+            Reserve(ref _bytes, _byteCount, key.Length + prefix);
+            var at = _byteCount;
+            if (prefix == 1)
+            {
+                _bytes[at] = (byte)key.Length;
+            }
+            else
+            {
+                _bytes[at] = LongLengthMark;
+                BinaryPrimitives.WriteInt32LittleEndian(_bytes.AsSpan(at + 1), key.Length);
+            }
+
+            var narrowed = Ascii.FromUtf16(key, _bytes.AsSpan(at + prefix), out _);
+            Debug.Assert(narrowed == OperationStatus.Done, "an ASCII key narrows whole");
+            _byteCount += key.Length + prefix;
+            return at + 1;
         }
+
+        Reserve(ref _chars, _charCount, key.Length + 2);
 
         var start = _charCount;
         _chars[start] = unchecked((char)key.Length);
         _chars[start + 1] = (char)(key.Length >> 16);
         key.CopyTo(_chars.AsSpan(start + 2));
         _charCount += key.Length + 2;
-        return start;
+        return -(start + 1);
+    }
+
+    /// <summary>Grows <paramref name="array"/> (doubled at least, its first <paramref name="used"/> kept) until <paramref name="more"/> more fit.</summary>
+    private static void Reserve<T>(ref T[] array, int used, int more)
+    {
+        if (used + more > array.Length)
+        {
+            var grown = GC.AllocateUninitializedArray<T>(Math.Max(array.Length * 2, used + more));
+            array.AsSpan(0, used).CopyTo(grown);
+            array = grown;
+        }
     }
 
     private int AddEntry(int item, int next)
@@ -335,12 +422,13 @@ internal sealed class KeyIndex
         _slots = new Slot[old.Length * 2];
         _shift--;
         var mask = _slots.Length - 1;
+        var buffer = new char[64];
         foreach (var slot in old)
         {
             if (slot.Key != Empty)
             {
                 // The slot keeps only check bits, so the home comes from the key's characters again.
-                var at = Home(HashOf(KeyAt(slot.Key - 1)), mask);
+                var at = Home(HashOf(KeyAt(slot.Key, ref buffer)), mask);
                 while (_slots[at].Key != Empty)
                 {
                     at = (at + 1) & mask;
@@ -433,7 +521,10 @@ internal sealed class KeyIndex
         }
     }
 
-    /// <summary>A key's check bits (the hash's low half), where its characters start plus one (0: empty slot), its newest item and the entry of the rest.</summary>
+    /// <summary>
+    /// A key's check bits (the hash's low half), where its text is (<c>Key = byteStart + 1</c> for an ASCII key,
+    /// <c>Key = -(charStart + 1)</c> for another, 0 for an empty slot), its newest item and the entry of the rest.
+    /// </summary>
     [StructLayout(LayoutKind.Sequential)]
     private struct Slot(uint check, int key, int item, int next)
     {

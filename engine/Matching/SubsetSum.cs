@@ -5,9 +5,10 @@ namespace CashApp.Engine.Matching;
 
 /// <summary>
 /// Cardinality-bounded subset sum by meet in the middle, in integer minor units: which sets of at most
-/// six of a customer's open items add up to a payment exactly. Every subset of at most three items is
-/// tabled by its sum; a solution is a tabled subset alone, or a three-item subset followed by a tabled
-/// subset of higher-numbered items, so each solution is found exactly once.
+/// six of a customer's open items add up to a payment exactly. A search of more than three items a solution tables
+/// every subset of at most three items by its sum; a solution is a tabled subset alone, or a three-item subset
+/// followed by a tabled subset of higher-numbered items, so each solution is found exactly once. A search of at most
+/// three tables nothing: it keeps the subsets that make the target as it makes them.
 /// </summary>
 /// <remarks>
 /// <see cref="Reaches"/> answers another question: whether any subset of at most so many items, among
@@ -37,105 +38,54 @@ internal static class SubsetSum
 
         var half = Math.Min(3, maxSize);
         var rest = Math.Max(0, maxSize - half);
-
-        // Every subset of 1..half items, in generation order, chained by sum in an open hash table whose
-        // chains keep that order (arrays from the pool: a 60-item search tables 36k subsets).
-        var capacity = n + (half >= 2 ? n * (n - 1) / 2 : 0) + (half >= 3 ? n * (n - 1) * (n - 2) / 6 : 0);
-        var buckets = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, capacity * 2));
-        var shift = 64 - BitOperations.Log2((uint)buckets);
-        var masks = ArrayPool<ulong>.Shared.Rent(capacity);
-        var sums = ArrayPool<long>.Shared.Rent(capacity);
-        var next = ArrayPool<int>.Shared.Rent(capacity);
-        var head = ArrayPool<int>.Shared.Rent(buckets);
-        var tail = ArrayPool<int>.Shared.Rent(buckets);
-        try
+        amounts = amounts[..n];
+        if (rest == 0)
         {
-            Array.Fill(head, -1, 0, buckets);
-            var count = 0;
-
-            // When every amount lies on the target's side of zero, a subset past the target (a sum beyond it) is in no
-            // solution, nor is any subset that holds it: it is not tabled, and the triples that would extend it are only
-            // counted against the budget, all at once. Nothing else changes: a solution is never such a subset, such a
-            // subset is never another's partner (the partner would have to lie on the far side of zero), and the rest
-            // keep their order in the table and its chains. A payer's dozens of open items mostly each exceed a payment
-            // of one or two of them, so most of the 36k triples of a 60-item search were tabled for nothing.
-            var prune = Prunable(amounts[..n], target);
-            for (var i = 0; i < n; i++)
+            // Nothing to add to a subset (at most three items a solution): a solution is a subset whose sum is the
+            // target, met in the order the subsets are made, and nothing is tabled. The first `limit` are kept as they
+            // are made (at least one, as the table's scan kept), and only if the budget lasts to the last subset. The
+            // subsets are all made even once the limit is reached, as the table made them all before its scan: the
+            // budget may still run out, or a sum overflow, past that point, and the answer says so as it always did.
+            var kept = new OnTarget(solutions, target, Math.Max(1, limit));
+            if (!Make(amounts, target, half, ref budget, ref kept))
             {
-                if (prune && Beyond(amounts[i]))
-                {
-                    // Only triples there are count (the search as it was never counted any past the last item): a budget
-                    // that is already below zero runs out at the first of them, not at a skip that holds none.
-                    if (half >= 3 && Pairs(n - i - 1) > 0 && (budget -= Pairs(n - i - 1)) < 0)
-                    {
-                        exhausted = true;
-                        return solutions;
-                    }
-
-                    continue;
-                }
-
-                Record(1UL << i, amounts[i]);
-                if (half < 2)
-                {
-                    continue;
-                }
-
-                for (var j = i + 1; j < n; j++)
-                {
-                    var sum2 = checked(amounts[i] + amounts[j]);
-                    if (prune && Beyond(sum2))
-                    {
-                        if (half >= 3 && n - j - 1 > 0 && (budget -= n - j - 1) < 0)
-                        {
-                            exhausted = true;
-                            return solutions;
-                        }
-
-                        continue;
-                    }
-
-                    Record((1UL << i) | (1UL << j), sum2);
-                    if (half < 3)
-                    {
-                        continue;
-                    }
-
-                    for (var k = j + 1; k < n; k++)
-                    {
-                        if (--budget < 0)
-                        {
-                            exhausted = true;
-                            return solutions;
-                        }
-
-                        var sum3 = checked(sum2 + amounts[k]);
-                        if (!prune || !Beyond(sum3))
-                        {
-                            Record((1UL << i) | (1UL << j) | (1UL << k), sum3);
-                        }
-                    }
-                }
+                exhausted = true;
+                solutions.Clear();
             }
 
-            for (var at = 0; at < count; at++)
+            return solutions;
+        }
+
+        // Every subset of 1..half items, in generation order, chained by sum in an open hash table whose chains keep
+        // that order (arrays from the pool: a 60-item search tables 36k subsets).
+        var capacity = n + (half >= 2 ? n * (n - 1) / 2 : 0) + (half >= 3 ? n * (n - 1) * (n - 2) / 6 : 0);
+        var table = new Table(capacity);
+        try
+        {
+            if (!Make(amounts, target, half, ref budget, ref table))
             {
-                var (mask, sum) = (masks[at], sums[at]);
+                exhausted = true;
+                return solutions;
+            }
+
+            for (var at = 0; at < table.Count; at++)
+            {
+                var (mask, sum) = (table.Masks[at], table.Sums[at]);
                 if (sum == target && Add(mask))
                 {
                     return solutions;
                 }
 
-                if (rest == 0 || BitOperations.PopCount(mask) != half)
+                if (BitOperations.PopCount(mask) != half)
                 {
                     continue;
                 }
 
                 var highest = 63 - BitOperations.LeadingZeroCount(mask);
                 var wanted = target - sum;
-                for (var partner = head[Bucket(wanted)]; partner >= 0; partner = next[partner])
+                for (var partner = table.First(wanted); partner >= 0; partner = table.Next[partner])
                 {
-                    if (sums[partner] != wanted)
+                    if (table.Sums[partner] != wanted)
                     {
                         continue;
                     }
@@ -146,7 +96,7 @@ internal static class SubsetSum
                         return solutions;
                     }
 
-                    var other = masks[partner];
+                    var other = table.Masks[partner];
                     if (BitOperations.TrailingZeroCount(other) > highest && BitOperations.PopCount(other) <= rest && Add(mask | other))
                     {
                         return solutions;
@@ -155,45 +105,178 @@ internal static class SubsetSum
             }
 
             return solutions;
-
-            void Record(ulong mask, long sum)
-            {
-                masks[count] = mask;
-                sums[count] = sum;
-                next[count] = -1;
-                var bucket = Bucket(sum);
-                if (head[bucket] < 0)
-                {
-                    head[bucket] = count;
-                }
-                else
-                {
-                    next[tail[bucket]] = count;
-                }
-
-                tail[bucket] = count++;
-            }
         }
         finally
         {
-            ArrayPool<ulong>.Shared.Return(masks);
-            ArrayPool<long>.Shared.Return(sums);
-            ArrayPool<int>.Shared.Return(next);
-            ArrayPool<int>.Shared.Return(head);
-            ArrayPool<int>.Shared.Return(tail);
+            table.Return();
         }
-
-        // Past the target, away from zero (only read when every amount lies on the target's side of zero).
-        bool Beyond(long sum) => target >= 0 ? sum > target : sum < target;
-
-        // Fibonacci hashing: the top bits of the sum times 2^64 / phi.
-        int Bucket(long sum) => (int)(unchecked((ulong)sum * 0x9E3779B97F4A7C15UL) >> shift);
 
         bool Add(ulong mask)
         {
             solutions.Add(mask);
             return solutions.Count >= limit;
         }
+    }
+
+    /// <summary>What <see cref="Make"/> hands each subset it makes to.</summary>
+    private interface ISubsets
+    {
+        void Record(ulong mask, long sum);
+    }
+
+    /// <summary>
+    /// Makes every subset of 1 to <paramref name="size"/> of <paramref name="amounts"/> and records it in
+    /// <paramref name="subsets"/>, in generation order: for each item, the item alone, then each pair it starts and
+    /// the triples that pair starts. A subset past the target is not recorded (below). Each triple made, or passed over
+    /// with a subset past the target, costs one of <paramref name="budget"/>; false when it runs out. (A struct of each
+    /// kind, so that each search compiles to its own loop, the recording inlined.)
+    /// </summary>
+    private static bool Make<TSubsets>(ReadOnlySpan<long> amounts, long target, int size, ref long budget, ref TSubsets subsets)
+        where TSubsets : struct, ISubsets
+    {
+        var n = amounts.Length;
+
+        // When every amount lies on the target's side of zero, a subset past the target (a sum beyond it) is in no
+        // solution, nor is any subset that holds it: it is not recorded, and the triples that would extend it are only
+        // counted against the budget, all at once. Nothing else changes: a solution is never such a subset, such a
+        // subset is never another's partner (the partner would have to lie on the far side of zero), and the rest
+        // are recorded in their order. A payer's dozens of open items mostly each exceed a payment of one or two of
+        // them, so most of the 36k triples of a 60-item search were tabled for nothing.
+        var prune = Prunable(amounts, target);
+        for (var i = 0; i < n; i++)
+        {
+            if (prune && Beyond(amounts[i], target))
+            {
+                // Only the triples passed over count (the search as it was never counted any past the last item): a
+                // budget already below zero runs out at the first of them, not at a skip that passes over none.
+                if (size >= 3 && Pairs(n - i - 1) > 0 && (budget -= Pairs(n - i - 1)) < 0)
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            subsets.Record(1UL << i, amounts[i]);
+            if (size < 2)
+            {
+                continue;
+            }
+
+            for (var j = i + 1; j < n; j++)
+            {
+                var sum2 = checked(amounts[i] + amounts[j]);
+                if (prune && Beyond(sum2, target))
+                {
+                    if (size >= 3 && n - j - 1 > 0 && (budget -= n - j - 1) < 0)
+                    {
+                        return false;
+                    }
+
+                    continue;
+                }
+
+                subsets.Record((1UL << i) | (1UL << j), sum2);
+                if (size < 3)
+                {
+                    continue;
+                }
+
+                for (var k = j + 1; k < n; k++)
+                {
+                    if (--budget < 0)
+                    {
+                        return false;
+                    }
+
+                    var sum3 = checked(sum2 + amounts[k]);
+                    if (!prune || !Beyond(sum3, target))
+                    {
+                        subsets.Record((1UL << i) | (1UL << j) | (1UL << k), sum3);
+                    }
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Past the target, away from zero (only read when every amount lies on the target's side of zero).</summary>
+    private static bool Beyond(long sum, long target) => target >= 0 ? sum > target : sum < target;
+
+    /// <summary>The subsets whose sum is the target, the first <c>limit</c> of them, in the order they are made.</summary>
+    private readonly struct OnTarget(List<ulong> solutions, long target, int limit) : ISubsets
+    {
+        public void Record(ulong mask, long sum)
+        {
+            if (sum == target && solutions.Count < limit)
+            {
+                solutions.Add(mask);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The subsets in the order they are made, chained by sum in an open hash table whose chains keep that order: the
+    /// subsets of one sum are met in the order they were made. Its arrays are the pool's until <see cref="Return"/>. Passed
+    /// by reference only: a copy's <see cref="Count"/> does not move on, and a copy must not be returned again.
+    /// </summary>
+    private struct Table : ISubsets
+    {
+        public readonly ulong[] Masks;
+        public readonly long[] Sums;
+        public readonly int[] Next;
+        private readonly int[] _head;
+        private readonly int[] _tail;
+        private readonly int _shift;
+
+        public Table(int capacity)
+        {
+            var buckets = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, capacity * 2));
+            _shift = 64 - BitOperations.Log2((uint)buckets);
+            Masks = ArrayPool<ulong>.Shared.Rent(capacity);
+            Sums = ArrayPool<long>.Shared.Rent(capacity);
+            Next = ArrayPool<int>.Shared.Rent(capacity);
+            _head = ArrayPool<int>.Shared.Rent(buckets);
+            _tail = ArrayPool<int>.Shared.Rent(buckets);
+            Array.Fill(_head, -1, 0, buckets);
+        }
+
+        public int Count { get; private set; }
+
+        public void Record(ulong mask, long sum)
+        {
+            var at = Count++;
+            Masks[at] = mask;
+            Sums[at] = sum;
+            Next[at] = -1;
+            var bucket = Bucket(sum);
+            if (_head[bucket] < 0)
+            {
+                _head[bucket] = at;
+            }
+            else
+            {
+                Next[_tail[bucket]] = at;
+            }
+
+            _tail[bucket] = at;
+        }
+
+        /// <summary>The first subset in the chain of <paramref name="sum"/>'s bucket (subsets of other sums among it), or -1.</summary>
+        public readonly int First(long sum) => _head[Bucket(sum)];
+
+        public readonly void Return()
+        {
+            ArrayPool<ulong>.Shared.Return(Masks);
+            ArrayPool<long>.Shared.Return(Sums);
+            ArrayPool<int>.Shared.Return(Next);
+            ArrayPool<int>.Shared.Return(_head);
+            ArrayPool<int>.Shared.Return(_tail);
+        }
+
+        // Fibonacci hashing: the top bits of the sum times 2^64 / phi.
+        private readonly int Bucket(long sum) => (int)(unchecked((ulong)sum * 0x9E3779B97F4A7C15UL) >> _shift);
     }
 
     /// <summary>How many pairs <paramref name="n"/> items make.</summary>

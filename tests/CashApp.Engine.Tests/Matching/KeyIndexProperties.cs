@@ -8,8 +8,12 @@ namespace CashApp.Engine.Tests.Matching;
 /// <summary>The compact key index finds exactly what a dictionary of lists would, however it grew.</summary>
 public sealed class KeyIndexProperties
 {
+    // ASCII keys are kept as bytes and any others as characters: 'Α' (Greek) and 'É' make keys that differ from an ASCII
+    // one only there, and '\u00FF' and '\u0100' lie just past ASCII's and a byte's reach.
     private static readonly Gen<string> Keys =
-        Gen.Choose(0, 12).SelectMany(length => Gen.ArrayOf(Gen.Elements('1', '2', '3', 'A', 'B'), length).Select(chars => new string(chars)));
+        Gen.Choose(0, 12).SelectMany(length => Gen.ArrayOf(
+            Gen.Frequency((6, Gen.Elements('1', '2', '3', 'A', 'B')), (1, Gen.Elements('Α', 'É', '\u00FF', '\u0100', '\u007F'))), length)
+            .Select(chars => new string(chars)));
 
     [Property(MaxTest = 300, Replay = "(31,37)")]
     public Property Items_WalksExactlyTheItemsAddedUnderTheKey() =>
@@ -28,8 +32,16 @@ public sealed class KeyIndexProperties
                     (expected.TryGetValue(key, out var list) ? list : expected[key] = []).Add(item);
                 }
 
+                var anyItem = added.Select(a => a.Item2).ToHashSet();
                 foreach (var key in expected.Keys.Concat(probes))
                 {
+                    // The prefetch's hint reads the slot's text from the array its key is kept in: an item, or none.
+                    var hint = index.PrefetchKey(KeyIndex.HashOf(key));
+                    if (hint != -1 && !anyItem.Contains(hint))
+                    {
+                        return false.Label($"key '{key}': prefetch hint {hint}, an item never added");
+                    }
+
                     var walked = new List<int>();
                     foreach (var item in index.Items(key))
                     {
@@ -102,6 +114,72 @@ public sealed class KeyIndexProperties
         Assert.Equal([3, 1], ToList(index.Items(longKey)));
         Assert.Equal([2], ToList(index.Items("777")));
         Assert.Empty(ToList(index.Items(longKey.AsSpan(0, longKey.Length - 1))));
+    }
+
+    [Fact]
+    public void Items_KeysAroundTheLongLengthMark_AsBytesAndAsCharacters_EachFoundByItsWholeText()
+    {
+        // An ASCII key's length is one byte up to 254 characters and five bytes from 255 on; a key of other characters
+        // keeps its length in two characters. Keys one character apart on either side of each mark are told apart, and
+        // a table grown from its smallest size (32 slots, grown at 24 keys) finds them again after its rehashes, which
+        // read each long ASCII key back as characters.
+        var keys = new List<string> { string.Empty };
+        foreach (var length in new[] { 1, 253, 254, 255, 256, 65_535, 65_536, 65_537 })
+        {
+            keys.Add(new string('7', length));
+            keys.Add(new string('7', length - 1) + "Ω");
+        }
+
+        keys.AddRange(Enumerable.Range(0, 60).Select(i => $"F{i}"));
+
+        var index = new KeyIndex(0, 0);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            index.Add(keys[i], i);
+        }
+
+        for (var i = 0; i < keys.Count; i++)
+        {
+            Assert.Equal([i], ToList(index.Items(keys[i])));
+        }
+
+        Assert.Empty(ToList(index.Items(new string('7', 257))));
+        Assert.Empty(ToList(index.Items(new string('7', 254) + "Α")));
+        Assert.Equal(keys.Count, index.Count);
+    }
+
+    [Fact]
+    public void Items_UnderAStoredKeysHash_NeverFindsItForANearMiss()
+    {
+        // A probe compares texts only where the check bits agree, so each near miss is asked under the stored key's own
+        // hash: its text alone must tell them apart. The misses change one character to one whose low byte is the same
+        // ASCII letter ('A' + 0x100, '\uFF41'), or to another ASCII one, or add or drop one at the end.
+        string[] stored = ["INV1004567", "A", "PO-77\u00C9", new string('K', 300)];
+        var index = new KeyIndex();
+        for (var i = 0; i < stored.Length; i++)
+        {
+            index.Add(stored[i], i);
+        }
+
+        for (var i = 0; i < stored.Length; i++)
+        {
+            var key = stored[i];
+            var hash = KeyIndex.HashOf(key);
+            Assert.Equal([i], ToList(index.Items(key, hash)));
+            var misses = new List<string> { key + "1", key[..^1] };
+            for (var at = 0; at < key.Length; at++)
+            {
+                foreach (var other in new[] { (char)(key[at] + 0x100), '\uFF41', key[at] == 'Z' ? 'Y' : 'Z' })
+                {
+                    misses.Add(string.Concat(key.AsSpan(0, at), other.ToString(), key.AsSpan(at + 1)));
+                }
+            }
+
+            foreach (var miss in misses.Where(m => m != key))
+            {
+                Assert.True(ToList(index.Items(miss, hash)).Count == 0, $"'{miss}' found under the hash of '{key}'");
+            }
+        }
     }
 
     private static List<int> ToList(KeyIndex.Cursor cursor)

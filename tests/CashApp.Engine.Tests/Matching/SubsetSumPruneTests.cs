@@ -10,13 +10,16 @@ namespace CashApp.Engine.Tests.Matching;
 /// <summary>
 /// <see cref="SubsetSum.Find"/> leaves out the subsets past its target when every amount lies on the target's side of
 /// zero (session 16): it must answer exactly as the search that tabled every subset, solutions in the same order, the
-/// same limit reached, and the budget run out in the same searches.
+/// same limit reached, and the budget run out in the same searches. Since session 36 a search of at most three items a
+/// combination tables nothing and keeps its solutions as it makes the subsets; the property's sizes 1 to 3 hold it to
+/// the full table too (a solution met before the budget runs out is not answered).
 /// </summary>
 public sealed class SubsetSumPruneTests
 {
     [Property(MaxTest = 1000, Replay = "(1606,17)")]
     public Property Find_WithPastTargetSubsetsLeftOut_AnswersAsTheFullTable() =>
-        Prop.ForAll(ArbMap.Default.ArbFor<int>(), seed =>
+        // Seeds from the whole range: an int drawn by FsCheck's own size (at most 100) gave some 170 distinct searches.
+        Prop.ForAll(Gen.Choose(0, int.MaxValue - 1).ToArbitrary(), seed =>
         {
             var random = new Random(seed);
             var n = random.Next(0, 26);
@@ -78,6 +81,43 @@ public sealed class SubsetSumPruneTests
         Assert.False(expectedExhausted);
         Assert.Equal(expected, actual);
         Assert.Equal(expectedExhausted, exhausted);
+    }
+
+    [Fact]
+    public void Find_AtMostThreeItems_AnswersAsTheFullTableAtTheLimitTheBudgetAndPastSixtyFourItems()
+    {
+        // A search of at most three items tables nothing (session 36). The subsets of 1..5 that make 3 are {3} and {1,2},
+        // made in that order; 10 triples of five items count against the budget.
+        long[] amounts = [1, 2, 3, 4, 5];
+        Same(amounts, 3, 3, limit: 3, budget: 10, [3UL, 4UL], false);
+
+        // One triple short: nothing is answered, though both solutions were met before the budget ran out.
+        Same(amounts, 3, 3, limit: 3, budget: 9, [], true);
+
+        // The limit reached at the first solution, the budget out after it: still nothing answered.
+        Same(amounts, 3, 3, limit: 1, budget: 9, [], true);
+
+        // A limit of zero or below keeps one solution, as the table's scan did.
+        Same(amounts, 3, 3, limit: 0, budget: 10, [3UL], false);
+        Same(amounts, 3, 2, limit: -1, budget: 10, [3UL], false);
+
+        // Past 64 items only the first 64 are searched: six more of long.MaxValue are never added up.
+        var many = Enumerable.Range(1, 64).Select(i => (long)i).Concat(Enumerable.Repeat(long.MaxValue, 6)).ToArray();
+        Same(many, 3, 3, limit: 3, budget: long.MaxValue, [3UL, 4UL], false);
+
+        // A sum that overflows throws, even after the limit is reached, as the full table's did.
+        Assert.Throws<OverflowException>(() => FullTable([long.MaxValue, 1], long.MaxValue, 2, 1, long.MaxValue, out _));
+        Assert.Throws<OverflowException>(() => SubsetSum.Find([long.MaxValue, 1], long.MaxValue, 2, limit: 1, long.MaxValue, out _));
+
+        static void Same(long[] amounts, long target, int maxSize, int limit, long budget, ulong[] want, bool wantExhausted)
+        {
+            var expected = FullTable(amounts, target, maxSize, limit, budget, out var expectedExhausted);
+            var actual = SubsetSum.Find(amounts, target, maxSize, limit, budget, out var exhausted);
+            Assert.Equal(want, expected);
+            Assert.Equal(wantExhausted, expectedExhausted);
+            Assert.Equal(expected, actual);
+            Assert.Equal(expectedExhausted, exhausted);
+        }
     }
 
     /// <summary>The search as it was before session 16: every subset of up to three items tabled, whatever its sum.</summary>
