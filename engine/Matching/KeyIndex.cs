@@ -9,8 +9,9 @@ namespace CashApp.Engine.Matching;
 /// <summary>
 /// A multi-map from string keys to item indexes, compact enough for millions of items and quick to
 /// probe: an open-addressing table of slots, the keys' text in two shared arrays (no string object per key: the
-/// ASCII keys, nearly every reference, as one byte a character, the others as characters), and a shared chain of further items for keys several items share. A hit is verified against the key's text, so
-/// two keys never meet by their hashes alone.
+/// ASCII keys, nearly every reference, as one byte a character, the others as characters), and a shared chain of
+/// further items for keys several items share. A hit is verified against the key's text, so two keys never meet by
+/// their hashes alone.
 /// </summary>
 /// <remarks>
 /// A slot holds the key's check bits, where its text starts and its newest item, so a probe of a
