@@ -946,6 +946,7 @@ internal sealed partial class CustomerDirectory
             : string.Concat(routing, ":", number);
     }
 
+    /// <summary>The bare account number (after the colon, if any) without leading zeros, when it is six digits or more; else null.</summary>
     internal static string? AccountNumber(string? account)
     {
         if (string.IsNullOrWhiteSpace(account))

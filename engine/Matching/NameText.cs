@@ -260,6 +260,7 @@ public static class NameText
     /// </summary>
     internal static string ShortCompact(string[] tokens, string compact)
     {
+        System.Diagnostics.Debug.Assert(compact == string.Concat(tokens), "the compact text is the words joined");
         var length = 0;
         var changed = false;
         foreach (var token in tokens)
@@ -292,9 +293,8 @@ public static class NameText
 
     private static readonly string[] TradingMarkers = [" DBA ", " D/B/A ", " T/A "];
 
-    // "ACME INC DBA ROADRUNNER SUPPLY" pays as either; "ACME INC C/O FIRST BANK" pays as ACME. The markers are ASCII,
-    // and no other character upper-cases to one of theirs: found ignoring case, they stand where they stand in the
-    // upper-cased name.
+    // "ACME INC DBA ROADRUNNER SUPPLY" pays as either; "ACME INC C/O FIRST BANK" pays as ACME. The name is ASCII here
+    // (see TokensAndForm), so a marker found ignoring case is where it stands in the upper-cased name.
     private static ReadOnlySpan<char> PayingName(ReadOnlySpan<char> name)
     {
         foreach (var marker in CareOfMarkers)
@@ -326,6 +326,8 @@ public static class NameText
             return null;
         }
 
+        // Found ignoring case, not in an upper-cased copy: the name may hold any letter, and the one that upper-cases to
+        // an ASCII letter (ſ, to S) is one no marker has. A marker with an S would have to be looked for in the copy.
         foreach (var marker in TradingMarkers)
         {
             var at = name.IndexOf(marker, StringComparison.OrdinalIgnoreCase);

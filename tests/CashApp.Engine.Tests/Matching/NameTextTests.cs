@@ -78,11 +78,14 @@ public sealed class NameTextTests
     [InlineData("Acme Supply Inc Dba Roadrunner Goods", "ACME SUPPLY")]
     [InlineData("acme supply t/a roadrunner goods", "ACME SUPPLY")]
     [InlineData("Dba Acme Supply", "DBA ACME SUPPLY")]
+    [InlineData(" Dba Acme Supply", "DBA ACME SUPPLY")]
+    [InlineData(" C/O Acme Supply", "C O ACME SUPPLY")]
     [InlineData("Acme Supply Dbase", "ACME SUPPLY DBASE")]
     [InlineData("Ørsted Wind c/o Nordea", "ORSTED WIND")]
     public void Tokens_CareOfAndTradingMarkersInAnyCase_LeaveTheNameThatPays(string name, string expected)
     {
-        // A marker counts only between words and after the first: found however the name is cased.
+        // A marker counts only as a word of its own, spaces both sides, and never at the very start (" Dba Acme": the
+        // name is all there is): found however the name is cased.
         Assert.Equal(expected, string.Join(' ', NameText.Tokens(name)));
     }
 
@@ -92,6 +95,7 @@ public sealed class NameTextTests
     [InlineData("acme supply t/a roadrunner goods", "roadrunner goods")]
     [InlineData("Østergaard Straße dba Nord Öl", "Nord Öl")]
     [InlineData("Dba Acme Supply", null)]
+    [InlineData(" Dba Acme Supply", null)]
     [InlineData("Acme Supply Dbase", null)]
     [InlineData("Acme Supply", null)]
     public void TradingName_AfterTheMarkerInAnyCase_AsWritten(string name, string? expected)
