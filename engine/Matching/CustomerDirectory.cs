@@ -938,12 +938,16 @@ internal sealed partial class CustomerDirectory
             return text;
         }
 
-        var routing = text[..colon].TrimStart('0');
-        var number = text[(colon + 1)..].TrimStart('0');
-        return routing.Length == 0 || number.Length == 0 ? null : routing + ":" + number;
+        // Read as spans: most accounts have no leading zero to drop, and are then the text itself.
+        var routing = text.AsSpan(0, colon).TrimStart('0');
+        var number = text.AsSpan(colon + 1).TrimStart('0');
+        return routing.Length == 0 || number.Length == 0 ? null
+            : routing.Length + 1 + number.Length == text.Length ? text
+            : string.Concat(routing, ":", number);
     }
 
-    private static string? AccountNumber(string? account)
+    /// <summary>The bare account number (after the colon, if any) without leading zeros, when it is six digits or more; else null.</summary>
+    internal static string? AccountNumber(string? account)
     {
         if (string.IsNullOrWhiteSpace(account))
         {
@@ -951,8 +955,10 @@ internal sealed partial class CustomerDirectory
         }
 
         var colon = account.IndexOf(':', StringComparison.Ordinal);
-        var number = (colon < 0 ? account : account[(colon + 1)..]).Trim().TrimStart('0');
-        return number.Length >= 6 && number.All(char.IsAsciiDigit) ? number : null;
+        var number = (colon < 0 ? account.AsSpan() : account.AsSpan(colon + 1)).Trim().TrimStart('0');
+        return number.Length < 6 || number.ContainsAnyExceptInRange('0', '9') ? null
+            : number.Length == account.Length ? account
+            : number.ToString();
     }
 
     /// <summary>
@@ -964,7 +970,13 @@ internal sealed partial class CustomerDirectory
         public static NameRead Of(string name)
         {
             var (tokens, legalForm) = NameText.TokensAndForm(name);
-            return tokens.Length == 0 ? new(name, [], string.Empty, string.Empty, null) : new(name, tokens, string.Concat(tokens), NameText.ShortCompact(tokens), legalForm);
+            if (tokens.Length == 0)
+            {
+                return new(name, [], string.Empty, string.Empty, null);
+            }
+
+            var compact = string.Concat(tokens);
+            return new(name, tokens, compact, NameText.ShortCompact(tokens, compact), legalForm);
         }
     }
 

@@ -82,11 +82,14 @@ public static class NameText
 
         // Letters without an ASCII decomposition (ß, Ø, Æ, Ł, Œ) and Greek or Cyrillic names are transliterated,
         // not dropped: ØRSTED is ORSTED, never RSTED, and ГАЗПРОМ is GAZPROM, never nothing.
+        // Upper-cased a character at a time, not as a copy of the name: the text is ASCII here, so that is what
+        // ToUpperInvariant makes of it, and the markers are found ignoring case.
         var ascii = Ascii.IsValid(name) ? name : name.Transliterate();
-        var upper = PayingName(ascii.ToUpperInvariant());
+        System.Diagnostics.Debug.Assert(Ascii.IsValid(ascii), "the transliteration is ASCII");
         var builder = t_builder?.Clear() ?? new StringBuilder(64);
-        foreach (var c in upper)
+        foreach (var letter in PayingName(ascii))
         {
+            var c = char.ToUpperInvariant(letter);
             if (char.IsAsciiLetterOrDigit(c))
             {
                 builder.Append(c);
@@ -248,7 +251,39 @@ public static class NameText
     public static string ShortCompact(string[] tokens)
     {
         ArgumentNullException.ThrowIfNull(tokens);
-        return string.Concat(tokens.Select(t => ShortForms.TryGetValue(t, out var shortForm) ? shortForm : t));
+        return ShortCompact(tokens, string.Concat(tokens));
+    }
+
+    /// <summary>
+    /// As <see cref="ShortCompact(string[])"/>, given the words' <paramref name="compact"/> text: that string itself when
+    /// no word has a short form (most names), so that a directory reading every customer's name makes no copy of it.
+    /// </summary>
+    internal static string ShortCompact(string[] tokens, string compact)
+    {
+        System.Diagnostics.Debug.Assert(compact == string.Concat(tokens), "the compact text is the words joined");
+        var length = 0;
+        var changed = false;
+        foreach (var token in tokens)
+        {
+            var shortForm = ShortForms.GetValueOrDefault(token, token);
+            length += shortForm.Length;
+            changed |= !ReferenceEquals(shortForm, token);
+        }
+
+        if (!changed)
+        {
+            return compact;
+        }
+
+        return string.Create(length, tokens, static (text, words) =>
+        {
+            foreach (var word in words)
+            {
+                var shortForm = ShortForms.GetValueOrDefault(word, word);
+                shortForm.CopyTo(text);
+                text = text[shortForm.Length..];
+            }
+        });
     }
 
     /// <summary>The canonical words joined without spaces: the form truncation and dropped spaces leave comparable.</summary>
@@ -258,28 +293,29 @@ public static class NameText
 
     private static readonly string[] TradingMarkers = [" DBA ", " D/B/A ", " T/A "];
 
-    // "ACME INC DBA ROADRUNNER SUPPLY" pays as either; "ACME INC C/O FIRST BANK" pays as ACME.
-    private static string PayingName(string upper)
+    // "ACME INC DBA ROADRUNNER SUPPLY" pays as either; "ACME INC C/O FIRST BANK" pays as ACME. The name is ASCII here
+    // (see TokensAndForm), so a marker found ignoring case is where it stands in the upper-cased name.
+    private static ReadOnlySpan<char> PayingName(ReadOnlySpan<char> name)
     {
         foreach (var marker in CareOfMarkers)
         {
-            var at = upper.IndexOf(marker, StringComparison.Ordinal);
+            var at = name.IndexOf(marker, StringComparison.OrdinalIgnoreCase);
             if (at > 0)
             {
-                upper = upper[..at];
+                name = name[..at];
             }
         }
 
         foreach (var marker in TradingMarkers)
         {
-            var at = upper.IndexOf(marker, StringComparison.Ordinal);
+            var at = name.IndexOf(marker, StringComparison.OrdinalIgnoreCase);
             if (at > 0)
             {
-                upper = upper[..at];
+                name = name[..at];
             }
         }
 
-        return upper;
+        return name;
     }
 
     /// <summary>The trading name after a <c>DBA</c> marker, if the name has one.</summary>
@@ -290,10 +326,11 @@ public static class NameText
             return null;
         }
 
-        var upper = name.ToUpperInvariant();
+        // Found ignoring case, not in an upper-cased copy: the name may hold any letter, and the one that upper-cases to
+        // an ASCII letter (ſ, to S) is one no marker has. A marker with an S would have to be looked for in the copy.
         foreach (var marker in TradingMarkers)
         {
-            var at = upper.IndexOf(marker, StringComparison.Ordinal);
+            var at = name.IndexOf(marker, StringComparison.OrdinalIgnoreCase);
             if (at > 0)
             {
                 return name[(at + marker.Length)..];

@@ -67,6 +67,55 @@ public sealed class NameTextTests
             .Pay("P1", 4_321_99, payer: payer).Run();
         Assert.Equal(new SortedDictionary<string, long> { ["AR1"] = 4_321_99 }, result.AppliedFor("P1"));
     }
+
+    [Theory]
+    [InlineData("Acme Supply Inc c/o First Bank", "ACME SUPPLY")]
+    [InlineData("ACME SUPPLY INC C/O FIRST BANK", "ACME SUPPLY")]
+    [InlineData("Acme Supply Inc attn: Payables", "ACME SUPPLY")]
+    [InlineData("Acme Supply Inc Attn Payables", "ACME SUPPLY")]
+    [InlineData("Acme Supply fbo Larch Tech", "ACME SUPPLY")]
+    [InlineData("Acme Supply Inc d/b/a Roadrunner Goods", "ACME SUPPLY")]
+    [InlineData("Acme Supply Inc Dba Roadrunner Goods", "ACME SUPPLY")]
+    [InlineData("acme supply t/a roadrunner goods", "ACME SUPPLY")]
+    [InlineData("Dba Acme Supply", "DBA ACME SUPPLY")]
+    [InlineData(" Dba Acme Supply", "DBA ACME SUPPLY")]
+    [InlineData(" C/O Acme Supply", "C O ACME SUPPLY")]
+    [InlineData("Acme Supply Dbase", "ACME SUPPLY DBASE")]
+    [InlineData("Ørsted Wind c/o Nordea", "ORSTED WIND")]
+    public void Tokens_CareOfAndTradingMarkersInAnyCase_LeaveTheNameThatPays(string name, string expected)
+    {
+        // A marker counts only as a word of its own, spaces both sides, and never at the very start (" Dba Acme": the
+        // name is all there is): found however the name is cased.
+        Assert.Equal(expected, string.Join(' ', NameText.Tokens(name)));
+    }
+
+    [Theory]
+    [InlineData("Acme Supply Inc d/b/a Roadrunner Goods", "Roadrunner Goods")]
+    [InlineData("ACME SUPPLY INC DBA ROADRUNNER GOODS", "ROADRUNNER GOODS")]
+    [InlineData("acme supply t/a roadrunner goods", "roadrunner goods")]
+    [InlineData("Østergaard Straße dba Nord Öl", "Nord Öl")]
+    [InlineData("Dba Acme Supply", null)]
+    [InlineData(" Dba Acme Supply", null)]
+    [InlineData("Acme Supply Dbase", null)]
+    [InlineData("Acme Supply", null)]
+    public void TradingName_AfterTheMarkerInAnyCase_AsWritten(string name, string? expected)
+    {
+        // What follows the marker is the name as AR wrote it, its case and letters kept.
+        Assert.Equal(expected, NameText.TradingName(name));
+    }
+
+    [Fact]
+    public void ShortCompact_WordsWithShortForms_AreShortenedAndANameWithoutAnyIsItsCompactText()
+    {
+        Assert.Equal("ATLASHLDGS", NameText.ShortCompact(["ATLAS", "HOLDINGS"]));
+        Assert.Equal("INTLMFGSVCS", NameText.ShortCompact(["INTERNATIONAL", "MANUFACTURING", "SERVICES"], "INTERNATIONALMANUFACTURINGSERVICES"));
+        Assert.Equal(string.Empty, NameText.ShortCompact([]));
+
+        // No word shortens: the compact text given is the answer, not a copy (a directory reads every customer's name).
+        var compact = string.Concat("ACME", "WIDGETS");
+        Assert.Same(compact, NameText.ShortCompact(["ACME", "WIDGETS"], compact));
+        Assert.Equal("ACMEWIDGETS", NameText.ShortCompact(["ACME", "WIDGETS"]));
+    }
 }
 
 /// <summary>A payment factory or payment service paying on a customer's behalf names the customer as the ultimate debtor (issue 15).</summary>
