@@ -21,7 +21,7 @@ public static partial class ArFiles
     /// </summary>
     internal static List<OpenItem> ReadOpenItemsSequential(string path, IProgress<long>? progress = null)
     {
-        using var reader = CsvDataReader.Create(path, ReaderOptions);
+        using var reader = Open(path);
         var itemId = Ordinal(reader, path, "item_id");
         var docType = Ordinal(reader, path, "doc_type");
         var customerId = Ordinal(reader, path, "customer_id");
@@ -38,7 +38,7 @@ public static partial class ArFiles
         var seen = new Dictionary<string, long>(StringComparer.Ordinal);
         var codes = new Dictionary<string, CurrencyCode>(StringComparer.Ordinal);
         var lines = new PhysicalLines();
-        while (reader.Read())
+        while (Read(reader, path, lines))
         {
             var line = lines.Of(reader);
             if (IsBlankLine(reader))
@@ -123,7 +123,7 @@ public static partial class ArFiles
     /// <summary>Reads every customer. A duplicate <c>customer_id</c> is an error naming both lines.</summary>
     public static List<Customer> ReadCustomers(string path)
     {
-        using var reader = CsvDataReader.Create(path, ReaderOptions);
+        using var reader = Open(path);
         var customerId = Ordinal(reader, path, "customer_id");
         var name = Ordinal(reader, path, "name");
         var parentId = Ordinal(reader, path, "parent_id");
@@ -132,7 +132,7 @@ public static partial class ArFiles
         var customers = new List<Customer>();
         var seen = new Dictionary<string, long>(StringComparer.Ordinal);
         var lines = new PhysicalLines();
-        while (reader.Read())
+        while (Read(reader, path, lines))
         {
             var line = lines.Of(reader);
             if (IsBlankLine(reader))
@@ -222,6 +222,50 @@ public static partial class ArFiles
         return -1;
     }
 
+    /// <summary>
+    /// The file opened and its header read. Sylvan reads ahead into the first data row, so a header or first row that is
+    /// not CSV is refused here, at the line of the row it names (Sylvan counts the header as row 0).
+    /// </summary>
+    private static CsvDataReader Open(string path)
+    {
+        try
+        {
+            return CsvDataReader.Create(path, ReaderOptions);
+        }
+        catch (CsvFormatException ex)
+        {
+            throw NotCsv(path, Math.Max(1, ex.RowNumber + 1), ex, header: null);
+        }
+    }
+
+    /// <summary>
+    /// The next row, as <see cref="CsvDataReader.Read"/>: one Sylvan cannot read (a quoted field that never closes, a
+    /// stray quote in one, a row past the buffer) is refused with the line the row starts on, not thrown as the reader's
+    /// own exception, which named neither the file nor the line.
+    /// </summary>
+    private static bool Read(CsvDataReader reader, string path, PhysicalLines lines)
+    {
+        try
+        {
+            return reader.Read();
+        }
+        catch (CsvFormatException ex)
+        {
+            throw NotCsv(path, lines.Next, ex, reader);
+        }
+    }
+
+    private static ArInputException NotCsv(string path, long line, CsvFormatException ex, CsvDataReader? header)
+    {
+        var column = header is not null && ex.FieldOrdinal >= 0 && ex.FieldOrdinal < header.FieldCount ? header.GetName(ex.FieldOrdinal) : string.Empty;
+        return ex switch
+        {
+            CsvRecordTooLargeException => ArInputException.Malformed(path, line, column, "a row longer than the reader's buffer", $"a row of at most {ReaderOptions.BufferSize:N0} characters"),
+            CsvInvalidCharacterException => ArInputException.Malformed(path, line, column, "a quoted field with no closing quote, or a quote inside one not doubled", "each quoted field closed by a quote before the next comma or line end, and any quote inside it written twice"),
+            _ => ArInputException.Malformed(path, line, column, ex.Message.TrimEnd('.'), "rows of comma-separated fields"),
+        };
+    }
+
     private static int Ordinal(CsvDataReader reader, string path, string column)
     {
         try
@@ -253,6 +297,9 @@ public static partial class ArFiles
     private struct PhysicalLines()
     {
         private long _next = 2;
+
+        /// <summary>The line the next row starts on.</summary>
+        public readonly long Next => _next;
 
         /// <summary>The line the current row starts on; call once per row, in order.</summary>
         public long Of(CsvDataReader reader)

@@ -17,13 +17,21 @@ public sealed class ArInputException : FormatException
         Value = value;
     }
 
+    private ArInputException(string fileName, long lineNumber, string column, string message)
+        : base(message)
+    {
+        FileName = fileName;
+        LineNumber = lineNumber;
+        Column = column;
+    }
+
     /// <summary>The file.</summary>
     public string FileName { get; }
 
     /// <summary>1-based line of the row.</summary>
     public long LineNumber { get; }
 
-    /// <summary>The column's header name.</summary>
+    /// <summary>The column's header name; empty for a row that is not CSV where the reader does not say which field.</summary>
     public string Column { get; }
 
     /// <summary>The offending value, if the problem is a value.</summary>
@@ -34,6 +42,16 @@ public sealed class ArInputException : FormatException
 
     internal static ArInputException MissingColumn(string fileName, string column) =>
         new(fileName, 1, column, null, "the header row has no such column");
+
+    /// <summary>
+    /// A row that is not CSV the reader can read, from the row's line on: a quoted field that never closes, a quote
+    /// inside a quoted field not doubled, or a row past the reader's buffer. <paramref name="column"/> is the header's
+    /// name of the field where the reader stopped, or empty when it does not say.
+    /// </summary>
+    internal static ArInputException Malformed(string fileName, long lineNumber, string column, string found, string expected) =>
+        new(fileName, lineNumber, column, column.Length == 0
+            ? $"{fileName}:{lineNumber}: the row is not valid CSV ({found}): expected {expected}."
+            : $"{fileName}:{lineNumber}: column '{column}': the row is not valid CSV ({found}): expected {expected}.");
 
     internal static ArInputException Duplicate(string fileName, long lineNumber, string column, string value, long firstLine) =>
         new(fileName, lineNumber, column, value, $"a unique key, but line {firstLine} already has it");

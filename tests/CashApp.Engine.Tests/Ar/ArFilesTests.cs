@@ -204,6 +204,53 @@ public sealed class ArFilesTests : IDisposable
         Assert.Equal([null, "C1"], ArFiles.ReadCustomers(path).Select(c => c.ParentId));
     }
 
+    /// <summary>
+    /// A row that is not CSV (a quoted field never closed, a quote inside one not doubled, a row past the reader's
+    /// buffer) is refused naming the file, the line the row starts on and the field, where once Sylvan's own exception
+    /// ended the run with a stack trace and no line. A quoted line break before it keeps the lines counted as an editor
+    /// counts them.
+    /// </summary>
+    [Theory]
+    [InlineData("C2,\"Beacon \"B\" Ltd\",,,", 3, "name")]
+    [InlineData("C2,\"Beacon Ltd,,,", 3, "name")]
+    [InlineData("C2,Beacon,,,\"111:222", 3, "bank_accounts")]
+    public void ReadCustomers_RowThatIsNotCsv_NamesFileLineAndColumn(string badRow, int line, string column)
+    {
+        var path = Path.Combine(_dir, "customers.csv");
+        foreach (var (rows, at) in new[] { (new[] { "C1,Acme,,,", badRow }, line), (new[] { "C0,\"Zenith\nWest\",,,", "C1,Acme,,,", badRow, "C3,Cobalt,,," }, line + 2) })
+        {
+            File.WriteAllLines(path, ["customer_id,name,parent_id,aliases,bank_accounts", .. rows]);
+
+            var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(path));
+
+            Assert.Equal((path, (long)at, column), (ex.FileName, ex.LineNumber, ex.Column));
+            Assert.StartsWith($"{path}:{at}: column '{column}': the row is not valid CSV (", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("expected each quoted field closed by a quote", ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void ReadCustomersAndOpenItems_HeaderOrFirstRowNotCsvOrTooLong_NamesItsLine()
+    {
+        var path = Path.Combine(_dir, "customers.csv");
+        File.WriteAllLines(path, ["customer_id,\"name,parent_id,aliases,bank_accounts", "C1,Acme,,,"]);
+        Assert.StartsWith($"{path}:1: the row is not valid CSV (a quoted field", Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(path)).Message, StringComparison.Ordinal);
+
+        // A row past the reader's 64K buffer, first and later in the file.
+        var aliases = new string('A', 70_000);
+        File.WriteAllLines(path, ["customer_id,name,parent_id,aliases,bank_accounts", $"C1,Acme,,{aliases},"]);
+        var first = Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(path));
+        Assert.Equal($"{path}:2: the row is not valid CSV (a row longer than the reader's buffer): expected a row of at most 65,536 characters.", first.Message);
+        File.WriteAllLines(path, ["customer_id,name,parent_id,aliases,bank_accounts", "C1,Acme,,,", "C2,Beacon,,,", $"C3,Cobalt,,{aliases},"]);
+        var later = Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(path));
+        Assert.Equal((4L, "aliases"), (later.LineNumber, later.Column));
+
+        // Open items with a quoted line break are read by the same reader, row by row: an unclosed quote after it is refused alike.
+        var items = Write(Header, Row(1).Replace("Acme Corp", "\"Acme\nCorp\"", StringComparison.Ordinal), Row(2), Row(3).Replace("Acme Corp", "\"Acme Corp", StringComparison.Ordinal));
+        var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(items));
+        Assert.Equal((5L, "customer_name"), (ex.LineNumber, ex.Column));
+    }
+
     [Fact]
     public void ReadCustomers_KeyOfSpaces_IsRefused()
     {
