@@ -16,4 +16,8 @@ internal static class CashAppCommand
         root.Subcommands.Add(ExportCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
+
+    /// <summary>Why an input named on the command line cannot be read as a file (no such file, or a folder), or null when it can.</summary>
+    internal static string? NotAFile(string path) =>
+        File.Exists(path) ? null : Directory.Exists(path) ? "a folder, not a file" : "no such file";
 }

@@ -45,9 +45,9 @@ internal static class MatchCommand
 
             if (parse.GetValue(policy) is { } policyFile)
             {
-                if (!policyFile.Exists)
+                if (CashAppCommand.NotAFile(policyFile.FullName) is { } why)
                 {
-                    await Console.Error.WriteLineAsync($"cashapp match: {policyFile.FullName}: no such file.").ConfigureAwait(false);
+                    await Console.Error.WriteLineAsync($"cashapp match: {policyFile.FullName}: {why}.").ConfigureAwait(false);
                     return 2;
                 }
 
@@ -87,9 +87,9 @@ internal static class MatchCommand
 
             foreach (var path in options.BankFiles.Append(options.OpenItemsPath).Concat(options.CustomersPath is null ? [] : [options.CustomersPath]))
             {
-                if (!File.Exists(path))
+                if (CashAppCommand.NotAFile(path) is { } why)
                 {
-                    await Console.Error.WriteLineAsync($"cashapp match: {path}: no such file.").ConfigureAwait(false);
+                    await Console.Error.WriteLineAsync($"cashapp match: {path}: {why}.").ConfigureAwait(false);
                     return 2;
                 }
             }

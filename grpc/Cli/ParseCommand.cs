@@ -38,9 +38,9 @@ internal static class ParseCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(file)!.FullName;
-            if (!File.Exists(path))
+            if (CashAppCommand.NotAFile(path) is { } why)
             {
-                await Console.Error.WriteLineAsync($"cashapp parse: {path}: no such file.").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"cashapp parse: {path}: {why}.").ConfigureAwait(false);
                 return 2;
             }
 

@@ -91,6 +91,43 @@ public sealed class MatchCommandTests : IDisposable
     }
 
     /// <summary>
+    /// A customers file with a quoted name never closed: the run fails naming the file, the line and the column, and
+    /// writes nothing (it once ended with the CSV reader's own exception and a stack trace, naming neither).
+    /// </summary>
+    [Fact]
+    public async Task Match_CustomersRowThatIsNotCsv_FailsNamingFileLineAndColumnAndWritesNothing()
+    {
+        var lines = File.ReadLines(TestPaths.Demo("customers.csv")).Take(6).ToArray();
+        var fields = lines[4].Split(',');
+        fields[1] = "\"" + fields[1];
+        lines[4] = string.Join(',', fields);
+        var bad = Path.Combine(_out, "customers.csv");
+        File.WriteAllLines(bad, lines);
+        var target = Path.Combine(_out, "run");
+
+        var (code, error) = await CliRun.Run("match", "--open-items", TestPaths.Demo("open_items.csv"), "--customers", bad, "--bank", TestPaths.Demo("bank", "day.bai2"), "--out", target);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"{bad}:5: column 'name': the row is not valid CSV", error, StringComparison.Ordinal);
+        Assert.Contains("nothing was written", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any());
+    }
+
+    [Fact]
+    public async Task Match_InputThatIsAFolder_FailsSayingSoBeforeReadingAnything()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_out, "day.bai2")).FullName;
+
+        var (code, error) = await CliRun.Run("match", "--open-items", TestPaths.Demo("open_items.csv"), "--bank", folder, "--out", Path.Combine(_out, "run"));
+
+        Assert.Equal(2, code);
+        Assert.Contains($"{folder}: a folder, not a file.", error, StringComparison.Ordinal);
+        var (missingCode, missing) = await CliRun.Run("match", "--open-items", TestPaths.Demo("open_items.csv"), "--bank", Path.Combine(_out, "none.bai2"), "--out", Path.Combine(_out, "run"));
+        Assert.Equal((2, true), (missingCode, missing.Contains($"{Path.Combine(_out, "none.bai2")}: no such file.", StringComparison.Ordinal)));
+    }
+
+    /// <summary>
     /// Amounts a BAI2 file and an open-items file both read (18 digits), whose sums leave the range of a long: the run
     /// completes (it once ended in an unhandled OverflowException), and the payment is listed in exceptions whole, saying why.
     /// </summary>
