@@ -92,13 +92,9 @@ public static partial class ArFiles
         var headerEnd = buffer.AsSpan(start, filled - start).IndexOf((byte)'\n');
         var headerText = Encoding.UTF8.GetString(buffer, start, headerEnd < 0 ? filled - start : headerEnd).TrimEnd('\r');
         var header = SplitHeader(headerText);
-        int Column(string name)
-        {
-            var i = Array.IndexOf(header, name);
-            return i >= 0 ? i : throw ArInputException.MissingColumn(path, name);
-        }
+        int Column(string name) => IndexOfColumn(header, path, name) is var i and >= 0 ? i : throw ArInputException.MissingColumn(path, name);
 
-        var columns = new OpenItemColumns(Column("item_id"), Column("doc_type"), Column("customer_id"), Column("customer_name"), Column("invoice_number"), Column("po_number"), Column("currency"), Column("open_amount"), Column("doc_date"), Column("due_date"), Array.IndexOf(header, "payment_terms"));
+        var columns = new OpenItemColumns(Column("item_id"), Column("doc_type"), Column("customer_id"), Column("customer_name"), Column("invoice_number"), Column("po_number"), Column("currency"), Column("open_amount"), Column("doc_date"), Column("due_date"), IndexOfColumn(header, path, "payment_terms"));
         if (headerEnd < 0)
         {
             return [];

@@ -17,7 +17,9 @@ public static partial class ArFiles
 
     /// <summary>
     /// Reads open items row by row through Sylvan: the path for files the parallel reader declines
-    /// (quoted line breaks), with the same checks and messages.
+    /// (quoted line breaks), with the same checks and messages, but for rows that are not strict CSV (a quote inside a
+    /// quoted field not doubled, text after a closing quote, a row past 64K characters): Sylvan refuses them, where the
+    /// parallel reader reads them as lenient readers do.
     /// </summary>
     internal static List<OpenItem> ReadOpenItemsSequential(string path, IProgress<long>? progress = null)
     {
@@ -32,7 +34,7 @@ public static partial class ArFiles
         var openAmount = Ordinal(reader, path, "open_amount");
         var docDate = Ordinal(reader, path, "doc_date");
         var dueDate = Ordinal(reader, path, "due_date");
-        var paymentTerms = OptionalOrdinal(reader, "payment_terms");
+        var paymentTerms = OptionalOrdinal(reader, path, "payment_terms");
 
         var items = new List<OpenItem>();
         var seen = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -209,22 +211,37 @@ public static partial class ArFiles
     }
 
     /// <summary>The index of an optional column, -1 when the file has none.</summary>
-    private static int OptionalOrdinal(CsvDataReader reader, string column)
+    private static int OptionalOrdinal(CsvDataReader reader, string path, string column) =>
+        IndexOfColumn([.. Enumerable.Range(0, reader.FieldCount).Select(reader.GetName)], path, column);
+
+    /// <summary>
+    /// The index of <paramref name="column"/> among a header's <paramref name="names"/>, trimmed, as both open-items
+    /// readers and the customers reader read them; -1 when none has it. A header that names it twice is refused: which of
+    /// the two to read is a guess (and Sylvan's own look-up threw on it, unhandled).
+    /// </summary>
+    internal static int IndexOfColumn(IReadOnlyList<string> names, string path, string column)
     {
-        for (var i = 0; i < reader.FieldCount; i++)
+        var at = -1;
+        for (var i = 0; i < names.Count; i++)
         {
-            if (string.Equals(reader.GetName(i).Trim(), column, StringComparison.Ordinal))
+            if (string.Equals(names[i].Trim(), column, StringComparison.Ordinal))
             {
-                return i;
+                if (at >= 0)
+                {
+                    throw ArInputException.DuplicateColumn(path, column, at + 1, i + 1);
+                }
+
+                at = i;
             }
         }
 
-        return -1;
+        return at;
     }
 
     /// <summary>
-    /// The file opened and its header read. Sylvan reads ahead into the first data row, so a header or first row that is
-    /// not CSV is refused here, at the line of the row it names (Sylvan counts the header as row 0).
+    /// The file opened and its header read: a header that is not CSV, an empty file, or a first row too long for the
+    /// buffer (Sylvan reads ahead into it) is refused here, at the line of the row Sylvan names (it counts the header as
+    /// row 0). A first row that is not CSV otherwise is refused by <see cref="Read"/>, as any row.
     /// </summary>
     private static CsvDataReader Open(string path)
     {
@@ -257,26 +274,20 @@ public static partial class ArFiles
 
     private static ArInputException NotCsv(string path, long line, CsvFormatException ex, CsvDataReader? header)
     {
-        var column = header is not null && ex.FieldOrdinal >= 0 && ex.FieldOrdinal < header.FieldCount ? header.GetName(ex.FieldOrdinal) : string.Empty;
+        var column = header is not null && ex.FieldOrdinal >= 0 && ex.FieldOrdinal < header.FieldCount ? header.GetName(ex.FieldOrdinal).Trim() : string.Empty;
         return ex switch
         {
-            CsvRecordTooLargeException => ArInputException.Malformed(path, line, column, "a row longer than the reader's buffer", $"a row of at most {ReaderOptions.BufferSize:N0} characters"),
-            CsvInvalidCharacterException => ArInputException.Malformed(path, line, column, "a quoted field with no closing quote, or a quote inside one not doubled", "each quoted field closed by a quote before the next comma or line end, and any quote inside it written twice"),
+            // Where the buffer ran out says nothing of which field is long, and a quote never closed reads to the end of
+            // the file: most often that, in a file past the buffer's size.
+            CsvRecordTooLargeException => ArInputException.Malformed(path, line, string.Empty, $"a row of {ReaderOptions.BufferSize:N0} characters or more, or a quoted field never closed", $"rows shorter than {ReaderOptions.BufferSize:N0} characters, line end included, and each quoted field closed by a quote"),
+            CsvInvalidCharacterException => ArInputException.Malformed(path, line, column, "a quoted field with no closing quote, a quote inside one not doubled, or text after a closing quote", "each quoted field closed by a quote right before the next comma or line end, and any quote inside it written twice"),
+            CsvMissingHeadersException => ArInputException.Empty(path),
             _ => ArInputException.Malformed(path, line, column, ex.Message.TrimEnd('.'), "rows of comma-separated fields"),
         };
     }
 
-    private static int Ordinal(CsvDataReader reader, string path, string column)
-    {
-        try
-        {
-            return reader.GetOrdinal(column);
-        }
-        catch (IndexOutOfRangeException)
-        {
-            throw ArInputException.MissingColumn(path, column);
-        }
-    }
+    private static int Ordinal(CsvDataReader reader, string path, string column) =>
+        OptionalOrdinal(reader, path, column) is var at and >= 0 ? at : throw ArInputException.MissingColumn(path, column);
 
     /// <summary>
     /// What an open amount must be, the limit included: an amount past it (20 digits, say) reads as a number, so
@@ -285,14 +296,13 @@ public static partial class ArFiles
     private static string AmountExpected(CurrencyCode currency) =>
         $"a decimal amount with '.' and at most {currency.MinorDigits} decimals for {currency.Code}, no more than {MinorUnits.Format(long.MaxValue, currency.MinorDigits)} either side of zero";
 
-    // Sylvan numbers data rows from 1 after the header, so the file line is one more: exact for files
-    // without quoted line breaks, which the AR exports of the contract never have.
     /// <summary>Whether the row is an empty line (a line ending and nothing else), which the AR readers skip.</summary>
     private static bool IsBlankLine(CsvDataReader reader) => reader.RowFieldCount == 1 && reader.GetRawRecordSpan().Trim("\r\n").IsEmpty;
 
     /// <summary>
-    /// The line of the file each row starts on, as the parallel reader and an editor number them (by '\n'). Sylvan numbers
-    /// rows, and a row with a quoted line break spans lines: counted from the rows' raw text (the header is line 1).
+    /// The line of the file each row starts on, as the parallel reader and an editor number them (by '\n', or a lone '\r'
+    /// in a file of old Mac line ends, which Sylvan reads too). Sylvan numbers rows, and a row with a quoted line break
+    /// spans lines: counted from the rows' raw text (the header is line 1; one with a quoted line break is not counted).
     /// </summary>
     private struct PhysicalLines()
     {
@@ -306,7 +316,7 @@ public static partial class ArFiles
         {
             var line = _next;
             var raw = reader.GetRawRecordSpan();
-            _next += raw.Count('\n');
+            _next += raw.Count('\n') + raw.Count('\r') - raw.Count("\r\n");
             return line;
         }
     }

@@ -53,6 +53,12 @@ public sealed class ArInputException : FormatException
             ? $"{fileName}:{lineNumber}: the row is not valid CSV ({found}): expected {expected}."
             : $"{fileName}:{lineNumber}: column '{column}': the row is not valid CSV ({found}): expected {expected}.");
 
+    internal static ArInputException Empty(string fileName) =>
+        new(fileName, 1, string.Empty, $"{fileName}:1: the file is empty: expected a header row naming the columns, then a row per record.");
+
+    internal static ArInputException DuplicateColumn(string fileName, string column, int first, int second) =>
+        new(fileName, 1, column, null, $"the header row names it twice (columns {first} and {second}): expected each column once");
+
     internal static ArInputException Duplicate(string fileName, long lineNumber, string column, string value, long firstLine) =>
         new(fileName, lineNumber, column, value, $"a unique key, but line {firstLine} already has it");
 }

@@ -43,14 +43,22 @@ internal static class MatchCommand
                 LoadsWithoutCollectionsFromBytes = MatchRunOptions.LoadsWithoutCollectionsFromDefault,
             };
 
-            if (parse.GetValue(policy) is { } policyFile)
+            // Every file named on the command line is there and is a file before any is read: a folder given as one once
+            // ended in an unhandled access error (--payer-rules) or an "access denied" (--lockbox-layout).
+            var policyFile = parse.GetValue(policy);
+            var rulesFile = parse.GetValue(payerRules);
+            foreach (var path in options.BankFiles.Append(options.OpenItemsPath)
+                .Concat(new[] { options.CustomersPath, options.LockboxLayoutPath, policyFile?.FullName, rulesFile?.FullName }.OfType<string>()))
             {
-                if (CashAppCommand.NotAFile(policyFile.FullName) is { } why)
+                if (CashAppCommand.NotAFile(path) is { } why)
                 {
-                    await Console.Error.WriteLineAsync($"cashapp match: {policyFile.FullName}: {why}.").ConfigureAwait(false);
+                    await Console.Error.WriteLineAsync($"cashapp match: {path}: {why}.").ConfigureAwait(false);
                     return 2;
                 }
+            }
 
+            if (policyFile is not null)
+            {
                 try
                 {
                     options = options with { Policy = MatchPolicyFile.Load(policyFile.FullName) };
@@ -71,26 +79,17 @@ internal static class MatchCommand
 
             options = options with { HugePagesFromBytes = hugePagesFrom, LoadsWithoutCollectionsFromBytes = loadsFrom };
 
-            if (parse.GetValue(payerRules) is { } rulesFile)
+            if (rulesFile is not null)
             {
                 try
                 {
                     options = options with { PayerRules = PayerRuleFile.Load(rulesFile.FullName) };
                 }
-                catch (Exception ex) when (ex is FormatException or IOException)
+                catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
                 {
                     await Console.Error.WriteLineAsync($"cashapp match: {ex.Message}").ConfigureAwait(false);
                     await Console.Error.WriteLineAsync("cashapp match: nothing was written.").ConfigureAwait(false);
                     return 1;
-                }
-            }
-
-            foreach (var path in options.BankFiles.Append(options.OpenItemsPath).Concat(options.CustomersPath is null ? [] : [options.CustomersPath]))
-            {
-                if (CashAppCommand.NotAFile(path) is { } why)
-                {
-                    await Console.Error.WriteLineAsync($"cashapp match: {path}: {why}.").ConfigureAwait(false);
-                    return 2;
                 }
             }
 

@@ -45,10 +45,29 @@ internal static class ParseCommand
             }
 
             var layoutPath = parse.GetValue(layout)?.FullName;
+            if (layoutPath is not null && CashAppCommand.NotAFile(layoutPath) is { } notLayout)
+            {
+                await Console.Error.WriteLineAsync($"cashapp parse: {layoutPath}: {notLayout}.").ConfigureAwait(false);
+                return 2;
+            }
+
+            // A layout that cannot be read is refused as a bank file is, with its file and line (it once ended the command
+            // with an unhandled exception).
+            LockboxLayout? lockboxLayout;
+            try
+            {
+                lockboxLayout = layoutPath is null ? null : LockboxLayout.Load(layoutPath);
+            }
+            catch (LockboxLayoutException ex)
+            {
+                await Console.Error.WriteLineAsync($"cashapp parse: {ex.Message}").ConfigureAwait(false);
+                return 1;
+            }
+
             var options = new BankFileReadOptions
             {
                 Lenient = parse.GetValue(lenient),
-                LockboxLayout = layoutPath is null ? null : LockboxLayout.Load(layoutPath),
+                LockboxLayout = lockboxLayout,
             };
             await using var stdout = Console.OpenStandardOutput();
             return await RunAsync(path, options, stdout, Console.Error, cancellationToken).ConfigureAwait(false);

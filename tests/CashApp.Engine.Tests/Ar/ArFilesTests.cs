@@ -217,9 +217,14 @@ public sealed class ArFilesTests : IDisposable
     public void ReadCustomers_RowThatIsNotCsv_NamesFileLineAndColumn(string badRow, int line, string column)
     {
         var path = Path.Combine(_dir, "customers.csv");
-        foreach (var (rows, at) in new[] { (new[] { "C1,Acme,,,", badRow }, line), (new[] { "C0,\"Zenith\nWest\",,,", "C1,Acme,,,", badRow, "C3,Cobalt,,," }, line + 2) })
+        foreach (var (rows, at, ending) in new[]
         {
-            File.WriteAllLines(path, ["customer_id,name,parent_id,aliases,bank_accounts", .. rows]);
+            (new[] { "C1,Acme,,,", badRow }, line, "\n"),
+            (new[] { "C0,\"Zenith\nWest\",,,", "C1,Acme,,,", badRow, "C3,Cobalt,,," }, line + 2, "\n"),
+            (new[] { "C0,\"Zenith\r\nWest\",,,", "", "C1,Acme,,,", badRow }, line + 3, "\r\n"),
+        })
+        {
+            File.WriteAllText(path, string.Join(ending, ["customer_id,name,parent_id,aliases,bank_accounts", .. rows]) + ending);
 
             var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(path));
 
@@ -240,15 +245,54 @@ public sealed class ArFilesTests : IDisposable
         var aliases = new string('A', 70_000);
         File.WriteAllLines(path, ["customer_id,name,parent_id,aliases,bank_accounts", $"C1,Acme,,{aliases},"]);
         var first = Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(path));
-        Assert.Equal($"{path}:2: the row is not valid CSV (a row longer than the reader's buffer): expected a row of at most 65,536 characters.", first.Message);
+        Assert.Equal($"{path}:2: the row is not valid CSV (a row of 65,536 characters or more, or a quoted field never closed): expected rows shorter than 65,536 characters, line end included, and each quoted field closed by a quote.", first.Message);
         File.WriteAllLines(path, ["customer_id,name,parent_id,aliases,bank_accounts", "C1,Acme,,,", "C2,Beacon,,,", $"C3,Cobalt,,{aliases},"]);
         var later = Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(path));
-        Assert.Equal((4L, "aliases"), (later.LineNumber, later.Column));
+        Assert.Equal((4L, string.Empty), (later.LineNumber, later.Column));
 
         // Open items with a quoted line break are read by the same reader, row by row: an unclosed quote after it is refused alike.
         var items = Write(Header, Row(1).Replace("Acme Corp", "\"Acme\nCorp\"", StringComparison.Ordinal), Row(2), Row(3).Replace("Acme Corp", "\"Acme Corp", StringComparison.Ordinal));
         var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(items));
         Assert.Equal((5L, "customer_name"), (ex.LineNumber, ex.Column));
+    }
+
+    /// <summary>
+    /// A header that names a column twice is refused naming both places, by the customers reader and by either open-items
+    /// reader (Sylvan's look-up once threw its own exception on it, unhandled, and the parallel reader read the first).
+    /// Names are read trimmed by all three.
+    /// </summary>
+    [Fact]
+    public void ReadCustomersAndOpenItems_HeaderNamingAColumnTwice_IsRefusedNamingBoth()
+    {
+        var customers = Path.Combine(_dir, "customers.csv");
+        File.WriteAllLines(customers, ["customer_id,name,parent_id,aliases,bank_accounts, name", "C1,Acme,,,,Other"]);
+        var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(customers));
+        Assert.Equal($"{customers}:1: column 'name': the header row names it twice (columns 2 and 6): expected each column once.", ex.Message);
+
+        foreach (var quotedLineBreak in new[] { false, true })
+        {
+            var first = Row(1).Replace("Acme Corp", quotedLineBreak ? "\"Acme\nCorp\"" : "Acme Corp", StringComparison.Ordinal);
+            var items = Write(Header + ",item_id", first + ",AR9", Row(2) + ",AR8");
+            var refused = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(items));
+            Assert.Equal(((long)1, "item_id"), (refused.LineNumber, refused.Column));
+            Assert.Contains("(columns 1 and 11)", refused.Message, StringComparison.Ordinal);
+        }
+
+        File.WriteAllLines(customers, ["customer_id , name ,parent_id,aliases,bank_accounts", "C1,Acme,,,"]);
+        Assert.Equal("Acme", Assert.Single(ArFiles.ReadCustomers(customers)).Name);
+    }
+
+    [Fact]
+    public void ReadCustomers_OldMacLineEndsOrAnEmptyFile_NamesTheLinesAnEditorShows()
+    {
+        // Lines ended by a lone '\r' (Sylvan reads them): the duplicate is on line 4, its first on line 2.
+        var path = Path.Combine(_dir, "customers.csv");
+        File.WriteAllText(path, "customer_id,name,parent_id,aliases,bank_accounts\rC1,Acme,,,\rC2,Beacon,,,\rC1,Again,,,\r");
+        var duplicate = Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(path));
+        Assert.Equal((4L, "line 2 already has it"), (duplicate.LineNumber, duplicate.Message[^22..^1]));
+
+        File.WriteAllText(path, string.Empty);
+        Assert.Equal($"{path}:1: the file is empty: expected a header row naming the columns, then a row per record.", Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(path)).Message);
     }
 
     [Fact]

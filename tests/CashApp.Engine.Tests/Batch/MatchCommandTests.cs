@@ -125,6 +125,32 @@ public sealed class MatchCommandTests : IDisposable
         Assert.Contains($"{folder}: a folder, not a file.", error, StringComparison.Ordinal);
         var (missingCode, missing) = await CliRun.Run("match", "--open-items", TestPaths.Demo("open_items.csv"), "--bank", Path.Combine(_out, "none.bai2"), "--out", Path.Combine(_out, "run"));
         Assert.Equal((2, true), (missingCode, missing.Contains($"{Path.Combine(_out, "none.bai2")}: no such file.", StringComparison.Ordinal)));
+
+        // Every file option alike: a folder given as payer rules once ended in an unhandled access error, and one given
+        // as a lockbox layout in "access denied".
+        foreach (var option in new[] { "--payer-rules", "--lockbox-layout", "--policy", "--customers" })
+        {
+            var (optionCode, optionError) = await CliRun.Run("match", "--open-items", TestPaths.Demo("open_items.csv"), "--bank", TestPaths.Demo("bank", "day.bai2"), option, folder, "--out", Path.Combine(_out, "run"));
+            Assert.True(optionCode == 2 && optionError.Contains($"{folder}: a folder, not a file.", StringComparison.Ordinal), $"{option}: {optionCode} {optionError}");
+            Assert.DoesNotContain("   at ", optionError, StringComparison.Ordinal);
+        }
+
+        var (parseCode, parseError) = await CliRun.Run("parse", TestPaths.Demo("bank", "day.lockbox.txt"), "--lockbox-layout", folder);
+        Assert.Equal((2, true), (parseCode, parseError.Contains($"cashapp parse: {folder}: a folder, not a file.", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Parse_LockboxLayoutThatIsNotJson_FailsNamingTheLayoutsFileAndLine()
+    {
+        var layout = Path.Combine(_out, "layout.json");
+        File.WriteAllText(layout, "{\n  \"name\": ");
+
+        var (code, error) = await CliRun.Run("parse", TestPaths.Demo("bank", "day.lockbox.txt"), "--lockbox-layout", layout);
+
+        // It once ended the command with the layout's exception unhandled and a stack trace.
+        Assert.Equal(1, code);
+        Assert.StartsWith($"cashapp parse: lockbox layout {layout}:2: cannot read the layout: not valid JSON", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
     }
 
     /// <summary>
