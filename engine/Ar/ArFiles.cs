@@ -24,17 +24,18 @@ public static partial class ArFiles
     internal static List<OpenItem> ReadOpenItemsSequential(string path, IProgress<long>? progress = null)
     {
         using var reader = Open(path);
-        var itemId = Ordinal(reader, path, "item_id");
-        var docType = Ordinal(reader, path, "doc_type");
-        var customerId = Ordinal(reader, path, "customer_id");
-        var customerName = Ordinal(reader, path, "customer_name");
-        var invoiceNumber = Ordinal(reader, path, "invoice_number");
-        var poNumber = Ordinal(reader, path, "po_number");
-        var currency = Ordinal(reader, path, "currency");
-        var openAmount = Ordinal(reader, path, "open_amount");
-        var docDate = Ordinal(reader, path, "doc_date");
-        var dueDate = Ordinal(reader, path, "due_date");
-        var paymentTerms = OptionalOrdinal(reader, path, "payment_terms");
+        var header = HeaderOf(reader);
+        var itemId = Ordinal(header, path, "item_id");
+        var docType = Ordinal(header, path, "doc_type");
+        var customerId = Ordinal(header, path, "customer_id");
+        var customerName = Ordinal(header, path, "customer_name");
+        var invoiceNumber = Ordinal(header, path, "invoice_number");
+        var poNumber = Ordinal(header, path, "po_number");
+        var currency = Ordinal(header, path, "currency");
+        var openAmount = Ordinal(header, path, "open_amount");
+        var docDate = Ordinal(header, path, "doc_date");
+        var dueDate = Ordinal(header, path, "due_date");
+        var paymentTerms = IndexOfColumn(header, path, "payment_terms");
 
         var items = new List<OpenItem>();
         var seen = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -126,11 +127,12 @@ public static partial class ArFiles
     public static List<Customer> ReadCustomers(string path)
     {
         using var reader = Open(path);
-        var customerId = Ordinal(reader, path, "customer_id");
-        var name = Ordinal(reader, path, "name");
-        var parentId = Ordinal(reader, path, "parent_id");
-        var aliases = Ordinal(reader, path, "aliases");
-        var accounts = Ordinal(reader, path, "bank_accounts");
+        var header = HeaderOf(reader);
+        var customerId = Ordinal(header, path, "customer_id");
+        var name = Ordinal(header, path, "name");
+        var parentId = Ordinal(header, path, "parent_id");
+        var aliases = Ordinal(header, path, "aliases");
+        var accounts = Ordinal(header, path, "bank_accounts");
         var customers = new List<Customer>();
         var seen = new Dictionary<string, long>(StringComparer.Ordinal);
         var lines = new PhysicalLines();
@@ -210,9 +212,8 @@ public static partial class ArFiles
         return date;
     }
 
-    /// <summary>The index of an optional column, -1 when the file has none.</summary>
-    private static int OptionalOrdinal(CsvDataReader reader, string path, string column) =>
-        IndexOfColumn([.. Enumerable.Range(0, reader.FieldCount).Select(reader.GetName)], path, column);
+    /// <summary>The header's column names, as Sylvan read them.</summary>
+    private static string[] HeaderOf(CsvDataReader reader) => [.. Enumerable.Range(0, reader.FieldCount).Select(reader.GetName)];
 
     /// <summary>
     /// The index of <paramref name="column"/> among a header's <paramref name="names"/>, trimmed, as both open-items
@@ -286,8 +287,8 @@ public static partial class ArFiles
         };
     }
 
-    private static int Ordinal(CsvDataReader reader, string path, string column) =>
-        OptionalOrdinal(reader, path, column) is var at and >= 0 ? at : throw ArInputException.MissingColumn(path, column);
+    private static int Ordinal(string[] header, string path, string column) =>
+        IndexOfColumn(header, path, column) is var at and >= 0 ? at : throw ArInputException.MissingColumn(path, column);
 
     /// <summary>
     /// What an open amount must be, the limit included: an amount past it (20 digits, say) reads as a number, so

@@ -7,13 +7,10 @@ namespace CashApp.Engine.Ar;
 public sealed class ArInputException : FormatException
 {
     private ArInputException(string fileName, long lineNumber, string column, string? value, string expected)
-        : base(value is null
+        : this(fileName, lineNumber, column, value is null
             ? $"{fileName}:{lineNumber}: column '{column}': {expected}."
             : $"{fileName}:{lineNumber}: column '{column}': value '{value}' is not valid: expected {expected}.")
     {
-        FileName = fileName;
-        LineNumber = lineNumber;
-        Column = column;
         Value = value;
     }
 

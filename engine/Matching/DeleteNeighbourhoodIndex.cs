@@ -693,14 +693,11 @@ internal sealed class DeleteNeighbourhoodIndex
         {
             if (_count == _items.Length)
             {
-                _items = Grown(_items, _count, 2 * _count);
-                _starts = Grown(_starts, _count + 1, (2 * _count) + 1);
+                _items = Arrays.Grown(_items, _count, 2 * _count);
+                _starts = Arrays.Grown(_starts, _count + 1, (2 * _count) + 1);
             }
 
-            if (_charCount + key.Length > _chars.Length)
-            {
-                _chars = Grown(_chars, _charCount, Math.Max(2 * _chars.Length, _charCount + key.Length));
-            }
+            Arrays.EnsureRoom(ref _chars, _charCount, key.Length);
 
             key.CopyTo(_chars.AsSpan(_charCount));
             _charCount += key.Length;
@@ -711,13 +708,6 @@ internal sealed class DeleteNeighbourhoodIndex
         public ReadOnlySpan<char> KeyAt(int entry) => _chars.AsSpan(_starts[entry], _starts[entry + 1] - _starts[entry]);
 
         public int ItemAt(int entry) => _items[entry];
-
-        private static T[] Grown<T>(T[] array, int used, int length)
-        {
-            var grown = GC.AllocateUninitializedArray<T>(length);
-            array.AsSpan(0, used).CopyTo(grown);
-            return grown;
-        }
     }
 }
 

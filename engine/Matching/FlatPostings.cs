@@ -130,12 +130,7 @@ internal sealed class FlatPostings
         }
 
         var from = _keyStart[slot];
-        if (from + key.Length > _keyChars.Length)
-        {
-            var grown = GC.AllocateUninitializedArray<char>(Math.Max(2 * _keyChars.Length, from + key.Length));
-            _keyChars.AsSpan(0, from).CopyTo(grown);
-            _keyChars = grown;
-        }
+        Arrays.EnsureRoom(ref _keyChars, from, key.Length);
 
         key.CopyTo(_keyChars.AsSpan(from));
         _keyStart[slot + 1] = from + key.Length;

@@ -366,7 +366,7 @@ internal sealed class KeyIndex
         if (Ascii.IsValid(key))
         {
             var prefix = key.Length < LongLengthMark ? 1 : 5;
-            Reserve(ref _bytes, _byteCount, key.Length + prefix);
+            Arrays.EnsureRoom(ref _bytes, _byteCount, key.Length + prefix);
             var at = _byteCount;
             if (prefix == 1)
             {
@@ -384,7 +384,7 @@ internal sealed class KeyIndex
             return at + 1;
         }
 
-        Reserve(ref _chars, _charCount, key.Length + 2);
+        Arrays.EnsureRoom(ref _chars, _charCount, key.Length + 2);
 
         var start = _charCount;
         _chars[start] = unchecked((char)key.Length);
@@ -392,17 +392,6 @@ internal sealed class KeyIndex
         key.CopyTo(_chars.AsSpan(start + 2));
         _charCount += key.Length + 2;
         return -(start + 1);
-    }
-
-    /// <summary>Grows <paramref name="array"/> (doubled at least, its first <paramref name="used"/> kept) until <paramref name="more"/> more fit.</summary>
-    private static void Reserve<T>(ref T[] array, int used, int more)
-    {
-        if (used + more > array.Length)
-        {
-            var grown = GC.AllocateUninitializedArray<T>(Math.Max(array.Length * 2, used + more));
-            array.AsSpan(0, used).CopyTo(grown);
-            array = grown;
-        }
     }
 
     private int AddEntry(int item, int next)

@@ -20,4 +20,22 @@ internal static class CashAppCommand
     /// <summary>Why an input named on the command line cannot be read as a file (no such file, or a folder), or null when it can.</summary>
     internal static string? NotAFile(string path) =>
         File.Exists(path) ? null : Directory.Exists(path) ? "a folder, not a file" : "no such file";
+
+    /// <summary>
+    /// The first of <paramref name="paths"/> (nulls, options not given, passed over) that cannot be read as a file, said on
+    /// standard error as <c>cashapp VERB: PATH: why.</c>; false when there is one, for the command to end with exit 2.
+    /// </summary>
+    internal static async Task<bool> AllFiles(string verb, params string?[] paths)
+    {
+        foreach (var path in paths)
+        {
+            if (path is not null && NotAFile(path) is { } why)
+            {
+                await Console.Error.WriteLineAsync($"cashapp {verb}: {path}: {why}.").ConfigureAwait(false);
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

@@ -47,14 +47,9 @@ internal static class MatchCommand
             // ended in an unhandled access error (--payer-rules) or an "access denied" (--lockbox-layout).
             var policyFile = parse.GetValue(policy);
             var rulesFile = parse.GetValue(payerRules);
-            foreach (var path in options.BankFiles.Append(options.OpenItemsPath)
-                .Concat(new[] { options.CustomersPath, options.LockboxLayoutPath, policyFile?.FullName, rulesFile?.FullName }.OfType<string>()))
+            if (!await CashAppCommand.AllFiles("match", [.. options.BankFiles, options.OpenItemsPath, options.CustomersPath, options.LockboxLayoutPath, policyFile?.FullName, rulesFile?.FullName]).ConfigureAwait(false))
             {
-                if (CashAppCommand.NotAFile(path) is { } why)
-                {
-                    await Console.Error.WriteLineAsync($"cashapp match: {path}: {why}.").ConfigureAwait(false);
-                    return 2;
-                }
+                return 2;
             }
 
             if (policyFile is not null)

@@ -38,16 +38,9 @@ internal static class ParseCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(file)!.FullName;
-            if (CashAppCommand.NotAFile(path) is { } why)
-            {
-                await Console.Error.WriteLineAsync($"cashapp parse: {path}: {why}.").ConfigureAwait(false);
-                return 2;
-            }
-
             var layoutPath = parse.GetValue(layout)?.FullName;
-            if (layoutPath is not null && CashAppCommand.NotAFile(layoutPath) is { } notLayout)
+            if (!await CashAppCommand.AllFiles("parse", path, layoutPath).ConfigureAwait(false))
             {
-                await Console.Error.WriteLineAsync($"cashapp parse: {layoutPath}: {notLayout}.").ConfigureAwait(false);
                 return 2;
             }
 
