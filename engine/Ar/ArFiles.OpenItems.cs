@@ -18,7 +18,8 @@ public static partial class ArFiles
     /// <remarks>
     /// Large exports are the norm (millions of rows), so the file is cut into blocks at line ends and the
     /// blocks are parsed on every core; customer ids and names are shared between the rows of a block.
-    /// A file with a quoted line break cannot be cut at line ends and is read row by row instead, by Sylvan.
+    /// A file that cannot be cut at '\n' is read row by row instead, by Sylvan: one with a quoted line break
+    /// (in a row or in the header), or one whose lines end in a lone '\r' (old Mac line ends).
     /// This hand-written reader is kept beside Sylvan because it is needed: on 1M items it takes about half
     /// Sylvan's time and allocates half as much (<c>CsvBenchmarks</c>, PERFORMANCE.md "CSV").
     /// </remarks>
@@ -28,13 +29,14 @@ public static partial class ArFiles
         {
             return ReadOpenItemsParallel(path, progress);
         }
-        catch (QuotedLineBreakException)
+        catch (NotCutAtLineEndsException)
         {
             return ReadOpenItemsSequential(path, progress);
         }
     }
 
-    private sealed class QuotedLineBreakException : Exception
+    /// <summary>The file's rows are not its '\n'-ended lines (a quoted line break, lone '\r' line ends): read row by row.</summary>
+    private sealed class NotCutAtLineEndsException : Exception
     {
     }
 
@@ -91,7 +93,13 @@ public static partial class ArFiles
 
         var headerEnd = buffer.AsSpan(start, filled - start).IndexOf((byte)'\n');
         var headerText = Encoding.UTF8.GetString(buffer, start, headerEnd < 0 ? filled - start : headerEnd).TrimEnd('\r');
-        var header = SplitHeader(headerText);
+        if (headerText.Contains('\r') || SplitHeader(headerText) is not { } header)
+        {
+            // Lines ended by a lone '\r', or a header with a quoted line break: the first '\n' does not end the header,
+            // and the rows after it are not lines (read as such, a header's quoted line break made its tail a bad row).
+            throw new NotCutAtLineEndsException();
+        }
+
         int Column(string name) => IndexOfColumn(header, path, name) is var i and >= 0 ? i : throw ArInputException.MissingColumn(path, name);
 
         var columns = new OpenItemColumns(Column("item_id"), Column("doc_type"), Column("customer_id"), Column("customer_name"), Column("invoice_number"), Column("po_number"), Column("currency"), Column("open_amount"), Column("doc_date"), Column("due_date"), IndexOfColumn(header, path, "payment_terms"));
@@ -249,11 +257,16 @@ public static partial class ArFiles
     internal static int EstimateRows(int rows, int bytes, long dataBytes) =>
         bytes <= 0 ? rows : (int)Math.Clamp(dataBytes * (double)rows / bytes * 1.02 + 1024, rows, Array.MaxLength);
 
-    private static string[] SplitHeader(string header)
+    /// <summary>The header's column names, trimmed; null when a quoted name is not closed on the line (a quoted line break).</summary>
+    private static string[]? SplitHeader(string header)
     {
         var fields = new List<string>();
         var values = new List<string>();
-        ParseCsvLine(header.AsSpan(), fields, -1);
+        if (!ParseCsvLine(header.AsSpan(), fields, -1))
+        {
+            return null;
+        }
+
         foreach (var f in fields)
         {
             values.Add(f.Trim());
@@ -368,7 +381,7 @@ public static partial class ArFiles
                 {
                     if (!ParseCsvLine(row, fields, -1))
                     {
-                        throw new QuotedLineBreakException();
+                        throw new NotCutAtLineEndsException();
                     }
 
                     quoted = fields;

@@ -17,7 +17,7 @@ public static partial class ArFiles
 
     /// <summary>
     /// Reads open items row by row through Sylvan: the path for files the parallel reader declines
-    /// (quoted line breaks), with the same checks and messages, but for rows that are not strict CSV (a quote inside a
+    /// (a quoted line break, lone '\r' line ends), with the same checks and messages, but for rows that are not strict CSV (a quote inside a
     /// quoted field not doubled, text after a closing quote, a row past 64K characters): Sylvan refuses them, where the
     /// parallel reader reads them as lenient readers do.
     /// </summary>
@@ -40,7 +40,7 @@ public static partial class ArFiles
         var items = new List<OpenItem>();
         var seen = new Dictionary<string, long>(StringComparer.Ordinal);
         var codes = new Dictionary<string, CurrencyCode>(StringComparer.Ordinal);
-        var lines = new PhysicalLines();
+        var lines = new PhysicalLines(header);
         while (Read(reader, path, lines))
         {
             var line = lines.Of(reader);
@@ -135,7 +135,7 @@ public static partial class ArFiles
         var accounts = Ordinal(header, path, "bank_accounts");
         var customers = new List<Customer>();
         var seen = new Dictionary<string, long>(StringComparer.Ordinal);
-        var lines = new PhysicalLines();
+        var lines = new PhysicalLines(header);
         while (Read(reader, path, lines))
         {
             var line = lines.Of(reader);
@@ -303,11 +303,12 @@ public static partial class ArFiles
     /// <summary>
     /// The line of the file each row starts on, as the parallel reader and an editor number them (by '\n', or a lone '\r'
     /// in a file of old Mac line ends, which Sylvan reads too). Sylvan numbers rows, and a row with a quoted line break
-    /// spans lines: counted from the rows' raw text (the header is line 1; one with a quoted line break is not counted).
+    /// spans lines: counted from the rows' raw text, after the header's lines (one, and one more for each line break
+    /// quoted in a column's name).
     /// </summary>
-    private struct PhysicalLines()
+    private struct PhysicalLines(string[] header)
     {
-        private long _next = 2;
+        private long _next = 2 + header.Sum(name => (long)LineBreaks(name));
 
         /// <summary>The line the next row starts on.</summary>
         public readonly long Next => _next;
@@ -316,9 +317,11 @@ public static partial class ArFiles
         public long Of(CsvDataReader reader)
         {
             var line = _next;
-            var raw = reader.GetRawRecordSpan();
-            _next += raw.Count('\n') + raw.Count('\r') - raw.Count("\r\n");
+            _next += LineBreaks(reader.GetRawRecordSpan());
             return line;
         }
+
+        /// <summary>The line ends in <paramref name="text"/>: each '\n', each lone '\r', a "\r\n" once.</summary>
+        private static int LineBreaks(ReadOnlySpan<char> text) => text.Count('\n') + text.Count('\r') - text.Count("\r\n");
     }
 }

@@ -295,6 +295,54 @@ public sealed class ArFilesTests : IDisposable
         Assert.Equal($"{path}:1: the file is empty: expected a header row naming the columns, then a row per record.", Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(path)).Message);
     }
 
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("\r\n")]
+    [InlineData("\r")]
+    public void ReadOpenItems_AnyLineEnds_ReadTheSameItemsAndNameTheSameLine(string lineEnd)
+    {
+        // Old Mac line ends (a lone '\r') are not cut at '\n': such a file is read row by row, as Sylvan reads customers.
+        var path = Path.Combine(_dir, "open_items.csv");
+        File.WriteAllText(path, string.Join(lineEnd, Header, Row(1), Row(2, "-5.00", type: "CM"), Row(3)) + lineEnd);
+        var items = ArFiles.ReadOpenItems(path);
+        Assert.Equal(["AR1", "AR2", "AR3"], items.Select(i => i.ItemId));
+        Assert.Equal([10000L, -500L, 10000L], items.Select(i => i.OpenMinor));
+        Assert.Equal("PO-3", items[2].PoNumber);
+
+        File.WriteAllText(path, string.Join(lineEnd, Header, Row(1), "", Row(2, "12x"), Row(3)) + lineEnd);
+        var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
+        Assert.Equal((4L, "open_amount", "12x"), (ex.LineNumber, ex.Column, ex.Value));
+    }
+
+    [Theory]
+    [InlineData("\n", false)]
+    [InlineData("\n", true)]
+    [InlineData("\r\n", false)]
+    [InlineData("\r", false)]
+    public void ReadOpenItemsAndCustomers_HeaderWithAQuotedLineBreak_ReadsTheRowsAndNamesLinesAsInTheFile(string lineEnd, bool rowLineBreak)
+    {
+        // A column the reader does not use, named over two lines: the header is lines 1-2, so the rows start on line 3.
+        // Cut at its first '\n', the header's tail was taken for a row, and a valid file refused with a wrong line.
+        var path = Path.Combine(_dir, "open_items.csv");
+        var first = rowLineBreak ? Row(1).Replace("Acme Corp", $"\"Acme{lineEnd}Corp\"", StringComparison.Ordinal) : Row(1);
+        var shift = rowLineBreak ? 1 : 0;
+        File.WriteAllText(path, string.Join(lineEnd, $"{Header},\"notes{lineEnd}kept\"", first + ",a", Row(2) + ",") + lineEnd);
+        var items = ArFiles.ReadOpenItems(path);
+        Assert.Equal(["AR1", "AR2"], items.Select(i => i.ItemId));
+        Assert.Equal([10000L, 10000L], items.Select(i => i.OpenMinor));
+
+        File.WriteAllText(path, string.Join(lineEnd, $"{Header},\"notes{lineEnd}kept\"", first + ",a", "", Row(2, "12x") + ",") + lineEnd);
+        var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
+        Assert.Equal((5L + shift, "open_amount"), (ex.LineNumber, ex.Column));
+
+        var customers = Path.Combine(_dir, "customers.csv");
+        var name = rowLineBreak ? $"\"Acme{lineEnd}Corp\"" : "Acme";
+        File.WriteAllText(customers, string.Join(lineEnd, $"customer_id,name,parent_id,aliases,bank_accounts,\"notes{lineEnd}kept\"", $"C1,{name},,,,", "C2,Beacon,,,,", "C1,Again,,,,") + lineEnd);
+        var duplicate = Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(customers));
+        Assert.Equal(5L + shift, duplicate.LineNumber);
+        Assert.Contains($"line 3 already has it", duplicate.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ReadCustomers_KeyOfSpaces_IsRefused()
     {
