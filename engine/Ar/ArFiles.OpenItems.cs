@@ -35,10 +35,16 @@ public static partial class ArFiles
         }
     }
 
-    /// <summary>The file's rows are not its '\n'-ended lines (a quoted line break, lone '\r' line ends): read row by row.</summary>
+    /// <summary>
+    /// The file is for the row-by-row reader: its rows are not its '\n'-ended lines (a quoted line break, lone '\r' line
+    /// ends), or a row is not strict CSV or is too long for that reader, which then refuses it with its line.
+    /// </summary>
     private sealed class NotCutAtLineEndsException : Exception
     {
     }
+
+    /// <summary>Rows this long, line end not counted, are left to the row-by-row reader: near its buffer's size.</summary>
+    private const int LongestRowChars = ReaderBufferChars - 2;
 
     /// <summary>Where each needed column is in a row.</summary>
     /// <remarks><see cref="PaymentTerms"/> is optional (CONTRACT.md): -1 when the file has no such column.</remarks>
@@ -262,7 +268,7 @@ public static partial class ArFiles
     {
         var fields = new List<string>();
         var values = new List<string>();
-        if (!ParseCsvLine(header.AsSpan(), fields, -1))
+        if (!ParseCsvLine(header.AsSpan(), fields))
         {
             return null;
         }
@@ -276,20 +282,18 @@ public static partial class ArFiles
     }
 
     /// <summary>
-    /// Splits one physical line into fields (RFC 4180 quoting). Returns false when a quoted field is not
-    /// closed on the line: a quoted line break, which blocks cut at line ends cannot hold.
+    /// Splits one physical line into fields (RFC 4180 quoting). Returns false when the line is not strict CSV on its
+    /// own: a quoted field not closed on the line (a quoted line break, which blocks cut at line ends cannot hold), or
+    /// text between a closing quote and the next comma (a quote inside a quoted field not doubled). Either sends the file
+    /// to the row-by-row reader, which reads the one and refuses the other, naming its line: a row is read, or refused,
+    /// alike wherever it is and whatever the rest of the file holds.
     /// </summary>
-    private static bool ParseCsvLine(ReadOnlySpan<char> line, List<string> fields, int maxFields)
+    private static bool ParseCsvLine(ReadOnlySpan<char> line, List<string> fields)
     {
         fields.Clear();
         var i = 0;
         while (true)
         {
-            if (maxFields >= 0 && fields.Count == maxFields)
-            {
-                return true;
-            }
-
             if (i < line.Length && line[i] == '"')
             {
                 var sb = new StringBuilder();
@@ -317,16 +321,18 @@ public static partial class ArFiles
                     sb.Append(line[i++]);
                 }
 
-                // Anything between the closing quote and the comma is kept, as lenient readers do.
-                var after = line[i..].IndexOf(',');
-                var tail = after < 0 ? line[i..] : line.Slice(i, after);
-                fields.Add(tail.IsEmpty ? sb.ToString() : sb.Append(tail).ToString());
-                if (after < 0)
+                fields.Add(sb.ToString());
+                if (i == line.Length)
                 {
                     return true;
                 }
 
-                i += after + 1;
+                if (line[i] != ',')
+                {
+                    return false;
+                }
+
+                i++;
                 continue;
             }
 
@@ -375,11 +381,17 @@ public static partial class ArFiles
                     continue;
                 }
 
+                // A row the row-by-row reader's buffer cannot hold is its to refuse (or, just under the mark, to read).
+                if (row.Length >= LongestRowChars)
+                {
+                    throw new NotCutAtLineEndsException();
+                }
+
                 int n;
                 List<string>? quoted = null;
                 if (row.Contains('"'))
                 {
-                    if (!ParseCsvLine(row, fields, -1))
+                    if (!ParseCsvLine(row, fields))
                     {
                         throw new NotCutAtLineEndsException();
                     }

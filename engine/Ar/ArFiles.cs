@@ -8,18 +8,21 @@ namespace CashApp.Engine.Ar;
 /// <summary>Reads the AR inputs of the batch contract: <c>open_items.csv</c> and <c>customers.csv</c>.</summary>
 public static partial class ArFiles
 {
+    /// <summary>The row-by-row reader's buffer, in characters: a row and its line end must fit in it.</summary>
+    private const int ReaderBufferChars = 1 << 16;
+
     private static readonly CsvDataReaderOptions ReaderOptions = new()
     {
         HasHeaders = true,
         Delimiter = ',',
-        BufferSize = 1 << 16,
+        BufferSize = ReaderBufferChars,
     };
 
     /// <summary>
     /// Reads open items row by row through Sylvan: the path for files the parallel reader declines
-    /// (a quoted line break, lone '\r' line ends), with the same checks and messages, but for rows that are not strict CSV (a quote inside a
-    /// quoted field not doubled, text after a closing quote, a row past 64K characters): Sylvan refuses them, where the
-    /// parallel reader reads them as lenient readers do.
+    /// (a quoted line break, lone '\r' line ends, a row that is not strict CSV or is near 64K characters), with the same
+    /// checks and messages. A row that is not strict CSV (a quote inside a quoted field not doubled, text after a closing
+    /// quote) or is past 64K characters is refused here, with its line, wherever it is in the file.
     /// </summary>
     internal static List<OpenItem> ReadOpenItemsSequential(string path, IProgress<long>? progress = null)
     {

@@ -343,6 +343,42 @@ public sealed class ArFilesTests : IDisposable
         Assert.Contains($"line 3 already has it", duplicate.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A row is read, or refused, alike by either open-items reader, wherever it is and whatever the rest of the file
+    /// holds: the parallel reader once read a quote inside a quoted field, text after a closing quote and a row past 64K
+    /// characters leniently, while the row-by-row reader (the one for files with a quoted line break) refused them.
+    /// </summary>
+    [Theory]
+    [InlineData("\"Acme \"X\" Corp\"", "customer_name")]
+    [InlineData("\"Acme\" Corp", "customer_name")]
+    [InlineData("\"Acme Corp\"x", "customer_name")]
+    [InlineData("LONG", "")]
+    public void ReadOpenItems_RowThatIsNotCsv_IsRefusedByEitherReaderNamingItsLine(string name, string column)
+    {
+        var bad = Row(2).Replace("Acme Corp", name == "LONG" ? new string('A', 70_000) : name, StringComparison.Ordinal);
+        foreach (var (first, line) in new[] { (Row(1), 3L), (Row(1).Replace("Acme Corp", "\"Acme\nCorp\"", StringComparison.Ordinal), 4L) })
+        {
+            var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(Write(Header, first, bad, Row(3))));
+            Assert.Equal((line, column), (ex.LineNumber, ex.Column));
+            Assert.Contains(": the row is not valid CSV (", ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("Acme \"X\" Corp", "Acme \"X\" Corp")]
+    [InlineData("\"Acme \"\"X\"\" Corp\"", "Acme \"X\" Corp")]
+    [InlineData("\"Acme, Corp\"", "Acme, Corp")]
+    public void ReadOpenItems_QuotesThatAreCsv_AreReadAlikeByEitherReader(string name, string read)
+    {
+        // A quote inside a field that is not quoted is text, to both readers; a quoted one's doubled quotes are one quote.
+        foreach (var first in new[] { Row(1), Row(1).Replace("Acme Corp", "\"Acme\nCorp\"", StringComparison.Ordinal) })
+        {
+            var items = ArFiles.ReadOpenItems(Write(Header, first, Row(2).Replace("Acme Corp", name, StringComparison.Ordinal), Row(3)));
+            Assert.Equal(["AR1", "AR2", "AR3"], items.Select(i => i.ItemId));
+            Assert.Equal((read, "INV-2", 10000L), (items[1].CustomerName, items[1].InvoiceNumber, items[1].OpenMinor));
+        }
+    }
+
     [Fact]
     public void ReadCustomers_KeyOfSpaces_IsRefused()
     {
@@ -444,6 +480,15 @@ public sealed class ArFilesLargeTests : IDisposable
         var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
         Assert.Equal(140_002, ex.LineNumber);
         Assert.Equal("open_amount", ex.Column);
+    }
+
+    [Fact]
+    public void ReadOpenItems_RowThatIsNotCsvInALaterBlock_NamesItsLine()
+    {
+        // Found by a later block's worker, the row sends the whole file to the row-by-row reader, which names it.
+        var path = WriteRows(150_000, i => i == 140_000 ? $"AR{i},INV,C1,\"Acme \"X\" Co\",INV-{i},,USD,1.00,2026-11-01,2026-12-01" : null!);
+        var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
+        Assert.Equal((140_002L, "customer_name"), (ex.LineNumber, ex.Column));
     }
 
     [Fact]
