@@ -18,8 +18,10 @@ public static partial class ArFiles
     /// <remarks>
     /// Large exports are the norm (millions of rows), so the file is cut into blocks at line ends and the
     /// blocks are parsed on every core; customer ids and names are shared between the rows of a block.
-    /// A file that cannot be cut at '\n' is read row by row instead, by Sylvan: one with a quoted line break
-    /// (in a row or in the header), or one whose lines end in a lone '\r' (old Mac line ends).
+    /// A file that cannot be cut at '\n', or holds a row this reader does not read strictly, is read row by row instead,
+    /// by Sylvan, which reads it or refuses the row: a quoted line break (in a row or in the header), a '\r' that does
+    /// not end a line (old Mac line ends), a quote inside a quoted field not doubled or text after a closing quote, a row
+    /// near Sylvan's limit. Either way a row is read, or refused with its line, alike wherever it is in the file.
     /// This hand-written reader is kept beside Sylvan because it is needed: on 1M items it takes about half
     /// Sylvan's time and allocates half as much (<c>CsvBenchmarks</c>, PERFORMANCE.md "CSV").
     /// </remarks>
@@ -29,22 +31,25 @@ public static partial class ArFiles
         {
             return ReadOpenItemsParallel(path, progress);
         }
-        catch (NotCutAtLineEndsException)
+        catch (NeedsRowByRowException)
         {
             return ReadOpenItemsSequential(path, progress);
         }
     }
 
     /// <summary>
-    /// The file is for the row-by-row reader: its rows are not its '\n'-ended lines (a quoted line break, lone '\r' line
-    /// ends), or a row is not strict CSV or is too long for that reader, which then refuses it with its line.
+    /// The file is for the row-by-row reader: its rows are not its '\n'-ended lines (a quoted line break, a '\r' that is
+    /// not part of a "\r\n"), or a row is not strict CSV or is near that reader's limit, which it then reads or refuses.
     /// </summary>
-    private sealed class NotCutAtLineEndsException : Exception
+    private sealed class NeedsRowByRowException : Exception
     {
     }
 
-    /// <summary>Rows this long, line end not counted, are left to the row-by-row reader: near its buffer's size.</summary>
-    private const int LongestRowChars = ReaderBufferChars - 2;
+    /// <summary>
+    /// Rows this long or longer, line end not counted, are left to the row-by-row reader: it holds a row of at most
+    /// <see cref="ReaderBufferChars"/> characters with its line end, so one of this length is read, or refused, by how it ends.
+    /// </summary>
+    private const int LongestRowChars = ReaderBufferChars - 1;
 
     /// <summary>Where each needed column is in a row.</summary>
     /// <remarks><see cref="PaymentTerms"/> is optional (CONTRACT.md): -1 when the file has no such column.</remarks>
@@ -98,12 +103,13 @@ public static partial class ArFiles
         }
 
         var headerEnd = buffer.AsSpan(start, filled - start).IndexOf((byte)'\n');
-        var headerText = Encoding.UTF8.GetString(buffer, start, headerEnd < 0 ? filled - start : headerEnd).TrimEnd('\r');
-        if (headerText.Contains('\r') || SplitHeader(headerText) is not { } header)
+        var headerText = Encoding.UTF8.GetString(buffer, start, headerEnd < 0 ? filled - start : headerEnd);
+        headerText = headerText.EndsWith('\r') ? headerText[..^1] : headerText;
+        if (headerText.Contains('\r') || headerText.Length >= LongestRowChars || SplitHeader(headerText) is not { } header)
         {
-            // Lines ended by a lone '\r', or a header with a quoted line break: the first '\n' does not end the header,
-            // and the rows after it are not lines (read as such, a header's quoted line break made its tail a bad row).
-            throw new NotCutAtLineEndsException();
+            // Lines ended by a lone '\r', a header with a quoted line break (the first '\n' does not end it, and read as a
+            // row its tail was refused), one that is not strict CSV, or one near the row-by-row reader's limit.
+            throw new NeedsRowByRowException();
         }
 
         int Column(string name) => IndexOfColumn(header, path, name) is var i and >= 0 ? i : throw ArInputException.MissingColumn(path, name);
@@ -263,7 +269,7 @@ public static partial class ArFiles
     internal static int EstimateRows(int rows, int bytes, long dataBytes) =>
         bytes <= 0 ? rows : (int)Math.Clamp(dataBytes * (double)rows / bytes * 1.02 + 1024, rows, Array.MaxLength);
 
-    /// <summary>The header's column names, trimmed; null when a quoted name is not closed on the line (a quoted line break).</summary>
+    /// <summary>The header's column names, trimmed; null when the line is not strict CSV on its own (<see cref="ParseCsvLine"/>).</summary>
     private static string[]? SplitHeader(string header)
     {
         var fields = new List<string>();
@@ -384,16 +390,17 @@ public static partial class ArFiles
                 // A row the row-by-row reader's buffer cannot hold is its to refuse (or, just under the mark, to read).
                 if (row.Length >= LongestRowChars)
                 {
-                    throw new NotCutAtLineEndsException();
+                    throw new NeedsRowByRowException();
                 }
 
                 int n;
                 List<string>? quoted = null;
-                if (row.Contains('"'))
+                if (row.ContainsAny('"', '\r'))
                 {
-                    if (!ParseCsvLine(row, fields))
+                    // A '\r' left after the line end's is a line end to the row-by-row reader (or data in a quoted field).
+                    if (row.Contains('\r') || !ParseCsvLine(row, fields))
                     {
-                        throw new NotCutAtLineEndsException();
+                        throw new NeedsRowByRowException();
                     }
 
                     quoted = fields;
@@ -405,9 +412,9 @@ public static partial class ArFiles
                 }
 
                 var id = Get(row, ranges, n, quoted, columns.ItemId);
-                if (id.IsWhiteSpace())
+                if (!IsKey(id))
                 {
-                    throw ArInputException.BadValue(path, line, "item_id", id.ToString(), "a non-blank item key");
+                    throw ArInputException.BadValue(path, line, "item_id", id.ToString(), ItemKeyExpected);
                 }
 
                 var typeText = Get(row, ranges, n, quoted, columns.DocType);
@@ -437,9 +444,9 @@ public static partial class ArFiles
                 }
 
                 var customer = Get(row, ranges, n, quoted, columns.CustomerId);
-                if (customer.IsWhiteSpace())
+                if (!IsKey(customer))
                 {
-                    throw ArInputException.BadValue(path, line, "customer_id", customer.ToString(), "a non-blank customer key");
+                    throw ArInputException.BadValue(path, line, "customer_id", customer.ToString(), CustomerKeyExpected);
                 }
 
                 var po = Get(row, ranges, n, quoted, columns.PoNumber);

@@ -54,9 +54,9 @@ public static partial class ArFiles
             }
 
             var id = reader.GetString(itemId);
-            if (string.IsNullOrWhiteSpace(id))
+            if (!IsKey(id))
             {
-                throw ArInputException.BadValue(path, line, "item_id", id, "a non-blank item key");
+                throw ArInputException.BadValue(path, line, "item_id", id, ItemKeyExpected);
             }
 
             if (!seen.TryAdd(id, line))
@@ -96,9 +96,9 @@ public static partial class ArFiles
             }
 
             var customer = reader.GetString(customerId);
-            if (string.IsNullOrWhiteSpace(customer))
+            if (!IsKey(customer))
             {
-                throw ArInputException.BadValue(path, line, "customer_id", customer, "a non-blank customer key");
+                throw ArInputException.BadValue(path, line, "customer_id", customer, CustomerKeyExpected);
             }
 
             var po = reader.GetString(poNumber);
@@ -148,9 +148,9 @@ public static partial class ArFiles
             }
 
             var id = reader.GetString(customerId);
-            if (string.IsNullOrWhiteSpace(id))
+            if (!IsKey(id))
             {
-                throw ArInputException.BadValue(path, line, "customer_id", id, "a non-blank customer key");
+                throw ArInputException.BadValue(path, line, "customer_id", id, CustomerKeyExpected);
             }
 
             if (!seen.TryAdd(id, line))
@@ -283,12 +283,22 @@ public static partial class ArFiles
         {
             // Where the buffer ran out says nothing of which field is long, and a quote never closed reads to the end of
             // the file: most often that, in a file past the buffer's size.
-            CsvRecordTooLargeException => ArInputException.Malformed(path, line, string.Empty, $"a row of {ReaderOptions.BufferSize:N0} characters or more, or a quoted field never closed", $"rows shorter than {ReaderOptions.BufferSize:N0} characters, line end included, and each quoted field closed by a quote"),
+            CsvRecordTooLargeException => ArInputException.Malformed(path, line, string.Empty, $"a row longer than {ReaderBufferChars:N0} characters, line end included, or a quoted field never closed", $"rows of at most {ReaderBufferChars:N0} characters, line end included, and each quoted field closed by a quote"),
             CsvInvalidCharacterException => ArInputException.Malformed(path, line, column, "a quoted field with no closing quote, a quote inside one not doubled, or text after a closing quote", "each quoted field closed by a quote right before the next comma or line end, and any quote inside it written twice"),
             CsvMissingHeadersException => ArInputException.Empty(path),
             _ => ArInputException.Malformed(path, line, column, ex.Message.TrimEnd('.'), "rows of comma-separated fields"),
         };
     }
+
+    private const string ItemKeyExpected = "a non-blank item key without control characters";
+    private const string CustomerKeyExpected = "a non-blank customer key without control characters";
+
+    /// <summary>
+    /// Whether a value can be a key: not blank, and no control character, which no AR system puts in a key and which a
+    /// damaged file's line ends leave in one (lines ended by "\r\r\n" read as lone '\r' line ends start each row with '\n').
+    /// </summary>
+    internal static bool IsKey(ReadOnlySpan<char> value) =>
+        !value.IsWhiteSpace() && !value.ContainsAnyInRange('\0', '\u001F') && !value.Contains('\u007F');
 
     private static int Ordinal(string[] header, string path, string column) =>
         IndexOfColumn(header, path, column) is var at and >= 0 ? at : throw ArInputException.MissingColumn(path, column);
@@ -304,27 +314,37 @@ public static partial class ArFiles
     private static bool IsBlankLine(CsvDataReader reader) => reader.RowFieldCount == 1 && reader.GetRawRecordSpan().Trim("\r\n").IsEmpty;
 
     /// <summary>
-    /// The line of the file each row starts on, as the parallel reader and an editor number them (by '\n', or a lone '\r'
-    /// in a file of old Mac line ends, which Sylvan reads too). Sylvan numbers rows, and a row with a quoted line break
+    /// The line of the file each row starts on, as the parallel reader, <c>grep -n</c> and an editor number them: by '\n'
+    /// (a '\r' inside a row is not a line end there), or by a lone '\r' too in a file of old Mac line ends, which Sylvan
+    /// reads; which of the two, each row's own line end says. Sylvan numbers rows, and a row with a quoted line break
     /// spans lines: counted from the rows' raw text, after the header's lines (one, and one more for each line break
     /// quoted in a column's name).
     /// </summary>
     private struct PhysicalLines(string[] header)
     {
-        private long _next = 2 + header.Sum(name => (long)LineBreaks(name));
+        private readonly long _headerLf = header.Sum(name => (long)name.AsSpan().Count('\n'));
+        private readonly long _headerAny = header.Sum(name => (long)AnyLineBreaks(name));
+        private long _rows;
+        private bool _crEnds;
 
         /// <summary>The line the next row starts on.</summary>
-        public readonly long Next => _next;
+        public readonly long Next => 2 + (_crEnds ? _headerAny : _headerLf) + _rows;
 
         /// <summary>The line the current row starts on; call once per row, in order.</summary>
         public long Of(CsvDataReader reader)
         {
-            var line = _next;
-            _next += LineBreaks(reader.GetRawRecordSpan());
+            var raw = reader.GetRawRecordSpan();
+            if (raw.Length > 0 && raw[^1] is '\r' or '\n')
+            {
+                _crEnds = raw[^1] == '\r';
+            }
+
+            var line = Next;
+            _rows += _crEnds ? AnyLineBreaks(raw) : raw.Count('\n');
             return line;
         }
 
-        /// <summary>The line ends in <paramref name="text"/>: each '\n', each lone '\r', a "\r\n" once.</summary>
-        private static int LineBreaks(ReadOnlySpan<char> text) => text.Count('\n') + text.Count('\r') - text.Count("\r\n");
+        /// <summary>The line ends in <paramref name="text"/> where a lone '\r' is one: each '\n', each lone '\r', a "\r\n" once.</summary>
+        private static int AnyLineBreaks(ReadOnlySpan<char> text) => text.Count('\n') + text.Count('\r') - text.Count("\r\n");
     }
 }

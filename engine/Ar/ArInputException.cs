@@ -9,7 +9,7 @@ public sealed class ArInputException : FormatException
     private ArInputException(string fileName, long lineNumber, string column, string? value, string expected)
         : this(fileName, lineNumber, column, value is null
             ? $"{fileName}:{lineNumber}: column '{column}': {expected}."
-            : $"{fileName}:{lineNumber}: column '{column}': value '{value}' is not valid: expected {expected}.")
+            : $"{fileName}:{lineNumber}: column '{column}': value '{Shown(value)}' is not valid: expected {expected}.")
     {
         Value = value;
     }
@@ -49,6 +49,33 @@ public sealed class ArInputException : FormatException
         new(fileName, lineNumber, column, column.Length == 0
             ? $"{fileName}:{lineNumber}: the row is not valid CSV ({found}): expected {expected}."
             : $"{fileName}:{lineNumber}: column '{column}': the row is not valid CSV ({found}): expected {expected}.");
+
+    /// <summary>
+    /// A value as a message shows it: a control character (a '\r' in a quoted field, say) written as an escape, so that a
+    /// terminal neither hides it nor is moved by it. <see cref="Value"/> keeps the value as read.
+    /// </summary>
+    internal static string Shown(string value)
+    {
+        if (!value.AsSpan().ContainsAnyInRange('\0', '\u001F') && !value.Contains('\u007F'))
+        {
+            return value;
+        }
+
+        var shown = new System.Text.StringBuilder(value.Length + 8);
+        foreach (var c in value)
+        {
+            _ = c switch
+            {
+                '\r' => shown.Append("\\r"),
+                '\n' => shown.Append("\\n"),
+                '\t' => shown.Append("\\t"),
+                < ' ' or '\u007F' => shown.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)c:X4}"),
+                _ => shown.Append(c),
+            };
+        }
+
+        return shown.ToString();
+    }
 
     internal static ArInputException Empty(string fileName) =>
         new(fileName, 1, string.Empty, $"{fileName}:1: the file is empty: expected a header row naming the columns, then a row per record.");

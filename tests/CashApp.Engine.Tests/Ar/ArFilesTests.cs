@@ -245,7 +245,7 @@ public sealed class ArFilesTests : IDisposable
         var aliases = new string('A', 70_000);
         File.WriteAllLines(path, ["customer_id,name,parent_id,aliases,bank_accounts", $"C1,Acme,,{aliases},"]);
         var first = Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(path));
-        Assert.Equal($"{path}:2: the row is not valid CSV (a row of 65,536 characters or more, or a quoted field never closed): expected rows shorter than 65,536 characters, line end included, and each quoted field closed by a quote.", first.Message);
+        Assert.Equal($"{path}:2: the row is not valid CSV (a row longer than 65,536 characters, line end included, or a quoted field never closed): expected rows of at most 65,536 characters, line end included, and each quoted field closed by a quote.", first.Message);
         File.WriteAllLines(path, ["customer_id,name,parent_id,aliases,bank_accounts", "C1,Acme,,,", "C2,Beacon,,,", $"C3,Cobalt,,{aliases},"]);
         var later = Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(path));
         Assert.Equal((4L, string.Empty), (later.LineNumber, later.Column));
@@ -362,6 +362,83 @@ public sealed class ArFilesTests : IDisposable
             Assert.Equal((line, column), (ex.LineNumber, ex.Column));
             Assert.Contains(": the row is not valid CSV (", ex.Message, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>
+    /// The same rows, read as written and with a first row that sends the file to the row-by-row reader (a quoted line
+    /// break, two lines): both readers give the same items, or refuse the same row, at the same line and column.
+    /// </summary>
+    private (string Plain, string RowByRow) ReadBothWays(string header, string lineEnd, params string[] rows)
+    {
+        var plain = Path.Combine(_dir, "plain.csv");
+        var forced = Path.Combine(_dir, "forced.csv");
+        File.WriteAllText(plain, string.Join(lineEnd, [header, .. rows]) + lineEnd);
+        var force = $"FORCE,INV,C9,\"Force{lineEnd}Row\",INV-F,,USD,1.00,2026-11-01,2026-12-01" + new string(',', header.Count(c => c == ',') - 9);
+        File.WriteAllText(forced, string.Join(lineEnd, [header, force, .. rows]) + lineEnd);
+        return (Outcome(plain, 0), Outcome(forced, 2));
+
+        static string Outcome(string path, long shift)
+        {
+            try
+            {
+                return string.Join(",", ArFiles.ReadOpenItems(path).Select(i => i.ItemId).Where(id => id != "FORCE"));
+            }
+            catch (ArInputException ex)
+            {
+                Assert.DoesNotContain('\r', ex.Message);
+                return $"line {(ex.LineNumber > 1 ? ex.LineNumber - shift : ex.LineNumber)}, column '{ex.Column}'";
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(65_533, "\r\n")]
+    [InlineData(65_534, "\n")]
+    [InlineData(65_534, "\r\n")]
+    [InlineData(65_535, "\n")]
+    [InlineData(65_535, "\r\n")]
+    [InlineData(65_536, "\n")]
+    public void ReadOpenItems_RowNearTheRowByRowReadersLimit_ReadOrRefusedAlikeByBoth(int length, string lineEnd)
+    {
+        // The row-by-row reader holds a row of at most 65,536 characters with its line end; the parallel one leaves rows
+        // near that to it, so that a row is not read by one and refused by the other.
+        var row = Row(1).Replace("Acme Corp", new string('A', length - Row(1).Length + "Acme Corp".Length), StringComparison.Ordinal);
+        Assert.Equal(length, row.Length);
+
+        var (plain, rowByRow) = ReadBothWays(Header, lineEnd, row, Row(2));
+
+        Assert.Equal(length + lineEnd.Length <= 65_536 ? "AR1,AR2" : "line 2, column ''", plain);
+        Assert.Equal(plain, rowByRow);
+    }
+
+    [Fact]
+    public void ReadOpenItems_CarriageReturnsThatEndNoLine_ReadAlikeByBothAndNamedByTheLineGrepShows()
+    {
+        // A '\r' in a quoted field of a file of '\n' lines is data, and no line end: the bad row after it is on line 4.
+        var (plain, rowByRow) = ReadBothWays(Header, "\n", Row(1).Replace("Acme Corp", "\"Acme\rCorp\"", StringComparison.Ordinal), Row(2), Row(3, type: "XX"));
+        Assert.Equal(("line 4, column 'doc_type'", plain), (plain, rowByRow));
+
+        // Lines ended by "\r\r\n" (a "\r\n" file's line ends converted again): rows with a '\r' left in them go to the
+        // row-by-row reader, which reads lone '\r' line ends, so each row starts with the '\n', which no key may hold. It
+        // is refused at the line an editor shows (a blank line between rows), where the parallel reader once refused a
+        // due date that looked right ('2026-12-01' and a hidden '\r').
+        var doubled = Path.Combine(_dir, "doubled.csv");
+        File.WriteAllText(doubled, string.Join("\r\r\n", Header, Row(1), Row(2)) + "\r\r\n");
+        var refused = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(doubled));
+        Assert.Equal((3L, "item_id", "\nAR1"), (refused.LineNumber, refused.Column, refused.Value));
+        Assert.Contains("value '\\nAR1' is not valid: expected a non-blank item key without control characters.", refused.Message, StringComparison.Ordinal);
+
+        // A value with a '\r' in it is shown escaped, so that a terminal does not hide what follows it.
+        var path = Write(Header, Row(1).Replace(",INV,", ",\"IN\rV\",", StringComparison.Ordinal));
+        var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
+        Assert.Equal(("IN\rV", $"{path}:2: column 'doc_type': value 'IN\\rV' is not valid: expected INV, CM or DM."), (ex.Value, ex.Message));
+    }
+
+    [Fact]
+    public void ReadOpenItems_HeaderPastTheRowByRowReadersLimit_RefusedAlikeByBoth()
+    {
+        var (plain, rowByRow) = ReadBothWays($"{Header},{new string('n', 70_000)}", "\n", Row(1) + ",");
+        Assert.Equal(("line 1, column ''", plain), (plain, rowByRow));
     }
 
     [Theory]
