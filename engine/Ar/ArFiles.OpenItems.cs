@@ -289,10 +289,10 @@ public static partial class ArFiles
 
     /// <summary>
     /// Splits one physical line into fields (RFC 4180 quoting). Returns false when the line is not strict CSV on its
-    /// own: a quoted field not closed on the line (a quoted line break, which blocks cut at line ends cannot hold), or
-    /// text between a closing quote and the next comma (a quote inside a quoted field not doubled). Either sends the file
-    /// to the row-by-row reader, which reads the one and refuses the other, naming its line: a row is read, or refused,
-    /// alike wherever it is and whatever the rest of the file holds.
+    /// own: a quoted field not closed on the line (a quoted line break, which blocks cut at line ends cannot hold), text
+    /// between a closing quote and the next comma (a quote inside a quoted field not doubled), or a '\r' outside quotes.
+    /// Each sends the file to the row-by-row reader, which reads the first and refuses the others, naming its line: a row
+    /// is read, or refused, alike wherever it is and whatever the rest of the file holds.
     /// </summary>
     private static bool ParseCsvLine(ReadOnlySpan<char> line, List<string> fields)
     {
@@ -343,13 +343,18 @@ public static partial class ArFiles
             }
 
             var comma = line[i..].IndexOf(',');
+            var field = comma < 0 ? line[i..] : line.Slice(i, comma);
+            if (field.Contains('\r'))
+            {
+                return false;
+            }
+
+            fields.Add(field.ToString());
             if (comma < 0)
             {
-                fields.Add(line[i..].ToString());
                 return true;
             }
 
-            fields.Add(line.Slice(i, comma).ToString());
             i += comma + 1;
         }
     }
@@ -379,7 +384,8 @@ public static partial class ArFiles
                 text = end < 0 ? [] : text[(end + 1)..];
                 if (!row.IsEmpty && row[^1] == '\r')
                 {
-                    row = row[..^1];
+                    // The '\r' of a "\r\n"; one that ends the file with no '\n' after it ends no line (row by row, refused).
+                    row = end >= 0 ? row[..^1] : throw new NeedsRowByRowException();
                 }
 
                 if (row.IsEmpty)
@@ -397,8 +403,8 @@ public static partial class ArFiles
                 List<string>? quoted = null;
                 if (row.ContainsAny('"', '\r'))
                 {
-                    // A '\r' left after the line end's is a line end to the row-by-row reader (or data in a quoted field).
-                    if (row.Contains('\r') || !ParseCsvLine(row, fields))
+                    // A '\r' left after the line end's is data inside quotes; outside them the row-by-row reader refuses it.
+                    if (!ParseCsvLine(row, fields))
                     {
                         throw new NeedsRowByRowException();
                     }

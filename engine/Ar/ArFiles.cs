@@ -19,10 +19,11 @@ public static partial class ArFiles
     };
 
     /// <summary>
-    /// Reads open items row by row through Sylvan: the path for files the parallel reader declines
-    /// (a quoted line break, lone '\r' line ends, a row that is not strict CSV or is near 64K characters), with the same
+    /// Reads open items row by row through Sylvan: the path for files the parallel reader declines (a quoted line break,
+    /// lone '\r' line ends, a row that is not strict CSV, a '\r' outside quotes, a row near the limit below), with the same
     /// checks and messages. A row that is not strict CSV (a quote inside a quoted field not doubled, text after a closing
-    /// quote) or is past 64K characters is refused here, with its line, wherever it is in the file.
+    /// quote), one with a '\r' outside quotes that ends no line, or one longer than <see cref="ReaderBufferChars"/>
+    /// characters with its line end, is refused here, with its line, wherever it is in the file.
     /// </summary>
     internal static List<OpenItem> ReadOpenItemsSequential(string path, IProgress<long>? progress = null)
     {
@@ -43,7 +44,7 @@ public static partial class ArFiles
         var items = new List<OpenItem>();
         var seen = new Dictionary<string, long>(StringComparer.Ordinal);
         var codes = new Dictionary<string, CurrencyCode>(StringComparer.Ordinal);
-        var lines = new PhysicalLines(header);
+        var lines = new PhysicalLines(path, header, LoneCarriageReturnLines(path));
         while (Read(reader, path, lines))
         {
             var line = lines.Of(reader);
@@ -138,7 +139,7 @@ public static partial class ArFiles
         var accounts = Ordinal(header, path, "bank_accounts");
         var customers = new List<Customer>();
         var seen = new Dictionary<string, long>(StringComparer.Ordinal);
-        var lines = new PhysicalLines(header);
+        var lines = new PhysicalLines(path, header, LoneCarriageReturnLines(path));
         while (Read(reader, path, lines))
         {
             var line = lines.Of(reader);
@@ -294,11 +295,10 @@ public static partial class ArFiles
     private const string CustomerKeyExpected = "a non-blank customer key without control characters";
 
     /// <summary>
-    /// Whether a value can be a key: not blank, and no control character, which no AR system puts in a key and which a
-    /// damaged file's line ends leave in one (lines ended by "\r\r\n" read as lone '\r' line ends start each row with '\n').
+    /// Whether a value can be a key: not blank, and no control character (C0, DEL, C1), which no AR system puts in a key
+    /// and which only a damaged file leaves in one.
     /// </summary>
-    internal static bool IsKey(ReadOnlySpan<char> value) =>
-        !value.IsWhiteSpace() && !value.ContainsAnyInRange('\0', '\u001F') && !value.Contains('\u007F');
+    internal static bool IsKey(ReadOnlySpan<char> value) => !value.IsWhiteSpace() && !ArInputException.HasControl(value);
 
     private static int Ordinal(string[] header, string path, string column) =>
         IndexOfColumn(header, path, column) is var at and >= 0 ? at : throw ArInputException.MissingColumn(path, column);
@@ -314,37 +314,133 @@ public static partial class ArFiles
     private static bool IsBlankLine(CsvDataReader reader) => reader.RowFieldCount == 1 && reader.GetRawRecordSpan().Trim("\r\n").IsEmpty;
 
     /// <summary>
-    /// The line of the file each row starts on, as the parallel reader, <c>grep -n</c> and an editor number them: by '\n'
-    /// (a '\r' inside a row is not a line end there), or by a lone '\r' too in a file of old Mac line ends, which Sylvan
-    /// reads; which of the two, each row's own line end says. Sylvan numbers rows, and a row with a quoted line break
-    /// spans lines: counted from the rows' raw text, after the header's lines (one, and one more for each line break
-    /// quoted in a column's name).
+    /// Whether the file's lines end in a lone '\r' (old Mac line ends), which Sylvan reads: told by the header's own line
+    /// end, the first '\r' or '\n' outside quotes. A '\r' there that is followed by more and then a '\n' is a "\r\n"
+    /// file with a stray carriage return (line ends converted twice), refused on line 1 as such a row is on any line.
     /// </summary>
-    private struct PhysicalLines(string[] header)
+    private static bool LoneCarriageReturnLines(string path)
     {
-        private readonly long _headerLf = header.Sum(name => (long)name.AsSpan().Count('\n'));
-        private readonly long _headerAny = header.Sum(name => (long)AnyLineBreaks(name));
-        private long _rows;
-        private bool _crEnds;
+        // A header is at most a buffer of the reader's long (a longer one is refused): the first line end is in here.
+        using var text = new StreamReader(path, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        var start = new char[ReaderBufferChars + 2];
+        var read = text.ReadBlock(start);
+        var quoted = false;
+        for (var i = 0; i < read; i++)
+        {
+            var c = start[i];
+            quoted ^= c == '"';
+            if (quoted || c is not ('\r' or '\n'))
+            {
+                continue;
+            }
+
+            if (c == '\n')
+            {
+                return false;
+            }
+
+            var next = i + 1;
+            while (next < read && start[next] == '\r')
+            {
+                next++;
+            }
+
+            if (next < read && start[next] == '\n')
+            {
+                return next == i + 1 ? false : throw StrayCarriageReturn(path, 1, string.Empty);
+            }
+
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>A '\r' outside quotes that is not the start of a "\r\n", in a file whose lines end in '\n' or "\r\n".</summary>
+    private static ArInputException StrayCarriageReturn(string path, long line, string column) =>
+        ArInputException.Malformed(path, line, column, "a carriage return that ends no line", "lines ended by \\n or \\r\\n throughout, and a \\r only as the start of one or inside a quoted field");
+
+    /// <summary>
+    /// The line of the file each row starts on, as the parallel reader, <c>grep -n</c> and an editor number them: by '\n',
+    /// or by a lone '\r' too in a file of old Mac line ends (<see cref="LoneCarriageReturnLines"/>), which Sylvan reads.
+    /// Sylvan numbers rows, and a row with a quoted line break spans lines: counted from the rows' raw text, after the
+    /// header's lines (one, and one more for each line break quoted in a column's name). In a file of '\n' lines a row
+    /// with a '\r' outside quotes that is not part of its "\r\n" is refused: Sylvan takes such a '\r' for a line end in
+    /// some places of its buffer and for data in others, so the same row would be read or not by where it lies.
+    /// </summary>
+    private struct PhysicalLines
+    {
+        private readonly string _path;
+        private readonly string[] _header;
+        private readonly bool _loneCarriageReturns;
+        private long _next;
+
+        public PhysicalLines(string path, string[] header, bool loneCarriageReturns)
+        {
+            (_path, _header, _loneCarriageReturns) = (path, header, loneCarriageReturns);
+            _next = 2;
+            foreach (var name in header)
+            {
+                _next += LineBreaks(name, loneCarriageReturns);
+            }
+        }
 
         /// <summary>The line the next row starts on.</summary>
-        public readonly long Next => 2 + (_crEnds ? _headerAny : _headerLf) + _rows;
+        public readonly long Next => _next;
 
         /// <summary>The line the current row starts on; call once per row, in order.</summary>
         public long Of(CsvDataReader reader)
         {
             var raw = reader.GetRawRecordSpan();
-            if (raw.Length > 0 && raw[^1] is '\r' or '\n')
+            var line = _next;
+            if (!_loneCarriageReturns && StrayCarriageReturnAt(raw) is var at and >= 0)
             {
-                _crEnds = raw[^1] == '\r';
+                var field = CommasOutsideQuotes(raw[..at]);
+                throw StrayCarriageReturn(_path, line, field < _header.Length ? _header[field].Trim() : string.Empty);
             }
 
-            var line = Next;
-            _rows += _crEnds ? AnyLineBreaks(raw) : raw.Count('\n');
+            _next += LineBreaks(raw, _loneCarriageReturns);
             return line;
         }
 
-        /// <summary>The line ends in <paramref name="text"/> where a lone '\r' is one: each '\n', each lone '\r', a "\r\n" once.</summary>
-        private static int AnyLineBreaks(ReadOnlySpan<char> text) => text.Count('\n') + text.Count('\r') - text.Count("\r\n");
+        /// <summary>The line ends in <paramref name="text"/>: each '\n', and with lone-'\r' lines each lone '\r' too ("\r\n" once).</summary>
+        private static int LineBreaks(ReadOnlySpan<char> text, bool loneCarriageReturns) =>
+            loneCarriageReturns ? text.Count('\n') + text.Count('\r') - text.Count("\r\n") : text.Count('\n');
+
+        /// <summary>Where a '\r' outside quotes is not followed by a '\n' in a row's raw text, or -1.</summary>
+        private static int StrayCarriageReturnAt(ReadOnlySpan<char> raw)
+        {
+            if (!raw.Contains('\r'))
+            {
+                return -1;
+            }
+
+            var quoted = false;
+            for (var i = 0; i < raw.Length; i++)
+            {
+                if (raw[i] == '"')
+                {
+                    quoted = !quoted;
+                }
+                else if (!quoted && raw[i] == '\r' && (i + 1 == raw.Length || raw[i + 1] != '\n'))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        private static int CommasOutsideQuotes(ReadOnlySpan<char> text)
+        {
+            var (commas, quoted) = (0, false);
+            foreach (var c in text)
+            {
+                quoted ^= c == '"';
+                commas += !quoted && c == ',' ? 1 : 0;
+            }
+
+            return commas;
+        }
     }
 }

@@ -418,20 +418,90 @@ public sealed class ArFilesTests : IDisposable
         var (plain, rowByRow) = ReadBothWays(Header, "\n", Row(1).Replace("Acme Corp", "\"Acme\rCorp\"", StringComparison.Ordinal), Row(2), Row(3, type: "XX"));
         Assert.Equal(("line 4, column 'doc_type'", plain), (plain, rowByRow));
 
-        // Lines ended by "\r\r\n" (a "\r\n" file's line ends converted again): rows with a '\r' left in them go to the
-        // row-by-row reader, which reads lone '\r' line ends, so each row starts with the '\n', which no key may hold. It
-        // is refused at the line an editor shows (a blank line between rows), where the parallel reader once refused a
-        // due date that looked right ('2026-12-01' and a hidden '\r').
+        // Lines ended by "\r\r\n" (a "\r\n" file's line ends converted again): the header's own line end has a '\r' that
+        // ends no line, refused as such on line 1, where the parallel reader once refused a due date that looked right
+        // ('2026-12-01' and a hidden '\r') and the row-by-row one read ids that began with the '\n'.
         var doubled = Path.Combine(_dir, "doubled.csv");
         File.WriteAllText(doubled, string.Join("\r\r\n", Header, Row(1), Row(2)) + "\r\r\n");
         var refused = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(doubled));
-        Assert.Equal((3L, "item_id", "\nAR1"), (refused.LineNumber, refused.Column, refused.Value));
-        Assert.Contains("value '\\nAR1' is not valid: expected a non-blank item key without control characters.", refused.Message, StringComparison.Ordinal);
+        Assert.Equal($"{doubled}:1: the row is not valid CSV (a carriage return that ends no line): expected lines ended by \\n or \\r\\n throughout, and a \\r only as the start of one or inside a quoted field.", refused.Message);
 
         // A value with a '\r' in it is shown escaped, so that a terminal does not hide what follows it.
         var path = Write(Header, Row(1).Replace(",INV,", ",\"IN\rV\",", StringComparison.Ordinal));
         var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
         Assert.Equal(("IN\rV", $"{path}:2: column 'doc_type': value 'IN\\rV' is not valid: expected INV, CM or DM."), (ex.Value, ex.Message));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ReadOpenItems_CarriageReturnOutsideQuotes_RefusedAlikeByBothWhereverItIs(bool last)
+    {
+        // Sylvan takes such a '\r' for a line end near the end of its buffer and for data elsewhere: it is refused wherever
+        // it lies, with its line and column, by both readers.
+        var stray = Row(2).Replace("Acme Corp", "Ac\rme", StringComparison.Ordinal);
+        var (plain, rowByRow) = last ? ReadBothWays(Header, "\r\n", Row(1), stray) : ReadBothWays(Header, "\r\n", Row(1), stray, Row(3));
+        Assert.Equal(("line 3, column 'customer_name'", plain), (plain, rowByRow));
+
+        // A '\r' that ends the file with no '\n' after it ends no line either.
+        (plain, rowByRow) = ReadBothWays(Header, "\n", Row(1), Row(2) + "\r");
+        Assert.Equal(plain, rowByRow);
+        var path = Path.Combine(_dir, "open_items.csv");
+        File.WriteAllText(path, string.Join("\r\n", Header, Row(1), Row(2)) + "\r");
+        Assert.Equal((3L, "due_date"), Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path)) is var ex ? (ex.LineNumber, ex.Column) : default);
+    }
+
+    [Fact]
+    public void ReadOpenItems_CarriageReturnOutsideQuotesAtAnyPlaceOfTheRowByRowReadersBuffer_RefusedAtItsLine()
+    {
+        // Rows of 101 characters and a line end, a quoted line break first (so the file is read row by row), and one row with
+        // a '\r' outside quotes put at each place around the end of the reader's first 64K buffer.
+        var path = Path.Combine(_dir, "open_items.csv");
+        var filler = Row(1).Replace("Acme Corp", "Acme Corporation Limited Partnership International Group Inc.", StringComparison.Ordinal);
+        for (var at = 630; at < 660; at++)
+        {
+            var rows = Enumerable.Range(0, 700).Select(i => filler.Replace("AR1,", $"AR{i},", StringComparison.Ordinal).Replace("INV-1,", $"INV-{i},", StringComparison.Ordinal)).ToArray();
+            rows[0] = rows[0].Replace("Acme Corporation", "\"Acme\nCorporation", StringComparison.Ordinal).Replace(" Inc.,", " Inc.\",", StringComparison.Ordinal);
+            rows[at] = rows[at].Replace("International", "Intern\rational", StringComparison.Ordinal);
+            File.WriteAllText(path, string.Join("\n", [Header, .. rows]) + "\n");
+            var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
+            Assert.Equal((at + 3L, "customer_name"), (ex.LineNumber, ex.Column));
+        }
+    }
+
+    [Fact]
+    public void ReadOpenItems_OldMacLinesWithAQuotedCarriageReturnInTheHeader_NamesTheLinesAnEditorShows()
+    {
+        // Lone '\r' line ends: the header's quoted '\r' is a line break too, so the rows start on line 3.
+        var path = Path.Combine(_dir, "open_items.csv");
+        File.WriteAllText(path, string.Join("\r", $"{Header},\"x\ry\"", Row(1) + ",", Row(2, "12x") + ","));
+        var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
+        Assert.Equal((4L, "open_amount"), (ex.LineNumber, ex.Column));
+
+        // The first row bad, with no line end after it: the header's lines are counted before any row's end is seen.
+        File.WriteAllText(path, $"{Header},\"x\ry\"\r{Row(1, "12x")},");
+        ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
+        Assert.Equal((3L, "open_amount"), (ex.LineNumber, ex.Column));
+    }
+
+    [Fact]
+    public void ReadOpenItemsAndCustomers_ControlCharacters_RefusedInKeysAndShownEscaped()
+    {
+        // C0, DEL and C1 (NEL, CSI) in a key are refused by both readers; every message shows them escaped.
+        foreach (var (key, shown) in new[] { ("AR\u0001", "AR\\u0001"), ("AR\u007F", "AR\\u007F"), ("AR\u0085 1", "AR\\u0085 1"), ("A\tR", "A\\tR") })
+        {
+            var (plain, rowByRow) = ReadBothWays(Header, "\n", Row(1), Row(2, id: key));
+            Assert.Equal(("line 3, column 'item_id'", plain), (plain, rowByRow));
+            var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(Write(Header, Row(1, id: key))));
+            Assert.Equal((key, $"value '{shown}' is not valid: expected a non-blank item key without control characters."), (ex.Value, ex.Message[(ex.Message.IndexOf("value '", StringComparison.Ordinal))..]));
+        }
+
+        // A header's name with an escape in it, in a row that is not CSV.
+        var customers = Path.Combine(_dir, "customers.csv");
+        File.WriteAllText(customers, "customer_id,name,parent_id,aliases,bank_accounts,\"note\u001B[2J\"\nC1,Acme,,,,\"a\"b\n");
+        var malformed = Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(customers));
+        Assert.Equal("note\u001B[2J", malformed.Column);
+        Assert.StartsWith($"{customers}:2: column 'note\\u001B[2J': the row is not valid CSV (", malformed.Message, StringComparison.Ordinal);
     }
 
     [Fact]
