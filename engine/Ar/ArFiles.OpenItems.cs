@@ -18,7 +18,10 @@ public static partial class ArFiles
     /// <remarks>
     /// Large exports are the norm (millions of rows), so the file is cut into blocks at line ends and the
     /// blocks are parsed on every core; customer ids and names are shared between the rows of a block.
-    /// A file with a quoted line break cannot be cut at line ends and is read row by row instead, by Sylvan.
+    /// A file that cannot be cut at '\n', or holds a row this reader does not read strictly, is read row by row instead,
+    /// by Sylvan, which reads it or refuses the row: a quoted line break (in a row or in the header), a '\r' that does
+    /// not end a line (old Mac line ends), a quote inside a quoted field not doubled or text after a closing quote, a row
+    /// near Sylvan's limit. Either way a row is read, or refused with its line, alike wherever it is in the file.
     /// This hand-written reader is kept beside Sylvan because it is needed: on 1M items it takes about half
     /// Sylvan's time and allocates half as much (<c>CsvBenchmarks</c>, PERFORMANCE.md "CSV").
     /// </remarks>
@@ -28,15 +31,25 @@ public static partial class ArFiles
         {
             return ReadOpenItemsParallel(path, progress);
         }
-        catch (QuotedLineBreakException)
+        catch (NeedsRowByRowException)
         {
             return ReadOpenItemsSequential(path, progress);
         }
     }
 
-    private sealed class QuotedLineBreakException : Exception
+    /// <summary>
+    /// The file is for the row-by-row reader: its rows are not its '\n'-ended lines (a quoted line break, a '\r' that is
+    /// not part of a "\r\n"), or a row is not strict CSV or is near that reader's limit, which it then reads or refuses.
+    /// </summary>
+    private sealed class NeedsRowByRowException : Exception
     {
     }
+
+    /// <summary>
+    /// Rows this long or longer, line end not counted, are left to the row-by-row reader: it holds a row of at most
+    /// <see cref="ReaderBufferChars"/> characters with its line end, so one of this length is read, or refused, by how it ends.
+    /// </summary>
+    private const int LongestRowChars = ReaderBufferChars - 1;
 
     /// <summary>Where each needed column is in a row.</summary>
     /// <remarks><see cref="PaymentTerms"/> is optional (CONTRACT.md): -1 when the file has no such column.</remarks>
@@ -90,8 +103,15 @@ public static partial class ArFiles
         }
 
         var headerEnd = buffer.AsSpan(start, filled - start).IndexOf((byte)'\n');
-        var headerText = Encoding.UTF8.GetString(buffer, start, headerEnd < 0 ? filled - start : headerEnd).TrimEnd('\r');
-        var header = SplitHeader(headerText);
+        var headerText = Encoding.UTF8.GetString(buffer, start, headerEnd < 0 ? filled - start : headerEnd);
+        headerText = headerText.EndsWith('\r') ? headerText[..^1] : headerText;
+        if (headerText.Contains('\r') || headerText.Length >= LongestRowChars || SplitHeader(headerText) is not { } header)
+        {
+            // Lines ended by a lone '\r', a header with a quoted line break (the first '\n' does not end it, and read as a
+            // row its tail was refused), one that is not strict CSV, or one near the row-by-row reader's limit.
+            throw new NeedsRowByRowException();
+        }
+
         int Column(string name) => IndexOfColumn(header, path, name) is var i and >= 0 ? i : throw ArInputException.MissingColumn(path, name);
 
         var columns = new OpenItemColumns(Column("item_id"), Column("doc_type"), Column("customer_id"), Column("customer_name"), Column("invoice_number"), Column("po_number"), Column("currency"), Column("open_amount"), Column("doc_date"), Column("due_date"), IndexOfColumn(header, path, "payment_terms"));
@@ -249,11 +269,16 @@ public static partial class ArFiles
     internal static int EstimateRows(int rows, int bytes, long dataBytes) =>
         bytes <= 0 ? rows : (int)Math.Clamp(dataBytes * (double)rows / bytes * 1.02 + 1024, rows, Array.MaxLength);
 
-    private static string[] SplitHeader(string header)
+    /// <summary>The header's column names, trimmed; null when the line is not strict CSV on its own (<see cref="ParseCsvLine"/>).</summary>
+    private static string[]? SplitHeader(string header)
     {
         var fields = new List<string>();
         var values = new List<string>();
-        ParseCsvLine(header.AsSpan(), fields, -1);
+        if (!ParseCsvLine(header.AsSpan(), fields))
+        {
+            return null;
+        }
+
         foreach (var f in fields)
         {
             values.Add(f.Trim());
@@ -263,20 +288,18 @@ public static partial class ArFiles
     }
 
     /// <summary>
-    /// Splits one physical line into fields (RFC 4180 quoting). Returns false when a quoted field is not
-    /// closed on the line: a quoted line break, which blocks cut at line ends cannot hold.
+    /// Splits one physical line into fields (RFC 4180 quoting). Returns false when the line is not strict CSV on its
+    /// own: a quoted field not closed on the line (a quoted line break, which blocks cut at line ends cannot hold), text
+    /// between a closing quote and the next comma (a quote inside a quoted field not doubled), or a '\r' outside quotes.
+    /// Each sends the file to the row-by-row reader, which reads the first and refuses the others, naming its line: a row
+    /// is read, or refused, alike wherever it is and whatever the rest of the file holds.
     /// </summary>
-    private static bool ParseCsvLine(ReadOnlySpan<char> line, List<string> fields, int maxFields)
+    private static bool ParseCsvLine(ReadOnlySpan<char> line, List<string> fields)
     {
         fields.Clear();
         var i = 0;
         while (true)
         {
-            if (maxFields >= 0 && fields.Count == maxFields)
-            {
-                return true;
-            }
-
             if (i < line.Length && line[i] == '"')
             {
                 var sb = new StringBuilder();
@@ -304,27 +327,34 @@ public static partial class ArFiles
                     sb.Append(line[i++]);
                 }
 
-                // Anything between the closing quote and the comma is kept, as lenient readers do.
-                var after = line[i..].IndexOf(',');
-                var tail = after < 0 ? line[i..] : line.Slice(i, after);
-                fields.Add(tail.IsEmpty ? sb.ToString() : sb.Append(tail).ToString());
-                if (after < 0)
+                fields.Add(sb.ToString());
+                if (i == line.Length)
                 {
                     return true;
                 }
 
-                i += after + 1;
+                if (line[i] != ',')
+                {
+                    return false;
+                }
+
+                i++;
                 continue;
             }
 
             var comma = line[i..].IndexOf(',');
+            var field = comma < 0 ? line[i..] : line.Slice(i, comma);
+            if (field.Contains('\r'))
+            {
+                return false;
+            }
+
+            fields.Add(field.ToString());
             if (comma < 0)
             {
-                fields.Add(line[i..].ToString());
                 return true;
             }
 
-            fields.Add(line.Slice(i, comma).ToString());
             i += comma + 1;
         }
     }
@@ -354,7 +384,8 @@ public static partial class ArFiles
                 text = end < 0 ? [] : text[(end + 1)..];
                 if (!row.IsEmpty && row[^1] == '\r')
                 {
-                    row = row[..^1];
+                    // The '\r' of a "\r\n"; one that ends the file with no '\n' after it ends no line (row by row, refused).
+                    row = end >= 0 ? row[..^1] : throw new NeedsRowByRowException();
                 }
 
                 if (row.IsEmpty)
@@ -362,13 +393,20 @@ public static partial class ArFiles
                     continue;
                 }
 
+                // A row the row-by-row reader's buffer cannot hold is its to refuse (or, just under the mark, to read).
+                if (row.Length >= LongestRowChars)
+                {
+                    throw new NeedsRowByRowException();
+                }
+
                 int n;
                 List<string>? quoted = null;
-                if (row.Contains('"'))
+                if (row.ContainsAny('"', '\r'))
                 {
-                    if (!ParseCsvLine(row, fields, -1))
+                    // A '\r' left after the line end's is data inside quotes; outside them the row-by-row reader refuses it.
+                    if (!ParseCsvLine(row, fields))
                     {
-                        throw new QuotedLineBreakException();
+                        throw new NeedsRowByRowException();
                     }
 
                     quoted = fields;
@@ -380,9 +418,9 @@ public static partial class ArFiles
                 }
 
                 var id = Get(row, ranges, n, quoted, columns.ItemId);
-                if (id.IsWhiteSpace())
+                if (!IsKey(id))
                 {
-                    throw ArInputException.BadValue(path, line, "item_id", id.ToString(), "a non-blank item key");
+                    throw ArInputException.BadValue(path, line, "item_id", id.ToString(), ItemKeyExpected);
                 }
 
                 var typeText = Get(row, ranges, n, quoted, columns.DocType);
@@ -412,9 +450,9 @@ public static partial class ArFiles
                 }
 
                 var customer = Get(row, ranges, n, quoted, columns.CustomerId);
-                if (customer.IsWhiteSpace())
+                if (!IsKey(customer))
                 {
-                    throw ArInputException.BadValue(path, line, "customer_id", customer.ToString(), "a non-blank customer key");
+                    throw ArInputException.BadValue(path, line, "customer_id", customer.ToString(), CustomerKeyExpected);
                 }
 
                 var po = Get(row, ranges, n, quoted, columns.PoNumber);

@@ -8,18 +8,22 @@ namespace CashApp.Engine.Ar;
 /// <summary>Reads the AR inputs of the batch contract: <c>open_items.csv</c> and <c>customers.csv</c>.</summary>
 public static partial class ArFiles
 {
+    /// <summary>The row-by-row reader's buffer, in characters: a row and its line end must fit in it.</summary>
+    private const int ReaderBufferChars = 1 << 16;
+
     private static readonly CsvDataReaderOptions ReaderOptions = new()
     {
         HasHeaders = true,
         Delimiter = ',',
-        BufferSize = 1 << 16,
+        BufferSize = ReaderBufferChars,
     };
 
     /// <summary>
-    /// Reads open items row by row through Sylvan: the path for files the parallel reader declines
-    /// (quoted line breaks), with the same checks and messages, but for rows that are not strict CSV (a quote inside a
-    /// quoted field not doubled, text after a closing quote, a row past 64K characters): Sylvan refuses them, where the
-    /// parallel reader reads them as lenient readers do.
+    /// Reads open items row by row through Sylvan: the path for files the parallel reader declines (a quoted line break,
+    /// lone '\r' line ends, a row that is not strict CSV, a '\r' outside quotes, a row near the limit below), with the same
+    /// checks and messages. A row that is not strict CSV (a quote inside a quoted field not doubled, text after a closing
+    /// quote), one with a '\r' outside quotes that ends no line, or one longer than <see cref="ReaderBufferChars"/>
+    /// characters with its line end, is refused here, with its line, wherever it is in the file.
     /// </summary>
     internal static List<OpenItem> ReadOpenItemsSequential(string path, IProgress<long>? progress = null)
     {
@@ -40,7 +44,7 @@ public static partial class ArFiles
         var items = new List<OpenItem>();
         var seen = new Dictionary<string, long>(StringComparer.Ordinal);
         var codes = new Dictionary<string, CurrencyCode>(StringComparer.Ordinal);
-        var lines = new PhysicalLines();
+        var lines = new PhysicalLines(path, header, LoneCarriageReturnLines(path));
         while (Read(reader, path, lines))
         {
             var line = lines.Of(reader);
@@ -51,9 +55,9 @@ public static partial class ArFiles
             }
 
             var id = reader.GetString(itemId);
-            if (string.IsNullOrWhiteSpace(id))
+            if (!IsKey(id))
             {
-                throw ArInputException.BadValue(path, line, "item_id", id, "a non-blank item key");
+                throw ArInputException.BadValue(path, line, "item_id", id, ItemKeyExpected);
             }
 
             if (!seen.TryAdd(id, line))
@@ -93,9 +97,9 @@ public static partial class ArFiles
             }
 
             var customer = reader.GetString(customerId);
-            if (string.IsNullOrWhiteSpace(customer))
+            if (!IsKey(customer))
             {
-                throw ArInputException.BadValue(path, line, "customer_id", customer, "a non-blank customer key");
+                throw ArInputException.BadValue(path, line, "customer_id", customer, CustomerKeyExpected);
             }
 
             var po = reader.GetString(poNumber);
@@ -135,7 +139,7 @@ public static partial class ArFiles
         var accounts = Ordinal(header, path, "bank_accounts");
         var customers = new List<Customer>();
         var seen = new Dictionary<string, long>(StringComparer.Ordinal);
-        var lines = new PhysicalLines();
+        var lines = new PhysicalLines(path, header, LoneCarriageReturnLines(path));
         while (Read(reader, path, lines))
         {
             var line = lines.Of(reader);
@@ -145,9 +149,9 @@ public static partial class ArFiles
             }
 
             var id = reader.GetString(customerId);
-            if (string.IsNullOrWhiteSpace(id))
+            if (!IsKey(id))
             {
-                throw ArInputException.BadValue(path, line, "customer_id", id, "a non-blank customer key");
+                throw ArInputException.BadValue(path, line, "customer_id", id, CustomerKeyExpected);
             }
 
             if (!seen.TryAdd(id, line))
@@ -280,12 +284,21 @@ public static partial class ArFiles
         {
             // Where the buffer ran out says nothing of which field is long, and a quote never closed reads to the end of
             // the file: most often that, in a file past the buffer's size.
-            CsvRecordTooLargeException => ArInputException.Malformed(path, line, string.Empty, $"a row of {ReaderOptions.BufferSize:N0} characters or more, or a quoted field never closed", $"rows shorter than {ReaderOptions.BufferSize:N0} characters, line end included, and each quoted field closed by a quote"),
+            CsvRecordTooLargeException => ArInputException.Malformed(path, line, string.Empty, $"a row longer than {ReaderBufferChars:N0} characters, line end included, or a quoted field never closed", $"rows of at most {ReaderBufferChars:N0} characters, line end included, and each quoted field closed by a quote"),
             CsvInvalidCharacterException => ArInputException.Malformed(path, line, column, "a quoted field with no closing quote, a quote inside one not doubled, or text after a closing quote", "each quoted field closed by a quote right before the next comma or line end, and any quote inside it written twice"),
             CsvMissingHeadersException => ArInputException.Empty(path),
             _ => ArInputException.Malformed(path, line, column, ex.Message.TrimEnd('.'), "rows of comma-separated fields"),
         };
     }
+
+    private const string ItemKeyExpected = "a non-blank item key without control characters";
+    private const string CustomerKeyExpected = "a non-blank customer key without control characters";
+
+    /// <summary>
+    /// Whether a value can be a key: not blank, and no control character (C0, DEL, C1), which no AR system puts in a key
+    /// and which only a damaged file leaves in one.
+    /// </summary>
+    internal static bool IsKey(ReadOnlySpan<char> value) => !value.IsWhiteSpace() && !ArInputException.HasControl(value);
 
     private static int Ordinal(string[] header, string path, string column) =>
         IndexOfColumn(header, path, column) is var at and >= 0 ? at : throw ArInputException.MissingColumn(path, column);
@@ -301,13 +314,76 @@ public static partial class ArFiles
     private static bool IsBlankLine(CsvDataReader reader) => reader.RowFieldCount == 1 && reader.GetRawRecordSpan().Trim("\r\n").IsEmpty;
 
     /// <summary>
-    /// The line of the file each row starts on, as the parallel reader and an editor number them (by '\n', or a lone '\r'
-    /// in a file of old Mac line ends, which Sylvan reads too). Sylvan numbers rows, and a row with a quoted line break
-    /// spans lines: counted from the rows' raw text (the header is line 1; one with a quoted line break is not counted).
+    /// Whether the file's lines end in a lone '\r' (old Mac line ends), which Sylvan reads: told by the header's own line
+    /// end, the first '\r' or '\n' outside quotes. A '\r' there that is followed by more and then a '\n' is a "\r\n"
+    /// file with a stray carriage return (line ends converted twice), refused on line 1 as such a row is on any line.
     /// </summary>
-    private struct PhysicalLines()
+    private static bool LoneCarriageReturnLines(string path)
     {
-        private long _next = 2;
+        // A header is at most a buffer of the reader's long (a longer one is refused): the first line end is in here.
+        using var text = new StreamReader(path, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        var start = new char[ReaderBufferChars + 2];
+        var read = text.ReadBlock(start);
+        var quoted = false;
+        for (var i = 0; i < read; i++)
+        {
+            var c = start[i];
+            quoted ^= c == '"';
+            if (quoted || c is not ('\r' or '\n'))
+            {
+                continue;
+            }
+
+            if (c == '\n')
+            {
+                return false;
+            }
+
+            var next = i + 1;
+            while (next < read && start[next] == '\r')
+            {
+                next++;
+            }
+
+            if (next < read && start[next] == '\n')
+            {
+                return next == i + 1 ? false : throw StrayCarriageReturn(path, 1, string.Empty);
+            }
+
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>A '\r' outside quotes that is not the start of a "\r\n", in a file whose lines end in '\n' or "\r\n".</summary>
+    private static ArInputException StrayCarriageReturn(string path, long line, string column) =>
+        ArInputException.Malformed(path, line, column, "a carriage return that ends no line", "lines ended by \\n or \\r\\n throughout, and a \\r only as the start of one or inside a quoted field");
+
+    /// <summary>
+    /// The line of the file each row starts on, as the parallel reader, <c>grep -n</c> and an editor number them: by '\n',
+    /// or by a lone '\r' too in a file of old Mac line ends (<see cref="LoneCarriageReturnLines"/>), which Sylvan reads.
+    /// Sylvan numbers rows, and a row with a quoted line break spans lines: counted from the rows' raw text, after the
+    /// header's lines (one, and one more for each line break quoted in a column's name). In a file of '\n' lines a row
+    /// with a '\r' outside quotes that is not part of its "\r\n" is refused: Sylvan takes such a '\r' for a line end in
+    /// some places of its buffer and for data in others, so the same row would be read or not by where it lies.
+    /// </summary>
+    private struct PhysicalLines
+    {
+        private readonly string _path;
+        private readonly string[] _header;
+        private readonly bool _loneCarriageReturns;
+        private long _next;
+
+        public PhysicalLines(string path, string[] header, bool loneCarriageReturns)
+        {
+            (_path, _header, _loneCarriageReturns) = (path, header, loneCarriageReturns);
+            _next = 2;
+            foreach (var name in header)
+            {
+                _next += LineBreaks(name, loneCarriageReturns);
+            }
+        }
 
         /// <summary>The line the next row starts on.</summary>
         public readonly long Next => _next;
@@ -315,10 +391,56 @@ public static partial class ArFiles
         /// <summary>The line the current row starts on; call once per row, in order.</summary>
         public long Of(CsvDataReader reader)
         {
-            var line = _next;
             var raw = reader.GetRawRecordSpan();
-            _next += raw.Count('\n') + raw.Count('\r') - raw.Count("\r\n");
+            var line = _next;
+            if (!_loneCarriageReturns && StrayCarriageReturnAt(raw) is var at and >= 0)
+            {
+                var field = CommasOutsideQuotes(raw[..at]);
+                throw StrayCarriageReturn(_path, line, field < _header.Length ? _header[field].Trim() : string.Empty);
+            }
+
+            _next += LineBreaks(raw, _loneCarriageReturns);
             return line;
+        }
+
+        /// <summary>The line ends in <paramref name="text"/>: each '\n', and with lone-'\r' lines each lone '\r' too ("\r\n" once).</summary>
+        private static int LineBreaks(ReadOnlySpan<char> text, bool loneCarriageReturns) =>
+            loneCarriageReturns ? text.Count('\n') + text.Count('\r') - text.Count("\r\n") : text.Count('\n');
+
+        /// <summary>Where a '\r' outside quotes is not followed by a '\n' in a row's raw text, or -1.</summary>
+        private static int StrayCarriageReturnAt(ReadOnlySpan<char> raw)
+        {
+            if (!raw.Contains('\r'))
+            {
+                return -1;
+            }
+
+            var quoted = false;
+            for (var i = 0; i < raw.Length; i++)
+            {
+                if (raw[i] == '"')
+                {
+                    quoted = !quoted;
+                }
+                else if (!quoted && raw[i] == '\r' && (i + 1 == raw.Length || raw[i + 1] != '\n'))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        private static int CommasOutsideQuotes(ReadOnlySpan<char> text)
+        {
+            var (commas, quoted) = (0, false);
+            foreach (var c in text)
+            {
+                quoted ^= c == '"';
+                commas += !quoted && c == ',' ? 1 : 0;
+            }
+
+            return commas;
         }
     }
 }

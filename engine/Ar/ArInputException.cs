@@ -8,8 +8,8 @@ public sealed class ArInputException : FormatException
 {
     private ArInputException(string fileName, long lineNumber, string column, string? value, string expected)
         : this(fileName, lineNumber, column, value is null
-            ? $"{fileName}:{lineNumber}: column '{column}': {expected}."
-            : $"{fileName}:{lineNumber}: column '{column}': value '{value}' is not valid: expected {expected}.")
+            ? $"{fileName}:{lineNumber}: column '{Shown(column)}': {expected}."
+            : $"{fileName}:{lineNumber}: column '{Shown(column)}': value '{Shown(value)}' is not valid: expected {expected}.")
     {
         Value = value;
     }
@@ -48,7 +48,39 @@ public sealed class ArInputException : FormatException
     internal static ArInputException Malformed(string fileName, long lineNumber, string column, string found, string expected) =>
         new(fileName, lineNumber, column, column.Length == 0
             ? $"{fileName}:{lineNumber}: the row is not valid CSV ({found}): expected {expected}."
-            : $"{fileName}:{lineNumber}: column '{column}': the row is not valid CSV ({found}): expected {expected}.");
+            : $"{fileName}:{lineNumber}: column '{Shown(column)}': the row is not valid CSV ({found}): expected {expected}.");
+
+    /// <summary>
+    /// A value or column name as a message shows it: a control character (a '\r' in a quoted field, an escape sequence)
+    /// written as an escape, so that a terminal neither hides it nor is driven by it. <see cref="Value"/> and
+    /// <see cref="Column"/> keep the text as read.
+    /// </summary>
+    internal static string Shown(string value)
+    {
+        if (!HasControl(value))
+        {
+            return value;
+        }
+
+        var shown = new System.Text.StringBuilder(value.Length + 8);
+        foreach (var c in value)
+        {
+            _ = c switch
+            {
+                '\r' => shown.Append("\\r"),
+                '\n' => shown.Append("\\n"),
+                '\t' => shown.Append("\\t"),
+                _ when char.IsControl(c) => shown.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)c:X4}"),
+                _ => shown.Append(c),
+            };
+        }
+
+        return shown.ToString();
+    }
+
+    /// <summary>Whether <paramref name="text"/> holds a control character (<see cref="char.IsControl(char)"/>: C0, DEL, C1).</summary>
+    internal static bool HasControl(ReadOnlySpan<char> text) =>
+        text.ContainsAnyInRange('\0', '\u001F') || text.ContainsAnyInRange('\u007F', '\u009F');
 
     internal static ArInputException Empty(string fileName) =>
         new(fileName, 1, string.Empty, $"{fileName}:1: the file is empty: expected a header row naming the columns, then a row per record.");

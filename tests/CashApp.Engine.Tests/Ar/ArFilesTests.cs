@@ -245,7 +245,7 @@ public sealed class ArFilesTests : IDisposable
         var aliases = new string('A', 70_000);
         File.WriteAllLines(path, ["customer_id,name,parent_id,aliases,bank_accounts", $"C1,Acme,,{aliases},"]);
         var first = Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(path));
-        Assert.Equal($"{path}:2: the row is not valid CSV (a row of 65,536 characters or more, or a quoted field never closed): expected rows shorter than 65,536 characters, line end included, and each quoted field closed by a quote.", first.Message);
+        Assert.Equal($"{path}:2: the row is not valid CSV (a row longer than 65,536 characters, line end included, or a quoted field never closed): expected rows of at most 65,536 characters, line end included, and each quoted field closed by a quote.", first.Message);
         File.WriteAllLines(path, ["customer_id,name,parent_id,aliases,bank_accounts", "C1,Acme,,,", "C2,Beacon,,,", $"C3,Cobalt,,{aliases},"]);
         var later = Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(path));
         Assert.Equal((4L, string.Empty), (later.LineNumber, later.Column));
@@ -293,6 +293,237 @@ public sealed class ArFilesTests : IDisposable
 
         File.WriteAllText(path, string.Empty);
         Assert.Equal($"{path}:1: the file is empty: expected a header row naming the columns, then a row per record.", Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(path)).Message);
+    }
+
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("\r\n")]
+    [InlineData("\r")]
+    public void ReadOpenItems_AnyLineEnds_ReadTheSameItemsAndNameTheSameLine(string lineEnd)
+    {
+        // Old Mac line ends (a lone '\r') are not cut at '\n': such a file is read row by row, as Sylvan reads customers.
+        var path = Path.Combine(_dir, "open_items.csv");
+        File.WriteAllText(path, string.Join(lineEnd, Header, Row(1), Row(2, "-5.00", type: "CM"), Row(3)) + lineEnd);
+        var items = ArFiles.ReadOpenItems(path);
+        Assert.Equal(["AR1", "AR2", "AR3"], items.Select(i => i.ItemId));
+        Assert.Equal([10000L, -500L, 10000L], items.Select(i => i.OpenMinor));
+        Assert.Equal("PO-3", items[2].PoNumber);
+
+        File.WriteAllText(path, string.Join(lineEnd, Header, Row(1), "", Row(2, "12x"), Row(3)) + lineEnd);
+        var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
+        Assert.Equal((4L, "open_amount", "12x"), (ex.LineNumber, ex.Column, ex.Value));
+    }
+
+    [Theory]
+    [InlineData("\n", false)]
+    [InlineData("\n", true)]
+    [InlineData("\r\n", false)]
+    [InlineData("\r", false)]
+    public void ReadOpenItemsAndCustomers_HeaderWithAQuotedLineBreak_ReadsTheRowsAndNamesLinesAsInTheFile(string lineEnd, bool rowLineBreak)
+    {
+        // A column the reader does not use, named over two lines: the header is lines 1-2, so the rows start on line 3.
+        // Cut at its first '\n', the header's tail was taken for a row, and a valid file refused with a wrong line.
+        var path = Path.Combine(_dir, "open_items.csv");
+        var first = rowLineBreak ? Row(1).Replace("Acme Corp", $"\"Acme{lineEnd}Corp\"", StringComparison.Ordinal) : Row(1);
+        var shift = rowLineBreak ? 1 : 0;
+        File.WriteAllText(path, string.Join(lineEnd, $"{Header},\"notes{lineEnd}kept\"", first + ",a", Row(2) + ",") + lineEnd);
+        var items = ArFiles.ReadOpenItems(path);
+        Assert.Equal(["AR1", "AR2"], items.Select(i => i.ItemId));
+        Assert.Equal([10000L, 10000L], items.Select(i => i.OpenMinor));
+
+        File.WriteAllText(path, string.Join(lineEnd, $"{Header},\"notes{lineEnd}kept\"", first + ",a", "", Row(2, "12x") + ",") + lineEnd);
+        var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
+        Assert.Equal((5L + shift, "open_amount"), (ex.LineNumber, ex.Column));
+
+        var customers = Path.Combine(_dir, "customers.csv");
+        var name = rowLineBreak ? $"\"Acme{lineEnd}Corp\"" : "Acme";
+        File.WriteAllText(customers, string.Join(lineEnd, $"customer_id,name,parent_id,aliases,bank_accounts,\"notes{lineEnd}kept\"", $"C1,{name},,,,", "C2,Beacon,,,,", "C1,Again,,,,") + lineEnd);
+        var duplicate = Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(customers));
+        Assert.Equal(5L + shift, duplicate.LineNumber);
+        Assert.Contains($"line 3 already has it", duplicate.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A row is read, or refused, alike by either open-items reader, wherever it is and whatever the rest of the file
+    /// holds: the parallel reader once read a quote inside a quoted field, text after a closing quote and a row past 64K
+    /// characters leniently, while the row-by-row reader (the one for files with a quoted line break) refused them.
+    /// </summary>
+    [Theory]
+    [InlineData("\"Acme \"X\" Corp\"", "customer_name")]
+    [InlineData("\"Acme\" Corp", "customer_name")]
+    [InlineData("\"Acme Corp\"x", "customer_name")]
+    [InlineData("LONG", "")]
+    public void ReadOpenItems_RowThatIsNotCsv_IsRefusedByEitherReaderNamingItsLine(string name, string column)
+    {
+        var bad = Row(2).Replace("Acme Corp", name == "LONG" ? new string('A', 70_000) : name, StringComparison.Ordinal);
+        foreach (var (first, line) in new[] { (Row(1), 3L), (Row(1).Replace("Acme Corp", "\"Acme\nCorp\"", StringComparison.Ordinal), 4L) })
+        {
+            var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(Write(Header, first, bad, Row(3))));
+            Assert.Equal((line, column), (ex.LineNumber, ex.Column));
+            Assert.Contains(": the row is not valid CSV (", ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>
+    /// The same rows, read as written and with a first row that sends the file to the row-by-row reader (a quoted line
+    /// break, two lines): both readers give the same items, or refuse the same row, at the same line and column.
+    /// </summary>
+    private (string Plain, string RowByRow) ReadBothWays(string header, string lineEnd, params string[] rows)
+    {
+        var plain = Path.Combine(_dir, "plain.csv");
+        var forced = Path.Combine(_dir, "forced.csv");
+        File.WriteAllText(plain, string.Join(lineEnd, [header, .. rows]) + lineEnd);
+        var force = $"FORCE,INV,C9,\"Force{lineEnd}Row\",INV-F,,USD,1.00,2026-11-01,2026-12-01" + new string(',', header.Count(c => c == ',') - 9);
+        File.WriteAllText(forced, string.Join(lineEnd, [header, force, .. rows]) + lineEnd);
+        return (Outcome(plain, 0), Outcome(forced, 2));
+
+        static string Outcome(string path, long shift)
+        {
+            try
+            {
+                return string.Join(",", ArFiles.ReadOpenItems(path).Select(i => i.ItemId).Where(id => id != "FORCE"));
+            }
+            catch (ArInputException ex)
+            {
+                Assert.DoesNotContain('\r', ex.Message);
+                return $"line {(ex.LineNumber > 1 ? ex.LineNumber - shift : ex.LineNumber)}, column '{ex.Column}'";
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(65_533, "\r\n")]
+    [InlineData(65_534, "\n")]
+    [InlineData(65_534, "\r\n")]
+    [InlineData(65_535, "\n")]
+    [InlineData(65_535, "\r\n")]
+    [InlineData(65_536, "\n")]
+    public void ReadOpenItems_RowNearTheRowByRowReadersLimit_ReadOrRefusedAlikeByBoth(int length, string lineEnd)
+    {
+        // The row-by-row reader holds a row of at most 65,536 characters with its line end; the parallel one leaves rows
+        // near that to it, so that a row is not read by one and refused by the other.
+        var row = Row(1).Replace("Acme Corp", new string('A', length - Row(1).Length + "Acme Corp".Length), StringComparison.Ordinal);
+        Assert.Equal(length, row.Length);
+
+        var (plain, rowByRow) = ReadBothWays(Header, lineEnd, row, Row(2));
+
+        Assert.Equal(length + lineEnd.Length <= 65_536 ? "AR1,AR2" : "line 2, column ''", plain);
+        Assert.Equal(plain, rowByRow);
+    }
+
+    [Fact]
+    public void ReadOpenItems_CarriageReturnsThatEndNoLine_ReadAlikeByBothAndNamedByTheLineGrepShows()
+    {
+        // A '\r' in a quoted field of a file of '\n' lines is data, and no line end: the bad row after it is on line 4.
+        var (plain, rowByRow) = ReadBothWays(Header, "\n", Row(1).Replace("Acme Corp", "\"Acme\rCorp\"", StringComparison.Ordinal), Row(2), Row(3, type: "XX"));
+        Assert.Equal(("line 4, column 'doc_type'", plain), (plain, rowByRow));
+
+        // Lines ended by "\r\r\n" (a "\r\n" file's line ends converted again): the header's own line end has a '\r' that
+        // ends no line, refused as such on line 1, where the parallel reader once refused a due date that looked right
+        // ('2026-12-01' and a hidden '\r') and the row-by-row one read ids that began with the '\n'.
+        var doubled = Path.Combine(_dir, "doubled.csv");
+        File.WriteAllText(doubled, string.Join("\r\r\n", Header, Row(1), Row(2)) + "\r\r\n");
+        var refused = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(doubled));
+        Assert.Equal($"{doubled}:1: the row is not valid CSV (a carriage return that ends no line): expected lines ended by \\n or \\r\\n throughout, and a \\r only as the start of one or inside a quoted field.", refused.Message);
+
+        // A value with a '\r' in it is shown escaped, so that a terminal does not hide what follows it.
+        var path = Write(Header, Row(1).Replace(",INV,", ",\"IN\rV\",", StringComparison.Ordinal));
+        var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
+        Assert.Equal(("IN\rV", $"{path}:2: column 'doc_type': value 'IN\\rV' is not valid: expected INV, CM or DM."), (ex.Value, ex.Message));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ReadOpenItems_CarriageReturnOutsideQuotes_RefusedAlikeByBothWhereverItIs(bool last)
+    {
+        // Sylvan takes such a '\r' for a line end near the end of its buffer and for data elsewhere: it is refused wherever
+        // it lies, with its line and column, by both readers.
+        var stray = Row(2).Replace("Acme Corp", "Ac\rme", StringComparison.Ordinal);
+        var (plain, rowByRow) = last ? ReadBothWays(Header, "\r\n", Row(1), stray) : ReadBothWays(Header, "\r\n", Row(1), stray, Row(3));
+        Assert.Equal(("line 3, column 'customer_name'", plain), (plain, rowByRow));
+
+        // A '\r' that ends the file with no '\n' after it ends no line either.
+        (plain, rowByRow) = ReadBothWays(Header, "\n", Row(1), Row(2) + "\r");
+        Assert.Equal(plain, rowByRow);
+        var path = Path.Combine(_dir, "open_items.csv");
+        File.WriteAllText(path, string.Join("\r\n", Header, Row(1), Row(2)) + "\r");
+        Assert.Equal((3L, "due_date"), Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path)) is var ex ? (ex.LineNumber, ex.Column) : default);
+    }
+
+    [Fact]
+    public void ReadOpenItems_CarriageReturnOutsideQuotesAtAnyPlaceOfTheRowByRowReadersBuffer_RefusedAtItsLine()
+    {
+        // Rows of 101 characters and a line end, a quoted line break first (so the file is read row by row), and one row with
+        // a '\r' outside quotes put at each place around the end of the reader's first 64K buffer.
+        var path = Path.Combine(_dir, "open_items.csv");
+        var filler = Row(1).Replace("Acme Corp", "Acme Corporation Limited Partnership International Group Inc.", StringComparison.Ordinal);
+        for (var at = 630; at < 660; at++)
+        {
+            var rows = Enumerable.Range(0, 700).Select(i => filler.Replace("AR1,", $"AR{i},", StringComparison.Ordinal).Replace("INV-1,", $"INV-{i},", StringComparison.Ordinal)).ToArray();
+            rows[0] = rows[0].Replace("Acme Corporation", "\"Acme\nCorporation", StringComparison.Ordinal).Replace(" Inc.,", " Inc.\",", StringComparison.Ordinal);
+            rows[at] = rows[at].Replace("International", "Intern\rational", StringComparison.Ordinal);
+            File.WriteAllText(path, string.Join("\n", [Header, .. rows]) + "\n");
+            var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
+            Assert.Equal((at + 3L, "customer_name"), (ex.LineNumber, ex.Column));
+        }
+    }
+
+    [Fact]
+    public void ReadOpenItems_OldMacLinesWithAQuotedCarriageReturnInTheHeader_NamesTheLinesAnEditorShows()
+    {
+        // Lone '\r' line ends: the header's quoted '\r' is a line break too, so the rows start on line 3.
+        var path = Path.Combine(_dir, "open_items.csv");
+        File.WriteAllText(path, string.Join("\r", $"{Header},\"x\ry\"", Row(1) + ",", Row(2, "12x") + ","));
+        var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
+        Assert.Equal((4L, "open_amount"), (ex.LineNumber, ex.Column));
+
+        // The first row bad, with no line end after it: the header's lines are counted before any row's end is seen.
+        File.WriteAllText(path, $"{Header},\"x\ry\"\r{Row(1, "12x")},");
+        ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
+        Assert.Equal((3L, "open_amount"), (ex.LineNumber, ex.Column));
+    }
+
+    [Fact]
+    public void ReadOpenItemsAndCustomers_ControlCharacters_RefusedInKeysAndShownEscaped()
+    {
+        // C0, DEL and C1 (NEL, CSI) in a key are refused by both readers; every message shows them escaped.
+        foreach (var (key, shown) in new[] { ("AR\u0001", "AR\\u0001"), ("AR\u007F", "AR\\u007F"), ("AR\u0085 1", "AR\\u0085 1"), ("A\tR", "A\\tR") })
+        {
+            var (plain, rowByRow) = ReadBothWays(Header, "\n", Row(1), Row(2, id: key));
+            Assert.Equal(("line 3, column 'item_id'", plain), (plain, rowByRow));
+            var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(Write(Header, Row(1, id: key))));
+            Assert.Equal((key, $"value '{shown}' is not valid: expected a non-blank item key without control characters."), (ex.Value, ex.Message[(ex.Message.IndexOf("value '", StringComparison.Ordinal))..]));
+        }
+
+        // A header's name with an escape in it, in a row that is not CSV.
+        var customers = Path.Combine(_dir, "customers.csv");
+        File.WriteAllText(customers, "customer_id,name,parent_id,aliases,bank_accounts,\"note\u001B[2J\"\nC1,Acme,,,,\"a\"b\n");
+        var malformed = Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(customers));
+        Assert.Equal("note\u001B[2J", malformed.Column);
+        Assert.StartsWith($"{customers}:2: column 'note\\u001B[2J': the row is not valid CSV (", malformed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadOpenItems_HeaderPastTheRowByRowReadersLimit_RefusedAlikeByBoth()
+    {
+        var (plain, rowByRow) = ReadBothWays($"{Header},{new string('n', 70_000)}", "\n", Row(1) + ",");
+        Assert.Equal(("line 1, column ''", plain), (plain, rowByRow));
+    }
+
+    [Theory]
+    [InlineData("Acme \"X\" Corp", "Acme \"X\" Corp")]
+    [InlineData("\"Acme \"\"X\"\" Corp\"", "Acme \"X\" Corp")]
+    [InlineData("\"Acme, Corp\"", "Acme, Corp")]
+    public void ReadOpenItems_QuotesThatAreCsv_AreReadAlikeByEitherReader(string name, string read)
+    {
+        // A quote inside a field that is not quoted is text, to both readers; a quoted one's doubled quotes are one quote.
+        foreach (var first in new[] { Row(1), Row(1).Replace("Acme Corp", "\"Acme\nCorp\"", StringComparison.Ordinal) })
+        {
+            var items = ArFiles.ReadOpenItems(Write(Header, first, Row(2).Replace("Acme Corp", name, StringComparison.Ordinal), Row(3)));
+            Assert.Equal(["AR1", "AR2", "AR3"], items.Select(i => i.ItemId));
+            Assert.Equal((read, "INV-2", 10000L), (items[1].CustomerName, items[1].InvoiceNumber, items[1].OpenMinor));
+        }
     }
 
     [Fact]
@@ -396,6 +627,15 @@ public sealed class ArFilesLargeTests : IDisposable
         var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
         Assert.Equal(140_002, ex.LineNumber);
         Assert.Equal("open_amount", ex.Column);
+    }
+
+    [Fact]
+    public void ReadOpenItems_RowThatIsNotCsvInALaterBlock_NamesItsLine()
+    {
+        // Found by a later block's worker, the row sends the whole file to the row-by-row reader, which names it.
+        var path = WriteRows(150_000, i => i == 140_000 ? $"AR{i},INV,C1,\"Acme \"X\" Co\",INV-{i},,USD,1.00,2026-11-01,2026-12-01" : null!);
+        var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(path));
+        Assert.Equal((140_002L, "customer_name"), (ex.LineNumber, ex.Column));
     }
 
     [Fact]
