@@ -324,22 +324,20 @@ public static partial class ArFiles
         using var text = new StreamReader(path, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         var start = new char[ReaderBufferChars + 2];
         var read = text.ReadBlock(start);
-        var quoted = false;
-        for (var i = 0; i < read; i++)
+        var scan = new OutsideQuotes(start.AsSpan(0, read));
+        while (scan.Next(out var at, out _))
         {
-            var c = start[i];
-            quoted ^= c == '"';
-            if (quoted || c is not ('\r' or '\n'))
-            {
-                continue;
-            }
-
-            if (c == '\n')
+            if (start[at] == '\n')
             {
                 return false;
             }
 
-            var next = i + 1;
+            if (start[at] != '\r')
+            {
+                continue;
+            }
+
+            var next = at + 1;
             while (next < read && start[next] == '\r')
             {
                 next++;
@@ -347,7 +345,7 @@ public static partial class ArFiles
 
             if (next < read && start[next] == '\n')
             {
-                return next == i + 1 ? false : throw StrayCarriageReturn(path, 1, string.Empty);
+                return next == at + 1 ? false : throw StrayLineEnd(path, 1, string.Empty, loneCarriageReturns: false);
             }
 
             return true;
@@ -356,9 +354,64 @@ public static partial class ArFiles
         return false;
     }
 
-    /// <summary>A '\r' outside quotes that is not the start of a "\r\n", in a file whose lines end in '\n' or "\r\n".</summary>
-    private static ArInputException StrayCarriageReturn(string path, long line, string column) =>
-        ArInputException.Malformed(path, line, column, "a carriage return that ends no line", "lines ended by \\n or \\r\\n throughout, and a \\r only as the start of one or inside a quoted field");
+    /// <summary>
+    /// A line end of the wrong kind outside quotes: in a file of '\n' or "\r\n" lines a '\r' that is not the start of a
+    /// "\r\n"; in a file of lone-'\r' lines a '\n'. Sylvan takes either for a line end in some places of its buffer and for
+    /// data in others, so the row is refused wherever it lies.
+    /// </summary>
+    private static ArInputException StrayLineEnd(string path, long line, string column, bool loneCarriageReturns) => loneCarriageReturns
+        ? ArInputException.Malformed(path, line, column, "a line feed in a file whose lines end in a lone \\r", "lines ended by \\r throughout, and a \\n only inside a quoted field")
+        : ArInputException.Malformed(path, line, column, "a carriage return that ends no line", "lines ended by \\n or \\r\\n throughout, and a \\r only as the start of one or inside a quoted field");
+
+    /// <summary>
+    /// Walks CSV text outside its quoted fields, as RFC 4180 and both readers quote: a '"' opens a quoted field only as
+    /// the field's first character, "" inside one is a quote, and the next lone '"' closes it (text after it, which the
+    /// readers refuse, counts as outside). A quote inside an unquoted field, as in <c>12" pipe</c>, is text.
+    /// </summary>
+    private ref struct OutsideQuotes(ReadOnlySpan<char> text)
+    {
+        private readonly ReadOnlySpan<char> _text = text;
+        private int _at = -1;
+        private int _field;
+        private bool _fieldStart = true;
+
+        /// <summary>The next character outside quoted fields, and the field (0-based, by commas) it is in; false at the end.</summary>
+        public bool Next(out int at, out int field)
+        {
+            while (++_at < _text.Length)
+            {
+                var c = _text[_at];
+                if (c == '"' && _fieldStart)
+                {
+                    // A quoted field: on to its closing quote, stepping over doubled ones.
+                    _fieldStart = false;
+                    while (++_at < _text.Length)
+                    {
+                        if (_text[_at] == '"')
+                        {
+                            if (_at + 1 < _text.Length && _text[_at + 1] == '"')
+                            {
+                                _at++;
+                                continue;
+                            }
+
+                            break;
+                        }
+                    }
+
+                    continue;
+                }
+
+                (at, field) = (_at, _field);
+                _fieldStart = c is ',' or '\r' or '\n';
+                _field += c == ',' ? 1 : 0;
+                return true;
+            }
+
+            (at, field) = (-1, _field);
+            return false;
+        }
+    }
 
     /// <summary>
     /// The line of the file each row starts on, as the parallel reader, <c>grep -n</c> and an editor number them: by '\n',
@@ -393,10 +446,9 @@ public static partial class ArFiles
         {
             var raw = reader.GetRawRecordSpan();
             var line = _next;
-            if (!_loneCarriageReturns && StrayCarriageReturnAt(raw) is var at and >= 0)
+            if (StrayLineEndAt(raw, _loneCarriageReturns) is var (at, field) && at >= 0)
             {
-                var field = CommasOutsideQuotes(raw[..at]);
-                throw StrayCarriageReturn(_path, line, field < _header.Length ? _header[field].Trim() : string.Empty);
+                throw StrayLineEnd(_path, line, field < _header.Length ? _header[field].Trim() : string.Empty, _loneCarriageReturns);
             }
 
             _next += LineBreaks(raw, _loneCarriageReturns);
@@ -407,40 +459,30 @@ public static partial class ArFiles
         private static int LineBreaks(ReadOnlySpan<char> text, bool loneCarriageReturns) =>
             loneCarriageReturns ? text.Count('\n') + text.Count('\r') - text.Count("\r\n") : text.Count('\n');
 
-        /// <summary>Where a '\r' outside quotes is not followed by a '\n' in a row's raw text, or -1.</summary>
-        private static int StrayCarriageReturnAt(ReadOnlySpan<char> raw)
+        /// <summary>
+        /// Where a row's raw text (its line end included) has a line end of the wrong kind outside quotes, and in which
+        /// field; at -1 when none. A row that Sylvan ended on one (the raw text ends in a lone '\r', or in a '\n' in a
+        /// lone-'\r' file) is refused however its quotes read: a line end never lies inside quotes.
+        /// </summary>
+        private static (int At, int Field) StrayLineEndAt(ReadOnlySpan<char> raw, bool loneCarriageReturns)
         {
-            if (!raw.Contains('\r'))
+            var stray = loneCarriageReturns ? '\n' : '\r';
+            if (!raw.Contains(stray))
             {
-                return -1;
+                return (-1, 0);
             }
 
-            var quoted = false;
-            for (var i = 0; i < raw.Length; i++)
+            var scan = new OutsideQuotes(raw);
+            var field = 0;
+            while (scan.Next(out var at, out field))
             {
-                if (raw[i] == '"')
+                if (raw[at] == stray && (loneCarriageReturns || at + 1 == raw.Length || raw[at + 1] != '\n'))
                 {
-                    quoted = !quoted;
-                }
-                else if (!quoted && raw[i] == '\r' && (i + 1 == raw.Length || raw[i + 1] != '\n'))
-                {
-                    return i;
+                    return (at, field);
                 }
             }
 
-            return -1;
-        }
-
-        private static int CommasOutsideQuotes(ReadOnlySpan<char> text)
-        {
-            var (commas, quoted) = (0, false);
-            foreach (var c in text)
-            {
-                quoted ^= c == '"';
-                commas += !quoted && c == ',' ? 1 : 0;
-            }
-
-            return commas;
+            return raw[^1] == stray ? (raw.Length - 1, field) : (-1, 0);
         }
     }
 }

@@ -8,8 +8,8 @@ public sealed class ArInputException : FormatException
 {
     private ArInputException(string fileName, long lineNumber, string column, string? value, string expected)
         : this(fileName, lineNumber, column, value is null
-            ? $"{fileName}:{lineNumber}: column '{Shown(column)}': {expected}."
-            : $"{fileName}:{lineNumber}: column '{Shown(column)}': value '{Shown(value)}' is not valid: expected {expected}.")
+            ? $"{Shown(fileName)}:{lineNumber}: column '{Shown(column)}': {expected}."
+            : $"{Shown(fileName)}:{lineNumber}: column '{Shown(column)}': value '{Shown(value)}' is not valid: expected {expected}.")
     {
         Value = value;
     }
@@ -47,8 +47,8 @@ public sealed class ArInputException : FormatException
     /// </summary>
     internal static ArInputException Malformed(string fileName, long lineNumber, string column, string found, string expected) =>
         new(fileName, lineNumber, column, column.Length == 0
-            ? $"{fileName}:{lineNumber}: the row is not valid CSV ({found}): expected {expected}."
-            : $"{fileName}:{lineNumber}: column '{Shown(column)}': the row is not valid CSV ({found}): expected {expected}.");
+            ? $"{Shown(fileName)}:{lineNumber}: the row is not valid CSV ({found}): expected {expected}."
+            : $"{Shown(fileName)}:{lineNumber}: column '{Shown(column)}': the row is not valid CSV ({found}): expected {expected}.");
 
     /// <summary>
     /// A value or column name as a message shows it: a control character (a '\r' in a quoted field, an escape sequence)
@@ -83,7 +83,7 @@ public sealed class ArInputException : FormatException
         text.ContainsAnyInRange('\0', '\u001F') || text.ContainsAnyInRange('\u007F', '\u009F');
 
     internal static ArInputException Empty(string fileName) =>
-        new(fileName, 1, string.Empty, $"{fileName}:1: the file is empty: expected a header row naming the columns, then a row per record.");
+        new(fileName, 1, string.Empty, $"{Shown(fileName)}:1: the file is empty: expected a header row naming the columns, then a row per record.");
 
     internal static ArInputException DuplicateColumn(string fileName, string column, int first, int second) =>
         new(fileName, 1, column, null, $"the header row names it twice (columns {first} and {second}): expected each column once");

@@ -496,12 +496,79 @@ public sealed class ArFilesTests : IDisposable
             Assert.Equal((key, $"value '{shown}' is not valid: expected a non-blank item key without control characters."), (ex.Value, ex.Message[(ex.Message.IndexOf("value '", StringComparison.Ordinal))..]));
         }
 
+        // A file whose name holds an escape: the message shows it escaped too, and FileName keeps it.
+        var odd = Path.Combine(_dir, "open\u001B[2Jitems.csv");
+        File.WriteAllLines(odd, [Header, Row(1, "12x")]);
+        var named = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(odd));
+        Assert.Equal(odd, named.FileName);
+        Assert.StartsWith($"{_dir}/open\\u001B[2Jitems.csv:2: column 'open_amount'", named.Message, StringComparison.Ordinal);
+
         // A header's name with an escape in it, in a row that is not CSV.
         var customers = Path.Combine(_dir, "customers.csv");
         File.WriteAllText(customers, "customer_id,name,parent_id,aliases,bank_accounts,\"note\u001B[2J\"\nC1,Acme,,,,\"a\"b\n");
         var malformed = Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(customers));
         Assert.Equal("note\u001B[2J", malformed.Column);
         Assert.StartsWith($"{customers}:2: column 'note\\u001B[2J': the row is not valid CSV (", malformed.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// <paramref name="header"/>, filler rows, one row padded and <paramref name="target"/>, each ended by
+    /// <paramref name="lineEnd"/>, with the one <paramref name="mark"/> of the target at character <paramref name="offset"/>
+    /// of the file: to put a character at each place around the end of the row-by-row reader's 64K buffer, where Sylvan
+    /// reads line ends otherwise than elsewhere. Returns the path and the target's line.
+    /// </summary>
+    private (string Path, long Line) Placed(string name, string header, string lineEnd, Func<int, string, string> row, string target, char mark, int offset)
+    {
+        var text = new System.Text.StringBuilder(header).Append(lineEnd);
+        var rows = 0;
+        while (text.Length < offset - 400)
+        {
+            text.Append(row(rows++, "Filler")).Append(lineEnd);
+        }
+
+        var pad = offset - text.Length - row(rows, string.Empty).Length - lineEnd.Length - target.IndexOf(mark, StringComparison.Ordinal);
+        text.Append(row(rows++, new string('A', pad))).Append(lineEnd);
+        Assert.Equal(offset, text.Length + target.IndexOf(mark, StringComparison.Ordinal));
+        text.Append(target).Append(lineEnd).Append(row(rows + 1, "After")).Append(lineEnd);
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, text.ToString());
+        return (path, rows + 2L);
+    }
+
+    [Fact]
+    public void ReadOpenItemsAndCustomers_StrayLineEndsAroundTheEndOfTheRowByRowReadersBuffer_RefusedAtTheirLineAndColumn()
+    {
+        string Item(int n, string name) => $"AR{n},INV,C1,{name},INV-{n},PO-{n},USD,1.00,2026-11-01,2026-12-01";
+        string Customer(int n, string name) => $"C{n},{name},,,";
+        for (var offset = 65_500; offset <= 65_540; offset++)
+        {
+            // A quote inside an unquoted field is text: it opens no quoted section that would hide the '\r' after it.
+            var (items, line) = Placed("open_items.csv", Header, "\n", Item, "AR-T,INV,C1,Lakeside \"Dynamic Outfitters,INV-T\rX,,USD,1.00,2026-11-01,2026-12-01", '\r', offset);
+            var ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(items));
+            Assert.Equal((offset, line, "invoice_number"), (offset, ex.LineNumber, ex.Column));
+
+            (var customers, line) = Placed("customers.csv", "customer_id,name,parent_id,aliases,bank_accounts", "\r\n", Customer, "C-T,Acme 12\" Pipes,,ACME\rPIPES,", '\r', offset);
+            ex = Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(customers));
+            Assert.Equal((offset, line, "aliases"), (offset, ex.LineNumber, ex.Column));
+
+            // In a file of lone-'\r' lines a '\n' outside quotes, a "\r\n" line end among them, is refused the same way.
+            (items, line) = Placed("open_items.csv", Header, "\r", Item, "AR-T,INV,C1,Acme,INV-T\nX,,USD,1.00,2026-11-01,2026-12-01", '\n', offset);
+            ex = Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(items));
+            Assert.Equal((offset, line, "invoice_number"), (offset, ex.LineNumber, ex.Column));
+        }
+    }
+
+    [Fact]
+    public void ReadOpenItems_QuotesInsideUnquotedFields_NeitherHideAStrayCarriageReturnNorShiftItsColumn()
+    {
+        // A header name and fields with a quote inside: the file's lines are still '\n' lines, and the '\r' is in po_number.
+        var (plain, rowByRow) = ReadBothWays($"{Header},x\"y", "\n", Row(1) + ",", "AR2,INV,C1,x\"a,INV\"2,P\rQ,USD,1.00,2026-11-01,2026-12-01,", Row(3) + ",");
+        Assert.Equal(("line 3, column 'po_number'", plain), (plain, rowByRow));
+
+        // And lone-'\r' lines with such a header are read as lone-'\r' lines.
+        var path = Path.Combine(_dir, "open_items.csv");
+        File.WriteAllText(path, string.Join("\r", $"{Header},x\"y", Row(1) + ",", Row(2) + ",") + "\r");
+        Assert.Equal(["AR1", "AR2"], ArFiles.ReadOpenItems(path).Select(i => i.ItemId));
     }
 
     [Fact]
