@@ -19,9 +19,9 @@ public static partial class ArFiles
     /// Large exports are the norm (millions of rows), so the file is cut into blocks at line ends and the
     /// blocks are parsed on every core; customer ids and names are shared between the rows of a block.
     /// A file that cannot be cut at '\n', or holds a row this reader does not read strictly, is read row by row instead,
-    /// by Sylvan, which reads it or refuses the row: a quoted line break (in a row or in the header), a '\r' that does
-    /// not end a line (old Mac line ends), a quote inside a quoted field not doubled or text after a closing quote, a row
-    /// near Sylvan's limit. Either way a row is read, or refused with its line, alike wherever it is in the file.
+    /// by Sylvan, which reads it or refuses the row: a quoted line break (in a row or in the header), lone-'\r' line ends
+    /// (old Mac files) or a '\r' outside quotes that ends no line, a quote inside a quoted field not doubled or text after
+    /// a closing quote, a row near Sylvan's limit. Either way a row is read, or refused with its line, alike wherever it is.
     /// This hand-written reader is kept beside Sylvan because it is needed: on 1M items it takes about half
     /// Sylvan's time and allocates half as much (<c>CsvBenchmarks</c>, PERFORMANCE.md "CSV").
     /// </remarks>
@@ -38,8 +38,8 @@ public static partial class ArFiles
     }
 
     /// <summary>
-    /// The file is for the row-by-row reader: its rows are not its '\n'-ended lines (a quoted line break, a '\r' that is
-    /// not part of a "\r\n"), or a row is not strict CSV or is near that reader's limit, which it then reads or refuses.
+    /// The file is for the row-by-row reader: its rows are not its '\n'-ended lines (a quoted line break, a '\r' outside
+    /// quotes that is not part of a "\r\n"), or a row is not strict CSV or is near that reader's limit: it reads or refuses.
     /// </summary>
     private sealed class NeedsRowByRowException : Exception
     {
