@@ -466,8 +466,10 @@ public static partial class ArFiles
         /// </summary>
         private static (int At, int Field) StrayLineEndAt(ReadOnlySpan<char> raw, bool loneCarriageReturns)
         {
+            // Most rows: none at all, or only the '\r' of the row's own "\r\n".
             var stray = loneCarriageReturns ? '\n' : '\r';
-            if (!raw.Contains(stray))
+            var first = raw.IndexOf(stray);
+            if (first < 0 || (!loneCarriageReturns && first == raw.Length - 2 && raw[^1] == '\n'))
             {
                 return (-1, 0);
             }
