@@ -102,6 +102,12 @@ public static partial class ArFiles
             start = 3;
         }
 
+        if (buffer.AsSpan(start, filled - start).Trim("\r\n"u8).IsEmpty)
+        {
+            // No header row at all: said as the row-by-row reader says it, not as a header without the first column.
+            throw ArInputException.Empty(path);
+        }
+
         var headerEnd = buffer.AsSpan(start, filled - start).IndexOf((byte)'\n');
         var headerText = Encoding.UTF8.GetString(buffer, start, headerEnd < 0 ? filled - start : headerEnd);
         headerText = headerText.EndsWith('\r') ? headerText[..^1] : headerText;

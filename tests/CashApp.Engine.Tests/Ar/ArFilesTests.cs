@@ -293,6 +293,14 @@ public sealed class ArFilesTests : IDisposable
 
         File.WriteAllText(path, string.Empty);
         Assert.Equal($"{path}:1: the file is empty: expected a header row naming the columns, then a row per record.", Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(path)).Message);
+
+        // Open items say so alike, whichever reader meets it: empty, a byte order mark alone, or line ends alone.
+        foreach (var bytes in new byte[][] { [], [0xEF, 0xBB, 0xBF], "\r\n\n"u8.ToArray() })
+        {
+            var items = Path.Combine(_dir, "open_items.csv");
+            File.WriteAllBytes(items, bytes);
+            Assert.Equal($"{items}:1: the file is empty: expected a header row naming the columns, then a row per record.", Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(items)).Message);
+        }
     }
 
     [Theory]
