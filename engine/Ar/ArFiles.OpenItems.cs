@@ -35,6 +35,14 @@ public static partial class ArFiles
         {
             return ReadOpenItemsSequential(path, progress);
         }
+        catch (ArInputException refused) when (refused.LineNumber > 1)
+        {
+            // A row a block refused: the row-by-row reader names the first bad row of the file, which may lie before it (a
+            // duplicate id, which the blocks find only once all are read, or an earlier check of the same row), as it does
+            // for the files it reads itself. It agrees on every row; should it find none bad, the block's refusal stands.
+            ReadOpenItemsSequential(path);
+            throw;
+        }
     }
 
     /// <summary>

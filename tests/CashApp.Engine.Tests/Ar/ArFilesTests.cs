@@ -580,6 +580,18 @@ public sealed class ArFilesTests : IDisposable
     }
 
     [Fact]
+    public void ReadOpenItems_ADuplicateBeforeABadValue_TheFirstBadRowIsNamedByBoth()
+    {
+        // The blocks find duplicates only once all are read, and check a row's amount before its id is known twice: the
+        // first bad row of the file is still the one named, as the row-by-row reader names it.
+        var (plain, rowByRow) = ReadBothWays(Header, "\n", Row(1), Row(2), Row(3, id: "AR1"), Row(4, "x1"));
+        Assert.Equal(("line 4, column 'item_id'", plain), (plain, rowByRow));
+
+        (plain, rowByRow) = ReadBothWays(Header, "\r\n", Row(1), Row(2), Row(3, "x1", id: "AR1"));
+        Assert.Equal(("line 4, column 'item_id'", plain), (plain, rowByRow));
+    }
+
+    [Fact]
     public void ReadOpenItems_HeaderPastTheRowByRowReadersLimit_RefusedAlikeByBoth()
     {
         var (plain, rowByRow) = ReadBothWays($"{Header},{new string('n', 70_000)}", "\n", Row(1) + ",");
