@@ -27,8 +27,8 @@ public static partial class ArFiles
     /// </summary>
     internal static List<OpenItem> ReadOpenItemsSequential(string path, IProgress<long>? progress = null)
     {
-        using var reader = Open(path);
-        var header = HeaderOf(reader);
+        var (reader, header, lines) = OpenRows(path);
+        using var _ = reader;
         var itemId = Ordinal(header, path, "item_id");
         var docType = Ordinal(header, path, "doc_type");
         var customerId = Ordinal(header, path, "customer_id");
@@ -44,7 +44,6 @@ public static partial class ArFiles
         var items = new List<OpenItem>();
         var seen = new Dictionary<string, long>(StringComparer.Ordinal);
         var codes = new Dictionary<string, CurrencyCode>(StringComparer.Ordinal);
-        var lines = new PhysicalLines(path, header, LoneCarriageReturnLines(path));
         while (Read(reader, path, lines))
         {
             var line = lines.Of(reader);
@@ -130,8 +129,8 @@ public static partial class ArFiles
     /// <summary>Reads every customer. A duplicate <c>customer_id</c> is an error naming both lines.</summary>
     public static List<Customer> ReadCustomers(string path)
     {
-        using var reader = Open(path);
-        var header = HeaderOf(reader);
+        var (reader, header, lines) = OpenRows(path);
+        using var _ = reader;
         var customerId = Ordinal(header, path, "customer_id");
         var name = Ordinal(header, path, "name");
         var parentId = Ordinal(header, path, "parent_id");
@@ -139,7 +138,6 @@ public static partial class ArFiles
         var accounts = Ordinal(header, path, "bank_accounts");
         var customers = new List<Customer>();
         var seen = new Dictionary<string, long>(StringComparer.Ordinal);
-        var lines = new PhysicalLines(path, header, LoneCarriageReturnLines(path));
         while (Read(reader, path, lines))
         {
             var line = lines.Of(reader);
@@ -248,6 +246,25 @@ public static partial class ArFiles
     /// buffer (Sylvan reads ahead into it) is refused here, at the line of the row Sylvan names (it counts the header as
     /// row 0). A first row that is not CSV otherwise is refused by <see cref="Read"/>, as any row.
     /// </summary>
+    /// <summary>
+    /// The file opened for reading row by row: the reader, the header's names, and the count of the lines its rows start
+    /// on, in the file's line-end mode (what both row-by-row readers begin with).
+    /// </summary>
+    private static (CsvDataReader Reader, string[] Header, PhysicalLines Lines) OpenRows(string path)
+    {
+        var reader = Open(path);
+        try
+        {
+            var header = HeaderOf(reader);
+            return (reader, header, new PhysicalLines(path, header, LoneCarriageReturnLines(path)));
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
+    }
+
     private static CsvDataReader Open(string path)
     {
         try
