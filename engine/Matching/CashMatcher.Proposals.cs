@@ -118,7 +118,7 @@ public sealed partial class CashMatcher
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;
-            var order = string.CompareOrdinal(_items[_added[mid]].ItemId, itemId);
+            var order = _items.IdOf(_added[mid]).SequenceCompareTo(itemId);
             if (order == 0)
             {
                 return _added[mid];
@@ -150,7 +150,7 @@ public sealed partial class CashMatcher
         {
             if (_remaining[i] != _opening[i])
             {
-                moved.Add(_items[i]);
+                moved.Add(_items.Record(i));
             }
         }
 
@@ -161,7 +161,7 @@ public sealed partial class CashMatcher
     internal OpenItem? ItemWithId(string itemId)
     {
         var item = IndexOfItem(itemId);
-        return item >= 0 ? _items[item] : null;
+        return item >= 0 ? _items.Record(item) : null;
     }
 
     private int IndexAmongBuilt(string itemId)
@@ -170,7 +170,7 @@ public sealed partial class CashMatcher
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;
-            var order = string.CompareOrdinal(_items[mid].ItemId, itemId);
+            var order = _items.IdOf(mid).SequenceCompareTo(itemId);
             if (order == 0)
             {
                 return mid;
