@@ -254,8 +254,8 @@ public static class MatchRun
 
         var itemsTask = run.Stage("load open items", null, () => Task.Run(() =>
         {
-            var list = ArFiles.ReadOpenItems(options.OpenItemsPath, new SyncProgress(n => progress?.Advance("load open items", n)));
-            return (list, (long)list.Count);
+            var read = ArFiles.ReadOpenItemRecords(options.OpenItemsPath, new SyncProgress(n => progress?.Advance("load open items", n)));
+            return (read, (long)read.Count);
         }, stop.Token));
 
         var customersTask = run.Stage("load customers", null, () => Task.Run(() =>
@@ -265,7 +265,7 @@ public static class MatchRun
         }, stop.Token));
 
         BankFileReadResult[] files;
-        List<OpenItem> items;
+        ItemRecords items;
         List<Customer> customers;
         try
         {
@@ -328,10 +328,9 @@ public static class MatchRun
         }).ConfigureAwait(false);
 
         // The matcher keeps the items it needs, in its own order, and the directory what it needs of the customers:
-        // the loaded lists (millions of references, held by their load tasks too) are emptied, not just dropped.
+        // the loaded items and list (held by their load tasks too) are emptied, not just dropped.
         var itemCount = items.Count;
-        items.Clear();
-        items.TrimExcess();
+        items.Drop();
         var customerCount = customers.Count;
         customers.Clear();
         customers.TrimExcess();

@@ -73,17 +73,40 @@ public sealed partial class CashMatcher
 
     /// <summary>Builds the indexes.</summary>
     public CashMatcher(IReadOnlyList<OpenItem> items, IReadOnlyList<Customer> customers, MatchPolicy policy)
+        : this(InIdOrder(items ?? throw new ArgumentNullException(nameof(items))), customers, policy)
     {
-        ArgumentNullException.ThrowIfNull(items);
+    }
+
+    /// <summary>
+    /// Builds the indexes over items a reader kept by column (<see cref="Ar.ArFiles"/>): a batch run never makes millions of
+    /// records only to write them into columns here (PERFORMANCE.md, "Session 39"). The matcher takes the columns over:
+    /// <paramref name="items"/> is left empty.
+    /// </summary>
+    internal CashMatcher(ItemRecords items, IReadOnlyList<Customer> customers, MatchPolicy policy)
+        : this(InIdOrder(items ?? throw new ArgumentNullException(nameof(items))), customers, policy)
+    {
+    }
+
+    // A canonical order, so that the order AR sent things in never changes an answer: the items in id order, in columns
+    // with the room for added items.
+    private static (ItemRecords Records, int Count) InIdOrder(IReadOnlyList<OpenItem> items)
+    {
+        var count = items.Count;
+        return (ItemRecords.Of(OrdinalOrder.Sort(items, i => i.ItemId), count, count + RoomForAdded(count)), count);
+    }
+
+    private static (ItemRecords Records, int Count) InIdOrder(ItemRecords items)
+    {
+        var count = items.Count;
+        return (items.MovedInOrder(OrdinalOrder.Order(items.Ids, count), count + RoomForAdded(count)), count);
+    }
+
+    private CashMatcher((ItemRecords Records, int Count) sorted, IReadOnlyList<Customer> customers, MatchPolicy policy)
+    {
         ArgumentNullException.ThrowIfNull(customers);
         Policy = policy ?? throw new ArgumentNullException(nameof(policy));
-
-        // A canonical order, so that the order AR sent things in never changes an answer. Sorted straight into an array
-        // with the room for added items, not into one of the items' count and copied (40 MB twice on the 1M day).
-        var count = items.Count;
-        var capacity = count + RoomForAdded(count);
-        // The sorted records are written into columns and let go: the matcher keeps the columns only.
-        var records = ItemRecords.Of(OrdinalOrder.Sort(items, i => i.ItemId), count, capacity);
+        var (records, count) = sorted;
+        var capacity = records.Capacity;
         _itemCount = count;
         _tail = new ItemTail(count);
         _items = records;
@@ -112,7 +135,7 @@ public sealed partial class CashMatcher
         fuzzyStarts[^1] = room.FuzzyEntries;
         if (room.LastFuzzyItem >= 0)
         {
-            DeleteNeighbourhoodIndex.CheckItem(room.LastFuzzyItem, nameof(items));
+            DeleteNeighbourhoodIndex.CheckItem(room.LastFuzzyItem, "items");
         }
 
         // The fuzzy index needs only each item's core: it is built on another core while this one fills the reference

@@ -23,22 +23,25 @@ internal sealed class ItemRecords
     private const char LongText = '\uFFFE';
     private const char NoText = '\uFFFF';
 
-    private readonly long[] _openMinor;
-    private readonly int[] _docDate;
-    private readonly int[] _dueDate;
-    private readonly byte[] _docType;
-    private readonly byte[] _currency;
-    private readonly string[] _customerId;
-    private readonly string[] _customerName;
-    private readonly PaymentTerms?[] _terms;
-    private readonly int[] _textAt;
-    private readonly char[] _text;
+    private long[] _openMinor;
+    private int[] _docDate;
+    private int[] _dueDate;
+    private byte[] _docType;
+    private byte[] _currency;
+    private string[] _customerId;
+    private string[] _customerName;
+    private PaymentTerms?[] _terms;
+    private int[] _textAt;
+    private char[] _text;
 
     // The currencies the items are in, indexed by _currency: a generation that adds one gets a longer copy.
-    private readonly CurrencyCode[] _currencies;
+    private CurrencyCode[] _currencies;
 
     // Where the texts of this generation's items end: a generation that adds items writes theirs from here.
-    private readonly int _textEnd;
+    private int _textEnd;
+
+    // The items a reader has added (ForReading, Add, AddAll); the matcher counts its own.
+    private int _count;
 
     private ItemRecords(long[] openMinor, int[] docDate, int[] dueDate, byte[] docType, byte[] currency, string[] customerId, string[] customerName, PaymentTerms?[] terms, int[] textAt, char[] text, CurrencyCode[] currencies, int textEnd)
     {
@@ -99,7 +102,10 @@ internal sealed class ItemRecords
         var records = new ItemRecords(
             new long[capacity], new int[capacity], new int[capacity], new byte[capacity], currency,
             new string[capacity], new string[capacity], new PaymentTerms?[capacity], new int[capacity],
-            GC.AllocateUninitializedArray<char>(TextCapacity(used, count, capacity)), [.. currencies], (int)used);
+            GC.AllocateUninitializedArray<char>(TextCapacity(used, count, capacity)), [.. currencies], (int)used)
+        {
+            _count = count,
+        };
         Parallel.For(0, parts, part =>
         {
             var (from, to) = PartOf(part, parts, count);
@@ -151,7 +157,10 @@ internal sealed class ItemRecords
 
         var records = new ItemRecords(
             Column(_openMinor), Column(_docDate), Column(_dueDate), Column(_docType), Column(_currency), Column(_customerId),
-            Column(_customerName), Column(_terms), Column(_textAt), text, currencies, (int)used);
+            Column(_customerName), Column(_terms), Column(_textAt), text, currencies, (int)used)
+        {
+            _count = count + added.Count,
+        };
         var at = _textEnd;
         for (var n = 0; n < added.Count; n++)
         {
@@ -172,6 +181,237 @@ internal sealed class ItemRecords
             Array.Copy(column, grown, count);
             return grown;
         }
+    }
+
+    /// <summary>How many items a reader has added (<see cref="Add"/>, <see cref="AddAll"/>), or <see cref="Of"/> and <see cref="InOrder"/> wrote.</summary>
+    public int Count => _count;
+
+    /// <summary>How many characters the texts of the items here take, their lengths with them.</summary>
+    public int TextChars => _textEnd;
+
+    /// <summary>Columns for a reader to add items to, with room for <paramref name="items"/> items and <paramref name="textChars"/> characters of their texts to begin with.</summary>
+    public static ItemRecords ForReading(int items, int textChars) =>
+        new(new long[items], new int[items], new int[items], new byte[items], new byte[items], new string[items], new string[items],
+            new PaymentTerms?[items], new int[items], GC.AllocateUninitializedArray<char>(Math.Max(16, textChars)), [], 0);
+
+    /// <summary>Adds an item after those added; the columns grow (doubling) when full. For a reader, before the records are shared.</summary>
+    public void Add(ReadOnlySpan<char> itemId, DocType docType, string customerId, string customerName, ReadOnlySpan<char> invoiceNumber, bool hasPo, ReadOnlySpan<char> poNumber, CurrencyCode currency, long openMinor, DateOnly docDate, DateOnly dueDate, PaymentTerms? terms)
+    {
+        EnsureRoom(1, LengthOf(itemId.Length) + LengthOf(invoiceNumber.Length) + (hasPo ? LengthOf(poNumber.Length) : 1));
+        var i = _count++;
+        _openMinor[i] = openMinor;
+        _docDate[i] = docDate.DayNumber;
+        _dueDate[i] = dueDate.DayNumber;
+        _docType[i] = (byte)docType;
+        _currency[i] = CurrencyIndex(currency);
+        _customerId[i] = customerId;
+        _customerName[i] = customerName;
+        _terms[i] = terms;
+        _textAt[i] = _textEnd;
+        var at = Put(itemId, _textEnd);
+        at = Put(invoiceNumber, at);
+        if (hasPo)
+        {
+            at = Put(poNumber, at);
+        }
+        else
+        {
+            _text[at++] = NoText;
+        }
+
+        _textEnd = at;
+    }
+
+    /// <summary>Adds every item <paramref name="block"/>'s reader added, in its order, after those added here.</summary>
+    public void AddAll(ItemRecords block)
+    {
+        var (n, from) = (block._count, _count);
+        EnsureRoom(n, block._textEnd);
+        Array.Copy(block._openMinor, 0, _openMinor, from, n);
+        Array.Copy(block._docDate, 0, _docDate, from, n);
+        Array.Copy(block._dueDate, 0, _dueDate, from, n);
+        Array.Copy(block._docType, 0, _docType, from, n);
+        Array.Copy(block._customerId, 0, _customerId, from, n);
+        Array.Copy(block._customerName, 0, _customerName, from, n);
+        Array.Copy(block._terms, 0, _terms, from, n);
+        Span<byte> currencyOf = stackalloc byte[block._currencies.Length];
+        for (var c = 0; c < currencyOf.Length; c++)
+        {
+            currencyOf[c] = CurrencyIndex(block._currencies[c]);
+        }
+
+        for (var k = 0; k < n; k++)
+        {
+            _currency[from + k] = currencyOf[block._currency[k]];
+            _textAt[from + k] = block._textAt[k] + _textEnd;
+        }
+
+        block._text.AsSpan(0, block._textEnd).CopyTo(_text.AsSpan(_textEnd));
+        _textEnd += block._textEnd;
+        _count += n;
+    }
+
+    /// <summary>Empties the columns for a reader to add to again; their room is kept.</summary>
+    public void Clear()
+    {
+        Array.Clear(_customerId, 0, _count);
+        Array.Clear(_customerName, 0, _count);
+        Array.Clear(_terms, 0, _count);
+        (_count, _textEnd, _currencies) = (0, 0, []);
+    }
+
+    /// <summary>Lets the columns go, room and all: for a reader's records once the matcher has its own (something may still hold this object).</summary>
+    public void Drop()
+    {
+        (_openMinor, _docDate, _dueDate, _textAt) = ([], [], [], []);
+        (_docType, _currency, _customerId, _customerName, _terms, _text) = ([], [], [], [], [], []);
+        (_count, _textEnd, _currencies) = (0, 0, []);
+    }
+
+    /// <summary>
+    /// The items added here, item <c>order[i]</c> in place i, with room for <paramref name="capacity"/> items: what the
+    /// matcher keeps, the items in id order. Moved, not copied: the columns are put in order where they are (grown first
+    /// when short of <paramref name="capacity"/>), the texts stay where they are (each item says where its own start), and
+    /// these records are left empty. A copy of a 5M-item file's columns and texts was some 550 MB more in an index stage
+    /// that runs without a collection (PERFORMANCE.md, "Session 39"). <paramref name="order"/> is used up.
+    /// </summary>
+    public ItemRecords MovedInOrder(int[] order, int capacity)
+    {
+        var count = _count;
+        ArgumentOutOfRangeException.ThrowIfNotEqual(order.Length, count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, capacity);
+        if (_openMinor.Length < capacity)
+        {
+            ResizeColumns(capacity);
+        }
+
+        // Each column walks the cycles of the order on its own, the columns on every core.
+        Action[] columns =
+        [
+            () => Permute(_openMinor, order), () => Permute(_docDate, order), () => Permute(_dueDate, order),
+            () => Permute(_docType, order), () => Permute(_currency, order), () => Permute(_customerId, order),
+            () => Permute(_customerName, order), () => Permute(_terms, order), () => Permute(_textAt, order),
+        ];
+        Parallel.Invoke(columns);
+        var moved = new ItemRecords(_openMinor, _docDate, _dueDate, _docType, _currency, _customerId, _customerName, _terms, _textAt, _text, _currencies, _textEnd)
+        {
+            _count = count,
+        };
+        Drop();
+        return moved;
+    }
+
+    /// <summary>Puts <paramref name="column"/>'s first <c>order.Length</c> values in order where they are: value <c>order[i]</c> to place i.</summary>
+    private static void Permute<T>(T[] column, int[] order)
+    {
+        var done = new System.Collections.BitArray(order.Length);
+        for (var start = 0; start < order.Length; start++)
+        {
+            if (done[start])
+            {
+                continue;
+            }
+
+            // The cycle through start: each place takes the value of the place the order names, the last the first's.
+            var first = column[start];
+            var at = start;
+            while (true)
+            {
+                done[at] = true;
+                var from = order[at];
+                if (from == start)
+                {
+                    column[at] = first;
+                    break;
+                }
+
+                column[at] = column[from];
+                at = from;
+            }
+        }
+    }
+
+    /// <summary>The keys of the items added here, their ids: for <see cref="OrdinalOrder.Order"/>.</summary>
+    public IdKeys Ids => new(this);
+
+    /// <summary>Items compared by their ids, ordinally.</summary>
+    internal readonly struct IdKeys(ItemRecords records) : OrdinalOrder.IOrdinalKeys
+    {
+        public int Compare(int a, int b) => records.IdOf(a).SequenceCompareTo(records.IdOf(b));
+    }
+
+    /// <summary>The items added here as records, in their order.</summary>
+    public List<OpenItem> ToList()
+    {
+        var list = new List<OpenItem>(_count);
+        for (var i = 0; i < _count; i++)
+        {
+            list.Add(Record(i));
+        }
+
+        return list;
+    }
+
+    /// <summary>The item's three texts with their lengths, as they are kept.</summary>
+    private ReadOnlySpan<char> TextsOf(int item)
+    {
+        var start = _textAt[item];
+        var at = start;
+        Skip(ref at);
+        Skip(ref at);
+        if (_text[at] == NoText)
+        {
+            at++;
+        }
+        else
+        {
+            Skip(ref at);
+        }
+
+        return _text.AsSpan(start, at - start);
+    }
+
+    private void EnsureRoom(int items, long textChars)
+    {
+        if (_count + items > _openMinor.Length)
+        {
+            ResizeColumns(Math.Max(_count + items, 2 * _openMinor.Length));
+        }
+
+        var needed = _textEnd + textChars;
+        if (needed > _text.Length)
+        {
+            _text = Arrays.Grown(_text, _textEnd, (int)Math.Min(Array.MaxLength, Math.Max(needed, 2L * _text.Length)));
+            if (needed > _text.Length)
+            {
+                throw new InvalidOperationException($"The open items' ids, invoice numbers and PO numbers come to more than {Array.MaxLength:N0} characters; one matcher holds at most that.");
+            }
+        }
+    }
+
+    private void ResizeColumns(int length)
+    {
+        Array.Resize(ref _openMinor, length);
+        Array.Resize(ref _docDate, length);
+        Array.Resize(ref _dueDate, length);
+        Array.Resize(ref _docType, length);
+        Array.Resize(ref _currency, length);
+        Array.Resize(ref _customerId, length);
+        Array.Resize(ref _customerName, length);
+        Array.Resize(ref _terms, length);
+        Array.Resize(ref _textAt, length);
+    }
+
+    private byte CurrencyIndex(CurrencyCode currency)
+    {
+        var at = Array.IndexOf(_currencies, currency);
+        if (at < 0)
+        {
+            at = CurrencyNumber(_currencies.Length);
+            _currencies = [.. _currencies, currency];
+        }
+
+        return (byte)at;
     }
 
     /// <summary>The item's id.</summary>
@@ -295,7 +535,7 @@ internal sealed class ItemRecords
         return at + 1;
     }
 
-    private int Put(string text, int at)
+    private int Put(ReadOnlySpan<char> text, int at)
     {
         if (text.Length < LongText)
         {
