@@ -90,6 +90,67 @@ public sealed class ItemRecordsProperties
                     .Label($"built {built.Count}, room {room}, first {first.Count}, second {second.Count}");
             });
 
+    [Property(MaxTest = 200, Replay = "(13,17)")]
+    public Property AddedByAReader_ReadBackInOrder_AndAgainAfterClear() =>
+        Prop.ForAll(
+            Items(0, 20).ToArbitrary(),
+            Items(50, 20).ToArbitrary(),
+            (first, second) =>
+            {
+                // Little room to begin with, so that the columns and the texts grow as a reader adds.
+                var records = ItemRecords.ForReading(1, 1);
+                AddAll(records, first);
+                var once = records.Count == first.Count && ReadsBack(records, first, 0);
+
+                // A block's columns are emptied and used again for the next block: nothing of the first stays.
+                records.Clear();
+                AddAll(records, second);
+                return (once && records.Count == second.Count && ReadsBack(records, second, 0) && records.ToList().SequenceEqual(second))
+                    .Label($"{first.Count} then {second.Count}");
+            });
+
+    [Property(MaxTest = 200, Replay = "(19,23)")]
+    public Property MovedInOrder_IsTheRecordsInThatOrder_AndLeavesTheReadersEmpty() =>
+        Prop.ForAll(
+            Items(0, 25).ToArbitrary(),
+            Gen.Choose(0, int.MaxValue).ToArbitrary(),
+            Gen.Choose(0, 40).ToArbitrary(),
+            (items, seed, room) =>
+            {
+                var records = ItemRecords.ForReading(items.Count + 1, 4);
+                AddAll(records, items);
+                var order = Enumerable.Range(0, items.Count).ToArray();
+                new Random(seed).Shuffle(order);
+                var expected = order.Select(i => items[i]).ToList();
+
+                var moved = records.MovedInOrder([.. order], items.Count + room);
+                return (moved.Capacity >= items.Count + room && moved.Count == items.Count && ReadsBack(moved, expected, 0) && records.Count == 0)
+                    .Label($"{items.Count} items, room {room}, order [{string.Join(',', order)}]");
+            });
+
+    [Fact]
+    public void MovedInOrder_OfTheIdOrder_IsTheSortOfTheRecords()
+    {
+        // A file's two runs (AR999999 sorts after AR1000000) and ids in no order, with the ties a sort must keep stable.
+        var ids = Enumerable.Range(999_990, 20).Select(n => $"AR{n}").Concat(["B", "A", "AR1000001", "A"]).ToList();
+        var items = ids.Select((id, i) => new OpenItem(id, DocType.Invoice, "C1", "Acme", $"INV-{i}", null, Currencies[0], i + 1, default, default)).ToList();
+        var records = ItemRecords.ForReading(4, 4);
+        AddAll(records, items);
+
+        var sorted = records.MovedInOrder(OrdinalOrder.Order(records.Ids, items.Count), items.Count);
+
+        Assert.Equal(OrdinalOrder.Sort(items, i => i.ItemId), sorted.ToList());
+    }
+
+    private static void AddAll(ItemRecords records, List<OpenItem> items)
+    {
+        foreach (var item in items)
+        {
+            records.Add(item.ItemId, item.DocType, item.CustomerId, item.CustomerName, item.InvoiceNumber, item.PoNumber is not null, item.PoNumber,
+                item.Currency, item.OpenMinor, item.DocDate, item.DueDate, item.Terms);
+        }
+    }
+
     [Fact]
     public void WithAdded_IntoTheColumnsNotTheirOwn_IsRefused()
     {
