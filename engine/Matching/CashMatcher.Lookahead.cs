@@ -146,7 +146,7 @@ public sealed partial class CashMatcher
                     Prefetch.Line(ref matcher._remaining.Slot(item));
                     Prefetch.Line(ref matcher._currencyOf[item]);
                     Prefetch.Line(ref matcher._seriesOfItem[item]);
-                    Prefetch.Line(ref matcher._items.TextAtSlot(item));
+                    matcher._items.PrefetchPlace(item);
                 }
             }
         }
@@ -171,7 +171,7 @@ public sealed partial class CashMatcher
             {
                 if (_items[at + k] >= 0)
                 {
-                    Prefetch.Line(ref matcher._items.TextAhead(_items[at + k], numbers ? 32 : 0));
+                    matcher._items.PrefetchTexts(_items[at + k], further: numbers);
                 }
             }
         }

@@ -87,12 +87,12 @@ public sealed partial class CashMatcher
     {
     }
 
-    // A canonical order, so that the order AR sent things in never changes an answer: the items in id order, in columns
-    // with the room for added items.
+    // A canonical order, so that the order AR sent things in never changes an answer: the items in id order, with the room
+    // for added items; records given are kept as records (a served ledger keeps them anyway), a reader's columns as columns.
     private static (ItemRecords Records, int Count) InIdOrder(IReadOnlyList<OpenItem> items)
     {
         var count = items.Count;
-        return (ItemRecords.Of(OrdinalOrder.Sort(items, i => i.ItemId), count, count + RoomForAdded(count)), count);
+        return (ItemRecords.OverRecords(OrdinalOrder.Sort(items, i => i.ItemId, count + RoomForAdded(count)), count), count);
     }
 
     private static (ItemRecords Records, int Count) InIdOrder(ItemRecords items)

@@ -12,6 +12,9 @@ namespace CashApp.Engine.Matching;
 /// new strings where a caller keeps them (an application's item id, an explanation's number).
 /// </summary>
 /// <remarks>
+/// Items given as records (a served ledger, which keeps its snapshot's records anyway) are kept as those records, in one
+/// array (<see cref="OverRecords"/>): columns beside them would be some 500 MB more on a 5M-item ledger. Every accessor
+/// reads either.
 /// Every column is <see cref="Capacity"/> long: the slots past the items are room for those a generation adds
 /// (<see cref="WithAdded"/>), written once, before that generation is published, and never again. A generation made
 /// from an older one, whose room the first took, gets copies. So a reader of any generation never sees a slot written.
@@ -43,6 +46,9 @@ internal sealed class ItemRecords
     // The items a reader has added (ForReading, Add, AddAll); the matcher counts its own.
     private int _count;
 
+    // The items as records, when given so (OverRecords): then the columns are empty and every accessor reads these.
+    private readonly OpenItem[]? _records;
+
     private ItemRecords(long[] openMinor, int[] docDate, int[] dueDate, byte[] docType, byte[] currency, string[] customerId, string[] customerName, PaymentTerms?[] terms, int[] textAt, char[] text, CurrencyCode[] currencies, int textEnd)
     {
         (_openMinor, _docDate, _dueDate, _docType, _currency) = (openMinor, docDate, dueDate, docType, currency);
@@ -50,8 +56,24 @@ internal sealed class ItemRecords
         (_currencies, _textEnd) = (currencies, textEnd);
     }
 
-    /// <summary>How many items the columns have room for.</summary>
-    public int Capacity => _openMinor.Length;
+    private ItemRecords(OpenItem[] records, int count)
+        : this([], [], [], [], [], [], [], [], [], [], [], 0)
+    {
+        (_records, _count) = (records, count);
+    }
+
+    /// <summary>How many items the columns (or the records) have room for.</summary>
+    public int Capacity => _records?.Length ?? _openMinor.Length;
+
+    /// <summary>
+    /// The first <paramref name="count"/> of <paramref name="items"/> kept as they are, the array's length the room for
+    /// items added later: for a caller that keeps the records anyway (a served ledger's snapshot).
+    /// </summary>
+    public static ItemRecords OverRecords(OpenItem[] items, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, items.Length);
+        return new(items, count);
+    }
 
     /// <summary>Item <paramref name="item"/>, read through the columns.</summary>
     public ItemRecord this[int item] => new(this, item);
@@ -132,6 +154,24 @@ internal sealed class ItemRecords
             throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"The columns are {Capacity} long.");
         }
 
+        if (_records is { } given)
+        {
+            if (copy)
+            {
+                // A new array even at the same length: the room past count is another generation's.
+                var copied = new OpenItem[capacity];
+                Array.Copy(given, copied, count);
+                given = copied;
+            }
+
+            for (var n = 0; n < added.Count; n++)
+            {
+                given[count + n] = added[n];
+            }
+
+            return new(given, count + added.Count);
+        }
+
         long more = 0;
         foreach (var item in added)
         {
@@ -197,6 +237,7 @@ internal sealed class ItemRecords
     /// <summary>Adds an item after those added; the columns grow (doubling) when full. For a reader, before the records are shared.</summary>
     public void Add(ReadOnlySpan<char> itemId, DocType docType, string customerId, string customerName, ReadOnlySpan<char> invoiceNumber, bool hasPo, ReadOnlySpan<char> poNumber, CurrencyCode currency, long openMinor, DateOnly docDate, DateOnly dueDate, PaymentTerms? terms)
     {
+        ByColumn();
         EnsureRoom(1, LengthOf(itemId.Length) + LengthOf(invoiceNumber.Length) + (hasPo ? LengthOf(poNumber.Length) : 1));
         var i = _count++;
         _openMinor[i] = openMinor;
@@ -225,6 +266,8 @@ internal sealed class ItemRecords
     /// <summary>Adds every item <paramref name="block"/>'s reader added, in its order, after those added here.</summary>
     public void AddAll(ItemRecords block)
     {
+        ByColumn();
+        block.ByColumn();
         var (n, from) = (block._count, _count);
         EnsureRoom(n, block._textEnd);
         Array.Copy(block._openMinor, 0, _openMinor, from, n);
@@ -283,6 +326,7 @@ internal sealed class ItemRecords
     /// </remarks>
     public ItemRecords MovedInOrder(int[] order, int capacity)
     {
+        ByColumn();
         var count = _count;
         ArgumentOutOfRangeException.ThrowIfNotEqual(order.Length, count);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, capacity);
@@ -420,9 +464,23 @@ internal sealed class ItemRecords
         return (byte)at;
     }
 
+    /// <summary>What only records kept by column do: a reader's adding, and the move into id order.</summary>
+    private void ByColumn()
+    {
+        if (_records is not null)
+        {
+            throw new InvalidOperationException("These records are kept as given, not by column.");
+        }
+    }
+
     /// <summary>The item's id.</summary>
     public ReadOnlySpan<char> IdOf(int item)
     {
+        if (_records is { } records)
+        {
+            return records[item].ItemId;
+        }
+
         var at = _textAt[item];
         return Text(ref at);
     }
@@ -430,6 +488,11 @@ internal sealed class ItemRecords
     /// <summary>The item's invoice number.</summary>
     public ReadOnlySpan<char> InvoiceNumberOf(int item)
     {
+        if (_records is { } records)
+        {
+            return records[item].InvoiceNumber;
+        }
+
         var at = _textAt[item];
         Skip(ref at);
         return Text(ref at);
@@ -438,6 +501,12 @@ internal sealed class ItemRecords
     /// <summary>Whether the item has a PO number, and which.</summary>
     public bool HasPoNumber(int item, out ReadOnlySpan<char> poNumber)
     {
+        if (_records is { } records)
+        {
+            poNumber = records[item].PoNumber;
+            return records[item].PoNumber is not null;
+        }
+
         var at = _textAt[item];
         Skip(ref at);
         Skip(ref at);
@@ -452,35 +521,43 @@ internal sealed class ItemRecords
     }
 
     /// <summary>The item's id as a string of its own: for what keeps it (an application, a suggestion).</summary>
-    public string ItemId(int item) => new(IdOf(item));
+    public string ItemId(int item) => _records is { } records ? records[item].ItemId : new(IdOf(item));
+
+    /// <summary>The item's invoice number as a string of its own: for what keeps it (an explanation).</summary>
+    public string InvoiceNumber(int item) => _records is { } records ? records[item].InvoiceNumber : new(InvoiceNumberOf(item));
 
     /// <summary>The item's open amount as the ledger gave it (minor units, negative for a credit memo).</summary>
-    public long OpenMinor(int item) => _openMinor[item];
+    public long OpenMinor(int item) => _records is { } records ? records[item].OpenMinor : _openMinor[item];
 
     /// <summary>The item's currency.</summary>
-    public CurrencyCode Currency(int item) => _currencies[_currency[item]];
+    public CurrencyCode Currency(int item) => _records is { } records ? records[item].Currency : _currencies[_currency[item]];
 
     /// <summary>The item's customer id.</summary>
-    public string CustomerId(int item) => _customerId[item];
+    public string CustomerId(int item) => _records is { } records ? records[item].CustomerId : _customerId[item];
 
     /// <summary>The customer name on the item.</summary>
-    public string CustomerName(int item) => _customerName[item];
+    public string CustomerName(int item) => _records is { } records ? records[item].CustomerName : _customerName[item];
 
     /// <summary>The item's document date.</summary>
-    public DateOnly DocDate(int item) => DateOnly.FromDayNumber(_docDate[item]);
+    public DateOnly DocDate(int item) => _records is { } records ? records[item].DocDate : DateOnly.FromDayNumber(_docDate[item]);
 
     /// <summary>The item's due date.</summary>
-    public DateOnly DueDate(int item) => DateOnly.FromDayNumber(_dueDate[item]);
+    public DateOnly DueDate(int item) => _records is { } records ? records[item].DueDate : DateOnly.FromDayNumber(_dueDate[item]);
 
     /// <summary>The item's payment terms, when AR gave them.</summary>
-    public PaymentTerms? Terms(int item) => _terms[item];
+    public PaymentTerms? Terms(int item) => _records is { } records ? records[item].Terms : _terms[item];
 
     /// <summary>The item's document type.</summary>
-    public DocType DocType(int item) => (DocType)_docType[item];
+    public DocType DocType(int item) => _records is { } records ? records[item].DocType : (DocType)_docType[item];
 
     /// <summary>The item as a record again, equal to the one it was written from.</summary>
     public OpenItem Record(int item)
     {
+        if (_records is { } records)
+        {
+            return records[item];
+        }
+
         var po = HasPoNumber(item, out var poNumber) ? new string(poNumber) : null;
         return new OpenItem(ItemId(item), DocType(item), CustomerId(item), CustomerName(item), new string(InvoiceNumberOf(item)), po, Currency(item), OpenMinor(item), DocDate(item), DueDate(item))
         {
@@ -488,11 +565,34 @@ internal sealed class ItemRecords
         };
     }
 
-    /// <summary>The character <paramref name="ahead"/> past the start of the item's texts (or the buffer's last): what a lookahead fetches ahead of reading them.</summary>
-    public ref char TextAhead(int item, int ahead) => ref _text[Math.Min(_textAt[item] + ahead, _text.Length - 1)];
+    /// <summary>Fetches where the item's texts are (its record's place): what a lookahead asks for before <see cref="PrefetchTexts"/>.</summary>
+    public void PrefetchPlace(int item)
+    {
+        if (_records is { } records)
+        {
+            Prefetch.Line(ref records[item]);
+        }
+        else
+        {
+            Prefetch.Line(ref _textAt[item]);
+        }
+    }
 
-    /// <summary>Where in the columns the item's place in the texts is: what a lookahead fetches ahead of that.</summary>
-    public ref int TextAtSlot(int item) => ref _textAt[item];
+    /// <summary>
+    /// Fetches the item's texts (its record), or with <paramref name="further"/> what follows: the rest of a text that
+    /// starts late in its line (the record's invoice number).
+    /// </summary>
+    public void PrefetchTexts(int item, bool further)
+    {
+        if (_records is { } records)
+        {
+            Prefetch.Object(further ? records[item].InvoiceNumber : records[item]);
+        }
+        else
+        {
+            Prefetch.Line(ref _text[Math.Min(_textAt[item] + (further ? 32 : 0), _text.Length - 1)]);
+        }
+    }
 
     // From this many items a build writes the columns in parts on every core.
     internal const int PartsFrom = 4_096;
@@ -596,7 +696,7 @@ internal readonly struct ItemRecord(ItemRecords records, int item)
 {
     public string ItemId => records.ItemId(item);
 
-    public string InvoiceNumber => new(records.InvoiceNumberOf(item));
+    public string InvoiceNumber => records.InvoiceNumber(item);
 
     public long OpenMinor => records.OpenMinor(item);
 

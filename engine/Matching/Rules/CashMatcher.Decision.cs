@@ -47,8 +47,7 @@ public sealed partial class CashMatcher
     /// <summary>An item as explanations name it: its invoice number, or its id when it has none.</summary>
     private string Describe(int item)
     {
-        var number = _items.InvoiceNumberOf(item);
-        return number.Length > 0 ? new string(number) : _items.ItemId(item);
+        return _items.InvoiceNumberOf(item).Length > 0 ? _items.InvoiceNumber(item) : _items.ItemId(item);
     }
 
     /// <summary>An amount as explanations write it (1234.50).</summary>

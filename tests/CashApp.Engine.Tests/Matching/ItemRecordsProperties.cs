@@ -47,7 +47,11 @@ public sealed class ItemRecordsProperties
             (items, room) =>
             {
                 var records = ItemRecords.Of([.. items], items.Count, items.Count + room);
-                return (records.Capacity == items.Count + room && ReadsBack(records, items, 0)).Label($"{items.Count} items, room {room}");
+
+                // Records given as records (a served ledger) are read the same way.
+                var given = ItemRecords.OverRecords([.. items, .. new OpenItem[room]], items.Count);
+                return (records.Capacity == items.Count + room && ReadsBack(records, items, 0) && given.Capacity == items.Count + room && ReadsBack(given, items, 0))
+                    .Label($"{items.Count} items, room {room}");
             });
 
     [Fact]
@@ -70,10 +74,11 @@ public sealed class ItemRecordsProperties
         Prop.ForAll(
             (from built in Items(0, 12) from first in Items(100, 12) from second in Items(200, 12) select (built, first, second)).ToArbitrary(),
             Gen.Choose(0, 30).ToArbitrary(),
-            (lists, room) =>
+            Gen.Elements(true, false).ToArbitrary(),
+            (lists, room, byColumn) =>
             {
                 var (built, first, second) = lists;
-                var records = ItemRecords.Of([.. built], built.Count, built.Count + room);
+                var records = byColumn ? ItemRecords.Of([.. built], built.Count, built.Count + room) : ItemRecords.OverRecords([.. built, .. new OpenItem[room]], built.Count);
 
                 // The first generation made from the build takes the room past it when its items fit there (the caller
                 // has claimed it), and gets copies when they do not.
@@ -87,7 +92,7 @@ public sealed class ItemRecordsProperties
                 return (ReadsBack(records, built, 0)
                         && ReadsBack(one, built, 0) && ReadsBack(one, first, built.Count)
                         && ReadsBack(two, built, 0) && ReadsBack(two, second, built.Count))
-                    .Label($"built {built.Count}, room {room}, first {first.Count}, second {second.Count}");
+                    .Label($"built {built.Count}, room {room}, first {first.Count}, second {second.Count}, by column {byColumn}");
             });
 
     [Property(MaxTest = 200, Replay = "(13,17)")]
