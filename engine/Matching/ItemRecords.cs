@@ -240,27 +240,8 @@ internal sealed class ItemRecords
         ByColumn();
         EnsureRoom(1, LengthOf(itemId.Length) + LengthOf(invoiceNumber.Length) + (hasPo ? LengthOf(poNumber.Length) : 1));
         var i = _count++;
-        _openMinor[i] = openMinor;
-        _docDate[i] = docDate.DayNumber;
-        _dueDate[i] = dueDate.DayNumber;
-        _docType[i] = (byte)docType;
         _currency[i] = CurrencyIndex(currency);
-        _customerId[i] = customerId;
-        _customerName[i] = customerName;
-        _terms[i] = terms;
-        _textAt[i] = _textEnd;
-        var at = Put(itemId, _textEnd);
-        at = Put(invoiceNumber, at);
-        if (hasPo)
-        {
-            at = Put(poNumber, at);
-        }
-        else
-        {
-            _text[at++] = NoText;
-        }
-
-        _textEnd = at;
+        _textEnd = Set(i, _textEnd, itemId, docType, customerId, customerName, invoiceNumber, hasPo, poNumber, openMinor, docDate, dueDate, terms);
     }
 
     /// <summary>Adds every item <paramref name="block"/>'s reader added, in its order, after those added here.</summary>
@@ -619,22 +600,27 @@ internal sealed class ItemRecords
     private static byte CurrencyNumber(int count) =>
         count <= byte.MaxValue ? (byte)count : throw new InvalidOperationException($"The open items are in more than {byte.MaxValue + 1} currencies.");
 
+    /// <summary>Writes a record's columns (all but its currency) as item <paramref name="i"/>, its texts from <paramref name="at"/>; returns where they end.</summary>
+    private int Write(int i, OpenItem item, int at) =>
+        Set(i, at, item.ItemId, item.DocType, item.CustomerId, item.CustomerName, item.InvoiceNumber, item.PoNumber is not null, item.PoNumber,
+            item.OpenMinor, item.DocDate, item.DueDate, item.Terms);
+
     /// <summary>Writes item <paramref name="i"/>'s columns (all but its currency) and its texts from <paramref name="at"/>; returns where its texts end.</summary>
-    private int Write(int i, OpenItem item, int at)
+    private int Set(int i, int at, ReadOnlySpan<char> itemId, DocType docType, string customerId, string customerName, ReadOnlySpan<char> invoiceNumber, bool hasPo, ReadOnlySpan<char> poNumber, long openMinor, DateOnly docDate, DateOnly dueDate, PaymentTerms? terms)
     {
-        _openMinor[i] = item.OpenMinor;
-        _docDate[i] = item.DocDate.DayNumber;
-        _dueDate[i] = item.DueDate.DayNumber;
-        _docType[i] = (byte)item.DocType;
-        _customerId[i] = item.CustomerId;
-        _customerName[i] = item.CustomerName;
-        _terms[i] = item.Terms;
+        _openMinor[i] = openMinor;
+        _docDate[i] = docDate.DayNumber;
+        _dueDate[i] = dueDate.DayNumber;
+        _docType[i] = (byte)docType;
+        _customerId[i] = customerId;
+        _customerName[i] = customerName;
+        _terms[i] = terms;
         _textAt[i] = at;
-        at = Put(item.ItemId, at);
-        at = Put(item.InvoiceNumber, at);
-        if (item.PoNumber is { } po)
+        at = Put(itemId, at);
+        at = Put(invoiceNumber, at);
+        if (hasPo)
         {
-            return Put(po, at);
+            return Put(poNumber, at);
         }
 
         _text[at] = NoText;
