@@ -312,7 +312,10 @@ public static class MatchRun
         // the first generation applies again from the match stage's collection). Loads that ran with the collector are
         // collected here, as they always were (PERFORMANCE.md, "Session 33").
         var loadsHeld = loads.HeldThroughout;
-        var matcher = await run.Stage("index", items.Count, () =>
+
+        // Counted now: the matcher takes the loaded columns over and leaves them empty.
+        var itemCount = items.Count;
+        var matcher = await run.Stage("index", itemCount, () =>
         {
             // Collected here, not between stages, so that the stage's figures carry what it costs.
             if (!loadsHeld)
@@ -324,13 +327,11 @@ public static class MatchRun
             built.UsePayerRules(options.PayerRules);
             built.Decided = options.Decided;
             built.Calibration = options.Calibration ?? built.Calibration;
-            return Task.FromResult((built, (long)items.Count));
+            return Task.FromResult((built, (long)itemCount));
         }).ConfigureAwait(false);
 
-        // The matcher keeps the items it needs, in its own order, and the directory what it needs of the customers:
-        // the loaded items and list (held by their load tasks too) are emptied, not just dropped.
-        var itemCount = items.Count;
-        items.Drop();
+        // The matcher keeps the items it needs, in its own order (it took the loaded columns over and left them empty), and
+        // the directory what it needs of the customers: the loaded list (held by its load task too) is emptied, not just dropped.
         var customerCount = customers.Count;
         customers.Clear();
         customers.TrimExcess();
