@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Text;
+using CashApp.Engine.Matching;
 using CashApp.Engine.Model;
 using CashApp.Parsers.Currency;
 
@@ -25,7 +26,13 @@ public static partial class ArFiles
     /// This hand-written reader is kept beside Sylvan because it is needed: on 1M items it takes about half
     /// Sylvan's time and allocates half as much (<c>CsvBenchmarks</c>, PERFORMANCE.md "CSV").
     /// </remarks>
-    public static List<OpenItem> ReadOpenItems(string path, IProgress<long>? progress = null)
+    public static List<OpenItem> ReadOpenItems(string path, IProgress<long>? progress = null) => ReadOpenItemRecords(path, progress).ToList();
+
+    /// <summary>
+    /// As <see cref="ReadOpenItems"/>, the items kept by column (<see cref="ItemRecords"/>), as the matcher keeps them: what a
+    /// batch run reads, so that millions of records and their strings are never made (PERFORMANCE.md, "Session 39").
+    /// </summary>
+    internal static ItemRecords ReadOpenItemRecords(string path, IProgress<long>? progress = null)
     {
         try
         {
@@ -33,7 +40,8 @@ public static partial class ArFiles
         }
         catch (NeedsRowByRowException)
         {
-            return ReadOpenItemsSequential(path, progress);
+            var items = ReadOpenItemsSequential(path, progress);
+            return ItemRecords.Of([.. items], items.Count, items.Count);
         }
         catch (ArInputException refused) when (refused.LineNumber > 1)
         {
@@ -78,7 +86,7 @@ public static partial class ArFiles
     {
         private readonly ConcurrentBag<byte[]> _bytes = [];
         private readonly ConcurrentBag<char[]> _chars = [];
-        private readonly ConcurrentBag<OpenItem[]> _items = [];
+        private readonly ConcurrentBag<ItemRecords> _items = [];
 
         public byte[] RentBytes(int length) => Take(_bytes, length);
 
@@ -88,17 +96,26 @@ public static partial class ArFiles
 
         public void Return(char[] buffer) => _chars.Add(buffer);
 
-        /// <summary>The items of one block: copied to the read's list in file order, then reused by a later block.</summary>
-        public OpenItem[] RentItems(int length) => _items.TryTake(out var buffer) && buffer.Length >= length ? buffer : new OpenItem[length];
+        /// <summary>The items of one block, by column: copied to the read's columns in file order, then emptied and reused by a later block.</summary>
+        public ItemRecords RentItems(int lines, int chars)
+        {
+            if (_items.TryTake(out var block))
+            {
+                block.Clear();
+                return block;
+            }
 
-        public void Return(OpenItem[] buffer) => _items.Add(buffer);
+            return ItemRecords.ForReading(lines, chars);
+        }
+
+        public void Return(ItemRecords block) => _items.Add(block);
 
         // A buffer too short (a line longer than a block grew one) is dropped, not kept: it is rare, and the next is as long as asked.
         private static T[] Take<T>(ConcurrentBag<T[]> bag, int length) =>
             bag.TryTake(out var buffer) && buffer.Length >= length ? buffer : GC.AllocateUninitializedArray<T>(Math.Max(length, BlockSize));
     }
 
-    private static List<OpenItem> ReadOpenItemsParallel(string path, IProgress<long>? progress)
+    private static ItemRecords ReadOpenItemsParallel(string path, IProgress<long>? progress)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         var buffers = new BlockBuffers();
@@ -131,14 +148,14 @@ public static partial class ArFiles
         var columns = new OpenItemColumns(Column("item_id"), Column("doc_type"), Column("customer_id"), Column("customer_name"), Column("invoice_number"), Column("po_number"), Column("currency"), Column("open_amount"), Column("doc_date"), Column("due_date"), IndexOfColumn(header, path, "payment_terms"));
         if (headerEnd < 0)
         {
-            return [];
+            return ItemRecords.ForReading(0, 0);
         }
 
         // Cut the file into blocks that end at a line end, and parse them on every core, in order. Each block's
         // items are copied to the one list as the block is done, in file order, and its array is reused: a list
         // per block, all kept to the end and then copied, was as much garbage again as the list of the read.
         var pending = new Queue<Task<BlockItems>>();
-        List<OpenItem>? items = null;
+        ItemRecords? items = null;
         var runs = new IdRuns();
         var dataStart = start + headerEnd + 1;
         var fileLength = stream.Length;
@@ -186,11 +203,12 @@ public static partial class ArFiles
                 {
                     // Sized from the first block's rows per byte, a little over: a list grown by doubling
                     // would allocate as much again. A file whose later rows are shorter only grows it.
-                    items ??= new List<OpenItem>(EstimateRows(part.Count, part.Bytes, fileLength - dataStart));
+                    // The texts likewise, at the first block's characters per row.
+                    var estimate = EstimateRows(part.Count, part.Bytes, fileLength - dataStart);
+                    items ??= ItemRecords.ForReading(estimate, (int)Math.Min(Array.MaxLength, (long)estimate * (part.Items.TextChars / Math.Max(1, part.Count) + 1)));
                     var first = items.Count;
-                    items.AddRange(new ArraySegment<OpenItem>(part.Items, 0, part.Count));
-
-                    runs.Append(CollectionsMarshal.AsSpan(items), first, part.Runs);
+                    items.AddAll(part.Items);
+                    runs.Append(items, first, part.Runs);
                 }
                 finally
                 {
@@ -213,7 +231,7 @@ public static partial class ArFiles
             offset = 0;
         }
 
-        items ??= [];
+        items ??= ItemRecords.ForReading(0, 0);
         CheckUniqueItemIds(path, items, runs);
         progress?.Report(items.Count);
         return items;
@@ -225,7 +243,7 @@ public static partial class ArFiles
     /// The parsed items of one block, in the first <see cref="Count"/> places of <see cref="Items"/>, and the order of
     /// their ids (<see cref="IdRuns"/>), found on the block's own core while the ids are at hand.
     /// </summary>
-    private readonly record struct BlockItems(OpenItem[] Items, int Count, int Bytes, IdRuns Runs);
+    private readonly record struct BlockItems(ItemRecords Items, int Count, int Bytes, IdRuns Runs);
 
     /// <summary>
     /// Where ascending runs of ids start in a span of items (after its first item), or that the span's order is of no
@@ -240,14 +258,16 @@ public static partial class ArFiles
         public bool Unordered { get; set; }
 
         /// <summary>Compares each id of <paramref name="items"/> with the one before it, from index <paramref name="from"/> (at least 1); <paramref name="offset"/> is added to each start kept.</summary>
-        public void Scan(ReadOnlySpan<OpenItem> items, int from, int offset)
+        public void Scan(ItemRecords items, int from, int offset) => Scan(items, from, items.Count, offset);
+
+        private void Scan(ItemRecords items, int from, int to, int offset)
         {
-            for (var i = Math.Max(from, 1); i < items.Length && Twin is null && !Unordered; i++)
+            for (var i = Math.Max(from, 1); i < to && Twin is null && !Unordered; i++)
             {
-                var order = string.CompareOrdinal(items[i - 1].ItemId, items[i].ItemId);
+                var order = items.IdOf(i - 1).SequenceCompareTo(items.IdOf(i));
                 if (order == 0)
                 {
-                    Twin = items[i].ItemId;
+                    Twin = items.ItemId(i);
                 }
                 else if (order > 0)
                 {
@@ -259,13 +279,13 @@ public static partial class ArFiles
 
         /// <summary>
         /// Takes in the runs of the next block, <paramref name="items"/> from <paramref name="offset"/> on (its runs found
-        /// by <see cref="Scan"/> over the block alone): the block's first id is compared with the one before it here.
+        /// by <see cref="Scan(ItemRecords, int, int)"/> over the block alone): the block's first id is compared with the one before it here.
         /// </summary>
-        public void Append(ReadOnlySpan<OpenItem> items, int offset, IdRuns block)
+        public void Append(ItemRecords items, int offset, IdRuns block)
         {
-            if (offset > 0 && offset < items.Length)
+            if (offset > 0 && offset < items.Count)
             {
-                Scan(items[..(offset + 1)], offset, 0);
+                Scan(items, offset, offset + 1, 0);
             }
 
             Twin ??= block.Twin;
@@ -377,7 +397,7 @@ public static partial class ArFiles
     {
         var bytes = block.Buffer.AsSpan(0, block.Length);
         var chars = buffers.RentChars(Encoding.UTF8.GetMaxCharCount(block.Length));
-        var items = buffers.RentItems(block.Lines);
+        var items = buffers.RentItems(block.Lines, block.Length);
         var count = 0;
         try
         {
@@ -470,24 +490,24 @@ public static partial class ArFiles
                 }
 
                 var po = Get(row, ranges, n, quoted, columns.PoNumber);
-                items[count++] = new OpenItem(
-                    id.ToString(),
+                items.Add(
+                    id,
                     type,
                     last.CustomerId(lookup, customer),
                     last.CustomerName(lookup, Get(row, ranges, n, quoted, columns.CustomerName)),
-                    Get(row, ranges, n, quoted, columns.InvoiceNumber).ToString(),
-                    po.IsWhiteSpace() ? null : po.ToString(),
+                    Get(row, ranges, n, quoted, columns.InvoiceNumber),
+                    !po.IsWhiteSpace(),
+                    po,
                     ccy,
                     minor,
                     Date(Get(row, ranges, n, quoted, columns.DocDate), path, line, "doc_date"),
-                    Date(Get(row, ranges, n, quoted, columns.DueDate), path, line, "due_date"))
-                {
-                    Terms = columns.PaymentTerms < 0 ? null : Terms(terms, Get(row, ranges, n, quoted, columns.PaymentTerms), path, line),
-                };
+                    Date(Get(row, ranges, n, quoted, columns.DueDate), path, line, "due_date"),
+                    columns.PaymentTerms < 0 ? null : Terms(terms, Get(row, ranges, n, quoted, columns.PaymentTerms), path, line));
+                count++;
             }
 
             var runs = new IdRuns();
-            runs.Scan(items.AsSpan(0, count), 1, 0);
+            runs.Scan(items, 1, 0);
             return new BlockItems(items, count, block.Length, runs);
         }
         catch
@@ -623,7 +643,7 @@ public static partial class ArFiles
     /// taking the ids of one partition. Either way the duplicate reported is the first in the file, naming the
     /// line of its first occurrence.
     /// </summary>
-    private static void CheckUniqueItemIds(string path, List<OpenItem> items, IdRuns runs)
+    private static void CheckUniqueItemIds(string path, ItemRecords items, IdRuns runs)
     {
         if (FindDuplicateItemId(items, runs) is { } duplicate)
         {
@@ -634,10 +654,13 @@ public static partial class ArFiles
     }
 
     /// <summary>An <c>item_id</c> that occurs more than once in <paramref name="items"/>, or null when each occurs once.</summary>
-    internal static string? FindDuplicateItemId(List<OpenItem> items)
+    internal static string? FindDuplicateItemId(List<OpenItem> items) => FindDuplicateItemId(ItemRecords.Of([.. items], items.Count, items.Count));
+
+    /// <summary>As <see cref="FindDuplicateItemId(List{OpenItem})"/>, for items by column.</summary>
+    internal static string? FindDuplicateItemId(ItemRecords items)
     {
         var runs = new IdRuns();
-        runs.Scan(CollectionsMarshal.AsSpan(items), 1, 0);
+        runs.Scan(items, 1, 0);
         return FindDuplicateItemId(items, runs);
     }
 
@@ -647,13 +670,13 @@ public static partial class ArFiles
     /// </summary>
     /// <remarks>
     /// Ascending runs (at most <see cref="MaxDescentsForOrderedCheck"/> places where an id sorts before the one ahead
-    /// of it) are merged through a heap of the runs' next ids: equal ids come out one after the other, so comparing
-    /// each id with the one before finds any twin. Nothing the size of the list is allocated; sorting the list's ids
-    /// into arrays of their own (ids, order, spare order, result) was 120 MB of garbage on a 5M-item file. Only the
-    /// part of a run that lies between the other runs' least and greatest id can hold a twin of another run, so the
+    /// of it) are merged through a heap of the runs' next items, ordered by their ids: equal ids come out one after the
+    /// other, so comparing each id with the one before finds any twin. Nothing the size of the list is allocated; sorting
+    /// the list's ids into arrays of their own (ids, order, spare order, result) was 120 MB of garbage on a 5M-item file.
+    /// Only the part of a run that lies between the other runs' least and greatest id can hold a twin of another run, so the
     /// rest is not merged: the 1M day's two runs (AR500000-AR999999, AR1000000-AR5507197) overlap on a fifth of the ids.
     /// </remarks>
-    internal static string? FindDuplicateItemId(List<OpenItem> items, IdRuns found)
+    internal static string? FindDuplicateItemId(ItemRecords items, IdRuns found)
     {
         if (found.Twin is not null)
         {
@@ -665,7 +688,6 @@ public static partial class ArFiles
             return FindDuplicateItemIdByHash(items);
         }
 
-        var span = CollectionsMarshal.AsSpan(items);
         var runs = found.Starts.Count + 1;
         if (runs == 1)
         {
@@ -677,7 +699,7 @@ public static partial class ArFiles
         for (var r = 0; r < runs; r++)
         {
             next[r] = r == 0 ? 0 : found.Starts[r - 1];
-            ends[r] = r + 1 < runs ? found.Starts[r] : span.Length;
+            ends[r] = r + 1 < runs ? found.Starts[r] : items.Count;
         }
 
         // Each run cut to the ids between the least and the greatest id of the other runs.
@@ -685,8 +707,8 @@ public static partial class ArFiles
         var lasts = new string[runs];
         for (var r = 0; r < runs; r++)
         {
-            firsts[r] = span[next[r]].ItemId;
-            lasts[r] = span[ends[r] - 1].ItemId;
+            firsts[r] = items.ItemId(next[r]);
+            lasts[r] = items.ItemId(ends[r] - 1);
         }
 
         for (var r = 0; r < runs; r++)
@@ -702,34 +724,34 @@ public static partial class ArFiles
                 }
             }
 
-            var run = span[next[r]..ends[r]];
-            var from = FirstAtLeast(run, least!);
-            var to = FirstAbove(run, greatest!);
-            ends[r] = next[r] + Math.Max(from, to);
-            next[r] += from;
+            var from = FirstAbove(items, next[r], ends[r], least!, orEqual: false);
+            var to = FirstAbove(items, next[r], ends[r], greatest!, orEqual: true);
+            ends[r] = Math.Max(from, to);
+            next[r] = from;
         }
 
-        var heap = new PriorityQueue<int, string>(runs, StringComparer.Ordinal);
+        // The heap holds each run's next item, ordered by its id (ties by item, which never decides: equal ids are a twin).
+        var heap = new PriorityQueue<int, int>(runs, Comparer<int>.Create((a, b) => items.IdOf(a).SequenceCompareTo(items.IdOf(b)) is var order and not 0 ? order : a.CompareTo(b)));
         for (var r = 0; r < runs; r++)
         {
             if (next[r] < ends[r])
             {
-                heap.Enqueue(r, span[next[r]].ItemId);
+                heap.Enqueue(r, next[r]);
             }
         }
 
-        string? previous = null;
-        while (heap.TryPeek(out var run, out var id))
+        var previous = -1;
+        while (heap.TryPeek(out var run, out var item))
         {
-            if (previous is not null && string.Equals(previous, id, StringComparison.Ordinal))
+            if (previous >= 0 && items.IdOf(previous).SequenceEqual(items.IdOf(item)))
             {
-                return id;
+                return items.ItemId(item);
             }
 
-            previous = id;
+            previous = item;
             if (++next[run] < ends[run])
             {
-                heap.DequeueEnqueue(run, span[next[run]].ItemId);
+                heap.DequeueEnqueue(run, next[run]);
             }
             else
             {
@@ -740,14 +762,18 @@ public static partial class ArFiles
         return null;
     }
 
-    /// <summary>The index of the first id of an ascending run not below <paramref name="id"/>.</summary>
-    private static int FirstAtLeast(ReadOnlySpan<OpenItem> run, string id)
+    /// <summary>
+    /// The first item of the ascending run <paramref name="from"/>..<paramref name="to"/> whose id is above <paramref name="id"/>
+    /// (or, unless <paramref name="orEqual"/>, equal to it); <paramref name="to"/> when none is.
+    /// </summary>
+    private static int FirstAbove(ItemRecords items, int from, int to, string id, bool orEqual)
     {
-        int lo = 0, hi = run.Length;
+        int lo = from, hi = to;
         while (lo < hi)
         {
             var mid = lo + ((hi - lo) >> 1);
-            if (string.CompareOrdinal(run[mid].ItemId, id) < 0)
+            var order = items.IdOf(mid).SequenceCompareTo(id);
+            if (order < 0 || (orEqual && order == 0))
             {
                 lo = mid + 1;
             }
@@ -760,52 +786,40 @@ public static partial class ArFiles
         return lo;
     }
 
-    /// <summary>The index of the first id of an ascending run above <paramref name="id"/>.</summary>
-    private static int FirstAbove(ReadOnlySpan<OpenItem> run, string id)
-    {
-        int lo = 0, hi = run.Length;
-        while (lo < hi)
-        {
-            var mid = lo + ((hi - lo) >> 1);
-            if (string.CompareOrdinal(run[mid].ItemId, id) <= 0)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
-    }
-
-    /// <summary>A twice-occurring id of a list in no useful order: each core takes the ids of one hash partition.</summary>
-    private static string? FindDuplicateItemIdByHash(List<OpenItem> items)
+    /// <summary>A twice-occurring id of items in no useful order: each core takes the ids of one hash partition.</summary>
+    private static string? FindDuplicateItemIdByHash(ItemRecords items)
     {
         var partitions = Math.Max(1, Environment.ProcessorCount);
         var found = new (int Index, int First)[partitions];
+        var byId = new ItemsById(items);
         Parallel.For(0, partitions, p =>
         {
             found[p] = (-1, -1);
-            var seen = new Dictionary<string, int>(items.Count / partitions + 16, StringComparer.Ordinal);
+            var seen = new Dictionary<int, int>(items.Count / partitions + 16, byId);
             for (var i = 0; i < items.Count; i++)
             {
-                var id = items[i].ItemId;
-                if (unchecked((uint)StringComparer.Ordinal.GetHashCode(id)) % (uint)partitions != p)
+                if (unchecked((uint)byId.GetHashCode(i)) % (uint)partitions != p)
                 {
                     continue;
                 }
 
-                if (!seen.TryAdd(id, i))
+                if (!seen.TryAdd(i, i))
                 {
-                    found[p] = (i, seen[id]);
+                    found[p] = (i, seen[i]);
                     return;
                 }
             }
         });
 
         var first = found.Where(f => f.Index >= 0).OrderBy(f => f.Index).FirstOrDefault((Index: -1, First: -1));
-        return first.Index >= 0 ? items[first.Index].ItemId : null;
+        return first.Index >= 0 ? items.ItemId(first.Index) : null;
+    }
+
+    /// <summary>Items as keys, equal when their ids are.</summary>
+    private sealed class ItemsById(ItemRecords items) : IEqualityComparer<int>
+    {
+        public bool Equals(int x, int y) => items.IdOf(x).SequenceEqual(items.IdOf(y));
+
+        public int GetHashCode(int obj) => string.GetHashCode(items.IdOf(obj));
     }
 }

@@ -254,8 +254,8 @@ public static class MatchRun
 
         var itemsTask = run.Stage("load open items", null, () => Task.Run(() =>
         {
-            var list = ArFiles.ReadOpenItems(options.OpenItemsPath, new SyncProgress(n => progress?.Advance("load open items", n)));
-            return (list, (long)list.Count);
+            var read = ArFiles.ReadOpenItemRecords(options.OpenItemsPath, new SyncProgress(n => progress?.Advance("load open items", n)));
+            return (read, (long)read.Count);
         }, stop.Token));
 
         var customersTask = run.Stage("load customers", null, () => Task.Run(() =>
@@ -265,7 +265,7 @@ public static class MatchRun
         }, stop.Token));
 
         BankFileReadResult[] files;
-        List<OpenItem> items;
+        ItemRecords items;
         List<Customer> customers;
         try
         {
@@ -312,7 +312,10 @@ public static class MatchRun
         // the first generation applies again from the match stage's collection). Loads that ran with the collector are
         // collected here, as they always were (PERFORMANCE.md, "Session 33").
         var loadsHeld = loads.HeldThroughout;
-        var matcher = await run.Stage("index", items.Count, () =>
+
+        // Counted now: the matcher takes the loaded columns over and leaves them empty.
+        var itemCount = items.Count;
+        var matcher = await run.Stage("index", itemCount, () =>
         {
             // Collected here, not between stages, so that the stage's figures carry what it costs.
             if (!loadsHeld)
@@ -324,14 +327,11 @@ public static class MatchRun
             built.UsePayerRules(options.PayerRules);
             built.Decided = options.Decided;
             built.Calibration = options.Calibration ?? built.Calibration;
-            return Task.FromResult((built, (long)items.Count));
+            return Task.FromResult((built, (long)itemCount));
         }).ConfigureAwait(false);
 
-        // The matcher keeps the items it needs, in its own order, and the directory what it needs of the customers:
-        // the loaded lists (millions of references, held by their load tasks too) are emptied, not just dropped.
-        var itemCount = items.Count;
-        items.Clear();
-        items.TrimExcess();
+        // The matcher keeps the items it needs, in its own order (it took the loaded columns over and left them empty), and
+        // the directory what it needs of the customers: the loaded list (held by its load task too) is emptied, not just dropped.
         var customerCount = customers.Count;
         customers.Clear();
         customers.TrimExcess();

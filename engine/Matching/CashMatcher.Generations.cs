@@ -73,7 +73,7 @@ public sealed partial class CashMatcher
                 continue;
             }
 
-            if (now is not null && now with { OpenMinor = _items[item].OpenMinor } != _items[item])
+            if (now is not null && now with { OpenMinor = _items.OpenMinor(item) } != _items.Record(item))
             {
                 return null;
             }
@@ -154,7 +154,7 @@ public sealed partial class CashMatcher
             }
 
             var run = n + 1;
-            while (run < added.Count && (next < 0 || string.CompareOrdinal(added[run].ItemId, _items[next].ItemId) < 0))
+            while (run < added.Count && (next < 0 || added[run].ItemId.AsSpan().SequenceCompareTo(_items.IdOf(next)) < 0))
             {
                 run++;
             }
@@ -194,7 +194,7 @@ public sealed partial class CashMatcher
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            (lo, hi) = string.CompareOrdinal(_items[itemAt(mid)].ItemId, id) < 0 ? (mid + 1, hi) : (lo, mid);
+            (lo, hi) = _items.IdOf(itemAt(mid)).SequenceCompareTo(id) < 0 ? (mid + 1, hi) : (lo, mid);
         }
 
         return lo;
@@ -260,21 +260,23 @@ public sealed partial class CashMatcher
     {
         var count = _itemCount;
         var needed = count + added.Count;
-        var (items, customerOf, currencyOf, seriesOf, tail) = (_items, _customerOf, _currencyOf, _seriesOfItem, _tail);
-        if (needed > items.Length || Interlocked.CompareExchange(ref tail.Claimed, needed, count) != count)
+        var (customerOf, currencyOf, seriesOf, tail) = (_customerOf, _currencyOf, _seriesOfItem, _tail);
+        var capacity = _items.Capacity;
+        var copy = needed > capacity || Interlocked.CompareExchange(ref tail.Claimed, needed, count) != count;
+        if (copy)
         {
             // The room past this generation's items is full, or another generation made from this one took it: copy.
-            var capacity = needed + RoomForAdded(needed);
-            items = Copied(items, count, capacity);
+            capacity = needed + RoomForAdded(needed);
             customerOf = Copied(customerOf, count, capacity);
             currencyOf = Copied(currencyOf, count, capacity);
             seriesOf = Copied(seriesOf, count, capacity);
             tail = new ItemTail(needed);
         }
 
-        if (opening.Length != items.Length)
+        var items = _items.WithAdded(added, count, capacity, copy);
+        if (opening.Length != capacity)
         {
-            opening = Copied(opening, count, items.Length);
+            opening = Copied(opening, count, capacity);
         }
 
         // A new currency or series extends a copy of the short tables; the build's stay as they are.
@@ -286,7 +288,6 @@ public sealed partial class CashMatcher
         {
             var item = added[n];
             var at = count + n;
-            items[at] = item;
             opening[at] = item.OpenMinor;
             customerOf[at] = _customers.IndexOf(item.CustomerId);
             currencyOf[at] = CurrencyAt(item.Currency.Code, currencyCodes);
@@ -319,7 +320,7 @@ public sealed partial class CashMatcher
         var addedOf = new Dictionary<int, List<int>>();
         foreach (var i in all)
         {
-            var seriesAt = IndexItem(items[i], i, invoiceKeys, poKeys, fuzzyKeys, series, seriesIndex);
+            var seriesAt = IndexItem(items, i, invoiceKeys, poKeys, fuzzyKeys, series, seriesIndex);
             if (i >= count)
             {
                 seriesOf[i] = seriesAt;
@@ -418,14 +419,14 @@ public sealed partial class CashMatcher
     /// </summary>
     private bool StillNamed(int item, long[] opening, Func<string, bool> onRecord)
     {
-        var customerId = _items[item].CustomerId;
+        var customerId = _items.CustomerId(item);
         if (onRecord(customerId))
         {
             return true;
         }
 
         var open = ItemsOfCustomer(_customerOf[item]).Where(i => opening[i] != 0).ToList();
-        return open.Count > 0 && open.TrueForAll(i => _items[i].CustomerName == _items[item].CustomerName);
+        return open.Count > 0 && open.TrueForAll(i => _items.CustomerName(i) == _items.CustomerName(item));
     }
 
     private int[] CountOpen<T>(T[] groupOf, int groups)

@@ -146,13 +146,13 @@ public sealed partial class CashMatcher
                     Prefetch.Line(ref matcher._remaining.Slot(item));
                     Prefetch.Line(ref matcher._currencyOf[item]);
                     Prefetch.Line(ref matcher._seriesOfItem[item]);
-                    Prefetch.Line(ref matcher._items[item]);
+                    matcher._items.PrefetchPlace(item);
                 }
             }
         }
 
-        // Step 3 (for the explanations and applications): the items themselves, for their numbers and ids.
-        // Step 4: the invoice numbers an explanation quotes, which step 3 brought the items in to find.
+        // Step 3 (for the explanations and applications): the start of the items' texts, their ids and numbers, whose place
+        // step 2 fetched. Step 4: the line after, where a text that starts late in its line goes on.
         private void Items(int p, bool numbers)
         {
             if (p >= ordered.Count)
@@ -171,8 +171,7 @@ public sealed partial class CashMatcher
             {
                 if (_items[at + k] >= 0)
                 {
-                    var item = matcher._items[_items[at + k]];
-                    Prefetch.Object(numbers ? item.InvoiceNumber : item);
+                    matcher._items.PrefetchTexts(_items[at + k], further: numbers);
                 }
             }
         }

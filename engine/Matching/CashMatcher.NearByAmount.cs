@@ -92,7 +92,7 @@ public sealed partial class CashMatcher
             return true;
         }
 
-        _byAmount ??= new ItemsByAmount(_remaining, _items.Length);
+        _byAmount ??= new ItemsByAmount(_remaining, _items.Capacity);
         var found = _ofAmountBuffer ??= [];
         found.Clear();
         if (!_byAmount.Visit(amount, _remaining, found, static (item, found) => found.Add((0, item, default))))
@@ -209,7 +209,7 @@ public sealed partial class CashMatcher
     private ReadOnlySpan<char> FuzzyKeyOf(int item)
     {
         var reader = new FuzzyKeyReader(_itemKeyBuffer ??= new char[64]);
-        KeysOf(_items[item], ref reader);
+        KeysOf(_items, item, ref reader);
         _itemKeyBuffer = reader.Buffer;
         return reader.Length is > 0 and <= DeleteNeighbourhoodIndex.MaxKeyLength ? reader.Buffer.AsSpan(0, reader.Length) : default;
     }

@@ -134,7 +134,7 @@ public sealed partial class CashMatcher
                 var i = pool[k];
                 if (Eligible(i, currency, withMemos, amount))
                 {
-                    keys[n++] = (_items[i].DueDate.DayNumber, _order is { } order ? order.Rank(i) : i, i);
+                    keys[n++] = (_items.DueDate(i).DayNumber, _order is { } order ? order.Rank(i) : i, i);
                 }
             }
 

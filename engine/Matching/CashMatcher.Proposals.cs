@@ -118,7 +118,7 @@ public sealed partial class CashMatcher
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;
-            var order = string.CompareOrdinal(_items[_added[mid]].ItemId, itemId);
+            var order = _items.IdOf(_added[mid]).SequenceCompareTo(itemId);
             if (order == 0)
             {
                 return _added[mid];
@@ -143,14 +143,14 @@ public sealed partial class CashMatcher
     /// them holds each application against its item's own record, and looks up by id (<see cref="ItemWithId"/>) any item
     /// applied to that is not among them.
     /// </remarks>
-    internal List<OpenItem> ItemsMoved()
+    internal List<BalanceCheck.BookedItem> ItemsMoved()
     {
-        var moved = new List<OpenItem>();
+        var moved = new List<BalanceCheck.BookedItem>();
         for (var i = 0; i < _itemCount; i++)
         {
             if (_remaining[i] != _opening[i])
             {
-                moved.Add(_items[i]);
+                moved.Add(Booked(i));
             }
         }
 
@@ -158,11 +158,13 @@ public sealed partial class CashMatcher
     }
 
     /// <summary>The open item with this id as the ledger was given it (opening amount), or null when the matcher does not know it.</summary>
-    internal OpenItem? ItemWithId(string itemId)
+    internal BalanceCheck.BookedItem? ItemWithId(string itemId)
     {
         var item = IndexOfItem(itemId);
-        return item >= 0 ? _items[item] : null;
+        return item >= 0 ? Booked(item) : null;
     }
+
+    private BalanceCheck.BookedItem Booked(int item) => new(_items.ItemId(item), _items.Currency(item), _items.OpenMinor(item));
 
     private int IndexAmongBuilt(string itemId)
     {
@@ -170,7 +172,7 @@ public sealed partial class CashMatcher
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;
-            var order = string.CompareOrdinal(_items[mid].ItemId, itemId);
+            var order = _items.IdOf(mid).SequenceCompareTo(itemId);
             if (order == 0)
             {
                 return mid;

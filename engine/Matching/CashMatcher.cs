@@ -22,8 +22,9 @@ public sealed partial class CashMatcher
 {
     // The items in item id order, then (in a generation carried forward with new items, see CashMatcher.Generations.cs)
     // the items added since the full build. The per-item arrays are longer than _itemCount: the slots past it are
-    // room for the next generation's new items, shared by the generations of one build (see _tail).
-    private OpenItem[] _items;
+    // room for the next generation's new items, shared by the generations of one build (see _tail). Kept by column, not as
+    // records (ItemRecords).
+    private ItemRecords _items;
     private int _itemCount;
     private ItemTail _tail;
     private readonly OpenAmounts _remaining;
@@ -72,24 +73,48 @@ public sealed partial class CashMatcher
 
     /// <summary>Builds the indexes.</summary>
     public CashMatcher(IReadOnlyList<OpenItem> items, IReadOnlyList<Customer> customers, MatchPolicy policy)
+        : this(InIdOrder(items ?? throw new ArgumentNullException(nameof(items))), customers, policy)
     {
-        ArgumentNullException.ThrowIfNull(items);
+    }
+
+    /// <summary>
+    /// Builds the indexes over items a reader kept by column (<see cref="Ar.ArFiles"/>): a batch run never makes millions of
+    /// records only to write them into columns here (PERFORMANCE.md, "Session 39"). The matcher takes the columns over:
+    /// <paramref name="items"/> is left empty.
+    /// </summary>
+    internal CashMatcher(ItemRecords items, IReadOnlyList<Customer> customers, MatchPolicy policy)
+        : this(InIdOrder(items ?? throw new ArgumentNullException(nameof(items))), customers, policy)
+    {
+    }
+
+    // A canonical order, so that the order AR sent things in never changes an answer: the items in id order, with the room
+    // for added items; records given are kept as records (a served ledger keeps them anyway), a reader's columns as columns.
+    private static (ItemRecords Records, int Count) InIdOrder(IReadOnlyList<OpenItem> items)
+    {
+        var count = items.Count;
+        return (ItemRecords.OverRecords(OrdinalOrder.Sort(items, i => i.ItemId, count + RoomForAdded(count)), count), count);
+    }
+
+    private static (ItemRecords Records, int Count) InIdOrder(ItemRecords items)
+    {
+        var count = items.Count;
+        return (items.MovedInOrder(OrdinalOrder.Order(items.Ids, count), count + RoomForAdded(count)), count);
+    }
+
+    private CashMatcher((ItemRecords Records, int Count) sorted, IReadOnlyList<Customer> customers, MatchPolicy policy)
+    {
         ArgumentNullException.ThrowIfNull(customers);
         Policy = policy ?? throw new ArgumentNullException(nameof(policy));
-
-        // A canonical order, so that the order AR sent things in never changes an answer. Sorted straight into an array
-        // with the room for added items, not into one of the items' count and copied (40 MB twice on the 1M day).
-        var count = items.Count;
-        var capacity = count + RoomForAdded(count);
-        var sortedItems = OrdinalOrder.Sort(items, i => i.ItemId, capacity);
+        var (records, count) = sorted;
+        var capacity = records.Capacity;
         _itemCount = count;
         _tail = new ItemTail(count);
-        _items = sortedItems;
+        _items = records;
 
         // The customer directory and the reference indexes need nothing of each other: two cores build them. The
         // directory reads every item's customer as it builds, and says which it is.
         var customerOf = new int[capacity];
-        var directory = Task.Run(() => new CustomerDirectory(OrdinalOrder.Sort(customers, c => c.CustomerId), new ArraySegment<OpenItem>(sortedItems, 0, count), NameLookupLimits.Default, customerOf));
+        var directory = Task.Run(() => new CustomerDirectory(OrdinalOrder.Sort(customers, c => c.CustomerId), count, records.CustomerId, records.CustomerName, NameLookupLimits.Default, customerOf));
         // Each item is indexed under its full reference and its core (INV1004567 and 1004567). The keys are counted
         // first, so that each index is made at its size once, never grown by doubling (on the 1M day a grown
         // character array held some 190 MB it never used, and copied what it had). The fuzzy index's entries are counted
@@ -103,19 +128,19 @@ public sealed partial class CashMatcher
             for (var i = from; i < to; i++)
             {
                 room.Item = i;
-                KeysOf(sortedItems[i], ref room);
+                KeysOf(records, i, ref room);
             }
         }
 
         fuzzyStarts[^1] = room.FuzzyEntries;
         if (room.LastFuzzyItem >= 0)
         {
-            DeleteNeighbourhoodIndex.CheckItem(room.LastFuzzyItem, nameof(items));
+            DeleteNeighbourhoodIndex.CheckItem(room.LastFuzzyItem, "items");
         }
 
         // The fuzzy index needs only each item's core: it is built on another core while this one fills the reference
         // indexes. (It used to wait for them, and then its serial parts left a core idle.)
-        var fuzzy = Task.Run(() => FuzzyIndexOf(sortedItems, count, fuzzyStarts));
+        var fuzzy = Task.Run(() => FuzzyIndexOf(records, count, fuzzyStarts));
         _invoiceKeys = new KeyIndex(room.InvoiceKeys, room.InvoiceChars, hugePages: true);
         _poKeys = new KeyIndex(room.PoKeys, room.PoChars, hugePages: true);
         var opening = new long[capacity];
@@ -125,10 +150,9 @@ public sealed partial class CashMatcher
         _seriesIndex = new Dictionary<string, int>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         for (var i = 0; i < count; i++)
         {
-            var item = _items[i];
-            opening[i] = item.OpenMinor;
-            _currencyOf[i] = CurrencyAt(item.Currency.Code, _currencyCodes);
-            _seriesOfItem[i] = IndexItem(item, i, _invoiceKeys, _poKeys, null, _series, _seriesIndex);
+            opening[i] = records.OpenMinor(i);
+            _currencyOf[i] = CurrencyAt(records.Currency(i).Code, _currencyCodes);
+            _seriesOfItem[i] = IndexItem(records, i, _invoiceKeys, _poKeys, null, _series, _seriesIndex);
         }
 
         // The last keys still waiting are stored now, on this thread: forks and the payer prefetch then only read.
@@ -210,11 +234,11 @@ public sealed partial class CashMatcher
     /// index of its series. The one indexing of an item, for a full build and for the items a generation adds, so the two
     /// cannot drift apart.
     /// </summary>
-    private static int IndexItem(OpenItem item, int i, KeyIndex invoiceKeys, KeyIndex poKeys, DeleteNeighbourhoodIndex.Keys? fuzzyKeys,
+    private static int IndexItem(ItemRecords items, int i, KeyIndex invoiceKeys, KeyIndex poKeys, DeleteNeighbourhoodIndex.Keys? fuzzyKeys,
         List<string> series, Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> seriesIndex)
     {
         var adder = new KeyAdder(i, invoiceKeys, poKeys, fuzzyKeys, series, seriesIndex);
-        KeysOf(item, ref adder);
+        KeysOf(items, i, ref adder);
         return adder.SeriesAt;
     }
 
@@ -223,10 +247,10 @@ public sealed partial class CashMatcher
     /// series too), the core (else the full key) for the fuzzy index, and its PO number's full key and core. The one
     /// place that says which keys, for counting them and for adding them; no key is made a string.
     /// </summary>
-    private static void KeysOf<TKeys>(OpenItem item, ref TKeys keys)
+    private static void KeysOf<TKeys>(ItemRecords items, int item, ref TKeys keys)
         where TKeys : struct, IItemKeys
     {
-        var number = item.InvoiceNumber.AsSpan();
+        var number = items.InvoiceNumberOf(item);
         var full = number.Length <= 256 ? stackalloc char[number.Length] : new char[number.Length];
         full = full[..ReferenceText.FullKey(number, full)];
         keys.Series(full);
@@ -246,7 +270,7 @@ public sealed partial class CashMatcher
             }
         }
 
-        if (!TKeys.FuzzyOnly && item.PoNumber is { } po)
+        if (!TKeys.FuzzyOnly && items.HasPoNumber(item, out var po))
         {
             var poFull = po.Length <= 256 ? stackalloc char[po.Length] : new char[po.Length];
             poFull = poFull[..ReferenceText.FullKey(po, poFull)];
@@ -269,7 +293,7 @@ public sealed partial class CashMatcher
     /// the same entries, sorted into one order whichever part wrote which; but no list of 5 million keys is made and
     /// read once (some 130 MB on the 1M day, its keys copied on one core).
     /// </summary>
-    internal static DeleteNeighbourhoodIndex FuzzyIndexOf(OpenItem[] items, int count, int[] starts)
+    internal static DeleteNeighbourhoodIndex FuzzyIndexOf(ItemRecords items, int count, int[] starts)
     {
         var parts = starts.Length - 1;
         var (hashes, entries) = DeleteNeighbourhoodIndex.NewEntries(starts[parts], hugePages: true);
@@ -280,7 +304,7 @@ public sealed partial class CashMatcher
             for (var i = from; i < to; i++)
             {
                 writer.Item = i;
-                KeysOf(items[i], ref writer);
+                KeysOf(items, i, ref writer);
             }
         });
         return DeleteNeighbourhoodIndex.OfEntries(hashes, entries, hugePages: true);
@@ -1071,7 +1095,7 @@ public sealed partial class CashMatcher
         var fits = open >= 0 ? amount > 0 && deduction >= 0 && closes <= open : amount < 0 && deduction == 0 && amount >= open;
         if (!fits)
         {
-            throw new InvalidOperationException($"Matching chose to apply {amount} (deduction {deduction}) of {_items[item].ItemId} with {open} open for {payment.PaymentRef}.");
+            throw new InvalidOperationException($"Matching chose to apply {amount} (deduction {deduction}) of {_items.ItemId(item)} with {open} open for {payment.PaymentRef}.");
         }
 
         // Odd while an amount is being written: a guess of the at-once path made across it is not kept (AtOnceGuess).
@@ -1098,7 +1122,7 @@ public sealed partial class CashMatcher
         }
 
         _taken?.Add((item, closes));
-        applications.Add(new Application(payment.PaymentRef, _items[item].ItemId, new Money(amount, payment.Amount.Currency), method, confidence, explanation)
+        applications.Add(new Application(payment.PaymentRef, _items.ItemId(item), new Money(amount, payment.Amount.Currency), method, confidence, explanation)
         {
             DeductionMinor = deduction,
             DeductionReason = deduction != 0 ? deductionReason : null,

@@ -89,9 +89,20 @@ internal sealed partial class CustomerDirectory
     /// <summary>
     /// A directory whose name lookup keeps to <paramref name="limits"/> (tests reach every limit with few names). When
     /// given, <paramref name="customerOfItem"/> receives each item's customer (its index here), in the order of
-    /// <paramref name="items"/>: found while the directory reads the items anyway, not looked up again.
+    /// <paramref name="items"/>.
     /// </summary>
     internal CustomerDirectory(IReadOnlyList<Customer> customers, IReadOnlyList<OpenItem> items, NameLookupLimits limits, int[]? customerOfItem = null)
+        : this(customers, items.Count, i => items[i].CustomerId, i => items[i].CustomerName, limits, customerOfItem)
+    {
+    }
+
+    /// <summary>
+    /// A directory of <paramref name="customers"/> and of the customers <paramref name="items"/> items name (item i's id
+    /// and name given by <paramref name="customerIdOf"/> and <paramref name="customerNameOf"/>), whose name lookup keeps to
+    /// <paramref name="limits"/>. When given, <paramref name="customerOfItem"/> receives each item's customer (its index
+    /// here): found while the directory reads the items anyway, not looked up again.
+    /// </summary>
+    internal CustomerDirectory(IReadOnlyList<Customer> customers, int items, Func<int, string> customerIdOf, Func<int, string> customerNameOf, NameLookupLimits limits, int[]? customerOfItem = null)
     {
         _limits = limits;
 
@@ -131,12 +142,12 @@ internal sealed partial class CustomerDirectory
         }
 
         // Customers known only from their open items still pay: their AR name identifies them.
-        for (var i = 0; i < items.Count; i++)
+        for (var i = 0; i < items; i++)
         {
-            var item = items[i];
-            if (!_index.TryGetValue(item.CustomerId, out var customer))
+            var customerId = customerIdOf(i);
+            if (!_index.TryGetValue(customerId, out var customer))
             {
-                customer = Add(item.CustomerId, item.CustomerName, null, null);
+                customer = Add(customerId, customerNameOf(i), null, null);
                 _fromItems++;
             }
 

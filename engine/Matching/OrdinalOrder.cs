@@ -33,7 +33,7 @@ internal static class OrdinalOrder
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(length, list.Count);
         var n = list.Count;
-        var inParts = n >= Math.Max(2, inPartsFrom) && Environment.ProcessorCount >= 2;
+        var inParts = InParts(n, inPartsFrom);
         var keys = new string[n];
         List<int> ends;
         if (inParts)
@@ -66,6 +66,95 @@ internal static class OrdinalOrder
             return result;
         }
 
+        var order = Merged(new StringKeys(keys), n, ends, inParts, inPartsFrom);
+        if (inParts)
+        {
+            var half = n / 2;
+            Parallel.Invoke(() => Gather(list, order, result, 0, half), () => Gather(list, order, result, half, n));
+        }
+        else
+        {
+            Gather(list, order, result, 0, n);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The order of <paramref name="n"/> elements by their keys, as <see cref="Sort{T}(IReadOnlyList{T}, Func{T, string}, int, int)"/>
+    /// puts them (ascending, stable): element <c>order[i]</c> goes to place i. For keys that are not strings of their own
+    /// (an item's id in <see cref="ItemRecords"/>); the keys are compared where they are.
+    /// </summary>
+    internal static int[] Order<TKeys>(TKeys keys, int n, int inPartsFrom = InPartsFrom)
+        where TKeys : IOrdinalKeys
+    {
+        var inParts = InParts(n, inPartsFrom);
+        List<int> ends;
+        if (inParts)
+        {
+            var half = n / 2;
+            List<int> first = [], second = [];
+            Parallel.Invoke(() => first = RunEnds(keys, 0, half), () => second = RunEnds(keys, half, n));
+            ends = first;
+            if (keys.Compare(half - 1, half) > 0)
+            {
+                ends.Add(half);
+            }
+
+            ends.AddRange(second);
+        }
+        else
+        {
+            ends = RunEnds(keys, 0, n);
+        }
+
+        if (ends.Count == 0)
+        {
+            var inOrder = new int[n];
+            for (var i = 0; i < n; i++)
+            {
+                inOrder[i] = i;
+            }
+
+            return inOrder;
+        }
+
+        return Merged(keys, n, ends, inParts, inPartsFrom);
+    }
+
+    /// <summary>Keys compared by the index of their elements: negative when a's sorts before b's, as <see cref="string.CompareOrdinal(string, string)"/>.</summary>
+    internal interface IOrdinalKeys
+    {
+        int Compare(int a, int b);
+    }
+
+    private readonly struct StringKeys(string[] keys) : IOrdinalKeys
+    {
+        public int Compare(int a, int b) => string.CompareOrdinal(keys[a], keys[b]);
+    }
+
+    private static bool InParts(int n, int inPartsFrom) => n >= Math.Max(2, inPartsFrom) && Environment.ProcessorCount >= 2;
+
+    /// <summary>Where ascending runs end among elements <paramref name="from"/> to <paramref name="to"/> (a key that sorts strictly before the one ahead of it).</summary>
+    private static List<int> RunEnds<TKeys>(TKeys keys, int from, int to)
+        where TKeys : IOrdinalKeys
+    {
+        var ends = new List<int>();
+        for (var i = from + 1; i < to; i++)
+        {
+            if (keys.Compare(i - 1, i) > 0)
+            {
+                ends.Add(i);
+            }
+        }
+
+        return ends;
+    }
+
+    /// <summary>The order that merges the ascending runs ending at <paramref name="ends"/> (and at <paramref name="n"/>), neighbours pairwise until one is left.</summary>
+    private static int[] Merged<TKeys>(TKeys keys, int n, List<int> ends, bool inParts, int inPartsFrom)
+        where TKeys : IOrdinalKeys
+    {
         ends.Add(n);
         var order = new int[n];
         for (var i = 0; i < n; i++)
@@ -108,18 +197,7 @@ internal static class OrdinalOrder
             (order, spare) = (spare, order);
         }
 
-        if (inParts)
-        {
-            var half = n / 2;
-            var finalOrder = order;
-            Parallel.Invoke(() => Gather(list, finalOrder, result, 0, half), () => Gather(list, finalOrder, result, half, n));
-        }
-        else
-        {
-            Gather(list, order, result, 0, n);
-        }
-
-        return result;
+        return order;
     }
 
     /// <summary>Reads the keys of elements <paramref name="from"/> to <paramref name="to"/>; returns where an ascending run ends among them (a key that sorts strictly before the one ahead of it).</summary>
@@ -142,12 +220,13 @@ internal static class OrdinalOrder
     /// Merges <paramref name="order"/>'s <paramref name="a"/>..<paramref name="aEnd"/> and <paramref name="b"/>..<paramref name="bEnd"/>
     /// into <paramref name="into"/> from <paramref name="at"/>; on a tie the element of the first goes first.
     /// </summary>
-    private static void Merge(string[] keys, int[] order, int[] into, int a, int aEnd, int b, int bEnd, int at)
+    private static void Merge<TKeys>(TKeys keys, int[] order, int[] into, int a, int aEnd, int b, int bEnd, int at)
+        where TKeys : IOrdinalKeys
     {
         var o = at;
         while (a < aEnd && b < bEnd)
         {
-            into[o++] = string.CompareOrdinal(keys[order[b]], keys[order[a]]) < 0 ? order[b++] : order[a++];
+            into[o++] = keys.Compare(order[b], order[a]) < 0 ? order[b++] : order[a++];
         }
 
         Array.Copy(order, a, into, o, aEnd - a);
@@ -160,7 +239,10 @@ internal static class OrdinalOrder
     /// elements of its merge with the right run (<paramref name="middle"/>..<paramref name="end"/>): the least i for which
     /// the left run's element i does not go before the right run's element k - i - 1 (a tie goes to the left).
     /// </summary>
-    internal static int SplitAt(string[] keys, int[] order, int start, int middle, int end, int k)
+    internal static int SplitAt(string[] keys, int[] order, int start, int middle, int end, int k) => SplitAt(new StringKeys(keys), order, start, middle, end, k);
+
+    private static int SplitAt<TKeys>(TKeys keys, int[] order, int start, int middle, int end, int k)
+        where TKeys : IOrdinalKeys
     {
         int leftCount = middle - start, rightCount = end - middle;
         int lo = Math.Max(0, k - rightCount), hi = Math.Min(k, leftCount);
@@ -168,7 +250,7 @@ internal static class OrdinalOrder
         {
             var i = lo + ((hi - lo) / 2);
             var j = k - i;
-            if (string.CompareOrdinal(keys[order[start + i]], keys[order[middle + j - 1]]) <= 0)
+            if (keys.Compare(order[start + i], order[middle + j - 1]) <= 0)
             {
                 lo = i + 1;
             }

@@ -12,7 +12,10 @@ namespace CashApp.Engine.Output;
 /// </summary>
 public static class CsvOut
 {
-    private static readonly CsvDataWriterOptions Options = new() { WriteHeaders = true, NewLine = "\n" };
+    // Sylvan's writer holds a whole row in its buffer, 16K characters unless let grow: a row past that stopped a run after
+    // matching with an unhandled exception, where an open_items.csv row may hold an id of 65,000 characters and an
+    // exceptions row lists several suggested ids. Grown only for such a row, to 64M characters at the most.
+    private static readonly CsvDataWriterOptions Options = new() { WriteHeaders = true, NewLine = "\n", MaxBufferSize = 1 << 26 };
 
     /// <summary>Writes the rows to <paramref name="writer"/>.</summary>
     public static void Write(TextWriter writer, IReadOnlyList<string> columns, IEnumerable<string?[]> rows)

@@ -42,13 +42,12 @@ public sealed partial class CashMatcher
 
     /// <summary>A suggestion of <paramref name="items"/> (applied in full), scored 0-1, with why.</summary>
     private Suggestion Suggest(IEnumerable<int> items, double score, string why) =>
-        new([.. items.Select(i => _items[i].ItemId)], new MatchScore(score), why);
+        new([.. items.Select(_items.ItemId)], new MatchScore(score), why);
 
     /// <summary>An item as explanations name it: its invoice number, or its id when it has none.</summary>
     private string Describe(int item)
     {
-        var open = _items[item];
-        return open.InvoiceNumber.Length > 0 ? open.InvoiceNumber : open.ItemId;
+        return _items.InvoiceNumberOf(item).Length > 0 ? _items.InvoiceNumber(item) : _items.ItemId(item);
     }
 
     /// <summary>An amount as explanations write it (1234.50).</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CashApp.Engine.Ar;
+using CashApp.Engine.Matching;
 using CashApp.Engine.Model;
 using FsCheck;
 using FsCheck.Fluent;
@@ -142,24 +143,28 @@ public sealed class OpenItemsFastPathTests : IDisposable
     public bool IdRuns_ScannedInAnyBlocks_FindWhatTheWholeListsScanFinds(NonNegativeInt[][] runs, PositiveInt[] blockSizes)
     {
         var items = Items(runs);
-        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(items);
+        var records = ItemRecords.Of([.. items], items.Count, items.Count);
         var whole = new ArFiles.IdRuns();
-        whole.Scan(span, 1, 0);
+        whole.Scan(records, 1, 0);
 
-        // As the reader does: each block scanned alone, then appended in file order.
+        // As the reader does: each block scanned alone, then its items added to the read's and its runs appended, in file order.
         var inBlocks = new ArFiles.IdRuns();
+        var read = ItemRecords.ForReading(1, 1);
         var at = 0;
         for (var b = 0; at < items.Count; b++)
         {
             var size = blockSizes.Length == 0 ? items.Count : Math.Min(items.Count - at, (blockSizes[b % blockSizes.Length].Get % 40) + 1);
+            var blockItems = ItemRecords.Of([.. items.Skip(at).Take(size)], size, size);
             var block = new ArFiles.IdRuns();
-            block.Scan(span.Slice(at, size), 1, 0);
-            inBlocks.Append(span[..(at + size)], at, block);
+            block.Scan(blockItems, 1, 0);
+            read.AddAll(blockItems);
+            inBlocks.Append(read, at, block);
             at += size;
         }
 
         var twins = items.GroupBy(i => i.ItemId, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
-        var found = ArFiles.FindDuplicateItemId(items, inBlocks);
+        var found = ArFiles.FindDuplicateItemId(read, inBlocks);
+        Assert.Equal(items, read.ToList());
         var sameRuns = whole.Twin is not null || whole.Unordered || inBlocks.Twin is not null || inBlocks.Unordered
             || whole.Starts.SequenceEqual(inBlocks.Starts);
         return sameRuns && (found is null ? twins.Count == 0 : twins.Contains(found));

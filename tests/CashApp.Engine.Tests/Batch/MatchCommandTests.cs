@@ -18,9 +18,23 @@ public sealed class MatchCommandTests : IDisposable
     [Fact]
     public async Task Match_DemoDay_AccountsForEveryCreditAndAgreesWithTheTruth()
     {
+        var stats = Path.Combine(_out, "..", Path.GetFileName(_out) + ".stats.json");
         var (code, error) = await CliRun.Run("match", "--open-items", TestPaths.Demo("open_items.csv"), "--customers", TestPaths.Demo("customers.csv"),
-            "--bank", TestPaths.Demo("bank", "day.bai2"), "--bank", TestPaths.Demo("bank", "day.camt053.xml"), "--bank", TestPaths.Demo("bank", "day.lockbox.txt"), "--out", _out);
+            "--bank", TestPaths.Demo("bank", "day.bai2"), "--bank", TestPaths.Demo("bank", "day.camt053.xml"), "--bank", TestPaths.Demo("bank", "day.lockbox.txt"), "--out", _out,
+            "--stats", stats);
         Assert.True(code == 0, error);
+
+        // The summary and the stats count the items the file holds (the matcher takes the loaded columns over and leaves
+        // them empty: a count read after that said 0).
+        var rows = File.ReadLines(TestPaths.Demo("open_items.csv")).Skip(1).Count(line => line.Length > 0);
+        Assert.Contains($"open items {rows:N0}, customers ", error, StringComparison.Ordinal);
+        using (var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(stats)))
+        {
+            File.Delete(stats);
+            Assert.Equal(rows, json.RootElement.GetProperty("open_items").GetInt32());
+            var index = json.RootElement.GetProperty("stages").EnumerateArray().Single(s => s.GetProperty("stage").GetString() == "index");
+            Assert.Equal(rows, index.GetProperty("count").GetInt32());
+        }
 
         var truth = Cashbench.Score(TestPaths.Demo(), _out);
         Assert.Equal(0, truth.Lost);

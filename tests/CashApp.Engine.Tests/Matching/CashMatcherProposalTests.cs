@@ -166,8 +166,9 @@ public sealed class CashMatcherProposalTests
         var given = items.AsEnumerable().Reverse().ToList();
         var matcher = new CashMatcher(given, customers, MatchPolicy.Default);
 
-        Assert.All(given, i => Assert.Same(i, matcher.ItemWithId(i.ItemId)));
-        Assert.Same(given[0], matcher.Fork().ItemWithId(given[0].ItemId));
+        // The matcher keeps its items by column: what it gives back is what the books are checked on, as the item was given.
+        Assert.All(given, i => Assert.Equal(BalanceCheck.BookedItem.Of(i), matcher.ItemWithId(i.ItemId)));
+        Assert.Equal(BalanceCheck.BookedItem.Of(given[0]), matcher.Fork().ItemWithId(given[0].ItemId));
         Assert.Null(matcher.ItemWithId("NO-SUCH-ITEM"));
         Assert.Null(matcher.ItemWithId(string.Empty));
     }
@@ -184,6 +185,6 @@ public sealed class CashMatcherProposalTests
         var byId = items.ToDictionary(i => i.ItemId, StringComparer.Ordinal);
         var moved = matcher.ItemsMoved();
         Assert.Equal(applied.Order(StringComparer.Ordinal), moved.Select(i => i.ItemId));
-        Assert.All(moved, i => Assert.Same(byId[i.ItemId], i));
+        Assert.All(moved, i => Assert.Equal(BalanceCheck.BookedItem.Of(byId[i.ItemId]), i));
     }
 }

@@ -24,7 +24,11 @@ public sealed class OrdinalOrderProperties
 
                 // In two parts on two cores from any size: every pass halved, every merge of two runs split in two.
                 var inParts = OrdinalOrder.Sort(elements, e => e.Key, elements.Count, inPartsFrom: 2);
-                return (actual.SequenceEqual(expected) && inParts.SequenceEqual(expected))
+                // The order alone, for keys compared where they are: the same places, in one part and in two.
+                var inPlace = new TextKeys([.. elements.Select(e => e.Key)]);
+                var order = OrdinalOrder.Order(inPlace, elements.Count).Select(i => elements[i]);
+                var orderInParts = OrdinalOrder.Order(inPlace, elements.Count, inPartsFrom: 2).Select(i => elements[i]);
+                return (actual.SequenceEqual(expected) && inParts.SequenceEqual(expected) && order.SequenceEqual(expected) && orderInParts.SequenceEqual(expected))
                     .Label($"[{string.Join(',', actual)}] / [{string.Join(',', inParts)}] vs [{string.Join(',', expected)}]");
             });
 
@@ -41,4 +45,9 @@ public sealed class OrdinalOrderProperties
                 return OrdinalOrder.Sort(ids, id => id).SequenceEqual(expected)
                     && OrdinalOrder.Sort(ids, id => id, ids.Count, inPartsFrom: 1_000).SequenceEqual(expected);
             });
+
+    private readonly struct TextKeys(string[] keys) : OrdinalOrder.IOrdinalKeys
+    {
+        public int Compare(int a, int b) => keys[a].AsSpan().SequenceCompareTo(keys[b]);
+    }
 }

@@ -1,0 +1,700 @@
+using CashApp.Engine.Model;
+using CashApp.Parsers.Currency;
+
+namespace CashApp.Engine.Matching;
+
+/// <summary>
+/// The open items a matcher was built over, kept by column rather than as one <see cref="OpenItem"/> each: amounts,
+/// dates, document types and currencies in arrays, each item's id, invoice number and PO number one after another in
+/// one character buffer. On the 1M day that is some 100 bytes an item where a record and its two or three strings took
+/// some 210, and three arrays and a buffer where the collector marked and copied 15 million objects (PERFORMANCE.md,
+/// "Session 39"). An item is read through <see cref="this[int]"/>, which reads the columns; its texts as spans, or as
+/// new strings where a caller keeps them (an application's item id, an explanation's number).
+/// </summary>
+/// <remarks>
+/// Items given as records (a served ledger, which keeps its snapshot's records anyway) are kept as those records, in one
+/// array (<see cref="OverRecords"/>): columns beside them would be some 500 MB more on a 5M-item ledger. Every accessor
+/// reads either.
+/// Every column is <see cref="Capacity"/> long: the slots past the items are room for those a generation adds
+/// (<see cref="WithAdded"/>), written once, before that generation is published, and never again. A generation made
+/// from an older one, whose room the first took, gets copies. So a reader of any generation never sees a slot written.
+/// </remarks>
+internal sealed class ItemRecords
+{
+    // A text's length is the character before it: one character below LongText, else LongText and the length in two
+    // characters (high, low). NoText stands for a PO number the item has none of.
+    private const char LongText = '\uFFFE';
+    private const char NoText = '\uFFFF';
+
+    private long[] _openMinor;
+    private int[] _docDate;
+    private int[] _dueDate;
+    private byte[] _docType;
+    private byte[] _currency;
+    private string[] _customerId;
+    private string[] _customerName;
+    private PaymentTerms?[] _terms;
+    private int[] _textAt;
+    private char[] _text;
+
+    // The currencies the items are in, indexed by _currency: a generation that adds one gets a longer copy.
+    private CurrencyCode[] _currencies;
+
+    // Where the texts of this generation's items end: a generation that adds items writes theirs from here.
+    private int _textEnd;
+
+    // The items a reader has added (ForReading, Add, AddAll); the matcher counts its own.
+    private int _count;
+
+    // The items as records, when given so (OverRecords): then the columns are empty and every accessor reads these.
+    private readonly OpenItem[]? _records;
+
+    private ItemRecords(long[] openMinor, int[] docDate, int[] dueDate, byte[] docType, byte[] currency, string[] customerId, string[] customerName, PaymentTerms?[] terms, int[] textAt, char[] text, CurrencyCode[] currencies, int textEnd)
+    {
+        (_openMinor, _docDate, _dueDate, _docType, _currency) = (openMinor, docDate, dueDate, docType, currency);
+        (_customerId, _customerName, _terms, _textAt, _text) = (customerId, customerName, terms, textAt, text);
+        (_currencies, _textEnd) = (currencies, textEnd);
+    }
+
+    private ItemRecords(OpenItem[] records, int count)
+        : this([], [], [], [], [], [], [], [], [], [], [], 0)
+    {
+        (_records, _count) = (records, count);
+    }
+
+    /// <summary>How many items the columns (or the records) have room for.</summary>
+    public int Capacity => _records?.Length ?? _openMinor.Length;
+
+    /// <summary>
+    /// The first <paramref name="count"/> of <paramref name="items"/> kept as they are, the array's length the room for
+    /// items added later: for a caller that keeps the records anyway (a served ledger's snapshot).
+    /// </summary>
+    public static ItemRecords OverRecords(OpenItem[] items, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, items.Length);
+        return new(items, count);
+    }
+
+    /// <summary>Item <paramref name="item"/>, read through the columns.</summary>
+    public ItemRecord this[int item] => new(this, item);
+
+    /// <summary>
+    /// The first <paramref name="count"/> of <paramref name="items"/> by column, with room for <paramref name="capacity"/>
+    /// items. Written in parts on every core: each part's texts go where the lengths of the parts before it end.
+    /// </summary>
+    public static ItemRecords Of(OpenItem[] items, int count, int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, capacity);
+        var parts = count < PartsFrom ? 1 : 4 * Math.Max(1, Environment.ProcessorCount);
+        var textStarts = new long[parts + 1];
+        Parallel.For(0, parts, part =>
+        {
+            var (from, to) = PartOf(part, parts, count);
+            long length = 0;
+            for (var i = from; i < to; i++)
+            {
+                length += TextLength(items[i]);
+            }
+
+            textStarts[part + 1] = length;
+        });
+
+        for (var part = 0; part < parts; part++)
+        {
+            textStarts[part + 1] += textStarts[part];
+        }
+
+        // The currencies are few: numbered on this thread first, in the items' order, so the parts only read the table.
+        var currency = new byte[capacity];
+        var currencies = new List<CurrencyCode>();
+        var currencyIndex = new Dictionary<CurrencyCode, byte>();
+        for (var i = 0; i < count; i++)
+        {
+            var code = items[i].Currency;
+            if (!currencyIndex.TryGetValue(code, out var at))
+            {
+                currencyIndex.Add(code, at = CurrencyNumber(currencies.Count));
+                currencies.Add(code);
+            }
+
+            currency[i] = at;
+        }
+
+        var used = textStarts[parts];
+        var records = new ItemRecords(
+            new long[capacity], new int[capacity], new int[capacity], new byte[capacity], currency,
+            new string[capacity], new string[capacity], new PaymentTerms?[capacity], new int[capacity],
+            GC.AllocateUninitializedArray<char>(TextCapacity(used, count, capacity)), [.. currencies], (int)used)
+        {
+            _count = count,
+        };
+        Parallel.For(0, parts, part =>
+        {
+            var (from, to) = PartOf(part, parts, count);
+            var at = (int)textStarts[part];
+            for (var i = from; i < to; i++)
+            {
+                at = records.Write(i, items[i], at);
+            }
+        });
+
+        return records;
+    }
+
+    /// <summary>
+    /// These records and <paramref name="added"/> written after the first <paramref name="count"/>: into copies
+    /// <paramref name="capacity"/> long when <paramref name="copy"/>, else into these columns (the caller has claimed the
+    /// room past <paramref name="count"/>, and <paramref name="capacity"/> is theirs). The texts' buffer is copied too when
+    /// its room is short.
+    /// </summary>
+    public ItemRecords WithAdded(IReadOnlyList<OpenItem> added, int count, int capacity, bool copy)
+    {
+        if (!copy && capacity != Capacity)
+        {
+            throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"The columns are {Capacity} long.");
+        }
+
+        if (_records is { } given)
+        {
+            if (copy)
+            {
+                // A new array even at the same length: the room past count is another generation's.
+                var copied = new OpenItem[capacity];
+                Array.Copy(given, copied, count);
+                given = copied;
+            }
+
+            for (var n = 0; n < added.Count; n++)
+            {
+                given[count + n] = added[n];
+            }
+
+            return new(given, count + added.Count);
+        }
+
+        long more = 0;
+        foreach (var item in added)
+        {
+            more += TextLength(item);
+        }
+
+        var used = _textEnd + more;
+        var text = _text;
+        if (copy || used > text.Length)
+        {
+            text = Arrays.Grown(_text, _textEnd, TextCapacity(used, count + added.Count, capacity));
+        }
+
+        var currencies = _currencies;
+        foreach (var item in added)
+        {
+            if (Array.IndexOf(currencies, item.Currency) < 0)
+            {
+                _ = CurrencyNumber(currencies.Length);
+                currencies = [.. currencies, item.Currency];
+            }
+        }
+
+        var records = new ItemRecords(
+            Column(_openMinor), Column(_docDate), Column(_dueDate), Column(_docType), Column(_currency), Column(_customerId),
+            Column(_customerName), Column(_terms), Column(_textAt), text, currencies, (int)used)
+        {
+            _count = count + added.Count,
+        };
+        var at = _textEnd;
+        for (var n = 0; n < added.Count; n++)
+        {
+            records._currency[count + n] = (byte)Array.IndexOf(currencies, added[n].Currency);
+            at = records.Write(count + n, added[n], at);
+        }
+
+        return records;
+
+        T[] Column<T>(T[] column)
+        {
+            if (!copy)
+            {
+                return column;
+            }
+
+            var grown = new T[capacity];
+            Array.Copy(column, grown, count);
+            return grown;
+        }
+    }
+
+    /// <summary>How many items a reader has added (<see cref="Add"/>, <see cref="AddAll"/>), or <see cref="Of"/> and <see cref="InOrder"/> wrote.</summary>
+    public int Count => _count;
+
+    /// <summary>How many characters the texts of the items here take, their lengths with them.</summary>
+    public int TextChars => _textEnd;
+
+    /// <summary>Columns for a reader to add items to, with room for <paramref name="items"/> items and <paramref name="textChars"/> characters of their texts to begin with.</summary>
+    public static ItemRecords ForReading(int items, int textChars) =>
+        new(new long[items], new int[items], new int[items], new byte[items], new byte[items], new string[items], new string[items],
+            new PaymentTerms?[items], new int[items], GC.AllocateUninitializedArray<char>(Math.Max(16, textChars)), [], 0);
+
+    /// <summary>Adds an item after those added; the columns grow (doubling) when full. For a reader, before the records are shared.</summary>
+    public void Add(ReadOnlySpan<char> itemId, DocType docType, string customerId, string customerName, ReadOnlySpan<char> invoiceNumber, bool hasPo, ReadOnlySpan<char> poNumber, CurrencyCode currency, long openMinor, DateOnly docDate, DateOnly dueDate, PaymentTerms? terms)
+    {
+        ByColumn();
+        EnsureRoom(1, LengthOf(itemId.Length) + LengthOf(invoiceNumber.Length) + (hasPo ? LengthOf(poNumber.Length) : 1));
+        var i = _count++;
+        _currency[i] = CurrencyIndex(currency);
+        _textEnd = Set(i, _textEnd, itemId, docType, customerId, customerName, invoiceNumber, hasPo, poNumber, openMinor, docDate, dueDate, terms);
+    }
+
+    /// <summary>Adds every item <paramref name="block"/>'s reader added, in its order, after those added here.</summary>
+    public void AddAll(ItemRecords block)
+    {
+        ByColumn();
+        block.ByColumn();
+        var (n, from) = (block._count, _count);
+        EnsureRoom(n, block._textEnd);
+        Array.Copy(block._openMinor, 0, _openMinor, from, n);
+        Array.Copy(block._docDate, 0, _docDate, from, n);
+        Array.Copy(block._dueDate, 0, _dueDate, from, n);
+        Array.Copy(block._docType, 0, _docType, from, n);
+        Array.Copy(block._customerId, 0, _customerId, from, n);
+        Array.Copy(block._customerName, 0, _customerName, from, n);
+        Array.Copy(block._terms, 0, _terms, from, n);
+        Span<byte> currencyOf = stackalloc byte[block._currencies.Length];
+        for (var c = 0; c < currencyOf.Length; c++)
+        {
+            currencyOf[c] = CurrencyIndex(block._currencies[c]);
+        }
+
+        for (var k = 0; k < n; k++)
+        {
+            _currency[from + k] = currencyOf[block._currency[k]];
+            _textAt[from + k] = block._textAt[k] + _textEnd;
+        }
+
+        block._text.AsSpan(0, block._textEnd).CopyTo(_text.AsSpan(_textEnd));
+        _textEnd += block._textEnd;
+        _count += n;
+    }
+
+    /// <summary>Empties the columns for a reader to add to again; their room is kept.</summary>
+    public void Clear()
+    {
+        Array.Clear(_customerId, 0, _count);
+        Array.Clear(_customerName, 0, _count);
+        Array.Clear(_terms, 0, _count);
+        (_count, _textEnd, _currencies) = (0, 0, []);
+    }
+
+    /// <summary>Lets the columns go, room and all: for a reader's records once the matcher has its own (something may still hold this object).</summary>
+    public void Drop()
+    {
+        (_openMinor, _docDate, _dueDate, _textAt) = ([], [], [], []);
+        (_docType, _currency, _customerId, _customerName, _terms, _text) = ([], [], [], [], [], []);
+        (_count, _textEnd, _currencies) = (0, 0, []);
+    }
+
+    /// <summary>
+    /// The items added here, item <c>order[i]</c> in place i, with room for <paramref name="capacity"/> items: what the
+    /// matcher keeps, the items in id order. Moved, not copied: the columns are put in order where they are (grown first
+    /// when short of <paramref name="capacity"/>), the texts stay where they are (each item says where its own start), and
+    /// these records are left empty. <paramref name="order"/> is used up.
+    /// </summary>
+    /// <remarks>
+    /// The index stage runs without a collection, so whatever it leaves behind stays until the match stage's, and the
+    /// run's peak grows with it. On the 1M day a copy of the columns and texts was some 550 MB more; the columns gathered
+    /// into new arrays (the texts kept) ran 0.3-0.4 s against 1.5 s here, which walks the order's cycles and so reads the
+    /// columns at random, but the peak in three pairs of runs was 4,657-5,056 MiB against 4,570-4,957 (PERFORMANCE.md,
+    /// "Session 39"). Memory is the aim this serves.
+    /// </remarks>
+    public ItemRecords MovedInOrder(int[] order, int capacity)
+    {
+        ByColumn();
+        var count = _count;
+        ArgumentOutOfRangeException.ThrowIfNotEqual(order.Length, count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, capacity);
+        if (_openMinor.Length < capacity)
+        {
+            ResizeColumns(capacity);
+        }
+
+        // Each column walks the cycles of the order on its own, the columns on every core.
+        Action[] columns =
+        [
+            () => Permute(_openMinor, order), () => Permute(_docDate, order), () => Permute(_dueDate, order),
+            () => Permute(_docType, order), () => Permute(_currency, order), () => Permute(_customerId, order),
+            () => Permute(_customerName, order), () => Permute(_terms, order), () => Permute(_textAt, order),
+        ];
+        Parallel.Invoke(columns);
+        var moved = new ItemRecords(_openMinor, _docDate, _dueDate, _docType, _currency, _customerId, _customerName, _terms, _textAt, _text, _currencies, _textEnd)
+        {
+            _count = count,
+        };
+        Drop();
+        return moved;
+    }
+
+    /// <summary>Puts <paramref name="column"/>'s first <c>order.Length</c> values in order where they are: value <c>order[i]</c> to place i.</summary>
+    private static void Permute<T>(T[] column, int[] order)
+    {
+        var done = new System.Collections.BitArray(order.Length);
+        for (var start = 0; start < order.Length; start++)
+        {
+            if (done[start])
+            {
+                continue;
+            }
+
+            // The cycle through start: each place takes the value of the place the order names, the last the first's.
+            var first = column[start];
+            var at = start;
+            while (true)
+            {
+                done[at] = true;
+                var from = order[at];
+                if (from == start)
+                {
+                    column[at] = first;
+                    break;
+                }
+
+                column[at] = column[from];
+                at = from;
+            }
+        }
+    }
+
+    /// <summary>The keys of the items added here, their ids: for <see cref="OrdinalOrder.Order"/>.</summary>
+    public IdKeys Ids => new(this);
+
+    /// <summary>Items compared by their ids, ordinally.</summary>
+    internal readonly struct IdKeys(ItemRecords records) : OrdinalOrder.IOrdinalKeys
+    {
+        public int Compare(int a, int b) => records.IdOf(a).SequenceCompareTo(records.IdOf(b));
+    }
+
+    /// <summary>The items added here as records, in their order.</summary>
+    public List<OpenItem> ToList()
+    {
+        var list = new List<OpenItem>(_count);
+        for (var i = 0; i < _count; i++)
+        {
+            list.Add(Record(i));
+        }
+
+        return list;
+    }
+
+    /// <summary>The item's three texts with their lengths, as they are kept.</summary>
+    private ReadOnlySpan<char> TextsOf(int item)
+    {
+        var start = _textAt[item];
+        var at = start;
+        Skip(ref at);
+        Skip(ref at);
+        if (_text[at] == NoText)
+        {
+            at++;
+        }
+        else
+        {
+            Skip(ref at);
+        }
+
+        return _text.AsSpan(start, at - start);
+    }
+
+    private void EnsureRoom(int items, long textChars)
+    {
+        if (_count + items > _openMinor.Length)
+        {
+            ResizeColumns(Math.Max(_count + items, 2 * _openMinor.Length));
+        }
+
+        var needed = _textEnd + textChars;
+        if (needed > _text.Length)
+        {
+            _text = Arrays.Grown(_text, _textEnd, (int)Math.Min(Array.MaxLength, Math.Max(needed, 2L * _text.Length)));
+            if (needed > _text.Length)
+            {
+                throw new InvalidOperationException($"The open items' ids, invoice numbers and PO numbers come to more than {Array.MaxLength:N0} characters; one matcher holds at most that.");
+            }
+        }
+    }
+
+    private void ResizeColumns(int length)
+    {
+        Array.Resize(ref _openMinor, length);
+        Array.Resize(ref _docDate, length);
+        Array.Resize(ref _dueDate, length);
+        Array.Resize(ref _docType, length);
+        Array.Resize(ref _currency, length);
+        Array.Resize(ref _customerId, length);
+        Array.Resize(ref _customerName, length);
+        Array.Resize(ref _terms, length);
+        Array.Resize(ref _textAt, length);
+    }
+
+    private byte CurrencyIndex(CurrencyCode currency)
+    {
+        var at = Array.IndexOf(_currencies, currency);
+        if (at < 0)
+        {
+            at = CurrencyNumber(_currencies.Length);
+            _currencies = [.. _currencies, currency];
+        }
+
+        return (byte)at;
+    }
+
+    /// <summary>What only records kept by column do: a reader's adding, and the move into id order.</summary>
+    private void ByColumn()
+    {
+        if (_records is not null)
+        {
+            throw new InvalidOperationException("These records are kept as given, not by column.");
+        }
+    }
+
+    /// <summary>The item's id.</summary>
+    public ReadOnlySpan<char> IdOf(int item)
+    {
+        if (_records is { } records)
+        {
+            return records[item].ItemId;
+        }
+
+        var at = _textAt[item];
+        return Text(ref at);
+    }
+
+    /// <summary>The item's invoice number.</summary>
+    public ReadOnlySpan<char> InvoiceNumberOf(int item)
+    {
+        if (_records is { } records)
+        {
+            return records[item].InvoiceNumber;
+        }
+
+        var at = _textAt[item];
+        Skip(ref at);
+        return Text(ref at);
+    }
+
+    /// <summary>Whether the item has a PO number, and which.</summary>
+    public bool HasPoNumber(int item, out ReadOnlySpan<char> poNumber)
+    {
+        if (_records is { } records)
+        {
+            poNumber = records[item].PoNumber;
+            return records[item].PoNumber is not null;
+        }
+
+        var at = _textAt[item];
+        Skip(ref at);
+        Skip(ref at);
+        if (_text[at] == NoText)
+        {
+            poNumber = default;
+            return false;
+        }
+
+        poNumber = Text(ref at);
+        return true;
+    }
+
+    /// <summary>The item's id as a string of its own: for what keeps it (an application, a suggestion).</summary>
+    public string ItemId(int item) => _records is { } records ? records[item].ItemId : new(IdOf(item));
+
+    /// <summary>The item's invoice number as a string of its own: for what keeps it (an explanation).</summary>
+    public string InvoiceNumber(int item) => _records is { } records ? records[item].InvoiceNumber : new(InvoiceNumberOf(item));
+
+    /// <summary>The item's open amount as the ledger gave it (minor units, negative for a credit memo).</summary>
+    public long OpenMinor(int item) => _records is { } records ? records[item].OpenMinor : _openMinor[item];
+
+    /// <summary>The item's currency.</summary>
+    public CurrencyCode Currency(int item) => _records is { } records ? records[item].Currency : _currencies[_currency[item]];
+
+    /// <summary>The item's customer id.</summary>
+    public string CustomerId(int item) => _records is { } records ? records[item].CustomerId : _customerId[item];
+
+    /// <summary>The customer name on the item.</summary>
+    public string CustomerName(int item) => _records is { } records ? records[item].CustomerName : _customerName[item];
+
+    /// <summary>The item's document date.</summary>
+    public DateOnly DocDate(int item) => _records is { } records ? records[item].DocDate : DateOnly.FromDayNumber(_docDate[item]);
+
+    /// <summary>The item's due date.</summary>
+    public DateOnly DueDate(int item) => _records is { } records ? records[item].DueDate : DateOnly.FromDayNumber(_dueDate[item]);
+
+    /// <summary>The item's payment terms, when AR gave them.</summary>
+    public PaymentTerms? Terms(int item) => _records is { } records ? records[item].Terms : _terms[item];
+
+    /// <summary>The item's document type.</summary>
+    public DocType DocType(int item) => _records is { } records ? records[item].DocType : (DocType)_docType[item];
+
+    /// <summary>The item as a record again, equal to the one it was written from.</summary>
+    public OpenItem Record(int item)
+    {
+        if (_records is { } records)
+        {
+            return records[item];
+        }
+
+        var po = HasPoNumber(item, out var poNumber) ? new string(poNumber) : null;
+        return new OpenItem(ItemId(item), DocType(item), CustomerId(item), CustomerName(item), new string(InvoiceNumberOf(item)), po, Currency(item), OpenMinor(item), DocDate(item), DueDate(item))
+        {
+            Terms = Terms(item),
+        };
+    }
+
+    /// <summary>Fetches where the item's texts are (its record's place): what a lookahead asks for before <see cref="PrefetchTexts"/>.</summary>
+    public void PrefetchPlace(int item)
+    {
+        if (_records is { } records)
+        {
+            Prefetch.Line(ref records[item]);
+        }
+        else
+        {
+            Prefetch.Line(ref _textAt[item]);
+        }
+    }
+
+    /// <summary>
+    /// Fetches the item's texts (its record), or with <paramref name="further"/> what follows: the rest of a text that
+    /// starts late in its line (the record's invoice number).
+    /// </summary>
+    public void PrefetchTexts(int item, bool further)
+    {
+        if (_records is { } records)
+        {
+            Prefetch.Object(further ? records[item].InvoiceNumber : records[item]);
+        }
+        else
+        {
+            Prefetch.Line(ref _text[Math.Min(_textAt[item] + (further ? 32 : 0), _text.Length - 1)]);
+        }
+    }
+
+    // From this many items a build writes the columns in parts on every core.
+    internal const int PartsFrom = 4_096;
+
+    private static (int From, int To) PartOf(int part, int parts, int count) => DeleteNeighbourhoodIndex.PartOf(part, parts, count);
+
+    /// <summary>The characters an item's texts take here, their lengths with them.</summary>
+    private static long TextLength(OpenItem item) =>
+        LengthOf(item.ItemId.Length) + LengthOf(item.InvoiceNumber.Length) + (item.PoNumber is { } po ? LengthOf(po.Length) : 1);
+
+    private static long LengthOf(int length) => length + (length < LongText ? 1 : 3);
+
+    /// <summary>Room for the texts used, and for the items to come up to <paramref name="capacity"/> at the length of those written so far.</summary>
+    private static int TextCapacity(long used, int count, int capacity)
+    {
+        var room = used + ((capacity - count) * Math.Max(8, (used / Math.Max(1, count)) + 1));
+        return room <= Array.MaxLength
+            ? (int)room
+            : used <= Array.MaxLength
+                ? Array.MaxLength
+                : throw new InvalidOperationException($"The open items' ids, invoice numbers and PO numbers come to {used:N0} characters; one matcher holds at most {Array.MaxLength:N0}.");
+    }
+
+    private static byte CurrencyNumber(int count) =>
+        count <= byte.MaxValue ? (byte)count : throw new InvalidOperationException($"The open items are in more than {byte.MaxValue + 1} currencies.");
+
+    /// <summary>Writes a record's columns (all but its currency) as item <paramref name="i"/>, its texts from <paramref name="at"/>; returns where they end.</summary>
+    private int Write(int i, OpenItem item, int at) =>
+        Set(i, at, item.ItemId, item.DocType, item.CustomerId, item.CustomerName, item.InvoiceNumber, item.PoNumber is not null, item.PoNumber,
+            item.OpenMinor, item.DocDate, item.DueDate, item.Terms);
+
+    /// <summary>Writes item <paramref name="i"/>'s columns (all but its currency) and its texts from <paramref name="at"/>; returns where its texts end.</summary>
+    private int Set(int i, int at, ReadOnlySpan<char> itemId, DocType docType, string customerId, string customerName, ReadOnlySpan<char> invoiceNumber, bool hasPo, ReadOnlySpan<char> poNumber, long openMinor, DateOnly docDate, DateOnly dueDate, PaymentTerms? terms)
+    {
+        _openMinor[i] = openMinor;
+        _docDate[i] = docDate.DayNumber;
+        _dueDate[i] = dueDate.DayNumber;
+        _docType[i] = (byte)docType;
+        _customerId[i] = customerId;
+        _customerName[i] = customerName;
+        _terms[i] = terms;
+        _textAt[i] = at;
+        at = Put(itemId, at);
+        at = Put(invoiceNumber, at);
+        if (hasPo)
+        {
+            return Put(poNumber, at);
+        }
+
+        _text[at] = NoText;
+        return at + 1;
+    }
+
+    private int Put(ReadOnlySpan<char> text, int at)
+    {
+        if (text.Length < LongText)
+        {
+            _text[at++] = (char)text.Length;
+        }
+        else
+        {
+            _text[at++] = LongText;
+            _text[at++] = (char)(text.Length >>> 16);
+            _text[at++] = (char)(text.Length & 0xFFFF);
+        }
+
+        text.CopyTo(_text.AsSpan(at));
+        return at + text.Length;
+    }
+
+    private ReadOnlySpan<char> Text(scoped ref int at)
+    {
+        var length = Length(ref at);
+        var text = _text.AsSpan(at, length);
+        at += length;
+        return text;
+    }
+
+    private void Skip(scoped ref int at)
+    {
+        // Not at += Length(ref at): that adds the length to where the head was read, before the head is passed.
+        var length = Length(ref at);
+        at += length;
+    }
+
+    private int Length(scoped ref int at)
+    {
+        var head = _text[at++];
+        if (head < LongText)
+        {
+            return head;
+        }
+
+        var length = (_text[at] << 16) | _text[at + 1];
+        at += 2;
+        return length;
+    }
+}
+
+/// <summary>
+/// One item of <see cref="ItemRecords"/>, read through its columns, under the names of <see cref="OpenItem"/>. The texts
+/// as properties are new strings each time: where a caller only compares or scans them, the spans of
+/// <see cref="ItemRecords"/> cost nothing.
+/// </summary>
+internal readonly struct ItemRecord(ItemRecords records, int item)
+{
+    public string ItemId => records.ItemId(item);
+
+    public string InvoiceNumber => records.InvoiceNumber(item);
+
+    public long OpenMinor => records.OpenMinor(item);
+
+    public CurrencyCode Currency => records.Currency(item);
+
+    public string CustomerId => records.CustomerId(item);
+
+    public string CustomerName => records.CustomerName(item);
+
+    public DateOnly DocDate => records.DocDate(item);
+
+    public DateOnly DueDate => records.DueDate(item);
+
+    public PaymentTerms? Terms => records.Terms(item);
+}

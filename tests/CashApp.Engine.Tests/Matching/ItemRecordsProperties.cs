@@ -1,0 +1,187 @@
+using CashApp.Engine.Matching;
+using CashApp.Engine.Model;
+using CashApp.Parsers.Currency;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+namespace CashApp.Engine.Tests.Matching;
+
+/// <summary>
+/// The matcher's items by column read back as the records they were written from, field by field, and a generation's
+/// added items never change what an older generation reads.
+/// </summary>
+public sealed class ItemRecordsProperties
+{
+    private static readonly CurrencyCode[] Currencies = [new("USD"), new("JPY"), new("BHD"), new("EUR"), new("CLF")];
+
+    private static readonly PaymentTerms?[] Terms = [null, new("2/10 NET 30", 200, 10, 30), new("NET 45", 0, 0, 45), new("1% 15", 100, 15, null)];
+
+    // Texts of every kind a file or the store can give: empty, short, with characters past ASCII and the two a length
+    // is written with (U+FFFE, U+FFFF), and now and then around the length past which one takes three characters.
+    private static readonly Gen<string> Text = Gen.OneOf(
+        Gen.Elements(string.Empty, "A", "AR1", "INV-1004567", "PO 77/ä", "\uFFFE", "\uFFFF\uFFFE", "12\" pipe"),
+        Gen.Choose(0, 40).Select(n => new string('x', n)),
+        Gen.Choose(65_532, 65_537).Select(n => new string('L', n)));
+
+    private static Gen<OpenItem> Item(int at) =>
+        from invoice in Text
+        from po in Gen.OneOf(Gen.Constant<string?>(null), Text.Select(t => (string?)t))
+        from currency in Gen.Elements(Currencies)
+        from open in Gen.Elements(0L, 1L, -250_00L, 999_999_999_99L, long.MinValue, long.MaxValue)
+        from type in Gen.Elements(DocType.Invoice, DocType.CreditMemo, DocType.DebitMemo)
+        from days in Gen.Choose(0, 3_652_058)
+        from terms in Gen.Elements(Terms)
+        from customer in Gen.Elements("C1", "C2", string.Empty)
+        select new OpenItem($"AR{at}", type, customer, $"Name of {customer}", invoice, po, currency, open,
+            DateOnly.FromDayNumber(days), DateOnly.FromDayNumber(3_652_058 - days)) { Terms = terms };
+
+    private static Gen<List<OpenItem>> Items(int from, int most) =>
+        Gen.Choose(0, most).SelectMany(n => Gen.CollectToList(Enumerable.Range(from, n).Select(Item)));
+
+    [Property(MaxTest = 200, Replay = "(7,11)")]
+    public Property Of_ReadsBackEveryItemAsItsRecord() =>
+        Prop.ForAll(
+            Items(0, 30).ToArbitrary(),
+            Gen.Choose(0, 10).ToArbitrary(),
+            (items, room) =>
+            {
+                var records = ItemRecords.Of([.. items], items.Count, items.Count + room);
+
+                // Records given as records (a served ledger) are read the same way.
+                var given = ItemRecords.OverRecords([.. items, .. new OpenItem[room]], items.Count);
+                return (records.Capacity == items.Count + room && ReadsBack(records, items, 0) && given.Capacity == items.Count + room && ReadsBack(given, items, 0))
+                    .Label($"{items.Count} items, room {room}");
+            });
+
+    [Fact]
+    public void Of_ItemsWrittenInParts_ReadBackInOrder()
+    {
+        // Enough items for the parts on every core, each with texts of another length, so that a part's texts
+        // starting one character off would read another item's.
+        var items = Enumerable.Range(0, ItemRecords.PartsFrom + 1_234)
+            .Select(i => new OpenItem($"AR{i}", DocType.Invoice, $"C{i % 97}", $"Name {i % 97}", new string('9', i % 13), i % 3 == 0 ? null : $"PO{i}",
+                Currencies[i % Currencies.Length], i, DateOnly.FromDayNumber(700_000 + i), DateOnly.FromDayNumber(700_030 + i)) { Terms = Terms[i % Terms.Length] })
+            .ToList();
+
+        var records = ItemRecords.Of([.. items], items.Count, items.Count);
+
+        Assert.True(ReadsBack(records, items, 0));
+    }
+
+    [Property(MaxTest = 150, Replay = "(5,3)")]
+    public Property WithAdded_WritesTheAddedAfterAndLeavesOlderGenerationsAsTheyRead() =>
+        Prop.ForAll(
+            (from built in Items(0, 12) from first in Items(100, 12) from second in Items(200, 12) select (built, first, second)).ToArbitrary(),
+            Gen.Choose(0, 30).ToArbitrary(),
+            Gen.Elements(true, false).ToArbitrary(),
+            (lists, room, byColumn) =>
+            {
+                var (built, first, second) = lists;
+                var records = byColumn ? ItemRecords.Of([.. built], built.Count, built.Count + room) : ItemRecords.OverRecords([.. built, .. new OpenItem[room]], built.Count);
+
+                // The first generation made from the build takes the room past it when its items fit there (the caller
+                // has claimed it), and gets copies when they do not.
+                var fits = built.Count + first.Count <= records.Capacity;
+                var capacity = fits ? records.Capacity : built.Count + first.Count + 5;
+                var one = records.WithAdded(first, built.Count, capacity, copy: !fits);
+
+                // A second generation made from the build: the room is the first's now, so it always copies.
+                var two = records.WithAdded(second, built.Count, built.Count + second.Count + 3, copy: true);
+
+                return (ReadsBack(records, built, 0)
+                        && ReadsBack(one, built, 0) && ReadsBack(one, first, built.Count)
+                        && ReadsBack(two, built, 0) && ReadsBack(two, second, built.Count))
+                    .Label($"built {built.Count}, room {room}, first {first.Count}, second {second.Count}, by column {byColumn}");
+            });
+
+    [Property(MaxTest = 200, Replay = "(13,17)")]
+    public Property AddedByAReader_ReadBackInOrder_AndAgainAfterClear() =>
+        Prop.ForAll(
+            Items(0, 20).ToArbitrary(),
+            Items(50, 20).ToArbitrary(),
+            (first, second) =>
+            {
+                // Little room to begin with, so that the columns and the texts grow as a reader adds.
+                var records = ItemRecords.ForReading(1, 1);
+                AddAll(records, first);
+                var once = records.Count == first.Count && ReadsBack(records, first, 0);
+
+                // A block's columns are emptied and used again for the next block: nothing of the first stays.
+                records.Clear();
+                AddAll(records, second);
+                return (once && records.Count == second.Count && ReadsBack(records, second, 0) && records.ToList().SequenceEqual(second))
+                    .Label($"{first.Count} then {second.Count}");
+            });
+
+    [Property(MaxTest = 200, Replay = "(19,23)")]
+    public Property MovedInOrder_IsTheRecordsInThatOrder_AndLeavesTheReadersEmpty() =>
+        Prop.ForAll(
+            Items(0, 25).ToArbitrary(),
+            Gen.Choose(0, int.MaxValue).ToArbitrary(),
+            Gen.Choose(0, 40).ToArbitrary(),
+            (items, seed, room) =>
+            {
+                var records = ItemRecords.ForReading(items.Count + 1, 4);
+                AddAll(records, items);
+                var order = Enumerable.Range(0, items.Count).ToArray();
+                new Random(seed).Shuffle(order);
+                var expected = order.Select(i => items[i]).ToList();
+
+                var moved = records.MovedInOrder([.. order], items.Count + room);
+                return (moved.Capacity >= items.Count + room && moved.Count == items.Count && ReadsBack(moved, expected, 0) && records.Count == 0)
+                    .Label($"{items.Count} items, room {room}, order [{string.Join(',', order)}]");
+            });
+
+    [Fact]
+    public void MovedInOrder_OfTheIdOrder_IsTheSortOfTheRecords()
+    {
+        // A file's two runs (AR999999 sorts after AR1000000) and ids in no order, with the ties a sort must keep stable.
+        var ids = Enumerable.Range(999_990, 20).Select(n => $"AR{n}").Concat(["B", "A", "AR1000001", "A"]).ToList();
+        var items = ids.Select((id, i) => new OpenItem(id, DocType.Invoice, "C1", "Acme", $"INV-{i}", null, Currencies[0], i + 1, default, default)).ToList();
+        var records = ItemRecords.ForReading(4, 4);
+        AddAll(records, items);
+
+        var sorted = records.MovedInOrder(OrdinalOrder.Order(records.Ids, items.Count), items.Count);
+
+        Assert.Equal(OrdinalOrder.Sort(items, i => i.ItemId), sorted.ToList());
+    }
+
+    private static void AddAll(ItemRecords records, List<OpenItem> items)
+    {
+        foreach (var item in items)
+        {
+            records.Add(item.ItemId, item.DocType, item.CustomerId, item.CustomerName, item.InvoiceNumber, item.PoNumber is not null, item.PoNumber,
+                item.Currency, item.OpenMinor, item.DocDate, item.DueDate, item.Terms);
+        }
+    }
+
+    [Fact]
+    public void WithAdded_IntoTheColumnsNotTheirOwn_IsRefused()
+    {
+        var records = ItemRecords.Of([], 0, 8);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => records.WithAdded([], 0, 9, copy: false));
+    }
+
+    /// <summary>Whether items <paramref name="from"/> on read back as <paramref name="items"/>, every field, every way.</summary>
+    private static bool ReadsBack(ItemRecords records, List<OpenItem> items, int from)
+    {
+        for (var n = 0; n < items.Count; n++)
+        {
+            var (item, at) = (items[n], from + n);
+            var po = records.HasPoNumber(at, out var poNumber) ? new string(poNumber) : null;
+            var view = records[at];
+            if (records.Record(at) != item || !records.IdOf(at).SequenceEqual(item.ItemId) || records.ItemId(at) != item.ItemId
+                || !records.InvoiceNumberOf(at).SequenceEqual(item.InvoiceNumber) || po != item.PoNumber
+                || view.InvoiceNumber != item.InvoiceNumber || view.OpenMinor != item.OpenMinor || view.Currency != item.Currency
+                || view.CustomerId != item.CustomerId || view.CustomerName != item.CustomerName || view.DocDate != item.DocDate
+                || view.DueDate != item.DueDate || view.Terms != item.Terms || view.ItemId != item.ItemId)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
