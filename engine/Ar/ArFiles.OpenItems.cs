@@ -723,8 +723,8 @@ public static partial class ArFiles
                 }
             }
 
-            var from = FirstAbove(items, next[r], ends[r], least!, orEqual: false);
-            var to = FirstAbove(items, next[r], ends[r], greatest!, orEqual: true);
+            var from = FirstAbove(items, next[r], ends[r], least!, passEqual: false);
+            var to = FirstAbove(items, next[r], ends[r], greatest!, passEqual: true);
             ends[r] = Math.Max(from, to);
             next[r] = from;
         }
@@ -763,16 +763,16 @@ public static partial class ArFiles
 
     /// <summary>
     /// The first item of the ascending run <paramref name="from"/>..<paramref name="to"/> whose id is above <paramref name="id"/>
-    /// (or, unless <paramref name="orEqual"/>, equal to it); <paramref name="to"/> when none is.
+    /// (or equal to it, unless <paramref name="passEqual"/>: then ids equal to it are passed over); <paramref name="to"/> when none is.
     /// </summary>
-    private static int FirstAbove(ItemRecords items, int from, int to, string id, bool orEqual)
+    private static int FirstAbove(ItemRecords items, int from, int to, string id, bool passEqual)
     {
         int lo = from, hi = to;
         while (lo < hi)
         {
             var mid = lo + ((hi - lo) >> 1);
             var order = items.IdOf(mid).SequenceCompareTo(id);
-            if (order < 0 || (orEqual && order == 0))
+            if (order < 0 || (passEqual && order == 0))
             {
                 lo = mid + 1;
             }
