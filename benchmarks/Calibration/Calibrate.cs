@@ -248,7 +248,7 @@ internal static class Calibrate
 
     private static List<Dictionary<string, string>> Rows(string path)
     {
-        using var csv = CsvDataReader.Create(path);
+        using var csv = CsvDataReader.Create(path, new CsvDataReaderOptions { MaxBufferSize = 1 << 26 });
         var rows = new List<Dictionary<string, string>>();
         while (csv.Read())
         {

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.InteropServices;
 using System.Text;
 using CashApp.Engine.Matching;
 using CashApp.Engine.Model;
@@ -152,7 +151,7 @@ public static partial class ArFiles
         }
 
         // Cut the file into blocks that end at a line end, and parse them on every core, in order. Each block's
-        // items are copied to the one list as the block is done, in file order, and its array is reused: a list
+        // items are copied to the read's columns as the block is done, in file order, and its columns are reused: a list
         // per block, all kept to the end and then copied, was as much garbage again as the list of the read.
         var pending = new Queue<Task<BlockItems>>();
         ItemRecords? items = null;
@@ -201,8 +200,8 @@ public static partial class ArFiles
                 var part = Wait(pending.Dequeue());
                 try
                 {
-                    // Sized from the first block's rows per byte, a little over: a list grown by doubling
-                    // would allocate as much again. A file whose later rows are shorter only grows it.
+                    // Sized from the first block's rows per byte, a little over: columns grown by doubling
+                    // would allocate as much again. A file whose later rows are shorter only grows them.
                     // The texts likewise, at the first block's characters per row.
                     var estimate = EstimateRows(part.Count, part.Bytes, fileLength - dataStart);
                     items ??= ItemRecords.ForReading(estimate, (int)Math.Min(Array.MaxLength, (long)estimate * (part.Items.TextChars / Math.Max(1, part.Count) + 1)));
@@ -724,8 +723,8 @@ public static partial class ArFiles
                 }
             }
 
-            var from = FirstAbove(items, next[r], ends[r], least!, orEqual: false);
-            var to = FirstAbove(items, next[r], ends[r], greatest!, orEqual: true);
+            var from = FirstAbove(items, next[r], ends[r], least!, passEqual: false);
+            var to = FirstAbove(items, next[r], ends[r], greatest!, passEqual: true);
             ends[r] = Math.Max(from, to);
             next[r] = from;
         }
@@ -764,16 +763,16 @@ public static partial class ArFiles
 
     /// <summary>
     /// The first item of the ascending run <paramref name="from"/>..<paramref name="to"/> whose id is above <paramref name="id"/>
-    /// (or, unless <paramref name="orEqual"/>, equal to it); <paramref name="to"/> when none is.
+    /// (or equal to it, unless <paramref name="passEqual"/>: then ids equal to it are passed over); <paramref name="to"/> when none is.
     /// </summary>
-    private static int FirstAbove(ItemRecords items, int from, int to, string id, bool orEqual)
+    private static int FirstAbove(ItemRecords items, int from, int to, string id, bool passEqual)
     {
         int lo = from, hi = to;
         while (lo < hi)
         {
             var mid = lo + ((hi - lo) >> 1);
             var order = items.IdOf(mid).SequenceCompareTo(id);
-            if (order < 0 || (orEqual && order == 0))
+            if (order < 0 || (passEqual && order == 0))
             {
                 lo = mid + 1;
             }

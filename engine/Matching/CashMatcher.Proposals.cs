@@ -131,16 +131,16 @@ public sealed partial class CashMatcher
     }
 
     /// <summary>
-    /// The open items whose open amount has moved from its opening, as the ledger was given them (opening amounts), in the
-    /// matcher's item order: after a run, a guess at the items applied to (an application moves its item's amount); an
-    /// item applied to and not among them is looked up by id.
+    /// The open items whose open amount has moved from its opening, as the books are checked on them (id, currency, the
+    /// open amount the ledger gave), in the matcher's item order: after a run, a guess at the items applied to (an
+    /// application moves its item's amount); an item applied to and not among them is looked up by id.
     /// </summary>
     /// <remarks>
     /// What lets a batch run check the books after matching without keeping the loaded item list alive beside the index.
     /// It reads two arrays of amounts, not the items: a look for the applied ids among every item read 5M objects and
     /// their ids on the 1M day, a cache miss and a hash lookup each (a binary search per id was slower still: its string
-    /// compares miss the cache at every step). Which items moved only says which records to give: a check built on
-    /// them holds each application against its item's own record, and looks up by id (<see cref="ItemWithId"/>) any item
+    /// compares miss the cache at every step). Which items moved only says which items to give: a check built on
+    /// them holds each application against its item's own fields, and looks up by id (<see cref="ItemWithId"/>) any item
     /// applied to that is not among them.
     /// </remarks>
     internal List<BalanceCheck.BookedItem> ItemsMoved()

@@ -88,7 +88,7 @@ internal static class Cashbench
 
     private static List<Dictionary<string, string>> Rows(string path)
     {
-        using var reader = CsvDataReader.Create(path);
+        using var reader = CsvDataReader.Create(path, new CsvDataReaderOptions { MaxBufferSize = 1 << 26 });
         var rows = new List<Dictionary<string, string>>();
         while (reader.Read())
         {

@@ -31,7 +31,7 @@ internal static class CliRun
     /// <summary>Every row of the CSV file at <paramref name="path"/>, by column name.</summary>
     public static List<Dictionary<string, string>> Rows(string path)
     {
-        using var reader = CsvDataReader.Create(path);
+        using var reader = CsvDataReader.Create(path, new CsvDataReaderOptions { MaxBufferSize = 1 << 26 });
         var rows = new List<Dictionary<string, string>>();
         while (reader.Read())
         {

@@ -134,6 +134,26 @@ public sealed class ItemRecordsProperties
             });
 
     [Fact]
+    public void MovedInOrder_ColumnsGrownFarPastTheCapacity_AreCutToIt()
+    {
+        // A reader that sized its columns for far more items than came (its first block's rows longer than the rest).
+        var items = Enumerable.Range(0, 20).Select(i => new OpenItem($"AR{i}", DocType.Invoice, "C1", "Acme", $"INV-{i}", i % 2 == 0 ? null : $"PO{i}",
+            Currencies[i % Currencies.Length], i + 1, default, default)).ToList();
+        var records = ItemRecords.ForReading(10_000, 1_000_000);
+        AddAll(records, items);
+
+        var moved = records.MovedInOrder([.. Enumerable.Range(0, 20).Reverse()], 30);
+
+        Assert.Equal(30, moved.Capacity);
+        Assert.True(ReadsBack(moved, [.. Enumerable.Reverse(items)], 0));
+
+        // A little room past it is kept as it is: cutting would copy every column.
+        var near = ItemRecords.ForReading(31, 1_000);
+        AddAll(near, items);
+        Assert.Equal(31, near.MovedInOrder([.. Enumerable.Range(0, 20)], 30).Capacity);
+    }
+
+    [Fact]
     public void MovedInOrder_OfTheIdOrder_IsTheSortOfTheRecords()
     {
         // A file's two runs (AR999999 sorts after AR1000000) and ids in no order, with the ties a sort must keep stable.
