@@ -4,6 +4,7 @@ using CashApp.DayGen;
 using CashApp.Engine.Batch;
 using CashApp.Engine.Matching;
 using CashApp.Engine.Model;
+using CashApp.Engine.Output;
 using Sylvan.Data.Csv;
 
 namespace CashApp.Benchmarks.Calibration;
@@ -248,7 +249,7 @@ internal static class Calibrate
 
     private static List<Dictionary<string, string>> Rows(string path)
     {
-        using var csv = CsvDataReader.Create(path, new CsvDataReaderOptions { MaxBufferSize = 1 << 26 });
+        using var csv = CsvDataReader.Create(path, new CsvDataReaderOptions { MaxBufferSize = CsvOut.MaxRowChars });
         var rows = new List<Dictionary<string, string>>();
         while (csv.Read())
         {

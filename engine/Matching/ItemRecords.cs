@@ -105,30 +105,21 @@ internal sealed class ItemRecords
             textStarts[part + 1] += textStarts[part];
         }
 
-        // The currencies are few: numbered on this thread first, in the items' order, so the parts only read the table.
-        var currency = new byte[capacity];
-        var currencies = new List<CurrencyCode>();
-        var currencyIndex = new Dictionary<CurrencyCode, byte>();
-        for (var i = 0; i < count; i++)
-        {
-            var code = items[i].Currency;
-            if (!currencyIndex.TryGetValue(code, out var at))
-            {
-                currencyIndex.Add(code, at = CurrencyNumber(currencies.Count));
-                currencies.Add(code);
-            }
-
-            currency[i] = at;
-        }
-
         var used = textStarts[parts];
         var records = new ItemRecords(
-            new long[capacity], new int[capacity], new int[capacity], new byte[capacity], currency,
+            new long[capacity], new int[capacity], new int[capacity], new byte[capacity], new byte[capacity],
             new string[capacity], new string[capacity], new PaymentTerms?[capacity], new int[capacity],
-            GC.AllocateUninitializedArray<char>(TextCapacity(used, count, capacity)), [.. currencies], (int)used)
+            GC.AllocateUninitializedArray<char>(TextCapacity(used, count, capacity)), [], (int)used)
         {
             _count = count,
         };
+
+        // The currencies are few: numbered on this thread first, in the items' order, so the parts only read the table.
+        for (var i = 0; i < count; i++)
+        {
+            records._currency[i] = records.CurrencyIndex(items[i].Currency);
+        }
+
         Parallel.For(0, parts, part =>
         {
             var (from, to) = PartOf(part, parts, count);
@@ -186,26 +177,16 @@ internal sealed class ItemRecords
             text = Arrays.Grown(_text, _textEnd, TextCapacity(used, count + added.Count, capacity));
         }
 
-        var currencies = _currencies;
-        foreach (var item in added)
-        {
-            if (Array.IndexOf(currencies, item.Currency) < 0)
-            {
-                _ = CurrencyNumber(currencies.Length);
-                currencies = [.. currencies, item.Currency];
-            }
-        }
-
         var records = new ItemRecords(
             Column(_openMinor), Column(_docDate), Column(_dueDate), Column(_docType), Column(_currency), Column(_customerId),
-            Column(_customerName), Column(_terms), Column(_textAt), text, currencies, (int)used)
+            Column(_customerName), Column(_terms), Column(_textAt), text, _currencies, (int)used)
         {
             _count = count + added.Count,
         };
         var at = _textEnd;
         for (var n = 0; n < added.Count; n++)
         {
-            records._currency[count + n] = (byte)Array.IndexOf(currencies, added[n].Currency);
+            records._currency[count + n] = records.CurrencyIndex(added[n].Currency);
             at = records.Write(count + n, added[n], at);
         }
 
@@ -425,12 +406,18 @@ internal sealed class ItemRecords
         Array.Resize(ref _textAt, length);
     }
 
+    /// <summary>
+    /// The number of <paramref name="currency"/> in these records' table, added at its end when new. The table is never
+    /// changed in place but replaced by a longer copy, so a generation that adds a currency leaves its parent's as it is.
+    /// </summary>
     private byte CurrencyIndex(CurrencyCode currency)
     {
         var at = Array.IndexOf(_currencies, currency);
         if (at < 0)
         {
-            at = CurrencyNumber(_currencies.Length);
+            at = _currencies.Length <= byte.MaxValue
+                ? _currencies.Length
+                : throw new InvalidOperationException($"The open items are in more than {byte.MaxValue + 1} currencies.");
             _currencies = [.. _currencies, currency];
         }
 
@@ -588,9 +575,6 @@ internal sealed class ItemRecords
                 ? Array.MaxLength
                 : throw new InvalidOperationException($"The open items' ids, invoice numbers and PO numbers come to {used:N0} characters; one matcher holds at most {Array.MaxLength:N0}.");
     }
-
-    private static byte CurrencyNumber(int count) =>
-        count <= byte.MaxValue ? (byte)count : throw new InvalidOperationException($"The open items are in more than {byte.MaxValue + 1} currencies.");
 
     /// <summary>Writes a record's columns (all but its currency) as item <paramref name="i"/>, its texts from <paramref name="at"/>; returns where they end.</summary>
     private int Write(int i, OpenItem item, int at) =>

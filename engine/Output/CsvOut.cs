@@ -12,10 +12,15 @@ namespace CashApp.Engine.Output;
 /// </summary>
 public static class CsvOut
 {
-    // Sylvan's writer holds a whole row in its buffer, 16K characters unless let grow: a row past that stopped a run after
-    // matching with an unhandled exception, where an open_items.csv row may hold an id of 65,000 characters and an
-    // exceptions row lists several suggested ids. Grown only for such a row, to 64M characters at the most.
-    private static readonly CsvDataWriterOptions Options = new() { WriteHeaders = true, NewLine = "\n", MaxBufferSize = 1 << 26 };
+    /// <summary>
+    /// The longest row written, and so the most a reader of these files must let Sylvan's buffer grow to
+    /// (<c>CsvDataReaderOptions.MaxBufferSize</c>). Sylvan holds a whole row in its buffer, 16K characters unless let grow: a
+    /// row past that stopped a run after matching with an unhandled exception, where an open_items.csv row may hold an id
+    /// of 65,000 characters and an exceptions row lists several suggested ids. Grown only for such a row.
+    /// </summary>
+    public const int MaxRowChars = 1 << 26;
+
+    private static readonly CsvDataWriterOptions Options = new() { WriteHeaders = true, NewLine = "\n", MaxBufferSize = MaxRowChars };
 
     /// <summary>Writes the rows to <paramref name="writer"/>.</summary>
     public static void Write(TextWriter writer, IReadOnlyList<string> columns, IEnumerable<string?[]> rows)

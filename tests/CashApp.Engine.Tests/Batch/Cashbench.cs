@@ -1,4 +1,5 @@
 using System.Globalization;
+using CashApp.Engine.Output;
 using Sylvan.Data.Csv;
 
 namespace CashApp.Engine.Tests.Batch;
@@ -88,7 +89,7 @@ internal static class Cashbench
 
     private static List<Dictionary<string, string>> Rows(string path)
     {
-        using var reader = CsvDataReader.Create(path, new CsvDataReaderOptions { MaxBufferSize = 1 << 26 });
+        using var reader = CsvDataReader.Create(path, new CsvDataReaderOptions { MaxBufferSize = CsvOut.MaxRowChars });
         var rows = new List<Dictionary<string, string>>();
         while (reader.Read())
         {

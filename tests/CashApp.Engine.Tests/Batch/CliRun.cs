@@ -1,4 +1,5 @@
 using System.Globalization;
+using CashApp.Engine.Output;
 using CashApp.Grpc.Cli;
 using Sylvan.Data.Csv;
 
@@ -31,7 +32,7 @@ internal static class CliRun
     /// <summary>Every row of the CSV file at <paramref name="path"/>, by column name.</summary>
     public static List<Dictionary<string, string>> Rows(string path)
     {
-        using var reader = CsvDataReader.Create(path, new CsvDataReaderOptions { MaxBufferSize = 1 << 26 });
+        using var reader = CsvDataReader.Create(path, new CsvDataReaderOptions { MaxBufferSize = CsvOut.MaxRowChars });
         var rows = new List<Dictionary<string, string>>();
         while (reader.Read())
         {
