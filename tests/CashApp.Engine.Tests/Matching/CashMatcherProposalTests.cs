@@ -159,18 +159,20 @@ public sealed class CashMatcherProposalTests
     }
 
     [Fact]
-    public void ItemWithId_EveryItemGivenInAnyOrder_ItsRecordAndNullForUnknownIds()
+    public void Book_EveryItemGivenInAnyOrder_FoundByIdAsGivenAndUnknownIdsNot()
     {
         var (items, customers, _) = Demo.Value;
         // Reversed, so the matcher's id order is not the order the items were given in.
         var given = items.AsEnumerable().Reverse().ToList();
         var matcher = new CashMatcher(given, customers, MatchPolicy.Default);
 
-        // The matcher keeps its items by column: what it gives back is what the books are checked on, as the item was given.
-        Assert.All(given, i => Assert.Equal(BalanceCheck.BookedItem.Of(i), matcher.ItemWithId(i.ItemId)));
-        Assert.Equal(BalanceCheck.BookedItem.Of(given[0]), matcher.Fork().ItemWithId(given[0].ItemId));
-        Assert.Null(matcher.ItemWithId("NO-SUCH-ITEM"));
-        Assert.Null(matcher.ItemWithId(string.Empty));
+        // The matcher keeps its items by column: what the books are checked on is each item as it was given.
+        var book = matcher.Book;
+        Assert.All(given, i => Assert.Equal(BalanceCheck.BookedItem.Of(i), Booked(book, book.Find(i.ItemId))));
+        var fork = matcher.Fork().Book;
+        Assert.Equal(BalanceCheck.BookedItem.Of(given[0]), Booked(fork, fork.Find(given[0].ItemId)));
+        Assert.Equal(-1, book.Find("NO-SUCH-ITEM"));
+        Assert.Equal(-1, book.Find(string.Empty));
     }
 
     [Fact]
@@ -183,8 +185,12 @@ public sealed class CashMatcherProposalTests
         var applied = matcher.Match(payments).Applications.Select(a => a.ItemId).ToHashSet(StringComparer.Ordinal);
         Assert.NotEmpty(applied);
         var byId = items.ToDictionary(i => i.ItemId, StringComparer.Ordinal);
-        var moved = matcher.ItemsMoved();
+        var book = matcher.Book;
+        var moved = matcher.ItemsMoved().Select(i => Booked(book, i)).ToList();
         Assert.Equal(applied.Order(StringComparer.Ordinal), moved.Select(i => i.ItemId));
         Assert.All(moved, i => Assert.Equal(BalanceCheck.BookedItem.Of(byId[i.ItemId]), i));
     }
+
+    private static BalanceCheck.BookedItem Booked(CashMatcher.ItemBook book, int item) =>
+        new(book.IdOf(item).ToString(), book.CurrencyOf(item), book.OpenMinorOf(item));
 }
