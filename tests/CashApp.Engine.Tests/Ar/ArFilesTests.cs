@@ -294,13 +294,20 @@ public sealed class ArFilesTests : IDisposable
         File.WriteAllText(path, string.Empty);
         Assert.Equal($"{path}:1: the file is empty: expected a header row naming the columns, then a row per record.", Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(path)).Message);
 
-        // Open items say so alike, whichever reader meets it: empty, a byte order mark alone, or line ends alone.
-        foreach (var bytes in new byte[][] { [], [0xEF, 0xBB, 0xBF], "\r\n\n"u8.ToArray() })
+        // Customers and open items say so alike, whichever reader meets it: empty, a byte order mark alone, or line ends
+        // alone (Sylvan reads those as a header of one nameless column).
+        foreach (var bytes in new byte[][] { [], [0xEF, 0xBB, 0xBF], "\r\n\n"u8.ToArray(), "\n"u8.ToArray(), [0xEF, 0xBB, 0xBF, (byte)'\r', (byte)'\r'] })
         {
             var items = Path.Combine(_dir, "open_items.csv");
             File.WriteAllBytes(items, bytes);
             Assert.Equal($"{items}:1: the file is empty: expected a header row naming the columns, then a row per record.", Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(items)).Message);
+            File.WriteAllBytes(path, bytes);
+            Assert.Equal($"{path}:1: the file is empty: expected a header row naming the columns, then a row per record.", Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(path)).Message);
         }
+
+        // A blank first line before the rows is not an empty file: the header is what is missing.
+        File.WriteAllText(path, "\nC1,Acme,,,\n");
+        Assert.Equal($"{path}:1: column 'customer_id': the header row has no such column.", Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(path)).Message);
     }
 
     [Theory]
