@@ -157,11 +157,18 @@ public static partial class ArFiles
                 throw ArInputException.Duplicate(path, line, "customer_id", id, seen[id]);
             }
 
+            // A parent is another customer's key: held to the same rule as one, or blank for none.
             var parent = reader.GetString(parentId);
+            var hasParent = !string.IsNullOrWhiteSpace(parent);
+            if (hasParent && !IsKey(parent))
+            {
+                throw ArInputException.BadValue(path, line, "parent_id", parent, ParentKeyExpected);
+            }
+
             customers.Add(new Customer(
                 id,
                 reader.GetString(name),
-                string.IsNullOrWhiteSpace(parent) ? null : parent,
+                hasParent ? parent : null,
                 SplitList(reader.GetFieldSpan(aliases)),
                 SplitList(reader.GetFieldSpan(accounts))));
         }
@@ -338,6 +345,7 @@ public static partial class ArFiles
 
     private const string ItemKeyExpected = "a non-blank item key without control characters";
     private const string CustomerKeyExpected = "a non-blank customer key without control characters";
+    private const string ParentKeyExpected = "blank, or a customer key without control characters";
 
     /// <summary>
     /// Whether a value can be a key: not blank, and no control character (C0, DEL, C1), which no AR system puts in a key

@@ -204,6 +204,20 @@ public sealed class ArFilesTests : IDisposable
         Assert.Equal([null, "C1"], ArFiles.ReadCustomers(path).Select(c => c.ParentId));
     }
 
+    [Fact]
+    public void ReadCustomers_ParentWithAControlCharacter_IsRefusedOnItsLine()
+    {
+        // A parent is a customer key, held to the same rule: a control character is a damaged file, not a key.
+        var path = Path.Combine(_dir, "customers.csv");
+        File.WriteAllLines(path, ["customer_id,name,parent_id,aliases,bank_accounts", "C1,Acme,,,", "C2,Beacon,C\u00071,,"]);
+
+        var refused = Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(path));
+
+        Assert.Equal((3L, "parent_id"), (refused.LineNumber, refused.Column));
+        Assert.Contains("expected blank, or a customer key without control characters", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u0007', refused.Message);
+    }
+
     /// <summary>
     /// A row that is not CSV (a quoted field never closed, a quote inside one not doubled, a row past the reader's
     /// buffer) is refused naming the file, the line the row starts on and the field, where once Sylvan's own exception
