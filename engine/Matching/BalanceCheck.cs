@@ -30,8 +30,7 @@ public static class BalanceCheck
     /// <summary>
     /// As <see cref="Verify(IReadOnlyList{Payment}, IReadOnlyList{OpenItem}, IReadOnlyList{Application}, IReadOnlyList{ExceptionCase})"/>,
     /// where <paramref name="items"/> need only be the items likely applied to: an item applied to and not among them is
-    /// asked of <paramref name="findItem"/> (null when there is no such item). What lets a batch run pass the items whose
-    /// amount moved instead of looking for the applied ids among millions.
+    /// asked of <paramref name="findItem"/> (null when there is no such item). A served call passes the items it touched.
     /// </summary>
     internal static void Verify(IReadOnlyList<Payment> payments, IReadOnlyList<OpenItem> items, Func<string, OpenItem?> findItem, IReadOnlyList<Application> applications, IReadOnlyList<ExceptionCase> exceptions) =>
         VerifyAndCount(payments, items, findItem, applications, exceptions);
@@ -51,17 +50,6 @@ public static class BalanceCheck
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(findItem);
-        return VerifyAndCount(payments, [.. items.Select(BookedItem.Of)], id => findItem(id) is { } found ? BookedItem.Of(found) : null, applications, exceptions, apartFrom);
-    }
-
-    /// <summary>As above, with the items as the check reads them (<see cref="BookedItem"/>).</summary>
-    internal static PaymentCounts VerifyAndCount(IReadOnlyList<Payment> payments, IReadOnlyList<BookedItem> items, Func<string, BookedItem?> findItem, IReadOnlyList<Application> applications, IReadOnlyList<ExceptionCase> exceptions) =>
-        VerifyAndCount(payments, items, findItem, applications, exceptions, ApartFrom);
-
-    private static PaymentCounts VerifyAndCount(IReadOnlyList<Payment> payments, IReadOnlyList<BookedItem> items, Func<string, BookedItem?> findItem, IReadOnlyList<Application> applications, IReadOnlyList<ExceptionCase> exceptions, int apartFrom)
-    {
-        ArgumentNullException.ThrowIfNull(items);
-        ArgumentNullException.ThrowIfNull(findItem);
         var likely = new int[items.Count];
         for (var i = 0; i < likely.Length; i++)
         {
@@ -75,13 +63,15 @@ public static class BalanceCheck
     /// As above, with the items where their owner keeps them (<paramref name="book"/>, by number): what a batch run passes,
     /// so that the items the matcher keeps by column are checked in place, with no id string or record made for any of
     /// them. <paramref name="likely"/> are the numbers of the items likely applied to (as the items given to the overloads
-    /// above); an item applied to and not among them is asked of <see cref="IItemBook.Find"/>.
+    /// above: for a batch run, the items whose amount moved); an item applied to and not among them is asked of
+    /// <see cref="IItemBook.Find"/>.
     /// </summary>
     internal static PaymentCounts VerifyAndCount<TBook>(IReadOnlyList<Payment> payments, TBook book, int[] likely, IReadOnlyList<Application> applications, IReadOnlyList<ExceptionCase> exceptions)
         where TBook : IItemBook =>
         VerifyAndCount(payments, book, likely, applications, exceptions, ApartFrom);
 
-    private static PaymentCounts VerifyAndCount<TBook>(IReadOnlyList<Payment> payments, TBook book, int[] likely, IReadOnlyList<Application> applications, IReadOnlyList<ExceptionCase> exceptions, int apartFrom)
+    /// <summary>As above, the items' side on a core of its own from <paramref name="apartFrom"/> applications (the tests' lever).</summary>
+    internal static PaymentCounts VerifyAndCount<TBook>(IReadOnlyList<Payment> payments, TBook book, int[] likely, IReadOnlyList<Application> applications, IReadOnlyList<ExceptionCase> exceptions, int apartFrom)
         where TBook : IItemBook
     {
         ArgumentNullException.ThrowIfNull(payments);
@@ -105,12 +95,6 @@ public static class BalanceCheck
     /// <summary>What a balanced run's payments came to: references applied to, and payments applied in full.</summary>
     internal readonly record struct PaymentCounts(int Applied, int InFull);
 
-    /// <summary>An open item as the check reads it: its id, its currency and its open amount as the ledger gave it.</summary>
-    internal readonly record struct BookedItem(string ItemId, CurrencyCode Currency, long OpenMinor)
-    {
-        public static BookedItem Of(OpenItem item) => new(item.ItemId, item.Currency, item.OpenMinor);
-    }
-
     /// <summary>
     /// The open items as the check reads them, by a number their owner gives each: the id, the currency and the open
     /// amount as the ledger gave it. The check's table holds numbers, and finds an application's item by comparing its
@@ -132,11 +116,11 @@ public static class BalanceCheck
     }
 
     /// <summary>Items given as a list (numbered by place), then those <c>find</c> gives, numbered after them.</summary>
-    private sealed class ListedItems(IReadOnlyList<BookedItem> items, Func<string, BookedItem?> find) : IItemBook
+    private sealed class ListedItems(IReadOnlyList<OpenItem> items, Func<string, OpenItem?> find) : IItemBook
     {
-        private readonly List<BookedItem> _found = [];
+        private readonly List<OpenItem> _found = [];
 
-        private BookedItem this[int item] => item < items.Count ? items[item] : _found[item - items.Count];
+        private OpenItem this[int item] => item < items.Count ? items[item] : _found[item - items.Count];
 
         public ReadOnlySpan<char> IdOf(int item) => this[item].ItemId;
 
@@ -158,7 +142,7 @@ public static class BalanceCheck
 
     /// <summary>
     /// Item numbers equal when their ids are (two numbers with one id are one item: a list that gives an id twice is
-    /// refused, as a table by id would refuse it), hashed by id; and an application's item id, a string, looked up among
+    /// refused, as a table by id refused it), hashed by id; and an application's item id, a string, looked up among
     /// them without a string made for any item.
     /// </summary>
     private sealed class ById<TBook>(TBook book) : IEqualityComparer<int>, IAlternateEqualityComparer<string, int>
@@ -170,7 +154,12 @@ public static class BalanceCheck
 
         public bool Equals(string alternate, int other) => alternate.AsSpan().SequenceEqual(book.IdOf(other));
 
-        public int GetHashCode(string alternate) => string.GetHashCode(alternate.AsSpan());
+        public int GetHashCode(string alternate)
+        {
+            // An application always names its item: a null id is a caller's bug, refused as a table by id refused it.
+            ArgumentNullException.ThrowIfNull(alternate);
+            return string.GetHashCode(alternate.AsSpan());
+        }
 
         /// <summary>Never called: an item is added by its number, which the book gives (<see cref="IItemBook.Find"/>).</summary>
         public int Create(string alternate) => throw new NotSupportedException("Items are added to the check by number.");
@@ -242,7 +231,10 @@ public static class BalanceCheck
         var byItem = new Dictionary<int, ItemTotals>(likely.Length, new ById<TBook>(book));
         foreach (var item in likely)
         {
-            byItem.Add(item, new ItemTotals(0, item, -1));
+            if (!byItem.TryAdd(item, new ItemTotals(0, item, -1)))
+            {
+                throw new ArgumentException($"The items checked give the id {book.IdOf(item)} twice.", nameof(likely));
+            }
         }
 
         var byId = byItem.GetAlternateLookup<string>();

@@ -154,7 +154,7 @@ public sealed partial class CashMatcher
 
         var moved = new int[count];
         var at = 0;
-        for (var i = 0; at < count; i++)
+        for (var i = 0; i < _itemCount && at < count; i++)
         {
             if (_remaining[i] != _opening[i])
             {
@@ -171,14 +171,15 @@ public sealed partial class CashMatcher
     /// </summary>
     internal ItemBook Book => new(this);
 
-    /// <summary>The items of a matcher as the books are checked on them: id, currency, and the open amount the ledger gave.</summary>
+    /// <summary>The items of a matcher as the books are checked on them: id, currency, and the open amount it started from.</summary>
     internal readonly struct ItemBook(CashMatcher matcher) : BalanceCheck.IItemBook
     {
         public ReadOnlySpan<char> IdOf(int item) => matcher._items.IdOf(item);
 
         public CurrencyCode CurrencyOf(int item) => matcher._items.Currency(item);
 
-        public long OpenMinorOf(int item) => matcher._items.OpenMinor(item);
+        // The amount this matcher opened the item at: the ledger's, or a generation's change to it.
+        public long OpenMinorOf(int item) => matcher._opening[item];
 
         public int Find(string itemId) => matcher.IndexOfItem(itemId);
     }

@@ -133,10 +133,10 @@ public sealed class BalanceCheckSidesProperties
                 // Every other item of the matcher's order given as likely applied to, the rest found by id.
                 var matcher = new CashMatcher(items, [], MatchPolicy.Default);
                 var likely = Enumerable.Range(0, items.Count).Where(i => i % 2 == (specs.Count % 2)).ToArray();
-                likely = [];
-                var (inPlace, inPlaceCounts) = Run(() => BalanceCheck.VerifyAndCount(payments, matcher.Book, likely, applications, exceptions));
-                return (walk == atOnce && walkCounts == atOnceCounts && walk == inPlace && walkCounts == inPlaceCounts)
-                    .Label($"one walk: {walk ?? "balanced"} {walkCounts}; sides at once: {atOnce ?? "balanced"} {atOnceCounts}; in the matcher: {inPlace ?? "balanced"} {inPlaceCounts}");
+                var (inPlace, inPlaceCounts) = Run(() => BalanceCheck.VerifyAndCount(payments, matcher.Book, likely, applications, exceptions, int.MaxValue));
+                var (inPlaceAtOnce, inPlaceAtOnceCounts) = Run(() => BalanceCheck.VerifyAndCount(payments, matcher.Book, likely, applications, exceptions, 0));
+                return (walk == atOnce && walkCounts == atOnceCounts && walk == inPlace && walkCounts == inPlaceCounts && walk == inPlaceAtOnce && walkCounts == inPlaceAtOnceCounts)
+                    .Label($"one walk: {walk ?? "balanced"} {walkCounts}; sides at once: {atOnce ?? "balanced"} {atOnceCounts}; in the matcher: {inPlace ?? "balanced"} {inPlaceCounts}, at once {inPlaceAtOnce ?? "balanced"} {inPlaceAtOnceCounts}");
 
                 (string? Message, BalanceCheck.PaymentCounts Counts) Checked(int apartFrom) =>
                     Run(() => BalanceCheck.VerifyAndCount(payments, items, static _ => null, applications, exceptions, apartFrom));
