@@ -157,11 +157,18 @@ public static partial class ArFiles
                 throw ArInputException.Duplicate(path, line, "customer_id", id, seen[id]);
             }
 
+            // A parent is another customer's key: held to the same rule as one, or blank for none.
             var parent = reader.GetString(parentId);
+            var hasParent = !string.IsNullOrWhiteSpace(parent);
+            if (hasParent && !IsKey(parent))
+            {
+                throw ArInputException.BadValue(path, line, "parent_id", parent, ParentKeyExpected);
+            }
+
             customers.Add(new Customer(
                 id,
                 reader.GetString(name),
-                string.IsNullOrWhiteSpace(parent) ? null : parent,
+                hasParent ? parent : null,
                 SplitList(reader.GetFieldSpan(aliases)),
                 SplitList(reader.GetFieldSpan(accounts))));
         }
@@ -256,6 +263,13 @@ public static partial class ArFiles
         try
         {
             var header = HeaderOf(reader);
+            if (header is [{ Length: 0 }] && OnlyLineEnds(path))
+            {
+                // Sylvan reads a file of line ends alone as a header of one nameless column: said as an empty file is,
+                // not as a header without the first column looked for.
+                throw ArInputException.Empty(path);
+            }
+
             return (reader, header, new PhysicalLines(path, header, LoneCarriageReturnLines(path)));
         }
         catch
@@ -263,6 +277,27 @@ public static partial class ArFiles
             reader.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Whether the file holds nothing but line ends (after a byte order mark, if any): read until anything else.</summary>
+    private static bool OnlyLineEnds(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+        var buffer = new byte[4096];
+        var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        var start = buffer.AsSpan(0, read).StartsWith("\uFEFF"u8) ? 3 : 0;
+        while (read > 0)
+        {
+            if (buffer.AsSpan(start, read - start).IndexOfAnyExcept("\r\n"u8) >= 0)
+            {
+                return false;
+            }
+
+            read = stream.Read(buffer);
+            start = 0;
+        }
+
+        return true;
     }
 
     private static CsvDataReader Open(string path)
@@ -310,6 +345,7 @@ public static partial class ArFiles
 
     private const string ItemKeyExpected = "a non-blank item key without control characters";
     private const string CustomerKeyExpected = "a non-blank customer key without control characters";
+    private const string ParentKeyExpected = "blank, or a customer key without control characters";
 
     /// <summary>
     /// Whether a value can be a key: not blank, and no control character (C0, DEL, C1), which no AR system puts in a key

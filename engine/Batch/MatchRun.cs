@@ -378,9 +378,10 @@ public static class MatchRun
             // Only the items applied to can break the books; passing just those spares a dictionary of every open
             // item (millions) and checks exactly the same. After a run they are the items whose open amount moved,
             // which the matcher finds from its amounts without reading the items; one applied to and not among them
-            // is looked up by id, and an id the matcher does not know stays out, and the check names it.
+            // is looked up by id, and an id the matcher does not know stays out, and the check names it. The check reads
+            // the items where the matcher keeps them, by number (matcher.Book): no id string is made for any of them.
             // The summary's counts come from the check's table of payment references, which holds every one already.
-            var counted = BalanceCheck.VerifyAndCount(payments, matcher.ItemsMoved(), matcher.ItemWithId, result.Applications, result.Exceptions);
+            var counted = BalanceCheck.VerifyAndCount(payments, matcher.Book, matcher.ItemsMoved(), result.Applications, result.Exceptions);
             return (counted, (long)result.Applications.Count);
         }, cancellationToken));
 

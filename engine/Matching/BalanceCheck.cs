@@ -30,8 +30,7 @@ public static class BalanceCheck
     /// <summary>
     /// As <see cref="Verify(IReadOnlyList{Payment}, IReadOnlyList{OpenItem}, IReadOnlyList{Application}, IReadOnlyList{ExceptionCase})"/>,
     /// where <paramref name="items"/> need only be the items likely applied to: an item applied to and not among them is
-    /// asked of <paramref name="findItem"/> (null when there is no such item). What lets a batch run pass the items whose
-    /// amount moved instead of looking for the applied ids among millions.
+    /// asked of <paramref name="findItem"/> (null when there is no such item). A served call passes the items it touched.
     /// </summary>
     internal static void Verify(IReadOnlyList<Payment> payments, IReadOnlyList<OpenItem> items, Func<string, OpenItem?> findItem, IReadOnlyList<Application> applications, IReadOnlyList<ExceptionCase> exceptions) =>
         VerifyAndCount(payments, items, findItem, applications, exceptions);
@@ -51,27 +50,39 @@ public static class BalanceCheck
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(findItem);
-        return VerifyAndCount(payments, [.. items.Select(BookedItem.Of)], id => findItem(id) is { } found ? BookedItem.Of(found) : null, applications, exceptions, apartFrom);
+        var likely = new int[items.Count];
+        for (var i = 0; i < likely.Length; i++)
+        {
+            likely[i] = i;
+        }
+
+        return VerifyAndCount(payments, new ListedItems(items, findItem), likely, applications, exceptions, apartFrom);
     }
 
     /// <summary>
-    /// As above, with the items as the check reads them (<see cref="BookedItem"/>): what a batch run passes, so that the
-    /// items the matcher keeps by column are not made whole records again for three of their fields.
+    /// As above, with the items where their owner keeps them (<paramref name="book"/>, by number): what a batch run passes,
+    /// so that the items the matcher keeps by column are checked in place, with no id string or record made for any of
+    /// them. <paramref name="likely"/> are the numbers of the items likely applied to (as the items given to the overloads
+    /// above: for a batch run, the items whose amount moved); an item applied to and not among them is asked of
+    /// <see cref="IItemBook.Find"/>.
     /// </summary>
-    internal static PaymentCounts VerifyAndCount(IReadOnlyList<Payment> payments, IReadOnlyList<BookedItem> items, Func<string, BookedItem?> findItem, IReadOnlyList<Application> applications, IReadOnlyList<ExceptionCase> exceptions) =>
-        VerifyAndCount(payments, items, findItem, applications, exceptions, ApartFrom);
+    internal static PaymentCounts VerifyAndCount<TBook>(IReadOnlyList<Payment> payments, TBook book, int[] likely, IReadOnlyList<Application> applications, IReadOnlyList<ExceptionCase> exceptions)
+        where TBook : IItemBook =>
+        VerifyAndCount(payments, book, likely, applications, exceptions, ApartFrom);
 
-    private static PaymentCounts VerifyAndCount(IReadOnlyList<Payment> payments, IReadOnlyList<BookedItem> items, Func<string, BookedItem?> findItem, IReadOnlyList<Application> applications, IReadOnlyList<ExceptionCase> exceptions, int apartFrom)
+    /// <summary>As above, the items' side on a core of its own from <paramref name="apartFrom"/> applications (the tests' lever).</summary>
+    internal static PaymentCounts VerifyAndCount<TBook>(IReadOnlyList<Payment> payments, TBook book, int[] likely, IReadOnlyList<Application> applications, IReadOnlyList<ExceptionCase> exceptions, int apartFrom)
+        where TBook : IItemBook
     {
         ArgumentNullException.ThrowIfNull(payments);
-        ArgumentNullException.ThrowIfNull(items);
-        ArgumentNullException.ThrowIfNull(findItem);
+        ArgumentNullException.ThrowIfNull(book);
+        ArgumentNullException.ThrowIfNull(likely);
         ArgumentNullException.ThrowIfNull(applications);
         ArgumentNullException.ThrowIfNull(exceptions);
 
-        var itemSide = applications.Count >= apartFrom ? Task.Run(() => CheckItems(items, findItem, applications)) : null;
+        var itemSide = applications.Count >= apartFrom ? Task.Run(() => CheckItems(book, likely, applications)) : null;
         var paymentViolation = CheckPayments(payments, applications, exceptions, out var counts);
-        var itemViolation = itemSide is null ? CheckItems(items, findItem, applications) : itemSide.GetAwaiter().GetResult();
+        var itemViolation = itemSide is null ? CheckItems(book, likely, applications) : itemSide.GetAwaiter().GetResult();
         var first = Violation.First(paymentViolation, itemViolation);
         if (first is not null)
         {
@@ -84,10 +95,74 @@ public static class BalanceCheck
     /// <summary>What a balanced run's payments came to: references applied to, and payments applied in full.</summary>
     internal readonly record struct PaymentCounts(int Applied, int InFull);
 
-    /// <summary>An open item as the check reads it: its id, its currency and its open amount as the ledger gave it.</summary>
-    internal readonly record struct BookedItem(string ItemId, CurrencyCode Currency, long OpenMinor)
+    /// <summary>
+    /// The open items as the check reads them, by a number their owner gives each: the id, the currency and the open
+    /// amount as the ledger gave it. The check's table holds numbers, and finds an application's item by comparing its
+    /// id with the item's where the owner keeps it.
+    /// </summary>
+    internal interface IItemBook
     {
-        public static BookedItem Of(OpenItem item) => new(item.ItemId, item.Currency, item.OpenMinor);
+        /// <summary>The item's id.</summary>
+        ReadOnlySpan<char> IdOf(int item);
+
+        /// <summary>The item's currency.</summary>
+        CurrencyCode CurrencyOf(int item);
+
+        /// <summary>The item's open amount as the ledger gave it.</summary>
+        long OpenMinorOf(int item);
+
+        /// <summary>The number of the item with this id, or -1 when there is none.</summary>
+        int Find(string itemId);
+    }
+
+    /// <summary>Items given as a list (numbered by place), then those <c>find</c> gives, numbered after them.</summary>
+    private sealed class ListedItems(IReadOnlyList<OpenItem> items, Func<string, OpenItem?> find) : IItemBook
+    {
+        private readonly List<OpenItem> _found = [];
+
+        private OpenItem this[int item] => item < items.Count ? items[item] : _found[item - items.Count];
+
+        public ReadOnlySpan<char> IdOf(int item) => this[item].ItemId;
+
+        public CurrencyCode CurrencyOf(int item) => this[item].Currency;
+
+        public long OpenMinorOf(int item) => this[item].OpenMinor;
+
+        public int Find(string itemId)
+        {
+            if (find(itemId) is not { } found)
+            {
+                return -1;
+            }
+
+            _found.Add(found);
+            return items.Count + _found.Count - 1;
+        }
+    }
+
+    /// <summary>
+    /// Item numbers equal when their ids are (two numbers with one id are one item: a list that gives an id twice is
+    /// refused, as a table by id refused it), hashed by id; and an application's item id, a string, looked up among
+    /// them without a string made for any item.
+    /// </summary>
+    private sealed class ById<TBook>(TBook book) : IEqualityComparer<int>, IAlternateEqualityComparer<string, int>
+        where TBook : IItemBook
+    {
+        public bool Equals(int x, int y) => x == y || book.IdOf(x).SequenceEqual(book.IdOf(y));
+
+        public int GetHashCode(int obj) => string.GetHashCode(book.IdOf(obj));
+
+        public bool Equals(string alternate, int other) => alternate.AsSpan().SequenceEqual(book.IdOf(other));
+
+        public int GetHashCode(string alternate)
+        {
+            // An application always names its item: a null id is a caller's bug, refused as a table by id refused it.
+            ArgumentNullException.ThrowIfNull(alternate);
+            return string.GetHashCode(alternate.AsSpan());
+        }
+
+        /// <summary>Never called: an item is added by its number, which the book gives (<see cref="IItemBook.Find"/>).</summary>
+        public int Create(string alternate) => throw new NotSupportedException("Items are added to the check by number.");
     }
 
     /// <summary>Every application and unapplied amount against its payment: known, in its currency, and adding up to it.</summary>
@@ -150,35 +225,41 @@ public static class BalanceCheck
     }
 
     /// <summary>Every application against its item: known, in its currency, any deduction on an invoice or debit memo, and never past its open amount.</summary>
-    private static Violation? CheckItems(IReadOnlyList<BookedItem> items, Func<string, BookedItem?> findItem, IReadOnlyList<Application> applications)
+    private static Violation? CheckItems<TBook>(TBook book, int[] likely, IReadOnlyList<Application> applications)
+        where TBook : IItemBook
     {
-        var itemById = new Dictionary<string, ItemTotals>(items.Count, StringComparer.Ordinal);
-        foreach (var item in items)
+        var byItem = new Dictionary<int, ItemTotals>(likely.Length, new ById<TBook>(book));
+        foreach (var item in likely)
         {
-            itemById.Add(item.ItemId, new ItemTotals(item, 0, -1));
+            if (!byItem.TryAdd(item, new ItemTotals(0, item, -1)))
+            {
+                throw new ArgumentException($"The items checked give the id {book.IdOf(item)} twice.", nameof(likely));
+            }
         }
 
+        var byId = byItem.GetAlternateLookup<string>();
         for (var row = 0; row < applications.Count; row++)
         {
             var application = applications[row];
-            ref var applied = ref CollectionsMarshal.GetValueRefOrAddDefault(itemById, application.ItemId, out var listed);
-            if (!listed)
+            ref var applied = ref CollectionsMarshal.GetValueRefOrNullRef(byId, application.ItemId);
+            if (Unsafe.IsNullRef(ref applied))
             {
-                if (findItem(application.ItemId) is not { } found || found.ItemId != application.ItemId)
+                var found = book.Find(application.ItemId);
+                if (found < 0 || !book.IdOf(found).SequenceEqual(application.ItemId))
                 {
                     return new Violation(row, Step.UnknownItem, $"Payment {application.PaymentRef} applied to unknown item {application.ItemId}.");
                 }
 
-                applied = new ItemTotals(found, 0, -1);
+                applied = ref CollectionsMarshal.GetValueRefOrAddDefault(byItem, found, out _);
+                applied = new ItemTotals(0, found, -1);
             }
 
-            var item = applied.Item;
-            if (item.Currency.Code != application.Amount.Currency.Code)
+            if (book.CurrencyOf(applied.Item).Code != application.Amount.Currency.Code)
             {
                 return Violation.AcrossCurrencies(row, application);
             }
 
-            if (application.DeductionMinor < 0 || (application.DeductionMinor > 0 && item.OpenMinor <= 0))
+            if (application.DeductionMinor < 0 || (application.DeductionMinor > 0 && book.OpenMinorOf(applied.Item) <= 0))
             {
                 return new Violation(row, Step.Deduction, $"Payment {application.PaymentRef} deducts {application.DeductionMinor} from {application.ItemId}: a deduction is positive, and only on an invoice or debit memo.");
             }
@@ -193,18 +274,23 @@ public static class BalanceCheck
         // in one pass, by the row each was first applied at, not looked up again in that order (1.4M look-ups on the 1M
         // day, most of them cache misses). An item never applied to is never over.
         ItemTotals? over = null;
-        foreach (var (_, totals) in itemById)
+        foreach (var (_, totals) in byItem)
         {
-            var (item, applied, firstRow) = totals;
-            var open = item.OpenMinor;
-            if (firstRow >= 0 && (open >= 0 ? applied > open || applied < 0 : applied < open || applied > 0) && (over is null || firstRow < over.Value.FirstRow))
+            var (applied, item, firstRow) = totals;
+            if (firstRow < 0)
+            {
+                continue;
+            }
+
+            var open = book.OpenMinorOf(item);
+            if ((open >= 0 ? applied > open || applied < 0 : applied < open || applied > 0) && (over is null || firstRow < over.Value.FirstRow))
             {
                 over = totals;
             }
         }
 
         return over is { } first
-            ? new Violation(applications.Count, Step.ItemOver, $"Item {first.Item.ItemId} applied {first.Applied} against an open amount of {first.Item.OpenMinor} (minor units).")
+            ? new Violation(applications.Count, Step.ItemOver, $"Item {book.IdOf(first.Item)} applied {first.Applied} against an open amount of {book.OpenMinorOf(first.Item)} (minor units).")
             : null;
     }
 
@@ -239,5 +325,6 @@ public static class BalanceCheck
 
     private record struct PaymentTotals(Int128 Amount, string? Currency, Int128 Accounted, int Payments, bool Applied, bool Unapplied);
 
-    private record struct ItemTotals(BookedItem Item, Int128 Applied, int FirstRow);
+    // The total first: it is aligned to 16 bytes, and the two numbers after it fill its last 8 (32 bytes, not 48).
+    private record struct ItemTotals(Int128 Applied, int Item, int FirstRow);
 }

@@ -1,4 +1,5 @@
 using CashApp.Engine.Model;
+using CashApp.Parsers.Currency;
 
 namespace CashApp.Engine.Matching;
 
@@ -131,40 +132,57 @@ public sealed partial class CashMatcher
     }
 
     /// <summary>
-    /// The open items whose open amount has moved from its opening, as the books are checked on them (id, currency, the
-    /// open amount the ledger gave), in the matcher's item order: after a run, a guess at the items applied to (an
-    /// application moves its item's amount); an item applied to and not among them is looked up by id.
+    /// The numbers of the open items whose open amount has moved from its opening, in the matcher's item order: after a
+    /// run, a guess at the items applied to (an application moves its item's amount), which the books are checked on
+    /// (<see cref="Book"/>); an item applied to and not among them is looked up by id.
     /// </summary>
     /// <remarks>
     /// What lets a batch run check the books after matching without keeping the loaded item list alive beside the index.
     /// It reads two arrays of amounts, not the items: a look for the applied ids among every item read 5M objects and
     /// their ids on the 1M day, a cache miss and a hash lookup each (a binary search per id was slower still: its string
     /// compares miss the cache at every step). Which items moved only says which items to give: a check built on
-    /// them holds each application against its item's own fields, and looks up by id (<see cref="ItemWithId"/>) any item
-    /// applied to that is not among them.
+    /// them holds each application against its item's own fields, and looks up by id any item applied to that is not
+    /// among them.
     /// </remarks>
-    internal List<BalanceCheck.BookedItem> ItemsMoved()
+    internal int[] ItemsMoved()
     {
-        var moved = new List<BalanceCheck.BookedItem>();
+        var count = 0;
         for (var i = 0; i < _itemCount; i++)
+        {
+            count += _remaining[i] != _opening[i] ? 1 : 0;
+        }
+
+        var moved = new int[count];
+        var at = 0;
+        for (var i = 0; i < _itemCount && at < count; i++)
         {
             if (_remaining[i] != _opening[i])
             {
-                moved.Add(Booked(i));
+                moved[at++] = i;
             }
         }
 
         return moved;
     }
 
-    /// <summary>The open item with this id as the ledger was given it (opening amount), or null when the matcher does not know it.</summary>
-    internal BalanceCheck.BookedItem? ItemWithId(string itemId)
-    {
-        var item = IndexOfItem(itemId);
-        return item >= 0 ? Booked(item) : null;
-    }
+    /// <summary>
+    /// The items as the books are checked on them, where this matcher keeps them (by number, as <see cref="ItemsMoved"/>
+    /// gives them): no id string or record is made for the check.
+    /// </summary>
+    internal ItemBook Book => new(this);
 
-    private BalanceCheck.BookedItem Booked(int item) => new(_items.ItemId(item), _items.Currency(item), _items.OpenMinor(item));
+    /// <summary>The items of a matcher as the books are checked on them: id, currency, and the open amount it started from.</summary>
+    internal readonly struct ItemBook(CashMatcher matcher) : BalanceCheck.IItemBook
+    {
+        public ReadOnlySpan<char> IdOf(int item) => matcher._items.IdOf(item);
+
+        public CurrencyCode CurrencyOf(int item) => matcher._items.Currency(item);
+
+        // The amount this matcher opened the item at: the ledger's, or a generation's change to it.
+        public long OpenMinorOf(int item) => matcher._opening[item];
+
+        public int Find(string itemId) => matcher.IndexOfItem(itemId);
+    }
 
     private int IndexAmongBuilt(string itemId)
     {

@@ -204,6 +204,20 @@ public sealed class ArFilesTests : IDisposable
         Assert.Equal([null, "C1"], ArFiles.ReadCustomers(path).Select(c => c.ParentId));
     }
 
+    [Fact]
+    public void ReadCustomers_ParentWithAControlCharacter_IsRefusedOnItsLine()
+    {
+        // A parent is a customer key, held to the same rule: a control character is a damaged file, not a key.
+        var path = Path.Combine(_dir, "customers.csv");
+        File.WriteAllLines(path, ["customer_id,name,parent_id,aliases,bank_accounts", "C1,Acme,,,", "C2,Beacon,C\u00071,,"]);
+
+        var refused = Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(path));
+
+        Assert.Equal((3L, "parent_id"), (refused.LineNumber, refused.Column));
+        Assert.Contains("expected blank, or a customer key without control characters", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u0007', refused.Message);
+    }
+
     /// <summary>
     /// A row that is not CSV (a quoted field never closed, a quote inside one not doubled, a row past the reader's
     /// buffer) is refused naming the file, the line the row starts on and the field, where once Sylvan's own exception
@@ -294,13 +308,20 @@ public sealed class ArFilesTests : IDisposable
         File.WriteAllText(path, string.Empty);
         Assert.Equal($"{path}:1: the file is empty: expected a header row naming the columns, then a row per record.", Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(path)).Message);
 
-        // Open items say so alike, whichever reader meets it: empty, a byte order mark alone, or line ends alone.
-        foreach (var bytes in new byte[][] { [], [0xEF, 0xBB, 0xBF], "\r\n\n"u8.ToArray() })
+        // Customers and open items say so alike, whichever reader meets it: empty, a byte order mark alone, or line ends
+        // alone (Sylvan reads those as a header of one nameless column).
+        foreach (var bytes in new byte[][] { [], [0xEF, 0xBB, 0xBF], "\r\n\n"u8.ToArray(), "\n"u8.ToArray(), [0xEF, 0xBB, 0xBF, (byte)'\r', (byte)'\r'] })
         {
             var items = Path.Combine(_dir, "open_items.csv");
             File.WriteAllBytes(items, bytes);
             Assert.Equal($"{items}:1: the file is empty: expected a header row naming the columns, then a row per record.", Assert.Throws<ArInputException>(() => ArFiles.ReadOpenItems(items)).Message);
+            File.WriteAllBytes(path, bytes);
+            Assert.Equal($"{path}:1: the file is empty: expected a header row naming the columns, then a row per record.", Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(path)).Message);
         }
+
+        // A blank first line before the rows is not an empty file: the header is what is missing.
+        File.WriteAllText(path, "\nC1,Acme,,,\n");
+        Assert.Equal($"{path}:1: column 'customer_id': the header row has no such column.", Assert.Throws<ArInputException>(() => ArFiles.ReadCustomers(path)).Message);
     }
 
     [Theory]

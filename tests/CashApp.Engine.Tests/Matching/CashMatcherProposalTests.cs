@@ -159,18 +159,47 @@ public sealed class CashMatcherProposalTests
     }
 
     [Fact]
-    public void ItemWithId_EveryItemGivenInAnyOrder_ItsRecordAndNullForUnknownIds()
+    public void Book_EveryItemGivenInAnyOrder_FoundByIdAsGivenAndUnknownIdsNot()
     {
         var (items, customers, _) = Demo.Value;
         // Reversed, so the matcher's id order is not the order the items were given in.
         var given = items.AsEnumerable().Reverse().ToList();
         var matcher = new CashMatcher(given, customers, MatchPolicy.Default);
 
-        // The matcher keeps its items by column: what it gives back is what the books are checked on, as the item was given.
-        Assert.All(given, i => Assert.Equal(BalanceCheck.BookedItem.Of(i), matcher.ItemWithId(i.ItemId)));
-        Assert.Equal(BalanceCheck.BookedItem.Of(given[0]), matcher.Fork().ItemWithId(given[0].ItemId));
-        Assert.Null(matcher.ItemWithId("NO-SUCH-ITEM"));
-        Assert.Null(matcher.ItemWithId(string.Empty));
+        // The matcher keeps its items by column: what the books are checked on is each item as it was given.
+        var book = matcher.Book;
+        Assert.All(given, i => Assert.Equal(Booked(i), Booked(book, book.Find(i.ItemId))));
+        var fork = matcher.Fork().Book;
+        Assert.Equal(Booked(given[0]), Booked(fork, fork.Find(given[0].ItemId)));
+        Assert.Equal(-1, book.Find("NO-SUCH-ITEM"));
+        Assert.Equal(-1, book.Find(string.Empty));
+    }
+
+    [Fact]
+    public void Book_OfAGeneration_ItsAddedAndChangedItemsAsTheyNowStand()
+    {
+        var (items, customers, _) = Demo.Value;
+        var matcher = new CashMatcher(items, customers, MatchPolicy.Default);
+        var changed = items.First(i => i.OpenMinor > 2);
+        var added = changed with { ItemId = "AR-ADDED-1", InvoiceNumber = "INV-ADDED-1", Currency = new CurrencyCode("EUR"), OpenMinor = 777 };
+        var now = changed with { OpenMinor = changed.OpenMinor / 2 };
+        var onRecord = customers.Select(c => c.CustomerId).ToHashSet(StringComparer.Ordinal);
+
+        var next = matcher.WithChangedItems([(changed.ItemId, now), (added.ItemId, added)], onRecord.Contains);
+
+        Assert.NotNull(next);
+        foreach (var book in new[] { next.Book, next.Fork().Book })
+        {
+            Assert.Equal(Booked(added), Booked(book, book.Find(added.ItemId)));
+            Assert.Equal(Booked(now), Booked(book, book.Find(changed.ItemId)));
+        }
+
+        // The books of a payment to the added item balance against its amount, and not past it.
+        var payment = new Payment("P-ADDED", new Money(777, added.Currency), added.CustomerName, null, [new RemittanceLine(added.InvoiceNumber, 777)], null, "test", 1);
+        var paid = new Application("P-ADDED", added.ItemId, new Money(777, added.Currency), MatchMethod.ExactReference, new MatchScore(1), "test");
+        Assert.Equal(1, BalanceCheck.VerifyAndCount([payment], next.Book, [], [paid], []).Applied);
+        var over = Assert.Throws<InvalidOperationException>(() => BalanceCheck.VerifyAndCount([payment with { Amount = new Money(778, added.Currency) }], next.Book, [], [paid with { Amount = new Money(778, added.Currency) }], []));
+        Assert.Equal("Item AR-ADDED-1 applied 778 against an open amount of 777 (minor units).", over.Message);
     }
 
     [Fact]
@@ -183,8 +212,14 @@ public sealed class CashMatcherProposalTests
         var applied = matcher.Match(payments).Applications.Select(a => a.ItemId).ToHashSet(StringComparer.Ordinal);
         Assert.NotEmpty(applied);
         var byId = items.ToDictionary(i => i.ItemId, StringComparer.Ordinal);
-        var moved = matcher.ItemsMoved();
+        var book = matcher.Book;
+        var moved = matcher.ItemsMoved().Select(i => Booked(book, i)).ToList();
         Assert.Equal(applied.Order(StringComparer.Ordinal), moved.Select(i => i.ItemId));
-        Assert.All(moved, i => Assert.Equal(BalanceCheck.BookedItem.Of(byId[i.ItemId]), i));
+        Assert.All(moved, i => Assert.Equal(Booked(byId[i.ItemId]), i));
     }
+
+    private static (string ItemId, CurrencyCode Currency, long OpenMinor) Booked(OpenItem item) => (item.ItemId, item.Currency, item.OpenMinor);
+
+    private static (string ItemId, CurrencyCode Currency, long OpenMinor) Booked(CashMatcher.ItemBook book, int item) =>
+        (book.IdOf(item).ToString(), book.CurrencyOf(item), book.OpenMinorOf(item));
 }
