@@ -468,13 +468,23 @@ public static class MatchRun
     /// stage's survivors are given new memory meanwhile, which is what sets the run's peak.
     /// </summary>
     /// <remarks>
+    /// <para>
+    /// Aggressive, not only forced: the collector then also compacts the large objects and gives back every region it
+    /// freed. After a forced one the 1M day's process kept some 1 GB it no longer used (the loads' and the index's
+    /// garbage, and holes between large arrays), and what the match stage's collections then left committed set the
+    /// run's peak, differently from run to run. Given back, the memory costs the match stage about a second to touch
+    /// again; the index stage gathers the item columns into id order in about a second less for it, leaving the arrays
+    /// this collection takes back (PERFORMANCE.md, "Session 40").
+    /// </para>
+    /// <para>
     /// The collector gives the memory it frees back by mapping it anew, and a new mapping has no advice: with
     /// <paramref name="adviseHugePages"/> the heap is advised again after the collection, so that the next stage's large
     /// arrays get 2 MB pages where the freed ones were.
+    /// </para>
     /// </remarks>
     private static void CollectFreed(bool adviseHugePages)
     {
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         if (adviseHugePages)
         {
             HugePages.AdviseCollectorHeap();

@@ -276,18 +276,18 @@ internal sealed class ItemRecords
 
     /// <summary>
     /// The items added here, item <c>order[i]</c> in place i, with room for <paramref name="capacity"/> items: what the
-    /// matcher keeps, the items in id order. Moved, not copied: the columns are put in order where they are (grown first
-    /// when short of <paramref name="capacity"/>), the texts stay where they are (each item says where its own start), and
-    /// these records are left empty. Columns a reader grew far past <paramref name="capacity"/> (its first block's rows
-    /// longer than the rest) are cut to it first, and so is the texts' room, so that the matcher's own per-item arrays,
-    /// made at this capacity, are not as long.
+    /// matcher keeps, the items in id order. Each column is gathered into an array of its type that is free by then (the
+    /// column of that type gathered before it), or a new one; the texts stay where they are (each item says where its own
+    /// start), and these records are left empty. Columns a reader grew far past <paramref name="capacity"/> (its first
+    /// block's rows longer than the rest), or short of it, are gathered into new arrays of that capacity, and the texts'
+    /// room is cut to it, so that the matcher's own per-item arrays, made at this capacity, are not as long.
     /// </summary>
     /// <remarks>
-    /// The index stage runs without a collection, so whatever it leaves behind stays until the match stage's, and the
-    /// run's peak grows with it. On the 1M day a copy of the columns and texts was some 550 MB more; the columns gathered
-    /// into new arrays (the texts kept) ran 0.3-0.4 s against 1.5 s here, which walks the order's cycles and so reads the
-    /// columns at random, but the peak in three pairs of runs was 4,657-5,056 MiB against 4,570-4,957 (PERFORMANCE.md,
-    /// "Session 39"). Memory is the aim this serves.
+    /// The index stage runs without a collection, so whatever it leaves behind stays until the match stage's. Gathered
+    /// this way, one array of each type is left (some 150 MB on the 1M day), and the columns are read in order and
+    /// written in order; putting them in order where they were, walking the order's cycles, left nothing but read them at
+    /// random (1.55 s against 0.29, PERFORMANCE.md "Session 39"). Since the match stage's collection gives back what it
+    /// frees ("Session 40"), what is left here no longer raises the run's peak.
     /// </remarks>
     public ItemRecords MovedInOrder(int[] order, int capacity)
     {
@@ -295,28 +295,43 @@ internal sealed class ItemRecords
         var count = _count;
         ArgumentOutOfRangeException.ThrowIfNotEqual(order.Length, count);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, capacity);
-        // Cut only when the room is an eighth or more past what is asked: on the 1M day the reader's estimate leaves 2 % more,
-        // and cutting would copy every column in an index stage that runs without a collection.
-        if (_openMinor.Length < capacity || _openMinor.Length - capacity > capacity / 8)
-        {
-            ResizeColumns(capacity);
-        }
 
+        // The columns' room is kept when it is enough and at most an eighth past what is asked (on the 1M day the reader's
+        // estimate leaves 2 % more); otherwise every column goes to a new array of the capacity asked.
+        var keep = _openMinor.Length >= capacity && _openMinor.Length - capacity <= capacity / 8;
+        var room = keep ? _openMinor.Length : capacity;
         var textRoom = TextCapacity(_textEnd, count, capacity);
         if (_text.Length - textRoom > textRoom / 8)
         {
             _text = Arrays.Grown(_text, _textEnd, textRoom);
         }
 
-        // Each column walks the cycles of the order on its own, the columns on every core.
-        Action[] columns =
-        [
-            () => Permute(_openMinor, order), () => Permute(_docDate, order), () => Permute(_dueDate, order),
-            () => Permute(_docType, order), () => Permute(_currency, order), () => Permute(_customerId, order),
-            () => Permute(_customerName, order), () => Permute(_terms, order), () => Permute(_textAt, order),
-        ];
-        Parallel.Invoke(columns);
-        var moved = new ItemRecords(_openMinor, _docDate, _dueDate, _docType, _currency, _customerId, _customerName, _terms, _textAt, _text, _currencies, _textEnd)
+        // One chain a type, the chains on every core: a column goes where the one before it in its chain was.
+        long[] openMinor = [];
+        int[] docDate = [], dueDate = [], textAt = [];
+        byte[] docType = [], currency = [];
+        string[] customerId = [], customerName = [];
+        PaymentTerms?[] terms = [];
+        Parallel.Invoke(
+            () => openMinor = Gathered(_openMinor, order, new long[room]),
+            () =>
+            {
+                docDate = Gathered(_docDate, order, new int[room]);
+                dueDate = Gathered(_dueDate, order, keep ? _docDate : new int[room]);
+                textAt = Gathered(_textAt, order, keep ? _dueDate : new int[room]);
+            },
+            () =>
+            {
+                docType = Gathered(_docType, order, new byte[room]);
+                currency = Gathered(_currency, order, keep ? _docType : new byte[room]);
+            },
+            () =>
+            {
+                customerId = Gathered(_customerId, order, new string[room]);
+                customerName = Gathered(_customerName, order, keep ? _customerId : new string[room]);
+            },
+            () => terms = Gathered(_terms, order, new PaymentTerms?[room]));
+        var moved = new ItemRecords(openMinor, docDate, dueDate, docType, currency, customerId, customerName, terms, textAt, _text, _currencies, _textEnd)
         {
             _count = count,
         };
@@ -324,34 +339,19 @@ internal sealed class ItemRecords
         return moved;
     }
 
-    /// <summary>Puts <paramref name="column"/>'s first <c>order.Length</c> values in order where they are: value <c>order[i]</c> to place i.</summary>
-    private static void Permute<T>(T[] column, int[] order)
+    /// <summary>
+    /// <paramref name="column"/>'s value <c>order[i]</c> written to place i of <paramref name="into"/>, for every place of
+    /// the order; <paramref name="into"/> (as long as the column, or the capacity asked) is returned. Its places past the
+    /// order's keep what they held: room for items added later, each written before it is read.
+    /// </summary>
+    private static T[] Gathered<T>(T[] column, int[] order, T[] into)
     {
-        var done = new System.Collections.BitArray(order.Length);
-        for (var start = 0; start < order.Length; start++)
+        for (var i = 0; i < order.Length; i++)
         {
-            if (done[start])
-            {
-                continue;
-            }
-
-            // The cycle through start: each place takes the value of the place the order names, the last the first's.
-            var first = column[start];
-            var at = start;
-            while (true)
-            {
-                done[at] = true;
-                var from = order[at];
-                if (from == start)
-                {
-                    column[at] = first;
-                    break;
-                }
-
-                column[at] = column[from];
-                at = from;
-            }
+            into[i] = column[order[i]];
         }
+
+        return into;
     }
 
     /// <summary>The keys of the items added here, their ids: for <see cref="OrdinalOrder.Order"/>.</summary>
