@@ -278,16 +278,25 @@ internal sealed class ItemRecords
     /// The items added here, item <c>order[i]</c> in place i, with room for <paramref name="capacity"/> items: what the
     /// matcher keeps, the items in id order. Each column is gathered into an array of its type that is free by then (the
     /// column of that type gathered before it), or a new one; the texts stay where they are (each item says where its own
-    /// start), and these records are left empty. Columns a reader grew far past <paramref name="capacity"/> (its first
-    /// block's rows longer than the rest), or short of it, are gathered into new arrays of that capacity, and the texts'
-    /// room is cut to it, so that the matcher's own per-item arrays, made at this capacity, are not as long.
+    /// start), and these records are left empty. Columns short of <paramref name="capacity"/>, or that a reader grew far
+    /// past it (its first block's rows longer than the rest), are gathered into new arrays of that capacity; the texts'
+    /// room, when it is far past what the capacity needs, is cut. So the matcher's own per-item arrays, made at this
+    /// capacity, are not as long.
     /// </summary>
     /// <remarks>
+    /// <para>
     /// The index stage runs without a collection, so whatever it leaves behind stays until the match stage's. Gathered
     /// this way, one array of each type is left (some 150 MB on the 1M day), and the columns are read in order and
     /// written in order; putting them in order where they were, walking the order's cycles, left nothing but read them at
-    /// random (1.55 s against 0.29, PERFORMANCE.md "Session 39"). Since the match stage's collection gives back what it
-    /// frees ("Session 40"), what is left here no longer raises the run's peak.
+    /// random (1.55 s against 0.29, PERFORMANCE.md "Session 39"). The match stage's collection gives back what it frees
+    /// ("Session 40"), so what is left here no longer reaches that stage's peak; the index stage's own peak is higher
+    /// for it (on the 200k day it is the run's peak, higher by the medians).
+    /// </para>
+    /// <para>
+    /// A column reused as another's target has, past the items, what the reader left there: the default, since readers
+    /// write no further than their count. Nothing reads those places before writing them (they are room for items added
+    /// later).
+    /// </para>
     /// </remarks>
     public ItemRecords MovedInOrder(int[] order, int capacity)
     {
