@@ -8,12 +8,13 @@ namespace CashApp.Engine.Matching;
 /// Each entry also records which character was deleted, and where, so where the query and a key meet
 /// tells their distance without reading the key: the same deletion on both sides is a substitution, a
 /// deletion on one side only an insertion or deletion, deletions side by side of the same character a
-/// transposition, and any other meeting two edits. Keys are stored as 64-bit hashes in one sorted array, so a million items cost tens of megabytes
-/// rather than millions of strings; a table of where each run of leading hash bits starts makes a probe
-/// one or two cache misses rather than a binary search over the whole array.
+/// transposition, and any other meeting two edits. Keys are stored as 64-bit hashes sorted in one array, not as strings, so
+/// a million items cost tens of megabytes rather than millions of strings; a table of where each run of leading hash bits
+/// starts makes a probe one or two cache misses rather than a binary search over the whole array.
 /// An entry is 12 bytes: a word of its hash's low 48 bits and the deleted character, and one of its item and the deleted
-/// position. The table has at least 2^16 places, so the hash's top 16 bits, which the word leaves out, are the place's
-/// and the entries of one place are compared on all 64 bits of their hashes.
+/// position. The table has at least 2^16 places (256 KB, however few the entries: a generation's index of a few added
+/// items too), so the hash's top 16 bits, which the word leaves out, are the place's, and the entries of one place are
+/// compared on all 64 bits of their hashes.
 /// </summary>
 internal sealed class DeleteNeighbourhoodIndex
 {
@@ -183,7 +184,9 @@ internal sealed class DeleteNeighbourhoodIndex
         }
 
         HashesOf(key, hashes.AsSpan(at, key.Length + 1));
-        var itemWord = (uint)item << ItemShift;
+
+        // Multiplied, not shifted, so that the build's overflow checking refuses an item past MaxItems (CheckItem).
+        var itemWord = (uint)item * (1u << ItemShift);
         items[at] = itemWord | Whole;
         chars[at] = 0;
         for (var i = 0; i < key.Length; i++)
@@ -198,8 +201,10 @@ internal sealed class DeleteNeighbourhoodIndex
     /// <summary>
     /// The index of the entries <see cref="WriteEntries"/> wrote into <paramref name="hashes"/>, <paramref name="items"/>
     /// and <paramref name="chars"/> (made by <see cref="NewEntries"/>), which it sorts in place and keeps, but for the
-    /// characters. The order they were written in does not matter: sorted by hash, then item word (unique to an entry),
-    /// a total order, they are one index whichever part wrote which.
+    /// characters. The order they were written in does not matter: sorted by hash, then item word (an item and a deleted
+    /// position, unique to an entry while each item has one key, as a matcher's has), a total order, they are one index
+    /// whichever part wrote which. (Two keys of one item can give two entries that differ only in their character: their
+    /// order may then differ, and the answers not, as a lookup keeps each item once, at its least distance.)
     /// </summary>
     internal static DeleteNeighbourhoodIndex OfEntries(ulong[] hashes, uint[] items, ushort[] chars, bool hugePages)
     {
@@ -415,7 +420,8 @@ internal sealed class DeleteNeighbourhoodIndex
         var runs = 0;
 
         // The probes' hashes first (the query whole, then each deletion), and the places they read asked for ahead:
-        // each probe is a miss in the bucket table and another in the hashes, which then overlap instead of queueing.
+        // each probe is a miss in the bucket table and others in the words and the items, which then overlap instead of
+        // queueing.
         Span<ulong> probes = stackalloc ulong[MaxKeyLength + 1];
         probes = probes[..(query.Length + 1)];
         HashesOf(query, probes);

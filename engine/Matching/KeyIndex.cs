@@ -9,9 +9,9 @@ namespace CashApp.Engine.Matching;
 /// <summary>
 /// A multi-map from string keys to item indexes, compact enough for millions of items and quick to
 /// probe: an open-addressing table of slots, the keys' text in two shared arrays (no string object per key: the
-/// ASCII keys, nearly every reference, as one byte a character, the others as characters), and a shared chain of
-/// further items for keys several items share. A hit is verified against the key's text, so two keys never meet by
-/// their hashes alone.
+/// ASCII keys, nearly every reference, as one byte a character, the others as characters), and a shared chain that holds
+/// the items of the keys several items share. A hit is verified against the key's text, so two keys never meet by their
+/// hashes alone.
 /// </summary>
 /// <remarks>
 /// A slot holds the key's check bits, where its text starts and its item (or, for a key several items share, the
@@ -132,6 +132,8 @@ internal sealed class KeyIndex
     /// </summary>
     public void Add(ReadOnlySpan<char> key, int item)
     {
+        // A slot's item below zero names the chain's entry of a shared key.
+        ArgumentOutOfRangeException.ThrowIfNegative(item);
         var hash = HashOf(key);
         PrefetchSlot(hash);
         if (_queued == Ahead)
@@ -279,8 +281,10 @@ internal sealed class KeyIndex
     }
 
     /// <summary>
-    /// Reads the slot of a key of this hash (best fetched already) and asks for its text; returns the
-    /// newest item of the first slot whose check bits agree, unverified, or -1. Only a hint of what to fetch next.
+    /// Reads the slot of a key of this hash (best fetched already) and asks for its text; returns the item of the first
+    /// slot whose check bits agree, unverified, or -1. Only a hint of what to fetch next: for a key several items share,
+    /// whose items are in the chain, the chain's entry is asked for too and -1 returned, so that the caller does not wait
+    /// on it.
     /// </summary>
     public int PrefetchKey(ulong hash)
     {
@@ -310,7 +314,13 @@ internal sealed class KeyIndex
                     Prefetch.Line(ref _chars[-slot.Key - 1]);
                 }
 
-                return slot.Item >= 0 ? slot.Item : _chain[2 * ~slot.Item];
+                if (slot.Item >= 0)
+                {
+                    return slot.Item;
+                }
+
+                Prefetch.Line(ref _chain[2 * ~slot.Item]);
+                return -1;
             }
         }
     }
@@ -431,8 +441,8 @@ internal sealed class KeyIndex
     }
 
     /// <summary>
-    /// The items of one key: the slot's newest, then the chain's; then, for a layered index, those of the index below,
-    /// or (with an order) the two merged by descending rank.
+    /// The items of one key: the slot's one, or the chain's from its first entry, newest first; then, for a layered index,
+    /// those of the index below, or (with an order) the two merged by descending rank.
     /// </summary>
     public ref struct Cursor
     {

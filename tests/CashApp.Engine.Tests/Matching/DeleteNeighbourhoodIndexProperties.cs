@@ -154,23 +154,39 @@ public sealed class DeleteNeighbourhoodIndexProperties
         Assert.Equal(expected.Select(p => p.Char), chars);
     }
 
-    [Fact]
-    public void Candidates_AnEntryWhoseHashDiffersOnlyInTheBitsItsWordLeavesOut_IsNotMet()
+    [Theory]
+    [InlineData("INV12345")]
+    [InlineData("4000123")]
+    public void Candidates_AnEntryWhoseHashDiffersFromTheQuerysInOneBit_IsNotMet(string query)
     {
-        // An entry's word keeps its hash's low 48 bits; the top 16 are its bucket's. Entries whose hashes differ from the
-        // query's only there, or only in the lowest bit, are not met; the entry of the query's own hash is.
-        const string query = "INV12345";
+        // An entry's word keeps its hash's low 48 bits; the top 16 (or more) are its bucket's. For every bit, an index of
+        // two entries, the query's own hash and that hash with the bit flipped: only the first is met, whichever of the
+        // two sorts first and whether the bit is the word's or the bucket's.
         var whole = DeleteNeighbourhoodIndex.Hash(query);
-        var hashes = new[] { whole ^ (1UL << 63), whole ^ (1UL << 48), whole, whole ^ 1, whole ^ (1UL << 47) };
+        for (var bit = 0; bit < 64; bit++)
+        {
+            // Item words: item << 6 | 63, the key whole (no character deleted).
+            var index = DeleteNeighbourhoodIndex.OfEntries([whole ^ (1UL << bit), whole], [(1 << 6) | 63, (2 << 6) | 63], new ushort[2], hugePages: false);
+            var found = new List<Neighbour>();
+            index.Candidates(query, found);
 
-        // Item words: item << 6 | 63, the key whole (no character deleted).
-        var items = new uint[] { (1 << 6) | 63, (2 << 6) | 63, (3 << 6) | 63, (4 << 6) | 63, (5 << 6) | 63 };
-        var index = DeleteNeighbourhoodIndex.OfEntries(hashes, items, new ushort[hashes.Length], hugePages: false);
+            Assert.True(found.SequenceEqual([new Neighbour(2, 0)]), $"bit {bit}: [{string.Join(',', found)}]");
+        }
+    }
 
+    [Fact]
+    public void Build_TheLastItemAnEntryCanHold_IsFound_AndTheNextIsRefused()
+    {
+        // An entry packs its item above the deleted position in 32 bits: the last item that fits comes back as itself,
+        // and one past it is refused, not wrapped into another item's number.
+        var last = DeleteNeighbourhoodIndex.MaxItems - 1;
+        var index = DeleteNeighbourhoodIndex.Build([("INV4000123", last), ("INV4000124", 0)]);
         var found = new List<Neighbour>();
-        index.Candidates(query, found);
+        index.Candidates("INV4000123", found);
 
-        Assert.Equal([new Neighbour(3, 0)], found);
+        Assert.Equal([new Neighbour(0, 1), new Neighbour(last, 0)], found);
+        Assert.Throws<ArgumentOutOfRangeException>(() => DeleteNeighbourhoodIndex.Build([("INV4000123", DeleteNeighbourhoodIndex.MaxItems)]));
+        Assert.Throws<OverflowException>(() => DeleteNeighbourhoodIndex.WriteEntries("INV1", DeleteNeighbourhoodIndex.MaxItems, new ulong[5], new uint[5], new ushort[5], 0));
     }
 
     /// <summary>Item words unique to each entry, as the index's are (an item and a deleted position), and a character for each.</summary>
