@@ -296,18 +296,18 @@ public sealed partial class CashMatcher
     internal static DeleteNeighbourhoodIndex FuzzyIndexOf(ItemRecords items, int count, int[] starts)
     {
         var parts = starts.Length - 1;
-        var (hashes, entries) = DeleteNeighbourhoodIndex.NewEntries(starts[parts], hugePages: true);
+        var (hashes, entries, chars) = DeleteNeighbourhoodIndex.NewEntries(starts[parts], hugePages: true);
         Parallel.For(0, parts, part =>
         {
             var (from, to) = PartOf(part, parts, count);
-            var writer = new FuzzyEntryWriter(hashes, entries, starts[part]);
+            var writer = new FuzzyEntryWriter(hashes, entries, chars, starts[part]);
             for (var i = from; i < to; i++)
             {
                 writer.Item = i;
                 KeysOf(items, i, ref writer);
             }
         });
-        return DeleteNeighbourhoodIndex.OfEntries(hashes, entries, hugePages: true);
+        return DeleteNeighbourhoodIndex.OfEntries(hashes, entries, chars, hugePages: true);
     }
 
     /// <summary>How many parts a build's items are cut into for the fuzzy index's entries: one for a few items.</summary>
@@ -378,7 +378,7 @@ public sealed partial class CashMatcher
     }
 
     /// <summary>Writes the fuzzy index's entries of item <see cref="Item"/>'s fuzzy key from where the last ended, and nothing else.</summary>
-    private struct FuzzyEntryWriter(ulong[] hashes, long[] entries, int at) : IItemKeys
+    private struct FuzzyEntryWriter(ulong[] hashes, uint[] entries, ushort[] chars, int at) : IItemKeys
     {
         public static bool FuzzyOnly => true;
 
@@ -396,7 +396,7 @@ public sealed partial class CashMatcher
         {
         }
 
-        public void Fuzzy(ReadOnlySpan<char> key) => at = DeleteNeighbourhoodIndex.WriteEntries(key, Item, hashes, entries, at);
+        public void Fuzzy(ReadOnlySpan<char> key) => at = DeleteNeighbourhoodIndex.WriteEntries(key, Item, hashes, entries, chars, at);
     }
 
     /// <summary>Adds the keys of item <c>i</c> to the indexes (the fuzzy ones when given), and finds (or adds) its series.</summary>

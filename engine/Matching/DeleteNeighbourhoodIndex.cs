@@ -8,9 +8,13 @@ namespace CashApp.Engine.Matching;
 /// Each entry also records which character was deleted, and where, so where the query and a key meet
 /// tells their distance without reading the key: the same deletion on both sides is a substitution, a
 /// deletion on one side only an insertion or deletion, deletions side by side of the same character a
-/// transposition, and any other meeting two edits. Keys are stored as 64-bit hashes in one sorted array, so a million items cost tens of megabytes
-/// rather than millions of strings; a table of where each run of leading hash bits starts makes a probe
-/// one or two cache misses rather than a binary search over the whole array.
+/// transposition, and any other meeting two edits. Keys are stored as 64-bit hashes sorted in one array, not as strings, so
+/// a million items cost tens of megabytes rather than millions of strings; a table of where each run of leading hash bits
+/// starts makes a probe one or two cache misses rather than a binary search over the whole array.
+/// An entry is 12 bytes: a word of its hash's low 48 bits and the deleted character, and one of its item and the deleted
+/// position. The table has at least 2^16 places (256 KB, however few the entries: a generation's index of a few added
+/// items too), so the hash's top 16 bits, which the word leaves out, are the place's, and the entries of one place are
+/// compared on all 64 bits of their hashes.
 /// </summary>
 internal sealed class DeleteNeighbourhoodIndex
 {
@@ -19,13 +23,23 @@ internal sealed class DeleteNeighbourhoodIndex
 
     private const int Whole = 63;
 
-    /// <summary>Most items: an entry packs the item above the deleted character (16 bits) and position (6 bits).</summary>
-    public const int MaxItems = 1 << 30;
+    /// <summary>Most items: an entry's 32-bit item word packs the item above the deleted position (6 bits).</summary>
+    public const int MaxItems = 1 << 26;
 
-    private const int ItemShift = 22;
+    private const int ItemShift = 6;
 
-    private readonly ulong[] _hashes;
-    private readonly long[] _items;
+    /// <summary>The fewest leading hash bits the bucket table is indexed by: those the entries' words leave out.</summary>
+    private const int MinBucketBits = 16;
+
+    /// <summary>Bits of an entry's word below its hash bits: the deleted character.</summary>
+    private const int CharBits = 16;
+
+    private const ulong HashPart = ~(ulong)char.MaxValue;
+
+    // Entry e's hash bits below the top 16 and deleted character (_words[e] = hash << 16 | character), and its item and
+    // deleted position (_items[e] = item << 6 | position), sorted by hash, then item.
+    private readonly ulong[] _words;
+    private readonly uint[] _items;
     private readonly int[] _bucketStart;
     private readonly int _shift;
 
@@ -37,13 +51,14 @@ internal sealed class DeleteNeighbourhoodIndex
     [ThreadStatic]
     private static ulong[]? _spare;
 
-    private DeleteNeighbourhoodIndex(ulong[] hashes, long[] items, bool hugePages)
+    /// <summary>The index of entries sorted by hash, then item; <paramref name="hashes"/> becomes its words (see <see cref="_words"/>).</summary>
+    private DeleteNeighbourhoodIndex(ulong[] hashes, uint[] items, ushort[] chars, bool hugePages)
     {
-        _hashes = hashes;
         _items = items;
 
-        // About four hashes a bucket: bucket b holds the hashes whose top bits are b.
-        var bits = Math.Clamp(64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Math.Max(1, hashes.Length / 4)), 1, 28);
+        // About four hashes a bucket, and never fewer bits than the words leave out: bucket b holds the hashes whose
+        // top bits are b.
+        var bits = Math.Clamp(64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Math.Max(1, hashes.Length / 4)), MinBucketBits, 28);
         _shift = 64 - bits;
         _bucketStart = new int[(1 << bits) + 1];
         if (hugePages)
@@ -60,6 +75,14 @@ internal sealed class DeleteNeighbourhoodIndex
         {
             _bucketStart[b] += _bucketStart[b - 1];
         }
+
+        // The top bits are the bucket's: each word keeps the hash's other bits, and the character, in place.
+        for (var e = 0; e < hashes.Length; e++)
+        {
+            hashes[e] = (hashes[e] << CharBits) | chars[e];
+        }
+
+        _words = hashes;
     }
 
     public static DeleteNeighbourhoodIndex Build(IReadOnlyList<(string Key, int Item)> entries)
@@ -100,18 +123,18 @@ internal sealed class DeleteNeighbourhoodIndex
         }
 
         starts[entries.Count] = count;
-        var (hashes, items) = NewEntries(count, hugePages);
+        var (hashes, items, chars) = NewEntries(count, hugePages);
         var parts = Parts(count);
         Parallel.For(0, parts, part =>
         {
             var (from, to) = PartOf(part, parts, entries.Count);
             for (var e = from; e < to; e++)
             {
-                WriteEntries(entries.KeyAt(e), entries.ItemAt(e), hashes, items, starts[e]);
+                WriteEntries(entries.KeyAt(e), entries.ItemAt(e), hashes, items, chars, starts[e]);
             }
         });
 
-        return OfEntries(hashes, items, hugePages);
+        return OfEntries(hashes, items, chars, hugePages);
     }
 
     /// <summary>
@@ -132,18 +155,20 @@ internal sealed class DeleteNeighbourhoodIndex
     /// <summary>
     /// Room for <paramref name="count"/> entries, not cleared (every one is written before it is read), asking for 2 MB
     /// pages when <paramref name="hugePages"/>: what <see cref="WriteEntries"/> fills and <see cref="OfEntries"/> indexes.
+    /// The hashes and items become the index's; the characters, 2 bytes an entry, are let go once they are in its words.
     /// </summary>
-    internal static (ulong[] Hashes, long[] Items) NewEntries(int count, bool hugePages)
+    internal static (ulong[] Hashes, uint[] Items, ushort[] Chars) NewEntries(int count, bool hugePages)
     {
         var hashes = GC.AllocateUninitializedArray<ulong>(count);
-        var items = GC.AllocateUninitializedArray<long>(count);
+        var items = GC.AllocateUninitializedArray<uint>(count);
+        var chars = GC.AllocateUninitializedArray<ushort>(count);
         if (hugePages)
         {
             HugePages.Advise(hashes);
             HugePages.Advise(items);
         }
 
-        return (hashes, items);
+        return (hashes, items, chars);
     }
 
     /// <summary>
@@ -151,7 +176,7 @@ internal sealed class DeleteNeighbourhoodIndex
     /// <paramref name="at"/> on (none for a key too long), and returns where the next key's go. The one writing of a key's
     /// entries: each part of a build writes its own keys into its own place, on its own core, in any order.
     /// </summary>
-    internal static int WriteEntries(ReadOnlySpan<char> key, int item, ulong[] hashes, long[] items, int at)
+    internal static int WriteEntries(ReadOnlySpan<char> key, int item, ulong[] hashes, uint[] items, ushort[] chars, int at)
     {
         if (key.Length > MaxKeyLength)
         {
@@ -159,29 +184,37 @@ internal sealed class DeleteNeighbourhoodIndex
         }
 
         HashesOf(key, hashes.AsSpan(at, key.Length + 1));
-        items[at] = ((long)item << ItemShift) | Whole;
+
+        // Multiplied, not shifted, so that the build's overflow checking refuses an item past MaxItems (CheckItem).
+        var itemWord = (uint)item * (1u << ItemShift);
+        items[at] = itemWord | Whole;
+        chars[at] = 0;
         for (var i = 0; i < key.Length; i++)
         {
-            items[at + i + 1] = ((long)item << ItemShift) | ((long)key[i] << 6) | (long)i;
+            items[at + i + 1] = itemWord | (uint)i;
+            chars[at + i + 1] = key[i];
         }
 
         return at + key.Length + 1;
     }
 
     /// <summary>
-    /// The index of the entries <see cref="WriteEntries"/> wrote into <paramref name="hashes"/> and <paramref name="items"/>
-    /// (made by <see cref="NewEntries"/>), which it sorts in place and keeps. The order they were written in does not
-    /// matter: sorted by hash, then entry, a total order, they are one index whichever part wrote which.
+    /// The index of the entries <see cref="WriteEntries"/> wrote into <paramref name="hashes"/>, <paramref name="items"/>
+    /// and <paramref name="chars"/> (made by <see cref="NewEntries"/>), which it sorts in place and keeps, but for the
+    /// characters. The order they were written in does not matter: sorted by hash, then item word (an item and a deleted
+    /// position, unique to an entry while each item has one key, as a matcher's has), a total order, they are one index
+    /// whichever part wrote which. (Two keys of one item can give two entries that differ only in their character: their
+    /// order may then differ, and the answers not, as a lookup keeps each item once, at its least distance.)
     /// </summary>
-    internal static DeleteNeighbourhoodIndex OfEntries(ulong[] hashes, long[] items, bool hugePages)
+    internal static DeleteNeighbourhoodIndex OfEntries(ulong[] hashes, uint[] items, ushort[] chars, bool hugePages)
     {
-        SortByHashThenItem(hashes, items);
-        return new DeleteNeighbourhoodIndex(hashes, items, hugePages);
+        SortByHashThenItem(hashes, items, chars);
+        return new DeleteNeighbourhoodIndex(hashes, items, chars, hugePages);
     }
 
     /// <summary>True when <paramref name="other"/> holds the same entries in the same order: the same index, answering alike.</summary>
     internal bool SameEntries(DeleteNeighbourhoodIndex other) =>
-        _shift == other._shift && _hashes.AsSpan().SequenceEqual(other._hashes) && _items.AsSpan().SequenceEqual(other._items)
+        _shift == other._shift && _words.AsSpan().SequenceEqual(other._words) && _items.AsSpan().SequenceEqual(other._items)
         && _bucketStart.AsSpan().SequenceEqual(other._bucketStart);
 
     /// <summary>Below this many entries the index is built on one thread: a thread costs more than it saves.</summary>
@@ -194,22 +227,22 @@ internal sealed class DeleteNeighbourhoodIndex
         ((int)((long)count * part / parts), (int)((long)count * (part + 1) / parts));
 
     /// <summary>
-    /// Sorts the entries by hash, and within one hash by item (entry): the one order the index has, whatever sort
-    /// gets there. The entries are first dealt in place into runs by their hash's top byte (an American flag sort's
-    /// first pass), and the runs, which share no hash, are then sorted on every core.
+    /// Sorts the entries by hash, and within one hash by item word, the characters going with their entries: the one
+    /// order the index has, whatever sort gets there. The entries are first dealt in place into runs by their hash's top
+    /// byte (an American flag sort's first pass), and the runs, which share no hash, are then sorted on every core.
     /// </summary>
-    internal static void SortByHashThenItem(ulong[] hashes, long[] items)
+    internal static void SortByHashThenItem(ulong[] hashes, uint[] items, ushort[] chars)
     {
         var n = hashes.Length;
         if (n < ParallelFrom)
         {
-            SortPart(hashes, items, 0, n);
+            SortRun(hashes, items, chars, 0, n, 64);
             return;
         }
 
         var starts = new int[DealBuckets + 1];
-        Deal(hashes, items, 0, n, FirstShift, starts);
-        Parallel.For(0, DealBuckets, b => SortRun(hashes, items, starts[b], starts[b + 1] - starts[b], FirstShift));
+        Deal(hashes, items, chars, 0, n, FirstShift, starts);
+        Parallel.For(0, DealBuckets, b => SortRun(hashes, items, chars, starts[b], starts[b + 1] - starts[b], FirstShift));
     }
 
     private const int DealBuckets = 256;
@@ -227,7 +260,7 @@ internal sealed class DeleteNeighbourhoodIndex
     /// run starts to <paramref name="starts"/> (257 places, the last the end). Allocates nothing: it is called for every
     /// run of a few hundred entries.
     /// </summary>
-    private static void Deal(ulong[] hashes, long[] items, int start, int length, int shift, Span<int> starts)
+    private static void Deal(ulong[] hashes, uint[] items, ushort[] chars, int start, int length, int shift, Span<int> starts)
     {
         Span<int> next = stackalloc int[DealBuckets];
         next.Clear();
@@ -253,98 +286,117 @@ internal sealed class DeleteNeighbourhoodIndex
                 var at = next[b];
                 var hash = hashes[at];
                 var item = items[at];
+                var c = chars[at];
                 var home = (int)((hash >> shift) & 0xFF);
                 while (home != b)
                 {
                     var to = next[home]++;
                     (hash, hashes[to]) = (hashes[to], hash);
                     (item, items[to]) = (items[to], item);
+                    (c, chars[to]) = (chars[to], c);
                     home = (int)((hash >> shift) & 0xFF);
                 }
 
                 hashes[at] = hash;
                 items[at] = item;
+                chars[at] = c;
                 next[b]++;
             }
         }
     }
 
     /// <summary>
-    /// Sorts one run of entries that share their hash's bytes above <paramref name="shift"/>. A run of a few hundred
+    /// Sorts one run of entries that share their hash's bits above <paramref name="shift"/>. A run of a few hundred
     /// entries or more (the 1M-payment day's first runs are some 150,000 entries, its second some 600) is dealt again by
     /// the next byte first, down to parts of a few entries that are sorted by insertion; the order reached is the same
-    /// (by hash, then item), as the dealing is by the hash's own bits.
+    /// (by hash, then item), as the dealing is by the hash's own bits. A run that shares every bit shares its hash, and
+    /// is sorted by item alone, however long: dense numbering gives thousands of keys one deletion.
     /// </summary>
-    private static void SortRun(ulong[] hashes, long[] items, int start, int length, int shift)
+    private static void SortRun(ulong[] hashes, uint[] items, ushort[] chars, int start, int length, int shift)
     {
         if (length >= DealAgainFrom && shift > 0)
         {
             var nextShift = shift - 8;
             Span<int> starts = stackalloc int[DealBuckets + 1];
-            Deal(hashes, items, start, length, nextShift, starts);
+            Deal(hashes, items, chars, start, length, nextShift, starts);
             for (var b = 0; b < DealBuckets; b++)
             {
-                SortRun(hashes, items, starts[b], starts[b + 1] - starts[b], nextShift);
+                SortRun(hashes, items, chars, starts[b], starts[b + 1] - starts[b], nextShift);
             }
-
-            return;
         }
-
-        SortPart(hashes, items, start, length);
+        else if (length <= InsertionSortTo)
+        {
+            InsertionSort(hashes, items, chars, start, start + length);
+        }
+        else if (shift == 0)
+        {
+            // Every bit dealt: one hash.
+            items.AsSpan(start, length).Sort(chars.AsSpan(start, length));
+        }
+        else
+        {
+            SortPart(hashes, items, chars, start, length);
+        }
     }
 
-    private static void SortPart(ulong[] hashes, long[] items, int start, int length)
+    /// <summary>
+    /// Sorts fewer than <see cref="DealAgainFrom"/> entries by hash, then item: the hashes with each entry's item and
+    /// character packed beside them (item above character, so packed ones order as their items), then each run of one hash
+    /// by its packed words.
+    /// </summary>
+    private static void SortPart(ulong[] hashes, uint[] items, ushort[] chars, int start, int length)
     {
-        if (length < 2)
+        Span<ulong> packed = stackalloc ulong[length];
+        for (var e = 0; e < length; e++)
         {
-            return;
+            packed[e] = ((ulong)items[start + e] << CharBits) | chars[start + e];
         }
 
-        if (length <= InsertionSortTo)
-        {
-            InsertionSort(hashes, items, start, start + length);
-            return;
-        }
-
-        Array.Sort(hashes, items, start, length);
-
-        // Within one hash, entries in item order: a query's probes then come back as sorted runs, which
-        // merge far cheaper than they sort.
-        var end = start + length;
-        for (var from = start; from < end;)
+        var keys = hashes.AsSpan(start, length);
+        keys.Sort(packed);
+        for (var from = 0; from < length;)
         {
             var to = from + 1;
-            while (to < end && hashes[to] == hashes[from])
+            while (to < length && keys[to] == keys[from])
             {
                 to++;
             }
 
             if (to - from > 1)
             {
-                Array.Sort(items, from, to - from);
+                packed[from..to].Sort();
             }
 
             from = to;
         }
+
+        for (var e = 0; e < length; e++)
+        {
+            items[start + e] = (uint)(packed[e] >> CharBits);
+            chars[start + e] = unchecked((ushort)packed[e]);
+        }
     }
 
     /// <summary>Sorts a few entries by hash, then item, in place.</summary>
-    private static void InsertionSort(ulong[] hashes, long[] items, int start, int end)
+    private static void InsertionSort(ulong[] hashes, uint[] items, ushort[] chars, int start, int end)
     {
         for (var i = start + 1; i < end; i++)
         {
             var hash = hashes[i];
             var item = items[i];
+            var c = chars[i];
             var j = i - 1;
             while (j >= start && (hashes[j] > hash || (hashes[j] == hash && items[j] > item)))
             {
                 hashes[j + 1] = hashes[j];
                 items[j + 1] = items[j];
+                chars[j + 1] = chars[j];
                 j--;
             }
 
             hashes[j + 1] = hash;
             items[j + 1] = item;
+            chars[j + 1] = c;
         }
     }
 
@@ -368,7 +420,8 @@ internal sealed class DeleteNeighbourhoodIndex
         var runs = 0;
 
         // The probes' hashes first (the query whole, then each deletion), and the places they read asked for ahead:
-        // each probe is a miss in the bucket table and another in the hashes, which then overlap instead of queueing.
+        // each probe is a miss in the bucket table and others in the words and the items, which then overlap instead of
+        // queueing.
         Span<ulong> probes = stackalloc ulong[MaxKeyLength + 1];
         probes = probes[..(query.Length + 1)];
         HashesOf(query, probes);
@@ -380,9 +433,9 @@ internal sealed class DeleteNeighbourhoodIndex
         foreach (var hash in probes)
         {
             var start = _bucketStart[(int)(hash >> _shift)];
-            if (start < _hashes.Length)
+            if (start < _words.Length)
             {
-                Prefetch.Line(ref _hashes[start]);
+                Prefetch.Line(ref _words[start]);
                 Prefetch.Line(ref _items[start]);
             }
         }
@@ -511,15 +564,18 @@ internal sealed class DeleteNeighbourhoodIndex
 
     private void Collect(ulong hash, int deletedFromQuery, char deletedCharOfQuery, List<ulong> into)
     {
+        // The bucket holds the hash's top bits, at least the 16 its words leave out; within it, the words' hash bits
+        // ascend as the hashes do.
         var bucket = (int)(hash >> _shift);
         var end = _bucketStart[bucket + 1];
-        for (var at = _bucketStart[bucket]; at < end && _hashes[at] <= hash; at++)
+        var sought = hash << CharBits;
+        for (var at = _bucketStart[bucket]; at < end && (_words[at] & HashPart) <= sought; at++)
         {
-            if (_hashes[at] == hash)
+            if ((_words[at] & HashPart) == sought)
             {
                 var entry = _items[at];
                 var deletedFromKey = (int)(entry & Whole);
-                var deletedCharOfKey = (char)((entry >> 6) & 0xFFFF);
+                var deletedCharOfKey = unchecked((char)_words[at]);
 
                 // Deleting side by side meets a transposition (the same character moved by one) or two edits.
                 var edits = deletedFromQuery == Whole && deletedFromKey == Whole ? 0

@@ -9,13 +9,14 @@ namespace CashApp.Engine.Matching;
 /// <summary>
 /// A multi-map from string keys to item indexes, compact enough for millions of items and quick to
 /// probe: an open-addressing table of slots, the keys' text in two shared arrays (no string object per key: the
-/// ASCII keys, nearly every reference, as one byte a character, the others as characters), and a shared chain of
-/// further items for keys several items share. A hit is verified against the key's text, so two keys never meet by
-/// their hashes alone.
+/// ASCII keys, nearly every reference, as one byte a character, the others as characters), and a shared chain that holds
+/// the items of the keys several items share. A hit is verified against the key's text, so two keys never meet by their
+/// hashes alone.
 /// </summary>
 /// <remarks>
-/// A slot holds the key's check bits, where its text starts and its newest item, so a probe of a
-/// key that names one item touches two places: the slot and the key's text (length first). A
+/// A slot holds the key's check bits, where its text starts and its item (or, for a key several items share, the
+/// chain's entry of the newest), so a probe of a key that names one item touches two places: the slot and the key's
+/// text (length first). A slot is 12 bytes: on the 1M day the two indexes' slots are some 300 MB, not 400. A
 /// caller matching many keys can warm both ahead of need with <see cref="PrefetchSlot"/> and
 /// <see cref="PrefetchKey"/>. The slots and ASCII keys of a full build's index, when large, ask for 2 MB pages
 /// (<see cref="HugePages"/>): slots are written and read at random, and with 4 KB pages nearly every one is a TLB miss,
@@ -45,8 +46,8 @@ internal sealed class KeyIndex
     private char[] _chars;
     private int _charCount;
 
-    // Entry e is _chain[2e] (an item) and _chain[2e + 1] (the next entry under the same key, or -1):
-    // the items a key had before its newest one.
+    // Entry e is _chain[2e] (an item) and _chain[2e + 1] (the next entry under the same key, or -1): the items of a key
+    // several items share, newest first, its slot's Item the first entry's complement (~e, below zero).
     private int[] _chain;
     private int _entries;
 
@@ -131,6 +132,8 @@ internal sealed class KeyIndex
     /// </summary>
     public void Add(ReadOnlySpan<char> key, int item)
     {
+        // A slot's item below zero names the chain's entry of a shared key.
+        ArgumentOutOfRangeException.ThrowIfNegative(item);
         var hash = HashOf(key);
         PrefetchSlot(hash);
         if (_queued == Ahead)
@@ -199,14 +202,14 @@ internal sealed class KeyIndex
         ref var slot = ref _slots[at];
         if (slot.Key == Empty)
         {
-            slot = new Slot(Check(hash), AddKey(key), item, -1);
+            slot = new Slot(Check(hash), AddKey(key), item);
             _keys++;
             return;
         }
 
-        // The newest item stays in the slot; the one it displaces joins the chain.
-        slot.Next = AddEntry(slot.Item, slot.Next);
-        slot.Item = item;
+        // A key's second item starts its chain with the first; each item after goes before the rest.
+        var rest = slot.Item >= 0 ? AddEntry(slot.Item, -1) : ~slot.Item;
+        slot.Item = ~AddEntry(item, rest);
     }
 
     /// <summary>Adds the distinct items stored under <paramref name="key"/> to <paramref name="into"/>.</summary>
@@ -264,7 +267,7 @@ internal sealed class KeyIndex
 
             if (slot.Check == Check(hash) && KeyIs(slot.Key, key))
             {
-                return (slot.Item, slot.Next);
+                return slot.Item >= 0 ? (slot.Item, -1) : (_chain[2 * ~slot.Item], _chain[(2 * ~slot.Item) + 1]);
             }
         }
     }
@@ -278,8 +281,10 @@ internal sealed class KeyIndex
     }
 
     /// <summary>
-    /// Reads the slot of a key of this hash (best fetched already) and asks for its text; returns the
-    /// newest item of the first slot whose check bits agree, unverified, or -1. Only a hint of what to fetch next.
+    /// Reads the slot of a key of this hash (best fetched already) and asks for its text; returns the item of the first
+    /// slot whose check bits agree, unverified, or -1. Only a hint of what to fetch next: for a key several items share,
+    /// whose items are in the chain, the chain's entry is asked for too and -1 returned, so that the caller does not wait
+    /// on it.
     /// </summary>
     public int PrefetchKey(ulong hash)
     {
@@ -309,7 +314,13 @@ internal sealed class KeyIndex
                     Prefetch.Line(ref _chars[-slot.Key - 1]);
                 }
 
-                return slot.Item;
+                if (slot.Item >= 0)
+                {
+                    return slot.Item;
+                }
+
+                Prefetch.Line(ref _chain[2 * ~slot.Item]);
+                return -1;
             }
         }
     }
@@ -430,8 +441,8 @@ internal sealed class KeyIndex
     }
 
     /// <summary>
-    /// The items of one key: the slot's newest, then the chain's; then, for a layered index, those of the index below,
-    /// or (with an order) the two merged by descending rank.
+    /// The items of one key: the slot's one, or the chain's from its first entry, newest first; then, for a layered index,
+    /// those of the index below, or (with an order) the two merged by descending rank.
     /// </summary>
     public ref struct Cursor
     {
@@ -513,14 +524,14 @@ internal sealed class KeyIndex
 
     /// <summary>
     /// A key's check bits (the hash's low half), where its text is (<c>Key = byteStart + 1</c> for an ASCII key,
-    /// <c>Key = -(charStart + 1)</c> for another, 0 for an empty slot), its newest item and the entry of the rest.
+    /// <c>Key = -(charStart + 1)</c> for another, 0 for an empty slot), and its item, or for a key several items share the
+    /// complement of its chain's first entry (<c>Item = ~entry</c>).
     /// </summary>
     [StructLayout(LayoutKind.Sequential)]
-    private struct Slot(uint check, int key, int item, int next)
+    private struct Slot(uint check, int key, int item)
     {
         public readonly uint Check = check;
         public readonly int Key = key;
         public int Item = item;
-        public int Next = next;
     }
 }

@@ -95,16 +95,16 @@ public sealed class DeleteNeighbourhoodIndexProperties
                 var tops = Enumerable.Range(0, topBytes).Select(_ => (ulong)random.Next(256) << 56).ToArray();
                 var pool = Enumerable.Range(0, distinct).Select(_ => tops[random.Next(tops.Length)] | ((ulong)random.NextInt64() & 0x00FF_FFFF_FFFF_FFFF)).ToArray();
                 var hashes = new ulong[count];
-                var items = new long[count];
+                var (items, chars) = DistinctItems(random, count);
                 for (var e = 0; e < count; e++)
                 {
                     hashes[e] = pool[random.Next(pool.Length)];
-                    items[e] = random.NextInt64(1L << 40);
                 }
 
-                var expected = hashes.Zip(items).OrderBy(p => p.First).ThenBy(p => p.Second).ToArray();
-                DeleteNeighbourhoodIndex.SortByHashThenItem(hashes, items);
-                return (hashes.SequenceEqual(expected.Select(p => p.First)) && items.SequenceEqual(expected.Select(p => p.Second)))
+                var expected = Expected(hashes, items, chars);
+                DeleteNeighbourhoodIndex.SortByHashThenItem(hashes, items, chars);
+                return (hashes.SequenceEqual(expected.Select(p => p.Hash)) && items.SequenceEqual(expected.Select(p => p.Item))
+                    && chars.SequenceEqual(expected.Select(p => p.Char)))
                     .Label($"seed {seed}, {topBytes} top bytes, {distinct} hashes, {count} entries");
             });
 
@@ -120,19 +120,87 @@ public sealed class DeleteNeighbourhoodIndexProperties
         var lowBits = 64 - (8 * sharedBytes);
         var prefixes = Enumerable.Range(0, 3).Select(_ => (ulong)random.NextInt64() & ~((1UL << lowBits) - 1)).ToArray();
         var hashes = new ulong[150_000];
-        var items = new long[hashes.Length];
+        var (items, chars) = DistinctItems(random, hashes.Length);
         for (var e = 0; e < hashes.Length; e++)
         {
             hashes[e] = e % 10 == 0 && e > 0 ? hashes[e - 1] : prefixes[random.Next(prefixes.Length)] | ((ulong)random.NextInt64() & ((1UL << lowBits) - 1));
-            items[e] = random.NextInt64(1L << 40);
         }
 
-        var expected = hashes.Zip(items).OrderBy(p => p.First).ThenBy(p => p.Second).ToArray();
-        DeleteNeighbourhoodIndex.SortByHashThenItem(hashes, items);
+        var expected = Expected(hashes, items, chars);
+        DeleteNeighbourhoodIndex.SortByHashThenItem(hashes, items, chars);
 
-        Assert.Equal(expected.Select(p => p.First), hashes);
-        Assert.Equal(expected.Select(p => p.Second), items);
+        Assert.Equal(expected.Select(p => p.Hash), hashes);
+        Assert.Equal(expected.Select(p => p.Item), items);
+        Assert.Equal(expected.Select(p => p.Char), chars);
     }
+
+    [Fact]
+    public void SortByHashThenItem_ThousandsOfOneHash_AreSortedByItem_TheirCharactersWithThem()
+    {
+        // Dense numbering gives thousands of keys one deletion: a run dealt down to its last byte that is still long.
+        var random = new Random(41);
+        var hashes = new ulong[5_000];
+        var (items, chars) = DistinctItems(random, hashes.Length);
+        for (var e = 0; e < hashes.Length; e++)
+        {
+            hashes[e] = e % 3 == 0 ? 0x0123_4567_89AB_CDEFUL : 0x0123_4567_89AB_CDF0UL;
+        }
+
+        var expected = Expected(hashes, items, chars);
+        DeleteNeighbourhoodIndex.SortByHashThenItem(hashes, items, chars);
+
+        Assert.Equal(expected.Select(p => p.Hash), hashes);
+        Assert.Equal(expected.Select(p => p.Item), items);
+        Assert.Equal(expected.Select(p => p.Char), chars);
+    }
+
+    [Theory]
+    [InlineData("INV12345")]
+    [InlineData("4000123")]
+    public void Candidates_AnEntryWhoseHashDiffersFromTheQuerysInOneBit_IsNotMet(string query)
+    {
+        // An entry's word keeps its hash's low 48 bits; the top 16 (or more) are its bucket's. For every bit, an index of
+        // two entries, the query's own hash and that hash with the bit flipped: only the first is met, whichever of the
+        // two sorts first and whether the bit is the word's or the bucket's.
+        var whole = DeleteNeighbourhoodIndex.Hash(query);
+        for (var bit = 0; bit < 64; bit++)
+        {
+            // Item words: item << 6 | 63, the key whole (no character deleted).
+            var index = DeleteNeighbourhoodIndex.OfEntries([whole ^ (1UL << bit), whole], [(1 << 6) | 63, (2 << 6) | 63], new ushort[2], hugePages: false);
+            var found = new List<Neighbour>();
+            index.Candidates(query, found);
+
+            Assert.True(found.SequenceEqual([new Neighbour(2, 0)]), $"bit {bit}: [{string.Join(',', found)}]");
+        }
+    }
+
+    [Fact]
+    public void Build_TheLastItemAnEntryCanHold_IsFound_AndTheNextIsRefused()
+    {
+        // An entry packs its item above the deleted position in 32 bits: the last item that fits comes back as itself,
+        // and one past it is refused, not wrapped into another item's number.
+        var last = DeleteNeighbourhoodIndex.MaxItems - 1;
+        var index = DeleteNeighbourhoodIndex.Build([("INV4000123", last), ("INV4000124", 0)]);
+        var found = new List<Neighbour>();
+        index.Candidates("INV4000123", found);
+
+        Assert.Equal([new Neighbour(0, 1), new Neighbour(last, 0)], found);
+        Assert.Throws<ArgumentOutOfRangeException>(() => DeleteNeighbourhoodIndex.Build([("INV4000123", DeleteNeighbourhoodIndex.MaxItems)]));
+        Assert.Throws<OverflowException>(() => DeleteNeighbourhoodIndex.WriteEntries("INV1", DeleteNeighbourhoodIndex.MaxItems, new ulong[5], new uint[5], new ushort[5], 0));
+    }
+
+    /// <summary>Item words unique to each entry, as the index's are (an item and a deleted position), and a character for each.</summary>
+    private static (uint[] Items, ushort[] Chars) DistinctItems(Random random, int count)
+    {
+        var items = Enumerable.Range(0, count).Select(e => (uint)e * 7919u).ToArray();
+        random.Shuffle(items);
+        var chars = items.Select(_ => (ushort)random.Next(ushort.MaxValue + 1)).ToArray();
+        return (items, chars);
+    }
+
+    /// <summary>The entries in the order a plain sort by hash, then item, gives, each character with its entry.</summary>
+    private static (ulong Hash, uint Item, ushort Char)[] Expected(ulong[] hashes, uint[] items, ushort[] chars) =>
+        Enumerable.Range(0, hashes.Length).Select(e => (hashes[e], items[e], chars[e])).OrderBy(p => p.Item1).ThenBy(p => p.Item2).ToArray();
 
     [Fact]
     public void Candidates_OfAnIndexBuiltOnEveryCore_AreThoseOfBruteForce()

@@ -101,6 +101,57 @@ public sealed class KeyIndexProperties
 
     private static List<int> Walked(KeyIndex index, string key) => ToList(index.Items(key));
 
+    [Property(MaxTest = 200, Replay = "(47,53)")]
+    public Property Over_WalksItsOwnItemsThenThoseBelow_OrAllByDescendingRank() =>
+        Prop.ForAll(Gen.ListOf(Keys).ToArbitrary(), Gen.ListOf(Keys).ToArbitrary(), Gen.Choose(0, int.MaxValue).ToArbitrary(), (builtKeys, addedKeys, seed) =>
+        {
+            // A build's index of items 0..built-1 (ranked by number), and over it the items a generation adds, numbered
+            // after them: each of the added takes a rank among the build's (distinct, and never a built item's), and they
+            // are added in ascending rank, as a generation adds them. Without an order a key's items are the added ones,
+            // newest first, then the build's; with one, all of them by descending rank.
+            var below = new KeyIndex(0, 0);
+            for (var i = 0; i < builtKeys.Count; i++)
+            {
+                below.Add(builtKeys[i], i);
+            }
+
+            var built = builtKeys.Count;
+            var random = new Random(seed);
+            var addedRank = Enumerable.Range(0, addedKeys.Count)
+                .Select(n => ((long)random.Next(built + 1) << ItemOrder.Shift) + 1 + (random.Next(1 << 20) * 1024L) + n).ToArray();
+            var order = new ItemOrder(built, addedRank);
+            var byRank = Enumerable.Range(0, addedKeys.Count).OrderBy(n => addedRank[n]).ToList();
+            var plain = KeyIndex.Over(below, addedKeys.Count);
+            var ordered = KeyIndex.Over(below, addedKeys.Count, order);
+            foreach (var n in byRank)
+            {
+                plain.Add(addedKeys[n], built + n);
+                ordered.Add(addedKeys[n], built + n);
+            }
+
+            foreach (var key in builtKeys.Concat(addedKeys).Distinct())
+            {
+                var own = Enumerable.Reverse(byRank.Where(n => addedKeys[n] == key).Select(n => built + n).ToList());
+                var theirs = Enumerable.Range(0, built).Where(i => builtKeys[i] == key).Reverse();
+                var wantPlain = own.Concat(theirs).ToList();
+                var wantOrdered = wantPlain.OrderByDescending(order.Rank).ToList();
+                if (!Walked(plain, key).SequenceEqual(wantPlain) || !Walked(ordered, key).SequenceEqual(wantOrdered))
+                {
+                    return false.Label($"key '{key}': [{string.Join(',', Walked(plain, key))}] vs [{string.Join(',', wantPlain)}]; "
+                        + $"by rank [{string.Join(',', Walked(ordered, key))}] vs [{string.Join(',', wantOrdered)}]");
+                }
+            }
+
+            return true.ToProperty();
+        });
+
+    [Fact]
+    public void Add_ANegativeItem_IsRefused()
+    {
+        // A slot's item below zero names the chain's entry of a key several items share.
+        Assert.Throws<ArgumentOutOfRangeException>(() => new KeyIndex().Add("INV1", -1));
+    }
+
     [Fact]
     public void Items_KeyLongerThanACharacterCanCount_FoundByItsWholeText()
     {
