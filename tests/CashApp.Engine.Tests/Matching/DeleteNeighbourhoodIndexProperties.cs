@@ -126,12 +126,7 @@ public sealed class DeleteNeighbourhoodIndexProperties
             hashes[e] = e % 10 == 0 && e > 0 ? hashes[e - 1] : prefixes[random.Next(prefixes.Length)] | ((ulong)random.NextInt64() & ((1UL << lowBits) - 1));
         }
 
-        var expected = Expected(hashes, items, chars);
-        DeleteNeighbourhoodIndex.SortByHashThenItem(hashes, items, chars);
-
-        Assert.Equal(expected.Select(p => p.Hash), hashes);
-        Assert.Equal(expected.Select(p => p.Item), items);
-        Assert.Equal(expected.Select(p => p.Char), chars);
+        SortsAsAPlainSort(hashes, items, chars);
     }
 
     [Fact]
@@ -146,12 +141,7 @@ public sealed class DeleteNeighbourhoodIndexProperties
             hashes[e] = e % 3 == 0 ? 0x0123_4567_89AB_CDEFUL : 0x0123_4567_89AB_CDF0UL;
         }
 
-        var expected = Expected(hashes, items, chars);
-        DeleteNeighbourhoodIndex.SortByHashThenItem(hashes, items, chars);
-
-        Assert.Equal(expected.Select(p => p.Hash), hashes);
-        Assert.Equal(expected.Select(p => p.Item), items);
-        Assert.Equal(expected.Select(p => p.Char), chars);
+        SortsAsAPlainSort(hashes, items, chars);
     }
 
     [Theory]
@@ -196,6 +186,17 @@ public sealed class DeleteNeighbourhoodIndexProperties
         random.Shuffle(items);
         var chars = items.Select(_ => (ushort)random.Next(ushort.MaxValue + 1)).ToArray();
         return (items, chars);
+    }
+
+    /// <summary>Sorts the entries, and asserts the order a plain sort by hash, then item, gives, each character with its entry.</summary>
+    private static void SortsAsAPlainSort(ulong[] hashes, uint[] items, ushort[] chars)
+    {
+        var expected = Expected(hashes, items, chars);
+        DeleteNeighbourhoodIndex.SortByHashThenItem(hashes, items, chars);
+
+        Assert.Equal(expected.Select(p => p.Hash), hashes);
+        Assert.Equal(expected.Select(p => p.Item), items);
+        Assert.Equal(expected.Select(p => p.Char), chars);
     }
 
     /// <summary>The entries in the order a plain sort by hash, then item, gives, each character with its entry.</summary>
