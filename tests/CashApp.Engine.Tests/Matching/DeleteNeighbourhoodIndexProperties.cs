@@ -164,6 +164,22 @@ public sealed class DeleteNeighbourhoodIndexProperties
         }
     }
 
+    [Theory]
+    [InlineData("ZŁB9", 1)]
+    [InlineData("ZAB9", 2)]
+    [InlineData("ZB9", 1)]
+    public void Candidates_DeletedCharactersPastAscii_AreComparedWhole(string query, int edits)
+    {
+        // The key and the query meet by deleting side by side; they are a transposition apart only when the two deleted
+        // characters are one: 'Ł' (U+0141) and 'A' (U+0041) share their low byte, and are not.
+        var index = DeleteNeighbourhoodIndex.Build([("ZBŁ9", 7)]);
+        var found = new List<Neighbour>();
+        index.Candidates(query, found);
+
+        Assert.Equal([new Neighbour(7, edits)], found);
+        Assert.Equal(edits, DeleteNeighbourhoodIndex.Distance(query, "ZBŁ9", 2));
+    }
+
     [Fact]
     public void Build_TheLastItemAnEntryCanHold_IsFound_AndTheNextIsRefused()
     {
