@@ -170,12 +170,13 @@ public static class BalanceCheck
     {
         counts = default;
 
-        // One entry per payment reference, looked up once per row and updated in place.
+        // One entry per payment reference, looked up once per row and updated in place. Its balance starts at minus the
+        // reference's payments and must come back to zero.
         var byRef = new Dictionary<string, PaymentTotals>(payments.Count, StringComparer.Ordinal);
         foreach (var payment in payments)
         {
             ref var totals = ref CollectionsMarshal.GetValueRefOrAddDefault(byRef, payment.PaymentRef, out _);
-            totals.Amount += payment.Amount.Minor;
+            totals.Balance -= payment.Amount.Minor;
             totals.Currency = payment.Amount.Currency.Code;
             totals.Payments++;
         }
@@ -194,7 +195,7 @@ public static class BalanceCheck
                 return Violation.AcrossCurrencies(row, application);
             }
 
-            payment.Accounted += application.Amount.Minor;
+            payment.Balance += application.Amount.Minor;
             payment.Applied = true;
         }
 
@@ -203,7 +204,7 @@ public static class BalanceCheck
             ref var payment = ref CollectionsMarshal.GetValueRefOrNullRef(byRef, exception.PaymentRef);
             if (!Unsafe.IsNullRef(ref payment))
             {
-                payment.Accounted += exception.Unapplied.Minor;
+                payment.Balance += exception.Unapplied.Minor;
                 payment.Unapplied |= exception.Unapplied.Minor != 0;
             }
         }
@@ -211,9 +212,16 @@ public static class BalanceCheck
         int applied = 0, inFull = 0;
         foreach (var (reference, totals) in byRef)
         {
-            if (totals.Accounted != totals.Amount)
+            if (totals.Balance != 0)
             {
-                return new Violation(applications.Count, Step.PaymentTotal, $"Payment {reference}: applied plus unapplied is {totals.Accounted}, not the payment's {totals.Amount} (minor units).");
+                // The payment's amount is added up again only to say what it is: the table keeps the difference alone.
+                Int128 amount = 0;
+                foreach (var payment in payments)
+                {
+                    amount += payment.PaymentRef == reference ? payment.Amount.Minor : 0;
+                }
+
+                return new Violation(applications.Count, Step.PaymentTotal, $"Payment {reference}: applied plus unapplied is {amount + totals.Balance}, not the payment's {amount} (minor units).");
             }
 
             applied += totals.Applied ? 1 : 0;
@@ -323,8 +331,26 @@ public static class BalanceCheck
             a is null ? b : b is null ? a : (a.Value.Row, a.Value.Step).CompareTo((b.Value.Row, b.Value.Step)) <= 0 ? a : b;
     }
 
-    private record struct PaymentTotals(Int128 Amount, string? Currency, Int128 Accounted, int Payments, bool Applied, bool Unapplied);
+    /// <summary>
+    /// A payment reference's balance (applied and unapplied less its payments: zero when the books balance), its currency,
+    /// how many payments it has, and whether anything was applied or left unapplied. Packed to 4 bytes, so that the
+    /// 16-byte alignment an <see cref="Int128"/> asks for leaves no gaps: 32 bytes, 48 with the table's key and links
+    /// (64 with the amount and the applied total kept apart, aligned).
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential, Pack = 4)]
+    private struct PaymentTotals
+    {
+        public string? Currency;
+        public Int128 Balance;
+        public int Payments;
+        public bool Applied;
+        public bool Unapplied;
+    }
 
-    // The total first: it is aligned to 16 bytes, and the two numbers after it fill its last 8 (32 bytes, not 48).
+    /// <summary>
+    /// What an item has had applied (with deductions), its number, and the row it was first applied at. Packed to 4
+    /// bytes: 24 bytes, 36 with the table's key and links, where its 16-byte alignment made them 32 and 48.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential, Pack = 4)]
     private record struct ItemTotals(Int128 Applied, int Item, int FirstRow);
 }
