@@ -333,11 +333,10 @@ public static class BalanceCheck
 
     /// <summary>
     /// A payment reference's balance (applied and unapplied less its payments: zero when the books balance), its currency,
-    /// how many payments it has, and whether anything was applied or left unapplied. Packed to 4 bytes, so that the
-    /// 16-byte alignment an <see cref="Int128"/> asks for leaves no gaps: 32 bytes, 48 with the table's key and links
-    /// (64 with the amount and the applied total kept apart, aligned).
+    /// how many payments it has, and whether anything was applied or left unapplied. It holds a reference, so the runtime
+    /// lays it out (a packing would not apply): 32 bytes, 48 with the table's key and links, where the amount and the
+    /// applied total kept apart made 48 and 64.
     /// </summary>
-    [StructLayout(LayoutKind.Sequential, Pack = 4)]
     private struct PaymentTotals
     {
         public string? Currency;

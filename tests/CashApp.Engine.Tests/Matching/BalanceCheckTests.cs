@@ -90,6 +90,22 @@ public sealed class BalanceCheckTests
     }
 
     [Fact]
+    public void PaymentAccountedPastItsAmount_Stops()
+    {
+        // More applied and left unapplied than was paid: the balance passes zero the other way.
+        var error = Check([Paid("P1", 5_000)], [Applied("P1", Second, 5_000)], [Unapplied("P1", 500)]);
+        Assert.Equal("Payment P1: applied plus unapplied is 5500, not the payment's 5000 (minor units).", Assert.IsType<InvalidOperationException>(error).Message);
+    }
+
+    [Fact]
+    public void PaymentReferencesDifferingInCaseOnly_AreTwoPayments()
+    {
+        // References are compared ordinally: p1's payment is not P1's, and the message names P1's amount alone.
+        var error = Check([Paid("P1", 5_000), Paid("p1", 700)], [Applied("P1", Second, 4_000), Applied("p1", Invoice, 700)], []);
+        Assert.Equal("Payment P1: applied plus unapplied is 4000, not the payment's 5000 (minor units).", Assert.IsType<InvalidOperationException>(error).Message);
+    }
+
+    [Fact]
     public void ItemAppliedPastItsOpenAmount_Stops()
     {
         // Each application fits; together (with the deduction) they close more than is open.
