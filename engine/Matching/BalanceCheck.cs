@@ -50,13 +50,7 @@ public static class BalanceCheck
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(findItem);
-        var likely = new int[items.Count];
-        for (var i = 0; i < likely.Length; i++)
-        {
-            likely[i] = i;
-        }
-
-        return VerifyAndCount(payments, new ListedItems(items, findItem), likely, applications, exceptions, apartFrom);
+        return VerifyAndCount(payments, new ListedItems(items, findItem), [.. Enumerable.Range(0, items.Count)], applications, exceptions, apartFrom);
     }
 
     /// <summary>

@@ -66,20 +66,18 @@ internal sealed class DeleteNeighbourhoodIndex
             HugePages.Advise(_bucketStart);
         }
 
-        foreach (var hash in hashes)
+        // Each hash is counted in the bucket its top bits name, and its word then keeps its other bits and the character,
+        // in its place: one pass.
+        for (var e = 0; e < hashes.Length; e++)
         {
+            var hash = hashes[e];
             _bucketStart[(int)(hash >> _shift) + 1]++;
+            hashes[e] = (hash << CharBits) | chars[e];
         }
 
         for (var b = 1; b < _bucketStart.Length; b++)
         {
             _bucketStart[b] += _bucketStart[b - 1];
-        }
-
-        // The top bits are the bucket's: each word keeps the hash's other bits, and the character, in place.
-        for (var e = 0; e < hashes.Length; e++)
-        {
-            hashes[e] = (hashes[e] << CharBits) | chars[e];
         }
 
         _words = hashes;
@@ -500,11 +498,7 @@ internal sealed class DeleteNeighbourhoodIndex
                     continue;
                 }
 
-                var deletedFromKey = j < 0 ? Whole : j;
-                var edits = deletedFromQuery == Whole && deletedFromKey == Whole ? 0
-                    : deletedFromQuery == Whole || deletedFromKey == Whole || deletedFromQuery == deletedFromKey ? 1
-                    : Math.Abs(deletedFromQuery - deletedFromKey) == 1 && query[i] == key[j] ? 1
-                    : 2;
+                var edits = EditsOf(deletedFromQuery, i < 0 ? '\0' : query[i], j < 0 ? Whole : j, j < 0 ? '\0' : key[j]);
                 if (least < 0 || edits < least)
                 {
                     least = edits;
@@ -569,23 +563,33 @@ internal sealed class DeleteNeighbourhoodIndex
         var bucket = (int)(hash >> _shift);
         var end = _bucketStart[bucket + 1];
         var sought = hash << CharBits;
-        for (var at = _bucketStart[bucket]; at < end && (_words[at] & HashPart) <= sought; at++)
+        for (var at = _bucketStart[bucket]; at < end; at++)
         {
-            if ((_words[at] & HashPart) == sought)
+            var word = _words[at];
+            if ((word & HashPart) > sought)
+            {
+                break;
+            }
+
+            if ((word & HashPart) == sought)
             {
                 var entry = _items[at];
-                var deletedFromKey = (int)(entry & Whole);
-                var deletedCharOfKey = unchecked((char)_words[at]);
-
-                // Deleting side by side meets a transposition (the same character moved by one) or two edits.
-                var edits = deletedFromQuery == Whole && deletedFromKey == Whole ? 0
-                    : deletedFromQuery == Whole || deletedFromKey == Whole || deletedFromQuery == deletedFromKey ? 1
-                    : Math.Abs(deletedFromQuery - deletedFromKey) == 1 && deletedCharOfQuery == deletedCharOfKey ? 1
-                    : 2;
+                var edits = EditsOf(deletedFromQuery, deletedCharOfQuery, (int)(entry & Whole), unchecked((char)word));
                 into.Add(((ulong)(entry >> ItemShift) << 2) | (uint)edits);
             }
         }
     }
+
+    /// <summary>
+    /// How far apart a query and a key whose hashes meet are, by where each had a character deleted (<see cref="Whole"/>
+    /// for none) and which: the same deletion on both sides is one substitution, a deletion on one side only one insertion
+    /// or deletion, deletions side by side of one character a transposition, and any other meeting two edits.
+    /// </summary>
+    private static int EditsOf(int deletedFromQuery, char deletedCharOfQuery, int deletedFromKey, char deletedCharOfKey) =>
+        deletedFromQuery == Whole && deletedFromKey == Whole ? 0
+            : deletedFromQuery == Whole || deletedFromKey == Whole || deletedFromQuery == deletedFromKey ? 1
+            : Math.Abs(deletedFromQuery - deletedFromKey) == 1 && deletedCharOfQuery == deletedCharOfKey ? 1
+            : 2;
 
     // FNV-1a, 64 bits: stable across runs and processes, unlike string.GetHashCode.
     internal static ulong Hash(ReadOnlySpan<char> text) => HashOn(FnvBasis, text);
