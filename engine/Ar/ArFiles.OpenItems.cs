@@ -204,7 +204,7 @@ public static partial class ArFiles
                     // would allocate as much again. A file whose later rows are shorter only grows them.
                     // The texts likewise, at the first block's characters per row.
                     var estimate = EstimateRows(part.Count, part.Bytes, fileLength - dataStart);
-                    items ??= ItemRecords.ForReading(estimate, (int)Math.Min(Array.MaxLength, (long)estimate * (part.Items.TextChars / Math.Max(1, part.Count) + 1)));
+                    items ??= ItemRecords.ForReading(estimate, (int)Math.Min(Array.MaxLength, (long)estimate * (part.Items.TextBytes / Math.Max(1, part.Count) + 1)));
                     var first = items.Count;
                     items.AddAll(part.Items);
                     runs.Append(items, first, part.Runs);
@@ -819,6 +819,6 @@ public static partial class ArFiles
     {
         public bool Equals(int x, int y) => items.IdOf(x).SequenceEqual(items.IdOf(y));
 
-        public int GetHashCode(int obj) => string.GetHashCode(items.IdOf(obj));
+        public int GetHashCode(int obj) => items.IdOf(obj).OrdinalHashCode();
     }
 }

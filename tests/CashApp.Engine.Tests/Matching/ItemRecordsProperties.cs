@@ -17,11 +17,14 @@ public sealed class ItemRecordsProperties
 
     private static readonly PaymentTerms?[] Terms = [null, new("2/10 NET 30", 200, 10, 30), new("NET 45", 0, 0, 45), new("1% 15", 100, 15, null)];
 
-    // Texts of every kind a file or the store can give: empty, short, with characters past ASCII and the two a length
-    // is written with (U+FFFE, U+FFFF), and now and then around the length past which one takes three characters.
+    // Texts of every kind a file or the store can give: empty, short, with characters of Latin-1 past ASCII (kept a byte
+    // each) and past Latin-1 (kept in UTF-16), and now and then around the lengths past which a text's length takes
+    // five bytes (127 characters of Latin-1, 126 others).
     private static readonly Gen<string> Text = Gen.OneOf(
-        Gen.Elements(string.Empty, "A", "AR1", "INV-1004567", "PO 77/ä", "\uFFFE", "\uFFFF\uFFFE", "12\" pipe"),
+        Gen.Elements(string.Empty, "A", "AR1", "INV-1004567", "PO 77/ä", "\u00FF\u00FE", "\u0100", "Zbł-9", "\uFFFE", "\uFFFF\uFFFE", "12\" pipe"),
         Gen.Choose(0, 40).Select(n => new string('x', n)),
+        Gen.Choose(124, 129).Select(n => new string('L', n)),
+        Gen.Choose(123, 128).Select(n => new string('L', n - 1) + "\u0141"),
         Gen.Choose(65_532, 65_537).Select(n => new string('L', n)));
 
     private static Gen<OpenItem> Item(int at) =>
@@ -157,7 +160,9 @@ public sealed class ItemRecordsProperties
     public void MovedInOrder_OfTheIdOrder_IsTheSortOfTheRecords()
     {
         // A file's two runs (AR999999 sorts after AR1000000) and ids in no order, with the ties a sort must keep stable.
-        var ids = Enumerable.Range(999_990, 20).Select(n => $"AR{n}").Concat(["B", "A", "AR1000001", "A"]).ToList();
+        // Ids past ASCII too: Latin-1 ones kept a byte a character, others in UTF-16, which must sort among each other
+        // as their characters do ('z' < 'é' < 'ÿ' < 'Ā' < 'Ł').
+        var ids = Enumerable.Range(999_990, 20).Select(n => $"AR{n}").Concat(["B", "A", "AR1000001", "A", "Ł", "\u00FF", "é", "\u0100", "z", "éa", "Āa"]).ToList();
         var items = ids.Select((id, i) => new OpenItem(id, DocType.Invoice, "C1", "Acme", $"INV-{i}", null, Currencies[0], i + 1, default, default)).ToList();
         var records = ItemRecords.ForReading(4, 4);
         AddAll(records, items);
@@ -190,7 +195,7 @@ public sealed class ItemRecordsProperties
         for (var n = 0; n < items.Count; n++)
         {
             var (item, at) = (items[n], from + n);
-            var po = records.HasPoNumber(at, out var poNumber) ? new string(poNumber) : null;
+            var po = records.HasPoNumber(at, out var poNumber) ? poNumber.ToString() : null;
             var view = records[at];
             if (records.Record(at) != item || !records.IdOf(at).SequenceEqual(item.ItemId) || records.ItemId(at) != item.ItemId
                 || !records.InvoiceNumberOf(at).SequenceEqual(item.InvoiceNumber) || po != item.PoNumber
