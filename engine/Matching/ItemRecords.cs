@@ -9,10 +9,12 @@ namespace CashApp.Engine.Matching;
 /// <summary>
 /// The open items a matcher was built over, kept by column rather than as one <see cref="OpenItem"/> each: amounts,
 /// dates, document types and currencies in arrays, each item's id, invoice number and PO number one after another in
-/// one byte buffer, a byte a character where a text is all Latin-1 (<see cref="ItemText"/>). On the 1M day that is some 100 bytes an item where a record and its two or three strings took
-/// some 210, and three arrays and a buffer where the collector marked and copied 15 million objects (PERFORMANCE.md,
-/// "Session 39"). An item is read through <see cref="this[int]"/>, which reads the columns (or the records); its texts as spans, or as
-/// new strings where a caller keeps them (an application's item id, an explanation's number).
+/// one byte buffer, a byte a character where a text is all Latin-1 (<see cref="ItemText"/>). On the 1M day that is some
+/// 75 bytes an item (100 while the texts were UTF-16) where a record and its two or three strings took some 210, and
+/// three arrays and a buffer where the collector marked and copied 15 million objects (PERFORMANCE.md, "Session 39" and
+/// "Session 42"). An item is read through <see cref="this[int]"/>, which reads the columns (or the records); its texts
+/// as <see cref="ItemText"/> where they are kept, or as new strings where a caller keeps them (an application's item
+/// id, an explanation's number).
 /// </summary>
 /// <remarks>
 /// Items given as records (a served ledger, which keeps its snapshot's records anyway) are kept as those records, in one
@@ -25,8 +27,8 @@ namespace CashApp.Engine.Matching;
 internal sealed class ItemRecords
 {
     // A text is a head byte, then its length in four bytes (little-endian) when the head is LongNarrow or LongWide,
-    // then its characters: a byte each when the head is below Wide (every character Latin-1), else two (UTF-16,
-    // little-endian). A short text's head is its length (below LongNarrow), or Wide and its length (below NoText).
+    // then its characters: a byte each when the head is below Wide (every character Latin-1), else two (UTF-16, in the
+    // machine's order). A short text's head is its length (below LongNarrow), or Wide and its length (below NoText).
     // NoText stands for a PO number the item has none of.
     private const byte LongNarrow = 0x7F;
     private const byte Wide = 0x80;
@@ -566,6 +568,8 @@ internal sealed class ItemRecords
         }
         else
         {
+            // Further is 32 bytes on: the end of an item's texts of the usual length (an id and two numbers of some ten
+            // characters each, a byte a character).
             Prefetch.Line(ref _text[Math.Min(_textAt[item] + (further ? 32 : 0), _text.Length - 1)]);
         }
     }
@@ -693,8 +697,8 @@ internal sealed class ItemRecords
 
 /// <summary>
 /// One item of <see cref="ItemRecords"/>, read through its columns, under the names of <see cref="OpenItem"/>. The texts
-/// as properties are new strings each time: where a caller only compares or scans them, the spans of
-/// <see cref="ItemRecords"/> cost nothing.
+/// as properties are new strings each time: where a caller only compares or scans them, the texts of
+/// <see cref="ItemRecords"/> as they are kept (<see cref="ItemText"/>) cost nothing.
 /// </summary>
 internal readonly struct ItemRecord(ItemRecords records, int item)
 {

@@ -60,16 +60,24 @@ public sealed class ItemRecordsProperties
     [Fact]
     public void Of_ItemsWrittenInParts_ReadBackInOrder()
     {
-        // Enough items for the parts on every core, each with texts of another length, so that a part's texts
-        // starting one character off would read another item's.
+        // Enough items for the parts on every core, each with texts of another length and now and then of another kind
+        // (past Latin-1, long), so that a part's texts starting one byte off would read another item's.
         var items = Enumerable.Range(0, ItemRecords.PartsFrom + 1_234)
-            .Select(i => new OpenItem($"AR{i}", DocType.Invoice, $"C{i % 97}", $"Name {i % 97}", new string('9', i % 13), i % 3 == 0 ? null : $"PO{i}",
+            .Select(i => new OpenItem($"AR{i}", DocType.Invoice, $"C{i % 97}", $"Name {i % 97}", InvoiceOf(i), i % 3 == 0 ? null : $"PO{i}",
                 Currencies[i % Currencies.Length], i, DateOnly.FromDayNumber(700_000 + i), DateOnly.FromDayNumber(700_030 + i)) { Terms = Terms[i % Terms.Length] })
             .ToList();
 
         var records = ItemRecords.Of([.. items], items.Count, items.Count);
 
         Assert.True(ReadsBack(records, items, 0));
+
+        static string InvoiceOf(int i) => (i % 29) switch
+        {
+            5 => new string('9', 127 + (i % 3)),
+            7 => "\u0141" + new string('9', i % 13),
+            11 => new string('\u0141', 125 + (i % 3)),
+            _ => new string('9', i % 13),
+        };
     }
 
     [Property(MaxTest = 150, Replay = "(5,3)")]
@@ -172,7 +180,8 @@ public sealed class ItemRecordsProperties
         Assert.Equal(OrdinalOrder.Sort(items, i => i.ItemId), sorted.ToList());
     }
 
-    private static void AddAll(ItemRecords records, List<OpenItem> items)
+    /// <summary>Adds <paramref name="items"/> to <paramref name="records"/> as a reader adds them, field by field.</summary>
+    internal static void AddAll(ItemRecords records, IEnumerable<OpenItem> items)
     {
         foreach (var item in items)
         {
