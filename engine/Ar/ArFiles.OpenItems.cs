@@ -96,7 +96,7 @@ public static partial class ArFiles
         public void Return(char[] buffer) => _chars.Add(buffer);
 
         /// <summary>The items of one block, by column: copied to the read's columns in file order, then emptied and reused by a later block.</summary>
-        public ItemRecords RentItems(int lines, int chars)
+        public ItemRecords RentItems(int lines, int textBytes)
         {
             if (_items.TryTake(out var block))
             {
@@ -104,7 +104,7 @@ public static partial class ArFiles
                 return block;
             }
 
-            return ItemRecords.ForReading(lines, chars);
+            return ItemRecords.ForReading(lines, textBytes);
         }
 
         public void Return(ItemRecords block) => _items.Add(block);
@@ -202,9 +202,9 @@ public static partial class ArFiles
                 {
                     // Sized from the first block's rows per byte, a little over: columns grown by doubling
                     // would allocate as much again. A file whose later rows are shorter only grows them.
-                    // The texts likewise, at the first block's characters per row.
+                    // The texts likewise, at the first block's bytes of texts per row.
                     var estimate = EstimateRows(part.Count, part.Bytes, fileLength - dataStart);
-                    items ??= ItemRecords.ForReading(estimate, (int)Math.Min(Array.MaxLength, (long)estimate * (part.Items.TextChars / Math.Max(1, part.Count) + 1)));
+                    items ??= ItemRecords.ForReading(estimate, (int)Math.Min(Array.MaxLength, (long)estimate * (part.Items.TextBytes / Math.Max(1, part.Count) + 1)));
                     var first = items.Count;
                     items.AddAll(part.Items);
                     runs.Append(items, first, part.Runs);
@@ -819,6 +819,6 @@ public static partial class ArFiles
     {
         public bool Equals(int x, int y) => items.IdOf(x).SequenceEqual(items.IdOf(y));
 
-        public int GetHashCode(int obj) => string.GetHashCode(items.IdOf(obj));
+        public int GetHashCode(int obj) => items.IdOf(obj).OrdinalHashCode();
     }
 }

@@ -97,7 +97,7 @@ public static class BalanceCheck
     internal interface IItemBook
     {
         /// <summary>The item's id.</summary>
-        ReadOnlySpan<char> IdOf(int item);
+        ItemText IdOf(int item);
 
         /// <summary>The item's currency.</summary>
         CurrencyCode CurrencyOf(int item);
@@ -116,7 +116,7 @@ public static class BalanceCheck
 
         private OpenItem this[int item] => item < items.Count ? items[item] : _found[item - items.Count];
 
-        public ReadOnlySpan<char> IdOf(int item) => this[item].ItemId;
+        public ItemText IdOf(int item) => new(this[item].ItemId);
 
         public CurrencyCode CurrencyOf(int item) => this[item].Currency;
 
@@ -144,9 +144,9 @@ public static class BalanceCheck
     {
         public bool Equals(int x, int y) => x == y || book.IdOf(x).SequenceEqual(book.IdOf(y));
 
-        public int GetHashCode(int obj) => string.GetHashCode(book.IdOf(obj));
+        public int GetHashCode(int obj) => book.IdOf(obj).OrdinalHashCode();
 
-        public bool Equals(string alternate, int other) => alternate.AsSpan().SequenceEqual(book.IdOf(other));
+        public bool Equals(string alternate, int other) => book.IdOf(other).SequenceEqual(alternate);
 
         public int GetHashCode(string alternate)
         {
@@ -235,7 +235,7 @@ public static class BalanceCheck
         {
             if (!byItem.TryAdd(item, new ItemTotals(0, item, -1)))
             {
-                throw new ArgumentException($"The items checked give the id {book.IdOf(item)} twice.", nameof(likely));
+                throw new ArgumentException($"The items checked give the id {book.IdOf(item).ToString()} twice.", nameof(likely));
             }
         }
 
@@ -292,7 +292,7 @@ public static class BalanceCheck
         }
 
         return over is { } first
-            ? new Violation(applications.Count, Step.ItemOver, $"Item {book.IdOf(first.Item)} applied {first.Applied} against an open amount of {book.OpenMinorOf(first.Item)} (minor units).")
+            ? new Violation(applications.Count, Step.ItemOver, $"Item {book.IdOf(first.Item).ToString()} applied {first.Applied} against an open amount of {book.OpenMinorOf(first.Item)} (minor units).")
             : null;
     }
 

@@ -154,7 +154,7 @@ public sealed partial class CashMatcher
             }
 
             var run = n + 1;
-            while (run < added.Count && (next < 0 || added[run].ItemId.AsSpan().SequenceCompareTo(_items.IdOf(next)) < 0))
+            while (run < added.Count && (next < 0 || _items.IdOf(next).SequenceCompareTo(added[run].ItemId) > 0))
             {
                 run++;
             }

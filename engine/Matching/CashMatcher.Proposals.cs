@@ -174,7 +174,7 @@ public sealed partial class CashMatcher
     /// <summary>The items of a matcher as the books are checked on them: id, currency, and the open amount it started from.</summary>
     internal readonly struct ItemBook(CashMatcher matcher) : BalanceCheck.IItemBook
     {
-        public ReadOnlySpan<char> IdOf(int item) => matcher._items.IdOf(item);
+        public ItemText IdOf(int item) => matcher._items.IdOf(item);
 
         public CurrencyCode CurrencyOf(int item) => matcher._items.Currency(item);
 

@@ -250,8 +250,10 @@ public sealed partial class CashMatcher
     private static void KeysOf<TKeys>(ItemRecords items, int item, ref TKeys keys)
         where TKeys : struct, IItemKeys
     {
-        var number = items.InvoiceNumberOf(item);
-        var full = number.Length <= 256 ? stackalloc char[number.Length] : new char[number.Length];
+        var kept = items.InvoiceNumberOf(item);
+        var number = kept.Length <= 256 ? stackalloc char[kept.Length] : new char[kept.Length];
+        kept.CopyTo(number);
+        var full = kept.Length <= 256 ? stackalloc char[kept.Length] : new char[kept.Length];
         full = full[..ReferenceText.FullKey(number, full)];
         keys.Series(full);
         if (full.Length > 0)
@@ -270,8 +272,10 @@ public sealed partial class CashMatcher
             }
         }
 
-        if (!TKeys.FuzzyOnly && items.HasPoNumber(item, out var po))
+        if (!TKeys.FuzzyOnly && items.HasPoNumber(item, out var keptPo))
         {
+            var po = keptPo.Length <= 256 ? stackalloc char[keptPo.Length] : new char[keptPo.Length];
+            keptPo.CopyTo(po);
             var poFull = po.Length <= 256 ? stackalloc char[po.Length] : new char[po.Length];
             poFull = poFull[..ReferenceText.FullKey(po, poFull)];
             if (poFull.Length >= ReferenceText.MinCoreLength)

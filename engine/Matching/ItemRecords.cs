@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
 using CashApp.Engine.Model;
 using CashApp.Parsers.Currency;
 
@@ -6,10 +9,12 @@ namespace CashApp.Engine.Matching;
 /// <summary>
 /// The open items a matcher was built over, kept by column rather than as one <see cref="OpenItem"/> each: amounts,
 /// dates, document types and currencies in arrays, each item's id, invoice number and PO number one after another in
-/// one character buffer. On the 1M day that is some 100 bytes an item where a record and its two or three strings took
-/// some 210, and three arrays and a buffer where the collector marked and copied 15 million objects (PERFORMANCE.md,
-/// "Session 39"). An item is read through <see cref="this[int]"/>, which reads the columns (or the records); its texts as spans, or as
-/// new strings where a caller keeps them (an application's item id, an explanation's number).
+/// one byte buffer, a byte a character where a text is all Latin-1 (<see cref="ItemText"/>). On the 1M day that is some
+/// 75 bytes an item (100 while the texts were UTF-16) where a record and its two or three strings took some 210, and
+/// three arrays and a buffer where the collector marked and copied 15 million objects (PERFORMANCE.md, "Session 39" and
+/// "Session 42"). An item is read through <see cref="this[int]"/>, which reads the columns (or the records); its texts
+/// as <see cref="ItemText"/> where they are kept, or as new strings where a caller keeps them (an application's item
+/// id, an explanation's number).
 /// </summary>
 /// <remarks>
 /// Items given as records (a served ledger, which keeps its snapshot's records anyway) are kept as those records, in one
@@ -21,10 +26,14 @@ namespace CashApp.Engine.Matching;
 /// </remarks>
 internal sealed class ItemRecords
 {
-    // A text's length is the character before it: one character below LongText, else LongText and the length in two
-    // characters (high, low). NoText stands for a PO number the item has none of.
-    private const char LongText = '\uFFFE';
-    private const char NoText = '\uFFFF';
+    // A text is a head byte, then its length in four bytes (little-endian) when the head is LongNarrow or LongWide,
+    // then its characters: a byte each when the head is below Wide (every character Latin-1), else two (UTF-16, in the
+    // machine's order). A short text's head is its length (below LongNarrow), or Wide and its length (below NoText).
+    // NoText stands for a PO number the item has none of.
+    private const byte LongNarrow = 0x7F;
+    private const byte Wide = 0x80;
+    private const byte NoText = 0xFE;
+    private const byte LongWide = 0xFF;
 
     private long[] _openMinor;
     private int[] _docDate;
@@ -35,7 +44,7 @@ internal sealed class ItemRecords
     private string[] _customerName;
     private PaymentTerms?[] _terms;
     private int[] _textAt;
-    private char[] _text;
+    private byte[] _text;
 
     // The currencies the items are in, indexed by _currency: a generation that adds one gets a longer copy.
     private CurrencyCode[] _currencies;
@@ -50,7 +59,7 @@ internal sealed class ItemRecords
     // The items as records, when given so (OverRecords): then the columns are empty and every accessor reads these.
     private readonly OpenItem[]? _records;
 
-    private ItemRecords(long[] openMinor, int[] docDate, int[] dueDate, byte[] docType, byte[] currency, string[] customerId, string[] customerName, PaymentTerms?[] terms, int[] textAt, char[] text, CurrencyCode[] currencies, int textEnd)
+    private ItemRecords(long[] openMinor, int[] docDate, int[] dueDate, byte[] docType, byte[] currency, string[] customerId, string[] customerName, PaymentTerms?[] terms, int[] textAt, byte[] text, CurrencyCode[] currencies, int textEnd)
     {
         (_openMinor, _docDate, _dueDate, _docType, _currency) = (openMinor, docDate, dueDate, docType, currency);
         (_customerId, _customerName, _terms, _textAt, _text) = (customerId, customerName, terms, textAt, text);
@@ -109,7 +118,7 @@ internal sealed class ItemRecords
         var records = new ItemRecords(
             new long[capacity], new int[capacity], new int[capacity], new byte[capacity], new byte[capacity],
             new string[capacity], new string[capacity], new PaymentTerms?[capacity], new int[capacity],
-            GC.AllocateUninitializedArray<char>(TextCapacity(used, count, capacity)), [], (int)used)
+            GC.AllocateUninitializedArray<byte>(TextCapacity(used, count, capacity)), [], (int)used)
         {
             _count = count,
         };
@@ -208,19 +217,19 @@ internal sealed class ItemRecords
     /// <summary>How many items these records hold: added by a reader (<see cref="Add"/>, <see cref="AddAll"/>), or written by <see cref="Of"/>, <see cref="OverRecords"/>, <see cref="WithAdded"/> or <see cref="MovedInOrder"/>.</summary>
     public int Count => _count;
 
-    /// <summary>How many characters the texts of the items here take, their lengths with them.</summary>
-    public int TextChars => _textEnd;
+    /// <summary>How many bytes the texts of the items here take, their heads with them.</summary>
+    public int TextBytes => _textEnd;
 
-    /// <summary>Columns for a reader to add items to, with room for <paramref name="items"/> items and <paramref name="textChars"/> characters of their texts to begin with.</summary>
-    public static ItemRecords ForReading(int items, int textChars) =>
+    /// <summary>Columns for a reader to add items to, with room for <paramref name="items"/> items and <paramref name="textBytes"/> bytes of their texts to begin with.</summary>
+    public static ItemRecords ForReading(int items, int textBytes) =>
         new(new long[items], new int[items], new int[items], new byte[items], new byte[items], new string[items], new string[items],
-            new PaymentTerms?[items], new int[items], GC.AllocateUninitializedArray<char>(Math.Max(16, textChars)), [], 0);
+            new PaymentTerms?[items], new int[items], GC.AllocateUninitializedArray<byte>(Math.Max(16, textBytes)), [], 0);
 
     /// <summary>Adds an item after those added; the columns grow (doubling) when full. For a reader, before the records are shared.</summary>
     public void Add(ReadOnlySpan<char> itemId, DocType docType, string customerId, string customerName, ReadOnlySpan<char> invoiceNumber, bool hasPo, ReadOnlySpan<char> poNumber, CurrencyCode currency, long openMinor, DateOnly docDate, DateOnly dueDate, PaymentTerms? terms)
     {
         ByColumn();
-        EnsureRoom(1, LengthOf(itemId.Length) + LengthOf(invoiceNumber.Length) + (hasPo ? LengthOf(poNumber.Length) : 1));
+        EnsureRoom(1, SizeOf(itemId) + SizeOf(invoiceNumber) + (hasPo ? SizeOf(poNumber) : 1));
         var i = _count++;
         _currency[i] = CurrencyIndex(currency);
         _textEnd = Set(i, _textEnd, itemId, docType, customerId, customerName, invoiceNumber, hasPo, poNumber, openMinor, docDate, dueDate, terms);
@@ -384,20 +393,20 @@ internal sealed class ItemRecords
         return list;
     }
 
-    private void EnsureRoom(int items, long textChars)
+    private void EnsureRoom(int items, long textBytes)
     {
         if (_count + items > _openMinor.Length)
         {
             ResizeColumns(Math.Max(_count + items, 2 * _openMinor.Length));
         }
 
-        var needed = _textEnd + textChars;
+        var needed = _textEnd + textBytes;
         if (needed > _text.Length)
         {
             _text = Arrays.Grown(_text, _textEnd, (int)Math.Min(Array.MaxLength, Math.Max(needed, 2L * _text.Length)));
             if (needed > _text.Length)
             {
-                throw new InvalidOperationException($"The open items' ids, invoice numbers and PO numbers come to more than {Array.MaxLength:N0} characters; one matcher holds at most that.");
+                throw new InvalidOperationException($"The open items' ids, invoice numbers and PO numbers come to more than {Array.MaxLength:N0} bytes; one matcher holds at most that.");
             }
         }
     }
@@ -443,11 +452,11 @@ internal sealed class ItemRecords
     }
 
     /// <summary>The item's id.</summary>
-    public ReadOnlySpan<char> IdOf(int item)
+    public ItemText IdOf(int item)
     {
         if (_records is { } records)
         {
-            return records[item].ItemId;
+            return new(records[item].ItemId);
         }
 
         var at = _textAt[item];
@@ -455,11 +464,11 @@ internal sealed class ItemRecords
     }
 
     /// <summary>The item's invoice number.</summary>
-    public ReadOnlySpan<char> InvoiceNumberOf(int item)
+    public ItemText InvoiceNumberOf(int item)
     {
         if (_records is { } records)
         {
-            return records[item].InvoiceNumber;
+            return new(records[item].InvoiceNumber);
         }
 
         var at = _textAt[item];
@@ -468,11 +477,11 @@ internal sealed class ItemRecords
     }
 
     /// <summary>Whether the item has a PO number, and which.</summary>
-    public bool HasPoNumber(int item, out ReadOnlySpan<char> poNumber)
+    public bool HasPoNumber(int item, out ItemText poNumber)
     {
         if (_records is { } records)
         {
-            poNumber = records[item].PoNumber;
+            poNumber = new(records[item].PoNumber);
             return records[item].PoNumber is not null;
         }
 
@@ -490,10 +499,10 @@ internal sealed class ItemRecords
     }
 
     /// <summary>The item's id as a string of its own: for what keeps it (an application, a suggestion).</summary>
-    public string ItemId(int item) => _records is { } records ? records[item].ItemId : new(IdOf(item));
+    public string ItemId(int item) => _records is { } records ? records[item].ItemId : IdOf(item).ToString();
 
     /// <summary>The item's invoice number as a string of its own: for what keeps it (an explanation).</summary>
-    public string InvoiceNumber(int item) => _records is { } records ? records[item].InvoiceNumber : new(InvoiceNumberOf(item));
+    public string InvoiceNumber(int item) => _records is { } records ? records[item].InvoiceNumber : InvoiceNumberOf(item).ToString();
 
     /// <summary>The item's open amount as the ledger gave it (minor units, negative for a credit memo).</summary>
     public long OpenMinor(int item) => _records is { } records ? records[item].OpenMinor : _openMinor[item];
@@ -527,8 +536,8 @@ internal sealed class ItemRecords
             return records[item];
         }
 
-        var po = HasPoNumber(item, out var poNumber) ? new string(poNumber) : null;
-        return new OpenItem(ItemId(item), DocType(item), CustomerId(item), CustomerName(item), new string(InvoiceNumberOf(item)), po, Currency(item), OpenMinor(item), DocDate(item), DueDate(item))
+        var po = HasPoNumber(item, out var poNumber) ? poNumber.ToString() : null;
+        return new OpenItem(ItemId(item), DocType(item), CustomerId(item), CustomerName(item), InvoiceNumber(item), po, Currency(item), OpenMinor(item), DocDate(item), DueDate(item))
         {
             Terms = Terms(item),
         };
@@ -559,6 +568,8 @@ internal sealed class ItemRecords
         }
         else
         {
+            // Further is 32 bytes on: the end of an item's texts of the usual length (an id and two numbers of some ten
+            // characters each, a byte a character).
             Prefetch.Line(ref _text[Math.Min(_textAt[item] + (further ? 32 : 0), _text.Length - 1)]);
         }
     }
@@ -568,11 +579,15 @@ internal sealed class ItemRecords
 
     private static (int From, int To) PartOf(int part, int parts, int count) => DeleteNeighbourhoodIndex.PartOf(part, parts, count);
 
-    /// <summary>The characters an item's texts take here, their lengths with them.</summary>
+    /// <summary>The bytes an item's texts take here, their heads with them.</summary>
     private static long TextLength(OpenItem item) =>
-        LengthOf(item.ItemId.Length) + LengthOf(item.InvoiceNumber.Length) + (item.PoNumber is { } po ? LengthOf(po.Length) : 1);
+        SizeOf(item.ItemId) + SizeOf(item.InvoiceNumber) + (item.PoNumber is { } po ? SizeOf(po) : 1);
 
-    private static long LengthOf(int length) => length + (length < LongText ? 1 : 3);
+    /// <summary>The bytes a text takes here, its head with it.</summary>
+    private static long SizeOf(ReadOnlySpan<char> text) =>
+        ItemText.FitsLatin1(text)
+            ? (text.Length < LongNarrow ? 1 : 5) + (long)text.Length
+            : (text.Length < NoText - Wide ? 1 : 5) + (2L * text.Length);
 
     /// <summary>Room for the texts used, and for the items to come up to <paramref name="capacity"/> at the length of those written so far.</summary>
     private static int TextCapacity(long used, int count, int capacity)
@@ -582,7 +597,7 @@ internal sealed class ItemRecords
             ? (int)room
             : used <= Array.MaxLength
                 ? Array.MaxLength
-                : throw new InvalidOperationException($"The open items' ids, invoice numbers and PO numbers come to {used:N0} characters; one matcher holds at most {Array.MaxLength:N0}.");
+                : throw new InvalidOperationException($"The open items' ids, invoice numbers and PO numbers come to {used:N0} bytes; one matcher holds at most {Array.MaxLength:N0}.");
     }
 
     /// <summary>Writes a record's columns (all but its currency) as item <paramref name="i"/>, its texts from <paramref name="at"/>; returns where they end.</summary>
@@ -614,54 +629,76 @@ internal sealed class ItemRecords
 
     private int Put(ReadOnlySpan<char> text, int at)
     {
-        if (text.Length < LongText)
+        var narrow = ItemText.FitsLatin1(text);
+        if (narrow ? text.Length < LongNarrow : text.Length < NoText - Wide)
         {
-            _text[at++] = (char)text.Length;
+            _text[at++] = (byte)((narrow ? 0 : Wide) + text.Length);
         }
         else
         {
-            _text[at++] = LongText;
-            _text[at++] = (char)(text.Length >>> 16);
-            _text[at++] = (char)(text.Length & 0xFFFF);
+            _text[at++] = narrow ? LongNarrow : LongWide;
+            BinaryPrimitives.WriteInt32LittleEndian(_text.AsSpan(at), text.Length);
+            at += 4;
         }
 
-        text.CopyTo(_text.AsSpan(at));
-        return at + text.Length;
+        if (narrow)
+        {
+            return at + Encoding.Latin1.GetBytes(text, _text.AsSpan(at));
+        }
+
+        // The buffer never leaves the process: its UTF-16 is the machine's own order.
+        var bytes = _text.AsSpan(at, 2 * text.Length);
+        MemoryMarshal.AsBytes(text).CopyTo(bytes);
+        return at + bytes.Length;
     }
 
-    private ReadOnlySpan<char> Text(scoped ref int at)
+    private ItemText Text(scoped ref int at)
     {
-        var length = Length(ref at);
-        var text = _text.AsSpan(at, length);
-        at += length;
-        return text;
+        var (length, wide) = Length(ref at);
+        if (!wide)
+        {
+            var narrow = _text.AsSpan(at, length);
+            at += length;
+            return ItemText.OfLatin1(narrow);
+        }
+
+        // Read in place; its characters may start at an odd byte, which x64 and Arm64 read as they read any other.
+        var utf16 = _text.AsSpan(at, 2 * length);
+        at += utf16.Length;
+        return ItemText.OfUtf16(utf16);
     }
 
     private void Skip(scoped ref int at)
     {
         // Not at += Length(ref at): that adds the length to where the head was read, before the head is passed.
-        var length = Length(ref at);
-        at += length;
+        var (length, wide) = Length(ref at);
+        at += wide ? 2 * length : length;
     }
 
-    private int Length(scoped ref int at)
+    /// <summary>The length in characters of the text whose head is at <paramref name="at"/>, and whether it is kept in two bytes a character; <paramref name="at"/> moves past the head.</summary>
+    private (int Length, bool Wide) Length(scoped ref int at)
     {
         var head = _text[at++];
-        if (head < LongText)
+        if (head < LongNarrow)
         {
-            return head;
+            return (head, false);
         }
 
-        var length = (_text[at] << 16) | _text[at + 1];
-        at += 2;
-        return length;
+        if (head is > LongNarrow and < NoText)
+        {
+            return (head - Wide, true);
+        }
+
+        var length = BinaryPrimitives.ReadInt32LittleEndian(_text.AsSpan(at));
+        at += 4;
+        return (length, head == LongWide);
     }
 }
 
 /// <summary>
 /// One item of <see cref="ItemRecords"/>, read through its columns, under the names of <see cref="OpenItem"/>. The texts
-/// as properties are new strings each time: where a caller only compares or scans them, the spans of
-/// <see cref="ItemRecords"/> cost nothing.
+/// as properties are new strings each time: where a caller only compares or scans them, the texts of
+/// <see cref="ItemRecords"/> as they are kept (<see cref="ItemText"/>) cost nothing.
 /// </summary>
 internal readonly struct ItemRecord(ItemRecords records, int item)
 {

@@ -32,8 +32,9 @@ public sealed class BalanceCheckSidesProperties
     /// <summary>
     /// Balanced books of payments sharing references and applied in parts, then none to six of seven kinds of violation at
     /// random places: every kind of each side, several at once, two in one row, several payments and items over. The
-    /// items checked where a matcher keeps them (by column, by number: what a batch run checks) must say the same again,
-    /// whichever of them are given as likely applied to and whichever are looked up by id.
+    /// items checked where a matcher keeps them (by number: what a batch run checks), as records and by column (their ids
+    /// kept a byte a character, or in UTF-16 where one is past Latin-1), must say the same again, whichever of them are
+    /// given as likely applied to and whichever are looked up by id.
     /// </summary>
     [Property(MaxTest = 400, Replay = "(53,19)")]
     public Property SidesAtOnce_NameWhatOneWalkNames() =>
@@ -60,7 +61,7 @@ public sealed class BalanceCheckSidesProperties
                         var shared = items.Count > 0 && (amount + part) % 3 == 0 ? ((amount * 7) + part) % items.Count : -1;
                         var item = shared >= 0
                             ? items[shared] with { OpenMinor = items[shared].OpenMinor + applied }
-                            : new OpenItem($"AR{items.Count}", DocType.Invoice, "C1", "Acme", $"INV-{items.Count}", null, Usd, applied, Day, Day.AddDays(30));
+                            : new OpenItem(IdOf(items.Count), DocType.Invoice, "C1", "Acme", $"INV-{items.Count}", null, Usd, applied, Day, Day.AddDays(30));
                         if (shared >= 0)
                         {
                             items[shared] = item;
@@ -130,16 +131,25 @@ public sealed class BalanceCheckSidesProperties
                 var (walk, walkCounts) = Checked(int.MaxValue);
                 var (atOnce, atOnceCounts) = Checked(0);
 
-                // Every other item of the matcher's order given as likely applied to, the rest found by id.
+                // Every other item of the matcher's order given as likely applied to, the rest found by id; the matchers
+                // keep their items in id order, so the numbers are the same in both.
                 var matcher = new CashMatcher(items, [], MatchPolicy.Default);
+                var columns = ItemRecords.ForReading(items.Count + 1, 16);
+                ItemRecordsProperties.AddAll(columns, items);
+                var byColumn = new CashMatcher(columns, [], MatchPolicy.Default);
                 var likely = Enumerable.Range(0, items.Count).Where(i => i % 2 == (specs.Count % 2)).ToArray();
                 var (inPlace, inPlaceCounts) = Run(() => BalanceCheck.VerifyAndCount(payments, matcher.Book, likely, applications, exceptions, int.MaxValue));
                 var (inPlaceAtOnce, inPlaceAtOnceCounts) = Run(() => BalanceCheck.VerifyAndCount(payments, matcher.Book, likely, applications, exceptions, 0));
-                return (walk == atOnce && walkCounts == atOnceCounts && walk == inPlace && walkCounts == inPlaceCounts && walk == inPlaceAtOnce && walkCounts == inPlaceAtOnceCounts)
-                    .Label($"one walk: {walk ?? "balanced"} {walkCounts}; sides at once: {atOnce ?? "balanced"} {atOnceCounts}; in the matcher: {inPlace ?? "balanced"} {inPlaceCounts}, at once {inPlaceAtOnce ?? "balanced"} {inPlaceAtOnceCounts}");
+                var (inColumns, inColumnsCounts) = Run(() => BalanceCheck.VerifyAndCount(payments, byColumn.Book, likely, applications, exceptions, int.MaxValue));
+                return (walk == atOnce && walkCounts == atOnceCounts && walk == inPlace && walkCounts == inPlaceCounts && walk == inPlaceAtOnce && walkCounts == inPlaceAtOnceCounts
+                        && walk == inColumns && walkCounts == inColumnsCounts)
+                    .Label($"one walk: {walk ?? "balanced"} {walkCounts}; sides at once: {atOnce ?? "balanced"} {atOnceCounts}; in the matcher: {inPlace ?? "balanced"} {inPlaceCounts}, at once {inPlaceAtOnce ?? "balanced"} {inPlaceAtOnceCounts}; by column {inColumns ?? "balanced"} {inColumnsCounts}");
 
                 (string? Message, BalanceCheck.PaymentCounts Counts) Checked(int apartFrom) =>
                     Run(() => BalanceCheck.VerifyAndCount(payments, items, static _ => null, applications, exceptions, apartFrom));
+
+                // Most ids ASCII, some with a character of Latin-1 past ASCII, some with one past Latin-1.
+                static string IdOf(int n) => (n % 5) switch { 3 => $"AR{n}\u00E9", 4 => $"AR{n}\u0141", _ => $"AR{n}" };
 
                 static (string? Message, BalanceCheck.PaymentCounts Counts) Run(Func<BalanceCheck.PaymentCounts> check)
                 {

@@ -17,11 +17,14 @@ public sealed class ItemRecordsProperties
 
     private static readonly PaymentTerms?[] Terms = [null, new("2/10 NET 30", 200, 10, 30), new("NET 45", 0, 0, 45), new("1% 15", 100, 15, null)];
 
-    // Texts of every kind a file or the store can give: empty, short, with characters past ASCII and the two a length
-    // is written with (U+FFFE, U+FFFF), and now and then around the length past which one takes three characters.
+    // Texts of every kind a file or the store can give: empty, short, with characters of Latin-1 past ASCII (kept a byte
+    // each) and past Latin-1 (kept in UTF-16), and now and then around the lengths past which a text's length takes
+    // five bytes (127 characters of Latin-1, 126 others).
     private static readonly Gen<string> Text = Gen.OneOf(
-        Gen.Elements(string.Empty, "A", "AR1", "INV-1004567", "PO 77/ä", "\uFFFE", "\uFFFF\uFFFE", "12\" pipe"),
+        Gen.Elements(string.Empty, "A", "AR1", "INV-1004567", "PO 77/ä", "\u00FF\u00FE", "\u0100", "Zbł-9", "\uFFFE", "\uFFFF\uFFFE", "12\" pipe"),
         Gen.Choose(0, 40).Select(n => new string('x', n)),
+        Gen.Choose(124, 129).Select(n => new string('L', n)),
+        Gen.Choose(123, 128).Select(n => new string('L', n - 1) + "\u0141"),
         Gen.Choose(65_532, 65_537).Select(n => new string('L', n)));
 
     private static Gen<OpenItem> Item(int at) =>
@@ -57,16 +60,24 @@ public sealed class ItemRecordsProperties
     [Fact]
     public void Of_ItemsWrittenInParts_ReadBackInOrder()
     {
-        // Enough items for the parts on every core, each with texts of another length, so that a part's texts
-        // starting one character off would read another item's.
+        // Enough items for the parts on every core, each with texts of another length and now and then of another kind
+        // (past Latin-1, long), so that a part's texts starting one byte off would read another item's.
         var items = Enumerable.Range(0, ItemRecords.PartsFrom + 1_234)
-            .Select(i => new OpenItem($"AR{i}", DocType.Invoice, $"C{i % 97}", $"Name {i % 97}", new string('9', i % 13), i % 3 == 0 ? null : $"PO{i}",
+            .Select(i => new OpenItem($"AR{i}", DocType.Invoice, $"C{i % 97}", $"Name {i % 97}", InvoiceOf(i), i % 3 == 0 ? null : $"PO{i}",
                 Currencies[i % Currencies.Length], i, DateOnly.FromDayNumber(700_000 + i), DateOnly.FromDayNumber(700_030 + i)) { Terms = Terms[i % Terms.Length] })
             .ToList();
 
         var records = ItemRecords.Of([.. items], items.Count, items.Count);
 
         Assert.True(ReadsBack(records, items, 0));
+
+        static string InvoiceOf(int i) => (i % 29) switch
+        {
+            5 => new string('9', 127 + (i % 3)),
+            7 => "\u0141" + new string('9', i % 13),
+            11 => new string('\u0141', 125 + (i % 3)),
+            _ => new string('9', i % 13),
+        };
     }
 
     [Property(MaxTest = 150, Replay = "(5,3)")]
@@ -157,7 +168,9 @@ public sealed class ItemRecordsProperties
     public void MovedInOrder_OfTheIdOrder_IsTheSortOfTheRecords()
     {
         // A file's two runs (AR999999 sorts after AR1000000) and ids in no order, with the ties a sort must keep stable.
-        var ids = Enumerable.Range(999_990, 20).Select(n => $"AR{n}").Concat(["B", "A", "AR1000001", "A"]).ToList();
+        // Ids past ASCII too: Latin-1 ones kept a byte a character, others in UTF-16, which must sort among each other
+        // as their characters do ('z' < 'é' < 'ÿ' < 'Ā' < 'Ł').
+        var ids = Enumerable.Range(999_990, 20).Select(n => $"AR{n}").Concat(["B", "A", "AR1000001", "A", "Ł", "\u00FF", "é", "\u0100", "z", "éa", "Āa"]).ToList();
         var items = ids.Select((id, i) => new OpenItem(id, DocType.Invoice, "C1", "Acme", $"INV-{i}", null, Currencies[0], i + 1, default, default)).ToList();
         var records = ItemRecords.ForReading(4, 4);
         AddAll(records, items);
@@ -167,7 +180,8 @@ public sealed class ItemRecordsProperties
         Assert.Equal(OrdinalOrder.Sort(items, i => i.ItemId), sorted.ToList());
     }
 
-    private static void AddAll(ItemRecords records, List<OpenItem> items)
+    /// <summary>Adds <paramref name="items"/> to <paramref name="records"/> as a reader adds them, field by field.</summary>
+    internal static void AddAll(ItemRecords records, IEnumerable<OpenItem> items)
     {
         foreach (var item in items)
         {
@@ -190,7 +204,7 @@ public sealed class ItemRecordsProperties
         for (var n = 0; n < items.Count; n++)
         {
             var (item, at) = (items[n], from + n);
-            var po = records.HasPoNumber(at, out var poNumber) ? new string(poNumber) : null;
+            var po = records.HasPoNumber(at, out var poNumber) ? poNumber.ToString() : null;
             var view = records[at];
             if (records.Record(at) != item || !records.IdOf(at).SequenceEqual(item.ItemId) || records.ItemId(at) != item.ItemId
                 || !records.InvoiceNumberOf(at).SequenceEqual(item.InvoiceNumber) || po != item.PoNumber
