@@ -20,7 +20,7 @@ namespace CashApp.Engine.Matching;
 /// Items given as records (a served ledger, which keeps its snapshot's records anyway) are kept as those records, in one
 /// array (<see cref="OverRecords"/>): columns beside them would be some 500 MB more on a 5M-item ledger. Every accessor
 /// reads either.
-/// Every column is <see cref="Capacity"/> long: the slots past the items are room for those a generation adds
+/// Every column is <see cref="Capacity"/> long (but the terms', which is empty until an item has terms): the slots past the items are room for those a generation adds
 /// (<see cref="WithAdded"/>), written once, before that generation is published, and never again. A generation made
 /// from an older one, whose room the first took, gets copies. So a reader of any generation never sees a slot written.
 /// </remarks>
@@ -266,6 +266,7 @@ internal sealed class ItemRecords
         {
             Array.Copy(block._terms, 0, TermsColumn(), from, n);
         }
+
         Span<byte> currencyOf = stackalloc byte[block._currencies.Length];
         for (var c = 0; c < currencyOf.Length; c++)
         {
@@ -288,7 +289,13 @@ internal sealed class ItemRecords
     {
         Array.Clear(_customerId, 0, _count);
         Array.Clear(_customerName, 0, _count);
-        (_count, _textEnd, _currencies, _terms) = (0, 0, [], []);
+        if (_terms.Length > 0)
+        {
+            // Kept, cleared: a block made it for an item with terms, so the read's own column exists already.
+            Array.Clear(_terms, 0, _count);
+        }
+
+        (_count, _textEnd, _currencies) = (0, 0, []);
     }
 
     /// <summary>Lets the columns go, room and all: for a reader's records once the matcher has its own (something may still hold this object).</summary>
@@ -302,7 +309,7 @@ internal sealed class ItemRecords
     /// <summary>
     /// The items added here, item <c>order[i]</c> in place i, with room for <paramref name="capacity"/> items: what the
     /// matcher keeps, the items in id order. Each column is gathered into an array of its type that is free by then (the
-    /// column of that type gathered before it), or a new one; the texts stay where they are (each item says where its own
+    /// column of that type gathered before it), or a new one (the terms' only when there is one); the texts stay where they are (each item says where its own
     /// start), and these records are left empty. Columns short of <paramref name="capacity"/>, or that a reader grew far
     /// past it (its first block's rows longer than the rest), are gathered into new arrays of that capacity; the texts'
     /// room, when it is far past what the capacity needs, is cut. So the matcher's own per-item arrays, made at this
@@ -544,7 +551,7 @@ internal sealed class ItemRecords
     /// <summary>The item's payment terms, when AR gave them.</summary>
     public PaymentTerms? Terms(int item) => _records is { } records ? records[item].Terms : _terms.Length == 0 ? null : _terms[item];
 
-    /// <summary>Whether these records keep a column of terms (by column, and some item added had terms).</summary>
+    /// <summary>Whether these records keep a column of terms (by column, and an item with terms was written to them, or to the generation whose columns they share).</summary>
     internal bool HasTermsColumn => _terms.Length > 0;
 
     private static bool AnyTerms(OpenItem[] items, int count)
@@ -666,6 +673,7 @@ internal sealed class ItemRecords
             // here fails loudly rather than two parts each making their own.
             _terms[i] = terms;
         }
+
         _textAt[i] = at;
         at = Put(itemId, at);
         at = Put(invoiceNumber, at);

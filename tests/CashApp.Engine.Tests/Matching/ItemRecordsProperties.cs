@@ -213,10 +213,30 @@ public sealed class ItemRecordsProperties
         var copied = built.WithAdded(withTerms, 10, 30, copy: true);
         var inRoom = built.WithAdded(withTerms, 10, 20, copy: false);
         Assert.True(copied.HasTermsColumn && inRoom.HasTermsColumn);
+        Assert.False(built.HasTermsColumn);
         Assert.True(ReadsBack(copied, [.. without, .. withTerms], 0));
         Assert.True(ReadsBack(inRoom, [.. without, .. withTerms], 0));
         Assert.True(ReadsBack(built, without, 0));
         Assert.True(ReadsBack(moved, [.. Enumerable.Reverse(without)], 0));
+    }
+
+    [Fact]
+    public void AddAll_TermsFirstInALaterBlock_LandWhereTheirItemsAre()
+    {
+        // A read's blocks as the reader adds them, one block's columns used again for the next: the first without terms,
+        // the second with some, the third without again (in the columns the second's terms were in).
+        var items = Enumerable.Range(0, 12).Select(i => new OpenItem($"AR{i}", DocType.Invoice, "C1", "Acme", $"INV-{i}", null,
+            Currencies[0], i + 1, default, default) { Terms = i is >= 5 and < 8 ? Terms[1 + (i % 3)] : null }).ToList();
+        var read = ItemRecords.ForReading(2, 16);
+        var block = ItemRecords.ForReading(4, 16);
+        foreach (var chunk in items.Chunk(4))
+        {
+            block.Clear();
+            AddAll(block, chunk);
+            read.AddAll(block);
+        }
+
+        Assert.Equal(items, read.ToList());
     }
 
     [Fact]
