@@ -20,7 +20,7 @@ namespace CashApp.Engine.Matching;
 /// Items given as records (a served ledger, which keeps its snapshot's records anyway) are kept as those records, in one
 /// array (<see cref="OverRecords"/>): columns beside them would be some 500 MB more on a 5M-item ledger. Every accessor
 /// reads either.
-/// Every column is <see cref="Capacity"/> long: the slots past the items are room for those a generation adds
+/// Every column is <see cref="Capacity"/> long (but the terms', which is empty until an item has terms): the slots past the items are room for those a generation adds
 /// (<see cref="WithAdded"/>), written once, before that generation is published, and never again. A generation made
 /// from an older one, whose room the first took, gets copies. So a reader of any generation never sees a slot written.
 /// </remarks>
@@ -42,6 +42,9 @@ internal sealed class ItemRecords
     private byte[] _currency;
     private string[] _customerId;
     private string[] _customerName;
+    // Empty while no item has terms: a ledger without them keeps no column for them (on the 1M day 40 MB for the whole
+    // run, and as much again in the reader's column and its gathering into id order). Made, as long as the others, when
+    // the first item with terms is written.
     private PaymentTerms?[] _terms;
     private int[] _textAt;
     private byte[] _text;
@@ -117,13 +120,14 @@ internal sealed class ItemRecords
         var used = textStarts[parts];
         var records = new ItemRecords(
             new long[capacity], new int[capacity], new int[capacity], new byte[capacity], new byte[capacity],
-            new string[capacity], new string[capacity], new PaymentTerms?[capacity], new int[capacity],
+            new string[capacity], new string[capacity], AnyTerms(items, count) ? new PaymentTerms?[capacity] : [], new int[capacity],
             GC.AllocateUninitializedArray<byte>(TextCapacity(used, count, capacity)), [], (int)used)
         {
             _count = count,
         };
 
         // The currencies are few: numbered on this thread first, in the items' order, so the parts only read the table.
+        // The terms' column is made above when any item has terms, so no part makes it.
         for (var i = 0; i < count; i++)
         {
             records._currency[i] = records.CurrencyIndex(items[i].Currency);
@@ -188,7 +192,7 @@ internal sealed class ItemRecords
 
         var records = new ItemRecords(
             Column(_openMinor), Column(_docDate), Column(_dueDate), Column(_docType), Column(_currency), Column(_customerId),
-            Column(_customerName), Column(_terms), Column(_textAt), text, _currencies, (int)used)
+            Column(_customerName), _terms.Length == 0 ? [] : Column(_terms), Column(_textAt), text, _currencies, (int)used)
         {
             _count = count + added.Count,
         };
@@ -196,6 +200,11 @@ internal sealed class ItemRecords
         for (var n = 0; n < added.Count; n++)
         {
             records._currency[count + n] = records.CurrencyIndex(added[n].Currency);
+            if (added[n].Terms is not null)
+            {
+                records.TermsColumn();
+            }
+
             at = records.Write(count + n, added[n], at);
         }
 
@@ -223,7 +232,7 @@ internal sealed class ItemRecords
     /// <summary>Columns for a reader to add items to, with room for <paramref name="items"/> items and <paramref name="textBytes"/> bytes of their texts to begin with.</summary>
     public static ItemRecords ForReading(int items, int textBytes) =>
         new(new long[items], new int[items], new int[items], new byte[items], new byte[items], new string[items], new string[items],
-            new PaymentTerms?[items], new int[items], GC.AllocateUninitializedArray<byte>(Math.Max(16, textBytes)), [], 0);
+            [], new int[items], GC.AllocateUninitializedArray<byte>(Math.Max(16, textBytes)), [], 0);
 
     /// <summary>Adds an item after those added; the columns grow (doubling) when full. For a reader, before the records are shared.</summary>
     public void Add(ReadOnlySpan<char> itemId, DocType docType, string customerId, string customerName, ReadOnlySpan<char> invoiceNumber, bool hasPo, ReadOnlySpan<char> poNumber, CurrencyCode currency, long openMinor, DateOnly docDate, DateOnly dueDate, PaymentTerms? terms)
@@ -232,6 +241,11 @@ internal sealed class ItemRecords
         EnsureRoom(1, SizeOf(itemId) + SizeOf(invoiceNumber) + (hasPo ? SizeOf(poNumber) : 1));
         var i = _count++;
         _currency[i] = CurrencyIndex(currency);
+        if (terms is not null)
+        {
+            TermsColumn();
+        }
+
         _textEnd = Set(i, _textEnd, itemId, docType, customerId, customerName, invoiceNumber, hasPo, poNumber, openMinor, docDate, dueDate, terms);
     }
 
@@ -248,7 +262,11 @@ internal sealed class ItemRecords
         Array.Copy(block._docType, 0, _docType, from, n);
         Array.Copy(block._customerId, 0, _customerId, from, n);
         Array.Copy(block._customerName, 0, _customerName, from, n);
-        Array.Copy(block._terms, 0, _terms, from, n);
+        if (block._terms.Length > 0)
+        {
+            Array.Copy(block._terms, 0, TermsColumn(), from, n);
+        }
+
         Span<byte> currencyOf = stackalloc byte[block._currencies.Length];
         for (var c = 0; c < currencyOf.Length; c++)
         {
@@ -271,7 +289,12 @@ internal sealed class ItemRecords
     {
         Array.Clear(_customerId, 0, _count);
         Array.Clear(_customerName, 0, _count);
-        Array.Clear(_terms, 0, _count);
+        if (_terms.Length > 0)
+        {
+            // Kept, cleared: a block made it for an item with terms, so the read's own column exists already.
+            Array.Clear(_terms, 0, _count);
+        }
+
         (_count, _textEnd, _currencies) = (0, 0, []);
     }
 
@@ -286,7 +309,7 @@ internal sealed class ItemRecords
     /// <summary>
     /// The items added here, item <c>order[i]</c> in place i, with room for <paramref name="capacity"/> items: what the
     /// matcher keeps, the items in id order. Each column is gathered into an array of its type that is free by then (the
-    /// column of that type gathered before it), or a new one; the texts stay where they are (each item says where its own
+    /// column of that type gathered before it), or a new one (the terms' only when there is one); the texts stay where they are (each item says where its own
     /// start), and these records are left empty. Columns short of <paramref name="capacity"/>, or that a reader grew far
     /// past it (its first block's rows longer than the rest), are gathered into new arrays of that capacity; the texts'
     /// room, when it is far past what the capacity needs, is cut. So the matcher's own per-item arrays, made at this
@@ -348,7 +371,7 @@ internal sealed class ItemRecords
                 customerId = Gathered(_customerId, order, new string[room]);
                 customerName = Gathered(_customerName, order, keep ? _customerId : new string[room]);
             },
-            () => terms = Gathered(_terms, order, new PaymentTerms?[room]));
+            () => terms = _terms.Length == 0 ? [] : Gathered(_terms, order, new PaymentTerms?[room]));
         var moved = new ItemRecords(openMinor, docDate, dueDate, docType, currency, customerId, customerName, terms, textAt, _text, _currencies, _textEnd)
         {
             _count = count,
@@ -420,7 +443,10 @@ internal sealed class ItemRecords
         Array.Resize(ref _currency, length);
         Array.Resize(ref _customerId, length);
         Array.Resize(ref _customerName, length);
-        Array.Resize(ref _terms, length);
+        if (_terms.Length > 0)
+        {
+            Array.Resize(ref _terms, length);
+        }
         Array.Resize(ref _textAt, length);
     }
 
@@ -523,7 +549,34 @@ internal sealed class ItemRecords
     public DateOnly DueDate(int item) => _records is { } records ? records[item].DueDate : DateOnly.FromDayNumber(_dueDate[item]);
 
     /// <summary>The item's payment terms, when AR gave them.</summary>
-    public PaymentTerms? Terms(int item) => _records is { } records ? records[item].Terms : _terms[item];
+    public PaymentTerms? Terms(int item) => _records is { } records ? records[item].Terms : _terms.Length == 0 ? null : _terms[item];
+
+    /// <summary>Whether these records keep a column of terms (by column, and an item with terms was written to them, or to the generation whose columns they share).</summary>
+    internal bool HasTermsColumn => _terms.Length > 0;
+
+    private static bool AnyTerms(OpenItem[] items, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (items[i].Terms is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The terms' column, made as long as the others when there is none yet.</summary>
+    private PaymentTerms?[] TermsColumn()
+    {
+        if (_terms.Length == 0)
+        {
+            _terms = new PaymentTerms?[_openMinor.Length];
+        }
+
+        return _terms;
+    }
 
     /// <summary>The item's document type.</summary>
     public DocType DocType(int item) => _records is { } records ? records[item].DocType : (DocType)_docType[item];
@@ -614,7 +667,13 @@ internal sealed class ItemRecords
         _docType[i] = (byte)docType;
         _customerId[i] = customerId;
         _customerName[i] = customerName;
-        _terms[i] = terms;
+        if (terms is not null)
+        {
+            // The caller made the column (TermsColumn, or Of up front for its parts, which never make it): one missing
+            // here fails loudly rather than two parts each making their own.
+            _terms[i] = terms;
+        }
+
         _textAt[i] = at;
         at = Put(itemId, at);
         at = Put(invoiceNumber, at);

@@ -57,19 +57,22 @@ public sealed class ItemRecordsProperties
                     .Label($"{items.Count} items, room {room}");
             });
 
-    [Fact]
-    public void Of_ItemsWrittenInParts_ReadBackInOrder()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Of_ItemsWrittenInParts_ReadBackInOrder(bool withTerms)
     {
         // Enough items for the parts on every core, each with texts of another length and now and then of another kind
         // (past Latin-1, long), so that a part's texts starting one byte off would read another item's.
         var items = Enumerable.Range(0, ItemRecords.PartsFrom + 1_234)
             .Select(i => new OpenItem($"AR{i}", DocType.Invoice, $"C{i % 97}", $"Name {i % 97}", InvoiceOf(i), i % 3 == 0 ? null : $"PO{i}",
-                Currencies[i % Currencies.Length], i, DateOnly.FromDayNumber(700_000 + i), DateOnly.FromDayNumber(700_030 + i)) { Terms = Terms[i % Terms.Length] })
+                Currencies[i % Currencies.Length], i, DateOnly.FromDayNumber(700_000 + i), DateOnly.FromDayNumber(700_030 + i)) { Terms = withTerms ? Terms[i % Terms.Length] : null })
             .ToList();
 
         var records = ItemRecords.Of([.. items], items.Count, items.Count);
 
         Assert.True(ReadsBack(records, items, 0));
+        Assert.Equal(withTerms, records.HasTermsColumn);
 
         static string InvoiceOf(int i) => (i % 29) switch
         {
@@ -188,6 +191,52 @@ public sealed class ItemRecordsProperties
             records.Add(item.ItemId, item.DocType, item.CustomerId, item.CustomerName, item.InvoiceNumber, item.PoNumber is not null, item.PoNumber,
                 item.Currency, item.OpenMinor, item.DocDate, item.DueDate, item.Terms);
         }
+    }
+
+    [Fact]
+    public void TermsColumn_MadeOnlyOnceAnItemHasTerms()
+    {
+        // A ledger without terms keeps no column of them, however its items came: given, read, moved into id order, or
+        // added by a generation without terms.
+        var without = Enumerable.Range(0, 10).Select(i => new OpenItem($"AR{i}", DocType.Invoice, "C1", "Acme", $"INV-{i}", null,
+            Currencies[i % Currencies.Length], i + 1, default, default)).ToList();
+        var built = ItemRecords.Of([.. without], without.Count, 20);
+        var read = ItemRecords.ForReading(4, 16);
+        AddAll(read, without);
+        var moved = read.MovedInOrder([.. Enumerable.Range(0, 10).Reverse()], 20);
+        var addedWithout = built.WithAdded([without[0] with { ItemId = "AR90" }], 10, 20, copy: true);
+        Assert.False(built.HasTermsColumn || moved.HasTermsColumn || addedWithout.HasTermsColumn);
+
+        // A generation that adds an item with terms makes the column, in the room it claimed or in copies, and the build
+        // it came from still reads no terms.
+        List<OpenItem> withTerms = [without[1] with { ItemId = "AR91", Terms = Terms[1] }, without[2] with { ItemId = "AR92" }];
+        var copied = built.WithAdded(withTerms, 10, 30, copy: true);
+        var inRoom = built.WithAdded(withTerms, 10, 20, copy: false);
+        Assert.True(copied.HasTermsColumn && inRoom.HasTermsColumn);
+        Assert.False(built.HasTermsColumn);
+        Assert.True(ReadsBack(copied, [.. without, .. withTerms], 0));
+        Assert.True(ReadsBack(inRoom, [.. without, .. withTerms], 0));
+        Assert.True(ReadsBack(built, without, 0));
+        Assert.True(ReadsBack(moved, [.. Enumerable.Reverse(without)], 0));
+    }
+
+    [Fact]
+    public void AddAll_TermsFirstInALaterBlock_LandWhereTheirItemsAre()
+    {
+        // A read's blocks as the reader adds them, one block's columns used again for the next: the first without terms,
+        // the second with some, the third without again (in the columns the second's terms were in).
+        var items = Enumerable.Range(0, 12).Select(i => new OpenItem($"AR{i}", DocType.Invoice, "C1", "Acme", $"INV-{i}", null,
+            Currencies[0], i + 1, default, default) { Terms = i is >= 5 and < 8 ? Terms[1 + (i % 3)] : null }).ToList();
+        var read = ItemRecords.ForReading(2, 16);
+        var block = ItemRecords.ForReading(4, 16);
+        foreach (var chunk in items.Chunk(4))
+        {
+            block.Clear();
+            AddAll(block, chunk);
+            read.AddAll(block);
+        }
+
+        Assert.Equal(items, read.ToList());
     }
 
     [Fact]
