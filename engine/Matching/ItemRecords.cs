@@ -20,9 +20,10 @@ namespace CashApp.Engine.Matching;
 /// Items given as records (a served ledger, which keeps its snapshot's records anyway) are kept as those records, in one
 /// array (<see cref="OverRecords"/>): columns beside them would be some 500 MB more on a 5M-item ledger. Every accessor
 /// reads either.
-/// Every column is <see cref="Capacity"/> long (but the terms', which is empty until an item has terms): the slots past the items are room for those a generation adds
-/// (<see cref="WithAdded"/>), written once, before that generation is published, and never again. A generation made
-/// from an older one, whose room the first took, gets copies. So a reader of any generation never sees a slot written.
+/// Every column is <see cref="Capacity"/> long (but the terms', which is empty until an item has terms): the slots past
+/// the items are room for those a generation adds (<see cref="WithAdded"/>), written once, before that generation is
+/// published, and never again. A generation made from an older one, whose room the first took, gets copies. So a reader
+/// of any generation never sees a slot written.
 /// </remarks>
 internal sealed class ItemRecords
 {
@@ -309,11 +310,11 @@ internal sealed class ItemRecords
     /// <summary>
     /// The items added here, item <c>order[i]</c> in place i, with room for <paramref name="capacity"/> items: what the
     /// matcher keeps, the items in id order. Each column is gathered into an array of its type that is free by then (the
-    /// column of that type gathered before it), or a new one (the terms' only when there is one); the texts stay where they are (each item says where its own
-    /// start), and these records are left empty. Columns short of <paramref name="capacity"/>, or that a reader grew far
-    /// past it (its first block's rows longer than the rest), are gathered into new arrays of that capacity; the texts'
-    /// room, when it is far past what the capacity needs, is cut. So the matcher's own per-item arrays, made at this
-    /// capacity, are not as long.
+    /// column of that type gathered before it), or a new one (the terms' only when there is one); the texts stay where
+    /// they are (each item says where its own start), and these records are left empty. Columns short of
+    /// <paramref name="capacity"/>, or that a reader grew far past it (its first block's rows longer than the rest), are
+    /// gathered into new arrays of that capacity; the texts' room, when it is far past what the capacity needs, is cut.
+    /// So the matcher's own per-item arrays, made at this capacity, are not as long.
     /// </summary>
     /// <remarks>
     /// <para>
@@ -447,6 +448,7 @@ internal sealed class ItemRecords
         {
             Array.Resize(ref _terms, length);
         }
+
         Array.Resize(ref _textAt, length);
     }
 
