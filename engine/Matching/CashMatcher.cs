@@ -250,11 +250,11 @@ public sealed partial class CashMatcher
     private static void KeysOf<TKeys>(ItemRecords items, int item, ref TKeys keys)
         where TKeys : struct, IItemKeys
     {
+        // The number's characters, then its full key written over them (FullKey may write into what it reads).
         var kept = items.InvoiceNumberOf(item);
-        var number = kept.Length <= 256 ? stackalloc char[kept.Length] : new char[kept.Length];
-        kept.CopyTo(number);
         var full = kept.Length <= 256 ? stackalloc char[kept.Length] : new char[kept.Length];
-        full = full[..ReferenceText.FullKey(number, full)];
+        kept.CopyTo(full);
+        full = full[..ReferenceText.FullKey(full, full)];
         keys.Series(full);
         if (full.Length > 0)
         {
@@ -274,10 +274,9 @@ public sealed partial class CashMatcher
 
         if (!TKeys.FuzzyOnly && items.HasPoNumber(item, out var keptPo))
         {
-            var po = keptPo.Length <= 256 ? stackalloc char[keptPo.Length] : new char[keptPo.Length];
-            keptPo.CopyTo(po);
-            var poFull = po.Length <= 256 ? stackalloc char[po.Length] : new char[po.Length];
-            poFull = poFull[..ReferenceText.FullKey(po, poFull)];
+            var poFull = keptPo.Length <= 256 ? stackalloc char[keptPo.Length] : new char[keptPo.Length];
+            keptPo.CopyTo(poFull);
+            poFull = poFull[..ReferenceText.FullKey(poFull, poFull)];
             if (poFull.Length >= ReferenceText.MinCoreLength)
             {
                 keys.Po(poFull);

@@ -34,7 +34,10 @@ public static class ReferenceText
         return new string(buffer[..FullKey(text, buffer)]);
     }
 
-    /// <summary>Writes the full key of <paramref name="text"/> into <paramref name="into"/> (at least as long as the text) and returns its length.</summary>
+    /// <summary>
+    /// Writes the full key of <paramref name="text"/> into <paramref name="into"/> (at least as long as the text) and returns
+    /// its length. <paramref name="into"/> may be the text itself: each character is written at or before where it was read.
+    /// </summary>
     public static int FullKey(ReadOnlySpan<char> text, Span<char> into)
     {
         var n = 0;
