@@ -135,7 +135,7 @@ public sealed partial class CashMatcher
         fuzzyStarts[^1] = room.FuzzyEntries;
         if (room.LastFuzzyItem >= 0)
         {
-            DeleteNeighbourhoodIndex.CheckItem(room.LastFuzzyItem, "items");
+            MatcherCapacity.CheckFuzzyItem(room.LastFuzzyItem);
         }
 
         // The fuzzy index needs only each item's core: it is built on another core while this one fills the reference
