@@ -20,7 +20,7 @@ public sealed partial class CashMatcher
     // and the item lists of the customers they belong to (the build's list and the added items, in id order).
     private int[] _added = [];
     private DeleteNeighbourhoodIndex? _fuzzyAdded;
-    private Dictionary<int, List<int>>? _addedOfCustomer;
+    private Dictionary<int, int[]>? _addedOfCustomer;
 
     // The rank (see ItemOrder) of each added item, by its number less the build's count; and the order of ranks
     // where numbers no longer give the id order (an added item sorts among the known ones), else null: item numbers
@@ -336,14 +336,14 @@ public sealed partial class CashMatcher
         }
 
         // A customer's items in id order: the build's (ranked by number) and its added ones, merged by rank.
-        var ofCustomer = new Dictionary<int, List<int>>(addedOf.Count);
+        var ofCustomer = new Dictionary<int, int[]>(addedOf.Count);
         foreach (var (customer, ofAdded) in addedOf)
         {
             var ofBuilt = BuiltItemsOf(customer);
-            var merged = new List<int>(ofBuilt.Count + ofAdded.Count);
-            for (int b = 0, a = 0; b < ofBuilt.Count || a < ofAdded.Count;)
+            var merged = new int[ofBuilt.Count + ofAdded.Count];
+            for (int b = 0, a = 0, m = 0; m < merged.Length; m++)
             {
-                merged.Add(a == ofAdded.Count || (b < ofBuilt.Count && ItemOrder.BuiltRank(ofBuilt[b]) < addedRank[ofAdded[a] - built]) ? ofBuilt[b++] : ofAdded[a++]);
+                merged[m] = a == ofAdded.Count || (b < ofBuilt.Count && ItemOrder.BuiltRank(ofBuilt[b]) < addedRank[ofAdded[a] - built]) ? ofBuilt[b++] : ofAdded[a++];
             }
 
             ofCustomer[customer] = merged;
@@ -386,13 +386,14 @@ public sealed partial class CashMatcher
     }
 
     /// <summary>The items of a customer, in id order: the build's and those added since.</summary>
-    private List<int> ItemsOfCustomer(int customer) =>
+    private ArraySegment<int> ItemsOfCustomer(int customer) =>
         _addedOfCustomer is { } added && added.TryGetValue(customer, out var items) ? items : BuiltItemsOf(customer);
 
-    private List<int> BuiltItemsOf(int customer) => customer < _itemsOfCustomer.Length ? _itemsOfCustomer[customer] : NoItems;
-
-    // The item list of a customer with none; never written.
-    private static readonly List<int> NoItems = [];
+    /// <summary>The items of a customer of the build (none for one added since), in id order.</summary>
+    private ArraySegment<int> BuiltItemsOf(int customer) =>
+        customer + 1 < _customerItemsAt.Length
+            ? new(_customerItems, _customerItemsAt[customer], _customerItemsAt[customer + 1] - _customerItemsAt[customer])
+            : ArraySegment<int>.Empty;
 
     /// <summary>Room in the per-item arrays for items later generations add, shared by the generations of one build.</summary>
     private static int RoomForAdded(int count) => Math.Min(MaxAddedItems, Math.Max(64, count / 8));
