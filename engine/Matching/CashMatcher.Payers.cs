@@ -12,7 +12,7 @@ public sealed partial class CashMatcher
     private const int RoundSteps = 4;
 
     /// <summary>The chance that one open item in <paramref name="currency"/> is of the amount by accident (see <see cref="AmountPrior.Chance"/>).</summary>
-    private double ChanceOf(long amount, string currency, bool roundAmounts)
+    internal double ChanceOf(long amount, string currency, bool roundAmounts)
     {
         var code = _currencyCodes.IndexOf(currency);
         return code < 0 ? 0 : Prior.Chance(amount, code, roundAmounts);

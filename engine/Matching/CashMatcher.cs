@@ -148,14 +148,23 @@ public sealed partial class CashMatcher
         var fuzzy = Task.Run(() => FuzzyIndexOf(records, count, fuzzyStarts));
         _invoiceKeys = new KeyIndex(room.InvoiceKeys, room.InvoiceChars, hugePages: true);
         _poKeys = new KeyIndex(room.PoKeys, room.PoChars, hugePages: true);
-        var opening = new long[capacity];
+        // Where the items are kept by column (a batch run's), the opening amounts are the records' own column, not a copy
+        // of it (40 MB on the 1M day). Nothing writes an item's place there after the build; a later generation writes its
+        // added items' amounts into the room past them, which this matcher never reads (the amount prior and the largest
+        // magnitude read up to the item count).
+        var shared = records.OpenMinorColumn is { } column && column.Length >= capacity ? column : null;
+        var opening = shared ?? new long[capacity];
         _customerOf = customerOf;
         _currencyOf = new ushort[capacity];
         _seriesOfItem = new int[capacity];
         _seriesIndex = new Dictionary<string, int>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         for (var i = 0; i < count; i++)
         {
-            opening[i] = records.OpenMinor(i);
+            if (shared is null)
+            {
+                opening[i] = records.OpenMinor(i);
+            }
+
             _currencyOf[i] = CurrencyAt(records.Currency(i).Code, _currencyCodes);
             _seriesOfItem[i] = IndexItem(records, i, _invoiceKeys, _poKeys, null, _series, _seriesIndex);
         }
@@ -169,15 +178,15 @@ public sealed partial class CashMatcher
 
         _fuzzy = fuzzy.GetAwaiter().GetResult();
         _opening = opening;
-        _largestOpening = LargestMagnitude(opening);
+        _largestOpening = LargestMagnitude(opening.AsSpan(0, count));
         _remaining = OpenAmounts.Owned((long[])opening.Clone());
         var currencyOf = _currencyOf;
         var currencies = _currencyCodes.Count;
-        _amountPrior = new(() => new AmountPrior(opening, currencyOf, currencies));
+        _amountPrior = new(() => new AmountPrior(opening.AsSpan(0, count), currencyOf, currencies));
     }
 
     /// <summary>The largest magnitude among <paramref name="amounts"/>, <see cref="long.MaxValue"/> for <see cref="long.MinValue"/>.</summary>
-    private static long LargestMagnitude(long[] amounts)
+    private static long LargestMagnitude(ReadOnlySpan<long> amounts)
     {
         long largest = 0;
         foreach (var amount in amounts)

@@ -227,6 +227,12 @@ internal sealed class ItemRecords
     /// <summary>How many items these records hold: added by a reader (<see cref="Add"/>, <see cref="AddAll"/>), or written by <see cref="Of"/>, <see cref="OverRecords"/>, <see cref="WithAdded"/> or <see cref="MovedInOrder"/>.</summary>
     public int Count => _count;
 
+    /// <summary>
+    /// The open amounts' column, item i's at place i and the room past the items as long as the other columns; null
+    /// where the items are kept as records (<see cref="OverRecords"/>). What the matcher reads as its opening amounts.
+    /// </summary>
+    public long[]? OpenMinorColumn => _records is null ? _openMinor : null;
+
     /// <summary>How many bytes the texts of the items here take, their heads with them.</summary>
     public int TextBytes => _textEnd;
 
