@@ -38,9 +38,9 @@ public sealed partial class CashMatcher
     /// among known ids where no rank is left between its neighbours' (see <see cref="ItemOrder"/>; after some 32
     /// halvings of one gap), of a customer it does not know, or of a customer known only from items none of which is
     /// open or whose first open item it would precede (what names the customer); more than
-    /// <see cref="MaxAddedItems"/> items (or half the build's) added since the full build; or a closure that would
-    /// drop the last open item of a numbering series or currency, or change what a customer without a record is
-    /// known by.
+    /// <see cref="MaxAddedItems"/> items (or half the build's) added since the full build, or items numbered past the
+    /// fuzzy index's room (<see cref="MatcherCapacity.FuzzyItems"/>); or a closure that would drop the last open item
+    /// of a numbering series or currency, or change what a customer without a record is known by.
     /// </summary>
     /// <param name="changes">The items changed, by id, each as it is now or null when closed.</param>
     /// <param name="onRecord">Whether a customer id has a customer record (customers known only from their items are named by them).</param>
@@ -110,6 +110,13 @@ public sealed partial class CashMatcher
 
         if (added.Count > 0)
         {
+            // Added items are numbered past every item of the build, closed ones too: past the fuzzy index's room, a
+            // full read numbers only the open items, and may fit.
+            if ((long)_itemCount + added.Count > MatcherCapacity.FuzzyItems)
+            {
+                return null;
+            }
+
             added.Sort((a, b) => string.CompareOrdinal(a.ItemId, b.ItemId));
             return Placed(added, opening, onRecord) is { } ranks ? WithAdded(added, ranks, opening, changed, inSeries, inCurrency) : null;
         }

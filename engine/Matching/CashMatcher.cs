@@ -128,7 +128,7 @@ public sealed partial class CashMatcher
         var room = new KeyRoom();
         for (var part = 0; part < fuzzyStarts.Length - 1; part++)
         {
-            fuzzyStarts[part] = room.FuzzyEntries;
+            fuzzyStarts[part] = (int)Math.Min(room.FuzzyEntries, int.MaxValue);
             var (from, to) = PartOf(part, fuzzyStarts.Length - 1, count);
             for (var i = from; i < to; i++)
             {
@@ -137,7 +137,13 @@ public sealed partial class CashMatcher
             }
         }
 
-        fuzzyStarts[^1] = room.FuzzyEntries;
+        // Counted in 64 bits and held to what one array holds: long numbers overflow a count of their keys' characters
+        // before the items pass any other limit.
+        // (The near numbers' entries are never the first past: each is a character of a core the invoice keys hold too.)
+        MatcherCapacity.CheckIndexLength(room.InvoiceChars + room.InvoiceKeys, "invoice numbers' keys", "characters");
+        MatcherCapacity.CheckIndexLength(room.PoChars + room.PoKeys, "PO numbers' keys", "characters");
+        MatcherCapacity.CheckIndexLength(room.FuzzyEntries, "invoice numbers' near keys", "entries");
+        fuzzyStarts[^1] = (int)room.FuzzyEntries;
         if (room.LastFuzzyItem >= 0)
         {
             MatcherCapacity.CheckFuzzyItem(room.LastFuzzyItem);
@@ -146,8 +152,8 @@ public sealed partial class CashMatcher
         // The fuzzy index needs only each item's core: it is built on another core while this one fills the reference
         // indexes. (It used to wait for them, and then its serial parts left a core idle.)
         var fuzzy = Task.Run(() => FuzzyIndexOf(records, count, fuzzyStarts));
-        _invoiceKeys = new KeyIndex(room.InvoiceKeys, room.InvoiceChars, hugePages: true);
-        _poKeys = new KeyIndex(room.PoKeys, room.PoChars, hugePages: true);
+        _invoiceKeys = new KeyIndex(room.InvoiceKeys, (int)room.InvoiceChars, hugePages: true);
+        _poKeys = new KeyIndex(room.PoKeys, (int)room.PoChars, hugePages: true);
         // Where the items are kept by column (a batch run's), the opening amounts are the records' own column, not a copy
         // of it (40 MB on the 1M day). Nothing writes an item's place there after the build; a later generation writes its
         // added items' amounts into the room past them, which this matcher never reads (the amount prior and the largest
@@ -375,10 +381,10 @@ public sealed partial class CashMatcher
         public static bool FuzzyOnly => false;
 
         public int InvoiceKeys;
-        public int InvoiceChars;
+        public long InvoiceChars;
         public int PoKeys;
-        public int PoChars;
-        public int FuzzyEntries;
+        public long PoChars;
+        public long FuzzyEntries;
 
         // The item whose keys are being counted, and the last with a fuzzy key (-1: none).
         public int Item;
@@ -395,19 +401,19 @@ public sealed partial class CashMatcher
         public void Invoice(ReadOnlySpan<char> key)
         {
             InvoiceKeys++;
-            InvoiceChars = checked(InvoiceChars + key.Length);
+            InvoiceChars += key.Length;
         }
 
         public void Po(ReadOnlySpan<char> key)
         {
             PoKeys++;
-            PoChars = checked(PoChars + key.Length);
+            PoChars += key.Length;
         }
 
         public void Fuzzy(ReadOnlySpan<char> key)
         {
             var entries = DeleteNeighbourhoodIndex.EntriesOf(key.Length);
-            FuzzyEntries = checked(FuzzyEntries + entries);
+            FuzzyEntries += entries;
             LastFuzzyItem = entries > 0 ? Item : LastFuzzyItem;
         }
     }

@@ -141,7 +141,6 @@ internal sealed class DeleteNeighbourhoodIndex
     /// </summary>
     internal static int EntriesOf(int keyLength) => keyLength > MaxKeyLength ? 0 : keyLength + 1;
 
-
     /// <summary>
     /// Room for <paramref name="count"/> entries, not cleared (every one is written before it is read), asking for 2 MB
     /// pages when <paramref name="hugePages"/>: what <see cref="WriteEntries"/> fills and <see cref="OfEntries"/> indexes.

@@ -74,7 +74,7 @@ internal sealed class FaultInterceptor(ILogger<FaultInterceptor> logger) : Inter
             // Not a fault of the server's: the ledger outgrew one matcher, and every call that matches says so until it
             // is smaller again.
             Log.PastCapacity(logger, context.Method, caller, capacity.Message);
-            return new RpcException(new Status(StatusCode.ResourceExhausted, capacity.Message + " Nothing of this call was stored."));
+            return new RpcException(new Status(StatusCode.ResourceExhausted, capacity.Message));
         }
 
         var incident = Guid.NewGuid().ToString("N")[..12];

@@ -112,7 +112,7 @@ public sealed class MatchCommandTests : IDisposable
     /// </summary>
     [Theory]
     [InlineData(10_000, 67_108_864, "bytes, and one ledger holds at most 10,000.")]
-    [InlineData(2_147_483_591, 1_000, "fuzzy index takes: 1,811 items, and one ledger holds at most 1,000.")]
+    [InlineData(2_147_483_591, 1_000, "has an invoice number to index, and one ledger indexes those of its first 1,000 items at most.")]
     public async Task Match_LedgerPastWhatOneRunHolds_FailsSayingWhichLimitAndWritesNothing(int textBytes, int fuzzyItems, string says)
     {
         var target = Path.Combine(_out, "run");
@@ -125,6 +125,7 @@ public sealed class MatchCommandTests : IDisposable
         }
 
         Assert.Equal(1, code);
+        Assert.Contains($"cashapp match: {TestPaths.Demo("open_items.csv")}: The open items", error, StringComparison.Ordinal);
         Assert.Contains(says, error, StringComparison.Ordinal);
         Assert.EndsWith("cashapp match: nothing was written." + Environment.NewLine, error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);

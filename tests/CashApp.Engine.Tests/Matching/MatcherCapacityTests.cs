@@ -1,3 +1,4 @@
+using System.Globalization;
 using CashApp.Engine.Matching;
 using CashApp.Engine.Model;
 using CashApp.Parsers.Currency;
@@ -36,7 +37,7 @@ public sealed class MatcherCapacityTests
     {
         var items = Enumerable.Range(0, 40).Select(Item).ToArray();
         var upTo = items.Take(39).Sum(BytesOf);
-        using (MatcherCapacity.Lowered(textBytes: (int)upTo, fuzzyItems: DeleteNeighbourhoodIndex.MaxItems))
+        using (MatcherCapacity.Lowered(textBytes: (int)upTo))
         {
             var records = AddedOneByOne(items.Take(39));
             Assert.Equal(upTo, records.TextBytes);
@@ -45,8 +46,9 @@ public sealed class MatcherCapacityTests
             var refused = Assert.Throws<LedgerCapacityException>(() => AddedOneByOne(items));
             Assert.Equal(upTo + BytesOf(items[39]), refused.Asked);
             Assert.Equal(upTo, refused.Limit);
-            Assert.Contains("ids, invoice numbers and PO numbers", refused.Message, StringComparison.Ordinal);
-            Assert.Contains($"{refused.Asked:N0} bytes, and one ledger holds at most {upTo:N0}", refused.Message, StringComparison.Ordinal);
+            Assert.Equal(
+                string.Create(CultureInfo.InvariantCulture, $"The open items' ids, invoice numbers and PO numbers take at least {refused.Asked:N0} bytes, and one ledger holds at most {upTo:N0}."),
+                refused.Message);
         }
 
         // The limit lowered is gone with its scope.
@@ -60,14 +62,14 @@ public sealed class MatcherCapacityTests
     {
         var items = Enumerable.Range(0, count).Select(Item).ToArray();
         var total = items.Sum(BytesOf);
-        using (MatcherCapacity.Lowered(textBytes: (int)total, fuzzyItems: DeleteNeighbourhoodIndex.MaxItems))
+        using (MatcherCapacity.Lowered(textBytes: (int)total))
         {
             var held = ItemRecords.Of(items, count, count + 1_000);
             Assert.Equal(total, held.TextBytes);
             Assert.Equal(items[^1].InvoiceNumber, held.InvoiceNumber(count - 1));
         }
 
-        using (MatcherCapacity.Lowered(textBytes: (int)total - 1, fuzzyItems: DeleteNeighbourhoodIndex.MaxItems))
+        using (MatcherCapacity.Lowered(textBytes: (int)total - 1))
         {
             var refused = Assert.Throws<LedgerCapacityException>(() => ItemRecords.Of(items, count, count));
             Assert.Equal(total, refused.Asked);
@@ -81,7 +83,7 @@ public sealed class MatcherCapacityTests
         var items = Enumerable.Range(0, 30).Select(Item).ToArray();
         var records = ItemRecords.Of(items, 20, 20);
         var total = items.Sum(BytesOf);
-        using (MatcherCapacity.Lowered(textBytes: (int)total - 1, fuzzyItems: DeleteNeighbourhoodIndex.MaxItems))
+        using (MatcherCapacity.Lowered(textBytes: (int)total - 1))
         {
             var refused = Assert.Throws<LedgerCapacityException>(() => records.WithAdded(items[20..], 20, 64, copy: true));
             Assert.Equal(total, refused.Asked);
@@ -96,7 +98,7 @@ public sealed class MatcherCapacityTests
     public void Build_MoreItemsThanTheFuzzyIndexTakes_Refused()
     {
         var items = Enumerable.Range(0, 50).Select(Item).ToArray();
-        using (MatcherCapacity.Lowered(textBytes: Array.MaxLength, fuzzyItems: 50))
+        using (MatcherCapacity.Lowered(fuzzyItems: 50))
         {
             // Items 0 to 49: every one has a place, the last too.
             var matcher = new CashMatcher(items, [], MatchPolicy.Default);
@@ -104,29 +106,67 @@ public sealed class MatcherCapacityTests
             Assert.Equal("AR00049", Assert.Single(paid.Applications).ItemId);
         }
 
-        using (MatcherCapacity.Lowered(textBytes: Array.MaxLength, fuzzyItems: 49))
+        using (MatcherCapacity.Lowered(fuzzyItems: 49))
         {
             var refused = Assert.Throws<LedgerCapacityException>(() => new CashMatcher(items, [], MatchPolicy.Default));
             Assert.Equal(50, refused.Asked);
             Assert.Equal(49, refused.Limit);
-            Assert.Contains("fuzzy index", refused.Message, StringComparison.Ordinal);
-            Assert.Contains("50 items, and one ledger holds at most 49", refused.Message, StringComparison.Ordinal);
+            Assert.Equal("The open items are more than the index of invoice numbers takes: item 50 in id order has an invoice number to index, and one ledger indexes those of its first 49 items at most.", refused.Message);
         }
     }
 
     [Fact]
-    public void Generation_ItemAddedPastTheFuzzyIndexsRoom_Refused()
+    public void Generation_ItemsNumberedPastTheFuzzyIndexsRoom_NotCarriedAndAFullBuildNumbersTheOpenOnes()
     {
         var items = Enumerable.Range(0, 30).Select(Item).ToArray();
         var matcher = new CashMatcher(items, [], MatchPolicy.Default);
         var added = Item(30);
-        using (MatcherCapacity.Lowered(textBytes: Array.MaxLength, fuzzyItems: 30))
+        using (MatcherCapacity.Lowered(fuzzyItems: 30))
         {
-            var refused = Assert.Throws<LedgerCapacityException>(() => matcher.WithChangedItems([(added.ItemId, added)], _ => false));
-            Assert.Equal(31, refused.Asked);
+            // Item 30 would be numbered past the room, though one of the 30 closes: carried no further, so that the
+            // caller reads the ledger in full, where the 30 open items fit.
+            Assert.Null(matcher.WithChangedItems([(added.ItemId, added), (items[0].ItemId, null)], _ => false));
+            var open = items[1..].Append(added).ToArray();
+            var paid = new CashMatcher(open, [], MatchPolicy.Default).Propose([new Payment("P1", new Money(added.OpenMinor, Usd), null, null, [], added.InvoiceNumber, "day.bai2", 1)]);
+            Assert.Equal(added.ItemId, Assert.Single(paid.Applications).ItemId);
+            Assert.Throws<LedgerCapacityException>(() => new CashMatcher([.. items, added], [], MatchPolicy.Default));
         }
 
         Assert.NotNull(matcher.WithChangedItems([(added.ItemId, added)], _ => false));
+    }
+
+    [Fact]
+    public void Build_KeysPastWhatAnIndexArrayHolds_RefusedNamingTheKeys()
+    {
+        // Invoice numbers of 12 characters (INV-000000-n): as printed and without their prefix, 23 characters and 2
+        // keys an item; PO numbers of 80 characters where every third item has one.
+        var items = Enumerable.Range(0, 60).Select(i => Item(i) with { InvoiceNumber = $"INV-{i:D6}-{i % 10}", PoNumber = i % 3 == 0 ? $"PO-{i:D77}" : null }).ToArray();
+        long invoiceKeys;
+        using (MatcherCapacity.Lowered(indexLength: 1))
+        {
+            var refused = Assert.Throws<LedgerCapacityException>(() => new CashMatcher(items, [], MatchPolicy.Default));
+            Assert.Equal(string.Create(CultureInfo.InvariantCulture, $"The open items' invoice numbers' keys come to {refused.Asked:N0} characters, and one ledger's index of them holds at most 1."), refused.Message);
+            invoiceKeys = refused.Asked;
+
+            // A key or two a number, of a few characters to its length each.
+            Assert.InRange(invoiceKeys, 60 * 2, 60 * 25);
+        }
+
+        long poKeys;
+        using (MatcherCapacity.Lowered(indexLength: (int)invoiceKeys))
+        {
+            // Room for the invoice numbers' keys, just: not for the PO numbers', which are longer in all.
+            var refused = Assert.Throws<LedgerCapacityException>(() => new CashMatcher(items, [], MatchPolicy.Default));
+            Assert.StartsWith("The open items' PO numbers' keys come to ", refused.Message, StringComparison.Ordinal);
+            poKeys = refused.Asked;
+            Assert.True(poKeys > invoiceKeys, $"{poKeys}");
+        }
+
+        using (MatcherCapacity.Lowered(indexLength: (int)poKeys))
+        {
+            var paid = new CashMatcher(items, [], MatchPolicy.Default).Propose([new Payment("P1", new Money(items[59].OpenMinor, Usd), null, null, [], items[59].InvoiceNumber, "day.bai2", 1)]);
+            Assert.Equal(items[59].ItemId, Assert.Single(paid.Applications).ItemId);
+        }
     }
 
     [Fact]

@@ -17,16 +17,16 @@ public sealed class FaultInterceptorTests
     {
         var interceptor = new FaultInterceptor(NullLogger<FaultInterceptor>.Instance);
         LedgerCapacityException thrown;
-        using (MatcherCapacity.Lowered(textBytes: Array.MaxLength, fuzzyItems: 1))
+        using (MatcherCapacity.Lowered(fuzzyItems: 2))
         {
-            thrown = Assert.Throws<LedgerCapacityException>(() => MatcherCapacity.CheckFuzzyItem(1));
+            thrown = Assert.Throws<LedgerCapacityException>(() => MatcherCapacity.CheckFuzzyItem(2));
         }
 
         var refused = await Assert.ThrowsAsync<RpcException>(() => interceptor.UnaryServerHandler<string, string>("request", new Context(), (_, _) => throw thrown));
 
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
-        Assert.Equal(thrown.Message + " Nothing of this call was stored.", refused.Status.Detail);
-        Assert.Contains("2 items, and one ledger holds at most 1.", refused.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(thrown.Message, refused.Status.Detail);
+        Assert.Contains("item 3 in id order has an invoice number to index, and one ledger indexes those of its first 2 items at most.", refused.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
