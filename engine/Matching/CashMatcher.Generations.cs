@@ -17,7 +17,7 @@ public sealed partial class CashMatcher
     private int[]? _openInCurrency;
 
     // The items added since the full build (their numbers, all past the build's, in id order), their fuzzy keys,
-    // and the item lists of the customers they belong to (the build's list and the added items, in id order).
+    // and the items of the customers they belong to (the build's and the added ones merged in id order, an array each).
     private int[] _added = [];
     private DeleteNeighbourhoodIndex? _fuzzyAdded;
     private Dictionary<int, int[]>? _addedOfCustomer;

@@ -36,7 +36,7 @@ public sealed partial class CashMatcher
 
     // Each customer's items of the build in id order, one customer's after another's: customer c's are
     // _customerItems[_customerItemsAt[c].._customerItemsAt[c + 1]]. Two arrays, not a list a customer: the 1M day's
-    // 500k lists and their arrays were a million objects and some 48 MB that lived through the run.
+    // 500k lists and their arrays were a million objects and some 52 MB that lived through the run.
     private readonly int[] _customerItemsAt;
     private readonly int[] _customerItems;
 
@@ -51,7 +51,9 @@ public sealed partial class CashMatcher
     private List<string> _series = [];
     private Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _seriesIndex;
 
-    // Every item's open amount before any application: where a fork starts from, and what the amount prior learns.
+    // Every item's open amount before any application: where a fork starts from, and what the amount prior learns. A
+    // batch build's is its records' column of open amounts, whose room past the items a generation of it may write:
+    // read only up to the item count.
     private readonly long[] _opening;
 
     /// <summary>
@@ -158,7 +160,7 @@ public sealed partial class CashMatcher
         // of it (40 MB on the 1M day). Nothing writes an item's place there after the build; a later generation writes its
         // added items' amounts into the room past them, which this matcher never reads (the amount prior and the largest
         // magnitude read up to the item count).
-        var shared = records.OpenMinorColumn is { } column && column.Length >= capacity ? column : null;
+        var shared = records.OpenMinorColumn;
         var opening = shared ?? new long[capacity];
         _customerOf = customerOf;
         _currencyOf = new ushort[capacity];
@@ -249,6 +251,9 @@ public sealed partial class CashMatcher
         at[0] = 0;
         return (at, items);
     }
+
+    /// <summary>Whether the opening amounts are the items' own column (a batch build's), not a copy: for the tests.</summary>
+    internal bool OpeningIsItemsColumn => ReferenceEquals(_opening, _items.OpenMinorColumn);
 
     /// <summary>The full build's fuzzy index (for the tests that hold it to one built from a list of the items' keys).</summary>
     internal DeleteNeighbourhoodIndex FuzzyIndex => _fuzzy;

@@ -228,8 +228,9 @@ internal sealed class ItemRecords
     public int Count => _count;
 
     /// <summary>
-    /// The open amounts' column, item i's at place i and the room past the items as long as the other columns; null
-    /// where the items are kept as records (<see cref="OverRecords"/>). What the matcher reads as its opening amounts.
+    /// The open amounts' column, item i's at place i and the room past the items, as long as the other columns (the
+    /// <see cref="Capacity"/>); null where the items are kept as records (<see cref="OverRecords"/>). What a matcher
+    /// built on these columns reads as its opening amounts.
     /// </summary>
     public long[]? OpenMinorColumn => _records is null ? _openMinor : null;
 

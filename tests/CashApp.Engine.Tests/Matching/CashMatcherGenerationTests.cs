@@ -254,6 +254,7 @@ public sealed class CashMatcherGenerationTests
     {
         var (items, customers, payments) = Demo.Value;
         var build = new CashMatcher(ItemRecords.Of([.. items], items.Count, items.Count), customers, MatchPolicy.Default);
+        Assert.True(build.OpeningIsItemsColumn);
         var onRecord = customers.Select(c => c.CustomerId).ToHashSet(StringComparer.Ordinal).Contains;
         var customer = customers[0];
         var date = new DateOnly(2026, 11, 2);
@@ -271,6 +272,7 @@ public sealed class CashMatcherGenerationTests
         Assert.NotNull(closing);
 
         var fresh = new CashMatcher(items, customers, MatchPolicy.Default);
+        Assert.False(fresh.OpeningIsItemsColumn);
         var freshClosing = new CashMatcher([.. items.Where(i => i != closed)], customers, MatchPolicy.Default);
         var freshAdding = new CashMatcher([.. items, .. added], customers, MatchPolicy.Default);
         var chance = fresh.ChanceOf(amount, currency.Code, roundAmounts: false);
@@ -282,6 +284,46 @@ public sealed class CashMatcherGenerationTests
         Assert.Equal(Text(fresh.Match(payments)), Text(build.Fork().Propose(payments)));
         Assert.Equal(Text(freshClosing.Match(payments)), Text(closing.Fork().Propose(payments)));
         Assert.Equal(Text(freshAdding.Match(payments)), Text(adding.Fork().Propose(payments)));
+    }
+
+    /// <summary>
+    /// Items added whose ids sort before a customer's known ones, of the amount of one of them: a generation lists the
+    /// customer's items merged in id order, as a fresh build does, so that payments by name alone (one amount twice or
+    /// more, near it, twice it) get the same decisions and suggestions in the same order, to the letter.
+    /// </summary>
+    [Fact]
+    public void WithChangedItems_ItemsAddedBeforeACustomersKnownOnes_MergedInIdOrder()
+    {
+        var (items, customers, _) = Demo.Value;
+        var onRecord = customers.Select(c => c.CustomerId).ToHashSet(StringComparer.Ordinal).Contains;
+        var build = new CashMatcher(items, customers, MatchPolicy.Default);
+        var tried = 0;
+        foreach (var customer in customers.Where((_, n) => n % 20 == 1).Take(12))
+        {
+            if (items.FirstOrDefault(i => i.CustomerId == customer.CustomerId && i.OpenMinor > 0) is not { } known)
+            {
+                continue;
+            }
+
+            // "0-" sorts before "AR": the added items come first among the customer's.
+            var added = Enumerable.Range(0, 3).Select(n => known with
+            {
+                ItemId = string.Create(CultureInfo.InvariantCulture, $"0-{customer.CustomerId}-{n}"),
+                InvoiceNumber = string.Create(CultureInfo.InvariantCulture, $"NEW{n}{customer.CustomerId}"),
+                PoNumber = null,
+            }).ToList();
+            var carried = build.WithChangedItems([.. added.Select(i => (i.ItemId, (OpenItem?)i))], onRecord);
+            Assert.NotNull(carried);
+            tried++;
+
+            Payment ByName(string reference, long amount) => new(reference, new Money(amount, known.Currency), customer.Name, null, [], null, "demo", 1);
+            Payment[] payments = [ByName("N1", known.OpenMinor), ByName("N2", known.OpenMinor + 1), ByName("N3", known.OpenMinor * 2), ByName("N4", known.OpenMinor * 4)];
+            var expected = Text(new CashMatcher([.. items, .. added], customers, MatchPolicy.Default).Match(payments));
+            var actual = Text(carried.Fork().Propose(payments));
+            Assert.True(expected == actual, $"{customer.CustomerId}: {FirstDifference(expected, actual)}");
+        }
+
+        Assert.True(tried >= 6, $"{tried} customers tried");
     }
 
     [Fact]
