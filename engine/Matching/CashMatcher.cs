@@ -140,8 +140,8 @@ public sealed partial class CashMatcher
         }
 
         // Counted in 64 bits and held to what one array holds: long numbers overflow a count of their keys' characters
-        // before the items pass any other limit.
-        // (The near numbers' entries are never the first past: each is a character of a core the invoice keys hold too.)
+        // before the items pass any other limit. (The near numbers' entries, a core's characters and one more, are never
+        // the first past: the invoice keys hold each core too.)
         MatcherCapacity.CheckIndexLength(room.InvoiceChars + room.InvoiceKeys, "invoice numbers' keys", "characters");
         MatcherCapacity.CheckIndexLength(room.PoChars + room.PoKeys, "PO numbers' keys", "characters");
         MatcherCapacity.CheckIndexLength(room.FuzzyEntries, "invoice numbers' near keys", "entries");
