@@ -77,7 +77,7 @@ internal sealed class AmountPrior
             : throw new InvalidOperationException("An amount removed from the prior was not in it.");
     }
 
-    public AmountPrior(long[] openAmounts, ushort[] currencyOf, int currencies)
+    public AmountPrior(ReadOnlySpan<long> openAmounts, ushort[] currencyOf, int currencies)
     {
         var counts = new int[currencies];
         for (var i = 0; i < openAmounts.Length; i++)

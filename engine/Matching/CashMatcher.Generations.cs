@@ -17,10 +17,10 @@ public sealed partial class CashMatcher
     private int[]? _openInCurrency;
 
     // The items added since the full build (their numbers, all past the build's, in id order), their fuzzy keys,
-    // and the item lists of the customers they belong to (the build's list and the added items, in id order).
+    // and the items of the customers they belong to (the build's and the added ones merged in id order, an array each).
     private int[] _added = [];
     private DeleteNeighbourhoodIndex? _fuzzyAdded;
-    private Dictionary<int, List<int>>? _addedOfCustomer;
+    private Dictionary<int, int[]>? _addedOfCustomer;
 
     // The rank (see ItemOrder) of each added item, by its number less the build's count; and the order of ranks
     // where numbers no longer give the id order (an added item sorts among the known ones), else null: item numbers
@@ -38,9 +38,9 @@ public sealed partial class CashMatcher
     /// among known ids where no rank is left between its neighbours' (see <see cref="ItemOrder"/>; after some 32
     /// halvings of one gap), of a customer it does not know, or of a customer known only from items none of which is
     /// open or whose first open item it would precede (what names the customer); more than
-    /// <see cref="MaxAddedItems"/> items (or half the build's) added since the full build; or a closure that would
-    /// drop the last open item of a numbering series or currency, or change what a customer without a record is
-    /// known by.
+    /// <see cref="MaxAddedItems"/> items (or half the build's) added since the full build, or items numbered past the
+    /// fuzzy index's room (<see cref="MatcherCapacity.FuzzyItems"/>); or a closure that would drop the last open item
+    /// of a numbering series or currency, or change what a customer without a record is known by.
     /// </summary>
     /// <param name="changes">The items changed, by id, each as it is now or null when closed.</param>
     /// <param name="onRecord">Whether a customer id has a customer record (customers known only from their items are named by them).</param>
@@ -48,7 +48,10 @@ public sealed partial class CashMatcher
     {
         ArgumentNullException.ThrowIfNull(changes);
         ArgumentNullException.ThrowIfNull(onRecord);
+        // The room past this generation's items cleared: a full build's opening amounts may be its records' column, whose
+        // room holds what another generation of the build added.
         var opening = (long[])_opening.Clone();
+        opening.AsSpan(_itemCount).Clear();
         // Copies: the counts are changed below, and this generation (still served, or a parent of others) keeps its own.
         var inSeries = (int[])(_openInSeries?.Clone() ?? CountOpen(_seriesOfItem, _series.Count));
         var inCurrency = (int[])(_openInCurrency?.Clone() ?? CountOpen(_currencyOf, _currencyCodes.Count));
@@ -107,6 +110,13 @@ public sealed partial class CashMatcher
 
         if (added.Count > 0)
         {
+            // Added items are numbered past every item of the build, closed ones too: past the fuzzy index's room, a
+            // full read numbers only the open items, and may fit.
+            if ((long)_itemCount + added.Count > MatcherCapacity.FuzzyItems)
+            {
+                return null;
+            }
+
             added.Sort((a, b) => string.CompareOrdinal(a.ItemId, b.ItemId));
             return Placed(added, opening, onRecord) is { } ranks ? WithAdded(added, ranks, opening, changed, inSeries, inCurrency) : null;
         }
@@ -336,14 +346,14 @@ public sealed partial class CashMatcher
         }
 
         // A customer's items in id order: the build's (ranked by number) and its added ones, merged by rank.
-        var ofCustomer = new Dictionary<int, List<int>>(addedOf.Count);
+        var ofCustomer = new Dictionary<int, int[]>(addedOf.Count);
         foreach (var (customer, ofAdded) in addedOf)
         {
             var ofBuilt = BuiltItemsOf(customer);
-            var merged = new List<int>(ofBuilt.Count + ofAdded.Count);
-            for (int b = 0, a = 0; b < ofBuilt.Count || a < ofAdded.Count;)
+            var merged = new int[ofBuilt.Count + ofAdded.Count];
+            for (int b = 0, a = 0, m = 0; m < merged.Length; m++)
             {
-                merged.Add(a == ofAdded.Count || (b < ofBuilt.Count && ItemOrder.BuiltRank(ofBuilt[b]) < addedRank[ofAdded[a] - built]) ? ofBuilt[b++] : ofAdded[a++]);
+                merged[m] = a == ofAdded.Count || (b < ofBuilt.Count && ItemOrder.BuiltRank(ofBuilt[b]) < addedRank[ofAdded[a] - built]) ? ofBuilt[b++] : ofAdded[a++];
             }
 
             ofCustomer[customer] = merged;
@@ -386,13 +396,14 @@ public sealed partial class CashMatcher
     }
 
     /// <summary>The items of a customer, in id order: the build's and those added since.</summary>
-    private List<int> ItemsOfCustomer(int customer) =>
+    private ArraySegment<int> ItemsOfCustomer(int customer) =>
         _addedOfCustomer is { } added && added.TryGetValue(customer, out var items) ? items : BuiltItemsOf(customer);
 
-    private List<int> BuiltItemsOf(int customer) => customer < _itemsOfCustomer.Length ? _itemsOfCustomer[customer] : NoItems;
-
-    // The item list of a customer with none; never written.
-    private static readonly List<int> NoItems = [];
+    /// <summary>The items of a customer of the build (none for one added since), in id order.</summary>
+    private ArraySegment<int> BuiltItemsOf(int customer) =>
+        customer + 1 < _customerItemsAt.Length
+            ? new(_customerItems, _customerItemsAt[customer], _customerItemsAt[customer + 1] - _customerItemsAt[customer])
+            : ArraySegment<int>.Empty;
 
     /// <summary>Room in the per-item arrays for items later generations add, shared by the generations of one build.</summary>
     private static int RoomForAdded(int count) => Math.Min(MaxAddedItems, Math.Max(64, count / 8));

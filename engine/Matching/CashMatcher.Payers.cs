@@ -12,7 +12,7 @@ public sealed partial class CashMatcher
     private const int RoundSteps = 4;
 
     /// <summary>The chance that one open item in <paramref name="currency"/> is of the amount by accident (see <see cref="AmountPrior.Chance"/>).</summary>
-    private double ChanceOf(long amount, string currency, bool roundAmounts)
+    internal double ChanceOf(long amount, string currency, bool roundAmounts)
     {
         var code = _currencyCodes.IndexOf(currency);
         return code < 0 ? 0 : Prior.Chance(amount, code, roundAmounts);
@@ -31,14 +31,14 @@ public sealed partial class CashMatcher
     /// Subsets of 2..max open items of <paramref name="pool"/>, at most two, summing to the amount;
     /// <paramref name="tooLikely"/> when the pool has items to combine but any combination would be chance.
     /// </summary>
-    private List<int[]> Combinations(List<int> pool, long amount, CurrencyCode currency, int searches, out bool exhausted, out bool tooLikely)
+    private List<int[]> Combinations(ReadOnlySpan<int> pool, long amount, CurrencyCode currency, int searches, out bool exhausted, out bool tooLikely)
     {
         // Without credit memos, an item larger than the payment is in no combination of it: leave it out
         // of the search and of the count of subsets that could hit the amount by chance. (Loops over the pool and the
         // currency looked up once: this runs for each payer of every payment decided by its payer.)
         var code = CurrencyIndex(currency.Code);
         var withMemos = false;
-        for (var k = 0; k < pool.Count; k++)
+        for (var k = 0; k < pool.Length; k++)
         {
             var i = pool[k];
             if (_remaining[i] < 0 && IsOpenIn(i, code))
@@ -53,7 +53,7 @@ public sealed partial class CashMatcher
         var unit = (long)Math.Pow(10, currency.MinorDigits);
         Span<int> roundItems = stackalloc int[RoundSteps];
         var n = 0;
-        for (var k = 0; k < pool.Count; k++)
+        for (var k = 0; k < pool.Length; k++)
         {
             var i = pool[k];
             if (Eligible(i, code, withMemos, amount))
@@ -123,13 +123,13 @@ public sealed partial class CashMatcher
     /// <c>OrderBy(due date).ThenBy(item, ItemComparer).Take(limit)</c> it replaces, without that chain's enumerators,
     /// key maps and buffers for each payer of every payment decided by its payer.
     /// </remarks>
-    private int[] OldestEligible(List<int> pool, int currency, bool withMemos, long amount, int limit)
+    private int[] OldestEligible(ReadOnlySpan<int> pool, int currency, bool withMemos, long amount, int limit)
     {
-        var keys = System.Buffers.ArrayPool<(int Due, long Rank, int Item)>.Shared.Rent(pool.Count);
+        var keys = System.Buffers.ArrayPool<(int Due, long Rank, int Item)>.Shared.Rent(pool.Length);
         try
         {
             var n = 0;
-            for (var k = 0; k < pool.Count; k++)
+            for (var k = 0; k < pool.Length; k++)
             {
                 var i = pool[k];
                 if (Eligible(i, currency, withMemos, amount))

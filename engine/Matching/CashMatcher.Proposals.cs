@@ -89,7 +89,8 @@ public sealed partial class CashMatcher
         _invoiceKeys = source._invoiceKeys;
         _poKeys = source._poKeys;
         _fuzzy = source._fuzzy;
-        _itemsOfCustomer = source._itemsOfCustomer;
+        _customerItemsAt = source._customerItemsAt;
+        _customerItems = source._customerItems;
         _currencyOf = source._currencyOf;
         _seriesOfItem = source._seriesOfItem;
         _series = source._series;

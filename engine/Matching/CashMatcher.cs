@@ -33,7 +33,12 @@ public sealed partial class CashMatcher
     private KeyIndex _invoiceKeys;
     private KeyIndex _poKeys;
     private readonly DeleteNeighbourhoodIndex _fuzzy;
-    private readonly List<int>[] _itemsOfCustomer;
+
+    // Each customer's items of the build in id order, one customer's after another's: customer c's are
+    // _customerItems[_customerItemsAt[c].._customerItemsAt[c + 1]]. Two arrays, not a list a customer: the 1M day's
+    // 500k lists and their arrays were a million objects and some 52 MB that lived through the run.
+    private readonly int[] _customerItemsAt;
+    private readonly int[] _customerItems;
 
     // Each item's currency as an index into a short table, so that asking whether an item is open in a
     // currency does not reach for the item itself.
@@ -46,7 +51,9 @@ public sealed partial class CashMatcher
     private List<string> _series = [];
     private Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _seriesIndex;
 
-    // Every item's open amount before any application: where a fork starts from, and what the amount prior learns.
+    // Every item's open amount before any application: where a fork starts from, and what the amount prior learns. A
+    // batch build's is its records' column of open amounts, whose room past the items a generation of it may write:
+    // read only up to the item count.
     private readonly long[] _opening;
 
     /// <summary>
@@ -123,7 +130,7 @@ public sealed partial class CashMatcher
         var room = new KeyRoom();
         for (var part = 0; part < fuzzyStarts.Length - 1; part++)
         {
-            fuzzyStarts[part] = room.FuzzyEntries;
+            fuzzyStarts[part] = (int)Math.Min(room.FuzzyEntries, int.MaxValue);
             var (from, to) = PartOf(part, fuzzyStarts.Length - 1, count);
             for (var i = from; i < to; i++)
             {
@@ -132,25 +139,40 @@ public sealed partial class CashMatcher
             }
         }
 
-        fuzzyStarts[^1] = room.FuzzyEntries;
+        // Counted in 64 bits and held to what one array holds: long numbers overflow a count of their keys' characters
+        // before the items pass any other limit. (The near numbers' entries, a core's characters and one more, are never
+        // the first past: the invoice keys hold each core too.)
+        MatcherCapacity.CheckIndexLength(room.InvoiceChars + room.InvoiceKeys, "invoice numbers' keys", "characters");
+        MatcherCapacity.CheckIndexLength(room.PoChars + room.PoKeys, "PO numbers' keys", "characters");
+        MatcherCapacity.CheckIndexLength(room.FuzzyEntries, "invoice numbers' near keys", "entries");
+        fuzzyStarts[^1] = (int)room.FuzzyEntries;
         if (room.LastFuzzyItem >= 0)
         {
-            DeleteNeighbourhoodIndex.CheckItem(room.LastFuzzyItem, "items");
+            MatcherCapacity.CheckFuzzyItem(room.LastFuzzyItem);
         }
 
         // The fuzzy index needs only each item's core: it is built on another core while this one fills the reference
         // indexes. (It used to wait for them, and then its serial parts left a core idle.)
         var fuzzy = Task.Run(() => FuzzyIndexOf(records, count, fuzzyStarts));
-        _invoiceKeys = new KeyIndex(room.InvoiceKeys, room.InvoiceChars, hugePages: true);
-        _poKeys = new KeyIndex(room.PoKeys, room.PoChars, hugePages: true);
-        var opening = new long[capacity];
+        _invoiceKeys = new KeyIndex(room.InvoiceKeys, (int)room.InvoiceChars, hugePages: true);
+        _poKeys = new KeyIndex(room.PoKeys, (int)room.PoChars, hugePages: true);
+        // Where the items are kept by column (a batch run's), the opening amounts are the records' own column, not a copy
+        // of it (40 MB on the 1M day). Nothing writes an item's place there after the build; a later generation writes its
+        // added items' amounts into the room past them, which this matcher never reads (the amount prior and the largest
+        // magnitude read up to the item count).
+        var shared = records.OpenMinorColumn;
+        var opening = shared ?? new long[capacity];
         _customerOf = customerOf;
         _currencyOf = new ushort[capacity];
         _seriesOfItem = new int[capacity];
         _seriesIndex = new Dictionary<string, int>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         for (var i = 0; i < count; i++)
         {
-            opening[i] = records.OpenMinor(i);
+            if (shared is null)
+            {
+                opening[i] = records.OpenMinor(i);
+            }
+
             _currencyOf[i] = CurrencyAt(records.Currency(i).Code, _currencyCodes);
             _seriesOfItem[i] = IndexItem(records, i, _invoiceKeys, _poKeys, null, _series, _seriesIndex);
         }
@@ -160,35 +182,19 @@ public sealed partial class CashMatcher
         _poKeys.Settle();
         _customers = directory.GetAwaiter().GetResult();
 
-        // Each customer's list made at its size: counted first, not grown by doubling.
-        var itemsOf = new int[_customers.Count];
-        for (var i = 0; i < count; i++)
-        {
-            itemsOf[_customerOf[i]]++;
-        }
-
-        _itemsOfCustomer = new List<int>[_customers.Count];
-        for (var c = 0; c < _itemsOfCustomer.Length; c++)
-        {
-            _itemsOfCustomer[c] = new List<int>(itemsOf[c]);
-        }
-
-        for (var i = 0; i < count; i++)
-        {
-            _itemsOfCustomer[_customerOf[i]].Add(i);
-        }
+        (_customerItemsAt, _customerItems) = ItemsByCustomer(_customerOf, count, _customers.Count);
 
         _fuzzy = fuzzy.GetAwaiter().GetResult();
         _opening = opening;
-        _largestOpening = LargestMagnitude(opening);
+        _largestOpening = LargestMagnitude(opening.AsSpan(0, count));
         _remaining = OpenAmounts.Owned((long[])opening.Clone());
         var currencyOf = _currencyOf;
         var currencies = _currencyCodes.Count;
-        _amountPrior = new(() => new AmountPrior(opening, currencyOf, currencies));
+        _amountPrior = new(() => new AmountPrior(opening.AsSpan(0, count), currencyOf, currencies));
     }
 
     /// <summary>The largest magnitude among <paramref name="amounts"/>, <see cref="long.MaxValue"/> for <see cref="long.MinValue"/>.</summary>
-    private static long LargestMagnitude(long[] amounts)
+    private static long LargestMagnitude(ReadOnlySpan<long> amounts)
     {
         long largest = 0;
         foreach (var amount in amounts)
@@ -211,6 +217,43 @@ public sealed partial class CashMatcher
         var sumsFit = without >= 0 ? without <= long.MaxValue - _largestOpening : without >= long.MinValue + _largestOpening;
         return lackFits && sumsFit;
     }
+
+    /// <summary>
+    /// Items 0 to <paramref name="count"/> - 1 grouped by their customer (<paramref name="customerOf"/>), each customer's
+    /// in the order of their numbers: where each customer's start (and, at the end, where the last ends), and the items.
+    /// </summary>
+    internal static (int[] At, int[] Items) ItemsByCustomer(int[] customerOf, int count, int customers)
+    {
+        var at = new int[customers + 1];
+        for (var i = 0; i < count; i++)
+        {
+            at[customerOf[i] + 1]++;
+        }
+
+        for (var c = 0; c < customers; c++)
+        {
+            at[c + 1] += at[c];
+        }
+
+        // Each item goes where its customer's next place is; a customer's place then ends where the next one's begins,
+        // and each start is moved back to where it was.
+        var items = GC.AllocateUninitializedArray<int>(count);
+        for (var i = 0; i < count; i++)
+        {
+            items[at[customerOf[i]]++] = i;
+        }
+
+        for (var c = customers; c > 0; c--)
+        {
+            at[c] = at[c - 1];
+        }
+
+        at[0] = 0;
+        return (at, items);
+    }
+
+    /// <summary>Whether the opening amounts are the items' own column (a batch build's), not a copy: for the tests.</summary>
+    internal bool OpeningIsItemsColumn => ReferenceEquals(_opening, _items.OpenMinorColumn);
 
     /// <summary>The full build's fuzzy index (for the tests that hold it to one built from a list of the items' keys).</summary>
     internal DeleteNeighbourhoodIndex FuzzyIndex => _fuzzy;
@@ -343,10 +386,10 @@ public sealed partial class CashMatcher
         public static bool FuzzyOnly => false;
 
         public int InvoiceKeys;
-        public int InvoiceChars;
+        public long InvoiceChars;
         public int PoKeys;
-        public int PoChars;
-        public int FuzzyEntries;
+        public long PoChars;
+        public long FuzzyEntries;
 
         // The item whose keys are being counted, and the last with a fuzzy key (-1: none).
         public int Item;
@@ -363,19 +406,19 @@ public sealed partial class CashMatcher
         public void Invoice(ReadOnlySpan<char> key)
         {
             InvoiceKeys++;
-            InvoiceChars = checked(InvoiceChars + key.Length);
+            InvoiceChars += key.Length;
         }
 
         public void Po(ReadOnlySpan<char> key)
         {
             PoKeys++;
-            PoChars = checked(PoChars + key.Length);
+            PoChars += key.Length;
         }
 
         public void Fuzzy(ReadOnlySpan<char> key)
         {
             var entries = DeleteNeighbourhoodIndex.EntriesOf(key.Length);
-            FuzzyEntries = checked(FuzzyEntries + entries);
+            FuzzyEntries += entries;
             LastFuzzyItem = entries > 0 ? Item : LastFuzzyItem;
         }
     }

@@ -114,7 +114,7 @@ internal sealed class DeleteNeighbourhoodIndex
             var length = EntriesOf(entries.KeyAt(e).Length);
             if (length > 0)
             {
-                CheckItem(entries.ItemAt(e), nameof(entries));
+                MatcherCapacity.CheckFuzzyItem(entries.ItemAt(e));
             }
 
             count = checked(count + length);
@@ -140,15 +140,6 @@ internal sealed class DeleteNeighbourhoodIndex
     /// one-deletions, or none for a key longer than <see cref="MaxKeyLength"/> (never indexed).
     /// </summary>
     internal static int EntriesOf(int keyLength) => keyLength > MaxKeyLength ? 0 : keyLength + 1;
-
-    /// <summary>Throws when <paramref name="item"/> is past what an entry can hold (<see cref="MaxItems"/>).</summary>
-    internal static void CheckItem(int item, string paramName)
-    {
-        if ((uint)item >= MaxItems)
-        {
-            throw new ArgumentOutOfRangeException(paramName, $"The fuzzy index holds at most {MaxItems:N0} items.");
-        }
-    }
 
     /// <summary>
     /// Room for <paramref name="count"/> entries, not cleared (every one is written before it is read), asking for 2 MB
@@ -183,7 +174,7 @@ internal sealed class DeleteNeighbourhoodIndex
 
         HashesOf(key, hashes.AsSpan(at, key.Length + 1));
 
-        // Multiplied, not shifted, so that the build's overflow checking refuses an item past MaxItems (CheckItem).
+        // Multiplied, not shifted, so that the build's overflow checking refuses an item past MaxItems (MatcherCapacity.CheckFuzzyItem).
         var itemWord = (uint)item * (1u << ItemShift);
         items[at] = itemWord | Whole;
         chars[at] = 0;

@@ -227,6 +227,13 @@ internal sealed class ItemRecords
     /// <summary>How many items these records hold: added by a reader (<see cref="Add"/>, <see cref="AddAll"/>), or written by <see cref="Of"/>, <see cref="OverRecords"/>, <see cref="WithAdded"/> or <see cref="MovedInOrder"/>.</summary>
     public int Count => _count;
 
+    /// <summary>
+    /// The open amounts' column, item i's at place i and the room past the items, as long as the other columns (the
+    /// <see cref="Capacity"/>); null where the items are kept as records (<see cref="OverRecords"/>). What a matcher
+    /// built on these columns reads as its opening amounts.
+    /// </summary>
+    public long[]? OpenMinorColumn => _records is null ? _openMinor : null;
+
     /// <summary>How many bytes the texts of the items here take, their heads with them.</summary>
     public int TextBytes => _textEnd;
 
@@ -427,11 +434,8 @@ internal sealed class ItemRecords
         var needed = _textEnd + textBytes;
         if (needed > _text.Length)
         {
-            _text = Arrays.Grown(_text, _textEnd, (int)Math.Min(Array.MaxLength, Math.Max(needed, 2L * _text.Length)));
-            if (needed > _text.Length)
-            {
-                throw new InvalidOperationException($"The open items' ids, invoice numbers and PO numbers come to more than {Array.MaxLength:N0} bytes; one matcher holds at most that.");
-            }
+            MatcherCapacity.CheckTextBytes(needed);
+            _text = Arrays.Grown(_text, _textEnd, (int)Math.Min(MatcherCapacity.TextBytes, Math.Max(needed, 2L * _text.Length)));
         }
     }
 
@@ -647,12 +651,9 @@ internal sealed class ItemRecords
     /// <summary>Room for the texts used, and for the items to come up to <paramref name="capacity"/> at the length of those written so far.</summary>
     private static int TextCapacity(long used, int count, int capacity)
     {
+        MatcherCapacity.CheckTextBytes(used);
         var room = used + ((capacity - count) * Math.Max(8, (used / Math.Max(1, count)) + 1));
-        return room <= Array.MaxLength
-            ? (int)room
-            : used <= Array.MaxLength
-                ? Array.MaxLength
-                : throw new InvalidOperationException($"The open items' ids, invoice numbers and PO numbers come to {used:N0} bytes; one matcher holds at most {Array.MaxLength:N0}.");
+        return (int)Math.Min(room, MatcherCapacity.TextBytes);
     }
 
     /// <summary>Writes a record's columns (all but its currency) as item <paramref name="i"/>, its texts from <paramref name="at"/>; returns where they end.</summary>

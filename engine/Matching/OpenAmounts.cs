@@ -26,7 +26,7 @@ internal sealed class OpenAmounts
     /// <summary>Amounts written in place into <paramref name="values"/>, which this instance then owns.</summary>
     public static OpenAmounts Owned(long[] values) => new(values, null);
 
-    /// <summary>Amounts read from <paramref name="shared"/>, which is never written; writes go to a table of their own.</summary>
+    /// <summary>Amounts read from <paramref name="shared"/>, never written at an item read through here; writes go to a table of their own.</summary>
     public static OpenAmounts Over(long[] shared) => new(shared, new Overlay(Overlay.SmallCapacity));
 
     /// <summary>Whether writes land in a table of their own rather than in the array.</summary>

@@ -120,11 +120,13 @@ internal static class MatchCommand
 
                 return 0;
             }
-            catch (Exception ex) when (ex is BankFileFormatException or ArInputException or IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is BankFileFormatException or ArInputException or LedgerCapacityException or IOException or UnauthorizedAccessException)
             {
-                // A bad input; or a file that changed or got shorter while it was read, or an output that could not be
-                // written: the run's outputs are written whole or not at all (OutputFiles), so none leaves anything behind.
-                await Console.Error.WriteLineAsync($"cashapp match: {ex.Message}").ConfigureAwait(false);
+                // A bad input, or a ledger past what one run holds; or a file that changed or got shorter while it was read,
+                // or an output that could not be written: the run's outputs are written whole or not at all (OutputFiles),
+                // so none leaves anything behind.
+                var where = ex is LedgerCapacityException ? options.OpenItemsPath + ": " : string.Empty;
+                await Console.Error.WriteLineAsync($"cashapp match: {where}{ex.Message}").ConfigureAwait(false);
                 await Console.Error.WriteLineAsync("cashapp match: nothing was written.").ConfigureAwait(false);
                 return 1;
             }

@@ -1,3 +1,4 @@
+using CashApp.Engine.Matching;
 using CashApp.Grpc.Security;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
@@ -7,7 +8,8 @@ namespace CashApp.Grpc.Hosting;
 /// <summary>
 /// The last line of defence: a failure no service anticipated becomes INTERNAL with an incident id that
 /// is logged with the caller and the full exception, and never reaches the client's eyes as a stack
-/// trace. A call the client cancelled ends as CANCELLED. Either way the server goes on.
+/// trace. A call the client cancelled ends as CANCELLED, and one that needs a ledger past what one matcher holds as
+/// RESOURCE_EXHAUSTED, saying which limit. Either way the server goes on.
 /// </summary>
 internal sealed class FaultInterceptor(ILogger<FaultInterceptor> logger) : Interceptor
 {
@@ -67,6 +69,14 @@ internal sealed class FaultInterceptor(ILogger<FaultInterceptor> logger) : Inter
         }
 
         var caller = context.UserState.TryGetValue(CallerContext.Key, out var value) && value is Caller known ? known.Name : "anonymous";
+        if (exception is LedgerCapacityException capacity)
+        {
+            // Not a fault of the server's: the ledger outgrew one matcher, and every call that matches says so until it
+            // is smaller again.
+            Log.PastCapacity(logger, context.Method, caller, capacity.Message);
+            return new RpcException(new Status(StatusCode.ResourceExhausted, capacity.Message));
+        }
+
         var incident = Guid.NewGuid().ToString("N")[..12];
         Log.Unexpected(logger, exception, context.Method, caller + " (incident " + incident + ")");
         return new RpcException(new Status(StatusCode.Internal, $"The server failed on this call (incident {incident}); nothing of it was stored."));

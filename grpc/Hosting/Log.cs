@@ -97,4 +97,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 90, Level = LogLevel.Error, Message = "Unexpected failure in {Method} for {Caller}")]
     public static partial void Unexpected(ILogger logger, Exception exception, string method, string caller);
+
+    [LoggerMessage(EventId = 91, Level = LogLevel.Warning, Message = "{Method} for {Caller}: the ledger is past what one matcher holds: {Reason}")]
+    public static partial void PastCapacity(ILogger logger, string method, string caller, string reason);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using CashApp.Engine.Model;
 
 namespace CashApp.Engine.Matching;
@@ -104,7 +105,7 @@ public sealed partial class CashMatcher
             PayerCandidate? solver = null;
             foreach (var payer in tier)
             {
-                var pool = familyWide ? ItemsOfFamily(_customers.Root(payer.Customer)) : ItemsOfCustomer(payer.Customer);
+                ReadOnlySpan<int> pool = familyWide ? CollectionsMarshal.AsSpan(ItemsOfFamily(_customers.Root(payer.Customer))) : ItemsOfCustomer(payer.Customer);
                 // Every candidate payer searched is another chance of an accidental answer: they share the budget.
                 var found = Combinations(pool, amount, currency, tier.Count, out var ran, out var tooLikely);
                 solver ??= found.Count > 0 ? payer : null;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using CashApp.Engine.Model;
 using CashApp.Parsers.Currency;
 
@@ -68,7 +69,7 @@ public sealed partial class CashMatcher
 
         // The rest is a combination of unquoted open items: the unique one, searched only as far as a unique
         // answer is unlikely to be chance, pays them.
-        var combinations = Combinations(pool, rest, currency, searches: 1, out var exhausted, out _);
+        var combinations = Combinations(CollectionsMarshal.AsSpan(pool), rest, currency, searches: 1, out var exhausted, out _);
         var distinct = combinations.DistinctBy(s => string.Join(',', s)).ToList();
         if (distinct.Count == 1 && !exhausted)
         {

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using CashApp.Engine.Model;
 using CashApp.Parsers.Currency;
 
@@ -246,7 +247,7 @@ public sealed partial class CashMatcher
         }
         else
         {
-            sets.AddRange(Combinations(pool, target, currency, searches: 1, out exhausted, out _));
+            sets.AddRange(Combinations(CollectionsMarshal.AsSpan(pool), target, currency, searches: 1, out exhausted, out _));
         }
 
         var distinct = sets.Select(s => InIdOrder(s).ToArray()).DistinctBy(s => string.Join(',', s)).ToList();

@@ -1,4 +1,5 @@
 using CashApp.Engine.Batch;
+using CashApp.Engine.Matching;
 using CashApp.Tests;
 
 namespace CashApp.Engine.Tests.Batch;
@@ -102,6 +103,33 @@ public sealed class MatchCommandTests : IDisposable
         Assert.Contains("open_amount", error, StringComparison.Ordinal);
         Assert.Contains("'12.3.4'", error, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(target, "applications.csv")));
+    }
+
+    /// <summary>
+    /// A ledger past what one run holds (its items' texts, or the fuzzy index's items: some 67 million items of the
+    /// 1M-payment day's kind, lowered here so the demo day reaches them): the run fails saying which limit, how much
+    /// was asked and how much is held, and writes nothing. It once ended in the runtime's unhandled-exception report.
+    /// </summary>
+    [Theory]
+    [InlineData(10_000, 67_108_864, "bytes, and one ledger holds at most 10,000.")]
+    [InlineData(2_147_483_591, 1_000, "has an invoice number to index, and one ledger indexes those of its first 1,000 items at most.")]
+    public async Task Match_LedgerPastWhatOneRunHolds_FailsSayingWhichLimitAndWritesNothing(int textBytes, int fuzzyItems, string says)
+    {
+        var target = Path.Combine(_out, "run");
+        int code;
+        string error;
+        using (MatcherCapacity.Lowered(textBytes, fuzzyItems))
+        {
+            (code, error) = await CliRun.Run("match", "--open-items", TestPaths.Demo("open_items.csv"), "--customers", TestPaths.Demo("customers.csv"),
+                "--bank", TestPaths.Demo("bank", "day.bai2"), "--out", target, "--quiet");
+        }
+
+        Assert.Equal(1, code);
+        Assert.Contains($"cashapp match: {TestPaths.Demo("open_items.csv")}: The open items", error, StringComparison.Ordinal);
+        Assert.Contains(says, error, StringComparison.Ordinal);
+        Assert.EndsWith("cashapp match: nothing was written." + Environment.NewLine, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(target), "the output folder was made");
     }
 
     /// <summary>

@@ -242,6 +242,90 @@ public sealed class CashMatcherGenerationTests
             [new RemittanceLine(item.InvoiceNumber, item.OpenMinor), new RemittanceLine(other.InvoiceNumber, other.OpenMinor)], null, "new", 9_000 + n);
     }
 
+    /// <summary>
+    /// A build over items kept by column (a batch run's) takes its records' column of open amounts as its opening
+    /// amounts, and a generation adding items writes their amounts into that column's room. Neither the build nor
+    /// another generation of it may count those as theirs: the build, a generation of it that only closes an item (made
+    /// after), and the one that added judge how likely an amount is by chance as matchers built afresh from their own
+    /// ledgers do, and decide every payment alike, to the letter.
+    /// </summary>
+    [Fact]
+    public void WithChangedItems_BuildOverColumns_ItemsOneGenerationAddsReachNoOther()
+    {
+        var (items, customers, payments) = Demo.Value;
+        var build = new CashMatcher(ItemRecords.Of([.. items], items.Count, items.Count), customers, MatchPolicy.Default);
+        Assert.True(build.OpeningIsItemsColumn);
+        var onRecord = customers.Select(c => c.CustomerId).ToHashSet(StringComparer.Ordinal).Contains;
+        var customer = customers[0];
+        var date = new DateOnly(2026, 11, 2);
+        var amount = items[0].OpenMinor;
+        var currency = items[0].Currency;
+
+        // Sixty items of amounts just above one of the ledger's: a prior counting them judges that amount likelier.
+        var added = Enumerable.Range(0, 60).Select(n => new OpenItem(
+            "ZZ-ADDED-" + n.ToString("D3", CultureInfo.InvariantCulture), DocType.Invoice, customer.CustomerId, customer.Name,
+            "ADD-" + n.ToString("D5", CultureInfo.InvariantCulture), null, currency, amount + 1 + n, date, date.AddDays(30))).ToList();
+        var adding = build.WithChangedItems([.. added.Select(i => (i.ItemId, (OpenItem?)i))], onRecord);
+        Assert.NotNull(adding);
+        var closed = items[5];
+        var closing = build.WithChangedItems([(closed.ItemId, null)], onRecord);
+        Assert.NotNull(closing);
+
+        var fresh = new CashMatcher(items, customers, MatchPolicy.Default);
+        Assert.False(fresh.OpeningIsItemsColumn);
+        var freshClosing = new CashMatcher([.. items.Where(i => i != closed)], customers, MatchPolicy.Default);
+        var freshAdding = new CashMatcher([.. items, .. added], customers, MatchPolicy.Default);
+        var chance = fresh.ChanceOf(amount, currency.Code, roundAmounts: false);
+        Assert.True(freshAdding.ChanceOf(amount, currency.Code, roundAmounts: false) > chance, "the items added do not change the chance");
+        Assert.Equal(chance, build.ChanceOf(amount, currency.Code, roundAmounts: false));
+        Assert.Equal(freshClosing.ChanceOf(amount, currency.Code, roundAmounts: false), closing.ChanceOf(amount, currency.Code, roundAmounts: false));
+        Assert.Equal(freshAdding.ChanceOf(amount, currency.Code, roundAmounts: false), adding.ChanceOf(amount, currency.Code, roundAmounts: false));
+
+        Assert.Equal(Text(fresh.Match(payments)), Text(build.Fork().Propose(payments)));
+        Assert.Equal(Text(freshClosing.Match(payments)), Text(closing.Fork().Propose(payments)));
+        Assert.Equal(Text(freshAdding.Match(payments)), Text(adding.Fork().Propose(payments)));
+    }
+
+    /// <summary>
+    /// Items added whose ids sort before a customer's known ones, of the amount of one of them: a generation lists the
+    /// customer's items merged in id order, as a fresh build does, so that payments by name alone (one amount twice or
+    /// more, near it, twice it) get the same decisions and suggestions in the same order, to the letter.
+    /// </summary>
+    [Fact]
+    public void WithChangedItems_ItemsAddedBeforeACustomersKnownOnes_MergedInIdOrder()
+    {
+        var (items, customers, _) = Demo.Value;
+        var onRecord = customers.Select(c => c.CustomerId).ToHashSet(StringComparer.Ordinal).Contains;
+        var build = new CashMatcher(items, customers, MatchPolicy.Default);
+        var tried = 0;
+        foreach (var customer in customers.Where((_, n) => n % 20 == 1).Take(12))
+        {
+            if (items.FirstOrDefault(i => i.CustomerId == customer.CustomerId && i.OpenMinor > 0) is not { } known)
+            {
+                continue;
+            }
+
+            // "0-" sorts before "AR": the added items come first among the customer's.
+            var added = Enumerable.Range(0, 3).Select(n => known with
+            {
+                ItemId = string.Create(CultureInfo.InvariantCulture, $"0-{customer.CustomerId}-{n}"),
+                InvoiceNumber = string.Create(CultureInfo.InvariantCulture, $"NEW{n}{customer.CustomerId}"),
+                PoNumber = null,
+            }).ToList();
+            var carried = build.WithChangedItems([.. added.Select(i => (i.ItemId, (OpenItem?)i))], onRecord);
+            Assert.NotNull(carried);
+            tried++;
+
+            Payment ByName(string reference, long amount) => new(reference, new Money(amount, known.Currency), customer.Name, null, [], null, "demo", 1);
+            Payment[] payments = [ByName("N1", known.OpenMinor), ByName("N2", known.OpenMinor + 1), ByName("N3", known.OpenMinor * 2), ByName("N4", known.OpenMinor * 4)];
+            var expected = Text(new CashMatcher([.. items, .. added], customers, MatchPolicy.Default).Match(payments));
+            var actual = Text(carried.Fork().Propose(payments));
+            Assert.True(expected == actual, $"{customer.CustomerId}: {FirstDifference(expected, actual)}");
+        }
+
+        Assert.True(tried >= 6, $"{tried} customers tried");
+    }
+
     [Fact]
     public void WithChangedItems_AnUnknownCustomerOrAnotherNumber_NeedsANewMatcher()
     {

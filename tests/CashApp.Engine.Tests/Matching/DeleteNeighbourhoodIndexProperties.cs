@@ -191,7 +191,7 @@ public sealed class DeleteNeighbourhoodIndexProperties
         index.Candidates("INV4000123", found);
 
         Assert.Equal([new Neighbour(0, 1), new Neighbour(last, 0)], found);
-        Assert.Throws<ArgumentOutOfRangeException>(() => DeleteNeighbourhoodIndex.Build([("INV4000123", DeleteNeighbourhoodIndex.MaxItems)]));
+        Assert.Throws<LedgerCapacityException>(() => DeleteNeighbourhoodIndex.Build([("INV4000123", DeleteNeighbourhoodIndex.MaxItems)]));
         Assert.Throws<OverflowException>(() => DeleteNeighbourhoodIndex.WriteEntries("INV1", DeleteNeighbourhoodIndex.MaxItems, new ulong[5], new uint[5], new ushort[5], 0));
     }
 

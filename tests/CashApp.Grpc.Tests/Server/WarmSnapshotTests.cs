@@ -105,6 +105,58 @@ public sealed class WarmSnapshotTests
         await warmup.StopAsync(CancellationToken.None);
     }
 
+    /// <summary>
+    /// A ledger past what one matcher holds (its fuzzy index's items, lowered here to one so that two reach it) is not
+    /// matched: the call fails saying so, the server goes on, and the ledger is read again by the next call, which
+    /// matches once it fits.
+    /// </summary>
+    [Fact]
+    public async Task Match_LedgerPastWhatOneMatcherHolds_RefusedThenReadAgainOnceItFits()
+    {
+        await using var ledger = await Ledger.OpenAsync();
+        var logs = new ListLogger();
+        using var matcher = new LiveMatcher(ledger.Store, MatchPolicy.Default, TimeSpan.MaxValue, TimeProvider.System, logs.For<LiveMatcher>());
+        var payment = new Payment("W-CAPACITY-PAY", new Money(7_500, Usd), null, null, [], "INV-W-4002", "day.bai2", 1);
+        using (MatcherCapacity.Lowered(fuzzyItems: 1))
+        {
+            var refused = await Assert.ThrowsAsync<LedgerCapacityException>(() => matcher.MatchAsync([payment], MatchStage.Whole, null, CancellationToken.None).AsTask());
+            Assert.Equal((2L, 1L), (refused.Asked, refused.Limit));
+        }
+
+        var (result, _) = await matcher.MatchAsync([payment], MatchStage.Whole, null, CancellationToken.None);
+        Assert.Equal("W-L-2", Assert.Single(result.Applications).ItemId);
+        Assert.Equal(1L, matcher.FullLoads);
+    }
+
+    /// <summary>
+    /// A snapshot carried forward numbers added items past every item it was built with, closed ones too: an item added
+    /// past the fuzzy index's room (lowered here to two) is not carried but read in full, where only the open items are
+    /// numbered, and the ledger that fits is matched, never refused.
+    /// </summary>
+    [Fact]
+    public async Task CarryForward_ItemAddedPastTheFuzzyIndexsRoom_ReadInFullAndMatched()
+    {
+        await using var ledger = await Ledger.OpenAsync();
+        var logs = new ListLogger();
+        using var matcher = new LiveMatcher(ledger.Store, MatchPolicy.Default, TimeSpan.MaxValue, TimeProvider.System, logs.For<LiveMatcher>());
+        using (MatcherCapacity.Lowered(fuzzyItems: 2))
+        {
+            Assert.Equal(2, (await matcher.SnapshotAsync(CancellationToken.None)).OpenItems.Count);
+
+            // W-L-1 paid and closed, W-L-9 added: two open items still.
+            var date = new DateOnly(2026, 10, 1);
+            await ledger.Store.CloseOpenItemsAsync(["W-L-1"], "test", "paid");
+            await ledger.Store.UpsertOpenItemsAsync([new OpenItem("W-L-9", DocType.Invoice, "W-CUST", "W Customer Inc.", "INV-W-4009", null, Usd, 3_000, date, date.AddDays(30))], "test");
+            matcher.ItemsChanged(["W-L-1", "W-L-9"]);
+
+            var payment = new Payment("W-CAPACITY-NEW", new Money(3_000, Usd), null, null, [], "INV-W-4009", "day.bai2", 1);
+            var (result, snapshot) = await matcher.MatchAsync([payment], MatchStage.Whole, null, CancellationToken.None);
+            Assert.Equal("W-L-9", Assert.Single(result.Applications).ItemId);
+            Assert.Equal(["W-L-2", "W-L-9"], snapshot.OpenItems.Select(i => i.ItemId).Order(StringComparer.Ordinal));
+            Assert.Equal((2L, 0L), (matcher.FullLoads, matcher.CarriedForward));
+        }
+    }
+
     [Fact]
     public async Task Poll_APruneThatTakesLong_PollsGoOnBesideIt()
     {
