@@ -48,8 +48,8 @@ public sealed partial class CashMatcher
     {
         ArgumentNullException.ThrowIfNull(changes);
         ArgumentNullException.ThrowIfNull(onRecord);
-        // The room past this generation's items cleared: a full build's opening amounts may be its records' column, whose
-        // room holds what another generation of the build added.
+        // The room past this generation's items cleared: a full build's opening amounts may be its records' column,
+        // whose room holds what another generation of the build added.
         var opening = (long[])_opening.Clone();
         opening.AsSpan(_itemCount).Clear();
         // Copies: the counts are changed below, and this generation (still served, or a parent of others) keeps its own.

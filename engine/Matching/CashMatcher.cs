@@ -140,8 +140,8 @@ public sealed partial class CashMatcher
         }
 
         // Counted in 64 bits and held to what one array holds: long numbers overflow a count of their keys' characters
-        // before the items pass any other limit. (The near numbers' entries, a core's characters and one more, are never
-        // the first past: the invoice keys hold each core too.)
+        // before the items pass any other limit. (The near numbers' entries, a core's characters and one more, are
+        // never the first past: the invoice keys hold each core too.)
         MatcherCapacity.CheckIndexLength(room.InvoiceChars + room.InvoiceKeys, "invoice numbers' keys", "characters");
         MatcherCapacity.CheckIndexLength(room.PoChars + room.PoKeys, "PO numbers' keys", "characters");
         MatcherCapacity.CheckIndexLength(room.FuzzyEntries, "invoice numbers' near keys", "entries");
@@ -156,10 +156,10 @@ public sealed partial class CashMatcher
         var fuzzy = Task.Run(() => FuzzyIndexOf(records, count, fuzzyStarts));
         _invoiceKeys = new KeyIndex(room.InvoiceKeys, (int)room.InvoiceChars, hugePages: true);
         _poKeys = new KeyIndex(room.PoKeys, (int)room.PoChars, hugePages: true);
-        // Where the items are kept by column (a batch run's), the opening amounts are the records' own column, not a copy
-        // of it (40 MB on the 1M day). Nothing writes an item's place there after the build; a later generation writes its
-        // added items' amounts into the room past them, which this matcher never reads (the amount prior and the largest
-        // magnitude read up to the item count).
+        // Where the items are kept by column (a batch run's), the opening amounts are the records' own column, not a
+        // copy of it (40 MB on the 1M day). Nothing writes an item's place there after the build; a later generation
+        // writes its added items' amounts into the room past them, which this matcher never reads (the amount prior and
+        // the largest magnitude read up to the item count).
         var shared = records.OpenMinorColumn;
         var opening = shared ?? new long[capacity];
         _customerOf = customerOf;
@@ -219,8 +219,9 @@ public sealed partial class CashMatcher
     }
 
     /// <summary>
-    /// Items 0 to <paramref name="count"/> - 1 grouped by their customer (<paramref name="customerOf"/>), each customer's
-    /// in the order of their numbers: where each customer's start (and, at the end, where the last ends), and the items.
+    /// Items 0 to <paramref name="count"/> - 1 grouped by their customer (<paramref name="customerOf"/>), each
+    /// customer's in the order of their numbers: where each customer's start (and, at the end, where the last ends),
+    /// and the items.
     /// </summary>
     internal static (int[] At, int[] Items) ItemsByCustomer(int[] customerOf, int count, int customers)
     {

@@ -7,8 +7,8 @@ namespace CashApp.Engine.Tests.Matching;
 
 /// <summary>
 /// A ledger past what one matcher holds is refused with a <see cref="LedgerCapacityException"/> that says which limit,
-/// how much was asked and how much is held, on every path that fills a matcher: a reader's items added one by one, items
-/// written in parallel parts, a generation's added items, and the fuzzy index of a build and of a generation. The
+/// how much was asked and how much is held, on every path that fills a matcher: a reader's items added one by one,
+/// items written in parallel parts, a generation's added items, and the fuzzy index of a build and of a generation. The
 /// limits (some 67 million items of the 1M-payment day's kind) are lowered here so that a few items reach them.
 /// </summary>
 public sealed class MatcherCapacityTests
