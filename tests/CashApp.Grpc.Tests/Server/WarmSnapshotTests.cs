@@ -129,6 +129,31 @@ public sealed class WarmSnapshotTests
     }
 
     /// <summary>
+    /// A full read asked for (the snapshot invalidated) that fails is asked for still: the next call reads the whole
+    /// ledger, rather than carrying the failed read's snapshot forward with nothing changed.
+    /// </summary>
+    [Fact]
+    public async Task Invalidate_TheFullReadFails_TheNextCallReadsInFull()
+    {
+        await using var ledger = await Ledger.OpenAsync();
+        var logs = new ListLogger();
+        using var matcher = new LiveMatcher(ledger.Store, MatchPolicy.Default, TimeSpan.MaxValue, TimeProvider.System, logs.For<LiveMatcher>());
+        Assert.Equal(2, (await matcher.SnapshotAsync(CancellationToken.None)).OpenItems.Count);
+        Assert.Equal(1L, matcher.FullLoads);
+
+        var failures = 1;
+        ledger.Gate.Load = (inner, token) => Interlocked.Decrement(ref failures) >= 0
+            ? throw new IOException("the store went away")
+            : inner.LoadSnapshotAsync(token);
+        matcher.Invalidate();
+        await Assert.ThrowsAsync<IOException>(() => matcher.SnapshotAsync(CancellationToken.None).AsTask());
+        Assert.Equal(1L, matcher.FullLoads);
+
+        Assert.Equal(2, (await matcher.SnapshotAsync(CancellationToken.None)).OpenItems.Count);
+        Assert.Equal((2L, 2), (matcher.FullLoads, ledger.Gate.Reads));
+    }
+
+    /// <summary>
     /// A snapshot carried forward numbers added items past every item it was built with, closed ones too: an item added
     /// past the fuzzy index's room (lowered here to two) is not carried but read in full, where only the open items are
     /// numbered, and the ledger that fits is matched, never refused.
