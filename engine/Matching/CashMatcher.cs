@@ -223,34 +223,12 @@ public sealed partial class CashMatcher
     /// customer's in the order of their numbers: where each customer's start (and, at the end, where the last ends),
     /// and the items.
     /// </summary>
-    internal static (int[] At, int[] Items) ItemsByCustomer(int[] customerOf, int count, int customers)
+    internal static (int[] At, int[] Items) ItemsByCustomer(int[] customerOf, int count, int customers) =>
+        Grouping.ByKey(count, customers, new CustomerOfItem(customerOf));
+
+    private readonly struct CustomerOfItem(int[] customerOf) : Grouping.IKeys
     {
-        var at = new int[customers + 1];
-        for (var i = 0; i < count; i++)
-        {
-            at[customerOf[i] + 1]++;
-        }
-
-        for (var c = 0; c < customers; c++)
-        {
-            at[c + 1] += at[c];
-        }
-
-        // Each item goes where its customer's next place is; a customer's place then ends where the next one's begins,
-        // and each start is moved back to where it was.
-        var items = GC.AllocateUninitializedArray<int>(count);
-        for (var i = 0; i < count; i++)
-        {
-            items[at[customerOf[i]]++] = i;
-        }
-
-        for (var c = customers; c > 0; c--)
-        {
-            at[c] = at[c - 1];
-        }
-
-        at[0] = 0;
-        return (at, items);
+        public int KeyOf(int number) => customerOf[number];
     }
 
     /// <summary>Whether the opening amounts are the items' own column (a batch build's), not a copy: for the tests.</summary>

@@ -1224,27 +1224,11 @@ internal sealed partial class CustomerDirectory
     }
 
     /// <summary>Each customer's name forms, ascending, side by side: customer c's from the first array's c-th place to its next.</summary>
-    private (int[] Start, int[] Forms) FormsByCustomer()
+    private (int[] Start, int[] Forms) FormsByCustomer() => Grouping.ByKey(_nameForms.Count, _ids.Count, new CustomerOfForm(_nameForms));
+
+    private readonly struct CustomerOfForm(List<(int Customer, string Compact, string Name, string? LegalForm)> forms) : Grouping.IKeys
     {
-        var start = new int[_ids.Count + 1];
-        foreach (var form in _nameForms)
-        {
-            start[form.Customer + 1]++;
-        }
-
-        for (var c = 0; c < _ids.Count; c++)
-        {
-            start[c + 1] += start[c];
-        }
-
-        var forms = new int[_nameForms.Count];
-        var next = start[..^1];
-        for (var form = 0; form < _nameForms.Count; form++)
-        {
-            forms[next[_nameForms[form].Customer]++] = form;
-        }
-
-        return (start, forms);
+        public int KeyOf(int number) => forms[number].Customer;
     }
 
     /// <summary>The top of a customer's family: its parents followed up, stopping at an unknown parent or a cycle.</summary>

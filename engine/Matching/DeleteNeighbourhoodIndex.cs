@@ -174,7 +174,8 @@ internal sealed class DeleteNeighbourhoodIndex
 
         HashesOf(key, hashes.AsSpan(at, key.Length + 1));
 
-        // Multiplied, not shifted, so that the build's overflow checking refuses an item past MaxItems (MatcherCapacity.CheckFuzzyItem).
+        // Multiplied, not shifted, so that the build's overflow checking refuses an item past MaxItems (which
+        // MatcherCapacity.CheckFuzzyItem refuses first).
         var itemWord = (uint)item * (1u << ItemShift);
         items[at] = itemWord | Whole;
         chars[at] = 0;
