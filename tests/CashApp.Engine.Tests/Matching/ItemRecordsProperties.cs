@@ -36,7 +36,8 @@ public sealed class ItemRecordsProperties
         from days in Gen.Choose(0, 3_652_058)
         from terms in Gen.Elements(Terms)
         from customer in Gen.Elements("C1", "C2", string.Empty)
-        select new OpenItem($"AR{at}", type, customer, $"Name of {customer}", invoice, po, currency, open,
+        from name in Gen.Elements("Acme", "ACME LTD", string.Empty)
+        select new OpenItem($"AR{at}", type, customer, $"{name} {customer}", invoice, po, currency, open,
             DateOnly.FromDayNumber(days), DateOnly.FromDayNumber(3_652_058 - days)) { Terms = terms };
 
     private static Gen<List<OpenItem>> Items(int from, int most) =>
@@ -126,6 +127,36 @@ public sealed class ItemRecordsProperties
                 AddAll(records, second);
                 return (once && records.Count == second.Count && ReadsBack(records, second, 0) && records.ToList().SequenceEqual(second))
                     .Label($"{first.Count} then {second.Count}");
+            });
+
+    [Property(MaxTest = 200, Replay = "(29,31)")]
+    public Property AddedInBlocks_EachPairOfCustomerIdAndNameKeptOnce() =>
+        Prop.ForAll(
+            Items(0, 40).ToArbitrary(),
+            Gen.Choose(1, 9).ToArbitrary(),
+            (items, rows) =>
+            {
+                // As a reader adds its blocks, each block's columns used again for the next. The names are new strings
+                // each item (as from different blocks), the ids shared ones (as within a block): both must be found
+                // again by their texts, across blocks too.
+                var read = ItemRecords.ForReading(1, 1);
+                var block = ItemRecords.ForReading(1, 1);
+                foreach (var chunk in items.Chunk(rows))
+                {
+                    block.Clear();
+                    AddAll(block, chunk);
+                    read.AddAll(block);
+                }
+
+                var pairs = items.Select(i => (i.CustomerId, i.CustomerName)).Distinct().Count();
+                var given = ItemRecords.Of([.. items], items.Count, items.Count);
+                var partiesRead = read.PartyCount;
+                var readBack = ReadsBack(read, items, 0);
+                var moved = read.MovedInOrder([.. Enumerable.Range(0, items.Count).Reverse()], items.Count + 2);
+                return (partiesRead == pairs && readBack && given.PartyCount == pairs && ReadsBack(given, items, 0)
+                        && moved.PartyCount == pairs && ReadsBack(moved, [.. Enumerable.Reverse(items)], 0)
+                        && Enumerable.Range(0, items.Count).All(i => moved.PartyOf(i) < pairs && moved.PartyId(moved.PartyOf(i)) == items[^(i + 1)].CustomerId))
+                    .Label($"{items.Count} items in blocks of {rows}: {pairs} pairs, {partiesRead} read, {given.PartyCount} given");
             });
 
     [Property(MaxTest = 200, Replay = "(19,23)")]
