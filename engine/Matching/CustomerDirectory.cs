@@ -144,12 +144,13 @@ internal sealed partial class CustomerDirectory
         // Customers known only from their open items still pay: their AR name identifies them. Looked up once a pair of
         // customer id and name the items carry (500k lookups on the 1M day, not 5M), in the items' order, so a customer
         // is added as the first of its items names it.
-        var customerOfParty = new int[items.PartyCount];
-        Array.Fill(customerOfParty, -1);
+        // Items kept as records (a served ledger's) are each their own pair: looked up each, with no table beside them.
+        var customerOfParty = items.SharesParties ? new int[items.PartyCount] : null;
+        customerOfParty?.AsSpan().Fill(-1);
         for (var i = 0; i < count; i++)
         {
             var party = items.PartyOf(i);
-            var customer = customerOfParty[party];
+            var customer = customerOfParty?[party] ?? -1;
             if (customer < 0)
             {
                 var customerId = items.PartyId(party);
@@ -159,7 +160,7 @@ internal sealed partial class CustomerDirectory
                     _fromItems++;
                 }
 
-                customerOfParty[party] = customer;
+                customerOfParty?[party] = customer;
             }
 
             if (customerOfItem is not null)

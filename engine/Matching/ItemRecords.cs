@@ -10,10 +10,11 @@ namespace CashApp.Engine.Matching;
 /// <summary>
 /// The open items a matcher was built over, kept by column rather than as one <see cref="OpenItem"/> each: amounts,
 /// dates, document types and currencies in arrays, each item's id, invoice number and PO number one after another in
-/// one byte buffer, a byte a character where a text is all Latin-1 (<see cref="ItemText"/>). On the 1M day that is some
-/// 75 bytes an item (100 while the texts were UTF-16) where a record and its two or three strings took some 210, and
-/// three arrays and a buffer where the collector marked and copied 15 million objects (PERFORMANCE.md, "Session 39" and
-/// "Session 42"). An item is read through <see cref="this[int]"/>, which reads the columns (or the records); its texts
+/// one byte buffer, a byte a character where a text is all Latin-1 (<see cref="ItemText"/>), each item's customer id
+/// and name as a number into a table of the pairs the items carry. On the 1M day that is some 63 bytes an item (100
+/// while the texts were UTF-16, 75 while each item held its customer's two strings) where a record and its two or three
+/// strings took some 210, and arrays and a buffer where the collector marked and copied 15 million objects
+/// (PERFORMANCE.md, "Session 39", "Session 42" and "Session 44"). An item is read through <see cref="this[int]"/>, which reads the columns (or the records); its texts
 /// as <see cref="ItemText"/> where they are kept, or as new strings where a caller keeps them (an application's item
 /// id, an explanation's number).
 /// </summary>
@@ -24,7 +25,9 @@ namespace CashApp.Engine.Matching;
 /// Every column is <see cref="Capacity"/> long (but the terms', which is empty until an item has terms): the slots past
 /// the items are room for those a generation adds (<see cref="WithAdded"/>), written once, before that generation is
 /// published, and never again. A generation made from an older one, whose room the first took, gets copies. So a reader
-/// of any generation never sees a slot written.
+/// of any generation never sees a slot written. The table of pairs follows the same claim: a generation that takes the
+/// columns' room writes its pairs past its parent's (into a copy when the table is full), one that copies the columns
+/// copies the table.
 /// </remarks>
 internal sealed class ItemRecords
 {
@@ -43,8 +46,9 @@ internal sealed class ItemRecords
     private byte[] _docType;
     private byte[] _currency;
     // Each item's customer id and the customer name on it, as a number into _parties: an AR export names a customer's
-    // items with the same two texts, so two string references an item (80 MB on the 1M day, and a column the collector
-    // marks through) are an int an item (20 MB) and a table as long as the customers (PERFORMANCE.md, "Session 44").
+    // items with the same two texts, so two string references an item (80 MB on the 1M day, in columns the collector
+    // marks through) are an int an item (20 MB) and a table as long as the customers (8 MB; PERFORMANCE.md,
+    // "Session 44").
     private int[] _party;
     private Party[] _parties;
     private int _partyCount;
@@ -254,10 +258,17 @@ internal sealed class ItemRecords
     /// <summary>How many bytes the texts of the items here take, their heads with them.</summary>
     public int TextBytes => _textEnd;
 
-    /// <summary>Columns for a reader to add items to, with room for <paramref name="items"/> items and <paramref name="textBytes"/> bytes of their texts to begin with.</summary>
-    public static ItemRecords ForReading(int items, int textBytes) =>
-        new(new long[items], new int[items], new int[items], new byte[items], new byte[items], new int[items], [], 0,
-            [], new int[items], GC.AllocateUninitializedArray<byte>(Math.Max(16, textBytes)), [], 0);
+    /// <summary>
+    /// Columns for a reader to add items to, with room for <paramref name="items"/> items, <paramref name="textBytes"/>
+    /// bytes of their texts and <paramref name="parties"/> pairs of customer id and name to begin with: sized from a first
+    /// block, the pairs' table and their index are not grown by doubling through a read, which runs without a collection.
+    /// </summary>
+    public static ItemRecords ForReading(int items, int textBytes, int parties = 0) =>
+        new(new long[items], new int[items], new int[items], new byte[items], new byte[items], new int[items], new Party[parties], 0,
+            [], new int[items], GC.AllocateUninitializedArray<byte>(Math.Max(16, textBytes)), [], 0)
+        {
+            _partyByText = parties > 0 ? new(parties) : null,
+        };
 
     /// <summary>Adds an item after those added; the columns grow (doubling) when full. For a reader, before the records are shared.</summary>
     public void Add(ReadOnlySpan<char> itemId, DocType docType, string customerId, string customerName, ReadOnlySpan<char> invoiceNumber, bool hasPo, ReadOnlySpan<char> poNumber, CurrencyCode currency, long openMinor, DateOnly docDate, DateOnly dueDate, PaymentTerms? terms)
@@ -353,7 +364,8 @@ internal sealed class ItemRecords
     /// <remarks>
     /// <para>
     /// The index stage runs without a collection, so whatever it leaves behind stays until the match stage's. Gathered
-    /// this way, one array of each type is left (some 150 MB on the 1M day), and the columns are read in order and
+    /// this way, one array of each type is left (some 150 MB on the 1M day while the customers' ids and names were two
+    /// columns of references, 40 MB less since they are one of numbers), and the columns are read in order and
     /// written in order; putting them in order where they were, walking the order's cycles, left nothing but read them at
     /// random (1.55 s against 0.29, PERFORMANCE.md "Session 39"). The match stage's collection gives back what it frees
     /// ("Session 40"), so what is left here no longer reaches that stage's peak; the index stage's own peak is higher
@@ -380,6 +392,13 @@ internal sealed class ItemRecords
         if (_text.Length - textRoom > textRoom / 8)
         {
             _text = Arrays.Grown(_text, _textEnd, textRoom);
+        }
+
+        // The pairs' table likewise, when a reader's estimate left it far longer than its pairs (a generation that adds
+        // pairs grows its own).
+        if (_parties.Length - _partyCount > _partyCount / 8)
+        {
+            _parties = Arrays.Grown(_parties, _partyCount, _partyCount);
         }
 
         // One chain a type, the chains on every core: a column goes where the one before it in its chain was.
@@ -601,6 +620,9 @@ internal sealed class ItemRecords
     /// its own where the items are kept as records.
     /// </summary>
     public int PartyCount => _records is null ? _partyCount : _count;
+
+    /// <summary>Whether items here share their pairs of customer id and name (kept by column), not each its own (as records).</summary>
+    public bool SharesParties => _records is null;
 
     /// <summary>The number of the item's pair of customer id and name: items with the same pair mostly share one.</summary>
     public int PartyOf(int item) => _records is null ? _party[item] : item;
