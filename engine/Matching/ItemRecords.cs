@@ -11,12 +11,12 @@ namespace CashApp.Engine.Matching;
 /// The open items a matcher was built over, kept by column rather than as one <see cref="OpenItem"/> each: amounts,
 /// dates, document types and currencies in arrays, each item's id, invoice number and PO number one after another in
 /// one byte buffer, a byte a character where a text is all Latin-1 (<see cref="ItemText"/>), each item's customer id
-/// and name as a number into a table of the pairs the items carry. On the 1M day that is some 63 bytes an item (100
+/// and name as a number into a table of the pairs the items carry. On the 1M day that is some 65 bytes an item (100
 /// while the texts were UTF-16, 75 while each item held its customer's two strings) where a record and its two or three
 /// strings took some 210, and arrays and a buffer where the collector marked and copied 15 million objects
-/// (PERFORMANCE.md, "Session 39", "Session 42" and "Session 44"). An item is read through <see cref="this[int]"/>, which reads the columns (or the records); its texts
-/// as <see cref="ItemText"/> where they are kept, or as new strings where a caller keeps them (an application's item
-/// id, an explanation's number).
+/// (PERFORMANCE.md, "Session 39", "Session 42" and "Session 44"). An item is read through <see cref="this[int]"/>, which
+/// reads the columns (or the records); its texts as <see cref="ItemText"/> where they are kept, or as new strings where
+/// a caller keeps them (an application's item id, an explanation's number).
 /// </summary>
 /// <remarks>
 /// Items given as records (a served ledger, which keeps its snapshot's records anyway) are kept as those records, in one
@@ -52,8 +52,8 @@ internal sealed class ItemRecords
     private int[] _party;
     private Party[] _parties;
     private int _partyCount;
-    // The parties here by their texts, while items are added (Of, Add, AddAll, WithAdded): so that a customer's items in
-    // two of a reader's blocks share one. Not carried by MovedInOrder: a generation's added items find their own.
+    // The pairs here by their texts, while items are added (Of, Add, AddAll, WithAdded): so that a customer's items in
+    // two of a reader's blocks share one pair. Not carried by MovedInOrder: a generation's added items find their own.
     private Dictionary<Party, int>? _partyByText;
     private int _lastParty = -1;
     // Empty while no item has terms: a ledger without them keeps no column for them (on the 1M day 40 MB for the whole
@@ -140,8 +140,8 @@ internal sealed class ItemRecords
             _count = count,
         };
 
-        // The currencies and the parties are numbered on this thread first, in the items' order, so the parts only read
-        // their tables. The terms' column is made above when any item has terms, so no part makes it.
+        // The currencies and the pairs of customer id and name are numbered on this thread first, in the items' order, so
+        // the parts only read their tables. The terms' column is made above when any item has terms, so no part makes it.
         for (var i = 0; i < count; i++)
         {
             records._currency[i] = records.CurrencyIndex(items[i].Currency);
@@ -207,8 +207,8 @@ internal sealed class ItemRecords
             text = Arrays.Grown(_text, _textEnd, TextCapacity(used, count + added.Count, capacity));
         }
 
-        // The parties' table is shared like the columns: the new generation writes its parties past these, in room the
-        // caller claimed with the columns' (grown into a copy when short), or into a copy.
+        // The pairs' table is shared like the columns: the new generation writes its pairs past these, in room the caller
+        // claimed with the columns' (grown into a copy when short), or into a copy.
         var parties = copy ? Arrays.Grown(_parties, _partyCount, _partyCount + added.Count) : _parties;
         var records = new ItemRecords(
             Column(_openMinor), Column(_docDate), Column(_dueDate), Column(_docType), Column(_currency), Column(_party),
@@ -308,7 +308,7 @@ internal sealed class ItemRecords
             currencyOf[c] = CurrencyIndex(block._currencies[c]);
         }
 
-        // The block's parties as numbered here: a customer whose items two blocks hold is one party.
+        // The block's pairs as numbered here: a customer whose items two blocks hold has one pair.
         var partyOf = ArrayPool<int>.Shared.Rent(block._partyCount);
         for (var p = 0; p < block._partyCount; p++)
         {
