@@ -202,9 +202,14 @@ public static partial class ArFiles
                 {
                     // Sized from the first block's rows per byte, a little over: columns grown by doubling
                     // would allocate as much again. A file whose later rows are shorter only grows them.
-                    // The texts likewise, at the first block's bytes of texts per row.
+                    // The texts likewise, at the first block's bytes of texts per row, and the pairs of customer id and
+                    // name at its pairs per row (their table and index then grow only when later customers have fewer
+                    // items).
                     var estimate = EstimateRows(part.Count, part.Bytes, fileLength - dataStart);
-                    items ??= ItemRecords.ForReading(estimate, (int)Math.Min(Array.MaxLength, (long)estimate * (part.Items.TextBytes / Math.Max(1, part.Count) + 1)));
+                    items ??= ItemRecords.ForReading(
+                        estimate,
+                        (int)Math.Min(Array.MaxLength, (long)estimate * (part.Items.TextBytes / Math.Max(1, part.Count) + 1)),
+                        (int)Math.Min(estimate, ((long)estimate * part.Items.PartyCount / Math.Max(1, part.Count)) + 16));
                     var first = items.Count;
                     items.AddAll(part.Items);
                     runs.Append(items, first, part.Runs);

@@ -121,7 +121,7 @@ public sealed partial class CashMatcher
         // The customer directory and the reference indexes need nothing of each other: two cores build them. The
         // directory reads every item's customer as it builds, and says which it is.
         var customerOf = new int[capacity];
-        var directory = Task.Run(() => new CustomerDirectory(OrdinalOrder.Sort(customers, c => c.CustomerId), count, records.CustomerId, records.CustomerName, NameLookupLimits.Default, customerOf));
+        var directory = Task.Run(() => new CustomerDirectory(OrdinalOrder.Sort(customers, c => c.CustomerId), records, count, NameLookupLimits.Default, customerOf));
         // Each item is indexed under its full reference and its core (INV1004567 and 1004567). The keys are counted
         // first, so that each index is made at its size once, never grown by doubling (on the 1M day a grown
         // character array held some 190 MB it never used, and copied what it had). The fuzzy index's entries are counted

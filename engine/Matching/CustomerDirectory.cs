@@ -92,17 +92,17 @@ internal sealed partial class CustomerDirectory
     /// <paramref name="items"/>.
     /// </summary>
     internal CustomerDirectory(IReadOnlyList<Customer> customers, IReadOnlyList<OpenItem> items, NameLookupLimits limits, int[]? customerOfItem = null)
-        : this(customers, items.Count, i => items[i].CustomerId, i => items[i].CustomerName, limits, customerOfItem)
+        : this(customers, ItemRecords.OverRecords([.. items], items.Count), items.Count, limits, customerOfItem)
     {
     }
 
     /// <summary>
-    /// A directory of <paramref name="customers"/> and of the customers <paramref name="items"/> items name (item i's id
-    /// and name given by <paramref name="customerIdOf"/> and <paramref name="customerNameOf"/>), whose name lookup keeps to
-    /// <paramref name="limits"/>. When given, <paramref name="customerOfItem"/> receives each item's customer (its index
-    /// here): found while the directory reads the items anyway, not looked up again.
+    /// A directory of <paramref name="customers"/> and of the customers the first <paramref name="count"/> of
+    /// <paramref name="items"/> name, whose name lookup keeps to <paramref name="limits"/>. When given,
+    /// <paramref name="customerOfItem"/> receives each item's customer (its index here): found while the directory reads
+    /// the items anyway, not looked up again.
     /// </summary>
-    internal CustomerDirectory(IReadOnlyList<Customer> customers, int items, Func<int, string> customerIdOf, Func<int, string> customerNameOf, NameLookupLimits limits, int[]? customerOfItem = null)
+    internal CustomerDirectory(IReadOnlyList<Customer> customers, ItemRecords items, int count, NameLookupLimits limits, int[]? customerOfItem = null)
     {
         _limits = limits;
 
@@ -141,14 +141,26 @@ internal sealed partial class CustomerDirectory
             AddCustomer(customers[c], names?[c]);
         }
 
-        // Customers known only from their open items still pay: their AR name identifies them.
-        for (var i = 0; i < items; i++)
+        // Customers known only from their open items still pay: their AR name identifies them. Looked up once a pair of
+        // customer id and name the items carry (500k lookups on the 1M day, not 5M), in the items' order, so a customer
+        // is added as the first of its items names it.
+        // Items kept as records (a served ledger's) are each their own pair: looked up each, with no table beside them.
+        var customerOfParty = items.SharesParties ? new int[items.PartyCount] : null;
+        customerOfParty?.AsSpan().Fill(-1);
+        for (var i = 0; i < count; i++)
         {
-            var customerId = customerIdOf(i);
-            if (!_index.TryGetValue(customerId, out var customer))
+            var party = items.PartyOf(i);
+            var customer = customerOfParty?[party] ?? -1;
+            if (customer < 0)
             {
-                customer = Add(customerId, customerNameOf(i), null, null);
-                _fromItems++;
+                var customerId = items.PartyId(party);
+                if (!_index.TryGetValue(customerId, out customer))
+                {
+                    customer = Add(customerId, items.PartyName(party), null, null);
+                    _fromItems++;
+                }
+
+                customerOfParty?[party] = customer;
             }
 
             if (customerOfItem is not null)

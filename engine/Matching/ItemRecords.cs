@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -9,12 +10,13 @@ namespace CashApp.Engine.Matching;
 /// <summary>
 /// The open items a matcher was built over, kept by column rather than as one <see cref="OpenItem"/> each: amounts,
 /// dates, document types and currencies in arrays, each item's id, invoice number and PO number one after another in
-/// one byte buffer, a byte a character where a text is all Latin-1 (<see cref="ItemText"/>). On the 1M day that is some
-/// 75 bytes an item (100 while the texts were UTF-16) where a record and its two or three strings took some 210, and
-/// three arrays and a buffer where the collector marked and copied 15 million objects (PERFORMANCE.md, "Session 39" and
-/// "Session 42"). An item is read through <see cref="this[int]"/>, which reads the columns (or the records); its texts
-/// as <see cref="ItemText"/> where they are kept, or as new strings where a caller keeps them (an application's item
-/// id, an explanation's number).
+/// one byte buffer, a byte a character where a text is all Latin-1 (<see cref="ItemText"/>), each item's customer id
+/// and name as a number into a table of the pairs the items carry. On the 1M day that is some 65 bytes an item (100
+/// while the texts were UTF-16, 75 while each item held its customer's two strings) where a record and its two or three
+/// strings took some 210, and arrays and a buffer where the collector marked and copied 15 million objects
+/// (PERFORMANCE.md, "Session 39", "Session 42" and "Session 44"). An item is read through <see cref="this[int]"/>, which
+/// reads the columns (or the records); its texts as <see cref="ItemText"/> where they are kept, or as new strings where
+/// a caller keeps them (an application's item id, an explanation's number).
 /// </summary>
 /// <remarks>
 /// Items given as records (a served ledger, which keeps its snapshot's records anyway) are kept as those records, in one
@@ -23,7 +25,9 @@ namespace CashApp.Engine.Matching;
 /// Every column is <see cref="Capacity"/> long (but the terms', which is empty until an item has terms): the slots past
 /// the items are room for those a generation adds (<see cref="WithAdded"/>), written once, before that generation is
 /// published, and never again. A generation made from an older one, whose room the first took, gets copies. So a reader
-/// of any generation never sees a slot written.
+/// of any generation never sees a slot written. The table of pairs follows the same claim: a generation that takes the
+/// columns' room writes its pairs past its parent's (into a copy when the table is full), one that copies the columns
+/// copies the table.
 /// </remarks>
 internal sealed class ItemRecords
 {
@@ -41,8 +45,17 @@ internal sealed class ItemRecords
     private int[] _dueDate;
     private byte[] _docType;
     private byte[] _currency;
-    private string[] _customerId;
-    private string[] _customerName;
+    // Each item's customer id and the customer name on it, as a number into _parties: an AR export names a customer's
+    // items with the same two texts, so two string references an item (80 MB on the 1M day, in columns the collector
+    // marks through) are an int an item (20 MB) and a table as long as the customers (8 MB; PERFORMANCE.md,
+    // "Session 44").
+    private int[] _party;
+    private Party[] _parties;
+    private int _partyCount;
+    // The pairs here by their texts, while items are added (Of, Add, AddAll, WithAdded): so that a customer's items in
+    // two of a reader's blocks share one pair. Not carried by MovedInOrder: a generation's added items find their own.
+    private Dictionary<Party, int>? _partyByText;
+    private int _lastParty = -1;
     // Empty while no item has terms: a ledger without them keeps no column for them (on the 1M day 40 MB for the whole
     // run, and as much again in the reader's column and its gathering into id order). Made, as long as the others, when
     // the first item with terms is written.
@@ -63,15 +76,15 @@ internal sealed class ItemRecords
     // The items as records, when given so (OverRecords): then the columns are empty and every accessor reads these.
     private readonly OpenItem[]? _records;
 
-    private ItemRecords(long[] openMinor, int[] docDate, int[] dueDate, byte[] docType, byte[] currency, string[] customerId, string[] customerName, PaymentTerms?[] terms, int[] textAt, byte[] text, CurrencyCode[] currencies, int textEnd)
+    private ItemRecords(long[] openMinor, int[] docDate, int[] dueDate, byte[] docType, byte[] currency, int[] party, Party[] parties, int partyCount, PaymentTerms?[] terms, int[] textAt, byte[] text, CurrencyCode[] currencies, int textEnd)
     {
         (_openMinor, _docDate, _dueDate, _docType, _currency) = (openMinor, docDate, dueDate, docType, currency);
-        (_customerId, _customerName, _terms, _textAt, _text) = (customerId, customerName, terms, textAt, text);
+        (_party, _parties, _partyCount, _terms, _textAt, _text) = (party, parties, partyCount, terms, textAt, text);
         (_currencies, _textEnd) = (currencies, textEnd);
     }
 
     private ItemRecords(OpenItem[] records, int count)
-        : this([], [], [], [], [], [], [], [], [], [], [], 0)
+        : this([], [], [], [], [], [], [], 0, [], [], [], [], 0)
     {
         (_records, _count) = (records, count);
     }
@@ -121,18 +134,21 @@ internal sealed class ItemRecords
         var used = textStarts[parts];
         var records = new ItemRecords(
             new long[capacity], new int[capacity], new int[capacity], new byte[capacity], new byte[capacity],
-            new string[capacity], new string[capacity], AnyTerms(items, count) ? new PaymentTerms?[capacity] : [], new int[capacity],
+            new int[capacity], [], 0, AnyTerms(items, count) ? new PaymentTerms?[capacity] : [], new int[capacity],
             GC.AllocateUninitializedArray<byte>(TextCapacity(used, count, capacity)), [], (int)used)
         {
             _count = count,
         };
 
-        // The currencies are few: numbered on this thread first, in the items' order, so the parts only read the table.
-        // The terms' column is made above when any item has terms, so no part makes it.
+        // The currencies and the pairs of customer id and name are numbered on this thread first, in the items' order, so
+        // the parts only read their tables. The terms' column is made above when any item has terms, so no part makes it.
         for (var i = 0; i < count; i++)
         {
             records._currency[i] = records.CurrencyIndex(items[i].Currency);
+            records._party[i] = records.PartyIndex(items[i].CustomerId, items[i].CustomerName);
         }
+
+        records._partyByText = null;
 
         Parallel.For(0, parts, part =>
         {
@@ -191,9 +207,12 @@ internal sealed class ItemRecords
             text = Arrays.Grown(_text, _textEnd, TextCapacity(used, count + added.Count, capacity));
         }
 
+        // The pairs' table is shared like the columns: the new generation writes its pairs past these, in room the caller
+        // claimed with the columns' (grown into a copy when short), or into a copy.
+        var parties = copy ? Arrays.Grown(_parties, _partyCount, _partyCount + added.Count) : _parties;
         var records = new ItemRecords(
-            Column(_openMinor), Column(_docDate), Column(_dueDate), Column(_docType), Column(_currency), Column(_customerId),
-            Column(_customerName), _terms.Length == 0 ? [] : Column(_terms), Column(_textAt), text, _currencies, (int)used)
+            Column(_openMinor), Column(_docDate), Column(_dueDate), Column(_docType), Column(_currency), Column(_party),
+            parties, _partyCount, _terms.Length == 0 ? [] : Column(_terms), Column(_textAt), text, _currencies, (int)used)
         {
             _count = count + added.Count,
         };
@@ -201,6 +220,7 @@ internal sealed class ItemRecords
         for (var n = 0; n < added.Count; n++)
         {
             records._currency[count + n] = records.CurrencyIndex(added[n].Currency);
+            records._party[count + n] = records.PartyIndex(added[n].CustomerId, added[n].CustomerName);
             if (added[n].Terms is not null)
             {
                 records.TermsColumn();
@@ -209,6 +229,7 @@ internal sealed class ItemRecords
             at = records.Write(count + n, added[n], at);
         }
 
+        records._partyByText = null;
         return records;
 
         T[] Column<T>(T[] column)
@@ -237,10 +258,17 @@ internal sealed class ItemRecords
     /// <summary>How many bytes the texts of the items here take, their heads with them.</summary>
     public int TextBytes => _textEnd;
 
-    /// <summary>Columns for a reader to add items to, with room for <paramref name="items"/> items and <paramref name="textBytes"/> bytes of their texts to begin with.</summary>
-    public static ItemRecords ForReading(int items, int textBytes) =>
-        new(new long[items], new int[items], new int[items], new byte[items], new byte[items], new string[items], new string[items],
-            [], new int[items], GC.AllocateUninitializedArray<byte>(Math.Max(16, textBytes)), [], 0);
+    /// <summary>
+    /// Columns for a reader to add items to, with room for <paramref name="items"/> items, <paramref name="textBytes"/>
+    /// bytes of their texts and <paramref name="parties"/> pairs of customer id and name to begin with: sized from a first
+    /// block, the pairs' table and their index are not grown by doubling through a read, which runs without a collection.
+    /// </summary>
+    public static ItemRecords ForReading(int items, int textBytes, int parties = 0) =>
+        new(new long[items], new int[items], new int[items], new byte[items], new byte[items], new int[items], new Party[parties], 0,
+            [], new int[items], GC.AllocateUninitializedArray<byte>(Math.Max(16, textBytes)), [], 0)
+        {
+            _partyByText = parties > 0 ? new(parties) : null,
+        };
 
     /// <summary>Adds an item after those added; the columns grow (doubling) when full. For a reader, before the records are shared.</summary>
     public void Add(ReadOnlySpan<char> itemId, DocType docType, string customerId, string customerName, ReadOnlySpan<char> invoiceNumber, bool hasPo, ReadOnlySpan<char> poNumber, CurrencyCode currency, long openMinor, DateOnly docDate, DateOnly dueDate, PaymentTerms? terms)
@@ -249,12 +277,13 @@ internal sealed class ItemRecords
         EnsureRoom(1, SizeOf(itemId) + SizeOf(invoiceNumber) + (hasPo ? SizeOf(poNumber) : 1));
         var i = _count++;
         _currency[i] = CurrencyIndex(currency);
+        _party[i] = PartyIndex(customerId, customerName);
         if (terms is not null)
         {
             TermsColumn();
         }
 
-        _textEnd = Set(i, _textEnd, itemId, docType, customerId, customerName, invoiceNumber, hasPo, poNumber, openMinor, docDate, dueDate, terms);
+        _textEnd = Set(i, _textEnd, itemId, docType, invoiceNumber, hasPo, poNumber, openMinor, docDate, dueDate, terms);
     }
 
     /// <summary>Adds every item <paramref name="block"/>'s reader added, in its order, after those added here.</summary>
@@ -268,8 +297,6 @@ internal sealed class ItemRecords
         Array.Copy(block._docDate, 0, _docDate, from, n);
         Array.Copy(block._dueDate, 0, _dueDate, from, n);
         Array.Copy(block._docType, 0, _docType, from, n);
-        Array.Copy(block._customerId, 0, _customerId, from, n);
-        Array.Copy(block._customerName, 0, _customerName, from, n);
         if (block._terms.Length > 0)
         {
             Array.Copy(block._terms, 0, TermsColumn(), from, n);
@@ -281,11 +308,21 @@ internal sealed class ItemRecords
             currencyOf[c] = CurrencyIndex(block._currencies[c]);
         }
 
+        // The block's pairs as numbered here: a customer whose items two blocks hold has one pair.
+        var partyOf = ArrayPool<int>.Shared.Rent(block._partyCount);
+        for (var p = 0; p < block._partyCount; p++)
+        {
+            partyOf[p] = PartyIndex(block._parties[p].Id, block._parties[p].Name);
+        }
+
         for (var k = 0; k < n; k++)
         {
             _currency[from + k] = currencyOf[block._currency[k]];
+            _party[from + k] = partyOf[block._party[k]];
             _textAt[from + k] = block._textAt[k] + _textEnd;
         }
+
+        ArrayPool<int>.Shared.Return(partyOf);
 
         block._text.AsSpan(0, block._textEnd).CopyTo(_text.AsSpan(_textEnd));
         _textEnd += block._textEnd;
@@ -295,8 +332,9 @@ internal sealed class ItemRecords
     /// <summary>Empties the columns for a reader to add to again; their room is kept.</summary>
     public void Clear()
     {
-        Array.Clear(_customerId, 0, _count);
-        Array.Clear(_customerName, 0, _count);
+        Array.Clear(_parties, 0, _partyCount);
+        (_partyCount, _lastParty) = (0, -1);
+        _partyByText?.Clear();
         if (_terms.Length > 0)
         {
             // Kept, cleared: a block made it for an item with terms, so the read's own column exists already.
@@ -310,8 +348,8 @@ internal sealed class ItemRecords
     public void Drop()
     {
         (_openMinor, _docDate, _dueDate, _textAt) = ([], [], [], []);
-        (_docType, _currency, _customerId, _customerName, _terms, _text) = ([], [], [], [], [], []);
-        (_count, _textEnd, _currencies) = (0, 0, []);
+        (_docType, _currency, _party, _parties, _terms, _text) = ([], [], [], [], [], []);
+        (_count, _textEnd, _currencies, _partyCount, _lastParty, _partyByText) = (0, 0, [], 0, -1, null);
     }
 
     /// <summary>
@@ -326,7 +364,8 @@ internal sealed class ItemRecords
     /// <remarks>
     /// <para>
     /// The index stage runs without a collection, so whatever it leaves behind stays until the match stage's. Gathered
-    /// this way, one array of each type is left (some 150 MB on the 1M day), and the columns are read in order and
+    /// this way, one array of each type is left (some 150 MB on the 1M day while the customers' ids and names were two
+    /// columns of references, 40 MB less since they are one of numbers), and the columns are read in order and
     /// written in order; putting them in order where they were, walking the order's cycles, left nothing but read them at
     /// random (1.55 s against 0.29, PERFORMANCE.md "Session 39"). The match stage's collection gives back what it frees
     /// ("Session 40"), so what is left here no longer reaches that stage's peak; the index stage's own peak is higher
@@ -355,11 +394,17 @@ internal sealed class ItemRecords
             _text = Arrays.Grown(_text, _textEnd, textRoom);
         }
 
+        // The pairs' table likewise, when a reader's estimate left it far longer than its pairs (a generation that adds
+        // pairs grows its own).
+        if (_parties.Length - _partyCount > _partyCount / 8)
+        {
+            _parties = Arrays.Grown(_parties, _partyCount, _partyCount);
+        }
+
         // One chain a type, the chains on every core: a column goes where the one before it in its chain was.
         long[] openMinor = [];
-        int[] docDate = [], dueDate = [], textAt = [];
+        int[] docDate = [], dueDate = [], textAt = [], party = [];
         byte[] docType = [], currency = [];
-        string[] customerId = [], customerName = [];
         PaymentTerms?[] terms = [];
         Parallel.Invoke(
             () => openMinor = Gathered(_openMinor, order, new long[room]),
@@ -368,19 +413,15 @@ internal sealed class ItemRecords
                 docDate = Gathered(_docDate, order, new int[room]);
                 dueDate = Gathered(_dueDate, order, keep ? _docDate : new int[room]);
                 textAt = Gathered(_textAt, order, keep ? _dueDate : new int[room]);
+                party = Gathered(_party, order, keep ? _textAt : new int[room]);
             },
             () =>
             {
                 docType = Gathered(_docType, order, new byte[room]);
                 currency = Gathered(_currency, order, keep ? _docType : new byte[room]);
             },
-            () =>
-            {
-                customerId = Gathered(_customerId, order, new string[room]);
-                customerName = Gathered(_customerName, order, keep ? _customerId : new string[room]);
-            },
             () => terms = _terms.Length == 0 ? [] : Gathered(_terms, order, new PaymentTerms?[room]));
-        var moved = new ItemRecords(openMinor, docDate, dueDate, docType, currency, customerId, customerName, terms, textAt, _text, _currencies, _textEnd)
+        var moved = new ItemRecords(openMinor, docDate, dueDate, docType, currency, party, _parties, _partyCount, terms, textAt, _text, _currencies, _textEnd)
         {
             _count = count,
         };
@@ -446,8 +487,7 @@ internal sealed class ItemRecords
         Array.Resize(ref _dueDate, length);
         Array.Resize(ref _docType, length);
         Array.Resize(ref _currency, length);
-        Array.Resize(ref _customerId, length);
-        Array.Resize(ref _customerName, length);
+        Array.Resize(ref _party, length);
         if (_terms.Length > 0)
         {
             Array.Resize(ref _terms, length);
@@ -473,6 +513,33 @@ internal sealed class ItemRecords
 
         return (byte)at;
     }
+
+    /// <summary>
+    /// The number of the pair <paramref name="customerId"/> and <paramref name="customerName"/> in these records' table,
+    /// added at its end when new. The pair of the item before is checked first by reference (a reader shares a block's
+    /// equal texts, and an export lists a customer's items together); any other is looked up by its texts.
+    /// </summary>
+    private int PartyIndex(string customerId, string customerName)
+    {
+        if (_lastParty >= 0 && ReferenceEquals(_parties[_lastParty].Id, customerId) && ReferenceEquals(_parties[_lastParty].Name, customerName))
+        {
+            return _lastParty;
+        }
+
+        var party = new Party(customerId, customerName);
+        ref var at = ref CollectionsMarshal.GetValueRefOrAddDefault(_partyByText ??= [], party, out var known);
+        if (!known)
+        {
+            at = _partyCount;
+            Arrays.EnsureRoom(ref _parties, _partyCount, 1);
+            _parties[_partyCount++] = party;
+        }
+
+        return _lastParty = at;
+    }
+
+    /// <summary>A customer id and the customer name an item carries.</summary>
+    private readonly record struct Party(string Id, string Name);
 
     /// <summary>What only records kept by column do: a reader's adding, and the move into id order.</summary>
     private void ByColumn()
@@ -543,10 +610,28 @@ internal sealed class ItemRecords
     public CurrencyCode Currency(int item) => _records is { } records ? records[item].Currency : _currencies[_currency[item]];
 
     /// <summary>The item's customer id.</summary>
-    public string CustomerId(int item) => _records is { } records ? records[item].CustomerId : _customerId[item];
+    public string CustomerId(int item) => _records is { } records ? records[item].CustomerId : _parties[_party[item]].Id;
 
     /// <summary>The customer name on the item.</summary>
-    public string CustomerName(int item) => _records is { } records ? records[item].CustomerName : _customerName[item];
+    public string CustomerName(int item) => _records is { } records ? records[item].CustomerName : _parties[_party[item]].Name;
+
+    /// <summary>
+    /// How many pairs of customer id and name the items here carry, numbered from 0 (<see cref="PartyOf"/>); each item
+    /// its own where the items are kept as records.
+    /// </summary>
+    public int PartyCount => _records is null ? _partyCount : _count;
+
+    /// <summary>Whether items here share their pairs of customer id and name (kept by column), not each its own (as records).</summary>
+    public bool SharesParties => _records is null;
+
+    /// <summary>The number of the item's pair of customer id and name: items with the same pair mostly share one.</summary>
+    public int PartyOf(int item) => _records is null ? _party[item] : item;
+
+    /// <summary>The customer id of pair <paramref name="party"/>.</summary>
+    public string PartyId(int party) => _records is { } records ? records[party].CustomerId : _parties[party].Id;
+
+    /// <summary>The customer name of pair <paramref name="party"/>.</summary>
+    public string PartyName(int party) => _records is { } records ? records[party].CustomerName : _parties[party].Name;
 
     /// <summary>The item's document date.</summary>
     public DateOnly DocDate(int item) => _records is { } records ? records[item].DocDate : DateOnly.FromDayNumber(_docDate[item]);
@@ -656,20 +741,18 @@ internal sealed class ItemRecords
         return (int)Math.Min(room, MatcherCapacity.TextBytes);
     }
 
-    /// <summary>Writes a record's columns (all but its currency) as item <paramref name="i"/>, its texts from <paramref name="at"/>; returns where they end.</summary>
+    /// <summary>Writes a record's columns (all but its currency and its party) as item <paramref name="i"/>, its texts from <paramref name="at"/>; returns where they end.</summary>
     private int Write(int i, OpenItem item, int at) =>
-        Set(i, at, item.ItemId, item.DocType, item.CustomerId, item.CustomerName, item.InvoiceNumber, item.PoNumber is not null, item.PoNumber,
+        Set(i, at, item.ItemId, item.DocType, item.InvoiceNumber, item.PoNumber is not null, item.PoNumber,
             item.OpenMinor, item.DocDate, item.DueDate, item.Terms);
 
-    /// <summary>Writes item <paramref name="i"/>'s columns (all but its currency) and its texts from <paramref name="at"/>; returns where its texts end.</summary>
-    private int Set(int i, int at, ReadOnlySpan<char> itemId, DocType docType, string customerId, string customerName, ReadOnlySpan<char> invoiceNumber, bool hasPo, ReadOnlySpan<char> poNumber, long openMinor, DateOnly docDate, DateOnly dueDate, PaymentTerms? terms)
+    /// <summary>Writes item <paramref name="i"/>'s columns (all but its currency and its party) and its texts from <paramref name="at"/>; returns where its texts end.</summary>
+    private int Set(int i, int at, ReadOnlySpan<char> itemId, DocType docType, ReadOnlySpan<char> invoiceNumber, bool hasPo, ReadOnlySpan<char> poNumber, long openMinor, DateOnly docDate, DateOnly dueDate, PaymentTerms? terms)
     {
         _openMinor[i] = openMinor;
         _docDate[i] = docDate.DayNumber;
         _dueDate[i] = dueDate.DayNumber;
         _docType[i] = (byte)docType;
-        _customerId[i] = customerId;
-        _customerName[i] = customerName;
         if (terms is not null)
         {
             // The caller made the column (TermsColumn, or Of up front for its parts, which never make it): one missing

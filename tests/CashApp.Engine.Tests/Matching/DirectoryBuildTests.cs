@@ -76,6 +76,42 @@ public sealed class DirectoryBuildTests
         AssertFinds(directory, "UNLISTED TWO TRADING", Count + 1);
     }
 
+    [Fact]
+    public void Build_OverItemsByColumn_EachItemsCustomerAsOverTheRecords()
+    {
+        // Items by column keep each pair of customer id and name once, and the directory looks a pair up once: the
+        // customers known only from their items must still be added in the items' order, under the name of the first
+        // item that names them, and every item must get its own customer, however the pairs repeat.
+        var (customers, _) = Ledger();
+        var usd = new CurrencyCode("USD");
+        (string Id, string Name)[] named =
+        [
+            ("X9", "LATER NAME"), ("C00007", "NOT THE NAME ON RECORD"), ("X9", "LATER NAME"), ("X5", "FIRST NAME"),
+            ("X5", "SECOND NAME"), ("C00007", NameOf(7)), ("X5", "FIRST NAME"), ("X9", "OTHER NAME"), ("C00008", NameOf(8)),
+        ];
+        var items = named.Select((n, i) => new OpenItem($"AR{i}", DocType.Invoice, n.Id, n.Name, $"INV-{i}", null, usd, 100_00,
+            new DateOnly(2026, 10, 1), new DateOnly(2026, 11, 1))).ToList();
+
+        var overRecords = new int[items.Count];
+        var fromRecords = new CustomerDirectory(customers, items, NameLookupLimits.Default, overRecords);
+        // Read in the reverse order, then moved into the items' order: the pairs are numbered in the order read, so the
+        // first of them is the last item's.
+        var columns = ItemRecords.ForReading(1, 1);
+        ItemRecordsProperties.AddAll(columns, Enumerable.Reverse(items));
+        columns = columns.MovedInOrder([.. Enumerable.Range(0, items.Count).Reverse()], items.Count);
+        var byColumn = new int[items.Count];
+        var fromColumns = new CustomerDirectory(customers, columns, items.Count, NameLookupLimits.Default, byColumn);
+
+        Assert.Equal(7, columns.PartyCount);
+        Assert.Equal([Count, 7, Count, Count + 1, Count + 1, 7, Count + 1, Count, 8], byColumn);
+        Assert.Equal(overRecords, byColumn);
+        Assert.Equal(Count + 2, fromColumns.Count);
+        Assert.Equal(fromRecords.Count, fromColumns.Count);
+        Assert.Equal(("X9", "LATER NAME"), (fromColumns.Id(Count), fromColumns.Name(Count)));
+        Assert.Equal(("X5", "FIRST NAME"), (fromColumns.Id(Count + 1), fromColumns.Name(Count + 1)));
+        Assert.Equal(customers[7].Name, fromColumns.Name(7));
+    }
+
     private static void AssertFinds(CustomerDirectory directory, string name, int customer)
     {
         var found = directory.ByName(name);

@@ -36,7 +36,8 @@ public sealed class ItemRecordsProperties
         from days in Gen.Choose(0, 3_652_058)
         from terms in Gen.Elements(Terms)
         from customer in Gen.Elements("C1", "C2", string.Empty)
-        select new OpenItem($"AR{at}", type, customer, $"Name of {customer}", invoice, po, currency, open,
+        from name in Gen.Elements("Acme", "ACME LTD", string.Empty)
+        select new OpenItem($"AR{at}", type, customer, $"{name} {customer}", invoice, po, currency, open,
             DateOnly.FromDayNumber(days), DateOnly.FromDayNumber(3_652_058 - days)) { Terms = terms };
 
     private static Gen<List<OpenItem>> Items(int from, int most) =>
@@ -119,14 +120,116 @@ public sealed class ItemRecordsProperties
                 // Little room to begin with, so that the columns and the texts grow as a reader adds.
                 var records = ItemRecords.ForReading(1, 1);
                 AddAll(records, first);
-                var once = records.Count == first.Count && ReadsBack(records, first, 0);
+                var once = records.Count == first.Count && ReadsBack(records, first, 0) && records.PartyCount == Pairs(first);
 
-                // A block's columns are emptied and used again for the next block: nothing of the first stays.
+                // A block's columns are emptied and used again for the next block: nothing of the first stays, not its
+                // pairs of customer id and name either (kept, a reused block's table would grow with every block).
                 records.Clear();
                 AddAll(records, second);
-                return (once && records.Count == second.Count && ReadsBack(records, second, 0) && records.ToList().SequenceEqual(second))
+                return (once && records.Count == second.Count && ReadsBack(records, second, 0) && records.ToList().SequenceEqual(second)
+                        && records.PartyCount == Pairs(second))
                     .Label($"{first.Count} then {second.Count}");
             });
+
+    [Property(MaxTest = 200, Replay = "(29,31)")]
+    public Property AddedInBlocks_EachPairOfCustomerIdAndNameKeptOnce() =>
+        Prop.ForAll(
+            Items(0, 40).ToArbitrary(),
+            Gen.Choose(1, 9).ToArbitrary(),
+            (items, rows) =>
+            {
+                // As a reader adds its blocks, each block's columns used again for the next. The names are new strings
+                // each item (as from different blocks), the ids shared ones (as within a block): both must be found
+                // again by their texts, across blocks too.
+                var read = ItemRecords.ForReading(1, 1);
+                var block = ItemRecords.ForReading(1, 1);
+                foreach (var chunk in items.Chunk(rows))
+                {
+                    block.Clear();
+                    AddAll(block, chunk);
+                    read.AddAll(block);
+                }
+
+                var pairs = Pairs(items);
+                var given = ItemRecords.Of([.. items], items.Count, items.Count);
+                var partiesRead = read.PartyCount;
+                var readBack = ReadsBack(read, items, 0);
+                var moved = read.MovedInOrder([.. Enumerable.Range(0, items.Count).Reverse()], items.Count + 2);
+                return (partiesRead == pairs && readBack && given.PartyCount == pairs && ReadsBack(given, items, 0)
+                        && moved.PartyCount == pairs && ReadsBack(moved, [.. Enumerable.Reverse(items)], 0)
+                        && Enumerable.Range(0, items.Count).All(i => moved.PartyOf(i) < pairs && moved.PartyId(moved.PartyOf(i)) == items[^(i + 1)].CustomerId))
+                    .Label($"{items.Count} items in blocks of {rows}: {pairs} pairs, {partiesRead} read, {given.PartyCount} given");
+            });
+
+    [Property(MaxTest = 100, Replay = "(37,41)")]
+    public Property Generations_InAnyTree_EachReadsItsOwnItems() =>
+        Prop.ForAll(
+            Items(0, 10).ToArbitrary(),
+            Gen.Choose(0, int.MaxValue).ToArbitrary(),
+            Gen.Elements(0, 1, 2).ToArbitrary(),
+            (built, seed, how) =>
+            {
+                // A build by column (given, or read in blocks and moved into order) or over records, then generations made
+                // from any generation made so far: siblings, grandchildren, generations of generations. As the matcher
+                // does, the first generation made from one takes the room past its items when its items fit there, and
+                // every later one from the same parent copies. After each, every generation still reads its own items.
+                var random = new Random(seed);
+                var room = random.Next(0, 12);
+                ItemRecords root;
+                if (how == 0)
+                {
+                    root = ItemRecords.Of([.. built], built.Count, built.Count + room);
+                }
+                else if (how == 1)
+                {
+                    var read = ItemRecords.ForReading(1, 1);
+                    var block = ItemRecords.ForReading(1, 1);
+                    foreach (var chunk in Enumerable.Reverse(built).Chunk(3))
+                    {
+                        block.Clear();
+                        AddAll(block, chunk);
+                        read.AddAll(block);
+                    }
+
+                    root = read.MovedInOrder([.. Enumerable.Range(0, built.Count).Reverse()], built.Count + room);
+                }
+                else
+                {
+                    root = ItemRecords.OverRecords([.. built, .. new OpenItem[room]], built.Count);
+                }
+
+                var made = new List<(ItemRecords Records, List<OpenItem> Items)> { (root, built) };
+                var claimed = new HashSet<ItemRecords>(ReferenceEqualityComparer.Instance);
+                var at = 1_000;
+                for (var step = 0; step < 8; step++)
+                {
+                    var (parent, items) = made[random.Next(made.Count)];
+                    var added = Enumerable.Range(0, random.Next(0, 5)).Select(_ => Added(random, at++)).ToList();
+                    var inPlace = items.Count + added.Count <= parent.Capacity && claimed.Add(parent);
+                    var child = parent.WithAdded(added, items.Count, inPlace ? parent.Capacity : items.Count + added.Count + random.Next(0, 6), copy: !inPlace);
+                    made.Add((child, [.. items, .. added]));
+                    if (!made.TrueForAll(m => m.Records.Count == m.Items.Count && ReadsBack(m.Records, m.Items, 0)))
+                    {
+                        return false.Label($"build {how} of {built.Count}, room {room}: step {step} left a generation reading another's items");
+                    }
+                }
+
+                return true.Label($"build {how} of {built.Count}, room {room}");
+            });
+
+    /// <summary>An item a generation adds, of the customers, names and currencies the builds' items have.</summary>
+    private static OpenItem Added(Random random, int at)
+    {
+        var customer = random.GetItems<string>(["C1", "C2", "C3", string.Empty], 1)[0];
+        var name = random.GetItems<string>(["Acme", "ACME LTD", "Other"], 1)[0];
+        return new OpenItem($"AR{at}", DocType.Invoice, customer, $"{name} {customer}", $"INV-{at}", random.Next(2) == 0 ? null : $"PO{at}",
+            Currencies[random.Next(Currencies.Length)], random.Next(1, 1_000_000), DateOnly.FromDayNumber(739_000 + at), DateOnly.FromDayNumber(739_030 + at))
+        {
+            Terms = Terms[random.Next(Terms.Length)],
+        };
+    }
+
+    private static int Pairs(IEnumerable<OpenItem> items) => items.Select(i => (i.CustomerId, i.CustomerName)).Distinct().Count();
 
     [Property(MaxTest = 200, Replay = "(19,23)")]
     public Property MovedInOrder_IsTheRecordsInThatOrder_AndLeavesTheReadersEmpty() =>
