@@ -43,6 +43,9 @@ internal sealed partial class CustomerDirectory
     // again unchanged from one changed (see CustomerDirectory.Generations.cs).
     private readonly List<Customer?> _records = [];
 
+    // Whether a customer's record is kept in _records (null there when not, as for one known only from its items).
+    private readonly bool _keepRecords = true;
+
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
 
     // The build's postings, flat (see FlatPostings): each account's and account number's customers, each retrieval
@@ -101,11 +104,14 @@ internal sealed partial class CustomerDirectory
     /// A directory of <paramref name="customers"/> and of the customers the first <paramref name="count"/> of
     /// <paramref name="items"/> name, whose name lookup keeps to <paramref name="limits"/>. When given,
     /// <paramref name="customerOfItem"/> receives each item's customer (its index here): found while the directory reads
-    /// the items anyway, not looked up again.
+    /// the items anyway, not looked up again. Without <paramref name="keepRecords"/> no customer's record is kept, only
+    /// what lookups read of it: <see cref="With"/> then answers a change to a known customer with null, for the caller to
+    /// build anew (a batch run's directory, which makes no generation).
     /// </summary>
-    internal CustomerDirectory(IReadOnlyList<Customer> customers, ItemRecords items, int count, NameLookupLimits limits, int[]? customerOfItem = null)
+    internal CustomerDirectory(IReadOnlyList<Customer> customers, ItemRecords items, int count, NameLookupLimits limits, int[]? customerOfItem = null, bool keepRecords = true)
     {
         _limits = limits;
+        _keepRecords = keepRecords;
 
         // Room for about fourteen keys a name form, two forms a customer, before the adds' buffer grows; an account
         // (routing number and account) a customer. (The 1M day's 500k customers: 9.5M adds of 170k keys of 1.7M
@@ -1100,7 +1106,7 @@ internal sealed partial class CustomerDirectory
         _ids.Add(id);
         _names.Add(name);
         _parentIds.Add(parentId);
-        _records.Add(record);
+        _records.Add(_keepRecords ? record : null);
         (_indexAdded ?? _index)[id] = at;
         if (names is { } read)
         {
