@@ -93,10 +93,11 @@ public sealed partial class CashMatcher
     /// <param name="customers">The customers on record.</param>
     /// <param name="policy">The matching policy.</param>
     /// <param name="keepCustomerRecords">
-    /// Whether the directory keeps each customer's record, which only carrying a changed customer into a generation reads
-    /// (<see cref="WithChangedCustomers"/>). A batch run makes no generation, and without them its customers' records
-    /// (on the 1M-payment day 500k, with their accounts) do not live through matching: a matcher built so answers a change
-    /// to a known customer with null, for the caller to build anew, as it does for a customer known only from its items.
+    /// Whether the directory keeps each customer's record, which only carrying a changed customer into a generation
+    /// reads (<see cref="WithChangedCustomers"/>). A batch run makes no generation, and without them its customers'
+    /// records (on the 1M-payment day 500k, with their accounts) do not live through matching: a matcher built so answers
+    /// any known customer given, changed or not, with null, for the caller to build anew, as it does for a customer known
+    /// only from its items.
     /// </param>
     internal CashMatcher(ItemRecords items, IReadOnlyList<Customer> customers, MatchPolicy policy, bool keepCustomerRecords = true)
         : this(InIdOrder(items ?? throw new ArgumentNullException(nameof(items))), customers, policy, keepCustomerRecords)
@@ -203,7 +204,8 @@ public sealed partial class CashMatcher
     /// <summary>
     /// The prior of the first <paramref name="count"/> opening amounts, made at its first need. Its lambda is a static
     /// method's, so that it holds these alone: one written in the constructor shares the closure of every local the
-    /// constructor's lambdas capture, and held the customers given (and every record of them) as long as the matcher lived.
+    /// constructor's lambdas capture, and held the customers given (and every record of them) as long as the matcher
+    /// lived.
     /// </summary>
     private static Lazy<AmountPrior> PriorOf(long[] opening, int count, ushort[] currencyOf, int currencies) =>
         new(() => new AmountPrior(opening.AsSpan(0, count), currencyOf, currencies));

@@ -44,7 +44,7 @@ internal sealed partial class CustomerDirectory
     private readonly List<Customer?> _records = [];
 
     // Whether a customer's record is kept in _records (null there when not, as for one known only from its items).
-    private readonly bool _keepRecords = true;
+    private readonly bool _keepRecords;
 
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
 
@@ -105,8 +105,8 @@ internal sealed partial class CustomerDirectory
     /// <paramref name="items"/> name, whose name lookup keeps to <paramref name="limits"/>. When given,
     /// <paramref name="customerOfItem"/> receives each item's customer (its index here): found while the directory reads
     /// the items anyway, not looked up again. Without <paramref name="keepRecords"/> no customer's record is kept, only
-    /// what lookups read of it: <see cref="With"/> then answers a change to a known customer with null, for the caller to
-    /// build anew (a batch run's directory, which makes no generation).
+    /// what lookups read of it: <see cref="With"/> then answers any known customer given, changed or not, with null, for
+    /// the caller to build anew (a batch run's directory, which makes no generation).
     /// </summary>
     internal CustomerDirectory(IReadOnlyList<Customer> customers, ItemRecords items, int count, NameLookupLimits limits, int[]? customerOfItem = null, bool keepRecords = true)
     {
