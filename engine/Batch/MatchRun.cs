@@ -323,7 +323,9 @@ public static class MatchRun
                 CollectFreed(adviseHugePages);
             }
 
-            var built = new CashMatcher(items, customers, options.Policy);
+            // A run makes no generation, so its directory keeps no customer's record (500k on the 1M-payment day, with
+            // their accounts): only what lookups read lives through matching (PERFORMANCE.md, "Session 45").
+            var built = new CashMatcher(items, customers, options.Policy, keepCustomerRecords: false);
             built.UsePayerRules(options.PayerRules);
             built.Decided = options.Decided;
             built.Calibration = options.Calibration ?? built.Calibration;

@@ -14,7 +14,7 @@ public sealed partial class CashMatcher
     /// takes effect). This matcher itself carries on unchanged. Returns null, so that the caller reads the whole ledger,
     /// where the change cannot be carried so as to decide the same (see <see cref="CustomerDirectory.With"/>: a new
     /// customer whose id does not sort after every known id; a new customer in a ledger with customers known only from
-    /// their items, or one of those put on record).
+    /// their items, or one of those put on record; a known customer of a matcher built without its customers' records).
     /// </summary>
     public CashMatcher? WithChangedCustomers(IReadOnlyList<Customer> customers)
     {

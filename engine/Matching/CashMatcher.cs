@@ -89,8 +89,18 @@ public sealed partial class CashMatcher
     /// records only to write them into columns here (PERFORMANCE.md, "Session 39"). The matcher takes the columns over:
     /// <paramref name="items"/> is left empty.
     /// </summary>
-    internal CashMatcher(ItemRecords items, IReadOnlyList<Customer> customers, MatchPolicy policy)
-        : this(InIdOrder(items ?? throw new ArgumentNullException(nameof(items))), customers, policy)
+    /// <param name="items">The items, by column.</param>
+    /// <param name="customers">The customers on record.</param>
+    /// <param name="policy">The matching policy.</param>
+    /// <param name="keepCustomerRecords">
+    /// Whether the directory keeps each customer's record, which only carrying a changed customer into a generation
+    /// reads (<see cref="WithChangedCustomers"/>). A batch run makes no generation, and without them its customers'
+    /// records (on the 1M-payment day 500k, with their accounts) do not live through matching: a matcher built so answers
+    /// any known customer given, changed or not, with null, for the caller to build anew, as it does for a customer known
+    /// only from its items.
+    /// </param>
+    internal CashMatcher(ItemRecords items, IReadOnlyList<Customer> customers, MatchPolicy policy, bool keepCustomerRecords = true)
+        : this(InIdOrder(items ?? throw new ArgumentNullException(nameof(items))), customers, policy, keepCustomerRecords)
     {
     }
 
@@ -108,7 +118,7 @@ public sealed partial class CashMatcher
         return (items.MovedInOrder(OrdinalOrder.Order(items.Ids, count), count + RoomForAdded(count)), count);
     }
 
-    private CashMatcher((ItemRecords Records, int Count) sorted, IReadOnlyList<Customer> customers, MatchPolicy policy)
+    private CashMatcher((ItemRecords Records, int Count) sorted, IReadOnlyList<Customer> customers, MatchPolicy policy, bool keepCustomerRecords = true)
     {
         ArgumentNullException.ThrowIfNull(customers);
         Policy = policy ?? throw new ArgumentNullException(nameof(policy));
@@ -121,7 +131,7 @@ public sealed partial class CashMatcher
         // The customer directory and the reference indexes need nothing of each other: two cores build them. The
         // directory reads every item's customer as it builds, and says which it is.
         var customerOf = new int[capacity];
-        var directory = Task.Run(() => new CustomerDirectory(OrdinalOrder.Sort(customers, c => c.CustomerId), records, count, NameLookupLimits.Default, customerOf));
+        var directory = Task.Run(() => new CustomerDirectory(OrdinalOrder.Sort(customers, c => c.CustomerId), records, count, NameLookupLimits.Default, customerOf, keepCustomerRecords));
         // Each item is indexed under its full reference and its core (INV1004567 and 1004567). The keys are counted
         // first, so that each index is made at its size once, never grown by doubling (on the 1M day a grown
         // character array held some 190 MB it never used, and copied what it had). The fuzzy index's entries are counted
@@ -188,10 +198,17 @@ public sealed partial class CashMatcher
         _opening = opening;
         _largestOpening = LargestMagnitude(opening.AsSpan(0, count));
         _remaining = OpenAmounts.Owned((long[])opening.Clone());
-        var currencyOf = _currencyOf;
-        var currencies = _currencyCodes.Count;
-        _amountPrior = new(() => new AmountPrior(opening.AsSpan(0, count), currencyOf, currencies));
+        _amountPrior = PriorOf(opening, count, _currencyOf, _currencyCodes.Count);
     }
+
+    /// <summary>
+    /// The prior of the first <paramref name="count"/> opening amounts, made at its first need. Its lambda is a static
+    /// method's, so that it holds these alone: one written in the constructor shares the closure of every local the
+    /// constructor's lambdas capture, and held the customers given (and every record of them) as long as the matcher
+    /// lived.
+    /// </summary>
+    private static Lazy<AmountPrior> PriorOf(long[] opening, int count, ushort[] currencyOf, int currencies) =>
+        new(() => new AmountPrior(opening.AsSpan(0, count), currencyOf, currencies));
 
     /// <summary>The largest magnitude among <paramref name="amounts"/>, <see cref="long.MaxValue"/> for <see cref="long.MinValue"/>.</summary>
     private static long LargestMagnitude(ReadOnlySpan<long> amounts)

@@ -61,8 +61,9 @@ internal sealed partial class CustomerDirectory
     /// every way (its name, aliases, accounts and parent). Null, so that the caller builds anew, where the change cannot
     /// be carried so: a new customer whose id does not sort after every known id (customers are numbered in id order,
     /// and ties among names are broken by number); a new customer in a directory with customers known only from their
-    /// items (they are numbered after every customer on record), or one of those put on record; or more than
-    /// <see cref="MaxAddedCustomers"/> customers (or half the build's) added or changed since.
+    /// items (they are numbered after every customer on record), or one of those put on record; a customer whose record
+    /// the directory did not keep (a build without its customers' records, a batch run's), given changed or not; or more
+    /// than <see cref="MaxAddedCustomers"/> customers (or half the build's) added or changed since.
     /// </summary>
     public CustomerDirectory? With(IReadOnlyList<Customer> changed)
     {
@@ -141,6 +142,10 @@ internal sealed partial class CustomerDirectory
         _formCapacity = last._formCapacity;
         _fromItems = last._fromItems;
         _addedCustomers = last._addedCustomers + added.Count;
+
+        // The added customers' records are kept, so that a later change to one is carried, whether or not the build kept
+        // its own customers' (theirs stay null, and a change to one of them needs a build anew).
+        _keepRecords = true;
         _changedCustomers = last._changedCustomers + changed.Count;
         _lastId = added.Count > 0 ? added[^1].CustomerId : last._lastId;
 

@@ -42,6 +42,10 @@ internal sealed partial class CustomerDirectory
     // Each customer's record as given (null for one known only from its items): what tells a customer upserted
     // again unchanged from one changed (see CustomerDirectory.Generations.cs).
     private readonly List<Customer?> _records = [];
+
+    // Whether a customer's record is kept in _records (null there when not, as for one known only from its items).
+    private readonly bool _keepRecords;
+
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
 
     // The build's postings, flat (see FlatPostings): each account's and account number's customers, each retrieval
@@ -100,11 +104,14 @@ internal sealed partial class CustomerDirectory
     /// A directory of <paramref name="customers"/> and of the customers the first <paramref name="count"/> of
     /// <paramref name="items"/> name, whose name lookup keeps to <paramref name="limits"/>. When given,
     /// <paramref name="customerOfItem"/> receives each item's customer (its index here): found while the directory reads
-    /// the items anyway, not looked up again.
+    /// the items anyway, not looked up again. Without <paramref name="keepRecords"/> no customer's record is kept, only
+    /// what lookups read of it: <see cref="With"/> then answers any known customer given, changed or not, with null, for
+    /// the caller to build anew (a batch run's directory, which makes no generation).
     /// </summary>
-    internal CustomerDirectory(IReadOnlyList<Customer> customers, ItemRecords items, int count, NameLookupLimits limits, int[]? customerOfItem = null)
+    internal CustomerDirectory(IReadOnlyList<Customer> customers, ItemRecords items, int count, NameLookupLimits limits, int[]? customerOfItem = null, bool keepRecords = true)
     {
         _limits = limits;
+        _keepRecords = keepRecords;
 
         // Room for about fourteen keys a name form, two forms a customer, before the adds' buffer grows; an account
         // (routing number and account) a customer. (The 1M day's 500k customers: 9.5M adds of 170k keys of 1.7M
@@ -788,16 +795,46 @@ internal sealed partial class CustomerDirectory
     internal static void ForEachRetrievalKey<TVisit>(string[] tokens, string compact, Span<char> key, ref TVisit visit)
         where TVisit : struct, IRetrievalKeyVisit
     {
-        "T:".CopyTo(key);
         foreach (var token in tokens)
         {
-            if (token.Length is >= 2 and <= MaxLookupToken)
-            {
-                token.CopyTo(key[2..]);
-                visit.Visit(key[..(2 + token.Length)], prefix: false);
-            }
+            VisitWordKey(token, key, ref visit);
         }
 
+        VisitPrefixKeys(compact, key, ref visit);
+    }
+
+    /// <summary>
+    /// As <see cref="ForEachRetrievalKey{TVisit}(string[], string, Span{char}, ref TVisit)"/>, of the words given as their
+    /// text side by side (<paramref name="words"/>) and their lengths in it (<see cref="NameText.CompactAndForm"/>): the same
+    /// keys, in the same order.
+    /// </summary>
+    internal static void ForEachRetrievalKey<TVisit>(string words, NameText.WordLengths lengths, string compact, Span<char> key, ref TVisit visit)
+        where TVisit : struct, IRetrievalKeyVisit
+    {
+        for (int w = 0, at = 0; w < lengths.Count; at += lengths[w++])
+        {
+            VisitWordKey(words.AsSpan(at, lengths[w]), key, ref visit);
+        }
+
+        VisitPrefixKeys(compact, key, ref visit);
+    }
+
+    // A word's key: T: and the word, for a word of 2 to 64 letters.
+    private static void VisitWordKey<TVisit>(ReadOnlySpan<char> word, Span<char> key, ref TVisit visit)
+        where TVisit : struct, IRetrievalKeyVisit
+    {
+        if (word.Length is >= 2 and <= MaxLookupToken)
+        {
+            "T:".CopyTo(key);
+            word.CopyTo(key[2..]);
+            visit.Visit(key[..(2 + word.Length)], prefix: false);
+        }
+    }
+
+    // The compact name's prefix keys: P: and its first eight letters, with and without each of its first nine.
+    private static void VisitPrefixKeys<TVisit>(string compact, Span<char> key, ref TVisit visit)
+        where TVisit : struct, IRetrievalKeyVisit
+    {
         var head = compact.AsSpan(0, Math.Min(9, compact.Length));
         "P:".CopyTo(key);
         head[..Math.Min(8, head.Length)].CopyTo(key[2..]);
@@ -985,26 +1022,24 @@ internal sealed partial class CustomerDirectory
     }
 
     /// <summary>
-    /// A name read into the words a form is made of: the name itself (which the explanation shows), its words, its compact
-    /// and short compact texts, its legal form. What <see cref="AddName(int, NameRead)"/> adds; reading it depends on the name alone.
+    /// A name read into what its forms are made of: the name itself (which the explanation shows), its compact text (its
+    /// words side by side) and each word's length in it, its short compact text, its legal form. What
+    /// <see cref="AddName(int, NameRead)"/> adds; reading it depends on the name alone. No word is made a string of its own:
+    /// a build reads every customer's name, and does it without a collection (PERFORMANCE.md, "Session 45").
     /// </summary>
-    private readonly record struct NameRead(string Name, string[] Tokens, string Compact, string ShortCompact, string? LegalForm)
+    private readonly record struct NameRead(string Name, NameText.WordLengths Words, string Compact, string ShortCompact, string? LegalForm)
     {
         public static NameRead Of(string name)
         {
-            var (tokens, legalForm) = NameText.TokensAndForm(name);
-            if (tokens.Length == 0)
-            {
-                return new(name, [], string.Empty, string.Empty, null);
-            }
-
-            var compact = string.Concat(tokens);
-            return new(name, tokens, compact, NameText.ShortCompact(tokens, compact), legalForm);
+            var (compact, words, legalForm) = NameText.CompactAndForm(name);
+            return words.Count == 0
+                ? new(name, default, string.Empty, string.Empty, null)
+                : new(name, words, compact, NameText.ShortCompact(compact, words), legalForm);
         }
     }
 
     /// <summary>How many name forms <see cref="AddName(int, NameRead)"/> adds for <paramref name="name"/>.</summary>
-    private static int FormsOf(NameRead name) => name.Tokens.Length == 0 ? 0 : name.ShortCompact != name.Compact ? 2 : 1;
+    private static int FormsOf(NameRead name) => name.Words.Count == 0 ? 0 : name.ShortCompact != name.Compact ? 2 : 1;
 
     /// <summary>A customer's names read: its name and trading name (if any), then its aliases, in the order <see cref="AddCustomer"/> adds them.</summary>
     private readonly record struct NamesOfCustomer(NameRead Name, NameRead? Trading, NameRead[] Aliases);
@@ -1071,7 +1106,7 @@ internal sealed partial class CustomerDirectory
         _ids.Add(id);
         _names.Add(name);
         _parentIds.Add(parentId);
-        _records.Add(record);
+        _records.Add(_keepRecords ? record : null);
         (_indexAdded ?? _index)[id] = at;
         if (names is { } read)
         {
@@ -1109,24 +1144,25 @@ internal sealed partial class CustomerDirectory
 
     private void AddName(int customer, NameRead name)
     {
-        if (name.Tokens.Length == 0)
+        if (name.Words.Count == 0)
         {
             return;
         }
 
-        AddForm(customer, name.Compact, name.Tokens, name.Name, name.LegalForm);
+        AddForm(customer, name.Compact, name);
         if (name.ShortCompact != name.Compact)
         {
-            AddForm(customer, name.ShortCompact, name.Tokens, name.Name, name.LegalForm);
+            AddForm(customer, name.ShortCompact, name);
         }
     }
 
-    private void AddForm(int customer, string compact, string[] tokens, string name, string? legalForm)
+    // A form of a name read: its keys are the name's words' and the form's compact text's.
+    private void AddForm(int customer, string compact, NameRead read)
     {
         var form = _nameForms.Count;
-        _nameForms.Add((customer, compact, name, legalForm));
+        _nameForms.Add((customer, compact, read.Name, read.LegalForm));
         var posting = new FormPosting(this, form);
-        ForEachRetrievalKey(tokens, compact, stackalloc char[RetrievalKeyLength], ref posting);
+        ForEachRetrievalKey(read.Compact, read.Words, compact, stackalloc char[RetrievalKeyLength], ref posting);
     }
 
     /// <summary>Adds a form to the postings of each of its keys.</summary>

@@ -80,90 +80,286 @@ public static class NameText
             return ([], null);
         }
 
-        // Letters without an ASCII decomposition (ß, Ø, Æ, Ł, Œ) and Greek or Cyrillic names are transliterated,
-        // not dropped: ØRSTED is ORSTED, never RSTED, and ГАЗПРОМ is GAZPROM, never nothing.
-        // Upper-cased a character at a time, not as a copy of the name: the text is ASCII here, so that is what
-        // ToUpperInvariant makes of it, and the markers are found ignoring case.
-        var ascii = Ascii.IsValid(name) ? name : name.Transliterate();
-        System.Diagnostics.Debug.Assert(Ascii.IsValid(ascii), "the transliteration is ASCII");
-        var builder = t_builder?.Clear() ?? new StringBuilder(64);
-        foreach (var letter in PayingName(ascii))
+        // Each kept word made a string once: an abbreviation spelled out (or a legal-form word) is the table's own string.
+        var words = NameWordsRead.OfThread();
+        var (start, end, legalForm) = words.Read(name, spellOut);
+        var tokens = new string[end - start];
+        for (var w = start; w < end; w++)
         {
-            var c = char.ToUpperInvariant(letter);
-            if (char.IsAsciiLetterOrDigit(c))
-            {
-                builder.Append(c);
-            }
-            else if (c == '&' || c == '+')
-            {
-                builder.Append(" AND ");
-            }
-            else if (c is '.' or '\'' or '`')
-            {
-                // "S.A.", "B.V.", "O'Neil": the dots and apostrophes join, they do not separate.
-            }
-            else if (char.IsLetterOrDigit(c))
-            {
-                builder.Append(Fold(c));
-            }
-            else
-            {
-                builder.Append(' ');
-            }
+            tokens[w - start] = words.String(w);
         }
 
-        // The words, read off the text in this thread's list, each made a string once: a name is read for every payment,
-        // so no string of the whole text, no array of every word and no second array of the words kept are made. An
-        // abbreviation spelled out (or a legal-form word) is the table's own string.
-        var text = builder.Length <= 256 ? stackalloc char[builder.Length] : new char[builder.Length];
-        builder.CopyTo(0, text, builder.Length);
-        t_builder = builder.Capacity <= MaxCachedBuilder ? builder : null;
-        var list = t_words ??= new List<string>(8);
-        list.Clear();
-        for (var at = 0; at < text.Length;)
-        {
-            var length = text[at..].IndexOf(' ');
-            length = length < 0 ? text.Length - at : length;
-            if (length > 0)
-            {
-                var word = text.Slice(at, length);
-                list.Add(spellOut && AbbreviationsBySpan.TryGetValue(word, out var full) ? full
-                    : LegalFormsBySpan.TryGetValue(word, out var form) ? form
-                    : new string(word));
-            }
-
-            at += length + 1;
-        }
-
-        var words = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list);
-        var legalForm = LegalFormOf(words);
-
-        // Legal forms go wherever they stand at the end ("ACME CO INC"), and "THE" at the start. A bank
-        // that cuts a name to its field width leaves a legal form half written ("CORPORA"): that goes too.
-        var end = words.Length;
-        while (end > 1 && (LegalForms.Contains(words[end - 1]) || CutLegalForm(words[end - 1]) is not null))
-        {
-            end--;
-        }
-
-        var start = end > 1 && words[0] == "THE" ? 1 : 0;
-        var tokens = words[start..end].ToArray();
-        list.Clear();
-        t_words = list.Capacity <= MaxCachedWords ? list : null;
+        words.Release();
         return (tokens, legalForm);
     }
 
-    // Each thread's list of one name's words (see TokensAndForm), emptied after each name; one grown past a long name's
-    // room is dropped, as the builder is.
-    [ThreadStatic]
-    private static List<string>? t_words;
+    /// <summary>
+    /// The name's words as <see cref="TokensAndForm(string?)"/> reads them, given as their compact text (the words side by
+    /// side, <see cref="Compact"/>) and each word's length in it, and the kind of its legal form: what a directory reading
+    /// every customer's name keeps, with no string made for any word.
+    /// </summary>
+    internal static (string Compact, WordLengths Words, string? LegalForm) CompactAndForm(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return (string.Empty, default, null);
+        }
 
-    private const int MaxCachedWords = 64;
+        var words = NameWordsRead.OfThread();
+        var (start, end, legalForm) = words.Read(name, spellOut: true);
+        var compact = words.Text(start, end);
+        var lengths = new WordLengths(words, start, end);
+        words.Release();
+        return (compact, lengths, legalForm);
+    }
+
+    /// <summary>The lengths of a name's words in its compact text, in order (<see cref="CompactAndForm"/>).</summary>
+    /// <remarks>
+    /// Up to eight words of up to 255 letters (nearly every name) are packed in one number, a byte a word; a longer name's
+    /// are kept in an array.
+    /// </remarks>
+    internal readonly struct WordLengths
+    {
+        private const int Packed = 8;
+
+        private readonly ulong _packed;
+        private readonly int[]? _lengths;
+
+        internal WordLengths(NameWordsRead words, int start, int end)
+        {
+            var count = end - start;
+            var fits = count <= Packed;
+            for (var w = start; w < end && fits; w++)
+            {
+                fits = words.Length(w) <= byte.MaxValue;
+            }
+
+            if (!fits)
+            {
+                _lengths = new int[count];
+            }
+
+            for (var w = start; w < end; w++)
+            {
+                if (_lengths is null)
+                {
+                    _packed |= (ulong)words.Length(w) << (8 * (w - start));
+                }
+                else
+                {
+                    _lengths[w - start] = words.Length(w);
+                }
+            }
+        }
+
+        /// <summary>How many words: packed, as many as the bytes in use (no word is empty).</summary>
+        public int Count => _lengths?.Length ?? (71 - System.Numerics.BitOperations.LeadingZeroCount(_packed)) / 8;
+
+        /// <summary>The length of word <paramref name="word"/>, one of the <see cref="Count"/>.</summary>
+        public int this[int word]
+        {
+            get
+            {
+                System.Diagnostics.Debug.Assert((uint)word < (uint)Count, "a word of the name");
+                return _lengths?[word] ?? (int)((_packed >> (8 * word)) & byte.MaxValue);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One name's words read into this thread's buffers (<see cref="Read"/>): their text side by side, abbreviations spelled
+    /// out, where each ends, and the table's own string for a word that is one (an abbreviation spelled out, a legal-form
+    /// word). Read through before the thread reads another name; one grown past a long name's room is dropped, as the
+    /// builder is.
+    /// </summary>
+    internal sealed class NameWordsRead
+    {
+        private char[] _text = new char[128];
+        private int[] _ends = new int[16];
+        private string?[] _tables = new string?[16];
+        private int _count;
+
+        [ThreadStatic]
+        private static NameWordsRead? t_read;
+
+        public static NameWordsRead OfThread() => t_read ??= new NameWordsRead();
+
+        /// <summary>Lets the buffers go when a long name grew them, so that no thread keeps the longest name it read.</summary>
+        public void Release()
+        {
+            Array.Clear(_tables, 0, _count);
+            _count = 0;
+            if (_text.Length > MaxCachedBuilder || _ends.Length > MaxCachedWords)
+            {
+                t_read = null;
+            }
+        }
+
+        /// <summary>Word <paramref name="word"/>'s letters.</summary>
+        public ReadOnlySpan<char> Word(int word) => _text.AsSpan(Start(word), Length(word));
+
+        public int Length(int word) => _ends[word] - Start(word);
+
+        /// <summary>Word <paramref name="word"/> as a string: the table's own when it is one, else made.</summary>
+        public string String(int word) => _tables[word] ?? new string(Word(word));
+
+        /// <summary>The words from <paramref name="start"/> to before <paramref name="end"/> side by side, as a string.</summary>
+        public string Text(int start, int end) => start == end ? string.Empty : new string(_text.AsSpan(Start(start), _ends[end - 1] - Start(start)));
+
+        private int Start(int word) => word == 0 ? 0 : _ends[word - 1];
+
+        /// <summary>
+        /// Reads the name's words into the buffers, and says which of them are kept (legal-form words go wherever they stand
+        /// at the end, and "THE" at the start) and the kind of the legal form the name ends with (see <see cref="TokensAndForm(string?)"/>).
+        /// </summary>
+        public (int Start, int End, string? LegalForm) Read(string name, bool spellOut)
+        {
+            // Letters without an ASCII decomposition (ß, Ø, Æ, Ł, Œ) and Greek or Cyrillic names are transliterated,
+            // not dropped: ØRSTED is ORSTED, never RSTED, and ГАЗПРОМ is GAZPROM, never nothing.
+            // Upper-cased a character at a time, not as a copy of the name: the text is ASCII here, so that is what
+            // ToUpperInvariant makes of it, and the markers are found ignoring case.
+            var ascii = Ascii.IsValid(name) ? name : name.Transliterate();
+            System.Diagnostics.Debug.Assert(Ascii.IsValid(ascii), "the transliteration is ASCII");
+            var builder = t_builder?.Clear() ?? new StringBuilder(64);
+            foreach (var letter in PayingName(ascii))
+            {
+                var c = char.ToUpperInvariant(letter);
+                if (char.IsAsciiLetterOrDigit(c))
+                {
+                    builder.Append(c);
+                }
+                else if (c == '&' || c == '+')
+                {
+                    builder.Append(" AND ");
+                }
+                else if (c is '.' or '\'' or '`')
+                {
+                    // "S.A.", "B.V.", "O'Neil": the dots and apostrophes join, they do not separate.
+                }
+                else if (char.IsLetterOrDigit(c))
+                {
+                    builder.Append(Fold(c));
+                }
+                else
+                {
+                    builder.Append(' ');
+                }
+            }
+
+            // The words, read off the text into the buffers: a name is read for every payment, so no string of the whole
+            // text and no string of a word is made here.
+            var text = builder.Length <= 256 ? stackalloc char[builder.Length] : new char[builder.Length];
+            builder.CopyTo(0, text, builder.Length);
+            t_builder = builder.Capacity <= MaxCachedBuilder ? builder : null;
+            _count = 0;
+            for (var at = 0; at < text.Length;)
+            {
+                var length = text[at..].IndexOf(' ');
+                length = length < 0 ? text.Length - at : length;
+                if (length > 0)
+                {
+                    var word = text.Slice(at, length);
+                    Add(word, spellOut && AbbreviationsBySpan.TryGetValue(word, out var full) ? full
+                        : LegalFormsBySpan.TryGetValue(word, out var form) ? form
+                        : null);
+                }
+
+                at += length + 1;
+            }
+
+            var legalForm = LegalFormOf();
+
+            // Legal forms go wherever they stand at the end ("ACME CO INC"), and "THE" at the start. A bank
+            // that cuts a name to its field width leaves a legal form half written ("CORPORA"): that goes too.
+            var end = _count;
+            while (end > 1 && (LegalFormsBySpan.Contains(Word(end - 1)) || CutLegalForm(Word(end - 1)) is not null))
+            {
+                end--;
+            }
+
+            var start = end > 1 && Word(0).SequenceEqual("THE") ? 1 : 0;
+            return (start, end, legalForm);
+        }
+
+        // A word, as the table's string when it is one (an abbreviation spelled out is that string's letters).
+        private void Add(ReadOnlySpan<char> word, string? table)
+        {
+            var letters = table ?? word;
+            var from = _count == 0 ? 0 : _ends[_count - 1];
+            if (from + letters.Length > _text.Length)
+            {
+                Array.Resize(ref _text, Math.Max(_text.Length * 2, from + letters.Length));
+            }
+
+            if (_count == _ends.Length)
+            {
+                Array.Resize(ref _ends, _count * 2);
+                Array.Resize(ref _tables, _count * 2);
+            }
+
+            letters.CopyTo(_text.AsSpan(from));
+            _ends[_count] = from + letters.Length;
+            _tables[_count++] = table;
+        }
+
+        /// <summary>
+        /// The kind of the legal form at the end of the words (see <see cref="TokensAndForm(string?)"/>): its legal-form
+        /// words, an "AND" between two of them skipped ("GMBH AND CO KG"), each in canonical spelling, the words that name
+        /// no kind left out; null when there are none. A form cut by the bank's width ("CORPORA") is the form it starts;
+        /// one that ends in a joining word ("GMBH &amp; CO", the rest of "GMBH &amp; CO. KG" cut off) names no kind.
+        /// </summary>
+        private string? LegalFormOf()
+        {
+            // The first kind found is the last one written; a list is made only at a second (most names end in one or none).
+            string? last = null;
+            List<string>? kinds = null;
+            var at = _count - 1;
+
+            // The first word is the name, never its form ("AB" alone, "SA" alone).
+            while (at > 0)
+            {
+                var word = Word(at);
+                if (word.SequenceEqual("AND") && at > 1 && LegalFormsBySpan.Contains(Word(at - 1)) && last is not null)
+                {
+                    at--;
+                    continue;
+                }
+
+                var kind = LegalFormsBySpan.TryGetValue(word, out var form) ? FormKinds.GetValueOrDefault(form, form)
+                    : CutLegalForm(word) is { } cut ? FormKinds.GetValueOrDefault(cut, string.Empty)
+                    : null;
+                if (kind is null)
+                {
+                    break;
+                }
+
+                if (kind.Length > 0)
+                {
+                    if (last is null)
+                    {
+                        last = kind;
+                    }
+                    else
+                    {
+                        (kinds ??= [last]).Insert(0, kind);
+                    }
+                }
+
+                at--;
+            }
+
+            return kinds is null ? last : string.Join(' ', kinds);
+        }
+    }
 
     // Declared after the tables they read: static fields are set in the order they are written.
     private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> AbbreviationsBySpan = Abbreviations.GetAlternateLookup<ReadOnlySpan<char>>();
 
     private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> LegalFormsBySpan = LegalForms.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> ShortFormsBySpan = ShortForms.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private const int MaxCachedWords = 64;
 
     // One per thread, cleared for each name: names are read for every payment, on every thread that matches. One grown
     // past a long name's room is dropped, not kept, so that no server thread holds the longest name it ever read.
@@ -171,47 +367,6 @@ public static class NameText
     private static StringBuilder? t_builder;
 
     private const int MaxCachedBuilder = 512;
-
-    /// <summary>
-    /// The kind of the legal form at the end of <paramref name="words"/> (see <see cref="TokensAndForm"/>): its legal-form
-    /// words, an "AND" between two of them skipped ("GMBH AND CO KG"), each in canonical spelling, the words that name
-    /// no kind left out; null when there are none. A form cut by the bank's width ("CORPORA") is the form it starts; one
-    /// that ends in a joining word ("GMBH &amp; CO", the rest of "GMBH &amp; CO. KG" cut off) names no kind.
-    /// </summary>
-    private static string? LegalFormOf(ReadOnlySpan<string> words)
-    {
-        // Made at the first kind: most names end in none.
-        List<string>? kinds = null;
-        var at = words.Length - 1;
-
-        // The first word is the name, never its form ("AB" alone, "SA" alone).
-        while (at > 0)
-        {
-            var word = words[at];
-            if (word == "AND" && at > 1 && LegalForms.Contains(words[at - 1]) && kinds is { Count: > 0 })
-            {
-                at--;
-                continue;
-            }
-
-            var kind = LegalForms.Contains(word) ? FormKinds.GetValueOrDefault(word, word)
-                : CutLegalForm(word) is { } cut ? FormKinds.GetValueOrDefault(cut, string.Empty)
-                : null;
-            if (kind is null)
-            {
-                break;
-            }
-
-            if (kind.Length > 0)
-            {
-                (kinds ??= new List<string>(2)).Insert(0, kind);
-            }
-
-            at--;
-        }
-
-        return kinds is null ? null : string.Join(' ', kinds);
-    }
 
     /// <summary>
     /// True when two names' legal forms (see <see cref="TokensAndForm"/>) are of different kinds: both names carry one,
@@ -229,15 +384,15 @@ public static class NameText
     internal static bool IsCutLegalForm(string token, int least) => token.Length >= least && CutLegalForm(token, least) is not null;
 
     /// <summary>The long legal form <paramref name="token"/> is the cut-off start of ("CORPORA": CORPORATION), if any.</summary>
-    private static string? CutLegalForm(string token) => CutLegalForm(token, least: 4);
+    private static string? CutLegalForm(ReadOnlySpan<char> token) => CutLegalForm(token, least: 4);
 
-    private static string? CutLegalForm(string token, int least)
+    private static string? CutLegalForm(ReadOnlySpan<char> token, int least)
     {
         if (token.Length >= least)
         {
             foreach (var form in LongLegalForms)
             {
-                if (form.Length > token.Length && form.StartsWith(token, StringComparison.Ordinal))
+                if (form.Length > token.Length && form.AsSpan().StartsWith(token, StringComparison.Ordinal))
                 {
                     return form;
                 }
@@ -256,7 +411,7 @@ public static class NameText
 
     /// <summary>
     /// As <see cref="ShortCompact(string[])"/>, given the words' <paramref name="compact"/> text: that string itself when
-    /// no word has a short form (most names), so that a directory reading every customer's name makes no copy of it.
+    /// no word has a short form (most names), so that no copy of it is made.
     /// </summary>
     internal static string ShortCompact(string[] tokens, string compact)
     {
@@ -282,6 +437,45 @@ public static class NameText
                 var shortForm = ShortForms.GetValueOrDefault(word, word);
                 shortForm.CopyTo(text);
                 text = text[shortForm.Length..];
+            }
+        });
+    }
+
+    /// <summary>
+    /// As <see cref="ShortCompact(string[], string)"/>, of the words given as their <paramref name="compact"/> text and
+    /// <paramref name="words"/>' lengths in it (<see cref="CompactAndForm"/>): that string itself when no word has a short form.
+    /// </summary>
+    internal static string ShortCompact(string compact, WordLengths words)
+    {
+        var length = 0;
+        var changed = false;
+        for (int w = 0, at = 0; w < words.Count; at += words[w++])
+        {
+            var word = compact.AsSpan(at, words[w]);
+            if (ShortFormsBySpan.TryGetValue(word, out var shortForm))
+            {
+                length += shortForm.Length;
+                changed = true;
+            }
+            else
+            {
+                length += word.Length;
+            }
+        }
+
+        if (!changed)
+        {
+            return compact;
+        }
+
+        return string.Create(length, (compact, words), static (text, name) =>
+        {
+            for (int w = 0, at = 0; w < name.words.Count; at += name.words[w++])
+            {
+                var word = name.compact.AsSpan(at, name.words[w]);
+                var letters = ShortFormsBySpan.TryGetValue(word, out var shortForm) ? shortForm : word;
+                letters.CopyTo(text);
+                text = text[letters.Length..];
             }
         });
     }

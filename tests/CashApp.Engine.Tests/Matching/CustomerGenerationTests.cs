@@ -284,6 +284,49 @@ public sealed class CustomerGenerationTests
         Assert.NotNull(withoutRecord.WithChangedCustomers([known with { BankAccounts = ["NL91ABNA0417164300"] }]));
     }
 
+    /// <summary>
+    /// A batch run's build keeps no customer's record (only what lookups read of it): it decides every payment as a
+    /// build that keeps them, the records do not live as long as it does, and a change to a customer it knows, which it
+    /// can no longer tell from the record, is left to a build anew. A new customer is still carried.
+    /// </summary>
+    [Fact]
+    public void WithChangedCustomers_BuildWithoutCustomerRecords_DecidesAlikeKeepsNoRecordAndLeavesKnownOnesToANewBuild()
+    {
+        var (items, customers, payments) = Demo.Value;
+        var (without, recordOfWithout) = BuiltOverColumns(items, customers, keepCustomerRecords: false);
+        var (with, recordOfWith) = BuiltOverColumns(items, customers, keepCustomerRecords: true);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.False(recordOfWithout.IsAlive);
+        Assert.True(recordOfWith.IsAlive);
+
+        Assert.Equal(Text(with.Fork().Propose(payments)), Text(without.Fork().Propose(payments)));
+        var known = customers[10];
+        Assert.NotNull(with.WithChangedCustomers([known with { Name = known.Name + " West" }]));
+        Assert.Null(without.WithChangedCustomers([known with { Name = known.Name + " West" }]));
+        Assert.Null(without.WithChangedCustomers([known]));
+        var quill = known with { CustomerId = "C900001", Name = "Quillfeather Ropeworks" };
+        var added = without.WithChangedCustomers([quill]);
+        Assert.NotNull(added);
+        Assert.Equal(Text(with.WithChangedCustomers([quill])!.Fork().Propose(payments)), Text(added.Fork().Propose(payments)));
+
+        // The generation keeps the record of the customer it added: a later change to that one is carried; to one of the
+        // build's, still not.
+        Assert.NotNull(added.WithChangedCustomers([quill with { Name = "Quillfeather Rope Works" }]));
+        Assert.Null(added.WithChangedCustomers([known with { Name = known.Name + " West" }]));
+    }
+
+    // A build over the items by column, of copies of the customers that only it is given, and a weak reference to one
+    // of those records: alive after a collection only if the build kept it.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static (CashMatcher Matcher, WeakReference Record) BuiltOverColumns(List<OpenItem> items, List<Customer> customers, bool keepCustomerRecords)
+    {
+        var copies = customers.ConvertAll(c => c with { });
+        var matcher = new CashMatcher(ItemRecords.Of([.. items], items.Count, items.Count), copies, MatchPolicy.Default, keepCustomerRecords);
+        return (matcher, new WeakReference(copies[10]));
+    }
+
     [Fact]
     public void WithChangedCustomers_AKnownCustomerRenamedAndGivenAnAccount_IsFoundByTheNewNameAndAccount()
     {
