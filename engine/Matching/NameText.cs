@@ -83,7 +83,8 @@ public static class NameText
 
     /// <summary>
     /// Words kept once each, by their letters: what a directory reads its name forms' words into, so that the words it
-    /// keeps for hundreds of thousands of forms are a few thousand strings, not millions (PERFORMANCE.md, "Session 45").
+    /// keeps for hundreds of thousands of forms are a string for each distinct word, not one for each word of each form
+    /// (PERFORMANCE.md, "Session 45"). It holds every word it is given until it is dropped, as the forms' words are.
     /// Safe for lookups on several threads at once; two that add one word at once both get the one kept.
     /// </summary>
     internal sealed class WordTable
