@@ -97,6 +97,9 @@ public sealed class DirectoryBuildTests
         Assert.Equal(["PACIFIC", "TRADERS", "INTERNATIONAL"], words[2]);
         Assert.Same(words[0][0], words[1][0]);
         Assert.Same(words[0][1], words[2][1]);
+
+        // A word spelled out is the reader's own string, as the lookup's words are: "Intl" is its INTERNATIONAL.
+        Assert.Same(NameText.Tokens("Acme Intl")[1], words[2][2]);
         Assert.Same(words[0], directory.WordsOfForm(0));
     }
 

@@ -10,7 +10,8 @@ namespace CashApp.Engine.Tests.Matching;
 /// with no string a word, where a lookup reads a payer's name into words (<see cref="NameText.TokensAndForm(string?)"/>). Both
 /// must make the same forms and the same retrieval keys, or a payer would no longer meet the customer it names. These check
 /// that the two agree; what the words themselves are is held by <c>NameTextTests</c> and <c>LegalFormTests</c>, and the
-/// keys a directory posts by the lookup properties.
+/// keys a directory posts by the lookup properties. And the words a directory keeps for its name forms, read into its
+/// table of words (<see cref="NameText.WordTable"/>), are the name's words, one string a word.
 /// </summary>
 public sealed class NameReadProperties
 {
