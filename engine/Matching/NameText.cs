@@ -59,6 +59,58 @@ public static class NameText
     public static string[] Tokens(string? name) => TokensAndForm(name).Tokens;
 
     /// <summary>
+    /// The name's words as <see cref="Tokens(string?)"/> reads them, each the string <paramref name="words"/> keeps for it:
+    /// a word already in the table makes no string (see <see cref="WordTable"/>).
+    /// </summary>
+    internal static string[] Tokens(string? name, WordTable words)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return [];
+        }
+
+        var read = NameWordsRead.OfThread();
+        var (start, end, _) = read.Read(name, spellOut: true);
+        var tokens = new string[end - start];
+        for (var w = start; w < end; w++)
+        {
+            tokens[w - start] = read.Table(w) ?? words.Of(read.Word(w));
+        }
+
+        read.Release();
+        return tokens;
+    }
+
+    /// <summary>
+    /// Words kept once each, by their letters: what a directory reads its name forms' words into, so that the words it
+    /// keeps for hundreds of thousands of forms are a string for each distinct word, not one for each word of each form
+    /// (PERFORMANCE.md, "Session 45"). It holds every word it is given until it is dropped, as the forms' words are.
+    /// Safe for lookups on several threads at once; two that add one word at once both get the one kept.
+    /// </summary>
+    internal sealed class WordTable
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _words = new(StringComparer.Ordinal);
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _byLetters;
+
+        public WordTable() => _byLetters = _words.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        /// <summary>How many words are kept.</summary>
+        public int Count => _words.Count;
+
+        /// <summary>The word of these letters: the one kept, or a new one kept from now on.</summary>
+        public string Of(ReadOnlySpan<char> letters)
+        {
+            if (_byLetters.TryGetValue(letters, out var word))
+            {
+                return word;
+            }
+
+            var made = new string(letters);
+            return _words.GetOrAdd(made, made);
+        }
+    }
+
+    /// <summary>
     /// The name's words in canonical form, without legal-form words (as <see cref="Tokens"/>), and the kind of legal
     /// form the name ends with: its legal-form words in canonical spelling (<c>INC</c> for "Inc." and "Incorporated",
     /// <c>GMBH KG</c> for "GmbH &amp; Co. KG"), or null when it names none.
@@ -202,6 +254,9 @@ public static class NameText
 
         /// <summary>Word <paramref name="word"/> as a string: the table's own when it is one, else made.</summary>
         public string String(int word) => _tables[word] ?? new string(Word(word));
+
+        /// <summary>The table's own string for word <paramref name="word"/> when it is one (spelled out, a legal form), else null.</summary>
+        public string? Table(int word) => _tables[word];
 
         /// <summary>The words from <paramref name="start"/> to before <paramref name="end"/> side by side, as a string.</summary>
         public string Text(int start, int end) => start == end ? string.Empty : new string(_text.AsSpan(Start(start), _ends[end - 1] - Start(start)));

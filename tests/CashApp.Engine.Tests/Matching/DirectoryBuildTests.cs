@@ -76,6 +76,33 @@ public sealed class DirectoryBuildTests
         AssertFinds(directory, "UNLISTED TWO TRADING", Count + 1);
     }
 
+    /// <summary>
+    /// The words a directory keeps for its name forms (read at a lookup's first need of them) are one string a word,
+    /// however many forms have it: on the 1M-payment day 458k forms read held 1.8M word strings of 304 words.
+    /// </summary>
+    [Fact]
+    public void WordsOfForms_AWordManyFormsHave_IsOneString()
+    {
+        var customers = new List<Customer>
+        {
+            new("C1", "Northwind Traders", null, [], []),
+            new("C2", "Northwind Foods", null, [], []),
+            new("C3", "Pacific Traders Intl", null, [], []),
+        };
+        var directory = new CustomerDirectory(customers, []);
+
+        var words = Enumerable.Range(0, 3).Select(directory.WordsOfForm).ToList();
+        Assert.Equal(["NORTHWIND", "TRADERS"], words[0]);
+        Assert.Equal(["NORTHWIND", "FOODS"], words[1]);
+        Assert.Equal(["PACIFIC", "TRADERS", "INTERNATIONAL"], words[2]);
+        Assert.Same(words[0][0], words[1][0]);
+        Assert.Same(words[0][1], words[2][1]);
+
+        // A word spelled out is the reader's own string, as the lookup's words are: "Intl" is its INTERNATIONAL.
+        Assert.Same(NameText.Tokens("Acme Intl")[1], words[2][2]);
+        Assert.Same(words[0], directory.WordsOfForm(0));
+    }
+
     [Fact]
     public void Build_OverItemsByColumn_EachItemsCustomerAsOverTheRecords()
     {

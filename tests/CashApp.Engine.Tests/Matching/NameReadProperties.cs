@@ -10,17 +10,21 @@ namespace CashApp.Engine.Tests.Matching;
 /// with no string a word, where a lookup reads a payer's name into words (<see cref="NameText.TokensAndForm(string?)"/>). Both
 /// must make the same forms and the same retrieval keys, or a payer would no longer meet the customer it names. These check
 /// that the two agree; what the words themselves are is held by <c>NameTextTests</c> and <c>LegalFormTests</c>, and the
-/// keys a directory posts by the lookup properties.
+/// keys a directory posts by the lookup properties. And the words a directory keeps for its name forms, read into its
+/// table of words (<see cref="NameText.WordTable"/>), are the name's words, one string a word.
 /// </summary>
 public sealed class NameReadProperties
 {
     // Words of every kind the reader treats apart: abbreviations it spells out, short forms, legal forms written out, in short
     // and cut by a bank's width, "THE" and "AND", joining marks, letters past ASCII, and care-of and trading markers.
-    private static readonly Gen<string> Word = Gen.Elements(
+    private static readonly string[] Pool =
+    [
         "Acme", "Northwind", "Intl", "International", "Mfg", "Hldgs", "Holdings", "Grp", "Group", "Gen", "Tech", "Technologies",
         "Inc", "Inc.", "Incorporated", "Corp", "Corpora", "Co.", "Company", "LLC", "Ltd", "Limited", "GmbH", "&", "+", "KG",
         "S.A.", "B.V.", "AB", "The", "the", "and", "O'Neil", "Müller", "ØRSTED", "Straße", "ГАЗПРОМ", "Ærø", "c/o", "C/O",
-        "DBA", "d/b/a", "ATTN", "-", ",", "(", "42", "A", "Co", "Svcs", "Services", "Comms");
+        "DBA", "d/b/a", "ATTN", "-", ",", "(", "42", "A", "Co", "Svcs", "Services", "Comms"];
+
+    private static readonly Gen<string> Word = Gen.Elements(Pool);
 
     // A word past the 255 letters one packed length holds, and one past the 64 letters a word key takes.
     private static readonly string LongWord = new('Q', 300);
@@ -60,6 +64,57 @@ public sealed class NameReadProperties
                 Assert.Equal(ofTokens.Keys, ofLengths.Keys);
             }
         });
+
+    [Property(MaxTest = 500)]
+    public Property Tokens_ReadIntoAWordTable_AreTheNamesWords_EachWordOneString() =>
+        Prop.ForAll(Names.ArrayOf().Where(names => names.Length is >= 1 and <= 30).ToArbitrary(), names =>
+        {
+            var table = new NameText.WordTable();
+            var read = names.Select(name => NameText.Tokens(name, table)).ToList();
+            var made = new List<string>();
+            for (var n = 0; n < names.Length; n++)
+            {
+                var plain = NameText.Tokens(names[n]);
+                Assert.Equal(plain, read[n]);
+
+                // A word spelled out or a legal form is the reader's own string either way; the others are the table's.
+                made.AddRange(read[n].Where((word, w) => !ReferenceEquals(word, plain[w])));
+            }
+
+            // However many names have a word, it is one string, the one the table gives for its letters.
+            foreach (var sameWord in made.GroupBy(word => word, StringComparer.Ordinal))
+            {
+                Assert.Single(sameWord.Distinct(ReferenceEqualityComparer.Instance));
+                Assert.Same(sameWord.First(), table.Of(sameWord.Key.AsSpan()));
+            }
+
+            Assert.Equal(made.Distinct(StringComparer.Ordinal).Count(), table.Count);
+        });
+
+    [Fact]
+    public void WordTable_ReadIntoOnManyThreadsAtOnce_KeepsEachWordOnce()
+    {
+        var random = new Random(45);
+        var names = Enumerable.Range(0, 1_000).Select(_ => string.Join(' ', Enumerable.Range(0, random.Next(1, 7)).Select(_ => Pool[random.Next(Pool.Length)]))).ToArray();
+        var table = new NameText.WordTable();
+        var read = new string[8][][];
+        Parallel.For(0, read.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, t =>
+            read[t] = [.. names.Select(name => NameText.Tokens(name, table))]);
+
+        // The words the table made: not the reader's own strings (a word spelled out, a legal form).
+        var own = names.SelectMany(name => NameText.Tokens(name)).ToHashSet(ReferenceEqualityComparer.Instance);
+        var words = read.SelectMany(thread => thread).SelectMany(name => name).Where(word => !own.Contains(word)).ToList();
+        Assert.NotEmpty(words);
+        foreach (var sameWord in words.GroupBy(word => word, StringComparer.Ordinal))
+        {
+            Assert.Single(sameWord.Distinct(ReferenceEqualityComparer.Instance));
+        }
+
+        for (var t = 1; t < read.Length; t++)
+        {
+            Assert.Equal(read[0], read[t]);
+        }
+    }
 
     [Fact]
     public void CompactAndForm_OfANameOfManyWordsOrALongWord_KeepsEveryLength()
