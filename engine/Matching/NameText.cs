@@ -62,24 +62,7 @@ public static class NameText
     /// The name's words as <see cref="Tokens(string?)"/> reads them, each the string <paramref name="words"/> keeps for it:
     /// a word already in the table makes no string (see <see cref="WordTable"/>).
     /// </summary>
-    internal static string[] Tokens(string? name, WordTable words)
-    {
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            return [];
-        }
-
-        var read = NameWordsRead.OfThread();
-        var (start, end, _) = read.Read(name, spellOut: true);
-        var tokens = new string[end - start];
-        for (var w = start; w < end; w++)
-        {
-            tokens[w - start] = read.Table(w) ?? words.Of(read.Word(w));
-        }
-
-        read.Release();
-        return tokens;
-    }
+    internal static string[] Tokens(string? name, WordTable words) => TokensAndForm(name, spellOut: true, words).Tokens;
 
     /// <summary>
     /// Words kept once each, by their letters: what a directory reads its name forms' words into, so that the words it
@@ -125,20 +108,21 @@ public static class NameText
     /// </summary>
     public static string[] PrintedTokens(string? name) => TokensAndForm(name, spellOut: false).Tokens;
 
-    private static (string[] Tokens, string? LegalForm) TokensAndForm(string? name, bool spellOut)
+    // The kept words as strings: an abbreviation spelled out (or a legal-form word) is the reader's table's own string,
+    // any other word made once, or the one table gives for its letters.
+    private static (string[] Tokens, string? LegalForm) TokensAndForm(string? name, bool spellOut, WordTable? table = null)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
             return ([], null);
         }
 
-        // Each kept word made a string once: an abbreviation spelled out (or a legal-form word) is the table's own string.
         var words = NameWordsRead.OfThread();
         var (start, end, legalForm) = words.Read(name, spellOut);
         var tokens = new string[end - start];
         for (var w = start; w < end; w++)
         {
-            tokens[w - start] = words.String(w);
+            tokens[w - start] = words.Table(w) ?? table?.Of(words.Word(w)) ?? new string(words.Word(w));
         }
 
         words.Release();
@@ -251,9 +235,6 @@ public static class NameText
         public ReadOnlySpan<char> Word(int word) => _text.AsSpan(Start(word), Length(word));
 
         public int Length(int word) => _ends[word] - Start(word);
-
-        /// <summary>Word <paramref name="word"/> as a string: the table's own when it is one, else made.</summary>
-        public string String(int word) => _tables[word] ?? new string(Word(word));
 
         /// <summary>The table's own string for word <paramref name="word"/> when it is one (spelled out, a legal form), else null.</summary>
         public string? Table(int word) => _tables[word];
