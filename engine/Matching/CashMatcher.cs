@@ -731,9 +731,8 @@ public sealed partial class CashMatcher
             {
                 // Payers the first stage found (kept by the analysis, or waiting in the first prefetch's slot) are not
                 // found again. The analysis is read, never written, here: only the matching thread sets its payers.
-                // One the matching thread has decided meanwhile has let its payers go: not found again for nothing.
                 var (payment, analysis) = deferred[at];
-                if (at > Volatile.Read(ref _decidingAt) && analysis.Payers is null && !(analysis.Prefetch is var (prefetch, slot) && prefetch.Holds(slot)))
+                if (analysis.Payers is null && !(analysis.Prefetch is var (prefetch, slot) && prefetch.Holds(slot)))
                 {
                     Volatile.Write(ref _found[at], matcher.PayersOf(payment));
                 }

@@ -42,8 +42,8 @@ internal readonly ref struct ItemText
 
     // Latin-1's characters, searched as SearchValues (as ReferenceText's digits are): the generic
     // ContainsAnyExceptInRange('\0', '\u00FF') boxed its two bounds on every call until it was compiled again at tier 1,
-    // and the loads read most of a day's items before that (43 MB of boxed chars in the 200k day's loads, all garbage the
-    // run held to its first collection; PERFORMANCE.md, "Session 46").
+    // and the loads read many of a day's items before that (34-43 MB of boxed chars in the 200k day's loads, all garbage
+    // the run held to its first collection; PERFORMANCE.md, "Session 46").
     private static readonly SearchValues<char> Latin1 = SearchValues.Create(Latin1Characters());
 
     /// <summary>Whether <paramref name="characters"/> can be kept one byte a character.</summary>

@@ -8,7 +8,7 @@ namespace CashApp.Engine.Tests.Matching;
 /// What the second stage (the payments decided by payer, once every payment's references were read) keeps while it runs:
 /// the list of deferred payments lives to the stage's end, and must not keep each decided payment's payers with it.
 /// </summary>
-public sealed class DeferredPayersTests
+public sealed class SecondStagePayersTests
 {
     private static readonly CurrencyCode Usd = new("USD");
 
