@@ -644,6 +644,12 @@ public sealed partial class CashMatcher
                 }
 
                 Commit(payment, decision, analysis, applications, exceptions);
+
+                // Decided: its payers are let go. The list of deferred payments holds every analysis to the stage's end,
+                // and held with them each payment's payers, which then lived through the collections, the check and the
+                // write (PERFORMANCE.md, "Session 46").
+                LettingPayersGo?.Invoke(payment, analysis.Payers);
+                analysis.Payers = null;
             }
         }
         finally
@@ -762,6 +768,12 @@ public sealed partial class CashMatcher
     /// are not found ahead), so that each is checked against the open amounts of the stage's start.
     /// </summary>
     internal bool DecideAheadFirst { get; set; }
+
+    /// <summary>
+    /// For the tests: told of each second-stage payment's payers as the matching thread, having decided it, lets them go
+    /// (the tests check that nothing else holds them).
+    /// </summary>
+    internal Action<Payment, List<PayerCandidate>?>? LettingPayersGo { get; set; }
 
     /// <summary>How many second-stage decisions were taken from a guess (for the tests, which check that some were).</summary>
     internal int GuessesTaken { get; private set; }

@@ -1021,7 +1021,7 @@ internal sealed partial class CustomerDirectory
 
         var colon = account.IndexOf(':', StringComparison.Ordinal);
         var number = (colon < 0 ? account.AsSpan() : account.AsSpan(colon + 1)).Trim().TrimStart('0');
-        return number.Length < 6 || number.ContainsAnyExceptInRange('0', '9') ? null
+        return number.Length < 6 || number.ContainsAnyExcept(ReferenceText.Digits) ? null
             : number.Length == account.Length ? account
             : number.ToString();
     }

@@ -40,8 +40,14 @@ internal readonly ref struct ItemText
     /// <summary>How many characters the text has.</summary>
     public int Length => _isWide ? _wide.Length : _narrow.Length;
 
+    // Latin-1's characters, searched as SearchValues (as ReferenceText's digits are): the generic
+    // ContainsAnyExceptInRange('\0', '\u00FF') boxed its two bounds on every call until it was compiled again at tier 1,
+    // and the loads read many of a day's items before that (34-43 MB of boxed chars in the 200k day's loads, all garbage
+    // the run held to its first collection; PERFORMANCE.md, "Session 46").
+    private static readonly SearchValues<char> Latin1 = SearchValues.Create(Latin1Characters());
+
     /// <summary>Whether <paramref name="characters"/> can be kept one byte a character.</summary>
-    public static bool FitsLatin1(ReadOnlySpan<char> characters) => !characters.ContainsAnyExceptInRange('\0', '\u00FF');
+    public static bool FitsLatin1(ReadOnlySpan<char> characters) => !characters.ContainsAnyExcept(Latin1);
 
     /// <summary>Writes the text's characters to <paramref name="destination"/>, at least <see cref="Length"/> long.</summary>
     public void CopyTo(Span<char> destination)
@@ -143,4 +149,12 @@ internal readonly ref struct ItemText
 
     /// <summary>The text's characters where they are kept as UTF-16 bytes (<see cref="MemoryMarshal.Cast{TFrom, TTo}(ReadOnlySpan{TFrom})"/>).</summary>
     internal static ItemText OfUtf16(ReadOnlySpan<byte> utf16) => new(MemoryMarshal.Cast<byte, char>(utf16));
+
+    private static string Latin1Characters() => string.Create(256, 0, static (characters, _) =>
+    {
+        for (var c = 0; c < characters.Length; c++)
+        {
+            characters[c] = (char)c;
+        }
+    });
 }

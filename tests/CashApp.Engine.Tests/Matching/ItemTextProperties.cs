@@ -68,7 +68,10 @@ public sealed class ItemTextProperties
     [Theory]
     [InlineData("INV-1", true)]
     [InlineData("Zoë\u00FF", true)]
+    [InlineData("\0\u00FF\0", true)]
     [InlineData("\u0100", false)]
+    [InlineData("AB\u0100CD", false)]
+    [InlineData("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\uFFFF", false)]
     [InlineData("Zbł-9", false)]
     [InlineData("", true)]
     public void FitsLatin1_OnlyCharactersUpToU00FF(string text, bool fits) => Assert.Equal(fits, ItemText.FitsLatin1(text));
