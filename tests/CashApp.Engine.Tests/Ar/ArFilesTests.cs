@@ -23,6 +23,26 @@ public sealed class ArFilesTests : IDisposable
         $"{id ?? $"AR{n}"},{type},C1,Acme Corp,INV-{n},PO-{n},{currency},{amount},2026-11-01,2026-12-01";
 
     [Fact]
+    public void HasControl_EveryCharacter_AsCharIsControlSays()
+    {
+        // Alone, and after 36 plain characters, where a vectorised search reads the text in blocks.
+        var wrong = new List<string>();
+        Span<char> text = stackalloc char[37];
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".CopyTo(text);
+        for (var c = 0; c <= char.MaxValue; c++)
+        {
+            text[^1] = (char)c;
+            if (ArInputException.HasControl(text[^1..]) != char.IsControl((char)c) || ArInputException.HasControl(text) != char.IsControl((char)c))
+            {
+                wrong.Add($"U+{c:X4}");
+            }
+        }
+
+        Assert.Empty(wrong);
+        Assert.False(ArInputException.HasControl(""));
+    }
+
+    [Fact]
     public void ReadOpenItems_ValidFile_ReadsEveryRowInMinorUnits()
     {
         var path = Write(Header, Row(1, "1234.50"), Row(2, "-20.00", type: "CM"), Row(3, "500", currency: "JPY"));
