@@ -144,9 +144,14 @@ public static class NameText
         var words = NameWordsRead.OfThread();
         var (start, end, legalForm) = words.Read(name, spellOut: true);
         var compact = words.Text(start, end);
-        var lengths = new WordLengths(words, start, end);
+        Span<int> lengths = end - start <= 64 ? stackalloc int[end - start] : new int[end - start];
+        for (var w = start; w < end; w++)
+        {
+            lengths[w - start] = words.Length(w);
+        }
+
         words.Release();
-        return (compact, lengths, legalForm);
+        return (compact, new WordLengths(lengths), legalForm);
     }
 
     /// <summary>The lengths of a name's words in its compact text, in order (<see cref="CompactAndForm"/>).</summary>
@@ -161,31 +166,36 @@ public static class NameText
         private readonly ulong _packed;
         private readonly int[]? _lengths;
 
-        internal WordLengths(NameWordsRead words, int start, int end)
+        internal WordLengths(ReadOnlySpan<int> lengths)
         {
-            var count = end - start;
-            var fits = count <= Packed;
-            for (var w = start; w < end && fits; w++)
+            var fits = lengths.Length <= Packed;
+            foreach (var length in lengths)
             {
-                fits = words.Length(w) <= byte.MaxValue;
+                fits &= length <= byte.MaxValue;
             }
 
             if (!fits)
             {
-                _lengths = new int[count];
+                _lengths = lengths.ToArray();
+                return;
             }
 
-            for (var w = start; w < end; w++)
+            for (var w = 0; w < lengths.Length; w++)
             {
-                if (_lengths is null)
-                {
-                    _packed |= (ulong)words.Length(w) << (8 * (w - start));
-                }
-                else
-                {
-                    _lengths[w - start] = words.Length(w);
-                }
+                _packed |= (ulong)lengths[w] << (8 * w);
             }
+        }
+
+        /// <summary>The lengths of <paramref name="words"/>, in order.</summary>
+        internal static WordLengths Of(string[] words)
+        {
+            Span<int> lengths = words.Length <= 64 ? stackalloc int[words.Length] : new int[words.Length];
+            for (var w = 0; w < words.Length; w++)
+            {
+                lengths[w] = words[w].Length;
+            }
+
+            return new WordLengths(lengths);
         }
 
         /// <summary>How many words: packed, as many as the bytes in use (no word is empty).</summary>
@@ -452,29 +462,7 @@ public static class NameText
     internal static string ShortCompact(string[] tokens, string compact)
     {
         System.Diagnostics.Debug.Assert(compact == string.Concat(tokens), "the compact text is the words joined");
-        var length = 0;
-        var changed = false;
-        foreach (var token in tokens)
-        {
-            var shortForm = ShortForms.GetValueOrDefault(token, token);
-            length += shortForm.Length;
-            changed |= !ReferenceEquals(shortForm, token);
-        }
-
-        if (!changed)
-        {
-            return compact;
-        }
-
-        return string.Create(length, tokens, static (text, words) =>
-        {
-            foreach (var word in words)
-            {
-                var shortForm = ShortForms.GetValueOrDefault(word, word);
-                shortForm.CopyTo(text);
-                text = text[shortForm.Length..];
-            }
-        });
+        return ShortCompact(compact, WordLengths.Of(tokens));
     }
 
     /// <summary>
