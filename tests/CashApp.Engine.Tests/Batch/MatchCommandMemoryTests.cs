@@ -6,9 +6,10 @@ using CashApp.Tests;
 namespace CashApp.Engine.Tests.Batch;
 
 /// <summary>
-/// <c>cashapp match</c> asks for 2 MB pages for its heap (<c>CASHAPP_HUGE_PAGES_FROM</c>), and loads its files with the
-/// collector held off (<c>CASHAPP_LOADS_WITHOUT_GC_FROM</c>), each from a size of input (64 and 8 MiB by default); it says so
-/// in <c>--stats</c>, and writes the same files either way; it runs on the collector its runtime configuration asks for.
+/// <c>cashapp match</c> asks for 2 MB pages for its heap (<c>CASHAPP_HUGE_PAGES_FROM</c>, never by default), and loads its
+/// files with the collector held off (<c>CASHAPP_LOADS_WITHOUT_GC_FROM</c>, from 8 MiB by default), each from a size of
+/// input; it says so in <c>--stats</c>, and writes the same files either way; it runs on the collector its runtime
+/// configuration asks for.
 /// Each run is a process of its own: all three are the process's, and this one's other tests look at their own arrays'
 /// pages and collections.
 /// </summary>
@@ -57,7 +58,7 @@ public sealed class MatchCommandMemoryTests : IDisposable
     [Theory]
     [InlineData(null)]
     [InlineData("")]
-    public async Task Match_DemoDayByDefault_IsBelowBothSizes_AdvisesNothing_AndLoadsWithTheCollector(string? value)
+    public async Task Match_DemoDayByDefault_AdvisesNothing_AndLoadsWithTheCollector(string? value)
     {
         var run = await Run(new() { [HugePagesFrom] = value, [LoadsWithoutGcFrom] = value }, "default");
         Assert.True(run.Code == 0, run.Error);
@@ -76,24 +77,54 @@ public sealed class MatchCommandMemoryTests : IDisposable
     public async Task Match_DayOf8MiBByDefault_LoadsWithTheCollectorHeldOff_AndOneByteLessDoesNot(int fromSize, bool held)
     {
         var size = (8L << 20) + fromSize;
-        var lockbox = Path.Combine(_folder, $"padded{fromSize}.lockbox.txt");
-        var content = File.ReadAllBytes(TestPaths.Demo("bank", "day.lockbox.txt"));
-        var arBytes = new FileInfo(TestPaths.Demo("open_items.csv")).Length + new FileInfo(TestPaths.Demo("customers.csv")).Length;
-        var fill = size - content.Length - arBytes;
-        using (var file = File.Create(lockbox))
-        {
-            file.Write(content);
-            for (; fill > 0; fill -= 81)
-            {
-                file.Write(System.Text.Encoding.ASCII.GetBytes(new string('9', (int)Math.Min(80, fill - 1)) + "\n"));
-            }
-        }
-
+        var (lockbox, arBytes) = PaddedDay(size, $"padded{fromSize}");
         var run = await Run(new() { [HugePagesFrom] = "never" }, $"padded{fromSize}", [lockbox]);
         Assert.True(run.Code == 0, run.Error);
         Assert.Equal(held, run.LoadsBudget > 0);
         Assert.Equal(held, run.LoadsHeld);
         Assert.Equal(size, run.Stats.GetProperty("files").EnumerateArray().Sum(f => f.GetProperty("bytes").GetInt64()) + arBytes);
+    }
+
+    /// <summary>
+    /// Never by default, at any size: on the virtual machines CashApp is measured on, a fresh 2 MB page costs more than
+    /// the 4 KB pages it replaces (PERFORMANCE.md, "Session 47"). 64 MiB of input was the size it was asked from before.
+    /// </summary>
+    [SkippableFact]
+    public async Task Match_DayOf64MiBByDefault_AdvisesNothing()
+    {
+        // Where the collector reserves less than 1 GiB nothing is advised at any setting, and this could not fail.
+        Skip.IfNot(OperatingSystem.IsLinux() && File.Exists("/sys/kernel/mm/transparent_hugepage/enabled"), "transparent huge pages are a Linux kernel's (/sys/kernel/mm/transparent_hugepage)");
+        Skip.IfNot(HugePages.CollectorRun() is { } run && (long)(run.End - run.Start) >= HugePages.CollectorReserveBytes, "this process's collector reserves less than 1 GiB (a heap hard limit, a container's memory limit, the segments collector), and so would the child's");
+
+        var (lockbox, _) = PaddedDay(64L << 20, "padded64");
+        var unset = await Run(new(), "padded64", [lockbox]);
+        Assert.True(unset.Code == 0, unset.Error);
+        Assert.Equal(0, unset.Advised);
+
+        // And asked for, the same day is advised: the size is what decides, not something about the day.
+        var asked = await Run(new() { [HugePagesFrom] = (64L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture) }, "padded64asked", [lockbox]);
+        Assert.True(asked.Code == 0, asked.Error);
+        Assert.True(asked.Advised >= 1L << 30, $"advised {asked.Advised} bytes");
+    }
+
+    /// <summary>
+    /// The demo day's lockbox file padded with the block fill of all 9s a lockbox file may end with (read and ignored), so
+    /// that with the demo's AR files the day's input is <paramref name="size"/> bytes; the file, and the AR files' bytes.
+    /// </summary>
+    private (string Lockbox, long ArBytes) PaddedDay(long size, string name)
+    {
+        var lockbox = Path.Combine(_folder, name + ".lockbox.txt");
+        var content = File.ReadAllBytes(TestPaths.Demo("bank", "day.lockbox.txt"));
+        var arBytes = new FileInfo(TestPaths.Demo("open_items.csv")).Length + new FileInfo(TestPaths.Demo("customers.csv")).Length;
+        var fill = size - content.Length - arBytes;
+        using var file = File.Create(lockbox);
+        file.Write(content);
+        for (; fill > 0; fill -= 81)
+        {
+            file.Write(System.Text.Encoding.ASCII.GetBytes(new string('9', (int)Math.Min(80, fill - 1)) + "\n"));
+        }
+
+        return (lockbox, arBytes);
     }
 
     [Fact]
