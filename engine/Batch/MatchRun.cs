@@ -45,10 +45,11 @@ public sealed record MatchRunOptions
     /// </summary>
     /// <remarks>
     /// Where a fresh 2 MB page is cheap, the advice takes page faults off a large day (PERFORMANCE.md, "Session 24"). On
-    /// a virtual machine that reports freed memory back to its host, a fresh 2 MB page has to be backed by the host
-    /// again and costs several times what 4 KB pages of the same memory do: there the 1M-payment day's loads and index
-    /// stage ran 1.8 s slower with the advice, and the whole day about 1.4 s (PERFORMANCE.md, "Session 47"). The
-    /// index's own tables ask for 2 MB pages either way (<see cref="HugePages.Advise{T}"/>).
+    /// a virtual machine that reports freed memory back to its host, a fresh 2 MB page most likely needs the host to back
+    /// it again, while 4 KB pages, taken first from memory the host still backs, cost much less until that runs out:
+    /// there the advice made the 1M-payment day's loads and index stage end 2.27 s later and its match stage 0.85 s
+    /// shorter (medians of 18 pairs), the whole day 1.17 s longer (PERFORMANCE.md, "Session 47"). The index's own tables
+    /// ask for 2 MB pages either way (<see cref="HugePages.Advise{T}"/>).
     /// </remarks>
     public long HugePagesFromBytes { get; init; } = long.MaxValue;
 

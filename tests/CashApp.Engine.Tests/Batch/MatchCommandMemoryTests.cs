@@ -86,8 +86,8 @@ public sealed class MatchCommandMemoryTests : IDisposable
     }
 
     /// <summary>
-    /// Never by default, at any size: on the virtual machines CashApp is measured on, a fresh 2 MB page costs more than
-    /// the 4 KB pages it replaces (PERFORMANCE.md, "Session 47"). 64 MiB of input was the size it was asked from before.
+    /// Never by default, at any size: on the host CashApp is measured on, the advice cost the 1M-payment day more than it
+    /// saved (PERFORMANCE.md, "Session 47"). 64 MiB of input was the size it was asked from before.
     /// </summary>
     [SkippableFact]
     public async Task Match_DayOf64MiBByDefault_AdvisesNothing()
