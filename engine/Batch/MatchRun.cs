@@ -40,18 +40,18 @@ public sealed record MatchRunOptions
     /// <summary>
     /// From how many bytes of input files (open items, customers and bank files together) the run asks Linux to back
     /// the collector's heap with 2 MB pages (<see cref="HugePages.AdviseCollectorHeap"/>). The advice is the whole
-    /// process's: <see cref="long.MaxValue"/>, never, by default, for a library caller and for <c>cashapp match</c>
-    /// alike; 0 asks always.
+    /// process's, so a library caller is not given it unless it asks: <see cref="long.MaxValue"/>, never, by default;
+    /// <c>cashapp match</c>, a process of its own, asks from <see cref="HugePagesFromDefault"/>. 0 asks always.
     /// </summary>
     /// <remarks>
-    /// Where a fresh 2 MB page is cheap, the advice takes page faults off a large day (PERFORMANCE.md, "Session 24"). On
-    /// a virtual machine that reports freed memory back to its host, a fresh 2 MB page most likely needs the host to back
-    /// it again, while 4 KB pages, taken first from memory the host still backs, cost much less until that runs out:
-    /// there the advice made the 1M-payment day's loads and index stage end 2.27 s later and its match stage 0.85 s
-    /// shorter (medians of 18 pairs), the whole day 1.17 s longer (PERFORMANCE.md, "Session 47"). The index's own tables
-    /// ask for 2 MB pages either way (<see cref="HugePages.Advise{T}"/>).
+    /// On this project's host, a VM that hands freed memory back to its host, the advice makes the loads slower and the
+    /// match stage faster; which wins has changed with the host's state within an hour, so it stays (PERFORMANCE.md,
+    /// "Session 47").
     /// </remarks>
     public long HugePagesFromBytes { get; init; } = long.MaxValue;
+
+    /// <summary>What <c>cashapp match</c> sets <see cref="HugePagesFromBytes"/> to: 64 MiB, below which a day's heap is small and the 2 MB rounding not worth it.</summary>
+    public const long HugePagesFromDefault = 64L << 20;
 
     /// <summary>
     /// From how many bytes of input files the run holds the collector off while it loads them (<see cref="LoadsWithoutCollections"/>):
@@ -223,8 +223,8 @@ public static class MatchRun
         ArgumentNullException.ThrowIfNull(options);
         var total = Stopwatch.StartNew();
 
-        // 2 MB pages for the whole heap only when asked (HugePagesFromBytes): a fresh one can cost more than the 4 KB
-        // pages it replaces (PERFORMANCE.md, "Session 47").
+        // A large day's heap grows to gigabytes, much of it in arrays committed megabytes at a time: faulted in 2 MB at a
+        // time they cost the kernel a fraction of what 4 KB pages do (PERFORMANCE.md, "Session 24").
         var inputBytes = InputBytes(options);
         var adviseHugePages = inputBytes >= options.HugePagesFromBytes;
         var hugePages = adviseHugePages ? HugePages.AdviseCollectorHeap() : 0;

@@ -39,6 +39,7 @@ internal static class MatchCommand
                 LockboxLayoutPath = parse.GetValue(layout)?.FullName,
                 OutputDirectory = parse.GetValue(output)!.FullName,
                 Lenient = parse.GetValue(lenient),
+                HugePagesFromBytes = MatchRunOptions.HugePagesFromDefault,
                 LoadsWithoutCollectionsFromBytes = MatchRunOptions.LoadsWithoutCollectionsFromDefault,
             };
 
@@ -233,7 +234,8 @@ internal static class MatchCommand
 
     /// <summary>
     /// The environment variable that sets from how many bytes of input the run asks for 2 MB pages
-    /// (<see cref="MatchRunOptions.HugePagesFromBytes"/>): a number of bytes, or <c>never</c>; empty or unset, never.
+    /// (<see cref="MatchRunOptions.HugePagesFromBytes"/>): a number of bytes, or <c>never</c>; empty or unset,
+    /// <see cref="MatchRunOptions.HugePagesFromDefault"/>.
     /// </summary>
     internal const string HugePagesVariable = "CASHAPP_HUGE_PAGES_FROM";
 

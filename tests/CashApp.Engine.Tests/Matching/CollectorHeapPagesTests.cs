@@ -7,9 +7,9 @@ using FsCheck.Xunit;
 namespace CashApp.Engine.Tests.Matching;
 
 /// <summary>
-/// Which address range the batch run advises for 2 MB pages, when asked: the run of anonymous mappings, without a gap,
-/// that holds a managed object (the collector's reserve, committed in pieces), read from <c>/proc/self/maps</c>; never a
-/// file's mapping, a named one (<c>[heap]</c>, <c>[stack]</c>) or one past a gap.
+/// Which address range the batch run advises for 2 MB pages: the run of anonymous mappings, without a gap, that holds a
+/// managed object (the collector's reserve, committed in pieces), read from <c>/proc/self/maps</c>; never a file's
+/// mapping, a named one (<c>[heap]</c>, <c>[stack]</c>) or one past a gap.
 /// </summary>
 public sealed class CollectorHeapPagesTests
 {
