@@ -45,8 +45,8 @@ public sealed record MatchRunOptions
     /// </summary>
     /// <remarks>
     /// On this project's host, a VM that hands freed memory back to its host, the advice makes the loads slower and the
-    /// match stage faster; which wins has changed with the host's state within an hour, so it stays (PERFORMANCE.md,
-    /// "Session 47").
+    /// match stage faster; which wins has changed with the host's state within an hour, so <c>cashapp match</c> keeps
+    /// asking from <see cref="HugePagesFromDefault"/> (PERFORMANCE.md, "Session 47").
     /// </remarks>
     public long HugePagesFromBytes { get; init; } = long.MaxValue;
 
