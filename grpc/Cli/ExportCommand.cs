@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using CashApp.Engine.Batch;
 using CashApp.Store;
+using CashApp.Engine.Model;
 
 namespace CashApp.Grpc.Cli;
 
@@ -64,7 +65,7 @@ internal static class ExportCommand
             }
             catch (DbException ex)
             {
-                await Console.Error.WriteLineAsync($"cashapp export: {(connectionString is null ? path : "--sqlserver")}: cannot open the ledger: {ex.Message}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"cashapp export: {(connectionString is null ? path : "--sqlserver")}: cannot open the ledger: {ControlCharacters.Escaped(ex.Message)}").ConfigureAwait(false);
                 await Console.Error.WriteLineAsync("cashapp export: nothing was written.").ConfigureAwait(false);
                 return 1;
             }
@@ -104,7 +105,7 @@ internal static class ExportCommand
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                await Console.Error.WriteLineAsync($"cashapp export: {writing.Option} {writing.Given}: {ex.Message}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"cashapp export: {writing.Option} {writing.Given}: {ControlCharacters.Escaped(ex.Message)}").ConfigureAwait(false);
                 await Console.Error.WriteLineAsync(committed == 0
                     ? "cashapp export: nothing was written."
                     : $"cashapp export: {targets[0].Given} was written; {writing.Given} was not.").ConfigureAwait(false);

@@ -5,6 +5,7 @@ using CashApp.Engine.Batch;
 using CashApp.Engine.Matching;
 using CashApp.Parsers.Common;
 using CashApp.Parsers.Currency;
+using CashApp.Engine.Model;
 
 namespace CashApp.Grpc.Cli;
 
@@ -60,7 +61,7 @@ internal static class MatchCommand
                 }
                 catch (MatchPolicyException ex)
                 {
-                    await Console.Error.WriteLineAsync($"cashapp match: {ex.Message}").ConfigureAwait(false);
+                    await Console.Error.WriteLineAsync($"cashapp match: {ControlCharacters.Escaped(ex.Message)}").ConfigureAwait(false);
                     await Console.Error.WriteLineAsync("cashapp match: nothing was written.").ConfigureAwait(false);
                     return 1;
                 }
@@ -82,7 +83,7 @@ internal static class MatchCommand
                 }
                 catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
                 {
-                    await Console.Error.WriteLineAsync($"cashapp match: {ex.Message}").ConfigureAwait(false);
+                    await Console.Error.WriteLineAsync($"cashapp match: {ControlCharacters.Escaped(ex.Message)}").ConfigureAwait(false);
                     await Console.Error.WriteLineAsync("cashapp match: nothing was written.").ConfigureAwait(false);
                     return 1;
                 }
@@ -112,7 +113,7 @@ internal static class MatchCommand
                     catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                     {
                         // The run's outputs are already in place: say so, rather than the "nothing was written" below.
-                        await Console.Error.WriteLineAsync($"cashapp match: --stats: {ex.Message}").ConfigureAwait(false);
+                        await Console.Error.WriteLineAsync($"cashapp match: --stats: {ControlCharacters.Escaped(ex.Message)}").ConfigureAwait(false);
                         await Console.Error.WriteLineAsync($"cashapp match: applications.csv and exceptions.csv were written to {options.OutputDirectory}; the figures were not.").ConfigureAwait(false);
                         return 1;
                     }
@@ -126,7 +127,7 @@ internal static class MatchCommand
                 // or an output that could not be written: the run's outputs are written whole or not at all (OutputFiles),
                 // so none leaves anything behind.
                 var where = ex is LedgerCapacityException ? options.OpenItemsPath + ": " : string.Empty;
-                await Console.Error.WriteLineAsync($"cashapp match: {where}{ex.Message}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"cashapp match: {where}{ControlCharacters.Escaped(ex.Message)}").ConfigureAwait(false);
                 await Console.Error.WriteLineAsync("cashapp match: nothing was written.").ConfigureAwait(false);
                 return 1;
             }

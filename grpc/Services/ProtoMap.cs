@@ -1,3 +1,5 @@
+using System.Globalization;
+using CashApp.Engine.Model;
 using CashApp.Parsers.Currency;
 using Google.Protobuf.WellKnownTypes;
 
@@ -47,6 +49,14 @@ internal static partial class ProtoMap
         if (value.Length > MaxKeyLength)
         {
             violations.Add(field, $"at most {MaxKeyLength} characters, found {value.Length}.");
+            return null;
+        }
+
+        // As the AR files' readers refuse them: a key is written to CSV files, logs and pages, which would each read a
+        // control character differently.
+        if (ControlCharacters.FirstIn(value) is var control and >= 0)
+        {
+            violations.Add(field, string.Create(CultureInfo.InvariantCulture, $"no control characters: found U+{(int)value[control]:X4} at character {control + 1}."));
             return null;
         }
 
