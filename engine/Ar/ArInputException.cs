@@ -1,4 +1,5 @@
 using CashApp.Engine.Model;
+
 namespace CashApp.Engine.Ar;
 
 /// <summary>

@@ -515,16 +515,11 @@ internal static class SubsetSum
             var high = SaturatingSubtract(target, negatives);
             next.Clear();
             int a = 0, b = 0;
+            // Every sum here is of a subset of the items, so it lies between the sum of all the negative items and that
+            // of all the positive ones, both added checked above: adding an item to one cannot pass the range of long.
+            // Only the window's ends, the target less what is still to come, can, and they are held at the range's ends.
             while (a < sums.Count || b < sums.Count)
             {
-                // A sum moved past the range of long is past the window: such sums are the last to move for a positive
-                // amount, the first for a negative one, so the merge's order holds without them.
-                if (b < sums.Count && !TryAdd(sums[b].Sum, amount, out _))
-                {
-                    b++;
-                    continue;
-                }
-
                 (long Sum, int Count) entry;
                 if (b >= sums.Count || (a < sums.Count && sums[a].Sum <= sums[b].Sum + amount))
                 {
@@ -583,15 +578,6 @@ internal static class SubsetSum
 
         // Past the range only when the signs differ and the result's is not a's.
         return ((a ^ b) & (a ^ difference)) >= 0;
-    }
-
-    /// <summary><paramref name="a"/> + <paramref name="b"/>, or false where it lies past the range of long.</summary>
-    private static bool TryAdd(long a, long b, out long sum)
-    {
-        sum = unchecked(a + b);
-
-        // Past the range only when the signs agree and the result's differs.
-        return ((a ^ sum) & (b ^ sum)) >= 0;
     }
 
     /// <summary><paramref name="a"/> - <paramref name="b"/>, held at the end of the range of long it would pass.</summary>

@@ -3,9 +3,9 @@ using System.Globalization;
 using CashApp.Engine.Ar;
 using CashApp.Engine.Batch;
 using CashApp.Engine.Matching;
+using CashApp.Engine.Model;
 using CashApp.Parsers.Common;
 using CashApp.Parsers.Currency;
-using CashApp.Engine.Model;
 
 namespace CashApp.Grpc.Cli;
 
@@ -91,7 +91,7 @@ internal static class MatchCommand
 
             if (OutputFolderProblem(options.OutputDirectory) is { } problem)
             {
-                await Console.Error.WriteLineAsync($"cashapp match: --out {options.OutputDirectory}: {problem}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"cashapp match: --out {ControlCharacters.Escaped(options.OutputDirectory)}: {problem}").ConfigureAwait(false);
                 return 2;
             }
 
@@ -114,7 +114,7 @@ internal static class MatchCommand
                     {
                         // The run's outputs are already in place: say so, rather than the "nothing was written" below.
                         await Console.Error.WriteLineAsync($"cashapp match: --stats: {ControlCharacters.Escaped(ex.Message)}").ConfigureAwait(false);
-                        await Console.Error.WriteLineAsync($"cashapp match: applications.csv and exceptions.csv were written to {options.OutputDirectory}; the figures were not.").ConfigureAwait(false);
+                        await Console.Error.WriteLineAsync($"cashapp match: applications.csv and exceptions.csv were written to {ControlCharacters.Escaped(options.OutputDirectory)}; the figures were not.").ConfigureAwait(false);
                         return 1;
                     }
                 }
@@ -126,7 +126,7 @@ internal static class MatchCommand
                 // A bad input, or a ledger past what one run holds; or a file that changed or got shorter while it was read,
                 // or an output that could not be written: the run's outputs are written whole or not at all (OutputFiles),
                 // so none leaves anything behind.
-                var where = ex is LedgerCapacityException ? options.OpenItemsPath + ": " : string.Empty;
+                var where = ex is LedgerCapacityException ? ControlCharacters.Escaped(options.OpenItemsPath) + ": " : string.Empty;
                 await Console.Error.WriteLineAsync($"cashapp match: {where}{ControlCharacters.Escaped(ex.Message)}").ConfigureAwait(false);
                 await Console.Error.WriteLineAsync("cashapp match: nothing was written.").ConfigureAwait(false);
                 return 1;
@@ -261,7 +261,7 @@ internal static class MatchCommand
         var bytes = BytesOrNever(value);
         if (bytes is null)
         {
-            await Console.Error.WriteLineAsync($"cashapp match: {variable}: expected a number of bytes (0 or more) or 'never', found '{value}'.").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"cashapp match: {variable}: expected a number of bytes (0 or more) or 'never', found '{ControlCharacters.Escaped(value)}'.").ConfigureAwait(false);
         }
 
         return bytes;

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Runtime.CompilerServices;
+using CashApp.Engine.Model;
 using CashApp.Parsers.Common;
 using CashApp.Parsers.Lockbox;
-using CashApp.Engine.Model;
 
 namespace CashApp.Grpc.Cli;
 

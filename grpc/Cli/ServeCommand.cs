@@ -1,7 +1,7 @@
 using System.CommandLine;
+using CashApp.Engine.Model;
 using CashApp.Grpc.Hosting;
 using CashApp.Grpc.Security;
-using CashApp.Engine.Model;
 
 namespace CashApp.Grpc.Cli;
 

@@ -82,7 +82,8 @@ internal sealed class FaultInterceptor(ILogger<FaultInterceptor> logger) : Inter
         return new RpcException(new Status(StatusCode.Internal, $"The server failed on this call (incident {incident}); " + WhatStays));
     }
 
-    // Not "nothing was stored": a stream's batches are committed as they arrive (Upsert, Ingest), and a failure or a
-    // cancellation after a commit leaves it stored. Sending the call again is how a client finishes it (grpc/README.md).
+    // Not "nothing was stored": an Upsert commits its batches as the stream arrives, an Ingest its batches once the file is
+    // checked, and a failure or a cancellation after a commit leaves it stored. Sending the call again is how a client
+    // finishes it (grpc/README.md).
     private const string WhatStays = "what it stored before then stays stored.";
 }

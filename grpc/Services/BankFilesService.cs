@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using CashApp.Store;
 using CashApp.Engine.Model;
+using CashApp.Store;
 using CashApp.Grpc.Hosting;
 using CashApp.Grpc.Matching;
 using CashApp.Grpc.Security;
