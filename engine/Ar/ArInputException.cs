@@ -1,3 +1,5 @@
+using CashApp.Engine.Model;
+
 namespace CashApp.Engine.Ar;
 
 /// <summary>
@@ -51,51 +53,13 @@ public sealed class ArInputException : FormatException
             : $"{Shown(fileName)}:{lineNumber}: column '{Shown(column)}': the row is not valid CSV ({found}): expected {expected}.");
 
     /// <summary>
-    /// A value or column name as a message shows it: a control character (a '\r' in a quoted field, an escape sequence)
-    /// written as an escape, so that a terminal neither hides it nor is driven by it. <see cref="Value"/> and
-    /// <see cref="Column"/> keep the text as read.
+    /// A value or column name as a message shows it, its control characters escaped (<see cref="ControlCharacters.Escaped"/>).
+    /// <see cref="Value"/> and <see cref="Column"/> keep the text as read.
     /// </summary>
-    internal static string Shown(string value)
-    {
-        if (!HasControl(value))
-        {
-            return value;
-        }
-
-        var shown = new System.Text.StringBuilder(value.Length + 8);
-        foreach (var c in value)
-        {
-            _ = c switch
-            {
-                '\r' => shown.Append("\\r"),
-                '\n' => shown.Append("\\n"),
-                '\t' => shown.Append("\\t"),
-                _ when char.IsControl(c) => shown.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)c:X4}"),
-                _ => shown.Append(c),
-            };
-        }
-
-        return shown.ToString();
-    }
+    internal static string Shown(string value) => ControlCharacters.Escaped(value);
 
     /// <summary>Whether <paramref name="text"/> holds a control character (<see cref="char.IsControl(char)"/>: C0, DEL, C1).</summary>
-    internal static bool HasControl(ReadOnlySpan<char> text) => text.ContainsAny(Controls);
-
-    // The control characters, searched as SearchValues: asked of every item's and customer's id, the generic
-    // ContainsAnyInRange boxed its two bounds on every call of code not yet compiled at tier 1, 86-167 MB of boxed chars in
-    // the 1M-payment day's loads (PERFORMANCE.md, "Session 46").
-    private static readonly System.Buffers.SearchValues<char> Controls = System.Buffers.SearchValues.Create(
-        string.Create(65, 0, static (controls, _) =>
-        {
-            var at = 0;
-            for (var c = '\0'; c <= '\u009F'; c++)
-            {
-                if (char.IsControl(c))
-                {
-                    controls[at++] = c;
-                }
-            }
-        }));
+    internal static bool HasControl(ReadOnlySpan<char> text) => ControlCharacters.FirstIn(text) >= 0;
 
     internal static ArInputException Empty(string fileName) =>
         new(fileName, 1, string.Empty, $"{Shown(fileName)}:1: the file is empty: expected a header row naming the columns, then a row per record.");

@@ -366,11 +366,12 @@ public sealed partial class CashMatcher
 
     /// <summary>Who the payer may be: known accounts first, then names, scored 0-100.</summary>
     private List<PayerCandidate> Payers(Analysis analysis) =>
-        analysis.Payers ??= (analysis.Prefetch is var (prefetch, at) ? prefetch.Take(at) : null) ?? PayersOf(analysis.Payment);
+        analysis.Payers ??= (analysis.Prefetch is var (prefetch, at) ? prefetch.TakeOrClaim(at) : null) ?? PayersOf(analysis.Payment);
 
     /// <summary>Who the payer may be, from what the bank said alone: safe to compute on any thread.</summary>
     private List<PayerCandidate> PayersOf(Payment payment)
     {
+        FindingPayers?.Invoke(payment);
         var payers = _customers.ByAccount(payment.PayerAccount);
         if (payers.Count == 0 && LearnedPayer(payment) is { } learned)
         {

@@ -705,12 +705,15 @@ public sealed partial class CashMatcher
         public void Deciding(int at, Analysis analysis)
         {
             Volatile.Write(ref _decidingAt, at);
-            if (analysis.Payers is null && Volatile.Read(ref _found[at]) is { } found)
+            if (analysis.Payers is null)
             {
-                analysis.Payers = found;
+                // Found here, or being found (then waited for); or claimed, so that this thread never starts on them.
+                analysis.Payers = PayerSlots.TakeOrClaim(ref _found[at]);
             }
-
-            _found[at] = null;
+            else
+            {
+                Volatile.Write(ref _found[at], PayerSlots.Taken);
+            }
         }
 
         public void Stop()
@@ -734,7 +737,7 @@ public sealed partial class CashMatcher
                 var (payment, analysis) = deferred[at];
                 if (analysis.Payers is null && !(analysis.Prefetch is var (prefetch, slot) && prefetch.Holds(slot)))
                 {
-                    Volatile.Write(ref _found[at], matcher.PayersOf(payment));
+                    PayerSlots.FindUnlessClaimed(ref _found[at], matcher, payment);
                 }
             }
 
@@ -745,7 +748,7 @@ public sealed partial class CashMatcher
             for (var at = Ahead(0); decideAhead && at < deferred.Count && !_stop; at = Ahead(at + 1))
             {
                 var analysis = deferred[at].Analysis;
-                var payers = analysis.Payers ?? Volatile.Read(ref _found[at]) ?? (analysis.Prefetch is var (prefetch, slot) ? prefetch.Peek(slot) : null);
+                var payers = analysis.Payers ?? PayerSlots.Waiting(Volatile.Read(ref _found[at])) ?? (analysis.Prefetch is var (prefetch, slot) ? prefetch.Peek(slot) : null);
                 if (payers is not null && matcher.GuessByPayer(analysis, payers) is { } guess)
                 {
                     Volatile.Write(ref _guessed[at], guess);
@@ -774,6 +777,9 @@ public sealed partial class CashMatcher
     /// (the tests check that nothing else holds them).
     /// </summary>
     internal Action<Payment, List<PayerCandidate>?>? LettingPayersGo { get; set; }
+
+    /// <summary>For the tests: told of each payment whose payers are looked up, on the thread that looks them up.</summary>
+    internal Action<Payment>? FindingPayers { get; set; }
 
     /// <summary>How many second-stage decisions were taken from a guess (for the tests, which check that some were).</summary>
     internal int GuessesTaken { get; private set; }
@@ -855,23 +861,27 @@ public sealed partial class CashMatcher
         public List<PayerCandidate>? Take(int at)
         {
             var found = Volatile.Read(ref _found[at]);
-            if (found is null || ReferenceEquals(found, Taken))
+            if (PayerSlots.Waiting(found) is null)
             {
                 return null;
             }
 
-            Volatile.Write(ref _found[at], Taken);
+            Volatile.Write(ref _found[at], PayerSlots.Taken);
             return found;
         }
 
+        /// <summary>
+        /// The payers of payment <paramref name="at"/> for the thread deciding it, which needs them now: those found, or
+        /// null when this thread has not started on them, and then it never will (the caller finds them). When this
+        /// thread is finding them that moment, the caller waits for them rather than find them a second time.
+        /// </summary>
+        public List<PayerCandidate>? TakeOrClaim(int at) => PayerSlots.TakeOrClaim(ref _found[at]);
+
         /// <summary>Whether payment <paramref name="at"/>'s payers were found and wait in its slot, not yet taken.</summary>
-        public bool Holds(int at) => Volatile.Read(ref _found[at]) is { } found && !ReferenceEquals(found, Taken);
+        public bool Holds(int at) => Peek(at) is not null;
 
         /// <summary>The payers waiting in payment <paramref name="at"/>'s slot, left there; null when none wait.</summary>
-        public List<PayerCandidate>? Peek(int at) => Volatile.Read(ref _found[at]) is { } found && !ReferenceEquals(found, Taken) ? found : null;
-
-        // What a slot holds once its payers have been taken.
-        private static readonly List<PayerCandidate> Taken = [];
+        public List<PayerCandidate>? Peek(int at) => PayerSlots.Waiting(Volatile.Read(ref _found[at]));
 
         public void Stop()
         {
@@ -881,9 +891,10 @@ public sealed partial class CashMatcher
 
         private void Work(CashMatcher matcher, IReadOnlyList<Payment> ordered)
         {
-            // Ahead of the matching thread; when it has caught up, on past it by a lead, so that the two rarely find the
-            // payers of one payment at once (no harm when they do: the same list, and the matching thread keeps its own).
-            // What it skips that way the matching thread does itself, or, for a quote-less payment, the pass below.
+            // Ahead of the matching thread; when it has caught up, on past it by a lead. A payment's payers are found by
+            // one thread only: by this one unless the matching thread has claimed them (PayerSlots), and the matching
+            // thread, reaching a payment whose payers this one is finding, waits for them. What this thread skips the
+            // matching thread finds itself, or, for a quote-less payment, the pass below.
             for (var at = 0; at < ordered.Count && !_stop; at++)
             {
                 if (Volatile.Read(ref _matchingAt) is var matching && at <= matching)
@@ -910,16 +921,16 @@ public sealed partial class CashMatcher
                 }
                 else if (Named(payment))
                 {
-                    Volatile.Write(ref _found[at], matcher.PayersOf(payment));
+                    PayerSlots.FindUnlessClaimed(ref _found[at], matcher, payment);
                 }
             }
 
             // Then the quote-less payments: they are decided in the second stage.
             for (var at = 0; at < ordered.Count && !_stop; at++)
             {
-                if (Named(ordered[at]) && Quoteless(ordered[at]) && Volatile.Read(ref _found[at]) is null)
+                if (Named(ordered[at]) && Quoteless(ordered[at]))
                 {
-                    Volatile.Write(ref _found[at], matcher.PayersOf(ordered[at]));
+                    PayerSlots.FindUnlessClaimed(ref _found[at], matcher, ordered[at]);
                 }
             }
         }

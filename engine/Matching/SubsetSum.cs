@@ -81,8 +81,13 @@ internal static class SubsetSum
                     continue;
                 }
 
+                // The partners' sums are longs: a difference past the range of long is none of them.
+                if (!TrySubtract(target, sum, out var wanted))
+                {
+                    continue;
+                }
+
                 var highest = 63 - BitOperations.LeadingZeroCount(mask);
-                var wanted = target - sum;
                 for (var partner = table.First(wanted); partner >= 0; partner = table.Next[partner])
                 {
                     if (table.Sums[partner] != wanted)
@@ -378,9 +383,9 @@ internal static class SubsetSum
         // The largest first: the window of sums the rest can still carry to the target narrows fastest.
         items.Sort((a, b) => Math.Abs(b).CompareTo(Math.Abs(a)));
         var sizes = Math.Min(maxSize, items.Count);
-        var low = Math.Max(negatives, target - positives);
-        var high = Math.Min(positives, target - negatives);
-        var width = (double)(high - low + 1);
+        var low = Math.Max(negatives, SaturatingSubtract(target, positives));
+        var high = Math.Min(positives, SaturatingSubtract(target, negatives));
+        var width = (double)high - low + 1;
         var words = (long)Math.Ceiling(width / 64);
 
         // The list holds at most one entry per sum, and at most the subsets of up to `sizes` of the items so far
@@ -404,7 +409,7 @@ internal static class SubsetSum
         var unbounded = sizes >= items.Count;
         var layers = unbounded ? 1 : sizes + 1;
         var bitsCost = (double)items.Count * layers * words;
-        return bitsCost < listCost && bitsCost <= budget && layers * words <= MaxReachWords
+        return bitsCost < listCost && bitsCost <= budget && words <= MaxReachWords / layers
             ? ReachesByBits(items, target, low, unbounded ? 0 : sizes, (int)words)
             : ReachesByList(items, target, positives, negatives, sizes, budget);
     }
@@ -506,10 +511,13 @@ internal static class SubsetSum
             }
 
             // What the items still to come can add: a sum outside [target - positives, target - negatives] is lost.
-            var low = target - positives;
-            var high = target - negatives;
+            var low = SaturatingSubtract(target, positives);
+            var high = SaturatingSubtract(target, negatives);
             next.Clear();
             int a = 0, b = 0;
+            // Every sum here is of a subset of the items, so it lies between the sum of all the negative items and that
+            // of all the positive ones, both added checked above: adding an item to one cannot pass the range of long.
+            // Only the window's ends, the target less what is still to come, can, and they are held at the range's ends.
             while (a < sums.Count || b < sums.Count)
             {
                 (long Sum, int Count) entry;
@@ -562,6 +570,19 @@ internal static class SubsetSum
 
         return Reach.No;
     }
+
+    /// <summary><paramref name="a"/> - <paramref name="b"/>, or false where it lies past the range of long.</summary>
+    private static bool TrySubtract(long a, long b, out long difference)
+    {
+        difference = unchecked(a - b);
+
+        // Past the range only when the signs differ and the result's is not a's.
+        return ((a ^ b) & (a ^ difference)) >= 0;
+    }
+
+    /// <summary><paramref name="a"/> - <paramref name="b"/>, held at the end of the range of long it would pass.</summary>
+    private static long SaturatingSubtract(long a, long b) =>
+        TrySubtract(a, b, out var difference) ? difference : a < b ? long.MinValue : long.MaxValue;
 
     private static long Gcd(long a, long b)
     {

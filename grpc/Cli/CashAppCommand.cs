@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CashApp.Engine.Model;
 
 namespace CashApp.Grpc.Cli;
 
@@ -31,7 +32,7 @@ internal static class CashAppCommand
         {
             if (path is not null && NotAFile(path) is { } why)
             {
-                await Console.Error.WriteLineAsync($"cashapp {verb}: {path}: {why}.").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"cashapp {verb}: {ControlCharacters.Escaped(path)}: {why}.").ConfigureAwait(false);
                 return false;
             }
         }

@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using CashApp.Engine.Batch;
+using CashApp.Engine.Model;
 using CashApp.Store;
 
 namespace CashApp.Grpc.Cli;
@@ -24,7 +25,7 @@ internal static class ExportCommand
             var text = parse.GetValue(since)!;
             if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var from))
             {
-                await Console.Error.WriteLineAsync($"cashapp export: --since '{text}' is not an ISO 8601 date or time.").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"cashapp export: --since '{ControlCharacters.Escaped(text)}' is not an ISO 8601 date or time.").ConfigureAwait(false);
                 return 2;
             }
 
@@ -32,7 +33,7 @@ internal static class ExportCommand
             var path = parse.GetValue(db)?.FullName ?? StoreLocation.DefaultSqlitePath;
             if (connectionString is null && !File.Exists(path))
             {
-                await Console.Error.WriteLineAsync($"cashapp export: {path}: no such ledger database.").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"cashapp export: {ControlCharacters.Escaped(path)}: no such ledger database.").ConfigureAwait(false);
                 return 2;
             }
 
@@ -52,7 +53,7 @@ internal static class ExportCommand
                     ?? (targets.Take(t).FirstOrDefault(other => ExportTarget.PathComparer.Equals(other.Path, target.Path)) is { } earlier ? $"is {earlier.Option}'s file too; expected a file of its own." : null);
                 if (problem is not null)
                 {
-                    await Console.Error.WriteLineAsync($"cashapp export: {target.Option} {target.Given}: {problem}").ConfigureAwait(false);
+                    await Console.Error.WriteLineAsync($"cashapp export: {target.Option} {ControlCharacters.Escaped(target.Given)}: {problem}").ConfigureAwait(false);
                     return 2;
                 }
             }
@@ -64,7 +65,7 @@ internal static class ExportCommand
             }
             catch (DbException ex)
             {
-                await Console.Error.WriteLineAsync($"cashapp export: {(connectionString is null ? path : "--sqlserver")}: cannot open the ledger: {ex.Message}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"cashapp export: {(connectionString is null ? ControlCharacters.Escaped(path) : "--sqlserver")}: cannot open the ledger: {ControlCharacters.Escaped(ex.Message)}").ConfigureAwait(false);
                 await Console.Error.WriteLineAsync("cashapp export: nothing was written.").ConfigureAwait(false);
                 return 1;
             }
@@ -104,10 +105,10 @@ internal static class ExportCommand
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                await Console.Error.WriteLineAsync($"cashapp export: {writing.Option} {writing.Given}: {ex.Message}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"cashapp export: {writing.Option} {ControlCharacters.Escaped(writing.Given)}: {ControlCharacters.Escaped(ex.Message)}").ConfigureAwait(false);
                 await Console.Error.WriteLineAsync(committed == 0
                     ? "cashapp export: nothing was written."
-                    : $"cashapp export: {targets[0].Given} was written; {writing.Given} was not.").ConfigureAwait(false);
+                    : $"cashapp export: {ControlCharacters.Escaped(targets[0].Given)} was written; {ControlCharacters.Escaped(writing.Given)} was not.").ConfigureAwait(false);
                 return 1;
             }
             finally

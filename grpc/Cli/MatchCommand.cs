@@ -3,6 +3,7 @@ using System.Globalization;
 using CashApp.Engine.Ar;
 using CashApp.Engine.Batch;
 using CashApp.Engine.Matching;
+using CashApp.Engine.Model;
 using CashApp.Parsers.Common;
 using CashApp.Parsers.Currency;
 
@@ -60,7 +61,7 @@ internal static class MatchCommand
                 }
                 catch (MatchPolicyException ex)
                 {
-                    await Console.Error.WriteLineAsync($"cashapp match: {ex.Message}").ConfigureAwait(false);
+                    await Console.Error.WriteLineAsync($"cashapp match: {ControlCharacters.Escaped(ex.Message)}").ConfigureAwait(false);
                     await Console.Error.WriteLineAsync("cashapp match: nothing was written.").ConfigureAwait(false);
                     return 1;
                 }
@@ -82,7 +83,7 @@ internal static class MatchCommand
                 }
                 catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
                 {
-                    await Console.Error.WriteLineAsync($"cashapp match: {ex.Message}").ConfigureAwait(false);
+                    await Console.Error.WriteLineAsync($"cashapp match: {ControlCharacters.Escaped(ex.Message)}").ConfigureAwait(false);
                     await Console.Error.WriteLineAsync("cashapp match: nothing was written.").ConfigureAwait(false);
                     return 1;
                 }
@@ -90,7 +91,7 @@ internal static class MatchCommand
 
             if (OutputFolderProblem(options.OutputDirectory) is { } problem)
             {
-                await Console.Error.WriteLineAsync($"cashapp match: --out {options.OutputDirectory}: {problem}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"cashapp match: --out {ControlCharacters.Escaped(options.OutputDirectory)}: {problem}").ConfigureAwait(false);
                 return 2;
             }
 
@@ -112,8 +113,8 @@ internal static class MatchCommand
                     catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                     {
                         // The run's outputs are already in place: say so, rather than the "nothing was written" below.
-                        await Console.Error.WriteLineAsync($"cashapp match: --stats: {ex.Message}").ConfigureAwait(false);
-                        await Console.Error.WriteLineAsync($"cashapp match: applications.csv and exceptions.csv were written to {options.OutputDirectory}; the figures were not.").ConfigureAwait(false);
+                        await Console.Error.WriteLineAsync($"cashapp match: --stats: {ControlCharacters.Escaped(ex.Message)}").ConfigureAwait(false);
+                        await Console.Error.WriteLineAsync($"cashapp match: applications.csv and exceptions.csv were written to {ControlCharacters.Escaped(options.OutputDirectory)}; the figures were not.").ConfigureAwait(false);
                         return 1;
                     }
                 }
@@ -125,8 +126,8 @@ internal static class MatchCommand
                 // A bad input, or a ledger past what one run holds; or a file that changed or got shorter while it was read,
                 // or an output that could not be written: the run's outputs are written whole or not at all (OutputFiles),
                 // so none leaves anything behind.
-                var where = ex is LedgerCapacityException ? options.OpenItemsPath + ": " : string.Empty;
-                await Console.Error.WriteLineAsync($"cashapp match: {where}{ex.Message}").ConfigureAwait(false);
+                var where = ex is LedgerCapacityException ? ControlCharacters.Escaped(options.OpenItemsPath) + ": " : string.Empty;
+                await Console.Error.WriteLineAsync($"cashapp match: {where}{ControlCharacters.Escaped(ex.Message)}").ConfigureAwait(false);
                 await Console.Error.WriteLineAsync("cashapp match: nothing was written.").ConfigureAwait(false);
                 return 1;
             }
@@ -260,7 +261,7 @@ internal static class MatchCommand
         var bytes = BytesOrNever(value);
         if (bytes is null)
         {
-            await Console.Error.WriteLineAsync($"cashapp match: {variable}: expected a number of bytes (0 or more) or 'never', found '{value}'.").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"cashapp match: {variable}: expected a number of bytes (0 or more) or 'never', found '{ControlCharacters.Escaped(value)}'.").ConfigureAwait(false);
         }
 
         return bytes;

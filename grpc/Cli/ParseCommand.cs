@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Runtime.CompilerServices;
+using CashApp.Engine.Model;
 using CashApp.Parsers.Common;
 using CashApp.Parsers.Lockbox;
 
@@ -53,7 +54,7 @@ internal static class ParseCommand
             }
             catch (LockboxLayoutException ex)
             {
-                await Console.Error.WriteLineAsync($"cashapp parse: {ex.Message}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"cashapp parse: {ControlCharacters.Escaped(ex.Message)}").ConfigureAwait(false);
                 return 1;
             }
 
@@ -126,13 +127,13 @@ internal static class ParseCommand
         }
         catch (BankFileFormatException ex)
         {
-            await error.WriteLineAsync($"cashapp parse: {ex.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"cashapp parse: {ControlCharacters.Escaped(ex.Message)}").ConfigureAwait(false);
             return 1;
         }
         catch (IOException ex)
         {
             // The file could not be read to its end (it changed, or the disk failed): said as plainly as a format error.
-            await error.WriteLineAsync($"cashapp parse: {ex.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"cashapp parse: {ControlCharacters.Escaped(ex.Message)}").ConfigureAwait(false);
             return 1;
         }
 

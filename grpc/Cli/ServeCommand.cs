@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CashApp.Engine.Model;
 using CashApp.Grpc.Hosting;
 using CashApp.Grpc.Security;
 
@@ -75,7 +76,7 @@ internal static class ServeCommand
             }
             catch (Exception ex) when (ex is ServeConfigurationException or ApiKeyFileException)
             {
-                await Console.Error.WriteLineAsync($"cashapp serve: {ex.Message}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"cashapp serve: {ControlCharacters.Escaped(ex.Message)}").ConfigureAwait(false);
                 return 2;
             }
 

@@ -65,7 +65,7 @@ internal sealed class FaultInterceptor(ILogger<FaultInterceptor> logger) : Inter
     {
         if (exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
         {
-            return new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled; nothing of it was stored."));
+            return new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled; " + WhatStays));
         }
 
         var caller = context.UserState.TryGetValue(CallerContext.Key, out var value) && value is Caller known ? known.Name : "anonymous";
@@ -79,6 +79,11 @@ internal sealed class FaultInterceptor(ILogger<FaultInterceptor> logger) : Inter
 
         var incident = Guid.NewGuid().ToString("N")[..12];
         Log.Unexpected(logger, exception, context.Method, caller + " (incident " + incident + ")");
-        return new RpcException(new Status(StatusCode.Internal, $"The server failed on this call (incident {incident}); nothing of it was stored."));
+        return new RpcException(new Status(StatusCode.Internal, $"The server failed on this call (incident {incident}); " + WhatStays));
     }
+
+    // Not "nothing was stored": an Upsert commits its batches as the stream arrives, an Ingest its batches once the file is
+    // checked, and a failure or a cancellation after a commit leaves it stored. Sending the call again is how a client
+    // finishes it (grpc/README.md).
+    private const string WhatStays = "what it stored before then stays stored.";
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using CashApp.Engine.Model;
 using CashApp.Store;
 using CashApp.Grpc.Hosting;
 using CashApp.Grpc.Matching;
@@ -125,9 +126,10 @@ internal sealed class BankFilesService(LedgerService ledger, ServeOptions option
         {
             violations.Add("file_name", "required on the first chunk.");
         }
-        else if (name.Length > MaxFileNameLength || name.AsSpan().IndexOfAny(['/', '\\', '\0']) >= 0)
+        else if (name.Length > MaxFileNameLength || name.AsSpan().IndexOfAny('/', '\\') >= 0 || ControlCharacters.FirstIn(name) >= 0)
         {
-            violations.Add("file_name", $"a plain file name of at most {MaxFileNameLength} characters, without folders.");
+            // The name is stored, listed on the worklist and written in every message about the file.
+            violations.Add("file_name", $"a plain file name of at most {MaxFileNameLength} characters, without folders or control characters.");
         }
 
         if (chunk.LockboxLayout.Length > MaxLayoutLength)

@@ -8,8 +8,8 @@ internal static partial class ProtoMap
     /// <summary>An open item from the wire; null (with violations) when invalid. <paramref name="field"/> is its path, such as <c>items[3]</c>.</summary>
     public static OpenItem? ToDomain(V1.OpenItem item, FieldPath field, Violations violations)
     {
-        var id = Key(item.ItemId, field.Member("item_id"), violations);
-        var customer = Key(item.CustomerId, field.Member("customer_id"), violations);
+        var id = IdKey(item.ItemId, field.Member("item_id"), violations);
+        var customer = IdKey(item.CustomerId, field.Member("customer_id"), violations);
         var number = Key(item.InvoiceNumber, field.Member("invoice_number"), violations);
         var po = Key(item.PoNumber, field.Member("po_number"), violations, required: false);
         var name = Text(item.CustomerName, field.Member("customer_name"), violations);
@@ -66,14 +66,14 @@ internal static partial class ProtoMap
     /// <summary>A customer from the wire; null (with violations) when invalid.</summary>
     public static Customer? ToDomain(V1.Customer customer, FieldPath field, Violations violations)
     {
-        var id = Key(customer.CustomerId, field.Member("customer_id"), violations);
+        var id = IdKey(customer.CustomerId, field.Member("customer_id"), violations);
         var name = Text(customer.Name, field.Member("name"), violations);
         if (name is null && customer.Name.Length == 0)
         {
             violations.Add(field.Member("name"), "required.");
         }
 
-        var parent = Key(customer.ParentId, field.Member("parent_id"), violations, required: false);
+        var parent = IdKey(customer.ParentId, field.Member("parent_id"), violations, required: false);
         if (parent is not null && parent == id)
         {
             violations.Add(field.Member("parent_id"), "a customer cannot be its own parent.");

@@ -1,3 +1,5 @@
+using System.Globalization;
+using CashApp.Engine.Model;
 using CashApp.Parsers.Currency;
 using Google.Protobuf.WellKnownTypes;
 
@@ -51,6 +53,27 @@ internal static partial class ProtoMap
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// An item's or customer's id (<c>item_id</c>, <c>customer_id</c>, <c>parent_id</c>): a <see cref="Key"/> without control
+    /// characters, as the AR files' readers refuse them. The id is stored and written to CSV files, logs and pages, which
+    /// would each read one differently, and a ledger exported with one could not be read back.
+    /// </summary>
+    internal static string? IdKey(string value, FieldPath field, Violations violations, bool required = true)
+    {
+        if (Key(value, field, violations, required) is not { } key)
+        {
+            return null;
+        }
+
+        if (ControlCharacters.FirstIn(key) is var control and >= 0)
+        {
+            violations.Add(field, string.Create(CultureInfo.InvariantCulture, $"no control characters: found U+{(int)key[control]:X4} at character {control + 1}."));
+            return null;
+        }
+
+        return key;
     }
 
     internal static string? Text(string value, FieldPath field, Violations violations)

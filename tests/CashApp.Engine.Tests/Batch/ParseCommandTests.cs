@@ -250,6 +250,24 @@ public sealed class ParseCommandTests : IDisposable
         Assert.Contains($"{path}:5003: the file ends before the 49 trailer", error.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Parse_BadFileWhoseNameHoldsControlCharacters_NamesItEscaped()
+    {
+        // A terminal escape in a file's name (one colouring the rest of the line) is shown, not obeyed.
+        var path = Path.Combine(_dir, "cut\u001b[31m\tday.bai2");
+        await File.WriteAllTextAsync(path, Bai2WithDetails(3, trailers: false));
+        using var output = new MemoryStream();
+        using var error = new StringWriter();
+
+        var code = await ParseCommand.RunAsync(path, new BankFileReadOptions(), output, error, CancellationToken.None);
+
+        Assert.Equal(1, code);
+        Assert.Equal(0, output.Length);
+        var shown = Path.Combine(_dir, "cut\\u001B[31m\\tday.bai2");
+        Assert.StartsWith($"cashapp parse: {shown}:6: the file ends before the 49 trailer", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(error.ToString(), c => char.IsControl(c) && c != '\n' && c != '\r');
+    }
+
     /// <summary>
     /// The rows are written on a second thread in blocks of transactions: many blocks and a last one part full come out
     /// whole and in file order, the bytes one writer on the reading thread writes for the same transactions.

@@ -132,4 +132,94 @@ public sealed class SubsetSumTests
         var amounts = Enumerable.Range(0, 60).Select(_ => random.NextInt64(1_000_000_00, 9_000_000_000_00)).ToArray();
         Assert.Equal(Reach.Unknown, SubsetSum.Reaches(amounts, 12_345_678_901_23, maxSize: 60, budget: 1_000));
     }
+
+    /// <summary>The oracle in 128 bits: every subset of at most <paramref name="maxSize"/> items whose sum, never wrapped, is the target.</summary>
+    private static HashSet<ulong> BruteForceWide(long[] amounts, long target, int maxSize)
+    {
+        var found = new HashSet<ulong>();
+        for (ulong mask = 1; mask < 1UL << amounts.Length; mask++)
+        {
+            Int128 sum = 0;
+            for (var i = 0; i < amounts.Length; i++)
+            {
+                sum += (mask & (1UL << i)) != 0 ? amounts[i] : 0;
+            }
+
+            if (BitOperations.PopCount(mask) <= maxSize && sum == target)
+            {
+                found.Add(mask);
+            }
+        }
+
+        return found;
+    }
+
+    [Fact]
+    public void Find_TargetFarBelowZero_TakesNoPairWhoseDifferenceWrapped()
+    {
+        // Three items make 2^62; the target less that wraps past long.MinValue to 2^62 + 10, which the fourth item is. The
+        // four together make 2^63 + 10, not the target: there is no solution.
+        long[] amounts = [1L << 60, 1L << 60, 1L << 61, (1L << 62) + 10];
+        var found = SubsetSum.Find(amounts, long.MinValue + 10, maxSize: 4, limit: 2, budget: long.MaxValue, out var exhausted);
+        Assert.False(exhausted);
+        Assert.Empty(found);
+    }
+
+    [Fact]
+    public void Reaches_SumsAtTheEndsOfLong_AnswersAsTheirTrueSums()
+    {
+        // The positives make long.MaxValue: the target less them is past long.MinValue, and the window of sums still
+        // wanted must not wrap to the far end. The credit alone makes the target.
+        long[] amounts = [1L << 62, (1L << 62) - 1, -3];
+        Assert.Equal(Reach.Yes, SubsetSum.Reaches(amounts, -3, maxSize: 3, budget: long.MaxValue));
+        Assert.Equal(Reach.No, SubsetSum.Reaches(amounts, -2, maxSize: 3, budget: long.MaxValue));
+        Assert.Equal(Reach.Yes, SubsetSum.Reaches(amounts, long.MaxValue - 3, maxSize: 3, budget: long.MaxValue));
+    }
+
+    [Property(MaxTest = 500, Replay = "(77,13)")]
+    public Property FindAndReaches_AmountsNearTheEndsOfLong_AgreeWithTheirTrueSums() =>
+        Prop.ForAll(ArbMap.Default.ArbFor<int>(), seed =>
+        {
+            // Positives that together make at most long.MaxValue and credits at least long.MinValue + 1, so that no sum of
+            // them wraps, and targets anywhere in that range: a sum of one sign less the target may pass either end.
+            var random = new Random(seed);
+            var amounts = new List<long>();
+            foreach (var (total, count) in new[] { (random.NextInt64(1, long.MaxValue), random.Next(0, 6)), (-random.NextInt64(1, long.MaxValue), random.Next(0, 5)) })
+            {
+                var left = total;
+                for (var i = 0; i < count && left != 0; i++)
+                {
+                    var part = i == count - 1 ? left : (long)(left * random.NextDouble());
+                    if (part != 0)
+                    {
+                        amounts.Add(part);
+                        left -= part;
+                    }
+                }
+            }
+
+            if (amounts.Count == 0)
+            {
+                return true.ToProperty();
+            }
+
+            var shuffled = amounts.OrderBy(_ => random.Next()).ToArray();
+            var maxSize = random.Next(1, shuffled.Length + 2);
+            var target = random.Next(3) switch
+            {
+                0 => shuffled.Where((_, i) => random.Next(2) == 0).Take(maxSize).Aggregate(0L, (a, b) => a + b),
+                1 => random.Next(2) == 0 ? long.MinValue + random.Next(1, 1000) : long.MaxValue - random.Next(0, 1000),
+                _ => random.NextInt64(long.MinValue + 1, long.MaxValue),
+            };
+            if (target == 0)
+            {
+                target = 1;
+            }
+
+            var expected = BruteForceWide(shuffled, target, maxSize);
+            var found = SubsetSum.Find(shuffled, target, maxSize, limit: int.MaxValue, budget: long.MaxValue, out var exhausted);
+            var reach = SubsetSum.Reaches(shuffled, target, maxSize, budget: long.MaxValue);
+            return (!exhausted && found.ToHashSet().SetEquals(expected) && found.Count == expected.Count && reach == (expected.Count > 0 ? Reach.Yes : Reach.No))
+                .Label($"amounts [{string.Join(", ", shuffled)}], target {target}, at most {maxSize}: found {found.Count}, expected {expected.Count}, reach {reach}");
+        });
 }

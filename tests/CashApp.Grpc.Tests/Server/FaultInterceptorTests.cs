@@ -38,7 +38,7 @@ public sealed class FaultInterceptorTests
             interceptor.UnaryServerHandler<string, string>("request", new Context(), (_, _) => throw new InvalidOperationException("secret detail")));
 
         Assert.Equal(StatusCode.Internal, failed.StatusCode);
-        Assert.Matches("^The server failed on this call \\(incident [0-9a-f]{12}\\); nothing of it was stored\\.$", failed.Status.Detail);
+        Assert.Matches("^The server failed on this call \\(incident [0-9a-f]{12}\\); what it stored before then stays stored\\.$", failed.Status.Detail);
     }
 
     /// <summary>A call's context with nothing but a method's name and no caller.</summary>

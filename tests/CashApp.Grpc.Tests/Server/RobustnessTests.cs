@@ -80,6 +80,23 @@ public sealed class RobustnessTests(ServerFixture server)
         Assert.Equal("file_name", Assert.Single(ex.FieldViolations()).Field);
     }
 
+    [Theory]
+    [InlineData("day\u001b[31m.bai2")]
+    [InlineData("day\r.bai2")]
+    [InlineData("day\u0085.bai2")]
+    public async Task Ingest_FileNameWithAControlCharacter_InvalidArgument_NothingStored(string name)
+    {
+        // The name is stored, listed on the worklist and written in every message about the file. The content is a valid
+        // file, so only the name can be refused.
+        var bytes = Encoding.ASCII.GetBytes(await DemoLockboxAsync());
+        var ex = await Assert.ThrowsAsync<RpcException>(() => server.BankFiles("treasury").IngestAsync(name, bytes));
+        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        var violation = Assert.Single(ex.FieldViolations());
+        Assert.Equal("file_name", violation.Field);
+        Assert.Contains("without folders or control characters", violation.Description, StringComparison.Ordinal);
+        Assert.DoesNotContain(await server.Store.ListBankFilesAsync(1000), f => f.Name == name);
+    }
+
     [Fact]
     public async Task Ingest_FileNameWithFolders_InvalidArgument()
     {
@@ -110,6 +127,31 @@ public sealed class RobustnessTests(ServerFixture server)
         var fields = ex.FieldViolations().Select(v => v.Field).ToList();
         Assert.Equal(["items[1].currency", "items[2].due_date", "items[2].open_amount_minor"], fields.Order(StringComparer.Ordinal));
         Assert.Null(await server.Store.GetOpenItemAsync("ROBUST-1"));
+    }
+
+    [Fact]
+    public async Task Upsert_KeysWithControlCharacters_InvalidArgumentNamingFieldAndCharacter_NothingStored()
+    {
+        // As the AR files' readers refuse them: a key is written to CSV files, logs and pages.
+        var item = new V1.OpenItem
+        {
+            ItemId = "ROBUST-C\u0001", DocType = V1.DocType.Invoice, CustomerId = "C-R\tX", InvoiceNumber = "INV-R-9", Currency = "USD", OpenAmountMinor = 100,
+            DocDate = new Google.Type.Date { Year = 2026, Month = 1, Day = 1 }, DueDate = new Google.Type.Date { Year = 2026, Month = 2, Day = 1 },
+        };
+        var customer = new V1.Customer { CustomerId = "C-R\u007F", Name = "ROBUST CONTROLS LLC", ParentId = "C-\u0085P" };
+
+        var items = await Assert.ThrowsAsync<RpcException>(() => server.OpenItems("ar-system").UpsertAsync([item]));
+        var customers = await Assert.ThrowsAsync<RpcException>(() => server.Customers("ar-system").UpsertAsync([customer]));
+
+        Assert.Equal(StatusCode.InvalidArgument, items.StatusCode);
+        Assert.Equal(
+            [("items[0].customer_id", "no control characters: found U+0009 at character 4."), ("items[0].item_id", "no control characters: found U+0001 at character 9.")],
+            items.FieldViolations().Select(v => (v.Field, v.Description)).OrderBy(v => v.Field, StringComparer.Ordinal));
+        Assert.Equal(StatusCode.InvalidArgument, customers.StatusCode);
+        Assert.Equal(
+            [("customers[0].customer_id", "no control characters: found U+007F at character 4."), ("customers[0].parent_id", "no control characters: found U+0085 at character 3.")],
+            customers.FieldViolations().Select(v => (v.Field, v.Description)).OrderBy(v => v.Field, StringComparer.Ordinal));
+        Assert.Null(await server.Store.GetOpenItemAsync("ROBUST-C\u0001"));
     }
 
     [Fact]
