@@ -8,9 +8,10 @@ public sealed partial class CashMatcher
 {
     /// <summary>
     /// A payment's slot for its payers, between the matching thread and a helper finding them ahead of it: empty (null),
-    /// claimed by the helper while it finds them (<see cref="Working"/>), holding them, or taken (<see cref="Taken"/>: by
-    /// the matching thread, with the payers or with the claim to find them itself). Only the helper claims an empty slot
-    /// to find its payers, and then only it writes the slot until it holds them; only the matching thread takes.
+    /// claimed while a thread finds them (<see cref="Working"/>), holding them, or taken (<see cref="Taken"/>: by the
+    /// matching thread, with the payers or with the claim to find them itself; or left so by a claim that found none).
+    /// An empty slot is claimed once, by the helper or by the matching thread doing the helper's work while it waits for
+    /// another payment's payers; only the claimer writes the slot until it is done; only the matching thread takes.
     /// </summary>
     /// <remarks>
     /// Before, the helper wrote a slot when it had found the payers, and the matching thread, reaching a payment whose
@@ -32,34 +33,41 @@ public sealed partial class CashMatcher
             slot is null || ReferenceEquals(slot, Taken) || ReferenceEquals(slot, Working) ? null : slot;
 
         /// <summary>
-        /// On the helper: finds <paramref name="payment"/>'s payers into an empty slot, claimed first; leaves a slot the
-        /// matching thread has taken, or that already holds payers, alone. A lookup that throws empties the slot again,
-        /// so that the matching thread never waits for it.
+        /// Claims an empty slot for <paramref name="helper"/>'s work on payment <paramref name="at"/> and does it, on
+        /// whichever thread calls (the helper's own, or the matching thread helping while it waits); leaves a slot some
+        /// thread has started on, or taken, alone. The slot then holds the payers found; when the work found none, or threw,
+        /// it is marked taken, so that no thread claims it again and the matching thread, which never waits for it, finds
+        /// the payers itself if it needs them. True when this call did the work.
         /// </summary>
-        public static void FindUnlessClaimed(ref List<PayerCandidate>? slot, CashMatcher matcher, Payment payment)
+        public static bool Claim<THelper>(ref List<PayerCandidate>? slot, THelper helper, int at)
+            where THelper : IPayerHelper
         {
             if (Interlocked.CompareExchange(ref slot, Working, null) is not null)
             {
-                return;
+                return false;
             }
 
             List<PayerCandidate>? found = null;
             try
             {
-                found = matcher.PayersOf(payment);
+                found = helper.Find(at);
             }
             finally
             {
-                Volatile.Write(ref slot, found);
+                Volatile.Write(ref slot, found ?? Taken);
             }
+
+            return true;
         }
 
         /// <summary>
-        /// On the matching thread, which needs the payers now: those the slot holds, taken; or null when the helper has
-        /// not started on them, and the slot is taken so that it never will (the caller finds them). While the helper is
-        /// finding them, this waits for them.
+        /// On the matching thread, which needs payment <paramref name="at"/>'s payers now: those the slot holds, taken; or
+        /// null when no thread has started on them, and the slot is taken so that none will (the caller finds them).
+        /// While another thread is finding them, this waits, doing the helper's work for the payments after
+        /// <paramref name="at"/> meanwhile (<see cref="IPayerHelper.HelpAhead"/>) rather than nothing.
         /// </summary>
-        public static List<PayerCandidate>? TakeOrClaim(ref List<PayerCandidate>? slot)
+        public static List<PayerCandidate>? TakeOrClaim<THelper>(ref List<PayerCandidate>? slot, THelper helper, int at)
+            where THelper : IPayerHelper
         {
             var wait = new SpinWait();
             while (true)
@@ -76,9 +84,26 @@ public sealed partial class CashMatcher
                     return held;
                 }
 
-                // A lookup takes some tens of microseconds: spin, then yield, but never sleep a millisecond for it.
-                wait.SpinOnce(sleep1Threshold: -1);
+                // A lookup takes some tens of microseconds: another payment's work, or a spin, then a yield, but never a
+                // millisecond's sleep.
+                if (!helper.HelpAhead(at))
+                {
+                    wait.SpinOnce(sleep1Threshold: -1);
+                }
             }
         }
+    }
+
+    /// <summary>A thread finding payers ahead of the matching thread, as <see cref="PayerSlots"/> sees it.</summary>
+    private interface IPayerHelper
+    {
+        /// <summary>The work for payment <paramref name="at"/> on a slot claimed for it: its payers, or null when none were found.</summary>
+        List<PayerCandidate>? Find(int at);
+
+        /// <summary>
+        /// On the matching thread, waiting for payment <paramref name="at"/>'s payers: the work for one of the payments
+        /// after it that no thread has started on, claimed and done; false when there is none.
+        /// </summary>
+        bool HelpAhead(int at);
     }
 }

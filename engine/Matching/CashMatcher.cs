@@ -671,7 +671,7 @@ public sealed partial class CashMatcher
     /// (a third of the matching thread's time on the 200k day) ran on one core while the other stood idle, and waited
     /// for the payers of the whole stage before the first of them. Now the two overlap.
     /// </remarks>
-    private sealed class DeferredPayers
+    private sealed class DeferredPayers : IPayerHelper
     {
         // How far past the matching thread this goes on when the matching thread has caught up with it.
         private const int Lead = 4;
@@ -681,11 +681,15 @@ public sealed partial class CashMatcher
         // The decisions guessed ahead (GuessByPayer), by payment; null where none was made.
         private readonly ByPayerGuess?[] _guessed;
         private readonly Task _worker;
+        private readonly CashMatcher _matcher;
+        private readonly List<(Payment Payment, Analysis Analysis)> _deferred;
         private int _decidingAt = -1;
         private volatile bool _stop;
 
         public DeferredPayers(CashMatcher matcher, List<(Payment Payment, Analysis Analysis)> deferred, bool decideAhead)
         {
+            _matcher = matcher;
+            _deferred = deferred;
             _found = new List<PayerCandidate>?[deferred.Count];
             _guessed = new ByPayerGuess?[deferred.Count];
             // A thread of its own, not the pool's: it runs to the stage's end, and a pool whose threads are all taken (a
@@ -708,7 +712,7 @@ public sealed partial class CashMatcher
             if (analysis.Payers is null)
             {
                 // Found here, or being found (then waited for); or claimed, so that this thread never starts on them.
-                analysis.Payers = PayerSlots.TakeOrClaim(ref _found[at]);
+                analysis.Payers = PayerSlots.TakeOrClaim(ref _found[at], this, at);
             }
             else
             {
@@ -722,6 +726,35 @@ public sealed partial class CashMatcher
             _worker.Wait();
         }
 
+        /// <summary>The payers of payment <paramref name="at"/>, on its claimed slot.</summary>
+        public List<PayerCandidate>? Find(int at) => _matcher.PayersOf(_deferred[at].Payment);
+
+        /// <summary>
+        /// On the matching thread, while it waits for payment <paramref name="at"/>'s payers: the payers of one of the next
+        /// payments this thread would find and no thread has started on, found on the matching thread; false when none.
+        /// </summary>
+        public bool HelpAhead(int at)
+        {
+            for (var next = at + 1; next < _deferred.Count && next <= at + HelpReach; next++)
+            {
+                if (Wanted(next) && Volatile.Read(ref _found[next]) is null && PayerSlots.Claim(ref _found[next], this, next))
+                {
+                    _matcher.HelpingAhead?.Invoke(2, at, next);
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// Whether payment <paramref name="at"/>'s payers are this stage's to find: not those the first stage found (kept
+        /// by the analysis, or waiting in the first prefetch's slot). The analysis is read, never written, off the
+        /// matching thread: only the matching thread sets its payers.
+        /// </summary>
+        private bool Wanted(int at) =>
+            _deferred[at].Analysis is var analysis && analysis.Payers is null && !(analysis.Prefetch is var (prefetch, slot) && prefetch.Holds(slot));
+
         /// <summary>
         /// Where this thread goes on from <paramref name="at"/>: there, unless the matching thread has got that far, and then
         /// a lead past it, so that the two rarely work on one payment.
@@ -732,12 +765,9 @@ public sealed partial class CashMatcher
         {
             for (var at = Ahead(0); at < deferred.Count && !_stop; at = Ahead(at + 1))
             {
-                // Payers the first stage found (kept by the analysis, or waiting in the first prefetch's slot) are not
-                // found again. The analysis is read, never written, here: only the matching thread sets its payers.
-                var (payment, analysis) = deferred[at];
-                if (analysis.Payers is null && !(analysis.Prefetch is var (prefetch, slot) && prefetch.Holds(slot)))
+                if (Wanted(at))
                 {
-                    PayerSlots.FindUnlessClaimed(ref _found[at], matcher, payment);
+                    PayerSlots.Claim(ref _found[at], this, at);
                 }
             }
 
@@ -760,6 +790,9 @@ public sealed partial class CashMatcher
     /// <summary>Batches smaller than this find payers on the matching thread alone: a thread costs more than it saves.</summary>
     private const int ParallelPayersFrom = 256;
 
+    /// <summary>How far past the payment it waits for the matching thread looks for a helper's work to do meanwhile.</summary>
+    private const int HelpReach = 16;
+
     /// <summary>When false, payers are found on the matching thread only (for the tests that compare the two).</summary>
     internal bool FindPayersAhead { get; set; } = true;
 
@@ -780,6 +813,13 @@ public sealed partial class CashMatcher
 
     /// <summary>For the tests: told of each payment whose payers are looked up, on the thread that looks them up.</summary>
     internal Action<Payment>? FindingPayers { get; set; }
+
+    /// <summary>
+    /// For the tests: told, on the matching thread, of each payment whose helper's work it did while it waited for the
+    /// payers of another: the stage (1 or 2), then the payment waited for and the one helped, by their places in the
+    /// stage's order.
+    /// </summary>
+    internal Action<int, int, int>? HelpingAhead { get; set; }
 
     /// <summary>How many second-stage decisions were taken from a guess (for the tests, which check that some were).</summary>
     internal int GuessesTaken { get; private set; }
@@ -802,7 +842,7 @@ public sealed partial class CashMatcher
     /// its time in the first stage of a 200k-payment day), while this core stood idle once the quote-less payments were
     /// done. Ahead of it, this thread keeps finding payers for as long as the matching thread runs.
     /// </remarks>
-    private sealed class PayerPrefetch
+    private sealed class PayerPrefetch : IPayerHelper
     {
         // How far past the matching thread the prefetch goes on when the matching thread has caught up with it: a few
         // payments' time, so that the first it finds is not the one being decided.
@@ -814,17 +854,23 @@ public sealed partial class CashMatcher
         // AtOnceGuess); null where it guessed otherwise, or has not got to the payment. Null when nothing guesses.
         private readonly long[]?[]? _atOnce;
         private readonly Task? _worker;
+        private readonly CashMatcher _matcher;
+        private readonly IReadOnlyList<Payment> _ordered;
         private int _matchingAt;
         private volatile bool _stop;
 
         public PayerPrefetch(CashMatcher matcher, IReadOnlyList<Payment> ordered, bool enabled, bool guessFirst = false)
         {
+            _matcher = matcher;
+            _ordered = ordered;
             _found = new List<PayerCandidate>?[ordered.Count];
             // Worth a thread only when the batch has payer work: payments that quote nothing are its mark.
             if (enabled && ordered.Count >= ParallelPayersFrom && Environment.ProcessorCount > 1 && CountQuoteless(ordered) >= ParallelPayersFrom / 4)
             {
                 _atOnce = new long[]?[ordered.Count];
-                _worker = Task.Run(() => Work(matcher, ordered));
+                // A thread of its own, as the second stage's (DeferredPayers): from the pool, a test run's or a server's
+                // busy pool started it only once the stage was over.
+                _worker = Task.Factory.StartNew(() => Work(matcher, ordered), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             }
             else if (guessFirst)
             {
@@ -872,10 +918,68 @@ public sealed partial class CashMatcher
 
         /// <summary>
         /// The payers of payment <paramref name="at"/> for the thread deciding it, which needs them now: those found, or
-        /// null when this thread has not started on them, and then it never will (the caller finds them). When this
-        /// thread is finding them that moment, the caller waits for them rather than find them a second time.
+        /// null when no thread has started on them, and then none will (the caller finds them). When another thread is
+        /// finding them that moment, the caller waits for them rather than find them a second time, and does this
+        /// thread's work for the payments after it meanwhile (<see cref="HelpAhead"/>).
         /// </summary>
-        public List<PayerCandidate>? TakeOrClaim(int at) => PayerSlots.TakeOrClaim(ref _found[at]);
+        public List<PayerCandidate>? TakeOrClaim(int at) => PayerSlots.TakeOrClaim(ref _found[at], this, at);
+
+        /// <summary>
+        /// On the matching thread, while it waits for payment <paramref name="at"/>'s payers: this thread's work for one of
+        /// the next payments no thread has started on, done on the matching thread; false when there is none.
+        /// </summary>
+        public bool HelpAhead(int at)
+        {
+            if (_worker is null)
+            {
+                return false;
+            }
+
+            for (var next = at + 1; next < _ordered.Count && next <= at + HelpReach; next++)
+            {
+                if (Step(next))
+                {
+                    _matcher.HelpingAhead?.Invoke(1, at, next);
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// This thread's work for payment <paramref name="at"/>, unless another thread has started on it: the at-once
+        /// path's guess, and where it guesses nothing the payers. The payment's slot is claimed for both, so that no two
+        /// threads do either. A quote-less payment is left to the pass over them (its payers are found after those the
+        /// first stage reads); so is one already guessed. True when this call did the work.
+        /// </summary>
+        private bool Step(int at)
+        {
+            var payment = _ordered[at];
+            if (Volatile.Read(ref _atOnce![at]) is not null || Volatile.Read(ref _found[at]) is not null || Quoteless(payment))
+            {
+                return false;
+            }
+
+            return PayerSlots.Claim(ref _found[at], this, at);
+        }
+
+        /// <summary>
+        /// The work for payment <paramref name="at"/> on its claimed slot: for a payment that quotes something, the at-once
+        /// path's guess, kept for the matching thread (which then checks it instead of making it again); where it guesses
+        /// nothing, and for a quote-less payment, the payers. Null when the guess was kept, or the payment names no payer.
+        /// </summary>
+        public List<PayerCandidate>? Find(int at)
+        {
+            var payment = _ordered[at];
+            if (!Quoteless(payment) && _matcher.AtOnceGuess(payment) is { } guess)
+            {
+                Volatile.Write(ref _atOnce![at], guess);
+                return null;
+            }
+
+            return Named(payment) ? _matcher.PayersOf(payment) : null;
+        }
 
         /// <summary>Whether payment <paramref name="at"/>'s payers were found and wait in its slot, not yet taken.</summary>
         public bool Holds(int at) => Peek(at) is not null;
@@ -891,10 +995,11 @@ public sealed partial class CashMatcher
 
         private void Work(CashMatcher matcher, IReadOnlyList<Payment> ordered)
         {
-            // Ahead of the matching thread; when it has caught up, on past it by a lead. A payment's payers are found by
-            // one thread only: by this one unless the matching thread has claimed them (PayerSlots), and the matching
-            // thread, reaching a payment whose payers this one is finding, waits for them. What this thread skips the
-            // matching thread finds itself, or, for a quote-less payment, the pass below.
+            // Ahead of the matching thread; when it has caught up, on past it by a lead. A payment's work is done by one
+            // thread only: by this one unless the matching thread has claimed it (PayerSlots), and the matching thread,
+            // reaching a payment whose payers this one is finding, waits for them, doing the work of the payments after
+            // it meanwhile (HelpAhead). What this thread skips the matching thread finds itself, or, for a quote-less
+            // payment, the pass below.
             for (var at = 0; at < ordered.Count && !_stop; at++)
             {
                 if (Volatile.Read(ref _matchingAt) is var matching && at <= matching)
@@ -909,20 +1014,7 @@ public sealed partial class CashMatcher
                 // A quote-less payment is decided in the second stage: its payers are found after those the matching
                 // thread reads in this one (which it found itself when this thread, busy with both, fell behind). The
                 // at-once path's guess is kept for the matching thread, which then checks it instead of making it again.
-                var payment = ordered[at];
-                if (Quoteless(payment))
-                {
-                    continue;
-                }
-
-                if (matcher.AtOnceGuess(payment) is { } guess)
-                {
-                    Volatile.Write(ref _atOnce![at], guess);
-                }
-                else if (Named(payment))
-                {
-                    PayerSlots.FindUnlessClaimed(ref _found[at], matcher, payment);
-                }
+                Step(at);
             }
 
             // Then the quote-less payments: they are decided in the second stage.
@@ -930,7 +1022,7 @@ public sealed partial class CashMatcher
             {
                 if (Named(ordered[at]) && Quoteless(ordered[at]))
                 {
-                    PayerSlots.FindUnlessClaimed(ref _found[at], matcher, ordered[at]);
+                    PayerSlots.Claim(ref _found[at], this, at);
                 }
             }
         }
