@@ -737,7 +737,19 @@ public sealed partial class CashMatcher
         {
             for (var next = at + 1; next < _deferred.Count && next <= at + HelpReach; next++)
             {
-                if (Wanted(next) && Volatile.Read(ref _found[next]) is null && PayerSlots.Claim(ref _found[next], this, next))
+                bool done;
+                try
+                {
+                    done = Wanted(next) && Volatile.Read(ref _found[next]) is null && PayerSlots.Claim(ref _found[next], this, next);
+                }
+                catch (Exception)
+                {
+                    // Not this payment's error: its slot is left taken, and the payment's own turn finds its payers again
+                    // and meets the error there.
+                    return true;
+                }
+
+                if (done)
                 {
                     _matcher.HelpingAhead?.Invoke(2, at, next);
                     return true;
@@ -937,7 +949,19 @@ public sealed partial class CashMatcher
 
             for (var next = at + 1; next < _ordered.Count && next <= at + HelpReach; next++)
             {
-                if (Step(next))
+                bool done;
+                try
+                {
+                    done = Step(next);
+                }
+                catch (Exception)
+                {
+                    // Not this payment's error: its slot is left taken, and the payment's own turn does the work again and
+                    // meets the error there.
+                    return true;
+                }
+
+                if (done)
                 {
                     _matcher.HelpingAhead?.Invoke(1, at, next);
                     return true;
