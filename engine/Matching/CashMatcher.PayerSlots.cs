@@ -17,15 +17,16 @@ public sealed partial class CashMatcher
     /// Before, the helper wrote a slot when it had found the payers, and the matching thread, reaching a payment whose
     /// slot was still empty, found them itself: when the helper was finding the same payment's payers that moment, both
     /// did the lookup. On the 200k day that was 7,175 of 128,192 lookups (PERFORMANCE.md, "Session 46"), on both cores,
-    /// in a stage both cores spend mostly finding payers. Now the matching thread waits for a lookup under way: it has
-    /// started already, so it ends sooner than one started now.
+    /// in a stage both cores spend mostly finding payers. Now the matching thread waits for a lookup under way (it has
+    /// started already, so it ends sooner than one started now), and does the helper's work for the payments after it
+    /// meanwhile, so that its core is not idle either (PERFORMANCE.md, "Session 48").
     /// </remarks>
     private static class PayerSlots
     {
         /// <summary>What a slot holds once the matching thread has taken it.</summary>
         public static readonly List<PayerCandidate> Taken = [];
 
-        /// <summary>What a slot holds while the helper finds its payers.</summary>
+        /// <summary>What a slot holds while a thread (the helper, or the matching thread helping) does the helper's work for it.</summary>
         public static readonly List<PayerCandidate> Working = [];
 
         /// <summary>The payers a slot holds, found and not yet taken; null for an empty, taken or claimed slot.</summary>
