@@ -93,6 +93,38 @@ public sealed partial class CashMatcher
                 }
             }
         }
+
+        /// <summary>
+        /// On the matching thread, waiting for payment <paramref name="at"/>'s payers: <paramref name="helper"/>'s work for
+        /// one of the next <see cref="HelpReach"/> of the stage's <paramref name="payments"/> that no thread has started on,
+        /// claimed and done; false when there is none.
+        /// </summary>
+        public static bool HelpAhead<THelper>(THelper helper, int at, int payments, int stage, CashMatcher matcher)
+            where THelper : IPayerHelper
+        {
+            for (var next = at + 1; next < payments && next <= at + HelpReach; next++)
+            {
+                bool done;
+                try
+                {
+                    done = helper.Step(next);
+                }
+                catch (Exception)
+                {
+                    // Not this payment's error: its slot is left taken, and the payment's own turn does the work again and
+                    // meets the error there.
+                    return true;
+                }
+
+                if (done)
+                {
+                    matcher.HelpingAhead?.Invoke(stage, at, next);
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     /// <summary>A thread finding payers ahead of the matching thread, as <see cref="PayerSlots"/> sees it.</summary>
@@ -100,6 +132,9 @@ public sealed partial class CashMatcher
     {
         /// <summary>The work for payment <paramref name="at"/> on a slot claimed for it: its payers, or null when none were found.</summary>
         List<PayerCandidate>? Find(int at);
+
+        /// <summary>The work for payment <paramref name="at"/>, its slot claimed first, unless another thread has started on it or it is not this stage's; true when this call did it.</summary>
+        bool Step(int at);
 
         /// <summary>
         /// On the matching thread, waiting for payment <paramref name="at"/>'s payers: the work for one of the payments

@@ -733,31 +733,10 @@ public sealed partial class CashMatcher
         /// On the matching thread, while it waits for payment <paramref name="at"/>'s payers: the payers of one of the next
         /// payments this thread would find and no thread has started on, found on the matching thread; false when none.
         /// </summary>
-        public bool HelpAhead(int at)
-        {
-            for (var next = at + 1; next < _deferred.Count && next <= at + HelpReach; next++)
-            {
-                bool done;
-                try
-                {
-                    done = Wanted(next) && Volatile.Read(ref _found[next]) is null && PayerSlots.Claim(ref _found[next], this, next);
-                }
-                catch (Exception)
-                {
-                    // Not this payment's error: its slot is left taken, and the payment's own turn finds its payers again
-                    // and meets the error there.
-                    return true;
-                }
+        public bool HelpAhead(int at) => PayerSlots.HelpAhead(this, at, _deferred.Count, stage: 2, _matcher);
 
-                if (done)
-                {
-                    _matcher.HelpingAhead?.Invoke(2, at, next);
-                    return true;
-                }
-            }
-
-            return false;
-        }
+        /// <summary>This thread's work for payment <paramref name="at"/>, unless another thread has started on it: its payers, where they are this stage's to find. True when this call did it.</summary>
+        public bool Step(int at) => Wanted(at) && Volatile.Read(ref _found[at]) is null && PayerSlots.Claim(ref _found[at], this, at);
 
         /// <summary>
         /// Whether payment <paramref name="at"/>'s payers are this stage's to find: not those the first stage found (kept
@@ -940,36 +919,7 @@ public sealed partial class CashMatcher
         /// On the matching thread, while it waits for payment <paramref name="at"/>'s payers: this thread's work for one of
         /// the next payments no thread has started on, done on the matching thread; false when there is none.
         /// </summary>
-        public bool HelpAhead(int at)
-        {
-            if (_worker is null)
-            {
-                return false;
-            }
-
-            for (var next = at + 1; next < _ordered.Count && next <= at + HelpReach; next++)
-            {
-                bool done;
-                try
-                {
-                    done = Step(next);
-                }
-                catch (Exception)
-                {
-                    // Not this payment's error: its slot is left taken, and the payment's own turn does the work again and
-                    // meets the error there.
-                    return true;
-                }
-
-                if (done)
-                {
-                    _matcher.HelpingAhead?.Invoke(1, at, next);
-                    return true;
-                }
-            }
-
-            return false;
-        }
+        public bool HelpAhead(int at) => _worker is not null && PayerSlots.HelpAhead(this, at, _ordered.Count, stage: 1, _matcher);
 
         /// <summary>
         /// This thread's work for payment <paramref name="at"/>, unless another thread has started on it: the at-once
@@ -977,7 +927,7 @@ public sealed partial class CashMatcher
         /// threads do either. A quote-less payment is left to the pass over them (its payers are found after those the
         /// first stage reads); so is one already guessed. True when this call did the work.
         /// </summary>
-        private bool Step(int at)
+        public bool Step(int at)
         {
             var payment = _ordered[at];
             if (Volatile.Read(ref _atOnce![at]) is not null || Volatile.Read(ref _found[at]) is not null || Quoteless(payment))
